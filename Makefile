@@ -1,0 +1,83 @@
+# tandem: top-level build.
+#
+#   make            build every example for the RP2040 (build/examples/NAME.{elf,uf2,map})
+#   make run        build the flagship example and run it in the emulator
+#   make test       build and run every test suite; ends with "N passed, N failed"
+#   make deps       install what is missing (toolchain, clang runtime, emulator packages)
+#
+# Each component owns a fragment (port/rp2040/rp2040.mk, sim/sim.mk, ...)
+# included below; fragments add to the lists declared here.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD      ?= build
+EXAMPLE    ?= blink2
+V          ?= 0
+Q          := $(if $(filter 1,$(V)),,@)
+
+# ---- target toolchain (RP2040, Cortex-M0+) -----------------------------------
+CROSS      ?= arm-none-eabi-
+TCC        := $(CROSS)gcc
+TOBJCOPY   := $(CROSS)objcopy
+TSIZE      := $(CROSS)size
+TNM        := $(CROSS)nm
+TARGET_ARCH_FLAGS := -mcpu=cortex-m0plus -mthumb
+TARGET_OPT ?= -Os
+TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
+    -Wall -Wextra -Werror -ffreestanding -fno-common \
+    -ffunction-sections -fdata-sections -MMD -MP \
+    -Iinclude -Iport -Iport/rp2040
+TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
+    -Wl,--no-warn-rwx-segments
+TARGET_LIBS := -lgcc
+
+# ---- host toolchain (POSIX port, tools) --------------------------------------
+HOSTCC     ?= cc
+CLANG      ?= clang
+HOST_WARN  := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g $(HOST_WARN) -MMD -MP \
+    -Iinclude -Iport -Iport/host
+HOST_LIBS  := -lpthread
+
+# ---- lists the fragments extend ----------------------------------------------
+EXAMPLES    :=
+TEST_SUITES :=
+FUZZ_TARGETS :=
+BENCH_IMAGES :=
+
+include tools/tools.mk
+include port/rp2040/rp2040.mk
+include port/host/host.mk
+include sim/sim.mk
+include examples/examples.mk
+include tests/tests.mk
+-include bench/bench.mk
+
+# ---- top-level targets --------------------------------------------------------
+.PHONY: all deps deps-arm deps-node deps-clang test run list clean fuzz coverage bench
+
+all: deps-arm examples
+
+deps: deps-arm deps-node deps-clang
+deps-arm:
+	$(Q)tools/deps.sh arm
+deps-node:
+	$(Q)tools/deps.sh node
+deps-clang:
+	$(Q)tools/deps.sh clang
+
+# Every suite writes $(BUILD)/test/results/SUITE.txt with one line per test:
+# "PASS name" or "FAIL name: reason". A suite that leaves no file counts as failed.
+test: deps
+	$(Q)rm -rf $(BUILD)/test/results && mkdir -p $(BUILD)/test/results
+	-$(Q)$(MAKE) --no-print-directory -k $(addprefix test-,$(TEST_SUITES))
+	$(Q)tools/test-summary.sh $(BUILD)/test/results $(TEST_SUITES)
+
+list:
+	$(Q)for e in $(EXAMPLES); do \
+	  printf '  %-16s %s\n' "$$e" "$$(sed -n '1s/^# *//p' examples/$$e/README.md 2>/dev/null)"; \
+	done
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,1 @@
+# examples/examples.mk: build rules of this component (included by the top Makefile).

@@ -1,0 +1,1 @@
+# port/host/host.mk: build rules of this component (included by the top Makefile).

@@ -1,0 +1,159 @@
+/*
+ * port/port.h: the port contract, the only way from the portable kernel
+ * down to a machine.
+ *
+ * Two ports implement it: port/rp2040 (the chip: two Cortex-M0+ cores, SIO,
+ * SysTick, PendSV) and port/host (POSIX: two pthreads as the two cores, an
+ * emulated 8-deep FIFO each way, C11 atomics as spinlocks). The kernel
+ * includes this header and nothing below it; a port makes no policy
+ * decision, it only does what a function below says.
+ *
+ * "This core" is the core executing the call. Unless a function says
+ * otherwise it may be called from thread or interrupt context on either core.
+ */
+#ifndef TANDEM_PORT_H
+#define TANDEM_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PORT_NUM_CORES      2u
+#define PORT_SPINLOCK_COUNT 32u
+#define PORT_FIFO_DEPTH     8u
+
+/* ---- identity ------------------------------------------------------------ */
+
+/* The id of this core: 0 or 1 (SIO CPUID on the chip). */
+unsigned port_core_id(void);
+
+/* True while this core runs an interrupt or exception handler. */
+bool port_in_isr(void);
+
+/* ---- interrupts ------------------------------------------------------------ */
+
+typedef uint32_t port_irq_state_t;
+
+/* Mask this core's interrupts and return the previous mask state, for
+ * port_irq_restore. Nests: save/restore pairs may be nested freely. */
+port_irq_state_t port_irq_save(void);
+
+/* Restore this core's interrupt mask to a state returned by port_irq_save.
+ * Interrupts that became pending while masked are taken now. */
+void port_irq_restore(port_irq_state_t state);
+
+/* ---- hardware spinlocks ----------------------------------------------------- */
+
+/* One attempt to claim spinlock n (0..31). Returns true if this call claimed
+ * it. Never waits. Does not touch the interrupt mask. */
+bool port_spin_try(unsigned n);
+
+/* Release spinlock n. Releasing a lock that is not held has no effect. */
+void port_spin_release(unsigned n);
+
+/* Bit n set while spinlock n is held (by either core). Diagnostics only. */
+uint32_t port_spin_state(void);
+
+/* ---- inter-core FIFO (SIO mailboxes) ------------------------------------------
+ * Each core writes one FIFO (to the other core) and reads the other.
+ * Status bits as FIFO_ST on the chip. WOF and ROE are sticky until cleared. */
+#define PORT_FIFO_VLD 0x1u  /* this core's RX FIFO holds data */
+#define PORT_FIFO_RDY 0x2u  /* this core's TX FIFO has room */
+#define PORT_FIFO_WOF 0x4u  /* a write was made to a full TX FIFO (word lost) */
+#define PORT_FIFO_ROE 0x8u  /* a read was made from an empty RX FIFO */
+
+uint32_t port_fifo_status(void);
+/* Write one word to the other core. If the FIFO is full the word is lost and
+ * WOF is set, as on the chip: check PORT_FIFO_RDY first. */
+void port_fifo_push(uint32_t word);
+/* Read one word from the other core. If empty, returns 0 and sets ROE. */
+uint32_t port_fifo_pop(void);
+/* Clear this core's sticky WOF and ROE flags. */
+void port_fifo_clear_errors(void);
+/* Discard every word waiting in this core's RX FIFO. */
+void port_fifo_drain(void);
+/* Enable or disable this core's FIFO interrupt. While enabled, the port calls
+ * port_fifo_isr() (defined by the layer above) in interrupt context on this
+ * core whenever VLD, WOF or ROE is set. */
+void port_fifo_irq_enable(bool on);
+extern void port_fifo_isr(void);
+
+/* Signal an event to both cores (SEV). */
+void port_sev(void);
+/* Sleep this core until an event or interrupt (WFE). May return spuriously. */
+void port_wfe(void);
+
+/* ---- time -------------------------------------------------------------------- */
+
+/* A 64-bit microsecond clock shared by both cores (TIMER on the chip),
+ * monotonic, starting near zero at boot. */
+uint64_t port_time_us(void);
+
+/* A free-running cycle counter of this core for measurement (wraps). On the
+ * chip: clk_sys cycles; on the host: nanoseconds. */
+uint32_t port_cycles(void);
+
+/* Start this core's periodic tick at hz. The port calls port_tick_isr()
+ * (defined by the layer above) in interrupt context on this core. */
+int port_tick_start(uint32_t hz);
+void port_tick_stop(void);
+extern void port_tick_isr(void);
+
+/* ---- threads and context switching ---------------------------------------------
+ * The kernel keeps, per thread, one opaque context pointer made by
+ * port_context_init. A switch is requested with port_switch_request; the port
+ * performs it at the next point where interrupts allow (PendSV on the chip)
+ * by calling port_switch_hook() (defined by the layer above), which returns
+ * the context to resume. */
+typedef void (*port_entry_t)(void *arg);
+
+/* Prepare a new context that will run entry(arg) on the given stack. When
+ * entry returns, the context calls port_thread_exit_hook() (defined above).
+ * Returns the context pointer, or NULL if the stack is too small. */
+void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg);
+
+/* Ask for a context switch on this core. Safe from thread or interrupt
+ * context; when called with interrupts masked the switch happens as they are
+ * restored. */
+void port_switch_request(void);
+
+/* Called by the port, interrupts masked, to choose the next context.
+ * 'current' receives the saved context of the thread being left; the return
+ * value is the context to resume (may be the same). */
+extern void *port_switch_hook(void *current);
+
+/* Called when a thread's entry function returns. Must not return. */
+extern void port_thread_exit_hook(void) __attribute__((noreturn));
+
+/* Leave the start-up context and run 'first' forever. Never returns. */
+void port_start_first(void *first) __attribute__((noreturn));
+
+/* Sleep this core until an interrupt (WFI); called by the idle thread with
+ * interrupts enabled. */
+void port_idle(void);
+
+/* ---- core 1 lifecycle ------------------------------------------------------------ */
+
+/* Hold core 1 in reset and release it, so it is back in the boot ROM waiting
+ * for a launch. Core 0 only. */
+void port_core1_reset(void);
+
+/* Start core 1 running entry() on a fresh stack [stack, stack + size).
+ * Core 0 only; core 1 must have been reset. Returns 0, or a negative
+ * TD_ERR_* code if core 1 does not answer within a bounded time. */
+int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size);
+
+/* ---- console ----------------------------------------------------------------------- */
+
+/* Write bytes to the console device, polled, without any locking. The
+ * console module above serialises lines; the fault path calls this directly. */
+void port_console_write(const char *s, size_t n);
+
+/* ---- end of run ---------------------------------------------------------------------- */
+
+/* Stop everything and report 'code' to whoever runs us: on the chip a
+ * 'bkpt' the emulator turns into its exit status (0 is success); on the host
+ * the process exit status. */
+void port_exit(int code) __attribute__((noreturn));
+
+#endif /* TANDEM_PORT_H */

@@ -1,0 +1,1 @@
+# sim/sim.mk: build rules of this component (included by the top Makefile).

@@ -1,0 +1,1 @@
+# tests/tests.mk: build rules of this component (included by the top Makefile).

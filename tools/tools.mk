@@ -1,0 +1,1 @@
+# tools/tools.mk: build rules of this component (included by the top Makefile).
