@@ -27,7 +27,7 @@ TARGET_OPT ?= -Os
 TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
     -Wall -Wextra -Werror -ffreestanding -fno-common \
     -ffunction-sections -fdata-sections -MMD -MP \
-    -Iinclude -Iport -Iport/rp2040
+    -Iinclude -Iport -Iport/rp2040 -Iport/rp2040/libc
 TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
     -Wl,--no-warn-rwx-segments
 TARGET_LIBS := -lgcc
