@@ -57,6 +57,27 @@ include tests/tests.mk
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang test run list clean fuzz coverage bench
 
+# ---- fuzzing: each name in FUZZ_TARGETS has a binary $(BUILD)/fuzz/NAME and
+# a rule fuzz-corpus-NAME that seeds $(BUILD)/fuzz/NAME-corpus.
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(HOST_WARN) \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_RUNS ?= 20000
+fuzz: deps-clang $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+fuzz-run-%: $(BUILD)/fuzz/% fuzz-corpus-%
+	$(Q)echo "fuzz $*: $(FUZZ_SECONDS) s"
+	$(Q)$(BUILD)/fuzz/$* -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/fuzz/$*- $(BUILD)/fuzz/$*-corpus
+# In 'make test': each target briefly, on its seed corpus.
+TEST_SUITES += fuzz
+test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,$(FUZZ_TARGETS))
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  if $(BUILD)/fuzz/$$t -runs=$(FUZZ_TEST_RUNS) -seed=1 -artifact_prefix=$(BUILD)/fuzz/$$t- \
+	      $(BUILD)/fuzz/$$t-corpus > $(BUILD)/fuzz/$$t.log 2>&1; \
+	  then echo "PASS fuzz_$$t"; else echo "FAIL fuzz_$$t: see $(BUILD)/fuzz/$$t.log"; fi; \
+	done | tee $(BUILD)/test/results/fuzz.txt
+
 all: deps-arm examples
 
 deps: deps-arm deps-node deps-clang

@@ -16,3 +16,15 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
 .PHONY: examples
 examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
+
+# ---- make run / make list ------------------------------------------------------
+SIM := sim/tandem-sim
+RUN_MS ?= 12000
+.PHONY: run
+run: deps-arm $(EX_DIR)/$(EXAMPLE).elf
+	$(Q)if [ ! -x $(SIM) ]; then \
+	  echo "make run: the emulator (sim/tandem-sim) is not in this tree yet, so there is nothing to run."; \
+	  echo "make run: $(EX_DIR)/$(EXAMPLE).uf2 is built: copy it to a Pico held in BOOTSEL mode."; \
+	  exit 1; fi
+	$(Q)$(MAKE) --no-print-directory deps-node
+	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS)
