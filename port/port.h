@@ -22,6 +22,16 @@
 #define PORT_SPINLOCK_COUNT 32u
 #define PORT_FIFO_DEPTH     8u
 
+/* Each port's own constants, from its directory (port/rp2040 or port/host,
+ * whichever is on the include path):
+ *   PORT_STACK_ALIGN    alignment of a thread stack, bytes (power of two)
+ *   PORT_STACK_MIN      smallest stack port_context_init accepts, bytes
+ *   PORT_STACK_RESERVE  bytes the port needs in every thread stack on top
+ *                       of what the thread itself uses (0 on the chip; the
+ *                       host's C library and sanitizers need far more);
+ *                       TD_STACK_DEFINE adds it, so one source fits both. */
+#include "port_limits.h"
+
 /* ---- identity ------------------------------------------------------------ */
 
 /* The id of this core: 0 or 1 (SIO CPUID on the chip). */
@@ -35,7 +45,9 @@ bool port_in_isr(void);
 typedef uint32_t port_irq_state_t;
 
 /* Mask this core's interrupts and return the previous mask state, for
- * port_irq_restore. Nests: save/restore pairs may be nested freely. */
+ * port_irq_restore. Nests: save/restore pairs may be nested freely. The
+ * state is 0 if and only if interrupts were enabled before the call (the
+ * kernel refuses to block when it is not 0). */
 port_irq_state_t port_irq_save(void);
 
 /* Restore this core's interrupt mask to a state returned by port_irq_save.
@@ -93,9 +105,11 @@ uint64_t port_time_us(void);
  * chip: clk_sys cycles; on the host: nanoseconds. */
 uint32_t port_cycles(void);
 
-/* Start this core's periodic tick at hz. The port calls port_tick_isr()
- * (defined by the layer above) in interrupt context on this core. */
+/* Start this core's periodic tick at hz (1..100000). The port calls
+ * port_tick_isr() (defined by the layer above) in interrupt context on this
+ * core, once per period. Returns 0, or TD_ERR_PARAM if hz cannot be made. */
 int port_tick_start(uint32_t hz);
+/* Stop this core's tick. */
 void port_tick_stop(void);
 extern void port_tick_isr(void);
 
@@ -104,17 +118,23 @@ extern void port_tick_isr(void);
  * port_context_init. A switch is requested with port_switch_request; the port
  * performs it at the next point where interrupts allow (PendSV on the chip)
  * by calling port_switch_hook() (defined by the layer above), which returns
- * the context to resume. */
+ * the context to resume. A switch is never performed inside an interrupt
+ * handler or while interrupts are masked: it waits for the handler to return
+ * and the mask to be lifted, as PendSV at the lowest priority does. */
 typedef void (*port_entry_t)(void *arg);
 
-/* Prepare a new context that will run entry(arg) on the given stack. When
- * entry returns, the context calls port_thread_exit_hook() (defined above).
- * Returns the context pointer, or NULL if the stack is too small. */
+/* Prepare a new context that will run entry(arg) on the given stack
+ * [stack, stack + size), with interrupts enabled. When entry returns, the
+ * context calls port_thread_exit_hook() (defined above). The port may keep
+ * its own data at the top of the stack. Returns the context pointer, or NULL
+ * if the stack is smaller than PORT_STACK_MIN or misaligned. Thread context
+ * or start-up code on this core. */
 void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg);
 
 /* Ask for a context switch on this core. Safe from thread or interrupt
  * context; when called with interrupts masked the switch happens as they are
- * restored. */
+ * restored; from an interrupt handler, as the handler returns. Requests made
+ * before the switch is performed coalesce into one. */
 void port_switch_request(void);
 
 /* Called by the port, interrupts masked, to choose the next context.
@@ -122,14 +142,19 @@ void port_switch_request(void);
  * value is the context to resume (may be the same). */
 extern void *port_switch_hook(void *current);
 
-/* Called when a thread's entry function returns. Must not return. */
+/* Called in the thread's context when a thread's entry function returns.
+ * Must not return: it makes the thread leave the processor for good (the
+ * kernel marks it exited and requests a switch). */
 extern void port_thread_exit_hook(void) __attribute__((noreturn));
 
-/* Leave the start-up context and run 'first' forever. Never returns. */
+/* Leave the start-up context and run 'first' forever, with interrupts
+ * enabled. Never returns. The start-up stack stays in use for interrupt
+ * handlers on the chip. */
 void port_start_first(void *first) __attribute__((noreturn));
 
-/* Sleep this core until an interrupt (WFI); called by the idle thread with
- * interrupts enabled. */
+/* Sleep this core until an interrupt is pending (WFI); called by the idle
+ * thread with interrupts enabled. Pending interrupts are taken before it
+ * returns. May return spuriously. */
 void port_idle(void);
 
 /* ---- core 1 lifecycle ------------------------------------------------------------ */

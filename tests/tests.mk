@@ -1,1 +1,49 @@
-# tests/tests.mk: build rules of this component (included by the top Makefile).
+# tests/tests.mk: the kernel test suite (tests/*.c, listed in tests/list.h).
+#
+# Suites (each writes $(BUILD)/test/results/SUITE.txt, see the top Makefile):
+#   host       every test on the host port
+#   host-asan  every test under AddressSanitizer + UndefinedBehaviorSanitizer
+#   host-tsan  the cross-core stress tests under ThreadSanitizer
+# make coverage: line and branch coverage of kernel/ from the host suite.
+
+TEST_SRCS := $(sort $(wildcard tests/*.c))
+TEST_RUN  := tests/run-suite.sh
+
+host_test_bin = $(BUILD)/host/$(1)/tandem-tests
+HOST_TEST_SRCS = $(KERNEL_SRCS) $(HOST_PORT_SRCS) $(TEST_SRCS)
+
+define HOST_TEST_BIN
+$(call host_test_bin,$(1)): $(call host_objs,$(1),$(HOST_TEST_SRCS))
+	$$(Q)$$(HOST_CC_$(1)) $$(HOST_X_$(1)) $$^ -o $$@ $$(HOST_LIBS)
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call HOST_TEST_BIN,$(v))))
+
+TEST_SUITES += host host-asan host-tsan
+.PHONY: test-host test-host-asan test-host-tsan host-tests coverage
+
+host-tests: $(call host_test_bin,plain)
+
+test-host: $(call host_test_bin,plain)
+	$(Q)$(TEST_RUN) host $(BUILD)/test/results/host.txt $<
+
+test-host-asan: deps-clang $(call host_test_bin,asan)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(TEST_RUN) host-asan $(BUILD)/test/results/host-asan.txt $(call host_test_bin,asan)
+
+test-host-tsan: deps-clang $(call host_test_bin,tsan)
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	  $(TEST_RUN) host-tsan $(BUILD)/test/results/host-tsan.txt $(call host_test_bin,tsan)
+
+COV_DIR := $(BUILD)/coverage
+coverage: deps-clang $(call host_test_bin,cov)
+	$(Q)mkdir -p $(COV_DIR)
+	$(Q)LLVM_PROFILE_FILE=$(COV_DIR)/tests.profraw \
+	  $(TEST_RUN) coverage $(COV_DIR)/results.txt $(call host_test_bin,cov) >/dev/null || true
+	$(Q)llvm-profdata merge -sparse $(COV_DIR)/tests.profraw -o $(COV_DIR)/tests.profdata
+	$(Q)llvm-cov report $(call host_test_bin,cov) -instr-profile=$(COV_DIR)/tests.profdata \
+	  $(KERNEL_SRCS) | tee $(COV_DIR)/report.txt
+	$(Q)llvm-cov show $(call host_test_bin,cov) -instr-profile=$(COV_DIR)/tests.profdata \
+	  -format=html -output-dir=$(COV_DIR)/html $(KERNEL_SRCS) >/dev/null
+	$(Q)awk '/^TOTAL/ { printf "kernel/ coverage: lines %s, branches %s (details: $(COV_DIR)/html/index.html)\n", $$10, $$13 }' \
+	  $(COV_DIR)/report.txt

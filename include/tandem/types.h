@@ -1,0 +1,39 @@
+/*
+ * tandem/types.h: the few types every kernel header shares.
+ */
+#ifndef TANDEM_TYPES_H
+#define TANDEM_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/error.h"
+#include "tandem/kconfig.h"
+
+/* A count of this core's ticks (TD_TICK_HZ per second). It wraps after
+ * 2^32 ticks; the kernel compares ticks modulo 2^32, so waits must be
+ * shorter than 2^31 ticks. */
+typedef uint32_t td_tick_t;
+
+/* Timeouts of blocking calls, in ticks: */
+#define TD_NO_WAIT  ((td_tick_t)0)           /* do not block: TD_ERR_WOULD_BLOCK */
+#define TD_FOREVER  ((td_tick_t)0xffffffffu) /* block until it happens */
+
+/* Milliseconds and seconds to ticks, rounded up (constant-folded when the
+ * argument is constant). A wait of n ticks ends at the n-th tick interrupt
+ * after the call, so it lasts between n-1 and n tick periods. */
+#define TD_MS(ms)  ((td_tick_t)(((uint64_t)(ms) * TD_TICK_HZ + 999u) / 1000u))
+#define TD_SEC(s)  ((td_tick_t)((uint64_t)(s) * TD_TICK_HZ))
+
+/* A thread's (or a core's first function's) entry point. */
+typedef void (*td_entry_t)(void *arg);
+
+/* Objects that are not yet bound to a core carry this core number; the
+ * first call from a core binds them to it. */
+#define TD_CORE_ANY 0xffu
+
+struct td_thread;
+struct td_mutex;
+
+#endif /* TANDEM_TYPES_H */

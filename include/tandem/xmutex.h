@@ -1,0 +1,49 @@
+/*
+ * tandem/xmutex.h: a mutex shared by threads of both cores.
+ *
+ * Unlike td_lock it may be held for long (across sleeps and blocking calls)
+ * and its waiters sleep instead of spinning. Its state is guarded by a
+ * hardware spinlock of the kernel's cross-core range; a waiter sleeps in
+ * its own core's kernel and is woken by that kernel when the mutex is
+ * handed to it. When threads of both cores wait, an unlock hands the mutex
+ * to the other core's waiters first, so neither core starves; within a core
+ * the most urgent waiter comes first. The owner may lock again (recursion).
+ * No priority inheritance across cores. How the other core is told:
+ * docs/kernel.md ("Waking across cores").
+ */
+#ifndef TANDEM_XMUTEX_H
+#define TANDEM_XMUTEX_H
+
+#include "tandem/hwtable.h"
+#include "tandem/types.h"
+
+typedef struct td_xmutex {
+    struct td_thread *owner;
+    uint16_t depth;
+    uint16_t magic;
+    uint8_t spin;        /* guarding spinlock (TD_SPIN_XSYNC range) */
+    uint8_t owner_core;  /* TD_CORE_ANY when free */
+    uint8_t reserved;    /* core the mutex is handed to, or TD_CORE_ANY */
+    uint8_t nwait[2];    /* waiters per core */
+} td_xmutex_t;
+
+#define TD_XMUTEX_MAGIC 0x3c3eu
+#define TD_XMUTEX_INIT { NULL, 0, TD_XMUTEX_MAGIC, TD_SPIN_XSYNC_FIRST, \
+                         TD_CORE_ANY, TD_CORE_ANY, { 0, 0 } }
+#define TD_XMUTEX_DEFINE(name) td_xmutex_t name = TD_XMUTEX_INIT
+
+/* Initialise m unlocked. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (locked or
+ * waiters). Thread only, either core. */
+int td_xmutex_init(td_xmutex_t *m);
+
+/* Lock m, waiting (asleep) at most timeout ticks. Returns 0,
+ * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_OVERFLOW (recursion too deep),
+ * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE.
+ * Thread only, either core. */
+int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout);
+
+/* Unlock m once. Returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM, TD_ERR_UNINIT,
+ * TD_ERR_IN_ISR. Thread only, the owner's core. */
+int td_xmutex_unlock(td_xmutex_t *m);
+
+#endif /* TANDEM_XMUTEX_H */

@@ -1,0 +1,51 @@
+/*
+ * kernel/easy.c: the beginner layer (MicroPython _thread style).
+ */
+#include "sched.h"
+
+#include "tandem/easy.h"
+#include "tandem/hwtable.h"
+#include "tandem/kernel.h"
+#include "tandem/time.h"
+
+static td_xmutex_t locks[TD_EASY_LOCKS];
+static unsigned handed_out;
+
+int td_start_new_thread(td_entry_t fn, void *arg)
+{
+    return td_kernel_launch_core1(fn, arg);
+}
+
+td_easy_lock_t *td_allocate_lock(void)
+{
+    td_xmutex_t *m = NULL;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_KERNEL);
+    if (handed_out < TD_EASY_LOCKS)
+        m = &locks[handed_out++];
+    td__spin_unlock(TD_SPIN_KERNEL);
+    port_irq_restore(s);
+    if (m != NULL && td_xmutex_init(m) != TD_OK)
+        m = NULL;
+    return m;
+}
+
+int td_acquire(td_easy_lock_t *lock)
+{
+    return td_xmutex_lock(lock, TD_FOREVER);
+}
+
+int td_release(td_easy_lock_t *lock)
+{
+    return td_xmutex_unlock(lock);
+}
+
+int td_sleep_s(uint32_t s)
+{
+    return td_sleep(TD_SEC(s));
+}
+
+int td_sleep_ms(uint32_t ms)
+{
+    return td_sleep(TD_MS(ms));
+}

@@ -1,0 +1,127 @@
+/*
+ * kernel/event.c: same-core event flags.
+ */
+#include "sched.h"
+
+#include "tandem/event.h"
+
+static int check(td_event_t *e)
+{
+    if (e == NULL)
+        return TD_ERR_PARAM;
+    if (e->magic != TD_EVENT_MAGIC)
+        return TD_ERR_UNINIT;
+    return td__bind(&e->core);
+}
+
+static bool satisfied(uint32_t flags, uint32_t mask, unsigned opts)
+{
+    return (opts & TD_EVENT_ALL) ? (flags & mask) == mask : (flags & mask) != 0;
+}
+
+int td_event_init(td_event_t *e)
+{
+    if (e == NULL)
+        return TD_ERR_PARAM;
+    if (e->magic == TD_EVENT_MAGIC && e->waiters != NULL)
+        return TD_ERR_BUSY;
+    e->waiters = NULL;
+    e->flags = 0;
+    e->core = (uint8_t)port_core_id();
+    e->magic = TD_EVENT_MAGIC;
+    return TD_OK;
+}
+
+int td_event_deinit(td_event_t *e)
+{
+    int r = check(e);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    if (e->waiters != NULL)
+        r = TD_ERR_BUSY;
+    else
+        e->magic = 0;
+    port_irq_restore(s);
+    return r;
+}
+
+int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout,
+                  uint32_t *got)
+{
+    int r = check(e);
+    if (r)
+        return r;
+    if (mask == 0 || opts > (TD_EVENT_ALL | TD_EVENT_CLEAR))
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    uint32_t have = e->flags & mask;
+    if (satisfied(e->flags, mask, opts)) {
+        if (opts & TD_EVENT_CLEAR)
+            e->flags &= ~mask;
+    } else if (timeout == TD_NO_WAIT) {
+        r = TD_ERR_WOULD_BLOCK;
+    } else if ((r = td__can_wait(c, s)) == TD_OK) {
+        td_thread_t *me = c->current;
+        td__wait_prep(c, &e->waiters, timeout != TD_FOREVER, c->tick + timeout);
+        me->wdata.u = mask;
+        me->slice = (uint8_t)opts;
+        r = td__wait_commit(c, s);
+        have = me->wdata.u;           /* the setter left the flags seen */
+        if (r == TD_OK && got != NULL)
+            *got = have;
+        return r;
+    }
+    port_irq_restore(s);
+    if (r == TD_OK && got != NULL)
+        *got = have;
+    return r;
+}
+
+int td_event_set_isr(td_event_t *e, uint32_t mask)
+{
+    int r = check(e);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    e->flags |= mask;
+    uint32_t consumed = 0;
+    td_thread_t *t = e->waiters;
+    while (t != NULL) {
+        td_thread_t *next = t->next == e->waiters ? NULL : t->next;
+        uint32_t want = t->wdata.u;
+        if (satisfied(e->flags, want, t->slice)) {
+            if (t->slice & TD_EVENT_CLEAR)
+                consumed |= want;
+            t->wdata.u = e->flags & want;
+            td__wake(c, t, TD_OK);
+            next = e->waiters;                  /* list changed */
+            /* threads already released are off the list: no repeats */
+        }
+        t = next;
+    }
+    e->flags &= ~consumed;
+    td__resched(c);
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+int td_event_clear(td_event_t *e, uint32_t mask)
+{
+    int r = check(e);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    e->flags &= ~mask;
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+uint32_t td_event_flags(const td_event_t *e)
+{
+    return (e != NULL && e->magic == TD_EVENT_MAGIC) ? e->flags : 0;
+}

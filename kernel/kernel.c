@@ -1,0 +1,128 @@
+/*
+ * kernel/kernel.c: starting each core's kernel, its idle thread, and the
+ * launch of core 1.
+ */
+#include "sched.h"
+#include "xsync.h"
+
+#include "tandem/kernel.h"
+#include "tandem/panic.h"
+
+extern int main(void);
+
+static td_thread_t first_tcb[PORT_NUM_CORES], idle_tcb[PORT_NUM_CORES];
+static TD_STACK_DEFINE(first_stack[PORT_NUM_CORES], TD_MAIN_STACK_SIZE);
+static TD_STACK_DEFINE(idle_stack[PORT_NUM_CORES], TD_IDLE_STACK_SIZE);
+static TD_STACK_DEFINE(core1_boot_stack, TD_CORE1_BOOT_STACK_SIZE);
+static td_entry_t core1_entry;
+static void *core1_arg;
+static uint8_t core1_launched;
+
+static void idle_main(void *arg)
+{
+    td_core_t *c = arg;
+    for (;;) {
+        if (c->idle_hook != NULL)
+            c->idle_hook();
+        td__xsync_idle(c);
+    }
+}
+
+int td_kernel_start(td_entry_t entry, void *arg)
+{
+    unsigned id = port_core_id();
+    td_core_t *c = &td_cores[id];
+    if (entry == NULL)
+        return TD_ERR_PARAM;
+    if (TD_LOAD(c->running))
+        return TD_ERR_BUSY;
+    port_irq_state_t s = port_irq_save();
+    for (unsigned p = 0; p < TD_PRIO_COUNT; p++)
+        c->ready[p] = NULL;
+    c->ready_map = 0;
+    c->current = NULL;
+    c->timeouts = NULL;
+    c->timers = NULL;
+    c->joiners = c->xwaiters = NULL;
+    c->tick = 0;
+    c->switches = 0;
+    td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
+    idle->magic = first->magic = 0;
+    if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",
+                       TD_PRIO_MIN, idle_main, c) ||
+        td_thread_init(first, first_stack[id], sizeof first_stack[id],
+                       id == 0 ? "main" : "core1", TD_PRIO_MAIN, entry, arg))
+        td_panic("kernel threads");
+    idle->state = TD_THREAD_READY;       /* runs when no list has a thread */
+    idle->flags = TF_IDLE;
+    c->idle = idle;
+    td__ready(c, first);
+    c->current = first;
+    TD_STORE(c->running, 1);
+    if (port_tick_start(TD_TICK_HZ))
+        td_panic("tick");
+    port_irq_restore(s);
+    port_start_first(first->ctx);
+}
+
+static void main_thread(void *arg)
+{
+    (void)arg;
+    port_exit(main());
+}
+
+void td_kernel_main(void)
+{
+    td_kernel_start(main_thread, NULL);
+    td_panic("core 0 kernel did not start");
+}
+
+static void core1_boot(void *arg)
+{
+    (void)arg;
+    td_kernel_start(core1_entry, core1_arg);
+    td_panic("core 1 kernel did not start");
+}
+
+int td_kernel_launch_core1(td_entry_t entry, void *arg)
+{
+    if (entry == NULL)
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    if (port_core_id() != 0)
+        return TD_ERR_WRONG_CORE;
+    if (core1_launched)
+        return TD_ERR_BUSY;
+    core1_entry = entry;
+    core1_arg = arg;
+    core1_launched = 1;
+    int r = port_core1_launch(core1_boot, NULL, core1_boot_stack, sizeof core1_boot_stack);
+    if (r)
+        core1_launched = 0;
+    return r;
+}
+
+bool td_kernel_running(unsigned core)
+{
+    return core < PORT_NUM_CORES && TD_LOAD(td_cores[core].running) != 0;
+}
+
+int td_kernel_set_slice(unsigned ticks)
+{
+    if (ticks > 255u)
+        return TD_ERR_PARAM;
+    td__core()->slice = (uint8_t)ticks;
+    return TD_OK;
+}
+
+int td_kernel_set_idle_hook(void (*hook)(void))
+{
+    td__core()->idle_hook = hook;
+    return TD_OK;
+}
+
+uint32_t td_kernel_switches(void)
+{
+    return td__core()->switches;
+}

@@ -1,0 +1,48 @@
+/*
+ * kernel/period.c: time-triggered threads on a drift-free release grid.
+ */
+#include "sched.h"
+
+#include "tandem/period.h"
+#include "tandem/time.h"
+
+#define PERIOD_MAGIC 0x9e71u
+
+int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
+{
+    if (p == NULL || period == 0 || period > 0x7fffffffu || phase >= period)
+        return TD_ERR_PARAM;
+    td_tick_t now = td__core()->tick;
+    td_tick_t next = now - now % period + phase;
+    if ((int32_t)(next - now) <= 0)
+        next += period;
+    p->next = next;
+    p->period = period;
+    p->overruns = 0;
+    p->core = (uint8_t)port_core_id();
+    p->magic = PERIOD_MAGIC;
+    return TD_OK;
+}
+
+int td_period_wait(td_period_t *p)
+{
+    if (p == NULL)
+        return TD_ERR_PARAM;
+    if (p->magic != PERIOD_MAGIC)
+        return TD_ERR_UNINIT;
+    if (p->core != port_core_id())
+        return TD_ERR_WRONG_CORE;
+    td_core_t *c = td__core();
+    td_tick_t now = c->tick;
+    if ((int32_t)(p->next - now) <= 0) {          /* late: keep the grid */
+        if (port_in_isr())
+            return TD_ERR_IN_ISR;
+        p->next += ((now - p->next) / p->period + 1u) * p->period;
+        p->overruns++;
+        return TD_ERR_OVERFLOW;
+    }
+    int r = td_sleep_until(p->next);
+    if (r == TD_OK)
+        p->next += p->period;
+    return r;
+}

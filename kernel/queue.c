@@ -1,0 +1,147 @@
+/*
+ * kernel/queue.c: same-core message queues of fixed-size items.
+ */
+#include "sched.h"
+
+#include "tandem/queue.h"
+
+static int check(td_queue_t *q, const void *item)
+{
+    if (q == NULL || item == NULL)
+        return TD_ERR_PARAM;
+    if (q->magic != TD_QUEUE_MAGIC)
+        return TD_ERR_UNINIT;
+    return td__bind(&q->core);
+}
+
+static uint8_t *slot(const td_queue_t *q, unsigned i)
+{
+    if (i >= q->capacity)
+        i -= q->capacity;
+    return q->buf + (size_t)i * q->item_size;
+}
+
+/* Non-blocking halves; interrupts masked. */
+static int put(td_core_t *c, td_queue_t *q, const void *item)
+{
+    td_thread_t *w = q->waiters;
+    if (w != NULL && q->count == 0) {            /* a receiver waits */
+        td__copy(w->wdata.p, item, q->item_size);
+        td__wake(c, w, TD_OK);
+        td__resched(c);
+    } else if (q->count < q->capacity) {
+        td__copy(slot(q, q->head + q->count), item, q->item_size);
+        q->count++;
+    } else {
+        return TD_ERR_WOULD_BLOCK;
+    }
+    return TD_OK;
+}
+
+static int get(td_core_t *c, td_queue_t *q, void *item)
+{
+    if (q->count == 0)
+        return TD_ERR_WOULD_BLOCK;
+    td__copy(item, slot(q, q->head), q->item_size);
+    td_thread_t *w = q->waiters;
+    if (w != NULL) {                              /* a sender waits: take its item */
+        td__copy(slot(q, q->head), w->wdata.p, q->item_size);
+        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
+        td__wake(c, w, TD_OK);
+        td__resched(c);
+    } else {
+        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
+        q->count--;
+    }
+    return TD_OK;
+}
+
+int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity)
+{
+    if (q == NULL || buf == NULL || item_size == 0 || item_size > 0xffffu ||
+        capacity == 0 || capacity > 0xffffu)
+        return TD_ERR_PARAM;
+    if (q->magic == TD_QUEUE_MAGIC && q->waiters != NULL)
+        return TD_ERR_BUSY;
+    q->waiters = NULL;
+    q->buf = buf;
+    q->item_size = (uint16_t)item_size;
+    q->capacity = (uint16_t)capacity;
+    q->count = 0;
+    q->head = 0;
+    q->core = (uint8_t)port_core_id();
+    q->magic = TD_QUEUE_MAGIC;
+    return TD_OK;
+}
+
+int td_queue_deinit(td_queue_t *q)
+{
+    int r = check(q, q);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    if (q->waiters != NULL)
+        r = TD_ERR_BUSY;
+    else
+        q->magic = 0;
+    port_irq_restore(s);
+    return r;
+}
+
+static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
+{
+    int r = check(q, item);
+    if (r)
+        return r;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    r = send ? put(c, q, item) : get(c, q, item);
+    if (r == TD_ERR_WOULD_BLOCK && timeout != TD_NO_WAIT &&
+        (r = td__can_wait(c, s)) == TD_OK) {
+        c->current->wdata.p = item;
+        return td__wait(c, &q->waiters, timeout, s);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_queue_send(td_queue_t *q, const void *item, td_tick_t timeout)
+{
+    return xfer(q, (void *)(uintptr_t)item, timeout, true);
+}
+
+int td_queue_recv(td_queue_t *q, void *item, td_tick_t timeout)
+{
+    return xfer(q, item, timeout, false);
+}
+
+int td_queue_send_isr(td_queue_t *q, const void *item)
+{
+    int r = check(q, item);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    r = put(td__core(), q, item);
+    port_irq_restore(s);
+    return r;
+}
+
+int td_queue_recv_isr(td_queue_t *q, void *item)
+{
+    int r = check(q, item);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    r = get(td__core(), q, item);
+    port_irq_restore(s);
+    return r;
+}
+
+int td_queue_count(const td_queue_t *q)
+{
+    if (q == NULL)
+        return TD_ERR_PARAM;
+    return q->magic == TD_QUEUE_MAGIC ? q->count : TD_ERR_UNINIT;
+}

@@ -1,0 +1,230 @@
+/*
+ * kernel/sched.c: ready lists, wait lists, blocking and waking, priority
+ * changes and the context-switch hook, for the calling core's instance.
+ */
+#include "sched.h"
+
+#include "tandem/hwtable.h"
+#include "tandem/mutex.h"
+
+td_core_t td_cores[PORT_NUM_CORES];
+
+int td__bind(uint8_t *core)
+{
+    unsigned me = port_core_id();
+    unsigned have = TD_LOAD(*core);
+    if (have == me)
+        return TD_OK;
+    if (have == TD_CORE_ANY) {
+        port_irq_state_t s = port_irq_save();
+        td__spin_lock(TD_SPIN_KERNEL);
+        if (TD_LOAD(*core) == TD_CORE_ANY)
+            TD_STORE(*core, (uint8_t)me);
+        td__spin_unlock(TD_SPIN_KERNEL);
+        port_irq_restore(s);
+        if (TD_LOAD(*core) == me)
+            return TD_OK;
+    }
+    return TD_ERR_WRONG_CORE;
+}
+
+void td__spin_lock(unsigned n)
+{
+    while (!port_spin_try(n)) {
+    }
+}
+
+int td__can_wait(const td_core_t *c, port_irq_state_t s)
+{
+    if (s != 0 || c->current == NULL)
+        return TD_ERR_STATE;
+    if (c->current == c->idle)
+        return TD_ERR_IDLE;
+    return TD_OK;
+}
+
+void td__list_add_tail(td_thread_t **head, td_thread_t *t)
+{
+    td_thread_t *h = *head;
+    if (h == NULL) {
+        t->next = t->prev = t;
+        *head = t;
+    } else {
+        t->next = h;
+        t->prev = h->prev;
+        h->prev->next = t;
+        h->prev = t;
+    }
+}
+
+void td__list_add_prio(td_thread_t **head, td_thread_t *t)
+{
+    td_thread_t *h = *head, *x = h;
+    if (h != NULL) {
+        do {
+            if (x->prio < t->prio) {
+                t->next = x;
+                t->prev = x->prev;
+                x->prev->next = t;
+                x->prev = t;
+                if (x == h)
+                    *head = t;
+                return;
+            }
+            x = x->next;
+        } while (x != h);
+    }
+    td__list_add_tail(head, t);
+}
+
+void td__list_del(td_thread_t **head, td_thread_t *t)
+{
+    if (t->next == t) {
+        *head = NULL;
+    } else {
+        t->prev->next = t->next;
+        t->next->prev = t->prev;
+        if (*head == t)
+            *head = t->next;
+    }
+    t->next = t->prev = NULL;
+}
+
+void td__ready(td_core_t *c, td_thread_t *t)
+{
+    td__list_add_tail(&c->ready[t->prio], t);
+    c->ready_map |= 1u << t->prio;
+    t->state = TD_THREAD_READY;
+}
+
+void td__unready(td_core_t *c, td_thread_t *t)
+{
+    td__list_del(&c->ready[t->prio], t);
+    if (c->ready[t->prio] == NULL)
+        c->ready_map &= ~(1u << t->prio);
+}
+
+td_thread_t *td__top(const td_core_t *c)
+{
+    if (c->ready_map == 0)
+        return c->idle;
+    return c->ready[31 - __builtin_clz(c->ready_map)];
+}
+
+void td__resched(td_core_t *c)
+{
+    if (c->current != NULL && td__top(c) != c->current)
+        port_switch_request();
+}
+
+static void timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline)
+{
+    td_thread_t **pp = &c->timeouts;
+    while (*pp != NULL && (int32_t)((*pp)->wake - deadline) <= 0)
+        pp = &(*pp)->tnext;
+    t->wake = deadline;
+    t->tnext = *pp;
+    *pp = t;
+    t->flags |= TF_TIMED;
+}
+
+static void timeout_del(td_core_t *c, td_thread_t *t)
+{
+    td_thread_t **pp = &c->timeouts;
+    while (*pp != t)
+        pp = &(*pp)->tnext;
+    *pp = t->tnext;
+    t->tnext = NULL;
+}
+
+void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
+{
+    td_thread_t *t = c->current;
+    td__unready(c, t);
+    t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
+    t->result = TD_ERR_TIMEOUT;
+    t->wq = wq;
+    if (wq != NULL)
+        td__list_add_prio(wq, t);
+    if (timed)
+        timeout_add(c, t, deadline);
+}
+
+int td__wait_commit(td_core_t *c, port_irq_state_t s)
+{
+    td_thread_t *t = c->current;
+    port_switch_request();
+    port_irq_restore(s);        /* the switch happens here */
+    return t->result;
+}
+
+int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s)
+{
+    td__wait_prep(c, wq, timeout != TD_FOREVER, c->tick + timeout);
+    return td__wait_commit(c, s);
+}
+
+void td__wake(td_core_t *c, td_thread_t *t, int result)
+{
+    uint8_t f = t->flags;
+    t->flags = f & TF_IDLE;
+    if (t->wq != NULL) {
+        td__list_del(t->wq, t);
+        if (f & TF_MUTEX) {
+            td_thread_t *owner = ((td_mutex_t *)(void *)t->wq)->owner;
+            t->wq = NULL;
+            td__set_prio(c, owner, td__mutex_effective(owner));
+        }
+        t->wq = NULL;
+    }
+    if (f & TF_TIMED)
+        timeout_del(c, t);
+    if ((f & TF_XSYNC) && result != TD_OK)
+        td__xsync_cancel(t, f);
+    t->result = (int8_t)result;
+    t->slice = 0;
+    td__ready(c, t);
+}
+
+void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
+{
+    while (t != NULL && t->prio != prio) {
+        if (t->state == TD_THREAD_READY) {
+            td__unready(c, t);
+            t->prio = (uint8_t)prio;
+            td__ready(c, t);
+        } else if (t->state == TD_THREAD_BLOCKED && t->wq != NULL) {
+            td__list_del(t->wq, t);
+            t->prio = (uint8_t)prio;
+            td__list_add_prio(t->wq, t);
+            if (t->flags & TF_MUTEX) {
+                t = ((td_mutex_t *)(void *)t->wq)->owner;   /* pass it on */
+                prio = td__mutex_effective(t);
+                continue;
+            }
+        } else {
+            t->prio = (uint8_t)prio;
+        }
+        break;
+    }
+}
+
+void *port_switch_hook(void *ctx)
+{
+    td_core_t *c = td__core();
+    td_thread_t *n = td__top(c);
+    c->current->ctx = ctx;
+    if (n != c->current) {
+        c->switches++;
+        c->current = n;
+    }
+    return n->ctx;
+}
+
+void td__copy(void *dst, const void *src, size_t n)
+{
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    while (n--)
+        *d++ = *s++;
+}

@@ -1,0 +1,248 @@
+/*
+ * kernel/thread.c: thread creation, start, exit, join, suspend, resume,
+ * priorities and inspection.
+ */
+#include "sched.h"
+
+#include "tandem/panic.h"
+
+/* A valid control block of this core, for thread-context calls. */
+static int check(const td_thread_t *t)
+{
+    if (t == NULL)
+        return TD_ERR_PARAM;
+    if (t->magic != TD_THREAD_MAGIC)
+        return TD_ERR_UNINIT;
+    if (t->core != port_core_id())
+        return TD_ERR_WRONG_CORE;
+    return TD_OK;
+}
+
+int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
+                   unsigned prio, td_entry_t entry, void *arg)
+{
+    if (t == NULL || stack == NULL || entry == NULL || prio > TD_PRIO_MAX)
+        return TD_ERR_PARAM;
+    if (size < TD_STACK_MIN || ((uintptr_t)stack & (PORT_STACK_ALIGN - 1u)))
+        return TD_ERR_STACK;
+    if (t->magic == TD_THREAD_MAGIC && t->state != TD_THREAD_EXITED &&
+        t->state != TD_THREAD_DORMANT)
+        return TD_ERR_BUSY;
+    uint32_t *w = stack;
+    for (size_t i = 0; i < size / 4u; i++)
+        w[i] = TD_STACK_PAINT;
+    void *ctx = port_context_init(stack, size, entry, arg);
+    if (ctx == NULL)
+        return TD_ERR_STACK;
+    t->ctx = ctx;
+    t->next = t->prev = t->tnext = NULL;
+    t->wq = NULL;
+    t->owned = NULL;
+    t->name = name;
+    t->stack = w;
+    t->prio = t->base = (uint8_t)prio;
+    t->state = TD_THREAD_DORMANT;
+    t->core = (uint8_t)port_core_id();
+    t->result = 0;
+    t->flags = 0;
+    t->slice = 0;
+    t->magic = TD_THREAD_MAGIC;
+    return TD_OK;
+}
+
+int td_thread_start(td_thread_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    if (t->state != TD_THREAD_DORMANT) {
+        r = TD_ERR_STATE;
+    } else {
+        td__ready(c, t);
+        td__resched(c);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_thread_create(td_thread_t *t, void *stack, size_t size, const char *name,
+                     unsigned prio, td_entry_t entry, void *arg)
+{
+    int r = td_thread_init(t, stack, size, name, prio, entry, arg);
+    return r ? r : td_thread_start(t);
+}
+
+td_thread_t *td_thread_self(void)
+{
+    return td__core()->current;
+}
+
+int td_thread_yield(void)
+{
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    td_thread_t *t = c->current;
+    if (t != NULL && t->state == TD_THREAD_READY && c->ready[t->prio] == t) {
+        c->ready[t->prio] = t->next;     /* to the back of its level */
+        t->slice = 0;
+        td__resched(c);
+    }
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+void td_thread_exit(void)
+{
+    td_core_t *c = td__core();
+    td_thread_t *t = c->current;
+    if (port_in_isr() || t == NULL || t == c->idle)
+        td_panic("td_thread_exit outside a thread");
+    port_irq_state_t s = port_irq_save();
+    td__unready(c, t);
+    t->state = TD_THREAD_EXITED;
+    for (td_thread_t *j = c->joiners; j != NULL;) {
+        td_thread_t *n = j->next == c->joiners ? NULL : j->next;
+        if (j->wdata.p == t) {
+            td__wake(c, j, TD_OK);
+            n = c->joiners;              /* list changed: start over */
+        }
+        j = n;
+    }
+    port_switch_request();
+    port_irq_restore(s);
+    for (;;)                             /* a port that resumes the dead */
+        td_panic("exited thread resumed");
+}
+
+void port_thread_exit_hook(void)
+{
+    td_thread_exit();
+}
+
+int td_thread_join(td_thread_t *t, td_tick_t timeout)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    if (t == c->current)
+        return TD_ERR_DEADLOCK;
+    port_irq_state_t s = port_irq_save();
+    if (t->state == TD_THREAD_EXITED) {
+        r = TD_OK;
+    } else if (timeout == TD_NO_WAIT) {
+        r = TD_ERR_WOULD_BLOCK;
+    } else if ((r = td__can_wait(c, s)) == TD_OK) {
+        c->current->wdata.p = t;
+        return td__wait(c, &c->joiners, timeout, s);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_thread_suspend(td_thread_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    if (t == c->idle)
+        return TD_ERR_PARAM;
+    port_irq_state_t s = port_irq_save();
+    if (t->state != TD_THREAD_READY) {
+        r = TD_ERR_STATE;
+    } else {
+        td__unready(c, t);
+        t->state = TD_THREAD_SUSPENDED;
+        td__resched(c);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_thread_resume_isr(td_thread_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    if (t->state != TD_THREAD_SUSPENDED) {
+        r = TD_ERR_STATE;
+    } else {
+        td__ready(c, t);
+        td__resched(c);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_thread_set_priority(td_thread_t *t, unsigned prio)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    if (prio > TD_PRIO_MAX || t == c->idle)
+        return TD_ERR_PARAM;
+    port_irq_state_t s = port_irq_save();
+    if (t->state == TD_THREAD_EXITED) {
+        r = TD_ERR_STATE;
+    } else {
+        t->base = (uint8_t)prio;
+        td__set_prio(c, t, td__mutex_effective(t));
+        td__resched(c);
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_thread_priority(const td_thread_t *t)
+{
+    if (t == NULL)
+        return TD_ERR_PARAM;
+    if (t->magic != TD_THREAD_MAGIC)
+        return TD_ERR_UNINIT;
+    return t->prio;
+}
+
+int td_thread_state(const td_thread_t *t)
+{
+    if (t == NULL)
+        return TD_ERR_PARAM;
+    if (t->magic != TD_THREAD_MAGIC)
+        return TD_ERR_UNINIT;
+    if (t == td_cores[t->core].current && t->state == TD_THREAD_READY)
+        return TD_THREAD_RUNNING;
+    return t->state;
+}
+
+const char *td_thread_name(const td_thread_t *t)
+{
+    if (t == NULL || t->magic != TD_THREAD_MAGIC)
+        return NULL;
+    return t->name ? t->name : "";
+}
+
+/* Reads other threads' stacks, including what a sanitizer marks as their
+ * frames' red zones: only the paint below the deepest write is looked at. */
+__attribute__((no_sanitize_address))
+long td_thread_stack_free(const td_thread_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    const uint32_t *w = t->stack;
+    long n = 0;
+    while (w[n] == TD_STACK_PAINT)
+        n++;
+    return n * 4;
+}

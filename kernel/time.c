@@ -1,0 +1,88 @@
+/*
+ * kernel/time.c: the tick, sleeps and deadlines.
+ */
+#include "sched.h"
+
+#include "tandem/time.h"
+
+void port_tick_isr(void)
+{
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    td_tick_t now = ++c->tick;
+    td_thread_t *t;
+    while ((t = c->timeouts) != NULL && (int32_t)(now - t->wake) >= 0)
+        td__wake(c, t, TD_ERR_TIMEOUT);
+    t = c->current;
+    if (c->slice != 0 && t != NULL && t != c->idle && t->state == TD_THREAD_READY &&
+        t->next != t && ++t->slice >= c->slice) {
+        t->slice = 0;
+        if (c->ready[t->prio] == t)
+            c->ready[t->prio] = t->next;   /* round robin */
+    }
+    port_irq_restore(s);
+    td__timer_tick(c);
+    if (c->xwaiters != NULL)
+        td__xsync_poll(c);                 /* interim cross-core wake-up */
+    s = port_irq_save();
+    td__resched(c);
+    port_irq_restore(s);
+}
+
+td_tick_t td_time_ticks(void)
+{
+    return td__core()->tick;
+}
+
+uint64_t td_time_us(void)
+{
+    return port_time_us();
+}
+
+static int sleep_until(td_tick_t deadline, bool relative)
+{
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    int r = td__can_wait(c, s);
+    if (r == TD_OK) {
+        if (relative)
+            deadline += c->tick;
+        if ((int32_t)(deadline - c->tick) > 0) {
+            td__wait_prep(c, NULL, true, deadline);
+            td__wait_commit(c, s);
+            return TD_OK;
+        }
+    }
+    port_irq_restore(s);
+    return r;
+}
+
+int td_sleep(td_tick_t ticks)
+{
+    if (ticks == 0) {
+        if (port_in_isr())
+            return TD_ERR_IN_ISR;
+        return td_thread_yield();
+    }
+    if (ticks == TD_FOREVER) {
+        if (port_in_isr())
+            return TD_ERR_IN_ISR;
+        td_core_t *c = td__core();
+        port_irq_state_t s = port_irq_save();
+        int r = td__can_wait(c, s);
+        if (r == TD_OK) {
+            td__wait_prep(c, NULL, false, 0);
+            return td__wait_commit(c, s);   /* nothing ends this */
+        }
+        port_irq_restore(s);
+        return r;
+    }
+    return sleep_until(ticks, true);
+}
+
+int td_sleep_until(td_tick_t deadline)
+{
+    return sleep_until(deadline, false);
+}

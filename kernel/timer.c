@@ -1,0 +1,105 @@
+/*
+ * kernel/timer.c: one-shot and periodic software timers, fired from the
+ * owning core's tick.
+ */
+#include "sched.h"
+
+static int check(td_timer_t *t)
+{
+    if (t == NULL)
+        return TD_ERR_PARAM;
+    if (t->magic != TD_TIMER_MAGIC)
+        return TD_ERR_UNINIT;
+    return td__bind(&t->core);
+}
+
+static void unlink(td_core_t *c, td_timer_t *t)
+{
+    td_timer_t **pp = &c->timers;
+    while (*pp != NULL && *pp != t)
+        pp = &(*pp)->next;
+    if (*pp == t)
+        *pp = t->next;
+    t->next = NULL;
+    t->active = 0;
+}
+
+static void link(td_core_t *c, td_timer_t *t)
+{
+    td_timer_t **pp = &c->timers;
+    while (*pp != NULL && (int32_t)((*pp)->expire - t->expire) <= 0)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+    t->active = 1;
+}
+
+int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg)
+{
+    if (t == NULL || fn == NULL)
+        return TD_ERR_PARAM;
+    if (t->magic == TD_TIMER_MAGIC && t->active)
+        return TD_ERR_BUSY;
+    t->next = NULL;
+    t->fn = fn;
+    t->arg = arg;
+    t->expire = t->period = 0;
+    t->core = TD_CORE_ANY;
+    t->active = 0;
+    t->magic = TD_TIMER_MAGIC;
+    return TD_OK;
+}
+
+int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    if (delay == 0 || delay > 0x7fffffffu || period > 0x7fffffffu)
+        return TD_ERR_PARAM;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    if (t->active)
+        unlink(c, t);
+    t->expire = c->tick + delay;
+    t->period = period;
+    link(c, t);
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+int td_timer_stop(td_timer_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    if (t->active)
+        unlink(c, t);
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+void td__timer_tick(td_core_t *c)
+{
+    for (;;) {
+        port_irq_state_t s = port_irq_save();
+        td_timer_t *t = c->timers;
+        if (t == NULL || (int32_t)(c->tick - t->expire) < 0) {
+            port_irq_restore(s);
+            return;
+        }
+        c->timers = t->next;
+        t->next = NULL;
+        t->active = 0;
+        if (t->period != 0) {
+            t->expire += t->period;     /* on the grid: no drift */
+            link(c, t);
+        }
+        td_timer_fn fn = t->fn;
+        void *arg = t->arg;
+        port_irq_restore(s);
+        fn(t, arg);
+    }
+}

@@ -1,0 +1,309 @@
+/*
+ * port/host/core.c: the host port's cores: identity, interrupt mask and
+ * interrupt points, tick, idle and events, time, console, core 1, exit.
+ * The model is described in host.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "tandem/error.h"
+
+struct host_core host_cores[PORT_NUM_CORES] = {
+    { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER },
+    { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER },
+};
+_Thread_local unsigned host_core_id;
+
+/* ---- identity and interrupt mask ---------------------------------------- */
+
+unsigned port_core_id(void)
+{
+    return host_core_id;
+}
+
+bool port_in_isr(void)
+{
+    return host_this()->in_isr != 0;
+}
+
+port_irq_state_t port_irq_save(void)
+{
+    struct host_core *hc = host_this();
+    port_irq_state_t old = (port_irq_state_t)hc->masked;
+    hc->masked = 1;
+    return old;
+}
+
+void port_irq_restore(port_irq_state_t state)
+{
+    struct host_core *hc = host_this();
+    hc->masked = state != 0;
+    if (!hc->masked)
+        host_interrupt_point();
+}
+
+void port_switch_request(void)
+{
+    struct host_core *hc = host_this();
+    hc->switch_pending = 1;
+    host_interrupt_point();
+}
+
+bool host_irq_pending(struct host_core *hc)
+{
+    unsigned id = (unsigned)(hc - host_cores);
+    return atomic_load(&hc->ticks_owed) != 0 ||
+           (hc->fifo_irq_on && host_fifo_level(id)) ||
+           (id == 1 && atomic_load(&hc->reset_req));
+}
+
+void host_interrupt_point(void)
+{
+    struct host_core *hc = host_this();
+    while (!hc->masked && !hc->in_isr) {
+        if (atomic_load(&hc->reset_req))
+            host_return_to_boot(hc);
+        unsigned ticks = atomic_exchange(&hc->ticks_owed, 0u);
+        bool fifo = hc->fifo_irq_on && host_fifo_level(host_core_id);
+        if (ticks != 0 || fifo) {
+            hc->in_isr = 1;
+            /* the FIFO interrupt is the more urgent one (hwtable) */
+            if (fifo)
+                port_fifo_isr();
+            while (ticks-- != 0)
+                port_tick_isr();
+            hc->in_isr = 0;
+            continue;
+        }
+        if (!hc->switch_pending || hc->cur == NULL)
+            break;
+        host_switch(hc);
+    }
+}
+
+/* ---- sleeping until something happens ------------------------------------ */
+
+void host_kick(unsigned c)
+{
+    struct host_core *hc = &host_cores[c];
+    pthread_mutex_lock(&hc->mu);
+    pthread_cond_broadcast(&hc->cv);
+    pthread_mutex_unlock(&hc->mu);
+}
+
+/* Wait (bounded) until cond holds for hc: 0 idle (an interrupt), 1 wfe (an
+ * event or an interrupt). */
+static void host_wait(struct host_core *hc, int wfe)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 2 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&hc->mu);
+    while (!host_irq_pending(hc) && !(wfe && atomic_load(&hc->event)))
+        if (pthread_cond_timedwait(&hc->cv, &hc->mu, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&hc->mu);
+}
+
+void port_idle(void)
+{
+    struct host_core *hc = host_this();
+    if (!host_irq_pending(hc))
+        host_wait(hc, 0);
+    host_interrupt_point();
+}
+
+void port_sev(void)
+{
+    for (unsigned c = 0; c < PORT_NUM_CORES; c++) {
+        atomic_store(&host_cores[c].event, 1);
+        host_kick(c);
+    }
+}
+
+void port_wfe(void)
+{
+    struct host_core *hc = host_this();
+    if (!atomic_exchange(&hc->event, 0)) {
+        host_wait(hc, 1);
+        atomic_store(&hc->event, 0);
+    }
+    host_interrupt_point();
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t boot_ns;
+
+uint64_t port_time_us(void)
+{
+    host_interrupt_point();
+    return (mono_ns() - boot_ns) / 1000u;
+}
+
+uint32_t port_cycles(void)
+{
+    host_interrupt_point();
+    return (uint32_t)mono_ns();
+}
+
+static void *tick_main(void *arg)
+{
+    struct host_core *hc = arg;
+    unsigned c = (unsigned)(hc - host_cores);
+    uint64_t period = 1000000000u / hc->tick_hz;
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    while (atomic_load(&hc->tick_on)) {
+        next.tv_nsec += (long)period;
+        while (next.tv_nsec >= 1000000000L) {
+            next.tv_sec++;
+            next.tv_nsec -= 1000000000L;
+        }
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {
+        }
+        if (!atomic_load(&hc->tick_on))
+            break;
+        atomic_fetch_add(&hc->ticks_owed, 1u);
+        host_kick(c);
+    }
+    return NULL;
+}
+
+int port_tick_start(uint32_t hz)
+{
+    struct host_core *hc = host_this();
+    if (hz == 0 || hz > 100000u)
+        return TD_ERR_PARAM;
+    port_tick_stop();
+    hc->tick_hz = hz;
+    atomic_store(&hc->tick_on, 1);
+    if (pthread_create(&hc->tick_thread, NULL, tick_main, hc) != 0)
+        return TD_ERR_UNSUPPORTED;
+    hc->tick_started = 1;
+    return TD_OK;
+}
+
+void port_tick_stop(void)
+{
+    struct host_core *hc = host_this();
+    if (hc->tick_started) {
+        atomic_store(&hc->tick_on, 0);
+        pthread_join(hc->tick_thread, NULL);
+        hc->tick_started = 0;
+    }
+    atomic_store(&hc->ticks_owed, 0u);
+}
+
+/* ---- console and end of run ------------------------------------------------ */
+
+void port_console_write(const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDOUT_FILENO, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+void port_exit(int code)
+{
+    fflush(stdout);
+    _exit(code);
+}
+
+/* ---- core 1 ------------------------------------------------------------------- */
+
+struct core1_start {
+    port_entry_t entry;
+    void *arg;
+};
+static struct core1_start core1_start;
+
+static void *core1_main(void *arg)
+{
+    (void)arg;
+    host_core_id = 1;
+    struct host_core *hc = host_this();
+    hc->masked = 1;                       /* as after reset */
+    core1_start.entry(core1_start.arg);   /* returns only after a reset */
+    return NULL;
+}
+
+int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
+{
+    (void)stack;                          /* the pthread has its own */
+    (void)size;
+    struct host_core *hc = &host_cores[1];
+    if (host_core_id != 0 || entry == NULL)
+        return TD_ERR_PARAM;
+    if (atomic_load(&hc->alive))
+        return TD_ERR_BUSY;
+    core1_start.entry = entry;
+    core1_start.arg = arg;
+    atomic_store(&hc->reset_req, 0);
+    atomic_store(&hc->alive, 1);
+    if (pthread_create(&hc->thread, NULL, core1_main, NULL) != 0) {
+        atomic_store(&hc->alive, 0);
+        return TD_ERR_NO_RESPONSE;
+    }
+    return TD_OK;
+}
+
+void port_core1_reset(void)
+{
+    struct host_core *hc = &host_cores[1];
+    if (host_core_id != 0 || !atomic_load(&hc->alive))
+        return;
+    atomic_store(&hc->reset_req, 1);
+    host_kick(1);
+    /* core 1 stops at its next interrupt point; a core that never reaches
+     * one (a loop with interrupts masked) cannot be stopped on the host */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2;
+    if (pthread_timedjoin_np(hc->thread, NULL, &until) == 0) {
+        atomic_store(&hc->alive, 0);
+        hc->masked = hc->in_isr = hc->switch_pending = hc->fifo_irq_on = 0;
+        hc->cur = NULL;
+    }
+}
+
+/* ---- start-up --------------------------------------------------------------------- */
+
+extern void td_kernel_main(void);
+
+/* Without a kernel (port tests), core 0 just runs main(). */
+__attribute__((weak)) void td_kernel_main(void)
+{
+    extern int main(void);
+    port_exit(main());
+}
+
+void host_boot(void)
+{
+    boot_ns = mono_ns();
+    host_core_id = 0;
+    host_cores[0].masked = 1;             /* as after reset */
+    td_kernel_main();
+    port_exit(0);
+}

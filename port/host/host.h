@@ -1,0 +1,73 @@
+/*
+ * port/host/host.h: the host port's private interface (port/host only).
+ *
+ * The host port models the chip as follows:
+ *   - a core is a pthread (core 0: the process's main thread; core 1: made
+ *     by port_core1_launch); port_core_id reads a thread-local number;
+ *   - a kernel thread is a ucontext fiber running on its own stack (the
+ *     caller-owned stack given to port_context_init), switched with
+ *     swapcontext, annotated for AddressSanitizer and ThreadSanitizer;
+ *   - PRIMASK is a per-core flag; interrupts (tick, FIFO) are raised
+ *     asynchronously by other pthreads but taken only at interrupt points:
+ *     every port_irq_restore that unmasks, port_switch_request, port_idle,
+ *     port_wfe, port_time_us and port_cycles, when interrupts are enabled
+ *     and no handler runs. A pending switch (the PendSV of the chip) is
+ *     performed at the same points after the handlers. Code that loops
+ *     without reaching an interrupt point is not preempted on the host.
+ */
+#ifndef TANDEM_PORT_HOST_H
+#define TANDEM_PORT_HOST_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "port.h"
+
+struct host_ctx;
+
+/* One emulated core. Fields marked (own) are touched only by the core's
+ * own pthread; the rest are shared with tick threads and the other core. */
+struct host_core {
+    int masked;                    /* (own) PRIMASK */
+    int in_isr;                    /* (own) a handler runs */
+    int switch_pending;            /* (own) PendSV pending */
+    int fifo_irq_on;               /* (own) FIFO interrupt enabled */
+    struct host_ctx *cur;          /* (own) running fiber */
+    atomic_uint ticks_owed;        /* tick interrupts not yet taken */
+    atomic_int event;              /* WFE event register */
+    atomic_int reset_req;          /* port_core1_reset asks core 1 to stop */
+    atomic_int tick_on;
+    pthread_mutex_t mu;            /* with cv: sleeping in idle and WFE */
+    pthread_cond_t cv;
+    pthread_t tick_thread;
+    int tick_started;
+    uint32_t tick_hz;
+    pthread_t thread;              /* core 1's pthread */
+    atomic_int alive;              /* core 1's pthread runs */
+};
+
+extern struct host_core host_cores[PORT_NUM_CORES];
+extern _Thread_local unsigned host_core_id;
+
+static inline struct host_core *host_this(void) { return &host_cores[host_core_id]; }
+
+/* Take pending interrupts and a pending switch, if interrupts are enabled
+ * and no handler runs. */
+void host_interrupt_point(void);
+/* Wake core c if it sleeps in port_idle or port_wfe. Any pthread. */
+void host_kick(unsigned c);
+/* Whether core hc has an interrupt to take (tick owed, FIFO level). */
+bool host_irq_pending(struct host_core *hc);
+
+/* context.c: perform the pending switch (interrupts masked meanwhile). */
+void host_switch(struct host_core *hc);
+/* context.c: leave the current fiber for the core's start-up context
+ * (core reset). Never returns. */
+void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
+
+/* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
+bool host_fifo_level(unsigned core);
+
+#endif /* TANDEM_PORT_HOST_H */

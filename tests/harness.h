@@ -1,0 +1,54 @@
+/*
+ * tests/harness.h: the test harness shared by the host and target builds.
+ *
+ * A test is a function declared with TEST(name) in any test source file and
+ * listed once in tests/list.h. The runner (tests/runner.c) runs each in
+ * core 0's main thread and prints "PASS name" or "FAIL name: reason", then
+ * "N passed, M failed", and ends the run with port_exit(0 if all passed,
+ * else 1): on the chip a bkpt the emulator turns into its exit status.
+ *
+ * CHECK(cond) records the first failed condition of the running test (from
+ * any thread or core) and goes on; REQUIRE(cond) also returns from the
+ * calling function. Every wait in a test is bounded; a test that does not
+ * finish within TH_TEST_TIMEOUT_MS fails as "timed out" and ends the run.
+ */
+#ifndef TANDEM_TESTS_HARNESS_H
+#define TANDEM_TESTS_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tandem/tandem.h"
+
+#ifndef TH_TEST_TIMEOUT_MS
+#define TH_TEST_TIMEOUT_MS 20000u
+#endif
+
+#define TEST(name) void test_##name(void)
+
+bool th_check(bool ok, const char *what, const char *file, int line);
+bool th_check_eq(long long got, long long want, const char *what, const char *file, int line);
+
+#define CHECK(cond) th_check((cond) != 0, #cond, __FILE__, __LINE__)
+#define CHECK_EQ(got, want) \
+    th_check_eq((long long)(got), (long long)(want), #got " == " #want, __FILE__, __LINE__)
+#define REQUIRE(cond) do { if (!CHECK(cond)) return; } while (0)
+#define REQUIRE_EQ(got, want) do { if (!CHECK_EQ(got, want)) return; } while (0)
+
+/* Print "INFO key value" (figures for benchmarks and people). */
+void th_info(const char *key, long long value);
+
+/* Run fn(arg) in core 1's helper thread (launched by the runner) and return
+ * at once; th_core1_wait waits (at most timeout ticks) until it returned.
+ * Returns 0 or TD_ERR_BUSY / TD_ERR_TIMEOUT. */
+int th_core1_run(td_entry_t fn, void *arg);
+int th_core1_wait(td_tick_t timeout);
+
+/* Busy-wait for us microseconds without blocking (an interrupt point on
+ * the host port, so interrupts and preemption still happen). */
+void th_busy_us(uint32_t us);
+
+/* A stack for helper threads in tests (TD_STACK_DEFINE with the usual size). */
+#define TH_STACK(name) static TD_STACK_DEFINE(name, 1024)
+
+#endif /* TANDEM_TESTS_HARNESS_H */

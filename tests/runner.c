@@ -1,0 +1,247 @@
+/*
+ * tests/runner.c: the harness and the test runner (see harness.h).
+ */
+#include "harness.h"
+
+#include "port.h"
+#include "tandem/hwtable.h"
+
+#define TH_STRESS 1u
+
+#define X(name, flags) void test_##name(void);
+#include "list.h"
+#undef X
+
+static const struct th_test {
+    const char *name;
+    void (*fn)(void);
+    unsigned flags;
+} tests[] = {
+#define X(name, flags) { #name, test_##name, flags },
+#include "list.h"
+#undef X
+};
+
+/* ---- output without a C library ------------------------------------------------ */
+
+struct line {
+    char buf[200];
+    unsigned n;
+};
+
+static void put(struct line *l, const char *s)
+{
+    while (*s != '\0' && l->n < sizeof l->buf - 2u)
+        l->buf[l->n++] = *s++;
+}
+
+static void put_int(struct line *l, long long v)
+{
+    char d[24];
+    unsigned n = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        d[n++] = (char)('0' + u % 10u);
+        u /= 10u;
+    } while (u != 0);
+    if (v < 0)
+        d[n++] = '-';
+    while (n > 0 && l->n < sizeof l->buf - 2u)
+        l->buf[l->n++] = d[--n];
+}
+
+static void emit(struct line *l)
+{
+    l->buf[l->n++] = '\n';
+    port_console_write(l->buf, l->n);
+    l->n = 0;
+}
+
+static void say(const char *a, const char *b)
+{
+    struct line l = { .n = 0 };
+    put(&l, a);
+    put(&l, b);
+    emit(&l);
+}
+
+/* ---- failures, from any thread of either core --------------------------------- */
+
+static TD_LOCK_DEFINE(th_lock, TD_SPIN_USER_LAST);
+static struct line failure;          /* the first failure of the running test */
+static unsigned failures;
+
+static void fail(const char *what, const char *file, int line, bool eq, long long got,
+                 long long want)
+{
+    while (td_lock_take(&th_lock) == TD_ERR_DEADLOCK) {
+    }
+    if (failures++ == 0) {
+        failure.n = 0;
+        put(&failure, what);
+        if (eq) {
+            put(&failure, ": got ");
+            put_int(&failure, got);
+            put(&failure, ", expected ");
+            put_int(&failure, want);
+        }
+        put(&failure, " (");
+        put(&failure, file);
+        put(&failure, ":");
+        put_int(&failure, line);
+        put(&failure, ")");
+    }
+    td_lock_give(&th_lock);
+}
+
+bool th_check(bool ok, const char *what, const char *file, int line)
+{
+    if (!ok)
+        fail(what, file, line, false, 0, 0);
+    return ok;
+}
+
+bool th_check_eq(long long got, long long want, const char *what, const char *file, int line)
+{
+    if (got != want)
+        fail(what, file, line, true, got, want);
+    return got == want;
+}
+
+void th_info(const char *key, long long value)
+{
+    struct line l = { .n = 0 };
+    put(&l, "INFO ");
+    put(&l, key);
+    put(&l, " ");
+    put_int(&l, value);
+    emit(&l);
+}
+
+void th_busy_us(uint32_t us)
+{
+    uint64_t end = td_time_us() + us;
+    while (td_time_us() < end) {
+    }
+}
+
+/* ---- core 1's helper thread ------------------------------------------------------- */
+
+static td_entry_t job_fn;
+static void *job_arg;
+static uint32_t job_state;           /* 0 idle, 1 posted, 2 running */
+
+static void core1_helper(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        if (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) == 1) {
+            __atomic_store_n(&job_state, 2, __ATOMIC_RELAXED);
+            job_fn(job_arg);
+            __atomic_store_n(&job_state, 0, __ATOMIC_RELEASE);
+        } else {
+            td_sleep(1);
+        }
+    }
+}
+
+int th_core1_run(td_entry_t fn, void *arg)
+{
+    if (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) != 0)
+        return TD_ERR_BUSY;
+    job_fn = fn;
+    job_arg = arg;
+    __atomic_store_n(&job_state, 1, __ATOMIC_RELEASE);
+    return TD_OK;
+}
+
+int th_core1_wait(td_tick_t timeout)
+{
+    td_tick_t end = td_time_ticks() + timeout;
+    while (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) != 0) {
+        if ((int32_t)(td_time_ticks() - end) >= 0)
+            return TD_ERR_TIMEOUT;
+        td_sleep(1);
+    }
+    return TD_OK;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+static const char *running;
+static uint64_t deadline_us;
+static unsigned passed, failed;
+
+static void summary(void)
+{
+    struct line l = { .n = 0 };
+    put_int(&l, passed);
+    put(&l, " passed, ");
+    put_int(&l, failed);
+    put(&l, " failed");
+    emit(&l);
+}
+
+static void watchdog(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    if (running != NULL && td_time_us() > deadline_us) {
+        struct line l = { .n = 0 };
+        put(&l, "FAIL ");
+        put(&l, running);
+        put(&l, ": timed out (no result within ");
+        put_int(&l, TH_TEST_TIMEOUT_MS);
+        put(&l, " ms)");
+        emit(&l);
+        failed++;
+        summary();
+        port_exit(1);
+    }
+}
+
+static TD_TIMER_DEFINE(watchdog_timer, watchdog, NULL);
+
+int main(void)
+{
+#ifdef TH_STRESS_ONLY
+    const unsigned need = TH_STRESS;
+#else
+    const unsigned need = 0;
+#endif
+    th_info("tcb_bytes", (long long)sizeof(td_thread_t));
+    th_info("tick_hz", TD_TICK_HZ);
+    if (td_kernel_launch_core1(core1_helper, NULL) != TD_OK) {
+        say("FAIL runner: ", "core 1 did not launch");
+        return 1;
+    }
+    td_timer_start(&watchdog_timer, TD_MS(100), TD_MS(100));
+    for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        const struct th_test *t = &tests[i];
+        if ((t->flags & need) != need)
+            continue;
+        say("TEST ", t->name);
+        failures = 0;
+        deadline_us = td_time_us() + TH_TEST_TIMEOUT_MS * 1000ull;
+        running = t->name;
+        t->fn();
+        if (th_core1_wait(TD_SEC(5)) != TD_OK)
+            fail("core 1 job still running at the end", __FILE__, __LINE__, false, 0, 0);
+        running = NULL;
+        if (failures == 0) {
+            passed++;
+            say("PASS ", t->name);
+        } else {
+            failed++;
+            struct line l = { .n = 0 };
+            put(&l, "FAIL ");
+            put(&l, t->name);
+            put(&l, ": ");
+            failure.buf[failure.n] = '\0';
+            put(&l, failure.buf);
+            emit(&l);
+        }
+    }
+    summary();
+    return failed == 0 ? 0 : 1;
+}
