@@ -1,1 +1,74 @@
-# sim/sim.mk: build rules of this component (included by the top Makefile).
+# sim/sim.mk: the dual-core emulator (tandem-sim) and its tests.
+#
+#   make test-sim     build the test firmware, run the emulator's node tests,
+#                     write $(BUILD)/test/results/sim.txt
+#   make bench-sim    instructions per second with both cores busy
+#   make sim-fw       only build the test firmware ($(BUILD)/sim/fw/*.elf)
+#   make sim-rom      reassemble the boot ROM model (sim/rom/rom.S) into
+#                     sim/lib/rom_image.js (committed, so running needs no toolchain)
+
+SIM_BUILD    := $(BUILD)/sim
+SIM_FW_BUILD := $(SIM_BUILD)/fw
+SIM_FW_SRC   := sim/test/fw
+SIM_FW_CFLAGS := $(TARGET_ARCH_FLAGS) -O1 -g -std=c11 -Wall -Wextra -Werror \
+    -ffreestanding -fno-common -ffunction-sections -fdata-sections -I$(SIM_FW_SRC)
+SIM_FW_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
+    -Wl,--no-warn-rwx-segments -T $(SIM_FW_SRC)/fw.ld
+SIM_FW_NAMES := $(notdir $(basename $(wildcard $(SIM_FW_SRC)/t_*.c)))
+SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf
+SIM_FW_COMMON := $(SIM_FW_BUILD)/boot2_crc.o $(SIM_FW_BUILD)/crt0.o $(SIM_FW_BUILD)/fw.o
+SIM_NODE_DEPS := sim/node_modules/.package-lock.json
+
+TEST_SUITES += sim
+
+.PHONY: sim-fw sim-rom test-sim bench-sim
+
+.PRECIOUS: $(SIM_FW_BUILD)/%.o $(SIM_FW_BUILD)/boot2_crc.S
+
+sim-fw: $(SIM_FW_ELFS)
+
+$(SIM_NODE_DEPS): sim/package-lock.json
+	$(Q)cd sim && npm ci --no-audit --no-fund --loglevel=error
+
+$(SIM_FW_BUILD)/boot2.elf: $(SIM_FW_SRC)/boot2.S
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
+	    -Wl,-Ttext=0x20041f00 -Wl,-e,boot2_entry -o $@ $<
+
+$(SIM_FW_BUILD)/boot2.bin: $(SIM_FW_BUILD)/boot2.elf
+	$(Q)$(TOBJCOPY) -O binary -j .text $< $@
+
+$(SIM_FW_BUILD)/boot2_crc.S: $(SIM_FW_BUILD)/boot2.bin sim/tools/boot2crc.js sim/lib/crc.js
+	$(Q)node sim/tools/boot2crc.js $< $@
+
+$(SIM_FW_BUILD)/boot2_crc.o: $(SIM_FW_BUILD)/boot2_crc.S
+	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -c -o $@ $<
+
+$(SIM_FW_BUILD)/crt0.o: $(SIM_FW_SRC)/crt0.S
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -c -o $@ $<
+
+$(SIM_FW_BUILD)/%.o: $(SIM_FW_SRC)/%.c $(SIM_FW_SRC)/fw.h
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(SIM_FW_CFLAGS) -c -o $@ $<
+
+$(SIM_FW_BUILD)/bench_spin.o: sim/bench/bench_spin.c $(SIM_FW_SRC)/fw.h
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(SIM_FW_CFLAGS) -O2 -c -o $@ $<
+
+$(SIM_FW_BUILD)/%.elf: $(SIM_FW_BUILD)/%.o $(SIM_FW_COMMON) $(SIM_FW_SRC)/fw.ld
+	$(Q)$(TCC) $(SIM_FW_LDFLAGS) -o $@ $(SIM_FW_COMMON) $< $(TARGET_LIBS)
+
+sim-rom:
+	@mkdir -p $(SIM_BUILD)
+	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
+	    -Wl,--section-start=.rom=0 -Wl,-e,rom_reset -o $(SIM_BUILD)/rom.elf sim/rom/rom.S
+	$(Q)node sim/tools/mkrom.js $(SIM_BUILD)/rom.elf sim/lib/rom_image.js
+
+test-sim: $(SIM_NODE_DEPS) sim-fw
+	@mkdir -p $(BUILD)/test/results
+	$(Q)TANDEM_SIM_FW=$(abspath $(SIM_FW_BUILD)) TANDEM_SIM_RESULTS=$(abspath $(BUILD)/test/results/sim.txt) \
+	    node --test --test-reporter=./sim/test/reporter.js --test-reporter-destination=stdout sim/test/
+
+bench-sim: $(SIM_NODE_DEPS) $(SIM_FW_BUILD)/bench_spin.elf
+	$(Q)node sim/bench/bench.js $(SIM_FW_BUILD)/bench_spin.elf

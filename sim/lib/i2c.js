@@ -1,0 +1,113 @@
+'use strict';
+// I2C target interface. rp2040js's I2C controller model calls out for every
+// bus event (start, address, byte written, byte read, stop) and waits for a
+// completion call; I2CBus answers those with the virtual devices attached at
+// 7-bit addresses, after the time the transfer takes on the wire at the SCL
+// rate the firmware programmed (9 SCL periods per byte).
+//
+// A device is an object with any of:
+//   start(mode, repeated)  mode 'read' | 'write'; called after its address was acked
+//   write(byte) -> bool    a byte from the controller; return false to NACK
+//   read() -> byte         the next byte for the controller
+//   stop()                 end of the transfer
+// RegisterDevice implements the common "register pointer" protocol.
+
+class I2CBus {
+  constructor(sim, index) {
+    this.sim = sim;
+    this.index = index;
+    this.devices = new Map();
+    this.current = null;
+    this.timed = true;
+    const hw = sim.mcu.i2c[index];
+    this.hw = hw;
+    this.alarm = sim.clock.createAlarm(() => { const f = this.pending; this.pending = null; if (f) f(); });
+    this.pending = null;
+    this.repeated = false;
+    this.transactions = 0;
+    hw.onStart = (repeated) => { this.repeated = !!repeated; this.after(1, () => hw.completeStart(repeated)); };
+    hw.onConnect = (address, mode) => {
+      const dev = this.devices.get(address & 0x7f);
+      this.current = dev || null;
+      if (dev) {
+        this.transactions++;
+        if (dev.start) dev.start(mode === 1 ? 'read' : 'write', this.repeated);
+      }
+      this.after(9, () => hw.completeConnect(!!dev));
+    };
+    hw.onWriteByte = (byte) => {
+      const dev = this.current;
+      const ack = dev && dev.write ? dev.write(byte & 0xff) !== false : false;
+      this.after(9, () => hw.completeWrite(ack));
+    };
+    hw.onReadByte = () => {
+      const dev = this.current;
+      const v = dev && dev.read ? dev.read() & 0xff : 0xff;
+      this.after(9, () => hw.completeRead(v));
+    };
+    hw.onStop = () => {
+      const dev = this.current;
+      this.current = null;
+      if (dev && dev.stop) dev.stop();
+      this.after(1, () => hw.completeStop());
+    };
+  }
+  /** Attach `device` at 7-bit `address`. Returns the device. */
+  attach(address, device) {
+    if (!(address >= 0 && address < 0x80)) throw new RangeError(`I2C address ${address} is not a 7-bit address`);
+    this.devices.set(address, device);
+    return device;
+  }
+  detach(address) { this.devices.delete(address); }
+
+  /** Nanoseconds of one SCL period as programmed (clk_sys counts). */
+  get sclNanos() {
+    const hw = this.hw;
+    const cycles = (hw.sclHighPeriod || 1) + (hw.sclLowPeriod || 1);
+    return (cycles * 1e9) / this.sim.clkSys;
+  }
+  after(bits, fn) {
+    if (!this.timed) { fn(); return; }
+    this.pending = fn;
+    this.alarm.schedule(bits * this.sclNanos);
+  }
+}
+
+/**
+ * A target with byte registers addressed by a pointer: a write transfer sets
+ * the pointer with its first byte and stores the following bytes from there;
+ * a read transfer returns bytes from the pointer. The pointer increments.
+ * `onRead(reg)` may return a value to override the stored one (for live data);
+ * `onWrite(reg, value)` sees every stored byte.
+ */
+class RegisterDevice {
+  constructor(opts = {}) {
+    this.regs = new Uint8Array(256);
+    if (opts.regs) for (const [k, v] of Object.entries(opts.regs)) this.regs[Number(k)] = v;
+    this.onRead = opts.onRead || null;
+    this.onWrite = opts.onWrite || null;
+    this.pointer = 0;
+    this.expectPointer = false;
+  }
+  start(mode) { if (mode === 'write') this.expectPointer = true; }
+  write(byte) {
+    if (this.expectPointer) { this.pointer = byte; this.expectPointer = false; return true; }
+    const reg = this.pointer;
+    this.pointer = (this.pointer + 1) & 0xff;
+    this.regs[reg] = byte;
+    if (this.onWrite) this.onWrite(reg, byte);
+    return true;
+  }
+  read() {
+    const reg = this.pointer;
+    this.pointer = (this.pointer + 1) & 0xff;
+    if (this.onRead) {
+      const v = this.onRead(reg);
+      if (v !== undefined && v !== null) return v & 0xff;
+    }
+    return this.regs[reg];
+  }
+  stop() { this.expectPointer = false; }
+}
+
+module.exports = { I2CBus, RegisterDevice };

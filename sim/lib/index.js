@@ -1,0 +1,7 @@
+'use strict';
+// Programmatic API of tandem-sim. See README.md, "JavaScript API".
+const { Simulator, STATE_NAMES } = require('./simulator');
+const { I2CBus, RegisterDevice } = require('./i2c');
+const { UserError, parseElf, parseUf2 } = require('./loader');
+const { crc32Boot2 } = require('./crc');
+module.exports = { Simulator, STATE_NAMES, I2CBus, RegisterDevice, UserError, parseElf, parseUf2, crc32Boot2 };

@@ -1,0 +1,349 @@
+'use strict';
+// Peripherals the dual-core model adds to or changes in rp2040js. Each one is
+// either a subclass of the package's own peripheral class (reached through the
+// instance the RP2040 constructor built) or a small BasePeripheral of our own.
+// They are installed per simulator instance; nothing global is patched.
+
+const { BasePeripheral } = require('rp2040js');
+
+// ---- PSM: FRCE_OFF.PROC0/PROC1 hold a core in reset ------------------------
+function makePSM(sim, Base) {
+  return class PSM extends Base {
+    writeUint32(offset, value) {
+      const before = this.frceOff;
+      super.writeUint32(offset, value);
+      if (offset === 0x04) {
+        for (let n = 0; n < 2; n++) {
+          const bit = 1 << (15 + n);
+          if (!(before & bit) && (this.frceOff & bit)) sim.holdCoreInReset(n);
+          if ((before & bit) && !(this.frceOff & bit)) sim.releaseCoreReset(n);
+        }
+      }
+    }
+  };
+}
+
+// ---- IO_BANK0: per-core interrupt enables -------------------------------
+// rp2040js keeps one set of enables per pin (used here as PROC0's); PROC1's
+// INTE/INTF live in this subclass. IO_IRQ_BANK0 (13) of each core is driven
+// from that core's own INTS.
+function makeIOBank0(sim, Base) {
+  return class IOBank0 extends Base {
+    constructor(rp2040, name) {
+      super(rp2040, name);
+      this.inte1 = new Uint8Array(30);
+      this.intf1 = new Uint8Array(30);
+    }
+    readUint32(offset) {
+      if (offset >= 0x130 && offset < 0x160) {
+        const reg = offset & ~0xf;
+        const start = (offset & 0xf) * 2;
+        let v = 0;
+        for (let i = 7; i >= 0; i--) {
+          const p = start + i;
+          if (p >= 30) continue;
+          const pin = this.rp2040.gpio[p];
+          let nib;
+          if (reg === 0x130) nib = this.inte1[p];
+          else if (reg === 0x140) nib = this.intf1[p];
+          else nib = (pin.irqStatus & this.inte1[p]) | this.intf1[p];
+          v |= (nib & 0xf) << (4 * i);
+        }
+        return v >>> 0;
+      }
+      if (offset >= 0x160 && offset < 0x190) return 0; // dormant wake: not modelled
+      return super.readUint32(offset);
+    }
+    writeUint32(offset, value) {
+      if (offset >= 0x130 && offset < 0x150) {
+        const reg = offset & ~0xf;
+        const start = (offset & 0xf) * 2;
+        for (let i = 0; i < 8; i++) {
+          const p = start + i;
+          if (p >= 30) continue;
+          const nib = (value >>> (4 * i)) & 0xf;
+          if (reg === 0x130) this.inte1[p] = nib; else this.intf1[p] = nib;
+        }
+        sim.updateGpioIrq();
+        return;
+      }
+      if (offset >= 0x150 && offset < 0x190) return; // INTS read-only; dormant ignored
+      super.writeUint32(offset, value);
+    }
+  };
+}
+
+// ---- SYSCFG: NMI masks per core ----------------------------------------------
+class SysCfg extends BasePeripheral {
+  constructor(rp2040, name, sim) { super(rp2040, name); this.sim = sim; this.regs = new Uint32Array(8); }
+  readUint32(offset) {
+    if (offset === 0x00) return this.sim.cores[0].nmiMask >>> 0;
+    if (offset === 0x04) return this.sim.cores[1].nmiMask >>> 0;
+    if (offset < 0x20) return this.regs[offset >>> 2];
+    return 0;
+  }
+  writeUint32(offset, value) {
+    if (offset === 0x00) this.sim.cores[0].nmiMask = value >>> 0;
+    else if (offset === 0x04) this.sim.cores[1].nmiMask = value >>> 0;
+    else if (offset < 0x20) this.regs[offset >>> 2] = value;
+  }
+}
+
+// ---- VREG_AND_CHIP_RESET: reset values instead of 0xffffffff --------------
+class VregChipReset extends BasePeripheral {
+  constructor(rp2040, name) {
+    super(rp2040, name);
+    this.vreg = 0x000000b1; // EN, VSEL = 1.10 V
+    this.bod = 0x00000091;  // EN, VSEL = 0.86 V
+    this.chipReset = 0x00000100; // HAD_POR after power-on
+  }
+  readUint32(offset) {
+    switch (offset) {
+      case 0x0: return this.vreg | (1 << 12); // ROK: regulation is fine
+      case 0x4: return this.bod;
+      case 0x8: return this.chipReset;
+    }
+    return 0;
+  }
+  writeUint32(offset, value) {
+    switch (offset) {
+      case 0x0: this.vreg = value & 0xf3; break;
+      case 0x4: this.bod = value & 0xf1; break;
+      case 0x8: if (value & (1 << 24)) this.chipReset &= ~(1 << 24); break; // PSM_RESTART_FLAG W1C
+    }
+  }
+}
+
+// ---- IO_QSPI: six pins, plain register file ---------------------------------
+class IOQspi extends BasePeripheral {
+  constructor(rp2040, name) { super(rp2040, name); this.regs = new Uint32Array(0x60 / 4); }
+  readUint32(offset) {
+    if (offset < 0x30) return offset & 4 ? this.regs[offset >>> 2] : 0; // CTRL as written, STATUS 0
+    if (offset < 0x60) return this.regs[offset >>> 2];
+    return 0;
+  }
+  writeUint32(offset, value) {
+    if (offset < 0x60 && (offset >= 0x30 || offset & 4)) this.regs[offset >>> 2] = value;
+  }
+}
+
+// ---- ROSC: enabled and stable, RANDOMBIT from an LFSR -----------------------
+class Rosc extends BasePeripheral {
+  constructor(rp2040, name) {
+    super(rp2040, name);
+    this.regs = new Uint32Array(0x24 / 4);
+    this.regs[0] = 0x00fabaa0; // CTRL: ENABLE, FREQ_RANGE LOW
+    this.regs[4] = 0x8; // DIV
+    this.lfsr = 0xace1;
+  }
+  readUint32(offset) {
+    if (offset === 0x18) return 0x80001000; // STATUS: STABLE | ENABLED
+    if (offset === 0x1c) { // RANDOMBIT
+      const bit = ((this.lfsr >> 0) ^ (this.lfsr >> 2) ^ (this.lfsr >> 3) ^ (this.lfsr >> 5)) & 1;
+      this.lfsr = (this.lfsr >> 1) | (bit << 15);
+      return bit;
+    }
+    if (offset < 0x24) return this.regs[offset >>> 2];
+    return 0;
+  }
+  writeUint32(offset, value) { if (offset < 0x24 && offset !== 0x18) this.regs[offset >>> 2] = value; }
+}
+
+// ---- XIP_CTRL (0x14000000) ----------------------------------------------------
+class XipCtrl extends BasePeripheral {
+  constructor(rp2040, name) { super(rp2040, name); this.ctrl = 0x3; }
+  readUint32(offset) {
+    switch (offset) {
+      case 0x00: return this.ctrl;
+      case 0x04: return 0;
+      case 0x08: return 0x3; // STAT: FLUSH_READY | FIFO_EMPTY
+      default: return 0;
+    }
+  }
+  writeUint32(offset, value) { if (offset === 0x00) this.ctrl = value & 0xb; }
+}
+
+// ---- SSI with a serial flash behind it ----------------------------------------
+// Enough for a second-stage bootloader that talks to the flash through the
+// SSI data register (read/write status registers, write enable, JEDEC id,
+// 03h/0Bh reads, page program, sector/block/chip erase). Transfers complete
+// at once: SR always shows the TX FIFO empty and BUSY clear. A command is the
+// run of frames written while the RX FIFO still holds unread responses from
+// the same run; a write with the RX FIFO empty starts a new command. XIP
+// reads at 0x10000000 work whatever the SSI configuration.
+class SSIFlash extends BasePeripheral {
+  constructor(rp2040, name, sim) {
+    super(rp2040, name);
+    this.sim = sim;
+    this.regs = new Uint32Array(0x100 / 4);
+    this.rx = [];
+    this.cmd = [];
+    this.sr1 = 0;      // BUSY (0), WEL (1)
+    this.sr2 = 0x02;   // QE set, as on a Pico's W25Q16JV after its first boot
+    this.regs[0] = 0x00070000; // CTRLR0 reset: DFS_32 = 7 (8-bit frames)
+  }
+  readUint32(offset) {
+    switch (offset) {
+      case 0x20: return 0;               // TXFLR
+      case 0x24: return this.rx.length;  // RXFLR
+      case 0x28: return 0x6 | (this.rx.length ? 0x8 : 0) | (this.rx.length >= 16 ? 0x10 : 0); // SR: TFNF TFE RFNE RFF
+      case 0x2c: case 0x30: case 0x34: return 0;
+      case 0x38: case 0x3c: case 0x40: case 0x44: case 0x48: return 0;
+      case 0x58: return 0x51535049; // IDR
+      case 0x5c: return 0x3430312a; // SSI_VERSION_ID
+      case 0x60: return this.rx.length ? this.rx.shift() >>> 0 : 0;
+    }
+    if (offset < 0x100) return this.regs[offset >>> 2];
+    return 0;
+  }
+  writeUint32(offset, value) {
+    if (offset === 0x60) { this.frame(value >>> 0); return; }
+    if (offset === 0x08 && !(value & 1)) { this.rx = []; this.cmd = []; } // SSIENR=0 clears FIFOs
+    if (offset < 0x100) this.regs[offset >>> 2] = value;
+  }
+  get tmod() { return (this.regs[0] >>> 8) & 3; }
+  frame(v) {
+    if (this.rx.length === 0 && this.cmdDone()) this.cmd = [];
+    this.cmd.push(v & 0xff);
+    const tmod = this.tmod;
+    if (tmod === 1) return; // transmit only
+    if (tmod === 3) { // EEPROM read: NDF+1 data frames after the command frames
+      const n = (this.regs[1] & 0xffff) + 1;
+      for (let i = 0; i < n && this.rx.length < 16; i++) this.rx.push(0);
+      return;
+    }
+    if (this.rx.length < 16) this.rx.push(this.respond());
+  }
+  cmdDone() { return true; }
+  /** Response byte clocked in while the last frame of the command was sent. */
+  respond() {
+    const c = this.cmd;
+    const op = c[0];
+    const i = c.length - 1; // index of the frame being sent
+    const flash = this.sim.mcu.flash;
+    const addrAt = (k) => ((c[k] << 16) | (c[k + 1] << 8) | c[k + 2]) & (flash.length - 1);
+    switch (op) {
+      case 0x05: return i > 0 ? this.sr1 : 0xff;
+      case 0x35: return i > 0 ? this.sr2 : 0xff;
+      case 0x06: this.sr1 |= 2; return 0xff;
+      case 0x04: this.sr1 &= ~2; return 0xff;
+      case 0x01:
+        if (this.sr1 & 2) { if (i === 1) this.sr1 = (this.sr1 & 3) | (c[1] & 0xfc); if (i === 2) { this.sr2 = c[2]; this.sr1 &= ~2; } }
+        return 0xff;
+      case 0x31: if (i === 1 && (this.sr1 & 2)) { this.sr2 = c[1]; this.sr1 &= ~2; } return 0xff;
+      case 0x9f: return [0xff, 0xef, 0x40, 0x15][i] ?? 0xff; // W25Q16JV
+      case 0x4b: return i >= 5 ? (0x10 + i) & 0xff : 0xff;  // unique id bytes after 4 dummies
+      case 0xab: return i >= 4 ? 0x14 : 0xff;
+      case 0x03: return i >= 4 ? flash[(addrAt(1) + i - 4) & (flash.length - 1)] : 0xff;
+      case 0x0b: return i >= 5 ? flash[(addrAt(1) + i - 5) & (flash.length - 1)] : 0xff;
+      case 0x02:
+        if (i >= 4 && (this.sr1 & 2)) {
+          const a = addrAt(1);
+          const page = a & ~0xff;
+          const o = page | ((a + i - 4) & 0xff);
+          flash[o] &= c[i];
+        }
+        return 0xff;
+      case 0x20: case 0x52: case 0xd8:
+        if (i === 3 && (this.sr1 & 2)) {
+          const size = op === 0x20 ? 4096 : op === 0x52 ? 32768 : 65536;
+          const a = addrAt(1) & ~(size - 1);
+          flash.fill(0xff, a, a + size);
+          this.sr1 &= ~2;
+        }
+        return 0xff;
+      case 0x60: case 0xc7:
+        if (i === 0 && (this.sr1 & 2)) { flash.fill(0xff); this.sr1 &= ~2; }
+        return 0xff;
+      default: return 0xff;
+    }
+  }
+}
+
+// ---- UART: transmit timing and the core that wrote each byte ---------------
+// rp2040js's UART sends every byte at once. Here the TX FIFO (32 entries, or
+// 1 with FIFOs disabled) drains at the programmed baud rate, so UARTFR.TXFF,
+// BUSY and TXFE and the TX interrupt behave as on the chip. A byte written
+// while the FIFO is full is dropped, as on the chip. Until the baud rate
+// divisor is programmed the UART sends at once.
+function makeUart(sim, Base) {
+  return class TimedUart extends Base {
+    constructor(rp2040, name, irq, dreq, index) {
+      super(rp2040, name, irq, dreq);
+      this.index = index;
+      this.txDone = []; // completion time (ns) of each byte still in the FIFO or shifter
+      this.txris = false;
+      this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
+      this.dropped = 0;
+      this.ifls = 0x12;
+    }
+    get depth() { return this.fifosEnabled ? 32 : 1; }
+    get txTrigger() {
+      if (!this.fifosEnabled) return 0;
+      return [4, 8, 16, 24, 28][this.ifls & 7] ?? 16;
+    }
+    get charNanos() {
+      const div = this.baudDivider;
+      if (!div || !this.enabled) return 0;
+      const lcr = this.lineCtrlRegister;
+      const bits = 1 + this.wordLength + (lcr & 2 ? 1 : 0) + (lcr & 8 ? 2 : 1);
+      return (bits * 1e9) / (this.rp2040.clkPeri / (div * 16));
+    }
+    level() {
+      const now = sim.clock.nanos;
+      const d = this.txDone;
+      while (d.length && d[0] <= now) d.shift();
+      return d.length;
+    }
+    checkInterrupts() {
+      const st = this.txris ? this.interruptStatus | 0x20 : this.interruptStatus & ~0x20;
+      this.interruptStatus = st;
+      this.rp2040.setInterrupt(this.irq, !!(st & this.interruptMask));
+    }
+    readUint32(offset) {
+      if (offset === 0x18) { // UARTFR
+        const n = this.level();
+        return (this.rxFIFO.full ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
+          (n === 0 ? 0x80 : 0) | (n >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
+      }
+      if (offset === 0x34) return this.ifls;
+      return super.readUint32(offset);
+    }
+    writeUint32(offset, value) {
+      switch (offset) {
+        case 0x00: this.transmit(value & 0xff); return;
+        case 0x34: this.ifls = value & 0x3f; return;
+        case 0x44: // UARTICR
+          if (this.rawWriteValue & 0x20) this.txris = false;
+          this.interruptStatus &= ~this.rawWriteValue;
+          this.checkInterrupts();
+          return;
+      }
+      super.writeUint32(offset, value);
+    }
+    transmit(byte) {
+      const t = this.charNanos;
+      if (t > 0) {
+        const n = this.level();
+        if (n >= this.depth) { this.dropped++; sim.uartDropped(this.index); return; }
+        const now = sim.clock.nanos;
+        const start = n ? this.txDone[n - 1] : now;
+        this.txDone.push(start + t);
+        const lvl = n + 1;
+        const trig = this.txTrigger;
+        if (lvl > trig) {
+          this.txris = false;
+          // the TX interrupt asserts when the level drains back to the trigger level
+          this.txAlarm.schedule(this.txDone[lvl - trig - 1] - now);
+        }
+        this.checkInterrupts();
+      } else if (!this.txris) {
+        this.txris = true; // untimed: the FIFO is always empty
+        this.checkInterrupts();
+      }
+      sim.uartByte(this.index, byte);
+    }
+  };
+}
+
+module.exports = { makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

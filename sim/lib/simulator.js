@@ -1,0 +1,955 @@
+'use strict';
+// tandem-sim: both cores of an RP2040 around one rp2040js chip model.
+//
+// Structure: one rp2040js RP2040 instance owns memory and the shared
+// peripherals; two Core objects (subclasses of the package's CortexM0Core)
+// each get their own view of the chip (Object.create(mcu) with `core`
+// overridden), their own PPB (NVIC, SCB, SysTick, MPU) and their own SIO
+// view. The scheduler always runs the awake core with the lower cycle count,
+// so neither core gets ahead of the other by more than one instruction.
+
+const { EventEmitter } = require('events');
+const { RP2040 } = require('rp2040js');
+const { SimClock } = require('./clock');
+const {
+  makeCoreClass, FAULT, hex,
+  STATE_RUN, STATE_WFE, STATE_WFI, STATE_RESET, STATE_HALT, EXC_HARDFAULT,
+} = require('./core');
+const { PPB } = require('./ppb');
+const { CoreSIO, SioShared } = require('./sio');
+const P = require('./peripherals');
+const { I2CBus } = require('./i2c');
+const loader = require('./loader');
+const romImage = require('./rom_image');
+const { classifyOpcodes, K } = require('./decode');
+
+const OPKIND = classifyOpcodes();
+const ROM_SIZE = 0x4000;
+
+const STATE_NAMES = ['running', 'WFE', 'WFI', 'reset', 'halted'];
+
+class Simulator extends EventEmitter {
+  /**
+   * @param {object} [opts]
+   * @param {boolean} [opts.verbose] print rp2040js warnings on stderr
+   * @param {boolean} [opts.record] keep per-core state and GPIO change events (for VCD/SVG)
+   */
+  constructor(opts = {}) {
+    super();
+    this.opts = opts;
+    this.clock = new SimClock();
+    const mcu = new RP2040(this.clock);
+    this.mcu = mcu;
+    this.warnings = new Map();
+    mcu.logger = this.makeLogger();
+
+    // boot ROM model
+    const rom = Buffer.from(romImage.base64, 'base64');
+    new Uint8Array(mcu.bootrom.buffer).set(rom);
+    this.romSymbols = romImage.symbols;
+
+    // time base: cycles of clk_sys <-> nanoseconds
+    this.clkSys = mcu.clkSys;
+    this.baseCycles = 0;
+    this.baseNanos = 0;
+    this.T = 0;          // scheduler's global time (cycles)
+    this.cur = null;     // core executing right now, if any
+    this.resched = false;
+    this.nextAlarmCycle = Infinity;
+    this.clock.onHeadChange = () => this.updateNextAlarm();
+    mcu.addClockListener((hz) => this.clockChanged(hz));
+
+    // the two cores
+    const CoreClass = makeCoreClass(mcu.core.constructor);
+    const Interp = mcu.sio.interp0.constructor;
+    this.sioShared = new SioShared();
+    this.cores = [];
+    this.sios = [];
+    for (let n = 0; n < 2; n++) {
+      const view = Object.create(mcu);
+      const core = new CoreClass(view, this, n);
+      view.core = core;
+      core.ppb = new PPB(this, core);
+      core.sio = new CoreSIO(this, core, this.sioShared, Interp);
+      view.ppb = core.ppb;
+      view.sio = core.sio;
+      core.stNext = Infinity;
+      core.resetStart = 0;
+      this.cores.push(core);
+      this.sios.push(core.sio);
+    }
+    mcu.core = this.cores[0];
+
+    this.installPeripherals();
+    this.installGpio();
+    this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
+
+    // console
+    this.lineBuf = [
+      { text: '', cores: 0, start: 0 },
+      { text: '', cores: 0, start: 0 },
+    ];
+    this.untilRe = null;
+    this.stopInfo = null;
+    this.pendingReboot = null;
+    this.inputs = []; // scheduled GPIO inputs, sorted by time
+    this.nextInputCycle = Infinity;
+    this.symbols = new Map();
+    this.loaded = false;
+    this.uartDropCount = [0, 0];
+    this.reboots = 0;
+    this.coldBoot();
+  }
+
+  makeLogger() {
+    const sim = this;
+    const note = (level, comp, msg) => {
+      const key = `[${comp}] ${msg}`;
+      const n = (sim.warnings.get(key) || 0) + 1;
+      sim.warnings.set(key, n);
+      if (sim.opts.verbose && n === 1) process.stderr.write(`tandem-sim: rp2040js ${level}: ${key}\n`);
+    };
+    return {
+      debug() {},
+      info() {},
+      warn: (c, m) => note('warning', c, m),
+      error: (c, m) => note('error', c, m),
+    };
+  }
+  warn(msg) {
+    if (!this.warnings.has(msg)) process.stderr.write(`tandem-sim: warning: ${msg}\n`);
+    this.warnings.set(msg, (this.warnings.get(msg) || 0) + 1);
+  }
+
+  // ---- peripherals ----------------------------------------------------------
+  installPeripherals() {
+    const mcu = this.mcu;
+    const per = mcu.peripherals;
+    per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
+    const PSM = P.makePSM(this, per[0x40010].constructor);
+    per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
+    const IOB = P.makeIOBank0(this, per[0x40014].constructor);
+    per[0x40014] = this.iobank0 = new IOB(mcu, 'IO_BANK0_BASE');
+    per[0x40018] = new P.IOQspi(mcu, 'IO_QSPI_BASE');
+    per[0x40060] = new P.Rosc(mcu, 'ROSC_BASE');
+    per[0x40064] = this.vreg = new P.VregChipReset(mcu, 'VREG_AND_CHIP_RESET_BASE');
+    const Uart = P.makeUart(this, mcu.uart[0].constructor);
+    for (let i = 0; i < 2; i++) {
+      const old = mcu.uart[i];
+      const u = new Uart(mcu, old.name, old.irq, old.dreq, i);
+      mcu.uart[i] = u;
+      per[0x40034 + 4 * i] = u;
+    }
+    this.ssi = new P.SSIFlash(mcu, 'SSI', this);
+    per[0x18000] = this.ssi;
+    this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL');
+    this.xipSram = new Uint8Array(0x4000);
+    this.watchdog = per[0x40058];
+    this.watchdog.onWatchdogTrigger = () => this.requestReboot('watchdog');
+    this.timer = per[0x40054];
+
+    // interrupt lines: shared ones go to both NVICs; 13 (IO_BANK0) and
+    // 15/16 (SIO) are per core and driven by updateGpioIrq / CoreSIO.
+    const [c0, c1] = this.cores;
+    mcu.setInterrupt = (irq, value) => {
+      if (irq === 13 || irq === 15 || irq === 16) return;
+      c0.setInterrupt(irq, value);
+      c1.setInterrupt(irq, value);
+    };
+    mcu.updateIOInterrupt = () => this.updateGpioIrq();
+    // DMA (and anything else using the chip's own bus methods) reaches memory
+    // and peripherals, not the cores' private SIO/PPB.
+    mcu.readUint32 = (a) => this.busRead(null, a >>> 0, 4);
+    mcu.readUint16 = (a) => this.busRead(null, a >>> 0, 2);
+    mcu.readUint8 = (a) => this.busRead(null, a >>> 0, 1);
+    mcu.writeUint32 = (a, v) => this.busWrite(null, a >>> 0, v >>> 0, 4);
+    mcu.writeUint16 = (a, v) => this.busWrite(null, a >>> 0, v & 0xffff, 2);
+    mcu.writeUint8 = (a, v) => this.busWrite(null, a >>> 0, v & 0xff, 1);
+  }
+
+  installGpio() {
+    const mcu = this.mcu;
+    this.toggles = new Uint32Array(30);
+    this.outLevel = new Int8Array(30).fill(-1);
+    this.extIn = new Int8Array(30).fill(-1); // -1: not driven from outside
+    this.gpioEvents = this.opts.record ? [] : null;
+    this.coreEvents = this.opts.record ? [] : null;
+    mcu.gpio.forEach((pin, i) => {
+      pin.padValue = 0x56; // PADS_BANK0 reset value: IE, 4 mA, pull-down, Schmitt
+      const orig = Object.getPrototypeOf(pin).setInputValue;
+      pin.setInputValue = (v) => { orig.call(pin, v); this.updateGpioIrq(); };
+      pin.addListener(() => this.pinChanged(i));
+      this.pinChanged(i);
+    });
+  }
+
+  /** A pin's pad state changed: count toggles, record, loop the output back to the input. */
+  pinChanged(i) {
+    const pin = this.mcu.gpio[i];
+    let level;
+    if (pin.outputEnable) level = pin.outputValue ? 1 : 0;
+    else if (this.extIn[i] >= 0) level = this.extIn[i];
+    else if (pin.pullupEnabled && !pin.pulldownEnabled) level = 1;
+    else if (pin.pulldownEnabled && !pin.pullupEnabled) level = 0;
+    else level = pin.rawInputValue ? 1 : 0;
+    if (pin.outputEnable && this.outLevel[i] >= 0 && this.outLevel[i] !== level) this.toggles[i]++;
+    const driven = pin.outputEnable ? level : -1;
+    if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.nowNanos(), i, driven);
+    this.outLevel[i] = driven;
+    if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
+  }
+
+  /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
+  setGpioInput(pin, level) {
+    this.extIn[pin] = level;
+    this.pinChanged(pin);
+  }
+
+  /** IO_IRQ_BANK0 of each core from its own INTE/INTF. */
+  updateGpioIrq() {
+    const gpio = this.mcu.gpio;
+    const iob = this.iobank0;
+    let l0 = false, l1 = false;
+    for (let i = 0; i < 30; i++) {
+      const pin = gpio[i];
+      const st = pin.irqStatus;
+      let a = ((st & pin.irqEnableMask) | pin.irqForceMask) !== 0;
+      let b = iob ? ((st & iob.inte1[i]) | iob.intf1[i]) !== 0 : false;
+      const ov = (pin.ctrl >>> 28) & 3;
+      if (ov === 1) { a = !a; b = !b; } else if (ov === 2) { a = b = false; } else if (ov === 3) { a = b = true; }
+      if (a) l0 = true;
+      if (b) l1 = true;
+    }
+    this.cores[0].setInterrupt(13, l0);
+    this.cores[1].setInterrupt(13, l1);
+  }
+
+  // ---- time -----------------------------------------------------------------
+  cyclesToNanos(c) { return this.baseNanos + (c - this.baseCycles) * 1e9 / this.clkSys; }
+  nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
+  nowCycles() { return this.cur ? this.cur.cycles : this.T; }
+  nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
+  /** Bring the peripherals' clock up to the executing core's time. */
+  syncClock() {
+    const ns = this.cyclesToNanos(this.nowCycles());
+    if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
+  }
+  updateNextAlarm() {
+    const ns = this.clock.nextAlarmNanos;
+    this.nextAlarmCycle = ns === Infinity ? Infinity : Math.ceil(this.nanosToCycles(ns));
+  }
+  clockChanged(hz) {
+    const now = this.nowCycles();
+    this.baseNanos = this.cyclesToNanos(now);
+    this.baseCycles = now;
+    this.clkSys = hz;
+    for (const c of this.cores) c.ppb.systick.clockChanged(c.cycles);
+    this.updateNextAlarm();
+    this.updateInputs();
+  }
+
+  // ---- bus (slow path: everything but SRAM and flash reads) -----------------
+  busRead(core, a, size) {
+    switch (a >>> 28) {
+      case 0x0:
+        if (a < ROM_SIZE) {
+          const rom = this.mcu.bootrom;
+          const w = rom[a >>> 2];
+          return size === 4 ? w >>> 0 : (w >>> ((a & 3) * 8)) & (size === 2 ? 0xffff : 0xff);
+        }
+        break;
+      case 0x1:
+        if (a < 0x14000000) { // flash aliases (reached here for DMA reads)
+          const f = this.mcu.flash, o = a & 0xffffff;
+          return size === 4 ? (f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24) >>> 0 : size === 2 ? f[o] | f[o + 1] << 8 : f[o];
+        }
+        if (a >= 0x15000000 && a < 0x15004000) return readBytes(this.xipSram, a - 0x15000000, size);
+        if (a >= 0x14000000 && a < 0x14000100) return sub(this.xipCtrl.readUint32(a & 0xfc), a, size);
+        if (a >= 0x18000000 && a < 0x18000100) return sub(this.ssi.readUint32(a & 0xfc), a, size);
+        break;
+      case 0x2: {
+        const o = a - 0x20000000;
+        if (o >= 0 && o < 0x42000) return readBytes(this.mcu.sram, o, size);
+        if (a >= 0x21000000 && a < 0x21040000) return readBytes(this.mcu.sram, unstriped(a), size);
+        break;
+      }
+      case 0x4: case 0x5: {
+        if (a >= 0x50100000 && a < 0x50101000) return readBytes(this.mcu.usbDPRAM, a - 0x50100000, size);
+        const p = this.mcu.peripherals[(a >>> 14) << 2];
+        if (p) {
+          this.syncClock();
+          return sub(p.readUint32(a & 0xffc) >>> 0, a, size);
+        }
+        break;
+      }
+      case 0xd:
+        if (core && a < 0xd0001000) return sub(core.sio.read(a & 0xffc), a, size);
+        break;
+      case 0xe:
+        if (core && a < 0xe0100000) return sub(core.ppb.read((a & ~3) >>> 0), a, size);
+        break;
+    }
+    if (core) return core.busFault(a, `bus error: read of unmapped address 0x${hex(a)}`, false);
+    this.warn(`DMA read of unmapped address 0x${hex(a)}`);
+    return 0;
+  }
+
+  busWrite(core, a, v, size) {
+    switch (a >>> 28) {
+      case 0x1:
+        if (a < 0x14000000) return; // writes to XIP flash are ignored
+        if (a >= 0x15000000 && a < 0x15004000) { writeBytes(this.xipSram, a - 0x15000000, v, size); return; }
+        if (a >= 0x14000000 && a < 0x14000100) { this.xipCtrl.writeUint32(a & 0xfc, lanes(v, size)); return; }
+        if (a >= 0x18000000 && a < 0x18000100) { this.ssi.writeUint32(a & 0xfc, lanes(v, size)); return; }
+        break;
+      case 0x2: {
+        const o = a - 0x20000000;
+        if (o >= 0 && o < 0x42000) { writeBytes(this.mcu.sram, o, v, size); return; }
+        if (a >= 0x21000000 && a < 0x21040000) { writeBytes(this.mcu.sram, unstriped(a), v, size); return; }
+        break;
+      }
+      case 0x4: case 0x5: {
+        if (a >= 0x50100000 && a < 0x50101000) {
+          const o = a - 0x50100000;
+          writeBytes(this.mcu.usbDPRAM, o, v, size);
+          if (size === 4) this.mcu.usbCtrl.DPRAMUpdated(o, v);
+          return;
+        }
+        const p = this.mcu.peripherals[(a >>> 14) << 2];
+        if (p) {
+          this.syncClock();
+          p.writeUint32Atomic(a & 0xffc, lanes(v, size), (a >>> 12) & 3);
+          return;
+        }
+        break;
+      }
+      case 0xd:
+        if (core && a < 0xd0001000) { core.sio.write(a & 0xffc, lanes(v, size)); return; }
+        break;
+      case 0xe:
+        if (core && a < 0xe0100000) {
+          const w = (a & ~3) >>> 0;
+          if (size === 4) core.ppb.write(w, v);
+          else { // sub-word access to a word-only register: read-modify-write
+            const sh = (a & 3) * 8, m = (size === 2 ? 0xffff : 0xff) << sh;
+            core.ppb.write(w, ((core.ppb.read(w) & ~m) | ((v << sh) & m)) >>> 0);
+          }
+          return;
+        }
+        break;
+    }
+    if (core) {
+      const what = a < ROM_SIZE ? 'write to the boot ROM' : 'write to unmapped address';
+      core.busFault(a, `bus error: ${what} 0x${hex(a)}`, true);
+      return;
+    }
+    this.warn(`DMA write to unmapped address 0x${hex(a)}`);
+  }
+
+  // ---- loading ----------------------------------------------------------------
+  /** Load an .elf or .uf2 file (by content). Throws loader.UserError on bad input. */
+  loadFile(path) {
+    const fs = require('fs');
+    let buf;
+    try { buf = fs.readFileSync(path); } catch (e) {
+      throw new loader.UserError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+    }
+    return this.loadBuffer(buf, path);
+  }
+  loadBuffer(buf, name = 'firmware') {
+    if (loader.isElf(buf)) return this.loadElf(buf, name);
+    if (loader.isUf2(buf)) return this.loadUf2(buf, name);
+    throw new loader.UserError(`${name}: not an ELF or UF2 file`);
+  }
+  loadElf(buf, name = 'firmware') {
+    const elf = loader.parseElf(buf, name);
+    if (!elf.segments.length) throw new loader.UserError(`${name}: ELF file has no loadable segments`);
+    for (const s of elf.segments) this.place(s.paddr, s.data, name);
+    this.symbols = elf.symbols;
+    this.entry = elf.entry;
+    this.loaded = true;
+    return elf;
+  }
+  loadUf2(buf, name = 'firmware') {
+    const blocks = loader.parseUf2(buf, name);
+    for (const b of blocks) this.place(b.addr, b.data, name);
+    this.loaded = true;
+    return blocks;
+  }
+  place(addr, data, name) {
+    const where = loader.placeAddress(addr, data.length);
+    if (!where) throw new loader.UserError(`${name}: data at 0x${hex(addr)} (${data.length} bytes) is neither in flash nor in SRAM`);
+    (where.kind === 'flash' ? this.mcu.flash : this.mcu.sram).set(data, where.offset);
+  }
+  /** Address of an ELF symbol (Thumb bit cleared for functions), or undefined. */
+  symbol(name) {
+    const s = this.symbols.get(name);
+    if (!s) return undefined;
+    return s.type === 2 ? s.value & ~1 : s.value;
+  }
+
+  // ---- memory access for tools and tests (no faults, no side effects on RAM) --
+  read32(a) { return this.busRead(null, a >>> 0, 4) >>> 0; }
+  read16(a) { return this.busRead(null, a >>> 0, 2); }
+  read8(a) { return this.busRead(null, a >>> 0, 1); }
+  write32(a, v) { this.busWrite(null, a >>> 0, v >>> 0, 4); }
+  readBytes(a, n) { const out = Buffer.alloc(n); for (let i = 0; i < n; i++) out[i] = this.read8(a + i); return out; }
+  readString(a, max = 256) { let s = ''; for (let i = 0; i < max; i++) { const b = this.read8(a + i); if (!b) break; s += String.fromCharCode(b); } return s; }
+
+  // ---- resets -----------------------------------------------------------------
+  coldBoot() {
+    for (const c of this.cores) {
+      c.cycles = 0;
+      c.state = STATE_RUN;
+      c.resetEntry();
+    }
+    this.recordCore(0);
+    this.recordCore(1);
+  }
+  /** Direct boot: skip the ROM on core 0 and start at `entry` with `sp` (core 1 still waits in the ROM). */
+  directBoot(entry, sp = 0x20042000, vtor = 0) {
+    const c = this.cores[0];
+    c.VTOR = vtor >>> 0;
+    c.SP = sp >>> 0;
+    c.registers[15] = entry & ~1;
+    c.registers[14] = 0xffffffff;
+    c.tFault = !(entry & 1);
+    c.invalidateFetch();
+  }
+
+  holdCoreInReset(n) {
+    const c = this.cores[n];
+    if (c.state === STATE_RESET) return;
+    this.enterState(c, STATE_RESET);
+    c.resetStart = this.nowCycles();
+  }
+  releaseCoreReset(n) {
+    const c = this.cores[n];
+    if (c.state !== STATE_RESET) return;
+    const now = this.nowCycles();
+    if (now > c.cycles) { c.resetCycles += now - c.cycles; c.cycles = now; }
+    this.resetCore(c);
+    this.enterState(c, STATE_RUN);
+  }
+  /** Processor reset: registers, NVIC, SCB, SysTick, MPU. Interrupt lines stay as the peripherals drive them. */
+  resetCore(c) {
+    const lines = c.irqLines;
+    const nmi = c.nmiMask;
+    c.resetCoreState();
+    c.irqLines = lines;
+    c.pendingInterrupts = lines;
+    c.nmiMask = nmi;
+    c.ppb.reset();
+    c.updateMpuActive();
+    c.resetEntry();
+  }
+  requestReboot(reason) {
+    this.pendingReboot = reason;
+    this.resched = true;
+  }
+  systemResetRequest(core) {
+    void core;
+    this.requestReboot('SYSRESETREQ');
+  }
+  /** Watchdog / SYSRESETREQ: both cores restart from the ROM; RAM and watchdog scratch survive. */
+  reboot(reason) {
+    this.reboots++;
+    this.emit('reboot', { reason, time: this.nowNanos() });
+    const now = this.T;
+    this.sioShared.reset();
+    for (const s of this.sios) s.reset();
+    this.psm.frceOff = 0;
+    const sio = this.mcu.sio;
+    const changed = (sio.gpioValue | sio.gpioOutputEnable) >>> 0;
+    sio.gpioValue = 0;
+    sio.gpioOutputEnable = 0;
+    for (let i = 0; i < 30; i++) if (changed & (1 << i)) this.mcu.gpio[i].checkForUpdates();
+    for (const c of this.cores) {
+      if (c.cycles < now) { c.resetCycles += now - c.cycles; c.cycles = now; }
+      this.resetCore(c);
+      c.irqLines &= ~((1 << 15) | (1 << 16));
+      c.pendingInterrupts = c.irqLines;
+      this.enterState(c, STATE_RUN);
+    }
+    for (const s of this.sios) s.updateIrq();
+  }
+
+  // ---- sleep and wake -----------------------------------------------------------
+  enterState(c, st) {
+    if (c.state === st) return;
+    c.state = st;
+    this.resched = true;
+    this.recordCore(c.index);
+  }
+  sleep(c, st) {
+    this.enterState(c, st);
+  }
+  /** Wake a core sleeping in WFE/WFI at the current time. */
+  wake(c) {
+    if (c.state !== STATE_WFE && c.state !== STATE_WFI) return;
+    const now = this.nowCycles();
+    if (now > c.cycles) { c.sleepCycles += now - c.cycles; c.cycles = now; }
+    c.state = STATE_RUN;
+    this.resched = true;
+    this.recordCore(c.index);
+  }
+  recordCore(n) {
+    if (this.coreEvents) this.coreEvents.push(this.nowNanos(), n, this.cores[n].state);
+  }
+
+  // ---- faults and stops -----------------------------------------------------------
+  /** A synchronous fault at `pc`: HardFault, or lockup when already at HardFault/NMI priority. */
+  fault(c, reason, pc) {
+    c.recordFault(reason, c.faultAddr);
+    c.lastFault.pc = pc >>> 0;
+    if (c.execPriority() < 0) {
+      this.lockup(c, `${reason} while in ${c.IPSR === 2 ? 'the NMI' : 'the HardFault'} handler`, pc);
+      return;
+    }
+    c.registers[15] = pc;
+    c.exceptionEntry(EXC_HARDFAULT);
+  }
+  lockup(c, reason, pc = c.registers[15]) {
+    this.enterState(c, STATE_HALT);
+    this.stop('lockup', { core: c.index, pc: pc >>> 0, message: `core ${c.index} locked up: ${reason} at pc 0x${hex(pc)}`, history: this.pcHistory(c.index) });
+  }
+  stop(reason, info = {}) {
+    if (this.stopInfo) return;
+    this.stopInfo = { reason, ...info };
+    this.resched = true;
+  }
+  /** The last executed PCs of a core, oldest first. */
+  pcHistory(n, count = 16) {
+    const c = this.cores[n];
+    const out = [];
+    for (let i = count - 1; i >= 0; i--) {
+      const v = c.pcHist[(c.histPos - i) & 63];
+      if (v || out.length) out.push(v >>> 0);
+    }
+    return out;
+  }
+
+  // ---- console --------------------------------------------------------------
+  uartByte(uart, byte) {
+    const core = this.cur ? this.cur.index : -1;
+    this.emit('uart-byte', { uart, byte, core });
+    const lb = this.lineBuf[uart];
+    if (byte === 10) {
+      const text = lb.text;
+      const line = { uart, core: lb.cores === 3 ? -2 : lb.cores === 2 ? 1 : lb.cores === 1 ? 0 : -1, time: this.nowNanos() / 1e9, text };
+      lb.text = '';
+      lb.cores = 0;
+      this.emit('line', line);
+      if (this.untilRe && this.untilRe.test(text)) this.stop('until', { line });
+      return;
+    }
+    if (byte === 13) return;
+    if (!lb.text) lb.start = this.nowNanos();
+    lb.text += String.fromCharCode(byte);
+    if (core >= 0) lb.cores |= 1 << core;
+  }
+  uartDropped(uart) {
+    if (this.uartDropCount[uart]++ === 0) this.warn(`uart${uart}: byte written while the TX FIFO was full was dropped (as on the chip); the firmware should wait for UARTFR.TXFF to clear`);
+  }
+
+  // ---- GPIO input schedule ---------------------------------------------------
+  /** Drive `pin` to `level` at simulated time `ms` (milliseconds). */
+  scheduleInput(pin, level, ms) {
+    this.inputs.push({ pin, level, ns: ms * 1e6 });
+    this.inputs.sort((a, b) => a.ns - b.ns);
+    this.updateInputs();
+  }
+  updateInputs() {
+    this.nextInputCycle = this.inputs.length ? Math.ceil(this.nanosToCycles(this.inputs[0].ns)) : Infinity;
+  }
+
+  // ---- running ----------------------------------------------------------------
+  /**
+   * Run until a stop condition. Options: maxMs, maxCycles (global clk_sys
+   * cycles), until (RegExp tested against each complete console line).
+   * Returns the stop record {reason, ...}; reasons: 'bkpt', 'until',
+   * 'bound', 'lockup', 'noboot', 'stalled'.
+   */
+  run(opts = {}) {
+    if (opts.until) this.untilRe = opts.until;
+    const maxNanos = opts.maxMs !== undefined ? opts.maxMs * 1e6 : Infinity;
+    const maxCycles = opts.maxCycles !== undefined ? opts.maxCycles : Infinity;
+    this.stopInfo = null;
+    const [c0, c1] = this.cores;
+    while (!this.stopInfo) {
+      if (this.pendingReboot) { const r = this.pendingReboot; this.pendingReboot = null; this.reboot(r); }
+      const r0 = c0.state === STATE_RUN, r1 = c1.state === STATE_RUN;
+      // global time: the slower of the running cores
+      let T;
+      if (r0 && r1) T = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
+      else if (r0) T = c0.cycles;
+      else if (r1) T = c1.cycles;
+      else T = this.idleUntil(maxNanos, maxCycles);
+      if (T > this.T) this.T = T;
+      if (this.stopInfo) break;
+      // events due by now
+      if (this.nextAlarmCycle <= this.T) this.clock.advanceTo(this.cyclesToNanos(this.T));
+      for (const c of this.cores) {
+        if (c.stNext <= (c.state === STATE_RUN ? c.cycles : this.T) && c.state !== STATE_RESET && c.state !== STATE_HALT) c.ppb.systick.fire();
+      }
+      if (this.nextInputCycle <= this.T) this.applyInputs();
+      const boundCycle = Math.min(maxCycles, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
+      if (this.T >= boundCycle) { this.stop('bound', {}); break; }
+      if (this.pendingReboot || this.stopInfo) continue;
+      // pick the core(s) to run until the next event
+      const a0 = c0.state === STATE_RUN, a1 = c1.state === STATE_RUN;
+      if (!a0 && !a1) continue;
+      let horizon = this.nextAlarmCycle;
+      if (boundCycle < horizon) horizon = Math.ceil(boundCycle);
+      if (this.nextInputCycle < horizon) horizon = this.nextInputCycle;
+      if (c0.stNext < horizon) horizon = c0.stNext;
+      if (c1.stNext < horizon) horizon = c1.stNext;
+      this.resched = false;
+      if (a0 && a1) {
+        if (horizon <= this.T) horizon = this.T + 1;
+        if (this.tracer) this.runDualTraced(horizon); else this.runDual(horizon);
+      } else {
+        const c = a0 ? c0 : c1;
+        if (horizon <= c.cycles) horizon = c.cycles + 1;
+        this.cur = c;
+        if (this.tracer) this.runTraced(c, horizon); else this.runBatch(c, horizon);
+        this.cur = null;
+      }
+    }
+    this.untilRe = null;
+    return this.stopInfo;
+  }
+
+  /** Both cores are asleep or held: jump to the next event; returns the new time. */
+  idleUntil(maxNanos, maxCycles) {
+    let next = this.nextAlarmCycle;
+    for (const c of this.cores) {
+      if ((c.state === STATE_WFE || c.state === STATE_WFI) && c.stNext < next) next = c.stNext;
+    }
+    if (this.nextInputCycle < next) next = this.nextInputCycle;
+    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
+    if (next > bound) next = bound;
+    if (next === Infinity) {
+      this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them` });
+      return this.T;
+    }
+    return next > this.T ? Math.ceil(next) : this.T;
+  }
+
+  applyInputs() {
+    while (this.inputs.length && Math.ceil(this.nanosToCycles(this.inputs[0].ns)) <= this.T) {
+      const e = this.inputs.shift();
+      this.setGpioInput(e.pin, e.level);
+    }
+    this.updateInputs();
+  }
+
+  /** Execute core `c` until its cycle count reaches `lim` or something needs the scheduler. */
+  runBatch(c, lim) {
+    const regs = c.registers;
+    const hist = c.pcHist;
+    const kinds = OPKIND;
+    while (c.cycles < lim && c.state === STATE_RUN && !this.resched) {
+      if (c.interruptsUpdated && c.checkForInterrupts()) continue;
+      const pc = regs[15];
+      if (pc < c.fetchLo || pc >= c.fetchHi) {
+        if (!this.fetchRegion(c, pc)) continue;
+      }
+      const op = c.fetchArr[(pc - c.fetchBase) >>> 1];
+      hist[c.histPos = (c.histPos + 1) & 63] = pc;
+      c.instructions++;
+      const k = kinds[op];
+      if (k === 0) {
+        try { c.executeInstruction(); } catch (e) { this.abandon(c, e, pc); }
+      } else {
+        this.special(c, k, op, pc);
+      }
+    }
+  }
+
+  /**
+   * Both cores running: always step the one with the lower cycle count (core 0
+   * on a tie), one instruction at a time, until that count reaches `horizon`.
+   */
+  runDual(horizon) {
+    const [c0, c1] = this.cores;
+    const kinds = OPKIND;
+    while (!this.resched) {
+      const c = c0.cycles <= c1.cycles ? c0 : c1;
+      if (c.cycles >= horizon) break;
+      this.cur = c;
+      if (c.interruptsUpdated && c.checkForInterrupts()) continue;
+      const pc = c.registers[15];
+      if (pc < c.fetchLo || pc >= c.fetchHi) {
+        if (!this.fetchRegion(c, pc)) continue;
+      }
+      const op = c.fetchArr[(pc - c.fetchBase) >>> 1];
+      c.pcHist[c.histPos = (c.histPos + 1) & 63] = pc;
+      c.instructions++;
+      const k = kinds[op];
+      if (k === 0) {
+        try { c.executeInstruction(); } catch (e) { this.abandon(c, e, pc); }
+      } else {
+        this.special(c, k, op, pc);
+      }
+    }
+    this.cur = null;
+  }
+  runDualTraced(horizon) {
+    const [c0, c1] = this.cores;
+    while (!this.resched) {
+      const c = c0.cycles <= c1.cycles ? c0 : c1;
+      if (c.cycles >= horizon) break;
+      this.cur = c;
+      this.runTraced(c, c.cycles + 1);
+      this.resched = this.resched || c.state !== STATE_RUN;
+    }
+    this.cur = null;
+  }
+
+  /** Same as runBatch, calling the tracer before every instruction. */
+  runTraced(c, lim) {
+    const regs = c.registers;
+    while (c.cycles < lim && c.state === STATE_RUN && !this.resched) {
+      if (c.interruptsUpdated && c.checkForInterrupts()) continue;
+      const pc = regs[15];
+      if (pc < c.fetchLo || pc >= c.fetchHi) {
+        if (!this.fetchRegion(c, pc)) continue;
+      }
+      const op = c.fetchArr[(pc - c.fetchBase) >>> 1];
+      c.pcHist[c.histPos = (c.histPos + 1) & 63] = pc;
+      c.instructions++;
+      this.tracer(c, pc, op);
+      const k = OPKIND[op];
+      if (k === 0) {
+        try { c.executeInstruction(); } catch (e) { this.abandon(c, e, pc); }
+      } else {
+        this.special(c, k, op, pc);
+      }
+    }
+  }
+
+  abandon(c, e, pc) {
+    if (e !== FAULT) throw e;
+    c.registers[15] = pc;
+    this.fault(c, c.faultReason, pc);
+  }
+
+  /**
+   * Instruction fetch outside the cached window: check the Thumb state, the
+   * memory map (execute-never and unmapped regions) and the MPU, and set up
+   * the window of addresses that share the verdict. Returns false if a fault
+   * was raised instead.
+   */
+  fetchRegion(c, pc) {
+    if (c.tFault) {
+      c.tFault = false;
+      this.fault(c, `instruction fetch in ARM state (Thumb bit clear) at 0x${hex(pc)}`, pc);
+      return false;
+    }
+    let lo, hi, arr, base;
+    if (pc < ROM_SIZE) { lo = 0; hi = ROM_SIZE; arr = c.rom16; base = 0; }
+    else if (pc >= 0x10000000 && pc < 0x14000000) { lo = (pc & 0xff000000) >>> 0; hi = lo + 0x1000000; arr = c.flash16; base = lo; }
+    else if (pc >= 0x20000000 && pc < 0x20042000) { lo = 0x20000000; hi = 0x20042000; arr = c.sram16; base = lo; }
+    else if (pc >= 0x15000000 && pc < 0x15004000) { lo = 0x15000000; hi = 0x15004000; arr = new Uint16Array(this.xipSram.buffer); base = lo; }
+    else if (pc >= 0x21000000 && pc < 0x21040000) {
+      // non-striped SRAM alias: not linear, fetch one instruction at a time
+      lo = pc; hi = pc + 2; base = pc; arr = this.oneHalfword || (this.oneHalfword = new Uint16Array(1));
+      arr[0] = this.busRead(null, pc, 2);
+    } else {
+      const xn = pc >= 0x40000000 && pc < 0x60000000 || pc >= 0xa0000000;
+      this.fault(c, `instruction fetch from ${xn ? 'execute-never (peripheral/device) space' : 'unmapped address'} 0x${hex(pc)}`, pc);
+      return false;
+    }
+    if (c.mpuActive) {
+      const win = { lo, hi };
+      const err = c.ppb.fetchCheck(pc, win);
+      if (err) { this.fault(c, err, pc); return false; }
+      lo = win.lo; hi = win.hi;
+    }
+    c.fetchLo = lo; c.fetchHi = hi; c.fetchArr = arr; c.fetchBase = base;
+    return true;
+  }
+
+  /** Instructions the stock core does not handle as the hardware does. */
+  special(c, k, op, pc) {
+    const regs = c.registers;
+    switch (k) {
+      case K.UNDEF:
+        this.fault(c, `undefined instruction 0x${op.toString(16).padStart(4, '0')} at 0x${hex(pc)}`, pc);
+        return;
+      case K.UDF:
+        this.fault(c, `UDF #${op & 0xff} (permanently undefined) at 0x${hex(pc)}`, pc);
+        return;
+      case K.BKPT:
+        if (pc < ROM_SIZE) { this.romTrap(c, op & 0xff, pc); return; }
+        c.cycles += 1;
+        this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
+        c.state = STATE_HALT;
+        return;
+      case K.SVC: {
+        regs[15] = pc + 2;
+        c.cycles += 1;
+        if (c.svCallPriority < c.execPriority()) { c.pendingSVCall = true; c.interruptsUpdated = true; }
+        else this.fault(c, `SVC #${op & 0xff} with the SVCall priority not above the execution priority (PRIMASK set or in a handler)`, pc + 2);
+        return;
+      }
+      case K.WFE:
+        regs[15] = pc + 2;
+        c.cycles += 2;
+        if (c.eventRegistered) c.eventRegistered = false;
+        else this.sleep(c, STATE_WFE);
+        return;
+      case K.WFI:
+        regs[15] = pc + 2;
+        c.cycles += 2;
+        if (!c.wfiWake()) this.sleep(c, STATE_WFI);
+        return;
+      case K.SEV: {
+        regs[15] = pc + 2;
+        c.cycles += 1;
+        c.eventRegistered = true;
+        const o = this.cores[1 - c.index];
+        if (o.state === STATE_WFE) this.wake(o);
+        else if (o.state === STATE_RUN || o.state === STATE_WFI) o.eventRegistered = true;
+        return;
+      }
+      case K.HINT:
+        regs[15] = pc + 2;
+        c.cycles += 1;
+        return;
+      case K.BLX: {
+        const target = regs[(op >>> 3) & 0xf];
+        regs[14] = (pc + 2) | 1;
+        regs[15] = target & ~1;
+        c.cycles += 2;
+        if (!(target & 1)) { c.tFault = true; c.invalidateFetch(); }
+        return;
+      }
+      case K.PUSHLR:
+        try { c.executeInstruction(); } catch (e) { this.abandon(c, e, pc); return; }
+        c.cycles += 1;
+        return;
+      case K.WIDE: {
+        let op2;
+        try { op2 = c.readUint16(pc + 2); } catch (e) { this.abandon(c, e, pc); return; }
+        if (!validWide(op, op2)) {
+          const what = (op & 0xfff0) === 0xf7f0 && (op2 & 0xf000) === 0xa000 ? 'UDF.W' : 'undefined 32-bit instruction';
+          this.fault(c, `${what} 0x${op.toString(16)} 0x${op2.toString(16)} at 0x${hex(pc)}`, pc);
+          return;
+        }
+        try { c.executeInstruction(); } catch (e) { this.abandon(c, e, pc); }
+        return;
+      }
+    }
+  }
+
+  /** BKPT inside the ROM model: a request to the simulator (see rom/rom.S). */
+  romTrap(c, n, pc) {
+    const regs = c.registers;
+    switch (n) {
+      case 0x01:
+        this.stop('noboot', { message: 'boot2 CRC mismatch: firmware does not boot (the chip would fall back to USB boot)' });
+        c.state = STATE_HALT;
+        return;
+      case 0x02: {
+        // HardFault taken through the ROM's vector table: report the stacked frame.
+        const lr = regs[14];
+        const sp = (lr & 4) ? c.SPprocess : c.SPmain;
+        let spc = 0;
+        try { spc = this.read32(sp + 0x18); } catch (e) { void e; }
+        const why = c.lastFault ? `: ${c.lastFault.reason}` : '';
+        this.enterState(c, STATE_HALT);
+        this.stop('lockup', {
+          core: c.index, pc: spc,
+          message: `core ${c.index}: HardFault with no handler (VTOR still points at the boot ROM)${why}; faulting pc 0x${hex(spc)}`,
+          history: this.pcHistory(c.index),
+        });
+        return;
+      }
+      case 0x03:
+        this.stop('noboot', { message: 'firmware called reset_usb_boot: the chip would enter USB boot' });
+        c.state = STATE_HALT;
+        return;
+      case 0x10: { // flash_range_erase(offs, count)
+        const off = regs[0] >>> 0, n2 = regs[1] >>> 0;
+        this.mcu.flash.fill(0xff, off, Math.min(off + n2, this.mcu.flash.length));
+        break;
+      }
+      case 0x11: { // flash_range_program(offs, data, count)
+        const off = regs[0] >>> 0, src = regs[1] >>> 0, n2 = regs[2] >>> 0;
+        const f = this.mcu.flash;
+        for (let i = 0; i < n2 && off + i < f.length; i++) f[off + i] &= this.read8(src + i);
+        break;
+      }
+      default:
+        this.lockup(c, `unknown ROM trap ${n}`, pc);
+        return;
+    }
+    regs[15] = pc + 2;
+    c.cycles += 1;
+  }
+
+  // ---- results ---------------------------------------------------------------
+  /** Simulated time in seconds. */
+  get timeSeconds() { return this.cyclesToNanos(this.T) / 1e9; }
+
+  stats() {
+    return {
+      time_s: this.nowNanos() / 1e9,
+      clk_sys_hz: this.clkSys,
+      reboots: this.reboots,
+      cores: this.cores.map((c) => ({
+        cycles: c.cycles,
+        instructions: c.instructions,
+        sleep_cycles: c.sleepCycles,
+        reset_cycles: c.resetCycles,
+        interrupts: c.interruptsTaken,
+        exceptions: Object.fromEntries([...c.exceptionCounts].map((v, i) => [i, v]).filter(([, v]) => v)),
+        faults: c.faults,
+        fifo_pushed: c.sio.pushed,
+        fifo_popped: c.sio.popped,
+        state: STATE_NAMES[c.state],
+      })),
+      gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
+      uart_dropped: [...this.uartDropCount],
+    };
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------
+function sub(w, a, size) {
+  if (size === 4) return w >>> 0;
+  return (w >>> ((a & 3) * 8)) & (size === 2 ? 0xffff : 0xff);
+}
+function lanes(v, size) {
+  if (size === 4) return v >>> 0;
+  if (size === 2) return ((v & 0xffff) * 0x10001) >>> 0;
+  return ((v & 0xff) * 0x01010101) >>> 0;
+}
+function readBytes(arr, o, size) {
+  if (size === 1) return arr[o];
+  if (size === 2) return arr[o] | (arr[o + 1] << 8);
+  return (arr[o] | (arr[o + 1] << 8) | (arr[o + 2] << 16) | (arr[o + 3] << 24)) >>> 0;
+}
+function writeBytes(arr, o, v, size) {
+  arr[o] = v;
+  if (size > 1) arr[o + 1] = v >>> 8;
+  if (size > 2) { arr[o + 2] = v >>> 16; arr[o + 3] = v >>> 24; }
+}
+/** SRAM0-3 non-striped alias (0x21000000 + bank*64K + word*4) -> offset in the striped view. */
+function unstriped(a) {
+  const o = a - 0x21000000;
+  const bank = o >>> 16;
+  const word = (o & 0xffff) >>> 2;
+  return ((word * 4 + bank) * 4) + (o & 3);
+}
+function validWide(op, op2) {
+  if ((op & 0xf800) === 0xf000 && (op2 & 0xd000) === 0xd000) return true;           // BL
+  if ((op & 0xfff0) === 0xf380 && (op2 & 0xff00) === 0x8800) return true;           // MSR
+  if (op === 0xf3ef && (op2 & 0xf000) === 0x8000) return true;                      // MRS
+  if (op === 0xf3bf && (op2 & 0xffc0) === 0x8f40 && (op2 & 0x30) !== 0x30) return true; // DSB/DMB/ISB
+  return false;
+}
+
+module.exports = { Simulator, STATE_NAMES };

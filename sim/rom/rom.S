@@ -1,0 +1,323 @@
+/*
+ * tandem-sim boot ROM model (16 KB at 0x00000000).
+ *
+ * The RP2040's mask ROM is not part of rp2040js and is not shipped here.
+ * This is a small ROM of our own that behaves as the datasheet (section 2.8,
+ * "Bootrom") documents, as real Thumb code that both simulated cores execute:
+ *
+ *  - both cores start at rom_reset with MSP = 0x20041f00 (vector 0);
+ *  - core 1 (SIO CPUID != 0) enters the wait-for-vector loop: drain the
+ *    incoming FIFO, send 0, then echo every word it receives; a received 0
+ *    starts over; after 1, VTOR, SP, ENTRY it sets VTOR and MSP, clears SCR
+ *    and branches to ENTRY; it sleeps in WFE whenever it waits;
+ *  - core 0 honours the watchdog scratch "direct boot" magic, then loads the
+ *    256-byte boot2 from flash offset 0, checks its CRC32, copies it to
+ *    0x20041f00 and enters it at 0x20041f01 with LR = 0.
+ *
+ * Simulator hooks: a BKPT executed inside the ROM is a request to the
+ * simulator ("ROM trap"), never a user breakpoint:
+ *   bkpt #0x01  boot2 CRC mismatch: the chip would fall back to USB boot
+ *   bkpt #0x02  HardFault while VTOR still points at this ROM
+ *   bkpt #0x03  reset_usb_boot called
+ *   bkpt #0x10  flash_range_erase(offs r0, count r1)
+ *   bkpt #0x11  flash_range_program(offs r0, data r1, count r2)
+ */
+        .syntax unified
+        .cpu cortex-m0plus
+        .thumb
+
+        .equ SIO_BASE,        0xd0000000
+        .equ SIO_FIFO_ST,     0x50
+        .equ SIO_FIFO_WR,     0x54
+        .equ SIO_FIFO_RD,     0x58
+        .equ SCB_BASE,        0xe000ed00
+        .equ SCB_VTOR,        0x08
+        .equ SCB_SCR,         0x10
+        .equ SCR_SLEEPDEEP,   0x04
+        .equ WATCHDOG_SCRATCH4, 0x4005801c
+        .equ CHIP_RESET,      0x40064008
+        .equ PSM_RESTART_FLAG, 0x01000000
+        .equ SYSCFG_NMI_MASK, 0x40004000
+        .equ FLASH_BASE,      0x10000000
+        .equ BOOT2_RAM,       0x20041f00
+        .equ CRC_POLY,        0x04c11db7
+
+        .section .rom, "ax"
+        .global rom_vectors
+rom_vectors:
+        .word BOOT2_RAM             /* 0x00 initial MSP: SRAM top minus the boot2 slot */
+        .word rom_reset + 1         /* 0x04 reset */
+        .word rom_nmi + 1           /* 0x08 NMI */
+        .word rom_hardfault + 1     /* 0x0c HardFault */
+        /* 0x10: the well-known ROM header (datasheet 2.8.3) */
+        .byte 'M', 'u'              /* magic */
+        .byte 1                     /* table format version */
+        .byte 3                     /* ROM version (RP2040-B2 ROM reports 3) */
+        .hword rom_func_table       /* 0x14 */
+        .hword rom_data_table       /* 0x16 */
+        .hword rom_table_lookup + 1 /* 0x18 */
+        .hword 0                    /* 0x1a */
+        /* 0x1c..0xbf: remaining vectors (7..47) all park the core */
+        .rept 41
+        .word rom_unexpected + 1
+        .endr
+
+/* ---- both cores start here ---------------------------------------------- */
+        .thumb_func
+        .global rom_reset
+rom_reset:
+        ldr     r0, =SIO_BASE
+        ldr     r1, [r0]                /* SIO CPUID */
+        cmp     r1, #0
+        beq     core0_boot
+        b       core1_wait_for_vector
+
+/* ---- core 0 ------------------------------------------------------------- */
+core0_boot:
+        /* a debugger-requested halt (CHIP_RESET.PSM_RESTART_FLAG): acknowledge and park */
+        ldr     r1, =CHIP_RESET
+        ldr     r2, [r1]
+        ldr     r3, =PSM_RESTART_FLAG
+        tst     r2, r3
+        beq     1f
+        str     r3, [r1]
+        b       rom_park
+1:
+        /* watchdog scratch direct boot: SCRATCH4 = 0xb007c0d3,
+           SCRATCH5 = ENTRY ^ -0xb007c0d3, SCRATCH6 = SP, SCRATCH7 = ENTRY */
+        ldr     r7, =WATCHDOG_SCRATCH4
+        ldmia   r7!, {r0, r1, r2, r3}
+        ldr     r6, =0xb007c0d3
+        cmp     r0, r6
+        bne     flash_boot
+        eors    r1, r3
+        adds    r0, r0, r1              /* magic + (ENTRY ^ -magic) ^ ENTRY == 0 */
+        bne     flash_boot
+        subs    r7, #16
+        str     r0, [r7]                /* consume the magic (r0 is 0 here) */
+        msr     msp, r2
+        blx     r3                      /* may return: then boot normally */
+
+flash_boot:
+        /* CRC32 (poly 0x04c11db7, init ~0, MSB first, no final xor) of flash[0..251] */
+        ldr     r3, =CRC_POLY
+        movs    r0, #0
+        mvns    r0, r0
+        ldr     r1, =FLASH_BASE
+        movs    r4, #252
+        adds    r4, r4, r1
+2:      ldrb    r5, [r1]
+        adds    r1, #1
+        lsls    r5, r5, #24
+        eors    r0, r5
+        movs    r6, #8
+3:      lsls    r0, r0, #1
+        bcc     4f
+        eors    r0, r3
+4:      subs    r6, #1
+        bne     3b
+        cmp     r1, r4
+        bne     2b
+        ldr     r2, [r1]                /* stored CRC, little-endian word at 252 */
+        cmp     r0, r2
+        beq     5f
+        bkpt    #0x01                   /* does not boot (the chip would enter USB boot) */
+        b       rom_park
+5:
+        /* copy the 256 bytes to the top of SRAM5 and enter with LR = 0 */
+        ldr     r1, =FLASH_BASE
+        ldr     r2, =BOOT2_RAM
+        movs    r4, #0
+6:      ldr     r5, [r1, r4]
+        str     r5, [r2, r4]
+        adds    r4, #4
+        cmp     r4, #255
+        bls     6b
+        adds    r2, #1
+        movs    r0, #0
+        mov     lr, r0
+        bx      r2
+
+/* ---- core 1: wait for the launch sequence from core 0 --------------------- */
+        .thumb_func
+        .global core1_wait_for_vector
+core1_wait_for_vector:
+        ldr     r4, =SIO_BASE
+        ldr     r7, =SCB_BASE
+        movs    r1, #SCR_SLEEPDEEP
+        str     r1, [r7, #SCB_SCR]
+handshake_start:
+        /* empty the incoming FIFO */
+        ldr     r1, [r4, #SIO_FIFO_ST]
+        lsrs    r1, r1, #1              /* VLD -> carry */
+        bcc     1f
+        ldr     r1, [r4, #SIO_FIFO_RD]
+        b       handshake_start
+1:      movs    r0, #0
+        bl      fifo_send
+        bl      fifo_receive            /* returns only with a nonzero word */
+        cmp     r0, #1
+        bne     handshake_start
+        bl      fifo_send               /* echo 1 */
+        bl      fifo_receive
+        str     r0, [r7, #SCB_VTOR]
+        bl      fifo_send               /* echo VTOR */
+        bl      fifo_receive
+        msr     msp, r0
+        bl      fifo_send               /* echo SP */
+        bl      fifo_receive
+        mov     r5, r0
+        bl      fifo_send               /* echo ENTRY */
+        movs    r1, #0
+        str     r1, [r7, #SCB_SCR]
+        blx     r5
+        b       rom_park                /* entry returned */
+
+/* send r0 to core 0, sleeping while the outgoing FIFO is full; signal an event */
+fifo_send:
+        ldr     r1, [r4, #SIO_FIFO_ST]
+        lsrs    r1, r1, #2              /* RDY -> carry */
+        bcs     1f
+        wfe
+        b       fifo_send
+1:      str     r0, [r4, #SIO_FIFO_WR]
+        sev
+        bx      lr
+
+/* wait (in WFE) for a word; a 0 restarts the handshake, anything else returns in r0 */
+fifo_receive:
+        wfe
+        ldr     r0, [r4, #SIO_FIFO_ST]
+        lsrs    r0, r0, #1              /* VLD -> carry */
+        bcc     fifo_receive
+        ldr     r0, [r4, #SIO_FIFO_RD]
+        cmp     r0, #0
+        beq     handshake_start
+        bx      lr
+
+/* ---- handlers ------------------------------------------------------------- */
+        .thumb_func
+rom_nmi:
+        /* clear both cores' NMI masks and return */
+        ldr     r0, =SYSCFG_NMI_MASK
+        movs    r1, #0
+        str     r1, [r0]
+        str     r1, [r0, #4]
+        bx      lr
+
+        .thumb_func
+        .global rom_hardfault
+rom_hardfault:
+        bkpt    #0x02
+        .thumb_func
+        .global rom_park
+rom_unexpected:
+rom_park:
+        wfi
+        b       rom_park
+
+/* ---- ROM table lookup and the small function table -------------------------- */
+/* rom_table_lookup(table r0, code r1): walk (code, address) halfword pairs */
+        .thumb_func
+rom_table_lookup:
+1:      ldrh    r2, [r0]
+        cmp     r2, #0
+        beq     2f
+        ldrh    r3, [r0, #2]
+        adds    r0, #4
+        cmp     r2, r1
+        bne     1b
+        mov     r0, r3
+        bx      lr
+2:      movs    r0, #0
+        bx      lr
+
+/* memset(dst r0, byte r1, n r2) -> dst */
+        .thumb_func
+rom_memset:
+        mov     r12, r0
+        cmp     r2, #0
+        beq     2f
+1:      strb    r1, [r0]
+        adds    r0, #1
+        subs    r2, #1
+        bne     1b
+2:      mov     r0, r12
+        bx      lr
+
+/* memcpy(dst r0, src r1, n r2) -> dst */
+        .thumb_func
+rom_memcpy:
+        mov     r12, r0
+        cmp     r2, #0
+        beq     2f
+1:      ldrb    r3, [r1]
+        strb    r3, [r0]
+        adds    r0, #1
+        adds    r1, #1
+        subs    r2, #1
+        bne     1b
+2:      mov     r0, r12
+        bx      lr
+
+        .thumb_func
+rom_flash_erase:
+        bkpt    #0x10
+        bx      lr
+        .thumb_func
+rom_flash_program:
+        bkpt    #0x11
+        bx      lr
+        .thumb_func
+rom_usb_boot:
+        bkpt    #0x03
+        b       rom_park
+        .thumb_func
+rom_noop:
+        bx      lr
+
+        .align 2
+rom_func_table:
+        .byte 'M', 'S'
+        .hword rom_memset + 1
+        .byte 'S', '4'
+        .hword rom_memset + 1
+        .byte 'M', 'C'
+        .hword rom_memcpy + 1
+        .byte 'C', '4'
+        .hword rom_memcpy + 1
+        .byte 'W', 'V'
+        .hword core1_wait_for_vector + 1
+        .byte 'I', 'F'                  /* connect_internal_flash: nothing to do */
+        .hword rom_noop + 1
+        .byte 'E', 'X'                  /* flash_exit_xip */
+        .hword rom_noop + 1
+        .byte 'F', 'C'                  /* flash_flush_cache */
+        .hword rom_noop + 1
+        .byte 'C', 'X'                  /* flash_enter_cmd_xip */
+        .hword rom_noop + 1
+        .byte 'E', 'C'                  /* enable_clocks */
+        .hword rom_noop + 1
+        .byte 'R', 'E'
+        .hword rom_flash_erase + 1
+        .byte 'R', 'P'
+        .hword rom_flash_program + 1
+        .byte 'U', 'B'
+        .hword rom_usb_boot + 1
+        .hword 0
+
+        .align 2
+rom_data_table:
+        .byte 'G', 'R'
+        .hword rom_git_rev
+        .byte 'C', 'R'
+        .hword rom_banner
+        .hword 0
+
+        .align 2
+rom_git_rev:
+        .word 0
+rom_banner:
+        .asciz "tandem-sim ROM model"
+
+        .ltorg
