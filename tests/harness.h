@@ -48,7 +48,4 @@ int th_core1_wait(td_tick_t timeout);
  * the host port, so interrupts and preemption still happen). */
 void th_busy_us(uint32_t us);
 
-/* A stack for helper threads in tests (TD_STACK_DEFINE with the usual size). */
-#define TH_STACK(name) static TD_STACK_DEFINE(name, 1024)
-
 #endif /* TANDEM_TESTS_HARNESS_H */

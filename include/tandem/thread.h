@@ -64,11 +64,12 @@ typedef struct td_thread {
 #define TD_STACK_DEFINE(name, bytes) \
     uint64_t name[TD_STACK_WORDS(bytes)] __attribute__((aligned(PORT_STACK_ALIGN)))
 
-/* A control block 'name' and its stack 'name##_stack':
- *   static TD_THREAD_DEFINE(worker, 512);
+/* A static control block 'name' and its static stack 'name##_stack', at
+ * file or function scope (always static storage, never on a stack):
+ *   TD_THREAD_DEFINE(worker, 512);
  *   td_thread_create(&worker, worker_stack, sizeof worker_stack, ...); */
 #define TD_THREAD_DEFINE(name, bytes) \
-    td_thread_t name; TD_STACK_DEFINE(name##_stack, bytes)
+    static td_thread_t name; static TD_STACK_DEFINE(name##_stack, bytes)
 
 /* Prepare thread t on the calling core, DORMANT until td_thread_start.
  * stack/size: caller-owned stack (painted now, for td_thread_stack_free);

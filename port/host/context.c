@@ -126,6 +126,9 @@ void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg)
     x->size = size;
     x->entry = entry;
     x->arg = arg;
+#ifdef HOST_ASAN
+    __asan_unpoison_memory_region(stack, size);   /* a dead fiber's red zones */
+#endif
     make(x);
     return x;
 }

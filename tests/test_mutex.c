@@ -1,0 +1,335 @@
+/*
+ * tests/test_mutex.c: mutexes: ownership, recursion, timeouts, hand-over
+ * order, priority inheritance (simple, chained, withdrawn on timeout).
+ */
+#include "harness.h"
+
+TD_THREAD_DEFINE(lo, 1024);
+TD_THREAD_DEFINE(mid, 1024);
+TD_THREAD_DEFINE(hi, 1024);
+
+static char trace[32];
+static unsigned ntrace;
+static void mark(char c)
+{
+    if (ntrace < sizeof trace - 1u)
+        trace[ntrace++] = c;
+    trace[ntrace] = '\0';
+}
+static bool trace_is(const char *want)
+{
+    unsigned i = 0;
+    for (; want[i] != '\0'; i++)
+        if (trace[i] != want[i])
+            return false;
+    return trace[i] == '\0';
+}
+
+static td_mutex_t m1, m2;
+static volatile int observed_prio;
+static int r_lo, r_mid, r_hi;
+
+static void hold_m1(void *arg)
+{
+    td_tick_t t = (td_tick_t)(uintptr_t)arg;
+    r_lo = td_mutex_lock(&m1, TD_FOREVER);
+    mark('L');
+    th_busy_us(t * 1000u);                       /* hold while others arrive */
+    observed_prio = td_thread_priority(td_thread_self());
+    mark('l');
+    td_mutex_unlock(&m1);
+}
+
+static void busy_mid(void *arg)
+{
+    (void)arg;
+    mark('M');
+    th_busy_us(5000);
+    mark('m');
+}
+
+static void want_m1(void *arg)
+{
+    td_tick_t timeout = (td_tick_t)(uintptr_t)arg;
+    mark('H');
+    r_hi = td_mutex_lock(&m1, timeout);
+    mark('h');
+    if (r_hi == TD_OK)
+        td_mutex_unlock(&m1);
+}
+
+TEST(mutex_owner_recursion)
+{
+    td_mutex_t m;
+    m.magic = 0;
+    REQUIRE_EQ(td_mutex_init(&m), TD_OK);
+    CHECK(td_mutex_owner(&m) == NULL);
+    CHECK_EQ(td_mutex_unlock(&m), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);
+    CHECK(td_mutex_owner(&m) == td_thread_self());
+    CHECK_EQ(td_mutex_lock(&m, TD_FOREVER), TD_OK);       /* recursion */
+    CHECK_EQ(td_mutex_init(&m), TD_ERR_BUSY);
+    CHECK_EQ(td_mutex_deinit(&m), TD_ERR_BUSY);
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK(td_mutex_owner(&m) == td_thread_self());        /* still held once */
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK(td_mutex_owner(&m) == NULL);
+    CHECK_EQ(td_mutex_unlock(&m), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_mutex_deinit(&m), TD_OK);
+    CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_ERR_UNINIT);
+}
+
+static void lock_and_keep(void *arg)
+{
+    td_mutex_t *m = arg;
+    r_lo = td_mutex_lock(m, TD_FOREVER);
+    td_sleep(TD_MS(20));
+    r_mid = td_mutex_unlock(m);
+}
+
+TEST(mutex_timeout_and_not_owner)
+{
+    static TD_MUTEX_DEFINE(m);
+    REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "keeper", 20, lock_and_keep, &m),
+               TD_OK);
+    CHECK(td_mutex_owner(&m) == &lo);
+    CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_mutex_unlock(&m), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_mutex_lock(&m, 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_mutex_lock(&m, TD_MS(100)), TD_OK);        /* handed over at its unlock */
+    CHECK(td_mutex_owner(&m) == td_thread_self());
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK_EQ(td_thread_join(&lo, TD_MS(100)), TD_OK);
+    CHECK_EQ(r_lo, TD_OK);
+    CHECK_EQ(r_mid, TD_OK);
+}
+
+TEST(mutex_priority_inheritance)
+{
+    td_thread_t *me = td_thread_self();
+    ntrace = 0;
+    observed_prio = -1;
+    REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
+    td_thread_set_priority(me, 31);                        /* main watches from above */
+    /* lo takes m1 and holds it 10 ms; then hi wants it while mid is ready:
+     * without inheritance mid would run before lo could finish */
+    REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
+                                (void *)(uintptr_t)10), TD_OK);
+    td_sleep(1);                                           /* lo runs and locks */
+    CHECK(trace_is("L"));
+    REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 10, busy_mid, NULL),
+               TD_OK);
+    REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 20, want_m1,
+                                (void *)(uintptr_t)TD_FOREVER), TD_OK);
+    td_sleep(1);                                           /* hi blocks on m1 */
+    CHECK_EQ(td_thread_priority(&lo), 20);                 /* lent by hi */
+    CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&mid, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
+    td_thread_set_priority(me, TD_PRIO_MAIN);
+    /* lo finished its section at hi's priority before mid ran at all */
+    CHECK(trace_is("LHlhMm"));
+    CHECK_EQ(observed_prio, 20);
+    CHECK_EQ(td_thread_priority(&lo), 3);
+    CHECK_EQ(r_hi, TD_OK);
+}
+
+static void chain_mid(void *arg)
+{
+    (void)arg;
+    r_mid = td_mutex_lock(&m2, TD_FOREVER);
+    mark('M');
+    int r = td_mutex_lock(&m1, TD_FOREVER);               /* held by lo */
+    mark('m');
+    if (r == TD_OK)
+        td_mutex_unlock(&m1);
+    td_mutex_unlock(&m2);
+}
+
+static void chain_hi(void *arg)
+{
+    (void)arg;
+    mark('H');
+    r_hi = td_mutex_lock(&m2, TD_FOREVER);                /* held by mid */
+    mark('h');
+    if (r_hi == TD_OK)
+        td_mutex_unlock(&m2);
+}
+
+TEST(mutex_inheritance_chain)
+{
+    td_thread_t *me = td_thread_self();
+    ntrace = 0;
+    REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
+    REQUIRE_EQ(td_mutex_init(&m2), TD_OK);
+    td_thread_set_priority(me, 31);
+    REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 2, hold_m1,
+                                (void *)(uintptr_t)10), TD_OK);
+    td_sleep(1);                                           /* lo holds m1 */
+    REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 8, chain_mid, NULL),
+               TD_OK);
+    td_sleep(1);                                           /* mid holds m2, waits m1 */
+    CHECK_EQ(td_thread_priority(&lo), 8);
+    REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 25, chain_hi, NULL), TD_OK);
+    td_sleep(1);                                           /* hi waits m2 */
+    CHECK_EQ(td_thread_priority(&mid), 25);
+    CHECK_EQ(td_thread_priority(&lo), 25);                 /* passed along the chain */
+    CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&mid, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
+    td_thread_set_priority(me, TD_PRIO_MAIN);
+    CHECK(trace_is("LMHlmh"));
+    CHECK_EQ(observed_prio, 25);
+    CHECK_EQ(td_thread_priority(&lo), 2);
+    CHECK_EQ(td_thread_priority(&mid), 8);
+}
+
+TEST(mutex_inheritance_withdrawn_on_timeout)
+{
+    td_thread_t *me = td_thread_self();
+    ntrace = 0;
+    REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
+    td_thread_set_priority(me, 31);
+    REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
+                                (void *)(uintptr_t)30), TD_OK);
+    td_sleep(1);
+    REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 20, want_m1,
+                                (void *)(uintptr_t)5), TD_OK);
+    td_sleep(1);
+    CHECK_EQ(td_thread_priority(&lo), 20);
+    CHECK_EQ(td_thread_join(&hi, TD_MS(100)), TD_OK);      /* gave up after 5 ticks */
+    CHECK_EQ(r_hi, TD_ERR_TIMEOUT);
+    CHECK_EQ(td_thread_priority(&lo), 3);                  /* lent priority withdrawn */
+    CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
+    td_thread_set_priority(me, TD_PRIO_MAIN);
+    CHECK_EQ(observed_prio, 3);
+}
+
+struct mwaiter {
+    td_mutex_t *m;
+    int order;
+};
+static int seq;
+static void mutex_waiter(void *arg)
+{
+    struct mwaiter *w = arg;
+    if (td_mutex_lock(w->m, TD_MS(500)) == TD_OK) {
+        w->order = ++seq;
+        td_mutex_unlock(w->m);
+    }
+}
+
+TEST(mutex_handover_order)
+{
+    static TD_MUTEX_DEFINE(m);
+    struct mwaiter a = { &m, 0 }, b = { &m, 0 }, c = { &m, 0 };
+    seq = 0;
+    REQUIRE_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);
+    REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "a", 5, mutex_waiter, &a), TD_OK);
+    REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "b", 12, mutex_waiter, &b),
+               TD_OK);
+    REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "c", 9, mutex_waiter, &c), TD_OK);
+    td_sleep(2);
+    CHECK_EQ(td_thread_priority(td_thread_self()), TD_PRIO_MAIN);  /* waiters below main */
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK_EQ(td_thread_join(&lo, TD_MS(200)), TD_OK);
+    CHECK_EQ(td_thread_join(&mid, TD_MS(200)), TD_OK);
+    CHECK_EQ(td_thread_join(&hi, TD_MS(200)), TD_OK);
+    CHECK_EQ(b.order, 1);
+    CHECK_EQ(c.order, 2);
+    CHECK_EQ(a.order, 3);
+}
+
+static int isr_results[12];
+static void misuse_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    td_mutex_t *m = arg;
+    static td_sem_t s = TD_SEM_INIT(0, 1);
+    isr_results[0] = td_mutex_lock(m, TD_NO_WAIT);
+    isr_results[1] = td_mutex_unlock(m);
+    isr_results[2] = td_sem_take(&s, TD_NO_WAIT);
+    isr_results[3] = td_sleep(1);
+    isr_results[4] = td_thread_yield();
+    isr_results[5] = td_thread_join(td_thread_self(), 1);
+    isr_results[6] = td_thread_suspend(td_thread_self());
+    isr_results[7] = 1;
+}
+
+TEST(calls_from_interrupt_refused)
+{
+    static TD_MUTEX_DEFINE(m);
+    static TD_TIMER_DEFINE(tm, misuse_from_isr, &m);
+    isr_results[7] = 0;
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    td_sleep(3);
+    REQUIRE_EQ(isr_results[7], 1);
+    for (int i = 0; i < 7; i++)
+        CHECK_EQ(isr_results[i], TD_ERR_IN_ISR);
+}
+
+static int idle_results[4];
+static volatile int idle_done;
+static void idle_misuse(void)
+{
+    static TD_SEM_DEFINE(s, 0, 1);
+    if (idle_done)
+        return;
+    idle_results[0] = td_sem_take(&s, 5);
+    idle_results[1] = td_sleep(1);
+    idle_results[2] = td_sem_take(&s, TD_NO_WAIT);   /* not blocking: allowed */
+    idle_done = 1;
+}
+
+TEST(blocking_in_idle_refused)
+{
+    idle_done = 0;
+    REQUIRE_EQ(td_kernel_set_idle_hook(idle_misuse), TD_OK);
+    for (int i = 0; i < 50 && !idle_done; i++)
+        td_sleep(1);
+    td_kernel_set_idle_hook(NULL);
+    REQUIRE(idle_done);
+    CHECK_EQ(idle_results[0], TD_ERR_IDLE);
+    CHECK_EQ(idle_results[1], TD_ERR_IDLE);
+    CHECK_EQ(idle_results[2], TD_ERR_WOULD_BLOCK);
+}
+
+TEST(blocking_with_interrupts_masked_refused)
+{
+    static TD_SEM_DEFINE(s, 0, 1);
+    static TD_LOCK_DEFINE(l, TD_SPIN_USER_FIRST);
+    static TD_MUTEX_DEFINE(m);
+    REQUIRE_EQ(td_lock_take(&l), TD_OK);
+    int a = td_sem_take(&s, 5), b = td_sleep(1), c = td_mutex_lock(&m, TD_NO_WAIT);
+    td_lock_give(&l);
+    CHECK_EQ(a, TD_ERR_STATE);
+    CHECK_EQ(b, TD_ERR_STATE);
+    CHECK_EQ(c, TD_OK);                      /* did not need to block */
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+}
+
+static int mutex_core1_r[2];
+static void core1_use_mutex(void *arg)
+{
+    mutex_core1_r[0] = td_mutex_lock(arg, TD_NO_WAIT);
+    mutex_core1_r[1] = td_mutex_unlock(arg);
+}
+
+TEST(mutex_errors)
+{
+    td_mutex_t zero = { 0 };
+    static TD_MUTEX_DEFINE(m);
+    CHECK_EQ(td_mutex_init(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_mutex_lock(NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_mutex_unlock(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_mutex_lock(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_mutex_unlock(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_mutex_deinit(&zero), TD_ERR_UNINIT);
+    CHECK(td_mutex_owner(&zero) == NULL);
+    REQUIRE_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);      /* binds to core 0 */
+    REQUIRE_EQ(td_mutex_unlock(&m), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_use_mutex, &m), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(mutex_core1_r[0], TD_ERR_WRONG_CORE);
+    CHECK_EQ(mutex_core1_r[1], TD_ERR_WRONG_CORE);
+}

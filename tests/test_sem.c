@@ -1,0 +1,199 @@
+/*
+ * tests/test_sem.c: counting semaphores and event flags.
+ */
+#include "harness.h"
+
+TD_THREAD_DEFINE(w1, 1024);
+TD_THREAD_DEFINE(w2, 1024);
+TD_THREAD_DEFINE(w3, 1024);
+
+struct waiter {
+    td_sem_t *sem;
+    td_tick_t timeout;
+    int result;
+    int order;
+};
+static int wake_seq;
+
+static void sem_waiter(void *arg)
+{
+    struct waiter *w = arg;
+    w->result = td_sem_take(w->sem, w->timeout);
+    w->order = ++wake_seq;
+}
+
+TEST(sem_counting)
+{
+    td_sem_t s;
+    s.magic = 0;
+    REQUIRE_EQ(td_sem_init(&s, 2, 3), TD_OK);
+    CHECK_EQ(td_sem_count(&s), 2);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_FOREVER), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_FULL);
+    CHECK_EQ(td_sem_count(&s), 3);
+    CHECK_EQ(td_sem_deinit(&s), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_UNINIT);
+}
+
+TEST(sem_timeout)
+{
+    static TD_SEM_DEFINE(s, 0, 1);
+    td_tick_t t0 = td_time_ticks();
+    uint64_t u0 = td_time_us();
+    CHECK_EQ(td_sem_take(&s, 10), TD_ERR_TIMEOUT);
+    td_tick_t waited = td_time_ticks() - t0;
+    CHECK(waited >= 10 && waited <= 12);
+    CHECK(td_time_us() - u0 >= 9000 * (1000 / TD_TICK_HZ));
+    CHECK_EQ(td_sem_count(&s), 0);
+}
+
+TEST(sem_wakes_most_urgent_first)
+{
+    static TD_SEM_DEFINE(s, 0, 10);
+    struct waiter a = { &s, TD_FOREVER, 99, 0 }, b = { &s, TD_FOREVER, 99, 0 },
+                  c = { &s, TD_MS(500), 99, 0 };
+    wake_seq = 0;
+    REQUIRE_EQ(td_thread_create(&w1, w1_stack, sizeof w1_stack, "lo", 5, sem_waiter, &a), TD_OK);
+    REQUIRE_EQ(td_thread_create(&w2, w2_stack, sizeof w2_stack, "hi", 9, sem_waiter, &b), TD_OK);
+    REQUIRE_EQ(td_thread_create(&w3, w3_stack, sizeof w3_stack, "mid", 7, sem_waiter, &c), TD_OK);
+    td_sleep(2);                                  /* all three block */
+    CHECK_EQ(td_thread_state(&w1), TD_THREAD_BLOCKED);
+    CHECK_EQ(td_sem_count(&s), 0);
+    CHECK_EQ(td_sem_init(&s, 0, 10), TD_ERR_BUSY);
+    CHECK_EQ(td_sem_deinit(&s), TD_ERR_BUSY);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_thread_join(&w1, TD_MS(100)), TD_OK);
+    CHECK_EQ(td_thread_join(&w2, TD_MS(100)), TD_OK);
+    CHECK_EQ(td_thread_join(&w3, TD_MS(100)), TD_OK);
+    CHECK_EQ(a.result, TD_OK);
+    CHECK_EQ(b.result, TD_OK);
+    CHECK_EQ(c.result, TD_OK);
+    CHECK_EQ(b.order, 1);
+    CHECK_EQ(c.order, 2);
+    CHECK_EQ(a.order, 3);
+    CHECK_EQ(td_sem_count(&s), 0);                /* handed over, not counted */
+}
+
+static td_sem_t isr_sem;
+static void give_from_timer(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    td_sem_give_isr(&isr_sem);
+}
+
+TEST(sem_give_from_interrupt)
+{
+    static TD_TIMER_DEFINE(tm, give_from_timer, NULL);
+    REQUIRE_EQ(td_sem_init(&isr_sem, 0, 100), TD_OK);
+    REQUIRE_EQ(td_timer_start(&tm, 3, 2), TD_OK);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(td_sem_take(&isr_sem, TD_MS(50)), TD_OK);
+    CHECK_EQ(td_timer_stop(&tm), TD_OK);
+}
+
+static int core1_r;
+static void core1_give(void *arg)
+{
+    core1_r = td_sem_give_isr(arg);
+}
+
+TEST(sem_errors)
+{
+    td_sem_t zero = { 0 };
+    td_sem_t s;
+    CHECK_EQ(td_sem_init(NULL, 0, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_init(&s, 0, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_init(&s, 2, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_init(&s, 0, 0x10000), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_take(NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_give_isr(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_take(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_give_isr(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_count(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_count(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_deinit(&zero), TD_ERR_UNINIT);
+    /* a semaphore of core 0 given on core 1 */
+    static TD_SEM_DEFINE(mine, 0, 1);
+    CHECK_EQ(td_sem_take(&mine, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);   /* binds to core 0 */
+    core1_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_give, &mine), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(core1_r, TD_ERR_WRONG_CORE);
+}
+
+/* ---- event flags ------------------------------------------------------------ */
+
+struct ewaiter {
+    td_event_t *e;
+    uint32_t mask;
+    unsigned opts;
+    td_tick_t timeout;
+    int result;
+    uint32_t got;
+};
+
+static void event_waiter(void *arg)
+{
+    struct ewaiter *w = arg;
+    w->result = td_event_wait(w->e, w->mask, w->opts, w->timeout, &w->got);
+}
+
+TEST(event_any_all_clear)
+{
+    static TD_EVENT_DEFINE(e);
+    uint32_t got = 0;
+    CHECK_EQ(td_event_set_isr(&e, 0x2), TD_OK);
+    CHECK_EQ(td_event_wait(&e, 0x3, TD_EVENT_ANY, TD_NO_WAIT, &got), TD_OK);
+    CHECK_EQ(got, 0x2);
+    CHECK_EQ(td_event_flags(&e), 0x2);                          /* not cleared */
+    CHECK_EQ(td_event_wait(&e, 0x3, TD_EVENT_ALL, TD_NO_WAIT, &got), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_event_wait(&e, 0x3, TD_EVENT_ALL, 5, &got), TD_ERR_TIMEOUT);
+    struct ewaiter all = { &e, 0x3, TD_EVENT_ALL | TD_EVENT_CLEAR, TD_MS(200), 99, 0 };
+    struct ewaiter any = { &e, 0x1, TD_EVENT_ANY, TD_MS(200), 99, 0 };
+    REQUIRE_EQ(td_thread_create(&w1, w1_stack, sizeof w1_stack, "all", 10, event_waiter, &all),
+               TD_OK);
+    REQUIRE_EQ(td_thread_create(&w2, w2_stack, sizeof w2_stack, "any", 10, event_waiter, &any),
+               TD_OK);
+    td_sleep(2);
+    CHECK_EQ(td_thread_state(&w1), TD_THREAD_BLOCKED);
+    CHECK_EQ(td_event_init(&e), TD_ERR_BUSY);
+    CHECK_EQ(td_event_deinit(&e), TD_ERR_BUSY);
+    CHECK_EQ(td_event_set_isr(&e, 0x1 | 0x10), TD_OK);          /* both released */
+    CHECK_EQ(td_thread_join(&w1, TD_MS(100)), TD_OK);
+    CHECK_EQ(td_thread_join(&w2, TD_MS(100)), TD_OK);
+    CHECK_EQ(all.result, TD_OK);
+    CHECK_EQ(all.got, 0x3);
+    CHECK_EQ(any.result, TD_OK);
+    CHECK_EQ(any.got, 0x1);
+    CHECK_EQ(td_event_flags(&e), 0x10);                         /* 0x3 consumed by 'all' */
+    CHECK_EQ(td_event_wait(&e, 0x10, TD_EVENT_ANY | TD_EVENT_CLEAR, TD_NO_WAIT, NULL), TD_OK);
+    CHECK_EQ(td_event_flags(&e), 0);
+    CHECK_EQ(td_event_set_isr(&e, 0xf0), TD_OK);
+    CHECK_EQ(td_event_clear(&e, 0x30), TD_OK);
+    CHECK_EQ(td_event_flags(&e), 0xc0);
+    CHECK_EQ(td_event_deinit(&e), TD_OK);
+    CHECK_EQ(td_event_set_isr(&e, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_event_init(&e), TD_OK);
+}
+
+TEST(event_errors)
+{
+    td_event_t e, zero = { 0 };
+    REQUIRE_EQ(td_event_init(&e), TD_OK);
+    CHECK_EQ(td_event_init(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_wait(&e, 0, TD_EVENT_ANY, 1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_wait(&e, 1, 7, 1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_wait(NULL, 1, 0, 1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_wait(&zero, 1, 0, 1, NULL), TD_ERR_UNINIT);
+    CHECK_EQ(td_event_set_isr(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_event_clear(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_event_deinit(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_flags(NULL), 0);
+}

@@ -1,0 +1,214 @@
+/*
+ * tests/test_time.c: ticks, sleeps, deadlines, periodic threads without
+ * drift, software timers, the shared microsecond clock.
+ */
+#include "harness.h"
+
+TD_THREAD_DEFINE(pa, 1024);
+TD_THREAD_DEFINE(pb, 1024);
+
+TEST(time_sleep_and_deadline)
+{
+    td_tick_t t0 = td_time_ticks();
+    uint64_t u0 = td_time_us();
+    CHECK_EQ(td_sleep(TD_MS(20)), TD_OK);
+    td_tick_t slept = td_time_ticks() - t0;
+    uint64_t us = td_time_us() - u0;
+    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + 2);
+    /* wall time follows the ticks, give or take their delivery jitter */
+    CHECK(us >= 10000u && us < 500000u);
+    CHECK_EQ(td_sleep(0), TD_OK);                         /* a yield */
+    td_tick_t d = td_time_ticks() + 7;
+    CHECK_EQ(td_sleep_until(d), TD_OK);
+    td_tick_t now = td_time_ticks();
+    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= 1);
+    CHECK_EQ(td_sleep_until(d - 100), TD_OK);             /* past: at once */
+    CHECK_EQ(td_time_ticks(), now);
+    CHECK(TD_MS(1000) == TD_TICK_HZ);
+    CHECK(TD_SEC(2) == 2 * TD_TICK_HZ);
+    uint64_t a = td_time_us(), b = td_time_us();
+    CHECK(b >= a);
+}
+
+struct periodic {
+    td_tick_t period, phase;
+    unsigned n;
+    int bad;                  /* early wake-ups, releases off the grid */
+    unsigned late;            /* ran after the release tick (jitter, not drift) */
+    td_tick_t max_late;
+    unsigned overruns;
+    td_tick_t first, last;
+    uint64_t first_us, last_us;
+};
+
+static void periodic_thread(void *arg)
+{
+    struct periodic *p = arg;
+    td_period_t per;
+    if (td_period_init(&per, p->period, p->phase) != TD_OK) {
+        p->bad = -1;
+        return;
+    }
+    p->first = td_period_next(&per);
+    td_tick_t expected = p->first;
+    for (unsigned k = 0; k < p->n; k++) {
+        int r = td_period_wait(&per);
+        td_tick_t now = td_time_ticks();
+        if (k == 0)
+            p->first_us = td_time_us();
+        if (r == TD_ERR_OVERFLOW) {
+            p->overruns++;
+            expected = td_period_next(&per) - p->period;   /* skipped ahead on the grid */
+        } else if (r != TD_OK) {
+            p->bad++;
+        } else if ((int32_t)(now - expected) < 0) {
+            p->bad++;                                     /* woke before its release */
+        } else if (now != expected) {
+            p->late++;
+            if (now - expected > p->max_late)
+                p->max_late = now - expected;
+        }
+        if ((td_period_next(&per) - p->first) % p->period != 0 ||
+            td_period_next(&per) % p->period != p->phase)
+            p->bad++;
+        expected = td_period_next(&per);
+        p->last = td_period_next(&per) - p->period;
+    }
+    p->last_us = td_time_us();
+}
+
+TEST(period_1000_without_drift)
+{
+    static struct periodic p;
+    p = (struct periodic){ .period = 1, .phase = 0, .n = 1000 };
+    REQUIRE_EQ(td_thread_create(&pa, pa_stack, sizeof pa_stack, "periodic", 30, periodic_thread, &p),
+               TD_OK);
+    CHECK_EQ(td_thread_join(&pa, TD_SEC(10)), TD_OK);
+    th_info("period_overruns", p.overruns);
+    th_info("period_late_wakeups", p.late);
+    th_info("period_max_late_ticks", p.max_late);
+    CHECK_EQ(p.bad, 0);
+    /* every release was on the grid, and without overruns the 1000th is
+     * exactly 999 periods after the first: no drift */
+    CHECK_EQ((p.last - p.first) % p.period, 0);
+    td_tick_t spanned = (p.last - p.first) / p.period + 1u;
+    if (p.overruns == 0)
+        CHECK_EQ(spanned, p.n);
+    else
+        CHECK(spanned >= p.n && spanned <= p.n + 3u * p.overruns);
+    CHECK(p.overruns <= 50);              /* a loaded host may miss a few */
+    /* and the wall clock agrees, within the wake-up jitter at both ends */
+    int64_t us = (int64_t)(p.last_us - p.first_us);
+    int64_t want = (int64_t)(p.n - 1u) * 1000000 / TD_TICK_HZ;
+    int64_t slack = (int64_t)(p.max_late + 3u) * 1000000 / TD_TICK_HZ;
+    th_info("period_1000_elapsed_us", us);
+    CHECK(us > want - slack && us < want + slack + (int64_t)p.overruns * 2000000 / TD_TICK_HZ);
+}
+
+TEST(period_phases_interleave)
+{
+    static struct periodic a, b;
+    a = (struct periodic){ .period = 4, .phase = 1, .n = 25 };
+    b = (struct periodic){ .period = 4, .phase = 3, .n = 25 };
+    REQUIRE_EQ(td_thread_create(&pa, pa_stack, sizeof pa_stack, "ph1", 28, periodic_thread, &a),
+               TD_OK);
+    REQUIRE_EQ(td_thread_create(&pb, pb_stack, sizeof pb_stack, "ph3", 29, periodic_thread, &b),
+               TD_OK);
+    CHECK_EQ(td_thread_join(&pa, TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_thread_join(&pb, TD_SEC(2)), TD_OK);
+    CHECK_EQ(a.bad, 0);
+    CHECK_EQ(b.bad, 0);
+    CHECK_EQ(a.first % 4, 1);
+    CHECK_EQ(b.first % 4, 3);
+}
+
+TEST(period_overrun_keeps_grid)
+{
+    td_period_t p;
+    CHECK_EQ(td_period_init(&p, 0, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(&p, 5, 5), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(NULL, 5, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_period_wait(NULL), TD_ERR_PARAM);
+    REQUIRE_EQ(td_period_init(&p, 5, 2), TD_OK);
+    td_tick_t first = td_period_next(&p);
+    CHECK_EQ(first % 5, 2);
+    CHECK_EQ(td_period_wait(&p), TD_OK);
+    CHECK(td_time_ticks() - first <= 1u);
+    th_busy_us(12 * 1000000u / TD_TICK_HZ);              /* overrun by two periods */
+    CHECK_EQ(td_period_wait(&p), TD_ERR_OVERFLOW);
+    CHECK_EQ(p.overruns, 1);
+    CHECK_EQ(td_period_next(&p) % 5, 2);                 /* still on the grid */
+    CHECK((int32_t)(td_period_next(&p) - td_time_ticks()) > 0);
+    CHECK_EQ(td_period_wait(&p), TD_OK);
+    p.magic = 0;
+    CHECK_EQ(td_period_wait(&p), TD_ERR_UNINIT);
+}
+
+static volatile unsigned fired[3];
+static volatile td_tick_t fired_at[3];
+static void on_timer(td_timer_t *t, void *arg)
+{
+    (void)t;
+    unsigned i = (unsigned)(uintptr_t)arg;
+    fired[i]++;
+    fired_at[i] = td_time_ticks();
+}
+
+TEST(timer_one_shot_and_periodic)
+{
+    static td_timer_t once, every;
+    once.magic = every.magic = 0;
+    fired[0] = fired[1] = 0;
+    REQUIRE_EQ(td_timer_init(&once, on_timer, (void *)0), TD_OK);
+    REQUIRE_EQ(td_timer_init(&every, on_timer, (void *)1), TD_OK);
+    td_timer_stop(&once);                                 /* binds both to core 0 */
+    td_timer_stop(&every);
+    td_sleep(1);                                          /* just after a tick */
+    td_tick_t t0 = td_time_ticks();
+    REQUIRE_EQ(td_timer_start(&once, 5, 0), TD_OK);
+    REQUIRE_EQ(td_timer_start(&every, 3, 3), TD_OK);
+    CHECK(td_timer_active(&once));
+    CHECK_EQ(td_timer_init(&every, on_timer, NULL), TD_ERR_BUSY);
+    td_sleep_until(t0 + 31);
+    CHECK_EQ(fired[0], 1);
+    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 6);
+    CHECK(!td_timer_active(&once));
+    CHECK_EQ(fired[1], 10);                              /* 3, 6, ... 30 */
+    CHECK(fired_at[1] - t0 >= 30 && fired_at[1] - t0 <= 31);
+    CHECK_EQ(td_timer_stop(&every), TD_OK);
+    unsigned n = fired[1];
+    td_sleep(10);
+    CHECK_EQ(fired[1], n);
+    CHECK_EQ(td_timer_stop(&every), TD_OK);              /* stopped: no effect */
+    /* restart while running moves it */
+    REQUIRE_EQ(td_timer_start(&once, 50, 0), TD_OK);
+    REQUIRE_EQ(td_timer_start(&once, 2, 0), TD_OK);
+    td_sleep(4);
+    CHECK_EQ(fired[0], 2);
+}
+
+static int timer_core1_r;
+static void core1_start_timer(void *arg)
+{
+    timer_core1_r = td_timer_start(arg, 1, 0);
+}
+
+TEST(timer_errors)
+{
+    static td_timer_t t;
+    td_timer_t zero = { 0 };
+    CHECK_EQ(td_timer_init(NULL, on_timer, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_timer_init(&t, NULL, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_timer_start(&zero, 1, 0), TD_ERR_UNINIT);
+    CHECK_EQ(td_timer_stop(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_timer_start(NULL, 1, 0), TD_ERR_PARAM);
+    REQUIRE_EQ(td_timer_init(&t, on_timer, (void *)2), TD_OK);
+    CHECK_EQ(td_timer_start(&t, 0, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_timer_start(&t, 1, 0x80000000u), TD_ERR_PARAM);
+    CHECK_EQ(td_timer_start(&t, 100, 0), TD_OK);          /* bound to core 0 */
+    timer_core1_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_start_timer, &t), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(timer_core1_r, TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_timer_stop(&t), TD_OK);
+}

@@ -1,0 +1,505 @@
+/*
+ * tests/test_xcore.c: both kernels at once, cross-core locks (td_lock),
+ * the cross-core mutex and semaphore, the beginner layer, the raw FIFO.
+ */
+#include "harness.h"
+
+#include "port.h"
+
+TD_THREAD_DEFINE(x0, 1024);
+TD_THREAD_DEFINE(x1, 1024);
+TD_THREAD_DEFINE(x2, 1024);
+
+/* ---- td_lock ------------------------------------------------------------------- */
+
+static TD_LOCK_DEFINE(counter_lock, TD_SPIN_USER_FIRST + 1);
+static volatile uint32_t shared_counter;
+
+#define LOCK_ROUNDS 100000u
+
+static void lock_adder(void *arg)
+{
+    int *bad = arg;
+    for (uint32_t i = 0; i < LOCK_ROUNDS; i++) {
+        if (td_lock_take(&counter_lock) != TD_OK) {
+            (*bad)++;
+            continue;
+        }
+        uint32_t v = shared_counter;     /* a read-modify-write that races without the lock */
+        shared_counter = v + 1u;
+        td_lock_give(&counter_lock);
+    }
+}
+
+TEST(lock_basics)
+{
+    td_lock_t l, zero = { 0, 0 };
+    CHECK_EQ(td_lock_init(&l, TD_SPIN_USER_FIRST - 1), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_init(&l, TD_SPIN_USER_LAST + 1), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_init(NULL, TD_SPIN_USER_FIRST), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_take(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_lock_take(NULL), TD_ERR_PARAM);
+    REQUIRE_EQ(td_lock_init(&l, TD_SPIN_USER_FIRST + 2), TD_OK);
+    CHECK_EQ(td_lock_holder(&l), TD_CORE_ANY);
+    CHECK_EQ(td_lock_give(&l), TD_ERR_NOT_OWNER);
+    REQUIRE_EQ(td_lock_take(&l), TD_OK);
+    CHECK_EQ(td_lock_holder(&l), 0);
+    CHECK_EQ(td_lock_take(&l), TD_ERR_DEADLOCK);          /* recursion refused */
+    CHECK_EQ(td_lock_try(&l), TD_ERR_DEADLOCK);
+    CHECK(port_spin_state() & (1u << (TD_SPIN_USER_FIRST + 2)));
+    CHECK_EQ(td_lock_give(&l), TD_OK);
+    CHECK_EQ(td_lock_holder(&l), TD_CORE_ANY);
+    CHECK_EQ(td_lock_try(&l), TD_OK);
+    CHECK_EQ(td_lock_give(&l), TD_OK);
+    CHECK(!(port_spin_state() & (1u << (TD_SPIN_USER_FIRST + 2))));
+    /* nested locks restore the interrupt mask in order */
+    td_lock_t l2;
+    REQUIRE_EQ(td_lock_init(&l2, TD_SPIN_USER_FIRST + 3), TD_OK);
+    REQUIRE_EQ(td_lock_take(&l), TD_OK);
+    REQUIRE_EQ(td_lock_take(&l2), TD_OK);
+    CHECK_EQ(td_lock_give(&l2), TD_OK);
+    CHECK_EQ(td_sleep(1), TD_ERR_STATE);                 /* still masked by l */
+    CHECK_EQ(td_lock_give(&l), TD_OK);
+    CHECK_EQ(td_sleep(1), TD_OK);
+}
+
+static TD_LOCK_DEFINE(held_lock, TD_SPIN_USER_FIRST + 4);
+static int core1_lock_r[3];
+static void core1_hold(void *arg)
+{
+    (void)arg;
+    core1_lock_r[0] = td_lock_take(&held_lock);
+    th_busy_us(20000);
+    core1_lock_r[1] = td_lock_give(&held_lock);
+}
+
+TEST(lock_other_core_holds)
+{
+    REQUIRE_EQ(th_core1_run(core1_hold, NULL), TD_OK);
+    uint64_t end = td_time_us() + 500000;
+    while (td_lock_holder(&held_lock) != 1 && td_time_us() < end)
+        td_sleep(1);
+    REQUIRE_EQ(td_lock_holder(&held_lock), 1);
+    CHECK_EQ(td_lock_try(&held_lock), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_lock_give(&held_lock), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_lock_take(&held_lock), TD_OK);            /* spins until core 1 gives */
+    CHECK_EQ(td_lock_give(&held_lock), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(core1_lock_r[0], TD_OK);
+    CHECK_EQ(core1_lock_r[1], TD_OK);
+}
+
+static int bad_core1;
+static void core1_lock_job(void *arg)
+{
+    (void)arg;
+    lock_adder(&bad_core1);
+}
+
+TEST(lock_cross_core_counter)
+{
+    int bad0 = 0;
+    bad_core1 = 0;
+    shared_counter = 0;
+    REQUIRE_EQ(th_core1_run(core1_lock_job, NULL), TD_OK);
+    lock_adder(&bad0);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(bad0, 0);
+    CHECK_EQ(bad_core1, 0);
+    CHECK_EQ(shared_counter, 2u * LOCK_ROUNDS);
+}
+
+/* ---- td_xmutex ------------------------------------------------------------------- */
+
+#define XM_ROUNDS 2000u
+static td_xmutex_t xm;
+static volatile uint32_t xm_counter;
+static volatile int xm_inside;
+
+struct xm_worker {
+    uint32_t rounds;
+    int bad;
+    uint32_t done;
+};
+
+static void xm_work(struct xm_worker *w)
+{
+    for (uint32_t i = 0; i < w->rounds; i++) {
+        if (td_xmutex_lock(&xm, TD_SEC(5)) != TD_OK) {
+            w->bad++;
+            continue;
+        }
+        if (xm_inside++ != 0)
+            w->bad++;                     /* two owners at once */
+        uint32_t v = xm_counter;
+        if (i % 64 == 0)
+            td_thread_yield();            /* hold it across a reschedule */
+        xm_counter = v + 1u;
+        xm_inside--;
+        if (td_xmutex_unlock(&xm) != TD_OK)
+            w->bad++;
+        w->done++;
+    }
+}
+
+static void xm_thread(void *arg)
+{
+    xm_work(arg);
+}
+
+static struct xm_worker core1_workers[2];
+static void core1_xm_job(void *arg)
+{
+    (void)arg;
+    /* two threads on core 1 against two on core 0 */
+    td_thread_create(&x2, x2_stack, sizeof x2_stack, "xm1b", 12, xm_thread, &core1_workers[1]);
+    xm_work(&core1_workers[0]);
+    td_thread_join(&x2, TD_SEC(20));
+}
+
+TEST(xmutex_cross_core_counter)
+{
+    static struct xm_worker w0, w1;
+    REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    xm_counter = 0;
+    xm_inside = 0;
+    w0 = (struct xm_worker){ XM_ROUNDS, 0, 0 };
+    w1 = (struct xm_worker){ XM_ROUNDS, 0, 0 };
+    core1_workers[0] = core1_workers[1] = (struct xm_worker){ XM_ROUNDS, 0, 0 };
+    REQUIRE_EQ(th_core1_run(core1_xm_job, NULL), TD_OK);
+    REQUIRE_EQ(td_thread_create(&x0, x0_stack, sizeof x0_stack, "xm0a", 12, xm_thread, &w0), TD_OK);
+    REQUIRE_EQ(td_thread_create(&x1, x1_stack, sizeof x1_stack, "xm0b", 12, xm_thread, &w1), TD_OK);
+    CHECK_EQ(td_thread_join(&x0, TD_SEC(20)), TD_OK);
+    CHECK_EQ(td_thread_join(&x1, TD_SEC(20)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(20)), TD_OK);
+    CHECK_EQ(w0.bad + w1.bad + core1_workers[0].bad + core1_workers[1].bad, 0);
+    CHECK_EQ(xm_counter, 4u * XM_ROUNDS);
+}
+
+static int xm_r[4];
+static uint64_t held_until;
+static void core1_hold_xm(void *arg)
+{
+    (void)arg;
+    xm_r[0] = td_xmutex_lock(&xm, TD_NO_WAIT);
+    td_sleep(TD_MS(30));                                  /* a beginner's lock: held asleep */
+    held_until = td_time_us();
+    xm_r[1] = td_xmutex_unlock(&xm);
+}
+
+TEST(xmutex_held_across_sleep)
+{
+    REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_hold_xm, NULL), TD_OK);
+    td_sleep(TD_MS(5));
+    CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_xmutex_lock(&xm, 5), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_xmutex_init(&xm), TD_ERR_BUSY);
+    uint32_t sw = td_kernel_switches();
+    CHECK_EQ(td_xmutex_lock(&xm, TD_SEC(1)), TD_OK);      /* asleep until core 1 unlocks */
+    uint64_t got = td_time_us();
+    CHECK(td_kernel_switches() != sw);                    /* it slept, did not spin */
+    CHECK(got >= held_until);
+    th_info("xmutex_wake_latency_us", (long long)(got - held_until));
+    CHECK(got - held_until < 3000u);                      /* well within a few ticks */
+    CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* recursion */
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_ERR_NOT_OWNER);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(xm_r[0], TD_OK);
+    CHECK_EQ(xm_r[1], TD_OK);
+}
+
+static void xm_timed_waiter(void *arg)
+{
+    (void)arg;
+    xm_r[2] = td_xmutex_lock(&xm, 3);
+}
+
+TEST(xmutex_errors_and_timeouts)
+{
+    td_xmutex_t zero = { 0 };
+    CHECK_EQ(td_xmutex_init(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_xmutex_lock(NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_xmutex_lock(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_xmutex_unlock(&zero), TD_ERR_UNINIT);
+    REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    REQUIRE_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);
+    /* a waiter on this core that gives up */
+    REQUIRE_EQ(td_thread_create(&x0, x0_stack, sizeof x0_stack, "tw", 20, xm_timed_waiter, NULL),
+               TD_OK);
+    CHECK_EQ(td_thread_join(&x0, TD_MS(100)), TD_OK);
+    CHECK_EQ(xm_r[2], TD_ERR_TIMEOUT);
+    CHECK_EQ(xm.nwait[0], 0);
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* still usable */
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+}
+
+/* ---- td_xsem ----------------------------------------------------------------------- */
+
+#define XS_ITEMS 2000u
+static td_xsem_t xs_items, xs_room, xs_ping, xs_pong;
+static volatile uint32_t ring[4];
+static uint32_t xs_bad_producer;
+
+static void core1_producer(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < XS_ITEMS; i++) {
+        if (td_xsem_take(&xs_room, TD_SEC(5)) != TD_OK) {
+            xs_bad_producer++;
+            break;
+        }
+        ring[i % 4] = i;
+        td_xsem_give_isr(&xs_items);
+    }
+}
+
+TEST(xsem_cross_core_producer_consumer)
+{
+    REQUIRE_EQ(td_xsem_init(&xs_items, 0, 4), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&xs_room, 4, 4), TD_OK);
+    xs_bad_producer = 0;
+    REQUIRE_EQ(th_core1_run(core1_producer, NULL), TD_OK);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < XS_ITEMS; i++) {
+        if (td_xsem_take(&xs_items, TD_SEC(5)) != TD_OK) {
+            bad++;
+            break;
+        }
+        if (ring[i % 4] != i)
+            bad++;
+        td_xsem_give_isr(&xs_room);
+    }
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(xs_bad_producer, 0);
+    CHECK_EQ(td_xsem_count(&xs_items), 0);
+    CHECK_EQ(td_xsem_count(&xs_room), 4);
+}
+
+#define PINGS 500u
+static uint32_t pong_bad;
+static void core1_ponger(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < PINGS; i++) {
+        if (td_xsem_take(&xs_ping, TD_SEC(5)) != TD_OK) {
+            pong_bad++;
+            return;
+        }
+        td_xsem_give_isr(&xs_pong);
+    }
+}
+
+TEST(xsem_ping_pong)
+{
+    REQUIRE_EQ(td_xsem_init(&xs_ping, 0, 1), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&xs_pong, 0, 1), TD_OK);
+    pong_bad = 0;
+    REQUIRE_EQ(th_core1_run(core1_ponger, NULL), TD_OK);
+    uint32_t bad = 0;
+    uint64_t t0 = td_time_us();
+    for (uint32_t i = 0; i < PINGS && bad == 0; i++) {
+        td_xsem_give_isr(&xs_ping);
+        if (td_xsem_take(&xs_pong, TD_SEC(5)) != TD_OK)
+            bad++;
+    }
+    th_info("xsem_roundtrip_us", (long long)((td_time_us() - t0) / PINGS));
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(pong_bad, 0);
+}
+
+TEST(xsem_errors)
+{
+    td_xsem_t zero = { 0 }, s;
+    CHECK_EQ(td_xsem_init(NULL, 0, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_xsem_init(&s, 0, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_xsem_init(&s, 2, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_xsem_take(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_xsem_give_isr(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_xsem_count(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_xsem_count(NULL), TD_ERR_PARAM);
+    REQUIRE_EQ(td_xsem_init(&s, 1, 1), TD_OK);
+    CHECK_EQ(td_xsem_give_isr(&s), TD_ERR_FULL);
+    CHECK_EQ(td_xsem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_xsem_take(&s, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_xsem_take(&s, 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_xsem_count(&s), 0);
+}
+
+/* ---- both kernels at once ---------------------------------------------------------- */
+
+struct pingpong {
+    td_sem_t ping, pong;
+    uint32_t rounds, done;
+    int bad;
+};
+
+static void pp_responder(void *arg)
+{
+    struct pingpong *p = arg;
+    for (uint32_t i = 0; i < p->rounds; i++) {
+        if (td_sem_take(&p->ping, TD_MS(500)) != TD_OK) {
+            p->bad++;
+            return;
+        }
+        td_sem_give_isr(&p->pong);
+    }
+}
+
+static void pp_run(struct pingpong *p, td_thread_t *t, void *stack, size_t size)
+{
+    td_sem_init(&p->ping, 0, 1);
+    td_sem_init(&p->pong, 0, 1);
+    if (td_thread_create(t, stack, size, "resp", 10, pp_responder, p) != TD_OK) {
+        p->bad++;
+        return;
+    }
+    for (uint32_t i = 0; i < p->rounds; i++) {
+        td_sem_give_isr(&p->ping);
+        if (td_sem_take(&p->pong, TD_MS(500)) != TD_OK) {
+            p->bad++;
+            break;
+        }
+        p->done++;
+    }
+    if (td_thread_join(t, TD_MS(500)) != TD_OK)
+        p->bad++;
+}
+
+static struct pingpong pp1;
+static td_tick_t core1_ticks[2];
+static void core1_pp(void *arg)
+{
+    (void)arg;
+    core1_ticks[0] = td_time_ticks();
+    pp_run(&pp1, &x2, x2_stack, sizeof x2_stack);
+    core1_ticks[1] = td_time_ticks();
+}
+
+TEST(both_kernels_at_once)
+{
+    static struct pingpong pp0;
+    pp0 = (struct pingpong){ .rounds = 5000 };
+    pp1 = (struct pingpong){ .rounds = 5000 };
+    CHECK(td_kernel_running(0));
+    CHECK(td_kernel_running(1));
+    CHECK(!td_kernel_running(2));
+    td_tick_t t0 = td_time_ticks();
+    REQUIRE_EQ(th_core1_run(core1_pp, NULL), TD_OK);
+    pp_run(&pp0, &x0, x0_stack, sizeof x0_stack);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(pp0.bad, 0);
+    CHECK_EQ(pp1.bad, 0);
+    CHECK_EQ(pp0.done, 5000);
+    CHECK_EQ(pp1.done, 5000);
+    CHECK(td_time_ticks() != t0 || core1_ticks[1] != core1_ticks[0] || pp0.done == 5000);
+    CHECK_EQ(td_kernel_launch_core1(core1_pp, NULL), TD_ERR_BUSY);
+    CHECK_EQ(td_start_new_thread(core1_pp, NULL), TD_ERR_BUSY);
+}
+
+/* ---- the beginner layer -------------------------------------------------------------- */
+
+static td_easy_lock_t *s_lock;
+static volatile uint32_t easy_count;
+static int easy_bad;
+static void easy_core_task(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 200; i++) {
+        if (td_acquire(s_lock) != TD_OK)
+            easy_bad++;
+        easy_count = easy_count + 1u;
+        if (i % 50 == 0)
+            td_sleep_ms(1);                    /* held across a sleep */
+        td_release(s_lock);
+    }
+}
+
+TEST(easy_layer_lock)
+{
+    s_lock = td_allocate_lock();
+    REQUIRE(s_lock != NULL);
+    easy_count = 0;
+    easy_bad = 0;
+    REQUIRE_EQ(th_core1_run(easy_core_task, NULL), TD_OK);
+    easy_core_task(NULL);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(easy_bad, 0);
+    CHECK_EQ(easy_count, 400);
+    CHECK_EQ(td_release(s_lock), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_acquire(NULL), TD_ERR_PARAM);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_sleep_ms(15), TD_OK);
+    CHECK(td_time_us() - t0 >= 14000u);
+    CHECK_EQ(td_sleep_s(0), TD_OK);
+    /* the pool runs out after TD_EASY_LOCKS */
+    unsigned n = 1;
+    while (td_allocate_lock() != NULL && n < 100)
+        n++;
+    CHECK_EQ(n, TD_EASY_LOCKS);
+}
+
+/* ---- the raw FIFO (port contract; hardware semantics) ----------------------------------- */
+
+static uint32_t fifo_seen[10];
+static uint32_t fifo_status_seen[3];
+static void core1_fifo_reader(void *arg)
+{
+    (void)arg;
+    uint64_t end = td_time_us() + 500000;
+    while (!(port_fifo_status() & PORT_FIFO_VLD) && td_time_us() < end)
+        td_sleep(1);
+    td_sleep(2);                          /* let the writer fill it up */
+    fifo_status_seen[0] = port_fifo_status();
+    for (int i = 0; i < 9; i++)
+        fifo_seen[i] = port_fifo_pop();   /* the 9th reads empty */
+    fifo_status_seen[1] = port_fifo_status();
+    port_fifo_clear_errors();
+    fifo_status_seen[2] = port_fifo_status();
+}
+
+TEST(fifo_hardware_semantics)
+{
+    port_fifo_clear_errors();
+    REQUIRE(port_fifo_status() & PORT_FIFO_RDY);
+    REQUIRE_EQ(th_core1_run(core1_fifo_reader, NULL), TD_OK);
+    for (uint32_t i = 0; i < PORT_FIFO_DEPTH; i++)
+        port_fifo_push(0xc0de0000u + i);
+    CHECK(!(port_fifo_status() & PORT_FIFO_RDY));        /* full */
+    port_fifo_push(0xdeadu);                              /* lost: WOF */
+    CHECK(port_fifo_status() & PORT_FIFO_WOF);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    for (uint32_t i = 0; i < PORT_FIFO_DEPTH; i++)
+        CHECK_EQ(fifo_seen[i], 0xc0de0000u + i);
+    CHECK_EQ(fifo_seen[8], 0);
+    CHECK(fifo_status_seen[0] & PORT_FIFO_VLD);
+    CHECK(!(fifo_status_seen[1] & PORT_FIFO_VLD));
+    CHECK(fifo_status_seen[1] & PORT_FIFO_ROE);
+    CHECK(!(fifo_status_seen[2] & PORT_FIFO_ROE));
+    CHECK(port_fifo_status() & PORT_FIFO_WOF);            /* sticky */
+    CHECK(port_fifo_status() & PORT_FIFO_RDY);
+    port_fifo_clear_errors();
+    CHECK(!(port_fifo_status() & PORT_FIFO_WOF));
+    CHECK(!(port_fifo_status() & PORT_FIFO_VLD));
+}
+
+TEST(error_names)
+{
+    CHECK(td_strerror(TD_OK)[3] == 'O');
+    const char *t = td_strerror(TD_ERR_TIMEOUT);
+    const char *want = "TD_ERR_TIMEOUT";
+    int same = 1;
+    for (int i = 0; want[i] != '\0' || t[i] != '\0'; i++)
+        if (t[i] != want[i])
+            same = 0;
+    CHECK(same);
+    CHECK(td_strerror(TD_ERR_UNSUPPORTED)[7] == 'U');
+    CHECK(td_strerror(-999)[7] == '?');
+    CHECK(td_strerror(5)[7] == '?');
+}
