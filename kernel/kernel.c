@@ -61,7 +61,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     TD_STORE(c->running, 1);
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");
-    port_irq_restore(s);
+    (void)s;                             /* the first thread enables interrupts */
     port_start_first(first->ctx);
 }
 
@@ -71,7 +71,7 @@ static void main_thread(void *arg)
     port_exit(main());
 }
 
-void td_kernel_main(void)
+int td_kernel_main(void)
 {
     td_kernel_start(main_thread, NULL);
     td_panic("core 0 kernel did not start");

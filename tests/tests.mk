@@ -47,3 +47,21 @@ coverage: deps-clang $(call host_test_bin,cov)
 	  -format=html -output-dir=$(COV_DIR)/html $(KERNEL_SRCS) >/dev/null
 	$(Q)awk '/^TOTAL/ { printf "kernel/ coverage: lines %s, branches %s (details: $(COV_DIR)/html/index.html)\n", $$10, $$13 }' \
 	  $(COV_DIR)/report.txt
+
+# ---- the same suite as an RP2040 image, run in the emulator ------------------------
+TARGET_TEST_DIR  := $(BUILD)/target-tests
+TARGET_TEST_OBJS := $(patsubst tests/%.c,$(TARGET_TEST_DIR)/obj/%.o,$(TEST_SRCS))
+$(TARGET_TEST_DIR)/obj/%.o: tests/%.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
+$(eval $(call target_image,$(TARGET_TEST_DIR)/tandem-tests,$(TARGET_TEST_OBJS)))
+-include $(shell find $(TARGET_TEST_DIR)/obj -name '*.d' 2>/dev/null)
+
+# Simulated time is bounded; the image ends with bkpt #0 (all passed) or #1.
+TARGET_TEST_MAX_MS ?= 60000
+TEST_SUITES += target
+.PHONY: test-target target-tests
+target-tests: $(TARGET_TEST_DIR)/tandem-tests.elf
+test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf
+	$(Q)$(TEST_RUN) target $(BUILD)/test/results/target.txt \
+	  sim/tandem-sim $(TARGET_TEST_DIR)/tandem-tests.elf --raw --max-ms $(TARGET_TEST_MAX_MS)

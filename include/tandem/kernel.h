@@ -17,7 +17,7 @@
  * ("main", priority TD_PRIO_MAIN, TD_MAIN_STACK_SIZE bytes of stack) and an
  * idle thread. When main returns, its value ends the run (port_exit).
  * Never returns. */
-void td_kernel_main(void) __attribute__((noreturn));
+int td_kernel_main(void) __attribute__((noreturn));
 
 /* Start the calling core's kernel with entry(arg) as its first thread (named
  * "main" on core 0, "core1" on core 1). Does not return on success. Returns

@@ -290,13 +290,13 @@ void port_core1_reset(void)
 
 /* ---- start-up --------------------------------------------------------------------- */
 
-extern void td_kernel_main(void);
+extern int td_kernel_main(void);
 
 /* Without a kernel (port tests), core 0 just runs main(). */
-__attribute__((weak)) void td_kernel_main(void)
+__attribute__((weak)) int td_kernel_main(void)
 {
     extern int main(void);
-    port_exit(main());
+    return main();
 }
 
 void host_boot(void)
@@ -304,6 +304,5 @@ void host_boot(void)
     boot_ns = mono_ns();
     host_core_id = 0;
     host_cores[0].masked = 1;             /* as after reset */
-    td_kernel_main();
-    port_exit(0);
+    port_exit(td_kernel_main());
 }
