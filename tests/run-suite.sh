@@ -12,7 +12,7 @@ mkdir -p "$(dirname "$result")"
 log=$result.log
 timeout --kill-after=5 "${TD_SUITE_TIMEOUT:-300}" "$@" >"$log" 2>&1
 status=$?
-cat "$log"
+grep -vE "^(TEST|PASS) " "$log"
 grep -E '^(PASS|FAIL) ' "$log" >"$result"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 nfail=$(grep -c '^FAIL ' "$result")

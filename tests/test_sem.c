@@ -197,3 +197,56 @@ TEST(event_errors)
     CHECK_EQ(td_event_deinit(NULL), TD_ERR_PARAM);
     CHECK_EQ(td_event_flags(NULL), 0);
 }
+
+/* ---- preemption from an interrupt ------------------------------------------------ */
+
+static td_sem_t wake_sem;
+static volatile uint32_t low_progress, low_progress_seen_by_high;
+static volatile int high_ran, low_done_first;
+
+static void low_spinner(void *arg)
+{
+    (void)arg;
+    uint64_t end = td_time_us() + 200000;   /* at most 200 ms */
+    while (!high_ran && td_time_us() < end)
+        low_progress++;
+    low_done_first = !high_ran;
+}
+
+static void high_waiter(void *arg)
+{
+    (void)arg;
+    if (td_sem_take(&wake_sem, TD_MS(500)) == TD_OK) {
+        low_progress_seen_by_high = low_progress;
+        high_ran = 1;
+    }
+}
+
+static void wake_high(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    td_sem_give_isr(&wake_sem);
+}
+
+TEST(preemption_from_interrupt)
+{
+    static TD_TIMER_DEFINE(tm, wake_high, NULL);
+    high_ran = 0;
+    low_done_first = 0;
+    low_progress = low_progress_seen_by_high = 0;
+    REQUIRE_EQ(td_sem_init(&wake_sem, 0, 1), TD_OK);
+    REQUIRE_EQ(td_thread_create(&w1, w1_stack, sizeof w1_stack, "high", 25, high_waiter, NULL),
+               TD_OK);
+    REQUIRE_EQ(td_thread_create(&w2, w2_stack, sizeof w2_stack, "low", 4, low_spinner, NULL),
+               TD_OK);
+    uint32_t sw = td_kernel_switches();
+    REQUIRE_EQ(td_timer_start(&tm, 10, 0), TD_OK);
+    CHECK_EQ(td_thread_join(&w2, TD_MS(500)), TD_OK);    /* main sleeps: low spins */
+    CHECK_EQ(td_thread_join(&w1, TD_MS(500)), TD_OK);
+    CHECK(high_ran);
+    CHECK(!low_done_first);
+    /* high ran in the middle of low's loop: low had run, and was not done */
+    CHECK(low_progress_seen_by_high > 0);
+    CHECK(td_kernel_switches() - sw >= 3);
+}
