@@ -16,7 +16,7 @@ SIM_FW_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections
     -Wl,--no-warn-rwx-segments -T $(SIM_FW_SRC)/fw.ld
 SIM_FW_NAMES := $(notdir $(basename $(wildcard $(SIM_FW_SRC)/t_*.c)))
 SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf
-SIM_FW_COMMON := $(SIM_FW_BUILD)/boot2_crc.o $(SIM_FW_BUILD)/crt0.o $(SIM_FW_BUILD)/fw.o
+SIM_FW_COMMON := $(SIM_FW_BUILD)/boot2_crc.o $(SIM_FW_BUILD)/crt0.o $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o
 SIM_NODE_DEPS := sim/node_modules/.package-lock.json
 
 TEST_SUITES += sim

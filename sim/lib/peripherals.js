@@ -260,6 +260,31 @@ class SSIFlash extends BasePeripheral {
   }
 }
 
+// ---- TIMER: alarms fire when the microsecond counter reaches ALARMn ---------
+// rp2040js schedules an alarm (ALARMn - now) whole microseconds after the
+// write, which fires up to 1 us early when `now` is between two ticks. The
+// chip compares the 32-bit counter with ALARMn at each tick, so the alarm
+// fires at the tick where TIMELR becomes ALARMn; writing the value the
+// counter holds right now matches only after the counter wraps (2^32 us).
+function makeTimer(sim, Base) {
+  return class Timer extends Base {
+    writeUint32(offset, value) {
+      if (offset >= 0x10 && offset <= 0x1c) {
+        const alarm = this.alarms[(offset - 0x10) >>> 2];
+        const nowNs = this.clock.nanos;
+        const nowUs = Math.floor(nowNs / 1000);
+        let d = ((value >>> 0) - (nowUs >>> 0)) >>> 0;
+        if (d === 0) d = 2 ** 32;
+        alarm.armed = true;
+        alarm.targetMicros = value >>> 0;
+        alarm.clockAlarm.schedule((nowUs + d) * 1000 - nowNs);
+        return;
+      }
+      super.writeUint32(offset, value);
+    }
+  };
+}
+
 // ---- UART: transmit timing and the core that wrote each byte ---------------
 // rp2040js's UART sends every byte at once. Here the TX FIFO (32 entries, or
 // 1 with FIFOs disabled) drains at the programmed baud rate, so UARTFR.TXFF,
@@ -346,4 +371,4 @@ function makeUart(sim, Base) {
   };
 }
 
-module.exports = { makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+module.exports = { makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

@@ -52,6 +52,7 @@ class SysTick {
       else if (this.rvr > 0) next = this.base + (this.rvr + 1) * this.div;
     }
     this.core.stNext = next;
+    this.sim.resched = true;
   }
   /** Called by the scheduler when the core's cycle count reaches stNext. */
   fire() {

@@ -146,7 +146,8 @@ class Simulator extends EventEmitter {
     this.xipSram = new Uint8Array(0x4000);
     this.watchdog = per[0x40058];
     this.watchdog.onWatchdogTrigger = () => this.requestReboot('watchdog');
-    this.timer = per[0x40054];
+    const Timer = P.makeTimer(this, per[0x40054].constructor);
+    per[0x40054] = this.timer = new Timer(mcu, 'TIMER_BASE');
 
     // interrupt lines: shared ones go to both NVICs; 13 (IO_BANK0) and
     // 15/16 (SIO) are per core and driven by updateGpioIrq / CoreSIO.
@@ -237,6 +238,7 @@ class Simulator extends EventEmitter {
   updateNextAlarm() {
     const ns = this.clock.nextAlarmNanos;
     this.nextAlarmCycle = ns === Infinity ? Infinity : Math.ceil(this.nanosToCycles(ns));
+    this.resched = true; // the running batch's horizon may be too far now
   }
   clockChanged(hz) {
     const now = this.nowCycles();
@@ -608,12 +610,15 @@ class Simulator extends EventEmitter {
       if (a0 && a1) {
         if (horizon <= this.T) horizon = this.T + 1;
         if (this.tracer) this.runDualTraced(horizon); else this.runDual(horizon);
+        const t = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
+        if (t > this.T) this.T = t;
       } else {
         const c = a0 ? c0 : c1;
         if (horizon <= c.cycles) horizon = c.cycles + 1;
         this.cur = c;
         if (this.tracer) this.runTraced(c, horizon); else this.runBatch(c, horizon);
         this.cur = null;
+        if (c.cycles > this.T) this.T = c.cycles;
       }
     }
     this.untilRe = null;

@@ -88,4 +88,19 @@ uint32_t fw_fifo_pop(void);         /* blocking, WFE while empty */
 
 extern const uint32_t vectors[];
 extern uint32_t __stack1_top[];
+
+
+/* TIMER */
+#define TIMER_TIMELR   REG(TIMER_BASE + 0x0c)
+#define TIMER_TIMERAWL REG(TIMER_BASE + 0x28)
+#define TIMER_ALARM(n) REG(TIMER_BASE + 0x10 + 4 * (n))
+#define TIMER_ARMED    REG(TIMER_BASE + 0x20)
+#define TIMER_INTR     REG(TIMER_BASE + 0x34)
+#define TIMER_INTE     REG(TIMER_BASE + 0x38)
+static inline uint32_t time_us(void) { return TIMER_TIMERAWL; }
+
+/* Fault recovery for fault tests: the HardFault handler (fault.c) records the
+   stacked PC and resumes at fault_resume (set before the faulting instruction). */
+extern volatile uint32_t fault_count, fault_pc, fault_lr, fault_sp, fault_resume, fault_exc_return;
+extern void (*volatile fault_hook)(uint32_t *frame);
 #endif

@@ -1,0 +1,195 @@
+'use strict';
+// Command line of tandem-sim. See README.md for every option and exit code.
+
+const fs = require('fs');
+const path = require('path');
+
+const EXIT = {
+  usage: 120,     // bad command line
+  badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
+  noBoot: 122,    // boot2 CRC mismatch, USB boot requested
+  bound: 123,     // time or cycle bound reached (or nothing left to run) without bkpt / --until match
+  lockup: 124,    // a core locked up (fault in HardFault/NMI, HardFault with the ROM's vectors)
+  internal: 125,  // a bug in the simulator
+  bkptMax: 119,   // bkpt #N exits N for N <= 119, and 119 above that
+};
+const DEFAULT_MAX_MS = 5000;
+
+const USAGE = `usage: tandem-sim FIRMWARE.elf|FIRMWARE.uf2 [options]
+
+Runs RP2040 firmware on both emulated cores. Console lines from UART0/UART1
+are printed as "[time s] uartN cK| text".
+
+  --until REGEX       exit 0 as soon as a console line matches REGEX
+  --max-ms N          bound on simulated time in milliseconds (default ${DEFAULT_MAX_MS})
+  --max-cycles N      bound on simulated clk_sys cycles
+  --quiet             print no console output and no final status line
+  --raw               print console bytes exactly as written (no tags)
+  --vcd FILE          write GPIO levels and per-core running/sleeping as VCD
+  --svg FILE          write a picture of the run (core lanes, GPIO lanes)
+  --json FILE         write run statistics as JSON
+  --stats             print per-core statistics on stderr at the end
+  --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
+  --trace FILE        write every executed instruction (core, cycle, pc, opcode)
+  --trace-core N      only trace core N (0 or 1)
+  --history N         PCs shown after a lockup (default 16)
+  --direct            skip the boot ROM on core 0: start at the ELF entry point
+  --verbose           print rp2040js warnings (unimplemented registers)
+  -h, --help          this text
+
+Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
+120 usage error; 121 bad firmware file; 122 firmware does not boot;
+123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const o = { gpioIn: [], history: 16 };
+  const need = (i, name) => {
+    if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
+    return argv[i + 1];
+  };
+  const num = (v, name, { min = 0, int = false } = {}) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) throw new UsageError(`${name}: '${v}' is not a valid number`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '-h': case '--help': o.help = true; break;
+      case '--until': {
+        const v = need(i, a); i++;
+        try { o.until = new RegExp(v); } catch (e) { throw new UsageError(`--until: bad regular expression: ${e.message}`); }
+        break;
+      }
+      case '--max-ms': o.maxMs = num(need(i, a), a, { min: 0 }); i++; break;
+      case '--max-cycles': o.maxCycles = num(need(i, a), a, { min: 1, int: true }); i++; break;
+      case '--quiet': o.quiet = true; break;
+      case '--raw': o.raw = true; break;
+      case '--vcd': o.vcd = need(i, a); i++; break;
+      case '--svg': o.svg = need(i, a); i++; break;
+      case '--json': o.json = need(i, a); i++; break;
+      case '--stats': o.stats = true; break;
+      case '--trace': o.trace = need(i, a); i++; break;
+      case '--trace-core': o.traceCore = num(need(i, a), a, { int: true }); i++; if (o.traceCore > 1) throw new UsageError('--trace-core: 0 or 1'); break;
+      case '--history': o.history = num(need(i, a), a, { int: true, min: 1 }); i++; break;
+      case '--direct': o.direct = true; break;
+      case '--verbose': o.verbose = true; break;
+      case '--gpio-in': {
+        const v = need(i, a); i++;
+        const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
+        if (!m || Number(m[1]) > 29) throw new UsageError(`--gpio-in: expected PIN=LEVEL[@MS] with PIN 0..29 and LEVEL 0/1, got '${v}'`);
+        o.gpioIn.push({ pin: Number(m[1]), level: Number(m[2]), ms: m[3] ? Number(m[3]) : 0 });
+        break;
+      }
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        if (o.firmware) throw new UsageError(`more than one firmware file given ('${o.firmware}', '${a}')`);
+        o.firmware = a;
+    }
+  }
+  if (!o.help && !o.firmware) throw new UsageError('no firmware file given');
+  return o;
+}
+
+function coreTag(core) { return core === 0 ? 'c0' : core === 1 ? 'c1' : core === -2 ? 'c*' : '--'; }
+
+function main(argv, io = { out: process.stdout, err: process.stderr }) {
+  const say = (s) => io.err.write(`tandem-sim: ${s}\n`);
+  let o;
+  try { o = parseArgs(argv); } catch (e) {
+    if (e instanceof UsageError) { say(e.message); io.err.write("run 'tandem-sim --help' for usage\n"); return EXIT.usage; }
+    throw e;
+  }
+  if (o.help) { io.out.write(USAGE + '\n'); return 0; }
+
+  const { Simulator } = require('./simulator');
+  const { UserError } = require('./loader');
+  const record = !!(o.vcd || o.svg);
+  const sim = new Simulator({ verbose: o.verbose, record });
+  try {
+    const img = sim.loadFile(o.firmware);
+    if (o.direct) {
+      if (!Array.isArray(img) && img.entry) sim.directBoot(img.entry);
+      else throw new UserError(`${o.firmware}: --direct needs an ELF file with an entry point`);
+    }
+  } catch (e) {
+    if (e instanceof UserError) { say(e.message); return EXIT.badFile; }
+    throw e;
+  }
+
+  // console output
+  if (!o.quiet) {
+    if (o.raw) sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
+    else sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] uart${l.uart} ${coreTag(l.core)}| ${l.text}\n`));
+  }
+  for (const g of o.gpioIn) {
+    if (g.ms === 0) sim.setGpioInput(g.pin, g.level); else sim.scheduleInput(g.pin, g.level, g.ms);
+  }
+  let traceFd = null;
+  if (o.trace) {
+    try { traceFd = fs.openSync(o.trace, 'w'); } catch (e) { say(`--trace: cannot write ${o.trace}: ${e.message}`); return EXIT.usage; }
+    let buf = [];
+    const only = o.traceCore;
+    sim.tracer = (c, pc, op) => {
+      if (only !== undefined && c.index !== only) return;
+      buf.push(`${c.index} ${c.cycles} ${pc.toString(16).padStart(8, '0')} ${op.toString(16).padStart(4, '0')}`);
+      if (buf.length >= 4096) { fs.writeSync(traceFd, buf.join('\n') + '\n'); buf = []; }
+    };
+    sim.flushTrace = () => { if (buf.length) fs.writeSync(traceFd, buf.join('\n') + '\n'); buf = []; fs.closeSync(traceFd); };
+  }
+
+  const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined ? undefined : DEFAULT_MAX_MS);
+  const r = sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles });
+  if (sim.flushTrace) sim.flushTrace();
+
+  const tns = sim.nowNanos();
+  const when = `t=${(tns / 1e6).toFixed(3)} ms`;
+  let code, msg;
+  switch (r.reason) {
+    case 'bkpt':
+      if (o.until && r.code === 0) { code = EXIT.bound; msg = `firmware ended (bkpt #0 on core ${r.core}) before a console line matched /${o.until.source}/, ${when}`; break; }
+      code = r.code <= EXIT.bkptMax ? r.code : EXIT.bkptMax;
+      msg = `bkpt #${r.code} on core ${r.core} at pc 0x${r.pc.toString(16).padStart(8, '0')}, ${when}`;
+      break;
+    case 'until': code = 0; msg = `console matched /${o.until.source}/, ${when}`; break;
+    case 'bound': {
+      const what = o.until ? `without a console line matching /${o.until.source}/` : 'without bkpt';
+      const lim = o.maxCycles !== undefined && (maxMs === undefined || sim.T >= o.maxCycles) ? `${o.maxCycles} cycles` : `${maxMs} ms`;
+      code = EXIT.bound; msg = `time limit reached (${lim} simulated) ${what}`;
+      break;
+    }
+    case 'stalled': code = EXIT.bound; msg = `stopped: ${r.message}, ${when}; the time limit would pass ${o.until ? 'without a match' : 'without bkpt'}`; break;
+    case 'lockup': code = EXIT.lockup; msg = `${r.message}, ${when}`; break;
+    case 'noboot': code = EXIT.noBoot; msg = r.message; break;
+    default: code = EXIT.internal; msg = `unexpected stop: ${JSON.stringify(r)}`;
+  }
+  if (!o.quiet || code >= 120) {
+    say(msg);
+    if (r.reason === 'lockup' && r.history) {
+      const h = sim.pcHistory(r.core, o.history);
+      io.err.write(`tandem-sim: core ${r.core} last PCs (oldest first): ${h.map((v) => '0x' + v.toString(16).padStart(8, '0')).join(' ')}\n`);
+    }
+  }
+  const stats = sim.stats();
+  if (o.stats) {
+    stats.cores.forEach((c, n) => io.err.write(`tandem-sim: core ${n}: ${c.cycles} cycles, ${c.instructions} instructions, ${c.sleep_cycles} sleeping, ${c.interrupts} exceptions taken, FIFO ${c.fifo_pushed} pushed / ${c.fifo_popped} popped\n`));
+  }
+  const out = (file, fn) => {
+    try { fn(file); } catch (e) { say(`cannot write ${file}: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
+  };
+  if (o.json) {
+    out(o.json, (f) => fs.writeFileSync(f, JSON.stringify({
+      firmware: path.basename(o.firmware),
+      exit: { reason: r.reason, code, message: msg, ...(r.core !== undefined ? { core: r.core } : {}), ...(r.pc !== undefined ? { pc: r.pc } : {}), ...(r.code !== undefined ? { bkpt: r.code } : {}) },
+      ...stats,
+    }, null, 2) + '\n'));
+  }
+  const { writeVcd, writeSvg } = require('./trace');
+  if (o.vcd) out(o.vcd, (f) => writeVcd(sim, f, tns));
+  if (o.svg) out(o.svg, (f) => writeSvg(sim, f, tns, `${path.basename(o.firmware)}: ${msg}`));
+  return code;
+}
+
+module.exports = { main, parseArgs, EXIT, DEFAULT_MAX_MS, USAGE };

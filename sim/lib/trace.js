@@ -1,0 +1,177 @@
+'use strict';
+// Pictures of a run: a VCD file (GTKWave) and an SVG timeline, both made from
+// the events the simulator records with {record: true}: core state changes
+// (running / WFE / WFI / reset / halted) and GPIO output changes.
+
+const STATE_RUN = 0, STATE_WFE = 1, STATE_WFI = 2;
+
+/** Per-core lists of [ns, state] and per-pin lists of [ns, level(-1 = not driven)]. */
+function collect(sim) {
+  const cores = [[], []];
+  const ce = sim.coreEvents || [];
+  for (let i = 0; i < ce.length; i += 3) cores[ce[i + 1]].push([ce[i], ce[i + 2]]);
+  const pins = new Map();
+  const ge = sim.gpioEvents || [];
+  for (let i = 0; i < ge.length; i += 3) {
+    const p = ge[i + 1];
+    if (!pins.has(p)) pins.set(p, []);
+    pins.get(p).push([ge[i], ge[i + 2]]);
+  }
+  // keep pins that were driven at some point
+  for (const [p, ev] of pins) if (!ev.some(([, l]) => l >= 0)) pins.delete(p);
+  return { cores, pins: new Map([...pins].sort((a, b) => a[0] - b[0])) };
+}
+
+function writeVcd(sim, file, endNs) {
+  const fs = require('fs');
+  const { cores, pins } = collect(sim);
+  const ids = [];
+  let nid = 0;
+  const id = () => { let n = nid++, s = ''; do { s += String.fromCharCode(33 + (n % 94)); n = Math.floor(n / 94); } while (n); return s; };
+  const out = [];
+  out.push('$version tandem-sim $end', '$timescale 1ns $end', '$scope module rp2040 $end');
+  const changes = []; // [ns, id, value]
+  cores.forEach((ev, n) => {
+    const run = id(), rst = id();
+    out.push(`$var wire 1 ${run} core${n}_running $end`, `$var wire 1 ${rst} core${n}_reset $end`);
+    ids.push(run, rst);
+    for (const [t, st] of ev) {
+      changes.push([t, run, st === STATE_RUN ? '1' : '0']);
+      changes.push([t, rst, st >= 3 ? '1' : '0']);
+    }
+  });
+  for (const [p, ev] of pins) {
+    const g = id();
+    out.push(`$var wire 1 ${g} gpio${p} $end`);
+    for (const [t, l] of ev) changes.push([t, g, l < 0 ? 'z' : String(l)]);
+  }
+  out.push('$upscope $end', '$enddefinitions $end');
+  changes.sort((a, b) => a[0] - b[0]);
+  let last = -1;
+  for (const [t, i, v] of changes) {
+    const ns = Math.round(t);
+    if (ns !== last) { out.push(`#${ns}`); last = ns; }
+    out.push(`${v}${i}`);
+  }
+  out.push(`#${Math.round(endNs)}`);
+  fs.writeFileSync(file, out.join('\n') + '\n');
+}
+
+function fmtTime(ns) {
+  if (ns >= 1e9) return `${+(ns / 1e9).toFixed(3)} s`;
+  if (ns >= 1e6) return `${+(ns / 1e6).toFixed(3)} ms`;
+  if (ns >= 1e3) return `${+(ns / 1e3).toFixed(3)} us`;
+  return `${Math.round(ns)} ns`;
+}
+function niceStep(span, n) {
+  const raw = span / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+
+/** An SVG picture: a lane per core (running / sleeping / reset) and a lane per GPIO that toggled. */
+function writeSvg(sim, file, endNs, title = '') {
+  const fs = require('fs');
+  const { cores, pins } = collect(sim);
+  const W = 1000, left = 90, right = 20, laneH = 26, gap = 10, top = 40;
+  const plotW = W - left - right;
+  const end = Math.max(endNs, 1);
+  const x = (t) => left + (t / end) * plotW;
+  const lanes = 2 + pins.size;
+  const H = top + lanes * (laneH + gap) + 40;
+  const o = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  o.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  o.push(`<text x="${left}" y="20" font-size="14">${esc(title)}</text>`);
+  // legend
+  o.push(`<rect x="${W - 330}" y="10" width="12" height="12" fill="#2e7d32"/><text x="${W - 314}" y="20">running</text>`);
+  o.push(`<rect x="${W - 250}" y="10" width="12" height="12" fill="#cfd8dc"/><text x="${W - 234}" y="20">sleeping (WFE/WFI)</text>`);
+  o.push(`<rect x="${W - 110}" y="10" width="12" height="12" fill="#455a64"/><text x="${W - 94}" y="20">reset/halted</text>`);
+  const colors = ['#2e7d32', '#cfd8dc', '#cfd8dc', '#455a64', '#455a64'];
+  // core lanes: per pixel column, the share of each state decides the colour
+  cores.forEach((ev, n) => {
+    const y = top + n * (laneH + gap);
+    let busy = 0;
+    o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">core ${n}</text>`);
+    const cols = Math.ceil(plotW);
+    const share = new Float64Array(cols * 3); // running, sleeping, reset
+    const add = (t0, t1, st) => {
+      if (t1 <= t0) return;
+      const k = st === STATE_RUN ? 0 : st === STATE_WFE || st === STATE_WFI ? 1 : 2;
+      if (k === 0) busy += t1 - t0;
+      let c0 = Math.floor(((t0 / end) * plotW)), c1 = Math.floor(((t1 / end) * plotW));
+      c0 = Math.min(Math.max(c0, 0), cols - 1); c1 = Math.min(Math.max(c1, 0), cols - 1);
+      for (let c = c0; c <= c1; c++) {
+        const a = Math.max(t0, (c / plotW) * end), b = Math.min(t1, ((c + 1) / plotW) * end);
+        if (b > a) share[c * 3 + k] += b - a;
+      }
+    };
+    for (let i = 0; i < ev.length; i++) add(ev[i][0], i + 1 < ev.length ? ev[i + 1][0] : end, ev[i][1]);
+    let runStart = 0, runCol = null;
+    const colOf = (c) => {
+      const r = share[c * 3], s = share[c * 3 + 1], z = share[c * 3 + 2];
+      if (r + s + z === 0) return null;
+      if (r >= s && r >= z) return r / (r + s + z) > 0.9 ? colors[0] : '#81c784';
+      return s >= z ? colors[1] : colors[3];
+    };
+    for (let c = 0; c <= cols; c++) {
+      const col = c < cols ? colOf(c) : undefined;
+      if (col !== runCol) {
+        if (runCol) o.push(`<rect x="${left + runStart}" y="${y}" width="${c - runStart}" height="${laneH}" fill="${runCol}"/>`);
+        runCol = col; runStart = c;
+      }
+    }
+    o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${Math.round((busy / end) * 100)}%</text>`);
+  });
+  // GPIO lanes: a step line, or a filled band where it toggles faster than a pixel
+  let lane = 2;
+  for (const [p, ev] of pins) {
+    const y = top + lane * (laneH + gap);
+    lane++;
+    o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">GPIO ${p}</text>`);
+    const hi = y + 3, lo = y + laneH - 3;
+    const cols = Math.ceil(plotW);
+    const trans = new Uint32Array(cols);
+    for (const [t] of ev) { const c = Math.min(cols - 1, Math.max(0, Math.floor((t / end) * plotW))); trans[c]++; }
+    let pts = [];
+    let level = -1;
+    let t0 = 0;
+    const flush = () => { if (pts.length > 1) o.push(`<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="${pts.join(' ')}"/>`); pts = []; };
+    const yOf = (l) => (l === 1 ? hi : l === 0 ? lo : (hi + lo) / 2);
+    for (let i = 0; i <= ev.length; i++) {
+      const t = i < ev.length ? ev[i][0] : end;
+      const c = Math.min(cols - 1, Math.floor((t / end) * plotW));
+      if (i < ev.length && trans[c] > 2) {
+        // dense: band over this column
+        flush();
+        o.push(`<rect x="${left + c}" y="${hi}" width="1" height="${lo - hi}" fill="#90caf9"/>`);
+        level = ev[i][1];
+        t0 = t;
+        continue;
+      }
+      const x0 = x(t0).toFixed(1), x1 = x(t).toFixed(1);
+      if (!pts.length) pts.push(`${x0},${yOf(level).toFixed(1)}`);
+      pts.push(`${x1},${yOf(level).toFixed(1)}`);
+      if (i < ev.length) { level = ev[i][1]; pts.push(`${x1},${yOf(level).toFixed(1)}`); }
+      t0 = t;
+    }
+    flush();
+    const toggles = sim.toggles[p];
+    o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${toggles}</text>`);
+  }
+  // time axis
+  const axisY = top + lanes * (laneH + gap) + 4;
+  o.push(`<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#333"/>`);
+  const step = niceStep(end, 8);
+  for (let t = 0; t <= end + 1e-9; t += step) {
+    const xx = x(t).toFixed(1);
+    o.push(`<line x1="${xx}" y1="${axisY}" x2="${xx}" y2="${axisY + 5}" stroke="#333"/>`);
+    o.push(`<text x="${xx}" y="${axisY + 18}" text-anchor="middle">${fmtTime(t)}</text>`);
+  }
+  o.push('</svg>');
+  fs.writeFileSync(file, o.join('\n') + '\n');
+}
+
+module.exports = { writeVcd, writeSvg, collect, fmtTime };

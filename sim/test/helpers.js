@@ -1,0 +1,81 @@
+'use strict';
+// Shared helpers of the simulator's node tests.
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { Simulator } = require('../lib');
+
+const FW_DIR = process.env.TANDEM_SIM_FW || path.join(__dirname, '../../build/sim/fw');
+const CLI = path.join(__dirname, '..', 'tandem-sim');
+
+/** Path of a test firmware image (built by `make sim-fw`). */
+function fw(name) {
+  const p = path.join(FW_DIR, `${name}.elf`);
+  if (!fs.existsSync(p)) throw new Error(`test firmware ${p} is missing: run 'make sim-fw'`);
+  return p;
+}
+
+/** Build a simulator with `name` loaded; `setup(sim)` runs before the run. Returns {sim, r, lines, out}. */
+function run(name, { maxMs = 1000, setup, until, record } = {}) {
+  const sim = new Simulator({ record });
+  const lines = [];
+  sim.on('line', (l) => lines.push(l));
+  sim.loadFile(fw(name));
+  if (setup) setup(sim);
+  const r = sim.run({ maxMs, until });
+  const out = lines.map((l) => l.text).join('\n');
+  return { sim, r, lines, out };
+}
+
+/** Assert the run ended in bkpt #0; otherwise explain with the console output. */
+function assertPass(assert, res) {
+  const { r, out } = res;
+  assert.ok(r.reason === 'bkpt' && r.code === 0, `expected bkpt #0, got ${JSON.stringify(r)}\nconsole:\n${out}`);
+}
+
+function cli(args, opts = {}) {
+  const p = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000, ...opts });
+  return { code: p.status, stdout: p.stdout, stderr: p.stderr };
+}
+
+/** Write a UF2 image of the PT_LOAD flash segments of an ELF file, with the given family id. */
+function elfToUf2(elfPath, family = 0xe48bff56, mutate) {
+  const { parseElf } = require('../lib');
+  const elf = parseElf(fs.readFileSync(elfPath));
+  const flash = new Map();
+  for (const s of elf.segments) {
+    if (s.paddr < 0x10000000 || s.paddr >= 0x11000000) continue;
+    for (let i = 0; i < s.data.length; i++) {
+      const a = s.paddr + i;
+      const page = a & ~0xff;
+      if (!flash.has(page)) flash.set(page, Buffer.alloc(256));
+      flash.get(page)[a & 0xff] = s.data[i];
+    }
+  }
+  const pages = [...flash.keys()].sort((a, b) => a - b);
+  if (mutate) mutate(flash);
+  const out = Buffer.alloc(512 * pages.length);
+  pages.forEach((addr, n) => {
+    const b = out.subarray(512 * n, 512 * (n + 1));
+    b.writeUInt32LE(0x0a324655, 0);
+    b.writeUInt32LE(0x9e5d5157, 4);
+    b.writeUInt32LE(0x2000, 8);
+    b.writeUInt32LE(addr >>> 0, 12);
+    b.writeUInt32LE(256, 16);
+    b.writeUInt32LE(n, 20);
+    b.writeUInt32LE(pages.length, 24);
+    b.writeUInt32LE(family >>> 0, 28);
+    flash.get(addr).copy(b, 32);
+    b.writeUInt32LE(0x0ab16f30, 508);
+  });
+  return out;
+}
+
+/** Numbers printed as "key=value" on the console. */
+function values(out) {
+  const v = {};
+  for (const m of out.matchAll(/(\w+)=(-?\d+|0x[0-9a-f]+)/g)) v[m[1]] = Number(m[2]);
+  return v;
+}
+
+module.exports = { fw, run, assertPass, cli, elfToUf2, values, FW_DIR, CLI };
