@@ -5,6 +5,8 @@
 #include "harness.h"
 
 #include "port.h"
+#include "tandem/console.h"
+#include "tandem/fmt.h"
 
 TD_THREAD_DEFINE(x0, 1024);
 TD_THREAD_DEFINE(x1, 1024);
@@ -502,4 +504,48 @@ TEST(error_names)
     CHECK(td_strerror(TD_ERR_UNSUPPORTED)[7] == 'U');
     CHECK(td_strerror(-999)[7] == '?');
     CHECK(td_strerror(5)[7] == '?');
+}
+
+static int kernel_core1_r[2];
+static void core1_kernel_calls(void *arg)
+{
+    (void)arg;
+    kernel_core1_r[0] = td_kernel_launch_core1(core1_kernel_calls, NULL);
+    kernel_core1_r[1] = td_kernel_start(core1_kernel_calls, NULL);
+}
+
+TEST(kernel_start_errors)
+{
+    CHECK_EQ(td_kernel_start(NULL, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_kernel_start(core1_kernel_calls, NULL), TD_ERR_BUSY);   /* runs already */
+    CHECK_EQ(td_kernel_launch_core1(NULL, NULL), TD_ERR_PARAM);
+    kernel_core1_r[0] = kernel_core1_r[1] = 99;
+    REQUIRE_EQ(th_core1_run(core1_kernel_calls, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(kernel_core1_r[0], TD_ERR_WRONG_CORE);
+    CHECK_EQ(kernel_core1_r[1], TD_ERR_BUSY);
+}
+
+static bool str_is(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+TEST(console_and_format)
+{
+    char buf[64];
+    CHECK_EQ(td_snprintf(buf, sizeof buf, "%d|%5u|%-3x|%08X|%s|%c|%%", -42, 7u, 0xau, 0xbeefu,
+                         "ok", 'z'), 29);
+    CHECK(str_is(buf, "-42|    7|a  |0000BEEF|ok|z|%"));
+    CHECK_EQ(td_snprintf(buf, 4, "%lld", 123456789ll), 9);
+    CHECK(str_is(buf, "123"));
+    CHECK_EQ(td_snprintf(buf, sizeof buf, "%.3s|%+d|% d|%o|%hhu|%zu", "abcdef", 5, 6, 8u,
+                         (unsigned char)255, (size_t)12), 19);
+    CHECK(str_is(buf, "abc|+5| 6|10|255|12"));
+    CHECK_EQ(td_printf("INFO console_line %d %s\n", 7, "whole"), 26);
+    CHECK_EQ(td_puts("INFO console_puts"), 18);
 }

@@ -225,10 +225,20 @@ void port_console_write(const char *s, size_t n)
     }
 }
 
+/* Present in coverage builds: the profile is written at exit, which _exit
+ * skips; and the run starts in a constructor, possibly before the profile
+ * runtime's own, so it is initialised here. */
+extern int __llvm_profile_write_file(void) __attribute__((weak));
+extern void __llvm_profile_initialize_file(void) __attribute__((weak));
+
 void port_exit(int code)
 {
     fflush(stdout);
-    _exit(code);
+    if (__llvm_profile_write_file != NULL && __llvm_profile_initialize_file != NULL) {
+        __llvm_profile_initialize_file();
+        __llvm_profile_write_file();
+    }
+    _exit(code);      /* the other core's pthread may still run: no atexit */
 }
 
 /* ---- core 1 ------------------------------------------------------------------- */
