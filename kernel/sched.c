@@ -9,7 +9,7 @@
 
 td_core_t td_cores[PORT_NUM_CORES];
 
-int td__bind(uint8_t *core)
+int td__bind_slow(uint8_t *core)
 {
     unsigned me = port_core_id();
     unsigned have = TD_LOAD(*core);
@@ -102,13 +102,6 @@ void td__unready(td_core_t *c, td_thread_t *t)
     td__list_del(&c->ready[t->prio], t);
     if (c->ready[t->prio] == NULL)
         c->ready_map &= ~(1u << t->prio);
-}
-
-td_thread_t *td__top(const td_core_t *c)
-{
-    if (c->ready_map == 0)
-        return c->idle;
-    return c->ready[31 - __builtin_clz(c->ready_map)];
 }
 
 void td__resched(td_core_t *c)

@@ -50,7 +50,11 @@ static inline td_core_t *td__core(void) { return &td_cores[port_core_id()]; }
 
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. */
-int td__bind(uint8_t *core);
+int td__bind_slow(uint8_t *core);
+static inline int td__bind(uint8_t *core)
+{
+    return TD_LOAD(*core) == port_core_id() ? TD_OK : td__bind_slow(core);
+}
 
 /* Take / release a kernel-internal hardware spinlock (interrupts masked). */
 void td__spin_lock(unsigned n);
@@ -68,7 +72,29 @@ void td__list_del(td_thread_t **head, td_thread_t *t);
 
 void td__ready(td_core_t *c, td_thread_t *t);    /* make READY, at the tail of its level */
 void td__unready(td_core_t *c, td_thread_t *t);  /* take off the ready lists */
-td_thread_t *td__top(const td_core_t *c);        /* the thread that should run */
+/* The thread that should run: head of the highest non-empty ready list
+ * (found without a division or a library call: the M0+ has no CLZ). */
+static inline td_thread_t *td__top(const td_core_t *c)
+{
+    static const uint8_t high_bit[16] = { 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3 };
+    uint32_t m = c->ready_map;
+    unsigned p = 0;
+    if (m == 0)
+        return c->idle;
+    if (m >> 16) {
+        m >>= 16;
+        p = 16;
+    }
+    if (m >> 8) {
+        m >>= 8;
+        p += 8;
+    }
+    if (m >> 4) {
+        m >>= 4;
+        p += 4;
+    }
+    return c->ready[p + high_bit[m]];
+}
 void td__resched(td_core_t *c);                  /* request a switch if top != current */
 
 /* Block the current thread on wait list wq (NULL: a plain sleep) until woken
