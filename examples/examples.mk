@@ -19,7 +19,7 @@ examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
 
 # ---- make run / make list ------------------------------------------------------
 SIM := sim/tandem-sim
-RUN_MS ?= 12000
+RUN_MS ?= 8000
 .PHONY: run
 run: deps-arm $(EX_DIR)/$(EXAMPLE).elf
 	$(Q)if [ ! -x $(SIM) ]; then \
@@ -27,4 +27,15 @@ run: deps-arm $(EX_DIR)/$(EXAMPLE).elf
 	  echo "make run: $(EX_DIR)/$(EXAMPLE).uf2 is built: copy it to a Pico held in BOOTSEL mode."; \
 	  exit 1; fi
 	$(Q)$(MAKE) --no-print-directory deps-node
-	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS)
+	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) \
+	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
+	  rc=$$?; echo "picture of the run: $(EX_DIR)/$(EXAMPLE).svg (GTKWave: $(EX_DIR)/$(EXAMPLE).vcd)"; \
+	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
+
+# System tests: every example in the emulator, console lines and LED timing.
+TEST_SUITES += examples
+.PHONY: test-examples
+test-examples: examples deps-node
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)node examples/system-tests.js $(BUILD) > $(BUILD)/test/results/examples.txt; \
+	   cat $(BUILD)/test/results/examples.txt

@@ -1,32 +1,45 @@
-/* blink2 (pre-kernel bring-up version) */
-#include "port.h"
+/*
+ * blink2: seed 000's first two-core program, in C.
+ *
+ * Core 0 toggles the red LED (GP0); core 1 switches the green LED (GP1) on
+ * for 2 s and off again. Both print what they do, each line under the shared
+ * lock, and both sleep OUTSIDE the lock (the seed's better pattern), so the
+ * two cores really run side by side instead of taking turns.
+ *
+ *   red:   toggles every 2.15 s (0.15 s + 1 s + 1 s per round)
+ *   green: on 2 s in every 5 s (1 s off, 2 s on, 1 s off, 1 s pause)
+ */
 #include "tandem/console.h"
+#include "tandem/easy.h"
 #include "tandem/gpio.h"
 
 #define LED_RED   0
 #define LED_GREEN 1
 
-static void sleep_ms(unsigned ms)
+static td_easy_lock_t *s_lock;
+
+/* Print one line while holding the lock: the critical work, nothing more. */
+static void say(const char *line)
 {
-    uint64_t end = port_time_us() + (uint64_t)ms * 1000u;
-    while (port_time_us() < end)
-        ;
+    td_acquire(s_lock);
+    td_puts(line);
+    td_release(s_lock);
 }
 
-static void core1_task(void *arg)
+static void core_task(void *arg)
 {
     (void)arg;
     for (;;) {
-        td_printf("Enter second Thread\n");
-        sleep_ms(1000);
+        say("Enter second Thread");
+        td_sleep_s(1);
         td_gpio_put(LED_GREEN, 1);
-        td_printf("Green LED is turned ON\n");
-        sleep_ms(2000);
+        say("Green LED is turned ON");
+        td_sleep_s(2);
         td_gpio_put(LED_GREEN, 0);
-        td_printf("Green LED is turned OFF\n");
-        sleep_ms(1000);
-        td_printf("Exit second Thread\n");
-        sleep_ms(1000);
+        say("Green LED is turned OFF");
+        td_sleep_s(1);
+        say("Exit second Thread");
+        td_sleep_s(1);
     }
 }
 
@@ -34,16 +47,20 @@ int main(void)
 {
     td_gpio_init_output(LED_RED);
     td_gpio_init_output(LED_GREEN);
-    port_core1_reset();
-    int rc = port_core1_launch(core1_task, 0, 0, 0);
-    td_printf("core 1 launch: %d\n", rc);
+    s_lock = td_allocate_lock();
+
+    int rc = td_start_new_thread(core_task, NULL);
+    if (rc != 0) {
+        td_printf("core 1 did not start: %s\n", td_strerror(rc));
+        return 1;
+    }
     for (;;) {
-        td_printf("Enter main Thread\n");
+        say("Enter main Thread");
         td_gpio_toggle(LED_RED);
-        sleep_ms(150);
-        td_printf("Red LED toggling...\n");
-        sleep_ms(1000);
-        td_printf("Exit main Thread\n");
-        sleep_ms(1000);
+        td_sleep_ms(150);
+        say("Red LED toggling...");
+        td_sleep_s(1);
+        say("Exit main Thread");
+        td_sleep_s(1);
     }
 }

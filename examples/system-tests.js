@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/*
+ * System tests of the examples: each example runs in tandem-sim and its
+ * console lines (with core and time tags) and GPIO edges (from the VCD) are
+ * checked against what the program promises.
+ *
+ *   node examples/system-tests.js BUILD_DIR [EXAMPLE...]
+ *
+ * Prints "PASS name" or "FAIL name: reason" per check.
+ */
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const build = process.argv[2] || 'build';
+const only = process.argv.slice(3);
+const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
+
+/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} } */
+function run(name, ms, extra = []) {
+  const elf = path.join(build, 'examples', name + '.elf');
+  const vcd = path.join(build, 'examples', name + '.vcd');
+  const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
+    { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const lines = [];
+  for (const l of (r.stdout || '').split('\n')) {
+    const m = /^\[\s*([\d.]+) s\] uart(\d) c(\d)\| (.*)$/.exec(l);
+    if (m) lines.push({ t: +m[1], uart: +m[2], core: +m[3], text: m[4] });
+  }
+  return { code: r.status, stderr: r.stderr, lines, edges: readVcd(vcd) };
+}
+
+function readVcd(file) {
+  const edges = {};
+  if (!fs.existsSync(file)) return edges;
+  const ids = {};
+  let t = 0;
+  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+    let m;
+    if ((m = /^\$var wire 1 (\S+) gpio(\d+) \$end/.exec(l))) ids[m[1]] = +m[2];
+    else if ((m = /^#(\d+)/.exec(l))) t = +m[1] / 1e9;
+    else if ((m = /^([01])(\S+)$/.exec(l)) && ids[m[2]] !== undefined) {
+      const pin = ids[m[2]];
+      (edges[pin] = edges[pin] || []).push({ t, v: +m[1] });
+    }
+  }
+  return edges;
+}
+
+let failed = 0;
+function check(name, fn) {
+  try {
+    const why = fn();
+    if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
+    else console.log(`PASS ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+}
+
+const near = (a, b, tol) => Math.abs(a - b) <= tol;
+/* Intervals between successive edges of a pin (any direction). */
+function intervals(edges, pin) {
+  const e = (edges[pin] || []).slice(1);     // the first is the initial level
+  const out = [];
+  for (let i = 1; i < e.length; i++) out.push(e[i].t - e[i - 1].t);
+  return out;
+}
+function allNear(list, want, tol) {
+  return list.length > 0 && list.every((x) => near(x, want, tol));
+}
+const find = (lines, core, text, from = 0) =>
+  lines.find((l) => l.core === core && l.text === text && l.t >= from);
+
+const tests = {
+  blink2() {
+    const r = run('blink2', 11000);
+    const c0 = r.lines.filter((l) => l.core === 0).map((l) => l.text);
+    const c1 = r.lines.filter((l) => l.core === 1).map((l) => l.text);
+    check('blink2_core0_lines', () => {
+      const want = ['Enter main Thread', 'Red LED toggling...', 'Exit main Thread'];
+      for (let i = 0; i < 9; i++) if (c0[i] !== want[i % 3]) return `core 0 line ${i}: ${c0[i]}`;
+    });
+    check('blink2_core1_lines', () => {
+      const want = ['Enter second Thread', 'Green LED is turned ON',
+                    'Green LED is turned OFF', 'Exit second Thread'];
+      for (let i = 0; i < 8; i++) if (c1[i] !== want[i % 4]) return `core 1 line ${i}: ${c1[i]}`;
+    });
+    check('blink2_sleep_outside_lock', () => {
+      // Core 1 turns the green LED on at ~1.0 s, while core 0 is between its
+      // "Red LED toggling..." (0.15 s) and "Exit main Thread" (1.15 s).
+      const on = find(r.lines, 1, 'Green LED is turned ON');
+      const tog = find(r.lines, 0, 'Red LED toggling...');
+      const exit = find(r.lines, 0, 'Exit main Thread');
+      if (!on || !tog || !exit) return 'lines missing';
+      if (!(tog.t < on.t && on.t < exit.t)) return `cores took turns: ${tog.t} ${on.t} ${exit.t}`;
+    });
+    check('blink2_red_rate', () => {
+      const iv = intervals(r.edges, 0);
+      if (!allNear(iv, 2.15, 0.01)) return `red toggles every ${iv.map((x) => x.toFixed(3))} s, want 2.15`;
+    });
+    check('blink2_green_rate', () => {
+      const e = (r.edges[1] || []).filter((x) => x.v === 1);
+      const on = (r.edges[1] || []).slice(1);
+      if (e.length < 2) return 'green LED did not turn on twice';
+      for (let i = 1; i < on.length; i++) {
+        const d = on[i].t - on[i - 1].t;
+        const want = on[i - 1].v === 1 ? 2.0 : 3.0;   // on for 2 s, off for 3 s
+        if (!near(d, want, 0.01)) return `green ${on[i - 1].v ? 'on' : 'off'} for ${d.toFixed(3)} s, want ${want}`;
+      }
+    });
+  },
+
+  blink_free() {
+    const r = run('blink_free', 6200);
+    check('blink_free_banner', () =>
+      find(r.lines, 0, 'blink_free: red every 1.5 s on core 0, green every 0.5 s on core 1')
+        ? null : 'banner line missing');
+    check('blink_free_red_rate', () => {
+      const iv = intervals(r.edges, 0);
+      if (iv.length < 3 || !allNear(iv, 1.5, 0.005)) return `red: ${iv.map((x) => x.toFixed(4))}`;
+    });
+    check('blink_free_green_rate', () => {
+      const iv = intervals(r.edges, 1);
+      if (iv.length < 10 || !allNear(iv, 0.5, 0.005)) return `green: ${iv.map((x) => x.toFixed(4))}`;
+    });
+  },
+};
+
+for (const name of Object.keys(tests)) {
+  if (only.length && !only.includes(name)) continue;
+  tests[name]();
+}
+process.exit(failed ? 1 : 0);
