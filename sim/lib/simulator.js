@@ -622,7 +622,18 @@ class Simulator extends EventEmitter {
       }
     }
     this.untilRe = null;
+    this.settle();
     return this.stopInfo;
+  }
+
+  /** Bring sleeping and held cores up to the current time (their idle cycles counted). */
+  settle() {
+    const now = Math.max(this.T, ...this.cores.map((c) => (c.state === STATE_HALT ? 0 : c.cycles)));
+    for (const c of this.cores) {
+      if (c.cycles >= now) continue;
+      if (c.state === STATE_WFE || c.state === STATE_WFI) { c.sleepCycles += now - c.cycles; c.cycles = now; }
+      else if (c.state === STATE_RESET) { c.resetCycles += now - c.cycles; c.cycles = now; }
+    }
   }
 
   /** Both cores are asleep or held: jump to the next event; returns the new time. */
@@ -632,12 +643,12 @@ class Simulator extends EventEmitter {
       if ((c.state === STATE_WFE || c.state === STATE_WFI) && c.stNext < next) next = c.stNext;
     }
     if (this.nextInputCycle < next) next = this.nextInputCycle;
-    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
-    if (next > bound) next = bound;
     if (next === Infinity) {
       this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them` });
       return this.T;
     }
+    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
+    if (next > bound) next = bound;
     return next > this.T ? Math.ceil(next) : this.T;
   }
 

@@ -74,7 +74,7 @@ function elfToUf2(elfPath, family = 0xe48bff56, mutate) {
 /** Numbers printed as "key=value" on the console. */
 function values(out) {
   const v = {};
-  for (const m of out.matchAll(/(\w+)=(-?\d+|0x[0-9a-f]+)/g)) v[m[1]] = Number(m[2]);
+  for (const m of out.matchAll(/(\w+)=(0x[0-9a-f]+|-?\d+)/g)) v[m[1]] = Number(m[2]);
   return v;
 }
 

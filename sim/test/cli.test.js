@@ -1,0 +1,136 @@
+'use strict';
+// The command line: exit codes, messages, --until/--max-ms, outputs.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { cli, fw, elfToUf2 } = require('./helpers');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-sim-test-'));
+const noStack = (s) => !/\n\s+at .+:\d+:\d+/.test(s) && !/Error:/.test(s);
+
+test('CLI: missing file -> one line, exit 121', () => {
+  const p = cli([path.join(tmp, 'nope.elf')]);
+  assert.strictEqual(p.code, 121);
+  assert.match(p.stderr, /no such file/);
+  assert.strictEqual(p.stderr.trim().split('\n').length, 1);
+  assert.ok(noStack(p.stderr));
+});
+
+test('CLI: a file that is neither ELF nor UF2 -> exit 121', () => {
+  const f = path.join(tmp, 'junk.bin');
+  fs.writeFileSync(f, Buffer.from('this is not firmware at all, just text\n'.repeat(20)));
+  const p = cli([f]);
+  assert.strictEqual(p.code, 121);
+  assert.match(p.stderr, /not an ELF or UF2 file/);
+  assert.ok(noStack(p.stderr));
+});
+
+test('CLI: an ELF for another machine -> exit 121', () => {
+  const f = path.join(tmp, 'x86.elf');
+  const b = fs.readFileSync(fw('t_hello'));
+  b.writeUInt16LE(62, 18); // e_machine = x86-64
+  fs.writeFileSync(f, b);
+  const p = cli([f]);
+  assert.strictEqual(p.code, 121);
+  assert.match(p.stderr, /not ARM/);
+});
+
+test('CLI: UF2 of another family -> exit 121; RP2040 UF2 runs', () => {
+  const bad = path.join(tmp, 'other.uf2');
+  fs.writeFileSync(bad, elfToUf2(fw('t_hello'), 0xada52840));
+  let p = cli([bad]);
+  assert.strictEqual(p.code, 121);
+  assert.match(p.stderr, /no blocks for the RP2040.*0xada52840/);
+  assert.ok(noStack(p.stderr));
+  const good = path.join(tmp, 'hello.uf2');
+  fs.writeFileSync(good, elfToUf2(fw('t_hello')));
+  p = cli([good]);
+  assert.strictEqual(p.code, 0, p.stderr);
+  assert.match(p.stdout, /\] uart0 c1\| hello from core 1/);
+});
+
+test('CLI: UF2 with a bad boot2 CRC does not boot -> exit 122', () => {
+  const f = path.join(tmp, 'badcrc.uf2');
+  fs.writeFileSync(f, elfToUf2(fw('t_hello'), undefined, (flash) => { flash.get(0x10000000)[7] ^= 1; }));
+  const p = cli([f]);
+  assert.strictEqual(p.code, 122);
+  assert.match(p.stderr, /boot2 CRC mismatch: firmware does not boot/);
+});
+
+test('CLI: usage errors -> exit 120', () => {
+  for (const args of [[], ['--max-ms'], [fw('t_hello'), '--bogus'], [fw('t_hello'), '--max-ms', 'x'], [fw('t_hello'), '--until', '(']]) {
+    const p = cli(args);
+    assert.strictEqual(p.code, 120, `args ${args.join(' ')}: ${p.stderr}`);
+    assert.ok(noStack(p.stderr));
+  }
+});
+
+test('CLI: bkpt #N is the exit code (pass 0, fail 1)', () => {
+  assert.strictEqual(cli([fw('t_hello'), '--quiet']).code, 0);
+  const p = cli([fw('t_lockup'), '--max-ms', '20']);
+  // scenario 0 (the .noinit variable reads 0 in a fresh simulator): lockup
+  assert.strictEqual(p.code, 124);
+  assert.match(p.stderr, /core 0 locked up/);
+  assert.match(p.stderr, /last PCs/);
+});
+
+test('CLI: --until exits 0 on a match; --max-ms bound is exit 123 with a message', () => {
+  let p = cli([fw('t_ticker'), '--until', 'tick 7$']);
+  assert.strictEqual(p.code, 0);
+  assert.match(p.stdout, /tick 7\n$/);
+  assert.match(p.stderr, /console matched/);
+  p = cli([fw('t_ticker'), '--max-ms', '3']);
+  assert.strictEqual(p.code, 123);
+  assert.match(p.stderr, /time limit reached \(3 ms simulated\) without bkpt/);
+  p = cli([fw('t_ticker'), '--max-ms', '3', '--until', 'never']);
+  assert.strictEqual(p.code, 123);
+  assert.match(p.stderr, /without a console line matching \/never\//);
+  p = cli([fw('t_ticker'), '--max-cycles', '250000']);
+  assert.strictEqual(p.code, 123);
+  assert.match(p.stdout, /tick 1\n/);
+  assert.doesNotMatch(p.stdout, /tick 2/);
+});
+
+test('CLI: the default bound stops a firmware that never ends', () => {
+  const p = cli([fw('t_ticker'), '--quiet']);
+  assert.strictEqual(p.code, 123);
+  assert.match(p.stderr, /5000 ms simulated/);
+});
+
+test('CLI: --raw prints the bytes, --quiet prints nothing', () => {
+  let p = cli([fw('t_hello'), '--raw']);
+  assert.strictEqual(p.stdout, 'hello from core 0\nhello from core 1\ncore 1 launched after 0 restarts\n');
+  p = cli([fw('t_hello'), '--quiet']);
+  assert.strictEqual(p.stdout + p.stderr, '');
+});
+
+test('CLI: --json, --vcd and --svg describe the run', () => {
+  const j = path.join(tmp, 'b.json'), v = path.join(tmp, 'b.vcd'), s = path.join(tmp, 'b.svg');
+  const p = cli([fw('t_blink'), '--json', j, '--vcd', v, '--svg', s]);
+  assert.strictEqual(p.code, 0, p.stderr);
+  const js = JSON.parse(fs.readFileSync(j, 'utf8'));
+  assert.deepStrictEqual(js.gpio_toggles, { 15: 4, 25: 10 });
+  assert.strictEqual(js.exit.reason, 'bkpt');
+  assert.strictEqual(js.cores.length, 2);
+  for (const c of js.cores) for (const k of ['cycles', 'instructions', 'sleep_cycles', 'interrupts', 'fifo_pushed', 'fifo_popped']) assert.strictEqual(typeof c[k], 'number', k);
+  assert.ok(js.cores[1].sleep_cycles > 0 && js.time_s > 0.001);
+  const vcd = fs.readFileSync(v, 'utf8');
+  for (const sig of ['core0_running', 'core1_running', 'gpio25', 'gpio15']) assert.match(vcd, new RegExp(`\\$var wire 1 \\S+ ${sig} \\$end`));
+  const id25 = /\$var wire 1 (\S+) gpio25 \$end/.exec(vcd)[1];
+  const changes = vcd.split('\n').filter((l) => l === `1${id25}` || l === `0${id25}`);
+  assert.strictEqual(changes.length, 11); // first drive + 10 toggles
+  const svg = fs.readFileSync(s, 'utf8');
+  assert.match(svg, /^<svg /);
+  for (const t of ['core 0', 'core 1', 'GPIO 15', 'GPIO 25']) assert.ok(svg.includes(`>${t}</text>`), t);
+});
+
+test('CLI: --gpio-in drives an input; --trace writes executed instructions', () => {
+  const t = path.join(tmp, 'trace.txt');
+  const p = cli([fw('t_gpio_irq'), '--gpio-in', '6=1@2', '--trace', t, '--trace-core', '1']);
+  assert.strictEqual(p.code, 0, p.stderr);
+  const lines = fs.readFileSync(t, 'utf8').trim().split('\n');
+  assert.ok(lines.length > 100 && lines.every((l) => /^1 \d+ [0-9a-f]{8} [0-9a-f]{4}$/.test(l)));
+  assert.ok(lines.some((l) => l.split(' ')[2] === '000000c0'), 'core 1 starts at the ROM reset code');
+});
