@@ -37,15 +37,9 @@ int td_kernel_start(td_entry_t entry, void *arg)
     if (TD_LOAD(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
-    for (unsigned p = 0; p < TD_PRIO_COUNT; p++)
-        c->ready[p] = NULL;
-    c->ready_map = 0;
-    c->current = NULL;
-    c->timeouts = NULL;
-    c->timers = NULL;
-    c->joiners = c->xwaiters = NULL;
-    c->tick = 0;
-    c->switches = 0;
+    uint32_t *w = (uint32_t *)(void *)c;       /* a fresh instance (also after a reset) */
+    for (size_t i = 0; i < sizeof *c / sizeof *w; i++)
+        w[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",

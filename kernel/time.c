@@ -39,7 +39,9 @@ uint64_t td_time_us(void)
     return port_time_us();
 }
 
-static int sleep_until(td_tick_t deadline, bool relative)
+/* Sleep until 'when' (a tick, or a number of ticks from now if relative;
+ * TD_FOREVER relative: until nothing). */
+static int sleep_for(td_tick_t when, bool relative)
 {
     if (port_in_isr())
         return TD_ERR_IN_ISR;
@@ -47,10 +49,11 @@ static int sleep_until(td_tick_t deadline, bool relative)
     port_irq_state_t s = port_irq_save();
     int r = td__can_wait(c, s);
     if (r == TD_OK) {
+        bool timed = !relative || when != TD_FOREVER;
         if (relative)
-            deadline += c->tick;
-        if ((int32_t)(deadline - c->tick) > 0) {
-            td__wait_prep(c, NULL, true, deadline);
+            when += c->tick;
+        if (!timed || (int32_t)(when - c->tick) > 0) {
+            td__wait_prep(c, NULL, timed, when);
             td__wait_commit(c, s);
             return TD_OK;
         }
@@ -61,28 +64,10 @@ static int sleep_until(td_tick_t deadline, bool relative)
 
 int td_sleep(td_tick_t ticks)
 {
-    if (ticks == 0) {
-        if (port_in_isr())
-            return TD_ERR_IN_ISR;
-        return td_thread_yield();
-    }
-    if (ticks == TD_FOREVER) {
-        if (port_in_isr())
-            return TD_ERR_IN_ISR;
-        td_core_t *c = td__core();
-        port_irq_state_t s = port_irq_save();
-        int r = td__can_wait(c, s);
-        if (r == TD_OK) {
-            td__wait_prep(c, NULL, false, 0);
-            return td__wait_commit(c, s);   /* nothing ends this */
-        }
-        port_irq_restore(s);
-        return r;
-    }
-    return sleep_until(ticks, true);
+    return ticks == 0 ? td_thread_yield() : sleep_for(ticks, true);
 }
 
 int td_sleep_until(td_tick_t deadline)
 {
-    return sleep_until(deadline, false);
+    return sleep_for(deadline, false);
 }
