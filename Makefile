@@ -52,7 +52,7 @@ include port/host/host.mk
 include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
--include bench/bench.mk
+include bench/bench.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang test run list clean fuzz coverage bench

@@ -1,0 +1,32 @@
+# bench/bench.mk: benchmark images (bench/NAME/*.c, one image per folder),
+# run in the emulator by 'make bench'; figures collected by bench/report.js
+# into a table and $(BUILD)/bench/results.json. See docs/performance.md.
+
+BENCH_DIR   := $(BUILD)/bench
+BENCH_NAMES := $(sort $(patsubst bench/%/,%,$(dir $(wildcard bench/*/*.c))))
+BENCH_MAX_MS ?= 20000
+
+$(BENCH_DIR)/obj/bench/bench.o: bench/bench.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -Ibench -c -o $@ $<
+
+define bench_rules
+$(1)_BOBJS := $$(patsubst %.c,$$(BENCH_DIR)/obj/%.o,$$(wildcard bench/$(1)/*.c)) $$(BENCH_DIR)/obj/bench/bench.o
+$$(BENCH_DIR)/obj/bench/$(1)/%.o: bench/$(1)/%.c | deps-arm
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -Ibench -c -o $$@ $$<
+$(call target_image,$(BENCH_DIR)/$(1),$$($(1)_BOBJS))
+$$(BENCH_DIR)/$(1).log: $$(BENCH_DIR)/$(1).elf FORCE
+	$$(Q)sim/tandem-sim $$< --raw --max-ms $$(BENCH_MAX_MS) > $$@ 2>&1; rc=$$$$?; \
+	  if [ $$$$rc -ne 0 ]; then echo "bench $(1): exit $$$$rc"; cat $$@; exit 1; fi
+endef
+$(foreach b,$(BENCH_NAMES),$(eval $(call bench_rules,$(b))))
+-include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)
+
+.PHONY: bench bench-images FORCE
+FORCE:
+bench-images: $(foreach b,$(BENCH_NAMES),$(BENCH_DIR)/$(b).elf)
+bench: deps-arm deps-node $(foreach b,$(BENCH_NAMES),$(BENCH_DIR)/$(b).log) \
+       $(TARGET_TEST_DIR)/tandem-tests.elf $(SIM_FW_BUILD)/bench_spin.elf
+	$(Q)mkdir -p $(BENCH_DIR) && node sim/bench/bench.js $(SIM_FW_BUILD)/bench_spin.elf > $(BENCH_DIR)/sim.log
+	$(Q)node bench/report.js $(BENCH_DIR) $(TARGET_TEST_DIR)/tandem-tests.map

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/*
+ * bench/report.js: collect the figures of one 'make bench' run.
+ *
+ *   node bench/report.js BENCH_DIR KERNEL_MAP
+ *
+ * Reads every BENCH_DIR/*.log (lines "BENCH key value unit [n= min= max=]"
+ * printed by the benchmark images and by the emulator's own benchmark),
+ * measures the kernel's flash and RAM from KERNEL_MAP (a map file of an image
+ * that links every kernel module), prints a table (figure, value, goal, ratio
+ * to the hardware limit) and writes BENCH_DIR/results.json:
+ * { key: { "value": number, "unit": "cycles"|"bytes"|"MB/s"|"msgs/s"|"instr/s" } }.
+ * A figure no image produced is absent. Goals are printed, not enforced:
+ * the exit status is non-zero only if an image reported a failed self-check.
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const dir = process.argv[2] || 'build/bench';
+const mapFile = process.argv[3];
+
+/* Goals: 'max' (at most) or 'min' (at least). 'limit': the hardware figure
+ * the value is compared with (one-way = half the polled FIFO round trip). */
+const FIGURES = [
+  ['core1_launch_cycles', 'cycles', {}],
+  ['fifo_roundtrip_raw_cycles', 'cycles', { note: 'hardware limit' }],
+  ['lock_uncontended_cycles', 'cycles', { max: 12 }],
+  ['ctx_switch_cycles', 'cycles', { max: 60 }],
+  ['irq_to_thread_cycles', 'cycles', { max: 120 }],
+  ['msg_latency_oneway_cycles', 'cycles', { max: 200, limit: 'oneway' }],
+  ['msg_roundtrip_cycles', 'cycles', { limit: 'roundtrip' }],
+  ['msg_throughput_cycles_per_msg', 'cycles', { max: 80, limit: 'oneway' }],
+  ['bulk_mb_per_s', 'MB/s', { min: 40 }],
+  ['fault_to_report_cycles', 'cycles', {}],
+  ['core1_restart_cycles', 'cycles', {}],
+  ['kernel_flash_bytes', 'bytes', { max: 4096 }],
+  ['kernel_ram_bytes', 'bytes', {}],
+  ['thread_tcb_bytes', 'bytes', { max: 48 }],
+  ['sim_instr_per_s', 'instr/s', { min: 15e6 }],
+];
+const known = new Map(FIGURES.map(([k, u, g]) => [k, { unit: u, goal: g }]));
+
+const figures = {};
+const extras = {};
+const failures = [];
+for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
+  for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+    let m = /^BENCH-FAIL (\S+): (.*)$/.exec(line);
+    if (m) { failures.push(`${f}: ${m[1]}: ${m[2]}`); continue; }
+    m = /^BENCH (\S+) (-?[\d.]+)(?: (\S+))?(.*)$/.exec(line);
+    if (!m) continue;
+    const [, key, value, unit, rest] = m;
+    const stats = {};
+    for (const kv of rest.trim().split(/\s+/).filter(Boolean)) {
+      const [k, v] = kv.split('=');
+      stats[k] = Number(v);
+    }
+    const entry = { value: Number(value), unit: unit || (known.get(key) || {}).unit, stats, from: f };
+    (known.has(key) ? figures : extras)[key] = entry;
+  }
+}
+
+/* Kernel footprint from the map: input sections of kernel/ objects and the
+ * port's kernel half (kport, switch). The console and formatter are not
+ * kernel and are shown separately. */
+function footprint(map) {
+  const text = fs.readFileSync(map, 'utf8');
+  const out = { kernel: { flash: 0, ram: 0 }, console: { flash: 0, ram: 0 } };
+  const re = /^ (\.[\w.]+)\s*\n?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o)$/gm;
+  let m;
+  const start = text.indexOf('Linker script and memory map');
+  const body = text.slice(start);
+  while ((m = re.exec(body))) {
+    const [, sec, addr, size, obj] = m;
+    const n = parseInt(size, 16);
+    if (!n || parseInt(addr, 16) === 0) continue;
+    let who = null;
+    if (/kernel\/(console|fmt)\.o$/.test(obj)) who = 'console';
+    else if (/\/kernel\/[^/]+\.o$/.test(obj) || /port\/rp2040\/(kport|switch)\.o$/.test(obj)) who = 'kernel';
+    if (!who) continue;
+    if (/^\.(text|rodata)/.test(sec)) out[who].flash += n;
+    else if (/^\.data/.test(sec)) { out[who].flash += n; out[who].ram += n; }
+    else if (/^\.(bss|core1_bss)/.test(sec) || sec === 'COMMON') out[who].ram += n;
+  }
+  return out;
+}
+if (mapFile && fs.existsSync(mapFile)) {
+  const fp = footprint(mapFile);
+  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
+  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
+  extras.console_flash_bytes = { value: fp.console.flash, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
+}
+
+const raw = figures.fifo_roundtrip_raw_cycles && figures.fifo_roundtrip_raw_cycles.value;
+const limits = raw ? { roundtrip: raw, oneway: raw / 2 } : {};
+
+const rows = [];
+let missed = 0;
+for (const [key, , spec] of FIGURES) {
+  const f = figures[key];
+  if (!f) continue;
+  const g = spec.goal || spec;
+  let goal = '', ok = true;
+  if (g.max !== undefined) { goal = `<= ${g.max}`; ok = f.value <= g.max; }
+  if (g.min !== undefined) { goal = `>= ${g.min}`; ok = f.value >= g.min; }
+  if (!ok) missed++;
+  const lim = g.limit && limits[g.limit];
+  const ratio = lim ? `${(f.value / lim).toFixed(2)}x` : (g.note || '');
+  const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
+  rows.push([key, String(f.value), f.unit, goal + (goal ? (ok ? ' ok' : ' MISSED') : ''), ratio, spread]);
+}
+for (const [key, f] of Object.entries(extras)) {
+  const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
+  rows.push([key, String(f.value), f.unit || '', '', '(extra)', spread]);
+}
+const head = ['figure', 'value', 'unit', 'goal', 'vs hardware', 'spread'];
+const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const fmt = (r) => r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+console.log(fmt(head));
+console.log(w.map((n) => '-'.repeat(n)).join('  '));
+rows.forEach((r) => console.log(fmt(r)));
+
+const json = {};
+for (const [key] of FIGURES) if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit };
+fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
+console.log(`\nwrote ${path.join(dir, 'results.json')} (${Object.keys(json).length} figures)`);
+for (const f of failures) console.log(`self-check failed: ${f}`);
+if (missed) console.log(`${missed} goal(s) missed`);
+process.exit(failures.length ? 1 : 0);
