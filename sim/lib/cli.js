@@ -30,6 +30,7 @@ are printed as "[time s] uartN cK| text".
   --json FILE         write run statistics as JSON
   --stats             print per-core statistics on stderr at the end
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
+  --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
@@ -44,7 +45,7 @@ Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { gpioIn: [], history: 16 };
+  const o = { gpioIn: [], i2c: [], history: 16 };
   const need = (i, name) => {
     if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
     return argv[i + 1];
@@ -81,6 +82,15 @@ function parseArgs(argv) {
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
         if (!m || Number(m[1]) > 29) throw new UsageError(`--gpio-in: expected PIN=LEVEL[@MS] with PIN 0..29 and LEVEL 0/1, got '${v}'`);
         o.gpioIn.push({ pin: Number(m[1]), level: Number(m[2]), ms: m[3] ? Number(m[3]) : 0 });
+        break;
+      }
+      case '--i2c': {
+        const v = need(i, a); i++;
+        const m = /^([01]):(mpu6050|bmp280)(?:@(0x[0-9a-fA-F]+|\d+))?$/.exec(v);
+        if (!m) throw new UsageError(`--i2c: expected BUS:DEVICE[@ADDRESS] (bus 0/1, device mpu6050 or bmp280), got '${v}'`);
+        const addr = m[3] !== undefined ? Number(m[3]) : undefined;
+        if (addr !== undefined && !(addr > 0 && addr < 0x80)) throw new UsageError(`--i2c: ${m[3]} is not a 7-bit address`);
+        o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr });
         break;
       }
       default:
@@ -123,6 +133,11 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   if (!o.quiet) {
     if (o.raw) sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
     else sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] uart${l.uart} ${coreTag(l.core)}| ${l.text}\n`));
+  }
+  const { createDevice } = require('./devices');
+  for (const d of o.i2c) {
+    const dev = createDevice(sim, d.device, d.address);
+    sim.i2c[d.bus].attach(dev.address, dev);
   }
   for (const g of o.gpioIn) {
     if (g.ms === 0) sim.setGpioInput(g.pin, g.level); else sim.scheduleInput(g.pin, g.level, g.ms);

@@ -4,4 +4,8 @@ const { Simulator, STATE_NAMES } = require('./simulator');
 const { I2CBus, RegisterDevice } = require('./i2c');
 const { UserError, parseElf, parseUf2 } = require('./loader');
 const { crc32Boot2 } = require('./crc');
-module.exports = { Simulator, STATE_NAMES, I2CBus, RegisterDevice, UserError, parseElf, parseUf2, crc32Boot2 };
+const { MPU6050, BMP280, createDevice, bmp280Compensate } = require('./devices');
+module.exports = {
+  Simulator, STATE_NAMES, I2CBus, RegisterDevice, UserError, parseElf, parseUf2, crc32Boot2,
+  MPU6050, BMP280, createDevice, bmp280Compensate,
+};

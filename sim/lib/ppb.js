@@ -109,6 +109,9 @@ class PPB {
 
   read(addr) {
     const c = this.core;
+    // tandem-sim cycle counter (not on the chip, where this reserved DWT
+    // address reads as zero): the reading core's cycle count, low 32 bits.
+    if (addr === 0xe0001004) return c.cycles >>> 0;
     if ((addr >>> 12) !== 0xe000e) return 0; // rest of the PPB: read as zero
     const off = addr & 0xfff;
     switch (off) {

@@ -134,3 +134,11 @@ test('CLI: --gpio-in drives an input; --trace writes executed instructions', () 
   assert.ok(lines.length > 100 && lines.every((l) => /^1 \d+ [0-9a-f]{8} [0-9a-f]{4}$/.test(l)));
   assert.ok(lines.some((l) => l.split(' ')[2] === '000000c0'), 'core 1 starts at the ROM reset code');
 });
+
+test('CLI: --i2c attaches the virtual sensors', () => {
+  const p = cli([fw('t_sensors'), '--i2c', '0:mpu6050', '--i2c', '0:bmp280@0x76']);
+  assert.strictEqual(p.code, 0, p.stderr);
+  assert.match(p.stdout, /bmp_id=0x00000058/);
+  assert.strictEqual(cli([fw('t_sensors'), '--i2c', '2:mpu6050']).code, 120);
+  assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:lm75']).code, 120);
+});

@@ -37,3 +37,30 @@ test('boot-time registers: VREG_AND_CHIP_RESET, IO_QSPI, SSI flash commands, ROM
   const res = run('t_regs');
   assertPass(assert, res);
 });
+
+test('virtual MPU6050 and BMP280: firmware readings match what the devices were given', () => {
+  const { MPU6050, BMP280 } = require('../lib');
+  let mpu, bmp;
+  const res = run('t_sensors', {
+    setup(sim) {
+      mpu = sim.i2c[0].attach(0x68, new MPU6050(sim));
+      bmp = sim.i2c[0].attach(0x76, new BMP280(sim));
+    },
+  });
+  assertPass(assert, res);
+  const m = /mpu ax=(-?\d+) ay=(-?\d+) az=(-?\d+) temp=(-?\d+) gx=(-?\d+) gy=(-?\d+) gz=(-?\d+)/.exec(res.out).slice(1).map(Number);
+  const s = mpu.lastSample;
+  assert.deepStrictEqual(m, [s.raw.ax, s.raw.ay, s.raw.az, s.raw.temp, s.raw.gx, s.raw.gy, s.raw.gz]);
+  assert.strictEqual(s.accelLsbPerG, 8192, '+-4 g range selected by the firmware');
+  assert.ok(Math.abs(m[2] / 8192 - s.value.az) < 1e-3);
+  assert.ok(Math.abs((m[3] / 340 + 36.53) - s.value.temp) < 0.01);
+  const v = values(res.out);
+  const b = bmp.lastSample;
+  assert.strictEqual(v.adc_t, b.adcT);
+  assert.strictEqual(v.adc_p, b.adcP);
+  assert.strictEqual(v.t_centi / 100, b.compensated.temperature);
+  assert.strictEqual(v.p_q8 / 256, b.compensated.pressure);
+  assert.ok(Math.abs(b.compensated.temperature - b.value.temperature) <= 0.01);
+  assert.ok(Math.abs(b.compensated.pressure - b.value.pressure) < 1);
+  assert.ok(v.conv_us >= 6400 && v.conv_us < 7000, `forced conversion took ${v.conv_us} us`);
+});
