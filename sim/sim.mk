@@ -15,7 +15,8 @@ SIM_FW_CFLAGS := $(TARGET_ARCH_FLAGS) -O1 -g -std=c11 -Wall -Wextra -Werror \
 SIM_FW_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
     -Wl,--no-warn-rwx-segments -T $(SIM_FW_SRC)/fw.ld
 SIM_FW_NAMES := $(notdir $(basename $(wildcard $(SIM_FW_SRC)/t_*.c)))
-SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf
+SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf \
+    $(SIM_FW_BUILD)/q_hello.elf
 SIM_FW_COMMON := $(SIM_FW_BUILD)/boot2_crc.o $(SIM_FW_BUILD)/crt0.o $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o
 SIM_NODE_DEPS := sim/node_modules/.package-lock.json
 
@@ -23,26 +24,32 @@ TEST_SUITES += sim
 
 .PHONY: sim-fw sim-rom test-sim bench-sim
 
-.PRECIOUS: $(SIM_FW_BUILD)/%.o $(SIM_FW_BUILD)/boot2_crc.S
+.PRECIOUS: $(SIM_FW_BUILD)/%.o $(SIM_FW_BUILD)/%_crc.S $(SIM_FW_BUILD)/%.bin $(SIM_FW_BUILD)/%.b2elf
 
 sim-fw: $(SIM_FW_ELFS)
 
 $(SIM_NODE_DEPS): sim/package-lock.json
 	$(Q)cd sim && npm ci --no-audit --no-fund --loglevel=error
 
-$(SIM_FW_BUILD)/boot2.elf: $(SIM_FW_SRC)/boot2.S
+# second-stage bootloaders: boot2.S (plain 03h reads, used by every test image)
+# and boot2_quad.S (quad I/O through SSI commands, used by q_hello.elf)
+$(SIM_FW_BUILD)/%.b2elf: $(SIM_FW_SRC)/%.S
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
 	    -Wl,-Ttext=0x20041f00 -Wl,-e,boot2_entry -o $@ $<
 
-$(SIM_FW_BUILD)/boot2.bin: $(SIM_FW_BUILD)/boot2.elf
+$(SIM_FW_BUILD)/%.bin: $(SIM_FW_BUILD)/%.b2elf
 	$(Q)$(TOBJCOPY) -O binary -j .text $< $@
 
-$(SIM_FW_BUILD)/boot2_crc.S: $(SIM_FW_BUILD)/boot2.bin sim/tools/boot2crc.js sim/lib/crc.js
+$(SIM_FW_BUILD)/%_crc.S: $(SIM_FW_BUILD)/%.bin sim/tools/boot2crc.js sim/lib/crc.js
 	$(Q)node sim/tools/boot2crc.js $< $@
 
-$(SIM_FW_BUILD)/boot2_crc.o: $(SIM_FW_BUILD)/boot2_crc.S
+$(SIM_FW_BUILD)/%_crc.o: $(SIM_FW_BUILD)/%_crc.S
 	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -c -o $@ $<
+
+$(SIM_FW_BUILD)/q_hello.elf: $(SIM_FW_BUILD)/t_hello.o $(SIM_FW_BUILD)/boot2_quad_crc.o $(SIM_FW_BUILD)/crt0.o \
+    $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o $(SIM_FW_SRC)/fw.ld
+	$(Q)$(TCC) $(SIM_FW_LDFLAGS) -o $@ $(filter %.o,$^) $(TARGET_LIBS)
 
 $(SIM_FW_BUILD)/crt0.o: $(SIM_FW_SRC)/crt0.S
 	@mkdir -p $(@D)

@@ -70,3 +70,11 @@ test('watchdog reboot: both cores restart from the ROM, RAM and scratch survive;
   assert.strictEqual(res.sim.reboots, 2);
   assert.deepStrictEqual(res.lines.map((l) => l.text.split(' ')[0]).slice(0, 3), ['boot', 'boot', 'direct']);
 });
+
+test('a quad-SPI boot2 that talks to the flash through the SSI (status, write enable, QE) boots', () => {
+  const res = run('q_hello', { setup: (sim) => { sim.ssi.sr2 = 0; } });
+  assertPass(assert, res);
+  assert.strictEqual(res.sim.ssi.sr2, 2, 'boot2 set the QE bit through write enable + write status');
+  assert.strictEqual(res.sim.ssi.regs[0xf4 / 4] >>> 24, 0xa0, 'SSI left in continuous-read XIP mode');
+  assert.strictEqual(res.lines.length, 3);
+});
