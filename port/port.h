@@ -163,9 +163,10 @@ void port_idle(void);
  * for a launch. Core 0 only. */
 void port_core1_reset(void);
 
-/* Start core 1 running entry() on a fresh stack [stack, stack + size).
- * Core 0 only; core 1 must have been reset. Returns 0, or a negative
- * TD_ERR_* code if core 1 does not answer within a bounded time. */
+/* Reset core 1 (port_core1_reset) and start it running entry(arg) on the
+ * stack [stack, stack + size) (NULL: the port's default core 1 stack).
+ * Core 0 only (TD_ERR_WRONG_CORE). Returns 0, or TD_ERR_NO_RESPONSE if core 1
+ * does not answer the launch handshake within a bounded time. */
 int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size);
 
 /* ---- console ----------------------------------------------------------------------- */

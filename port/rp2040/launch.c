@@ -75,6 +75,9 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     core1_start.entry = entry;
     core1_start.arg = arg;
 
+    /* Whatever core 1 was doing, put it back in the ROM's wait loop. */
+    port_core1_reset();
+
     /* The protocol: 0, 0 (resynchronise), 1 (start), then the three values. */
     const uint32_t seq[] = { 0, 0, 1, (uint32_t)(uintptr_t)td_vectors_core1,
                              (uint32_t)sp, (uint32_t)(uintptr_t)td_core1_trampoline };
