@@ -81,3 +81,15 @@ test('two simulators in one process do not share state', () => {
   assert.notStrictEqual(a.cores[0], b.cores[0]);
   assert.strictEqual(Object.getPrototypeOf(a.cores[0]), Object.getPrototypeOf(b.cores[0]));
 });
+
+test('the committed ROM image is the assembled rom/rom.S', (t) => {
+  const cc = 'arm-none-eabi-gcc';
+  try { execFileSync(cc, ['--version']); } catch (e) { t.skip('arm-none-eabi-gcc not installed'); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-rom-'));
+  const elf = path.join(dir, 'rom.elf'), out = path.join(dir, 'rom_image.js');
+  execFileSync(cc, ['-mcpu=cortex-m0plus', '-mthumb', '-nostdlib', '-nostartfiles', '-Wl,--no-warn-rwx-segments',
+    '-Wl,--section-start=.rom=0', '-Wl,-e,rom_reset', '-o', elf, path.join(__dirname, '../rom/rom.S')]);
+  execFileSync(process.execPath, [path.join(__dirname, '../tools/mkrom.js'), elf, out]);
+  assert.strictEqual(fs.readFileSync(out, 'utf8'), fs.readFileSync(path.join(__dirname, '../lib/rom_image.js'), 'utf8'),
+    'lib/rom_image.js is stale: run make sim-rom');
+});
