@@ -55,10 +55,13 @@ class SysTick {
     this.sim.resched = true;
   }
   /** Called by the scheduler when the core's cycle count reaches stNext. */
-  fire() {
+  fire(now = this.core.stNext) {
     const at = this.core.stNext;
     this.countflag = true;
     this.base = at;
+    // several wraps may be due (a sleeping core): jump to the last one
+    const period = (this.rvr + 1) * this.div;
+    if (this.rvr > 0 && now > at + period) this.base = at + Math.floor((now - at) / period) * period;
     this.val = 0;
     this.schedule();
     if (this.tickint) this.core.pendSysTick();

@@ -592,7 +592,8 @@ class Simulator extends EventEmitter {
       // events due by now
       if (this.nextAlarmCycle <= this.T) this.clock.advanceTo(this.cyclesToNanos(this.T));
       for (const c of this.cores) {
-        if (c.stNext <= (c.state === STATE_RUN ? c.cycles : this.T) && c.state !== STATE_RESET && c.state !== STATE_HALT) c.ppb.systick.fire();
+        const now = c.state === STATE_RUN ? c.cycles : this.T;
+        if (c.stNext <= now && c.state !== STATE_RESET && c.state !== STATE_HALT) c.ppb.systick.fire(now);
       }
       if (this.nextInputCycle <= this.T) this.applyInputs();
       const boundCycle = Math.min(maxCycles, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
@@ -801,7 +802,7 @@ class Simulator extends EventEmitter {
         if (pc < ROM_SIZE) { this.romTrap(c, op & 0xff, pc); return; }
         c.cycles += 1;
         this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
-        c.state = STATE_HALT;
+        this.enterState(c, STATE_HALT);
         return;
       case K.SVC: {
         regs[15] = pc + 2;
@@ -866,7 +867,7 @@ class Simulator extends EventEmitter {
     switch (n) {
       case 0x01:
         this.stop('noboot', { message: 'boot2 CRC mismatch: firmware does not boot (the chip would fall back to USB boot)' });
-        c.state = STATE_HALT;
+        this.enterState(c, STATE_HALT);
         return;
       case 0x02: {
         // HardFault taken through the ROM's vector table: report the stacked frame.
@@ -885,7 +886,7 @@ class Simulator extends EventEmitter {
       }
       case 0x03:
         this.stop('noboot', { message: 'firmware called reset_usb_boot: the chip would enter USB boot' });
-        c.state = STATE_HALT;
+        this.enterState(c, STATE_HALT);
         return;
       case 0x10: { // flash_range_erase(offs, count)
         const off = regs[0] >>> 0, n2 = regs[1] >>> 0;
