@@ -260,6 +260,56 @@ rom_memcpy:
 2:      mov     r0, r12
         bx      lr
 
+/* bit functions: popcount32, reverse32, clz32, ctz32 (argument and result in r0) */
+        .thumb_func
+rom_popcount32:
+        movs    r1, #0
+1:      cmp     r0, #0
+        beq     2f
+        subs    r2, r0, #1
+        ands    r0, r2
+        adds    r1, #1
+        b       1b
+2:      mov     r0, r1
+        bx      lr
+
+        .thumb_func
+rom_reverse32:
+        movs    r1, #0
+        movs    r2, #32
+1:      lsrs    r0, r0, #1
+        adcs    r1, r1
+        subs    r2, #1
+        bne     1b
+        mov     r0, r1
+        bx      lr
+
+        .thumb_func
+rom_clz32:
+        movs    r1, #32
+        cmp     r0, #0
+        beq     2f
+        movs    r1, #0
+1:      lsls    r0, r0, #1
+        bcs     2f
+        adds    r1, #1
+        b       1b
+2:      mov     r0, r1
+        bx      lr
+
+        .thumb_func
+rom_ctz32:
+        movs    r1, #32
+        cmp     r0, #0
+        beq     2f
+        movs    r1, #0
+1:      lsrs    r0, r0, #1
+        bcs     2f
+        adds    r1, #1
+        b       1b
+2:      mov     r0, r1
+        bx      lr
+
         .thumb_func
 rom_flash_erase:
         bkpt    #0x10
@@ -278,6 +328,14 @@ rom_noop:
 
         .align 2
 rom_func_table:
+        .byte 'P', '3'
+        .hword rom_popcount32 + 1
+        .byte 'R', '3'
+        .hword rom_reverse32 + 1
+        .byte 'L', '3'
+        .hword rom_clz32 + 1
+        .byte 'T', '3'
+        .hword rom_ctz32 + 1
         .byte 'M', 'S'
         .hword rom_memset + 1
         .byte 'S', '4'

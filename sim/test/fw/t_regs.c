@@ -72,6 +72,12 @@ int main(void) {
     erase(0x100000, 4096, 65536, 0xd8);
     program(0x100000, data, 4);
     CHECK(*(volatile uint32_t *)0x10100000 == 0x04030201);
+    uint32_t (*popcount)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('P', '3'));
+    uint32_t (*reverse)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('R', '3'));
+    uint32_t (*clz)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('L', '3'));
+    uint32_t (*ctz)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('T', '3'));
+    CHECK(popcount(0xf0f00001u) == 9 && reverse(0x00000001u) == 0x80000000u && reverse(0x12345678u) == 0x1e6a2c48u);
+    CHECK(clz(0x00010000u) == 15 && clz(0) == 32 && ctz(0x00010000u) == 16 && ctz(0) == 32);
     fw_puts("regs ok\n");
     return 0;
 }
