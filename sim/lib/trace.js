@@ -86,9 +86,9 @@ function writeSvg(sim, file, endNs, title = '') {
   o.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   o.push(`<text x="${left}" y="20" font-size="14">${esc(title)}</text>`);
   // legend
-  o.push(`<rect x="${W - 330}" y="10" width="12" height="12" fill="#2e7d32"/><text x="${W - 314}" y="20">running</text>`);
-  o.push(`<rect x="${W - 250}" y="10" width="12" height="12" fill="#cfd8dc"/><text x="${W - 234}" y="20">sleeping (WFE/WFI)</text>`);
-  o.push(`<rect x="${W - 110}" y="10" width="12" height="12" fill="#455a64"/><text x="${W - 94}" y="20">reset/halted</text>`);
+  o.push(`<rect x="${W - 380}" y="10" width="12" height="12" fill="#2e7d32"/><text x="${W - 364}" y="20">running (bar height: share)</text>`);
+  o.push(`<rect x="${W - 160}" y="10" width="12" height="12" fill="#cfd8dc"/><text x="${W - 144}" y="20">sleeping</text>`);
+  o.push(`<rect x="${W - 85}" y="10" width="12" height="12" fill="#455a64"/><text x="${W - 69}" y="20">reset</text>`);
   const colors = ['#2e7d32', '#cfd8dc', '#cfd8dc', '#455a64', '#455a64'];
   // core lanes: per pixel column, the share of each state decides the colour
   cores.forEach((ev, n) => {
@@ -109,21 +109,31 @@ function writeSvg(sim, file, endNs, title = '') {
       }
     };
     for (let i = 0; i < ev.length; i++) add(ev[i][0], i + 1 < ev.length ? ev[i + 1][0] : end, ev[i][1]);
-    let runStart = 0, runCol = null;
-    const colOf = (c) => {
-      const r = share[c * 3], s = share[c * 3 + 1], z = share[c * 3 + 2];
-      if (r + s + z === 0) return null;
-      if (r >= s && r >= z) return r / (r + s + z) > 0.9 ? colors[0] : '#81c784';
-      return s >= z ? colors[1] : colors[3];
-    };
-    for (let c = 0; c <= cols; c++) {
-      const col = c < cols ? colOf(c) : undefined;
-      if (col !== runCol) {
-        if (runCol) o.push(`<rect x="${left + runStart}" y="${y}" width="${c - runStart}" height="${laneH}" fill="${runCol}"/>`);
-        runCol = col; runStart = c;
+    // background: sleeping; dark where held in reset or halted; green bars
+    // whose height is the share of the pixel's time spent running (at least
+    // 2 px, so short bursts stay visible)
+    o.push(`<rect x="${left}" y="${y}" width="${plotW}" height="${laneH}" fill="${colors[1]}"/>`);
+    const runs = (valueOf, draw) => {
+      let start = 0, cur = null;
+      for (let c = 0; c <= cols; c++) {
+        const v = c < cols ? valueOf(c) : null;
+        if (v !== cur) {
+          if (cur !== null) draw(start, c, cur);
+          cur = v; start = c;
+        }
       }
-    }
-    o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${Math.round((busy / end) * 100)}%</text>`);
+    };
+    runs((c) => {
+      const tot = share[c * 3] + share[c * 3 + 1] + share[c * 3 + 2];
+      return tot && share[c * 3 + 2] / tot > 0.5 ? 1 : null;
+    }, (a, b) => o.push(`<rect x="${left + a}" y="${y}" width="${b - a}" height="${laneH}" fill="${colors[3]}"/>`));
+    runs((c) => {
+      const tot = share[c * 3] + share[c * 3 + 1] + share[c * 3 + 2];
+      if (!tot || !share[c * 3]) return null;
+      return Math.max(2, Math.round((share[c * 3] / tot) * laneH));
+    }, (a, b, h) => o.push(`<rect x="${left + a}" y="${y + laneH - h}" width="${b - a}" height="${h}" fill="${colors[0]}"/>`));
+    const pct = (busy / end) * 100;
+    o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)}%</text>`);
   });
   // GPIO lanes: a step line, or a filled band where it toggles faster than a pixel
   let lane = 2;
