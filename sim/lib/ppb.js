@@ -108,6 +108,8 @@ class PPB {
     this.regions = new Array(8).fill(null);
     this.shcsrSvcPended = false;
     this.warnedSize = false;
+    this.dLo = 0; this.dHi = 0; this.dPriv = true; this.dRead = false; this.dWrite = false;
+    this.eLo = 0; this.eHi = 0; this.ePriv = true; this.eRead = false; this.eWrite = false;
   }
 
   read(addr) {
@@ -234,6 +236,7 @@ class PPB {
   mpuChanged() {
     this.core.updateMpuActive();
     this.core.invalidateFetch();
+    this.dLo = 0; this.dHi = 0; this.eLo = 0; this.eHi = 0; // data verdict caches
   }
 
   /** The region deciding an access at `a`, or null for the background map. */
@@ -251,9 +254,21 @@ class PPB {
 
   /** Data access check. Returns 0 if allowed, 1 if denied and dropped (while stacking); otherwise throws. */
   mpuCheck(a, isWrite) {
-    if ((a >>> 20) === 0xe00) return 0; // PPB always uses the default map
     const c = this.core;
     const priv = c.privileged;
+    // cached verdicts for the spans around the last two addresses checked
+    // (typically the stack and the data being worked on)
+    if (a >= this.dLo && a < this.dHi && priv === this.dPriv) {
+      if (isWrite ? this.dWrite : this.dRead) return 0;
+    } else if (a >= this.eLo && a < this.eHi && priv === this.ePriv) {
+      if (isWrite ? this.eWrite : this.eRead) return 0;
+    } else if ((a >>> 20) === 0xe00) {
+      return 0; // PPB always uses the default map
+    } else {
+      this.eLo = this.dLo; this.eHi = this.dHi; this.ePriv = this.dPriv; this.eRead = this.dRead; this.eWrite = this.dWrite;
+      this.cacheVerdicts(a, priv);
+      if (isWrite ? this.dWrite : this.dRead) return 0;
+    }
     const r = this.regionFor(a);
     let ok;
     if (r === null) ok = priv && (this.mpuCtrl & 4);
@@ -264,25 +279,43 @@ class PPB {
     return 1;
   }
 
+  cacheVerdicts(a, priv) {
+    const win = { lo: 0, hi: 2 ** 32 };
+    this.span(a, win);
+    const r = this.regionFor(a);
+    if (r === null) { this.dRead = this.dWrite = !!(priv && (this.mpuCtrl & 4)); }
+    else {
+      this.dRead = !!(priv ? AP_READ_PRIV[r.ap] : AP_READ_USER[r.ap]);
+      this.dWrite = !!(priv ? AP_WRITE_PRIV[r.ap] : AP_WRITE_USER[r.ap]);
+    }
+    // never cache across the PPB, which bypasses the MPU
+    if (win.lo < 0xe0100000 && win.hi > 0xe0000000) { if (a < 0xe0000000) win.hi = 0xe0000000; else win.lo = 0xe0100000; }
+    this.dLo = win.lo; this.dHi = win.hi; this.dPriv = priv;
+  }
+  /** Narrow [lo, hi) to the addresses around `a` covered by the same regions and subregions. */
+  span(a, win) {
+    let lo = win.lo, hi = win.hi;
+    for (let i = 0; i < 8; i++) {
+      const r = this.regions[i];
+      if (r === null) continue;
+      const end = r.base + r.size;
+      if (a >= r.base && a < end) {
+        const s = r.base + Math.floor((a - r.base) / r.sub) * r.sub;
+        if (s > lo) lo = s;
+        if (s + r.sub < hi) hi = s + r.sub;
+      } else if (end <= a) { if (end > lo) lo = end; }
+      else if (r.base < hi) hi = r.base;
+    }
+    win.lo = lo; win.hi = hi;
+  }
+
   /**
    * Instruction fetch check at `pc`. Returns an error string, or null and
    * narrows [lo, hi) in `win` to the span around pc with the same verdict.
    */
   fetchCheck(pc, win) {
     const priv = this.core.privileged;
-    let lo = win.lo, hi = win.hi;
-    for (let i = 0; i < 8; i++) {
-      const r = this.regions[i];
-      if (r === null) continue;
-      const end = r.base + r.size;
-      if (pc >= r.base && pc < end) {
-        const s = r.base + Math.floor((pc - r.base) / r.sub) * r.sub;
-        if (s > lo) lo = s;
-        if (s + r.sub < hi) hi = s + r.sub;
-      } else if (end <= pc) { if (end > lo) lo = end; }
-      else if (r.base < hi) hi = r.base;
-    }
-    win.lo = lo; win.hi = hi;
+    this.span(pc, win);
     const r = this.regionFor(pc);
     if (r === null) {
       if (priv && (this.mpuCtrl & 4)) return null;
