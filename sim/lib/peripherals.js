@@ -203,7 +203,7 @@ class SSIFlash extends BasePeripheral {
   }
   get tmod() { return (this.regs[0] >>> 8) & 3; }
   frame(v) {
-    if (this.rx.length === 0 && this.cmdDone()) this.cmd = [];
+    if (this.rx.length === 0) this.cmd = [];
     this.cmd.push(v & 0xff);
     const tmod = this.tmod;
     if (tmod === 1) return; // transmit only
@@ -214,7 +214,6 @@ class SSIFlash extends BasePeripheral {
     }
     if (this.rx.length < 16) this.rx.push(this.respond());
   }
-  cmdDone() { return true; }
   /** Response byte clocked in while the last frame of the command was sent. */
   respond() {
     const c = this.cmd;

@@ -106,7 +106,6 @@ class PPB {
     this.rbar = new Uint32Array(8);
     this.rasr = new Uint32Array(8);
     this.regions = new Array(8).fill(null);
-    this.shcsrSvcPended = false;
     this.warnedSize = false;
     this.dLo = 0; this.dHi = 0; this.dPriv = true; this.dRead = false; this.dWrite = false;
     this.eLo = 0; this.eHi = 0; this.ePriv = true; this.eRead = false; this.eWrite = false;

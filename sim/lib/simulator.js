@@ -74,7 +74,6 @@ class Simulator extends EventEmitter {
       view.ppb = core.ppb;
       view.sio = core.sio;
       core.stNext = Infinity;
-      core.resetStart = 0;
       this.cores.push(core);
       this.sios.push(core.sio);
     }
@@ -423,7 +422,6 @@ class Simulator extends EventEmitter {
     const c = this.cores[n];
     if (c.state === STATE_RESET) return;
     this.enterState(c, STATE_RESET);
-    c.resetStart = this.nowCycles();
   }
   releaseCoreReset(n) {
     const c = this.cores[n];

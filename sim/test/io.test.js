@@ -38,6 +38,18 @@ test('boot-time registers: VREG_AND_CHIP_RESET, IO_QSPI, SSI flash commands, ROM
   assertPass(assert, res);
 });
 
+test('UART1 output is captured and tagged uart1', () => {
+  const res = run('t_regs');
+  assertPass(assert, res);
+  const l = res.lines.find((x) => x.text === 'uart1 works');
+  assert.ok(l, res.out);
+  assert.strictEqual(l.uart, 1);
+  assert.strictEqual(l.core, 0);
+  // 12 characters at 115200 baud, 10 bits each: the line cannot be complete sooner than ~1 ms after the first
+  const first = res.lines.find((x) => x.uart === 0 && x.text === 'regs ok');
+  assert.ok(first.time - l.time >= 0.9e-3, `uart0 line ${first.time}, uart1 line ${l.time}`);
+});
+
 test('virtual MPU6050 and BMP280: firmware readings match what the devices were given', () => {
   const { MPU6050, BMP280 } = require('../lib');
   let mpu, bmp;

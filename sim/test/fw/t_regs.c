@@ -78,6 +78,18 @@ int main(void) {
     uint32_t (*ctz)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('T', '3'));
     CHECK(popcount(0xf0f00001u) == 9 && reverse(0x00000001u) == 0x80000000u && reverse(0x12345678u) == 0x1e6a2c48u);
     CHECK(clz(0x00010000u) == 15 && clz(0) == 32 && ctz(0x00010000u) == 16 && ctz(0) == 32);
+    /* UART1 on GPIO4/5 */
+    REG(RESETS_BASE + ALIAS_CLR) = 1u << 23;
+    while (!(REG(RESETS_BASE + 0x8) & (1u << 23))) { }
+    REG(IO_BANK0_BASE + 8 * 4 + 4) = 2;
+    REG(0x40038000 + 0x24) = 67; REG(0x40038000 + 0x28) = 52;
+    REG(0x40038000 + 0x2c) = (3u << 5) | (1u << 4);
+    REG(0x40038000 + 0x30) = (1u << 0) | (1u << 8);
+    for (const char *m = "uart1 works\n"; *m; m++) {
+        while (REG(0x40038000 + 0x18) & (1u << 5)) { }
+        REG(0x40038000) = (uint8_t)*m;
+    }
+    while (REG(0x40038000 + 0x18) & (1u << 3)) { }
     fw_puts("regs ok\n");
     return 0;
 }
