@@ -478,6 +478,7 @@ class Simulator extends EventEmitter {
   enterState(c, st) {
     if (c.state === st) return;
     c.state = st;
+    if (st === STATE_RESET || st === STATE_HALT) c.stNext = Infinity; // its SysTick stops
     this.resched = true;
     this.recordCore(c.index);
   }
