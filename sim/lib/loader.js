@@ -24,6 +24,14 @@ function isUf2(buf) { return buf.length >= 512 && buf.readUInt32LE(0) === UF2_MA
  * Parse an ELF file. Returns {entry, segments:[{paddr, vaddr, data, memsz}], symbols: Map(name -> {value, size})}.
  */
 function parseElf(buf, name = 'firmware') {
+  try {
+    return parseElfUnchecked(buf, name);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(`${name}: truncated or corrupt ELF file`);
+    throw e;
+  }
+}
+function parseElfUnchecked(buf, name) {
   if (!isElf(buf)) throw new UserError(`${name}: not an ELF file`);
   if (buf[4] !== 1) throw new UserError(`${name}: not a 32-bit ELF file (an image for another chip?)`);
   if (buf[5] !== 1) throw new UserError(`${name}: not a little-endian ELF file (an image for another chip?)`);
@@ -85,6 +93,14 @@ function parseElf(buf, name = 'firmware') {
 
 /** Parse a UF2 file; returns [{addr, data}] for the RP2040 family blocks. */
 function parseUf2(buf, name = 'firmware') {
+  try {
+    return parseUf2Unchecked(buf, name);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(`${name}: truncated or corrupt UF2 file`);
+    throw e;
+  }
+}
+function parseUf2Unchecked(buf, name) {
   if (!isUf2(buf)) throw new UserError(`${name}: not a UF2 file`);
   if (buf.length % 512) throw new UserError(`${name}: UF2 file size ${buf.length} is not a multiple of 512`);
   const blocks = [];

@@ -27,6 +27,15 @@ test('CLI: a file that is neither ELF nor UF2 -> exit 121', () => {
   assert.ok(noStack(p.stderr));
 });
 
+test('CLI: a truncated ELF -> exit 121, no stack trace', () => {
+  const f = path.join(tmp, 'trunc.elf');
+  fs.writeFileSync(f, fs.readFileSync(fw('t_hello')).subarray(0, 200));
+  const p = cli([f]);
+  assert.strictEqual(p.code, 121);
+  assert.match(p.stderr, /truncated/);
+  assert.ok(noStack(p.stderr));
+});
+
 test('CLI: an ELF for another machine -> exit 121', () => {
   const f = path.join(tmp, 'x86.elf');
   const b = fs.readFileSync(fw('t_hello'));
