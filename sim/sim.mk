@@ -25,6 +25,7 @@ TEST_SUITES += sim
 .PHONY: sim-fw sim-rom test-sim bench-sim
 
 .PRECIOUS: $(SIM_FW_BUILD)/%.o $(SIM_FW_BUILD)/%_crc.S $(SIM_FW_BUILD)/%.bin $(SIM_FW_BUILD)/%.b2elf
+.SECONDARY: $(SIM_FW_COMMON) $(SIM_FW_BUILD)/boot2_quad_crc.o
 
 sim-fw: $(SIM_FW_ELFS)
 
