@@ -2,6 +2,7 @@
  * kernel/kernel.c: starting each core's kernel, its idle thread, and the
  * launch of core 1.
  */
+#include "msg_sys.h"
 #include "sched.h"
 #include "xsync.h"
 
@@ -94,6 +95,8 @@ int td_kernel_launch_core1(td_entry_t entry, void *arg)
     int r = port_core1_launch(core1_boot, NULL, core1_boot_stack, sizeof core1_boot_stack);
     if (r)
         core1_launched = 0;
+    else
+        td__msg_core1_launched();        /* the FIFO is free: the multiplexer may start */
     return r;
 }
 

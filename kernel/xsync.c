@@ -4,12 +4,14 @@
  */
 #include "xsync.h"
 
+#include "msg_sys.h"
 #include "tandem/hwtable.h"
 
 void td_xsync_notify_remote(unsigned core)
 {
-    (void)core;          /* interim: an event both cores see */
-    port_sev();
+    (void)core;          /* the other core: the only one a doorbell reaches */
+    if (td__msg_post(TD_EP_SYS_XSYNC, 0) != TD_OK)
+        port_sev();      /* no multiplexer (raw FIFO, or not started): an event */
 }
 
 unsigned td__xsync_spin(const void *a)

@@ -18,6 +18,22 @@
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
 #define TD_SPIN_USER_LAST    31
 
+/* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
+ * User endpoints are 0 .. TD_MSG_ENDPOINTS-1; these belong to the system.
+ * A system word is a doorbell: what it asks for is recorded in shared
+ * memory first, so a doorbell left out because the FIFO was full is not
+ * lost (docs/messages.md). */
+#define TD_EP_SYS_FIRST     0xf8
+#define TD_EP_SYS_XSYNC     0xf8  /* wake cross-core mutex/semaphore waiters */
+#define TD_EP_SYS_FLOW      0xf9  /* room appeared: move your queued words */
+#define TD_EP_SYS_ROOM      0xfa  /* I wait for FIFO room: say FLOW after draining */
+#define TD_EP_SYS_CHAN      0xfb  /* bulk channel doorbell (payload: channel) */
+#define TD_EP_SYS_ANNOUNCE  0xfc  /* my endpoint table changed */
+#define TD_EP_SYS_PING      0xfd  /* supervision: answer with PONG */
+#define TD_EP_SYS_PONG      0xfe  /* supervision: the answer */
+#define TD_EP_SYS_FAULT     0xff  /* I faulted (payload: reason) */
+#define TD_EP_SYS_LAST      0xff
+
 /* ---- interrupt numbers (RP2040) ---- */
 #define TD_IRQ_TIMER0         0
 #define TD_IRQ_SIO_PROC0     15
@@ -38,6 +54,10 @@ TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overla
 TD_HWTABLE_CHECK(TD_SPIN_FAULT < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
+TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
+                 TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
+TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,
+                 "system endpoint range");
 TD_HWTABLE_CHECK(TD_PRIO_PENDSV == 3, "PendSV must be the lowest priority");
 
 #endif /* TANDEM_HWTABLE_H */

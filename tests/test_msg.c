@@ -1,0 +1,667 @@
+/*
+ * tests/test_msg.c: inter-core messages (tandem/msg.h): ping-pong, a
+ * sequence each way at once, both overrun policies, bad input, a peer that
+ * does not drain, faults and a simulated core 1 restart, the FIFO's sticky
+ * flags, the cross-core wake-up doorbell, the receive path word by word.
+ */
+#include "harness.h"
+
+#include "../kernel/msg_sys.h"
+#include "port.h"
+#include "tandem/msg.h"
+
+/* Messages each way in msg_sequence_both_ways: 100 000 on the chip and in
+ * the plain host build; 10 000 000 in the ThreadSanitizer stress suite
+ * (override with -DTH_MSG_SEQ=n). */
+#ifndef TH_MSG_SEQ
+#ifdef TH_STRESS_ONLY
+#define TH_MSG_SEQ 100000u
+#else
+#define TH_MSG_SEQ 100000u
+#endif
+#endif
+
+TD_THREAD_DEFINE(m0, 1024);
+TD_THREAD_DEFINE(m1, 1024);
+
+static td_msg_ep_t ep_a, ep_b, ep_c, ep_d;
+static uint32_t in_a[16], out_a[4], in_b[16], out_b[4], in_c[16], out_c[4], in_d[16], out_d[4];
+
+static volatile int job_r[8];
+static volatile uint32_t job_bad;
+
+/* Run fn on core 1 and wait until it has subscribed endpoint 'number'. */
+static bool core1_serving(td_entry_t fn, unsigned number)
+{
+    if (th_core1_run(fn, NULL) != TD_OK)
+        return false;
+    return td_msg_await_remote(number, TD_SEC(2)) == TD_OK;
+}
+
+/* ---- ping-pong -------------------------------------------------------------------- */
+
+#define PP_ROUNDS 2000u
+
+static void core1_echo(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_init(&ep_b, 1, in_b, 16, out_b, 4, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    for (uint32_t i = 0; i < PP_ROUNDS; i++) {
+        td_msg_t w;
+        if (td_msg_receive(&ep_b, &w, TD_SEC(2)) != TD_OK) {
+            job_bad++;
+            break;
+        }
+        if (td_msg_send(&ep_b, TD_MSG(0, TD_MSG_DATA(w) + 1u), TD_SEC(2)) != TD_OK)
+            job_bad++;
+    }
+    job_r[2] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[3] = td_msg_unsubscribe(&ep_b);
+}
+
+TEST(msg_ping_pong)
+{
+    job_bad = 0;
+    REQUIRE_EQ(td_msg_init(&ep_a, 0, in_a, 16, out_a, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE(core1_serving(core1_echo, 1));
+    uint32_t bad = 0;
+    uint64_t t0 = td_time_us();
+    for (uint32_t i = 0; i < PP_ROUNDS && bad == 0; i++) {
+        td_msg_t w = 0;
+        uint32_t v = (i * 2654435761u) & 0x7fffffu;
+        if (td_msg_send(&ep_a, TD_MSG(1, v), TD_SEC(2)) != TD_OK ||
+            td_msg_receive(&ep_a, &w, TD_SEC(2)) != TD_OK || w != TD_MSG(0, v + 1u))
+            bad++;
+    }
+    th_info("msg_roundtrip_ns", (long long)((td_time_us() - t0) * 1000u / PP_ROUNDS));
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(job_bad, 0);
+    CHECK_EQ(job_r[0], TD_OK);
+    CHECK_EQ(job_r[1], TD_OK);
+    CHECK_EQ(job_r[2], TD_OK);
+    CHECK_EQ(job_r[3], TD_OK);
+    td_msg_stats_t st;
+    REQUIRE_EQ(td_msg_stats(&ep_a, &st), TD_OK);
+    CHECK_EQ(st.sent, PP_ROUNDS);
+    CHECK_EQ(st.received, PP_ROUNDS);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(st.lost_in, 0);
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+/* ---- a sequence each way at the same time ------------------------------------------------ */
+
+struct seq {
+    td_msg_ep_t *ep;
+    uint32_t count, got, bad, send_err;
+    int last_err;
+};
+
+static void seq_sender(void *arg)
+{
+    struct seq *q = arg;
+    for (uint32_t i = 0; i < q->count; i++) {
+        int r = td_msg_send(q->ep, TD_MSG(3, i & TD_MSG_DATA_MAX), TD_SEC(5));
+        if (r != TD_OK) {
+            q->send_err++;
+            q->last_err = r;
+            break;
+        }
+    }
+    td_msg_flush(q->ep, TD_SEC(5));
+}
+
+static void seq_receiver(void *arg)
+{
+    struct seq *q = arg;
+    for (uint32_t i = 0; i < q->count; i++) {
+        td_msg_t w;
+        int r = td_msg_receive(q->ep, &w, TD_SEC(5));
+        if (r != TD_OK) {
+            q->last_err = r;
+            q->bad++;
+            break;
+        }
+        if (w != TD_MSG(3, i & TD_MSG_DATA_MAX))   /* lost, duplicated or reordered */
+            q->bad++;
+        q->got++;
+    }
+}
+
+static struct seq s0_tx, s0_rx, s1_tx, s1_rx;
+static uint32_t seq_in[2][64], seq_out[2][8], seq_in2[2][8], seq_out2[2][8];
+static td_msg_ep_t seq_tx_ep[2], seq_rx_ep[2];
+
+static void seq_setup(unsigned core, struct seq *tx, struct seq *rx)
+{
+    td_msg_init(&seq_tx_ep[core], 2, seq_in2[core], 8, seq_out[core], 8, TD_MSG_BLOCK);
+    td_msg_init(&seq_rx_ep[core], 3, seq_in[core], 64, seq_out2[core], 8, TD_MSG_BLOCK);
+    *tx = (struct seq){ .ep = &seq_tx_ep[core], .count = TH_MSG_SEQ };
+    *rx = (struct seq){ .ep = &seq_rx_ep[core], .count = TH_MSG_SEQ };
+}
+
+static void seq_owner_tx(void *arg)
+{
+    struct seq *q = arg;
+    if (td_msg_subscribe(q->ep) != TD_OK || td_msg_await_remote(3, TD_SEC(2)) != TD_OK) {
+        q->send_err++;
+        return;
+    }
+    seq_sender(q);
+    td_msg_unsubscribe(q->ep);
+}
+
+static void seq_owner_rx(void *arg)
+{
+    struct seq *q = arg;
+    if (td_msg_subscribe(q->ep) != TD_OK) {
+        q->bad++;
+        return;
+    }
+    seq_receiver(q);
+    td_msg_unsubscribe(q->ep);
+}
+
+static void core1_seq(void *arg)
+{
+    (void)arg;
+    td_thread_create(&m1, m1_stack, sizeof m1_stack, "rx1", 14, seq_owner_rx, &s1_rx);
+    seq_owner_tx(&s1_tx);
+    td_thread_join(&m1, TD_SEC(60));
+}
+
+TEST(msg_sequence_both_ways)
+{
+    seq_setup(0, &s0_tx, &s0_rx);
+    seq_setup(1, &s1_tx, &s1_rx);
+    td_msg_core_stats_t cs0;
+    td_msg_core_stats(&cs0, true);
+    uint64_t t0 = td_time_us();
+    REQUIRE_EQ(th_core1_run(core1_seq, NULL), TD_OK);
+    REQUIRE_EQ(td_thread_create(&m0, m0_stack, sizeof m0_stack, "rx0", 14, seq_owner_rx, &s0_rx),
+               TD_OK);
+    seq_owner_tx(&s0_tx);
+    CHECK_EQ(td_thread_join(&m0, TD_SEC(60)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(60)), TD_OK);
+    uint64_t us = td_time_us() - t0;
+    th_info("msg_seq_each_way", TH_MSG_SEQ);
+    th_info("msg_seq_ns_per_msg", (long long)(us * 1000u / (2u * TH_MSG_SEQ)));
+    CHECK_EQ(s0_tx.send_err, 0);
+    CHECK_EQ(s1_tx.send_err, 0);
+    CHECK_EQ(s0_tx.last_err, 0);
+    CHECK_EQ(s1_tx.last_err, 0);
+    CHECK_EQ(s0_rx.bad, 0);
+    CHECK_EQ(s1_rx.bad, 0);
+    CHECK_EQ(s0_rx.got, TH_MSG_SEQ);
+    CHECK_EQ(s1_rx.got, TH_MSG_SEQ);
+    td_msg_stats_t st;
+    td_msg_stats(&seq_rx_ep[0], &st);
+    CHECK_EQ(st.received, TH_MSG_SEQ);
+    CHECK_EQ(st.dropped, 0);
+    CHECK(st.in_high <= 64);
+    td_msg_stats(&seq_tx_ep[1], &st);
+    CHECK_EQ(st.sent, TH_MSG_SEQ);
+    CHECK_EQ(st.dropped, 0);
+    td_msg_core_stats(&cs0, false);
+    CHECK_EQ(cs0.stray, 0);
+    CHECK_EQ(cs0.wof, 0);
+    CHECK_EQ(cs0.words, TH_MSG_SEQ);
+}
+
+/* ---- overrun policies ------------------------------------------------------------------- */
+
+static int hold_go;                 /* a flag between the cores */
+#define GO_SET(v) __atomic_store_n(&hold_go, (v), __ATOMIC_RELEASE)
+#define GO_GET()  __atomic_load_n(&hold_go, __ATOMIC_ACQUIRE)
+
+/* Core 1: subscribe ep_b as 'number' (in-buffer 4), wait for the go, then
+ * read everything within 100 ms into job_seen. */
+static uint32_t job_seen[32];
+static volatile uint32_t job_nseen;
+static uint32_t small_in[4], small_out[2];
+
+static void core1_slow_reader(void *arg)
+{
+    unsigned number = (unsigned)(uintptr_t)arg;
+    job_nseen = 0;
+    job_r[0] = td_msg_init(&ep_b, number, small_in, 4, small_out, 2, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    uint64_t end = td_time_us() + 2000000u;
+    while (!GO_GET() && td_time_us() < end)
+        td_sleep(1);
+    td_msg_t w;
+    while (job_nseen < 32 && td_msg_receive(&ep_b, &w, TD_MS(100)) == TD_OK)
+        job_seen[job_nseen++] = w;
+    job_r[2] = td_msg_overrun(&ep_b, true);
+    job_r[3] = td_msg_overrun(&ep_b, false);
+    td_msg_stats_t st;
+    td_msg_stats(&ep_b, &st);
+    job_r[4] = (int)st.lost_in;
+    job_r[5] = td_msg_unsubscribe(&ep_b);
+}
+
+TEST(msg_policy_block)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 4, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)5), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(5, TD_SEC(2)), TD_OK);
+    /* room for 4 at the receiver, 2 in our out-buffer: the 7th is refused */
+    unsigned n = 0;
+    int r;
+    while ((r = td_msg_send(&ep_a, TD_MSG(5, n), TD_NO_WAIT)) == TD_OK && n < 20)
+        n++;
+    CHECK_EQ(r, TD_ERR_FULL);
+    CHECK_EQ(n, 6);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(5, 99), 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_msg_flush(&ep_a, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_msg_flush(&ep_a, 3), TD_ERR_TIMEOUT);
+    GO_SET(1);                                   /* the reader drains: room again */
+    for (unsigned i = 6; i < 20; i++)
+        CHECK_EQ(td_msg_send(&ep_a, TD_MSG(5, i), TD_SEC(1)), TD_OK);
+    CHECK_EQ(td_msg_flush(&ep_a, TD_SEC(1)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(job_nseen, 20);
+    for (unsigned i = 0; i < job_nseen; i++)
+        CHECK_EQ(job_seen[i], TD_MSG(5, i));
+    CHECK_EQ(job_r[2], 0);                         /* nothing lost */
+    CHECK_EQ(job_r[4], 0);
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.sent, 20);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(st.out_high, 2);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), 0);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+TEST(msg_policy_drop)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 6, in_a, 16, out_a, 2, TD_MSG_DROP), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)7), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(7, TD_SEC(2)), TD_OK);
+    unsigned ok = 0, dropped = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        int r = td_msg_send(&ep_a, TD_MSG(7, i), TD_NO_WAIT);
+        if (r == TD_OK)
+            ok++;
+        else if (r == TD_ERR_OVERFLOW)
+            dropped++;
+    }
+    CHECK_EQ(ok, 4);                               /* the receiver's in-buffer */
+    CHECK_EQ(dropped, 6);                          /* counted, and said so */
+    CHECK_EQ(td_msg_overrun(&ep_a, false), TD_MSG_OVR_DROPPED);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), TD_MSG_OVR_DROPPED);
+    CHECK_EQ(td_msg_overrun(&ep_a, false), 0);
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.sent, 4);
+    CHECK_EQ(st.dropped, 6);
+    GO_SET(1);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(job_nseen, 4);
+    for (unsigned i = 0; i < job_nseen; i++)
+        CHECK_EQ(job_seen[i], TD_MSG(7, i));
+    CHECK_EQ(job_r[2], TD_MSG_OVR_LOST_IN);        /* the receiver knows it lost words */
+    CHECK_EQ(job_r[3], 0);                         /* and the flag was cleared */
+    CHECK_EQ(job_r[4], 6);
+    CHECK_EQ(job_r[5], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+/* ---- bad input ------------------------------------------------------------------------ */
+
+static volatile int other_r[4];
+static void other_thread(void *arg)
+{
+    td_msg_ep_t *ep = arg;
+    td_msg_t w;
+    other_r[0] = td_msg_subscribe(ep);
+    other_r[1] = td_msg_send(ep, TD_MSG(1, 0), TD_NO_WAIT);
+    other_r[2] = td_msg_receive(ep, &w, TD_NO_WAIT);
+    other_r[3] = td_msg_unsubscribe(ep);
+}
+
+static void core1_wrong_core(void *arg)
+{
+    (void)arg;
+    td_msg_t w;
+    job_r[0] = td_msg_subscribe(&ep_a);            /* core 0 owns it */
+    job_r[1] = td_msg_send(&ep_a, TD_MSG(1, 0), TD_NO_WAIT);
+    job_r[2] = td_msg_receive(&ep_a, &w, TD_NO_WAIT);
+}
+
+static volatile int isr_r[2];
+static void from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    td_msg_t w;
+    isr_r[0] = td_msg_send(arg, TD_MSG(1, 0), TD_NO_WAIT);
+    isr_r[1] = td_msg_receive(arg, &w, TD_NO_WAIT);
+}
+
+TEST(msg_bad_input)
+{
+    td_msg_ep_t zero = { 0 }, dup;
+    uint32_t buf[4];
+    td_msg_t w;
+    CHECK_EQ(td_msg_init(NULL, 0, buf, 4, buf, 4, TD_MSG_BLOCK), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_init(&dup, TD_MSG_ENDPOINTS, buf, 4, buf, 4, TD_MSG_BLOCK), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_init(&dup, 0, NULL, 4, buf, 4, TD_MSG_BLOCK), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_init(&dup, 0, buf, 0, buf, 4, TD_MSG_BLOCK), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_init(&dup, 0, buf, 4, buf, 0, TD_MSG_BLOCK), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_init(&dup, 0, buf, 4, buf, 4, 7), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_subscribe(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_subscribe(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_send(NULL, 0, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send(&zero, 0, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_receive(&zero, &w, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_flush(&zero, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_pending(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_pending(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_stats(&zero, &(td_msg_stats_t){ 0 }), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_overrun(NULL, false), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_core_stats(NULL, false), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_await_remote(TD_MSG_ENDPOINTS, 1), TD_ERR_PARAM);
+
+    REQUIRE_EQ(td_msg_init(&ep_a, 8, in_a, 16, out_a, 4, TD_MSG_BLOCK), TD_OK);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(1, 0), TD_NO_WAIT), TD_ERR_NOT_OWNER);  /* no owner yet */
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    CHECK_EQ(td_msg_subscribe(&ep_a), TD_ERR_BUSY);                      /* once */
+    CHECK_EQ(td_msg_init(&ep_a, 8, in_a, 16, out_a, 4, TD_MSG_BLOCK), TD_ERR_BUSY);
+    REQUIRE_EQ(td_msg_init(&dup, 8, buf, 4, buf, 4, TD_MSG_BLOCK), TD_OK);
+    CHECK_EQ(td_msg_subscribe(&dup), TD_ERR_BUSY);                       /* number taken */
+    /* a second thread: not the owner */
+    REQUIRE_EQ(td_thread_create(&m0, m0_stack, sizeof m0_stack, "other", 20, other_thread, &ep_a),
+               TD_OK);
+    CHECK_EQ(td_thread_join(&m0, TD_MS(100)), TD_OK);
+    CHECK_EQ(other_r[0], TD_ERR_BUSY);
+    CHECK_EQ(other_r[1], TD_ERR_NOT_OWNER);
+    CHECK_EQ(other_r[2], TD_ERR_NOT_OWNER);
+    CHECK_EQ(other_r[3], TD_ERR_NOT_OWNER);
+    /* the other core */
+    REQUIRE_EQ(th_core1_run(core1_wrong_core, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(job_r[0], TD_ERR_WRONG_CORE);
+    CHECK_EQ(job_r[1], TD_ERR_WRONG_CORE);
+    CHECK_EQ(job_r[2], TD_ERR_WRONG_CORE);
+    /* from an interrupt */
+    td_timer_t tm = { 0 };
+    REQUIRE_EQ(td_timer_init(&tm, from_isr, &ep_a), TD_OK);
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    td_sleep(3);
+    CHECK_EQ(isr_r[0], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_r[1], TD_ERR_IN_ISR);
+    /* destinations: unsubscribed, out of range, reserved */
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(9, 1), TD_NO_WAIT), TD_ERR_ENDPOINT);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(TD_MSG_ENDPOINTS, 1), TD_NO_WAIT), TD_ERR_ENDPOINT);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(TD_EP_SYS_XSYNC, 1), TD_NO_WAIT), TD_ERR_ENDPOINT);
+    CHECK_EQ(td_msg_await_remote(9, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_msg_await_remote(9, 3), TD_ERR_TIMEOUT);
+    /* receive with nothing there */
+    CHECK_EQ(td_msg_receive(&ep_a, NULL, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive(&ep_a, &w, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_msg_receive(&ep_a, &w, 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_msg_flush(&ep_a, TD_NO_WAIT), TD_OK);                   /* nothing queued */
+    /* blocking with interrupts masked */
+    port_irq_state_t s = port_irq_save();
+    int r = td_msg_receive(&ep_a, &w, 3);
+    port_irq_restore(s);
+    CHECK_EQ(r, TD_ERR_STATE);
+    CHECK_EQ(td_msg_fifo_raw(), TD_ERR_BUSY);                           /* too late: it runs */
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_msg_subscribe(&dup), TD_OK);                            /* the number is free */
+    CHECK_EQ(td_msg_unsubscribe(&dup), TD_OK);
+}
+
+/* ---- a receiver that does not drain, faults, a restart ---------------------------------- */
+
+static void core1_masked_reader(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_init(&ep_b, 10, in_b, 16, out_b, 4, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    while (!GO_GET())
+        td_sleep(1);
+    port_irq_state_t s = port_irq_save();      /* interrupts off: the FIFO is not drained */
+    GO_SET(2);
+    th_busy_us(60000);
+    port_irq_restore(s);
+    td_msg_t w;
+    job_nseen = 0;
+    while (job_nseen < 32 && td_msg_receive(&ep_b, &w, TD_MS(50)) == TD_OK)
+        job_seen[job_nseen++] = w;
+    job_r[2] = td_msg_unsubscribe(&ep_b);
+}
+
+TEST(msg_peer_not_draining)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 9, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE(core1_serving(core1_masked_reader, 10));
+    GO_SET(1);
+    while (GO_GET() != 2)
+        td_sleep(1);
+    /* 8 fill the FIFO, 2 wait in the out-buffer, then: a timeout, not a hang */
+    unsigned n = 0;
+    int r;
+    while ((r = td_msg_send(&ep_a, TD_MSG(10, n), 2)) == TD_OK && n < 20)
+        n++;
+    CHECK_EQ(r, TD_ERR_TIMEOUT);
+    CHECK_EQ(n, PORT_FIFO_DEPTH + 2);
+    CHECK_EQ(td_msg_flush(&ep_a, 2), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_msg_flush(&ep_a, TD_SEC(1)), TD_OK);     /* it drains again: all go */
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(job_nseen, n);
+    for (unsigned i = 0; i < job_nseen; i++)
+        CHECK_EQ(job_seen[i], TD_MSG(10, i));
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+static volatile uint32_t fault_seen_core, fault_seen_reason, fault_calls;
+void td_msg_on_peer_fault(unsigned core, uint32_t reason)
+{
+    fault_seen_core = core;
+    fault_seen_reason = reason;
+    fault_calls++;
+}
+
+static void core1_faulty(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_init(&ep_b, 11, small_in, 4, small_out, 2, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    while (!GO_GET())
+        td_sleep(1);
+    td__msg_fault_notify(0xbad);                 /* as the fault path will */
+    td__msg_stop();                              /* and core 1 stops */
+}
+
+static void core1_reborn(void *arg)
+{
+    (void)arg;                                   /* a fresh core 1: new endpoint objects */
+    job_r[0] = td_msg_init(&ep_c, 11, in_c, 16, out_c, 4, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_c);
+    td_msg_t w;
+    job_r[2] = td_msg_receive(&ep_c, &w, TD_SEC(1));
+    job_r[3] = td_msg_send(&ep_c, TD_MSG(12, TD_MSG_DATA(w) + 1u), TD_SEC(1));
+    job_r[4] = td_msg_flush(&ep_c, TD_SEC(1));
+    job_r[5] = td_msg_unsubscribe(&ep_c);
+}
+
+TEST(msg_peer_fault_and_restart)
+{
+    GO_SET(0);
+    fault_calls = 0;
+    REQUIRE_EQ(td_msg_init(&ep_a, 12, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE(core1_serving(core1_faulty, 11));
+    for (unsigned i = 0; i < 6; i++)              /* 4 at the receiver, 2 queued here */
+        CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, i), TD_NO_WAIT), TD_OK);
+    GO_SET(1);
+    /* blocked for room: the fault notice ends the wait with a named error */
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, 6), TD_SEC(2)), TD_ERR_PEER_DOWN);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(fault_calls, 1);
+    CHECK_EQ(fault_seen_core, 1);
+    CHECK_EQ(fault_seen_reason, 0xbad);
+    CHECK_EQ(td_msg_peer_fault(), 0xbad);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, 7), TD_NO_WAIT), TD_ERR_PEER_DOWN);
+    CHECK_EQ(td_msg_ping(TD_MS(50)), TD_ERR_PEER_DOWN);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), TD_MSG_OVR_PEER);  /* the 2 queued: discarded */
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.dropped, 2);
+    /* supervision: forget core 1's side, "relaunch", it subscribes again */
+    td__msg_core1_reset();
+    CHECK_EQ(td_msg_peer_fault(), 0);
+    td__msg_core1_launched();
+    REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
+    CHECK_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, 41), TD_SEC(1)), TD_OK);   /* messaging resumes */
+    td_msg_t w = 0;
+    CHECK_EQ(td_msg_receive(&ep_a, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(w, TD_MSG(12, 42));
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    for (int i = 0; i < 6; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+/* ---- the FIFO's sticky flags ------------------------------------------------------------ */
+
+static td_msg_core_stats_t core1_cs;
+static void core1_deaf(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+    td_msg_core_stats(&core1_cs, true);
+    port_irq_state_t s = port_irq_save();
+    GO_SET(1);
+    th_busy_us(30000);                           /* core 0 overfills the FIFO meanwhile */
+    port_irq_restore(s);
+    td_sleep(2);
+    td_msg_core_stats(&core1_cs, false);
+}
+
+TEST(msg_fifo_flags_counted)
+{
+    td_msg_core_stats_t cs;
+    REQUIRE_EQ(td_msg_start(), TD_OK);
+    td_msg_core_stats(&cs, true);
+    /* read-on-empty: the interrupt counts and clears it */
+    port_irq_state_t s = port_irq_save();
+    uint32_t v = port_fifo_pop();
+    bool roe = (port_fifo_status() & PORT_FIFO_ROE) != 0;
+    port_irq_restore(s);
+    td_sleep(1);
+    CHECK_EQ(v, 0);
+    CHECK(roe);
+    td_msg_core_stats(&cs, false);
+    CHECK_EQ(cs.roe, 1);
+    CHECK(!(port_fifo_status() & PORT_FIFO_ROE));
+    /* write-on-full: 9 raw words for an endpoint nobody has, core 1 deaf */
+    GO_SET(0);
+    REQUIRE_EQ(th_core1_run(core1_deaf, NULL), TD_OK);
+    while (!GO_GET())
+        td_sleep(1);
+    s = port_irq_save();
+    for (unsigned i = 0; i <= PORT_FIFO_DEPTH; i++)
+        port_fifo_push(TD_MSG(TD_MSG_ENDPOINTS - 1, i));
+    bool wof = (port_fifo_status() & PORT_FIFO_WOF) != 0;
+    port_irq_restore(s);
+    td_sleep(1);
+    CHECK(wof);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    td_msg_core_stats(&cs, false);
+    CHECK_EQ(cs.wof, 1);
+    CHECK(!(port_fifo_status() & PORT_FIFO_WOF));
+    CHECK_EQ(core1_cs.stray, PORT_FIFO_DEPTH);   /* counted, not lost silently */
+    CHECK_EQ(core1_cs.words, 0);
+}
+
+/* ---- the cross-core wake-up through the system endpoint -------------------------------- */
+
+#define XW_ROUNDS 300u
+static td_xsem_t xw_ping, xw_pong;
+static void core1_xw(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+    for (uint32_t i = 0; i < XW_ROUNDS; i++) {
+        if (td_xsem_take(&xw_ping, TD_SEC(2)) != TD_OK) {
+            job_bad++;
+            return;
+        }
+        td_xsem_give_isr(&xw_pong);
+    }
+}
+
+TEST(msg_xsync_doorbell)
+{
+    job_bad = 0;
+    REQUIRE_EQ(td_msg_start(), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&xw_ping, 0, 1), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&xw_pong, 0, 1), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_xw, NULL), TD_OK);
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);            /* both multiplexers run */
+    REQUIRE(td__msg_linked());
+    td_msg_core_stats_t cs;
+    td_msg_core_stats(&cs, true);
+    uint32_t bad = 0;
+    uint64_t t0 = td_time_us();
+    for (uint32_t i = 0; i < XW_ROUNDS && bad == 0; i++) {
+        td_xsem_give_isr(&xw_ping);
+        if (td_xsem_take(&xw_pong, TD_SEC(2)) != TD_OK)
+            bad++;
+    }
+    th_info("xsem_doorbell_roundtrip_us", (long long)((td_time_us() - t0) / XW_ROUNDS));
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(job_bad, 0);
+    td_msg_core_stats(&cs, false);
+    CHECK(cs.system >= XW_ROUNDS / 4);                  /* woken by doorbells */
+}
+
+/* ---- the receive path, word by word ------------------------------------------------------ */
+
+TEST(msg_rx_word_paths)
+{
+    td_msg_core_stats_t cs;
+    REQUIRE_EQ(td_msg_init(&ep_d, 13, in_d, 2, out_d, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_d), TD_OK);
+    td_msg_core_stats(&cs, true);
+    td__msg_rx_word(TD_MSG(13, 1));
+    td__msg_rx_word(TD_MSG(13, 2));
+    td__msg_rx_word(TD_MSG(13, 3));                     /* in-buffer full: overrun */
+    td__msg_rx_word(TD_MSG(14, 4));                     /* nobody: stray */
+    td__msg_rx_word(TD_MSG(200, 5));                    /* unknown number: stray */
+    td__msg_rx_word(TD_MSG(TD_EP_SYS_PONG, 6));         /* a doorbell: system */
+    td_msg_core_stats(&cs, false);
+    CHECK_EQ(cs.words, 3);
+    CHECK_EQ(cs.stray, 2);
+    CHECK_EQ(cs.system, 1);
+    CHECK_EQ(td_msg_pending(&ep_d), 2);
+    CHECK_EQ(td_msg_overrun(&ep_d, true), TD_MSG_OVR_LOST_IN);
+    td_msg_t w;
+    CHECK_EQ(td_msg_receive(&ep_d, &w, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(w, TD_MSG(13, 1));
+    CHECK_EQ(td_msg_receive(&ep_d, &w, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(w, TD_MSG(13, 2));
+    td_msg_stats_t st;
+    td_msg_stats(&ep_d, &st);
+    CHECK_EQ(st.received, 3);
+    CHECK_EQ(st.dropped, 1);
+    CHECK_EQ(st.in_high, 2);
+    CHECK_EQ(td_msg_unsubscribe(&ep_d), TD_OK);
+}
