@@ -24,6 +24,13 @@
 #define TH_TEST_TIMEOUT_MS 20000u
 #endif
 
+/* Bounds on wake-up latencies measured in real time are multiplied by this:
+ * 1 on the target (simulated time is exact); larger on the host port, whose
+ * two "cores" are pthreads that a loaded Linux may leave unscheduled. */
+#ifndef TH_LATENCY_SLACK
+#define TH_LATENCY_SLACK 1u
+#endif
+
 #define TEST(name) void test_##name(void)
 
 bool th_check(bool ok, const char *what, const char *file, int line);
@@ -47,5 +54,10 @@ int th_core1_wait(td_tick_t timeout);
 /* Busy-wait for us microseconds without blocking (an interrupt point on
  * the host port, so interrupts and preemption still happen). */
 void th_busy_us(uint32_t us);
+
+/* Busy-wait until this core's tick count has advanced by 'ticks' (for tests
+ * that reason in ticks: on a loaded host the tick can lag the wall clock).
+ * Gives up after 100 times the nominal time, so it never hangs. */
+void th_busy_ticks(td_tick_t ticks);
 
 #endif /* TANDEM_TESTS_HARNESS_H */

@@ -125,6 +125,16 @@ void th_busy_us(uint32_t us)
     }
 }
 
+void th_busy_ticks(td_tick_t ticks)
+{
+    /* Bounded in real time too: interrupts may be masked (no tick), and a
+     * test must never hang. */
+    td_tick_t t_end = td_time_ticks() + ticks;
+    uint64_t limit = td_time_us() + (uint64_t)ticks * (1000000u / TD_TICK_HZ) * 100u;
+    while ((int32_t)(td_time_ticks() - t_end) < 0 && td_time_us() < limit) {
+    }
+}
+
 /* ---- core 1's helper thread ------------------------------------------------------- */
 
 static td_entry_t job_fn;

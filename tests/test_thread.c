@@ -192,7 +192,7 @@ TEST(thread_suspend_resume)
     CHECK_EQ(td_thread_suspend(NULL), TD_ERR_PARAM);
     /* lower it below main so that it is READY (not sleeping) when suspended */
     CHECK_EQ(td_thread_set_priority(&ta, 1), TD_OK);
-    th_busy_us(3000);                                     /* its sleep ends: READY */
+    th_busy_ticks(3);                                     /* its sleep ends: READY */
     CHECK_EQ(td_thread_state(&ta), TD_THREAD_READY);
     CHECK_EQ(td_thread_suspend(&ta), TD_OK);
     CHECK_EQ(td_thread_state(&ta), TD_THREAD_SUSPENDED);
@@ -202,7 +202,7 @@ TEST(thread_suspend_resume)
     CHECK_EQ(td_thread_resume_isr(&ta), TD_OK);
     td_sleep(TD_MS(10));
     CHECK(suspended_runs > before);
-    th_busy_us(3000);
+    th_busy_ticks(3);
     CHECK_EQ(td_thread_suspend(&ta), TD_OK);              /* parked: join waits */
     CHECK_EQ(td_thread_join(&ta, TD_MS(5)), TD_ERR_TIMEOUT);
     stop_loop = 1;

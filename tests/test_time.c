@@ -134,7 +134,7 @@ TEST(period_overrun_keeps_grid)
     CHECK_EQ(first % 5, 2);
     CHECK_EQ(td_period_wait(&p), TD_OK);
     CHECK(td_time_ticks() - first <= 1u);
-    th_busy_us(12 * 1000000u / TD_TICK_HZ);              /* overrun by two periods */
+    th_busy_ticks(12);                                   /* overrun by two periods */
     CHECK_EQ(td_period_wait(&p), TD_ERR_OVERFLOW);
     CHECK_EQ(p.overruns, 1);
     CHECK_EQ(td_period_next(&p) % 5, 2);                 /* still on the grid */
