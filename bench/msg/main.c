@@ -1,0 +1,420 @@
+/*
+ * bench/msg: inter-core messages against the bare FIFO, in clk_sys cycles.
+ *
+ *   fifo_roundtrip_raw_cycles      polled FIFO ping-pong, no kernel in the
+ *                                  path, interrupts masked: the hardware limit
+ *   msg_latency_oneway_cycles      td_msg_send called on core 0 until the
+ *                                  thread blocked in td_msg_receive on core 1
+ *                                  runs with the word
+ *   msg_roundtrip_cycles           send, the other core's thread answers,
+ *                                  the sender's thread runs with the answer
+ *   msg_throughput_cycles_per_msg  both directions at once, a sender and a
+ *                                  receiver thread per core: elapsed cycles
+ *                                  divided by the words delivered both ways
+ *   bulk_mb_per_s                  a td_chan from core 0 to core 1, 4 KiB
+ *                                  ring, zero-copy on both sides, every byte
+ *                                  checked; MB = 10^6 bytes at 125 MHz
+ *
+ * One-way latency needs the two cores' cycle counters on one time base:
+ * each core's port_cycles() counts from its own SysTick start. Before the
+ * multiplexer starts, the cores exchange polled FIFO words NTP-style (core 0
+ * stamps t0 and sends, core 1 stamps t1 on arrival and answers, core 0
+ * stamps t2 on the answer); the exchange with the shortest round trip gives
+ * the offset t1 - (t0 + t2) / 2. Both counters run on clk_sys, so the offset
+ * does not drift. Its error is the asymmetry of that exchange (a few
+ * cycles), printed as msg_clock_sync_error_cycles.
+ *
+ * Every message carries a sequence number that its receiver checks; a
+ * wrong, lost, duplicated or reordered word fails the run.
+ */
+#include "bench.h"
+
+#include "port.h"
+#include "tandem/chan.h"
+#include "tandem/config.h"
+#include "tandem/console.h"
+#include "tandem/msg.h"
+#include "tandem/tandem.h"
+
+#define RAW_N      256u
+#define SYNC_N     64u
+#define LAT_N      256u
+#define TPUT_N     8000u          /* words each way per round */
+#define TPUT_ROUNDS 5u
+#define BULK_BYTES (256u * 1024u) /* per round */
+#define BULK_ROUNDS 5u
+
+static uint32_t samples[LAT_N];
+static uint32_t rt_samples[LAT_N];
+static uint32_t overhead;
+
+/* Phases, set by core 0, followed by core 1. */
+static volatile uint32_t phase;
+static volatile uint32_t core1_ack;
+static volatile uint32_t stamp0, stamp_t1;
+static uint32_t offset;          /* core 1's cycles - core 0's cycles */
+static volatile uint32_t fails1;
+
+static uint32_t measure_overhead(void)
+{
+    uint32_t s[32];
+    for (unsigned i = 0; i < 32; i++) {
+        uint32_t a = port_cycles();
+        uint32_t b = port_cycles();
+        s[i] = b - a;
+    }
+    return bench_median(s, 32);
+}
+
+static void wait_phase(uint32_t p)
+{
+    while (phase != p)
+        td_sleep(1);
+}
+
+static void spin_cycles(uint32_t n)
+{
+    uint32_t t = port_cycles();
+    while (port_cycles() - t < n)
+        ;
+}
+
+/* ---- raw FIFO and clock sync (before the multiplexer) ------------------------------- */
+
+static uint32_t raw_pop(void)
+{
+    while (!(port_fifo_status() & PORT_FIFO_VLD))
+        ;
+    return port_fifo_pop();
+}
+
+static void core1_raw(void)
+{
+    port_irq_state_t s = port_irq_save();
+    for (unsigned i = 0; i < RAW_N; i++)
+        port_fifo_push(raw_pop() + 1u);
+    port_irq_restore(s);
+}
+
+/* Clock sync through two shared words (the FIFO may belong to the
+ * multiplexer already). Core 1's half: wait for core 0's word, stamp, answer. */
+static volatile uint32_t sync_ping, sync_pong;
+static void core1_sync(void)
+{
+    for (uint32_t i = 1; i <= SYNC_N; i++) {
+        while (sync_ping != i)
+            ;
+        stamp_t1 = port_cycles();         /* stamped on arrival */
+        sync_pong = i;                    /* the answer: the same path back */
+    }
+}
+
+static void bench_raw(void)
+{
+    port_irq_state_t s = port_irq_save();
+    for (unsigned i = 0; i < RAW_N; i++) {
+        uint32_t t0 = port_cycles();
+        port_fifo_push(i);
+        uint32_t v = raw_pop();
+        uint32_t t1 = port_cycles();
+        samples[i] = t1 - t0 - overhead;
+        if (v != i + 1u)
+            bench_fail("fifo_roundtrip_raw_cycles", "wrong echo");
+    }
+    port_irq_restore(s);
+}
+
+/* Core 0's half: both legs are "rest of port_cycles, store, poll, start of
+ * port_cycles", so they take the same time; interrupts stay enabled (a
+ * masked SysTick wrap would skew port_cycles), and a sample an interrupt
+ * lands in has a long round trip and is not the one chosen. */
+static uint32_t sync_rtt;
+static void sync_clocks(void)
+{
+    uint32_t best = 0xffffffffu;
+    for (uint32_t i = 1; i <= SYNC_N; i++) {
+        uint32_t t0 = port_cycles();
+        sync_ping = i;
+        while (sync_pong != i)
+            ;
+        uint32_t t2 = port_cycles();
+        uint32_t t1 = stamp_t1;
+        if (t2 - t0 < best) {
+            best = t2 - t0;
+            offset = t1 - t0 - (t2 - t0) / 2u;
+        }
+    }
+    sync_rtt = best;
+}
+
+/* ---- latency and round trip ------------------------------------------------------------ */
+
+TD_MSG_ENDPOINT_DEFINE(ep0, 0, 16, 4, TD_MSG_BLOCK);
+TD_MSG_ENDPOINT_DEFINE(ep1, 1, 16, 4, TD_MSG_BLOCK);
+
+static void core1_latency(void)
+{
+    if (td_msg_subscribe(&ep1) != TD_OK) {
+        fails1++;
+        return;
+    }
+    core1_ack = 1;
+    for (uint32_t i = 0; i < LAT_N; i++) {
+        td_msg_t w;
+        int r = td_msg_receive(&ep1, &w, TD_SEC(2));
+        uint32_t t1 = port_cycles();
+        if (r != TD_OK || w != TD_MSG(1, i)) {
+            fails1++;
+            return;
+        }
+        samples[i] = t1 - offset - stamp0 - overhead;
+        if (td_msg_send(&ep1, TD_MSG(0, i), TD_SEC(2)) != TD_OK)
+            fails1++;
+    }
+}
+
+static void bench_latency(void)
+{
+    if (td_msg_subscribe(&ep0) != TD_OK || td_msg_await_remote(1, TD_SEC(1)) != TD_OK) {
+        bench_fail("msg_latency_oneway_cycles", "no endpoint");
+        return;
+    }
+    for (uint32_t i = 0; i < LAT_N; i++) {
+        spin_cycles(3000);                    /* core 1 is back in td_msg_receive */
+        td_msg_t w;
+        uint32_t t0 = port_cycles();
+        stamp0 = t0;
+        int a = td_msg_send(&ep0, TD_MSG(1, i), TD_SEC(1));
+        int b = td_msg_receive(&ep0, &w, TD_SEC(1));
+        uint32_t t2 = port_cycles();
+        if (a || b || w != TD_MSG(0, i)) {
+            bench_fail("msg_roundtrip_cycles", "wrong answer");
+            return;
+        }
+        rt_samples[i] = t2 - t0 - overhead;
+    }
+    while (core1_ack != 2 && fails1 == 0)
+        ;
+    if (fails1) {
+        bench_fail("msg_latency_oneway_cycles", "core 1 saw a wrong word");
+        return;
+    }
+    bench_report("msg_latency_oneway_cycles", "cycles", samples, LAT_N);
+    bench_report("msg_roundtrip_cycles", "cycles", rt_samples, LAT_N);
+}
+
+/* ---- throughput, both ways at once -------------------------------------------------------- */
+
+TD_MSG_ENDPOINT_DEFINE(tx0, 2, 4, 16, TD_MSG_BLOCK);
+TD_MSG_ENDPOINT_DEFINE(rx0, 3, 64, 4, TD_MSG_BLOCK);
+TD_MSG_ENDPOINT_DEFINE(tx1, 2, 4, 16, TD_MSG_BLOCK);
+TD_MSG_ENDPOINT_DEFINE(rx1, 3, 64, 4, TD_MSG_BLOCK);
+TD_THREAD_DEFINE(rxt0, 512);
+TD_THREAD_DEFINE(txt0, 512);
+TD_THREAD_DEFINE(rxt1, 512);
+TD_THREAD_DEFINE(txt1, 512);
+
+static td_xsem_t go_sem = TD_XSEM_INIT(0, 2);
+static volatile uint32_t start0;
+static volatile uint32_t end_core[2], bad[2], done_rx[2];
+
+static void sender(void *arg)
+{
+    td_msg_ep_t *ep = arg;
+    unsigned core = port_core_id();
+    if (td_msg_subscribe(ep) != TD_OK || td_msg_await_remote(3, TD_SEC(1)) != TD_OK) {
+        bad[core]++;
+        return;
+    }
+    for (uint32_t r = 0; r < TPUT_ROUNDS; r++) {
+        if (td_xsem_take(&go_sem, TD_SEC(2)) != TD_OK) {     /* the start of a round */
+            bad[core]++;
+            return;
+        }
+        for (uint32_t i = 0; i < TPUT_N; i++)
+            if (td_msg_send(ep, TD_MSG(3, i), TD_SEC(2)) != TD_OK) {
+                bad[core]++;
+                return;
+            }
+    }
+}
+
+static void receiver(void *arg)
+{
+    td_msg_ep_t *ep = arg;
+    unsigned core = port_core_id();
+    if (td_msg_subscribe(ep) != TD_OK) {
+        bad[core]++;
+        return;
+    }
+    for (uint32_t r = 0; r < TPUT_ROUNDS; r++) {
+        for (uint32_t i = 0; i < TPUT_N; i++) {
+            td_msg_t w;
+            if (td_msg_receive(ep, &w, TD_SEC(2)) != TD_OK || w != TD_MSG(3, i)) {
+                bad[core]++;
+                return;
+            }
+        }
+        end_core[core] = port_cycles() - (core ? offset : 0u);
+        done_rx[core]++;
+    }
+}
+
+/* Both cores: a sender and a receiver thread of equal priority (each runs
+ * until it must wait, so words move in batches). */
+static int start_pair(td_thread_t *tx, void *tx_stack, size_t tx_size, td_msg_ep_t *txe,
+                      td_thread_t *rx, void *rx_stack, size_t rx_size, td_msg_ep_t *rxe)
+{
+    return td_thread_create(rx, rx_stack, rx_size, "rx", 10, receiver, rxe) ||
+           td_thread_create(tx, tx_stack, tx_size, "tx", 10, sender, txe);
+}
+
+static void bench_throughput(void)
+{
+    uint32_t per[TPUT_ROUNDS];
+    if (start_pair(&txt0, txt0_stack, sizeof txt0_stack, &tx0,
+                   &rxt0, rxt0_stack, sizeof rxt0_stack, &rx0)) {
+        bench_fail("msg_throughput_cycles_per_msg", "setup");
+        return;
+    }
+    td_sleep(5);                                   /* both pairs subscribed */
+    for (uint32_t r = 1; r <= TPUT_ROUNDS; r++) {
+        start0 = port_cycles();
+        td_xsem_give_isr(&go_sem);
+        td_xsem_give_isr(&go_sem);
+        while ((done_rx[0] != r || done_rx[1] != r) && !bad[0] && !bad[1])
+            td_sleep(1);
+        if (bad[0] || bad[1]) {
+            bench_fail("msg_throughput_cycles_per_msg", "a word was lost or out of order");
+            return;
+        }
+        uint32_t e0 = end_core[0] - start0, e1 = end_core[1] - start0;
+        per[r - 1] = (e0 > e1 ? e0 : e1) / (2u * TPUT_N);
+    }
+    bench_report("msg_throughput_cycles_per_msg", "cycles", per, TPUT_ROUNDS);
+}
+
+/* ---- bulk channel ---------------------------------------------------------------------- */
+
+TD_CHAN_DEFINE(bulk, 0, 4096);
+static volatile uint32_t bulk_sum1, bulk_end1;
+
+static uint32_t sum32(const void *p, size_t n)
+{
+    const uint32_t *w = p;
+    uint32_t s = 0;
+    for (size_t i = 0; i < n / 4u; i++)
+        s += w[i];
+    return s;
+}
+
+static void core1_bulk(void)
+{
+    if (td_chan_attach(&bulk, TD_CHAN_READ) != TD_OK) {
+        fails1++;
+        return;
+    }
+    for (uint32_t r = 0; r < BULK_ROUNDS; r++) {
+        uint32_t sum = 0, got = 0;
+        while (got < BULK_BYTES) {
+            const void *p;
+            size_t n = BULK_BYTES - got;
+            if (td_chan_peek(&bulk, &p, &n, TD_SEC(1)) != TD_OK) {
+                fails1++;
+                return;
+            }
+            sum += sum32(p, n);
+            td_chan_consume(&bulk, n);
+            got += (uint32_t)n;
+        }
+        bulk_sum1 = sum;
+        bulk_end1 = port_cycles() - offset;
+        core1_ack = 10 + r;
+    }
+}
+
+static void bench_bulk(void)
+{
+    uint32_t mbs[BULK_ROUNDS];
+    if (td_chan_attach(&bulk, TD_CHAN_WRITE) != TD_OK) {
+        bench_fail("bulk_mb_per_s", "attach");
+        return;
+    }
+    uint32_t x = 0x12345678u;
+    for (uint32_t r = 0; r < BULK_ROUNDS; r++) {
+        uint32_t sum = 0, put = 0;
+        uint32_t t0 = port_cycles();
+        while (put < BULK_BYTES) {
+            void *p;
+            size_t n = BULK_BYTES - put;
+            if (td_chan_reserve(&bulk, &p, &n, TD_SEC(1)) != TD_OK) {
+                bench_fail("bulk_mb_per_s", "reserve timed out");
+                return;
+            }
+            uint32_t *w = p;
+            for (size_t i = 0; i < n / 4u; i++) {     /* a pattern, summed as it is made */
+                x = x * 1664525u + 1013904223u;
+                w[i] = x;
+                sum += x;
+            }
+            td_chan_commit(&bulk, n);
+            put += (uint32_t)n;
+        }
+        while (core1_ack != 10 + r && fails1 == 0)
+            ;
+        if (fails1 || bulk_sum1 != sum) {
+            bench_fail("bulk_mb_per_s", "checksum");
+            return;
+        }
+        uint32_t cyc = bulk_end1 - t0;
+        /* MB/s at 125 MHz = bytes * 125 / cycles */
+        mbs[r] = (uint32_t)(((uint64_t)BULK_BYTES * (TD_CLK_SYS_HZ / 1000000u)) / cyc);
+    }
+    bench_report("bulk_mb_per_s", "MB/s", mbs, BULK_ROUNDS);
+}
+
+/* ---- core 1 ------------------------------------------------------------------------------ */
+
+static void core1_main(void *arg)
+{
+    (void)arg;
+    core1_raw();
+    wait_phase(2);
+    core1_sync();
+    core1_latency();
+    core1_ack = 2;
+    wait_phase(3);
+    core1_sync();
+    if (start_pair(&txt1, txt1_stack, sizeof txt1_stack, &tx1,
+                   &rxt1, rxt1_stack, sizeof rxt1_stack, &rx1))
+        bad[1]++;
+    wait_phase(4);
+    core1_sync();
+    core1_bulk();
+    for (;;)
+        td_sleep(TD_SEC(1));
+}
+
+int main(void)
+{
+    overhead = measure_overhead();
+    if (td_kernel_launch_core1(core1_main, NULL) != TD_OK) {
+        bench_fail("fifo_roundtrip_raw_cycles", "core 1 did not launch");
+        bench_done();
+    }
+    bench_raw();
+    bench_report("fifo_roundtrip_raw_cycles", "cycles", samples, RAW_N);
+    /* Each phase starts with a clock sync: printing (polled UART, under
+     * the console lock with interrupts masked) can make a core miss ticks. */
+    phase = 2;
+    sync_clocks();
+    bench_latency();
+    bench_value("msg_clock_sync_rtt_cycles", "cycles", sync_rtt);
+    phase = 3;
+    sync_clocks();
+    bench_throughput();
+    phase = 4;
+    sync_clocks();
+    bench_bulk();
+    bench_done();
+}

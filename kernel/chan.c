@@ -1,0 +1,356 @@
+/*
+ * kernel/chan.c: bulk channels (tandem/chan.h): a single-producer single-
+ * consumer byte ring in shared SRAM, FIFO words only as doorbells.
+ *
+ * head (bytes committed) has one writer, the writer's core; tail (bytes
+ * consumed) one writer, the reader's core; both only grow (mod 2^32), so
+ * level = head - tail. A side that must wait stores how many bytes it needs
+ * in want[side], looks again, and sleeps; the other side, after moving its
+ * index, looks at want[] and rings the doorbell (TD_EP_SYS_CHAN) when the
+ * waiter's need is met. The doorbell's receiving core runs chan_poll from
+ * its FIFO interrupt. The same store-then-look order on both sides (with a
+ * full fence between) means one of them always sees the other.
+ */
+#include "msg_sys.h"
+#include "sched.h"
+
+#include "tandem/chan.h"
+#include "tandem/hwtable.h"
+#include "tandem/msg.h"
+
+static td_chan_t *chans[TD_CHAN_MAX];
+
+#define LD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define FENCE()   __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/* Bytes side 'side' may use now: free space (writer) or data (reader). */
+static uint32_t avail(const td_chan_t *ch, unsigned side)
+{
+    uint32_t level = LD(ch->head) - LD(ch->tail);
+    return side == TD_CHAN_WRITE ? ch->size - level : level;
+}
+
+/* Offset of side's position in the ring. */
+static uint32_t pos(const td_chan_t *ch, unsigned side)
+{
+    return (side == TD_CHAN_WRITE ? ch->head : ch->tail) & (ch->size - 1u);
+}
+
+/* Wake this core's waiting sides whose need is met. Interrupts masked. */
+static void poll_one(td_core_t *c, td_chan_t *ch, unsigned me)
+{
+    for (unsigned s = 0; s < 2; s++) {
+        if (LD(ch->core[s]) != me)
+            continue;                        /* the other core's side: not ours to touch */
+        td_thread_t *t = ch->waiters[s];
+        if (t != NULL && avail(ch, s) >= ch->want[s]) {
+            ST(ch->want[s], 0u);
+            td__wake(c, t, TD_OK);
+        }
+    }
+}
+
+static void chan_poll(void)
+{
+    unsigned me = port_core_id();
+    td_core_t *c = &td_cores[me];
+    for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
+        td_chan_t *ch = __atomic_load_n(&chans[i], __ATOMIC_ACQUIRE);
+        if (ch != NULL)
+            poll_one(c, ch, me);
+    }
+}
+
+int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
+{
+    if (ch == NULL || buf == NULL || number >= TD_CHAN_MAX || size < 8 ||
+        size > (1u << 30) || (size & (size - 1u)) != 0 || ((uintptr_t)buf & 3u) != 0)
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    if (ch->magic == TD_CHAN_MAGIC && (ch->owner[0] != NULL || ch->owner[1] != NULL))
+        return TD_ERR_BUSY;
+    uint8_t registered = ch->magic == TD_CHAN_MAGIC && ch->registered &&
+                         ch->number == number;
+    if (ch->magic == TD_CHAN_MAGIC && ch->registered && !registered &&
+        chans[ch->number] == ch)
+        ST(chans[ch->number], (td_chan_t *)NULL);      /* renumbered */
+    *ch = (td_chan_t){ .buf = buf, .size = (uint32_t)size, .magic = TD_CHAN_MAGIC,
+                       .number = (uint16_t)number, .core = { TD_CORE_ANY, TD_CORE_ANY },
+                       .registered = registered };
+    return TD_OK;
+}
+
+int td_chan_attach(td_chan_t *ch, unsigned side)
+{
+    if (ch == NULL || side > TD_CHAN_READ)
+        return TD_ERR_PARAM;
+    if (ch->magic != TD_CHAN_MAGIC || ch->number >= TD_CHAN_MAX)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    td_thread_t *self = td__core()->current;
+    if (self == NULL)
+        return TD_ERR_STATE;
+    int r = td_msg_start();
+    if (r)
+        return r;
+    td__msg_set_chan_poll(chan_poll);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    if (chans[ch->number] != NULL && chans[ch->number] != ch)
+        r = TD_ERR_BUSY;
+    else if (ch->owner[side] != NULL)
+        r = TD_ERR_BUSY;
+    else {
+        ch->owner[side] = self;
+        ST(ch->core[side], (uint8_t)port_core_id());
+        ch->waiters[side] = NULL;
+        ST(ch->want[side], 0u);
+        ch->registered = 1;
+        ST(chans[ch->number], ch);
+    }
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return r;
+}
+
+static int owner_check(const td_chan_t *ch, unsigned side)
+{
+    if (ch == NULL)
+        return TD_ERR_PARAM;
+    if (ch->magic != TD_CHAN_MAGIC)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    if (ch->owner[side] == NULL || ch->core[side] != port_core_id() ||
+        ch->owner[side] != td__core()->current)
+        return TD_ERR_NOT_OWNER;
+    return TD_OK;
+}
+
+int td_chan_detach(td_chan_t *ch, unsigned side)
+{
+    if (side > TD_CHAN_READ)
+        return TD_ERR_PARAM;
+    int r = owner_check(ch, side);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    ch->owner[side] = NULL;
+    ST(ch->core[side], (uint8_t)TD_CORE_ANY);
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+/* Side 'side' moved its index: if the other side waits and its need is now
+ * met, wake it (same core) or ring its core's doorbell. */
+static void notify(td_chan_t *ch, unsigned side)
+{
+    unsigned other = side ^ 1u;
+    FENCE();
+    uint32_t want = LD(ch->want[other]);
+    if (want == 0 || avail(ch, other) < want)
+        return;
+    unsigned oc = LD(ch->core[other]);
+    port_irq_state_t s = port_irq_save();
+    if (oc == port_core_id()) {
+        td_core_t *c = td__core();
+        poll_one(c, ch, oc);
+        td__resched(c);
+    } else if (oc < PORT_NUM_CORES) {
+        ch->doorbells++;
+        td__msg_post(TD_EP_SYS_CHAN, ch->number);
+    }
+    port_irq_restore(s);
+}
+
+/* Wait until side may use 'need' bytes, at most until 'end' (a wait of
+ * 'timeout'). Returns 0 or the error. */
+static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeout, td_tick_t end)
+{
+    if (avail(ch, side) >= need)
+        return TD_OK;
+    if (timeout == TD_NO_WAIT)
+        return TD_ERR_WOULD_BLOCK;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    int r = TD_OK;
+    for (;;) {
+        ST(ch->want[side], need);
+        FENCE();
+        if (avail(ch, side) >= need)
+            break;
+        td_tick_t left = TD_FOREVER;
+        if (timeout != TD_FOREVER) {
+            left = end - c->tick;
+            if ((int32_t)left <= 0) {
+                r = TD_ERR_TIMEOUT;
+                break;
+            }
+        }
+        if ((r = td__can_wait(c, s)) != TD_OK)
+            break;
+        r = td__wait(c, &ch->waiters[side], left, s);
+        s = port_irq_save();
+        if (r != TD_OK && r != TD_ERR_TIMEOUT)
+            break;
+        r = TD_OK;
+    }
+    ST(ch->want[side], 0u);
+    port_irq_restore(s);
+    return r;
+}
+
+/* Copy n bytes, word-wise (four words at a time) where both are aligned. */
+static void copy(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+    if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+        uint32_t *dw = (uint32_t *)(void *)d;
+        const uint32_t *sw = (const uint32_t *)(const void *)s;
+        for (; n >= 16; n -= 16, dw += 4, sw += 4) {
+            uint32_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+            dw[0] = a;
+            dw[1] = b;
+            dw[2] = c;
+            dw[3] = e;
+        }
+        for (; n >= 4; n -= 4)
+            *dw++ = *sw++;
+        d = (uint8_t *)dw;
+        s = (const uint8_t *)sw;
+    }
+    while (n--)
+        *d++ = *s++;
+}
+
+/* How much side may wait for at its position when it wants 'wanted'. */
+static uint32_t need_for(const td_chan_t *ch, unsigned side, size_t wanted)
+{
+    uint32_t to_end = ch->size - pos(ch, side), need = ch->size / 4u;
+    if (need > to_end)
+        need = to_end;
+    if (wanted < need)
+        need = (uint32_t)wanted;
+    return need;
+}
+
+/* Grant side up to 'wanted' contiguous bytes at its position (waiting for
+ * need_for). */
+static int grant(td_chan_t *ch, unsigned side, size_t *len, td_tick_t timeout, td_tick_t end,
+                 uint8_t **p)
+{
+    size_t wanted = *len;
+    int r = wait_for(ch, side, need_for(ch, side, wanted), timeout, end);
+    if (r)
+        return r;
+    uint32_t at = pos(ch, side), n = avail(ch, side), to_end = ch->size - at;
+    if (n > to_end)
+        n = to_end;
+    if (n > wanted)
+        n = (uint32_t)wanted;
+    *p = ch->buf + at;
+    *len = n;
+    return TD_OK;
+}
+
+static int advance(td_chan_t *ch, unsigned side, size_t n)
+{
+    int r = owner_check(ch, side);
+    if (r)
+        return r;
+    if (n > avail(ch, side))
+        return TD_ERR_PARAM;
+    if (side == TD_CHAN_WRITE)
+        ST(ch->head, ch->head + (uint32_t)n);
+    else
+        ST(ch->tail, ch->tail + (uint32_t)n);
+    notify(ch, side);
+    return TD_OK;
+}
+
+int td_chan_reserve(td_chan_t *ch, void **p, size_t *len, td_tick_t timeout)
+{
+    int r = owner_check(ch, TD_CHAN_WRITE);
+    if (r)
+        return r;
+    if (p == NULL || len == NULL || *len == 0)
+        return TD_ERR_PARAM;
+    uint8_t *q;
+    r = grant(ch, TD_CHAN_WRITE, len, timeout, td__core()->tick + timeout, &q);
+    if (r == TD_OK)
+        *p = q;
+    return r;
+}
+
+int td_chan_commit(td_chan_t *ch, size_t n)
+{
+    return advance(ch, TD_CHAN_WRITE, n);
+}
+
+int td_chan_peek(td_chan_t *ch, const void **p, size_t *len, td_tick_t timeout)
+{
+    int r = owner_check(ch, TD_CHAN_READ);
+    if (r)
+        return r;
+    if (p == NULL || len == NULL || *len == 0)
+        return TD_ERR_PARAM;
+    uint8_t *q;
+    r = grant(ch, TD_CHAN_READ, len, timeout, td__core()->tick + timeout, &q);
+    if (r == TD_OK)
+        *p = q;
+    return r;
+}
+
+int td_chan_consume(td_chan_t *ch, size_t n)
+{
+    return advance(ch, TD_CHAN_READ, n);
+}
+
+static int xfer(td_chan_t *ch, unsigned side, uint8_t *data, size_t n, size_t *done,
+                td_tick_t timeout)
+{
+    size_t moved = 0;
+    int r = owner_check(ch, side);
+    if (r == TD_OK && data == NULL && n != 0)
+        r = TD_ERR_PARAM;
+    td_tick_t end = r == TD_OK ? td__core()->tick + timeout : 0;
+    while (r == TD_OK && moved < n) {
+        size_t len = n - moved;
+        uint8_t *q;
+        r = grant(ch, side, &len, timeout, end, &q);
+        if (r)
+            break;
+        if (side == TD_CHAN_WRITE)
+            copy(q, data + moved, (uint32_t)len);
+        else
+            copy(data + moved, q, (uint32_t)len);
+        moved += len;
+        r = advance(ch, side, len);
+    }
+    if (done != NULL)
+        *done = moved;
+    return r;
+}
+
+int td_chan_write(td_chan_t *ch, const void *data, size_t n, size_t *done, td_tick_t timeout)
+{
+    return xfer(ch, TD_CHAN_WRITE, (uint8_t *)(uintptr_t)data, n, done, timeout);
+}
+
+int td_chan_read(td_chan_t *ch, void *buf, size_t n, size_t *done, td_tick_t timeout)
+{
+    return xfer(ch, TD_CHAN_READ, buf, n, done, timeout);
+}
+
+long td_chan_level(const td_chan_t *ch)
+{
+    if (ch == NULL)
+        return TD_ERR_PARAM;
+    if (ch->magic != TD_CHAN_MAGIC)
+        return TD_ERR_UNINIT;
+    return (long)(LD(ch->head) - LD(ch->tail));
+}
