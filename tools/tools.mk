@@ -42,3 +42,25 @@ fuzz-corpus-elf fuzz-corpus-uf2: examples
 	  cp $(EX_DIR)/$$e.elf $(BUILD)/fuzz/elf-corpus/$$e.elf; \
 	  cp $(EX_DIR)/$$e.uf2 $(BUILD)/fuzz/uf2-corpus/$$e.uf2; \
 	  cp $(EX_DIR)/$$e.elf $(BUILD)/fuzz/uf2-corpus/$$e.elf; done
+
+# ---- fuzz target for the message multiplexer's receive path (kernel/msg.c) ----
+# Linked with the whole kernel and the host port (not its reset vector:
+# libFuzzer brings its own main); no kernel runs.
+FUZZ_TARGETS += msg
+FUZZ_MSG_SRCS := tools/fuzz/fuzz_msg.c $(wildcard kernel/*.c) \
+    $(filter-out port/host/boot.c,$(wildcard port/host/*.c))
+$(BUILD)/fuzz/msg: $(FUZZ_MSG_SRCS) $(wildcard kernel/*.h include/tandem/*.h port/*.h port/host/*.h) | deps-clang
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -Iport -Iport/host -o $@ $(filter %.c,$^) -lpthread
+
+# Seeds: 5-byte steps (operation, little-endian word): words for each
+# endpoint until it overflows, stray and system words, receives.
+.PHONY: fuzz-corpus-msg
+fuzz-corpus-msg:
+	$(Q)mkdir -p $(BUILD)/fuzz/msg-corpus
+	$(Q)printf '\000\000\001\000\000\000\001\002\000\000\000\003\003\000\000\300\000\000\000\000' \
+	    > $(BUILD)/fuzz/msg-corpus/fill-and-take
+	$(Q)printf '\000\003\000\000\001\000\003\000\000\002\000\003\000\000\003\303\000\000\000\000\303\000\000\000\000' \
+	    > $(BUILD)/fuzz/msg-corpus/in-order
+	$(Q)printf '\000\370\000\000\000\000\377\001\000\000\000\007\000\000\000\000\310\000\000\000\301\000\000\000\000' \
+	    > $(BUILD)/fuzz/msg-corpus/system-and-stray
