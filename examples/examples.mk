@@ -1,7 +1,7 @@
 # examples/examples.mk: every example is examples/NAME/*.c, built for the
 # RP2040 as build/examples/NAME.elf, .map and .uf2.
 
-EXAMPLES += blink2 blink_free
+EXAMPLES += blink2 blink_free messaging
 EX_DIR := $(BUILD)/examples
 
 define example_rules

@@ -127,6 +127,48 @@ const tests = {
       if (iv.length < 10 || !allNear(iv, 0.5, 0.005)) return `green: ${iv.map((x) => x.toFixed(4))}`;
     });
   },
+
+  messaging() {
+    const r = run('messaging', 4000);
+    const c0 = r.lines.filter((l) => l.core === 0);
+    const c1 = r.lines.filter((l) => l.core === 1);
+    check('messaging_banner', () =>
+      find(r.lines, 0, 'messaging: wake-up messages and a data handshake between the cores')
+        ? null : 'banner line missing');
+    check('messaging_wakeups_alternate', () => {
+      // c1 sees the odd numbers, c0 the even ones, each one more than the last line
+      const wakes = r.lines.map((l) => ({ l, m: /^c(\d) woken by core (\d): (\d+)$/.exec(l.text) }))
+        .filter((x) => x.m);
+      if (wakes.length < 10) return `only ${wakes.length} wake-up lines`;
+      for (let i = 0; i < wakes.length; i++) {
+        const { l, m } = wakes[i];
+        const n = +m[3], core = +m[1];
+        if (n !== i + 1) return `wake-up line ${i}: number ${n}, want ${i + 1}`;
+        if (core !== l.core || core !== (n % 2 === 1 ? 1 : 0) || +m[2] !== 1 - core)
+          return `wake-up ${n} printed by core ${l.core}: ${l.text}`;
+      }
+    });
+    check('messaging_handshake_complete', () => {
+      const ready = c0.map((l) => ({ l, m: /^c0 data block (\d+) ready \(sum (\d+)\)$/.exec(l.text) }))
+        .filter((x) => x.m);
+      if (ready.length < 5) return `only ${ready.length} blocks`;
+      for (let i = 0; i < ready.length; i++) {
+        const n = +ready[i].m[1], sum = ready[i].m[2];
+        if (n !== i + 1) return `block ${i + 1} announced as ${n}`;
+        const rec = find(r.lines, 1, `c1 data block ${n} received (sum ${sum})`);
+        const ack = find(r.lines, 0, `c0 data block ${n} acknowledged`);
+        const last = i === ready.length - 1;
+        if (!rec || !ack) {
+          if (last) continue;          // the run may end inside the last handshake
+          return `block ${n}: ${rec ? '' : 'not received with sum ' + sum}${ack ? '' : ' not acknowledged'}`;
+        }
+        if (!(rec.t >= ready[i].l.t && ack.t >= rec.t)) return `block ${n} out of order`;
+      }
+      if (c0.some((l) => /no acknowledgement/.test(l.text))) return 'a block was not acknowledged';
+    });
+    check('messaging_both_cores_talk', () =>
+      c1.length >= 10 && c0.length >= 10 ? null : `core 0: ${c0.length} lines, core 1: ${c1.length}`);
+  },
 };
 
 for (const name of Object.keys(tests)) {
