@@ -11,6 +11,10 @@
  * its FIFO interrupt. The same store-then-look order on both sides (with a
  * full fence between) means one of them always sees the other.
  */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
+#pragma GCC optimize("O2")          /* the copy loops and the index updates */
+#endif
+
 #include "msg_sys.h"
 #include "sched.h"
 

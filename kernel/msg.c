@@ -15,6 +15,10 @@
  * statistics) is per core and touched only with that core's interrupts
  * masked.
  */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
+#pragma GCC optimize("O2")          /* the hot paths: send, the FIFO interrupt, receive */
+#endif
+
 #include "msg_sys.h"
 #include "sched.h"
 #include "xsync.h"
@@ -76,6 +80,7 @@ static void (*chan_poll)(void);
 #define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define INC(x)    ST(x, LD(x) + 1u)       /* single writer: no read-modify-write race */
 #define FENCE()   __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define HOT       static inline __attribute__((always_inline))
 
 static bool peer_alive(unsigned peer)
 {
@@ -243,7 +248,7 @@ static void peer_down(unsigned me, td_core_t *c)
 /* A word left endpoint n's in-buffer (level: what is still in it): publish
  * it, and if the sender found no room since we last looked, tell it once
  * the buffer is at most half full. Interrupts masked. */
-static inline void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
+HOT void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
                             unsigned depth)
 {
     struct loc *l = &loc[me];
@@ -302,8 +307,9 @@ static void sys_poll(unsigned me, td_core_t *c)
     td__resched(c);
 }
 
-/* One word from the FIFO; true if it woke a thread. Interrupts masked. */
-static inline bool deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
+/* One word from the FIFO; returns the priority + 1 of the thread it woke
+ * (0: none). Interrupts masked. */
+HOT unsigned deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
 {
     unsigned n = TD_MSG_EP(w);
     if (n < EPN) {
@@ -316,7 +322,7 @@ static inline bool deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
                 t->wdata.u = w;
                 td__wake(c, t, TD_OK);
                 consumed(me, &slots[me][n], n, 0, ep->in_depth);
-                return true;
+                return t->prio + 1u;
             }
             if (ep->in_count < ep->in_depth) {
                 unsigned i = ep->in_head + ep->in_count;
@@ -329,14 +335,24 @@ static inline bool deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
                 ep->dropped++;                        /* the sender broke the protocol */
                 ep->flags |= TD_MSG_OVR_LOST_IN;
             }
-            return false;
+            return 0;
         }
     } else if (n >= TD_EP_SYS_FIRST) {
         l->st.system++;                               /* a doorbell: sys_poll follows */
-        return false;
+        return 0;
     }
     l->st.stray++;
-    return false;
+    return 0;
+}
+
+/* Threads up to priority woke-1 were made READY: switch if one of them is
+ * more urgent than the running thread (what td__resched finds, without
+ * searching the ready lists). */
+HOT void resched_woken(td_core_t *c, unsigned woke)
+{
+    td_thread_t *cur = c->current;
+    if (woke != 0 && cur != NULL && (cur == c->idle || woke - 1u > cur->prio))
+        port_switch_request();
 }
 
 void port_fifo_isr(void)
@@ -345,13 +361,15 @@ void port_fifo_isr(void)
     struct loc *l = &loc[me];
     td_core_t *c = &td_cores[me];
     const struct sys *y = &sys[me ^ 1u];
-    bool woke = false;
+    unsigned woke = 0;
     port_irq_state_t s = port_irq_save();
     l->st.interrupts++;
     for (;;) {
         uint32_t st = port_fifo_status();
         if (st & PORT_FIFO_VLD) {
-            woke |= deliver(me, l, c, port_fifo_pop());
+            unsigned p = deliver(me, l, c, port_fifo_pop());
+            if (p > woke)
+                woke = p;
         } else if (st & (PORT_FIFO_WOF | PORT_FIFO_ROE)) {
             l->st.wof += (st & PORT_FIFO_WOF) != 0;
             l->st.roe += (st & PORT_FIFO_ROE) != 0;
@@ -362,8 +380,7 @@ void port_fifo_isr(void)
             break;
         }
     }
-    if (woke)
-        td__resched(c);
+    resched_woken(c, woke);
     port_irq_restore(s);
 }
 
@@ -372,8 +389,7 @@ void td__msg_rx_word(uint32_t w)
     unsigned me = port_core_id();
     td_core_t *c = &td_cores[me];
     port_irq_state_t s = port_irq_save();
-    if (deliver(me, &loc[me], c, w))
-        td__resched(c);
+    resched_woken(c, deliver(me, &loc[me], c, w));
     sys_poll(me, c);
     port_irq_restore(s);
 }
@@ -480,6 +496,8 @@ void td__msg_core1_reset(void)
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
         l1->starve_ack[i] = 0;
+        if (l1->ep[i] != NULL)                    /* its owner is gone: subscribable again */
+            l1->ep[i]->owner = NULL;
         l1->ep[i] = NULL;
         /* nothing of core 1's in flight (the launch drains the FIFO): what
          * core 0's endpoint holds is all that is used of its room */
@@ -627,7 +645,7 @@ static int owner_check(const td_msg_ep_t *ep)
 }
 
 /* The fast paths' check: ep is ours, the caller owns it, no interrupt. */
-static inline bool owner_fast(const td_msg_ep_t *ep, unsigned me)
+HOT bool owner_fast(const td_msg_ep_t *ep, unsigned me)
 {
     return ep != NULL && ep->magic == TD_MSG_EP_MAGIC && ep->core == me &&
            ep->owner == td_cores[me].current && !port_in_isr();
@@ -703,7 +721,7 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
     return TD_OK;
 }
 
-static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
+__attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 {
     int r = owner_check(ep);
     if (r)
@@ -794,7 +812,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         port_irq_state_t s = port_irq_save();
         uint32_t sent = sl->sent;
         if (sent - LD(sl->consumed) < LD(sl->depth) && LD(sys[me ^ 1u].fault) == 0 &&
-            TD_LOAD(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+            LD(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
             port_fifo_push(w);
             ST(sl->sent, sent + 1u);
             ep->sent++;
@@ -806,27 +824,12 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return send_slow(ep, w, timeout);
 }
 
-int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+/* td_msg_receive with nothing in the in-buffer (interrupts masked: s). */
+__attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
+                                                  td_tick_t timeout, port_irq_state_t s)
 {
-    unsigned me = port_core_id();
-    if (!owner_fast(ep, me)) {
-        int r = owner_check(ep);
-        if (r)
-            return r;
-    }
-    if (w == NULL)
-        return TD_ERR_PARAM;
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td_cores[ep->core];
     int r;
-    port_irq_state_t s = port_irq_save();
-    if (ep->in_count != 0) {
-        *w = ep->in_buf[ep->in_head];
-        ep->in_head = (uint16_t)(ep->in_head + 1u == ep->in_depth ? 0 : ep->in_head + 1u);
-        ep->in_count--;
-        consumed(me, &slots[me][ep->number], ep->number, ep->in_count, ep->in_depth);
-        port_irq_restore(s);
-        return TD_OK;
-    }
     if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
@@ -840,6 +843,28 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     }
     port_irq_restore(s);
     return r;
+}
+
+int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+{
+    unsigned me = port_core_id();
+    if (!owner_fast(ep, me)) {
+        int r = owner_check(ep);
+        if (r)
+            return r;
+    }
+    if (w == NULL)
+        return TD_ERR_PARAM;
+    port_irq_state_t s = port_irq_save();
+    if (ep->in_count == 0)
+        return receive_wait(ep, w, timeout, s);
+    unsigned head = ep->in_head, n = ep->number;
+    *w = ep->in_buf[head];
+    ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
+    ep->in_count--;
+    consumed(me, &slots[me][n], n, ep->in_count, ep->in_depth);
+    port_irq_restore(s);
+    return TD_OK;
 }
 
 int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)

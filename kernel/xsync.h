@@ -8,12 +8,12 @@
  * core then runs td_xsync_poll_isr, which grants the objects to its waiters
  * and wakes them.
  *
- * Interim mechanism (until the message layer's system endpoint exists):
- * the notification is an event (SEV). The idle thread of a core with
- * cross-core waiters polls, then sleeps with WFE, so an idle core answers at
- * once; a busy core polls at each of its ticks. The message layer replaces
- * the body of td_xsync_notify_remote with a FIFO doorbell whose receive
- * side calls td_xsync_poll_isr.
+ * The notification is a doorbell to the system endpoint TD_EP_SYS_XSYNC
+ * (kernel/msg.c) whose receive side, the other core's FIFO interrupt,
+ * calls td_xsync_poll_isr. While the message multiplexers do not run on
+ * both cores (not started yet, or raw FIFO mode) it is an event (SEV)
+ * instead: the idle thread of a core with cross-core waiters polls, then
+ * sleeps with WFE, and a busy core polls at each of its ticks.
  */
 #ifndef TANDEM_KERNEL_XSYNC_H
 #define TANDEM_KERNEL_XSYNC_H
