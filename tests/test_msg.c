@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include "../kernel/msg_sys.h"
+#include "../kernel/sched.h"
 #include "port.h"
 #include "tandem/msg.h"
 
@@ -420,6 +421,13 @@ TEST(msg_bad_input)
     port_irq_restore(s);
     CHECK_EQ(r, TD_ERR_STATE);
     CHECK_EQ(td_msg_fifo_raw(), TD_ERR_BUSY);                           /* too late: it runs */
+    /* a peer whose kernel is not running: a named error, at once */
+    __atomic_store_n(&td_cores[1].running, 0, __ATOMIC_RELEASE);
+    int down_send = td_msg_send(&ep_a, TD_MSG(9, 1), TD_SEC(1));
+    int down_ping = td_msg_ping(TD_SEC(1));
+    __atomic_store_n(&td_cores[1].running, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(down_send, TD_ERR_PEER_DOWN);
+    CHECK_EQ(down_ping, TD_ERR_PEER_DOWN);
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_msg_subscribe(&dup), TD_OK);                            /* the number is free */
