@@ -9,6 +9,7 @@
 #include "hw/sio.h"
 #include "hw/timer.h"
 #include "rp2040.h"
+#include "tandem/hwtable.h"
 
 #define barrier() __asm volatile("" ::: "memory")
 #define dmb()     __asm volatile("dmb" ::: "memory")
@@ -89,6 +90,11 @@ void port_fifo_irq_enable(bool on)
 {
     unsigned irq = fifo_irq();
     if (on) {
+        /* Priority from the hardware table: above the tick, below nothing
+         * the kernel runs (IPR is word-access only on the M0+). */
+        io_rw32 *ipr = &NVIC->ipr[irq / 4];
+        unsigned shift = 8 * (irq % 4) + 6;
+        *ipr = (*ipr & ~(3u << shift)) | ((uint32_t)TD_PRIO_FIFO << shift);
         NVIC->icpr = 1u << irq;
         NVIC->iser = 1u << irq;
     } else {
