@@ -1,11 +1,17 @@
 /*
- * console.c: whole-line text output shared by both cores (tandem/console.h).
+ * console.c: whole-line text output shared by both cores (tandem/console.h,
+ * docs/console.md).
  *
- * A call formats its text on the caller's stack, then writes it to the port's
- * console device while holding the console spinlock with this core's
- * interrupts masked, so neither the other core nor an interrupt on this core
- * can cut into it. The lock records its owner core, which lets the fault path
- * write even when the faulting core itself held it.
+ * A call formats its text on the caller's stack, then, holding the console
+ * spinlock with this core's interrupts masked (so neither the other core
+ * nor an interrupt on this core can cut into it):
+ *   polled:   writes it to the port's console device, waiting for room;
+ *   buffered: copies it into the shared ring and hands the device whatever
+ *             it takes at once; the device's transmit interrupt (on the core
+ *             that selected the mode) hands it the rest as it drains.
+ * The ring is only ever changed under the lock, by whichever core holds it.
+ * The lock records its owner core, which lets the fault path write even
+ * when the faulting core itself held it.
  */
 #include "tandem/console.h"
 
@@ -13,12 +19,29 @@
 #include "tandem/config.h"
 #include "tandem/fmt.h"
 #include "tandem/hwtable.h"
+#include "tandem/kernel.h"
+#include "tandem/time.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #define NO_OWNER 0xffu
 
+_Static_assert((TD_CONSOLE_RING_SIZE & (TD_CONSOLE_RING_SIZE - 1u)) == 0,
+               "TD_CONSOLE_RING_SIZE must be a power of two");
+_Static_assert(TD_CONSOLE_RING_SIZE >= 2u * TD_CONSOLE_LINE_MAX,
+               "TD_CONSOLE_RING_SIZE must hold two whole lines");
+
 static volatile unsigned char console_owner = NO_OWNER;
+
+/* The buffered mode's state; ring == NULL in polled mode. Under the lock. */
+static char *volatile ring;
+static uint32_t head, tail;          /* free-running; used = head - tail */
+static bool line_open;               /* the device got part of a line, not its end */
+static uint8_t drain_core;           /* the core taking the device's interrupt */
+static td_console_stats_t stats;
+
+#define MASK (TD_CONSOLE_RING_SIZE - 1u)
 
 static port_irq_state_t console_lock(void)
 {
@@ -36,14 +59,91 @@ static void console_unlock(port_irq_state_t s)
     port_irq_restore(s);
 }
 
+/* Hand the device as much of the ring as it takes now; ask for its
+ * interrupt while anything is left. Lock held. */
+static void pump_locked(void)
+{
+    while (tail != head) {
+        uint32_t at = tail & MASK, n = head - tail;
+        if (n > TD_CONSOLE_RING_SIZE - at)
+            n = TD_CONSOLE_RING_SIZE - at;          /* up to the end of the ring */
+        size_t took = port_console_write_some(ring + at, n);
+        if (took == 0)
+            break;
+        line_open = ring[(tail + took - 1u) & MASK] != '\n';
+        tail += (uint32_t)took;
+        if (took < n)
+            break;
+    }
+    port_console_tx_irq(tail != head);
+}
+
+/* Wait, polled, until the ring has room for n bytes (n <= ring size).
+ * Lock held: the wait is bounded by the time the device needs to send n
+ * bytes. */
+static void make_room_polled_locked(uint32_t n)
+{
+    while (TD_CONSOLE_RING_SIZE - (head - tail) < n)
+        pump_locked();
+}
+
+/* Copy n bytes into the ring (the caller made room). Lock held. */
+static void put_locked(const char *s, uint32_t n)
+{
+    uint32_t at = head & MASK, first = TD_CONSOLE_RING_SIZE - at;
+    if (first > n)
+        first = n;
+    memcpy(ring + at, s, first);
+    memcpy(ring, s + first, n - first);
+    head += n;                                      /* published after the copy */
+    stats.writes++;
+    stats.bytes += n;
+    if (head - tail > stats.max_used)
+        stats.max_used = head - tail;
+}
+
+/* Whether the caller may sleep for room: a thread with interrupts enabled,
+ * its core's kernel running. (The idle thread is found out by td_sleep.) */
+static bool may_sleep(port_irq_state_t st)
+{
+    return st == 0 && !port_in_isr() && td_kernel_running(port_core_id());
+}
+
 int td_console_write(const char *s, size_t n)
 {
     if (s == NULL)
         return 0;
-    port_irq_state_t st = console_lock();
-    port_console_write(s, n);
-    console_unlock(st);
-    return (int)n;
+    bool sleep_ok = true;
+    for (;;) {
+        port_irq_state_t st = console_lock();
+        if (ring == NULL) {                          /* polled */
+            port_console_write(s, n);
+            console_unlock(st);
+            return (int)n;
+        }
+        pump_locked();
+        uint32_t room = TD_CONSOLE_RING_SIZE - (head - tail);
+        if (n <= room || n > TD_CONSOLE_RING_SIZE || !sleep_ok || !may_sleep(st)) {
+            if (n > TD_CONSOLE_RING_SIZE) {          /* too long for the ring */
+                make_room_polled_locked(TD_CONSOLE_RING_SIZE);
+                port_console_write(s, n);
+                line_open = n > 0 && s[n - 1] != '\n';
+            } else {
+                if (n > room) {
+                    stats.spins++;
+                    make_room_polled_locked((uint32_t)n);
+                }
+                put_locked(s, (uint32_t)n);
+                pump_locked();
+            }
+            console_unlock(st);
+            return (int)n;
+        }
+        stats.waits++;
+        console_unlock(st);
+        if (td_sleep(1) != TD_OK)                    /* e.g. the idle thread */
+            sleep_ok = false;
+    }
 }
 
 int td_puts(const char *s)
@@ -75,6 +175,91 @@ int td_printf(const char *fmt, ...)
     return td_console_write(line, (size_t)n);
 }
 
+/* ---- modes ------------------------------------------------------------------------ */
+
+void port_console_isr(void)
+{
+    port_irq_state_t st = console_lock();
+    if (ring != NULL)
+        pump_locked();
+    else
+        port_console_tx_irq(false);
+    console_unlock(st);
+}
+
+int td_console_set_mode(int mode)
+{
+    static char storage[TD_CONSOLE_RING_SIZE];
+    if (mode != TD_CONSOLE_POLLED && mode != TD_CONSOLE_BUFFERED)
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    unsigned me = port_core_id();
+    port_irq_state_t st;
+    if (mode == TD_CONSOLE_BUFFERED) {
+        if (ring != NULL)
+            return drain_core == me ? TD_OK : TD_ERR_WRONG_CORE;
+        port_console_irq_route(true);
+        st = console_lock();
+        head = tail = 0;
+        line_open = false;
+        drain_core = (uint8_t)me;
+        ring = storage;
+        console_unlock(st);
+        return TD_OK;
+    }
+    if (ring == NULL)
+        return TD_OK;
+    if (drain_core != me)
+        return TD_ERR_WRONG_CORE;
+    td_console_flush(TD_FOREVER);
+    st = console_lock();
+    make_room_polled_locked(TD_CONSOLE_RING_SIZE);  /* written since the flush */
+    ring = NULL;
+    port_console_tx_irq(false);
+    console_unlock(st);
+    port_console_irq_route(false);
+    return TD_OK;
+}
+
+int td_console_mode(void)
+{
+    return ring != NULL ? TD_CONSOLE_BUFFERED : TD_CONSOLE_POLLED;
+}
+
+int td_console_flush(td_tick_t timeout)
+{
+    uint64_t start = td_time_us();
+    uint64_t limit = timeout == TD_FOREVER ? UINT64_MAX
+                                           : (uint64_t)timeout * 1000000u / TD_TICK_HZ;
+    bool sleep_ok = true;
+    for (;;) {
+        port_irq_state_t st = console_lock();
+        if (ring != NULL)
+            pump_locked();
+        bool done = (ring == NULL || tail == head) && port_console_idle();
+        bool can_sleep = sleep_ok && may_sleep(st);
+        console_unlock(st);
+        if (done)
+            return TD_OK;
+        if (td_time_us() - start >= limit)
+            return TD_ERR_TIMEOUT;
+        if (can_sleep && td_sleep(1) != TD_OK)
+            sleep_ok = false;
+    }
+}
+
+void td_console_stats(td_console_stats_t *st)
+{
+    if (st == NULL)
+        return;
+    port_irq_state_t s = console_lock();
+    *st = stats;
+    console_unlock(s);
+}
+
+/* ---- the fault path ------------------------------------------------------------------ */
+
 void td_console_write_panic(const char *s, size_t n)
 {
     port_irq_state_t st = port_irq_save();
@@ -85,6 +270,15 @@ void td_console_write_panic(const char *s, size_t n)
         uint64_t deadline = port_time_us() + 20000u;
         while (!(locked = port_spin_try(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
             ;
+    }
+    if (ring != NULL && (locked || console_owner == me)) {
+        /* Finish the line the device is in the middle of, at most a line. */
+        for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
+            char c = ring[tail & MASK];
+            port_console_write(&c, 1);
+            tail++;
+            line_open = c != '\n';
+        }
     }
     port_console_write(s, n);
     if (locked)

@@ -175,6 +175,23 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size);
  * console module above serialises lines; the fault path calls this directly. */
 void port_console_write(const char *s, size_t n);
 
+/* The console's buffered mode (docs/console.md) uses these, never waiting:
+ *
+ * Write as many of the n bytes as the device takes now (room in its FIFO);
+ * returns how many (0..n). No locking. */
+size_t port_console_write_some(const char *s, size_t n);
+/* True when the device has sent every byte written to it. */
+bool port_console_idle(void);
+/* Take the console device's interrupt on this core (on: install the
+ * handler, priority TD_PRIO_DEVICE, enable it in this core's NVIC) or stop
+ * taking it (off). Thread or start-up context, this core. */
+void port_console_irq_route(bool on);
+/* Ask (on) or stop asking (off) for port_console_isr() (defined by the
+ * layer above), called in interrupt context on the core that routed the
+ * interrupt whenever the device can take more bytes. Either core. */
+void port_console_tx_irq(bool on);
+extern void port_console_isr(void);
+
 /* ---- end of run ---------------------------------------------------------------------- */
 
 /* Stop everything and report 'code' to whoever runs us: on the chip a

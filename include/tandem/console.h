@@ -4,13 +4,47 @@
  * Every call writes its text whole: another core's (or interrupt's) output
  * never lands inside it. End each line within one call (td_printf("...\n")).
  * The console device is the port's (UART0 on GP16 by default on the RP2040,
- * stdout on the host). Output is polled: a call returns when its text is in
- * the device, and holds a short cross-core lock meanwhile.
+ * stdout on the host). Two modes (docs/console.md):
+ *
+ *   TD_CONSOLE_POLLED (the default): a call puts its text into the device
+ *     itself, waiting for room, while it holds the console lock with this
+ *     core's interrupts masked. Simple and immediate, but at 115200 baud a
+ *     line takes milliseconds once the UART's 32-byte FIFO is full, and
+ *     for that long nothing else runs on this core and the other core waits
+ *     for the lock if it prints too ("busy waiting").
+ *
+ *   TD_CONSOLE_BUFFERED (kernel-aware): a call copies its text into a ring
+ *     of TD_CONSOLE_RING_SIZE bytes shared by both cores, holding the lock
+ *     only for the copy (microseconds); the UART's transmit interrupt, taken
+ *     on the core that selected the mode, moves the ring to the UART as it
+ *     drains. When the ring has no room for the text, a thread sleeps a tick
+ *     at a time until it has (nothing is dropped); a caller that cannot
+ *     sleep (an interrupt, the idle thread, interrupts masked, before the
+ *     kernel runs) waits as in polled mode. Text longer than the ring is
+ *     written as in polled mode. Output still in the ring when the run ends
+ *     is lost: call td_console_flush (or switch back to polled) first.
+ *
+ * The fault path (td_console_write_panic) works in both modes: it finishes
+ * the line the UART is in the middle of, then writes its text directly.
  */
 #ifndef TANDEM_CONSOLE_H
 #define TANDEM_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/types.h"
+
+/* Size of the buffered mode's ring, bytes: a power of two, at least twice
+ * TD_CONSOLE_LINE_MAX. Linked in only if td_console_set_mode is used. */
+#ifndef TD_CONSOLE_RING_SIZE
+#define TD_CONSOLE_RING_SIZE 1024u
+#endif
+
+enum td_console_mode {
+    TD_CONSOLE_POLLED = 0,
+    TD_CONSOLE_BUFFERED = 1,
+};
 
 /* printf-style output (see tandem/fmt.h for conversions), at most
  * TD_CONSOLE_LINE_MAX characters per call written whole; longer output is
@@ -21,9 +55,41 @@ int td_puts(const char *s);
 /* Write n bytes whole. Returns n. */
 int td_console_write(const char *s, size_t n);
 
+/* Select the console mode (enum td_console_mode). Switching to buffered
+ * makes the calling core take the UART's interrupt; switching back to
+ * polled first waits (sleeping) until the ring has drained, and must be
+ * done on that same core. Selecting the current mode does nothing.
+ * Returns 0, TD_ERR_PARAM (unknown mode), TD_ERR_IN_ISR, TD_ERR_WRONG_CORE.
+ * Thread only, either core. */
+int td_console_set_mode(int mode);
+
+/* The current mode (enum td_console_mode). Anywhere. */
+int td_console_mode(void);
+
+/* Wait until everything written so far has left the device (ring empty,
+ * UART idle), at most timeout ticks (TD_FOREVER: no limit). A thread
+ * sleeps meanwhile; other callers wait polled. Returns 0 or TD_ERR_TIMEOUT.
+ * Anywhere, either core. */
+int td_console_flush(td_tick_t timeout);
+
+/* What the buffered mode has seen since the program started. */
+typedef struct td_console_stats {
+    uint32_t writes;      /* calls that went through the ring */
+    uint32_t bytes;       /* bytes that went through the ring */
+    uint32_t waits;       /* times a thread slept because the ring was full */
+    uint32_t spins;       /* times a caller that could not sleep waited polled */
+    uint32_t max_used;    /* most bytes the ring ever held */
+} td_console_stats_t;
+
+/* Copy the statistics to *st. Anywhere. */
+void td_console_stats(td_console_stats_t *st);
+
 /* For the fault path only: write without waiting for a lock held by this
  * same core (which cannot release it while it reports), and with a bounded
- * wait for the other core. Never deadlocks. */
+ * wait for the other core. In buffered mode the line the device is in the
+ * middle of is finished first (bounded by TD_CONSOLE_LINE_MAX bytes), so
+ * the text lands between whole lines; what else waits in the ring follows
+ * later. Never deadlocks. */
 void td_console_write_panic(const char *s, size_t n);
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * uart.c: the console UART, polled (PL011, datasheet 4.2), 8N1 with FIFOs.
- * Pins and baud rate come from tandem/config.h.
+ * uart.c: the console UART (PL011, datasheet 4.2), 8N1 with FIFOs. Pins and
+ * baud rate come from tandem/config.h. Polled writes for the console's
+ * polled mode and the fault path; for the buffered mode, non-waiting
+ * writes and the transmit interrupt (TXIM: the TX FIFO has drained to its
+ * trigger level, half full by default).
  */
 #include "hw/io_bank0.h"
 #include "hw/pads_bank0.h"
@@ -8,6 +11,8 @@
 #include "port.h"
 #include "rp2040.h"
 #include "tandem/config.h"
+#include "tandem/hwtable.h"
+#include "tandem/irq.h"
 
 #define CONSOLE (TD_CONSOLE_UART == 0 ? UART0 : UART1)
 
@@ -42,4 +47,44 @@ void port_console_write(const char *s, size_t n)
             ;
         u->dr = (uint8_t)*s++;
     }
+}
+
+size_t port_console_write_some(const char *s, size_t n)
+{
+    uart_hw_t *u = CONSOLE;
+    size_t k = 0;
+    while (k < n && !(u->fr & UART_FR_TXFF_BITS))
+        u->dr = (uint8_t)s[k++];
+    return k;
+}
+
+bool port_console_idle(void)
+{
+    uint32_t fr = CONSOLE->fr;
+    return (fr & UART_FR_TXFE_BITS) && !(fr & UART_FR_BUSY_BITS);
+}
+
+#define CONSOLE_IRQ (TD_CONSOLE_UART == 0 ? TD_IRQ_UART0 : TD_IRQ_UART1)
+
+static void console_irq(void)
+{
+    port_console_isr();
+}
+
+void port_console_irq_route(bool on)
+{
+    if (on) {
+        td_irq_set_handler(CONSOLE_IRQ, console_irq);
+        td_irq_set_priority(CONSOLE_IRQ, TD_PRIO_DEVICE);
+    }
+    td_irq_enable(CONSOLE_IRQ, on);
+}
+
+void port_console_tx_irq(bool on)
+{
+    /* The interrupt mask through the atomic aliases: either core may ask. */
+    if (on)
+        hw_set(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
+    else
+        hw_clear(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
 }
