@@ -31,6 +31,7 @@ are printed as "[time s] uartN cK| text".
   --stats             print per-core statistics on stderr at the end
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
   --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
+  --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
@@ -45,7 +46,7 @@ Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { gpioIn: [], i2c: [], history: 16 };
+  const o = { gpioIn: [], i2c: [], gpioLog: new Map(), history: 16 };
   const need = (i, name) => {
     if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
     return argv[i + 1];
@@ -82,6 +83,15 @@ function parseArgs(argv) {
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
         if (!m || Number(m[1]) > 29) throw new UsageError(`--gpio-in: expected PIN=LEVEL[@MS] with PIN 0..29 and LEVEL 0/1, got '${v}'`);
         o.gpioIn.push({ pin: Number(m[1]), level: Number(m[2]), ms: m[3] ? Number(m[3]) : 0 });
+        break;
+      }
+      case '--gpio-log': {
+        const v = need(i, a); i++;
+        for (const item of v.split(',')) {
+          const m = /^(\d+)(?:=([\w.-]+))?$/.exec(item);
+          if (!m || Number(m[1]) > 29) throw new UsageError(`--gpio-log: expected PIN[=NAME][,PIN[=NAME]...] with PIN 0..29, got '${v}'`);
+          o.gpioLog.set(Number(m[1]), m[2] || '');
+        }
         break;
       }
       case '--i2c': {
@@ -133,6 +143,15 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   if (!o.quiet) {
     if (o.raw) sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
     else sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] uart${l.uart} ${coreTag(l.core)}| ${l.text}\n`));
+  }
+  if (o.gpioLog.size && !o.quiet) {
+    // A driven level change of a logged pin, in the console lines' format:
+    //   [   1.000291 s] gpio1 c1| ON  (green)
+    sim.on('gpio', (g) => {
+      if (!o.gpioLog.has(g.pin) || g.level < 0) return;
+      const name = o.gpioLog.get(g.pin);
+      io.out.write(`[${g.time.toFixed(6).padStart(11)} s] gpio${g.pin} ${coreTag(g.core)}| ${g.level ? 'ON ' : 'OFF'}${name ? ` (${name})` : ''}\n`);
+    });
   }
   const { createDevice } = require('./devices');
   for (const d of o.i2c) {

@@ -195,6 +195,9 @@ class Simulator extends EventEmitter {
     if (pin.outputEnable && this.outLevel[i] >= 0 && this.outLevel[i] !== level) this.toggles[i]++;
     const driven = pin.outputEnable ? level : -1;
     if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.nowNanos(), i, driven);
+    if (driven !== this.outLevel[i] && this.listenerCount('gpio')) {
+      this.emit('gpio', { pin: i, level: driven, time: this.nowNanos() / 1e9, core: this.cur ? this.cur.index : -1 });
+    }
     this.outLevel[i] = driven;
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
   }

@@ -151,3 +151,19 @@ test('CLI: --i2c attaches the virtual sensors', () => {
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '2:mpu6050']).code, 120);
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:lm75']).code, 120);
 });
+
+test('CLI: --gpio-log prints output pin changes as tagged lines', () => {
+  const p = cli([fw('t_blink'), '--gpio-log', '25=led,15']);
+  assert.strictEqual(p.code, 0, p.stderr);
+  const lines = p.stdout.split('\n').filter((l) => / gpio\d+ /.test(l));
+  for (const l of lines) assert.match(l, /^\[\s*\d+\.\d{6} s\] gpio(25 c0\| (ON |OFF) \(led\)|15 c[01]\| (ON |OFF))$/);
+  // core 0 sets both pins up (drives them low); core 1 toggles pin 15
+  assert.ok(lines.filter((l) => l.includes('gpio15 ')).slice(1).every((l) => l.includes(' c1| ')));
+  const of = (pin, lvl) => lines.filter((l) => l.includes(`gpio${pin} `) && l.includes(lvl)).length;
+  // first drive (low) and 10 toggles on core 0's pin, 4 toggles on core 1's
+  assert.deepStrictEqual([of(25, 'ON '), of(25, 'OFF'), of(15, 'ON '), of(15, 'OFF')], [5, 6, 2, 3]);
+  const times = lines.map((l) => Number(/^\[\s*([\d.]+)/.exec(l)[1]));
+  assert.deepStrictEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+  assert.strictEqual(cli([fw('t_blink'), '--gpio-log', '30']).code, 120);
+  assert.strictEqual(cli([fw('t_blink'), '--gpio-log', 'red']).code, 120);
+});
