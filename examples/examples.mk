@@ -4,11 +4,15 @@
 EXAMPLES += blink2 blink_free messaging
 EX_DIR := $(BUILD)/examples
 
+# An example's sources are examples/NAME/*.c, or examples/$(EX_SRC_NAME)/*.c
+# when several images are built from one source (with EX_CFLAGS_NAME);
+# EX_SIM_NAME holds the emulator options it needs (virtual devices).
 define example_rules
-$(1)_OBJS := $$(patsubst %.c,$$(EX_DIR)/obj/%.o,$$(wildcard examples/$(1)/*.c))
-$$(EX_DIR)/obj/examples/$(1)/%.o: examples/$(1)/%.c | deps-arm
+$(1)_SRC  := examples/$(or $(EX_SRC_$(1)),$(1))
+$(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$($(1)_SRC)/*.c))
+$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -c -o $$@ $$<
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
@@ -18,18 +22,29 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
 
 # ---- make run / make list ------------------------------------------------------
+# make run: the example in the emulator for RUN_MS simulated milliseconds
+# (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
+# changes, each tagged with the time and the core, then a picture of the run.
 SIM := sim/tandem-sim
-RUN_MS ?= 8000
+RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
+RUN_LEDS := 0=red,1=green
 .PHONY: run
-run: deps-arm $(EX_DIR)/$(EXAMPLE).elf
+run: deps-arm
+	$(Q)if [ -z "$(filter $(EXAMPLE),$(EXAMPLES))" ]; then \
+	  echo "make run: there is no example '$(EXAMPLE)'; 'make list' shows them."; exit 1; fi
+	$(Q)$(MAKE) --no-print-directory $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2
 	$(Q)if [ ! -x $(SIM) ]; then \
-	  echo "make run: the emulator (sim/tandem-sim) is not in this tree yet, so there is nothing to run."; \
+	  echo "make run: the emulator (sim/tandem-sim) is not in this tree, so there is nothing to run."; \
 	  echo "make run: $(EX_DIR)/$(EXAMPLE).uf2 is built: copy it to a Pico held in BOOTSEL mode."; \
 	  exit 1; fi
 	$(Q)$(MAKE) --no-print-directory deps-node
-	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) \
+	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
+	  "console lines (uart0) and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1):"
+	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
 	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
-	  rc=$$?; echo "picture of the run: $(EX_DIR)/$(EXAMPLE).svg (GTKWave: $(EX_DIR)/$(EXAMPLE).vcd)"; \
+	  rc=$$?; \
+	  echo "picture of the run (each core running/sleeping, the LEDs over time): $(EX_DIR)/$(EXAMPLE).svg"; \
+	  echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
 
 # System tests: every example in the emulator, console lines and LED timing.

@@ -25,8 +25,10 @@ function run(name, ms, extra = []) {
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   const lines = [];
   for (const l of (r.stdout || '').split('\n')) {
-    const m = /^\[\s*([\d.]+) s\] uart(\d) c(\d)\| (.*)$/.exec(l);
-    if (m) lines.push({ t: +m[1], uart: +m[2], core: +m[3], text: m[4] });
+    // core: 0, 1, or -2 when both cores wrote bytes of the line (the buffered
+    // console: one core's writer and the other's UART interrupt), -1 neither
+    const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
+    if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
   return { code: r.status, stderr: r.stderr, lines, edges: readVcd(vcd) };
 }
