@@ -15,6 +15,9 @@ $$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
+
+EXAMPLES += counter_race
+
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
 

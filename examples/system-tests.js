@@ -173,6 +173,40 @@ const tests = {
   },
 };
 
+/* ---- counter_race, launch, no_busy_waiting -------------------------------------- */
+
+const num = (s) => Number(s);
+const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text); if (m) return m; } return null; };
+
+Object.assign(tests, {
+  counter_race() {
+    const r = run('counter_race', 6000);
+    check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
+    check('counter_race_unlocked_loses', () => {
+      const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
+      if (!m) return 'no "without a lock" line';
+      const [got, want, lost] = [num(m[1]), num(m[2]), num(m[3])];
+      if (want !== 2000000) return `expected ${want}`;
+      if (lost !== want - got) return `lost ${lost} != ${want} - ${got}`;
+      if (!(lost > 0)) return 'no update was lost without the lock';
+    });
+    check('counter_race_locked_exact', () => {
+      const m = grab(r.lines, /^with td_lock: +counter = (\d+), expected (\d+): exact$/);
+      if (!m) return 'no exact "with td_lock" line';
+      if (num(m[1]) !== 2000000 || num(m[2]) !== 2000000) return m[0];
+    });
+    check('counter_race_cost', () => {
+      const a = grab(r.lines, /^cycles per increment: ([\d.]+) without the lock, ([\d.]+) with it, both cores counting$/);
+      const b = grab(r.lines, /^cost of the lock: ([\d.]+) cycles per increment alone on core 0, ([\d.]+) with both cores contending$/);
+      if (!a || !b) return 'cycle lines missing';
+      const [free, locked, alone, both] = [a[1], a[2], b[1], b[2]].map(num);
+      if (!(free > 0 && locked > free && alone > 0 && both > 0)) return `${a[0]} / ${b[0]}`;
+      if (Math.abs(both - (locked - free)) > 0.11) return `contended cost ${both} != ${locked} - ${free}`;
+    });
+  },
+
+});
+
 for (const name of Object.keys(tests)) {
   if (only.length && !only.includes(name)) continue;
   tests[name]();
