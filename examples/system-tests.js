@@ -205,6 +205,39 @@ Object.assign(tests, {
     });
   },
 
+  launch() {
+    const r = run('launch', 2000);
+    const t = r.lines.map((l) => l.text);
+    check('launch_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
+    const want = [
+      /^fresh core 1, minimal: core 1 running after [1-9]\d* cycles \(core 0 spent [1-9]\d*\)$/,
+      /^ {2}5 words were left unread in core 0's FIFO \(the ROM's 0 and its echoes\): 0x0 0x1 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+$/,
+      /^core 1 already running, minimal: core 1 did not start \(no sign of it in 10 ms\)$/,
+      /^ {2}the running program got the 4 launch words as stray FIFO data$/,
+      /^core 1 already running, robust: core 1 running after [1-9]\d* cycles \(the launch took [1-9]\d*\)$/,
+      /^stale word in core 1's FIFO, minimal: core 1 did not start \(no sign of it in 10 ms\)$/,
+      /^ {2}core 0 got one word back, a 0: the ROM took the stale word for a bad start/,
+      /^stale word in core 1's FIFO, robust: core 1 running after [1-9]\d* cycles/,
+      /^core 1: tandem kernel running/,
+      /^launch: done$/,
+    ];
+    check('launch_sequence', () => {
+      let i = 0;
+      for (const l of t) if (i < want.length && want[i].test(l)) i++;
+      return i === want.length ? null : `missing or out of order: ${want[i]}`;
+    });
+    check('launch_core1_kernel_line_from_core1', () =>
+      (r.lines.find((l) => /^core 1: tandem kernel running/.test(l.text) && l.core === 1) ? null : 'not written by core 1'));
+    check('launch_echo_words', () => {
+      // the echoed words are the vector table, stack and entry core 0 sent
+      const m = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): 0x0 0x1 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)$/);
+      if (!m) return 'line missing';
+      const [vtor, sp, entry] = [1, 2, 3].map((k) => parseInt(m[k], 16));
+      if (vtor % 256 || vtor < 0x20000000 || sp < 0x20000000 || sp > 0x20042000 || !(entry & 1) || entry < 0x10000000)
+        return m[0];
+    });
+  },
+
 });
 
 for (const name of Object.keys(tests)) {
