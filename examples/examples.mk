@@ -16,7 +16,7 @@ $$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
 
-EXAMPLES += counter_race launch
+EXAMPLES += counter_race launch no_busy_waiting
 
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)

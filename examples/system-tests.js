@@ -238,6 +238,45 @@ Object.assign(tests, {
     });
   },
 
+  no_busy_waiting() {
+    const r = run('no_busy_waiting', 4000);
+    check('no_busy_waiting_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
+    const rep = (name) => grab(r.lines, new RegExp(`^${name} console: core 1's 5 ms period measured (\\d+) times: (\\d+)\\.\\.(\\d+) us, ` +
+      'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
+    const busy = rep('busy-waiting'), aware = rep('kernel-aware');
+    check('no_busy_waiting_reports', () => (busy && aware ? null : 'report lines missing'));
+    if (!busy || !aware) return;
+    const [bj, aj] = [num(busy[4]), num(aware[4])];
+    check('no_busy_waiting_jitter', () => {
+      // A busy-waited line at 115200 baud keeps core 1 from its tick for
+      // milliseconds; with the buffered console the thread runs on time.
+      if (!(bj >= 1000)) return `busy-waiting jitter only ${bj} us`;
+      if (!(aj < 100)) return `kernel-aware jitter ${aj} us`;
+      for (const m of [busy, aware]) {
+        const [n, lo, hi, j] = [1, 2, 3, 4].map((k) => num(m[k]));
+        if (!(n > 100) || j !== Math.max(5000 - lo, hi - 5000)) return m[0];
+      }
+    });
+    check('no_busy_waiting_summary', () => {
+      const m = grab(r.lines, /^max jitter: (\d+) us busy-waiting, (\d+) us kernel-aware$/);
+      return m && num(m[1]) === bj && num(m[2]) === aj ? null : 'summary does not match the reports';
+    });
+    check('no_busy_waiting_lines_whole', () => {
+      // Every line is one of the program's, and core 0's numbered lines run
+      // 1..N in each phase, none lost, none cut.
+      const known = /^(no_busy_waiting: |core 0: line \d+, the quick brown fox jumps over the lazy dog$|core 1: status \d+, \d+ periods measured, longest \d+ us$|busy-waiting console: |kernel-aware console: |max jitter: )/;
+      const bad = r.lines.find((l) => !known.test(l.text));
+      if (bad) return `unexpected line: ${bad.text}`;
+      const nums = r.lines.map((l) => /^core 0: line (\d+),/.exec(l.text)).filter(Boolean).map((m) => num(m[1]));
+      const cut = nums.findIndex((v, i) => i > 0 && v === 1);
+      const phases = [nums.slice(0, cut), nums.slice(cut)];
+      const counts = [num(busy[7]), num(aware[7])];
+      for (let p = 0; p < 2; p++) {
+        if (phases[p].length !== counts[p] || phases[p].some((v, i) => v !== i + 1))
+          return `phase ${p + 1}: ${phases[p].length} lines, printed count ${counts[p]}`;
+      }
+    });
+  },
 });
 
 for (const name of Object.keys(tests)) {
