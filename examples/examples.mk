@@ -17,6 +17,14 @@ $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
 
 EXAMPLES += counter_race launch no_busy_waiting
+# sensors: one source, two images (examples/sensors/README.md)
+EXAMPLES += sensors_split sensors_shared
+EX_SRC_sensors_split     := sensors
+EX_CFLAGS_sensors_split  := -DSENSORS_SHARED=0
+EX_SIM_sensors_split     := --i2c 0:mpu6050 --i2c 0:bmp280
+EX_SRC_sensors_shared    := sensors
+EX_CFLAGS_sensors_shared := -DSENSORS_SHARED=1
+EX_SIM_sensors_shared    := --i2c 0:mpu6050 --i2c 0:bmp280
 
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
@@ -30,6 +38,8 @@ examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
 # changes, each tagged with the time and the core, then a picture of the run.
 SIM := sim/tandem-sim
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
+EX_RUN_MS_sensors_split  := 3000
+EX_RUN_MS_sensors_shared := 3000
 RUN_LEDS := 0=red,1=green
 .PHONY: run
 run: deps-arm

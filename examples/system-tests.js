@@ -173,7 +173,7 @@ const tests = {
   },
 };
 
-/* ---- counter_race, launch, no_busy_waiting -------------------------------------- */
+/* ---- counter_race, launch, no_busy_waiting, sensors ------------------------------ */
 
 const num = (s) => Number(s);
 const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text); if (m) return m; } return null; };
@@ -277,6 +277,112 @@ Object.assign(tests, {
       }
     });
   },
+});
+
+/* The sensors examples run in-process, so the virtual devices' records of
+ * every sample they handed out can be compared with what was printed. */
+function runSensors(name, ms) {
+  const { Simulator, MPU6050, BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
+  const sim = new Simulator();
+  const lines = [];
+  sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
+  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  const mpu = sim.i2c[0].attach(0x68, new MPU6050(sim));
+  const bmp = sim.i2c[0].attach(0x76, new BMP280(sim));
+  const res = sim.run({ maxMs: ms });
+  return { res, lines, mpu, bmp, toggles: sim.toggles };
+}
+
+const roundDiv = (n, d) => (n >= 0 ? Math.floor((n + Math.floor(d / 2)) / d) : -Math.floor((-n + Math.floor(d / 2)) / d));
+const cents = (s) => Math.round(Number(s) * 100);
+
+function sensorChecks(name, mode) {
+  const { res, lines, mpu, bmp, toggles } = runSensors(name, 2600);
+  const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);
+  check(`${name}_runs`, () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
+  check(`${name}_setup`, () => {
+    const cal = grab(lines.map((l) => l), /^bmp280 at 0x76: chip id 0x58, calibration (.*)$/);
+    if (!cal) return 'no calibration line';
+    const want = Object.entries(bmp.cal).map(([k, v]) => `${k}=${v}`).join(' ');
+    if (cal[1] !== want) return `calibration read "${cal[1]}", device has "${want}"`;
+    if (!grab(lines, /^mpu6050 at 0x68: awake, accel \+-4 g/)) return 'no mpu6050 line';
+    if (!grab(lines, new RegExp(`^sensors \\(${mode}\\): I2C0 at \\d+ Hz, SDA GP4, SCL GP5$`))) return 'no banner';
+  });
+  const motion = mine(/^mpu6050: accel ([+-]\d+) ([+-]\d+) ([+-]\d+) mg, gyro ([+-][\d.]+) ([+-][\d.]+) ([+-][\d.]+) deg\/s, temp ([\d.]+) C, tilt ([+-][\d.]+) deg$/);
+  const air = mine(/^bmp280: temp ([\d.]+) C, pressure (\d+)\.(\d\d) Pa, filtered (\d+)\.(\d\d) Pa, altitude ([+-][\d.]+) m$/);
+  check(`${name}_mpu6050_values`, () => {
+    if (motion.length < 8) return `${motion.length} mpu6050 lines`;
+    for (const { l, m } of motion) {
+      const printed = [1, 2, 3].map((k) => num(m[k])).concat([4, 5, 6, 7].map((k) => cents(m[k])));
+      const hit = mpu.samples.some((s) => {
+        if (s.time > l.t || s.time < l.t - 0.05) return false;
+        const lsb10 = Math.round(s.gyroLsbPerDps * 10);
+        const conv = [s.raw.ax, s.raw.ay, s.raw.az].map((v) => roundDiv(v * 1000, s.accelLsbPerG))
+          .concat([s.raw.gx, s.raw.gy, s.raw.gz].map((v) => roundDiv(v * 1000, lsb10)))
+          .concat([roundDiv(s.raw.temp * 5, 17) + 3653]);
+        return conv.every((v, i) => v === printed[i]);
+      });
+      if (!hit) return `no sample the device gave matches "${l.text}" at ${l.t}`;
+    }
+  });
+  check(`${name}_tilt`, () => {
+    // the default scene tilts the board about X by 10 deg * sin(2 pi t / 10)
+    for (const { l, m } of motion) {
+      const truth = 10 * Math.sin(2 * Math.PI * l.t / 10);
+      if (Math.abs(num(m[8]) - truth) > 0.6) return `tilt ${m[8]} at ${l.t} s, the device was at ${truth.toFixed(2)}`;
+    }
+  });
+  check(`${name}_bmp280_values`, () => {
+    if (air.length < 8) return `${air.length} bmp280 lines`;
+    for (const { l, m } of air) {
+      const [tc, pi, pf] = [cents(m[1]), num(m[2]), num(m[3])];
+      const hit = bmp.samples.some((s) => {
+        if (s.time > l.t || s.time < l.t - 0.1) return false;
+        const q8 = Math.round(s.compensated.pressure * 256);
+        return Math.round(s.compensated.temperature * 100) === tc && Math.floor(q8 / 256) === pi &&
+          Math.floor((q8 % 256) * 100 / 256) === pf;
+      });
+      if (!hit) return `no sample the device gave matches "${l.text}" at ${l.t}`;
+    }
+  });
+  check(`${name}_altitude`, () => {
+    for (const { l, m } of air) {
+      const p = num(m[4]) + num(m[5]) / 100;
+      const h = 44330 * (1 - Math.pow(p / 101325, 1 / 5.255));
+      if (Math.abs(num(m[6]) - h) > 0.06) return `altitude ${m[6]} m for ${p} Pa, the formula gives ${h.toFixed(3)}`;
+      const truth = bmp.samples.filter((s) => s.time <= l.t).pop();
+      if (!truth || Math.abs(p - truth.value.pressure) > 5) return `filtered ${p} Pa, the device was at ${truth && truth.value.pressure}`;
+    }
+  });
+  check(`${name}_rates`, () => {
+    // every rate line against what the devices counted in the second before it
+    const rates = mode === 'one sensor per core'
+      ? mine(/^core 0: MPU6050 read (\d+) times\/s \(one sensor per core\)$/).map((x) => ({ ...x, dev: mpu, n: num(x.m[1]) }))
+        .concat(mine(/^core 1: BMP280 read (\d+) times\/s \(one sensor per core\)$/).map((x) => ({ ...x, dev: bmp, n: num(x.m[1]) })))
+      : mine(/^core 0: MPU6050 read (\d+) times\/s, BMP280 (\d+) times\/s \(both sensors on core 0\)$/)
+        .flatMap((x) => [{ ...x, dev: mpu, n: num(x.m[1]) }, { ...x, dev: bmp, n: num(x.m[2]) }]);
+    if (rates.length < 4) return `${rates.length} rate figures`;
+    for (const { l, dev, n } of rates) {
+      const seen = dev.samples.filter((s) => s.time > l.t - 1 && s.time <= l.t).length;
+      if (!(n > 0) || Math.abs(seen - n) > Math.max(3, n * 0.03)) return `"${l.text}": the device counted ${seen}`;
+    }
+  });
+  check(`${name}_leds`, () => (toggles[0] >= 8 && toggles[1] >= 8 ? null : `LED toggles: red ${toggles[0]}, green ${toggles[1]}`));
+  if (mode === 'both sensors on core 0') {
+    check(`${name}_core1_processes`, () => {
+      const p = mine(/^core 1: processed (\d+) samples\/s, (\d+) dropped so far$/);
+      if (p.length < 2) return 'no processing rate lines';
+      if (!motion.concat(air).every(({ l }) => l.core === 1)) return 'readings not printed by core 1';
+    });
+  } else {
+    check(`${name}_each_core_its_sensor`, () =>
+      (motion.every(({ l }) => l.core === 0) && air.every(({ l }) => l.core === 1) ? null : 'a reading printed by the other core'));
+  }
+}
+
+Object.assign(tests, {
+  sensors_split() { sensorChecks('sensors_split', 'one sensor per core'); },
+  sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
 for (const name of Object.keys(tests)) {
