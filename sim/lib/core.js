@@ -252,10 +252,42 @@ function makeCoreClass(Base) {
       }
       if (!(vec & 1)) this.tFault = true;
       if (this.stackFault && n !== EXC_HARDFAULT && n !== EXC_NMI) {
-        // A fault while stacking escalates: HardFault is taken on top.
+        // The stacking for exception n failed (say a thread overflowing into
+        // a no-access stack guard): a derived exception, not a lockup. The
+        // derived HardFault is more urgent than n and is taken in n's place
+        // ("late arrival", the architecture's derived-exception rule): the
+        // handler runs with the frame and EXC_RETURN of the interrupted
+        // context, and n stays pending, to be taken after the HardFault.
         this.recordFault('stacking fault (frame written into a denied or unmapped area)', this.faultAddr);
-        this.exceptionEntry(EXC_HARDFAULT);
+        this.lateArriveHardFault(n);
       }
+    }
+
+    /** Exception n's entry is replaced by HardFault's (same frame, same EXC_RETURN). */
+    lateArriveHardFault(n) {
+      if (n >= 16) {
+        const bit = 1 << (n - 16);
+        this.activeIrqs &= ~bit;
+        this.pendingInterrupts |= bit;
+      } else if (n === EXC_PENDSV) this.pendingPendSV = true;
+      else if (n === EXC_SYSTICK) this.pendingSystick = true;
+      else if (n === EXC_SVCALL) this.pendingSVCall = true;
+      this.interruptsUpdated = true;
+      if (n < 48) this.exceptionCounts[n]--;
+      this.exceptionCounts[EXC_HARDFAULT]++;
+      this.IPSR = EXC_HARDFAULT;
+      this.stacking = true;              // a vector fetch, not checked by the MPU
+      this.vectorFault = false;
+      const vec = this.readUint32(this.VTOR + 4 * EXC_HARDFAULT);
+      this.stacking = false;
+      this.updateMpuActive();
+      this.invalidateFetch();
+      if (this.vectorFault) {
+        this.sim.lockup(this, `vector fetch for exception ${EXC_HARDFAULT} failed (VTOR=0x${hex(this.VTOR)})`);
+        return;
+      }
+      this.registers[15] = vec & ~1;
+      if (!(vec & 1)) this.tFault = true;
     }
 
     exceptionReturn(excReturn) {

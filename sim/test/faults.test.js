@@ -46,3 +46,11 @@ test('MPU: guard subregion, XN, unprivileged access, HFNMIENA=0 handler, stack o
   assert.strictEqual(res.sim.cores[0].faults, 8);
   assert.strictEqual(res.sim.cores[1].faults, 0, "core 0's MPU does not apply to core 1");
 });
+
+test('MPU: an interrupt whose stacking runs into a thread\'s guard: HardFault in its place, no lockup', () => {
+  const res = run('t_stackfault');
+  assertPass(assert, res);
+  assert.strictEqual(res.sim.cores[0].faults, 1);
+  assert.strictEqual(res.sim.cores[0].exceptionCounts[3], 1, 'one HardFault');
+  assert.strictEqual(res.sim.cores[0].exceptionCounts[15], 1, 'SysTick taken once, after it');
+});
