@@ -43,9 +43,12 @@ EX_RUN_MS_sensors_shared := 3000
 RUN_LEDS := 0=red,1=green
 .PHONY: run
 run: deps-arm
+ifneq ($(filter $(EXAMPLE),$(EXAMPLES)),)
+run: $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2
+endif
+run:
 	$(Q)if [ -z "$(filter $(EXAMPLE),$(EXAMPLES))" ]; then \
 	  echo "make run: there is no example '$(EXAMPLE)'; 'make list' shows them."; exit 1; fi
-	$(Q)$(MAKE) --no-print-directory $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2
 	$(Q)if [ ! -x $(SIM) ]; then \
 	  echo "make run: the emulator (sim/tandem-sim) is not in this tree, so there is nothing to run."; \
 	  echo "make run: $(EX_DIR)/$(EXAMPLE).uf2 is built: copy it to a Pico held in BOOTSEL mode."; \
