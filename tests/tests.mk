@@ -67,3 +67,17 @@ target-tests: $(TARGET_TEST_DIR)/tandem-tests.elf
 test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf
 	$(Q)$(TEST_RUN) target $(BUILD)/test/results/target.txt \
 	  sim/tandem-sim $(TARGET_TEST_DIR)/tandem-tests.elf --raw --max-ms $(TARGET_TEST_MAX_MS)
+
+# ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------
+FOUNDATION_DIR := $(BUILD)/foundation
+$(FOUNDATION_DIR)/obj/launch_dead.o: tests/foundation/launch_dead.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
+$(eval $(call target_image,$(FOUNDATION_DIR)/launch_dead,$(FOUNDATION_DIR)/obj/launch_dead.o))
+TEST_SUITES += foundation
+.PHONY: test-foundation
+test-foundation: deps-arm deps-node $(FOUNDATION_DIR)/launch_dead.elf $(TANDEM_TARGET_OBJS)
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
+	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS) \
+	  > $(BUILD)/test/results/foundation.txt; cat $(BUILD)/test/results/foundation.txt

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Install what a build step needs, once. Usage: tools/deps.sh arm|node|clang
-# As root, missing Debian packages are installed with apt-get; otherwise the
-# script names the package to install and fails.
+# As root, missing Debian packages are installed with apt-get; otherwise (or
+# with TD_DEPS_NO_INSTALL=1) the script names the package to install and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkg() {            # need_pkg PACKAGE COMMAND-THAT-PROVES-IT
   local pkg=$1; shift
   if "$@" >/dev/null 2>&1; then return 0; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -z "${TD_DEPS_NO_INSTALL:-}" ]; then
     echo "deps: installing Debian package $pkg"
     if ! apt-get install -y -qq "$pkg" >/dev/null 2>&1; then
       apt-get update -qq >/dev/null 2>&1 || true

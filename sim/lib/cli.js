@@ -36,6 +36,7 @@ are printed as "[time s] uartN cK| text".
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
   --direct            skip the boot ROM on core 0: start at the ELF entry point
+  --core1-dead        model a broken core 1: held in reset, it never answers a launch
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
@@ -77,6 +78,7 @@ function parseArgs(argv) {
       case '--trace-core': o.traceCore = num(need(i, a), a, { int: true }); i++; if (o.traceCore > 1) throw new UsageError('--trace-core: 0 or 1'); break;
       case '--history': o.history = num(need(i, a), a, { int: true, min: 1 }); i++; break;
       case '--direct': o.direct = true; break;
+      case '--core1-dead': o.core1Dead = true; break;
       case '--verbose': o.verbose = true; break;
       case '--gpio-in': {
         const v = need(i, a); i++;
@@ -130,6 +132,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   const sim = new Simulator({ verbose: o.verbose, record });
   try {
     const img = sim.loadFile(o.firmware);
+    if (o.core1Dead) sim.killCore1();
     if (o.direct) {
       if (!Array.isArray(img) && img.entry) sim.directBoot(img.entry);
       else throw new UserError(`${o.firmware}: --direct needs an ELF file with an entry point`);

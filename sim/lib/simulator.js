@@ -421,6 +421,12 @@ class Simulator extends EventEmitter {
     c.invalidateFetch();
   }
 
+  /** Model a broken core 1: it is held in reset from now on, whatever the
+   * PSM says, so it never answers a launch (for testing launch timeouts). */
+  killCore1() {
+    this.core1Dead = true;
+    this.holdCoreInReset(1);
+  }
   holdCoreInReset(n) {
     const c = this.cores[n];
     if (c.state === STATE_RESET) return;
@@ -429,6 +435,7 @@ class Simulator extends EventEmitter {
   releaseCoreReset(n) {
     const c = this.cores[n];
     if (c.state !== STATE_RESET) return;
+    if (n === 1 && this.core1Dead) return;   // a broken core 1 never comes back
     const now = this.nowCycles();
     if (now > c.cycles) { c.resetCycles += now - c.cycles; c.cycles = now; }
     this.resetCore(c);
