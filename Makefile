@@ -52,6 +52,7 @@ include port/host/host.mk
 include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
+include tests/faults/faults.mk
 include bench/bench.mk
 
 # ---- top-level targets --------------------------------------------------------

@@ -15,6 +15,7 @@
  */
 #include "tandem/console.h"
 
+#include "fault_sys.h"
 #include "port.h"
 #include "tandem/config.h"
 #include "tandem/fmt.h"
@@ -46,9 +47,14 @@ static td_console_stats_t stats;
 static port_irq_state_t console_lock(void)
 {
     port_irq_state_t s = port_irq_save();
-    while (!port_spin_try(TD_SPIN_CONSOLE))
-        ;
-    console_owner = (unsigned char)port_core_id();
+    unsigned me = port_core_id();
+    while (!port_spin_try(TD_SPIN_CONSOLE)) {
+        /* held by a core that halted after a fault: it never gives it back */
+        unsigned o = console_owner;
+        if (o != NO_OWNER && o != me && td_fault_core_state(o) == TD_CORE_HALTED)
+            break;
+    }
+    console_owner = (unsigned char)me;
     return s;
 }
 
@@ -284,4 +290,19 @@ void td_console_write_panic(const char *s, size_t n)
     if (locked)
         port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(st);
+}
+
+unsigned td__console_owner(void)
+{
+    unsigned char o = console_owner;
+    return o == NO_OWNER ? TD_CORE_ANY : o;
+}
+
+bool td__console_release_core(unsigned core)
+{
+    if (console_owner != core)
+        return false;
+    console_owner = NO_OWNER;
+    port_spin_release(TD_SPIN_CONSOLE);
+    return true;
 }

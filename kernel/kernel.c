@@ -3,6 +3,7 @@
  * launch of core 1.
  */
 #include "msg_sys.h"
+#include "fault_sys.h"
 #include "sched.h"
 #include "xsync.h"
 
@@ -14,7 +15,6 @@ extern int main(void);
 static td_thread_t first_tcb[PORT_NUM_CORES], idle_tcb[PORT_NUM_CORES];
 static TD_STACK_DEFINE(first_stack[PORT_NUM_CORES], TD_MAIN_STACK_SIZE);
 static TD_STACK_DEFINE(idle_stack[PORT_NUM_CORES], TD_IDLE_STACK_SIZE);
-static TD_STACK_DEFINE(core1_boot_stack, TD_CORE1_BOOT_STACK_SIZE);
 static td_entry_t core1_entry;
 static void *core1_arg;
 static uint8_t core1_launched;
@@ -51,11 +51,14 @@ int td_kernel_start(td_entry_t entry, void *arg)
     idle->state = TD_THREAD_READY;       /* runs when no list has a thread */
     idle->flags = TF_IDLE;
     c->idle = idle;
+    td__thread_link(c, first);
     td__ready(c, first);
     c->current = first;
     TD_STORE(c->running, 1);
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");
+    td__heap_started(id);
+    td__fault_core_start(c);             /* guards, supervision of the other core */
     (void)s;                             /* the first thread enables interrupts */
     port_start_first(first->ctx);
 }
@@ -92,12 +95,21 @@ int td_kernel_launch_core1(td_entry_t entry, void *arg)
     core1_entry = entry;
     core1_arg = arg;
     core1_launched = 1;
-    int r = port_core1_launch(core1_boot, NULL, core1_boot_stack, sizeof core1_boot_stack);
+    /* core 1's main stack: the port's (SRAM5 on the chip, guarded) */
+    int r = port_core1_launch(core1_boot, NULL, NULL, 0);
     if (r)
         core1_launched = 0;
     else
         td__msg_core1_launched();        /* the FIFO is free: the multiplexer may start */
     return r;
+}
+
+int td__kernel_relaunch_core1(void)
+{
+    if (!core1_launched)
+        return TD_ERR_STATE;
+    TD_STORE(td_cores[1].running, 0);
+    return port_core1_launch(core1_boot, NULL, NULL, 0);
 }
 
 bool td_kernel_running(unsigned core)

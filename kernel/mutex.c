@@ -1,6 +1,7 @@
 /*
  * kernel/mutex.c: same-core mutexes with recursion and priority inheritance.
  */
+#include "fault_sys.h"
 #include "sched.h"
 
 #include "tandem/mutex.h"
@@ -25,12 +26,33 @@ unsigned td__mutex_effective(const td_thread_t *t)
     return p;
 }
 
-static void take(td_mutex_t *m, td_thread_t *t)
+static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
     m->owner = t;
     m->depth = 1;
     m->next_owned = t->owned;
     t->owned = m;
+    td__held_add(c, &m->held, TD_HELD_MUTEX);
+}
+
+/* m (owned by 'me', depth down to 0) is free: to its most urgent waiter. */
+static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
+{
+    td_mutex_t **pp = &me->owned;
+    while (*pp != m)
+        pp = &(*pp)->next_owned;
+    *pp = m->next_owned;
+    m->owner = NULL;
+    m->depth = 0;
+    td__held_del(c, &m->held);
+    td_thread_t *w = m->waiters;
+    if (w != NULL) {
+        w->flags &= (uint8_t)~TF_MUTEX;   /* no owner to recompute */
+        td__wake(c, w, TD_OK);
+        take(c, m, w);
+        td__set_prio(c, w, td__mutex_effective(w));
+    }
+    td__set_prio(c, me, td__mutex_effective(me));
 }
 
 int td_mutex_init(td_mutex_t *m)
@@ -73,7 +95,7 @@ int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
     if (me == NULL) {
         r = TD_ERR_STATE;
     } else if (m->owner == NULL) {
-        take(m, me);
+        take(c, m, me);
     } else if (m->owner == me) {
         if (m->depth == 0xffffu)
             r = TD_ERR_OVERFLOW;
@@ -103,19 +125,7 @@ int td_mutex_unlock(td_mutex_t *m)
     if (me == NULL || m->owner != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
-        td_mutex_t **pp = &me->owned;
-        while (*pp != m)
-            pp = &(*pp)->next_owned;
-        *pp = m->next_owned;
-        m->owner = NULL;
-        td_thread_t *w = m->waiters;
-        if (w != NULL) {
-            w->flags &= (uint8_t)~TF_MUTEX;   /* no owner to recompute */
-            td__wake(c, w, TD_OK);
-            take(m, w);
-            td__set_prio(c, w, td__mutex_effective(w));
-        }
-        td__set_prio(c, me, td__mutex_effective(me));
+        release(c, m, me);
         td__resched(c);
     }
     port_irq_restore(s);
@@ -125,4 +135,18 @@ int td_mutex_unlock(td_mutex_t *m)
 td_thread_t *td_mutex_owner(const td_mutex_t *m)
 {
     return (m != NULL && m->magic == TD_MUTEX_MAGIC) ? m->owner : NULL;
+}
+
+void td__mutex_abandon(td_core_t *c, td_thread_t *t)
+{
+    while (t->owned != NULL)
+        release(c, t->owned, t);
+}
+
+void td__mutex_forget(td_mutex_t *m)
+{
+    m->owner = NULL;
+    m->waiters = NULL;
+    m->next_owned = NULL;
+    m->depth = 0;
 }

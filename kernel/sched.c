@@ -2,6 +2,7 @@
  * kernel/sched.c: ready lists, wait lists, blocking and waking, priority
  * changes and the context-switch hook, for the calling core's instance.
  */
+#include "fault_sys.h"
 #include "sched.h"
 
 #include "tandem/hwtable.h"
@@ -31,6 +32,11 @@ int td__bind_slow(uint8_t *core)
 void td__spin_lock(unsigned n)
 {
     while (!port_spin_try(n)) {
+        /* kernel spinlocks are never held across anything that waits: one
+         * still held while the other core has halted after a fault is its,
+         * left behind for good */
+        if (td_fault_core_state(port_core_id() ^ 1u) == TD_CORE_HALTED)
+            port_spin_release(n);
     }
 }
 
@@ -205,13 +211,41 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 void *port_switch_hook(void *ctx)
 {
     td_core_t *c = td__core();
+    td_thread_t *cur = c->current;
+    cur->ctx = ctx;
+#ifdef PORT_CTX_IS_SP
+    uintptr_t sp = (uintptr_t)ctx;
+#else
+    uintptr_t sp = port_thread_sp();
+#endif
+    if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */
+        td__fault_switch(c, cur, sp);
     td_thread_t *n = td__top(c);
-    c->current->ctx = ctx;
-    if (n != c->current) {
+    if (n != cur) {
         c->switches++;
         c->current = n;
+        port_guard_thread(td__stack_guard(n));
     }
     return n->ctx;
+}
+
+void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)
+{
+    h->kind = (uint8_t)kind;
+    h->warned = 0;
+    h->since = c->tick;
+    h->next = c->held;
+    c->held = h;
+}
+
+void td__held_del(td_core_t *c, struct td_held *h)
+{
+    struct td_held **pp = &c->held;
+    while (*pp != NULL && *pp != h)
+        pp = &(*pp)->next;
+    if (*pp == h)
+        *pp = h->next;
+    h->next = NULL;
 }
 
 void td__copy(void *dst, const void *src, size_t n)

@@ -33,6 +33,8 @@ typedef struct td_core {
     td_thread_t *joiners;            /* threads in td_thread_join */
     td_thread_t *xwaiters;           /* threads waiting for cross-core objects */
     void (*idle_hook)(void);
+    struct td_held *held;            /* mutexes owned by this core's threads */
+    td_thread_t *threads;            /* started threads (not idle), newest first */
     td_tick_t tick;
     uint32_t switches;
     uint8_t slice;                   /* time slice in ticks, 0 = off */

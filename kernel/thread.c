@@ -2,6 +2,7 @@
  * kernel/thread.c: thread creation, start, exit, join, suspend, resume,
  * priorities and inspection.
  */
+#include "fault_sys.h"
 #include "sched.h"
 
 #include "tandem/panic.h"
@@ -19,11 +20,14 @@ static int check(const td_thread_t *t)
 }
 
 /* The stack may still hold a dead thread's frames, which a sanitizer marks
- * as red zones: painting is a raw write (the port makes it usable again). */
+ * as red zones: painting is a raw write (the port makes it usable again).
+ * The guard at the bottom gets the canary, the rest the paint. */
 __attribute__((no_sanitize_address))
 static void paint(uint32_t *w, size_t words)
 {
-    for (size_t i = 0; i < words; i++)
+    for (size_t i = 0; i < PORT_STACK_GUARD / 4u; i++)
+        w[i] = TD_STACK_CANARY;
+    for (size_t i = PORT_STACK_GUARD / 4u; i < words; i++)
         w[i] = TD_STACK_PAINT;
 }
 
@@ -39,13 +43,15 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
         return TD_ERR_BUSY;
     uint32_t *w = stack;
     paint(w, size / 4u);
-    void *ctx = port_context_init(stack, size, entry, arg);
+    w += PORT_STACK_GUARD / 4u;             /* the usable part, above the guard */
+    void *ctx = port_context_init(w, size - PORT_STACK_GUARD, entry, arg);
     if (ctx == NULL)
         return TD_ERR_STACK;
     t->ctx = ctx;
     t->next = t->prev = t->tnext = NULL;
     t->wq = NULL;
     t->owned = NULL;
+    t->knext = NULL;
     t->name = name;
     t->stack = w;
     t->prio = t->base = (uint8_t)prio;
@@ -68,6 +74,7 @@ int td_thread_start(td_thread_t *t)
     if (t->state != TD_THREAD_DORMANT) {
         r = TD_ERR_STATE;
     } else {
+        td__thread_link(c, t);
         td__ready(c, t);
         td__resched(c);
     }
@@ -103,6 +110,45 @@ int td_thread_yield(void)
     return TD_OK;
 }
 
+void td__thread_link(td_core_t *c, td_thread_t *t)
+{
+    t->knext = c->threads;
+    c->threads = t;
+}
+
+static void unlink_thread(td_core_t *c, const td_thread_t *t)
+{
+    td_thread_t **pp = &c->threads;
+    while (*pp != NULL && *pp != t)
+        pp = &(*pp)->knext;
+    if (*pp == t)
+        *pp = t->knext;
+}
+
+static void wake_joiners(td_core_t *c, const td_thread_t *t)
+{
+    for (td_thread_t *j = c->joiners; j != NULL;) {
+        td_thread_t *n = j->next == c->joiners ? NULL : j->next;
+        if (j->wdata.p == t) {
+            td__wake(c, j, TD_OK);
+            n = c->joiners;              /* list changed: start over */
+        }
+        j = n;
+    }
+}
+
+void td__thread_kill(td_core_t *c, td_thread_t *t)
+{
+    if (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING)
+        td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
+    if (t->state == TD_THREAD_READY)
+        td__unready(c, t);
+    t->state = TD_THREAD_EXITED;
+    unlink_thread(c, t);
+    wake_joiners(c, t);
+    td__resched(c);
+}
+
 void td_thread_exit(void)
 {
     td_core_t *c = td__core();
@@ -112,14 +158,8 @@ void td_thread_exit(void)
     port_irq_state_t s = port_irq_save();
     td__unready(c, t);
     t->state = TD_THREAD_EXITED;
-    for (td_thread_t *j = c->joiners; j != NULL;) {
-        td_thread_t *n = j->next == c->joiners ? NULL : j->next;
-        if (j->wdata.p == t) {
-            td__wake(c, j, TD_OK);
-            n = c->joiners;              /* list changed: start over */
-        }
-        j = n;
-    }
+    unlink_thread(c, t);
+    wake_joiners(c, t);
     port_switch_request();
     port_irq_restore(s);
     for (;;)                             /* a port that resumes the dead */

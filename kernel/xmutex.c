@@ -7,6 +7,7 @@
  * grants it to its most urgent waiter), so the two cores alternate under
  * contention and neither starves.
  */
+#include "fault_sys.h"
 #include "xsync.h"
 
 static int check(td_xmutex_t *m)
@@ -29,6 +30,7 @@ static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
     m->owner_core = (uint8_t)me;
     m->depth = 1;
     m->reserved = TD_CORE_ANY;
+    td__held_add(&td_cores[me], &m->held, TD_HELD_XMUTEX);
 }
 
 bool td__xmutex_grant(td_xmutex_t *m, td_thread_t *t, unsigned me)
@@ -138,6 +140,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
     } else if (--m->depth == 0) {
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
+        td__held_del(c, &m->held);
         local = pass_on(m, me);
     }
     td__spin_unlock(m->spin);
@@ -145,4 +148,25 @@ int td_xmutex_unlock(td_xmutex_t *m)
         td__xsync_poll(c);
     port_irq_restore(s);
     return r;
+}
+
+bool td__xmutex_abandon(td_xmutex_t *m, unsigned owner)
+{
+    unsigned me = port_core_id();
+    bool local = false;
+    td__spin_lock(m->spin);
+    if (m->owner != NULL && m->owner_core == owner) {
+        m->owner = NULL;
+        m->owner_core = TD_CORE_ANY;
+        m->depth = 0;
+        if (owner == me) {
+            td__held_del(&td_cores[me], &m->held);
+            local = pass_on(m, me);
+        } else {                           /* the owner's core is gone: ours waits */
+            m->reserved = TD_CORE_ANY;
+            local = m->nwait[me] != 0;
+        }
+    }
+    td__spin_unlock(m->spin);
+    return local;
 }

@@ -192,6 +192,97 @@ void port_console_irq_route(bool on);
 void port_console_tx_irq(bool on);
 extern void port_console_isr(void);
 
+/* ---- memory, stack guards and faults ------------------------------------------------
+ * Each port's port_limits.h also defines PORT_STACK_GUARD: the bytes at the
+ * bottom of every thread stack the kernel keeps as a guard (filled with a
+ * canary; on the chip made inaccessible by the MPU while the thread runs).
+ * The model: docs/faults.md. */
+
+/* Core 'core's heap region [*start, *end) (on the chip the linker's
+ * __heapN_start__/__heapN_end__; on the host static arrays). Anywhere. */
+void port_heap_region(unsigned core, uintptr_t *start, uintptr_t *end);
+
+/* Core 'core's main (interrupt) stack [*lo, *hi); its lowest
+ * PORT_MAIN_GUARD bytes are its guard. Both 0 when the port has no separate
+ * main stack (host). Anywhere. */
+void port_main_stack(unsigned core, uintptr_t *lo, uintptr_t *hi);
+
+/* Arm this core's memory protection for good: a no-access guard at the
+ * bottom of its main stack, a no-access, execute-never region over the
+ * first 256 bytes of the address space (null pointers), the running thread's
+ * guard (port_guard_thread), everything else as the default map. Called by
+ * the kernel as this core's kernel starts. Returns 0, or TD_ERR_UNSUPPORTED
+ * (no memory protection: the canary checks remain). This core. */
+int port_guard_init(void);
+
+/* Guard [guard, guard + PORT_STACK_GUARD) (aligned to PORT_STACK_GUARD) as
+ * the running thread's stack guard, replacing the previous one; NULL: no
+ * thread guard. Interrupts masked (called from the switch hook). This core. */
+void port_guard_thread(const void *guard);
+
+/* The stack pointer of the thread this core's interrupt interrupted (PSP on
+ * the chip), for the kernel's stack check in its tick. Interrupt context. */
+uintptr_t port_thread_sp(void);
+
+/* The thread stack pointer a killed thread leaves behind when this core
+ * switches away from it without returning: set it to 'sp' (a safe place for
+ * the switch to save a context that is never resumed). Interrupt context. */
+void port_thread_sp_set(uintptr_t sp);
+
+/* Whether v is a plausible return address into this image's code: odd
+ * (Thumb), inside the code, right after a BL or BLX. Always false where the
+ * port cannot tell (host). Anywhere. */
+bool port_code_return(uint32_t v);
+
+/* Look up the stack from sp (at most 1 KiB, within readable memory) for
+ * plausible return addresses (port_code_return), storing at most max of
+ * them in out, oldest call last. Returns how many; 0 where the port cannot
+ * tell (host). Anywhere. */
+unsigned port_call_chain(uintptr_t sp, uint32_t *out, unsigned max);
+
+/* The CPU state a fault captured, handed to td__fault_cpu (defined by the
+ * layer above) by the port's fault entry, running at fault priority with
+ * interrupts masked. */
+typedef struct port_fault_frame {
+    uint32_t r[13];            /* r0-r12 as at the fault (live, not stacked) */
+    uint32_t sp;               /* the faulting context's SP before the frame */
+    uint32_t lr, pc, xpsr;     /* from the exception frame (if frame_ok) */
+    uint32_t exc_return;       /* the EXC_RETURN value */
+    uint32_t msp, psp;         /* both stack pointers after the entry */
+    uint32_t primask;          /* PRIMASK at the fault (1: interrupts were masked) */
+    uint8_t thread_mode;       /* the fault interrupted thread mode (PSP) */
+    uint8_t frame_ok;          /* lr/pc/xpsr were read from a complete frame */
+    uint8_t reason;            /* TD_FAULT_* reason the port decoded */
+    uint8_t size;              /* for a data access: 1, 2, 4 bytes (0: unknown) */
+    uint32_t addr;             /* the address the faulting instruction used (reason-dependent) */
+    uint32_t code;             /* BKPT immediate, or 0 */
+} port_fault_frame_t;
+
+/* Decode what the faulting instruction (f->pc, with f->r and f->sp) tells,
+ * into f->reason, f->addr, f->size, f->code. Used by the fault entry; on the
+ * host (no CPU faults) it only sets TD_FAULT_HARDFAULT. Anywhere. */
+void port_fault_decode(port_fault_frame_t *f);
+
+/* Called by the port's fault entry (HardFault) with the captured state.
+ * Returns the thread context to resume (the faulting thread was killed and
+ * another one runs), or does not return. */
+extern void *td__fault_cpu(port_fault_frame_t *f);
+
+/* Keep 'n' words (at most PORT_PERSIST_WORDS) across a reboot of the chip
+ * (watchdog scratch registers) / read them back. Returns 0, TD_ERR_PARAM,
+ * TD_ERR_UNSUPPORTED. Anywhere. */
+#define PORT_PERSIST_WORDS 7u
+int port_persist_write(const uint32_t *w, unsigned n);
+int port_persist_read(uint32_t *w, unsigned n);
+
+/* Reboot the whole chip now (watchdog), both cores. Never returns; on the
+ * host the run ends with status 4. Anywhere. */
+void port_reboot(void) __attribute__((noreturn));
+
+/* Stop this core for good: interrupts masked, tick stopped, asleep. Core 1
+ * can still be reset and launched again by core 0. Never returns. */
+void port_halt(void) __attribute__((noreturn));
+
 /* ---- end of run ---------------------------------------------------------------------- */
 
 /* Stop everything and report 'code' to whoever runs us: on the chip a

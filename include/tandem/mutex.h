@@ -20,10 +20,11 @@ typedef struct td_mutex {
     uint16_t depth;
     uint16_t magic;
     uint8_t core;
+    struct td_held held;           /* while owned (tandem/fault.h) */
 } td_mutex_t;
 
 #define TD_MUTEX_MAGIC 0x3a7eu
-#define TD_MUTEX_INIT { NULL, NULL, NULL, 0, TD_MUTEX_MAGIC, TD_CORE_ANY }
+#define TD_MUTEX_INIT { NULL, NULL, NULL, 0, TD_MUTEX_MAGIC, TD_CORE_ANY, { NULL, 0, 0, 0 } }
 #define TD_MUTEX_DEFINE(name) td_mutex_t name = TD_MUTEX_INIT
 
 /* Initialise m unlocked, bound to the calling core. Returns 0,

@@ -23,5 +23,7 @@
 #include "tandem/xsem.h"
 #include "tandem/easy.h"
 #include "tandem/panic.h"
+#include "tandem/heap.h"
+#include "tandem/fault.h"
 
 #endif /* TANDEM_TANDEM_H */

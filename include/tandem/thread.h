@@ -24,8 +24,12 @@
 #define TD_PRIO_MAX    31u
 #define TD_PRIO_COUNT  32u
 
-/* The smallest stack td_thread_init accepts, in bytes (the port's minimum). */
-#define TD_STACK_MIN   PORT_STACK_MIN
+/* The smallest stack td_thread_init accepts, in bytes: the port's minimum
+ * plus the guard at the bottom of every stack (PORT_STACK_GUARD bytes of
+ * canary, inaccessible while the thread runs on the chip: docs/faults.md). */
+#define TD_STACK_MIN   (PORT_STACK_MIN + PORT_STACK_GUARD)
+/* Alignment a thread stack needs (td_heap_alloc(size, TD_STACK_ALIGN, ..)). */
+#define TD_STACK_ALIGN PORT_STACK_ALIGN
 
 enum td_thread_state {
     TD_THREAD_DORMANT = 1,
@@ -37,7 +41,7 @@ enum td_thread_state {
     TD_THREAD_EXITED,
 };
 
-/* The thread control block: 48 bytes on the chip. Fields are private. */
+/* The thread control block: 52 bytes on the chip. Fields are private. */
 typedef struct td_thread {
     void *ctx;                     /* port context (saved stack pointer) */
     struct td_thread *next, *prev; /* ready list or wait list */
@@ -47,7 +51,8 @@ typedef struct td_thread {
     union { uint32_t u; void *p; } wdata; /* what the wait is about */
     struct td_mutex *owned;        /* mutexes held (priority inheritance) */
     const char *name;
-    uint32_t *stack;               /* lowest stack word (painted) */
+    uint32_t *stack;               /* lowest usable stack word (painted; the guard below) */
+    struct td_thread *knext;       /* this core's list of started threads */
     uint8_t magic;
     uint8_t prio;                  /* effective priority */
     uint8_t base;                  /* priority set by the program */
@@ -58,9 +63,10 @@ typedef struct td_thread {
     uint8_t slice;                 /* ticks run in this time slice; wait options while blocked */
 } td_thread_t;
 
-/* Storage for a stack of 'bytes' usable bytes (the port's reserve added),
- * aligned: TD_STACK_DEFINE(worker_stack, 512); prefix with static if wanted. */
-#define TD_STACK_WORDS(bytes) (((bytes) + PORT_STACK_RESERVE + 7u) / 8u)
+/* Storage for a stack of 'bytes' usable bytes (the port's reserve and the
+ * guard added), aligned: TD_STACK_DEFINE(worker_stack, 512); prefix with
+ * static if wanted. */
+#define TD_STACK_WORDS(bytes) (((bytes) + PORT_STACK_RESERVE + PORT_STACK_GUARD + 7u) / 8u)
 #define TD_STACK_DEFINE(name, bytes) \
     uint64_t name[TD_STACK_WORDS(bytes)] __attribute__((aligned(PORT_STACK_ALIGN)))
 

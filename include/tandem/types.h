@@ -36,4 +36,14 @@ typedef void (*td_entry_t)(void *arg);
 struct td_thread;
 struct td_mutex;
 
+/* Bookkeeping inside a lockable object while a thread owns it (the owner
+ * core's list of held objects: deadlock help and release after a fault,
+ * see tandem/fault.h). Private. */
+struct td_held {
+    struct td_held *next;
+    uint32_t since;      /* owner core's tick when taken */
+    uint8_t kind;
+    uint8_t warned;      /* hold limit reported */
+};
+
 #endif /* TANDEM_TYPES_H */

@@ -8,7 +8,7 @@
 #   cov    clang, source-based coverage
 # $(call host_objs,VARIANT,SOURCES) names the objects of SOURCES in VARIANT.
 
-HOST_PORT_SRCS := port/host/core.c port/host/context.c port/host/fifo.c \
+HOST_PORT_SRCS := port/host/core.c port/host/context.c port/host/fifo.c port/host/fault.c \
                   port/host/spin.c port/host/boot.c
 KERNEL_SRCS    := $(sort $(wildcard kernel/*.c))
 

@@ -3,6 +3,7 @@
  * Threads run on their own stacks as ucontext fibers; the C library
  * (printing, syscalls) and the sanitizers' instrumentation need far more
  * stack than the same code on the chip, so every stack gets a reserve.
+ * There is no MPU: the guard at the bottom of each stack is a canary only.
  */
 #ifndef TANDEM_PORT_LIMITS_H
 #define TANDEM_PORT_LIMITS_H
@@ -10,5 +11,10 @@
 #define PORT_STACK_ALIGN    16u
 #define PORT_STACK_MIN      (32u * 1024u)
 #define PORT_STACK_RESERVE  (64u * 1024u)
+#define PORT_STACK_GUARD    32u   /* canary words below every thread stack */
+#define PORT_MAIN_GUARD     0u    /* no separate main stack */
+/* The cores are OS threads the host may stall for any time: no heartbeat
+ * check between them (tandem/fault.h, TD_FAULT_HEARTBEAT_MS). */
+#define PORT_NO_HEARTBEAT   1
 
 #endif

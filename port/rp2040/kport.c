@@ -90,9 +90,16 @@ uint32_t port_cycles(void)
     uint32_t rl = tick_reload[c], n, v;
     if (rl == 0)
         return SYSTICK_RVR_MAX - (SYSTICK->cvr & SYSTICK_RVR_MAX);
+    uint32_t n0;
     do {
-        n = tick_count[c];
+        n = n0 = tick_count[c];
         v = SYSTICK->cvr;
-    } while (n != tick_count[c]);
+        /* wrapped while the tick cannot be taken (interrupts masked, a fault
+         * handler): count the period it has not counted yet */
+        if (SCB->icsr & SCB_ICSR_PENDSTSET_BITS) {
+            v = SYSTICK->cvr;
+            n++;
+        }
+    } while (n0 != tick_count[c]);
     return n * (rl + 1u) + (rl - v);
 }

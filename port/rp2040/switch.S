@@ -7,7 +7,10 @@
     .thumb
 
 /* PendSV: save r4-r11 below the hardware frame on the thread's stack, ask
- * the kernel for the next context (interrupts masked), restore it. */
+ * the kernel for the next context (interrupts masked), restore it. PSP is
+ * the new thread's before interrupts are unmasked again, so an interrupt
+ * always finds PSP belonging to the kernel's current thread (its tick
+ * checks that thread's stack pointer against the thread's stack). */
     .section .text.isr_pendsv, "ax", %progbits
     .global isr_pendsv
     .type isr_pendsv, %function
@@ -25,7 +28,6 @@ isr_pendsv:
     mov     r4, lr                  /* EXC_RETURN */
     cpsid   i
     bl      port_switch_hook        /* r0 = next context */
-    cpsie   i
     mov     lr, r4
     adds    r0, #16
     ldmia   r0!, {r4-r7}
@@ -36,6 +38,7 @@ isr_pendsv:
     msr     psp, r0                 /* ctx + 32: the hardware frame */
     subs    r0, #32
     ldmia   r0!, {r4-r7}
+    cpsie   i
     bx      lr
     .size isr_pendsv, . - isr_pendsv
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/*
+ * bench/fault/footprint.js: the flash and RAM the fault module, the heaps
+ * and the RP2040 port's fault entry and MPU code take in a linked image,
+ * from its map file (what the linker kept after --gc-sections).
+ *
+ *   node bench/fault/footprint.js IMAGE.map
+ *
+ * Prints "BENCH fault_flash_bytes N bytes" and "BENCH fault_ram_bytes N
+ * bytes" (read by bench/report.js with the other figures). The guards'
+ * own cost (per thread stack and per main stack) is printed by the
+ * bench/fault image itself, from the port's constants.
+ */
+'use strict';
+const fs = require('fs');
+
+const map = process.argv[2];
+if (!map) { console.error('usage: footprint.js IMAGE.map'); process.exit(2); }
+const OBJ = /(kernel\/(fault|heap)|port\/rp2040\/(fault|fault_entry|mpu))\.o$/;
+let flash = 0, ram = 0, name = '';
+for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
+  let m = /^ (\.\S+)\s*$/.exec(line);                       /* a long name, wrapped */
+  if (m) { name = m[1]; continue; }
+  m = /^ (\.\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$/.exec(line);
+  if (!m) { name = ''; continue; }
+  const sec = m[1] || name, addr = parseInt(m[2], 16), size = parseInt(m[3], 16);
+  name = '';
+  if (!addr || !OBJ.test(m[4])) continue;
+  if (addr >= 0x10000000 && addr < 0x20000000) flash += size;
+  else if (addr >= 0x20000000) {
+    ram += size;
+    if (/^\.data/.test(sec)) flash += size;                 /* its initial values */
+  }
+}
+console.log(`BENCH fault_flash_bytes ${flash} bytes`);
+console.log(`BENCH fault_ram_bytes ${ram} bytes`);

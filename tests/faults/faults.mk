@@ -1,0 +1,48 @@
+# tests/faults/faults.mk: the fault scenario images and the 'faults' suite.
+#
+# Each image is tests/faults/main.c built for one scenario, one faulting
+# core and one policy; tests/faults/run.js runs them all in the emulator,
+# checks their console output and writes $(BUILD)/test/results/faults.txt.
+# An entry is name:scenario:core:policy.
+
+FAULTS_DIR := $(BUILD)/faults
+FAULT_IMAGES := \
+    null-c0:null:0:HALT           null-c1:null:1:RESTART \
+    udf-c0:udf:0:HALT             udf-c1:udf:1:RESTART \
+    misaligned-c0:misaligned:0:HALT misaligned-c1:misaligned:1:RESTART \
+    tstack-c0:tstack:0:HALT       tstack-c1:tstack:1:RESTART \
+    mstack-c0:mstack:0:HALT       mstack-c1:mstack:1:RESTART \
+    assert-c0:assert:0:HALT       assert-c1:assert:1:RESTART \
+    console-c0:console:0:HALT     console-c1:console:1:RESTART \
+    null-kill-c0:null:0:KILL_THREAD tstack-kill-c0:tstack:0:KILL_THREAD \
+    assert-kill-c1:assert:1:KILL_THREAD mstack-kill-c0:mstack:0:KILL_THREAD \
+    tstack-reboot-c1:tstack:1:REBOOT \
+    holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
+    classify:classify:0:HALT
+
+fault_field = $(word $(2),$(subst :, ,$(1)))
+FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)
+
+define fault_image
+$(FAULTS_DIR)/obj/$(1).o: tests/faults/main.c | deps-arm
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -DSCENARIO_$(2) -DSCENARIO_NAME='"$(2)"' \
+	    -DFAULT_CORE=$(3) -DFAULT_POLICY=TD_FAULT_$(4) -c -o $$@ $$<
+$(call target_image,$(FAULTS_DIR)/$(1),$(FAULTS_DIR)/obj/$(1).o)
+endef
+$(foreach f,$(FAULT_IMAGES),$(eval $(call fault_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3),$(call fault_field,$(f),4))))
+-include $(shell find $(FAULTS_DIR)/obj -name '*.d' 2>/dev/null)
+
+TEST_SUITES += faults
+.PHONY: test-faults fault-images
+fault-images: $(FAULT_ELFS)
+test-faults: deps-arm deps-node $(FAULT_ELFS)
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)node tests/faults/run.js $(BUILD) > $(BUILD)/test/results/faults.txt; \
+	   cat $(BUILD)/test/results/faults.txt
+
+# 'make bench': the flash and RAM of the fault module, from the fault
+# benchmark image's map (bench/fault/footprint.js).
+$(BUILD)/bench/fault-footprint.log: $(BUILD)/bench/fault.elf bench/fault/footprint.js
+	$(Q)node bench/fault/footprint.js $(BUILD)/bench/fault.map > $@
+bench: $(BUILD)/bench/fault-footprint.log

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+/*
+ * tests/faults/run.js: the 'faults' suite. Runs every fault scenario image
+ * (tests/faults/faults.mk, tests/faults/main.c) in tandem-sim and checks
+ * its console: the report (right core, thread, reason, details, one whole
+ * block), the other core going on, and what the policy promises (halted,
+ * thread ended, core 1 back with semaphores and messages working within a
+ * bound, the report again after a watchdog reboot). Also runs
+ * tools/fault-addr2line on a real report.
+ *
+ *   node tests/faults/run.js BUILD_DIR [IMAGE...]
+ *
+ * Prints "PASS name" or "FAIL name: reason" per check; exit status 1 if
+ * any failed.
+ */
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const path = require('path');
+const fs = require('fs');
+
+const build = process.argv[2] || 'build';
+const only = process.argv.slice(3);
+const root = path.join(__dirname, '..', '..');
+const sim = path.join(root, 'sim', 'tandem-sim');
+const RESTART_BOUND_S = 0.1;       /* END of the report to "c1 start 2" */
+
+function run(image, ms) {
+  const elf = path.join(build, 'faults', image + '.elf');
+  return new Promise((resolve) => {
+    const p = spawn(sim, [elf, '--max-ms', String(ms)]);
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('close', (code) => {
+      const lines = [];
+      for (const l of out.split('\n')) {
+        const m = /^\[\s*([\d.]+) s\] uart(\d) (c\d|--)\| (.*)$/.exec(l);
+        if (m) lines.push({ t: +m[1], core: m[3] === '--' ? -1 : +m[3][1], text: m[4] });
+      }
+      resolve({ code, out, lines });
+    });
+  });
+}
+
+let failed = 0;
+function check(out, name, fn) {
+  let why;
+  try { why = fn(); } catch (e) { why = e.message; }
+  if (why) { failed++; out.push(`FAIL ${name}: ${why}`); } else out.push(`PASS ${name}`);
+}
+
+const idx = (r, re, from = 0, core) =>
+  r.lines.findIndex((l, i) => i >= from && (core === undefined || l.core === core) && re.test(l.text));
+
+/* The report block of core 'core': [head, end] line indexes, written whole. */
+function report(r, core, by = core) {
+  const head = idx(r, new RegExp(`^\\*\\*\\* FAULT core ${core}, `));
+  if (head < 0) return { why: `no report of core ${core}` };
+  const end = idx(r, new RegExp(`^\\*\\*\\* END FAULT core ${core}$`), head);
+  if (end < 0) return { why: 'report not ended' };
+  for (let i = head; i <= end; i++)
+    if (r.lines[i].core !== by) return { why: `line ${i - head} of the report is from core ${r.lines[i].core}: "${r.lines[i].text}"` };
+  return { head, end, text: r.lines.slice(head, end + 1).map((l) => l.text) };
+}
+
+/* Values of "c<core> count N" after line 'from': at least n, increasing. */
+function counts(r, core, from, n = 4) {
+  const v = r.lines.slice(from).filter((l) => l.core === core && /^c\d count \d+$/.test(l.text))
+    .map((l) => +l.text.split(' ')[2]);
+  if (v.length < n) return `core ${core} counted ${v.length} times after the report`;
+  for (let i = 1; i < v.length; i++) if (v[i] <= v[i - 1]) return `core ${core} count went ${v[i - 1]} -> ${v[i]}`;
+  return null;
+}
+
+const REASONS = {
+  null: ['null pointer', /^ {4}4-byte access at 0x00000008$/],
+  udf: ['invalid instruction', /^ {4}undefined instruction 0x0000de07 at pc$/],
+  misaligned: ['misaligned access', /^ {4}4-byte access at 0x200[0-9a-f]{4}[13579bdf]$/],
+  tstack: ['stack overflow', /^ {4}the thread's stack ends at 0x200[0-9a-f]{5}; its guard was hit/],
+  mstack: ['main stack overflow', /^ {4}the main stack ends at 0x2004(0|1)080; an interrupt handler ran into its guard$/],
+  assert: ['assertion failed', /^ {4}v == 42 \(tests\/faults\/main\.c:\d+\)$/],
+  console: ['null pointer', /^ {4}1-byte access at 0x00000010$/],
+};
+
+/* One image: name -> { ms, checks(r) } */
+function faultCase(scen, core, policy) {
+  return async (name, out) => {
+    const r = await run(name, policy === 'REBOOT' ? 600 : 700);
+    const [reason, detail] = REASONS[scen];
+    const other = core ^ 1;
+    const rep = report(r, core);
+    check(out, `${name}_report`, () => {
+      if (rep.why) return rep.why;
+      const who = scen === 'mstack' ? 'interrupt handler over thread "[^"]+"' : 'thread "victim"';
+      if (!new RegExp(`^\\*\\*\\* FAULT core ${core}, ${who}: ${reason}$`).test(rep.text[0]))
+        return `head: "${rep.text[0]}"`;
+      if (!rep.text.some((t) => detail.test(t))) return `no detail line like ${detail}`;
+      const regs = rep.text.find((t) => /^ {4}(pc 0x|pc, lr, xpsr lost)/.test(t));
+      if (!regs) return 'no pc/sp line';
+      if ((scen === 'tstack' || scen === 'mstack') !== /lost: the stack was full/.test(regs))
+        return `registers: "${regs}"`;
+      if (scen !== 'assert' && !rep.text.some((t) => /^ {4}r0 0x[0-9a-f]{8}  r1 /.test(t))) return 'no r0-r3 line';
+      if (!rep.text.some((t) => /^ {4}action: /.test(t))) return 'no action line';
+      if (scen === 'console' && !rep.text.some((t) => /held the console lock/.test(t))) return 'console lock not mentioned';
+      if (['null', 'udf', 'misaligned', 'assert'].includes(scen) &&
+          !rep.text.some((t) => /^ {4}call chain: 0x1/.test(t))) return 'no call chain';
+    });
+    if (rep.why) return;
+    check(out, `${name}_other_core_runs`, () => counts(r, other, rep.end + 1));
+    if (policy === 'HALT') {
+      check(out, `${name}_halted`, () => {
+        const after = r.lines.slice(rep.end + 1).filter((l) => l.core === core);
+        if (after.length) return `core ${core} printed after halting: "${after[0].text}"`;
+      });
+    } else if (policy === 'KILL_THREAD') {
+      check(out, `${name}_thread_ended_core_goes_on`, () => {
+        if (!rep.text.some((t) => /action: the thread is ended/.test(t))) return 'action is not ending the thread';
+        if (idx(r, /^victim survived$/) >= 0) return 'the victim went on';
+        if (idx(r, /^msg ok \d+$/, rep.end + 1, 0) < 0) return 'messages stopped';
+        return counts(r, core, rep.end + 1);
+      });
+    } else if (policy === 'RESTART') {
+      check(out, `${name}_core1_restarted`, () => {
+        const s = idx(r, /^c1 start 2$/, rep.end, 1);
+        if (s < 0) return 'core 1 did not start again';
+        const dt = r.lines[s].t - r.lines[rep.end].t;
+        if (dt > RESTART_BOUND_S) return `core 1 back ${dt.toFixed(4)} s after the report (bound ${RESTART_BOUND_S})`;
+        if (idx(r, /^\*\*\* core 0: core 1 restarted, restart 1$/, rep.end, 0) < 0) return 'no restart line';
+        return counts(r, 1, s);
+      });
+      check(out, `${name}_core1_answers_after_restart`, () => {
+        const s = idx(r, /^c1 start 2$/, rep.end, 1);
+        if (s < 0) return 'no restart';
+        if (idx(r, /^ping ok \d+$/, s, 0) < 0) return 'no semaphore ping answered after the restart';
+        if (idx(r, /^msg ok \d+$/, s, 0) < 0) return 'no message answered after the restart';
+      });
+    } else if (policy === 'REBOOT') {
+      check(out, `${name}_reported_after_reboot`, () => {
+        const p = idx(r, new RegExp(`^\\*\\*\\* PREVIOUS RUN: FAULT core ${core}, thread "victim": ${reason}$`), rep.end, 0);
+        if (p < 0) return 'no report of the previous run';
+        if (idx(r, /^\*\*\* END PREVIOUS RUN$/, p, 0) < 0) return 'previous-run report not ended';
+        if (r.lines.filter((l) => /^\*\*\* PREVIOUS RUN/.test(l.text)).length !== 1) return 'reported more than once';
+        const s = idx(r, /^c1 start 1$/, p, 1);
+        if (s < 0) return 'core 1 did not start after the reboot';
+        return counts(r, 0, s) || counts(r, 1, s);
+      });
+    }
+    if (name === 'null-c0') {
+      check(out, 'addr2line_tool_on_a_report', () => {
+        const tool = path.join(root, 'tools', 'fault-addr2line');
+        const elf = path.join(build, 'faults', name + '.elf');
+        const t = spawnSync(tool, [elf], { input: r.out, encoding: 'utf8' });
+        if (t.status !== 0) return `exit ${t.status}: ${t.stderr}`;
+        if (!/0x1[0-9a-f]{7} is in fault_null at tests\/faults\/main\.c:\d+/.test(t.stdout)) return 'pc not named fault_null';
+        if (!/returns into victim_main at tests\/faults\/main\.c:\d+/.test(t.stdout)) return 'lr not named victim_main';
+      });
+    }
+  };
+}
+
+const cases = {};
+for (const scen of Object.keys(REASONS)) {
+  cases[`${scen}-c0`] = faultCase(scen, 0, 'HALT');
+  cases[`${scen}-c1`] = faultCase(scen, 1, 'RESTART');
+}
+cases['null-kill-c0'] = faultCase('null', 0, 'KILL_THREAD');
+cases['tstack-kill-c0'] = faultCase('tstack', 0, 'KILL_THREAD');
+cases['assert-kill-c1'] = faultCase('assert', 1, 'KILL_THREAD');
+cases['tstack-reboot-c1'] = faultCase('tstack', 1, 'REBOOT');
+cases['mstack-kill-c0'] = async (name, out) => {
+  const r = await run(name, 500);
+  const rep = report(r, 0);
+  check(out, `${name}_escalates_to_halt`, () => rep.why ||
+    (rep.text.some((t) => /action: halt the core \(no thread to end\)/.test(t)) ? null : 'not escalated'));
+  if (!rep.why) check(out, `${name}_other_core_runs`, () => counts(r, 1, rep.end + 1));
+};
+cases['holdx-c1'] = async (name, out) => {
+  const r = await run(name, 1200);
+  check(out, `${name}_hold_reported`, () => {
+    const h = idx(r, /^\*\*\* HOLD td_xmutex 0x2[0-9a-f]{7} held \d+ ms by core 1, thread "victim"; waiting: 1 on core 0, 0 on core 1$/);
+    if (h < 0) return 'no hold report';
+    const ms = +/held (\d+) ms/.exec(r.lines[h].text)[1];
+    if (ms < 300 || ms > 400) return `reported after ${ms} ms (limit 300)`;
+    if (r.lines.filter((l) => /^\*\*\* HOLD/.test(l.text)).length !== 1) return 'reported more than once';
+    if (idx(r, /^mutex wait: TD_ERR_TIMEOUT$/, h, 0) < 0) return 'the waiter did not time out';
+    return counts(r, 0, h) || counts(r, 1, h);
+  });
+};
+cases['spin-c1'] = async (name, out) => {
+  const r = await run(name, 700);
+  check(out, `${name}_lock_hold_reported`, () =>
+    idx(r, /^\*\*\* HOLD td_lock 19 held \d+ ms by core 1, thread "victim"; its core's interrupts are masked meanwhile$/, 0, 0) >= 0
+      ? null : 'no td_lock hold report');
+  const rep = report(r, 1, 0);
+  check(out, `${name}_lockup_reported_by_core0`, () => {
+    if (rep.why) return rep.why;
+    if (rep.text[0] !== '*** FAULT core 1, thread "victim": not responding') return `head: ${rep.text[0]}`;
+    if (!rep.text.some((t) => /^ {4}no tick for 2\d\d ms: locked up, or interrupts masked too long \(seen by core 0\)$/.test(t))) return 'no heartbeat line';
+    if (!rep.text.some((t) => t === '    it holds td_lock 19, taken by thread "victim"')) return 'held lock not named';
+  });
+  check(out, `${name}_core1_restarted`, () => {
+    if (rep.why) return rep.why;
+    const s = idx(r, /^c1 start 2$/, rep.end, 1);
+    if (s < 0) return 'core 1 not restarted';
+    if (idx(r, /^msg ok \d+$/, s, 0) < 0) return 'messages not answered after the restart';
+    return counts(r, 1, s);
+  });
+};
+cases.classify = async (name, out) => {
+  const r = await run(name, 50);
+  check(out, `${name}_bkpt_is_exit`, () => (idx(r, /^classify bkpt: exit 5$/) >= 0 ? null : 'BKPT not read as exit 5'));
+  check(out, `${name}_arm_state_is_bad_jump`, () => (idx(r, /^classify arm state: bad jump$/) >= 0 ? null : 'not a bad jump'));
+  check(out, `${name}_misaligned_store_decoded`, () =>
+    (idx(r, /^classify str: misaligned access at 0x20000001 size 4$/) >= 0 ? null : 'store not decoded'));
+  check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
+};
+
+(async () => {
+  const names = Object.keys(cases).filter((n) => !only.length || only.includes(n));
+  const outs = new Map(names.map((n) => [n, []]));
+  const queue = [];
+  for (const n of names) {
+    if (fs.existsSync(path.join(build, 'faults', n + '.elf'))) queue.push(n);
+    else { failed++; outs.get(n).push(`FAIL ${n}: image not built`); }
+  }
+  let next = 0;
+  async function worker() {               /* a few emulators at once */
+    while (next < queue.length) {
+      const n = queue[next++];
+      await cases[n](n, outs.get(n));
+    }
+  }
+  const jobs = Math.max(1, Math.min(+(process.env.FAULT_JOBS || 4), queue.length));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  for (const n of names) for (const l of outs.get(n)) console.log(l);
+  process.exit(failed ? 1 : 0);
+})();

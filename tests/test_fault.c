@@ -1,0 +1,121 @@
+/*
+ * tests/test_fault.c: the fault path on both ports (tandem/fault.h). Under
+ * the kill policy a failed TD_ASSERT and a stack overflow end only the
+ * faulting thread (on the chip the overflow is caught by the MPU guard, on
+ * the host by the canary check at the next switch); a mutex held past the
+ * hold limit while another thread waits is reported once. Each test puts
+ * the policy and the limit back. The reports they cause are printed: they
+ * are part of what is tested.
+ */
+#include "harness.h"
+
+#include "../kernel/fault_sys.h"
+#include "tandem/fault.h"
+
+TD_THREAD_DEFINE(ft, 1024);
+static volatile int ft_reached;
+
+static void asserter(void *arg)
+{
+    (void)arg;
+    TD_ASSERT(ft_reached == 12345);
+    ft_reached = 1;
+}
+
+static void smasher(void *arg)
+{
+    (void)arg;
+    volatile uint32_t *top_of_guard = td_thread_self()->stack - 1;
+    *top_of_guard = 0;                       /* as an overflow would */
+    td_sleep(1);                             /* the switch checks the canary */
+    ft_reached = 2;
+}
+
+/* Run entry in a thread under the kill policy; returns this core's record. */
+static int run_faulting(td_entry_t entry, td_fault_record_t *r)
+{
+    unsigned me = port_core_id();
+    int old = td_fault_policy(me);
+    uint32_t n = td_fault_count(me);
+    ft_reached = 0;
+    if (td_fault_set_policy(me, TD_FAULT_KILL_THREAD) != TD_OK)
+        return -100;
+    int rc = td_thread_create(&ft, ft_stack, sizeof ft_stack, "faulty", 20, entry, NULL);
+    if (rc == TD_OK)
+        rc = td_thread_join(&ft, TD_MS(500));
+    td_fault_set_policy(me, (unsigned)old);
+    if (rc != TD_OK)
+        return rc;
+    if (td_fault_count(me) != n + 1)
+        return -101;
+    return td_fault_last(me, r);
+}
+
+TEST(fault_assert_ends_thread)
+{
+    td_fault_record_t r;
+    REQUIRE_EQ(run_faulting(asserter, &r), TD_OK);
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_ASSERT);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK_EQ(r.core, port_core_id());
+    CHECK(r.file != NULL && r.line > 0 && r.text != NULL);
+    CHECK(r.thread[0] == 'f');
+    CHECK(r.report_bytes > 0);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+    CHECK(td_thread_self() != NULL);                 /* this thread goes on */
+}
+
+TEST(fault_stack_overflow_ends_thread)
+{
+    td_fault_record_t r;
+    REQUIRE_EQ(run_faulting(smasher, &r), TD_OK);
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_STACK);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK_EQ(r.addr, (uint32_t)(uintptr_t)ft.stack);      /* the stack's end, named */
+    CHECK(r.thread[0] == 'f');
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+}
+
+TEST(fault_policy_and_names)
+{
+    CHECK_EQ(td_fault_set_policy(0, TD_FAULT_RESTART), TD_ERR_PARAM);   /* core 1 only */
+    CHECK_EQ(td_fault_set_policy(2, TD_FAULT_HALT), TD_ERR_PARAM);
+    CHECK_EQ(td_fault_set_policy(1, TD_FAULT_POLICIES), TD_ERR_PARAM);
+    CHECK_EQ(td_fault_policy(2), TD_ERR_PARAM);
+    CHECK_EQ(td_fault_policy(0), TD_FAULT_HALT);
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_last(2, &r), TD_ERR_PARAM);
+    CHECK_EQ(td_fault_last(0, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_fault_previous(&r), TD_ERR_EMPTY);
+    CHECK(td_fault_reason_name(TD_FAULT_STACK)[0] == 's');
+    CHECK(td_fault_reason_name(TD_FAULT_REASONS)[0] == '?');
+    CHECK_EQ(td_fault_core_state(1), TD_CORE_RUNNING);
+    CHECK_EQ(td_fault_core_state(2), TD_ERR_PARAM);
+}
+
+static TD_MUTEX_DEFINE(hold_m);
+TD_THREAD_DEFINE(holder, 1024);
+static void hold_main(void *arg)
+{
+    (void)arg;
+    td_mutex_lock(&hold_m, TD_FOREVER);
+    td_sleep(TD_MS(150));
+    td_mutex_unlock(&hold_m);
+}
+
+TEST(fault_hold_report)
+{
+    uint32_t n = td_fault_hold_reports();
+    td_fault_set_hold_limit(40);
+    REQUIRE_EQ(td_thread_create(&holder, holder_stack, sizeof holder_stack, "holder", 20,
+                                hold_main, NULL), TD_OK);   /* runs first: takes it */
+    CHECK_EQ(td_mutex_lock(&hold_m, TD_MS(1000)), TD_OK);  /* waits: the hold is reported */
+    CHECK_EQ(td_mutex_unlock(&hold_m), TD_OK);
+    CHECK_EQ(td_thread_join(&holder, TD_MS(500)), TD_OK);
+    td_fault_set_hold_limit(TD_FAULT_HOLD_MS);
+    CHECK_EQ(td_fault_hold_reports(), n + 1);               /* once for the holding */
+}
