@@ -1,7 +1,7 @@
 # examples/examples.mk: every example is examples/NAME/*.c, built for the
 # RP2040 as build/examples/NAME.elf, .map and .uf2.
 
-EXAMPLES += blink2 blink_free messaging
+EXAMPLES += blink2 blink_free messaging fault_demo
 EX_DIR := $(BUILD)/examples
 
 # An example's sources are examples/NAME/*.c, or examples/$(EX_SRC_NAME)/*.c

@@ -171,6 +171,52 @@ const tests = {
     check('messaging_both_cores_talk', () =>
       c1.length >= 10 && c0.length >= 10 ? null : `core 0: ${c0.length} lines, core 1: ${c1.length}`);
   },
+
+  fault_demo() {
+    const r = run('fault_demo', 3500);
+    const c0 = r.lines.filter((l) => l.core === 0);
+    /* the report block of core 1 with this head, whole (no other core's line inside) */
+    const block = (head) => {
+      const a = r.lines.findIndex((l) => l.core === 1 && l.text === head);
+      if (a < 0) return { why: `no "${head}"` };
+      const b = r.lines.findIndex((l, i) => i > a && l.text === '*** END FAULT core 1');
+      if (b < 0) return { why: 'report not ended' };
+      if (r.lines.slice(a, b + 1).some((l) => l.core !== 1)) return { why: 'report cut by another line' };
+      return { a, b, text: r.lines.slice(a, b + 1).map((l) => l.text) };
+    };
+    const nul = block('*** FAULT core 1, thread "worker": null pointer');
+    const ovf = block('*** FAULT core 1, thread "worker": stack overflow');
+    check('fault_demo_null_pointer_report', () => nul.why ||
+      (nul.text.includes('    4-byte access at 0x00000000') &&
+       nul.text.some((t) => /^ {4}pc 0x1[0-9a-f]{7}  lr 0x1[0-9a-f]{7}  sp 0x2/.test(t)) ? null : 'details missing'));
+    check('fault_demo_stack_overflow_report', () => ovf.why ||
+      (ovf.text.some((t) => /its guard was hit/.test(t)) &&
+       ovf.text.includes('    pc, lr, xpsr lost: the stack was full  sp ' + /sp (0x[0-9a-f]{8})/.exec(ovf.text[1])[1])
+        ? null : 'details missing'));
+    check('fault_demo_core1_comes_back', () => {
+      const starts = r.lines.filter((l) => l.core === 1 && /^core 1: start #\d$/.test(l.text)).map((l) => l.text);
+      if (starts.join('|') !== 'core 1: start #1|core 1: start #2|core 1: start #3') return `starts: ${starts.join(', ')}`;
+      if (!find(r.lines, 0, '*** core 0: core 1 restarted, restart 2')) return 'no second restart';
+    });
+    check('fault_demo_core1_resumes_its_work', () => {
+      const items = r.lines.filter((l) => l.core === 1 && /^core 1: work item \d+$/.test(l.text))
+        .map((l) => +l.text.split(' ')[4]);
+      for (let i = 1; i < items.length; i++)
+        if (items[i] !== items[i - 1] + 1) return `item ${items[i - 1]} then ${items[i]}`;
+      const last = ovf.b !== undefined ? r.lines.slice(ovf.b).filter((l) => /^core 1: work item/.test(l.text)).length : 0;
+      if (items.length < 20 || last < 8) return `${items.length} items, ${last} after the second restart`;
+    });
+    check('fault_demo_core0_keeps_blinking', () => {
+      const iv = intervals(r.edges, 0);
+      if (iv.length < 10 || !allNear(iv, 0.25, 0.01)) return `red: ${iv.map((x) => x.toFixed(4))}`;
+    });
+    check('fault_demo_core0_keeps_printing', () => {
+      const st = c0.filter((l) => /^core 0: \d+ s, core 1 restarts \d, work items \d+$/.test(l.text));
+      if (st.length < 3) return `${st.length} status lines`;
+      if (!find(r.lines, 0, 'core 0: core 1 fault #2 was a stack overflow in thread "worker" at pc 0x00000000'))
+        return 'fault record not printed by core 0';
+    });
+  },
 };
 
 /* ---- counter_race, launch, no_busy_waiting, sensors ------------------------------ */
