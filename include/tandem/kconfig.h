@@ -21,12 +21,6 @@
 #define TD_IDLE_STACK_SIZE 256u
 #endif
 
-/* Start-up stack of core 1 (used by the launch and, on the chip, for
- * exceptions), in bytes. */
-#ifndef TD_CORE1_BOOT_STACK_SIZE
-#define TD_CORE1_BOOT_STACK_SIZE 512u
-#endif
-
 /* Priority of each core's first thread. */
 #ifndef TD_PRIO_MAIN
 #define TD_PRIO_MAIN 16u
