@@ -19,6 +19,8 @@
  *   console     a fault inside td_console_write (the console lock held)
  *   holdx       (core 1) a thread keeps a td_xmutex core 0 waits for
  *   spin        (core 1) a thread keeps a td_lock and spins, interrupts masked
+ *   heldfault   (core 1) a thread holds a td_xmutex core 0 waits for, takes a
+ *               td_lock and faults: both must be free for core 0 afterwards
  *   classify    no fault: the decoder names a BKPT "exit" (port_exit on a board)
  */
 #include "port.h"
@@ -122,6 +124,12 @@ static void victim_main(void *arg)
     td_lock_take(&spin_lock);
     for (;;) {
     }
+#elif defined(SCENARIO_heldfault)
+    td_xmutex_lock(&shared_mutex, TD_FOREVER);
+    td_printf("holding the mutex\n");
+    td_sleep(TD_MS(100));
+    td_lock_take(&spin_lock);
+    fault_null();
 #endif
     td_printf("victim survived\n");
 }
@@ -230,11 +238,19 @@ static void core1_entry(void *arg)
 
 static void holdx_waiter(void)
 {
-#if defined(SCENARIO_holdx)
+#if defined(SCENARIO_holdx) || defined(SCENARIO_heldfault)
     td_sleep(TD_MS(150));
     td_printf("waiting for the mutex\n");
     int r = td_xmutex_lock(&shared_mutex, TD_MS(800));
     td_printf("mutex wait: %s\n", td_strerror(r));
+#endif
+#if defined(SCENARIO_heldfault)
+    if (r == TD_OK)
+        td_xmutex_unlock(&shared_mutex);
+    r = td_lock_take(&spin_lock);
+    if (r == TD_OK)
+        td_lock_give(&spin_lock);
+    td_printf("td_lock take: %s\n", td_strerror(r));
 #endif
 }
 

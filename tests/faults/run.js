@@ -206,6 +206,21 @@ cases['spin-c1'] = async (name, out) => {
     return counts(r, 1, s);
   });
 };
+cases['heldfault-c1'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = report(r, 1);
+  check(out, `${name}_report`, () => rep.why ||
+    (rep.text[0] === '*** FAULT core 1, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  check(out, `${name}_locks_released_to_core0`, () => {
+    if (rep.why) return rep.why;
+    const w = idx(r, /^waiting for the mutex$/, 0, 0);
+    if (w < 0 || w > rep.head) return 'core 0 did not wait before the fault';
+    const m = idx(r, /^mutex wait: /, rep.end, 0);
+    if (m < 0 || r.lines[m].text !== 'mutex wait: TD_OK') return `core 0: ${m < 0 ? 'no mutex' : r.lines[m].text}`;
+    if (idx(r, /^td_lock take: TD_OK$/, m, 0) < 0) return 'the td_lock core 1 held is not free';
+    if (idx(r, /^c1 start 2$/, rep.end, 1) < 0) return 'core 1 not restarted';
+  });
+};
 cases.classify = async (name, out) => {
   const r = await run(name, 50);
   check(out, `${name}_bkpt_is_exit`, () => (idx(r, /^classify bkpt: exit 5$/) >= 0 ? null : 'BKPT not read as exit 5'));
