@@ -162,9 +162,10 @@ int td_fault_core_state(unsigned core);
     ((cond) ? (void)0 : td_assert_fail(__FILE__, __LINE__, #cond))
 #endif
 
-/* What TD_ASSERT calls. Returns only when the policy is TD_FAULT_KILL_THREAD
- * and the caller is not a thread it can end... never in practice: a thread
- * is ended, a core halted, restarted or rebooted. Anywhere. */
+/* What TD_ASSERT calls: the fault path with reason TD_FAULT_ASSERT. Never
+ * returns: under TD_FAULT_KILL_THREAD a calling thread (interrupts enabled)
+ * ends; otherwise the core halts, is restarted or the chip reboots.
+ * Anywhere. */
 void td_assert_fail(const char *file, int line, const char *expr) __attribute__((noreturn));
 
 /* Report a td_lock, td_mutex or td_xmutex held longer than 'ms' while
