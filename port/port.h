@@ -32,36 +32,63 @@
  *                       TD_STACK_DEFINE adds it, so one source fits both. */
 #include "port_limits.h"
 
-/* ---- identity ------------------------------------------------------------ */
+/* ---- the hot primitives ------------------------------------------------------
+ * The kernel calls the functions of this section in every operation, so
+ * each port defines them in its own port_inline.h (port/rp2040 or
+ * port/host, whichever is on the include path), included below: as static
+ * inline functions (on the chip each is a few instructions) or as
+ * declarations of ordinary functions (the host). Either way they have
+ * exactly the signatures given here, which are checked after the include. */
 
-/* The id of this core: 0 or 1 (SIO CPUID on the chip). */
-unsigned port_core_id(void);
+/* unsigned port_core_id(void);
+ * The id of this core: 0 or 1 (SIO CPUID on the chip). A thread never
+ * changes core, so the value may be read once and kept. */
 
-/* True while this core runs an interrupt or exception handler. */
-bool port_in_isr(void);
-
-/* ---- interrupts ------------------------------------------------------------ */
+/* bool port_in_isr(void);
+ * True while this core runs an interrupt or exception handler. */
 
 typedef uint32_t port_irq_state_t;
 
-/* Mask this core's interrupts and return the previous mask state, for
+/* port_irq_state_t port_irq_save(void);
+ * Mask this core's interrupts and return the previous mask state, for
  * port_irq_restore. Nests: save/restore pairs may be nested freely. The
  * state is 0 if and only if interrupts were enabled before the call (the
  * kernel refuses to block when it is not 0). */
-port_irq_state_t port_irq_save(void);
 
-/* Restore this core's interrupt mask to a state returned by port_irq_save.
+/* void port_irq_restore(port_irq_state_t state);
+ * Restore this core's interrupt mask to a state returned by port_irq_save.
  * Interrupts that became pending while masked are taken now. */
-void port_irq_restore(port_irq_state_t state);
 
-/* ---- hardware spinlocks ----------------------------------------------------- */
+/* bool port_spin_try(unsigned n);
+ * One attempt to claim hardware spinlock n (0..31; the caller keeps n in
+ * range). Returns true if this call claimed it; then memory accesses after
+ * the call are ordered after the claim (acquire). Never waits. Does not
+ * touch the interrupt mask. */
 
-/* One attempt to claim spinlock n (0..31). Returns true if this call claimed
- * it. Never waits. Does not touch the interrupt mask. */
-bool port_spin_try(unsigned n);
+/* void port_spin_release(unsigned n);
+ * Release spinlock n (0..31), memory accesses before the call ordered
+ * before the release. Releasing a lock that is not held has no effect. */
 
-/* Release spinlock n. Releasing a lock that is not held has no effect. */
-void port_spin_release(unsigned n);
+/* void port_switch_request(void);
+ * Ask for a context switch on this core (see "threads and context
+ * switching" below). Safe from thread or interrupt context; when called
+ * with interrupts masked the switch happens as they are restored; from an
+ * interrupt handler, as the handler returns. Requests made before the
+ * switch is performed coalesce into one. */
+
+#include "port_inline.h"
+
+#define PORT_SIGNATURE_(f, type) \
+    _Static_assert(_Generic(&f, type: 1, default: 0), "port_inline.h: " #f " has the wrong type")
+PORT_SIGNATURE_(port_core_id, unsigned (*)(void));
+PORT_SIGNATURE_(port_in_isr, bool (*)(void));
+PORT_SIGNATURE_(port_irq_save, port_irq_state_t (*)(void));
+PORT_SIGNATURE_(port_irq_restore, void (*)(port_irq_state_t));
+PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
+PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
+PORT_SIGNATURE_(port_switch_request, void (*)(void));
+
+/* ---- hardware spinlocks (the rest) -------------------------------------------- */
 
 /* Bit n set while spinlock n is held (by either core). Diagnostics only. */
 uint32_t port_spin_state(void);
@@ -131,11 +158,7 @@ typedef void (*port_entry_t)(void *arg);
  * or start-up code on this core. */
 void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg);
 
-/* Ask for a context switch on this core. Safe from thread or interrupt
- * context; when called with interrupts masked the switch happens as they are
- * restored; from an interrupt handler, as the handler returns. Requests made
- * before the switch is performed coalesce into one. */
-void port_switch_request(void);
+/* void port_switch_request(void): see "the hot primitives". */
 
 /* Called by the port, interrupts masked, to choose the next context.
  * 'current' receives the saved context of the thread being left; the return

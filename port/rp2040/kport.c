@@ -1,7 +1,8 @@
 /*
  * kport.c: the RP2040 side of the port contract's thread part: thread
  * contexts, the context switch request (PendSV, switch.S), the per-core
- * SysTick tick, the idle sleep and the cycle counter.
+ * SysTick tick, the idle sleep and the cycle counter. The request itself is
+ * inline (port_inline.h).
  *
  * A thread runs in thread mode on its own stack (PSP); handlers run on the
  * core's main stack (MSP). A thread's context is its saved PSP: below it
@@ -43,12 +44,6 @@ void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg)
     f[14] = (uint32_t)(uintptr_t)entry & ~1u;            /* pc */
     f[15] = XPSR_THUMB;
     return f;
-}
-
-void port_switch_request(void)
-{
-    SCB->icsr = SCB_ICSR_PENDSVSET_BITS;
-    __asm volatile("dsb\n\tisb" ::: "memory");
 }
 
 void port_idle(void)

@@ -1,7 +1,9 @@
 /*
  * port.c: the RP2040 side of the port contract (port/port.h) for identity,
  * interrupt masking, spinlocks, the FIFO, events, time, console and exit.
- * The thread/context part lives in kport.c and switch.S.
+ * The thread/context part lives in kport.c and switch.S; the hot primitives
+ * (core id, interrupt mask, spinlock claim and release) are inline, in
+ * port_inline.h.
  */
 #include "port.h"
 
@@ -10,44 +12,6 @@
 #include "hw/timer.h"
 #include "rp2040.h"
 #include "tandem/hwtable.h"
-
-#define barrier() __asm volatile("" ::: "memory")
-#define dmb()     __asm volatile("dmb" ::: "memory")
-
-unsigned port_core_id(void)
-{
-    return SIO->cpuid;
-}
-
-bool port_in_isr(void)
-{
-    return read_ipsr() != 0;
-}
-
-port_irq_state_t port_irq_save(void)
-{
-    uint32_t primask;
-    __asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) :: "memory");
-    return primask;
-}
-
-void port_irq_restore(port_irq_state_t state)
-{
-    __asm volatile("msr primask, %0" :: "r"(state) : "memory");
-}
-
-bool port_spin_try(unsigned n)
-{
-    bool got = SIO->spinlock[n & 31u] != 0;
-    dmb();
-    return got;
-}
-
-void port_spin_release(unsigned n)
-{
-    dmb();
-    SIO->spinlock[n & 31u] = 1;
-}
 
 uint32_t port_spin_state(void)
 {
