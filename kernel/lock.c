@@ -1,6 +1,11 @@
 /*
  * kernel/lock.c: cross-core spinlocks with interrupts masked, recording the
  * holding core of every hardware spinlock taken through them.
+ *
+ * The fast path of a take is: check the object, mask, one claiming read of
+ * the hardware spinlock, record the holder. Only a claim that fails looks
+ * at the holder (this core: TD_ERR_DEADLOCK; the other core: spin), so an
+ * uncontended take never pays for the recursion check.
  */
 #include "fault_sys.h"
 #include "sched.h"
@@ -8,21 +13,29 @@
 #include "tandem/hwtable.h"
 #include "tandem/lock.h"
 
-/* Per hardware spinlock: holder core + 1 (0: free), and the interrupt mask
- * found by the take, restored by the give; the holder thread and a count of
- * takes, for the hold check (tandem/fault.h). Written only by the holder. */
-static uint8_t holder[PORT_SPINLOCK_COUNT];
-static port_irq_state_t saved[PORT_SPINLOCK_COUNT];
-static const td_thread_t *holder_thread[PORT_SPINLOCK_COUNT];
-static uint32_t takes[PORT_SPINLOCK_COUNT];
+/* Per hardware spinlock, written only by the core holding it: the holder
+ * (core + 1, 0 while free), the interrupt state its take found, and for the
+ * hold check (tandem/fault.h) the holder thread and a count of takes. One
+ * record per spinlock, so a take reaches all of it from one address. */
+static struct held {
+    uint8_t holder;
+    port_irq_state_t saved;
+    const td_thread_t *thread;
+    uint32_t takes;
+} held[PORT_SPINLOCK_COUNT];
 
-static int check(const td_lock_t *l)
+#define HOLDER(n) __atomic_load_n(&held[n].holder, __ATOMIC_RELAXED)
+#define SET_HOLDER(n, v) __atomic_store_n(&held[n].holder, (uint8_t)(v), __ATOMIC_RELAXED)
+
+TD_HOT bool valid(const td_lock_t *l)
 {
-    if (l == NULL)
-        return TD_ERR_PARAM;
-    if (l->magic != TD_LOCK_MAGIC)
-        return TD_ERR_UNINIT;
-    return l->spin < PORT_SPINLOCK_COUNT ? TD_OK : TD_ERR_PARAM;
+    return l != NULL && l->magic == TD_LOCK_MAGIC && l->spin < PORT_SPINLOCK_COUNT;
+}
+
+/* Which error an invalid l is. */
+TD_HOT int invalid(const td_lock_t *l)
+{
+    return l == NULL || l->magic == TD_LOCK_MAGIC ? TD_ERR_PARAM : TD_ERR_UNINIT;
 }
 
 int td_lock_init(td_lock_t *l, unsigned n)
@@ -34,14 +47,12 @@ int td_lock_init(td_lock_t *l, unsigned n)
     return TD_OK;
 }
 
-static int take(const td_lock_t *l, bool wait)
+/* The claim of spinlock n failed, interrupts masked (state s): this core's
+ * own lock is refused instead of spinning forever; the other core's is
+ * waited for if 'wait' (and freed if that core halted after a fault). */
+static TD_COLD int contended(unsigned n, port_irq_state_t s, bool wait)
 {
-    int r = check(l);
-    if (r)
-        return r;
-    unsigned n = l->spin, me = port_core_id() + 1u;
-    port_irq_state_t s = port_irq_save();
-    if (TD_LOAD(holder[n]) == me) {
+    if (HOLDER(n) == port_core_id() + 1u) {
         port_irq_restore(s);
         return TD_ERR_DEADLOCK;
     }
@@ -50,16 +61,32 @@ static int take(const td_lock_t *l, bool wait)
             port_irq_restore(s);
             return TD_ERR_WOULD_BLOCK;
         }
-        unsigned h = TD_LOAD(holder[n]);      /* a holder halted by a fault: free it */
+        unsigned h = HOLDER(n);           /* a holder halted by a fault: free it */
         if (h != 0 && td_fault_core_state(h - 1u) == TD_CORE_HALTED) {
-            TD_STORE(holder[n], 0);
+            SET_HOLDER(n, 0);
             port_spin_release(n);
         }
     }
-    TD_STORE(holder[n], (uint8_t)me);
-    saved[n] = s;
-    __atomic_store_n(&holder_thread[n], td_cores[me - 1u].current, __ATOMIC_RELAXED);
-    __atomic_store_n(&takes[n], takes[n] + 1u, __ATOMIC_RELAXED);
+    return TD_OK;
+}
+
+TD_HOT int take(const td_lock_t *l, bool wait)
+{
+    if (!valid(l))
+        return invalid(l);
+    unsigned n = l->spin;
+    port_irq_state_t s = port_irq_save();
+    if (!port_spin_try(n)) {
+        int r = contended(n, s, wait);
+        if (r != TD_OK)
+            return r;
+    }
+    unsigned me = port_core_id();
+    struct held *h = &held[n];
+    h->saved = s;
+    SET_HOLDER(n, me + 1u);
+    __atomic_store_n(&h->thread, td_cores[me].current, __ATOMIC_RELAXED);
+    __atomic_store_n(&h->takes, h->takes + 1u, __ATOMIC_RELAXED);
     return TD_OK;
 }
 
@@ -75,14 +102,14 @@ int td_lock_try(td_lock_t *l)
 
 int td_lock_give(td_lock_t *l)
 {
-    int r = check(l);
-    if (r)
-        return r;
+    if (!valid(l))
+        return invalid(l);
     unsigned n = l->spin;
-    if (TD_LOAD(holder[n]) != port_core_id() + 1u)
+    struct held *h = &held[n];
+    if (__atomic_load_n(&h->holder, __ATOMIC_RELAXED) != port_core_id() + 1u)
         return TD_ERR_NOT_OWNER;
-    port_irq_state_t s = saved[n];
-    TD_STORE(holder[n], 0);
+    port_irq_state_t s = h->saved;
+    __atomic_store_n(&h->holder, 0, __ATOMIC_RELAXED);
     port_spin_release(n);
     port_irq_restore(s);
     return TD_OK;
@@ -90,9 +117,9 @@ int td_lock_give(td_lock_t *l)
 
 unsigned td_lock_holder(const td_lock_t *l)
 {
-    if (check(l))
+    if (!valid(l))
         return TD_CORE_ANY;
-    unsigned h = TD_LOAD(holder[l->spin]);
+    unsigned h = HOLDER(l->spin);
     return h ? h - 1u : TD_CORE_ANY;
 }
 
@@ -100,8 +127,8 @@ unsigned td__lock_release_core(unsigned core)
 {
     unsigned n_released = 0;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        if (TD_LOAD(holder[n]) == core + 1u) {
-            TD_STORE(holder[n], 0);
+        if (HOLDER(n) == core + 1u) {
+            SET_HOLDER(n, 0);
             port_spin_release(n);
             n_released++;
         }
@@ -111,10 +138,10 @@ unsigned td__lock_release_core(unsigned core)
 
 unsigned td__lock_peek(unsigned n, const td_thread_t **thread, uint32_t *count)
 {
-    unsigned h = n < PORT_SPINLOCK_COUNT ? TD_LOAD(holder[n]) : 0u;
+    unsigned h = n < PORT_SPINLOCK_COUNT ? HOLDER(n) : 0u;
     if (thread != NULL)
-        *thread = h ? __atomic_load_n(&holder_thread[n], __ATOMIC_RELAXED) : NULL;
+        *thread = h ? __atomic_load_n(&held[n].thread, __ATOMIC_RELAXED) : NULL;
     if (count != NULL)
-        *count = n < PORT_SPINLOCK_COUNT ? __atomic_load_n(&takes[n], __ATOMIC_RELAXED) : 0u;
+        *count = n < PORT_SPINLOCK_COUNT ? __atomic_load_n(&held[n].takes, __ATOMIC_RELAXED) : 0u;
     return h ? h - 1u : TD_CORE_ANY;
 }

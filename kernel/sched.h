@@ -22,6 +22,11 @@
 #define TF_XSEM   0x08u  /* ... which is a td_xsem (else a td_xmutex) */
 #define TF_IDLE   0x10u  /* the core's idle thread */
 
+/* For the few helpers of the hot paths that -Os would otherwise call, and
+ * for the error paths kept out of them. */
+#define TD_HOT  static inline __attribute__((always_inline))
+#define TD_COLD __attribute__((noinline, cold))
+
 /* One core's kernel. */
 typedef struct td_core {
     td_thread_t *current;            /* running thread */
