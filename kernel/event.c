@@ -7,11 +7,7 @@
 
 static int check(td_event_t *e)
 {
-    if (e == NULL)
-        return TD_ERR_PARAM;
-    if (e->magic != TD_EVENT_MAGIC)
-        return TD_ERR_UNINIT;
-    return td__bind(&e->core);
+    return TD_CHECK(e, td_event_t, TD_EVENT_MAGIC);
 }
 
 static bool satisfied(uint32_t flags, uint32_t mask, unsigned opts)

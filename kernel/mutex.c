@@ -8,13 +8,8 @@
 
 static int check(td_mutex_t *m)
 {
-    if (m == NULL)
-        return TD_ERR_PARAM;
-    if (m->magic != TD_MUTEX_MAGIC)
-        return TD_ERR_UNINIT;
-    if (td__bind(&m->core))
-        return TD_ERR_WRONG_CORE;
-    return port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
+    int r = TD_CHECK(m, td_mutex_t, TD_MUTEX_MAGIC);
+    return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
 
 unsigned td__mutex_effective(const td_thread_t *t)

@@ -7,11 +7,7 @@
 
 static int check(td_pool_t *p, const void *arg)
 {
-    if (p == NULL || arg == NULL)
-        return TD_ERR_PARAM;
-    if (p->magic != TD_POOL_MAGIC)
-        return TD_ERR_UNINIT;
-    return td__bind(&p->core);
+    return arg == NULL ? TD_ERR_PARAM : TD_CHECK(p, td_pool_t, TD_POOL_MAGIC);
 }
 
 int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks)

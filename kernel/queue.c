@@ -7,11 +7,7 @@
 
 static int check(td_queue_t *q, const void *item)
 {
-    if (q == NULL || item == NULL)
-        return TD_ERR_PARAM;
-    if (q->magic != TD_QUEUE_MAGIC)
-        return TD_ERR_UNINIT;
-    return td__bind(&q->core);
+    return item == NULL ? TD_ERR_PARAM : TD_CHECK(q, td_queue_t, TD_QUEUE_MAGIC);
 }
 
 static uint8_t *slot(const td_queue_t *q, unsigned i)

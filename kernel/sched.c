@@ -10,23 +10,33 @@
 
 td_core_t td_cores[PORT_NUM_CORES];
 
+td_core_t *td__core(void)
+{
+    return td__core_of(port_core_id());
+}
+
 int td__bind_slow(uint8_t *core)
 {
     unsigned me = port_core_id();
-    unsigned have = TD_LOAD(*core);
-    if (have == me)
-        return TD_OK;
-    if (have == TD_CORE_ANY) {
+    if (TD_LOAD(*core) == TD_CORE_ANY) {
         port_irq_state_t s = port_irq_save();
         td__spin_lock(TD_SPIN_KERNEL);
         if (TD_LOAD(*core) == TD_CORE_ANY)
             TD_STORE(*core, (uint8_t)me);
         td__spin_unlock(TD_SPIN_KERNEL);
         port_irq_restore(s);
-        if (TD_LOAD(*core) == me)
-            return TD_OK;
     }
-    return TD_ERR_WRONG_CORE;
+    return TD_LOAD(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
+}
+
+int td__check(const void *obj, size_t magic_offset, unsigned magic)
+{
+    if (obj == NULL)
+        return TD_ERR_PARAM;
+    const uint16_t *m = (const uint16_t *)(const void *)((const uint8_t *)obj + magic_offset);
+    if (*m != magic)
+        return TD_ERR_UNINIT;
+    return td__bind((uint8_t *)(uintptr_t)(m + 1));
 }
 
 void td__spin_lock(unsigned n)
@@ -51,16 +61,7 @@ int td__can_wait(const td_core_t *c, port_irq_state_t s)
 
 void td__list_add_tail(td_thread_t **head, td_thread_t *t)
 {
-    td_thread_t *h = *head;
-    if (h == NULL) {
-        t->next = t->prev = t;
-        *head = t;
-    } else {
-        t->next = h;
-        t->prev = h->prev;
-        h->prev->next = t;
-        h->prev = t;
-    }
+    td__list_add_tail_hot(head, t);
 }
 
 void td__list_add_prio(td_thread_t **head, td_thread_t *t)
@@ -80,34 +81,42 @@ void td__list_add_prio(td_thread_t **head, td_thread_t *t)
             x = x->next;
         } while (x != h);
     }
-    td__list_add_tail(head, t);
+    td__list_add_tail_hot(head, t);
 }
 
 void td__list_del(td_thread_t **head, td_thread_t *t)
 {
-    if (t->next == t) {
-        *head = NULL;
-    } else {
-        t->prev->next = t->next;
-        t->next->prev = t->prev;
-        if (*head == t)
-            *head = t->next;
-    }
+    td__list_unlink_hot(head, t);
     t->next = t->prev = NULL;
 }
 
 void td__ready(td_core_t *c, td_thread_t *t)
 {
-    td__list_add_tail(&c->ready[t->prio], t);
-    c->ready_map |= 1u << t->prio;
-    t->state = TD_THREAD_READY;
+    td__ready_hot(c, t);
 }
 
 void td__unready(td_core_t *c, td_thread_t *t)
 {
-    td__list_del(&c->ready[t->prio], t);
-    if (c->ready[t->prio] == NULL)
-        c->ready_map &= ~(1u << t->prio);
+    unsigned p = t->prio;
+    td__list_del(&c->ready[p], t);
+    if (c->ready[p] == NULL)
+        c->ready_map &= ~TD__PRIO_BIT(p);
+    if (c->top == t)
+        c->top = NULL;
+}
+
+td_thread_t *td__top_find(td_core_t *c)
+{
+    /* (m & -m) isolates the lowest set bit, the most urgent level; a de
+     * Bruijn multiplication numbers it. */
+    static const uint8_t level[32] = {
+        31, 30, 3, 29, 2, 17, 7, 28, 1, 9, 11, 16, 6, 14, 27, 23,
+        0, 4, 18, 8, 10, 12, 15, 24, 5, 19, 13, 25, 20, 26, 21, 22,
+    };
+    uint32_t m = c->ready_map;
+    td_thread_t *t = m ? c->ready[level[((m & -m) * 0x077cb531u) >> 27]] : c->idle;
+    c->top = t;
+    return t;
 }
 
 void td__resched(td_core_t *c)
@@ -116,7 +125,12 @@ void td__resched(td_core_t *c)
         port_switch_request();
 }
 
-static void timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline)
+void td__resched_restore(td_core_t *c, port_irq_state_t s)
+{
+    td__resched_restore_hot(c, s);
+}
+
+void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline)
 {
     td_thread_t **pp = &c->timeouts;
     while (*pp != NULL && (int32_t)((*pp)->wake - deadline) <= 0)
@@ -138,52 +152,40 @@ static void timeout_del(td_core_t *c, td_thread_t *t)
 
 void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
 {
-    td_thread_t *t = c->current;
-    td__unready(c, t);
-    t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
-    t->result = TD_ERR_TIMEOUT;
-    t->wq = wq;
-    if (wq != NULL)
-        td__list_add_prio(wq, t);
-    if (timed)
-        timeout_add(c, t, deadline);
+    td__wait_prep_hot(c, wq, timed, deadline);
 }
 
 int td__wait_commit(td_core_t *c, port_irq_state_t s)
 {
-    td_thread_t *t = c->current;
-    port_switch_request();
-    port_irq_restore(s);        /* the switch happens here */
-    return t->result;
+    return td__wait_commit_hot(c, s);
 }
 
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s)
 {
-    td__wait_prep(c, wq, timeout != TD_FOREVER, c->tick + timeout);
+    td__wait_prep_hot(c, wq, timeout != TD_FOREVER, c->tick + timeout);
     return td__wait_commit(c, s);
 }
 
-void td__wake(td_core_t *c, td_thread_t *t, int result)
+/* The rare parts of a wake: a mutex's waiter (the owner's inherited
+ * priority changes), a timed wait, a cross-core wait given up. */
+TD_COLD void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result)
 {
-    uint8_t f = t->flags;
-    t->flags = f & TF_IDLE;
-    if (t->wq != NULL) {
-        td__list_del(t->wq, t);
-        if (f & TF_MUTEX) {
-            td_thread_t *owner = ((td_mutex_t *)(void *)t->wq)->owner;
-            t->wq = NULL;
-            td__set_prio(c, owner, td__mutex_effective(owner));
-        }
-        t->wq = NULL;
+    if (f & TF_MUTEX) {
+        td_thread_t *owner = ((td_mutex_t *)(void *)t->wq)->owner;
+        t->wq = NULL;                    /* t is no longer a waiter of it */
+        td__set_prio(c, owner, td__mutex_effective(owner));
     }
     if (f & TF_TIMED)
         timeout_del(c, t);
     if ((f & TF_XSYNC) && result != TD_OK)
         td__xsync_cancel(t, f);
-    t->result = (int8_t)result;
-    t->slice = 0;
-    td__ready(c, t);
 }
+
+void td__wake(td_core_t *c, td_thread_t *t, int result)
+{
+    td__wake_hot(c, t, result);
+}
+
 
 void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 {
@@ -210,7 +212,7 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 
 void *port_switch_hook(void *ctx)
 {
-    td_core_t *c = td__core();
+    td_core_t *c = td__core_of(port_core_id());
     td_thread_t *cur = c->current;
     cur->ctx = ctx;
 #ifdef PORT_CTX_IS_SP

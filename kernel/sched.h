@@ -30,8 +30,12 @@
 /* One core's kernel. */
 typedef struct td_core {
     td_thread_t *current;            /* running thread */
+    td_thread_t *top;                /* the thread that should run (td__top), or
+                                        NULL when it has to be looked up */
     td_thread_t *idle;
-    uint32_t ready_map;              /* bit p: ready[p] not empty */
+    uint32_t ready_map;              /* bit TD__PRIO_BIT(p): ready[p] not empty */
+    uint32_t switches;
+    td_tick_t tick;
     td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
     td_thread_t *timeouts;           /* timed waits, soonest first */
     td_timer_t *timers;              /* started timers, soonest first */
@@ -40,28 +44,51 @@ typedef struct td_core {
     void (*idle_hook)(void);
     struct td_held *held;            /* mutexes owned by this core's threads */
     td_thread_t *threads;            /* started threads (not idle), newest first */
-    td_tick_t tick;
-    uint32_t switches;
     uint8_t slice;                   /* time slice in ticks, 0 = off */
     uint8_t running;                 /* read by the other core (atomic) */
 } td_core_t;
 
 extern td_core_t td_cores[PORT_NUM_CORES];
 
-/* The calling core's kernel instance. */
-static inline td_core_t *td__core(void) { return &td_cores[port_core_id()]; }
+/* Core 'me''s kernel instance, and the calling core's. The empty asm makes
+ * the compiler keep the pointer in a register instead of folding the
+ * multiplication into every address (which costs the M0+ more). */
+static inline td_core_t *td__core_of(unsigned me)
+{
+    td_core_t *c = &td_cores[me];
+    __asm("" : "+l"(c));
+    return c;
+}
+td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
 
 /* Relaxed atomic access to bytes the other core reads or writes. */
 #define TD_LOAD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define TD_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
- * TD_ERR_WRONG_CORE. Any context, interrupts in any state. */
+ * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
+ * needs no ordering: a byte equal to this core's id was written by this
+ * core. */
 int td__bind_slow(uint8_t *core);
-static inline int td__bind(uint8_t *core)
+TD_HOT int td__bind(uint8_t *core)
 {
-    return TD_LOAD(*core) == port_core_id() ? TD_OK : td__bind_slow(core);
+    return __atomic_load_n(core, __ATOMIC_RELAXED) == port_core_id() ? TD_OK
+                                                                     : td__bind_slow(core);
 }
+/* The checks every call on a core-bound object makes: null, magic, core
+ * (binding an unbound object to this core). Every such object has a 16-bit
+ * 'magic' followed by its 8-bit 'core'. Returns 0, TD_ERR_PARAM,
+ * TD_ERR_UNINIT or TD_ERR_WRONG_CORE. TD_CHECK calls the shared function;
+ * TD__CHECK is the same test inline, for the measured fast paths, with
+ * only the failures out of line ('me' is port_core_id(), read once by the
+ * caller). */
+int td__check(const void *obj, size_t magic_offset, unsigned magic);
+#define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
+#define TD__CHECK(obj, type, want, me)                                               \
+    (((obj) != NULL && (obj)->magic == (want) &&                                    \
+      __atomic_load_n(&(obj)->core, __ATOMIC_RELAXED) == (me))                       \
+         ? TD_OK                                                                    \
+         : td__check((obj), offsetof(type, magic), (want)))
 
 /* Take / release a kernel-internal hardware spinlock (interrupts masked). */
 void td__spin_lock(unsigned n);
@@ -77,32 +104,30 @@ void td__list_add_tail(td_thread_t **head, td_thread_t *t);
 void td__list_add_prio(td_thread_t **head, td_thread_t *t); /* urgent first, FIFO among equals */
 void td__list_del(td_thread_t **head, td_thread_t *t);
 
+/* The ready map has the most urgent level in its lowest bit, so that the
+ * top level is the lowest set bit, isolated with m & -m (the M0+ has no
+ * CLZ). */
+#define TD__PRIO_BIT(p) (0x80000000u >> (p))
+
 void td__ready(td_core_t *c, td_thread_t *t);    /* make READY, at the tail of its level */
 void td__unready(td_core_t *c, td_thread_t *t);  /* take off the ready lists */
-/* The thread that should run: head of the highest non-empty ready list
- * (found without a division or a library call: the M0+ has no CLZ). */
-static inline td_thread_t *td__top(const td_core_t *c)
+/* The thread that should run: head of the highest non-empty ready list, or
+ * the idle thread. Kept in c->top, looked up only after the top thread
+ * left the ready lists or its level was rotated. */
+td_thread_t *td__top_find(td_core_t *c);
+TD_HOT td_thread_t *td__top(td_core_t *c)
 {
-    static const uint8_t high_bit[16] = { 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3 };
-    uint32_t m = c->ready_map;
-    unsigned p = 0;
-    if (m == 0)
-        return c->idle;
-    if (m >> 16) {
-        m >>= 16;
-        p = 16;
-    }
-    if (m >> 8) {
-        m >>= 8;
-        p += 8;
-    }
-    if (m >> 4) {
-        m >>= 4;
-        p += 4;
-    }
-    return c->ready[p + high_bit[m]];
+    td_thread_t *t = c->top;
+    return t != NULL ? t : td__top_find(c);
 }
-void td__resched(td_core_t *c);                  /* request a switch if top != current */
+/* The head of t's level changed (round robin): forget the cached top. */
+static inline void td__rotated(td_core_t *c) { c->top = NULL; }
+
+/* Request a switch if the top thread is not the current one (performed when
+ * the interrupt returns or the mask is lifted). */
+void td__resched(td_core_t *c);
+/* td__resched, then restore the interrupt state s. */
+void td__resched_restore(td_core_t *c, port_irq_state_t s);
 
 /* Block the current thread on wait list wq (NULL: a plain sleep) until woken
  * or until tick 'deadline' (if timed). td__wait_prep queues it; the caller
@@ -116,6 +141,114 @@ int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t
 
 /* End t's wait with 'result': off its wait list and timeout list, READY. */
 void td__wake(td_core_t *c, td_thread_t *t, int result);
+
+/* ---- the hot paths, inline -------------------------------------------------
+ * The bodies of td__ready, td__wake, td__resched_restore and td__wait, for
+ * the few callers whose speed is measured (semaphores) and for sched.c's
+ * own out-of-line versions, which everything else calls. */
+
+/* Out-of-line parts they use. */
+void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
+/* The rare parts of a wake (flags f: a timed wait, a mutex's waiter, a
+ * cross-core wait). */
+void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result);
+
+TD_HOT void td__list_add_tail_hot(td_thread_t **head, td_thread_t *t)
+{
+    td_thread_t *h = *head;
+    if (h == NULL) {
+        t->next = t->prev = t;
+        *head = t;
+    } else {
+        td_thread_t *last = h->prev;
+        t->next = h;
+        t->prev = last;
+        last->next = t;
+        h->prev = t;
+    }
+}
+
+/* Unlink t from the list at *head; t's own links are left as they were. */
+TD_HOT void td__list_unlink_hot(td_thread_t **head, td_thread_t *t)
+{
+    td_thread_t *n = t->next;
+    if (n == t) {
+        *head = NULL;
+    } else {
+        td_thread_t *p = t->prev;
+        p->next = n;
+        n->prev = p;
+        if (*head == t)
+            *head = n;
+    }
+}
+
+/* td__ready; returns the cached top thread after it (NULL: unknown). */
+TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
+{
+    unsigned p = t->prio;
+    td__list_add_tail_hot(&c->ready[p], t);
+    c->ready_map |= TD__PRIO_BIT(p);
+    t->state = TD_THREAD_READY;
+    td_thread_t *top = c->top;
+    if (top != NULL && (p > top->prio || top == c->idle))
+        c->top = top = t;                /* more urgent than the top */
+    return top;
+}
+
+/* td__resched_restore, given the cached top (NULL: unknown). */
+TD_HOT void td__resched_to_hot(td_core_t *c, td_thread_t *top, port_irq_state_t s)
+{
+    if (top == NULL)
+        top = td__top_find(c);
+    td_thread_t *cur = c->current;
+    if (top != cur && cur != NULL)       /* (NULL: the kernel is not running) */
+        port_switch_request();
+    port_irq_restore(s);
+}
+
+TD_HOT void td__resched_restore_hot(td_core_t *c, port_irq_state_t s)
+{
+    td__resched_to_hot(c, c->top, s);
+}
+
+TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
+{
+    td_thread_t *t = c->current;
+    td__unready(c, t);
+    t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
+    t->result = TD_ERR_TIMEOUT;
+    t->wq = wq;
+    if (wq != NULL)
+        td__list_add_prio(wq, t);
+    if (timed)
+        td__timeout_add(c, t, deadline);
+}
+
+TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
+{
+    td_thread_t *t = c->current;
+    port_switch_request();
+    port_irq_restore(s);                /* the switch happens here */
+    return t->result;
+}
+
+/* td__wake; returns the cached top thread after it (NULL: unknown). */
+TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
+{
+    uint8_t f = t->flags;
+    td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
+    if (wq != NULL)
+        td__list_unlink_hot(wq, t);
+    if (f & (TF_TIMED | TF_MUTEX | TF_XSYNC)) {
+        t->flags = f & TF_IDLE;
+        td__wake_slow(c, t, f, result);
+    }
+    t->result = (int8_t)result;
+    t->slice = 0;
+    return td__ready_hot(c, t);
+}
+
 
 /* Set t's effective priority, re-sorting whatever list holds it and passing
  * the change along chains of mutex owners. */

@@ -1,18 +1,13 @@
 /*
- * kernel/sem.c: same-core counting semaphores.
+ * kernel/sem.c: same-core counting semaphores. Take and give carry the
+ * scheduler's hot paths inline (sched.h): a give that wakes a more urgent
+ * thread switches to it without leaving the call.
  */
 #include "sched.h"
 
 #include "tandem/sem.h"
 
-static int check(td_sem_t *s)
-{
-    if (s == NULL)
-        return TD_ERR_PARAM;
-    if (s->magic != TD_SEM_MAGIC)
-        return TD_ERR_UNINIT;
-    return td__bind(&s->core);
-}
+#define check(s, me) TD__CHECK(s, td_sem_t, TD_SEM_MAGIC, me)
 
 int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
 {
@@ -30,7 +25,7 @@ int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
 
 int td_sem_deinit(td_sem_t *s)
 {
-    int r = check(s);
+    int r = TD_CHECK(s, td_sem_t, TD_SEM_MAGIC);
     if (r)
         return r;
     port_irq_state_t st = port_irq_save();
@@ -44,19 +39,21 @@ int td_sem_deinit(td_sem_t *s)
 
 int td_sem_take(td_sem_t *s, td_tick_t timeout)
 {
-    int r = check(s);
+    unsigned me = port_core_id();
+    int r = check(s, me);
     if (r)
         return r;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    td_core_t *c = td__core();
+    td_core_t *c = td__core_of(me);
     port_irq_state_t st = port_irq_save();
     if (s->count > 0) {
         s->count--;
     } else if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, st)) == TD_OK) {
-        return td__wait(c, &s->waiters, timeout, st);
+        td__wait_prep(c, &s->waiters, timeout != TD_FOREVER, c->tick + timeout);
+        return td__wait_commit_hot(c, st);   /* the way back, inline */
     }
     port_irq_restore(st);
     return r;
@@ -64,19 +61,21 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout)
 
 int td_sem_give_isr(td_sem_t *s)
 {
-    int r = check(s);
+    unsigned me = port_core_id();
+    int r = check(s, me);
     if (r)
         return r;
-    td_core_t *c = td__core();
+    td_core_t *c = td__core_of(me);
     port_irq_state_t st = port_irq_save();
-    if (s->waiters != NULL) {
-        td__wake(c, s->waiters, TD_OK);
-        td__resched(c);
-    } else if (s->count >= s->max) {
-        r = TD_ERR_FULL;
-    } else {
-        s->count++;
+    td_thread_t *t = s->waiters;
+    if (t != NULL) {
+        td__resched_to_hot(c, td__wake_hot(c, t, TD_OK), st);
+        return TD_OK;
     }
+    if (s->count >= s->max)
+        r = TD_ERR_FULL;
+    else
+        s->count++;
     port_irq_restore(st);
     return r;
 }

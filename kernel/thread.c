@@ -103,6 +103,7 @@ int td_thread_yield(void)
     td_thread_t *t = c->current;
     if (t != NULL && t->state == TD_THREAD_READY && c->ready[t->prio] == t) {
         c->ready[t->prio] = t->next;     /* to the back of its level */
+        td__rotated(c);
         t->slice = 0;
         td__resched(c);
     }

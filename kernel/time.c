@@ -17,8 +17,10 @@ void port_tick_isr(void)
     if (c->slice != 0 && t != NULL && t != c->idle && t->state == TD_THREAD_READY &&
         t->next != t && ++t->slice >= c->slice) {
         t->slice = 0;
-        if (c->ready[t->prio] == t)
+        if (c->ready[t->prio] == t) {
             c->ready[t->prio] = t->next;   /* round robin */
+            td__rotated(c);
+        }
     }
     port_irq_restore(s);
     td__timer_tick(c);

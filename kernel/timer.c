@@ -6,11 +6,7 @@
 
 static int check(td_timer_t *t)
 {
-    if (t == NULL)
-        return TD_ERR_PARAM;
-    if (t->magic != TD_TIMER_MAGIC)
-        return TD_ERR_UNINIT;
-    return td__bind(&t->core);
+    return TD_CHECK(t, td_timer_t, TD_TIMER_MAGIC);
 }
 
 static void unlink(td_core_t *c, td_timer_t *t)

@@ -41,26 +41,28 @@ enum td_thread_state {
     TD_THREAD_EXITED,
 };
 
-/* The thread control block: 52 bytes on the chip. Fields are private. */
+/* The thread control block: 52 bytes on the chip. Fields are private (the
+ * ones the switch and wake paths use come first, where the M0+ reaches them
+ * with one instruction). */
 typedef struct td_thread {
     void *ctx;                     /* port context (saved stack pointer) */
     struct td_thread *next, *prev; /* ready list or wait list */
-    struct td_thread *tnext;       /* this core's timeout list */
-    td_tick_t wake;                /* tick at which a timed wait ends */
-    struct td_thread **wq;         /* wait list the thread is on */
-    union { uint32_t u; void *p; } wdata; /* what the wait is about */
-    struct td_mutex *owned;        /* mutexes held (priority inheritance) */
-    const char *name;
-    uint32_t *stack;               /* lowest usable stack word (painted; the guard below) */
-    struct td_thread *knext;       /* this core's list of started threads */
+    struct td_thread **wq;         /* wait list the thread is on (while BLOCKED) */
     uint8_t magic;
     uint8_t prio;                  /* effective priority */
     uint8_t base;                  /* priority set by the program */
     uint8_t state;                 /* enum td_thread_state */
     uint8_t core;
-    int8_t result;                 /* how the last wait ended */
     uint8_t flags;
+    int8_t result;                 /* how the last wait ended */
     uint8_t slice;                 /* ticks run in this time slice; wait options while blocked */
+    struct td_thread *tnext;       /* this core's timeout list */
+    td_tick_t wake;                /* tick at which a timed wait ends */
+    union { uint32_t u; void *p; } wdata; /* what the wait is about */
+    struct td_mutex *owned;        /* mutexes held (priority inheritance) */
+    const char *name;
+    uint32_t *stack;               /* lowest usable stack word (painted; the guard below) */
+    struct td_thread *knext;       /* this core's list of started threads */
 } td_thread_t;
 
 /* Storage for a stack of 'bytes' usable bytes (the port's reserve and the
