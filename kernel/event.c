@@ -101,8 +101,7 @@ int td_event_set_isr(td_event_t *e, uint32_t mask)
         t = next;
     }
     e->flags &= ~consumed;
-    td__resched(c);
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return TD_OK;
 }
 

@@ -13,22 +13,7 @@
 struct td_mutex;
 struct td_xmutex;
 
-/* ---- stack geometry ------------------------------------------------------------
- * A thread's stack: [guard, guard + PORT_STACK_GUARD) at the bottom, filled
- * with TD_STACK_CANARY, then the usable part starting at t->stack. */
-#define TD_STACK_CANARY 0x5a6b7c8du
-
-static inline const uint32_t *td__stack_guard(const td_thread_t *t)
-{
-    return t->stack - PORT_STACK_GUARD / 4u;
-}
-
-/* The thread's stack pointer sp is inside its usable stack and the word
- * right below it (the guard's top, the first an overflow hits) is intact. */
-static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
-{
-    return sp >= (uintptr_t)t->stack && t->stack[-1] == TD_STACK_CANARY;
-}
+/* ---- stack geometry: in sched.h (the switch paths use it inline) ------------------- */
 
 /* ---- from the kernel to the fault module -------------------------------------------- */
 

@@ -121,9 +121,8 @@ int td_mutex_unlock(td_mutex_t *m)
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
         release(c, m, me);
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 

@@ -102,7 +102,6 @@ int td_pool_free_isr(td_pool_t *p, void *block)
     if (w != NULL) {                          /* straight to the waiter */
         *(void **)w->wdata.p = block;
         td__wake(c, w, TD_OK);
-        td__resched(c);
     } else if (p->nfree >= p->blocks) {
         r = TD_ERR_PARAM;                     /* more frees than blocks */
     } else {
@@ -110,7 +109,7 @@ int td_pool_free_isr(td_pool_t *p, void *block)
         p->free = block;
         p->nfree++;
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 

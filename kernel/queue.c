@@ -24,7 +24,6 @@ static int put(td_core_t *c, td_queue_t *q, const void *item)
     if (w != NULL && q->count == 0) {            /* a receiver waits */
         td__copy(w->wdata.p, item, q->item_size);
         td__wake(c, w, TD_OK);
-        td__resched(c);
     } else if (q->count < q->capacity) {
         td__copy(slot(q, q->head + q->count), item, q->item_size);
         q->count++;
@@ -44,7 +43,6 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
         td__copy(slot(q, q->head), w->wdata.p, q->item_size);
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         td__wake(c, w, TD_OK);
-        td__resched(c);
     } else {
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         q->count--;
@@ -99,7 +97,7 @@ static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
         c->current->wdata.p = item;
         return td__wait(c, &q->waiters, timeout, s);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 
@@ -118,9 +116,10 @@ int td_queue_send_isr(td_queue_t *q, const void *item)
     int r = check(q, item);
     if (r)
         return r;
+    td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
-    r = put(td__core(), q, item);
-    port_irq_restore(s);
+    r = put(c, q, item);
+    td__resched_restore(c, s);
     return r;
 }
 
@@ -129,9 +128,10 @@ int td_queue_recv_isr(td_queue_t *q, void *item)
     int r = check(q, item);
     if (r)
         return r;
+    td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
-    r = get(td__core(), q, item);
-    port_irq_restore(s);
+    r = get(c, q, item);
+    td__resched_restore(c, s);
     return r;
 }
 

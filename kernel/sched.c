@@ -216,7 +216,7 @@ void *port_switch_hook(void *ctx)
     td_thread_t *cur = c->current;
     cur->ctx = ctx;
 #ifdef PORT_CTX_IS_SP
-    uintptr_t sp = (uintptr_t)ctx;
+    uintptr_t sp = (uintptr_t)ctx & ~(uintptr_t)1u;   /* (bit 0: the context's kind) */
 #else
     uintptr_t sp = port_thread_sp();
 #endif
@@ -229,6 +229,12 @@ void *port_switch_hook(void *ctx)
         port_guard_thread(td__stack_guard(n));
     }
     return n->ctx;
+}
+
+td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp)
+{
+    td__fault_switch(c, from, sp);   /* returns if the policy goes on (from ended) */
+    return td__top(c);
 }
 
 void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)

@@ -126,14 +126,17 @@ static inline void td__rotated(td_core_t *c) { c->top = NULL; }
 /* Request a switch if the top thread is not the current one (performed when
  * the interrupt returns or the mask is lifted). */
 void td__resched(td_core_t *c);
-/* td__resched, then restore the interrupt state s. */
+/* td__resched, then restore the interrupt state s. From a thread that had
+ * interrupts enabled (s == 0) the switch is made at once, thread to thread
+ * (port_switch), without an exception. */
 void td__resched_restore(td_core_t *c, port_irq_state_t s);
 
 /* Block the current thread on wait list wq (NULL: a plain sleep) until woken
  * or until tick 'deadline' (if timed). td__wait_prep queues it; the caller
  * may then adjust (priority inheritance) and must call td__wait_commit,
- * which performs the switch as the interrupt mask s is restored and
- * returns how the wait ended (0, TD_ERR_TIMEOUT or what the waker set). */
+ * which switches to the next thread (thread to thread, port_switch), then
+ * restores the interrupt mask s (0: only threads block) and returns how the
+ * wait ended (0, TD_ERR_TIMEOUT or what the waker set). */
 void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline);
 int td__wait_commit(td_core_t *c, port_irq_state_t s);
 /* td__wait_prep + td__wait_commit with a relative timeout (not 0). */
@@ -141,6 +144,23 @@ int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t
 
 /* End t's wait with 'result': off its wait list and timeout list, READY. */
 void td__wake(td_core_t *c, td_thread_t *t, int result);
+
+/* ---- stack geometry (the fault module's; here for the switch paths) ---------------
+ * A thread's stack: [guard, guard + PORT_STACK_GUARD) at the bottom, filled
+ * with TD_STACK_CANARY, then the usable part starting at t->stack. */
+#define TD_STACK_CANARY 0x5a6b7c8du
+
+static inline const uint32_t *td__stack_guard(const td_thread_t *t)
+{
+    return t->stack - PORT_STACK_GUARD / 4u;
+}
+
+/* The thread's stack pointer sp is inside its usable stack and the word
+ * right below it (the guard's top, the first an overflow hits) is intact. */
+static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
+{
+    return sp >= (uintptr_t)t->stack && t->stack[-1] == TD_STACK_CANARY;
+}
 
 /* ---- the hot paths, inline -------------------------------------------------
  * The bodies of td__ready, td__wake, td__resched_restore and td__wait, for
@@ -152,6 +172,10 @@ void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
 /* The rare parts of a wake (flags f: a timed wait, a mutex's waiter, a
  * cross-core wait). */
 void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result);
+/* A direct switch found the leaving thread 'from' past its stack or with
+ * its canary overwritten (what port_switch_hook checks for a requested
+ * switch): the fault path for it, then the top thread. */
+td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp);
 
 TD_HOT void td__list_add_tail_hot(td_thread_t **head, td_thread_t *t)
 {
@@ -196,14 +220,32 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
     return top;
 }
 
+/* Make 'to' the running thread at once, thread to thread (a thread, with
+ * interrupts masked by a caller that had them enabled). */
+TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
+{
+    td_thread_t *from = c->current;
+    uintptr_t sp = port_thread_sp();
+    if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
+        to = td__switch_bad(c, from, sp);
+    c->switches++;
+    c->current = to;
+    port_guard_thread(td__stack_guard(to));
+    port_switch(&from->ctx, to->ctx);
+}
+
 /* td__resched_restore, given the cached top (NULL: unknown). */
 TD_HOT void td__resched_to_hot(td_core_t *c, td_thread_t *top, port_irq_state_t s)
 {
     if (top == NULL)
         top = td__top_find(c);
     td_thread_t *cur = c->current;
-    if (top != cur && cur != NULL)       /* (NULL: the kernel is not running) */
-        port_switch_request();
+    if (top != cur && cur != NULL) {     /* (NULL: the kernel is not running) */
+        if (s == 0 && !port_in_isr())
+            td__switch_now_hot(c, top);
+        else
+            port_switch_request();
+    }
     port_irq_restore(s);
 }
 
@@ -228,8 +270,8 @@ TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tic
 TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 {
     td_thread_t *t = c->current;
-    port_switch_request();
-    port_irq_restore(s);                /* the switch happens here */
+    td__switch_now_hot(c, td__top(c));  /* back when woken */
+    port_irq_restore(s);
     return t->result;
 }
 

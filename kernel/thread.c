@@ -76,9 +76,8 @@ int td_thread_start(td_thread_t *t)
     } else {
         td__thread_link(c, t);
         td__ready(c, t);
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 
@@ -105,9 +104,8 @@ int td_thread_yield(void)
         c->ready[t->prio] = t->next;     /* to the back of its level */
         td__rotated(c);
         t->slice = 0;
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return TD_OK;
 }
 
@@ -161,8 +159,7 @@ void td_thread_exit(void)
     t->state = TD_THREAD_EXITED;
     unlink_thread(c, t);
     wake_joiners(c, t);
-    port_switch_request();
-    port_irq_restore(s);
+    td__wait_commit(c, s);               /* to the next thread, for good */
     for (;;)                             /* a port that resumes the dead */
         td_panic("exited thread resumed");
 }
@@ -211,9 +208,8 @@ int td_thread_suspend(td_thread_t *t)
     } else {
         td__unready(c, t);
         t->state = TD_THREAD_SUSPENDED;
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 
@@ -228,9 +224,8 @@ int td_thread_resume_isr(td_thread_t *t)
         r = TD_ERR_STATE;
     } else {
         td__ready(c, t);
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 
@@ -248,9 +243,8 @@ int td_thread_set_priority(td_thread_t *t, unsigned prio)
     } else {
         t->base = (uint8_t)prio;
         td__set_prio(c, t, td__mutex_effective(t));
-        td__resched(c);
     }
-    port_irq_restore(s);
+    td__resched_restore(c, s);
     return r;
 }
 

@@ -73,8 +73,9 @@ typedef uint32_t port_irq_state_t;
  * Ask for a context switch on this core (see "threads and context
  * switching" below). Safe from thread or interrupt context; when called
  * with interrupts masked the switch happens as they are restored; from an
- * interrupt handler, as the handler returns. Requests made before the
- * switch is performed coalesce into one. */
+ * interrupt handler, as the handler returns; otherwise within a few
+ * instructions. Requests made before the switch is performed coalesce into
+ * one. */
 
 #include "port_inline.h"
 
@@ -142,12 +143,16 @@ extern void port_tick_isr(void);
 
 /* ---- threads and context switching ---------------------------------------------
  * The kernel keeps, per thread, one opaque context pointer made by
- * port_context_init. A switch is requested with port_switch_request; the port
- * performs it at the next point where interrupts allow (PendSV on the chip)
- * by calling port_switch_hook() (defined by the layer above), which returns
- * the context to resume. A switch is never performed inside an interrupt
- * handler or while interrupts are masked: it waits for the handler to return
- * and the mask to be lifted, as PendSV at the lowest priority does. */
+ * port_context_init. There are two ways to switch:
+ *  - port_switch: at once, from a thread (the running thread blocks, or
+ *    wakes a more urgent one): thread to thread, no exception on the chip;
+ *  - port_switch_request: at the next point where interrupts allow (PendSV
+ *    on the chip), which calls port_switch_hook() (defined by the layer
+ *    above) to choose the context to resume. A requested switch is never
+ *    performed inside an interrupt handler or while interrupts are masked:
+ *    it waits for the handler to return and the mask to be lifted, as
+ *    PendSV at the lowest priority does.
+ * A context saved by either way can be resumed by either way. */
 typedef void (*port_entry_t)(void *arg);
 
 /* Prepare a new context that will run entry(arg) on the given stack
@@ -159,6 +164,14 @@ typedef void (*port_entry_t)(void *arg);
 void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg);
 
 /* void port_switch_request(void): see "the hot primitives". */
+
+/* Switch from the running thread to context 'to' now: store the running
+ * thread's context in *from, resume 'to'. Thread context only, interrupts
+ * masked by the caller, who had them enabled (port_irq_save returned 0)
+ * and restores them when the call returns; the call returns when a later
+ * switch resumes *from. 'to' is any context: new from port_context_init,
+ * or saved by port_switch or by a requested switch. */
+void port_switch(void **from, void *to);
 
 /* Called by the port, interrupts masked, to choose the next context.
  * 'current' receives the saved context of the thread being left; the return

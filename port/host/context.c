@@ -147,6 +147,17 @@ void host_switch(struct host_core *hc)
     hc->masked = 0;
 }
 
+void port_switch(void **from, void *to)
+{
+    struct host_core *hc = host_this();
+    struct host_ctx *me = hc->cur;
+    *from = me;
+    if (to != me) {
+        hc->cur = to;
+        swap(&me->uc, to);               /* back here when *from resumes */
+    }
+}
+
 void port_start_first(void *first)
 {
     struct host_core *hc = host_this();

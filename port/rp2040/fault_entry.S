@@ -76,18 +76,11 @@ isr_hardfault:
     bl      port_fault_entry        /* (capture, MSP at entry): the context to run */
 
     /* Resume another thread: the main stack back as it was at entry, then
-     * the context as PendSV leaves it (r4-r7, r8-r11, hardware frame). */
+     * the context as PendSV resumes it (switch.S). */
     add     sp, #64
-    adds    r0, #16
-    ldmia   r0!, {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
-    msr     psp, r0                 /* ctx + 32: the hardware frame */
-    subs    r0, #32
-    ldmia   r0!, {r4-r7}
-    ldr     r0, =0xfffffffd         /* thread mode, process stack */
-    bx      r0
+    ldr     r1, =0xfffffffd         /* thread mode, process stack */
+    mov     lr, r1
+    ldr     r1, =port_ctx_resume
+    bx      r1
     .size isr_hardfault, . - isr_hardfault
     .ltorg

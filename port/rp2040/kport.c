@@ -5,9 +5,11 @@
  * inline (port_inline.h).
  *
  * A thread runs in thread mode on its own stack (PSP); handlers run on the
- * core's main stack (MSP). A thread's context is its saved PSP: below it
- * r4-r7 and r8-r11 (saved by PendSV), above them the exception frame the
- * hardware stacked (r0-r3, r12, lr, pc, xPSR).
+ * core's main stack (MSP). A thread's context is its saved stack pointer,
+ * at 16 words: r8-r11, r4-r7, then an exception frame (r0-r3, r12, lr, pc,
+ * xPSR), stacked by the hardware when PendSV switches, or shaped like one
+ * by port_switch (which keeps only pc and xPSR in it). Bit 0 of the pointer
+ * tells the two apart (switch.S). A new context is an exception frame.
  */
 #include "hw/m0plus.h"
 #include "hw/sio.h"
@@ -43,7 +45,7 @@ void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg)
     f[13] = (uint32_t)(uintptr_t)thread_return;          /* lr */
     f[14] = (uint32_t)(uintptr_t)entry & ~1u;            /* pc */
     f[15] = XPSR_THUMB;
-    return f;
+    return (uint8_t *)f + 1;               /* an exception frame */
 }
 
 void port_idle(void)

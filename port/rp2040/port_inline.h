@@ -8,11 +8,11 @@
  *   port_irq_restore   MSR PRIMASK
  *   port_spin_try      one load of SIO SPINLOCKn, then DMB
  *   port_spin_release  DMB, then one store to SIO SPINLOCKn
- *   port_switch_request  one store to ICSR (PENDSVSET), DSB, ISB
+ *   port_switch_request  one store to ICSR (PENDSVSET)
  *
- * The DMBs order the spinlock against the data it guards, as the
- * architecture requires between Device memory (SIO) and Normal memory
- * (SRAM); the pico-sdk does the same.
+ * The DMBs give the acquire/release ordering the datasheet and the
+ * architecture ask for between a spinlock and the data it guards (SIO is
+ * Device memory, SRAM Normal memory).
  */
 #ifndef TANDEM_PORT_INLINE_H
 #define TANDEM_PORT_INLINE_H
@@ -65,8 +65,11 @@ static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
 
 static inline __attribute__((always_inline)) void port_switch_request(void)
 {
+    /* No barrier: the kernel asks with interrupts masked or from a handler,
+     * so PendSV cannot be taken before the mask is lifted or the handler
+     * returns, and the M0+ has no write buffer to drain. */
     *(volatile uint32_t *)0xe000ed04u = 1u << 28;
-    __asm volatile("dsb\n\tisb" ::: "memory");
+    __asm volatile("" ::: "memory");
 }
 
 #endif /* TANDEM_PORT_INLINE_H */

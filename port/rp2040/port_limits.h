@@ -12,6 +12,6 @@
 #define PORT_STACK_RESERVE  0u
 #define PORT_STACK_GUARD    32u   /* per thread stack: one MPU subregion */
 #define PORT_MAIN_GUARD     128u  /* bottom of each main stack (SRAM4/SRAM5) */
-#define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer */
+#define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer (bit 0: its kind) */
 
 #endif

@@ -1,6 +1,18 @@
 /*
- * switch.S: the context switch (PendSV) and the start of the first thread,
- * for the Cortex-M0+ (ARMv6-M, Thumb-1). See kport.c for the context layout.
+ * switch.S: the context switches and the start of the first thread, for the
+ * Cortex-M0+ (ARMv6-M, Thumb-1). See kport.c for the context layout.
+ *
+ * A context is the thread's saved stack pointer, at 16 words shaped like
+ * what PendSV saves:
+ *   r8 r9 r10 r11 r4 r5 r6 r7 | r0 r1 r2 r3 r12 lr pc xPSR
+ * and bit 0 of the pointer tells how much of it is live:
+ *   1  an exception frame (PendSV saved it, or it is new): every word;
+ *   0  a call frame (port_switch saved it): r4-r11, pc and xPSR; r0-r3,
+ *      r12 and lr are the caller's scratch registers across a call and
+ *      hold nothing.
+ * PendSV resumes either kind by exception return. port_switch resumes a
+ * call frame with a plain jump, an exception frame by unstacking it in
+ * thread mode.
  */
     .syntax unified
     .cpu cortex-m0plus
@@ -17,39 +29,118 @@
     .thumb_func
 isr_pendsv:
     mrs     r0, psp
+    subs    r0, #16
+    stmia   r0!, {r4-r7}            /* r4-r7 at ctx + 16 */
     subs    r0, #32
-    mov     r1, r0
-    stmia   r1!, {r4-r7}            /* r4-r7 at ctx + 0 */
     mov     r4, r8
     mov     r5, r9
     mov     r6, r10
     mov     r7, r11
-    stmia   r1!, {r4-r7}            /* r8-r11 at ctx + 16 */
+    stmia   r0!, {r4-r7}            /* r8-r11 at ctx + 0 */
+    subs    r0, #15                 /* ctx | 1: an exception frame */
     mov     r4, lr                  /* EXC_RETURN */
     cpsid   i
     bl      port_switch_hook        /* r0 = next context */
     mov     lr, r4
-    adds    r0, #16
+    /* fall through */
+
+/* port_ctx_resume: from a handler (interrupts masked, lr = EXC_RETURN for
+ * thread mode on PSP), resume context r0 of either kind by exception
+ * return; interrupts are enabled at the return. Also the fault path's way
+ * back to a thread (fault_entry.S). */
+    .global port_ctx_resume
+    .thumb_func
+port_ctx_resume:
+    movs    r1, #1
+    bics    r0, r1                  /* either kind: a complete frame */
     ldmia   r0!, {r4-r7}
     mov     r8, r4
     mov     r9, r5
     mov     r10, r6
     mov     r11, r7
-    msr     psp, r0                 /* ctx + 32: the hardware frame */
-    subs    r0, #32
     ldmia   r0!, {r4-r7}
+    msr     psp, r0                 /* ctx + 32: the exception frame */
     cpsie   i
     bx      lr
     .size isr_pendsv, . - isr_pendsv
 
+/* port_switch(void **from, void *to): thread mode, on the thread's stack
+ * (PSP), interrupts masked by the caller. */
+    .section .text.port_switch, "ax", %progbits
+    .global port_switch
+    .type port_switch, %function
+    .thumb_func
+port_switch:
+    mov     r2, lr
+    subs    r2, #1                  /* the resume address, as a frame holds it */
+    movs    r3, #1
+    lsls    r3, r3, #24             /* xPSR: Thumb */
+    push    {r2, r3}                /* pc, xPSR */
+    sub     sp, #24                 /* r0-r3, r12, lr: nothing to keep */
+    push    {r4-r7}
+    mov     r4, r8
+    mov     r5, r9
+    mov     r6, r10
+    mov     r7, r11
+    push    {r4-r7}
+    mov     r2, sp
+    str     r2, [r0]                /* *from: a call frame (bit 0 clear) */
+    lsrs    r2, r1, #1
+    bcs     2f
+    mov     sp, r1                  /* a call frame */
+    pop     {r4-r7}
+    mov     r8, r4
+    mov     r9, r5
+    mov     r10, r6
+    mov     r11, r7
+    pop     {r4-r7}
+    ldr     r0, [sp, #24]
+    adds    r0, #1
+    add     sp, #32
+    bx      r0
+2:  subs    r1, #1                  /* an exception frame: all of it */
+    mov     sp, r1
+    pop     {r4-r7}
+    mov     r8, r4
+    mov     r9, r5
+    mov     r10, r6
+    mov     r11, r7
+    pop     {r4-r7}
+    /* sp -> r0 r1 r2 r3 r12 lr pc xPSR, and one word of padding above if
+     * xPSR bit 9 says the hardware aligned the stack. The pc is put in the
+     * frame's last word and popped last, after interrupts are enabled (the
+     * interrupted thread ran with them enabled). */
+    ldr     r0, [sp, #28]           /* xPSR */
+    ldr     r1, [sp, #24]           /* pc */
+    adds    r1, #1
+    ldr     r2, [sp, #16]
+    mov     r12, r2
+    ldr     r2, [sp, #20]
+    mov     lr, r2
+    lsls    r2, r0, #22             /* bit 9 -> N */
+    bmi     3f
+    str     r1, [sp, #28]
+    msr     APSR_nzcvq, r0          /* flags; nothing below changes them */
+    pop     {r0-r3}
+    add     sp, #12
+    cpsie   i
+    pop     {pc}
+3:  str     r1, [sp, #32]
+    msr     APSR_nzcvq, r0
+    pop     {r0-r3}
+    add     sp, #16
+    cpsie   i
+    pop     {pc}
+    .size port_switch, . - port_switch
+
 /* port_start_first(ctx): switch thread mode to PSP at the new context's
- * hardware frame, unstack it by hand and jump to the entry, interrupts on. */
+ * exception frame, unstack it by hand and jump to the entry, interrupts on. */
     .section .text.port_start_first, "ax", %progbits
     .global port_start_first
     .type port_start_first, %function
     .thumb_func
 port_start_first:
-    adds    r0, #32                 /* skip r4-r11 (a new thread has none) */
+    adds    r0, #31                 /* clear the tag, skip r4-r11 (none yet) */
     msr     psp, r0
     movs    r0, #2
     msr     control, r0             /* thread mode uses PSP */
