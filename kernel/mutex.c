@@ -12,12 +12,20 @@ static int check(td_mutex_t *m)
     return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
 
+#define MUTEX_OF(h) ((td_mutex_t *)(void *)((char *)(h) - offsetof(td_mutex_t, held)))
+
+/* The mutexes a thread owns are the td_mutex entries of its core's held
+ * list whose owner it is (no list of its own: the control block stays at
+ * 48 bytes). */
 unsigned td__mutex_effective(const td_thread_t *t)
 {
     unsigned p = t->base;
-    for (const td_mutex_t *m = t->owned; m != NULL; m = m->next_owned)
-        if (m->waiters != NULL && m->waiters->prio > p)
+    for (const struct td_held *h = td_cores[t->core].held; h != NULL; h = h->next) {
+        const td_mutex_t *m = MUTEX_OF(h);
+        if (h->kind == TD_HELD_MUTEX && m->owner == t && m->waiters != NULL &&
+            m->waiters->prio > p)
             p = m->waiters->prio;
+    }
     return p;
 }
 
@@ -25,18 +33,12 @@ static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
     m->owner = t;
     m->depth = 1;
-    m->next_owned = t->owned;
-    t->owned = m;
     td__held_add(c, &m->held, TD_HELD_MUTEX);
 }
 
 /* m (owned by 'me', depth down to 0) is free: to its most urgent waiter. */
 static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
 {
-    td_mutex_t **pp = &me->owned;
-    while (*pp != m)
-        pp = &(*pp)->next_owned;
-    *pp = m->next_owned;
     m->owner = NULL;
     m->depth = 0;
     td__held_del(c, &m->held);
@@ -58,7 +60,6 @@ int td_mutex_init(td_mutex_t *m)
         return TD_ERR_BUSY;
     m->waiters = NULL;
     m->owner = NULL;
-    m->next_owned = NULL;
     m->depth = 0;
     m->core = (uint8_t)port_core_id();
     m->magic = TD_MUTEX_MAGIC;
@@ -133,14 +134,19 @@ td_thread_t *td_mutex_owner(const td_mutex_t *m)
 
 void td__mutex_abandon(td_core_t *c, td_thread_t *t)
 {
-    while (t->owned != NULL)
-        release(c, t->owned, t);
+    for (struct td_held *h = c->held; h != NULL;) {
+        if (h->kind == TD_HELD_MUTEX && MUTEX_OF(h)->owner == t) {
+            release(c, MUTEX_OF(h), t);  /* (to its waiter, if any: not t's) */
+            h = c->held;                 /* the list changed: start over */
+        } else {
+            h = h->next;
+        }
+    }
 }
 
 void td__mutex_forget(td_mutex_t *m)
 {
     m->owner = NULL;
     m->waiters = NULL;
-    m->next_owned = NULL;
     m->depth = 0;
 }

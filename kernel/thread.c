@@ -7,6 +7,10 @@
 
 #include "tandem/panic.h"
 
+#if UINTPTR_MAX == 0xffffffffu
+_Static_assert(sizeof(td_thread_t) <= 48, "td_thread_t: at most 48 bytes on the chip");
+#endif
+
 /* A valid control block of this core, for thread-context calls. */
 static int check(const td_thread_t *t)
 {
@@ -50,7 +54,6 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
     t->ctx = ctx;
     t->next = t->prev = t->tnext = NULL;
     t->wq = NULL;
-    t->owned = NULL;
     t->knext = NULL;
     t->name = name;
     t->stack = w;

@@ -16,7 +16,6 @@
 typedef struct td_mutex {
     struct td_thread *waiters;
     struct td_thread *owner;
-    struct td_mutex *next_owned;   /* the owner's list of held mutexes */
     uint16_t depth;
     uint16_t magic;
     uint8_t core;
@@ -24,7 +23,7 @@ typedef struct td_mutex {
 } td_mutex_t;
 
 #define TD_MUTEX_MAGIC 0x3a7eu
-#define TD_MUTEX_INIT { NULL, NULL, NULL, 0, TD_MUTEX_MAGIC, TD_CORE_ANY, { NULL, 0, 0, 0 } }
+#define TD_MUTEX_INIT { NULL, NULL, 0, TD_MUTEX_MAGIC, TD_CORE_ANY, { NULL, 0, 0, 0 } }
 #define TD_MUTEX_DEFINE(name) td_mutex_t name = TD_MUTEX_INIT
 
 /* Initialise m unlocked, bound to the calling core. Returns 0,

@@ -41,7 +41,7 @@ enum td_thread_state {
     TD_THREAD_EXITED,
 };
 
-/* The thread control block: 52 bytes on the chip. Fields are private (the
+/* The thread control block: 48 bytes on the chip. Fields are private (the
  * ones the switch and wake paths use come first, where the M0+ reaches them
  * with one instruction). */
 typedef struct td_thread {
@@ -59,7 +59,6 @@ typedef struct td_thread {
     struct td_thread *tnext;       /* this core's timeout list */
     td_tick_t wake;                /* tick at which a timed wait ends */
     union { uint32_t u; void *p; } wdata; /* what the wait is about */
-    struct td_mutex *owned;        /* mutexes held (priority inheritance) */
     const char *name;
     uint32_t *stack;               /* lowest usable stack word (painted; the guard below) */
     struct td_thread *knext;       /* this core's list of started threads */
