@@ -61,35 +61,47 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
   }
 }
 
-/* Kernel footprint from the map: input sections of kernel/ objects and the
- * port's kernel half (kport, switch). The console and formatter are not
- * kernel and are shown separately. */
+/* Footprints from the map, by module group. "kernel" is the kernel proper
+ * with every one of its modules (threads, scheduler, time, timers, periodic
+ * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
+ * mutexes and semaphores, the beginner layer) and the port's kernel half
+ * (kport, switch, the inline primitives). Messages, faults/heaps and the
+ * console are separate modules a program may leave out: shown as extras. */
+const GROUPS = [
+  ['console', /\/kernel\/(console|fmt)\.o$|\/port\/rp2040\/uart\.o$/],
+  ['messages', /\/kernel\/(msg|chan)\.o$/],
+  ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/rp2040\/(fault|fault_entry|mpu)\.o$/],
+  ['kernel', /\/kernel\/[^/]+\.o$|\/port\/rp2040\/(kport|switch)\.o$/],
+];
 function footprint(map) {
   const text = fs.readFileSync(map, 'utf8');
-  const out = { kernel: { flash: 0, ram: 0 }, console: { flash: 0, ram: 0 } };
-  const re = /^ (\.[\w.]+)\s*\n?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o)$/gm;
+  const out = {};
+  for (const [g] of GROUPS) out[g] = { flash: 0, ram: 0 };
+  const re = /^ (\.[\w.]+|COMMON)\s*\n?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o)$/gm;
+  const body = text.slice(text.indexOf('Linker script and memory map'));
   let m;
-  const start = text.indexOf('Linker script and memory map');
-  const body = text.slice(start);
   while ((m = re.exec(body))) {
     const [, sec, addr, size, obj] = m;
     const n = parseInt(size, 16);
     if (!n || parseInt(addr, 16) === 0) continue;
-    let who = null;
-    if (/kernel\/(console|fmt)\.o$/.test(obj)) who = 'console';
-    else if (/\/kernel\/[^/]+\.o$/.test(obj) || /port\/rp2040\/(kport|switch)\.o$/.test(obj)) who = 'kernel';
-    if (!who) continue;
-    if (/^\.(text|rodata)/.test(sec)) out[who].flash += n;
-    else if (/^\.data/.test(sec)) { out[who].flash += n; out[who].ram += n; }
-    else if (/^\.(bss|core1_bss)/.test(sec) || sec === 'COMMON') out[who].ram += n;
+    const g = GROUPS.find(([, rx]) => rx.test(obj));
+    if (!g) continue;
+    const o = out[g[0]];
+    if (/^\.(text|rodata)/.test(sec)) o.flash += n;
+    else if (/^\.data/.test(sec)) { o.flash += n; o.ram += n; }
+    else if (/^\.(bss|core1_bss)/.test(sec) || sec === 'COMMON') o.ram += n;
   }
   return out;
 }
 if (mapFile && fs.existsSync(mapFile)) {
   const fp = footprint(mapFile);
-  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
-  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
-  extras.console_flash_bytes = { value: fp.console.flash, unit: 'bytes', stats: {}, from: path.basename(mapFile) };
+  const from = path.basename(mapFile);
+  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from };
+  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from };
+  for (const g of ['messages', 'console']) {   // faults: bench/fault prints its own
+    extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from };
+    extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from };
+  }
 }
 
 const raw = figures.fifo_roundtrip_raw_cycles && figures.fifo_roundtrip_raw_cycles.value;
