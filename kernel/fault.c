@@ -921,7 +921,8 @@ static void tick_stack_fault(td_core_t *c, td_thread_t *t, uintptr_t sp)
     r->sp = (uint32_t)sp;
     r->addr = (uint32_t)(uintptr_t)t->stack;
     fault_path(r, W_ISR, t == c->idle ? NULL : t);
-    port_thread_sp_set((uintptr_t)t->ctx + 32u);   /* where the switch may save it */
+    /* where the switch may save it (bit 0 of a context: its kind, port.h) */
+    port_thread_sp_set(((uintptr_t)t->ctx & ~(uintptr_t)1u) + 32u);
     port_irq_restore(st);
 }
 

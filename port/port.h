@@ -253,11 +253,13 @@ int port_guard_init(void);
 
 /* Guard [guard, guard + PORT_STACK_GUARD) (aligned to PORT_STACK_GUARD) as
  * the running thread's stack guard, replacing the previous one; NULL: no
- * thread guard. Interrupts masked (called from the switch hook). This core. */
+ * thread guard. Interrupts masked (called at every switch: from the switch
+ * hook, or by a thread just before port_switch). This core. */
 void port_guard_thread(const void *guard);
 
 /* The stack pointer of the thread this core's interrupt interrupted (PSP on
- * the chip), for the kernel's stack check in its tick. Interrupt context. */
+ * the chip), for the kernel's stack check in its tick; called by a thread
+ * (before port_switch), its own. Interrupt or thread context. */
 uintptr_t port_thread_sp(void);
 
 /* The thread stack pointer a killed thread leaves behind when this core
