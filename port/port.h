@@ -77,6 +77,11 @@ typedef uint32_t port_irq_state_t;
  * instructions. Requests made before the switch is performed coalesce into
  * one. */
 
+/* uintptr_t port_thread_sp(void);
+ * The stack pointer of the thread this core's interrupt interrupted (PSP on
+ * the chip), for the kernel's stack check in its tick; called by a thread
+ * (before port_switch), its own. Interrupt or thread context. */
+
 #include "port_inline.h"
 
 #define PORT_SIGNATURE_(f, type) \
@@ -88,6 +93,7 @@ PORT_SIGNATURE_(port_irq_restore, void (*)(port_irq_state_t));
 PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));
+PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
 
 /* ---- hardware spinlocks (the rest) -------------------------------------------- */
 
@@ -257,10 +263,7 @@ int port_guard_init(void);
  * hook, or by a thread just before port_switch). This core. */
 void port_guard_thread(const void *guard);
 
-/* The stack pointer of the thread this core's interrupt interrupted (PSP on
- * the chip), for the kernel's stack check in its tick; called by a thread
- * (before port_switch), its own. Interrupt or thread context. */
-uintptr_t port_thread_sp(void);
+/* uintptr_t port_thread_sp(void): see "the hot primitives". */
 
 /* The thread stack pointer a killed thread leaves behind when this core
  * switches away from it without returning: set it to 'sp' (a safe place for

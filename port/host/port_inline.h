@@ -15,5 +15,6 @@ void port_irq_restore(port_irq_state_t state);
 bool port_spin_try(unsigned n);
 void port_spin_release(unsigned n);
 void port_switch_request(void);
+uintptr_t port_thread_sp(void);
 
 #endif /* TANDEM_PORT_INLINE_H */

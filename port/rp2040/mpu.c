@@ -96,12 +96,7 @@ void port_guard_thread(const void *guard)
     MPU->rasr = a ? rasr256(AP_RO, 0u) ^ (0x100u << ((a >> 5) & 7u)) : 0u;
 }
 
-uintptr_t port_thread_sp(void)
-{
-    uintptr_t sp;
-    __asm volatile("mrs %0, psp" : "=r"(sp));
-    return sp;
-}
+/* port_thread_sp, read at every switch, is inline: port_inline.h. */
 
 void port_thread_sp_set(uintptr_t sp)
 {

@@ -9,6 +9,7 @@
  *   port_spin_try      one load of SIO SPINLOCKn, then DMB
  *   port_spin_release  DMB, then one store to SIO SPINLOCKn
  *   port_switch_request  one store to ICSR (PENDSVSET)
+ *   port_thread_sp     MRS PSP
  *
  * The DMBs give the acquire/release ordering the datasheet and the
  * architecture ask for between a spinlock and the data it guards (SIO is
@@ -70,6 +71,13 @@ static inline __attribute__((always_inline)) void port_switch_request(void)
      * returns, and the M0+ has no write buffer to drain. */
     *(volatile uint32_t *)0xe000ed04u = 1u << 28;
     __asm volatile("" ::: "memory");
+}
+
+static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
+{
+    uintptr_t sp;
+    __asm volatile("mrs %0, psp" : "=l"(sp));
+    return sp;
 }
 
 #endif /* TANDEM_PORT_INLINE_H */
