@@ -29,12 +29,18 @@ static td_mutex_t m1, m2;
 static volatile int observed_prio;
 static int r_lo, r_mid, r_hi;
 
+/* Set by a test once it has looked at the holder; holding until then (or
+ * for at most 'arg' ticks) keeps the test independent of how fast ticks
+ * come (a loaded host delivers late ticks in bursts). */
+static volatile int release_lo;
+
 static void hold_m1(void *arg)
 {
-    td_tick_t t = (td_tick_t)(uintptr_t)arg;
+    td_tick_t end = td_time_ticks() + (td_tick_t)(uintptr_t)arg;
     r_lo = td_mutex_lock(&m1, TD_FOREVER);
     mark('L');
-    th_busy_us(t * 1000u);                       /* hold while others arrive */
+    while (!release_lo && (int32_t)(td_time_ticks() - end) < 0)
+        th_busy_us(50);                          /* hold, busy, while others arrive */
     observed_prio = td_thread_priority(td_thread_self());
     mark('l');
     td_mutex_unlock(&m1);
@@ -44,7 +50,7 @@ static void busy_mid(void *arg)
 {
     (void)arg;
     mark('M');
-    th_busy_us(5000);
+    th_busy_ticks(5);
     mark('m');
 }
 
@@ -109,12 +115,13 @@ TEST(mutex_priority_inheritance)
     td_thread_t *me = td_thread_self();
     ntrace = 0;
     observed_prio = -1;
+    release_lo = 0;
     REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
     td_thread_set_priority(me, 31);                        /* main watches from above */
     /* lo takes m1 and holds it 10 ms; then hi wants it while mid is ready:
      * without inheritance mid would run before lo could finish */
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
-                                (void *)(uintptr_t)10), TD_OK);
+                                (void *)(uintptr_t)TD_SEC(2)), TD_OK);
     td_sleep(1);                                           /* lo runs and locks */
     CHECK(trace_is("L"));
     REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 10, busy_mid, NULL),
@@ -123,6 +130,7 @@ TEST(mutex_priority_inheritance)
                                 (void *)(uintptr_t)TD_FOREVER), TD_OK);
     td_sleep(1);                                           /* hi blocks on m1 */
     CHECK_EQ(td_thread_priority(&lo), 20);                 /* lent by hi */
+    release_lo = 1;
     CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);
     CHECK_EQ(td_thread_join(&mid, TD_MS(500)), TD_OK);
     CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
@@ -160,11 +168,12 @@ TEST(mutex_inheritance_chain)
 {
     td_thread_t *me = td_thread_self();
     ntrace = 0;
+    release_lo = 0;
     REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
     REQUIRE_EQ(td_mutex_init(&m2), TD_OK);
     td_thread_set_priority(me, 31);
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 2, hold_m1,
-                                (void *)(uintptr_t)10), TD_OK);
+                                (void *)(uintptr_t)TD_SEC(2)), TD_OK);
     td_sleep(1);                                           /* lo holds m1 */
     REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 8, chain_mid, NULL),
                TD_OK);
@@ -174,6 +183,7 @@ TEST(mutex_inheritance_chain)
     td_sleep(1);                                           /* hi waits m2 */
     CHECK_EQ(td_thread_priority(&mid), 25);
     CHECK_EQ(td_thread_priority(&lo), 25);                 /* passed along the chain */
+    release_lo = 1;
     CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);
     CHECK_EQ(td_thread_join(&mid, TD_MS(500)), TD_OK);
     CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
@@ -188,18 +198,22 @@ TEST(mutex_inheritance_withdrawn_on_timeout)
 {
     td_thread_t *me = td_thread_self();
     ntrace = 0;
+    release_lo = 0;
     REQUIRE_EQ(td_mutex_init(&m1), TD_OK);
     td_thread_set_priority(me, 31);
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
-                                (void *)(uintptr_t)30), TD_OK);
+                                (void *)(uintptr_t)TD_SEC(2)), TD_OK);
     td_sleep(1);
+    /* hi gives up after 5 ticks (more on a host, whose ticks may come in a
+     * burst before this thread looks) */
     REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 20, want_m1,
-                                (void *)(uintptr_t)5), TD_OK);
+                                (void *)(uintptr_t)(5 + 4 * TH_TICK_SLACK)), TD_OK);
     td_sleep(1);
     CHECK_EQ(td_thread_priority(&lo), 20);
-    CHECK_EQ(td_thread_join(&hi, TD_MS(100)), TD_OK);      /* gave up after 5 ticks */
+    CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);      /* gave up */
     CHECK_EQ(r_hi, TD_ERR_TIMEOUT);
     CHECK_EQ(td_thread_priority(&lo), 3);                  /* lent priority withdrawn */
+    release_lo = 1;
     CHECK_EQ(td_thread_join(&lo, TD_MS(500)), TD_OK);
     td_thread_set_priority(me, TD_PRIO_MAIN);
     CHECK_EQ(observed_prio, 3);

@@ -14,16 +14,16 @@ TEST(time_sleep_and_deadline)
     CHECK_EQ(td_sleep(TD_MS(20)), TD_OK);
     td_tick_t slept = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
-    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + 2);
+    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + 2 + TH_TICK_SLACK);
     /* wall time follows the ticks, give or take their delivery jitter */
     CHECK(us >= 10000u && us < 500000u);
     CHECK_EQ(td_sleep(0), TD_OK);                         /* a yield */
     td_tick_t d = td_time_ticks() + 7;
     CHECK_EQ(td_sleep_until(d), TD_OK);
     td_tick_t now = td_time_ticks();
-    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= 1);
+    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= 1 + (int32_t)TH_TICK_SLACK);
     CHECK_EQ(td_sleep_until(d - 100), TD_OK);             /* past: at once */
-    CHECK_EQ(td_time_ticks(), now);
+    CHECK(td_time_ticks() - now <= TH_TICK_SLACK);
     CHECK(TD_MS(1000) == TD_TICK_HZ);
     CHECK(TD_SEC(2) == 2 * TD_TICK_HZ);
     uint64_t a = td_time_us(), b = td_time_us();
@@ -135,7 +135,7 @@ TEST(period_overrun_keeps_grid)
     td_tick_t first = td_period_next(&p);
     CHECK_EQ(first % 5, 2);
     CHECK_EQ(td_period_wait(&p), TD_OK);
-    CHECK(td_time_ticks() - first <= 1u);
+    CHECK(td_time_ticks() - first <= 1u + TH_TICK_SLACK);
     th_busy_ticks(12);                                   /* overrun by two periods */
     CHECK_EQ(td_period_wait(&p), TD_ERR_OVERFLOW);
     CHECK_EQ(p.overruns, 1);
@@ -173,10 +173,11 @@ TEST(timer_one_shot_and_periodic)
     CHECK_EQ(td_timer_init(&every, on_timer, NULL), TD_ERR_BUSY);
     td_sleep_until(t0 + 31);
     CHECK_EQ(fired[0], 1);
-    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 6);
+    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 6 + TH_TICK_SLACK);
     CHECK(!td_timer_active(&once));
-    CHECK_EQ(fired[1], 10);                              /* 3, 6, ... 30 */
-    CHECK(fired_at[1] - t0 >= 30 && fired_at[1] - t0 <= 31);
+    /* 3, 6, ... 30 (a late-running host may have seen a few more) */
+    CHECK(fired[1] >= 10 && fired[1] <= 10 + TH_TICK_SLACK / 3);
+    CHECK(fired_at[1] - t0 >= 3u * fired[1] && fired_at[1] - t0 <= 3u * fired[1] + 1);
     CHECK_EQ(td_timer_stop(&every), TD_OK);
     unsigned n = fired[1];
     td_sleep(10);
