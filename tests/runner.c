@@ -3,6 +3,8 @@
  */
 #include "harness.h"
 
+#include <string.h>
+
 #include "port.h"
 #include "tandem/hwtable.h"
 
@@ -230,6 +232,10 @@ int main(void)
         const struct th_test *t = &tests[i];
         if ((t->flags & need) != need)
             continue;
+#ifdef TH_ONLY
+        if (strcmp(t->name, TH_ONLY) != 0)     /* a build for one test */
+            continue;
+#endif
         say("TEST ", t->name);
         failures = 0;
         deadline_us = td_time_us() + TH_TEST_TIMEOUT_MS * 1000ull;

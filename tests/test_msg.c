@@ -13,11 +13,10 @@
 
 /* Messages each way in msg_sequence_both_ways: 100 000 on the chip and in
  * the plain and sanitizer host builds; 300 000 in the ThreadSanitizer
- * stress suite. On the host every FIFO word wakes the other pthread through
- * a condition variable, and ThreadSanitizer makes that slow: 1 000 000 take
- * about 15 s on an idle machine (10 000 000 well over two minutes), too
- * close to the harness's 20 s limit per test on a loaded one. Override
- * with -DTH_MSG_SEQ=n. */
+ * stress suite; 10 000 000 in the long ThreadSanitizer suite (host-tsan-long,
+ * this test alone, about a minute and a half on an idle machine: on the host
+ * every FIFO word wakes the other pthread, and ThreadSanitizer makes that
+ * slow). Override with -DTH_MSG_SEQ=n. */
 #ifndef TH_MSG_SEQ
 #ifdef TH_STRESS_ONLY
 #define TH_MSG_SEQ 300000u

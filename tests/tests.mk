@@ -81,3 +81,23 @@ test-foundation: deps-arm deps-node $(FOUNDATION_DIR)/launch_dead.elf $(TANDEM_T
 	$(Q)tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
 	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS) \
 	  > $(BUILD)/test/results/foundation.txt; cat $(BUILD)/test/results/foundation.txt
+
+# ---- host-tsan-long: msg_sequence_both_ways alone, 10 000 000 messages each way,
+# under ThreadSanitizer. The other objects are the tsan variant's; only the
+# runner and the message test are built with the long settings.
+TSAN_LONG_DIR  := $(BUILD)/host/tsan-long
+TSAN_LONG_DEFS := -DTH_STRESS_ONLY -DTH_ONLY='"msg_sequence_both_ways"' \
+                  -DTH_MSG_SEQ=10000000u -DTH_TEST_TIMEOUT_MS=900000u
+TSAN_LONG_OBJS := $(filter-out %/tests/runner.o %/tests/test_msg.o,$(call host_objs,tsan,$(HOST_TEST_SRCS))) \
+                  $(TSAN_LONG_DIR)/runner.o $(TSAN_LONG_DIR)/test_msg.o
+$(TSAN_LONG_DIR)/%.o: tests/%.c | deps-clang
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(HOST_CFLAGS) $(HOST_X_tsan) $(TSAN_LONG_DEFS) -c $< -o $@
+$(TSAN_LONG_DIR)/tandem-tests: $(TSAN_LONG_OBJS)
+	$(Q)$(CLANG) $(HOST_X_tsan) $^ -o $@ $(HOST_LIBS)
+
+TEST_SUITES += host-tsan-long
+.PHONY: test-host-tsan-long
+test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_TIMEOUT=1200 \
+	  $(TEST_RUN) host-tsan-long $(BUILD)/test/results/host-tsan-long.txt $(TSAN_LONG_DIR)/tandem-tests
