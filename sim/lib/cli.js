@@ -225,7 +225,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   }
   const { writeVcd, writeSvg } = require('./trace');
   if (o.vcd) out(o.vcd, (f) => writeVcd(sim, f, tns));
-  if (o.svg) out(o.svg, (f) => writeSvg(sim, f, tns, `${path.basename(o.firmware)}: ${msg}`));
+  if (o.svg) out(o.svg, (f) => writeSvg(sim, f, tns, `${path.basename(o.firmware)}: ${msg}`, o.gpioLog));
   return code;
 }
 

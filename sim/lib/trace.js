@@ -71,11 +71,12 @@ function niceStep(span, n) {
 }
 function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
 
-/** An SVG picture: a lane per core (running / sleeping / reset) and a lane per GPIO that toggled. */
-function writeSvg(sim, file, endNs, title = '') {
+/** An SVG picture: a lane per core (running / sleeping / reset) and a lane per GPIO that toggled.
+ * pinNames: optional Map pin -> name shown beside the pin's number. */
+function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
   const fs = require('fs');
   const { cores, pins } = collect(sim);
-  const W = 1000, left = 90, right = 20, laneH = 26, gap = 10, top = 40;
+  const W = 1000, left = 100, right = 50, laneH = 26, gap = 10, top = 40;
   const plotW = W - left - right;
   const end = Math.max(endNs, 1);
   const x = (t) => left + (t / end) * plotW;
@@ -140,7 +141,8 @@ function writeSvg(sim, file, endNs, title = '') {
   for (const [p, ev] of pins) {
     const y = top + lane * (laneH + gap);
     lane++;
-    o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">GPIO ${p}</text>`);
+    const label = pinNames.get(p) ? `GPIO ${p} ${pinNames.get(p)}` : `GPIO ${p}`;
+    o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">${esc(label)}</text>`);
     const hi = y + 3, lo = y + laneH - 3;
     const cols = Math.ceil(plotW);
     const trans = new Uint32Array(cols);
@@ -178,7 +180,7 @@ function writeSvg(sim, file, endNs, title = '') {
   for (let t = 0; t <= end + 1e-9; t += step) {
     const xx = x(t).toFixed(1);
     o.push(`<line x1="${xx}" y1="${axisY}" x2="${xx}" y2="${axisY + 5}" stroke="#333"/>`);
-    o.push(`<text x="${xx}" y="${axisY + 18}" text-anchor="middle">${fmtTime(t)}</text>`);
+    o.push(`<text x="${xx}" y="${axisY + 18}" text-anchor="middle">${t === 0 ? '0' : fmtTime(t)}</text>`);
   }
   o.push('</svg>');
   fs.writeFileSync(file, o.join('\n') + '\n');
