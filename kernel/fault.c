@@ -524,17 +524,35 @@ static void nested(unsigned me, unsigned reason)
     halt_here(me);
 }
 
+/* Enter the fault path on this core (a fault inside it halts the core at
+ * once) and start a fresh record for `reason`. */
+static td_fault_record_t *begin_record(unsigned me, unsigned reason)
+{
+    struct fcore *s = &fc[me];
+    if (s->in_fault)
+        nested(me, reason);
+    s->in_fault = 1;
+    td_fault_record_t *r = &s->work;
+    clear(r);
+    r->reason = (uint8_t)reason;
+    return r;
+}
+
+/* A stack overflow found by the canary (at a switch or from the tick). */
+static td_fault_record_t *begin_stack_record(unsigned me, const td_thread_t *t, uintptr_t sp)
+{
+    td_fault_record_t *r = begin_record(me, TD_FAULT_STACK);
+    r->flags = TD_FAULT_F_CANARY;
+    r->sp = (uint32_t)sp;
+    r->addr = (uint32_t)(uintptr_t)t->stack;
+    return r;
+}
+
 void *td__fault_cpu(port_fault_frame_t *f)
 {
     unsigned me = port_core_id();
-    struct fcore *s = &fc[me];
-    if (s->in_fault)
-        nested(me, f->reason);
-    s->in_fault = 1;
     td_core_t *c = &td_cores[me];
-    td_fault_record_t *r = &s->work;
-    clear(r);
-    r->reason = f->reason;
+    td_fault_record_t *r = begin_record(me, f->reason);
     r->pc = f->pc;
     r->lr = f->lr;
     r->sp = f->sp;
@@ -590,19 +608,8 @@ void *td__fault_cpu(port_fault_frame_t *f)
 
 void td__fault_switch(td_core_t *c, td_thread_t *t, uintptr_t sp)
 {
-    unsigned me = port_core_id();
-    struct fcore *s = &fc[me];
-    if (s->in_fault)
-        nested(me, TD_FAULT_STACK);
-    s->in_fault = 1;
-    td_fault_record_t *r = &s->work;
-    clear(r);
-    r->reason = TD_FAULT_STACK;
-    r->flags = TD_FAULT_F_CANARY;
-    r->sp = (uint32_t)sp;
-    r->addr = (uint32_t)(uintptr_t)t->stack;
     (void)c;
-    fault_path(r, W_SWITCH, t);
+    fault_path(begin_stack_record(port_core_id(), t, sp), W_SWITCH, t);
 }
 
 /* A software-detected fault (assertion, panic) in the calling context. */
@@ -613,15 +620,9 @@ static void soft_fault(unsigned reason, const char *file, int line, const char *
 {
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
-    struct fcore *s = &fc[me];
-    if (s->in_fault)
-        nested(me, reason);
-    s->in_fault = 1;
     td_core_t *c = &td_cores[me];
     bool isr = port_in_isr();
-    td_fault_record_t *r = &s->work;
-    clear(r);
-    r->reason = (uint8_t)reason;
+    td_fault_record_t *r = begin_record(me, reason);
     r->file = file;
     r->line = (uint16_t)line;
     r->text = text;
@@ -908,18 +909,8 @@ static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
  * MPU noticing (no MPU, or it jumped over the guard): seen from the tick. */
 static void tick_stack_fault(td_core_t *c, td_thread_t *t, uintptr_t sp)
 {
-    unsigned me = port_core_id();
-    struct fcore *s = &fc[me];
     port_irq_state_t st = port_irq_save();
-    if (s->in_fault)
-        nested(me, TD_FAULT_STACK);
-    s->in_fault = 1;
-    td_fault_record_t *r = &s->work;
-    clear(r);
-    r->reason = TD_FAULT_STACK;
-    r->flags = TD_FAULT_F_CANARY;
-    r->sp = (uint32_t)sp;
-    r->addr = (uint32_t)(uintptr_t)t->stack;
+    td_fault_record_t *r = begin_stack_record(port_core_id(), t, sp);
     fault_path(r, W_ISR, t == c->idle ? NULL : t);
     /* where the switch may save it (bit 0 of a context: its kind, port.h) */
     port_thread_sp_set(((uintptr_t)t->ctx & ~(uintptr_t)1u) + 32u);

@@ -533,6 +533,28 @@ static td_tick_t left_until(const td_core_t *c, td_tick_t timeout, td_tick_t end
     return (int32_t)left > 0 ? left : 0;
 }
 
+/* One wait of an endpoint's owner for `kind` (room, or the out-buffer
+ * emptied) within the call's timeout: `busy` if the call may not wait,
+ * TD_ERR_TIMEOUT once the time is up, else what the wait returned. Called
+ * with interrupts saved in *s; returns with them saved again. */
+static int ep_wait(td_core_t *c, td_msg_ep_t *ep, uint8_t kind, int busy,
+                   td_tick_t timeout, td_tick_t end, port_irq_state_t *s)
+{
+    if (timeout == TD_NO_WAIT)
+        return busy;
+    td_tick_t left = left_until(c, timeout, end);
+    if (left == 0)
+        return TD_ERR_TIMEOUT;
+    int r = td__can_wait(c, *s);
+    if (r != TD_OK)
+        return r;
+    ep->wait = kind;
+    r = td__wait(c, &ep->waiters, left, *s);
+    *s = port_irq_save();
+    ep->wait = W_NONE;
+    return r;
+}
+
 /* Wait on this core's list of supervision waiters until done() or the
  * timeout; done() returns 0 (go on waiting), 1 (done) or an error. */
 static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_tick_t timeout)
@@ -781,22 +803,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
             r = TD_OK;
             break;
         }
-        td_tick_t left = left_until(c, timeout, end);
-        if (timeout == TD_NO_WAIT) {
-            r = TD_ERR_FULL;
-            break;
-        }
-        if (left == 0) {
-            r = TD_ERR_TIMEOUT;
-            break;
-        }
-        if ((r = td__can_wait(c, s)) != TD_OK)
-            break;
-        ep->wait = W_SPACE;
-        r = td__wait(c, &ep->waiters, left, s);
-        s = port_irq_save();
-        ep->wait = W_NONE;
-        if (r != TD_OK)
+        if ((r = ep_wait(c, ep, W_SPACE, TD_ERR_FULL, timeout, end, &s)) != TD_OK)
             break;
     }
     port_irq_restore(s);
@@ -886,22 +893,7 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
             r = TD_ERR_PEER_DOWN;
             break;
         }
-        if (timeout == TD_NO_WAIT) {
-            r = TD_ERR_WOULD_BLOCK;
-            break;
-        }
-        td_tick_t left = left_until(c, timeout, end);
-        if (left == 0) {
-            r = TD_ERR_TIMEOUT;
-            break;
-        }
-        if ((r = td__can_wait(c, s)) != TD_OK)
-            break;
-        ep->wait = W_EMPTY;
-        r = td__wait(c, &ep->waiters, left, s);
-        s = port_irq_save();
-        ep->wait = W_NONE;
-        if (r != TD_OK)
+        if ((r = ep_wait(c, ep, W_EMPTY, TD_ERR_WOULD_BLOCK, timeout, end, &s)) != TD_OK)
             break;
     }
     port_irq_restore(s);
