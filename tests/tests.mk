@@ -70,13 +70,15 @@ test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf
 
 # ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------
 FOUNDATION_DIR := $(BUILD)/foundation
-$(FOUNDATION_DIR)/obj/launch_dead.o: tests/foundation/launch_dead.c | deps-arm
+FOUNDATION_IMAGES := launch_dead launch_garbled
+$(FOUNDATION_DIR)/obj/%.o: tests/foundation/%.c | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
-$(eval $(call target_image,$(FOUNDATION_DIR)/launch_dead,$(FOUNDATION_DIR)/obj/launch_dead.o))
+$(foreach i,$(FOUNDATION_IMAGES),$(eval $(call target_image,$(FOUNDATION_DIR)/$(i),$(FOUNDATION_DIR)/obj/$(i).o)))
 TEST_SUITES += foundation
 .PHONY: test-foundation
-test-foundation: deps-arm deps-node $(FOUNDATION_DIR)/launch_dead.elf $(TANDEM_TARGET_OBJS)
+test-foundation: deps-arm deps-node $(FOUNDATION_IMAGES:%=$(FOUNDATION_DIR)/%.elf) \
+    $(EX_DIR)/blink2.uf2 $(TANDEM_TARGET_OBJS)
 	$(Q)mkdir -p $(BUILD)/test/results
 	$(Q)tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
 	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS) \

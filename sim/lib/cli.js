@@ -37,6 +37,8 @@ are printed as "[time s] uartN cK| text".
   --history N         PCs shown after a lockup (default 16)
   --direct            skip the boot ROM on core 0: start at the ELF entry point
   --core1-dead        model a broken core 1: held in reset, it never answers a launch
+  --core1-garble N    corrupt core 1's first N FIFO words sent from the boot ROM
+                      (bit 31 flipped): an out-of-step launch handshake
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
@@ -79,6 +81,7 @@ function parseArgs(argv) {
       case '--history': o.history = num(need(i, a), a, { int: true, min: 1 }); i++; break;
       case '--direct': o.direct = true; break;
       case '--core1-dead': o.core1Dead = true; break;
+      case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
       case '--gpio-in': {
         const v = need(i, a); i++;
@@ -133,6 +136,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   try {
     const img = sim.loadFile(o.firmware);
     if (o.core1Dead) sim.killCore1();
+    if (o.core1Garble) sim.core1Garble = o.core1Garble;
     if (o.direct) {
       if (!Array.isArray(img) && img.entry) sim.directBoot(img.entry);
       else throw new UserError(`${o.firmware}: --direct needs an ELF file with an entry point`);

@@ -41,6 +41,8 @@ class Simulator extends EventEmitter {
     const mcu = new RP2040(this.clock);
     this.mcu = mcu;
     this.warnings = new Map();
+    this.core1Dead = false;
+    this.core1Garble = 0;            // --core1-garble: ROM FIFO words of core 1 still to corrupt
     mcu.logger = this.makeLogger();
 
     // boot ROM model

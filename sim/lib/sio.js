@@ -118,6 +118,10 @@ class CoreSIO {
           this.updateIrq();
           return;
         }
+        if (this.index === 1 && this.sim.core1Garble > 0 && this.core.registers[15] < 0x4000) {
+          this.sim.core1Garble--;          // --core1-garble: a word from the ROM's handshake, corrupted
+          v ^= 0x80000000;
+        }
         this.tx.push(v >>> 0);
         this.pushed++;
         this.other.updateIrq();

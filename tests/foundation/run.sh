@@ -19,6 +19,40 @@ for t in launch_port_no_answer launch_kernel_no_answer launch_beginner_no_answer
   else echo "$line"; fi
 done
 
+# 1b. A handshake out of step: core 1's first answers corrupted (its first
+# two words are the ROM's own zeros, which the launcher drains while it
+# resynchronises; the third is an echo it checks). Bad answers
+# that stop: the launcher starts over, taking longer than a clean launch,
+# and core 1 runs. Answers that stay bad: it gives up after
+# TD_LAUNCH_MAX_RESTARTS, quickly, and core 1 never runs.
+launch_cycles() { sed -nE 's/^launch: .* after ([0-9]+) cycles$/\1/p' <<<"$1"; }
+out=$(sim/tandem-sim "$dir/launch_garbled.elf" --raw --max-ms 2000 2>&1)
+clean=$(launch_cycles "$out")
+if grep -q '^launch: TD_OK ran=1 ' <<<"$out"; then pass launch_clean_answers
+else fail launch_clean_answers "$(tail -2 <<<"$out" | tr '\n' ' ')"; clean=0; fi
+garbled() {  # NAME N EXPECTED_RESULT EXPECTED_RAN
+  local out rc line n
+  out=$(sim/tandem-sim "$dir/launch_garbled.elf" --core1-garble "$2" --raw --max-ms 2000 2>&1); rc=$?
+  line=$(grep -E '^launch: ' <<<"$out")
+  n=$(launch_cycles "$line")
+  if [ $rc -ne 0 ] || [ -z "$n" ]; then fail "$1" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
+  elif ! grep -q "^launch: $3 ran=$4 " <<<"$line"; then fail "$1" "expected $3 ran=$4, got: $line"
+  elif [ "$n" -le "${clean:-0}" ]; then fail "$1" "no slower than a clean launch ($clean cycles): no restart seen: $line"
+  elif [ "$n" -ge 6250000 ]; then fail "$1" "took $n cycles (50 ms): $line"
+  else pass "$1"; fi
+}
+garbled launch_restarts_after_bad_answer 3 TD_OK 1
+garbled launch_restarts_after_bad_answers 6 TD_OK 1
+garbled launch_gives_up_on_bad_answers 100000 TD_ERR_NO_RESPONSE 0
+
+# 1c. The UF2 that uf2tool wrote boots through the ROM's flash boot (boot2's
+# CRC, XIP) and both cores run: the file read back by the emulator's own
+# UF2 loader, not by the code that wrote it.
+out=$(sim/tandem-sim "$build/examples/blink2.uf2" --raw --max-ms 300 2>&1)
+if grep -q '^Enter main Thread' <<<"$out" && grep -q '^Enter second Thread' <<<"$out"; then
+  pass uf2_boots_both_cores
+else fail uf2_boots_both_cores "$(tail -3 <<<"$out" | tr '\n' ' ')"; fi
+
 # 2. Images too big for a region: the link fails and names the region.
 for v in FLASH RAM CORE1; do
   region=$v; [ $v = CORE1 ] && region=CORE1_RAM
