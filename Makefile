@@ -83,7 +83,7 @@ all: deps-arm examples
 
 deps: deps-arm deps-node deps-clang
 deps-arm:
-	$(Q)tools/deps.sh arm
+	$(Q)CROSS=$(CROSS) tools/deps.sh arm
 deps-node:
 	$(Q)tools/deps.sh node
 deps-clang:
@@ -97,9 +97,8 @@ test: deps
 	$(Q)tools/test-summary.sh $(BUILD)/test/results $(TEST_SUITES)
 
 list:
-	$(Q)for e in $(EXAMPLES); do \
-	  printf '  %-16s %s\n' "$$e" "$$(sed -n '1s/^# *//p' examples/$$e/README.md 2>/dev/null)"; \
-	done
+	$(Q)$(foreach e,$(EXAMPLES),printf '  %-16s %s\n' $(e) \
+	  "$$(sed -n '1{s/^# *//;s/^[a-z0-9_]*: *//;p}' examples/$(or $(EX_SRC_$(e)),$(e))/README.md)";)
 
 clean:
 	rm -rf $(BUILD)

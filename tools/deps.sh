@@ -25,10 +25,12 @@ need_pkg() {            # need_pkg PACKAGE COMMAND-THAT-PROVES-IT
 
 case "${1:-}" in
   arm)
-    need_pkg gcc-arm-none-eabi arm-none-eabi-gcc --version
+    # CROSS (the Makefile's prefix) may name another arm-none-eabi toolchain.
+    gcc=${CROSS:-arm-none-eabi-}gcc
+    need_pkg gcc-arm-none-eabi "$gcc" --version
     # The toolchain must target the Cortex-M0+ (Thumb v6-M) and carry its libgcc.
-    lib=$(arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb -print-libgcc-file-name)
-    [ -f "$lib" ] || { echo "deps: error: arm-none-eabi-gcc has no libgcc for cortex-m0plus ($lib)" >&2; exit 1; }
+    lib=$("$gcc" -mcpu=cortex-m0plus -mthumb -print-libgcc-file-name)
+    [ -f "$lib" ] || { echo "deps: error: $gcc has no libgcc for cortex-m0plus ($lib)" >&2; exit 1; }
     ;;
   node)
     command -v node >/dev/null || need_pkg nodejs node --version
@@ -45,7 +47,7 @@ case "${1:-}" in
     ;;
   clang)
     need_pkg clang clang --version
-    need_pkg libclang-rt-14-dev test -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a"
+    need_pkg libclang-rt-14-dev test -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
     need_pkg llvm llvm-cov --version
     ;;
   *)
