@@ -23,8 +23,8 @@
  * stamps t0 and sends, core 1 stamps t1 on arrival and answers, core 0
  * stamps t2 on the answer); the exchange with the shortest round trip gives
  * the offset t1 - (t0 + t2) / 2. Both counters run on clk_sys, so the offset
- * does not drift. Its error is the asymmetry of that exchange (a few
- * cycles), printed as msg_clock_sync_error_cycles.
+ * does not drift. Its error is the asymmetry of that exchange, at most
+ * half its round trip (printed as msg_clock_sync_rtt_cycles).
  *
  * Every message carries a sequence number that its receiver checks; a
  * wrong, lost, duplicated or reordered word fails the run.

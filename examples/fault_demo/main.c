@@ -107,9 +107,14 @@ int main(void)
         td_fault_record_t r;
         if (td_fault_count(1) != seen && td_fault_last(1, &r) == TD_OK) {
             seen = r.seq;
-            td_printf("core 0: core 1 fault #%lu was a %s in thread \"%s\" at pc 0x%08lx\n",
-                      (unsigned long)r.seq, td_fault_reason_name(r.reason), r.thread,
-                      (unsigned long)r.pc);
+            if (r.flags & TD_FAULT_F_FRAME_LOST)     /* the stack was full: no pc */
+                td_printf("core 0: core 1 fault #%lu was a %s in thread \"%s\", sp 0x%08lx\n",
+                          (unsigned long)r.seq, td_fault_reason_name(r.reason), r.thread,
+                          (unsigned long)r.sp);
+            else
+                td_printf("core 0: core 1 fault #%lu was a %s in thread \"%s\" at pc 0x%08lx\n",
+                          (unsigned long)r.seq, td_fault_reason_name(r.reason), r.thread,
+                          (unsigned long)r.pc);
         }
     }
 }
