@@ -155,6 +155,19 @@ function faultCase(scen, core, policy) {
         if (!/returns into victim_main at tests\/faults\/main\.c:\d+/.test(t.stdout)) return 'lr not named victim_main';
       });
     }
+    if (name === 'assert-c0') {
+      /* An assertion's report has no lr: its caller can only come from the
+       * scan of the stack, so this checks the call chain's heuristic. */
+      check(out, 'call_chain_from_the_stack', () => {
+        const chain = rep.text.find((t) => /^ {4}call chain:/.test(t)) || '';
+        if (chain.trim().split(/\s+/).length < 4) return `chain too short: '${chain.trim()}'`;
+        const tool = path.join(root, 'tools', 'fault-addr2line');
+        const elf = path.join(build, 'faults', name + '.elf');
+        const t = spawnSync(tool, [elf], { input: r.out, encoding: 'utf8' });
+        if (t.status !== 0) return `exit ${t.status}: ${t.stderr}`;
+        if (!/returns into victim_main at tests\/faults\/main\.c:\d+/.test(t.stdout)) return 'victim_main not found on the stack';
+      });
+    }
   };
 }
 
