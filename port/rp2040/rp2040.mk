@@ -44,6 +44,9 @@ define target_image
 $(1).elf: $(2) $(TANDEM_TARGET_OBJS) $(LINKER_SCRIPT) | deps-arm
 	$$(Q)$$(TCC) $$(TARGET_LDFLAGS) -T $$(LINKER_SCRIPT) -Wl,-Map=$(1).map \
 	    -o $$@ $(2) $$(TANDEM_TARGET_OBJS) $$(TARGET_LIBS)
+# Every UF2 is checked as the boot ROM would (boot2 at the start of flash,
+# its CRC); one that would not boot is not left behind.
 $(1).uf2: $(1).elf $$(UF2TOOL)
-	$$(Q)$$(UF2TOOL) convert $$< $$@
+	$$(Q)$$(UF2TOOL) convert $$< $$@ && \
+	  { $$(UF2TOOL) check $$@ >/dev/null || { rm -f $$@; exit 1; }; }
 endef
