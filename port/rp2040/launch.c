@@ -22,10 +22,10 @@ static struct {
 
 void port_core1_reset(void)
 {
-    /* Reading back FRCE_OFF confirms the reset took effect before release. */
+    /* Reading back FRCE_OFF confirms the reset took effect before release
+     * (a register write; a bounded read-back, not a wait on core 1). */
     hw_set(&PSM->frce_off, PSM_PROC1_BITS);
-    while (!(PSM->frce_off & PSM_PROC1_BITS))
-        ;
+    (void)td_boot_wait(&PSM->frce_off, PSM_PROC1_BITS, PSM_PROC1_BITS);
     hw_clear(&PSM->frce_off, PSM_PROC1_BITS);
 }
 

@@ -76,8 +76,8 @@ static void resets_init(void)
                                  RESET_UART0 | RESET_UART1 | RESET_USBCTRL;
     uint32_t early = RESET_ALL & ~keep & ~need_clocks;
     hw_clear(&RESETS->reset, early);
-    while ((RESETS->reset_done & early) != early)
-        ;
+    if (!td_boot_wait(&RESETS->reset_done, early, early))
+        td_boot_failed(TD_BOOT_FAIL_RESETS);
 }
 
 static void peripherals_release(void)
@@ -85,8 +85,21 @@ static void peripherals_release(void)
     uint32_t peri = RESET_I2C0 | RESET_I2C1 | RESET_SPI0 | RESET_SPI1 |
                     RESET_UART0 | RESET_UART1;
     hw_clear(&RESETS->reset, peri);
-    while ((RESETS->reset_done & peri) != peri)
-        ;
+    if (!td_boot_wait(&RESETS->reset_done, peri, peri))
+        td_boot_failed(TD_BOOT_FAIL_RESETS);
+}
+
+volatile uint32_t td_boot_failure;
+
+/* The boot cannot go on (rp2040.h): no clock to trust, no console. Core 0
+ * parks here asleep with interrupts off; a debugger reads the stage from
+ * td_boot_failure. Core 1 stays in the boot ROM. */
+void td_boot_failed(unsigned stage)
+{
+    td_boot_failure = stage;
+    __asm volatile("cpsid i" ::: "memory");
+    for (;;)
+        __asm volatile("wfi");
 }
 
 void td_reset_handler(void)
@@ -106,7 +119,9 @@ void td_reset_handler(void)
     SCB->vtor = (uint32_t)(uintptr_t)td_vectors_core0;
 
     resets_init();
-    td_clocks_init();
+    int failed = td_clocks_init();
+    if (failed)
+        td_boot_failed((unsigned)failed);
     peripherals_release();
     td_console_uart_init();
 

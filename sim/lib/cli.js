@@ -37,6 +37,7 @@ are printed as "[time s] uartN cK| text".
   --history N         PCs shown after a lockup (default 16)
   --direct            skip the boot ROM on core 0: start at the ELF entry point
   --core1-dead        model a broken core 1: held in reset, it never answers a launch
+  --xosc-dead         model a dead crystal: XOSC never reports stable
   --core1-garble N    corrupt core 1's first N FIFO words sent from the boot ROM
                       (bit 31 flipped): an out-of-step launch handshake
   --verbose           print rp2040js warnings (unimplemented registers)
@@ -81,6 +82,7 @@ function parseArgs(argv) {
       case '--history': o.history = num(need(i, a), a, { int: true, min: 1 }); i++; break;
       case '--direct': o.direct = true; break;
       case '--core1-dead': o.core1Dead = true; break;
+      case '--xosc-dead': o.xoscDead = true; break;
       case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
       case '--gpio-in': {
@@ -136,6 +138,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   try {
     const img = sim.loadFile(o.firmware);
     if (o.core1Dead) sim.killCore1();
+    if (o.xoscDead) sim.killXosc();
     if (o.core1Garble) sim.core1Garble = o.core1Garble;
     if (o.direct) {
       if (!Array.isArray(img) && img.entry) sim.directBoot(img.entry);

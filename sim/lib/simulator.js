@@ -429,6 +429,13 @@ class Simulator extends EventEmitter {
     this.core1Dead = true;
     this.holdCoreInReset(1);
   }
+  /** Model a dead crystal: XOSC STATUS never shows STABLE (for testing the
+   * firmware's bounded start-up). */
+  killXosc() {
+    const x = this.mcu.peripherals[0x40024];
+    const read = x.readUint32.bind(x);
+    x.readUint32 = (offset) => (offset === 0x04 ? read(offset) & ~0x80000000 : read(offset));
+  }
   holdCoreInReset(n) {
     const c = this.cores[n];
     if (c.state === STATE_RESET) return;

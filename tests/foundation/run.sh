@@ -53,6 +53,15 @@ if grep -q '^Enter main Thread' <<<"$out" && grep -q '^Enter second Thread' <<<"
   pass uf2_boots_both_cores
 else fail uf2_boots_both_cores "$(tail -3 <<<"$out" | tr '\n' ' ')"; fi
 
+# 1d. A dead crystal: start-up gives up waiting for XOSC (bounded), and core
+# 0 parks in td_boot_failed asleep, so both cores sleep with nothing to wake
+# them: the emulator stops the run as stalled, well before the time limit.
+out=$(sim/tandem-sim "$build/examples/blink2.elf" --xosc-dead --max-ms 5000 --json "$dir/xosc.json" 2>&1)
+reason=$(node -e 'const j=require(process.argv[1]); console.log(j.exit.reason + " " + j.time_s)' "$(realpath "$dir/xosc.json")" 2>&1)
+if [[ $reason == "stalled "* ]] && ! grep -q 'uart0' <<<"$out" && \
+   awk -v t="${reason#* }" 'BEGIN { exit !(t < 1.0) }'; then pass boot_dead_crystal_bounded
+else fail boot_dead_crystal_bounded "exit: $reason; $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
+
 # 2. Images too big for a region: the link fails and names the region.
 for v in FLASH RAM CORE1; do
   region=$v; [ $v = CORE1 ] && region=CORE1_RAM
