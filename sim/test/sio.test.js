@@ -21,13 +21,15 @@ test('FIFO: 8 words deep, sticky WOF/ROE, cleared by writing FIFO_ST', () => {
   assert.strictEqual(res.sim.cores[0].sio.pushed, 8, 'the 9th word (written when full) is not counted as pushed');
 });
 
-test('FIFO IRQs: SIO_IRQ_PROC0 (15) only to core 0, SIO_IRQ_PROC1 (16) only to core 1', () => {
+test('FIFO IRQs: SIO_IRQ_PROC0 (15) only to core 0, SIO_IRQ_PROC1 (16) only to core 1, raised by VLD, ROE and WOF', () => {
   const res = run('t_irq_route');
   assertPass(assert, res);
   const v = values(res.out);
   assert.strictEqual(v.c0_irq16, 0);
   assert.strictEqual(v.c1_irq15, 0);
-  assert.ok(v.c0_irq15 >= 1 && v.c1_irq16 >= 2, res.out);
+  assert.ok(v.c0_irq15 >= 1 && v.c1_irq16 >= 3, res.out);
+  assert.strictEqual(v.c1_roe, 1, 'read when empty raises core 1\'s IRQ 16');
+  assert.strictEqual(v.c1_wof, 1, 'write when full raises core 1\'s IRQ 16');
   assert.strictEqual(res.sim.cores[0].exceptionCounts[16 + 16], 0);
   assert.strictEqual(res.sim.cores[1].exceptionCounts[16 + 15], 0);
 });
