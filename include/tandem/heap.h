@@ -24,6 +24,20 @@
 
 #include "tandem/types.h"
 
+/* Static variables in core 1's own memory region (on the RP2040 CORE1_RAM,
+ * docs/memory.md), set up by core 0's start-up before core 1 runs, once
+ * per boot (not again when core 1 is restarted after a fault):
+ *   static TD_CORE1_DATA uint32_t gain = 3;      initialised
+ *   static TD_CORE1_BSS  uint8_t buf[512];       zeroed
+ * On the host port they are ordinary statics. */
+#if defined(__arm__)
+#define TD_CORE1_DATA __attribute__((section(".core1_data")))
+#define TD_CORE1_BSS  __attribute__((section(".core1_bss")))
+#else
+#define TD_CORE1_DATA
+#define TD_CORE1_BSS
+#endif
+
 /* Alignment of a block when the caller asks for 0: 8 bytes. Thread stacks
  * need TD_STACK_ALIGN (tandem/thread.h). */
 #define TD_HEAP_ALIGN_DEFAULT 8u

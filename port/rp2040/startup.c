@@ -18,6 +18,7 @@
 extern uint32_t __data_start__[], __data_end__[], __data_load__[];
 extern uint32_t __bss_start__[], __bss_end__[];
 extern uint32_t __core1_bss_start__[], __core1_bss_end__[];
+extern uint32_t __core1_data_start__[], __core1_data_end__[], __core1_data_load__[];
 
 void td_reset_handler(void);
 void isr_unhandled(void);
@@ -110,6 +111,8 @@ void td_reset_handler(void)
     }
     memcpy(__data_start__, __data_load__,
            (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
+    memcpy(__core1_data_start__, __core1_data_load__,
+           (size_t)((uintptr_t)__core1_data_end__ - (uintptr_t)__core1_data_start__));
     memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
     memset(__core1_bss_start__, 0,
            (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
