@@ -66,6 +66,35 @@ static void chan_poll(void)
     }
 }
 
+/* The other core went down (runs on core me): its sides of every channel
+ * are released, so its next start can attach again; this core's waiters
+ * on a channel whose other side was there are woken with
+ * TD_ERR_PEER_DOWN. Interrupts masked. */
+static void chan_down(unsigned me, td_core_t *c)
+{
+    unsigned peer = me ^ 1u;
+    td__spin_lock(TD_SPIN_MSG);
+    for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
+        td_chan_t *ch = __atomic_load_n(&chans[i], __ATOMIC_ACQUIRE);
+        if (ch == NULL)
+            continue;
+        for (unsigned s = 0; s < 2; s++) {
+            if (LD(ch->core[s]) != peer)
+                continue;
+            ch->owner[s] = NULL;
+            ch->waiters[s] = NULL;
+            ST(ch->want[s], 0u);
+            ST(ch->core[s], (uint8_t)TD_CORE_ANY);
+            unsigned o = s ^ 1u;
+            if (LD(ch->core[o]) == me && ch->waiters[o] != NULL) {
+                ST(ch->want[o], 0u);
+                td__wake(c, ch->waiters[o], TD_ERR_PEER_DOWN);
+            }
+        }
+    }
+    td__spin_unlock(TD_SPIN_MSG);
+}
+
 int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
 {
     if (ch == NULL || buf == NULL || number >= TD_CHAN_MAX || size < 8 ||
@@ -100,7 +129,7 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
     int r = td_msg_start();
     if (r)
         return r;
-    td__msg_set_chan_poll(chan_poll);
+    td__msg_set_chan_hooks(chan_poll, chan_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     if (chans[ch->number] != NULL && chans[ch->number] != ch)
@@ -188,6 +217,11 @@ static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeo
         FENCE();
         if (avail(ch, side) >= need)
             break;
+        unsigned oc = LD(ch->core[side ^ 1u]);   /* the other side's core */
+        if (oc != port_core_id() && oc < PORT_NUM_CORES && !td__msg_peer_alive(oc)) {
+            r = TD_ERR_PEER_DOWN;
+            break;
+        }
         td_tick_t left = TD_FOREVER;
         if (timeout != TD_FOREVER) {
             left = end - c->tick;

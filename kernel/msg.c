@@ -75,6 +75,7 @@ static struct sys sys[PORT_NUM_CORES];
 static struct loc loc[PORT_NUM_CORES];
 static uint8_t raw_mode;
 static void (*chan_poll)(void);
+static void (*chan_down)(unsigned me, td_core_t *c);
 
 #define LD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -85,6 +86,11 @@ static void (*chan_poll)(void);
 static bool peer_alive(unsigned peer)
 {
     return TD_LOAD(td_cores[peer].running) && LD(sys[peer].fault) == 0;
+}
+
+bool td__msg_peer_alive(unsigned peer)
+{
+    return peer_alive(peer);
 }
 
 /* ---- system requests ------------------------------------------------------------- */
@@ -240,6 +246,8 @@ static void peer_down(unsigned me, td_core_t *c)
             out_wake(c, l->ep[i], TD_ERR_PEER_DOWN);
     l->room_asked = 0;
     wake_waiters(c, l);
+    if (chan_down != NULL)
+        chan_down(me, c);
     td__resched(c);
 }
 
@@ -394,9 +402,10 @@ void td__msg_rx_word(uint32_t w)
     port_irq_restore(s);
 }
 
-void td__msg_set_chan_poll(void (*poll)(void))
+void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, td_core_t *c))
 {
     chan_poll = poll;
+    chan_down = down;
 }
 
 /* ---- starting, stopping, supervision ------------------------------------------------ */
@@ -405,9 +414,9 @@ static void go(unsigned me)
 {
     port_irq_state_t s = port_irq_save();
     if (!LD(sys[me].up)) {
-        loc[me].wanted = 0;
         port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
         __atomic_store_n(&sys[me].up, 1u, __ATOMIC_RELEASE);
+        loc[me].wanted = 0;                       /* after: td_msg_fifo_raw sees one of them */
         sys_poll(me, &td_cores[me]);              /* requests made before we ran */
         port_fifo_irq_enable(true);
         if (TD_LOAD(td_cores[me ^ 1u].running))
@@ -425,28 +434,43 @@ void td__msg_core1_launched(void)
 
 int td_msg_start(void)
 {
-    if (raw_mode)
-        return TD_ERR_STATE;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
     unsigned me = port_core_id();
     if (LD(sys[me].up))
-        return TD_OK;
-    if (me == 0 && !loc[0].launched) {
-        /* core 1's launch still needs the raw FIFO: start after it */
-        loc[0].wanted = 1;
-        return TD_OK;
+        return TD_OK;                             /* running: raw mode cannot be on */
+    int r = TD_OK;
+    bool start = false;
+    /* Under the lock td_msg_fifo_raw takes: raw mode and a multiplexer
+     * never both, even when the two cores race. */
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    if (raw_mode) {
+        r = TD_ERR_STATE;
+    } else if (!LD(sys[me].up)) {
+        loc[me].wanted = 1;
+        /* core 1's launch still needs the raw FIFO: core 0 starts after it */
+        start = me != 0 || loc[0].launched;
     }
-    go(me);
-    return TD_OK;
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    if (start)
+        go(me);
+    return r;
 }
 
 int td_msg_fifo_raw(void)
 {
-    if (LD(sys[0].up) || LD(sys[1].up) || loc[0].wanted)
-        return TD_ERR_BUSY;
-    raw_mode = 1;
-    return TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    int r = TD_OK;
+    if (LD(sys[0].up) || LD(sys[1].up) || loc[0].wanted || loc[1].wanted)
+        r = TD_ERR_BUSY;
+    else
+        raw_mode = 1;
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return r;
 }
 
 void td__msg_stop(void)

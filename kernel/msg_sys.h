@@ -48,9 +48,15 @@ void td__msg_stop(void);
  * Interrupts masked inside. This core. For the fuzz target and tests. */
 void td__msg_rx_word(uint32_t w);
 
-/* The channel module's poll, run on TD_EP_SYS_CHAN requests (registered by
- * td_chan_init so images without channels do not link them). */
-void td__msg_set_chan_poll(void (*poll)(void));
+/* The channel module's hooks (registered by td_chan_attach so images
+ * without channels do not link them): poll runs on TD_EP_SYS_CHAN
+ * requests; down runs on core 'me' when the other core went down (fault
+ * notice, core 1 reset), interrupts masked. */
+struct td_core;
+void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, struct td_core *c));
+
+/* Whether core 'peer' runs its kernel and has reported no fault. */
+bool td__msg_peer_alive(unsigned peer);
 
 /* Called by the kernel (core 0) after each successful core 1 launch: from
  * now on core 0's multiplexer may own the FIFO (td_msg_start before this

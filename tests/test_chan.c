@@ -5,6 +5,10 @@
  */
 #include "harness.h"
 
+#include <string.h>
+
+#include "../kernel/msg_sys.h"
+
 #include "port.h"
 #include "tandem/chan.h"
 
@@ -206,4 +210,66 @@ TEST(chan_bad_input_and_same_core)
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_READ), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_WRITE), TD_OK);
     CHECK_EQ(td_chan_init(&ch, 2, mem, sizeof mem), TD_OK);         /* no sides: reusable */
+}
+
+/* ---- the other side's core goes down ------------------------------------------------ */
+
+static td_chan_t pd_ch;
+static uint32_t pd_mem[64 / 4];
+static volatile int pd_go, pd_r[4];
+
+static void core1_pd_writer(void *arg)
+{
+    (void)arg;
+    size_t done = 0;
+    pd_r[0] = td_chan_attach(&pd_ch, TD_CHAN_WRITE);
+    pd_r[1] = td_chan_write(&pd_ch, "12345678", 8, &done, TD_SEC(1));
+    while (!__atomic_load_n(&pd_go, __ATOMIC_ACQUIRE))
+        td_sleep(1);
+    td__msg_fault_notify(0xc4a);                 /* as the fault path does */
+    td__msg_stop();                              /* and core 1 stops, side still attached */
+}
+
+static void core1_pd_reborn(void *arg)
+{
+    (void)arg;
+    size_t done = 0;
+    pd_r[2] = td_chan_attach(&pd_ch, TD_CHAN_WRITE);       /* the dead side was released */
+    pd_r[3] = td_chan_write(&pd_ch, "abcd", 4, &done, TD_SEC(1));
+    td_chan_detach(&pd_ch, TD_CHAN_WRITE);
+}
+
+TEST(chan_peer_down_and_restart)
+{
+    char b[16];
+    size_t done = 0;
+    pd_go = 0;
+    pd_r[0] = pd_r[1] = pd_r[2] = pd_r[3] = -1;
+    REQUIRE_EQ(td_chan_init(&pd_ch, 3, pd_mem, sizeof pd_mem), TD_OK);
+    REQUIRE_EQ(td_chan_attach(&pd_ch, TD_CHAN_READ), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_pd_writer, NULL), TD_OK);
+    CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_SEC(2)), TD_OK);
+    CHECK_EQ(done, 8);
+    CHECK(memcmp(b, "12345678", 8) == 0);
+    /* blocked for data when the writer's core reports a fault: woken with
+     * a named error, not left to its timeout */
+    __atomic_store_n(&pd_go, 1, __ATOMIC_RELEASE);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_SEC(3)), TD_ERR_PEER_DOWN);
+    CHECK(td_time_us() - t0 < 2000000u);
+    CHECK_EQ(done, 0);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(pd_r[0], TD_OK);
+    CHECK_EQ(pd_r[1], TD_OK);
+    /* supervision restarts core 1; its new writer attaches and writes */
+    td__msg_core1_reset();
+    td__msg_core1_launched();
+    REQUIRE_EQ(th_core1_run(core1_pd_reborn, NULL), TD_OK);
+    CHECK_EQ(td_chan_read(&pd_ch, b, 4, &done, TD_SEC(2)), TD_OK);
+    CHECK_EQ(done, 4);
+    CHECK(memcmp(b, "abcd", 4) == 0);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(pd_r[2], TD_OK);
+    CHECK_EQ(pd_r[3], TD_OK);
+    CHECK_EQ(td_chan_detach(&pd_ch, TD_CHAN_READ), TD_OK);
 }
