@@ -312,6 +312,8 @@ static int advance(td_chan_t *ch, unsigned side, size_t n)
 
 int td_chan_reserve(td_chan_t *ch, void **p, size_t *len, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = owner_check(ch, TD_CHAN_WRITE);
     if (r)
         return r;
@@ -331,6 +333,8 @@ int td_chan_commit(td_chan_t *ch, size_t n)
 
 int td_chan_peek(td_chan_t *ch, const void **p, size_t *len, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = owner_check(ch, TD_CHAN_READ);
     if (r)
         return r;
@@ -376,11 +380,15 @@ static int xfer(td_chan_t *ch, unsigned side, uint8_t *data, size_t n, size_t *d
 
 int td_chan_write(td_chan_t *ch, const void *data, size_t n, size_t *done, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     return xfer(ch, TD_CHAN_WRITE, (uint8_t *)(uintptr_t)data, n, done, timeout);
 }
 
 int td_chan_read(td_chan_t *ch, void *buf, size_t n, size_t *done, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     return xfer(ch, TD_CHAN_READ, buf, n, done, timeout);
 }
 

@@ -235,6 +235,8 @@ int td_console_mode(void)
 
 int td_console_flush(td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     uint64_t start = td_time_us();
     uint64_t limit = timeout == TD_FOREVER ? UINT64_MAX
                                            : (uint64_t)timeout * 1000000u / TD_TICK_HZ;

@@ -45,6 +45,8 @@ int td_event_deinit(td_event_t *e)
 int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout,
                   uint32_t *got)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(e);
     if (r)
         return r;

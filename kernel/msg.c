@@ -623,6 +623,8 @@ static int ponged(unsigned me, uint32_t seq)
 
 int td_msg_ping(td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
     int r = td_msg_start();
@@ -645,6 +647,8 @@ static int announced(unsigned me, uint32_t number)
 
 int td_msg_await_remote(unsigned number, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     if (number >= EPN)
         return TD_ERR_PARAM;
     if (port_in_isr())
@@ -836,6 +840,8 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
 
 int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     unsigned me = port_core_id(), d = TD_MSG_EP(w);
     if (d < EPN && owner_fast(ep, me) && ep->out_count == 0) {
         /* the fast path: room at the receiver and in the FIFO */
@@ -878,6 +884,8 @@ __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
 
 int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     unsigned me = port_core_id();
     if (!owner_fast(ep, me)) {
         int r = owner_check(ep);
@@ -900,6 +908,8 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
 
 int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = owner_check(ep);
     if (r)
         return r;

@@ -82,6 +82,8 @@ int td_mutex_deinit(td_mutex_t *m)
 
 int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(m);
     if (r)
         return r;

@@ -10,7 +10,7 @@
 
 int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
 {
-    if (p == NULL || period == 0 || period > 0x7fffffffu || phase >= period)
+    if (p == NULL || period == 0 || period > TD_TIMEOUT_MAX || phase >= period)
         return TD_ERR_PARAM;
     td_tick_t now = td__core()->tick;
     td_tick_t next = now - now % period + phase;

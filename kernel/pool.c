@@ -60,6 +60,8 @@ static int take(td_pool_t *p, void **block)
 
 int td_pool_alloc(td_pool_t *p, void **block, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(p, block);
     if (r)
         return r;

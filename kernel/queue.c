@@ -103,11 +103,15 @@ static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
 
 int td_queue_send(td_queue_t *q, const void *item, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     return xfer(q, (void *)(uintptr_t)item, timeout, true);
 }
 
 int td_queue_recv(td_queue_t *q, void *item, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     return xfer(q, item, timeout, false);
 }
 

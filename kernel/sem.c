@@ -39,6 +39,8 @@ int td_sem_deinit(td_sem_t *s)
 
 int td_sem_take(td_sem_t *s, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     unsigned me = port_core_id();
     int r = check(s, me);
     if (r)

@@ -174,6 +174,8 @@ void port_thread_exit_hook(void)
 
 int td_thread_join(td_thread_t *t, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(t);
     if (r)
         return r;

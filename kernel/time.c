@@ -66,6 +66,8 @@ static int sleep_for(td_tick_t when, bool relative)
 
 int td_sleep(td_tick_t ticks)
 {
+    if (TD__BAD_TIMEOUT(ticks))
+        return TD_ERR_PARAM;
     return ticks == 0 ? td_thread_yield() : sleep_for(ticks, true);
 }
 

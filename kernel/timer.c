@@ -51,7 +51,7 @@ int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
     int r = check(t);
     if (r)
         return r;
-    if (delay == 0 || delay > 0x7fffffffu || period > 0x7fffffffu)
+    if (delay == 0 || delay > TD_TIMEOUT_MAX || period > TD_TIMEOUT_MAX)
         return TD_ERR_PARAM;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();

@@ -91,6 +91,8 @@ int td_xmutex_init(td_xmutex_t *m)
 
 int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(m);
     if (r)
         return r;

@@ -50,6 +50,8 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
 
 int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
 {
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
     int r = check(x);
     if (r)
         return r;

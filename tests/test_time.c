@@ -4,6 +4,9 @@
  */
 #include "harness.h"
 
+#include "tandem/console.h"
+#include "tandem/msg.h"
+
 TD_THREAD_DEFINE(pa, 1024);
 TD_THREAD_DEFINE(pb, 1024);
 
@@ -214,4 +217,45 @@ TEST(timer_errors)
     CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
     CHECK_EQ(timer_core1_r, TD_ERR_WRONG_CORE);
     CHECK_EQ(td_timer_stop(&t), TD_OK);
+}
+
+/* A finite timeout longer than TD_TIMEOUT_MAX cannot be told from the past:
+ * refused with TD_ERR_PARAM everywhere, before anything happens; the
+ * longest one and TD_FOREVER are taken. */
+TEST(timeouts_beyond_max_refused)
+{
+    const td_tick_t bad = TD_TIMEOUT_MAX + 1u, worse = TD_FOREVER - 1u;
+    td_sem_t s;
+    td_mutex_t m;
+    td_event_t e;
+    td_queue_t q;
+    td_pool_t p;
+    uint32_t qbuf[2], pbuf[8], item = 7, flags = 0;
+    void *blk = NULL;
+    REQUIRE_EQ(td_sem_init(&s, 1, 1), TD_OK);
+    REQUIRE_EQ(td_mutex_init(&m), TD_OK);
+    REQUIRE_EQ(td_event_init(&e), TD_OK);
+    REQUIRE_EQ(td_queue_init(&q, qbuf, sizeof qbuf[0], 2), TD_OK);
+    REQUIRE_EQ(td_pool_init(&p, pbuf, 16, 2), TD_OK);
+    CHECK_EQ(td_sleep(bad), TD_ERR_PARAM);
+    CHECK_EQ(td_sleep(worse), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_take(&s, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_sem_count(&s), 1);                   /* nothing taken */
+    CHECK_EQ(td_mutex_lock(&m, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_event_wait(&e, 1u, TD_EVENT_ANY, bad, &flags), TD_ERR_PARAM);
+    CHECK_EQ(td_queue_send(&q, &item, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_queue_recv(&q, &item, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_pool_alloc(&p, &blk, bad), TD_ERR_PARAM);
+    CHECK(blk == NULL);
+    CHECK_EQ(td_thread_join(td_thread_self(), bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_ping(bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_await_remote(5, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_console_flush(bad), TD_ERR_PARAM);
+    /* the longest finite timeout and forever are fine */
+    CHECK_EQ(td_sem_take(&s, TD_TIMEOUT_MAX), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_FOREVER), TD_OK);
+    CHECK_EQ(td_mutex_lock(&m, TD_TIMEOUT_MAX), TD_OK);
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK_EQ(td_sem_deinit(&s), TD_OK);
 }

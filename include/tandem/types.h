@@ -19,6 +19,13 @@ typedef uint32_t td_tick_t;
 /* Timeouts of blocking calls, in ticks: */
 #define TD_NO_WAIT  ((td_tick_t)0)           /* do not block: TD_ERR_WOULD_BLOCK */
 #define TD_FOREVER  ((td_tick_t)0xffffffffu) /* block until it happens */
+/* The longest finite timeout or delay: 2^31 - 1 ticks (24.8 days at
+ * 1 kHz). Tick times wrap and are compared by their signed difference, so
+ * a longer one cannot be told from the past: every call taking a timeout,
+ * a sleep, a timer's delay or period, a period refuses it with
+ * TD_ERR_PARAM. TD_FOREVER is not a number of ticks and stays allowed. */
+#define TD_TIMEOUT_MAX ((td_tick_t)0x7fffffffu)
+#define TD__BAD_TIMEOUT(t) ((t) > TD_TIMEOUT_MAX && (t) != TD_FOREVER)
 
 /* Milliseconds and seconds to ticks, rounded up (constant-folded when the
  * argument is constant). A wait of n ticks ends at the n-th tick interrupt
