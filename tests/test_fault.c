@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include "../kernel/fault_sys.h"
+#include "port.h"
 #include "tandem/fault.h"
 
 TD_THREAD_DEFINE(ft, 1024);
@@ -118,4 +119,40 @@ TEST(fault_hold_report)
     CHECK_EQ(td_thread_join(&holder, TD_MS(500)), TD_OK);
     td_fault_set_hold_limit(TD_FAULT_HOLD_MS);
     CHECK_EQ(td_fault_hold_reports(), n + 1);               /* once for the holding */
+}
+
+static char report[4096];
+
+/* ---- a stack overflow seen by the tick's stack check --------------------------------- */
+
+static void spinner(void *arg)
+{
+    (void)arg;
+    volatile uint32_t *top_of_guard = td_thread_self()->stack - 1;
+    *top_of_guard = 0;                       /* as an overflow would (the MPU: at once) */
+    th_busy_ticks(20);                       /* no switch: the tick checks the stack */
+    ft_reached = 4;
+}
+
+TEST(fault_stack_overflow_seen_by_tick)
+{
+    td_fault_record_t r;
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = run_faulting(spinner, &r);
+    int len = th_capture_end(report, sizeof report);
+    REQUIRE_EQ(rc, TD_OK);                   /* one fault, once */
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_STACK);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK_EQ(r.addr, (uint32_t)(uintptr_t)ft.stack);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+#ifdef TH_HOST
+    CHECK(r.flags & TD_FAULT_F_CANARY);      /* no MPU: the tick's check found it */
+#endif
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** FAULT core 0, thread \"faulty\": stack overflow\n"));
+    CHECK(th_contains(report, "; found by the stack check (sp "));
 }
