@@ -173,7 +173,7 @@ TEST(console_buffered_mode)
 /* ---- both cores at once ----------------------------------------------------------- */
 
 #define XLINES 40u
-static volatile int x_ready, x_go;
+static int x_ready, x_go;           /* between the cores: atomic */
 
 /* Line i of core 'core': two lengths, so a line cut into by another would
  * not parse. */
@@ -189,8 +189,8 @@ static unsigned x_bad1;
 static void core1_printer(void *arg)
 {
     (void)arg;
-    x_ready = 1;
-    while (!x_go) {
+    __atomic_store_n(&x_ready, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&x_go, __ATOMIC_ACQUIRE)) {
     }
     for (unsigned i = 0; i < XLINES; i++) {
         if (print_line(1, i) <= 0)
@@ -235,13 +235,14 @@ static void both_cores(int mode)
     td_console_stats_t a, b;
     REQUIRE_EQ(td_console_set_mode(mode), TD_OK);
     td_console_stats(&a);
-    x_ready = x_go = 0;
+    __atomic_store_n(&x_ready, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&x_go, 0, __ATOMIC_RELAXED);
     x_bad1 = 0;
     REQUIRE_EQ(th_core1_run(core1_printer, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !x_ready; i++)
+    for (int i = 0; i < 1000 && !__atomic_load_n(&x_ready, __ATOMIC_ACQUIRE); i++)
         td_sleep(1);
     bool cap = th_capture_begin() == TD_OK;
-    x_go = 1;                                /* both cores print from here on */
+    __atomic_store_n(&x_go, 1, __ATOMIC_RELEASE);   /* both cores print from here on */
     unsigned bad0 = 0;
     for (unsigned i = 0; i < XLINES; i++) {
         if (print_line(0, i) <= 0)
