@@ -244,13 +244,11 @@ static void core1_hx_waiter(void *arg)
 }
 
 static TD_LOCK_DEFINE(hold_lock, TD_SPIN_USER_FIRST + 5);
-static volatile int hl_taken;
 static int hl_r[2];
 static void core1_lock_holder(void *arg)
 {
     (void)arg;
     hl_r[0] = td_lock_take(&hold_lock);
-    hl_taken = 1;
     th_busy_us(120000);                      /* interrupts masked all along */
     hl_r[1] = td_lock_give(&hold_lock);
 }
@@ -273,7 +271,6 @@ TEST(fault_hold_reports_xmutex_and_lock)
     CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     CHECK_EQ(hx_core1_r, TD_OK);
     /* a td_lock core 1 holds past the limit: core 0 reports it */
-    hl_taken = 0;
     hl_r[0] = hl_r[1] = 99;
     REQUIRE_EQ(th_core1_run(core1_lock_holder, NULL), TD_OK);
     CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);

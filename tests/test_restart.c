@@ -18,6 +18,10 @@
 
 static char report[8192];
 
+/* Flags between the cores. */
+#define LD(x)    __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define ST(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
 /* Wait (bounded) until core 1 was restarted n times in all and the runner's
  * helper runs again. */
 static int wait_restarted(uint32_t n)
@@ -57,7 +61,7 @@ TD_THREAD_DEFINE(c1a, 1024);
 TD_THREAD_DEFINE(c1b, 1024);
 TD_THREAD_DEFINE(c1c, 1024);
 TD_THREAD_DEFINE(r0w, 1024);
-static volatile int ra_ready, ra_go, ra_locked, ra_fire;
+static int ra_ready, ra_go, ra_locked, ra_fire;
 static int ra_r[3], r0w_r;
 
 static void c1a_main(void *arg)
@@ -87,16 +91,16 @@ static void core1_assert_job(void *arg)
         td_thread_create(&c1b, c1b_stack, sizeof c1b_stack, "c1b", 20, c1b_main, NULL) ||
         td_thread_create(&c1c, c1c_stack, sizeof c1c_stack, "c1c", 20, c1c_main, NULL))
         return;
-    ra_ready = 1;
-    for (int i = 0; i < 2000 && !ra_go; i++)
+    ST(ra_ready, 1);
+    for (int i = 0; i < 2000 && !LD(ra_go); i++)
         td_sleep(1);
     if (td_lock_take(&rl) != TD_OK)           /* interrupts masked from here on */
         return;
-    ra_locked = 1;
+    ST(ra_locked, 1);
     uint64_t end = td_time_us() + 1000000u;
-    while (!ra_fire && td_time_us() < end) {
+    while (!LD(ra_fire) && td_time_us() < end) {
     }
-    TD_ASSERT(ra_fire == 12345);
+    TD_ASSERT(LD(ra_fire) == 12345);
 }
 
 static void r0w_main(void *arg)
@@ -124,13 +128,16 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     REQUIRE_EQ(td_xmutex_init(&rx2), TD_OK);
     REQUIRE_EQ(td_xsem_init(&rs, 0, 1), TD_OK);
     REQUIRE_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_OK);
-    ra_ready = ra_go = ra_locked = ra_fire = 0;
+    ST(ra_ready, 0);
+    ST(ra_go, 0);
+    ST(ra_locked, 0);
+    ST(ra_fire, 0);
     ra_r[0] = ra_r[1] = ra_r[2] = r0w_r = 99;
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_assert_job, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !ra_ready; i++)
+    for (int i = 0; i < 1000 && !LD(ra_ready); i++)
         td_sleep(1);
-    REQUIRE(ra_ready);
+    REQUIRE(LD(ra_ready));
     REQUIRE_EQ(td_thread_create(&r0w, r0w_stack, sizeof r0w_stack, "r0w", 20, r0w_main, NULL),
                TD_OK);
     for (int i = 0; i < 1000 && (rx1.nwait[0] == 0 || rx2.nwait[1] == 0 || rs.nwait[1] == 0 ||
@@ -142,15 +149,15 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     CHECK_EQ(rs.nwait[1], 1);
     CHECK(rm.owner == &c1c);
     bool cap = th_capture_begin() == TD_OK;
-    ra_go = 1;
-    for (int i = 0; i < 1000 && !ra_locked; i++)
+    ST(ra_go, 1);
+    for (int i = 0; i < 1000 && !LD(ra_locked); i++)
         td_sleep(1);
-    CHECK(ra_locked);
+    CHECK(LD(ra_locked));
     /* core 1 has interrupts masked now: rx2 is handed to its waiter's core,
      * which cannot take it before it faults */
     CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);
     CHECK_EQ(rx2.reserved, 1);
-    ra_fire = 1;
+    ST(ra_fire, 1);
     int rc = wait_restarted(restarts + 1);
     CHECK_EQ(td_thread_join(&r0w, TD_SEC(1)), TD_OK);
     int len = th_capture_end(report, sizeof report);
@@ -196,7 +203,7 @@ TEST(fault_core1_restart_gives_back_what_it_held)
         return;
     CHECK(len > 0);
     CHECK(th_contains(report, "*** FAULT core 1, thread \"core1\": assertion failed\n"));
-    CHECK(th_contains(report, "    ra_fire == 12345 (tests/test_restart.c:"));
+    CHECK(th_contains(report, "    LD(ra_fire) == 12345 (tests/test_restart.c:"));
     CHECK(th_contains(report,
                       "    action: core 1 halts; core 0 resets it and calls its entry again\n"));
     CHECK(th_contains(report, "*** END FAULT core 1\n"));
@@ -209,12 +216,12 @@ TEST(fault_core1_restart_gives_back_what_it_held)
 /* ---- fault frames as the HardFault entry hands them over ---------------------------- */
 
 static port_fault_frame_t frame;
-static volatile uint32_t frame_stack_end;
+static uint32_t frame_stack_end;
 
 static void core1_cpu_fault(void *arg)
 {
     (void)arg;
-    frame_stack_end = (uint32_t)(uintptr_t)td_thread_self()->stack;
+    ST(frame_stack_end, (uint32_t)(uintptr_t)td_thread_self()->stack);
     port_irq_save();                          /* as at fault priority */
     td__fault_cpu(&frame);
 }
@@ -322,7 +329,7 @@ static void frame_case(unsigned k)
         CHECK_EQ(r.addr, (uint32_t)(lo + PORT_MAIN_GUARD));
         break;
     case TD_FAULT_STACK:
-        CHECK_EQ(r.addr, frame_stack_end);     /* the running thread's stack end */
+        CHECK_EQ(r.addr, LD(frame_stack_end));   /* the running thread's stack end */
         break;
     default:
         break;
@@ -338,7 +345,7 @@ static void frame_case(unsigned k)
     else if (fc->want_reason == TD_FAULT_STACK)
         td_snprintf(detail, sizeof detail,
                     "    the thread's stack ends at 0x%08x; its guard was hit (sp 0x%08x)\n",
-                    (unsigned)frame_stack_end, FRAME_SP);
+                    (unsigned)LD(frame_stack_end), FRAME_SP);
     else
         td_snprintf(detail, sizeof detail, "%s", fc->detail);
     CHECK(th_contains(report, detail));
@@ -368,14 +375,14 @@ TEST(fault_core1_cpu_frames_recorded_and_reported)
 /* ---- a panic under the kill policy: core 1 halts until the policy changes ------------ */
 
 static TD_LOCK_DEFINE(pl, TD_SPIN_USER_FIRST + 7);
-static volatile int pl_taken;
+static int pl_taken;
 
 static void core1_panic_job(void *arg)
 {
     (void)arg;
     if (td_lock_take(&pl) != TD_OK)
         return;
-    pl_taken = 1;
+    ST(pl_taken, 1);
     th_busy_us(20000);                       /* core 0 spins for pl meanwhile */
     td_panic("test: an impossible state");
 }
@@ -385,12 +392,12 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     int old = td_fault_policy(1);
     uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
-    pl_taken = 0;
+    ST(pl_taken, 0);
     bool cap = th_capture_begin() == TD_OK;
     int rc = th_core1_run(core1_panic_job, NULL);
-    for (int i = 0; rc == TD_OK && i < 1000 && !pl_taken; i++)
+    for (int i = 0; rc == TD_OK && i < 1000 && !LD(pl_taken); i++)
         td_sleep(1);
-    CHECK(pl_taken);
+    CHECK(LD(pl_taken));
     /* spinning with interrupts masked (no supervision on this core): the
      * holder's core halts, the spinning core takes the lock over itself */
     CHECK_EQ(td_lock_take(&pl), TD_OK);
