@@ -233,10 +233,10 @@ static void core1_helper(void *arg)
 {
     (void)arg;
     /* Called again when core 0 restarted core 1 after a fault (the restart
-     * policy): a job that was running then ended with the old instance. */
-    uint32_t was_running = 2;
-    __atomic_compare_exchange_n(&job_state, &was_running, 0u, false, __ATOMIC_RELEASE,
-                                __ATOMIC_RELAXED);
+     * policy): a job that was running then ended with the old instance.
+     * (Core 0 posts no job while one runs: this core is the only writer.) */
+    if (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) == 2)
+        __atomic_store_n(&job_state, 0, __ATOMIC_RELEASE);
     for (;;) {
         if (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) == 1) {
             __atomic_store_n(&job_state, 2, __ATOMIC_RELAXED);
