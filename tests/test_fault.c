@@ -92,6 +92,7 @@ TEST(fault_policy_and_names)
     CHECK_EQ(td_fault_last(2, &r), TD_ERR_PARAM);
     CHECK_EQ(td_fault_last(0, NULL), TD_ERR_PARAM);
     CHECK_EQ(td_fault_previous(&r), TD_ERR_EMPTY);
+    CHECK_EQ(td_fault_previous(NULL), TD_ERR_PARAM);
     CHECK(td_fault_reason_name(TD_FAULT_STACK)[0] == 's');
     CHECK(td_fault_reason_name(TD_FAULT_REASONS)[0] == '?');
     CHECK_EQ(td_fault_core_state(1), TD_CORE_RUNNING);
@@ -123,14 +124,16 @@ TEST(fault_hold_report)
 
 /* ---- a thread ended holding cross-core and local mutexes ----------------------------- */
 
-static td_xmutex_t kx;
+static td_xmutex_t kx, kx0;           /* kx: core 1 waits; kx0: this core */
 static TD_MUTEX_DEFINE(km);
+TD_THREAD_DEFINE(kw, 1024);
 static volatile int kx_held, kx_go;
 
 static void kx_holder(void *arg)
 {
     (void)arg;
-    if (td_xmutex_lock(&kx, TD_NO_WAIT) != TD_OK || td_mutex_lock(&km, TD_NO_WAIT) != TD_OK)
+    if (td_xmutex_lock(&kx, TD_NO_WAIT) != TD_OK || td_xmutex_lock(&kx0, TD_NO_WAIT) != TD_OK ||
+        td_mutex_lock(&km, TD_NO_WAIT) != TD_OK)
         return;
     kx_held = 1;
     for (int i = 0; i < 1000 && !kx_go; i++)
@@ -148,6 +151,15 @@ static void core1_kx_waiter(void *arg)
         kx_core1_r[1] = td_xmutex_unlock(&kx);
 }
 
+static int kw_r[2];
+static void kx0_waiter(void *arg)
+{
+    (void)arg;
+    kw_r[0] = td_xmutex_lock(&kx0, TD_SEC(2));
+    if (kw_r[0] == TD_OK)
+        kw_r[1] = td_xmutex_unlock(&kx0);
+}
+
 static char report[4096];
 
 TEST(fault_kill_releases_held_mutexes)
@@ -156,15 +168,21 @@ TEST(fault_kill_releases_held_mutexes)
     int old = td_fault_policy(me);
     uint32_t n = td_fault_count(me);
     REQUIRE_EQ(td_xmutex_init(&kx), TD_OK);
+    REQUIRE_EQ(td_xmutex_init(&kx0), TD_OK);
     kx_held = kx_go = 0;
     ft_reached = 0;
-    kx_core1_r[0] = kx_core1_r[1] = 99;
+    kx_core1_r[0] = kx_core1_r[1] = kw_r[0] = kw_r[1] = 99;
     REQUIRE_EQ(td_fault_set_policy(me, TD_FAULT_KILL_THREAD), TD_OK);
-    REQUIRE_EQ(td_thread_create(&ft, ft_stack, sizeof ft_stack, "killed", 20, kx_holder, NULL),
+    /* no name: reported as "?" */
+    REQUIRE_EQ(td_thread_create(&ft, ft_stack, sizeof ft_stack, NULL, 20, kx_holder, NULL),
                TD_OK);
     for (int i = 0; i < 500 && !kx_held; i++)
         td_sleep(1);
     CHECK(kx_held);
+    /* a waiter on this core */
+    REQUIRE_EQ(td_thread_create(&kw, kw_stack, sizeof kw_stack, "kw", 21, kx0_waiter, NULL),
+               TD_OK);
+    CHECK_EQ(kx0.nwait[0], 1);
     /* a waiter on core 1 */
     if (th_core1_run(core1_kx_waiter, NULL) == TD_OK)
         for (int i = 0; i < 500 && kx.nwait[1] == 0; i++)
@@ -173,6 +191,7 @@ TEST(fault_kill_releases_held_mutexes)
     bool cap = th_capture_begin() == TD_OK;
     kx_go = 1;
     CHECK_EQ(td_thread_join(&ft, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&kw, TD_MS(500)), TD_OK);
     CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     int len = th_capture_end(report, sizeof report);
     td_fault_set_policy(me, (unsigned)old);
@@ -182,8 +201,11 @@ TEST(fault_kill_releases_held_mutexes)
     CHECK_EQ(td_fault_last(me, &r), TD_OK);
     CHECK_EQ(r.reason, TD_FAULT_ASSERT);
     CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK(r.thread[0] == '?' && r.thread[1] == '\0');
     CHECK_EQ(kx_core1_r[0], TD_OK);                  /* handed to core 1's waiter */
     CHECK_EQ(kx_core1_r[1], TD_OK);
+    CHECK_EQ(kw_r[0], TD_OK);                        /* and to this core's */
+    CHECK_EQ(kw_r[1], TD_OK);
     CHECK_EQ(td_mutex_lock(&km, TD_NO_WAIT), TD_OK);  /* given back */
     CHECK_EQ(td_mutex_unlock(&km), TD_OK);
     CHECK_EQ(td_xmutex_lock(&kx, TD_NO_WAIT), TD_OK);
@@ -191,7 +213,7 @@ TEST(fault_kill_releases_held_mutexes)
     if (!cap)
         return;
     CHECK(len > 0);
-    CHECK(th_contains(report, "*** FAULT core 0, thread \"killed\": assertion failed\n"));
+    CHECK(th_contains(report, "*** FAULT core 0, thread \"?\": assertion failed\n"));
     CHECK(th_contains(report, "    kx_go == 12345 (tests/test_fault.c:"));
     CHECK(th_contains(report, "    action: the thread is ended, the core goes on\n"));
     CHECK(th_contains(report, "*** END FAULT core 0\n"));
@@ -255,12 +277,35 @@ static void core1_lock_holder(void *arg)
 
 TEST(fault_hold_reports_xmutex_and_lock)
 {
+    static TD_MUTEX_DEFINE(lone);
     uint32_t n = td_fault_hold_reports();
     td_fault_set_hold_limit(40);
     REQUIRE_EQ(td_xmutex_init(&hx), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;
+    /* held past the limit with nobody waiting: not reported */
+    CHECK_EQ(td_mutex_lock(&lone, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
+    td_sleep(TD_MS(80));
+    CHECK_EQ(td_fault_hold_reports(), n);
+    CHECK_EQ(td_mutex_unlock(&lone), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
+    /* limit 0: no check, even with a waiter */
+    td_fault_set_hold_limit(0);
+    CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
+    hx_core1_r = 99;
+    if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
+        for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
+            td_sleep(1);
+    CHECK_EQ(hx.nwait[1], 1);
+    td_sleep(TD_MS(80));
+    CHECK_EQ(td_fault_hold_reports(), n);
+    CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(hx_core1_r, TD_OK);
+    /* limit 40 ms, a waiter on core 1: reported once */
+    td_fault_set_hold_limit(40);
     REQUIRE_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
-    bool cap = th_capture_begin() == TD_OK;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
         for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
             td_sleep(1);
