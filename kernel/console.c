@@ -33,7 +33,11 @@ _Static_assert((TD_CONSOLE_RING_SIZE & (TD_CONSOLE_RING_SIZE - 1u)) == 0,
 _Static_assert(TD_CONSOLE_RING_SIZE >= 2u * TD_CONSOLE_LINE_MAX,
                "TD_CONSOLE_RING_SIZE must hold two whole lines");
 
-static volatile unsigned char console_owner = NO_OWNER;
+/* The core holding the console lock; read by the other core (and the fault
+ * path) without the lock, so accessed atomically, as lock.c's holders. */
+static unsigned char console_owner = NO_OWNER;
+#define OWNER() __atomic_load_n(&console_owner, __ATOMIC_RELAXED)
+#define SET_OWNER(v) __atomic_store_n(&console_owner, (unsigned char)(v), __ATOMIC_RELAXED)
 
 /* The buffered mode's state; ring == NULL in polled mode. Under the lock. */
 static char *volatile ring;
@@ -50,17 +54,17 @@ static port_irq_state_t console_lock(void)
     unsigned me = port_core_id();
     while (!port_spin_try(TD_SPIN_CONSOLE)) {
         /* held by a core that halted after a fault: it never gives it back */
-        unsigned o = console_owner;
+        unsigned o = OWNER();
         if (o != NO_OWNER && o != me && td_fault_core_state(o) == TD_CORE_HALTED)
             break;
     }
-    console_owner = (unsigned char)me;
+    SET_OWNER(me);
     return s;
 }
 
 static void console_unlock(port_irq_state_t s)
 {
-    console_owner = NO_OWNER;
+    SET_OWNER(NO_OWNER);
     port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(s);
 }
@@ -273,13 +277,13 @@ void td_console_write_panic(const char *s, size_t n)
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
     bool locked = false;
-    if (console_owner != me) {
+    if (OWNER() != me) {
         /* The other core may be mid-line: give it a bounded time to finish. */
         uint64_t deadline = port_time_us() + 20000u;
         while (!(locked = port_spin_try(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
             ;
     }
-    if (ring != NULL && (locked || console_owner == me)) {
+    if (ring != NULL && (locked || OWNER() == me)) {
         /* Finish the line the device is in the middle of, at most a line. */
         for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
             char c = ring[tail & MASK];
@@ -296,15 +300,15 @@ void td_console_write_panic(const char *s, size_t n)
 
 unsigned td__console_owner(void)
 {
-    unsigned char o = console_owner;
+    unsigned char o = OWNER();
     return o == NO_OWNER ? TD_CORE_ANY : o;
 }
 
 bool td__console_release_core(unsigned core)
 {
-    if (console_owner != core)
+    if (OWNER() != core)
         return false;
-    console_owner = NO_OWNER;
+    SET_OWNER(NO_OWNER);
     port_spin_release(TD_SPIN_CONSOLE);
     return true;
 }

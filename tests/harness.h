@@ -52,9 +52,25 @@ void th_info(const char *key, long long value);
 
 /* Run fn(arg) in core 1's helper thread (launched by the runner) and return
  * at once; th_core1_wait waits (at most timeout ticks) until it returned.
- * Returns 0 or TD_ERR_BUSY / TD_ERR_TIMEOUT. */
+ * Returns 0 or TD_ERR_BUSY / TD_ERR_TIMEOUT. A job that faults under the
+ * restart policy counts as returned once core 1 runs the helper again. */
 int th_core1_run(td_entry_t fn, void *arg);
 int th_core1_wait(td_tick_t timeout);
+
+/* Capture what the console device gets (the port's console output, from
+ * either core, including fault reports) between th_capture_begin and
+ * th_capture_end, so a test can check the text. Only where the port allows
+ * it: the host port (TH_HOST, its console is stdout); on the target
+ * th_capture_begin returns TD_ERR_UNSUPPORTED and the output goes out as
+ * usual. th_capture_end copies at most size - 1 bytes and a NUL into buf,
+ * writes the captured text to the console after all (it stays in the log)
+ * and returns the number of bytes copied, or -1 if nothing was being
+ * captured (then buf holds ""). */
+int th_capture_begin(void);
+int th_capture_end(char *buf, unsigned size);
+
+/* Whether text contains part (both NUL-terminated). */
+bool th_contains(const char *text, const char *part);
 
 /* Busy-wait for us microseconds without blocking (an interrupt point on
  * the host port, so interrupts and preemption still happen). */

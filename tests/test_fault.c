@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include "../kernel/fault_sys.h"
+#include "port.h"
 #include "tandem/fault.h"
 
 TD_THREAD_DEFINE(ft, 1024);
@@ -91,6 +92,7 @@ TEST(fault_policy_and_names)
     CHECK_EQ(td_fault_last(2, &r), TD_ERR_PARAM);
     CHECK_EQ(td_fault_last(0, NULL), TD_ERR_PARAM);
     CHECK_EQ(td_fault_previous(&r), TD_ERR_EMPTY);
+    CHECK_EQ(td_fault_previous(NULL), TD_ERR_PARAM);
     CHECK(td_fault_reason_name(TD_FAULT_STACK)[0] == 's');
     CHECK(td_fault_reason_name(TD_FAULT_REASONS)[0] == '?');
     CHECK_EQ(td_fault_core_state(1), TD_CORE_RUNNING);
@@ -118,4 +120,216 @@ TEST(fault_hold_report)
     CHECK_EQ(td_thread_join(&holder, TD_MS(500)), TD_OK);
     td_fault_set_hold_limit(TD_FAULT_HOLD_MS);
     CHECK_EQ(td_fault_hold_reports(), n + 1);               /* once for the holding */
+}
+
+/* ---- a thread ended holding cross-core and local mutexes ----------------------------- */
+
+static td_xmutex_t kx, kx0;           /* kx: core 1 waits; kx0: this core */
+static TD_MUTEX_DEFINE(km);
+TD_THREAD_DEFINE(kw, 1024);
+static volatile int kx_held, kx_go;
+
+static void kx_holder(void *arg)
+{
+    (void)arg;
+    if (td_xmutex_lock(&kx, TD_NO_WAIT) != TD_OK || td_xmutex_lock(&kx0, TD_NO_WAIT) != TD_OK ||
+        td_mutex_lock(&km, TD_NO_WAIT) != TD_OK)
+        return;
+    kx_held = 1;
+    for (int i = 0; i < 1000 && !kx_go; i++)
+        td_sleep(1);
+    TD_ASSERT(kx_go == 12345);                   /* fails: ends this thread */
+    ft_reached = 3;
+}
+
+static int kx_core1_r[2];
+static void core1_kx_waiter(void *arg)
+{
+    (void)arg;
+    kx_core1_r[0] = td_xmutex_lock(&kx, TD_SEC(2));
+    if (kx_core1_r[0] == TD_OK)
+        kx_core1_r[1] = td_xmutex_unlock(&kx);
+}
+
+static int kw_r[2];
+static void kx0_waiter(void *arg)
+{
+    (void)arg;
+    kw_r[0] = td_xmutex_lock(&kx0, TD_SEC(2));
+    if (kw_r[0] == TD_OK)
+        kw_r[1] = td_xmutex_unlock(&kx0);
+}
+
+static char report[4096];
+
+TEST(fault_kill_releases_held_mutexes)
+{
+    unsigned me = port_core_id();
+    int old = td_fault_policy(me);
+    uint32_t n = td_fault_count(me);
+    REQUIRE_EQ(td_xmutex_init(&kx), TD_OK);
+    REQUIRE_EQ(td_xmutex_init(&kx0), TD_OK);
+    kx_held = kx_go = 0;
+    ft_reached = 0;
+    kx_core1_r[0] = kx_core1_r[1] = kw_r[0] = kw_r[1] = 99;
+    REQUIRE_EQ(td_fault_set_policy(me, TD_FAULT_KILL_THREAD), TD_OK);
+    /* no name: reported as "?" */
+    REQUIRE_EQ(td_thread_create(&ft, ft_stack, sizeof ft_stack, NULL, 20, kx_holder, NULL),
+               TD_OK);
+    for (int i = 0; i < 500 && !kx_held; i++)
+        td_sleep(1);
+    CHECK(kx_held);
+    /* a waiter on this core */
+    REQUIRE_EQ(td_thread_create(&kw, kw_stack, sizeof kw_stack, "kw", 21, kx0_waiter, NULL),
+               TD_OK);
+    CHECK_EQ(kx0.nwait[0], 1);
+    /* a waiter on core 1 */
+    if (th_core1_run(core1_kx_waiter, NULL) == TD_OK)
+        for (int i = 0; i < 500 && kx.nwait[1] == 0; i++)
+            td_sleep(1);
+    CHECK_EQ(kx.nwait[1], 1);
+    bool cap = th_capture_begin() == TD_OK;
+    kx_go = 1;
+    CHECK_EQ(td_thread_join(&ft, TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&kw, TD_MS(500)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    int len = th_capture_end(report, sizeof report);
+    td_fault_set_policy(me, (unsigned)old);
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_fault_count(me), n + 1);
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_last(me, &r), TD_OK);
+    CHECK_EQ(r.reason, TD_FAULT_ASSERT);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK(r.thread[0] == '?' && r.thread[1] == '\0');
+    CHECK_EQ(kx_core1_r[0], TD_OK);                  /* handed to core 1's waiter */
+    CHECK_EQ(kx_core1_r[1], TD_OK);
+    CHECK_EQ(kw_r[0], TD_OK);                        /* and to this core's */
+    CHECK_EQ(kw_r[1], TD_OK);
+    CHECK_EQ(td_mutex_lock(&km, TD_NO_WAIT), TD_OK);  /* given back */
+    CHECK_EQ(td_mutex_unlock(&km), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&kx, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&kx), TD_OK);
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** FAULT core 0, thread \"?\": assertion failed\n"));
+    CHECK(th_contains(report, "    kx_go == 12345 (tests/test_fault.c:"));
+    CHECK(th_contains(report, "    action: the thread is ended, the core goes on\n"));
+    CHECK(th_contains(report, "*** END FAULT core 0\n"));
+}
+
+/* ---- a stack overflow seen by the tick's stack check --------------------------------- */
+
+static void spinner(void *arg)
+{
+    (void)arg;
+    volatile uint32_t *top_of_guard = td_thread_self()->stack - 1;
+    *top_of_guard = 0;                       /* as an overflow would (the MPU: at once) */
+    th_busy_ticks(20);                       /* no switch: the tick checks the stack */
+    ft_reached = 4;
+}
+
+TEST(fault_stack_overflow_seen_by_tick)
+{
+    td_fault_record_t r;
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = run_faulting(spinner, &r);
+    int len = th_capture_end(report, sizeof report);
+    REQUIRE_EQ(rc, TD_OK);                   /* one fault, once */
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_STACK);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK_EQ(r.addr, (uint32_t)(uintptr_t)ft.stack);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+#ifdef TH_HOST
+    CHECK(r.flags & TD_FAULT_F_CANARY);      /* no MPU: the tick's check found it */
+#endif
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** FAULT core 0, thread \"faulty\": stack overflow\n"));
+    CHECK(th_contains(report, "; found by the stack check (sp "));
+}
+
+/* ---- hold reports: a td_xmutex waited for by the other core, a td_lock ------------- */
+
+static td_xmutex_t hx;
+static int hx_core1_r;
+static void core1_hx_waiter(void *arg)
+{
+    (void)arg;
+    hx_core1_r = td_xmutex_lock(&hx, TD_SEC(2));
+    if (hx_core1_r == TD_OK)
+        td_xmutex_unlock(&hx);
+}
+
+static TD_LOCK_DEFINE(hold_lock, TD_SPIN_USER_FIRST + 5);
+static int hl_r[2];
+static void core1_lock_holder(void *arg)
+{
+    (void)arg;
+    hl_r[0] = td_lock_take(&hold_lock);
+    th_busy_us(120000);                      /* interrupts masked all along */
+    hl_r[1] = td_lock_give(&hold_lock);
+}
+
+TEST(fault_hold_reports_xmutex_and_lock)
+{
+    static TD_MUTEX_DEFINE(lone);
+    uint32_t n = td_fault_hold_reports();
+    td_fault_set_hold_limit(40);
+    REQUIRE_EQ(td_xmutex_init(&hx), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;
+    /* held past the limit with nobody waiting: not reported */
+    CHECK_EQ(td_mutex_lock(&lone, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
+    td_sleep(TD_MS(80));
+    CHECK_EQ(td_fault_hold_reports(), n);
+    CHECK_EQ(td_mutex_unlock(&lone), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
+    /* limit 0: no check, even with a waiter */
+    td_fault_set_hold_limit(0);
+    CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
+    hx_core1_r = 99;
+    if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
+        for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
+            td_sleep(1);
+    CHECK_EQ(hx.nwait[1], 1);
+    td_sleep(TD_MS(80));
+    CHECK_EQ(td_fault_hold_reports(), n);
+    CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(hx_core1_r, TD_OK);
+    /* limit 40 ms, a waiter on core 1: reported once */
+    td_fault_set_hold_limit(40);
+    REQUIRE_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
+    hx_core1_r = 99;
+    if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
+        for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
+            td_sleep(1);
+    CHECK_EQ(hx.nwait[1], 1);
+    td_sleep(TD_MS(150));                    /* held meanwhile: reported once */
+    CHECK_EQ(td_fault_hold_reports(), n + 1);
+    CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(hx_core1_r, TD_OK);
+    /* a td_lock core 1 holds past the limit: core 0 reports it */
+    hl_r[0] = hl_r[1] = 99;
+    REQUIRE_EQ(th_core1_run(core1_lock_holder, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    td_fault_set_hold_limit(TD_FAULT_HOLD_MS);
+    int len = th_capture_end(report, sizeof report);
+    CHECK_EQ(hl_r[0], TD_OK);
+    CHECK_EQ(hl_r[1], TD_OK);
+    CHECK_EQ(td_fault_hold_reports(), n + 2);
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** HOLD td_xmutex "));
+    CHECK(th_contains(report, " by core 0, thread \"main\"; waiting: 0 on core 0, 1 on core 1\n"));
+    CHECK(th_contains(report, "*** HOLD td_lock 21 held "));
+    CHECK(th_contains(report, " by core 1, thread \"core1\"; its core's interrupts are masked "
+                              "meanwhile\n"));
 }

@@ -41,6 +41,12 @@ TEST(lock_basics)
     CHECK_EQ(td_lock_init(NULL, TD_SPIN_USER_FIRST), TD_ERR_PARAM);
     CHECK_EQ(td_lock_take(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_lock_take(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_try(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_lock_try(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_give(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_lock_give(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_holder(&zero), TD_CORE_ANY);
+    CHECK_EQ(td_lock_holder(NULL), TD_CORE_ANY);
     REQUIRE_EQ(td_lock_init(&l, TD_SPIN_USER_FIRST + 2), TD_OK);
     CHECK_EQ(td_lock_holder(&l), TD_CORE_ANY);
     CHECK_EQ(td_lock_give(&l), TD_ERR_NOT_OWNER);
@@ -248,6 +254,67 @@ TEST(xmutex_errors_and_timeouts)
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
     CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* still usable */
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+}
+
+static int xm_isr_r[4];
+static void xm_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    td_xmutex_t *m = arg;
+    xm_isr_r[0] = td_xmutex_init(m);
+    xm_isr_r[1] = td_xmutex_lock(m, TD_NO_WAIT);
+    xm_isr_r[2] = td_xmutex_unlock(m);
+    xm_isr_r[3] = 1;
+}
+
+static int xm_core1_r[3];
+static void core1_xm_free(void *arg)
+{
+    td_xmutex_t *m = arg;
+    xm_core1_r[0] = td_xmutex_unlock(m);             /* core 0 holds it */
+    xm_core1_r[1] = td_xmutex_lock(m, TD_NO_WAIT);
+    xm_core1_r[2] = td_xmutex_unlock(m);
+}
+
+TEST(xmutex_depth_limit_and_interrupts)
+{
+    static td_xmutex_t m;
+    static TD_TIMER_DEFINE(tm, xm_from_isr, &m);
+    REQUIRE_EQ(td_xmutex_init(&m), TD_OK);
+    /* from an interrupt: refused, the mutex untouched */
+    xm_isr_r[3] = 0;
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    for (int i = 0; i < 50 && !xm_isr_r[3]; i++)
+        td_sleep(1);
+    REQUIRE_EQ(xm_isr_r[3], 1);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(xm_isr_r[i], TD_ERR_IN_ISR);
+    /* the owner may lock it 65535 times deep, not once more */
+    unsigned bad = 0;
+    for (unsigned i = 0; i < 0xffffu; i++)
+        bad += td_xmutex_lock(&m, TD_NO_WAIT) != TD_OK;
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(td_xmutex_lock(&m, TD_NO_WAIT), TD_ERR_OVERFLOW);
+    CHECK_EQ(td_xmutex_lock(&m, TD_FOREVER), TD_ERR_OVERFLOW);
+    CHECK_EQ(m.depth, 0xffffu);
+    for (unsigned i = 0; i < 0xfffeu; i++)
+        bad += td_xmutex_unlock(&m) != TD_OK;
+    CHECK_EQ(bad, 0);
+    CHECK(m.owner == td_thread_self());                   /* one level left */
+    xm_core1_r[0] = xm_core1_r[1] = xm_core1_r[2] = 99;
+    REQUIRE_EQ(th_core1_run(core1_xm_free, &m), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(xm_core1_r[0], TD_ERR_NOT_OWNER);
+    CHECK_EQ(xm_core1_r[1], TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(xm_core1_r[2], TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_xmutex_unlock(&m), TD_OK);                /* the last level */
+    CHECK_EQ(td_xmutex_unlock(&m), TD_ERR_NOT_OWNER);
+    xm_core1_r[0] = xm_core1_r[1] = xm_core1_r[2] = 99;
+    REQUIRE_EQ(th_core1_run(core1_xm_free, &m), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(xm_core1_r[0], TD_ERR_NOT_OWNER);
+    CHECK_EQ(xm_core1_r[1], TD_OK);                       /* free now */
+    CHECK_EQ(xm_core1_r[2], TD_OK);
 }
 
 /* ---- td_xsem ----------------------------------------------------------------------- */

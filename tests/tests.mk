@@ -7,8 +7,9 @@
 # make coverage: line and branch coverage of kernel/ from the host suite.
 
 TEST_SRCS := $(sort $(wildcard tests/*.c))
-# Real-time wake-up bounds get slack on the host (see TH_LATENCY_SLACK).
-HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u
+# Real-time wake-up bounds get slack on the host (see TH_LATENCY_SLACK);
+# TH_HOST: tests may capture the console there (th_capture_begin).
+HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -DTH_HOST
 TEST_RUN  := tests/run-suite.sh
 
 host_test_bin = $(BUILD)/host/$(1)/tandem-tests

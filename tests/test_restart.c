@@ -1,0 +1,482 @@
+/*
+ * tests/test_restart.c: core 1's faults as core 0 sees them (tandem/fault.h,
+ * docs/faults.md). Under the restart policy core 1 halts and core 0's
+ * supervision gives back what core 1 held (td_lock, td_xmutex, td_mutex,
+ * its waiters' places in cross-core wait counts), retires its threads and
+ * launches it again: the runner's helper comes back and takes jobs. Under
+ * the kill policy a td_panic halts core 1 until the policy says restart.
+ * Fault frames as the port's HardFault entry hands them over (td__fault_cpu)
+ * are recorded and reported by what they say. Each test puts core 1's
+ * policy back; on the host the reports are captured and checked.
+ */
+#include "harness.h"
+
+#include "../kernel/fault_sys.h"
+#include "port.h"
+#include "tandem/fault.h"
+#include "tandem/fmt.h"
+
+static char report[8192];
+
+/* Flags between the cores. */
+#define LD(x)    __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define ST(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+/* Wait (bounded) until core 1 was restarted n times in all and the runner's
+ * helper runs again. */
+static int wait_restarted(uint32_t n)
+{
+    for (int i = 0; i < 3000 && td_fault_restarts() < n; i++)
+        td_sleep(1);
+    if (td_fault_restarts() != n)
+        return TD_ERR_TIMEOUT;
+    return th_core1_wait(TD_SEC(2));
+}
+
+static int core1_alive_r[2];
+static void core1_alive(void *arg)
+{
+    (void)arg;
+    core1_alive_r[0] = (int)port_core_id();
+    core1_alive_r[1] = td_sleep(1);
+}
+
+/* A job runs on a kernel of core 1 again. */
+static bool core1_takes_jobs(void)
+{
+    core1_alive_r[0] = core1_alive_r[1] = 99;
+    return th_core1_run(core1_alive, NULL) == TD_OK && th_core1_wait(TD_SEC(1)) == TD_OK &&
+           core1_alive_r[0] == 1 && core1_alive_r[1] == TD_OK;
+}
+
+/* ---- an assertion with locks held and waiters on both cores ------------------------- */
+
+static td_xmutex_t rx1;                   /* core 1 holds it, core 0 waits */
+static td_xmutex_t rx2;                   /* core 0 holds it, core 1 waits */
+static td_xsem_t rs;                      /* core 1 waits */
+static TD_MUTEX_DEFINE(rm);               /* a thread of core 1 holds it */
+static TD_SEM_DEFINE(rsem, 0, 1);         /* and then waits on this */
+static TD_LOCK_DEFINE(rl, TD_SPIN_USER_FIRST + 6);
+TD_THREAD_DEFINE(c1a, 1024);
+TD_THREAD_DEFINE(c1b, 1024);
+TD_THREAD_DEFINE(c1c, 1024);
+TD_THREAD_DEFINE(r0w, 1024);
+static int ra_ready, ra_go, ra_locked, ra_fire;
+static int ra_r[3], r0w_r;
+
+static void c1a_main(void *arg)
+{
+    (void)arg;
+    ra_r[0] = td_xmutex_lock(&rx2, TD_FOREVER);
+}
+
+static void c1b_main(void *arg)
+{
+    (void)arg;
+    ra_r[1] = td_xsem_take(&rs, TD_FOREVER);
+}
+
+static void c1c_main(void *arg)
+{
+    (void)arg;
+    if (td_mutex_lock(&rm, TD_NO_WAIT) == TD_OK)
+        ra_r[2] = td_sem_take(&rsem, TD_FOREVER);
+}
+
+static void core1_assert_job(void *arg)
+{
+    (void)arg;
+    if (td_xmutex_lock(&rx1, TD_NO_WAIT) != TD_OK ||
+        td_thread_create(&c1a, c1a_stack, sizeof c1a_stack, "c1a", 20, c1a_main, NULL) ||
+        td_thread_create(&c1b, c1b_stack, sizeof c1b_stack, "c1b", 20, c1b_main, NULL) ||
+        td_thread_create(&c1c, c1c_stack, sizeof c1c_stack, "c1c", 20, c1c_main, NULL))
+        return;
+    ST(ra_ready, 1);
+    for (int i = 0; i < 2000 && !LD(ra_go); i++)
+        td_sleep(1);
+    if (td_lock_take(&rl) != TD_OK)           /* interrupts masked from here on */
+        return;
+    ST(ra_locked, 1);
+    uint64_t end = td_time_us() + 1000000u;
+    while (!LD(ra_fire) && td_time_us() < end) {
+    }
+    TD_ASSERT(LD(ra_fire) == 12345);
+}
+
+static void r0w_main(void *arg)
+{
+    (void)arg;
+    r0w_r = td_xmutex_lock(&rx1, TD_SEC(3));
+    if (r0w_r == TD_OK)
+        td_xmutex_unlock(&rx1);
+}
+
+static void core1_reuse(void *arg)
+{
+    int *r = arg;
+    r[0] = td_mutex_lock(&rm, TD_NO_WAIT);
+    r[1] = td_mutex_unlock(&rm);
+    r[2] = td_sem_give_isr(&rsem);
+    r[3] = td_sem_take(&rsem, TD_NO_WAIT);
+}
+
+TEST(fault_core1_restart_gives_back_what_it_held)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
+    REQUIRE_EQ(td_xmutex_init(&rx1), TD_OK);
+    REQUIRE_EQ(td_xmutex_init(&rx2), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&rs, 0, 1), TD_OK);
+    REQUIRE_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_OK);
+    ST(ra_ready, 0);
+    ST(ra_go, 0);
+    ST(ra_locked, 0);
+    ST(ra_fire, 0);
+    ra_r[0] = ra_r[1] = ra_r[2] = r0w_r = 99;
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_assert_job, NULL), TD_OK);
+    for (int i = 0; i < 1000 && !LD(ra_ready); i++)
+        td_sleep(1);
+    REQUIRE(LD(ra_ready));
+    REQUIRE_EQ(td_thread_create(&r0w, r0w_stack, sizeof r0w_stack, "r0w", 20, r0w_main, NULL),
+               TD_OK);
+    for (int i = 0; i < 1000 && (rx1.nwait[0] == 0 || rx2.nwait[1] == 0 || rs.nwait[1] == 0 ||
+                                 td_thread_state(&c1c) != TD_THREAD_BLOCKED);
+         i++)
+        td_sleep(1);
+    CHECK_EQ(rx1.nwait[0], 1);
+    CHECK_EQ(rx2.nwait[1], 1);
+    CHECK_EQ(rs.nwait[1], 1);
+    CHECK(rm.owner == &c1c);
+    bool cap = th_capture_begin() == TD_OK;
+    ST(ra_go, 1);
+    for (int i = 0; i < 1000 && !LD(ra_locked); i++)
+        td_sleep(1);
+    CHECK(LD(ra_locked));
+    /* core 1 has interrupts masked now: rx2 is handed to its waiter's core,
+     * which cannot take it before it faults */
+    CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);
+    CHECK_EQ(rx2.reserved, 1);
+    ST(ra_fire, 1);
+    int rc = wait_restarted(restarts + 1);
+    CHECK_EQ(td_thread_join(&r0w, TD_SEC(1)), TD_OK);
+    int len = th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    REQUIRE_EQ(rc, TD_OK);
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_count(1), count + 1);
+    CHECK_EQ(td_fault_last(1, &r), TD_OK);
+    CHECK_EQ(r.core, 1);
+    CHECK_EQ(r.reason, TD_FAULT_ASSERT);
+    CHECK_EQ(r.action, TD_FAULT_RESTART);
+    CHECK(r.flags & TD_FAULT_F_MASKED);
+    CHECK(th_contains(r.thread, "core1"));
+    CHECK_EQ(td_fault_core_state(1), TD_CORE_RUNNING);
+    CHECK(td_kernel_running(1));
+    /* what core 1 held or waited for */
+    CHECK_EQ(r0w_r, TD_OK);                           /* rx1: to core 0's waiter */
+    CHECK_EQ(td_lock_holder(&rl), TD_CORE_ANY);       /* the td_lock: released */
+    if (CHECK_EQ(td_lock_try(&rl), TD_OK))
+        CHECK_EQ(td_lock_give(&rl), TD_OK);
+    CHECK_EQ(rx2.nwait[1], 0);                        /* gone waiters: not counted */
+    CHECK_EQ(rs.nwait[1], 0);
+    CHECK_EQ(rx2.reserved, TD_CORE_ANY);              /* not kept for a gone waiter */
+    CHECK_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);
+    CHECK_EQ(td_xsem_give_isr(&rs), TD_OK);
+    CHECK_EQ(td_xsem_count(&rs), 1);
+    CHECK(rm.owner == NULL);                          /* forgotten with its thread */
+    CHECK(rsem.waiters == NULL);
+    CHECK_EQ(td_thread_state(&c1a), TD_THREAD_EXITED);
+    CHECK_EQ(td_thread_state(&c1b), TD_THREAD_EXITED);
+    CHECK_EQ(td_thread_state(&c1c), TD_THREAD_EXITED);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(ra_r[i], 99);                        /* none of the waits returned */
+    /* the new instance of core 1 uses the same objects */
+    CHECK(core1_takes_jobs());
+    int reuse[4] = { 99, 99, 99, 99 };
+    if (th_core1_run(core1_reuse, reuse) == TD_OK)
+        CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(reuse[i], TD_OK);
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** FAULT core 1, thread \"core1\": assertion failed\n"));
+    CHECK(th_contains(report, "    LD(ra_fire) == 12345 (tests/test_restart.c:"));
+    CHECK(th_contains(report,
+                      "    action: core 1 halts; core 0 resets it and calls its entry again\n"));
+    CHECK(th_contains(report, "*** END FAULT core 1\n"));
+    char line[64];
+    td_snprintf(line, sizeof line, "*** core 0: core 1 restarted, restart %u\n",
+                (unsigned)(restarts + 1));
+    CHECK(th_contains(report, line));
+}
+
+/* ---- fault frames as the HardFault entry hands them over ---------------------------- */
+
+static port_fault_frame_t frame;
+static uint32_t frame_stack_end;
+
+static void core1_cpu_fault(void *arg)
+{
+    (void)arg;
+    ST(frame_stack_end, (uint32_t)(uintptr_t)td_thread_self()->stack);
+    port_irq_save();                          /* as at fault priority */
+    td__fault_cpu(&frame);
+}
+
+struct frame_case {
+    uint8_t thread_mode, frame_ok, reason, size;
+    uint32_t primask, xpsr, addr, code;
+    uint8_t want_reason, want_flags, want_exc;
+    const char *head;                         /* the report's first line */
+    const char *detail;                       /* its second ("" : computed) */
+};
+
+#define F_ISR  TD_FAULT_F_IN_ISR
+#define F_LOST TD_FAULT_F_FRAME_LOST
+static const struct frame_case frame_cases[] = {
+    { 0, 1, TD_FAULT_NULL, 4, 0, 0x6100000fu, 0x4u, 0, TD_FAULT_NULL, F_ISR, 15,
+      "*** FAULT core 1, interrupt handler (exception 15) over thread \"core1\": null pointer\n",
+      "    4-byte access at 0x00000004\n" },
+    { 0, 0, TD_FAULT_MAIN_STACK, 0, 0, 0, 0, 0, TD_FAULT_MAIN_STACK, F_ISR | F_LOST, 0,
+      "*** FAULT core 1, interrupt handler over thread \"core1\": main stack overflow\n", "" },
+    { 1, 0, TD_FAULT_HARDFAULT, 0, 0, 0, 0, 0, TD_FAULT_STACK, F_LOST, 0,
+      "*** FAULT core 1, thread \"core1\": stack overflow\n", "" },
+    { 0, 1, TD_FAULT_BAD_JUMP, 0, 1, 0x21000003u, 0x10000400u, 1, TD_FAULT_BAD_JUMP,
+      F_ISR | TD_FAULT_F_MASKED, 3,
+      "*** FAULT core 1, interrupt handler (exception 3) over thread \"core1\": bad jump\n",
+      "    execution at 0x10000400 in ARM state (Thumb bit clear)\n" },
+    { 0, 1, TD_FAULT_BAD_INSTRUCTION, 0, 0, 0x21000003u, 0, 0xde00u, TD_FAULT_BAD_INSTRUCTION,
+      F_ISR, 3,
+      "*** FAULT core 1, interrupt handler (exception 3) over thread \"core1\": invalid "
+      "instruction\n",
+      "    undefined instruction 0x0000de00 at pc\n" },
+    { 0, 1, TD_FAULT_MISALIGNED, 2, 0, 0x21000003u, 0x20000001u, 0, TD_FAULT_MISALIGNED, F_ISR,
+      3, "*** FAULT core 1, interrupt handler (exception 3) over thread \"core1\": misaligned "
+         "access\n",
+      "    2-byte access at 0x20000001\n" },
+    { 0, 1, TD_FAULT_HARDFAULT, 0, 0, 0x21000003u, 0, 0, TD_FAULT_HARDFAULT, F_ISR, 3,
+      "*** FAULT core 1, interrupt handler (exception 3) over thread \"core1\": HardFault\n",
+      "    cause not decoded (the Cortex-M0+ has no fault status registers)\n" },
+};
+
+#define FRAME_PC 0x10000100u
+#define FRAME_LR 0x10000200u                  /* even: not taken for a return address */
+#define FRAME_SP 0x00000ff0u                  /* outside RAM: no call chain from it */
+
+/* Fault core 1 with frame case k; check its record and report. */
+static void frame_case(unsigned k)
+{
+    const struct frame_case *fc = &frame_cases[k];
+    uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
+    frame = (port_fault_frame_t){ 0 };
+    for (unsigned i = 0; i < 13; i++)
+        frame.r[i] = 0x100u + i;
+    frame.sp = FRAME_SP;
+    frame.lr = FRAME_LR;
+    frame.pc = fc->reason == TD_FAULT_BAD_JUMP ? fc->addr : FRAME_PC;
+    frame.xpsr = fc->xpsr;
+    frame.primask = fc->primask;
+    frame.thread_mode = fc->thread_mode;
+    frame.frame_ok = fc->frame_ok;
+    frame.reason = fc->reason;
+    frame.size = fc->size;
+    frame.addr = fc->addr;
+    frame.code = fc->code;
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = th_core1_run(core1_cpu_fault, NULL);
+    if (rc == TD_OK)
+        rc = wait_restarted(restarts + 1);
+    int len = th_capture_end(report, sizeof report);
+    REQUIRE_EQ(rc, TD_OK);
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_count(1), count + 1);
+    CHECK_EQ(td_fault_last(1, &r), TD_OK);
+    CHECK_EQ(r.reason, fc->want_reason);
+    CHECK_EQ(r.flags, fc->want_flags);
+    CHECK_EQ(r.exc, fc->want_exc);
+    CHECK_EQ(r.action, TD_FAULT_RESTART);
+    CHECK_EQ(r.sp, FRAME_SP);
+    CHECK_EQ(r.r[0], 0x100u);
+    CHECK_EQ(r.r[3], 0x103u);
+    CHECK_EQ(r.r[4], 0x10cu);                 /* r12 */
+    char detail[128];
+    uintptr_t lo = 0, hi = 0;
+    if (fc->frame_ok) {
+        CHECK_EQ(r.pc, frame.pc);
+        CHECK_EQ(r.lr, FRAME_LR);
+        CHECK_EQ(r.xpsr, fc->xpsr);
+        /* the pc starts the call chain, unless it is where a bad jump went */
+        if (fc->want_reason == TD_FAULT_BAD_JUMP)
+            CHECK_EQ(r.nchain, 0);
+        else
+            CHECK(r.nchain == 1 && r.chain[0] == FRAME_PC);
+    }
+    switch (fc->want_reason) {
+    case TD_FAULT_NULL:
+    case TD_FAULT_MISALIGNED:
+        CHECK_EQ(r.addr, fc->addr);
+        CHECK_EQ(r.code, fc->size);
+        break;
+    case TD_FAULT_BAD_JUMP:
+    case TD_FAULT_BAD_INSTRUCTION:
+        CHECK_EQ(r.code, fc->code);
+        break;
+    case TD_FAULT_MAIN_STACK:
+        port_main_stack(1, &lo, &hi);
+        CHECK_EQ(r.addr, (uint32_t)(lo + PORT_MAIN_GUARD));
+        break;
+    case TD_FAULT_STACK:
+        CHECK_EQ(r.addr, LD(frame_stack_end));   /* the running thread's stack end */
+        break;
+    default:
+        break;
+    }
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, fc->head));
+    if (fc->want_reason == TD_FAULT_MAIN_STACK)
+        td_snprintf(detail, sizeof detail,
+                    "    the main stack ends at 0x%08x; an interrupt handler ran into its guard\n",
+                    (unsigned)r.addr);
+    else if (fc->want_reason == TD_FAULT_STACK)
+        td_snprintf(detail, sizeof detail,
+                    "    the thread's stack ends at 0x%08x; its guard was hit (sp 0x%08x)\n",
+                    (unsigned)LD(frame_stack_end), FRAME_SP);
+    else
+        td_snprintf(detail, sizeof detail, "%s", fc->detail);
+    CHECK(th_contains(report, detail));
+    if (fc->frame_ok) {
+        td_snprintf(detail, sizeof detail, "    pc 0x%08x  lr 0x%08x  sp 0x%08x  xpsr 0x%08x\n",
+                    (unsigned)frame.pc, FRAME_LR, FRAME_SP, (unsigned)fc->xpsr);
+        CHECK(th_contains(report, detail));
+    } else {
+        CHECK(th_contains(report, "    pc, lr, xpsr lost: the stack was full  sp 0x00000ff0\n"));
+    }
+    CHECK(th_contains(report, "    r0 0x00000100  r1 0x00000101  r2 0x00000102  r3 0x00000103  "
+                              "r12 0x0000010c\n"));
+    CHECK(th_contains(report, "    call chain: 0x10000100\n") ==
+          (fc->frame_ok && fc->want_reason != TD_FAULT_BAD_JUMP));
+}
+
+TEST(fault_core1_cpu_frames_recorded_and_reported)
+{
+    int old = td_fault_policy(1);
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    for (unsigned k = 0; k < sizeof frame_cases / sizeof frame_cases[0]; k++)
+        frame_case(k);
+    td_fault_set_policy(1, (unsigned)old);
+    CHECK(core1_takes_jobs());
+}
+
+/* ---- a panic under the kill policy: core 1 halts until the policy changes ------------ */
+
+static TD_LOCK_DEFINE(pl, TD_SPIN_USER_FIRST + 7);
+static int pl_taken;
+
+static void core1_panic_job(void *arg)
+{
+    (void)arg;
+    if (td_lock_take(&pl) != TD_OK)
+        return;
+    ST(pl_taken, 1);
+    th_busy_us(20000);                       /* core 0 spins for pl meanwhile */
+    td_panic("test: an impossible state");
+}
+
+TEST(fault_core1_panic_halts_until_restart_policy)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
+    ST(pl_taken, 0);
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = th_core1_run(core1_panic_job, NULL);
+    for (int i = 0; rc == TD_OK && i < 1000 && !LD(pl_taken); i++)
+        td_sleep(1);
+    CHECK(LD(pl_taken));
+    /* with this core's interrupts masked (no supervision here to clean up)
+     * core 1 halts holding pl: a take spinning for it takes it over */
+    port_irq_state_t s = port_irq_save();
+    uint64_t end = td_time_us() + 2000000u;
+    while (td_fault_core_state(1) != TD_CORE_HALTED && td_time_us() < end) {
+    }
+    bool halted = td_fault_core_state(1) == TD_CORE_HALTED;
+    unsigned holder = td_lock_holder(&pl);
+    int taken = halted ? td_lock_take(&pl) : TD_ERR_STATE;
+    int given = taken == TD_OK ? td_lock_give(&pl) : TD_ERR_STATE;
+    port_irq_restore(s);
+    CHECK(halted);
+    CHECK_EQ(holder, 1);
+    CHECK_EQ(taken, TD_OK);
+    CHECK_EQ(given, TD_OK);
+    td_sleep(TD_MS(30));
+    CHECK_EQ(td_fault_core_state(1), TD_CORE_HALTED);  /* not restarted: not its policy */
+    CHECK_EQ(td_fault_restarts(), restarts);
+    CHECK(!td_kernel_running(1));
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_count(1), count + 1);
+    CHECK_EQ(td_fault_last(1, &r), TD_OK);
+    CHECK_EQ(r.reason, TD_FAULT_PANIC);
+    CHECK_EQ(r.action, TD_FAULT_HALT);              /* no thread to end: a panic */
+    CHECK(r.flags & TD_FAULT_F_ESCALATED);
+    CHECK(r.flags & TD_FAULT_F_MASKED);
+    CHECK(r.text != NULL && th_contains(r.text, "impossible state"));
+    /* the restart policy now: core 0 brings core 1 back */
+    CHECK_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    CHECK_EQ(wait_restarted(restarts + 1), TD_OK);
+    int len = th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    CHECK(core1_takes_jobs());
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report, "*** FAULT core 1, thread \"core1\": kernel panic\n"));
+    CHECK(th_contains(report, "    test: an impossible state\n"));
+    CHECK(th_contains(report, "    action: halt the core (no thread to end)\n"));
+}
+
+/* ---- an assertion in an interrupt handler of core 1 ---------------------------------- */
+
+static void core1_isr_assert(td_timer_t *t, void *arg)
+{
+    TD_ASSERT(arg == NULL && t != NULL);
+}
+
+static void core1_isr_job(void *arg)
+{
+    (void)arg;
+    static td_timer_t tm;
+    tm = (td_timer_t)TD_TIMER_INIT(core1_isr_assert, &tm);
+    if (td_timer_start(&tm, 1, 0) == TD_OK)
+        th_busy_ticks(50);                   /* this thread runs when the tick comes */
+}
+
+TEST(fault_core1_assert_in_interrupt)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = th_core1_run(core1_isr_job, NULL);
+    if (rc == TD_OK)
+        rc = wait_restarted(restarts + 1);
+    int len = th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    REQUIRE_EQ(rc, TD_OK);
+    td_fault_record_t r;
+    CHECK_EQ(td_fault_last(1, &r), TD_OK);
+    CHECK_EQ(r.reason, TD_FAULT_ASSERT);
+    CHECK_EQ(r.action, TD_FAULT_RESTART);
+    CHECK(r.flags & TD_FAULT_F_IN_ISR);
+    CHECK(core1_takes_jobs());
+    if (!cap)
+        return;
+    CHECK(len > 0);
+    CHECK(th_contains(report,
+                      "*** FAULT core 1, interrupt handler over thread \"core1\": assertion failed\n"));
+    CHECK(th_contains(report, "    arg == NULL && t != NULL (tests/test_restart.c:"));
+}
