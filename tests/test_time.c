@@ -18,8 +18,13 @@ TEST(time_sleep_and_deadline)
     td_tick_t slept = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
     CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + 2 + TH_TICK_SLACK);
-    /* wall time follows the ticks, give or take their delivery jitter */
-    CHECK(us >= 10000u && us < 500000u);
+    /* wall time follows the ticks: exactly on the target; on the host,
+     * ticks a loaded Linux delayed arrive in a burst, so only an upper
+     * bound holds there */
+#if TH_TICK_SLACK == 0
+    CHECK(us >= 19000u);
+#endif
+    CHECK(us < 500000u);
     CHECK_EQ(td_sleep(0), TD_OK);                         /* a yield */
     td_tick_t d = td_time_ticks() + 7;
     CHECK_EQ(td_sleep_until(d), TD_OK);

@@ -160,7 +160,10 @@ static void core1_xm_job(void *arg)
 {
     (void)arg;
     /* two threads on core 1 against two on core 0 */
-    td_thread_create(&x2, x2_stack, sizeof x2_stack, "xm1b", 12, xm_thread, &core1_workers[1]);
+    /* the same priority as this helper thread: waiters are granted by
+     * priority, so a less urgent one would wait out all its rounds */
+    td_thread_create(&x2, x2_stack, sizeof x2_stack, "xm1b", TD_PRIO_MAIN, xm_thread,
+                     &core1_workers[1]);
     xm_work(&core1_workers[0]);
     td_thread_join(&x2, TD_SEC(20));
 }
@@ -248,7 +251,7 @@ TEST(xmutex_errors_and_timeouts)
     /* a waiter on this core that gives up */
     REQUIRE_EQ(td_thread_create(&x0, x0_stack, sizeof x0_stack, "tw", 20, xm_timed_waiter, NULL),
                TD_OK);
-    CHECK_EQ(td_thread_join(&x0, TD_MS(100)), TD_OK);
+    CHECK_EQ(td_thread_join(&x0, TD_MS(100) + 20u * TH_TICK_SLACK), TD_OK);
     CHECK_EQ(xm_r[2], TD_ERR_TIMEOUT);
     CHECK_EQ(xm.nwait[0], 0);
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
