@@ -667,6 +667,8 @@ int td_msg_init(td_msg_ep_t *ep, unsigned number, uint32_t *in_buf, unsigned in_
     if (ep == NULL || number >= EPN || in_buf == NULL || out_buf == NULL || in_depth == 0 ||
         in_depth > 0xffffu || out_depth == 0 || out_depth > 0xffffu || policy > TD_MSG_DROP)
         return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     if (ep->magic == TD_MSG_EP_MAGIC && ep->owner != NULL)
         return TD_ERR_BUSY;
     *ep = (td_msg_ep_t){ .in_buf = in_buf, .out_buf = out_buf,

@@ -42,6 +42,8 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
         return TD_ERR_PARAM;
     if (size < TD_STACK_MIN || ((uintptr_t)stack & (PORT_STACK_ALIGN - 1u)))
         return TD_ERR_STACK;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     if (t->magic == TD_THREAD_MAGIC && t->state != TD_THREAD_EXITED &&
         t->state != TD_THREAD_DORMANT)
         return TD_ERR_BUSY;

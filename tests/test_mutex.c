@@ -4,6 +4,9 @@
  */
 #include "harness.h"
 
+#include "tandem/chan.h"
+#include "tandem/msg.h"
+
 TD_THREAD_DEFINE(lo, 1024);
 TD_THREAD_DEFINE(mid, 1024);
 TD_THREAD_DEFINE(hi, 1024);
@@ -256,6 +259,10 @@ TEST(mutex_handover_order)
 }
 
 static int isr_results[12];
+static void isr_entry(void *arg)
+{
+    (void)arg;
+}
 static void misuse_from_isr(td_timer_t *t, void *arg)
 {
     (void)t;
@@ -268,18 +275,27 @@ static void misuse_from_isr(td_timer_t *t, void *arg)
     isr_results[4] = td_thread_yield();
     isr_results[5] = td_thread_join(td_thread_self(), 1);
     isr_results[6] = td_thread_suspend(td_thread_self());
-    isr_results[7] = 1;
+    static td_thread_t th;
+    static TD_STACK_DEFINE(st, 512);
+    isr_results[7] = td_thread_init(&th, st, sizeof st, "isr", 1, isr_entry, NULL);
+    static td_msg_ep_t ep;
+    static uint32_t in[2], out[2];
+    isr_results[8] = td_msg_init(&ep, 9, in, 2, out, 2, TD_MSG_BLOCK);
+    static td_chan_t ch;
+    static uint32_t ring[4];
+    isr_results[9] = td_chan_init(&ch, 1, ring, sizeof ring);
+    isr_results[10] = 1;
 }
 
 TEST(calls_from_interrupt_refused)
 {
     static TD_MUTEX_DEFINE(m);
     static TD_TIMER_DEFINE(tm, misuse_from_isr, &m);
-    isr_results[7] = 0;
+    isr_results[10] = 0;
     REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
     td_sleep(3);
-    REQUIRE_EQ(isr_results[7], 1);
-    for (int i = 0; i < 7; i++)
+    REQUIRE_EQ(isr_results[10], 1);
+    for (int i = 0; i < 10; i++)
         CHECK_EQ(isr_results[i], TD_ERR_IN_ISR);
 }
 
