@@ -913,9 +913,12 @@ static void tick_stack_fault(td_core_t *c, td_thread_t *t, uintptr_t sp)
     td_fault_record_t *r = begin_stack_record(port_core_id(), t, sp);
     fault_path(r, W_ISR, t == c->idle ? NULL : t);
     /* t was ended; the switch away from it checks its stack again: its
-     * canary back (else the same overflow is reported a second time), and
-     * where the switch may save it (bit 0 of a context: its kind, port.h) */
-    t->stack[-1] = TD_STACK_CANARY;
+     * canary back (else the same overflow is reported a second time; only
+     * if it was overwritten, so that write could not be refused by an
+     * armed guard either), and where the switch may save it (bit 0 of a
+     * context: its kind, port.h) */
+    if (t->stack[-1] != TD_STACK_CANARY)
+        t->stack[-1] = TD_STACK_CANARY;
     port_thread_sp_set(((uintptr_t)t->ctx & ~(uintptr_t)1u) + 32u);
     port_irq_restore(st);
 }
