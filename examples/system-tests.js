@@ -23,14 +23,16 @@ function run(name, ms, extra = []) {
   const vcd = path.join(build, 'examples', name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const lines = [];
+  const lines = [], gpio = [];
   for (const l of (r.stdout || '').split('\n')) {
+    const g = /^\[\s*([\d.]+) s\] gpio(\d+) (c[01*]|--)\| /.exec(l);   // --gpio-log lines
+    if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
     // core: 0, 1, or -2 when both cores wrote bytes of the line (the buffered
     // console: one core's writer and the other's UART interrupt), -1 neither
     const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
     if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
-  return { code: r.status, stderr: r.stderr, lines, edges: readVcd(vcd) };
+  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd) };
 }
 
 function readVcd(file) {
@@ -116,7 +118,7 @@ const tests = {
   },
 
   blink_free() {
-    const r = run('blink_free', 6200);
+    const r = run('blink_free', 6200, ['--gpio-log', '0,1']);
     check('blink_free_banner', () =>
       find(r.lines, 0, 'blink_free: red every 1.5 s on core 0, green every 0.5 s on core 1')
         ? null : 'banner line missing');
@@ -127,6 +129,13 @@ const tests = {
     check('blink_free_green_rate', () => {
       const iv = intervals(r.edges, 1);
       if (iv.length < 10 || !allNear(iv, 0.5, 0.005)) return `green: ${iv.map((x) => x.toFixed(4))}`;
+    });
+    check('blink_free_each_core_its_led', () => {
+      const after = r.gpio.filter((g) => g.t > 0.1);    // after start-up's pin set-up
+      const red = after.filter((g) => g.pin === 0), green = after.filter((g) => g.pin === 1);
+      if (red.length < 3 || green.length < 10) return `${red.length} red and ${green.length} green changes logged`;
+      if (red.some((g) => g.core !== 0)) return 'the red LED was driven by core 1';
+      if (green.some((g) => g.core !== 1)) return 'the green LED was driven by core 0';
     });
   },
 
