@@ -67,8 +67,9 @@ static void chan_poll(void)
 }
 
 /* The other core went down (runs on core me): its sides of every channel
- * are released, so its next start can attach again; this core's waiters
- * on a channel whose other side was there are woken with
+ * are released (no owner: its next start can attach again; the core number
+ * stays, so a wait that starts now sees that core down), and this core's
+ * waiters on a channel whose other side was there are woken with
  * TD_ERR_PEER_DOWN. Interrupts masked. */
 static void chan_down(unsigned me, td_core_t *c)
 {
@@ -82,9 +83,10 @@ static void chan_down(unsigned me, td_core_t *c)
             if (LD(ch->core[s]) != peer)
                 continue;
             ch->owner[s] = NULL;
+            if (ch->waiters[s] != NULL)
+                ch->waiters[s]->wq = NULL;       /* the dead thread no longer waits here */
             ch->waiters[s] = NULL;
             ST(ch->want[s], 0u);
-            ST(ch->core[s], (uint8_t)TD_CORE_ANY);
             unsigned o = s ^ 1u;
             if (LD(ch->core[o]) == me && ch->waiters[o] != NULL) {
                 ST(ch->want[o], 0u);

@@ -712,7 +712,8 @@ static void retire_threads(unsigned core)
 {
     for (td_thread_t *t = td_cores[core].threads; t != NULL; t = t->knext) {
         if (t->wq != NULL) {
-            *t->wq = NULL;
+            if (*t->wq == t)             /* the head: the list is all core 1's */
+                *t->wq = NULL;
             t->wq = NULL;
         }
         t->state = TD_THREAD_EXITED;

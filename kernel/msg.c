@@ -416,7 +416,9 @@ static void go(unsigned me)
     if (!LD(sys[me].up)) {
         port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
         __atomic_store_n(&sys[me].up, 1u, __ATOMIC_RELEASE);
-        loc[me].wanted = 0;                       /* after: td_msg_fifo_raw sees one of them */
+        td__spin_lock(TD_SPIN_MSG);               /* after: td_msg_fifo_raw sees one of them */
+        loc[me].wanted = 0;
+        td__spin_unlock(TD_SPIN_MSG);
         sys_poll(me, &td_cores[me]);              /* requests made before we ran */
         port_fifo_irq_enable(true);
         if (TD_LOAD(td_cores[me ^ 1u].running))
@@ -516,6 +518,9 @@ void td__msg_core1_reset(void)
     ST(y1->reqsum, 0u);
     ST(y0->reqsum, 0u);
     l0->acksum = l1->acksum = 0;
+    td__spin_lock(TD_SPIN_MSG);
+    l1->wanted = 0;                               /* a start core 1 did not finish */
+    td__spin_unlock(TD_SPIN_MSG);
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */

@@ -261,6 +261,12 @@ TEST(chan_peer_down_and_restart)
     CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     CHECK_EQ(pd_r[0], TD_OK);
     CHECK_EQ(pd_r[1], TD_OK);
+    /* a wait that starts after the notice was handled: at once too */
+    td_sleep(2);
+    t0 = td_time_us();
+    CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_SEC(3)), TD_ERR_PEER_DOWN);
+    CHECK(td_time_us() - t0 < 2000000u);
+    CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_FOREVER), TD_ERR_PEER_DOWN);
     /* supervision restarts core 1; its new writer attaches and writes */
     td__msg_core1_reset();
     td__msg_core1_launched();

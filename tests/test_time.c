@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 
+#include "tandem/chan.h"
 #include "tandem/console.h"
 #include "tandem/msg.h"
 
@@ -224,6 +225,12 @@ TEST(timer_errors)
     CHECK_EQ(td_timer_stop(&t), TD_OK);
 }
 
+static void give_sem(td_timer_t *t, void *arg)
+{
+    (void)t;
+    td_sem_give_isr(arg);
+}
+
 /* A finite timeout longer than TD_TIMEOUT_MAX cannot be told from the past:
  * refused with TD_ERR_PARAM everywhere, before anything happens; the
  * longest one and TD_FOREVER are taken. */
@@ -256,11 +263,46 @@ TEST(timeouts_beyond_max_refused)
     CHECK_EQ(td_msg_ping(bad), TD_ERR_PARAM);
     CHECK_EQ(td_msg_await_remote(5, bad), TD_ERR_PARAM);
     CHECK_EQ(td_console_flush(bad), TD_ERR_PARAM);
+    /* cross-core objects, an endpoint and a channel nobody owns: without
+     * the bound they would answer TD_ERR_NOT_OWNER or wait */
+    static td_xsem_t xs;
+    static td_xmutex_t xm;
+    static td_msg_ep_t ep;
+    static uint32_t in[2], out[2], ring[4];
+    static td_chan_t ch;
+    td_msg_t w = 0;
+    size_t done = 0;
+    const void *cp = NULL;
+    void *wp = NULL;
+    size_t len = 4;
+    REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
+    REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    REQUIRE_EQ(td_msg_init(&ep, 13, in, 2, out, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_chan_init(&ch, 5, ring, sizeof ring), TD_OK);
+    CHECK_EQ(td_xsem_take(&xs, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_xmutex_lock(&xm, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send(&ep, TD_MSG(12, 1), bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive(&ep, &w, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_flush(&ep, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_chan_write(&ch, ring, 4, &done, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_chan_read(&ch, ring, 4, &done, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_chan_reserve(&ch, &wp, &len, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_chan_peek(&ch, &cp, &len, bad), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send(&ep, TD_MSG(12, 1), TD_NO_WAIT), TD_ERR_NOT_OWNER);  /* the bound, not this */
+    CHECK_EQ(td_xmutex_lock(&xm, TD_TIMEOUT_MAX), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
     /* the longest finite timeout and forever are fine */
     CHECK_EQ(td_sem_take(&s, TD_TIMEOUT_MAX), TD_OK);
     CHECK_EQ(td_sem_give_isr(&s), TD_OK);
     CHECK_EQ(td_sem_take(&s, TD_FOREVER), TD_OK);
     CHECK_EQ(td_mutex_lock(&m, TD_TIMEOUT_MAX), TD_OK);
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    /* and a wait with the longest timeout really waits, until given */
+    static TD_TIMER_DEFINE(giver, give_sem, NULL);
+    giver.arg = &s;
+    REQUIRE_EQ(td_timer_start(&giver, 3, 0), TD_OK);
+    td_tick_t t0 = td_time_ticks();
+    CHECK_EQ(td_sem_take(&s, TD_TIMEOUT_MAX), TD_OK);
+    CHECK(td_time_ticks() - t0 >= 2u);
     CHECK_EQ(td_sem_deinit(&s), TD_OK);
 }

@@ -945,6 +945,7 @@ class Simulator extends EventEmitter {
         fifo_pushed: c.sio.pushed,
         fifo_popped: c.sio.popped,
         state: STATE_NAMES[c.state],
+        pc: c.registers[15] >>> 0,
       })),
       gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
       uart_dropped: [...this.uartDropCount],
