@@ -16,9 +16,9 @@
 #define PLL_SYS_POSTDIV2 2u
 
 /* Wait until (*reg & mask) == want, polling at most TD_BOOT_WAIT_POLLS
- * times (the XOSC needs about 1 ms, the PLL well under that, a clock
- * switch a few cycles; the bound is tens of milliseconds even at the ring
- * oscillator's highest speed). */
+ * times (about 11 cycles a poll: 0.2 s to 1.2 s over the ring oscillator's
+ * 1.8-12 MHz start-up range, against the XOSC's 1 ms, a PLL lock of
+ * microseconds and a clock switch of a few cycles). */
 bool td_boot_wait(const volatile uint32_t *reg, uint32_t mask, uint32_t want)
 {
     for (uint32_t n = TD_BOOT_WAIT_POLLS; n != 0; n--)
