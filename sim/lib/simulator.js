@@ -251,8 +251,10 @@ class Simulator extends EventEmitter {
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
   nowCycles() { return this.cur ? this.cur.cycles : this.T; }
   nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
-  /** Bring the peripherals' clock up to the executing core's time. */
+  /** Bring the peripherals' clock up to the executing core's time (not from
+   * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
+    if (this.clock.advancing) return;
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
   }
