@@ -16,6 +16,9 @@
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
+#define TD_SPIN_DRIVERS      30   /* the drivers' shared bookkeeping (DMA channel claims,
+                                     PWM slices, ADC): a td_lock, so a core that goes
+                                     down releases it; applications use 16..29 */
 #define TD_SPIN_USER_LAST    31
 
 /* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
@@ -36,17 +39,34 @@
 
 /* ---- interrupt numbers (RP2040) ---- */
 #define TD_IRQ_TIMER0         0
+#define TD_IRQ_PWM_WRAP       4
+#define TD_IRQ_DMA0          11   /* DMA_IRQ_0: completions of channels started on core 0 */
+#define TD_IRQ_DMA1          12   /* DMA_IRQ_1: completions of channels started on core 1 */
 #define TD_IRQ_SIO_PROC0     15
 #define TD_IRQ_SIO_PROC1     16
+#define TD_IRQ_SPI0          18
+#define TD_IRQ_SPI1          19
 #define TD_IRQ_UART0         20
 #define TD_IRQ_UART1         21
+#define TD_IRQ_ADC_FIFO      22
 #define TD_IRQ_I2C0          23
 #define TD_IRQ_I2C1          24
+
+/* ---- DMA channels (0..11) ----
+ * Each SPI controller owns a pair for its long transfers; td_dma_claim
+ * hands out the rest. */
+#define TD_DMA_SPI0_TX        0
+#define TD_DMA_SPI0_RX        1
+#define TD_DMA_SPI1_TX        2
+#define TD_DMA_SPI1_RX        3
+#define TD_DMA_USER_FIRST     4
+#define TD_DMA_USER_LAST     11
 
 /* ---- interrupt priorities (0 highest, 3 lowest on the M0+) ---- */
 #define TD_PRIO_FIFO          1   /* inter-core FIFO: messages and supervision */
 #define TD_PRIO_TICK          2   /* SysTick */
 #define TD_PRIO_DEVICE        2   /* device interrupts by default */
+#define TD_PRIO_DMA           2   /* DMA completions (wake the waiting thread) */
 #define TD_PRIO_PENDSV        3   /* context switch: always the lowest */
 
 #define TD_HWTABLE_CHECK(c, m) _Static_assert(c, "hwtable: " m)
@@ -54,6 +74,12 @@ TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overla
 TD_HWTABLE_CHECK(TD_SPIN_FAULT < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
+TD_HWTABLE_CHECK(TD_SPIN_DRIVERS >= TD_SPIN_USER_FIRST && TD_SPIN_DRIVERS < TD_SPIN_USER_LAST,
+                 "the drivers' lock must be a td_lock (user range), below the test harness's");
+TD_HWTABLE_CHECK(TD_DMA_SPI0_RX != TD_DMA_SPI0_TX && TD_DMA_SPI1_TX > TD_DMA_SPI0_RX &&
+                 TD_DMA_SPI1_RX > TD_DMA_SPI1_TX && TD_DMA_USER_FIRST > TD_DMA_SPI1_RX &&
+                 TD_DMA_USER_LAST == 11, "DMA channels: SPI pairs, then the user range up to 11");
+TD_HWTABLE_CHECK(TD_IRQ_DMA1 == TD_IRQ_DMA0 + 1, "one DMA interrupt line per core");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
                  TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
 TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,
