@@ -42,7 +42,9 @@ static unsigned chan_of(unsigned pin) { return pin & 1u; }
 static uint32_t pick(uint32_t freq_hz, unsigned phase, uint32_t *div16, uint32_t *top1)
 {
     uint64_t mult = phase ? 2u : 1u;
-    if (freq_hz == 0)
+    /* at most 2 counts per period; at least 65535 counts of DIV 255 15/16 */
+    if (freq_hz == 0 || (uint64_t)freq_hz * 2u * mult > TD_CLK_SYS_HZ ||
+        (uint64_t)freq_hz * mult * 65535u * 4095u < (uint64_t)TD_CLK_SYS_HZ * 16u)
         return 0;
     uint64_t cyc16 = ((uint64_t)TD_CLK_SYS_HZ * 16u + freq_hz * mult / 2u) / (freq_hz * mult);
     uint64_t d = (cyc16 + 65534u) / 65535u;  /* ceil: TOP + 1 <= 65535 */
