@@ -53,6 +53,13 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 .PHONY: examples
 examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
 
+# The dashboard's screen as tandem-sim renders it at the end of a run
+# (examples/dashboard/README.md shows it): part of every build.
+examples: $(EX_DIR)/dashboard.png
+$(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
+	$(Q)sim/tandem-sim $< --quiet --max-ms $(EX_RUN_MS_dashboard) $(EX_SIM_dashboard) 2>/dev/null; \
+	  rc=$$?; [ $$rc -eq 123 ] || { echo "dashboard.png: tandem-sim exit $$rc (123 expected: the time bound)"; exit 1; }
+
 # ---- make run / make list ------------------------------------------------------
 # make run: the example in the emulator for RUN_MS simulated milliseconds
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'

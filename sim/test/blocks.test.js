@@ -378,3 +378,42 @@ test('ST7789: window, RAMWR in RGB565, MADCTL, sleep and display on, the 5 ms wa
   assert.deepStrictEqual([...decodePng(encodePng(2, 1, img)).rgb], [...img]);
   assert.strictEqual(crc32(Buffer.from('123456789')), 0xcbf43926, 'the standard CRC-32 check value');
 });
+
+test('command line: --spi, --display, --adc, --motor, --gpio-wave: errors name the problem; a run writes the PNG and the devices\' figures', () => {
+  const { cli } = require('./helpers');
+  const os = require('os'), fs = require('fs'), path = require('path');
+  const bad = [
+    [['--spi', '2:echo@5'], /--spi: expected BUS:DEVICE@CS/],
+    [['--spi', '0:flash@5'], /--spi: expected BUS:DEVICE@CS/],
+    [['--spi', '0:st7789@5'], /needs dc=PIN/],
+    [['--spi', '0:echo@5,dc=40'], /is not a GPIO/],
+    [['--display', 'x.png'], /no st7789 is attached/],
+    [['--adc', '5=1.0'], /--adc: expected CH=SOURCE/],
+    [['--adc', '0=sine:1'], /--adc 0: sine needs OFFSET:AMPLITUDE:HZ/],
+    [['--adc', 'temp=hot'], /'hot' is not a number/],
+    [['--motor', 'dir=3'], /--motor: pwm=PIN is required/],
+    [['--motor', 'pwm=3,ppr=0'], /ppr: 1..10000/],
+    [['--gpio-wave', '3=0'], /--gpio-wave: expected PIN=HZ/],
+  ];
+  for (const [args, re] of bad) {
+    const r = cli([fw('t_idle'), '--max-ms', '1', ...args]);
+    assert.strictEqual(r.code, 120, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsim-'));
+  const png = path.join(dir, 'screen.png'), json = path.join(dir, 'run.json');
+  const r = cli([fw('t_idle'), '--max-ms', '12', '--spi', '0:st7789@5,dc=6', '--display', `${png}@5`,
+    '--spi', '1:echo@13', '--adc', '0=1.5', '--motor', 'pwm=14,enc=9:8', '--gpio-wave', '20=1000', '--json', json]);
+  assert.strictEqual(r.code, 123, r.stderr);
+  const img = decodePng(fs.readFileSync(png));
+  assert.deepStrictEqual([img.width, img.height], [240, 240]);
+  assert.ok(img.rgb.every((v) => v === 0), 'a display never switched on is black');
+  assert.ok(fs.existsSync(path.join(dir, 'screen-000005.png')) && fs.existsSync(path.join(dir, 'screen-000010.png')), 'a picture every 5 ms');
+  const st = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.strictEqual(st.devices.spi.length, 2);
+  assert.strictEqual(st.devices.displays[0].on, false);
+  assert.strictEqual(st.devices.motors[0].rpm, 0);
+  const help = cli(['--help']);
+  assert.match(help.stdout, /--spi B:DEV@CS/);
+  assert.match(help.stdout, /--gpio-wave P=HZ/);
+});
