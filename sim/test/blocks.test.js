@@ -17,8 +17,8 @@ const DMA = 0x50000000, SPI0 = 0x4003c000, ADC = 0x4004c000, PWM = 0x40050000, I
 const SET = 0x2000;
 
 /** A simulator past the firmware's clock set-up, and a helper to let `ns` of simulated time pass. */
-function idle() {
-  const sim = new Simulator();
+function idle(opts = {}) {
+  const sim = new Simulator(opts);
   sim.loadFile(fw('t_idle'));
   const r = sim.run({ maxMs: 50, until: /^idle$/ });
   assert.strictEqual(r.reason, 'until');
@@ -416,4 +416,30 @@ test('command line: --spi, --display, --adc, --motor, --gpio-wave: errors name t
   const help = cli(['--help']);
   assert.match(help.stdout, /--spi B:DEV@CS/);
   assert.match(help.stdout, /--gpio-wave P=HZ/);
+});
+
+test('PWM in the pictures of a run: each channel\'s duty as a real variable in the VCD and a lane in the SVG', () => {
+  const os = require('os'), fs = require('fs'), path = require('path');
+  const { writeVcd, writeSvg } = require('../lib/trace');
+  const { sim, wait } = idle({ record: true });
+  sim.write32(IO + 4, 4);                              // GPIO0: slice 0 A
+  sim.write32(PWM + 0x04, 1 << 4);
+  sim.write32(PWM + 0x10, 999);
+  sim.write32(PWM + 0x0c, 250);
+  sim.write32(PWM + 0x00, 1);
+  wait(30000);
+  sim.write32(PWM + 0x0c, 750);
+  wait(30000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsim-'));
+  writeVcd(sim, path.join(dir, 'r.vcd'), sim.nowNanos());
+  writeSvg(sim, path.join(dir, 'r.svg'), sim.nowNanos(), 'pwm');
+  const vcd = fs.readFileSync(path.join(dir, 'r.vcd'), 'utf8');
+  const m = /\$var real 64 (\S+) pwm0a_duty \$end/.exec(vcd);
+  assert.ok(m, 'a real variable for slice 0 A');
+  const vals = vcd.split('\n').filter((l) => l.endsWith(` ${m[1]}`) && l.startsWith('r')).map((l) => Number(l.slice(1, l.indexOf(' '))));
+  assert.deepStrictEqual(vals, [0, 0.25, 0.75]);   // off, then each duty as it took effect
+  assert.match(vcd, /\$var wire 1 \S+ gpio0 \$end/, 'the pin\'s edges too');
+  const svg = fs.readFileSync(path.join(dir, 'r.svg'), 'utf8');
+  assert.match(svg, /PWM 0A \(GPIO 0\)/);
+  assert.match(svg, />125 kHz</);
 });
