@@ -156,6 +156,11 @@ class PacketConn {
     this.stats.resent++;
     this.sendRaw(this.inflight);
   }
+  /** Send what waits for acknowledgements now (the connection is about to close). */
+  flush() {
+    for (const p of this.queue) this.sendRaw(p);
+    this.queue = [];
+  }
   /** Stop acknowledging (after replying OK to QStartNoAckMode). */
   noAck() {
     this.ack = false;

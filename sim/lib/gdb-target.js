@@ -186,12 +186,14 @@ class DebugTarget {
       if (w.type === 'watch' ? !isWrite : w.type === 'rwatch' ? isWrite : false) continue;
       if (core.instructions === this.watchPast[n]) return false;   // resuming past this very access
       const sim = this.sim;
-      const pc = core.registers[15] >>> 0;
+      // inside an instruction (16-bit: every load and store) pc has moved on by 2
+      const inInstr = sim.cur === core && !core.stacking && !core.unstacking;
+      const pc = (inInstr ? core.registers[15] - 2 : core.registers[15]) >>> 0;
       // abandon only a plain instruction of the running core: not an exception
       // entry or return, not an LDM (it may have loaded its base register
       // already) or a POP (it moves SP before it loads pc)
-      const op = sim.read16(pc);
-      const before = sim.cur === core && !core.stacking && !core.unstacking && (op & 0xf800) !== 0xc800 && (op & 0xfe00) !== 0xbc00;
+      const op = inInstr ? sim.read16(pc) : 0;
+      const before = inInstr && (op & 0xf800) !== 0xc800 && (op & 0xfe00) !== 0xbc00;
       sim.stop('debug', { why: 'watch', core: n, type: w.type, addr: Math.max(a, w.lo), pc, before });
       return before;
     }

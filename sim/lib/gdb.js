@@ -115,6 +115,7 @@ class GdbServer {
     if (this.ended) return;
     this.ended = true;
     this.running = false;
+    if (this.conn) this.conn.flush();
     if (this.socket && !this.socket.destroyed) this.socket.end();
     if (this.server) this.server.close();
     this.done(record);
@@ -152,7 +153,7 @@ class GdbServer {
         if (p[1] === 'c') { this.cThread = id; return 'OK'; }
         return '';
       }
-      case 'T': return this.threadId(p.slice(1)) >= 0 ? 'OK' : 'E01';
+      case 'T': { const id = this.threadId(p.slice(1)); return id !== null && id >= 0 ? 'OK' : 'E01'; }
       case 'g': {
         let s = '';
         for (let i = 0; i < NUM_REGS; i++) s += u32hex(t.readRegister(this.gThread, i));
@@ -238,7 +239,7 @@ class GdbServer {
     if (p === 'qAttached' || p.startsWith('qAttached:')) return '0';
     if (p.startsWith('qThreadExtraInfo,')) {
       const id = this.threadId(p.slice(17));
-      if (!(id >= 0)) return 'E01';
+      if (id === null || id < 0) return 'E01';
       return toHex(`core ${id}: ${this.target.coreText(id)}`);
     }
     if (p.startsWith('qRcmd,')) return this.monitor(fromHexOrError(p.slice(6)).toString('latin1').trim());
@@ -273,6 +274,7 @@ class GdbServer {
   }
 
   breakpoint(p) {
+    if (!/^[Zz][0-4],/.test(p)) return '';    // a kind we do not support
     const m = /^([Zz])([0-4]),([0-9a-fA-F]+),([0-9a-fA-F]+)/.exec(p);
     if (!m) return 'E01';
     const insert = m[1] === 'Z', type = Number(m[2]);
