@@ -138,15 +138,20 @@ class DebugTarget {
     if (w.length && !this.wrapped) this.wrapAccess(true);
     else if (!w.length && this.wrapped) this.wrapAccess(false);
   }
-  /** Put (or take away) per-core wrappers around the six access methods. */
+  /**
+   * Put (or take away) per-core wrappers around the six access methods. They
+   * are taken away by pointing the core's own properties back at the class's
+   * methods: deleting them would leave the core objects in V8's slow
+   * dictionary mode (the whole simulator then runs several times slower).
+   */
   wrapAccess(on) {
     this.wrapped = on;
     for (const core of this.sim.cores) {
+      const P = Object.getPrototypeOf(core);
       if (!on) {
-        for (const m of ['readUint8', 'readUint16', 'readUint32', 'writeUint8', 'writeUint16', 'writeUint32']) delete core[m];
+        for (const m of ['readUint8', 'readUint16', 'readUint32', 'writeUint8', 'writeUint16', 'writeUint32']) core[m] = P[m];
         continue;
       }
-      const P = Object.getPrototypeOf(core);
       const t = this;
       const wrapRead = (m, size) => function (a) {
         const u = a >>> 0;
@@ -269,9 +274,11 @@ class DebugTarget {
     const t0 = Date.now();
     const r = sim.run({ maxCycles: Math.min(sim.T + this.sliceCycles, userMaxCycles), maxMs: o.maxMs, until: o.until });
     const dt = Date.now() - t0;
-    // keep each slice near wallMs, so that Ctrl-C is answered promptly
-    if (dt < wallMs / 2 && this.sliceCycles < 50e6) this.sliceCycles *= 2;
-    else if (dt > wallMs * 2 && this.sliceCycles > 1000) this.sliceCycles = Math.ceil(this.sliceCycles / 2);
+    // keep each whole slice near wallMs, so that Ctrl-C is answered promptly
+    if (r.reason === 'bound') {
+      if (dt < wallMs / 2 && this.sliceCycles < 8e6) this.sliceCycles *= 2;
+      else if (dt > wallMs * 2 && this.sliceCycles > 1000) this.sliceCycles = Math.ceil(this.sliceCycles / 2);
+    }
     switch (r.reason) {
       case 'debug':
         this.settle();
