@@ -33,8 +33,9 @@ class DebugError extends Error {}
 const REG = { sp: 13, lr: 14, pc: 15, xpsr: 16, msp: 17, psp: 18, primask: 19, control: 20 };
 const NUM_REGS = 21;
 
+// what a core was doing when the run stopped (not whether GDB runs it)
 const STATE_TEXT = {
-  [STATE_RUN]: 'running', [STATE_WFE]: 'sleeping in WFE', [STATE_WFI]: 'sleeping in WFI',
+  [STATE_RUN]: 'executing', [STATE_WFE]: 'sleeping in WFE', [STATE_WFI]: 'sleeping in WFI',
   [STATE_RESET]: 'held in reset', [STATE_HALT]: 'halted',
 };
 const EXC_NAMES = { 2: 'NMI', 3: 'HardFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick' };
@@ -433,12 +434,13 @@ class DebugTarget {
   }
 
   // ---- threads -----------------------------------------------------------------------
-  /** A line about core n for `info threads`. */
+  /** What core n was doing, for `info threads`: "thread mode", "SysTick handler", "sleeping in WFI", ... */
   coreText(n) {
     const c = this.sim.cores[n];
-    let s = STATE_TEXT[c.state] || '?';
-    if (c.IPSR) s += `, in ${EXC_NAMES[c.IPSR] || (c.IPSR >= 16 ? `IRQ ${c.IPSR - 16}` : `exception ${c.IPSR}`)}`;
-    return s;
+    const exc = c.IPSR ? `${EXC_NAMES[c.IPSR] || (c.IPSR >= 16 ? `IRQ ${c.IPSR - 16}` : `exception ${c.IPSR}`)} handler` : 'thread mode';
+    if (c.state === STATE_RUN) return exc;
+    if (c.state === STATE_WFE || c.state === STATE_WFI) return `${STATE_TEXT[c.state]}, ${exc}`;
+    return STATE_TEXT[c.state] || '?';
   }
 }
 

@@ -80,7 +80,7 @@ test('gdb packets: a packet the peer rejects is sent again, a bounded number of 
 async function serve(name, { maxMs = 1000, qSupported = true } = {}) {
   const sim = new Simulator();
   sim.loadFile(fw(name));
-  const server = new GdbServer(sim, { exitCode: (r) => (r.reason === 'bkpt' ? r.code : 123) });
+  const server = new GdbServer(sim, { exitCode: (r) => (r.reason === 'bkpt' ? r.code : r.reason === 'lockup' ? 124 : 123) });
   sim.on('line', (l) => server.console(l.text + '\n'));
   const port = await server.listen(0);
   const ended = server.session((s) => s.run({ maxMs }));
@@ -166,12 +166,12 @@ test('gdb: target description with MSP, PSP, PRIMASK, CONTROL and xPSR; threads'
   assert.strictEqual(await c.request('qfThreadInfo'), 'm1,2');
   assert.strictEqual(await c.request('qsThreadInfo'), 'l');
   const threads = await xferAll(c, 'threads:read:');
-  assert.match(threads, /<thread id="1" core="0" name="core0">running<\/thread>/);
+  assert.match(threads, /<thread id="1" core="0" name="core0">thread mode<\/thread>/);
   assert.match(threads, /<thread id="2" core="1" name="core1">/);
   assert.strictEqual(await c.request('T1'), 'OK');
   assert.strictEqual(await c.request('T2'), 'OK');
   assert.strictEqual(await c.request('T3'), 'E01');
-  assert.strictEqual(Buffer.from(await c.request('qThreadExtraInfo,2'), 'hex').toString(), 'core 1: running');
+  assert.strictEqual(Buffer.from(await c.request('qThreadExtraInfo,2'), 'hex').toString(), 'core 1: thread mode');
   assert.match(await c.request('?'), /^T05thread:1;/);
   c.send('k');
   await c.closedWithin();
@@ -256,6 +256,22 @@ test('gdb: a breakpoint in a core 1 function stops with thread 2; stepping core 
   await c.closedWithin();
 });
 
+test('gdb: stepping a core that sleeps with the other core stopped says nothing can wake it', async () => {
+  const { c, sim } = await serve('t_race');
+  // from reset, core 1 runs the boot ROM's wait for a launch and sleeps in WFE
+  let i = 0;
+  while (!/nothing is scheduled to wake it/.test(c.console) && i++ < 500) {
+    const st = parseStop(await c.request('vCont;s:2'));
+    assert.strictEqual(st.thread, 2);
+  }
+  assert.match(c.console, /core 1 is sleeping in WFE and, with core 0 stopped, nothing is scheduled to wake it/);
+  assert.strictEqual(sim.cores[0].instructions, 0, 'core 0 never ran');
+  assert.match(Buffer.from(await c.request('qThreadExtraInfo,2'), 'hex').toString(), /sleeping in WFE/);
+  // both cores continuing: core 0 launches core 1, the program ends
+  assert.strictEqual(await c.request('vCont;c', 20000), 'W00');
+  await c.closedWithin();
+});
+
 test('gdb: time stands still while stopped; Ctrl-C stops a running program', async () => {
   const { c, sim } = await serve('t_ticker');
   c.send('vCont;c');
@@ -313,6 +329,20 @@ test('gdb: watchpoints stop before the access and name the core that made it', a
   assert.strictEqual(parseInt(st.awatch, 16), addr);
   assert.strictEqual(await c.request(`z4,${hex(addr)},1`), 'OK');
   assert.strictEqual(await c.request('vCont;c', 30000), 'W00');
+  await c.closedWithin();
+});
+
+test('gdb: a lockup stops with SIGSEGV at the locked core; continuing ends the run', async () => {
+  const { c, sim } = await serve('t_lockup');
+  // scenario 2: core 1 faults inside its HardFault handler, core 0 runs on
+  assert.strictEqual(await c.request(`M${hex(sym(sim, 'scenario'))},4:${u32le(2)}`), 'OK');
+  const st = parseStop(await c.request('vCont;c'));
+  assert.strictEqual(st.signal, 11);
+  assert.strictEqual(st.thread, 2);
+  assert.strictEqual(st.regs[15], sym(sim, 'lockup_at'));
+  assert.match(c.console, /core 1 locked up: .* the run ends at the next continue/);
+  assert.match(Buffer.from(await c.request('qThreadExtraInfo,2'), 'hex').toString(), /halted/);
+  assert.strictEqual(await c.request('vCont;c'), 'W7c', 'exit status 124 (lockup)');
   await c.closedWithin();
 });
 
