@@ -8,7 +8,8 @@
 //   watchpoint   the same with a write watchpoint on a word it never touches
 //   watch-gone   a watchpoint set and removed again before continuing
 // Each run is a process of its own (no JIT state shared between modes);
-// BENCH_RUNS runs per mode (default 3), the median reported. Checks its own
+// BENCH_RUNS rounds of one run per mode (default 3), the medians reported,
+// and each mode's speed as a share of the plain run's in the same round. Checks its own
 // work: every run must end with the firmware's exit 0 and execute exactly
 // the instructions of the run without a debugger.
 //
@@ -56,32 +57,39 @@ async function main() {
     process.exit(0);
   }
   const runs = Number(process.env.BENCH_RUNS || 3);
-  const med = {};
+  // rounds of one run per mode, so that every mode sees the same machine
+  // load; ratios are taken within a round
+  const rs = Object.fromEntries(MODES.map((m) => [m, []]));
   let failed = 0, instrPlain = null;
-  for (const mode of MODES) {
-    const rs = [];
-    for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < runs; i++) {
+    for (const mode of MODES) {
       const out = execFileSync(process.execPath, [__filename, fw, '--one', mode], { encoding: 'utf8', timeout: 600000 });
-      rs.push(JSON.parse(out.trim().split('\n').pop()));
-    }
-    for (const r of rs) {
+      const r = JSON.parse(out.trim().split('\n').pop());
       if (!r.ok) { console.log(`BENCH-FAIL sim_gdb_${mode}: the firmware did not end cleanly (${r.why})`); failed++; }
       if (instrPlain === null) instrPlain = r.instr;
       if (r.instr !== instrPlain) { console.log(`BENCH-FAIL sim_gdb_${mode}: ${r.instr} instructions executed, ${instrPlain} without a debugger`); failed++; }
+      r.rate = r.instr / r.secs;
+      rs[mode].push(r);
     }
-    const rates = rs.map((r) => r.instr / r.secs).sort((a, b) => a - b);
-    med[mode] = rates[Math.floor(rates.length / 2)];
+  }
+  const median = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]; };
+  const med = {}, ratio = {};
+  for (const mode of MODES) {
+    med[mode] = median(rs[mode].map((r) => r.rate));
+    ratio[mode] = median(rs[mode].map((r, i) => r.rate / rs.plain[i].rate));
   }
   const M = (v) => (v / 1e6).toFixed(2);
   console.log(`tandem-sim speed, both cores busy (median of ${runs} runs each, ${instrPlain} instructions per run):`);
   for (const mode of MODES) {
-    console.log(`  ${mode.padEnd(12)} ${M(med[mode]).padStart(6)} M instructions/s  (${(med[mode] / med.plain).toFixed(2)} of plain)`);
+    console.log(`  ${mode.padEnd(12)} ${M(med[mode]).padStart(6)} M instructions/s  (${ratio[mode].toFixed(2)} of plain, median of the rounds' ratios)`);
   }
   console.log(`BENCH sim_gdb_plain_instr_per_s ${Math.round(med.plain)} instr/s`);
   console.log(`BENCH sim_gdb_attached_instr_per_s ${Math.round(med.attached)} instr/s`);
   console.log(`BENCH sim_gdb_breakpoints_instr_per_s ${Math.round(med.breakpoints)} instr/s`);
   console.log(`BENCH sim_gdb_watchpoint_instr_per_s ${Math.round(med.watchpoint)} instr/s`);
   console.log(`BENCH sim_gdb_watch_gone_instr_per_s ${Math.round(med['watch-gone'])} instr/s`);
+  console.log(`BENCH sim_gdb_attached_ratio ${ratio.attached.toFixed(3)} ratio`);
+  console.log(`BENCH sim_gdb_watchpoint_ratio ${ratio.watchpoint.toFixed(3)} ratio`);
   process.exit(failed ? 1 : 0);
 }
 
