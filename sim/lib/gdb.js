@@ -390,10 +390,12 @@ class GdbServer {
     this.target.clear();
     this.ended = true;
     this.running = false;
-    if (this.socket) this.socket.end();
     if (this.server) this.server.close();
     this.log('debugger detached; the run goes on without it');
-    this.done(this.afterDetach(this.sim));
+    // the run goes on once the OK is out (it keeps the event loop busy)
+    let going = false;
+    const go = () => { if (!going) { going = true; this.done(this.afterDetach(this.sim)); } };
+    if (this.socket && !this.socket.destroyed) { this.socket.end(go); setTimeout(go, 1000); } else go();
   }
 }
 

@@ -234,7 +234,6 @@ test('gdb: a breakpoint in a core 1 function stops with thread 2; stepping core 
   assert.strictEqual(await c.request(`z0,${hex(a)},2`), 'OK');
   // one instruction on core 1 only
   const pc0 = c0.registers[15], cyc0 = c0.cycles, ins0 = c0.instructions, ins1 = c1.instructions;
-  const timer = sim.read32(0x40054028);
   for (let i = 1; i <= 5; i++) {
     const s = parseStop(await c.request('vCont;s:2'));
     assert.strictEqual(s.thread, 2);
@@ -244,7 +243,6 @@ test('gdb: a breakpoint in a core 1 function stops with thread 2; stepping core 
   assert.strictEqual(c0.registers[15], pc0, "core 0's pc stays");
   assert.strictEqual(c0.cycles, cyc0, "core 0's cycles stay");
   assert.strictEqual(c0.instructions, ins0);
-  assert.strictEqual(sim.read32(0x40054028), timer, 'the timer did not count while core 0 was stopped');
   // step core 1 while core 0 runs along: core 0 catches up with core 1's
   // cycle count (it was stopped while core 1 stepped alone), no further
   const s = parseStop(await c.request('vCont;s:2;c'));
