@@ -34,7 +34,6 @@ EX_SIM_sensors_shared    := --i2c 0:mpu6050 --i2c 0:bmp280
 # The drivers' examples (examples/NAME/README.md each)
 EXAMPLES += protocols
 EX_EXTRA_protocols  := examples/sensors/mpu6050.c examples/sensors/bmp280.c
-EX_CFLAGS_protocols := -Iexamples/sensors
 EX_SIM_protocols    := --i2c 0:mpu6050 --spi 1:bmp280@13
 EX_RUN_MS_protocols := 3000
 EXAMPLES += motor
@@ -42,7 +41,6 @@ EX_SIM_motor        := --motor pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001
 EX_RUN_MS_motor     := 7000
 EXAMPLES += dashboard
 EX_EXTRA_dashboard  := examples/sensors/bmp280.c
-EX_CFLAGS_dashboard := -Iexamples/sensors
 EX_SIM_dashboard    := --i2c 0:bmp280 --spi 0:st7789@20,dc=21,rst=22 \
     --adc 0=sine:1.65:1.2:0.5 --adc temp=sine:30:3:0.1 --display $(EX_DIR)/dashboard.png
 EX_RUN_MS_dashboard := 5500

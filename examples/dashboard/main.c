@@ -17,7 +17,7 @@
  * Both print their rates once a second. tandem-sim renders the display:
  * `make` writes build/examples/dashboard.png (README.md).
  */
-#include "bmp280.h"
+#include "../sensors/bmp280.h"
 #include "font.h"
 #include "st7789.h"
 #include "tandem/adc.h"

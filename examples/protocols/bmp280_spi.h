@@ -8,7 +8,7 @@
 #ifndef BMP280_SPI_H
 #define BMP280_SPI_H
 
-#include "bmp280.h"
+#include "../sensors/bmp280.h"
 #include "tandem/spi.h"
 
 typedef struct bmp280_spi {

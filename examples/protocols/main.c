@@ -11,7 +11,7 @@
  * SDO GP12, CSB GP13; console on GP16/GP17.
  */
 #include "bmp280_spi.h"
-#include "mpu6050.h"
+#include "../sensors/mpu6050.h"
 #include "tandem/console.h"
 #include "tandem/i2c.h"
 #include "tandem/kernel.h"

@@ -1,0 +1,89 @@
+/*
+ * uart.c: the console UART (PL011, datasheet 4.2), 8N1 with FIFOs. Pins and
+ * baud rate come from tandem/config.h. Polled writes for the console's
+ * polled mode and the fault path; for the buffered mode, non-waiting
+ * writes and the transmit interrupt (TXIM: the TX FIFO has drained to its
+ * trigger level, half full by default).
+ */
+#include "hw/io_bank0.h"
+#include "hw/pads_bank0.h"
+#include "hw/uart.h"
+#include "port.h"
+#include "rp2040.h"
+#include "tandem/config.h"
+#include "tandem/irq.h"
+
+#define CONSOLE (TD_CONSOLE_UART == 0 ? UART0 : UART1)
+
+_Static_assert(TD_CONSOLE_UART == 0 || TD_CONSOLE_UART == 1, "TD_CONSOLE_UART must be 0 or 1");
+_Static_assert(TD_CONSOLE_TX_PIN < 30 && TD_CONSOLE_RX_PIN < 30, "console pins are GPIO 0..29");
+/* UART n's TX is on pins with (pin / 4) % 2 == n and pin % 4 == 0; RX on % 4 == 1. */
+_Static_assert(TD_CONSOLE_TX_PIN % 4 == 0 && (TD_CONSOLE_TX_PIN / 4) % 2 == TD_CONSOLE_UART,
+               "TD_CONSOLE_TX_PIN is not a TX pin of TD_CONSOLE_UART");
+_Static_assert(TD_CONSOLE_RX_PIN % 4 == 1 && (TD_CONSOLE_RX_PIN / 4) % 2 == TD_CONSOLE_UART,
+               "TD_CONSOLE_RX_PIN is not an RX pin of TD_CONSOLE_UART");
+
+void rp2040_console_uart_init(void)
+{
+    uart_hw_t *u = CONSOLE;
+    /* Divisor in 1/64ths: clk_peri / (16 * baud), rounded to nearest. */
+    uint32_t div = (8u * TD_CLK_SYS_HZ) / TD_CONSOLE_BAUD + 1u;
+    u->ibrd = div >> 7;
+    u->fbrd = ((div & 0x7fu) + 1u) / 2u;
+    u->lcr_h = HW_FIELD(UART_LCR_H_WLEN, 3) | UART_LCR_H_FEN_BITS;  /* 8N1, FIFOs */
+    u->cr = UART_CR_UARTEN_BITS | UART_CR_TXE_BITS | UART_CR_RXE_BITS;
+
+    PADS_BANK0->gpio[TD_CONSOLE_RX_PIN] = PADS_IE_BITS | PADS_PUE_BITS | PADS_SCHMITT_BITS;
+    IO_BANK0->gpio[TD_CONSOLE_TX_PIN].ctrl = GPIO_FUNC_UART;
+    IO_BANK0->gpio[TD_CONSOLE_RX_PIN].ctrl = GPIO_FUNC_UART;
+}
+
+void port_console_write(const char *s, size_t n)
+{
+    uart_hw_t *u = CONSOLE;
+    while (n--) {
+        while (u->fr & UART_FR_TXFF_BITS)
+            ;
+        u->dr = (uint8_t)*s++;
+    }
+}
+
+size_t port_console_write_some(const char *s, size_t n)
+{
+    uart_hw_t *u = CONSOLE;
+    size_t k = 0;
+    while (k < n && !(u->fr & UART_FR_TXFF_BITS))
+        u->dr = (uint8_t)s[k++];
+    return k;
+}
+
+bool port_console_idle(void)
+{
+    uint32_t fr = CONSOLE->fr;
+    return (fr & UART_FR_TXFE_BITS) && !(fr & UART_FR_BUSY_BITS);
+}
+
+#define CONSOLE_IRQ (TD_CONSOLE_UART == 0 ? PORT_IRQ_UART0 : PORT_IRQ_UART1)
+
+static void console_irq(void)
+{
+    port_console_isr();
+}
+
+void port_console_irq_route(bool on)
+{
+    if (on) {
+        td_irq_set_handler(CONSOLE_IRQ, console_irq);
+        td_irq_set_priority(CONSOLE_IRQ, PORT_IRQ_PRIO_DEVICE);
+    }
+    td_irq_enable(CONSOLE_IRQ, on);
+}
+
+void port_console_tx_irq(bool on)
+{
+    /* The interrupt mask through the atomic aliases: either core may ask. */
+    if (on)
+        hw_set(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
+    else
+        hw_clear(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
+}
