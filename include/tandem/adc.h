@@ -44,7 +44,7 @@
 
 /* Set the ADC up (clk_adc, reset, powered, temperature sensor on). Calling
  * it again while it runs does nothing. Returns 0, TD_ERR_TIMEOUT (the ADC
- * did not become ready). Thread, either core. */
+ * did not become ready), TD_ERR_IN_ISR. Thread only, either core. */
 int td_adc_init(void);
 
 /* Prepare GPIO 26..29 as an analog input: digital input and output off,
@@ -52,7 +52,7 @@ int td_adc_init(void);
 int td_adc_pin_init(unsigned gpio);
 
 /* One conversion of input 0..4 into *raw (0..4095). Returns 0, or a code
- * above. Thread or interrupt, either core. */
+ * above. Anywhere. */
 int td_adc_read(unsigned input, uint16_t *raw);
 
 /* raw in millivolts (0..3299). */

@@ -72,8 +72,8 @@ typedef struct td_spi_dev {
  * SPI0: SCK 2/6/18/22, TX 3/7/19/23, RX 0/4/16/20; SPI1: SCK 10/14/26,
  * TX 11/15/27, RX 8/12/24/28. Resets the controller. Returns 0,
  * TD_ERR_PARAM (bus), TD_ERR_SPI_PINS, TD_ERR_BUSY (a transfer uses the
- * bus), TD_ERR_TIMEOUT (the controller stayed in reset). Thread, either
- * core; once per bus, before its devices are used. */
+ * bus), TD_ERR_TIMEOUT (the controller stayed in reset), TD_ERR_IN_ISR.
+ * Thread only, either core; once per bus, before its devices are used. */
 int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx);
 
 /* Fill in device record d: on 'bus', chip select on GPIO cs (made a SIO
@@ -81,7 +81,7 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx);
  * frames, assigned to core 0 or 1 or to none (TD_CORE_ANY). The rate set
  * (the highest the controller makes at or below rate_hz) is in d->rate.
  * Returns 0, TD_ERR_PARAM, TD_ERR_SPI_RATE, TD_ERR_UNINIT (bus not set
- * up). Thread, either core. */
+ * up). Anywhere. */
 int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
                     uint32_t rate_hz, unsigned bits, unsigned core);
 

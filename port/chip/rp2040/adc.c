@@ -33,6 +33,8 @@ static bool wait_bits(const volatile uint32_t *reg, uint32_t mask, uint32_t want
 
 int td_adc_init(void)
 {
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     if (ready)
         return TD_OK;
     /* clk_adc = PLL_SYS / 3 = 41.67 MHz */
