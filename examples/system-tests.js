@@ -5,24 +5,37 @@
  * checked against what the program promises.
  *
  *   node examples/system-tests.js BUILD_DIR [EXAMPLE...]
+ *   node examples/system-tests.js --list [EXAMPLE...]
  *
- * Prints "PASS name" or "FAIL name: reason" per check.
+ * Prints "TEST name", then "PASS name" or "FAIL name: reason" per check, and
+ * "N passed, M failed" at the end. --list prints only the checks' names:
+ * the same code runs without the emulator, every check skipped, so the list
+ * is what a run reports. (No check may depend on another's outcome to
+ * exist: a check whose input is missing fails instead.) An example whose
+ * code throws outside its checks fails every check it did not reach.
  */
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const build = process.argv[2] || 'build';
+const listing = process.argv[2] === '--list';
+const build = listing ? null : process.argv[2] || 'build';
 const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
+const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
 /* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} } */
 function run(name, ms, extra = []) {
+  if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
   const elf = path.join(build, 'examples', name + '.elf');
   const vcd = path.join(build, 'examples', name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
-    { encoding: 'utf8', maxBuffer: 64 << 20 });
+    { encoding: 'utf8', maxBuffer: 64 << 20, timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL' });
+  if (r.error || r.signal) {
+    const why = r.error ? r.error.message : `killed by ${r.signal}`;
+    throw new Error(`tandem-sim ${name}: ${why}${r.signal === 'SIGKILL' ? ` (no end within ${RUN_LIMIT_MS / 1000} s)` : ''}`);
+  }
   const lines = [], gpio = [];
   for (const l of (r.stdout || '').split('\n')) {
     const g = /^\[\s*([\d.]+) s\] gpio(\d+) (c[01*]|--)\| /.exec(l);   // --gpio-log lines
@@ -52,16 +65,16 @@ function readVcd(file) {
   return edges;
 }
 
-let failed = 0;
+let passed = 0, failed = 0;
+const reported = new Set();
 function check(name, fn) {
-  try {
-    const why = fn();
-    if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
-    else console.log(`PASS ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e.message}`);
-  }
+  if (listing) { console.log(name); return; }
+  console.log(`TEST ${name}`);
+  reported.add(name);
+  let why;
+  try { why = fn(); } catch (e) { why = e.message; }
+  if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
+  else { passed++; console.log(`PASS ${name}`); }
 }
 
 const near = (a, b, tol) => Math.abs(a - b) <= tol;
@@ -302,9 +315,9 @@ Object.assign(tests, {
       'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
     const busy = rep('busy-waiting'), aware = rep('kernel-aware');
     check('no_busy_waiting_reports', () => (busy && aware ? null : 'report lines missing'));
-    if (!busy || !aware) return;
-    const [bj, aj] = [num(busy[4]), num(aware[4])];
+    const [bj, aj] = busy && aware ? [num(busy[4]), num(aware[4])] : [NaN, NaN];
     check('no_busy_waiting_jitter', () => {
+      if (!busy || !aware) return 'report lines missing';
       // A busy-waited line at 115200 baud keeps core 1 from its tick for
       // milliseconds; with the buffered console the thread runs on time.
       if (!(bj >= 1000)) return `busy-waiting jitter only ${bj} us`;
@@ -319,6 +332,7 @@ Object.assign(tests, {
       return m && num(m[1]) === bj && num(m[2]) === aj ? null : 'summary does not match the reports';
     });
     check('no_busy_waiting_lines_whole', () => {
+      if (!busy || !aware) return 'report lines missing';
       // Every line is one of the program's, and core 0's numbered lines run
       // 1..N in each phase, none lost, none cut.
       const known = /^(no_busy_waiting: |core 0: line \d+, the quick brown fox jumps over the lazy dog$|core 1: status \d+, \d+ periods measured, longest \d+ us$|busy-waiting console: |kernel-aware console: |max jitter: )/;
@@ -339,6 +353,7 @@ Object.assign(tests, {
 /* The sensors examples run in-process, so the virtual devices' records of
  * every sample they handed out can be compared with what was printed. */
 function runSensors(name, ms) {
+  if (listing) return { res: {}, lines: [], mpu: {}, bmp: {}, toggles: [] };
   const { Simulator, MPU6050, BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
@@ -442,8 +457,21 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* Each example: its checks as --list finds them, then the run; if the
+ * example's own code throws, every check it did not reach fails. */
 for (const name of Object.keys(tests)) {
   if (only.length && !only.includes(name)) continue;
-  tests[name]();
+  if (listing) { tests[name](); continue; }
+  const before = new Set(reported);
+  try {
+    tests[name]();
+  } catch (e) {
+    const planned = spawnSync(process.execPath, [__filename, '--list', name], { encoding: 'utf8' })
+      .stdout.split('\n').filter(Boolean);
+    const missed = planned.filter((c) => !reported.has(c) && !before.has(c));
+    for (const c of missed) { failed++; console.log(`FAIL ${c}: not run: example ${name} stopped: ${e.message}`); }
+    if (!missed.length) { failed++; console.log(`FAIL ${name}_runner: ${e.message}`); }
+  }
 }
+if (!listing) console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
