@@ -37,6 +37,7 @@ function run(name, ms, extra = []) {
     throw new Error(`tandem-sim ${name}: ${why}${r.signal === 'SIGKILL' ? ` (no end within ${RUN_LIMIT_MS / 1000} s)` : ''}`);
   }
   const lines = [], gpio = [];
+  const json = extra.includes('--json') ? readJson(extra[extra.indexOf('--json') + 1]) : null;
   for (const l of (r.stdout || '').split('\n')) {
     const g = /^\[\s*([\d.]+) s\] gpio(\d+) (c[01*]|--)\| /.exec(l);   // --gpio-log lines
     if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
@@ -45,7 +46,11 @@ function run(name, ms, extra = []) {
     const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
     if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
-  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd) };
+  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
+}
+
+function readJson(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { return null; }
 }
 
 function readVcd(file) {
@@ -250,7 +255,7 @@ const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text)
 
 Object.assign(tests, {
   counter_race() {
-    const r = run('counter_race', 6000);
+    const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')]);
     check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     check('counter_race_unlocked_loses', () => {
       const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
@@ -272,6 +277,21 @@ Object.assign(tests, {
       const [free, locked, alone, both] = [a[1], a[2], b[1], b[2]].map(num);
       if (!(free > 0 && locked > free && alone > 0 && both > 0)) return `${a[0]} / ${b[0]}`;
       if (Math.abs(both - (locked - free)) > 0.11) return `contended cost ${both} != ${locked} - ${free}`;
+      // Against a clock the program does not read: the emulator's time of
+      // each line. Each race runs between two lines, so the time between
+      // them is the slower core's cycles (the printed figure times the
+      // increments, at the emulator's clk_sys) plus at most a launch, a
+      // tick's poll and a line's transmission: 0 .. 12 ms more.
+      const hz = r.json && r.json.clk_sys_hz;
+      if (!(hz > 0)) return 'no clk_sys from the emulator (--json)';
+      const at = (re) => (r.lines.find((l) => re.test(l.text)) || {}).t;
+      const [t0, t1, t2] = [/^counter_race: /, /^without a lock: /, /^with td_lock: /].map(at);
+      if ([t0, t1, t2].some((t) => t === undefined)) return 'race lines missing';
+      for (const [what, perInc, dt] of [['without the lock', free, t1 - t0], ['with it', locked, t2 - t1]]) {
+        const est = perInc * 1e6 / hz;                 // 1 000 000 increments per core
+        if (!(dt >= est && dt <= est + 0.012))
+          return `${perInc} cycles per increment ${what} means ${est.toFixed(4)} s, the lines are ${dt.toFixed(4)} s apart`;
+      }
     });
   },
 
@@ -298,6 +318,24 @@ Object.assign(tests, {
     });
     check('launch_core1_kernel_line_from_core1', () =>
       (r.lines.find((l) => /^core 1: tandem kernel running/.test(l.text) && l.core === 1) ? null : 'not written by core 1'));
+    // The robust launch checks every echo: with the ROM's answers corrupted
+    // (--core1-garble 8: the fresh minimal launch's five words, then the
+    // robust launch's first three after its reset, the first of which it
+    // drains), it must start over, so it takes longer than in the clean
+    // run, and still start core 1. A launch that ignored wrong echoes would
+    // take the clean time. (tests/foundation covers giving up after too
+    // many restarts.)
+    const g = run('launch', 2000, ['--core1-garble', '8']);
+    check('launch_robust_restarts_on_wrong_echoes', () => {
+      const re = /^core 1 already running, robust: core 1 running after \d+ cycles \(the launch took (\d+)\)$/;
+      const clean = grab(r.lines, re), bad = grab(g.lines, re);
+      if (!clean || !bad) return `robust launch line missing: clean ${!!clean}, garbled ${!!bad}`;
+      if (!(num(bad[1]) > num(clean[1]))) return `took ${bad[1]} cycles with wrong echoes, ${clean[1]} without: no restart`;
+      const left = grab(g.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      const cleanLeft = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      if (!left || !cleanLeft || left[1] === cleanLeft[1]) return 'the garbled run\'s first answers were not corrupted';
+      if (!grab(g.lines, /^launch: done$/) || g.code !== 0) return `garbled run: exit ${g.code}`;
+    });
     check('launch_echo_words', () => {
       // the echoed words are the vector table, stack and entry core 0 sent
       const m = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): 0x0 0x1 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)$/);
