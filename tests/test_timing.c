@@ -136,6 +136,26 @@ static void core1_hold_xmutex(void *arg)
     td_xmutex_unlock(&tm_xm);
 }
 
+/* Core 1 subscribes endpoint 12 with room for two words and reads nothing
+ * until told: core 0's sends then wait for room. */
+static td_msg_ep_t tm_rx;
+static uint32_t tm_rx_in[2], tm_rx_out[2];
+static int tm_rx_go;                          /* between the cores: atomic */
+
+static void core1_slow_endpoint(void *arg)
+{
+    (void)arg;
+    if (td_msg_init(&tm_rx, 12, tm_rx_in, 2, tm_rx_out, 2, TD_MSG_BLOCK) != TD_OK ||
+        td_msg_subscribe(&tm_rx) != TD_OK)
+        return;
+    for (int i = 0; i < 5000 && !__atomic_load_n(&tm_rx_go, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    td_msg_t w;
+    while (td_msg_receive(&tm_rx, &w, TD_MS(50)) == TD_OK) {
+    }
+    td_msg_unsubscribe(&tm_rx);
+}
+
 TEST(timing_cross_core_waits_exact)
 {
     static td_xsem_t xs;
@@ -146,7 +166,7 @@ TEST(timing_cross_core_waits_exact)
     __atomic_store_n(&tm_xm_held, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&tm_xm_go, 0, __ATOMIC_RELAXED);
     REQUIRE_EQ(th_core1_run(core1_hold_xmutex, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !__atomic_load_n(&tm_xm_held, __ATOMIC_ACQUIRE); i++)
+    for (int i = 0; i < 5000 && !__atomic_load_n(&tm_xm_held, __ATOMIC_ACQUIRE); i++)
         td_sleep(1);
     REQUIRE(__atomic_load_n(&tm_xm_held, __ATOMIC_ACQUIRE));
     TIMED(td_xmutex_lock(&tm_xm, N), N, TD_ERR_TIMEOUT);             /* core 1 holds it */
@@ -155,7 +175,8 @@ TEST(timing_cross_core_waits_exact)
     CHECK_EQ(td_xmutex_lock(&tm_xm, TD_MS(100) + TH_TICK_SLACK), TD_OK);
     CHECK_EQ(td_xmutex_unlock(&tm_xm), TD_OK);
 
-    /* messages: nothing arrives at endpoint 14; nobody subscribes 15 */
+    /* messages: nothing arrives at endpoint 14; nobody subscribes 15; core
+     * 1's endpoint 12 takes two words and reads none until told */
     static td_msg_ep_t ep;
     static uint32_t in[4], out[4];
     td_msg_t w = 0;
@@ -163,6 +184,19 @@ TEST(timing_cross_core_waits_exact)
     REQUIRE_EQ(td_msg_subscribe(&ep), TD_OK);
     TIMED(td_msg_receive(&ep, &w, N), N, TD_ERR_TIMEOUT);
     TIMED(td_msg_await_remote(15, N), N, TD_ERR_TIMEOUT);
+    __atomic_store_n(&tm_rx_go, 0, __ATOMIC_RELAXED);
+    REQUIRE_EQ(th_core1_run(core1_slow_endpoint, NULL), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(12, TD_SEC(2)), TD_OK);
+    unsigned sent = 0;
+    int r;
+    while ((r = td_msg_send(&ep, TD_MSG(12, sent), TD_NO_WAIT)) == TD_OK && sent < 20)
+        sent++;
+    CHECK_EQ(r, TD_ERR_FULL);                  /* its two, and our four queued */
+    TIMED(td_msg_send(&ep, TD_MSG(12, 99), N), N, TD_ERR_TIMEOUT);
+    TIMED(td_msg_flush(&ep, N), N, TD_ERR_TIMEOUT);
+    __atomic_store_n(&tm_rx_go, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(td_msg_flush(&ep, TD_SEC(1)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
     CHECK_EQ(td_msg_unsubscribe(&ep), TD_OK);
 
     /* channels: an empty one read, a full one written (the other sides
