@@ -61,14 +61,14 @@ limit=${TD_SUITE_TIMEOUT:-300}
 timeout --kill-after=5 "$limit" "$@" </dev/null >"$out" 2>&1
 status=$?
 cat "$out" >>"$result.log"
-grep -vE '^(TEST|PASS) ' "$out"
-grep -E '^(PASS|FAIL) ' "$out" >"$out.r"
+grep -avE '^(TEST|PASS) ' "$out"
+grep -aE '^(PASS|FAIL) ' "$out" >"$out.r"
 
 # ---- how it ended --------------------------------------------------------------------------
-npass=$(grep -c '^PASS ' "$out.r")
-nfail=$(grep -c '^FAIL ' "$out.r")
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
-last=$(grep -E '^TEST ' "$out" | tail -1 | cut -d' ' -f2)
+npass=$(grep -ac '^PASS ' "$out.r")
+nfail=$(grep -ac '^FAIL ' "$out.r")
+summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+last=$(grep -aE '^TEST ' "$out" | tail -1 | cut -d' ' -f2)
 case $status in
   0 | 1) how="exit status $status" ;;
   124) how="hung: ended after the time limit of $limit s" ;;
@@ -78,7 +78,7 @@ case $status in
        how="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?'))"
      else how="exit status $status"; fi ;;
 esac
-if [ -n "$last" ] && ! grep -qE "^(PASS|FAIL) $last(:|\$)" "$out.r"; then
+if [ -n "$last" ] && ! grep -aqE "^(PASS|FAIL) $last(:|\$)" "$out.r"; then
   add "$last: $prog stopped inside this test ($how; see $result.log)"
 elif [ -z "$summary" ]; then
   add "$suite-runner: $prog ended without its summary line ($how; see $result.log)"

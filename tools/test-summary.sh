@@ -16,10 +16,10 @@ for s in "$@"; do
     echo "FAIL [$s] $s: suite produced no results (build or runner failed; see its output above)"
     failed=$((failed + 1)); continue
   fi
-  p=$(grep -c '^PASS ' "$f")
-  n=$(grep -c '^FAIL ' "$f")
+  p=$(grep -ac '^PASS ' "$f")
+  n=$(grep -ac '^FAIL ' "$f")
   e=$(cat "$f.expect" 2>/dev/null)
-  grep '^FAIL ' "$f" | sed "s/^FAIL /FAIL [$s] /"
+  grep -a '^FAIL ' "$f" | sed "s/^FAIL /FAIL [$s] /"
   if ! [ "${e:-x}" -gt 0 ] 2>/dev/null; then
     echo "FAIL [$s] $s: no expected number of tests (the suite must run through tests/run-suite.sh with its list)"
     n=$((n + 1)); e=0

@@ -12,6 +12,8 @@
  *   lie     a summary claiming all three passed, the third not printed
  *   status  all three pass, summary right, exit status 3
  *   fail0   the second test fails, exit status 0
+ *   nul     all three pass, after a line with NUL bytes in it (as a garbled
+ *           UART can print): the runner must still read the results
  */
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +30,8 @@ static void test(const char *name)
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "good";
+    if (strcmp(mode, "nul") == 0)
+        fwrite("INFO a\0\0b\n", 1, 9, stdout);
     test("plant_one");
     printf("PASS plant_one\n");
     test("plant_two");

@@ -101,6 +101,11 @@ good_run() {
   [ "$res" = "$(printf 'PASS plant_one\nPASS plant_two\nPASS plant_three')" ] || { echo "results: $res"; return 1; }
   [ "$(cat "$tmp/r/good.txt.expect")" = 3 ] || { echo "expected count $(cat "$tmp/r/good.txt.expect")"; return 1; }
 }
+nul_bytes() {
+  planted nul nul
+  [ "$rs" -eq 0 ] && [ "$(grep -ac '^PASS ' "$tmp/r/nul.txt")" = 3 ] && ! grep -aq '^FAIL' "$tmp/r/nul.txt" ||
+    { echo "runner exit status $rs: $res"; return 1; }
+}
 append() {
   "$run_suite" -l "$here/plant.list" two "$tmp/r/two.txt" "$plant" good >/dev/null &&
     "$run_suite" -a -l "$here/plant.list" two "$tmp/r/two.txt" "$plant" good >/dev/null ||
@@ -170,6 +175,7 @@ check runner_counts_without_names count_only
 check runner_needs_a_test_list no_list
 check runner_refuses_unlisted_results unlisted_result
 check runner_passes_a_good_program good_run
+check runner_reads_output_with_nul_bytes nul_bytes
 check runner_appends_programs append
 check summary_fails_planted_suites summary_fails
 check summary_fails_a_suite_without_results summary_no_results
