@@ -3,9 +3,12 @@
  * wait of n ticks ends at the n-th tick interrupt after the call. Each wait
  * here starts just after a tick (th_tick_start) and must end after exactly
  * n ticks on the target, where time is exact, and the wall clock must agree
- * within a tick; on the host it may end up to TH_TICK_SLACK ticks late (a
- * loaded Linux runs a "core" late), never early. One primitive per line, so
- * a failure names the call.
+ * within a tick. On the host it may end up to TH_TICK_SLACK ticks late (a
+ * loaded Linux runs a "core" late), never early; a wait that ended beyond
+ * the slack is measured again, up to TRIES times, since a machine loaded by
+ * other work can leave a "core" unscheduled for longer than that (an early
+ * end fails at once: no load explains it). One primitive per line, so a
+ * failure names the call.
  */
 #include "harness.h"
 
@@ -13,30 +16,48 @@
 #include "tandem/msg.h"
 
 #define N 7u                                  /* ticks: the timeout under test */
+#if TH_TICK_SLACK == 0
+#define TRIES 1
+#else
+#define TRIES 3
+#endif
 
-static void check_length(td_tick_t t0, uint64_t u0, td_tick_t n, const char *what, int line)
+/* Whether the wait that began at tick t0 (microsecond u0) with timeout n is
+ * measured for good: it ended in its bounds, ended early, or this was the
+ * last try (a wrong length is then a failure). */
+static bool measured(td_tick_t t0, uint64_t u0, td_tick_t n, bool last, const char *what,
+                     int line)
 {
     td_tick_t ticks = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
 #if TH_TICK_SLACK == 0
+    (void)last;
     th_check_eq((long long)ticks, (long long)n, what, __FILE__, line);
     const uint64_t tick_us = 1000000u / TD_TICK_HZ;
     th_check(us > (n - 1u) * tick_us && us < (n + 1u) * tick_us, "wall time within a tick of it",
              __FILE__, line);
+    return true;
 #else
     (void)us;
-    th_check(ticks >= n && ticks <= n + TH_TICK_SLACK, what, __FILE__, line);
+    if (ticks >= n && ticks <= n + TH_TICK_SLACK)
+        return true;
+    if (ticks < n || last)
+        th_check_eq((long long)ticks, (long long)n, what, __FILE__, line);
+    return ticks < n || last;
 #endif
 }
 
 /* The call 'call' must return 'want' after n ticks. */
 #define TIMED(call, n, want)                                                   \
     do {                                                                       \
-        td_tick_t t0_ = th_tick_start();                                       \
-        uint64_t u0_ = td_time_us();                                           \
-        int r_ = (call);                                                       \
-        check_length(t0_, u0_, (n), #call, __LINE__);                          \
-        th_check_eq(r_, (want), #call, __FILE__, __LINE__);                    \
+        for (int try_ = 1; try_ <= TRIES; try_++) {                            \
+            td_tick_t t0_ = th_tick_start();                                   \
+            uint64_t u0_ = td_time_us();                                       \
+            int r_ = (call);                                                   \
+            th_check_eq(r_, (want), #call, __FILE__, __LINE__);                \
+            if (measured(t0_, u0_, (n), try_ == TRIES, #call, __LINE__))       \
+                break;                                                         \
+        }                                                                      \
     } while (0)
 
 /* ---- same-core primitives ------------------------------------------------------------- */
@@ -60,11 +81,12 @@ TEST(timing_same_core_waits_exact)
     TIMED(td_sleep(1), 1, TD_OK);
     TIMED(td_sleep(N), N, TD_OK);
     TIMED(td_sleep(20), 20, TD_OK);
-    {
+    for (int k = 1; k <= TRIES; k++) {
         td_tick_t t0 = th_tick_start();
         uint64_t u0 = td_time_us();
         CHECK_EQ(td_sleep_until(t0 + N), TD_OK);
-        check_length(t0, u0, N, "td_sleep_until(t0 + N)", __LINE__);
+        if (measured(t0, u0, N, k == TRIES, "td_sleep_until(t0 + N)", __LINE__))
+            break;
     }
 
     td_sem_t s;
@@ -238,11 +260,16 @@ static void core1_timed(void *arg)
         return;
     c1_bad = 0;
     for (int k = 0; k < 3; k++) {
-        td_tick_t t0 = th_tick_start();
-        int r = k == 0 ? td_sleep(N) : k == 1 ? td_sem_take(&s, N) : td_xsem_take(&xs1, N);
-        td_tick_t d = td_time_ticks() - t0;
-        if (r != (k == 0 ? TD_OK : TD_ERR_TIMEOUT) || d < N || d > N + TH_TICK_SLACK)
-            c1_bad |= 1 << k;
+        for (int try_ = 1; try_ <= TRIES; try_++) {   /* as measured() above */
+            td_tick_t t0 = th_tick_start();
+            int r = k == 0 ? td_sleep(N) : k == 1 ? td_sem_take(&s, N) : td_xsem_take(&xs1, N);
+            td_tick_t d = td_time_ticks() - t0;
+            bool late = d > N + TH_TICK_SLACK;
+            if (r != (k == 0 ? TD_OK : TD_ERR_TIMEOUT) || d < N || (late && try_ == TRIES))
+                c1_bad |= 1 << k;
+            if (!late)
+                break;
+        }
     }
 }
 
