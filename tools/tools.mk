@@ -32,13 +32,16 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 	  [ $$a -eq 0 ]
 
 # ---- the layering check: every #include against docs/conventions.md's table,
-# and cases that show it fails on a wrong one (tools/test_layering.sh).
+# and cases that show it fails on a wrong one (tools/test_layering.sh),
+# through the suite runner; the list: test_layering.sh --list (the tree's
+# layers and the planted cases).
 TEST_SUITES += layering
 .PHONY: test-layering
 test-layering:
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)tools/test_layering.sh . > $(BUILD)/test/results/layering.txt; \
-	   cat $(BUILD)/test/results/layering.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tools/test_layering.sh --list . >$(TEST_LISTS)/layering.list
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/layering.list layering $(TEST_RESULTS)/layering.txt \
+	  tools/test_layering.sh .
 
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2
