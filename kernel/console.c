@@ -15,6 +15,7 @@
  */
 #include "tandem/console.h"
 
+#include "atomic.h"
 #include "fault_sys.h"
 #include "port.h"
 #include "tandem/config.h"
@@ -36,8 +37,6 @@ _Static_assert(TD_CONSOLE_RING_SIZE >= 2u * TD_CONSOLE_LINE_MAX,
 /* The core holding the console lock; read by the other core (and the fault
  * path) without the lock, so accessed atomically, as lock.c's holders. */
 static unsigned char console_owner = NO_OWNER;
-#define OWNER() __atomic_load_n(&console_owner, __ATOMIC_RELAXED)
-#define SET_OWNER(v) __atomic_store_n(&console_owner, (unsigned char)(v), __ATOMIC_RELAXED)
 
 /* The buffered mode's state; ring == NULL in polled mode. Under the lock. */
 static char *volatile ring;
@@ -54,17 +53,17 @@ static port_irq_state_t console_lock(void)
     unsigned me = port_core_id();
     while (!port_spin_try(TD_SPIN_CONSOLE)) {
         /* held by a core that halted after a fault: it never gives it back */
-        unsigned o = OWNER();
+        unsigned o = TD_LOAD_RELAXED(console_owner);
         if (o != NO_OWNER && o != me && td_fault_core_state(o) == TD_CORE_HALTED)
             break;
     }
-    SET_OWNER(me);
+    TD_STORE_RELAXED(console_owner, (unsigned char)(me));
     return s;
 }
 
 static void console_unlock(port_irq_state_t s)
 {
-    SET_OWNER(NO_OWNER);
+    TD_STORE_RELAXED(console_owner, (unsigned char)(NO_OWNER));
     port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(s);
 }
@@ -277,13 +276,13 @@ void td_console_write_panic(const char *s, size_t n)
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
     bool locked = false;
-    if (OWNER() != me) {
+    if (TD_LOAD_RELAXED(console_owner) != me) {
         /* The other core may be mid-line: give it a bounded time to finish. */
         uint64_t deadline = port_time_us() + 20000u;
         while (!(locked = port_spin_try(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
             ;
     }
-    if (ring != NULL && (locked || OWNER() == me)) {
+    if (ring != NULL && (locked || TD_LOAD_RELAXED(console_owner) == me)) {
         /* Finish the line the device is in the middle of, at most a line. */
         for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
             char c = ring[tail & MASK];
@@ -300,15 +299,15 @@ void td_console_write_panic(const char *s, size_t n)
 
 unsigned td__console_owner(void)
 {
-    unsigned char o = OWNER();
+    unsigned char o = TD_LOAD_RELAXED(console_owner);
     return o == NO_OWNER ? TD_CORE_ANY : o;
 }
 
 bool td__console_release_core(unsigned core)
 {
-    if (OWNER() != core)
+    if (TD_LOAD_RELAXED(console_owner) != core)
         return false;
-    SET_OWNER(NO_OWNER);
+    TD_STORE_RELAXED(console_owner, (unsigned char)(NO_OWNER));
     port_spin_release(TD_SPIN_CONSOLE);
     return true;
 }

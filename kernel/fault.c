@@ -447,9 +447,9 @@ static void halt_here(unsigned me)
 {
     unsigned other = me ^ 1u;
     td__console_release_core(me);        /* the output it was making ends here */
-    TD_STORE(td_cores[me].running, 0);
-    TD_STORE(fc[me].state, TD_CORE_HALTED);
-    if (!td_kernel_running(other) && TD_LOAD(fc[other].state) != TD_CORE_FAULTING)
+    TD_STORE_RELEASE(td_cores[me].running, 0);
+    TD_STORE_RELEASE(fc[me].state, TD_CORE_HALTED);
+    if (!td_kernel_running(other) && TD_LOAD_ACQUIRE(fc[other].state) != TD_CORE_FAULTING)
         port_exit(3);                    /* nobody left to run: end the run */
     port_halt();
 }
@@ -465,7 +465,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     r->core = (uint8_t)me;
     r->time_us = port_time_us();
     if (r->thread[0] == '\0')
-        name_of(r, victim ? victim : (TD_LOAD(c->running) ? c->current : NULL));
+        name_of(r, victim ? victim : (TD_LOAD_ACQUIRE(c->running) ? c->current : NULL));
 
     unsigned act = s->policy;
     if (r->reason == TD_FAULT_EXIT) {
@@ -481,7 +481,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     r->seq = ++s->count;
     if (td__console_owner() == me)
         r->flags |= TD_FAULT_F_CONSOLE;
-    TD_STORE(s->state, TD_CORE_FAULTING);
+    TD_STORE_RELEASE(s->state, TD_CORE_FAULTING);
     s->rec = *r;                                      /* 1. record */
     if (act == TD_FAULT_REBOOT)
         persist_save(r);
@@ -493,8 +493,8 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     td_console_write_panic(s->buf, n);
 
     if (r->reason == TD_FAULT_EXIT) {                 /* the program ended: stop here */
-        TD_STORE(c->running, 0);
-        TD_STORE(s->state, TD_CORE_HALTED);
+        TD_STORE_RELEASE(c->running, 0);
+        TD_STORE_RELEASE(s->state, TD_CORE_HALTED);
         port_halt();
     }
     switch (act) {                                    /* 4. act */
@@ -503,7 +503,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
         if (where != W_THREAD)
             td__thread_kill(c, victim);
         s->in_fault = 0;
-        TD_STORE(s->state, TD_CORE_RUNNING);
+        TD_STORE_RELEASE(s->state, TD_CORE_RUNNING);
         return;
     case TD_FAULT_REBOOT:
         port_reboot();
@@ -571,7 +571,7 @@ void *td__fault_cpu(port_fault_frame_t *f)
         r->flags |= TD_FAULT_F_FRAME_LOST;
     if (f->primask)
         r->flags |= TD_FAULT_F_MASKED;
-    td_thread_t *cur = TD_LOAD(c->running) ? c->current : NULL;
+    td_thread_t *cur = TD_LOAD_ACQUIRE(c->running) ? c->current : NULL;
     td_thread_t *victim = NULL;
     if (!f->thread_mode) {
         r->flags |= TD_FAULT_F_IN_ISR;
@@ -632,7 +632,7 @@ static void soft_fault(unsigned reason, const char *file, int line, const char *
         r->flags |= TD_FAULT_F_IN_ISR;
     if (st != 0)
         r->flags |= TD_FAULT_F_MASKED;
-    td_thread_t *cur = TD_LOAD(c->running) ? c->current : NULL;
+    td_thread_t *cur = TD_LOAD_ACQUIRE(c->running) ? c->current : NULL;
     td_thread_t *victim = (!isr && st == 0) ? cur : NULL;
     if (r->pc)
         add_chain(r, r->pc);
@@ -701,7 +701,7 @@ static void peer_cleanup(unsigned peer)
     pc->held = NULL;
     td__lock_release_core(peer);
     td__console_release_core(peer);
-    TD_STORE(fc[peer].cleaned, 1);
+    TD_STORE_RELEASE(fc[peer].cleaned, 1);
     td__xsync_poll(&td_cores[me]);       /* our waiters may go on now */
 }
 
@@ -733,15 +733,15 @@ static void say(const char *text, unsigned n)
 static void restart_core1(void)
 {
     port_irq_state_t s = port_irq_save();
-    TD_STORE(fc[1].state, TD_CORE_HALTED);
+    TD_STORE_RELEASE(fc[1].state, TD_CORE_HALTED);
     port_core1_reset();
-    if (!TD_LOAD(fc[1].cleaned))
+    if (!TD_LOAD_ACQUIRE(fc[1].cleaned))
         peer_cleanup(1);
     retire_threads(1);
     td__heap_rewind(1);
     td__msg_core1_reset();
     uint32_t nr = ++restarts;
-    TD_STORE(fc[1].state, TD_CORE_DOWN);
+    TD_STORE_RELEASE(fc[1].state, TD_CORE_DOWN);
     watch[0].faulting_seen = 0;
     watch[0].stalled = 0;
     int r = td__kernel_relaunch_core1();
@@ -766,7 +766,7 @@ static void peer_stalled(unsigned peer, uint32_t ms)
     r->core = (uint8_t)peer;
     r->code = (int32_t)ms;
     r->time_us = port_time_us();
-    name_of(r, TD_LOAD(td_cores[peer].current));
+    name_of(r, TD_LOAD_ACQUIRE(td_cores[peer].current));
     unsigned act = p->policy;
     if (act == TD_FAULT_KILL_THREAD || (act == TD_FAULT_RESTART && peer != 1))
         act = TD_FAULT_HALT;
@@ -786,8 +786,8 @@ static void peer_stalled(unsigned peer, uint32_t ms)
             restart_core1();
         } else {
             port_core1_reset();
-            TD_STORE(td_cores[1].running, 0);
-            TD_STORE(p->state, TD_CORE_HALTED);
+            TD_STORE_RELEASE(td_cores[1].running, 0);
+            TD_STORE_RELEASE(p->state, TD_CORE_HALTED);
             peer_cleanup(1);
             td__msg_core1_reset();       /* senders to core 1 get TD_ERR_PEER_DOWN */
         }
@@ -800,14 +800,14 @@ static void watch_peer(unsigned me, td_tick_t now)
     unsigned peer = me ^ 1u;
     struct fcore *p = &fc[peer];
     struct watch *w = &watch[me];
-    unsigned st = TD_LOAD(p->state);
+    unsigned st = TD_LOAD_ACQUIRE(p->state);
     if (st == TD_CORE_HALTED) {
-        if (!TD_LOAD(p->cleaned)) {
+        if (!TD_LOAD_ACQUIRE(p->cleaned)) {
             port_irq_state_t s = port_irq_save();
             peer_cleanup(peer);
             port_irq_restore(s);
         }
-        if (peer == 1 && p->policy == TD_FAULT_RESTART && TD_LOAD(p->cleaned) &&
+        if (peer == 1 && p->policy == TD_FAULT_RESTART && TD_LOAD_ACQUIRE(p->cleaned) &&
             !td_kernel_running(1))
             restart_core1();
         return;
@@ -825,7 +825,7 @@ static void watch_peer(unsigned me, td_tick_t now)
     w->faulting_seen = 0;
     if (st != TD_CORE_RUNNING || !td_kernel_running(peer) || HEARTBEAT_MS == 0)
         return;
-    td_tick_t pt = TD_LOAD(p->beat);
+    td_tick_t pt = TD_LOAD_ACQUIRE(p->beat);
     if (pt != w->peer_tick) {
         w->peer_tick = pt;
         w->changed = now;
@@ -934,7 +934,7 @@ static void supervise(td_timer_t *timer, void *arg)
     if (cur != NULL && !td__stack_ok(cur, port_thread_sp()))
         tick_stack_fault(c, cur, port_thread_sp());
     td_tick_t now = c->tick;
-    TD_STORE(fc[me].beat, now);          /* the other core's heartbeat check reads it */
+    TD_STORE_RELEASE(fc[me].beat, now);          /* the other core's heartbeat check reads it */
     watch_peer(me, now);
     if (now % 16u == 0)
         check_holds(me, c, now);
@@ -975,10 +975,10 @@ void td__fault_core_start(td_core_t *c)
     port_guard_init();
     port_guard_thread(td__stack_guard(c->current));
     s->in_fault = 0;
-    TD_STORE(s->cleaned, 0);
-    TD_STORE(s->state, TD_CORE_RUNNING);
+    TD_STORE_RELEASE(s->cleaned, 0);
+    TD_STORE_RELEASE(s->state, TD_CORE_RUNNING);
     struct watch *w = &watch[me];
-    w->peer_tick = TD_LOAD(fc[me ^ 1u].beat);
+    w->peer_tick = TD_LOAD_ACQUIRE(fc[me ^ 1u].beat);
     w->changed = 0;
     w->faulting_seen = w->stalled = 0;
     for (unsigned i = 0; i < USER_LOCKS; i++)
@@ -1023,13 +1023,13 @@ int td_fault_set_policy(unsigned core, unsigned policy)
     if (core >= PORT_NUM_CORES || policy >= TD_FAULT_POLICIES ||
         (policy == TD_FAULT_RESTART && core != 1))
         return TD_ERR_PARAM;
-    TD_STORE(fc[core].policy, (uint8_t)policy);
+    TD_STORE_RELEASE(fc[core].policy, (uint8_t)policy);
     return TD_OK;
 }
 
 int td_fault_policy(unsigned core)
 {
-    return core < PORT_NUM_CORES ? (int)TD_LOAD(fc[core].policy) : TD_ERR_PARAM;
+    return core < PORT_NUM_CORES ? (int)TD_LOAD_ACQUIRE(fc[core].policy) : TD_ERR_PARAM;
 }
 
 uint32_t td_fault_restarts(void)
@@ -1039,7 +1039,7 @@ uint32_t td_fault_restarts(void)
 
 int td_fault_core_state(unsigned core)
 {
-    return core < PORT_NUM_CORES ? (int)TD_LOAD(fc[core].state) : TD_ERR_PARAM;
+    return core < PORT_NUM_CORES ? (int)TD_LOAD_ACQUIRE(fc[core].state) : TD_ERR_PARAM;
 }
 
 int td_fault_set_hold_limit(uint32_t ms)

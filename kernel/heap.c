@@ -105,7 +105,7 @@ int td_heap_lock(void)
 
 bool td_heap_locked(unsigned core)
 {
-    return core < PORT_NUM_CORES && TD_LOAD(heaps[core].locked) != 0;
+    return core < PORT_NUM_CORES && TD_LOAD_ACQUIRE(heaps[core].locked) != 0;
 }
 
 int td_heap_stats(unsigned core, td_heap_stats_t *st)

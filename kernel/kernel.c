@@ -35,7 +35,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     td_core_t *c = &td_cores[id];
     if (entry == NULL)
         return TD_ERR_PARAM;
-    if (TD_LOAD(c->running))
+    if (TD_LOAD_ACQUIRE(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
     uint32_t *w = (uint32_t *)(void *)c;       /* a fresh instance (also after a reset) */
@@ -54,7 +54,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     td__thread_link(c, first);
     td__ready(c, first);
     c->current = first;
-    TD_STORE(c->running, 1);
+    TD_STORE_RELEASE(c->running, 1);
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");
     td__heap_started(id);
@@ -108,13 +108,13 @@ int td__kernel_relaunch_core1(void)
 {
     if (!core1_launched)
         return TD_ERR_STATE;
-    TD_STORE(td_cores[1].running, 0);
+    TD_STORE_RELEASE(td_cores[1].running, 0);
     return port_core1_launch(core1_boot, NULL, NULL, 0);
 }
 
 bool td_kernel_running(unsigned core)
 {
-    return core < PORT_NUM_CORES && TD_LOAD(td_cores[core].running) != 0;
+    return core < PORT_NUM_CORES && TD_LOAD_ACQUIRE(td_cores[core].running) != 0;
 }
 
 int td_kernel_set_slice(unsigned ticks)

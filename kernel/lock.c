@@ -24,9 +24,6 @@ static struct held {
     uint32_t takes;
 } held[PORT_SPINLOCK_COUNT];
 
-#define HOLDER(n) __atomic_load_n(&held[n].holder, __ATOMIC_RELAXED)
-#define SET_HOLDER(n, v) __atomic_store_n(&held[n].holder, (uint8_t)(v), __ATOMIC_RELAXED)
-
 TD_HOT bool valid(const td_lock_t *l)
 {
     return l != NULL && l->magic == TD_LOCK_MAGIC && l->spin < PORT_SPINLOCK_COUNT;
@@ -52,7 +49,7 @@ int td_lock_init(td_lock_t *l, unsigned n)
  * waited for if 'wait' (and freed if that core halted after a fault). */
 static TD_COLD int contended(unsigned n, port_irq_state_t s, bool wait)
 {
-    if (HOLDER(n) == port_core_id() + 1u) {
+    if (TD_LOAD_RELAXED(held[n].holder) == port_core_id() + 1u) {
         port_irq_restore(s);
         return TD_ERR_DEADLOCK;
     }
@@ -61,9 +58,9 @@ static TD_COLD int contended(unsigned n, port_irq_state_t s, bool wait)
             port_irq_restore(s);
             return TD_ERR_WOULD_BLOCK;
         }
-        unsigned h = HOLDER(n);           /* a holder halted by a fault: free it */
+        unsigned h = TD_LOAD_RELAXED(held[n].holder);           /* a holder halted by a fault: free it */
         if (h != 0 && td_fault_core_state(h - 1u) == TD_CORE_HALTED) {
-            SET_HOLDER(n, 0);
+            TD_STORE_RELAXED(held[n].holder, (uint8_t)0);
             port_spin_release(n);
         }
     }
@@ -84,9 +81,9 @@ TD_HOT int take(const td_lock_t *l, bool wait)
     unsigned me = port_core_id();
     struct held *h = &held[n];
     h->saved = s;
-    SET_HOLDER(n, me + 1u);
-    __atomic_store_n(&h->thread, td_cores[me].current, __ATOMIC_RELAXED);
-    __atomic_store_n(&h->takes, h->takes + 1u, __ATOMIC_RELAXED);
+    TD_STORE_RELAXED(h->holder, (uint8_t)(me + 1u));
+    TD_STORE_RELAXED(h->thread, td_cores[me].current);
+    TD_STORE_RELAXED(h->takes, h->takes + 1u);
     return TD_OK;
 }
 
@@ -106,10 +103,10 @@ int td_lock_give(td_lock_t *l)
         return invalid(l);
     unsigned n = l->spin;
     struct held *h = &held[n];
-    if (__atomic_load_n(&h->holder, __ATOMIC_RELAXED) != port_core_id() + 1u)
+    if (TD_LOAD_RELAXED(h->holder) != port_core_id() + 1u)
         return TD_ERR_NOT_OWNER;
     port_irq_state_t s = h->saved;
-    __atomic_store_n(&h->holder, 0, __ATOMIC_RELAXED);
+    TD_STORE_RELAXED(h->holder, (uint8_t)0);
     port_spin_release(n);
     port_irq_restore(s);
     return TD_OK;
@@ -119,7 +116,7 @@ unsigned td_lock_holder(const td_lock_t *l)
 {
     if (!valid(l))
         return TD_CORE_ANY;
-    unsigned h = HOLDER(l->spin);
+    unsigned h = TD_LOAD_RELAXED(held[l->spin].holder);
     return h ? h - 1u : TD_CORE_ANY;
 }
 
@@ -127,8 +124,8 @@ unsigned td__lock_release_core(unsigned core)
 {
     unsigned n_released = 0;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        if (HOLDER(n) == core + 1u) {
-            SET_HOLDER(n, 0);
+        if (TD_LOAD_RELAXED(held[n].holder) == core + 1u) {
+            TD_STORE_RELAXED(held[n].holder, (uint8_t)0);
             port_spin_release(n);
             n_released++;
         }
@@ -138,10 +135,10 @@ unsigned td__lock_release_core(unsigned core)
 
 unsigned td__lock_peek(unsigned n, const td_thread_t **thread, uint32_t *count)
 {
-    unsigned h = n < PORT_SPINLOCK_COUNT ? HOLDER(n) : 0u;
+    unsigned h = n < PORT_SPINLOCK_COUNT ? TD_LOAD_RELAXED(held[n].holder) : 0u;
     if (thread != NULL)
-        *thread = h ? __atomic_load_n(&held[n].thread, __ATOMIC_RELAXED) : NULL;
+        *thread = h ? TD_LOAD_RELAXED(held[n].thread) : NULL;
     if (count != NULL)
-        *count = n < PORT_SPINLOCK_COUNT ? __atomic_load_n(&held[n].takes, __ATOMIC_RELAXED) : 0u;
+        *count = n < PORT_SPINLOCK_COUNT ? TD_LOAD_RELAXED(held[n].takes) : 0u;
     return h ? h - 1u : TD_CORE_ANY;
 }

@@ -77,15 +77,11 @@ static uint8_t raw_mode;
 static void (*chan_poll)(void);
 static void (*chan_down)(unsigned me, td_core_t *c);
 
-#define LD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define INC(x)    ST(x, LD(x) + 1u)       /* single writer: no read-modify-write race */
-#define FENCE()   __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define HOT       static inline __attribute__((always_inline))
 
 static bool peer_alive(unsigned peer)
 {
-    return TD_LOAD(td_cores[peer].running) && LD(sys[peer].fault) == 0;
+    return TD_LOAD_ACQUIRE(td_cores[peer].running) && TD_LOAD_RELAXED(sys[peer].fault) == 0;
 }
 
 bool td__msg_peer_alive(unsigned peer)
@@ -99,9 +95,9 @@ bool td__msg_peer_alive(unsigned peer)
 static void post(unsigned me, unsigned k, uint32_t payload)
 {
     struct sys *y = &sys[me];
-    INC(y->req[k]);
-    __atomic_store_n(&y->reqsum, y->reqsum + 1u, __ATOMIC_RELEASE);
-    FENCE();
+    TD_INC_RELAXED(y->req[k]);
+    TD_STORE_RELEASE(y->reqsum, y->reqsum + 1u);
+    TD_FENCE_SEQ_CST();
     if (port_fifo_status() & PORT_FIFO_RDY)
         port_fifo_push(TD_MSG(TD_EP_SYS_FIRST + k, payload));
     /* else: the other core's FIFO is full, so its interrupt will run and
@@ -111,7 +107,7 @@ static void post(unsigned me, unsigned k, uint32_t payload)
 bool td__msg_linked(void)
 {
     unsigned me = port_core_id();
-    return LD(sys[me].up) && LD(sys[me ^ 1u].up);
+    return TD_LOAD_RELAXED(sys[me].up) && TD_LOAD_RELAXED(sys[me ^ 1u].up);
 }
 
 int td__msg_post(unsigned ep, uint32_t payload)
@@ -153,26 +149,26 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
     while (ep->out_count != 0) {
         uint32_t w = ep->out_buf[ep->out_head];
         struct slot *sl = &slots[peer][TD_MSG_EP(w)];
-        uint32_t depth = LD(sl->depth);
+        uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0 || !peer_alive(peer)) {
             drop_head(ep, TD_MSG_OVR_PEER);          /* withdrawn or gone: counted */
             continue;
         }
-        if (sl->sent - LD(sl->consumed) >= depth) {
+        if (sl->sent - TD_LOAD_RELAXED(sl->consumed) >= depth) {
             if (ep->policy == TD_MSG_DROP) {
-                INC(sl->dropped);
+                TD_INC_RELAXED(sl->dropped);
                 drop_head(ep, TD_MSG_OVR_DROPPED);
                 continue;
             }
-            INC(sl->starve);                         /* then look again (docs) */
-            FENCE();
-            if (sl->sent - LD(sl->consumed) >= depth)
+            TD_INC_RELAXED(sl->starve);                         /* then look again (docs) */
+            TD_FENCE_SEQ_CST();
+            if (sl->sent - TD_LOAD_RELAXED(sl->consumed) >= depth)
                 return OUT_CREDIT;
         }
         if (!(port_fifo_status() & PORT_FIFO_RDY))
             return OUT_FIFO;
         port_fifo_push(w);
-        ST(sl->sent, sl->sent + 1u);
+        TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
         ep->sent++;
         ep->out_head = (uint16_t)(ep->out_head + 1u == ep->out_depth ? 0 : ep->out_head + 1u);
         ep->out_count--;
@@ -260,9 +256,9 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
                             unsigned depth)
 {
     struct loc *l = &loc[me];
-    ST(sl->consumed, sl->consumed + 1u);
-    FENCE();
-    uint32_t st = LD(sl->starve);
+    TD_STORE_RELAXED(sl->consumed, sl->consumed + 1u);
+    TD_FENCE_SEQ_CST();
+    uint32_t st = TD_LOAD_RELAXED(sl->starve);
     if (st != l->starve_ack[n] && level <= depth / 2u) {
         l->starve_ack[n] = st;
         post(me, K(TD_EP_SYS_FLOW), n);
@@ -281,20 +277,20 @@ static void sys_poll(unsigned me, td_core_t *c)
 {
     struct loc *l = &loc[me];
     struct sys *y = &sys[me ^ 1u];
-    uint32_t sum = __atomic_load_n(&y->reqsum, __ATOMIC_ACQUIRE);
+    uint32_t sum = TD_LOAD_ACQUIRE(y->reqsum);
     if (sum == l->acksum)
         return;
     l->acksum = sum;
     uint32_t seen[NKIND];
     bool any[NKIND];
     for (unsigned k = 0; k < NKIND; k++) {
-        seen[k] = LD(y->req[k]);
+        seen[k] = TD_LOAD_RELAXED(y->req[k]);
         any[k] = seen[k] != l->ack[k];
         l->ack[k] = seen[k];
     }
-    if (any[K(TD_EP_SYS_FAULT)] && LD(y->fault) != 0) {
+    if (any[K(TD_EP_SYS_FAULT)] && TD_LOAD_RELAXED(y->fault) != 0) {
         peer_down(me, c);
-        td_msg_on_peer_fault(me ^ 1u, LD(y->fault));
+        td_msg_on_peer_fault(me ^ 1u, TD_LOAD_RELAXED(y->fault));
     }
     if (any[K(TD_EP_SYS_XSYNC)])
         td_xsync_poll_isr();
@@ -305,7 +301,7 @@ static void sys_poll(unsigned me, td_core_t *c)
     if (any[K(TD_EP_SYS_ROOM)])
         post(me, K(TD_EP_SYS_FLOW), 0);           /* we drained: there is room now */
     if (any[K(TD_EP_SYS_PING)]) {
-        ST(sys[me].pong, seen[K(TD_EP_SYS_PING)]);
+        TD_STORE_RELAXED(sys[me].pong, seen[K(TD_EP_SYS_PING)]);
         post(me, K(TD_EP_SYS_PONG), 0);
     }
     if (any[K(TD_EP_SYS_PONG)] || any[K(TD_EP_SYS_ANNOUNCE)])
@@ -382,7 +378,7 @@ void port_fifo_isr(void)
             l->st.wof += (st & PORT_FIFO_WOF) != 0;
             l->st.roe += (st & PORT_FIFO_ROE) != 0;
             port_fifo_clear_errors();
-        } else if (__atomic_load_n(&y->reqsum, __ATOMIC_ACQUIRE) != l->acksum) {
+        } else if (TD_LOAD_ACQUIRE(y->reqsum) != l->acksum) {
             sys_poll(me, c);                          /* after draining (docs) */
         } else {
             break;
@@ -413,15 +409,15 @@ void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, td_cor
 static void go(unsigned me)
 {
     port_irq_state_t s = port_irq_save();
-    if (!LD(sys[me].up)) {
+    if (!TD_LOAD_RELAXED(sys[me].up)) {
         port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
-        __atomic_store_n(&sys[me].up, 1u, __ATOMIC_RELEASE);
+        TD_STORE_RELEASE(sys[me].up, 1u);
         td__spin_lock(TD_SPIN_MSG);               /* after: td_msg_fifo_raw sees one of them */
         loc[me].wanted = 0;
         td__spin_unlock(TD_SPIN_MSG);
         sys_poll(me, &td_cores[me]);              /* requests made before we ran */
         port_fifo_irq_enable(true);
-        if (TD_LOAD(td_cores[me ^ 1u].running))
+        if (TD_LOAD_ACQUIRE(td_cores[me ^ 1u].running))
             post(me, K(TD_EP_SYS_ANNOUNCE), 0);
     }
     port_irq_restore(s);
@@ -439,7 +435,7 @@ int td_msg_start(void)
     if (port_in_isr())
         return TD_ERR_IN_ISR;
     unsigned me = port_core_id();
-    if (LD(sys[me].up))
+    if (TD_LOAD_RELAXED(sys[me].up))
         return TD_OK;                             /* running: raw mode cannot be on */
     int r = TD_OK;
     bool start = false;
@@ -449,7 +445,7 @@ int td_msg_start(void)
     td__spin_lock(TD_SPIN_MSG);
     if (raw_mode) {
         r = TD_ERR_STATE;
-    } else if (!LD(sys[me].up)) {
+    } else if (!TD_LOAD_RELAXED(sys[me].up)) {
         loc[me].wanted = 1;
         /* core 1's launch still needs the raw FIFO: core 0 starts after it */
         start = me != 0 || loc[0].launched;
@@ -466,7 +462,7 @@ int td_msg_fifo_raw(void)
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     int r = TD_OK;
-    if (LD(sys[0].up) || LD(sys[1].up) || loc[0].wanted || loc[1].wanted)
+    if (TD_LOAD_RELAXED(sys[0].up) || TD_LOAD_RELAXED(sys[1].up) || loc[0].wanted || loc[1].wanted)
         r = TD_ERR_BUSY;
     else
         raw_mode = 1;
@@ -480,9 +476,9 @@ void td__msg_stop(void)
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
     port_fifo_irq_enable(false);
-    ST(sys[me].up, 0u);
+    TD_STORE_RELAXED(sys[me].up, 0u);
     for (unsigned i = 0; i < EPN; i++)
-        ST(slots[me][i].depth, 0u);
+        TD_STORE_RELAXED(slots[me][i].depth, 0u);
     port_irq_restore(s);
 }
 
@@ -490,14 +486,14 @@ void td__msg_fault_notify(uint32_t reason)
 {
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
-    ST(sys[me].fault, (reason & TD_MSG_DATA_MAX) ? (reason & TD_MSG_DATA_MAX) : 1u);
+    TD_STORE_RELAXED(sys[me].fault, (reason & TD_MSG_DATA_MAX) ? (reason & TD_MSG_DATA_MAX) : 1u);
     post(me, K(TD_EP_SYS_FAULT), reason);
     port_irq_restore(s);
 }
 
 uint32_t td_msg_peer_fault(void)
 {
-    return LD(sys[port_core_id() ^ 1u].fault);
+    return TD_LOAD_RELAXED(sys[port_core_id() ^ 1u].fault);
 }
 
 void td__msg_core1_reset(void)
@@ -507,16 +503,16 @@ void td__msg_core1_reset(void)
     struct loc *l0 = &loc[0], *l1 = &loc[1];
     port_irq_state_t s = port_irq_save();
     port_fifo_irq_enable(false);                  /* the launch owns the FIFO */
-    ST(y1->fault, 1u);                            /* gone: senders see TD_ERR_PEER_DOWN */
+    TD_STORE_RELAXED(y1->fault, 1u);                            /* gone: senders see TD_ERR_PEER_DOWN */
     peer_down(0, c);
-    ST(y1->up, 0u);
+    TD_STORE_RELAXED(y1->up, 0u);
     for (unsigned k = 0; k < NKIND; k++) {
-        ST(y1->req[k], 0u);
-        ST(y0->req[k], 0u);
+        TD_STORE_RELAXED(y1->req[k], 0u);
+        TD_STORE_RELAXED(y0->req[k], 0u);
         l0->ack[k] = l1->ack[k] = 0;
     }
-    ST(y1->reqsum, 0u);
-    ST(y0->reqsum, 0u);
+    TD_STORE_RELAXED(y1->reqsum, 0u);
+    TD_STORE_RELAXED(y0->reqsum, 0u);
     l0->acksum = l1->acksum = 0;
     td__spin_lock(TD_SPIN_MSG);
     l1->wanted = 0;                               /* a start core 1 did not finish */
@@ -530,23 +526,23 @@ void td__msg_core1_reset(void)
         l1->ep[i] = NULL;
         /* nothing of core 1's in flight (the launch drains the FIFO): what
          * core 0's endpoint holds is all that is used of its room */
-        ST(s0->sent, LD(s0->consumed) + (l0->ep[i] ? l0->ep[i]->in_count : 0u));
-        ST(s0->starve, 0u);
-        ST(s0->dropped, 0u);
+        TD_STORE_RELAXED(s0->sent, TD_LOAD_RELAXED(s0->consumed) + (l0->ep[i] ? l0->ep[i]->in_count : 0u));
+        TD_STORE_RELAXED(s0->starve, 0u);
+        TD_STORE_RELAXED(s0->dropped, 0u);
         l0->starve_ack[i] = 0;
         if (l0->ep[i] != NULL)
             l0->ep[i]->lost_base = l0->ep[i]->lost_seen = 0;
     }
-    ST(y1->pong, 0u);
-    ST(y0->pong, 0u);
+    TD_STORE_RELAXED(y1->pong, 0u);
+    TD_STORE_RELAXED(y0->pong, 0u);
     l1->queued = NULL;
     l1->waiters = NULL;
     l1->room_asked = 0;
     l1->st = (td_msg_core_stats_t){ 0 };
-    ST(y1->fault, 0u);
+    TD_STORE_RELAXED(y1->fault, 0u);
     l0->launched = 0;
-    if (LD(y0->up)) {                             /* restart after the relaunch */
-        ST(y0->up, 0u);
+    if (TD_LOAD_RELAXED(y0->up)) {                             /* restart after the relaunch */
+        TD_STORE_RELAXED(y0->up, 0u);
         l0->wanted = 1;
     }
     port_irq_restore(s);
@@ -612,7 +608,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
             break;
         /* woken by a pong or an announcement; while our multiplexer waits
          * for core 1's launch to end, look again every tick */
-        r = td__wait(c, &loc[me].waiters, LD(sys[me].up) ? left : 1u, s);
+        r = td__wait(c, &loc[me].waiters, TD_LOAD_RELAXED(sys[me].up) ? left : 1u, s);
         s = port_irq_save();
     }
     port_irq_restore(s);
@@ -621,7 +617,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
 
 static int ponged(unsigned me, uint32_t seq)
 {
-    if ((int32_t)(LD(sys[me ^ 1u].pong) - seq) >= 0)
+    if ((int32_t)(TD_LOAD_RELAXED(sys[me ^ 1u].pong) - seq) >= 0)
         return 1;
     return peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
 }
@@ -636,7 +632,7 @@ int td_msg_ping(td_tick_t timeout)
     if (r)
         return r;
     unsigned me = port_core_id(), peer = me ^ 1u;
-    if (!peer_alive(peer) || !LD(sys[peer].up) || !LD(sys[me].up))
+    if (!peer_alive(peer) || !TD_LOAD_RELAXED(sys[peer].up) || !TD_LOAD_RELAXED(sys[me].up))
         return TD_ERR_PEER_DOWN;
     port_irq_state_t s = port_irq_save();
     post(me, K(TD_EP_SYS_PING), 0);
@@ -647,7 +643,7 @@ int td_msg_ping(td_tick_t timeout)
 
 static int announced(unsigned me, uint32_t number)
 {
-    return LD(slots[me ^ 1u][number].depth) != 0 && LD(sys[me].up);
+    return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && TD_LOAD_RELAXED(sys[me].up);
 }
 
 int td_msg_await_remote(unsigned number, td_tick_t timeout)
@@ -740,18 +736,18 @@ int td_msg_subscribe(td_msg_ep_t *ep)
         ep->waiters = NULL;
         ep->in_head = ep->in_count = ep->out_head = ep->out_count = 0;
         ep->wait = W_NONE;
-        l->starve_ack[n] = LD(sl->starve);
-        ep->lost_base = ep->lost_seen = LD(sl->dropped);
-        ST(sl->consumed, LD(sl->sent));           /* full room from now on */
+        l->starve_ack[n] = TD_LOAD_RELAXED(sl->starve);
+        ep->lost_base = ep->lost_seen = TD_LOAD_RELAXED(sl->dropped);
+        TD_STORE_RELAXED(sl->consumed, TD_LOAD_RELAXED(sl->sent));           /* full room from now on */
         l->ep[n] = ep;
-        FENCE();
-        ST(sl->depth, (uint32_t)ep->in_depth);
+        TD_FENCE_SEQ_CST();
+        TD_STORE_RELAXED(sl->depth, (uint32_t)ep->in_depth);
     }
     port_irq_restore(s);
     if (r == TD_OK) {
         td_msg_start();
         s = port_irq_save();
-        if (LD(sys[me].up))
+        if (TD_LOAD_RELAXED(sys[me].up))
             post(me, K(TD_EP_SYS_ANNOUNCE), n);
         port_irq_restore(s);
     }
@@ -765,14 +761,14 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
         return r;
     unsigned me = ep->core;
     port_irq_state_t s = port_irq_save();
-    ST(slots[me][ep->number].depth, 0u);
+    TD_STORE_RELAXED(slots[me][ep->number].depth, 0u);
     loc[me].ep[ep->number] = NULL;
     ep->dropped += ep->in_count;
     ep->in_count = 0;
     td__spin_lock(TD_SPIN_MSG);
     ep->owner = NULL;
     td__spin_unlock(TD_SPIN_MSG);
-    if (LD(sys[me].up))
+    if (TD_LOAD_RELAXED(sys[me].up))
         post(me, K(TD_EP_SYS_ANNOUNCE), ep->number);
     port_irq_restore(s);
     return TD_OK;
@@ -796,16 +792,16 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
             r = TD_ERR_PEER_DOWN;
             break;
         }
-        uint32_t depth = LD(sl->depth);
+        uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0) {
             r = TD_ERR_ENDPOINT;
             break;
         }
         if (ep->out_count == 0) {
-            if (sl->sent - LD(sl->consumed) < depth) {
+            if (sl->sent - TD_LOAD_RELAXED(sl->consumed) < depth) {
                 if (port_fifo_status() & PORT_FIFO_RDY) {
                     port_fifo_push(w);
-                    ST(sl->sent, sl->sent + 1u);
+                    TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
                     ep->sent++;
                     r = TD_OK;
                     break;
@@ -819,7 +815,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
                     continue;
                 }
             } else if (ep->policy == TD_MSG_DROP) {
-                INC(sl->dropped);
+                TD_INC_RELAXED(sl->dropped);
                 ep->dropped++;
                 ep->flags |= TD_MSG_OVR_DROPPED;
                 r = TD_ERR_OVERFLOW;
@@ -855,10 +851,10 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         struct slot *sl = &slots[me ^ 1u][d];
         port_irq_state_t s = port_irq_save();
         uint32_t sent = sl->sent;
-        if (sent - LD(sl->consumed) < LD(sl->depth) && LD(sys[me ^ 1u].fault) == 0 &&
-            LD(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+        if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(sys[me ^ 1u].fault) == 0 &&
+            TD_LOAD_RELAXED(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
             port_fifo_push(w);
-            ST(sl->sent, sent + 1u);
+            TD_STORE_RELAXED(sl->sent, sent + 1u);
             ep->sent++;
             port_irq_restore(s);
             return TD_OK;
@@ -959,7 +955,7 @@ int td_msg_stats(const td_msg_ep_t *ep, td_msg_stats_t *st)
     st->received = ep->received;
     st->dropped = ep->dropped;
     st->lost_in = ep->core < PORT_NUM_CORES
-                      ? LD(slots[ep->core][ep->number].dropped) - ep->lost_base : 0;
+                      ? TD_LOAD_RELAXED(slots[ep->core][ep->number].dropped) - ep->lost_base : 0;
     st->in_high = ep->in_high;
     st->out_high = ep->out_high;
     port_irq_restore(s);
@@ -974,7 +970,7 @@ int td_msg_overrun(td_msg_ep_t *ep, bool clear)
         return TD_ERR_UNINIT;
     port_irq_state_t s = port_irq_save();
     if (ep->core < PORT_NUM_CORES) {
-        uint32_t lost = LD(slots[ep->core][ep->number].dropped);
+        uint32_t lost = TD_LOAD_RELAXED(slots[ep->core][ep->number].dropped);
         if (lost != ep->lost_seen) {
             ep->lost_seen = lost;
             ep->flags |= TD_MSG_OVR_LOST_IN;

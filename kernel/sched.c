@@ -18,15 +18,15 @@ td_core_t *td__core(void)
 int td__bind_slow(uint8_t *core)
 {
     unsigned me = port_core_id();
-    if (TD_LOAD(*core) == TD_CORE_ANY) {
+    if (TD_LOAD_ACQUIRE(*core) == TD_CORE_ANY) {
         port_irq_state_t s = port_irq_save();
         td__spin_lock(TD_SPIN_KERNEL);
-        if (TD_LOAD(*core) == TD_CORE_ANY)
-            TD_STORE(*core, (uint8_t)me);
+        if (TD_LOAD_ACQUIRE(*core) == TD_CORE_ANY)
+            TD_STORE_RELEASE(*core, (uint8_t)me);
         td__spin_unlock(TD_SPIN_KERNEL);
         port_irq_restore(s);
     }
-    return TD_LOAD(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
+    return TD_LOAD_ACQUIRE(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
 }
 
 int td__check(const void *obj, size_t magic_offset, unsigned magic)

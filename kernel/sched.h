@@ -8,6 +8,7 @@
 #ifndef TANDEM_KERNEL_SCHED_H
 #define TANDEM_KERNEL_SCHED_H
 
+#include "atomic.h"
 #include "port.h"
 #include "tandem/thread.h"
 #include "tandem/timer.h"
@@ -61,10 +62,6 @@ static inline td_core_t *td__core_of(unsigned me)
 }
 td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
 
-/* Relaxed atomic access to bytes the other core reads or writes. */
-#define TD_LOAD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
-#define TD_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
-
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
  * needs no ordering: a byte equal to this core's id was written by this
@@ -72,7 +69,7 @@ td_core_t *td__core(void);  /* out of line: smaller where speed does not matter 
 int td__bind_slow(uint8_t *core);
 TD_HOT int td__bind(uint8_t *core)
 {
-    return __atomic_load_n(core, __ATOMIC_RELAXED) == port_core_id() ? TD_OK
+    return TD_LOAD_RELAXED(*core) == port_core_id() ? TD_OK
                                                                      : td__bind_slow(core);
 }
 /* The checks every call on a core-bound object makes: null, magic, core
@@ -86,7 +83,7 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
 #define TD__CHECK(obj, type, want, me)                                               \
     (((obj) != NULL && (obj)->magic == (want) &&                                    \
-      __atomic_load_n(&(obj)->core, __ATOMIC_RELAXED) == (me))                       \
+      TD_LOAD_RELAXED((obj)->core) == (me))                       \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
 
