@@ -17,6 +17,7 @@
 
 #include "msg_sys.h"
 #include "sched.h"
+#include "spin.h"
 
 #include "tandem/chan.h"
 #include "tandem/hwtable.h"

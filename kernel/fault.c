@@ -21,6 +21,7 @@
 #include "fault_sys.h"
 #include "msg_sys.h"
 #include "sched.h"
+#include "spin.h"
 #include "xsync.h"
 
 #include "tandem/console.h"
@@ -51,7 +52,6 @@ struct fcore {
     td_fault_record_t work;      /* the fault being handled */
     uint32_t count;
     uint32_t beat;               /* the core's tick, published by its supervision */
-    volatile uint8_t state;      /* enum td_core_state */
     volatile uint8_t policy;     /* set by anyone */
     uint8_t in_fault;
     volatile uint8_t cleaned;    /* set by the other core after its clean-up */
@@ -291,7 +291,7 @@ static unsigned write_report(char *buf, const td_fault_record_t *r)
     if (r->reason == TD_FAULT_LOCKUP) {
         for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
             const td_thread_t *t;
-            if (td__lock_peek(n, &t, NULL) != r->core)
+            if (td__spin_peek(n, &t, NULL) != r->core)
                 continue;
             put_s(&o, "    it holds td_lock ");
             put_d(&o, n);
@@ -446,10 +446,9 @@ static void halt_here(unsigned me) __attribute__((noreturn));
 static void halt_here(unsigned me)
 {
     unsigned other = me ^ 1u;
-    td__console_release_core(me);        /* the output it was making ends here */
     TD_STORE_RELEASE(td_cores[me].running, 0);
-    TD_STORE_RELEASE(fc[me].state, TD_CORE_HALTED);
-    if (!td_kernel_running(other) && TD_LOAD_ACQUIRE(fc[other].state) != TD_CORE_FAULTING)
+    td__core_set_state(me, TD_CORE_HALTED);   /* what it holds may be taken over now */
+    if (!td_kernel_running(other) && td__core_state(other) != TD_CORE_FAULTING)
         port_exit(3);                    /* nobody left to run: end the run */
     port_halt();
 }
@@ -479,9 +478,9 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     }
     r->action = (uint8_t)act;
     r->seq = ++s->count;
-    if (td__console_owner() == me)
+    if (td__spin_holder(TD_SPIN_CONSOLE) == me)
         r->flags |= TD_FAULT_F_CONSOLE;
-    TD_STORE_RELEASE(s->state, TD_CORE_FAULTING);
+    td__core_set_state(me, TD_CORE_FAULTING);
     s->rec = *r;                                      /* 1. record */
     if (act == TD_FAULT_REBOOT)
         persist_save(r);
@@ -494,7 +493,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
 
     if (r->reason == TD_FAULT_EXIT) {                 /* the program ended: stop here */
         TD_STORE_RELEASE(c->running, 0);
-        TD_STORE_RELEASE(s->state, TD_CORE_HALTED);
+        td__core_set_state(me, TD_CORE_HALTED);
         port_halt();
     }
     switch (act) {                                    /* 4. act */
@@ -503,7 +502,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
         if (where != W_THREAD)
             td__thread_kill(c, victim);
         s->in_fault = 0;
-        TD_STORE_RELEASE(s->state, TD_CORE_RUNNING);
+        td__core_set_state(me, TD_CORE_RUNNING);
         return;
     case TD_FAULT_REBOOT:
         port_reboot();
@@ -662,11 +661,7 @@ static void peer_cleanup(unsigned peer)
 {
     unsigned me = port_core_id();
     td_core_t *pc = &td_cores[peer];
-    /* Kernel spinlocks are only ever held with interrupts masked, and ours
-     * are masked now: any still held belongs to the stopped core. */
-    port_spin_release(TD_SPIN_KERNEL);
-    for (unsigned n = TD_SPIN_XSYNC_FIRST; n <= TD_SPIN_XSYNC_LAST; n++)
-        port_spin_release(n);
+    td__spin_release_core(peer);         /* first: the clean-up below takes them */
     /* its threads' places in cross-core wait counts */
     td_thread_t *h = pc->xwaiters, *t = h;
     while (t != NULL) {
@@ -699,8 +694,6 @@ static void peer_cleanup(unsigned peer)
             td__mutex_forget((td_mutex_t *)(void *)((char *)x - offsetof(td_mutex_t, held)));
     }
     pc->held = NULL;
-    td__lock_release_core(peer);
-    td__console_release_core(peer);
     TD_STORE_RELEASE(fc[peer].cleaned, 1);
     td__xsync_poll(&td_cores[me]);       /* our waiters may go on now */
 }
@@ -733,7 +726,7 @@ static void say(const char *text, unsigned n)
 static void restart_core1(void)
 {
     port_irq_state_t s = port_irq_save();
-    TD_STORE_RELEASE(fc[1].state, TD_CORE_HALTED);
+    td__core_set_state(1, TD_CORE_HALTED);
     port_core1_reset();
     if (!TD_LOAD_ACQUIRE(fc[1].cleaned))
         peer_cleanup(1);
@@ -741,7 +734,7 @@ static void restart_core1(void)
     td__heap_rewind(1);
     td__msg_core1_reset();
     uint32_t nr = ++restarts;
-    TD_STORE_RELEASE(fc[1].state, TD_CORE_DOWN);
+    td__core_set_state(1, TD_CORE_DOWN);
     watch[0].faulting_seen = 0;
     watch[0].stalled = 0;
     int r = td__kernel_relaunch_core1();
@@ -787,7 +780,7 @@ static void peer_stalled(unsigned peer, uint32_t ms)
         } else {
             port_core1_reset();
             TD_STORE_RELEASE(td_cores[1].running, 0);
-            TD_STORE_RELEASE(p->state, TD_CORE_HALTED);
+            td__core_set_state(1, TD_CORE_HALTED);
             peer_cleanup(1);
             td__msg_core1_reset();       /* senders to core 1 get TD_ERR_PEER_DOWN */
         }
@@ -800,7 +793,7 @@ static void watch_peer(unsigned me, td_tick_t now)
     unsigned peer = me ^ 1u;
     struct fcore *p = &fc[peer];
     struct watch *w = &watch[me];
-    unsigned st = TD_LOAD_ACQUIRE(p->state);
+    unsigned st = td__core_state(peer);
     if (st == TD_CORE_HALTED) {
         if (!TD_LOAD_ACQUIRE(p->cleaned)) {
             port_irq_state_t s = port_irq_save();
@@ -887,7 +880,7 @@ static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
     for (unsigned i = 0; i < USER_LOCKS; i++) {
         const td_thread_t *t;
         uint32_t takes;
-        unsigned holder = td__lock_peek(TD_SPIN_USER_FIRST + i, &t, &takes);
+        unsigned holder = td__spin_peek(TD_SPIN_USER_FIRST + i, &t, &takes);
         if (holder != (me ^ 1u)) {
             w->lock_state[i] = 0;
             continue;
@@ -976,7 +969,7 @@ void td__fault_core_start(td_core_t *c)
     port_guard_thread(td__stack_guard(c->current));
     s->in_fault = 0;
     TD_STORE_RELEASE(s->cleaned, 0);
-    TD_STORE_RELEASE(s->state, TD_CORE_RUNNING);
+    td__core_set_state(me, TD_CORE_RUNNING);
     struct watch *w = &watch[me];
     w->peer_tick = TD_LOAD_ACQUIRE(fc[me ^ 1u].beat);
     w->changed = 0;
@@ -1039,7 +1032,7 @@ uint32_t td_fault_restarts(void)
 
 int td_fault_core_state(unsigned core)
 {
-    return core < PORT_NUM_CORES ? (int)TD_LOAD_ACQUIRE(fc[core].state) : TD_ERR_PARAM;
+    return core < PORT_NUM_CORES ? (int)td__core_state(core) : TD_ERR_PARAM;
 }
 
 int td_fault_set_hold_limit(uint32_t ms)

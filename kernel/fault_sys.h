@@ -57,17 +57,6 @@ void td__mutex_forget(struct td_mutex *m);
  * waiters of the calling core may take it now (poll). Interrupts masked. */
 bool td__xmutex_abandon(struct td_xmutex *m, unsigned owner);
 
-/* lock.c: release every td_lock core 'core' holds (its holder died);
- * returns how many. And the hold check's view of spinlock n: holder core
- * (TD_CORE_ANY: free), holder thread, take count. */
-unsigned td__lock_release_core(unsigned core);
-unsigned td__lock_peek(unsigned n, const td_thread_t **thread, uint32_t *takes);
-
-/* console.c: if core 'core' holds the console lock, release it (true);
- * and the core holding it (TD_CORE_ANY: free). */
-bool td__console_release_core(unsigned core);
-unsigned td__console_owner(void);
-
 /* kernel.c: launch core 1 again with the entry and argument of the first
  * launch (core 1 reset, its kernel marked not running). Returns 0 or the
  * port's launch error. Core 0, any context. */

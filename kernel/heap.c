@@ -9,6 +9,7 @@
  */
 #include "fault_sys.h"
 #include "sched.h"
+#include "spin.h"
 
 #include "tandem/heap.h"
 #include "tandem/hwtable.h"

@@ -38,9 +38,9 @@ int td_kernel_start(td_entry_t entry, void *arg)
     if (TD_LOAD_ACQUIRE(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
-    uint32_t *w = (uint32_t *)(void *)c;       /* a fresh instance (also after a reset) */
-    for (size_t i = 0; i < sizeof *c / sizeof *w; i++)
-        w[i] = 0;
+    uint8_t *b = (uint8_t *)(void *)c;         /* a fresh instance (also after a reset); */
+    for (size_t i = 0; i < offsetof(td_core_t, state); i++)
+        b[i] = 0;                              /* its state is the other core's to watch */
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",

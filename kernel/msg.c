@@ -21,6 +21,7 @@
 
 #include "msg_sys.h"
 #include "sched.h"
+#include "spin.h"
 #include "xsync.h"
 
 #include "tandem/hwtable.h"

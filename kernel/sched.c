@@ -4,16 +4,10 @@
  */
 #include "fault_sys.h"
 #include "sched.h"
+#include "spin.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/mutex.h"
-
-td_core_t td_cores[PORT_NUM_CORES];
-
-td_core_t *td__core(void)
-{
-    return td__core_of(port_core_id());
-}
 
 int td__bind_slow(uint8_t *core)
 {
@@ -37,17 +31,6 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic)
     if (*m != magic)
         return TD_ERR_UNINIT;
     return td__bind((uint8_t *)(uintptr_t)(m + 1));
-}
-
-void td__spin_lock(unsigned n)
-{
-    while (!port_spin_try(n)) {
-        /* kernel spinlocks are never held across anything that waits: one
-         * still held while the other core has halted after a fault is its,
-         * left behind for good */
-        if (td_fault_core_state(port_core_id() ^ 1u) == TD_CORE_HALTED)
-            port_spin_release(n);
-    }
 }
 
 int td__can_wait(const td_core_t *c, port_irq_state_t s)

@@ -1,6 +1,7 @@
 /*
- * kernel/sched.h: the per-core kernel instance and the scheduler's internal
- * interface (private to kernel/).
+ * kernel/sched.h: the scheduler's internal interface (private to kernel/;
+ * owned by kernel/sched.c): ready lists, wait lists, blocking and waking,
+ * priority changes, and the checks every call on a core-bound object makes.
  *
  * Every function here is called with this core's interrupts masked unless
  * it says otherwise, and works on the calling core's instance only.
@@ -8,10 +9,7 @@
 #ifndef TANDEM_KERNEL_SCHED_H
 #define TANDEM_KERNEL_SCHED_H
 
-#include "atomic.h"
-#include "port.h"
-#include "tandem/thread.h"
-#include "tandem/timer.h"
+#include "core.h"
 
 #define TD_THREAD_MAGIC 0xd5u
 #define TD_STACK_PAINT  0xa5a5a5a5u
@@ -23,45 +21,6 @@
 #define TF_XSEM   0x08u  /* ... which is a td_xsem (else a td_xmutex) */
 #define TF_IDLE   0x10u  /* the core's idle thread */
 
-/* For the few helpers of the hot paths that -Os would otherwise call, and
- * for the error paths kept out of them. */
-#define TD_HOT  static inline __attribute__((always_inline))
-#define TD_COLD __attribute__((noinline, cold))
-
-/* One core's kernel. */
-typedef struct td_core {
-    td_thread_t *current;            /* running thread */
-    td_thread_t *top;                /* the thread that should run (td__top), or
-                                        NULL when it has to be looked up */
-    td_thread_t *idle;
-    uint32_t ready_map;              /* bit TD__PRIO_BIT(p): ready[p] not empty */
-    uint32_t switches;
-    td_tick_t tick;
-    td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
-    td_thread_t *timeouts;           /* timed waits, soonest first */
-    td_timer_t *timers;              /* started timers, soonest first */
-    td_thread_t *joiners;            /* threads in td_thread_join */
-    td_thread_t *xwaiters;           /* threads waiting for cross-core objects */
-    void (*idle_hook)(void);
-    struct td_held *held;            /* mutexes owned by this core's threads */
-    td_thread_t *threads;            /* started threads (not idle), newest first */
-    uint8_t slice;                   /* time slice in ticks, 0 = off */
-    uint8_t running;                 /* read by the other core (atomic) */
-} td_core_t;
-
-extern td_core_t td_cores[PORT_NUM_CORES];
-
-/* Core 'me''s kernel instance, and the calling core's. The empty asm makes
- * the compiler keep the pointer in a register instead of folding the
- * multiplication into every address (which costs the M0+ more). */
-static inline td_core_t *td__core_of(unsigned me)
-{
-    td_core_t *c = &td_cores[me];
-    __asm("" : "+l"(c));
-    return c;
-}
-td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
-
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
  * needs no ordering: a byte equal to this core's id was written by this
@@ -69,8 +28,7 @@ td_core_t *td__core(void);  /* out of line: smaller where speed does not matter 
 int td__bind_slow(uint8_t *core);
 TD_HOT int td__bind(uint8_t *core)
 {
-    return TD_LOAD_RELAXED(*core) == port_core_id() ? TD_OK
-                                                                     : td__bind_slow(core);
+    return TD_LOAD_RELAXED(*core) == port_core_id() ? TD_OK : td__bind_slow(core);
 }
 /* The checks every call on a core-bound object makes: null, magic, core
  * (binding an unbound object to this core). Every such object has a 16-bit
@@ -83,13 +41,9 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
 #define TD__CHECK(obj, type, want, me)                                               \
     (((obj) != NULL && (obj)->magic == (want) &&                                    \
-      TD_LOAD_RELAXED((obj)->core) == (me))                       \
+      TD_LOAD_RELAXED((obj)->core) == (me))                                         \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
-
-/* Take / release a kernel-internal hardware spinlock (interrupts masked). */
-void td__spin_lock(unsigned n);
-static inline void td__spin_unlock(unsigned n) { port_spin_release(n); }
 
 /* Checks for a call that is about to block the current thread, with the
  * interrupt state s from port_irq_save: TD_ERR_STATE (kernel not running or

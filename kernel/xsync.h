@@ -19,6 +19,7 @@
 #define TANDEM_KERNEL_XSYNC_H
 
 #include "sched.h"
+#include "spin.h"
 #include "tandem/xmutex.h"
 #include "tandem/xsem.h"
 
