@@ -77,4 +77,7 @@ static inline void td__core_set_state(unsigned core, unsigned state)
     TD_STORE_RELEASE(td_cores[core].state, (uint8_t)state);
 }
 
+/* Byte copy (no C library in the kernel). Anywhere. */
+void td__copy(void *dst, const void *src, size_t n);
+
 #endif /* TANDEM_KERNEL_CORE_H */

@@ -19,9 +19,14 @@
  * given back. Under the restart policy core 0 then relaunches core 1.
  */
 #include "fault_sys.h"
+
+#include "held.h"
+#include "heap_sys.h"
+#include "kernel_sys.h"
 #include "msg_sys.h"
 #include "sched.h"
 #include "spin.h"
+#include "thread_sys.h"
 #include "xsync.h"
 
 #include "tandem/console.h"
@@ -29,12 +34,9 @@
 #include "tandem/fmt.h"
 #include "tandem/hwtable.h"
 #include "tandem/kernel.h"
-#include "tandem/mutex.h"
 #include "tandem/panic.h"
 #include "tandem/time.h"
 #include "tandem/timer.h"
-#include "tandem/xmutex.h"
-#include "tandem/xsem.h"
 
 #define REPORT_MAX 768u
 
@@ -423,24 +425,6 @@ static bool persist_load(td_fault_record_t *r)
 
 /* ---- acting on a fault ------------------------------------------------------------------ */
 
-/* Give back the td_mutexes and td_xmutexes thread t holds. Interrupts masked. */
-static void release_held_by(td_core_t *c, td_thread_t *t)
-{
-    unsigned me = port_core_id();
-    bool poll = false;
-    td__mutex_abandon(c, t);
-    for (struct td_held *h = c->held, *next; h != NULL; h = next) {
-        next = h->next;
-        if (h->kind == TD_HELD_XMUTEX) {
-            td_xmutex_t *m = (td_xmutex_t *)(void *)((char *)h - offsetof(td_xmutex_t, held));
-            if (m->owner == t)
-                poll |= td__xmutex_abandon(m, me);
-        }
-    }
-    if (poll)
-        td__xsync_poll(c);
-}
-
 /* This core stops for good (its supervisor cleans up after it). */
 static void halt_here(unsigned me) __attribute__((noreturn));
 static void halt_here(unsigned me)
@@ -498,7 +482,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     }
     switch (act) {                                    /* 4. act */
     case TD_FAULT_KILL_THREAD:
-        release_held_by(c, victim);
+        td__held_abandon(c, victim);
         if (where != W_THREAD)
             td__thread_kill(c, victim);
         s->in_fault = 0;
@@ -660,40 +644,9 @@ void td_panic(const char *reason)
 static void peer_cleanup(unsigned peer)
 {
     unsigned me = port_core_id();
-    td_core_t *pc = &td_cores[peer];
     td__spin_release_core(peer);         /* first: the clean-up below takes them */
-    /* its threads' places in cross-core wait counts */
-    td_thread_t *h = pc->xwaiters, *t = h;
-    while (t != NULL) {
-        if (t->flags & TF_XSEM) {
-            td_xsem_t *x = t->wdata.p;
-            td__spin_lock(x->spin);
-            if (x->nwait[peer])
-                x->nwait[peer]--;
-            td__spin_unlock(x->spin);
-        } else if (t->flags & TF_XSYNC) {
-            td_xmutex_t *m = t->wdata.p;
-            td__spin_lock(m->spin);
-            if (m->nwait[peer])
-                m->nwait[peer]--;
-            if (m->reserved == peer && m->nwait[peer] == 0)
-                m->reserved = TD_CORE_ANY;
-            td__spin_unlock(m->spin);
-        }
-        t = t->next == h ? NULL : t->next;
-    }
-    pc->xwaiters = NULL;
-    /* what its threads owned */
-    for (struct td_held *x = pc->held, *next; x != NULL; x = next) {
-        next = x->next;
-        x->next = NULL;
-        if (x->kind == TD_HELD_XMUTEX)
-            td__xmutex_abandon((td_xmutex_t *)(void *)((char *)x - offsetof(td_xmutex_t, held)),
-                               peer);
-        else
-            td__mutex_forget((td_mutex_t *)(void *)((char *)x - offsetof(td_mutex_t, held)));
-    }
-    pc->held = NULL;
+    td__xsync_gone(peer);                /* its threads' places in cross-core waits */
+    td__held_gone(peer);                 /* what its threads owned */
     TD_STORE_RELEASE(fc[peer].cleaned, 1);
     td__xsync_poll(&td_cores[me]);       /* our waiters may go on now */
 }
@@ -837,6 +790,14 @@ static void hold_line(const char *what, unsigned core, const td_thread_t *t, uin
               (unsigned long)ms, core, t && t->name ? t->name : "?", waiting);
 }
 
+/* One of this core's objects held past the limit while others wait. */
+static void held_line(const struct td_held *h, const char *what, const char *waiting,
+                      const td_thread_t *owner)
+{
+    td_tick_t now = td_cores[port_core_id()].tick;
+    hold_line(what, port_core_id(), owner, (now - h->since) * 1000u / TD_TICK_HZ, waiting);
+}
+
 /* This core's mutexes held past the limit while others wait; the td_locks
  * the other core holds past the limit (a core holding one long has its
  * interrupts masked and cannot report it itself). */
@@ -846,36 +807,7 @@ static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
     if (limit == 0)
         return;
     td_tick_t lt = TD_MS(limit);
-    for (struct td_held *h = c->held; h != NULL; h = h->next) {
-        if (h->warned || now - h->since <= lt)
-            continue;
-        if (h->kind == TD_HELD_MUTEX) {
-            td_mutex_t *m = (td_mutex_t *)(void *)((char *)h - offsetof(td_mutex_t, held));
-            if (m->waiters == NULL)
-                continue;
-            unsigned nw = 0;
-            td_thread_t *x = m->waiters;
-            do {
-                nw++;
-                x = x->next;
-            } while (x != m->waiters);
-            h->warned = 1;
-            char what[40], waiting[40];
-            td_snprintf(what, sizeof what, "td_mutex %p", (void *)m);
-            td_snprintf(waiting, sizeof waiting, "%u waiting on core %u", nw, me);
-            hold_line(what, me, m->owner, (now - h->since) * 1000u / TD_TICK_HZ, waiting);
-        } else {
-            td_xmutex_t *m = (td_xmutex_t *)(void *)((char *)h - offsetof(td_xmutex_t, held));
-            if (m->nwait[0] == 0 && m->nwait[1] == 0)
-                continue;
-            h->warned = 1;
-            char what[40], waiting[48];
-            td_snprintf(what, sizeof what, "td_xmutex %p", (void *)m);
-            td_snprintf(waiting, sizeof waiting, "waiting: %u on core 0, %u on core 1",
-                        m->nwait[0], m->nwait[1]);
-            hold_line(what, me, m->owner, (now - h->since) * 1000u / TD_TICK_HZ, waiting);
-        }
-    }
+    td__held_check(c, now, lt, held_line);
     struct watch *w = &watch[me];
     for (unsigned i = 0; i < USER_LOCKS; i++) {
         const td_thread_t *t;

@@ -7,7 +7,8 @@
  * only time two cores touch one heap is core 0 preparing core 1's objects
  * while core 1 starts.
  */
-#include "fault_sys.h"
+#include "heap_sys.h"
+
 #include "sched.h"
 #include "spin.h"
 

@@ -2,9 +2,13 @@
  * kernel/kernel.c: starting each core's kernel, its idle thread, and the
  * launch of core 1.
  */
-#include "msg_sys.h"
+#include "kernel_sys.h"
+
 #include "fault_sys.h"
+#include "heap_sys.h"
+#include "msg_sys.h"
 #include "sched.h"
+#include "thread_sys.h"
 #include "xsync.h"
 
 #include "tandem/kernel.h"

@@ -294,7 +294,7 @@ static void sys_poll(unsigned me, td_core_t *c)
         td_msg_on_peer_fault(me ^ 1u, TD_LOAD_RELAXED(y->fault));
     }
     if (any[K(TD_EP_SYS_XSYNC)])
-        td_xsync_poll_isr();
+        td__xsync_poll(c);
     if (any[K(TD_EP_SYS_FLOW)] || any[K(TD_EP_SYS_ANNOUNCE)]) {
         l->room_asked = 0;
         pump(me, c);

@@ -7,7 +7,6 @@
 #include "spin.h"
 
 #include "tandem/hwtable.h"
-#include "tandem/mutex.h"
 
 int td__bind_slow(uint8_t *core)
 {
@@ -149,19 +148,19 @@ int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t
     return td__wait_commit(c, s);
 }
 
-/* The rare parts of a wake: a mutex's waiter (the owner's inherited
- * priority changes), a timed wait, a cross-core wait given up. */
+/* The rare parts of a wake: off the timeout list, the wait's operation. */
 TD_COLD void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result)
 {
-    if (f & TF_MUTEX) {
-        td_thread_t *owner = ((td_mutex_t *)(void *)t->wq)->owner;
-        t->wq = NULL;                    /* t is no longer a waiter of it */
-        td__set_prio(c, owner, td__mutex_effective(owner));
-    }
     if (f & TF_TIMED)
         timeout_del(c, t);
-    if ((f & TF_XSYNC) && result != TD_OK)
-        td__xsync_cancel(t, f);
+    if (f & TF_OPS) {
+        struct td_wait *w = t->wdata.p;
+        td_wait_end_fn end = result == TD_OK            ? w->ops->woken
+                             : result == TD_ERR_TIMEOUT ? w->ops->timed_out
+                                                        : w->ops->cancelled;
+        if (end != NULL)
+            end(c, t, w);
+    }
 }
 
 void td__wake(td_core_t *c, td_thread_t *t, int result)
@@ -181,10 +180,12 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
             td__list_del(t->wq, t);
             t->prio = (uint8_t)prio;
             td__list_add_prio(t->wq, t);
-            if (t->flags & TF_MUTEX) {
-                t = ((td_mutex_t *)(void *)t->wq)->owner;   /* pass it on */
-                prio = td__mutex_effective(t);
-                continue;
+            if (t->flags & TF_OPS) {
+                struct td_wait *w = t->wdata.p;
+                if (w->ops->requeued != NULL) {
+                    t = w->ops->requeued(t, w, &prio);      /* pass it on */
+                    continue;
+                }
             }
         } else {
             t->prio = (uint8_t)prio;
@@ -218,31 +219,4 @@ td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp)
 {
     td__fault_switch(c, from, sp);   /* returns if the policy goes on (from ended) */
     return td__top(c);
-}
-
-void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)
-{
-    h->kind = (uint8_t)kind;
-    h->warned = 0;
-    h->since = c->tick;
-    h->next = c->held;
-    c->held = h;
-}
-
-void td__held_del(td_core_t *c, struct td_held *h)
-{
-    struct td_held **pp = &c->held;
-    while (*pp != NULL && *pp != h)
-        pp = &(*pp)->next;
-    if (*pp == h)
-        *pp = h->next;
-    h->next = NULL;
-}
-
-void td__copy(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    while (n--)
-        *d++ = *s++;
 }

@@ -11,15 +11,44 @@
 
 #include "core.h"
 
-#define TD_THREAD_MAGIC 0xd5u
-#define TD_STACK_PAINT  0xa5a5a5a5u
-
 /* td_thread_t.flags */
 #define TF_TIMED  0x01u  /* on the core's timeout list */
-#define TF_MUTEX  0x02u  /* wq is a td_mutex's wait list */
-#define TF_XSYNC  0x04u  /* waits for a cross-core object (wdata.p) */
-#define TF_XSEM   0x08u  /* ... which is a td_xsem (else a td_xmutex) */
+#define TF_OPS    0x02u  /* the wait carries operations: wdata.p is its struct td_wait */
 #define TF_IDLE   0x10u  /* the core's idle thread */
+
+/* ---- waits with operations ------------------------------------------------------
+ * The scheduler knows no object type. A wait that needs more than leaving
+ * its list when it ends (a mutex's waiter lends its priority; a waiter for
+ * a cross-core object is counted in it) carries its own operations: the
+ * blocking call keeps a struct td_wait (on its own stack: it is alive for
+ * exactly as long as the wait) and td__wait_ops points the thread at it.
+ * td__wake calls the matching operation once the thread is off its wait
+ * and timeout lists, with this core's interrupts masked:
+ *   woken      the object ended the wait (td__wake with TD_OK);
+ *   timed_out  its timeout ran out (TD_ERR_TIMEOUT);
+ *   cancelled  it was ended from outside (any other result: the thread is
+ *              being ended, TD_ERR_STATE);
+ *   requeued   t's priority changed while it waits (td__set_prio re-sorted
+ *              it in its list): returns the thread whose priority follows
+ *              from that, with its new priority in *prio, or NULL.
+ * Any of them may be NULL. */
+struct td_wait;
+typedef void (*td_wait_end_fn)(td_core_t *c, td_thread_t *t, struct td_wait *w);
+struct td_wait_ops {
+    td_wait_end_fn woken, timed_out, cancelled;
+    td_thread_t *(*requeued)(td_thread_t *t, struct td_wait *w, unsigned *prio);
+};
+struct td_wait {
+    const struct td_wait_ops *ops;
+    void *obj;                   /* what the wait is for */
+};
+
+/* Between td__wait_prep and td__wait_commit: t's wait has operations w. */
+static inline void td__wait_ops(td_thread_t *t, struct td_wait *w)
+{
+    t->wdata.p = w;
+    t->flags |= TF_OPS;
+}
 
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
@@ -120,8 +149,8 @@ static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
 
 /* Out-of-line parts they use. */
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
-/* The rare parts of a wake (flags f: a timed wait, a mutex's waiter, a
- * cross-core wait). */
+/* The rare parts of a wake (flags f: a timed wait, a wait with
+ * operations). */
 void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result);
 /* A direct switch found the leaving thread 'from' past its stack or with
  * its canary overwritten (what port_switch_hook checks for a requested
@@ -233,7 +262,7 @@ TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
     td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
     if (wq != NULL)
         td__list_unlink_hot(wq, t);
-    if (f & (TF_TIMED | TF_MUTEX | TF_XSYNC)) {
+    if (f & (TF_TIMED | TF_OPS)) {
         t->flags = f & TF_IDLE;
         td__wake_slow(c, t, f, result);
     }
@@ -242,19 +271,9 @@ TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
     return td__ready_hot(c, t);
 }
 
-
 /* Set t's effective priority, re-sorting whatever list holds it and passing
- * the change along chains of mutex owners. */
+ * the change on where its wait's operations say (requeued: a mutex's
+ * owner, along chains of owners). */
 void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio);
-
-/* From mutex.c: t's priority with what its mutexes' waiters lend it. */
-unsigned td__mutex_effective(const td_thread_t *t);
-/* From timer.c: fire the timers due at tick 'now' (interrupts enabled). */
-void td__timer_tick(td_core_t *c);
-/* From xsync.c: a cross-core waiter gave up (timeout); and the pollers. */
-void td__xsync_cancel(const td_thread_t *t, unsigned flags);
-void td__xsync_poll(td_core_t *c);
-/* Byte copy (no C library in the kernel). */
-void td__copy(void *dst, const void *src, size_t n);
 
 #endif /* TANDEM_KERNEL_SCHED_H */

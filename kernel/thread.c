@@ -2,7 +2,9 @@
  * kernel/thread.c: thread creation, start, exit, join, suspend, resume,
  * priorities and inspection.
  */
-#include "fault_sys.h"
+#include "thread_sys.h"
+
+#include "mutex_sys.h"
 #include "sched.h"
 
 #include "tandem/panic.h"

@@ -2,6 +2,8 @@
  * kernel/time.c: the tick, sleeps and deadlines.
  */
 #include "sched.h"
+#include "timer_sys.h"
+#include "xsync.h"
 
 #include "tandem/time.h"
 

@@ -10,6 +10,7 @@
 
 #include "../../kernel/msg_sys.h"
 #include "../../kernel/sched.h"
+#include "../../kernel/thread_sys.h"
 #include "tandem/msg.h"
 
 #define NEP 4u
