@@ -16,6 +16,8 @@
 #endif
 
 #include "msg_sys.h"
+
+#include "down.h"
 #include "sched.h"
 #include "spin.h"
 
@@ -64,14 +66,18 @@ static void chan_poll(void)
     }
 }
 
-/* The other core went down (runs on core me): its sides of every channel
- * are released (no owner: its next start can attach again; the core number
+/* Core 'peer' went down (kernel/down.h: its fault notice, or core 1's
+ * reset; this runs on the other core): its sides of every channel are
+ * released (no owner: its next start can attach again; the core number
  * stays, so a wait that starts now sees that core down), and this core's
  * waiters on a channel whose other side was there are woken with
  * TD_ERR_PEER_DOWN. Interrupts masked. */
-static void chan_down(unsigned me, td_core_t *c)
+static void chan_down(unsigned peer, unsigned stage)
 {
-    unsigned peer = me ^ 1u;
+    if (stage != TD_DOWN_NOTICE && stage != TD_DOWN_RESET)
+        return;
+    unsigned me = peer ^ 1u;
+    td_core_t *c = &td_cores[me];
     td__spin_lock(TD_SPIN_MSG);
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
         td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);
@@ -93,6 +99,7 @@ static void chan_down(unsigned me, td_core_t *c)
         }
     }
     td__spin_unlock(TD_SPIN_MSG);
+    td__resched(c);
 }
 
 int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
@@ -129,7 +136,8 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
     int r = td_msg_start();
     if (r)
         return r;
-    td__msg_set_chan_hooks(chan_poll, chan_down);
+    td__msg_set_chan_poll(chan_poll);
+    td__down_register(chan_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     if (chans[ch->number] != NULL && chans[ch->number] != ch)

@@ -19,7 +19,6 @@
 #include "tandem/config.h"
 #include "tandem/fmt.h"
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 #include "tandem/time.h"
 
 #include <stdarg.h>
@@ -102,7 +101,7 @@ static void put_locked(const char *s, uint32_t n)
  * its core's kernel running. (The idle thread is found out by td_sleep.) */
 static bool may_sleep(port_irq_state_t st)
 {
-    return st == 0 && !port_in_isr() && td_kernel_running(port_core_id());
+    return st == 0 && !port_in_isr() && td__core_running(port_core_id());
 }
 
 int td_console_write(const char *s, size_t n)

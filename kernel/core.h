@@ -60,6 +60,12 @@ static inline td_core_t *td__core_of(unsigned me)
 }
 td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
 
+/* Whether core 'core''s kernel runs (td_kernel_running). Anywhere. */
+static inline bool td__core_running(unsigned core)
+{
+    return TD_LOAD_ACQUIRE(td_cores[core].running) != 0;
+}
+
 /* Core 'core''s state (enum td_core_state), and whether it halted: stopped
  * for good, so that whatever it holds is left behind and may be taken over.
  * Set by the halting core itself (its fault path) or by the core that stops

@@ -9,11 +9,8 @@
 #include <stdint.h>
 
 /* Core 'core''s kernel started: remember where its heap stands (the first
- * time only; a restarted core 1 goes back there). */
+ * time only; a restarted core 1 goes back there, TD_DOWN_FRESH). */
 void td__heap_started(unsigned core);
-
-/* Back to that mark, unlocked (core 1 restart). */
-void td__heap_rewind(unsigned core);
 
 /* For tests: the heap's next free address, and setting it back. */
 uintptr_t td__heap_top(unsigned core);

@@ -4,6 +4,7 @@
  */
 #include "held.h"
 
+#include "down.h"
 #include "spin.h"
 #include "tandem/hwtable.h"
 #include "tandem/panic.h"
@@ -13,8 +14,11 @@
 /* The registered kinds, kind k at kinds[k - 1]; shared by both cores. */
 static const struct td_held_ops *kinds[KINDS];
 
+static void held_down(unsigned core, unsigned stage);
+
 unsigned td__held_kind(const struct td_held_ops *ops)
 {
+    td__down_register(held_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
     unsigned k = 0;
@@ -66,8 +70,12 @@ void td__held_abandon(td_core_t *c, td_thread_t *t)
     }
 }
 
-void td__held_gone(unsigned core)
+/* Core 'core' went down for good (TD_DOWN_STOPPED): every object its
+ * threads owned is given back. */
+static void held_down(unsigned core, unsigned stage)
 {
+    if (stage != TD_DOWN_STOPPED)
+        return;
     td_core_t *dc = &td_cores[core];
     for (struct td_held *h = dc->held, *next; h != NULL; h = next) {
         next = h->next;

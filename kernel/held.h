@@ -51,10 +51,6 @@ void td__held_abandon(td_core_t *c, td_thread_t *t);
  * owned. Interrupts masked, the other core. */
 void td__held_gone(unsigned core);
 
-/* Core 'core' went down for good: give back every object its threads
- * owned. Interrupts masked, the other core. */
-void td__held_gone(unsigned core);
-
 /* The hold check for this core's objects: call report(h, what, waiting,
  * owner) for each one held longer than 'limit' ticks while others wait,
  * once per holding. Thread or interrupt context, interrupts enabled. */

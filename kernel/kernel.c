@@ -8,6 +8,7 @@
 #include "heap_sys.h"
 #include "msg_sys.h"
 #include "sched.h"
+#include "supervise.h"
 #include "thread_sys.h"
 #include "xsync.h"
 
@@ -62,7 +63,8 @@ int td_kernel_start(td_entry_t entry, void *arg)
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");
     td__heap_started(id);
-    td__fault_core_start(c);             /* guards, supervision of the other core */
+    td__supervise_start(c, td__kernel_relaunch_core1);   /* of this core and the other */
+    td__fault_core_start(c);             /* guards, the fault path's entries */
     (void)s;                             /* the first thread enables interrupts */
     port_start_first(first->ctx);
 }
@@ -113,12 +115,15 @@ int td__kernel_relaunch_core1(void)
     if (!core1_launched)
         return TD_ERR_STATE;
     TD_STORE_RELEASE(td_cores[1].running, 0);
-    return port_core1_launch(core1_boot, NULL, NULL, 0);
+    int r = port_core1_launch(core1_boot, NULL, NULL, 0);
+    if (r == TD_OK)
+        td__msg_core1_launched();        /* the FIFO is free again: the multiplexer restarts */
+    return r;
 }
 
 bool td_kernel_running(unsigned core)
 {
-    return core < PORT_NUM_CORES && TD_LOAD_ACQUIRE(td_cores[core].running) != 0;
+    return core < PORT_NUM_CORES && td__core_running(core);
 }
 
 int td_kernel_set_slice(unsigned ticks)

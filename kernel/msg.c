@@ -20,12 +20,13 @@
 #endif
 
 #include "msg_sys.h"
+
+#include "down.h"
 #include "sched.h"
 #include "spin.h"
 #include "xsync.h"
 
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 #include "tandem/msg.h"
 
 #define EPN    TD_MSG_ENDPOINTS
@@ -76,13 +77,12 @@ static struct sys sys[PORT_NUM_CORES];
 static struct loc loc[PORT_NUM_CORES];
 static uint8_t raw_mode;
 static void (*chan_poll)(void);
-static void (*chan_down)(unsigned me, td_core_t *c);
 
 #define HOT       static inline __attribute__((always_inline))
 
 static bool peer_alive(unsigned peer)
 {
-    return TD_LOAD_ACQUIRE(td_cores[peer].running) && TD_LOAD_RELAXED(sys[peer].fault) == 0;
+    return td__core_running(peer) && TD_LOAD_RELAXED(sys[peer].fault) == 0;
 }
 
 bool td__msg_peer_alive(unsigned peer)
@@ -243,8 +243,6 @@ static void peer_down(unsigned me, td_core_t *c)
             out_wake(c, l->ep[i], TD_ERR_PEER_DOWN);
     l->room_asked = 0;
     wake_waiters(c, l);
-    if (chan_down != NULL)
-        chan_down(me, c);
     td__resched(c);
 }
 
@@ -290,7 +288,7 @@ static void sys_poll(unsigned me, td_core_t *c)
         l->ack[k] = seen[k];
     }
     if (any[K(TD_EP_SYS_FAULT)] && TD_LOAD_RELAXED(y->fault) != 0) {
-        peer_down(me, c);
+        td__down_run(me ^ 1u, TD_DOWN_NOTICE);    /* every wait on it ends */
         td_msg_on_peer_fault(me ^ 1u, TD_LOAD_RELAXED(y->fault));
     }
     if (any[K(TD_EP_SYS_XSYNC)])
@@ -399,16 +397,18 @@ void td__msg_rx_word(uint32_t w)
     port_irq_restore(s);
 }
 
-void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, td_core_t *c))
+void td__msg_set_chan_poll(void (*poll)(void))
 {
     chan_poll = poll;
-    chan_down = down;
 }
 
 /* ---- starting, stopping, supervision ------------------------------------------------ */
 
+static void msg_down(unsigned core, unsigned stage);
+
 static void go(unsigned me)
 {
+    td__down_register(msg_down);
     port_irq_state_t s = port_irq_save();
     if (!TD_LOAD_RELAXED(sys[me].up)) {
         port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
@@ -418,7 +418,7 @@ static void go(unsigned me)
         td__spin_unlock(TD_SPIN_MSG);
         sys_poll(me, &td_cores[me]);              /* requests made before we ran */
         port_fifo_irq_enable(true);
-        if (TD_LOAD_ACQUIRE(td_cores[me ^ 1u].running))
+        if (td__core_running(me ^ 1u))
             post(me, K(TD_EP_SYS_ANNOUNCE), 0);
     }
     port_irq_restore(s);
@@ -426,6 +426,7 @@ static void go(unsigned me)
 
 void td__msg_core1_launched(void)
 {
+    td__down_register(msg_down);
     loc[0].launched = 1;
     if (loc[0].wanted)
         go(0);
@@ -497,7 +498,8 @@ uint32_t td_msg_peer_fault(void)
     return TD_LOAD_RELAXED(sys[port_core_id() ^ 1u].fault);
 }
 
-void td__msg_core1_reset(void)
+/* Core 1 went through a reset: forget its side of messaging. Core 0. */
+static void core1_reset(void)
 {
     td_core_t *c = &td_cores[0];
     struct sys *y0 = &sys[0], *y1 = &sys[1];
@@ -547,6 +549,18 @@ void td__msg_core1_reset(void)
         l0->wanted = 1;
     }
     port_irq_restore(s);
+}
+
+/* The other core went down (kernel/down.h): at its fault notice, what is
+ * queued for it is discarded and every wait on it ends; at core 1's reset,
+ * core 1's side is forgotten as well. */
+static void msg_down(unsigned core, unsigned stage)
+{
+    unsigned me = core ^ 1u;
+    if (stage == TD_DOWN_NOTICE)
+        peer_down(me, &td_cores[me]);
+    else if (stage == TD_DOWN_RESET && core == 1)
+        core1_reset();
 }
 
 /* Ticks left until 'end' for a wait of 'timeout' (TD_FOREVER stays), 0 if

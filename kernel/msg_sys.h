@@ -22,20 +22,16 @@ bool td__msg_linked(void);
 
 /* Tell the other core that this core faulted (reason: 24 bits, not 0):
  * recorded in shared memory, doorbell if there is room, never waits, so it
- * is safe from a fault handler with interrupts masked. The other core
- * wakes its threads blocked sending here with TD_ERR_PEER_DOWN, discards
- * (and counts) words queued for this core, and calls td_msg_on_peer_fault. */
+ * is safe from a fault handler with interrupts masked. The other core runs
+ * its "core went down" handlers for the notice (kernel/down.h: its threads
+ * blocked sending here are woken with TD_ERR_PEER_DOWN, words queued for
+ * this core discarded and counted, ...) and calls td_msg_on_peer_fault.
+ * At core 1's reset (TD_DOWN_RESET) core 0 forgets core 1's side of
+ * messaging (endpoints, counters, requests, fault notice) and stops its
+ * FIFO interrupt so that the launch handshake owns the FIFO; after a
+ * successful launch the kernel calls td__msg_core1_launched, which starts
+ * core 0's multiplexer again. */
 void td__msg_fault_notify(uint32_t reason);
-
-/* Core 0, with core 1 held in reset (or stopped): forget core 1's side of
- * messaging (its endpoints, counters, requests and fault notice), wake core
- * 0's threads still blocked sending to core 1 with TD_ERR_PEER_DOWN and
- * discard words queued for it, and stop core 0's FIFO interrupt so the
- * launch handshake owns the FIFO. After a successful relaunch the kernel
- * calls td__msg_core1_launched, which restarts core 0's multiplexer; core 1's
- * threads subscribe again, and core 0's threads in td_msg_await_remote
- * wake when they do. */
-void td__msg_core1_reset(void);
 
 /* Stop the calling core's multiplexer (FIFO interrupt off, endpoints of
  * this core withdrawn from the other core's view). For supervision and
@@ -48,12 +44,10 @@ void td__msg_stop(void);
  * Interrupts masked inside. This core. For the fuzz target and tests. */
 void td__msg_rx_word(uint32_t w);
 
-/* The channel module's hooks (registered by td_chan_attach so images
+/* The channel module's doorbell (registered by td_chan_attach so images
  * without channels do not link them): poll runs on TD_EP_SYS_CHAN
- * requests; down runs on core 'me' when the other core went down (fault
- * notice, core 1 reset), interrupts masked. */
-struct td_core;
-void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, struct td_core *c));
+ * requests. */
+void td__msg_set_chan_poll(void (*poll)(void));
 
 /* Whether core 'peer' runs its kernel and has reported no fault. */
 bool td__msg_peer_alive(unsigned peer);

@@ -1,12 +1,28 @@
 /*
- * kernel/panic.c: the minimal fault hook (weak: the fault module replaces it).
+ * kernel/panic.c: td_panic (tandem/panic.h), every module's way out when no
+ * caller can be told. Once a kernel started, it is the fault path the
+ * fault module registered (a "kernel panic" report, then the core's
+ * policy); before that (a kernel that could not start) it prints
+ * "PANIC core N: reason" and ends the run.
  */
-#include "port.h"
+#include "panic_sys.h"
 
+#include "atomic.h"
+#include "port.h"
 #include "tandem/panic.h"
 
-__attribute__((weak)) void td_panic(const char *reason)
+static td_panic_path_t path;
+
+void td__panic_set_path(td_panic_path_t p)
 {
+    TD_STORE_RELEASE(path, p);
+}
+
+void td_panic(const char *reason)
+{
+    td_panic_path_t p = TD_LOAD_ACQUIRE(path);
+    if (p != NULL)
+        p(reason, (uintptr_t)__builtin_return_address(0), (uintptr_t)__builtin_frame_address(0));
     char head[] = "PANIC core 0: ";
     head[11] = (char)('0' + port_core_id());
     port_irq_save();

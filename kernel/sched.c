@@ -2,8 +2,8 @@
  * kernel/sched.c: ready lists, wait lists, blocking and waking, priority
  * changes and the context-switch hook, for the calling core's instance.
  */
-#include "fault_sys.h"
 #include "sched.h"
+
 #include "spin.h"
 
 #include "tandem/hwtable.h"
@@ -194,6 +194,13 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
     }
 }
 
+static td_stack_fault_fn stack_fault;
+
+void td__sched_set_stack_fault(td_stack_fault_fn fn)
+{
+    TD_STORE_RELEASE(stack_fault, fn);
+}
+
 void *port_switch_hook(void *ctx)
 {
     td_core_t *c = td__core_of(port_core_id());
@@ -205,7 +212,7 @@ void *port_switch_hook(void *ctx)
     uintptr_t sp = port_thread_sp();
 #endif
     if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */
-        td__fault_switch(c, cur, sp);
+        TD_LOAD_ACQUIRE(stack_fault)(c, cur, sp);
     td_thread_t *n = td__top(c);
     if (n != cur) {
         c->switches++;
@@ -217,6 +224,6 @@ void *port_switch_hook(void *ctx)
 
 td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp)
 {
-    td__fault_switch(c, from, sp);   /* returns if the policy goes on (from ended) */
+    TD_LOAD_ACQUIRE(stack_fault)(c, from, sp);  /* returns if the policy goes on (from ended) */
     return td__top(c);
 }

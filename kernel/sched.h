@@ -154,7 +154,7 @@ void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
 void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result);
 /* A direct switch found the leaving thread 'from' past its stack or with
  * its canary overwritten (what port_switch_hook checks for a requested
- * switch): the fault path for it, then the top thread. */
+ * switch): the stack fault handler for it, then the top thread. */
 td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp);
 
 TD_HOT void td__list_add_tail_hot(td_thread_t **head, td_thread_t *t)
@@ -270,6 +270,13 @@ TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
     t->slice = 0;
     return td__ready_hot(c, t);
 }
+
+/* What the switches do with a thread found past its stack or with its
+ * canary overwritten (t leaving the processor, its stack pointer sp): the
+ * fault path, registered by the fault module before the first switch.
+ * It returns if the policy ended t and the core goes on. */
+typedef void (*td_stack_fault_fn)(td_core_t *c, td_thread_t *t, uintptr_t sp);
+void td__sched_set_stack_fault(td_stack_fault_fn fn);
 
 /* Set t's effective priority, re-sorting whatever list holds it and passing
  * the change on where its wait's operations say (requeued: a mutex's

@@ -4,6 +4,8 @@
  */
 #include "thread_sys.h"
 
+#include "down.h"
+#include "held.h"
 #include "mutex_sys.h"
 #include "sched.h"
 
@@ -116,8 +118,27 @@ int td_thread_yield(void)
     return TD_OK;
 }
 
+/* Core 'core' is about to get a fresh kernel (TD_DOWN_FRESH): its old
+ * threads are gone. Objects bound to it lose their waiters (all of them its
+ * threads), so the new instance may initialise and use them again. */
+static void threads_down(unsigned core, unsigned stage)
+{
+    if (stage != TD_DOWN_FRESH)
+        return;
+    for (td_thread_t *t = td_cores[core].threads; t != NULL; t = t->knext) {
+        if (t->wq != NULL) {
+            if (*t->wq == t)             /* the head: the list is all that core's */
+                *t->wq = NULL;
+            t->wq = NULL;
+        }
+        t->state = TD_THREAD_EXITED;
+    }
+    td_cores[core].threads = NULL;
+}
+
 void td__thread_link(td_core_t *c, td_thread_t *t)
 {
+    TD_DOWN_REGISTER_ONCE(threads_down);
     t->knext = c->threads;
     c->threads = t;
 }
@@ -143,8 +164,11 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
     }
 }
 
-void td__thread_kill(td_core_t *c, td_thread_t *t)
+void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
+    td__held_abandon(c, t);
+    if (self)
+        return;
     if (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING)
         td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
     if (t->state == TD_THREAD_READY)

@@ -4,6 +4,7 @@
  */
 #include "xsync.h"
 
+#include "down.h"
 #include "msg_sys.h"
 #include "tandem/hwtable.h"
 
@@ -22,9 +23,12 @@ unsigned td__xsync_spin(const void *a)
            (unsigned)(((uintptr_t)a >> 3) % (TD_SPIN_XSYNC_LAST - TD_SPIN_XSYNC_FIRST + 1u));
 }
 
+static void xsync_down(unsigned core, unsigned stage);
+
 int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
                    unsigned me, td_tick_t timeout, port_irq_state_t s)
 {
+    TD_DOWN_REGISTER_ONCE(xsync_down);
     struct td_wait w = { &ops->wait, x };
     x->nwait[me]++;
     td__spin_unlock(x->spin);
@@ -72,8 +76,13 @@ void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
     td__spin_unlock(x->spin);
 }
 
-void td__xsync_gone(unsigned core)
+/* Core 'core' stopped for good (TD_DOWN_STOPPED): its waiters' places in
+ * the objects they waited for are given back, then this core's waiters
+ * may go on. */
+static void xsync_down(unsigned core, unsigned stage)
 {
+    if (stage != TD_DOWN_STOPPED)
+        return;
     td_core_t *dc = &td_cores[core];
     td_thread_t *h = dc->xwaiters, *t = h;
     while (t != NULL) {
@@ -85,6 +94,7 @@ void td__xsync_gone(unsigned core)
         t = t->next == h ? NULL : t->next;
     }
     dc->xwaiters = NULL;
+    td__xsync_poll(td__core());
 }
 
 void td__xsync_idle(td_core_t *c)

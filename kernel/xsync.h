@@ -71,10 +71,6 @@ void td__xsync_notify_remote(unsigned core);
  * and wake them. Thread or interrupt context; interrupts in any state. */
 void td__xsync_poll(td_core_t *c);
 
-/* Core 'core' is down for good: give back its waiters' places in the
- * objects they waited for. Interrupts masked, the other core. */
-void td__xsync_gone(unsigned core);
-
 /* The idle thread's wait: poll, then WFE (with waiters) or WFI. */
 void td__xsync_idle(td_core_t *c);
 

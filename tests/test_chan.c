@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "../kernel/down.h"
 #include "../kernel/msg_sys.h"
 
 #include "port.h"
@@ -268,7 +269,7 @@ TEST(chan_peer_down_and_restart)
     CHECK(td_time_us() - t0 < 2000000u);
     CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_FOREVER), TD_ERR_PEER_DOWN);
     /* supervision restarts core 1; its new writer attaches and writes */
-    td__msg_core1_reset();
+    td__down_run(1, TD_DOWN_RESET);        /* as the core 1 stop sequence does */
     td__msg_core1_launched();
     REQUIRE_EQ(th_core1_run(core1_pd_reborn, NULL), TD_OK);
     CHECK_EQ(td_chan_read(&pd_ch, b, 4, &done, TD_SEC(2)), TD_OK);

@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include "../kernel/down.h"
 #include "../kernel/msg_sys.h"
 #include "../kernel/sched.h"
 #include "port.h"
@@ -533,7 +534,7 @@ TEST(msg_peer_fault_and_restart)
     td_msg_stats(&ep_a, &st);
     CHECK_EQ(st.dropped, 2);
     /* supervision: forget core 1's side, "relaunch", it subscribes again */
-    td__msg_core1_reset();
+    td__down_run(1, TD_DOWN_RESET);        /* as the core 1 stop sequence does */
     CHECK_EQ(td_msg_peer_fault(), 0);
     td__msg_core1_launched();
     REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
