@@ -30,13 +30,17 @@ const char *td_fault_reason_name(unsigned reason)
 struct out {
     char *b;
     size_t n, max;               /* written, at most (the buffer's size - 1) */
+    bool cut;                    /* something did not fit */
 };
 
 /* At most 'limit' characters of s, up to its end. */
 static void put_n(struct out *o, const char *s, size_t limit)
 {
-    for (size_t i = 0; s != NULL && i < limit && s[i] != '\0' && o->n < o->max; i++)
+    size_t i = 0;
+    for (; s != NULL && i < limit && s[i] != '\0' && o->n < o->max; i++)
         o->b[o->n++] = s[i];
+    if (s != NULL && i < limit && s[i] != '\0')
+        o->cut = true;
 }
 
 static void put_s(struct out *o, const char *s)
@@ -48,6 +52,8 @@ static void put_c(struct out *o, char c)
 {
     if (o->n < o->max)
         o->b[o->n++] = c;
+    else
+        o->cut = true;
 }
 
 /* The record's thread name (not trusted to be terminated). */
@@ -83,11 +89,19 @@ static void put_reg(struct out *o, const char *name, uint32_t v)
     put_s(o, "  ");
 }
 
+/* The line ends: without its trailing spaces. A report that no longer
+ * fits ends where it was cut (nothing more is written, so a cut report is
+ * always the start of the whole one). */
 static void end_line(struct out *o)
 {
     while (o->n > 0 && o->b[o->n - 1] == ' ')
         o->n--;
-    put_c(o, '\n');
+    if (o->n >= o->max || o->cut) {
+        o->cut = true;
+        o->max = o->n;
+        return;
+    }
+    o->b[o->n++] = '\n';
 }
 
 static const char *action_text(const td_fault_record_t *r)
@@ -197,7 +211,7 @@ static void write_detail(struct out *o, const td_fault_record_t *r)
 size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
                         const struct td_fault_lock *locks, unsigned n)
 {
-    struct out o = { buf, 0, size ? size - 1u : 0u };
+    struct out o = { buf, 0, size ? size - 1u : 0u, false };
     if (r->reason == TD_FAULT_EXIT) {
         put_s(&o, "*** core ");
         put_d(&o, r->core);
@@ -266,7 +280,7 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
 
 size_t td__fault_format_previous(char *buf, size_t size, const td_fault_record_t *r)
 {
-    struct out o = { buf, 0, size ? size - 1u : 0u };
+    struct out o = { buf, 0, size ? size - 1u : 0u, false };
     write_head(&o, r, "PREVIOUS RUN: FAULT");
     put_s(&o, "    ");
     if (r->flags & TD_FAULT_F_FRAME_LOST) {
