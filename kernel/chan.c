@@ -15,9 +15,9 @@
 #pragma GCC optimize("O2")          /* the copy loops and the index updates */
 #endif
 
-#include "msg_sys.h"
 
 #include "down.h"
+#include "link.h"
 #include "sched.h"
 #include "spin.h"
 
@@ -26,6 +26,7 @@
 #include "tandem/msg.h"
 
 static td_chan_t *chans[TD_CHAN_MAX];
+static uint8_t bell, bell_registered;    /* the channels' doorbell (kernel/link.h) */
 
 
 /* Bytes side 'side' may use now: free space (writer) or data (reader). */
@@ -55,10 +56,10 @@ static void poll_one(td_core_t *c, td_chan_t *ch, unsigned me)
     }
 }
 
-static void chan_poll(void)
+/* The doorbell (kernel/link.h): a side of the other core moved its index. */
+static void chan_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    (void)count;
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
         td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);
         if (ch != NULL)
@@ -136,7 +137,10 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
     int r = td_msg_start();
     if (r)
         return r;
-    td__msg_set_chan_poll(chan_poll);
+    if (!TD_LOAD_ACQUIRE(bell_registered)) {
+        TD_STORE_RELAXED(bell, (uint8_t)td__link_doorbell(chan_rang, false));
+        TD_STORE_RELEASE(bell_registered, (uint8_t)1);
+    }
     td__down_register(chan_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
@@ -204,7 +208,7 @@ static void notify(td_chan_t *ch, unsigned side)
         td__resched(c);
     } else if (oc < PORT_NUM_CORES) {
         ch->doorbells++;
-        td__msg_post(TD_EP_SYS_CHAN, ch->number);
+        td__link_ring(TD_LOAD_RELAXED(bell));
     }
     port_irq_restore(s);
 }
@@ -226,7 +230,7 @@ static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeo
         if (avail(ch, side) >= need)
             break;
         unsigned oc = TD_LOAD_ACQUIRE(ch->core[side ^ 1u]);   /* the other side's core */
-        if (oc != port_core_id() && oc < PORT_NUM_CORES && !td__msg_peer_alive(oc)) {
+        if (oc != port_core_id() && oc < PORT_NUM_CORES && !td__link_peer_alive(oc)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }

@@ -22,7 +22,7 @@
 #include "fault_sys.h"
 
 #include "fault_report.h"
-#include "msg_sys.h"
+#include "link.h"
 #include "panic_sys.h"
 #include "sched.h"
 #include "spin.h"
@@ -185,7 +185,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     if (act == TD_FAULT_REBOOT)
         persist_save(r);
     if (r->reason != TD_FAULT_EXIT && act != TD_FAULT_KILL_THREAD)
-        td__msg_fault_notify(r->reason);              /* 2. tell the other core: down */
+        td__link_fault_notify(r->reason);             /* 2. tell the other core: down */
     unsigned n = (unsigned)td__fault_format(s->buf, REPORT_MAX, r, NULL, 0); /* 3. report, once */
     s->rec.report_bytes = r->report_bytes = (uint16_t)n;
     s->rec.report_cycles = r->report_cycles = port_cycles();

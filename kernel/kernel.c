@@ -6,7 +6,7 @@
 
 #include "fault_sys.h"
 #include "heap_sys.h"
-#include "msg_sys.h"
+#include "link.h"
 #include "sched.h"
 #include "supervise.h"
 #include "thread_sys.h"
@@ -106,7 +106,7 @@ int td_kernel_launch_core1(td_entry_t entry, void *arg)
     if (r)
         core1_launched = 0;
     else
-        td__msg_core1_launched();        /* the FIFO is free: the multiplexer may start */
+        td__link_core1_launched();        /* the FIFO is free: the multiplexer may start */
     return r;
 }
 
@@ -117,7 +117,7 @@ int td__kernel_relaunch_core1(void)
     TD_STORE_RELEASE(td_cores[1].running, 0);
     int r = port_core1_launch(core1_boot, NULL, NULL, 0);
     if (r == TD_OK)
-        td__msg_core1_launched();        /* the FIFO is free again: the multiplexer restarts */
+        td__link_core1_launched();        /* the FIFO is free again: the multiplexer restarts */
     return r;
 }
 

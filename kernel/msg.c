@@ -1,7 +1,10 @@
 /*
- * kernel/msg.c: the inter-core message multiplexer: endpoints, the FIFO
- * interrupt, flow control and the system requests. The model and the
- * protocol are in docs/messages.md; the API in tandem/msg.h.
+ * kernel/msg.c: inter-core messages, the upper layer: endpoints (buffers,
+ * subscribe, send, receive, flush, statistics), flow control, ping and
+ * the delivery of user words from the FIFO interrupt. The link below it
+ * (kernel/link.h) owns the FIFO and carries the doorbells this layer
+ * registers (flow, room, announce, ping, pong). The model and the protocol
+ * are in docs/messages.md; the API in tandem/msg.h.
  *
  * Shared memory. Every endpoint number of each core has a slot both cores
  * see: its depth and consumed count (written by the endpoint's core) and
@@ -9,11 +12,9 @@
  * full (written by the other core). Every field has one writer, so no lock
  * is needed. A sender's room at the other core's endpoint e is
  * depth - (sent - consumed): words in the FIFO are counted, so the
- * in-buffer never overflows while both sides follow the protocol. Each
- * core also publishes its system requests as sequence numbers (struct
- * sys). Everything else (endpoint table, acknowledged requests,
- * statistics) is per core and touched only with that core's interrupts
- * masked.
+ * in-buffer never overflows while both sides follow the protocol.
+ * Everything else (endpoint table, statistics) is per core and touched
+ * only with that core's interrupts masked.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the hot paths: send, the FIFO interrupt, receive */
@@ -22,16 +23,14 @@
 #include "msg_sys.h"
 
 #include "down.h"
+#include "link.h"
 #include "sched.h"
 #include "spin.h"
-#include "xsync.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/msg.h"
 
 #define EPN    TD_MSG_ENDPOINTS
-#define NKIND  (TD_EP_SYS_LAST - TD_EP_SYS_FIRST + 1)
-#define K(ep)  ((ep) - TD_EP_SYS_FIRST)
 
 /* Polls of a full FIFO a sending thread makes (interrupts enabled) before
  * it queues the word and asks the other core to say when there is room. */
@@ -51,77 +50,28 @@ struct slot {
     uint32_t pad[3];             /* 32 bytes: addressed with a shift */
 };
 
-/* Core c's system state: written by c only. */
-struct sys {
-    uint32_t req[NKIND];         /* requests to the other core (sequence numbers) */
-    uint32_t reqsum;             /* changes after any req[] changes */
-    uint32_t pong;               /* the other core's last ping answered */
-    uint32_t fault;              /* c's fault reason, 0 = none */
-    uint32_t up;                 /* c's multiplexer runs */
-};
-
 struct loc {
     td_msg_ep_t *ep[EPN];
+    uint32_t words, stray;       /* td_msg_core_stats (the rest: the link's) */
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
-    uint32_t ack[NKIND], acksum; /* the other core's requests seen */
     uint32_t starve_ack[EPN];
-    td_msg_core_stats_t st;
-    uint8_t room_asked;          /* ROOM posted, FLOW not yet seen */
-    uint8_t wanted;              /* start once core 1 is launched (core 0) */
-    uint8_t launched;            /* core 1 launched: the FIFO is ours (core 0) */
+    uint8_t room_asked;          /* ROOM rung, FLOW not yet seen */
 };
 
 static struct slot slots[PORT_NUM_CORES][EPN];
-static struct sys sys[PORT_NUM_CORES];
 static struct loc loc[PORT_NUM_CORES];
-static uint8_t raw_mode;
-static void (*chan_poll)(void);
+static uint32_t pong[PORT_NUM_CORES];    /* core c: the other core's last ping answered */
+
+/* This layer's doorbells (kernel/link.h), registered by its first use. */
+static struct {
+    uint8_t flow, room, announce, ping, pong;
+} bell;
+static uint8_t bells_registered;
 
 #define HOT       static inline __attribute__((always_inline))
 
-static bool peer_alive(unsigned peer)
-{
-    return td__core_running(peer) && TD_LOAD_RELAXED(sys[peer].fault) == 0;
-}
-
-bool td__msg_peer_alive(unsigned peer)
-{
-    return peer_alive(peer);
-}
-
-/* ---- system requests ------------------------------------------------------------- */
-
-/* Interrupts masked. */
-static void post(unsigned me, unsigned k, uint32_t payload)
-{
-    struct sys *y = &sys[me];
-    TD_INC_RELAXED(y->req[k]);
-    TD_STORE_RELEASE(y->reqsum, y->reqsum + 1u);
-    TD_FENCE_SEQ_CST();
-    if (port_fifo_status() & PORT_FIFO_RDY)
-        port_fifo_push(TD_MSG(TD_EP_SYS_FIRST + k, payload));
-    /* else: the other core's FIFO is full, so its interrupt will run and
-     * see the request after draining (sys_poll) */
-}
-
-bool td__msg_linked(void)
-{
-    unsigned me = port_core_id();
-    return TD_LOAD_RELAXED(sys[me].up) && TD_LOAD_RELAXED(sys[me ^ 1u].up);
-}
-
-int td__msg_post(unsigned ep, uint32_t payload)
-{
-    if (ep < TD_EP_SYS_FIRST || ep > TD_EP_SYS_LAST)
-        return TD_ERR_PARAM;
-    if (!td__msg_linked())
-        return TD_ERR_PEER_DOWN;
-    port_irq_state_t s = port_irq_save();
-    post(port_core_id(), K(ep), payload);
-    port_irq_restore(s);
-    return TD_OK;
-}
+#define peer_alive td__link_peer_alive
 
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
@@ -208,7 +158,7 @@ static void pump(unsigned me, td_core_t *c)
         if (r == OUT_FIFO) {
             if (!l->room_asked) {
                 l->room_asked = 1;
-                post(me, K(TD_EP_SYS_ROOM), 0);
+                td__link_post(me, bell.room);
             }
             break;
         }
@@ -260,65 +210,20 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
     if (st != l->starve_ack[n] && level <= depth / 2u) {
         l->starve_ack[n] = st;
-        post(me, K(TD_EP_SYS_FLOW), n);
+        td__link_post(me, bell.flow);
     }
-}
-
-void td_msg_on_peer_fault(unsigned core, uint32_t reason) __attribute__((weak));
-void td_msg_on_peer_fault(unsigned core, uint32_t reason)
-{
-    (void)core;
-    (void)reason;
-}
-
-/* Handle the other core's new requests. Interrupts masked. */
-static void sys_poll(unsigned me, td_core_t *c)
-{
-    struct loc *l = &loc[me];
-    struct sys *y = &sys[me ^ 1u];
-    uint32_t sum = TD_LOAD_ACQUIRE(y->reqsum);
-    if (sum == l->acksum)
-        return;
-    l->acksum = sum;
-    uint32_t seen[NKIND];
-    bool any[NKIND];
-    for (unsigned k = 0; k < NKIND; k++) {
-        seen[k] = TD_LOAD_RELAXED(y->req[k]);
-        any[k] = seen[k] != l->ack[k];
-        l->ack[k] = seen[k];
-    }
-    if (any[K(TD_EP_SYS_FAULT)] && TD_LOAD_RELAXED(y->fault) != 0) {
-        td__down_run(me ^ 1u, TD_DOWN_NOTICE);    /* every wait on it ends */
-        td_msg_on_peer_fault(me ^ 1u, TD_LOAD_RELAXED(y->fault));
-    }
-    if (any[K(TD_EP_SYS_XSYNC)])
-        td__xsync_poll(c);
-    if (any[K(TD_EP_SYS_FLOW)] || any[K(TD_EP_SYS_ANNOUNCE)]) {
-        l->room_asked = 0;
-        pump(me, c);
-    }
-    if (any[K(TD_EP_SYS_ROOM)])
-        post(me, K(TD_EP_SYS_FLOW), 0);           /* we drained: there is room now */
-    if (any[K(TD_EP_SYS_PING)]) {
-        TD_STORE_RELAXED(sys[me].pong, seen[K(TD_EP_SYS_PING)]);
-        post(me, K(TD_EP_SYS_PONG), 0);
-    }
-    if (any[K(TD_EP_SYS_PONG)] || any[K(TD_EP_SYS_ANNOUNCE)])
-        wake_waiters(c, l);
-    if (any[K(TD_EP_SYS_CHAN)] && chan_poll != NULL)
-        chan_poll();
-    td__resched(c);
 }
 
 /* One word from the FIFO; returns the priority + 1 of the thread it woke
  * (0: none). Interrupts masked. */
-HOT unsigned deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
+HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
     unsigned n = TD_MSG_EP(w);
+    struct loc *l = ctx;             /* &loc[me] */
     if (n < EPN) {
         td_msg_ep_t *ep = l->ep[n];
         if (ep != NULL) {
-            l->st.words++;
+            l->words++;
             ep->received++;
             td_thread_t *t = ep->waiters;
             if (t != NULL && ep->wait == W_RX) {      /* straight to the waiting owner */
@@ -341,10 +246,10 @@ HOT unsigned deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
             return 0;
         }
     } else if (n >= TD_EP_SYS_FIRST) {
-        l->st.system++;                               /* a doorbell: sys_poll follows */
+        td__link_system_word(me);                     /* a doorbell: the link's */
         return 0;
     }
-    l->st.stray++;
+    l->stray++;
     return 0;
 }
 
@@ -358,32 +263,16 @@ HOT void resched_woken(td_core_t *c, unsigned woke)
         port_switch_request();
 }
 
+/* The FIFO interrupt: the link's loop (kernel/link.h) with this layer's
+ * delivery inline. */
 void port_fifo_isr(void)
 {
     unsigned me = port_core_id();
-    struct loc *l = &loc[me];
     td_core_t *c = &td_cores[me];
-    const struct sys *y = &sys[me ^ 1u];
-    unsigned woke = 0;
+    struct loc *l = &loc[me];
+    __asm("" : "+l"(l));                 /* kept, not computed again for each word */
     port_irq_state_t s = port_irq_save();
-    l->st.interrupts++;
-    for (;;) {
-        uint32_t st = port_fifo_status();
-        if (st & PORT_FIFO_VLD) {
-            unsigned p = deliver(me, l, c, port_fifo_pop());
-            if (p > woke)
-                woke = p;
-        } else if (st & (PORT_FIFO_WOF | PORT_FIFO_ROE)) {
-            l->st.wof += (st & PORT_FIFO_WOF) != 0;
-            l->st.roe += (st & PORT_FIFO_ROE) != 0;
-            port_fifo_clear_errors();
-        } else if (TD_LOAD_ACQUIRE(y->reqsum) != l->acksum) {
-            sys_poll(me, c);                          /* after draining (docs) */
-        } else {
-            break;
-        }
-    }
-    resched_woken(c, woke);
+    resched_woken(c, td__link_isr(me, c, deliver, l));
     port_irq_restore(s);
 }
 
@@ -392,134 +281,88 @@ void td__msg_rx_word(uint32_t w)
     unsigned me = port_core_id();
     td_core_t *c = &td_cores[me];
     port_irq_state_t s = port_irq_save();
-    resched_woken(c, deliver(me, &loc[me], c, w));
-    sys_poll(me, c);
+    resched_woken(c, deliver(&loc[me], me, c, w));
+    td__link_poll(me, c);
     port_irq_restore(s);
 }
 
-void td__msg_set_chan_poll(void (*poll)(void))
+/* ---- this layer's doorbells ------------------------------------------------------------ */
+
+/* FLOW: room appeared at an endpoint we wait for (or in the FIFO): move
+ * the queued words. */
+static void flow_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    chan_poll = poll;
+    (void)count;
+    loc[me].room_asked = 0;
+    pump(me, c);
 }
 
-/* ---- starting, stopping, supervision ------------------------------------------------ */
+/* ROOM: the other core found its FIFO to us full: say FLOW, we drained. */
+static void room_rang(unsigned me, td_core_t *c, uint32_t count)
+{
+    (void)c;
+    (void)count;
+    td__link_post(me, bell.flow);
+}
+
+/* ANNOUNCE: the other core's endpoint table changed (or its link came
+ * up): move queued words, and let ping and await_remote look again. */
+static void announce_rang(unsigned me, td_core_t *c, uint32_t count)
+{
+    flow_rang(me, c, count);
+    wake_waiters(c, &loc[me]);
+}
+
+/* PING: answer with PONG, naming the ping answered. */
+static void ping_rang(unsigned me, td_core_t *c, uint32_t count)
+{
+    (void)c;
+    TD_STORE_RELAXED(pong[me], count);
+    td__link_post(me, bell.pong);
+}
+
+static void pong_rang(unsigned me, td_core_t *c, uint32_t count)
+{
+    (void)count;
+    wake_waiters(c, &loc[me]);
+}
 
 static void msg_down(unsigned core, unsigned stage);
 
-static void go(unsigned me)
+/* Register this layer's doorbells and its "core went down" handler, before
+ * its first use (subscribe, ping, await_remote). */
+static void use(void)
 {
+    if (TD_LOAD_ACQUIRE(bells_registered))
+        return;
     td__down_register(msg_down);
-    port_irq_state_t s = port_irq_save();
-    if (!TD_LOAD_RELAXED(sys[me].up)) {
-        port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
-        TD_STORE_RELEASE(sys[me].up, 1u);
-        td__spin_lock(TD_SPIN_MSG);               /* after: td_msg_fifo_raw sees one of them */
-        loc[me].wanted = 0;
-        td__spin_unlock(TD_SPIN_MSG);
-        sys_poll(me, &td_cores[me]);              /* requests made before we ran */
-        port_fifo_irq_enable(true);
-        if (td__core_running(me ^ 1u))
-            post(me, K(TD_EP_SYS_ANNOUNCE), 0);
-    }
-    port_irq_restore(s);
+    TD_STORE_RELAXED(bell.flow, (uint8_t)td__link_doorbell(flow_rang, false));
+    TD_STORE_RELAXED(bell.room, (uint8_t)td__link_doorbell(room_rang, false));
+    TD_STORE_RELAXED(bell.announce, (uint8_t)td__link_doorbell(announce_rang, true));
+    TD_STORE_RELAXED(bell.ping, (uint8_t)td__link_doorbell(ping_rang, false));
+    TD_STORE_RELAXED(bell.pong, (uint8_t)td__link_doorbell(pong_rang, false));
+    TD_STORE_RELEASE(bells_registered, (uint8_t)1);
 }
 
-void td__msg_core1_launched(void)
-{
-    td__down_register(msg_down);
-    loc[0].launched = 1;
-    if (loc[0].wanted)
-        go(0);
-}
-
-int td_msg_start(void)
-{
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    unsigned me = port_core_id();
-    if (TD_LOAD_RELAXED(sys[me].up))
-        return TD_OK;                             /* running: raw mode cannot be on */
-    int r = TD_OK;
-    bool start = false;
-    /* Under the lock td_msg_fifo_raw takes: raw mode and a multiplexer
-     * never both, even when the two cores race. */
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(TD_SPIN_MSG);
-    if (raw_mode) {
-        r = TD_ERR_STATE;
-    } else if (!TD_LOAD_RELAXED(sys[me].up)) {
-        loc[me].wanted = 1;
-        /* core 1's launch still needs the raw FIFO: core 0 starts after it */
-        start = me != 0 || loc[0].launched;
-    }
-    td__spin_unlock(TD_SPIN_MSG);
-    port_irq_restore(s);
-    if (start)
-        go(me);
-    return r;
-}
-
-int td_msg_fifo_raw(void)
-{
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(TD_SPIN_MSG);
-    int r = TD_OK;
-    if (TD_LOAD_RELAXED(sys[0].up) || TD_LOAD_RELAXED(sys[1].up) || loc[0].wanted || loc[1].wanted)
-        r = TD_ERR_BUSY;
-    else
-        raw_mode = 1;
-    td__spin_unlock(TD_SPIN_MSG);
-    port_irq_restore(s);
-    return r;
-}
+/* ---- stopping, supervision ---------------------------------------------------------- */
 
 void td__msg_stop(void)
 {
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
-    port_fifo_irq_enable(false);
-    TD_STORE_RELAXED(sys[me].up, 0u);
+    td__link_stop();
     for (unsigned i = 0; i < EPN; i++)
         TD_STORE_RELAXED(slots[me][i].depth, 0u);
     port_irq_restore(s);
 }
 
-void td__msg_fault_notify(uint32_t reason)
-{
-    unsigned me = port_core_id();
-    port_irq_state_t s = port_irq_save();
-    TD_STORE_RELAXED(sys[me].fault, (reason & TD_MSG_DATA_MAX) ? (reason & TD_MSG_DATA_MAX) : 1u);
-    post(me, K(TD_EP_SYS_FAULT), reason);
-    port_irq_restore(s);
-}
-
-uint32_t td_msg_peer_fault(void)
-{
-    return TD_LOAD_RELAXED(sys[port_core_id() ^ 1u].fault);
-}
-
-/* Core 1 went through a reset: forget its side of messaging. Core 0. */
+/* Core 1 went through a reset: forget its side of the endpoints (the link
+ * forgets its own). Core 0, interrupts masked. */
 static void core1_reset(void)
 {
     td_core_t *c = &td_cores[0];
-    struct sys *y0 = &sys[0], *y1 = &sys[1];
     struct loc *l0 = &loc[0], *l1 = &loc[1];
-    port_irq_state_t s = port_irq_save();
-    port_fifo_irq_enable(false);                  /* the launch owns the FIFO */
-    TD_STORE_RELAXED(y1->fault, 1u);                            /* gone: senders see TD_ERR_PEER_DOWN */
-    peer_down(0, c);
-    TD_STORE_RELAXED(y1->up, 0u);
-    for (unsigned k = 0; k < NKIND; k++) {
-        TD_STORE_RELAXED(y1->req[k], 0u);
-        TD_STORE_RELAXED(y0->req[k], 0u);
-        l0->ack[k] = l1->ack[k] = 0;
-    }
-    TD_STORE_RELAXED(y1->reqsum, 0u);
-    TD_STORE_RELAXED(y0->reqsum, 0u);
-    l0->acksum = l1->acksum = 0;
-    td__spin_lock(TD_SPIN_MSG);
-    l1->wanted = 0;                               /* a start core 1 did not finish */
-    td__spin_unlock(TD_SPIN_MSG);
+    peer_down(0, c);                              /* senders get TD_ERR_PEER_DOWN */
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
@@ -536,19 +379,12 @@ static void core1_reset(void)
         if (l0->ep[i] != NULL)
             l0->ep[i]->lost_base = l0->ep[i]->lost_seen = 0;
     }
-    TD_STORE_RELAXED(y1->pong, 0u);
-    TD_STORE_RELAXED(y0->pong, 0u);
+    TD_STORE_RELAXED(pong[1], 0u);
+    TD_STORE_RELAXED(pong[0], 0u);
     l1->queued = NULL;
     l1->waiters = NULL;
     l1->room_asked = 0;
-    l1->st = (td_msg_core_stats_t){ 0 };
-    TD_STORE_RELAXED(y1->fault, 0u);
-    l0->launched = 0;
-    if (TD_LOAD_RELAXED(y0->up)) {                             /* restart after the relaunch */
-        TD_STORE_RELAXED(y0->up, 0u);
-        l0->wanted = 1;
-    }
-    port_irq_restore(s);
+    l1->words = l1->stray = 0;
 }
 
 /* The other core went down (kernel/down.h): at its fault notice, what is
@@ -623,7 +459,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
             break;
         /* woken by a pong or an announcement; while our multiplexer waits
          * for core 1's launch to end, look again every tick */
-        r = td__wait(c, &loc[me].waiters, TD_LOAD_RELAXED(sys[me].up) ? left : 1u, s);
+        r = td__wait(c, &loc[me].waiters, td__link_up(me) ? left : 1u, s);
         s = port_irq_save();
     }
     port_irq_restore(s);
@@ -632,7 +468,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
 
 static int ponged(unsigned me, uint32_t seq)
 {
-    if ((int32_t)(TD_LOAD_RELAXED(sys[me ^ 1u].pong) - seq) >= 0)
+    if ((int32_t)(TD_LOAD_RELAXED(pong[me ^ 1u]) - seq) >= 0)
         return 1;
     return peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
 }
@@ -643,22 +479,23 @@ int td_msg_ping(td_tick_t timeout)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    use();
     int r = td_msg_start();
     if (r)
         return r;
     unsigned me = port_core_id(), peer = me ^ 1u;
-    if (!peer_alive(peer) || !TD_LOAD_RELAXED(sys[peer].up) || !TD_LOAD_RELAXED(sys[me].up))
+    if (!peer_alive(peer) || !td__link_up(peer) || !td__link_up(me))
         return TD_ERR_PEER_DOWN;
     port_irq_state_t s = port_irq_save();
-    post(me, K(TD_EP_SYS_PING), 0);
-    uint32_t seq = sys[me].req[K(TD_EP_SYS_PING)];
+    td__link_post(me, bell.ping);
+    uint32_t seq = td__link_rung(me, bell.ping);
     port_irq_restore(s);
     return wait_until(ponged, seq, timeout);
 }
 
 static int announced(unsigned me, uint32_t number)
 {
-    return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && TD_LOAD_RELAXED(sys[me].up);
+    return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && td__link_up(me);
 }
 
 int td_msg_await_remote(unsigned number, td_tick_t timeout)
@@ -669,6 +506,7 @@ int td_msg_await_remote(unsigned number, td_tick_t timeout)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    use();
     int r = td_msg_start();
     if (r)
         return r;
@@ -728,8 +566,9 @@ int td_msg_subscribe(td_msg_ep_t *ep)
         return TD_ERR_UNINIT;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    if (raw_mode)
+    if (td__link_raw())
         return TD_ERR_STATE;
+    use();
     unsigned me = port_core_id(), n = ep->number;
     td_thread_t *self = td__core()->current;
     if (self == NULL)
@@ -762,8 +601,8 @@ int td_msg_subscribe(td_msg_ep_t *ep)
     if (r == TD_OK) {
         td_msg_start();
         s = port_irq_save();
-        if (TD_LOAD_RELAXED(sys[me].up))
-            post(me, K(TD_EP_SYS_ANNOUNCE), n);
+        if (td__link_up(me))
+            td__link_post(me, bell.announce);
         port_irq_restore(s);
     }
     return r;
@@ -783,8 +622,8 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
     td__spin_lock(TD_SPIN_MSG);
     ep->owner = NULL;
     td__spin_unlock(TD_SPIN_MSG);
-    if (TD_LOAD_RELAXED(sys[me].up))
-        post(me, K(TD_EP_SYS_ANNOUNCE), ep->number);
+    if (td__link_up(me))
+        td__link_post(me, bell.announce);
     port_irq_restore(s);
     return TD_OK;
 }
@@ -866,7 +705,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         struct slot *sl = &slots[me ^ 1u][d];
         port_irq_state_t s = port_irq_save();
         uint32_t sent = sl->sent;
-        if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(sys[me ^ 1u].fault) == 0 &&
+        if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
             TD_LOAD_RELAXED(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
             port_fifo_push(w);
             TD_STORE_RELAXED(sl->sent, sent + 1u);
@@ -1002,11 +841,16 @@ int td_msg_core_stats(td_msg_core_stats_t *st, bool reset)
 {
     if (st == NULL)
         return TD_ERR_PARAM;
-    struct loc *l = &loc[port_core_id()];
+    unsigned me = port_core_id();
+    struct loc *l = &loc[me];
+    const struct td_link_core *k = &td__link[me];
     port_irq_state_t s = port_irq_save();
-    *st = l->st;
-    if (reset)
-        l->st = (td_msg_core_stats_t){ 0 };
+    *st = (td_msg_core_stats_t){ .words = l->words, .system = k->system, .stray = l->stray,
+                                 .wof = k->wof, .roe = k->roe, .interrupts = k->interrupts };
+    if (reset) {
+        l->words = l->stray = 0;
+        td__link_stats_reset(me);
+    }
     port_irq_restore(s);
     return TD_OK;
 }

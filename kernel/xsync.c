@@ -5,16 +5,30 @@
 #include "xsync.h"
 
 #include "down.h"
-#include "msg_sys.h"
+#include "link.h"
 #include "tandem/hwtable.h"
 
 #define OPS(w) ((const struct td_xsync_ops *)(const void *)(w)->ops)
 
+/* The doorbell (kernel/link.h): the other core freed an object for our
+ * waiters. */
+static void xsync_rang(unsigned me, td_core_t *c, uint32_t count)
+{
+    (void)me;
+    (void)count;
+    td__xsync_poll(c);
+}
+
 void td__xsync_notify_remote(unsigned core)
 {
+    static uint8_t bell, registered;
     (void)core;          /* the other core: the only one a doorbell reaches */
-    if (td__msg_post(TD_EP_SYS_XSYNC, 0) != TD_OK)
-        port_sev();      /* no multiplexer (raw FIFO, or not started): an event */
+    if (!TD_LOAD_ACQUIRE(registered)) {
+        TD_STORE_RELAXED(bell, (uint8_t)td__link_doorbell(xsync_rang, false));
+        TD_STORE_RELEASE(registered, (uint8_t)1);
+    }
+    if (td__link_ring(TD_LOAD_RELAXED(bell)) != TD_OK)
+        port_sev();      /* no link (raw FIFO, or not started): an event */
 }
 
 unsigned td__xsync_spin(const void *a)
