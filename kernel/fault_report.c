@@ -33,14 +33,22 @@ struct out {
     bool cut;                    /* something did not fit */
 };
 
-/* At most 'limit' characters of s, up to its end. */
+/* At most 'limit' characters of s, up to its end. (The loop keeps the
+ * buffer and the count in registers: a char store could alias o.) */
 static void put_n(struct out *o, const char *s, size_t limit)
 {
-    size_t i = 0;
-    for (; s != NULL && i < limit && s[i] != '\0' && o->n < o->max; i++)
-        o->b[o->n++] = s[i];
-    if (s != NULL && i < limit && s[i] != '\0')
-        o->cut = true;
+    if (s == NULL)
+        return;
+    char *b = o->b;
+    size_t n = o->n, max = o->max;
+    for (size_t i = 0; i < limit && s[i] != '\0'; i++) {
+        if (n >= max) {
+            o->cut = true;
+            break;
+        }
+        b[n++] = s[i];
+    }
+    o->n = n;
 }
 
 static void put_s(struct out *o, const char *s)
@@ -64,21 +72,21 @@ static void put_thread(struct out *o, const td_fault_record_t *r)
 
 static void put_x(struct out *o, uint32_t v)
 {
-    put_s(o, "0x");
-    for (int i = 28; i >= 0; i -= 4)
-        put_c(o, "0123456789abcdef"[(v >> i) & 0xfu]);
+    char x[10] = { '0', 'x' };
+    for (unsigned i = 0; i < 8; i++)
+        x[2 + i] = "0123456789abcdef"[(v >> (28u - 4u * i)) & 0xfu];
+    put_n(o, x, sizeof x);
 }
 
 static void put_d(struct out *o, uint32_t v)
 {
     char d[10];
-    unsigned n = 0;
+    unsigned n = sizeof d;
     do {
-        d[n++] = (char)('0' + v % 10u);
+        d[--n] = (char)('0' + v % 10u);
         v /= 10u;
     } while (v != 0);
-    while (n > 0)
-        put_c(o, d[--n]);
+    put_n(o, d + n, sizeof d - n);
 }
 
 static void put_reg(struct out *o, const char *name, uint32_t v)
