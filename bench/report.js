@@ -65,14 +65,20 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * with every one of its modules (threads, scheduler, time, timers, periodic
  * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
  * mutexes and semaphores, the beginner layer) and the port's kernel half
- * (kport, switch, the inline primitives). Messages, faults/heaps and the
- * console are separate modules a program may leave out: shown as extras. */
+ * (kport, switch, the inline primitives). Messages (the link and the
+ * endpoints), faults/heaps and the console are separate modules a program
+ * may leave out: shown as extras. The fault module's code that lives with
+ * the state it serves (each module's clean-up after a core went down, its
+ * part of the hold check: kernel/core.h's TD_FAULT_CODE and TD_FAULT_DATA,
+ * sections .text.td_fault and .rodata.td_fault) counts with the faults,
+ * wherever it is. */
 const GROUPS = [
   ['console', /\/kernel\/(console|fmt)\.o$|\/port\/rp2040\/uart\.o$/],
-  ['messages', /\/kernel\/(msg|chan)\.o$/],
-  ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/rp2040\/(fault|fault_entry|mpu)\.o$/],
+  ['messages', /\/kernel\/(msg|chan|link)\.o$/],
+  ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/rp2040\/(fault|fault_entry|mpu)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/rp2040\/(kport|switch)\.o$/],
 ];
+const FAULT_SECTION = /^\.(text|rodata)\.td_fault$/;
 function footprint(map) {
   const text = fs.readFileSync(map, 'utf8');
   const out = {};
@@ -84,8 +90,9 @@ function footprint(map) {
     const [, sec, addr, size, obj] = m;
     const n = parseInt(size, 16);
     if (!n || parseInt(addr, 16) === 0) continue;
-    const g = GROUPS.find(([, rx]) => rx.test(obj));
+    let g = GROUPS.find(([, rx]) => rx.test(obj));
     if (!g) continue;
+    if (FAULT_SECTION.test(sec) && g[0] !== 'messages') g = GROUPS.find(([n]) => n === 'faults');
     const o = out[g[0]];
     if (/^\.(text|rodata)/.test(sec)) o.flash += n;
     else if (/^\.data/.test(sec)) { o.flash += n; o.ram += n; }

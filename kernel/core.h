@@ -23,6 +23,14 @@
 #define TD_HOT  static inline __attribute__((always_inline))
 #define TD_COLD __attribute__((noinline, cold))
 
+/* Code and constant data that serve only the fault module: clean-up after
+ * a core went down, what a thread ended by a fault gives back, the hold
+ * check. They live with the state they serve, each module's with it, and
+ * are counted with the fault module in make bench's footprint
+ * (bench/report.js: the sections .text.td_fault and .rodata.td_fault). */
+#define TD_FAULT_CODE __attribute__((section(".text.td_fault"), noinline))
+#define TD_FAULT_DATA __attribute__((section(".rodata.td_fault")))
+
 /* One core's kernel. */
 typedef struct td_core {
     td_thread_t *current;            /* running thread */

@@ -9,7 +9,7 @@
 
 static td_down_fn table[TD_DOWN_MAX];   /* shared by both cores, filled in order */
 
-void td__down_register(td_down_fn fn)
+TD_FAULT_CODE void td__down_register(td_down_fn fn)
 {
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
@@ -24,7 +24,7 @@ void td__down_register(td_down_fn fn)
         td_panic("down: table full");
 }
 
-void td__down_run(unsigned core, unsigned stage)
+TD_FAULT_CODE void td__down_run(unsigned core, unsigned stage)
 {
     port_irq_state_t s = port_irq_save();
     if (stage == TD_DOWN_STOPPED)

@@ -16,7 +16,7 @@ static const struct td_held_ops *kinds[KINDS];
 
 static void held_down(unsigned core, unsigned stage);
 
-unsigned td__held_kind(const struct td_held_ops *ops)
+TD_FAULT_CODE unsigned td__held_kind(const struct td_held_ops *ops)
 {
     td__down_register(held_down);
     port_irq_state_t s = port_irq_save();
@@ -57,7 +57,7 @@ void td__held_del(td_core_t *c, struct td_held *h)
     h->next = NULL;
 }
 
-void td__held_abandon(td_core_t *c, td_thread_t *t)
+TD_FAULT_CODE void td__held_abandon(td_core_t *c, td_thread_t *t)
 {
     for (struct td_held *h = c->held; h != NULL;) {
         const struct td_held_ops *ops = ops_of(h);
@@ -72,7 +72,7 @@ void td__held_abandon(td_core_t *c, td_thread_t *t)
 
 /* Core 'core' went down for good (TD_DOWN_STOPPED): every object its
  * threads owned is given back. */
-static void held_down(unsigned core, unsigned stage)
+TD_FAULT_CODE static void held_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_STOPPED)
         return;
@@ -85,7 +85,7 @@ static void held_down(unsigned core, unsigned stage)
     dc->held = NULL;
 }
 
-void td__held_check(td_core_t *c, td_tick_t now, td_tick_t limit,
+TD_FAULT_CODE void td__held_check(td_core_t *c, td_tick_t now, td_tick_t limit,
                     void (*report)(const struct td_held *h, const char *what,
                                    const char *waiting, const td_thread_t *owner))
 {

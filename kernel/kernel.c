@@ -110,7 +110,7 @@ int td_kernel_launch_core1(td_entry_t entry, void *arg)
     return r;
 }
 
-int td__kernel_relaunch_core1(void)
+TD_FAULT_CODE int td__kernel_relaunch_core1(void)
 {
     if (!core1_launched)
         return TD_ERR_STATE;

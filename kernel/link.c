@@ -16,12 +16,13 @@ static uint8_t raw_mode;
 static void fault_rang(unsigned me, td_core_t *c, uint32_t count);
 
 /* The registered doorbells, shared by both cores: number k runs
- * bells[k].fn. Number 0 is the link's own fault notice. */
+ * bells[k].fn. Number 0 is the link's own fault notice, registered before
+ * any other (the first registration, at the latest when a link starts). */
 static struct bell {
     td_doorbell_fn fn;
     uint8_t on_up;               /* rung whenever this core's link comes up */
-} bells[TD_LINK_DOORBELLS] = { [0] = { fault_rang, 0 } };
-static uint8_t nbells = 1;               /* bells[0, nbells) are registered */
+} bells[TD_LINK_DOORBELLS];
+static uint8_t nbells;                   /* bells[0, nbells) are registered */
 
 /* ---- doorbells ------------------------------------------------------------------- */
 
@@ -29,6 +30,10 @@ unsigned td__link_doorbell(td_doorbell_fn fn, bool on_up)
 {
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
+    if (bells[0].fn == NULL) {
+        TD_STORE_RELEASE(bells[0].fn, fault_rang);
+        TD_STORE_RELEASE(nbells, (uint8_t)1);
+    }
     unsigned k = 0;
     while (k < TD_LINK_DOORBELLS && bells[k].fn != NULL && bells[k].fn != fn)
         k++;
@@ -162,6 +167,7 @@ static void link_down(unsigned core, unsigned stage)
 
 static void go(unsigned me)
 {
+    td__link_doorbell(fault_rang, false);     /* number 0, before the link runs */
     port_irq_state_t s = port_irq_save();
     if (!td__link_up(me)) {
         port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */

@@ -25,9 +25,9 @@ static int check(td_mutex_t *m)
 /* The kind of td_mutex entries on the held lists (kernel/held.h), 0 until
  * the first lock registers it. */
 static uint8_t kind;
-static const struct td_held_ops held_ops;
+TD_FAULT_DATA static const struct td_held_ops held_ops;
 
-static TD_COLD unsigned register_kind(void)
+TD_FAULT_CODE static unsigned register_kind(void)
 {
     unsigned k = td__held_kind(&held_ops);
     TD_STORE_RELAXED(kind, (uint8_t)k);
@@ -177,12 +177,12 @@ td_thread_t *td_mutex_owner(const td_mutex_t *m)
 
 /* ---- on the held lists (kernel/held.h) -------------------------------------------- */
 
-static td_thread_t *held_owner(const struct td_held *h)
+TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
 {
     return MUTEX_OF(h)->owner;
 }
 
-static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
+TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
                          size_t n)
 {
     const td_mutex_t *m = MUTEX_OF(h);
@@ -200,7 +200,7 @@ static bool held_waiting(const struct td_held *h, unsigned me, char *what, char 
 }
 
 /* The owner is being ended: to the most urgent waiter, if any. */
-static void held_abandon(td_core_t *c, struct td_held *h)
+TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
 {
     td_mutex_t *m = MUTEX_OF(h);
     release(c, m, m->owner);
@@ -208,7 +208,7 @@ static void held_abandon(td_core_t *c, struct td_held *h)
 
 /* The owner's core is gone: so are the owner and the waiters (all of them
  * its threads). */
-static void held_gone(struct td_held *h, unsigned core)
+TD_FAULT_CODE static void held_gone(struct td_held *h, unsigned core)
 {
     (void)core;
     td_mutex_t *m = MUTEX_OF(h);
@@ -217,4 +217,5 @@ static void held_gone(struct td_held *h, unsigned core)
     m->depth = 0;
 }
 
-static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon, held_gone };
+TD_FAULT_DATA static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon,
+                                                             held_gone };

@@ -7,18 +7,17 @@
  */
 #include "panic_sys.h"
 
-#include "atomic.h"
-#include "port.h"
+#include "core.h"
 #include "tandem/panic.h"
 
 static td_panic_path_t path;
 
-void td__panic_set_path(td_panic_path_t p)
+TD_FAULT_CODE void td__panic_set_path(td_panic_path_t p)
 {
     TD_STORE_RELEASE(path, p);
 }
 
-void td_panic(const char *reason)
+TD_FAULT_CODE void td_panic(const char *reason)
 {
     td_panic_path_t p = TD_LOAD_ACQUIRE(path);
     if (p != NULL)

@@ -196,7 +196,7 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 
 static td_stack_fault_fn stack_fault;
 
-void td__sched_set_stack_fault(td_stack_fault_fn fn)
+TD_FAULT_CODE void td__sched_set_stack_fault(td_stack_fault_fn fn)
 {
     TD_STORE_RELEASE(stack_fault, fn);
 }

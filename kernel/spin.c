@@ -28,7 +28,7 @@ void td__spin_wait(unsigned n)
         ;
 }
 
-unsigned td__spin_release_core(unsigned core)
+TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
 {
     unsigned user = 0;
     for (unsigned n = 0; n < PORT_SPINLOCK_COUNT; n++) {
@@ -43,7 +43,7 @@ unsigned td__spin_release_core(unsigned core)
     return user;
 }
 
-unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
+TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
 {
     unsigned h = n < PORT_SPINLOCK_COUNT ? td__spin_holder(n) : TD_CORE_ANY;
     if (thread != NULL)

@@ -121,7 +121,7 @@ int td_thread_yield(void)
 /* Core 'core' is about to get a fresh kernel (TD_DOWN_FRESH): its old
  * threads are gone. Objects bound to it lose their waiters (all of them its
  * threads), so the new instance may initialise and use them again. */
-static void threads_down(unsigned core, unsigned stage)
+TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_FRESH)
         return;
@@ -164,7 +164,7 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
     }
 }
 
-void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
+TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
     td__held_abandon(c, t);
     if (self)

@@ -28,7 +28,7 @@ static int check(td_xmutex_t *m)
 /* The kind of td_xmutex entries on the held lists (kernel/held.h),
  * registered by the first lock. */
 static uint8_t kind;
-static const struct td_held_ops held_ops;
+TD_FAULT_DATA static const struct td_held_ops held_ops;
 
 static bool free_for(const td_xmutex_t *m, unsigned me)
 {
@@ -80,7 +80,7 @@ static void leave(struct td_xwaits *x, unsigned me)
 
 /* A waiter of core 'core' is gone with its core: a mutex handed to that
  * core for it is free again for anyone. */
-static void gone(struct td_xwaits *x, unsigned core)
+TD_FAULT_CODE static void gone(struct td_xwaits *x, unsigned core)
 {
     td_xmutex_t *m = XMUTEX_OF(x);
     if (x->nwait[core])
@@ -182,7 +182,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
 /* Free m held by a thread of core 'owner' that is being ended (this core)
  * or gone with its core: the other core's waiters (or this core's) get
  * it. Returns true if waiters of this core may take it now. */
-static bool abandon(td_xmutex_t *m, unsigned owner)
+TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
 {
     unsigned me = port_core_id();
     bool local = false;
@@ -203,12 +203,12 @@ static bool abandon(td_xmutex_t *m, unsigned owner)
     return local;
 }
 
-static td_thread_t *held_owner(const struct td_held *h)
+TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
 {
     return XMUTEX_HELD(h)->owner;
 }
 
-static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
+TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
                          size_t n)
 {
     (void)me;
@@ -221,16 +221,17 @@ static bool held_waiting(const struct td_held *h, unsigned me, char *what, char 
     return true;
 }
 
-static void held_abandon(td_core_t *c, struct td_held *h)
+TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
 {
     if (abandon(XMUTEX_HELD(h), port_core_id()))
         td__xsync_poll(c);
 }
 
-static void held_gone(struct td_held *h, unsigned core)
+TD_FAULT_CODE static void held_gone(struct td_held *h, unsigned core)
 {
     if (abandon(XMUTEX_HELD(h), core))
         td__xsync_poll(td__core());      /* our waiters may go on now */
 }
 
-static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon, held_gone };
+TD_FAULT_DATA static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon,
+                                                             held_gone };

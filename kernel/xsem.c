@@ -32,7 +32,7 @@ static void leave(struct td_xwaits *xw, unsigned me)
     xw->nwait[me]--;
 }
 
-static void gone(struct td_xwaits *xw, unsigned core)
+TD_FAULT_CODE static void gone(struct td_xwaits *xw, unsigned core)
 {
     if (xw->nwait[core])
         xw->nwait[core]--;

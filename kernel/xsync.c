@@ -93,7 +93,7 @@ void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
 /* Core 'core' stopped for good (TD_DOWN_STOPPED): its waiters' places in
  * the objects they waited for are given back, then this core's waiters
  * may go on. */
-static void xsync_down(unsigned core, unsigned stage)
+TD_FAULT_CODE static void xsync_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_STOPPED)
         return;
