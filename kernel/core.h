@@ -31,6 +31,39 @@
 #define TD_FAULT_CODE __attribute__((section(".text.td_fault"), noinline))
 #define TD_FAULT_DATA __attribute__((section(".rodata.td_fault")))
 
+/* ---- call classes ------------------------------------------------------------------
+ * Every internal entry point says where it may be called (the kernel's
+ * public calls say it in their headers); in debug builds it also checks,
+ * as ChibiOS's chDbgCheckClassI/S do:
+ *   TD_CLASS_MASKED()  this core's interrupts masked by the caller, thread
+ *                      or interrupt handler ("interrupts masked");
+ *   TD_CLASS_THREAD()  a thread, not an interrupt handler, interrupts
+ *                      masked: about to block or switch;
+ *   interrupt-safe     anywhere: nothing to check.
+ * The checks are compiled in with -DTD_DEBUG_CLASS (the host test builds
+ * define it; the target builds do not, so they cost nothing there). A
+ * wrong class is a failed assertion: the fault path with reason
+ * TD_FAULT_ASSERT and the text "call class: ...". */
+#ifdef TD_DEBUG_CLASS
+void td__class_fail(const char *file, int line, const char *what) __attribute__((noreturn));
+static inline bool td__class_masked(void)
+{
+    port_irq_state_t s = port_irq_save();
+    port_irq_restore(s);
+    return s != 0;
+}
+#define TD_CLASS_MASKED()                                                             \
+    ((void)(td__class_masked() ||                                                     \
+            (td__class_fail(__FILE__, __LINE__, "call class: interrupts masked"), 0)))
+#define TD_CLASS_THREAD()                                                             \
+    ((void)((!port_in_isr() && td__class_masked()) ||                                 \
+            (td__class_fail(__FILE__, __LINE__,                                       \
+                            "call class: a thread with interrupts masked"), 0)))
+#else
+#define TD_CLASS_MASKED() ((void)0)
+#define TD_CLASS_THREAD() ((void)0)
+#endif
+
 /* One core's kernel. */
 typedef struct td_core {
     td_thread_t *current;            /* running thread */

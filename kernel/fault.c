@@ -347,11 +347,6 @@ void td_assert_fail(const char *file, int line, const char *expr)
                (uintptr_t)__builtin_frame_address(0));
 }
 
-/* td_panic's way into the fault path (kernel/panic.c). */
-static void panic_path(const char *reason, uintptr_t ret, uintptr_t sp)
-{
-    soft_fault(TD_FAULT_PANIC, NULL, 0, reason, ret, sp);
-}
 
 void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp)
 {
@@ -417,7 +412,7 @@ void td__fault_core_start(td_core_t *c)
     port_guard_thread(td__stack_guard(c->current));
     fc[me].in_fault = 0;
     td__sched_set_stack_fault(switch_stack_fault);
-    td__panic_set_path(panic_path);
+    td__panic_set_path(soft_fault);     /* td_panic, call-class checks */
     td__core_set_state(me, TD_CORE_RUNNING);
     if (me == 0 && !previous_checked) {
         previous_checked = 1;

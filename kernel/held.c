@@ -40,6 +40,7 @@ static const struct td_held_ops *ops_of(const struct td_held *h)
 
 void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)
 {
+    TD_CLASS_MASKED();
     h->kind = (uint8_t)kind;
     h->warned = 0;
     h->since = c->tick;
@@ -49,6 +50,7 @@ void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)
 
 void td__held_del(td_core_t *c, struct td_held *h)
 {
+    TD_CLASS_MASKED();
     struct td_held **pp = &c->held;
     while (*pp != NULL && *pp != h)
         pp = &(*pp)->next;
@@ -59,6 +61,7 @@ void td__held_del(td_core_t *c, struct td_held *h)
 
 TD_FAULT_CODE void td__held_abandon(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     for (struct td_held *h = c->held; h != NULL;) {
         const struct td_held_ops *ops = ops_of(h);
         if (ops->owner(h) == t) {

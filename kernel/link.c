@@ -51,6 +51,7 @@ unsigned td__link_doorbell(td_doorbell_fn fn, bool on_up)
 
 void td__link_post(unsigned me, unsigned bell)
 {
+    TD_CLASS_MASKED();
     struct td_link_core *y = &td__link[me];
     TD_INC_RELAXED(y->ring[bell]);
     TD_STORE_RELEASE(y->ringsum, y->ringsum + 1u);
@@ -79,6 +80,7 @@ int td__link_ring(unsigned bell)
 
 void td__link_poll(unsigned me, td_core_t *c)
 {
+    TD_CLASS_MASKED();
     struct td_link_core *l = &td__link[me];
     const struct td_link_core *y = &td__link[me ^ 1u];
     uint32_t sum = TD_LOAD_ACQUIRE(y->ringsum);

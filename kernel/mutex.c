@@ -39,6 +39,7 @@ TD_FAULT_CODE static unsigned register_kind(void)
  * 48 bytes). */
 unsigned td__mutex_effective(const td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     unsigned p = t->base, k = TD_LOAD_RELAXED(kind);
     for (const struct td_held *h = td_cores[t->core].held; h != NULL; h = h->next) {
         const td_mutex_t *m = MUTEX_OF(h);

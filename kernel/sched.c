@@ -43,11 +43,13 @@ int td__can_wait(const td_core_t *c, port_irq_state_t s)
 
 void td__list_add_tail(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__list_add_tail_hot(head, t);
 }
 
 void td__list_add_prio(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td_thread_t *h = *head, *x = h;
     if (h != NULL) {
         do {
@@ -68,17 +70,20 @@ void td__list_add_prio(td_thread_t **head, td_thread_t *t)
 
 void td__list_del(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__list_unlink_hot(head, t);
     t->next = t->prev = NULL;
 }
 
 void td__ready(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__ready_hot(c, t);
 }
 
 void td__unready(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     unsigned p = t->prio;
     td__list_del(&c->ready[p], t);
     if (c->ready[p] == NULL)
@@ -103,17 +108,20 @@ td_thread_t *td__top_find(td_core_t *c)
 
 void td__resched(td_core_t *c)
 {
+    TD_CLASS_MASKED();
     if (c->current != NULL && td__top(c) != c->current)
         port_switch_request();
 }
 
 void td__resched_restore(td_core_t *c, port_irq_state_t s)
 {
+    TD_CLASS_MASKED();
     td__resched_restore_hot(c, s);
 }
 
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline)
 {
+    TD_CLASS_MASKED();
     td_thread_t **pp = &c->timeouts;
     while (*pp != NULL && (int32_t)((*pp)->wake - deadline) <= 0)
         pp = &(*pp)->tnext;
@@ -134,16 +142,19 @@ static void timeout_del(td_core_t *c, td_thread_t *t)
 
 void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
 {
+    TD_CLASS_THREAD();
     td__wait_prep_hot(c, wq, timed, deadline);
 }
 
 int td__wait_commit(td_core_t *c, port_irq_state_t s)
 {
+    TD_CLASS_THREAD();
     return td__wait_commit_hot(c, s);
 }
 
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s)
 {
+    TD_CLASS_THREAD();
     td__wait_prep_hot(c, wq, timeout != TD_FOREVER, c->tick + timeout);
     return td__wait_commit(c, s);
 }
@@ -165,12 +176,14 @@ TD_COLD void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result)
 
 void td__wake(td_core_t *c, td_thread_t *t, int result)
 {
+    TD_CLASS_MASKED();
     td__wake_hot(c, t, result);
 }
 
 
 void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 {
+    TD_CLASS_MASKED();
     while (t != NULL && t->prio != prio) {
         if (t->state == TD_THREAD_READY) {
             td__unready(c, t);

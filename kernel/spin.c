@@ -10,6 +10,7 @@ struct td_spin td__spins[PORT_SPINLOCK_COUNT];
 
 bool td__spin_try_over(unsigned n)
 {
+    TD_CLASS_MASKED();
     if (port_spin_try(n))
         return true;
     unsigned me = port_core_id(), h = td__spin_holder(n);

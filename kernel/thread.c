@@ -138,6 +138,7 @@ TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
 
 void td__thread_link(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     TD_DOWN_REGISTER_ONCE(threads_down);
     t->knext = c->threads;
     c->threads = t;
@@ -166,6 +167,7 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
 
 TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
+    TD_CLASS_MASKED();
     td__held_abandon(c, t);
     if (self)
         return;

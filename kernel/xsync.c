@@ -42,6 +42,7 @@ static void xsync_down(unsigned core, unsigned stage);
 int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
                    unsigned me, td_tick_t timeout, port_irq_state_t s)
 {
+    TD_CLASS_THREAD();
     TD_DOWN_REGISTER_ONCE(xsync_down);
     struct td_wait w = { &ops->wait, x };
     x->nwait[me]++;
@@ -82,6 +83,7 @@ void td__xsync_poll(td_core_t *c)
 
 void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
 {
+    TD_CLASS_MASKED();
     (void)c;
     (void)t;
     struct td_xwaits *x = w->obj;
