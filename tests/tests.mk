@@ -106,3 +106,13 @@ TEST_SUITES += host-tsan-long
 test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests
 	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_TIMEOUT=1200 \
 	  $(TEST_RUN) host-tsan-long $(BUILD)/test/results/host-tsan-long.txt $(TSAN_LONG_DIR)/tandem-tests
+
+# ---- kernel-deps: no circle among the kernel's modules (tools/kernel-deps.sh) ------
+# From the sources' includes and the host objects' symbols; with the checks
+# that it finds a planted circle (tools/test_kernel_deps.sh).
+TEST_SUITES += kernel-deps
+.PHONY: test-kernel-deps
+test-kernel-deps: $(call host_objs,plain,$(KERNEL_SRCS))
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)CC=$(HOSTCC) tools/test_kernel_deps.sh $(BUILD)/host/plain/kernel \
+	    > $(BUILD)/test/results/kernel-deps.txt; cat $(BUILD)/test/results/kernel-deps.txt

@@ -9,7 +9,7 @@
 # Module A depends on module B when
 #   - a file of A includes B's private header (#include "B.h" or "B_sys.h"),
 #     read from the sources in KERNELDIR (default: kernel); or
-#   - with -o, an object of A (OBJDIR/A.o, built from kernel/A.c) refers to a
+#   - with -o, an object of A (OBJDIR/A.o, built from KERNELDIR/A.c) refers to a
 #     symbol (a function or a variable) that B's object defines: a call, or
 #     data, inline functions counted where they were inlined.
 # A call through a function pointer that a module registered (the "core went
@@ -59,7 +59,8 @@ modname() { local b=${1##*/}; b=${b%.[ch]}; echo "${b%_sys}"; }
     # symbol edges
     if [ -n "$objdir" ]; then
         for o in "$objdir"/*.o; do
-            [ -e "$o" ] || continue
+            b=${o##*/}
+            [ -e "$src/${b%.o}.c" ] || continue     # (a stale object of a removed source)
             m=$(modname "${o%.o}.c")
             "$NM" --defined-only -g "$o" | awk -v m="$m" 'NF >= 3 { print "D " m " " $3 }'
             "$NM" -u "$o" | awk -v m="$m" '{ print "U " m " " $NF }'
