@@ -78,7 +78,7 @@ static void chan_down(unsigned peer, unsigned stage)
     if (stage != TD_DOWN_NOTICE && stage != TD_DOWN_RESET)
         return;
     unsigned me = peer ^ 1u;
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td__spin_lock(TD_SPIN_MSG);
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
         td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);

@@ -3,7 +3,7 @@
  */
 #include "core.h"
 
-td_core_t td_cores[PORT_NUM_CORES];
+td_core_t td__cores[PORT_NUM_CORES];
 
 td_core_t *td__core(void)
 {

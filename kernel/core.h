@@ -88,14 +88,14 @@ typedef struct td_core {
                                         for good and gives back nothing it holds */
 } td_core_t;
 
-extern td_core_t td_cores[PORT_NUM_CORES];
+extern td_core_t td__cores[PORT_NUM_CORES];
 
 /* Core 'me''s kernel instance, and the calling core's. The empty asm makes
  * the compiler keep the pointer in a register instead of folding the
  * multiplication into every address (which costs the M0+ more). */
 static inline td_core_t *td__core_of(unsigned me)
 {
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     __asm("" : "+l"(c));
     return c;
 }
@@ -104,7 +104,7 @@ td_core_t *td__core(void);  /* out of line: smaller where speed does not matter 
 /* Whether core 'core''s kernel runs (td_kernel_running). Anywhere. */
 static inline bool td__core_running(unsigned core)
 {
-    return TD_LOAD_ACQUIRE(td_cores[core].running) != 0;
+    return TD_LOAD_ACQUIRE(td__cores[core].running) != 0;
 }
 
 /* Core 'core''s state (enum td_core_state), and whether it halted: stopped
@@ -113,7 +113,7 @@ static inline bool td__core_running(unsigned core)
  * it (core 1's stop sequence). Anywhere. */
 static inline unsigned td__core_state(unsigned core)
 {
-    return TD_LOAD_ACQUIRE(td_cores[core].state);
+    return TD_LOAD_ACQUIRE(td__cores[core].state);
 }
 static inline bool td__core_halted(unsigned core)
 {
@@ -121,7 +121,7 @@ static inline bool td__core_halted(unsigned core)
 }
 static inline void td__core_set_state(unsigned core, unsigned state)
 {
-    TD_STORE_RELEASE(td_cores[core].state, (uint8_t)state);
+    TD_STORE_RELEASE(td__cores[core].state, (uint8_t)state);
 }
 
 /* Byte copy (no C library in the kernel). Anywhere. */

@@ -146,7 +146,7 @@ static void halt_here(unsigned me) __attribute__((noreturn));
 static void halt_here(unsigned me)
 {
     unsigned other = me ^ 1u;
-    TD_STORE_RELEASE(td_cores[me].running, 0);
+    TD_STORE_RELEASE(td__cores[me].running, 0);
     td__core_set_state(me, TD_CORE_HALTED);   /* what it holds may be taken over now */
     if (!td__core_running(other) && td__core_state(other) != TD_CORE_FAULTING)
         port_exit(3);                    /* nobody left to run: end the run */
@@ -159,7 +159,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
 {
     unsigned me = port_core_id();
     struct fcore *s = &fc[me];
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     r->fault_cycles = port_cycles();
     r->core = (uint8_t)me;
     r->time_us = port_time_us();
@@ -248,7 +248,7 @@ static td_fault_record_t *begin_stack_record(unsigned me, const td_thread_t *t, 
 void *td__fault_cpu(port_fault_frame_t *f)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_fault_record_t *r = begin_record(me, f->reason);
     r->pc = f->pc;
     r->lr = f->lr;
@@ -319,7 +319,7 @@ static void soft_fault(unsigned reason, const char *file, int line, const char *
 {
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     bool isr = port_in_isr();
     td_fault_record_t *r = begin_record(me, reason);
     r->file = file;
@@ -375,7 +375,7 @@ unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock
     r->core = (uint8_t)peer;
     r->code = (int32_t)ms;
     r->time_us = port_time_us();
-    name_of(r, TD_LOAD_ACQUIRE(td_cores[peer].current));
+    name_of(r, TD_LOAD_ACQUIRE(td__cores[peer].current));
     unsigned act = p->policy;
     if (act == TD_FAULT_KILL_THREAD || (act == TD_FAULT_RESTART && peer != 1))
         act = TD_FAULT_HALT;

@@ -79,7 +79,7 @@ TD_FAULT_CODE static void held_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_STOPPED)
         return;
-    td_core_t *dc = &td_cores[core];
+    td_core_t *dc = &td__cores[core];
     for (struct td_held *h = dc->held, *next; h != NULL; h = next) {
         next = h->next;
         h->next = NULL;

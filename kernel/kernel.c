@@ -37,7 +37,7 @@ static void idle_main(void *arg)
 int td_kernel_start(td_entry_t entry, void *arg)
 {
     unsigned id = port_core_id();
-    td_core_t *c = &td_cores[id];
+    td_core_t *c = &td__cores[id];
     if (entry == NULL)
         return TD_ERR_PARAM;
     if (TD_LOAD_ACQUIRE(c->running))
@@ -114,7 +114,7 @@ TD_FAULT_CODE int td__kernel_relaunch_core1(void)
 {
     if (!core1_launched)
         return TD_ERR_STATE;
-    TD_STORE_RELEASE(td_cores[1].running, 0);
+    TD_STORE_RELEASE(td__cores[1].running, 0);
     int r = port_core1_launch(core1_boot, NULL, NULL, 0);
     if (r == TD_OK)
         td__link_core1_launched();        /* the FIFO is free again: the multiplexer restarts */

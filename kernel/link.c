@@ -177,7 +177,7 @@ static void go(unsigned me)
         td__spin_lock(TD_SPIN_MSG);               /* after: td_msg_fifo_raw sees one of them */
         td__link[me].wanted = 0;
         td__spin_unlock(TD_SPIN_MSG);
-        td__link_poll(me, &td_cores[me]);         /* rings made before we ran */
+        td__link_poll(me, &td__cores[me]);         /* rings made before we ran */
         port_fifo_irq_enable(true);
         if (td__core_running(me ^ 1u))
             for (unsigned k = 0, nb = TD_LOAD_ACQUIRE(nbells); k < nb; k++)

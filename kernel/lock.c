@@ -67,7 +67,7 @@ TD_HOT int take(const td_lock_t *l, bool wait)
     struct td_spin *h = &td__spins[n];
     h->saved = s;
     TD_STORE_RELAXED(h->holder, (uint8_t)(me + 1u));
-    TD_STORE_RELAXED(h->thread, td_cores[me].current);
+    TD_STORE_RELAXED(h->thread, td__cores[me].current);
     TD_STORE_RELAXED(h->takes, h->takes + 1u);
     return TD_OK;
 }

@@ -268,7 +268,7 @@ HOT void resched_woken(td_core_t *c, unsigned woke)
 void port_fifo_isr(void)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     struct loc *l = &loc[me];
     __asm("" : "+l"(l));                 /* kept, not computed again for each word */
     port_irq_state_t s = port_irq_save();
@@ -279,7 +279,7 @@ void port_fifo_isr(void)
 void td__msg_rx_word(uint32_t w)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     port_irq_state_t s = port_irq_save();
     resched_woken(c, deliver(&loc[me], me, c, w));
     td__link_poll(me, c);
@@ -360,7 +360,7 @@ void td__msg_stop(void)
  * forgets its own). Core 0, interrupts masked. */
 static void core1_reset(void)
 {
-    td_core_t *c = &td_cores[0];
+    td_core_t *c = &td__cores[0];
     struct loc *l0 = &loc[0], *l1 = &loc[1];
     peer_down(0, c);                              /* senders get TD_ERR_PEER_DOWN */
     for (unsigned i = 0; i < EPN; i++) {
@@ -394,7 +394,7 @@ static void msg_down(unsigned core, unsigned stage)
 {
     unsigned me = core ^ 1u;
     if (stage == TD_DOWN_NOTICE)
-        peer_down(me, &td_cores[me]);
+        peer_down(me, &td__cores[me]);
     else if (stage == TD_DOWN_RESET && core == 1)
         core1_reset();
 }
@@ -436,7 +436,7 @@ static int ep_wait(td_core_t *c, td_msg_ep_t *ep, uint8_t kind, int busy,
 static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_tick_t timeout)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     port_irq_state_t s = port_irq_save();
     int r;
@@ -554,7 +554,7 @@ static int owner_check(const td_msg_ep_t *ep)
 HOT bool owner_fast(const td_msg_ep_t *ep, unsigned me)
 {
     return ep != NULL && ep->magic == TD_MSG_EP_MAGIC && ep->core == me &&
-           ep->owner == td_cores[me].current && !port_in_isr();
+           ep->owner == td__cores[me].current && !port_in_isr();
 }
 
 int td_msg_subscribe(td_msg_ep_t *ep)
@@ -637,7 +637,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
     if (d >= EPN)
         return TD_ERR_ENDPOINT;
     struct slot *sl = &slots[peer][d];
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     unsigned spins = 0;
     port_irq_state_t s = port_irq_save();
@@ -706,7 +706,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         port_irq_state_t s = port_irq_save();
         uint32_t sent = sl->sent;
         if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
-            TD_LOAD_RELAXED(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+            TD_LOAD_RELAXED(td__cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
             port_fifo_push(w);
             TD_STORE_RELAXED(sl->sent, sent + 1u);
             ep->sent++;
@@ -722,7 +722,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
                                                   td_tick_t timeout, port_irq_state_t s)
 {
-    td_core_t *c = &td_cores[ep->core];
+    td_core_t *c = &td__cores[ep->core];
     int r;
     if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
@@ -771,7 +771,7 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
     if (r)
         return r;
     unsigned me = ep->core;
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     port_irq_state_t s = port_irq_save();
     pump(me, c);

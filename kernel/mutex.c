@@ -41,7 +41,7 @@ unsigned td__mutex_effective(const td_thread_t *t)
 {
     TD_CLASS_MASKED();
     unsigned p = t->base, k = TD_LOAD_RELAXED(kind);
-    for (const struct td_held *h = td_cores[t->core].held; h != NULL; h = h->next) {
+    for (const struct td_held *h = td__cores[t->core].held; h != NULL; h = h->next) {
         const td_mutex_t *m = MUTEX_OF(h);
         if (h->kind == k && m->owner == t && m->waiters != NULL &&
             m->waiters->prio > p)

@@ -77,7 +77,7 @@ static void clean_up(unsigned peer)
  * halted), its side of what the cores share forgotten. Interrupts masked. */
 static void stop_core1(void)
 {
-    TD_STORE_RELEASE(td_cores[1].running, (uint8_t)0);
+    TD_STORE_RELEASE(td__cores[1].running, (uint8_t)0);
     td__core_set_state(1, TD_CORE_HALTED);
     port_core1_reset();
     if (!TD_LOAD_ACQUIRE(cleaned[1]))
@@ -185,7 +185,7 @@ static void held_line(const struct td_held *h, const char *what, const char *wai
                       const td_thread_t *owner)
 {
     unsigned me = port_core_id();
-    td_tick_t now = td_cores[me].tick;
+    td_tick_t now = td__cores[me].tick;
     hold_line(what, me, owner, (now - h->since) * 1000u / TD_TICK_HZ, waiting);
 }
 
@@ -230,7 +230,7 @@ static void supervise(td_timer_t *timer, void *arg)
     (void)timer;
     (void)arg;
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_thread_t *cur = c->current;
     if (cur != NULL && !td__stack_ok(cur, port_thread_sp()))
         td__fault_tick_stack(c, cur, port_thread_sp());   /* (no MPU, or jumped over it) */

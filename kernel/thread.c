@@ -125,7 +125,7 @@ TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_FRESH)
         return;
-    for (td_thread_t *t = td_cores[core].threads; t != NULL; t = t->knext) {
+    for (td_thread_t *t = td__cores[core].threads; t != NULL; t = t->knext) {
         if (t->wq != NULL) {
             if (*t->wq == t)             /* the head: the list is all that core's */
                 *t->wq = NULL;
@@ -133,7 +133,7 @@ TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
         }
         t->state = TD_THREAD_EXITED;
     }
-    td_cores[core].threads = NULL;
+    td__cores[core].threads = NULL;
 }
 
 void td__thread_link(td_core_t *c, td_thread_t *t)
@@ -298,7 +298,7 @@ int td_thread_state(const td_thread_t *t)
         return TD_ERR_PARAM;
     if (t->magic != TD_THREAD_MAGIC)
         return TD_ERR_UNINIT;
-    if (t == td_cores[t->core].current && t->state == TD_THREAD_READY)
+    if (t == td__cores[t->core].current && t->state == TD_THREAD_READY)
         return TD_THREAD_RUNNING;
     return t->state;
 }

@@ -41,7 +41,7 @@ static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
     m->owner_core = (uint8_t)me;
     m->depth = 1;
     m->reserved = TD_CORE_ANY;
-    td__held_add(&td_cores[me], &m->held, TD_LOAD_RELAXED(kind));
+    td__held_add(&td__cores[me], &m->held, TD_LOAD_RELAXED(kind));
 }
 
 static bool grant(struct td_xwaits *x, td_thread_t *t, unsigned me)
@@ -192,7 +192,7 @@ TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
         m->owner_core = TD_CORE_ANY;
         m->depth = 0;
         if (owner == me) {
-            td__held_del(&td_cores[me], &m->held);
+            td__held_del(&td__cores[me], &m->held);
             local = pass_on(m, me);
         } else {                           /* the owner's core is gone: ours waits */
             m->reserved = TD_CORE_ANY;

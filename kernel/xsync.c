@@ -99,7 +99,7 @@ TD_FAULT_CODE static void xsync_down(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_STOPPED)
         return;
-    td_core_t *dc = &td_cores[core];
+    td_core_t *dc = &td__cores[core];
     td_thread_t *h = dc->xwaiters, *t = h;
     while (t != NULL) {
         struct td_wait *w = t->wdata.p;

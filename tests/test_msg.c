@@ -423,10 +423,10 @@ TEST(msg_bad_input)
     CHECK_EQ(r, TD_ERR_STATE);
     CHECK_EQ(td_msg_fifo_raw(), TD_ERR_BUSY);                           /* too late: it runs */
     /* a peer whose kernel is not running: a named error, at once */
-    __atomic_store_n(&td_cores[1].running, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&td__cores[1].running, 0, __ATOMIC_RELEASE);
     int down_send = td_msg_send(&ep_a, TD_MSG(9, 1), TD_SEC(1));
     int down_ping = td_msg_ping(TD_SEC(1));
-    __atomic_store_n(&td_cores[1].running, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&td__cores[1].running, 1, __ATOMIC_RELEASE);
     CHECK_EQ(down_send, TD_ERR_PEER_DOWN);
     CHECK_EQ(down_ping, TD_ERR_PEER_DOWN);
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
