@@ -6,10 +6,11 @@
  * consumed) one writer, the reader's core; both only grow (mod 2^32), so
  * level = head - tail. A side that must wait stores how many bytes it needs
  * in want[side], looks again, and sleeps; the other side, after moving its
- * index, looks at want[] and rings the doorbell (TD_EP_SYS_CHAN) when the
- * waiter's need is met. The doorbell's receiving core runs chan_poll from
- * its FIFO interrupt. The same store-then-look order on both sides (with a
- * full fence between) means one of them always sees the other.
+ * index, looks at want[] and rings the channels' doorbell (registered with
+ * the link, kernel/link.h) when the waiter's need is met. The doorbell's
+ * receiving core runs chan_rang from its FIFO interrupt. The same
+ * store-then-look order on both sides (with a full fence between) means one
+ * of them always sees the other.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the copy loops and the index updates */

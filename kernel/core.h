@@ -5,9 +5,9 @@
  *
  * Each core writes its own instance; the other core reads only the fields
  * marked "read by the other core", atomically (kernel/atomic.h). The
- * instance up to 'state' is zeroed when its core's kernel starts
- * (td_kernel_start): a restarted core 1 gets a fresh one. 'state' is kept
- * (the other core watches it all along).
+ * instance up to 'running' is zeroed when its core's kernel starts
+ * (td_kernel_start): a restarted core 1 gets a fresh one. 'running' (0
+ * then) and 'state' are left alone: the other core reads them all along.
  */
 #ifndef TANDEM_KERNEL_CORE_H
 #define TANDEM_KERNEL_CORE_H

@@ -43,9 +43,11 @@ int td_kernel_start(td_entry_t entry, void *arg)
     if (TD_LOAD_ACQUIRE(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
-    uint8_t *b = (uint8_t *)(void *)c;         /* a fresh instance (also after a reset); */
-    for (size_t i = 0; i < offsetof(td_core_t, state); i++)
-        b[i] = 0;                              /* its state is the other core's to watch */
+    /* A fresh instance (also after a reset), up to the two fields the other
+     * core reads all along: 'running' (0, as just checked) and 'state'. */
+    uint8_t *b = (uint8_t *)(void *)c;
+    for (size_t i = 0; i < offsetof(td_core_t, running); i++)
+        b[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",

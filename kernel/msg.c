@@ -71,8 +71,6 @@ static uint8_t bells_registered;
 
 #define HOT       static inline __attribute__((always_inline))
 
-#define peer_alive td__link_peer_alive
-
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
 {
@@ -101,7 +99,7 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
         uint32_t w = ep->out_buf[ep->out_head];
         struct slot *sl = &slots[peer][TD_MSG_EP(w)];
         uint32_t depth = TD_LOAD_RELAXED(sl->depth);
-        if (depth == 0 || !peer_alive(peer)) {
+        if (depth == 0 || !td__link_peer_alive(peer)) {
             drop_head(ep, TD_MSG_OVR_PEER);          /* withdrawn or gone: counted */
             continue;
         }
@@ -470,7 +468,7 @@ static int ponged(unsigned me, uint32_t seq)
 {
     if ((int32_t)(TD_LOAD_RELAXED(pong[me ^ 1u]) - seq) >= 0)
         return 1;
-    return peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
+    return td__link_peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
 }
 
 int td_msg_ping(td_tick_t timeout)
@@ -484,7 +482,7 @@ int td_msg_ping(td_tick_t timeout)
     if (r)
         return r;
     unsigned me = port_core_id(), peer = me ^ 1u;
-    if (!peer_alive(peer) || !td__link_up(peer) || !td__link_up(me))
+    if (!td__link_peer_alive(peer) || !td__link_up(peer) || !td__link_up(me))
         return TD_ERR_PEER_DOWN;
     port_irq_state_t s = port_irq_save();
     td__link_post(me, bell.ping);
@@ -642,7 +640,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
     unsigned spins = 0;
     port_irq_state_t s = port_irq_save();
     for (;;) {
-        if (!peer_alive(peer)) {
+        if (!td__link_peer_alive(peer)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }
@@ -780,7 +778,7 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
             r = TD_OK;
             break;
         }
-        if (!peer_alive(me ^ 1u)) {
+        if (!td__link_peer_alive(me ^ 1u)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }
