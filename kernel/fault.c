@@ -33,6 +33,9 @@
 
 #define REPORT_MAX 768u
 
+/* The detail line of a HardFault the port could not decode. */
+#define UNDECODED "cause not decoded (the Cortex-M0+ has no fault status registers)"
+
 enum where { W_THREAD, W_ISR, W_SWITCH, W_CPU };
 
 /* One core's fault state. Written by that core, except where noted. */
@@ -186,7 +189,8 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
         persist_save(r);
     if (r->reason != TD_FAULT_EXIT && act != TD_FAULT_KILL_THREAD)
         td__link_fault_notify(r->reason);             /* 2. tell the other core: down */
-    unsigned n = (unsigned)td__fault_format(s->buf, REPORT_MAX, r, NULL, 0); /* 3. report, once */
+    /* 3. report, once */
+    unsigned n = (unsigned)td__fault_format(s->buf, REPORT_MAX, r, NULL, 0, UNDECODED);
     s->rec.report_bytes = r->report_bytes = (uint16_t)n;
     s->rec.report_cycles = r->report_cycles = port_cycles();
     td_console_write_panic(s->buf, n);
@@ -384,7 +388,7 @@ unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock
     r->action = (uint8_t)act;
     r->seq = ++p->count;
     p->rec = *r;
-    size_t len = td__fault_format(fc[me].buf, REPORT_MAX, r, locks, n);
+    size_t len = td__fault_format(fc[me].buf, REPORT_MAX, r, locks, n, UNDECODED);
     td_console_write_panic(fc[me].buf, len);
     if (peer == 1 && act == TD_FAULT_REBOOT) {
         persist_save(r);

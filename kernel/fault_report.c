@@ -157,7 +157,7 @@ static void write_head(struct out *o, const td_fault_record_t *r, const char *wh
     end_line(o);
 }
 
-static void write_detail(struct out *o, const td_fault_record_t *r)
+static void write_detail(struct out *o, const td_fault_record_t *r, const char *cause)
 {
     put_s(o, "    ");
     switch (r->reason) {
@@ -210,14 +210,14 @@ static void write_detail(struct out *o, const td_fault_record_t *r)
         put_c(o, ')');
         break;
     default:
-        put_s(o, "cause not decoded (the Cortex-M0+ has no fault status registers)");
+        put_s(o, cause != NULL ? cause : "cause not decoded");
         break;
     }
     end_line(o);
 }
 
 size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
-                        const struct td_fault_lock *locks, unsigned n)
+                        const struct td_fault_lock *locks, unsigned n, const char *cause)
 {
     struct out o = { buf, 0, size ? size - 1u : 0u, false };
     if (r->reason == TD_FAULT_EXIT) {
@@ -230,7 +230,7 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
         return o.n;
     }
     write_head(&o, r, "FAULT");
-    write_detail(&o, r);
+    write_detail(&o, r, cause);
     if (r->flags & TD_FAULT_F_FRAME_LOST) {
         put_s(&o, "    pc, lr, xpsr lost: the stack was full  ");
         put_reg(&o, "sp", r->sp);

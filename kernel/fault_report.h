@@ -27,11 +27,14 @@ struct td_fault_lock {
 /* The report of fault r, as the console shows it: lines ending in '\n',
  * from "*** FAULT core N, ..." to "*** END FAULT core N" (for
  * TD_FAULT_EXIT one line). 'locks' (n of them, may be NULL when n is 0):
- * the td_locks the core holds, listed in a lockup report. Written into
- * buf, at most size - 1 bytes (a longer report is cut), not terminated;
- * returns the length. Anywhere. */
+ * the td_locks the core holds, listed in a lockup report. 'cause': what
+ * the detail line says for a fault whose reason the record does not
+ * explain (a HardFault the port could not decode: the port's words for
+ * what its CPU can tell), NULL for a plain "cause not decoded". Written
+ * into buf, at most size - 1 bytes (a longer report is cut), not
+ * terminated; returns the length. Anywhere. */
 size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
-                        const struct td_fault_lock *locks, unsigned n);
+                        const struct td_fault_lock *locks, unsigned n, const char *cause);
 
 /* The report of the fault that ended the previous run (read back after a
  * reboot: reason, core, thread, pc, lr, sp, xpsr), as td__fault_format. */

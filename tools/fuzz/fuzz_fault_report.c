@@ -3,7 +3,7 @@
  * kernel or a port. The input is a buffer size (2 bytes), a fault record
  * (its bytes as they come: any reason, flags, counts, an unterminated
  * thread name) and, after it, two NUL-separated strings for the record's
- * file and text pointers and the lock holders' names. Every report must
+ * file and text pointers, the lock holders' names and the undecoded cause. Every report must
  * stay inside its size - 1 bytes (those after untouched), hold no NUL, be
  * the same every time, be a prefix of the uncut report, and, when not cut,
  * have its first and last line. */
@@ -59,7 +59,7 @@ static size_t run(bool previous, size_t size, const td_fault_record_t *r,
 {
     memset(buf, 0xaa, size + GUARD);
     size_t len = previous ? td__fault_format_previous(buf, size, r)
-                          : td__fault_format(buf, size, r, locks, n);
+                          : td__fault_format(buf, size, r, locks, n, r->text);
     if (len >= size && !(size == 0 && len == 0))
         abort();                                     /* at most size - 1 */
     for (size_t i = size ? size - 1u : 0u; i < size + GUARD; i++)
