@@ -29,7 +29,14 @@
  * are counted with the fault module in make bench's footprint
  * (bench/report.js: the sections .text.td_fault and .rodata.td_fault). */
 #define TD_FAULT_CODE __attribute__((section(".text.td_fault"), noinline))
+#if defined(__PIC__)
+/* Position-independent (host) builds keep constants that hold pointers
+ * writable until relocated, which a .rodata section cannot be: there the
+ * data stays where the compiler puts it (only the target's map is counted). */
+#define TD_FAULT_DATA
+#else
 #define TD_FAULT_DATA __attribute__((section(".rodata.td_fault")))
+#endif
 
 /* ---- call classes ------------------------------------------------------------------
  * Every internal entry point says where it may be called (the kernel's
