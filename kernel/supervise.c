@@ -199,12 +199,15 @@ static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
     if (limit == 0)
         return;
     td_tick_t lt = TD_MS(limit);
-    td__held_check(c, now, lt, held_line);
+    if (c->held != NULL)                 /* (the tick's time: no call for nothing) */
+        td__held_check(c, now, lt, held_line);
     struct watch *w = &watch[me];
     for (unsigned i = 0; i < USER_LOCKS; i++) {
         const td_thread_t *t;
         uint32_t takes;
-        unsigned holder = td__spin_peek(TD_SPIN_USER_FIRST + i, &t, &takes);
+        unsigned holder = me;
+        if (td__spin_holder(TD_SPIN_USER_FIRST + i) == (me ^ 1u))   /* else no call */
+            holder = td__spin_peek(TD_SPIN_USER_FIRST + i, &t, &takes);
         if (holder != (me ^ 1u)) {
             w->lock_state[i] = 0;
             continue;
