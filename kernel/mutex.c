@@ -178,7 +178,7 @@ td_thread_t *td_mutex_owner(const td_mutex_t *m)
 
 /* ---- on the held lists (kernel/held.h) -------------------------------------------- */
 
-TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
+static td_thread_t *held_owner(const struct td_held *h)
 {
     return MUTEX_OF(h)->owner;
 }
@@ -200,8 +200,8 @@ TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, cha
     return true;
 }
 
-/* The owner is being ended: to the most urgent waiter, if any. */
-TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+/* The owner is ending: to the most urgent waiter, if any. */
+static void held_abandon(td_core_t *c, struct td_held *h)
 {
     td_mutex_t *m = MUTEX_OF(h);
     release(c, m, m->owner);

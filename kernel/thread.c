@@ -168,11 +168,11 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
 TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
     TD_CLASS_MASKED();
-    td__held_abandon(c, t);
+    if (!self && (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING))
+        td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
+    td__held_abandon(c, t);              /* (waiting on nothing now) */
     if (self)
         return;
-    if (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING)
-        td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
     if (t->state == TD_THREAD_READY)
         td__unready(c, t);
     t->state = TD_THREAD_EXITED;
@@ -188,6 +188,7 @@ void td_thread_exit(void)
     if (port_in_isr() || t == NULL || t == c->idle)
         td_panic("td_thread_exit outside a thread");
     port_irq_state_t s = port_irq_save();
+    td__held_abandon(c, t);              /* what it owns, to the others */
     td__unready(c, t);
     t->state = TD_THREAD_EXITED;
     unlink_thread(c, t);

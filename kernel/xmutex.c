@@ -182,7 +182,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
 /* Free m held by a thread of core 'owner' that is being ended (this core)
  * or gone with its core: the other core's waiters (or this core's) get
  * it. Returns true if waiters of this core may take it now. */
-TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
+static bool abandon(td_xmutex_t *m, unsigned owner)
 {
     unsigned me = port_core_id();
     bool local = false;
@@ -203,7 +203,7 @@ TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
     return local;
 }
 
-TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
+static td_thread_t *held_owner(const struct td_held *h)
 {
     return XMUTEX_HELD(h)->owner;
 }
@@ -221,7 +221,7 @@ TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, cha
     return true;
 }
 
-TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+static void held_abandon(td_core_t *c, struct td_held *h)
 {
     if (abandon(XMUTEX_HELD(h), port_core_id()))
         td__xsync_poll(c);
