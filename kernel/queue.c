@@ -55,8 +55,8 @@ int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity)
     if (q == NULL || buf == NULL || item_size == 0 || item_size > 0xffffu ||
         capacity == 0 || capacity > 0xffffu)
         return TD_ERR_PARAM;
-    if (q->magic == TD_QUEUE_MAGIC && q->waiters != NULL)
-        return TD_ERR_BUSY;
+    if (q->magic == TD_QUEUE_MAGIC && (q->waiters != NULL || q->count != 0))
+        return TD_ERR_BUSY;                      /* waited on, or holding items */
     q->waiters = NULL;
     q->buf = buf;
     q->item_size = (uint16_t)item_size;
@@ -74,10 +74,12 @@ int td_queue_deinit(td_queue_t *q)
     if (r)
         return r;
     port_irq_state_t s = port_irq_save();
-    if (q->waiters != NULL)
+    if (q->waiters != NULL) {
         r = TD_ERR_BUSY;
-    else
+    } else {
+        r = q->count;                            /* the items discarded */
         q->magic = 0;
+    }
     port_irq_restore(s);
     return r;
 }

@@ -117,6 +117,27 @@ int td_xmutex_init(td_xmutex_t *m)
     return r;
 }
 
+int td_xmutex_deinit(td_xmutex_t *m)
+{
+    if (m == NULL)
+        return TD_ERR_PARAM;
+    if (m->magic != TD_XMUTEX_MAGIC)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    int r = TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(m->xw.spin);
+    if (m->owner != NULL || m->reserved != TD_CORE_ANY || m->xw.nwait[0] != 0 ||
+        m->xw.nwait[1] != 0)
+        r = TD_ERR_BUSY;                          /* locked, handed over, or waited for */
+    else
+        m->magic = 0;
+    td__spin_unlock(m->xw.spin);
+    port_irq_restore(s);
+    return r;
+}
+
 int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))
