@@ -543,3 +543,130 @@ TEST(life_timer_and_period)
     CHECK(per_next - per_woke >= 1 && per_next - per_woke <= 10);
     CHECK_EQ(per.overruns, 0);
 }
+
+/* ---- across cores ----------------------------------------------------------------- */
+
+static td_xmutex_t xm;
+static td_xsem_t xs;
+static int x1_r[4];
+static volatile int x1_stage;
+TD_THREAD_DEFINE(x1_owner, 1024);
+
+static void x1_lock_and_end(void *arg)
+{
+    (void)arg;
+    x1_r[0] = td_xmutex_lock(&xm, TD_NO_WAIT);
+    ST(x1_stage, 1);
+    for (int i = 0; i < 2000 && LD(x1_stage) != 2; i++)
+        td_sleep(1);                              /* until core 0 waits */
+    td_sleep(2);
+}
+
+/* Core 1: a thread that locks xm and ends holding it. */
+static void core1_xm_owner(void *arg)
+{
+    (void)arg;
+    x1_r[1] = td_thread_create(&x1_owner, x1_owner_stack, sizeof x1_owner_stack, "xowner",
+                               TD_PRIO_MAIN + 1, x1_lock_and_end, NULL);
+    x1_r[2] = td_thread_join(&x1_owner, TD_SEC(3));
+}
+
+static void core1_xsem_waiter(void *arg)
+{
+    (void)arg;
+    ST(x1_stage, 1);
+    x1_r[3] = td_xsem_take(&xs, TD_SEC(3));
+}
+
+TEST(life_cross_core_objects)
+{
+    /* a cross-core mutex whose owner on core 1 ends: core 0's waiter gets it */
+    REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    ST(x1_stage, 0);
+    x1_r[0] = x1_r[1] = x1_r[2] = x1_r[3] = 99;
+    REQUIRE_EQ(th_core1_run(core1_xm_owner, NULL), TD_OK);
+    for (int i = 0; i < 2000 && LD(x1_stage) != 1; i++)
+        td_sleep(1);
+    CHECK_EQ(td_xmutex_init(&xm), TD_ERR_BUSY);           /* locked on core 1 */
+    CHECK_EQ(td_xmutex_deinit(&xm), TD_ERR_BUSY);
+    ST(x1_stage, 2);
+    CHECK_EQ(td_xmutex_lock(&xm, TD_SEC(3)), TD_OK);       /* handed over at its end */
+    CHECK_EQ(th_core1_wait(TD_SEC(3)), TD_OK);
+    CHECK_EQ(x1_r[0], TD_OK);
+    CHECK_EQ(x1_r[1], TD_OK);
+    CHECK_EQ(x1_r[2], TD_OK);
+    CHECK_EQ(td_xmutex_deinit(&xm), TD_ERR_BUSY);         /* ours now */
+    CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_deinit(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_xmutex_init(&xm), TD_OK);
+    CHECK_EQ(td_xmutex_deinit(&xm), TD_OK);
+    /* a cross-core semaphore waited for on core 1 */
+    REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
+    ST(x1_stage, 0);
+    REQUIRE_EQ(th_core1_run(core1_xsem_waiter, NULL), TD_OK);
+    for (int i = 0; i < 2000 && LD(x1_stage) != 1; i++)
+        td_sleep(1);
+    td_sleep(3);                                            /* it waits now */
+    CHECK_EQ(td_xsem_init(&xs, 0, 1), TD_ERR_BUSY);
+    CHECK_EQ(td_xsem_deinit(&xs), TD_ERR_BUSY);
+    CHECK_EQ(td_xsem_give_isr(&xs), TD_OK);                 /* the waiter still gets it */
+    CHECK_EQ(th_core1_wait(TD_SEC(3)), TD_OK);
+    CHECK_EQ(x1_r[3], TD_OK);
+    CHECK_EQ(td_xsem_deinit(&xs), TD_OK);
+    CHECK_EQ(td_xsem_give_isr(&xs), TD_ERR_UNINIT);
+}
+
+/* Words in an endpoint's in-buffer when it is given up are counted; a
+ * thread that ends with its endpoint subscribed withdraws its number. */
+static td_msg_ep_t c1_ep;
+static uint32_t c1_in[2], c1_out[4];
+static int c1_r[8];
+
+static void c1_send_two(void *arg)
+{
+    (void)arg;
+    c1_r[0] = td_msg_init(&c1_ep, 12, c1_in, 2, c1_out, 4, TD_MSG_BLOCK);
+    c1_r[1] = td_msg_subscribe(&c1_ep);
+    c1_r[2] = td_msg_send(&c1_ep, TD_MSG(13, 1), TD_SEC(1));
+    c1_r[3] = td_msg_send(&c1_ep, TD_MSG(13, 2), TD_SEC(1));
+    c1_r[4] = td_msg_flush(&c1_ep, TD_SEC(1));
+    /* returns subscribed: its end gives the endpoint up */
+}
+
+/* Core 1: a thread subscribes endpoint 12, sends two words and ends; then
+ * this (another) thread may subscribe the endpoint. */
+static void core1_owner_ends(void *arg)
+{
+    (void)arg;
+    c1_r[5] = td_thread_create(&x1_owner, x1_owner_stack, sizeof x1_owner_stack, "epowner",
+                               TD_PRIO_MAIN + 1, c1_send_two, NULL);
+    c1_r[6] = td_thread_join(&x1_owner, TD_SEC(3));
+    c1_r[7] = td_msg_subscribe(&c1_ep);
+    if (c1_r[7] == TD_OK)
+        c1_r[7] = td_msg_unsubscribe(&c1_ep);
+}
+
+TEST(life_msg_given_up_with_words)
+{
+    for (int i = 0; i < 8; i++)
+        c1_r[i] = 99;
+    REQUIRE_EQ(td_msg_init(&ep_a, 13, a_in, 2, a_out, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_owner_ends, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(3)), TD_OK);
+    for (int i = 0; i < 8; i++)
+        CHECK_EQ(c1_r[i], TD_OK);
+    CHECK_EQ(td_msg_await_remote(12, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);   /* withdrawn */
+    for (int i = 0; i < 200 && td_msg_pending(&ep_a) < 2; i++)
+        td_sleep(1);
+    CHECK_EQ(td_msg_pending(&ep_a), 2);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), 0);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);             /* with two words unread */
+    td_msg_stats_t st;
+    CHECK_EQ(td_msg_stats(&ep_a, &st), TD_OK);
+    CHECK_EQ(st.received, 2);
+    CHECK_EQ(st.dropped, 2);                                /* counted */
+    CHECK_EQ(td_msg_overrun(&ep_a, true), (int)TD_MSG_OVR_DISCARDED);
+    CHECK_EQ(td_msg_pending(&ep_a), 0);
+}
