@@ -4,8 +4,10 @@
  * (docs/kernel.md, "Life cycles"). Each round checks that everything a call
  * accepted was delivered or counted: message words (sent + dropped against
  * the calls that returned 0), channel bytes (read + what deinit discarded
- * against what was written), queue items, a mutex or cross-core mutex whose
- * owner ends, timers that are given up while they run. The seed is
+ * against what was written), queue items, semaphore and cross-core
+ * semaphore counts, pool blocks, a mutex, cross-core mutex or td_lock whose
+ * owner ends, timers given up while they run, objects refused while they
+ * are waited on. The seed is
  * printed (INFO life_seed; TH_LIFE_SEED sets it); the choices also depend
  * on timing (how many reads a wait took), so a seed repeats a run only as
  * far as the timing does. Rounds and time per kind: INFO life_rounds_*,
@@ -17,7 +19,12 @@
 
 #include "port.h"
 #include "tandem/chan.h"
+#include "tandem/event.h"
+#include "tandem/lock.h"
 #include "tandem/msg.h"
+#include "tandem/pool.h"
+#include "tandem/sem.h"
+#include "tandem/xsem.h"
 #include "tandem/mutex.h"
 #include "tandem/queue.h"
 #include "tandem/timer.h"
@@ -405,6 +412,111 @@ static void cross_round(void)
     CHECK_EQ(td_xmutex_deinit(&xm), TD_OK);
 }
 
+/* ---- counting objects: a semaphore, event flags and a pool waited on by a
+ * thread that may end holding a td_lock, and a cross-core semaphore fed by
+ * core 1 ---------------------------------------------------------------------------- */
+
+static td_sem_t sem;
+static td_event_t ev;
+static td_pool_t pool;
+static TD_POOL_STORAGE(pool_store, 8, 3);
+static td_xsem_t xs;
+static TD_LOCK_DEFINE(lk, TD_SPIN_USER_FIRST + 7);
+static struct {
+    uint32_t takes, allocs, frees, xgives, ev_got;
+    void *out[3];                                 /* blocks it left allocated */
+    unsigned n, xn;
+    int lock_r;
+} cr;
+
+static void counter_thread(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < cr.n; i++) {
+        if (td_sem_take(&sem, rnd(3)) == TD_OK)
+            cr.takes++;
+        uint32_t got = 0;
+        if (td_event_wait(&ev, 1u, TD_EVENT_ANY | TD_EVENT_CLEAR, rnd(2), &got) == TD_OK)
+            cr.ev_got++;
+        void *b;
+        if (td_pool_alloc(&pool, &b, rnd(3)) == TD_OK) {
+            cr.allocs++;
+            if (rnd(2) == 0 && td_pool_free_isr(&pool, b) == TD_OK)
+                cr.frees++;
+            else
+                cr.out[cr.allocs - cr.frees - 1u] = b;   /* still out at its end */
+        }
+    }
+    if (rnd(2) == 0)
+        cr.lock_r = td_lock_take(&lk);            /* ends holding it: released */
+}
+
+static void core1_xgive(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < cr.xn; i++) {
+        if (td_xsem_give_isr(&xs) == TD_OK)
+            cr.xgives++;
+        if (rnd(3) == 0)
+            td_sleep(1);
+    }
+}
+
+static void counting_round(void)
+{
+    memset(&cr, 0, sizeof cr);
+    cr.n = rnd(8);
+    cr.xn = rnd(10);
+    unsigned me = (unsigned)td_thread_priority(td_thread_self());
+    REQUIRE_EQ(td_sem_init(&sem, 0, 1u + rnd(3)), TD_OK);
+    REQUIRE_EQ(td_event_init(&ev), TD_OK);
+    REQUIRE_EQ(td_pool_init(&pool, pool_store, 8, 3), TD_OK);
+    REQUIRE_EQ(td_xsem_init(&xs, 0, 1u + rnd(4)), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_xgive, NULL), TD_OK);
+    REQUIRE_EQ(td_thread_create(&producer, producer_stack, sizeof producer_stack, "counter",
+                                me - 1u + rnd(3), counter_thread, NULL), TD_OK);
+    uint32_t gives = 0, sets = 0, xtakes = 0;
+    void *mine[3];
+    unsigned held = 0;
+    for (unsigned i = 0; i < 12; i++) {
+        unsigned op = rnd(6);
+        if (op == 0 && td_sem_give_isr(&sem) == TD_OK)
+            gives++;
+        else if (op == 1 && td_event_set_isr(&ev, 1u) == TD_OK)
+            sets++;
+        else if (op == 2 && held < 3 && td_pool_alloc_isr(&pool, &mine[held]) == TD_OK)
+            held++;
+        else if (op == 3 && held > 0)
+            CHECK_EQ(td_pool_free_isr(&pool, mine[--held]), TD_OK);
+        else if (op == 4 && td_xsem_take(&xs, rnd(3)) == TD_OK)
+            xtakes++;
+        else if (op == 5 && sem.waiters != NULL)  /* give up while waited on */
+            CHECK_EQ(td_sem_deinit(&sem), TD_ERR_BUSY);
+        if (rnd(3) == 0)
+            maybe_sleep();
+    }
+    CHECK_EQ(td_thread_join(&producer, TD_SEC(3)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(3)), TD_OK);
+    CHECK_EQ(td_lock_holder(&lk), TD_CORE_ANY);   /* released at its end */
+    CHECK_EQ(cr.lock_r, TD_OK);
+    int count = td_sem_count(&sem);
+    CHECK(count >= 0 && gives == cr.takes + (uint32_t)count);
+    CHECK_EQ(td_sem_deinit(&sem), TD_OK);
+    CHECK(cr.ev_got <= sets);
+    CHECK_EQ(td_event_deinit(&ev), TD_OK);
+    CHECK_EQ(td_pool_available(&pool), 3 - (int)(cr.allocs - cr.frees) - (int)held);
+    int rd = td_pool_deinit(&pool);               /* refused while blocks are out */
+    CHECK_EQ(rd, held + cr.allocs - cr.frees ? TD_ERR_BUSY : TD_OK);
+    while (held > 0)
+        CHECK_EQ(td_pool_free_isr(&pool, mine[--held]), TD_OK);
+    for (uint32_t i = cr.allocs - cr.frees; i > 0; i--)
+        CHECK_EQ(td_pool_free_isr(&pool, cr.out[i - 1u]), TD_OK);
+    if (rd != TD_OK)
+        CHECK_EQ(td_pool_deinit(&pool), TD_OK);
+    CHECK_EQ(td_xsem_count(&xs) + (long)xtakes, (long)cr.xgives);   /* taken, or still there */
+    CHECK_EQ(td_xsem_deinit(&xs), TD_OK);
+}
+
 static void core1_seed(void *arg)
 {
     rng[1] = (uint32_t)(uintptr_t)arg;
@@ -417,10 +529,10 @@ TEST(life_random_cycles)
     rng[0] = seed;
     REQUIRE_EQ(th_core1_run(core1_seed, (void *)(uintptr_t)(seed * 2654435761u | 1u)), TD_OK);
     REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
-    unsigned rounds[4] = { 0, 0, 0, 0 };
-    uint64_t us[4] = { 0, 0, 0, 0 };
+    unsigned rounds[5] = { 0, 0, 0, 0, 0 };
+    uint64_t us[5] = { 0, 0, 0, 0, 0 };
     for (unsigned i = 0; i < TH_LIFE_ROUNDS; i++) {
-        unsigned kind = rnd(4);
+        unsigned kind = rnd(5);
         rounds[kind]++;
         uint64_t t0 = td_time_us();
         if (kind == 0)
@@ -429,8 +541,10 @@ TEST(life_random_cycles)
             chan_round();
         else if (kind == 2)
             local_round();
-        else
+        else if (kind == 3)
             cross_round();
+        else
+            counting_round();
         us[kind] += td_time_us() - t0;
     }
     th_info("life_rounds_msg", rounds[0]);
@@ -441,4 +555,6 @@ TEST(life_random_cycles)
     th_info("life_ms_chan", (long long)(us[1] / 1000u));
     th_info("life_ms_local", (long long)(us[2] / 1000u));
     th_info("life_ms_cross", (long long)(us[3] / 1000u));
+    th_info("life_rounds_counting", rounds[4]);
+    th_info("life_ms_counting", (long long)(us[4] / 1000u));
 }
