@@ -10,11 +10,15 @@ EX_DIR := $(BUILD)/examples
 define example_rules
 $(1)_SRC  := examples/$(or $(EX_SRC_$(1)),$(1))
 $(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$($(1)_SRC)/*.c))
-$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
+$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
-$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS),$(TD_CONSOLE))
 endef
+# The examples' console route (TD_CONSOLE, port/rp2040/rp2040.mk): a change
+# of it rebuilds and relinks them.
+EX_CONSOLE_STAMP := $(EX_DIR)/.console
+$(shell mkdir -p $(EX_DIR); [ "$$(cat $(EX_CONSOLE_STAMP) 2>/dev/null)" = "$(TD_CONSOLE)" ] || echo $(TD_CONSOLE) > $(EX_CONSOLE_STAMP))
 
 EXAMPLES += counter_race launch no_busy_waiting
 # sensors: one source, two images (examples/sensors/README.md)

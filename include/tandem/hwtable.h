@@ -13,6 +13,7 @@
 #define TD_SPIN_KERNEL        1   /* cross-core kernel bookkeeping */
 #define TD_SPIN_MSG           2   /* inter-core message multiplexer state */
 #define TD_SPIN_FAULT         3   /* fault record hand-over */
+#define TD_SPIN_USB           4   /* USB device stack state (port/rp2040/usb) */
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
@@ -36,6 +37,7 @@
 
 /* ---- interrupt numbers (RP2040) ---- */
 #define TD_IRQ_TIMER0         0
+#define TD_IRQ_USBCTRL        5
 #define TD_IRQ_SIO_PROC0     15
 #define TD_IRQ_SIO_PROC1     16
 #define TD_IRQ_UART0         20
@@ -47,11 +49,13 @@
 #define TD_PRIO_FIFO          1   /* inter-core FIFO: messages and supervision */
 #define TD_PRIO_TICK          2   /* SysTick */
 #define TD_PRIO_DEVICE        2   /* device interrupts by default */
+#define TD_PRIO_USB           2   /* the USB controller, on core 0 (docs/usb.md) */
 #define TD_PRIO_PENDSV        3   /* context switch: always the lowest */
 
 #define TD_HWTABLE_CHECK(c, m) _Static_assert(c, "hwtable: " m)
 TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_FAULT < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
+TD_HWTABLE_CHECK(TD_SPIN_USB < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&

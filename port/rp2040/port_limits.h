@@ -14,4 +14,10 @@
 #define PORT_MAIN_GUARD     128u  /* bottom of each main stack (SRAM4/SRAM5) */
 #define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer (bit 0: its kind) */
 
+/* The console device (port/port.h): queued when USB carries the console;
+ * the USB interrupt is taken on core 0. */
+#include "tandem/config.h"
+#define PORT_CONSOLE_QUEUED     (TD_CONSOLE_ROUTE != TD_CONSOLE_ROUTE_UART)
+#define PORT_CONSOLE_DRAIN_CORE 0u
+
 #endif

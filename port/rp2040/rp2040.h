@@ -5,6 +5,7 @@
 #define TANDEM_PORT_RP2040_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Number of entries in a vector table: 16 system + 32 interrupts. */
@@ -36,7 +37,20 @@ void td_boot_failed(unsigned stage) __attribute__((noreturn));
 
 /* Returns 0, or the TD_BOOT_FAIL_* stage that failed. */
 int td_clocks_init(void);
+/* PLL_USB and clk_usb at 48 MHz (USB). Returns 0 or a TD_BOOT_FAIL_* stage. */
+int td_clocks_usb_init(void);
+/* The console devices of the build's route (console_dev.c): the UART
+ * and/or the USB stack. Start-up code on core 0. */
+void td_console_dev_init(void);
 void td_console_uart_init(void);
+/* The console UART (uart.c), as port/port.h's console functions describe
+ * them; td_uart_read: one received byte, or -1. */
+void td_uart_write(const char *s, size_t n);
+size_t td_uart_write_some(const char *s, size_t n);
+bool td_uart_idle(void);
+void td_uart_irq_route(bool on);
+void td_uart_tx_irq(bool on);
+int td_uart_read(void);
 
 /* Core 1's first C code after the boot ROM hands over (launch.c). */
 void td_core1_trampoline(void);

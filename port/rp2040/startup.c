@@ -126,7 +126,7 @@ void td_reset_handler(void)
     if (failed)
         td_boot_failed((unsigned)failed);
     peripherals_release();
-    td_console_uart_init();
+    td_console_dev_init();            /* the UART and/or USB (console_dev.c) */
 
     int rc = td_kernel_main();
     port_exit(rc);
