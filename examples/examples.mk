@@ -14,6 +14,9 @@ $$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS),$(TD_CONSOLE))
+# The same program with the UART console, for the system tests' exact line
+# times and core tags (examples/system-tests.js).
+$(call target_image,$(EX_DIR)-uart/$(1),$$($(1)_OBJS),uart)
 endef
 # The examples' console route (TD_CONSOLE, port/rp2040/rp2040.mk): a change
 # of it rebuilds and relinks them.
@@ -70,7 +73,7 @@ run:
 # System tests: every example in the emulator, console lines and LED timing.
 TEST_SUITES += examples
 .PHONY: test-examples
-test-examples: examples deps-node
+test-examples: examples $(foreach e,$(EXAMPLES),$(EX_DIR)-uart/$(e).elf) deps-node
 	$(Q)mkdir -p $(BUILD)/test/results
 	$(Q)node examples/system-tests.js $(BUILD) > $(BUILD)/test/results/examples.txt; \
 	   cat $(BUILD)/test/results/examples.txt

@@ -60,6 +60,7 @@ $(RP2040_DIR)/boot2_blob.o: port/rp2040/boot2_blob.S $(RP2040_DIR)/boot2_padded.
 # $(call target_image,OUT_BASE,OBJS[,ROUTE])
 define target_image
 $(1).elf: $(2) $(call tandem_objs,$(or $(3),uart)) $(LINKER_SCRIPT) | deps-arm
+	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_LDFLAGS) -T $$(LINKER_SCRIPT) -Wl,-Map=$(1).map \
 	    -o $$@ $(2) $(call tandem_objs,$(or $(3),uart)) $$(TARGET_LIBS)
 # Every UF2 is checked as the boot ROM would (boot2 at the start of flash,
