@@ -22,3 +22,26 @@ test-usb: deps-arm deps-node usb-test-images
 	$(Q)mkdir -p $(BUILD)/test/results
 	$(Q)node tests/usb/run.js $(BUILD) > $(BUILD)/test/results/usb.txt; \
 	   cat $(BUILD)/test/results/usb.txt
+
+# ---- fuzz target: the device's control requests (tools/fuzz/fuzz_usb.c) ----------------
+# The request handling is plain C (port/rp2040/usb: usb_ctrl.c, usb_cdc.c,
+# usb_desc.c), built on the host with the controller's hooks modelled.
+FUZZ_TARGETS += usb
+FUZZ_USB_SRCS := tools/fuzz/fuzz_usb.c port/rp2040/usb/usb_ctrl.c port/rp2040/usb/usb_cdc.c \
+    port/rp2040/usb/usb_desc.c
+$(BUILD)/fuzz/usb: $(FUZZ_USB_SRCS) $(wildcard port/rp2040/usb/*.h) include/tandem/config.h | deps-clang
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -Iport/rp2040/usb -o $@ $(filter %.c,$^)
+
+# Seeds: steps of op, SETUP, [OUT length, data]: an enumeration and the
+# port opened at 115200, then the 1200-baud touch; standard requests in
+# every state; a bus reset between requests.
+.PHONY: fuzz-corpus-usb
+fuzz-corpus-usb:
+	$(Q)mkdir -p $(BUILD)/fuzz/usb-corpus
+	$(Q)printf '\000\200\006\000\001\000\000\100\000\000\000\005\001\000\000\000\000\000\000\200\006\000\002\000\000\377\000\000\200\006\003\003\011\004\377\000\000\000\011\001\000\000\000\000\000\000\041\040\000\000\000\000\007\000\007\000\302\001\000\000\000\010\000\041\042\003\000\000\000\000\000' \
+	    > $(BUILD)/fuzz/usb-corpus/enumerate-and-open
+	$(Q)printf '\000\000\005\002\000\000\000\000\000\000\000\011\001\000\000\000\000\000\000\041\040\000\000\000\000\007\000\007\260\004\000\000\000\000\010\000\041\042\000\000\000\000\000\000' \
+	    > $(BUILD)/fuzz/usb-corpus/touch-1200
+	$(Q)printf '\000\200\000\000\000\000\000\002\000\000\000\005\003\000\000\000\000\000\000\000\011\001\000\000\000\000\000\000\002\003\000\000\202\000\000\000\000\202\000\000\000\202\000\002\000\000\002\001\000\000\202\000\000\000\000\200\010\000\000\000\000\001\000\000\300\102\000\000\000\000\004\000\002\000\000\000\000\000\000\000\000\000\200\000\000\000\000\000\002\000' \
+	    > $(BUILD)/fuzz/usb-corpus/states-and-halts
