@@ -363,13 +363,15 @@ void td_console_write_panic(const char *s, size_t n)
     }
 #if PORT_CONSOLE_QUEUED
     if (!port_console_open() && (locked || OWNER() == me)) {
-        /* Nobody listens yet: the report waits in the ring like the rest. */
+        /* Nobody listens yet: the report waits in the ring like the rest,
+         * and goes at once wherever the port still can (a UART). */
         if (n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
             put_locked(s, (uint32_t)n);
         } else {
             lost += (uint32_t)n;
             stats.lost += (uint32_t)n;
         }
+        port_console_write(s, n);
         n = 0;
     }
 #endif

@@ -45,3 +45,10 @@ fuzz-corpus-usb:
 	    > $(BUILD)/fuzz/usb-corpus/touch-1200
 	$(Q)printf '\000\200\000\000\000\000\000\002\000\000\000\005\003\000\000\000\000\000\000\000\011\001\000\000\000\000\000\000\002\003\000\000\202\000\000\000\000\202\000\000\000\202\000\002\000\000\002\001\000\000\202\000\000\000\000\200\010\000\000\000\000\001\000\000\300\102\000\000\000\000\004\000\002\000\000\000\000\000\000\000\000\000\200\000\000\000\000\000\002\000' \
 	    > $(BUILD)/fuzz/usb-corpus/states-and-halts
+
+# ---- 'make bench': bench/usb (its image uses the USB console route), and
+# the figures from the host's side and the map (bench/usb/host.js).
+BENCH_ROUTE_usb := usb
+$(BUILD)/bench/usb-host.log: $(BUILD)/bench/usb.elf bench/usb/host.js
+	$(Q)node bench/usb/host.js $(BUILD)/bench/usb.elf $(BUILD)/bench/usb.map > $@
+bench: $(BUILD)/bench/usb-host.log
