@@ -44,6 +44,7 @@ examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
 # changes, each tagged with the time and the core, then a picture of the run.
 SIM := sim/tandem-sim
+comma := ,
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
 EX_RUN_MS_sensors_split  := 3000
 EX_RUN_MS_sensors_shared := 3000
@@ -62,7 +63,8 @@ run:
 	  exit 1; fi
 	$(Q)$(MAKE) --no-print-directory deps-node
 	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
-	  "console lines (uart0) and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1):"
+	  "console lines ($(if $(filter uart,$(TD_CONSOLE)),uart0,usb: the board's USB serial port, as a terminal on the PC shows them)$(if $(filter both,$(TD_CONSOLE)), and uart0))" \
+	  "and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1$(if $(filter uart,$(TD_CONSOLE)),,$(comma) -- when the USB interrupt moved the line)):"
 	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
 	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
 	  rc=$$?; \
