@@ -74,7 +74,7 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * (kport, switch, the inline primitives). Messages, faults/heaps and the
  * console are separate modules a program may leave out: shown as extras. */
 const GROUPS = [
-  ['console', /\/kernel\/(console|fmt)\.o$|\/port\/rp2040\/uart\.o$/],
+  ['console', /\/kernel\/(console|console_in|fmt)\.o$|\/port\/rp2040\/(uart|console_dev)\.o$/],
   ['messages', /\/kernel\/(msg|chan)\.o$/],
   ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/rp2040\/(fault|fault_entry|mpu)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/rp2040\/(kport|switch)\.o$/],

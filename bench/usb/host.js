@@ -10,7 +10,7 @@
  *                           (100 ms debounce, 10 ms reset, 10 ms recovery,
  *                           2 ms after SET_ADDRESS: USB 2.0's minimums);
  *                           the rest is the device answering
- *   usb_device_response_us  mean time from the host being ready for a
+ *   usb_device_response_us  mean (and min, max) time from the host being ready for a
  *                           control transfer's next stage to the device
  *                           handing over the buffer for it
  *   usb_flash_bytes, usb_ram_bytes  the USB stack (port/rp2040/usb, the
@@ -32,7 +32,9 @@ if (st.state !== 'configured' || st.configured_ms === null) {
   console.log(`BENCH-FAIL usb_enumeration_ms: the host did not configure the device (${st.state})`);
 } else {
   console.log(`BENCH usb_enumeration_ms ${(st.configured_ms - st.attach_ms).toFixed(3)} ms`);
-  console.log(`BENCH usb_device_response_us ${st.device_response_us} us n=${sim.usbHost.st.responds}`);
+  const h = sim.usbHost.st;
+  const us = (ns) => (ns / 1e3).toFixed(2);
+  console.log(`BENCH usb_device_response_us ${st.device_response_us} us n=${h.responds} min=${us(h.respond_min)} max=${us(h.respond_max)}`);
 }
 
 const OBJ = /port\/rp2040\/(usb\/[^/]+|flash_id|rom)\.o$/;

@@ -101,6 +101,7 @@ class UsbHost {
     this.st = {
       attaches: 0, resets: 0, enumerations: 0, control: 0, stalls: 0, in_bytes: 0, in_packets: 0,
       zlps: 0, out_bytes: 0, attach_ns: null, configured_ns: null, open_ns: null, respond_ns: 0, responds: 0,
+      respond_min: Infinity, respond_max: 0,
     };
     this.hook();
   }
@@ -350,8 +351,11 @@ class UsbHost {
     if (bc & B_STALL && arm) { this.finish(t, 'stall'); return; }
     if (!(bc & B_AVAIL)) return;                  // NAK for now
     if (bc & B_STALL) throw new UsbError(`endpoint 0 ${wantIn ? 'IN' : 'OUT'} buffer has STALL without EP_STALL_ARM during ${describe(t.s)} (the chip would not stall)`);
-    this.st.respond_ns += this.now() - t.ready;
+    const took = this.now() - t.ready;
+    this.st.respond_ns += took;
     this.st.responds++;
+    this.st.respond_min = Math.min(this.st.respond_min, took);
+    this.st.respond_max = Math.max(this.st.respond_max, took);
     t.busy = true;
     const mps = (this.info.device && this.info.device.maxPacket0) || 64;
     const n = wantIn ? bc & B_LEN : t.stage === 'data-out' ? Math.min(mps, t.s.length - t.sent) : 0;
