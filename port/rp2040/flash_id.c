@@ -22,6 +22,7 @@
 #define RUID_TOTAL  (1u + RUID_DUMMY + RUID_ID)
 
 #define SSI_REG(off) (*(volatile uint32_t *)(XIP_SSI_BASE + (off)))
+#define SSI_SER_OFFSET   0x10u
 #define SSI_SR_TFNF_BITS 0x02u
 #define SSI_SR_RFNE_BITS 0x08u
 
@@ -47,6 +48,7 @@ static bool ruid_from_ram(uint8_t *rx)
     /* plain serial SPI, 8-bit frames, transmit and receive */
     SSI_REG(SSI_SSIENR_OFFSET) = 0;
     SSI_REG(SSI_CTRLR0_OFFSET) = 7u << SSI_CTRLR0_DFS_32_LSB;
+    SSI_REG(SSI_SER_OFFSET) = 1;                /* the flash is slave 0 */
     SSI_REG(SSI_SSIENR_OFFSET) = 1;
     QSPI_SS_CTRL = (QSPI_SS_CTRL & ~QSPI_SS_OUTOVER_BITS) | QSPI_SS_OUTOVER_LOW;
     /* all 13 frames at once: the FIFOs are 16 deep */

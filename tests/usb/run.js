@@ -156,6 +156,22 @@ if (wanted('input')) {
   });
 }
 
+if (wanted('input_cli')) {
+  const file = path.join(os.tmpdir(), `tandem-usb-in-${process.pid}.txt`);
+  fs.writeFileSync(file, 'from a file\n');
+  const r = spawnSync(path.join(root, 'sim', 'tandem-sim'), [IMAGE, '--max-ms', '500',
+    '--usb-input', 'from the\\x20command line\\r@250', '--usb-input-file', `${file}@300`,
+    '--usb-event', '400:close', '--usb-log'], { encoding: 'utf8' });
+  fs.unlinkSync(file);
+  check('input_cli_text_and_file', () => {
+    if (r.status !== 123) return `exit ${r.status}: ${r.stderr.trim()}`;
+    const out = r.stdout;
+    if (!/^\[\s*0\.2\d+ s\] usb   [-c][-01*]\| echo: from the command line \(21\)$/m.test(out)) return `no echo of the command-line text in\n${out}`;
+    if (!/\| echo: from a file \(11\)$/m.test(out)) return 'no echo of the file';
+    if (!/usbhost  \| SET_CONTROL_LINE_STATE\(type 0x21, value 0x0000, index 0x0000, length 0\) -> ok/.test(out)) return 'the close event did not reach the device';
+  });
+}
+
 if (wanted('input_uart') || wanted('route_both')) {
   const res = run(0, { ms: 500, image: IMAGE_BOTH, setup: (sim) => sim.sendUartInput(0, [...Buffer.from('over the uart\r')], 250) });
   check('route_both_output_on_both', () => {
