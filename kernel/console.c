@@ -137,18 +137,22 @@ static bool may_sleep(port_irq_state_t st)
  * otherwise (the port not open yet, an interrupt handler, interrupts
  * masked, before the kernel runs, text longer than the ring) the text is
  * dropped whole and counted. From the first drop on, nothing more goes
- * into the ring until it has room for one line saying how many bytes were
- * lost, so that line stands where the gap is. What the ring keeps before
+ * into the ring until the device is open and the ring has room for one
+ * line saying how many bytes were lost, so that one line stands where the
+ * gap is. What the ring keeps before
  * the host opens the port is the oldest output, the start of the run. */
 #if PORT_CONSOLE_QUEUED
 #define LOSS_LINE_MAX 72u
 static uint32_t lost;                /* dropped since the last loss line */
 
-/* Put the loss line in if there is one to put; false when it does not fit. */
+/* Put the loss line in if there is one to put; false when it does not fit,
+ * or while nobody listens (the count goes on until the ring drains). */
 static bool loss_line_locked(void)
 {
     if (lost == 0)
         return true;
+    if (!port_console_open())
+        return false;
     char line[LOSS_LINE_MAX];
     bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
     int k = td_snprintf(line, sizeof line, "%s*** console: %lu bytes lost (ring full)\n",
