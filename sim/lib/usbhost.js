@@ -330,6 +330,13 @@ class UsbHost {
     this.poke();
   }
 
+  /** Second buffers (double buffering) are not modelled: say so once. */
+  doubleBuffered(ep, ectl, bc) {
+    if ((ectl & (1 << 30)) && ((bc >>> 16) & B_AVAIL)) {
+      this.sim.warn(`usb: endpoint ${hex(ep)} hands the controller its second buffer (double buffering), which the USB host model does not serve; only buffer 0 moves`);
+    }
+  }
+
   /** Serve whatever pipe the device's buffers allow now. */
   poke() {
     if (this.state === 'detached' || this.state === 'error' || this.suspended) return;
@@ -344,6 +351,7 @@ class UsbHost {
 
   ep0(t) {
     if (this.deviceAddress() !== t.addr) return;     // it would not answer this address
+    if (this.ctrl.sieCtrl & (1 << 30)) this.sim.warn('usb: endpoint 0 is double buffered (SIE_CTRL.EP0_DOUBLE_BUF), which the USB host model does not serve; only buffer 0 moves');
     const wantIn = t.stage === 'data-in' || t.stage === 'status-in';
     const bo = this.bufCtrl(wantIn ? 0x80 : 0x00);
     const bc = this.rd32(bo);
@@ -605,6 +613,7 @@ class UsbHost {
         const bc = host.rd32(bo);
         const ectl = host.rd32(host.epCtrl(ep.address));
         if (!(ectl & 0x80000000) || host.halted.has(ep.address)) return;   // disabled or halted on request
+        host.doubleBuffered(ep.address, ectl, bc);
         if (bc & B_STALL) throw new UsbError(`endpoint ${hex(ep.address)} answered STALL (halted without being asked to)`);
         if (!(bc & B_AVAIL)) return;
         p.busy = true;
@@ -643,6 +652,7 @@ class UsbHost {
         const bo = host.bufCtrl(ep.address);
         const bc = host.rd32(bo);
         const ectl = host.rd32(host.epCtrl(ep.address));
+        host.doubleBuffered(ep.address, ectl, bc);
         if (!(ectl & 0x80000000) || host.halted.has(ep.address) || !(bc & B_AVAIL) || bc & B_STALL) return;
         p.busy = true;
         const n = Math.min(mps, host.inQueue.length, bc & B_LEN);
