@@ -6,7 +6,7 @@
  * The console device is the port's (UART0 on GP16 by default on the RP2040,
  * stdout on the host). Two modes (docs/console.md):
  *
- *   TD_CONSOLE_POLLED (the default): a call puts its text into the device
+ *   TD_CONSOLE_POLLED (the default with a UART): a call puts its text into the device
  *     itself, waiting for room, while it holds the console lock with this
  *     core's interrupts masked. Simple and immediate, but at 115200 baud a
  *     line takes milliseconds once the UART's 32-byte FIFO is full, and
