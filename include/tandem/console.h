@@ -3,11 +3,12 @@
  *
  * Every call writes its text whole: another core's (or interrupt's) output
  * never lands inside it. End each line within one call (td_printf("...\n")).
- * The console device is the port's (UART0 on GP16 by default on the RP2040,
- * stdout on the host). Two modes (docs/console.md):
+ * The console device is the port's (on the RP2040 USB serial by default,
+ * or UART0 on GP16, or both: TD_CONSOLE_ROUTE in tandem/config.h; stdout on
+ * the host). Two modes (docs/console.md):
  *
- *   TD_CONSOLE_POLLED (the default with a UART): a call puts its text into the device
- *     itself, waiting for room, while it holds the console lock with this
+ *   TD_CONSOLE_POLLED (the default with a UART): a call puts its text into
+ *     the device itself, waiting for room, while it holds the console lock with this
  *     core's interrupts masked. Simple and immediate, but at 115200 baud a
  *     line takes milliseconds once the UART's 32-byte FIFO is full, and
  *     for that long nothing else runs on this core and the other core waits
