@@ -139,8 +139,9 @@ static bool may_sleep(port_irq_state_t st)
  * dropped whole and counted. From the first drop on, nothing more goes
  * into the ring until the device is open and the ring has room for one
  * line saying how many bytes were lost, so that one line stands where the
- * gap is. What the ring keeps before
- * the host opens the port is the oldest output, the start of the run. */
+ * gap is. What the ring keeps before the host opens the port is the
+ * oldest output, the start of the run. (A fault report is kept even then:
+ * it may come before the loss line.) */
 #if PORT_CONSOLE_QUEUED
 #define LOSS_LINE_MAX 72u
 static uint32_t lost;                /* dropped since the last loss line */
