@@ -325,7 +325,7 @@ class UsbHost {
     this.dpram.set(raw, 0);
     this.ctrl.epStallArm &= ~3;                  // the controller clears them at SETUP
     this.sieSet(ST_SETUP_REC);
-    t.stage = t.in ? 'data-in' : s.length ? 'data-out' : 'status-in';
+    t.stage = !s.length ? 'status-in' : t.in ? 'data-in' : 'data-out';   // wLength 0: no data stage
     t.ready = this.now();
     this.poke();
   }
@@ -793,6 +793,7 @@ class UsbHost {
     expectData('get_configuration', { type: 0x80, req: REQ.GET_CONFIGURATION, value: 0, index: 0, length: 1 }, [cfg.value]);
     expectData('get_interface', { type: 0x81, req: REQ.GET_INTERFACE, value: 0, index: 0, length: 1 }, [0]);
     expectData('device_descriptor_short', this.get(1, 0, 8), this.infoBytes8 || [18, 1, dev.bcdUSB & 0xff, dev.bcdUSB >> 8, dev.class, dev.subclass, dev.protocol, dev.maxPacket0]);
+    expectData('descriptor_wlength0_no_data', this.get(1, 0, 0), []);
     expectStall('device_qualifier_stalls', this.get(6, 0, 10));
     expectStall('other_speed_stalls', this.get(7, 0, 9));
     expectStall('string_unknown_stalls', this.get(3, 0xee, 255, 0x0409));

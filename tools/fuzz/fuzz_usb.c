@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             break;
         case USB_REPLY_IN:
-            if (!in || r.in == NULL || r.len > hw.req.length)
+            if (!in || r.in == NULL || r.len > hw.req.length || hw.req.length == 0)
                 abort();
             walk(r.in, r.len);
             if (hw.req.request == USB_REQ_GET_DESCRIPTOR && (hw.req.request_type & USB_TYPE_MASK) == 0 &&

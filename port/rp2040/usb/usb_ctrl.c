@@ -218,8 +218,11 @@ void usb_ctrl_setup(const uint8_t raw[8], usb_reply_t *r)
         break;
     }
     /* A reply never contradicts the SETUP packet: data only in its
-     * direction, never more than wLength, OUT exactly wLength. */
+     * direction, never more than wLength, OUT exactly wLength; wLength 0
+     * means no data stage (8.5.3), even for an IN request. */
     bool in = (dev.req.request_type & USB_DIR_IN) != 0;
+    if (r->kind == USB_REPLY_IN && dev.req.length == 0)
+        r->kind = USB_REPLY_ACK;
     if ((r->kind == USB_REPLY_IN && (!in || r->len > dev.req.length)) ||
         (r->kind == USB_REPLY_OUT && (in || r->len != dev.req.length || r->len == 0)) ||
         (r->kind == USB_REPLY_ACK && dev.req.length != 0))
