@@ -67,6 +67,7 @@ include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
+include tests/usb/usb.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk

@@ -142,9 +142,15 @@ void th_busy_ticks(td_tick_t ticks)
 #ifdef TH_HOST
 #include <stdio.h>
 #include <unistd.h>
+#include "host.h"
 
 static FILE *cap_file;
 static int cap_saved = -1;
+
+int th_input_feed(const char *s, size_t n)
+{
+    return host_console_feed(s, n) == n ? TD_OK : TD_ERR_FULL;
+}
 
 int th_capture_begin(void)
 {
@@ -198,6 +204,13 @@ int th_capture_end(char *buf, unsigned size)
 #else
 int th_capture_begin(void)
 {
+    return TD_ERR_UNSUPPORTED;
+}
+
+int th_input_feed(const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
     return TD_ERR_UNSUPPORTED;
 }
 

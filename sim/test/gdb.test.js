@@ -403,7 +403,7 @@ test('gdb command line: --gdb 0 announces a port, exit status follows the firmwa
   c = await RspClient.connect(await s.port);
   c.send('vKill;1');
   assert.strictEqual(await c.next(), 'OK');
-  assert.strictEqual(await s.exited, 126);
+  assert.strictEqual(await s.exited, 110);
   assert.match(s.err(), /killed from the debugger/);
 });
 
