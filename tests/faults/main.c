@@ -38,6 +38,11 @@
 #ifndef FAULT_POLICY
 #define FAULT_POLICY TD_FAULT_HALT
 #endif
+#if defined(SCENARIO_alone)
+#define ALONE 1       /* core 1 is never launched */
+#else
+#define ALONE 0
+#endif
 
 static td_xsem_t ping, pong;
 TD_XMUTEX_DEFINE(shared_mutex);
@@ -304,10 +309,8 @@ int main(void)
     td_xsem_init(&ping, 0, 1);
     td_xsem_init(&pong, 0, 1);
     td_printf("scenario %s core %u policy %u\n", SCENARIO_NAME, FAULT_CORE, FAULT_POLICY);
-#if !defined(SCENARIO_alone)
-    if (td_kernel_launch_core1(core1_entry, NULL) != TD_OK)
+    if (!ALONE && td_kernel_launch_core1(core1_entry, NULL) != TD_OK)
         td_printf("core 1 did not start\n");
-#endif
     td_thread_create(&counter0, counter0_stack, sizeof counter0_stack, "count0", 10, count_main,
                      (void *)0);
     td_thread_create(&pinger, pinger_stack, sizeof pinger_stack, "pinger", 12, pinger_main, NULL);
