@@ -68,6 +68,7 @@ include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
 include tests/usb/usb.mk
+include tests/drivers/drivers.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk

@@ -44,6 +44,13 @@ const FIGURES = [
   ['usb_device_response_us', 'us', {}],
   ['usb_flash_bytes', 'bytes', {}],
   ['usb_ram_bytes', 'bytes', {}],
+  ['spi_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_write_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_line_rate_mb_per_s', 'MB/s', { note: 'clk_peri / 2 / 8 bits' }],
+  ['dma_copy_mb_per_s', 'MB/s', { note: 'DMA: 1 word per clk_sys cycle' }],
+  ['memcpy_mb_per_s', 'MB/s', {}],
+  ['motor_jitter_idle_cycles', 'cycles', { note: 'period 125000 cycles' }],
+  ['motor_jitter_busy_cycles', 'cycles', { note: 'period 125000 cycles' }],
 ];
 const known = new Map(FIGURES.map(([k, u, g]) => [k, { unit: u, goal: g }]));
 

@@ -18,6 +18,7 @@ const EXIT = {
   internal: 125,  // a bug in the simulator
 };
 const DEFAULT_MAX_MS = 5000;
+const devices = require('./cli_devices');   // --spi, --display, --adc, --motor, --gpio-wave
 
 const USAGE = `usage: tandem-sim FIRMWARE.elf|FIRMWARE.uf2 [options]
 
@@ -39,6 +40,7 @@ and opens its CDC-ACM serial port.
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
   --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
   --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
+${devices.USAGE}
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
@@ -158,6 +160,10 @@ function parseArgs(argv) {
         o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr });
         break;
       }
+      case '--spi': case '--display': case '--adc': case '--motor': case '--gpio-wave':
+        try { devices.parse(o, a, need(i, a)); } catch (e) { throw e instanceof devices.DeviceUsageError ? new UsageError(e.message) : e; }
+        i++;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (o.firmware) throw new UsageError(`more than one firmware file given ('${o.firmware}', '${a}')`);
@@ -249,6 +255,10 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     const dev = createDevice(sim, d.device, d.address);
     sim.i2c[d.bus].attach(dev.address, dev);
   }
+  try { devices.attach(sim, o); } catch (e) {
+    if (e instanceof devices.DeviceUsageError) { say(e.message); return EXIT.usage; }
+    throw e;
+  }
   for (const g of o.gpioIn) {
     if (g.ms === 0) sim.setGpioInput(g.pin, g.level); else sim.scheduleInput(g.pin, g.level, g.ms);
   }
@@ -336,6 +346,9 @@ function finish(sim, o, r, maxMs, io, say) {
     }
   }
   const stats = sim.stats();
+  let devStats;
+  try { devStats = devices.finish(sim, o); } catch (e) { say(`cannot write the display picture: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
+  if (devStats) stats.devices = devStats;
   if (o.stats) {
     stats.cores.forEach((c, n) => io.err.write(`tandem-sim: core ${n}: ${c.cycles} cycles, ${c.instructions} instructions, ${c.sleep_cycles} sleeping, ${c.interrupts} exceptions taken, FIFO ${c.fifo_pushed} pushed / ${c.fifo_popped} popped\n`));
   }

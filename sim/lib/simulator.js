@@ -88,8 +88,14 @@ class Simulator extends EventEmitter {
     mcu.core = this.cores[0];
 
     this.installPeripherals();
+    this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
+    this.padLevel = new Int8Array(30).fill(-1);
+    this.busError = null;            // the DMA model's view of a failed access
+    this.quietBusErrors = false;
     this.installGpio();
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
+    // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
+    require('./blocks').install(this);
     // the USB host (usbhost.js): a PC on the other end of the cable, unless opts.usb === false
     this.usbHost = opts.usb === false ? null : new UsbHost(this, opts.usb || {});
 
@@ -213,6 +219,17 @@ class Simulator extends EventEmitter {
     }
     this.outLevel[i] = driven;
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
+    if (this.padLevel[i] !== level) {
+      this.padLevel[i] = level;
+      const w = this.pinWatchers.get(i);
+      if (w) for (const fn of w) fn(level);
+    }
+  }
+
+  /** Call fn(level) whenever GPIO pin's level (driven or from outside) changes. */
+  watchPin(pin, fn) {
+    if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
+    this.pinWatchers.get(pin).push(fn);
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -245,8 +262,10 @@ class Simulator extends EventEmitter {
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
   nowCycles() { return this.cur ? this.cur.cycles : this.T; }
   nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
-  /** Bring the peripherals' clock up to the executing core's time. */
+  /** Bring the peripherals' clock up to the executing core's time (not from
+   * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
+    if (this.clock.advancing) return;
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
   }
@@ -307,7 +326,8 @@ class Simulator extends EventEmitter {
         break;
     }
     if (core) return core.busFault(a, `bus error: read of unmapped address 0x${hex(a)}`, false);
-    this.warn(`DMA read of unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA read of unmapped address 0x${hex(a)}`);
     return 0;
   }
 
@@ -363,7 +383,8 @@ class Simulator extends EventEmitter {
       core.busFault(a, `bus error: write to unmapped address 0x${hex(a)}`, true);
       return;
     }
-    this.warn(`DMA write to unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA write to unmapped address 0x${hex(a)}`);
   }
 
   // ---- loading ----------------------------------------------------------------
