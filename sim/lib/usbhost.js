@@ -21,7 +21,7 @@
 // from the device's own writes: EP_STALL_ARM and the buffer control's STALL
 // bit for endpoint 0 (both are needed on the chip), STALL alone for the
 // others. Whatever breaks the protocol, or a malformed descriptor, stops the
-// run (reason 'usb', exit status 127) with what was wrong.
+// run (reason 'usb', exit status 114) with what was wrong.
 
 const { parseDevice, parseConfig, parseString } = require('./usbdesc');
 
