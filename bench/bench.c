@@ -40,6 +40,11 @@ void bench_value(const char *key, const char *unit, uint32_t value)
     td_printf("BENCH %s %lu %s\n", key, (unsigned long)value, unit);
 }
 
+void bench_fixed(const char *key, const char *unit, uint32_t value, const char *kind)
+{
+    td_printf("BENCH %s %lu %s kind=%s\n", key, (unsigned long)value, unit, kind);
+}
+
 void bench_fail(const char *key, const char *why)
 {
     any_failed = true;

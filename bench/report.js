@@ -8,8 +8,12 @@
  * printed by the benchmark images and by the emulator's own benchmark),
  * measures the kernel's flash and RAM from KERNEL_MAP (a map file of an image
  * that links every kernel module), prints a table (figure, value, goal, ratio
- * to the hardware limit) and writes BENCH_DIR/results.json:
- * { key: { "value": number, "unit": "cycles"|"bytes"|"MB/s"|"msgs/s"|"instr/s" } }.
+ * to the hardware limit, and what kind of figure it is) and writes
+ * BENCH_DIR/results.json: { key: { "value": number, "unit": "cycles"|"bytes"|
+ * "MB/s"|"msgs/s"|"instr/s", "kind": kind } }. kind says where a figure comes
+ * from: "measured" (timed or counted by a run), "map" (a size read from a
+ * linker map), "sizeof" (a type's size) or "constant" (the configuration's):
+ * the last three are not measurements.
  * A figure no image produced is absent. Goals are printed, not enforced:
  * the exit status is non-zero only if an image reported a failed self-check.
  */
@@ -65,11 +69,13 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
     if (!m) continue;
     const [, key, value, unit, rest] = m;
     const stats = {};
+    let kind = 'measured';
     for (const kv of rest.trim().split(/\s+/).filter(Boolean)) {
       const [k, v] = kv.split('=');
-      stats[k] = Number(v);
+      if (k === 'kind') kind = v;
+      else stats[k] = Number(v);
     }
-    const entry = { value: Number(value), unit: unit || (known.get(key) || {}).unit, stats, from: f };
+    const entry = { value: Number(value), unit: unit || (known.get(key) || {}).unit, stats, from: f, kind };
     (known.has(key) ? figures : extras)[key] = entry;
   }
 }
@@ -110,11 +116,12 @@ function footprint(map) {
 if (mapFile && fs.existsSync(mapFile)) {
   const fp = footprint(mapFile);
   const from = path.basename(mapFile);
-  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from };
-  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from };
+  const kind = 'map';
+  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from, kind };
+  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from, kind };
   for (const g of ['messages', 'console']) {   // faults: bench/fault prints its own
-    extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from };
-    extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from };
+    extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from, kind };
+    extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from, kind };
   }
 }
 
@@ -137,13 +144,13 @@ for (const [key, , spec] of FIGURES) {
   const lim = g.limit && limits[g.limit];
   const ratio = lim ? `${(f.value / lim).toFixed(2)}x` : (g.note || '');
   const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
-  rows.push([key, String(f.value), f.unit, goal + (goal ? (ok ? ' ok' : ' MISSED') : ''), ratio, spread]);
+  rows.push([key, String(f.value), f.unit, f.kind, goal + (goal ? (ok ? ' ok' : ' MISSED') : ''), ratio, spread]);
 }
 for (const [key, f] of Object.entries(extras)) {
   const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
-  rows.push([key, String(f.value), f.unit || '', '', '(extra)', spread]);
+  rows.push([key, String(f.value), f.unit || '', f.kind, '', '(extra)', spread]);
 }
-const head = ['figure', 'value', 'unit', 'goal', 'vs hardware', 'spread'];
+const head = ['figure', 'value', 'unit', 'kind', 'goal', 'vs hardware', 'spread'];
 const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmt = (r) => r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
 console.log(fmt(head));
@@ -151,7 +158,9 @@ console.log(w.map((n) => '-'.repeat(n)).join('  '));
 rows.forEach((r) => console.log(fmt(r)));
 
 const json = {};
-for (const [key] of FIGURES) if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit };
+for (const [key] of FIGURES) {
+  if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit, kind: figures[key].kind };
+}
 fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
 console.log(`\nwrote ${path.join(dir, 'results.json')} (${Object.keys(json).length} figures)`);
 for (const f of failures) console.log(`self-check failed: ${f}`);

@@ -98,10 +98,12 @@ run:
 	  echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
 
-# System tests: every example in the emulator, console lines and LED timing.
+# System tests: every example in the emulator, console lines and LED timing,
+# through the suite runner; the list is the script's own (--list).
 TEST_SUITES += examples
 .PHONY: test-examples
 test-examples: examples $(foreach e,$(EXAMPLES),$(EX_DIR)-uart/$(e).elf) deps-node
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)node examples/system-tests.js $(BUILD) > $(BUILD)/test/results/examples.txt; \
-	   cat $(BUILD)/test/results/examples.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node examples/system-tests.js --list >$(TEST_LISTS)/examples.list
+	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/examples.list -p examples/system-tests.js \
+	  examples $(TEST_RESULTS)/examples.txt node examples/system-tests.js $(BUILD)

@@ -5,28 +5,42 @@
  * checked against what the program promises.
  *
  *   node examples/system-tests.js BUILD_DIR [EXAMPLE...]
+ *   node examples/system-tests.js --list [EXAMPLE...]
  *
- * Prints "PASS name" or "FAIL name: reason" per check.
+ * Prints "TEST name", then "PASS name" or "FAIL name: reason" per check, and
+ * "N passed, M failed" at the end. --list prints only the checks' names:
+ * the same code runs without the emulator, every check skipped, so the list
+ * is what a run reports. (No check may depend on another's outcome to
+ * exist: a check whose input is missing fails instead.) An example whose
+ * code throws outside its checks fails every check it did not reach.
  */
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const build = process.argv[2] || 'build';
+const listing = process.argv[2] === '--list';
+const build = listing ? null : process.argv[2] || 'build';
 const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
+const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
 /* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} }.
  * The checks below use the UART build of each example (build/examples-uart):
  * its lines carry the exact time and core of their writing. The examples as
  * users get them (USB console) are run by the checks at the end. */
 function run(name, ms, extra = [], dir = 'examples-uart') {
+  if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
   const elf = path.join(build, dir, name + '.elf');
   const vcd = path.join(build, dir, name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
-    { encoding: 'utf8', maxBuffer: 64 << 20 });
+    { encoding: 'utf8', maxBuffer: 64 << 20, timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL' });
+  if (r.error || r.signal) {
+    const why = r.error ? r.error.message : `killed by ${r.signal}`;
+    throw new Error(`tandem-sim ${name}: ${why}${r.signal === 'SIGKILL' ? ` (no end within ${RUN_LIMIT_MS / 1000} s)` : ''}`);
+  }
   const lines = [], gpio = [];
+  const json = extra.includes('--json') ? readJson(extra[extra.indexOf('--json') + 1]) : null;
   for (const l of (r.stdout || '').split('\n')) {
     const g = /^\[\s*([\d.]+) s\] gpio(\d+) (c[01*]|--)\| /.exec(l);   // --gpio-log lines
     if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
@@ -35,7 +49,11 @@ function run(name, ms, extra = [], dir = 'examples-uart') {
     const m = /^\[\s*([\d.]+) s\] (?:uart(\d)|usb  ) (c[01*]|--)\| (.*)$/.exec(l);
     if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
-  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd) };
+  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
+}
+
+function readJson(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { return null; }
 }
 
 function readVcd(file) {
@@ -55,16 +73,16 @@ function readVcd(file) {
   return edges;
 }
 
-let failed = 0;
+let passed = 0, failed = 0;
+const reported = new Set();
 function check(name, fn) {
-  try {
-    const why = fn();
-    if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
-    else console.log(`PASS ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e.message}`);
-  }
+  if (listing) { console.log(name); return; }
+  console.log(`TEST ${name}`);
+  reported.add(name);
+  let why;
+  try { why = fn(); } catch (e) { why = e.message; }
+  if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
+  else { passed++; console.log(`PASS ${name}`); }
 }
 
 const near = (a, b, tol) => Math.abs(a - b) <= tol;
@@ -240,7 +258,7 @@ const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text)
 
 Object.assign(tests, {
   counter_race() {
-    const r = run('counter_race', 6000);
+    const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')]);
     check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     check('counter_race_unlocked_loses', () => {
       const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
@@ -262,6 +280,21 @@ Object.assign(tests, {
       const [free, locked, alone, both] = [a[1], a[2], b[1], b[2]].map(num);
       if (!(free > 0 && locked > free && alone > 0 && both > 0)) return `${a[0]} / ${b[0]}`;
       if (Math.abs(both - (locked - free)) > 0.11) return `contended cost ${both} != ${locked} - ${free}`;
+      // Against a clock the program does not read: the emulator's time of
+      // each line. Each race runs between two lines, so the time between
+      // them is the slower core's cycles (the printed figure times the
+      // increments, at the emulator's clk_sys) plus at most a launch, a
+      // tick's poll and a line's transmission: 0 .. 12 ms more.
+      const hz = r.json && r.json.clk_sys_hz;
+      if (!(hz > 0)) return 'no clk_sys from the emulator (--json)';
+      const at = (re) => (r.lines.find((l) => re.test(l.text)) || {}).t;
+      const [t0, t1, t2] = [/^counter_race: /, /^without a lock: /, /^with td_lock: /].map(at);
+      if ([t0, t1, t2].some((t) => t === undefined)) return 'race lines missing';
+      for (const [what, perInc, dt] of [['without the lock', free, t1 - t0], ['with it', locked, t2 - t1]]) {
+        const est = perInc * 1e6 / hz;                 // 1 000 000 increments per core
+        if (!(dt >= est && dt <= est + 0.012))
+          return `${perInc} cycles per increment ${what} means ${est.toFixed(4)} s, the lines are ${dt.toFixed(4)} s apart`;
+      }
     });
   },
 
@@ -288,6 +321,24 @@ Object.assign(tests, {
     });
     check('launch_core1_kernel_line_from_core1', () =>
       (r.lines.find((l) => /^core 1: tandem kernel running/.test(l.text) && l.core === 1) ? null : 'not written by core 1'));
+    // The robust launch checks every echo: with the ROM's answers corrupted
+    // (--core1-garble 8: the fresh minimal launch's five words, then the
+    // robust launch's first three after its reset, the first of which it
+    // drains), it must start over, so it takes longer than in the clean
+    // run, and still start core 1. A launch that ignored wrong echoes would
+    // take the clean time. (tests/foundation covers giving up after too
+    // many restarts.)
+    const g = run('launch', 2000, ['--core1-garble', '8']);
+    check('launch_robust_restarts_on_wrong_echoes', () => {
+      const re = /^core 1 already running, robust: core 1 running after \d+ cycles \(the launch took (\d+)\)$/;
+      const clean = grab(r.lines, re), bad = grab(g.lines, re);
+      if (!clean || !bad) return `robust launch line missing: clean ${!!clean}, garbled ${!!bad}`;
+      if (!(num(bad[1]) > num(clean[1]))) return `took ${bad[1]} cycles with wrong echoes, ${clean[1]} without: no restart`;
+      const left = grab(g.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      const cleanLeft = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      if (!left || !cleanLeft || left[1] === cleanLeft[1]) return 'the garbled run\'s first answers were not corrupted';
+      if (!grab(g.lines, /^launch: done$/) || g.code !== 0) return `garbled run: exit ${g.code}`;
+    });
     check('launch_echo_words', () => {
       // the echoed words are the vector table, stack and entry core 0 sent
       const m = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): 0x0 0x1 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)$/);
@@ -305,9 +356,9 @@ Object.assign(tests, {
       'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
     const busy = rep('busy-waiting'), aware = rep('kernel-aware');
     check('no_busy_waiting_reports', () => (busy && aware ? null : 'report lines missing'));
-    if (!busy || !aware) return;
-    const [bj, aj] = [num(busy[4]), num(aware[4])];
+    const [bj, aj] = busy && aware ? [num(busy[4]), num(aware[4])] : [NaN, NaN];
     check('no_busy_waiting_jitter', () => {
+      if (!busy || !aware) return 'report lines missing';
       // A busy-waited line at 115200 baud keeps core 1 from its tick for
       // milliseconds; with the buffered console the thread runs on time.
       if (!(bj >= 1000)) return `busy-waiting jitter only ${bj} us`;
@@ -322,6 +373,7 @@ Object.assign(tests, {
       return m && num(m[1]) === bj && num(m[2]) === aj ? null : 'summary does not match the reports';
     });
     check('no_busy_waiting_lines_whole', () => {
+      if (!busy || !aware) return 'report lines missing';
       // Every line is one of the program's, and core 0's numbered lines run
       // 1..N in each phase, none lost, none cut.
       const known = /^(no_busy_waiting: |core 0: line \d+, the quick brown fox jumps over the lazy dog$|core 1: status \d+, \d+ periods measured, longest \d+ us$|busy-waiting console: |kernel-aware console: |max jitter: )/;
@@ -342,6 +394,7 @@ Object.assign(tests, {
 /* The sensors examples run in-process, so the virtual devices' records of
  * every sample they handed out can be compared with what was printed. */
 function runSensors(name, ms) {
+  if (listing) return { res: {}, lines: [], mpu: {}, bmp: {}, toggles: [] };
   const { Simulator, MPU6050, BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
@@ -497,8 +550,10 @@ Object.assign(tests, {
 /* ---- the drivers' examples: protocols, motor, dashboard -------------------------------- */
 
 /* Run an example in-process with the devices setup(sim) attaches (its UART
- * build, as run() does). */
+ * build, as run() does; the virtual devices' records are compared with what
+ * was printed). With --list nothing runs: the checks only give their names. */
 function runWith(name, ms, setup) {
+  if (listing) return { res: {}, lines: [], dev: {}, mine: () => [] };
   const { Simulator } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
@@ -512,12 +567,14 @@ function runWith(name, ms, setup) {
 
 Object.assign(tests, {
   protocols() {
-    const { MPU6050 } = require(path.join(__dirname, '..', 'sim', 'lib'));
-    const { BMP280Spi } = require(path.join(__dirname, '..', 'sim', 'lib', 'spi_devices'));
-    const { res, lines, dev, mine } = runWith('protocols', 2600, (sim) => ({
-      mpu: sim.i2c[0].attach(0x68, new MPU6050(sim)),
-      bmp: sim.spi[1].attach(13, new BMP280Spi(sim, sim.spi[1])),
-    }));
+    const { res, lines, dev, mine } = runWith('protocols', 2600, (sim) => {
+      const { MPU6050 } = require(path.join(__dirname, '..', 'sim', 'lib'));
+      const { BMP280Spi } = require(path.join(__dirname, '..', 'sim', 'lib', 'spi_devices'));
+      return {
+        mpu: sim.i2c[0].attach(0x68, new MPU6050(sim)),
+        bmp: sim.spi[1].attach(13, new BMP280Spi(sim, sim.spi[1])),
+      };
+    });
     check('protocols_runs', () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
     check('protocols_setup', () => {
       if (!grab(lines, /^protocols: MPU6050 on I2C0 \(\d+ Hz\) for core 0, BMP280 on SPI1 for core 1$/)) return 'no banner';
@@ -562,9 +619,10 @@ Object.assign(tests, {
   },
 
   motor() {
-    const { Motor, parseMotor } = require(path.join(__dirname, '..', 'sim', 'lib', 'motor'));
-    const { res, lines, dev: motor, mine } = runWith('motor', 7000,
-      (sim) => new Motor(sim, parseMotor('pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001')));
+    const { res, lines, dev: motor, mine } = runWith('motor', 7000, (sim) => {
+      const { Motor, parseMotor } = require(path.join(__dirname, '..', 'sim', 'lib', 'motor'));
+      return new Motor(sim, parseMotor('pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001'));
+    });
     check('motor_runs', () => (res.reason === 'bkpt' && res.code === 0 ? null : `stopped: ${JSON.stringify(res)}`));
     const loops = mine(/^loop with core 0 (idle|flooding the console): (\d+) periods of (\d+)\.\.(\d+) us, jitter (\d+) us, (\d+) overruns$/);
     const errs = mine(/^ {2}tracking error \(settled\) mean (\d+)\.(\d\d) rpm, max (\d+) rpm; core 0 printed (\d+) lines$/);
@@ -602,11 +660,10 @@ Object.assign(tests, {
   },
 
   dashboard() {
-    const { BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
-    const { ST7789 } = require(path.join(__dirname, '..', 'sim', 'lib', 'display'));
-    const { parseSource } = require(path.join(__dirname, '..', 'sim', 'lib', 'adc'));
-    const { decodePng } = require(path.join(__dirname, '..', 'sim', 'lib', 'png'));
     const { res, dev, mine } = runWith('dashboard', 5500, (sim) => {
+      const { BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
+      const { ST7789 } = require(path.join(__dirname, '..', 'sim', 'lib', 'display'));
+      const { parseSource } = require(path.join(__dirname, '..', 'sim', 'lib', 'adc'));
       sim.i2c[0].attach(0x76, new BMP280(sim));
       sim.adc.input(0, parseSource('sine:1.65:1.2:0.5'));
       sim.adc.input(4, parseSource('sine:30:3:0.1'));
@@ -621,9 +678,10 @@ Object.assign(tests, {
       // core 1's first second also draws what queued up while the display started
       if (!c1.slice(1).every(({ l, m }) => l.core === 1 && Math.abs(Number(m[1]) - 50) <= 1)) return 'core 1 rate';
     });
-    const file = path.join(build, 'examples', 'dashboard.png');
-    fs.writeFileSync(file, dev.png());
     check('dashboard_png_shows_the_chart', () => {
+      const { decodePng } = require(path.join(__dirname, '..', 'sim', 'lib', 'png'));
+      const file = path.join(build, 'examples', 'dashboard.png');
+      fs.writeFileSync(file, dev.png());
       const img = decodePng(fs.readFileSync(file));
       if (img.width !== 240 || img.height !== 240) return `${img.width}x${img.height}`;
       const px = (x, y) => Array.from(img.rgb.subarray((y * 240 + x) * 3, (y * 240 + x) * 3 + 3));
@@ -650,8 +708,21 @@ Object.assign(tests, {
   },
 });
 
+/* Each example: its checks as --list finds them, then the run; if the
+ * example's own code throws, every check it did not reach fails. */
 for (const name of Object.keys(tests)) {
   if (only.length && !only.includes(name)) continue;
-  tests[name]();
+  if (listing) { tests[name](); continue; }
+  const before = new Set(reported);
+  try {
+    tests[name]();
+  } catch (e) {
+    const planned = spawnSync(process.execPath, [__filename, '--list', name], { encoding: 'utf8' })
+      .stdout.split('\n').filter(Boolean);
+    const missed = planned.filter((c) => !reported.has(c) && !before.has(c));
+    for (const c of missed) { failed++; console.log(`FAIL ${c}: not run: example ${name} stopped: ${e.message}`); }
+    if (!missed.length) { failed++; console.log(`FAIL ${name}_runner: ${e.message}`); }
+  }
 }
+if (!listing) console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

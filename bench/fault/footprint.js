@@ -7,8 +7,9 @@
  *
  *   node bench/fault/footprint.js IMAGE.map
  *
- * Prints "BENCH fault_flash_bytes N bytes" and "BENCH fault_ram_bytes N
- * bytes" (read by bench/report.js with the other figures). The guards'
+ * Prints "BENCH fault_flash_bytes N bytes kind=map" and "BENCH
+ * fault_ram_bytes N bytes kind=map" (read by bench/report.js with the other
+ * figures; sizes read from the map, not measured by running). The guards'
  * own cost (per thread stack and per main stack) is printed by the
  * bench/fault image itself, from the port's constants.
  */
@@ -33,5 +34,5 @@ for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
     if (/^\.data/.test(sec)) flash += size;                 /* its initial values */
   }
 }
-console.log(`BENCH fault_flash_bytes ${flash} bytes`);
-console.log(`BENCH fault_ram_bytes ${ram} bytes`);
+console.log(`BENCH fault_flash_bytes ${flash} bytes kind=map`);
+console.log(`BENCH fault_ram_bytes ${ram} bytes kind=map`);

@@ -14,7 +14,8 @@
  *                           control transfer's next stage to the device
  *                           handing over the buffer for it
  *   usb_flash_bytes, usb_ram_bytes  the USB stack (port/chip/rp2040/usb, the
- *                           ROM look-up and the flash id) as linked
+ *                           ROM look-up and the flash id) as linked: sizes
+ *                           read from the map (kind=map), not measured
  */
 'use strict';
 const fs = require('fs');
@@ -54,5 +55,5 @@ for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
   }
 }
 if (!flash) console.log('BENCH-FAIL usb_flash_bytes: no USB object in the map');
-console.log(`BENCH usb_flash_bytes ${flash} bytes`);
-console.log(`BENCH usb_ram_bytes ${ram} bytes`);
+console.log(`BENCH usb_flash_bytes ${flash} bytes kind=map`);
+console.log(`BENCH usb_ram_bytes ${ram} bytes kind=map`);

@@ -1,7 +1,7 @@
 # tests/usb/usb.mk: the USB console suite ('usb'): tests/usb/main.c built
 # with the USB console route (usb.elf) and with both routes (usb-both.elf),
-# run in tandem-sim with its USB host by tests/usb/run.js, which writes
-# $(BUILD)/test/results/usb.txt.
+# run in tandem-sim with its USB host by tests/usb/run.js, through the suite
+# runner (its list: run.js --list), into $(TEST_RESULTS)/usb.txt.
 
 USB_TEST_DIR := $(BUILD)/usb-tests
 USB_TEST_IMAGES := usb:usb usb-both:both
@@ -19,9 +19,10 @@ TEST_SUITES += usb
 .PHONY: test-usb usb-test-images
 usb-test-images: $(USB_TEST_DIR)/usb.elf $(USB_TEST_DIR)/usb-both.elf
 test-usb: deps-arm deps-node usb-test-images
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)node tests/usb/run.js $(BUILD) > $(BUILD)/test/results/usb.txt; \
-	   cat $(BUILD)/test/results/usb.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node tests/usb/run.js --list >$(TEST_LISTS)/usb.list
+	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/usb.list -p tests/usb/run.js \
+	  usb $(TEST_RESULTS)/usb.txt node tests/usb/run.js $(BUILD)
 
 # ---- fuzz target: the device's control requests (tools/fuzz/fuzz_usb.c) ----------------
 # The request handling is plain C (port/chip/rp2040/usb: usb_ctrl.c, usb_cdc.c,
