@@ -10,7 +10,7 @@
  *             it takes at once; the device's transmit interrupt (on the core
  *             that selected the mode) hands it the rest as it drains.
  * The ring is only ever changed under the lock, by whichever core holds it.
- * The lock records its owner core, which lets the fault path write even
+ * The lock records its holder core, which lets the fault path write even
  * when the faulting core itself held it.
  *
  * A queued device (USB serial, PORT_CONSOLE_QUEUED) is buffered from boot
@@ -19,29 +19,19 @@
  */
 #include "tandem/console.h"
 
-#include "fault_sys.h"
-#include "port.h"
+#include "spin.h"
 #include "tandem/config.h"
 #include "tandem/fmt.h"
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 #include "tandem/time.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#define NO_OWNER 0xffu
-
 _Static_assert((TD_CONSOLE_RING_SIZE & (TD_CONSOLE_RING_SIZE - 1u)) == 0,
                "TD_CONSOLE_RING_SIZE must be a power of two");
 _Static_assert(TD_CONSOLE_RING_SIZE >= 2u * TD_CONSOLE_LINE_MAX,
                "TD_CONSOLE_RING_SIZE must hold two whole lines");
-
-/* The core holding the console lock; read by the other core (and the fault
- * path) without the lock, so accessed atomically, as lock.c's holders. */
-static unsigned char console_owner = NO_OWNER;
-#define OWNER() __atomic_load_n(&console_owner, __ATOMIC_RELAXED)
-#define SET_OWNER(v) __atomic_store_n(&console_owner, (unsigned char)(v), __ATOMIC_RELAXED)
 
 /* The buffered mode's state; ring == NULL in polled mode. Under the lock.
  * A queued device's console starts buffered (RING_AT_BOOT). */
@@ -59,24 +49,19 @@ static td_console_stats_t stats;
 
 #define MASK (TD_CONSOLE_RING_SIZE - 1u)
 
+/* The console lock records its holder core (kernel/spin.h): the fault
+ * path writes even when the faulting core itself held it, and a core that
+ * halted holding it is taken over. */
 static port_irq_state_t console_lock(void)
 {
     port_irq_state_t s = port_irq_save();
-    unsigned me = port_core_id();
-    while (!port_spin_try(TD_SPIN_CONSOLE)) {
-        /* held by a core that halted after a fault: it never gives it back */
-        unsigned o = OWNER();
-        if (o != NO_OWNER && o != me && td_fault_core_state(o) == TD_CORE_HALTED)
-            break;
-    }
-    SET_OWNER(me);
+    td__spin_take(TD_SPIN_CONSOLE, port_core_id());
     return s;
 }
 
 static void console_unlock(port_irq_state_t s)
 {
-    SET_OWNER(NO_OWNER);
-    port_spin_release(TD_SPIN_CONSOLE);
+    td__spin_give(TD_SPIN_CONSOLE);
     port_irq_restore(s);
 }
 
@@ -127,7 +112,7 @@ static void put_locked(const char *s, uint32_t n)
  * its core's kernel running. (The idle thread is found out by td_sleep.) */
 static bool may_sleep(port_irq_state_t st)
 {
-    return st == 0 && !port_in_isr() && td_kernel_running(port_core_id());
+    return st == 0 && !port_in_isr() && td__core_running(port_core_id());
 }
 
 /* ---- queued devices (USB serial) ----------------------------------------------------
@@ -359,15 +344,15 @@ void td_console_write_panic(const char *s, size_t n)
 {
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
-    bool locked = false;
-    if (OWNER() != me) {
+    bool locked = false, mine = td__spin_holder(TD_SPIN_CONSOLE) == me;
+    if (!mine) {
         /* The other core may be mid-line: give it a bounded time to finish. */
         uint64_t deadline = port_time_us() + 20000u;
-        while (!(locked = port_spin_try(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
+        while (!(locked = td__spin_try_over(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
             ;
     }
 #if PORT_CONSOLE_QUEUED
-    if (!port_console_open() && (locked || OWNER() == me)) {
+    if (!port_console_open() && (locked || mine)) {
         /* Nobody listens yet: the report waits in the ring like the rest,
          * and goes at once wherever the port still can (a UART). */
         if (n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
@@ -380,7 +365,7 @@ void td_console_write_panic(const char *s, size_t n)
         n = 0;
     }
 #endif
-    if (ring != NULL && n != 0 && (locked || OWNER() == me)) {
+    if (ring != NULL && n != 0 && (locked || mine)) {
         /* Finish the line the device is in the middle of, at most a line. */
         for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
             char c = ring[tail & MASK];
@@ -394,19 +379,4 @@ void td_console_write_panic(const char *s, size_t n)
     if (locked)
         port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(st);
-}
-
-unsigned td__console_owner(void)
-{
-    unsigned char o = OWNER();
-    return o == NO_OWNER ? TD_CORE_ANY : o;
-}
-
-bool td__console_release_core(unsigned core)
-{
-    if (OWNER() != core)
-        return false;
-    SET_OWNER(NO_OWNER);
-    port_spin_release(TD_SPIN_CONSOLE);
-    return true;
 }

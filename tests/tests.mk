@@ -8,8 +8,10 @@
 
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 # Real-time wake-up bounds get slack on the host (see TH_LATENCY_SLACK);
-# TH_HOST: tests may capture the console there (th_capture_begin).
-HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -DTH_HOST
+# TH_HOST: tests may capture the console there (th_capture_begin);
+# TD_DEBUG_CLASS: the kernel checks the call class of its internal entry
+# points (kernel/core.h) in the host builds, not on the target.
+HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -DTH_HOST -DTD_DEBUG_CLASS
 
 # The test lists the runs are checked against, from tests/list.h: every
 # test, and the stress tests (TH_STRESS) alone.
@@ -120,3 +122,15 @@ test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests kernel-test-lists
 	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_TIMEOUT=1200 \
 	  $(TEST_RUN) -l $(TEST_LISTS)/host-tsan-long.list host-tsan-long $(TEST_RESULTS)/host-tsan-long.txt \
 	  $(TSAN_LONG_DIR)/tandem-tests
+
+# ---- kernel-deps: no circle among the kernel's modules (tools/kernel-deps.sh) ------
+# From the sources' includes and the host objects' symbols; with the checks
+# that it finds a planted circle (tools/test_kernel_deps.sh), through the
+# suite runner; the list: test_kernel_deps.sh --list.
+TEST_SUITES += kernel-deps
+.PHONY: test-kernel-deps
+test-kernel-deps: $(call host_objs,plain,$(KERNEL_SRCS))
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tools/test_kernel_deps.sh --list >$(TEST_LISTS)/kernel-deps.list
+	$(Q)CC=$(HOSTCC) $(TEST_RUN) -l $(TEST_LISTS)/kernel-deps.list kernel-deps $(TEST_RESULTS)/kernel-deps.txt \
+	  tools/test_kernel_deps.sh $(BUILD)/host/plain/kernel

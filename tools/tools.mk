@@ -81,3 +81,22 @@ fuzz-corpus-msg:
 	    > $(BUILD)/fuzz/msg-corpus/in-order
 	$(Q)printf '\000\370\000\000\000\000\377\001\000\000\000\007\000\000\000\000\310\000\000\000\301\000\000\000\000' \
 	    > $(BUILD)/fuzz/msg-corpus/system-and-stray
+
+# ---- fuzz target for the fault report formatter (kernel/fault_report.c) ----
+# Linked with nothing else of the kernel: the formatter is pure code.
+FUZZ_TARGETS += fault_report
+$(BUILD)/fuzz/fault_report: tools/fuzz/fuzz_fault_report.c kernel/fault_report.c \
+    kernel/fault_report.h include/tandem/fault.h | deps-clang
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -o $@ $(filter %.c,$^)
+
+# Seeds: a buffer size (2 bytes, little-endian), then a record's first
+# bytes (seq, core, reason, action, flags, ...): a null pointer on core 1,
+# an assertion with file and text, an exit, a cut report.
+.PHONY: fuzz-corpus-fault_report
+fuzz-corpus-fault_report:
+	$(Q)mkdir -p $(BUILD)/fuzz/fault_report-corpus
+	$(Q)printf '\000\003\001\000\000\000\001\002\000\000' > $(BUILD)/fuzz/fault_report-corpus/null-core1
+	$(Q)printf '\000\003\002\000\000\000\000\011\000\000\000\000\007\000' > $(BUILD)/fuzz/fault_report-corpus/assert
+	$(Q)printf '\000\003\001\000\000\000\000\014\000\000' > $(BUILD)/fuzz/fault_report-corpus/exit
+	$(Q)printf '\050\000\001\000\000\000\001\007\001\010' > $(BUILD)/fuzz/fault_report-corpus/cut-stack

@@ -23,20 +23,27 @@
 #define TD_SPIN_USER_LAST    31
 
 /* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
- * User endpoints are 0 .. TD_MSG_ENDPOINTS-1; these belong to the system.
- * A system word is a doorbell: what it asks for is recorded in shared
- * memory first, so a doorbell left out because the FIFO was full is not
- * lost (docs/messages.md). */
+ * User endpoints are 0 .. TD_MSG_ENDPOINTS-1; TD_EP_SYS_FIRST..TD_EP_SYS_LAST
+ * belong to the system. Every system word is a doorbell: what it asks for
+ * is recorded in shared memory first (by the kernel module that registered
+ * the doorbell), so a doorbell left out because the FIFO was full is not
+ * lost, and the word itself is TD_EP_SYS_DOORBELL with the doorbell's number
+ * as payload, for information (docs/messages.md). A new doorbell needs no
+ * number here. */
 #define TD_EP_SYS_FIRST     0xf8
-#define TD_EP_SYS_XSYNC     0xf8  /* wake cross-core mutex/semaphore waiters */
-#define TD_EP_SYS_FLOW      0xf9  /* room appeared: move your queued words */
-#define TD_EP_SYS_ROOM      0xfa  /* I wait for FIFO room: say FLOW after draining */
-#define TD_EP_SYS_CHAN      0xfb  /* bulk channel doorbell (payload: channel) */
-#define TD_EP_SYS_ANNOUNCE  0xfc  /* my endpoint table changed */
-#define TD_EP_SYS_PING      0xfd  /* supervision: answer with PONG */
-#define TD_EP_SYS_PONG      0xfe  /* supervision: the answer */
-#define TD_EP_SYS_FAULT     0xff  /* I faulted (payload: reason) */
+#define TD_EP_SYS_DOORBELL  0xf8  /* a doorbell (payload: its number) */
 #define TD_EP_SYS_LAST      0xff
+/* Deprecated (one number per kind of system word before doorbells were
+ * registered); every system word is TD_EP_SYS_DOORBELL now. The numbers
+ * stay in the reserved range; the names go in the next release. */
+#define TD_EP_SYS_XSYNC     0xf8
+#define TD_EP_SYS_FLOW      0xf9
+#define TD_EP_SYS_ROOM      0xfa
+#define TD_EP_SYS_CHAN      0xfb
+#define TD_EP_SYS_ANNOUNCE  0xfc
+#define TD_EP_SYS_PING      0xfd
+#define TD_EP_SYS_PONG      0xfe
+#define TD_EP_SYS_FAULT     0xff
 
 /* ---- DMA channels (0..11) ----
  * Each SPI controller owns a pair for its long transfers; td_dma_claim
@@ -79,7 +86,7 @@ TD_HWTABLE_CHECK(TD_DMA_SPI0_RX != TD_DMA_SPI0_TX && TD_DMA_SPI1_TX > TD_DMA_SPI
                  TD_DMA_USER_LAST == 11, "DMA channels: SPI pairs, then the user range up to 11");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
                  TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
-TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,
+TD_HWTABLE_CHECK(TD_EP_SYS_DOORBELL >= TD_EP_SYS_FIRST && TD_EP_SYS_DOORBELL <= TD_EP_SYS_LAST,
                  "system endpoint range");
 
 #endif /* TANDEM_HWTABLE_H */

@@ -210,6 +210,12 @@ function judge(out, simOut, simCode) {
   check('tandem_threads_waiting', /\n\s+worker\s+BLOCKED\s+8\s+wake_worker\.waiters forever\s/.test(t2) &&
     /\n\s+core1\s+SLEEPING\s+16\s+sleep until tick \d+ \(in \d+\)/.test(t2),
     `at report(): the worker blocked on wake_worker, core1 asleep until a tick:\n${t2}`);
+  check('tandem_threads_waiting_with_ops', /\n\s+mwaiter\s+BLOCKED\s+8\s+main_holds\.waiters forever\s/.test(t2) &&
+    /\n\s+xwaiter\s+BLOCKED\s+8\s+cross-core wake_xwaiter\.xw forever\s/.test(t2) &&
+    /\*\s+main\s+RUNNING\s+16 /.test(t2),
+    `at report(): mwaiter blocked on the mutex main holds (main at 16, its own priority), xwaiter on the cross-core semaphore:\n${t2}`);
+  check('program_waiters_woken', /mwaiter: has the mutex \(0\)/.test(simOut) && /xwaiter: woken \(0\)/.test(simOut),
+    `after report() the mutex and the cross-core semaphore wake their waiters:\n${simOut}`);
   check('tandem_faults', /core 0: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2) &&
     /core 1: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2), `'tandem faults' part of 'tandem':\n${t2}`);
   const lay = one('layout') || '';
