@@ -108,6 +108,24 @@ PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
 /* Bit n set while spinlock n is held (by either core). Diagnostics only. */
 uint32_t port_spin_state(void);
 
+/* A port's own spinlock (a system number of tandem/hwtable.h guarding a
+ * device both cores use, such as TD_SPIN_USB) is taken and given through
+ * these two, defined by the layer above: the kernel records the holder
+ * core, takes the spinlock over at once from a holder whose core halted
+ * (after a fault, or held in reset), and when a core goes down releases
+ * what it held and forgets it (kernel/spin.h). Hold it only for a short
+ * section that waits for nothing. Interrupts masked by the caller; either
+ * core.
+ *
+ * Claim spinlock n, spinning while a running core holds it, and record
+ * this core as its holder. Returns false, claiming nothing, if this core
+ * holds it already (a fault path that interrupted the holder on its own
+ * core); the caller then must not give it. */
+extern bool port_spin_take_recorded(unsigned n);
+/* Release spinlock n, which this core took with port_spin_take_recorded,
+ * and forget its holder. */
+extern void port_spin_give_recorded(unsigned n);
+
 /* ---- inter-core FIFO (SIO mailboxes) ------------------------------------------
  * Each core writes one FIFO (to the other core) and reads the other.
  * Status bits as FIFO_ST on the chip. WOF and ROE are sticky until cleared. */

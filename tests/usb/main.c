@@ -19,10 +19,13 @@
  *               previous run's record and goes on ticking
  *   6 uid:      prints the serial number the descriptors carry, and where
  *               the flash id routine runs from
+ *   7 locked:   core 1 faults holding the USB lock (restart policy); core 0
+ *               goes on printing; core 1, restarted, takes the lock again
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
 #include "tandem/gpio.h"
+#include "tandem/hwtable.h"
 #include "tandem/tandem.h"
 
 #include "port.h"
@@ -177,6 +180,48 @@ static void uid(void)
     td_printf("serial %s\n", usb_desc_serial());
 }
 
+/* ---- 7 core 1 faults holding the USB lock ---------------------------------------------
+ * Its fault path writes the report through the lock it holds; core 0 takes
+ * it over once core 1 halted (or finds it released when core 1 was noted
+ * down), and the restarted core 1 finds it free: the kernel forgot the
+ * first run's hold. */
+static volatile uint32_t locked_runs;
+
+static void locked_core1(void *arg)
+{
+    (void)arg;
+    unsigned run = ++locked_runs;
+    if (run == 1) {
+        td_printf("core 1: run 1, faulting with the USB lock held\n");
+        static const volatile uint32_t *nowhere;
+        port_irq_state_t s = usb_dev_lock();
+        uint32_t v = *nowhere;
+        usb_dev_unlock(s);
+        td_printf("core 1: read %lu\n", (unsigned long)v);
+        return;
+    }
+    port_irq_state_t s = port_irq_save();
+    bool claimed = port_spin_take_recorded(TD_SPIN_USB);
+    if (claimed)
+        port_spin_give_recorded(TD_SPIN_USB);
+    port_irq_restore(s);
+    td_printf("core 1: run %u, USB lock %s\n", run, claimed ? "claimed" : "still recorded as ours");
+    for (;;)
+        td_sleep(TD_MS(100));
+}
+
+static void locked(void)
+{
+    wait_open();
+    td_fault_set_policy(1, TD_FAULT_RESTART);
+    if (td_kernel_launch_core1(locked_core1, NULL) != TD_OK)
+        td_printf("core 1 did not start\n");
+    for (unsigned n = 1;; n++) {
+        td_sleep(TD_MS(20));
+        td_printf("core 0: tick %u, restarts %lu\n", n, (unsigned long)td_fault_restarts());
+    }
+}
+
 int main(void)
 {
     for (unsigned p = 10; p <= 14; p++)
@@ -191,6 +236,7 @@ int main(void)
     case 4: stream(); break;
     case 5: fault0(); break;
     case 6: uid(); break;
+    case 7: locked(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

@@ -268,6 +268,32 @@ if (wanted('fault_core1')) {
   });
 }
 
+/* ---- core 1 faults holding the USB lock: its report through the lock, core 0 goes on,
+ * the restarted core 1 finds the lock free ------------------------------------------------- */
+if (wanted('fault_locked')) {
+  const res = run(7, { ms: 900 });
+  check('fault_locked_reported_over_usb', () => {
+    const t = res.text;
+    const a = t.indexOf('*** FAULT core 1, thread "core1": null pointer');
+    const b = t.indexOf('*** END FAULT core 1');
+    if (a < 0 || b < a) return `report missing: ${JSON.stringify(t.slice(0, 8))}`;
+    if (t.slice(a + 1, b).some((x) => !/^ {4}/.test(x))) return 'report cut by another line';
+    if (!t.slice(a, b).some((x) => /^ {4}action: core 1 halts; core 0 resets it/.test(x))) return 'no restart in the report';
+    if (t.filter((x) => /^\*\*\* FAULT /.test(x)).length !== 1) return 'more than one fault';
+  });
+  check('fault_locked_console_goes_on', () => {
+    const t = res.text;
+    const b = t.indexOf('*** END FAULT core 1');
+    const ticks = t.slice(b).filter((x) => /^core 0: tick \d+, restarts 1$/.test(x));
+    if (ticks.length < 10) return `${ticks.length} ticks after the report`;
+  });
+  check('fault_locked_lock_free_after_restart', () => {
+    const t = res.text;
+    if (!t.includes('core 1: run 2, USB lock claimed')) return `core 1's second run: ${JSON.stringify(t.filter((x) => /^core 1:/.test(x)))}`;
+    if (t.some((x) => /^core 1: read/.test(x))) return 'the read through a null pointer returned';
+  });
+}
+
 /* ---- unplug, replug, bus reset, suspend ------------------------------------------------- */
 const LINE = 101; /* "stream NNNNN " + 87 + "\n" */
 /* The stream's lines: every one whole and in order; lines missing against

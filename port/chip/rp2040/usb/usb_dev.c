@@ -35,7 +35,6 @@
 #define EP_TYPE_BULK 2u
 #define EP_TYPE_INTERRUPT 3u
 #define LOCK_NESTED 0x80000000u      /* usb_dev_lock's state: the lock was ours already */
-#define NO_OWNER 0xffu
 
 /* The configuration's endpoints and their buffers in DPRAM. */
 static const struct ep_info {
@@ -66,31 +65,23 @@ static struct {
     usb_dev_stats_t stats;
 } dev;
 
-static volatile uint8_t lock_owner = NO_OWNER;
-
-/* ---- the lock ---------------------------------------------------------------------- */
+/* ---- the lock ----------------------------------------------------------------------
+ * A spinlock the kernel records (port_spin_take_recorded, port/port.h): it
+ * knows the holder core, takes the lock over from a core that halted
+ * holding it, and releases it when that core goes down. */
 
 port_irq_state_t usb_dev_lock(void)
 {
     port_irq_state_t s = port_irq_save();
-    unsigned me = port_core_id();
-    if (lock_owner == me)
+    if (!port_spin_take_recorded(TD_SPIN_USB))
         return s | LOCK_NESTED;
-    if (!port_spin_try(TD_SPIN_USB)) {
-        uint64_t give_up = port_time_us() + USB_LOCK_TAKEOVER_US;
-        while (!port_spin_try(TD_SPIN_USB) && port_time_us() < give_up)
-            ;
-    }
-    lock_owner = (uint8_t)me;
     return s;
 }
 
 void usb_dev_unlock(port_irq_state_t s)
 {
-    if (!(s & LOCK_NESTED)) {
-        lock_owner = NO_OWNER;
-        port_spin_release(TD_SPIN_USB);
-    }
+    if (!(s & LOCK_NESTED))
+        port_spin_give_recorded(TD_SPIN_USB);
     port_irq_restore(s & ~LOCK_NESTED);
 }
 

@@ -28,12 +28,11 @@ int usb_dev_init(void);
 /* Whether usb_dev_init brought the controller up. */
 bool usb_dev_running(void);
 
-/* Take / release the driver's lock (interrupts masked meanwhile). A core
- * that already holds it passes (the fault path may interrupt its own
- * holder); one that waits more than USB_LOCK_TAKEOVER_US for the other
- * core takes it over: the other core holds it for microseconds, so it has
- * stopped (a fault, a debugger). */
-#define USB_LOCK_TAKEOVER_US 2000u
+/* Take / release the driver's lock (interrupts masked meanwhile), a
+ * spinlock the kernel records (port_spin_take_recorded, port/port.h). A
+ * core that already holds it passes (the fault path may interrupt its own
+ * holder); one whose holder's core halted (a fault, held in reset) takes
+ * it over at once, and a core that goes down gives it back. */
 port_irq_state_t usb_dev_lock(void);
 void usb_dev_unlock(port_irq_state_t s);
 
