@@ -11,6 +11,8 @@ const EXIT = {
   bound: 123,     // time or cycle bound reached (or nothing left to run) without bkpt / --until match
   lockup: 124,    // a core locked up (fault in HardFault/NMI, HardFault with the ROM's vectors)
   internal: 125,  // a bug in the simulator
+  xip: 126,       // a core (or DMA) read the XIP range while the flash was out of XIP mode
+  powerCut: 127,  // --power-cut-at / --power-cut-random: the power went as planned
   bkptMax: 119,   // bkpt #N exits N for N <= 119, and 119 above that
 };
 const DEFAULT_MAX_MS = 5000;
@@ -40,12 +42,20 @@ are printed as "[time s] uartN cK| text".
   --xosc-dead         model a dead crystal: XOSC never reports stable
   --core1-garble N    corrupt core 1's first N FIFO words sent from the boot ROM
                       (bit 31 flipped): an out-of-step launch handshake
+  --flash-file F      start from the flash contents in F (2 MiB; a missing F is a blank
+                      chip), program the firmware over it as a UF2 copy would, and
+                      write the contents back to F at the end of the run
+  --power-cut-at N    cut the power at clk_sys cycle N: the run ends as if unplugged,
+                      a flash operation in progress left half done
+  --power-cut-random S  cut the power at a cycle drawn with seed S, uniformly up to
+                      the bound (--max-cycles, or --max-ms at 125 MHz)
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
 Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
 120 usage error; 121 bad firmware file; 122 firmware does not boot;
-123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
+123 bound reached without bkpt/match; 124 lockup; 125 internal error;
+126 flash read while out of XIP mode; 127 power cut (--power-cut-*).`;
 
 class UsageError extends Error {}
 
@@ -85,6 +95,9 @@ function parseArgs(argv) {
       case '--xosc-dead': o.xoscDead = true; break;
       case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
+      case '--flash-file': o.flashFile = need(i, a); i++; break;
+      case '--power-cut-at': o.cutAt = num(need(i, a), a, { min: 1, int: true }); i++; break;
+      case '--power-cut-random': o.cutSeed = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--gpio-in': {
         const v = need(i, a); i++;
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
@@ -117,6 +130,7 @@ function parseArgs(argv) {
     }
   }
   if (!o.help && !o.firmware) throw new UsageError('no firmware file given');
+  if (o.cutAt !== undefined && o.cutSeed !== undefined) throw new UsageError('--power-cut-at and --power-cut-random exclude each other');
   return o;
 }
 
@@ -136,6 +150,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   const record = !!(o.vcd || o.svg);
   const sim = new Simulator({ verbose: o.verbose, record });
   try {
+    if (o.flashFile) sim.flash.attachFile(o.flashFile, UserError);
     const img = sim.loadFile(o.firmware);
     if (o.core1Dead) sim.killCore1();
     if (o.xoscDead) sim.killXosc();
@@ -185,6 +200,13 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   }
 
   const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined ? undefined : DEFAULT_MAX_MS);
+  if (o.cutAt !== undefined || o.cutSeed !== undefined) {
+    const { prng } = require('./flash');
+    const bound = o.maxCycles !== undefined ? o.maxCycles : Math.floor(maxMs * 125000);
+    const rnd = prng(o.cutSeed !== undefined ? o.cutSeed : o.cutAt);
+    sim.powerCutCycle = o.cutAt !== undefined ? o.cutAt : 1 + Math.floor(rnd() * Math.max(1, bound - 1));
+    sim.flash.rng = rnd;
+  }
   const r = sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles });
   if (sim.flushTrace) sim.flushTrace();
 
@@ -207,6 +229,8 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     case 'stalled': code = EXIT.bound; msg = `stopped: ${r.message}, ${when}; the time limit would pass ${o.until ? 'without a match' : 'without bkpt'}`; break;
     case 'lockup': code = EXIT.lockup; msg = `${r.message}, ${when}`; break;
     case 'noboot': code = EXIT.noBoot; msg = r.message; break;
+    case 'xip': code = EXIT.xip; msg = `${r.message}, ${when}`; break;
+    case 'powercut': code = EXIT.powerCut; msg = `${r.message}, ${when}`; break;
     default: code = EXIT.internal; msg = `unexpected stop: ${JSON.stringify(r)}`;
   }
   if (!o.quiet || code >= 120) {
@@ -215,6 +239,9 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
       const h = sim.pcHistory(r.core, o.history);
       io.err.write(`tandem-sim: core ${r.core} last PCs (oldest first): ${h.map((v) => '0x' + v.toString(16).padStart(8, '0')).join(' ')}\n`);
     }
+  }
+  if (o.flashFile) {
+    try { sim.flash.save(); } catch (e) { say(`--flash-file: cannot write ${o.flashFile}: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
   }
   const stats = sim.stats();
   if (o.stats) {
@@ -226,7 +253,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   if (o.json) {
     out(o.json, (f) => fs.writeFileSync(f, JSON.stringify({
       firmware: path.basename(o.firmware),
-      exit: { reason: r.reason, code, message: msg, ...(r.core !== undefined ? { core: r.core } : {}), ...(r.pc !== undefined ? { pc: r.pc } : {}), ...(r.code !== undefined ? { bkpt: r.code } : {}) },
+      exit: { reason: r.reason, code, message: msg, ...(r.core !== undefined ? { core: r.core } : {}), ...(r.pc !== undefined ? { pc: r.pc } : {}), ...(r.code !== undefined ? { bkpt: r.code } : {}), ...(r.address !== undefined ? { address: r.address } : {}), ...(r.cycle !== undefined ? { cycle: r.cycle } : {}) },
       ...stats,
     }, null, 2) + '\n'));
   }
