@@ -55,6 +55,14 @@ void td__msg_rx_word(uint32_t w);
 struct td_core;
 void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, struct td_core *c));
 
+/* One registered doorbell for a module outside the multiplexer (the flash
+ * lockout): td__msg_set_sys_hook sets the handler both cores' FIFO
+ * interrupts call (interrupts masked) when the other core has posted with
+ * td__msg_post_hook since they last looked. Posting works as td__msg_post:
+ * 0, or TD_ERR_PEER_DOWN when either multiplexer does not run. */
+void td__msg_set_sys_hook(void (*fn)(void));
+int td__msg_post_hook(void);
+
 /* Whether core 'peer' runs its kernel and has reported no fault. */
 bool td__msg_peer_alive(unsigned peer);
 

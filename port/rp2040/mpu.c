@@ -139,6 +139,5 @@ void port_halt(void)
 {
     __asm volatile("cpsid i" ::: "memory");
     port_tick_stop();
-    for (;;)
-        __asm volatile("wfe");
+    rp2040_flash_halted();             /* asleep in RAM for good (flash.c) */
 }

@@ -38,6 +38,12 @@ void td_boot_failed(unsigned stage) __attribute__((noreturn));
 int td_clocks_init(void);
 void td_console_uart_init(void);
 
+/* flash.c: find the boot ROM's flash functions and copy boot2 to RAM (at
+ * reset, before the MPU guards the ROM's table pointers); the halted
+ * core's loop in RAM (port_halt). */
+void rp2040_flash_boot(void);
+void rp2040_flash_halted(void) __attribute__((noreturn));
+
 /* Core 1's first C code after the boot ROM hands over (launch.c). */
 void td_core1_trampoline(void);
 

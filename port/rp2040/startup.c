@@ -117,6 +117,7 @@ void td_reset_handler(void)
     memset(__core1_bss_start__, 0,
            (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
 
+    rp2040_flash_boot();              /* ROM flash functions, before any MPU guard */
     memcpy(td_vectors_core0, td_vectors_flash, sizeof td_vectors_core0);
     memcpy(td_vectors_core1, td_vectors_flash, sizeof td_vectors_core1);
     SCB->vtor = (uint32_t)(uintptr_t)td_vectors_core0;
