@@ -401,7 +401,8 @@ bool port_core1_in_rom(void);
 
 /* Tests: cut the power during the step after the next 'after_steps' ones
  * (0: the next), its half-done state drawn with 'seed' (the emulator's
- * model, sim/README.md "The flash"); later steps do nothing until
+ * model, sim/README.md "The flash"; seed 0: the step not begun at all,
+ * so a test can look at the state just before it); later steps do nothing until
  * port_flash_power_on. port_flash_reset_test makes the flash blank (all
  * 0xff), power on, counters 0. port_flash_steps counts steps since then.
  * The host port only: the chip returns TD_ERR_UNSUPPORTED (0 steps), since
