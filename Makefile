@@ -53,6 +53,7 @@ include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
+include tests/flash/flash.mk
 include bench/bench.mk
 
 # ---- top-level targets --------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "tandem/flash.h"
 #include "tandem/kernel.h"
 #include "tandem/msg.h"
+#include "tandem/time.h"
 #include "tandem/xmutex.h"
 
 #define LD(x)    __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
@@ -154,7 +155,20 @@ static int step(struct call *c, uint32_t off, const uint8_t *p)
     return r;
 }
 
-/* The common start of a call: checks, the mutex, this core's messages. */
+/* Whether the other core can be asked now, or needs not be: in the boot
+ * ROM, halted (its RAM loop answers), or running its kernel with messages. */
+static bool peer_ready(unsigned me)
+{
+    unsigned peer = me ^ 1u;
+    if (peer == 1 && port_core1_in_rom())
+        return true;
+    int st = td_fault_core_state(peer);
+    return st == TD_CORE_HALTED ||
+           (st == TD_CORE_RUNNING && td_kernel_running(peer) && td__msg_linked());
+}
+
+/* The common start of a call: checks, the mutex, this core's messages, and
+ * a bounded wait for the other core to finish starting. */
 static int begin(struct call *c, uint32_t off, uint32_t size, bool erase)
 {
     if (port_in_isr())
@@ -175,6 +189,8 @@ static int begin(struct call *c, uint32_t off, uint32_t size, bool erase)
         port_flash_halt_answer(&lockout);
     }
     (void)td_msg_start();                /* this core's side of the doorbell */
+    for (unsigned i = 0; i < TD_FLASH_PEER_WAIT && !peer_ready(port_core_id()); i++)
+        td_sleep(1);
     return TD_OK;
 }
 

@@ -18,8 +18,9 @@
  * Offsets count from the start of the flash (0 = boot2). The running
  * program image (from the linker) is never written (TD_ERR_PROTECTED), nor
  * anything beyond the flash (TD_ERR_RANGE). The other core must be running
- * its kernel with messages started (td_msg_start) to be asked; if it runs
- * its kernel without them the call fails with TD_ERR_STATE.
+ * its kernel with messages started (td_msg_start) to be asked: a call made
+ * while it is still starting waits up to TD_FLASH_PEER_WAIT ticks for that;
+ * if it runs its kernel without messages the call fails with TD_ERR_STATE.
  *
  * Each step masks both cores' interrupts for its duration (a sector erase
  * 45 ms typical, 400 ms at worst on a Pico's W25Q16JV; a page program
@@ -44,6 +45,11 @@
  * itself (the writer died); well above the worst sector erase. */
 #ifndef TD_FLASH_PARK_MAX_US
 #define TD_FLASH_PARK_MAX_US 1000000u
+#endif
+/* How long, in ticks, a call waits for the other core to finish starting
+ * (launched, its kernel or its messages not running yet) before it asks. */
+#ifndef TD_FLASH_PEER_WAIT
+#define TD_FLASH_PEER_WAIT 100u
 #endif
 /* How long a writer waits for another writer to finish, in ticks. */
 #ifndef TD_FLASH_LOCK_TIMEOUT

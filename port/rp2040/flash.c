@@ -14,8 +14,10 @@
  * buffer, the ROM function pointers and the boot2 copy are all in RAM.
  *
  * The other core's side (port_flash_park, the halted loop) is also RAM code.
- * The parked core polls rather than sleeps, so its wait stays bounded even
- * if the writer never comes back.
+ * The parked core sleeps (WFE) between looks at the lockout record: the
+ * writer's SEV at the release wakes it, and so does its own SysTick, whose
+ * pending bit it clears before each sleep so that the next tick pends anew
+ * (SEVONPEND): its wait stays bounded even if the writer never comes back.
  */
 #include "hw/m0plus.h"
 #include "hw/sio.h"
@@ -139,7 +141,8 @@ RAMFUNC static uint32_t park_ram(port_flash_lockout_t *l, uint32_t me, uint32_t 
     __asm volatile("dmb" ::: "memory");
     l->ack = a;
     __asm volatile("dmb" ::: "memory");
-    uint32_t t0 = TIMER->timerawl, t;
+    uint32_t t0 = TIMER->timerawl, t, scr = SCB->scr;
+    SCB->scr = scr | SCB_SCR_SEVONPEND_BITS;
     for (;;) {
         t = TIMER->timerawl - t0;
         if (l->release == a || l->ask != a)
@@ -148,7 +151,10 @@ RAMFUNC static uint32_t park_ram(port_flash_lockout_t *l, uint32_t me, uint32_t 
             rom.boot2();              /* XIP, if the flash is idle by now */
             break;
         }
+        SCB->icsr = SCB_ICSR_PENDSTCLR_BITS;   /* the next tick: a new pend, an event */
+        __asm volatile("wfe");
     }
+    SCB->scr = scr;
     __asm volatile("dmb" ::: "memory");
     return t;
 }
