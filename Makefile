@@ -1,11 +1,12 @@
 # tandem: top-level build.
 #
-#   make            build every example for the RP2040 (build/examples/NAME.{elf,uf2,map})
+#   make            build every example for the chip PORT names (default rp2040):
+#                   build/examples/NAME.{elf,uf2,map}
 #   make run        build the flagship example and run it in the emulator
 #   make test       build and run every test suite; ends with "N passed, N failed"
 #   make deps       install what is missing (toolchain, clang runtime, emulator packages)
 #
-# Each component owns a fragment (port/rp2040/rp2040.mk, sim/sim.mk, ...)
+# Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
 # included below; fragments add to the lists declared here.
 
 .DEFAULT_GOAL := all
@@ -16,20 +17,20 @@ EXAMPLE    ?= blink2
 V          ?= 0
 Q          := $(if $(filter 1,$(V)),,@)
 
-# ---- target toolchain (RP2040, Cortex-M0+) -----------------------------------
+# ---- the target: PORT names the chip (port/chip/$(PORT)); the chip's own
+# chip.mk names its architecture (ARCH: port/arch/$(ARCH)) --------------------
+PORT       ?= rp2040
+CHIP_DIR   := port/chip/$(PORT)
+ifeq ($(wildcard $(CHIP_DIR)/chip.mk),)
+$(error PORT=$(PORT): there is no $(CHIP_DIR)/chip.mk (chips: $(notdir $(wildcard port/chip/*))))
+endif
+TARGET_OBJ_DIR := $(BUILD)/$(PORT)
 CROSS      ?= arm-none-eabi-
 TCC        := $(CROSS)gcc
 TOBJCOPY   := $(CROSS)objcopy
 TSIZE      := $(CROSS)size
 TNM        := $(CROSS)nm
-TARGET_ARCH_FLAGS := -mcpu=cortex-m0plus -mthumb
 TARGET_OPT ?= -Os
-TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
-    -Wall -Wextra -Werror -ffreestanding -fno-common \
-    -ffunction-sections -fdata-sections -MMD -MP \
-    -Iinclude -Iport -Iport/rp2040 -Iport/rp2040/libc
-TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
-    -Wl,--no-warn-rwx-segments
 TARGET_LIBS := -lgcc
 
 # ---- host toolchain (POSIX port, tools) --------------------------------------
@@ -47,7 +48,19 @@ FUZZ_TARGETS :=
 BENCH_IMAGES :=
 
 include tools/tools.mk
-include port/rp2040/rp2040.mk
+include $(CHIP_DIR)/chip.mk
+ifeq ($(ARCH),)
+$(error $(CHIP_DIR)/chip.mk names no ARCH (architectures: $(notdir $(wildcard port/arch/*))))
+endif
+ARCH_DIR   := port/arch/$(ARCH)
+include $(ARCH_DIR)/arch.mk
+TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
+    -Wall -Wextra -Werror -ffreestanding -fno-common \
+    -ffunction-sections -fdata-sections -MMD -MP \
+    -Iinclude -Iport -I$(CHIP_DIR) -I$(ARCH_DIR) $(CHIP_CFLAGS)
+TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
+    -Wl,--no-warn-rwx-segments
+include port/port.mk
 include port/host/host.mk
 include sim/sim.mk
 include examples/examples.mk

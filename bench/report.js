@@ -64,14 +64,15 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
 /* Footprints from the map, by module group. "kernel" is the kernel proper
  * with every one of its modules (threads, scheduler, time, timers, periodic
  * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
- * mutexes and semaphores, the beginner layer) and the port's kernel half
- * (kport, switch, the inline primitives). Messages, faults/heaps and the
- * console are separate modules a program may leave out: shown as extras. */
+ * mutexes and semaphores, the beginner layer) and the architecture's
+ * thread half (contexts, the tick, the switches, the inline primitives).
+ * Messages, faults/heaps and the console are separate modules a program may
+ * leave out: shown as extras. */
 const GROUPS = [
-  ['console', /\/kernel\/(console|fmt)\.o$|\/port\/rp2040\/uart\.o$/],
+  ['console', /\/kernel\/(console|fmt)\.o$|\/port\/chip\/[^/]+\/uart\.o$/],
   ['messages', /\/kernel\/(msg|chan)\.o$/],
-  ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/rp2040\/(fault|fault_entry|mpu)\.o$/],
-  ['kernel', /\/kernel\/[^/]+\.o$|\/port\/rp2040\/(kport|switch)\.o$/],
+  ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
+  ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
 ];
 function footprint(map) {
   const text = fs.readFileSync(map, 'utf8');

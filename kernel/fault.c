@@ -252,7 +252,7 @@ static void write_detail(struct out *o, const td_fault_record_t *r)
         put_c(o, ')');
         break;
     default:
-        put_s(o, "cause not decoded (the Cortex-M0+ has no fault status registers)");
+        put_s(o, port_fault_cause(r->core));
         break;
     }
     end_line(o);

@@ -2,11 +2,14 @@
  * port/port.h: the port contract, the only way from the portable kernel
  * down to a machine.
  *
- * Two ports implement it: port/rp2040 (the chip: two Cortex-M0+ cores, SIO,
- * SysTick, PendSV) and port/host (POSIX: two pthreads as the two cores, an
- * emulated 8-deep FIFO each way, C11 atomics as spinlocks). The kernel
- * includes this header and nothing below it; a port makes no policy
- * decision, it only does what a function below says.
+ * Two ports implement it: the RP2040, in two layers chosen by the build
+ * (PORT=rp2040): its CPU, port/arch/armv6m (two Cortex-M0+ cores:
+ * contexts, SysTick, PendSV, the MPU, fault decoding), and the chip itself,
+ * port/chip/rp2040 (SIO spinlocks and FIFOs, launch, clocks, drivers); and
+ * port/host (POSIX: two pthreads as the two cores, an emulated 8-deep FIFO
+ * each way, C11 atomics as spinlocks). The kernel includes this header and
+ * nothing below it; a port makes no policy decision, it only does what a
+ * function below says.
  *
  * "This core" is the core executing the call. Unless a function says
  * otherwise it may be called from thread or interrupt context on either core.
@@ -20,22 +23,27 @@
 
 #define PORT_NUM_CORES      2u
 #define PORT_SPINLOCK_COUNT 32u
-#define PORT_FIFO_DEPTH     8u
 
-/* Each port's own constants, from its directory (port/rp2040 or port/host,
- * whichever is on the include path):
+/* Each port's own constants, from its port_limits.h (port/chip/NAME, which
+ * includes its architecture's arch_limits.h, or port/host: whichever is on
+ * the include path):
+ *   PORT_FIFO_DEPTH     words each inter-core FIFO holds
  *   PORT_STACK_ALIGN    alignment of a thread stack, bytes (power of two)
  *   PORT_STACK_MIN      smallest stack port_context_init accepts, bytes
  *   PORT_STACK_RESERVE  bytes the port needs in every thread stack on top
  *                       of what the thread itself uses (0 on the chip; the
  *                       host's C library and sanitizers need far more);
- *                       TD_STACK_DEFINE adds it, so one source fits both. */
+ *                       TD_STACK_DEFINE adds it, so one source fits both;
+ * and, on a chip, its interrupt numbers (PORT_IRQ_*, for tandem/irq.h) and
+ * the interrupt priority levels (PORT_IRQ_PRIO_*: PORT_IRQ_PRIO_LEVELS of
+ * them, 0 the most urgent; not thread priorities). */
 #include "port_limits.h"
 
 /* ---- the hot primitives ------------------------------------------------------
  * The kernel calls the functions of this section in every operation, so
- * each port defines them in its own port_inline.h (port/rp2040 or
- * port/host, whichever is on the include path), included below: as static
+ * each port defines them in its own port_inline.h (port/chip/NAME, which
+ * takes the CPU's from its architecture's arch_inline.h, or port/host:
+ * whichever is on the include path), included below: as static
  * inline functions (on the chip each is a few instructions) or as
  * declarations of ordinary functions (the host). Either way they have
  * exactly the signatures given here, which are checked after the include. */
@@ -225,7 +233,7 @@ size_t port_console_write_some(const char *s, size_t n);
 /* True when the device has sent every byte written to it. */
 bool port_console_idle(void);
 /* Take the console device's interrupt on this core (on: install the
- * handler, priority TD_PRIO_DEVICE, enable it in this core's NVIC) or stop
+ * handler, priority PORT_IRQ_PRIO_DEVICE, enable it in this core's NVIC) or stop
  * taking it (off). Thread or start-up context, this core. */
 void port_console_irq_route(bool on);
 /* Ask (on) or stop asking (off) for port_console_isr() (defined by the
@@ -297,12 +305,20 @@ typedef struct port_fault_frame {
     uint8_t size;              /* for a data access: 1, 2, 4 bytes (0: unknown) */
     uint32_t addr;             /* the address the faulting instruction used (reason-dependent) */
     uint32_t code;             /* BKPT immediate, or 0 */
+    uint32_t fsr;              /* the architecture's fault status (0 where it has none: ARMv6-M) */
 } port_fault_frame_t;
 
 /* Decode what the faulting instruction (f->pc, with f->r and f->sp) tells,
  * into f->reason, f->addr, f->size, f->code. Used by the fault entry; on the
  * host (no CPU faults) it only sets TD_FAULT_HARDFAULT. Anywhere. */
 void port_fault_decode(port_fault_frame_t *f);
+
+/* The report's words for a CPU fault of core 'core' whose cause
+ * port_fault_decode could not name (reason TD_FAULT_HARDFAULT): what the
+ * architecture's fault status (port_fault_frame_t.fsr) of that core's last
+ * CPU fault says, or, where the architecture keeps none, that it keeps
+ * none. A string constant. Anywhere. */
+const char *port_fault_cause(unsigned core);
 
 /* Called by the port's fault entry (HardFault) with the captured state.
  * Returns the thread context to resume (the faulting thread was killed and

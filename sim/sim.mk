@@ -10,9 +10,11 @@
 SIM_BUILD    := $(BUILD)/sim
 SIM_FW_BUILD := $(SIM_BUILD)/fw
 SIM_FW_SRC   := sim/test/fw
-SIM_FW_CFLAGS := $(TARGET_ARCH_FLAGS) -O1 -g -std=c11 -Wall -Wextra -Werror \
+# The emulator is an RP2040: its test firmware is built for it whatever PORT is.
+SIM_FW_ARCH_FLAGS := -mcpu=cortex-m0plus -mthumb
+SIM_FW_CFLAGS := $(SIM_FW_ARCH_FLAGS) -O1 -g -std=c11 -Wall -Wextra -Werror \
     -ffreestanding -fno-common -ffunction-sections -fdata-sections -I$(SIM_FW_SRC)
-SIM_FW_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
+SIM_FW_LDFLAGS := $(SIM_FW_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
     -Wl,--no-warn-rwx-segments -T $(SIM_FW_SRC)/fw.ld
 SIM_FW_NAMES := $(notdir $(basename $(wildcard $(SIM_FW_SRC)/t_*.c)))
 SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf \
@@ -36,7 +38,7 @@ $(SIM_NODE_DEPS): sim/package-lock.json
 # and boot2_quad.S (quad I/O through SSI commands, used by q_hello.elf)
 $(SIM_FW_BUILD)/%.b2elf: $(SIM_FW_SRC)/%.S
 	@mkdir -p $(@D)
-	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
+	$(Q)$(TCC) $(SIM_FW_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
 	    -Wl,-Ttext=0x20041f00 -Wl,-e,boot2_entry -o $@ $<
 
 $(SIM_FW_BUILD)/%.bin: $(SIM_FW_BUILD)/%.b2elf
@@ -46,7 +48,7 @@ $(SIM_FW_BUILD)/%_crc.S: $(SIM_FW_BUILD)/%.bin sim/tools/boot2crc.js sim/lib/crc
 	$(Q)node sim/tools/boot2crc.js $< $@
 
 $(SIM_FW_BUILD)/%_crc.o: $(SIM_FW_BUILD)/%_crc.S
-	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -c -o $@ $<
+	$(Q)$(TCC) $(SIM_FW_ARCH_FLAGS) -c -o $@ $<
 
 $(SIM_FW_BUILD)/q_hello.elf: $(SIM_FW_BUILD)/t_hello.o $(SIM_FW_BUILD)/boot2_quad_crc.o $(SIM_FW_BUILD)/crt0.o \
     $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o $(SIM_FW_SRC)/fw.ld
@@ -59,7 +61,7 @@ $(SIM_FW_BUILD)/q_flash.elf: $(SIM_FW_BUILD)/t_flash.o $(SIM_FW_BUILD)/boot2_qua
 
 $(SIM_FW_BUILD)/crt0.o: $(SIM_FW_SRC)/crt0.S
 	@mkdir -p $(@D)
-	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -c -o $@ $<
+	$(Q)$(TCC) $(SIM_FW_ARCH_FLAGS) -c -o $@ $<
 
 $(SIM_FW_BUILD)/%.o: $(SIM_FW_SRC)/%.c $(SIM_FW_SRC)/fw.h
 	@mkdir -p $(@D)
@@ -74,7 +76,7 @@ $(SIM_FW_BUILD)/%.elf: $(SIM_FW_BUILD)/%.o $(SIM_FW_COMMON) $(SIM_FW_SRC)/fw.ld
 
 sim-rom:
 	@mkdir -p $(SIM_BUILD)
-	$(Q)$(TCC) $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
+	$(Q)$(TCC) $(SIM_FW_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--no-warn-rwx-segments \
 	    -Wl,--section-start=.rom=0 -Wl,-e,rom_reset -o $(SIM_BUILD)/rom.elf sim/rom/rom.S
 	$(Q)node sim/tools/mkrom.js $(SIM_BUILD)/rom.elf sim/lib/rom_image.js
 

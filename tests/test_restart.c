@@ -259,7 +259,7 @@ static const struct frame_case frame_cases[] = {
       "    2-byte access at 0x20000001\n" },
     { 0, 1, TD_FAULT_HARDFAULT, 0, 0, 0x21000003u, 0, 0, TD_FAULT_HARDFAULT, F_ISR, 3,
       "*** FAULT core 1, interrupt handler (exception 3) over thread \"core1\": HardFault\n",
-      "    cause not decoded (the Cortex-M0+ has no fault status registers)\n" },
+      "" },                                   /* the port's words: port_fault_cause */
 };
 
 #define FRAME_PC 0x10000100u
@@ -346,6 +346,8 @@ static void frame_case(unsigned k)
         td_snprintf(detail, sizeof detail,
                     "    the thread's stack ends at 0x%08x; its guard was hit (sp 0x%08x)\n",
                     (unsigned)LD(frame_stack_end), FRAME_SP);
+    else if (fc->want_reason == TD_FAULT_HARDFAULT)
+        td_snprintf(detail, sizeof detail, "    %s\n", port_fault_cause(1));
     else
         td_snprintf(detail, sizeof detail, "%s", fc->detail);
     CHECK(th_contains(report, detail));

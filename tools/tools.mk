@@ -26,6 +26,15 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 	   } > $(BUILD)/test/results/tools.txt; \
 	   cat $(BUILD)/test/results/tools.txt
 
+# ---- the layering check: every #include against docs/conventions.md's table,
+# and cases that show it fails on a wrong one (tools/test_layering.sh).
+TEST_SUITES += layering
+.PHONY: test-layering
+test-layering:
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)tools/test_layering.sh . > $(BUILD)/test/results/layering.txt; \
+	   cat $(BUILD)/test/results/layering.txt
+
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2
 $(BUILD)/fuzz/elf: tools/fuzz/fuzz_elf.c tools/elf32.c tools/elf32.h | deps-clang

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /*
  * bench/fault/footprint.js: the flash and RAM the fault module, the heaps
- * and the RP2040 port's fault entry and MPU code take in a linked image,
- * from its map file (what the linker kept after --gc-sections).
+ * and the port's fault entry, MPU, memory-map and watchdog code take in a
+ * linked image, from its map file (what the linker kept after
+ * --gc-sections).
  *
  *   node bench/fault/footprint.js IMAGE.map
  *
@@ -16,7 +17,7 @@ const fs = require('fs');
 
 const map = process.argv[2];
 if (!map) { console.error('usage: footprint.js IMAGE.map'); process.exit(2); }
-const OBJ = /(kernel\/(fault|heap)|port\/rp2040\/(fault|fault_entry|mpu))\.o$/;
+const OBJ = /(kernel\/(fault|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog))\.o$/;
 let flash = 0, ram = 0, name = '';
 for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
   let m = /^ (\.\S+)\s*$/.exec(line);                       /* a long name, wrapped */

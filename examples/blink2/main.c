@@ -1,9 +1,10 @@
 /*
- * blink2: seed 000's first two-core program, in C.
+ * blink2: the first two-core program of MicroPython's _thread tutorial,
+ * in C.
  *
  * Core 0 toggles the red LED (GP0); core 1 switches the green LED (GP1) on
  * for 2 s and off again. Both print what they do, each line under the shared
- * lock, and both sleep OUTSIDE the lock (the seed's better pattern), so the
+ * lock, and both sleep OUTSIDE the lock (the tutorial's better pattern), so the
  * two cores really run side by side instead of taking turns.
  *
  *   red:   toggles every 2.15 s (0.15 s + 1 s + 1 s per round)

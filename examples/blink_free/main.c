@@ -1,7 +1,7 @@
 /*
- * blink_free: seed 000's lock-free variant. The cores share nothing, so
- * nothing needs a lock: core 0 blinks the red LED (GP0) every 1.5 s, core 1
- * the green LED (GP1) every 0.5 s.
+ * blink_free: the lock-free variant from MicroPython's _thread tutorial.
+ * The cores share nothing, so nothing needs a lock: core 0 blinks the red
+ * LED (GP0) every 1.5 s, core 1 the green LED (GP1) every 0.5 s.
  */
 #include "tandem/console.h"
 #include "tandem/easy.h"

@@ -1,5 +1,6 @@
 /*
- * counter_race: seed 000's readers' question, made visible.
+ * counter_race: the question readers of MicroPython's _thread tutorial
+ * asked (why a lock at all?), made visible.
  *
  * "count += 1" is three steps: load, add, store. When both cores do it to
  * one counter at the same time, one core can store over the other's update

@@ -1,5 +1,6 @@
 /*
- * launch: seed 002's two ways to start core 1, side by side.
+ * launch: the two ways to start core 1 of the bare-metal dual-core start-up
+ * note, side by side.
  *
  * After a reset, core 1 waits in the boot ROM: it drains its FIFO, sends 0,
  * then echoes every word core 0 sends; after 1, a vector table, a stack
@@ -17,7 +18,7 @@
  * and on one with a stale word in its FIFO. Every wait here is bounded, so a
  * launch that fails is reported, never waited for forever.
  *
- * This example works below the kernel, at the register level as the seed
+ * This example works below the kernel, at the register level as the note
  * does: it writes the SIO FIFO itself (hw/sio.h) and uses the port contract
  * (port.h) for the robust launch and the cycle counter.
  */
@@ -68,7 +69,7 @@ static void c1_program_entry(void *arg)
 
 /* ---- the two sequences ------------------------------------------------------------ */
 
-/* Seed 002's minimal sequence, word for word: four writes, one event. */
+/* The note's minimal sequence, word for word: four writes, one event. */
 static void launch_minimal(void)
 {
     SIO->fifo_wr = 1;
@@ -152,7 +153,7 @@ int main(void)
     for (unsigned i = 2; i < 48; i++)
         c1_vectors[i] = (uint32_t)(uintptr_t)c1_park;
 
-    td_puts("launch: seed 002's minimal and robust core 1 launch sequences");
+    td_puts("launch: the minimal and robust core 1 launch sequences");
 
     /* 1. Core 1 as the boot ROM left it at power-on: the minimal way works. */
     failures += !try_minimal("fresh core 1");

@@ -1,5 +1,6 @@
 /*
- * messaging: seed 004's Messaging program in C.
+ * messaging: the Messaging program of Oberon RTK's "Inter-core messages",
+ * in C.
  *
  * Two pairs of threads talk across the cores through inter-core messages
  * (tandem/msg.h), each thread owning one endpoint:

@@ -1,7 +1,7 @@
 /*
- * sensors: seed 000's reader's request: an MPU6050 (accelerometer,
- * gyroscope, temperature) and a BMP280 (temperature, pressure) on I2C,
- * used two ways, chosen at build time:
+ * sensors: what a reader of MicroPython's _thread tutorial asked for: an
+ * MPU6050 (accelerometer, gyroscope, temperature) and a BMP280
+ * (temperature, pressure) on I2C, used two ways, chosen at build time:
  *
  *   sensors_split  (SENSORS_SHARED=0): one sensor per core. Core 0 reads
  *     the MPU6050 as fast as it can, filters it and works out the tilt;
@@ -374,7 +374,8 @@ int main(void)
               "P4=%d P5=%d P6=%d P7=%d P8=%d P9=%d\n", BMP280_ADDR, c->T1, c->T2, c->T3,
               c->P1, c->P2, c->P3, c->P4, c->P5, c->P6, c->P7, c->P8, c->P9);
 
-    /* Everything is set up: only now wake core 1 (seed 003). */
+    /* Everything is set up: only now wake core 1 (as Oberon RTK's "Two
+     * processor cores" does). */
     if ((rc = start()) != TD_OK) {
         td_printf("core 1 did not start: %s\n", td_strerror(rc));
         return 1;

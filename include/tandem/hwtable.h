@@ -1,18 +1,18 @@
 /*
  * tandem/hwtable.h: the one table of shared hardware numbers.
  *
- * Every hardware spinlock, reserved FIFO endpoint and interrupt priority that
- * tandem uses is named here and nowhere else, and checked at compile time.
- * Application code may use the spinlocks in the TD_SPIN_USER range.
+ * Every hardware spinlock and reserved FIFO endpoint that tandem uses is
+ * named here and nowhere else, and checked at compile time. Application
+ * code may use the spinlocks in the TD_SPIN_USER range. (Interrupt numbers
+ * and priorities are the chip's: PORT_IRQ_* in the port's port_limits.h.)
  */
 #ifndef TANDEM_HWTABLE_H
 #define TANDEM_HWTABLE_H
 
-/* ---- hardware spinlocks (0..31) ---- */
+/* ---- hardware spinlocks (0..31; 3..7 free) ---- */
 #define TD_SPIN_CONSOLE       0   /* console line output */
 #define TD_SPIN_KERNEL        1   /* cross-core kernel bookkeeping */
 #define TD_SPIN_MSG           2   /* inter-core message multiplexer state */
-#define TD_SPIN_FAULT         3   /* fault record hand-over */
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
@@ -34,30 +34,31 @@
 #define TD_EP_SYS_FAULT     0xff  /* I faulted (payload: reason) */
 #define TD_EP_SYS_LAST      0xff
 
-/* ---- interrupt numbers (RP2040) ---- */
-#define TD_IRQ_TIMER0         0
-#define TD_IRQ_SIO_PROC0     15
-#define TD_IRQ_SIO_PROC1     16
-#define TD_IRQ_UART0         20
-#define TD_IRQ_UART1         21
-#define TD_IRQ_I2C0          23
-#define TD_IRQ_I2C1          24
-
-/* ---- interrupt priorities (0 highest, 3 lowest on the M0+) ---- */
-#define TD_PRIO_FIFO          1   /* inter-core FIFO: messages and supervision */
-#define TD_PRIO_TICK          2   /* SysTick */
-#define TD_PRIO_DEVICE        2   /* device interrupts by default */
-#define TD_PRIO_PENDSV        3   /* context switch: always the lowest */
+/* ---- deprecated: chip facts now in the port's limits header ----
+ * Interrupt numbers and NVIC priority levels belong to the chip and its
+ * CPU: PORT_IRQ_* and PORT_IRQ_PRIO_* in port_limits.h (port/port.h). The
+ * old names stay for this release only. */
+#include "port_limits.h"
+#define TD_IRQ_TIMER0     PORT_IRQ_TIMER0      /* deprecated */
+#define TD_IRQ_SIO_PROC0  PORT_IRQ_SIO_PROC0   /* deprecated */
+#define TD_IRQ_SIO_PROC1  PORT_IRQ_SIO_PROC1   /* deprecated */
+#define TD_IRQ_UART0      PORT_IRQ_UART0       /* deprecated */
+#define TD_IRQ_UART1      PORT_IRQ_UART1       /* deprecated */
+#define TD_IRQ_I2C0       PORT_IRQ_I2C0        /* deprecated */
+#define TD_IRQ_I2C1       PORT_IRQ_I2C1        /* deprecated */
+#define TD_PRIO_FIFO      PORT_IRQ_PRIO_FIFO   /* deprecated */
+#define TD_PRIO_TICK      PORT_IRQ_PRIO_TICK   /* deprecated */
+#define TD_PRIO_DEVICE    PORT_IRQ_PRIO_DEVICE /* deprecated */
+#define TD_PRIO_PENDSV    PORT_IRQ_PRIO_SWITCH /* deprecated */
 
 #define TD_HWTABLE_CHECK(c, m) _Static_assert(c, "hwtable: " m)
 TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
-TD_HWTABLE_CHECK(TD_SPIN_FAULT < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
+TD_HWTABLE_CHECK(TD_SPIN_MSG < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
                  TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
 TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,
                  "system endpoint range");
-TD_HWTABLE_CHECK(TD_PRIO_PENDSV == 3, "PendSV must be the lowest priority");
 
 #endif /* TANDEM_HWTABLE_H */

@@ -71,6 +71,12 @@ void port_fault_decode(port_fault_frame_t *f)
     f->code = 0;
 }
 
+const char *port_fault_cause(unsigned core)
+{
+    (void)core;
+    return "cause not decoded (the host port takes no CPU faults: no fault status)";
+}
+
 int port_persist_write(const uint32_t *w, unsigned n)
 {
     if (n > PORT_PERSIST_WORDS || (w == NULL && n != 0))

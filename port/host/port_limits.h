@@ -8,6 +8,7 @@
 #ifndef TANDEM_PORT_LIMITS_H
 #define TANDEM_PORT_LIMITS_H
 
+#define PORT_FIFO_DEPTH     8u    /* as the RP2040's SIO FIFOs */
 #define PORT_STACK_ALIGN    16u
 #define PORT_STACK_MIN      (32u * 1024u)
 #define PORT_STACK_RESERVE  (64u * 1024u)

@@ -54,17 +54,17 @@ if grep -q '^Enter main Thread' <<<"$out" && grep -q '^Enter second Thread' <<<"
 else fail uf2_boots_both_cores "$(tail -3 <<<"$out" | tr '\n' ' ')"; fi
 
 # 1d. A dead crystal: start-up gives up waiting for XOSC (bounded), and core
-# 0 parks in td_boot_failed asleep, so both cores sleep with nothing to wake
+# 0 parks in rp2040_boot_failed asleep, so both cores sleep with nothing to wake
 # them: the emulator stops the run as stalled, well before the time limit.
 out=$(sim/tandem-sim "$build/examples/blink2.elf" --xosc-dead --max-ms 5000 --json "$dir/xosc.json" 2>&1)
 reason=$(node -e 'const j=require(process.argv[1]); console.log(j.exit.reason + " " + j.time_s + " " + j.cores[0].pc)' "$(realpath "$dir/xosc.json")" 2>&1)
 read -r why secs pc <<<"$reason"
-# td_boot_failed's address and size, from the ELF's symbols
-read -r fa fs < <(${tcc%gcc}nm -S "$build/examples/blink2.elf" | awk '$4 == "td_boot_failed" { print $1, $2 }')
+# rp2040_boot_failed's address and size, from the ELF's symbols
+read -r fa fs < <(${tcc%gcc}nm -S "$build/examples/blink2.elf" | awk '$4 == "rp2040_boot_failed" { print $1, $2 }')
 if [ "$why" = stalled ] && ! grep -q 'uart0' <<<"$out" && \
    awk -v t="$secs" 'BEGIN { exit !(t < 1.0) }' && [ -n "$fa" ] && \
    [ "$pc" -ge $((16#$fa)) ] && [ "$pc" -lt $((16#$fa + 16#$fs)) ]; then pass boot_dead_crystal_bounded
-else fail boot_dead_crystal_bounded "exit: $reason (td_boot_failed at 0x$fa, $fs bytes); $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
+else fail boot_dead_crystal_bounded "exit: $reason (rp2040_boot_failed at 0x$fa, $fs bytes); $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
 
 # 2. Images too big for a region: the link fails and names the region.
 for v in FLASH RAM CORE1; do

@@ -11,7 +11,6 @@
 #include "port.h"
 #include "rp2040.h"
 #include "tandem/config.h"
-#include "tandem/hwtable.h"
 #include "tandem/irq.h"
 
 #define CONSOLE (TD_CONSOLE_UART == 0 ? UART0 : UART1)
@@ -24,7 +23,7 @@ _Static_assert(TD_CONSOLE_TX_PIN % 4 == 0 && (TD_CONSOLE_TX_PIN / 4) % 2 == TD_C
 _Static_assert(TD_CONSOLE_RX_PIN % 4 == 1 && (TD_CONSOLE_RX_PIN / 4) % 2 == TD_CONSOLE_UART,
                "TD_CONSOLE_RX_PIN is not an RX pin of TD_CONSOLE_UART");
 
-void td_console_uart_init(void)
+void rp2040_console_uart_init(void)
 {
     uart_hw_t *u = CONSOLE;
     /* Divisor in 1/64ths: clk_peri / (16 * baud), rounded to nearest. */
@@ -64,7 +63,7 @@ bool port_console_idle(void)
     return (fr & UART_FR_TXFE_BITS) && !(fr & UART_FR_BUSY_BITS);
 }
 
-#define CONSOLE_IRQ (TD_CONSOLE_UART == 0 ? TD_IRQ_UART0 : TD_IRQ_UART1)
+#define CONSOLE_IRQ (TD_CONSOLE_UART == 0 ? PORT_IRQ_UART0 : PORT_IRQ_UART1)
 
 static void console_irq(void)
 {
@@ -75,7 +74,7 @@ void port_console_irq_route(bool on)
 {
     if (on) {
         td_irq_set_handler(CONSOLE_IRQ, console_irq);
-        td_irq_set_priority(CONSOLE_IRQ, TD_PRIO_DEVICE);
+        td_irq_set_priority(CONSOLE_IRQ, PORT_IRQ_PRIO_DEVICE);
     }
     td_irq_enable(CONSOLE_IRQ, on);
 }

@@ -1,32 +1,29 @@
 /*
- * fault.c: what the RP2040 port can tell about a HardFault (fault_entry.S is the
- * entry), and the code/stack knowledge the report's call chain needs.
+ * fault.c: what an ARMv6-M core can tell about a HardFault (fault_entry.S is
+ * the entry), and the code/stack knowledge the report's call chain needs.
  *
- * The Cortex-M0+ (ARMv6-M) has no fault status or fault address registers:
- * every fault is a HardFault and the core says nothing about why. What is
- * known comes from the exception frame (the faulting instruction's pc, its
- * lr and xPSR) and from decoding that instruction with the live registers:
- * a BKPT (port_exit without a debugger), UDF or an encoding outside ARMv6-M,
- * a load/store whose address is near 0 (the MPU's null region), misaligned,
+ * ARMv6-M has no fault status or fault address registers: every fault is a
+ * HardFault and the core says nothing about why. What is known comes from
+ * the exception frame (the faulting instruction's pc, its lr and xPSR) and
+ * from decoding that instruction (Thumb-1) with the live registers: a BKPT
+ * (port_exit without a debugger), UDF or an encoding outside ARMv6-M, a
+ * load/store whose address is near 0 (the MPU's null region), misaligned,
  * in a guard or simply not there, a pc outside the code or with the Thumb
  * bit clear. Whether a thread or the main stack overflowed is the kernel's
- * call (it knows the stacks); this file marks what it sees.
+ * call (it knows the stacks); this file marks what it sees. Where code and
+ * RAM are comes from the chip (port_limits.h, PORT_MEM_*).
  */
-#include "hw/sio.h"
+#include "armv6m.h"
 #include "port.h"
-#include "rp2040.h"
 #include "tandem/fault.h"
 
-extern uint32_t __data_load__[];
-uintptr_t port_guard_armed(void);     /* mpu.c */
-
-#define SRAM_LO   0x20000000u
-#define SRAM_HI   0x20042000u
-#define FLASH_LO  0x10000000u
-#define FLASH_HI  0x11000000u
-#define ROM_HI    0x00004000u
-#define NULL_HI   0x00000100u
-#define CODE_LO   0x10000100u           /* after boot2 */
+#define SRAM_LO   PORT_MEM_SRAM
+#define SRAM_HI   PORT_MEM_SRAM_END
+#define FLASH_LO  PORT_MEM_FLASH
+#define FLASH_HI  PORT_MEM_FLASH_END
+#define ROM_HI    PORT_MEM_ROM_END
+#define CODE_LO   PORT_MEM_CODE
+#define NULL_HI   0x00000100u           /* the MPU's null region (mpu.c) */
 #define XPSR_T    (1u << 24)
 
 static bool in_sram(uint32_t a, uint32_t n)
@@ -188,13 +185,16 @@ void port_fault_decode(port_fault_frame_t *f)
         f->reason = TD_FAULT_BAD_ADDRESS;              /* the kernel may see a guard */
 }
 
-/* The capture fault_entry.S made: r12, psp, primask, EXC_RETURN, r4-r7, r8-r11,
- * r0-r3; and the main stack pointer at entry (the capture may have moved). */
-void *port_fault_entry(const uint32_t *cap, uint32_t msp);
-void *port_fault_entry(const uint32_t *cap, uint32_t msp)
+const char *port_fault_cause(unsigned core)
+{
+    (void)core;
+    return "cause not decoded (ARMv6-M has no fault status)";
+}
+
+void *armv6m_fault_entry(const uint32_t *cap, uint32_t msp)
 {
     port_fault_frame_t f;
-    unsigned core = SIO->cpuid;
+    unsigned core = port_core_id();
     for (unsigned i = 0; i < 4; i++) {
         f.r[i] = cap[12 + i];
         f.r[4 + i] = cap[4 + i];
@@ -204,13 +204,14 @@ void *port_fault_entry(const uint32_t *cap, uint32_t msp)
     f.psp = cap[1];
     f.primask = cap[2] & 1u;
     f.exc_return = cap[3];
+    f.fsr = 0;                           /* ARMv6-M: no fault status register */
     f.msp = msp;
     f.thread_mode = (f.exc_return & 0xfu) == 0xdu;
     uint32_t frame = (f.exc_return & 4u) ? f.psp : f.msp;
     uintptr_t lo, hi;
     port_main_stack(core, &lo, &hi);
     f.frame_ok = in_sram(frame, 32) && !(frame & 3u) &&
-                 !overlaps(frame, 32, (uint32_t)port_guard_armed(), PORT_STACK_GUARD) &&
+                 !overlaps(frame, 32, (uint32_t)armv6m_guard_armed(), PORT_STACK_GUARD) &&
                  !overlaps(frame, 32, (uint32_t)lo, PORT_MAIN_GUARD);
     if (f.frame_ok) {
         const uint32_t *fr = (const uint32_t *)(uintptr_t)frame;

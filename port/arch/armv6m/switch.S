@@ -1,6 +1,6 @@
 /*
  * switch.S: the context switches and the start of the first thread, for the
- * Cortex-M0+ (ARMv6-M, Thumb-1). See kport.c for the context layout.
+ * Cortex-M0+ (ARMv6-M, Thumb-1). See context.c for the context layout.
  *
  * A context is the thread's saved stack pointer, at 16 words shaped like
  * what PendSV saves:
@@ -44,13 +44,13 @@ isr_pendsv:
     mov     lr, r4
     /* fall through */
 
-/* port_ctx_resume: from a handler (interrupts masked, lr = EXC_RETURN for
+/* armv6m_ctx_resume: from a handler (interrupts masked, lr = EXC_RETURN for
  * thread mode on PSP), resume context r0 of either kind by exception
  * return; interrupts are enabled at the return. Also the fault path's way
  * back to a thread (fault_entry.S). */
-    .global port_ctx_resume
+    .global armv6m_ctx_resume
     .thumb_func
-port_ctx_resume:
+armv6m_ctx_resume:
     movs    r1, #1
     bics    r0, r1                  /* either kind: a complete frame */
     ldmia   r0!, {r4-r7}

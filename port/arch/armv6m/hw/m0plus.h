@@ -1,9 +1,16 @@
 /* hw/m0plus.h: the Cortex-M0+ private peripherals of each core: SysTick,
- * NVIC, SCB, MPU (datasheet 2.4.8; ARMv6-M ARM). Each core sees its own
- * copy at the same addresses. No atomic aliases. */
+ * NVIC, SCB, MPU (ARMv6-M Architecture Reference Manual, B3; RP2040
+ * datasheet 2.4.8). Each core sees its own copy at the same addresses.
+ * No atomic aliases. */
 #ifndef TANDEM_HW_M0PLUS_H
 #define TANDEM_HW_M0PLUS_H
-#include "common.h"
+
+#include <stdint.h>
+
+/* The same register types as a chip's hw/common.h (C11 allows the
+ * repetition), so this header stands alone. */
+typedef volatile uint32_t io_rw32;
+typedef const volatile uint32_t io_ro32;
 
 typedef struct {
     io_rw32 csr;    /* 0xe000e010 */

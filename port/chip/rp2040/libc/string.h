@@ -1,6 +1,6 @@
 /*
  * string.h: the few string functions tandem's target code uses, implemented
- * in port/rp2040/libc.c. The target build links no C library.
+ * in port/chip/rp2040/libc.c. The target build links no C library.
  */
 #ifndef TANDEM_LIBC_STRING_H
 #define TANDEM_LIBC_STRING_H

@@ -4,8 +4,9 @@
  * After a reset, core 1 sits in the boot ROM's wait-for-vector loop: it
  * drains its FIFO, sends 0, and then echoes every word core 0 sends; a 0
  * restarts it. When it has echoed 1, a vector table, a stack pointer and an
- * entry point, it sets VTOR and MSP and jumps to the entry. (Datasheet 2.8.2;
- * seed 002.)
+ * entry point, it sets VTOR and MSP and jumps to the entry (datasheet
+ * 2.8.2). The sequence is the robust one of the bare-metal dual-core
+ * start-up note: drain and signal before each 0, check every echo.
  */
 #include "hw/psm.h"
 #include "hw/sio.h"
@@ -34,7 +35,7 @@ void port_core1_reset(void)
     /* Reading back FRCE_OFF confirms the reset took effect before release
      * (a register write; a bounded read-back, not a wait on core 1). */
     hw_set(&PSM->frce_off, PSM_PROC1_BITS);
-    (void)td_boot_wait(&PSM->frce_off, PSM_PROC1_BITS, PSM_PROC1_BITS);
+    (void)rp2040_boot_wait(&PSM->frce_off, PSM_PROC1_BITS, PSM_PROC1_BITS);
     hw_clear(&PSM->frce_off, PSM_PROC1_BITS);
     core1_in_rom = 1;
 }
@@ -90,8 +91,8 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     core1_in_rom = 0;                      /* from here on it may leave the ROM */
 
     /* The protocol: 0, 0 (resynchronise), 1 (start), then the three values. */
-    const uint32_t seq[] = { 0, 0, 1, (uint32_t)(uintptr_t)td_vectors_core1,
-                             (uint32_t)sp, (uint32_t)(uintptr_t)td_core1_trampoline };
+    const uint32_t seq[] = { 0, 0, 1, (uint32_t)(uintptr_t)rp2040_vectors_core1,
+                             (uint32_t)sp, (uint32_t)(uintptr_t)rp2040_core1_trampoline };
     unsigned i = 0, restarts = 0;
     while (i < sizeof seq / sizeof seq[0]) {
         uint32_t echo;
@@ -114,7 +115,7 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     return TD_OK;
 }
 
-void td_core1_trampoline(void)
+void rp2040_core1_trampoline(void)
 {
     port_entry_t entry = core1_start.entry;
     entry(core1_start.arg);

@@ -1,5 +1,5 @@
 /*
- * fault_entry.S: the HardFault entry of both cores (replaces startup.c's weak
+ * fault_entry.S: the HardFault entry of both cores (replaces the chip's weak
  * isr_hardfault). See fault.c for what is decoded and docs/faults.md for
  * the whole fault path.
  *
@@ -12,13 +12,13 @@
  *
  * The capture goes onto the main stack (the MPU is off at HardFault
  * priority: MPU_CTRL.HFNMIENA = 0, so even the main stack's guard is
- * writable here; the guard sits PORT_MAIN_GUARD bytes above the bottom of
- * SRAM4/SRAM5 so these pushes stay inside the bank). If the main stack is
+ * writable here; the guard is the lowest PORT_MAIN_GUARD bytes of the main
+ * stack, so these pushes stay inside it). If the main stack is
  * nearly used up (a main stack overflow), the capture moves to the top of
  * the main stack and the C code runs from there: nothing on the main stack
  * is returned to after such a fault.
  *
- * port_fault_entry (fault.c) returns only when the faulting thread was
+ * armv6m_fault_entry (fault.c) returns only when the faulting thread was
  * ended and another thread is to run: its context is restored as PendSV
  * does and the exception returns to it.
  */
@@ -26,8 +26,9 @@
     .cpu cortex-m0plus
     .thumb
 
-#define SIO_CPUID      0xd0000000
-#define FAULT_LOW      (128 + 384)     /* PORT_MAIN_GUARD + room for the C code */
+#include "port_limits.h"
+
+#define FAULT_LOW      (PORT_MAIN_GUARD + 384)     /* the guard + room for the C code */
 
     .section .text.isr_hardfault, "ax", %progbits
     .global isr_hardfault
@@ -50,7 +51,7 @@ isr_hardfault:
     add     r4, sp, #64             /* r4 = MSP at entry (r4-r7 are saved) */
 
     /* Enough main stack left for the C code? */
-    ldr     r1, =SIO_CPUID
+    ldr     r1, =PORT_CORE_ID_REG
     ldr     r1, [r1]
     ldr     r2, =__stack0_bottom__
     ldr     r3, =__stack0_top__
@@ -73,14 +74,14 @@ isr_hardfault:
     mov     sp, r3
     mov     r0, r3
 2:  mov     r1, r4
-    bl      port_fault_entry        /* (capture, MSP at entry): the context to run */
+    bl      armv6m_fault_entry        /* (capture, MSP at entry): the context to run */
 
     /* Resume another thread: the main stack back as it was at entry, then
      * the context as PendSV resumes it (switch.S). */
     add     sp, #64
     ldr     r1, =0xfffffffd         /* thread mode, process stack */
     mov     lr, r1
-    ldr     r1, =port_ctx_resume
+    ldr     r1, =armv6m_ctx_resume
     bx      r1
     .size isr_hardfault, . - isr_hardfault
     .ltorg

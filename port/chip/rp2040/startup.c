@@ -4,8 +4,9 @@
  * boot2 has set VTOR to the flash vector table below and MSP to the top of
  * SRAM4. Core 0 then copies .data, clears .bss and core 1's data, moves its
  * vector table to RAM, brings up clocks and the console, and only then runs
- * the program (seed 003: every module is initialised before core 1 wakes;
- * core 1 is woken by the program through td_core1 / port_core1_launch).
+ * the program (as in Oberon RTK's "Two processor cores": every module is
+ * initialised before core 1 wakes; core 1 is woken by the program through
+ * td_core1 / port_core1_launch).
  */
 #include "hw/m0plus.h"
 #include "hw/resets.h"
@@ -20,41 +21,42 @@ extern uint32_t __bss_start__[], __bss_end__[];
 extern uint32_t __core1_bss_start__[], __core1_bss_end__[];
 extern uint32_t __core1_data_start__[], __core1_data_end__[], __core1_data_load__[];
 
-void td_reset_handler(void);
+void rp2040_reset_handler(void);
 void isr_unhandled(void);
 extern int main(void);
 
-/* Handlers are weak so the kernel and the application can provide them. */
+/* Handlers are weak so the architecture layer (isr_hardfault, isr_pendsv,
+ * isr_systick), the kernel and the application can provide them. */
 #define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
 void isr_nmi(void) WEAK_ALIAS;
 void isr_hardfault(void) WEAK_ALIAS;
 void isr_svcall(void) WEAK_ALIAS;
 void isr_pendsv(void) WEAK_ALIAS;
 void isr_systick(void) WEAK_ALIAS;
-void isr_sio_proc0(void);   /* port.c: the inter-core FIFO interrupts */
+void isr_sio_proc0(void);   /* sio.c: the inter-core FIFO interrupts */
 void isr_sio_proc1(void);
 
 #define V(f) ((uintptr_t)(f))
+/* Interrupt n's entry: the FIFO interrupts are tandem's; the others are
+ * installed at run time with td_irq_set_handler, per core. */
+#define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(isr_sio_proc0)     \
+                : (n) == PORT_IRQ_SIO_PROC1 ? V(isr_sio_proc1)     \
+                                            : V(isr_unhandled))
 __attribute__((section(".vectors"), used))
-const uintptr_t td_vectors_flash[VECTOR_COUNT] = {
-    V(__stack0_top__), V(td_reset_handler), V(isr_nmi), V(isr_hardfault),
+const uintptr_t rp2040_vectors_flash[VECTOR_COUNT] = {
+    V(__stack0_top__), V(rp2040_reset_handler), V(isr_nmi), V(isr_hardfault),
     0, 0, 0, 0, 0, 0, 0,
     V(isr_svcall), 0, 0, V(isr_pendsv), V(isr_systick),
-    /* IRQ 0..31: installed at run time with td_irq_set_handler, per core */
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_sio_proc0),
-    V(isr_sio_proc1), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
-    V(isr_unhandled), V(isr_unhandled), V(isr_unhandled), V(isr_unhandled),
+    IRQ(0),  IRQ(1),  IRQ(2),  IRQ(3),  IRQ(4),  IRQ(5),  IRQ(6),  IRQ(7),
+    IRQ(8),  IRQ(9),  IRQ(10), IRQ(11), IRQ(12), IRQ(13), IRQ(14), IRQ(15),
+    IRQ(16), IRQ(17), IRQ(18), IRQ(19), IRQ(20), IRQ(21), IRQ(22), IRQ(23),
+    IRQ(24), IRQ(25), IRQ(26), IRQ(27), IRQ(28), IRQ(29), IRQ(30), IRQ(31),
 };
 
 __attribute__((section(".ram_vectors0"), aligned(256)))
-uintptr_t td_vectors_core0[VECTOR_COUNT];
+uintptr_t rp2040_vectors_core0[VECTOR_COUNT];
 __attribute__((section(".ram_vectors1"), aligned(256)))
-uintptr_t td_vectors_core1[VECTOR_COUNT];
+uintptr_t rp2040_vectors_core1[VECTOR_COUNT];
 
 /* The kernel provides the strong version: it turns main() into core 0's
  * first thread. Without a kernel, main() runs directly on the main stack. */
@@ -77,8 +79,8 @@ static void resets_init(void)
                                  RESET_UART0 | RESET_UART1 | RESET_USBCTRL;
     uint32_t early = RESET_ALL & ~keep & ~need_clocks;
     hw_clear(&RESETS->reset, early);
-    if (!td_boot_wait(&RESETS->reset_done, early, early))
-        td_boot_failed(TD_BOOT_FAIL_RESETS);
+    if (!rp2040_boot_wait(&RESETS->reset_done, early, early))
+        rp2040_boot_failed(RP2040_BOOT_FAIL_RESETS);
 }
 
 static void peripherals_release(void)
@@ -86,24 +88,24 @@ static void peripherals_release(void)
     uint32_t peri = RESET_I2C0 | RESET_I2C1 | RESET_SPI0 | RESET_SPI1 |
                     RESET_UART0 | RESET_UART1;
     hw_clear(&RESETS->reset, peri);
-    if (!td_boot_wait(&RESETS->reset_done, peri, peri))
-        td_boot_failed(TD_BOOT_FAIL_RESETS);
+    if (!rp2040_boot_wait(&RESETS->reset_done, peri, peri))
+        rp2040_boot_failed(RP2040_BOOT_FAIL_RESETS);
 }
 
-volatile uint32_t td_boot_failure;
+volatile uint32_t rp2040_boot_failure;
 
 /* The boot cannot go on (rp2040.h): no clock to trust, no console. Core 0
  * parks here asleep with interrupts off; a debugger reads the stage from
- * td_boot_failure. Core 1 stays in the boot ROM. */
-void td_boot_failed(unsigned stage)
+ * rp2040_boot_failure. Core 1 stays in the boot ROM. */
+void rp2040_boot_failed(unsigned stage)
 {
-    td_boot_failure = stage;
+    rp2040_boot_failure = stage;
     __asm volatile("cpsid i" ::: "memory");
     for (;;)
         __asm volatile("wfi");
 }
 
-void td_reset_handler(void)
+void rp2040_reset_handler(void)
 {
     if (SIO->cpuid != 0) {          /* core 1 never starts here; park it */
         for (;;)
@@ -118,16 +120,16 @@ void td_reset_handler(void)
            (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
 
     rp2040_flash_boot();              /* ROM flash functions, before any MPU guard */
-    memcpy(td_vectors_core0, td_vectors_flash, sizeof td_vectors_core0);
-    memcpy(td_vectors_core1, td_vectors_flash, sizeof td_vectors_core1);
-    SCB->vtor = (uint32_t)(uintptr_t)td_vectors_core0;
+    memcpy(rp2040_vectors_core0, rp2040_vectors_flash, sizeof rp2040_vectors_core0);
+    memcpy(rp2040_vectors_core1, rp2040_vectors_flash, sizeof rp2040_vectors_core1);
+    SCB->vtor = (uint32_t)(uintptr_t)rp2040_vectors_core0;
 
     resets_init();
-    int failed = td_clocks_init();
+    int failed = rp2040_clocks_init();
     if (failed)
-        td_boot_failed((unsigned)failed);
+        rp2040_boot_failed((unsigned)failed);
     peripherals_release();
-    td_console_uart_init();
+    rp2040_console_uart_init();
 
     int rc = td_kernel_main();
     port_exit(rc);
@@ -138,7 +140,7 @@ void isr_unhandled(void)
 {
     static const char hex[] = "0123456789abcdef";
     char msg[] = "\nunhandled exception 0x00 on core 0\n";
-    uint32_t n = read_ipsr() & 0x1ff;
+    uint32_t n = armv6m_ipsr() & 0x1ff;
     msg[23] = hex[(n >> 4) & 0xf];
     msg[24] = hex[n & 0xf];
     msg[34] = (char)('0' + SIO->cpuid);

@@ -13,7 +13,8 @@
  * Nothing in a step reads the flash: the routine, its literals, the page
  * buffer, the ROM function pointers and the boot2 copy are all in RAM.
  *
- * The other core's side (port_flash_park, the halted loop) is also RAM code.
+ * The other core's side (port_flash_park) is also RAM code (the halted
+ * core's loop is the CPU layer's port_halt).
  * The parked core sleeps (WFE) between looks at the lockout record: the
  * writer's SEV at the release wakes it, and so does its own SysTick, whose
  * pending bit it clears before each sleep so that the next tick pends anew
@@ -45,7 +46,6 @@ static struct {
     uint8_t ready;
 } rom;
 static uint32_t boot2_copy[64];       /* boot2's 256 bytes, word-aligned */
-static port_flash_lockout_t *volatile halt_lockout; /* port_flash_halt_answer */
 
 /* A halfword of the boot ROM's header. The compiler must not see a
  * constant near-null pointer (it would call the read out of bounds). */
@@ -165,31 +165,6 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
     uint32_t us = park_ram(l, SIO->cpuid, max_us);
     port_irq_restore(s);
     return us;
-}
-
-void port_flash_halt_answer(port_flash_lockout_t *l)
-{
-    halt_lockout = l;
-}
-
-/* port_halt's last stop (mpu.c): asleep in RAM for good, answering lockout
- * requests, so the flash can be written while this core is halted.
- * Interrupts masked by the caller. */
-RAMFUNC void rp2040_flash_halted(void)
-{
-    uint32_t me = SIO->cpuid;
-    for (;;) {
-        port_flash_lockout_t *l = halt_lockout;
-        if (l != 0) {
-            uint32_t a = l->ask;
-            if (a != 0 && (a & 1u) == me && l->ack != a) {
-                __asm volatile("dmb" ::: "memory");
-                l->ack = a;
-                __asm volatile("dmb" ::: "memory");
-            }
-        }
-        __asm volatile("wfe");
-    }
 }
 
 /* ---- power cuts are the emulator's on the chip ------------------------------------ */

@@ -1,12 +1,12 @@
 /*
- * irq.c: tandem/irq.h on the RP2040: each core's own RAM vector table and
- * NVIC.
+ * nvic.c: tandem/irq.h on ARMv6-M: each core's own NVIC, and the handler
+ * slots of the vector table this core's VTOR points at (each core runs
+ * from its own table in RAM, set up by the chip's start-up code).
  */
 #include "tandem/irq.h"
 
 #include "hw/m0plus.h"
-#include "hw/sio.h"
-#include "rp2040.h"
+#include "port.h"
 #include "tandem/error.h"
 
 #include <stddef.h>
@@ -15,8 +15,8 @@ int td_irq_set_handler(unsigned irq, td_isr_t fn)
 {
     if (irq >= TD_IRQ_COUNT || fn == NULL)
         return TD_ERR_PARAM;
-    uintptr_t *table = SIO->cpuid == 0 ? td_vectors_core0 : td_vectors_core1;
-    table[16 + irq] = (uintptr_t)fn;
+    uintptr_t *table = (uintptr_t *)(uintptr_t)SCB->vtor;
+    table[EXC_IRQ0 + irq] = (uintptr_t)fn;
     __asm volatile("dsb" ::: "memory");
     return TD_OK;
 }
@@ -36,9 +36,9 @@ int td_irq_enable(unsigned irq, bool on)
 
 int td_irq_set_priority(unsigned irq, unsigned prio)
 {
-    if (irq >= TD_IRQ_COUNT || prio > 3)
+    if (irq >= TD_IRQ_COUNT || prio >= PORT_IRQ_PRIO_LEVELS)
         return TD_ERR_PARAM;
-    /* IPR registers are word-access only on the M0+. */
+    /* IPR registers are word-access only on ARMv6-M. */
     io_rw32 *reg = &NVIC->ipr[irq / 4];
     unsigned shift = 8 * (irq % 4) + 6;
     *reg = (*reg & ~(3u << shift)) | (prio << shift);

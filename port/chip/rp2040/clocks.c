@@ -15,13 +15,13 @@
 #define PLL_SYS_POSTDIV1 6u
 #define PLL_SYS_POSTDIV2 2u
 
-/* Wait until (*reg & mask) == want, polling at most TD_BOOT_WAIT_POLLS
+/* Wait until (*reg & mask) == want, polling at most RP2040_BOOT_WAIT_POLLS
  * times (about 11 cycles a poll: 0.2 s to 1.2 s over the ring oscillator's
  * 1.8-12 MHz start-up range, against the XOSC's 1 ms, a PLL lock of
  * microseconds and a clock switch of a few cycles). */
-bool td_boot_wait(const volatile uint32_t *reg, uint32_t mask, uint32_t want)
+bool rp2040_boot_wait(const volatile uint32_t *reg, uint32_t mask, uint32_t want)
 {
-    for (uint32_t n = TD_BOOT_WAIT_POLLS; n != 0; n--)
+    for (uint32_t n = RP2040_BOOT_WAIT_POLLS; n != 0; n--)
         if ((*reg & mask) == want)
             return true;
     return false;
@@ -33,21 +33,21 @@ static int xosc_start(void)
     /* Startup delay in units of 256 XOSC cycles: about 1 ms. */
     XOSC->startup = ((TD_XOSC_HZ / 1000u) + 128u) / 256u;
     hw_set(&XOSC->ctrl, XOSC_CTRL_ENABLE_VALUE << XOSC_CTRL_ENABLE_LSB);
-    return td_boot_wait(&XOSC->status, XOSC_STATUS_STABLE_BITS, XOSC_STATUS_STABLE_BITS)
-               ? 0 : TD_BOOT_FAIL_XOSC;
+    return rp2040_boot_wait(&XOSC->status, XOSC_STATUS_STABLE_BITS, XOSC_STATUS_STABLE_BITS)
+               ? 0 : RP2040_BOOT_FAIL_XOSC;
 }
 
 static int pll_sys_start(void)
 {
     hw_set(&RESETS->reset, RESET_PLL_SYS);
     hw_clear(&RESETS->reset, RESET_PLL_SYS);
-    if (!td_boot_wait(&RESETS->reset_done, RESET_PLL_SYS, RESET_PLL_SYS))
-        return TD_BOOT_FAIL_RESETS;
+    if (!rp2040_boot_wait(&RESETS->reset_done, RESET_PLL_SYS, RESET_PLL_SYS))
+        return RP2040_BOOT_FAIL_RESETS;
     PLL_SYS->cs = HW_FIELD(PLL_CS_REFDIV, 1);
     PLL_SYS->fbdiv_int = PLL_SYS_FBDIV;
     hw_clear(&PLL_SYS->pwr, PLL_PWR_PD_BITS | PLL_PWR_VCOPD_BITS);
-    if (!td_boot_wait(&PLL_SYS->cs, PLL_CS_LOCK_BITS, PLL_CS_LOCK_BITS))
-        return TD_BOOT_FAIL_PLL;
+    if (!rp2040_boot_wait(&PLL_SYS->cs, PLL_CS_LOCK_BITS, PLL_CS_LOCK_BITS))
+        return RP2040_BOOT_FAIL_PLL;
     PLL_SYS->prim = HW_FIELD(PLL_PRIM_POSTDIV1, PLL_SYS_POSTDIV1) |
                     HW_FIELD(PLL_PRIM_POSTDIV2, PLL_SYS_POSTDIV2);
     hw_clear(&PLL_SYS->pwr, PLL_PWR_POSTDIVPD_BITS);
@@ -57,10 +57,10 @@ static int pll_sys_start(void)
 /* A clock generator's SELECTED register shows source `src` (one-hot). */
 static bool selected(unsigned clk, uint32_t src)
 {
-    return td_boot_wait(&CLOCKS->clk[clk].selected, 0xffffffffu, 1u << src);
+    return rp2040_boot_wait(&CLOCKS->clk[clk].selected, 0xffffffffu, 1u << src);
 }
 
-int td_clocks_init(void)
+int rp2040_clocks_init(void)
 {
     int r;
     CLOCKS->sys_resus_ctrl = 0;
@@ -71,10 +71,10 @@ int td_clocks_init(void)
      * they may run from is reset. */
     hw_clear(&CLOCKS->clk[CLK_SYS].ctrl, CLK_SYS_CTRL_SRC_BITS);
     if (!selected(CLK_SYS, CLK_SYS_CTRL_SRC_REF))
-        return TD_BOOT_FAIL_CLOCK;
+        return RP2040_BOOT_FAIL_CLOCK;
     hw_clear(&CLOCKS->clk[CLK_REF].ctrl, CLK_REF_CTRL_SRC_BITS);
     if (!selected(CLK_REF, CLK_REF_CTRL_SRC_ROSC))
-        return TD_BOOT_FAIL_CLOCK;
+        return RP2040_BOOT_FAIL_CLOCK;
 
     if ((r = pll_sys_start()) != 0)
         return r;
@@ -83,7 +83,7 @@ int td_clocks_init(void)
     CLOCKS->clk[CLK_REF].div = 1u << CLK_DIV_INT_LSB;
     hw_write_masked(&CLOCKS->clk[CLK_REF].ctrl, CLK_REF_CTRL_SRC_XOSC, CLK_REF_CTRL_SRC_BITS);
     if (!selected(CLK_REF, CLK_REF_CTRL_SRC_XOSC))
-        return TD_BOOT_FAIL_CLOCK;
+        return RP2040_BOOT_FAIL_CLOCK;
 
     /* clk_sys = PLL_SYS / 1, through the aux mux while clk_sys runs from clk_ref */
     CLOCKS->clk[CLK_SYS].div = 1u << CLK_DIV_INT_LSB;
@@ -92,7 +92,7 @@ int td_clocks_init(void)
                     CLK_SYS_CTRL_AUXSRC_BITS);
     hw_set(&CLOCKS->clk[CLK_SYS].ctrl, CLK_SYS_CTRL_SRC_AUX);
     if (!selected(CLK_SYS, CLK_SYS_CTRL_SRC_AUX))
-        return TD_BOOT_FAIL_CLOCK;
+        return RP2040_BOOT_FAIL_CLOCK;
 
     /* clk_peri = clk_sys (UART, SPI, I2C) */
     CLOCKS->clk[CLK_PERI].ctrl = CLK_PERI_CTRL_ENABLE_BITS |

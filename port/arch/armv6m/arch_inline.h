@@ -1,0 +1,53 @@
+/*
+ * arch_inline.h (ARMv6-M): the hot primitives of the port contract
+ * (port/port.h, "the hot primitives") that belong to the CPU, as inline
+ * code. Included by the chip's port_inline.h, which adds the chip's own
+ * (core id, spinlocks).
+ *
+ *   port_in_isr          MRS IPSR
+ *   port_irq_save        MRS PRIMASK; CPSID i
+ *   port_irq_restore     MSR PRIMASK
+ *   port_switch_request  one store to ICSR (PENDSVSET)
+ *   port_thread_sp       MRS PSP
+ */
+#ifndef TANDEM_ARCH_INLINE_H
+#define TANDEM_ARCH_INLINE_H
+
+static inline __attribute__((always_inline)) bool port_in_isr(void)
+{
+    /* Constant for the code that reads it (a handler that interrupts it
+     * returns before it goes on). */
+    uint32_t ipsr;
+    __asm("mrs %0, ipsr" : "=l"(ipsr));
+    return ipsr != 0;
+}
+
+static inline __attribute__((always_inline)) port_irq_state_t port_irq_save(void)
+{
+    port_irq_state_t primask;
+    __asm volatile("mrs %0, primask\n\tcpsid i" : "=l"(primask) :: "memory");
+    return primask;
+}
+
+static inline __attribute__((always_inline)) void port_irq_restore(port_irq_state_t state)
+{
+    __asm volatile("msr primask, %0" :: "l"(state) : "memory");
+}
+
+static inline __attribute__((always_inline)) void port_switch_request(void)
+{
+    /* No barrier: the kernel asks with interrupts masked or from a handler,
+     * so PendSV cannot be taken before the mask is lifted or the handler
+     * returns, and the M0+ has no write buffer to drain. */
+    *(volatile uint32_t *)0xe000ed04u = 1u << 28;
+    __asm volatile("" ::: "memory");
+}
+
+static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
+{
+    uintptr_t sp;
+    __asm volatile("mrs %0, psp" : "=l"(sp));
+    return sp;
+}
+
+#endif /* TANDEM_ARCH_INLINE_H */

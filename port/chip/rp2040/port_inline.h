@@ -1,0 +1,44 @@
+/*
+ * port_inline.h (RP2040): the port contract's hot primitives (port/port.h,
+ * "the hot primitives") as inline code: the CPU's from the architecture
+ * (arch_inline.h), the chip's here. Included by port/port.h only.
+ *
+ *   port_core_id       one load of SIO CPUID (single-cycle IOPORT)
+ *   port_spin_try      one load of SIO SPINLOCKn, then DMB
+ *   port_spin_release  DMB, then one store to SIO SPINLOCKn
+ *
+ * The DMBs give the acquire/release ordering the datasheet and the
+ * architecture ask for between a spinlock and the data it guards (SIO is
+ * Device memory, SRAM Normal memory).
+ */
+#ifndef TANDEM_PORT_INLINE_H
+#define TANDEM_PORT_INLINE_H
+
+#include "arch_inline.h"
+
+#define RP2040_SIO_BASE_     0xd0000000u
+#define RP2040_SIO_SPINLOCK_ ((volatile uint32_t *)(RP2040_SIO_BASE_ + 0x100u))
+
+static inline __attribute__((always_inline)) unsigned port_core_id(void)
+{
+    /* Not volatile: the value never changes under the code reading it, so
+     * the compiler may keep one read for a whole function. */
+    unsigned id;
+    __asm("ldr %0, [%1]" : "=l"(id) : "l"(PORT_CORE_ID_REG));
+    return id;
+}
+
+static inline __attribute__((always_inline)) bool port_spin_try(unsigned n)
+{
+    uint32_t got = RP2040_SIO_SPINLOCK_[n];
+    __asm volatile("dmb" ::: "memory");
+    return got != 0;
+}
+
+static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
+{
+    __asm volatile("dmb" ::: "memory");
+    RP2040_SIO_SPINLOCK_[n] = 1u;
+}
+
+#endif /* TANDEM_PORT_INLINE_H */
