@@ -66,11 +66,13 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
  * mutexes and semaphores, the beginner layer) and the architecture's
  * thread half (contexts, the tick, the switches, the inline primitives).
- * Messages, faults/heaps and the console are separate modules a program may
- * leave out: shown as extras. */
+ * Messages, faults/heaps, the console, flash writing and the key-value
+ * store are separate modules a program may leave out: shown as extras. */
 const GROUPS = [
   ['console', /\/kernel\/(console|fmt)\.o$|\/port\/chip\/[^/]+\/uart\.o$/],
   ['messages', /\/kernel\/(msg|chan)\.o$/],
+  ['flash', /\/kernel\/flash\.o$|\/port\/chip\/[^/]+\/flash\.o$/],
+  ['store', /\/kernel\/store(_fmt)?\.o$/],
   ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
 ];
@@ -99,7 +101,7 @@ if (mapFile && fs.existsSync(mapFile)) {
   const from = path.basename(mapFile);
   figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from };
   figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from };
-  for (const g of ['messages', 'console']) {   // faults: bench/fault prints its own
+  for (const g of ['messages', 'console', 'flash', 'store']) {   // faults: bench/fault prints its own
     extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from };
     extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from };
   }

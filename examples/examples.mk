@@ -17,6 +17,8 @@ $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
 
 EXAMPLES += counter_race launch no_busy_waiting
+EXAMPLES += settings
+EX_RUN_MS_settings := 3000
 # sensors: one source, two images (examples/sensors/README.md)
 EXAMPLES += sensors_split sensors_shared
 EX_SRC_sensors_split     := sensors

@@ -15,6 +15,8 @@
  * only parks for the request the record names, and leaves as soon as it
  * changes, so a late acknowledgement cannot leave it parked.
  */
+#include <string.h>
+
 #include "msg_sys.h"
 #include "sched.h"
 
@@ -230,8 +232,8 @@ int td_flash_program(uint32_t offset, const void *data, uint32_t size,
     while (r == TD_OK && left != 0) {
         uint32_t base = o & ~(PORT_FLASH_PAGE - 1u), in = o - base;
         uint32_t n = PORT_FLASH_PAGE - in < left ? PORT_FLASH_PAGE - in : left;
-        for (uint32_t i = 0; i < PORT_FLASH_PAGE; i++)   /* data may be in flash: copied now */
-            page[i] = i >= in && i < in + n ? d[i - in] : 0xffu;
+        memset(page, 0xff, sizeof page);              /* 0xff: those bytes stay as they are */
+        memcpy(page + in, d, n);                      /* data may be in flash: copied now */
         r = step(&c, base, page);
         d += n;
         o += n;

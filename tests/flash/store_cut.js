@@ -29,6 +29,7 @@ const CLK = 125e6;
 
 if (!elf) { console.error('usage: store_cut.js IMAGE.elf [CUTS] [SEED]'); process.exit(2); }
 
+const image = require('fs').readFileSync(elf);
 const rnd = prng(SEED);
 let region = null, regionStart = 0, regionEnd = 0;
 const acked = new Map();       // key -> write number, or null (absent)
@@ -43,7 +44,7 @@ for (let i = 0; i < CUTS && !failure; i++) {
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push(l.text));
-  sim.loadFile(elf);
+  sim.loadBuffer(image, elf);
   if (!region) {
     regionStart = sim.symbol('__td_store_start__') - 0x10000000;
     regionEnd = sim.symbol('__td_store_end__') - 0x10000000;
