@@ -14,7 +14,7 @@ KERNEL_SRCS    := $(sort $(wildcard kernel/*.c))
 
 # A "core" is a pthread the host may leave unscheduled for milliseconds: the
 # flash lockout waits longer for the other core's acknowledgement here.
-HOST_CFLAGS += -DTD_FLASH_ACK_TIMEOUT_US=200000u
+HOST_CFLAGS += -DTD_FLASH_ACK_TIMEOUT_US=1000000u
 
 HOST_VARIANTS := plain asan tsan cov
 HOST_CC_plain := $(HOSTCC)
