@@ -31,10 +31,10 @@
 #define NKIND  (TD_EP_SYS_LAST - TD_EP_SYS_FIRST + 1)
 #define K(ep)  ((ep) - TD_EP_SYS_FIRST)
 /* One more request kind without an endpoint of its own, for a module's
- * registered doorbell (td__msg_post_hook); its word uses TD_EP_SYS_FIRST
- * (any system word makes the receiver look at every request counter). */
-#define K_HOOK NKIND
-#define NREQ   (NKIND + 1)
+ * registered doorbell (td__msg_post_hook): its counters live apart from
+ * struct sys and struct loc (whose layout the hot paths' offsets depend
+ * on); it rings with a TD_EP_SYS_XSYNC word (any system word makes the
+ * receiver look at every request counter). */
 
 /* Polls of a full FIFO a sending thread makes (interrupts enabled) before
  * it queues the word and asks the other core to say when there is room. */
@@ -56,7 +56,7 @@ struct slot {
 
 /* Core c's system state: written by c only. */
 struct sys {
-    uint32_t req[NREQ];          /* requests to the other core (sequence numbers) */
+    uint32_t req[NKIND];         /* requests to the other core (sequence numbers) */
     uint32_t reqsum;             /* changes after any req[] changes */
     uint32_t pong;               /* the other core's last ping answered */
     uint32_t fault;              /* c's fault reason, 0 = none */
@@ -67,7 +67,7 @@ struct loc {
     td_msg_ep_t *ep[EPN];
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
-    uint32_t ack[NREQ], acksum;  /* the other core's requests seen */
+    uint32_t ack[NKIND], acksum; /* the other core's requests seen */
     uint32_t starve_ack[EPN];
     td_msg_core_stats_t st;
     uint8_t room_asked;          /* ROOM posted, FLOW not yet seen */
@@ -82,6 +82,8 @@ static uint8_t raw_mode;
 static void (*chan_poll)(void);
 static void (*chan_down)(unsigned me, td_core_t *c);
 static void (*sys_hook)(void);
+static uint32_t hook_req[PORT_NUM_CORES];   /* core c's hook requests (written by c) */
+static uint32_t hook_ack[PORT_NUM_CORES];   /* core c's: the other core's ones seen */
 
 #define LD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -109,7 +111,7 @@ static void post(unsigned me, unsigned k, uint32_t payload)
     __atomic_store_n(&y->reqsum, y->reqsum + 1u, __ATOMIC_RELEASE);
     FENCE();
     if (port_fifo_status() & PORT_FIFO_RDY)
-        port_fifo_push(TD_MSG(TD_EP_SYS_FIRST + (k < NKIND ? k : 0u), payload));
+        port_fifo_push(TD_MSG(TD_EP_SYS_FIRST + k, payload));
     /* else: the other core's FIFO is full, so its interrupt will run and
      * see the request after draining (sys_poll) */
 }
@@ -291,9 +293,9 @@ static void sys_poll(unsigned me, td_core_t *c)
     if (sum == l->acksum)
         return;
     l->acksum = sum;
-    uint32_t seen[NREQ];
-    bool any[NREQ];
-    for (unsigned k = 0; k < NREQ; k++) {
+    uint32_t seen[NKIND];
+    bool any[NKIND];
+    for (unsigned k = 0; k < NKIND; k++) {
         seen[k] = LD(y->req[k]);
         any[k] = seen[k] != l->ack[k];
         l->ack[k] = seen[k];
@@ -318,8 +320,13 @@ static void sys_poll(unsigned me, td_core_t *c)
         wake_waiters(c, l);
     if (any[K(TD_EP_SYS_CHAN)] && chan_poll != NULL)
         chan_poll();
-    if (any[K_HOOK] && sys_hook != NULL)
-        sys_hook();
+    if (sys_hook != NULL) {                       /* the registered doorbell */
+        uint32_t h = LD(hook_req[me ^ 1u]);
+        if (h != hook_ack[me]) {
+            hook_ack[me] = h;
+            sys_hook();
+        }
+    }
     td__resched(c);
 }
 
@@ -425,8 +432,14 @@ int td__msg_post_hook(void)
 {
     if (!td__msg_linked())
         return TD_ERR_PEER_DOWN;
+    unsigned me = port_core_id();
+    struct sys *y = &sys[me];
     port_irq_state_t s = port_irq_save();
-    post(port_core_id(), K_HOOK, 0);
+    INC(hook_req[me]);                            /* as post() does, with an XSYNC word */
+    __atomic_store_n(&y->reqsum, y->reqsum + 1u, __ATOMIC_RELEASE);
+    FENCE();
+    if (port_fifo_status() & PORT_FIFO_RDY)
+        port_fifo_push(TD_MSG(TD_EP_SYS_XSYNC, 0));
     port_irq_restore(s);
     return TD_OK;
 }
@@ -533,7 +546,10 @@ void td__msg_core1_reset(void)
     ST(y1->fault, 1u);                            /* gone: senders see TD_ERR_PEER_DOWN */
     peer_down(0, c);
     ST(y1->up, 0u);
-    for (unsigned k = 0; k < NREQ; k++) {
+    ST(hook_req[0], 0u);
+    ST(hook_req[1], 0u);
+    hook_ack[0] = hook_ack[1] = 0;
+    for (unsigned k = 0; k < NKIND; k++) {
         ST(y1->req[k], 0u);
         ST(y0->req[k], 0u);
         l0->ack[k] = l1->ack[k] = 0;
