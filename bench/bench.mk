@@ -5,6 +5,8 @@
 BENCH_DIR   := $(BUILD)/bench
 BENCH_NAMES := $(sort $(patsubst bench/%/,%,$(dir $(wildcard bench/*/*.c))))
 BENCH_MAX_MS ?= 20000
+# BENCH_SIM_NAME: the emulator's devices an image needs
+BENCH_SIM_drivers := --spi 0:echo@5 --motor pwm=14,tacho=0,load=0.001
 
 $(BENCH_DIR)/obj/bench/bench.o: bench/bench.c | deps-arm
 	@mkdir -p $(@D)
@@ -17,7 +19,7 @@ $$(BENCH_DIR)/obj/bench/$(1)/%.o: bench/$(1)/%.c | deps-arm
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -Ibench -c -o $$@ $$<
 $(call target_image,$(BENCH_DIR)/$(1),$$($(1)_BOBJS))
 $$(BENCH_DIR)/$(1).log: $$(BENCH_DIR)/$(1).elf FORCE
-	$$(Q)sim/tandem-sim $$< --raw --max-ms $$(BENCH_MAX_MS) > $$@ 2>&1; rc=$$$$?; \
+	$$(Q)sim/tandem-sim $$< --raw --max-ms $$(BENCH_MAX_MS) $$(BENCH_SIM_$(1)) > $$@ 2>&1; rc=$$$$?; \
 	  if [ $$$$rc -ne 0 ]; then echo "bench $(1): exit $$$$rc"; cat $$@; exit 1; fi
 endef
 $(foreach b,$(BENCH_NAMES),$(eval $(call bench_rules,$(b))))

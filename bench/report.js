@@ -38,6 +38,13 @@ const FIGURES = [
   ['kernel_ram_bytes', 'bytes', {}],
   ['thread_tcb_bytes', 'bytes', { max: 48 }],
   ['sim_instr_per_s', 'instr/s', { min: 15e6 }],
+  ['spi_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_write_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_line_rate_mb_per_s', 'MB/s', { note: 'clk_peri / 2 / 8 bits' }],
+  ['dma_copy_mb_per_s', 'MB/s', { note: 'DMA: 1 word per clk_sys cycle' }],
+  ['memcpy_mb_per_s', 'MB/s', {}],
+  ['motor_jitter_idle_cycles', 'cycles', { note: 'period 125000 cycles' }],
+  ['motor_jitter_busy_cycles', 'cycles', { note: 'period 125000 cycles' }],
 ];
 const known = new Map(FIGURES.map(([k, u, g]) => [k, { unit: u, goal: g }]));
 

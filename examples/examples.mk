@@ -13,6 +13,11 @@ $(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$
 $$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+# EX_EXTRA_NAME: sources of other examples this one links too (a shared device driver)
+$(1)_OBJS += $$(patsubst %.c,$$(EX_DIR)/obj/$(1)/extra/%.o,$$(EX_EXTRA_$(1)))
+$$(EX_DIR)/obj/$(1)/extra/%.o: %.c | deps-arm
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
 endef
 
@@ -28,11 +33,32 @@ EX_SRC_sensors_shared    := sensors
 EX_CFLAGS_sensors_shared := -DSENSORS_SHARED=1
 EX_SIM_sensors_shared    := --i2c 0:mpu6050 --i2c 0:bmp280
 
+# The drivers' examples (examples/NAME/README.md each)
+EXAMPLES += protocols
+EX_EXTRA_protocols  := examples/sensors/mpu6050.c examples/sensors/bmp280.c
+EX_SIM_protocols    := --i2c 0:mpu6050 --spi 1:bmp280@13
+EX_RUN_MS_protocols := 3000
+EXAMPLES += motor
+EX_SIM_motor        := --motor pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001
+EX_RUN_MS_motor     := 7000
+EXAMPLES += dashboard
+EX_EXTRA_dashboard  := examples/sensors/bmp280.c
+EX_SIM_dashboard    := --i2c 0:bmp280 --spi 0:st7789@20,dc=21,rst=22 \
+    --adc 0=sine:1.65:1.2:0.5 --adc temp=sine:30:3:0.1 --display $(EX_DIR)/dashboard.png
+EX_RUN_MS_dashboard := 5500
+
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
 
 .PHONY: examples
 examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
+
+# The dashboard's screen as tandem-sim renders it at the end of a run
+# (examples/dashboard/README.md shows it): part of every build.
+examples: $(EX_DIR)/dashboard.png
+$(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
+	$(Q)sim/tandem-sim $< --quiet --max-ms $(EX_RUN_MS_dashboard) $(EX_SIM_dashboard) 2>/dev/null; \
+	  rc=$$?; [ $$rc -eq 123 ] || { echo "dashboard.png: tandem-sim exit $$rc (123 expected: the time bound)"; exit 1; }
 
 # ---- make run / make list ------------------------------------------------------
 # make run: the example in the emulator for RUN_MS simulated milliseconds

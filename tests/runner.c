@@ -10,8 +10,13 @@
 
 #define TH_STRESS 1u
 
+/* The test list: tests/list.h, or another suite's (-DTH_LIST='"drivers/list.h"'). */
+#ifndef TH_LIST
+#define TH_LIST "list.h"
+#endif
+
 #define X(name, flags) void test_##name(void);
-#include "list.h"
+#include TH_LIST
 #undef X
 
 static const struct th_test {
@@ -20,7 +25,7 @@ static const struct th_test {
     unsigned flags;
 } tests[] = {
 #define X(name, flags) { #name, test_##name, flags },
-#include "list.h"
+#include TH_LIST
 #undef X
 };
 

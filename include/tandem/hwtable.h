@@ -16,6 +16,9 @@
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
+#define TD_SPIN_DRIVERS      30   /* the drivers' shared bookkeeping (DMA channel claims,
+                                     PWM slices, ADC): a td_lock, so a core that goes
+                                     down releases it; applications use 16..29 */
 #define TD_SPIN_USER_LAST    31
 
 /* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
@@ -33,6 +36,17 @@
 #define TD_EP_SYS_PONG      0xfe  /* supervision: the answer */
 #define TD_EP_SYS_FAULT     0xff  /* I faulted (payload: reason) */
 #define TD_EP_SYS_LAST      0xff
+
+/* ---- DMA channels (0..11) ----
+ * Each SPI controller owns a pair for its long transfers; td_dma_claim
+ * hands out the rest. A transfer's end interrupts the core that started
+ * it (PORT_IRQ_DMA_0 on core 0, PORT_IRQ_DMA_1 on core 1). */
+#define TD_DMA_SPI0_TX        0
+#define TD_DMA_SPI0_RX        1
+#define TD_DMA_SPI1_TX        2
+#define TD_DMA_SPI1_RX        3
+#define TD_DMA_USER_FIRST     4
+#define TD_DMA_USER_LAST     11
 
 /* ---- deprecated: chip facts now in the port's limits header ----
  * Interrupt numbers and NVIC priority levels belong to the chip and its
@@ -56,6 +70,11 @@ TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overla
 TD_HWTABLE_CHECK(TD_SPIN_MSG < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
+TD_HWTABLE_CHECK(TD_SPIN_DRIVERS >= TD_SPIN_USER_FIRST && TD_SPIN_DRIVERS < TD_SPIN_USER_LAST,
+                 "the drivers' lock must be a td_lock (user range), below the test harness's");
+TD_HWTABLE_CHECK(TD_DMA_SPI0_RX != TD_DMA_SPI0_TX && TD_DMA_SPI1_TX > TD_DMA_SPI0_RX &&
+                 TD_DMA_SPI1_RX > TD_DMA_SPI1_TX && TD_DMA_USER_FIRST > TD_DMA_SPI1_RX &&
+                 TD_DMA_USER_LAST == 11, "DMA channels: SPI pairs, then the user range up to 11");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
                  TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
 TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,

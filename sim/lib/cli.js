@@ -11,11 +11,13 @@ const EXIT = {
   bound: 123,     // time or cycle bound reached (or nothing left to run) without bkpt / --until match
   lockup: 124,    // a core locked up (fault in HardFault/NMI, HardFault with the ROM's vectors)
   internal: 125,  // a bug in the simulator
-  xip: 126,       // a core (or DMA) read the XIP range while the flash was out of XIP mode
-  powerCut: 127,  // --power-cut-at / --power-cut-random: the power went as planned
+  killed: 126,    // --gdb: the debugger killed the run or went away
+  xip: 127,       // a core (or DMA) read the XIP range while the flash was out of XIP mode
+  powerCut: 128,  // --power-cut-at / --power-cut-random: the power went as planned
   bkptMax: 119,   // bkpt #N exits N for N <= 119, and 119 above that
 };
 const DEFAULT_MAX_MS = 5000;
+const devices = require('./cli_devices');   // --spi, --display, --adc, --motor, --gpio-wave
 
 const USAGE = `usage: tandem-sim FIRMWARE.elf|FIRMWARE.uf2 [options]
 
@@ -34,6 +36,7 @@ are printed as "[time s] uartN cK| text".
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
   --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
   --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
+${devices.USAGE}
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
@@ -49,13 +52,17 @@ are printed as "[time s] uartN cK| text".
                       a flash operation in progress left half done
   --power-cut-random S  cut the power at a cycle drawn with seed S, uniformly up to
                       the bound (--max-cycles, or --max-ms at 125 MHz)
+  --gdb PORT          wait for GDB on 127.0.0.1:PORT (0: any free port) before the
+                      first instruction; both cores are GDB threads (no default
+                      time bound while a debugger is attached)
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
 Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
 120 usage error; 121 bad firmware file; 122 firmware does not boot;
 123 bound reached without bkpt/match; 124 lockup; 125 internal error;
-126 flash read while out of XIP mode; 127 power cut (--power-cut-*).`;
+126 killed from the debugger (--gdb); 127 flash read while out of XIP mode;
+128 power cut (--power-cut-*).`;
 
 class UsageError extends Error {}
 
@@ -98,6 +105,7 @@ function parseArgs(argv) {
       case '--flash-file': o.flashFile = need(i, a); i++; break;
       case '--power-cut-at': o.cutAt = num(need(i, a), a, { min: 1, int: true }); i++; break;
       case '--power-cut-random': o.cutSeed = num(need(i, a), a, { min: 0, int: true }); i++; break;
+      case '--gdb': o.gdb = num(need(i, a), a, { int: true }); i++; if (o.gdb > 65535) throw new UsageError('--gdb: a TCP port, 0..65535'); break;
       case '--gpio-in': {
         const v = need(i, a); i++;
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
@@ -123,6 +131,10 @@ function parseArgs(argv) {
         o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr });
         break;
       }
+      case '--spi': case '--display': case '--adc': case '--motor': case '--gpio-wave':
+        try { devices.parse(o, a, need(i, a)); } catch (e) { throw e instanceof devices.DeviceUsageError ? new UsageError(e.message) : e; }
+        i++;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (o.firmware) throw new UsageError(`more than one firmware file given ('${o.firmware}', '${a}')`);
@@ -144,6 +156,9 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     throw e;
   }
   if (o.help) { io.out.write(USAGE + '\n'); return 0; }
+  // --gdb: the console also goes to the debugger (lib/gdb.js)
+  const gdb = o.gdb !== undefined ? require('./gdb').prepare(io) : null;
+  if (gdb) io = gdb.io;
 
   const { Simulator } = require('./simulator');
   const { UserError } = require('./loader');
@@ -183,6 +198,10 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     const dev = createDevice(sim, d.device, d.address);
     sim.i2c[d.bus].attach(dev.address, dev);
   }
+  try { devices.attach(sim, o); } catch (e) {
+    if (e instanceof devices.DeviceUsageError) { say(e.message); return EXIT.usage; }
+    throw e;
+  }
   for (const g of o.gpioIn) {
     if (g.ms === 0) sim.setGpioInput(g.pin, g.level); else sim.scheduleInput(g.pin, g.level, g.ms);
   }
@@ -199,19 +218,33 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     sim.flushTrace = () => { if (buf.length) fs.writeSync(traceFd, buf.join('\n') + '\n'); buf = []; fs.closeSync(traceFd); };
   }
 
-  const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined ? undefined : DEFAULT_MAX_MS);
+  const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined || gdb ? undefined : DEFAULT_MAX_MS);
   if (o.cutAt !== undefined || o.cutSeed !== undefined) {
     const { prng } = require('./flash');
-    const bound = o.maxCycles !== undefined ? o.maxCycles : Math.floor(maxMs * 125000);
+    const bound = o.maxCycles !== undefined ? o.maxCycles : Math.floor((maxMs !== undefined ? maxMs : DEFAULT_MAX_MS) * 125000);
     const rnd = prng(o.cutSeed !== undefined ? o.cutSeed : o.cutAt);
     sim.powerCutCycle = o.cutAt !== undefined ? o.cutAt : 1 + Math.floor(rnd() * Math.max(1, bound - 1));
     sim.flash.rng = rnd;
   }
-  const r = sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles });
-  if (sim.flushTrace) sim.flushTrace();
+  if (gdb) {
+    // served asynchronously: main() returns a promise of the exit status
+    let endMs = maxMs;
+    return gdb.serve(sim, o.gdb, {
+      until: o.until, maxMs, maxCycles: o.maxCycles,
+      exitCode: (r) => outcome(sim, o, r, maxMs).code,
+      // after a detach the run goes on to its end, with the default bound if none was given
+      detachedRun: (s) => {
+        if (endMs === undefined && o.maxCycles === undefined) endMs = DEFAULT_MAX_MS;
+        return s.run({ until: o.until, maxMs: endMs, maxCycles: o.maxCycles });
+      },
+    }, say).then((r) => (r.reason === 'gdb-listen' ? EXIT.usage : finish(sim, o, r, endMs, io, say)));
+  }
+  return finish(sim, o, sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles }), maxMs, io, say);
+}
 
-  const tns = sim.nowNanos();
-  const when = `t=${(tns / 1e6).toFixed(3)} ms`;
+/** The exit status and final message of a run that stopped with record r. */
+function outcome(sim, o, r, maxMs) {
+  const when = `t=${(sim.nowNanos() / 1e6).toFixed(3)} ms`;
   let code, msg;
   switch (r.reason) {
     case 'bkpt':
@@ -229,10 +262,19 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     case 'stalled': code = EXIT.bound; msg = `stopped: ${r.message}, ${when}; the time limit would pass ${o.until ? 'without a match' : 'without bkpt'}`; break;
     case 'lockup': code = EXIT.lockup; msg = `${r.message}, ${when}`; break;
     case 'noboot': code = EXIT.noBoot; msg = r.message; break;
+    case 'killed': code = EXIT.killed; msg = `${r.message}, ${when}`; break;
     case 'xip': code = EXIT.xip; msg = `${r.message}, ${when}`; break;
     case 'powercut': code = EXIT.powerCut; msg = `${r.message}, ${when}`; break;
     default: code = EXIT.internal; msg = `unexpected stop: ${JSON.stringify(r)}`;
   }
+  return { code, msg };
+}
+
+/** Report the end of a run (messages, statistics, output files); returns the exit status. */
+function finish(sim, o, r, maxMs, io, say) {
+  if (sim.flushTrace) sim.flushTrace();
+  const tns = sim.nowNanos();
+  let { code, msg } = outcome(sim, o, r, maxMs);
   if (!o.quiet || code >= 120) {
     say(msg);
     if (r.reason === 'lockup' && r.history) {
@@ -244,6 +286,9 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     try { sim.flash.save(); } catch (e) { say(`--flash-file: cannot write ${o.flashFile}: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
   }
   const stats = sim.stats();
+  let devStats;
+  try { devStats = devices.finish(sim, o); } catch (e) { say(`cannot write the display picture: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
+  if (devStats) stats.devices = devStats;
   if (o.stats) {
     stats.cores.forEach((c, n) => io.err.write(`tandem-sim: core ${n}: ${c.cycles} cycles, ${c.instructions} instructions, ${c.sleep_cycles} sleeping, ${c.interrupts} exceptions taken, FIFO ${c.fifo_pushed} pushed / ${c.fifo_popped} popped\n`));
   }

@@ -10,7 +10,7 @@
 //    up for them (enabled, EEPROM-read transfers, a read command or
 //    continuous-read mode that matches the chip's state) and the chip is not
 //    busy. Any instruction fetch or data read from 0x10000000-0x13ffffff by
-//    either core (or DMA) outside that state stops the run (exit status 126)
+//    either core (or DMA) outside that state stops the run (exit status 127)
 //    with the core, pc and address: on the chip it returns garbage;
 //  - the XIP cache: a read through a cached alias of a sector changed since
 //    the last XIP_CTRL flush is reported once as a warning (the chip may

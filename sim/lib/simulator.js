@@ -23,6 +23,7 @@ const flashModel = require('./flash');
 const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
+const { ABANDON } = require('./hooks');
 
 const OPKIND = classifyOpcodes();
 const ROM_SIZE = 0x4000;
@@ -77,6 +78,7 @@ class Simulator extends EventEmitter {
       view.ppb = core.ppb;
       view.sio = core.sio;
       core.stNext = Infinity;
+      core.held = false;       // stopped by a debugger while the other core runs (lib/gdb-target.js)
       this.cores.push(core);
       this.sios.push(core.sio);
     }
@@ -84,8 +86,14 @@ class Simulator extends EventEmitter {
 
     this.installPeripherals();
     this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
+    this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
+    this.padLevel = new Int8Array(30).fill(-1);
+    this.busError = null;            // the DMA model's view of a failed access
+    this.quietBusErrors = false;
     this.installGpio();
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
+    // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
+    require('./blocks').install(this);
 
     // console
     this.lineBuf = [
@@ -101,6 +109,9 @@ class Simulator extends EventEmitter {
     this.loaded = false;
     this.uartDropCount = [0, 0];
     this.reboots = 0;
+    // Fetch hooks (lib/hooks.js): breakpoints, single steps and other observers
+    // of execution at chosen addresses; null when nothing watches (no cost).
+    this.hooks = null;
     this.coldBoot();
   }
 
@@ -204,6 +215,17 @@ class Simulator extends EventEmitter {
     }
     this.outLevel[i] = driven;
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
+    if (this.padLevel[i] !== level) {
+      this.padLevel[i] = level;
+      const w = this.pinWatchers.get(i);
+      if (w) for (const fn of w) fn(level);
+    }
+  }
+
+  /** Call fn(level) whenever GPIO pin's level (driven or from outside) changes. */
+  watchPin(pin, fn) {
+    if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
+    this.pinWatchers.get(pin).push(fn);
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -236,8 +258,10 @@ class Simulator extends EventEmitter {
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
   nowCycles() { return this.cur ? this.cur.cycles : this.T; }
   nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
-  /** Bring the peripherals' clock up to the executing core's time. */
+  /** Bring the peripherals' clock up to the executing core's time (not from
+   * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
+    if (this.clock.advancing) return;
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
   }
@@ -299,7 +323,8 @@ class Simulator extends EventEmitter {
         break;
     }
     if (core) return core.busFault(a, `bus error: read of unmapped address 0x${hex(a)}`, false);
-    this.warn(`DMA read of unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA read of unmapped address 0x${hex(a)}`);
     return 0;
   }
 
@@ -352,7 +377,8 @@ class Simulator extends EventEmitter {
       core.busFault(a, `bus error: ${what} 0x${hex(a)}`, true);
       return;
     }
-    this.warn(`DMA write to unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA write to unmapped address 0x${hex(a)}`);
   }
 
   // ---- loading ----------------------------------------------------------------
@@ -611,7 +637,7 @@ class Simulator extends EventEmitter {
     const [c0, c1] = this.cores;
     while (!this.stopInfo) {
       if (this.pendingReboot) { const r = this.pendingReboot; this.pendingReboot = null; this.reboot(r); }
-      const r0 = c0.state === STATE_RUN, r1 = c1.state === STATE_RUN;
+      const r0 = c0.state === STATE_RUN && !c0.held, r1 = c1.state === STATE_RUN && !c1.held;
       // global time: the slower of the running cores
       let T;
       if (r0 && r1) T = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
@@ -634,7 +660,7 @@ class Simulator extends EventEmitter {
       }
       if (this.pendingReboot || this.stopInfo) continue;
       // pick the core(s) to run until the next event
-      const a0 = c0.state === STATE_RUN, a1 = c1.state === STATE_RUN;
+      const a0 = c0.state === STATE_RUN && !c0.held, a1 = c1.state === STATE_RUN && !c1.held;
       if (!a0 && !a1) continue;
       let horizon = this.nextAlarmCycle;
       if (boundCycle < horizon) horizon = Math.ceil(boundCycle);
@@ -784,6 +810,7 @@ class Simulator extends EventEmitter {
   }
 
   abandon(c, e, pc) {
+    if (e === ABANDON) { c.registers[15] = pc; c.instructions--; return; } // a debugger's stop before an access
     if (e !== FAULT) throw e;
     c.registers[15] = pc;
     this.fault(c, c.faultReason, pc);
@@ -825,6 +852,8 @@ class Simulator extends EventEmitter {
       lo = win.lo; hi = win.hi;
     }
     c.fetchLo = lo; c.fetchHi = hi; c.fetchArr = arr; c.fetchBase = base;
+    // fetch hooks: may stop here, or narrow the window so that their addresses come back here
+    if (this.hooks !== null) return this.hooks.onFetch(c, pc);
     return true;
   }
 

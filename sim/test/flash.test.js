@@ -183,14 +183,14 @@ test('CLI: --flash-file keeps the flash between runs; the image is written over 
   for (let i = 0; i < 3 * 4096; i++) assert.strictEqual(b[OFFS + i], 0xff, 'mode 6 erased three sectors');
 });
 
-test('CLI: --power-cut-at ends the run with exit 127 and the flash file holds the half-done state; --power-cut-random is reproducible', () => {
+test('CLI: --power-cut-at ends the run with exit 128 and the flash file holds the half-done state; --power-cut-random is reproducible', () => {
   const file = path.join(tmp, 'cut.bin');
   fs.rmSync(file, { force: true });
   const json = path.join(tmp, 'cut.json');
   // mode 6 erases sectors starting near cycle 23 000: cut a quarter into the first erase
   let p = cli([fw('t_flash'), '--flash-file', file, '--max-ms', '500', '--gpio-in', '3=1', '--gpio-in', '4=1',
     '--power-cut-at', String(2000000), '--json', json]);
-  assert.strictEqual(p.code, 127, p.stderr);
+  assert.strictEqual(p.code, 128, p.stderr);
   assert.match(p.stderr, /power cut at cycle 2000000: erase at flash offset 0x100000 interrupted/);
   const j = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.strictEqual(j.exit.reason, 'powercut');
@@ -200,7 +200,7 @@ test('CLI: --power-cut-at ends the run with exit 127 and the flash file holds th
   const a = path.join(tmp, 'r1.bin'), b = path.join(tmp, 'r2.bin');
   const runs = [a, b].map((f) => cli([fw('t_flash'), '--flash-file', f, '--max-ms', '150', '--gpio-in', '3=1', '--gpio-in', '4=1',
     '--power-cut-random', '99', '--json', json]));
-  assert.strictEqual(runs[0].code, 127, runs[0].stderr);
+  assert.strictEqual(runs[0].code, 128, runs[0].stderr);
   assert.strictEqual(runs[0].stderr, runs[1].stderr, 'the same seed cuts at the same cycle');
   assert.ok(fs.readFileSync(a).equals(fs.readFileSync(b)), 'and leaves the same flash');
 });
@@ -219,8 +219,8 @@ test('CLI: flash option errors: both cuts (120), a flash file of the wrong size 
   assert.strictEqual(p.stderr.trim().split('\n').length, 1);
 });
 
-test('CLI: an XIP violation exits 126 with the core, pc and address', () => {
+test('CLI: an XIP violation exits 127 with the core, pc and address', () => {
   const p = cli([fw('t_flash'), '--max-ms', '500', '--gpio-in', '2=1']);   // mode 1
-  assert.strictEqual(p.code, 126, p.stderr);
+  assert.strictEqual(p.code, 127, p.stderr);
   assert.match(p.stderr, /core 1 fetched an instruction at 0x1[0-9a-f]{7} \(pc 0x1[0-9a-f]{7}\) while XIP was unavailable/);
 });

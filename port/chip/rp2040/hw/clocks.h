@@ -44,6 +44,12 @@ typedef struct {
 #define CLK_PERI_CTRL_KILL_BITS     0x00000400u
 #define CLK_PERI_CTRL_ENABLE_BITS   0x00000800u
 
+/* CLK_ADC_CTRL: no glitchless mux, so AUXSRC changes only while disabled */
+#define CLK_ADC_CTRL_AUXSRC_LSB     5
+#define CLK_ADC_CTRL_AUXSRC_BITS    0x000000e0u
+#define CLK_ADC_CTRL_AUXSRC_PLL_SYS 1u
+#define CLK_ADC_CTRL_ENABLE_BITS    0x00000800u
+
 #define CLK_DIV_INT_LSB 8
 
 #endif
