@@ -292,7 +292,8 @@ class Simulator extends EventEmitter {
         break;
       case 0x1:
         if (a < 0x14000000) { // flash aliases (reached here for DMA reads)
-          if (this.flashSlow && core !== undefined) return this.flash.read(null, a, size);
+          // DMA (core null) is subject to XIP's state; a debugger's or a tool's read is not
+          if (this.flashSlow && core === null) return this.flash.read(null, a, size);
           const f = this.mcu.flash, o = a & 0xffffff;
           return size === 4 ? (f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24) >>> 0 : size === 2 ? f[o] | f[o + 1] << 8 : f[o];
         }
