@@ -187,7 +187,7 @@ static td_chan_t ch;
 static uint32_t ring[16];
 static struct {
     uint32_t want, written;
-    int done, r_attach;
+    int done, r_attach, reader_gone;
 } cw;
 
 static uint8_t pattern(uint32_t i)
@@ -201,7 +201,10 @@ static void core1_chan_writer(void *arg)
     uint8_t buf[40];
     cw.r_attach = td_chan_attach(&ch, TD_CHAN_WRITE);
     unsigned stalls = 0;
-    while (cw.r_attach == TD_OK && cw.written < cw.want && stalls < 5) {
+    /* it gives up once the reader has left for good and no room came for
+     * 5 tries; before that only after 2 s without progress (a loaded host) */
+    while (cw.r_attach == TD_OK && cw.written < cw.want &&
+           stalls < (LD(cw.reader_gone) ? 5u : 200u)) {
         uint32_t n = 1u + rnd(sizeof buf);
         if (n > cw.want - cw.written)
             n = cw.want - cw.written;
@@ -232,10 +235,11 @@ static void chan_round(void)
     uint32_t got = 0, bad = 0, stop = rnd(3) == 0 ? rnd(400) : 0xffffffffu;
     bool attached = true;
     uint8_t buf[48];
-    for (int idle = 0; idle < 400;) {
+    for (int idle = 0; idle < 3000;) {
         if (got >= stop && attached) {            /* the reader gives up for good */
             CHECK_EQ(td_chan_detach(&ch, TD_CHAN_READ), TD_OK);
             attached = false;
+            ST(cw.reader_gone, 1);
         }
         if (!attached) {
             if (LD(cw.done))
