@@ -95,6 +95,7 @@ include tests/runners/runners.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk
+include tests/trace/trace.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang test run-suites run list clean fuzz coverage bench
