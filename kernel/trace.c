@@ -19,8 +19,8 @@ _Static_assert((TD_TRACE_RING_EVENTS & (TD_TRACE_RING_EVENTS - 1u)) == 0 &&
                "TD_TRACE_RING_EVENTS must be a power of two");
 
 /* A core's ring: 'head' counts the events written (free-running); event n
- * is ev[n % TD_TRACE_RING_EVENTS]. Read by the other core and debuggers
- * (tools/gdb/tandem.py: 'tandem trace'). */
+ * is ev[n % TD_TRACE_RING_EVENTS]. Read by the other core (td_trace_read)
+ * and by debuggers, by this name (docs/trace.md). */
 struct td_trace_ring {
     uint32_t head;
     td_trace_event_t ev[TD_TRACE_RING_EVENTS];
@@ -29,7 +29,6 @@ struct td_trace_ring td__trace_rings[PORT_NUM_CORES];
 
 void td__trace_put(uint32_t kind, uint32_t a, uint32_t b)
 {
-    port_irq_state_t s = port_irq_save();
     struct td_trace_ring *r = &td__trace_rings[port_core_id()];
     uint32_t n = r->head;
     td_trace_event_t *e = &r->ev[n & (TD_TRACE_RING_EVENTS - 1u)];
@@ -39,7 +38,6 @@ void td__trace_put(uint32_t kind, uint32_t a, uint32_t b)
     e->a = a;
     e->b = b;
     TD_STORE_RELEASE(r->head, n + 1u);
-    port_irq_restore(s);
 }
 
 uint32_t td_trace_count(unsigned core)

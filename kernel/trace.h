@@ -22,7 +22,8 @@
  *      anyway; where it did not, the code differs slightly from the off
  *      build (make bench compares the two).
  *   2  ring (TRACE=ring): a call that writes the event, with this core's
- *      cycle count, into this core's RAM ring (kernel/trace.c), for a board.
+ *      cycle count, into this core's RAM ring (kernel/trace.c), for a board,
+ *      with interrupts masked around it.
  *      The records of mode 1 are emitted too, so that the emulator can check
  *      the ring against what it saw.
  *
@@ -96,12 +97,18 @@
 #if TD_TRACE_MODE == 1
 #define TD_TRACE(kind, a, b) TD__TRACE_RECORD(kind, a, b)
 #elif TD_TRACE_MODE == 2
-/* Write one event into this core's ring (kernel/trace.c). Anywhere. */
+#include "port.h"
+/* Write one event into this core's ring (kernel/trace.c), interrupts masked
+ * by the caller. */
 void td__trace_put(uint32_t kind, uint32_t a, uint32_t b);
+/* The label inside the masked stretch: no interrupt's event comes between
+ * the label and the write, so the ring holds what the emulator saw, in order. */
 #define TD_TRACE(kind, a, b)                                                           \
     do {                                                                              \
+        port_irq_state_t td_tr_s_ = port_irq_save();                                  \
         TD__TRACE_RECORD(kind, a, b);                                                 \
         td__trace_put((kind), TD__TR_WORD(a), TD__TR_WORD(b));                        \
+        port_irq_restore(td_tr_s_);                                                   \
     } while (0)
 #else
 #error "TD_TRACE_MODE: 0 (off), 1 (emulator) or 2 (ring)"

@@ -12,8 +12,8 @@
  *      to the program; there is no ring either.
  *   2  ring (TRACE=ring): each event is written, with the core's cycle
  *      count, into that core's ring of TD_TRACE_RING_EVENTS events, the
- *      oldest overwritten. Read it with td_trace_read, or from a debugger
- *      (the tandem GDB command's 'tandem trace').
+ *      oldest overwritten. Read it with td_trace_read, or from a debugger:
+ *      the array td__trace_rings, one ring per core (docs/trace.md).
  * The program and the kernel must be built with the same mode.
  */
 #ifndef TANDEM_TRACE_H

@@ -338,7 +338,7 @@ function ringCheck() {
   else {
     const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
     const min = Math.min(...costs), max = Math.max(...costs);
-    ringResult.cost = min > 10 && max < 200 ? pass(`td__trace_put: ${mean.toFixed(1)} cycles per event (min ${min}, max ${max}, ${costs.length} events, call to return)`) : `implausible cost per event: min ${min}, max ${max}`;
+    ringResult.cost = min > 10 && max < 200 ? pass(`td__trace_put: ${mean.toFixed(1)} cycles per event (min ${min}, max ${max}, ${costs.length} events, from the call to its return; the masking of interrupts around the call not counted)`) : `implausible cost per event: min ${min}, max ${max}`;
   }
   return ringResult;
 }
