@@ -10,6 +10,7 @@
  * the recursion check.
  */
 #include "spin.h"
+#include "trace.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/lock.h"
@@ -67,6 +68,7 @@ TD_HOT int take(const td_lock_t *l, bool wait)
     }
     unsigned me = port_core_id();
     struct td_spin *h = &td__spins[n];
+    TD_TRACE(TD_TR_LOCK_TAKE, l, td__cores[me].current);
     h->saved = s;
     TD_STORE_RELAXED(h->holder, (uint8_t)(me + 1u));
     TD_STORE_RELAXED(h->thread, td__cores[me].current);
@@ -93,6 +95,7 @@ int td_lock_give(td_lock_t *l)
     if (TD_LOAD_RELAXED(h->holder) != port_core_id() + 1u)
         return TD_ERR_NOT_OWNER;
     port_irq_state_t s = h->saved;
+    TD_TRACE(TD_TR_LOCK_GIVE, l, h->thread);
     TD_STORE_RELAXED(h->holder, (uint8_t)0);
     port_spin_release(n);
     port_irq_restore(s);

@@ -27,6 +27,7 @@
 #include "link.h"
 #include "sched.h"
 #include "spin.h"
+#include "trace.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/msg.h"
@@ -117,6 +118,7 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
         }
         if (!(port_fifo_status() & PORT_FIFO_RDY))
             return OUT_FIFO;
+        TD_TRACE(TD_TR_MSG_SEND, w, ep);
         port_fifo_push(w);
         TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
         ep->sent++;
@@ -233,6 +235,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
     struct loc *l = ctx;             /* &loc[me] */
     if (n < EPN) {
         td_msg_ep_t *ep = l->ep[n];
+        TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
         if (ep != NULL) {
             l->words++;
             ep->received++;
@@ -248,6 +251,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
                 if (i >= ep->in_depth)
                     i -= ep->in_depth;
                 ep->in_buf[i] = w;
+                TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count + 1u);
                 if (++ep->in_count > ep->in_high)
                     ep->in_high = ep->in_count;
             } else {
@@ -282,9 +286,11 @@ void port_fifo_isr(void)
     td_core_t *c = &td__cores[me];
     struct loc *l = &loc[me];
     __asm("" : "+l"(l));                 /* kept, not computed again for each word */
+    TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     port_irq_state_t s = port_irq_save();
     resched_woken(c, td__link_isr(me, c, deliver, l));
     port_irq_restore(s);
+    TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
 void td__msg_rx_word(uint32_t w)
@@ -715,6 +721,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
         if (ep->out_count == 0) {
             if (sl->sent - TD_LOAD_RELAXED(sl->consumed) < depth) {
                 if (port_fifo_status() & PORT_FIFO_RDY) {
+                    TD_TRACE(TD_TR_MSG_SEND, w, ep);
                     port_fifo_push(w);
                     TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
                     ep->sent++;
@@ -768,6 +775,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         uint32_t sent = sl->sent;
         if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
             TD_LOAD_RELAXED(td__cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+            TD_TRACE(TD_TR_MSG_SEND, w, ep);
             port_fifo_push(w);
             TD_STORE_RELAXED(sl->sent, sent + 1u);
             ep->sent++;
@@ -819,6 +827,7 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     *w = ep->in_buf[head];
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
+    TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
     consumed(me, &slots[me][n], n, ep->in_count, ep->in_depth);
     port_irq_restore(s);
     return TD_OK;

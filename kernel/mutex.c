@@ -11,6 +11,7 @@
 
 #include "held.h"
 #include "sched.h"
+#include "trace.h"
 #include "tandem/fmt.h"
 #include "tandem/mutex.h"
 
@@ -52,6 +53,7 @@ unsigned td__mutex_effective(const td_thread_t *t)
 
 static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
+    TD_TRACE(TD_TR_LOCK_TAKE, m, t);
     m->owner = t;
     m->depth = 1;
     unsigned k = TD_LOAD_RELAXED(kind);
@@ -81,6 +83,7 @@ static const struct td_wait_ops waiter_ops = { NULL, waiter_left, waiter_left, w
 /* m (owned by 'me', depth down to 0) is free: to its most urgent waiter. */
 static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
 {
+    TD_TRACE(TD_TR_LOCK_GIVE, m, me);
     m->owner = NULL;
     m->depth = 0;
     td__held_del(c, &m->held);

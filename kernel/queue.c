@@ -2,6 +2,7 @@
  * kernel/queue.c: same-core message queues of fixed-size items.
  */
 #include "sched.h"
+#include "trace.h"
 
 #include "tandem/queue.h"
 
@@ -26,6 +27,7 @@ static int put(td_core_t *c, td_queue_t *q, const void *item)
         td__wake(c, w, TD_OK);
     } else if (q->count < q->capacity) {
         td__copy(slot(q, q->head + q->count), item, q->item_size);
+        TD_TRACE(TD_TR_QUEUE, q, q->count + 1u);
         q->count++;
     } else {
         return TD_ERR_WOULD_BLOCK;
@@ -44,6 +46,7 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         td__wake(c, w, TD_OK);
     } else {
+        TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         q->count--;
     }

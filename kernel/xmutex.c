@@ -8,6 +8,7 @@
  * contention and neither starves.
  */
 #include "held.h"
+#include "trace.h"
 #include "xsync.h"
 
 #include "tandem/fmt.h"
@@ -37,6 +38,7 @@ static bool free_for(const td_xmutex_t *m, unsigned me)
 
 static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
 {
+    TD_TRACE(TD_TR_LOCK_TAKE, m, t);
     m->owner = t;
     m->owner_core = (uint8_t)me;
     m->depth = 1;
@@ -186,6 +188,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
+        TD_TRACE(TD_TR_LOCK_GIVE, m, m->owner);
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
         td__held_del(c, &m->held);
@@ -209,6 +212,7 @@ static bool abandon(td_xmutex_t *m, unsigned owner)
     bool local = false;
     td__spin_lock(m->xw.spin);
     if (m->owner != NULL && m->owner_core == owner) {
+        TD_TRACE(TD_TR_LOCK_GIVE, m, m->owner);
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
         m->depth = 0;
