@@ -5,6 +5,7 @@
 #   make run        build the flagship example and run it in the emulator
 #   make test       build and run every test suite; ends with "N passed, N failed"
 #   make debug      build an example (EXAMPLE=name) and debug it in the emulator with GDB
+#   make mutate     plant kernel mutations one at a time and run the suites (docs/testing.md)
 #   make deps       install what is missing (toolchain, clang runtime, emulator packages, GDB)
 #
 # Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
@@ -77,6 +78,7 @@ include tests/runners/runners.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk
+include tools/mutate.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang test run-suites run list clean fuzz coverage bench
