@@ -239,7 +239,7 @@ function main() {
     }
   }
   const dir = path.join(root, 'build', 'mutate', 'tree');
-  if (out) fs.writeFileSync(out, '');
+  if (out) { fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true }); fs.writeFileSync(out, ''); }
   copyTree(dir);
   const res = run(dir, sel, out);
   if (res === null) return 1;
