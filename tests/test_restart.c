@@ -376,15 +376,20 @@ TEST(fault_core1_cpu_frames_recorded_and_reported)
 /* ---- a panic under the kill policy: core 1 halts until the policy changes ------------ */
 
 static TD_LOCK_DEFINE(pl, TD_SPIN_USER_FIRST + 7);
-static int pl_taken;
+static int pl_taken, pl_go;
 
+/* Core 1 panics holding pl once core 0 has masked its interrupts (so that
+ * core 0's supervision cannot give pl back before it looks), not after a
+ * fixed time: a loaded host may leave core 0 off its CPU for longer. */
 static void core1_panic_job(void *arg)
 {
     (void)arg;
     if (td_lock_take(&pl) != TD_OK)
         return;
     ST(pl_taken, 1);
-    th_busy_us(20000);                       /* core 0 spins for pl meanwhile */
+    uint64_t end = td_time_us() + 2000000u;
+    while (!LD(pl_go) && td_time_us() < end) {
+    }
     td_panic("test: an impossible state");
 }
 
@@ -394,6 +399,7 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
     ST(pl_taken, 0);
+    ST(pl_go, 0);
     bool cap = th_capture_begin() == TD_OK;
     int rc = th_core1_run(core1_panic_job, NULL);
     for (int i = 0; rc == TD_OK && i < 1000 && !LD(pl_taken); i++)
@@ -402,6 +408,7 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     /* with this core's interrupts masked (no supervision here to clean up)
      * core 1 halts holding pl: a take spinning for it takes it over */
     port_irq_state_t s = port_irq_save();
+    ST(pl_go, 1);                            /* now core 1 panics */
     uint64_t end = td_time_us() + 2000000u;
     while (td_fault_core_state(1) != TD_CORE_HALTED && td_time_us() < end) {
     }
