@@ -7,6 +7,8 @@
 // which suite killed it (failed) or that it survived (every suite passed).
 // Before the first mutation the same suites run on the unchanged copy: a
 // suite that fails there would kill everything, so the run stops instead.
+// A suite kills a mutation when it fails twice in a row with a test in
+// common (so one failure by chance on a loaded machine does not count).
 //
 //   tools/mutate.js [--only NAME,...] [--out FILE]   the run
 //   tools/mutate.js --check                          every anchor found once (no build)
@@ -117,7 +119,16 @@ function run(dir, list, out, env = {}) {
       for (const s of m.suites) {
         const r = runSuite(dir, s, env);
         tried.push(`${s} ${r.secs} s`);
-        if (!r.ok) { killer = s; fails = r.fails; break; }
+        if (r.ok) continue;
+        // A kill counts when a test fails again in a second run: a test
+        // that failed once by chance (a loaded machine) kills nothing.
+        const again = runSuite(dir, s, env);
+        tried.push(`again ${again.secs} s`);
+        const name = l => l.replace(/^FAIL ([^:]*):.*/, '$1');
+        const twice = new Set(again.fails.map(name));
+        const common = r.fails.filter(l => twice.has(name(l)));
+        if (common.length) { killer = s; fails = common; break; }
+        say(`  ${m.name}: ${s} failed once (${r.fails.map(name).join(', ')}), not again: not counted`);
       }
     } finally {
       undo();
