@@ -25,11 +25,14 @@ const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
 const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
-/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} } */
-function run(name, ms, extra = []) {
+/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} }.
+ * The checks below use the UART build of each example (build/examples-uart):
+ * its lines carry the exact time and core of their writing. The examples as
+ * users get them (USB console) are run by the checks at the end. */
+function run(name, ms, extra = [], dir = 'examples-uart') {
   if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
-  const elf = path.join(build, 'examples', name + '.elf');
-  const vcd = path.join(build, 'examples', name + '.vcd');
+  const elf = path.join(build, dir, name + '.elf');
+  const vcd = path.join(build, dir, name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
     { encoding: 'utf8', maxBuffer: 64 << 20, timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL' });
   if (r.error || r.signal) {
@@ -43,8 +46,8 @@ function run(name, ms, extra = []) {
     if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
     // core: 0, 1, or -2 when both cores wrote bytes of the line (the buffered
     // console: one core's writer and the other's UART interrupt), -1 neither
-    const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
-    if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
+    const m = /^\[\s*([\d.]+) s\] (?:uart(\d)|usb  ) (c[01*]|--)\| (.*)$/.exec(l);
+    if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
   return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
 }
@@ -396,7 +399,7 @@ function runSensors(name, ms) {
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
-  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const mpu = sim.i2c[0].attach(0x68, new MPU6050(sim));
   const bmp = sim.i2c[0].attach(0x76, new BMP280(sim));
   const res = sim.run({ maxMs: ms });
@@ -495,18 +498,139 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* ---- the examples as users get them: the console over USB ------------------------ */
+
+/* Lines of the USB console, and whether a known core tag contradicts the
+ * core the text names (lines the USB interrupt moved carry "--"). */
+Object.assign(tests, {
+  blink2_usb() {
+    const r = run('blink2', 3000, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    const core0 = ['Enter main Thread', 'Red LED toggling...', 'Exit main Thread'];
+    const core1 = ['Enter second Thread', 'Green LED is turned ON', 'Green LED is turned OFF', 'Exit second Thread'];
+    check('blink2_usb_lines', () => {
+      if (r.lines.some((l) => l.uart !== 'usb')) return 'a line came over the UART';
+      const c0 = usb.filter((l) => core0.includes(l.text)).map((l) => l.text);
+      const c1 = usb.filter((l) => core1.includes(l.text)).map((l) => l.text);
+      for (let i = 0; i < 4; i++) if (c0[i] !== core0[i % 3]) return `core 0's line ${i}: ${c0[i]}`;
+      if (c1[0] !== core1[0] || c1[1] !== core1[1]) return `core 1's lines: ${c1.join(', ')}`;
+      if (usb.some((l) => !core0.includes(l.text) && !core1.includes(l.text))) return 'an unknown line';
+    });
+    check('blink2_usb_before_open_delivered', () => {
+      // written at ~0.4 ms and ~0.9 ms, before the host opened the port
+      const first = usb.slice(0, 2).map((l) => l.text).sort().join('|');
+      if (first !== 'Enter main Thread|Enter second Thread') return `first lines: ${first}`;
+      if (!(usb[0].t > 0.1)) return `delivered at ${usb[0].t} s, before the host could open the port`;
+    });
+    check('blink2_usb_core_tags', () => {
+      const bad = usb.find((l) => (l.core === 0 && core1.includes(l.text)) || (l.core === 1 && core0.includes(l.text)));
+      if (bad) return `"${bad.text}" tagged core ${bad.core}`;
+      if (!usb.some((l) => l.core === 1)) return 'no line tagged with core 1';
+    });
+  },
+
+  fault_demo_usb() {
+    const r = run('fault_demo', 2500, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    check('fault_demo_usb_core1_report', () => {
+      const a = usb.findIndex((l) => l.text === '*** FAULT core 1, thread "worker": null pointer');
+      const b = usb.findIndex((l, i) => i > a && l.text === '*** END FAULT core 1');
+      if (a < 0 || b < 0) return 'report missing';
+      if (usb.slice(a + 1, b).some((l) => !/^ {4}/.test(l.text))) return 'report cut by another line';
+    });
+    check('fault_demo_usb_console_goes_on', () => {
+      const a = usb.findIndex((l) => /^\*\*\* FAULT core 1/.test(l.text));
+      const after = usb.slice(a).filter((l) => /^core 0: \d+ s, core 1 restarts \d, work items \d+$/.test(l.text));
+      const work = usb.slice(a).filter((l) => /^core 1: work item \d+$/.test(l.text));
+      if (after.length < 1 || work.length < 5) return `${after.length} status lines of core 0, ${work.length} work items of core 1 after the report`;
+    });
+  },
+});
+
+/* ---- settings: the store across runs and power cuts ----------------------------------- */
+
+Object.assign(tests, {
+  settings() {
+    const os = require('os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-settings-'));
+    const file = path.join(dir, 'flash.bin');
+    const wrote = (r, key) => r.lines.map((l) => ({ l, m: new RegExp(`^c0 wrote ${key}=(\\d+)(?: \\(the first boot\\))?: (\\d+) us, (?:core 1 parked (\\d+) us in (\\d+) steps?|core 1 not started yet)$`).exec(l.text) }))
+      .filter((x) => x.m);
+    const a = run('settings', 1300, ['--flash-file', file]);
+    check('settings_first_boot', () => {
+      const b = wrote(a, 'boot_count');
+      if (b.length !== 1 || b[0].m[1] !== '1' || !/the first boot/.test(b[0].l.text)) return `boot count lines: ${b.map((x) => x.l.text)}`;
+      if (!find(a.lines, 0, 'settings: store of 4 sectors, 0 keys')) return 'the store did not start empty';
+    });
+    check('settings_greeting_both_cores', () =>
+      find(a.lines, 0, 'c0 read greeting="hello from flash"') && find(a.lines, 1, 'c1 read greeting="hello from flash"')
+        ? null : 'a core did not read the greeting');
+    const bl = wrote(a, 'blink_ms');
+    check('settings_core1_parked_for_each_write', () => {
+      if (bl.length < 2) return `${bl.length} blink_ms writes`;
+      for (const { l, m } of bl) {
+        const [took, parked, steps] = [num(m[2]), num(m[3]), num(m[4])];
+        // a page program: 0.4 ms busy plus the transfer, with core 1 parked throughout
+        if (!(steps >= 1 && parked >= 400 && parked <= took)) return l.text;
+      }
+    });
+    check('settings_core1_reads_each_value', () => {
+      for (const { l, m } of bl) {
+        const seen = a.lines.find((x) => x.core === 1 && x.text === `c1 read blink_ms=${m[1]}` && x.t >= l.t - 0.01);
+        if (!seen || seen.t - l.t > 0.15) return `core 1 did not read blink_ms=${m[1]} within 0.15 s`;
+      }
+    });
+    const b = run('settings', 300, ['--flash-file', file]);
+    check('settings_second_boot_keeps_everything', () => {
+      const w = wrote(b, 'boot_count');
+      if (w.length !== 1 || w[0].m[1] !== '2') return `boot count lines: ${w.map((x) => x.l.text)}`;
+      const last = bl[bl.length - 1].m[1];
+      if (!find(b.lines, 1, `c1 read blink_ms=${last}`)) return `core 1 did not start from blink_ms=${last}`;
+    });
+    // power cuts at random instants of the first 30 ms (the store's start, the
+    // boot count's write): each boot must read the count the last run that
+    // printed its write left, or more by at most one per run since whose
+    // write may have been cut (or done, its line lost).
+    let count = 2, unsure = 0, cutRuns = 0;
+    check('settings_boot_count_survives_power_cuts', () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const c = run('settings', 30, ['--flash-file', file, '--power-cut-random', String(seed)]);
+        if (c.code !== 113 && c.code !== 123) return `run ${seed}: exit ${c.code} ${c.stderr.trim()}`;
+        if (c.code === 113) cutRuns++;
+        if (c.lines.some((l) => /could not|did not start/.test(l.text))) return `run ${seed}: ${c.lines.map((l) => l.text).join(' | ')}`;
+        const w = wrote(c, 'boot_count');
+        if (w.length) {
+          const n = num(w[0].m[1]);
+          if (!(n >= count + 1 && n <= count + 1 + unsure)) return `run ${seed} counted ${n}, after ${count} (+${unsure} unsure)`;
+          count = n;
+          unsure = 0;
+        } else {
+          unsure++;                     // its write may have been cut, or never begun
+        }
+      }
+      const d = run('settings', 100, ['--flash-file', file]);
+      const w = wrote(d, 'boot_count');
+      if (w.length !== 1) return 'the last boot did not count';
+      const n = num(w[0].m[1]);
+      if (!(n >= count + 1 && n <= count + 1 + unsure)) return `the last boot counted ${n} after ${count} (+${unsure} unsure)`;
+      if (cutRuns < 10) return `only ${cutRuns} of 12 runs were cut`;
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+});
+
 /* ---- the drivers' examples: protocols, motor, dashboard -------------------------------- */
 
-/* Run an example in-process with the devices setup(sim) attaches (the
- * virtual devices' records are compared with what was printed). With
- * --list nothing runs: the checks only give their names. */
+/* Run an example in-process with the devices setup(sim) attaches (its UART
+ * build, as run() does; the virtual devices' records are compared with what
+ * was printed). With --list nothing runs: the checks only give their names. */
 function runWith(name, ms, setup) {
   if (listing) return { res: {}, lines: [], dev: {}, mine: () => [] };
   const { Simulator } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
-  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const dev = setup(sim);
   const res = sim.run({ maxMs: ms });
   const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);

@@ -67,7 +67,14 @@ void host_switch(struct host_core *hc);
  * (core reset). Never returns. */
 void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
 
+/* flash.c: the halted core's loop (fault.c) answers a lockout request. */
+void host_flash_halted_poll(void);
+
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
+
+/* Console input for port_console_read: queue n bytes (tests); returns how
+ * many fit (the queue holds 4096). Any thread. */
+size_t host_console_feed(const char *s, size_t n);
 
 #endif /* TANDEM_PORT_HOST_H */

@@ -19,6 +19,8 @@ const { PPB } = require('./ppb');
 const { CoreSIO, SioShared } = require('./sio');
 const P = require('./peripherals');
 const { I2CBus } = require('./i2c');
+const { UsbHost } = require('./usbhost');
+const flashModel = require('./flash');
 const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
@@ -26,6 +28,9 @@ const { ABANDON } = require('./hooks');
 
 const OPKIND = classifyOpcodes();
 const ROM_SIZE = 0x4000;
+// r12 at a bkpt that ends a run on purpose (tandem's port_exit): the bkpt
+// exits with its number even in a HardFault handler (sim/README.md).
+const EXIT_MARK = 0x74646578; // 'tdex'
 
 const STATE_NAMES = ['running', 'WFE', 'WFI', 'reset', 'halted'];
 
@@ -84,6 +89,7 @@ class Simulator extends EventEmitter {
     mcu.core = this.cores[0];
 
     this.installPeripherals();
+    this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
     this.padLevel = new Int8Array(30).fill(-1);
     this.busError = null;            // the DMA model's view of a failed access
@@ -92,11 +98,13 @@ class Simulator extends EventEmitter {
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
     // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
     require('./blocks').install(this);
+    // the USB host (usbhost.js): a PC on the other end of the cable, unless opts.usb === false
+    this.usbHost = opts.usb === false ? null : new UsbHost(this, opts.usb || {});
 
     // console
     this.lineBuf = [
-      { text: '', cores: 0, start: 0 },
-      { text: '', cores: 0, start: 0 },
+      { text: '', cores: 0, start: 0, open: false },
+      { text: '', cores: 0, start: 0, open: false },
     ];
     this.untilRe = null;
     this.stopInfo = null;
@@ -290,6 +298,8 @@ class Simulator extends EventEmitter {
         break;
       case 0x1:
         if (a < 0x14000000) { // flash aliases (reached here for DMA reads)
+          // DMA (core null) is subject to XIP's state; a debugger's or a tool's read is not
+          if (this.flashSlow && core === null) return this.flash.read(null, a, size);
           const f = this.mcu.flash, o = a & 0xffffff;
           return size === 4 ? (f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24) >>> 0 : size === 2 ? f[o] | f[o + 1] << 8 : f[o];
         }
@@ -327,6 +337,9 @@ class Simulator extends EventEmitter {
 
   busWrite(core, a, v, size) {
     switch (a >>> 28) {
+      case 0x0:
+        if (a < ROM_SIZE) return; // writes to the boot ROM are ignored, as on the chip
+        break;
       case 0x1:
         if (a < 0x14000000) return; // writes to XIP flash are ignored
         if (a >= 0x15000000 && a < 0x15004000) { writeBytes(this.xipSram, a - 0x15000000, v, size); return; }
@@ -343,7 +356,8 @@ class Simulator extends EventEmitter {
         if (a >= 0x50100000 && a < 0x50101000) {
           const o = a - 0x50100000;
           writeBytes(this.mcu.usbDPRAM, o, v, size);
-          if (size === 4) this.mcu.usbCtrl.DPRAMUpdated(o, v);
+          if (this.usbHost) this.usbHost.dpramWrite(o, v, size, core); // the USB host model (usbhost.js)
+          else if (size === 4) this.mcu.usbCtrl.DPRAMUpdated(o, v);
           return;
         }
         const p = this.mcu.peripherals[(a >>> 14) << 2];
@@ -370,8 +384,7 @@ class Simulator extends EventEmitter {
         break;
     }
     if (core) {
-      const what = a < ROM_SIZE ? 'write to the boot ROM' : 'write to unmapped address';
-      core.busFault(a, `bus error: ${what} 0x${hex(a)}`, true);
+      core.busFault(a, `bus error: write to unmapped address 0x${hex(a)}`, true);
       return;
     }
     this.busError = a;
@@ -411,7 +424,8 @@ class Simulator extends EventEmitter {
   place(addr, data, name) {
     const where = loader.placeAddress(addr, data.length);
     if (!where) throw new loader.UserError(`${name}: data at 0x${hex(addr)} (${data.length} bytes) is neither in flash nor in SRAM`);
-    (where.kind === 'flash' ? this.mcu.flash : this.mcu.sram).set(data, where.offset);
+    if (where.kind === 'flash') this.flash.place(where.offset, data);
+    else this.mcu.sram.set(data, where.offset);
   }
   /** Address of an ELF symbol (Thumb bit cleared for functions), or undefined. */
   symbol(name) {
@@ -421,9 +435,9 @@ class Simulator extends EventEmitter {
   }
 
   // ---- memory access for tools and tests (no faults, no side effects on RAM) --
-  read32(a) { return this.busRead(null, a >>> 0, 4) >>> 0; }
-  read16(a) { return this.busRead(null, a >>> 0, 2); }
-  read8(a) { return this.busRead(null, a >>> 0, 1); }
+  read32(a) { return this.busRead(undefined, a >>> 0, 4) >>> 0; }
+  read16(a) { return this.busRead(undefined, a >>> 0, 2); }
+  read8(a) { return this.busRead(undefined, a >>> 0, 1); }
   write32(a, v) { this.busWrite(null, a >>> 0, v >>> 0, 4); }
   readBytes(a, n) { const out = Buffer.alloc(n); for (let i = 0; i < n; i++) out[i] = this.read8(a + i); return out; }
   readString(a, max = 256) { let s = ''; for (let i = 0; i < max; i++) { const b = this.read8(a + i); if (!b) break; s += String.fromCharCode(b); } return s; }
@@ -447,6 +461,7 @@ class Simulator extends EventEmitter {
     c.registers[14] = 0xffffffff;
     c.tFault = !(entry & 1);
     c.invalidateFetch();
+    this.flash.enterCmdXip(); // what the ROM would have left: 03h XIP reads
   }
 
   /** Model a broken core 1: it is held in reset from now on, whatever the
@@ -559,6 +574,14 @@ class Simulator extends EventEmitter {
     this.enterState(c, STATE_HALT);
     this.stop('lockup', { core: c.index, pc: pc >>> 0, message: `core ${c.index} locked up: ${reason} at pc 0x${hex(pc)}`, history: this.pcHistory(c.index) });
   }
+  /** --power-cut-at / --power-cut-random: the power goes now (lib/flash.js leaves its half-done operation). */
+  powerCut() {
+    const cyc = this.powerCutCycle;
+    const info = this.flash.cut(this.cyclesToNanos(cyc));
+    for (const c of this.cores) this.enterState(c, STATE_HALT);
+    const what = info ? `: ${info.kind} at flash offset 0x${info.addr.toString(16)} interrupted ${(info.fraction * 100).toFixed(1)}% through (${info.model})` : ' (no flash operation in progress)';
+    this.stop('powercut', { cycle: cyc, flash: info, message: `power cut at cycle ${cyc}${what}` });
+  }
   stop(reason, info = {}) {
     if (this.stopInfo) return;
     this.stopInfo = { reason, ...info };
@@ -582,17 +605,62 @@ class Simulator extends EventEmitter {
     const lb = this.lineBuf[uart];
     if (byte === 10) {
       const text = lb.text;
-      const line = { uart, core: lb.cores === 3 ? -2 : lb.cores === 2 ? 1 : lb.cores === 1 ? 0 : -1, time: this.nowNanos() / 1e9, text };
+      const line = { uart, core: coresTag(lb.cores), time: this.nowNanos() / 1e9, text };
       lb.text = '';
       lb.cores = 0;
-      this.emit('line', line);
-      if (this.untilRe && this.untilRe.test(text)) this.stop('until', { line });
+      lb.open = false;
+      this.emitLine(line);
       return;
     }
     if (byte === 13) return;
     if (!lb.text) lb.start = this.nowNanos();
     lb.text += String.fromCharCode(byte);
+    lb.open = true;
     if (core >= 0) lb.cores |= 1 << core;
+  }
+  /** A complete console line (UART or USB): tell listeners, test --until. */
+  emitLine(line) {
+    this.emit('line', line);
+    if (this.untilRe && this.untilRe.test(line.text)) { this.stop('until', { line }); return true; }
+    return false;
+  }
+  /**
+   * End of the run: a console line the firmware left without a newline is
+   * a line too (flagged `partial`). Emitted and tested against `until`
+   * (the pattern of the last run() unless given); returns the line that
+   * matched, or null.
+   */
+  flushLines(until = this.lastUntil) {
+    const partial = [];
+    this.lineBuf.forEach((lb, uart) => {
+      if (!lb.open) return;
+      partial.push({ uart, core: coresTag(lb.cores), time: this.nowNanos() / 1e9, text: lb.text, partial: true });
+      lb.text = '';
+      lb.cores = 0;
+      lb.open = false;
+    });
+    if (this.usbHost) partial.push(...this.usbHost.flushLines());
+    let matched = null;
+    for (const line of partial) {
+      this.emit('line', line);
+      if (!matched && until && until.test(line.text)) matched = line;
+    }
+    return matched;
+  }
+  /**
+   * Console input: bytes into UART n's receiver from simulated time ms, one
+   * character time apart at the programmed baud rate (a byte arriving while
+   * the 32-byte RX FIFO is full is lost, as on the chip; counted).
+   */
+  sendUartInput(n, bytes, ms = 0) {
+    const u = this.mcu.uart[n];
+    const queue = [...bytes];
+    const alarm = this.clock.createAlarm(() => {
+      const b = queue.shift();
+      if (u.rxFIFO.full) this.uartRxLost = (this.uartRxLost || 0) + 1; else u.feedByte(b);
+      if (queue.length) alarm.schedule(u.charNanos || 87000);
+    });
+    if (queue.length) alarm.schedule(Math.max(0, ms * 1e6 - this.clock.nanos));
   }
   uartDropped(uart) {
     if (this.uartDropCount[uart]++ === 0) this.warn(`uart${uart}: byte written while the TX FIFO was full was dropped (as on the chip); the firmware should wait for UARTFR.TXFF to clear`);
@@ -617,7 +685,7 @@ class Simulator extends EventEmitter {
    * 'bound', 'lockup', 'noboot', 'stalled'.
    */
   run(opts = {}) {
-    if (opts.until) this.untilRe = opts.until;
+    if (opts.until) this.untilRe = this.lastUntil = opts.until;
     const maxNanos = opts.maxMs !== undefined ? opts.maxMs * 1e6 : Infinity;
     const maxCycles = opts.maxCycles !== undefined ? opts.maxCycles : Infinity;
     this.stopInfo = null;
@@ -630,7 +698,7 @@ class Simulator extends EventEmitter {
       if (r0 && r1) T = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
       else if (r0) T = c0.cycles;
       else if (r1) T = c1.cycles;
-      else T = this.idleUntil(maxNanos, maxCycles);
+      else T = this.idleUntil(maxNanos, Math.min(maxCycles, this.powerCutCycle));
       if (T > this.T) this.T = T;
       if (this.stopInfo) break;
       // events due by now
@@ -640,8 +708,11 @@ class Simulator extends EventEmitter {
         if (c.stNext <= now && c.state !== STATE_RESET && c.state !== STATE_HALT) c.ppb.systick.fire(now);
       }
       if (this.nextInputCycle <= this.T) this.applyInputs();
-      const boundCycle = Math.min(maxCycles, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
-      if (this.T >= boundCycle) { this.stop('bound', {}); break; }
+      const boundCycle = Math.min(maxCycles, this.powerCutCycle, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
+      if (this.T >= boundCycle) {
+        if (this.T >= this.powerCutCycle) this.powerCut(); else this.stop('bound', {});
+        break;
+      }
       if (this.pendingReboot || this.stopInfo) continue;
       // pick the core(s) to run until the next event
       const a0 = c0.state === STATE_RUN && !c0.held, a1 = c1.state === STATE_RUN && !c1.held;
@@ -707,6 +778,7 @@ class Simulator extends EventEmitter {
 
   /** Execute core `c` until its cycle count reaches `lim` or something needs the scheduler. */
   runBatch(c, lim) {
+    this.horizon = lim;
     const regs = c.registers;
     const hist = c.pcHist;
     const kinds = OPKIND;
@@ -733,6 +805,7 @@ class Simulator extends EventEmitter {
    * on a tie), one instruction at a time, until that count reaches `horizon`.
    */
   runDual(horizon) {
+    this.horizon = horizon;
     const [c0, c1] = this.cores;
     const kinds = OPKIND;
     while (!this.resched) {
@@ -770,6 +843,7 @@ class Simulator extends EventEmitter {
 
   /** Same as runBatch, calling the tracer before every instruction. */
   runTraced(c, lim) {
+    this.horizon = lim;
     const regs = c.registers;
     while (c.cycles < lim && c.state === STATE_RUN && !this.resched) {
       if (c.interruptsUpdated && c.checkForInterrupts()) continue;
@@ -811,7 +885,10 @@ class Simulator extends EventEmitter {
     }
     let lo, hi, arr, base;
     if (pc < ROM_SIZE) { lo = 0; hi = ROM_SIZE; arr = c.rom16; base = 0; }
-    else if (pc >= 0x10000000 && pc < 0x14000000) { lo = (pc & 0xff000000) >>> 0; hi = lo + 0x1000000; arr = c.flash16; base = lo; }
+    else if (pc >= 0x10000000 && pc < 0x14000000) {
+      if (this.xipDown && !this.flash.fetchCheck(c, pc)) return false;
+      lo = (pc & 0xff000000) >>> 0; hi = lo + 0x1000000; arr = c.flash16; base = lo;
+    }
     else if (pc >= 0x20000000 && pc < 0x20042000) { lo = 0x20000000; hi = 0x20042000; arr = c.sram16; base = lo; }
     else if (pc >= 0x15000000 && pc < 0x15004000) { lo = 0x15000000; hi = 0x15004000; arr = new Uint16Array(this.xipSram.buffer); base = lo; }
     else if (pc >= 0x21000000 && pc < 0x21040000) {
@@ -848,7 +925,22 @@ class Simulator extends EventEmitter {
       case K.BKPT:
         if (pc < ROM_SIZE) { this.romTrap(c, op & 0xff, pc); return; }
         c.cycles += 1;
-        this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
+        if (c.activePriority() < 0 && (regs[12] >>> 0) !== EXIT_MARK) {
+          // A breakpoint in the HardFault (or NMI) handler, such as the
+          // pico-sdk's default HardFault handler: a chip without a debugger
+          // locks up here. The firmware stopped on a fault, not a pass.
+          // (A fault path that ends the run with its own status marks its
+          // bkpt with EXIT_MARK in r12, as tandem's port_exit does.)
+          const where = c.IPSR === 2 ? 'NMI' : 'HardFault';
+          const why = c.lastFault ? `; the fault: ${c.lastFault.reason}` : '';
+          const fpc = c.lastFault && c.lastFault.pc !== undefined ? ` (faulting pc 0x${hex(c.lastFault.pc)})` : '';
+          this.stop('fault-bkpt', {
+            code: op & 0xff, core: c.index, pc: pc >>> 0,
+            message: `core ${c.index}: bkpt #${op & 0xff} in the ${where} handler at pc 0x${hex(pc)}${why}${fpc}`,
+          });
+        } else {
+          this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
+        }
         this.enterState(c, STATE_HALT);
         return;
       case K.SVC: {
@@ -935,18 +1027,11 @@ class Simulator extends EventEmitter {
         this.stop('noboot', { message: 'firmware called reset_usb_boot: the chip would enter USB boot' });
         this.enterState(c, STATE_HALT);
         return;
-      case 0x10: { // flash_range_erase(offs, count)
-        const off = regs[0] >>> 0, n2 = regs[1] >>> 0;
-        this.mcu.flash.fill(0xff, off, Math.min(off + n2, this.mcu.flash.length));
-        break;
-      }
-      case 0x11: { // flash_range_program(offs, data, count)
-        const off = regs[0] >>> 0, src = regs[1] >>> 0, n2 = regs[2] >>> 0;
-        const f = this.mcu.flash;
-        for (let i = 0; i < n2 && off + i < f.length; i++) f[off + i] &= this.read8(src + i);
-        break;
-      }
       default:
+        if (n >= 0x10 && n < 0x20) { // the flash functions (lib/flash.js)
+          if (!this.flash.romCall(c, n, pc)) return;
+          break;
+        }
         this.lockup(c, `unknown ROM trap ${n}`, pc);
         return;
     }
@@ -976,13 +1061,17 @@ class Simulator extends EventEmitter {
         state: STATE_NAMES[c.state],
         pc: c.registers[15] >>> 0,
       })),
+      flash: this.flash.stats(),
       gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
       uart_dropped: [...this.uartDropCount],
+      ...(this.usbHost && this.usbHost.st.attaches ? { usb: this.usbHost.stats() } : {}),
     };
   }
 }
 
 // ---- helpers ---------------------------------------------------------------
+/** The core tag of a line from the set of cores (bit n: core n) that wrote it. */
+function coresTag(cores) { return cores === 3 ? -2 : cores === 2 ? 1 : cores === 1 ? 0 : -1; }
 function sub(w, a, size) {
   if (size === 4) return w >>> 0;
   return (w >>> ((a & 3) * 8)) & (size === 2 ? 0xffff : 0xff);
@@ -1017,4 +1106,4 @@ function validWide(op, op2) {
   return false;
 }
 
-module.exports = { Simulator, STATE_NAMES };
+module.exports = { Simulator, STATE_NAMES, EXIT_MARK };
