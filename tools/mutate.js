@@ -10,7 +10,9 @@
 // A suite kills a mutation when it fails twice in a row with a test in
 // common (so one failure by chance on a loaded machine does not count).
 //
-//   tools/mutate.js [--only NAME,...] [--out FILE]   the run
+//   tools/mutate.js [--only NAME,...] [--out FILE] [--tree DIR]
+//                                                    the run (in a copy at DIR,
+//                                                    default build/mutate/tree)
 //   tools/mutate.js --check                          every anchor found once (no build)
 //   tools/mutate.js --self-test BUILD                the tool on planted cases
 //   tools/mutate.js --list                           the mutations' names
@@ -235,7 +237,7 @@ function main() {
     console.log(`${p} passed, ${f} failed`);
     return f ? 1 : 0;
   }
-  let sel = list, out = null;
+  let sel = list, out = null, tree = path.join(root, 'build', 'mutate', 'tree');
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '--only') {
       const names = a[++i].split(',');
@@ -244,12 +246,14 @@ function main() {
       if (unknown.length) { console.error(`mutate: no mutation named ${unknown.join(', ')}`); return 2; }
     } else if (a[i] === '--out') {
       out = a[++i];
+    } else if (a[i] === '--tree') {
+      tree = path.resolve(a[++i]);
     } else {
-      console.error('usage: tools/mutate.js [--only NAME,...] [--out FILE] | --check | --list | --self-test BUILD [--list]');
+      console.error('usage: tools/mutate.js [--only NAME,...] [--out FILE] [--tree DIR] | --check | --list | --self-test BUILD [--list]');
       return 2;
     }
   }
-  const dir = path.join(root, 'build', 'mutate', 'tree');
+  const dir = tree;
   if (out) { fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true }); fs.writeFileSync(out, ''); }
   copyTree(dir);
   const res = run(dir, sel, out);
