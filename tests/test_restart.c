@@ -535,17 +535,27 @@ TEST(fault_core1_started_while_core0_looks)
     bool cap = th_capture_begin() == TD_OK;   /* the reports: kept out of the log */
     uint64_t t0 = td_time_us();
     unsigned done = 0;
-    for (; done < TH_CORE1_STARTS; done++)
-        if (th_core1_run(core1_restart_job, NULL) != TD_OK ||
-            wait_restarted(restarts + done + 1u) != TD_OK)
+    int run_r = TD_OK, restart_r = TD_OK;
+    for (; done < TH_CORE1_STARTS; done++) {
+        if ((run_r = th_core1_run(core1_restart_job, NULL)) != TD_OK)
             break;
+        if ((restart_r = wait_restarted(restarts + done + 1u)) != TD_OK)
+            break;
+    }
     th_info("restart_loop_us", (long long)(td_time_us() - t0));
+    if (restart_r != TD_OK) {            /* which wait ended it */
+        th_info("restarts_seen", (long long)(td_fault_restarts() - restarts));
+        th_info("core1_state", td_fault_core_state(1));
+        th_info("core1_running", td_kernel_running(1));
+    }
     ST(look_stop, 1);
     CHECK_EQ(td_thread_join(&looker, TD_SEC(2)), TD_OK);
     th_info("joined_us", (long long)(td_time_us() - t0));
     if (cap)
         th_capture_end(report, sizeof report);
     td_fault_set_policy(1, (unsigned)old);
+    CHECK_EQ(run_r, TD_OK);
+    CHECK_EQ(restart_r, TD_OK);
     CHECK_EQ(done, TH_CORE1_STARTS);
     CHECK_EQ(td_fault_restarts(), restarts + TH_CORE1_STARTS);
     CHECK_EQ(td_fault_count(1), count + TH_CORE1_STARTS);
