@@ -5,6 +5,7 @@
 #   make run        build the flagship example and run it in the emulator
 #   make test       build and run every test suite; ends with "N passed, N failed"
 #   make debug      build an example (EXAMPLE=name) and debug it in the emulator with GDB
+#   make mutate     plant kernel mutations one at a time and run the suites (docs/testing.md)
 #   make deps       install what is missing (toolchain, clang runtime, emulator packages, GDB)
 #
 # Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
@@ -97,6 +98,7 @@ include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk
 include tests/trace/trace.mk
+include tools/mutate.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang test run-suites run list clean fuzz coverage bench
