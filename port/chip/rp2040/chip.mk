@@ -10,8 +10,10 @@ CHIP_OBJS := $(TARGET_OBJ_DIR)/boot2_blob.o
 CHIP_CFLAGS := -I$(CHIP_DIR)/libc
 LINKER_SCRIPT := $(CHIP_DIR)/memmap.ld
 
-# Our memcpy/memset must not be turned back into calls to themselves.
-$(TARGET_OBJ_DIR)/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns
+# Our memcpy/memset must not be turned back into calls to themselves, and
+# stay real code under link-time optimisation (the compiler emits calls to
+# them after the link has dropped what nothing called).
+$(TARGET_OBJ_DIR)/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns -fno-lto
 
 # boot2: linked alone at its run address, padded and checksummed, then
 # embedded at the start of flash.
