@@ -72,6 +72,7 @@ include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
+include tests/usb/usb.mk
 include tests/drivers/drivers.mk
 include tests/runners/runners.mk
 include bench/bench.mk

@@ -54,5 +54,6 @@ void bench_fail(const char *key, const char *why)
 void bench_done(void)
 {
     td_printf("bench: %s\n", any_failed ? "FAILED" : "done");
+    td_console_flush(TD_MS(1000));          /* a buffered console's last lines */
     port_exit(any_failed ? 1 : 0);
 }

@@ -10,16 +10,23 @@ EX_DIR := $(BUILD)/examples
 define example_rules
 $(1)_SRC  := examples/$(or $(EX_SRC_$(1)),$(1))
 $(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$($(1)_SRC)/*.c))
-$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
+$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 # EX_EXTRA_NAME: sources of other examples this one links too (a shared device driver)
 $(1)_OBJS += $$(patsubst %.c,$$(EX_DIR)/obj/$(1)/extra/%.o,$$(EX_EXTRA_$(1)))
-$$(EX_DIR)/obj/$(1)/extra/%.o: %.c | deps-arm
+$$(EX_DIR)/obj/$(1)/extra/%.o: %.c $$(EX_CONSOLE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
-$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS),$(TD_CONSOLE))
+# The same program with the UART console, for the system tests' exact line
+# times and core tags (examples/system-tests.js).
+$(call target_image,$(EX_DIR)-uart/$(1),$$($(1)_OBJS),uart)
 endef
+# The examples' console route (TD_CONSOLE, port/port.mk and the chip's chip.mk): a change
+# of it rebuilds and relinks them.
+EX_CONSOLE_STAMP := $(EX_DIR)/.console
+$(shell mkdir -p $(EX_DIR); [ "$$(cat $(EX_CONSOLE_STAMP) 2>/dev/null)" = "$(TD_CONSOLE)" ] || echo $(TD_CONSOLE) > $(EX_CONSOLE_STAMP))
 
 EXAMPLES += counter_race launch no_busy_waiting
 # sensors: one source, two images (examples/sensors/README.md)
@@ -63,6 +70,7 @@ $(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
 # changes, each tagged with the time and the core, then a picture of the run.
 SIM := sim/tandem-sim
+comma := ,
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
 EX_RUN_MS_sensors_split  := 3000
 EX_RUN_MS_sensors_shared := 3000
@@ -81,7 +89,8 @@ run:
 	  exit 1; fi
 	$(Q)$(MAKE) --no-print-directory deps-node
 	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
-	  "console lines (uart0) and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1):"
+	  "console lines ($(if $(filter uart,$(TD_CONSOLE)),uart0,usb: the board's USB serial port, as a terminal on the PC shows them)$(if $(filter both,$(TD_CONSOLE)), and uart0))" \
+	  "and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1$(if $(filter uart,$(TD_CONSOLE)),,$(comma) -- when the USB interrupt moved the line)):"
 	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
 	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
 	  rc=$$?; \
@@ -93,7 +102,7 @@ run:
 # through the suite runner; the list is the script's own (--list).
 TEST_SUITES += examples
 .PHONY: test-examples
-test-examples: examples deps-node
+test-examples: examples $(foreach e,$(EXAMPLES),$(EX_DIR)-uart/$(e).elf) deps-node
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node examples/system-tests.js --list >$(TEST_LISTS)/examples.list
 	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/examples.list -p examples/system-tests.js \

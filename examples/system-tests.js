@@ -25,11 +25,14 @@ const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
 const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
-/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} } */
-function run(name, ms, extra = []) {
+/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} }.
+ * The checks below use the UART build of each example (build/examples-uart):
+ * its lines carry the exact time and core of their writing. The examples as
+ * users get them (USB console) are run by the checks at the end. */
+function run(name, ms, extra = [], dir = 'examples-uart') {
   if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
-  const elf = path.join(build, 'examples', name + '.elf');
-  const vcd = path.join(build, 'examples', name + '.vcd');
+  const elf = path.join(build, dir, name + '.elf');
+  const vcd = path.join(build, dir, name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
     { encoding: 'utf8', maxBuffer: 64 << 20, timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL' });
   if (r.error || r.signal) {
@@ -43,8 +46,8 @@ function run(name, ms, extra = []) {
     if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
     // core: 0, 1, or -2 when both cores wrote bytes of the line (the buffered
     // console: one core's writer and the other's UART interrupt), -1 neither
-    const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
-    if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
+    const m = /^\[\s*([\d.]+) s\] (?:uart(\d)|usb  ) (c[01*]|--)\| (.*)$/.exec(l);
+    if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
   return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
 }
@@ -396,7 +399,7 @@ function runSensors(name, ms) {
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
-  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const mpu = sim.i2c[0].attach(0x68, new MPU6050(sim));
   const bmp = sim.i2c[0].attach(0x76, new BMP280(sim));
   const res = sim.run({ maxMs: ms });
@@ -495,18 +498,67 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* ---- the examples as users get them: the console over USB ------------------------ */
+
+/* Lines of the USB console, and whether a known core tag contradicts the
+ * core the text names (lines the USB interrupt moved carry "--"). */
+Object.assign(tests, {
+  blink2_usb() {
+    const r = run('blink2', 3000, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    const core0 = ['Enter main Thread', 'Red LED toggling...', 'Exit main Thread'];
+    const core1 = ['Enter second Thread', 'Green LED is turned ON', 'Green LED is turned OFF', 'Exit second Thread'];
+    check('blink2_usb_lines', () => {
+      if (r.lines.some((l) => l.uart !== 'usb')) return 'a line came over the UART';
+      const c0 = usb.filter((l) => core0.includes(l.text)).map((l) => l.text);
+      const c1 = usb.filter((l) => core1.includes(l.text)).map((l) => l.text);
+      for (let i = 0; i < 4; i++) if (c0[i] !== core0[i % 3]) return `core 0's line ${i}: ${c0[i]}`;
+      if (c1[0] !== core1[0] || c1[1] !== core1[1]) return `core 1's lines: ${c1.join(', ')}`;
+      if (usb.some((l) => !core0.includes(l.text) && !core1.includes(l.text))) return 'an unknown line';
+    });
+    check('blink2_usb_before_open_delivered', () => {
+      // written at ~0.4 ms and ~0.9 ms, before the host opened the port
+      const first = usb.slice(0, 2).map((l) => l.text).sort().join('|');
+      if (first !== 'Enter main Thread|Enter second Thread') return `first lines: ${first}`;
+      if (!(usb[0].t > 0.1)) return `delivered at ${usb[0].t} s, before the host could open the port`;
+    });
+    check('blink2_usb_core_tags', () => {
+      const bad = usb.find((l) => (l.core === 0 && core1.includes(l.text)) || (l.core === 1 && core0.includes(l.text)));
+      if (bad) return `"${bad.text}" tagged core ${bad.core}`;
+      if (!usb.some((l) => l.core === 1)) return 'no line tagged with core 1';
+    });
+  },
+
+  fault_demo_usb() {
+    const r = run('fault_demo', 2500, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    check('fault_demo_usb_core1_report', () => {
+      const a = usb.findIndex((l) => l.text === '*** FAULT core 1, thread "worker": null pointer');
+      const b = usb.findIndex((l, i) => i > a && l.text === '*** END FAULT core 1');
+      if (a < 0 || b < 0) return 'report missing';
+      if (usb.slice(a + 1, b).some((l) => !/^ {4}/.test(l.text))) return 'report cut by another line';
+    });
+    check('fault_demo_usb_console_goes_on', () => {
+      const a = usb.findIndex((l) => /^\*\*\* FAULT core 1/.test(l.text));
+      const after = usb.slice(a).filter((l) => /^core 0: \d+ s, core 1 restarts \d, work items \d+$/.test(l.text));
+      const work = usb.slice(a).filter((l) => /^core 1: work item \d+$/.test(l.text));
+      if (after.length < 1 || work.length < 5) return `${after.length} status lines of core 0, ${work.length} work items of core 1 after the report`;
+    });
+  },
+});
+
 /* ---- the drivers' examples: protocols, motor, dashboard -------------------------------- */
 
-/* Run an example in-process with the devices setup(sim) attaches (the
- * virtual devices' records are compared with what was printed). With
- * --list nothing runs: the checks only give their names. */
+/* Run an example in-process with the devices setup(sim) attaches (its UART
+ * build, as run() does; the virtual devices' records are compared with what
+ * was printed). With --list nothing runs: the checks only give their names. */
 function runWith(name, ms, setup) {
   if (listing) return { res: {}, lines: [], dev: {}, mine: () => [] };
   const { Simulator } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
-  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const dev = setup(sim);
   const res = sim.run({ maxMs: ms });
   const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);

@@ -12,6 +12,7 @@
 #include "thread_sys.h"
 #include "xsync.h"
 
+#include "tandem/console.h"
 #include "tandem/kernel.h"
 #include "tandem/panic.h"
 
@@ -74,7 +75,12 @@ int td_kernel_start(td_entry_t entry, void *arg)
 static void main_thread(void *arg)
 {
     (void)arg;
-    port_exit(main());
+    int rc = main();
+    /* What main printed last may still wait in the console's ring (a USB
+     * host may not have opened the port yet): give it a bounded time. */
+    if (td_console_mode() == TD_CONSOLE_BUFFERED)
+        (void)td_console_flush(TD_MS(TD_CONSOLE_EXIT_FLUSH_MS));
+    port_exit(rc);
 }
 
 int td_kernel_main(void)

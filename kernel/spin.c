@@ -29,6 +29,22 @@ void td__spin_wait(unsigned n)
         ;
 }
 
+/* The port's own recorded spinlocks (port/port.h). */
+bool port_spin_take_recorded(unsigned n)
+{
+    TD_CLASS_MASKED();
+    unsigned me = port_core_id();
+    if (td__spin_holder(n) == me)
+        return false;                    /* ours already: only this core writes 'me' */
+    td__spin_take(n, me);
+    return true;
+}
+
+void port_spin_give_recorded(unsigned n)
+{
+    td__spin_give(n);
+}
+
 TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
 {
     unsigned user = 0;

@@ -9,10 +9,13 @@
  * held in reset: kernel/core.h) is left behind for good, and every kernel
  * path that spins on one takes it over from such a holder: the kernel's own
  * spinlocks (td__spin_lock), the console's and td_lock's (td__spin_take),
- * the fault report's bounded wait for the console (td__spin_try_over).
+ * a port device's (port_spin_take_recorded, port/port.h: the RP2040's USB
+ * stack), the fault report's bounded wait for the console
+ * (td__spin_try_over).
  *
- * The console and td_lock record their holder core in td__spins (td_lock
- * also what the hold check reads); the kernel's own spinlocks
+ * The console, td_lock and a port device's lock record their holder core
+ * in td__spins (td_lock also what the hold check reads); the kernel's own
+ * spinlocks
  * (TD_SPIN_KERNEL, TD_SPIN_MSG, the cross-core range) are not recorded:
  * taken with interrupts masked, their only other possible holder is the
  * other core.

@@ -73,6 +73,11 @@ int th_core1_wait(td_tick_t timeout);
 int th_capture_begin(void);
 int th_capture_end(char *buf, unsigned size);
 
+/* Hand n bytes to the console's input (td_console_getc/gets), where the
+ * port allows it: the host port. Returns 0, or TD_ERR_UNSUPPORTED on the
+ * target (its input is the UART's wire). */
+int th_input_feed(const char *s, size_t n);
+
 /* Whether text contains part (both NUL-terminated). */
 bool th_contains(const char *text, const char *part);
 

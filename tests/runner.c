@@ -153,9 +153,15 @@ td_tick_t th_tick_start(void)
 #ifdef TH_HOST
 #include <stdio.h>
 #include <unistd.h>
+#include "host.h"
 
 static FILE *cap_file;
 static int cap_saved = -1;
+
+int th_input_feed(const char *s, size_t n)
+{
+    return host_console_feed(s, n) == n ? TD_OK : TD_ERR_FULL;
+}
 
 int th_capture_begin(void)
 {
@@ -270,6 +276,13 @@ int th_capture_begin(void)
     cap_over = false;
     __atomic_store_n(&cap_on, 1, __ATOMIC_RELEASE);
     return TD_OK;
+}
+
+int th_input_feed(const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    return TD_ERR_UNSUPPORTED;
 }
 
 static bool capture_stop(void)

@@ -64,16 +64,17 @@ function to_layer(p) {
 }
 # What each layer may include (docs/conventions.md, "Layers"): "self" the
 # layer itself, "ownarch" the architecture a chip names, "regs" any
-# register header.
+# register header, "port" the own headers of a chip or the host port (white
+# box: not registers, not a CPU layer).
 function allowed_for(l) {
   if (l == "examples" || l == "bench") return " self api limits contract regs "
-  if (l == "tests") return " self api limits contract kernel "
+  if (l == "tests") return " self api limits contract kernel port "
   if (l == "api") return " self limits "
   if (l == "kernel") return " self api limits contract "
   if (l == "contract") return " self limits "
   if (l ~ /^arch:/ || l == "host") return " self api limits contract "
   if (l ~ /^chip:/) return " self ownarch api limits contract "
-  if (l == "fuzz") return " tools kernel api limits contract "
+  if (l == "fuzz") return " tools kernel api limits contract port "
   if (l == "tools" || l == "sim") return " self "
   return " "
 }
@@ -138,6 +139,7 @@ FNR == NR {
     ok = 0
     if (to == from && index(allow, " self ")) ok = 1
     if (index(allow, " " to " ")) ok = 1
+    if ((to ~ /^chip:/ || to == "host") && index(allow, " port ")) ok = 1
     if (to ~ /^regs:/) {
       if (index(allow, " regs ")) ok = 1
       to = substr(to, 6)

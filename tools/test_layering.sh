@@ -104,6 +104,12 @@ expect_fail layering_refuses_missing_file kernel kernel/planted.c '#include "no_
 expect_pass layering_allows_chip_to_own_arch port/chip/rp2040/planted.c '#include "armv6m.h"'
 expect_pass layering_allows_examples_registers examples/planted/main.c '#include "hw/sio.h"'
 expect_pass layering_allows_tests_kernel_private tests/planted.c '#include "../kernel/sched.h"'
+expect_pass layering_allows_tests_chip_private tests/planted.c '#include "usb/usb_dev.h"'
+expect_pass layering_allows_tests_host_private tests/planted.c '#include "host.h"'
+expect_pass layering_allows_fuzz_chip_module tools/fuzz/planted.c '#include "usb/usb_ctrl.h"'
+expect_fail layering_refuses_tests_to_registers tests tests/planted.c '#include "hw/usb.h"'
+expect_fail layering_refuses_tests_to_arch tests tests/planted.c '#include "armv6m.h"'
+expect_fail layering_refuses_fuzz_to_registers fuzz tools/fuzz/planted.c '#include "hw/usb.h"'
 
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"

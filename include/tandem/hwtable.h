@@ -9,10 +9,11 @@
 #ifndef TANDEM_HWTABLE_H
 #define TANDEM_HWTABLE_H
 
-/* ---- hardware spinlocks (0..31; 3..7 free) ---- */
+/* ---- hardware spinlocks (0..31; 3 and 5..7 free) ---- */
 #define TD_SPIN_CONSOLE       0   /* console line output */
 #define TD_SPIN_KERNEL        1   /* cross-core kernel bookkeeping */
 #define TD_SPIN_MSG           2   /* inter-core message multiplexer state */
+#define TD_SPIN_USB           4   /* USB device stack state (port/chip/rp2040/usb) */
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
@@ -75,6 +76,7 @@
 #define TD_HWTABLE_CHECK(c, m) _Static_assert(c, "hwtable: " m)
 TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_MSG < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
+TD_HWTABLE_CHECK(TD_SPIN_USB < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
 TD_HWTABLE_CHECK(TD_SPIN_DRIVERS >= TD_SPIN_USER_FIRST && TD_SPIN_DRIVERS < TD_SPIN_USER_LAST,

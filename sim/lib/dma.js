@@ -16,7 +16,8 @@
 //   high-priority channels first (the chip's read and write masters each do
 //   one access per cycle, pipelined).
 // - Bus errors: a read or write of an address the DMA cannot reach (unmapped
-//   space, SIO, the cores' private peripherals, writes to ROM) sets
+//   space, SIO, the cores' private peripherals; the boot ROM ignores writes,
+//   the DMA's as the cores') sets
 //   READ_ERROR or WRITE_ERROR (AHB_ERROR reads as their OR), halts the
 //   channel (BUSY clears, the remaining count stays) and raises its
 //   interrupt flag even with IRQ_QUIET; READ_ADDR/WRITE_ADDR hold the address

@@ -69,15 +69,27 @@ test('DMA: a read or write bus error halts the channel, flags it and raises its 
   sim.write32(DMA + 0x400, 1);
   sim.write32(DMA + SET + 0x10, 1 << 30);      // clear READ_ERROR through the SET alias of AL1_CTRL
   assert.strictEqual(sim.read32(DMA + 0x0c) >>> 29, 0, 'error flags cleared');
-  // write error: into the boot ROM
+  // write error: into unmapped space (the boot ROM ignores writes, below)
   sim.write32(DMA + 0x40 + 0x00, 0x20010000);
-  sim.write32(DMA + 0x40 + 0x04, 0x00000100);
+  sim.write32(DMA + 0x40 + 0x04, 0x30000000);
   sim.write32(DMA + 0x40 + 0x08, 2);
   sim.write32(DMA + 0x40 + 0x0c, ctrl({ ch: 1 }));
   wait(100);
   const c1 = sim.read32(DMA + 0x40 + 0x0c);
   assert.ok(c1 & (1 << 29) && c1 & (1 << 31) && !(c1 & (1 << 30)), `WRITE_ERROR only: 0x${c1.toString(16)}`);
   assert.ok(sim.read32(DMA + 0x400) & 2);
+  // the boot ROM ignores writes from the DMA as from the cores: no error, nothing changed
+  sim.write32(DMA + 0x400, 3);
+  const rom = sim.read32(0x100);
+  sim.write32(DMA + 0x80 + 0x00, 0x20010000);
+  sim.write32(DMA + 0x80 + 0x04, 0x00000100);
+  sim.write32(DMA + 0x80 + 0x08, 2);
+  sim.write32(DMA + 0x80 + 0x0c, ctrl({ ch: 2 }));
+  wait(100);
+  const c2 = sim.read32(DMA + 0x80 + 0x0c);
+  assert.strictEqual(c2 >>> 29, 0, `no error writing the ROM: 0x${c2.toString(16)}`);
+  assert.strictEqual(sim.read32(DMA + 0x80 + 0x08), 0, 'both transfers done');
+  assert.strictEqual(sim.read32(0x100), rom, 'ROM unchanged');
 });
 
 test('DMA: pacing timer X/Y, chaining, abort, ring, byte swap, null trigger', () => {

@@ -20,7 +20,7 @@ FAULT_IMAGES := \
     tstack-reboot-c1:tstack:1:REBOOT \
     holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
     heldfault-c1:heldfault:1:RESTART \
-    classify:classify:0:HALT
+    classify:classify:0:HALT      alone-c0:alone:0:HALT
 
 fault_field = $(word $(2),$(subst :, ,$(1)))
 FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)

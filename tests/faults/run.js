@@ -267,6 +267,25 @@ cases.classify = async (name, out) => {
   check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
 };
 
+cases['alone-c0'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = report(r, 0);
+  check(out, `${name}_report`, () => rep.why ||
+    (rep.text[0] === '*** FAULT core 0, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  /* No core is left: the fault path ends the run with port_exit(3) from the
+   * HardFault handler, which exits 3 (its bkpt is marked), not 111 (a
+   * firmware stopped on a fault) nor 123 (the time bound). */
+  check(out, `${name}_fault_path_exit_status_3`, () => {
+    if (r.code !== 3) return `exit ${r.code}: ${r.out.split('\n').filter((l) => /^tandem-sim:/.test(l)).join(' ')}`;
+    if (!/tandem-sim: bkpt #3 on core 0/.test(r.out)) return 'no "bkpt #3 on core 0" message';
+  });
+  check(out, `${name}_nothing_after_the_report`, () => {
+    if (rep.why) return rep.why;
+    const after = r.lines.slice(rep.end + 1);
+    return after.length ? `printed after the report: "${after[0].text}"` : null;
+  });
+};
+
 /* The checks a case reports, found by running it in list mode. */
 function planned(n) {
   return spawnSync(process.execPath, [__filename, '--list', n], { encoding: 'utf8' })
