@@ -88,6 +88,19 @@ static TD_LOCK_DEFINE(bench_lock, TD_SPIN_USER_FIRST);
 
 static void bench_lock_cost(void)
 {
+    /* What the fast path must keep: the holder recorded (what a take-over
+     * from a halted core and the fault module's release need), a second
+     * take by the holder refused, the holder forgotten on give. */
+    int took = td_lock_take(&bench_lock);
+    unsigned held_by = td_lock_holder(&bench_lock);
+    int again = td_lock_take(&bench_lock);
+    int gave = td_lock_give(&bench_lock);
+    if (took || gave || held_by != port_core_id() || again != TD_ERR_DEADLOCK ||
+        td_lock_holder(&bench_lock) != TD_CORE_ANY ||
+        td_lock_give(&bench_lock) != TD_ERR_NOT_OWNER) {
+        bench_fail("lock_uncontended_cycles", "the holder was not recorded or not forgotten");
+        return;
+    }
     for (unsigned i = 0; i < SAMPLES; i++) {
         uint32_t t0 = port_cycles();
         int a = td_lock_take(&bench_lock);
