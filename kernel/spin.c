@@ -77,8 +77,8 @@ void td__spin_release_thread(const td_thread_t *t)
 TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
 {
     unsigned h = n < PORT_SPINLOCK_COUNT ? td__spin_holder(n) : TD_CORE_ANY;
-    if (thread != NULL)
-        *thread = h != TD_CORE_ANY ? TD_LOAD_RELAXED(td__spins[n].thread) : NULL;
+    if (thread != NULL)                  /* the holder's running thread: kernel/spin.h */
+        *thread = h != TD_CORE_ANY ? TD_LOAD_RELAXED(td__cores[h].current) : NULL;
     if (takes != NULL)
         *takes = n < PORT_SPINLOCK_COUNT ? TD_LOAD_RELAXED(td__spins[n].takes) : 0u;
     return h;
