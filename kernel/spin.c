@@ -63,12 +63,13 @@ TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
 void td__spin_release_thread(const td_thread_t *t)
 {
     TD_CLASS_MASKED();
-    unsigned mine = port_core_id() + 1u;
+    unsigned me = port_core_id();
+    if (td__cores[me].current != t)      /* only the running thread holds one (kernel/spin.h) */
+        return;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
         struct td_spin *h = &td__spins[n];
-        if (TD_LOAD_RELAXED(h->holder) != mine || TD_LOAD_RELAXED(h->thread) != t)
+        if (TD_LOAD_RELAXED(h->holder) != me + 1u)
             continue;
-        TD_STORE_RELAXED(h->thread, (const td_thread_t *)NULL);
         TD_STORE_RELAXED(h->holder, (uint8_t)0);
         port_spin_release(n);
     }

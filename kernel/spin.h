@@ -85,8 +85,9 @@ unsigned td__spin_release_core(unsigned core);
 
 /* Thread t of this core ends (kernel/held.h) while a td_lock it took is
  * still held: released, as td_lock_give would (the user range's spinlocks
- * recorded as this core's and taken by t), but the interrupt state is the
- * next thread's own. Interrupts masked. */
+ * recorded as this core's, if t is the core's running thread: no other can
+ * hold one), but the interrupt state is the next thread's own. Interrupts
+ * masked. */
 void td__spin_release_thread(const td_thread_t *t);
 
 /* The hold check's view of spinlock n: its recorded holder core (or
