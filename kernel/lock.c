@@ -34,6 +34,8 @@ int td_lock_init(td_lock_t *l, unsigned n)
 {
     if (l == NULL || n < TD_SPIN_USER_FIRST || n > TD_SPIN_USER_LAST)
         return TD_ERR_PARAM;
+    if (valid(l) && td__spin_holder(l->spin) != TD_CORE_ANY)
+        return TD_ERR_BUSY;                      /* held: its give must find it */
     l->spin = (uint8_t)n;
     l->magic = TD_LOCK_MAGIC;
     return TD_OK;
@@ -122,6 +124,16 @@ int td_lock_give(td_lock_t *l)
     TD_STORE_RELAXED(h->holder, (uint8_t)0);
     port_spin_release(n);
     port_irq_restore(s);
+    return TD_OK;
+}
+
+int td_lock_deinit(td_lock_t *l)
+{
+    if (!valid(l))
+        return invalid(l);
+    if (td__spin_holder(l->spin) != TD_CORE_ANY)
+        return TD_ERR_BUSY;
+    l->magic = 0;
     return TD_OK;
 }
 

@@ -46,23 +46,27 @@ module.exports = [
     find: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout);`,
     replace: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout - 1u);` },
   { name: 'period_release_one_tick_late', file: 'kernel/period.c', suites: ['target', 'host'],
-    find: `int r = td_sleep_until(p->next);`,
-    replace: `int r = td_sleep_until(p->next + 1u);` },
+    find: `int r = td_sleep_until(at);`,
+    replace: `int r = td_sleep_until(at + 1u);` },
 
   // ---- locks ----
   { name: 'lock_not_exclusive', file: 'kernel/lock.c', suites: ['host'],
     find: `    if (!port_spin_try(n)) {
-        int r = contended(n, s, wait);`,
+        port_irq_restore(s);
+        return take_slow(l, wait);`,
     replace: `    if (!port_spin_try(n) && 0) {
-        int r = contended(n, s, wait);` },
+        port_irq_restore(s);
+        return take_slow(l, wait);` },
   { name: 'lock_leaves_interrupts_on', file: 'kernel/lock.c', suites: ['host'],
     find: `    port_irq_state_t s = port_irq_save();
     if (!port_spin_try(n)) {
-        int r = contended(n, s, wait);`,
+        port_irq_restore(s);
+        return take_slow(l, wait);`,
     replace: `    port_irq_state_t s = port_irq_save();
     port_irq_restore(s);
     if (!port_spin_try(n)) {
-        int r = contended(n, s, wait);` },
+        port_irq_restore(s);
+        return take_slow(l, wait);` },
   { name: 'console_without_lock', file: 'kernel/console.c', suites: ['host', 'target'],
     find: `    port_irq_state_t s = port_irq_save();
     td__spin_take(TD_SPIN_CONSOLE, port_core_id());
