@@ -51,6 +51,7 @@ static td_timer_t supervisor[PORT_NUM_CORES];
 static uint32_t beat[PORT_NUM_CORES];          /* each core's tick, for the other */
 static uint8_t cleaned[PORT_NUM_CORES];        /* set by the other core after its clean-up */
 static int (*relaunch_core1)(void);
+static bool (*watchdog)(unsigned me, td_tick_t tick);
 static volatile uint32_t hold_limit_ms = TD_FAULT_HOLD_MS;
 static volatile uint32_t restarts, hold_reports;
 
@@ -130,7 +131,7 @@ static void peer_stalled(unsigned peer, uint32_t ms)
     port_irq_restore(s);
 }
 
-static void watch_peer(unsigned me, td_tick_t now)
+static void watch_peer(unsigned me, td_tick_t now, bool watched)
 {
     unsigned peer = me ^ 1u;
     struct watch *w = &watch[me];
@@ -160,7 +161,7 @@ static void watch_peer(unsigned me, td_tick_t now)
     if (st != TD_CORE_RUNNING || !td__core_running(peer) || HEARTBEAT_MS == 0)
         return;
     td_tick_t pt = TD_LOAD_ACQUIRE(beat[peer]);
-    if (pt != w->peer_tick) {
+    if (pt != w->peer_tick || watched) {          /* (watched: counted afresh after) */
         w->peer_tick = pt;
         w->changed = now;
         w->stalled = 0;
@@ -239,7 +240,9 @@ static void supervise(td_timer_t *timer, void *arg)
         td__fault_tick_stack(c, cur, port_thread_sp());   /* (no MPU, or jumped over it) */
     td_tick_t now = c->tick;
     TD_STORE_RELEASE(beat[me], now);     /* the other core's heartbeat check reads it */
-    watch_peer(me, now);
+    bool (*wd)(unsigned, td_tick_t) = TD_LOAD_ACQUIRE(watchdog);
+    bool watched = wd != NULL && wd(me, now);     /* the watchdog judges the peer */
+    watch_peer(me, now, watched);
     if (now % 16u == 0)
         check_holds(me, c, now);
 }
@@ -259,6 +262,16 @@ void td__supervise_start(td_core_t *c, int (*relaunch)(void))
         w->lock_state[i] = 0;
     supervisor[me] = (td_timer_t)TD_TIMER_INIT(supervise, NULL);
     td_timer_start(&supervisor[me], 1, 1);
+}
+
+void td__supervise_set_watchdog(bool (*fn)(unsigned me, td_tick_t tick))
+{
+    TD_STORE_RELEASE(watchdog, fn);
+}
+
+void td__supervise_restart_core1(void)
+{
+    restart_core1();
 }
 
 /* ---- the public calls (tandem/fault.h) ------------------------------------------------ */
