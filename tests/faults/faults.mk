@@ -4,7 +4,8 @@
 # core and one policy; tests/faults/run.js runs them all in the emulator,
 # checks their console output and writes $(TEST_RESULTS)/faults.txt (through
 # the suite runner; the list is run.js --list).
-# An entry is name:scenario:core:policy.
+# An entry is name:scenario:core:policy. The watchdog's scenarios are
+# tests/faults/watchdog.c, built per scenario and policy (WD_IMAGES).
 
 FAULTS_DIR := $(BUILD)/faults
 FAULT_IMAGES := \
