@@ -73,6 +73,7 @@ include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
 include tests/usb/usb.mk
+include tests/flash/flash.mk
 include tests/drivers/drivers.mk
 include tests/runners/runners.mk
 include bench/bench.mk

@@ -24,4 +24,8 @@
  * tandem/watchdog.h run, a period for the chip's counter is refused. */
 #define PORT_WATCHDOG_MAX_MS 0u
 
+/* Its flash (port/host/flash.c, a RAM array) has the RP2040 board's units. */
+#define PORT_FLASH_SECTOR   4096u /* erase unit, bytes */
+#define PORT_FLASH_PAGE     256u  /* program unit, bytes */
+
 #endif

@@ -68,4 +68,8 @@
 #define PORT_MEM_SRAM       0x20000000u   /* SRAM0-5, one range */
 #define PORT_MEM_SRAM_END   0x20042000u
 
+/* The board's QSPI flash (a Pico's W25Q16JV): erase and program units. */
+#define PORT_FLASH_SECTOR 4096u /* bytes */
+#define PORT_FLASH_PAGE   256u  /* bytes */
+
 #endif
