@@ -51,7 +51,7 @@ static td_timer_t supervisor[PORT_NUM_CORES];
 static uint32_t beat[PORT_NUM_CORES];          /* each core's tick, for the other */
 static uint8_t cleaned[PORT_NUM_CORES];        /* set by the other core after its clean-up */
 static int (*relaunch_core1)(void);
-static bool (*watchdog)(unsigned me, td_tick_t tick);
+static void (*watchdog)(unsigned me, td_tick_t tick);   /* while the watchdog runs */
 static volatile uint32_t hold_limit_ms = TD_FAULT_HOLD_MS;
 static volatile uint32_t restarts, hold_reports;
 
@@ -131,7 +131,7 @@ static void peer_stalled(unsigned peer, uint32_t ms)
     port_irq_restore(s);
 }
 
-static void watch_peer(unsigned me, td_tick_t now, bool watched)
+static void watch_peer(unsigned me, td_tick_t now)
 {
     unsigned peer = me ^ 1u;
     struct watch *w = &watch[me];
@@ -161,7 +161,8 @@ static void watch_peer(unsigned me, td_tick_t now, bool watched)
     if (st != TD_CORE_RUNNING || !td__core_running(peer) || HEARTBEAT_MS == 0)
         return;
     td_tick_t pt = TD_LOAD_ACQUIRE(beat[peer]);
-    if (pt != w->peer_tick || watched) {          /* (watched: counted afresh after) */
+    if (pt != w->peer_tick || TD_LOAD_RELAXED(watchdog) != NULL) {
+        /* (while the watchdog runs it judges the peer: counted afresh after) */
         w->peer_tick = pt;
         w->changed = now;
         w->stalled = 0;
@@ -194,7 +195,7 @@ static void held_line(const struct td_held *h, const char *what, const char *wai
  * others wait; the td_locks the other core holds past the limit (a core
  * holding one long has its interrupts masked and cannot report it
  * itself). */
-static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
+__attribute__((noinline)) static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
 {
     uint32_t limit = hold_limit_ms;
     if (limit == 0)
@@ -240,9 +241,10 @@ static void supervise(td_timer_t *timer, void *arg)
         td__fault_tick_stack(c, cur, port_thread_sp());   /* (no MPU, or jumped over it) */
     td_tick_t now = c->tick;
     TD_STORE_RELEASE(beat[me], now);     /* the other core's heartbeat check reads it */
-    bool (*wd)(unsigned, td_tick_t) = TD_LOAD_ACQUIRE(watchdog);
-    bool watched = wd != NULL && wd(me, now);     /* the watchdog judges the peer */
-    watch_peer(me, now, watched);
+    watch_peer(me, now);
+    void (*wd)(unsigned, td_tick_t) = TD_LOAD_RELAXED(watchdog);   /* (code: no order) */
+    if (wd != NULL)
+        wd(me, now);                     /* the watchdog's check, while it runs */
     if (now % 16u == 0)
         check_holds(me, c, now);
 }
@@ -264,9 +266,9 @@ void td__supervise_start(td_core_t *c, int (*relaunch)(void))
     td_timer_start(&supervisor[me], 1, 1);
 }
 
-void td__supervise_set_watchdog(bool (*fn)(unsigned me, td_tick_t tick))
+void td__supervise_set_watchdog(void (*fn)(unsigned me, td_tick_t tick))
 {
-    TD_STORE_RELEASE(watchdog, fn);
+    TD_STORE_RELAXED(watchdog, fn);
 }
 
 void td__supervise_restart_core1(void)

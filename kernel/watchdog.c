@@ -2,8 +2,8 @@
  * kernel/watchdog.c: the watchdog that watches both cores (tandem/watchdog.h,
  * docs/drivers.md).
  *
- * Supervision (kernel/supervise.c) calls check() from each core's tick once
- * the watchdog is started (registered, so supervision does not name this
+ * Supervision (kernel/supervise.c) calls check() from each core's tick while
+ * the watchdog runs (registered, so supervision does not name this
  * module). There each core checks in for its kernel (its own word, stamped
  * with the shared microsecond clock) and drops the entries of its threads
  * that ended. Core 0 then checks every watched thread of both cores and
@@ -153,35 +153,33 @@ static bool peer_overdue(unsigned me, uint32_t *late)
     return *late > cfg.kernel_us;
 }
 
-/* From supervision, on each core's tick (interrupts masked): whether the
- * watchdog runs, in which case supervision leaves the heartbeat check to
- * it. */
-static bool check(unsigned me, td_tick_t tick)
+/* From supervision, on each core's tick while registered (interrupts
+ * masked); supervision leaves the heartbeat check to it meanwhile. */
+static void check(unsigned me, td_tick_t tick)
 {
     (void)tick;
     if (!TD_LOAD_ACQUIRE(on))
-        return false;
+        return;
     TD_STORE_RELEASE(kin[me], now_us());           /* this kernel checks in */
     tidy(me);
     if (TD_LOAD_RELAXED(acting))
-        return true;
+        return;
     uint32_t late = 0, limit = 0;
     if (peer_overdue(me, &late)) {
         miss(me ^ 1u, NULL, late, cfg.kernel_us);
-        return true;
+        return;
     }
     if (me != 0)
-        return true;
+        return;
     for (unsigned core = 0; core < PORT_NUM_CORES; core++) {
         const td_thread_t *t = overdue(core, &late, &limit);
         if (t != NULL) {
             miss(core, t, late, limit);
-            return true;
+            return;
         }
     }
     if (cfg.hw)
         port_watchdog_feed();
-    return true;
 }
 
 /* Core 1 went down: its threads are gone with it (restarted: a fresh
@@ -215,7 +213,6 @@ int td_watchdog_start(const td_watchdog_config_t *c)
         return TD_ERR_BUSY;
     }
     TD_DOWN_REGISTER_ONCE(gone);
-    td__supervise_set_watchdog(check);
     cfg.kernel_us = c->kernel_ms * 1000u;
     cfg.policy = (uint8_t)c->policy;
     cfg.hw = c->hw_ms != 0;
@@ -227,8 +224,10 @@ int td_watchdog_start(const td_watchdog_config_t *c)
         seen_kin[i] = TD_LOAD_ACQUIRE(kin[i ^ 1u]);
     }
     int r = cfg.hw ? port_watchdog_start(c->hw_ms) : TD_OK;
-    if (r == TD_OK)
+    if (r == TD_OK) {
         TD_STORE_RELEASE(on, (uint8_t)1);
+        td__supervise_set_watchdog(check);
+    }
     port_irq_restore(s);
     return r;
 }
@@ -243,6 +242,7 @@ int td_watchdog_stop(void)
     int r = TD_ERR_STATE;
     if (TD_LOAD_ACQUIRE(on)) {
         TD_STORE_RELEASE(on, (uint8_t)0);
+        td__supervise_set_watchdog(NULL);
         if (cfg.hw)
             port_watchdog_stop();
         r = TD_OK;
