@@ -10,6 +10,7 @@
  * the recursion check.
  */
 #include "spin.h"
+#include "trace.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/lock.h"
@@ -29,6 +30,8 @@ int td_lock_init(td_lock_t *l, unsigned n)
 {
     if (l == NULL || n < TD_SPIN_USER_FIRST || n > TD_SPIN_USER_LAST)
         return TD_ERR_PARAM;
+    if (valid(l) && td__spin_holder(l->spin) != TD_CORE_ANY)
+        return TD_ERR_BUSY;                      /* held: its give must find it */
     l->spin = (uint8_t)n;
     l->magic = TD_LOCK_MAGIC;
     return TD_OK;
@@ -65,6 +68,7 @@ TD_HOT int take(const td_lock_t *l, bool wait)
     }
     unsigned me = port_core_id();
     struct td_spin *h = &td__spins[n];
+    TD_TRACE(TD_TR_LOCK_TAKE, l, td__cores[me].current);
     h->saved = s;
     TD_STORE_RELAXED(h->holder, (uint8_t)(me + 1u));
     TD_STORE_RELAXED(h->thread, td__cores[me].current);
@@ -91,9 +95,20 @@ int td_lock_give(td_lock_t *l)
     if (TD_LOAD_RELAXED(h->holder) != port_core_id() + 1u)
         return TD_ERR_NOT_OWNER;
     port_irq_state_t s = h->saved;
+    TD_TRACE(TD_TR_LOCK_GIVE, l, h->thread);
     TD_STORE_RELAXED(h->holder, (uint8_t)0);
     port_spin_release(n);
     port_irq_restore(s);
+    return TD_OK;
+}
+
+int td_lock_deinit(td_lock_t *l)
+{
+    if (!valid(l))
+        return invalid(l);
+    if (td__spin_holder(l->spin) != TD_CORE_ANY)
+        return TD_ERR_BUSY;
+    l->magic = 0;
     return TD_OK;
 }
 

@@ -60,6 +60,20 @@ TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
     return user;
 }
 
+void td__spin_release_thread(const td_thread_t *t)
+{
+    TD_CLASS_MASKED();
+    unsigned mine = port_core_id() + 1u;
+    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
+        struct td_spin *h = &td__spins[n];
+        if (TD_LOAD_RELAXED(h->holder) != mine || TD_LOAD_RELAXED(h->thread) != t)
+            continue;
+        TD_STORE_RELAXED(h->thread, (const td_thread_t *)NULL);
+        TD_STORE_RELAXED(h->holder, (uint8_t)0);
+        port_spin_release(n);
+    }
+}
+
 TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
 {
     unsigned h = n < PORT_SPINLOCK_COUNT ? td__spin_holder(n) : TD_CORE_ANY;

@@ -78,6 +78,12 @@ static inline void td__spin_give(unsigned n)
  * spinlocks were released. */
 unsigned td__spin_release_core(unsigned core);
 
+/* Thread t of this core ends (kernel/held.h) while a td_lock it took is
+ * still held: released, as td_lock_give would (the user range's spinlocks
+ * recorded as this core's and taken by t), but the interrupt state is the
+ * next thread's own. Interrupts masked. */
+void td__spin_release_thread(const td_thread_t *t);
+
 /* The hold check's view of spinlock n: its recorded holder core (or
  * TD_CORE_ANY), and through the pointers the thread that took it and its
  * take count (either may be NULL). Anywhere. */
