@@ -46,7 +46,12 @@ EX_EXTRA_protocols  := examples/sensors/mpu6050.c examples/sensors/bmp280.c
 EX_SIM_protocols    := --i2c 0:mpu6050 --spi 1:bmp280@13
 EX_RUN_MS_protocols := 3000
 EXAMPLES += motor
-EX_SIM_motor        := --motor pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001
+# the motor's commands, typed where the build's console reads (make run)
+MOTOR_IN := $(if $(filter uart,$(TD_CONSOLE)),--uart-input,--usb-input)
+EX_SIM_motor        = --motor pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001 \
+    $(MOTOR_IN) "set 1500\n@10" $(MOTOR_IN) "set 3000\n@1010" $(MOTOR_IN) "set 2000\n@2010" \
+    $(MOTOR_IN) "flood 3000\nset 1500\n@3010" $(MOTOR_IN) "set 3000\n@4010" \
+    $(MOTOR_IN) "set 2000\n@5010" $(MOTOR_IN) "quit\n@6300"
 EX_RUN_MS_motor     := 7000
 EXAMPLES += dashboard
 EX_EXTRA_dashboard  := examples/sensors/bmp280.c

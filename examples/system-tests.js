@@ -621,6 +621,14 @@ Object.assign(tests, {
 
 /* ---- the drivers' examples: protocols, motor, dashboard -------------------------------- */
 
+/* What the motor example's user types (ms, text): the set-points, a bad
+ * value and an unknown command (refused, nothing changed), the flood with
+ * the same set-points, the end. */
+const MOTOR_SCRIPT = [
+  [10, 'set 1500\n'], [1010, 'set 3000\n'], [2010, 'set 2000\n'], [2500, 'set 9999\nspin\n'],
+  [3010, 'flood 3000\nset 1500\n'], [4010, 'set 3000\n'], [5010, 'set 2000\n'], [6300, 'quit\n'],
+];
+
 /* Run an example in-process with the devices setup(sim) attaches (its UART
  * build, as run() does; the virtual devices' records are compared with what
  * was printed). With --list nothing runs: the checks only give their names. */
@@ -693,9 +701,46 @@ Object.assign(tests, {
   motor() {
     const { res, lines, dev: motor, mine } = runWith('motor', 7000, (sim) => {
       const { Motor, parseMotor } = require(path.join(__dirname, '..', 'sim', 'lib', 'motor'));
+      for (const [ms, text] of MOTOR_SCRIPT) sim.sendUartInput(0, Buffer.from(text), ms);
       return new Motor(sim, parseMotor('pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001'));
     });
     check('motor_runs', () => (res.reason === 'bkpt' && res.code === 0 ? null : `stopped: ${JSON.stringify(res)}`));
+    check('motor_commands_answered', () => {
+      // every command line typed gets its answer, from core 0, in order
+      const want = [
+        '> set 1500: set-point 1500 rpm', '> set 3000: set-point 3000 rpm', '> set 2000: set-point 2000 rpm',
+        '> set 9999: refused: set RPM, a whole number 0..4000; the set-point stays 2000 rpm',
+        '> spin: unknown command; commands: set RPM, status, flood MS, report, quit',
+        '> flood 3000: core 0 floods the console for 3000 ms', '> set 1500: set-point 1500 rpm',
+        '> set 3000: set-point 3000 rpm', '> set 2000: set-point 2000 rpm', '> quit'];
+      const got = lines.filter((l) => l.text.startsWith('> '));
+      if (got.length !== want.length) return `${got.length} answers: ${got.map((l) => l.text).join(' | ')}`;
+      for (let i = 0; i < want.length; i++) {
+        if (got[i].text !== want[i]) return `answer ${i}: "${got[i].text}", expected "${want[i]}"`;
+        if (got[i].core !== 0) return `answer ${i} from core ${got[i].core}`;
+      }
+      // each answered within 15 ms of its line's end (a status line's time
+      // while flooding); byte k of an input arrives k character times
+      // (86.8 us at 115200 baud) after its start
+      const sent = [];
+      for (const [ms, text] of MOTOR_SCRIPT)
+        for (let k = 0; k < text.length; k++) if (text[k] === '\n') sent.push(ms + k * 0.0868);
+      for (let i = 0; i < want.length; i++) {
+        const late = got[i].t * 1000 - sent[i];
+        if (late < 0 || late > 15) return `"${got[i].text}" ${late.toFixed(1)} ms after its command`;
+      }
+    });
+    check('motor_status_lines', () => {
+      // twice a second while not flooding, with the set-point in force
+      const st = mine(/^status t (\d+) ms: set-point (\d+) rpm, speed (\d+) rpm \(tacho\), (\d+) rpm \(encoder\), duty \d+\.\d\d %$/);
+      const early = st.filter(({ l }) => l.t < 3.0);
+      if (early.length !== 5 || !st.every(({ l }) => l.core === 0)) return `${early.length} status lines in the first 3 s`;
+      for (const { l, m } of early) {
+        const want = l.t < 1.011 ? 1500 : l.t < 2.011 ? 3000 : 2000;
+        if (Number(m[2]) !== want) return `"${l.text}": set-point ${m[2]}, expected ${want}`;
+      }
+      if (!grab(lines, /^flood over: \d+ lines in all$/)) return 'no end of the flood';
+    });
     const loops = mine(/^loop with core 0 (idle|flooding the console): (\d+) periods of (\d+)\.\.(\d+) us, jitter (\d+) us, (\d+) overruns$/);
     const errs = mine(/^ {2}tracking error \(settled\) mean (\d+)\.(\d\d) rpm, max (\d+) rpm; core 0 printed (\d+) lines$/);
     check('motor_loop_period_both_phases', () => {

@@ -90,7 +90,9 @@ static void chain_from(td_fault_record_t *r, uintptr_t sp)
         add_chain(r, found[i]);
 }
 
-/* The watchdog scratch form: header, pc, lr, sp, xpsr, 8 bytes of name. */
+/* The watchdog scratch form: header, pc, lr, sp, xpsr, 8 bytes of name;
+ * for a missed check-in (TD_FAULT_LOCKUP, TD_FAULT_WATCHDOG) the ms
+ * without one and the limit instead of pc and lr. */
 #define PERSIST_MAGIC 0x7du
 
 static uint32_t persist_check(const uint32_t *w)
@@ -108,8 +110,9 @@ static void persist_save(const td_fault_record_t *r)
     uint32_t w[PORT_PERSIST_WORDS] = { 0 };
     w[0] = (PERSIST_MAGIC << 24) | ((uint32_t)(r->core & 1u) << 23) |
            ((uint32_t)(r->reason & 0x3fu) << 16) | ((uint32_t)r->flags << 8);
-    w[1] = r->pc;
-    w[2] = r->lr;
+    bool missed = r->reason == TD_FAULT_LOCKUP || r->reason == TD_FAULT_WATCHDOG;
+    w[1] = missed ? (uint32_t)r->code : r->pc;
+    w[2] = missed ? r->addr : r->lr;
     w[3] = r->sp;
     w[4] = r->xpsr;
     for (unsigned i = 0; i < 8 && r->thread[i] != '\0'; i++)
@@ -130,8 +133,13 @@ static bool persist_load(td_fault_record_t *r)
     r->reason = (uint8_t)((w[0] >> 16) & 0x3fu);
     r->flags = (uint8_t)(((w[0] >> 8) & 0xffu) | TD_FAULT_F_PREVIOUS);
     r->action = TD_FAULT_REBOOT;
-    r->pc = w[1];
-    r->lr = w[2];
+    if (r->reason == TD_FAULT_LOCKUP || r->reason == TD_FAULT_WATCHDOG) {
+        r->code = (int32_t)w[1];
+        r->addr = w[2];
+    } else {
+        r->pc = w[1];
+        r->lr = w[2];
+    }
     r->sp = w[3];
     r->xpsr = w[4];
     for (unsigned i = 0; i < 8; i++)
@@ -396,12 +404,46 @@ unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock
     return act;
 }
 
+void td__fault_watchdog(unsigned core, unsigned reason, const char *thread, uint32_t ms,
+                        uint32_t limit_ms, unsigned act, bool escalated)
+{
+    unsigned me = port_core_id();
+    struct fcore *p = &fc[core];
+    td_fault_record_t *r = &fc[me].work;
+    clear(r);
+    r->reason = (uint8_t)reason;
+    r->core = (uint8_t)core;
+    r->code = (int32_t)ms;
+    r->addr = limit_ms;
+    r->time_us = port_time_us();
+    for (unsigned i = 0; thread != NULL && thread[i] != '\0' && i < sizeof r->thread - 1u; i++)
+        r->thread[i] = thread[i];
+    r->action = (uint8_t)act;
+    if (escalated)
+        r->flags |= TD_FAULT_F_ESCALATED;
+    r->seq = ++p->count;
+    p->rec = *r;
+    size_t len = td__fault_format(fc[me].buf, REPORT_MAX, r, NULL, 0, NULL);
+    td_console_write_panic(fc[me].buf, len);
+    if (act == TD_FAULT_REBOOT) {
+        persist_save(r);
+        port_reboot();
+    }
+}
+
 /* ---- start-up ----------------------------------------------------------------------------- */
 
 static void report_previous(void)
 {
-    if (!persist_load(&previous))
-        return;
+    if (!persist_load(&previous)) {
+        if (!port_watchdog_timed_out())
+            return;
+        clear(&previous);                /* the chip's watchdog ran out: no record */
+        previous.seq = 1;
+        previous.reason = TD_FAULT_WATCHDOG;
+        previous.action = TD_FAULT_REBOOT;
+        previous.flags = TD_FAULT_F_PREVIOUS | TD_FAULT_F_HW_WATCHDOG;
+    }
     have_previous = 1;
     port_persist_write(NULL, 0);         /* reported once */
     size_t n = td__fault_format_previous(fc[0].buf, REPORT_MAX, &previous);

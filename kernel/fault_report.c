@@ -18,6 +18,7 @@ static const char *const reason_names[TD_FAULT_REASONS] = {
     [TD_FAULT_PANIC] = "kernel panic",
     [TD_FAULT_LOCKUP] = "not responding",
     [TD_FAULT_EXIT] = "exit",
+    [TD_FAULT_WATCHDOG] = "missed its watchdog check-in",
 };
 
 const char *td_fault_reason_name(unsigned reason)
@@ -118,9 +119,14 @@ static const char *action_text(const td_fault_record_t *r)
     case TD_FAULT_KILL_THREAD:
         return "the thread is ended, the core goes on";
     case TD_FAULT_RESTART:
-        return "core 1 halts; core 0 resets it and calls its entry again";
+        return r->addr != 0 && (r->reason == TD_FAULT_LOCKUP || r->reason == TD_FAULT_WATCHDOG)
+                   ? "the watchdog restarts core 1: core 0 resets it and calls its entry again"
+                   : "core 1 halts; core 0 resets it and calls its entry again";
     case TD_FAULT_REBOOT:
-        return "reboot through the watchdog; reported again after start-up";
+        return r->flags & TD_FAULT_F_ESCALATED
+                   ? "reboot through the watchdog (core 0 cannot be restarted alone); "
+                     "reported again after start-up"
+                   : "reboot through the watchdog; reported again after start-up";
     default:
         return r->flags & TD_FAULT_F_ESCALATED ? "halt the core (no thread to end)" : "halt the core";
     }
@@ -203,11 +209,26 @@ static void write_detail(struct out *o, const td_fault_record_t *r, const char *
         put_s(o, r->text);
         break;
     case TD_FAULT_LOCKUP:
+        if (r->addr != 0) {              /* found by the watchdog */
+            put_s(o, "its kernel did not check in for ");
+            put_d(o, (uint32_t)r->code);
+            put_s(o, " ms (watchdog limit ");
+            put_d(o, r->addr);
+            put_s(o, " ms): locked up, or interrupts masked too long");
+            break;
+        }
         put_s(o, "no tick for ");
         put_d(o, (uint32_t)r->code);
         put_s(o, " ms: locked up, or interrupts masked too long (seen by core ");
         put_d(o, r->core ^ 1u);
         put_c(o, ')');
+        break;
+    case TD_FAULT_WATCHDOG:
+        put_s(o, "no check-in for ");
+        put_d(o, (uint32_t)r->code);
+        put_s(o, " ms (watchdog limit ");
+        put_d(o, r->addr);
+        put_s(o, " ms)");
         break;
     default:
         put_s(o, cause != NULL ? cause : "cause not decoded");
@@ -259,7 +280,8 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
         end_line(&o);
     }
     if (r->reason != TD_FAULT_ASSERT && r->reason != TD_FAULT_PANIC &&
-        r->reason != TD_FAULT_LOCKUP && !(r->flags & TD_FAULT_F_CANARY)) {
+        r->reason != TD_FAULT_LOCKUP && r->reason != TD_FAULT_WATCHDOG &&
+        !(r->flags & TD_FAULT_F_CANARY)) {
         put_s(&o, "    ");
         put_reg(&o, "r0", r->r[0]);
         put_reg(&o, "r1", r->r[1]);
@@ -289,7 +311,22 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
 size_t td__fault_format_previous(char *buf, size_t size, const td_fault_record_t *r)
 {
     struct out o = { buf, 0, size ? size - 1u : 0u, false };
+    if (r->flags & TD_FAULT_F_HW_WATCHDOG) {
+        put_s(&o, "*** PREVIOUS RUN: the chip's watchdog ran out: no core could report");
+        end_line(&o);
+        put_s(&o, "*** END PREVIOUS RUN");
+        end_line(&o);
+        return o.n;
+    }
     write_head(&o, r, "PREVIOUS RUN: FAULT");
+    if (r->reason == TD_FAULT_LOCKUP || r->reason == TD_FAULT_WATCHDOG) {
+        write_detail(&o, r, NULL);
+        put_s(&o, "    the watchdog rebooted the chip after it");
+        end_line(&o);
+        put_s(&o, "*** END PREVIOUS RUN");
+        end_line(&o);
+        return o.n;
+    }
     put_s(&o, "    ");
     if (r->flags & TD_FAULT_F_FRAME_LOST) {
         put_s(&o, "pc, lr, xpsr lost: the stack was full  ");

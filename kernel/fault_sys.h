@@ -30,4 +30,15 @@ void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp);
 unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock *locks,
                           unsigned n);
 
+/* The watchdog (kernel/watchdog.c) found core 'core' without a check-in
+ * for 'ms' ms (limit 'limit_ms'): its kernel (reason TD_FAULT_LOCKUP,
+ * 'thread' the one it runs) or its watched thread 'thread'
+ * (TD_FAULT_WATCHDOG). Record and report it as that core's fault with
+ * action 'act' (TD_FAULT_RESTART: the caller restarts core 1 next;
+ * TD_FAULT_REBOOT: kept across the reboot, which follows here; escalated:
+ * the policy asked for a restart of core 0, which cannot be). Interrupts
+ * masked, either core. */
+void td__fault_watchdog(unsigned core, unsigned reason, const char *thread, uint32_t ms,
+                        uint32_t limit_ms, unsigned act, bool escalated);
+
 #endif /* TANDEM_KERNEL_FAULT_SYS_H */

@@ -51,6 +51,7 @@ static td_timer_t supervisor[PORT_NUM_CORES];
 static uint32_t beat[PORT_NUM_CORES];          /* each core's tick, for the other */
 static uint8_t cleaned[PORT_NUM_CORES];        /* set by the other core after its clean-up */
 static int (*relaunch_core1)(void);
+static void (*watchdog)(unsigned me, td_tick_t tick);   /* while the watchdog runs */
 static volatile uint32_t hold_limit_ms = TD_FAULT_HOLD_MS;
 static volatile uint32_t restarts, hold_reports;
 
@@ -160,7 +161,8 @@ static void watch_peer(unsigned me, td_tick_t now)
     if (st != TD_CORE_RUNNING || !td__core_running(peer) || HEARTBEAT_MS == 0)
         return;
     td_tick_t pt = TD_LOAD_ACQUIRE(beat[peer]);
-    if (pt != w->peer_tick) {
+    if (pt != w->peer_tick || TD_LOAD_RELAXED(watchdog) != NULL) {
+        /* (while the watchdog runs it judges the peer: counted afresh after) */
         w->peer_tick = pt;
         w->changed = now;
         w->stalled = 0;
@@ -193,7 +195,7 @@ static void held_line(const struct td_held *h, const char *what, const char *wai
  * others wait; the td_locks the other core holds past the limit (a core
  * holding one long has its interrupts masked and cannot report it
  * itself). */
-static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
+__attribute__((noinline)) static void check_holds(unsigned me, td_core_t *c, td_tick_t now)
 {
     uint32_t limit = hold_limit_ms;
     if (limit == 0)
@@ -240,6 +242,9 @@ static void supervise(td_timer_t *timer, void *arg)
     td_tick_t now = c->tick;
     TD_STORE_RELEASE(beat[me], now);     /* the other core's heartbeat check reads it */
     watch_peer(me, now);
+    void (*wd)(unsigned, td_tick_t) = TD_LOAD_RELAXED(watchdog);   /* (code: no order) */
+    if (wd != NULL)
+        wd(me, now);                     /* the watchdog's check, while it runs */
     if (now % 16u == 0)
         check_holds(me, c, now);
 }
@@ -259,6 +264,16 @@ void td__supervise_start(td_core_t *c, int (*relaunch)(void))
         w->lock_state[i] = 0;
     supervisor[me] = (td_timer_t)TD_TIMER_INIT(supervise, NULL);
     td_timer_start(&supervisor[me], 1, 1);
+}
+
+void td__supervise_set_watchdog(void (*fn)(unsigned me, td_tick_t tick))
+{
+    TD_STORE_RELAXED(watchdog, fn);
+}
+
+void td__supervise_restart_core1(void)
+{
+    restart_core1();
 }
 
 /* ---- the public calls (tandem/fault.h) ------------------------------------------------ */

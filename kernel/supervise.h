@@ -19,4 +19,15 @@
  * under TD_FAULT_RESTART. Interrupts masked, this core. */
 void td__supervise_start(td_core_t *c, int (*relaunch)(void));
 
+/* The watchdog (kernel/watchdog.c) registers its check while it runs (NULL
+ * when it stops): fn(me, tick) is called at the end of each core's tick's
+ * supervision, and supervision's heartbeat check stands aside meanwhile
+ * (the watchdog judges the other core). Anywhere. */
+void td__supervise_set_watchdog(void (*fn)(unsigned me, td_tick_t tick));
+
+/* Core 0: stop core 1 (held in reset, what it held given back, its side
+ * forgotten) and launch its entry again, as under TD_FAULT_RESTART.
+ * Interrupts masked, core 0. */
+void td__supervise_restart_core1(void);
+
 #endif /* TANDEM_KERNEL_SUPERVISE_H */

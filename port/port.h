@@ -372,6 +372,19 @@ int port_persist_read(uint32_t *w, unsigned n);
  * host the run ends with status 4. Anywhere. */
 void port_reboot(void) __attribute__((noreturn));
 
+/* The chip's watchdog, the last line of tandem/watchdog.h: a counter that
+ * resets the chip unless fed in time. port_watchdog_start arms it to run
+ * out 'ms' ms after each feed (again while armed: the new period); returns
+ * 0, TD_ERR_PARAM (ms 0 or above PORT_WATCHDOG_MAX_MS), TD_ERR_UNSUPPORTED
+ * (no such device: PORT_WATCHDOG_MAX_MS is 0, the host). port_watchdog_feed
+ * starts the period again; port_watchdog_stop disarms it (both do nothing
+ * when it is not armed). port_watchdog_timed_out: whether the chip's last
+ * reset was this counter running out (false on the host). Anywhere. */
+int port_watchdog_start(uint32_t ms);
+void port_watchdog_feed(void);
+void port_watchdog_stop(void);
+bool port_watchdog_timed_out(void);
+
 /* Stop this core for good: interrupts masked, tick stopped, asleep. Core 1
  * can still be reset and launched again by core 0. Never returns. */
 void port_halt(void) __attribute__((noreturn));

@@ -9,13 +9,14 @@
  * releases (microsecond clock), its worst deviation from 1 ms (jitter),
  * and how far the speed is from the set-point once it has settled.
  *
- * Core 0 is the user's side: it changes the set-point on a schedule (1500,
- * 3000, 2000 rpm, one second each) and prints status lines. The run has
- * two phases of three seconds with the same schedule: in the first core 0
- * prints a status line twice a second and sleeps otherwise; in the second
- * it floods the console (polled, so it spends its time waiting for the
- * UART with its interrupts masked). The figures of both phases come out at
- * the end: the loop on core 1 does not care.
+ * Core 0 is the user's side: it takes commands from the console's input
+ * (set RPM, status, flood MS, report, quit), answers each, and prints a
+ * status line twice a second. "flood MS" makes it print status lines as
+ * fast as the console takes them for MS ms (polled on the UART, so it
+ * spends that time waiting for the UART with its interrupts masked),
+ * still taking commands between lines. The loop keeps its figures apart
+ * for the time core 0 floods and the rest; "report" and "quit" print both:
+ * the loop on core 1 does not care.
  *
  * The encoder (GP9, channel A, 256 lines) is counted by a PWM slice in
  * hardware and shown in the status lines as a second opinion on the speed.
@@ -35,12 +36,9 @@
 #define TACHO_ADC   0           /* GP26 */
 #define ENC_PIN     9           /* encoder channel A: slice 4 B */
 #define ENC_PPR     256u
-#define PHASE_MS    3000u
-#define STEP_MS     1000u
 #define SETTLE_MS   300u        /* after a set-point change the error is not counted */
 #define STATUS_MS   500u
-
-static const int32_t schedule[3] = { 1500, 3000, 2000 };   /* rpm, one per STEP_MS */
+#define MAX_RPM     4000u
 
 /* ---- shared: set-point in, figures out ---------------------------------------------- */
 
@@ -118,7 +116,7 @@ static void loop(void *arg)
     td_pwm_set_duty(PWM_PIN, 0);
 }
 
-/* ---- core 0: set-points and the console ------------------------------------------------- */
+/* ---- core 0: the console ------------------------------------------------------------- */
 
 static void set(int32_t rpm)
 {
@@ -141,48 +139,20 @@ static int32_t encoder_rpm(void)
     return dt ? (int32_t)((uint64_t)n * 60000000u / ((uint64_t)dt * ENC_PPR)) : 0;
 }
 
-static int status(uint64_t t0, const char *tag)
+static uint64_t t0;                      /* the start, for the status lines' time */
+static uint32_t lines[2];                /* status lines printed per phase */
+
+static void status(const char *tag)
 {
     int32_t d = duty_now;
-    return td_printf("%s t %lu ms: set-point %ld rpm, speed %ld rpm (tacho), %ld rpm (encoder), "
-                     "duty %ld.%02ld %%\n", tag, (unsigned long)((td_time_us() - t0) / 1000u),
-                     (long)setpoint, (long)speed_rpm, (long)encoder_rpm(), (long)(d / 100),
-                     (long)(d % 100));
+    td_printf("%s t %lu ms: set-point %ld rpm, speed %ld rpm (tacho), %ld rpm (encoder), "
+              "duty %ld.%02ld %%\n", tag, (unsigned long)((td_time_us() - t0) / 1000u),
+              (long)setpoint, (long)speed_rpm, (long)encoder_rpm(), (long)(d / 100),
+              (long)(d % 100));
+    lines[phase & 1]++;
 }
 
-/* One phase: the schedule, with status lines twice a second or as fast as
- * the console goes. Returns the number of lines printed. */
-static uint32_t run_phase(bool flood)
-{
-    uint64_t t0 = td_time_us();
-    uint32_t lines = 0;
-    unsigned step = 0;
-    set(schedule[0]);
-    uint64_t next_status = t0 + STATUS_MS * 1000u;
-    for (;;) {
-        uint64_t now = td_time_us();
-        if (now - t0 >= PHASE_MS * 1000u)
-            break;
-        unsigned want = (unsigned)((now - t0) / (STEP_MS * 1000u));
-        if (want != step && want < 3) {
-            step = want;
-            set(schedule[step]);
-        }
-        if (flood) {
-            status(t0, "flood");
-            lines++;
-        } else if (now >= next_status) {
-            status(t0, "status");
-            lines++;
-            next_status += STATUS_MS * 1000u;
-        } else {
-            td_sleep(1);
-        }
-    }
-    return lines;
-}
-
-static void report(unsigned ph, const char *what, uint32_t lines)
+static void report(unsigned ph, const char *what)
 {
     struct figures f;
     td_lock_take(&fig_lock);
@@ -194,7 +164,144 @@ static void report(unsigned ph, const char *what, uint32_t lines)
               (unsigned long)f.jitter_us, (unsigned long)f.overruns);
     td_printf("  tracking error (settled) mean %lu.%02lu rpm, max %lu rpm; core 0 printed %lu lines\n",
               (unsigned long)(mean_c / 100u), (unsigned long)(mean_c % 100u),
-              (unsigned long)f.err_max, (unsigned long)lines);
+              (unsigned long)f.err_max, (unsigned long)lines[ph]);
+}
+
+/* Console input, a line at a time, without waiting: bytes are taken as
+ * they come (between two status lines while flooding), so a command is
+ * seen within a line's time. */
+#define LINE_MAX 40
+static char line[LINE_MAX];
+static unsigned line_len;
+static bool line_long;
+
+/* Whether a whole line is in line[] (NUL-terminated); its bytes are
+ * taken, the next call starts a new one. */
+static bool input_line(void)
+{
+    for (;;) {
+        int c = td_console_getc(TD_NO_WAIT);
+        if (c < 0)
+            return false;                /* TD_ERR_WOULD_BLOCK: nothing more now */
+        if (c == '\r' || c == '\n') {
+            if (line_len == 0 && !line_long)
+                continue;                /* an empty line, or LF after CR */
+            line[line_len] = '\0';
+            line_len = 0;
+            return true;
+        }
+        if (c == 0x08 || c == 0x7f) {
+            if (line_len > 0)
+                line_len--;
+        } else if (line_len < LINE_MAX - 1u) {
+            line[line_len++] = (char)c;
+        } else {
+            line_long = true;            /* the rest is dropped; the command refused */
+        }
+    }
+}
+
+/* The word after 'cmd ' as a number 0..max, or -1. */
+static int32_t number_after(const char *s, const char *cmd, int32_t max)
+{
+    while (*cmd != '\0')
+        if (*s++ != *cmd++)
+            return -1;
+    if (*s++ != ' ')
+        return -1;
+    int32_t v = 0;
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9' || v > max)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v <= max ? v : -1;
+}
+
+static bool same(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+static bool starts(const char *s, const char *word)
+{
+    while (*word != '\0')
+        if (*s++ != *word++)
+            return false;
+    return *s == ' ' || *s == '\0';
+}
+
+enum { GO_ON, FLOOD, QUIT };
+static int32_t flood_ms;
+static bool quit_asked;
+
+/* One command line: its answer, and what core 0 does next. */
+static int command(const char *s)
+{
+    if (line_long) {
+        line_long = false;
+        td_printf("> %s...: refused: a command is at most %u characters\n", s, LINE_MAX - 1u);
+        return GO_ON;
+    }
+    if (starts(s, "set")) {
+        int32_t rpm = number_after(s, "set", MAX_RPM);
+        if (rpm < 0) {
+            td_printf("> %s: refused: set RPM, a whole number 0..%u; the set-point stays %ld rpm\n",
+                      s, MAX_RPM, (long)setpoint);
+            return GO_ON;
+        }
+        set(rpm);
+        td_printf("> %s: set-point %ld rpm\n", s, (long)rpm);
+        return GO_ON;
+    }
+    if (starts(s, "flood")) {
+        int32_t ms = number_after(s, "flood", 10000);
+        if (ms <= 0) {
+            td_printf("> %s: refused: flood MS, 1..10000 ms\n", s);
+            return GO_ON;
+        }
+        flood_ms = ms;
+        td_printf("> %s: core 0 floods the console for %ld ms\n", s, (long)ms);
+        return FLOOD;
+    }
+    if (same(s, "status")) {
+        status("status");
+        return GO_ON;
+    }
+    if (same(s, "report")) {
+        report(0, "idle");
+        report(1, "flooding the console");
+        return GO_ON;
+    }
+    if (same(s, "quit")) {
+        td_printf("> quit\n");
+        return QUIT;
+    }
+    td_printf("> %s: unknown command; commands: set RPM, status, flood MS, report, quit\n", s);
+    return GO_ON;
+}
+
+/* Status lines as fast as the console takes them for flood_ms, commands
+ * still taken between them (phase 1 of the figures). */
+static void flood(void)
+{
+    phase = 1;
+    uint64_t end = td_time_us() + (uint64_t)flood_ms * 1000u;
+    while (td_time_us() < end) {
+        status("flood");
+        if (input_line() && command(line) == QUIT) {
+            quit_asked = true;           /* the flood ends, then the program */
+            break;
+        }
+    }
+    phase = 0;
+    td_printf("flood over: %lu lines in all\n", (unsigned long)lines[1]);
 }
 
 TD_THREAD_DEFINE(loop_thread, 1024);
@@ -220,19 +327,33 @@ int main(void)
     }
     td_printf("motor: PWM GP%d at %d Hz, tacho on ADC%d (GP%d), encoder A on GP%d (%u lines); "
               "PID at 1 kHz on core 1\n", PWM_PIN, hz, TACHO_ADC, 26 + TACHO_ADC, ENC_PIN, ENC_PPR);
+    t0 = td_time_us();
     if ((rc = td_kernel_launch_core1(core1_main, NULL)) != TD_OK) {
         td_printf("core 1 did not start: %s\n", td_strerror(rc));
         return 1;
     }
-    td_printf("phase 1: core 0 prints twice a second\n");
-    uint32_t quiet = run_phase(false);
-    phase = 1;
-    td_printf("phase 2: core 0 floods the console\n");
-    uint32_t loud = run_phase(true);
+    td_printf("commands: set RPM (0..%u), status, flood MS, report, quit\n", MAX_RPM);
+    uint64_t next_status = td_time_us() + STATUS_MS * 1000u;
+    for (;;) {
+        int next = input_line() ? command(line) : GO_ON;
+        if (next == FLOOD) {
+            flood();
+            next = quit_asked ? QUIT : GO_ON;
+            next_status = td_time_us() + STATUS_MS * 1000u;
+        }
+        if (next == QUIT)
+            break;
+        if (td_time_us() >= next_status) {
+            status("status");
+            next_status += STATUS_MS * 1000u;
+        } else {
+            td_sleep(1);
+        }
+    }
     phase = 2;
     set(0);
     td_sleep(TD_MS(5));
-    report(0, "idle", quiet);
-    report(1, "flooding the console", loud);
+    report(0, "idle");
+    report(1, "flooding the console");
     return 0;
 }

@@ -63,6 +63,8 @@ enum td_fault_reason {
     TD_FAULT_PANIC,            /* td_panic: the kernel found an impossible state */
     TD_FAULT_LOCKUP,           /* the core stopped answering (seen by the other core) */
     TD_FAULT_EXIT,             /* port_exit's BKPT on a board without a debugger */
+    TD_FAULT_WATCHDOG,         /* a thread missed its watchdog check-in (tandem/watchdog.h);
+                                * a kernel that missed its check-in is TD_FAULT_LOCKUP */
     TD_FAULT_REASONS
 };
 
@@ -74,6 +76,8 @@ enum td_fault_reason {
 #define TD_FAULT_F_PREVIOUS   0x10u  /* read back after a reboot */
 #define TD_FAULT_F_MASKED     0x20u  /* interrupts were masked at the fault */
 #define TD_FAULT_F_CONSOLE    0x40u  /* the core held the console lock at the fault */
+#define TD_FAULT_F_HW_WATCHDOG 0x80u /* the previous run ended by the chip's watchdog
+                                      * counter running out: no record, core unknown */
 
 /* A core's fault record (the last fault of that core). */
 typedef struct td_fault_record {
@@ -86,10 +90,12 @@ typedef struct td_fault_record {
     uint8_t nchain;                /* entries in chain[] */
     uint16_t line;                 /* TD_ASSERT's line */
     uint16_t report_bytes;         /* length of the report printed */
-    int32_t code;                  /* exit status (TD_FAULT_EXIT) or 0 */
+    int32_t code;                  /* exit status (TD_FAULT_EXIT); ms without a check-in
+                                      (TD_FAULT_LOCKUP, TD_FAULT_WATCHDOG); or 0 */
     uint32_t pc, lr, sp, xpsr;     /* pc/lr/xpsr 0 if lost */
     uint32_t r[5];                 /* r0-r3, r12 */
-    uint32_t addr;                 /* the address involved (reason-dependent) */
+    uint32_t addr;                 /* the address involved (reason-dependent; the
+                                      watchdog's limit in ms for its misses) */
     const char *file;              /* TD_ASSERT's file, or NULL */
     const char *text;              /* TD_ASSERT's expression / td_panic's reason */
     char thread[16];               /* the thread's name, "" if none */

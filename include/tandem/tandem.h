@@ -25,5 +25,6 @@
 #include "tandem/panic.h"
 #include "tandem/heap.h"
 #include "tandem/fault.h"
+#include "tandem/watchdog.h"
 
 #endif /* TANDEM_TANDEM_H */

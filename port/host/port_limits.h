@@ -20,6 +20,9 @@
 /* The console device is stdout: it takes every byte at once. */
 #define PORT_CONSOLE_QUEUED     0
 #define PORT_CONSOLE_DRAIN_CORE 0u
+/* No hardware watchdog (port/port.h): the software checks of
+ * tandem/watchdog.h run, a period for the chip's counter is refused. */
+#define PORT_WATCHDOG_MAX_MS 0u
 
 /* Its flash (port/host/flash.c, a RAM array) has the RP2040 board's units. */
 #define PORT_FLASH_SECTOR   4096u /* erase unit, bytes */

@@ -20,6 +20,7 @@ const { CoreSIO, SioShared } = require('./sio');
 const P = require('./peripherals');
 const { I2CBus } = require('./i2c');
 const { UsbHost } = require('./usbhost');
+const { Watchdog } = require('./watchdog');
 const flashModel = require('./flash');
 const loader = require('./loader');
 const romImage = require('./rom_image');
@@ -164,8 +165,8 @@ class Simulator extends EventEmitter {
     per[0x18000] = this.ssi;
     this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL');
     this.xipSram = new Uint8Array(0x4000);
-    this.watchdog = per[0x40058];
-    this.watchdog.onWatchdogTrigger = () => this.requestReboot('watchdog');
+    per[0x40058] = this.watchdog = new Watchdog(this, mcu);
+    this.watchdog.onWatchdogTrigger = (why) => this.requestReboot(why === 1 ? 'watchdog timeout' : 'watchdog');
     const Timer = P.makeTimer(this, per[0x40054].constructor);
     per[0x40054] = this.timer = new Timer(mcu, 'TIMER_BASE');
 
@@ -532,6 +533,7 @@ class Simulator extends EventEmitter {
       this.enterState(c, STATE_RUN);
     }
     for (const s of this.sios) s.updateIrq();
+    this.watchdog.afterReboot();
   }
 
   // ---- sleep and wake -----------------------------------------------------------

@@ -71,6 +71,18 @@ test('watchdog reboot: both cores restart from the ROM, RAM and scratch survive;
   assert.deepStrictEqual(res.lines.map((l) => l.text.split(' ')[0]).slice(0, 3), ['boot', 'boot', 'direct']);
 });
 
+test('watchdog counter: ticks from clk_ref / TICK.CYCLES, two counts per tick, fed, paused, reboot at 0 with REASON.TIMER', () => {
+  const res = run('t_wdcount');
+  assertPass(assert, res);
+  assert.strictEqual(res.sim.reboots, 1);
+  const t = res.lines.map((l) => l.text);
+  assert.ok(t.includes('fed, paused, no reset'), t.join('|'));
+  const after = /^boot 2 reason=1 enable=1 after=(\d+)$/.exec(t[t.length - 1]);
+  assert.ok(after, t.join('|'));
+  /* 2 ms to the reset, then the boot ROM, boot2 and the clocks again */
+  assert.ok(+after[1] >= 2000 && +after[1] < 4000, `reset after ${after[1]} us`);
+});
+
 test('a quad-SPI boot2 that talks to the flash through the SSI (status, write enable, QE) boots', () => {
   const res = run('q_hello', { setup: (sim) => { sim.ssi.sr2 = 0; } });
   assertPass(assert, res);

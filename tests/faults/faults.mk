@@ -4,7 +4,8 @@
 # core and one policy; tests/faults/run.js runs them all in the emulator,
 # checks their console output and writes $(TEST_RESULTS)/faults.txt (through
 # the suite runner; the list is run.js --list).
-# An entry is name:scenario:core:policy.
+# An entry is name:scenario:core:policy. The watchdog's scenarios are
+# tests/faults/watchdog.c, built per scenario and policy (WD_IMAGES).
 
 FAULTS_DIR := $(BUILD)/faults
 FAULT_IMAGES := \
@@ -22,8 +23,16 @@ FAULT_IMAGES := \
     heldfault-c1:heldfault:1:RESTART \
     classify:classify:0:HALT      alone-c0:alone:0:HALT
 
+# The watchdog's scenarios (tests/faults/watchdog.c): name:scenario:policy.
+WD_IMAGES := \
+    wd-thread0-reboot:thread0:REBOOT     wd-thread0-restart:thread0:RESTART_CORE1 \
+    wd-thread1-restart:thread1:RESTART_CORE1 \
+    wd-kernel1-restart:kernel1:RESTART_CORE1 wd-kernel1-reboot:kernel1:REBOOT \
+    wd-kernel0-restart:kernel0:RESTART_CORE1 wd-both:both:REBOOT
+
 fault_field = $(word $(2),$(subst :, ,$(1)))
-FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)
+FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf) \
+    $(foreach f,$(WD_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)
 
 define fault_image
 $(FAULTS_DIR)/obj/$(1).o: tests/faults/main.c | deps-arm
@@ -33,6 +42,14 @@ $(FAULTS_DIR)/obj/$(1).o: tests/faults/main.c | deps-arm
 $(call target_image,$(FAULTS_DIR)/$(1),$(FAULTS_DIR)/obj/$(1).o)
 endef
 $(foreach f,$(FAULT_IMAGES),$(eval $(call fault_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3),$(call fault_field,$(f),4))))
+
+define wd_image
+$(FAULTS_DIR)/obj/$(1).o: tests/faults/watchdog.c | deps-arm
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -DWD_$(2) -DWD_POLICY=TD_WATCHDOG_$(3) -c -o $$@ $$<
+$(call target_image,$(FAULTS_DIR)/$(1),$(FAULTS_DIR)/obj/$(1).o)
+endef
+$(foreach f,$(WD_IMAGES),$(eval $(call wd_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3))))
 -include $(shell find $(FAULTS_DIR)/obj -name '*.d' 2>/dev/null)
 
 TEST_SUITES += faults

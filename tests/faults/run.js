@@ -6,7 +6,11 @@
  * block), the other core going on, and what the policy promises (halted,
  * thread ended, core 1 back with semaphores and messages working within a
  * bound, the report again after a watchdog reboot). Also runs
- * tools/fault-addr2line on a real report.
+ * tools/fault-addr2line on a real report, and the watchdog's scenarios
+ * (tests/faults/watchdog.c): a hung thread or kernel of either core named
+ * in the report within its limit, core 1 restarted or the chip rebooted
+ * with the report kept, and the chip's own counter resetting the chip when
+ * both cores hang.
  *
  *   node tests/faults/run.js BUILD_DIR [IMAGE...]
  *   node tests/faults/run.js --list [IMAGE...]
@@ -284,6 +288,110 @@ cases['alone-c0'] = async (name, out) => {
     const after = r.lines.slice(rep.end + 1);
     return after.length ? `printed after the report: "${after[0].text}"` : null;
   });
+};
+
+/* ---- the watchdog (tests/faults/watchdog.c) ---------------------------------------- */
+
+/* A watchdog report of core 'core' by core 'by': head, the detail line
+ * with the ms seen against the limit, the action; made within 'slack' s
+ * of the limit after "hang now". */
+function wdReport(r, core, by, kind, limitMs, action) {
+  const rep = report(r, core, by);
+  if (rep.why) return rep;
+  const hang = idx(r, /^hang now$/);
+  if (hang < 0 || hang > rep.head) return { why: 'no "hang now" before the report' };
+  const what = kind === 'thread' ? 'missed its watchdog check-in' : 'not responding';
+  if (rep.text[0] !== `*** FAULT core ${core}, thread "beat": ${what}`) return { why: `head: "${rep.text[0]}"` };
+  const re = kind === 'thread'
+    ? /^ {4}no check-in for (\d+) ms \(watchdog limit (\d+) ms\)$/
+    : /^ {4}its kernel did not check in for (\d+) ms \(watchdog limit (\d+) ms\): locked up, or interrupts masked too long$/;
+  const d = rep.text.map((t) => re.exec(t)).find(Boolean);
+  if (!d) return { why: `no detail line like ${re}` };
+  if (+d[2] !== limitMs || +d[1] < limitMs || +d[1] > limitMs + 5) return { why: `detail: ${d[0].trim()}` };
+  const dt = (r.lines[rep.head].t - r.lines[hang].t) * 1000;
+  if (dt < limitMs || dt > limitMs + 20) return { why: `reported ${dt.toFixed(1)} ms after the hang (limit ${limitMs} ms)` };
+  if (!rep.text.some((t) => t === `    action: ${action}`)) return { why: `action is not "${action}"` };
+  return rep;
+}
+
+/* After a reboot: the report of the previous run, once, with the same
+ * head and detail, td_fault_previous's fields, both cores running. */
+function wdPrevious(r, rep, core, kind, limitMs) {
+  if (rep.why) return rep.why;
+  const p = idx(r, /^\*\*\* PREVIOUS RUN: /, rep.end, 0);
+  if (p < 0) return 'no report of the previous run';
+  const head = rep.text[0].replace('*** FAULT', '*** PREVIOUS RUN: FAULT');
+  if (r.lines[p].text !== head) return `previous head: "${r.lines[p].text}"`;
+  if (r.lines[p + 1].text !== rep.text[1]) return `previous detail: "${r.lines[p + 1].text}"`;
+  if (r.lines.filter((l) => /^\*\*\* PREVIOUS RUN/.test(l.text)).length !== 1) return 'reported more than once';
+  const reason = kind === 'thread' ? 'missed its watchdog check-in' : 'not responding';
+  const f = idx(r, new RegExp(`^previous: core ${core} reason ${reason} thread "beat" ms \\d+ limit ${limitMs} action 3 flags 0x1[04]$`), p, 0);
+  if (f < 0) return 'td_fault_previous did not return the record';
+  const s = idx(r, /^c1 start 1$/, p, 1);
+  if (s < 0) return 'core 1 did not start after the reboot';
+  if (idx(r, /^misses 0$/, s, 0) < 0) return 'the second run did not end its own way';
+  if (/WDSEL/.test(r.out)) return 'the emulator warned of PSM WDSEL: the port did not select the processors';
+  return counts(r, 0, s) || counts(r, 1, s);
+}
+
+const ESCALATED = 'reboot through the watchdog (core 0 cannot be restarted alone); reported again after start-up';
+const REBOOT = 'reboot through the watchdog; reported again after start-up';
+const RESTART = 'the watchdog restarts core 1: core 0 resets it and calls its entry again';
+
+function wdRebootCase(core, by, kind, limitMs, action) {
+  return async (name, out) => {
+    const r = await run(name, 1000);
+    const rep = wdReport(r, core, by, kind, limitMs, action);
+    check(out, `${name}_report_names_core_and_thread`, () => rep.why);
+    check(out, `${name}_kept_across_the_reboot`, () => wdPrevious(r, rep, core, kind, limitMs));
+    check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
+  };
+}
+
+function wdRestartCase(kind, limitMs) {
+  return async (name, out) => {
+    const r = await run(name, 900);
+    const rep = wdReport(r, 1, 0, kind, limitMs, RESTART);
+    check(out, `${name}_report_names_core_and_thread`, () => rep.why);
+    check(out, `${name}_core1_restarted_core0_runs_on`, () => {
+      if (rep.why) return rep.why;
+      if (idx(r, /^\*\*\* core 0: core 1 restarted, restart 1$/, rep.end, 0) < 0) return 'no restart line';
+      const s = idx(r, /^c1 start 2$/, rep.end, 1);
+      if (s < 0) return 'core 1 did not start again';
+      if (r.lines[s].t - r.lines[rep.end].t > RESTART_BOUND_S) return 'core 1 back too late';
+      if (r.lines.some((l) => /^\*\*\* (PREVIOUS RUN|FAULT core 0)/.test(l.text))) return 'the chip rebooted or core 0 faulted';
+      if (r.lines.filter((l) => /^\*\*\* FAULT/.test(l.text)).length !== 1) return 'more than one report';
+      const hang = idx(r, /^hang now$/);
+      return counts(r, 0, hang, 20) || counts(r, 1, s);
+    });
+  };
+}
+
+cases['wd-thread0-reboot'] = wdRebootCase(0, 0, 'thread', 50, REBOOT);
+cases['wd-thread0-restart'] = wdRebootCase(0, 0, 'thread', 50, ESCALATED);
+cases['wd-kernel1-reboot'] = wdRebootCase(1, 0, 'kernel', 100, REBOOT);
+cases['wd-kernel0-restart'] = wdRebootCase(0, 1, 'kernel', 100, ESCALATED);
+cases['wd-thread1-restart'] = wdRestartCase('thread', 50);
+cases['wd-kernel1-restart'] = wdRestartCase('kernel', 100);
+cases['wd-both'] = async (name, out) => {
+  const r = await run(name, 1200);
+  check(out, `${name}_chip_watchdog_resets`, () => {
+    const hang = idx(r, /^hang now$/);
+    if (hang < 0) return 'no "hang now"';
+    const before = r.lines.slice(0, hang);
+    if (before.some((l) => /^\*\*\*/.test(l.text))) return 'a report before the hang (the feed did not hold the counter off)';
+    const p = idx(r, /^\*\*\* PREVIOUS RUN: the chip's watchdog ran out: no core could report$/, hang, 0);
+    if (p < 0) return 'no report of the chip watchdog';
+    if (r.lines.slice(hang, p).some((l) => /^\*\*\* FAULT/.test(l.text))) return 'software reported though both cores were stopped';
+    /* the last feed was at the hang (within a tick); the counter: 300 ms;
+     * then the boot up to the first line */
+    const dt = (r.lines[p].t - r.lines[hang].t) * 1000;
+    if (dt < 300 || dt > 330) return `reset ${dt.toFixed(1)} ms after the hang (period 300 ms)`;
+    if (idx(r, /^previous: core 0 reason missed its watchdog check-in thread "" ms 0 limit 0 action 3 flags 0x90$/, p, 0) < 0)
+      return 'td_fault_previous did not say the chip watchdog';
+    if (/WDSEL/.test(r.out)) return 'the emulator warned of PSM WDSEL: the port did not select the processors';
+  });
+  check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
 };
 
 /* The checks a case reports, found by running it in list mode. */

@@ -85,7 +85,11 @@ static void check(bool previous, size_t size, const td_fault_record_t *r,
     if (len < whole)
         return;
     char last[48];
-    if (previous) {
+    if (previous && (r->flags & TD_FAULT_F_HW_WATCHDOG)) {
+        if (!starts(full, whole, "*** PREVIOUS RUN: the chip's watchdog ran out") ||
+            !ends(full, whole, "*** END PREVIOUS RUN\n"))
+            abort();                                 /* no record: no core, no thread */
+    } else if (previous) {
         if (!starts(full, whole, "*** PREVIOUS RUN: FAULT core ") ||
             !ends(full, whole, "*** END PREVIOUS RUN\n"))
             abort();

@@ -55,6 +55,10 @@
 #define PORT_CONSOLE_QUEUED     (TD_CONSOLE_ROUTE != TD_CONSOLE_ROUTE_UART)
 #define PORT_CONSOLE_DRAIN_CORE 0u
 
+/* The watchdog's longest period (port/port.h): its 24-bit counter, which
+ * counts down twice per 1 us tick (RP2040-E1). */
+#define PORT_WATCHDOG_MAX_MS 8388u
+
 /* ---- the memory map, as the architecture's fault decoding and call chain
  * need it (where code may run from, what RAM a stack may be in) ---- */
 #define PORT_MEM_ROM_END    0x00004000u   /* boot ROM: [0, this) */

@@ -37,6 +37,10 @@ void rp2040_boot_failed(unsigned stage) __attribute__((noreturn));
 
 /* Returns 0, or the RP2040_BOOT_FAIL_* stage that failed. */
 int rp2040_clocks_init(void);
+
+/* Start-up, first thing: note whether the watchdog's counter caused this
+ * boot, and disarm it (it stays armed across its own reset). */
+void rp2040_watchdog_boot(void);
 /* PLL_USB and clk_usb at 48 MHz (USB). Returns 0 or an RP2040_BOOT_FAIL_*
  * stage. */
 int rp2040_clocks_usb_init(void);

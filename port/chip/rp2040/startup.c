@@ -125,6 +125,7 @@ void rp2040_reset_handler(void)
     memcpy(rp2040_vectors_core1, rp2040_vectors_flash, sizeof rp2040_vectors_core1);
     SCB->vtor = (uint32_t)(uintptr_t)rp2040_vectors_core0;
 
+    rp2040_watchdog_boot();
     resets_init();
     int failed = rp2040_clocks_init();
     if (failed)

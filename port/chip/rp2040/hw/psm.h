@@ -15,5 +15,8 @@ typedef struct {
 
 #define PSM_PROC0_BITS (1u << 15)
 #define PSM_PROC1_BITS (1u << 16)
+#define PSM_ROSC_BITS  (1u << 0)
+#define PSM_XOSC_BITS  (1u << 1)
+#define PSM_WDSEL_BITS 0x0001ffffu   /* every domain, ROSC .. PROC1 */
 
 #endif
