@@ -47,19 +47,6 @@ int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg)
     return TD_OK;
 }
 
-int td_timer_deinit(td_timer_t *t)
-{
-    int r = check(t);
-    if (r)
-        return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
-    if (t->active)
-        unlink(c, t);                 /* off this core's timer list */
-    t->magic = 0;
-    port_irq_restore(s);
-    return TD_OK;
-}
 
 int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
 {
@@ -113,4 +100,13 @@ void td__timer_tick(td_core_t *c)
         port_irq_restore(s);
         fn(t, arg);
     }
+}
+
+int td_timer_deinit(td_timer_t *t)
+{
+    int r = td_timer_stop(t);         /* off this core's timer list */
+    if (r)
+        return r;
+    t->magic = 0;
+    return TD_OK;
 }
