@@ -25,6 +25,8 @@ ifeq ($(wildcard $(CHIP_DIR)/chip.mk),)
 $(error PORT=$(PORT): there is no $(CHIP_DIR)/chip.mk (chips: $(notdir $(wildcard port/chip/*))))
 endif
 TARGET_OBJ_DIR := $(BUILD)/$(PORT)
+# Image folders of a chip other than the default get its name as a suffix.
+PORT_SUFFIX := $(if $(filter rp2040,$(PORT)),,-$(PORT))
 CROSS      ?= arm-none-eabi-
 TCC        := $(CROSS)gcc
 TOBJCOPY   := $(CROSS)objcopy

@@ -5,7 +5,7 @@
 # checks their console output and writes $(BUILD)/test/results/faults.txt.
 # An entry is name:scenario:core:policy.
 
-FAULTS_DIR := $(BUILD)/faults
+FAULTS_DIR := $(BUILD)/faults$(PORT_SUFFIX)
 FAULT_IMAGES := \
     null-c0:null:0:HALT           null-c1:null:1:RESTART \
     udf-c0:udf:0:HALT             udf-c1:udf:1:RESTART \
