@@ -68,10 +68,11 @@ include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
+include tests/an521/an521.mk
 include bench/bench.mk
 
 # ---- top-level targets --------------------------------------------------------
-.PHONY: all deps deps-arm deps-node deps-clang test run list clean fuzz coverage bench
+.PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run list clean fuzz coverage bench
 
 # ---- fuzzing: each name in FUZZ_TARGETS has a binary $(BUILD)/fuzz/NAME and
 # a rule fuzz-corpus-NAME that seeds $(BUILD)/fuzz/NAME-corpus.
@@ -96,7 +97,7 @@ test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,
 
 all: deps-arm examples
 
-deps: deps-arm deps-node deps-clang
+deps: deps-arm deps-node deps-clang deps-qemu
 deps-arm:
 	$(Q)CROSS=$(CROSS) tools/deps.sh arm
 deps-node:

@@ -11,10 +11,12 @@
  * loses the frame. r0-r12 are unchanged by the entry, so they are captured
  * here, live, first.
  *
- * The capture goes onto the main stack. Stack-limit checks are off at this
- * priority (CCR.STKOFHFNMIGN, armv8m_core_init) and so is the MPU
- * (HFNMIENA = 0): the pushes may go below MSPLIM into the main stack's
- * guard, which has room for them (MSPLIM is half-way up the guard). If the
+ * The capture goes onto the main stack, MSPLIM first set to 0 (QEMU does
+ * not implement CCR.STKOFHFNMIGN, which would turn the checks off at this
+ * priority) and the MPU off at this priority (HFNMIENA = 0): the pushes
+ * may go below the limit into the main stack's guard, which has room for
+ * them (MSPLIM is half-way up the guard). The limit is set again before a
+ * thread is resumed. If the
  * main stack is nearly used up, the capture moves to the top of the main
  * stack and the C code runs from there: nothing on the main stack is
  * returned to after such a fault.
@@ -35,6 +37,13 @@
     .type isr_hardfault, %function
     .thumb_func
 isr_hardfault:
+    /* MSPLIM off first: after a main stack overflow MSP may sit right at
+     * the limit, and a push there would fault again, at HardFault
+     * priority: a lockup. A store below SP is no push (no limit check). */
+    str     r0, [sp, #-4]
+    mov     r0, #0
+    msr     msplim, r0
+    ldr     r0, [sp, #-4]
     push    {r0-r3}                 /* capture[12..15] = r0-r3 */
     push    {r4-r11}                /* capture[4..11]  = r4-r11 */
     mov     r0, r12
@@ -71,6 +80,13 @@ isr_hardfault:
 
     /* Resume another thread as PendSV does (switch.S). */
     add     sp, sp, #64
+    ldr     r1, =PORT_CORE_ID_REG
+    ldr     r1, [r1]
+    ldr     r2, =__stack0_bottom__
+    cbz     r1, 4f
+    ldr     r2, =__stack1_bottom__
+4:  add     r2, r2, #(PORT_MAIN_GUARD / 2)
+    msr     msplim, r2
     mov     r1, #ARMV8M_BASEPRI_MASK
     msr     basepri, r1
     b       armv8m_ctx_resume

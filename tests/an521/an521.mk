@@ -1,0 +1,46 @@
+# tests/an521/an521.mk: the 'an521' suite: the kernel test suite (tests/*.c)
+# and fault scenarios on QEMU's mps2-an521, two Cortex-M33 cores
+# (port/chip/an521), whatever PORT the rest of the build uses.
+#
+#   icount  the whole suite once with -icount shift=0: one host thread runs
+#           both cores in turn, virtual time counts instructions, the run is
+#           the same every time
+#   mt1..N  the cross-core stress tests (TH_STRESS), AN521_MT_PASSES times,
+#           without -icount: each core on its own host thread, truly at
+#           once, so races can show (latency bounds get the host's slack)
+#   fault   the fault scenarios that apply to this chip (tests/an521/run.sh)
+# Results: $(BUILD)/test/results/an521.txt, names prefixed by the mode.
+
+AN521_BUILD      := $(BUILD)/an521-suite
+AN521_MT_PASSES  ?= 2
+QEMU_ARM         ?= qemu-system-arm
+
+TEST_SUITES += an521
+.PHONY: test-an521 an521-images
+
+# The images are built by a make of their own with PORT=an521.
+an521-images: deps-arm
+	$(Q)$(MAKE) --no-print-directory PORT=an521 BUILD=$(BUILD) an521-images-here
+
+ifeq ($(PORT),an521)
+AN521_FAULT_ELFS := $(addprefix $(FAULTS_DIR)/,$(addsuffix .elf,null-c0 null-c1 udf-c0 udf-c1 \
+    tstack-c0 tstack-c1 mstack-c0 mstack-c1 assert-c1 console-c0 null-kill-c0 tstack-kill-c0 classify))
+AN521_MT_OBJS := $(patsubst tests/%.c,$(AN521_BUILD)/mt/%.o,$(TEST_SRCS))
+$(AN521_BUILD)/mt/%.o: tests/%.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -DTH_STRESS_ONLY \
+	    -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -c -o $@ $<
+$(eval $(call target_image,$(AN521_BUILD)/tandem-tests-mt,$(AN521_MT_OBJS)))
+-include $(shell find $(AN521_BUILD)/mt -name '*.d' 2>/dev/null)
+.PHONY: an521-images-here
+an521-images-here: $(TARGET_TEST_DIR)/tandem-tests.elf $(AN521_BUILD)/tandem-tests-mt.elf \
+    $(AN521_FAULT_ELFS)
+endif
+
+test-an521: an521-images deps-qemu
+	$(Q)mkdir -p $(BUILD)/test/results
+	$(Q)QEMU_ARM=$(QEMU_ARM) tests/an521/run.sh $(BUILD) $(AN521_MT_PASSES) \
+	  $(BUILD)/test/results/an521.txt
+
+deps-qemu:
+	$(Q)tools/deps.sh qemu
