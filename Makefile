@@ -4,7 +4,8 @@
 #                   build/examples/NAME.{elf,uf2,map}
 #   make run        build the flagship example and run it in the emulator
 #   make test       build and run every test suite; ends with "N passed, N failed"
-#   make deps       install what is missing (toolchain, clang runtime, emulator packages)
+#   make debug      build an example (EXAMPLE=name) and debug it in the emulator with GDB
+#   make deps       install what is missing (toolchain, clang runtime, emulator packages, GDB)
 #
 # Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
 # included below; fragments add to the lists declared here.
@@ -70,6 +71,8 @@ include tests/tests.mk
 include tests/faults/faults.mk
 include tests/an521/an521.mk
 include bench/bench.mk
+include tools/gdb/gdb.mk
+include tests/gdb/gdb.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run list clean fuzz coverage bench
@@ -97,7 +100,7 @@ test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,
 
 all: deps-arm examples
 
-deps: deps-arm deps-node deps-clang deps-qemu
+deps: deps-arm deps-node deps-clang deps-gdb deps-qemu
 deps-arm:
 	$(Q)CROSS=$(CROSS) tools/deps.sh arm
 deps-node:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what a build step needs, once. Usage: tools/deps.sh arm|node|clang|qemu
+# Install what a build step needs, once. Usage: tools/deps.sh arm|node|clang|gdb|qemu
 # As root, missing Debian packages are installed with apt-get; otherwise (or
 # with TD_DEPS_NO_INSTALL=1) the script names the package to install and fails.
 set -euo pipefail
@@ -54,6 +54,10 @@ case "${1:-}" in
     need_pkg libclang-rt-14-dev test -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
     need_pkg llvm llvm-cov --version
     ;;
+  gdb)
+    # GDB for the ARM target, with Python (tools/gdb/tandem.py): make debug, the 'gdb' suite
+    need_pkg gdb-multiarch gdb-multiarch --batch -nx -ex 'python print(1)'
+    ;;
   *)
-    echo "usage: tools/deps.sh arm|node|clang|qemu" >&2; exit 2 ;;
+    echo "usage: tools/deps.sh arm|node|clang|gdb|qemu" >&2; exit 2 ;;
 esac

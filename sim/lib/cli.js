@@ -11,6 +11,7 @@ const EXIT = {
   bound: 123,     // time or cycle bound reached (or nothing left to run) without bkpt / --until match
   lockup: 124,    // a core locked up (fault in HardFault/NMI, HardFault with the ROM's vectors)
   internal: 125,  // a bug in the simulator
+  killed: 126,    // --gdb: the debugger killed the run or went away
   bkptMax: 119,   // bkpt #N exits N for N <= 119, and 119 above that
 };
 const DEFAULT_MAX_MS = 5000;
@@ -40,12 +41,16 @@ are printed as "[time s] uartN cK| text".
   --xosc-dead         model a dead crystal: XOSC never reports stable
   --core1-garble N    corrupt core 1's first N FIFO words sent from the boot ROM
                       (bit 31 flipped): an out-of-step launch handshake
+  --gdb PORT          wait for GDB on 127.0.0.1:PORT (0: any free port) before the
+                      first instruction; both cores are GDB threads (no default
+                      time bound while a debugger is attached)
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
 Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
 120 usage error; 121 bad firmware file; 122 firmware does not boot;
-123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
+123 bound reached without bkpt/match; 124 lockup; 125 internal error;
+126 killed from the debugger (--gdb).`;
 
 class UsageError extends Error {}
 
@@ -85,6 +90,7 @@ function parseArgs(argv) {
       case '--xosc-dead': o.xoscDead = true; break;
       case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
+      case '--gdb': o.gdb = num(need(i, a), a, { int: true }); i++; if (o.gdb > 65535) throw new UsageError('--gdb: a TCP port, 0..65535'); break;
       case '--gpio-in': {
         const v = need(i, a); i++;
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
@@ -130,6 +136,9 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     throw e;
   }
   if (o.help) { io.out.write(USAGE + '\n'); return 0; }
+  // --gdb: the console also goes to the debugger (lib/gdb.js)
+  const gdb = o.gdb !== undefined ? require('./gdb').prepare(io) : null;
+  if (gdb) io = gdb.io;
 
   const { Simulator } = require('./simulator');
   const { UserError } = require('./loader');
@@ -184,12 +193,26 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     sim.flushTrace = () => { if (buf.length) fs.writeSync(traceFd, buf.join('\n') + '\n'); buf = []; fs.closeSync(traceFd); };
   }
 
-  const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined ? undefined : DEFAULT_MAX_MS);
-  const r = sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles });
-  if (sim.flushTrace) sim.flushTrace();
+  const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined || gdb ? undefined : DEFAULT_MAX_MS);
+  if (gdb) {
+    // served asynchronously: main() returns a promise of the exit status
+    let endMs = maxMs;
+    return gdb.serve(sim, o.gdb, {
+      until: o.until, maxMs, maxCycles: o.maxCycles,
+      exitCode: (r) => outcome(sim, o, r, maxMs).code,
+      // after a detach the run goes on to its end, with the default bound if none was given
+      detachedRun: (s) => {
+        if (endMs === undefined && o.maxCycles === undefined) endMs = DEFAULT_MAX_MS;
+        return s.run({ until: o.until, maxMs: endMs, maxCycles: o.maxCycles });
+      },
+    }, say).then((r) => (r.reason === 'gdb-listen' ? EXIT.usage : finish(sim, o, r, endMs, io, say)));
+  }
+  return finish(sim, o, sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles }), maxMs, io, say);
+}
 
-  const tns = sim.nowNanos();
-  const when = `t=${(tns / 1e6).toFixed(3)} ms`;
+/** The exit status and final message of a run that stopped with record r. */
+function outcome(sim, o, r, maxMs) {
+  const when = `t=${(sim.nowNanos() / 1e6).toFixed(3)} ms`;
   let code, msg;
   switch (r.reason) {
     case 'bkpt':
@@ -207,8 +230,17 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     case 'stalled': code = EXIT.bound; msg = `stopped: ${r.message}, ${when}; the time limit would pass ${o.until ? 'without a match' : 'without bkpt'}`; break;
     case 'lockup': code = EXIT.lockup; msg = `${r.message}, ${when}`; break;
     case 'noboot': code = EXIT.noBoot; msg = r.message; break;
+    case 'killed': code = EXIT.killed; msg = `${r.message}, ${when}`; break;
     default: code = EXIT.internal; msg = `unexpected stop: ${JSON.stringify(r)}`;
   }
+  return { code, msg };
+}
+
+/** Report the end of a run (messages, statistics, output files); returns the exit status. */
+function finish(sim, o, r, maxMs, io, say) {
+  if (sim.flushTrace) sim.flushTrace();
+  const tns = sim.nowNanos();
+  let { code, msg } = outcome(sim, o, r, maxMs);
   if (!o.quiet || code >= 120) {
     say(msg);
     if (r.reason === 'lockup' && r.history) {

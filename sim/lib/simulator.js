@@ -22,6 +22,7 @@ const { I2CBus } = require('./i2c');
 const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
+const { ABANDON } = require('./hooks');
 
 const OPKIND = classifyOpcodes();
 const ROM_SIZE = 0x4000;
@@ -76,6 +77,7 @@ class Simulator extends EventEmitter {
       view.ppb = core.ppb;
       view.sio = core.sio;
       core.stNext = Infinity;
+      core.held = false;       // stopped by a debugger while the other core runs (lib/gdb-target.js)
       this.cores.push(core);
       this.sios.push(core.sio);
     }
@@ -99,6 +101,9 @@ class Simulator extends EventEmitter {
     this.loaded = false;
     this.uartDropCount = [0, 0];
     this.reboots = 0;
+    // Fetch hooks (lib/hooks.js): breakpoints, single steps and other observers
+    // of execution at chosen addresses; null when nothing watches (no cost).
+    this.hooks = null;
     this.coldBoot();
   }
 
@@ -598,7 +603,7 @@ class Simulator extends EventEmitter {
     const [c0, c1] = this.cores;
     while (!this.stopInfo) {
       if (this.pendingReboot) { const r = this.pendingReboot; this.pendingReboot = null; this.reboot(r); }
-      const r0 = c0.state === STATE_RUN, r1 = c1.state === STATE_RUN;
+      const r0 = c0.state === STATE_RUN && !c0.held, r1 = c1.state === STATE_RUN && !c1.held;
       // global time: the slower of the running cores
       let T;
       if (r0 && r1) T = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
@@ -618,7 +623,7 @@ class Simulator extends EventEmitter {
       if (this.T >= boundCycle) { this.stop('bound', {}); break; }
       if (this.pendingReboot || this.stopInfo) continue;
       // pick the core(s) to run until the next event
-      const a0 = c0.state === STATE_RUN, a1 = c1.state === STATE_RUN;
+      const a0 = c0.state === STATE_RUN && !c0.held, a1 = c1.state === STATE_RUN && !c1.held;
       if (!a0 && !a1) continue;
       let horizon = this.nextAlarmCycle;
       if (boundCycle < horizon) horizon = Math.ceil(boundCycle);
@@ -765,6 +770,7 @@ class Simulator extends EventEmitter {
   }
 
   abandon(c, e, pc) {
+    if (e === ABANDON) { c.registers[15] = pc; c.instructions--; return; } // a debugger's stop before an access
     if (e !== FAULT) throw e;
     c.registers[15] = pc;
     this.fault(c, c.faultReason, pc);
@@ -803,6 +809,8 @@ class Simulator extends EventEmitter {
       lo = win.lo; hi = win.hi;
     }
     c.fetchLo = lo; c.fetchHi = hi; c.fetchArr = arr; c.fetchBase = base;
+    // fetch hooks: may stop here, or narrow the window so that their addresses come back here
+    if (this.hooks !== null) return this.hooks.onFetch(c, pc);
     return true;
   }
 

@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+/*
+ * tests/gdb/run.js: the debugger end to end. tandem-sim --gdb 0 runs
+ * tests/gdb/main.c; gdb-multiarch --batch connects to the port it announces
+ * and runs the script below; the checks read GDB's output (marker lines
+ * "@@name ...") and the emulator's console and exit status.
+ *
+ *   node tests/gdb/run.js FIRMWARE.elf RESULTS.txt
+ *
+ * Writes "PASS name" / "FAIL name: reason" lines to RESULTS.txt (and
+ * stdout); exits non-zero if any check failed. Every wait is bounded:
+ * GDB_TEST_TIMEOUT seconds for the whole session (default 240).
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+
+const root = path.join(__dirname, '..', '..');
+const [elf, resultsFile] = process.argv.slice(2);
+const LIMIT_S = Number(process.env.GDB_TEST_TIMEOUT || 240);
+const GDB = process.env.GDB || 'gdb-multiarch';
+
+const results = [];
+function check(name, ok, why) {
+  const line = ok ? `PASS gdb_${name}` : `FAIL gdb_${name}: ${why}`;
+  results.push(line);
+  console.log(line);
+}
+function finish(code) {
+  fs.writeFileSync(resultsFile, results.join('\n') + '\n');
+  process.exit(code !== undefined ? code : results.some((l) => l.startsWith('FAIL')) ? 1 : 0);
+}
+
+const SCRIPT = (port) => `
+set pagination off
+set confirm off
+set width 0
+set height 0
+source ${path.join(root, 'tools/gdb/tandem.py')}
+target remote localhost:${port}
+python print("@@threads", " ".join("%d:%s" % (t.num, t.name) for t in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num)))
+break core1_count
+continue
+python print("@@bp", gdb.selected_thread().num, gdb.selected_frame().name())
+info threads
+python print("@@tandem-start")
+tandem threads
+python print("@@tandem-end")
+set scheduler-locking step
+python
+def pc_of(n):
+    gdb.execute("thread %d" % n, to_string=True)
+    return int(gdb.parse_and_eval("$pc")) & 0xffffffff
+p0, p1 = pc_of(1), pc_of(2)
+gdb.execute("thread 2", to_string=True)
+for i in range(4):
+    gdb.execute("stepi", to_string=True)
+q1, q0 = pc_of(2), pc_of(1)
+print("@@step %#x %#x %#x %#x" % (p0, q0, p1, q1))
+import time
+a = gdb.execute("monitor info", to_string=True)
+time.sleep(0.3)
+b = gdb.execute("monitor info", to_string=True)
+print("@@still", a == b, a.split(",")[0])
+end
+set scheduler-locking replay
+delete
+watch shared_counter
+python
+seen = {}
+stops = []
+def on_stop(ev):
+    kinds = [b.type for b in getattr(ev, 'breakpoints', [])]
+    stops.append("hit" if gdb.BP_HARDWARE_WATCHPOINT in kinds else "no-hit")
+gdb.events.stop.connect(on_stop)
+for i in range(60):
+    gdb.execute("continue")
+    th = gdb.selected_thread().num
+    print("@@watch", th, gdb.selected_frame().name(), int(gdb.parse_and_eval("shared_counter")), stops[-1] if stops else "no-stop")
+    seen[th] = seen.get(th, 0) + 1
+    if len(seen) == 2 and i >= 8:
+        break
+gdb.events.stop.disconnect(on_stop)
+end
+delete
+break report
+continue
+python print("@@regs %d %#x" % (int(gdb.parse_and_eval("$r0")) & 0xffffffff, int(gdb.parse_and_eval("$r1")) & 0xffffffff))
+python print("@@mem %d %#x" % (int(gdb.parse_and_eval("shared_counter")), int(gdb.parse_and_eval("*(unsigned int *)&magic")) & 0xffffffff))
+python print("@@tandem2-start")
+tandem
+python print("@@tandem2-end")
+python
+LAYOUT['thread']['name'] = 'label'
+try:
+    gdb.execute("tandem threads", to_string=True)
+    print("@@layout none")
+except gdb.error as e:
+    print("@@layout", e)
+LAYOUT['thread']['name'] = 'name'
+end
+delete
+continue
+python print("@@end")
+`;
+
+function main() {
+  if (!elf || !resultsFile) { console.error('usage: run.js FIRMWARE.elf RESULTS.txt'); process.exit(2); }
+  const work = path.join(path.dirname(resultsFile), 'gdb-session');
+  fs.mkdirSync(work, { recursive: true });
+  const deadline = Date.now() + LIMIT_S * 1000;
+  const sim = spawn(process.execPath, [path.join(root, 'sim/tandem-sim'), elf, '--gdb', '0', '--max-ms', '2000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let simOut = '', simErr = '', simCode = null, gdb = null, gdbOut = '';
+  sim.stdout.on('data', (d) => { simOut += d; });
+  sim.stderr.on('data', (d) => { simErr += d; });
+  const simExit = new Promise((r) => sim.on('exit', (c, sig) => { simCode = c === null ? `signal ${sig}` : c; r(); }));
+  const timer = setInterval(() => {
+    if (Date.now() < deadline) return;
+    check('session_time', false, `not finished within ${LIMIT_S} s (GDB_TEST_TIMEOUT)`);
+    if (gdb && gdb.exitCode === null) gdb.kill('SIGKILL');
+    if (sim.exitCode === null) sim.kill('SIGKILL');
+  }, 200);
+
+  const port = new Promise((resolve) => {
+    const look = () => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(simErr);
+      if (m) resolve(Number(m[1]));
+    };
+    sim.stderr.on('data', look);
+    sim.on('exit', () => resolve(null));
+  });
+
+  port.then(async (p) => {
+    if (!p) { check('server_starts', false, `tandem-sim exited (${simCode}): ${simErr.trim()}`); clearInterval(timer); finish(); return; }
+    check('server_starts', true);
+    const cmds = path.join(work, 'session.gdb');
+    fs.writeFileSync(cmds, SCRIPT(p));
+    gdb = spawn(GDB, ['--batch', '-nx', '-q', '-x', cmds, elf], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    gdb.on('error', (e) => { gdbOut += `cannot run ${GDB}: ${e.message}\n`; });
+    gdb.stdout.on('data', (d) => { gdbOut += d; });
+    gdb.stderr.on('data', (d) => { gdbOut += d; });
+    await new Promise((r) => gdb.on('close', r));
+    // the emulator ends when the debugger's session does; bounded
+    const t = setTimeout(() => { if (sim.exitCode === null) sim.kill('SIGKILL'); }, 20000);
+    await simExit;
+    clearTimeout(t);
+    clearInterval(timer);
+    fs.writeFileSync(path.join(work, 'gdb.log'), gdbOut);
+    fs.writeFileSync(path.join(work, 'sim.log'), simOut + simErr);
+    judge(gdbOut, simOut, simCode);
+    finish();
+  });
+}
+
+function judge(out, simOut, simCode) {
+  const marks = (name) => out.split('\n').filter((l) => l.startsWith(`@@${name} `) || l === `@@${name}`).map((l) => l.slice(name.length + 3));
+  const one = (name) => marks(name)[0];
+  const between = (a, b) => { const i = out.indexOf(`@@${a}`), j = out.indexOf(`@@${b}`); return i >= 0 && j > i ? out.slice(i, j) : ''; };
+  const see = ' (see build/test/results/gdb-session/gdb.log)';
+
+  const threads = one('threads');
+  check('two_threads_listed', threads === '1:core0 2:core1', `GDB's threads: ${threads}${see}`);
+
+  const bp = one('bp');
+  check('breakpoint_in_core1_function', bp === '2 core1_count', `stop at a breakpoint in core1_count: thread/function ${bp}${see}`);
+  check('info_threads', /\*\s+2\s+Thread 2 "core1"/.test(out) && /\s1\s+Thread 1 "core0"/.test(out),
+    `'info threads' shows both cores, core 1 current${see}`);
+
+  const st = (one('step') || '').split(' ');
+  check('step_core1_only', st.length === 4 && st[0] === st[1] && st[2] !== st[3],
+    `core 0 pc before/after ${st[0]}/${st[1]} (must stay), core 1 pc ${st[2]}/${st[3]} (must move)${see}`);
+  const still = one('still') || '';
+  check('time_stands_still', still.startsWith('True'), `'monitor info' twice 0.3 s apart while stopped: ${still}`);
+
+  const tt = between('tandem-start', 'tandem-end');
+  check('tandem_threads', /core 0 \(GDB thread 1\)/.test(tt) && /core 1 \(GDB thread 2\)/.test(tt) &&
+    /\n\s+worker\s+READY\s+8 /.test(tt) && /\*\s+main\s+RUNNING\s+16 /.test(tt) && /\*\s+core1\s+RUNNING\s+16 /.test(tt) &&
+    (tt.match(/idle\s+READY\s+0 /g) || []).length === 2 && /\d+\/1024 now \d+\s+ok \(32 B\)/.test(tt),
+    `'tandem threads' at the breakpoint lists main, worker and idle on core 0, core1 and idle on core 1:\n${tt}`);
+
+  const w = marks('watch').map((l) => l.split(' '));
+  const bad = w.filter(([th, fn, , hit]) => hit !== 'hit' || fn !== `core${th - 1}_count`);
+  check('watchpoint_names_writer', w.length >= 2 && !bad.length,
+    `each watch stop in the writing core's function: ${w.map((x) => x.join(' ')).join('; ')}${see}`);
+  const ths = new Set(w.map(([th]) => th));
+  check('watchpoint_both_cores', ths.has('1') && ths.has('2'), `threads that hit the watchpoint: ${[...ths].join(',')}`);
+  const vals = w.map(([, , v]) => Number(v));
+  check('watchpoint_values_grow', vals.every((v, i) => i === 0 || v > vals[i - 1]), `counter at each stop: ${vals.join(',')}`);
+
+  const printed = /report: counter=(\d+) magic=0x([0-9a-f]{8})/.exec(simOut);
+  const regs = (one('regs') || '').split(' ');
+  const mem = (one('mem') || '').split(' ');
+  check('program_printed_report', !!printed, `no report line in the console:\n${simOut}`);
+  if (printed) {
+    check('registers_match_print', regs[0] === printed[1] && Number(regs[1]) === parseInt(printed[2], 16),
+      `r0/r1 at report(): ${regs.join(' ')}; printed counter=${printed[1]} magic=0x${printed[2]}`);
+    check('memory_matches_print', mem[0] === printed[1] && Number(mem[1]) === parseInt(printed[2], 16),
+      `shared_counter, magic read: ${mem.join(' ')}; printed counter=${printed[1]} magic=0x${printed[2]}`);
+  }
+  check('console_reaches_gdb', /report: counter=\d+/.test(out), 'the program\'s console lines appear in GDB\'s output');
+
+  const t2 = between('tandem2-start', 'tandem2-end');
+  check('tandem_threads_waiting', /\n\s+worker\s+BLOCKED\s+8\s+wake_worker\.waiters forever\s/.test(t2) &&
+    /\n\s+core1\s+SLEEPING\s+16\s+sleep until tick \d+ \(in \d+\)/.test(t2),
+    `at report(): the worker blocked on wake_worker, core1 asleep until a tick:\n${t2}`);
+  check('tandem_faults', /core 0: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2) &&
+    /core 1: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2), `'tandem faults' part of 'tandem':\n${t2}`);
+  const lay = one('layout') || '';
+  check('layout_change_named', /has no field 'label'/.test(lay) && /LAYOUT\['thread'\]\['name'\]/.test(lay),
+    `a missing field is named: ${lay}`);
+
+  check('continue_to_end', /\[Inferior 1 \(Remote target\) exited normally\]/.test(out) && /gdb-fw: end/.test(simOut),
+    `the program runs to its end and GDB says it exited normally${see}`);
+  check('emulator_exit_status', simCode === 0, `tandem-sim exit status ${simCode}`);
+}
+
+main();

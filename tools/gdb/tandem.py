@@ -1,0 +1,454 @@
+# tools/gdb/tandem.py: the 'tandem' command for GDB.
+#
+#   (gdb) source tools/gdb/tandem.py      ('make debug' loads it)
+#   (gdb) tandem threads    every tandem thread on both cores: state, priority,
+#                           what it waits for, stack use, stack guard
+#   (gdb) tandem faults     each core's fault record and supervision state
+#   (gdb) tandem            both
+#
+# It reads the kernel's structures from target memory by their debug types
+# and symbol names (never by offsets), so it follows the kernel as fields
+# move. When a name it relies on is gone, it stops with a message naming
+# the missing symbol or field. Every such name is in LAYOUT below: when the
+# kernel renames something, change it there, and only there.
+
+import gdb
+
+# ---- what this script reads from the kernel (the one place to update) --------
+LAYOUT = {
+    # the per-core kernel instances: an array, one element per core
+    'cores': 'td_cores',
+    'core': {
+        'current': 'current',      # running thread
+        'idle': 'idle',            # the core's idle thread
+        'threads': 'threads',      # started threads, linked through thread.next_started
+        'running': 'running',      # the kernel runs on this core (non-zero)
+        'tick': 'tick',            # the core's tick count
+        'switches': 'switches',    # context switches so far
+    },
+    'thread': {
+        'name': 'name',            # const char *
+        'state': 'state',          # a value of thread_states
+        'prio': 'prio',            # effective priority
+        'base': 'base',            # priority set by the program
+        'wait_list': 'wq',         # the wait list it is on while blocked
+        'flags': 'flags',          # see CONSTANTS: TF_*
+        'wake': 'wake',            # tick at which a timed wait ends
+        'wait_data': 'wdata',      # union; member 'p': the cross-core object waited for
+        'stack': 'stack',          # lowest usable stack word (the guard lies below)
+        'ctx': 'ctx',              # saved stack pointer while not running
+        'next_started': 'knext',   # next in core.threads
+    },
+    'thread_states': 'enum td_thread_state',
+    # each core's fault state: a static array in the fault module
+    'fault_state': 'fc',
+    'fault': {
+        'record': 'rec',           # the last fault (a fault record)
+        'count': 'count',          # faults so far
+        'state': 'state',          # a value of core_states
+        'policy': 'policy',        # a value of fault_policies
+    },
+    'record': {
+        'seq': 'seq', 'reason': 'reason', 'action': 'action', 'flags': 'flags',
+        'exc': 'exc', 'pc': 'pc', 'lr': 'lr', 'sp': 'sp', 'xpsr': 'xpsr',
+        'addr': 'addr', 'file': 'file', 'line': 'line', 'text': 'text',
+        'thread': 'thread', 'time_us': 'time_us',
+    },
+    'fault_reasons': 'enum td_fault_reason',
+    'fault_policies': 'enum td_fault_policy',
+    'core_states': 'enum td_core_state',
+}
+# Values the kernel defines as macros: absent from the debug information
+# unless the program was built with -g3, in which case the program's own
+# value is used.
+CONSTANTS = {
+    'TD_STACK_PAINT': 0xa5a5a5a5,     # unused stack words
+    'TD_STACK_CANARY': 0x5a6b7c8d,    # the guard below every stack
+    'TF_TIMED': 0x01,                 # thread.flags: the wait has a timeout
+    'TF_XSYNC': 0x04,                 # thread.flags: waits for a cross-core object
+    'TD_FAULT_F_FRAME_LOST': 0x01, 'TD_FAULT_F_IN_ISR': 0x02, 'TD_FAULT_F_ESCALATED': 0x04,
+    'TD_FAULT_F_CANARY': 0x08, 'TD_FAULT_F_PREVIOUS': 0x10, 'TD_FAULT_F_MASKED': 0x20,
+    'TD_FAULT_F_CONSOLE': 0x40,
+}
+MAX_THREADS = 64          # per core: a longer list is reported as corrupt
+MAX_STACK_SCAN = 0x10000  # bytes of paint looked at per stack
+
+
+class LayoutError(gdb.GdbError):
+    pass
+
+
+def const(name):
+    try:
+        return int(gdb.parse_and_eval(name))
+    except gdb.error:
+        return CONSTANTS[name]
+
+
+def global_value(name, key):
+    try:
+        return gdb.parse_and_eval(name)
+    except gdb.error:
+        raise LayoutError("tandem: the program has no symbol '%s' (LAYOUT['%s'] in tools/gdb/tandem.py): "
+                          "not a tandem program, or the kernel renamed it" % (name, key))
+
+
+def static_value(name, key, want_field):
+    """A file-scope static of the kernel: the one named `name` whose type has `want_field`."""
+    syms = []
+    try:
+        syms = gdb.lookup_static_symbols(name)
+    except AttributeError:          # GDB before 10
+        s = gdb.lookup_static_symbol(name)
+        syms = [s] if s else []
+    for s in syms:
+        v = s.value()
+        t = v.type.strip_typedefs()
+        if t.code == gdb.TYPE_CODE_ARRAY:
+            t = t.target().strip_typedefs()
+        if t.code == gdb.TYPE_CODE_STRUCT and want_field in [f.name for f in t.fields()]:
+            return v
+    raise LayoutError("tandem: the program has no static '%s' with a field '%s' (LAYOUT['%s'] in tools/gdb/tandem.py): "
+                      "the kernel renamed or moved it" % (name, want_field, key))
+
+
+def struct_of(v):
+    t = v.type.strip_typedefs()
+    while t.code in (gdb.TYPE_CODE_PTR, gdb.TYPE_CODE_ARRAY):
+        t = t.target().strip_typedefs()
+    return t
+
+
+def check_fields(v, group):
+    """Every field of LAYOUT[group] must exist in v's struct type."""
+    t = struct_of(v)
+    have = [f.name for f in t.fields()]
+    for key, name in LAYOUT[group].items():
+        if name not in have:
+            raise LayoutError("tandem: %s has no field '%s' (LAYOUT['%s']['%s'] in tools/gdb/tandem.py); "
+                              "its fields are: %s" % (t.name or t.tag or 'the type', name, group, key, ', '.join(have)))
+
+
+def f(v, group, key):
+    return v[LAYOUT[group][key]]
+
+
+def enum_names(key):
+    name = LAYOUT[key]
+    try:
+        t = gdb.lookup_type(name)
+    except gdb.error:
+        raise LayoutError("tandem: the program has no type '%s' (LAYOUT['%s'] in tools/gdb/tandem.py)" % (name, key))
+    return {int(e.enumval): e.name for e in t.fields()}
+
+
+def short(enum_name, prefix):
+    return enum_name[len(prefix):].lower() if enum_name.startswith(prefix) else enum_name
+
+
+def read_u32s(addr, count):
+    mem = gdb.selected_inferior().read_memory(addr, 4 * count)
+    b = bytes(mem)
+    return [int.from_bytes(b[i:i + 4], 'little') for i in range(0, len(b), 4)]
+
+
+def cstring(v, limit=32):
+    try:
+        if int(v) == 0:
+            return ''
+        return v.string()[:limit]
+    except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
+        return '?'
+
+
+def where(addr):
+    """'name+off' for an address (a field path inside the object when the type is known)."""
+    try:
+        out = gdb.execute('info symbol 0x%x' % addr, to_string=True).strip()
+    except gdb.error:
+        return '0x%08x' % addr
+    if out.startswith('No symbol'):
+        return '0x%08x' % addr
+    head = out.split(' in section')[0]
+    parts = head.split(' + ')
+    name, off = parts[0], int(parts[1]) if len(parts) > 1 else 0
+    try:
+        v = gdb.parse_and_eval("'%s'" % name) if ' ' not in name else None
+    except gdb.error:
+        v = None
+    if v is None:
+        return head.replace(' + ', '+')
+    return name + member_path(v.type, off)
+
+
+def member_path(t, off):
+    t = t.strip_typedefs()
+    if off == 0 and t.code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_ARRAY):
+        return ''
+    if t.code == gdb.TYPE_CODE_ARRAY:
+        el = t.target()
+        n = el.sizeof
+        if n == 0:
+            return '+%d' % off
+        return '[%d]' % (off // n) + member_path(el, off % n)
+    if t.code == gdb.TYPE_CODE_STRUCT:
+        for fl in t.fields():
+            if not hasattr(fl, 'bitpos') or fl.bitpos is None:
+                continue
+            start = fl.bitpos // 8
+            if start <= off < start + fl.type.sizeof:
+                return '.' + fl.name + member_path(fl.type, off - start)
+    return '+%d' % off if off else ''
+
+
+def enclosing_block(addr):
+    """(start, size) of the static object (or array element of arrays) holding addr, or None."""
+    try:
+        out = gdb.execute('info symbol 0x%x' % addr, to_string=True).strip()
+    except gdb.error:
+        return None
+    if out.startswith('No symbol'):
+        return None
+    head = out.split(' in section')[0]
+    parts = head.split(' + ')
+    name, off = parts[0], int(parts[1]) if len(parts) > 1 else 0
+    try:
+        v = gdb.parse_and_eval("'%s'" % name)
+    except gdb.error:
+        return None
+    t = v.type.strip_typedefs()
+    start = addr - off
+    size = t.sizeof
+    # an array of stacks (one per core): the element holding addr
+    if t.code == gdb.TYPE_CODE_ARRAY and t.target().strip_typedefs().code == gdb.TYPE_CODE_ARRAY:
+        size = t.target().sizeof
+        start += (off // size) * size
+    return start, size
+
+
+def stack_info(t, sp_now):
+    """Stack use of thread t: (text for used/size, free bytes, guard text)."""
+    base = int(f(t, 'thread', 'stack'))
+    paint, canary = const('TD_STACK_PAINT'), const('TD_STACK_CANARY')
+    # guard: canary words below the usable stack
+    try:
+        below = read_u32s(base - 64, 16)
+    except gdb.MemoryError:
+        below = []
+    guard = 0
+    for w in reversed(below):
+        if w != canary:
+            break
+        guard += 4
+    guard_text = ('ok (%d B)' % guard) if below and below[-1] == canary else 'OVERWRITTEN'
+    # free: paint from the bottom up
+    blk = enclosing_block(base - 4)
+    top = blk[0] + blk[1] if blk else None
+    limit = (top - base) if top else MAX_STACK_SCAN
+    free, chunk = 0, 64
+    while free < limit:
+        n = min(chunk, (limit - free) // 4)
+        if n <= 0:
+            break
+        try:
+            words = read_u32s(base + free, n)
+        except gdb.MemoryError:
+            break
+        k = 0
+        while k < len(words) and words[k] == paint:
+            k += 1
+        free += 4 * k
+        if k < len(words):
+            break
+    if top:
+        size = top - base
+        now = ' now %d' % (top - sp_now) if sp_now and base <= sp_now <= top else ''
+        return '%d/%d%s' % (size - free, size, now), free, guard_text
+    return '?/? (%d B never used)' % free, free, guard_text
+
+
+def core_sp(core):
+    """The thread stack pointer (PSP) of `core` (GDB thread core + 1), or None."""
+    for th in gdb.selected_inferior().threads():
+        if th.ptid[1] == core + 1 or th.num == core + 1 and th.ptid[1] == 0:
+            cur = gdb.selected_thread()
+            try:
+                th.switch()
+                return int(gdb.parse_and_eval('$psp')) & 0xffffffff
+            except gdb.error:
+                return None
+            finally:
+                if cur is not None:
+                    cur.switch()
+    return None
+
+
+def wait_text(t, state, tick):
+    flags = int(f(t, 'thread', 'flags'))
+    timed = flags & const('TF_TIMED')
+    until = ''
+    if timed:
+        wake = int(f(t, 'thread', 'wake'))
+        until = 'until tick %d (in %d)' % (wake, (wake - tick) & 0xffffffff)
+    if state == 'SLEEPING':
+        return 'sleep ' + (until or '(no timeout)')
+    if state == 'BLOCKED':
+        what = []
+        wq = int(f(t, 'thread', 'wait_list'))
+        if flags & const('TF_XSYNC'):
+            obj = f(t, 'thread', 'wait_data')
+            what.append('cross-core ' + where(int(obj['p'])))
+        elif wq:
+            what.append(where(wq))
+        return ' '.join(what + [until or 'forever'])
+    if state == 'SUSPENDED':
+        return 'resume'
+    return '-'
+
+
+def thread_list(c):
+    """The core's threads: started ones, then idle (each once)."""
+    out, seen = [], set()
+    t = f(c, 'core', 'threads')
+    while int(t) and len(out) < MAX_THREADS:
+        if int(t) in seen:
+            break
+        seen.add(int(t))
+        out.append(t)
+        t = f(t.dereference(), 'thread', 'next_started')
+    if int(t) and int(t) not in seen:
+        raise gdb.GdbError('tandem: more than %d threads on one core: the list looks corrupt' % MAX_THREADS)
+    idle = f(c, 'core', 'idle')
+    if int(idle) and int(idle) not in seen:
+        out.append(idle)
+    return out
+
+
+def cmd_threads():
+    cores = global_value(LAYOUT['cores'], 'cores')
+    check_fields(cores, 'core')
+    states = {k: short(v, 'TD_THREAD_') .upper() for k, v in enum_names('thread_states').items()}
+    n = cores.type.strip_typedefs().range()[1] + 1
+    first = True
+    for i in range(n):
+        c = cores[i]
+        if not first:
+            print('')
+        first = False
+        if not int(f(c, 'core', 'running')):
+            print('core %d: kernel not running' % i)
+            continue
+        tick = int(f(c, 'core', 'tick'))
+        cur = int(f(c, 'core', 'current'))
+        print('core %d (GDB thread %d): tick %d, %d switches' % (i, i + 1, tick, int(f(c, 'core', 'switches'))))
+        print('  %-1s %-14s %-10s %-8s %-34s %-18s %s' % ('', 'thread', 'state', 'prio', 'waits for', 'stack used/size', 'guard'))
+        threads = thread_list(c)
+        if threads:
+            check_fields(threads[0].dereference(), 'thread')
+        sp_cur = core_sp(i)
+        for tp in threads:
+            t = tp.dereference()
+            st = states.get(int(f(t, 'thread', 'state')), '?%d' % int(f(t, 'thread', 'state')))
+            if int(tp) == cur and st == 'READY':
+                st = 'RUNNING'
+            prio = int(f(t, 'thread', 'prio'))
+            base = int(f(t, 'thread', 'base'))
+            ptext = str(prio) if prio == base else '%d(%d)' % (prio, base)
+            sp_now = sp_cur if int(tp) == cur else int(f(t, "thread", "ctx")) & ~3   # (low bits may tag the kind of context)
+            used, _free, guard = stack_info(t, sp_now)
+            print('  %-1s %-14s %-10s %-8s %-34s %-18s %s' % (
+                '*' if int(tp) == cur else '', cstring(f(t, 'thread', 'name'), 14) or '(no name)', st, ptext,
+                wait_text(t, st, tick), used, guard))
+
+
+def cmd_faults():
+    fc = static_value(LAYOUT['fault_state'], 'fault_state', LAYOUT['fault']['record'])
+    check_fields(fc, 'fault')
+    rec0 = f(fc[0], 'fault', 'record')
+    check_fields(rec0, 'record')
+    reasons = {k: short(v, 'TD_FAULT_').replace('_', ' ') for k, v in enum_names('fault_reasons').items()}
+    policies = {k: short(v, 'TD_FAULT_').replace('_', ' ') for k, v in enum_names('fault_policies').items()}
+    cstates = {k: short(v, 'TD_CORE_') for k, v in enum_names('core_states').items()}
+    n = fc.type.strip_typedefs().range()[1] + 1
+    flag_names = [(const(k), k[len('TD_FAULT_F_'):].lower().replace('_', ' ')) for k in CONSTANTS if k.startswith('TD_FAULT_F_')]
+    for i in range(n):
+        s = fc[i]
+        r = f(s, 'fault', 'record')
+        seq = int(f(r, 'record', 'seq'))
+        head = 'core %d: %s, policy %s, %d fault(s)' % (
+            i, cstates.get(int(f(s, 'fault', 'state')), '?'), policies.get(int(f(s, 'fault', 'policy')), '?'),
+            int(f(s, 'fault', 'count')))
+        print(head)
+        if not seq:
+            print('  no fault recorded')
+            continue
+        reason = reasons.get(int(f(r, 'record', 'reason')), '?')
+        thread = cstring(f(r, 'record', 'thread').address.cast(gdb.lookup_type('char').pointer()), 16)
+        exc = int(f(r, 'record', 'exc'))
+        print('  last fault #%d: %s in %s%s, action %s, at %d us' % (
+            seq, reason, ('thread ' + thread) if thread else 'no thread', (', exception %d' % exc) if exc else '',
+            policies.get(int(f(r, 'record', 'action')), '?'), int(f(r, 'record', 'time_us'))))
+        regs = ' '.join('%s=0x%08x' % (k, int(f(r, 'record', k)) & 0xffffffff) for k in ('pc', 'lr', 'sp', 'xpsr', 'addr'))
+        print('  ' + regs)
+        pc = int(f(r, 'record', 'pc'))
+        if pc:
+            print('  pc is %s' % where(pc & ~1))
+        text = cstring(f(r, 'record', 'text'), 80)
+        file = cstring(f(r, 'record', 'file'), 80)
+        if file or text:
+            print('  %s%s%s' % (file, (':%d' % int(f(r, 'record', 'line'))) if file else '', (' ' + text) if text else ''))
+        fl = int(f(r, 'record', 'flags'))
+        names = [name for bit, name in flag_names if fl & bit]
+        if names:
+            print('  flags: ' + ', '.join(names))
+
+
+class Tandem(gdb.Command):
+    """tandem's threads and fault records on both cores.
+
+tandem threads  every tandem thread on both cores: state, priority (effective(base) when
+                inherited), what it waits for, stack used/size (high-water mark from the
+                paint, 'now' from the stack pointer) and the guard below the stack
+tandem faults   each core's fault record and supervision state
+tandem          both"""
+
+    def __init__(self):
+        super().__init__('tandem', gdb.COMMAND_DATA, gdb.COMPLETE_NONE, True)
+
+    def invoke(self, arg, from_tty):
+        arg = arg.strip()
+        if arg in ('', 'all'):
+            cmd_threads()
+            print('')
+            cmd_faults()
+        elif arg == 'threads':
+            cmd_threads()
+        elif arg == 'faults':
+            cmd_faults()
+        else:
+            raise gdb.GdbError("tandem: unknown subcommand '%s' (threads, faults)" % arg)
+
+
+class TandemThreads(gdb.Command):
+    """Every tandem thread on both cores (see 'help tandem')."""
+
+    def __init__(self):
+        super().__init__('tandem threads', gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        cmd_threads()
+
+
+class TandemFaults(gdb.Command):
+    """Each core's fault record (see 'help tandem')."""
+
+    def __init__(self):
+        super().__init__('tandem faults', gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        cmd_faults()
+
+
+Tandem()
+TandemThreads()
+TandemFaults()
