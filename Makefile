@@ -47,6 +47,11 @@ HOST_LIBS  := -lpthread
 # ---- lists the fragments extend ----------------------------------------------
 EXAMPLES    :=
 TEST_SUITES :=
+# Where suites write their results (SUITE.txt, SUITE.txt.expect, SUITE.txt.log)
+# and the test lists their runs are checked against (tests/run-suite.sh).
+TEST_RESULTS ?= $(BUILD)/test/results
+TEST_LISTS   := $(BUILD)/test/lists
+TEST_RUN     := tests/run-suite.sh
 FUZZ_TARGETS :=
 BENCH_IMAGES :=
 
@@ -70,12 +75,15 @@ include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
 include tests/an521/an521.mk
+include tests/usb/usb.mk
+include tests/drivers/drivers.mk
+include tests/runners/runners.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk
 
 # ---- top-level targets --------------------------------------------------------
-.PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run list clean fuzz coverage bench
+.PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run-suites run list clean fuzz coverage bench
 
 # ---- fuzzing: each name in FUZZ_TARGETS has a binary $(BUILD)/fuzz/NAME and
 # a rule fuzz-corpus-NAME that seeds $(BUILD)/fuzz/NAME-corpus.
@@ -88,15 +96,15 @@ fuzz-run-%: $(BUILD)/fuzz/% fuzz-corpus-%
 	$(Q)echo "fuzz $*: $(FUZZ_SECONDS) s"
 	$(Q)$(BUILD)/fuzz/$* -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=$(BUILD)/fuzz/$*- $(BUILD)/fuzz/$*-corpus
-# In 'make test': each target briefly, on its seed corpus.
+# In 'make test': each target briefly, on its seed corpus, through
+# tools/fuzz/run-brief.sh (one result line fuzz_NAME, a summary) and the
+# suite runner; the list is FUZZ_TARGETS.
 TEST_SUITES += fuzz
 test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,$(FUZZ_TARGETS))
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)for t in $(FUZZ_TARGETS); do \
-	  if $(BUILD)/fuzz/$$t -runs=$(FUZZ_TEST_RUNS) -seed=1 -artifact_prefix=$(BUILD)/fuzz/$$t- \
-	      $(BUILD)/fuzz/$$t-corpus > $(BUILD)/fuzz/$$t.log 2>&1; \
-	  then echo "PASS fuzz_$$t"; else echo "FAIL fuzz_$$t: see $(BUILD)/fuzz/$$t.log"; fi; \
-	done | tee $(BUILD)/test/results/fuzz.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)printf 'fuzz_%s\n' $(FUZZ_TARGETS) >$(TEST_LISTS)/fuzz.list
+	$(Q)TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/fuzz.list fuzz $(TEST_RESULTS)/fuzz.txt \
+	  tools/fuzz/run-brief.sh $(BUILD)/fuzz $(FUZZ_TEST_RUNS) $(FUZZ_TARGETS)
 
 all: deps-arm examples
 
@@ -108,12 +116,18 @@ deps-node:
 deps-clang:
 	$(Q)tools/deps.sh clang
 
-# Every suite writes $(BUILD)/test/results/SUITE.txt with one line per test:
-# "PASS name" or "FAIL name: reason". A suite that leaves no file counts as failed.
+# Every suite writes $(TEST_RESULTS)/SUITE.txt with one line per test:
+# "PASS name" or "FAIL name: reason", through tests/run-suite.sh, which also
+# records how many tests the suite's list holds. A suite that leaves no
+# file, or fewer results than its list, counts as failed. run-suites is
+# 'make test' without installing anything (the 'runners' suite runs it on
+# planted suites).
 test: deps
-	$(Q)rm -rf $(BUILD)/test/results && mkdir -p $(BUILD)/test/results
+	$(Q)$(MAKE) --no-print-directory run-suites
+run-suites:
+	$(Q)rm -rf $(TEST_RESULTS) && mkdir -p $(TEST_RESULTS)
 	-$(Q)$(MAKE) --no-print-directory -k $(addprefix test-,$(TEST_SUITES))
-	$(Q)tools/test-summary.sh $(BUILD)/test/results $(TEST_SUITES)
+	$(Q)tools/test-summary.sh $(TEST_RESULTS) $(TEST_SUITES)
 
 list:
 	$(Q)$(foreach e,$(EXAMPLES),printf '  %-16s %s\n' $(e) \

@@ -40,6 +40,11 @@ void bench_value(const char *key, const char *unit, uint32_t value)
     td_printf("BENCH %s %lu %s\n", key, (unsigned long)value, unit);
 }
 
+void bench_fixed(const char *key, const char *unit, uint32_t value, const char *kind)
+{
+    td_printf("BENCH %s %lu %s kind=%s\n", key, (unsigned long)value, unit, kind);
+}
+
 void bench_fail(const char *key, const char *why)
 {
     any_failed = true;
@@ -49,5 +54,6 @@ void bench_fail(const char *key, const char *why)
 void bench_done(void)
 {
     td_printf("bench: %s\n", any_failed ? "FAILED" : "done");
+    td_console_flush(TD_MS(1000));          /* a buffered console's last lines */
     port_exit(any_failed ? 1 : 0);
 }

@@ -5,19 +5,22 @@
 BENCH_DIR   := $(BUILD)/bench
 BENCH_NAMES := $(sort $(patsubst bench/%/,%,$(dir $(wildcard bench/*/*.c))))
 BENCH_MAX_MS ?= 20000
+# BENCH_SIM_NAME: the emulator's devices an image needs
+BENCH_SIM_drivers := --spi 0:echo@5 --motor pwm=14,tacho=0,load=0.001
 
 $(BENCH_DIR)/obj/bench/bench.o: bench/bench.c | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -Ibench -c -o $@ $<
 
+# An image's console route: BENCH_ROUTE_NAME (default uart).
 define bench_rules
 $(1)_BOBJS := $$(patsubst %.c,$$(BENCH_DIR)/obj/%.o,$$(wildcard bench/$(1)/*.c)) $$(BENCH_DIR)/obj/bench/bench.o
 $$(BENCH_DIR)/obj/bench/$(1)/%.o: bench/$(1)/%.c | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -Ibench -c -o $$@ $$<
-$(call target_image,$(BENCH_DIR)/$(1),$$($(1)_BOBJS))
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(or $$(BENCH_ROUTE_$(1)),uart)) -Ibench -c -o $$@ $$<
+$(call target_image,$(BENCH_DIR)/$(1),$$($(1)_BOBJS),$(BENCH_ROUTE_$(1)))
 $$(BENCH_DIR)/$(1).log: $$(BENCH_DIR)/$(1).elf FORCE
-	$$(Q)sim/tandem-sim $$< --raw --max-ms $$(BENCH_MAX_MS) > $$@ 2>&1; rc=$$$$?; \
+	$$(Q)sim/tandem-sim $$< --raw --max-ms $$(BENCH_MAX_MS) $$(BENCH_SIM_$(1)) > $$@ 2>&1; rc=$$$$?; \
 	  if [ $$$$rc -ne 0 ]; then echo "bench $(1): exit $$$$rc"; cat $$@; exit 1; fi
 endef
 $(foreach b,$(BENCH_NAMES),$(eval $(call bench_rules,$(b))))

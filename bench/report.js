@@ -8,8 +8,12 @@
  * printed by the benchmark images and by the emulator's own benchmark),
  * measures the kernel's flash and RAM from KERNEL_MAP (a map file of an image
  * that links every kernel module), prints a table (figure, value, goal, ratio
- * to the hardware limit) and writes BENCH_DIR/results.json:
- * { key: { "value": number, "unit": "cycles"|"bytes"|"MB/s"|"msgs/s"|"instr/s" } }.
+ * to the hardware limit, and what kind of figure it is) and writes
+ * BENCH_DIR/results.json: { key: { "value": number, "unit": "cycles"|"bytes"|
+ * "MB/s"|"msgs/s"|"instr/s", "kind": kind } }. kind says where a figure comes
+ * from: "measured" (timed or counted by a run), "map" (a size read from a
+ * linker map), "sizeof" (a type's size) or "constant" (the configuration's):
+ * the last three are not measurements.
  * A figure no image produced is absent. Goals are printed, not enforced:
  * the exit status is non-zero only if an image reported a failed self-check.
  */
@@ -38,6 +42,19 @@ const FIGURES = [
   ['kernel_ram_bytes', 'bytes', {}],
   ['thread_tcb_bytes', 'bytes', { max: 48 }],
   ['sim_instr_per_s', 'instr/s', { min: 15e6 }],
+  ['usb_throughput_bytes_per_s', 'B/s', { limit: 'usb_bus' }],
+  ['usb_line_cycles', 'cycles', {}],
+  ['usb_enumeration_ms', 'ms', {}],
+  ['usb_device_response_us', 'us', {}],
+  ['usb_flash_bytes', 'bytes', {}],
+  ['usb_ram_bytes', 'bytes', {}],
+  ['spi_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_write_mb_per_s', 'MB/s', { note: 'line rate: spi_line_rate_mb_per_s' }],
+  ['spi_line_rate_mb_per_s', 'MB/s', { note: 'clk_peri / 2 / 8 bits' }],
+  ['dma_copy_mb_per_s', 'MB/s', { note: 'DMA: 1 word per clk_sys cycle' }],
+  ['memcpy_mb_per_s', 'MB/s', {}],
+  ['motor_jitter_idle_cycles', 'cycles', { note: 'period 125000 cycles' }],
+  ['motor_jitter_busy_cycles', 'cycles', { note: 'period 125000 cycles' }],
 ];
 const known = new Map(FIGURES.map(([k, u, g]) => [k, { unit: u, goal: g }]));
 
@@ -52,11 +69,13 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
     if (!m) continue;
     const [, key, value, unit, rest] = m;
     const stats = {};
+    let kind = 'measured';
     for (const kv of rest.trim().split(/\s+/).filter(Boolean)) {
       const [k, v] = kv.split('=');
-      stats[k] = Number(v);
+      if (k === 'kind') kind = v;
+      else stats[k] = Number(v);
     }
-    const entry = { value: Number(value), unit: unit || (known.get(key) || {}).unit, stats, from: f };
+    const entry = { value: Number(value), unit: unit || (known.get(key) || {}).unit, stats, from: f, kind };
     (known.has(key) ? figures : extras)[key] = entry;
   }
 }
@@ -66,14 +85,19 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
  * mutexes and semaphores, the beginner layer) and the architecture's
  * thread half (contexts, the tick, the switches, the inline primitives).
- * Messages, faults/heaps and the console are separate modules a program may
- * leave out: shown as extras. */
+ * Messages (the link and the endpoints), faults/heaps and the console are
+ * separate modules a program may leave out: shown as extras. The fault
+ * module's code that lives with the state it serves (each module's clean-up
+ * after a core went down, its part of the hold check: kernel/core.h's
+ * TD_FAULT_CODE and TD_FAULT_DATA, sections .text.td_fault and
+ * .rodata.td_fault) counts with the faults, wherever it is. */
 const GROUPS = [
-  ['console', /\/kernel\/(console|fmt)\.o$|\/port\/chip\/[^/]+\/uart\.o$/],
-  ['messages', /\/kernel\/(msg|chan)\.o$/],
-  ['faults', /\/kernel\/(fault|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
+  ['console', /\/kernel\/(console|console_in|fmt)\.o$|\/port\/chip\/[^/]+\/(uart|console_dev)\.o$/],
+  ['messages', /\/kernel\/(msg|chan|link)\.o$/],
+  ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
 ];
+const FAULT_SECTION = /^\.(text|rodata)\.td_fault$/;
 function footprint(map) {
   const text = fs.readFileSync(map, 'utf8');
   const out = {};
@@ -85,8 +109,9 @@ function footprint(map) {
     const [, sec, addr, size, obj] = m;
     const n = parseInt(size, 16);
     if (!n || parseInt(addr, 16) === 0) continue;
-    const g = GROUPS.find(([, rx]) => rx.test(obj));
+    let g = GROUPS.find(([, rx]) => rx.test(obj));
     if (!g) continue;
+    if (FAULT_SECTION.test(sec) && g[0] !== 'messages') g = GROUPS.find(([n]) => n === 'faults');
     const o = out[g[0]];
     if (/^\.(text|rodata)/.test(sec)) o.flash += n;
     else if (/^\.data/.test(sec)) { o.flash += n; o.ram += n; }
@@ -97,16 +122,20 @@ function footprint(map) {
 if (mapFile && fs.existsSync(mapFile)) {
   const fp = footprint(mapFile);
   const from = path.basename(mapFile);
-  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from };
-  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from };
+  const kind = 'map';
+  figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from, kind };
+  figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from, kind };
   for (const g of ['messages', 'console']) {   // faults: bench/fault prints its own
-    extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from };
-    extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from };
+    extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from, kind };
+    extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from, kind };
   }
 }
 
 const raw = figures.fifo_roundtrip_raw_cycles && figures.fifo_roundtrip_raw_cycles.value;
 const limits = raw ? { roundtrip: raw, oneway: raw / 2 } : {};
+/* USB: the emulated full-speed bus moves one 64-byte bulk packet per
+ * transaction time (sim/lib/usbhost.js: (137 + 8 * 64) bit times at 12 Mbit/s). */
+limits.usb_bus = 64 / ((137 + 8 * 64) / 12e6);
 
 const rows = [];
 let missed = 0;
@@ -121,13 +150,13 @@ for (const [key, , spec] of FIGURES) {
   const lim = g.limit && limits[g.limit];
   const ratio = lim ? `${(f.value / lim).toFixed(2)}x` : (g.note || '');
   const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
-  rows.push([key, String(f.value), f.unit, goal + (goal ? (ok ? ' ok' : ' MISSED') : ''), ratio, spread]);
+  rows.push([key, String(f.value), f.unit, f.kind, goal + (goal ? (ok ? ' ok' : ' MISSED') : ''), ratio, spread]);
 }
 for (const [key, f] of Object.entries(extras)) {
   const spread = f.stats.n ? `n=${f.stats.n} ${f.stats.min}..${f.stats.max}` : '';
-  rows.push([key, String(f.value), f.unit || '', '', '(extra)', spread]);
+  rows.push([key, String(f.value), f.unit || '', f.kind, '', '(extra)', spread]);
 }
-const head = ['figure', 'value', 'unit', 'goal', 'vs hardware', 'spread'];
+const head = ['figure', 'value', 'unit', 'kind', 'goal', 'vs hardware', 'spread'];
 const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmt = (r) => r.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
 console.log(fmt(head));
@@ -135,7 +164,9 @@ console.log(w.map((n) => '-'.repeat(n)).join('  '));
 rows.forEach((r) => console.log(fmt(r)));
 
 const json = {};
-for (const [key] of FIGURES) if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit };
+for (const [key] of FIGURES) {
+  if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit, kind: figures[key].kind };
+}
 fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
 console.log(`\nwrote ${path.join(dir, 'results.json')} (${Object.keys(json).length} figures)`);
 for (const f of failures) console.log(`self-check failed: ${f}`);

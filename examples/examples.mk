@@ -10,11 +10,23 @@ EX_DIR := $(BUILD)/examples$(PORT_SUFFIX)
 define example_rules
 $(1)_SRC  := examples/$(or $(EX_SRC_$(1)),$(1))
 $(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$($(1)_SRC)/*.c))
-$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c | deps-arm
+$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
-$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS))
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+# EX_EXTRA_NAME: sources of other examples this one links too (a shared device driver)
+$(1)_OBJS += $$(patsubst %.c,$$(EX_DIR)/obj/$(1)/extra/%.o,$$(EX_EXTRA_$(1)))
+$$(EX_DIR)/obj/$(1)/extra/%.o: %.c $$(EX_CONSOLE_STAMP) | deps-arm
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
+$(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS),$(TD_CONSOLE))
+# The same program with the UART console, for the system tests' exact line
+# times and core tags (examples/system-tests.js).
+$(call target_image,$(EX_DIR)-uart/$(1),$$($(1)_OBJS),uart)
 endef
+# The examples' console route (TD_CONSOLE, port/port.mk and the chip's chip.mk): a change
+# of it rebuilds and relinks them.
+EX_CONSOLE_STAMP := $(EX_DIR)/.console
+$(shell mkdir -p $(EX_DIR); [ "$$(cat $(EX_CONSOLE_STAMP) 2>/dev/null)" = "$(TD_CONSOLE)" ] || echo $(TD_CONSOLE) > $(EX_CONSOLE_STAMP))
 
 EXAMPLES += counter_race launch no_busy_waiting
 # sensors: one source, two images (examples/sensors/README.md)
@@ -26,6 +38,20 @@ EX_SRC_sensors_shared    := sensors
 EX_CFLAGS_sensors_shared := -DSENSORS_SHARED=1
 EX_SIM_sensors_shared    := --i2c 0:mpu6050 --i2c 0:bmp280
 
+# The drivers' examples (examples/NAME/README.md each)
+EXAMPLES += protocols
+EX_EXTRA_protocols  := examples/sensors/mpu6050.c examples/sensors/bmp280.c
+EX_SIM_protocols    := --i2c 0:mpu6050 --spi 1:bmp280@13
+EX_RUN_MS_protocols := 3000
+EXAMPLES += motor
+EX_SIM_motor        := --motor pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001
+EX_RUN_MS_motor     := 7000
+EXAMPLES += dashboard
+EX_EXTRA_dashboard  := examples/sensors/bmp280.c
+EX_SIM_dashboard    := --i2c 0:bmp280 --spi 0:st7789@20,dc=21,rst=22 \
+    --adc 0=sine:1.65:1.2:0.5 --adc temp=sine:30:3:0.1 --display $(EX_DIR)/dashboard.png
+EX_RUN_MS_dashboard := 5500
+
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
 
@@ -35,11 +61,19 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 examples: $(foreach e,$(if $(CHIP_EXAMPLES),$(filter $(CHIP_EXAMPLES),$(EXAMPLES)),$(EXAMPLES)),\
     $(EX_DIR)/$(e).elf $(if $(CHIP_NO_UF2),,$(EX_DIR)/$(e).uf2))
 
+# The dashboard's screen as tandem-sim renders it at the end of a run
+# (examples/dashboard/README.md shows it): part of every build.
+examples: $(EX_DIR)/dashboard.png
+$(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
+	$(Q)sim/tandem-sim $< --quiet --max-ms $(EX_RUN_MS_dashboard) $(EX_SIM_dashboard) 2>/dev/null; \
+	  rc=$$?; [ $$rc -eq 123 ] || { echo "dashboard.png: tandem-sim exit $$rc (123 expected: the time bound)"; exit 1; }
+
 # ---- make run / make list ------------------------------------------------------
 # make run: the example in the emulator for RUN_MS simulated milliseconds
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
 # changes, each tagged with the time and the core, then a picture of the run.
 SIM := sim/tandem-sim
+comma := ,
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
 EX_RUN_MS_sensors_split  := 3000
 EX_RUN_MS_sensors_shared := 3000
@@ -58,7 +92,8 @@ run:
 	  exit 1; fi
 	$(Q)$(MAKE) --no-print-directory deps-node
 	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
-	  "console lines (uart0) and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1):"
+	  "console lines ($(if $(filter uart,$(TD_CONSOLE)),uart0,usb: the board's USB serial port, as a terminal on the PC shows them)$(if $(filter both,$(TD_CONSOLE)), and uart0))" \
+	  "and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1$(if $(filter uart,$(TD_CONSOLE)),,$(comma) -- when the USB interrupt moved the line)):"
 	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
 	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
 	  rc=$$?; \
@@ -66,10 +101,12 @@ run:
 	  echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
 
-# System tests: every example in the emulator, console lines and LED timing.
+# System tests: every example in the emulator, console lines and LED timing,
+# through the suite runner; the list is the script's own (--list).
 TEST_SUITES += examples
 .PHONY: test-examples
-test-examples: examples deps-node
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)node examples/system-tests.js $(BUILD) > $(BUILD)/test/results/examples.txt; \
-	   cat $(BUILD)/test/results/examples.txt
+test-examples: examples $(foreach e,$(EXAMPLES),$(EX_DIR)-uart/$(e).elf) deps-node
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node examples/system-tests.js --list >$(TEST_LISTS)/examples.list
+	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/examples.list -p examples/system-tests.js \
+	  examples $(TEST_RESULTS)/examples.txt node examples/system-tests.js $(BUILD)

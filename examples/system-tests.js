@@ -5,34 +5,55 @@
  * checked against what the program promises.
  *
  *   node examples/system-tests.js BUILD_DIR [EXAMPLE...]
+ *   node examples/system-tests.js --list [EXAMPLE...]
  *
- * Prints "PASS name" or "FAIL name: reason" per check.
+ * Prints "TEST name", then "PASS name" or "FAIL name: reason" per check, and
+ * "N passed, M failed" at the end. --list prints only the checks' names:
+ * the same code runs without the emulator, every check skipped, so the list
+ * is what a run reports. (No check may depend on another's outcome to
+ * exist: a check whose input is missing fails instead.) An example whose
+ * code throws outside its checks fails every check it did not reach.
  */
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const build = process.argv[2] || 'build';
+const listing = process.argv[2] === '--list';
+const build = listing ? null : process.argv[2] || 'build';
 const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
+const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
-/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} } */
-function run(name, ms, extra = []) {
-  const elf = path.join(build, 'examples', name + '.elf');
-  const vcd = path.join(build, 'examples', name + '.vcd');
+/* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} }.
+ * The checks below use the UART build of each example (build/examples-uart):
+ * its lines carry the exact time and core of their writing. The examples as
+ * users get them (USB console) are run by the checks at the end. */
+function run(name, ms, extra = [], dir = 'examples-uart') {
+  if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
+  const elf = path.join(build, dir, name + '.elf');
+  const vcd = path.join(build, dir, name + '.vcd');
   const r = spawnSync(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
-    { encoding: 'utf8', maxBuffer: 64 << 20 });
+    { encoding: 'utf8', maxBuffer: 64 << 20, timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL' });
+  if (r.error || r.signal) {
+    const why = r.error ? r.error.message : `killed by ${r.signal}`;
+    throw new Error(`tandem-sim ${name}: ${why}${r.signal === 'SIGKILL' ? ` (no end within ${RUN_LIMIT_MS / 1000} s)` : ''}`);
+  }
   const lines = [], gpio = [];
+  const json = extra.includes('--json') ? readJson(extra[extra.indexOf('--json') + 1]) : null;
   for (const l of (r.stdout || '').split('\n')) {
     const g = /^\[\s*([\d.]+) s\] gpio(\d+) (c[01*]|--)\| /.exec(l);   // --gpio-log lines
     if (g) gpio.push({ t: +g[1], pin: +g[2], core: { c0: 0, c1: 1 }[g[3]] ?? -1 });
     // core: 0, 1, or -2 when both cores wrote bytes of the line (the buffered
     // console: one core's writer and the other's UART interrupt), -1 neither
-    const m = /^\[\s*([\d.]+) s\] uart(\d) (c[01*]|--)\| (.*)$/.exec(l);
-    if (m) lines.push({ t: +m[1], uart: +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
+    const m = /^\[\s*([\d.]+) s\] (?:uart(\d)|usb  ) (c[01*]|--)\| (.*)$/.exec(l);
+    if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
-  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd) };
+  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
+}
+
+function readJson(file) {
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { return null; }
 }
 
 function readVcd(file) {
@@ -52,16 +73,16 @@ function readVcd(file) {
   return edges;
 }
 
-let failed = 0;
+let passed = 0, failed = 0;
+const reported = new Set();
 function check(name, fn) {
-  try {
-    const why = fn();
-    if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
-    else console.log(`PASS ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${e.message}`);
-  }
+  if (listing) { console.log(name); return; }
+  console.log(`TEST ${name}`);
+  reported.add(name);
+  let why;
+  try { why = fn(); } catch (e) { why = e.message; }
+  if (why) { failed++; console.log(`FAIL ${name}: ${why}`); }
+  else { passed++; console.log(`PASS ${name}`); }
 }
 
 const near = (a, b, tol) => Math.abs(a - b) <= tol;
@@ -237,7 +258,7 @@ const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text)
 
 Object.assign(tests, {
   counter_race() {
-    const r = run('counter_race', 6000);
+    const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')]);
     check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     check('counter_race_unlocked_loses', () => {
       const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
@@ -259,6 +280,21 @@ Object.assign(tests, {
       const [free, locked, alone, both] = [a[1], a[2], b[1], b[2]].map(num);
       if (!(free > 0 && locked > free && alone > 0 && both > 0)) return `${a[0]} / ${b[0]}`;
       if (Math.abs(both - (locked - free)) > 0.11) return `contended cost ${both} != ${locked} - ${free}`;
+      // Against a clock the program does not read: the emulator's time of
+      // each line. Each race runs between two lines, so the time between
+      // them is the slower core's cycles (the printed figure times the
+      // increments, at the emulator's clk_sys) plus at most a launch, a
+      // tick's poll and a line's transmission: 0 .. 12 ms more.
+      const hz = r.json && r.json.clk_sys_hz;
+      if (!(hz > 0)) return 'no clk_sys from the emulator (--json)';
+      const at = (re) => (r.lines.find((l) => re.test(l.text)) || {}).t;
+      const [t0, t1, t2] = [/^counter_race: /, /^without a lock: /, /^with td_lock: /].map(at);
+      if ([t0, t1, t2].some((t) => t === undefined)) return 'race lines missing';
+      for (const [what, perInc, dt] of [['without the lock', free, t1 - t0], ['with it', locked, t2 - t1]]) {
+        const est = perInc * 1e6 / hz;                 // 1 000 000 increments per core
+        if (!(dt >= est && dt <= est + 0.012))
+          return `${perInc} cycles per increment ${what} means ${est.toFixed(4)} s, the lines are ${dt.toFixed(4)} s apart`;
+      }
     });
   },
 
@@ -285,6 +321,24 @@ Object.assign(tests, {
     });
     check('launch_core1_kernel_line_from_core1', () =>
       (r.lines.find((l) => /^core 1: tandem kernel running/.test(l.text) && l.core === 1) ? null : 'not written by core 1'));
+    // The robust launch checks every echo: with the ROM's answers corrupted
+    // (--core1-garble 8: the fresh minimal launch's five words, then the
+    // robust launch's first three after its reset, the first of which it
+    // drains), it must start over, so it takes longer than in the clean
+    // run, and still start core 1. A launch that ignored wrong echoes would
+    // take the clean time. (tests/foundation covers giving up after too
+    // many restarts.)
+    const g = run('launch', 2000, ['--core1-garble', '8']);
+    check('launch_robust_restarts_on_wrong_echoes', () => {
+      const re = /^core 1 already running, robust: core 1 running after \d+ cycles \(the launch took (\d+)\)$/;
+      const clean = grab(r.lines, re), bad = grab(g.lines, re);
+      if (!clean || !bad) return `robust launch line missing: clean ${!!clean}, garbled ${!!bad}`;
+      if (!(num(bad[1]) > num(clean[1]))) return `took ${bad[1]} cycles with wrong echoes, ${clean[1]} without: no restart`;
+      const left = grab(g.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      const cleanLeft = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): (.*)$/);
+      if (!left || !cleanLeft || left[1] === cleanLeft[1]) return 'the garbled run\'s first answers were not corrupted';
+      if (!grab(g.lines, /^launch: done$/) || g.code !== 0) return `garbled run: exit ${g.code}`;
+    });
     check('launch_echo_words', () => {
       // the echoed words are the vector table, stack and entry core 0 sent
       const m = grab(r.lines, /FIFO \(the ROM's 0 and its echoes\): 0x0 0x1 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)$/);
@@ -302,9 +356,9 @@ Object.assign(tests, {
       'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
     const busy = rep('busy-waiting'), aware = rep('kernel-aware');
     check('no_busy_waiting_reports', () => (busy && aware ? null : 'report lines missing'));
-    if (!busy || !aware) return;
-    const [bj, aj] = [num(busy[4]), num(aware[4])];
+    const [bj, aj] = busy && aware ? [num(busy[4]), num(aware[4])] : [NaN, NaN];
     check('no_busy_waiting_jitter', () => {
+      if (!busy || !aware) return 'report lines missing';
       // A busy-waited line at 115200 baud keeps core 1 from its tick for
       // milliseconds; with the buffered console the thread runs on time.
       if (!(bj >= 1000)) return `busy-waiting jitter only ${bj} us`;
@@ -319,6 +373,7 @@ Object.assign(tests, {
       return m && num(m[1]) === bj && num(m[2]) === aj ? null : 'summary does not match the reports';
     });
     check('no_busy_waiting_lines_whole', () => {
+      if (!busy || !aware) return 'report lines missing';
       // Every line is one of the program's, and core 0's numbered lines run
       // 1..N in each phase, none lost, none cut.
       const known = /^(no_busy_waiting: |core 0: line \d+, the quick brown fox jumps over the lazy dog$|core 1: status \d+, \d+ periods measured, longest \d+ us$|busy-waiting console: |kernel-aware console: |max jitter: )/;
@@ -339,11 +394,12 @@ Object.assign(tests, {
 /* The sensors examples run in-process, so the virtual devices' records of
  * every sample they handed out can be compared with what was printed. */
 function runSensors(name, ms) {
+  if (listing) return { res: {}, lines: [], mpu: {}, bmp: {}, toggles: [] };
   const { Simulator, MPU6050, BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
   const sim = new Simulator();
   const lines = [];
   sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
-  sim.loadFile(path.join(build, 'examples', name + '.elf'));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const mpu = sim.i2c[0].attach(0x68, new MPU6050(sim));
   const bmp = sim.i2c[0].attach(0x76, new BMP280(sim));
   const res = sim.run({ maxMs: ms });
@@ -442,8 +498,231 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* ---- the examples as users get them: the console over USB ------------------------ */
+
+/* Lines of the USB console, and whether a known core tag contradicts the
+ * core the text names (lines the USB interrupt moved carry "--"). */
+Object.assign(tests, {
+  blink2_usb() {
+    const r = run('blink2', 3000, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    const core0 = ['Enter main Thread', 'Red LED toggling...', 'Exit main Thread'];
+    const core1 = ['Enter second Thread', 'Green LED is turned ON', 'Green LED is turned OFF', 'Exit second Thread'];
+    check('blink2_usb_lines', () => {
+      if (r.lines.some((l) => l.uart !== 'usb')) return 'a line came over the UART';
+      const c0 = usb.filter((l) => core0.includes(l.text)).map((l) => l.text);
+      const c1 = usb.filter((l) => core1.includes(l.text)).map((l) => l.text);
+      for (let i = 0; i < 4; i++) if (c0[i] !== core0[i % 3]) return `core 0's line ${i}: ${c0[i]}`;
+      if (c1[0] !== core1[0] || c1[1] !== core1[1]) return `core 1's lines: ${c1.join(', ')}`;
+      if (usb.some((l) => !core0.includes(l.text) && !core1.includes(l.text))) return 'an unknown line';
+    });
+    check('blink2_usb_before_open_delivered', () => {
+      // written at ~0.4 ms and ~0.9 ms, before the host opened the port
+      const first = usb.slice(0, 2).map((l) => l.text).sort().join('|');
+      if (first !== 'Enter main Thread|Enter second Thread') return `first lines: ${first}`;
+      if (!(usb[0].t > 0.1)) return `delivered at ${usb[0].t} s, before the host could open the port`;
+    });
+    check('blink2_usb_core_tags', () => {
+      const bad = usb.find((l) => (l.core === 0 && core1.includes(l.text)) || (l.core === 1 && core0.includes(l.text)));
+      if (bad) return `"${bad.text}" tagged core ${bad.core}`;
+      if (!usb.some((l) => l.core === 1)) return 'no line tagged with core 1';
+    });
+  },
+
+  fault_demo_usb() {
+    const r = run('fault_demo', 2500, [], 'examples');
+    const usb = r.lines.filter((l) => l.uart === 'usb');
+    check('fault_demo_usb_core1_report', () => {
+      const a = usb.findIndex((l) => l.text === '*** FAULT core 1, thread "worker": null pointer');
+      const b = usb.findIndex((l, i) => i > a && l.text === '*** END FAULT core 1');
+      if (a < 0 || b < 0) return 'report missing';
+      if (usb.slice(a + 1, b).some((l) => !/^ {4}/.test(l.text))) return 'report cut by another line';
+    });
+    check('fault_demo_usb_console_goes_on', () => {
+      const a = usb.findIndex((l) => /^\*\*\* FAULT core 1/.test(l.text));
+      const after = usb.slice(a).filter((l) => /^core 0: \d+ s, core 1 restarts \d, work items \d+$/.test(l.text));
+      const work = usb.slice(a).filter((l) => /^core 1: work item \d+$/.test(l.text));
+      if (after.length < 1 || work.length < 5) return `${after.length} status lines of core 0, ${work.length} work items of core 1 after the report`;
+    });
+  },
+});
+
+/* ---- the drivers' examples: protocols, motor, dashboard -------------------------------- */
+
+/* Run an example in-process with the devices setup(sim) attaches (its UART
+ * build, as run() does; the virtual devices' records are compared with what
+ * was printed). With --list nothing runs: the checks only give their names. */
+function runWith(name, ms, setup) {
+  if (listing) return { res: {}, lines: [], dev: {}, mine: () => [] };
+  const { Simulator } = require(path.join(__dirname, '..', 'sim', 'lib'));
+  const sim = new Simulator();
+  const lines = [];
+  sim.on('line', (l) => lines.push({ t: l.time, core: l.core, text: l.text }));
+  sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
+  const dev = setup(sim);
+  const res = sim.run({ maxMs: ms });
+  const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);
+  return { sim, res, lines, dev, mine };
+}
+
+Object.assign(tests, {
+  protocols() {
+    const { res, lines, dev, mine } = runWith('protocols', 2600, (sim) => {
+      const { MPU6050 } = require(path.join(__dirname, '..', 'sim', 'lib'));
+      const { BMP280Spi } = require(path.join(__dirname, '..', 'sim', 'lib', 'spi_devices'));
+      return {
+        mpu: sim.i2c[0].attach(0x68, new MPU6050(sim)),
+        bmp: sim.spi[1].attach(13, new BMP280Spi(sim, sim.spi[1])),
+      };
+    });
+    check('protocols_runs', () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
+    check('protocols_setup', () => {
+      if (!grab(lines, /^protocols: MPU6050 on I2C0 \(\d+ Hz\) for core 0, BMP280 on SPI1 for core 1$/)) return 'no banner';
+      if (!grab(lines, /^bmp280 on SPI1 at \d+ Hz, chip select GP13: calibration T1=27504 P1=36477; its record now belongs to core 1$/)) return 'no BMP280 set-up line';
+      if (!grab(lines, /^core 0 using it anyway: TD_ERR_WRONG_CORE$/)) return 'the record was not refused on core 0';
+    });
+    const motion = mine(/^core 0: mpu6050 on I2C0: accel (-?\d+) (-?\d+) (-?\d+) mg/);
+    const air = mine(/^core 1: bmp280 on SPI1: temperature (-?\d+)\.(\d\d) C, pressure (\d+)\.(\d\d) Pa$/);
+    check('protocols_each_core_its_bus', () => {
+      if (motion.length < 4 || air.length < 4) return `${motion.length} motion and ${air.length} air lines`;
+      if (!motion.every(({ l }) => l.core === 0)) return 'an MPU6050 line from core 1';
+      if (!air.every(({ l }) => l.core === 1)) return 'a BMP280 line from core 0';
+    });
+    check('protocols_bmp280_values_from_the_device', () => {
+      for (const { l, m } of air) {
+        const t = Number(m[1]) * 100 + Math.sign(Number(m[1]) || 1) * Number(m[2]);
+        const hit = dev.bmp.samples.some((x) => x.time <= l.t && x.time > l.t - 0.05 &&
+          Math.round(x.compensated.temperature * 100) === t && Math.floor(x.compensated.pressure) === Number(m[3]));
+        if (!hit) return `"${l.text}" is no reading the BMP280 gave`;
+      }
+    });
+    check('protocols_buses_busy_at_the_same_time', () => {
+      // in every 50 ms window after start-up both devices were read
+      for (let t = 0.5; t < 2.5; t += 0.05) {
+        const i2c = dev.mpu.samples.some((x) => x.time >= t && x.time < t + 0.05);
+        const spi = dev.bmp.samples.some((x) => x.time >= t && x.time < t + 0.05);
+        if (!i2c || !spi) return `window ${t.toFixed(2)} s: I2C ${i2c}, SPI ${spi}`;
+      }
+    });
+    check('protocols_rates_match_the_devices', () => {
+      const r0 = mine(/^core 0: I2C0 MPU6050 (\d+) readings\/s, 0 errors$/);
+      const r1 = mine(/^core 1: SPI1 BMP280 (\d+) readings\/s \((\d+) SPI transfers\/s\), 0 errors$/);
+      if (r0.length < 2 || r1.length < 2) return `${r0.length} and ${r1.length} rate lines`;
+      for (const [list, d] of [[r0, dev.mpu], [r1, dev.bmp]]) {
+        for (const { l, m } of list) {
+          const seen = d.samples.filter((x) => x.time > l.t - 1 && x.time <= l.t).length;
+          if (Math.abs(seen - Number(m[1])) > Math.max(3, Number(m[1]) * 0.03)) return `"${l.text}": the device counted ${seen}`;
+        }
+      }
+      if (!r1.every(({ l, m }) => l.core === 1 && Number(m[2]) === 3 * Number(m[1]))) return 'SPI transfer count';
+    });
+  },
+
+  motor() {
+    const { res, lines, dev: motor, mine } = runWith('motor', 7000, (sim) => {
+      const { Motor, parseMotor } = require(path.join(__dirname, '..', 'sim', 'lib', 'motor'));
+      return new Motor(sim, parseMotor('pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001'));
+    });
+    check('motor_runs', () => (res.reason === 'bkpt' && res.code === 0 ? null : `stopped: ${JSON.stringify(res)}`));
+    const loops = mine(/^loop with core 0 (idle|flooding the console): (\d+) periods of (\d+)\.\.(\d+) us, jitter (\d+) us, (\d+) overruns$/);
+    const errs = mine(/^ {2}tracking error \(settled\) mean (\d+)\.(\d\d) rpm, max (\d+) rpm; core 0 printed (\d+) lines$/);
+    check('motor_loop_period_both_phases', () => {
+      if (loops.length !== 2) return `${loops.length} loop lines`;
+      for (const { m } of loops) {
+        const [n, lo, hi, jit, over] = [2, 3, 4, 5, 6].map((k) => Number(m[k]));
+        if (n < 2990 || lo < 985 || hi > 1015 || jit > 15 || over !== 0) return `${m[1]}: ${m[0]}`;
+      }
+      const j = loops.map(({ m }) => Number(m[5]));
+      if (Math.abs(j[0] - j[1]) > 2) return `jitter ${j[0]} us idle, ${j[1]} us with core 0 flooding`;
+    });
+    check('motor_tracking_both_phases', () => {
+      if (errs.length !== 2) return `${errs.length} tracking lines`;
+      for (const { m } of errs) {
+        const mean = Number(m[1]) + Number(m[2]) / 100, max = Number(m[3]);
+        if (mean > 2 || max > 20) return m[0];
+      }
+      if (Number(errs[1].m[4]) < 300) return `core 0 printed only ${errs[1].m[4]} lines while flooding`;
+    });
+    check('motor_speed_of_the_model_follows_the_setpoints', () => {
+      // the motor model's own speed just before each set-point change
+      const want = [[0.99, 1500], [1.99, 3000], [2.99, 2000], [3.99, 1500], [4.99, 3000], [5.99, 2000]];
+      for (const [t, rpm] of want) {
+        const at = 0.01 + t;               // the phases start about 10 ms after power-on
+        const s = motor.samples.find((x) => x[0] >= at);
+        if (!s || Math.abs(s[1] - rpm) > rpm * 0.01) return `at ${at.toFixed(2)} s the motor ran at ${s && s[1].toFixed(1)} rpm, set-point ${rpm}`;
+      }
+    });
+    check('motor_core1_prints_nothing', () => (lines.some((l) => l.core === 1) ? 'core 1 printed' : null));
+    check('motor_flood_lines_from_core0', () => {
+      const flood = mine(/^flood t \d+ ms: set-point (\d+) rpm, speed (\d+) rpm \(tacho\)/);
+      if (flood.length < 300 || !flood.every(({ l }) => l.core === 0)) return `${flood.length} flood lines`;
+    });
+  },
+
+  dashboard() {
+    const { res, dev, mine } = runWith('dashboard', 5500, (sim) => {
+      const { BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
+      const { ST7789 } = require(path.join(__dirname, '..', 'sim', 'lib', 'display'));
+      const { parseSource } = require(path.join(__dirname, '..', 'sim', 'lib', 'adc'));
+      sim.i2c[0].attach(0x76, new BMP280(sim));
+      sim.adc.input(0, parseSource('sine:1.65:1.2:0.5'));
+      sim.adc.input(4, parseSource('sine:30:3:0.1'));
+      return sim.spi[0].attach(20, new ST7789(sim, { dc: 21, rst: 22 }));
+    });
+    check('dashboard_runs', () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
+    check('dashboard_rates', () => {
+      const c0 = mine(/^core 0: (\d+) samples\/s \(BMP280, chip temperature, GP26\), 0 dropped, 0 errors$/);
+      const c1 = mine(/^core 1: drew (\d+) columns\/s, 0 errors$/);
+      if (c0.length < 3 || c1.length < 3) return `${c0.length} and ${c1.length} rate lines`;
+      if (!c0.every(({ l, m }) => l.core === 0 && Math.abs(Number(m[1]) - 50) <= 1)) return 'core 0 rate';
+      // core 1's first second also draws what queued up while the display started
+      if (!c1.slice(1).every(({ l, m }) => l.core === 1 && Math.abs(Number(m[1]) - 50) <= 1)) return 'core 1 rate';
+    });
+    check('dashboard_png_shows_the_chart', () => {
+      const { decodePng } = require(path.join(__dirname, '..', 'sim', 'lib', 'png'));
+      const file = path.join(build, 'examples', 'dashboard.png');
+      fs.writeFileSync(file, dev.png());
+      const img = decodePng(fs.readFileSync(file));
+      if (img.width !== 240 || img.height !== 240) return `${img.width}x${img.height}`;
+      const px = (x, y) => Array.from(img.rgb.subarray((y * 240 + x) * 3, (y * 240 + x) * 3 + 3));
+      const is = (p, c) => p.every((v, i) => Math.abs(v - c[i]) <= 8);
+      let title = 0;
+      for (let y = 0; y < 16; y++) for (let x = 0; x < 240; x++) if (is(px(x, y), [255, 255, 255])) title++;
+      if (title < 300) return `${title} white pixels in the title`;
+      // the GP26 trace (yellow): over its 0.45..2.85 V swing it spans rows 48 + (1 - v / 3.3) * 191
+      let top = 240, bottom = 0, cols = 0;
+      for (let x = 0; x < 240; x++) {
+        let any = false;
+        for (let y = 48; y < 240; y++) if (is(px(x, y), [255, 224, 0])) { any = true; top = Math.min(top, y); bottom = Math.max(bottom, y); }
+        if (any) cols++;
+      }
+      const rowOf = (v) => 48 + Math.round((1 - v / 3.3) * 191);
+      if (cols < 220) return `the yellow trace is in ${cols} columns`;
+      if (Math.abs(top - rowOf(2.85)) > 3 || Math.abs(bottom - rowOf(0.45)) > 3) return `yellow rows ${top}..${bottom}, want ${rowOf(2.85)}..${rowOf(0.45)}`;
+      for (const [name, c] of [['red', [255, 64, 64]], ['cyan', [0, 224, 255]], ['green', [64, 255, 64]]]) {
+        let n = 0;
+        for (let y = 48; y < 240; y++) for (let x = 0; x < 240; x++) if (is(px(x, y), c)) n++;
+        if (n < 200) return `${n} ${name} pixels`;
+      }
+    });
+  },
+});
+
+/* Each example: its checks as --list finds them, then the run; if the
+ * example's own code throws, every check it did not reach fails. */
 for (const name of Object.keys(tests)) {
   if (only.length && !only.includes(name)) continue;
-  tests[name]();
+  if (listing) { tests[name](); continue; }
+  const before = new Set(reported);
+  try {
+    tests[name]();
+  } catch (e) {
+    const planned = spawnSync(process.execPath, [__filename, '--list', name], { encoding: 'utf8' })
+      .stdout.split('\n').filter(Boolean);
+    const missed = planned.filter((c) => !reported.has(c) && !before.has(c));
+    for (const c of missed) { failed++; console.log(`FAIL ${c}: not run: example ${name} stopped: ${e.message}`); }
+    if (!missed.length) { failed++; console.log(`FAIL ${name}_runner: ${e.message}`); }
+  }
 }
+if (!listing) console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

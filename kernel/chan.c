@@ -6,32 +6,34 @@
  * consumed) one writer, the reader's core; both only grow (mod 2^32), so
  * level = head - tail. A side that must wait stores how many bytes it needs
  * in want[side], looks again, and sleeps; the other side, after moving its
- * index, looks at want[] and rings the doorbell (TD_EP_SYS_CHAN) when the
- * waiter's need is met. The doorbell's receiving core runs chan_poll from
- * its FIFO interrupt. The same store-then-look order on both sides (with a
- * full fence between) means one of them always sees the other.
+ * index, looks at want[] and rings the channels' doorbell (registered with
+ * the link, kernel/link.h) when the waiter's need is met. The doorbell's
+ * receiving core runs chan_rang from its FIFO interrupt. The same
+ * store-then-look order on both sides (with a full fence between) means one
+ * of them always sees the other.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the copy loops and the index updates */
 #endif
 
-#include "msg_sys.h"
+
+#include "down.h"
+#include "link.h"
 #include "sched.h"
+#include "spin.h"
 
 #include "tandem/chan.h"
 #include "tandem/hwtable.h"
 #include "tandem/msg.h"
 
 static td_chan_t *chans[TD_CHAN_MAX];
+static uint8_t bell, bell_registered;    /* the channels' doorbell (kernel/link.h) */
 
-#define LD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
-#define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
-#define FENCE()   __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 /* Bytes side 'side' may use now: free space (writer) or data (reader). */
 static uint32_t avail(const td_chan_t *ch, unsigned side)
 {
-    uint32_t level = LD(ch->head) - LD(ch->tail);
+    uint32_t level = TD_LOAD_ACQUIRE(ch->head) - TD_LOAD_ACQUIRE(ch->tail);
     return side == TD_CHAN_WRITE ? ch->size - level : level;
 }
 
@@ -45,56 +47,61 @@ static uint32_t pos(const td_chan_t *ch, unsigned side)
 static void poll_one(td_core_t *c, td_chan_t *ch, unsigned me)
 {
     for (unsigned s = 0; s < 2; s++) {
-        if (LD(ch->core[s]) != me)
+        if (TD_LOAD_ACQUIRE(ch->core[s]) != me)
             continue;                        /* the other core's side: not ours to touch */
         td_thread_t *t = ch->waiters[s];
         if (t != NULL && avail(ch, s) >= ch->want[s]) {
-            ST(ch->want[s], 0u);
+            TD_STORE_RELEASE(ch->want[s], 0u);
             td__wake(c, t, TD_OK);
         }
     }
 }
 
-static void chan_poll(void)
+/* The doorbell (kernel/link.h): a side of the other core moved its index. */
+static void chan_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    (void)count;
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
-        td_chan_t *ch = __atomic_load_n(&chans[i], __ATOMIC_ACQUIRE);
+        td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);
         if (ch != NULL)
             poll_one(c, ch, me);
     }
 }
 
-/* The other core went down (runs on core me): its sides of every channel
- * are released (no owner: its next start can attach again; the core number
+/* Core 'peer' went down (kernel/down.h: its fault notice, or core 1's
+ * reset; this runs on the other core): its sides of every channel are
+ * released (no owner: its next start can attach again; the core number
  * stays, so a wait that starts now sees that core down), and this core's
  * waiters on a channel whose other side was there are woken with
  * TD_ERR_PEER_DOWN. Interrupts masked. */
-static void chan_down(unsigned me, td_core_t *c)
+static void chan_down(unsigned peer, unsigned stage)
 {
-    unsigned peer = me ^ 1u;
+    if (stage != TD_DOWN_NOTICE && stage != TD_DOWN_RESET)
+        return;
+    unsigned me = peer ^ 1u;
+    td_core_t *c = &td__cores[me];
     td__spin_lock(TD_SPIN_MSG);
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
-        td_chan_t *ch = __atomic_load_n(&chans[i], __ATOMIC_ACQUIRE);
+        td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);
         if (ch == NULL)
             continue;
         for (unsigned s = 0; s < 2; s++) {
-            if (LD(ch->core[s]) != peer)
+            if (TD_LOAD_ACQUIRE(ch->core[s]) != peer)
                 continue;
             ch->owner[s] = NULL;
             if (ch->waiters[s] != NULL)
                 ch->waiters[s]->wq = NULL;       /* the dead thread no longer waits here */
             ch->waiters[s] = NULL;
-            ST(ch->want[s], 0u);
+            TD_STORE_RELEASE(ch->want[s], 0u);
             unsigned o = s ^ 1u;
-            if (LD(ch->core[o]) == me && ch->waiters[o] != NULL) {
-                ST(ch->want[o], 0u);
+            if (TD_LOAD_ACQUIRE(ch->core[o]) == me && ch->waiters[o] != NULL) {
+                TD_STORE_RELEASE(ch->want[o], 0u);
                 td__wake(c, ch->waiters[o], TD_ERR_PEER_DOWN);
             }
         }
     }
     td__spin_unlock(TD_SPIN_MSG);
+    td__resched(c);
 }
 
 int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
@@ -110,7 +117,7 @@ int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
                          ch->number == number;
     if (ch->magic == TD_CHAN_MAGIC && ch->registered && !registered &&
         chans[ch->number] == ch)
-        ST(chans[ch->number], (td_chan_t *)NULL);      /* renumbered */
+        TD_STORE_RELEASE(chans[ch->number], (td_chan_t *)NULL);      /* renumbered */
     *ch = (td_chan_t){ .buf = buf, .size = (uint32_t)size, .magic = TD_CHAN_MAGIC,
                        .number = (uint16_t)number, .core = { TD_CORE_ANY, TD_CORE_ANY },
                        .registered = registered };
@@ -131,7 +138,11 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
     int r = td_msg_start();
     if (r)
         return r;
-    td__msg_set_chan_hooks(chan_poll, chan_down);
+    if (!TD_LOAD_ACQUIRE(bell_registered)) {
+        TD_STORE_RELAXED(bell, (uint8_t)td__link_doorbell(chan_rang, false));
+        TD_STORE_RELEASE(bell_registered, (uint8_t)1);
+    }
+    td__down_register(chan_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     if (chans[ch->number] != NULL && chans[ch->number] != ch)
@@ -140,11 +151,11 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
         r = TD_ERR_BUSY;
     else {
         ch->owner[side] = self;
-        ST(ch->core[side], (uint8_t)port_core_id());
+        TD_STORE_RELEASE(ch->core[side], (uint8_t)port_core_id());
         ch->waiters[side] = NULL;
-        ST(ch->want[side], 0u);
+        TD_STORE_RELEASE(ch->want[side], 0u);
         ch->registered = 1;
-        ST(chans[ch->number], ch);
+        TD_STORE_RELEASE(chans[ch->number], ch);
     }
     td__spin_unlock(TD_SPIN_MSG);
     port_irq_restore(s);
@@ -175,7 +186,7 @@ int td_chan_detach(td_chan_t *ch, unsigned side)
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     ch->owner[side] = NULL;
-    ST(ch->core[side], (uint8_t)TD_CORE_ANY);
+    TD_STORE_RELEASE(ch->core[side], (uint8_t)TD_CORE_ANY);
     td__spin_unlock(TD_SPIN_MSG);
     port_irq_restore(s);
     return TD_OK;
@@ -186,11 +197,11 @@ int td_chan_detach(td_chan_t *ch, unsigned side)
 static void notify(td_chan_t *ch, unsigned side)
 {
     unsigned other = side ^ 1u;
-    FENCE();
-    uint32_t want = LD(ch->want[other]);
+    TD_FENCE_SEQ_CST();
+    uint32_t want = TD_LOAD_ACQUIRE(ch->want[other]);
     if (want == 0 || avail(ch, other) < want)
         return;
-    unsigned oc = LD(ch->core[other]);
+    unsigned oc = TD_LOAD_ACQUIRE(ch->core[other]);
     port_irq_state_t s = port_irq_save();
     if (oc == port_core_id()) {
         td_core_t *c = td__core();
@@ -198,7 +209,7 @@ static void notify(td_chan_t *ch, unsigned side)
         td__resched(c);
     } else if (oc < PORT_NUM_CORES) {
         ch->doorbells++;
-        td__msg_post(TD_EP_SYS_CHAN, ch->number);
+        td__link_ring(TD_LOAD_RELAXED(bell));
     }
     port_irq_restore(s);
 }
@@ -215,12 +226,12 @@ static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeo
     port_irq_state_t s = port_irq_save();
     int r = TD_OK;
     for (;;) {
-        ST(ch->want[side], need);
-        FENCE();
+        TD_STORE_RELEASE(ch->want[side], need);
+        TD_FENCE_SEQ_CST();
         if (avail(ch, side) >= need)
             break;
-        unsigned oc = LD(ch->core[side ^ 1u]);   /* the other side's core */
-        if (oc != port_core_id() && oc < PORT_NUM_CORES && !td__msg_peer_alive(oc)) {
+        unsigned oc = TD_LOAD_ACQUIRE(ch->core[side ^ 1u]);   /* the other side's core */
+        if (oc != port_core_id() && oc < PORT_NUM_CORES && !td__link_peer_alive(oc)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }
@@ -240,7 +251,7 @@ static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeo
             break;
         r = TD_OK;
     }
-    ST(ch->want[side], 0u);
+    TD_STORE_RELEASE(ch->want[side], 0u);
     port_irq_restore(s);
     return r;
 }
@@ -305,9 +316,9 @@ static int advance(td_chan_t *ch, unsigned side, size_t n)
     if (n > avail(ch, side))
         return TD_ERR_PARAM;
     if (side == TD_CHAN_WRITE)
-        ST(ch->head, ch->head + (uint32_t)n);
+        TD_STORE_RELEASE(ch->head, ch->head + (uint32_t)n);
     else
-        ST(ch->tail, ch->tail + (uint32_t)n);
+        TD_STORE_RELEASE(ch->tail, ch->tail + (uint32_t)n);
     notify(ch, side);
     return TD_OK;
 }
@@ -400,5 +411,5 @@ long td_chan_level(const td_chan_t *ch)
         return TD_ERR_PARAM;
     if (ch->magic != TD_CHAN_MAGIC)
         return TD_ERR_UNINIT;
-    return (long)(LD(ch->head) - LD(ch->tail));
+    return (long)(TD_LOAD_ACQUIRE(ch->head) - TD_LOAD_ACQUIRE(ch->tail));
 }

@@ -10,62 +10,58 @@
  *             it takes at once; the device's transmit interrupt (on the core
  *             that selected the mode) hands it the rest as it drains.
  * The ring is only ever changed under the lock, by whichever core holds it.
- * The lock records its owner core, which lets the fault path write even
+ * The lock records its holder core, which lets the fault path write even
  * when the faulting core itself held it.
+ *
+ * A queued device (USB serial, PORT_CONSOLE_QUEUED) is buffered from boot
+ * and never waited for by a caller that cannot sleep: see the block
+ * "queued devices" below.
  */
 #include "tandem/console.h"
 
-#include "fault_sys.h"
-#include "port.h"
+#include "spin.h"
 #include "tandem/config.h"
 #include "tandem/fmt.h"
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 #include "tandem/time.h"
 
 #include <stdarg.h>
 #include <string.h>
-
-#define NO_OWNER 0xffu
 
 _Static_assert((TD_CONSOLE_RING_SIZE & (TD_CONSOLE_RING_SIZE - 1u)) == 0,
                "TD_CONSOLE_RING_SIZE must be a power of two");
 _Static_assert(TD_CONSOLE_RING_SIZE >= 2u * TD_CONSOLE_LINE_MAX,
                "TD_CONSOLE_RING_SIZE must hold two whole lines");
 
-/* The core holding the console lock; read by the other core (and the fault
- * path) without the lock, so accessed atomically, as lock.c's holders. */
-static unsigned char console_owner = NO_OWNER;
-#define OWNER() __atomic_load_n(&console_owner, __ATOMIC_RELAXED)
-#define SET_OWNER(v) __atomic_store_n(&console_owner, (unsigned char)(v), __ATOMIC_RELAXED)
-
-/* The buffered mode's state; ring == NULL in polled mode. Under the lock. */
-static char *volatile ring;
+/* The buffered mode's state; ring == NULL in polled mode. Under the lock.
+ * A queued device's console starts buffered (RING_AT_BOOT). */
+#if PORT_CONSOLE_QUEUED
+static char boot_ring[TD_CONSOLE_RING_SIZE];
+#define RING_AT_BOOT boot_ring
+#else
+#define RING_AT_BOOT NULL
+#endif
+static char *volatile ring = RING_AT_BOOT;
 static uint32_t head, tail;          /* free-running; used = head - tail */
 static bool line_open;               /* the device got part of a line, not its end */
-static uint8_t drain_core;           /* the core taking the device's interrupt */
+static uint8_t drain_core = PORT_CONSOLE_DRAIN_CORE; /* the core taking the device's interrupt */
 static td_console_stats_t stats;
 
 #define MASK (TD_CONSOLE_RING_SIZE - 1u)
 
+/* The console lock records its holder core (kernel/spin.h): the fault
+ * path writes even when the faulting core itself held it, and a core that
+ * halted holding it is taken over. */
 static port_irq_state_t console_lock(void)
 {
     port_irq_state_t s = port_irq_save();
-    unsigned me = port_core_id();
-    while (!port_spin_try(TD_SPIN_CONSOLE)) {
-        /* held by a core that halted after a fault: it never gives it back */
-        unsigned o = OWNER();
-        if (o != NO_OWNER && o != me && td_fault_core_state(o) == TD_CORE_HALTED)
-            break;
-    }
-    SET_OWNER(me);
+    td__spin_take(TD_SPIN_CONSOLE, port_core_id());
     return s;
 }
 
 static void console_unlock(port_irq_state_t s)
 {
-    SET_OWNER(NO_OWNER);
-    port_spin_release(TD_SPIN_CONSOLE);
+    td__spin_give(TD_SPIN_CONSOLE);
     port_irq_restore(s);
 }
 
@@ -116,8 +112,62 @@ static void put_locked(const char *s, uint32_t n)
  * its core's kernel running. (The idle thread is found out by td_sleep.) */
 static bool may_sleep(port_irq_state_t st)
 {
-    return st == 0 && !port_in_isr() && td_kernel_running(port_core_id());
+    return st == 0 && !port_in_isr() && td__core_running(port_core_id());
 }
+
+/* ---- queued devices (USB serial) ----------------------------------------------------
+ * The device moves bytes only while its interrupt runs and a host listens,
+ * so nobody waits for it who cannot sleep: when the ring has no room, a
+ * thread sleeps a tick and tries again as long as the device is open;
+ * otherwise (the port not open yet, an interrupt handler, interrupts
+ * masked, before the kernel runs, text longer than the ring) the text is
+ * dropped whole and counted. From the first drop on, nothing more goes
+ * into the ring until the device is open and the ring has room for one
+ * line saying how many bytes were lost, so that one line stands where the
+ * gap is. What the ring keeps before the host opens the port is the
+ * oldest output, the start of the run. (A fault report is kept even then:
+ * it may come before the loss line.) */
+#if PORT_CONSOLE_QUEUED
+#define LOSS_LINE_MAX 72u
+static uint32_t lost;                /* dropped since the last loss line */
+
+/* Put the loss line in if there is one to put; false when it does not fit,
+ * or while nobody listens (the count goes on until the ring drains). */
+static bool loss_line_locked(void)
+{
+    if (lost == 0)
+        return true;
+    if (!port_console_open())
+        return false;
+    char line[LOSS_LINE_MAX];
+    bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
+    int k = td_snprintf(line, sizeof line, "%s*** console: %lu bytes lost (ring full)\n",
+                        mid ? "\n" : "", (unsigned long)lost);
+    if (k < 0 || (uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
+        return false;
+    put_locked(line, (uint32_t)k);
+    lost = 0;
+    return true;
+}
+
+/* Write s, or drop it. Returns false when the caller should sleep a tick
+ * and try again (a thread, the device open). Lock held. */
+static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, const char *s, size_t n)
+{
+    bool can_wait = sleep_ok && may_sleep(st) && port_console_open() &&
+                    n <= TD_CONSOLE_RING_SIZE;
+    if (loss_line_locked() && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
+        put_locked(s, (uint32_t)n);
+        pump_locked();
+        return true;
+    }
+    if (can_wait)
+        return false;
+    lost += (uint32_t)n;
+    stats.lost += (uint32_t)n;
+    return true;
+}
+#endif
 
 int td_console_write(const char *s, size_t n)
 {
@@ -132,6 +182,17 @@ int td_console_write(const char *s, size_t n)
             return (int)n;
         }
         pump_locked();
+#if PORT_CONSOLE_QUEUED
+        if (queued_write_locked(st, sleep_ok, s, n)) {
+            console_unlock(st);
+            return (int)n;
+        }
+        stats.waits++;
+        console_unlock(st);
+        if (td_sleep(1) != TD_OK)
+            sleep_ok = false;
+        continue;
+#endif
         uint32_t room = TD_CONSOLE_RING_SIZE - (head - tail);
         if (n <= room || n > TD_CONSOLE_RING_SIZE || !sleep_ok || !may_sleep(st)) {
             if (n > TD_CONSOLE_RING_SIZE) {          /* too long for the ring */
@@ -190,10 +251,15 @@ int td_printf(const char *fmt, ...)
 void port_console_isr(void)
 {
     port_irq_state_t st = console_lock();
-    if (ring != NULL)
+    if (ring != NULL) {
         pump_locked();
-    else
+#if PORT_CONSOLE_QUEUED
+        if (loss_line_locked())          /* the ring drained past a loss */
+            pump_locked();
+#endif
+    } else {
         port_console_tx_irq(false);
+    }
     console_unlock(st);
 }
 
@@ -204,6 +270,8 @@ int td_console_set_mode(int mode)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    if (PORT_CONSOLE_QUEUED && mode == TD_CONSOLE_POLLED)
+        return TD_ERR_UNSUPPORTED;       /* nobody may wait for a queued device */
     unsigned me = port_core_id();
     port_irq_state_t st;
     if (mode == TD_CONSOLE_BUFFERED) {
@@ -276,14 +344,28 @@ void td_console_write_panic(const char *s, size_t n)
 {
     port_irq_state_t st = port_irq_save();
     unsigned me = port_core_id();
-    bool locked = false;
-    if (OWNER() != me) {
+    bool locked = false, mine = td__spin_holder(TD_SPIN_CONSOLE) == me;
+    if (!mine) {
         /* The other core may be mid-line: give it a bounded time to finish. */
         uint64_t deadline = port_time_us() + 20000u;
-        while (!(locked = port_spin_try(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
+        while (!(locked = td__spin_try_over(TD_SPIN_CONSOLE)) && port_time_us() < deadline)
             ;
     }
-    if (ring != NULL && (locked || OWNER() == me)) {
+#if PORT_CONSOLE_QUEUED
+    if (!port_console_open() && (locked || mine)) {
+        /* Nobody listens yet: the report waits in the ring like the rest,
+         * and goes at once wherever the port still can (a UART). */
+        if (n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
+            put_locked(s, (uint32_t)n);
+        } else {
+            lost += (uint32_t)n;
+            stats.lost += (uint32_t)n;
+        }
+        port_console_write(s, n);
+        n = 0;
+    }
+#endif
+    if (ring != NULL && n != 0 && (locked || mine)) {
         /* Finish the line the device is in the middle of, at most a line. */
         for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
             char c = ring[tail & MASK];
@@ -292,23 +374,9 @@ void td_console_write_panic(const char *s, size_t n)
             line_open = c != '\n';
         }
     }
-    port_console_write(s, n);
+    if (n != 0)
+        port_console_write(s, n);
     if (locked)
         port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(st);
-}
-
-unsigned td__console_owner(void)
-{
-    unsigned char o = OWNER();
-    return o == NO_OWNER ? TD_CORE_ANY : o;
-}
-
-bool td__console_release_core(unsigned core)
-{
-    if (OWNER() != core)
-        return false;
-    SET_OWNER(NO_OWNER);
-    port_spin_release(TD_SPIN_CONSOLE);
-    return true;
 }

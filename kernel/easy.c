@@ -2,6 +2,7 @@
  * kernel/easy.c: the beginner layer (MicroPython _thread style).
  */
 #include "sched.h"
+#include "spin.h"
 
 #include "tandem/easy.h"
 #include "tandem/hwtable.h"

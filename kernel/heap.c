@@ -7,12 +7,13 @@
  * only time two cores touch one heap is core 0 preparing core 1's objects
  * while core 1 starts.
  */
-#include "fault_sys.h"
-#include "sched.h"
+#include "heap_sys.h"
+
+#include "down.h"
+#include "spin.h"
 
 #include "tandem/heap.h"
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 
 struct heap {
     uintptr_t start, end;      /* region */
@@ -57,7 +58,7 @@ int td_heap_alloc_on(unsigned core, size_t size, size_t align, void **out)
         align = 4u;                      /* blocks stay word-aligned */
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    if (core != port_core_id() && td_kernel_running(core))
+    if (core != port_core_id() && td__core_running(core))
         return TD_ERR_WRONG_CORE;
     int r = TD_OK;
     uintptr_t p = 0;
@@ -105,7 +106,7 @@ int td_heap_lock(void)
 
 bool td_heap_locked(unsigned core)
 {
-    return core < PORT_NUM_CORES && TD_LOAD(heaps[core].locked) != 0;
+    return core < PORT_NUM_CORES && TD_LOAD_ACQUIRE(heaps[core].locked) != 0;
 }
 
 int td_heap_stats(unsigned core, td_heap_stats_t *st)
@@ -127,10 +128,27 @@ int td_heap_stats(unsigned core, td_heap_stats_t *st)
     return TD_OK;
 }
 
-/* ---- for the kernel (fault_sys.h) ----------------------------------------------- */
+/* ---- for the kernel (heap_sys.h) ------------------------------------------------ */
+
+/* Core 'core' is about to start a fresh kernel (TD_DOWN_FRESH): back to
+ * where its heap stood when its kernel first started, unlocked. */
+static void heap_down(unsigned core, unsigned stage)
+{
+    if (stage != TD_DOWN_FRESH)
+        return;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_KERNEL);
+    struct heap *h = get(core);
+    if (h->marked)
+        h->next = h->mark;
+    h->locked = 0;
+    td__spin_unlock(TD_SPIN_KERNEL);
+    port_irq_restore(s);
+}
 
 void td__heap_started(unsigned core)
 {
+    td__down_register(heap_down);
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
     struct heap *h = get(core);
@@ -138,18 +156,6 @@ void td__heap_started(unsigned core)
         h->mark = h->next;
         h->marked = 1;
     }
-    td__spin_unlock(TD_SPIN_KERNEL);
-    port_irq_restore(s);
-}
-
-void td__heap_rewind(unsigned core)
-{
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(TD_SPIN_KERNEL);
-    struct heap *h = get(core);
-    if (h->marked)
-        h->next = h->mark;
-    h->locked = 0;
     td__spin_unlock(TD_SPIN_KERNEL);
     port_irq_restore(s);
 }

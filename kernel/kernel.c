@@ -2,11 +2,17 @@
  * kernel/kernel.c: starting each core's kernel, its idle thread, and the
  * launch of core 1.
  */
-#include "msg_sys.h"
+#include "kernel_sys.h"
+
 #include "fault_sys.h"
+#include "heap_sys.h"
+#include "link.h"
 #include "sched.h"
+#include "supervise.h"
+#include "thread_sys.h"
 #include "xsync.h"
 
+#include "tandem/console.h"
 #include "tandem/kernel.h"
 #include "tandem/panic.h"
 
@@ -32,15 +38,17 @@ static void idle_main(void *arg)
 int td_kernel_start(td_entry_t entry, void *arg)
 {
     unsigned id = port_core_id();
-    td_core_t *c = &td_cores[id];
+    td_core_t *c = &td__cores[id];
     if (entry == NULL)
         return TD_ERR_PARAM;
-    if (TD_LOAD(c->running))
+    if (TD_LOAD_ACQUIRE(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
-    uint32_t *w = (uint32_t *)(void *)c;       /* a fresh instance (also after a reset) */
-    for (size_t i = 0; i < sizeof *c / sizeof *w; i++)
-        w[i] = 0;
+    /* A fresh instance (also after a reset), up to the two fields the other
+     * core reads all along: 'running' (0, as just checked) and 'state'. */
+    uint8_t *b = (uint8_t *)(void *)c;
+    for (size_t i = 0; i < offsetof(td_core_t, running); i++)
+        b[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",
@@ -54,11 +62,12 @@ int td_kernel_start(td_entry_t entry, void *arg)
     td__thread_link(c, first);
     td__ready(c, first);
     c->current = first;
-    TD_STORE(c->running, 1);
+    TD_STORE_RELEASE(c->running, 1);
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");
     td__heap_started(id);
-    td__fault_core_start(c);             /* guards, supervision of the other core */
+    td__supervise_start(c, td__kernel_relaunch_core1);   /* of this core and the other */
+    td__fault_core_start(c);             /* guards, the fault path's entries */
     (void)s;                             /* the first thread enables interrupts */
     port_start_first(first->ctx);
 }
@@ -66,7 +75,12 @@ int td_kernel_start(td_entry_t entry, void *arg)
 static void main_thread(void *arg)
 {
     (void)arg;
-    port_exit(main());
+    int rc = main();
+    /* What main printed last may still wait in the console's ring (a USB
+     * host may not have opened the port yet): give it a bounded time. */
+    if (td_console_mode() == TD_CONSOLE_BUFFERED)
+        (void)td_console_flush(TD_MS(TD_CONSOLE_EXIT_FLUSH_MS));
+    port_exit(rc);
 }
 
 int td_kernel_main(void)
@@ -100,21 +114,24 @@ int td_kernel_launch_core1(td_entry_t entry, void *arg)
     if (r)
         core1_launched = 0;
     else
-        td__msg_core1_launched();        /* the FIFO is free: the multiplexer may start */
+        td__link_core1_launched();        /* the FIFO is free: the multiplexer may start */
     return r;
 }
 
-int td__kernel_relaunch_core1(void)
+TD_FAULT_CODE int td__kernel_relaunch_core1(void)
 {
     if (!core1_launched)
         return TD_ERR_STATE;
-    TD_STORE(td_cores[1].running, 0);
-    return port_core1_launch(core1_boot, NULL, NULL, 0);
+    TD_STORE_RELEASE(td__cores[1].running, 0);
+    int r = port_core1_launch(core1_boot, NULL, NULL, 0);
+    if (r == TD_OK)
+        td__link_core1_launched();        /* the FIFO is free again: the multiplexer restarts */
+    return r;
 }
 
 bool td_kernel_running(unsigned core)
 {
-    return core < PORT_NUM_CORES && TD_LOAD(td_cores[core].running) != 0;
+    return core < PORT_NUM_CORES && td__core_running(core);
 }
 
 int td_kernel_set_slice(unsigned ticks)

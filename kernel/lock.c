@@ -1,31 +1,18 @@
 /*
- * kernel/lock.c: cross-core spinlocks with interrupts masked, recording the
- * holding core of every hardware spinlock taken through them.
+ * kernel/lock.c: cross-core spinlocks with interrupts masked (tandem/lock.h),
+ * recording the holding core of every hardware spinlock taken through them
+ * in its record (kernel/spin.h).
  *
  * The fast path of a take is: check the object, mask, one claiming read of
  * the hardware spinlock, record the holder. Only a claim that fails looks
- * at the holder (this core: TD_ERR_DEADLOCK; the other core: spin), so an
- * uncontended take never pays for the recursion check.
+ * at the holder (this core: TD_ERR_DEADLOCK; the other core: spin, taking
+ * the lock over if that core halted), so an uncontended take never pays for
+ * the recursion check.
  */
-#include "fault_sys.h"
-#include "sched.h"
+#include "spin.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/lock.h"
-
-/* Per hardware spinlock, written only by the core holding it: the holder
- * (core + 1, 0 while free), the interrupt state its take found, and for the
- * hold check (tandem/fault.h) the holder thread and a count of takes. One
- * record per spinlock, so a take reaches all of it from one address. */
-static struct held {
-    uint8_t holder;
-    port_irq_state_t saved;
-    const td_thread_t *thread;
-    uint32_t takes;
-} held[PORT_SPINLOCK_COUNT];
-
-#define HOLDER(n) __atomic_load_n(&held[n].holder, __ATOMIC_RELAXED)
-#define SET_HOLDER(n, v) __atomic_store_n(&held[n].holder, (uint8_t)(v), __ATOMIC_RELAXED)
 
 TD_HOT bool valid(const td_lock_t *l)
 {
@@ -49,23 +36,18 @@ int td_lock_init(td_lock_t *l, unsigned n)
 
 /* The claim of spinlock n failed, interrupts masked (state s): this core's
  * own lock is refused instead of spinning forever; the other core's is
- * waited for if 'wait' (and freed if that core halted after a fault). */
+ * waited for if 'wait' (and taken over if that core halted). */
 static TD_COLD int contended(unsigned n, port_irq_state_t s, bool wait)
 {
-    if (HOLDER(n) == port_core_id() + 1u) {
+    if (td__spin_holder(n) == port_core_id()) {
         port_irq_restore(s);
         return TD_ERR_DEADLOCK;
     }
-    while (!port_spin_try(n)) {
-        if (!wait) {
-            port_irq_restore(s);
-            return TD_ERR_WOULD_BLOCK;
-        }
-        unsigned h = HOLDER(n);           /* a holder halted by a fault: free it */
-        if (h != 0 && td_fault_core_state(h - 1u) == TD_CORE_HALTED) {
-            SET_HOLDER(n, 0);
-            port_spin_release(n);
-        }
+    if (wait) {
+        td__spin_wait(n);
+    } else if (!port_spin_try(n)) {
+        port_irq_restore(s);
+        return TD_ERR_WOULD_BLOCK;
     }
     return TD_OK;
 }
@@ -82,11 +64,11 @@ TD_HOT int take(const td_lock_t *l, bool wait)
             return r;
     }
     unsigned me = port_core_id();
-    struct held *h = &held[n];
+    struct td_spin *h = &td__spins[n];
     h->saved = s;
-    SET_HOLDER(n, me + 1u);
-    __atomic_store_n(&h->thread, td_cores[me].current, __ATOMIC_RELAXED);
-    __atomic_store_n(&h->takes, h->takes + 1u, __ATOMIC_RELAXED);
+    TD_STORE_RELAXED(h->holder, (uint8_t)(me + 1u));
+    TD_STORE_RELAXED(h->thread, td__cores[me].current);
+    TD_STORE_RELAXED(h->takes, h->takes + 1u);
     return TD_OK;
 }
 
@@ -105,11 +87,11 @@ int td_lock_give(td_lock_t *l)
     if (!valid(l))
         return invalid(l);
     unsigned n = l->spin;
-    struct held *h = &held[n];
-    if (__atomic_load_n(&h->holder, __ATOMIC_RELAXED) != port_core_id() + 1u)
+    struct td_spin *h = &td__spins[n];
+    if (TD_LOAD_RELAXED(h->holder) != port_core_id() + 1u)
         return TD_ERR_NOT_OWNER;
     port_irq_state_t s = h->saved;
-    __atomic_store_n(&h->holder, 0, __ATOMIC_RELAXED);
+    TD_STORE_RELAXED(h->holder, (uint8_t)0);
     port_spin_release(n);
     port_irq_restore(s);
     return TD_OK;
@@ -117,31 +99,5 @@ int td_lock_give(td_lock_t *l)
 
 unsigned td_lock_holder(const td_lock_t *l)
 {
-    if (!valid(l))
-        return TD_CORE_ANY;
-    unsigned h = HOLDER(l->spin);
-    return h ? h - 1u : TD_CORE_ANY;
-}
-
-unsigned td__lock_release_core(unsigned core)
-{
-    unsigned n_released = 0;
-    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        if (HOLDER(n) == core + 1u) {
-            SET_HOLDER(n, 0);
-            port_spin_release(n);
-            n_released++;
-        }
-    }
-    return n_released;
-}
-
-unsigned td__lock_peek(unsigned n, const td_thread_t **thread, uint32_t *count)
-{
-    unsigned h = n < PORT_SPINLOCK_COUNT ? HOLDER(n) : 0u;
-    if (thread != NULL)
-        *thread = h ? __atomic_load_n(&held[n].thread, __ATOMIC_RELAXED) : NULL;
-    if (count != NULL)
-        *count = n < PORT_SPINLOCK_COUNT ? __atomic_load_n(&held[n].takes, __ATOMIC_RELAXED) : 0u;
-    return h ? h - 1u : TD_CORE_ANY;
+    return valid(l) ? td__spin_holder(l->spin) : TD_CORE_ANY;
 }

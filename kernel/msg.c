@@ -1,7 +1,10 @@
 /*
- * kernel/msg.c: the inter-core message multiplexer: endpoints, the FIFO
- * interrupt, flow control and the system requests. The model and the
- * protocol are in docs/messages.md; the API in tandem/msg.h.
+ * kernel/msg.c: inter-core messages, the upper layer: endpoints (buffers,
+ * subscribe, send, receive, flush, statistics), flow control, ping and
+ * the delivery of user words from the FIFO interrupt. The link below it
+ * (kernel/link.h) owns the FIFO and carries the doorbells this layer
+ * registers (flow, room, announce, ping, pong). The model and the protocol
+ * are in docs/messages.md; the API in tandem/msg.h.
  *
  * Shared memory. Every endpoint number of each core has a slot both cores
  * see: its depth and consumed count (written by the endpoint's core) and
@@ -9,27 +12,25 @@
  * full (written by the other core). Every field has one writer, so no lock
  * is needed. A sender's room at the other core's endpoint e is
  * depth - (sent - consumed): words in the FIFO are counted, so the
- * in-buffer never overflows while both sides follow the protocol. Each
- * core also publishes its system requests as sequence numbers (struct
- * sys). Everything else (endpoint table, acknowledged requests,
- * statistics) is per core and touched only with that core's interrupts
- * masked.
+ * in-buffer never overflows while both sides follow the protocol.
+ * Everything else (endpoint table, statistics) is per core and touched
+ * only with that core's interrupts masked.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the hot paths: send, the FIFO interrupt, receive */
 #endif
 
 #include "msg_sys.h"
+
+#include "down.h"
+#include "link.h"
 #include "sched.h"
-#include "xsync.h"
+#include "spin.h"
 
 #include "tandem/hwtable.h"
-#include "tandem/kernel.h"
 #include "tandem/msg.h"
 
 #define EPN    TD_MSG_ENDPOINTS
-#define NKIND  (TD_EP_SYS_LAST - TD_EP_SYS_FIRST + 1)
-#define K(ep)  ((ep) - TD_EP_SYS_FIRST)
 
 /* Polls of a full FIFO a sending thread makes (interrupts enabled) before
  * it queues the word and asks the other core to say when there is room. */
@@ -49,82 +50,26 @@ struct slot {
     uint32_t pad[3];             /* 32 bytes: addressed with a shift */
 };
 
-/* Core c's system state: written by c only. */
-struct sys {
-    uint32_t req[NKIND];         /* requests to the other core (sequence numbers) */
-    uint32_t reqsum;             /* changes after any req[] changes */
-    uint32_t pong;               /* the other core's last ping answered */
-    uint32_t fault;              /* c's fault reason, 0 = none */
-    uint32_t up;                 /* c's multiplexer runs */
-};
-
 struct loc {
     td_msg_ep_t *ep[EPN];
+    uint32_t words, stray;       /* td_msg_core_stats (the rest: the link's) */
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
-    uint32_t ack[NKIND], acksum; /* the other core's requests seen */
     uint32_t starve_ack[EPN];
-    td_msg_core_stats_t st;
-    uint8_t room_asked;          /* ROOM posted, FLOW not yet seen */
-    uint8_t wanted;              /* start once core 1 is launched (core 0) */
-    uint8_t launched;            /* core 1 launched: the FIFO is ours (core 0) */
+    uint8_t room_asked;          /* ROOM rung, FLOW not yet seen */
 };
 
 static struct slot slots[PORT_NUM_CORES][EPN];
-static struct sys sys[PORT_NUM_CORES];
 static struct loc loc[PORT_NUM_CORES];
-static uint8_t raw_mode;
-static void (*chan_poll)(void);
-static void (*chan_down)(unsigned me, td_core_t *c);
+static uint32_t pong[PORT_NUM_CORES];    /* core c: the other core's last ping answered */
 
-#define LD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define ST(x, v)  __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define INC(x)    ST(x, LD(x) + 1u)       /* single writer: no read-modify-write race */
-#define FENCE()   __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* This layer's doorbells (kernel/link.h), registered by its first use. */
+static struct {
+    uint8_t flow, room, announce, ping, pong;
+} bell;
+static uint8_t bells_registered;
+
 #define HOT       static inline __attribute__((always_inline))
-
-static bool peer_alive(unsigned peer)
-{
-    return TD_LOAD(td_cores[peer].running) && LD(sys[peer].fault) == 0;
-}
-
-bool td__msg_peer_alive(unsigned peer)
-{
-    return peer_alive(peer);
-}
-
-/* ---- system requests ------------------------------------------------------------- */
-
-/* Interrupts masked. */
-static void post(unsigned me, unsigned k, uint32_t payload)
-{
-    struct sys *y = &sys[me];
-    INC(y->req[k]);
-    __atomic_store_n(&y->reqsum, y->reqsum + 1u, __ATOMIC_RELEASE);
-    FENCE();
-    if (port_fifo_status() & PORT_FIFO_RDY)
-        port_fifo_push(TD_MSG(TD_EP_SYS_FIRST + k, payload));
-    /* else: the other core's FIFO is full, so its interrupt will run and
-     * see the request after draining (sys_poll) */
-}
-
-bool td__msg_linked(void)
-{
-    unsigned me = port_core_id();
-    return LD(sys[me].up) && LD(sys[me ^ 1u].up);
-}
-
-int td__msg_post(unsigned ep, uint32_t payload)
-{
-    if (ep < TD_EP_SYS_FIRST || ep > TD_EP_SYS_LAST)
-        return TD_ERR_PARAM;
-    if (!td__msg_linked())
-        return TD_ERR_PEER_DOWN;
-    port_irq_state_t s = port_irq_save();
-    post(port_core_id(), K(ep), payload);
-    port_irq_restore(s);
-    return TD_OK;
-}
 
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
@@ -153,26 +98,26 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
     while (ep->out_count != 0) {
         uint32_t w = ep->out_buf[ep->out_head];
         struct slot *sl = &slots[peer][TD_MSG_EP(w)];
-        uint32_t depth = LD(sl->depth);
-        if (depth == 0 || !peer_alive(peer)) {
+        uint32_t depth = TD_LOAD_RELAXED(sl->depth);
+        if (depth == 0 || !td__link_peer_alive(peer)) {
             drop_head(ep, TD_MSG_OVR_PEER);          /* withdrawn or gone: counted */
             continue;
         }
-        if (sl->sent - LD(sl->consumed) >= depth) {
+        if (sl->sent - TD_LOAD_RELAXED(sl->consumed) >= depth) {
             if (ep->policy == TD_MSG_DROP) {
-                INC(sl->dropped);
+                TD_INC_RELAXED(sl->dropped);
                 drop_head(ep, TD_MSG_OVR_DROPPED);
                 continue;
             }
-            INC(sl->starve);                         /* then look again (docs) */
-            FENCE();
-            if (sl->sent - LD(sl->consumed) >= depth)
+            TD_INC_RELAXED(sl->starve);                         /* then look again (docs) */
+            TD_FENCE_SEQ_CST();
+            if (sl->sent - TD_LOAD_RELAXED(sl->consumed) >= depth)
                 return OUT_CREDIT;
         }
         if (!(port_fifo_status() & PORT_FIFO_RDY))
             return OUT_FIFO;
         port_fifo_push(w);
-        ST(sl->sent, sl->sent + 1u);
+        TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
         ep->sent++;
         ep->out_head = (uint16_t)(ep->out_head + 1u == ep->out_depth ? 0 : ep->out_head + 1u);
         ep->out_count--;
@@ -211,7 +156,7 @@ static void pump(unsigned me, td_core_t *c)
         if (r == OUT_FIFO) {
             if (!l->room_asked) {
                 l->room_asked = 1;
-                post(me, K(TD_EP_SYS_ROOM), 0);
+                td__link_post(me, bell.room);
             }
             break;
         }
@@ -246,8 +191,6 @@ static void peer_down(unsigned me, td_core_t *c)
             out_wake(c, l->ep[i], TD_ERR_PEER_DOWN);
     l->room_asked = 0;
     wake_waiters(c, l);
-    if (chan_down != NULL)
-        chan_down(me, c);
     td__resched(c);
 }
 
@@ -260,70 +203,25 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
                             unsigned depth)
 {
     struct loc *l = &loc[me];
-    ST(sl->consumed, sl->consumed + 1u);
-    FENCE();
-    uint32_t st = LD(sl->starve);
+    TD_STORE_RELAXED(sl->consumed, sl->consumed + 1u);
+    TD_FENCE_SEQ_CST();
+    uint32_t st = TD_LOAD_RELAXED(sl->starve);
     if (st != l->starve_ack[n] && level <= depth / 2u) {
         l->starve_ack[n] = st;
-        post(me, K(TD_EP_SYS_FLOW), n);
+        td__link_post(me, bell.flow);
     }
-}
-
-void td_msg_on_peer_fault(unsigned core, uint32_t reason) __attribute__((weak));
-void td_msg_on_peer_fault(unsigned core, uint32_t reason)
-{
-    (void)core;
-    (void)reason;
-}
-
-/* Handle the other core's new requests. Interrupts masked. */
-static void sys_poll(unsigned me, td_core_t *c)
-{
-    struct loc *l = &loc[me];
-    struct sys *y = &sys[me ^ 1u];
-    uint32_t sum = __atomic_load_n(&y->reqsum, __ATOMIC_ACQUIRE);
-    if (sum == l->acksum)
-        return;
-    l->acksum = sum;
-    uint32_t seen[NKIND];
-    bool any[NKIND];
-    for (unsigned k = 0; k < NKIND; k++) {
-        seen[k] = LD(y->req[k]);
-        any[k] = seen[k] != l->ack[k];
-        l->ack[k] = seen[k];
-    }
-    if (any[K(TD_EP_SYS_FAULT)] && LD(y->fault) != 0) {
-        peer_down(me, c);
-        td_msg_on_peer_fault(me ^ 1u, LD(y->fault));
-    }
-    if (any[K(TD_EP_SYS_XSYNC)])
-        td_xsync_poll_isr();
-    if (any[K(TD_EP_SYS_FLOW)] || any[K(TD_EP_SYS_ANNOUNCE)]) {
-        l->room_asked = 0;
-        pump(me, c);
-    }
-    if (any[K(TD_EP_SYS_ROOM)])
-        post(me, K(TD_EP_SYS_FLOW), 0);           /* we drained: there is room now */
-    if (any[K(TD_EP_SYS_PING)]) {
-        ST(sys[me].pong, seen[K(TD_EP_SYS_PING)]);
-        post(me, K(TD_EP_SYS_PONG), 0);
-    }
-    if (any[K(TD_EP_SYS_PONG)] || any[K(TD_EP_SYS_ANNOUNCE)])
-        wake_waiters(c, l);
-    if (any[K(TD_EP_SYS_CHAN)] && chan_poll != NULL)
-        chan_poll();
-    td__resched(c);
 }
 
 /* One word from the FIFO; returns the priority + 1 of the thread it woke
  * (0: none). Interrupts masked. */
-HOT unsigned deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
+HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
     unsigned n = TD_MSG_EP(w);
+    struct loc *l = ctx;             /* &loc[me] */
     if (n < EPN) {
         td_msg_ep_t *ep = l->ep[n];
         if (ep != NULL) {
-            l->st.words++;
+            l->words++;
             ep->received++;
             td_thread_t *t = ep->waiters;
             if (t != NULL && ep->wait == W_RX) {      /* straight to the waiting owner */
@@ -346,10 +244,10 @@ HOT unsigned deliver(unsigned me, struct loc *l, td_core_t *c, uint32_t w)
             return 0;
         }
     } else if (n >= TD_EP_SYS_FIRST) {
-        l->st.system++;                               /* a doorbell: sys_poll follows */
+        td__link_system_word(me);                     /* a doorbell: the link's */
         return 0;
     }
-    l->st.stray++;
+    l->stray++;
     return 0;
 }
 
@@ -363,164 +261,106 @@ HOT void resched_woken(td_core_t *c, unsigned woke)
         port_switch_request();
 }
 
+/* The FIFO interrupt: the link's loop (kernel/link.h) with this layer's
+ * delivery inline. */
 void port_fifo_isr(void)
 {
     unsigned me = port_core_id();
+    td_core_t *c = &td__cores[me];
     struct loc *l = &loc[me];
-    td_core_t *c = &td_cores[me];
-    const struct sys *y = &sys[me ^ 1u];
-    unsigned woke = 0;
+    __asm("" : "+l"(l));                 /* kept, not computed again for each word */
     port_irq_state_t s = port_irq_save();
-    l->st.interrupts++;
-    for (;;) {
-        uint32_t st = port_fifo_status();
-        if (st & PORT_FIFO_VLD) {
-            unsigned p = deliver(me, l, c, port_fifo_pop());
-            if (p > woke)
-                woke = p;
-        } else if (st & (PORT_FIFO_WOF | PORT_FIFO_ROE)) {
-            l->st.wof += (st & PORT_FIFO_WOF) != 0;
-            l->st.roe += (st & PORT_FIFO_ROE) != 0;
-            port_fifo_clear_errors();
-        } else if (__atomic_load_n(&y->reqsum, __ATOMIC_ACQUIRE) != l->acksum) {
-            sys_poll(me, c);                          /* after draining (docs) */
-        } else {
-            break;
-        }
-    }
-    resched_woken(c, woke);
+    resched_woken(c, td__link_isr(me, c, deliver, l));
     port_irq_restore(s);
 }
 
 void td__msg_rx_word(uint32_t w)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     port_irq_state_t s = port_irq_save();
-    resched_woken(c, deliver(me, &loc[me], c, w));
-    sys_poll(me, c);
+    resched_woken(c, deliver(&loc[me], me, c, w));
+    td__link_poll(me, c);
     port_irq_restore(s);
 }
 
-void td__msg_set_chan_hooks(void (*poll)(void), void (*down)(unsigned me, td_core_t *c))
+/* ---- this layer's doorbells ------------------------------------------------------------ */
+
+/* FLOW: room appeared at an endpoint we wait for (or in the FIFO): move
+ * the queued words. */
+static void flow_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    chan_poll = poll;
-    chan_down = down;
+    (void)count;
+    loc[me].room_asked = 0;
+    pump(me, c);
 }
 
-/* ---- starting, stopping, supervision ------------------------------------------------ */
-
-static void go(unsigned me)
+/* ROOM: the other core found its FIFO to us full: say FLOW, we drained. */
+static void room_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    port_irq_state_t s = port_irq_save();
-    if (!LD(sys[me].up)) {
-        port_fifo_clear_errors();                 /* e.g. ROE from the boot ROM's drain */
-        __atomic_store_n(&sys[me].up, 1u, __ATOMIC_RELEASE);
-        td__spin_lock(TD_SPIN_MSG);               /* after: td_msg_fifo_raw sees one of them */
-        loc[me].wanted = 0;
-        td__spin_unlock(TD_SPIN_MSG);
-        sys_poll(me, &td_cores[me]);              /* requests made before we ran */
-        port_fifo_irq_enable(true);
-        if (TD_LOAD(td_cores[me ^ 1u].running))
-            post(me, K(TD_EP_SYS_ANNOUNCE), 0);
-    }
-    port_irq_restore(s);
+    (void)c;
+    (void)count;
+    td__link_post(me, bell.flow);
 }
 
-void td__msg_core1_launched(void)
+/* ANNOUNCE: the other core's endpoint table changed (or its link came
+ * up): move queued words, and let ping and await_remote look again. */
+static void announce_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    loc[0].launched = 1;
-    if (loc[0].wanted)
-        go(0);
+    flow_rang(me, c, count);
+    wake_waiters(c, &loc[me]);
 }
 
-int td_msg_start(void)
+/* PING: answer with PONG, naming the ping answered. */
+static void ping_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    unsigned me = port_core_id();
-    if (LD(sys[me].up))
-        return TD_OK;                             /* running: raw mode cannot be on */
-    int r = TD_OK;
-    bool start = false;
-    /* Under the lock td_msg_fifo_raw takes: raw mode and a multiplexer
-     * never both, even when the two cores race. */
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(TD_SPIN_MSG);
-    if (raw_mode) {
-        r = TD_ERR_STATE;
-    } else if (!LD(sys[me].up)) {
-        loc[me].wanted = 1;
-        /* core 1's launch still needs the raw FIFO: core 0 starts after it */
-        start = me != 0 || loc[0].launched;
-    }
-    td__spin_unlock(TD_SPIN_MSG);
-    port_irq_restore(s);
-    if (start)
-        go(me);
-    return r;
+    (void)c;
+    TD_STORE_RELAXED(pong[me], count);
+    td__link_post(me, bell.pong);
 }
 
-int td_msg_fifo_raw(void)
+static void pong_rang(unsigned me, td_core_t *c, uint32_t count)
 {
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(TD_SPIN_MSG);
-    int r = TD_OK;
-    if (LD(sys[0].up) || LD(sys[1].up) || loc[0].wanted || loc[1].wanted)
-        r = TD_ERR_BUSY;
-    else
-        raw_mode = 1;
-    td__spin_unlock(TD_SPIN_MSG);
-    port_irq_restore(s);
-    return r;
+    (void)count;
+    wake_waiters(c, &loc[me]);
 }
+
+static void msg_down(unsigned core, unsigned stage);
+
+/* Register this layer's doorbells and its "core went down" handler, before
+ * its first use (subscribe, ping, await_remote). */
+static void use(void)
+{
+    if (TD_LOAD_ACQUIRE(bells_registered))
+        return;
+    td__down_register(msg_down);
+    TD_STORE_RELAXED(bell.flow, (uint8_t)td__link_doorbell(flow_rang, false));
+    TD_STORE_RELAXED(bell.room, (uint8_t)td__link_doorbell(room_rang, false));
+    TD_STORE_RELAXED(bell.announce, (uint8_t)td__link_doorbell(announce_rang, true));
+    TD_STORE_RELAXED(bell.ping, (uint8_t)td__link_doorbell(ping_rang, false));
+    TD_STORE_RELAXED(bell.pong, (uint8_t)td__link_doorbell(pong_rang, false));
+    TD_STORE_RELEASE(bells_registered, (uint8_t)1);
+}
+
+/* ---- stopping, supervision ---------------------------------------------------------- */
 
 void td__msg_stop(void)
 {
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
-    port_fifo_irq_enable(false);
-    ST(sys[me].up, 0u);
+    td__link_stop();
     for (unsigned i = 0; i < EPN; i++)
-        ST(slots[me][i].depth, 0u);
+        TD_STORE_RELAXED(slots[me][i].depth, 0u);
     port_irq_restore(s);
 }
 
-void td__msg_fault_notify(uint32_t reason)
+/* Core 1 went through a reset: forget its side of the endpoints (the link
+ * forgets its own). Core 0, interrupts masked. */
+static void core1_reset(void)
 {
-    unsigned me = port_core_id();
-    port_irq_state_t s = port_irq_save();
-    ST(sys[me].fault, (reason & TD_MSG_DATA_MAX) ? (reason & TD_MSG_DATA_MAX) : 1u);
-    post(me, K(TD_EP_SYS_FAULT), reason);
-    port_irq_restore(s);
-}
-
-uint32_t td_msg_peer_fault(void)
-{
-    return LD(sys[port_core_id() ^ 1u].fault);
-}
-
-void td__msg_core1_reset(void)
-{
-    td_core_t *c = &td_cores[0];
-    struct sys *y0 = &sys[0], *y1 = &sys[1];
+    td_core_t *c = &td__cores[0];
     struct loc *l0 = &loc[0], *l1 = &loc[1];
-    port_irq_state_t s = port_irq_save();
-    port_fifo_irq_enable(false);                  /* the launch owns the FIFO */
-    ST(y1->fault, 1u);                            /* gone: senders see TD_ERR_PEER_DOWN */
-    peer_down(0, c);
-    ST(y1->up, 0u);
-    for (unsigned k = 0; k < NKIND; k++) {
-        ST(y1->req[k], 0u);
-        ST(y0->req[k], 0u);
-        l0->ack[k] = l1->ack[k] = 0;
-    }
-    ST(y1->reqsum, 0u);
-    ST(y0->reqsum, 0u);
-    l0->acksum = l1->acksum = 0;
-    td__spin_lock(TD_SPIN_MSG);
-    l1->wanted = 0;                               /* a start core 1 did not finish */
-    td__spin_unlock(TD_SPIN_MSG);
+    peer_down(0, c);                              /* senders get TD_ERR_PEER_DOWN */
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
@@ -530,26 +370,31 @@ void td__msg_core1_reset(void)
         l1->ep[i] = NULL;
         /* nothing of core 1's in flight (the launch drains the FIFO): what
          * core 0's endpoint holds is all that is used of its room */
-        ST(s0->sent, LD(s0->consumed) + (l0->ep[i] ? l0->ep[i]->in_count : 0u));
-        ST(s0->starve, 0u);
-        ST(s0->dropped, 0u);
+        TD_STORE_RELAXED(s0->sent, TD_LOAD_RELAXED(s0->consumed) + (l0->ep[i] ? l0->ep[i]->in_count : 0u));
+        TD_STORE_RELAXED(s0->starve, 0u);
+        TD_STORE_RELAXED(s0->dropped, 0u);
         l0->starve_ack[i] = 0;
         if (l0->ep[i] != NULL)
             l0->ep[i]->lost_base = l0->ep[i]->lost_seen = 0;
     }
-    ST(y1->pong, 0u);
-    ST(y0->pong, 0u);
+    TD_STORE_RELAXED(pong[1], 0u);
+    TD_STORE_RELAXED(pong[0], 0u);
     l1->queued = NULL;
     l1->waiters = NULL;
     l1->room_asked = 0;
-    l1->st = (td_msg_core_stats_t){ 0 };
-    ST(y1->fault, 0u);
-    l0->launched = 0;
-    if (LD(y0->up)) {                             /* restart after the relaunch */
-        ST(y0->up, 0u);
-        l0->wanted = 1;
-    }
-    port_irq_restore(s);
+    l1->words = l1->stray = 0;
+}
+
+/* The other core went down (kernel/down.h): at its fault notice, what is
+ * queued for it is discarded and every wait on it ends; at core 1's reset,
+ * core 1's side is forgotten as well. */
+static void msg_down(unsigned core, unsigned stage)
+{
+    unsigned me = core ^ 1u;
+    if (stage == TD_DOWN_NOTICE)
+        peer_down(me, &td__cores[me]);
+    else if (stage == TD_DOWN_RESET && core == 1)
+        core1_reset();
 }
 
 /* Ticks left until 'end' for a wait of 'timeout' (TD_FOREVER stays), 0 if
@@ -589,7 +434,7 @@ static int ep_wait(td_core_t *c, td_msg_ep_t *ep, uint8_t kind, int busy,
 static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_tick_t timeout)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     port_irq_state_t s = port_irq_save();
     int r;
@@ -612,7 +457,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
             break;
         /* woken by a pong or an announcement; while our multiplexer waits
          * for core 1's launch to end, look again every tick */
-        r = td__wait(c, &loc[me].waiters, LD(sys[me].up) ? left : 1u, s);
+        r = td__wait(c, &loc[me].waiters, td__link_up(me) ? left : 1u, s);
         s = port_irq_save();
     }
     port_irq_restore(s);
@@ -621,9 +466,9 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
 
 static int ponged(unsigned me, uint32_t seq)
 {
-    if ((int32_t)(LD(sys[me ^ 1u].pong) - seq) >= 0)
+    if ((int32_t)(TD_LOAD_RELAXED(pong[me ^ 1u]) - seq) >= 0)
         return 1;
-    return peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
+    return td__link_peer_alive(me ^ 1u) ? 0 : TD_ERR_PEER_DOWN;
 }
 
 int td_msg_ping(td_tick_t timeout)
@@ -632,22 +477,23 @@ int td_msg_ping(td_tick_t timeout)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    use();
     int r = td_msg_start();
     if (r)
         return r;
     unsigned me = port_core_id(), peer = me ^ 1u;
-    if (!peer_alive(peer) || !LD(sys[peer].up) || !LD(sys[me].up))
+    if (!td__link_peer_alive(peer) || !td__link_up(peer) || !td__link_up(me))
         return TD_ERR_PEER_DOWN;
     port_irq_state_t s = port_irq_save();
-    post(me, K(TD_EP_SYS_PING), 0);
-    uint32_t seq = sys[me].req[K(TD_EP_SYS_PING)];
+    td__link_post(me, bell.ping);
+    uint32_t seq = td__link_rung(me, bell.ping);
     port_irq_restore(s);
     return wait_until(ponged, seq, timeout);
 }
 
 static int announced(unsigned me, uint32_t number)
 {
-    return LD(slots[me ^ 1u][number].depth) != 0 && LD(sys[me].up);
+    return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && td__link_up(me);
 }
 
 int td_msg_await_remote(unsigned number, td_tick_t timeout)
@@ -658,6 +504,7 @@ int td_msg_await_remote(unsigned number, td_tick_t timeout)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    use();
     int r = td_msg_start();
     if (r)
         return r;
@@ -705,7 +552,7 @@ static int owner_check(const td_msg_ep_t *ep)
 HOT bool owner_fast(const td_msg_ep_t *ep, unsigned me)
 {
     return ep != NULL && ep->magic == TD_MSG_EP_MAGIC && ep->core == me &&
-           ep->owner == td_cores[me].current && !port_in_isr();
+           ep->owner == td__cores[me].current && !port_in_isr();
 }
 
 int td_msg_subscribe(td_msg_ep_t *ep)
@@ -717,8 +564,9 @@ int td_msg_subscribe(td_msg_ep_t *ep)
         return TD_ERR_UNINIT;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    if (raw_mode)
+    if (td__link_raw())
         return TD_ERR_STATE;
+    use();
     unsigned me = port_core_id(), n = ep->number;
     td_thread_t *self = td__core()->current;
     if (self == NULL)
@@ -740,19 +588,19 @@ int td_msg_subscribe(td_msg_ep_t *ep)
         ep->waiters = NULL;
         ep->in_head = ep->in_count = ep->out_head = ep->out_count = 0;
         ep->wait = W_NONE;
-        l->starve_ack[n] = LD(sl->starve);
-        ep->lost_base = ep->lost_seen = LD(sl->dropped);
-        ST(sl->consumed, LD(sl->sent));           /* full room from now on */
+        l->starve_ack[n] = TD_LOAD_RELAXED(sl->starve);
+        ep->lost_base = ep->lost_seen = TD_LOAD_RELAXED(sl->dropped);
+        TD_STORE_RELAXED(sl->consumed, TD_LOAD_RELAXED(sl->sent));           /* full room from now on */
         l->ep[n] = ep;
-        FENCE();
-        ST(sl->depth, (uint32_t)ep->in_depth);
+        TD_FENCE_SEQ_CST();
+        TD_STORE_RELAXED(sl->depth, (uint32_t)ep->in_depth);
     }
     port_irq_restore(s);
     if (r == TD_OK) {
         td_msg_start();
         s = port_irq_save();
-        if (LD(sys[me].up))
-            post(me, K(TD_EP_SYS_ANNOUNCE), n);
+        if (td__link_up(me))
+            td__link_post(me, bell.announce);
         port_irq_restore(s);
     }
     return r;
@@ -765,15 +613,15 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
         return r;
     unsigned me = ep->core;
     port_irq_state_t s = port_irq_save();
-    ST(slots[me][ep->number].depth, 0u);
+    TD_STORE_RELAXED(slots[me][ep->number].depth, 0u);
     loc[me].ep[ep->number] = NULL;
     ep->dropped += ep->in_count;
     ep->in_count = 0;
     td__spin_lock(TD_SPIN_MSG);
     ep->owner = NULL;
     td__spin_unlock(TD_SPIN_MSG);
-    if (LD(sys[me].up))
-        post(me, K(TD_EP_SYS_ANNOUNCE), ep->number);
+    if (td__link_up(me))
+        td__link_post(me, bell.announce);
     port_irq_restore(s);
     return TD_OK;
 }
@@ -787,25 +635,25 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
     if (d >= EPN)
         return TD_ERR_ENDPOINT;
     struct slot *sl = &slots[peer][d];
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     unsigned spins = 0;
     port_irq_state_t s = port_irq_save();
     for (;;) {
-        if (!peer_alive(peer)) {
+        if (!td__link_peer_alive(peer)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }
-        uint32_t depth = LD(sl->depth);
+        uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0) {
             r = TD_ERR_ENDPOINT;
             break;
         }
         if (ep->out_count == 0) {
-            if (sl->sent - LD(sl->consumed) < depth) {
+            if (sl->sent - TD_LOAD_RELAXED(sl->consumed) < depth) {
                 if (port_fifo_status() & PORT_FIFO_RDY) {
                     port_fifo_push(w);
-                    ST(sl->sent, sl->sent + 1u);
+                    TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
                     ep->sent++;
                     r = TD_OK;
                     break;
@@ -819,7 +667,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
                     continue;
                 }
             } else if (ep->policy == TD_MSG_DROP) {
-                INC(sl->dropped);
+                TD_INC_RELAXED(sl->dropped);
                 ep->dropped++;
                 ep->flags |= TD_MSG_OVR_DROPPED;
                 r = TD_ERR_OVERFLOW;
@@ -855,10 +703,10 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         struct slot *sl = &slots[me ^ 1u][d];
         port_irq_state_t s = port_irq_save();
         uint32_t sent = sl->sent;
-        if (sent - LD(sl->consumed) < LD(sl->depth) && LD(sys[me ^ 1u].fault) == 0 &&
-            LD(td_cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+        if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
+            TD_LOAD_RELAXED(td__cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
             port_fifo_push(w);
-            ST(sl->sent, sent + 1u);
+            TD_STORE_RELAXED(sl->sent, sent + 1u);
             ep->sent++;
             port_irq_restore(s);
             return TD_OK;
@@ -872,7 +720,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
                                                   td_tick_t timeout, port_irq_state_t s)
 {
-    td_core_t *c = &td_cores[ep->core];
+    td_core_t *c = &td__cores[ep->core];
     int r;
     if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
@@ -921,7 +769,7 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
     if (r)
         return r;
     unsigned me = ep->core;
-    td_core_t *c = &td_cores[me];
+    td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     port_irq_state_t s = port_irq_save();
     pump(me, c);
@@ -930,7 +778,7 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout)
             r = TD_OK;
             break;
         }
-        if (!peer_alive(me ^ 1u)) {
+        if (!td__link_peer_alive(me ^ 1u)) {
             r = TD_ERR_PEER_DOWN;
             break;
         }
@@ -959,7 +807,7 @@ int td_msg_stats(const td_msg_ep_t *ep, td_msg_stats_t *st)
     st->received = ep->received;
     st->dropped = ep->dropped;
     st->lost_in = ep->core < PORT_NUM_CORES
-                      ? LD(slots[ep->core][ep->number].dropped) - ep->lost_base : 0;
+                      ? TD_LOAD_RELAXED(slots[ep->core][ep->number].dropped) - ep->lost_base : 0;
     st->in_high = ep->in_high;
     st->out_high = ep->out_high;
     port_irq_restore(s);
@@ -974,7 +822,7 @@ int td_msg_overrun(td_msg_ep_t *ep, bool clear)
         return TD_ERR_UNINIT;
     port_irq_state_t s = port_irq_save();
     if (ep->core < PORT_NUM_CORES) {
-        uint32_t lost = LD(slots[ep->core][ep->number].dropped);
+        uint32_t lost = TD_LOAD_RELAXED(slots[ep->core][ep->number].dropped);
         if (lost != ep->lost_seen) {
             ep->lost_seen = lost;
             ep->flags |= TD_MSG_OVR_LOST_IN;
@@ -991,11 +839,16 @@ int td_msg_core_stats(td_msg_core_stats_t *st, bool reset)
 {
     if (st == NULL)
         return TD_ERR_PARAM;
-    struct loc *l = &loc[port_core_id()];
+    unsigned me = port_core_id();
+    struct loc *l = &loc[me];
+    const struct td_link_core *k = &td__link[me];
     port_irq_state_t s = port_irq_save();
-    *st = l->st;
-    if (reset)
-        l->st = (td_msg_core_stats_t){ 0 };
+    *st = (td_msg_core_stats_t){ .words = l->words, .system = k->system, .stray = l->stray,
+                                 .wof = k->wof, .roe = k->roe, .interrupts = k->interrupts };
+    if (reset) {
+        l->words = l->stray = 0;
+        td__link_stats_reset(me);
+    }
     port_irq_restore(s);
     return TD_OK;
 }

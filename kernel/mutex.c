@@ -1,9 +1,17 @@
 /*
  * kernel/mutex.c: same-core mutexes with recursion and priority inheritance.
+ *
+ * Priority inheritance lives here: a waiter's wait carries the mutex's
+ * operations (kernel/sched.h), so the scheduler passes a priority change of
+ * a waiter on to the owner (requeued) and gives the owner its own priority
+ * back when a waiter times out or is ended, without knowing what a mutex
+ * is.
  */
-#include "fault_sys.h"
-#include "sched.h"
+#include "mutex_sys.h"
 
+#include "held.h"
+#include "sched.h"
+#include "tandem/fmt.h"
 #include "tandem/mutex.h"
 
 static int check(td_mutex_t *m)
@@ -14,15 +22,28 @@ static int check(td_mutex_t *m)
 
 #define MUTEX_OF(h) ((td_mutex_t *)(void *)((char *)(h) - offsetof(td_mutex_t, held)))
 
+/* The kind of td_mutex entries on the held lists (kernel/held.h), 0 until
+ * the first lock registers it. */
+static uint8_t kind;
+TD_FAULT_DATA static const struct td_held_ops held_ops;
+
+TD_FAULT_CODE static unsigned register_kind(void)
+{
+    unsigned k = td__held_kind(&held_ops);
+    TD_STORE_RELAXED(kind, (uint8_t)k);
+    return k;
+}
+
 /* The mutexes a thread owns are the td_mutex entries of its core's held
  * list whose owner it is (no list of its own: the control block stays at
  * 48 bytes). */
 unsigned td__mutex_effective(const td_thread_t *t)
 {
-    unsigned p = t->base;
-    for (const struct td_held *h = td_cores[t->core].held; h != NULL; h = h->next) {
+    TD_CLASS_MASKED();
+    unsigned p = t->base, k = TD_LOAD_RELAXED(kind);
+    for (const struct td_held *h = td__cores[t->core].held; h != NULL; h = h->next) {
         const td_mutex_t *m = MUTEX_OF(h);
-        if (h->kind == TD_HELD_MUTEX && m->owner == t && m->waiters != NULL &&
+        if (h->kind == k && m->owner == t && m->waiters != NULL &&
             m->waiters->prio > p)
             p = m->waiters->prio;
     }
@@ -33,8 +54,29 @@ static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
     m->owner = t;
     m->depth = 1;
-    td__held_add(c, &m->held, TD_HELD_MUTEX);
+    unsigned k = TD_LOAD_RELAXED(kind);
+    td__held_add(c, &m->held, k ? k : register_kind());
 }
+
+/* A waiter of m left without the mutex (timeout, or the thread is being
+ * ended): it lends the owner nothing any more. */
+static void waiter_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
+{
+    td_thread_t *owner = ((td_mutex_t *)w->obj)->owner;
+    t->wq = NULL;                        /* t is no longer a waiter of it */
+    td__set_prio(c, owner, td__mutex_effective(owner));
+}
+
+/* A waiter's priority changed: so may the owner's (passed along chains). */
+static td_thread_t *waiter_requeued(td_thread_t *t, struct td_wait *w, unsigned *prio)
+{
+    (void)t;
+    td_thread_t *owner = ((td_mutex_t *)w->obj)->owner;
+    *prio = td__mutex_effective(owner);
+    return owner;
+}
+
+static const struct td_wait_ops waiter_ops = { NULL, waiter_left, waiter_left, waiter_requeued };
 
 /* m (owned by 'me', depth down to 0) is free: to its most urgent waiter. */
 static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
@@ -44,8 +86,7 @@ static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
     td__held_del(c, &m->held);
     td_thread_t *w = m->waiters;
     if (w != NULL) {
-        w->flags &= (uint8_t)~TF_MUTEX;   /* no owner to recompute */
-        td__wake(c, w, TD_OK);
+        td__wake(c, w, TD_OK);           /* (woken: nothing to recompute) */
         take(c, m, w);
         td__set_prio(c, w, td__mutex_effective(w));
     }
@@ -102,8 +143,9 @@ int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
     } else if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
+        struct td_wait w = { &waiter_ops, m };
         td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        me->flags |= TF_MUTEX;
+        td__wait_ops(me, &w);
         if (me->prio > m->owner->prio)
             td__set_prio(c, m->owner, me->prio);   /* lend it, along the chain */
         return td__wait_commit(c, s);               /* unlock hands it over */
@@ -134,21 +176,47 @@ td_thread_t *td_mutex_owner(const td_mutex_t *m)
     return (m != NULL && m->magic == TD_MUTEX_MAGIC) ? m->owner : NULL;
 }
 
-void td__mutex_abandon(td_core_t *c, td_thread_t *t)
+/* ---- on the held lists (kernel/held.h) -------------------------------------------- */
+
+TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
 {
-    for (struct td_held *h = c->held; h != NULL;) {
-        if (h->kind == TD_HELD_MUTEX && MUTEX_OF(h)->owner == t) {
-            release(c, MUTEX_OF(h), t);  /* (to its waiter, if any: not t's) */
-            h = c->held;                 /* the list changed: start over */
-        } else {
-            h = h->next;
-        }
-    }
+    return MUTEX_OF(h)->owner;
 }
 
-void td__mutex_forget(td_mutex_t *m)
+TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
+                         size_t n)
 {
+    const td_mutex_t *m = MUTEX_OF(h);
+    if (m->waiters == NULL)
+        return false;
+    unsigned nw = 0;
+    const td_thread_t *x = m->waiters;
+    do {
+        nw++;
+        x = x->next;
+    } while (x != m->waiters);
+    td_snprintf(what, n, "td_mutex %p", (const void *)m);
+    td_snprintf(waiting, n, "%u waiting on core %u", nw, me);
+    return true;
+}
+
+/* The owner is being ended: to the most urgent waiter, if any. */
+TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+{
+    td_mutex_t *m = MUTEX_OF(h);
+    release(c, m, m->owner);
+}
+
+/* The owner's core is gone: so are the owner and the waiters (all of them
+ * its threads). */
+TD_FAULT_CODE static void held_gone(struct td_held *h, unsigned core)
+{
+    (void)core;
+    td_mutex_t *m = MUTEX_OF(h);
     m->owner = NULL;
     m->waiters = NULL;
     m->depth = 0;
 }
+
+TD_FAULT_DATA static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon,
+                                                             held_gone };

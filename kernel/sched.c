@@ -2,31 +2,24 @@
  * kernel/sched.c: ready lists, wait lists, blocking and waking, priority
  * changes and the context-switch hook, for the calling core's instance.
  */
-#include "fault_sys.h"
 #include "sched.h"
 
+#include "spin.h"
+
 #include "tandem/hwtable.h"
-#include "tandem/mutex.h"
-
-td_core_t td_cores[PORT_NUM_CORES];
-
-td_core_t *td__core(void)
-{
-    return td__core_of(port_core_id());
-}
 
 int td__bind_slow(uint8_t *core)
 {
     unsigned me = port_core_id();
-    if (TD_LOAD(*core) == TD_CORE_ANY) {
+    if (TD_LOAD_ACQUIRE(*core) == TD_CORE_ANY) {
         port_irq_state_t s = port_irq_save();
         td__spin_lock(TD_SPIN_KERNEL);
-        if (TD_LOAD(*core) == TD_CORE_ANY)
-            TD_STORE(*core, (uint8_t)me);
+        if (TD_LOAD_ACQUIRE(*core) == TD_CORE_ANY)
+            TD_STORE_RELEASE(*core, (uint8_t)me);
         td__spin_unlock(TD_SPIN_KERNEL);
         port_irq_restore(s);
     }
-    return TD_LOAD(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
+    return TD_LOAD_ACQUIRE(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
 }
 
 int td__check(const void *obj, size_t magic_offset, unsigned magic)
@@ -37,17 +30,6 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic)
     if (*m != magic)
         return TD_ERR_UNINIT;
     return td__bind((uint8_t *)(uintptr_t)(m + 1));
-}
-
-void td__spin_lock(unsigned n)
-{
-    while (!port_spin_try(n)) {
-        /* kernel spinlocks are never held across anything that waits: one
-         * still held while the other core has halted after a fault is its,
-         * left behind for good */
-        if (td_fault_core_state(port_core_id() ^ 1u) == TD_CORE_HALTED)
-            port_spin_release(n);
-    }
 }
 
 int td__can_wait(const td_core_t *c, port_irq_state_t s)
@@ -61,11 +43,13 @@ int td__can_wait(const td_core_t *c, port_irq_state_t s)
 
 void td__list_add_tail(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__list_add_tail_hot(head, t);
 }
 
 void td__list_add_prio(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td_thread_t *h = *head, *x = h;
     if (h != NULL) {
         do {
@@ -86,17 +70,20 @@ void td__list_add_prio(td_thread_t **head, td_thread_t *t)
 
 void td__list_del(td_thread_t **head, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__list_unlink_hot(head, t);
     t->next = t->prev = NULL;
 }
 
 void td__ready(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     td__ready_hot(c, t);
 }
 
 void td__unready(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
     unsigned p = t->prio;
     td__list_del(&c->ready[p], t);
     if (c->ready[p] == NULL)
@@ -121,17 +108,20 @@ td_thread_t *td__top_find(td_core_t *c)
 
 void td__resched(td_core_t *c)
 {
+    TD_CLASS_MASKED();
     if (c->current != NULL && td__top(c) != c->current)
         port_switch_request();
 }
 
 void td__resched_restore(td_core_t *c, port_irq_state_t s)
 {
+    TD_CLASS_MASKED();
     td__resched_restore_hot(c, s);
 }
 
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline)
 {
+    TD_CLASS_MASKED();
     td_thread_t **pp = &c->timeouts;
     while (*pp != NULL && (int32_t)((*pp)->wake - deadline) <= 0)
         pp = &(*pp)->tnext;
@@ -152,43 +142,48 @@ static void timeout_del(td_core_t *c, td_thread_t *t)
 
 void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
 {
+    TD_CLASS_THREAD();
     td__wait_prep_hot(c, wq, timed, deadline);
 }
 
 int td__wait_commit(td_core_t *c, port_irq_state_t s)
 {
+    TD_CLASS_THREAD();
     return td__wait_commit_hot(c, s);
 }
 
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s)
 {
+    TD_CLASS_THREAD();
     td__wait_prep_hot(c, wq, timeout != TD_FOREVER, c->tick + timeout);
     return td__wait_commit(c, s);
 }
 
-/* The rare parts of a wake: a mutex's waiter (the owner's inherited
- * priority changes), a timed wait, a cross-core wait given up. */
+/* The rare parts of a wake: off the timeout list, the wait's operation. */
 TD_COLD void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result)
 {
-    if (f & TF_MUTEX) {
-        td_thread_t *owner = ((td_mutex_t *)(void *)t->wq)->owner;
-        t->wq = NULL;                    /* t is no longer a waiter of it */
-        td__set_prio(c, owner, td__mutex_effective(owner));
-    }
     if (f & TF_TIMED)
         timeout_del(c, t);
-    if ((f & TF_XSYNC) && result != TD_OK)
-        td__xsync_cancel(t, f);
+    if (f & TF_OPS) {
+        struct td_wait *w = t->wdata.p;
+        td_wait_end_fn end = result == TD_OK            ? w->ops->woken
+                             : result == TD_ERR_TIMEOUT ? w->ops->timed_out
+                                                        : w->ops->cancelled;
+        if (end != NULL)
+            end(c, t, w);
+    }
 }
 
 void td__wake(td_core_t *c, td_thread_t *t, int result)
 {
+    TD_CLASS_MASKED();
     td__wake_hot(c, t, result);
 }
 
 
 void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
 {
+    TD_CLASS_MASKED();
     while (t != NULL && t->prio != prio) {
         if (t->state == TD_THREAD_READY) {
             td__unready(c, t);
@@ -198,16 +193,25 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
             td__list_del(t->wq, t);
             t->prio = (uint8_t)prio;
             td__list_add_prio(t->wq, t);
-            if (t->flags & TF_MUTEX) {
-                t = ((td_mutex_t *)(void *)t->wq)->owner;   /* pass it on */
-                prio = td__mutex_effective(t);
-                continue;
+            if (t->flags & TF_OPS) {
+                struct td_wait *w = t->wdata.p;
+                if (w->ops->requeued != NULL) {
+                    t = w->ops->requeued(t, w, &prio);      /* pass it on */
+                    continue;
+                }
             }
         } else {
             t->prio = (uint8_t)prio;
         }
         break;
     }
+}
+
+static td_stack_fault_fn stack_fault;
+
+TD_FAULT_CODE void td__sched_set_stack_fault(td_stack_fault_fn fn)
+{
+    TD_STORE_RELEASE(stack_fault, fn);
 }
 
 void *port_switch_hook(void *ctx)
@@ -221,7 +225,7 @@ void *port_switch_hook(void *ctx)
     uintptr_t sp = port_thread_sp();
 #endif
     if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */
-        td__fault_switch(c, cur, sp);
+        TD_LOAD_ACQUIRE(stack_fault)(c, cur, sp);
     td_thread_t *n = td__top(c);
     if (n != cur) {
         c->switches++;
@@ -233,33 +237,6 @@ void *port_switch_hook(void *ctx)
 
 td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp)
 {
-    td__fault_switch(c, from, sp);   /* returns if the policy goes on (from ended) */
+    TD_LOAD_ACQUIRE(stack_fault)(c, from, sp);  /* returns if the policy goes on (from ended) */
     return td__top(c);
-}
-
-void td__held_add(td_core_t *c, struct td_held *h, unsigned kind)
-{
-    h->kind = (uint8_t)kind;
-    h->warned = 0;
-    h->since = c->tick;
-    h->next = c->held;
-    c->held = h;
-}
-
-void td__held_del(td_core_t *c, struct td_held *h)
-{
-    struct td_held **pp = &c->held;
-    while (*pp != NULL && *pp != h)
-        pp = &(*pp)->next;
-    if (*pp == h)
-        *pp = h->next;
-    h->next = NULL;
-}
-
-void td__copy(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    while (n--)
-        *d++ = *s++;
 }

@@ -1,6 +1,7 @@
 /*
- * kernel/sched.h: the per-core kernel instance and the scheduler's internal
- * interface (private to kernel/).
+ * kernel/sched.h: the scheduler's internal interface (private to kernel/;
+ * owned by kernel/sched.c): ready lists, wait lists, blocking and waking,
+ * priority changes, and the checks every call on a core-bound object makes.
  *
  * Every function here is called with this core's interrupts masked unless
  * it says otherwise, and works on the calling core's instance only.
@@ -8,62 +9,46 @@
 #ifndef TANDEM_KERNEL_SCHED_H
 #define TANDEM_KERNEL_SCHED_H
 
-#include "port.h"
-#include "tandem/thread.h"
-#include "tandem/timer.h"
-
-#define TD_THREAD_MAGIC 0xd5u
-#define TD_STACK_PAINT  0xa5a5a5a5u
+#include "core.h"
 
 /* td_thread_t.flags */
 #define TF_TIMED  0x01u  /* on the core's timeout list */
-#define TF_MUTEX  0x02u  /* wq is a td_mutex's wait list */
-#define TF_XSYNC  0x04u  /* waits for a cross-core object (wdata.p) */
-#define TF_XSEM   0x08u  /* ... which is a td_xsem (else a td_xmutex) */
+#define TF_OPS    0x02u  /* the wait carries operations: wdata.p is its struct td_wait */
 #define TF_IDLE   0x10u  /* the core's idle thread */
 
-/* For the few helpers of the hot paths that -Os would otherwise call, and
- * for the error paths kept out of them. */
-#define TD_HOT  static inline __attribute__((always_inline))
-#define TD_COLD __attribute__((noinline, cold))
+/* ---- waits with operations ------------------------------------------------------
+ * The scheduler knows no object type. A wait that needs more than leaving
+ * its list when it ends (a mutex's waiter lends its priority; a waiter for
+ * a cross-core object is counted in it) carries its own operations: the
+ * blocking call keeps a struct td_wait (on its own stack: it is alive for
+ * exactly as long as the wait) and td__wait_ops points the thread at it.
+ * td__wake calls the matching operation once the thread is off its wait
+ * and timeout lists, with this core's interrupts masked:
+ *   woken      the object ended the wait (td__wake with TD_OK);
+ *   timed_out  its timeout ran out (TD_ERR_TIMEOUT);
+ *   cancelled  it was ended from outside (any other result: the thread is
+ *              being ended, TD_ERR_STATE);
+ *   requeued   t's priority changed while it waits (td__set_prio re-sorted
+ *              it in its list): returns the thread whose priority follows
+ *              from that, with its new priority in *prio, or NULL.
+ * Any of them may be NULL. */
+struct td_wait;
+typedef void (*td_wait_end_fn)(td_core_t *c, td_thread_t *t, struct td_wait *w);
+struct td_wait_ops {
+    td_wait_end_fn woken, timed_out, cancelled;
+    td_thread_t *(*requeued)(td_thread_t *t, struct td_wait *w, unsigned *prio);
+};
+struct td_wait {
+    const struct td_wait_ops *ops;
+    void *obj;                   /* what the wait is for */
+};
 
-/* One core's kernel. */
-typedef struct td_core {
-    td_thread_t *current;            /* running thread */
-    td_thread_t *top;                /* the thread that should run (td__top), or
-                                        NULL when it has to be looked up */
-    td_thread_t *idle;
-    uint32_t ready_map;              /* bit TD__PRIO_BIT(p): ready[p] not empty */
-    uint32_t switches;
-    td_tick_t tick;
-    td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
-    td_thread_t *timeouts;           /* timed waits, soonest first */
-    td_timer_t *timers;              /* started timers, soonest first */
-    td_thread_t *joiners;            /* threads in td_thread_join */
-    td_thread_t *xwaiters;           /* threads waiting for cross-core objects */
-    void (*idle_hook)(void);
-    struct td_held *held;            /* mutexes owned by this core's threads */
-    td_thread_t *threads;            /* started threads (not idle), newest first */
-    uint8_t slice;                   /* time slice in ticks, 0 = off */
-    uint8_t running;                 /* read by the other core (atomic) */
-} td_core_t;
-
-extern td_core_t td_cores[PORT_NUM_CORES];
-
-/* Core 'me''s kernel instance, and the calling core's. The empty asm makes
- * the compiler keep the pointer in a register instead of folding the
- * multiplication into every address (which costs the M0+ more). */
-static inline td_core_t *td__core_of(unsigned me)
+/* Between td__wait_prep and td__wait_commit: t's wait has operations w. */
+static inline void td__wait_ops(td_thread_t *t, struct td_wait *w)
 {
-    td_core_t *c = &td_cores[me];
-    __asm("" : "+l"(c));
-    return c;
+    t->wdata.p = w;
+    t->flags |= TF_OPS;
 }
-td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
-
-/* Relaxed atomic access to bytes the other core reads or writes. */
-#define TD_LOAD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
-#define TD_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
@@ -72,8 +57,7 @@ td_core_t *td__core(void);  /* out of line: smaller where speed does not matter 
 int td__bind_slow(uint8_t *core);
 TD_HOT int td__bind(uint8_t *core)
 {
-    return __atomic_load_n(core, __ATOMIC_RELAXED) == port_core_id() ? TD_OK
-                                                                     : td__bind_slow(core);
+    return TD_LOAD_RELAXED(*core) == port_core_id() ? TD_OK : td__bind_slow(core);
 }
 /* The checks every call on a core-bound object makes: null, magic, core
  * (binding an unbound object to this core). Every such object has a 16-bit
@@ -86,13 +70,9 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
 #define TD__CHECK(obj, type, want, me)                                               \
     (((obj) != NULL && (obj)->magic == (want) &&                                    \
-      __atomic_load_n(&(obj)->core, __ATOMIC_RELAXED) == (me))                       \
+      TD_LOAD_RELAXED((obj)->core) == (me))                                         \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
-
-/* Take / release a kernel-internal hardware spinlock (interrupts masked). */
-void td__spin_lock(unsigned n);
-static inline void td__spin_unlock(unsigned n) { port_spin_release(n); }
 
 /* Checks for a call that is about to block the current thread, with the
  * interrupt state s from port_irq_save: TD_ERR_STATE (kernel not running or
@@ -169,12 +149,12 @@ static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
 
 /* Out-of-line parts they use. */
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
-/* The rare parts of a wake (flags f: a timed wait, a mutex's waiter, a
- * cross-core wait). */
+/* The rare parts of a wake (flags f: a timed wait, a wait with
+ * operations). */
 void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result);
 /* A direct switch found the leaving thread 'from' past its stack or with
  * its canary overwritten (what port_switch_hook checks for a requested
- * switch): the fault path for it, then the top thread. */
+ * switch): the stack fault handler for it, then the top thread. */
 td_thread_t *td__switch_bad(td_core_t *c, td_thread_t *from, uintptr_t sp);
 
 TD_HOT void td__list_add_tail_hot(td_thread_t **head, td_thread_t *t)
@@ -282,7 +262,7 @@ TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
     td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
     if (wq != NULL)
         td__list_unlink_hot(wq, t);
-    if (f & (TF_TIMED | TF_MUTEX | TF_XSYNC)) {
+    if (f & (TF_TIMED | TF_OPS)) {
         t->flags = f & TF_IDLE;
         td__wake_slow(c, t, f, result);
     }
@@ -291,19 +271,16 @@ TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
     return td__ready_hot(c, t);
 }
 
+/* What the switches do with a thread found past its stack or with its
+ * canary overwritten (t leaving the processor, its stack pointer sp): the
+ * fault path, registered by the fault module before the first switch.
+ * It returns if the policy ended t and the core goes on. */
+typedef void (*td_stack_fault_fn)(td_core_t *c, td_thread_t *t, uintptr_t sp);
+void td__sched_set_stack_fault(td_stack_fault_fn fn);
 
 /* Set t's effective priority, re-sorting whatever list holds it and passing
- * the change along chains of mutex owners. */
+ * the change on where its wait's operations say (requeued: a mutex's
+ * owner, along chains of owners). */
 void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio);
-
-/* From mutex.c: t's priority with what its mutexes' waiters lend it. */
-unsigned td__mutex_effective(const td_thread_t *t);
-/* From timer.c: fire the timers due at tick 'now' (interrupts enabled). */
-void td__timer_tick(td_core_t *c);
-/* From xsync.c: a cross-core waiter gave up (timeout); and the pollers. */
-void td__xsync_cancel(const td_thread_t *t, unsigned flags);
-void td__xsync_poll(td_core_t *c);
-/* Byte copy (no C library in the kernel). */
-void td__copy(void *dst, const void *src, size_t n);
 
 #endif /* TANDEM_KERNEL_SCHED_H */

@@ -2,7 +2,11 @@
  * kernel/thread.c: thread creation, start, exit, join, suspend, resume,
  * priorities and inspection.
  */
-#include "fault_sys.h"
+#include "thread_sys.h"
+
+#include "down.h"
+#include "held.h"
+#include "mutex_sys.h"
 #include "sched.h"
 
 #include "tandem/panic.h"
@@ -114,8 +118,28 @@ int td_thread_yield(void)
     return TD_OK;
 }
 
+/* Core 'core' is about to get a fresh kernel (TD_DOWN_FRESH): its old
+ * threads are gone. Objects bound to it lose their waiters (all of them its
+ * threads), so the new instance may initialise and use them again. */
+TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
+{
+    if (stage != TD_DOWN_FRESH)
+        return;
+    for (td_thread_t *t = td__cores[core].threads; t != NULL; t = t->knext) {
+        if (t->wq != NULL) {
+            if (*t->wq == t)             /* the head: the list is all that core's */
+                *t->wq = NULL;
+            t->wq = NULL;
+        }
+        t->state = TD_THREAD_EXITED;
+    }
+    td__cores[core].threads = NULL;
+}
+
 void td__thread_link(td_core_t *c, td_thread_t *t)
 {
+    TD_CLASS_MASKED();
+    TD_DOWN_REGISTER_ONCE(threads_down);
     t->knext = c->threads;
     c->threads = t;
 }
@@ -141,8 +165,12 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
     }
 }
 
-void td__thread_kill(td_core_t *c, td_thread_t *t)
+TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
+    TD_CLASS_MASKED();
+    td__held_abandon(c, t);
+    if (self)
+        return;
     if (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING)
         td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
     if (t->state == TD_THREAD_READY)
@@ -270,7 +298,7 @@ int td_thread_state(const td_thread_t *t)
         return TD_ERR_PARAM;
     if (t->magic != TD_THREAD_MAGIC)
         return TD_ERR_UNINIT;
-    if (t == td_cores[t->core].current && t->state == TD_THREAD_READY)
+    if (t == td__cores[t->core].current && t->state == TD_THREAD_READY)
         return TD_THREAD_RUNNING;
     return t->state;
 }

@@ -2,6 +2,8 @@
  * kernel/time.c: the tick, sleeps and deadlines.
  */
 #include "sched.h"
+#include "timer_sys.h"
+#include "xsync.h"
 
 #include "tandem/time.h"
 
@@ -25,7 +27,7 @@ void port_tick_isr(void)
     port_irq_restore(s);
     td__timer_tick(c);
     if (c->xwaiters != NULL)
-        td__xsync_poll(c);                 /* interim cross-core wake-up */
+        td__xsync_poll(c);                 /* cross-core waiters when no link runs */
     s = port_irq_save();
     td__resched(c);
     port_irq_restore(s);

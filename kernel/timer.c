@@ -3,6 +3,7 @@
  * owning core's tick.
  */
 #include "sched.h"
+#include "timer_sys.h"
 
 static int check(td_timer_t *t)
 {

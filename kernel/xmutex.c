@@ -7,8 +7,14 @@
  * grants it to its most urgent waiter), so the two cores alternate under
  * contention and neither starves.
  */
-#include "fault_sys.h"
+#include "held.h"
 #include "xsync.h"
+
+#include "tandem/fmt.h"
+#include "tandem/xmutex.h"
+
+#define XMUTEX_OF(x) ((td_xmutex_t *)(void *)((char *)(x) - offsetof(td_xmutex_t, xw)))
+#define XMUTEX_HELD(h) ((td_xmutex_t *)(void *)((char *)(h) - offsetof(td_xmutex_t, held)))
 
 static int check(td_xmutex_t *m)
 {
@@ -18,6 +24,11 @@ static int check(td_xmutex_t *m)
         return TD_ERR_UNINIT;
     return port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
+
+/* The kind of td_xmutex entries on the held lists (kernel/held.h),
+ * registered by the first lock. */
+static uint8_t kind;
+TD_FAULT_DATA static const struct td_held_ops held_ops;
 
 static bool free_for(const td_xmutex_t *m, unsigned me)
 {
@@ -30,15 +41,16 @@ static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
     m->owner_core = (uint8_t)me;
     m->depth = 1;
     m->reserved = TD_CORE_ANY;
-    td__held_add(&td_cores[me], &m->held, TD_HELD_XMUTEX);
+    td__held_add(&td__cores[me], &m->held, TD_LOAD_RELAXED(kind));
 }
 
-bool td__xmutex_grant(td_xmutex_t *m, td_thread_t *t, unsigned me)
+static bool grant(struct td_xwaits *x, td_thread_t *t, unsigned me)
 {
+    td_xmutex_t *m = XMUTEX_OF(x);
     if (!free_for(m, me))
         return false;
     own(m, t, me);
-    m->nwait[me]--;
+    x->nwait[me]--;
     return true;
 }
 
@@ -48,20 +60,36 @@ static bool pass_on(td_xmutex_t *m, unsigned me)
 {
     unsigned other = me ^ 1u;
     m->reserved = TD_CORE_ANY;
-    if (m->nwait[other] != 0) {
+    if (m->xw.nwait[other] != 0) {
         m->reserved = (uint8_t)other;
-        td_xsync_notify_remote(other);
+        td__xsync_notify_remote(other);
         return false;
     }
-    return m->nwait[me] != 0;
+    return m->xw.nwait[me] != 0;
 }
 
-void td__xmutex_leave(td_xmutex_t *m, unsigned me)
+/* A waiter of core 'me' gave up: if the mutex was handed to this core for
+ * it, hand it on. */
+static void leave(struct td_xwaits *x, unsigned me)
 {
-    m->nwait[me]--;
-    if (m->owner == NULL && m->reserved == me && m->nwait[me] == 0)
+    td_xmutex_t *m = XMUTEX_OF(x);
+    x->nwait[me]--;
+    if (m->owner == NULL && m->reserved == me && x->nwait[me] == 0)
         pass_on(m, me);
 }
+
+/* A waiter of core 'core' is gone with its core: a mutex handed to that
+ * core for it is free again for anyone. */
+TD_FAULT_CODE static void gone(struct td_xwaits *x, unsigned core)
+{
+    td_xmutex_t *m = XMUTEX_OF(x);
+    if (x->nwait[core])
+        x->nwait[core]--;
+    if (m->reserved == core && x->nwait[core] == 0)
+        m->reserved = TD_CORE_ANY;
+}
+
+static const struct td_xsync_ops xmutex_ops = { TD_XSYNC_WAIT_OPS, grant, leave, gone };
 
 int td_xmutex_init(td_xmutex_t *m)
 {
@@ -74,14 +102,14 @@ int td_xmutex_init(td_xmutex_t *m)
     port_irq_state_t s = port_irq_save();
     td__spin_lock(n);
     if (m->magic == TD_XMUTEX_MAGIC &&
-        (m->owner != NULL || m->nwait[0] != 0 || m->nwait[1] != 0)) {
+        (m->owner != NULL || m->xw.nwait[0] != 0 || m->xw.nwait[1] != 0)) {
         r = TD_ERR_BUSY;
     } else {
         m->owner = NULL;
         m->depth = 0;
-        m->spin = (uint8_t)n;
+        m->xw.spin = (uint8_t)n;
         m->owner_core = m->reserved = TD_CORE_ANY;
-        m->nwait[0] = m->nwait[1] = 0;
+        m->xw.nwait[0] = m->xw.nwait[1] = 0;
         m->magic = TD_XMUTEX_MAGIC;
     }
     td__spin_unlock(n);
@@ -96,6 +124,8 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     int r = check(m);
     if (r)
         return r;
+    if (TD_LOAD_RELAXED(kind) == 0)
+        TD_STORE_RELAXED(kind, (uint8_t)td__held_kind(&held_ops));
     td_core_t *c = td__core();
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
@@ -104,7 +134,7 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
         port_irq_restore(s);
         return TD_ERR_STATE;
     }
-    td__spin_lock(m->spin);
+    td__spin_lock(m->xw.spin);
     if (m->owner == cur) {
         if (m->depth == 0xffffu)
             r = TD_ERR_OVERFLOW;
@@ -115,14 +145,9 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     } else if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
-        m->nwait[me]++;
-        td__spin_unlock(m->spin);
-        td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);
-        cur->wdata.p = m;
-        cur->flags |= TF_XSYNC;
-        return td__wait_commit(c, s);    /* a poll grants it, or timeout */
+        return td__xsync_wait(c, &m->xw, &xmutex_ops, me, timeout, s);
     }
-    td__spin_unlock(m->spin);
+    td__spin_unlock(m->xw.spin);
     port_irq_restore(s);
     return r;
 }
@@ -136,7 +161,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
     unsigned me = port_core_id();
     bool local = false;
     port_irq_state_t s = port_irq_save();
-    td__spin_lock(m->spin);
+    td__spin_lock(m->xw.spin);
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
@@ -145,30 +170,68 @@ int td_xmutex_unlock(td_xmutex_t *m)
         td__held_del(c, &m->held);
         local = pass_on(m, me);
     }
-    td__spin_unlock(m->spin);
+    td__spin_unlock(m->xw.spin);
     if (local)
         td__xsync_poll(c);
     port_irq_restore(s);
     return r;
 }
 
-bool td__xmutex_abandon(td_xmutex_t *m, unsigned owner)
+/* ---- on the held lists (kernel/held.h) -------------------------------------------- */
+
+/* Free m held by a thread of core 'owner' that is being ended (this core)
+ * or gone with its core: the other core's waiters (or this core's) get
+ * it. Returns true if waiters of this core may take it now. */
+TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
 {
     unsigned me = port_core_id();
     bool local = false;
-    td__spin_lock(m->spin);
+    td__spin_lock(m->xw.spin);
     if (m->owner != NULL && m->owner_core == owner) {
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
         m->depth = 0;
         if (owner == me) {
-            td__held_del(&td_cores[me], &m->held);
+            td__held_del(&td__cores[me], &m->held);
             local = pass_on(m, me);
         } else {                           /* the owner's core is gone: ours waits */
             m->reserved = TD_CORE_ANY;
-            local = m->nwait[me] != 0;
+            local = m->xw.nwait[me] != 0;
         }
     }
-    td__spin_unlock(m->spin);
+    td__spin_unlock(m->xw.spin);
     return local;
 }
+
+TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
+{
+    return XMUTEX_HELD(h)->owner;
+}
+
+TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, char *what, char *waiting,
+                         size_t n)
+{
+    (void)me;
+    const td_xmutex_t *m = XMUTEX_HELD(h);
+    if (m->xw.nwait[0] == 0 && m->xw.nwait[1] == 0)
+        return false;
+    td_snprintf(what, n, "td_xmutex %p", (const void *)m);
+    td_snprintf(waiting, n, "waiting: %u on core 0, %u on core 1", m->xw.nwait[0],
+                m->xw.nwait[1]);
+    return true;
+}
+
+TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+{
+    if (abandon(XMUTEX_HELD(h), port_core_id()))
+        td__xsync_poll(c);
+}
+
+TD_FAULT_CODE static void held_gone(struct td_held *h, unsigned core)
+{
+    if (abandon(XMUTEX_HELD(h), core))
+        td__xsync_poll(td__core());      /* our waiters may go on now */
+}
+
+TD_FAULT_DATA static const struct td_held_ops held_ops = { held_owner, held_waiting, held_abandon,
+                                                             held_gone };

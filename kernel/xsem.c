@@ -1,7 +1,12 @@
 /*
- * kernel/xsem.c: the cross-core counting semaphore.
+ * kernel/xsem.c: the cross-core counting semaphore, on the cross-core
+ * waiting machinery (kernel/xsync.h).
  */
 #include "xsync.h"
+
+#include "tandem/xsem.h"
+
+#define XSEM_OF(x) ((td_xsem_t *)(void *)((char *)(x) - offsetof(td_xsem_t, xw)))
 
 static int check(td_xsem_t *x)
 {
@@ -10,19 +15,30 @@ static int check(td_xsem_t *x)
     return x->magic == TD_XSEM_MAGIC ? TD_OK : TD_ERR_UNINIT;
 }
 
-bool td__xsem_grant(td_xsem_t *x, unsigned me)
+/* A waiter of core 'me' may have a count if there is one. */
+static bool grant(struct td_xwaits *xw, td_thread_t *t, unsigned me)
 {
+    (void)t;
+    td_xsem_t *x = XSEM_OF(xw);
     if (x->count == 0)
         return false;
     x->count--;
-    x->nwait[me]--;
+    xw->nwait[me]--;
     return true;
 }
 
-void td__xsem_leave(td_xsem_t *x, unsigned me)
+static void leave(struct td_xwaits *xw, unsigned me)
 {
-    x->nwait[me]--;
+    xw->nwait[me]--;
 }
+
+TD_FAULT_CODE static void gone(struct td_xwaits *xw, unsigned core)
+{
+    if (xw->nwait[core])
+        xw->nwait[core]--;
+}
+
+static const struct td_xsync_ops xsem_ops = { TD_XSYNC_WAIT_OPS, grant, leave, gone };
 
 int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
 {
@@ -34,13 +50,13 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
     int r = TD_OK;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(n);
-    if (x->magic == TD_XSEM_MAGIC && (x->nwait[0] != 0 || x->nwait[1] != 0)) {
+    if (x->magic == TD_XSEM_MAGIC && (x->xw.nwait[0] != 0 || x->xw.nwait[1] != 0)) {
         r = TD_ERR_BUSY;
     } else {
         x->count = initial;
         x->max = max;
-        x->spin = (uint8_t)n;
-        x->nwait[0] = x->nwait[1] = 0;
+        x->xw.spin = (uint8_t)n;
+        x->xw.nwait[0] = x->xw.nwait[1] = 0;
         x->magic = TD_XSEM_MAGIC;
     }
     td__spin_unlock(n);
@@ -60,21 +76,15 @@ int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
     td_core_t *c = td__core();
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
-    td__spin_lock(x->spin);
+    td__spin_lock(x->xw.spin);
     if (x->count > 0) {
         x->count--;
     } else if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
-        x->nwait[me]++;
-        td__spin_unlock(x->spin);
-        td_thread_t *cur = c->current;
-        td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);
-        cur->wdata.p = x;
-        cur->flags |= TF_XSYNC | TF_XSEM;
-        return td__wait_commit(c, s);
+        return td__xsync_wait(c, &x->xw, &xsem_ops, me, timeout, s);
     }
-    td__spin_unlock(x->spin);
+    td__spin_unlock(x->xw.spin);
     port_irq_restore(s);
     return r;
 }
@@ -87,17 +97,17 @@ int td_xsem_give_isr(td_xsem_t *x)
     unsigned me = port_core_id();
     bool local = false, remote = false;
     port_irq_state_t s = port_irq_save();
-    td__spin_lock(x->spin);
+    td__spin_lock(x->xw.spin);
     if (x->count >= x->max) {
         r = TD_ERR_FULL;
     } else {
         x->count++;
-        local = x->nwait[me] != 0;
-        remote = x->nwait[me ^ 1u] != 0;
+        local = x->xw.nwait[me] != 0;
+        remote = x->xw.nwait[me ^ 1u] != 0;
     }
-    td__spin_unlock(x->spin);
+    td__spin_unlock(x->xw.spin);
     if (remote)
-        td_xsync_notify_remote(me ^ 1u);
+        td__xsync_notify_remote(me ^ 1u);
     if (local)
         td__xsync_poll(td__core());
     port_irq_restore(s);
@@ -111,9 +121,9 @@ long td_xsem_count(const td_xsem_t *x)
     if (x->magic != TD_XSEM_MAGIC)
         return TD_ERR_UNINIT;
     port_irq_state_t s = port_irq_save();
-    td__spin_lock(x->spin);
+    td__spin_lock(x->xw.spin);
     long n = (long)x->count;
-    td__spin_unlock(x->spin);
+    td__spin_unlock(x->xw.spin);
     port_irq_restore(s);
     return n;
 }

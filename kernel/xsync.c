@@ -1,17 +1,34 @@
 /*
- * kernel/xsync.c: waking threads that wait for cross-core objects.
- * The mechanism and its interim form are described in xsync.h.
+ * kernel/xsync.c: how threads wait for cross-core objects and are woken
+ * (kernel/xsync.h).
  */
 #include "xsync.h"
 
-#include "msg_sys.h"
+#include "down.h"
+#include "link.h"
 #include "tandem/hwtable.h"
 
-void td_xsync_notify_remote(unsigned core)
+#define OPS(w) ((const struct td_xsync_ops *)(const void *)(w)->ops)
+
+/* The doorbell (kernel/link.h): the other core freed an object for our
+ * waiters. */
+static void xsync_rang(unsigned me, td_core_t *c, uint32_t count)
 {
+    (void)me;
+    (void)count;
+    td__xsync_poll(c);
+}
+
+void td__xsync_notify_remote(unsigned core)
+{
+    static uint8_t bell, registered;
     (void)core;          /* the other core: the only one a doorbell reaches */
-    if (td__msg_post(TD_EP_SYS_XSYNC, 0) != TD_OK)
-        port_sev();      /* no multiplexer (raw FIFO, or not started): an event */
+    if (!TD_LOAD_ACQUIRE(registered)) {
+        TD_STORE_RELAXED(bell, (uint8_t)td__link_doorbell(xsync_rang, false));
+        TD_STORE_RELEASE(registered, (uint8_t)1);
+    }
+    if (td__link_ring(TD_LOAD_RELAXED(bell)) != TD_OK)
+        port_sev();      /* no link (raw FIFO, or not started): an event */
 }
 
 unsigned td__xsync_spin(const void *a)
@@ -20,14 +37,29 @@ unsigned td__xsync_spin(const void *a)
            (unsigned)(((uintptr_t)a >> 3) % (TD_SPIN_XSYNC_LAST - TD_SPIN_XSYNC_FIRST + 1u));
 }
 
+static void xsync_down(unsigned core, unsigned stage);
+
+int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
+                   unsigned me, td_tick_t timeout, port_irq_state_t s)
+{
+    TD_CLASS_THREAD();
+    TD_DOWN_REGISTER_ONCE(xsync_down);
+    struct td_wait w = { &ops->wait, x };
+    x->nwait[me]++;
+    td__spin_unlock(x->spin);
+    td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);
+    td__wait_ops(c->current, &w);
+    return td__wait_commit(c, s);        /* a poll grants it, or the timeout */
+}
+
+/* May waiter t (of this core, 'me') have its object now? */
 static bool grant(td_thread_t *t, unsigned me)
 {
-    void *o = t->wdata.p;
-    bool xsem = (t->flags & TF_XSEM) != 0;
-    unsigned n = xsem ? ((td_xsem_t *)o)->spin : ((td_xmutex_t *)o)->spin;
-    td__spin_lock(n);
-    bool ok = xsem ? td__xsem_grant(o, me) : td__xmutex_grant(o, t, me);
-    td__spin_unlock(n);
+    struct td_wait *w = t->wdata.p;
+    struct td_xwaits *x = w->obj;
+    td__spin_lock(x->spin);
+    bool ok = OPS(w)->grant(x, t, me);
+    td__spin_unlock(x->spin);
     return ok;
 }
 
@@ -39,9 +71,9 @@ void td__xsync_poll(td_core_t *c)
     while (t != NULL) {
         td_thread_t *next = t->next == c->xwaiters ? NULL : t->next;
         if (grant(t, me)) {
-            t->flags &= (uint8_t)~(TF_XSYNC | TF_XSEM);
+            t->flags &= (uint8_t)~TF_OPS;    /* granted: nothing to undo */
             td__wake(c, t, TD_OK);
-            next = c->xwaiters;          /* list changed: start over */
+            next = c->xwaiters;              /* list changed: start over */
         }
         t = next;
     }
@@ -49,26 +81,36 @@ void td__xsync_poll(td_core_t *c)
     port_irq_restore(s);
 }
 
-void td_xsync_poll_isr(void)
+void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
 {
-    td__xsync_poll(td__core());
+    TD_CLASS_MASKED();
+    (void)c;
+    (void)t;
+    struct td_xwaits *x = w->obj;
+    td__spin_lock(x->spin);
+    OPS(w)->leave(x, port_core_id());
+    td__spin_unlock(x->spin);
 }
 
-void td__xsync_cancel(const td_thread_t *t, unsigned flags)
+/* Core 'core' stopped for good (TD_DOWN_STOPPED): its waiters' places in
+ * the objects they waited for are given back, then this core's waiters
+ * may go on. */
+TD_FAULT_CODE static void xsync_down(unsigned core, unsigned stage)
 {
-    unsigned me = port_core_id();
-    void *o = t->wdata.p;
-    if (flags & TF_XSEM) {
-        td_xsem_t *x = o;
+    if (stage != TD_DOWN_STOPPED)
+        return;
+    td_core_t *dc = &td__cores[core];
+    td_thread_t *h = dc->xwaiters, *t = h;
+    while (t != NULL) {
+        struct td_wait *w = t->wdata.p;
+        struct td_xwaits *x = w->obj;
         td__spin_lock(x->spin);
-        td__xsem_leave(x, me);
+        OPS(w)->gone(x, core);
         td__spin_unlock(x->spin);
-    } else {
-        td_xmutex_t *m = o;
-        td__spin_lock(m->spin);
-        td__xmutex_leave(m, me);
-        td__spin_unlock(m->spin);
+        t = t->next == h ? NULL : t->next;
     }
+    dc->xwaiters = NULL;
+    td__xsync_poll(td__core());
 }
 
 void td__xsync_idle(td_core_t *c)

@@ -108,6 +108,24 @@ PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
 /* Bit n set while spinlock n is held (by either core). Diagnostics only. */
 uint32_t port_spin_state(void);
 
+/* A port's own spinlock (a system number of tandem/hwtable.h guarding a
+ * device both cores use, such as TD_SPIN_USB) is taken and given through
+ * these two, defined by the layer above: the kernel records the holder
+ * core, takes the spinlock over at once from a holder whose core halted
+ * (after a fault, or held in reset), and when a core goes down releases
+ * what it held and forgets it (kernel/spin.h). Hold it only for a short
+ * section that waits for nothing. Interrupts masked by the caller; either
+ * core.
+ *
+ * Claim spinlock n, spinning while a running core holds it, and record
+ * this core as its holder. Returns false, claiming nothing, if this core
+ * holds it already (a fault path that interrupted the holder on its own
+ * core); the caller then must not give it. */
+extern bool port_spin_take_recorded(unsigned n);
+/* Release spinlock n, which this core took with port_spin_take_recorded,
+ * and forget its holder. */
+extern void port_spin_give_recorded(unsigned n);
+
 /* ---- inter-core FIFO (SIO mailboxes) ------------------------------------------
  * Each core writes one FIFO (to the other core) and reads the other.
  * Status bits as FIFO_ST on the chip. WOF and ROE are sticky until cleared. */
@@ -242,6 +260,24 @@ void port_console_irq_route(bool on);
 void port_console_tx_irq(bool on);
 extern void port_console_isr(void);
 
+/* A queued console device (USB serial) moves bytes only while its own
+ * interrupt services it, and only while a host listens: each port's
+ * port_limits.h defines PORT_CONSOLE_QUEUED (1 for such a device, 0 for a
+ * UART or stdout) and PORT_CONSOLE_DRAIN_CORE (the core whose interrupt
+ * moves it). The console is then buffered from boot and drops, counted,
+ * what does not fit while nobody listens (docs/console.md). */
+
+/* True while what the device is given reaches someone: always for a UART;
+ * for USB while the host has the port open (configured, DTR set, not
+ * suspended). Anywhere, a snapshot. */
+bool port_console_open(void);
+/* Do what the device's interrupt does, once, with this core's interrupts
+ * masked (the fault path must see the device move). Anywhere. */
+void port_console_poll(void);
+/* One byte of console input, or -1 when none waits. Never waits. Either
+ * core, thread or interrupt context. */
+int port_console_read(void);
+
 /* ---- memory, stack guards and faults ------------------------------------------------
  * Each port's port_limits.h also defines PORT_STACK_GUARD: the bytes at the
  * bottom of every thread stack the kernel keeps as a guard (filled with a
@@ -343,8 +379,9 @@ void port_halt(void) __attribute__((noreturn));
 /* ---- end of run ---------------------------------------------------------------------- */
 
 /* Stop everything and report 'code' to whoever runs us: on the chip a
- * 'bkpt' the emulator turns into its exit status (0 is success); on the host
- * the process exit status. */
+ * 'bkpt' the emulator turns into its exit status (0 is success), marked so
+ * that it means 'code' from any context, the fault path's HardFault
+ * handler too; on the host the process exit status. Anywhere. */
 void port_exit(int code) __attribute__((noreturn));
 
 #endif /* TANDEM_PORT_H */

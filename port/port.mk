@@ -2,32 +2,53 @@
 # on its architecture (port/arch/$(ARCH)): the object set every image links
 # (architecture + chip + portable kernel) and the rule that links an image.
 # The chip's chip.mk sets ARCH, CHIP_SRCS, CHIP_OBJS (prebuilt pieces such as
-# boot2), CHIP_CFLAGS and LINKER_SCRIPT; the architecture's arch.mk sets
-# TARGET_ARCH_FLAGS and ARCH_SRCS.
+# boot2), CHIP_CFLAGS and LINKER_SCRIPT, and may set CONSOLE_ROUTES (below);
+# the architecture's arch.mk sets TARGET_ARCH_FLAGS and ARCH_SRCS.
 
 KERNEL_SRCS := $(wildcard kernel/*.c)
 
-# Objects of the target library, linked whole; --gc-sections drops what a
-# program does not use.
-TANDEM_TARGET_OBJS := \
-    $(patsubst %,$(TARGET_OBJ_DIR)/%.o,$(basename $(ARCH_SRCS) $(CHIP_SRCS) $(KERNEL_SRCS))) \
+# Console routes (docs/console.md): the ways the chip's console can go,
+# CONSOLE_ROUTES in its chip.mk, each with its compiler flags in
+# CONSOLE_ROUTE_<route>; a chip that names none has one, "default". The
+# library is built once per route: $(TARGET_OBJ_DIR) for the first (the
+# test suites and benchmarks link it), $(TARGET_OBJ_DIR)-ROUTE for the
+# others. An image names its route when it is linked (target_image); the
+# examples use $(TD_CONSOLE).
+CONSOLE_ROUTES ?= default
+CONSOLE_ROUTE_FIRST := $(firstword $(CONSOLE_ROUTES))
+TD_CONSOLE ?= $(CONSOLE_ROUTE_FIRST)
+ifeq ($(filter $(CONSOLE_ROUTES),$(TD_CONSOLE)),)
+$(error TD_CONSOLE must be one of: $(CONSOLE_ROUTES) (got '$(TD_CONSOLE)'))
+endif
+tandem_lib_dir = $(TARGET_OBJ_DIR)$(if $(filter-out $(CONSOLE_ROUTE_FIRST),$(1)),-$(1))
+
+# Objects of the target library of console route ROUTE, linked whole;
+# --gc-sections drops what a program does not use. $(call tandem_objs,ROUTE)
+tandem_objs = \
+    $(patsubst %,$(call tandem_lib_dir,$(1))/%.o,$(basename $(ARCH_SRCS) $(CHIP_SRCS) $(KERNEL_SRCS))) \
     $(CHIP_OBJS)
+TANDEM_TARGET_OBJS := $(call tandem_objs,$(CONSOLE_ROUTE_FIRST))
 
-$(TARGET_OBJ_DIR)/%.o: %.c
-	@mkdir -p $(@D)
-	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
+define tandem_lib_rules
+$(call tandem_lib_dir,$(1))/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$(1)) -c -o $$@ $$<
 
-$(TARGET_OBJ_DIR)/%.o: %.S
-	@mkdir -p $(@D)
-	$(Q)$(TCC) $(TARGET_CFLAGS) -c -o $@ $<
+$(call tandem_lib_dir,$(1))/%.o: %.S
+	@mkdir -p $$(@D)
+	$$(Q)$$(TCC) $$(TARGET_CFLAGS) -c -o $$@ $$<
+endef
+$(foreach r,$(CONSOLE_ROUTES),$(eval $(call tandem_lib_rules,$(r))))
 
--include $(shell find $(TARGET_OBJ_DIR) -name '*.d' 2>/dev/null)
+-include $(shell find $(foreach r,$(CONSOLE_ROUTES),$(call tandem_lib_dir,$(r))) -name '*.d' 2>/dev/null)
 
-# $(call target_image,OUT_BASE,OBJS): OUT_BASE.elf + .map + .uf2 from objects.
+# $(call target_image,OUT_BASE,OBJS[,ROUTE]): OUT_BASE.elf + .map + .uf2
+# from objects and the library of console route ROUTE (default: the first).
 define target_image
-$(1).elf: $(2) $(TANDEM_TARGET_OBJS) $(LINKER_SCRIPT) | deps-arm
+$(1).elf: $(2) $(call tandem_objs,$(or $(3),$(CONSOLE_ROUTE_FIRST))) $(LINKER_SCRIPT) | deps-arm
+	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_LDFLAGS) -T $$(LINKER_SCRIPT) -Wl,-Map=$(1).map \
-	    -o $$@ $(2) $$(TANDEM_TARGET_OBJS) $$(TARGET_LIBS)
+	    -o $$@ $(2) $(call tandem_objs,$(or $(3),$(CONSOLE_ROUTE_FIRST))) $$(TARGET_LIBS)
 # Every UF2 is checked as the boot ROM would (boot2 at the start of flash,
 # its CRC); one that would not boot is not left behind.
 $(1).uf2: $(1).elf $$(UF2TOOL)

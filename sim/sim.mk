@@ -1,7 +1,7 @@
 # sim/sim.mk: the dual-core emulator (tandem-sim) and its tests.
 #
 #   make test-sim     build the test firmware, run the emulator's node tests,
-#                     write $(BUILD)/test/results/sim.txt
+#                     write $(TEST_RESULTS)/sim.txt
 #   make bench-sim    instructions per second with both cores busy
 #   make sim-fw       only build the test firmware ($(BUILD)/sim/fw/*.elf)
 #   make sim-rom      reassemble the boot ROM model (sim/rom/rom.S) into
@@ -75,17 +75,20 @@ sim-rom:
 	    -Wl,--section-start=.rom=0 -Wl,-e,rom_reset -o $(SIM_BUILD)/rom.elf sim/rom/rom.S
 	$(Q)node sim/tools/mkrom.js $(SIM_BUILD)/rom.elf sim/lib/rom_image.js
 
-# Node's own report goes to the console (failures and the summary only, via
-# the dot reporter); the project's PASS/FAIL lines to the results file.
+# Through the suite runner: the project's reporter (sim/test/reporter.js)
+# writes the PASS/FAIL lines and the summary; Node's own detailed report
+# (the spec reporter: failures with their stacks) goes to
+# $(SIM_BUILD)/test-report.txt. The expected number is the test() calls
+# in the test files.
+SIM_TEST_FILES := $(wildcard sim/test/*.test.js)
 test-sim: $(SIM_NODE_DEPS) sim-fw
-	@mkdir -p $(BUILD)/test/results
-	$(Q)rm -f $(BUILD)/test/results/sim.txt
-	$(Q)TANDEM_SIM_FW=$(abspath $(SIM_FW_BUILD)) node --test \
-	    --test-reporter=dot --test-reporter-destination=stdout \
-	    --test-reporter=./sim/test/reporter.js --test-reporter-destination=$(BUILD)/test/results/sim.txt \
-	    sim/test/ || true
-	@printf '  sim: %s passed, %s failed\n' "$$(grep -c '^PASS ' $(BUILD)/test/results/sim.txt)" "$$(grep -c '^FAIL ' $(BUILD)/test/results/sim.txt)"
-	$(Q)grep -q '^PASS ' $(BUILD)/test/results/sim.txt && ! grep -q '^FAIL ' $(BUILD)/test/results/sim.txt
+	@mkdir -p $(SIM_BUILD)
+	$(Q)TANDEM_SIM_FW=$(abspath $(SIM_FW_BUILD)) TD_SUITE_TIMEOUT=600 \
+	  $(TEST_RUN) -n $$(cat $(SIM_TEST_FILES) | grep -cE '^test\(') -p 'node --test sim/test' \
+	  sim $(TEST_RESULTS)/sim.txt node --test \
+	    --test-reporter=spec --test-reporter-destination=$(SIM_BUILD)/test-report.txt \
+	    --test-reporter=./sim/test/reporter.js --test-reporter-destination=stdout \
+	    $(SIM_TEST_FILES)
 
 bench-sim: $(SIM_NODE_DEPS) $(SIM_FW_BUILD)/bench_spin.elf
 	$(Q)node sim/bench/bench.js $(SIM_FW_BUILD)/bench_spin.elf

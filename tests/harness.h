@@ -59,15 +59,24 @@ int th_core1_wait(td_tick_t timeout);
 
 /* Capture what the console device gets (the port's console output, from
  * either core, including fault reports) between th_capture_begin and
- * th_capture_end, so a test can check the text. Only where the port allows
- * it: the host port (TH_HOST, its console is stdout); on the target
- * th_capture_begin returns TD_ERR_UNSUPPORTED and the output goes out as
- * usual. th_capture_end copies at most size - 1 bytes and a NUL into buf,
- * writes the captured text to the console after all (it stays in the log)
- * and returns the number of bytes copied, or -1 if nothing was being
- * captured (then buf holds ""). */
+ * th_capture_end, so a test can check the text. On the host (TH_HOST) the
+ * console is stdout, redirected to a file meanwhile. On the target the test
+ * image is linked with the port's device calls wrapped (ld --wrap,
+ * tests/tests.mk): each byte is copied to a RAM buffer of TH_CAPTURE_MAX
+ * bytes as it is handed to the UART, in the order the device gets them,
+ * and still goes out. th_capture_end copies at most size - 1 bytes and a
+ * NUL into buf, puts the text in the log (the host's had not gone out) and
+ * returns the number of bytes captured, or -1 if nothing was being captured
+ * or the target's buffer overflowed (then buf holds what fitted).
+ * th_capture_begin returns 0, TD_ERR_BUSY (already capturing) or
+ * TD_ERR_UNSUPPORTED. */
 int th_capture_begin(void);
 int th_capture_end(char *buf, unsigned size);
+
+/* Hand n bytes to the console's input (td_console_getc/gets), where the
+ * port allows it: the host port. Returns 0, or TD_ERR_UNSUPPORTED on the
+ * target (its input is the UART's wire). */
+int th_input_feed(const char *s, size_t n);
 
 /* Whether text contains part (both NUL-terminated). */
 bool th_contains(const char *text, const char *part);
@@ -80,5 +89,10 @@ void th_busy_us(uint32_t us);
  * that reason in ticks: on a loaded host the tick can lag the wall clock).
  * Gives up after 100 times the nominal time, so it never hangs. */
 void th_busy_ticks(td_tick_t ticks);
+
+/* Sleep one tick and return the tick count: the calling thread then starts
+ * just after a tick interrupt, a whole tick before the next one (on the
+ * target), so a wait begun now can be measured in exact ticks. */
+td_tick_t th_tick_start(void);
 
 #endif /* TANDEM_TESTS_HARNESS_H */

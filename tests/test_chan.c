@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "../kernel/down.h"
+#include "../kernel/link.h"
 #include "../kernel/msg_sys.h"
 
 #include "port.h"
@@ -226,7 +228,7 @@ static void core1_pd_writer(void *arg)
     pd_r[1] = td_chan_write(&pd_ch, "12345678", 8, &done, TD_SEC(1));
     while (!__atomic_load_n(&pd_go, __ATOMIC_ACQUIRE))
         td_sleep(1);
-    td__msg_fault_notify(0xc4a);                 /* as the fault path does */
+    td__link_fault_notify(0xc4a);                 /* as the fault path does */
     td__msg_stop();                              /* and core 1 stops, side still attached */
 }
 
@@ -268,8 +270,8 @@ TEST(chan_peer_down_and_restart)
     CHECK(td_time_us() - t0 < 2000000u);
     CHECK_EQ(td_chan_read(&pd_ch, b, 8, &done, TD_FOREVER), TD_ERR_PEER_DOWN);
     /* supervision restarts core 1; its new writer attaches and writes */
-    td__msg_core1_reset();
-    td__msg_core1_launched();
+    td__down_run(1, TD_DOWN_RESET);        /* as the core 1 stop sequence does */
+    td__link_core1_launched();
     REQUIRE_EQ(th_core1_run(core1_pd_reborn, NULL), TD_OK);
     CHECK_EQ(td_chan_read(&pd_ch, b, 4, &done, TD_SEC(2)), TD_OK);
     CHECK_EQ(done, 4);

@@ -3,13 +3,16 @@
  * the kill policy a failed TD_ASSERT and a stack overflow end only the
  * faulting thread (on the chip the overflow is caught by the MPU guard, on
  * the host by the canary check at the next switch); a mutex held past the
- * hold limit while another thread waits is reported once. Each test puts
- * the policy and the limit back. The reports they cause are printed: they
- * are part of what is tested.
+ * hold limit while another thread waits is reported once; an internal entry
+ * point called in the wrong call class fails like an assertion where the
+ * classes are checked (the host), and costs nothing where they are not
+ * (the target). Each test puts the policy and the limit back. The reports
+ * they cause are printed: they are part of what is tested.
  */
 #include "harness.h"
 
 #include "../kernel/fault_sys.h"
+#include "../kernel/sched.h"
 #include "port.h"
 #include "tandem/fault.h"
 
@@ -79,6 +82,44 @@ TEST(fault_stack_overflow_ends_thread)
     CHECK_EQ(r.addr, (uint32_t)(uintptr_t)ft.stack);      /* the stack's end, named */
     CHECK(r.thread[0] == 'f');
     CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+}
+
+/* Calls an internal entry point of the "interrupts masked" class
+ * (kernel/core.h) with interrupts enabled: the wrong class. */
+static void wrong_class(void *arg)
+{
+    (void)arg;
+    td__resched(td__core());             /* harmless here if not checked */
+    ft_reached = 3;
+}
+
+TEST(fault_call_class_checked)
+{
+#ifdef TD_DEBUG_CLASS
+    /* checked (the host builds): a failed assertion that names the class */
+    td_fault_record_t r;
+    REQUIRE_EQ(run_faulting(wrong_class, &r), TD_OK);
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(r.reason, TD_FAULT_ASSERT);
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    static const char want[] = "call class: ";
+    bool named = r.text != NULL;
+    for (unsigned i = 0; named && i < sizeof want - 1u; i++)
+        named = r.text[i] == want[i];
+    CHECK(named);
+    CHECK(r.file != NULL && r.line > 0);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+#else
+    /* compiled out (the target by default): the same call goes through */
+    unsigned me = port_core_id();
+    uint32_t n = td_fault_count(me);
+    ft_reached = 0;
+    REQUIRE_EQ(td_thread_create(&ft, ft_stack, sizeof ft_stack, "faulty", 20, wrong_class, NULL),
+               TD_OK);
+    REQUIRE_EQ(td_thread_join(&ft, TD_MS(500)), TD_OK);
+    CHECK_EQ(ft_reached, 3);
+    CHECK_EQ(td_fault_count(me), n);
+#endif
 }
 
 TEST(fault_policy_and_names)
@@ -182,12 +223,12 @@ TEST(fault_kill_releases_held_mutexes)
     /* a waiter on this core */
     REQUIRE_EQ(td_thread_create(&kw, kw_stack, sizeof kw_stack, "kw", 21, kx0_waiter, NULL),
                TD_OK);
-    CHECK_EQ(kx0.nwait[0], 1);
+    CHECK_EQ(kx0.xw.nwait[0], 1);
     /* a waiter on core 1 */
     if (th_core1_run(core1_kx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && kx.nwait[1] == 0; i++)
+        for (int i = 0; i < 500 && kx.xw.nwait[1] == 0; i++)
             td_sleep(1);
-    CHECK_EQ(kx.nwait[1], 1);
+    CHECK_EQ(kx.xw.nwait[1], 1);
     bool cap = th_capture_begin() == TD_OK;
     kx_go = 1;
     CHECK_EQ(td_thread_join(&ft, TD_MS(500)), TD_OK);
@@ -210,8 +251,7 @@ TEST(fault_kill_releases_held_mutexes)
     CHECK_EQ(td_mutex_unlock(&km), TD_OK);
     CHECK_EQ(td_xmutex_lock(&kx, TD_NO_WAIT), TD_OK);
     CHECK_EQ(td_xmutex_unlock(&kx), TD_OK);
-    if (!cap)
-        return;
+    REQUIRE(cap);
     CHECK(len > 0);
     CHECK(th_contains(report, "*** FAULT core 0, thread \"?\": assertion failed\n"));
     CHECK(th_contains(report, "    kx_go == 12345 (tests/test_fault.c:"));
@@ -246,11 +286,14 @@ TEST(fault_stack_overflow_seen_by_tick)
 #ifdef TH_HOST
     CHECK(r.flags & TD_FAULT_F_CANARY);      /* no MPU: the tick's check found it */
 #endif
-    if (!cap)
-        return;
+    REQUIRE(cap);
     CHECK(len > 0);
     CHECK(th_contains(report, "*** FAULT core 0, thread \"faulty\": stack overflow\n"));
+#ifdef TH_HOST
     CHECK(th_contains(report, "; found by the stack check (sp "));
+#else
+    CHECK(th_contains(report, "; its guard was hit (sp "));  /* the MPU, before any tick */
+#endif
 }
 
 /* ---- hold reports: a td_xmutex waited for by the other core, a td_lock ------------- */
@@ -294,9 +337,9 @@ TEST(fault_hold_reports_xmutex_and_lock)
     CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
+        for (int i = 0; i < 500 && hx.xw.nwait[1] == 0; i++)
             td_sleep(1);
-    CHECK_EQ(hx.nwait[1], 1);
+    CHECK_EQ(hx.xw.nwait[1], 1);
     td_sleep(TD_MS(80));
     CHECK_EQ(td_fault_hold_reports(), n);
     CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
@@ -307,9 +350,9 @@ TEST(fault_hold_reports_xmutex_and_lock)
     REQUIRE_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && hx.nwait[1] == 0; i++)
+        for (int i = 0; i < 500 && hx.xw.nwait[1] == 0; i++)
             td_sleep(1);
-    CHECK_EQ(hx.nwait[1], 1);
+    CHECK_EQ(hx.xw.nwait[1], 1);
     td_sleep(TD_MS(150));                    /* held meanwhile: reported once */
     CHECK_EQ(td_fault_hold_reports(), n + 1);
     CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
@@ -324,8 +367,7 @@ TEST(fault_hold_reports_xmutex_and_lock)
     CHECK_EQ(hl_r[0], TD_OK);
     CHECK_EQ(hl_r[1], TD_OK);
     CHECK_EQ(td_fault_hold_reports(), n + 2);
-    if (!cap)
-        return;
+    REQUIRE(cap);
     CHECK(len > 0);
     CHECK(th_contains(report, "*** HOLD td_xmutex "));
     CHECK(th_contains(report, " by core 0, thread \"main\"; waiting: 0 on core 0, 1 on core 1\n"));

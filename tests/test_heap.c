@@ -1,11 +1,12 @@
 /*
  * tests/test_heap.c: the per-core heaps (tandem/heap.h). Each test puts its
- * heap back where it found it (kernel/fault_sys.h's test hooks), so the
+ * heap back where it found it (kernel/heap_sys.h's test hooks), so the
  * tests leave no trace for the others.
  */
 #include "harness.h"
 
-#include "../kernel/fault_sys.h"
+#include "../kernel/heap_sys.h"
+#include "port.h"
 #include "tandem/heap.h"
 
 static bool all_zero(const void *p, size_t n)

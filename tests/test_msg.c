@@ -6,6 +6,8 @@
  */
 #include "harness.h"
 
+#include "../kernel/down.h"
+#include "../kernel/link.h"
 #include "../kernel/msg_sys.h"
 #include "../kernel/sched.h"
 #include "port.h"
@@ -421,10 +423,10 @@ TEST(msg_bad_input)
     CHECK_EQ(r, TD_ERR_STATE);
     CHECK_EQ(td_msg_fifo_raw(), TD_ERR_BUSY);                           /* too late: it runs */
     /* a peer whose kernel is not running: a named error, at once */
-    __atomic_store_n(&td_cores[1].running, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&td__cores[1].running, 0, __ATOMIC_RELEASE);
     int down_send = td_msg_send(&ep_a, TD_MSG(9, 1), TD_SEC(1));
     int down_ping = td_msg_ping(TD_SEC(1));
-    __atomic_store_n(&td_cores[1].running, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&td__cores[1].running, 1, __ATOMIC_RELEASE);
     CHECK_EQ(down_send, TD_ERR_PEER_DOWN);
     CHECK_EQ(down_ping, TD_ERR_PEER_DOWN);
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
@@ -493,7 +495,7 @@ static void core1_faulty(void *arg)
     job_r[1] = td_msg_subscribe(&ep_b);
     while (!GO_GET())
         td_sleep(1);
-    td__msg_fault_notify(0xbad);                 /* as the fault path will */
+    td__link_fault_notify(0xbad);                 /* as the fault path will */
     td__msg_stop();                              /* and core 1 stops */
 }
 
@@ -533,9 +535,9 @@ TEST(msg_peer_fault_and_restart)
     td_msg_stats(&ep_a, &st);
     CHECK_EQ(st.dropped, 2);
     /* supervision: forget core 1's side, "relaunch", it subscribes again */
-    td__msg_core1_reset();
+    td__down_run(1, TD_DOWN_RESET);        /* as the core 1 stop sequence does */
     CHECK_EQ(td_msg_peer_fault(), 0);
-    td__msg_core1_launched();
+    td__link_core1_launched();
     REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
     CHECK_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
     CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
@@ -626,7 +628,7 @@ TEST(msg_xsync_doorbell)
     REQUIRE_EQ(td_xsem_init(&xw_pong, 0, 1), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_xw, NULL), TD_OK);
     CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);            /* both multiplexers run */
-    REQUIRE(td__msg_linked());
+    REQUIRE(td__link_linked());
     td_msg_core_stats_t cs;
     td_msg_core_stats(&cs, true);
     uint32_t bad = 0;

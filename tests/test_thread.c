@@ -273,25 +273,40 @@ TEST(thread_stack_high_water)
 }
 
 static int core1_result[4];
+static int c1_created, c1_release;            /* between the cores: atomic */
+
+/* Lives until core 0 has tried its calls on it (not a guess of how long). */
+static void core1_waiter(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5000 && !__atomic_load_n(&c1_release, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+}
+
 static void core1_make_thread(void *arg)
 {
     (void)arg;
-    core1_result[0] = td_thread_create(&tc, tc_stack, sizeof tc_stack, "c1", 10, sleeper,
-                                       (void *)(uintptr_t)TD_MS(30));
-    core1_result[1] = td_thread_join(&tc, TD_MS(200));
+    core1_result[0] = td_thread_create(&tc, tc_stack, sizeof tc_stack, "c1", 10, core1_waiter,
+                                       NULL);
+    __atomic_store_n(&c1_created, 1, __ATOMIC_RELEASE);
+    core1_result[1] = td_thread_join(&tc, TD_SEC(6));
 }
 
 TEST(thread_wrong_core)
 {
     core1_result[0] = core1_result[1] = 99;
+    __atomic_store_n(&c1_created, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c1_release, 0, __ATOMIC_RELAXED);
     REQUIRE_EQ(th_core1_run(core1_make_thread, NULL), TD_OK);
-    td_sleep(TD_MS(10));                                    /* it exists, on core 1 */
+    for (int i = 0; i < 5000 && !__atomic_load_n(&c1_created, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);                                        /* it exists, on core 1 */
     CHECK_EQ(td_thread_suspend(&tc), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_resume_isr(&tc), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_join(&tc, TD_MS(1)), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_set_priority(&tc, 3), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_stack_free(&tc), TD_ERR_WRONG_CORE);
-    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    __atomic_store_n(&c1_release, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(th_core1_wait(TD_SEC(7)), TD_OK);
     CHECK_EQ(core1_result[0], TD_OK);
     CHECK_EQ(core1_result[1], TD_OK);
 }

@@ -13,12 +13,12 @@ TD_THREAD_DEFINE(pb, 1024);
 
 TEST(time_sleep_and_deadline)
 {
-    td_tick_t t0 = td_time_ticks();
+    td_tick_t t0 = th_tick_start();
     uint64_t u0 = td_time_us();
     CHECK_EQ(td_sleep(TD_MS(20)), TD_OK);
     td_tick_t slept = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
-    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + 2 + TH_TICK_SLACK);
+    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + TH_TICK_SLACK);    /* exact on the target */
     /* wall time follows the ticks: exactly on the target; on the host,
      * ticks a loaded Linux delayed arrive in a burst, so only an upper
      * bound holds there */
@@ -30,7 +30,7 @@ TEST(time_sleep_and_deadline)
     td_tick_t d = td_time_ticks() + 7;
     CHECK_EQ(td_sleep_until(d), TD_OK);
     td_tick_t now = td_time_ticks();
-    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= 1 + (int32_t)TH_TICK_SLACK);
+    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= (int32_t)TH_TICK_SLACK);
     CHECK_EQ(td_sleep_until(d - 100), TD_OK);             /* past: at once */
     CHECK(td_time_ticks() - now <= TH_TICK_SLACK);
     CHECK(TD_MS(1000) == TD_TICK_HZ);
@@ -101,6 +101,7 @@ TEST(period_1000_without_drift)
     th_info("period_late_wakeups", p.late);
     th_info("period_max_late_ticks", p.max_late);
     CHECK_EQ(p.bad, 0);
+    CHECK(TH_TICK_SLACK > 0 || p.late == 0);          /* the target wakes at each release */
     /* every release was on the grid, and the 1000th is exactly 999 periods
      * after the first plus the releases overruns passed over: no drift */
     CHECK_EQ((p.last - p.first) % p.period, 0);
@@ -144,7 +145,7 @@ TEST(period_overrun_keeps_grid)
     td_tick_t first = td_period_next(&p);
     CHECK_EQ(first % 5, 2);
     CHECK_EQ(td_period_wait(&p), TD_OK);
-    CHECK(td_time_ticks() - first <= 1u + TH_TICK_SLACK);
+    CHECK(td_time_ticks() - first <= TH_TICK_SLACK);      /* at the release (unsigned) */
     th_busy_ticks(12);                                   /* overrun by two periods */
     CHECK_EQ(td_period_wait(&p), TD_ERR_OVERFLOW);
     CHECK_EQ(p.overruns, 1);
@@ -182,7 +183,7 @@ TEST(timer_one_shot_and_periodic)
     CHECK_EQ(td_timer_init(&every, on_timer, NULL), TD_ERR_BUSY);
     td_sleep_until(t0 + 31);
     CHECK_EQ(fired[0], 1);
-    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 6 + TH_TICK_SLACK);
+    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 5 + TH_TICK_SLACK);
     CHECK(!td_timer_active(&once));
     /* 3, 6, ... 30 (a late-running host may have seen a few more) */
     CHECK(fired[1] >= 10 && fired[1] <= 10 + TH_TICK_SLACK / 3);

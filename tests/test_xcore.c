@@ -253,7 +253,7 @@ TEST(xmutex_errors_and_timeouts)
                TD_OK);
     CHECK_EQ(td_thread_join(&x0, TD_MS(100) + 20u * TH_TICK_SLACK), TD_OK);
     CHECK_EQ(xm_r[2], TD_ERR_TIMEOUT);
-    CHECK_EQ(xm.nwait[0], 0);
+    CHECK_EQ(xm.xw.nwait[0], 0);
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
     CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* still usable */
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);

@@ -1,6 +1,6 @@
 # tests/tests.mk: the kernel test suite (tests/*.c, listed in tests/list.h).
 #
-# Suites (each writes $(BUILD)/test/results/SUITE.txt, see the top Makefile):
+# Suites (each writes $(TEST_RESULTS)/SUITE.txt, see the top Makefile):
 #   host       every test on the host port
 #   host-asan  every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   host-tsan  the cross-core stress tests under ThreadSanitizer
@@ -8,9 +8,18 @@
 
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 # Real-time wake-up bounds get slack on the host (see TH_LATENCY_SLACK);
-# TH_HOST: tests may capture the console there (th_capture_begin).
-HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -DTH_HOST
-TEST_RUN  := tests/run-suite.sh
+# TH_HOST: tests may capture the console there (th_capture_begin);
+# TD_DEBUG_CLASS: the kernel checks the call class of its internal entry
+# points (kernel/core.h) in the host builds, not on the target.
+HOST_CFLAGS += -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -DTH_HOST -DTD_DEBUG_CLASS
+
+# The test lists the runs are checked against, from tests/list.h: every
+# test, and the stress tests (TH_STRESS) alone.
+.PHONY: kernel-test-lists
+kernel-test-lists:
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)sed -nE 's/^X\(([A-Za-z0-9_]+), *[^)]*\)$$/\1/p' tests/list.h >$(TEST_LISTS)/kernel.list
+	$(Q)sed -nE 's/^X\(([A-Za-z0-9_]+), *[^)]*TH_STRESS[^)]*\)$$/\1/p' tests/list.h >$(TEST_LISTS)/kernel-stress.list
 
 host_test_bin = $(BUILD)/host/$(1)/tandem-tests
 HOST_TEST_SRCS = $(KERNEL_SRCS) $(HOST_PORT_SRCS) $(TEST_SRCS)
@@ -26,23 +35,23 @@ TEST_SUITES += host host-asan host-tsan
 
 host-tests: $(call host_test_bin,plain)
 
-test-host: $(call host_test_bin,plain)
-	$(Q)$(TEST_RUN) host $(BUILD)/test/results/host.txt $<
+test-host: $(call host_test_bin,plain) kernel-test-lists
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/kernel.list host $(TEST_RESULTS)/host.txt $<
 
-test-host-asan: deps-clang $(call host_test_bin,asan)
+test-host-asan: deps-clang $(call host_test_bin,asan) kernel-test-lists
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(TEST_RUN) host-asan $(BUILD)/test/results/host-asan.txt $(call host_test_bin,asan)
+	  $(TEST_RUN) -l $(TEST_LISTS)/kernel.list host-asan $(TEST_RESULTS)/host-asan.txt $(call host_test_bin,asan)
 
-test-host-tsan: deps-clang $(call host_test_bin,tsan)
+test-host-tsan: deps-clang $(call host_test_bin,tsan) kernel-test-lists
 	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
-	  $(TEST_RUN) host-tsan $(BUILD)/test/results/host-tsan.txt $(call host_test_bin,tsan)
+	  $(TEST_RUN) -l $(TEST_LISTS)/kernel-stress.list host-tsan $(TEST_RESULTS)/host-tsan.txt $(call host_test_bin,tsan)
 
 COV_DIR := $(BUILD)/coverage
-coverage: deps-clang $(call host_test_bin,cov)
+coverage: deps-clang $(call host_test_bin,cov) kernel-test-lists
 	$(Q)mkdir -p $(COV_DIR)
 	$(Q)LLVM_PROFILE_FILE=$(COV_DIR)/tests.profraw \
-	  $(TEST_RUN) coverage $(COV_DIR)/results.txt $(call host_test_bin,cov) >/dev/null || true
+	  $(TEST_RUN) -l $(TEST_LISTS)/kernel.list coverage $(COV_DIR)/results.txt $(call host_test_bin,cov) >/dev/null || true
 	$(Q)llvm-profdata merge -sparse $(COV_DIR)/tests.profraw -o $(COV_DIR)/tests.profdata
 	$(Q)llvm-cov report $(call host_test_bin,cov) -instr-profile=$(COV_DIR)/tests.profdata \
 	  $(KERNEL_SRCS) | tee $(COV_DIR)/report.txt
@@ -58,6 +67,11 @@ $(TARGET_TEST_DIR)/obj/%.o: tests/%.c | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TARGET_TEST_DIR)/tandem-tests,$(TARGET_TEST_OBJS)))
+# The console device's calls pass through the runner first, which copies
+# what the UART gets while a test captures it (th_capture_begin, tests/runner.c).
+# Every image linked with tests/runner.c needs these (the drivers' too).
+TH_WRAP_LDFLAGS := -Wl,--wrap=port_console_write -Wl,--wrap=port_console_write_some
+$(TARGET_TEST_DIR)/tandem-tests.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
 -include $(shell find $(TARGET_TEST_DIR)/obj -name '*.d' 2>/dev/null)
 
 # Simulated time is bounded; the image ends with bkpt #0 (all passed) or #1.
@@ -65,8 +79,8 @@ TARGET_TEST_MAX_MS ?= 60000
 TEST_SUITES += target
 .PHONY: test-target target-tests
 target-tests: $(TARGET_TEST_DIR)/tandem-tests.elf
-test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf
-	$(Q)$(TEST_RUN) target $(BUILD)/test/results/target.txt \
+test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf kernel-test-lists
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/kernel.list target $(TEST_RESULTS)/target.txt \
 	  sim/tandem-sim $(TARGET_TEST_DIR)/tandem-tests.elf --raw --max-ms $(TARGET_TEST_MAX_MS)
 
 # ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------
@@ -80,16 +94,18 @@ TEST_SUITES += foundation
 .PHONY: test-foundation
 test-foundation: deps-arm deps-node $(FOUNDATION_IMAGES:%=$(FOUNDATION_DIR)/%.elf) \
     $(EX_DIR)/blink2.uf2 $(TANDEM_TARGET_OBJS)
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
-	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS) \
-	  > $(BUILD)/test/results/foundation.txt; cat $(BUILD)/test/results/foundation.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tests/foundation/run.sh --list >$(TEST_LISTS)/foundation.list
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/foundation.list foundation $(TEST_RESULTS)/foundation.txt \
+	  tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
+	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS)
 
 # ---- host-tsan-long: msg_sequence_both_ways alone, 10 000 000 messages each way,
 # under ThreadSanitizer. The other objects are the tsan variant's; only the
 # runner and the message test are built with the long settings.
 TSAN_LONG_DIR  := $(BUILD)/host/tsan-long
-TSAN_LONG_DEFS := -DTH_STRESS_ONLY -DTH_ONLY='"msg_sequence_both_ways"' \
+TSAN_LONG_TEST := msg_sequence_both_ways
+TSAN_LONG_DEFS := -DTH_STRESS_ONLY -DTH_ONLY='"$(TSAN_LONG_TEST)"' \
                   -DTH_MSG_SEQ=10000000u -DTH_TEST_TIMEOUT_MS=900000u
 TSAN_LONG_OBJS := $(filter-out %/tests/runner.o %/tests/test_msg.o,$(call host_objs,tsan,$(HOST_TEST_SRCS))) \
                   $(TSAN_LONG_DIR)/runner.o $(TSAN_LONG_DIR)/test_msg.o
@@ -101,6 +117,20 @@ $(TSAN_LONG_DIR)/tandem-tests: $(TSAN_LONG_OBJS)
 
 TEST_SUITES += host-tsan-long
 .PHONY: test-host-tsan-long
-test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests
+test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests kernel-test-lists
+	$(Q)grep -x $(TSAN_LONG_TEST) $(TEST_LISTS)/kernel-stress.list >$(TEST_LISTS)/host-tsan-long.list || true
 	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_TIMEOUT=1200 \
-	  $(TEST_RUN) host-tsan-long $(BUILD)/test/results/host-tsan-long.txt $(TSAN_LONG_DIR)/tandem-tests
+	  $(TEST_RUN) -l $(TEST_LISTS)/host-tsan-long.list host-tsan-long $(TEST_RESULTS)/host-tsan-long.txt \
+	  $(TSAN_LONG_DIR)/tandem-tests
+
+# ---- kernel-deps: no circle among the kernel's modules (tools/kernel-deps.sh) ------
+# From the sources' includes and the host objects' symbols; with the checks
+# that it finds a planted circle (tools/test_kernel_deps.sh), through the
+# suite runner; the list: test_kernel_deps.sh --list.
+TEST_SUITES += kernel-deps
+.PHONY: test-kernel-deps
+test-kernel-deps: $(call host_objs,plain,$(KERNEL_SRCS))
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tools/test_kernel_deps.sh --list >$(TEST_LISTS)/kernel-deps.list
+	$(Q)CC=$(HOSTCC) $(TEST_RUN) -l $(TEST_LISTS)/kernel-deps.list kernel-deps $(TEST_RESULTS)/kernel-deps.txt \
+	  tools/test_kernel_deps.sh $(BUILD)/host/plain/kernel

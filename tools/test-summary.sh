@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Sum the per-suite result files into one line: "N passed, N failed".
 # Usage: tools/test-summary.sh RESULTS_DIR SUITE...
-# Each RESULTS_DIR/SUITE.txt holds lines "PASS name" or "FAIL name: reason".
-# A suite without a result file (it did not build, or its runner crashed)
-# counts as one failure. Exit status is non-zero if anything failed.
+# Each RESULTS_DIR/SUITE.txt holds lines "PASS name" or "FAIL name: reason";
+# RESULTS_DIR/SUITE.txt.expect the number of tests the suite's list holds
+# (written by tests/run-suite.sh). A suite without a result file (it did not
+# build, or its runner crashed), without an expected number, or with fewer
+# results than expected counts as failed. Exit status is non-zero if
+# anything failed.
 set -u
 dir=$1; shift
 passed=0; failed=0
 for s in "$@"; do
   f=$dir/$s.txt
   if [ ! -s "$f" ]; then
-    echo "FAIL $s: suite produced no results (build or runner failed; see its output above)"
+    echo "FAIL [$s] $s: suite produced no results (build or runner failed; see its output above)"
     failed=$((failed + 1)); continue
   fi
-  p=$(grep -c '^PASS ' "$f" || true)
-  n=$(grep -c '^FAIL ' "$f" || true)
-  grep '^FAIL ' "$f" | sed "s/^FAIL /FAIL [$s] /"
-  printf '  %-22s %5d passed, %d failed\n' "$s" "$p" "$n"
+  p=$(grep -ac '^PASS ' "$f")
+  n=$(grep -ac '^FAIL ' "$f")
+  e=$(cat "$f.expect" 2>/dev/null)
+  grep -a '^FAIL ' "$f" | sed "s/^FAIL /FAIL [$s] /"
+  if ! [ "${e:-x}" -gt 0 ] 2>/dev/null; then
+    echo "FAIL [$s] $s: no expected number of tests (the suite must run through tests/run-suite.sh with its list)"
+    n=$((n + 1)); e=0
+  elif [ "$n" -eq 0 ] && [ "$p" -lt "$e" ]; then
+    echo "FAIL [$s] $s: $p tests passed of the $e its list holds, none failed: results are missing"
+    n=$((n + 1))
+  fi
+  printf '  %-22s %5d passed, %d failed (%d listed)\n' "$s" "$p" "$n" "$e"
   passed=$((passed + p)); failed=$((failed + n))
 done
 echo "$passed passed, $failed failed"

@@ -1,6 +1,7 @@
 /*
  * test_tools.c: unit tests of the boot2 CRC, the ELF reader and the UF2
- * writer/checker. Prints "PASS name" / "FAIL name: reason" per test.
+ * writer/checker. Prints "TEST name" before each test, "PASS name" /
+ * "FAIL name: reason" after it, and "N passed, M failed" at the end.
  */
 #include "crc32.h"
 #include "elf32.h"
@@ -10,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
+static int failures, passes;
 static const char *cur;
 static int cur_failed;
 
 #define CHECK(c) do { if (!(c) && !cur_failed) { \
     printf("FAIL %s: %s (%s:%d)\n", cur, #c, __FILE__, __LINE__); cur_failed = 1; failures++; } } while (0)
-#define TEST(name) for (cur = #name, cur_failed = 0; cur; \
-    (cur_failed ? 0 : printf("PASS %s\n", cur)), cur = NULL)
+#define TEST(name) for (cur = #name, cur_failed = 0, printf("TEST %s\n", cur); cur; \
+    (cur_failed ? 0 : (passes++, printf("PASS %s\n", cur))), cur = NULL)
 
 static void wr32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
@@ -52,6 +53,7 @@ int main(void)
     static uint8_t elf[4096], data[1000];
     struct elf32_image img;
     const char *why;
+    setvbuf(stdout, NULL, _IOLBF, 0);     /* every line out before a crash could lose it */
 
     TEST(crc32_check_value) {
         /* CRC-32/MPEG-2 check value: the ROM's parameters. */
@@ -141,5 +143,6 @@ int main(void)
         CHECK(uf2_from_elf(&img, &uf2, &len, &why) != 0 && strstr(why, "outside flash"));
     }
 
+    printf("%d passed, %d failed\n", passes, failures);
     return failures ? 1 : 0;
 }

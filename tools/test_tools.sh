@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # Checks every built example's UF2 against its ELF (magics, family,
 # contiguous blocks, flash addresses, boot2 CRC, every payload byte), and the
-# tools' error paths on bad input. Prints "PASS name" / "FAIL name: reason".
+# tools' error paths on bad input. Prints "TEST name", then "PASS name" /
+# "FAIL name: reason" per check, and "N passed, M failed" at the end.
+#   tools/test_tools.sh EXAMPLE...          (UF2TOOL, BOOT2PAD, BUILD set)
+#   tools/test_tools.sh --list EXAMPLE...   the checks' names only
 set -u
-: "${UF2TOOL:?}" "${BOOT2PAD:?}" "${BUILD:?}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+listing=0
+[ "${1:-}" = --list ] && { listing=1; shift; }
+if [ $listing -eq 0 ]; then
+  : "${UF2TOOL:?}" "${BOOT2PAD:?}" "${BUILD:?}"
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+else
+  UF2TOOL=- BOOT2PAD=- BUILD=- tmp=-
+fi
+passed=0 failed=0
 
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+# want NAME: the check NAME comes next; false when only listing (skip it)
+want() { if [ $listing -eq 1 ]; then echo "$1"; return 1; fi; echo "TEST $1"; }
 expect_fail() {   # name, expected message part, command...
   local name=$1 want=$2; shift 2
+  want "$name" || return 0
   local out; out=$("$@" 2>&1); local rc=$?
   if [ $rc -eq 0 ]; then fail "$name" "succeeded on bad input"
   elif ! grep -q -- "$want" <<<"$out"; then fail "$name" "message lacks '$want': $out"
@@ -18,23 +31,33 @@ expect_fail() {   # name, expected message part, command...
 
 for ex in "$@"; do
   elf=$BUILD/examples/$ex.elf uf2=$BUILD/examples/$ex.uf2
-  if out=$("$UF2TOOL" check "$uf2" "$elf" 2>&1); then pass "uf2_valid_$ex"; else fail "uf2_valid_$ex" "$out"; fi
+  if want "uf2_valid_$ex"; then
+    if out=$("$UF2TOOL" check "$uf2" "$elf" 2>&1); then pass "uf2_valid_$ex"; else fail "uf2_valid_$ex" "$out"; fi
+  fi
   # The ELF's first flash bytes are exactly boot2: its CRC must hold there too.
-  cp "$uf2" "$tmp/c.uf2"
-  printf '\xff' | dd of="$tmp/c.uf2" bs=1 seek=40 conv=notrunc status=none
+  [ $listing -eq 1 ] || { cp "$uf2" "$tmp/c.uf2"
+    printf '\xff' | dd of="$tmp/c.uf2" bs=1 seek=40 conv=notrunc status=none; }
   expect_fail "boot2_corruption_detected_$ex" "boot2 CRC" "$UF2TOOL" check "$tmp/c.uf2"
 done
 
 expect_fail uf2tool_missing_file "No such file" "$UF2TOOL" convert "$tmp/none.elf" "$tmp/o.uf2"
-printf 'hello' > "$tmp/text.elf"
+[ $listing -eq 1 ] || printf 'hello' > "$tmp/text.elf"
 expect_fail uf2tool_not_elf "not an ELF" "$UF2TOOL" convert "$tmp/text.elf" "$tmp/o.uf2"
-[ -e "$tmp/o.uf2" ] && fail uf2tool_no_output_on_error "left an output file" || pass uf2tool_no_output_on_error
-cp "$BUILD/examples/${1:-blink2}.elf" "$tmp/x86.elf"       # same file, e_machine = 3 (x86)
-printf '\x03\x00' | dd of="$tmp/x86.elf" bs=1 seek=18 conv=notrunc status=none
+if want uf2tool_no_output_on_error; then
+  [ -e "$tmp/o.uf2" ] && fail uf2tool_no_output_on_error "left an output file" || pass uf2tool_no_output_on_error
+fi
+if [ $listing -eq 0 ]; then
+  cp "$BUILD/examples/${1:-blink2}.elf" "$tmp/x86.elf"       # same file, e_machine = 3 (x86)
+  printf '\x03\x00' | dd of="$tmp/x86.elf" bs=1 seek=18 conv=notrunc status=none
+fi
 expect_fail uf2tool_wrong_machine "another chip" "$UF2TOOL" convert "$tmp/x86.elf" "$tmp/o.uf2"
 expect_fail uf2tool_64bit_elf "32-bit" "$UF2TOOL" convert "$UF2TOOL" "$tmp/o.uf2"
 expect_fail uf2tool_usage "usage" "$UF2TOOL"
-head -c 1000 "$BUILD/examples/${1:-blink2}.uf2" > "$tmp/short.uf2"
+[ $listing -eq 1 ] || head -c 1000 "$BUILD/examples/${1:-blink2}.uf2" > "$tmp/short.uf2"
 expect_fail uf2tool_truncated_uf2 "multiple of 512" "$UF2TOOL" check "$tmp/short.uf2"
-head -c 300 /dev/zero > "$tmp/big.bin"
+[ $listing -eq 1 ] || head -c 300 /dev/zero > "$tmp/big.bin"
 expect_fail boot2pad_too_big "larger than 252" "$BOOT2PAD" "$tmp/big.bin" "$tmp/o.bin"
+
+[ $listing -eq 1 ] && exit 0
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

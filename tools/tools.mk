@@ -17,23 +17,31 @@ $(TOOLS_DIR)/test_tools: tools/test_tools.c tools/uf2.c tools/elf32.c tools/crc3
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(TOOL_CFLAGS) -o $@ $(filter %.c,$^)
 
+# Two programs, each through the suite runner (a crash, a hang or a missing
+# summary fails, named); their lists: test_tools.c's TEST(...) blocks and
+# test_tools.sh --list.
 TEST_SUITES += tools
 .PHONY: test-tools
 test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q){ $(TOOLS_DIR)/test_tools; \
-	     UF2TOOL=$(UF2TOOL) BOOT2PAD=$(BOOT2PAD) BUILD=$(BUILD) tools/test_tools.sh $(EXAMPLES); \
-	   } > $(BUILD)/test/results/tools.txt; \
-	   cat $(BUILD)/test/results/tools.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)sed -nE 's/^ *TEST\(([A-Za-z0-9_]+)\) *\{.*/\1/p' tools/test_tools.c >$(TEST_LISTS)/tools-unit.list
+	$(Q)tools/test_tools.sh --list $(EXAMPLES) >$(TEST_LISTS)/tools-uf2.list
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/tools-unit.list -p $(TOOLS_DIR)/test_tools tools $(TEST_RESULTS)/tools.txt $(TOOLS_DIR)/test_tools; \
+	  a=$$?; UF2TOOL=$(UF2TOOL) BOOT2PAD=$(BOOT2PAD) BUILD=$(BUILD) \
+	  $(TEST_RUN) -a -l $(TEST_LISTS)/tools-uf2.list -p tools/test_tools.sh tools $(TEST_RESULTS)/tools.txt tools/test_tools.sh $(EXAMPLES) && \
+	  [ $$a -eq 0 ]
 
 # ---- the layering check: every #include against docs/conventions.md's table,
-# and cases that show it fails on a wrong one (tools/test_layering.sh).
+# and cases that show it fails on a wrong one (tools/test_layering.sh),
+# through the suite runner; the list: test_layering.sh --list (the tree's
+# layers and the planted cases).
 TEST_SUITES += layering
 .PHONY: test-layering
 test-layering:
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)tools/test_layering.sh . > $(BUILD)/test/results/layering.txt; \
-	   cat $(BUILD)/test/results/layering.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tools/test_layering.sh --list . >$(TEST_LISTS)/layering.list
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/layering.list layering $(TEST_RESULTS)/layering.txt \
+	  tools/test_layering.sh .
 
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2
@@ -73,3 +81,22 @@ fuzz-corpus-msg:
 	    > $(BUILD)/fuzz/msg-corpus/in-order
 	$(Q)printf '\000\370\000\000\000\000\377\001\000\000\000\007\000\000\000\000\310\000\000\000\301\000\000\000\000' \
 	    > $(BUILD)/fuzz/msg-corpus/system-and-stray
+
+# ---- fuzz target for the fault report formatter (kernel/fault_report.c) ----
+# Linked with nothing else of the kernel: the formatter is pure code.
+FUZZ_TARGETS += fault_report
+$(BUILD)/fuzz/fault_report: tools/fuzz/fuzz_fault_report.c kernel/fault_report.c \
+    kernel/fault_report.h include/tandem/fault.h | deps-clang
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -o $@ $(filter %.c,$^)
+
+# Seeds: a buffer size (2 bytes, little-endian), then a record's first
+# bytes (seq, core, reason, action, flags, ...): a null pointer on core 1,
+# an assertion with file and text, an exit, a cut report.
+.PHONY: fuzz-corpus-fault_report
+fuzz-corpus-fault_report:
+	$(Q)mkdir -p $(BUILD)/fuzz/fault_report-corpus
+	$(Q)printf '\000\003\001\000\000\000\001\002\000\000' > $(BUILD)/fuzz/fault_report-corpus/null-core1
+	$(Q)printf '\000\003\002\000\000\000\000\011\000\000\000\000\007\000' > $(BUILD)/fuzz/fault_report-corpus/assert
+	$(Q)printf '\000\003\001\000\000\000\000\014\000\000' > $(BUILD)/fuzz/fault_report-corpus/exit
+	$(Q)printf '\050\000\001\000\000\000\001\007\001\010' > $(BUILD)/fuzz/fault_report-corpus/cut-stack

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /*
- * bench/fault/footprint.js: the flash and RAM the fault module, the heaps
- * and the port's fault entry, MPU, memory-map and watchdog code take in a
- * linked image, from its map file (what the linker kept after
- * --gc-sections).
+ * bench/fault/footprint.js: the flash and RAM the fault module (the fault
+ * path, the report, supervision, the "core went down" table, and the code
+ * other modules keep for it: sections .text.td_fault / .rodata.td_fault,
+ * kernel/core.h), the heaps and the port's fault entry, MPU, memory-map and
+ * watchdog code take in a linked image, from its map file (what the linker
+ * kept after --gc-sections).
  *
  *   node bench/fault/footprint.js IMAGE.map
  *
- * Prints "BENCH fault_flash_bytes N bytes" and "BENCH fault_ram_bytes N
- * bytes" (read by bench/report.js with the other figures). The guards'
+ * Prints "BENCH fault_flash_bytes N bytes kind=map" and "BENCH
+ * fault_ram_bytes N bytes kind=map" (read by bench/report.js with the other
+ * figures; sizes read from the map, not measured by running). The guards'
  * own cost (per thread stack and per main stack) is printed by the
  * bench/fault image itself, from the port's constants.
  */
@@ -17,7 +20,8 @@ const fs = require('fs');
 
 const map = process.argv[2];
 if (!map) { console.error('usage: footprint.js IMAGE.map'); process.exit(2); }
-const OBJ = /(kernel\/(fault|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog))\.o$/;
+const OBJ = /(kernel\/(fault|fault_report|supervise|down|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog))\.o$/;
+const SECTION = /^\.(text|rodata)\.td_fault$/;          /* kept with other kernel modules */
 let flash = 0, ram = 0, name = '';
 for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
   let m = /^ (\.\S+)\s*$/.exec(line);                       /* a long name, wrapped */
@@ -26,12 +30,13 @@ for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
   if (!m) { name = ''; continue; }
   const sec = m[1] || name, addr = parseInt(m[2], 16), size = parseInt(m[3], 16);
   name = '';
-  if (!addr || !OBJ.test(m[4])) continue;
+  if (!addr || !(OBJ.test(m[4]) || (SECTION.test(sec) && /kernel\/[^/]+\.o$/.test(m[4]))))
+    continue;
   if (addr >= 0x10000000 && addr < 0x20000000) flash += size;
   else if (addr >= 0x20000000) {
     ram += size;
     if (/^\.data/.test(sec)) flash += size;                 /* its initial values */
   }
 }
-console.log(`BENCH fault_flash_bytes ${flash} bytes`);
-console.log(`BENCH fault_ram_bytes ${ram} bytes`);
+console.log(`BENCH fault_flash_bytes ${flash} bytes kind=map`);
+console.log(`BENCH fault_ram_bytes ${ram} bytes kind=map`);

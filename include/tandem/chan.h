@@ -1,9 +1,9 @@
 /*
  * tandem/chan.h: bulk channels: byte streams between a writer thread and a
  * reader thread, normally on different cores, through a ring in shared
- * SRAM. The data never passes through the FIFO; a FIFO word (system
- * endpoint TD_EP_SYS_CHAN) is sent only as a doorbell, and only when the
- * other side is waiting for room or data.
+ * SRAM. The data never passes through the FIFO; a FIFO word (a system
+ * doorbell, docs/messages.md) is sent only when the other side is waiting
+ * for room or data.
  *
  * A channel has a number fixed by the program (0 .. TD_CHAN_MAX-1) and a
  * caller-owned ring whose size is a power of two (8 .. 2^30 bytes; word

@@ -22,6 +22,40 @@
 #define TD_CONSOLE_BAUD    115200
 #endif
 
+/* Console route: where td_printf & co. go on the chip (docs/console.md).
+ * The make variable TD_CONSOLE=usb|uart|both sets it for the examples
+ * (default usb): USB serial (CDC-ACM, /dev/ttyACM0 on Linux), UART (the
+ * pins above), or both. The test suites choose their own. */
+#define TD_CONSOLE_ROUTE_UART 1
+#define TD_CONSOLE_ROUTE_USB  2
+#define TD_CONSOLE_ROUTE_BOTH 3
+#ifndef TD_CONSOLE_ROUTE
+#define TD_CONSOLE_ROUTE TD_CONSOLE_ROUTE_USB
+#endif
+
+/* USB device identity (docs/usb.md). 0x2E8A is Raspberry Pi's vendor id,
+ * sub-licensed for products built on the RP2040; 0x000A is its product id
+ * for a CDC serial port on an RP2040, which Raspberry Pi's allocation list
+ * says a device with only standard-class interfaces may share, telling
+ * itself apart by its strings (here "tandem"). A product with its own
+ * driver needs its own product id. */
+#ifndef TD_USB_VID
+#define TD_USB_VID 0x2e8au
+#endif
+#ifndef TD_USB_PID
+#define TD_USB_PID 0x000au
+#endif
+/* bcdDevice: the device release, 1.00. */
+#ifndef TD_USB_BCD_DEVICE
+#define TD_USB_BCD_DEVICE 0x0100u
+#endif
+/* Reboot into the boot ROM's USB mass-storage mode (BOOTSEL) when the host
+ * drops DTR (closes the port) with the line set to this baud rate, as
+ * Arduino and the pico-sdk do; 0 turns it off. */
+#ifndef TD_USB_BOOTSEL_BAUD
+#define TD_USB_BOOTSEL_BAUD 1200u
+#endif
+
 /* Longest console line written in one piece; longer output is split. */
 #ifndef TD_CONSOLE_LINE_MAX
 #define TD_CONSOLE_LINE_MAX 160

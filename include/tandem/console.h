@@ -3,11 +3,12 @@
  *
  * Every call writes its text whole: another core's (or interrupt's) output
  * never lands inside it. End each line within one call (td_printf("...\n")).
- * The console device is the port's (UART0 on GP16 by default on the RP2040,
- * stdout on the host). Two modes (docs/console.md):
+ * The console device is the port's (on the RP2040 USB serial by default,
+ * or UART0 on GP16, or both: TD_CONSOLE_ROUTE in tandem/config.h; stdout on
+ * the host). Two modes (docs/console.md):
  *
- *   TD_CONSOLE_POLLED (the default): a call puts its text into the device
- *     itself, waiting for room, while it holds the console lock with this
+ *   TD_CONSOLE_POLLED (the default with a UART): a call puts its text into
+ *     the device itself, waiting for room, while it holds the console lock with this
  *     core's interrupts masked. Simple and immediate, but at 115200 baud a
  *     line takes milliseconds once the UART's 32-byte FIFO is full, and
  *     for that long nothing else runs on this core and the other core waits
@@ -26,6 +27,16 @@
  *
  * The fault path (td_console_write_panic) works in both modes: it finishes
  * the line the UART is in the middle of, then writes its text directly.
+ *
+ * On a board whose console is USB serial (the default route, TD_CONSOLE=usb;
+ * docs/console.md, docs/usb.md) the console is buffered from boot and
+ * polled mode is refused: the ring keeps what is written before the host
+ * opens the port, and a caller that cannot sleep never waits for USB: text
+ * that does not fit then is dropped, counted (stats.lost), and reported by
+ * one line in the output where the gap is.
+ *
+ * Input (td_console_getc, td_console_gets) comes from USB and/or the UART,
+ * whichever the route has.
  */
 #ifndef TANDEM_CONSOLE_H
 #define TANDEM_CONSOLE_H
@@ -39,6 +50,13 @@
  * TD_CONSOLE_LINE_MAX. Linked in only if td_console_set_mode is used. */
 #ifndef TD_CONSOLE_RING_SIZE
 #define TD_CONSOLE_RING_SIZE 1024u
+#endif
+
+/* When main returns, a buffered console gets this long (ms) to deliver
+ * what is still in its ring (with USB: for the host to open the port and
+ * read it) before the run ends. */
+#ifndef TD_CONSOLE_EXIT_FLUSH_MS
+#define TD_CONSOLE_EXIT_FLUSH_MS 3000u
 #endif
 
 enum td_console_mode {
@@ -79,10 +97,31 @@ typedef struct td_console_stats {
     uint32_t waits;       /* times a thread slept because the ring was full */
     uint32_t spins;       /* times a caller that could not sleep waited polled */
     uint32_t max_used;    /* most bytes the ring ever held */
+    uint32_t lost;        /* bytes dropped because the ring was full (USB console only) */
 } td_console_stats_t;
 
 /* Copy the statistics to *st. Anywhere. */
 void td_console_stats(td_console_stats_t *st);
+
+/* ---- input ------------------------------------------------------------------------ */
+
+/* One byte of console input (0..255), waiting at most timeout ticks
+ * (TD_NO_WAIT: only what is there; TD_FOREVER: no limit). A thread sleeps
+ * a tick at a time while it waits. Returns the byte, TD_ERR_TIMEOUT,
+ * TD_ERR_WOULD_BLOCK (TD_NO_WAIT and nothing there), TD_ERR_PARAM (a
+ * timeout above TD_TIMEOUT_MAX), TD_ERR_IN_ISR (an interrupt handler with
+ * a timeout other than TD_NO_WAIT). Either core; one reader at a time. */
+int td_console_getc(td_tick_t timeout);
+
+/* One line of input into buf (size bytes, NUL-terminated, without its
+ * end): bytes up to CR, LF or CR LF; backspace (0x08, 0x7f) removes the
+ * last byte. Waits at most timeout ticks for the whole line. Returns the
+ * line's length; TD_ERR_TIMEOUT with what came so far in buf (it is not
+ * read again); a line longer than size - 1 is returned in pieces of
+ * size - 1 bytes (nothing is lost). TD_ERR_PARAM (buf NULL, size < 2, bad
+ * timeout), TD_ERR_IN_ISR (an interrupt handler). Thread only, either
+ * core; one reader at a time. No echo: the program decides what to show. */
+int td_console_gets(char *buf, size_t size, td_tick_t timeout);
 
 /* For the fault path only: write without waiting for a lock held by this
  * same core (which cannot release it while it reports), and with a bounded

@@ -1,7 +1,7 @@
 /*
  * tandem/fault.h: fault records, reports, policies and supervision.
  *
- * One fault path for both cores (seed 003's one run-time error record per
+ * One fault path for both cores (Oberon RTK's one run-time error record per
  * core): a HardFault, a stack overflow (MPU guard, stack limit or canary), a
  * failed TD_ASSERT or a td_panic is
  *   1. recorded in the core's fault record (shared memory; with the reboot

@@ -4,7 +4,8 @@
  * SIO GPIO registers are shared by both cores and written through set/clear/
  * xor registers, so td_gpio_put and td_gpio_toggle are atomic and may be
  * called from either core, from threads or interrupts. Which core drives
- * which pin is the program's design (seed 003: devices are assigned).
+ * which pin is the program's design (devices are assigned, as in Oberon
+ * RTK's two-core design).
  */
 #ifndef TANDEM_GPIO_H
 #define TANDEM_GPIO_H

@@ -1,5 +1,6 @@
 /*
- * tandem/heap.h: one heap per core, for start-up allocation (seed 003).
+ * tandem/heap.h: one heap per core, for start-up allocation (as Oberon
+ * RTK's two-core design gives each core its own).
  *
  * Each core owns a heap in its own memory region (on the RP2040 the linker
  * script's __heap0_start__..__heap0_end__ after the shared data, and

@@ -9,30 +9,52 @@
 #ifndef TANDEM_HWTABLE_H
 #define TANDEM_HWTABLE_H
 
-/* ---- hardware spinlocks (0..31; 3..7 free) ---- */
+/* ---- hardware spinlocks (0..31; 3 and 5..7 free) ---- */
 #define TD_SPIN_CONSOLE       0   /* console line output */
 #define TD_SPIN_KERNEL        1   /* cross-core kernel bookkeeping */
 #define TD_SPIN_MSG           2   /* inter-core message multiplexer state */
+#define TD_SPIN_USB           4   /* USB device stack state (port/chip/rp2040/usb) */
 #define TD_SPIN_XSYNC_FIRST   8   /* cross-core mutexes/semaphores */
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
+#define TD_SPIN_DRIVERS      30   /* the drivers' shared bookkeeping (DMA channel claims,
+                                     PWM slices, ADC): a td_lock, so a core that goes
+                                     down releases it; applications use 16..29 */
 #define TD_SPIN_USER_LAST    31
 
 /* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
- * User endpoints are 0 .. TD_MSG_ENDPOINTS-1; these belong to the system.
- * A system word is a doorbell: what it asks for is recorded in shared
- * memory first, so a doorbell left out because the FIFO was full is not
- * lost (docs/messages.md). */
+ * User endpoints are 0 .. TD_MSG_ENDPOINTS-1; TD_EP_SYS_FIRST..TD_EP_SYS_LAST
+ * belong to the system. Every system word is a doorbell: what it asks for
+ * is recorded in shared memory first (by the kernel module that registered
+ * the doorbell), so a doorbell left out because the FIFO was full is not
+ * lost, and the word itself is TD_EP_SYS_DOORBELL with the doorbell's number
+ * as payload, for information (docs/messages.md). A new doorbell needs no
+ * number here. */
 #define TD_EP_SYS_FIRST     0xf8
-#define TD_EP_SYS_XSYNC     0xf8  /* wake cross-core mutex/semaphore waiters */
-#define TD_EP_SYS_FLOW      0xf9  /* room appeared: move your queued words */
-#define TD_EP_SYS_ROOM      0xfa  /* I wait for FIFO room: say FLOW after draining */
-#define TD_EP_SYS_CHAN      0xfb  /* bulk channel doorbell (payload: channel) */
-#define TD_EP_SYS_ANNOUNCE  0xfc  /* my endpoint table changed */
-#define TD_EP_SYS_PING      0xfd  /* supervision: answer with PONG */
-#define TD_EP_SYS_PONG      0xfe  /* supervision: the answer */
-#define TD_EP_SYS_FAULT     0xff  /* I faulted (payload: reason) */
+#define TD_EP_SYS_DOORBELL  0xf8  /* a doorbell (payload: its number) */
 #define TD_EP_SYS_LAST      0xff
+/* Deprecated (one number per kind of system word before doorbells were
+ * registered); every system word is TD_EP_SYS_DOORBELL now. The numbers
+ * stay in the reserved range; the names go in the next release. */
+#define TD_EP_SYS_XSYNC     0xf8
+#define TD_EP_SYS_FLOW      0xf9
+#define TD_EP_SYS_ROOM      0xfa
+#define TD_EP_SYS_CHAN      0xfb
+#define TD_EP_SYS_ANNOUNCE  0xfc
+#define TD_EP_SYS_PING      0xfd
+#define TD_EP_SYS_PONG      0xfe
+#define TD_EP_SYS_FAULT     0xff
+
+/* ---- DMA channels (0..11) ----
+ * Each SPI controller owns a pair for its long transfers; td_dma_claim
+ * hands out the rest. A transfer's end interrupts the core that started
+ * it (PORT_IRQ_DMA_0 on core 0, PORT_IRQ_DMA_1 on core 1). */
+#define TD_DMA_SPI0_TX        0
+#define TD_DMA_SPI0_RX        1
+#define TD_DMA_SPI1_TX        2
+#define TD_DMA_SPI1_RX        3
+#define TD_DMA_USER_FIRST     4
+#define TD_DMA_USER_LAST     11
 
 /* ---- deprecated: chip facts now in the port's limits header ----
  * Interrupt numbers and NVIC priority levels belong to the chip and its
@@ -54,11 +76,17 @@
 #define TD_HWTABLE_CHECK(c, m) _Static_assert(c, "hwtable: " m)
 TD_HWTABLE_CHECK(TD_SPIN_CONSOLE < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_MSG < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
+TD_HWTABLE_CHECK(TD_SPIN_USB < TD_SPIN_XSYNC_FIRST, "system spinlocks overlap");
 TD_HWTABLE_CHECK(TD_SPIN_XSYNC_LAST < TD_SPIN_USER_FIRST, "xsync and user ranges overlap");
 TD_HWTABLE_CHECK(TD_SPIN_USER_LAST <= 31, "spinlock number out of range");
+TD_HWTABLE_CHECK(TD_SPIN_DRIVERS >= TD_SPIN_USER_FIRST && TD_SPIN_DRIVERS < TD_SPIN_USER_LAST,
+                 "the drivers' lock must be a td_lock (user range), below the test harness's");
+TD_HWTABLE_CHECK(TD_DMA_SPI0_RX != TD_DMA_SPI0_TX && TD_DMA_SPI1_TX > TD_DMA_SPI0_RX &&
+                 TD_DMA_SPI1_RX > TD_DMA_SPI1_TX && TD_DMA_USER_FIRST > TD_DMA_SPI1_RX &&
+                 TD_DMA_USER_LAST == 11, "DMA channels: SPI pairs, then the user range up to 11");
 TD_HWTABLE_CHECK(TD_EP_SYS_FIRST >= 0x80 && TD_EP_SYS_LAST == 0xff &&
                  TD_EP_SYS_LAST - TD_EP_SYS_FIRST == 7, "system endpoints: 8 at the top of byte 0");
-TD_HWTABLE_CHECK(TD_EP_SYS_XSYNC == TD_EP_SYS_FIRST && TD_EP_SYS_FAULT == TD_EP_SYS_LAST,
+TD_HWTABLE_CHECK(TD_EP_SYS_DOORBELL >= TD_EP_SYS_FIRST && TD_EP_SYS_DOORBELL <= TD_EP_SYS_LAST,
                  "system endpoint range");
 
 #endif /* TANDEM_HWTABLE_H */

@@ -13,7 +13,8 @@
  * keep no state but the controller's own, so they are re-entrant and either
  * core may call them; one controller must not be used by two callers at
  * once: which thread or core uses a bus, or the lock that shares it, is
- * the program's design (seed 003). The host port has no I2C.
+ * the program's design (as in Oberon RTK's two-core design, devices are
+ * assigned, not shared by chance). The host port has no I2C.
  *
  * Results: 0, or TD_ERR_PARAM (bad bus, pins, address, length or pointer),
  * TD_ERR_UNINIT (bus not initialised), TD_ERR_TIMEOUT (the transfer did not

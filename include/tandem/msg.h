@@ -1,5 +1,5 @@
 /*
- * tandem/msg.h: inter-core messages (Oberon RTK's Messages, seed 004, made
+ * tandem/msg.h: inter-core messages (Oberon RTK's Messages module, made
  * interrupt-driven and lossless).
  *
  * A message is one 32-bit word: byte 0 names the receiving endpoint on the
@@ -204,9 +204,10 @@ int td_msg_ping(td_tick_t timeout);
 /* The reason the other core gave with its fault notice, 0 if none. */
 uint32_t td_msg_peer_fault(void);
 
-/* Called in the FIFO interrupt when the other core reports a fault
- * (td__msg_fault_notify there); weak, empty by default: the fault module
- * overrides it. core: the faulted core; reason: its 24-bit reason. */
+/* Called in the FIFO interrupt when the other core reports a fault (its
+ * fault path's notice), after the kernel has ended every wait on that
+ * core. Weak and empty in the kernel: a program may define it to act on
+ * the notice. core: the faulted core; reason: its 24-bit reason. */
 void td_msg_on_peer_fault(unsigned core, uint32_t reason);
 
 #endif /* TANDEM_MSG_H */

@@ -3,8 +3,10 @@
  *
  * The kernel calls td_panic where no caller can be told (a thread exiting
  * from an interrupt, the idle thread returning, a corrupted kernel list).
- * The default (weak) one prints "PANIC core N: reason" on the console and
- * ends the run with port_exit(3); the fault module replaces it.
+ * Once a kernel runs it is the fault path: a "kernel panic" report, then
+ * the core's policy (tandem/fault.h); before that (a kernel that could not
+ * start) it prints "PANIC core N: reason" and ends the run with
+ * port_exit(3).
  */
 #ifndef TANDEM_PANIC_H
 #define TANDEM_PANIC_H

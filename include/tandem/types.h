@@ -53,4 +53,12 @@ struct td_held {
     uint8_t warned;      /* hold limit reported */
 };
 
+/* The waiting state every cross-core object (td_xmutex, td_xsem) shares:
+ * the hardware spinlock guarding the object and how many threads of each
+ * core wait for it. Private (kernel/xsync.h). */
+struct td_xwaits {
+    uint8_t spin;        /* guarding spinlock (TD_SPIN_XSYNC range) */
+    uint8_t nwait[2];    /* waiters per core */
+};
+
 #endif /* TANDEM_TYPES_H */

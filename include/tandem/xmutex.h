@@ -21,16 +21,15 @@ typedef struct td_xmutex {
     struct td_thread *owner;
     uint16_t depth;
     uint16_t magic;
-    uint8_t spin;        /* guarding spinlock (TD_SPIN_XSYNC range) */
+    struct td_xwaits xw; /* its spinlock, waiters per core (tandem/types.h) */
     uint8_t owner_core;  /* TD_CORE_ANY when free */
     uint8_t reserved;    /* core the mutex is handed to, or TD_CORE_ANY */
-    uint8_t nwait[2];    /* waiters per core */
     struct td_held held; /* while owned (tandem/fault.h) */
 } td_xmutex_t;
 
 #define TD_XMUTEX_MAGIC 0x3c3eu
-#define TD_XMUTEX_INIT { NULL, 0, TD_XMUTEX_MAGIC, TD_SPIN_XSYNC_FIRST, \
-                         TD_CORE_ANY, TD_CORE_ANY, { 0, 0 }, { NULL, 0, 0, 0 } }
+#define TD_XMUTEX_INIT { NULL, 0, TD_XMUTEX_MAGIC, { TD_SPIN_XSYNC_FIRST, { 0, 0 } }, \
+                         TD_CORE_ANY, TD_CORE_ANY, { NULL, 0, 0, 0 } }
 #define TD_XMUTEX_DEFINE(name) td_xmutex_t name = TD_XMUTEX_INIT
 
 /* Initialise m unlocked. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (locked or

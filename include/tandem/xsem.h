@@ -17,13 +17,12 @@ typedef struct td_xsem {
     uint32_t count;
     uint32_t max;
     uint16_t magic;
-    uint8_t spin;
-    uint8_t nwait[2];
+    struct td_xwaits xw; /* its spinlock, waiters per core (tandem/types.h) */
 } td_xsem_t;
 
 #define TD_XSEM_MAGIC 0x35e3u
 #define TD_XSEM_INIT(initial, max_) \
-    { (initial), (max_), TD_XSEM_MAGIC, TD_SPIN_XSYNC_FIRST, { 0, 0 } }
+    { (initial), (max_), TD_XSEM_MAGIC, { TD_SPIN_XSYNC_FIRST, { 0, 0 } } }
 #define TD_XSEM_DEFINE(name, initial, max_) td_xsem_t name = TD_XSEM_INIT(initial, max_)
 
 /* Initialise s with 'initial' counts, at most 'max' (>= 1). Returns 0,

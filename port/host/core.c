@@ -248,6 +248,43 @@ void port_console_tx_irq(bool on)
     (void)on;
 }
 
+bool port_console_open(void)
+{
+    return true;
+}
+
+void port_console_poll(void)
+{
+}
+
+/* Console input: bytes a test hands over with host_console_feed (the host
+ * port does not read stdin), taken by port_console_read from either core. */
+static struct {
+    pthread_mutex_t mu;
+    unsigned head, tail;
+    unsigned char buf[4096];
+} console_in = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+size_t host_console_feed(const char *s, size_t n)
+{
+    size_t k = 0;
+    pthread_mutex_lock(&console_in.mu);
+    for (; k < n && console_in.head - console_in.tail < sizeof console_in.buf; k++)
+        console_in.buf[console_in.head++ % sizeof console_in.buf] = (unsigned char)s[k];
+    pthread_mutex_unlock(&console_in.mu);
+    return k;
+}
+
+int port_console_read(void)
+{
+    int c = -1;
+    pthread_mutex_lock(&console_in.mu);
+    if (console_in.head != console_in.tail)
+        c = console_in.buf[console_in.tail++ % sizeof console_in.buf];
+    pthread_mutex_unlock(&console_in.mu);
+    return c;
+}
+
 /* Present in coverage builds: the profile is written at exit, which _exit
  * skips; and the run starts in a constructor, possibly before the profile
  * runtime's own, so it is initialised here. */

@@ -70,4 +70,8 @@ void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
 
+/* Console input for port_console_read: queue n bytes (tests); returns how
+ * many fit (the queue holds 4096). Any thread. */
+size_t host_console_feed(const char *s, size_t n);
+
 #endif /* TANDEM_PORT_HOST_H */

@@ -17,5 +17,8 @@
 /* The cores are OS threads the host may stall for any time: no heartbeat
  * check between them (tandem/fault.h, TD_FAULT_HEARTBEAT_MS). */
 #define PORT_NO_HEARTBEAT   1
+/* The console device is stdout: it takes every byte at once. */
+#define PORT_CONSOLE_QUEUED     0
+#define PORT_CONSOLE_DRAIN_CORE 0u
 
 #endif

@@ -5,21 +5,28 @@ const fs = require('fs');
 const path = require('path');
 
 const EXIT = {
+  bkptMax: 109,   // bkpt #N exits N for N <= 109, and 109 above that
+  killed: 110,    // --gdb: the debugger killed the run or went away
+  faultBkpt: 111, // bkpt in the HardFault/NMI handler (not port_exit's): the firmware stopped on a fault
+  // 112 and 113 are taken by the scheme (flash read from XIP while out of XIP mode; power cut)
+  usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
   noBoot: 122,    // boot2 CRC mismatch, USB boot requested
   bound: 123,     // time or cycle bound reached (or nothing left to run) without bkpt / --until match
   lockup: 124,    // a core locked up (fault in HardFault/NMI, HardFault with the ROM's vectors)
   internal: 125,  // a bug in the simulator
-  killed: 126,    // --gdb: the debugger killed the run or went away
-  bkptMax: 119,   // bkpt #N exits N for N <= 119, and 119 above that
 };
 const DEFAULT_MAX_MS = 5000;
+const devices = require('./cli_devices');   // --spi, --display, --adc, --motor, --gpio-wave
 
 const USAGE = `usage: tandem-sim FIRMWARE.elf|FIRMWARE.uf2 [options]
 
 Runs RP2040 firmware on both emulated cores. Console lines from UART0/UART1
-are printed as "[time s] uartN cK| text".
+and from the USB serial port are printed as "[time s] uartN cK| text" and
+"[time s] usb   cK| text". A USB host is attached (unless --no-usb): it
+enumerates the device when the firmware connects, checks every descriptor
+and opens its CDC-ACM serial port.
 
   --until REGEX       exit 0 as soon as a console line matches REGEX
   --max-ms N          bound on simulated time in milliseconds (default ${DEFAULT_MAX_MS})
@@ -33,6 +40,7 @@ are printed as "[time s] uartN cK| text".
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
   --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
   --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
+${devices.USAGE}
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
   --trace-core N      only trace core N (0 or 1)
   --history N         PCs shown after a lockup (default 16)
@@ -44,18 +52,30 @@ are printed as "[time s] uartN cK| text".
   --gdb PORT          wait for GDB on 127.0.0.1:PORT (0: any free port) before the
                       first instruction; both cores are GDB threads (no default
                       time bound while a debugger is attached)
+  --no-usb            leave the USB cable unplugged
+  --usb-input TEXT[@MS]  send TEXT (escapes \\n \\r \\t \\\\ \\xHH) to the USB serial port
+                      from time MS (once the port is open); repeatable
+  --usb-input-file FILE[@MS]  the same with a file's bytes
+  --usb-event MS:ACTION  at time MS: unplug, plug, close, open, baud=N, reset,
+                      suspend, resume (the port or the bus); repeatable
+  --usb-check         after opening the port, check the standard and class
+                      requests (unsupported ones must STALL)
+  --usb-log           print what the USB host does as "usbhost" lines
+  --uart-input TEXT[@MS]  send TEXT to UART0's RX from time MS; repeatable
   --verbose           print rp2040js warnings (unimplemented registers)
   -h, --help          this text
 
-Exit status: bkpt #N -> N (N <= 119; larger codes give 119); 0 on --until match;
-120 usage error; 121 bad firmware file; 122 firmware does not boot;
-123 bound reached without bkpt/match; 124 lockup; 125 internal error;
-126 killed from the debugger (--gdb).`;
+Exit status: bkpt #N -> N (N <= 109; larger codes give 109); 0 on --until match;
+110 killed from the debugger (--gdb); 111 bkpt in the HardFault/NMI handler
+(stopped on a fault; tandem's port_exit marks its bkpt and exits N); 114 the USB
+host rejected the device (malformed descriptor or answer, failed --usb-check);
+120 usage error; 121 bad firmware file; 122 firmware does not boot (or entered
+USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { gpioIn: [], i2c: [], gpioLog: new Map(), history: 16 };
+  const o = { gpioIn: [], i2c: [], gpioLog: new Map(), history: 16, usbInput: [], usbEvents: [], uartInput: [] };
   const need = (i, name) => {
     if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
     return argv[i + 1];
@@ -91,6 +111,30 @@ function parseArgs(argv) {
       case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
       case '--gdb': o.gdb = num(need(i, a), a, { int: true }); i++; if (o.gdb > 65535) throw new UsageError('--gdb: a TCP port, 0..65535'); break;
+      case '--no-usb': o.noUsb = true; break;
+      case '--usb-check': o.usbCheck = true; break;
+      case '--usb-log': o.usbLog = true; break;
+      case '--usb-input': case '--uart-input': {
+        const v = need(i, a); i++;
+        const { text, ms } = atTime(v, a);
+        (a === '--usb-input' ? o.usbInput : o.uartInput).push({ bytes: unescape(text, a), ms });
+        break;
+      }
+      case '--usb-input-file': {
+        const v = need(i, a); i++;
+        const { text: file, ms } = atTime(v, a);
+        let bytes;
+        try { bytes = fs.readFileSync(file); } catch (e) { throw new UsageError(`--usb-input-file: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`); }
+        o.usbInput.push({ bytes: [...bytes], ms });
+        break;
+      }
+      case '--usb-event': {
+        const v = need(i, a); i++;
+        const m = /^(\d+(?:\.\d+)?):(unplug|plug|close|open|reset|suspend|resume|baud=\d+)$/.exec(v);
+        if (!m || (m[2].startsWith('baud=') && !(Number(m[2].slice(5)) > 0))) throw new UsageError(`--usb-event: expected MS:ACTION with ACTION unplug, plug, close, open, baud=N (N > 0), reset, suspend or resume, got '${v}'`);
+        o.usbEvents.push({ ms: Number(m[1]), action: m[2] });
+        break;
+      }
       case '--gpio-in': {
         const v = need(i, a); i++;
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
@@ -116,6 +160,10 @@ function parseArgs(argv) {
         o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr });
         break;
       }
+      case '--spi': case '--display': case '--adc': case '--motor': case '--gpio-wave':
+        try { devices.parse(o, a, need(i, a)); } catch (e) { throw e instanceof devices.DeviceUsageError ? new UsageError(e.message) : e; }
+        i++;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (o.firmware) throw new UsageError(`more than one firmware file given ('${o.firmware}', '${a}')`);
@@ -124,6 +172,26 @@ function parseArgs(argv) {
   }
   if (!o.help && !o.firmware) throw new UsageError('no firmware file given');
   return o;
+}
+
+/** TEXT@MS: a value and an optional time (ms) after its last '@'. */
+function atTime(v, name) {
+  const m = /^([\s\S]*)@(\d+(?:\.\d+)?)$/.exec(v);
+  if (m) return { text: m[1], ms: Number(m[2]) };
+  if (!v.length) throw new UsageError(`${name}: empty value`);
+  return { text: v, ms: 0 };
+}
+/** The escapes \n \r \t \\ \xHH in a command-line text, as bytes. */
+function unescape(text, name) {
+  const out = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '\\') { out.push(...Buffer.from(c, 'utf8')); continue; }
+    const n = text[++i];
+    if (n === 'n') out.push(10); else if (n === 'r') out.push(13); else if (n === 't') out.push(9); else if (n === '\\') out.push(92);
+    else if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) { out.push(parseInt(text.slice(i + 1, i + 3), 16)); i += 2; } else throw new UsageError(`${name}: unknown escape \\${n === undefined ? '' : n} in '${text}'`);
+  }
+  return out;
 }
 
 function coreTag(core) { return core === 0 ? 'c0' : core === 1 ? 'c1' : core === -2 ? 'c*' : '--'; }
@@ -143,7 +211,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   const { Simulator } = require('./simulator');
   const { UserError } = require('./loader');
   const record = !!(o.vcd || o.svg);
-  const sim = new Simulator({ verbose: o.verbose, record });
+  const sim = new Simulator({ verbose: o.verbose, record, usb: o.noUsb ? false : { check: !!o.usbCheck } });
   try {
     const img = sim.loadFile(o.firmware);
     if (o.core1Dead) sim.killCore1();
@@ -160,9 +228,19 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
 
   // console output
   if (!o.quiet) {
-    if (o.raw) sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
-    else sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] uart${l.uart} ${coreTag(l.core)}| ${l.text}\n`));
+    if (o.raw) {
+      sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
+      sim.on('usb-data', ({ bytes }) => io.out.write(bytes));
+    } else {
+      sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] ${l.source === 'usb' ? 'usb  ' : `uart${l.uart}`} ${coreTag(l.core)}| ${l.text}\n`));
+    }
+    if (o.usbLog) sim.on('usb-log', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] usbhost  | ${l.text}\n`));
   }
+  if (sim.usbHost) {
+    for (const u of o.usbInput) sim.usbHost.sendInput(u.bytes, u.ms);
+    for (const e of o.usbEvents) sim.usbHost.event(e.ms, e.action);
+  }
+  for (const u of o.uartInput) sim.sendUartInput(0, u.bytes, u.ms);
   if (o.gpioLog.size && !o.quiet) {
     // A driven level change of a logged pin, in the console lines' format:
     //   [   1.000291 s] gpio1 c1| ON  (green)
@@ -176,6 +254,10 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   for (const d of o.i2c) {
     const dev = createDevice(sim, d.device, d.address);
     sim.i2c[d.bus].attach(dev.address, dev);
+  }
+  try { devices.attach(sim, o); } catch (e) {
+    if (e instanceof devices.DeviceUsageError) { say(e.message); return EXIT.usage; }
+    throw e;
   }
   for (const g of o.gpioIn) {
     if (g.ms === 0) sim.setGpioInput(g.pin, g.level); else sim.scheduleInput(g.pin, g.level, g.ms);
@@ -199,7 +281,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     let endMs = maxMs;
     return gdb.serve(sim, o.gdb, {
       until: o.until, maxMs, maxCycles: o.maxCycles,
-      exitCode: (r) => outcome(sim, o, r, maxMs).code,
+      exitCode: (r) => outcome(sim, o, lastLine(sim, o, r), maxMs).code,
       // after a detach the run goes on to its end, with the default bound if none was given
       detachedRun: (s) => {
         if (endMs === undefined && o.maxCycles === undefined) endMs = DEFAULT_MAX_MS;
@@ -208,6 +290,18 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     }, say).then((r) => (r.reason === 'gdb-listen' ? EXIT.usage : finish(sim, o, r, endMs, io, say)));
   }
   return finish(sim, o, sim.run({ until: o.until, maxMs, maxCycles: o.maxCycles }), maxMs, io, say);
+}
+
+/**
+ * The record of a finished run, with the console's last line: a line the
+ * firmware left without a newline is still output, and still a match for
+ * --until (unless the debugger killed the run). Once per run.
+ */
+function lastLine(sim, o, r) {
+  if (sim.lastLineMatch === undefined) sim.lastLineMatch = sim.flushLines(o.until);
+  const last = sim.lastLineMatch;
+  if (last && r.reason !== 'until' && r.reason !== 'killed') return { reason: 'until', line: last, lastLine: true };
+  return r;
 }
 
 /** The exit status and final message of a run that stopped with record r. */
@@ -220,7 +314,9 @@ function outcome(sim, o, r, maxMs) {
       code = r.code <= EXIT.bkptMax ? r.code : EXIT.bkptMax;
       msg = `bkpt #${r.code} on core ${r.core} at pc 0x${r.pc.toString(16).padStart(8, '0')}, ${when}`;
       break;
-    case 'until': code = 0; msg = `console matched /${o.until.source}/, ${when}`; break;
+    case 'until': code = 0; msg = `console matched /${o.until.source}/${r.lastLine ? ' (the last line, without a newline)' : ''}, ${when}`; break;
+    case 'fault-bkpt': code = EXIT.faultBkpt; msg = `stopped on a fault: ${r.message}, ${when}`; break;
+    case 'usb': code = EXIT.usb; msg = `${r.message}, ${when}`; break;
     case 'bound': {
       const what = o.until ? `without a console line matching /${o.until.source}/` : 'without bkpt';
       const lim = o.maxCycles !== undefined && (maxMs === undefined || sim.T >= o.maxCycles) ? `${o.maxCycles} cycles` : `${maxMs} ms`;
@@ -239,9 +335,10 @@ function outcome(sim, o, r, maxMs) {
 /** Report the end of a run (messages, statistics, output files); returns the exit status. */
 function finish(sim, o, r, maxMs, io, say) {
   if (sim.flushTrace) sim.flushTrace();
+  r = lastLine(sim, o, r);
   const tns = sim.nowNanos();
   let { code, msg } = outcome(sim, o, r, maxMs);
-  if (!o.quiet || code >= 120) {
+  if (!o.quiet || code > EXIT.bkptMax) {
     say(msg);
     if (r.reason === 'lockup' && r.history) {
       const h = sim.pcHistory(r.core, o.history);
@@ -249,6 +346,9 @@ function finish(sim, o, r, maxMs, io, say) {
     }
   }
   const stats = sim.stats();
+  let devStats;
+  try { devStats = devices.finish(sim, o); } catch (e) { say(`cannot write the display picture: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
+  if (devStats) stats.devices = devStats;
   if (o.stats) {
     stats.cores.forEach((c, n) => io.err.write(`tandem-sim: core ${n}: ${c.cycles} cycles, ${c.instructions} instructions, ${c.sleep_cycles} sleeping, ${c.interrupts} exceptions taken, FIFO ${c.fifo_pushed} pushed / ${c.fifo_popped} popped\n`));
   }

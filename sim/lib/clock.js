@@ -28,6 +28,7 @@ class SimClock {
     this.head = null;          // alarms sorted by time, earliest first
     this.onHeadChange = null;  // set by the simulator
     this.frequency = 125e6;
+    this.advancing = false;
   }
   get nanos() { return this.nanosCounter; }
   get micros() { return this.nanosCounter / 1000; }
@@ -56,19 +57,27 @@ class SimClock {
   /** Time of the earliest alarm, or Infinity. */
   get nextAlarmNanos() { return this.head ? this.head.nanos : Infinity; }
 
-  /** Advance to an absolute time, firing every alarm due on the way. */
+  /** Advance to an absolute time, firing every alarm due on the way.
+   * `advancing` is true meanwhile: an alarm's callback (the DMA moving a
+   * word, say) runs at its own time, and must not advance the clock again
+   * from inside (see Simulator.syncClock). */
   advanceTo(target) {
     if (target < this.nanosCounter) return;
-    let a = this.head;
-    while (a && a.nanos <= target) {
-      this.head = a.next;
-      a.next = null;
-      a.scheduled = false;
-      if (a.nanos > this.nanosCounter) this.nanosCounter = a.nanos;
-      a.callback();
-      a = this.head;
+    this.advancing = true;
+    try {
+      let a = this.head;
+      while (a && a.nanos <= target) {
+        this.head = a.next;
+        a.next = null;
+        a.scheduled = false;
+        if (a.nanos > this.nanosCounter) this.nanosCounter = a.nanos;
+        a.callback();
+        a = this.head;
+      }
+      this.nanosCounter = target;
+    } finally {
+      this.advancing = false;
     }
-    this.nanosCounter = target;
     if (this.onHeadChange) this.onHeadChange();
   }
   // rp2040js's own Simulator uses tick(delta); kept for compatibility.

@@ -305,6 +305,12 @@ class DebugTarget {
         this.final = r;
         this.lastCore = r.core;
         return { kind: 'stop', core: r.core, signal: SIGSEGV, why: 'fault', message: `${r.message}; the run ends at the next continue` };
+      case 'fault-bkpt':
+        // bkpt in a HardFault/NMI handler: a chip with a debugger halts there (SIGTRAP)
+        this.settle();
+        this.final = r;
+        this.lastCore = r.core;
+        return { kind: 'stop', core: r.core, signal: SIGTRAP, why: 'fault', message: `stopped on a fault: ${r.message}; the run ends at the next continue` };
       case 'noboot':
         this.settle();
         this.final = r;

@@ -19,6 +19,7 @@ const { PPB } = require('./ppb');
 const { CoreSIO, SioShared } = require('./sio');
 const P = require('./peripherals');
 const { I2CBus } = require('./i2c');
+const { UsbHost } = require('./usbhost');
 const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
@@ -26,6 +27,9 @@ const { ABANDON } = require('./hooks');
 
 const OPKIND = classifyOpcodes();
 const ROM_SIZE = 0x4000;
+// r12 at a bkpt that ends a run on purpose (tandem's port_exit): the bkpt
+// exits with its number even in a HardFault handler (sim/README.md).
+const EXIT_MARK = 0x74646578; // 'tdex'
 
 const STATE_NAMES = ['running', 'WFE', 'WFI', 'reset', 'halted'];
 
@@ -84,13 +88,21 @@ class Simulator extends EventEmitter {
     mcu.core = this.cores[0];
 
     this.installPeripherals();
+    this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
+    this.padLevel = new Int8Array(30).fill(-1);
+    this.busError = null;            // the DMA model's view of a failed access
+    this.quietBusErrors = false;
     this.installGpio();
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
+    // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
+    require('./blocks').install(this);
+    // the USB host (usbhost.js): a PC on the other end of the cable, unless opts.usb === false
+    this.usbHost = opts.usb === false ? null : new UsbHost(this, opts.usb || {});
 
     // console
     this.lineBuf = [
-      { text: '', cores: 0, start: 0 },
-      { text: '', cores: 0, start: 0 },
+      { text: '', cores: 0, start: 0, open: false },
+      { text: '', cores: 0, start: 0, open: false },
     ];
     this.untilRe = null;
     this.stopInfo = null;
@@ -207,6 +219,17 @@ class Simulator extends EventEmitter {
     }
     this.outLevel[i] = driven;
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
+    if (this.padLevel[i] !== level) {
+      this.padLevel[i] = level;
+      const w = this.pinWatchers.get(i);
+      if (w) for (const fn of w) fn(level);
+    }
+  }
+
+  /** Call fn(level) whenever GPIO pin's level (driven or from outside) changes. */
+  watchPin(pin, fn) {
+    if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
+    this.pinWatchers.get(pin).push(fn);
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -239,8 +262,10 @@ class Simulator extends EventEmitter {
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
   nowCycles() { return this.cur ? this.cur.cycles : this.T; }
   nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
-  /** Bring the peripherals' clock up to the executing core's time. */
+  /** Bring the peripherals' clock up to the executing core's time (not from
+   * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
+    if (this.clock.advancing) return;
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
   }
@@ -301,12 +326,16 @@ class Simulator extends EventEmitter {
         break;
     }
     if (core) return core.busFault(a, `bus error: read of unmapped address 0x${hex(a)}`, false);
-    this.warn(`DMA read of unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA read of unmapped address 0x${hex(a)}`);
     return 0;
   }
 
   busWrite(core, a, v, size) {
     switch (a >>> 28) {
+      case 0x0:
+        if (a < ROM_SIZE) return; // writes to the boot ROM are ignored, as on the chip
+        break;
       case 0x1:
         if (a < 0x14000000) return; // writes to XIP flash are ignored
         if (a >= 0x15000000 && a < 0x15004000) { writeBytes(this.xipSram, a - 0x15000000, v, size); return; }
@@ -323,7 +352,8 @@ class Simulator extends EventEmitter {
         if (a >= 0x50100000 && a < 0x50101000) {
           const o = a - 0x50100000;
           writeBytes(this.mcu.usbDPRAM, o, v, size);
-          if (size === 4) this.mcu.usbCtrl.DPRAMUpdated(o, v);
+          if (this.usbHost) this.usbHost.dpramWrite(o, v, size, core); // the USB host model (usbhost.js)
+          else if (size === 4) this.mcu.usbCtrl.DPRAMUpdated(o, v);
           return;
         }
         const p = this.mcu.peripherals[(a >>> 14) << 2];
@@ -350,11 +380,11 @@ class Simulator extends EventEmitter {
         break;
     }
     if (core) {
-      const what = a < ROM_SIZE ? 'write to the boot ROM' : 'write to unmapped address';
-      core.busFault(a, `bus error: ${what} 0x${hex(a)}`, true);
+      core.busFault(a, `bus error: write to unmapped address 0x${hex(a)}`, true);
       return;
     }
-    this.warn(`DMA write to unmapped address 0x${hex(a)}`);
+    this.busError = a;
+    if (!this.quietBusErrors) this.warn(`DMA write to unmapped address 0x${hex(a)}`);
   }
 
   // ---- loading ----------------------------------------------------------------
@@ -561,17 +591,62 @@ class Simulator extends EventEmitter {
     const lb = this.lineBuf[uart];
     if (byte === 10) {
       const text = lb.text;
-      const line = { uart, core: lb.cores === 3 ? -2 : lb.cores === 2 ? 1 : lb.cores === 1 ? 0 : -1, time: this.nowNanos() / 1e9, text };
+      const line = { uart, core: coresTag(lb.cores), time: this.nowNanos() / 1e9, text };
       lb.text = '';
       lb.cores = 0;
-      this.emit('line', line);
-      if (this.untilRe && this.untilRe.test(text)) this.stop('until', { line });
+      lb.open = false;
+      this.emitLine(line);
       return;
     }
     if (byte === 13) return;
     if (!lb.text) lb.start = this.nowNanos();
     lb.text += String.fromCharCode(byte);
+    lb.open = true;
     if (core >= 0) lb.cores |= 1 << core;
+  }
+  /** A complete console line (UART or USB): tell listeners, test --until. */
+  emitLine(line) {
+    this.emit('line', line);
+    if (this.untilRe && this.untilRe.test(line.text)) { this.stop('until', { line }); return true; }
+    return false;
+  }
+  /**
+   * End of the run: a console line the firmware left without a newline is
+   * a line too (flagged `partial`). Emitted and tested against `until`
+   * (the pattern of the last run() unless given); returns the line that
+   * matched, or null.
+   */
+  flushLines(until = this.lastUntil) {
+    const partial = [];
+    this.lineBuf.forEach((lb, uart) => {
+      if (!lb.open) return;
+      partial.push({ uart, core: coresTag(lb.cores), time: this.nowNanos() / 1e9, text: lb.text, partial: true });
+      lb.text = '';
+      lb.cores = 0;
+      lb.open = false;
+    });
+    if (this.usbHost) partial.push(...this.usbHost.flushLines());
+    let matched = null;
+    for (const line of partial) {
+      this.emit('line', line);
+      if (!matched && until && until.test(line.text)) matched = line;
+    }
+    return matched;
+  }
+  /**
+   * Console input: bytes into UART n's receiver from simulated time ms, one
+   * character time apart at the programmed baud rate (a byte arriving while
+   * the 32-byte RX FIFO is full is lost, as on the chip; counted).
+   */
+  sendUartInput(n, bytes, ms = 0) {
+    const u = this.mcu.uart[n];
+    const queue = [...bytes];
+    const alarm = this.clock.createAlarm(() => {
+      const b = queue.shift();
+      if (u.rxFIFO.full) this.uartRxLost = (this.uartRxLost || 0) + 1; else u.feedByte(b);
+      if (queue.length) alarm.schedule(u.charNanos || 87000);
+    });
+    if (queue.length) alarm.schedule(Math.max(0, ms * 1e6 - this.clock.nanos));
   }
   uartDropped(uart) {
     if (this.uartDropCount[uart]++ === 0) this.warn(`uart${uart}: byte written while the TX FIFO was full was dropped (as on the chip); the firmware should wait for UARTFR.TXFF to clear`);
@@ -596,7 +671,7 @@ class Simulator extends EventEmitter {
    * 'bound', 'lockup', 'noboot', 'stalled'.
    */
   run(opts = {}) {
-    if (opts.until) this.untilRe = opts.until;
+    if (opts.until) this.untilRe = this.lastUntil = opts.until;
     const maxNanos = opts.maxMs !== undefined ? opts.maxMs * 1e6 : Infinity;
     const maxCycles = opts.maxCycles !== undefined ? opts.maxCycles : Infinity;
     this.stopInfo = null;
@@ -827,7 +902,22 @@ class Simulator extends EventEmitter {
       case K.BKPT:
         if (pc < ROM_SIZE) { this.romTrap(c, op & 0xff, pc); return; }
         c.cycles += 1;
-        this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
+        if (c.activePriority() < 0 && (regs[12] >>> 0) !== EXIT_MARK) {
+          // A breakpoint in the HardFault (or NMI) handler, such as the
+          // pico-sdk's default HardFault handler: a chip without a debugger
+          // locks up here. The firmware stopped on a fault, not a pass.
+          // (A fault path that ends the run with its own status marks its
+          // bkpt with EXIT_MARK in r12, as tandem's port_exit does.)
+          const where = c.IPSR === 2 ? 'NMI' : 'HardFault';
+          const why = c.lastFault ? `; the fault: ${c.lastFault.reason}` : '';
+          const fpc = c.lastFault && c.lastFault.pc !== undefined ? ` (faulting pc 0x${hex(c.lastFault.pc)})` : '';
+          this.stop('fault-bkpt', {
+            code: op & 0xff, core: c.index, pc: pc >>> 0,
+            message: `core ${c.index}: bkpt #${op & 0xff} in the ${where} handler at pc 0x${hex(pc)}${why}${fpc}`,
+          });
+        } else {
+          this.stop('bkpt', { code: op & 0xff, core: c.index, pc: pc >>> 0 });
+        }
         this.enterState(c, STATE_HALT);
         return;
       case K.SVC: {
@@ -957,11 +1047,14 @@ class Simulator extends EventEmitter {
       })),
       gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
       uart_dropped: [...this.uartDropCount],
+      ...(this.usbHost && this.usbHost.st.attaches ? { usb: this.usbHost.stats() } : {}),
     };
   }
 }
 
 // ---- helpers ---------------------------------------------------------------
+/** The core tag of a line from the set of cores (bit n: core n) that wrote it. */
+function coresTag(cores) { return cores === 3 ? -2 : cores === 2 ? 1 : cores === 1 ? 0 : -1; }
 function sub(w, a, size) {
   if (size === 4) return w >>> 0;
   return (w >>> ((a & 3) * 8)) & (size === 2 ? 0xffff : 0xff);
@@ -996,4 +1089,4 @@ function validWide(op, op2) {
   return false;
 }
 
-module.exports = { Simulator, STATE_NAMES };
+module.exports = { Simulator, STATE_NAMES, EXIT_MARK };

@@ -4,6 +4,7 @@
 // (running / WFE / WFI / reset / halted) and GPIO output changes.
 
 const STATE_RUN = 0, STATE_WFE = 1, STATE_WFI = 2;
+const { pwmTraces } = require('./trace_pwm');   // PWM duty lanes
 
 /** Per-core lists of [ns, state] and per-pin lists of [ns, level(-1 = not driven)]. */
 function collect(sim) {
@@ -45,6 +46,11 @@ function writeVcd(sim, file, endNs) {
     out.push(`$var wire 1 ${g} gpio${p} $end`);
     for (const [t, l] of ev) changes.push([t, g, l < 0 ? 'z' : String(l)]);
   }
+  for (const tr of pwmTraces(sim)) {           // each PWM channel's duty, 0..1
+    const g = id();
+    out.push(`$var real 64 ${g} ${tr.name}_duty $end`);
+    for (const [t, d] of tr.points) changes.push([t, g, `r${+d.toFixed(6)} `]);
+  }
   out.push('$upscope $end', '$enddefinitions $end');
   changes.sort((a, b) => a[0] - b[0]);
   let last = -1;
@@ -80,7 +86,8 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
   const plotW = W - left - right;
   const end = Math.max(endNs, 1);
   const x = (t) => left + (t / end) * plotW;
-  const lanes = 2 + pins.size;
+  const pwm = pwmTraces(sim);
+  const lanes = 2 + pins.size + pwm.length;
   const H = top + lanes * (laneH + gap) + 40;
   const o = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
@@ -172,6 +179,25 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
     flush();
     const toggles = sim.toggles[p];
     o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${toggles}</text>`);
+  }
+  // PWM lanes: each channel's duty (0..100 %) as a filled step graph
+  for (const tr of pwm) {
+    const y = top + lane * (laneH + gap);
+    lane++;
+    o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end" font-size="10">${esc(tr.label)}</text>`);
+    o.push(`<rect x="${left}" y="${y}" width="${plotW}" height="${laneH}" fill="#f3e5f5"/>`);
+    const yOf = (d) => (y + laneH - d * laneH).toFixed(1);
+    const pts = [`${left},${y + laneH}`];
+    let d = 0;
+    for (const [t, v] of tr.points) {
+      const xx = x(Math.min(t, end)).toFixed(1);
+      pts.push(`${xx},${yOf(d)}`, `${xx},${yOf(v)}`);
+      d = v;
+    }
+    pts.push(`${left + plotW},${yOf(d)}`, `${left + plotW},${y + laneH}`);
+    o.push(`<polygon fill="#8e24aa" fill-opacity="0.6" stroke="none" points="${pts.join(' ')}"/>`);
+    const khz = tr.hz >= 1000 ? `${+(tr.hz / 1000).toFixed(2)} kHz` : `${Math.round(tr.hz)} Hz`;
+    o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${khz}</text>`);
   }
   // time axis
   const axisY = top + lanes * (laneH + gap) + 4;

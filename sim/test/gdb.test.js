@@ -80,7 +80,7 @@ test('gdb packets: a packet the peer rejects is sent again, a bounded number of 
 async function serve(name, { maxMs = 1000, qSupported = true } = {}) {
   const sim = new Simulator();
   sim.loadFile(fw(name));
-  const server = new GdbServer(sim, { exitCode: (r) => (r.reason === 'bkpt' ? r.code : r.reason === 'lockup' ? 124 : 123) });
+  const server = new GdbServer(sim, { exitCode: (r) => (r.reason === 'bkpt' ? r.code : r.reason === 'lockup' ? 124 : r.reason === 'fault-bkpt' ? 111 : 123) });
   sim.on('line', (l) => server.console(l.text + '\n'));
   const port = await server.listen(0);
   const ended = server.session((s) => s.run({ maxMs }));
@@ -344,6 +344,20 @@ test('gdb: a lockup stops with SIGSEGV at the locked core; continuing ends the r
   await c.closedWithin();
 });
 
+test('gdb: a bkpt in the HardFault handler stops with SIGTRAP there; continuing ends the run (111)', async () => {
+  const { c, sim } = await serve('t_defects');
+  // scenario 1: a store to an unmapped address, a HardFault handler that executes bkpt #0
+  assert.strictEqual(await c.request(`M${hex(sym(sim, 'scenario'))},4:${u32le(1)}`), 'OK');
+  const st = parseStop(await c.request('vCont;c'));
+  assert.strictEqual(st.signal, 5);
+  assert.strictEqual(st.thread, 1);
+  assert.strictEqual(sim.cores[0].IPSR, 3, 'in the HardFault handler');
+  assert.strictEqual(st.regs[15], sym(sim, 'hardfault_bkpt') & ~1);
+  assert.match(c.console, /stopped on a fault: core 0: bkpt #0 in the HardFault handler.* the run ends at the next continue/);
+  assert.strictEqual(await c.request('vCont;c'), 'W6f', 'exit status 111 (stopped on a fault)');
+  await c.closedWithin();
+});
+
 test('gdb: detach lets the run go on; kill and a lost connection end it; one debugger at a time', async () => {
   let s = await serve('t_race');
   const other = await RspClient.connect(s.port);
@@ -403,7 +417,7 @@ test('gdb command line: --gdb 0 announces a port, exit status follows the firmwa
   c = await RspClient.connect(await s.port);
   c.send('vKill;1');
   assert.strictEqual(await c.next(), 'OK');
-  assert.strictEqual(await s.exited, 126);
+  assert.strictEqual(await s.exited, 110);
   assert.match(s.err(), /killed from the debugger/);
 });
 

@@ -14,6 +14,7 @@
 AN521_BUILD      := $(BUILD)/an521-suite
 AN521_MT_PASSES  ?= 2
 QEMU_ARM         ?= qemu-system-arm
+AN521_MT_CFLAGS  ?= -DTH_MSG_SEQ=20000u
 
 TEST_SUITES += an521
 .PHONY: test-an521 an521-images
@@ -29,8 +30,9 @@ AN521_MT_OBJS := $(patsubst tests/%.c,$(AN521_BUILD)/mt/%.o,$(TEST_SRCS))
 $(AN521_BUILD)/mt/%.o: tests/%.c | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -DTH_STRESS_ONLY \
-	    -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u -c -o $@ $<
+	    -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u $(AN521_MT_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(AN521_BUILD)/tandem-tests-mt,$(AN521_MT_OBJS)))
+$(AN521_BUILD)/tandem-tests-mt.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
 -include $(shell find $(AN521_BUILD)/mt -name '*.d' 2>/dev/null)
 .PHONY: an521-images-here
 an521-images-here: $(TARGET_TEST_DIR)/tandem-tests.elf $(AN521_BUILD)/tandem-tests-mt.elf \

@@ -2,7 +2,8 @@
 #
 # Each image is tests/faults/main.c built for one scenario, one faulting
 # core and one policy; tests/faults/run.js runs them all in the emulator,
-# checks their console output and writes $(BUILD)/test/results/faults.txt.
+# checks their console output and writes $(TEST_RESULTS)/faults.txt (through
+# the suite runner; the list is run.js --list).
 # An entry is name:scenario:core:policy.
 
 FAULTS_DIR := $(BUILD)/faults$(PORT_SUFFIX)
@@ -19,7 +20,7 @@ FAULT_IMAGES := \
     tstack-reboot-c1:tstack:1:REBOOT \
     holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
     heldfault-c1:heldfault:1:RESTART \
-    classify:classify:0:HALT
+    classify:classify:0:HALT      alone-c0:alone:0:HALT
 
 fault_field = $(word $(2),$(subst :, ,$(1)))
 FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)
@@ -38,9 +39,10 @@ TEST_SUITES += faults
 .PHONY: test-faults fault-images
 fault-images: $(FAULT_ELFS)
 test-faults: deps-arm deps-node $(FAULT_ELFS)
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)node tests/faults/run.js $(BUILD) > $(BUILD)/test/results/faults.txt; \
-	   cat $(BUILD)/test/results/faults.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node tests/faults/run.js --list >$(TEST_LISTS)/faults.list
+	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/faults.list -p tests/faults/run.js \
+	  faults $(TEST_RESULTS)/faults.txt node tests/faults/run.js $(BUILD)
 
 # 'make bench': the flash and RAM of the fault module, from the fault
 # benchmark image's map (bench/fault/footprint.js).

@@ -22,6 +22,9 @@
  *   heldfault   (core 1) a thread holds a td_xmutex core 0 waits for, takes a
  *               td_lock and faults: both must be free for core 0 afterwards
  *   classify    no fault: the decoder names a BKPT "exit" (port_exit on a board)
+ *   alone       (core 0, core 1 never launched) a null pointer under the halt
+ *               policy: no core is left, so the fault path ends the run with
+ *               port_exit(3) from the HardFault handler (exit status 3)
  */
 #include "port.h"
 #include "tandem/console.h"
@@ -34,6 +37,11 @@
 #endif
 #ifndef FAULT_POLICY
 #define FAULT_POLICY TD_FAULT_HALT
+#endif
+#if defined(SCENARIO_alone)
+#define ALONE 1       /* core 1 is never launched */
+#else
+#define ALONE 0
 #endif
 
 static td_xsem_t ping, pong;
@@ -99,7 +107,7 @@ static void victim_main(void *arg)
     td_sleep(TD_MS(100));
     faults_made++;
     td_printf("making the fault\n");
-#if defined(SCENARIO_null)
+#if defined(SCENARIO_null) || defined(SCENARIO_alone)
     fault_null();
 #elif defined(SCENARIO_udf)
     fault_udf();
@@ -301,7 +309,7 @@ int main(void)
     td_xsem_init(&ping, 0, 1);
     td_xsem_init(&pong, 0, 1);
     td_printf("scenario %s core %u policy %u\n", SCENARIO_NAME, FAULT_CORE, FAULT_POLICY);
-    if (td_kernel_launch_core1(core1_entry, NULL) != TD_OK)
+    if (!ALONE && td_kernel_launch_core1(core1_entry, NULL) != TD_OK)
         td_printf("core 1 did not start\n");
     td_thread_create(&counter0, counter0_stack, sizeof counter0_stack, "count0", 10, count_main,
                      (void *)0);

@@ -9,29 +9,46 @@
  * tools/fault-addr2line on a real report.
  *
  *   node tests/faults/run.js BUILD_DIR [IMAGE...]
+ *   node tests/faults/run.js --list [IMAGE...]
  *
- * Prints "PASS name" or "FAIL name: reason" per check; exit status 1 if
- * any failed.
+ * Prints "TEST name", then "PASS name" or "FAIL name: reason" per check,
+ * and "N passed, M failed" at the end; exit status 1 if any failed. --list
+ * prints only the checks' names: the same code runs without the emulator,
+ * every check skipped, so the list is what a run reports (no check exists
+ * only when another passed: one whose input is missing fails instead). An
+ * image that is not built, or whose case throws, fails every check it did
+ * not reach.
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 const fs = require('fs');
 
-const build = process.argv[2] || 'build';
+const listing = process.argv[2] === '--list';
+const build = listing ? null : process.argv[2] || 'build';
 const only = process.argv.slice(3);
 const root = path.join(__dirname, '..', '..');
 const sim = path.join(root, 'sim', 'tandem-sim');
 const RESTART_BOUND_S = 0.1;       /* END of the report to "c1 start 2" */
+const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
 function run(image, ms) {
+  if (listing) return Promise.resolve({ code: null, out: '', lines: [] });
   const elf = path.join(build, 'faults', image + '.elf');
-  return new Promise((resolve) => {
-    const p = spawn(sim, [elf, '--max-ms', String(ms)]);
+  return new Promise((resolve, reject) => {
+    const p = spawn(sim, [elf, '--max-ms', String(ms)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    const limit = setTimeout(() => p.kill('SIGKILL'), RUN_LIMIT_MS);
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { out += d; });
-    p.on('close', (code) => {
+    p.on('error', (e) => { clearTimeout(limit); reject(new Error(`tandem-sim ${image}: ${e.message}`)); });
+    p.on('close', (code, signal) => {
+      clearTimeout(limit);
+      if (signal) {
+        reject(new Error(`tandem-sim ${image}: killed by ${signal}` +
+          (signal === 'SIGKILL' ? ` (no end within ${RUN_LIMIT_MS / 1000} s)` : '')));
+        return;
+      }
       const lines = [];
       for (const l of out.split('\n')) {
         const m = /^\[\s*([\d.]+) s\] uart(\d) (c\d|--)\| (.*)$/.exec(l);
@@ -42,11 +59,13 @@ function run(image, ms) {
   });
 }
 
-let failed = 0;
+let passed = 0, failed = 0;
 function check(out, name, fn) {
+  if (listing) { out.push(name); return; }
+  out.push(`TEST ${name}`);
   let why;
   try { why = fn(); } catch (e) { why = e.message; }
-  if (why) { failed++; out.push(`FAIL ${name}: ${why}`); } else out.push(`PASS ${name}`);
+  if (why) { failed++; out.push(`FAIL ${name}: ${why}`); } else { passed++; out.push(`PASS ${name}`); }
 }
 
 const idx = (r, re, from = 0, core) =>
@@ -105,15 +124,16 @@ function faultCase(scen, core, policy) {
       if (['null', 'udf', 'misaligned', 'assert'].includes(scen) &&
           !rep.text.some((t) => /^ {4}call chain: 0x1/.test(t))) return 'no call chain';
     });
-    if (rep.why) return;
-    check(out, `${name}_other_core_runs`, () => counts(r, other, rep.end + 1));
+    check(out, `${name}_other_core_runs`, () => rep.why || counts(r, other, rep.end + 1));
     if (policy === 'HALT') {
       check(out, `${name}_halted`, () => {
+        if (rep.why) return rep.why;
         const after = r.lines.slice(rep.end + 1).filter((l) => l.core === core);
         if (after.length) return `core ${core} printed after halting: "${after[0].text}"`;
       });
     } else if (policy === 'KILL_THREAD') {
       check(out, `${name}_thread_ended_core_goes_on`, () => {
+        if (rep.why) return rep.why;
         if (!rep.text.some((t) => /action: the thread is ended/.test(t))) return 'action is not ending the thread';
         if (idx(r, /^victim survived$/) >= 0) return 'the victim went on';
         if (idx(r, /^msg ok \d+$/, rep.end + 1, 0) < 0) return 'messages stopped';
@@ -121,6 +141,7 @@ function faultCase(scen, core, policy) {
       });
     } else if (policy === 'RESTART') {
       check(out, `${name}_core1_restarted`, () => {
+        if (rep.why) return rep.why;
         const s = idx(r, /^c1 start 2$/, rep.end, 1);
         if (s < 0) return 'core 1 did not start again';
         const dt = r.lines[s].t - r.lines[rep.end].t;
@@ -129,6 +150,7 @@ function faultCase(scen, core, policy) {
         return counts(r, 1, s);
       });
       check(out, `${name}_core1_answers_after_restart`, () => {
+        if (rep.why) return rep.why;
         const s = idx(r, /^c1 start 2$/, rep.end, 1);
         if (s < 0) return 'no restart';
         if (idx(r, /^ping ok \d+$/, s, 0) < 0) return 'no semaphore ping answered after the restart';
@@ -136,6 +158,7 @@ function faultCase(scen, core, policy) {
       });
     } else if (policy === 'REBOOT') {
       check(out, `${name}_reported_after_reboot`, () => {
+        if (rep.why) return rep.why;
         const p = idx(r, new RegExp(`^\\*\\*\\* PREVIOUS RUN: FAULT core ${core}, thread "victim": ${reason}$`), rep.end, 0);
         if (p < 0) return 'no report of the previous run';
         if (idx(r, /^\*\*\* END PREVIOUS RUN$/, p, 0) < 0) return 'previous-run report not ended';
@@ -159,6 +182,7 @@ function faultCase(scen, core, policy) {
       /* An assertion's report has no lr: its caller can only come from the
        * scan of the stack, so this checks the call chain's heuristic. */
       check(out, 'call_chain_from_the_stack', () => {
+        if (rep.why) return rep.why;
         const chain = rep.text.find((t) => /^ {4}call chain:/.test(t)) || '';
         if (chain.trim().split(/\s+/).length < 4) return `chain too short: '${chain.trim()}'`;
         const tool = path.join(root, 'tools', 'fault-addr2line');
@@ -185,7 +209,7 @@ cases['mstack-kill-c0'] = async (name, out) => {
   const rep = report(r, 0);
   check(out, `${name}_escalates_to_halt`, () => rep.why ||
     (rep.text.some((t) => /action: halt the core \(no thread to end\)/.test(t)) ? null : 'not escalated'));
-  if (!rep.why) check(out, `${name}_other_core_runs`, () => counts(r, 1, rep.end + 1));
+  check(out, `${name}_other_core_runs`, () => rep.why || counts(r, 1, rep.end + 1));
 };
 cases['holdx-c1'] = async (name, out) => {
   const r = await run(name, 1200);
@@ -243,23 +267,66 @@ cases.classify = async (name, out) => {
   check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
 };
 
+cases['alone-c0'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = report(r, 0);
+  check(out, `${name}_report`, () => rep.why ||
+    (rep.text[0] === '*** FAULT core 0, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  /* No core is left: the fault path ends the run with port_exit(3) from the
+   * HardFault handler, which exits 3 (its bkpt is marked), not 111 (a
+   * firmware stopped on a fault) nor 123 (the time bound). */
+  check(out, `${name}_fault_path_exit_status_3`, () => {
+    if (r.code !== 3) return `exit ${r.code}: ${r.out.split('\n').filter((l) => /^tandem-sim:/.test(l)).join(' ')}`;
+    if (!/tandem-sim: bkpt #3 on core 0/.test(r.out)) return 'no "bkpt #3 on core 0" message';
+  });
+  check(out, `${name}_nothing_after_the_report`, () => {
+    if (rep.why) return rep.why;
+    const after = r.lines.slice(rep.end + 1);
+    return after.length ? `printed after the report: "${after[0].text}"` : null;
+  });
+};
+
+/* The checks a case reports, found by running it in list mode. */
+function planned(n) {
+  return spawnSync(process.execPath, [__filename, '--list', n], { encoding: 'utf8' })
+    .stdout.split('\n').filter(Boolean);
+}
+
+/* A case that could not run or stopped: every check it did not report fails. */
+function stopped(n, out, why) {
+  const done = new Set(out.filter((l) => /^(PASS|FAIL) /.test(l)).map((l) => l.replace(/^(PASS|FAIL) ([^:]*).*$/, '$2')));
+  const missed = planned(n).filter((c) => !done.has(c));
+  for (const c of missed) { failed++; out.push(`FAIL ${c}: not run: ${why}`); }
+  if (!missed.length) { failed++; out.push(`FAIL ${n}_runner: ${why}`); }
+}
+
 (async () => {
   const names = Object.keys(cases).filter((n) => !only.length || only.includes(n));
   const outs = new Map(names.map((n) => [n, []]));
+  if (listing) {
+    for (const n of names) await cases[n](n, outs.get(n));
+    for (const n of names) for (const l of outs.get(n)) console.log(l);
+    return;
+  }
   const queue = [];
   for (const n of names) {
     if (fs.existsSync(path.join(build, 'faults', n + '.elf'))) queue.push(n);
-    else { failed++; outs.get(n).push(`FAIL ${n}: image not built`); }
+    else stopped(n, outs.get(n), `image ${n} not built`);
   }
   let next = 0;
   async function worker() {               /* a few emulators at once */
     while (next < queue.length) {
       const n = queue[next++];
-      await cases[n](n, outs.get(n));
+      try {
+        await cases[n](n, outs.get(n));
+      } catch (e) {
+        stopped(n, outs.get(n), `case ${n} stopped: ${e.message}`);
+      }
     }
   }
   const jobs = Math.max(1, Math.min(+(process.env.FAULT_JOBS || 4), queue.length));
   await Promise.all(Array.from({ length: jobs }, worker));
   for (const n of names) for (const l of outs.get(n)) console.log(l);
+  console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 })();

@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# The foundation's failure paths (issue 2): a core 1 that does not answer,
-# images too big for their region, a missing toolchain. Prints "PASS name" /
-# "FAIL name: reason" lines.
+# The foundation's failure paths: a core 1 that does not answer, images too
+# big for their region, a missing toolchain. Prints "TEST name" and "PASS
+# name" / "FAIL name: reason" per check, then "N passed, M failed".
 #   tests/foundation/run.sh BUILD TCC "TARGET_CFLAGS" "LDFLAGS..." OBJS...
+#   tests/foundation/run.sh --list      the checks' names only, nothing run
+# Every emulator run is bounded in real time too (TD_FOUNDATION_RUN_S).
 set -u
+listing=0
+if [ "${1:-}" = --list ]; then listing=1; set -- build cc '' ''; fi
 build=$1; tcc=$2; cflags=$3; ldflags=$4; shift 4
 objs=("$@")
 dir=$build/foundation
-mkdir -p "$dir"
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+[ $listing -eq 1 ] || mkdir -p "$dir"
+passed=0 failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+# want NAME: the check NAME comes next; false when only listing (skip it)
+want() { if [ $listing -eq 1 ]; then echo "$1"; return 1; fi; echo "TEST $1"; }
+sim() { timeout --kill-after=5 "${TD_FOUNDATION_RUN_S:-60}" sim/tandem-sim "$@" </dev/null; }
 
 # 1. Launch against a dead core 1, in the emulator.
-out=$(sim/tandem-sim "$dir/launch_dead.elf" --core1-dead --raw --max-ms 2000 2>&1); rc=$?
+[ $listing -eq 1 ] || { out=$(sim "$dir/launch_dead.elf" --core1-dead --raw --max-ms 2000 2>&1); rc=$?; }
 for t in launch_port_no_answer launch_kernel_no_answer launch_beginner_no_answer; do
+  want "$t" || continue
   line=$(grep -E "^(PASS|FAIL) $t:" <<<"$out")
   if [ -z "$line" ]; then fail "$t" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
-  else echo "$line"; fi
+  elif [ "${line#PASS}" != "$line" ]; then pass "$t"
+  else fail "$t" "${line#FAIL $t: }"; fi
 done
 
 # 1b. A handshake out of step: core 1's first answers corrupted (its first
@@ -26,13 +36,17 @@ done
 # and core 1 runs. Answers that stay bad: it gives up after
 # TD_LAUNCH_MAX_RESTARTS, quickly, and core 1 never runs.
 launch_cycles() { sed -nE 's/^launch: .* after ([0-9]+) cycles$/\1/p' <<<"$1"; }
-out=$(sim/tandem-sim "$dir/launch_garbled.elf" --raw --max-ms 2000 2>&1)
-clean=$(launch_cycles "$out")
-if grep -q '^launch: TD_OK ran=1 ' <<<"$out"; then pass launch_clean_answers
-else fail launch_clean_answers "$(tail -2 <<<"$out" | tr '\n' ' ')"; clean=0; fi
+clean=0
+if want launch_clean_answers; then
+  out=$(sim "$dir/launch_garbled.elf" --raw --max-ms 2000 2>&1)
+  clean=$(launch_cycles "$out")
+  if grep -q '^launch: TD_OK ran=1 ' <<<"$out"; then pass launch_clean_answers
+  else fail launch_clean_answers "$(tail -2 <<<"$out" | tr '\n' ' ')"; clean=0; fi
+fi
 garbled() {  # NAME N EXPECTED_RESULT EXPECTED_RAN
   local out rc line n
-  out=$(sim/tandem-sim "$dir/launch_garbled.elf" --core1-garble "$2" --raw --max-ms 2000 2>&1); rc=$?
+  want "$1" || return 0
+  out=$(sim "$dir/launch_garbled.elf" --core1-garble "$2" --raw --max-ms 2000 2>&1); rc=$?
   line=$(grep -E '^launch: ' <<<"$out")
   n=$(launch_cycles "$line")
   if [ $rc -ne 0 ] || [ -z "$n" ]; then fail "$1" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
@@ -48,26 +62,31 @@ garbled launch_gives_up_on_bad_answers 100000 TD_ERR_NO_RESPONSE 0
 # 1c. The UF2 that uf2tool wrote boots through the ROM's flash boot (boot2's
 # CRC, XIP) and both cores run: the file read back by the emulator's own
 # UF2 loader, not by the code that wrote it.
-out=$(sim/tandem-sim "$build/examples/blink2.uf2" --raw --max-ms 300 2>&1)
-if grep -q '^Enter main Thread' <<<"$out" && grep -q '^Enter second Thread' <<<"$out"; then
-  pass uf2_boots_both_cores
-else fail uf2_boots_both_cores "$(tail -3 <<<"$out" | tr '\n' ' ')"; fi
+if want uf2_boots_both_cores; then
+  out=$(sim "$build/examples/blink2.uf2" --raw --max-ms 300 2>&1)
+  if grep -q '^Enter main Thread' <<<"$out" && grep -q '^Enter second Thread' <<<"$out"; then
+    pass uf2_boots_both_cores
+  else fail uf2_boots_both_cores "$(tail -3 <<<"$out" | tr '\n' ' ')"; fi
+fi
 
 # 1d. A dead crystal: start-up gives up waiting for XOSC (bounded), and core
 # 0 parks in rp2040_boot_failed asleep, so both cores sleep with nothing to wake
 # them: the emulator stops the run as stalled, well before the time limit.
-out=$(sim/tandem-sim "$build/examples/blink2.elf" --xosc-dead --max-ms 5000 --json "$dir/xosc.json" 2>&1)
-reason=$(node -e 'const j=require(process.argv[1]); console.log(j.exit.reason + " " + j.time_s + " " + j.cores[0].pc)' "$(realpath "$dir/xosc.json")" 2>&1)
-read -r why secs pc <<<"$reason"
-# rp2040_boot_failed's address and size, from the ELF's symbols
-read -r fa fs < <(${tcc%gcc}nm -S "$build/examples/blink2.elf" | awk '$4 == "rp2040_boot_failed" { print $1, $2 }')
-if [ "$why" = stalled ] && ! grep -q 'uart0' <<<"$out" && \
-   awk -v t="$secs" 'BEGIN { exit !(t < 1.0) }' && [ -n "$fa" ] && \
-   [ "$pc" -ge $((16#$fa)) ] && [ "$pc" -lt $((16#$fa + 16#$fs)) ]; then pass boot_dead_crystal_bounded
-else fail boot_dead_crystal_bounded "exit: $reason (rp2040_boot_failed at 0x$fa, $fs bytes); $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
+if want boot_dead_crystal_bounded; then
+  out=$(sim "$build/examples/blink2.elf" --xosc-dead --max-ms 5000 --json "$dir/xosc.json" 2>&1)
+  reason=$(node -e 'const j=require(process.argv[1]); console.log(j.exit.reason + " " + j.time_s + " " + j.cores[0].pc)' "$(realpath "$dir/xosc.json")" 2>&1)
+  read -r why secs pc <<<"$reason"
+  # rp2040_boot_failed's address and size, from the ELF's symbols
+  read -r fa fs < <(${tcc%gcc}nm -S "$build/examples/blink2.elf" | awk '$4 == "rp2040_boot_failed" { print $1, $2 }')
+  if [ "$why" = stalled ] && ! grep -q 'uart0' <<<"$out" && \
+     awk -v t="$secs" 'BEGIN { exit !(t < 1.0) }' && [ -n "$fa" ] && \
+     [ "$pc" -ge $((16#$fa)) ] && [ "$pc" -lt $((16#$fa + 16#$fs)) ]; then pass boot_dead_crystal_bounded
+  else fail boot_dead_crystal_bounded "exit: $reason (rp2040_boot_failed at 0x$fa, $fs bytes); $(tail -2 <<<"$out" | tr '\n' ' ')"; fi
+fi
 
 # 2. Images too big for a region: the link fails and names the region.
 for v in FLASH RAM CORE1; do
+  want "image_too_big_$v" || continue
   region=$v; [ $v = CORE1 ] && region=CORE1_RAM
   $tcc $cflags -DTOO_BIG_$v -c tests/foundation/too_big.c -o "$dir/too_big_$v.o" 2>"$dir/too_big_$v.log"
   if $tcc $ldflags -o "$dir/too_big_$v.elf" "$dir/too_big_$v.o" "${objs[@]}" -lgcc \
@@ -81,8 +100,14 @@ for v in FLASH RAM CORE1; do
 done
 
 # 3. A missing cross compiler is named, with the package to install.
-fake=$(mktemp -d); trap 'rm -rf "$fake"' EXIT
-for c in bash id dirname apt-get; do p=$(command -v $c) && ln -s "$p" "$fake/$c"; done
-out=$(PATH=$fake TD_DEPS_NO_INSTALL=1 tools/deps.sh arm 2>&1); rc=$?
-if [ $rc -ne 0 ] && grep -q "gcc-arm-none-eabi" <<<"$out"; then pass deps_missing_toolchain_named
-else fail deps_missing_toolchain_named "exit $rc: $out"; fi
+if want deps_missing_toolchain_named; then
+  fake=$(mktemp -d); trap 'rm -rf "$fake"' EXIT
+  for c in bash id dirname apt-get; do p=$(command -v $c) && ln -s "$p" "$fake/$c"; done
+  out=$(PATH=$fake TD_DEPS_NO_INSTALL=1 tools/deps.sh arm 2>&1); rc=$?
+  if [ $rc -ne 0 ] && grep -q "gcc-arm-none-eabi" <<<"$out"; then pass deps_missing_toolchain_named
+  else fail deps_missing_toolchain_named "exit $rc: $out"; fi
+fi
+
+[ $listing -eq 1 ] && exit 0
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

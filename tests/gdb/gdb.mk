@@ -1,6 +1,7 @@
 # tests/gdb/gdb.mk: the debugger's end-to-end suite 'gdb': gdb-multiarch
-# --batch drives tandem-sim --gdb on tests/gdb/main.c (tests/gdb/run.js
-# writes $(BUILD)/test/results/gdb.txt).
+# --batch drives tandem-sim --gdb on tests/gdb/main.c (tests/gdb/run.js,
+# through the suite runner; its list: run.js --list; GDB's and the
+# emulator's output in $(GDB_TEST_DIR)/session).
 
 GDB_TEST_DIR := $(BUILD)/gdb-test
 $(GDB_TEST_DIR)/obj/main.o: tests/gdb/main.c | deps-arm
@@ -12,5 +13,7 @@ $(eval $(call target_image,$(GDB_TEST_DIR)/gdb-fw,$(GDB_TEST_DIR)/obj/main.o))
 TEST_SUITES += gdb
 .PHONY: test-gdb
 test-gdb: deps-arm deps-node deps-gdb $(GDB_TEST_DIR)/gdb-fw.elf
-	$(Q)mkdir -p $(BUILD)/test/results
-	$(Q)node tests/gdb/run.js $(GDB_TEST_DIR)/gdb-fw.elf $(BUILD)/test/results/gdb.txt
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node tests/gdb/run.js --list >$(TEST_LISTS)/gdb.list
+	$(Q)TD_SUITE_TIMEOUT=360 $(TEST_RUN) -l $(TEST_LISTS)/gdb.list -p tests/gdb/run.js gdb $(TEST_RESULTS)/gdb.txt \
+	  node tests/gdb/run.js $(GDB_TEST_DIR)/gdb-fw.elf $(GDB_TEST_DIR)/session

@@ -5,11 +5,16 @@
  * and runs the script below; the checks read GDB's output (marker lines
  * "@@name ...") and the emulator's console and exit status.
  *
- *   node tests/gdb/run.js FIRMWARE.elf RESULTS.txt
+ *   node tests/gdb/run.js FIRMWARE.elf WORK_DIR
+ *   node tests/gdb/run.js --list          the checks' names only, nothing run
  *
- * Writes "PASS name" / "FAIL name: reason" lines to RESULTS.txt (and
- * stdout); exits non-zero if any check failed. Every wait is bounded:
- * GDB_TEST_TIMEOUT seconds for the whole session (default 240).
+ * Prints "PASS name" / "FAIL name: reason" per check and "N passed, M
+ * failed" at the end (run through tests/run-suite.sh, which writes the
+ * suite's results); exits non-zero if any check failed. GDB's and the
+ * emulator's output are kept in WORK_DIR (gdb.log, sim.log). --list runs
+ * the checks on no output, every check only naming itself, so the list is
+ * what a run reports. Every wait is bounded: GDB_TEST_TIMEOUT seconds for
+ * the whole session (default 240).
  */
 'use strict';
 const fs = require('fs');
@@ -17,19 +22,20 @@ const path = require('path');
 const { spawn } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
-const [elf, resultsFile] = process.argv.slice(2);
+const listing = process.argv[2] === '--list';
+const [elf, work] = listing ? [] : process.argv.slice(2);
 const LIMIT_S = Number(process.env.GDB_TEST_TIMEOUT || 240);
 const GDB = process.env.GDB || 'gdb-multiarch';
 
-const results = [];
+let passed = 0, failed = 0, timedOut = false;
 function check(name, ok, why) {
-  const line = ok ? `PASS gdb_${name}` : `FAIL gdb_${name}: ${why}`;
-  results.push(line);
-  console.log(line);
+  if (listing) { console.log(`gdb_${name}`); return; }
+  if (ok) passed++; else failed++;
+  console.log(ok ? `PASS gdb_${name}` : `FAIL gdb_${name}: ${why}`);
 }
-function finish(code) {
-  fs.writeFileSync(resultsFile, results.join('\n') + '\n');
-  process.exit(code !== undefined ? code : results.some((l) => l.startsWith('FAIL')) ? 1 : 0);
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
 
 const SCRIPT = (port) => `
@@ -106,8 +112,8 @@ python print("@@end")
 `;
 
 function main() {
-  if (!elf || !resultsFile) { console.error('usage: run.js FIRMWARE.elf RESULTS.txt'); process.exit(2); }
-  const work = path.join(path.dirname(resultsFile), 'gdb-session');
+  if (listing) { check('server_starts'); judge('', '', null); return; }
+  if (!elf || !work) { console.error('usage: run.js FIRMWARE.elf WORK_DIR | --list'); process.exit(2); }
   fs.mkdirSync(work, { recursive: true });
   const deadline = Date.now() + LIMIT_S * 1000;
   const sim = spawn(process.execPath, [path.join(root, 'sim/tandem-sim'), elf, '--gdb', '0', '--max-ms', '2000'],
@@ -117,8 +123,8 @@ function main() {
   sim.stderr.on('data', (d) => { simErr += d; });
   const simExit = new Promise((r) => sim.on('exit', (c, sig) => { simCode = c === null ? `signal ${sig}` : c; r(); }));
   const timer = setInterval(() => {
-    if (Date.now() < deadline) return;
-    check('session_time', false, `not finished within ${LIMIT_S} s (GDB_TEST_TIMEOUT)`);
+    if (Date.now() < deadline || timedOut) return;
+    timedOut = true;
     if (gdb && gdb.exitCode === null) gdb.kill('SIGKILL');
     if (sim.exitCode === null) sim.kill('SIGKILL');
   }, 200);
@@ -158,7 +164,7 @@ function judge(out, simOut, simCode) {
   const marks = (name) => out.split('\n').filter((l) => l.startsWith(`@@${name} `) || l === `@@${name}`).map((l) => l.slice(name.length + 3));
   const one = (name) => marks(name)[0];
   const between = (a, b) => { const i = out.indexOf(`@@${a}`), j = out.indexOf(`@@${b}`); return i >= 0 && j > i ? out.slice(i, j) : ''; };
-  const see = ' (see build/test/results/gdb-session/gdb.log)';
+  const see = ` (see ${path.join(work || '', 'gdb.log')})`;
 
   const threads = one('threads');
   check('two_threads_listed', threads === '1:core0 2:core1', `GDB's threads: ${threads}${see}`);
@@ -193,18 +199,23 @@ function judge(out, simOut, simCode) {
   const regs = (one('regs') || '').split(' ');
   const mem = (one('mem') || '').split(' ');
   check('program_printed_report', !!printed, `no report line in the console:\n${simOut}`);
-  if (printed) {
-    check('registers_match_print', regs[0] === printed[1] && Number(regs[1]) === parseInt(printed[2], 16),
-      `r0/r1 at report(): ${regs.join(' ')}; printed counter=${printed[1]} magic=0x${printed[2]}`);
-    check('memory_matches_print', mem[0] === printed[1] && Number(mem[1]) === parseInt(printed[2], 16),
-      `shared_counter, magic read: ${mem.join(' ')}; printed counter=${printed[1]} magic=0x${printed[2]}`);
-  }
+  const told = printed ? `printed counter=${printed[1]} magic=0x${printed[2]}` : 'nothing printed to compare with';
+  check('registers_match_print', !!printed && regs[0] === printed[1] && Number(regs[1]) === parseInt(printed[2], 16),
+    `r0/r1 at report(): ${regs.join(' ')}; ${told}`);
+  check('memory_matches_print', !!printed && mem[0] === printed[1] && Number(mem[1]) === parseInt(printed[2], 16),
+    `shared_counter, magic read: ${mem.join(' ')}; ${told}`);
   check('console_reaches_gdb', /report: counter=\d+/.test(out), 'the program\'s console lines appear in GDB\'s output');
 
   const t2 = between('tandem2-start', 'tandem2-end');
   check('tandem_threads_waiting', /\n\s+worker\s+BLOCKED\s+8\s+wake_worker\.waiters forever\s/.test(t2) &&
     /\n\s+core1\s+SLEEPING\s+16\s+sleep until tick \d+ \(in \d+\)/.test(t2),
     `at report(): the worker blocked on wake_worker, core1 asleep until a tick:\n${t2}`);
+  check('tandem_threads_waiting_with_ops', /\n\s+mwaiter\s+BLOCKED\s+8\s+main_holds\.waiters forever\s/.test(t2) &&
+    /\n\s+xwaiter\s+BLOCKED\s+8\s+cross-core wake_xwaiter\.xw forever\s/.test(t2) &&
+    /\*\s+main\s+RUNNING\s+16 /.test(t2),
+    `at report(): mwaiter blocked on the mutex main holds (main at 16, its own priority), xwaiter on the cross-core semaphore:\n${t2}`);
+  check('program_waiters_woken', /mwaiter: has the mutex \(0\)/.test(simOut) && /xwaiter: woken \(0\)/.test(simOut),
+    `after report() the mutex and the cross-core semaphore wake their waiters:\n${simOut}`);
   check('tandem_faults', /core 0: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2) &&
     /core 1: running, policy halt, 0 fault\(s\)\s+no fault recorded/.test(t2), `'tandem faults' part of 'tandem':\n${t2}`);
   const lay = one('layout') || '';
@@ -214,6 +225,7 @@ function judge(out, simOut, simCode) {
   check('continue_to_end', /\[Inferior 1 \(Remote target\) exited normally\]/.test(out) && /gdb-fw: end/.test(simOut),
     `the program runs to its end and GDB says it exited normally${see}`);
   check('emulator_exit_status', simCode === 0, `tandem-sim exit status ${simCode}`);
+  check('session_time', !timedOut, `not finished within ${LIMIT_S} s (GDB_TEST_TIMEOUT): GDB and the emulator were killed`);
 }
 
 main();

@@ -10,6 +10,7 @@
 
 #include "../../kernel/msg_sys.h"
 #include "../../kernel/sched.h"
+#include "../../kernel/thread_sys.h"
 #include "tandem/msg.h"
 
 #define NEP 4u
@@ -31,7 +32,7 @@ static void setup(void)
         once = 1;
         owner.magic = TD_THREAD_MAGIC;
         owner.core = 0;
-        td_cores[0].current = &owner;
+        td__cores[0].current = &owner;
     }
     for (unsigned i = 0; i < NEP; i++) {
         if (ep[i].owner != NULL && td_msg_unsubscribe(&ep[i]) != TD_OK)

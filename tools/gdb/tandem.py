@@ -17,7 +17,7 @@ import gdb
 # ---- what this script reads from the kernel (the one place to update) --------
 LAYOUT = {
     # the per-core kernel instances: an array, one element per core
-    'cores': 'td_cores',
+    'cores': 'td__cores',
     'core': {
         'current': 'current',      # running thread
         'idle': 'idle',            # the core's idle thread
@@ -25,6 +25,8 @@ LAYOUT = {
         'running': 'running',      # the kernel runs on this core (non-zero)
         'tick': 'tick',            # the core's tick count
         'switches': 'switches',    # context switches so far
+        'xwaiters': 'xwaiters',    # the wait list of threads waiting for cross-core objects
+        'state': 'state',          # a value of core_states (running, faulting, halted, ...)
     },
     'thread': {
         'name': 'name',            # const char *
@@ -34,18 +36,24 @@ LAYOUT = {
         'wait_list': 'wq',         # the wait list it is on while blocked
         'flags': 'flags',          # see CONSTANTS: TF_*
         'wake': 'wake',            # tick at which a timed wait ends
-        'wait_data': 'wdata',      # union; member 'p': the cross-core object waited for
+        'wait_data': 'wdata',      # union; member 'p': the thread's wait (with TF_OPS)
         'stack': 'stack',          # lowest usable stack word (the guard lies below)
         'ctx': 'ctx',              # saved stack pointer while not running
         'next_started': 'knext',   # next in core.threads
     },
     'thread_states': 'enum td_thread_state',
-    # each core's fault state: a static array in the fault module
+    # a wait that carries operations (thread.flags & TF_OPS): thread.wdata.p
+    'wait_type': 'struct td_wait',
+    'wait': {
+        'obj': 'obj',              # what the wait is for: a cross-core object's waits
+    },
+    'xwaits_type': 'struct td_xwaits',  # those waits, a member of every cross-core object
+    # each core's fault records: a static array in the fault module (the
+    # core's state is the core's own: LAYOUT['core']['state'])
     'fault_state': 'fc',
     'fault': {
         'record': 'rec',           # the last fault (a fault record)
         'count': 'count',          # faults so far
-        'state': 'state',          # a value of core_states
         'policy': 'policy',        # a value of fault_policies
     },
     'record': {
@@ -65,7 +73,7 @@ CONSTANTS = {
     'TD_STACK_PAINT': 0xa5a5a5a5,     # unused stack words
     'TD_STACK_CANARY': 0x5a6b7c8d,    # the guard below every stack
     'TF_TIMED': 0x01,                 # thread.flags: the wait has a timeout
-    'TF_XSYNC': 0x04,                 # thread.flags: waits for a cross-core object
+    'TF_OPS': 0x02,                   # thread.flags: the wait carries operations (wdata.p)
     'TD_FAULT_F_FRAME_LOST': 0x01, 'TD_FAULT_F_IN_ISR': 0x02, 'TD_FAULT_F_ESCALATED': 0x04,
     'TD_FAULT_F_CANARY': 0x08, 'TD_FAULT_F_PREVIOUS': 0x10, 'TD_FAULT_F_MASKED': 0x20,
     'TD_FAULT_F_CONSOLE': 0x40,
@@ -161,8 +169,9 @@ def cstring(v, limit=32):
         return '?'
 
 
-def where(addr):
-    """'name+off' for an address (a field path inside the object when the type is known)."""
+def where(addr, stop=None):
+    """'name+off' for an address (a field path inside the object when the type is known,
+    down to a member of type `stop` if given)."""
     try:
         out = gdb.execute('info symbol 0x%x' % addr, to_string=True).strip()
     except gdb.error:
@@ -178,11 +187,13 @@ def where(addr):
         v = None
     if v is None:
         return head.replace(' + ', '+')
-    return name + member_path(v.type, off)
+    return name + member_path(v.type, off, stop)
 
 
-def member_path(t, off):
+def member_path(t, off, stop=None):
     t = t.strip_typedefs()
+    if off == 0 and stop is not None and t == stop:
+        return ''
     if off == 0 and t.code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_ARRAY):
         return ''
     if t.code == gdb.TYPE_CODE_ARRAY:
@@ -190,14 +201,14 @@ def member_path(t, off):
         n = el.sizeof
         if n == 0:
             return '+%d' % off
-        return '[%d]' % (off // n) + member_path(el, off % n)
+        return '[%d]' % (off // n) + member_path(el, off % n, stop)
     if t.code == gdb.TYPE_CODE_STRUCT:
         for fl in t.fields():
             if not hasattr(fl, 'bitpos') or fl.bitpos is None:
                 continue
             start = fl.bitpos // 8
             if start <= off < start + fl.type.sizeof:
-                return '.' + fl.name + member_path(fl.type, off - start)
+                return '.' + fl.name + member_path(fl.type, off - start, stop)
     return '+%d' % off if off else ''
 
 
@@ -283,7 +294,15 @@ def core_sp(core):
     return None
 
 
-def wait_text(t, state, tick):
+def layout_type(key):
+    name = LAYOUT[key]
+    try:
+        return gdb.lookup_type(name)
+    except gdb.error:
+        raise LayoutError("tandem: the program has no type '%s' (LAYOUT['%s'] in tools/gdb/tandem.py)" % (name, key))
+
+
+def wait_text(t, state, tick, c):
     flags = int(f(t, 'thread', 'flags'))
     timed = flags & const('TF_TIMED')
     until = ''
@@ -295,9 +314,12 @@ def wait_text(t, state, tick):
     if state == 'BLOCKED':
         what = []
         wq = int(f(t, 'thread', 'wait_list'))
-        if flags & const('TF_XSYNC'):
-            obj = f(t, 'thread', 'wait_data')
-            what.append('cross-core ' + where(int(obj['p'])))
+        if wq and wq == int(f(c, 'core', 'xwaiters').address) and flags & const('TF_OPS'):
+            # a cross-core object: the core's list is shared, the wait names it
+            w = f(t, 'thread', 'wait_data')['p'].cast(layout_type('wait_type').pointer()).dereference()
+            check_fields(w, 'wait')
+            xw = layout_type('xwaits_type').strip_typedefs()
+            what.append('cross-core ' + where(int(f(w, 'wait', 'obj')), xw))
         elif wq:
             what.append(where(wq))
         return ' '.join(what + [until or 'forever'])
@@ -358,12 +380,14 @@ def cmd_threads():
             used, _free, guard = stack_info(t, sp_now)
             print('  %-1s %-14s %-10s %-8s %-34s %-18s %s' % (
                 '*' if int(tp) == cur else '', cstring(f(t, 'thread', 'name'), 14) or '(no name)', st, ptext,
-                wait_text(t, st, tick), used, guard))
+                wait_text(t, st, tick, c), used, guard))
 
 
 def cmd_faults():
     fc = static_value(LAYOUT['fault_state'], 'fault_state', LAYOUT['fault']['record'])
     check_fields(fc, 'fault')
+    cores = global_value(LAYOUT['cores'], 'cores')
+    check_fields(cores, 'core')
     rec0 = f(fc[0], 'fault', 'record')
     check_fields(rec0, 'record')
     reasons = {k: short(v, 'TD_FAULT_').replace('_', ' ') for k, v in enum_names('fault_reasons').items()}
@@ -376,7 +400,7 @@ def cmd_faults():
         r = f(s, 'fault', 'record')
         seq = int(f(r, 'record', 'seq'))
         head = 'core %d: %s, policy %s, %d fault(s)' % (
-            i, cstates.get(int(f(s, 'fault', 'state')), '?'), policies.get(int(f(s, 'fault', 'policy')), '?'),
+            i, cstates.get(int(f(cores[i], 'core', 'state')), '?'), policies.get(int(f(s, 'fault', 'policy')), '?'),
             int(f(s, 'fault', 'count')))
         print(head)
         if not seq:

@@ -107,30 +107,50 @@ port_switch:
     mov     r11, r7
     pop     {r4-r7}
     /* sp -> r0 r1 r2 r3 r12 lr pc xPSR, and one word of padding above if
-     * xPSR bit 9 says the hardware aligned the stack. The pc is put in the
-     * frame's last word and popped last, after interrupts are enabled (the
-     * interrupted thread ran with them enabled). */
-    ldr     r0, [sp, #28]           /* xPSR */
-    ldr     r1, [sp, #24]           /* pc */
-    adds    r1, #1
+     * xPSR bit 9 says the hardware aligned the stack; above that, S: the sp
+     * the context had. The pc is put in the word just below S and popped
+     * last, after interrupts are enabled (the interrupted thread ran with
+     * them enabled); r0-r3 are moved just below that word first.
+     * An interrupt taken in the one-instruction window between that cpsie
+     * and the pop leaves a context whose pc is the pop and whose sp points
+     * at the word it was about to pop: it is resumed as that pop would have
+     * gone on, from that word, or else every such interruption would leave
+     * one more word on the thread's stack. */
     ldr     r2, [sp, #16]
     mov     r12, r2
     ldr     r2, [sp, #20]
     mov     lr, r2
-    lsls    r2, r0, #22             /* bit 9 -> N */
-    bmi     3f
-    str     r1, [sp, #28]
+    ldr     r0, [sp, #28]           /* xPSR */
+    ldr     r1, [sp, #24]           /* pc */
+    mov     r2, sp
+    adds    r2, #32                 /* S */
+    lsls    r3, r0, #22             /* bit 9 -> N: a padding word */
+    bpl     3f
+    adds    r2, #4
+3:  ldr     r3, =port_resume_pop
+    cmp     r1, r3
+    beq     4f                      /* the window: the pc is at S already */
+    adds    r1, #1
+    subs    r2, #4
+    str     r1, [r2]
+4:  mov     r3, r2                  /* r2: the word to pop into pc; r0-r3 go below it */
+    subs    r3, #16
+    ldr     r1, [sp, #12]           /* last first: the frame may overlap */
+    str     r1, [r3, #12]
+    ldr     r1, [sp, #8]
+    str     r1, [r3, #8]
+    ldr     r1, [sp, #4]
+    str     r1, [r3, #4]
+    ldr     r1, [sp, #0]
+    str     r1, [r3, #0]
     msr     APSR_nzcvq, r0          /* flags; nothing below changes them */
+    mov     sp, r3
     pop     {r0-r3}
-    add     sp, #12
     cpsie   i
+    .global port_resume_pop
+port_resume_pop:
     pop     {pc}
-3:  str     r1, [sp, #32]
-    msr     APSR_nzcvq, r0
-    pop     {r0-r3}
-    add     sp, #16
-    cpsie   i
-    pop     {pc}
+    .ltorg
     .size port_switch, . - port_switch
 
 /* port_start_first(ctx): switch thread mode to PSP at the new context's

@@ -45,6 +45,10 @@ unsigned armv8m_core_init(void)
     return armv8m_has_fpu[core];
 }
 
+/* A chip whose cores' event signals are not wired to each other (or whose
+ * model does not sleep in WFE) says PORT_CHIP_EVENTS in its port_limits.h
+ * and gives port_sev and port_wfe itself. */
+#ifndef PORT_CHIP_EVENTS
 void port_sev(void)
 {
     __asm volatile("sev");
@@ -54,11 +58,16 @@ void port_wfe(void)
 {
     __asm volatile("wfe");
 }
+#endif
 
+/* A halted core waits for an interrupt, WFI: with BASEPRI masking every
+ * level tandem gives out, only the chip's core-control interrupt (level 0)
+ * reaches it. Not WFE: there is no event to wait for, and a model that runs
+ * WFE as a hint (QEMU) would spin a host CPU flat out for a halted core. */
 static void halted(void)
 {
     for (;;)
-        __asm volatile("wfe");
+        __asm volatile("wfi");
 }
 
 void port_halt(void)

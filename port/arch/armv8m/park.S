@@ -29,7 +29,7 @@ armv8m_park_thread:
     msr     basepri, r2
     cpsie   i
     blx     r0
-1:  wfe
+1:  wfi                     /* fn returned: rest (halted: see cpu.c) */
     b       1b
     .size armv8m_park_thread, . - armv8m_park_thread
 

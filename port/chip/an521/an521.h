@@ -27,5 +27,9 @@ void an521_timer_init(void);
 /* This core's half-period clock kick (timer.c). */
 void an521_timer_core_init(void);
 void an521_console_init(void);
+/* Events (event.c): core 0's MHU1 interrupt; the event half of either
+ * core's MHU1 interrupt (core 1's also carries the reset request). */
+void an521_event_core0_init(void);
+void an521_event_isr(void);
 
 #endif

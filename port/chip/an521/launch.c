@@ -23,8 +23,11 @@
  * TD_ERR_NO_RESPONSE.
  *
  * QEMU runs each core on its own host thread when not in -icount mode: a
- * host may leave core 1's thread unscheduled for a while, so the waits are
- * bounded generously (AN521_CORE1_WAIT_US).
+ * busy host may leave core 1's thread unscheduled for a long while (half a
+ * second was seen to be too short on a loaded two-CPU machine, with "core 1
+ * did not start" the result), so the waits are bounded generously
+ * (AN521_CORE1_WAIT_US, 5 s): the bound only matters for a core 1 that
+ * never answers.
  */
 #include "an521.h"
 #include "hw/m33.h"
@@ -33,7 +36,7 @@
 #include "tandem/config.h"
 #include "tandem/error.h"
 
-#define AN521_CORE1_WAIT_US 500000u
+#define AN521_CORE1_WAIT_US 5000000u
 
 extern const uintptr_t an521_vectors_flash1[VECTOR_COUNT];
 
@@ -69,27 +72,34 @@ static void wait_launch(void)
 {
     c1.reset_ack = c1.reset_req;
     c1.state = C1_WAITING;
-    __asm volatile("dsb\n\tsev" ::: "memory");
+    __asm volatile("dsb" ::: "memory");
+    port_sev();
     while (c1.launch_ack == c1.launch_req)
-        __asm volatile("wfe");
+        port_wfe();                   /* an event: the MHU1 doorbell (event.c) */
     __asm volatile("dmb" ::: "memory");
     port_entry_t entry = c1.entry;
     void *arg = c1.arg;
     uint32_t sp = c1.sp, limit = c1.limit;
     c1.state = C1_RUNNING;
     c1.launch_ack = c1.launch_req;
-    __asm volatile("dsb\n\tsev" ::: "memory");
+    __asm volatile("dsb" ::: "memory");
+    port_sev();
     /* The new main stack and its limit, interrupts on, the entry. */
     __asm volatile("msr msplim, %0\n\tmov sp, %1\n\tmsr basepri, %2\n\t"
                    "mov r0, %3\n\tblx %4"
                    :: "r"(limit), "r"(sp), "r"(0u), "r"(arg), "r"(entry) : "r0", "memory");
     for (;;)                          /* entry returned: core 1 rests */
-        __asm volatile("wfe");
+        __asm volatile("wfi");
 }
 
-/* Core 1's core-control interrupt: a reset request from core 0. */
+/* Core 1's core-control interrupt: a reset request from core 0 (bit 0),
+ * or an event (bit 1: event.c). */
 static void core1_control_isr(void)
 {
+    if (!(MHU1->cpu1intr_stat & 1u)) {
+        an521_event_isr();
+        return;
+    }
     MHU1->cpu1intr_clr = 0xffffffffu;
     SYSTICK->csr = 0;
     SCB->icsr = SCB_ICSR_PENDSTCLR_BITS | SCB_ICSR_PENDSVCLR_BITS;
@@ -151,7 +161,8 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     uint32_t n = c1.launch_req + 1u;
     __asm volatile("dmb" ::: "memory");
     c1.launch_req = n;
-    __asm volatile("dsb\n\tsev" ::: "memory");
+    __asm volatile("dsb" ::: "memory");
+    port_sev();
     if (!wait_for(&c1.launch_ack, n))
         return TD_ERR_NO_RESPONSE;
     return TD_OK;

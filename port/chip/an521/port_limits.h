@@ -27,10 +27,20 @@
 #define PORT_IRQ_TIMER0      3   /* port_time_us's counter (not used as an interrupt) */
 #define PORT_IRQ_TIMER1      4   /* port_time_us's half-period kick */
 #define PORT_IRQ_MHU0        6   /* inter-core messages: each core's own line */
-#define PORT_IRQ_MHU1        7   /* core control: the other core's reset request */
+#define PORT_IRQ_MHU1        7   /* core control: core 1's reset request (bit 0), events (bit 1) */
 /* AN521 expansion interrupts are 32 + n: beyond tandem/irq.h's 0..31, so
  * the chip programs them itself (uart.c). */
 #define PORT_IRQ_UART0_TX    33
+
+/* port_sev and port_wfe are the chip's (event.c), not the architecture's
+ * SEV and WFE: QEMU's model of WFE never sleeps (it only yields the host
+ * thread), so a core waiting for the other would spin at full speed. */
+#define PORT_CHIP_EVENTS    1
+
+/* The console device (port/port.h) is UART0: it takes bytes whenever its
+ * buffer has room, nobody needs to listen; no queued device. */
+#define PORT_CONSOLE_QUEUED     0
+#define PORT_CONSOLE_DRAIN_CORE 0u
 
 /* ---- the memory map, as the architecture's fault decoding needs it ---- */
 #define PORT_MEM_CODE       0x10000000u   /* SSRAM1, Secure alias: the image */

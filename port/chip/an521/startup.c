@@ -73,6 +73,7 @@ void an521_reset_core0(void)
     an521_timer_init();
     an521_timer_core_init();
     an521_fifo_core_init();
+    an521_event_core0_init();
     an521_console_init();
     int rc = td_kernel_main();
     port_exit(rc);

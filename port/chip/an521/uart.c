@@ -2,7 +2,9 @@
  * uart.c: the console on the AN521's UART0 (CMSDK APB UART; QEMU connects
  * it to its first serial port). Polled writes for the console's polled
  * mode and the fault path; for the buffered mode, non-waiting writes and
- * the transmit interrupt (UART0 TX, expansion interrupt 1: NVIC line 33).
+ * the transmit interrupt (UART0 TX, expansion interrupt 1: NVIC line 33);
+ * input from the receive register. A UART: always open, nothing to poll
+ * (PORT_CONSOLE_QUEUED 0).
  */
 #include "an521.h"
 #include "hw/m33.h"
@@ -15,7 +17,7 @@ static volatile uint8_t route_core = 0xff;   /* the core taking the TX interrupt
 void an521_console_init(void)
 {
     UART0->bauddiv = PORT_CPU_HZ / TD_CONSOLE_BAUD;
-    UART0->ctrl = UART_CTRL_TXEN_BITS;
+    UART0->ctrl = UART_CTRL_TXEN_BITS | UART_CTRL_RXEN_BITS;
 }
 
 void port_console_write(const char *s, size_t n)
@@ -75,4 +77,21 @@ void port_console_tx_irq(bool on)
     } else {
         UART0->ctrl &= ~UART_CTRL_TXINTEN_BITS;
     }
+}
+
+bool port_console_open(void)
+{
+    return true;
+}
+
+void port_console_poll(void)
+{
+}
+
+int port_console_read(void)
+{
+    /* The CMSDK UART holds one received byte; reading DATA takes it. */
+    if (!(UART0->state & UART_STATE_RXFULL_BITS))
+        return -1;
+    return (int)(UART0->data & 0xffu);
 }

@@ -1,17 +1,28 @@
 # port/chip/rp2040/chip.mk: the RP2040 chip layer (PORT=rp2040): its
-# architecture, sources, boot2 and linker script. port/port.mk builds the
-# images from these lists.
+# architecture, sources (the USB device stack in usb/), console routes,
+# boot2 and linker script. port/port.mk builds the images from these lists.
 
 ARCH := armv6m
 
 CHIP_SRCS := $(filter-out $(CHIP_DIR)/boot2.S $(CHIP_DIR)/boot2_blob.S, \
-    $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/*.S))
+    $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/usb/*.c) $(wildcard $(CHIP_DIR)/*.S))
 CHIP_OBJS := $(TARGET_OBJ_DIR)/boot2_blob.o
 CHIP_CFLAGS := -I$(CHIP_DIR)/libc
 LINKER_SCRIPT := $(CHIP_DIR)/memmap.ld
 
-# Our memcpy/memset must not be turned back into calls to themselves.
-$(TARGET_OBJ_DIR)/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns
+# The console routes (docs/console.md), TD_CONSOLE_ROUTE in tandem/config.h:
+# the UART, USB serial (CDC-ACM) or both. uart comes first: the library the
+# test suites and benchmarks link. The examples take TD_CONSOLE=usb|uart|both,
+# USB serial unless told otherwise.
+CONSOLE_ROUTES := uart usb both
+CONSOLE_ROUTE_uart := -DTD_CONSOLE_ROUTE=1
+CONSOLE_ROUTE_usb  := -DTD_CONSOLE_ROUTE=2
+CONSOLE_ROUTE_both := -DTD_CONSOLE_ROUTE=3
+TD_CONSOLE ?= usb
+
+# Our memcpy/memset must not be turned back into calls to themselves (in
+# the library of every console route).
+%/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns
 
 # boot2: linked alone at its run address, padded and checksummed, then
 # embedded at the start of flash.

@@ -1,6 +1,7 @@
 /*
  * clocks.c: XOSC 12 MHz -> PLL_SYS 1500 MHz VCO / 6 / 2 = 125 MHz clk_sys;
- * clk_ref = XOSC; clk_peri = clk_sys; the 1 us tick for TIMER and watchdog.
+ * clk_ref = XOSC; clk_peri = clk_sys; the 1 us tick for TIMER and watchdog;
+ * on request (USB), PLL_USB 1200 MHz VCO / 5 / 5 = 48 MHz clk_usb.
  * (Datasheet 2.15 clocks, 2.16 XOSC, 2.18 PLL.)
  */
 #include "hw/clocks.h"
@@ -14,6 +15,9 @@
 #define PLL_SYS_FBDIV    125u   /* 12 MHz * 125 = 1500 MHz VCO */
 #define PLL_SYS_POSTDIV1 6u
 #define PLL_SYS_POSTDIV2 2u
+#define PLL_USB_FBDIV    100u   /* 12 MHz * 100 = 1200 MHz VCO */
+#define PLL_USB_POSTDIV1 5u     /* / 5 / 5 = 48 MHz */
+#define PLL_USB_POSTDIV2 5u
 
 /* Wait until (*reg & mask) == want, polling at most RP2040_BOOT_WAIT_POLLS
  * times (about 11 cycles a poll: 0.2 s to 1.2 s over the ring oscillator's
@@ -37,21 +41,26 @@ static int xosc_start(void)
                ? 0 : RP2040_BOOT_FAIL_XOSC;
 }
 
+/* Start a PLL: refdiv 1, VCO = 12 MHz * fbdiv, output VCO / pd1 / pd2. */
+static int pll_start(pll_hw_t *pll, uint32_t reset, uint32_t fbdiv, uint32_t pd1, uint32_t pd2)
+{
+    hw_set(&RESETS->reset, reset);
+    hw_clear(&RESETS->reset, reset);
+    if (!rp2040_boot_wait(&RESETS->reset_done, reset, reset))
+        return RP2040_BOOT_FAIL_RESETS;
+    pll->cs = HW_FIELD(PLL_CS_REFDIV, 1);
+    pll->fbdiv_int = fbdiv;
+    hw_clear(&pll->pwr, PLL_PWR_PD_BITS | PLL_PWR_VCOPD_BITS);
+    if (!rp2040_boot_wait(&pll->cs, PLL_CS_LOCK_BITS, PLL_CS_LOCK_BITS))
+        return RP2040_BOOT_FAIL_PLL;
+    pll->prim = HW_FIELD(PLL_PRIM_POSTDIV1, pd1) | HW_FIELD(PLL_PRIM_POSTDIV2, pd2);
+    hw_clear(&pll->pwr, PLL_PWR_POSTDIVPD_BITS);
+    return 0;
+}
+
 static int pll_sys_start(void)
 {
-    hw_set(&RESETS->reset, RESET_PLL_SYS);
-    hw_clear(&RESETS->reset, RESET_PLL_SYS);
-    if (!rp2040_boot_wait(&RESETS->reset_done, RESET_PLL_SYS, RESET_PLL_SYS))
-        return RP2040_BOOT_FAIL_RESETS;
-    PLL_SYS->cs = HW_FIELD(PLL_CS_REFDIV, 1);
-    PLL_SYS->fbdiv_int = PLL_SYS_FBDIV;
-    hw_clear(&PLL_SYS->pwr, PLL_PWR_PD_BITS | PLL_PWR_VCOPD_BITS);
-    if (!rp2040_boot_wait(&PLL_SYS->cs, PLL_CS_LOCK_BITS, PLL_CS_LOCK_BITS))
-        return RP2040_BOOT_FAIL_PLL;
-    PLL_SYS->prim = HW_FIELD(PLL_PRIM_POSTDIV1, PLL_SYS_POSTDIV1) |
-                    HW_FIELD(PLL_PRIM_POSTDIV2, PLL_SYS_POSTDIV2);
-    hw_clear(&PLL_SYS->pwr, PLL_PWR_POSTDIVPD_BITS);
-    return 0;
+    return pll_start(PLL_SYS, RESET_PLL_SYS, PLL_SYS_FBDIV, PLL_SYS_POSTDIV1, PLL_SYS_POSTDIV2);
 }
 
 /* A clock generator's SELECTED register shows source `src` (one-hot). */
@@ -100,5 +109,18 @@ int rp2040_clocks_init(void)
 
     /* 1 us tick for TIMER and the watchdog, from clk_ref = XOSC */
     WATCHDOG->tick = (TD_XOSC_HZ / 1000000u) | WATCHDOG_TICK_ENABLE_BITS;
+    return 0;
+}
+
+int rp2040_clocks_usb_init(void)
+{
+    /* clk_usb has no glitchless mux: stop it, then switch and restart. */
+    hw_clear(&CLOCKS->clk[CLK_USB].ctrl, CLK_USB_CTRL_ENABLE_BITS);
+    int r = pll_start(PLL_USB, RESET_PLL_USB, PLL_USB_FBDIV, PLL_USB_POSTDIV1, PLL_USB_POSTDIV2);
+    if (r)
+        return r;
+    CLOCKS->clk[CLK_USB].div = 1u << CLK_DIV_INT_LSB;
+    CLOCKS->clk[CLK_USB].ctrl = HW_FIELD(CLK_USB_CTRL_AUXSRC, CLK_USB_CTRL_AUXSRC_PLL_USB);
+    hw_set(&CLOCKS->clk[CLK_USB].ctrl, CLK_USB_CTRL_ENABLE_BITS);
     return 0;
 }

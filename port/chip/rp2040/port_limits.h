@@ -44,6 +44,17 @@
 #define PORT_IRQ_I2C1       24
 #define PORT_IRQ_RTC        25
 
+/* NVIC priority of the chip's own devices, on the architecture's levels
+ * (arch_limits.h). */
+#define PORT_IRQ_PRIO_USB    2u  /* the USB controller, on core 0 (docs/usb.md) */
+
+/* The console device (port/port.h): queued when USB carries the console
+ * (the build's route, tandem/config.h); the USB interrupt is taken on
+ * core 0. */
+#include "tandem/config.h"
+#define PORT_CONSOLE_QUEUED     (TD_CONSOLE_ROUTE != TD_CONSOLE_ROUTE_UART)
+#define PORT_CONSOLE_DRAIN_CORE 0u
+
 /* ---- the memory map, as the architecture's fault decoding and call chain
  * need it (where code may run from, what RAM a stack may be in) ---- */
 #define PORT_MEM_ROM_END    0x00004000u   /* boot ROM: [0, this) */

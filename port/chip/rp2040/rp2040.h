@@ -6,6 +6,7 @@
 #define TANDEM_PORT_RP2040_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "armv6m.h"
@@ -36,7 +37,21 @@ void rp2040_boot_failed(unsigned stage) __attribute__((noreturn));
 
 /* Returns 0, or the RP2040_BOOT_FAIL_* stage that failed. */
 int rp2040_clocks_init(void);
+/* PLL_USB and clk_usb at 48 MHz (USB). Returns 0 or an RP2040_BOOT_FAIL_*
+ * stage. */
+int rp2040_clocks_usb_init(void);
+/* The console devices of the build's route (console_dev.c): the UART
+ * and/or the USB stack. Start-up code on core 0. */
+void rp2040_console_dev_init(void);
 void rp2040_console_uart_init(void);
+/* The console UART (uart.c), as port/port.h's console functions describe
+ * them; rp2040_uart_read: one received byte, or -1. */
+void rp2040_uart_write(const char *s, size_t n);
+size_t rp2040_uart_write_some(const char *s, size_t n);
+bool rp2040_uart_idle(void);
+void rp2040_uart_irq_route(bool on);
+void rp2040_uart_tx_irq(bool on);
+int rp2040_uart_read(void);
 
 /* Core 1's first C code after the boot ROM hands over (launch.c). */
 void rp2040_core1_trampoline(void);

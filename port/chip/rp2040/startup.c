@@ -128,7 +128,7 @@ void rp2040_reset_handler(void)
     if (failed)
         rp2040_boot_failed((unsigned)failed);
     peripherals_release();
-    rp2040_console_uart_init();
+    rp2040_console_dev_init();        /* the UART and/or USB (console_dev.c) */
 
     int rc = td_kernel_main();
     port_exit(rc);

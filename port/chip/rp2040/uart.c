@@ -3,7 +3,8 @@
  * baud rate come from tandem/config.h. Polled writes for the console's
  * polled mode and the fault path; for the buffered mode, non-waiting
  * writes and the transmit interrupt (TXIM: the TX FIFO has drained to its
- * trigger level, half full by default).
+ * trigger level, half full by default); input from the RX FIFO. The
+ * console's route (console_dev.c) decides when these are used.
  */
 #include "hw/io_bank0.h"
 #include "hw/pads_bank0.h"
@@ -38,7 +39,7 @@ void rp2040_console_uart_init(void)
     IO_BANK0->gpio[TD_CONSOLE_RX_PIN].ctrl = GPIO_FUNC_UART;
 }
 
-void port_console_write(const char *s, size_t n)
+void rp2040_uart_write(const char *s, size_t n)
 {
     uart_hw_t *u = CONSOLE;
     while (n--) {
@@ -48,7 +49,7 @@ void port_console_write(const char *s, size_t n)
     }
 }
 
-size_t port_console_write_some(const char *s, size_t n)
+size_t rp2040_uart_write_some(const char *s, size_t n)
 {
     uart_hw_t *u = CONSOLE;
     size_t k = 0;
@@ -57,7 +58,7 @@ size_t port_console_write_some(const char *s, size_t n)
     return k;
 }
 
-bool port_console_idle(void)
+bool rp2040_uart_idle(void)
 {
     uint32_t fr = CONSOLE->fr;
     return (fr & UART_FR_TXFE_BITS) && !(fr & UART_FR_BUSY_BITS);
@@ -70,7 +71,7 @@ static void console_irq(void)
     port_console_isr();
 }
 
-void port_console_irq_route(bool on)
+void rp2040_uart_irq_route(bool on)
 {
     if (on) {
         td_irq_set_handler(CONSOLE_IRQ, console_irq);
@@ -79,11 +80,19 @@ void port_console_irq_route(bool on)
     td_irq_enable(CONSOLE_IRQ, on);
 }
 
-void port_console_tx_irq(bool on)
+void rp2040_uart_tx_irq(bool on)
 {
     /* The interrupt mask through the atomic aliases: either core may ask. */
     if (on)
         hw_set(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
     else
         hw_clear(&CONSOLE->imsc, UART_IMSC_TXIM_BITS);
+}
+
+int rp2040_uart_read(void)
+{
+    uart_hw_t *u = CONSOLE;
+    if (u->fr & UART_FR_RXFE_BITS)
+        return -1;
+    return (int)(u->dr & 0xffu);
 }

@@ -68,7 +68,9 @@ typedef struct {
 } cmsdk_uart_hw_t;
 #define UART0 ((cmsdk_uart_hw_t *)0x50200000u)
 #define UART_STATE_TXFULL_BITS 0x1u
+#define UART_STATE_RXFULL_BITS 0x2u   /* a received byte waits in DATA */
 #define UART_CTRL_TXEN_BITS    0x1u
+#define UART_CTRL_RXEN_BITS    0x2u
 #define UART_CTRL_TXINTEN_BITS 0x4u
 #define UART_INT_TX_BITS       0x1u
 

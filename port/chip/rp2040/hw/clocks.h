@@ -43,6 +43,17 @@ typedef struct {
 #define CLK_PERI_CTRL_AUXSRC_CLK_SYS 0u
 #define CLK_PERI_CTRL_KILL_BITS     0x00000400u
 #define CLK_PERI_CTRL_ENABLE_BITS   0x00000800u
+/* CLK_USB_CTRL: no glitchless mux; AUXSRC 0 = PLL_USB */
+#define CLK_USB_CTRL_AUXSRC_LSB     5
+#define CLK_USB_CTRL_AUXSRC_BITS    0x000000e0u
+#define CLK_USB_CTRL_AUXSRC_PLL_USB 0u
+#define CLK_USB_CTRL_ENABLE_BITS    0x00000800u
+
+/* CLK_ADC_CTRL: no glitchless mux, so AUXSRC changes only while disabled */
+#define CLK_ADC_CTRL_AUXSRC_LSB     5
+#define CLK_ADC_CTRL_AUXSRC_BITS    0x000000e0u
+#define CLK_ADC_CTRL_AUXSRC_PLL_SYS 1u
+#define CLK_ADC_CTRL_ENABLE_BITS    0x00000800u
 
 #define CLK_DIV_INT_LSB 8
 

@@ -1,0 +1,82 @@
+/*
+ * console_in.c: console input (tandem/console.h): bytes and lines from the
+ * port's console device (port_console_read: USB serial and/or the UART).
+ * The device has no wait queue of its own, so a waiting thread looks once
+ * per tick: input is seen within a tick of its arrival.
+ */
+#include "tandem/console.h"
+
+#include "port.h"
+#include "tandem/error.h"
+#include "tandem/kconfig.h"
+#include "tandem/time.h"
+
+#include <stdbool.h>
+
+/* A CR ended the last line: a LF right after it belongs to it. */
+static bool after_cr;
+
+/* The next byte, or TD_ERR_TIMEOUT when the deadline (in us) passes. */
+static int next_byte(uint64_t deadline)
+{
+    for (;;) {
+        int c = port_console_read();
+        if (c >= 0)
+            return c;
+        if (td_time_us() >= deadline)
+            return TD_ERR_TIMEOUT;
+        (void)td_sleep(1);                  /* fails at once in the idle thread: look again */
+    }
+}
+
+static uint64_t deadline_of(td_tick_t timeout)
+{
+    if (timeout == TD_FOREVER)
+        return UINT64_MAX;
+    return td_time_us() + (uint64_t)timeout * 1000000u / TD_TICK_HZ;
+}
+
+int td_console_getc(td_tick_t timeout)
+{
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    if (timeout == TD_NO_WAIT) {
+        int c = port_console_read();
+        return c >= 0 ? c : TD_ERR_WOULD_BLOCK;
+    }
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    return next_byte(deadline_of(timeout));
+}
+
+int td_console_gets(char *buf, size_t size, td_tick_t timeout)
+{
+    if (buf == NULL || size < 2 || TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    uint64_t deadline = deadline_of(timeout);
+    size_t n = 0;
+    buf[0] = '\0';
+    for (;;) {
+        int c = timeout == TD_NO_WAIT ? port_console_read() : next_byte(deadline);
+        if (c < 0)
+            return TD_ERR_TIMEOUT;
+        if (c == '\n' && after_cr) {            /* CR LF: one line end */
+            after_cr = false;
+            continue;
+        }
+        after_cr = c == '\r';
+        if (c == '\r' || c == '\n')
+            return (int)n;
+        if (c == 0x08 || c == 0x7f) {
+            if (n > 0)
+                buf[--n] = '\0';
+            continue;
+        }
+        buf[n++] = (char)c;
+        buf[n] = '\0';
+        if (n == size - 1)
+            return (int)n;                      /* the rest comes with the next call */
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * kernel/spin.h: the hardware spinlocks as the kernel takes them, and the
+ * one rule for a holder that halted. Private to kernel/ and to tests; owned
+ * by kernel/spin.c.
+ *
+ * A spinlock taken through the kernel is held only with the taker's
+ * interrupts masked and never across anything that waits. So a spinlock
+ * that stays held while its holder's core has halted (after a fault, or
+ * held in reset: kernel/core.h) is left behind for good, and every kernel
+ * path that spins on one takes it over from such a holder: the kernel's own
+ * spinlocks (td__spin_lock), the console's and td_lock's (td__spin_take),
+ * a port device's (port_spin_take_recorded, port/port.h: the RP2040's USB
+ * stack), the fault report's bounded wait for the console
+ * (td__spin_try_over).
+ *
+ * The console, td_lock and a port device's lock record their holder core
+ * in td__spins (td_lock also what the hold check reads); the kernel's own
+ * spinlocks
+ * (TD_SPIN_KERNEL, TD_SPIN_MSG, the cross-core range) are not recorded:
+ * taken with interrupts masked, their only other possible holder is the
+ * other core.
+ *
+ * All calls: interrupts masked by the caller, either core.
+ */
+#ifndef TANDEM_KERNEL_SPIN_H
+#define TANDEM_KERNEL_SPIN_H
+
+#include "core.h"
+
+/* One record per hardware spinlock, written by the core holding it and read
+ * by the other (atomically). */
+struct td_spin {
+    uint8_t holder;              /* recorded holder core + 1; 0: free or not recorded */
+    port_irq_state_t saved;      /* td_lock: the interrupt state its take found */
+    const td_thread_t *thread;   /* td_lock: the thread that took it (hold check) */
+    uint32_t takes;              /* td_lock: how often it was taken (hold check) */
+};
+extern struct td_spin td__spins[PORT_SPINLOCK_COUNT];
+
+/* The recorded holder core of spinlock n, or TD_CORE_ANY. Anywhere. */
+static inline unsigned td__spin_holder(unsigned n)
+{
+    unsigned h = TD_LOAD_RELAXED(td__spins[n].holder);
+    return h ? h - 1u : TD_CORE_ANY;
+}
+
+/* One attempt to claim spinlock n; if it is held by a core that halted (its
+ * recorded holder, or the other core when none is recorded), free it and
+ * claim it. Returns true if claimed. */
+bool td__spin_try_over(unsigned n);
+
+/* Claim spinlock n, spinning while a running core holds it (taking it over
+ * from a halted one). */
+void td__spin_wait(unsigned n);
+
+/* The kernel's own spinlocks (not recorded). */
+static inline void td__spin_lock(unsigned n) { td__spin_wait(n); }
+static inline void td__spin_unlock(unsigned n) { port_spin_release(n); }
+
+/* A recorded spinlock: claim it (as td__spin_lock) and record this core as
+ * its holder; release it and forget the holder. */
+static inline void td__spin_take(unsigned n, unsigned me)
+{
+    td__spin_wait(n);
+    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)(me + 1u));
+}
+static inline void td__spin_give(unsigned n)
+{
+    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
+    port_spin_release(n);
+}
+
+/* Core 'core' stopped for good: release every spinlock it held. The kernel's
+ * own (below TD_SPIN_USER_FIRST) are released whatever their record says:
+ * called with this core's interrupts masked from its tick, where this core
+ * holds none, so any still held is the stopped core's. Those of the user
+ * range are released if recorded as core's. Returns how many user-range
+ * spinlocks were released. */
+unsigned td__spin_release_core(unsigned core);
+
+/* The hold check's view of spinlock n: its recorded holder core (or
+ * TD_CORE_ANY), and through the pointers the thread that took it and its
+ * take count (either may be NULL). Anywhere. */
+unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes);
+
+#endif /* TANDEM_KERNEL_SPIN_H */

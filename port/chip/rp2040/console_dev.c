@@ -1,0 +1,110 @@
+/*
+ * console_dev.c: the console device of port/port.h on the RP2040, by the
+ * build's route (TD_CONSOLE_ROUTE, tandem/config.h; docs/console.md):
+ *
+ *   uart: the UART (uart.c), as before USB existed.
+ *   usb:  USB serial (usb/usb_serial.c). The console is buffered from boot
+ *         (PORT_CONSOLE_QUEUED): packets are made from its ring while the
+ *         host has the port open. The UART is still set up: the fault path's
+ *         direct writes go there when the USB port is not open.
+ *   both: every byte to the UART and, while the USB port is open, the same
+ *         bytes to USB, paced by the slower of the two.
+ *
+ * The USB interrupt is taken on core 0 (usb_dev_init); in "both" the
+ * UART's interrupt is routed to core 0 as well, at start-up.
+ */
+#include "port.h"
+#include "rp2040.h"
+#include "tandem/config.h"
+#include "usb/usb_dev.h"
+#include "usb/usb_serial.h"
+
+#define USE_UART (TD_CONSOLE_ROUTE == TD_CONSOLE_ROUTE_UART || TD_CONSOLE_ROUTE == TD_CONSOLE_ROUTE_BOTH)
+#define USE_USB  (TD_CONSOLE_ROUTE == TD_CONSOLE_ROUTE_USB || TD_CONSOLE_ROUTE == TD_CONSOLE_ROUTE_BOTH)
+
+_Static_assert(TD_CONSOLE_ROUTE >= TD_CONSOLE_ROUTE_UART && TD_CONSOLE_ROUTE <= TD_CONSOLE_ROUTE_BOTH,
+               "TD_CONSOLE_ROUTE: TD_CONSOLE_ROUTE_UART, _USB or _BOTH");
+_Static_assert(PORT_CONSOLE_QUEUED == USE_USB, "port_limits.h disagrees with the route");
+
+void rp2040_console_dev_init(void)
+{
+    rp2040_console_uart_init();
+    if (USE_USB) {
+        (void)usb_dev_init();               /* failed: the device stays off the bus */
+        if (USE_UART)
+            rp2040_uart_irq_route(true);
+    }
+}
+
+void port_console_write(const char *s, size_t n)
+{
+    if (!USE_USB) {
+        rp2040_uart_write(s, n);
+    } else if (USE_UART) {
+        rp2040_uart_write(s, n);
+        usb_serial_write_direct(s, n);      /* nothing when the port is closed */
+    } else if (usb_serial_open()) {
+        usb_serial_write_direct(s, n);
+    } else {
+        rp2040_uart_write(s, n);                /* the route still alive */
+    }
+}
+
+size_t port_console_write_some(const char *s, size_t n)
+{
+    if (!USE_USB)
+        return rp2040_uart_write_some(s, n);
+    if (!USE_UART)
+        return usb_serial_write_some(s, n);
+    /* both: the UART takes what it can of at most a packet, USB the same bytes */
+    if (!usb_serial_open())
+        return rp2040_uart_write_some(s, n);
+    if (!usb_serial_idle())
+        return 0;
+    size_t k = rp2040_uart_write_some(s, n < 64u ? n : 64u);
+    if (k != 0)
+        (void)usb_serial_write_some(s, k);  /* free and open: takes all k (none while halted) */
+    return k;
+}
+
+bool port_console_idle(void)
+{
+    bool uart = !USE_UART || rp2040_uart_idle();
+    bool usb = !USE_USB || usb_serial_idle() || !usb_serial_open();
+    return uart && usb;
+}
+
+void port_console_irq_route(bool on)
+{
+    if (!USE_USB)
+        rp2040_uart_irq_route(on);              /* usb and both: routed at start-up */
+}
+
+void port_console_tx_irq(bool on)
+{
+    if (USE_UART)
+        rp2040_uart_tx_irq(on);
+    if (USE_USB)
+        usb_serial_tx_irq(on);
+}
+
+bool port_console_open(void)
+{
+    return USE_UART || usb_serial_open();
+}
+
+void port_console_poll(void)
+{
+    if (USE_USB)
+        usb_dev_poll();
+}
+
+int port_console_read(void)
+{
+    int c = -1;
+    if (USE_USB)
+        c = usb_serial_read();
+    if (c < 0 && USE_UART)
+        c = rp2040_uart_read();
+    return c;
+}

@@ -1,0 +1,271 @@
+/*
+ * dma.c: tandem/dma.h on the RP2040 (datasheet 2.5).
+ *
+ * Each channel has a small record shared by both cores: the core its last
+ * transfer was started on, where that transfer stands (idle, running,
+ * ended), and a semaphore bound to that core. Starting routes the channel's
+ * interrupt flag to the starting core's line only (INTE0 or INTE1, through
+ * the atomic aliases, so both cores may start channels at once); that
+ * core's handler marks the transfer ended and gives the semaphore, which
+ * wakes the thread in td_dma_wait. A transfer counts as running from its
+ * start until its own core has taken the end: only then may the channel be
+ * started again, so a late interrupt never gives a newer transfer's
+ * semaphore.
+ */
+#include "tandem/dma.h"
+
+#include "hw/dma.h"
+#include "hw/m0plus.h"
+#include "port.h"
+#include "tandem/irq.h"
+#include "tandem/lock.h"
+#include "tandem/sem.h"
+
+enum { CH_IDLE, CH_RUNNING, CH_ENDED };
+
+static struct chan {
+    td_sem_t done;           /* given by the end interrupt, on the starting core */
+    volatile uint8_t state;  /* CH_* */
+    volatile uint8_t core;   /* the core the last transfer was started on */
+    volatile uint8_t aborted;/* td_dma_abort ended it while a thread waited */
+} chans[DMA_CHANNELS];
+
+static uint32_t claimed;     /* user channels claimed, under drv_lock */
+static TD_LOCK_DEFINE(drv_lock, TD_SPIN_DRIVERS);
+
+_Static_assert(PORT_IRQ_DMA_1 == PORT_IRQ_DMA_0 + 1, "one DMA interrupt line per core, in core order");
+
+#define USER_MASK (((1u << (TD_DMA_USER_LAST + 1u)) - 1u) & ~((1u << TD_DMA_USER_FIRST) - 1u))
+
+int td_dma_claim(unsigned *chan)
+{
+    if (chan == NULL)
+        return TD_ERR_PARAM;
+    td_lock_take(&drv_lock);
+    uint32_t free = USER_MASK & ~claimed;
+    int r = TD_ERR_BUSY;
+    for (unsigned c = TD_DMA_USER_FIRST; c <= TD_DMA_USER_LAST; c++) {
+        if (free & (1u << c)) {
+            claimed |= 1u << c;
+            *chan = c;
+            r = TD_OK;
+            break;
+        }
+    }
+    td_lock_give(&drv_lock);
+    return r;
+}
+
+int td_dma_unclaim(unsigned chan)
+{
+    if (chan >= DMA_CHANNELS || !(USER_MASK & (1u << chan)))
+        return TD_ERR_PARAM;
+    td_lock_take(&drv_lock);
+    int r = TD_OK;
+    if (!(claimed & (1u << chan)))
+        r = TD_ERR_STATE;
+    else if (chans[chan].state == CH_RUNNING || td_dma_busy(chan))
+        r = TD_ERR_BUSY;
+    else
+        claimed &= ~(1u << chan);
+    td_lock_give(&drv_lock);
+    return r;
+}
+
+/* The DMA interrupt of this core: every channel routed here that ended. */
+static void dma_isr(void)
+{
+    unsigned core = port_core_id();
+    io_rw32 *ints = core ? &DMA->ints1 : &DMA->ints0;
+    uint32_t pending = *ints;
+    *ints = pending;                          /* write 1 to clear the raw flags */
+    for (unsigned c = 0; pending != 0; c++, pending >>= 1) {
+        if (!(pending & 1u))
+            continue;
+        struct chan *ch = &chans[c];
+        if (ch->core == core && ch->state == CH_RUNNING) {
+            ch->state = CH_ENDED;
+            td_sem_give_isr(&ch->done);
+        }
+    }
+}
+
+/* Install this core's handler if its NVIC does not have it enabled yet
+ * (the first use on this core, or core 1 relaunched since). */
+static void irq_route_here(unsigned core)
+{
+    unsigned irq = PORT_IRQ_DMA_0 + core;
+    if (NVIC->iser & (1u << irq))
+        return;
+    td_irq_set_handler(irq, dma_isr);
+    td_irq_set_priority(irq, PORT_IRQ_PRIO_DEVICE);
+    td_irq_enable(irq, true);
+}
+
+static bool aligned(const volatile void *p, unsigned size)
+{
+    return ((uintptr_t)p & (size - 1u)) == 0;
+}
+
+int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
+{
+    if (chan >= DMA_CHANNELS || x == NULL || x->count == 0 ||
+        (x->size != 1 && x->size != 2 && x->size != 4) || !aligned(x->src, x->size) ||
+        !aligned(x->dst, x->size) || x->dreq > TD_DMA_DREQ_NONE)
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    if ((USER_MASK & (1u << chan)) && !(__atomic_load_n(&claimed, __ATOMIC_RELAXED) & (1u << chan)))
+        return TD_ERR_STATE;
+    struct chan *ch = &chans[chan];
+    dma_channel_hw_t *hw = &DMA->ch[chan];
+    if (ch->state == CH_RUNNING || (hw->al1_ctrl & DMA_CTRL_BUSY_BITS))
+        return TD_ERR_BUSY;
+    unsigned core = port_core_id();
+    if (td_sem_init(&ch->done, 0, 1) != TD_OK)   /* bound to this core from now on */
+        return TD_ERR_BUSY;
+    irq_route_here(core);
+    uint32_t bit = 1u << chan;
+    hw_clear(core ? &DMA->inte0 : &DMA->inte1, bit);
+    DMA->intr = bit;                          /* a stale end flag */
+    hw_set(core ? &DMA->inte1 : &DMA->inte0, bit);
+    ch->core = (uint8_t)core;
+    ch->state = CH_RUNNING;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+    unsigned size_code = x->size == 4 ? 2u : x->size == 2 ? 1u : 0u;
+    hw->read_addr = (uint32_t)(uintptr_t)x->src;
+    hw->write_addr = (uint32_t)(uintptr_t)x->dst;
+    hw->trans_count = x->count;
+    hw->ctrl_trig = DMA_CTRL_EN_BITS | (size_code << DMA_CTRL_DATA_SIZE_LSB) |
+                    (x->src_incr ? DMA_CTRL_INCR_READ_BITS : 0) |
+                    (x->dst_incr ? DMA_CTRL_INCR_WRITE_BITS : 0) |
+                    ((uint32_t)chan << DMA_CTRL_CHAIN_TO_LSB) |    /* chained to itself: none */
+                    ((uint32_t)x->dreq << DMA_CTRL_TREQ_SEL_LSB) |
+                    DMA_CTRL_READ_ERROR_BITS | DMA_CTRL_WRITE_ERROR_BITS; /* clears old errors */
+    return TD_OK;
+}
+
+/* Stop the hardware; poll (bounded) until the DMA confirms. */
+static int hw_abort(unsigned chan)
+{
+    DMA->chan_abort = 1u << chan;
+    for (unsigned n = 0; n < 1000u; n++)
+        if (!(DMA->chan_abort & (1u << chan)))
+            return TD_OK;
+    return TD_ERR_TIMEOUT;
+}
+
+/* After an abort on the transfer's own core, interrupts masked: forget it
+ * (a flag its end left is cleared; a thread waiting for it is woken and
+ * told it was aborted). */
+static void forget(unsigned chan)
+{
+    struct chan *ch = &chans[chan];
+    DMA->intr = 1u << chan;
+    ch->state = CH_IDLE;
+    if (td_sem_init(&ch->done, 0, 1) == TD_ERR_BUSY) {
+        ch->aborted = 1;
+        td_sem_give_isr(&ch->done);
+    }
+}
+
+int td_dma_abort(unsigned chan)
+{
+    if (chan >= DMA_CHANNELS)
+        return TD_ERR_PARAM;
+    port_irq_state_t s = port_irq_save();
+    int r = hw_abort(chan);
+    if (chans[chan].core == port_core_id() && chans[chan].state != CH_IDLE)
+        forget(chan);
+    port_irq_restore(s);
+    return r;
+}
+
+int td_dma_wait(unsigned chan, td_tick_t timeout)
+{
+    if (chan >= DMA_CHANNELS || TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    struct chan *ch = &chans[chan];
+    if (ch->state == CH_IDLE)
+        return TD_ERR_STATE;
+    if (ch->core != port_core_id())
+        return TD_ERR_WRONG_CORE;
+    int r = td_sem_take(&ch->done, timeout);
+    if (r == TD_ERR_WOULD_BLOCK)
+        return r;
+    if (r == TD_ERR_TIMEOUT) {
+        /* Abort with this core's interrupts masked: its handler (the only
+         * one that sees this channel) cannot run between the abort and
+         * the clean-up. */
+        port_irq_state_t s = port_irq_save();
+        int a = hw_abort(chan);
+        forget(chan);
+        port_irq_restore(s);
+        return a == TD_OK ? TD_ERR_TIMEOUT : a;
+    }
+    if (r != TD_OK)
+        return r;
+    if (ch->aborted) {                       /* td_dma_abort ended it meanwhile */
+        ch->aborted = 0;
+        return TD_ERR_STATE;
+    }
+    ch->state = CH_IDLE;
+    uint32_t ctrl = DMA->ch[chan].al1_ctrl;
+    if (ctrl & DMA_CTRL_READ_ERROR_BITS)
+        return TD_ERR_DMA_READ;
+    if (ctrl & DMA_CTRL_WRITE_ERROR_BITS)
+        return TD_ERR_DMA_WRITE;
+    return TD_OK;
+}
+
+int td_dma_copy(unsigned chan, void *dst, const void *src, size_t n, td_tick_t timeout)
+{
+    if (dst == NULL || src == NULL || TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    if (n == 0)
+        return TD_OK;
+    uintptr_t all = (uintptr_t)dst | (uintptr_t)src | (uintptr_t)n;
+    uint8_t size = (all & 3u) == 0 ? 4 : (all & 1u) == 0 ? 2 : 1;
+    if (n / size > 0xffffffffu)
+        return TD_ERR_PARAM;
+    td_dma_xfer_t x = {
+        .src = src, .dst = dst, .count = (uint32_t)(n / size), .size = size,
+        .src_incr = true, .dst_incr = true, .dreq = TD_DMA_DREQ_NONE,
+    };
+    int r = td_dma_start(chan, &x);
+    return r == TD_OK ? td_dma_wait(chan, timeout) : r;
+}
+
+bool td_dma_busy(unsigned chan)
+{
+    return chan < DMA_CHANNELS && (DMA->ch[chan].al1_ctrl & DMA_CTRL_BUSY_BITS) != 0;
+}
+
+uint32_t td_dma_remaining(unsigned chan)
+{
+    return chan < DMA_CHANNELS ? DMA->ch[chan].trans_count : 0;
+}
+
+uint32_t td_dma_error_addr(unsigned chan)
+{
+    if (chan >= DMA_CHANNELS)
+        return 0;
+    uint32_t ctrl = DMA->ch[chan].al1_ctrl;
+    if (ctrl & DMA_CTRL_READ_ERROR_BITS)
+        return DMA->ch[chan].read_addr;
+    if (ctrl & DMA_CTRL_WRITE_ERROR_BITS)
+        return DMA->ch[chan].write_addr;
+    return 0;
+}
+
+const char *td_dma_strerror(int err)
+{
+    switch (err) {
+    case TD_ERR_DMA_READ: return "TD_ERR_DMA_READ";
+    case TD_ERR_DMA_WRITE: return "TD_ERR_DMA_WRITE";
+    default: return td_strerror(err);
+    }
+}

@@ -1,0 +1,238 @@
+/*
+ * usb_serial.c: the CDC-ACM data interface as a console device
+ * (usb_serial.h).
+ *
+ * Output: one packet at a time in the bulk IN endpoint, made by whoever
+ * pumps the console's ring (a writer on either core, or the console's
+ * callback from the USB interrupt on core 0). A transfer that ends on a
+ * full packet is closed with a zero-length packet, or the host's read
+ * (larger than a packet) would wait for more. A packet cut off by a bus
+ * reset, a deconfiguration or a halt is handed again once the port is
+ * open: the host never took it, and the console already let it go.
+ *
+ * Input: bulk OUT packets into a ring; the endpoint is handed back only
+ * while the ring has room for a whole packet, so when nobody reads the
+ * host is told to wait (NAK) and nothing is lost.
+ */
+#include "usb_serial.h"
+
+#include "port.h"
+#include "usb_cdc.h"
+#include "usb_desc.h"
+#include "usb_dev.h"
+#include "usb_std.h"
+
+#define RX_MASK (USB_SERIAL_RX_SIZE - 1u)
+_Static_assert((USB_SERIAL_RX_SIZE & RX_MASK) == 0 && USB_SERIAL_RX_SIZE >= 2u * USB_EP_DATA_SIZE,
+               "USB_SERIAL_RX_SIZE: a power of two, at least two packets");
+
+static struct {
+    bool configured, suspended, tx_wanted;
+    uint8_t lines;
+    bool in_busy;       /* a packet is with the controller */
+    bool in_resend;     /* the packet in the buffer was cut off: hand it again */
+    bool zlp_due;       /* the last packet was full */
+    uint16_t in_len;
+    bool rx_armed;
+    uint32_t rx_head, rx_tail;  /* free-running */
+    uint8_t rx[USB_SERIAL_RX_SIZE];
+    usb_serial_stats_t stats;
+} ser;
+
+static bool open_locked(void)
+{
+    return ser.configured && (ser.lines & CDC_LINE_DTR) && !ser.suspended;
+}
+
+bool usb_serial_open(void)
+{
+    return open_locked();       /* a snapshot; each flag is one byte */
+}
+
+static void rx_arm_locked(void)
+{
+    if (ser.configured && !ser.rx_armed && !usb_ctrl_halted(USB_EP_DATA_OUT) &&
+        USB_SERIAL_RX_SIZE - (ser.rx_head - ser.rx_tail) >= USB_EP_DATA_SIZE) {
+        usb_dev_ep_out(USB_EP_DATA_OUT);
+        ser.rx_armed = true;
+    }
+}
+
+/* A packet cut off earlier goes first, once the port is open again. */
+static void resend_locked(void)
+{
+    if (ser.in_resend && !ser.in_busy && open_locked() && !usb_ctrl_halted(USB_EP_DATA_IN)) {
+        usb_dev_ep_in_again(USB_EP_DATA_IN, ser.in_len);
+        ser.in_busy = true;
+        ser.in_resend = false;
+        ser.stats.tx_resent++;
+    }
+}
+
+static void cut_off_locked(void)
+{
+    if (ser.in_busy) {
+        ser.in_busy = false;
+        ser.in_resend = true;
+    }
+}
+
+/* ---- events from the controller driver ----------------------------------------------- */
+
+void usb_serial_configured(bool on)
+{
+    cut_off_locked();
+    ser.configured = on;
+    ser.rx_armed = false;
+    if (on)
+        rx_arm_locked();
+}
+
+void usb_serial_bus_reset(void)
+{
+    cut_off_locked();
+    ser.configured = false;
+    ser.suspended = false;
+    ser.rx_armed = false;
+}
+
+void usb_serial_suspended(bool on)
+{
+    ser.suspended = on;
+}
+
+void usb_serial_halted(uint8_t ep, bool on)
+{
+    if (ep == USB_EP_DATA_IN && on)
+        cut_off_locked();
+    if (ep == USB_EP_DATA_OUT) {
+        ser.rx_armed = false;
+        if (!on)
+            rx_arm_locked();
+    }
+}
+
+void usb_hw_lines(uint8_t lines)
+{
+    ser.lines = lines;
+}
+
+void usb_serial_in_done(uint8_t ep)
+{
+    if (ep == USB_EP_DATA_IN)
+        ser.in_busy = false;
+}
+
+void usb_serial_out_done(uint8_t ep, uint16_t n)
+{
+    if (ep != USB_EP_DATA_OUT)
+        return;
+    ser.rx_armed = false;
+    const volatile uint8_t *b = usb_dev_ep_buf(ep);
+    if (n > USB_EP_DATA_SIZE)
+        n = USB_EP_DATA_SIZE;
+    for (uint16_t i = 0; i < n; i++)        /* room for a packet was there when armed */
+        ser.rx[ser.rx_head++ & RX_MASK] = b[i];
+    ser.stats.rx_bytes += n;
+    rx_arm_locked();
+}
+
+void usb_serial_after_irq(void)
+{
+    port_irq_state_t s = usb_dev_lock();
+    resend_locked();
+    bool call = ser.tx_wanted && open_locked() && !ser.in_busy;
+    usb_dev_unlock(s);
+    if (call)
+        port_console_isr();
+    s = usb_dev_lock();
+    if (ser.zlp_due && !ser.in_busy && open_locked()) {
+        usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
+        ser.in_busy = true;
+        ser.in_len = 0;
+        ser.zlp_due = false;
+        ser.stats.tx_zlps++;
+    }
+    usb_dev_unlock(s);
+}
+
+/* ---- the console device ------------------------------------------------------------ */
+
+/* Put up to one packet of s in the endpoint. Lock held. */
+static size_t send_locked(const char *s, size_t n)
+{
+    resend_locked();
+    if (!open_locked() || ser.in_busy || ser.in_resend || usb_ctrl_halted(USB_EP_DATA_IN))
+        return 0;
+    uint16_t k = n < USB_EP_DATA_SIZE ? (uint16_t)n : USB_EP_DATA_SIZE;
+    usb_dev_ep_in(USB_EP_DATA_IN, (const uint8_t *)s, k);
+    ser.in_busy = true;
+    ser.in_len = k;
+    ser.zlp_due = k == USB_EP_DATA_SIZE;
+    ser.stats.tx_bytes += k;
+    ser.stats.tx_packets++;
+    return k;
+}
+
+size_t usb_serial_write_some(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    port_irq_state_t st = usb_dev_lock();
+    size_t k = send_locked(s, n);
+    usb_dev_unlock(st);
+    return k;
+}
+
+void usb_serial_write_direct(const char *s, size_t n)
+{
+    uint64_t give_up = port_time_us() + USB_SERIAL_DIRECT_US;
+    while (port_time_us() < give_up) {
+        port_irq_state_t st = usb_dev_lock();
+        bool open = open_locked();
+        size_t k = n != 0 ? send_locked(s, n) : 0;
+        bool done = n == 0 && !ser.in_busy && !ser.in_resend;
+        if (done && ser.zlp_due && open) {          /* close the transfer */
+            usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
+            ser.in_busy = true;
+            ser.zlp_due = false;
+            ser.stats.tx_zlps++;
+        }
+        usb_dev_unlock(st);
+        if (!open || done)
+            return;
+        s += k;
+        n -= k;
+        if (k == 0)
+            usb_dev_poll();                         /* the interrupt may not run */
+    }
+}
+
+bool usb_serial_idle(void)
+{
+    return !ser.in_busy && !ser.in_resend;
+}
+
+void usb_serial_tx_irq(bool on)
+{
+    ser.tx_wanted = on;
+}
+
+int usb_serial_read(void)
+{
+    port_irq_state_t st = usb_dev_lock();
+    int c = -1;
+    if (ser.rx_head != ser.rx_tail) {
+        c = ser.rx[ser.rx_tail++ & RX_MASK];
+        rx_arm_locked();
+    }
+    usb_dev_unlock(st);
+    return c;
+}
+
+void usb_serial_stats(usb_serial_stats_t *st)
+{
+    port_irq_state_t s = usb_dev_lock();
+    *st = ser.stats;
+    usb_dev_unlock(s);
+}

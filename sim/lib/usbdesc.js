@@ -1,0 +1,176 @@
+'use strict';
+// USB descriptors as a host reads them, checked against USB 2.0 chapter 9
+// (9.6), the interface association ECN and CDC 1.2 / PSTN 1.2. Each parser
+// returns { errors: [...], ...fields }; an error names the descriptor, the
+// byte offset and what is wrong. Used by the USB host model (usbhost.js).
+
+const DT = { DEVICE: 1, CONFIGURATION: 2, STRING: 3, INTERFACE: 4, ENDPOINT: 5, DEVICE_QUALIFIER: 6, IAD: 11, CS_INTERFACE: 0x24 };
+const u16 = (b, o) => b[o] | (b[o + 1] << 8);
+const hex = (v, n = 2) => '0x' + v.toString(16).padStart(n, '0');
+
+/** The device descriptor (18 bytes). `got` is what the device sent. */
+function parseDevice(got) {
+  const e = [];
+  const d = { errors: e };
+  if (got.length < 18) { e.push(`device descriptor: ${got.length} bytes, expected 18`); return d; }
+  if (got[0] !== 18) e.push(`device descriptor: bLength ${got[0]}, expected 18`);
+  if (got[1] !== DT.DEVICE) e.push(`device descriptor: bDescriptorType ${got[1]}, expected 1`);
+  d.bcdUSB = u16(got, 2);
+  if (![0x0100, 0x0110, 0x0200, 0x0201].includes(d.bcdUSB)) e.push(`device descriptor: bcdUSB ${hex(d.bcdUSB, 4)} is not a USB 1.x/2.0 release`);
+  d.class = got[4]; d.subclass = got[5]; d.protocol = got[6];
+  d.maxPacket0 = got[7];
+  if (![8, 16, 32, 64].includes(d.maxPacket0)) e.push(`device descriptor: bMaxPacketSize0 ${d.maxPacket0}, must be 8, 16, 32 or 64`);
+  d.vid = u16(got, 8); d.pid = u16(got, 10); d.bcdDevice = u16(got, 12);
+  d.iManufacturer = got[14]; d.iProduct = got[15]; d.iSerial = got[16];
+  d.numConfigurations = got[17];
+  if (d.numConfigurations < 1) e.push('device descriptor: bNumConfigurations is 0');
+  return d;
+}
+
+/**
+ * A whole configuration (wTotalLength bytes). Walks every descriptor in it:
+ * lengths and types, the interface count, each interface's endpoint count,
+ * endpoint addresses (unique, nonzero), transfer types and sizes for a
+ * full-speed device, interface associations, CDC functional descriptors.
+ */
+function parseConfig(got, { expectLength } = {}) {
+  const e = [];
+  const c = { errors: e, interfaces: [], endpoints: [], iads: [], cdc: [] };
+  if (got.length < 9) { e.push(`configuration descriptor: ${got.length} bytes, expected at least 9`); return c; }
+  if (got[0] !== 9) e.push(`configuration descriptor: bLength ${got[0]}, expected 9`);
+  if (got[1] !== DT.CONFIGURATION) e.push(`configuration descriptor: bDescriptorType ${got[1]}, expected 2`);
+  c.totalLength = u16(got, 2);
+  if (expectLength !== undefined && got.length !== c.totalLength) e.push(`configuration: wTotalLength ${c.totalLength} but ${got.length} bytes came for a request of ${expectLength}`);
+  c.numInterfaces = got[4]; c.value = got[5]; c.iConfiguration = got[6]; c.attributes = got[7]; c.maxPower = got[8];
+  if (c.value === 0) e.push('configuration descriptor: bConfigurationValue 0 (reserved for "not configured")');
+  if (!(c.attributes & 0x80)) e.push(`configuration descriptor: bmAttributes ${hex(c.attributes)} without bit 7 (must be set)`);
+  if (c.attributes & 0x1f) e.push(`configuration descriptor: bmAttributes ${hex(c.attributes)} has reserved bits 4..0 set`);
+  let at = 9, cur = null;
+  const seenEp = new Set();
+  while (at < got.length) {
+    const len = got[at], type = got[at + 1];
+    if (len < 2) { e.push(`configuration: descriptor at offset ${at} has bLength ${len} (< 2)`); break; }
+    if (at + len > got.length) { e.push(`configuration: descriptor at offset ${at} (type ${type}, bLength ${len}) runs past wTotalLength ${got.length}`); break; }
+    const b = got.subarray(at, at + len);
+    switch (type) {
+      case DT.INTERFACE: {
+        if (len !== 9) { e.push(`interface descriptor at offset ${at}: bLength ${len}, expected 9`); break; }
+        if (cur && cur.endpointsSeen !== cur.numEndpoints) e.push(`interface ${cur.number}: bNumEndpoints ${cur.numEndpoints} but ${cur.endpointsSeen} endpoint descriptors follow`);
+        cur = { number: b[2], alt: b[3], numEndpoints: b[4], class: b[5], subclass: b[6], protocol: b[7], iInterface: b[8], endpointsSeen: 0, offset: at, functional: [] };
+        if (cur.alt === 0 && c.interfaces.some((i) => i.number === cur.number && i.alt === 0)) e.push(`interface ${cur.number} appears twice`);
+        c.interfaces.push(cur);
+        break;
+      }
+      case DT.ENDPOINT: {
+        if (len !== 7) { e.push(`endpoint descriptor at offset ${at}: bLength ${len}, expected 7`); break; }
+        if (!cur) { e.push(`endpoint descriptor at offset ${at} before any interface`); break; }
+        const ep = { address: b[2], attributes: b[3], maxPacket: u16(b, 4), interval: b[6], interface: cur.number };
+        ep.type = ep.attributes & 3;
+        if ((ep.address & 0x0f) === 0) e.push(`endpoint descriptor at offset ${at}: address ${hex(ep.address)} is endpoint 0`);
+        if (ep.address & 0x70) e.push(`endpoint descriptor at offset ${at}: address ${hex(ep.address)} has reserved bits 6..4 set`);
+        if (seenEp.has(ep.address)) e.push(`endpoint ${hex(ep.address)} described twice`);
+        seenEp.add(ep.address);
+        const mps = ep.maxPacket & 0x7ff;
+        if (ep.type === 0) e.push(`endpoint ${hex(ep.address)}: transfer type control is only for endpoint 0`);
+        if (ep.type === 2 && ![8, 16, 32, 64].includes(mps)) e.push(`endpoint ${hex(ep.address)}: bulk wMaxPacketSize ${mps}, must be 8, 16, 32 or 64 at full speed`);
+        if (ep.type === 3 && (mps < 1 || mps > 64)) e.push(`endpoint ${hex(ep.address)}: interrupt wMaxPacketSize ${mps}, must be 1..64 at full speed`);
+        if (ep.type === 1 && mps > 1023) e.push(`endpoint ${hex(ep.address)}: isochronous wMaxPacketSize ${mps} > 1023`);
+        if (ep.maxPacket & 0xf800) e.push(`endpoint ${hex(ep.address)}: wMaxPacketSize ${hex(ep.maxPacket, 4)} has bits 15..11 set (high speed only)`);
+        if (ep.type === 3 && ep.interval < 1) e.push(`endpoint ${hex(ep.address)}: interrupt bInterval 0 (1..255 ms at full speed)`);
+        cur.endpointsSeen++;
+        c.endpoints.push(ep);
+        break;
+      }
+      case DT.IAD: {
+        if (len !== 8) { e.push(`interface association at offset ${at}: bLength ${len}, expected 8`); break; }
+        c.iads.push({ first: b[2], count: b[3], class: b[4], subclass: b[5], protocol: b[6], offset: at });
+        if (b[3] < 1) e.push(`interface association at offset ${at}: bInterfaceCount 0`);
+        break;
+      }
+      case DT.CS_INTERFACE: {
+        if (!cur) { e.push(`class-specific descriptor at offset ${at} before any interface`); break; }
+        if (len < 3) { e.push(`class-specific descriptor at offset ${at}: bLength ${len} (< 3)`); break; }
+        const f = { subtype: b[2], bytes: Buffer.from(b), interface: cur.number, offset: at };
+        cur.functional.push(f);
+        c.cdc.push(f);
+        break;
+      }
+      case DT.DEVICE: case DT.CONFIGURATION: case DT.STRING: case DT.DEVICE_QUALIFIER:
+        e.push(`configuration: a ${['', 'device', 'configuration', 'string', '', '', 'device qualifier'][type]} descriptor inside it at offset ${at}`);
+        break;
+      default:
+        break;   // other class or vendor descriptors: skipped, as a host does
+    }
+    at += len;
+  }
+  if (cur && cur.endpointsSeen !== cur.numEndpoints) e.push(`interface ${cur.number}: bNumEndpoints ${cur.numEndpoints} but ${cur.endpointsSeen} endpoint descriptors follow`);
+  const numbers = [...new Set(c.interfaces.map((i) => i.number))].sort((x, y) => x - y);
+  if (numbers.length !== c.numInterfaces) e.push(`configuration: bNumInterfaces ${c.numInterfaces} but ${numbers.length} interfaces described`);
+  numbers.forEach((n, i) => { if (n !== i) e.push(`configuration: interface numbers are not 0..${numbers.length - 1} (${numbers.join(', ')})`); });
+  for (const a of c.iads) {
+    for (let n = a.first; n < a.first + a.count; n++) if (!numbers.includes(n)) e.push(`interface association (offset ${a.offset}) names interface ${n}, which is not described`);
+    const head = c.interfaces.find((i) => i.number === a.first);
+    if (head && (head.class !== a.class || head.subclass !== a.subclass)) e.push(`interface association (offset ${a.offset}): function class ${a.class}/${a.subclass} differs from its first interface's ${head.class}/${head.subclass}`);
+  }
+  checkCdc(c, e);
+  return c;
+}
+
+/** CDC-ACM: the communication interface's functional descriptors (header
+ * first, union naming existing interfaces, call management's data interface). */
+function checkCdc(c, e) {
+  for (const itf of c.interfaces.filter((i) => i.class === 2 && i.subclass === 2)) {
+    const f = itf.functional;
+    const n = itf.number;
+    if (!f.length || f[0].subtype !== 0) { e.push(`CDC interface ${n}: the header functional descriptor must come first`); continue; }
+    const hdr = f[0].bytes;
+    if (hdr.length !== 5) e.push(`CDC interface ${n}: header functional descriptor bLength ${hdr.length}, expected 5`);
+    const union = f.find((x) => x.subtype === 6);
+    if (!union) { e.push(`CDC interface ${n}: no union functional descriptor`); continue; }
+    const u = union.bytes;
+    if (u.length < 5) { e.push(`CDC interface ${n}: union functional descriptor bLength ${u.length} (< 5)`); continue; }
+    if (u[3] !== n) e.push(`CDC interface ${n}: union bControlInterface ${u[3]} is not this interface`);
+    const subs = [...u.subarray(4)];
+    for (const s of subs) {
+      const d = c.interfaces.find((i) => i.number === s);
+      if (!d) e.push(`CDC interface ${n}: union names interface ${s}, which is not described`);
+      else if (d.class !== 0x0a) e.push(`CDC interface ${n}: union's subordinate interface ${s} is class ${d.class}, not CDC data (10)`);
+    }
+    const cm = f.find((x) => x.subtype === 1);
+    if (cm && (cm.bytes.length !== 5 || !subs.includes(cm.bytes[4]))) e.push(`CDC interface ${n}: call management names data interface ${cm.bytes[4]}, not one of the union's`);
+    const acm = f.find((x) => x.subtype === 2);
+    if (acm && acm.bytes.length !== 4) e.push(`CDC interface ${n}: ACM functional descriptor bLength ${acm.bytes.length}, expected 4`);
+    const notify = c.endpoints.filter((ep) => ep.interface === n);
+    if (notify.length !== 1 || notify[0].type !== 3 || !(notify[0].address & 0x80)) e.push(`CDC interface ${n}: expected one interrupt IN endpoint (notifications)`);
+    for (const s of subs) {
+      const eps = c.endpoints.filter((ep) => ep.interface === s);
+      const bin = eps.filter((ep) => ep.type === 2 && ep.address & 0x80).length;
+      const bout = eps.filter((ep) => ep.type === 2 && !(ep.address & 0x80)).length;
+      if (bin !== 1 || bout !== 1) e.push(`CDC data interface ${s}: expected one bulk IN and one bulk OUT endpoint (${bin} IN, ${bout} OUT)`);
+    }
+    if (c.interfaces.length > 1 && !c.iads.some((a) => a.first === n)) e.push(`CDC interface ${n}: not the first interface of an interface association (a composite device needs one)`);
+  }
+}
+
+/** A string descriptor (UTF-16LE). Index 0: the language ids. */
+function parseString(got, index) {
+  const e = [];
+  const s = { errors: e };
+  if (got.length < 2) { e.push(`string ${index}: ${got.length} bytes`); return s; }
+  if (got[1] !== DT.STRING) e.push(`string ${index}: bDescriptorType ${got[1]}, expected 3`);
+  if (got[0] !== got.length) e.push(`string ${index}: bLength ${got[0]} but ${got.length} bytes came`);
+  if (got[0] & 1) e.push(`string ${index}: bLength ${got[0]} is odd (UTF-16 code units are 2 bytes)`);
+  const body = got.subarray(2, got[0] & ~1);
+  if (index === 0) {
+    s.langids = [];
+    for (let i = 0; i + 1 < body.length; i += 2) s.langids.push(u16(body, i));
+    if (!s.langids.length) e.push('string 0: no language id');
+  } else {
+    let t = '';
+    for (let i = 0; i + 1 < body.length; i += 2) t += String.fromCharCode(u16(body, i));
+    s.text = t;
+  }
+  return s;
+}
+
+module.exports = { DT, parseDevice, parseConfig, parseString };

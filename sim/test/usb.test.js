@@ -1,0 +1,107 @@
+'use strict';
+// The USB host model's descriptor checks (lib/usbdesc.js) and command line.
+// End-to-end runs with a real device are the 'usb' suite (tests/usb).
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const test = require('node:test');
+const assert = require('node:assert');
+const { parseDevice, parseConfig, parseString } = require('../lib/usbdesc');
+const { txNanos } = require('../lib/usbhost');
+const { cli, fw } = require('./helpers');
+
+const DEVICE = [18, 1, 0, 2, 0xef, 2, 1, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 1, 2, 3, 1];
+// one CDC-ACM function: IAD, communication interface (4 functional
+// descriptors, interrupt IN), data interface (bulk OUT, bulk IN)
+const CONFIG = [
+  9, 2, 75, 0, 2, 1, 0, 0x80, 50,
+  8, 11, 0, 2, 2, 2, 0, 0,
+  9, 4, 0, 0, 1, 2, 2, 0, 0,
+  5, 0x24, 0, 0x20, 1, 5, 0x24, 1, 0, 1, 4, 0x24, 2, 6, 5, 0x24, 6, 0, 1,
+  7, 5, 0x81, 3, 16, 0, 16,
+  9, 4, 1, 0, 2, 10, 0, 0, 0,
+  7, 5, 0x02, 2, 64, 0, 0,
+  7, 5, 0x82, 2, 64, 0, 0,
+];
+const cfg = (edit) => { const b = Uint8Array.from(CONFIG); if (edit) edit(b); return parseConfig(b, { expectLength: b.length }); };
+const one = (r, re) => assert.ok(r.errors.some((e) => re.test(e)), `expected an error like ${re}, got ${JSON.stringify(r.errors)}`);
+
+test('usbdesc: a good device descriptor and configuration pass', () => {
+  const d = parseDevice(Uint8Array.from(DEVICE));
+  assert.deepStrictEqual(d.errors, []);
+  assert.strictEqual(d.vid, 0x2e8a);
+  const c = cfg();
+  assert.deepStrictEqual(c.errors, []);
+  assert.strictEqual(c.endpoints.length, 3);
+  assert.strictEqual(c.iads.length, 1);
+});
+
+test('usbdesc: device descriptor errors', () => {
+  one(parseDevice(Uint8Array.from(DEVICE.slice(0, 12))), /12 bytes, expected 18/);
+  const bad = (i, v) => { const b = Uint8Array.from(DEVICE); b[i] = v; return parseDevice(b); };
+  one(bad(0, 17), /bLength 17/);
+  one(bad(1, 2), /bDescriptorType 2/);
+  one(bad(7, 48), /bMaxPacketSize0 48/);
+  one(bad(17, 0), /bNumConfigurations is 0/);
+  one(bad(3, 3), /bcdUSB 0x0300/);
+});
+
+test('usbdesc: configuration errors, each named', () => {
+  one(cfg((b) => { b[2] = 76; }), /wTotalLength 76 but 75 bytes/);
+  one(cfg((b) => { b[4] = 3; }), /bNumInterfaces 3 but 2/);
+  one(cfg((b) => { b[7] = 0x00; }), /without bit 7/);
+  one(cfg((b) => { b[5] = 0; }), /bConfigurationValue 0/);
+  one(cfg((b) => { b[17] = 1; }), /offset 17 has bLength 1/);
+  one(cfg((b) => { b[17] = 200; }), /runs past wTotalLength/);
+  one(cfg((b) => { b[21] = 2; }), /interface 0: bNumEndpoints 2 but 1/);
+  one(cfg((b) => { b[47] = 0x80; }), /is endpoint 0/);
+  one(cfg((b) => { b[70] = 0x02; }), /0x02 described twice/);
+  one(cfg((b) => { b[72] = 65; }), /bulk wMaxPacketSize 65/);
+  one(cfg((b) => { b[51] = 0; }), /interrupt bInterval 0/);
+  one(cfg((b) => { b[12] = 3; }), /association \(offset 9\) names interface 2, which is not described/);
+  one(cfg((b) => { b[28] = 1; }), /header functional descriptor must come first/);
+  one(cfg((b) => { b[44] = 3; }), /union names interface 3/);
+  one(cfg((b) => { b[43] = 1; }), /union bControlInterface 1/);
+  one(cfg((b) => { b[35] = 2; }), /call management names data interface 2/);
+  one(cfg((b) => { b[10] = 5; }), /CDC interface 0: not the first interface of an interface association/);
+});
+
+test('usbdesc: string descriptors', () => {
+  assert.deepStrictEqual(parseString(Uint8Array.from([4, 3, 9, 4]), 0).langids, [0x0409]);
+  assert.strictEqual(parseString(Uint8Array.from([8, 3, 0x61, 0, 0x62, 0, 0x63, 0]), 1).text, 'abc');
+  one(parseString(Uint8Array.from([7, 3, 0x61, 0, 0x62, 0, 0x63]), 2), /bLength 7 is odd/);
+  one(parseString(Uint8Array.from([4, 2, 0x61, 0]), 2), /bDescriptorType 2/);
+  one(parseString(Uint8Array.from([6, 3, 0x61, 0]), 2), /bLength 6 but 4 bytes/);
+  one(parseString(Uint8Array.from([2, 3]), 0), /no language id/);
+});
+
+test('usbhost: full-speed transaction times', () => {
+  assert.ok(Math.abs(txNanos(64) - 54083) < 1, `${txNanos(64)}`);
+  assert.ok(txNanos(0) > 11000 && txNanos(0) < 12000);
+});
+
+test('cli: USB options are checked', () => {
+  let r = cli([fw('t_hello'), '--usb-event', '10:explode']);
+  assert.strictEqual(r.code, 120);
+  assert.match(r.stderr, /--usb-event: expected MS:ACTION/);
+  r = cli([fw('t_hello'), '--usb-event', '10:baud=0']);
+  assert.strictEqual(r.code, 120);
+  r = cli([fw('t_hello'), '--usb-input', 'a\\q']);
+  assert.strictEqual(r.code, 120);
+  assert.match(r.stderr, /unknown escape/);
+  r = cli([fw('t_hello'), '--usb-input-file', '/nonexistent/file']);
+  assert.strictEqual(r.code, 120);
+  assert.match(r.stderr, /cannot read \/nonexistent\/file: no such file/);
+  r = cli([fw('t_hello'), '--no-usb', '--usb-check', '--max-ms', '50']);
+  assert.strictEqual(r.code, 0, r.stderr);
+});
+
+test('cli: firmware without USB is left alone by the host', () => {
+  const json = path.join(os.tmpdir(), `tandem-usb-${process.pid}.json`);
+  const r = cli([fw('t_hello'), '--max-ms', '50', '--usb-log', '--json', json]);
+  assert.strictEqual(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /usbhost/);
+  const stats = JSON.parse(fs.readFileSync(json, 'utf8'));
+  fs.unlinkSync(json);
+  assert.strictEqual(stats.usb, undefined);
+});

@@ -1,0 +1,28 @@
+/*
+ * tests/drivers/list.h: the driver tests (the test_*.c files here), run as one
+ * RP2040 image in tandem-sim with the devices drivers.mk attaches.
+ */
+X(dma_claim_and_errors, 0)
+X(dma_copy_every_length_both_cores, 0)
+X(dma_bus_errors_reported, 0)
+X(dma_bus_error_on_core1, 0)
+X(dma_timeout_aborts, 0)
+X(dma_wait_belongs_to_the_starting_core, 0)
+X(spi_errors, 0)
+X(spi_every_length_two_buses_two_cores, 0)
+X(spi_each_bus_from_each_core, 0)
+X(spi_16_and_12_bit_frames, 0)
+X(spi_bmp280_on_core1, 0)
+X(spi_timeout_then_bus_usable, 0)
+X(spi_select_spans_transfers, 0)
+X(spi_device_assigned_to_a_core, 0)
+X(spi_long_transfer_sleeps, 0)
+X(adc_errors, 0)
+X(adc_inputs_and_temperature_both_cores_at_once, 0)
+X(adc_sampler_thread_on_core1, 0)
+X(pwm_errors, 0)
+X(pwm_two_channels_of_a_slice, 0)
+X(pwm_phase_correct, 0)
+X(pwm_from_both_cores, 0)
+X(pwm_counts_input_edges, 0)
+X(pwm_drives_motor_encoder_and_tacho_agree, 0)

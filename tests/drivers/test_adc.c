@@ -1,0 +1,142 @@
+/*
+ * tests/drivers/test_adc.c: the ADC driver (tandem/adc.h) on both cores,
+ * with tandem-sim driving the inputs (drv.h).
+ */
+#include "drv.h"
+
+#include "tandem/adc.h"
+
+/* Expected raw value for mv millivolts, and a tolerance of 2 counts. */
+static bool near_mv(uint16_t raw, uint32_t mv)
+{
+    int32_t want = (int32_t)((mv * 4096u + 1650u) / 3300u);
+    int32_t d = (int32_t)raw - want;
+    return d >= -2 && d <= 2;
+}
+
+TEST(adc_errors)
+{
+    uint16_t raw;
+    CHECK_EQ(td_adc_pin_init(25), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_pin_init(30), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_read(0, &raw), TD_ERR_UNINIT);       /* the first test: not set up yet */
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    CHECK_EQ(td_adc_init(), TD_OK);                      /* again: nothing happens */
+    CHECK_EQ(td_adc_read(5, &raw), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_read(0, NULL), TD_ERR_PARAM);
+    static td_adc_sampler_t s;
+    static TD_STACK_DEFINE(st, 512);
+    CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 0, 1, (td_adc_fn)1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1u << 5, 1, (td_adc_fn)1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1, 0, (td_adc_fn)1, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1, 1, NULL, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_sampler_stop(NULL, 1), TD_ERR_PARAM);
+}
+
+struct reads {
+    int rc;
+    uint16_t in0, in2, temp;
+    uint32_t us;
+};
+
+static void read_all(void *arg)
+{
+    struct reads *r = arg;
+    uint64_t t0 = td_time_us();
+    for (unsigned i = 0; i < 100 && r->rc == TD_OK; i++) {
+        r->rc = td_adc_read(0, &r->in0);
+        if (r->rc == TD_OK)
+            r->rc = td_adc_read(2, &r->in2);
+        if (r->rc == TD_OK)
+            r->rc = td_adc_read(TD_ADC_TEMP, &r->temp);
+        if (r->rc == TD_OK && (!near_mv(r->in0, ADC_IN0_MV) || !near_mv(r->in2, ADC_IN2_MV)))
+            r->rc = -1000 - (int)i;
+    }
+    r->us = (uint32_t)(td_time_us() - t0);
+}
+
+TEST(adc_inputs_and_temperature_both_cores_at_once)
+{
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    for (unsigned g = 26; g <= 29; g++)
+        CHECK_EQ(td_adc_pin_init(g), TD_OK);
+    static struct reads r0, r1;
+    r0 = (struct reads){ 0 };
+    r1 = (struct reads){ 0 };
+    REQUIRE_EQ(th_core1_run(read_all, &r1), TD_OK);
+    read_all(&r0);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(r0.rc, TD_OK);
+    CHECK_EQ(r1.rc, TD_OK);
+    CHECK(near_mv(r0.in0, ADC_IN0_MV));
+    CHECK(near_mv(r1.in2, ADC_IN2_MV));
+    CHECK(td_adc_to_mv(r0.in0) >= ADC_IN0_MV - 2 && td_adc_to_mv(r0.in0) <= ADC_IN0_MV + 2);
+    int32_t t = td_adc_temp_mdeg(r0.temp);
+    th_info("adc_temperature_mdeg", t);
+    CHECK(t > ADC_TEMP_MDEG - 600 && t < ADC_TEMP_MDEG + 600);   /* one count is 0.47 deg C */
+    CHECK_EQ(td_adc_temp_mdeg(876), 27138);     /* 876 counts: 0.70576 V, just below the datasheet's 0.706 V at 27 deg C */
+    /* 300 conversions of 96 clk_adc cycles at 41.67 MHz: 2.3 us each at least */
+    th_info("adc_300_reads_us", r0.us);
+    CHECK(r0.us >= 300u * 2304u / 1000u);
+}
+
+/* The sampler on core 1 follows GPIO27's 50 Hz sine (1.65 V +- 1.0 V). */
+struct collect {
+    uint16_t lo, hi;
+    uint32_t sets;
+    uint32_t crossings;   /* upward crossings of mid-scale */
+    bool above;
+};
+
+static void on_set(const uint16_t *raw, unsigned n, void *arg)
+{
+    struct collect *c = arg;
+    if (n != 2)
+        return;
+    uint16_t v = raw[0];                       /* input 1 (the lower of the mask) */
+    if (v < c->lo)
+        c->lo = v;
+    if (v > c->hi)
+        c->hi = v;
+    bool above = v > 2048;
+    if (above && !c->above && c->sets > 0)
+        c->crossings++;
+    c->above = above;
+    c->sets++;
+}
+
+static void sampler_core1(void *arg)
+{
+    int *rc = arg;
+    static td_adc_sampler_t s;
+    static TD_STACK_DEFINE(stack, 768);
+    static struct collect c;
+    c = (struct collect){ .lo = 0xffff };
+    rc[0] = td_adc_sampler_start(&s, stack, sizeof stack, "sampler", 20, (1u << 1) | (1u << TD_ADC_TEMP),
+                                 1, on_set, &c);
+    if (rc[0] != TD_OK)
+        return;
+    td_sleep(TD_MS(200));
+    rc[1] = td_adc_sampler_stop(&s, TD_MS(10));
+    rc[2] = (int)c.sets;
+    rc[3] = c.lo;
+    rc[4] = c.hi;
+    rc[5] = (int)c.crossings;
+    rc[6] = (int)s.overruns;
+}
+
+TEST(adc_sampler_thread_on_core1)
+{
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    static int rc[7];
+    REQUIRE_EQ(th_core1_run(sampler_core1, rc), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(rc[0], TD_OK);
+    CHECK_EQ(rc[1], TD_OK);
+    CHECK(rc[2] >= 198 && rc[2] <= 201);       /* one set per 1 ms tick for 200 ms */
+    /* the sine's bottom and top, sampled every 1 ms of its 20 ms: within 1 - cos(9 deg) of them */
+    CHECK(td_adc_to_mv((uint16_t)rc[3]) >= 645 && td_adc_to_mv((uint16_t)rc[3]) <= 665);
+    CHECK(td_adc_to_mv((uint16_t)rc[4]) >= 2635 && td_adc_to_mv((uint16_t)rc[4]) <= 2655);
+    CHECK(rc[5] >= 9 && rc[5] <= 10);          /* 50 Hz for 200 ms */
+    CHECK_EQ(rc[6], 0);
+}

@@ -1,0 +1,211 @@
+/*
+ * tests/drivers/test_dma.c: the DMA driver (tandem/dma.h) on both cores.
+ */
+#include "drv.h"
+
+#include "tandem/dma.h"
+
+#define MAX_LEN 4096u
+
+/* Per core: a source and a destination with room for misalignment and
+ * guard bytes on both sides of the destination. */
+static uint32_t src_w[2][MAX_LEN / 4 + 2];
+static uint32_t dst_w[2][MAX_LEN / 4 + 4];
+
+TEST(dma_claim_and_errors)
+{
+    unsigned got[TD_DMA_CHANNELS], n = 0, ch;
+    while (n < TD_DMA_CHANNELS && td_dma_claim(&ch) == TD_OK)
+        got[n++] = ch;
+    CHECK_EQ(n, TD_DMA_USER_LAST - TD_DMA_USER_FIRST + 1);
+    CHECK_EQ(td_dma_claim(&ch), TD_ERR_BUSY);
+    for (unsigned i = 0; i < n; i++) {
+        CHECK(got[i] >= TD_DMA_USER_FIRST && got[i] <= TD_DMA_USER_LAST);
+        CHECK_EQ(td_dma_unclaim(got[i]), TD_OK);
+    }
+    CHECK_EQ(td_dma_claim(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_unclaim(TD_DMA_SPI0_TX), TD_ERR_PARAM);     /* not a user channel */
+    CHECK_EQ(td_dma_unclaim(12), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_unclaim(TD_DMA_USER_FIRST), TD_ERR_STATE);  /* not claimed */
+
+    uint32_t a = 0, b = 0;
+    td_dma_xfer_t x = { .src = &a, .dst = &b, .count = 1, .size = 4, .dreq = TD_DMA_DREQ_NONE };
+    CHECK_EQ(td_dma_start(TD_DMA_USER_FIRST, &x), TD_ERR_STATE); /* not claimed */
+    REQUIRE_EQ(td_dma_claim(&ch), TD_OK);
+    CHECK_EQ(td_dma_start(ch, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_start(12, &x), TD_ERR_PARAM);
+    x.count = 0;
+    CHECK_EQ(td_dma_start(ch, &x), TD_ERR_PARAM);
+    x.count = 1;
+    x.size = 3;
+    CHECK_EQ(td_dma_start(ch, &x), TD_ERR_PARAM);
+    x.size = 4;
+    x.src = (const uint8_t *)&a + 2;                     /* misaligned for words */
+    CHECK_EQ(td_dma_start(ch, &x), TD_ERR_PARAM);
+    x.src = &a;
+    x.dreq = 0x40;
+    CHECK_EQ(td_dma_start(ch, &x), TD_ERR_PARAM);
+    x.dreq = TD_DMA_DREQ_NONE;
+    CHECK_EQ(td_dma_wait(ch, 10), TD_ERR_STATE);         /* nothing started */
+    CHECK_EQ(td_dma_wait(ch, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_copy(ch, NULL, &a, 4, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_copy(ch, &b, &a, 0, 10), TD_OK);      /* nothing to do */
+    a = 0x12345678;
+    CHECK_EQ(td_dma_copy(ch, &b, &a, 4, 10), TD_OK);
+    CHECK_EQ(b, 0x12345678u);
+    CHECK_EQ(td_dma_wait(ch, 10), TD_ERR_STATE);         /* already taken */
+    CHECK_EQ(td_dma_unclaim(ch), TD_OK);
+    CHECK_EQ(td_strerror(TD_OK)[0], 'T');
+    CHECK(th_contains(td_dma_strerror(TD_ERR_DMA_READ), "DMA_READ"));
+}
+
+/* Every length from first to MAX_LEN in steps of 'step', random data at
+ * random offsets (so words, halfwords and bytes are all used), checked
+ * byte for byte with the guard bytes around the destination untouched. */
+struct sweep {
+    unsigned first, step;
+    uint32_t seed;
+    unsigned copies;
+    int error;            /* first failure: -1 - length, or 0 */
+};
+
+static void sweep(void *arg)
+{
+    struct sweep *w = arg;
+    unsigned core = port_core_id(), ch;
+    uint8_t *src = (uint8_t *)src_w[core], *dst = (uint8_t *)dst_w[core];
+    if (td_dma_claim(&ch) != TD_OK) {
+        w->error = -100000;
+        return;
+    }
+    for (unsigned n = w->first; n <= MAX_LEN && w->error == 0; n += w->step) {
+        unsigned so = drv_rand(&w->seed) & 3u, dofs = 4u + (drv_rand(&w->seed) & 3u);
+        drv_fill(src + so, n, &w->seed);
+        memset(dst, 0xa5, dofs);
+        memset(dst + dofs + n, 0x5a, 8);
+        int r = td_dma_copy(ch, dst + dofs, src + so, n, TD_MS(20));
+        bool ok = r == TD_OK && drv_diff(dst + dofs, src + so, n) == n;
+        for (unsigned i = 0; i < dofs && ok; i++)
+            ok = dst[i] == 0xa5;
+        for (unsigned i = 0; i < 8 && ok; i++)
+            ok = dst[dofs + n + i] == 0x5a;
+        if (!ok)
+            w->error = -1 - (int)n;
+        w->copies++;
+    }
+    td_dma_unclaim(ch);
+}
+
+TEST(dma_copy_every_length_both_cores)
+{
+    /* Core 0 copies the even lengths 0..4096, core 1 the odd ones, at the same time. */
+    static struct sweep w0, w1;
+    w0 = (struct sweep){ .first = 0, .step = 2, .seed = 0x1234567u };
+    w1 = (struct sweep){ .first = 1, .step = 2, .seed = 0x89abcdeu };
+    REQUIRE_EQ(th_core1_run(sweep, &w1), TD_OK);
+    sweep(&w0);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(15)), TD_OK);
+    CHECK_EQ(w0.error, 0);
+    CHECK_EQ(w1.error, 0);
+    CHECK_EQ(w0.copies + w1.copies, MAX_LEN + 1);
+}
+
+TEST(dma_bus_errors_reported)
+{
+    unsigned ch;
+    REQUIRE_EQ(td_dma_claim(&ch), TD_OK);
+    static uint32_t buf[4];
+    /* The SIO is the cores' own: the DMA cannot read it. */
+    CHECK_EQ(td_dma_copy(ch, buf, (const void *)0xd0000000u, 16, TD_MS(5)), TD_ERR_DMA_READ);
+    CHECK_EQ(td_dma_error_addr(ch), 0xd0000000u);
+    CHECK_EQ(td_dma_remaining(ch), 4);
+    /* Unmapped space cannot be written. */
+    CHECK_EQ(td_dma_copy(ch, (void *)0x30000000u, buf, 16, TD_MS(5)), TD_ERR_DMA_WRITE);
+    CHECK_EQ(td_dma_error_addr(ch), 0x30000000u);
+    /* The boot ROM ignores writes, the DMA's as the cores': no error, no change. */
+    static const volatile uint32_t *volatile rom = (const volatile uint32_t *)0x00000100u;
+    uint32_t rom_word = *rom;
+    CHECK_EQ(td_dma_copy(ch, (void *)0x00000100u, buf, 16, TD_MS(5)), TD_OK);
+    CHECK_EQ(*rom, rom_word);
+    /* Unmapped space. */
+    CHECK_EQ(td_dma_copy(ch, buf, (const void *)0x30000000u, 4, TD_MS(5)), TD_ERR_DMA_READ);
+    /* The channel works again afterwards. */
+    static uint32_t a[4] = { 1, 2, 3, 4 };
+    CHECK_EQ(td_dma_copy(ch, buf, a, 16, TD_MS(5)), TD_OK);
+    CHECK_EQ(buf[3], 4u);
+    CHECK_EQ(td_dma_error_addr(ch), 0);
+    td_dma_unclaim(ch);
+}
+
+static void bus_error_core1(void *arg)
+{
+    int *r = arg;
+    unsigned ch;
+    static uint32_t buf[2];
+    if (td_dma_claim(&ch) != TD_OK)
+        return;
+    r[0] = td_dma_copy(ch, buf, (const void *)0xe000e010u, 8, TD_MS(5));   /* a core's SysTick */
+    r[1] = (int)td_dma_error_addr(ch);
+    td_dma_unclaim(ch);
+}
+
+TEST(dma_bus_error_on_core1)
+{
+    static int r[2];
+    REQUIRE_EQ(th_core1_run(bus_error_core1, r), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(r[0], TD_ERR_DMA_READ);
+    CHECK_EQ((uint32_t)r[1], 0xe000e010u);
+}
+
+/* A transfer paced by a request that never comes times out, is aborted,
+ * and the channel is usable again. */
+TEST(dma_timeout_aborts)
+{
+    unsigned ch;
+    REQUIRE_EQ(td_dma_claim(&ch), TD_OK);
+    static uint32_t sink[8];
+    static volatile uint32_t reg;
+    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 8, .size = 4, .src_incr = false,
+                        .dst_incr = true, .dreq = TD_DMA_DREQ_ADC };   /* the ADC FIFO: off */
+    REQUIRE_EQ(td_dma_start(ch, &x), TD_OK);
+    CHECK(td_dma_busy(ch));
+    CHECK_EQ(td_dma_start(ch, &x), TD_ERR_BUSY);
+    CHECK_EQ(td_dma_unclaim(ch), TD_ERR_BUSY);
+    CHECK_EQ(td_dma_wait(ch, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    td_tick_t t0 = td_time_ticks();
+    CHECK_EQ(td_dma_wait(ch, 5), TD_ERR_TIMEOUT);
+    td_tick_t took = td_time_ticks() - t0;
+    CHECK(took >= 4 && took <= 6 + TH_TICK_SLACK);
+    CHECK(!td_dma_busy(ch));
+    CHECK_EQ(td_dma_remaining(ch), 0);         /* an abort clears the count */
+    static uint32_t a = 7, b;
+    CHECK_EQ(td_dma_copy(ch, &b, &a, 4, TD_MS(5)), TD_OK);
+    CHECK_EQ(b, 7u);
+    td_dma_unclaim(ch);
+}
+
+static volatile int other_result = 1;
+static unsigned shared_ch;
+
+static void wait_from_core1(void *arg)
+{
+    (void)arg;
+    other_result = td_dma_wait(shared_ch, 1);
+}
+
+TEST(dma_wait_belongs_to_the_starting_core)
+{
+    REQUIRE_EQ(td_dma_claim(&shared_ch), TD_OK);
+    static uint32_t sink[4];
+    static volatile uint32_t reg;
+    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 4, .size = 4, .dst_incr = true,
+                        .dreq = TD_DMA_DREQ_ADC };
+    REQUIRE_EQ(td_dma_start(shared_ch, &x), TD_OK);
+    REQUIRE_EQ(th_core1_run(wait_from_core1, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(other_result, TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_dma_abort(shared_ch), TD_OK);             /* on its own core: free at once */
+    CHECK_EQ(td_dma_wait(shared_ch, 1), TD_ERR_STATE);
+    CHECK_EQ(td_dma_unclaim(shared_ch), TD_OK);
+}

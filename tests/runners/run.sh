@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# tests/runners/run.sh: the 'runners' suite. The suite runner
+# (tests/run-suite.sh), the summary (tools/test-summary.sh) and 'make test'
+# itself are given test programs that crash, hang, stop early, or report
+# what they did not do (tests/runners/plant.c, plant.js); each must end in a
+# FAIL line that names the program or test, and in a non-zero exit status.
+# A good program must pass, so the checks cannot pass by failing everything.
+#
+#   tests/runners/run.sh BUILD      run the checks: "PASS name" / "FAIL name: reason"
+#   tests/runners/run.sh --list     print the checks' names only
+#
+# MAKE (the make that runs this) is used for the 'make test' checks.
+set -u
+listing=0
+[ "${1:-}" = --list ] && listing=1
+build=${1:-build}
+plant=$build/runners/plant
+here=$(dirname "$0")
+run_suite=$here/../run-suite.sh
+summary=$here/../../tools/test-summary.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+check() {  # NAME FUNCTION: the function fails (non-zero) with its reason on stdout
+  if [ $listing -eq 1 ]; then echo "$1"; return; fi
+  echo "TEST $1"
+  local why
+  if why=$("$2" 2>&1); then echo "PASS $1"; passed=$((passed + 1))
+  else echo "FAIL $1: $(tr '\n' ' ' <<<"${why:-failed}" | cut -c1-300)"; failed=$((failed + 1)); fi
+}
+
+# planted SUITE MODE [RUN_SUITE_OPTION...]: plant MODE through the runner,
+# its results in $tmp/r/SUITE.txt; sets rs (runner's exit status) and res.
+planted() {
+  local suite=$1 mode=$2; shift 2
+  TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-2} "$run_suite" "${@:--l$here/plant.list}" \
+    "$suite" "$tmp/r/$suite.txt" "$plant" "$mode" >"$tmp/$suite.out" 2>&1
+  rs=$?
+  res=$(cat "$tmp/r/$suite.txt" 2>/dev/null)
+}
+has() {   # EXTENDED_REGEX: a line of the results matches
+  grep -qE -- "$1" <<<"$res" || { echo "no line like '$1' in: $res"; return 1; }
+}
+failed_run() {   # the runner's exit status says failed
+  [ "$rs" -ne 0 ] || { echo "runner exit status 0 for a planted failure: $res"; return 1; }
+}
+
+crash() {
+  planted crash crash
+  failed_run && has "^FAIL plant_two: $plant crash stopped inside this test \(crashed: killed by signal 11 \(SEGV\)" &&
+    has '^FAIL plant_three: no result' && ! has '^PASS plant_two' >/dev/null
+}
+hang() {
+  planted hang hang
+  failed_run && has "^FAIL plant_two: $plant hang stopped inside this test \(hung: ended after the time limit of 2 s" &&
+    has '^FAIL plant_three: no result'
+}
+early_exit() {
+  planted exit exit
+  failed_run && has "^FAIL plant_two: $plant exit stopped inside this test \(exit status 0" &&
+    has '^FAIL plant_three: no result'
+}
+missing_test() {
+  planted short short
+  failed_run && has "^FAIL plant_three: no result: $plant short did not report this test"
+}
+lying_summary() {
+  planted lie lie
+  failed_run && has "^FAIL lie-runner: $plant lie's summary '3 passed, 0 failed' does not match its 2 PASS and 0 FAIL lines" &&
+    has '^FAIL plant_three: no result'
+}
+status_mismatch() {
+  planted status status
+  failed_run && has "^FAIL status-runner: $plant status ended with exit status 3 although no test failed" || return 1
+  planted fail0 fail0
+  failed_run && has "^FAIL fail0-runner: $plant fail0 ended with exit status 0 despite failed tests"
+}
+node_exception() {
+  TD_SUITE_TIMEOUT=20 "$run_suite" -l "$here/plant.list" js "$tmp/r/js.txt" node "$here/plant.js" >/dev/null 2>&1
+  rs=$?
+  res=$(cat "$tmp/r/js.txt" 2>/dev/null)
+  failed_run && has "^FAIL js-runner: node $here/plant.js ended without its summary line \(exit status 1" &&
+    has '^FAIL plant_two: no result'
+}
+count_only() {
+  planted count short -n 3
+  failed_run && has "^FAIL count-runner: $plant short reported 2 of the 3 tests its list holds"
+}
+no_list() {
+  planted nolist good -p plant
+  failed_run && has '^FAIL nolist-runner: no expected tests given for plant'
+}
+unlisted_result() {
+  head -2 "$here/plant.list" >"$tmp/two.list"
+  planted unlisted good -l "$tmp/two.list"
+  failed_run && has "^FAIL plant_three: reported by $plant good but not in the test list"
+}
+good_run() {
+  planted good good
+  [ "$rs" -eq 0 ] || { echo "runner exit status $rs: $res"; return 1; }
+  [ "$res" = "$(printf 'PASS plant_one\nPASS plant_two\nPASS plant_three')" ] || { echo "results: $res"; return 1; }
+  [ "$(cat "$tmp/r/good.txt.expect")" = 3 ] || { echo "expected count $(cat "$tmp/r/good.txt.expect")"; return 1; }
+}
+nul_bytes() {
+  planted nul nul
+  [ "$rs" -eq 0 ] && [ "$(grep -ac '^PASS ' "$tmp/r/nul.txt")" = 3 ] && ! grep -aq '^FAIL' "$tmp/r/nul.txt" ||
+    { echo "runner exit status $rs: $res"; return 1; }
+}
+append() {
+  "$run_suite" -l "$here/plant.list" two "$tmp/r/two.txt" "$plant" good >/dev/null &&
+    "$run_suite" -a -l "$here/plant.list" two "$tmp/r/two.txt" "$plant" good >/dev/null ||
+    { echo "runner failed a good program"; return 1; }
+  [ "$(grep -c '^PASS ' "$tmp/r/two.txt")" = 6 ] && [ "$(cat "$tmp/r/two.txt.expect")" = 6 ] ||
+    { echo "after two runs: $(grep -c '^PASS ' "$tmp/r/two.txt") results, $(cat "$tmp/r/two.txt.expect") expected"; return 1; }
+}
+
+# The summary over the planted suites' results (the checks above made them).
+summary_fails() {
+  local out rc
+  out=$("$summary" "$tmp/r" crash hang exit good 2>&1); rc=$?
+  [ $rc -ne 0 ] || { echo "summary exit status 0: $out"; return 1; }
+  for l in '^FAIL \[crash\] plant_two: .*crashed' '^FAIL \[hang\] plant_two: .*hung' \
+           '^FAIL \[exit\] plant_two: .*stopped inside' '^ +good +3 passed, 0 failed \(3 listed\)$' \
+           '^6 passed, 6 failed$'; do
+    grep -qE -- "$l" <<<"$out" || { echo "no line like '$l' in: $out"; return 1; }
+  done
+}
+summary_no_results() {
+  local out rc
+  out=$("$summary" "$tmp/r" good absent 2>&1); rc=$?
+  [ $rc -ne 0 ] && grep -q '^FAIL \[absent\] absent: suite produced no results' <<<"$out" || { echo "$rc: $out"; return 1; }
+}
+summary_no_expected() {
+  local out rc
+  mkdir -p "$tmp/s"
+  printf 'PASS a\nPASS b\n' >"$tmp/s/bare.txt"
+  out=$("$summary" "$tmp/s" bare 2>&1); rc=$?
+  [ $rc -ne 0 ] && grep -q '^FAIL \[bare\] bare: no expected number of tests' <<<"$out" || { echo "$rc: $out"; return 1; }
+}
+summary_fewer() {
+  local out rc
+  mkdir -p "$tmp/s"
+  printf 'PASS a\nPASS b\n' >"$tmp/s/few.txt"; echo 3 >"$tmp/s/few.txt.expect"
+  out=$("$summary" "$tmp/s" few 2>&1); rc=$?
+  [ $rc -ne 0 ] && grep -q '^FAIL \[few\] few: 2 tests passed of the 3 its list holds' <<<"$out" || { echo "$rc: $out"; return 1; }
+}
+
+# 'make test' itself (its suite-running half, run-suites) over planted suites.
+make_fails() {
+  local out rc
+  out=$(${MAKE:-make} --no-print-directory -s run-suites TEST_SUITES="plant-crash plant-hang plant-exit plant-good" \
+        TEST_RESULTS="$tmp/mk" PLANT_TIMEOUT=2 2>&1); rc=$?
+  [ $rc -ne 0 ] || { echo "make exit status 0: $out"; return 1; }
+  for l in "^FAIL \[plant-crash\] plant_two: $plant crash stopped inside this test \(crashed" \
+           "^FAIL \[plant-hang\] plant_two: $plant hang stopped inside this test \(hung" \
+           "^FAIL \[plant-exit\] plant_two: $plant exit stopped inside this test" \
+           '^6 passed, 6 failed$'; do
+    grep -qE -- "$l" <<<"$out" || { echo "no line like '$l' in: $(tail -12 <<<"$out")"; return 1; }
+  done
+}
+make_passes() {
+  local out rc
+  out=$(${MAKE:-make} --no-print-directory -s run-suites TEST_SUITES="plant-good" TEST_RESULTS="$tmp/mk" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [ "$(tail -1 <<<"$out")" = "3 passed, 0 failed" ] || { echo "exit $rc: $(tail -5 <<<"$out")"; return 1; }
+}
+
+check runner_names_a_crash crash
+check runner_names_a_hang hang
+check runner_names_an_early_exit early_exit
+check runner_names_a_missing_test missing_test
+check runner_catches_a_lying_summary lying_summary
+check runner_catches_a_wrong_exit_status status_mismatch
+check runner_names_a_node_exception node_exception
+check runner_counts_without_names count_only
+check runner_needs_a_test_list no_list
+check runner_refuses_unlisted_results unlisted_result
+check runner_passes_a_good_program good_run
+check runner_reads_output_with_nul_bytes nul_bytes
+check runner_appends_programs append
+check summary_fails_planted_suites summary_fails
+check summary_fails_a_suite_without_results summary_no_results
+check summary_fails_a_suite_without_a_list summary_no_expected
+check summary_fails_fewer_than_listed summary_fewer
+check make_test_fails_on_planted_suites make_fails
+check make_test_passes_a_good_suite make_passes
+[ $listing -eq 1 ] || echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

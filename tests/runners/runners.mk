@@ -1,0 +1,26 @@
+# tests/runners/runners.mk: the 'runners' suite (tests/runners/run.sh): the
+# suite runner, the summary and 'make test' given planted test programs.
+#
+# The planted suites plant-MODE run tests/runners/plant.c in one MODE
+# through tests/run-suite.sh, as a real suite does; they are not part of
+# TEST_SUITES (run.sh runs them through 'make run-suites').
+
+RUNNERS_DIR := $(BUILD)/runners
+PLANT_TIMEOUT ?= 2
+PLANT_MODES := good crash hang exit
+
+$(RUNNERS_DIR)/plant: tests/runners/plant.c
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 $(HOST_WARN) -o $@ $<
+
+.PHONY: $(PLANT_MODES:%=test-plant-%) test-runners
+$(PLANT_MODES:%=test-plant-%): test-plant-%: $(RUNNERS_DIR)/plant
+	$(Q)TD_SUITE_TIMEOUT=$(PLANT_TIMEOUT) $(TEST_RUN) -l tests/runners/plant.list \
+	  plant-$* $(TEST_RESULTS)/plant-$*.txt $< $*
+
+TEST_SUITES += runners
+test-runners: $(RUNNERS_DIR)/plant
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tests/runners/run.sh --list >$(TEST_LISTS)/runners.list
+	$(Q)MAKE="$(MAKE)" $(TEST_RUN) -l $(TEST_LISTS)/runners.list runners $(TEST_RESULTS)/runners.txt \
+	  tests/runners/run.sh $(BUILD)

@@ -1,0 +1,84 @@
+/*
+ * tests/test_console_in.c: console input (td_console_getc, td_console_gets):
+ * the errors and timeouts on every port; bytes and lines (CR, LF, CR LF,
+ * backspace, a line longer than the buffer, a timeout in the middle of a
+ * line) where the test can hand the console input itself (the host port,
+ * th_input_feed). Input over USB and over the UART on the chip is the 'usb'
+ * suite's (tests/usb).
+ */
+#include "harness.h"
+
+#include <string.h>
+
+#include "tandem/console.h"
+#include "tandem/timer.h"
+
+static volatile int isr_getc_r = 1, isr_gets_r = 1, isr_nowait_r = 1;
+
+static void getc_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    char buf[8];
+    isr_getc_r = td_console_getc(1);
+    isr_gets_r = td_console_gets(buf, sizeof buf, TD_NO_WAIT);
+    isr_nowait_r = td_console_getc(TD_NO_WAIT);
+}
+
+TEST(console_input_errors)
+{
+    static TD_TIMER_DEFINE(tm, getc_from_isr, NULL);
+    char buf[8];
+    CHECK_EQ(td_console_getc(TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    CHECK_EQ(td_console_gets(NULL, 8, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_console_gets(buf, 1, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    /* nothing has come in */
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    td_tick_t t0 = td_time_ticks();
+    CHECK_EQ(td_console_getc(5), TD_ERR_TIMEOUT);
+    CHECK((td_tick_t)(td_time_ticks() - t0) >= 5u);
+    t0 = td_time_ticks();
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 3), TD_ERR_TIMEOUT);
+    CHECK((td_tick_t)(td_time_ticks() - t0) >= 3u);
+    CHECK_EQ(buf[0], '\0');
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    for (int i = 0; i < 50 && isr_nowait_r == 1; i++)
+        td_sleep(1);
+    CHECK_EQ(isr_getc_r, TD_ERR_IN_ISR);
+    CHECK_EQ(isr_gets_r, TD_ERR_IN_ISR);
+    CHECK_EQ(isr_nowait_r, TD_ERR_WOULD_BLOCK);    /* allowed: it does not wait */
+}
+
+TEST(console_input_bytes_and_lines)
+{
+    static const char in[] = "ab\x01" "one\r\ntwo\nthree\rfouR\x08r\x7f\x7f\x7f\x7fx\r"
+                             "0123456789abcdef\npart";
+    if (th_input_feed(in, sizeof in - 1u) != TD_OK)
+        return;                                     /* not on this port */
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), 'a');
+    CHECK_EQ(td_console_getc(1), 'b');
+    CHECK_EQ(td_console_getc(TD_FOREVER), 0x01);
+    char buf[8];
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 3);
+    CHECK(strcmp(buf, "one") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 3);      /* CR LF was one line end */
+    CHECK(strcmp(buf, "two") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 5);
+    CHECK(strcmp(buf, "three") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 1);      /* four backspaces, then x */
+    CHECK(strcmp(buf, "x") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 7);      /* longer than the buffer: pieces */
+    CHECK(strcmp(buf, "0123456") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 7);
+    CHECK(strcmp(buf, "789abcd") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 2);
+    CHECK(strcmp(buf, "ef") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 3), TD_ERR_TIMEOUT);   /* no line end */
+    CHECK(strcmp(buf, "part") == 0);
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    /* a line that arrives while the reader waits */
+    REQUIRE_EQ(th_input_feed("late\n", 5), TD_OK);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, TD_FOREVER), 4);
+    CHECK(strcmp(buf, "late") == 0);
+}

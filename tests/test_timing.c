@@ -1,0 +1,281 @@
+/*
+ * tests/test_timing.c: the length of every timed wait. docs/kernel.md: a
+ * wait of n ticks ends at the n-th tick interrupt after the call. Each wait
+ * here starts just after a tick (th_tick_start) and must end after exactly
+ * n ticks on the target, where time is exact, and the wall clock must agree
+ * within a tick. On the host it may end up to TH_TICK_SLACK ticks late (a
+ * loaded Linux runs a "core" late), never early; a wait that ended beyond
+ * the slack is measured again, up to TRIES times, since a machine loaded by
+ * other work can leave a "core" unscheduled for longer than that (an early
+ * end fails at once: no load explains it). One primitive per line, so a
+ * failure names the call.
+ */
+#include "harness.h"
+
+#include "tandem/chan.h"
+#include "tandem/msg.h"
+
+#define N 7u                                  /* ticks: the timeout under test */
+#if TH_TICK_SLACK == 0
+#define TRIES 1
+#else
+#define TRIES 3
+#endif
+
+/* Whether the wait that began at tick t0 (microsecond u0) with timeout n is
+ * measured for good: it ended in its bounds, ended early, or this was the
+ * last try (a wrong length is then a failure). */
+static bool measured(td_tick_t t0, uint64_t u0, td_tick_t n, bool last, const char *what,
+                     int line)
+{
+    td_tick_t ticks = td_time_ticks() - t0;
+    uint64_t us = td_time_us() - u0;
+#if TH_TICK_SLACK == 0
+    (void)last;
+    th_check_eq((long long)ticks, (long long)n, what, __FILE__, line);
+    const uint64_t tick_us = 1000000u / TD_TICK_HZ;
+    th_check(us > (n - 1u) * tick_us && us < (n + 1u) * tick_us, "wall time within a tick of it",
+             __FILE__, line);
+    return true;
+#else
+    (void)us;
+    if (ticks >= n && ticks <= n + TH_TICK_SLACK)
+        return true;
+    if (ticks < n || last)
+        th_check_eq((long long)ticks, (long long)n, what, __FILE__, line);
+    return ticks < n || last;
+#endif
+}
+
+/* The call 'call' must return 'want' after n ticks. */
+#define TIMED(call, n, want)                                                   \
+    do {                                                                       \
+        for (int try_ = 1; try_ <= TRIES; try_++) {                            \
+            td_tick_t t0_ = th_tick_start();                                   \
+            uint64_t u0_ = td_time_us();                                       \
+            int r_ = (call);                                                   \
+            th_check_eq(r_, (want), #call, __FILE__, __LINE__);                \
+            if (measured(t0_, u0_, (n), try_ == TRIES, #call, __LINE__))       \
+                break;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* ---- same-core primitives ------------------------------------------------------------- */
+
+TD_THREAD_DEFINE(tm_holder, 1024);
+static td_mutex_t tm_mutex;
+static td_sem_t tm_release;
+
+/* Holds tm_mutex until tm_release is given, then ends. */
+static void holder(void *arg)
+{
+    (void)arg;
+    if (td_mutex_lock(&tm_mutex, TD_FOREVER) != TD_OK)
+        return;
+    td_sem_take(&tm_release, TD_SEC(5));
+    td_mutex_unlock(&tm_mutex);
+}
+
+TEST(timing_same_core_waits_exact)
+{
+    TIMED(td_sleep(1), 1, TD_OK);
+    TIMED(td_sleep(N), N, TD_OK);
+    TIMED(td_sleep(20), 20, TD_OK);
+    for (int k = 1; k <= TRIES; k++) {
+        td_tick_t t0 = th_tick_start();
+        uint64_t u0 = td_time_us();
+        CHECK_EQ(td_sleep_until(t0 + N), TD_OK);
+        if (measured(t0, u0, N, k == TRIES, "td_sleep_until(t0 + N)", __LINE__))
+            break;
+    }
+
+    td_sem_t s;
+    REQUIRE_EQ(td_sem_init(&s, 0, 1), TD_OK);
+    TIMED(td_sem_take(&s, N), N, TD_ERR_TIMEOUT);
+
+    td_event_t e;
+    uint32_t got = 0;
+    REQUIRE_EQ(td_event_init(&e), TD_OK);
+    TIMED(td_event_wait(&e, 0x5u, TD_EVENT_ANY, N, &got), N, TD_ERR_TIMEOUT);
+    TIMED(td_event_wait(&e, 0x5u, TD_EVENT_ALL, N, &got), N, TD_ERR_TIMEOUT);
+
+    uint32_t qbuf[2], item = 1;
+    td_queue_t q;
+    REQUIRE_EQ(td_queue_init(&q, qbuf, sizeof qbuf[0], 2), TD_OK);
+    TIMED(td_queue_recv(&q, &item, N), N, TD_ERR_TIMEOUT);            /* empty */
+    CHECK_EQ(td_queue_send(&q, &item, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_queue_send(&q, &item, TD_NO_WAIT), TD_OK);
+    TIMED(td_queue_send(&q, &item, N), N, TD_ERR_TIMEOUT);            /* full */
+
+    uint32_t pbuf[4];
+    void *b1 = NULL, *b2 = NULL, *b3 = NULL;
+    td_pool_t p;
+    REQUIRE_EQ(td_pool_init(&p, pbuf, 8, 2), TD_OK);
+    CHECK_EQ(td_pool_alloc(&p, &b1, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_pool_alloc(&p, &b2, TD_NO_WAIT), TD_OK);
+    TIMED(td_pool_alloc(&p, &b3, N), N, TD_ERR_TIMEOUT);             /* exhausted */
+
+    /* a mutex another thread holds, and a join of that thread */
+    REQUIRE_EQ(td_mutex_init(&tm_mutex), TD_OK);
+    REQUIRE_EQ(td_sem_init(&tm_release, 0, 1), TD_OK);
+    REQUIRE_EQ(td_thread_create(&tm_holder, tm_holder_stack, sizeof tm_holder_stack, "holder", 20,
+                                holder, NULL), TD_OK);           /* more urgent: holds it now */
+    TIMED(td_mutex_lock(&tm_mutex, N), N, TD_ERR_TIMEOUT);
+    TIMED(td_thread_join(&tm_holder, N), N, TD_ERR_TIMEOUT);
+    CHECK_EQ(td_sem_give_isr(&tm_release), TD_OK);
+    CHECK_EQ(td_thread_join(&tm_holder, TD_MS(100) + TH_TICK_SLACK), TD_OK);
+    CHECK_EQ(td_mutex_lock(&tm_mutex, TD_NO_WAIT), TD_OK);          /* given back */
+    CHECK_EQ(td_mutex_unlock(&tm_mutex), TD_OK);
+}
+
+/* td_period_wait ends at its release tick: exactly on the target. */
+TEST(timing_period_release_exact)
+{
+    td_period_t per;
+    REQUIRE_EQ(td_period_init(&per, 5, 3), TD_OK);
+    for (unsigned k = 0; k < 4; k++) {
+        td_tick_t release = td_period_next(&per);
+        int r = td_period_wait(&per);
+#if TH_TICK_SLACK > 0
+        if (r == TD_ERR_OVERFLOW)       /* a loaded host ran this thread past the release */
+            continue;
+#endif
+        CHECK_EQ(r, TD_OK);
+        td_tick_t late = td_time_ticks() - release;
+        CHECK(late <= TH_TICK_SLACK);                 /* unsigned: early wraps */
+        CHECK_EQ(release % 5u, 3u);
+    }
+}
+
+/* ---- cross-core primitives, messages and channels ---------------------------------------- */
+
+static td_xmutex_t tm_xm;
+static int tm_xm_held, tm_xm_go;              /* between the cores: atomic */
+
+static void core1_hold_xmutex(void *arg)
+{
+    (void)arg;
+    if (td_xmutex_lock(&tm_xm, TD_SEC(1)) != TD_OK)
+        return;
+    __atomic_store_n(&tm_xm_held, 1, __ATOMIC_RELEASE);
+    for (int i = 0; i < 5000 && !__atomic_load_n(&tm_xm_go, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    td_xmutex_unlock(&tm_xm);
+}
+
+/* Core 1 subscribes endpoint 12 with room for two words and reads nothing
+ * until told: core 0's sends then wait for room. */
+static td_msg_ep_t tm_rx;
+static uint32_t tm_rx_in[2], tm_rx_out[2];
+static int tm_rx_go;                          /* between the cores: atomic */
+
+static void core1_slow_endpoint(void *arg)
+{
+    (void)arg;
+    if (td_msg_init(&tm_rx, 12, tm_rx_in, 2, tm_rx_out, 2, TD_MSG_BLOCK) != TD_OK ||
+        td_msg_subscribe(&tm_rx) != TD_OK)
+        return;
+    for (int i = 0; i < 5000 && !__atomic_load_n(&tm_rx_go, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    td_msg_t w;
+    while (td_msg_receive(&tm_rx, &w, TD_MS(50)) == TD_OK) {
+    }
+    td_msg_unsubscribe(&tm_rx);
+}
+
+TEST(timing_cross_core_waits_exact)
+{
+    static td_xsem_t xs;
+    REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
+    TIMED(td_xsem_take(&xs, N), N, TD_ERR_TIMEOUT);
+
+    REQUIRE_EQ(td_xmutex_init(&tm_xm), TD_OK);
+    __atomic_store_n(&tm_xm_held, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&tm_xm_go, 0, __ATOMIC_RELAXED);
+    REQUIRE_EQ(th_core1_run(core1_hold_xmutex, NULL), TD_OK);
+    for (int i = 0; i < 5000 && !__atomic_load_n(&tm_xm_held, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    REQUIRE(__atomic_load_n(&tm_xm_held, __ATOMIC_ACQUIRE));
+    TIMED(td_xmutex_lock(&tm_xm, N), N, TD_ERR_TIMEOUT);             /* core 1 holds it */
+    __atomic_store_n(&tm_xm_go, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_xmutex_lock(&tm_xm, TD_MS(100) + TH_TICK_SLACK), TD_OK);
+    CHECK_EQ(td_xmutex_unlock(&tm_xm), TD_OK);
+
+    /* messages: nothing arrives at endpoint 14; nobody subscribes 15; core
+     * 1's endpoint 12 takes two words and reads none until told */
+    static td_msg_ep_t ep;
+    static uint32_t in[4], out[4];
+    td_msg_t w = 0;
+    REQUIRE_EQ(td_msg_init(&ep, 14, in, 4, out, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep), TD_OK);
+    TIMED(td_msg_receive(&ep, &w, N), N, TD_ERR_TIMEOUT);
+    TIMED(td_msg_await_remote(15, N), N, TD_ERR_TIMEOUT);
+    __atomic_store_n(&tm_rx_go, 0, __ATOMIC_RELAXED);
+    REQUIRE_EQ(th_core1_run(core1_slow_endpoint, NULL), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(12, TD_SEC(2)), TD_OK);
+    unsigned sent = 0;
+    int r;
+    while ((r = td_msg_send(&ep, TD_MSG(12, sent), TD_NO_WAIT)) == TD_OK && sent < 20)
+        sent++;
+    CHECK_EQ(r, TD_ERR_FULL);                  /* its two, and our four queued */
+    TIMED(td_msg_send(&ep, TD_MSG(12, 99), N), N, TD_ERR_TIMEOUT);
+    TIMED(td_msg_flush(&ep, N), N, TD_ERR_TIMEOUT);
+    __atomic_store_n(&tm_rx_go, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(td_msg_flush(&ep, TD_SEC(1)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep), TD_OK);
+
+    /* channels: an empty one read, a full one written (the other sides
+     * unattached, so nothing moves) */
+    static uint32_t rmem[2], wmem[2];
+    static td_chan_t rc, wc;
+    uint8_t buf[8] = { 0 };
+    size_t done = 0, len = 1;
+    const void *cp = NULL;
+    void *wp = NULL;
+    REQUIRE_EQ(td_chan_init(&rc, 6, rmem, sizeof rmem), TD_OK);
+    REQUIRE_EQ(td_chan_init(&wc, 7, wmem, sizeof wmem), TD_OK);
+    REQUIRE_EQ(td_chan_attach(&rc, TD_CHAN_READ), TD_OK);
+    REQUIRE_EQ(td_chan_attach(&wc, TD_CHAN_WRITE), TD_OK);
+    TIMED(td_chan_read(&rc, buf, 1, &done, N), N, TD_ERR_TIMEOUT);
+    TIMED(td_chan_peek(&rc, &cp, &len, N), N, TD_ERR_TIMEOUT);
+    CHECK_EQ(td_chan_write(&wc, buf, sizeof buf, &done, TD_NO_WAIT), TD_OK);
+    TIMED(td_chan_write(&wc, buf, 1, &done, N), N, TD_ERR_TIMEOUT);
+    len = 1;
+    TIMED(td_chan_reserve(&wc, &wp, &len, N), N, TD_ERR_TIMEOUT);
+    CHECK_EQ(td_chan_detach(&rc, TD_CHAN_READ), TD_OK);
+    CHECK_EQ(td_chan_detach(&wc, TD_CHAN_WRITE), TD_OK);
+}
+
+/* Core 1's tick: its waits are as exact as core 0's. */
+static int c1_bad;
+static void core1_timed(void *arg)
+{
+    (void)arg;
+    static td_xsem_t xs1;
+    td_sem_t s;
+    c1_bad = -1;
+    if (td_sem_init(&s, 0, 1) != TD_OK || td_xsem_init(&xs1, 0, 1) != TD_OK)
+        return;
+    c1_bad = 0;
+    for (int k = 0; k < 3; k++) {
+        for (int try_ = 1; try_ <= TRIES; try_++) {   /* as measured() above */
+            td_tick_t t0 = th_tick_start();
+            int r = k == 0 ? td_sleep(N) : k == 1 ? td_sem_take(&s, N) : td_xsem_take(&xs1, N);
+            td_tick_t d = td_time_ticks() - t0;
+            bool late = d > N + TH_TICK_SLACK;
+            if (r != (k == 0 ? TD_OK : TD_ERR_TIMEOUT) || d < N || (late && try_ == TRIES))
+                c1_bad |= 1 << k;
+            if (!late)
+                break;
+        }
+    }
+}
+
+TEST(timing_core1_waits_exact)
+{
+    REQUIRE_EQ(th_core1_run(core1_timed, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(c1_bad, 0);           /* bit 0 sleep, 1 semaphore, 2 cross-core semaphore */
+}

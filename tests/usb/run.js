@@ -1,0 +1,469 @@
+#!/usr/bin/env node
+/*
+ * tests/usb/run.js: the 'usb' suite. Runs the USB console test image
+ * (tests/usb/main.c) in tandem-sim with its USB host (sim/lib/usbhost.js)
+ * and checks, scenario by scenario: enumeration from reset to configured,
+ * every descriptor, the standard and class requests (unsupported ones
+ * STALL, none hangs), line coding and DTR, output written before the port
+ * opened, the ring's overflow counted and reported, both cores printing at
+ * once, input echo over USB and over the UART, unplug and replug mid-line,
+ * bus reset, suspend and resume, the 1200-baud reset into the boot ROM, a
+ * core 1 fault reported over USB with core 0's console going on, a core 0
+ * fault under the halt and reboot policies, the serial number from the
+ * flash's unique id, and malformed descriptors stopping the run (exit 114).
+ *
+ *   node tests/usb/run.js BUILD_DIR [CHECK-PREFIX...]
+ *   node tests/usb/run.js --list [CHECK-PREFIX...]
+ *
+ * Prints "TEST name", then "PASS name" or "FAIL name: reason" per check,
+ * and "N passed, M failed" at the end; exit status 1 if any failed. --list
+ * prints only the checks' names: the same code runs without the emulator
+ * (every run gives an empty stand-in, every check is skipped), so the list
+ * is what a run reports.
+ */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const listing = process.argv[2] === '--list';
+const build = listing ? 'build' : process.argv[2] || 'build';
+const only = process.argv.slice(3);
+const root = path.join(__dirname, '..', '..');
+const { Simulator } = require(path.join(root, 'sim', 'lib'));
+const IMAGE = path.join(build, 'usb-tests', 'usb.elf');
+const IMAGE_BOTH = path.join(build, 'usb-tests', 'usb-both.elf');
+
+let passed = 0, failed = 0;
+function check(name, fn) {
+  if (only.length && !only.some((p) => name.startsWith(p))) return;
+  if (listing) { console.log(name); return; }
+  console.log(`TEST ${name}`);
+  let why;
+  try { why = fn(); } catch (e) { why = e.stack || e.message; }
+  if (why) { failed++; console.log(`FAIL ${name}: ${String(why).split('\n')[0]}`); } else { passed++; console.log(`PASS ${name}`); }
+}
+
+/* --list: what a run returns, empty: any property, call or iteration of it
+ * gives nothing (the checks that would read it are skipped). */
+function nothing() {
+  const p = new Proxy(function () {}, {
+    get: (t, k) => (k === Symbol.toPrimitive ? () => 0 : k === Symbol.iterator ? function* () {} : p),
+    apply: () => p,
+  });
+  return p;
+}
+const wanted = (prefix) => !only.length || only.some((p) => prefix.startsWith(p) || p.startsWith(prefix));
+
+/* Run scenario n; usb: host options; setup(sim) before the run. */
+function run(n, { ms = 1000, usb = {}, setup, image = IMAGE, gpio = {} } = {}) {
+  if (listing) return nothing();
+  const sim = new Simulator({ usb });
+  const lines = [];
+  sim.on('line', (l) => lines.push({ t: l.time, src: l.source === 'usb' ? 'usb' : `uart${l.uart}`, core: l.core, text: l.text, partial: !!l.partial }));
+  sim.loadFile(image);
+  for (let b = 0; b < 4; b++) if (n & (1 << b)) sim.setGpioInput(10 + b, 1);
+  for (const [pin, level] of Object.entries(gpio)) sim.setGpioInput(Number(pin), level);
+  if (setup) setup(sim);
+  const r = sim.run({ maxMs: ms });
+  sim.flushLines();
+  const usbLines = lines.filter((l) => l.src === 'usb');
+  return { sim, r, lines, usb: usbLines, host: sim.usbHost, text: usbLines.map((l) => l.text) };
+}
+const ended = (res) => `run ended: ${JSON.stringify({ reason: res.r.reason, message: res.r.message })}`;
+const sym = (sim, name, n) => [...sim.readBytes(sim.symbol(name), n)];
+
+/* ---- enumeration, descriptors, requests ---------------------------------------------- */
+if (wanted('enum') || wanted('descriptor') || wanted('requests') || wanted('preopen') || wanted('line_coding')) {
+  const res = run(0, { ms: 700, usb: { check: true }, setup: (sim) => sim.usbHost.sendInput([...Buffer.from('usb stats\r')], 600) });
+  const h = res.host, info = h.info;
+  check('enumeration_configured', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const st = h.stats();
+    if (st.state !== 'configured' || !h.port.open) return `host state ${st.state}, port ${h.port.open ? 'open' : 'closed'}`;
+    if (st.enumerations !== 1 || st.resets !== 1) return `${st.enumerations} enumerations, ${st.resets} bus resets`;
+    // debounce 100 ms + reset 10 ms + recovery 10 ms + the requests
+    if (!(st.configured_ms - st.attach_ms >= 120 && st.configured_ms - st.attach_ms < 130)) return `attach to configured: ${st.configured_ms - st.attach_ms} ms`;
+    const seq = h.log.filter((l) => / -> /.test(l)).map((l) => l.replace(/^\[[^\]]*\] /, '').replace(/\(.*/, ''));
+    const want = ['GET_DESCRIPTOR', 'SET_ADDRESS', 'GET_DESCRIPTOR', 'GET_DESCRIPTOR', 'GET_DESCRIPTOR', 'GET_DESCRIPTOR',
+      'GET_DESCRIPTOR', 'GET_DESCRIPTOR', 'GET_DESCRIPTOR', 'SET_CONFIGURATION', 'SET_LINE_CODING', 'SET_CONTROL_LINE_STATE', 'GET_LINE_CODING'];
+    if (seq.slice(0, want.length).join(' ') !== want.join(' ')) return `requests: ${seq.slice(0, want.length).join(' ')}`;
+    const addr = res.sim.read32(0x50110000) & 0x7f;
+    if (addr !== 1 || h.address !== 1) return `device address ${addr}, host ${h.address}`;
+  });
+  check('descriptors_device', () => {
+    const d = info.device;
+    if (!d) return 'no device descriptor';
+    const got = [d.bcdUSB, d.class, d.subclass, d.protocol, d.maxPacket0, d.vid, d.pid, d.numConfigurations];
+    const want = [0x200, 0xef, 2, 1, 64, 0x2e8a, 0x000a, 1];
+    if (got.join() !== want.join()) return `device descriptor fields ${got.map((x) => x.toString(16))}`;
+    if (info.manufacturer !== 'tandem' || info.product !== 'tandem console') return `strings "${info.manufacturer}" "${info.product}"`;
+    if (!/^[0-9A-F]{16}$/.test(info.serial || '')) return `serial ${info.serial}`;
+  });
+  check('descriptors_configuration', () => {
+    const c = info.config;
+    if (!c || c.errors.length) return c ? c.errors.join('; ') : 'none';
+    const eps = c.endpoints.map((e) => `${e.address.toString(16)}/${e.type}/${e.maxPacket}/${e.interval}`).join(' ');
+    if (eps !== '81/3/16/16 2/2/64/0 82/2/64/0') return `endpoints ${eps}`;
+    if (c.totalLength !== 75 || c.numInterfaces !== 2 || c.value !== 1 || c.attributes !== 0x80) return `configuration ${c.totalLength} ${c.numInterfaces} ${c.value} ${c.attributes}`;
+    if (c.iads.length !== 1 || c.iads[0].first !== 0 || c.iads[0].count !== 2) return 'interface association';
+    const f = c.interfaces[0].functional.map((x) => Buffer.from(x.bytes).toString('hex')).join(' ');
+    if (f !== '0524002001 0524010001 04240206 0524060001') return `CDC functional descriptors ${f}`;
+  });
+  check('requests_standard_and_class', () => {
+    const st = h.stats();
+    if (!st.checks) return 'the checks did not run';
+    if (st.checks.failed || st.checks.passed < 25) return `${st.checks.passed} passed, ${st.checks.failed} failed`;
+    const stalled = h.checks.filter((c) => /stalls$/.test(c.name)).length;
+    if (stalled < 13) return `${stalled} unsupported requests checked`;
+    if (st.stalls < stalled) return `${st.stalls} STALLs seen`;
+  });
+  check('requests_answered_promptly', () => {
+    const st = h.stats();
+    return st.device_response_us > 0 && st.device_response_us < 50 ? null : `device response ${st.device_response_us} us`;
+  });
+  check('requests_stalls_counted_by_device', () => {
+    const m = res.text.map((x) => /^usb: resets (\d+) setups (\d+) stalls (\d+) suspends (\d+) resumes (\d+)$/.exec(x)).find(Boolean);
+    if (!m) return 'no counters line';
+    const st = h.stats();
+    if (+m[1] !== 1 || +m[2] !== st.control_transfers || +m[3] !== st.stalls) return `device: ${m[0]}; host: ${st.control_transfers} requests, ${st.stalls} stalls`;
+  });
+  check('preopen_output_delivered', () => {
+    const first = res.usb[0];
+    if (!first || first.text !== 'usb test: echo ready') return `first line ${first && first.text}`;
+    const open = h.st.open_ns / 1e9;
+    if (!(first.t >= open)) return `delivered at ${first.t}, port opened at ${open}`;
+  });
+  check('line_coding_and_dtr', () => {
+    const cdc = sym(res.sim, 'cdc', 15);
+    const baud = cdc[0] | cdc[1] << 8 | cdc[2] << 16 | cdc[3] << 24;
+    if (baud !== 115200 || cdc[6] !== 8) return `device line coding ${cdc.slice(0, 7)}`;
+    if (cdc[14] !== 3) return `device line state ${cdc[14]}, expected DTR|RTS`;
+  });
+}
+
+if (wanted('line_coding_change')) {
+  const res = run(0, { ms: 500, setup: (sim) => { sim.usbHost.event(300, 'baud=9600'); sim.usbHost.event(320, 'close'); } });
+  check('line_coding_change_and_close', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const cdc = sym(res.sim, 'cdc', 15);
+    const baud = cdc[0] | cdc[1] << 8 | cdc[2] << 16 | cdc[3] << 24;
+    if (baud !== 9600) return `baud ${baud}`;
+    if (cdc[14] !== 0) return `line state ${cdc[14]} after close`;
+  });
+}
+
+/* ---- input -------------------------------------------------------------------------- */
+if (wanted('input')) {
+  const long = 'x'.repeat(100);
+  const res = run(0, {
+    ms: 700,
+    setup: (sim) => {
+      sim.usbHost.sendInput([...Buffer.from('hello\r')], 300);
+      sim.usbHost.sendInput([...Buffer.from('world\r\nab\x7fc\n')], 400);
+      sim.usbHost.sendInput([...Buffer.from(long + '\r')], 500);
+    },
+  });
+  check('input_echo_usb', () => {
+    const e = res.text.filter((t) => t.startsWith('echo: '));
+    const want = ['echo: hello (5)', 'echo: world (5)', 'echo: ac (2)', `echo: ${'x'.repeat(79)} (79)`, `echo: ${'x'.repeat(21)} (21)`];
+    if (e.join('|') !== want.join('|')) return `echoed ${JSON.stringify(e)}`;
+    const sent = res.host.st.out_bytes;
+    if (sent !== 6 + 12 + 101) return `${sent} bytes sent`;
+  });
+}
+
+if (wanted('input_cli')) {
+  let r = nothing();
+  if (!listing) {
+    const file = path.join(os.tmpdir(), `tandem-usb-in-${process.pid}.txt`);
+    fs.writeFileSync(file, 'from a file\n');
+    r = spawnSync(path.join(root, 'sim', 'tandem-sim'), [IMAGE, '--max-ms', '500',
+      '--usb-input', 'from the\\x20command line\\r@250', '--usb-input-file', `${file}@300`,
+      '--usb-event', '400:close', '--usb-log'], { encoding: 'utf8' });
+    fs.unlinkSync(file);
+  }
+  check('input_cli_text_and_file', () => {
+    if (r.status !== 123) return `exit ${r.status}: ${r.stderr.trim()}`;
+    const out = r.stdout;
+    if (!/^\[\s*0\.2\d+ s\] usb   [-c][-01*]\| echo: from the command line \(21\)$/m.test(out)) return `no echo of the command-line text in\n${out}`;
+    if (!/\| echo: from a file \(11\)$/m.test(out)) return 'no echo of the file';
+    if (!/usbhost  \| SET_CONTROL_LINE_STATE\(type 0x21, value 0x0000, index 0x0000, length 0\) -> ok/.test(out)) return 'the close event did not reach the device';
+  });
+}
+
+if (wanted('input_uart') || wanted('route_both')) {
+  const res = run(0, { ms: 500, image: IMAGE_BOTH, setup: (sim) => sim.sendUartInput(0, [...Buffer.from('over the uart\r')], 250) });
+  check('route_both_output_on_both', () => {
+    const u = res.lines.filter((l) => l.src === 'uart0').map((l) => l.text);
+    if (!u.includes('usb test: echo ready')) return `uart: ${JSON.stringify(u)}`;
+    if (!res.text.includes('echo: over the uart (13)')) return `usb: ${JSON.stringify(res.text)}`;
+  });
+  check('input_echo_uart', () => {
+    const u = res.lines.filter((l) => l.src === 'uart0').map((l) => l.text);
+    return u.includes('echo: over the uart (13)') ? null : `uart: ${JSON.stringify(u)}`;
+  });
+}
+
+/* ---- the ring before the port opens ------------------------------------------------- */
+if (wanted('overflow')) {
+  const res = run(1, { ms: 600 });
+  check('overflow_counted_and_reported', () => {
+    const t = res.text;
+    const boot = t.filter((x) => /^boot line \d\d \.+$/.test(x));
+    for (let i = 0; i < boot.length; i++) if (boot[i] !== `boot line ${String(i).padStart(2, '0')} ..........................`) return `line ${i}: ${boot[i]}`;
+    const li = t.findIndex((x) => /^\*\*\* console: \d+ bytes lost \(ring full\)$/.test(x));
+    if (li < 0) return `no loss line in ${JSON.stringify(t.slice(0, 3))}...`;
+    if (li !== boot.length) return `loss line at ${li}, after ${boot.length} boot lines`;
+    const lost = Number(/(\d+) bytes lost/.exec(t[li])[1]);
+    if (boot.length * 40 + lost !== 60 * 40) return `${boot.length} lines delivered + ${lost} lost != 60 lines`;
+    if (t[li + 1] !== 'after open') return `after the loss line: ${t[li + 1]}`;
+    const st = /^overflow: stats writes (\d+) bytes (\d+) waits (\d+) lost (\d+)$/.exec(t[li + 2] || '');
+    if (!st || Number(st[4]) !== lost) return `stats ${t[li + 2]}`;
+    if (res.lines.some((l) => l.src !== 'usb')) return 'a line on the UART';
+  });
+}
+
+/* ---- both cores at once ------------------------------------------------------------------ */
+if (wanted('both_cores')) {
+  const res = run(2, { ms: 3000 });
+  check('both_cores_lines_whole_none_lost', () => {
+    const t = res.text;
+    const filler = ('0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ' +
+      '0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV').slice(0, 135);
+    const seen = [[], []];
+    for (const x of t) {
+      let m = /^c([01]) (\d{3}) short$/.exec(x) || /^c([01]) (\d{3}) long (.*)$/.exec(x);
+      if (!m) { if (/^both: stats/.test(x)) continue; return `unexpected line "${x}"`; }
+      if (m[3] !== undefined && m[3] !== filler) return `cut line "${x.slice(0, 40)}..." (${x.length} chars)`;
+      seen[+m[1]].push(+m[2]);
+    }
+    for (const c of [0, 1]) {
+      if (seen[c].length !== 200 || seen[c].some((v, i) => v !== i)) return `core ${c}: ${seen[c].length} lines, out of order or missing`;
+    }
+    const st = /^both: stats writes (\d+) bytes (\d+) waits (\d+) lost (\d+)$/.exec(t[t.length - 1] || '');
+    if (!st) return `no stats line: ${t[t.length - 1]}`;
+    if (Number(st[4]) !== 0) return `${st[4]} bytes lost`;
+    if (!(Number(st[3]) > 0)) return 'no writer ever waited: the test did not fill the ring';
+  });
+}
+
+/* ---- core 1 fault: reported over USB, core 0's console goes on ---------------------------- */
+if (wanted('fault_core1')) {
+  const res = run(3, { ms: 600 });
+  check('fault_core1_reported_over_usb', () => {
+    const t = res.text;
+    const a = t.indexOf('*** FAULT core 1, thread "core1": null pointer');
+    const b = t.indexOf('*** END FAULT core 1');
+    if (a < 0 || b < a) return `report missing: ${JSON.stringify(t.slice(0, 6))}`;
+    if (t.slice(a + 1, b).some((x) => !/^ {4}/.test(x))) return 'report cut by another line';
+    if (!t.slice(a, b).some((x) => /^ {4}pc 0x1[0-9a-f]{7} /.test(x))) return 'no pc line';
+  });
+  check('fault_core1_console_goes_on', () => {
+    const t = res.text;
+    const b = t.indexOf('*** END FAULT core 1');
+    const ticks = t.slice(b).filter((x) => /^core 0: tick \d+, core 1 halted$/.test(x));
+    if (ticks.length < 10) return `${ticks.length} ticks after the report`;
+  });
+}
+
+/* ---- core 1 faults holding the USB lock: its report through the lock, core 0 goes on,
+ * the restarted core 1 finds the lock free ------------------------------------------------- */
+if (wanted('fault_locked')) {
+  const res = run(7, { ms: 900 });
+  check('fault_locked_reported_over_usb', () => {
+    const t = res.text;
+    const a = t.indexOf('*** FAULT core 1, thread "core1": null pointer');
+    const b = t.indexOf('*** END FAULT core 1');
+    if (a < 0 || b < a) return `report missing: ${JSON.stringify(t.slice(0, 8))}`;
+    if (t.slice(a + 1, b).some((x) => !/^ {4}/.test(x))) return 'report cut by another line';
+    if (!t.slice(a, b).some((x) => /^ {4}action: core 1 halts; core 0 resets it/.test(x))) return 'no restart in the report';
+    if (t.filter((x) => /^\*\*\* FAULT /.test(x)).length !== 1) return 'more than one fault';
+  });
+  check('fault_locked_console_goes_on', () => {
+    const t = res.text;
+    const b = t.indexOf('*** END FAULT core 1');
+    const ticks = t.slice(b).filter((x) => /^core 0: tick \d+, restarts 1$/.test(x));
+    if (ticks.length < 10) return `${ticks.length} ticks after the report`;
+  });
+  check('fault_locked_lock_free_after_restart', () => {
+    const t = res.text;
+    if (!t.includes('core 1: run 2, USB lock claimed')) return `core 1's second run: ${JSON.stringify(t.filter((x) => /^core 1:/.test(x)))}`;
+    if (t.some((x) => /^core 1: read/.test(x))) return 'the read through a null pointer returned';
+  });
+}
+
+/* ---- unplug, replug, bus reset, suspend ------------------------------------------------- */
+const LINE = 101; /* "stream NNNNN " + 87 + "\n" */
+/* The stream's lines: every one whole and in order; lines missing against
+ * the bytes the loss lines report, in all (missing, lost) and from time
+ * `from` on (missingAfter, lostAfter: the stream starts before the port
+ * opens, so the first second-tenth always overflows the ring). */
+function streamAccount(res, from = Infinity) {
+  const nums = [];
+  let lost = 0, lostAfter = 0, firstAfter = -1;
+  for (const l of res.usb) {
+    const x = l.text;
+    const m = /^stream (\d{5}) (.*)$/.exec(x);
+    if (m) {
+      if (m[2].length !== 87) return { why: `cut line ${x.slice(0, 20)}... (${x.length} chars)` };
+      if (l.t > from && firstAfter < 0) firstAfter = nums.length;
+      nums.push(+m[1]);
+      continue;
+    }
+    const k = /^\*\*\* console: (\d+) bytes lost \(ring full\)$/.exec(x);
+    if (k) { lost += +k[1]; if (l.t > from) lostAfter += +k[1]; continue; }
+    if (/^usb: /.test(x)) continue;
+    return { why: `unexpected line ${JSON.stringify(x)}` };
+  }
+  for (let i = 1; i < nums.length; i++) if (nums[i] <= nums[i - 1]) return { why: `out of order: ${nums[i - 1]} then ${nums[i]}` };
+  const missing = nums.length ? nums[nums.length - 1] + 1 - nums.length : 0;
+  const tail = firstAfter > 0 ? nums.slice(firstAfter - 1) : [];
+  const missingAfter = tail.length ? tail[tail.length - 1] + 1 - tail[0] - tail.length : 0;
+  return { nums, lost, missing, lostAfter, missingAfter };
+}
+
+if (wanted('unplug')) {
+  const res = run(4, {
+    ms: 1200,
+    setup: (sim) => { sim.usbHost.event(300.02, 'unplug'); sim.usbHost.event(500, 'plug'); sim.usbHost.sendInput([0x73], 1100); },
+  });
+  check('unplug_replug_mid_line', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const a = streamAccount(res);
+    if (a.why) return a.why;
+    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing (${a.missing * LINE} bytes), ${a.lost} reported lost`;
+    if (!(a.lost > 0)) return 'nothing was lost: the outage was too short to test the account';
+    const st = res.host.stats();
+    if (st.enumerations !== 2 || st.attaches !== 2) return `${st.enumerations} enumerations, ${st.attaches} attaches`;
+    const before = res.usb.filter((l) => l.t < 0.3).length, after = res.usb.filter((l) => l.t > 0.65).length;
+    if (before < 20 || after < 50) return `${before} lines before the unplug, ${after} after the replug`;
+  });
+  check('unplug_seen_as_suspend', () => {
+    const m = res.text.map((x) => /^usb: resets (\d+) setups (\d+) stalls (\d+) suspends (\d+) resumes (\d+)$/.exec(x)).find(Boolean);
+    if (!m) return 'no counters line';
+    // suspended before each bus reset (idle bus at attach) and when unplugged
+    if (+m[1] !== 2 || +m[4] < 2) return m[0];
+  });
+}
+
+if (wanted('bus_reset')) {
+  const res = run(4, { ms: 800, setup: (sim) => sim.usbHost.event(300.03, 'reset') });
+  check('bus_reset_mid_stream', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const a = streamAccount(res, 0.25);
+    if (a.why) return a.why;
+    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing, ${a.lost} bytes reported lost`;
+    if (a.missingAfter || a.lostAfter) return `around the reset: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost`;
+    const st = res.host.stats();
+    if (st.enumerations !== 2 || st.resets !== 2) return `${st.enumerations} enumerations, ${st.resets} resets`;
+    if (a.nums.length < 130) return `${a.nums.length} lines`;
+  });
+}
+
+if (wanted('suspend')) {
+  const res = run(4, { ms: 800, setup: (sim) => { sim.usbHost.event(300, 'suspend'); sim.usbHost.event(340, 'resume'); } });
+  check('suspend_resume_nothing_lost', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const a = streamAccount(res, 0.25);
+    if (a.why) return a.why;
+    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing, ${a.lost} bytes reported lost`;
+    if (a.missingAfter || a.lostAfter) return `around the suspend: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost`;
+    const gap = res.usb.filter((l) => l.t > 0.301 && l.t < 0.339).length;
+    if (gap) return `${gap} lines arrived while suspended`;
+  });
+}
+
+/* ---- the 1200-baud reset ----------------------------------------------------------------- */
+if (wanted('bootsel')) {
+  const res = run(0, { ms: 600, setup: (sim) => { sim.usbHost.event(300, 'baud=1200'); sim.usbHost.event(310, 'close'); } });
+  check('bootsel_1200_baud_close_reaches_rom', () => {
+    if (res.r.reason !== 'noboot' || !/reset_usb_boot/.test(res.r.message)) return ended(res);
+    const t = res.sim.nowNanos() / 1e6;
+    if (!(t >= 310 && t < 312)) return `at ${t} ms`;
+  });
+  const open1200 = run(0, { ms: 500, setup: (sim) => sim.usbHost.event(300, 'baud=1200') });
+  check('bootsel_needs_the_close', () => (open1200.r.reason === 'bound' ? null : ended(open1200)));
+  const other = run(0, { ms: 500, setup: (sim) => { sim.usbHost.event(300, 'baud=9600'); sim.usbHost.event(310, 'close'); } });
+  check('bootsel_only_at_1200', () => (other.r.reason === 'bound' ? null : ended(other)));
+}
+
+/* ---- core 0 fault ----------------------------------------------------------------------- */
+if (wanted('fault_core0')) {
+  const halt = run(5, { ms: 800 });
+  check('fault_core0_halt_report_over_usb', () => {
+    const t = halt.text;
+    const a = t.indexOf('*** FAULT core 0, thread "main": null pointer');
+    const b = t.indexOf('*** END FAULT core 0');
+    if (a < 0 || b < a) return `report missing: ${JSON.stringify(t)}`;
+    if (b !== t.length - 1) return `lines after the report: ${JSON.stringify(t.slice(b + 1))}`;
+    // no other core runs a kernel: the fault path ends the run (port_exit(3) in the
+    // handler, its bkpt marked: the run's own status, not a firmware stopped on a fault)
+    if (halt.r.reason !== 'bkpt' || halt.r.code !== 3) return ended(halt);
+  });
+  const reboot = run(5, { ms: 1200, gpio: { 14: 1 } });
+  check('fault_core0_reboot_report_then_previous_run', () => {
+    const t = reboot.text;
+    const a = t.indexOf('*** FAULT core 0, thread "main": null pointer');
+    const b = t.indexOf('*** END FAULT core 0');
+    if (a < 0 || b < a) return `report missing: ${JSON.stringify(t.slice(0, 8))}`;
+    const prev = t.findIndex((x) => /^\*\*\* PREVIOUS RUN: FAULT core 0/.test(x));
+    if (prev < b) return `no previous-run line after the reboot: ${JSON.stringify(t.slice(b))}`;
+    if (!t.slice(prev).some((x) => /^after reboot: tick \d+$/.test(x))) return 'no ticks after the reboot';
+    if (reboot.sim.reboots !== 1 || reboot.host.stats().enumerations !== 2) return `${reboot.sim.reboots} reboots, ${reboot.host.stats().enumerations} enumerations`;
+  });
+}
+
+/* ---- the serial number ------------------------------------------------------------------ */
+if (wanted('serial')) {
+  const res = run(6, { ms: 400 });
+  check('serial_from_flash_unique_id', () => {
+    if (res.host.info.serial !== '15161718191A1B1C') return `host read serial ${res.host.info.serial}`;
+    if (!res.text.includes('serial 15161718191A1B1C')) return `printed ${JSON.stringify(res.text)}`;
+    const at = res.sim.symbol('ruid_from_ram');
+    if (!(at >= 0x20000000 && at < 0x20042000)) return `the RUID routine is at 0x${(at >>> 0).toString(16)}, not in SRAM`;
+  });
+  const other = run(6, {
+    ms: 400,
+    setup: (sim) => {
+      const orig = sim.ssi.respond.bind(sim.ssi);
+      sim.ssi.respond = () => (sim.ssi.cmd[0] === 0x4b && sim.ssi.cmd.length > 5 ? [0xe6, 0x60, 0x58, 0x38, 0x83, 0x4d, 0x2a, 0x31][sim.ssi.cmd.length - 6] : orig());
+    },
+  });
+  check('serial_differs_per_board', () => (other.host.info.serial === 'E6605838834D2A31' ? null : `serial ${other.host.info.serial}`));
+}
+
+/* ---- malformed descriptors stop the run ----------------------------------------------- */
+function patched(mutate) {
+  const elf = fs.readFileSync(IMAGE);
+  const sig = Buffer.from([0x09, 0x02, 0x4b, 0x00, 0x02, 0x01, 0x00, 0x80, 0x32]);
+  const at = elf.indexOf(sig);
+  if (at < 0) throw new Error('configuration descriptor not found in the image');
+  const dev = elf.indexOf(Buffer.from([0x12, 0x01, 0x00, 0x02, 0xef, 0x02, 0x01, 0x40]));
+  const out = Buffer.from(elf);
+  mutate(out, at, dev);
+  const file = path.join(os.tmpdir(), `tandem-usb-bad-${process.pid}-${Math.random().toString(16).slice(2)}.elf`);
+  fs.writeFileSync(file, out);
+  return file;
+}
+if (wanted('malformed')) {
+  const cases = [
+    ['malformed_total_length', (b, c) => { b[c + 2] = 0x4a; }, /wTotalLength 74 but|runs past wTotalLength/],
+    ['malformed_endpoint_count', (b, c) => { b[c + 9 + 8 + 4] = 2; }, /interface 0: bNumEndpoints 2 but 1 endpoint/],
+    ['malformed_max_packet0', (b, c, d) => { b[d + 7] = 65; }, /bMaxPacketSize0 65/],
+    ['malformed_union', (b, c) => { b[c + 9 + 8 + 9 + 5 + 5 + 4 + 4] = 3; }, /union names interface 3/],
+  ];
+  for (const [name, mutate, want] of cases) {
+    check(name, () => {
+      const file = patched(mutate);
+      const sim = spawnSync(path.join(root, 'sim', 'tandem-sim'), [file, '--max-ms', '400'], { encoding: 'utf8' });
+      fs.unlinkSync(file);
+      if (sim.status !== 114) return `exit ${sim.status}: ${sim.stderr.trim()}`;
+      if (!want.test(sim.stderr) || !/malformed descriptor/.test(sim.stderr)) return sim.stderr.trim();
+    });
+  }
+}
+
+if (!listing) console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
