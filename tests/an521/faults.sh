@@ -73,10 +73,10 @@ run_one() {             # run_one NAME SCENARIO CORE POLICY
   "$q" -M mps2-an521 -nographic -semihosting -kernel "$dir/$1.elf" </dev/null >"$log" 2>&1 &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    if ready "$log" "$2" "$3" "$4" || [ "$t" -ge $((secs * 10)) ]; then
+    if ready "$log" "$2" "$3" "$4" || [ "$t" -ge $((secs * 4)) ]; then
       kill "$pid" 2>/dev/null; break
     fi
-    sleep 0.1; t=$((t + 1))
+    sleep 0.25; t=$((t + 1))
   done
   wait "$pid" 2>/dev/null
   return 0
