@@ -76,6 +76,7 @@ include tests/tests.mk
 include tests/faults/faults.mk
 include tests/an521/an521.mk
 include tests/usb/usb.mk
+include tests/flash/flash.mk
 include tests/drivers/drivers.mk
 include tests/runners/runners.mk
 include bench/bench.mk

@@ -85,15 +85,18 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * threads, semaphores, events, mutexes, queues, pools, locks, cross-core
  * mutexes and semaphores, the beginner layer) and the architecture's
  * thread half (contexts, the tick, the switches, the inline primitives).
- * Messages (the link and the endpoints), faults/heaps and the console are
- * separate modules a program may leave out: shown as extras. The fault
- * module's code that lives with the state it serves (each module's clean-up
- * after a core went down, its part of the hold check: kernel/core.h's
- * TD_FAULT_CODE and TD_FAULT_DATA, sections .text.td_fault and
- * .rodata.td_fault) counts with the faults, wherever it is. */
+ * Messages (the link and the endpoints), faults/heaps, the console, flash
+ * writing and the key-value store are separate modules a program may leave
+ * out: shown as extras. The fault module's code that lives with the state
+ * it serves (each module's clean-up after a core went down, its part of the
+ * hold check: kernel/core.h's TD_FAULT_CODE and TD_FAULT_DATA, sections
+ * .text.td_fault and .rodata.td_fault) counts with the faults, wherever it
+ * is. */
 const GROUPS = [
   ['console', /\/kernel\/(console|console_in|fmt)\.o$|\/port\/chip\/[^/]+\/(uart|console_dev)\.o$/],
   ['messages', /\/kernel\/(msg|chan|link)\.o$/],
+  ['flash', /\/kernel\/flash\.o$|\/port\/chip\/[^/]+\/flash\.o$/],
+  ['store', /\/kernel\/store(_fmt)?\.o$/],
   ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
 ];
@@ -125,7 +128,7 @@ if (mapFile && fs.existsSync(mapFile)) {
   const kind = 'map';
   figures.kernel_flash_bytes = { value: fp.kernel.flash, unit: 'bytes', stats: {}, from, kind };
   figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from, kind };
-  for (const g of ['messages', 'console']) {   // faults: bench/fault prints its own
+  for (const g of ['messages', 'console', 'flash', 'store']) {   // faults: bench/fault prints its own
     extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from, kind };
     extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from, kind };
   }

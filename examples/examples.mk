@@ -29,6 +29,8 @@ EX_CONSOLE_STAMP := $(EX_DIR)/.console
 $(shell mkdir -p $(EX_DIR); [ "$$(cat $(EX_CONSOLE_STAMP) 2>/dev/null)" = "$(TD_CONSOLE)" ] || echo $(TD_CONSOLE) > $(EX_CONSOLE_STAMP))
 
 EXAMPLES += counter_race launch no_busy_waiting
+EXAMPLES += settings
+EX_RUN_MS_settings := 3000
 # sensors: one source, two images (examples/sensors/README.md)
 EXAMPLES += sensors_split sensors_shared
 EX_SRC_sensors_split     := sensors

@@ -10,7 +10,8 @@ static const char *const names[] = {
     "TD_ERR_NO_MEMORY", "TD_ERR_LOCKED", "TD_ERR_DEADLOCK",
     "TD_ERR_NO_RESPONSE", "TD_ERR_STATE", "TD_ERR_ENDPOINT",
     "TD_ERR_PEER_DOWN", "TD_ERR_OVERFLOW", "TD_ERR_IDLE", "TD_ERR_STACK",
-    "TD_ERR_UNSUPPORTED",
+    "TD_ERR_UNSUPPORTED", "TD_ERR_ALIGN", "TD_ERR_RANGE", "TD_ERR_PROTECTED",
+    "TD_ERR_NOT_FOUND",
 };
 
 const char *td_strerror(int err)

@@ -376,6 +376,95 @@ void port_reboot(void) __attribute__((noreturn));
  * can still be reset and launched again by core 0. Never returns. */
 void port_halt(void) __attribute__((noreturn));
 
+/* ---- flash ---------------------------------------------------------------------------
+ * Erasing and programming the board's flash while the other core runs
+ * (kernel/flash.c decides; the port performs one step when told and holds
+ * the routines that must not run from flash). Offsets count from the start
+ * of the flash (0 = boot2 on the chip). The lockout protocol: docs/flash.md.
+ * The chip uses the boot ROM's flash functions from RAM and restores fast
+ * XIP with its own boot2 called from RAM; the host port has a RAM array
+ * with the same erase/program semantics and can cut the power for tests. */
+/* PORT_FLASH_SECTOR (the erase unit, bytes) and PORT_FLASH_PAGE (the
+ * program unit): the port's port_limits.h. */
+
+/* Bytes of flash. Anywhere. */
+uint32_t port_flash_size(void);
+
+/* The running program image, [*start, *end) (on the chip: boot2, code,
+ * read-only data and the initial values of RAM data, from the linker).
+ * Anywhere. */
+void port_flash_image(uint32_t *start, uint32_t *end);
+
+/* The region the linker sets aside for the key-value store, [*start, *end),
+ * sector-aligned (empty when the build reserves none). Anywhere. */
+void port_flash_store_region(uint32_t *start, uint32_t *end);
+
+/* Where 'offset' can be read as memory (the XIP window on the chip). Valid
+ * for offsets below port_flash_size(). Reads are only meaningful while no
+ * erase or program runs. Anywhere. */
+const uint8_t *port_flash_map(uint32_t offset);
+
+/* 0 if the port can erase and program (on the chip: the boot ROM's six
+ * flash functions were found in its table at boot), else
+ * TD_ERR_UNSUPPORTED. Anywhere. */
+int port_flash_ready(void);
+
+/* Erase the sector at 'offset' (sector-aligned), or program 'page' (256
+ * bytes in RAM; 0xff bytes leave the flash as it is) into the page at
+ * 'offset' (page-aligned). Each runs from RAM with this core's interrupts
+ * masked, and returns with the flash readable again (XIP restored). The
+ * caller (the kernel) has made sure the other core does not touch the
+ * flash meanwhile. Offsets and alignment are the caller's to check. Thread
+ * context, either core. */
+void port_flash_erase_sector(uint32_t offset);
+void port_flash_program_page(uint32_t offset, const uint8_t *page);
+
+/* The other core's side of a lockout.
+ * The kernel owns one lockout record shared by both cores; every word has
+ * one writer at a time, so no read-modify-write is needed:
+ *   ask      the writer: (token << 1) | the core asked to park; 0 = none
+ *   ack      the parked core: the ask it answered (it is parked in RAM)
+ *   release  the writer: the ask it is done with
+ * A token is never 0; a new request has a new token. */
+typedef struct port_flash_lockout {
+    volatile uint32_t ask;
+    volatile uint32_t ack;
+    volatile uint32_t release;
+} port_flash_lockout_t;
+
+/* Park this core for the request in l->ask, if it names this core: with
+ * interrupts masked and running from RAM only, set l->ack = l->ask, then
+ * wait until l->release equals it, l->ask changes (the request was
+ * withdrawn or replaced), or max_us microseconds have passed (then make the
+ * flash readable again itself, as far as it can). Returns the microseconds
+ * spent parked (0 if the request was not for this core or already gone).
+ * Called by the kernel in interrupt context on the core being parked. */
+uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us);
+
+/* While this core sits halted for good (port_halt), answer the requests in
+ * *l from RAM: an ask naming this core is acknowledged, and the core never
+ * leaves RAM. The kernel registers the record before its first request (a
+ * halted core looks for it at every wake-up). Thread context. */
+void port_flash_halt_answer(port_flash_lockout_t *l);
+
+/* Whether core 1 is in the boot ROM (never launched, or reset and not
+ * launched again): it does not touch the flash and cannot answer. Anywhere. */
+bool port_core1_in_rom(void);
+
+/* Tests: cut the power during the step after the next 'after_steps' ones
+ * (0: the next), its half-done state drawn with 'seed' (the emulator's
+ * model, sim/README.md "The flash"; seed 0: the step not begun at all,
+ * so a test can look at the state just before it); later steps do nothing until
+ * port_flash_power_on. port_flash_reset_test makes the flash blank (all
+ * 0xff), power on, counters 0. port_flash_steps counts steps since then.
+ * The host port only: the chip returns TD_ERR_UNSUPPORTED (0 steps), since
+ * there the emulator cuts the power (--power-cut-at, --power-cut-random).
+ * Thread context. */
+int port_flash_power_cut(uint32_t after_steps, uint32_t seed);
+int port_flash_power_on(void);
+int port_flash_reset_test(void);
+uint32_t port_flash_steps(void);
+
 /* ---- end of run ---------------------------------------------------------------------- */
 
 /* Stop everything and report 'code' to whoever runs us: on the chip a

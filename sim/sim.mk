@@ -18,7 +18,7 @@ SIM_FW_LDFLAGS := $(SIM_FW_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections
     -Wl,--no-warn-rwx-segments -T $(SIM_FW_SRC)/fw.ld
 SIM_FW_NAMES := $(notdir $(basename $(wildcard $(SIM_FW_SRC)/t_*.c)))
 SIM_FW_ELFS  := $(SIM_FW_NAMES:%=$(SIM_FW_BUILD)/%.elf) $(SIM_FW_BUILD)/bench_spin.elf \
-    $(SIM_FW_BUILD)/q_hello.elf
+    $(SIM_FW_BUILD)/q_hello.elf $(SIM_FW_BUILD)/q_flash.elf
 SIM_FW_COMMON := $(SIM_FW_BUILD)/boot2_crc.o $(SIM_FW_BUILD)/crt0.o $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o
 SIM_NODE_DEPS := sim/node_modules/.package-lock.json
 
@@ -51,6 +51,11 @@ $(SIM_FW_BUILD)/%_crc.o: $(SIM_FW_BUILD)/%_crc.S
 	$(Q)$(TCC) $(SIM_FW_ARCH_FLAGS) -c -o $@ $<
 
 $(SIM_FW_BUILD)/q_hello.elf: $(SIM_FW_BUILD)/t_hello.o $(SIM_FW_BUILD)/boot2_quad_crc.o $(SIM_FW_BUILD)/crt0.o \
+    $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o $(SIM_FW_SRC)/fw.ld
+	$(Q)$(TCC) $(SIM_FW_LDFLAGS) -o $@ $(filter %.o,$^) $(TARGET_LIBS)
+
+# t_flash with the quad boot2, which returns when called: XIP restored by boot2 from RAM
+$(SIM_FW_BUILD)/q_flash.elf: $(SIM_FW_BUILD)/t_flash.o $(SIM_FW_BUILD)/boot2_quad_crc.o $(SIM_FW_BUILD)/crt0.o \
     $(SIM_FW_BUILD)/fw.o $(SIM_FW_BUILD)/fault.o $(SIM_FW_SRC)/fw.ld
 	$(Q)$(TCC) $(SIM_FW_LDFLAGS) -o $@ $(filter %.o,$^) $(TARGET_LIBS)
 

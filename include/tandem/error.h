@@ -30,6 +30,10 @@
 #define TD_ERR_IDLE          (-19)  /* blocking call from the idle thread */
 #define TD_ERR_STACK         (-20)  /* stack too small or overflowed */
 #define TD_ERR_UNSUPPORTED   (-21)  /* not available on this port or build */
+#define TD_ERR_ALIGN         (-22)  /* offset or size not aligned as the call needs */
+#define TD_ERR_RANGE         (-23)  /* outside the device or the region */
+#define TD_ERR_PROTECTED     (-24)  /* would overwrite the running program image */
+#define TD_ERR_NOT_FOUND     (-25)  /* no such key (or item) */
 
 /* A short constant name for an error code ("TD_ERR_TIMEOUT"), or "TD_ERR_?". */
 const char *td_strerror(int err);

@@ -67,6 +67,9 @@ void host_switch(struct host_core *hc);
  * (core reset). Never returns. */
 void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
 
+/* flash.c: the halted core's loop (fault.c) answers a lockout request. */
+void host_flash_halted_poll(void);
+
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
 

@@ -9,8 +9,12 @@
 # $(call host_objs,VARIANT,SOURCES) names the objects of SOURCES in VARIANT.
 
 HOST_PORT_SRCS := port/host/core.c port/host/context.c port/host/fifo.c port/host/fault.c \
-                  port/host/spin.c port/host/boot.c
+                  port/host/spin.c port/host/boot.c port/host/flash.c
 KERNEL_SRCS    := $(sort $(wildcard kernel/*.c))
+
+# A "core" is a pthread the host may leave unscheduled for milliseconds: the
+# flash lockout waits longer for the other core's acknowledgement here.
+HOST_CFLAGS += -DTD_FLASH_ACK_TIMEOUT_US=1000000u
 
 HOST_VARIANTS := plain asan tsan cov
 HOST_CC_plain := $(HOSTCC)

@@ -21,4 +21,8 @@
 #define PORT_CONSOLE_QUEUED     0
 #define PORT_CONSOLE_DRAIN_CORE 0u
 
+/* Its flash (port/host/flash.c, a RAM array) has the RP2040 board's units. */
+#define PORT_FLASH_SECTOR   4096u /* erase unit, bytes */
+#define PORT_FLASH_PAGE     256u  /* program unit, bytes */
+
 #endif

@@ -8,7 +8,8 @@ const EXIT = {
   bkptMax: 109,   // bkpt #N exits N for N <= 109, and 109 above that
   killed: 110,    // --gdb: the debugger killed the run or went away
   faultBkpt: 111, // bkpt in the HardFault/NMI handler (not port_exit's): the firmware stopped on a fault
-  // 112 and 113 are taken by the scheme (flash read from XIP while out of XIP mode; power cut)
+  xip: 112,       // a core (or DMA) read the XIP range while the flash was out of XIP mode (erase/program window)
+  powerCut: 113,  // --power-cut-at / --power-cut-random: the power went as planned
   usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
@@ -49,6 +50,13 @@ ${devices.USAGE}
   --xosc-dead         model a dead crystal: XOSC never reports stable
   --core1-garble N    corrupt core 1's first N FIFO words sent from the boot ROM
                       (bit 31 flipped): an out-of-step launch handshake
+  --flash-file F      start from the flash contents in F (2 MiB; a missing F is a blank
+                      chip), program the firmware over it as a UF2 copy would, and
+                      write the contents back to F at the end of the run
+  --power-cut-at N    cut the power at clk_sys cycle N: the run ends as if unplugged,
+                      a flash operation in progress left half done
+  --power-cut-random S  cut the power at a cycle drawn with seed S, uniformly up to
+                      the bound (--max-cycles, or --max-ms at 125 MHz)
   --gdb PORT          wait for GDB on 127.0.0.1:PORT (0: any free port) before the
                       first instruction; both cores are GDB threads (no default
                       time bound while a debugger is attached)
@@ -67,7 +75,9 @@ ${devices.USAGE}
 
 Exit status: bkpt #N -> N (N <= 109; larger codes give 109); 0 on --until match;
 110 killed from the debugger (--gdb); 111 bkpt in the HardFault/NMI handler
-(stopped on a fault; tandem's port_exit marks its bkpt and exits N); 114 the USB
+(stopped on a fault; tandem's port_exit marks its bkpt and exits N); 112 flash
+read or fetched through XIP while the flash was out of XIP mode (an erase or
+program window); 113 power cut (--power-cut-at, --power-cut-random); 114 the USB
 host rejected the device (malformed descriptor or answer, failed --usb-check);
 120 usage error; 121 bad firmware file; 122 firmware does not boot (or entered
 USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
@@ -110,6 +120,9 @@ function parseArgs(argv) {
       case '--xosc-dead': o.xoscDead = true; break;
       case '--core1-garble': o.core1Garble = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--verbose': o.verbose = true; break;
+      case '--flash-file': o.flashFile = need(i, a); i++; break;
+      case '--power-cut-at': o.cutAt = num(need(i, a), a, { min: 1, int: true }); i++; break;
+      case '--power-cut-random': o.cutSeed = num(need(i, a), a, { min: 0, int: true }); i++; break;
       case '--gdb': o.gdb = num(need(i, a), a, { int: true }); i++; if (o.gdb > 65535) throw new UsageError('--gdb: a TCP port, 0..65535'); break;
       case '--no-usb': o.noUsb = true; break;
       case '--usb-check': o.usbCheck = true; break;
@@ -171,6 +184,7 @@ function parseArgs(argv) {
     }
   }
   if (!o.help && !o.firmware) throw new UsageError('no firmware file given');
+  if (o.cutAt !== undefined && o.cutSeed !== undefined) throw new UsageError('--power-cut-at and --power-cut-random exclude each other');
   return o;
 }
 
@@ -213,6 +227,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   const record = !!(o.vcd || o.svg);
   const sim = new Simulator({ verbose: o.verbose, record, usb: o.noUsb ? false : { check: !!o.usbCheck } });
   try {
+    if (o.flashFile) sim.flash.attachFile(o.flashFile, UserError);
     const img = sim.loadFile(o.firmware);
     if (o.core1Dead) sim.killCore1();
     if (o.xoscDead) sim.killXosc();
@@ -276,6 +291,13 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   }
 
   const maxMs = o.maxMs !== undefined ? o.maxMs : (o.maxCycles !== undefined || gdb ? undefined : DEFAULT_MAX_MS);
+  if (o.cutAt !== undefined || o.cutSeed !== undefined) {
+    const { prng } = require('./flash');
+    const bound = o.maxCycles !== undefined ? o.maxCycles : Math.floor((maxMs !== undefined ? maxMs : DEFAULT_MAX_MS) * 125000);
+    const rnd = prng(o.cutSeed !== undefined ? o.cutSeed : o.cutAt);
+    sim.powerCutCycle = o.cutAt !== undefined ? o.cutAt : 1 + Math.floor(rnd() * Math.max(1, bound - 1));
+    sim.flash.rng = rnd;
+  }
   if (gdb) {
     // served asynchronously: main() returns a promise of the exit status
     let endMs = maxMs;
@@ -327,6 +349,8 @@ function outcome(sim, o, r, maxMs) {
     case 'lockup': code = EXIT.lockup; msg = `${r.message}, ${when}`; break;
     case 'noboot': code = EXIT.noBoot; msg = r.message; break;
     case 'killed': code = EXIT.killed; msg = `${r.message}, ${when}`; break;
+    case 'xip': code = EXIT.xip; msg = `${r.message}, ${when}`; break;
+    case 'powercut': code = EXIT.powerCut; msg = `${r.message}, ${when}`; break;
     default: code = EXIT.internal; msg = `unexpected stop: ${JSON.stringify(r)}`;
   }
   return { code, msg };
@@ -345,6 +369,9 @@ function finish(sim, o, r, maxMs, io, say) {
       io.err.write(`tandem-sim: core ${r.core} last PCs (oldest first): ${h.map((v) => '0x' + v.toString(16).padStart(8, '0')).join(' ')}\n`);
     }
   }
+  if (o.flashFile) {
+    try { sim.flash.save(); } catch (e) { say(`--flash-file: cannot write ${o.flashFile}: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
+  }
   const stats = sim.stats();
   let devStats;
   try { devStats = devices.finish(sim, o); } catch (e) { say(`cannot write the display picture: ${e.message}`); code = code === 0 ? EXIT.usage : code; }
@@ -358,7 +385,7 @@ function finish(sim, o, r, maxMs, io, say) {
   if (o.json) {
     out(o.json, (f) => fs.writeFileSync(f, JSON.stringify({
       firmware: path.basename(o.firmware),
-      exit: { reason: r.reason, code, message: msg, ...(r.core !== undefined ? { core: r.core } : {}), ...(r.pc !== undefined ? { pc: r.pc } : {}), ...(r.code !== undefined ? { bkpt: r.code } : {}) },
+      exit: { reason: r.reason, code, message: msg, ...(r.core !== undefined ? { core: r.core } : {}), ...(r.pc !== undefined ? { pc: r.pc } : {}), ...(r.code !== undefined ? { bkpt: r.code } : {}), ...(r.address !== undefined ? { address: r.address } : {}), ...(r.cycle !== undefined ? { cycle: r.cycle } : {}) },
       ...stats,
     }, null, 2) + '\n'));
   }

@@ -395,7 +395,7 @@ function makeCoreClass(Base) {
       if (this.mpuActive && !this.stacking) this.ppb.mpuCheck(a, 0);
       const o = a - SRAM_BASE;
       if (o >= 0 && o < SRAM_SIZE) return this.sram32[o >>> 2];
-      if (a >= 0x10000000 && a < 0x14000000) return this.flash32[(a & 0xffffff) >>> 2];
+      if (a >= 0x10000000 && a < 0x14000000) return this.sim.flashSlow ? this.sim.flash.read(this, a, 4) : this.flash32[(a & 0xffffff) >>> 2];
       return this.sim.busRead(this, a, 4);
     }
     readUint16(address) {
@@ -404,7 +404,7 @@ function makeCoreClass(Base) {
       if (this.mpuActive) this.ppb.mpuCheck(a, 0);
       const o = a - SRAM_BASE;
       if (o >= 0 && o < SRAM_SIZE) return this.sram16[o >>> 1];
-      if (a >= 0x10000000 && a < 0x14000000) return this.flash16[(a & 0xffffff) >>> 1];
+      if (a >= 0x10000000 && a < 0x14000000) return this.sim.flashSlow ? this.sim.flash.read(this, a, 2) : this.flash16[(a & 0xffffff) >>> 1];
       return this.sim.busRead(this, a, 2);
     }
     readUint8(address) {
@@ -412,7 +412,7 @@ function makeCoreClass(Base) {
       if (this.mpuActive) this.ppb.mpuCheck(a, 0);
       const o = a - SRAM_BASE;
       if (o >= 0 && o < SRAM_SIZE) return this.sram8[o];
-      if (a >= 0x10000000 && a < 0x14000000) return this.flash8[a & 0xffffff];
+      if (a >= 0x10000000 && a < 0x14000000) return this.sim.flashSlow ? this.sim.flash.read(this, a, 1) : this.flash8[a & 0xffffff];
       return this.sim.busRead(this, a, 1);
     }
     writeUint32(address, value) {

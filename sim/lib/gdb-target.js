@@ -301,10 +301,11 @@ class DebugTarget {
         return { kind: 'stop', core: this.lastCore, signal: SIGTRAP, why: 'stalled', message: `${r.message}; the run ends at the next continue` };
       }
       case 'lockup':
+      case 'xip':       // a core (or DMA: core -1) read the flash while out of XIP mode (lib/flash.js)
         this.settle();
         this.final = r;
-        this.lastCore = r.core;
-        return { kind: 'stop', core: r.core, signal: SIGSEGV, why: 'fault', message: `${r.message}; the run ends at the next continue` };
+        if (r.core >= 0) this.lastCore = r.core;
+        return { kind: 'stop', core: this.lastCore, signal: SIGSEGV, why: 'fault', message: `${r.message}; the run ends at the next continue` };
       case 'fault-bkpt':
         // bkpt in a HardFault/NMI handler: a chip with a debugger halts there (SIGTRAP)
         this.settle();

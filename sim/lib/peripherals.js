@@ -164,21 +164,25 @@ class XipCtrl extends BasePeripheral {
 }
 
 // ---- SSI with a serial flash behind it ----------------------------------------
-// Enough for a second-stage bootloader that talks to the flash through the
-// SSI data register (read/write status registers, write enable, JEDEC id,
-// 03h/0Bh reads, page program, sector/block/chip erase). Transfers complete
-// at once: SR always shows the TX FIFO empty and BUSY clear. A command is the
-// run of frames written while the RX FIFO still holds unread responses from
-// the same run; a write with the RX FIFO empty starts a new command. XIP
-// reads at 0x10000000 work whatever the SSI configuration.
+// Enough for a second-stage bootloader or a flash driver that talks to the
+// flash through the SSI data register (read/write status registers, write
+// enable, JEDEC id, 03h/0Bh reads, page program, sector/block/chip erase,
+// the EBh continuous-read mode and its 0xff exit). The chip itself (contents,
+// busy time, XIP availability) is lib/flash.js, attached as `chip`. Transfers
+// complete at once: SR always shows the TX FIFO empty. A command is the run
+// of frames written while the RX FIFO still holds unread responses from the
+// same run; a write with the RX FIFO empty starts a new command (the chip
+// sees chip select go high in between: a page program starts then).
 class SSIFlash extends BasePeripheral {
   constructor(rp2040, name, sim) {
     super(rp2040, name);
     this.sim = sim;
+    this.chip = null;  // set by flash.install
     this.regs = new Uint32Array(0x100 / 4);
     this.rx = [];
     this.cmd = [];
-    this.sr1 = 0;      // BUSY (0), WEL (1)
+    this.pp = null;    // page program being shifted in: {addr, data}
+    this.sr1 = 0;      // WEL (1); BUSY (0) comes from the chip
     this.sr2 = 0x02;   // QE set, as on a Pico's W25Q16JV after its first boot
     this.regs[0] = 0x00070000; // CTRLR0 reset: DFS_32 = 7 (8-bit frames)
   }
@@ -198,16 +202,28 @@ class SSIFlash extends BasePeripheral {
   }
   writeUint32(offset, value) {
     if (offset === 0x60) { this.frame(value >>> 0); return; }
-    if (offset === 0x08 && !(value & 1)) { this.rx = []; this.cmd = []; } // SSIENR=0 clears FIFOs
+    if (offset === 0x08 && !(value & 1)) { this.endCommand(); this.rx = []; this.cmd = []; } // SSIENR=0 clears FIFOs
     if (offset < 0x100) this.regs[offset >>> 2] = value;
   }
   get tmod() { return (this.regs[0] >>> 8) & 3; }
+  /** Chip select went high: a page program shifted in starts now. */
+  endCommand() {
+    const pp = this.pp;
+    this.pp = null;
+    if (!pp || !pp.n || !this.chip) return;
+    this.chip.programOp(pp.addr, pp.data, this.sim.nowNanos());
+    this.sr1 &= ~2;
+  }
   frame(v) {
-    if (this.rx.length === 0) this.cmd = [];
+    if (this.rx.length === 0) { this.endCommand(); this.cmd = []; }
     this.cmd.push(v & 0xff);
     const tmod = this.tmod;
+    if (this.chip && this.cmd[0] === 0xff) this.chip.continuous = false; // continuous-read mode reset
     if (tmod === 1) return; // transmit only
     if (tmod === 3) { // EEPROM read: NDF+1 data frames after the command frames
+      // EBh with mode bits M5-4 = 10 in the frame after the command: the
+      // chip stays in continuous-read mode (the next XIP reads send no command)
+      if (this.chip && this.cmd.length === 2 && this.cmd[0] === 0xeb && (this.sr2 & 2)) this.chip.continuous = (v & 0x30) === 0x20;
       const n = (this.regs[1] & 0xffff) + 1;
       for (let i = 0; i < n && this.rx.length < 16; i++) this.rx.push(0);
       return;
@@ -220,39 +236,43 @@ class SSIFlash extends BasePeripheral {
     const op = c[0];
     const i = c.length - 1; // index of the frame being sent
     const flash = this.sim.mcu.flash;
-    const addrAt = (k) => ((c[k] << 16) | (c[k + 1] << 8) | c[k + 2]) & (flash.length - 1);
+    const size = 2 * 1024 * 1024;
+    const addrAt = (k) => ((c[k] << 16) | (c[k + 1] << 8) | c[k + 2]) & (size - 1);
+    const now = this.sim.nowNanos();
+    const chip = this.chip;
+    const busy = chip ? chip.busyNow(now) : false;
+    if (op === 0x05) return i > 0 ? (this.sr1 & ~1) | (busy ? 1 : 0) : 0xff;
+    if (op === 0x35) return i > 0 ? this.sr2 : 0xff;
+    if (busy) { // a busy W25Q16JV ignores every other command
+      if (i === 0) this.sim.warn(`flash command 0x${op.toString(16)} sent through the SSI while the flash was busy: the chip ignores it (read the status register until BUSY clears)`);
+      return 0xff;
+    }
     switch (op) {
-      case 0x05: return i > 0 ? this.sr1 : 0xff;
-      case 0x35: return i > 0 ? this.sr2 : 0xff;
       case 0x06: this.sr1 |= 2; return 0xff;
       case 0x04: this.sr1 &= ~2; return 0xff;
       case 0x01:
-        if (this.sr1 & 2) { if (i === 1) this.sr1 = (this.sr1 & 3) | (c[1] & 0xfc); if (i === 2) { this.sr2 = c[2]; this.sr1 &= ~2; } }
+        if (this.sr1 & 2) { if (i === 1) this.sr1 = (this.sr1 & 3) | (c[1] & 0xfc); if (i === 2) { this.sr2 = c[2]; this.sr1 &= ~2; if (chip) chip.statusWriteOp(now); } }
         return 0xff;
-      case 0x31: if (i === 1 && (this.sr1 & 2)) { this.sr2 = c[1]; this.sr1 &= ~2; } return 0xff;
+      case 0x31: if (i === 1 && (this.sr1 & 2)) { this.sr2 = c[1]; this.sr1 &= ~2; if (chip) chip.statusWriteOp(now); } return 0xff;
       case 0x9f: return [0xff, 0xef, 0x40, 0x15][i] ?? 0xff; // W25Q16JV
       case 0x4b: return i >= 5 ? (0x10 + i) & 0xff : 0xff;  // unique id bytes after 4 dummies
       case 0xab: return i >= 4 ? 0x14 : 0xff;
-      case 0x03: return i >= 4 ? flash[(addrAt(1) + i - 4) & (flash.length - 1)] : 0xff;
-      case 0x0b: return i >= 5 ? flash[(addrAt(1) + i - 5) & (flash.length - 1)] : 0xff;
+      case 0x03: return i >= 4 ? flash[(addrAt(1) + i - 4) & (size - 1)] : 0xff;
+      case 0x0b: return i >= 5 ? flash[(addrAt(1) + i - 5) & (size - 1)] : 0xff;
       case 0x02:
-        if (i >= 4 && (this.sr1 & 2)) {
-          const a = addrAt(1);
-          const page = a & ~0xff;
-          const o = page | ((a + i - 4) & 0xff);
-          flash[o] &= c[i];
-        }
+        // the chip latches bytes at page offsets (addr + n) mod 256: more
+        // than 256 bytes overwrite the first ones
+        if (i === 4 && (this.sr1 & 2)) this.pp = { addr: addrAt(1) & ~0xff, data: new Uint8Array(256).fill(0xff), n: 0, first: addrAt(1) & 0xff };
+        if (i >= 4 && this.pp) this.pp.data[(this.pp.first + this.pp.n++) & 0xff] = c[i];
         return 0xff;
       case 0x20: case 0x52: case 0xd8:
         if (i === 3 && (this.sr1 & 2)) {
-          const size = op === 0x20 ? 4096 : op === 0x52 ? 32768 : 65536;
-          const a = addrAt(1) & ~(size - 1);
-          flash.fill(0xff, a, a + size);
+          if (chip) chip.eraseOp(op, addrAt(1), now);
           this.sr1 &= ~2;
         }
         return 0xff;
       case 0x60: case 0xc7:
-        if (i === 0 && (this.sr1 & 2)) { flash.fill(0xff); this.sr1 &= ~2; }
+        if (i === 0 && (this.sr1 & 2)) { if (chip) chip.eraseOp(op, 0, now); this.sr1 &= ~2; }
         return 0xff;
       default: return 0xff;
     }

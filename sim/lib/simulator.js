@@ -20,6 +20,7 @@ const { CoreSIO, SioShared } = require('./sio');
 const P = require('./peripherals');
 const { I2CBus } = require('./i2c');
 const { UsbHost } = require('./usbhost');
+const flashModel = require('./flash');
 const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
@@ -88,6 +89,7 @@ class Simulator extends EventEmitter {
     mcu.core = this.cores[0];
 
     this.installPeripherals();
+    this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
     this.padLevel = new Int8Array(30).fill(-1);
     this.busError = null;            // the DMA model's view of a failed access
@@ -296,6 +298,8 @@ class Simulator extends EventEmitter {
         break;
       case 0x1:
         if (a < 0x14000000) { // flash aliases (reached here for DMA reads)
+          // DMA (core null) is subject to XIP's state; a debugger's or a tool's read is not
+          if (this.flashSlow && core === null) return this.flash.read(null, a, size);
           const f = this.mcu.flash, o = a & 0xffffff;
           return size === 4 ? (f[o] | f[o + 1] << 8 | f[o + 2] << 16 | f[o + 3] << 24) >>> 0 : size === 2 ? f[o] | f[o + 1] << 8 : f[o];
         }
@@ -420,7 +424,8 @@ class Simulator extends EventEmitter {
   place(addr, data, name) {
     const where = loader.placeAddress(addr, data.length);
     if (!where) throw new loader.UserError(`${name}: data at 0x${hex(addr)} (${data.length} bytes) is neither in flash nor in SRAM`);
-    (where.kind === 'flash' ? this.mcu.flash : this.mcu.sram).set(data, where.offset);
+    if (where.kind === 'flash') this.flash.place(where.offset, data);
+    else this.mcu.sram.set(data, where.offset);
   }
   /** Address of an ELF symbol (Thumb bit cleared for functions), or undefined. */
   symbol(name) {
@@ -430,9 +435,9 @@ class Simulator extends EventEmitter {
   }
 
   // ---- memory access for tools and tests (no faults, no side effects on RAM) --
-  read32(a) { return this.busRead(null, a >>> 0, 4) >>> 0; }
-  read16(a) { return this.busRead(null, a >>> 0, 2); }
-  read8(a) { return this.busRead(null, a >>> 0, 1); }
+  read32(a) { return this.busRead(undefined, a >>> 0, 4) >>> 0; }
+  read16(a) { return this.busRead(undefined, a >>> 0, 2); }
+  read8(a) { return this.busRead(undefined, a >>> 0, 1); }
   write32(a, v) { this.busWrite(null, a >>> 0, v >>> 0, 4); }
   readBytes(a, n) { const out = Buffer.alloc(n); for (let i = 0; i < n; i++) out[i] = this.read8(a + i); return out; }
   readString(a, max = 256) { let s = ''; for (let i = 0; i < max; i++) { const b = this.read8(a + i); if (!b) break; s += String.fromCharCode(b); } return s; }
@@ -456,6 +461,7 @@ class Simulator extends EventEmitter {
     c.registers[14] = 0xffffffff;
     c.tFault = !(entry & 1);
     c.invalidateFetch();
+    this.flash.enterCmdXip(); // what the ROM would have left: 03h XIP reads
   }
 
   /** Model a broken core 1: it is held in reset from now on, whatever the
@@ -567,6 +573,14 @@ class Simulator extends EventEmitter {
   lockup(c, reason, pc = c.registers[15]) {
     this.enterState(c, STATE_HALT);
     this.stop('lockup', { core: c.index, pc: pc >>> 0, message: `core ${c.index} locked up: ${reason} at pc 0x${hex(pc)}`, history: this.pcHistory(c.index) });
+  }
+  /** --power-cut-at / --power-cut-random: the power goes now (lib/flash.js leaves its half-done operation). */
+  powerCut() {
+    const cyc = this.powerCutCycle;
+    const info = this.flash.cut(this.cyclesToNanos(cyc));
+    for (const c of this.cores) this.enterState(c, STATE_HALT);
+    const what = info ? `: ${info.kind} at flash offset 0x${info.addr.toString(16)} interrupted ${(info.fraction * 100).toFixed(1)}% through (${info.model})` : ' (no flash operation in progress)';
+    this.stop('powercut', { cycle: cyc, flash: info, message: `power cut at cycle ${cyc}${what}` });
   }
   stop(reason, info = {}) {
     if (this.stopInfo) return;
@@ -684,7 +698,7 @@ class Simulator extends EventEmitter {
       if (r0 && r1) T = c0.cycles < c1.cycles ? c0.cycles : c1.cycles;
       else if (r0) T = c0.cycles;
       else if (r1) T = c1.cycles;
-      else T = this.idleUntil(maxNanos, maxCycles);
+      else T = this.idleUntil(maxNanos, Math.min(maxCycles, this.powerCutCycle));
       if (T > this.T) this.T = T;
       if (this.stopInfo) break;
       // events due by now
@@ -694,8 +708,11 @@ class Simulator extends EventEmitter {
         if (c.stNext <= now && c.state !== STATE_RESET && c.state !== STATE_HALT) c.ppb.systick.fire(now);
       }
       if (this.nextInputCycle <= this.T) this.applyInputs();
-      const boundCycle = Math.min(maxCycles, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
-      if (this.T >= boundCycle) { this.stop('bound', {}); break; }
+      const boundCycle = Math.min(maxCycles, this.powerCutCycle, maxNanos === Infinity ? Infinity : this.nanosToCycles(maxNanos));
+      if (this.T >= boundCycle) {
+        if (this.T >= this.powerCutCycle) this.powerCut(); else this.stop('bound', {});
+        break;
+      }
       if (this.pendingReboot || this.stopInfo) continue;
       // pick the core(s) to run until the next event
       const a0 = c0.state === STATE_RUN && !c0.held, a1 = c1.state === STATE_RUN && !c1.held;
@@ -761,6 +778,7 @@ class Simulator extends EventEmitter {
 
   /** Execute core `c` until its cycle count reaches `lim` or something needs the scheduler. */
   runBatch(c, lim) {
+    this.horizon = lim;
     const regs = c.registers;
     const hist = c.pcHist;
     const kinds = OPKIND;
@@ -787,6 +805,7 @@ class Simulator extends EventEmitter {
    * on a tie), one instruction at a time, until that count reaches `horizon`.
    */
   runDual(horizon) {
+    this.horizon = horizon;
     const [c0, c1] = this.cores;
     const kinds = OPKIND;
     while (!this.resched) {
@@ -824,6 +843,7 @@ class Simulator extends EventEmitter {
 
   /** Same as runBatch, calling the tracer before every instruction. */
   runTraced(c, lim) {
+    this.horizon = lim;
     const regs = c.registers;
     while (c.cycles < lim && c.state === STATE_RUN && !this.resched) {
       if (c.interruptsUpdated && c.checkForInterrupts()) continue;
@@ -865,7 +885,10 @@ class Simulator extends EventEmitter {
     }
     let lo, hi, arr, base;
     if (pc < ROM_SIZE) { lo = 0; hi = ROM_SIZE; arr = c.rom16; base = 0; }
-    else if (pc >= 0x10000000 && pc < 0x14000000) { lo = (pc & 0xff000000) >>> 0; hi = lo + 0x1000000; arr = c.flash16; base = lo; }
+    else if (pc >= 0x10000000 && pc < 0x14000000) {
+      if (this.xipDown && !this.flash.fetchCheck(c, pc)) return false;
+      lo = (pc & 0xff000000) >>> 0; hi = lo + 0x1000000; arr = c.flash16; base = lo;
+    }
     else if (pc >= 0x20000000 && pc < 0x20042000) { lo = 0x20000000; hi = 0x20042000; arr = c.sram16; base = lo; }
     else if (pc >= 0x15000000 && pc < 0x15004000) { lo = 0x15000000; hi = 0x15004000; arr = new Uint16Array(this.xipSram.buffer); base = lo; }
     else if (pc >= 0x21000000 && pc < 0x21040000) {
@@ -1004,18 +1027,11 @@ class Simulator extends EventEmitter {
         this.stop('noboot', { message: 'firmware called reset_usb_boot: the chip would enter USB boot' });
         this.enterState(c, STATE_HALT);
         return;
-      case 0x10: { // flash_range_erase(offs, count)
-        const off = regs[0] >>> 0, n2 = regs[1] >>> 0;
-        this.mcu.flash.fill(0xff, off, Math.min(off + n2, this.mcu.flash.length));
-        break;
-      }
-      case 0x11: { // flash_range_program(offs, data, count)
-        const off = regs[0] >>> 0, src = regs[1] >>> 0, n2 = regs[2] >>> 0;
-        const f = this.mcu.flash;
-        for (let i = 0; i < n2 && off + i < f.length; i++) f[off + i] &= this.read8(src + i);
-        break;
-      }
       default:
+        if (n >= 0x10 && n < 0x20) { // the flash functions (lib/flash.js)
+          if (!this.flash.romCall(c, n, pc)) return;
+          break;
+        }
         this.lockup(c, `unknown ROM trap ${n}`, pc);
         return;
     }
@@ -1045,6 +1061,7 @@ class Simulator extends EventEmitter {
         state: STATE_NAMES[c.state],
         pc: c.registers[15] >>> 0,
       })),
+      flash: this.flash.stats(),
       gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
       uart_dropped: [...this.uartDropCount],
       ...(this.usbHost && this.usbHost.st.attaches ? { usb: this.usbHost.stats() } : {}),

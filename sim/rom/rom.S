@@ -10,17 +10,26 @@
  *    incoming FIFO, send 0, then echo every word it receives; a received 0
  *    starts over; after 1, VTOR, SP, ENTRY it sets VTOR and MSP, clears SCR
  *    and branches to ENTRY; it sleeps in WFE whenever it waits;
- *  - core 0 honours the watchdog scratch "direct boot" magic, then loads the
- *    256-byte boot2 from flash offset 0, checks its CRC32, copies it to
- *    0x20041f00 and enters it at 0x20041f01 with LR = 0.
+ *  - core 0 sets the SSI up for plain 03h XIP reads (flash_exit_xip, then
+ *    flash_enter_cmd_xip), honours the watchdog scratch "direct boot" magic,
+ *    then loads the 256-byte boot2 from flash offset 0, checks its CRC32,
+ *    copies it to 0x20041f00 and enters it at 0x20041f01 with LR = 0;
+ *  - the flash functions of the function table do to the SSI what the
+ *    chip's ROM does (flash_exit_xip: serial command mode and the 0xff
+ *    continuous-read reset; flash_enter_cmd_xip: 03h XIP reads;
+ *    flash_flush_cache: XIP_CTRL flush), except range erase and program,
+ *    which the simulator performs on its flash model (lib/flash.js) with the
+ *    chip's timing while the ROM waits.
  *
  * Simulator hooks: a BKPT executed inside the ROM is a request to the
  * simulator ("ROM trap"), never a user breakpoint:
  *   bkpt #0x01  boot2 CRC mismatch: the chip would fall back to USB boot
  *   bkpt #0x02  HardFault while VTOR still points at this ROM
  *   bkpt #0x03  reset_usb_boot called
- *   bkpt #0x10  flash_range_erase(offs r0, count r1)
- *   bkpt #0x11  flash_range_program(offs r0, data r1, count r2)
+ *   bkpt #0x10  flash_range_erase(addr r0, count r1, block_size r2, block_cmd r3): queue the erases
+ *   bkpt #0x11  flash_range_program(addr r0, data r1, count r2): queue the page programs
+ *   bkpt #0x12  wait for the flash: time passes; r0 = 1 while it is still busy
+ * Traps 0x10..0x1f belong to the flash model; others may be added below 0x10.
  */
         .syntax unified
         .cpu cortex-m0plus
@@ -39,6 +48,14 @@
         .equ PSM_RESTART_FLAG, 0x01000000
         .equ SYSCFG_NMI_MASK, 0x40004000
         .equ FLASH_BASE,      0x10000000
+        .equ XIP_CTRL_BASE,   0x14000000
+        .equ SSI_BASE,        0x18000000
+        .equ SSI_CTRLR0,      0x00
+        .equ SSI_SSIENR,      0x08
+        .equ SSI_SER,         0x10
+        .equ SSI_BAUDR,       0x14
+        .equ SSI_DR0,         0x60
+        .equ SSI_SPI_CTRLR0,  0xf4
         .equ BOOT2_RAM,       0x20041f00
         .equ CRC_POLY,        0x04c11db7
 
@@ -74,6 +91,9 @@ rom_reset:
 
 /* ---- core 0 ------------------------------------------------------------- */
 core0_boot:
+        /* the flash in its serial command state, then XIP through plain 03h reads */
+        bl      rom_flash_exit_xip
+        bl      rom_flash_enter_cmd_xip
         /* a debugger-requested halt (CHIP_RESET.PSM_RESTART_FLAG): acknowledge and park */
         ldr     r1, =CHIP_RESET
         ldr     r2, [r1]
@@ -310,13 +330,70 @@ rom_ctz32:
 2:      mov     r0, r1
         bx      lr
 
+/* ---- flash ------------------------------------------------------------------ */
+/* flash_exit_xip: SSI to 8-bit serial transfers (clk_sys / 6), then two 0xff
+   bytes, which take the flash out of continuous-read mode. XIP reads fail
+   from here until flash_enter_cmd_xip or a boot2 sets the SSI up again. */
+        .thumb_func
+rom_flash_exit_xip:
+        ldr     r0, =SSI_BASE
+        movs    r1, #0
+        str     r1, [r0, #SSI_SSIENR]
+        movs    r1, #6
+        str     r1, [r0, #SSI_BAUDR]
+        ldr     r1, =(7 << 16)                  /* standard SPI, 8-bit frames, transmit and receive */
+        str     r1, [r0, #SSI_CTRLR0]
+        movs    r1, #1
+        str     r1, [r0, #SSI_SER]
+        str     r1, [r0, #SSI_SSIENR]
+        movs    r1, #0xff
+        str     r1, [r0, #SSI_DR0]
+        str     r1, [r0, #SSI_DR0]
+        ldr     r1, [r0, #SSI_DR0]              /* the two bytes clocked back */
+        ldr     r1, [r0, #SSI_DR0]
+        bx      lr
+
+/* flash_enter_cmd_xip: XIP reads as standard 03h commands, 24-bit address */
+        .thumb_func
+rom_flash_enter_cmd_xip:
+        ldr     r0, =SSI_BASE
+        movs    r1, #0
+        str     r1, [r0, #SSI_SSIENR]
+        ldr     r1, =((31 << 16) | (3 << 8))    /* 32-bit frames, EEPROM read */
+        str     r1, [r0, #SSI_CTRLR0]
+        ldr     r1, =((0x03 << 24) | (2 << 8) | (6 << 2))
+        ldr     r2, =(SSI_BASE + SSI_SPI_CTRLR0)
+        str     r1, [r2]
+        movs    r1, #1
+        str     r1, [r0, #SSI_SSIENR]
+        bx      lr
+
+/* flash_flush_cache: flush the XIP cache (the read waits for it), enable it */
+        .thumb_func
+rom_flash_flush_cache:
+        ldr     r0, =XIP_CTRL_BASE
+        movs    r1, #1
+        str     r1, [r0, #4]
+        ldr     r1, [r0, #4]
+        ldr     r1, [r0]
+        movs    r2, #1
+        orrs    r1, r2
+        str     r1, [r0]
+        bx      lr
+
+/* flash_range_erase and flash_range_program: the simulator queues the work
+   (with the SSI transfer and the chip's busy time), then the ROM waits */
         .thumb_func
 rom_flash_erase:
         bkpt    #0x10
-        bx      lr
+        b       rom_flash_wait
         .thumb_func
 rom_flash_program:
         bkpt    #0x11
+rom_flash_wait:
+        bkpt    #0x12
+        cmp     r0, #0
+        bne     rom_flash_wait
         bx      lr
         .thumb_func
 rom_usb_boot:
@@ -346,14 +423,14 @@ rom_func_table:
         .hword rom_memcpy + 1
         .byte 'W', 'V'
         .hword core1_wait_for_vector + 1
-        .byte 'I', 'F'                  /* connect_internal_flash: nothing to do */
+        .byte 'I', 'F'                  /* connect_internal_flash: the pads are always connected here */
         .hword rom_noop + 1
-        .byte 'E', 'X'                  /* flash_exit_xip */
-        .hword rom_noop + 1
-        .byte 'F', 'C'                  /* flash_flush_cache */
-        .hword rom_noop + 1
-        .byte 'C', 'X'                  /* flash_enter_cmd_xip */
-        .hword rom_noop + 1
+        .byte 'E', 'X'
+        .hword rom_flash_exit_xip + 1
+        .byte 'F', 'C'
+        .hword rom_flash_flush_cache + 1
+        .byte 'C', 'X'
+        .hword rom_flash_enter_cmd_xip + 1
         .byte 'E', 'C'                  /* enable_clocks */
         .hword rom_noop + 1
         .byte 'R', 'E'

@@ -35,7 +35,8 @@ test('WFE/SEV: a core sleeps until the other signals; SEV sets its own event; WF
   assertPass(assert, res);
   const c1 = res.sim.cores[1];
   assert.ok(c1.sleepCycles > 100000, `core 1 slept ${c1.sleepCycles} cycles`);
-  assert.ok(/A c1_slept_us=\d+ c1_wake_delay_us=0/.test(res.out), res.out);
+  // a wake-up of a few dozen cycles read on the 1 us TIMER: 0 or 1 by phase
+  assert.ok(/A c1_slept_us=\d+ c1_wake_delay_us=[01]\b/.test(res.out), res.out);
   assert.ok(/C woke_after_target_us=0 hits_while_masked=0 pending=1 hits_after=1/.test(res.out), res.out);
   assert.ok(/D woke_after_target_us=0 irq1_pending=1 hits=0/.test(res.out), res.out);
 });

@@ -20,7 +20,10 @@
  *   256-byte aligned for the MPU's main stack guard) and __data_load__
  *   (the end of the code in flash);
  *   port_main_stack (port/port.h) and TD_CLK_SYS_HZ (tandem/config.h, the
- *   clock SysTick counts).
+ *   clock SysTick counts);
+ *   a .ram_text input section placed in RAM and copied there at start-up
+ *   (port_halt's last loop runs from it, so a halted core never touches
+ *   the flash).
  */
 #ifndef TANDEM_ARMV6M_H
 #define TANDEM_ARMV6M_H

@@ -1,6 +1,7 @@
 /*
  * cpu.c: the port contract's calls that are one ARMv6-M instruction or
- * two: events (SEV/WFE), halting this core, and the end of a run (BKPT).
+ * two: events (SEV/WFE), halting this core (asleep in RAM, answering flash
+ * lockout requests), and the end of a run (BKPT).
  */
 #include "port.h"
 
@@ -16,12 +17,38 @@ void port_wfe(void)
     __asm volatile("wfe");
 }
 
+/* The lockout record a halted core answers (port_flash_halt_answer). */
+static port_flash_lockout_t *volatile halt_lockout;
+
+void port_flash_halt_answer(port_flash_lockout_t *l)
+{
+    halt_lockout = l;
+}
+
+/* The halted core's last stop, in RAM (the chip copies .ram_text there):
+ * asleep for good, answering flash lockout requests on the way, so the
+ * flash can be written while this core is halted. */
+__attribute__((section(".ram_text.armv6m_halted"), noinline, noreturn)) static void halted(uint32_t me)
+{
+    for (;;) {
+        port_flash_lockout_t *l = halt_lockout;
+        if (l != 0) {
+            uint32_t a = l->ask;
+            if (a != 0 && (a & 1u) == me && l->ack != a) {
+                __asm volatile("dmb" ::: "memory");
+                l->ack = a;
+                __asm volatile("dmb" ::: "memory");
+            }
+        }
+        __asm volatile("wfe");
+    }
+}
+
 void port_halt(void)
 {
     __asm volatile("cpsid i" ::: "memory");
     port_tick_stop();
-    for (;;)
-        __asm volatile("wfe");
+    halted(port_core_id());
 }
 
 /* r12 at port_exit's breakpoint: tandem-sim reads it as "the run ends here

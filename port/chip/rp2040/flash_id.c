@@ -4,8 +4,8 @@
  * connect the SSI to the QSPI pads (IF), leave XIP (EX), talk to the flash
  * with the SSI in plain serial mode and the chip select forced low through
  * the QSPI pad override, flush the XIP cache (FC, which also releases the
- * chip select override), then call the RAM copy of boot2, which sets up
- * XIP again and returns to its caller when called as a function.
+ * chip select override), then call the RAM copy of boot2 (rom.h), which
+ * sets up XIP again and returns to its caller when called as a function.
  */
 #include "flash_id.h"
 
@@ -34,9 +34,6 @@
 
 #define POLL_LIMIT 100000u      /* a few ms: the transfer takes about 13 us */
 
-/* boot2 (256 bytes at the start of flash), copied while XIP still works */
-static uint32_t boot2_copy[64];
-
 /* Runs from RAM (.ram_text, copied with .data): no flash access between EX and boot2's return,
  * so nothing here calls flash code; the ROM functions and boot2's copy are
  * reached through pointers. Returns whether all bytes came back. */
@@ -64,18 +61,15 @@ static bool ruid_from_ram(uint8_t *rx)
     QSPI_SS_CTRL = (QSPI_SS_CTRL & ~QSPI_SS_OUTOVER_BITS) | QSPI_SS_OUTOVER_HIGH;
     rp2040_rom.flash_flush_cache();
     QSPI_SS_CTRL &= ~QSPI_SS_OUTOVER_BITS;
-    ((void (*)(void))((uintptr_t)boot2_copy + 1u))();
+    rp2040_rom.boot2();
     return got == RUID_TOTAL;
 }
 
 int rp2040_flash_unique_id(uint8_t id[8])
 {
     if (rp2040_rom.connect_internal_flash == NULL || rp2040_rom.flash_exit_xip == NULL ||
-        rp2040_rom.flash_flush_cache == NULL)
+        rp2040_rom.flash_flush_cache == NULL || rp2040_rom.boot2 == NULL)
         return TD_ERR_UNSUPPORTED;
-    const volatile uint32_t *boot2 = (const volatile uint32_t *)0x10000000u;
-    for (unsigned i = 0; i < 64; i++)
-        boot2_copy[i] = boot2[i];
     uint8_t rx[RUID_TOTAL] = {0};
     port_irq_state_t s = port_irq_save();
     bool ok = ruid_from_ram(rx);

@@ -10,7 +10,8 @@
 
 /* Read the id into id[8]. The command cannot be sent while code runs from
  * flash: the transfer runs from RAM with interrupts masked, XIP left
- * through the boot ROM and re-entered through a RAM copy of boot2. Call
+ * through the boot ROM and re-entered through the RAM copy of boot2
+ * (rom.h). Call
  * on core 0 while core 1 does not execute from flash (start-up, before
  * core 1 is launched), after rp2040_rom_init. Returns 0, TD_ERR_UNSUPPORTED
  * (the ROM lacks a flash function) or TD_ERR_NO_RESPONSE (the flash

@@ -21,6 +21,15 @@ static struct {
     void *arg;
 } volatile core1_start;
 
+/* Core 1 is known to be in the boot ROM (it starts there); a launch makes
+ * it unknown from its first word on, a reset makes it known again. */
+static volatile uint8_t core1_in_rom = 1;
+
+bool port_core1_in_rom(void)
+{
+    return core1_in_rom != 0;
+}
+
 void port_core1_reset(void)
 {
     /* Reading back FRCE_OFF confirms the reset took effect before release
@@ -28,6 +37,7 @@ void port_core1_reset(void)
     hw_set(&PSM->frce_off, PSM_PROC1_BITS);
     (void)rp2040_boot_wait(&PSM->frce_off, PSM_PROC1_BITS, PSM_PROC1_BITS);
     hw_clear(&PSM->frce_off, PSM_PROC1_BITS);
+    core1_in_rom = 1;
 }
 
 /* Push a word, waiting for room for at most the word timeout. */
@@ -78,6 +88,7 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
 
     /* Whatever core 1 was doing, put it back in the ROM's wait loop. */
     port_core1_reset();
+    core1_in_rom = 0;                      /* from here on it may leave the ROM */
 
     /* The protocol: 0, 0 (resynchronise), 1 (start), then the three values. */
     const uint32_t seq[] = { 0, 0, 1, (uint32_t)(uintptr_t)rp2040_vectors_core1,

@@ -67,4 +67,8 @@
 #define PORT_MEM_CORE1_RAM      0x20030000u
 #define PORT_MEM_CORE1_RAM_END  0x20040000u
 
+/* The board's QSPI flash (a Pico's W25Q16JV): erase and program units. */
+#define PORT_FLASH_SECTOR 4096u /* bytes */
+#define PORT_FLASH_PAGE   256u  /* bytes */
+
 #endif

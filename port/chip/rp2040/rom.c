@@ -6,10 +6,12 @@
  */
 #include "rom.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
+#define XIP_BASE 0x10000000u
+
 rp2040_rom_t rp2040_rom;
+static uint32_t boot2_copy[64];         /* boot2's 256 bytes, word-aligned, in RAM */
 static bool looked_up;
 
 /* A halfword of the ROM at a small constant address (read with LDRH, so
@@ -35,7 +37,24 @@ void rp2040_rom_init(void)
         return;
     rp2040_rom.connect_internal_flash = (void (*)(void))lookup('I', 'F');
     rp2040_rom.flash_exit_xip = (void (*)(void))lookup('E', 'X');
+    rp2040_rom.flash_range_erase =
+        (void (*)(uint32_t, uint32_t, uint32_t, uint8_t))lookup('R', 'E');
+    rp2040_rom.flash_range_program =
+        (void (*)(uint32_t, const uint8_t *, uint32_t))lookup('R', 'P');
     rp2040_rom.flash_flush_cache = (void (*)(void))lookup('F', 'C');
+    rp2040_rom.flash_enter_cmd_xip = (void (*)(void))lookup('C', 'X');
     rp2040_rom.reset_usb_boot = (void (*)(uint32_t, uint32_t))lookup('U', 'B');
+    const volatile uint32_t *b2 = (const volatile uint32_t *)XIP_BASE;
+    for (unsigned i = 0; i < 64u; i++)
+        boot2_copy[i] = b2[i];
+    rp2040_rom.boot2 = (void (*)(void))((uintptr_t)boot2_copy + 1u);
     looked_up = true;
+}
+
+bool rp2040_rom_flash_ready(void)
+{
+    const rp2040_rom_t *r = &rp2040_rom;
+    return r->connect_internal_flash != NULL && r->flash_exit_xip != NULL &&
+           r->flash_range_erase != NULL && r->flash_range_program != NULL &&
+           r->flash_flush_cache != NULL && r->flash_enter_cmd_xip != NULL;
 }

@@ -12,6 +12,7 @@
 #include "hw/resets.h"
 #include "hw/sio.h"
 #include "port.h"
+#include "rom.h"
 #include "rp2040.h"
 
 #include <string.h>
@@ -119,6 +120,7 @@ void rp2040_reset_handler(void)
     memset(__core1_bss_start__, 0,
            (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
 
+    rp2040_rom_init();                /* ROM functions and boot2 in RAM, before any MPU guard */
     memcpy(rp2040_vectors_core0, rp2040_vectors_flash, sizeof rp2040_vectors_core0);
     memcpy(rp2040_vectors_core1, rp2040_vectors_flash, sizeof rp2040_vectors_core1);
     SCB->vtor = (uint32_t)(uintptr_t)rp2040_vectors_core0;

@@ -17,7 +17,8 @@ typedef uint32_t (*rom_lookup_fn)(const uint16_t *table, uint32_t code);
 static uint8_t xfer_buf[8];
 static uint32_t saved_ctrlr0, saved_spi;
 
-/* Runs from RAM: the SSI is out of XIP mode meanwhile (as it must be on the chip). */
+/* Runs from RAM: the SSI is out of XIP mode meanwhile (as it must be on the chip).
+   After a program or erase it polls the status register until BUSY clears. */
 __attribute__((section(".ramfunc"), noinline)) static void ssi_cmd(const uint8_t *tx, uint8_t *rx, int n) {
     saved_ctrlr0 = SSI(SSI_CTRLR0);
     saved_spi = SSI(SSI_SPI_CTRLR0);
@@ -27,10 +28,36 @@ __attribute__((section(".ramfunc"), noinline)) static void ssi_cmd(const uint8_t
     for (int i = 0; i < n; i++) SSI(SSI_DR0) = tx[i];
     while ((SSI(SSI_SR) & 5) != 4) { }              /* TFE set, BUSY clear */
     for (int i = 0; i < n; i++) rx[i] = (uint8_t)SSI(SSI_DR0);
+    if (tx[0] == 0x02 || tx[0] == 0x20) {
+        uint32_t st;
+        do {
+            SSI(SSI_DR0) = 0x05;
+            SSI(SSI_DR0) = 0;
+            while ((SSI(SSI_SR) & 5) != 4) { }
+            (void)SSI(SSI_DR0);
+            st = SSI(SSI_DR0);
+        } while (st & 1);
+    }
     SSI(SSI_SSIENR) = 0;
     SSI(SSI_CTRLR0) = saved_ctrlr0;
     SSI(SSI_SPI_CTRLR0) = saved_spi;
     SSI(SSI_SSIENR) = 1;
+}
+
+/* The boot ROM's flash functions, called as the chip needs them: from RAM,
+   out of XIP mode, the cache flushed and XIP restored afterwards. */
+typedef void (*rom_void_fn)(void);
+static rom_void_fn rom_connect, rom_exit_xip, rom_flush, rom_enter_xip;
+static void (*rom_erase)(uint32_t, uint32_t, uint32_t, uint8_t);
+static void (*rom_program)(uint32_t, const uint8_t *, uint32_t);
+static uint8_t page_buf[256];
+__attribute__((section(".ramfunc"), noinline)) static void rom_flash_op(uint32_t offs) {
+    rom_connect();
+    rom_exit_xip();
+    rom_erase(offs, 4096, 65536, 0xd8);
+    rom_program(offs, page_buf, 256);
+    rom_flush();
+    rom_enter_xip();
 }
 
 static void cmd(void (*fn)(const uint8_t *, uint8_t *, int), int n, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t e) {
@@ -65,13 +92,18 @@ int main(void) {
     CHECK(*(volatile uint16_t *)0x10 == ('M' | ('u' << 8)));
     rom_lookup_fn lookup = (rom_lookup_fn)(uint32_t)*(volatile uint16_t *)0x18;
     const uint16_t *funcs = (const uint16_t *)(uint32_t)*(volatile uint16_t *)0x14;
-    void (*erase)(uint32_t, uint32_t, uint32_t, uint8_t) = (void (*)(uint32_t, uint32_t, uint32_t, uint8_t))lookup(funcs, ROM_CODE('R', 'E'));
-    void (*program)(uint32_t, const uint8_t *, uint32_t) = (void (*)(uint32_t, const uint8_t *, uint32_t))lookup(funcs, ROM_CODE('R', 'P'));
-    CHECK(erase && program && lookup(funcs, ROM_CODE('Z', 'Z')) == 0);
-    static const uint8_t data[4] = { 1, 2, 3, 4 };
-    erase(0x100000, 4096, 65536, 0xd8);
-    program(0x100000, data, 4);
-    CHECK(*(volatile uint32_t *)0x10100000 == 0x04030201);
+    rom_erase = (void (*)(uint32_t, uint32_t, uint32_t, uint8_t))lookup(funcs, ROM_CODE('R', 'E'));
+    rom_program = (void (*)(uint32_t, const uint8_t *, uint32_t))lookup(funcs, ROM_CODE('R', 'P'));
+    rom_connect = (rom_void_fn)lookup(funcs, ROM_CODE('I', 'F'));
+    rom_exit_xip = (rom_void_fn)lookup(funcs, ROM_CODE('E', 'X'));
+    rom_flush = (rom_void_fn)lookup(funcs, ROM_CODE('F', 'C'));
+    rom_enter_xip = (rom_void_fn)lookup(funcs, ROM_CODE('C', 'X'));
+    CHECK(rom_erase && rom_program && rom_connect && rom_exit_xip && rom_flush && rom_enter_xip);
+    CHECK(lookup(funcs, ROM_CODE('Z', 'Z')) == 0);
+    for (int i = 0; i < 256; i++) page_buf[i] = 0xff;
+    page_buf[0] = 1; page_buf[1] = 2; page_buf[2] = 3; page_buf[3] = 4;
+    rom_flash_op(0x100000);
+    CHECK(*(volatile uint32_t *)0x10100000 == 0x04030201 && *(volatile uint32_t *)0x10100004 == 0xffffffffu);
     uint32_t (*popcount)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('P', '3'));
     uint32_t (*reverse)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('R', '3'));
     uint32_t (*clz)(uint32_t) = (uint32_t (*)(uint32_t))lookup(funcs, ROM_CODE('L', '3'));

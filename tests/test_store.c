@@ -1,0 +1,764 @@
+/*
+ * tests/test_store.c: the key-value store (tandem/store.h) and its format
+ * (kernel/store_fmt.h). On the host port the flash can lose its power at
+ * any step: store_power_cut_at_every_step replays a workload with a cut at
+ * each of its flash steps in turn (thousands of cuts, some also cutting the
+ * repair that follows) and checks after every reboot that each key holds
+ * exactly one value it was ever given: the last acknowledged one, or the one
+ * the cut interrupted. In the emulator the same workload runs uncut (its
+ * power cuts are the emulator's: tests/flash/).
+ */
+#include "harness.h"
+
+#include "../kernel/store_fmt.h"
+#include "port.h"
+#include "tandem/flash.h"
+#include "tandem/msg.h"
+#include "tandem/store.h"
+
+#define LD(x)    __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define ST(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+static void core1_msg(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+}
+
+/* Erase the store's region and mount the empty store. */
+static int fresh(void)
+{
+    uint32_t s, e;
+    int r = td_msg_start();
+    if (r == TD_OK)
+        r = th_core1_run(core1_msg, NULL);
+    if (r == TD_OK)
+        r = th_core1_wait(TD_SEC(1));
+    td_flash_store_region(&s, &e);
+    if (r == TD_OK)
+        r = td_flash_erase(s, e - s, NULL);
+    return r == TD_OK ? td_store_init() : r;
+}
+
+/* ---- the format ------------------------------------------------------------------ */
+
+static uint8_t sec[TD__SF_SECTOR];
+
+struct seen {
+    unsigned n;
+    uint32_t off[64], seq[64];
+};
+static void collect(void *ctx, const uint8_t *s, const td__sf_rec_t *r)
+{
+    struct seen *v = ctx;
+    (void)s;
+    if (v->n < 64) {
+        v->off[v->n] = r->off;
+        v->seq[v->n] = r->seq;
+    }
+    v->n++;
+}
+
+TEST(store_format)
+{
+    CHECK_EQ(td__sf_crc((const uint8_t *)"123456789", 9), 0xcbf43926u);   /* the check value */
+    for (unsigned i = 0; i < sizeof sec; i++)
+        sec[i] = 0xff;
+    uint32_t gen = 0, er = 0;
+    CHECK_EQ(td__sf_classify(sec, sizeof sec, &gen, &er), TD__SF_BLANK);
+    sec[4000] = 0x7f;                                   /* one bit off: not blank */
+    CHECK_EQ(td__sf_classify(sec, sizeof sec, &gen, &er), TD__SF_GARBAGE);
+    sec[4000] = 0xff;
+    td__sf_head(sec, 7, 3);
+    CHECK_EQ(td__sf_classify(sec, sizeof sec, &gen, &er), TD__SF_VALID);
+    CHECK_EQ(gen, 7);
+    CHECK_EQ(er, 3);
+    sec[TD__SF_LIVE_AT + 2] = 0xfe;                     /* any bit of the live word: obsolete */
+    CHECK_EQ(td__sf_classify(sec, sizeof sec, NULL, NULL), TD__SF_OBSOLETE);
+    sec[TD__SF_LIVE_AT + 2] = 0xff;
+    sec[9] ^= 1;                                        /* the header's CRC fails */
+    CHECK_EQ(td__sf_classify(sec, sizeof sec, NULL, NULL), TD__SF_GARBAGE);
+    sec[9] ^= 1;
+
+    /* records: placement never crosses a page; a scan finds them in order */
+    static uint32_t offs[40];
+    static uint8_t val[TD_STORE_VALUE_MAX];
+    static struct seen v;
+    uint32_t pos = TD__SF_HDR, seq = 1;
+    for (unsigned i = 0; i < sizeof val; i++)
+        val[i] = (uint8_t)i;
+    unsigned n = 0;
+    for (; n < 40; n++) {
+        uint32_t vlen = (n * 37u) % (TD_STORE_VALUE_MAX + 1u), size = td__sf_size(5, vlen);
+        uint32_t p = td__sf_place(pos, size, sizeof sec);
+        if (p + size > sizeof sec)
+            break;
+        CHECK(p / TD__SF_PAGE == (p + size - 1u) / TD__SF_PAGE);
+        CHECK_EQ(td__sf_encode(sec + p, TD__SF_SET, "key42", 5, val, vlen, seq++), size);
+        offs[n] = p;
+        pos = p + size;
+    }
+    CHECK(n > 20);
+    v.n = 0;
+    uint32_t bad = 0;
+    CHECK_EQ(td__sf_scan(sec, sizeof sec, collect, &v, &bad), pos);
+    CHECK_EQ(v.n, n);
+    CHECK_EQ(bad, 0);
+    for (unsigned i = 0; i < n && i < 64; i++) {
+        CHECK_EQ(v.off[i], offs[i]);
+        CHECK_EQ(v.seq[i], i + 1u);
+    }
+    /* a record cut short (one bit of its CRC still 1) spoils the rest of its
+     * page: the scan resumes at the next page, and so will the next write */
+    uint32_t k = n / 2u, page_end = (offs[k] | (TD__SF_PAGE - 1u)) + 1u;
+    uint32_t size_k = td__sf_size(5, (k * 37u) % (TD_STORE_VALUE_MAX + 1u));
+    sec[offs[k] + size_k - 1u] |= 0x80u;
+    v.n = 0;
+    bad = 0;
+    td__sf_scan(sec, sizeof sec, collect, &v, &bad);
+    CHECK_EQ(bad, 1);
+    unsigned lost = 0;
+    for (unsigned i = k; i < n && offs[i] < page_end; i++)
+        lost++;
+    CHECK_EQ(v.n, n - lost);
+    /* a key with a NUL or an unknown type does not check */
+    for (unsigned i = 0; i < sizeof sec; i++)
+        sec[i] = 0xff;
+    td__sf_encode(sec + 32, TD__SF_SET, "a\0b", 3, val, 4, 1);
+    td__sf_encode(sec + 64, 0x41, "abc", 3, val, 4, 2);
+    v.n = 0;
+    bad = 0;
+    CHECK_EQ(td__sf_scan(sec, sizeof sec, collect, &v, &bad), 256u);
+    CHECK_EQ(v.n, 0);
+    CHECK_EQ(bad, 1);
+}
+
+/* ---- the API --------------------------------------------------------------------- */
+
+TEST(store_basics)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    static char b[TD_STORE_VALUE_MAX + 8];
+    uint32_t len = 0;
+    td_store_stats_t s0, s1;
+    CHECK_EQ(td_store_get("nothing", b, sizeof b, &len), TD_ERR_NOT_FOUND);
+    CHECK_EQ(td_store_set("volume", "7", 1), TD_OK);
+    CHECK_EQ(td_store_set("name", "tandem on a pico", 16), TD_OK);
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_OK);
+    CHECK(len == 1 && b[0] == '7');
+    CHECK_EQ(td_store_set("volume", "11", 2), TD_OK);
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_OK);
+    CHECK(len == 2 && b[0] == '1' && b[1] == '1');
+    CHECK_EQ(td_store_get("name", b, 4, &len), TD_ERR_PARAM);       /* too small: the length */
+    CHECK_EQ(len, 16);
+    CHECK_EQ(td_store_set("empty", NULL, 0), TD_OK);
+    CHECK_EQ(td_store_get("empty", NULL, 0, &len), TD_OK);
+    CHECK_EQ(len, 0);
+    /* the same value again writes nothing */
+    REQUIRE_EQ(td_store_stats(&s0), TD_OK);
+    CHECK_EQ(td_store_set("volume", "11", 2), TD_OK);
+    REQUIRE_EQ(td_store_stats(&s1), TD_OK);
+    CHECK_EQ(s1.records_written, s0.records_written);
+    CHECK_EQ(s1.keys, 3);
+    /* delete */
+    CHECK_EQ(td_store_delete("volume"), TD_OK);
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_ERR_NOT_FOUND);
+    CHECK_EQ(td_store_delete("volume"), TD_ERR_NOT_FOUND);
+    CHECK_EQ(td_store_delete("never"), TD_ERR_NOT_FOUND);
+    /* bad input, nothing written */
+    REQUIRE_EQ(td_store_stats(&s0), TD_OK);
+    static const char big[TD_STORE_VALUE_MAX + 1] = { 0 };
+    CHECK_EQ(td_store_set("", "x", 1), TD_ERR_PARAM);
+    CHECK_EQ(td_store_set("sixteen-chars-xx", "x", 1), TD_ERR_PARAM);
+    CHECK_EQ(td_store_set(NULL, "x", 1), TD_ERR_PARAM);
+    CHECK_EQ(td_store_set("k", NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_store_set("k", big, sizeof big), TD_ERR_PARAM);
+    CHECK_EQ(td_store_get("k", NULL, 4, &len), TD_ERR_PARAM);
+    CHECK_EQ(td_store_delete(""), TD_ERR_PARAM);
+    CHECK_EQ(td_store_stats(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_store_set("fifteen-chars-x", big, TD_STORE_VALUE_MAX), TD_OK);   /* the limits */
+    REQUIRE_EQ(td_store_stats(&s1), TD_OK);
+    CHECK_EQ(s1.records_written - s0.records_written, 1u);
+    /* a reboot reads the same */
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    CHECK_EQ(td_store_get("name", b, sizeof b, &len), TD_OK);
+    CHECK(len == 16 && b[0] == 't' && b[15] == 'o');
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_ERR_NOT_FOUND);
+    CHECK_EQ(td_store_get("fifteen-chars-x", b, sizeof b, &len), TD_OK);
+    CHECK_EQ(len, TD_STORE_VALUE_MAX);
+}
+
+/* The workload: op w writes one of NK keys. Four hot keys with small
+ * values, written (or, every 7th time, deleted) most of the time; six cold
+ * keys with large values, each rewritten once every 40 ops, whose newest
+ * records are still in a sector when it is compacted and must be copied. */
+static const char *const keys[] = { "boot_count", "volume", "ssid", "mode",
+                                    "cal_x", "cal_y", "cal_z", "name", "wifi_key", "offsets" };
+#define NK 10u
+#define NHOT 4u
+static bool is_delete(uint32_t w) { return w % 40u >= NK - NHOT && w % 7u == 6u; }
+static unsigned key_of(uint32_t w)
+{
+    return w % 40u < NK - NHOT ? NHOT + w % 40u : (w * 5u) % NHOT;
+}
+
+static uint32_t vlen_of(unsigned k, uint32_t w)
+{
+    return k < NHOT ? 4u + (k * 7u + w * 13u) % 40u : 60u + (k * 5u + w * 3u) % 69u;
+}
+/* A value that tells which key and which write it came from: any mixture
+ * of two writes, or garbage, fails the check. */
+static void make(uint8_t *v, unsigned k, uint32_t w)
+{
+    uint32_t n = vlen_of(k, w), x = 0x9e3779b9u * (w + 1u) + k;
+    for (uint32_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        v[i] = (uint8_t)x;
+    }
+}
+static bool holds(unsigned k, const uint8_t *v, uint32_t len, uint32_t w)
+{
+    static uint8_t want[TD_STORE_VALUE_MAX];
+    if (len != vlen_of(k, w))
+        return false;
+    make(want, k, w);
+    for (uint32_t i = 0; i < len; i++)
+        if (v[i] != want[i])
+            return false;
+    return true;
+}
+static int op(uint32_t w, unsigned *k)
+{
+    static uint8_t v[TD_STORE_VALUE_MAX];
+    *k = key_of(w);
+    if (is_delete(w))
+        return td_store_delete(keys[*k]);
+    make(v, *k, w);
+    return td_store_set(keys[*k], v, vlen_of(*k, w));
+}
+
+/* What each key holds: the write it was given (or -1: absent). */
+static int32_t have[NK];
+static void apply(uint32_t w, unsigned k)
+{
+    have[k] = is_delete(w) ? -1 : (int32_t)w;
+}
+
+/* Every key holds have[k], or (for key kf) the write wf. */
+static bool check_keys(unsigned kf, int32_t wf, int *bad_key)
+{
+    static uint8_t v[TD_STORE_VALUE_MAX];
+    for (unsigned k = 0; k < NK; k++) {
+        uint32_t len = 0;
+        int r = td_store_get(keys[k], v, sizeof v, &len);
+        bool ok_acked = have[k] < 0 ? r == TD_ERR_NOT_FOUND
+                                    : r == TD_OK && holds(k, v, len, (uint32_t)have[k]);
+        bool ok_new = k == kf && (wf < 0 ? r == TD_ERR_NOT_FOUND
+                                         : r == TD_OK && holds(k, v, len, (uint32_t)wf));
+        if (!ok_acked && !ok_new) {
+            *bad_key = (int)k;
+            return false;
+        }
+    }
+    return true;
+}
+
+#define WORK 400u
+
+TEST(store_compaction_and_wear)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    for (unsigned k = 0; k < NK; k++)
+        have[k] = -1;
+    int bad = -1;
+    for (uint32_t w = 0; w < 3u * WORK; w++) {
+        unsigned k;
+        int r = op(w, &k);
+        if (!(r == TD_OK || (r == TD_ERR_NOT_FOUND && have[k] < 0))) {
+            CHECK_EQ(r, TD_OK);
+            return;
+        }
+        apply(w, k);
+    }
+    CHECK(check_keys(NK, -1, &bad));
+    td_store_stats_t s;
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    CHECK(s.compactions >= 3u);
+    uint32_t lo = s.erases[0], hi = s.erases[0];
+    for (uint32_t i = 1; i < s.sectors; i++) {
+        lo = s.erases[i] < lo ? s.erases[i] : lo;
+        hi = s.erases[i] > hi ? s.erases[i] : hi;
+    }
+    CHECK(hi - lo <= 1u);                       /* wear spread over the sectors */
+    th_info("store_compactions", s.compactions);
+    th_info("store_erases_min", lo);
+    th_info("store_erases_max", hi);
+    REQUIRE_EQ(td_store_init(), TD_OK);          /* a reboot reads the same */
+    CHECK(check_keys(NK, -1, &bad));
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    CHECK_EQ(s.bad_records, 0);
+    CHECK_EQ(s.sectors_repaired, 0);
+}
+
+TEST(store_full)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    char k[8] = "key_000";
+    int r = TD_OK;
+    unsigned n = 0;
+    for (; n < TD_STORE_KEYS + 1u && r == TD_OK; n++) {
+        k[4] = (char)('0' + n / 100u);
+        k[5] = (char)('0' + n / 10u % 10u);
+        k[6] = (char)('0' + n % 10u);
+        r = td_store_set(k, "v", 1);
+    }
+    CHECK_EQ(r, TD_ERR_FULL);
+    CHECK_EQ(n, TD_STORE_KEYS + 1u);
+    CHECK_EQ(td_store_set("key_000", "w", 1), TD_OK);           /* an existing key still can */
+    CHECK_EQ(td_store_delete("key_001"), TD_OK);
+    CHECK_EQ(td_store_set("another", "v", 1), TD_ERR_FULL);     /* its tombstone holds the place */
+    /* values that cannot all fit: refused before anything is erased */
+    REQUIRE_EQ(fresh(), TD_OK);
+    static uint8_t big[TD_STORE_VALUE_MAX];
+    td_store_stats_t s;
+    r = TD_OK;
+    for (n = 0; n < TD_STORE_KEYS && r == TD_OK; n++) {
+        k[4] = 'b';
+        k[5] = (char)('0' + n / 10u);
+        k[6] = (char)('0' + n % 10u);
+        big[0] = (uint8_t)n;
+        r = td_store_set(k, big, sizeof big);
+    }
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    if (r == TD_ERR_FULL)                        /* more than the region holds */
+        CHECK(s.live_bytes + td__sf_size(7, sizeof big) > (s.sectors - 1u) * (TD__SF_SECTOR - TD__SF_HDR));
+    else
+        CHECK_EQ(r, TD_OK);                     /* a large region: all fit */
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    static uint8_t v[TD_STORE_VALUE_MAX];
+    uint32_t len;
+    k[5] = '0';
+    k[6] = '3';
+    CHECK_EQ(td_store_get(k, v, sizeof v, &len), TD_OK);
+    CHECK(len == sizeof big && v[0] == 3);
+}
+
+/* ---- both cores --------------------------------------------------------------------- */
+
+#define BC_N 40u
+static int bc_r1;
+static void core1_store(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+    for (uint32_t i = 0; i < BC_N && bc_r1 == TD_OK; i++) {
+        uint32_t v = 1000u + i;
+        bc_r1 = td_store_set(i & 1u ? "c1_odd" : "c1_even", &v, sizeof v);
+        if (bc_r1 == TD_OK) {
+            uint32_t got = 0, len = 0;
+            bc_r1 = td_store_get(i & 1u ? "c1_odd" : "c1_even", &got, sizeof got, &len);
+            if (bc_r1 == TD_OK && (got != v || len != sizeof v))
+                bc_r1 = TD_ERR_STATE;
+        }
+    }
+}
+
+TEST(store_from_both_cores)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    bc_r1 = TD_OK;
+    REQUIRE_EQ(th_core1_run(core1_store, NULL), TD_OK);
+    int r0 = TD_OK;
+    for (uint32_t i = 0; i < BC_N && r0 == TD_OK; i++) {
+        uint32_t v = 2000u + i, got = 0, len = 0;
+        r0 = td_store_set(i & 1u ? "c0_odd" : "c0_even", &v, sizeof v);
+        if (r0 == TD_OK)
+            r0 = td_store_get(i & 1u ? "c0_odd" : "c0_even", &got, sizeof got, &len);
+        if (r0 == TD_OK && got != v)
+            r0 = TD_ERR_STATE;
+    }
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(r0, TD_OK);
+    CHECK_EQ(bc_r1, TD_OK);
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    const char *k[4] = { "c0_even", "c0_odd", "c1_even", "c1_odd" };
+    const uint32_t want[4] = { 2000u + BC_N - 2u, 2000u + BC_N - 1u, 1000u + BC_N - 2u, 1000u + BC_N - 1u };
+    for (unsigned i = 0; i < 4; i++) {
+        uint32_t got = 0;
+        CHECK_EQ(td_store_get(k[i], &got, sizeof got, NULL), TD_OK);
+        CHECK_EQ(got, want[i]);
+    }
+}
+
+/* ---- power cuts -------------------------------------------------------------------- */
+
+static uint32_t cut_seed = 12345u;
+static uint32_t rnd(void)
+{
+    cut_seed ^= cut_seed << 13;
+    cut_seed ^= cut_seed >> 17;
+    cut_seed ^= cut_seed << 5;
+    return cut_seed;
+}
+
+static uint32_t work_compactions;
+
+/* One run: a fresh store, the workload until the power goes at step 'cut'
+ * (counted from the fresh store), a reboot (itself cut at its step 'cut2'
+ * if cut2 != 0, then a reboot again), the check, then more writes. Returns
+ * 0, or the failing stage; *steps gets the flash steps of the whole uncut
+ * workload when cut is ~0. */
+static int cut_run(uint32_t cut, uint32_t cut2, uint32_t seed, uint32_t *steps, int *bad_key)
+{
+    int r = port_flash_reset_test();
+    if (r == TD_ERR_UNSUPPORTED) {               /* the chip: a fresh region */
+        uint32_t s, e;
+        td_flash_store_region(&s, &e);
+        r = td_flash_erase(s, e - s, NULL);
+    }
+    if (r != TD_OK || td_store_init() != TD_OK)
+        return 1;
+    for (unsigned k = 0; k < NK; k++)
+        have[k] = -1;
+    uint32_t base = port_flash_steps();
+    if (cut != ~0u)
+        port_flash_power_cut(cut, seed);
+    unsigned kf = NK;
+    int32_t wf = -1;
+    for (uint32_t w = 0; w < WORK; w++) {
+        unsigned k;
+        int r = op(w, &k);
+        if (cut != ~0u && port_flash_steps() > base + cut) {  /* the power went in this op */
+            kf = k;
+            wf = is_delete(w) ? -1 : (int32_t)w;
+            if (have[k] < 0 && wf < 0)
+                kf = NK;                          /* deleting what is absent: no write */
+            break;
+        }
+        if (!(r == TD_OK || (r == TD_ERR_NOT_FOUND && have[k] < 0)))
+            return 2;
+        apply(w, k);
+    }
+    if (steps != NULL) {
+        td_store_stats_t st;
+        *steps = port_flash_steps() - base;
+        work_compactions = td_store_stats(&st) == TD_OK ? st.compactions : 0;
+    }
+    port_flash_power_on();
+    if (cut2 != 0) {                               /* the power goes again while repairing */
+        port_flash_power_cut(cut2 - 1u, seed ^ 0x5a5a5a5au);
+        (void)td_store_init();
+        port_flash_power_on();
+    }
+    if (td_store_init() != TD_OK)
+        return 3;
+    if (!check_keys(kf, wf, bad_key))
+        return 4;
+    /* the store works on: settle the interrupted key, write every key again */
+    if (kf < NK) {
+        static uint8_t v[TD_STORE_VALUE_MAX];
+        uint32_t len = 0;
+        int r = td_store_get(keys[kf], v, sizeof v, &len);
+        if (wf < 0 ? r == TD_ERR_NOT_FOUND : r == TD_OK && holds(kf, v, len, (uint32_t)wf))
+            have[kf] = wf;                        /* the cut write made it */
+    }
+    for (uint32_t w = WORK; w < WORK + 2u * NK; w++) {
+        unsigned k;
+        int r = op(w, &k);
+        if (!(r == TD_OK || (r == TD_ERR_NOT_FOUND && have[k] < 0)))
+            return 5;
+        apply(w, k);
+    }
+    if (td_store_init() != TD_OK)
+        return 6;
+    return check_keys(NK, -1, bad_key) ? 0 : 7;
+}
+
+static void core1_halt(void *arg)
+{
+    (void)arg;
+    td_panic("halted on purpose: the power cut test runs with core 1 in reset");
+}
+
+/* Core 1 halted and then reset (in the boot ROM): flash steps need no
+ * lockout, so thousands of runs take seconds on a loaded host. */
+static int core1_out(int *old)
+{
+    *old = td_fault_policy(1);
+    int r = td_fault_set_policy(1, TD_FAULT_HALT);
+    if (r == TD_OK)
+        r = th_core1_run(core1_halt, NULL);
+    for (int i = 0; r == TD_OK && i < 3000 && td_fault_core_state(1) != TD_CORE_HALTED; i++)
+        td_sleep(1);
+    if (r == TD_OK && td_fault_core_state(1) != TD_CORE_HALTED)
+        r = TD_ERR_TIMEOUT;
+    port_core1_reset();
+    return r;
+}
+
+/* The restart policy brings core 1 back. */
+static int core1_back(int old, uint32_t restarts)
+{
+    int r = td_fault_set_policy(1, TD_FAULT_RESTART);
+    for (int i = 0; r == TD_OK && i < 3000 && td_fault_restarts() == restarts; i++)
+        td_sleep(1);
+    if (r == TD_OK)
+        r = td_fault_restarts() == restarts + 1u ? th_core1_wait(TD_SEC(2)) : TD_ERR_TIMEOUT;
+    td_fault_set_policy(1, (unsigned)old);
+    return r;
+}
+
+TEST(store_power_cut_at_every_step)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    uint32_t steps = 0;
+    int bad_key = -1;
+    REQUIRE_EQ(cut_run(~0u, 0, 1, &steps, &bad_key), 0);   /* the workload, uncut */
+    th_info("store_workload_compactions", work_compactions);
+    CHECK(work_compactions >= 3u);
+    if (port_flash_power_cut(0, 1) == TD_ERR_UNSUPPORTED)
+        return;   /* the chip: the emulator cuts the power itself (tests/flash/) */
+    port_flash_power_on();
+    th_info("store_workload_steps", steps);
+    CHECK(steps > WORK);
+    int old = 0;
+    uint32_t restarts = td_fault_restarts();
+    bool cap = th_capture_begin() == TD_OK;
+    REQUIRE_EQ(core1_out(&old), TD_OK);
+    uint32_t cuts = 0, failed_at = ~0u;
+    int stage = 0;
+    for (uint32_t c = 0; c < steps && stage == 0; c++) {
+        for (uint32_t round = 0; round < 3u && stage == 0; round++) {
+            uint32_t cut2 = round == 2u ? 1u + rnd() % 4u : 0u;
+            stage = cut_run(c, cut2, rnd(), NULL, &bad_key);
+            cuts += 1u + (cut2 != 0);
+            if (stage != 0)
+                failed_at = c;
+        }
+    }
+    CHECK_EQ(core1_back(old, restarts), TD_OK);
+    static char report[4096];
+    int len = th_capture_end(report, sizeof report);
+    if (cap)
+        CHECK(len > 0 && th_contains(report, "halted on purpose: the power cut test"));
+    if (stage != 0) {
+        th_info("store_cut_failed_at_step", failed_at);
+        th_info("store_cut_failed_stage", stage);
+        th_info("store_cut_failed_key", bad_key);
+    }
+    CHECK_EQ(stage, 0);
+    th_info("store_power_cuts", cuts);
+    CHECK(cuts >= 1000u);
+    REQUIRE_EQ(fresh(), TD_OK);
+}
+
+/* ---- two cuts aimed at the compaction ------------------------------------------------- */
+
+/* The store region's first sector as it is now. */
+static const uint8_t *sector0(void)
+{
+    uint32_t s;
+    td_flash_store_region(&s, NULL);
+    return port_flash_map(s);
+}
+
+struct find_del {
+    uint32_t off;
+};
+static void find_gone(void *ctx, const uint8_t *s, const td__sf_rec_t *r)
+{
+    struct find_del *f = ctx;
+    if (r->type == TD__SF_DEL && r->klen == 4 && s[r->off + 8] == 'g')
+        f->off = r->off;
+}
+
+/* "gone" set and deleted in sector 0, then fill until sector 0 is
+ * compacted; the op that compacts is op 'upto' (returns it when ~0). */
+static int fill_op(uint32_t i)
+{
+    static uint8_t v[100];
+    v[0] = (uint8_t)i;
+    return td_store_set("fill", v, sizeof v);
+}
+
+static uint32_t gone_workload(uint32_t upto)
+{
+    td_store_stats_t st;
+    if (td_store_set("gone", "resurrected", 11) != TD_OK || td_store_delete("gone") != TD_OK)
+        return 0;
+    for (uint32_t i = 0; i < 400; i++) {
+        if (i == upto)
+            return i;
+        if (fill_op(i) != TD_OK || td_store_stats(&st) != TD_OK)
+            return 0;
+        if (upto == ~0u && st.compactions > 0)
+            return i;
+    }
+    return 0;
+}
+
+TEST(store_obsolete_mark_keeps_deletes_deleted)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    uint32_t op_n = gone_workload(~0u);
+    REQUIRE(op_n > 0);
+    if (port_flash_power_cut(0, 1) == TD_ERR_UNSUPPORTED) {
+        CHECK_EQ(td_store_get("gone", NULL, 0, NULL), TD_ERR_NOT_FOUND);
+        return;
+    }
+    port_flash_power_on();
+    /* the steps of the compacting op: find the one that erases sector 0 (the
+     * last one whose cut leaves sector 0 holding something) */
+    uint32_t first = 0, last = 0, erase_step = ~0u;
+    for (uint32_t k = 0;; k++) {
+        REQUIRE_EQ(port_flash_reset_test(), TD_OK);
+        REQUIRE_EQ(td_store_init(), TD_OK);
+        REQUIRE_EQ(gone_workload(op_n), op_n);
+        if (k == 0) {
+            first = port_flash_steps();
+            (void)fill_op(op_n);
+            last = port_flash_steps();
+            continue;
+        }
+        if (first + k - 1u >= last)
+            break;
+        port_flash_power_cut(k - 1u, 0);         /* step first + k - 1 not done, nor any after */
+        (void)fill_op(op_n);
+        port_flash_power_on();
+        if (td__sf_classify(sector0(), TD__SF_SECTOR, NULL, NULL) != TD__SF_BLANK)
+            erase_step = k - 1u;
+    }
+    REQUIRE(erase_step != ~0u);
+    /* the power went as sector 0's erase began: make it have damaged only
+     * the tombstone, as a partial erase could */
+    REQUIRE_EQ(port_flash_reset_test(), TD_OK);
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    REQUIRE_EQ(gone_workload(op_n), op_n);
+    port_flash_power_cut(erase_step, 0);
+    (void)fill_op(op_n);
+    port_flash_power_on();
+    struct find_del f = { 0 };
+    td__sf_scan(sector0(), TD__SF_SECTOR, find_gone, &f, NULL);
+    REQUIRE(f.off != 0);
+    uint32_t s, crc_at;
+    td_flash_store_region(&s, NULL);
+    crc_at = s + f.off + td__sf_size(4, 0) - 4u;
+    uint8_t zero = 0;
+    for (unsigned i = 0; i < 4 && port_flash_map(crc_at)[0] == 0; i++)
+        crc_at++;
+    REQUIRE_EQ(td_flash_program(crc_at, &zero, 1, NULL), TD_OK);
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    CHECK_EQ(td_store_get("gone", NULL, 0, NULL), TD_ERR_NOT_FOUND);
+    REQUIRE_EQ(fresh(), TD_OK);
+}
+
+/* Sector 0 full of live records (31 of 128 bytes), compacted into a fresh
+ * sector that they fill exactly; the power goes at each step of that
+ * compaction. */
+#define FC_KEYS 31u
+static int full_workload(uint32_t *compact_op)
+{
+    char k[4] = "c00";
+    static uint8_t v[109];
+    td_store_stats_t st;
+    for (unsigned i = 0; i < FC_KEYS; i++) {
+        k[1] = (char)('0' + i / 10u);
+        k[2] = (char)('0' + i % 10u);
+        for (unsigned j = 0; j < sizeof v; j++)
+            v[j] = (uint8_t)(i * 3u + j);
+        if (td_store_set(k, v, sizeof v) != TD_OK)
+            return 1;
+    }
+    for (uint32_t n = 0; n < 200; n++) {
+        if (*compact_op != ~0u && n == *compact_op)
+            return 0;
+        v[0] = (uint8_t)n;
+        if (td_store_set("hot", v, 5 + 104) != TD_OK || td_store_stats(&st) != TD_OK)
+            return 2;
+        if (*compact_op == ~0u && st.compactions > 0) {
+            *compact_op = n;
+            return 0;
+        }
+    }
+    return 3;
+}
+
+static bool cold_ok(void)
+{
+    char k[4] = "c00";
+    static uint8_t v[TD_STORE_VALUE_MAX];
+    for (unsigned i = 0; i < FC_KEYS; i++) {
+        uint32_t len = 0;
+        k[1] = (char)('0' + i / 10u);
+        k[2] = (char)('0' + i % 10u);
+        if (td_store_get(k, v, sizeof v, &len) != TD_OK || len != 109u)
+            return false;
+        for (unsigned j = 0; j < len; j++)
+            if (v[j] != (uint8_t)(i * 3u + j))
+                return false;
+    }
+    return true;
+}
+
+TEST(store_power_cut_during_a_full_compaction)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    uint32_t cop = ~0u;
+    REQUIRE_EQ(full_workload(&cop), 0);
+    REQUIRE(cop != ~0u);
+    CHECK(cold_ok());
+    if (port_flash_power_cut(0, 1) == TD_ERR_UNSUPPORTED)
+        return;
+    port_flash_power_on();
+    int old = 0;
+    uint32_t restarts = td_fault_restarts();
+    bool cap = th_capture_begin() == TD_OK;
+    REQUIRE_EQ(core1_out(&old), TD_OK);
+    uint32_t steps = 0, runs = 0, failed_at = ~0u;
+    int stage = 0;
+    for (uint32_t k = 0; stage == 0 && (k == 0 || k < steps); k++) {
+        for (uint32_t round = 0; round < 3u && stage == 0; round++) {
+            uint32_t c = cop;
+            if (port_flash_reset_test() != TD_OK || td_store_init() != TD_OK || full_workload(&c) != 0) {
+                stage = 1;
+                break;
+            }
+            uint32_t base = port_flash_steps();
+            port_flash_power_cut(k, rnd());
+            static uint8_t v[109];
+            v[0] = 0xee;
+            (void)td_store_set("hot", v, sizeof v);
+            if (steps == 0)
+                steps = port_flash_steps() - base;
+            port_flash_power_on();
+            runs++;
+            if (td_store_init() != TD_OK || !cold_ok())
+                stage = 2;
+            /* it goes on: enough writes for more compactions, then a reboot */
+            for (uint32_t n = 0; stage == 0 && n < 70u; n++) {
+                v[1] = (uint8_t)n;
+                if (td_store_set("hot", v, sizeof v) != TD_OK)
+                    stage = 3;
+            }
+            if (stage == 0 && (td_store_init() != TD_OK || !cold_ok()))
+                stage = 4;
+            if (stage != 0)
+                failed_at = k;
+        }
+    }
+    CHECK_EQ(core1_back(old, restarts), TD_OK);
+    static char report[4096];
+    int len = th_capture_end(report, sizeof report);
+    if (cap)
+        CHECK(len > 0);
+    if (stage != 0) {
+        th_info("store_full_cut_failed_at_step", failed_at);
+        th_info("store_full_cut_failed_stage", stage);
+    }
+    CHECK_EQ(stage, 0);
+    CHECK(steps >= FC_KEYS);
+    th_info("store_full_compaction_cuts", runs);
+    REQUIRE_EQ(fresh(), TD_OK);
+}
