@@ -60,14 +60,39 @@ void port_wfe(void)
 }
 #endif
 
-/* A halted core waits for an interrupt, WFI: with BASEPRI masking every
- * level tandem gives out, only the chip's core-control interrupt (level 0)
- * reaches it. Not WFE: there is no event to wait for, and a model that runs
- * WFE as a hint (QEMU) would spin a host CPU flat out for a halted core. */
+/* The lockout record a halted core answers (port_flash_halt_answer). */
+static port_flash_lockout_t *volatile halt_lockout;
+
+void port_flash_halt_answer(port_flash_lockout_t *l)
+{
+    halt_lockout = l;
+}
+
+/* A halted core sleeps, answering flash lockout requests at each wake-up
+ * (the writer's port_sev wakes it). With SEV and WFE: WFE. On a chip that
+ * makes events interrupts (PORT_CHIP_EVENTS): WFI, which with BASEPRI
+ * masking every level tandem gives out only hardware level 0 ends, the
+ * chip's core-control interrupt that carries them; there a WFE would be a
+ * hint that never sleeps (QEMU), spinning a host CPU for a halted core. */
 static void halted(void)
 {
-    for (;;)
+    uint32_t me = port_core_id();
+    for (;;) {
+        port_flash_lockout_t *l = halt_lockout;
+        if (l != 0) {                    /* a flash write asks: this core is off the flash */
+            uint32_t a = l->ask;
+            if (a != 0 && (a & 1u) == me && l->ack != a) {
+                __asm volatile("dmb" ::: "memory");
+                l->ack = a;
+                __asm volatile("dmb" ::: "memory");
+            }
+        }
+#ifdef PORT_CHIP_EVENTS
         __asm volatile("wfi");
+#else
+        __asm volatile("wfe");
+#endif
+    }
 }
 
 void port_halt(void)

@@ -7,7 +7,10 @@ ARCH := armv8m
 
 CHIP_SRCS := $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/*.S)
 CHIP_OBJS :=
-CHIP_CFLAGS :=
+# A flash writer waits for the other core's answer to its park request
+# 500 ms, not the RP2040's 2 ms: here the other core is a host thread that
+# a busy host may leave unscheduled that long (tandem/flash.h).
+CHIP_CFLAGS := -DTD_FLASH_ACK_TIMEOUT_US=500000u
 LINKER_SCRIPT := $(CHIP_DIR)/memmap.ld
 # memcpy, memset, strlen and friends: the toolchain's newlib for this CPU.
 TARGET_LIBS := -lc -lgcc

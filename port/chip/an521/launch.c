@@ -126,6 +126,12 @@ void an521_core1_boot(void)
     armv8m_park(wait_launch);
 }
 
+bool port_core1_in_rom(void)
+{
+    /* Its wait loop is this chip's boot ROM: off the flash, no kernel. */
+    return c1.state != C1_RUNNING;
+}
+
 void port_core1_reset(void)
 {
     if (!powered)

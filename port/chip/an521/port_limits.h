@@ -42,6 +42,13 @@
 #define PORT_CONSOLE_QUEUED     0
 #define PORT_CONSOLE_DRAIN_CORE 0u
 
+/* The flash (flash.c: 2 MiB of SSRAM1 with NOR semantics): the RP2040
+ * board's erase and program units; its steps take no time (no flash
+ * chip's erase and program times to see). */
+#define PORT_FLASH_SECTOR 4096u /* bytes */
+#define PORT_FLASH_PAGE   256u  /* bytes */
+#define PORT_FLASH_IN_RAM 1
+
 /* ---- the memory map, as the architecture's fault decoding needs it ---- */
 #define PORT_MEM_CODE       0x10000000u   /* SSRAM1, Secure alias: the image */
 #define PORT_MEM_CODE_END   0x10400000u
