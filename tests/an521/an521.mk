@@ -2,17 +2,18 @@
 # and fault scenarios on QEMU's mps2-an521, two Cortex-M33 cores
 # (port/chip/an521), whatever PORT the rest of the build uses.
 #
-#   icount  the whole suite once with -icount shift=0: one host thread runs
-#           both cores in turn, virtual time counts instructions, the run is
-#           the same every time
-#   mt1..N  the cross-core stress tests (TH_STRESS), AN521_MT_PASSES times,
+#   icount  the suite once with -icount shift=3: one host thread runs both
+#           cores in turn, virtual time counts instructions, the run is the
+#           same every time (all but the TH_PARALLEL tests)
+#   mt1..N  the cross-core stress tests (TH_STRESS) and those that need
+#           both cores at once (TH_PARALLEL), AN521_MT_PASSES times (1),
 #           without -icount: each core on its own host thread, truly at
 #           once, so races can show (latency bounds get the host's slack)
-#   fault   the fault scenarios that apply to this chip (tests/an521/run.sh)
+#   fault   the fault scenarios that apply to this chip (tests/an521/faults.sh)
 # Results: $(BUILD)/test/results/an521.txt, names prefixed by the mode.
 
 AN521_BUILD      := $(BUILD)/an521-suite
-AN521_MT_PASSES  ?= 2
+AN521_MT_PASSES  ?= 1
 QEMU_ARM         ?= qemu-system-arm
 # The stress image's counts: each pass hands the cross-core mutex over
 # 2000 times (a quarter of the icount run's) and sends 20 000 messages each
