@@ -64,8 +64,11 @@ examples: $(foreach e,$(if $(CHIP_EXAMPLES),$(filter $(CHIP_EXAMPLES),$(EXAMPLES
     $(EX_DIR)/$(e).elf $(if $(CHIP_NO_UF2),,$(EX_DIR)/$(e).uf2))
 
 # The dashboard's screen as tandem-sim renders it at the end of a run
-# (examples/dashboard/README.md shows it): part of every build.
+# (examples/dashboard/README.md shows it): part of every build of a chip
+# that builds the dashboard.
+ifneq ($(filter dashboard,$(or $(CHIP_EXAMPLES),$(EXAMPLES))),)
 examples: $(EX_DIR)/dashboard.png
+endif
 $(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
 	$(Q)sim/tandem-sim $< --quiet --max-ms $(EX_RUN_MS_dashboard) $(EX_SIM_dashboard) 2>/dev/null; \
 	  rc=$$?; [ $$rc -eq 123 ] || { echo "dashboard.png: tandem-sim exit $$rc (123 expected: the time bound)"; exit 1; }
