@@ -7,10 +7,16 @@ ARCH := armv8m
 
 CHIP_SRCS := $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/*.S)
 CHIP_OBJS :=
-# A flash writer waits for the other core's answer to its park request
-# 500 ms, not the RP2040's 2 ms: here the other core is a host thread that
-# a busy host may leave unscheduled that long (tandem/flash.h).
-CHIP_CFLAGS := -DTD_FLASH_ACK_TIMEOUT_US=500000u
+# Two bounds stand for "the other core's host thread was not scheduled",
+# not for anything the chip does (docs/ports.md): each core is a QEMU host
+# thread, which a loaded host (two CPUs, other jobs) leaves unscheduled for
+# hundreds of milliseconds now and then.
+#   a flash writer waits 2 s for the other core's answer to its park
+#   request, not the RP2040's 2 ms (tandem/flash.h);
+#   a core is reported as not responding after 2 s without a tick, not
+#   200 ms (tandem/fault.h): more than the 1 s a parked core may wait with
+#   interrupts masked for a writer whose thread is not running.
+CHIP_CFLAGS := -DTD_FLASH_ACK_TIMEOUT_US=2000000u -DTD_FAULT_HEARTBEAT_MS=2000u
 LINKER_SCRIPT := $(CHIP_DIR)/memmap.ld
 # memcpy, memset, strlen and friends: the toolchain's newlib for this CPU.
 TARGET_LIBS := -lc -lgcc
