@@ -5,6 +5,7 @@
 #   make run        build the flagship example and run it in the emulator
 #   make test       build and run every test suite; ends with "N passed, N failed"
 #   make debug      build an example (EXAMPLE=name) and debug it in the emulator with GDB
+#   make mutate     plant kernel mutations one at a time and run the suites (docs/testing.md)
 #   make deps       install what is missing (toolchain, clang runtime, emulator packages, GDB)
 #
 # Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
@@ -13,7 +14,23 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
+# TRACE=off|sim|ring: the kernel's trace points (docs/trace.md). off, the
+# default, compiles them to nothing; sim: labels tandem-sim records from
+# (--trace-out), no instruction added; ring: each event also written into a
+# per-core RAM ring, for a board. A traced build has its own tree.
+TRACE      ?= off
+TRACE_MODE_off  := 0
+TRACE_MODE_sim  := 1
+TRACE_MODE_ring := 2
+TRACE_MODE := $(TRACE_MODE_$(TRACE))
+ifeq ($(TRACE_MODE),)
+$(error TRACE=$(TRACE): off, sim or ring)
+endif
+ifeq ($(TRACE),off)
 BUILD      ?= build
+else
+BUILD      ?= build/trace-$(TRACE)
+endif
 EXAMPLE    ?= blink2
 V          ?= 0
 Q          := $(if $(filter 1,$(V)),,@)
@@ -65,7 +82,8 @@ include $(ARCH_DIR)/arch.mk
 TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
     -Wall -Wextra -Werror -ffreestanding -fno-common \
     -ffunction-sections -fdata-sections -MMD -MP \
-    -Iinclude -Iport -I$(CHIP_DIR) -I$(ARCH_DIR) $(CHIP_CFLAGS)
+    -Iinclude -Iport -I$(CHIP_DIR) -I$(ARCH_DIR) $(CHIP_CFLAGS) \
+    $(if $(filter-out off,$(TRACE)),-DTD_TRACE_MODE=$(TRACE_MODE))
 TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
     -Wl,--no-warn-rwx-segments
 include port/port.mk
@@ -82,6 +100,8 @@ include tests/runners/runners.mk
 include bench/bench.mk
 include tools/gdb/gdb.mk
 include tests/gdb/gdb.mk
+include tests/trace/trace.mk
+include tools/mutate.mk
 
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run-suites run list clean fuzz coverage bench

@@ -76,7 +76,15 @@ $(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
 # ---- make run / make list ------------------------------------------------------
 # make run: the example in the emulator for RUN_MS simulated milliseconds
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
-# changes, each tagged with the time and the core, then a picture of the run.
+# changes, each tagged with the time and the core, then a picture of the run
+# and the kernel's trace. It runs the example built with TRACE=sim (the same
+# instructions as the plain build: the trace points are labels, docs/trace.md),
+# from $(TRACED_BUILD).
+TRACED_BUILD := $(if $(filter off,$(TRACE)),$(BUILD)/trace-sim,$(BUILD))
+ifeq ($(TRACE),off)
+$(TRACED_BUILD)/examples/%.elf: FORCE
+	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $@
+endif
 SIM := sim/tandem-sim
 comma := ,
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
@@ -86,7 +94,7 @@ RUN_LEDS := 0=red,1=green
 .PHONY: run
 run: deps-arm
 ifneq ($(filter $(EXAMPLE),$(EXAMPLES)),)
-run: $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2
+run: $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2 $(TRACED_BUILD)/examples/$(EXAMPLE).elf
 endif
 run:
 	$(Q)if [ -z "$(filter $(EXAMPLE),$(EXAMPLES))" ]; then \
@@ -99,11 +107,12 @@ run:
 	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
 	  "console lines ($(if $(filter uart,$(TD_CONSOLE)),uart0,usb: the board's USB serial port, as a terminal on the PC shows them)$(if $(filter both,$(TD_CONSOLE)), and uart0))" \
 	  "and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1$(if $(filter uart,$(TD_CONSOLE)),,$(comma) -- when the USB interrupt moved the line)):"
-	$(Q)$(SIM) $(EX_DIR)/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
-	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd; \
+	$(Q)$(SIM) $(TRACED_BUILD)/examples/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
+	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd --trace-out $(EX_DIR)/$(EXAMPLE).trace.json; \
 	  rc=$$?; \
-	  echo "picture of the run (each core running/sleeping, the LEDs over time): $(EX_DIR)/$(EXAMPLE).svg"; \
+	  echo "picture of the run (each core and its threads, locks, messages, the LEDs over time): $(EX_DIR)/$(EXAMPLE).svg"; \
 	  echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
+	  echo "the kernel's trace for Perfetto (ui.perfetto.dev) or chrome://tracing: $(EX_DIR)/$(EXAMPLE).trace.json"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
 
 # System tests: every example in the emulator, console lines and LED timing,

@@ -16,6 +16,19 @@
  *       other core before a load after it is made (store, fence, look: of two
  *       sides doing so one always sees the other).
  * x is an lvalue; the macros take its address.
+ *
+ * The full fences the cross-core code relies on, each one side of a pair
+ * (store, fence, look at what the other side stores). tools/barriers.sh
+ * (the 'barriers' suite) checks this list against the code: every
+ * TD_FENCE_SEQ_CST() of kernel/ is listed here, with the file and function
+ * it is in, and every listed one is there; and that the macros compile to
+ * a hardware barrier the compiler keeps in place (docs/testing.md).
+ *   fence chan.c notify: the index moved, then the other side's want
+ *   fence chan.c wait_for: want set, then the index (pairs with notify)
+ *   fence link.c td__link_post: a doorbell counted, then the FIFO's room
+ *   fence msg.c out_move: starve counted, then consumed (pairs with consumed)
+ *   fence msg.c consumed: consumed counted, then starve (pairs with out_move)
+ *   fence msg.c td_msg_subscribe: the slot reset, then its depth published
  */
 #ifndef TANDEM_KERNEL_ATOMIC_H
 #define TANDEM_KERNEL_ATOMIC_H

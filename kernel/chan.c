@@ -18,6 +18,7 @@
 
 
 #include "down.h"
+#include "held.h"
 #include "link.h"
 #include "sched.h"
 #include "spin.h"
@@ -28,6 +29,7 @@
 
 static td_chan_t *chans[TD_CHAN_MAX];
 static uint8_t bell, bell_registered;    /* the channels' doorbell (kernel/link.h) */
+static uint8_t end_registered;           /* chan_ended (kernel/held.h) */
 
 
 /* Bytes side 'side' may use now: free space (writer) or data (reader). */
@@ -57,15 +59,57 @@ static void poll_one(td_core_t *c, td_chan_t *ch, unsigned me)
     }
 }
 
-/* The doorbell (kernel/link.h): a side of the other core moved its index. */
+/* The doorbell (kernel/link.h): a side of the other core moved its index.
+ * The table is walked under the channels' spinlock, which detach takes to
+ * unregister: once a detach returns, no core reads that object again. */
 static void chan_rang(unsigned me, td_core_t *c, uint32_t count)
 {
     (void)count;
+    td__spin_lock(TD_SPIN_MSG);
     for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
         td_chan_t *ch = TD_LOAD_ACQUIRE(chans[i]);
         if (ch != NULL)
             poll_one(c, ch, me);
     }
+    td__spin_unlock(TD_SPIN_MSG);
+}
+
+/* Side 'side' of ch has no owner now: if neither has, ch leaves the table
+ * and its number is free. TD_SPIN_MSG held, interrupts masked. */
+static void unregister_if_free(td_chan_t *ch)
+{
+    if (ch->owner[TD_CHAN_WRITE] != NULL || ch->owner[TD_CHAN_READ] != NULL)
+        return;
+    if (ch->number < TD_CHAN_MAX && TD_LOAD_RELAXED(chans[ch->number]) == ch)
+        TD_STORE_RELEASE(chans[ch->number], (td_chan_t *)NULL);
+    ch->registered = 0;
+}
+
+/* Give side 'side' of ch up: no owner, no core. TD_SPIN_MSG held,
+ * interrupts masked; the owner waits on nothing. */
+static void release_side(td_chan_t *ch, unsigned side)
+{
+    ch->owner[side] = NULL;
+    ch->waiters[side] = NULL;
+    TD_STORE_RELEASE(ch->want[side], 0u);
+    TD_STORE_RELEASE(ch->core[side], (uint8_t)TD_CORE_ANY);
+    unregister_if_free(ch);
+}
+
+/* Thread t of this core ends (kernel/held.h): every side it owns is
+ * detached. Interrupts masked. */
+static void chan_ended(td_core_t *c, td_thread_t *t)
+{
+    (void)c;
+    unsigned me = port_core_id();
+    td__spin_lock(TD_SPIN_MSG);
+    for (unsigned i = 0; i < TD_CHAN_MAX; i++) {
+        td_chan_t *ch = TD_LOAD_RELAXED(chans[i]);
+        for (unsigned s = 0; ch != NULL && s < 2; s++)
+            if (ch->owner[s] == t && TD_LOAD_RELAXED(ch->core[s]) == me)
+                release_side(ch, s);
+    }
+    td__spin_unlock(TD_SPIN_MSG);
 }
 
 /* Core 'peer' went down (kernel/down.h: its fault notice, or core 1's
@@ -99,6 +143,7 @@ static void chan_down(unsigned peer, unsigned stage)
                 td__wake(c, ch->waiters[o], TD_ERR_PEER_DOWN);
             }
         }
+        unregister_if_free(ch);                  /* nobody left: the number is free */
     }
     td__spin_unlock(TD_SPIN_MSG);
     td__resched(c);
@@ -111,17 +156,42 @@ int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    int r = TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);                  /* as attach and detach */
     if (ch->magic == TD_CHAN_MAGIC && (ch->owner[0] != NULL || ch->owner[1] != NULL))
-        return TD_ERR_BUSY;
-    uint8_t registered = ch->magic == TD_CHAN_MAGIC && ch->registered &&
-                         ch->number == number;
-    if (ch->magic == TD_CHAN_MAGIC && ch->registered && !registered &&
-        chans[ch->number] == ch)
-        TD_STORE_RELEASE(chans[ch->number], (td_chan_t *)NULL);      /* renumbered */
-    *ch = (td_chan_t){ .buf = buf, .size = (uint32_t)size, .magic = TD_CHAN_MAGIC,
-                       .number = (uint16_t)number, .core = { TD_CORE_ANY, TD_CORE_ANY },
-                       .registered = registered };
-    return TD_OK;
+        r = TD_ERR_BUSY;
+    else if (ch->magic == TD_CHAN_MAGIC)
+        unregister_if_free(ch);                  /* (never registered without a side) */
+    if (r == TD_OK)
+        *ch = (td_chan_t){ .buf = buf, .size = (uint32_t)size, .magic = TD_CHAN_MAGIC,
+                           .number = (uint16_t)number, .core = { TD_CORE_ANY, TD_CORE_ANY } };
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return r;
+}
+
+int td_chan_deinit(td_chan_t *ch)
+{
+    if (ch == NULL)
+        return TD_ERR_PARAM;
+    if (ch->magic != TD_CHAN_MAGIC)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    int r;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    if (ch->owner[0] != NULL || ch->owner[1] != NULL) {
+        r = TD_ERR_BUSY;
+    } else {
+        r = (int)(TD_LOAD_ACQUIRE(ch->head) - TD_LOAD_ACQUIRE(ch->tail));
+        unregister_if_free(ch);
+        ch->magic = 0;
+    }
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return r;
 }
 
 int td_chan_attach(td_chan_t *ch, unsigned side)
@@ -143,6 +213,10 @@ int td_chan_attach(td_chan_t *ch, unsigned side)
         TD_STORE_RELEASE(bell_registered, (uint8_t)1);
     }
     td__down_register(chan_down);
+    if (!TD_LOAD_ACQUIRE(end_registered)) {
+        td__held_on_end(chan_ended);
+        TD_STORE_RELEASE(end_registered, (uint8_t)1);
+    }
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
     if (chans[ch->number] != NULL && chans[ch->number] != ch)
@@ -185,8 +259,7 @@ int td_chan_detach(td_chan_t *ch, unsigned side)
         return r;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);
-    ch->owner[side] = NULL;
-    TD_STORE_RELEASE(ch->core[side], (uint8_t)TD_CORE_ANY);
+    release_side(ch, side);
     td__spin_unlock(TD_SPIN_MSG);
     port_irq_restore(s);
     return TD_OK;
@@ -256,19 +329,22 @@ static int wait_for(td_chan_t *ch, unsigned side, uint32_t need, td_tick_t timeo
     return r;
 }
 
-/* Copy n bytes, word-wise (four words at a time) where both are aligned. */
+/* Copy n bytes: eight words at a time where both are aligned (a struct
+ * copy, which the compiler turns into load and store multiples: about 1.1
+ * bytes a cycle on the M0+, against 0.6 for single loads and stores), then
+ * words, then bytes. */
+struct words8 {
+    uint32_t w[8];
+};
 static void copy(uint8_t *d, const uint8_t *s, uint32_t n)
 {
     if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
-        uint32_t *dw = (uint32_t *)(void *)d;
-        const uint32_t *sw = (const uint32_t *)(const void *)s;
-        for (; n >= 16; n -= 16, dw += 4, sw += 4) {
-            uint32_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
-            dw[0] = a;
-            dw[1] = b;
-            dw[2] = c;
-            dw[3] = e;
-        }
+        struct words8 *d8 = (struct words8 *)(void *)d;
+        const struct words8 *s8 = (const struct words8 *)(const void *)s;
+        for (; n >= sizeof *d8; n -= sizeof *d8)
+            *d8++ = *s8++;
+        uint32_t *dw = (uint32_t *)(void *)d8;
+        const uint32_t *sw = (const uint32_t *)(const void *)s8;
         for (; n >= 4; n -= 4)
             *dw++ = *sw++;
         d = (uint8_t *)dw;

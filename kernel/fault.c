@@ -27,6 +27,7 @@
 #include "sched.h"
 #include "spin.h"
 #include "thread_sys.h"
+#include "trace.h"
 
 #include "tandem/console.h"
 #include "tandem/hwtable.h"
@@ -163,6 +164,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     r->fault_cycles = port_cycles();
     r->core = (uint8_t)me;
     r->time_us = port_time_us();
+    TD_TRACE(TD_TR_FAULT, r->reason, victim);
     if (r->thread[0] == '\0')
         name_of(r, victim ? victim : (TD_LOAD_ACQUIRE(c->running) ? c->current : NULL));
 

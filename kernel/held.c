@@ -59,7 +59,25 @@ void td__held_del(td_core_t *c, struct td_held *h)
     h->next = NULL;
 }
 
-TD_FAULT_CODE void td__held_abandon(td_core_t *c, td_thread_t *t)
+/* The registered end handlers (td__held_on_end); shared by both cores. */
+static td_held_end_fn ends[TD_HELD_END_MAX];
+
+void td__held_on_end(td_held_end_fn fn)
+{
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_KERNEL);
+    unsigned i = 0;
+    while (i < TD_HELD_END_MAX && ends[i] != NULL && ends[i] != fn)
+        i++;
+    if (i < TD_HELD_END_MAX && ends[i] == NULL)
+        TD_STORE_RELEASE(ends[i], fn);
+    td__spin_unlock(TD_SPIN_KERNEL);
+    port_irq_restore(s);
+    if (i == TD_HELD_END_MAX)
+        td_panic("held: too many end handlers");
+}
+
+void td__held_abandon(td_core_t *c, td_thread_t *t)
 {
     TD_CLASS_MASKED();
     for (struct td_held *h = c->held; h != NULL;) {
@@ -70,6 +88,13 @@ TD_FAULT_CODE void td__held_abandon(td_core_t *c, td_thread_t *t)
         } else {
             h = h->next;
         }
+    }
+    td__spin_release_thread(t);
+    for (unsigned i = 0; i < TD_HELD_END_MAX; i++) {
+        td_held_end_fn fn = TD_LOAD_ACQUIRE(ends[i]);
+        if (fn == NULL)
+            break;
+        fn(c, t);
     }
 }
 

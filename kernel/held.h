@@ -6,10 +6,14 @@
  * held list (td_core_t.held, through the object's struct td_held) from the
  * lock that took it to the unlock that freed it. The list serves priority
  * inheritance (a thread's mutexes), the hold check (an object held long
- * while others wait, tandem/fault.h) and giving objects back after a fault
- * (the owner thread ended, or its core went down). Its entries have kinds:
- * the module of an object type registers its kind once, with the
- * operations below, so that nothing else needs to know the type.
+ * while others wait, tandem/fault.h) and giving objects back when their
+ * owner goes (the owner thread ended, or its core went down). Its entries
+ * have kinds: the module of an object type registers its kind once, with
+ * the operations below, so that nothing else needs to know the type.
+ * Objects owned through a module's own table (endpoints, channel sides)
+ * are given back through an end handler the module registers (below).
+ * When a thread ends, nothing it owned stays owned (docs/kernel.md, "Life
+ * cycles").
  *
  * Calls: interrupts masked, on the owner's core unless said otherwise.
  */
@@ -43,9 +47,26 @@ unsigned td__held_kind(const struct td_held_ops *ops);
 void td__held_add(td_core_t *c, struct td_held *h, unsigned kind);
 void td__held_del(td_core_t *c, struct td_held *h);
 
-/* Give back every object thread t of this core (c) owns: the kill policy
- * is ending it. */
+/* Give back everything thread t of this core (c) owns: it is ending (its
+ * entry returned, td_thread_exit, or the kill policy) and waits on
+ * nothing. The objects on the held list go to their waiters (abandon),
+ * the td_locks it took are released (kernel/spin.h), and each registered
+ * end handler gives back what its module's tables say t owns. After this
+ * no table of the kernel names t as an owner. */
 void td__held_abandon(td_core_t *c, td_thread_t *t);
+
+/* ---- owners kept in a module's own table ------------------------------------------
+ * Endpoints and channel sides have an owner thread but no entry on the held
+ * list: their modules keep their own tables (the endpoint numbers, the
+ * channel numbers). Such a module registers, the first time a thread
+ * takes one, a handler that gives back what a thread owns: fn(c, t) is
+ * called by td__held_abandon, interrupts masked, thread t of this core (c)
+ * ending. Either core, thread context, interrupts in any state;
+ * registering fn again changes nothing; more than TD_HELD_END_MAX is a
+ * kernel panic. */
+typedef void (*td_held_end_fn)(td_core_t *c, td_thread_t *t);
+#define TD_HELD_END_MAX 4u
+void td__held_on_end(td_held_end_fn fn);
 
 /* Core 'core' went down for good: give back every object its threads
  * owned. Interrupts masked, the other core. */

@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "supervise.h"
 #include "thread_sys.h"
+#include "trace.h"
 #include "xsync.h"
 
 #include "tandem/console.h"
@@ -69,6 +70,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     td__supervise_start(c, td__kernel_relaunch_core1);   /* of this core and the other */
     td__fault_core_start(c);             /* guards, the fault path's entries */
     (void)s;                             /* the first thread enables interrupts */
+    TD_TRACE(TD_TR_SWITCH, NULL, first);
     port_start_first(first->ctx);
 }
 

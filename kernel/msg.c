@@ -23,9 +23,11 @@
 #include "msg_sys.h"
 
 #include "down.h"
+#include "held.h"
 #include "link.h"
 #include "sched.h"
 #include "spin.h"
+#include "trace.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/msg.h"
@@ -116,6 +118,7 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
         }
         if (!(port_fifo_status() & PORT_FIFO_RDY))
             return OUT_FIFO;
+        TD_TRACE(TD_TR_MSG_SEND, w, ep);
         port_fifo_push(w);
         TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
         ep->sent++;
@@ -172,6 +175,18 @@ static void queue_ep(struct loc *l, td_msg_ep_t *ep)
     }
 }
 
+/* Take ep off this core's list of endpoints with queued words. */
+static void unqueue(struct loc *l, td_msg_ep_t *ep)
+{
+    td_msg_ep_t **pp = &l->queued;
+    while (*pp != NULL && *pp != ep)
+        pp = &(*pp)->next_out;
+    if (*pp == ep)
+        *pp = ep->next_out;
+    ep->next_out = NULL;
+    ep->queued = 0;
+}
+
 /* The peer went down (fault notice, reset): discard what is queued for it
  * and wake the senders. Interrupts masked. */
 static void peer_down(unsigned me, td_core_t *c)
@@ -220,6 +235,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
     struct loc *l = ctx;             /* &loc[me] */
     if (n < EPN) {
         td_msg_ep_t *ep = l->ep[n];
+        TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
         if (ep != NULL) {
             l->words++;
             ep->received++;
@@ -235,6 +251,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
                 if (i >= ep->in_depth)
                     i -= ep->in_depth;
                 ep->in_buf[i] = w;
+                TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count + 1u);
                 if (++ep->in_count > ep->in_high)
                     ep->in_high = ep->in_count;
             } else {
@@ -269,9 +286,11 @@ void port_fifo_isr(void)
     td_core_t *c = &td__cores[me];
     struct loc *l = &loc[me];
     __asm("" : "+l"(l));                 /* kept, not computed again for each word */
+    TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     port_irq_state_t s = port_irq_save();
     resched_woken(c, td__link_isr(me, c, deliver, l));
     port_irq_restore(s);
+    TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
 void td__msg_rx_word(uint32_t w)
@@ -326,14 +345,17 @@ static void pong_rang(unsigned me, td_core_t *c, uint32_t count)
 }
 
 static void msg_down(unsigned core, unsigned stage);
+static void msg_ended(td_core_t *c, td_thread_t *t);
 
-/* Register this layer's doorbells and its "core went down" handler, before
- * its first use (subscribe, ping, await_remote). */
+/* Register this layer's doorbells, its "core went down" handler and its
+ * end handler (kernel/held.h), before its first use (subscribe, ping,
+ * await_remote). */
 static void use(void)
 {
     if (TD_LOAD_ACQUIRE(bells_registered))
         return;
     td__down_register(msg_down);
+    td__held_on_end(msg_ended);
     TD_STORE_RELAXED(bell.flow, (uint8_t)td__link_doorbell(flow_rang, false));
     TD_STORE_RELAXED(bell.room, (uint8_t)td__link_doorbell(room_rang, false));
     TD_STORE_RELAXED(bell.announce, (uint8_t)td__link_doorbell(announce_rang, true));
@@ -365,8 +387,10 @@ static void core1_reset(void)
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
         l1->starve_ack[i] = 0;
-        if (l1->ep[i] != NULL)                    /* its owner is gone: subscribable again */
+        if (l1->ep[i] != NULL) {                  /* its owner is gone: subscribable again */
             l1->ep[i]->owner = NULL;
+            l1->ep[i]->waiters = NULL;
+        }
         l1->ep[i] = NULL;
         /* nothing of core 1's in flight (the launch drains the FIFO): what
          * core 0's endpoint holds is all that is used of its room */
@@ -379,7 +403,13 @@ static void core1_reset(void)
     }
     TD_STORE_RELAXED(pong[1], 0u);
     TD_STORE_RELAXED(pong[0], 0u);
-    l1->queued = NULL;
+    while (l1->queued != NULL) {                  /* its send list: no object stays on it */
+        td_msg_ep_t *ep = l1->queued;
+        while (ep->out_count != 0)
+            drop_head(ep, TD_MSG_OVR_PEER);
+        ep->waiters = NULL;
+        unqueue(l1, ep);
+    }
     l1->waiters = NULL;
     l1->room_asked = 0;
     l1->words = l1->stray = 0;
@@ -521,13 +551,19 @@ int td_msg_init(td_msg_ep_t *ep, unsigned number, uint32_t *in_buf, unsigned in_
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    if (ep->magic == TD_MSG_EP_MAGIC && ep->owner != NULL)
-        return TD_ERR_BUSY;
-    *ep = (td_msg_ep_t){ .in_buf = in_buf, .out_buf = out_buf,
-                         .in_depth = (uint16_t)in_depth, .out_depth = (uint16_t)out_depth,
-                         .magic = TD_MSG_EP_MAGIC, .number = (uint8_t)number,
-                         .core = TD_CORE_ANY, .policy = (uint8_t)policy };
-    return TD_OK;
+    int r = TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);                   /* as subscribe sets the owner */
+    if (ep->magic == TD_MSG_EP_MAGIC && (ep->owner != NULL || ep->queued))
+        r = TD_ERR_BUSY;                          /* subscribed: on its core's tables */
+    else
+        *ep = (td_msg_ep_t){ .in_buf = in_buf, .out_buf = out_buf,
+                             .in_depth = (uint16_t)in_depth, .out_depth = (uint16_t)out_depth,
+                             .magic = TD_MSG_EP_MAGIC, .number = (uint8_t)number,
+                             .core = TD_CORE_ANY, .policy = (uint8_t)policy };
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+    return r;
 }
 
 /* Owner-only checks: 0 or the error. */
@@ -606,22 +642,55 @@ int td_msg_subscribe(td_msg_ep_t *ep)
     return r;
 }
 
-int td_msg_unsubscribe(td_msg_ep_t *ep)
+/* Give ep up (its owner unsubscribes, or ends): its number is withdrawn;
+ * the words in its in-buffer are discarded; of those queued in its
+ * out-buffer, what the receivers have room for now goes into the FIFO and
+ * the rest is discarded; every discarded word is counted (dropped,
+ * TD_MSG_OVR_DISCARDED). It leaves every table of this core, then loses
+ * its owner. Its owner waits on nothing. Interrupts masked, ep's core. */
+static void give_up(unsigned me, td_msg_ep_t *ep)
 {
-    int r = owner_check(ep);
-    if (r)
-        return r;
-    unsigned me = ep->core;
-    port_irq_state_t s = port_irq_save();
+    struct loc *l = &loc[me];
     TD_STORE_RELAXED(slots[me][ep->number].depth, 0u);
-    loc[me].ep[ep->number] = NULL;
-    ep->dropped += ep->in_count;
-    ep->in_count = 0;
+    l->ep[ep->number] = NULL;
+    if (ep->in_count != 0) {
+        ep->dropped += ep->in_count;
+        ep->in_count = 0;
+        ep->flags |= TD_MSG_OVR_DISCARDED;
+    }
+    if (ep->out_count != 0)
+        (void)out_move(me, ep);
+    while (ep->out_count != 0)
+        drop_head(ep, TD_MSG_OVR_DISCARDED);
+    if (ep->queued)
+        unqueue(l, ep);
     td__spin_lock(TD_SPIN_MSG);
     ep->owner = NULL;
     td__spin_unlock(TD_SPIN_MSG);
     if (td__link_up(me))
         td__link_post(me, bell.announce);
+}
+
+/* Thread t of this core ends (kernel/held.h): the endpoints it owns are
+ * given up as td_msg_unsubscribe would. */
+static void msg_ended(td_core_t *c, td_thread_t *t)
+{
+    (void)c;
+    unsigned me = port_core_id();
+    for (unsigned i = 0; i < EPN; i++) {
+        td_msg_ep_t *ep = loc[me].ep[i];
+        if (ep != NULL && ep->owner == t)
+            give_up(me, ep);
+    }
+}
+
+int td_msg_unsubscribe(td_msg_ep_t *ep)
+{
+    int r = owner_check(ep);
+    if (r)
+        return r;
+    port_irq_state_t s = port_irq_save();
+    give_up(ep->core, ep);
     port_irq_restore(s);
     return TD_OK;
 }
@@ -657,6 +726,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
         if (ep->out_count == 0) {
             if (sl->sent - TD_LOAD_RELAXED(sl->consumed) < depth) {
                 if (port_fifo_status() & PORT_FIFO_RDY) {
+                    TD_TRACE(TD_TR_MSG_SEND, w, ep);
                     port_fifo_push(w);
                     TD_STORE_RELAXED(sl->sent, sl->sent + 1u);
                     ep->sent++;
@@ -710,6 +780,7 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
         uint32_t sent = sl->sent;
         if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
             TD_LOAD_RELAXED(td__cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
+            TD_TRACE(TD_TR_MSG_SEND, w, ep);
             port_fifo_push(w);
             TD_STORE_RELAXED(sl->sent, sent + 1u);
             ep->sent++;
@@ -761,6 +832,7 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     *w = ep->in_buf[head];
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
+    TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
     consumed(me, &slots[me][n], n, ep->in_count, ep->in_depth);
     port_irq_restore(s);
     return TD_OK;

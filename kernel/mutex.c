@@ -11,6 +11,7 @@
 
 #include "held.h"
 #include "sched.h"
+#include "trace.h"
 #include "tandem/fmt.h"
 #include "tandem/mutex.h"
 
@@ -52,6 +53,7 @@ unsigned td__mutex_effective(const td_thread_t *t)
 
 static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
+    TD_TRACE(TD_TR_LOCK_TAKE, m, t);
     m->owner = t;
     m->depth = 1;
     unsigned k = TD_LOAD_RELAXED(kind);
@@ -81,6 +83,7 @@ static const struct td_wait_ops waiter_ops = { NULL, waiter_left, waiter_left, w
 /* m (owned by 'me', depth down to 0) is free: to its most urgent waiter. */
 static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
 {
+    TD_TRACE(TD_TR_LOCK_GIVE, m, me);
     m->owner = NULL;
     m->depth = 0;
     td__held_del(c, &m->held);
@@ -178,7 +181,7 @@ td_thread_t *td_mutex_owner(const td_mutex_t *m)
 
 /* ---- on the held lists (kernel/held.h) -------------------------------------------- */
 
-TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
+static td_thread_t *held_owner(const struct td_held *h)
 {
     return MUTEX_OF(h)->owner;
 }
@@ -200,8 +203,8 @@ TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, cha
     return true;
 }
 
-/* The owner is being ended: to the most urgent waiter, if any. */
-TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+/* The owner is ending: to the most urgent waiter, if any. */
+static void held_abandon(td_core_t *c, struct td_held *h)
 {
     td_mutex_t *m = MUTEX_OF(h);
     release(c, m, m->owner);

@@ -41,8 +41,12 @@ int td_period_wait(td_period_t *p)
         p->overruns++;
         return TD_ERR_OVERFLOW;
     }
-    int r = td_sleep_until(p->next);
-    if (r == TD_OK)
+    td_tick_t at = p->next;
+    int r = td_sleep_until(at);
+    if (r == TD_OK && p->next == at)
         p->next += p->period;
+    else if (r == TD_OK)                          /* set up again meanwhile: its grid */
+        while ((int32_t)(p->next - c->tick) <= 0)
+            p->next += p->period;
     return r;
 }

@@ -16,8 +16,8 @@ int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks)
         block_size == 0 || block_size > 0xffffu - sizeof(void *) ||
         blocks == 0 || blocks > 0xffffu)
         return TD_ERR_PARAM;
-    if (p->magic == TD_POOL_MAGIC && p->waiters != NULL)
-        return TD_ERR_BUSY;
+    if (p->magic == TD_POOL_MAGIC && (p->waiters != NULL || p->nfree != p->blocks))
+        return TD_ERR_BUSY;                      /* waited on, or blocks in use */
     size_t bs = TD_POOL_BLOCK(block_size);
     uint8_t *b = buf;
     for (size_t i = 0; i < blocks; i++)

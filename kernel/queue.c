@@ -2,6 +2,7 @@
  * kernel/queue.c: same-core message queues of fixed-size items.
  */
 #include "sched.h"
+#include "trace.h"
 
 #include "tandem/queue.h"
 
@@ -26,6 +27,7 @@ static int put(td_core_t *c, td_queue_t *q, const void *item)
         td__wake(c, w, TD_OK);
     } else if (q->count < q->capacity) {
         td__copy(slot(q, q->head + q->count), item, q->item_size);
+        TD_TRACE(TD_TR_QUEUE, q, q->count + 1u);
         q->count++;
     } else {
         return TD_ERR_WOULD_BLOCK;
@@ -44,6 +46,7 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         td__wake(c, w, TD_OK);
     } else {
+        TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         q->count--;
     }
@@ -55,8 +58,8 @@ int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity)
     if (q == NULL || buf == NULL || item_size == 0 || item_size > 0xffffu ||
         capacity == 0 || capacity > 0xffffu)
         return TD_ERR_PARAM;
-    if (q->magic == TD_QUEUE_MAGIC && q->waiters != NULL)
-        return TD_ERR_BUSY;
+    if (q->magic == TD_QUEUE_MAGIC && (q->waiters != NULL || q->count != 0))
+        return TD_ERR_BUSY;                      /* waited on, or holding items */
     q->waiters = NULL;
     q->buf = buf;
     q->item_size = (uint16_t)item_size;
@@ -74,10 +77,12 @@ int td_queue_deinit(td_queue_t *q)
     if (r)
         return r;
     port_irq_state_t s = port_irq_save();
-    if (q->waiters != NULL)
+    if (q->waiters != NULL) {
         r = TD_ERR_BUSY;
-    else
+    } else {
+        r = q->count;                            /* the items discarded */
         q->magic = 0;
+    }
     port_irq_restore(s);
     return r;
 }

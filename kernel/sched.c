@@ -5,6 +5,7 @@
 #include "sched.h"
 
 #include "spin.h"
+#include "trace.h"
 
 #include "tandem/hwtable.h"
 
@@ -228,6 +229,7 @@ void *port_switch_hook(void *ctx)
         TD_LOAD_ACQUIRE(stack_fault)(c, cur, sp);
     td_thread_t *n = td__top(c);
     if (n != cur) {
+        TD_TRACE(TD_TR_SWITCH, cur, n);
         c->switches++;
         c->current = n;
         port_guard_thread(td__stack_guard(n));

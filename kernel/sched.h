@@ -10,6 +10,7 @@
 #define TANDEM_KERNEL_SCHED_H
 
 #include "core.h"
+#include "trace.h"
 
 /* td_thread_t.flags */
 #define TF_TIMED  0x01u  /* on the core's timeout list */
@@ -208,6 +209,7 @@ TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
     uintptr_t sp = port_thread_sp();
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
         to = td__switch_bad(c, from, sp);
+    TD_TRACE(TD_TR_SWITCH, from, to);
     c->switches++;
     c->current = to;
     port_guard_thread(td__stack_guard(to));
@@ -237,6 +239,7 @@ TD_HOT void td__resched_restore_hot(td_core_t *c, port_irq_state_t s)
 TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadline)
 {
     td_thread_t *t = c->current;
+    TD_TRACE(TD_TR_WAIT, wq, timed);
     td__unready(c, t);
     t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
     t->result = TD_ERR_TIMEOUT;
@@ -258,6 +261,7 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 /* td__wake; returns the cached top thread after it (NULL: unknown). */
 TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
 {
+    TD_TRACE(TD_TR_WAKE, t, result);
     uint8_t f = t->flags;
     td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
     if (wq != NULL)

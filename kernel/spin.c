@@ -60,11 +60,26 @@ TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
     return user;
 }
 
+void td__spin_release_thread(const td_thread_t *t)
+{
+    TD_CLASS_MASKED();
+    unsigned me = port_core_id();
+    if (td__cores[me].current != t)      /* only the running thread holds one (kernel/spin.h) */
+        return;
+    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
+        struct td_spin *h = &td__spins[n];
+        if (TD_LOAD_RELAXED(h->holder) != me + 1u)
+            continue;
+        TD_STORE_RELAXED(h->holder, (uint8_t)0);
+        port_spin_release(n);
+    }
+}
+
 TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
 {
     unsigned h = n < PORT_SPINLOCK_COUNT ? td__spin_holder(n) : TD_CORE_ANY;
-    if (thread != NULL)
-        *thread = h != TD_CORE_ANY ? TD_LOAD_RELAXED(td__spins[n].thread) : NULL;
+    if (thread != NULL)                  /* the holder's running thread: kernel/spin.h */
+        *thread = h != TD_CORE_ANY ? TD_LOAD_RELAXED(td__cores[h].current) : NULL;
     if (takes != NULL)
         *takes = n < PORT_SPINLOCK_COUNT ? TD_LOAD_RELAXED(td__spins[n].takes) : 0u;
     return h;

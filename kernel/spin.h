@@ -28,12 +28,17 @@
 #include "core.h"
 
 /* One record per hardware spinlock, written by the core holding it and read
- * by the other (atomically). */
+ * by the other (atomically). Eight bytes, so a take finds its record with one
+ * shift. td_lock records no thread: a td_lock is held with its core's
+ * interrupts masked, where no switch can happen and no blocking call
+ * succeeds, so the thread that took it is its core's running thread for as
+ * long as it is held (td__spin_peek reads it there). */
 struct td_spin {
     uint8_t holder;              /* recorded holder core + 1; 0: free or not recorded */
+    uint8_t unused_;
+    uint16_t takes;              /* td_lock: how often it was taken, modulo 2^16 (hold check:
+                                  * the same count a tick later is the same take) */
     port_irq_state_t saved;      /* td_lock: the interrupt state its take found */
-    const td_thread_t *thread;   /* td_lock: the thread that took it (hold check) */
-    uint32_t takes;              /* td_lock: how often it was taken (hold check) */
 };
 extern struct td_spin td__spins[PORT_SPINLOCK_COUNT];
 
@@ -77,6 +82,13 @@ static inline void td__spin_give(unsigned n)
  * range are released if recorded as core's. Returns how many user-range
  * spinlocks were released. */
 unsigned td__spin_release_core(unsigned core);
+
+/* Thread t of this core ends (kernel/held.h) while a td_lock it took is
+ * still held: released, as td_lock_give would (the user range's spinlocks
+ * recorded as this core's, if t is the core's running thread: no other can
+ * hold one), but the interrupt state is the next thread's own. Interrupts
+ * masked. */
+void td__spin_release_thread(const td_thread_t *t);
 
 /* The hold check's view of spinlock n: its recorded holder core (or
  * TD_CORE_ANY), and through the pointers the thread that took it and its

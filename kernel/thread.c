@@ -8,6 +8,7 @@
 #include "held.h"
 #include "mutex_sys.h"
 #include "sched.h"
+#include "trace.h"
 
 #include "tandem/panic.h"
 
@@ -69,6 +70,7 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
     t->result = 0;
     t->flags = 0;
     t->slice = 0;
+    TD_TRACE(TD_TR_THREAD, t, name);
     t->magic = TD_THREAD_MAGIC;
     return TD_OK;
 }
@@ -168,11 +170,12 @@ static void wake_joiners(td_core_t *c, const td_thread_t *t)
 TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
 {
     TD_CLASS_MASKED();
-    td__held_abandon(c, t);
+    if (!self && (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING))
+        td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
+    td__held_abandon(c, t);              /* (waiting on nothing now) */
     if (self)
         return;
-    if (t->state == TD_THREAD_BLOCKED || t->state == TD_THREAD_SLEEPING)
-        td__wake(c, t, TD_ERR_STATE);    /* off its wait and timeout lists */
+    TD_TRACE(TD_TR_EXIT, t, 0);
     if (t->state == TD_THREAD_READY)
         td__unready(c, t);
     t->state = TD_THREAD_EXITED;
@@ -188,6 +191,8 @@ void td_thread_exit(void)
     if (port_in_isr() || t == NULL || t == c->idle)
         td_panic("td_thread_exit outside a thread");
     port_irq_state_t s = port_irq_save();
+    TD_TRACE(TD_TR_EXIT, t, 0);
+    td__held_abandon(c, t);              /* what it owns, to the others */
     td__unready(c, t);
     t->state = TD_THREAD_EXITED;
     unlink_thread(c, t);

@@ -15,10 +15,10 @@
 void td__thread_link(td_core_t *c, td_thread_t *t);
 
 /* The kill policy: thread t of core c (this core) ends for good after a
- * fault. What it owns is given back (kernel/held.h); unless 'self' (t is
- * the calling thread, which ends itself with td_thread_exit next), it
- * leaves the ready and wait lists now, EXITED, its joiners woken.
- * Interrupts masked. */
+ * fault. Unless 'self' (t is the calling thread, which ends itself with
+ * td_thread_exit next), it leaves its wait, then what it owns is given
+ * back (kernel/held.h) and it leaves the ready lists, EXITED, its joiners
+ * woken. Interrupts masked. */
 void td__thread_kill(td_core_t *c, td_thread_t *t, bool self);
 
 #endif /* TANDEM_KERNEL_THREAD_SYS_H */

@@ -3,6 +3,7 @@
  */
 #include "sched.h"
 #include "timer_sys.h"
+#include "trace.h"
 #include "xsync.h"
 
 #include "tandem/time.h"
@@ -10,6 +11,7 @@
 void port_tick_isr(void)
 {
     td_core_t *c = td__core();
+    TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_TICK, 0);
     port_irq_state_t s = port_irq_save();
     td_tick_t now = ++c->tick;
     td_thread_t *t;
@@ -31,6 +33,7 @@ void port_tick_isr(void)
     s = port_irq_save();
     td__resched(c);
     port_irq_restore(s);
+    TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_TICK, 0);
 }
 
 td_tick_t td_time_ticks(void)

@@ -47,6 +47,20 @@ int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg)
     return TD_OK;
 }
 
+int td_timer_deinit(td_timer_t *t)
+{
+    int r = check(t);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    if (t->active)
+        unlink(c, t);                 /* off this core's timer list */
+    t->magic = 0;
+    port_irq_restore(s);
+    return TD_OK;
+}
+
 int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
 {
     int r = check(t);

@@ -8,6 +8,7 @@
  * contention and neither starves.
  */
 #include "held.h"
+#include "trace.h"
 #include "xsync.h"
 
 #include "tandem/fmt.h"
@@ -37,6 +38,7 @@ static bool free_for(const td_xmutex_t *m, unsigned me)
 
 static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
 {
+    TD_TRACE(TD_TR_LOCK_TAKE, m, t);
     m->owner = t;
     m->owner_core = (uint8_t)me;
     m->depth = 1;
@@ -117,6 +119,27 @@ int td_xmutex_init(td_xmutex_t *m)
     return r;
 }
 
+int td_xmutex_deinit(td_xmutex_t *m)
+{
+    if (m == NULL)
+        return TD_ERR_PARAM;
+    if (m->magic != TD_XMUTEX_MAGIC)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    int r = TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(m->xw.spin);
+    if (m->owner != NULL || m->reserved != TD_CORE_ANY || m->xw.nwait[0] != 0 ||
+        m->xw.nwait[1] != 0)
+        r = TD_ERR_BUSY;                          /* locked, handed over, or waited for */
+    else
+        m->magic = 0;
+    td__spin_unlock(m->xw.spin);
+    port_irq_restore(s);
+    return r;
+}
+
 int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))
@@ -165,6 +188,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
+        TD_TRACE(TD_TR_LOCK_GIVE, m, m->owner);
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
         td__held_del(c, &m->held);
@@ -182,12 +206,13 @@ int td_xmutex_unlock(td_xmutex_t *m)
 /* Free m held by a thread of core 'owner' that is being ended (this core)
  * or gone with its core: the other core's waiters (or this core's) get
  * it. Returns true if waiters of this core may take it now. */
-TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
+static bool abandon(td_xmutex_t *m, unsigned owner)
 {
     unsigned me = port_core_id();
     bool local = false;
     td__spin_lock(m->xw.spin);
     if (m->owner != NULL && m->owner_core == owner) {
+        TD_TRACE(TD_TR_LOCK_GIVE, m, m->owner);
         m->owner = NULL;
         m->owner_core = TD_CORE_ANY;
         m->depth = 0;
@@ -203,7 +228,7 @@ TD_FAULT_CODE static bool abandon(td_xmutex_t *m, unsigned owner)
     return local;
 }
 
-TD_FAULT_CODE static td_thread_t *held_owner(const struct td_held *h)
+static td_thread_t *held_owner(const struct td_held *h)
 {
     return XMUTEX_HELD(h)->owner;
 }
@@ -221,7 +246,7 @@ TD_FAULT_CODE static bool held_waiting(const struct td_held *h, unsigned me, cha
     return true;
 }
 
-TD_FAULT_CODE static void held_abandon(td_core_t *c, struct td_held *h)
+static void held_abandon(td_core_t *c, struct td_held *h)
 {
     if (abandon(XMUTEX_HELD(h), port_core_id()))
         td__xsync_poll(c);

@@ -64,6 +64,26 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
     return r;
 }
 
+int td_xsem_deinit(td_xsem_t *x)
+{
+    if (x == NULL)
+        return TD_ERR_PARAM;
+    if (x->magic != TD_XSEM_MAGIC)
+        return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    int r = TD_OK;
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(x->xw.spin);
+    if (x->xw.nwait[0] != 0 || x->xw.nwait[1] != 0)
+        r = TD_ERR_BUSY;
+    else
+        x->magic = 0;
+    td__spin_unlock(x->xw.spin);
+    port_irq_restore(s);
+    return r;
+}
+
 int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))

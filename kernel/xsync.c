@@ -6,6 +6,7 @@
 
 #include "down.h"
 #include "link.h"
+#include "trace.h"
 #include "tandem/hwtable.h"
 
 #define OPS(w) ((const struct td_xsync_ops *)(const void *)(w)->ops)
@@ -45,6 +46,7 @@ int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops 
     TD_CLASS_THREAD();
     TD_DOWN_REGISTER_ONCE(xsync_down);
     struct td_wait w = { &ops->wait, x };
+    TD_TRACE(TD_TR_WAIT_X, x, 0);
     x->nwait[me]++;
     td__spin_unlock(x->spin);
     td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);

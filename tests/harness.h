@@ -11,6 +11,10 @@
  * any thread or core) and goes on; REQUIRE(cond) also returns from the
  * calling function. Every wait in a test is bounded; a test that does not
  * finish within TH_TEST_TIMEOUT_MS fails as "timed out" and ends the run.
+ * A test with a fixed, large amount of work (the message stress tests)
+ * calls th_progress() as it goes: then it fails when TH_TEST_TIMEOUT_MS
+ * pass without a result or progress, not after a fixed time, which a
+ * loaded host stretches at will.
  */
 #ifndef TANDEM_TESTS_HARNESS_H
 #define TANDEM_TESTS_HARNESS_H
@@ -46,6 +50,10 @@ bool th_check_eq(long long got, long long want, const char *what, const char *fi
     th_check_eq((long long)(got), (long long)(want), #got " == " #want, __FILE__, __LINE__)
 #define REQUIRE(cond) do { if (!CHECK(cond)) return; } while (0)
 #define REQUIRE_EQ(got, want) do { if (!CHECK_EQ(got, want)) return; } while (0)
+
+/* The running test made progress (any thread, either core): the runner's
+ * time limit starts again (see above). */
+void th_progress(void);
 
 /* Print "INFO key value" (figures for benchmarks and people). */
 void th_info(const char *key, long long value);

@@ -4,6 +4,9 @@
 #include "harness.h"
 
 #include <string.h>
+#ifdef TH_HOST
+#include <stdlib.h>
+#endif
 
 #include "port.h"
 #include "tandem/hwtable.h"
@@ -388,16 +391,32 @@ static void summary(void)
     emit(&l);
 }
 
+/* th_progress: a counter that only has to change (a lost increment of two
+ * callers at once does not matter: one of them changed it). */
+static uint32_t progress, progress_seen;
+
+void th_progress(void)
+{
+    __atomic_store_n(&progress, __atomic_load_n(&progress, __ATOMIC_RELAXED) + 1u,
+                     __ATOMIC_RELAXED);
+}
+
 static void watchdog(td_timer_t *t, void *arg)
 {
     (void)t;
     (void)arg;
+    uint32_t p = __atomic_load_n(&progress, __ATOMIC_RELAXED);
+    if (running != NULL && p != progress_seen) {   /* it goes on: not hung */
+        progress_seen = p;
+        deadline_us = td_time_us() + TH_TEST_TIMEOUT_MS * 1000ull;
+        return;
+    }
     if (running != NULL && td_time_us() > deadline_us) {
         capture_stop();
         struct line l = { .n = 0 };
         put(&l, "FAIL ");
         put(&l, running);
-        put(&l, ": timed out (no result within ");
+        put(&l, ": timed out (no result or progress within ");
         put_int(&l, TH_TEST_TIMEOUT_MS);
         put(&l, " ms)");
         emit(&l);
@@ -430,14 +449,25 @@ int main(void)
         return 1;
     }
     td_timer_start(&watchdog_timer, TD_MS(100), TD_MS(100));
-    for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        const struct th_test *t = &tests[i];
+    const char *only = NULL;
+    unsigned long repeat = 1;
+#ifdef TH_ONLY
+    only = TH_ONLY;                            /* a build for one test */
+#endif
+#ifdef TH_HOST
+    /* By hand on the host (the flake hunt, docs/testing.md): TH_ONLY=name
+     * runs that test alone, TH_REPEAT=n runs it n times in one process. */
+    if (getenv("TH_ONLY") != NULL)
+        only = getenv("TH_ONLY");
+    if (only != NULL && getenv("TH_REPEAT") != NULL)
+        repeat = strtoul(getenv("TH_REPEAT"), NULL, 10);
+#endif
+    for (unsigned long k = 0; k < repeat * (sizeof tests / sizeof tests[0]); k++) {
+        const struct th_test *t = &tests[k % (sizeof tests / sizeof tests[0])];
         if ((want != 0 && (t->flags & want) == 0) || (t->flags & never) != 0)
             continue;
-#ifdef TH_ONLY
-        if (strcmp(t->name, TH_ONLY) != 0)     /* a build for one test */
+        if (only != NULL && strcmp(t->name, only) != 0)
             continue;
-#endif
         say("TEST ", t->name);
         failures = 0;
         deadline_us = td_time_us() + TH_TEST_TIMEOUT_MS * 1000ull;

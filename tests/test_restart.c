@@ -15,6 +15,7 @@
 #include "port.h"
 #include "tandem/fault.h"
 #include "tandem/fmt.h"
+#include "tandem/msg.h"
 
 static char report[8192];
 
@@ -375,15 +376,20 @@ TEST(fault_core1_cpu_frames_recorded_and_reported)
 /* ---- a panic under the kill policy: core 1 halts until the policy changes ------------ */
 
 static TD_LOCK_DEFINE(pl, TD_SPIN_USER_FIRST + 7);
-static int pl_taken;
+static int pl_taken, pl_go;
 
+/* Core 1 panics holding pl once core 0 has masked its interrupts (so that
+ * core 0's supervision cannot give pl back before it looks), not after a
+ * fixed time: a loaded host may leave core 0 off its CPU for longer. */
 static void core1_panic_job(void *arg)
 {
     (void)arg;
     if (td_lock_take(&pl) != TD_OK)
         return;
     ST(pl_taken, 1);
-    th_busy_us(20000);                       /* core 0 spins for pl meanwhile */
+    uint64_t end = td_time_us() + 2000000u;
+    while (!LD(pl_go) && td_time_us() < end) {
+    }
     td_panic("test: an impossible state");
 }
 
@@ -393,6 +399,7 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
     ST(pl_taken, 0);
+    ST(pl_go, 0);
     bool cap = th_capture_begin() == TD_OK;
     int rc = th_core1_run(core1_panic_job, NULL);
     for (int i = 0; rc == TD_OK && i < 1000 && !LD(pl_taken); i++)
@@ -401,6 +408,7 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     /* with this core's interrupts masked (no supervision here to clean up)
      * core 1 halts holding pl: a take spinning for it takes it over */
     port_irq_state_t s = port_irq_save();
+    ST(pl_go, 1);                            /* now core 1 panics */
     uint64_t end = td_time_us() + 2000000u;
     while (td_fault_core_state(1) != TD_CORE_HALTED && td_time_us() < end) {
     }
@@ -477,4 +485,84 @@ TEST(fault_core1_assert_in_interrupt)
     CHECK(th_contains(report,
                       "*** FAULT core 1, interrupt handler over thread \"core1\": assertion failed\n"));
     CHECK(th_contains(report, "    arg == NULL && t != NULL (tests/test_restart.c:"));
+}
+
+/* ---- core 1 started again and again while core 0 looks at it ---------------------------
+ * Each restart runs core 1's td_kernel_start anew, which makes its per-core
+ * state fresh while core 0 reads what it may of it: whether core 1's kernel
+ * runs and its state (the supervision, the link coming up again after the
+ * relaunch, a thread of core 0 asking all along), and pings it. What core 1
+ * publishes, it publishes once it is whole; ThreadSanitizer (host-tsan)
+ * reports any access of core 0 that races with the start. */
+#ifndef TH_CORE1_STARTS
+#define TH_CORE1_STARTS 20u
+#endif
+TD_THREAD_DEFINE(looker, 2048);
+static int look_stop;
+static uint32_t looks, looks_running, looks_bad;
+
+static void looker_main(void *arg)
+{
+    (void)arg;
+    while (!LD(look_stop)) {
+        bool run = td_kernel_running(1);
+        int st = td_fault_core_state(1);
+        int p = td_msg_ping(TD_NO_WAIT);
+        if (st < TD_CORE_DOWN || st > TD_CORE_HALTED ||
+            (p != TD_OK && p != TD_ERR_WOULD_BLOCK && p != TD_ERR_PEER_DOWN))
+            looks_bad++;
+        looks_running += run;
+        looks++;
+        td_thread_yield();
+    }
+}
+
+static void core1_restart_job(void *arg)
+{
+    (void)arg;
+    td_panic("test: start again");
+}
+
+TEST(fault_core1_started_while_core0_looks)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    ST(look_stop, 0);
+    looks = looks_running = looks_bad = 0;
+    REQUIRE_EQ(td_thread_create(&looker, looker_stack, sizeof looker_stack, "looker",
+                                TD_PRIO_MAIN - 1u, looker_main, NULL), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;   /* the reports: kept out of the log */
+    uint64_t t0 = td_time_us();
+    unsigned done = 0;
+    int run_r = TD_OK, restart_r = TD_OK;
+    for (; done < TH_CORE1_STARTS; done++) {
+        if ((run_r = th_core1_run(core1_restart_job, NULL)) != TD_OK)
+            break;
+        if ((restart_r = wait_restarted(restarts + done + 1u)) != TD_OK)
+            break;
+    }
+    th_info("restart_loop_us", (long long)(td_time_us() - t0));
+    if (restart_r != TD_OK) {            /* which wait ended it */
+        th_info("restarts_seen", (long long)(td_fault_restarts() - restarts));
+        th_info("core1_state", td_fault_core_state(1));
+        th_info("core1_running", td_kernel_running(1));
+    }
+    ST(look_stop, 1);
+    CHECK_EQ(td_thread_join(&looker, TD_SEC(2)), TD_OK);
+    th_info("joined_us", (long long)(td_time_us() - t0));
+    if (cap)
+        th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    CHECK_EQ(run_r, TD_OK);
+    CHECK_EQ(restart_r, TD_OK);
+    CHECK_EQ(done, TH_CORE1_STARTS);
+    CHECK_EQ(td_fault_restarts(), restarts + TH_CORE1_STARTS);
+    CHECK_EQ(td_fault_count(1), count + TH_CORE1_STARTS);
+    CHECK_EQ(looks_bad, 0);
+    CHECK(looks > 0);
+    th_info("before_jobs_us", (long long)(td_time_us() - t0));
+    CHECK(core1_takes_jobs());
+    th_info("core1_starts_looks", looks);
+    th_info("core1_starts_looks_running", looks_running);
 }

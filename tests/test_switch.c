@@ -85,7 +85,11 @@ TEST(switch_paths_keep_registers)
     REQUIRE_EQ(td_thread_create(&sw_spin, sw_spin_stack, sizeof sw_spin_stack, "spin", 4, spinner,
                                 NULL), TD_OK);
     REQUIRE_EQ(td_timer_start(&tm, 1, 1), TD_OK);
-    td_sleep(TD_MS(60));                  /* the spinner runs, high preempts it each tick */
+    /* The spinner runs, high preempts it each tick, until high ran 60
+     * times (60 ticks on the target; counted in runs, not ticks: on a
+     * loaded host ticks come in bursts, each burst one run of high). */
+    for (unsigned i = 0; i < TD_MS(2000) && sw_high_runs < 60u; i++)
+        td_sleep(1);
     td_timer_stop(&tm);
     sw_stop = 1;
     CHECK_EQ(td_thread_join(&sw_spin, TD_MS(500)), TD_OK);

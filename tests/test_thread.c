@@ -129,20 +129,35 @@ TEST(thread_round_robin_yield)
     CHECK_EQ(td_thread_yield(), TD_OK);  /* alone at its level: no effect */
 }
 
+/* Two busy threads at one priority with 2-tick slices: each runs until it
+ * has seen the other run SLICE_TURNS times. Counted in turns, not in time:
+ * on a loaded host the ticks that end the slices come late and in bursts
+ * (a burst of four ticks ends two slices in one interrupt and gives the
+ * core back to the same thread), so no time window holds a known number of
+ * turns there. On the target each turn is exactly 'slice' ticks. */
+#define SLICE_TURNS 10u
+#define SLICE_TICKS 2u
+/* Only to end the test of a kernel that does not slice: ticks pass on a
+ * loaded host while the core's pthread is off its CPU, so this is no
+ * measure of the turns (the target needs about 40 ticks). */
+#define SLICE_LIMIT (TD_MS(1000) + 20u * TH_TICK_SLACK)
 static volatile uint32_t spin_count[2];
 static volatile uint32_t switches_seen[2];
+static td_tick_t slicer_ticks[2];
 static void slicer(void *arg)
 {
     unsigned me = (unsigned)(uintptr_t)arg, other = me ^ 1u;
-    uint64_t end = td_time_us() + 60000;
+    td_tick_t start = td_time_ticks();
     uint32_t last = spin_count[other];
-    while (td_time_us() < end) {
+    while (switches_seen[me] < SLICE_TURNS && td_time_ticks() - start < SLICE_LIMIT) {
+        (void)td_time_us();                /* on the host: where interrupts come in */
         spin_count[me]++;
         if (spin_count[other] != last) {   /* the other ran meanwhile */
             last = spin_count[other];
             switches_seen[me]++;
         }
     }
+    slicer_ticks[me] = td_time_ticks() - start;
 }
 
 TEST(thread_time_slice)
@@ -150,15 +165,28 @@ TEST(thread_time_slice)
     spin_count[0] = spin_count[1] = 0;
     switches_seen[0] = switches_seen[1] = 0;
     CHECK_EQ(td_kernel_set_slice(256), TD_ERR_PARAM);
-    REQUIRE_EQ(td_kernel_set_slice(2), TD_OK);
+    REQUIRE_EQ(td_kernel_set_slice(SLICE_TICKS), TD_OK);
     REQUIRE_EQ(td_thread_create(&ta, ta_stack, sizeof ta_stack, "s0", 8, slicer, (void *)0), TD_OK);
     REQUIRE_EQ(td_thread_create(&tb, tb_stack, sizeof tb_stack, "s1", 8, slicer, (void *)1), TD_OK);
-    CHECK_EQ(td_thread_join(&ta, TD_MS(1000) + 20u * TH_TICK_SLACK), TD_OK);
-    CHECK_EQ(td_thread_join(&tb, TD_MS(1000) + 20u * TH_TICK_SLACK), TD_OK);
+    CHECK_EQ(td_thread_join(&ta, SLICE_LIMIT + TD_MS(500)), TD_OK);
+    CHECK_EQ(td_thread_join(&tb, SLICE_LIMIT + TD_MS(500)), TD_OK);
     td_kernel_set_slice(0);
-    /* 60 ms each with 2-tick slices: they took turns many times */
-    CHECK(switches_seen[0] >= 5);
-    CHECK(switches_seen[1] >= 5);
+    /* they took turns: each saw the other run SLICE_TURNS times */
+    CHECK_EQ(switches_seen[0], SLICE_TURNS);
+    CHECK_EQ(switches_seen[1], SLICE_TURNS);
+    th_info("slicer_ticks_0", (long long)slicer_ticks[0]);
+    th_info("slicer_ticks_1", (long long)slicer_ticks[1]);
+    if (TH_TICK_SLACK == 0u) {
+        /* Exact on the target: a turn is SLICE_TICKS ticks, so SLICE_TURNS
+         * of the other's and as many of its own take 2 * SLICE_TICKS *
+         * SLICE_TURNS ticks, give or take its first turn (it may start
+         * within a tick) and its last (it ends as soon as it sees the
+         * other's last turn). */
+        for (unsigned i = 0; i < 2u; i++) {
+            CHECK(slicer_ticks[i] + 2u * SLICE_TICKS >= 2u * SLICE_TICKS * SLICE_TURNS);
+            CHECK(slicer_ticks[i] <= 2u * SLICE_TICKS * SLICE_TURNS + SLICE_TICKS);
+        }
+    }
 }
 
 static volatile int suspended_runs, stop_loop;

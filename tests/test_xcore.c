@@ -71,30 +71,45 @@ TEST(lock_basics)
     CHECK_EQ(td_sleep(1), TD_OK);
 }
 
+/* Core 1 holds the lock until core 0 has looked (bounded: 2 s), then 2 ms
+ * more while core 0 takes it (spinning). Not for a fixed time: on a loaded
+ * host, core 0's pthread may be off its CPU for longer than any such time
+ * between seeing core 1 hold the lock and trying it. */
 static TD_LOCK_DEFINE(held_lock, TD_SPIN_USER_FIRST + 4);
 static int core1_lock_r[3];
+static int core0_looked;
 static void core1_hold(void *arg)
 {
     (void)arg;
     core1_lock_r[0] = td_lock_take(&held_lock);
-    th_busy_us(20000);
+    uint64_t end = td_time_us() + 2000000u;
+    while (!__atomic_load_n(&core0_looked, __ATOMIC_ACQUIRE) && td_time_us() < end) {
+    }
+    core1_lock_r[2] = __atomic_load_n(&core0_looked, __ATOMIC_ACQUIRE);
+    th_busy_us(2000);
     core1_lock_r[1] = td_lock_give(&held_lock);
 }
 
 TEST(lock_other_core_holds)
 {
+    __atomic_store_n(&core0_looked, 0, __ATOMIC_RELEASE);
+    core1_lock_r[2] = -1;
     REQUIRE_EQ(th_core1_run(core1_hold, NULL), TD_OK);
-    uint64_t end = td_time_us() + 500000;
+    uint64_t end = td_time_us() + 2000000u;
     while (td_lock_holder(&held_lock) != 1 && td_time_us() < end)
         td_sleep(1);
-    REQUIRE_EQ(td_lock_holder(&held_lock), 1);
-    CHECK_EQ(td_lock_try(&held_lock), TD_ERR_WOULD_BLOCK);
-    CHECK_EQ(td_lock_give(&held_lock), TD_ERR_NOT_OWNER);
+    int holder = (int)td_lock_holder(&held_lock);
+    int tried = td_lock_try(&held_lock), given = td_lock_give(&held_lock);
+    __atomic_store_n(&core0_looked, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(holder, 1);
+    CHECK_EQ(tried, TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(given, TD_ERR_NOT_OWNER);
     CHECK_EQ(td_lock_take(&held_lock), TD_OK);            /* spins until core 1 gives */
     CHECK_EQ(td_lock_give(&held_lock), TD_OK);
     CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
     CHECK_EQ(core1_lock_r[0], TD_OK);
     CHECK_EQ(core1_lock_r[1], TD_OK);
+    CHECK_EQ(core1_lock_r[2], 1);                         /* it held until core 0 looked */
 }
 
 static int bad_core1;

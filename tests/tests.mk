@@ -134,3 +134,14 @@ test-kernel-deps: $(call host_objs,plain,$(KERNEL_SRCS))
 	$(Q)tools/test_kernel_deps.sh --list >$(TEST_LISTS)/kernel-deps.list
 	$(Q)CC=$(HOSTCC) $(TEST_RUN) -l $(TEST_LISTS)/kernel-deps.list kernel-deps $(TEST_RESULTS)/kernel-deps.txt \
 	  tools/test_kernel_deps.sh $(BUILD)/host/plain/kernel
+
+# ---- barriers: the memory barriers the cross-core code relies on, listed in
+# kernel/atomic.h, checked against the code and compiled for both ports
+# (tools/barriers.sh, docs/testing.md).
+TEST_SUITES += barriers
+.PHONY: test-barriers
+test-barriers: deps-arm
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)tools/barriers.sh --list >$(TEST_LISTS)/barriers.list
+	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/barriers.list barriers $(TEST_RESULTS)/barriers.txt \
+	  tools/barriers.sh $(TCC) "$(filter-out -MMD -MP -g,$(TARGET_CFLAGS))" $(HOSTCC)

@@ -11,10 +11,28 @@
  *                          handler woke runs
  *   thread_tcb_bytes       sizeof(td_thread_t) (a size, not measured)
  *
+ * Beside each kernel figure, its bare counterpart, measured the same way in
+ * the same run with no kernel code in it (the hardware's floor for the
+ * job):
+ *   spin_bare_cycles       PRIMASK saved and interrupts masked, a SIO
+ *                          spinlock claimed (polled until it reads non-zero),
+ *                          the acquire and release barriers, the spinlock
+ *                          released, PRIMASK restored: the instructions of the
+ *                          pico-sdk's inline spin_lock_blocking + spin_unlock,
+ *                          written inline here
+ *   switch_bare_cycles     a coroutine switch between two stacks: r4-r11 and
+ *                          the return address saved, the stack pointer
+ *                          swapped, the other side's restored (what any
+ *                          thread switch on the M0+ must do), one way
+ *   irq_bare_cycles        the thread makes an interrupt pending; its handler
+ *                          sets a flag; the thread runs again (exception entry,
+ *                          a minimal handler, exception return)
+ *
  * Every sample subtracts the cost of reading the cycle counter twice.
  */
 #include "bench.h"
 #include "hw/m0plus.h"
+#include "hw/sio.h"
 #include "port.h"
 #include "tandem/irq.h"
 #include "tandem/tandem.h"
@@ -70,6 +88,19 @@ static TD_LOCK_DEFINE(bench_lock, TD_SPIN_USER_FIRST);
 
 static void bench_lock_cost(void)
 {
+    /* What the fast path must keep: the holder recorded (what a take-over
+     * from a halted core and the fault module's release need), a second
+     * take by the holder refused, the holder forgotten on give. */
+    int took = td_lock_take(&bench_lock);
+    unsigned held_by = td_lock_holder(&bench_lock);
+    int again = td_lock_take(&bench_lock);
+    int gave = td_lock_give(&bench_lock);
+    if (took || gave || held_by != port_core_id() || again != TD_ERR_DEADLOCK ||
+        td_lock_holder(&bench_lock) != TD_CORE_ANY ||
+        td_lock_give(&bench_lock) != TD_ERR_NOT_OWNER) {
+        bench_fail("lock_uncontended_cycles", "the holder was not recorded or not forgotten");
+        return;
+    }
     for (unsigned i = 0; i < SAMPLES; i++) {
         uint32_t t0 = port_cycles();
         int a = td_lock_take(&bench_lock);
@@ -82,6 +113,133 @@ static void bench_lock_cost(void)
         samples[i] = t1 - t0 - overhead;
     }
     bench_report("lock_uncontended_cycles", "cycles", samples, SAMPLES);
+}
+
+/* ---- the bare spinlock: the pico-sdk's inline sequence ---- */
+#define BARE_SPIN TD_SPIN_USER_LAST     /* not td_lock'ed by this image */
+
+/* One claim and release as the pico-sdk's inline functions do it; 'check'
+ * (outside the measured runs) records whether the lock was held between. */
+static inline __attribute__((always_inline)) uint32_t spin_bare(volatile uint32_t *lock, bool check)
+{
+    uint32_t save, held = 0;
+    __asm volatile("mrs %0, primask\n\tcpsid i" : "=l"(save) :: "memory");
+    while (*lock == 0)                  /* claim: a read returns non-zero once claimed */
+        ;
+    __asm volatile("dmb" ::: "memory");
+    if (check)
+        held = (SIO->spinlock_st >> BARE_SPIN) & 1u;
+    __asm volatile("dmb" ::: "memory");
+    *lock = 0;                          /* any write releases */
+    __asm volatile("msr primask, %0" :: "l"(save) : "memory");
+    return held;
+}
+
+static void bench_spin_bare(void)
+{
+    volatile uint32_t *lock = &SIO->spinlock[BARE_SPIN];
+    if (!spin_bare(lock, true) || (SIO->spinlock_st >> BARE_SPIN) & 1u) {
+        bench_fail("spin_bare_cycles", "the spinlock was not held, or not released");
+        return;
+    }
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        uint32_t t0 = port_cycles();
+        spin_bare(lock, false);
+        uint32_t t1 = port_cycles();
+        samples[i] = t1 - t0 - overhead;
+        if ((SIO->spinlock_st >> BARE_SPIN) & 1u) {
+            bench_fail("spin_bare_cycles", "the spinlock was not released");
+            return;
+        }
+    }
+    bench_report("spin_bare_cycles", "cycles", samples, SAMPLES);
+}
+
+/* ---- the bare coroutine switch ---- */
+/* bench_bare_switch(from, to): push r4-r11 and lr on this stack, store sp in
+ * *from, load sp from to, pop the other side's registers and return into it.
+ * A stack to start is 9 words: r8-r11, r4-r7, then its entry (Thumb). */
+void bench_bare_switch(uint32_t **from, uint32_t *to);
+__asm(".section .text.bench_bare_switch, \"ax\", %progbits\n"
+      ".global bench_bare_switch\n"
+      ".type bench_bare_switch, %function\n"
+      ".thumb_func\n"
+      "bench_bare_switch:\n"
+      "    push {r4-r7, lr}\n"
+      "    mov r4, r8\n    mov r5, r9\n    mov r6, r10\n    mov r7, r11\n"
+      "    push {r4-r7}\n"
+      "    mov r2, sp\n    str r2, [r0]\n"
+      "    mov sp, r1\n"
+      "    pop {r4-r7}\n"
+      "    mov r8, r4\n    mov r9, r5\n    mov r10, r6\n    mov r11, r7\n"
+      "    pop {r4-r7, pc}\n"
+      ".size bench_bare_switch, . - bench_bare_switch\n"
+      ".text\n");
+
+static uint32_t *bare_a, *bare_b;
+static volatile uint32_t bare_hits;
+
+static void bare_side_b(void)
+{
+    for (;;) {
+        t_end = port_cycles();
+        bare_hits++;
+        bench_bare_switch(&bare_b, bare_a);
+    }
+}
+
+static uint32_t stack_b[64] __attribute__((aligned(8)));
+
+static void bench_switch_bare(void)
+{
+    /* Interrupts masked throughout: the kernel's tick would find the stack
+     * pointer outside the running thread's stack while B runs. */
+    uint32_t *sp = &stack_b[64 - 9];
+    for (unsigned k = 0; k < 8; k++)
+        sp[k] = 0;
+    sp[8] = (uint32_t)(uintptr_t)bare_side_b | 1u;
+    bare_b = sp;
+    port_irq_state_t s = port_irq_save();
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        uint32_t before = bare_hits;
+        t_start = port_cycles();
+        bench_bare_switch(&bare_a, bare_b);   /* B stamps t_end and switches back */
+        if (bare_hits != before + 1u) {
+            port_irq_restore(s);
+            bench_fail("switch_bare_cycles", "the other side did not run");
+            return;
+        }
+        samples[i] = t_end - t_start - overhead;
+    }
+    port_irq_restore(s);
+    bench_report("switch_bare_cycles", "cycles", samples, SAMPLES);
+}
+
+/* ---- the bare interrupt: pending, a handler that sets a flag, back ---- */
+static volatile uint32_t bare_irq_seen;
+static void bare_isr(void)
+{
+    bare_irq_seen = 1;
+}
+
+static void bench_irq_bare(void)
+{
+    td_irq_set_handler(BENCH_IRQ, bare_isr);
+    td_irq_enable(BENCH_IRQ, true);
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        bare_irq_seen = 0;
+        uint32_t t0 = port_cycles();
+        NVIC->ispr = 1u << BENCH_IRQ;
+        __asm volatile("isb");
+        uint32_t t1 = port_cycles();
+        if (!bare_irq_seen) {
+            bench_fail("irq_bare_cycles", "the handler did not run at once");
+            return;
+        }
+        samples[i] = t1 - t0 - overhead;
+    }
+    td_irq_enable(BENCH_IRQ, false);
+    bench_report("irq_bare_cycles", "cycles", samples, SAMPLES);
 }
 
 /* ---- context switch through a semaphore, and interrupt to thread ---- */
@@ -145,7 +303,10 @@ int main(void)
     overhead = measure_overhead();
     bench_value("cycle_read_overhead_cycles", "cycles", overhead);
     bench_fixed("thread_tcb_bytes", "bytes", sizeof(td_thread_t), "sizeof");
+    bench_spin_bare();
     bench_lock_cost();
+    bench_switch_bare();
+    bench_irq_bare();
     bench_switch();
     bench_launch();
     bench_done();

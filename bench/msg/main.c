@@ -1,8 +1,18 @@
 /*
  * bench/msg: inter-core messages against the bare FIFO, in clk_sys cycles.
  *
- *   fifo_roundtrip_raw_cycles      polled FIFO ping-pong, no kernel in the
- *                                  path, interrupts masked: the hardware limit
+ *   fifo_roundtrip_raw_cycles      polled FIFO ping-pong written inline on
+ *                                  both cores (SIO FIFO registers read and
+ *                                  written directly, no call in the path),
+ *                                  interrupts masked: the hardware limit of
+ *                                  a round trip
+ *   fifo_stream_bare_cycles_per_word  core 0 pushes words as fast as the FIFO
+ *                                  takes them, core 1 pops and checks each
+ *                                  (inline, interrupts masked): elapsed
+ *                                  cycles per word, the one-way limit
+ *   copy_bare_mb_per_s             16 KiB SRAM to SRAM with an inline
+ *                                  four-register ldm/stm loop: the CPU's
+ *                                  copy limit beside bulk_mb_per_s
  *   msg_latency_oneway_cycles      td_msg_send called on core 0 until the
  *                                  thread blocked in td_msg_receive on core 1
  *                                  runs with the word
@@ -39,6 +49,7 @@
 #include "tandem/tandem.h"
 
 #define RAW_N      256u
+#define STREAM_N   1024u
 #define SYNC_N     64u
 #define LAT_N      256u
 #define TPUT_N     8000u          /* words each way per round */
@@ -83,18 +94,37 @@ static void spin_cycles(uint32_t n)
 
 /* ---- raw FIFO and clock sync (before the multiplexer) ------------------------------- */
 
-static uint32_t raw_pop(void)
+/* The FIFO registers read and written inline: the shape a bare program
+ * would write, nothing of the port's calls in the path. */
+#define FIFO_ST (*(volatile uint32_t *)0xd0000050u)
+#define FIFO_WR (*(volatile uint32_t *)0xd0000054u)
+#define FIFO_RD (*(volatile uint32_t *)0xd0000058u)
+
+static inline __attribute__((always_inline)) uint32_t raw_pop(void)
 {
-    while (!(port_fifo_status() & PORT_FIFO_VLD))
+    while (!(FIFO_ST & PORT_FIFO_VLD))
         ;
-    return port_fifo_pop();
+    return FIFO_RD;
 }
 
+static inline __attribute__((always_inline)) void raw_push(uint32_t w)
+{
+    while (!(FIFO_ST & PORT_FIFO_RDY))
+        ;
+    FIFO_WR = w;
+}
+
+/* Core 1: echo RAW_N words plus one, then take STREAM_N words checking each
+ * against its index and answer with how many were right. */
 static void core1_raw(void)
 {
     port_irq_state_t s = port_irq_save();
     for (unsigned i = 0; i < RAW_N; i++)
-        port_fifo_push(raw_pop() + 1u);
+        raw_push(raw_pop() + 1u);
+    uint32_t right = 0;
+    for (uint32_t i = 0; i < STREAM_N; i++)
+        right += raw_pop() == i;
+    raw_push(right);
     port_irq_restore(s);
 }
 
@@ -116,14 +146,73 @@ static void bench_raw(void)
     port_irq_state_t s = port_irq_save();
     for (unsigned i = 0; i < RAW_N; i++) {
         uint32_t t0 = port_cycles();
-        port_fifo_push(i);
+        raw_push(i);
         uint32_t v = raw_pop();
         uint32_t t1 = port_cycles();
         samples[i] = t1 - t0 - overhead;
         if (v != i + 1u)
             bench_fail("fifo_roundtrip_raw_cycles", "wrong echo");
     }
+    /* The stream: words pushed as fast as core 1 takes them; its answer
+     * (the count of right words) ends the timing. */
+    uint32_t t0 = port_cycles();
+    for (uint32_t i = 0; i < STREAM_N; i++)
+        raw_push(i);
+    uint32_t right = raw_pop();
+    uint32_t t1 = port_cycles();
     port_irq_restore(s);
+    bench_report("fifo_roundtrip_raw_cycles", "cycles", samples, RAW_N);
+    if (right != STREAM_N)
+        bench_fail("fifo_stream_bare_cycles_per_word", "core 1 saw a wrong word");
+    else
+        bench_value("fifo_stream_bare_cycles_per_word", "cycles",
+                    (t1 - t0 - overhead + STREAM_N / 2u) / STREAM_N);
+}
+
+/* ---- the CPU's copy limit -------------------------------------------------------------- */
+
+#define COPY_WORDS 4096u
+static uint32_t copy_src[COPY_WORDS], copy_dst[COPY_WORDS];
+
+/* n bytes (a multiple of 16, > 0), four words per ldm/stm pair. */
+static void copy_bare(uint32_t *dst, const uint32_t *src, uint32_t n)
+{
+    __asm volatile("1:\n\t"
+                   "ldmia %1!, {r3, r4, r5, r6}\n\t"
+                   "stmia %0!, {r3, r4, r5, r6}\n\t"
+                   "sub %2, #16\n\t"
+                   "bne 1b"
+                   : "+l"(dst), "+l"(src), "+l"(n)
+                   :
+                   : "r3", "r4", "r5", "r6", "cc", "memory");
+}
+
+static void bench_copy_bare(void)
+{
+    uint32_t x = 0x9e3779b9u;
+    for (unsigned i = 0; i < COPY_WORDS; i++) {
+        x = x * 1664525u + 1013904223u;
+        copy_src[i] = x;
+        copy_dst[i] = ~x;
+    }
+    uint32_t mbs[BULK_ROUNDS];
+    for (unsigned r = 0; r < BULK_ROUNDS; r++) {
+        port_irq_state_t s = port_irq_save();
+        uint32_t t0 = port_cycles();
+        copy_bare(copy_dst, copy_src, sizeof copy_src);
+        uint32_t t1 = port_cycles();
+        port_irq_restore(s);
+        for (unsigned i = 0; i < COPY_WORDS; i++)
+            if (copy_dst[i] != copy_src[i]) {
+                bench_fail("copy_bare_mb_per_s", "copy wrong");
+                return;
+            }
+        mbs[r] = (uint32_t)(((uint64_t)sizeof copy_src * (TD_CLK_SYS_HZ / 1000000u)) /
+                            (t1 - t0 - overhead));
+        for (unsigned i = 0; i < COPY_WORDS; i++)
+            copy_dst[i] = 0;
+    }
+    bench_report("copy_bare_mb_per_s", "MB/s", mbs, BULK_ROUNDS);
 }
 
 /* Core 0's half: both legs are "rest of port_cycles, store, poll, start of
@@ -307,16 +396,27 @@ TD_CHAN_DEFINE(bulk, 0, 4096);
 static uint32_t pattern[1024], prefix[1025];
 static volatile uint32_t bulk_end1;
 
+/* The sum of n words: four words a load multiple where it can (so the
+ * reader keeps up with the copy it checks; C's single loads and the loop
+ * around them take about 1 cycle a byte, the copy less). */
 static uint32_t sum_words(const uint32_t *w, size_t n)
 {
-    uint32_t a = 0, b = 0;
-    for (; n >= 4; n -= 4, w += 4) {
-        a += w[0] + w[1];
-        b += w[2] + w[3];
-    }
-    while (n--)
+    uint32_t a = 0, bytes = (uint32_t)(n / 4u) * 16u;
+    if (bytes != 0)
+        __asm volatile("1:\n\t"
+                       "ldmia %1!, {r4, r5, r6, r7}\n\t"
+                       "add %0, r4\n\t"
+                       "add %0, r5\n\t"
+                       "add %0, r6\n\t"
+                       "add %0, r7\n\t"
+                       "sub %2, #16\n\t"
+                       "bne 1b"
+                       : "+l"(a), "+l"(w), "+l"(bytes)
+                       :
+                       : "r4", "r5", "r6", "r7", "cc", "memory");
+    for (n %= 4u; n != 0; n--)
         a += *w++;
-    return a + b;
+    return a;
 }
 
 static void core1_bulk(void)
@@ -411,7 +511,7 @@ int main(void)
         bench_done();
     }
     bench_raw();
-    bench_report("fifo_roundtrip_raw_cycles", "cycles", samples, RAW_N);
+    bench_copy_bare();
     /* Each phase starts with a clock sync: printing (polled UART, under
      * the console lock with interrupts masked) can make a core miss ticks. */
     phase = 2;

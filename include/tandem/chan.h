@@ -61,11 +61,26 @@ typedef struct td_chan {
                               .magic = TD_CHAN_MAGIC, .number = (num),                       \
                               .core = { TD_CORE_ANY, TD_CORE_ANY } }
 
+/* Life cycle. A channel is registered under its number from its first
+ * attach until both sides are detached (td_chan_detach, or the owner
+ * thread ends, or the owner's core goes down): then its number is free
+ * for another channel object, and the kernel neither reads nor writes the
+ * object any more, so its memory may be reused (a channel on a stack may
+ * go out of scope). Bytes in the ring stay there while the object lives:
+ * a side attached again reads them; td_chan_deinit counts what it
+ * discards. */
+
 /* Prepare channel ch with number 'number' and the caller-owned ring
  * buf[size] (size a power of two, 8 .. 2^30; buf word aligned): empty, no
  * sides attached. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (a side is
- * attached). Thread only, either core. */
+ * attached; nothing changed), TD_ERR_IN_ISR. Thread only, either core. */
 int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size);
+
+/* Forget ch: it must be initialised again before use. Returns the unread
+ * bytes the ring held, now discarded (0 or more), or TD_ERR_PARAM,
+ * TD_ERR_UNINIT, TD_ERR_BUSY (a side is attached; nothing changed),
+ * TD_ERR_IN_ISR. Thread only, either core. */
+int td_chan_deinit(td_chan_t *ch);
 
 /* Make the calling thread ch's writer (TD_CHAN_WRITE) or reader
  * (TD_CHAN_READ) and start this core's message multiplexer. Returns 0,
@@ -75,8 +90,10 @@ int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size);
 int td_chan_attach(td_chan_t *ch, unsigned side);
 
 /* Give the side up (the other side is not affected; bytes stay in the
- * ring). Returns 0 or the owner-only errors (TD_ERR_PARAM, TD_ERR_UNINIT,
- * TD_ERR_NOT_OWNER, TD_ERR_IN_ISR). */
+ * ring). The last side detached frees the channel's number and ends the
+ * kernel's use of the object (see "Life cycle" above). A thread that ends
+ * detaches the sides it owns the same way. Returns 0 or the owner-only
+ * errors (TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_NOT_OWNER, TD_ERR_IN_ISR). */
 int td_chan_detach(td_chan_t *ch, unsigned side);
 
 /* Copy n bytes from data into the ring, waiting for room as needed, at

@@ -32,8 +32,14 @@ typedef struct td_lock {
 #define TD_LOCK_DEFINE(name, n) td_lock_t name = TD_LOCK_INIT(n)
 
 /* Initialise l on spinlock n (TD_SPIN_USER_FIRST..TD_SPIN_USER_LAST).
- * Returns 0, TD_ERR_PARAM. */
+ * Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (l is a lock whose spinlock is
+ * held: its give must still find it; nothing changed). */
 int td_lock_init(td_lock_t *l, unsigned n);
+
+/* Forget l. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_BUSY (its
+ * spinlock is held). A thread that ends while it holds a td_lock has it
+ * released (tandem/thread.h, td_thread_exit). */
+int td_lock_deinit(td_lock_t *l);
 
 /* Mask this core's interrupts and take l, spinning while the other core
  * holds it. Returns 0, TD_ERR_DEADLOCK (this core holds it already; nothing

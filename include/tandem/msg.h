@@ -62,7 +62,11 @@ enum td_msg_policy {
 #define TD_MSG_OVR_LOST_IN  0x2u  /* words for this endpoint were dropped: by their
                                    * sender for lack of room, or on arrival
                                    * (in-buffer full: the sender broke the protocol) */
-#define TD_MSG_OVR_PEER     0x4u  /* out-buffer words discarded: the peer went down */
+#define TD_MSG_OVR_PEER     0x4u  /* out-buffer words discarded: the peer went down, or
+                                   * it withdrew the number they were for */
+#define TD_MSG_OVR_DISCARDED 0x8u /* words discarded when the endpoint was given up
+                                   * (unsubscribed, or its owner ended): left in its
+                                   * in-buffer, or queued in its out-buffer */
 
 /* An endpoint. Caller-owned; fields are private. */
 typedef struct td_msg_ep {
@@ -100,8 +104,14 @@ typedef struct td_msg_ep {
 
 /* Prepare endpoint ep with number 'number' (< TD_MSG_ENDPOINTS), caller-
  * owned buffers in_buf[in_depth] and out_buf[out_depth] (1..65535 words
- * each) and policy TD_MSG_BLOCK or TD_MSG_DROP. Returns 0, TD_ERR_PARAM,
- * TD_ERR_BUSY (ep is subscribed). Thread only, either core. */
+ * each) and policy TD_MSG_BLOCK or TD_MSG_DROP; statistics and flags
+ * start at zero. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (ep is subscribed:
+ * unsubscribe it first; nothing changed), TD_ERR_IN_ISR. Thread only,
+ * either core.
+ *
+ * Life cycle: init -> subscribe -> send/receive -> unsubscribe (or the
+ * owner ends) -> subscribe again or init again. Nothing an endpoint
+ * accepted is lost uncounted on the way: see td_msg_unsubscribe. */
 int td_msg_init(td_msg_ep_t *ep, unsigned number, uint32_t *in_buf, unsigned in_depth,
                 uint32_t *out_buf, unsigned out_depth, unsigned policy);
 
@@ -114,9 +124,15 @@ int td_msg_init(td_msg_ep_t *ep, unsigned number, uint32_t *in_buf, unsigned in_
  * Thread only. */
 int td_msg_subscribe(td_msg_ep_t *ep);
 
-/* Give ep up: its number is withdrawn (senders get TD_ERR_ENDPOINT), words
- * left in its in-buffer are discarded and counted as dropped, queued
- * outgoing words are still sent. Returns 0 or the owner-only errors. */
+/* Give ep up: its number is withdrawn (senders get TD_ERR_ENDPOINT); words
+ * left in its in-buffer are discarded; of the words queued in its
+ * out-buffer, those the receivers have room for now go into the FIFO and
+ * the rest are discarded (td_msg_flush first to send them all). Every
+ * discarded word is counted (dropped, TD_MSG_OVR_DISCARDED). When the call
+ * returns ep is on no list of its core and has no owner: it may be
+ * subscribed again, initialised again or its memory reused. The same
+ * happens to every endpoint a thread owns when the thread ends.
+ * Returns 0 or the owner-only errors. */
 int td_msg_unsubscribe(td_msg_ep_t *ep);
 
 /* Send word w to endpoint TD_MSG_EP(w) of the other core through ep. The

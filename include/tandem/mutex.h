@@ -31,7 +31,9 @@ typedef struct td_mutex {
 int td_mutex_init(td_mutex_t *m);
 
 /* Forget m. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE,
- * TD_ERR_BUSY (locked or waiters). Thread only. */
+ * TD_ERR_BUSY (locked or waiters; nothing changed). Thread only. An owner
+ * thread that ends hands m to its most urgent waiter, or unlocks it
+ * (tandem/thread.h, td_thread_exit). */
 int td_mutex_deinit(td_mutex_t *m);
 
 /* Lock m, waiting at most timeout ticks. Returns 0, TD_ERR_WOULD_BLOCK,

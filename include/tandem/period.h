@@ -24,6 +24,11 @@ typedef struct td_period {
  * release is the first such tick after now. period >= 1, phase < period.
  * Returns 0, TD_ERR_PARAM. Thread or interrupt, on the core that will wait. */
 int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase);
+/* Life cycle: a period is on no list of the kernel (its thread sleeps as
+ * td_sleep_until does), so it needs no deinit; initialising it again moves
+ * the grid: a thread asleep in td_period_wait wakes at the release it went
+ * to sleep for, and its next release is the new grid's first one after
+ * that (no overrun counted). */
 
 /* Sleep until p's next release, then advance p to the one after. If the
  * release has already passed (the thread overran its period), returns

@@ -32,7 +32,8 @@ typedef struct td_pool {
 /* Cut buf (pointer-aligned, at least TD_POOL_BLOCK(block_size) * blocks
  * bytes) into 'blocks' free blocks (1..65535) of block_size (1..65535)
  * bytes, bound to the calling core. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY
- * (waiters). Thread or interrupt. */
+ * (p is a pool with waiters or blocks in use; nothing changed). Thread or
+ * interrupt. */
 int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks);
 
 /* Forget p. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE,

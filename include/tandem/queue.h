@@ -33,11 +33,14 @@ typedef struct td_queue {
 
 /* Initialise q over caller-owned storage buf of capacity * item_size bytes
  * (item_size 1..65535, capacity 1..65535), empty, bound to the calling core.
- * Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (waiters). Thread or interrupt. */
+ * Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (q is a queue with waiters or
+ * items: take them out or td_queue_deinit first; nothing changed).
+ * Thread or interrupt. */
 int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity);
 
-/* Forget q. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE,
- * TD_ERR_BUSY (waiters). */
+/* Forget q: it must be initialised again before use. Returns the items
+ * it held, now discarded (0 or more), or TD_ERR_PARAM, TD_ERR_UNINIT,
+ * TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters; nothing changed). */
 int td_queue_deinit(td_queue_t *q);
 
 /* Copy one item in, waiting at most timeout ticks for room. Returns 0,

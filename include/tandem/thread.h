@@ -106,8 +106,13 @@ td_thread_t *td_thread_self(void);
 int td_thread_yield(void);
 
 /* End the calling thread: it becomes EXITED and threads joining it wake.
- * Mutexes it holds stay held. Thread only (from an interrupt or the idle
- * thread it calls td_panic). Never returns. */
+ * Returning from the entry does the same. Nothing it owned stays owned:
+ * each mutex and cross-core mutex it holds goes to its most urgent waiter
+ * (or is unlocked), each td_lock it took is released, each message
+ * endpoint it subscribed is given up as td_msg_unsubscribe does and each
+ * channel side it attached is detached (docs/kernel.md, "Life cycles").
+ * Thread only (from an interrupt or the idle thread it calls td_panic).
+ * Never returns. */
 void td_thread_exit(void) __attribute__((noreturn));
 
 /* Wait until thread t has exited, at most timeout ticks. Returns 0,

@@ -37,6 +37,13 @@ typedef struct td_timer {
  * TD_ERR_BUSY (t is an initialised timer that is running). Anywhere. */
 int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg);
 
+/* Stop t if it runs (it leaves its core's timer list: it fires no more)
+ * and forget it; it must be initialised again before use, and its memory
+ * may then be reused. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
+ * TD_ERR_WRONG_CORE. Thread or interrupt (also its own callback), t's
+ * core. */
+int td_timer_deinit(td_timer_t *t);
+
 /* (Re)start t: first expiry 'delay' ticks from now (>= 1), then every
  * 'period' ticks (0: one-shot). Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_WRONG_CORE. Thread or interrupt, t's core. */

@@ -36,6 +36,13 @@ typedef struct td_xmutex {
  * waiters). Thread only, either core. */
 int td_xmutex_init(td_xmutex_t *m);
 
+/* Forget m; it must be initialised again before use. Returns 0,
+ * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_BUSY (locked, being handed to a
+ * waiter, or waited for; nothing changed), TD_ERR_IN_ISR. Thread only,
+ * either core. An owner thread that ends hands m to the next waiter
+ * (tandem/thread.h, td_thread_exit). */
+int td_xmutex_deinit(td_xmutex_t *m);
+
 /* Lock m, waiting (asleep) at most timeout ticks. Returns 0,
  * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_OVERFLOW (recursion too deep),
  * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE.

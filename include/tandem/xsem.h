@@ -29,6 +29,11 @@ typedef struct td_xsem {
  * TD_ERR_PARAM, TD_ERR_BUSY (waiters). Thread only, either core. */
 int td_xsem_init(td_xsem_t *s, uint32_t initial, uint32_t max);
 
+/* Forget s; it must be initialised again before use. Returns 0,
+ * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_BUSY (threads of either core wait;
+ * nothing changed), TD_ERR_IN_ISR. Thread only, either core. */
+int td_xsem_deinit(td_xsem_t *s);
+
 /* Take one count, sleeping at most timeout ticks. Returns 0,
  * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE. Thread only, either core. */

@@ -35,7 +35,11 @@ and opens its CDC-ACM serial port.
   --quiet             print no console output and no final status line
   --raw               print console bytes exactly as written (no tags)
   --vcd FILE          write GPIO levels and per-core running/sleeping as VCD
-  --svg FILE          write a picture of the run (core lanes, GPIO lanes)
+  --svg FILE          write a picture of the run (core lanes, GPIO lanes; with a
+                      kernel built with TRACE=sim or ring: a lane per thread,
+                      lock holds, arrows for messages between the cores)
+  --trace-out FILE    write the kernel's trace (a kernel built with TRACE=sim or
+                      ring) as Chrome trace-event JSON, for Perfetto
   --json FILE         write run statistics as JSON
   --stats             print per-core statistics on stderr at the end
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
@@ -110,6 +114,7 @@ function parseArgs(argv) {
       case '--raw': o.raw = true; break;
       case '--vcd': o.vcd = need(i, a); i++; break;
       case '--svg': o.svg = need(i, a); i++; break;
+      case '--trace-out': o.traceOut = need(i, a); i++; break;
       case '--json': o.json = need(i, a); i++; break;
       case '--stats': o.stats = true; break;
       case '--trace': o.trace = need(i, a); i++; break;
@@ -239,6 +244,14 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   } catch (e) {
     if (e instanceof UserError) { say(e.message); return EXIT.badFile; }
     throw e;
+  }
+  // the kernel's trace points (lib/ktrace.js): for --trace-out, and for the
+  // picture when the image has them
+  if (o.traceOut || o.svg) {
+    try { sim.ktrace = require('./ktrace').attach(sim, o.firmware); } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      if (o.traceOut) { say(`--trace-out: ${e.message}`); return EXIT.badFile; }
+    }
   }
 
   // console output
@@ -391,7 +404,9 @@ function finish(sim, o, r, maxMs, io, say) {
   }
   const { writeVcd, writeSvg } = require('./trace');
   if (o.vcd) out(o.vcd, (f) => writeVcd(sim, f, tns));
-  if (o.svg) out(o.svg, (f) => writeSvg(sim, f, tns, `${path.basename(o.firmware)}: ${msg}`, o.gpioLog));
+  const kmodel = sim.ktrace ? sim.ktrace.model(tns) : null;
+  if (o.svg) out(o.svg, (f) => writeSvg(sim, f, tns, `${path.basename(o.firmware)}: ${msg}`, o.gpioLog, kmodel));
+  if (o.traceOut) out(o.traceOut, (f) => require('./ktrace_out').writeChromeJson(kmodel, f, `${path.basename(o.firmware)}: ${msg}`));
   return code;
 }
 

@@ -5,6 +5,7 @@
 
 const STATE_RUN = 0, STATE_WFE = 1, STATE_WFI = 2;
 const { pwmTraces } = require('./trace_pwm');   // PWM duty lanes
+const ksvg = require('./ktrace_svg');            // the kernel's lanes
 
 /** Per-core lists of [ns, state] and per-pin lists of [ns, level(-1 = not driven)]. */
 function collect(sim) {
@@ -78,21 +79,34 @@ function niceStep(span, n) {
 function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
 
 /** An SVG picture: a lane per core (running / sleeping / reset) and a lane per GPIO that toggled.
- * pinNames: optional Map pin -> name shown beside the pin's number. */
-function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
+ * pinNames: optional Map pin -> name shown beside the pin's number.
+ * kmodel: the kernel's trace (lib/ktrace.js) when the image has it: a lane
+ * per thread under its core, a lane per lock, message arrows (lib/ktrace_svg.js). */
+function writeSvg(sim, file, endNs, title = '', pinNames = new Map(), kmodel = null) {
   const fs = require('fs');
   const { cores, pins } = collect(sim);
-  const W = 1000, left = 100, right = 50, laneH = 26, gap = 10, top = 40;
+  const W = 1000, left = 100, right = 50, laneH = 26, gap = 10;
+  const top = kmodel ? 50 : 40;
   const plotW = W - left - right;
   const end = Math.max(endNs, 1);
   const x = (t) => left + (t / end) * plotW;
   const pwm = pwmTraces(sim);
-  const lanes = 2 + pins.size + pwm.length;
-  const H = top + lanes * (laneH + gap) + 40;
+  // the kernel's lanes (core lanes among them) are thinner, a core's threads under it
+  const klanes = kmodel ? ksvg.laneList(kmodel) : [{ kind: 'core', core: 0 }, { kind: 'core', core: 1 }];
+  const kH = (ln) => (ln.kind === 'core' ? laneH : 16);
+  const kY = [];
+  let yy = top;
+  for (const ln of klanes) { kY.push(yy); yy += kH(ln) + (ln.kind === 'core' ? 6 : 4); }
+  yy += gap;
+  const coreY = klanes.map((ln, i) => [ln, kY[i]]).filter(([ln]) => ln.kind === 'core').map(([, y]) => y);
+  const laneY = (k) => yy + k * (laneH + gap);           // the k-th GPIO/PWM lane
+  const lanes = pins.size + pwm.length;
+  const H = laneY(lanes) + 40;
   const o = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   o.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   o.push(`<text x="${left}" y="20" font-size="14">${esc(title)}</text>`);
+  if (kmodel) ksvg.defs(o, W);
   // legend
   o.push(`<rect x="${W - 380}" y="10" width="12" height="12" fill="#2e7d32"/><text x="${W - 364}" y="20">running (bar height: share)</text>`);
   o.push(`<rect x="${W - 160}" y="10" width="12" height="12" fill="#cfd8dc"/><text x="${W - 144}" y="20">sleeping</text>`);
@@ -100,7 +114,7 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
   const colors = ['#2e7d32', '#cfd8dc', '#cfd8dc', '#455a64', '#455a64'];
   // core lanes: per pixel column, the share of each state decides the colour
   cores.forEach((ev, n) => {
-    const y = top + n * (laneH + gap);
+    const y = coreY[n];
     let busy = 0;
     o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">core ${n}</text>`);
     const cols = Math.ceil(plotW);
@@ -143,10 +157,11 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
     const pct = (busy / end) * 100;
     o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)}%</text>`);
   });
+  if (kmodel) ksvg.draw(o, kmodel, klanes, (i) => kY[i], 16, left, plotW, end);
   // GPIO lanes: a step line, or a filled band where it toggles faster than a pixel
-  let lane = 2;
+  let lane = 0;
   for (const [p, ev] of pins) {
-    const y = top + lane * (laneH + gap);
+    const y = laneY(lane);
     lane++;
     const label = pinNames.get(p) ? `GPIO ${p} ${pinNames.get(p)}` : `GPIO ${p}`;
     o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end">${esc(label)}</text>`);
@@ -182,7 +197,7 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
   }
   // PWM lanes: each channel's duty (0..100 %) as a filled step graph
   for (const tr of pwm) {
-    const y = top + lane * (laneH + gap);
+    const y = laneY(lane);
     lane++;
     o.push(`<text x="${left - 8}" y="${y + laneH / 2 + 4}" text-anchor="end" font-size="10">${esc(tr.label)}</text>`);
     o.push(`<rect x="${left}" y="${y}" width="${plotW}" height="${laneH}" fill="#f3e5f5"/>`);
@@ -200,7 +215,7 @@ function writeSvg(sim, file, endNs, title = '', pinNames = new Map()) {
     o.push(`<text x="${left + plotW + 2}" y="${y + laneH / 2 + 4}" font-size="10" fill="#333">${khz}</text>`);
   }
   // time axis
-  const axisY = top + lanes * (laneH + gap) + 4;
+  const axisY = laneY(lanes) + 4;
   o.push(`<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#333"/>`);
   const step = niceStep(end, 8);
   for (let t = 0; t <= end + 1e-9; t += step) {

@@ -21,8 +21,10 @@ CONSOLE_ROUTE_both := -DTD_CONSOLE_ROUTE=3
 TD_CONSOLE ?= usb
 
 # Our memcpy/memset must not be turned back into calls to themselves (in
-# the library of every console route).
-%/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns
+# the library of every console route), and stay real code under link-time
+# optimisation (the compiler emits calls to them after the link has dropped
+# what nothing called).
+%/$(CHIP_DIR)/libc.o: TARGET_CFLAGS += -fno-tree-loop-distribute-patterns -fno-lto
 
 # boot2: linked alone at its run address, padded and checksummed, then
 # embedded at the start of flash.

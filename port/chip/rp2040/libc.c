@@ -1,7 +1,8 @@
 /*
  * libc.c: memcpy and friends for the target (the compiler may also emit calls
- * to memcpy/memset for struct copies and loops). Word-at-a-time when both
- * pointers are aligned; simple byte loops otherwise.
+ * to memcpy/memset for struct copies and loops). memcpy: four words per
+ * load/store multiple, then words, when both pointers are aligned; the
+ * rest byte loops.
  */
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +12,18 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
     if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
+        size_t blocks = n & ~(size_t)15u;    /* four words per load/store multiple */
+        if (blocks != 0) {
+            n -= blocks;
+            __asm volatile("1:\n\t"
+                           "ldmia %1!, {r4, r5, r6, r7}\n\t"
+                           "stmia %0!, {r4, r5, r6, r7}\n\t"
+                           "sub %2, #16\n\t"
+                           "bne 1b"
+                           : "+l"(d), "+l"(s), "+l"(blocks)
+                           :
+                           : "r4", "r5", "r6", "r7", "cc", "memory");
+        }
         for (; n >= 4; n -= 4, d += 4, s += 4)
             *(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
     }

@@ -1,0 +1,85 @@
+/*
+ * kernel/trace.c: the trace's per-core RAM ring, which a board build
+ * (TD_TRACE_MODE 2) writes every trace point into (kernel/trace.h), and
+ * the program's side of the trace (tandem/trace.h).
+ *
+ * Each core writes only its own ring, with its interrupts masked, so no
+ * lock is needed; the other core (or a debugger) may read it at any time.
+ */
+#include "trace.h"
+
+#include "atomic.h"
+#include "port.h"
+#include "tandem/trace.h"
+
+#if TD_TRACE_MODE == 2
+
+_Static_assert((TD_TRACE_RING_EVENTS & (TD_TRACE_RING_EVENTS - 1u)) == 0 &&
+                   TD_TRACE_RING_EVENTS >= 2u,
+               "TD_TRACE_RING_EVENTS must be a power of two");
+
+/* A core's ring: 'head' counts the events written (free-running); event n
+ * is ev[n % TD_TRACE_RING_EVENTS]. Read by the other core (td_trace_read)
+ * and by debuggers, by this name (docs/trace.md). */
+struct td_trace_ring {
+    uint32_t head;
+    td_trace_event_t ev[TD_TRACE_RING_EVENTS];
+};
+struct td_trace_ring td__trace_rings[PORT_NUM_CORES];
+
+void td__trace_put(uint32_t kind, uint32_t a, uint32_t b)
+{
+    struct td_trace_ring *r = &td__trace_rings[port_core_id()];
+    uint32_t n = r->head;
+    td_trace_event_t *e = &r->ev[n & (TD_TRACE_RING_EVENTS - 1u)];
+    e->cycles = port_cycles();
+    e->kind = (uint16_t)kind;
+    e->seq = (uint16_t)n;
+    e->a = a;
+    e->b = b;
+    TD_STORE_RELEASE(r->head, n + 1u);
+}
+
+uint32_t td_trace_count(unsigned core)
+{
+    return core < PORT_NUM_CORES ? TD_LOAD_ACQUIRE(td__trace_rings[core].head) : 0u;
+}
+
+unsigned td_trace_read(unsigned core, td_trace_event_t *out, unsigned max)
+{
+    if (core >= PORT_NUM_CORES || out == NULL)
+        return 0;
+    const struct td_trace_ring *r = &td__trace_rings[core];
+    uint32_t head = TD_LOAD_ACQUIRE(r->head);
+    uint32_t n = head < TD_TRACE_RING_EVENTS ? head : TD_TRACE_RING_EVENTS;
+    if (n > max)
+        n = max;
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = r->ev[(head - n + i) & (TD_TRACE_RING_EVENTS - 1u)];
+    return n;
+}
+
+#else /* no ring */
+
+uint32_t td_trace_count(unsigned core)
+{
+    (void)core;
+    return 0;
+}
+
+unsigned td_trace_read(unsigned core, td_trace_event_t *out, unsigned max)
+{
+    (void)core;
+    (void)out;
+    (void)max;
+    return 0;
+}
+
+#endif
+
+#if TD_TRACE_MODE != 0
+void td_trace_mark(uint32_t a, uint32_t b)
+{
+    TD_TRACE(TD_TR_MARK, a, b);
+}
+#endif

@@ -1,0 +1,119 @@
+/*
+ * kernel/trace.h: the kernel's trace points, their kinds and the one macro
+ * that places them. Private to kernel/; the ring a board build writes is
+ * kernel/trace.c's (tandem/trace.h reads it).
+ *
+ * A trace point is one line, TD_TRACE(kind, a, b), at the spot where the
+ * kernel does what the kind names; a and b are two words whose meaning the
+ * kind gives (below). What the line compiles to is chosen at build time by
+ * TD_TRACE_MODE (the Makefile's TRACE=):
+ *
+ *   0  off (the default): nothing. The kernel's code is byte for byte the
+ *      code written without the trace points (make test checks it).
+ *   1  emulator (TRACE=sim): no instruction either. The line is a label at
+ *      the address of the next instruction and a record in the ELF section
+ *      .td_trace, which is not loaded: the label's address, the kind, and
+ *      where a and b are at that address, as the compiler chose (a register,
+ *      "r3", or a constant, "#0"). tandem-sim (sim/lib/ktrace.js) stops
+ *      nothing and costs the program nothing: it reads the operands when a
+ *      core reaches the address, with the core's cycle count. The operands'
+ *      constraints only ask the compiler to have each value in a register
+ *      (or to know it as a constant) at that point, where it usually has it
+ *      anyway; where it did not, the code differs slightly from the off
+ *      build (make bench compares the two).
+ *   2  ring (TRACE=ring): a call that writes the event, with this core's
+ *      cycle count, into this core's RAM ring (kernel/trace.c), for a board,
+ *      with interrupts masked around it.
+ *      The records of mode 1 are emitted too, so that the emulator can check
+ *      the ring against what it saw.
+ *
+ * Where the label of mode 1 lands: at the next instruction the compiler
+ * emits after the line. If that instruction is also where another path
+ * joins (the line ends a branch of an if), the point would fire for both
+ * paths; tandem-sim finds such points by the branches that lead to them and
+ * says so (docs/debugging.md). Hence the rule: put the line before the
+ * statement that does what it records, in the same block, never as the last
+ * statement of a branch.
+ */
+#ifndef TANDEM_KERNEL_TRACE_H
+#define TANDEM_KERNEL_TRACE_H
+
+#include <stdint.h>
+
+#ifndef TD_TRACE_MODE
+#define TD_TRACE_MODE 0
+#endif
+
+/* The kinds, and what a and b are. "thread" is a td_thread_t pointer. */
+#define TD_TR_SWITCH      1  /* a: thread leaving (NULL: the core's first), b: thread entering */
+#define TD_TR_THREAD      2  /* a: thread initialised, b: its name (const char *) */
+#define TD_TR_EXIT        3  /* a: thread ended, b: 0 */
+#define TD_TR_IRQ_ENTER   4  /* a: the kernel's handler (TD_TR_IRQ_*), b: 0 */
+#define TD_TR_IRQ_EXIT    5  /* a: the kernel's handler, b: 0 */
+#define TD_TR_WAIT        6  /* a: wait list (NULL: a sleep), b: 1 if timed, 0 if not */
+#define TD_TR_WAIT_X      7  /* a: the cross-core object's waits (struct td_xwaits), b: 0;
+                                the WAIT on the core's cross-core list follows */
+#define TD_TR_WAKE        8  /* a: thread woken, b: how its wait ended (0, TD_ERR_*) */
+#define TD_TR_LOCK_TAKE   9  /* a: lock (td_lock, td_mutex, td_xmutex), b: the holder thread */
+#define TD_TR_LOCK_GIVE  10  /* a: lock, b: the thread that held it */
+#define TD_TR_MSG_SEND   11  /* a: message word into the FIFO, b: the sending endpoint */
+#define TD_TR_MSG_DELIVER 12 /* a: message word out of the FIFO, b: the endpoint (NULL: none) */
+#define TD_TR_EP_DEPTH   13  /* a: endpoint, b: words now in its in-buffer */
+#define TD_TR_QUEUE      14  /* a: queue, b: items now in it */
+#define TD_TR_FAULT      15  /* a: fault reason (TD_FAULT_*), b: the thread (NULL: none) */
+#define TD_TR_MARK       16  /* a, b: a program's own event (td_trace_mark) */
+#define TD_TR_KINDS      17
+
+/* a of TD_TR_IRQ_ENTER/EXIT: which of the kernel's handlers. */
+#define TD_TR_IRQ_TICK   1
+#define TD_TR_IRQ_FIFO   2
+
+#define TD__TR_WORD(x) ((uint32_t)(uintptr_t)(x))
+
+#if TD_TRACE_MODE == 0
+
+#define TD_TRACE(kind, a, b) ((void)0)
+
+#else
+
+/* The record of one trace point in .td_trace (not loaded: no memory used):
+ * word-aligned, the label's address (4 bytes), the kind, the sizes of a and
+ * b in bytes, then where each is as a NUL-terminated string. Each record's
+ * section is linked to the code it describes (the "o" flag: SHF_LINK_ORDER),
+ * so the linker's --gc-sections keeps exactly the records of the code it
+ * keeps. */
+#define TD__TRACE_RECORD(kind, a, b)                                                   \
+    __asm__ __volatile__ __inline__(".Ltd_trace%=:\n\t"                                                 \
+                   ".pushsection .td_trace,\"o\",%%progbits,.Ltd_trace%=\n\t"          \
+                   ".balign 4\n\t"                                                    \
+                   ".4byte .Ltd_trace%=\n\t"                                          \
+                   ".byte %c0, %c1, %c2\n\t"                                          \
+                   ".asciz \"%3\"\n\t"                                                \
+                   ".asciz \"%4\"\n\t"                                                \
+                   ".popsection"                                                      \
+                   :                                                                  \
+                   : "n"(kind), "n"(sizeof(a)), "n"(sizeof(b)), "rn"(a), "rn"(b))
+
+#if TD_TRACE_MODE == 1
+#define TD_TRACE(kind, a, b) TD__TRACE_RECORD(kind, a, b)
+#elif TD_TRACE_MODE == 2
+#include "port.h"
+/* Write one event into this core's ring (kernel/trace.c), interrupts masked
+ * by the caller. */
+void td__trace_put(uint32_t kind, uint32_t a, uint32_t b);
+/* The label inside the masked stretch: no interrupt's event comes between
+ * the label and the write, so the ring holds what the emulator saw, in order. */
+#define TD_TRACE(kind, a, b)                                                           \
+    do {                                                                              \
+        port_irq_state_t td_tr_s_ = port_irq_save();                                  \
+        TD__TRACE_RECORD(kind, a, b);                                                 \
+        td__trace_put((kind), TD__TR_WORD(a), TD__TR_WORD(b));                        \
+        port_irq_restore(td_tr_s_);                                                   \
+    } while (0)
+#else
+#error "TD_TRACE_MODE: 0 (off), 1 (emulator) or 2 (ring)"
+#endif
+
+#endif /* TD_TRACE_MODE */
+
+#endif /* TANDEM_KERNEL_TRACE_H */

@@ -1,0 +1,72 @@
+/*
+ * tests/trace/main.c: a program whose trace is known in advance, for the
+ * 'trace' suite (tests/trace/run.js), built with TRACE=sim.
+ *
+ * Core 1's "sink" thread sleeps 20 ms, then takes five words out of its
+ * endpoint; core 0 sends the five in the meantime, so they wait in the
+ * endpoint's buffer (its depth rises 1..5, then falls 4..0). On core 0, main
+ * puts three items into a queue while the "taker" thread sleeps (depth 1..3),
+ * which the taker then empties (2..0). Each core marks its end with
+ * td_trace_mark(0xC0 + core, what it counted), then prints a line.
+ */
+#include "tandem/console.h"
+#include "tandem/msg.h"
+#include "tandem/queue.h"
+#include "tandem/tandem.h"
+#include "tandem/trace.h"
+
+#define WORDS 5
+#define ITEMS 3
+
+TD_MSG_ENDPOINT_DEFINE(sink_ep, 0, 8, 8, TD_MSG_BLOCK);
+TD_MSG_ENDPOINT_DEFINE(source_ep, 0, 8, 8, TD_MSG_BLOCK);
+static TD_QUEUE_DEFINE(items, uint32_t, 4);
+TD_THREAD_DEFINE(taker, 1024);
+
+static void core1_main(void *arg)
+{
+    (void)arg;
+    td_msg_subscribe(&sink_ep);
+    td_sleep(TD_MS(20));
+    uint32_t sum = 0;
+    for (unsigned i = 0; i < WORDS; i++) {
+        td_msg_t w;
+        if (td_msg_receive(&sink_ep, &w, TD_SEC(1)) == TD_OK)
+            sum += TD_MSG_DATA(w);
+    }
+    td_trace_mark(0xC1, sum);
+    td_printf("c1 received words summing to %lu\n", (unsigned long)sum);
+    for (;;)
+        td_sleep(TD_SEC(1));
+}
+
+static void taker_main(void *arg)
+{
+    (void)arg;
+    td_sleep(TD_MS(10));
+    uint32_t sum = 0;
+    for (unsigned i = 0; i < ITEMS; i++) {
+        uint32_t v;
+        if (td_queue_recv(&items, &v, TD_SEC(1)) == TD_OK)
+            sum += v;
+    }
+    td_trace_mark(0xC0, sum);
+    td_printf("c0 took items summing to %lu\n", (unsigned long)sum);
+}
+
+int main(void)
+{
+    if (td_kernel_launch_core1(core1_main, NULL) != TD_OK) {
+        td_puts("core 1 did not start");
+        return 1;
+    }
+    td_thread_create(&taker, taker_stack, sizeof taker_stack, "taker", 12, taker_main, NULL);
+    for (uint32_t i = 1; i <= ITEMS; i++)
+        td_queue_send(&items, &i, TD_SEC(1));
+    td_msg_subscribe(&source_ep);
+    td_msg_await_remote(0, TD_SEC(1));
+    for (uint32_t i = 1; i <= WORDS; i++)
+        td_msg_send(&source_ep, TD_MSG(0, 100u + i), TD_SEC(1));
+    for (;;)
+        td_sleep(TD_SEC(1));
+}

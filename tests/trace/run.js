@@ -1,0 +1,359 @@
+#!/usr/bin/env node
+/*
+ * tests/trace/run.js: the kernel's trace end to end. Runs examples built
+ * with TRACE=sim in tandem-sim with --trace-out and checks the Chrome
+ * trace-event JSON against what the programs are known to do; runs blink2
+ * built with TRACE=ring and checks each core's RAM ring against the events
+ * the emulator saw.
+ *
+ *   node tests/trace/run.js SIM_DIR OFF_DIR RING_DIR WORK_DIR
+ *        (the examples' directories of the TRACE=sim, plain and TRACE=ring builds)
+ *   node tests/trace/run.js --list        the checks' names only, nothing run
+ *
+ * Prints "PASS name" / "FAIL name: reason" per check and "N passed, M
+ * failed" (through tests/run-suite.sh); exits non-zero if a check failed.
+ * Every run is bounded in simulated time and by a time-out.
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const root = path.join(__dirname, '..', '..');
+const SIM = path.join(root, 'sim', 'tandem-sim');
+const listing = process.argv[2] === '--list';
+const [simDir, offDir, ringDir, work] = listing ? [] : process.argv.slice(2);
+
+let passed = 0, failed = 0;
+function check(name, fn) {
+  if (listing) { console.log(`trace_${name}`); return; }
+  let r;
+  try { r = fn(); } catch (e) { r = `exception: ${e.stack.split('\n').slice(0, 3).join(' | ')}`; }
+  if (r === true || (typeof r === 'object' && r.ok)) { passed++; console.log(`PASS trace_${name}${r.note ? `: ${r.note}` : ''}`); } else { failed++; console.log(`FAIL trace_${name}: ${r}`); }
+}
+const pass = (note) => ({ ok: true, note });
+
+function run(elf, args) {
+  const r = spawnSync(SIM, [elf, ...args], { encoding: 'utf8', timeout: 300e3 });
+  return { code: r.status, out: r.stdout || '', err: r.stderr || '' };
+}
+/** Console and GPIO lines of a run: [{t (us), kind, core, text}]. */
+function lines(out) {
+  const res = [];
+  for (const l of out.split('\n')) {
+    const m = /^\[\s*([\d.]+) s\] (\S+)\s+(c0|c1|c\*|--)\| (.*)$/.exec(l);
+    if (m) res.push({ t: Number(m[1]) * 1e6, kind: m[2], core: m[3] === 'c0' ? 0 : m[3] === 'c1' ? 1 : -1, text: m[4] });
+  }
+  return res;
+}
+
+/** A run's trace, parsed, with its slices indexed. */
+function traceOf(elf, ms, name, extra = []) {
+  const file = path.join(work, `${name}.trace.json`);
+  const r = run(elf, ['--max-ms', String(ms), '--trace-out', file, ...extra]);
+  const text = fs.readFileSync(file, 'utf8');
+  const j = JSON.parse(text);
+  const ev = j.traceEvents;
+  const names = new Map();      // "pid:tid" -> thread name
+  for (const e of ev) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const slices = ev.filter((e) => e.ph === 'X');
+  return { r, j, ev, names, slices, lines: lines(r.out), size: text.length };
+}
+const threadSlices = (tr, pid) => tr.slices.filter((e) => e.cat === 'thread' && (pid === undefined || e.pid === pid));
+const within = (t, s, tol = 0) => s.ts - tol <= t && t <= s.ts + s.dur + tol;
+
+/** Per core, running slices never overlap; per thread, slices in order, only the last open at the end. */
+function switchPairs(tr) {
+  for (const pid of [0, 1]) {
+    const run = threadSlices(tr, pid).filter((e) => e.args.state === 'running').sort((a, b) => a.ts - b.ts);
+    if (run.length < 2) return `core ${pid}: ${run.length} running slices`;
+    for (let i = 1; i < run.length; i++) {
+      if (run[i].ts < run[i - 1].ts + run[i - 1].dur - 1e-6) return `core ${pid}: ${tr.names.get(`${pid}:${run[i].tid}`)} switched in at ${run[i].ts} us while ${tr.names.get(`${pid}:${run[i - 1].tid}`)} ran (${run[i - 1].ts}+${run[i - 1].dur})`;
+    }
+    const byTid = new Map();
+    for (const e of threadSlices(tr, pid)) { if (!byTid.has(e.tid)) byTid.set(e.tid, []); byTid.get(e.tid).push(e); }
+    for (const [tid, list] of byTid) {
+      list.sort((a, b) => a.ts - b.ts);
+      for (let i = 0; i < list.length; i++) {
+        if (list[i].args.open_at_end && i !== list.length - 1) return `${tr.names.get(`${pid}:${tid}`)}: a slice open at the end before its last`;
+        if (i && list[i].ts < list[i - 1].ts + list[i - 1].dur - 1e-6) return `${tr.names.get(`${pid}:${tid}`)}: slices overlap at ${list[i].ts} us`;
+        if (i && list[i - 1].args.state === 'running' && list[i].args.state === 'running') return `${tr.names.get(`${pid}:${tid}`)}: switched in twice without a switch-out (${list[i].ts} us)`;
+      }
+    }
+  }
+  return true;
+}
+
+if (!listing) {
+  if (!simDir || !offDir || !ringDir || !work) { console.error('usage: run.js SIM_DIR OFF_DIR RING_DIR WORK_DIR | --list'); process.exit(2); }
+  fs.mkdirSync(work, { recursive: true });
+}
+
+// ---- messaging: two pairs of threads across the cores ---------------------------------------
+const MSG_MS = 1300;
+const msg = listing ? null : traceOf(path.join(simDir, 'messaging.elf'), MSG_MS, 'messaging');
+
+check('json_wellformed', () => {
+  if (msg.r.code !== 123) return `tandem-sim exit ${msg.r.code} (123, the time bound, expected): ${msg.r.err.trim()}`;
+  if (!Array.isArray(msg.ev) || !msg.ev.length) return 'no traceEvents array';
+  for (const e of msg.ev) {
+    if (typeof e.ph !== 'string' || !Number.isInteger(e.pid)) return `an event without ph/pid: ${JSON.stringify(e)}`;
+    if (e.ph === 'M') continue;
+    if (!(typeof e.ts === 'number' && e.ts >= 0 && e.ts <= MSG_MS * 1000 + 1)) return `a timestamp out of the run: ${JSON.stringify(e)}`;
+    if (e.ph === 'X' && !(e.dur >= 0)) return `a slice without a duration: ${JSON.stringify(e)}`;
+  }
+  return pass(`${msg.ev.length} events, ${msg.size} bytes`);
+});
+
+check('both_cores', () => {
+  const procs = msg.ev.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => `${e.pid}:${e.args.name}`);
+  for (const p of ['0:core 0', '1:core 1', '2:locks']) if (!procs.includes(p)) return `no process ${p} (${procs})`;
+  const want = { 0: ['main', 'producer', 'idle'], 1: ['core1', 'consumer', 'idle'] };
+  for (const pid of [0, 1]) {
+    const running = new Set(threadSlices(msg, pid).filter((e) => e.args.state === 'running').map((e) => msg.names.get(`${pid}:${e.tid}`)));
+    for (const n of want[pid]) if (!running.has(n)) return `core ${pid}: thread ${n} never running (${[...running]})`;
+    if (!msg.slices.some((e) => e.pid === pid && e.cat === 'irq' && e.name === 'tick')) return `core ${pid}: no tick interrupt`;
+  }
+  return pass('threads main, producer, idle on core 0; core1, consumer, idle on core 1');
+});
+
+check('switch_pairs', () => switchPairs(msg));
+
+check('message_flows', () => {
+  const s = new Map(), f = new Map();
+  for (const e of msg.ev) {
+    if (e.ph === 's') { if (s.has(e.id)) return `flow ${e.id} starts twice`; s.set(e.id, e); }
+    if (e.ph === 'f') { if (f.has(e.id)) return `flow ${e.id} ends twice`; f.set(e.id, e); }
+  }
+  if (s.size < 10) return `${s.size} message flows`;
+  if (msg.j.otherData.unmatched_messages.sends || msg.j.otherData.unmatched_messages.delivers) return `unmatched messages: ${JSON.stringify(msg.j.otherData.unmatched_messages)}`;
+  for (const [id, a] of s) {
+    const b = f.get(id);
+    if (!b) return `flow ${id} has no end`;
+    if (a.pid === b.pid) return `flow ${id} within core ${a.pid}`;
+    if (b.ts < a.ts) return `flow ${id} delivered (${b.ts}) before it was sent (${a.ts})`;
+    if (a.args.word !== b.args.word) return `flow ${id}: word ${a.args.word} sent, ${b.args.word} delivered`;
+    const sender = msg.slices.find((e) => e.pid === a.pid && e.tid === a.tid && (e.cat === 'irq' || e.args.state === 'running') && within(a.ts, e));
+    if (!sender) return `flow ${id}: the send at ${a.ts} us is in no running slice of its track`;
+    const fifo = msg.slices.find((e) => e.pid === b.pid && e.cat === 'irq' && e.name === 'FIFO' && within(b.ts, e));
+    if (!fifo) return `flow ${id}: the delivery at ${b.ts} us is outside core ${b.pid}'s FIFO interrupt`;
+  }
+  for (const id of f.keys()) if (!s.has(id)) return `flow ${id} has no start`;
+  return pass(`${s.size} messages, each from a send in a running thread to a delivery in the other core's FIFO interrupt`);
+});
+
+check('message_count', () => {
+  // the word: byte 0 the endpoint, the kind in the payload's top 4 bits
+  const flows = msg.ev.filter((e) => e.ph === 's').map((e) => ({ core: e.pid, kind: Number(e.args.word) >>> 28 }));
+  const n = (core, kind) => flows.filter((x) => x.core === core && x.kind === kind).length;
+  const count = (re) => msg.lines.filter((l) => re.test(l.text)).length;
+  const want = [
+    ['wake-ups core 0 -> 1', n(0, 1), count(/^c1 woken by core 0/)],
+    ['wake-ups core 1 -> 0', n(1, 1), count(/^c0 woken by core 1/)],
+    ['DATA_READY', n(0, 2), count(/^c1 data block \d+ received/)],
+    ['DATA_RECEIVED', n(1, 3), count(/^c0 data block \d+ acknowledged/)],
+  ];
+  for (const [what, got, lines] of want) {
+    if (lines < 2) return `${what}: only ${lines} console lines`;
+    if (got < lines || got > lines + 1) return `${what}: ${got} messages for ${lines} console lines`;
+  }
+  return pass(want.map(([w, g]) => `${w} ${g}`).join(', '));
+});
+
+const SAME_RUN_US = 2;
+check('same_run', () => {
+  // the traced build runs as the plain one: the same console lines, at times a few cycles apart at
+  // most (a trace point can reorder the instructions of the function it sits in: docs/trace.md)
+  const off = run(path.join(offDir, 'messaging.elf'), ['--max-ms', String(MSG_MS)]);
+  const a = off.out.trim().split('\n'), b = msg.r.out.trim().split('\n');
+  if (a.length < 10) return `the plain build printed ${a.length} lines`;
+  const stamp = /^\[\s*(\d+\.\d+) s\]/;
+  let worst = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const ta = stamp.exec(a[i] || ''), tb = stamp.exec(b[i] || '');
+    const sa = ta ? a[i].slice(ta[0].length) : a[i], sb = tb ? b[i].slice(tb[0].length) : b[i];
+    if (sa !== sb || !ta !== !tb) return `line ${i + 1}: plain '${a[i]}', traced '${b[i]}'`;
+    if (ta) worst = Math.max(worst, Math.round(Math.abs(Number(ta[1]) - Number(tb[1])) * 1e6));
+  }
+  if (worst > SAME_RUN_US) return `times apart by up to ${worst} us (at most ${SAME_RUN_US} allowed)`;
+  return pass(`${a.length} lines with the same text, times at most ${worst} us apart`);
+});
+
+check('untraced_refused', () => {
+  const r = run(path.join(offDir, 'messaging.elf'), ['--max-ms', '10', '--trace-out', path.join(work, 'none.json')]);
+  if (r.code !== 121) return `exit ${r.code}, 121 expected`;
+  if (!/TRACE=sim/.test(r.err)) return `the message does not say how to build with tracing: ${r.err.trim()}`;
+  return pass(r.err.trim().split('\n')[0]);
+});
+
+check('svg_lanes', () => {
+  const file = path.join(work, 'messaging.svg');
+  const r = run(path.join(simDir, 'messaging.elf'), ['--max-ms', String(MSG_MS), '--quiet', '--svg', file]);
+  if (r.code !== 123) return `exit ${r.code}`;
+  const svg = fs.readFileSync(file, 'utf8');
+  for (const n of ['producer', 'consumer', 'core1']) if (!svg.includes(`>${n}</text>`)) return `no lane for thread ${n}`;
+  const arrows = (svg.match(/marker-end="url\(#msg[01]\)"/g) || []).length;
+  const flows = msg.ev.filter((e) => e.ph === 's').length;
+  if (arrows < Math.min(flows, 10) || arrows > flows) return `${arrows} message arrows for ${flows} messages`;
+  return pass(`${arrows} message arrows`);
+});
+
+// ---- tests/trace/main.c: a program whose every event is known ---------------------------------
+const known = listing ? null : traceOf(path.join(simDir, '..', 'trace-fw', 'trace-fw.elf'), 100, 'known');
+
+check('known_depths', () => {
+  const seq = (re) => known.ev.filter((e) => e.ph === 'C' && re.test(e.name)).map((e) => e.args.depth).join(',');
+  const q = seq(/^queue items depth$/), ep = seq(/^endpoint sink_ep depth$/);
+  if (q !== '1,2,3,2,1,0') return `queue depths ${q} (1,2,3,2,1,0 expected)`;
+  if (ep !== '1,2,3,4,5,4,3,2,1,0') return `endpoint depths ${ep} (1..5..0 expected)`;
+  return pass(`queue ${q}; endpoint ${ep}`);
+});
+
+check('known_messages', () => {
+  const s = known.ev.filter((e) => e.ph === 's'), f = known.ev.filter((e) => e.ph === 'f');
+  const words = s.map((e) => e.args.word).join(',');
+  const want = [1, 2, 3, 4, 5].map((i) => '0x' + (((100 + i) << 8) >>> 0).toString(16).padStart(8, '0')).join(',');
+  if (words !== want) return `words sent ${words} (${want} expected)`;
+  if (f.length !== 5 || f.some((e) => e.pid !== 1) || s.some((e) => e.pid !== 0)) return 'not five flows from core 0 to core 1';
+  const main = s.every((e) => known.names.get(`0:${e.tid}`) === 'main');
+  if (!main) return 'a send not on main\'s track';
+  return pass('five words from main on core 0 to core 1, in order');
+});
+
+check('known_marks_and_exit', () => {
+  const marks = known.ev.filter((e) => e.ph === 'i' && e.name === 'mark').map((e) => `${e.pid}:${known.names.get(`${e.pid}:${e.tid}`)}:${e.args.a.toString(16)}:${e.args.b}`).sort().join(' ');
+  if (marks !== '0:taker:c0:6 1:core1:c1:515') return `marks ${marks}`;
+  const taker = threadSlices(known, 0).filter((e) => known.names.get(`0:${e.tid}`) === 'taker');
+  if (!taker.length || taker.some((e) => e.args.open_at_end)) return 'the taker thread did not end';
+  const states = [...new Set(taker.map((e) => e.args.state))].sort().join(',');
+  if (states !== 'ready,running,sleeping') return `taker's states: ${states}`;
+  return pass(`${marks}; taker ran, slept and ended`);
+});
+
+// ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------
+const BLINK_MS = 6500;
+const blink = listing ? null : traceOf(path.join(simDir, 'blink2.elf'), BLINK_MS, 'blink2', ['--gpio-log', '0,1']);
+const runningOf = (tr, pid, name) => threadSlices(tr, pid).filter((e) => e.args.state === 'running' && tr.names.get(`${pid}:${e.tid}`) === name);
+
+check('blink2_switch_pairs', () => switchPairs(blink));
+
+check('blink2_leds', () => {
+  // each LED change is written by its thread: inside one of its running slices (1 us: the console's rounding)
+  const leds = blink.lines.filter((l) => /^gpio[01]$/.test(l.kind));
+  if (leds.length < 4) return `${leds.length} LED changes`;
+  for (const l of leds) {
+    // main sets both pins up on core 0; then the red LED is main's, the green one core1's
+    const pid = l.core, name = pid === 0 ? 'main' : 'core1';
+    if (l.kind === 'gpio0' && pid !== 0) return `gpio0 changed by core ${pid}`;
+    if (l.kind === 'gpio1' && pid !== 1 && l.t > 1000) return `gpio1 changed by core ${pid} at ${l.t} us`;
+    if (!runningOf(blink, pid, name).some((s) => within(l.t, s, 1))) return `${l.kind} changed at ${l.t} us, outside every running slice of ${name}`;
+  }
+  return pass(`${leds.length} LED changes, each inside its thread's running slice`);
+});
+
+check('blink2_lines', () => {
+  // each console line a core's thread printed follows that thread's switch-in
+  // (within the USB console's delay); each of main's wake-ups prints a line
+  const printed = blink.lines.filter((l) => l.kind === 'usb' || l.kind.startsWith('uart'));
+  const tagged = printed.filter((l) => l.core >= 0);
+  if (tagged.length < 6) return `${tagged.length} console lines tagged with a core`;
+  for (const l of tagged) {
+    const name = l.core === 0 ? 'main' : 'core1';
+    const ins = runningOf(blink, l.core, name).filter((s) => s.ts <= l.t + 1 && l.t - s.ts <= 3000);
+    if (!ins.length) return `'${l.text}' at ${l.t} us: ${name} did not switch in on core ${l.core} in the 3 ms before`;
+  }
+  const main = runningOf(blink, 0, 'main').filter((s) => !s.args.open_at_end);
+  const mainLines = printed.filter((l) => /main Thread|Red LED/.test(l.text)).length;
+  if (main.length !== mainLines) return `main ran ${main.length} times, printed ${mainLines} lines`;
+  return pass(`${tagged.length} tagged lines; main ran ${main.length} times and printed ${mainLines} lines`);
+});
+
+check('blink2_locks', () => {
+  const locks = blink.slices.filter((e) => e.cat === 'lock');
+  const printed = blink.lines.filter((l) => l.kind === 'usb' || l.kind.startsWith('uart'));
+  if (locks.length !== printed.length) return `${locks.length} lock holds for ${printed.length} lines (each line under the lock)`;
+  const by = { main: 0, core1: 0 };
+  const sorted = locks.slice().sort((a, b) => a.ts - b.ts);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (!(e.name in by)) return `a hold by '${e.name}'`;
+    by[e.name]++;
+    if (e.args.core !== (e.name === 'main' ? 0 : 1)) return `${e.name} held it on core ${e.args.core}`;
+    if (i && e.ts < sorted[i - 1].ts + sorted[i - 1].dur) return `two holds overlap at ${e.ts} us`;
+    if (!runningOf(blink, e.args.core, e.name).some((s) => within(e.ts, s) && within(e.ts + e.dur, s))) return `${e.name}'s hold at ${e.ts} us outside its running slice`;
+  }
+  return pass(`${locks.length} holds: main ${by.main}, core1 ${by.core1}, never two at once`);
+});
+
+// ---- TRACE=ring: the RAM ring a board build writes -------------------------------------------
+let ringResult = null;
+check('ring_matches', () => ringCheck().match);
+check('ring_cost', () => ringCheck().cost);
+
+function ringCheck() {
+  if (ringResult) return ringResult;
+  ringResult = { match: 'not run', cost: 'not run' };
+  const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
+  const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+  const { hooksOf, GO } = require(path.join(root, 'sim', 'lib', 'hooks'));
+  const elf = path.join(ringDir, 'blink2.elf');
+  const sim = new Simulator({});
+  sim.loadFile(elf);
+  const kt = ktrace.attach(sim, elf);
+  // the cost of one event: cycles from td__trace_put's first instruction to its return
+  const put = sim.symbols.get('td__trace_put');
+  const rings = sim.symbols.get('td__trace_rings');
+  if (!put || !rings) { ringResult.match = ringResult.cost = 'no td__trace_put / td__trace_rings in the ring build'; return ringResult; }
+  const costs = [];
+  const open = [null, null];
+  const hooks = hooksOf(sim);
+  const back = new Set();
+  hooks.add(put.value & ~1, (c) => {
+    open[c.index] = { cycles: c.cycles, ret: c.registers[14] & ~1 };
+    if (!back.has(open[c.index].ret)) {
+      const ret = open[c.index].ret;
+      back.add(ret);
+      hooks.add(ret, (c2) => { const o = open[c2.index]; if (o && o.ret === ret) { costs.push(c2.cycles - o.cycles); open[c2.index] = null; } return GO; });
+    }
+    return GO;
+  });
+  const r = sim.run({ maxMs: 3000 });
+  if (r.reason !== 'bound') { ringResult.match = `run ended: ${JSON.stringify(r)}`; return ringResult; }
+  const N = 256, EV = 16;
+  const word = (a) => sim.busRead(sim.cores[0], a, 4) >>> 0;
+  const notes = [];
+  for (const core of [0, 1]) {
+    const base = rings.value + core * (4 + N * EV);
+    const head = word(base);
+    const seen = kt.events.filter((e) => e.core === core);
+    // the run may stop between a trace point's label and its write
+    if (!(seen.length === head || seen.length === head + 1)) { ringResult.match = `core ${core}: ring head ${head}, the emulator saw ${seen.length} events`; return ringResult; }
+    if (head < N) { ringResult.match = `core ${core}: only ${head} events`; return ringResult; }
+    let prev = null;
+    for (let n = head - N; n < head; n++) {
+      const a = base + 4 + (n % N) * EV;
+      const ev = { cycles: word(a), kind: word(a + 4) & 0xffff, seq: word(a + 4) >>> 16, a: word(a + 8), b: word(a + 12) };
+      const s = seen[n];
+      if (ev.kind !== s.kind || ev.a !== s.a || ev.b !== s.b || ev.seq !== (n & 0xffff)) {
+        ringResult.match = `core ${core} event ${n}: ring ${JSON.stringify(ev)}, emulator ${JSON.stringify(s)}`;
+        return ringResult;
+      }
+      if (prev !== null && ((ev.cycles - prev) >>> 0) > 0x7fffffff) { ringResult.match = `core ${core} event ${n}: cycles go back`; return ringResult; }
+      prev = ev.cycles;
+    }
+    notes.push(`core ${core}: last ${N} of ${head}`);
+  }
+  ringResult.match = pass(`${notes.join(', ')} events equal (kind, words, number)`);
+  if (costs.length < 100) ringResult.cost = `${costs.length} calls measured`;
+  else {
+    const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
+    const min = Math.min(...costs), max = Math.max(...costs);
+    ringResult.cost = min > 10 && max < 200 ? pass(`td__trace_put: ${mean.toFixed(1)} cycles per event (min ${min}, max ${max}, ${costs.length} events, from the call to its return; the masking of interrupts around the call not counted)`) : `implausible cost per event: min ${min}, max ${max}`;
+  }
+  return ringResult;
+}
+
+if (!listing) {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,40 @@
+# tests/trace/trace.mk: the kernel trace's suite 'trace' (docs/trace.md):
+#   tests/trace/offbuild.sh  the kernel built with tracing off is byte for
+#                            byte the kernel without its trace points;
+#   tests/trace/run.js       examples built with TRACE=sim traced in tandem-sim
+#                            (--trace-out JSON checked against what they do),
+#                            blink2 built with TRACE=ring (its RAM rings
+#                            against what the emulator saw, the cost per event).
+# The traced builds live in their own trees ($(BUILD)/trace-sim, -ring).
+
+TRACE_TEST_DIR   := $(BUILD)/trace-test
+TRACE_RING_BUILD := $(BUILD)/trace-ring
+# tests/trace/main.c, the program whose trace is known, built in each tree
+TRACE_FW_DIR     := $(BUILD)/trace-fw
+$(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
+$(eval $(call target_image,$(TRACE_FW_DIR)/trace-fw,$(TRACE_FW_DIR)/obj/main.o))
+-include $(TRACE_FW_DIR)/obj/main.d
+ifeq ($(TRACE),off)
+$(TRACE_RING_BUILD)/examples/%.elf: FORCE
+	$(Q)$(MAKE) --no-print-directory TRACE=ring BUILD=$(TRACE_RING_BUILD) $@
+$(TRACED_BUILD)/trace-fw/trace-fw.elf: FORCE
+	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $@
+endif
+
+TEST_SUITES += trace
+.PHONY: test-trace
+test-trace: deps-arm deps-node $(EX_DIR)/messaging.elf \
+    $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
+    $(TRACE_RING_BUILD)/examples/blink2.elf $(TRACED_BUILD)/trace-fw/trace-fw.elf
+	$(Q)if [ "$(TRACE)" != off ]; then echo "test-trace: run it with TRACE=off (it builds the traced trees itself)"; exit 1; fi
+	$(Q)mkdir -p $(TEST_LISTS) $(TRACE_TEST_DIR)
+	$(Q)tests/trace/offbuild.sh --list >$(TEST_LISTS)/trace-off.list
+	$(Q)node tests/trace/run.js --list >$(TEST_LISTS)/trace-run.list
+	$(Q)CC=$(TCC) OBJCOPY=$(TOBJCOPY) CFLAGS="$(filter-out -MMD -MP,$(TARGET_CFLAGS))" \
+	  TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/trace-off.list -p tests/trace/offbuild.sh trace $(TEST_RESULTS)/trace.txt \
+	  tests/trace/offbuild.sh $(TRACE_TEST_DIR)/offbuild; a=$$?; \
+	  TD_SUITE_TIMEOUT=600 $(TEST_RUN) -a -l $(TEST_LISTS)/trace-run.list -p tests/trace/run.js trace $(TEST_RESULTS)/trace.txt \
+	  node tests/trace/run.js $(TRACED_BUILD)/examples $(EX_DIR) $(TRACE_RING_BUILD)/examples $(TRACE_TEST_DIR); b=$$?; \
+	  [ $$a -eq 0 ] && [ $$b -eq 0 ]
