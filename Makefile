@@ -43,6 +43,8 @@ ifeq ($(wildcard $(CHIP_DIR)/chip.mk),)
 $(error PORT=$(PORT): there is no $(CHIP_DIR)/chip.mk (chips: $(notdir $(wildcard port/chip/*))))
 endif
 TARGET_OBJ_DIR := $(BUILD)/$(PORT)
+# Image folders of a chip other than the default get its name as a suffix.
+PORT_SUFFIX := $(if $(filter rp2040,$(PORT)),,-$(PORT))
 CROSS      ?= arm-none-eabi-
 TCC        := $(CROSS)gcc
 TOBJCOPY   := $(CROSS)objcopy
@@ -90,6 +92,7 @@ include sim/sim.mk
 include examples/examples.mk
 include tests/tests.mk
 include tests/faults/faults.mk
+include tests/an521/an521.mk
 include tests/usb/usb.mk
 include tests/flash/flash.mk
 include tests/drivers/drivers.mk
@@ -101,7 +104,7 @@ include tests/trace/trace.mk
 include tools/mutate.mk
 
 # ---- top-level targets --------------------------------------------------------
-.PHONY: all deps deps-arm deps-node deps-clang test run-suites run list clean fuzz coverage bench
+.PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run-suites run list clean fuzz coverage bench
 
 # ---- fuzzing: each name in FUZZ_TARGETS has a binary $(BUILD)/fuzz/NAME and
 # a rule fuzz-corpus-NAME that seeds $(BUILD)/fuzz/NAME-corpus.
@@ -126,7 +129,7 @@ test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,
 
 all: deps-arm examples
 
-deps: deps-arm deps-node deps-clang deps-gdb
+deps: deps-arm deps-node deps-clang deps-gdb deps-qemu
 deps-arm:
 	$(Q)CROSS=$(CROSS) tools/deps.sh arm
 deps-node:

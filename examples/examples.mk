@@ -2,7 +2,7 @@
 # RP2040 as build/examples/NAME.elf, .map and .uf2.
 
 EXAMPLES += blink2 blink_free messaging fault_demo
-EX_DIR := $(BUILD)/examples
+EX_DIR := $(BUILD)/examples$(PORT_SUFFIX)
 
 # An example's sources are examples/NAME/*.c, or examples/$(EX_SRC_NAME)/*.c
 # when several images are built from one source (with EX_CFLAGS_NAME);
@@ -63,11 +63,17 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 -include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
 
 .PHONY: examples
-examples: $(foreach e,$(EXAMPLES),$(EX_DIR)/$(e).elf $(EX_DIR)/$(e).uf2)
+# A chip may build only the examples it has the devices for (CHIP_EXAMPLES)
+# and no UF2 files (CHIP_NO_UF2).
+examples: $(foreach e,$(if $(CHIP_EXAMPLES),$(filter $(CHIP_EXAMPLES),$(EXAMPLES)),$(EXAMPLES)),\
+    $(EX_DIR)/$(e).elf $(if $(CHIP_NO_UF2),,$(EX_DIR)/$(e).uf2))
 
 # The dashboard's screen as tandem-sim renders it at the end of a run
-# (examples/dashboard/README.md shows it): part of every build.
+# (examples/dashboard/README.md shows it): part of every build of a chip
+# that builds the dashboard.
+ifneq ($(filter dashboard,$(or $(CHIP_EXAMPLES),$(EXAMPLES))),)
 examples: $(EX_DIR)/dashboard.png
+endif
 $(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
 	$(Q)sim/tandem-sim $< --quiet --max-ms $(EX_RUN_MS_dashboard) $(EX_SIM_dashboard) 2>/dev/null; \
 	  rc=$$?; [ $$rc -eq 123 ] || { echo "dashboard.png: tandem-sim exit $$rc (123 expected: the time bound)"; exit 1; }

@@ -715,7 +715,12 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
         }
         uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0) {
-            r = TD_ERR_ENDPOINT;
+            /* A core that stops clears its endpoints after it recorded its
+             * fault (td__link_fault_notify, then td__msg_stop): looked at
+             * again after the fence, a peer that went down between the two
+             * looks above is named as such, not as a missing endpoint. */
+            TD_FENCE_SEQ_CST();
+            r = td__link_peer_alive(peer) ? TD_ERR_ENDPOINT : TD_ERR_PEER_DOWN;
             break;
         }
         if (ep->out_count == 0) {

@@ -5,6 +5,7 @@
  * from core 1.
  */
 #include "harness.h"
+#include "port.h"
 
 static TD_CORE1_DATA uint32_t c1_data[3] = { 0x5eed1234u, 7u, 0xffffffffu };
 static TD_CORE1_DATA uint8_t c1_byte = 0xa5u;
@@ -25,9 +26,9 @@ TEST(core1_static_data)
     CHECK_EQ(c1_byte, 0xa5u);
     for (unsigned i = 0; i < 16u; i++)
         CHECK_EQ(c1_bss[i], 0u);
-#if defined(__arm__)
-    /* CORE1_RAM with the default split: 0x20030000..0x20040000 */
-    uintptr_t lo = 0x20030000u, hi = 0x20040000u;
+#if defined(PORT_MEM_CORE1_RAM)
+    /* the chip's CORE1_RAM with the default split */
+    uintptr_t lo = PORT_MEM_CORE1_RAM, hi = PORT_MEM_CORE1_RAM_END;
     CHECK((uintptr_t)c1_data >= lo && (uintptr_t)(c1_data + 3) <= hi);
     CHECK((uintptr_t)&c1_byte >= lo && (uintptr_t)&c1_byte < hi);
     CHECK((uintptr_t)c1_bss >= lo && (uintptr_t)(c1_bss + 16) <= hi);

@@ -448,7 +448,12 @@ static void core1_masked_reader(void *arg)
         td_sleep(1);
     port_irq_state_t s = port_irq_save();      /* interrupts off: the FIFO is not drained */
     GO_SET(2);
-    th_busy_us(60000);
+    /* until core 0 has seen its sends time out (go 3), 2 s at most: a
+     * fixed window would close early where a host may not run core 0's
+     * thread for a while (QEMU without -icount) */
+    uint64_t t0 = td_time_us();
+    while (GO_GET() != 3 && td_time_us() - t0 < 2000000u)
+        ;
     port_irq_restore(s);
     td_msg_t w;
     job_nseen = 0;
@@ -474,6 +479,7 @@ TEST(msg_peer_not_draining)
     CHECK_EQ(r, TD_ERR_TIMEOUT);
     CHECK_EQ(n, PORT_FIFO_DEPTH + 2);
     CHECK_EQ(td_msg_flush(&ep_a, 2), TD_ERR_TIMEOUT);
+    GO_SET(3);                                            /* core 1 may drain now */
     CHECK_EQ(td_msg_flush(&ep_a, TD_SEC(1)), TD_OK);     /* it drains again: all go */
     CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
     CHECK_EQ(job_nseen, n);

@@ -404,6 +404,7 @@ static uint32_t rnd(void)
 }
 
 static uint32_t work_compactions;
+static int op_error;                     /* the last failing op's error, for the report */
 
 /* One run: a fresh store, the workload until the power goes at step 'cut'
  * (counted from the fresh store), a reboot (itself cut at its step 'cut2'
@@ -437,8 +438,10 @@ static int cut_run(uint32_t cut, uint32_t cut2, uint32_t seed, uint32_t *steps, 
                 kf = NK;                          /* deleting what is absent: no write */
             break;
         }
-        if (!(r == TD_OK || (r == TD_ERR_NOT_FOUND && have[k] < 0)))
+        if (!(r == TD_OK || (r == TD_ERR_NOT_FOUND && have[k] < 0))) {
+            op_error = r;
             return 2;
+        }
         apply(w, k);
     }
     if (steps != NULL) {
@@ -515,7 +518,11 @@ TEST(store_power_cut_at_every_step)
     REQUIRE_EQ(fresh(), TD_OK);
     uint32_t steps = 0;
     int bad_key = -1;
-    REQUIRE_EQ(cut_run(~0u, 0, 1, &steps, &bad_key), 0);   /* the workload, uncut */
+    op_error = TD_OK;
+    int run = cut_run(~0u, 0, 1, &steps, &bad_key);          /* the workload, uncut */
+    if (run == 2)
+        th_info("store_workload_op_error", op_error);
+    REQUIRE_EQ(run, 0);
     th_info("store_workload_compactions", work_compactions);
     CHECK(work_compactions >= 3u);
     if (port_flash_power_cut(0, 1) == TD_ERR_UNSUPPORTED)

@@ -61,7 +61,7 @@ coverage: deps-clang $(call host_test_bin,cov) kernel-test-lists
 	  $(COV_DIR)/report.txt
 
 # ---- the same suite as an RP2040 image, run in the emulator ------------------------
-TARGET_TEST_DIR  := $(BUILD)/target-tests
+TARGET_TEST_DIR  := $(BUILD)/target-tests$(PORT_SUFFIX)
 TARGET_TEST_OBJS := $(patsubst tests/%.c,$(TARGET_TEST_DIR)/obj/%.o,$(TEST_SRCS))
 $(TARGET_TEST_DIR)/obj/%.o: tests/%.c | deps-arm
 	@mkdir -p $(@D)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what a build step needs, once. Usage: tools/deps.sh arm|node|clang|gdb
+# Install what a build step needs, once. Usage: tools/deps.sh arm|node|clang|gdb|qemu
 # As root, missing Debian packages are installed with apt-get; otherwise (or
 # with TD_DEPS_NO_INSTALL=1) the script names the package to install and fails.
 set -euo pipefail
@@ -45,6 +45,10 @@ case "${1:-}" in
       fi
     fi
     ;;
+  qemu)
+    # QEMU's mps2-an521 board (two Cortex-M33 cores) for the 'an521' suite.
+    need_pkg qemu-system-arm qemu-system-arm --version
+    ;;
   clang)
     need_pkg clang clang --version
     need_pkg libclang-rt-14-dev test -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
@@ -55,5 +59,5 @@ case "${1:-}" in
     need_pkg gdb-multiarch gdb-multiarch --batch -nx -ex 'python print(1)'
     ;;
   *)
-    echo "usage: tools/deps.sh arm|node|clang|gdb" >&2; exit 2 ;;
+    echo "usage: tools/deps.sh arm|node|clang|gdb|qemu" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@
 # An entry is name:scenario:core:policy. The watchdog's scenarios are
 # tests/faults/watchdog.c, built per scenario and policy (WD_IMAGES).
 
-FAULTS_DIR := $(BUILD)/faults
+FAULTS_DIR := $(BUILD)/faults$(PORT_SUFFIX)
 FAULT_IMAGES := \
     null-c0:null:0:HALT           null-c1:null:1:RESTART \
     udf-c0:udf:0:HALT             udf-c1:udf:1:RESTART \

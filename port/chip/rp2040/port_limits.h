@@ -67,6 +67,9 @@
 #define PORT_MEM_CODE       0x10000100u   /* the image's code, after boot2 */
 #define PORT_MEM_SRAM       0x20000000u   /* SRAM0-5, one range */
 #define PORT_MEM_SRAM_END   0x20042000u
+/* Core 1's own RAM with the default split (memmap.ld). */
+#define PORT_MEM_CORE1_RAM      0x20030000u
+#define PORT_MEM_CORE1_RAM_END  0x20040000u
 
 /* The board's QSPI flash (a Pico's W25Q16JV): erase and program units. */
 #define PORT_FLASH_SECTOR 4096u /* bytes */

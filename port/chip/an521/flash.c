@@ -1,0 +1,121 @@
+/*
+ * flash.c: the flash port contract (port/port.h, "flash") on the AN521 as
+ * QEMU models it. The board has no flash tandem can write: the image runs
+ * from SSRAM1 (0x10000000), which QEMU loads from the ELF. So the first
+ * 2 MiB of SSRAM1 play the flash, laid out as the RP2040's (memmap.ld):
+ * the image at its start, the key-value store's region (TD_STORE_SIZE) at
+ * its end, with NOR flash semantics kept in software, as the host port
+ * keeps them in its RAM array: an erase sets a 4 KiB sector to 0xff, a
+ * program can only clear bits (each byte ANDed with the page's).
+ *
+ * What this proves and what it does not: the kernel's side runs as on a
+ * chip (the lockout, the other core parked or halted answering, the store
+ * on top); no step ever leaves "XIP", so nothing here shows that the
+ * parked core stays off the flash. Power cuts are the emulator's
+ * (tandem-sim) or the host port's: here TD_ERR_UNSUPPORTED, as on the
+ * RP2040. The store region is not in the ELF: QEMU starts it as zeros,
+ * not erased, and keeps it across a system reset (port_reboot).
+ */
+#include "an521.h"
+#include "hw/m33.h"
+#include "port.h"
+#include "tandem/error.h"
+
+#include <string.h>
+
+#define FLASH_BASE 0x10000000u
+
+extern uint8_t __flash_end__[], __td_store_start__[], __td_store_end__[], __td_flash_size__[];
+
+uint32_t port_flash_size(void)
+{
+    return (uint32_t)(uintptr_t)__td_flash_size__;
+}
+
+void port_flash_image(uint32_t *start, uint32_t *end)
+{
+    *start = 0;
+    *end = (uint32_t)(uintptr_t)__flash_end__ - FLASH_BASE;
+}
+
+void port_flash_store_region(uint32_t *start, uint32_t *end)
+{
+    *start = (uint32_t)(uintptr_t)__td_store_start__ - FLASH_BASE;
+    *end = (uint32_t)(uintptr_t)__td_store_end__ - FLASH_BASE;
+}
+
+const uint8_t *port_flash_map(uint32_t offset)
+{
+    return (const uint8_t *)(uintptr_t)(FLASH_BASE + offset);
+}
+
+int port_flash_ready(void)
+{
+    return TD_OK;
+}
+
+void port_flash_erase_sector(uint32_t offset)
+{
+    port_irq_state_t s = port_irq_save();
+    memset((uint8_t *)(uintptr_t)(FLASH_BASE + (offset & ~(PORT_FLASH_SECTOR - 1u))), 0xff,
+           PORT_FLASH_SECTOR);
+    __asm volatile("dsb" ::: "memory");
+    port_irq_restore(s);
+}
+
+void port_flash_program_page(uint32_t offset, const uint8_t *page)
+{
+    port_irq_state_t s = port_irq_save();
+    volatile uint8_t *d = (volatile uint8_t *)(uintptr_t)(FLASH_BASE + (offset & ~(PORT_FLASH_PAGE - 1u)));
+    for (unsigned i = 0; i < PORT_FLASH_PAGE; i++)
+        d[i] &= page[i];
+    __asm volatile("dsb" ::: "memory");
+    port_irq_restore(s);
+}
+
+/* ---- the other core ----------------------------------------------------------- */
+
+uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
+{
+    port_irq_state_t s = port_irq_save();
+    uint32_t a = l->ask, t = 0;
+    if (a != 0 && (a & 1u) == port_core_id()) {
+        __asm volatile("dmb" ::: "memory");
+        l->ack = a;
+        __asm volatile("dmb" ::: "memory");
+        uint64_t t0 = port_time_us();
+        for (;;) {
+            t = (uint32_t)(port_time_us() - t0);
+            if (l->release == a || l->ask != a || t >= max_us)
+                break;
+            __asm volatile("yield");  /* QEMU's one-thread mode runs the writer then */
+        }
+        __asm volatile("dmb" ::: "memory");
+    }
+    port_irq_restore(s);
+    return t;
+}
+
+/* ---- tests: power cuts are not modelled here ------------------------------------ */
+
+int port_flash_power_cut(uint32_t after_steps, uint32_t seed)
+{
+    (void)after_steps;
+    (void)seed;
+    return TD_ERR_UNSUPPORTED;
+}
+
+int port_flash_power_on(void)
+{
+    return TD_ERR_UNSUPPORTED;
+}
+
+int port_flash_reset_test(void)
+{
+    return TD_ERR_UNSUPPORTED;
+}
+
+uint32_t port_flash_steps(void)
+{
+    return 0;
+}
