@@ -40,7 +40,7 @@ in_code() {
   (cd "$here/kernel" && awk '
     FNR == 1 { fn = "" }
     /^[A-Za-z_].*\(/ && !/;[[:space:]]*$/ {
-      s = $0; sub(/\(.*/, "", s); n = split(s, w, /[ *]+/); fn = w[n] }
+      s = $0; gsub(/__attribute__\(\([^)]*\)\)/, "", s); sub(/\(.*/, "", s); n = split(s, w, /[ *]+/); fn = w[n] }
     /TD_FENCE_SEQ_CST\(\)/ { print FILENAME, fn }' *.c)
 }
 

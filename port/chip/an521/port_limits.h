@@ -49,6 +49,11 @@
 #define PORT_FLASH_PAGE   256u  /* bytes */
 #define PORT_FLASH_IN_RAM 1
 
+/* No chip watchdog in this port (the board's CMSDK watchdog is not driven):
+ * tandem/watchdog.h's software check-ins run; hw_ms is refused with
+ * TD_ERR_UNSUPPORTED (docs/ports.md). */
+#define PORT_WATCHDOG_MAX_MS 0u
+
 /* ---- the memory map, as the architecture's fault decoding needs it ---- */
 #define PORT_MEM_CODE       0x10000000u   /* SSRAM1, Secure alias: the image */
 #define PORT_MEM_CODE_END   0x10400000u
