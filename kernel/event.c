@@ -34,10 +34,13 @@ int td_event_deinit(td_event_t *e)
     if (r)
         return r;
     port_irq_state_t s = port_irq_save();
-    if (e->waiters != NULL)
+    if (e->waiters != NULL) {
         r = TD_ERR_BUSY;
-    else
+    } else {
         e->magic = 0;
+        for (uint32_t f = e->flags; f != 0; f &= f - 1u)
+            r++;                    /* the flags still set, discarded: counted */
+    }
     port_irq_restore(s);
     return r;
 }

@@ -12,6 +12,7 @@ int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
 {
     if (p == NULL || period == 0 || period > TD_TIMEOUT_MAX || phase >= period)
         return TD_ERR_PARAM;
+    port_irq_state_t s = port_irq_save();
     td_tick_t now = td__core()->tick;
     td_tick_t next = now - now % period + phase;
     if ((int32_t)(next - now) <= 0)
@@ -21,6 +22,7 @@ int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
     p->overruns = 0;
     p->core = (uint8_t)port_core_id();
     p->magic = PERIOD_MAGIC;
+    port_irq_restore(s);
     return TD_OK;
 }
 
@@ -32,21 +34,29 @@ int td_period_wait(td_period_t *p)
         return TD_ERR_UNINIT;
     if (p->core != port_core_id())
         return TD_ERR_WRONG_CORE;
+    /* p changes with interrupts masked: a thread or interrupt of this core
+     * that sets p up again meanwhile sees it before or after, never half
+     * moved (a grid of one period with the release of another). */
     td_core_t *c = td__core();
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    port_irq_state_t s = port_irq_save();
     td_tick_t now = c->tick;
     if ((int32_t)(p->next - now) <= 0) {          /* late: keep the grid */
-        if (port_in_isr())
-            return TD_ERR_IN_ISR;
         p->next += ((now - p->next) / p->period + 1u) * p->period;
         p->overruns++;
+        port_irq_restore(s);
         return TD_ERR_OVERFLOW;
     }
     td_tick_t at = p->next;
+    port_irq_restore(s);
     int r = td_sleep_until(at);
+    s = port_irq_save();
     if (r == TD_OK && p->next == at)
         p->next += p->period;
     else if (r == TD_OK)                          /* set up again meanwhile: its grid */
         while ((int32_t)(p->next - c->tick) <= 0)
             p->next += p->period;
+    port_irq_restore(s);
     return r;
 }

@@ -30,8 +30,17 @@ typedef struct td_event {
  * TD_ERR_PARAM, TD_ERR_BUSY (waiters). Thread or interrupt. */
 int td_event_init(td_event_t *e);
 
-/* Forget e. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE,
- * TD_ERR_BUSY (waiters). */
+/* Forget e. The flags still set are discarded and counted: returns how
+ * many there were (0..32), or TD_ERR_PARAM, TD_ERR_UNINIT,
+ * TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters: nothing changes).
+ *
+ * Life cycle: a flag that was set is seen by a waiter (its *got; with
+ * TD_EVENT_CLEAR the waiter takes it off), stays set until td_event_clear,
+ * or is counted by td_event_deinit; setting a flag already set changes
+ * nothing (flags are not counts). Init again is refused while threads wait
+ * (TD_ERR_BUSY) and otherwise clears the flags without counting them: give
+ * the group up with td_event_deinit first to learn what it held. The
+ * group is on no list of the kernel. */
 int td_event_deinit(td_event_t *e);
 
 /* Wait until the flags in 'mask' (non-zero) satisfy 'opts' (TD_EVENT_ANY or
