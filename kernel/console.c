@@ -16,9 +16,16 @@
  * A queued device (USB serial, PORT_CONSOLE_QUEUED) is buffered from boot
  * and never waited for by a caller that cannot sleep: see the block
  * "queued devices" below.
+ *
+ * When the core that drains the ring goes down (kernel/down.h), the other
+ * core takes the device's interrupt over and drains what is queued; a
+ * queued device, which only its own core can drive, counts what the ring
+ * holds and what is written from then on as lost ("the draining core went
+ * down" below).
  */
 #include "tandem/console.h"
 
+#include "down.h"
 #include "spin.h"
 #include "tandem/config.h"
 #include "tandem/fmt.h"
@@ -45,6 +52,9 @@ static char *volatile ring = RING_AT_BOOT;
 static uint32_t head, tail;          /* free-running; used = head - tail */
 static bool line_open;               /* the device got part of a line, not its end */
 static uint8_t drain_core = PORT_CONSOLE_DRAIN_CORE; /* the core taking the device's interrupt */
+#if PORT_CONSOLE_QUEUED
+static bool drain_gone;              /* the device's draining core went down */
+#endif
 static td_console_stats_t stats;
 
 #define MASK (TD_CONSOLE_RING_SIZE - 1u)
@@ -155,8 +165,8 @@ static bool loss_line_locked(void)
 static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, const char *s, size_t n)
 {
     bool can_wait = sleep_ok && may_sleep(st) && port_console_open() &&
-                    n <= TD_CONSOLE_RING_SIZE;
-    if (loss_line_locked() && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
+                    n <= TD_CONSOLE_RING_SIZE && !drain_gone;
+    if (!drain_gone && loss_line_locked() && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
         put_locked(s, (uint32_t)n);
         pump_locked();
         return true;
@@ -169,10 +179,15 @@ static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, const char *
 }
 #endif
 
+static void console_down(unsigned core, unsigned stage);
+
 int td_console_write(const char *s, size_t n)
 {
     if (s == NULL)
         return 0;
+#if PORT_CONSOLE_QUEUED
+    TD_DOWN_REGISTER_ONCE(console_down);     /* buffered from boot */
+#endif
     bool sleep_ok = true;
     for (;;) {
         port_irq_state_t st = console_lock();
@@ -273,36 +288,75 @@ int td_console_set_mode(int mode)
     if (PORT_CONSOLE_QUEUED && mode == TD_CONSOLE_POLLED)
         return TD_ERR_UNSUPPORTED;       /* nobody may wait for a queued device */
     unsigned me = port_core_id();
-    port_irq_state_t st;
+    /* The mode and its core are looked at and changed under the lock: two
+     * cores selecting a mode at once get one answer each, never both the
+     * ring. */
+    port_irq_state_t st = console_lock();
+    int r = TD_OK;
     if (mode == TD_CONSOLE_BUFFERED) {
-        if (ring != NULL)
-            return drain_core == me ? TD_OK : TD_ERR_WRONG_CORE;
-        port_console_irq_route(true);
-        st = console_lock();
-        head = tail = 0;
-        line_open = false;
-        drain_core = (uint8_t)me;
-        ring = storage;
+        if (ring != NULL) {
+            r = drain_core == me ? TD_OK : TD_ERR_WRONG_CORE;
+        } else {
+            TD_DOWN_REGISTER_ONCE(console_down);
+            port_console_irq_route(true);
+            head = tail = 0;
+            line_open = false;
+            drain_core = (uint8_t)me;
+            TD_STORE_RELEASE(ring, storage);
+        }
         console_unlock(st);
-        return TD_OK;
+        return r;
     }
-    if (ring == NULL)
-        return TD_OK;
-    if (drain_core != me)
-        return TD_ERR_WRONG_CORE;
+    r = ring == NULL ? 1 : drain_core != me ? TD_ERR_WRONG_CORE : TD_OK;
+    console_unlock(st);
+    if (r != TD_OK)
+        return r == 1 ? TD_OK : r;
     td_console_flush(TD_FOREVER);
     st = console_lock();
-    make_room_polled_locked(TD_CONSOLE_RING_SIZE);  /* written since the flush */
-    ring = NULL;
-    port_console_tx_irq(false);
+    if (ring != NULL && drain_core == me) {   /* (the other core may have gone down) */
+        make_room_polled_locked(TD_CONSOLE_RING_SIZE);  /* written since the flush */
+        TD_STORE_RELEASE(ring, (char *)NULL);
+        port_console_tx_irq(false);
+        port_console_irq_route(false);
+    }
     console_unlock(st);
-    port_console_irq_route(false);
     return TD_OK;
 }
 
 int td_console_mode(void)
 {
-    return ring != NULL ? TD_CONSOLE_BUFFERED : TD_CONSOLE_POLLED;
+    return TD_LOAD_ACQUIRE(ring) != NULL ? TD_CONSOLE_BUFFERED : TD_CONSOLE_POLLED;
+}
+
+/* ---- the draining core went down ------------------------------------------------------
+ * Core 'core' stopped for good (halted after a fault, or held in reset to be
+ * restarted): if it took the device's interrupt, nothing would move the
+ * ring any more but the writers' own pumps. With a UART the other core
+ * takes the interrupt over and drains what waits, in order, whole; it
+ * stays the draining core (a restarted core 1 does not get the ring back).
+ * A queued device (USB) is driven by its own core only: what the ring
+ * holds is counted as lost, and so is every write from then on (nobody
+ * waits for a device nobody drives); no loss line can be delivered.
+ * Interrupts masked, on the other core, the dead core's spinlocks given
+ * back (kernel/down.h). */
+static void console_down(unsigned core, unsigned stage)
+{
+    if (stage != TD_DOWN_STOPPED)
+        return;
+    port_irq_state_t st = console_lock();
+    if (ring != NULL && drain_core == core) {
+#if PORT_CONSOLE_QUEUED
+        lost += head - tail;
+        stats.lost += head - tail;
+        tail = head;
+        drain_gone = true;
+#else
+        drain_core = (uint8_t)port_core_id();
+        port_console_irq_route(true);
+        pump_locked();
+#endif
+    }
+    console_unlock(st);
 }
 
 int td_console_flush(td_tick_t timeout)

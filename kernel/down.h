@@ -4,7 +4,8 @@
  *
  * Every module that keeps state per core (threads, heaps, the held lists
  * of td_mutex and td_xmutex, the cross-core waiters of td_xmutex and
- * td_xsem, messages, channels) registers one handler; the spinlocks (with
+ * td_xsem, messages, channels, the console's draining core) registers one
+ * handler; the spinlocks (with
  * td_lock's, the console's and a port device's) are given back first by
  * the table itself (kernel/spin.h), since the handlers take them. Supervision and the link
  * run the table; they know nothing of what the handlers tear down.

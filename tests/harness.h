@@ -86,6 +86,12 @@ int th_capture_end(char *buf, unsigned size);
  * target (its input is the UART's wire). */
 int th_input_feed(const char *s, size_t n);
 
+/* Hold the console device (it takes no byte, as a UART whose wire is busy:
+ * the buffered mode's ring keeps what is written) or let it go on, where
+ * the port allows it: the host port (the target's UART is slow enough by
+ * itself). Returns 0, or TD_ERR_UNSUPPORTED on the target. */
+int th_console_hold(bool held);
+
 /* Whether text contains part (both NUL-terminated). */
 bool th_contains(const char *text, const char *part);
 

@@ -173,6 +173,12 @@ int th_input_feed(const char *s, size_t n)
     return host_console_feed(s, n) == n ? TD_OK : TD_ERR_FULL;
 }
 
+int th_console_hold(bool held)
+{
+    host_console_hold(held);
+    return TD_OK;
+}
+
 int th_capture_begin(void)
 {
     if (cap_file != NULL)
@@ -292,6 +298,12 @@ int th_input_feed(const char *s, size_t n)
 {
     (void)s;
     (void)n;
+    return TD_ERR_UNSUPPORTED;
+}
+
+int th_console_hold(bool held)
+{
+    (void)held;
     return TD_ERR_UNSUPPORTED;
 }
 

@@ -5,9 +5,14 @@
  * accepted was delivered or counted: message words (sent + dropped against
  * the calls that returned 0), channel bytes (read + what deinit discarded
  * against what was written), queue items, semaphore and cross-core
- * semaphore counts, pool blocks, a mutex, cross-core mutex or td_lock whose
- * owner ends, timers given up while they run, objects refused while they
- * are waited on. The seed is
+ * semaphore counts, event flags (each flag set taken off by a waiter,
+ * cleared, or counted by td_event_deinit), pool blocks, a mutex,
+ * cross-core mutex or td_lock whose owner ends, timers given up while they
+ * run, periods set up again while their thread sleeps or is late (every
+ * release a wake-up or passed over by a counted late call), the console's
+ * buffered mode taken and left on either core while both print (every
+ * line arrives once, whole, in order), objects refused while they are
+ * waited on. The seed is
  * printed (INFO life_seed; TH_LIFE_SEED sets it); the choices also depend
  * on timing (how many reads a wait took), so a seed repeats a run only as
  * far as the timing does. Rounds and time per kind: INFO life_rounds_*,
@@ -19,9 +24,12 @@
 
 #include "port.h"
 #include "tandem/chan.h"
+#include "tandem/console.h"
 #include "tandem/event.h"
+#include "tandem/fmt.h"
 #include "tandem/lock.h"
 #include "tandem/msg.h"
+#include "tandem/period.h"
 #include "tandem/pool.h"
 #include "tandem/sem.h"
 #include "tandem/xsem.h"
@@ -426,12 +434,50 @@ static td_pool_t pool;
 static TD_POOL_STORAGE(pool_store, 8, 3);
 static td_xsem_t xs;
 static TD_LOCK_DEFINE(lk, TD_SPIN_USER_FIRST + 7);
+#define EV_BITS 3u                                /* flags 0x1, 0x2, 0x4 */
+static td_timer_t ev_timer;
 static struct {
-    uint32_t takes, allocs, frees, xgives, ev_got;
+    uint32_t takes, allocs, frees, xgives;
+    uint32_t ev_taken[EV_BITS];                   /* taken off by a waiter (CLEAR) */
+    uint32_t ev_seen, ev_waits;
+    uint32_t ev_rose[EV_BITS];                    /* sets that found the flag clear */
+    uint32_t ev_cleared[EV_BITS];                 /* td_event_clear found it set */
+    uint32_t ev_isr_sets, ev_isr_left;
     void *out[3];                                 /* blocks it left allocated */
     unsigned n, xn;
     int lock_r;
 } cr;
+
+/* Set or clear flags, noting which of them change: with interrupts masked,
+ * so that no waiter of this core runs between the look and the change. */
+static void ev_change(uint32_t mask, bool set)
+{
+    port_irq_state_t s = port_irq_save();
+    uint32_t before = td_event_flags(&ev);
+    int r = set ? td_event_set_isr(&ev, mask) : td_event_clear(&ev, mask);
+    for (unsigned b = 0; b < EV_BITS && r == TD_OK; b++) {
+        uint32_t f = 1u << b;
+        if ((mask & f) && set && !(before & f))
+            cr.ev_rose[b]++;
+        else if ((mask & f) && !set && (before & f))
+            cr.ev_cleared[b]++;
+    }
+    port_irq_restore(s);
+    CHECK_EQ(r, TD_OK);
+}
+
+/* A timer sets 0x4 from the tick interrupt a few times, then stops. */
+static void ev_fire(td_timer_t *t, void *arg)
+{
+    (void)arg;
+    if (cr.ev_isr_left == 0) {
+        td_timer_stop(t);
+        return;
+    }
+    cr.ev_isr_left--;
+    cr.ev_isr_sets++;
+    ev_change(0x4u, true);
+}
 
 static void counter_thread(void *arg)
 {
@@ -439,9 +485,21 @@ static void counter_thread(void *arg)
     for (unsigned i = 0; i < cr.n; i++) {
         if (td_sem_take(&sem, rnd(3)) == TD_OK)
             cr.takes++;
-        uint32_t got = 0;
-        if (td_event_wait(&ev, 1u, TD_EVENT_ANY | TD_EVENT_CLEAR, rnd(2), &got) == TD_OK)
-            cr.ev_got++;
+        static const uint32_t masks[] = { 1u, 2u, 4u, 3u, 5u, 6u, 7u };
+        uint32_t got = 0, mask = masks[rnd(7)];
+        unsigned opts = (rnd(2) ? TD_EVENT_ALL : TD_EVENT_ANY) |
+                        (rnd(4) ? TD_EVENT_CLEAR : 0u);
+        cr.ev_waits++;
+        int er = td_event_wait(&ev, mask, opts, rnd(3), &got);
+        if (er == TD_OK) {
+            CHECK(got != 0 && (got & ~mask) == 0);
+            CHECK(!(opts & TD_EVENT_ALL) || got == mask);
+            cr.ev_seen++;
+            for (unsigned b = 0; b < EV_BITS && (opts & TD_EVENT_CLEAR); b++)
+                cr.ev_taken[b] += (got >> b) & 1u;      /* taken off as it was released */
+        } else {
+            CHECK(er == TD_ERR_TIMEOUT || er == TD_ERR_WOULD_BLOCK);
+        }
         void *b;
         if (td_pool_alloc(&pool, &b, rnd(3)) == TD_OK) {
             cr.allocs++;
@@ -466,6 +524,8 @@ static void core1_xgive(void *arg)
     }
 }
 
+static uint32_t ev_sets, ev_taken, ev_discarded;   /* over the whole run */
+
 static void counting_round(void)
 {
     memset(&cr, 0, sizeof cr);
@@ -474,20 +534,32 @@ static void counting_round(void)
     unsigned me = (unsigned)td_thread_priority(td_thread_self());
     REQUIRE_EQ(td_sem_init(&sem, 0, 1u + rnd(3)), TD_OK);
     REQUIRE_EQ(td_event_init(&ev), TD_OK);
+    cr.ev_isr_left = rnd(6);
+    ev_timer.magic = 0;
+    REQUIRE_EQ(td_timer_init(&ev_timer, ev_fire, NULL), TD_OK);
+    REQUIRE_EQ(td_timer_start(&ev_timer, 1u + rnd(3), 1u + rnd(3)), TD_OK);
     REQUIRE_EQ(td_pool_init(&pool, pool_store, 8, 3), TD_OK);
     REQUIRE_EQ(td_xsem_init(&xs, 0, 1u + rnd(4)), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_xgive, NULL), TD_OK);
     REQUIRE_EQ(td_thread_create(&producer, producer_stack, sizeof producer_stack, "counter",
                                 me - 1u + rnd(3), counter_thread, NULL), TD_OK);
-    uint32_t gives = 0, sets = 0, xtakes = 0;
+    uint32_t gives = 0, xtakes = 0;
     void *mine[3];
     unsigned held = 0;
     for (unsigned i = 0; i < 12; i++) {
-        unsigned op = rnd(6);
+        unsigned op = rnd(8);
         if (op == 0 && td_sem_give_isr(&sem) == TD_OK)
             gives++;
-        else if (op == 1 && td_event_set_isr(&ev, 1u) == TD_OK)
-            sets++;
+        else if (op == 1)
+            ev_change(1u + rnd(7), true);
+        else if (op == 6)
+            ev_change(1u + rnd(7), false);
+        else if (op == 7 && ev.waiters != NULL) {   /* give up while waited on */
+            uint32_t before = td_event_flags(&ev);
+            CHECK_EQ(td_event_deinit(&ev), TD_ERR_BUSY);
+            CHECK_EQ(td_event_init(&ev), TD_ERR_BUSY);
+            CHECK_EQ(td_event_flags(&ev), before);  /* refused: nothing changed */
+        }
         else if (op == 2 && held < 3 && td_pool_alloc_isr(&pool, &mine[held]) == TD_OK)
             held++;
         else if (op == 3 && held > 0)
@@ -506,8 +578,23 @@ static void counting_round(void)
     int count = td_sem_count(&sem);
     CHECK(count >= 0 && gives == cr.takes + (uint32_t)count);
     CHECK_EQ(td_sem_deinit(&sem), TD_OK);
-    CHECK(cr.ev_got <= sets);
-    CHECK_EQ(td_event_deinit(&ev), TD_OK);
+    /* every flag set was seen and taken off by a waiter, taken off by
+     * td_event_clear, or is still set and counted by td_event_deinit */
+    CHECK_EQ(td_timer_deinit(&ev_timer), TD_OK);
+    uint32_t left = td_event_flags(&ev);
+    int discarded = td_event_deinit(&ev);
+    uint32_t still = 0;
+    for (unsigned b = 0; b < EV_BITS; b++) {
+        uint32_t set_now = (left >> b) & 1u;
+        still += set_now;
+        CHECK_EQ(cr.ev_rose[b], cr.ev_taken[b] + cr.ev_cleared[b] + set_now);
+    }
+    CHECK_EQ(discarded, (int)still);
+    CHECK_EQ(td_event_set_isr(&ev, 1u), TD_ERR_UNINIT);   /* given up */
+    CHECK(cr.ev_seen <= cr.ev_waits);
+    ev_sets += cr.ev_rose[0] + cr.ev_rose[1] + cr.ev_rose[2];
+    ev_taken += cr.ev_taken[0] + cr.ev_taken[1] + cr.ev_taken[2];
+    ev_discarded += (uint32_t)(discarded > 0 ? discarded : 0);
     CHECK_EQ(td_pool_available(&pool), 3 - (int)(cr.allocs - cr.frees) - (int)held);
     int rd = td_pool_deinit(&pool);               /* refused while blocks are out */
     CHECK_EQ(rd, held + cr.allocs - cr.frees ? TD_ERR_BUSY : TD_OK);
@@ -519,6 +606,231 @@ static void counting_round(void)
         CHECK_EQ(td_pool_deinit(&pool), TD_OK);
     CHECK_EQ(td_xsem_count(&xs) + (long)xtakes, (long)cr.xgives);   /* taken, or still there */
     CHECK_EQ(td_xsem_deinit(&xs), TD_OK);
+}
+
+/* ---- a period set up again while its thread sleeps, or is late, on either
+ * core: every release is a wake-up or passed over by a late call, every
+ * late call counted in overruns ------------------------------------------------------- */
+
+TD_THREAD_DEFINE(periodic, 1024);
+static td_period_t per;
+static struct {
+    unsigned n, busy;
+    uint32_t gen;                                 /* bumped with every init (masked) */
+    td_tick_t phase;
+    uint32_t ok, late, bad, early, off_grid, bad_step, overruns;
+    int r_init, r_create, r_join;
+} pr;
+
+static void periodic_main(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < pr.n; i++) {
+        port_irq_state_t s = port_irq_save();
+        uint32_t gen = pr.gen;
+        td_tick_t want = per.next, period = per.period;
+        port_irq_restore(s);
+        int r = td_period_wait(&per);
+        s = port_irq_save();
+        td_tick_t now = td_time_ticks(), next = per.next;
+        bool same = pr.gen == gen;
+        if (next % per.period != pr.phase)
+            pr.off_grid++;                        /* on the grid now set up */
+        port_irq_restore(s);
+        if (r == TD_OK) {
+            pr.ok++;
+            if ((int32_t)(now - want) < 0)
+                pr.early++;                       /* woke before its release */
+            if (same && next != want + period)
+                pr.bad_step++;                    /* one release on */
+        } else if (r == TD_ERR_OVERFLOW) {
+            pr.late++;
+            if (same && (next == want || (next - want) % period != 0))
+                pr.bad_step++;                    /* passed over whole releases */
+        } else {
+            pr.bad++;
+        }
+        if (rnd(3) == 0)
+            th_busy_ticks(rnd(4));                /* late for the next release */
+    }
+}
+
+/* Set the period up again (with interrupts masked, beside the count the
+ * thread compares with). */
+static int period_init(td_tick_t period, td_tick_t phase)
+{
+    port_irq_state_t s = port_irq_save();
+    if (per.magic != 0)
+        pr.overruns += per.overruns;              /* init starts it from 0 */
+    int r = td_period_init(&per, period, phase);
+    pr.phase = phase;
+    pr.gen++;
+    port_irq_restore(s);
+    return r;
+}
+
+static void period_job(void *arg)
+{
+    (void)arg;
+    unsigned me = (unsigned)td_thread_priority(td_thread_self());
+    td_tick_t period = 1u + rnd(4);
+    per.magic = 0;
+    pr.r_init = period_init(period, rnd(period));
+    if (pr.r_init != TD_OK)
+        return;
+    pr.r_create = td_thread_create(&periodic, periodic_stack, sizeof periodic_stack, "periodic",
+                                   me - 1u + rnd(3), periodic_main, NULL);
+    if (pr.r_create != TD_OK)
+        return;
+    for (unsigned i = rnd(6); i > 0; i--) {
+        td_sleep(rnd(5));
+        period = 1u + rnd(4);
+        if (period_init(period, rnd(period)) != TD_OK)
+            pr.bad++;
+    }
+    pr.r_join = td_thread_join(&periodic, TD_SEC(3));
+    port_irq_state_t s = port_irq_save();
+    pr.overruns += per.overruns;
+    port_irq_restore(s);
+}
+
+static void period_round(void)
+{
+    memset(&pr, 0, sizeof pr);
+    pr.n = 1u + rnd(12);
+    pr.r_join = 99;
+    if (rnd(2) == 0) {
+        period_job(NULL);
+    } else {
+        REQUIRE_EQ(th_core1_run(period_job, NULL), TD_OK);
+        CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    }
+    REQUIRE_EQ(pr.r_init, TD_OK);
+    REQUIRE_EQ(pr.r_create, TD_OK);
+    CHECK_EQ(pr.r_join, TD_OK);
+    CHECK_EQ(pr.ok + pr.late, pr.n);
+    CHECK_EQ(pr.late, pr.overruns);               /* every late call counted */
+    CHECK_EQ(pr.bad, 0);
+    CHECK_EQ(pr.early, 0);
+    CHECK_EQ(pr.off_grid, 0);
+    CHECK_EQ(pr.bad_step, 0);
+}
+
+/* ---- the console: buffered mode selected by either core, left and taken
+ * again while both cores print; every line printed arrives once, whole, in
+ * its core's order ------------------------------------------------------------------- */
+
+#define CON_LINES 24u
+static struct {
+    unsigned drain;                               /* the core that selects buffered */
+    unsigned lines[2];                            /* printed per core */
+    int r_wrong, r_other, done1, tried;
+    uint32_t bad_len;
+} co;
+
+static void con_print(unsigned core, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int len = td_printf("lr%u %03u %.*s\n", core, co.lines[core], (int)rnd(6), ".....");
+        if (len < 9)
+            co.bad_len++;
+        else
+            co.lines[core]++;
+        if (rnd(3) == 0)
+            maybe_sleep();
+        if (core == co.drain && rnd(6) == 0) {    /* leave buffered mode, take it again */
+            if (td_console_set_mode(TD_CONSOLE_POLLED) != TD_OK ||
+                td_console_set_mode(TD_CONSOLE_BUFFERED) != TD_OK)
+                co.bad_len++;
+        } else if (core != co.drain && rnd(6) == 0) {
+            /* not this core's: refused, or nothing to do while the drain
+             * core is between leaving and taking buffered mode again */
+            int r = td_console_set_mode(TD_CONSOLE_POLLED);
+            if (r != TD_ERR_WRONG_CORE && r != TD_OK)
+                co.r_other = r == TD_OK ? 1000 : r;
+        }
+    }
+}
+
+static void core1_console(void *arg)
+{
+    unsigned n = (unsigned)(uintptr_t)arg;
+    if (co.drain == 1 && td_console_set_mode(TD_CONSOLE_BUFFERED) != TD_OK)
+        co.bad_len++;
+    ST(co.done1, 1);
+    for (int i = 0; i < 3000 && !LD(co.tried); i++)
+        td_sleep(1);                              /* core 0 tries to take buffered mode */
+    con_print(1, n);
+    if (co.drain == 1 && td_console_set_mode(TD_CONSOLE_POLLED) != TD_OK)
+        co.bad_len++;                             /* drains the ring first */
+}
+
+/* Check the captured text: every line is one of ours, whole; per core the
+ * numbers run 0, 1, 2, ... Returns the lines seen per core. */
+static void con_check(const char *text, unsigned seen[2], uint32_t *bad)
+{
+    seen[0] = seen[1] = 0;
+    for (const char *p = text; *p != '\0';) {
+        const char *end = strchr(p, '\n');
+        if (end == NULL) {
+            (*bad)++;                             /* a line without its end */
+            break;
+        }
+        unsigned core = (unsigned)(p[2] - '0'), num = 0;
+        bool ok = end - p >= 8 && p[0] == 'l' && p[1] == 'r' && core < 2 && p[3] == ' ' &&
+                  p[7] == ' ';
+        for (int k = 4; ok && k < 7; k++) {
+            ok = p[k] >= '0' && p[k] <= '9';
+            num = num * 10u + (unsigned)(p[k] - '0');
+        }
+        for (const char *q = p + 8; ok && q < end; q++)
+            ok = *q == '.';
+        if (ok && num == seen[core])
+            seen[core]++;
+        else
+            (*bad)++;
+        p = end + 1;
+    }
+}
+
+static char con_text[4096];
+
+static void console_round(void)
+{
+    memset(&co, 0, sizeof co);
+    co.drain = rnd(2);
+    unsigned n0 = rnd(CON_LINES), n1 = rnd(CON_LINES);
+    REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
+    REQUIRE_EQ(th_capture_begin(), TD_OK);
+    if (co.drain == 0)
+        CHECK_EQ(td_console_set_mode(TD_CONSOLE_BUFFERED), TD_OK);
+    int r1 = th_core1_run(core1_console, (void *)(uintptr_t)n1);
+    for (int i = 0; r1 == TD_OK && i < 3000 && !LD(co.done1); i++)
+        td_sleep(1);
+    if (co.drain == 1)
+        co.r_wrong = td_console_set_mode(TD_CONSOLE_BUFFERED);   /* core 1 has it */
+    ST(co.tried, 1);
+    con_print(0, n0);
+    if (r1 == TD_OK)
+        CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    if (co.drain == 0)
+        CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);   /* drains the ring */
+    int len = th_capture_end(con_text, sizeof con_text);
+    REQUIRE_EQ(r1, TD_OK);
+    CHECK_EQ(td_console_mode(), TD_CONSOLE_POLLED);
+    CHECK(len >= 0);
+    if (co.drain == 1)
+        CHECK_EQ(co.r_wrong, TD_ERR_WRONG_CORE);
+    CHECK_EQ(co.r_other, 0);
+    CHECK_EQ(co.bad_len, 0);
+    unsigned seen[2];
+    uint32_t bad = 0;
+    con_check(con_text, seen, &bad);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(seen[0], co.lines[0]);               /* every line printed, once, whole */
+    CHECK_EQ(seen[1], co.lines[1]);
+    CHECK_EQ(co.lines[0], n0);
+    CHECK_EQ(co.lines[1], n1);
 }
 
 static void core1_seed(void *arg)
@@ -533,10 +845,12 @@ TEST(life_random_cycles)
     rng[0] = seed;
     REQUIRE_EQ(th_core1_run(core1_seed, (void *)(uintptr_t)(seed * 2654435761u | 1u)), TD_OK);
     REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
-    unsigned rounds[5] = { 0, 0, 0, 0, 0 };
-    uint64_t us[5] = { 0, 0, 0, 0, 0 };
+    static const char *const names[7] = { "msg", "chan", "local", "cross", "counting",
+                                          "period", "console" };
+    unsigned rounds[7] = { 0 };
+    uint64_t us[7] = { 0 };
     for (unsigned i = 0; i < TH_LIFE_ROUNDS; i++) {
-        unsigned kind = rnd(5);
+        unsigned kind = rnd(7);
         rounds[kind]++;
         uint64_t t0 = td_time_us();
         if (kind == 0)
@@ -547,18 +861,22 @@ TEST(life_random_cycles)
             local_round();
         else if (kind == 3)
             cross_round();
-        else
+        else if (kind == 4)
             counting_round();
+        else if (kind == 5)
+            period_round();
+        else
+            console_round();
         us[kind] += td_time_us() - t0;
     }
-    th_info("life_rounds_msg", rounds[0]);
-    th_info("life_rounds_chan", rounds[1]);
-    th_info("life_rounds_local", rounds[2]);
-    th_info("life_rounds_cross", rounds[3]);
-    th_info("life_ms_msg", (long long)(us[0] / 1000u));
-    th_info("life_ms_chan", (long long)(us[1] / 1000u));
-    th_info("life_ms_local", (long long)(us[2] / 1000u));
-    th_info("life_ms_cross", (long long)(us[3] / 1000u));
-    th_info("life_rounds_counting", rounds[4]);
-    th_info("life_ms_counting", (long long)(us[4] / 1000u));
+    char key[32];
+    for (unsigned k = 0; k < 7; k++) {
+        td_snprintf(key, sizeof key, "life_rounds_%s", names[k]);
+        th_info(key, rounds[k]);
+        td_snprintf(key, sizeof key, "life_ms_%s", names[k]);
+        th_info(key, (long long)(us[k] / 1000u));
+    }
+    th_info("life_event_flags_set", ev_sets);
+    th_info("life_event_flags_taken", ev_taken);
+    th_info("life_event_flags_discarded", ev_discarded);
 }

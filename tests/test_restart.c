@@ -11,11 +11,15 @@
  */
 #include "harness.h"
 
+#include <string.h>
+
 #include "../kernel/fault_sys.h"
 #include "port.h"
+#include "tandem/console.h"
 #include "tandem/fault.h"
 #include "tandem/fmt.h"
 #include "tandem/msg.h"
+#include "tandem/panic.h"
 
 static char report[8192];
 
@@ -565,4 +569,99 @@ TEST(fault_core1_started_while_core0_looks)
     CHECK(core1_takes_jobs());
     th_info("core1_starts_looks", looks);
     th_info("core1_starts_looks_running", looks_running);
+}
+
+/* ---- the buffered console when the core that drains it goes down --------------------
+ * Core 1 selects buffered mode (its interrupt drains the ring), queues
+ * lines the device has not taken yet (on the target the UART is slow; the
+ * host's device is held) and panics. Core 0's supervision takes the
+ * device's interrupt over: the lines come out whole and in order while
+ * core 0 prints nothing, core 0 is the draining core from then on (a
+ * restarted core 1 does not get the ring back) and nothing is lost. */
+
+#define DRAIN_LINES 12u
+static int dr_mode_r;
+
+static void core1_drain_job(void *arg)
+{
+    (void)arg;
+    dr_mode_r = td_console_set_mode(TD_CONSOLE_BUFFERED);
+    th_console_hold(true);
+    for (unsigned i = 0; i < DRAIN_LINES; i++)
+        td_printf("queued by core 1: line %02u of %u\n", i, DRAIN_LINES);
+    td_panic("the draining core goes down");
+}
+
+static int dr_again_r;
+static void core1_buffered_again(void *arg)
+{
+    (void)arg;
+    dr_again_r = td_console_set_mode(TD_CONSOLE_BUFFERED);
+}
+
+static void drain_core_goes_down(unsigned policy)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    td_console_stats_t a, b;
+    td_console_stats(&a);
+    REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
+    REQUIRE_EQ(td_fault_set_policy(1, policy), TD_OK);
+    dr_mode_r = 99;
+    bool cap = th_capture_begin() == TD_OK;
+    int rc = th_core1_run(core1_drain_job, NULL);
+    /* core 1 halts; core 0's supervision gives back what it held (the
+     * console takes the interrupt over) and, under restart, restarts it */
+    for (int i = 0; rc == TD_OK && i < 3000; i++) {
+        if (policy == TD_FAULT_RESTART ? td_fault_restarts() != restarts
+                                       : td_fault_core_state(1) == TD_CORE_HALTED)
+            break;
+        td_sleep(1);
+    }
+    td_sleep(5);                                /* (halt: cleaned up at core 0's tick) */
+    th_console_hold(false);
+    td_sleep(TD_MS(150));                       /* core 0 prints nothing meanwhile */
+    int len = cap ? th_capture_end(report, sizeof report) : -1;
+    CHECK_EQ(rc, TD_OK);
+    CHECK_EQ(dr_mode_r, TD_OK);
+    CHECK(len > 0);
+    const char *at = report;
+    for (unsigned i = 0; i < DRAIN_LINES && at != NULL; i++) {
+        char line[48];
+        td_snprintf(line, sizeof line, "queued by core 1: line %02u of %u\n", i, DRAIN_LINES);
+        const char *p = strstr(at, line);
+        CHECK(p != NULL);                       /* delivered by core 0, in order */
+        if (p != NULL && p > report)
+            CHECK(p[-1] == '\n');               /* whole */
+        at = p != NULL ? p + strlen(line) : NULL;
+    }
+    CHECK(th_contains(report, "the draining core goes down"));
+    CHECK_EQ(td_console_mode(), TD_CONSOLE_BUFFERED);
+    CHECK_EQ(td_console_set_mode(TD_CONSOLE_BUFFERED), TD_OK);   /* core 0 drains now */
+    if (policy != TD_FAULT_RESTART) {
+        CHECK_EQ(td_fault_core_state(1), TD_CORE_HALTED);
+        CHECK_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    }
+    CHECK_EQ(wait_restarted(restarts + 1), TD_OK);
+    dr_again_r = 99;
+    if (th_core1_run(core1_buffered_again, NULL) == TD_OK)
+        CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(dr_again_r, TD_ERR_WRONG_CORE);    /* the ring stays with core 0 */
+    CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);
+    CHECK_EQ(td_console_mode(), TD_CONSOLE_POLLED);
+    td_console_stats(&b);
+    CHECK_EQ(b.lost, a.lost);
+    CHECK(b.writes - a.writes >= DRAIN_LINES);
+    td_fault_set_policy(1, (unsigned)old);
+    CHECK(core1_takes_jobs());
+}
+
+TEST(console_drain_core_goes_down_restart)
+{
+    drain_core_goes_down(TD_FAULT_RESTART);
+}
+
+TEST(console_drain_core_goes_down_halt)
+{
+    drain_core_goes_down(TD_FAULT_HALT);
 }

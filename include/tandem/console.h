@@ -28,6 +28,19 @@
  * The fault path (td_console_write_panic) works in both modes: it finishes
  * the line the UART is in the middle of, then writes its text directly.
  *
+ * Life cycle: the console has no init or deinit; it lives as long as the
+ * program, and its mode is its life cycle. When the core that drains the
+ * buffered ring goes down (halted after a fault, or stopped and restarted
+ * by the restart policy or the watchdog), the other core's supervision
+ * takes the device's interrupt over: what waits in the ring is delivered
+ * by that core, in order and whole, nothing is dropped, and that core
+ * drains from then on (a restarted core 1 does not get the ring back:
+ * td_console_set_mode there returns TD_ERR_WRONG_CORE; core 0 may switch
+ * back to polled). A queued device (USB) is driven by core 0 alone: when
+ * core 0 goes down, what its ring holds and everything written from then
+ * on is dropped and counted (stats.lost), and no caller waits for it; the
+ * loss line cannot reach a device nobody drives.
+ *
  * On a board whose console is USB serial (the default route, TD_CONSOLE=usb;
  * docs/console.md, docs/usb.md) the console is buffered from boot and
  * polled mode is refused: the ring keeps what is written before the host
@@ -76,7 +89,10 @@ int td_console_write(const char *s, size_t n);
 /* Select the console mode (enum td_console_mode). Switching to buffered
  * makes the calling core take the UART's interrupt; switching back to
  * polled first waits (sleeping) until the ring has drained, and must be
- * done on that same core. Selecting the current mode does nothing.
+ * done on that same core (the draining core: the other one after the
+ * first went down, above). Selecting the current mode does nothing; two
+ * cores selecting buffered at once: one gets it, the other
+ * TD_ERR_WRONG_CORE.
  * Returns 0, TD_ERR_PARAM (unknown mode), TD_ERR_IN_ISR, TD_ERR_WRONG_CORE.
  * Thread only, either core. */
 int td_console_set_mode(int mode);

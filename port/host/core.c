@@ -53,11 +53,19 @@ void port_switch_request(void)
     host_interrupt_point();
 }
 
+/* The console device's transmit interrupt (see "console" below). */
+static atomic_int console_tx_on, console_held;
+
+static bool console_irq_level(struct host_core *hc)
+{
+    return hc->console_irq_on && atomic_load(&console_tx_on) && !atomic_load(&console_held);
+}
+
 bool host_irq_pending(struct host_core *hc)
 {
     unsigned id = (unsigned)(hc - host_cores);
     return atomic_load(&hc->ticks_owed) != 0 ||
-           (hc->fifo_irq_on && host_fifo_level(id)) ||
+           (hc->fifo_irq_on && host_fifo_level(id)) || console_irq_level(hc) ||
            (id == 1 && atomic_load(&hc->reset_req));
 }
 
@@ -69,13 +77,16 @@ void host_interrupt_point(void)
             host_return_to_boot(hc);
         unsigned ticks = atomic_exchange(&hc->ticks_owed, 0u);
         bool fifo = hc->fifo_irq_on && host_fifo_level(host_core_id);
-        if (ticks != 0 || fifo) {
+        bool console = console_irq_level(hc);
+        if (ticks != 0 || fifo || console) {
             hc->in_isr = 1;
             /* the FIFO interrupt is the more urgent one (hwtable) */
             if (fifo)
                 port_fifo_isr();
             while (ticks-- != 0)
                 port_tick_isr();
+            if (console)
+                port_console_isr();
             hc->in_isr = 0;
             continue;
         }
@@ -226,26 +237,42 @@ void port_console_write(const char *s, size_t n)
 }
 
 /* The host's console takes every byte at once, so the buffered mode's ring
- * never holds anything for an interrupt to move. */
+ * holds nothing for an interrupt to move, unless a test holds the device
+ * (host_console_hold): then it takes nothing, as a UART whose wire is
+ * busy, and the ring keeps what is written. Its transmit interrupt is
+ * modelled as on the chip: asked for by port_console_tx_irq (either core),
+ * taken by the core that routed it (port_console_irq_route) at its
+ * interrupt points while the device takes bytes. A polled write
+ * (port_console_write) goes out even while the device is held. */
 size_t port_console_write_some(const char *s, size_t n)
 {
+    if (atomic_load(&console_held))
+        return 0;
     port_console_write(s, n);
     return n;
 }
 
 bool port_console_idle(void)
 {
-    return true;
+    return !atomic_load(&console_held);
 }
 
 void port_console_irq_route(bool on)
 {
-    (void)on;
+    host_this()->console_irq_on = on;
 }
 
 void port_console_tx_irq(bool on)
 {
-    (void)on;
+    atomic_store(&console_tx_on, on);
+}
+
+void host_console_hold(bool held)
+{
+    atomic_store(&console_held, held);
+    if (!held)
+        for (unsigned c = 0; c < PORT_NUM_CORES; c++)
+            host_kick(c);
 }
 
 bool port_console_open(void)
@@ -354,6 +381,7 @@ void port_core1_reset(void)
     if (pthread_timedjoin_np(hc->thread, NULL, &until) == 0) {
         atomic_store(&hc->alive, 0);
         hc->masked = hc->in_isr = hc->switch_pending = hc->fifo_irq_on = 0;
+        hc->console_irq_on = 0;           /* as its NVIC after the reset */
         hc->cur = NULL;
     }
 }

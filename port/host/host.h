@@ -34,6 +34,7 @@ struct host_core {
     int in_isr;                    /* (own) a handler runs */
     int switch_pending;            /* (own) PendSV pending */
     int fifo_irq_on;               /* (own) FIFO interrupt enabled */
+    int console_irq_on;            /* (own) console device interrupt routed here */
     struct host_ctx *cur;          /* (own) running fiber */
     atomic_uint ticks_owed;        /* tick interrupts not yet taken */
     atomic_int event;              /* WFE event register */
@@ -76,5 +77,8 @@ bool host_fifo_level(unsigned core);
 /* Console input for port_console_read: queue n bytes (tests); returns how
  * many fit (the queue holds 4096). Any thread. */
 size_t host_console_feed(const char *s, size_t n);
+/* Hold the console device (it takes no byte and is not idle: the buffered
+ * mode's ring fills) or let it go on. Any thread. */
+void host_console_hold(bool held);
 
 #endif /* TANDEM_PORT_HOST_H */
