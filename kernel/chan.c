@@ -159,8 +159,9 @@ int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size)
     int r = TD_OK;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_MSG);                  /* as attach and detach */
-    if (ch->magic == TD_CHAN_MAGIC && (ch->owner[0] != NULL || ch->owner[1] != NULL))
-        r = TD_ERR_BUSY;
+    if (ch->magic == TD_CHAN_MAGIC && (ch->owner[0] != NULL || ch->owner[1] != NULL ||
+                                       ch->head != ch->tail))
+        r = TD_ERR_BUSY;                         /* attached, or unread bytes: deinit counts them */
     else if (ch->magic == TD_CHAN_MAGIC)
         unregister_if_free(ch);                  /* (never registered without a side) */
     if (r == TD_OK)

@@ -211,6 +211,8 @@ TEST(chan_bad_input_and_same_core)
     CHECK_EQ(td_chan_peek(&ch, &cp, &len, TD_NO_WAIT), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_READ), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_WRITE), TD_OK);
+    CHECK_EQ(td_chan_init(&ch, 2, mem, sizeof mem), TD_ERR_BUSY);   /* 10 bytes unread */
+    CHECK_EQ(td_chan_deinit(&ch), 10);                              /* counted */
     CHECK_EQ(td_chan_init(&ch, 2, mem, sizeof mem), TD_OK);         /* no sides: reusable */
 }
 

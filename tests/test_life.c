@@ -136,6 +136,41 @@ TEST(chan_number_free_after_both_sides_detach)
     CHECK_EQ(td_chan_detach(&y, TD_CHAN_WRITE), TD_OK);
 }
 
+/* A channel is refused init and deinit while a side is attached (its
+ * waiters are its owners), and init while its ring holds unread bytes;
+ * deinit counts those; init again then reuses the number. */
+TEST(chan_refused_while_attached_or_holding_bytes)
+{
+    static td_chan_t c;
+    static uint32_t cm[4];
+    static const uint8_t five[5] = { 1, 2, 3, 4, 5 };
+    size_t done = 0;
+    REQUIRE_EQ(td_chan_init(&c, 6, cm, sizeof cm), TD_OK);
+    REQUIRE_EQ(td_chan_attach(&c, TD_CHAN_WRITE), TD_OK);
+    CHECK_EQ(td_chan_init(&c, 6, cm, sizeof cm), TD_ERR_BUSY);      /* a side attached */
+    CHECK_EQ(td_chan_deinit(&c), TD_ERR_BUSY);
+    CHECK_EQ(td_chan_write(&c, five, sizeof five, &done, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(done, sizeof five);
+    CHECK_EQ(td_chan_detach(&c, TD_CHAN_WRITE), TD_OK);
+    CHECK_EQ(td_chan_level(&c), 5);                                 /* the bytes stay */
+    CHECK_EQ(td_chan_init(&c, 6, cm, sizeof cm), TD_ERR_BUSY);      /* would drop them */
+    CHECK_EQ(td_chan_level(&c), 5);                                 /* nothing changed */
+    CHECK_EQ(td_chan_attach(&c, TD_CHAN_READ), TD_OK);
+    uint8_t two[2];
+    CHECK_EQ(td_chan_read(&c, two, 2, &done, TD_NO_WAIT), TD_OK);   /* read again later */
+    CHECK_EQ(two[0], 1);
+    CHECK_EQ(td_chan_detach(&c, TD_CHAN_READ), TD_OK);
+    CHECK_EQ(td_chan_deinit(&c), 3);                                /* the rest, counted */
+    CHECK_EQ(td_chan_attach(&c, TD_CHAN_READ), TD_ERR_UNINIT);
+    CHECK_EQ(td_chan_deinit(&c), TD_ERR_UNINIT);
+    REQUIRE_EQ(td_chan_init(&c, 6, cm, sizeof cm), TD_OK);          /* and again */
+    CHECK_EQ(td_chan_level(&c), 0);
+    CHECK_EQ(td_chan_attach(&c, TD_CHAN_READ), TD_OK);              /* its number free */
+    CHECK_EQ(td_chan_detach(&c, TD_CHAN_READ), TD_OK);
+    CHECK_EQ(td_chan_init(&c, 6, cm, sizeof cm), TD_OK);            /* empty: init again */
+    CHECK_EQ(td_chan_deinit(&c), 0);
+}
+
 /* Once both sides of a channel are detached the kernel never looks at the
  * object again: its memory may serve something else. Here it is made to
  * look like a channel with a waiting reader (a dormant decoy thread), and

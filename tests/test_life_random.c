@@ -771,8 +771,10 @@ static void con_check(const char *text, unsigned seen[2], uint32_t *bad)
 {
     seen[0] = seen[1] = 0;
     for (const char *p = text; *p != '\0';) {
-        const char *end = strchr(p, '\n');
-        if (end == NULL) {
+        const char *end = p;
+        while (*end != '\0' && *end != '\n')
+            end++;
+        if (*end == '\0') {
             (*bad)++;                             /* a line without its end */
             break;
         }

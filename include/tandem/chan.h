@@ -68,12 +68,14 @@ typedef struct td_chan {
  * object any more, so its memory may be reused (a channel on a stack may
  * go out of scope). Bytes in the ring stay there while the object lives:
  * a side attached again reads them; td_chan_deinit counts what it
- * discards. */
+ * discards, and td_chan_init is refused while any are left. */
 
 /* Prepare channel ch with number 'number' and the caller-owned ring
  * buf[size] (size a power of two, 8 .. 2^30; buf word aligned): empty, no
  * sides attached. Returns 0, TD_ERR_PARAM, TD_ERR_BUSY (a side is
- * attached; nothing changed), TD_ERR_IN_ISR. Thread only, either core. */
+ * attached, or the ring still holds unread bytes: td_chan_deinit first,
+ * which counts them; nothing changed), TD_ERR_IN_ISR. Thread only, either
+ * core. */
 int td_chan_init(td_chan_t *ch, unsigned number, void *buf, size_t size);
 
 /* Forget ch: it must be initialised again before use. Returns the unread

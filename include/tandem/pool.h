@@ -36,8 +36,11 @@ typedef struct td_pool {
  * interrupt. */
 int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks);
 
-/* Forget p. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE,
- * TD_ERR_BUSY (waiters, or blocks still allocated). */
+/* Forget p. Refused while threads wait or blocks are out (their holders
+ * would free them into a forgotten pool), as init again is: free them
+ * first. p is on no list of the kernel. Returns 0, TD_ERR_PARAM,
+ * TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters, or blocks still
+ * allocated; nothing changed). */
 int td_pool_deinit(td_pool_t *p);
 
 /* Take a block into *block, waiting at most timeout ticks. Returns 0,

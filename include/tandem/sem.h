@@ -29,8 +29,11 @@ typedef struct td_sem {
  * Thread or interrupt. */
 int td_sem_init(td_sem_t *s, unsigned initial, unsigned max);
 
-/* Forget s; it must be initialised again before use. Returns 0,
- * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters). */
+/* Forget s; it must be initialised again before use. Its count goes with
+ * it (no one is owed it: td_sem_count first to know it). s is on no list
+ * of the kernel. Init again is refused while threads wait, as deinit is.
+ * Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_BUSY
+ * (waiters; nothing changed). */
 int td_sem_deinit(td_sem_t *s);
 
 /* Take one count, waiting at most timeout ticks (TD_NO_WAIT, n, TD_FOREVER).

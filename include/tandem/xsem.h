@@ -29,7 +29,9 @@ typedef struct td_xsem {
  * TD_ERR_PARAM, TD_ERR_BUSY (waiters). Thread only, either core. */
 int td_xsem_init(td_xsem_t *s, uint32_t initial, uint32_t max);
 
-/* Forget s; it must be initialised again before use. Returns 0,
+/* Forget s; it must be initialised again before use. Its count goes with
+ * it (no one is owed it: td_xsem_count first to know it). Init again is
+ * refused while threads of either core wait, as deinit is. Returns 0,
  * TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_BUSY (threads of either core wait;
  * nothing changed), TD_ERR_IN_ISR. Thread only, either core. */
 int td_xsem_deinit(td_xsem_t *s);

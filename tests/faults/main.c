@@ -21,6 +21,11 @@
  *   spin        (core 1) a thread keeps a td_lock and spins, interrupts masked
  *   heldfault   (core 1) a thread holds a td_xmutex core 0 waits for, takes a
  *               td_lock and faults: both must be free for core 0 afterwards
+ *   drain       the faulting core selected the buffered console (its UART
+ *               interrupt drains the ring), queues 30 lines and faults at
+ *               once; both cores' ordinary lines stay quiet for 400 ms, so only
+ *               the takeover of the interrupt by the other core can
+ *               deliver the queued lines meanwhile
  *   classify    no fault: the decoder names a BKPT "exit" (port_exit on a board)
  *   alone       (core 0, core 1 never launched) a null pointer under the halt
  *               policy: no core is left, so the fault path ends the run with
@@ -49,6 +54,24 @@ TD_XMUTEX_DEFINE(shared_mutex);
 TD_LOCK_DEFINE(spin_lock, TD_SPIN_USER_FIRST + 3);
 static volatile uint32_t c1_starts;          /* survives a core 1 restart */
 static volatile uint32_t faults_made;
+static volatile uint32_t quiet_until_ms;     /* (drain) the ordinary lines wait */
+
+/* Whether the ordinary work's lines wait (scenario drain). */
+static bool quiet(void)
+{
+    return (uint32_t)(td_time_us() / 1000u) < quiet_until_ms;
+}
+
+/* The drain scenario's faulting core takes the buffered console. */
+static void drain_select(void)
+{
+#if defined(SCENARIO_drain)
+    if (faults_made == 0) {
+        int r = td_console_set_mode(TD_CONSOLE_BUFFERED);
+        td_printf("buffered on core %u: %s\n", port_core_id(), td_strerror(r));
+    }
+#endif
+}
 
 /* ---- the faults ------------------------------------------------------------------ */
 
@@ -138,6 +161,11 @@ static void victim_main(void *arg)
     td_sleep(TD_MS(100));
     td_lock_take(&spin_lock);
     fault_null();
+#elif defined(SCENARIO_drain)
+    quiet_until_ms = (uint32_t)(td_time_us() / 1000u) + 400u;
+    for (unsigned k = 1; k <= 30; k++)
+        td_printf("drain line %02u of 30\n", k);
+    fault_null();
 #endif
     td_printf("victim survived\n");
 }
@@ -160,7 +188,8 @@ static void count_main(void *arg)
 {
     unsigned core = (unsigned)(uintptr_t)arg;
     for (uint32_t k = 1;; k++) {
-        td_printf("c%u count %lu\n", core, (unsigned long)k);
+        if (!quiet())
+            td_printf("c%u count %lu\n", core, (unsigned long)k);
         td_sleep(TD_MS(20));
     }
 }
@@ -181,9 +210,11 @@ static void pinger_main(void *arg)
         td_xsem_give_isr(&ping);
         int r = td_xsem_take(&pong, TD_MS(20));
         if (r == TD_OK) {
-            td_printf("ping ok %lu\n", (unsigned long)k);
+            if (!quiet())
+                td_printf("ping ok %lu\n", (unsigned long)k);
         } else {
-            td_printf("ping timeout %lu\n", (unsigned long)k);
+            if (!quiet())
+                td_printf("ping timeout %lu\n", (unsigned long)k);
             while (td_xsem_take(&ping, TD_NO_WAIT) == TD_OK) {   /* not answered: take back */
             }
         }
@@ -221,9 +252,12 @@ static void asker_main(void *arg)
         if (r == TD_OK)
             r = td_msg_receive(&asker_ep, &w, TD_MS(20));
         if (r == TD_OK && TD_MSG_DATA(w) == k + 1u) {
-            td_printf("msg ok %lu\n", (unsigned long)k);
+            if (!quiet())
+                td_printf("msg ok %lu\n", (unsigned long)k);
         } else {
-            td_printf("msg %s %lu\n", r ? td_strerror(r) : "wrong answer", (unsigned long)k);
+            if (!quiet())
+                td_printf("msg %s %lu\n", r ? td_strerror(r) : "wrong answer",
+                          (unsigned long)k);
             if (r == TD_ERR_PEER_DOWN || r == TD_ERR_ENDPOINT)
                 td_msg_await_remote(EP_ECHO, TD_MS(50));
             while (td_msg_receive(&asker_ep, &w, TD_NO_WAIT) == TD_OK) {   /* late answers */
@@ -236,6 +270,8 @@ static void core1_entry(void *arg)
 {
     (void)arg;
     td_printf("c1 start %lu\n", (unsigned long)++c1_starts);
+    if (FAULT_CORE == 1)
+        drain_select();
     td_thread_create(&counter1, counter1_stack, sizeof counter1_stack, "count1", 10, count_main,
                      (void *)1);
     td_thread_create(&ponger, ponger_stack, sizeof ponger_stack, "ponger", 12, ponger_main, NULL);
@@ -309,6 +345,8 @@ int main(void)
     td_xsem_init(&ping, 0, 1);
     td_xsem_init(&pong, 0, 1);
     td_printf("scenario %s core %u policy %u\n", SCENARIO_NAME, FAULT_CORE, FAULT_POLICY);
+    if (FAULT_CORE == 0)
+        drain_select();
     if (!ALONE && td_kernel_launch_core1(core1_entry, NULL) != TD_OK)
         td_printf("core 1 did not start\n");
     td_thread_create(&counter0, counter0_stack, sizeof counter0_stack, "count0", 10, count_main,

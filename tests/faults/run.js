@@ -262,6 +262,47 @@ cases['heldfault-c1'] = async (name, out) => {
     if (idx(r, /^c1 start 2$/, rep.end, 1) < 0) return 'core 1 not restarted';
   });
 };
+/* The buffered console's draining core faults with 30 lines queued: the
+ * other core takes its interrupt over and delivers them, whole and in
+ * order, while nobody prints (a writer's own pump would move them too). */
+function drainCase(core, policy) {
+  return async (name, out) => {
+    const r = await run(name, 800);
+    const other = core ^ 1;
+    const rep = report(r, core);
+    check(out, `${name}_report`, () => rep.why ||
+      (rep.text[0] === `*** FAULT core ${core}, thread "victim": null pointer` ? null : `head: ${rep.text[0]}`));
+    check(out, `${name}_queued_lines_delivered_by_core${other}`, () => {
+      if (rep.why) return rep.why;
+      if (idx(r, new RegExp(`^buffered on core ${core}: TD_OK$`)) < 0) return 'buffered mode not selected';
+      const got = r.lines.map((l, i) => [l, i]).filter(([l]) => /drain line/.test(l.text));
+      for (let k = 0; k < 30; k++) {
+        const want = `drain line ${String(k + 1).padStart(2, '0')} of 30`;
+        if (!got[k] || got[k][0].text !== want) return `line ${k + 1}: ${got[k] ? `"${got[k][0].text}"` : 'missing'}`;
+      }
+      if (got.length !== 30) return `${got.length} drain lines`;
+      const [last, at] = got[29];
+      if (at < rep.end) return 'all lines out before the fault: nothing was left queued';
+      if (last.core !== other) return `the last line was moved by core ${last.core}`;
+      const next = idx(r, /^(c\d count|ping |msg )/, rep.end + 1);
+      if (next >= 0 && next < at) return `"${r.lines[next].text}" (a writer's pump) came before the last queued line`;
+      const dt = last.t - r.lines[rep.end].t;
+      if (dt > 0.1) return `the last queued line came ${dt.toFixed(3)} s after the report`;
+    });
+    check(out, `${name}_other_core_runs`, () => rep.why || counts(r, other, rep.end + 1));
+    if (policy === 'RESTART')
+      check(out, `${name}_core1_restarted`, () => (rep.why ? rep.why : idx(r, /^c1 start 2$/, rep.end) >= 0 ? null : 'core 1 not restarted'));  /* (its line moved by core 0) */
+    else
+      check(out, `${name}_halted`, () => {
+        if (rep.why) return rep.why;
+        const after = r.lines.slice(rep.end + 1).filter((l) => l.core === core);
+        if (after.length) return `core ${core} printed after halting: "${after[0].text}"`;
+      });
+  };
+}
+cases['drain-c0'] = drainCase(0, 'HALT');
+cases['drain-c1'] = drainCase(1, 'RESTART');
+
 cases.classify = async (name, out) => {
   const r = await run(name, 50);
   check(out, `${name}_bkpt_is_exit`, () => (idx(r, /^classify bkpt: exit 5$/) >= 0 ? null : 'BKPT not read as exit 5'));
