@@ -288,6 +288,8 @@ int td_console_set_mode(int mode)
     if (PORT_CONSOLE_QUEUED && mode == TD_CONSOLE_POLLED)
         return TD_ERR_UNSUPPORTED;       /* nobody may wait for a queued device */
     unsigned me = port_core_id();
+    if (mode == TD_CONSOLE_BUFFERED)
+        TD_DOWN_REGISTER_ONCE(console_down);   /* (not under the console lock) */
     /* The mode and its core are looked at and changed under the lock: two
      * cores selecting a mode at once get one answer each, never both the
      * ring. */
@@ -297,7 +299,6 @@ int td_console_set_mode(int mode)
         if (ring != NULL) {
             r = drain_core == me ? TD_OK : TD_ERR_WRONG_CORE;
         } else {
-            TD_DOWN_REGISTER_ONCE(console_down);
             port_console_irq_route(true);
             head = tail = 0;
             line_open = false;
