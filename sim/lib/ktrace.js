@@ -17,6 +17,7 @@
 // Chrome trace-event JSON and lib/trace.js draws in the SVG picture.
 
 const fs = require('fs');
+const dwarf = require('./dwarf');
 const { hooksOf, GO } = require('./hooks');
 const { UserError } = require('./loader');
 
@@ -69,7 +70,7 @@ function readPoints(buf, file = 'firmware') {
   let secs;
   try { secs = sections(buf); } catch (e) { if (e instanceof RangeError) return null; throw e; }
   const sec = secs.find((s) => s.name === '.td_trace');
-  if (!sec) return null;
+  if (!sec) return readDwarfPoints(buf, file);
   if (sec.offset + sec.size > buf.length) throw new UserError(`${file}: truncated .td_trace section`);
   const d = buf.subarray(sec.offset, sec.offset + sec.size);
   const points = [];
@@ -86,6 +87,45 @@ function readPoints(buf, file = 'firmware') {
     points.push({ addr: addr & ~1, kind, a: operand(ta, file), b: operand(tb, file), ma: mask(sa), mb: mask(sb) });
   }
   return points;
+}
+
+/**
+ * The trace points of a TRACE=sim build: C labels and variables known only
+ * to the debug information (lib/dwarf.js), no .td_trace records. Each
+ * operand is {expr, frameBase} (a DWARF location, evaluated when a core
+ * reaches the point), {value: v} or null (not known there: counted in
+ * points.unreadable, the event's word is then 0).
+ */
+function readDwarfPoints(buf, file) {
+  let pts;
+  try { pts = dwarf.tracePoints(buf); } catch (e) {
+    throw new UserError(`${file}: the debug information of its trace points cannot be read: ${e.message}`);
+  }
+  if (!pts) return null;
+  for (const p of pts) {
+    if (p.kind === 0 || p.kind >= KINDS) throw new UserError(`${file}: trace point of unknown kind ${p.kind} (a kernel newer than this emulator?)`);
+    p.ma = 0xffffffff;
+    p.mb = 0xffffffff;
+  }
+  return pts;
+}
+
+/** A function (core) -> the operand's word, for a point's operand. */
+function reader(sim, op, cfaRule, stats) {
+  if (op === null) return () => { stats.unread++; return 0; };
+  if (op.reg !== undefined) return (c) => c.registers[op.reg];
+  if (op.value !== undefined) return () => op.value;
+  const read = (c) => (a, n) => {
+    if (a < 0x20000000 || a + n > 0x20042000) return null;   // SRAM only: no side effect
+    return sim.busRead(c, a, n);
+  };
+  return (c) => {
+    const r = c.registers;
+    const cfa = cfaRule ? () => (r[cfaRule.reg] + cfaRule.off) >>> 0 : null;
+    const v = dwarf.evaluate(op.expr, r, read(c), op.frameBase, cfa);
+    if (v === null) { stats.unread++; return 0; }
+    return v;
+  };
 }
 
 /** Read a NUL-terminated string (at most 31 bytes) from flash or SRAM; null if unreadable. */
@@ -111,6 +151,7 @@ class KernelTrace {
     this.sim = sim;
     this.points = points;
     this.events = [];
+    this.unread = 0;            // event words the debug information did not give (recorded as 0)
     this.names = new Map();     // thread address -> name (TD_TR_THREAD)
     this.lines = [];            // console lines: {t, core, text}
     this.symbols = [...symbols].filter(([, s]) => s.type === 1 && s.value >= 0x20000000)
@@ -119,10 +160,10 @@ class KernelTrace {
     const counts = new Map();
     for (const p of points) counts.set(p.addr, (counts.get(p.addr) || 0) + 1);
     for (const p of points) {
+      const ra = reader(sim, p.a, p.cfa, this), rb = reader(sim, p.b, p.cfa, this);
       const fn = (c) => {
-        const r = c.registers;
-        const a = (p.a.reg !== undefined ? r[p.a.reg] : p.a.value) & p.ma;
-        const b = (p.b.reg !== undefined ? r[p.b.reg] : p.b.value) & p.mb;
+        const a = ra(c) & p.ma;
+        const b = rb(c) & p.mb;
         const ev = { t: sim.cyclesToNanos(c.cycles), core: c.index, kind: p.kind, a: a >>> 0, b: b >>> 0 };
         if (p.kind === K.THREAD) {
           const name = readString(sim, ev.b);
@@ -159,7 +200,7 @@ function attach(sim, file) {
   try { buf = fs.readFileSync(file); } catch (e) { throw new UserError(`${file}: cannot read: ${e.message}`); }
   if (buf.length < 52 || buf.readUInt32BE(0) !== 0x7f454c46) throw new UserError(`${file}: the kernel's trace needs the ELF file (not a UF2)`);
   const points = readPoints(buf, file);
-  if (!points) throw new UserError(`${file}: no kernel trace points (.td_trace): build it with TRACE=sim or TRACE=ring`);
+  if (!points) throw new UserError(`${file}: no kernel trace points (.td_trace, or td_trace_* labels in its debug information): build it with TRACE=sim or TRACE=ring`);
   return new KernelTrace(sim, points, sim.symbols || new Map());
 }
 
@@ -290,7 +331,7 @@ function build(kt, endNs) {
     threads: [...threads.values()].sort((x, y) => x.core - y.core || x.key - y.key),
     irqs, locks: [...locks.values()], flows, counters: [...counters.values()], instants,
     lines: kt.lines, unmatched: { sends: lostSends + inFlight[0].length + inFlight[1].length, delivers: lostDelivers },
-    events: kt.events.length, end: endNs,
+    events: kt.events.length, unread: kt.unread, end: endNs,
   };
 }
 

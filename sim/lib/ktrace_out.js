@@ -84,7 +84,7 @@ function chromeEvents(m, title = '') {
     }
     ev.push({ ph: 'i', s: 't', cat: 'console', name: l.text, pid: l.core, tid, ts: us(l.t) });
   }
-  return { traceEvents: ev, displayTimeUnit: 'ns', otherData: { title, events: m.events, unmatched_messages: m.unmatched } };
+  return { traceEvents: ev, displayTimeUnit: 'ns', otherData: { title, events: m.events, unmatched_messages: m.unmatched, unread_words: m.unread } };
 }
 
 function writeChromeJson(m, file, title = '') {

@@ -91,7 +91,7 @@ if (!listing) {
 
 // ---- messaging: two pairs of threads across the cores ---------------------------------------
 const MSG_MS = 1300;
-const msg = listing ? null : traceOf(path.join(simDir, 'messaging.elf'), MSG_MS, 'messaging');
+const msg = listing ? null : traceOf(path.join(simDir, 'messaging.elf'), MSG_MS, 'messaging', ['--stats']);
 
 check('json_wellformed', () => {
   if (msg.r.code !== 123) return `tandem-sim exit ${msg.r.code} (123, the time bound, expected): ${msg.r.err.trim()}`;
@@ -102,7 +102,10 @@ check('json_wellformed', () => {
     if (!(typeof e.ts === 'number' && e.ts >= 0 && e.ts <= MSG_MS * 1000 + 1)) return `a timestamp out of the run: ${JSON.stringify(e)}`;
     if (e.ph === 'X' && !(e.dur >= 0)) return `a slice without a duration: ${JSON.stringify(e)}`;
   }
-  return pass(`${msg.ev.length} events, ${msg.size} bytes`);
+  // every event word located by the debug information at its point (none recorded as 0 for want of it)
+  if (msg.j.otherData.unread_words !== 0) return `${msg.j.otherData.unread_words} event words the debug information did not give`;
+  if (/warning: .*trace point/.test(msg.r.err)) return `tandem-sim warned: ${msg.r.err.trim()}`;
+  return pass(`${msg.ev.length} events, ${msg.size} bytes, every word read`);
 });
 
 check('both_cores', () => {
@@ -160,23 +163,53 @@ check('message_count', () => {
   return pass(want.map(([w, g]) => `${w} ${g}`).join(', '));
 });
 
-const SAME_RUN_US = 2;
+/** The bytes an ELF loads: its PT_LOAD segments with file contents, [{addr, bytes}]. */
+function loaded(file) {
+  const b = fs.readFileSync(file);
+  const phoff = b.readUInt32LE(28), phentsize = b.readUInt16LE(42), phnum = b.readUInt16LE(44);
+  const segs = [];
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    if (b.readUInt32LE(o) !== 1) continue;                       // PT_LOAD
+    const off = b.readUInt32LE(o + 4), paddr = b.readUInt32LE(o + 12), filesz = b.readUInt32LE(o + 16);
+    if (filesz) segs.push({ addr: paddr, bytes: b.subarray(off, off + filesz) });
+  }
+  return segs.sort((x, y) => x.addr - y.addr);
+}
+check('same_image', () => {
+  // TRACE=sim adds no instruction and no data: the traced images load exactly the plain ones' bytes
+  const notes = [];
+  for (const ex of ['messaging', 'blink2']) {
+    const a = loaded(path.join(offDir, `${ex}.elf`)), b = loaded(path.join(simDir, `${ex}.elf`));
+    if (a.length !== b.length) return `${ex}: ${a.length} loaded segments plain, ${b.length} traced`;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i].addr !== b[i].addr || !a[i].bytes.equals(b[i].bytes)) {
+        const k = a[i].bytes.findIndex((x, m) => x !== b[i].bytes[m]);
+        return `${ex}: segment at 0x${a[i].addr.toString(16)} differs (sizes ${a[i].bytes.length}/${b[i].bytes.length}, first at +${k})`;
+      }
+      n += a[i].bytes.length;
+    }
+    notes.push(`${ex} ${n} bytes`);
+  }
+  return pass(`identical: ${notes.join(', ')}`);
+});
+
 check('same_run', () => {
-  // the traced build runs as the plain one: the same console lines, at times a few cycles apart at
-  // most (a trace point can reorder the instructions of the function it sits in: docs/trace.md)
-  const off = run(path.join(offDir, 'messaging.elf'), ['--max-ms', String(MSG_MS)]);
+  // the traced build runs exactly as the plain one: the same console lines at the same times, the
+  // same instruction, sleep and exception counts per core
+  const off = run(path.join(offDir, 'messaging.elf'), ['--max-ms', String(MSG_MS), '--stats']);
   const a = off.out.trim().split('\n'), b = msg.r.out.trim().split('\n');
   if (a.length < 10) return `the plain build printed ${a.length} lines`;
-  const stamp = /^\[\s*(\d+\.\d+) s\]/;
-  let worst = 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const ta = stamp.exec(a[i] || ''), tb = stamp.exec(b[i] || '');
-    const sa = ta ? a[i].slice(ta[0].length) : a[i], sb = tb ? b[i].slice(tb[0].length) : b[i];
-    if (sa !== sb || !ta !== !tb) return `line ${i + 1}: plain '${a[i]}', traced '${b[i]}'`;
-    if (ta) worst = Math.max(worst, Math.round(Math.abs(Number(ta[1]) - Number(tb[1])) * 1e6));
+    if (a[i] !== b[i]) return `line ${i + 1}: plain '${a[i]}', traced '${b[i]}'`;
   }
-  if (worst > SAME_RUN_US) return `times apart by up to ${worst} us (at most ${SAME_RUN_US} allowed)`;
-  return pass(`${a.length} lines with the same text, times at most ${worst} us apart`);
+  const stats = (err) => err.split('\n').filter((l) => /^tandem-sim: core \d: \d+ cycles/.test(l));
+  const sa = stats(off.err), sb = stats(msg.r.err);
+  if (sa.length !== 2) return `the plain run printed no statistics: ${off.err.trim()}`;
+  if (sa.join('\n') !== sb.join('\n')) return `statistics differ: plain '${sa.join(' / ')}', traced '${sb.join(' / ')}'`;
+  const ins = sa.map((l) => /(\d+) instructions/.exec(l)[1]);
+  return pass(`${a.length} timed lines identical; cores' statistics identical (${ins[0]} and ${ins[1]} instructions)`);
 });
 
 check('untraced_refused', () => {
