@@ -29,6 +29,14 @@ const K = {
 };
 const KINDS = 17;
 const IRQ_NAMES = { 1: 'tick', 2: 'FIFO' };
+// The exceptions a core takes, as the emulator sees them (RP2040 datasheet
+// 2.3.2: the interrupt numbers; ARMv6-M: the system exceptions)
+const EXC_NAMES = { 2: 'NMI', 3: 'HardFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick' };
+const IRQ_LINES = ['TIMER_IRQ_0', 'TIMER_IRQ_1', 'TIMER_IRQ_2', 'TIMER_IRQ_3', 'PWM_IRQ_WRAP', 'USBCTRL_IRQ',
+  'XIP_IRQ', 'PIO0_IRQ_0', 'PIO0_IRQ_1', 'PIO1_IRQ_0', 'PIO1_IRQ_1', 'DMA_IRQ_0', 'DMA_IRQ_1', 'IO_IRQ_BANK0',
+  'IO_IRQ_QSPI', 'SIO_IRQ_PROC0', 'SIO_IRQ_PROC1', 'CLOCKS_IRQ', 'SPI0_IRQ', 'SPI1_IRQ', 'UART0_IRQ', 'UART1_IRQ',
+  'ADC_IRQ_FIFO', 'I2C0_IRQ', 'I2C1_IRQ', 'RTC_IRQ'];
+function excName(n) { return n >= 16 ? IRQ_LINES[n - 16] || `IRQ ${n - 16}` : EXC_NAMES[n] || `exception ${n}`; }
 const REG_NAMES = { sb: 9, sl: 10, fp: 11, ip: 12, sp: 13, lr: 14 };
 
 /** The section headers of an ELF file: [{name, type, offset, size, addr}]. */
@@ -174,6 +182,14 @@ class KernelTrace {
       };
       hooks.add(p.addr, fn);
     }
+    // every exception entry and return of either core, from the emulator
+    // itself (no trace point needed): the interrupts of drivers and USB too
+    this.exc = [];              // {t, core, n, enter, replaces}
+    for (const c of sim.cores) {
+      c.excObserver = (core, n, enter, cycles, replaces) => {
+        this.exc.push({ t: sim.cyclesToNanos(cycles), core: core.index, n, enter, replaces });
+      };
+    }
     sim.on('line', (l) => this.lines.push({ t: l.time * 1e9, core: l.core, text: l.text, usb: l.source === 'usb' }));
   }
 
@@ -207,7 +223,8 @@ function attach(sim, file) {
 /**
  * The model of a run from its events:
  *   threads: [{key, t, core, name, spans: [{t0, t1, state, on}]}]  state: running | ready | blocked | sleeping
- *   irqs:    [[{t0, t1, name}], [...]] per core
+ *   irqs:    [[{t0, t1, name}], [...]] per core (the kernel's handlers, by its trace points)
+ *   exceptions: [[{t0, t1, name, n}], [...]] per core (every exception taken, seen by the emulator)
  *   locks:   [{addr, name, spans: [{t0, t1, core, holder}]}]
  *   flows:   [{id, t0, core0, t1, core1, word, ep}]  (send -> delivery)
  *   counters: [{name, core, points: [[t, n]]}]
@@ -323,16 +340,26 @@ function build(kt, endNs) {
       default: break;
     }
   }
+  // the exceptions each core took (entry to return), nested as they were
+  const exceptions = [[], []], excStack = [[], []];
+  for (const x of kt.exc) {
+    const st = excStack[x.core];
+    if (x.enter && x.replaces !== undefined) { if (st.length) st[st.length - 1].name = excName(x.n); continue; }
+    if (x.enter) { st.push({ t0: x.t, name: excName(x.n), n: x.n }); continue; }
+    const s = st.pop();
+    if (s) exceptions[x.core].push({ t0: s.t0, t1: x.t, name: s.name, n: s.n });
+  }
+  excStack.forEach((st, c) => { for (const s of st) exceptions[c].push({ t0: s.t0, t1: endNs, name: s.name, n: s.n, atEnd: true }); });
   // close what is still open at the end of the run
   for (const th of threads.values()) if (th.open) { th.open.t1 = endNs; th.open.atEnd = true; th.spans.push(th.open); th.open = null; }
   for (const l of locks.values()) if (l.open) { l.open.t1 = endNs; l.open.atEnd = true; l.spans.push(l.open); l.open = null; }
   irqStack.forEach((st, c) => { for (const s of st) irqs[c].push({ t0: s.t0, t1: endNs, name: s.name, atEnd: true }); });
   return {
     threads: [...threads.values()].sort((x, y) => x.core - y.core || x.key - y.key),
-    irqs, locks: [...locks.values()], flows, counters: [...counters.values()], instants,
+    irqs, exceptions, locks: [...locks.values()], flows, counters: [...counters.values()], instants,
     lines: kt.lines, unmatched: { sends: lostSends + inFlight[0].length + inFlight[1].length, delivers: lostDelivers },
     events: kt.events.length, unread: kt.unread, end: endNs,
   };
 }
 
-module.exports = { attach, readPoints, KernelTrace, build, K };
+module.exports = { attach, readPoints, KernelTrace, build, K, excName };

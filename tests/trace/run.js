@@ -212,6 +212,31 @@ check('same_run', () => {
   return pass(`${a.length} timed lines identical; cores' statistics identical (${ins[0]} and ${ins[1]} instructions)`);
 });
 
+check('exceptions', () => {
+  // every exception each core took, from the emulator (no trace point): as many as its statistics
+  // count; USB's interrupt among them; the kernel's tick and FIFO handlers inside SysTick and SIO_IRQ_PROCn
+  const exc = msg.slices.filter((e) => e.cat === 'exception');
+  const notes = [];
+  for (const core of [0, 1]) {
+    const m = new RegExp(`^tandem-sim: core ${core}: .* (\\d+) exceptions taken`, 'm').exec(msg.r.err);
+    if (!m) return `no statistics for core ${core}: ${msg.r.err.trim()}`;
+    const mine = exc.filter((e) => e.pid === core);
+    if (mine.length !== Number(m[1])) return `core ${core}: ${mine.length} exception slices, the statistics count ${m[1]}`;
+    for (const [kernel, hw] of [['tick', 'SysTick'], ['FIFO', `SIO_IRQ_PROC${core}`]]) {
+      const ks = msg.slices.filter((e) => e.pid === core && e.cat === 'irq' && e.name === kernel);
+      const hs = mine.filter((e) => e.name === hw);
+      if (!ks.length) return `core ${core}: no ${kernel} slice`;
+      const out = ks.find((k) => !hs.some((h) => h.ts <= k.ts && k.ts + k.dur <= h.ts + h.dur));
+      if (out) return `core ${core}: the kernel's ${kernel} handler at ${out.ts} us outside every ${hw}`;
+    }
+    const by = {};
+    for (const e of mine) by[e.name] = (by[e.name] || 0) + 1;
+    notes.push(`core ${core}: ` + Object.entries(by).map(([n, k]) => `${n} ${k}`).join(', '));
+  }
+  if (!exc.some((e) => e.pid === 0 && e.name === 'USBCTRL_IRQ')) return 'no USBCTRL_IRQ slice on core 0 (the USB console)';
+  return pass(notes.join('; '));
+});
+
 check('untraced_refused', () => {
   const r = run(path.join(offDir, 'messaging.elf'), ['--max-ms', '10', '--trace-out', path.join(work, 'none.json')]);
   if (r.code !== 121) return `exit ${r.code}, 121 expected`;
