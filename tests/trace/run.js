@@ -411,6 +411,67 @@ function ringCheck() {
   return ringResult;
 }
 
+// ---- the ring read from GDB: 'tandem trace' (tools/gdb/tandem.py) on the ring build -------------
+check('ring_gdb', () => {
+  const elf = path.join(ringDir, 'blink2.elf');
+  const dir = path.join(work, 'ring-gdb');
+  fs.mkdirSync(dir, { recursive: true });
+  // stop at the sixth switch event written (td__trace_put's first instruction, kind 1 in r0), then
+  // read both rings
+  const script = `
+set -u
+"${SIM}" "${elf}" --gdb 0 --max-ms 5000 >"${dir}/sim.out" 2>"${dir}/sim.err" &
+spid=$!
+port=
+for i in $(seq 1 300); do
+  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "${dir}/sim.err" | sed 's/.*://')
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { kill $spid; echo "no port: $(cat "${dir}/sim.err")"; exit 1; }
+cat >"${dir}/ring.gdb" <<EOG
+source tools/gdb/tandem.py
+target remote localhost:$port
+break *td__trace_put if \\$r0 == 1
+ignore 1 5
+continue
+delete
+python print("@@head=%d %d" % (int(gdb.parse_and_eval("td__trace_rings[0].head")), int(gdb.parse_and_eval("td__trace_rings[1].head"))))
+tandem trace 256
+kill
+EOG
+timeout 240 "${process.env.GDB || 'gdb-multiarch'}" --batch -nx -q -x "${dir}/ring.gdb" "${elf}" 2>&1
+wait $spid
+exit 0`;
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 300e3, cwd: root });
+  const out = r.stdout || '';
+  fs.writeFileSync(path.join(dir, 'gdb.log'), out + (r.stderr || ''));
+  const hm = /@@head=(\d+) (\d+)/.exec(out);
+  if (!hm) return `GDB did not stop in the ring build (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
+  const notes = [];
+  let switches = 0;
+  for (const core of [0, 1]) {
+    const head = Number(hm[1 + core]);
+    const m = new RegExp(`^core ${core}: (\\d+) events written, the last (\\d+) \\(ring of 256\\):`, 'm').exec(out);
+    if (!m) return `no 'core ${core}' block in 'tandem trace' (see ${dir}/gdb.log)`;
+    if (Number(m[1]) !== head) return `core ${core}: tandem trace says ${m[1]} events, td__trace_rings[${core}].head is ${head}`;
+    const block = out.slice(m.index).split('\n').slice(2, 2 + Number(m[2]));
+    const seqs = block.map((l) => /^\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)/.exec(l));
+    if (seqs.length !== Math.min(256, head) || seqs.some((x) => !x)) return `core ${core}: ${seqs.length} event lines, unreadable:\n${block.join('\n')}`;
+    for (let i = 0; i < seqs.length; i++) {
+      if (Number(seqs[i][1]) !== ((head - seqs.length + i) & 0xffff)) return `core ${core}: event ${i} has seq ${seqs[i][1]}`;
+      if (/^kind /.test(seqs[i][3])) return `core ${core}: unknown kind in '${block[i]}'`;
+      if (seqs[i][3] === 'switch') {
+        if (!['main', 'core1', 'idle'].includes(seqs[i][5])) return `core ${core}: a switch to '${seqs[i][5]}', not a thread of blink2`;
+        switches++;
+      }
+    }
+    notes.push(`core ${core}: ${head} events, last ${seqs.length} with consecutive numbers`);
+  }
+  if (!switches) return `no thread switch among the events read:\n${out}`;
+  return pass(`${notes.join('; ')}; ${switches} switches named by thread`);
+});
+
 if (!listing) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
