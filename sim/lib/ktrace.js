@@ -1,15 +1,20 @@
 'use strict';
 // The kernel's trace, as tandem-sim records it (docs/trace.md).
 //
-// A kernel built with TRACE=sim (or ring) carries, in the ELF section
-// .td_trace (not loaded), one record per trace point: the address of the
-// instruction the point's label stands at, the event's kind, and where the
-// event's two words are at that address (a register, "r3", or a constant,
-// "#0"). The label adds no instruction. Here each recorded address gets a
-// fetch hook (lib/hooks.js): when a core is about to execute it, the hook
-// reads the two words from that core's registers and notes the event with
-// the core's cycle count, then lets the instruction run. No cycle is
-// charged, so the program runs as it would untraced.
+// Where the trace points are: a kernel built with TRACE=sim has them in its
+// debug information only (C labels td_trace_k<kind>_<n> and the variables
+// holding the two words, read by lib/dwarf.js: the image is the plain one,
+// byte for byte); a kernel built with TRACE=ring has a record per point in
+// the ELF section .td_trace (not loaded): the address of the instruction
+// the point's label stands at, the event's kind, and where the two words
+// are there (a register, "r3", or a constant, "#0"). Either way each
+// point's address gets a fetch hook (lib/hooks.js): when a core is about to
+// execute it, the hook reads the two words from that core's registers (and
+// SRAM, for a value the debug information places in a stack slot) and
+// notes the event with the core's cycle count, then lets the instruction
+// run. No cycle is charged, so the program runs as it would untraced.
+// Every exception entry and return of either core is noted too, by the
+// emulated core itself (lib/core.js's excObserver): no trace point needed.
 //
 // The events are then turned into a model of the run (per-thread state
 // spans on each core, interrupt spans, lock holds, message flows between
