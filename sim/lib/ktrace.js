@@ -128,6 +128,11 @@ function reader(sim, op, cfaRule, stats) {
   if (op === null) return () => { stats.unread++; return 0; };
   if (op.reg !== undefined) return (c) => c.registers[op.reg];
   if (op.value !== undefined) return () => op.value;
+  // the common shapes, read without the evaluator: a register (DW_OP_regN),
+  // a small constant (DW_OP_litN; DW_OP_stack_value)
+  const e = op.expr;
+  if (e.length === 1 && e[0] >= 0x50 && e[0] <= 0x5f) { const n = e[0] - 0x50; return (c) => c.registers[n]; }
+  if (e.length === 2 && e[0] >= 0x30 && e[0] <= 0x4f && e[1] === 0x9f) { const v = e[0] - 0x30; return () => v; }
   const read = (c) => (a, n) => {
     if (a < 0x20000000 || a + n > 0x20042000) return null;   // SRAM only: no side effect
     return sim.busRead(c, a, n);
