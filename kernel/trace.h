@@ -35,9 +35,9 @@
  * Where the label lands: at the next instruction the compiler emits after
  * the line (in mode 1 the compiler may also move neighbouring instructions
  * across it: the event's time is that of the instruction it lands on). If
- * that instruction is also where another path joins (the line ends a branch of an if), the point would fire for both
- * paths; tandem-sim finds such points by the branches that lead to them and
- * says so (docs/debugging.md). Hence the rule: put the line before the
+ * that instruction is also where another path joins (the line ends a
+ * branch of an if), the point would fire for both paths, and nothing
+ * detects it. Hence the rule: put the line before the
  * statement that does what it records, in the same block, never as the last
  * statement of a branch.
  */
