@@ -707,8 +707,8 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
 
 /* Queue w in ep's out-buffer (it has room) and move what can be moved from
  * the head of it now: ep's words keep their order. What stays queued has
- * its own way out (kernel/msg.c's "sending": a starve count the receiver
- * answers with FLOW, or ROOM when the FIFO was full), so the other
+ * its own way out (docs/messages.md, "Flow control": a starve count the
+ * receiver answers with FLOW, or ROOM when the FIFO was full), so the other
  * endpoints on the send list need no look here. Interrupts masked. */
 static void queue_word(unsigned me, td_msg_ep_t *ep, td_msg_t w)
 {
