@@ -77,11 +77,11 @@ module.exports = [
   // ---- messages and channels (a missing fence breaks nothing the chip, the
   // emulator or ThreadSanitizer can show: docs/testing.md, Memory ordering) ----
   { name: 'msg_every_1000th_dropped', file: 'kernel/msg.c', suites: ['host'],
-    find: `            port_fifo_push(w);
-            TD_STORE_RELAXED(sl->sent, sent + 1u);`,
-    replace: `            if (ep->sent % 1000u != 999u)
-                port_fifo_push(w);
-            TD_STORE_RELAXED(sl->sent, sent + 1u);` },
+    find: `        port_fifo_push(w);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);`,
+    replace: `        if (ep->sent % 1000u != 999u)
+            port_fifo_push(w);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);` },
   { name: 'chan_copy_one_byte_short', file: 'kernel/chan.c', suites: ['host'],
     find: `            copy(q, data + moved, (uint32_t)len);`,
     replace: `            copy(q, data + moved, (uint32_t)len - (len > 1u));` },
@@ -107,8 +107,8 @@ module.exports = [
         ops_of(h)->gone(h, core);`,
     replace: `        h->next = NULL;` },
   { name: 'start_clears_running_flag', file: 'kernel/kernel.c', suites: ['host-tsan'],
-    find: `for (size_t i = 0; i < offsetof(td_core_t, running); i++)`,
-    replace: `for (size_t i = 0; i < offsetof(td_core_t, state); i++)` },
+    find: `         i < offsetof(td_core_t, running); i++)`,
+    replace: `         i < offsetof(td_core_t, state); i++)` },
   { name: 'launch_ignores_wrong_echoes', file: 'port/chip/rp2040/launch.c', suites: ['foundation'],
     find: `        if (echo == seq[i]) {`,
     replace: `        if (echo == seq[i] || 1) {` },
