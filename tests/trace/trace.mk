@@ -25,7 +25,7 @@ endif
 
 TEST_SUITES += trace
 .PHONY: test-trace
-test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf \
+test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf $(EX_DIR)/blink2.elf \
     $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
     $(TRACE_RING_BUILD)/examples/blink2.elf $(TRACED_BUILD)/trace-fw/trace-fw.elf
 	$(Q)if [ "$(TRACE)" != off ]; then echo "test-trace: run it with TRACE=off (it builds the traced trees itself)"; exit 1; fi
