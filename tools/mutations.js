@@ -50,23 +50,15 @@ module.exports = [
     replace: `int r = td_sleep_until(at + 1u);` },
 
   // ---- locks ----
-  { name: 'lock_not_exclusive', file: 'kernel/lock.c', suites: ['host'],
-    find: `    if (!port_spin_try(n)) {
+  { name: 'lock_not_exclusive', file: 'include/tandem/lock.h', suites: ['host'],
+    find: `        if (__builtin_expect(port_spin_try(n), 1)) {`,
+    replace: `        if (__builtin_expect(port_spin_try(n) || 1, 1)) {` },
+  { name: 'lock_leaves_interrupts_on', file: 'include/tandem/lock.h', suites: ['host'],
+    find: `        port_irq_state_t s = port_irq_save();
+        if (__builtin_expect(port_spin_try(n), 1)) {`,
+    replace: `        port_irq_state_t s = port_irq_save();
         port_irq_restore(s);
-        return take_slow(l, wait);`,
-    replace: `    if (!port_spin_try(n) && 0) {
-        port_irq_restore(s);
-        return take_slow(l, wait);` },
-  { name: 'lock_leaves_interrupts_on', file: 'kernel/lock.c', suites: ['host'],
-    find: `    port_irq_state_t s = port_irq_save();
-    if (!port_spin_try(n)) {
-        port_irq_restore(s);
-        return take_slow(l, wait);`,
-    replace: `    port_irq_state_t s = port_irq_save();
-    port_irq_restore(s);
-    if (!port_spin_try(n)) {
-        port_irq_restore(s);
-        return take_slow(l, wait);` },
+        if (__builtin_expect(port_spin_try(n), 1)) {` },
   { name: 'console_without_lock', file: 'kernel/console.c', suites: ['host', 'target'],
     find: `    port_irq_state_t s = port_irq_save();
     td__spin_take(TD_SPIN_CONSOLE, port_core_id());

@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) bool port_spin_try(unsigned n)
 static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
 {
     __asm volatile("dmb" ::: "memory");
-    RP2040_SIO_SPINLOCK_[n] = 1u;
+    RP2040_SIO_SPINLOCK_[n] = 0u;        /* any write releases */
 }
 
 static inline __attribute__((always_inline)) uint32_t port_fifo_status(void)
