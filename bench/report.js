@@ -94,8 +94,11 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * mutexes and semaphores, the beginner layer) and the architecture's
  * thread half (contexts, the tick, the switches, the inline primitives).
  * Messages (the link and the endpoints), faults/heaps, the console, flash
- * writing and the key-value store are separate modules a program may leave
- * out: shown as extras. The fault module's code that lives with the state
+ * writing, the key-value store and the watchdog (built on the fault
+ * module's supervision) are separate modules a program may leave out: shown
+ * as extras. kernel_small_program_flash_bytes is the kernel group as
+ * bench/kernel's image links it (threads, semaphores, timers, td_lock: the
+ * linker leaves every other module out). The fault module's code that lives with the state
  * it serves (each module's clean-up after a core went down, its part of the
  * hold check: kernel/core.h's TD_FAULT_CODE and TD_FAULT_DATA, sections
  * .text.td_fault and .rodata.td_fault) counts with the faults, wherever it
@@ -105,6 +108,7 @@ const GROUPS = [
   ['messages', /\/kernel\/(msg|chan|link)\.o$/],
   ['flash', /\/kernel\/flash\.o$|\/port\/chip\/[^/]+\/flash\.o$/],
   ['store', /\/kernel\/store(_fmt)?\.o$/],
+  ['watchdog', /\/kernel\/watchdog\.o$/],
   ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
 ];
@@ -125,6 +129,7 @@ function footprint(map) {
     const [, sec, addr, size, obj] = m;
     const n = parseInt(size, 16);
     if (!n || parseInt(addr, 16) === 0) continue;
+    if (/\/obj\/bench\//.test(obj)) continue;        /* a benchmark's own objects */
     let g = GROUPS.find(([, rx]) => rx.test(obj));
     if (!g) continue;
     const all = /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/.test(obj);
@@ -147,7 +152,15 @@ if (mapFile && fs.existsSync(mapFile)) {
   figures.kernel_ram_bytes = { value: fp.kernel.ram, unit: 'bytes', stats: {}, from, kind };
   figures.kernel_objects_flash_bytes = { value: fp.objects.flash, unit: 'bytes', stats: {}, from, kind };
   extras.kernel_fault_sections_flash_bytes = { value: fp.moved.flash, unit: 'bytes', stats: {}, from, kind };
-  for (const g of ['messages', 'console', 'flash', 'store']) {   // faults: bench/fault prints its own
+  /* What a small program links of the kernel group: bench/kernel's image
+   * (threads, the scheduler, time, timers, semaphores, td_lock, the kernel's
+   * start), every other module left out by the linker. */
+  const small = path.join(dir, 'kernel.map');
+  if (fs.existsSync(small)) {
+    const sp = footprint(small);
+    extras.kernel_small_program_flash_bytes = { value: sp.kernel.flash, unit: 'bytes', stats: {}, from: 'kernel.map', kind };
+  }
+  for (const g of ['messages', 'console', 'flash', 'store', 'watchdog']) {   // faults: bench/fault prints its own
     extras[`${g}_flash_bytes`] = { value: fp[g].flash, unit: 'bytes', stats: {}, from, kind };
     extras[`${g}_ram_bytes`] = { value: fp[g].ram, unit: 'bytes', stats: {}, from, kind };
   }

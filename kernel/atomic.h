@@ -29,7 +29,7 @@
  *   fence msg.c out_move: starve counted, then consumed (pairs with consumed)
  *   fence msg.c consumed: consumed counted, then starve (pairs with out_move)
  *   fence msg.c td_msg_subscribe: the slot reset, then its depth published
- *   fence msg.c send_slow: the endpoint found cleared, then the peer's state
+ *   fence msg.c send_owned: the endpoint found cleared, then the peer's state
  *     again (a stopping core records its fault before it clears endpoints)
  */
 #ifndef TANDEM_KERNEL_ATOMIC_H

@@ -4,7 +4,9 @@
  * to kernel/ and to tests; owned by kernel/core.c.
  *
  * Each core writes its own instance; the other core reads only the fields
- * marked "read by the other core", atomically (kernel/atomic.h). The
+ * marked "read by the other core", atomically (kernel/atomic.h), and its
+ * own core writes those atomically too (a plain write beside the other
+ * core's atomic read is a data race all the same). The
  * instance up to 'running' is zeroed when its core's kernel starts
  * (td_kernel_start): a restarted core 1 gets a fresh one. 'running' (0
  * then) and 'state' are left alone: the other core reads them all along.
@@ -73,7 +75,14 @@ static inline bool td__class_masked(void)
 
 /* One core's kernel. */
 typedef struct td_core {
-    td_thread_t *current;            /* running thread */
+    td_thread_t *current;            /* running thread; read by the other core (the
+                                        hold check, a lockup or watchdog report, to
+                                        name it; td_thread_state): stored and loaded
+                                        relaxed, so the switch pays no barrier. The
+                                        reader follows it only to the name, written
+                                        when the thread was made, long before it ran
+                                        (a load through the pointer it loaded: every
+                                        supported CPU keeps the two in order) */
     td_thread_t *top;                /* the thread that should run (td__top), or
                                         NULL when it has to be looked up */
     td_thread_t *idle;

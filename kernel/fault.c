@@ -309,7 +309,7 @@ void *td__fault_cpu(port_fault_frame_t *f)
     /* the victim was ended: run the next thread */
     td_thread_t *n = td__top(c);
     c->switches++;
-    c->current = n;
+    TD_STORE_RELAXED(c->current, n);
     port_guard_thread(td__stack_guard(n));
     return n->ctx;
 }
@@ -386,7 +386,7 @@ unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock
     r->core = (uint8_t)peer;
     r->code = (int32_t)ms;
     r->time_us = port_time_us();
-    name_of(r, TD_LOAD_ACQUIRE(td__cores[peer].current));
+    name_of(r, TD_LOAD_RELAXED(td__cores[peer].current));
     unsigned act = p->policy;
     if (act == TD_FAULT_KILL_THREAD || (act == TD_FAULT_RESTART && peer != 1))
         act = TD_FAULT_HALT;

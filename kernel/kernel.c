@@ -46,9 +46,13 @@ int td_kernel_start(td_entry_t entry, void *arg)
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
     /* A fresh instance (also after a reset), up to the two fields the other
-     * core reads all along: 'running' (0, as just checked) and 'state'. */
+     * core reads all along: 'running' (0, as just checked) and 'state';
+     * 'current', which it reads too, is stored atomically (kernel/core.h). */
+    _Static_assert(offsetof(td_core_t, current) == 0, "current: the instance's first field");
+    TD_STORE_RELAXED(c->current, (td_thread_t *)NULL);
     uint8_t *b = (uint8_t *)(void *)c;
-    for (size_t i = 0; i < offsetof(td_core_t, running); i++)
+    for (size_t i = offsetof(td_core_t, current) + sizeof c->current;
+         i < offsetof(td_core_t, running); i++)
         b[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     idle->magic = first->magic = 0;
@@ -62,7 +66,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     c->idle = idle;
     td__thread_link(c, first);
     td__ready(c, first);
-    c->current = first;
+    TD_STORE_RELAXED(c->current, first);
     TD_STORE_RELEASE(c->running, 1);
     if (port_tick_start(TD_TICK_HZ))
         td_panic("tick");

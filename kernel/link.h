@@ -147,7 +147,6 @@ TD_HOT unsigned td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *
     struct td_link_core *l = &td__link[me];
     const uint32_t *ringsum = &td__link[me ^ 1u].ringsum;
     unsigned woke = 0;
-    __asm("" : "+l"(l), "+l"(ringsum));  /* kept, not computed again in the loop */
     l->interrupts++;
     for (;;) {
         uint32_t st = port_fifo_status();

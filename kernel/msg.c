@@ -49,7 +49,8 @@ struct slot {
     uint32_t sent;               /* the other core: words sent to it */
     uint32_t starve;             /* the other core: times it found no room */
     uint32_t dropped;            /* the other core: words dropped for lack of room */
-    uint32_t pad[3];             /* 32 bytes: addressed with a shift */
+    uint32_t starve_ack;         /* r's own: the starve count last answered with FLOW */
+    uint32_t pad[2];             /* 32 bytes: addressed with a shift */
 };
 
 struct loc {
@@ -57,7 +58,6 @@ struct loc {
     uint32_t words, stray;       /* td_msg_core_stats (the rest: the link's) */
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
-    uint32_t starve_ack[EPN];
     uint8_t room_asked;          /* ROOM rung, FLOW not yet seen */
 };
 
@@ -211,18 +211,17 @@ static void peer_down(unsigned me, td_core_t *c)
 
 /* ---- receiving --------------------------------------------------------------------- */
 
-/* A word left endpoint n's in-buffer (level: what is still in it): publish
- * it, and if the sender found no room since we last looked, tell it once
- * the buffer is at most half full. Interrupts masked. */
-HOT void consumed(unsigned me, struct slot *sl, unsigned n, unsigned level,
-                            unsigned depth)
+/* A word left the in-buffer of this core's endpoint whose slot is sl
+ * (level: what is still in it): publish it, and if the sender found no
+ * room since we last looked, tell it once the buffer is at most half full.
+ * Interrupts masked. */
+HOT void consumed(unsigned me, struct slot *sl, unsigned level, unsigned depth)
 {
-    struct loc *l = &loc[me];
     TD_STORE_RELAXED(sl->consumed, sl->consumed + 1u);
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
-    if (st != l->starve_ack[n] && level <= depth / 2u) {
-        l->starve_ack[n] = st;
+    if (st != sl->starve_ack && level <= depth / 2u) {
+        sl->starve_ack = st;
         td__link_post(me, bell.flow);
     }
 }
@@ -243,7 +242,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
             if (t != NULL && ep->wait == W_RX) {      /* straight to the waiting owner */
                 t->wdata.u = w;
                 td__wake(c, t, TD_OK);
-                consumed(me, &slots[me][n], n, 0, ep->in_depth);
+                consumed(me, &slots[me][n], 0, ep->in_depth);
                 return t->prio + 1u;
             }
             if (ep->in_count < ep->in_depth) {
@@ -278,19 +277,26 @@ HOT void resched_woken(td_core_t *c, unsigned woke)
         port_switch_request();
 }
 
-/* The FIFO interrupt: the link's loop (kernel/link.h) with this layer's
- * delivery inline. */
-void port_fifo_isr(void)
+/* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
+ * this layer's delivery inline. Called with 'me' a constant, one copy per
+ * core, so that each core's state is at a constant address (no index
+ * arithmetic, fewer registers to keep). */
+HOT void fifo_isr(unsigned me)
 {
-    unsigned me = port_core_id();
     td_core_t *c = &td__cores[me];
-    struct loc *l = &loc[me];
-    __asm("" : "+l"(l));                 /* kept, not computed again for each word */
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     port_irq_state_t s = port_irq_save();
-    resched_woken(c, td__link_isr(me, c, deliver, l));
+    resched_woken(c, td__link_isr(me, c, deliver, &loc[me]));
     port_irq_restore(s);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
+}
+
+void port_fifo_isr(void)
+{
+    if (port_core_id() == 0)
+        fifo_isr(0);
+    else
+        fifo_isr(1);
 }
 
 void td__msg_rx_word(uint32_t w)
@@ -386,7 +392,6 @@ static void core1_reset(void)
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
-        l1->starve_ack[i] = 0;
         if (l1->ep[i] != NULL) {                  /* its owner is gone: subscribable again */
             l1->ep[i]->owner = NULL;
             l1->ep[i]->waiters = NULL;
@@ -397,7 +402,7 @@ static void core1_reset(void)
         TD_STORE_RELAXED(s0->sent, TD_LOAD_RELAXED(s0->consumed) + (l0->ep[i] ? l0->ep[i]->in_count : 0u));
         TD_STORE_RELAXED(s0->starve, 0u);
         TD_STORE_RELAXED(s0->dropped, 0u);
-        l0->starve_ack[i] = 0;
+        s0->starve_ack = 0;
         if (l0->ep[i] != NULL)
             l0->ep[i]->lost_base = l0->ep[i]->lost_seen = 0;
     }
@@ -584,11 +589,16 @@ static int owner_check(const td_msg_ep_t *ep)
     return TD_OK;
 }
 
-/* The fast paths' check: ep is ours, the caller owns it, no interrupt. */
+/* The fast paths' check: ep is ours, the caller owns it, no interrupt.
+ * That ep is this core's follows from its owner being this core's running
+ * thread: only td_msg_subscribe sets an owner, on the owner's core, with
+ * ep->core (owner_check's TD_ERR_WRONG_CORE is for the error's name). */
 HOT bool owner_fast(const td_msg_ep_t *ep, unsigned me)
 {
-    return ep != NULL && ep->magic == TD_MSG_EP_MAGIC && ep->core == me &&
-           ep->owner == td__cores[me].current && !port_in_isr();
+    if (ep == NULL || ep->magic != TD_MSG_EP_MAGIC)
+        return false;
+    const td_thread_t *o = ep->owner;
+    return o != NULL && o == td__cores[me].current && !port_in_isr();
 }
 
 int td_msg_subscribe(td_msg_ep_t *ep)
@@ -624,7 +634,7 @@ int td_msg_subscribe(td_msg_ep_t *ep)
         ep->waiters = NULL;
         ep->in_head = ep->in_count = ep->out_head = ep->out_count = 0;
         ep->wait = W_NONE;
-        l->starve_ack[n] = TD_LOAD_RELAXED(sl->starve);
+        sl->starve_ack = TD_LOAD_RELAXED(sl->starve);
         ep->lost_base = ep->lost_seen = TD_LOAD_RELAXED(sl->dropped);
         TD_STORE_RELAXED(sl->consumed, TD_LOAD_RELAXED(sl->sent));           /* full room from now on */
         l->ep[n] = ep;
@@ -695,18 +705,43 @@ int td_msg_unsubscribe(td_msg_ep_t *ep)
     return TD_OK;
 }
 
-__attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
+/* Queue w in ep's out-buffer (it has room) and move what can be moved from
+ * the head of it now: ep's words keep their order. What stays queued has
+ * its own way out (docs/messages.md, "Flow control": a starve count the
+ * receiver answers with FLOW, or ROOM when the FIFO was full), so the other
+ * endpoints on the send list need no look here. Interrupts masked. */
+static void queue_word(unsigned me, td_msg_ep_t *ep, td_msg_t w)
 {
-    int r = owner_check(ep);
-    if (r)
-        return r;
-    unsigned me = ep->core, peer = me ^ 1u, d = TD_MSG_EP(w);
-    if (d >= EPN)
-        return TD_ERR_ENDPOINT;
-    struct slot *sl = &slots[peer][d];
+    struct loc *l = &loc[me];
+    unsigned i = ep->out_head + ep->out_count;
+    if (i >= ep->out_depth)
+        i -= ep->out_depth;
+    ep->out_buf[i] = w;
+    if (++ep->out_count > ep->out_high)
+        ep->out_high = ep->out_count;
+    if (out_move(me, ep) == OUT_FIFO && !l->room_asked) {
+        l->room_asked = 1;
+        td__link_post(me, bell.room);
+    }
+    if (ep->out_count == 0) {
+        if (ep->queued)
+            unqueue(l, ep);
+    } else {
+        queue_ep(l, ep);
+    }
+}
+
+/* td_msg_send for the checked owner ep of this core ('me') of a word to
+ * endpoint d < EPN of the other core. */
+__attribute__((noinline)) static int send_owned(td_msg_ep_t *ep, unsigned me, td_msg_t w,
+                                                td_tick_t timeout)
+{
+    unsigned peer = me ^ 1u;
+    struct slot *sl = &slots[peer][TD_MSG_EP(w)];
     td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     unsigned spins = 0;
+    int r;
     port_irq_state_t s = port_irq_save();
     for (;;) {
         if (!td__link_peer_alive(peer)) {
@@ -750,14 +785,7 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
             }
         }
         if (ep->out_count < ep->out_depth) {
-            unsigned i = ep->out_head + ep->out_count;
-            if (i >= ep->out_depth)
-                i -= ep->out_depth;
-            ep->out_buf[i] = w;
-            if (++ep->out_count > ep->out_high)
-                ep->out_high = ep->out_count;
-            queue_ep(&loc[me], ep);
-            pump(me, c);
+            queue_word(me, ep, w);
             r = TD_OK;
             break;
         }
@@ -768,28 +796,49 @@ __attribute__((noinline)) static int send_slow(td_msg_ep_t *ep, td_msg_t w, td_t
     return r;
 }
 
-int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
+/* td_msg_send with every check spelled out: the error of a bad call, or
+ * the send of a good one the fast path's check turned away. */
+__attribute__((noinline)) static int send_checked(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
-    unsigned me = port_core_id(), d = TD_MSG_EP(w);
-    if (d < EPN && owner_fast(ep, me) && ep->out_count == 0) {
-        /* the fast path: room at the receiver and in the FIFO */
-        struct slot *sl = &slots[me ^ 1u][d];
-        port_irq_state_t s = port_irq_save();
-        uint32_t sent = sl->sent;
-        if (sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) && TD_LOAD_RELAXED(td__link[me ^ 1u].fault) == 0 &&
-            TD_LOAD_RELAXED(td__cores[me ^ 1u].running) && (port_fifo_status() & PORT_FIFO_RDY)) {
-            TD_TRACE(TD_TR_MSG_SEND, w, ep);
-            port_fifo_push(w);
-            TD_STORE_RELAXED(sl->sent, sent + 1u);
-            ep->sent++;
-            port_irq_restore(s);
-            return TD_OK;
-        }
+    int r = owner_check(ep);
+    if (r)
+        return r;
+    if (TD_MSG_EP(w) >= EPN)
+        return TD_ERR_ENDPOINT;
+    return send_owned(ep, ep->core, w, timeout);
+}
+
+/* td_msg_send on core 'me', a constant: one copy per core, so that the
+ * fast path finds both cores' state at constant addresses. */
+HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
+{
+    unsigned d = TD_MSG_EP(w);
+    if (TD__BAD_TIMEOUT(timeout) || d >= EPN || !owner_fast(ep, me))
+        return send_checked(ep, w, timeout);
+    /* the fast path: nothing queued, room at the receiver and in the FIFO */
+    unsigned peer = me ^ 1u;
+    struct slot *sl = &slots[peer][d];
+    port_irq_state_t s = port_irq_save();
+    uint32_t sent = sl->sent;
+    if (ep->out_count == 0 && sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
+        TD_LOAD_RELAXED(td__link[peer].fault) == 0 && TD_LOAD_RELAXED(td__cores[peer].running) &&
+        (port_fifo_status() & PORT_FIFO_RDY)) {
+        TD_TRACE(TD_TR_MSG_SEND, w, ep);
+        port_fifo_push(w);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);
+        ep->sent++;
         port_irq_restore(s);
+        return TD_OK;
     }
-    return send_slow(ep, w, timeout);
+    port_irq_restore(s);
+    return send_owned(ep, me, w, timeout);
+}
+
+int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
+{
+    return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
 /* td_msg_receive with nothing in the in-buffer (interrupts masked: s). */
@@ -833,7 +882,7 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
     TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
-    consumed(me, &slots[me][n], n, ep->in_count, ep->in_depth);
+    consumed(me, &slots[me][n], ep->in_count, ep->in_depth);
     port_irq_restore(s);
     return TD_OK;
 }

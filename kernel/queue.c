@@ -46,8 +46,8 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         td__wake(c, w, TD_OK);
     } else {
-        TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
+        TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->count--;
     }
     return TD_OK;

@@ -231,7 +231,7 @@ void *port_switch_hook(void *ctx)
     if (n != cur) {
         TD_TRACE(TD_TR_SWITCH, cur, n);
         c->switches++;
-        c->current = n;
+        TD_STORE_RELAXED(c->current, n);     /* (read by the other core: core.h) */
         port_guard_thread(td__stack_guard(n));
     }
     return n->ctx;

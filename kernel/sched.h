@@ -211,7 +211,7 @@ TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
         to = td__switch_bad(c, from, sp);
     TD_TRACE(TD_TR_SWITCH, from, to);
     c->switches++;
-    c->current = to;
+    TD_STORE_RELAXED(c->current, to);    /* (read by the other core: core.h) */
     port_guard_thread(td__stack_guard(to));
     port_switch(&from->ctx, to->ctx);
 }

@@ -6,7 +6,7 @@
 
 #include "tandem/hwtable.h"
 
-struct td_spin td__spins[PORT_SPINLOCK_COUNT];
+struct td__spin td__spins[PORT_SPINLOCK_COUNT];
 
 bool td__spin_try_over(unsigned n)
 {
@@ -67,7 +67,7 @@ void td__spin_release_thread(const td_thread_t *t)
     if (td__cores[me].current != t)      /* only the running thread holds one (kernel/spin.h) */
         return;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        struct td_spin *h = &td__spins[n];
+        struct td__spin *h = &td__spins[n];
         if (TD_LOAD_RELAXED(h->holder) != me + 1u)
             continue;
         TD_STORE_RELAXED(h->holder, (uint8_t)0);
@@ -75,12 +75,10 @@ void td__spin_release_thread(const td_thread_t *t)
     }
 }
 
-TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes)
+TD_FAULT_CODE unsigned td__spin_peek(unsigned n, const td_thread_t **thread)
 {
     unsigned h = n < PORT_SPINLOCK_COUNT ? td__spin_holder(n) : TD_CORE_ANY;
     if (thread != NULL)                  /* the holder's running thread: kernel/spin.h */
         *thread = h != TD_CORE_ANY ? TD_LOAD_RELAXED(td__cores[h].current) : NULL;
-    if (takes != NULL)
-        *takes = n < PORT_SPINLOCK_COUNT ? TD_LOAD_RELAXED(td__spins[n].takes) : 0u;
     return h;
 }

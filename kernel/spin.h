@@ -27,20 +27,17 @@
 
 #include "core.h"
 
-/* One record per hardware spinlock, written by the core holding it and read
- * by the other (atomically). Eight bytes, so a take finds its record with one
- * shift. td_lock records no thread: a td_lock is held with its core's
- * interrupts masked, where no switch can happen and no blocking call
- * succeeds, so the thread that took it is its core's running thread for as
- * long as it is held (td__spin_peek reads it there). */
-struct td_spin {
-    uint8_t holder;              /* recorded holder core + 1; 0: free or not recorded */
-    uint8_t unused_;
-    uint16_t takes;              /* td_lock: how often it was taken, modulo 2^16 (hold check:
-                                  * the same count a tick later is the same take) */
-    port_irq_state_t saved;      /* td_lock: the interrupt state its take found */
-};
-extern struct td_spin td__spins[PORT_SPINLOCK_COUNT];
+/* One record per hardware spinlock, struct td__spin (tandem/lock.h, whose
+ * inline td_lock calls write it): 'holder', the holder core + 1 (0: free
+ * or not recorded), written by the core holding it and read by the other
+ * (atomically); 'saved', td_lock's interrupt state from its take, read only
+ * by the holder. td_lock records no thread and no take count: a td_lock is
+ * held with its core's interrupts masked, where no switch can happen and no
+ * blocking call succeeds, so the thread that took it is its core's running
+ * thread for as long as it is held (td__spin_peek reads it there), and the
+ * holder core's tick stands still meanwhile (the hold check tells one hold
+ * from the next by that tick: kernel/supervise.c). */
+#include "tandem/lock.h"
 
 /* The recorded holder core of spinlock n, or TD_CORE_ANY. Anywhere. */
 static inline unsigned td__spin_holder(unsigned n)
@@ -91,8 +88,8 @@ unsigned td__spin_release_core(unsigned core);
 void td__spin_release_thread(const td_thread_t *t);
 
 /* The hold check's view of spinlock n: its recorded holder core (or
- * TD_CORE_ANY), and through the pointers the thread that took it and its
- * take count (either may be NULL). Anywhere. */
-unsigned td__spin_peek(unsigned n, const td_thread_t **thread, uint32_t *takes);
+ * TD_CORE_ANY), and through the pointer the thread that took it (may be
+ * NULL). Anywhere. */
+unsigned td__spin_peek(unsigned n, const td_thread_t **thread);
 
 #endif /* TANDEM_KERNEL_SPIN_H */

@@ -42,7 +42,7 @@ struct watch {
     uint8_t faulting_seen;
     uint8_t stalled;             /* reported as not responding */
     uint8_t lock_state[USER_LOCKS];   /* 0 free, 1 held, 2 held and reported */
-    uint32_t lock_takes[USER_LOCKS];
+    uint32_t lock_beat[USER_LOCKS];   /* the holder's tick when first seen holding it */
     td_tick_t lock_since[USER_LOCKS];
 };
 
@@ -115,7 +115,7 @@ static void peer_stalled(unsigned peer, uint32_t ms)
     unsigned n = 0;
     for (unsigned k = TD_SPIN_USER_FIRST; k <= TD_SPIN_USER_LAST; k++) {
         const td_thread_t *t;
-        if (td__spin_peek(k, &t, NULL) != peer)
+        if (td__spin_peek(k, &t) != peer)
             continue;
         locks[n].number = k;
         locks[n].thread = t && t->name ? t->name : "?";
@@ -206,17 +206,20 @@ __attribute__((noinline)) static void check_holds(unsigned me, td_core_t *c, td_
     struct watch *w = &watch[me];
     for (unsigned i = 0; i < USER_LOCKS; i++) {
         const td_thread_t *t;
-        uint32_t takes;
         unsigned holder = me;
         if (td__spin_holder(TD_SPIN_USER_FIRST + i) == (me ^ 1u))   /* else no call */
-            holder = td__spin_peek(TD_SPIN_USER_FIRST + i, &t, &takes);
+            holder = td__spin_peek(TD_SPIN_USER_FIRST + i, &t);
         if (holder != (me ^ 1u)) {
             w->lock_state[i] = 0;
             continue;
         }
-        if (w->lock_state[i] == 0 || w->lock_takes[i] != takes) {
+        /* One hold from the next: the holder's tick stands still while it
+         * holds a td_lock (its interrupts are masked), so a tick that moved
+         * means the lock was given in between (kernel/spin.h). */
+        uint32_t pb = TD_LOAD_ACQUIRE(beat[me ^ 1u]);
+        if (w->lock_state[i] == 0 || w->lock_beat[i] != pb) {
             w->lock_state[i] = 1;
-            w->lock_takes[i] = takes;
+            w->lock_beat[i] = pb;
             w->lock_since[i] = now;
         } else if (w->lock_state[i] == 1 && now - w->lock_since[i] > lt) {
             w->lock_state[i] = 2;

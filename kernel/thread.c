@@ -303,7 +303,7 @@ int td_thread_state(const td_thread_t *t)
         return TD_ERR_PARAM;
     if (t->magic != TD_THREAD_MAGIC)
         return TD_ERR_UNINIT;
-    if (t == td__cores[t->core].current && t->state == TD_THREAD_READY)
+    if (t == TD_LOAD_RELAXED(td__cores[t->core].current) && t->state == TD_THREAD_READY)
         return TD_THREAD_RUNNING;
     return t->state;
 }

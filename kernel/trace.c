@@ -77,7 +77,9 @@ unsigned td_trace_read(unsigned core, td_trace_event_t *out, unsigned max)
 
 #endif
 
-#if TD_TRACE_MODE != 0
+_Static_assert(TD_TR_MARK == 16, "td_trace_mark's kind in tandem/trace.h");
+
+#if TD_TRACE_MODE == 2
 void td_trace_mark(uint32_t a, uint32_t b)
 {
     TD_TRACE(TD_TR_MARK, a, b);

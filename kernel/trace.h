@@ -10,28 +10,34 @@
  *
  *   0  off (the default): nothing. The kernel's code is byte for byte the
  *      code written without the trace points (make test checks it).
- *   1  emulator (TRACE=sim): no instruction either. The line is a label at
- *      the address of the next instruction and a record in the ELF section
- *      .td_trace, which is not loaded: the label's address, the kind, and
- *      where a and b are at that address, as the compiler chose (a register,
- *      "r3", or a constant, "#0"). tandem-sim (sim/lib/ktrace.js) stops
- *      nothing and costs the program nothing: it reads the operands when a
- *      core reaches the address, with the core's cycle count. The operands'
- *      constraints only ask the compiler to have each value in a register
- *      (or to know it as a constant) at that point, where it usually has it
- *      anyway; where it did not, the code differs slightly from the off
- *      build (make bench compares the two).
+ *   1  emulator (TRACE=sim): no instruction and no data either. The line
+ *      is a C label, td_trace_k<kind>_<n>, and two unused variables
+ *      holding a and b (tandem/trace.h's TD__TRACE_POINT). The compiler
+ *      drops all three from the code, and keeps them in the debug
+ *      information: the address where the label would be, and where the
+ *      values of a and b are at that address (a register, a constant, an
+ *      expression of registers, a stack slot). tandem-sim reads that
+ *      (sim/lib/dwarf.js) and notes the event when a core reaches the
+ *      address, with the core's cycle count, at no cost to the program.
+ *      Debug information never changes the generated code, so the code is
+ *      byte for byte that of the off build (make test checks both the
+ *      kernel's objects and whole images). Where the compiler no longer
+ *      knows a value at the label's address, the emulator says so and
+ *      records 0.
  *   2  ring (TRACE=ring): a call that writes the event, with this core's
  *      cycle count, into this core's RAM ring (kernel/trace.c), for a board,
  *      with interrupts masked around it.
- *      The records of mode 1 are emitted too, so that the emulator can check
- *      the ring against what it saw.
+ *      Each point also leaves a record in the ELF section .td_trace (not
+ *      loaded): the label's address, the kind and where a and b are there
+ *      (an asm statement's operands), so that the emulator can check the
+ *      ring against what it saw.
  *
- * Where the label of mode 1 lands: at the next instruction the compiler
- * emits after the line. If that instruction is also where another path
- * joins (the line ends a branch of an if), the point would fire for both
- * paths; tandem-sim finds such points by the branches that lead to them and
- * says so (docs/debugging.md). Hence the rule: put the line before the
+ * Where the label lands: at the next instruction the compiler emits after
+ * the line (in mode 1 the compiler may also move neighbouring instructions
+ * across it: the event's time is that of the instruction it lands on). If
+ * that instruction is also where another path joins (the line ends a
+ * branch of an if), the point would fire for both paths, and nothing
+ * detects it. Hence the rule: put the line before the
  * statement that does what it records, in the same block, never as the last
  * statement of a branch.
  */
@@ -95,7 +101,8 @@
                    : "n"(kind), "n"(sizeof(a)), "n"(sizeof(b)), "rn"(a), "rn"(b))
 
 #if TD_TRACE_MODE == 1
-#define TD_TRACE(kind, a, b) TD__TRACE_RECORD(kind, a, b)
+#include "tandem/trace.h"      /* TD__TRACE_POINT: shared with td_trace_mark */
+#define TD_TRACE(kind, a, b) TD__TRACE_POINT(kind, a, b, __COUNTER__)
 #elif TD_TRACE_MODE == 2
 #include "port.h"
 /* Write one event into this core's ring (kernel/trace.c), interrupts masked

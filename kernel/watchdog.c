@@ -84,7 +84,7 @@ static void miss(unsigned core, const td_thread_t *t, uint32_t late, uint32_t li
     if (t != NULL)
         name = t->name ? t->name : "?";
     else {
-        const td_thread_t *cur = TD_LOAD_ACQUIRE(td__cores[core].current);
+        const td_thread_t *cur = TD_LOAD_RELAXED(td__cores[core].current);
         name = cur && cur->name ? cur->name : "";
     }
     unsigned act = TD_FAULT_REBOOT;

@@ -61,7 +61,8 @@ typedef uint32_t port_irq_state_t;
  * Mask this core's interrupts and return the previous mask state, for
  * port_irq_restore. Nests: save/restore pairs may be nested freely. The
  * state is 0 if and only if interrupts were enabled before the call (the
- * kernel refuses to block when it is not 0). */
+ * kernel refuses to block when it is not 0), and fits in 8 bits (td_lock's
+ * record keeps it in a byte: tandem/lock.h). */
 
 /* void port_irq_restore(port_irq_state_t state);
  * Restore this core's interrupt mask to a state returned by port_irq_save.
@@ -85,6 +86,15 @@ typedef uint32_t port_irq_state_t;
  * instructions. Requests made before the switch is performed coalesce into
  * one. */
 
+/* uint32_t port_fifo_status(void);
+ * void port_fifo_push(uint32_t word);
+ * uint32_t port_fifo_pop(void);
+ * The inter-core FIFO's status, write and read (see "inter-core FIFO"
+ * below for what they do): every message and every FIFO interrupt uses
+ * them, a few times per word. A push orders the caller's memory accesses
+ * before it (for the compiler too: it is no optimisation barrier less than
+ * a call). */
+
 /* uintptr_t port_thread_sp(void);
  * The stack pointer of the thread this core's interrupt interrupted (PSP on
  * the chip), for the kernel's stack check in its tick; called by a thread
@@ -102,6 +112,9 @@ PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));
 PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
+PORT_SIGNATURE_(port_fifo_status, uint32_t (*)(void));
+PORT_SIGNATURE_(port_fifo_push, void (*)(uint32_t));
+PORT_SIGNATURE_(port_fifo_pop, uint32_t (*)(void));
 
 /* ---- hardware spinlocks (the rest) -------------------------------------------- */
 
@@ -134,12 +147,12 @@ extern void port_spin_give_recorded(unsigned n);
 #define PORT_FIFO_WOF 0x4u  /* a write was made to a full TX FIFO (word lost) */
 #define PORT_FIFO_ROE 0x8u  /* a read was made from an empty RX FIFO */
 
-uint32_t port_fifo_status(void);
-/* Write one word to the other core. If the FIFO is full the word is lost and
- * WOF is set, as on the chip: check PORT_FIFO_RDY first. */
-void port_fifo_push(uint32_t word);
-/* Read one word from the other core. If empty, returns 0 and sets ROE. */
-uint32_t port_fifo_pop(void);
+/* port_fifo_status() (a hot primitive, above): the bits below.
+ * port_fifo_push(word) (a hot primitive): write one word to the other core.
+ * If the FIFO is full the word is lost and WOF is set, as on the chip:
+ * check PORT_FIFO_RDY first.
+ * port_fifo_pop() (a hot primitive): read one word from the other core. If
+ * empty, returns 0 and sets ROE. */
 /* Clear this core's sticky WOF and ROE flags. */
 void port_fifo_clear_errors(void);
 /* Discard every word waiting in this core's RX FIFO. */

@@ -37,6 +37,15 @@ static int r_lo, r_mid, r_hi;
  * come (a loaded host delivers late ticks in bursts). */
 static volatile int release_lo;
 
+/* Sleep a tick at a time until cond holds (at most a second), the threads
+ * below this one running meanwhile. One fixed tick is not enough on a loaded
+ * host: the tick that ends the sleep may be owed already when the thread it
+ * waits for is switched to, so this one preempts it before it ran at all. */
+#define SETTLE(cond)                                                            \
+    for (unsigned settle_ = 0; !(cond) && settle_ < TD_SEC(1); settle_++)       \
+        td_sleep(1)
+#define BLOCKED(t) (td_thread_state(t) == TD_THREAD_BLOCKED)
+
 static void hold_m1(void *arg)
 {
     td_tick_t end = td_time_ticks() + (td_tick_t)(uintptr_t)arg;
@@ -125,13 +134,13 @@ TEST(mutex_priority_inheritance)
      * without inheritance mid would run before lo could finish */
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
                                 (void *)(uintptr_t)TD_SEC(2)), TD_OK);
-    td_sleep(1);                                           /* lo runs and locks */
+    SETTLE(ntrace >= 1);                                   /* lo runs and locks */
     CHECK(trace_is("L"));
     REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 10, busy_mid, NULL),
                TD_OK);
     REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 20, want_m1,
                                 (void *)(uintptr_t)TD_FOREVER), TD_OK);
-    td_sleep(1);                                           /* hi blocks on m1 */
+    SETTLE(BLOCKED(&hi));                                  /* hi blocks on m1 */
     CHECK_EQ(td_thread_priority(&lo), 20);                 /* lent by hi */
     release_lo = 1;
     CHECK_EQ(td_thread_join(&hi, TD_MS(500)), TD_OK);
@@ -177,13 +186,13 @@ TEST(mutex_inheritance_chain)
     td_thread_set_priority(me, 31);
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 2, hold_m1,
                                 (void *)(uintptr_t)TD_SEC(2)), TD_OK);
-    td_sleep(1);                                           /* lo holds m1 */
+    SETTLE(ntrace >= 1);                                   /* lo holds m1 */
     REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "mid", 8, chain_mid, NULL),
                TD_OK);
-    td_sleep(1);                                           /* mid holds m2, waits m1 */
+    SETTLE(BLOCKED(&mid));                                 /* mid holds m2, waits m1 */
     CHECK_EQ(td_thread_priority(&lo), 8);
     REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 25, chain_hi, NULL), TD_OK);
-    td_sleep(1);                                           /* hi waits m2 */
+    SETTLE(BLOCKED(&hi));                                  /* hi waits m2 */
     CHECK_EQ(td_thread_priority(&mid), 25);
     CHECK_EQ(td_thread_priority(&lo), 25);                 /* passed along the chain */
     release_lo = 1;
@@ -206,13 +215,13 @@ TEST(mutex_inheritance_withdrawn_on_timeout)
     td_thread_set_priority(me, 31);
     REQUIRE_EQ(td_thread_create(&lo, lo_stack, sizeof lo_stack, "lo", 3, hold_m1,
                                 (void *)(uintptr_t)TD_SEC(2)), TD_OK);
-    td_sleep(1);
+    SETTLE(ntrace >= 1);                                   /* lo holds m1 */
     /* hi gives up after 5 ticks (on a host 1005: a loaded Linux may leave
      * this core unscheduled and then deliver its ticks in a burst before
      * this thread looks; lo holds for up to 2 s) */
     REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "hi", 20, want_m1,
                                 (void *)(uintptr_t)(5 + 20 * TH_TICK_SLACK)), TD_OK);
-    td_sleep(1);
+    SETTLE(BLOCKED(&hi));
     CHECK_EQ(td_thread_priority(&lo), 20);
     CHECK_EQ(td_thread_join(&hi, TD_MS(500) + 20u * TH_TICK_SLACK), TD_OK);  /* gave up */
     CHECK_EQ(r_hi, TD_ERR_TIMEOUT);
@@ -247,7 +256,7 @@ TEST(mutex_handover_order)
     REQUIRE_EQ(td_thread_create(&mid, mid_stack, sizeof mid_stack, "b", 12, mutex_waiter, &b),
                TD_OK);
     REQUIRE_EQ(td_thread_create(&hi, hi_stack, sizeof hi_stack, "c", 9, mutex_waiter, &c), TD_OK);
-    td_sleep(2);
+    SETTLE(BLOCKED(&lo) && BLOCKED(&mid) && BLOCKED(&hi));
     CHECK_EQ(td_thread_priority(td_thread_self()), TD_PRIO_MAIN);  /* waiters below main */
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
     CHECK_EQ(td_thread_join(&lo, TD_MS(200)), TD_OK);

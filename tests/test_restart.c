@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../kernel/fault_sys.h"
+#include "../kernel/spin.h"
 #include "port.h"
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -675,4 +676,110 @@ TEST(console_drain_core_goes_down_restart)
 TEST(console_drain_core_goes_down_halt)
 {
     drain_core_goes_down(TD_FAULT_HALT);
+}
+
+/* ---- core 1's running thread read by core 0 while core 1 switches ----------------------
+ * Core 0 reads core 1's running thread ('current', kernel/core.h) to name it:
+ * the hold check (through td__spin_peek, for a td_lock core 1 is recorded to
+ * hold), a lockup or watchdog report. Core 1 stores it at every switch, by
+ * both ways a switch is made (a yield's pending switch, a wait's switch at
+ * once). Under ThreadSanitizer (host-tsan) a plain store there is reported
+ * as a race with these reads: in about one run of this test in six, since
+ * the cores' ticks order one core's earlier accesses before the other's
+ * later ones every millisecond, and only a store and a read between two
+ * such points count. */
+TD_THREAD_DEFINE(sw_yield, 1024);
+TD_THREAD_DEFINE(sw_wait, 1024);
+static TD_LOCK_DEFINE(sw_lock, TD_SPIN_USER_FIRST + 8);
+static td_sem_t sw_sem;
+static int sw_stop;
+static uint32_t sw_turns[2];
+static int sw_job_r;
+
+static void sw_yielder(void *arg)
+{
+    (void)arg;
+    while (!LD(sw_stop)) {
+        if (td_lock_take(&sw_lock) == TD_OK)
+            td_lock_give(&sw_lock);          /* recorded as core 1's meanwhile */
+        td_sem_give_isr(&sw_sem);
+        ST(sw_turns[0], sw_turns[0] + 1u);
+        td_thread_yield();                   /* a pending switch */
+    }
+    td_sem_give_isr(&sw_sem);
+}
+
+static void sw_waiter(void *arg)
+{
+    (void)arg;
+    while (!LD(sw_stop)) {
+        int r = td_sem_take(&sw_sem, TD_MS(20));   /* a switch at once when it blocks */
+        if (r != TD_OK && r != TD_ERR_TIMEOUT) {
+            sw_job_r = r;
+            ST(sw_stop, 1);
+        }
+        ST(sw_turns[1], sw_turns[1] + 1u);
+    }
+}
+
+static void core1_switcher_job(void *arg)
+{
+    (void)arg;
+    int r = td_sem_init(&sw_sem, 0, 1);
+    if (r == TD_OK)
+        r = td_thread_create(&sw_yield, sw_yield_stack, sizeof sw_yield_stack, "sw_yield",
+                             TD_PRIO_MAIN, sw_yielder, NULL);
+    if (r == TD_OK)
+        r = td_thread_create(&sw_wait, sw_wait_stack, sizeof sw_wait_stack, "sw_wait",
+                             TD_PRIO_MAIN, sw_waiter, NULL);
+    if (r != TD_OK)
+        ST(sw_stop, 1);
+    if (td_thread_state(&sw_yield) >= 0 && td_thread_join(&sw_yield, TD_SEC(30)) != TD_OK)
+        r = TD_ERR_TIMEOUT;
+    if (td_thread_state(&sw_wait) >= 0 && td_thread_join(&sw_wait, TD_SEC(30)) != TD_OK)
+        r = TD_ERR_TIMEOUT;
+    if (sw_job_r == 99)
+        sw_job_r = r;
+}
+
+#ifndef TH_SWITCH_LOOKS
+#define TH_SWITCH_LOOKS 100000u
+#endif
+
+TEST(core1_running_thread_read_while_it_switches)
+{
+    ST(sw_stop, 0);
+    sw_turns[0] = sw_turns[1] = 0;
+    sw_job_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_switcher_job, NULL), TD_OK);
+    uint32_t looks = 0, seen_yield = 0, seen_wait = 0, peeked = 0, bad = 0;
+    uint64_t end = td_time_us() + 10000000u;
+    /* (relaxed loads: an acquire here would order core 1's earlier stores
+     * before this core's reads, and ThreadSanitizer would see no race) */
+    while ((looks < TH_SWITCH_LOOKS || __atomic_load_n(&sw_turns[0], __ATOMIC_RELAXED) < 1000u ||
+            __atomic_load_n(&sw_turns[1], __ATOMIC_RELAXED) < 1000u) &&
+           td_time_us() < end) {
+        const td_thread_t *t = __atomic_load_n(&td__cores[1].current, __ATOMIC_RELAXED);
+        seen_yield += t == &sw_yield;
+        seen_wait += t == &sw_wait;
+        const td_thread_t *h = NULL;
+        if (td__spin_peek(sw_lock.key - TD_LOCK_KEY, &h) == 1u) {
+            peeked++;
+            bad += h != NULL && h->core != 1u;
+        }
+        looks++;
+        if (looks % 256u == 0)
+            td_thread_yield();
+    }
+    ST(sw_stop, 1);
+    CHECK_EQ(th_core1_wait(TD_SEC(30)), TD_OK);
+    CHECK_EQ(sw_job_r, TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK(LD(sw_turns[0]) >= 1000u);
+    CHECK(LD(sw_turns[1]) >= 1000u);
+    CHECK(seen_yield + seen_wait > 0);
+    th_info("switch_looks", looks);
+    th_info("switch_looks_yield", seen_yield);
+    th_info("switch_looks_wait", seen_wait);
+    th_info("switch_looks_peeked", peeked);
 }

@@ -232,6 +232,10 @@ static bool holds(unsigned k, const uint8_t *v, uint32_t len, uint32_t w)
 static int op(uint32_t w, unsigned *k)
 {
     static uint8_t v[TD_STORE_VALUE_MAX];
+    /* A fixed amount of work whose time depends on the machine: every flash
+     * step waits for the other core's answer, which a loaded host gives as
+     * late as it schedules that core's thread. */
+    th_progress();
     *k = key_of(w);
     if (is_delete(w))
         return td_store_delete(keys[*k]);
@@ -355,6 +359,7 @@ static void core1_store(void *arg)
     td_msg_start();
     for (uint32_t i = 0; i < BC_N && bc_r1 == TD_OK; i++) {
         uint32_t v = 1000u + i;
+        th_progress();
         bc_r1 = td_store_set(i & 1u ? "c1_odd" : "c1_even", &v, sizeof v);
         if (bc_r1 == TD_OK) {
             uint32_t got = 0, len = 0;
@@ -373,6 +378,7 @@ TEST(store_from_both_cores)
     int r0 = TD_OK;
     for (uint32_t i = 0; i < BC_N && r0 == TD_OK; i++) {
         uint32_t v = 2000u + i, got = 0, len = 0;
+        th_progress();
         r0 = td_store_set(i & 1u ? "c0_odd" : "c0_even", &v, sizeof v);
         if (r0 == TD_OK)
             r0 = td_store_get(i & 1u ? "c0_odd" : "c0_even", &got, sizeof got, &len);
@@ -596,6 +602,7 @@ static uint32_t gone_workload(uint32_t upto)
     if (td_store_set("gone", "resurrected", 11) != TD_OK || td_store_delete("gone") != TD_OK)
         return 0;
     for (uint32_t i = 0; i < 400; i++) {
+        th_progress();
         if (i == upto)
             return i;
         if (fill_op(i) != TD_OK || td_store_stats(&st) != TD_OK)
@@ -620,6 +627,7 @@ TEST(store_obsolete_mark_keeps_deletes_deleted)
      * last one whose cut leaves sector 0 holding something) */
     uint32_t first = 0, last = 0, erase_step = ~0u;
     for (uint32_t k = 0;; k++) {
+        th_progress();
         REQUIRE_EQ(port_flash_reset_test(), TD_OK);
         REQUIRE_EQ(td_store_init(), TD_OK);
         REQUIRE_EQ(gone_workload(op_n), op_n);
@@ -679,6 +687,7 @@ static int full_workload(uint32_t *compact_op)
             return 1;
     }
     for (uint32_t n = 0; n < 200; n++) {
+        th_progress();
         if (*compact_op != ~0u && n == *compact_op)
             return 0;
         v[0] = (uint8_t)n;

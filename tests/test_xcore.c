@@ -35,7 +35,7 @@ static void lock_adder(void *arg)
 
 TEST(lock_basics)
 {
-    td_lock_t l, zero = { 0, 0 };
+    td_lock_t l, zero = { 0 };
     CHECK_EQ(td_lock_init(&l, TD_SPIN_USER_FIRST - 1), TD_ERR_PARAM);
     CHECK_EQ(td_lock_init(&l, TD_SPIN_USER_LAST + 1), TD_ERR_PARAM);
     CHECK_EQ(td_lock_init(NULL, TD_SPIN_USER_FIRST), TD_ERR_PARAM);

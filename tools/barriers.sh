@@ -104,7 +104,7 @@ spinlock_target_dmb() {
   r=$(awk '/port_spin_release\(unsigned n\)/,/^}/' "$h" | tr -d '\n')
   grep -qE 'SPINLOCK_\[n\];[[:space:]]*__asm volatile\("dmb" ::: "memory"\)' <<<"$t" ||
     { echo "port_spin_try: no dmb (with a memory clobber) after the claim's read"; return 1; }
-  grep -qE '__asm volatile\("dmb" ::: "memory"\);[[:space:]]*RP2040_SIO_SPINLOCK_\[n\] = 1u' <<<"$r" ||
+  grep -qE '__asm volatile\("dmb" ::: "memory"\);[[:space:]]*RP2040_SIO_SPINLOCK_\[n\] = [0-9]+u' <<<"$r" ||
     { echo "port_spin_release: no dmb (with a memory clobber) before the release's write"; return 1; }
 }
 fence_host_hardware_barrier() {

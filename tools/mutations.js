@@ -50,23 +50,15 @@ module.exports = [
     replace: `int r = td_sleep_until(at + 1u);` },
 
   // ---- locks ----
-  { name: 'lock_not_exclusive', file: 'kernel/lock.c', suites: ['host'],
-    find: `    if (!port_spin_try(n)) {
+  { name: 'lock_not_exclusive', file: 'include/tandem/lock.h', suites: ['host'],
+    find: `        if (__builtin_expect(port_spin_try(n), 1)) {`,
+    replace: `        if (__builtin_expect(port_spin_try(n) || 1, 1)) {` },
+  { name: 'lock_leaves_interrupts_on', file: 'include/tandem/lock.h', suites: ['host'],
+    find: `        port_irq_state_t s = port_irq_save();
+        if (__builtin_expect(port_spin_try(n), 1)) {`,
+    replace: `        port_irq_state_t s = port_irq_save();
         port_irq_restore(s);
-        return take_slow(l, wait);`,
-    replace: `    if (!port_spin_try(n) && 0) {
-        port_irq_restore(s);
-        return take_slow(l, wait);` },
-  { name: 'lock_leaves_interrupts_on', file: 'kernel/lock.c', suites: ['host'],
-    find: `    port_irq_state_t s = port_irq_save();
-    if (!port_spin_try(n)) {
-        port_irq_restore(s);
-        return take_slow(l, wait);`,
-    replace: `    port_irq_state_t s = port_irq_save();
-    port_irq_restore(s);
-    if (!port_spin_try(n)) {
-        port_irq_restore(s);
-        return take_slow(l, wait);` },
+        if (__builtin_expect(port_spin_try(n), 1)) {` },
   { name: 'console_without_lock', file: 'kernel/console.c', suites: ['host', 'target'],
     find: `    port_irq_state_t s = port_irq_save();
     td__spin_take(TD_SPIN_CONSOLE, port_core_id());
@@ -77,11 +69,11 @@ module.exports = [
   // ---- messages and channels (a missing fence breaks nothing the chip, the
   // emulator or ThreadSanitizer can show: docs/testing.md, Memory ordering) ----
   { name: 'msg_every_1000th_dropped', file: 'kernel/msg.c', suites: ['host'],
-    find: `            port_fifo_push(w);
-            TD_STORE_RELAXED(sl->sent, sent + 1u);`,
-    replace: `            if (ep->sent % 1000u != 999u)
-                port_fifo_push(w);
-            TD_STORE_RELAXED(sl->sent, sent + 1u);` },
+    find: `        port_fifo_push(w);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);`,
+    replace: `        if (ep->sent % 1000u != 999u)
+            port_fifo_push(w);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);` },
   { name: 'chan_copy_one_byte_short', file: 'kernel/chan.c', suites: ['host'],
     find: `            copy(q, data + moved, (uint32_t)len);`,
     replace: `            copy(q, data + moved, (uint32_t)len - (len > 1u));` },
@@ -107,8 +99,8 @@ module.exports = [
         ops_of(h)->gone(h, core);`,
     replace: `        h->next = NULL;` },
   { name: 'start_clears_running_flag', file: 'kernel/kernel.c', suites: ['host-tsan'],
-    find: `for (size_t i = 0; i < offsetof(td_core_t, running); i++)`,
-    replace: `for (size_t i = 0; i < offsetof(td_core_t, state); i++)` },
+    find: `         i < offsetof(td_core_t, running); i++)`,
+    replace: `         i < offsetof(td_core_t, state); i++)` },
   { name: 'launch_ignores_wrong_echoes', file: 'port/chip/rp2040/launch.c', suites: ['foundation'],
     find: `        if (echo == seq[i]) {`,
     replace: `        if (echo == seq[i] || 1) {` },

@@ -90,6 +90,7 @@ expect_fail layering_refuses_kernel_to_arch kernel kernel/planted.c '#include "a
 expect_fail layering_refuses_kernel_to_tests kernel kernel/planted.c '#include "../tests/harness.h"'
 expect_fail layering_refuses_api_to_chip api include/tandem/planted.h '#include "rp2040.h"'
 expect_fail layering_refuses_api_to_kernel api include/tandem/planted.h '#include "../../kernel/sched.h"'
+expect_fail layering_refuses_api_to_contract api include/tandem/planted.h '#include "port.h"'
 expect_fail layering_refuses_arch_to_chip arch_armv6m port/arch/armv6m/planted.c '#include "hw/sio.h"'
 expect_fail layering_refuses_arch_to_kernel arch_armv6m port/arch/armv6m/planted.c '#include "../../../kernel/sched.h"'
 expect_fail layering_refuses_chip_to_other_arch chip_rp2040 port/chip/rp2040/planted.c \

@@ -10,24 +10,36 @@
  * reverse order. Numbers come from include/tandem/hwtable.h's user range
  * (TD_SPIN_USER_FIRST..TD_SPIN_USER_LAST), one per lock. Every call is legal
  * in threads and interrupts, on either core.
+ *
+ * td_lock_take, td_lock_try and td_lock_give are inline: the uncontended
+ * case (a valid lock, free on a take, this core's on a give) is a few
+ * instructions around the spinlock; contention, bad input and a trace
+ * build go to the kernel's out-of-line half (kernel/lock.c). The inline
+ * half uses the port contract's hot primitives (port/port.h, the one
+ * public header allowed to include it: docs/conventions.md, "Layers") and
+ * the kernel's record of each spinlock, td__spins (kernel/spin.h says who
+ * reads it); a program uses neither.
  */
 #ifndef TANDEM_LOCK_H
 #define TANDEM_LOCK_H
 
+#include "port.h"
 #include "tandem/hwtable.h"
 #include "tandem/types.h"
 
 typedef struct td_lock {
-    uint16_t magic;
-    uint8_t spin;   /* hardware spinlock number */
+    uint32_t key;   /* TD_LOCK_KEY + the hardware spinlock number; 0: not initialised */
 } td_lock_t;
 
-#define TD_LOCK_MAGIC 0x10c4u
+/* An initialised lock's key is TD_LOCK_KEY + its spinlock number, and
+ * nothing else is a lock: checked, and the number found, with one
+ * subtraction and one compare (both with immediates: no constant to load). */
+#define TD_LOCK_KEY 0xc0u
 /* An initialiser for a lock on spinlock n; a number outside the user range
  * does not compile (array of negative size). */
 #define TD_LOCK_INIT(n) \
-    { TD_LOCK_MAGIC, (uint8_t)((n) + 0u * sizeof(char[((n) >= TD_SPIN_USER_FIRST && \
-                                                      (n) <= TD_SPIN_USER_LAST) ? 1 : -1])) }
+    { TD_LOCK_KEY + (uint32_t)((n) + 0u * sizeof(char[((n) >= TD_SPIN_USER_FIRST && \
+                                                       (n) <= TD_SPIN_USER_LAST) ? 1 : -1])) }
 /* A lock on spinlock n: static TD_LOCK_DEFINE(stats_lock, TD_SPIN_USER_FIRST); */
 #define TD_LOCK_DEFINE(name, n) td_lock_t name = TD_LOCK_INIT(n)
 
@@ -44,19 +56,92 @@ int td_lock_deinit(td_lock_t *l);
 /* Mask this core's interrupts and take l, spinning while the other core
  * holds it. Returns 0, TD_ERR_DEADLOCK (this core holds it already; nothing
  * changed), TD_ERR_PARAM, TD_ERR_UNINIT. */
-int td_lock_take(td_lock_t *l);
+static inline __attribute__((always_inline)) int td_lock_take(td_lock_t *l);
 
 /* One attempt: as td_lock_take, but returns TD_ERR_WOULD_BLOCK (interrupts
  * as before) if the other core holds l. */
-int td_lock_try(td_lock_t *l);
+static inline __attribute__((always_inline)) int td_lock_try(td_lock_t *l);
 
 /* Release l and restore the interrupt mask td_lock_take found. Returns 0,
  * TD_ERR_NOT_OWNER (this core does not hold it), TD_ERR_PARAM,
  * TD_ERR_UNINIT. */
-int td_lock_give(td_lock_t *l);
+static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l);
 
 /* The core holding l (0 or 1), or TD_CORE_ANY if it is free or l is not a
  * valid lock. Diagnostics. */
 unsigned td_lock_holder(const td_lock_t *l);
+
+/* ---- the inline half (not API) -------------------------------------------------------
+ * td__spins[n]: the kernel's record of hardware spinlock n (kernel/spin.h):
+ * the holder core + 1 (0: free or not recorded), written by the holding
+ * core and read by the other one; td_lock's saved interrupt state, which
+ * fits a byte on every port (port/port.h). */
+struct td__spin {
+    uint8_t holder;
+    uint8_t saved;
+    uint8_t unused_[2];
+};
+extern struct td__spin td__spins[PORT_SPINLOCK_COUNT];
+
+/* Everything but the uncontended case: contention (spin or refuse, take
+ * over from a halted holder), this core's own lock (TD_ERR_DEADLOCK), bad
+ * input, the trace points. */
+int td__lock_take_slow(td_lock_t *l, bool wait);
+int td__lock_give_slow(td_lock_t *l);
+
+#if defined(TD_TRACE_MODE) && TD_TRACE_MODE != 0
+#define TD__LOCK_INLINE 0        /* a trace build records every take and give */
+#else
+#define TD__LOCK_INLINE 1
+#endif
+
+/* The number of a valid lock's spinlock, or PORT_SPINLOCK_COUNT or more. */
+static inline __attribute__((always_inline)) uint32_t td__lock_number(const td_lock_t *l)
+{
+    return l != NULL ? l->key - TD_LOCK_KEY : PORT_SPINLOCK_COUNT;
+}
+
+/* The fast paths are written as the fall-through: a compiler optimising
+ * for size lays blocks out in source order. */
+static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, bool wait)
+{
+    uint32_t n = td__lock_number(l);
+    if (__builtin_expect(TD__LOCK_INLINE && n < PORT_SPINLOCK_COUNT, 1)) {
+        port_irq_state_t s = port_irq_save();
+        if (__builtin_expect(port_spin_try(n), 1)) {
+            td__spins[n].saved = (uint8_t)s;     /* (only the holder reads it) */
+            __atomic_store_n(&td__spins[n].holder, (uint8_t)(port_core_id() + 1u),
+                             __ATOMIC_RELAXED);
+            return 0;
+        }
+        port_irq_restore(s);             /* held: by the other core, or this one's mistake */
+    }
+    return td__lock_take_slow(l, wait);
+}
+
+static inline __attribute__((always_inline)) int td_lock_take(td_lock_t *l)
+{
+    return td__lock_take(l, true);
+}
+
+static inline __attribute__((always_inline)) int td_lock_try(td_lock_t *l)
+{
+    return td__lock_take(l, false);
+}
+
+static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l)
+{
+    uint32_t n = td__lock_number(l);
+    if (__builtin_expect(TD__LOCK_INLINE && n < PORT_SPINLOCK_COUNT &&
+                             __atomic_load_n(&td__spins[n].holder, __ATOMIC_RELAXED) ==
+                                 port_core_id() + 1u, 1)) {
+        port_irq_state_t s = td__spins[n].saved;
+        __atomic_store_n(&td__spins[n].holder, (uint8_t)0, __ATOMIC_RELAXED);
+        port_spin_release(n);
+        port_irq_restore(s);
+        return 0;
+    }
+    return td__lock_give_slow(l);
+}
 
 #endif /* TANDEM_LOCK_H */

@@ -38,6 +38,25 @@ typedef struct td_trace_event {
     uint32_t a, b;       /* the kind's two words */
 } td_trace_event_t;
 
+#if TD_TRACE_MODE == 1
+/* A trace point of the emulator build (kernel/trace.h's TD_TRACE): no
+ * instruction and no data. A C label, td_trace_k<kind>_<n>, that the
+ * compiler drops from the code but keeps in the debug information with the
+ * address it would have had, and two unused variables td_trace_a_<n> and
+ * td_trace_b_<n>, whose values the debug information locates at that
+ * address. tandem-sim reads both (sim/lib/dwarf.js). The compiler keeps
+ * debug information from changing the code: the build's code is that of
+ * the untraced build, byte for byte (docs/trace.md). n must be unique in
+ * the function (__COUNTER__). Expands to declarations and a label: a
+ * statement of its own inside a block, followed by ';'. */
+#define TD__TR_CAT_(p, k, n) p##k##_##n
+#define TD__TR_CAT(p, k, n) TD__TR_CAT_(p, k, n)
+#define TD__TRACE_POINT(kind, a, b, n)                                                          \
+    __attribute__((unused)) const uint32_t TD__TR_CAT(td_trace_a, , n) = (uint32_t)(uintptr_t)(a); \
+    __attribute__((unused)) const uint32_t TD__TR_CAT(td_trace_b, , n) = (uint32_t)(uintptr_t)(b); \
+    TD__TR_CAT(td_trace_k, kind, n) : __attribute__((unused))
+#endif
+
 #if TD_TRACE_MODE == 0
 /* A program's own event: a and b appear in the trace as a mark on the
  * calling thread. Anywhere. Nothing when tracing is off. */
@@ -45,6 +64,13 @@ static inline void td_trace_mark(uint32_t a, uint32_t b)
 {
     (void)a;
     (void)b;
+}
+#elif TD_TRACE_MODE == 1
+/* (the emulator build: a trace point of kind 16, TD_TR_MARK, where the
+ * call is, and no code) */
+static inline __attribute__((always_inline)) void td_trace_mark(uint32_t a, uint32_t b)
+{
+    TD__TRACE_POINT(16, a, b, __COUNTER__);
 }
 #else
 void td_trace_mark(uint32_t a, uint32_t b);

@@ -358,6 +358,7 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     core1_start.entry = entry;
     core1_start.arg = arg;
     atomic_store(&hc->reset_req, 0);
+    atomic_store(&hc->halted, 0);
     atomic_store(&hc->alive, 1);
     if (pthread_create(&hc->thread, NULL, core1_main, NULL) != 0) {
         atomic_store(&hc->alive, 0);
@@ -374,11 +375,20 @@ void port_core1_reset(void)
     atomic_store(&hc->reset_req, 1);
     host_kick(1);
     /* core 1 stops at its next interrupt point; a core that never reaches
-     * one (a loop with interrupts masked) cannot be stopped on the host */
+     * one (a loop with interrupts masked) cannot be stopped on the host, so
+     * the wait is bounded. But a core 1 in port_halt's loop (halted after a
+     * fault: every restart) looks every millisecond and leaves as soon as
+     * its pthread runs, however late a loaded host runs it: for that one the
+     * wait goes on until it has left, or the restart would be lost for good
+     * (core 1 still "alive", its relaunch refused) only because the host
+     * was slow. */
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 2;
-    if (pthread_timedjoin_np(hc->thread, NULL, &until) == 0) {
+    int r = pthread_timedjoin_np(hc->thread, NULL, &until);
+    if (r != 0 && atomic_load(&hc->halted))
+        r = pthread_join(hc->thread, NULL);
+    if (r == 0) {
         atomic_store(&hc->alive, 0);
         hc->masked = hc->in_isr = hc->switch_pending = hc->fifo_irq_on = 0;
         hc->console_irq_on = 0;           /* as its NVIC after the reset */

@@ -125,6 +125,8 @@ void port_halt(void)
 {
     struct host_core *hc = host_this();
     hc->masked = 1;
+    if (host_core_id == 1)
+        atomic_store(&hc->halted, 1);  /* a reset finds it here for sure */
     port_tick_stop();
     for (;;) {
         if (host_core_id == 1 && atomic_load(&hc->reset_req))

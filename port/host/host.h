@@ -47,6 +47,8 @@ struct host_core {
     uint32_t tick_hz;
     pthread_t thread;              /* core 1's pthread */
     atomic_int alive;              /* core 1's pthread runs */
+    atomic_int halted;             /* core 1 is in port_halt's loop, which leaves
+                                      at a reset as soon as its pthread runs */
 };
 
 extern struct host_core host_cores[PORT_NUM_CORES];

@@ -16,5 +16,8 @@ bool port_spin_try(unsigned n);
 void port_spin_release(unsigned n);
 void port_switch_request(void);
 uintptr_t port_thread_sp(void);
+uint32_t port_fifo_status(void);
+void port_fifo_push(uint32_t word);
+uint32_t port_fifo_pop(void);
 
 #endif /* TANDEM_PORT_INLINE_H */

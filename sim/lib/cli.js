@@ -248,7 +248,14 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   // the kernel's trace points (lib/ktrace.js): for --trace-out, and for the
   // picture when the image has them
   if (o.traceOut || o.svg) {
-    try { sim.ktrace = require('./ktrace').attach(sim, o.firmware); } catch (e) {
+    try {
+      sim.ktrace = require('./ktrace').attach(sim, o.firmware);
+      const un = sim.ktrace.points.filter((p) => p.a === null || p.b === null);
+      if (un.length) {
+        say(`warning: ${un.length} trace point(s) with a word the debug information does not locate at the point's address (recorded as 0): ` +
+          un.slice(0, 4).map((p) => `kind ${p.kind} in ${p.where} at 0x${p.addr.toString(16)}`).join(', ') + (un.length > 4 ? ', ...' : ''));
+      }
+    } catch (e) {
       if (!(e instanceof UserError)) throw e;
       if (o.traceOut) { say(`--trace-out: ${e.message}`); return EXIT.badFile; }
     }

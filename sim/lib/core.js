@@ -42,6 +42,9 @@ function makeCoreClass(Base) {
       super(view);
       this.sim = sim;
       this.index = index;
+      // fn(core, n, enter, cycles, replaces): told of every exception taken
+      // (enter, at the cycle it began) and returned from (lib/ktrace.js)
+      this.excObserver = null;
       const mcu = sim.mcu;
       this.sram32 = new Uint32Array(mcu.sram.buffer);
       this.sram16 = new Uint16Array(mcu.sram.buffer);
@@ -229,6 +232,7 @@ function makeCoreClass(Base) {
     }
 
     exceptionEntry(n) {
+      const c0 = this.cycles;
       this.stacking = true;
       this.stackFault = false;
       this.vectorFault = false;
@@ -251,6 +255,7 @@ function makeCoreClass(Base) {
         return;
       }
       if (!(vec & 1)) this.tFault = true;
+      if (this.excObserver) this.excObserver(this, n, true, c0);
       if (this.stackFault && n !== EXC_HARDFAULT && n !== EXC_NMI) {
         // The stacking for exception n failed (say a thread overflowing into
         // a no-access stack guard): a derived exception, not a lockup. The
@@ -288,6 +293,7 @@ function makeCoreClass(Base) {
       }
       this.registers[15] = vec & ~1;
       if (!(vec & 1)) this.tFault = true;
+      if (this.excObserver) this.excObserver(this, EXC_HARDFAULT, true, this.cycles, n);
     }
 
     exceptionReturn(excReturn) {
@@ -303,6 +309,7 @@ function makeCoreClass(Base) {
       this.unstacking = false;
       this.registers[15] &= ~1;
       this.cycles += RETURN_CYCLES;
+      if (this.excObserver) this.excObserver(this, n, false, this.cycles);
       if (n >= 16) {
         const bit = 1 << (n - 16);
         this.activeIrqs &= ~bit;

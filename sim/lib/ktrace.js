@@ -1,15 +1,20 @@
 'use strict';
 // The kernel's trace, as tandem-sim records it (docs/trace.md).
 //
-// A kernel built with TRACE=sim (or ring) carries, in the ELF section
-// .td_trace (not loaded), one record per trace point: the address of the
-// instruction the point's label stands at, the event's kind, and where the
-// event's two words are at that address (a register, "r3", or a constant,
-// "#0"). The label adds no instruction. Here each recorded address gets a
-// fetch hook (lib/hooks.js): when a core is about to execute it, the hook
-// reads the two words from that core's registers and notes the event with
-// the core's cycle count, then lets the instruction run. No cycle is
-// charged, so the program runs as it would untraced.
+// Where the trace points are: a kernel built with TRACE=sim has them in its
+// debug information only (C labels td_trace_k<kind>_<n> and the variables
+// holding the two words, read by lib/dwarf.js: the image is the plain one,
+// byte for byte); a kernel built with TRACE=ring has a record per point in
+// the ELF section .td_trace (not loaded): the address of the instruction
+// the point's label stands at, the event's kind, and where the two words
+// are there (a register, "r3", or a constant, "#0"). Either way each
+// point's address gets a fetch hook (lib/hooks.js): when a core is about to
+// execute it, the hook reads the two words from that core's registers (and
+// SRAM, for a value the debug information places in a stack slot) and
+// notes the event with the core's cycle count, then lets the instruction
+// run. No cycle is charged, so the program runs as it would untraced.
+// Every exception entry and return of either core is noted too, by the
+// emulated core itself (lib/core.js's excObserver): no trace point needed.
 //
 // The events are then turned into a model of the run (per-thread state
 // spans on each core, interrupt spans, lock holds, message flows between
@@ -17,6 +22,7 @@
 // Chrome trace-event JSON and lib/trace.js draws in the SVG picture.
 
 const fs = require('fs');
+const dwarf = require('./dwarf');
 const { hooksOf, GO } = require('./hooks');
 const { UserError } = require('./loader');
 
@@ -28,6 +34,14 @@ const K = {
 };
 const KINDS = 17;
 const IRQ_NAMES = { 1: 'tick', 2: 'FIFO' };
+// The exceptions a core takes, as the emulator sees them (RP2040 datasheet
+// 2.3.2: the interrupt numbers; ARMv6-M: the system exceptions)
+const EXC_NAMES = { 2: 'NMI', 3: 'HardFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick' };
+const IRQ_LINES = ['TIMER_IRQ_0', 'TIMER_IRQ_1', 'TIMER_IRQ_2', 'TIMER_IRQ_3', 'PWM_IRQ_WRAP', 'USBCTRL_IRQ',
+  'XIP_IRQ', 'PIO0_IRQ_0', 'PIO0_IRQ_1', 'PIO1_IRQ_0', 'PIO1_IRQ_1', 'DMA_IRQ_0', 'DMA_IRQ_1', 'IO_IRQ_BANK0',
+  'IO_IRQ_QSPI', 'SIO_IRQ_PROC0', 'SIO_IRQ_PROC1', 'CLOCKS_IRQ', 'SPI0_IRQ', 'SPI1_IRQ', 'UART0_IRQ', 'UART1_IRQ',
+  'ADC_IRQ_FIFO', 'I2C0_IRQ', 'I2C1_IRQ', 'RTC_IRQ'];
+function excName(n) { return n >= 16 ? IRQ_LINES[n - 16] || `IRQ ${n - 16}` : EXC_NAMES[n] || `exception ${n}`; }
 const REG_NAMES = { sb: 9, sl: 10, fp: 11, ip: 12, sp: 13, lr: 14 };
 
 /** The section headers of an ELF file: [{name, type, offset, size, addr}]. */
@@ -69,7 +83,7 @@ function readPoints(buf, file = 'firmware') {
   let secs;
   try { secs = sections(buf); } catch (e) { if (e instanceof RangeError) return null; throw e; }
   const sec = secs.find((s) => s.name === '.td_trace');
-  if (!sec) return null;
+  if (!sec) return readDwarfPoints(buf, file);
   if (sec.offset + sec.size > buf.length) throw new UserError(`${file}: truncated .td_trace section`);
   const d = buf.subarray(sec.offset, sec.offset + sec.size);
   const points = [];
@@ -86,6 +100,50 @@ function readPoints(buf, file = 'firmware') {
     points.push({ addr: addr & ~1, kind, a: operand(ta, file), b: operand(tb, file), ma: mask(sa), mb: mask(sb) });
   }
   return points;
+}
+
+/**
+ * The trace points of a TRACE=sim build: C labels and variables known only
+ * to the debug information (lib/dwarf.js), no .td_trace records. Each
+ * operand is {expr, frameBase} (a DWARF location, evaluated when a core
+ * reaches the point), {value: v} or null (not known there: counted in
+ * points.unreadable, the event's word is then 0).
+ */
+function readDwarfPoints(buf, file) {
+  let pts;
+  try { pts = dwarf.tracePoints(buf); } catch (e) {
+    throw new UserError(`${file}: the debug information of its trace points cannot be read: ${e.message}`);
+  }
+  if (!pts) return null;
+  for (const p of pts) {
+    if (p.kind === 0 || p.kind >= KINDS) throw new UserError(`${file}: trace point of unknown kind ${p.kind} (a kernel newer than this emulator?)`);
+    p.ma = 0xffffffff;
+    p.mb = 0xffffffff;
+  }
+  return pts;
+}
+
+/** A function (core) -> the operand's word, for a point's operand. */
+function reader(sim, op, cfaRule, stats) {
+  if (op === null) return () => { stats.unread++; return 0; };
+  if (op.reg !== undefined) return (c) => c.registers[op.reg];
+  if (op.value !== undefined) return () => op.value;
+  // the common shapes, read without the evaluator: a register (DW_OP_regN),
+  // a small constant (DW_OP_litN; DW_OP_stack_value)
+  const e = op.expr;
+  if (e.length === 1 && e[0] >= 0x50 && e[0] <= 0x5f) { const n = e[0] - 0x50; return (c) => c.registers[n]; }
+  if (e.length === 2 && e[0] >= 0x30 && e[0] <= 0x4f && e[1] === 0x9f) { const v = e[0] - 0x30; return () => v; }
+  const read = (c) => (a, n) => {
+    if (a < 0x20000000 || a + n > 0x20042000) return null;   // SRAM only: no side effect
+    return sim.busRead(c, a, n);
+  };
+  return (c) => {
+    const r = c.registers;
+    const cfa = cfaRule ? () => (r[cfaRule.reg] + cfaRule.off) >>> 0 : null;
+    const v = dwarf.evaluate(op.expr, r, read(c), op.frameBase, cfa);
+    if (v === null) { stats.unread++; return 0; }
+    return v;
+  };
 }
 
 /** Read a NUL-terminated string (at most 31 bytes) from flash or SRAM; null if unreadable. */
@@ -111,6 +169,7 @@ class KernelTrace {
     this.sim = sim;
     this.points = points;
     this.events = [];
+    this.unread = 0;            // event words the debug information did not give (recorded as 0)
     this.names = new Map();     // thread address -> name (TD_TR_THREAD)
     this.lines = [];            // console lines: {t, core, text}
     this.symbols = [...symbols].filter(([, s]) => s.type === 1 && s.value >= 0x20000000)
@@ -119,10 +178,10 @@ class KernelTrace {
     const counts = new Map();
     for (const p of points) counts.set(p.addr, (counts.get(p.addr) || 0) + 1);
     for (const p of points) {
+      const ra = reader(sim, p.a, p.cfa, this), rb = reader(sim, p.b, p.cfa, this);
       const fn = (c) => {
-        const r = c.registers;
-        const a = (p.a.reg !== undefined ? r[p.a.reg] : p.a.value) & p.ma;
-        const b = (p.b.reg !== undefined ? r[p.b.reg] : p.b.value) & p.mb;
+        const a = ra(c) & p.ma;
+        const b = rb(c) & p.mb;
         const ev = { t: sim.cyclesToNanos(c.cycles), core: c.index, kind: p.kind, a: a >>> 0, b: b >>> 0 };
         if (p.kind === K.THREAD) {
           const name = readString(sim, ev.b);
@@ -132,6 +191,14 @@ class KernelTrace {
         return GO;
       };
       hooks.add(p.addr, fn);
+    }
+    // every exception entry and return of either core, from the emulator
+    // itself (no trace point needed): the interrupts of drivers and USB too
+    this.exc = [];              // {t, core, n, enter, replaces}
+    for (const c of sim.cores) {
+      c.excObserver = (core, n, enter, cycles, replaces) => {
+        this.exc.push({ t: sim.cyclesToNanos(cycles), core: core.index, n, enter, replaces });
+      };
     }
     sim.on('line', (l) => this.lines.push({ t: l.time * 1e9, core: l.core, text: l.text, usb: l.source === 'usb' }));
   }
@@ -159,14 +226,15 @@ function attach(sim, file) {
   try { buf = fs.readFileSync(file); } catch (e) { throw new UserError(`${file}: cannot read: ${e.message}`); }
   if (buf.length < 52 || buf.readUInt32BE(0) !== 0x7f454c46) throw new UserError(`${file}: the kernel's trace needs the ELF file (not a UF2)`);
   const points = readPoints(buf, file);
-  if (!points) throw new UserError(`${file}: no kernel trace points (.td_trace): build it with TRACE=sim or TRACE=ring`);
+  if (!points) throw new UserError(`${file}: no kernel trace points (.td_trace, or td_trace_* labels in its debug information): build it with TRACE=sim or TRACE=ring`);
   return new KernelTrace(sim, points, sim.symbols || new Map());
 }
 
 /**
  * The model of a run from its events:
  *   threads: [{key, t, core, name, spans: [{t0, t1, state, on}]}]  state: running | ready | blocked | sleeping
- *   irqs:    [[{t0, t1, name}], [...]] per core
+ *   irqs:    [[{t0, t1, name}], [...]] per core (the kernel's handlers, by its trace points)
+ *   exceptions: [[{t0, t1, name, n}], [...]] per core (every exception taken, seen by the emulator)
  *   locks:   [{addr, name, spans: [{t0, t1, core, holder}]}]
  *   flows:   [{id, t0, core0, t1, core1, word, ep}]  (send -> delivery)
  *   counters: [{name, core, points: [[t, n]]}]
@@ -282,16 +350,26 @@ function build(kt, endNs) {
       default: break;
     }
   }
+  // the exceptions each core took (entry to return), nested as they were
+  const exceptions = [[], []], excStack = [[], []];
+  for (const x of kt.exc) {
+    const st = excStack[x.core];
+    if (x.enter && x.replaces !== undefined) { if (st.length) st[st.length - 1].name = excName(x.n); continue; }
+    if (x.enter) { st.push({ t0: x.t, name: excName(x.n), n: x.n }); continue; }
+    const s = st.pop();
+    if (s) exceptions[x.core].push({ t0: s.t0, t1: x.t, name: s.name, n: s.n });
+  }
+  excStack.forEach((st, c) => { for (const s of st) exceptions[c].push({ t0: s.t0, t1: endNs, name: s.name, n: s.n, atEnd: true }); });
   // close what is still open at the end of the run
   for (const th of threads.values()) if (th.open) { th.open.t1 = endNs; th.open.atEnd = true; th.spans.push(th.open); th.open = null; }
   for (const l of locks.values()) if (l.open) { l.open.t1 = endNs; l.open.atEnd = true; l.spans.push(l.open); l.open = null; }
   irqStack.forEach((st, c) => { for (const s of st) irqs[c].push({ t0: s.t0, t1: endNs, name: s.name, atEnd: true }); });
   return {
     threads: [...threads.values()].sort((x, y) => x.core - y.core || x.key - y.key),
-    irqs, locks: [...locks.values()], flows, counters: [...counters.values()], instants,
+    irqs, exceptions, locks: [...locks.values()], flows, counters: [...counters.values()], instants,
     lines: kt.lines, unmatched: { sends: lostSends + inFlight[0].length + inFlight[1].length, delivers: lostDelivers },
-    events: kt.events.length, end: endNs,
+    events: kt.events.length, unread: kt.unread, end: endNs,
   };
 }
 
-module.exports = { attach, readPoints, KernelTrace, build, K };
+module.exports = { attach, readPoints, KernelTrace, build, K, excName };

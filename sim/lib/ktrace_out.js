@@ -3,7 +3,9 @@
 // and chrome://tracing open), from the model of lib/ktrace.js:
 //   a process per core ("core 0", "core 1"): a track per thread with its
 //     states as slices (running, ready, blocked on an object, sleeping),
-//     a track "interrupts" with the kernel's handlers (tick, FIFO), the
+//     a track "interrupts" with the kernel's handlers (tick, FIFO), a track
+//     "exceptions" with every exception the core took (USBCTRL_IRQ,
+//     UART0_IRQ, DMA_IRQ_0, SysTick, PendSV, ...: seen by the emulator), the
 //     console lines as instants on the thread that was running, counters
 //     for the depths of queues and endpoints;
 //   a process "locks": a track per lock, a slice per hold, named by holder;
@@ -15,6 +17,7 @@ const fs = require('fs');
 
 const PID_LOCKS = 2;
 const TID_IRQ = 1;                    // a core's interrupt track; threads from 10
+const TID_EXC = 2;                    // a core's exception track
 const COLORS = { running: 'thread_state_running', ready: 'thread_state_runnable', blocked: 'thread_state_iowait', sleeping: 'thread_state_sleeping' };
 
 function us(ns) { return Math.round(ns) / 1000; }
@@ -30,6 +33,8 @@ function chromeEvents(m, title = '') {
     meta(core, 0, 'process_sort_index', { sort_index: core });
     meta(core, TID_IRQ, 'thread_name', { name: 'interrupts' });
     meta(core, TID_IRQ, 'thread_sort_index', { sort_index: 0 });
+    meta(core, TID_EXC, 'thread_name', { name: 'exceptions' });
+    meta(core, TID_EXC, 'thread_sort_index', { sort_index: 1 });
   }
   meta(PID_LOCKS, 0, 'process_name', { name: 'locks' });
   meta(PID_LOCKS, 0, 'process_sort_index', { sort_index: 2 });
@@ -38,7 +43,7 @@ function chromeEvents(m, title = '') {
     const tid = 10 + th.key;
     tidOf.set(th.t, tid);
     meta(th.core, tid, 'thread_name', { name: th.name });
-    meta(th.core, tid, 'thread_sort_index', { sort_index: th.key });
+    meta(th.core, tid, 'thread_sort_index', { sort_index: 10 + th.key });
     for (const s of th.spans) {
       const name = s.state === 'blocked' && s.on ? `blocked on ${s.on}` : s.state;
       const args = { state: s.state, thread: hex(th.t) };
@@ -49,6 +54,14 @@ function chromeEvents(m, title = '') {
   }
   m.irqs.forEach((list, core) => {
     for (const s of list) ev.push({ ph: 'X', cat: 'irq', name: s.name, pid: core, tid: TID_IRQ, ts: us(s.t0), dur: dur(s.t0, s.t1) });
+  });
+  m.exceptions.forEach((list, core) => {
+    for (const s of list) {
+      const args = { exception: s.n };
+      if (s.n >= 16) args.irq = s.n - 16;
+      if (s.atEnd) args.open_at_end = true;
+      ev.push({ ph: 'X', cat: 'exception', name: s.name, pid: core, tid: TID_EXC, ts: us(s.t0), dur: dur(s.t0, s.t1), args });
+    }
   });
   m.locks.forEach((l, i) => {
     const tid = 10 + i;
@@ -84,11 +97,11 @@ function chromeEvents(m, title = '') {
     }
     ev.push({ ph: 'i', s: 't', cat: 'console', name: l.text, pid: l.core, tid, ts: us(l.t) });
   }
-  return { traceEvents: ev, displayTimeUnit: 'ns', otherData: { title, events: m.events, unmatched_messages: m.unmatched } };
+  return { traceEvents: ev, displayTimeUnit: 'ns', otherData: { title, events: m.events, unmatched_messages: m.unmatched, unread_words: m.unread } };
 }
 
 function writeChromeJson(m, file, title = '') {
   fs.writeFileSync(file, JSON.stringify(chromeEvents(m, title)) + '\n');
 }
 
-module.exports = { chromeEvents, writeChromeJson, PID_LOCKS, TID_IRQ };
+module.exports = { chromeEvents, writeChromeJson, PID_LOCKS, TID_IRQ, TID_EXC };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/trace/offbuild.sh: the kernel built with tracing off (the default)
-# is byte for byte the kernel written without its trace points.
+# tests/trace/offbuild.sh: the kernel built with tracing off (the default),
+# and built for the emulator's trace (TRACE=sim), is byte for byte the
+# kernel written without its trace points.
 #
 #   tests/trace/offbuild.sh WORK_DIR      (CC, CFLAGS, OBJCOPY from the environment)
 #   tests/trace/offbuild.sh --list        the checks' names only
@@ -10,15 +11,18 @@
 # in WORK_DIR whose kernel has every TD_TRACE(...) line and every
 # #include "trace.h" blanked (a line left empty, so line numbers stay). The
 # two objects, without their debug sections, must be identical files: the
-# same code, data, symbols and relocations. Then the check that this
-# comparison can fail: sched.c traced (TD_TRACE_MODE=1) against the blanked
-# copy must differ. Prints "PASS name" / "FAIL name: reason" and a summary.
+# same code, data, symbols and relocations. The same for the tree's object
+# built with TD_TRACE_MODE=1 (TRACE=sim: the trace points live in the debug
+# information only). Then the check that this comparison can fail: sched.c
+# built for the RAM ring (TD_TRACE_MODE=2) against the blanked copy must
+# differ. Prints "PASS name" / "FAIL name: reason" and a summary.
 set -u
 cd "$(dirname "$0")/../.."
 srcs=$(ls kernel/*.c | grep -v '^kernel/trace\.c$')
 if [ "${1:-}" = --list ]; then
   echo trace_off_points
   for f in $srcs; do b=${f#kernel/}; echo "trace_off_${b%.c}"; done
+  for f in $srcs; do b=${f#kernel/}; echo "trace_sim_${b%.c}"; done
   echo trace_off_detects
   exit 0
 fi
@@ -64,10 +68,20 @@ for f in $srcs; do
     bad "trace_off_$b" "the object differs from the one without trace points"
   fi
 done
-if obj sched.on . kernel/sched.c -DTD_TRACE_MODE=1 && ! cmp -s "$work/obj/sched.on.s.o" "$work/obj/sched.blank.s.o"; then
-  ok trace_off_detects "sched.c traced differs from it without trace points"
+for f in $srcs; do
+  b=${f#kernel/}; b=${b%.c}
+  if [ ! -f "$work/obj/$b.blank.s.o" ]; then bad "trace_sim_$b" "no object without trace points to compare with"; continue; fi
+  if ! obj "$b.sim" . "$f" -DTD_TRACE_MODE=1; then bad "trace_sim_$b" "does not compile with TD_TRACE_MODE=1: $(head -3 "$work/obj/$b.sim.err")"; continue; fi
+  if cmp -s "$work/obj/$b.sim.s.o" "$work/obj/$b.blank.s.o"; then
+    ok "trace_sim_$b" "TRACE=sim: $(stat -c %s "$work/obj/$b.sim.s.o") bytes, identical"
+  else
+    bad "trace_sim_$b" "built with TD_TRACE_MODE=1 the object differs from the one without trace points"
+  fi
+done
+if obj sched.on . kernel/sched.c -DTD_TRACE_MODE=2 && ! cmp -s "$work/obj/sched.on.s.o" "$work/obj/sched.blank.s.o"; then
+  ok trace_off_detects "sched.c built for the ring differs from it without trace points"
 else
-  bad trace_off_detects "sched.c with TD_TRACE_MODE=1 is not told apart from it without trace points"
+  bad trace_off_detects "sched.c with TD_TRACE_MODE=2 is not told apart from it without trace points"
 fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -91,7 +91,7 @@ if (!listing) {
 
 // ---- messaging: two pairs of threads across the cores ---------------------------------------
 const MSG_MS = 1300;
-const msg = listing ? null : traceOf(path.join(simDir, 'messaging.elf'), MSG_MS, 'messaging');
+const msg = listing ? null : traceOf(path.join(simDir, 'messaging.elf'), MSG_MS, 'messaging', ['--stats']);
 
 check('json_wellformed', () => {
   if (msg.r.code !== 123) return `tandem-sim exit ${msg.r.code} (123, the time bound, expected): ${msg.r.err.trim()}`;
@@ -102,7 +102,10 @@ check('json_wellformed', () => {
     if (!(typeof e.ts === 'number' && e.ts >= 0 && e.ts <= MSG_MS * 1000 + 1)) return `a timestamp out of the run: ${JSON.stringify(e)}`;
     if (e.ph === 'X' && !(e.dur >= 0)) return `a slice without a duration: ${JSON.stringify(e)}`;
   }
-  return pass(`${msg.ev.length} events, ${msg.size} bytes`);
+  // every event word located by the debug information at its point (none recorded as 0 for want of it)
+  if (msg.j.otherData.unread_words !== 0) return `${msg.j.otherData.unread_words} event words the debug information did not give`;
+  if (/warning: .*trace point/.test(msg.r.err)) return `tandem-sim warned: ${msg.r.err.trim()}`;
+  return pass(`${msg.ev.length} events, ${msg.size} bytes, every word read`);
 });
 
 check('both_cores', () => {
@@ -160,23 +163,78 @@ check('message_count', () => {
   return pass(want.map(([w, g]) => `${w} ${g}`).join(', '));
 });
 
-const SAME_RUN_US = 2;
+/** The bytes an ELF loads: its PT_LOAD segments with file contents, [{addr, bytes}]. */
+function loaded(file) {
+  const b = fs.readFileSync(file);
+  const phoff = b.readUInt32LE(28), phentsize = b.readUInt16LE(42), phnum = b.readUInt16LE(44);
+  const segs = [];
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    if (b.readUInt32LE(o) !== 1) continue;                       // PT_LOAD
+    const off = b.readUInt32LE(o + 4), paddr = b.readUInt32LE(o + 12), filesz = b.readUInt32LE(o + 16);
+    if (filesz) segs.push({ addr: paddr, bytes: b.subarray(off, off + filesz) });
+  }
+  return segs.sort((x, y) => x.addr - y.addr);
+}
+check('same_image', () => {
+  // TRACE=sim adds no instruction and no data: the traced images load exactly the plain ones' bytes
+  const notes = [];
+  for (const ex of ['messaging', 'blink2']) {
+    const a = loaded(path.join(offDir, `${ex}.elf`)), b = loaded(path.join(simDir, `${ex}.elf`));
+    if (a.length !== b.length) return `${ex}: ${a.length} loaded segments plain, ${b.length} traced`;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i].addr !== b[i].addr || !a[i].bytes.equals(b[i].bytes)) {
+        const k = a[i].bytes.findIndex((x, m) => x !== b[i].bytes[m]);
+        return `${ex}: segment at 0x${a[i].addr.toString(16)} differs (sizes ${a[i].bytes.length}/${b[i].bytes.length}, first at +${k})`;
+      }
+      n += a[i].bytes.length;
+    }
+    notes.push(`${ex} ${n} bytes`);
+  }
+  return pass(`identical: ${notes.join(', ')}`);
+});
+
 check('same_run', () => {
-  // the traced build runs as the plain one: the same console lines, at times a few cycles apart at
-  // most (a trace point can reorder the instructions of the function it sits in: docs/trace.md)
-  const off = run(path.join(offDir, 'messaging.elf'), ['--max-ms', String(MSG_MS)]);
+  // the traced build runs exactly as the plain one: the same console lines at the same times, the
+  // same instruction, sleep and exception counts per core
+  const off = run(path.join(offDir, 'messaging.elf'), ['--max-ms', String(MSG_MS), '--stats']);
   const a = off.out.trim().split('\n'), b = msg.r.out.trim().split('\n');
   if (a.length < 10) return `the plain build printed ${a.length} lines`;
-  const stamp = /^\[\s*(\d+\.\d+) s\]/;
-  let worst = 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const ta = stamp.exec(a[i] || ''), tb = stamp.exec(b[i] || '');
-    const sa = ta ? a[i].slice(ta[0].length) : a[i], sb = tb ? b[i].slice(tb[0].length) : b[i];
-    if (sa !== sb || !ta !== !tb) return `line ${i + 1}: plain '${a[i]}', traced '${b[i]}'`;
-    if (ta) worst = Math.max(worst, Math.round(Math.abs(Number(ta[1]) - Number(tb[1])) * 1e6));
+    if (a[i] !== b[i]) return `line ${i + 1}: plain '${a[i]}', traced '${b[i]}'`;
   }
-  if (worst > SAME_RUN_US) return `times apart by up to ${worst} us (at most ${SAME_RUN_US} allowed)`;
-  return pass(`${a.length} lines with the same text, times at most ${worst} us apart`);
+  const stats = (err) => err.split('\n').filter((l) => /^tandem-sim: core \d: \d+ cycles/.test(l));
+  const sa = stats(off.err), sb = stats(msg.r.err);
+  if (sa.length !== 2) return `the plain run printed no statistics: ${off.err.trim()}`;
+  if (sa.join('\n') !== sb.join('\n')) return `statistics differ: plain '${sa.join(' / ')}', traced '${sb.join(' / ')}'`;
+  const ins = sa.map((l) => /(\d+) instructions/.exec(l)[1]);
+  return pass(`${a.length} timed lines identical; cores' statistics identical (${ins[0]} and ${ins[1]} instructions)`);
+});
+
+check('exceptions', () => {
+  // every exception each core took, from the emulator (no trace point): as many as its statistics
+  // count; USB's interrupt among them; the kernel's tick and FIFO handlers inside SysTick and SIO_IRQ_PROCn
+  const exc = msg.slices.filter((e) => e.cat === 'exception');
+  const notes = [];
+  for (const core of [0, 1]) {
+    const m = new RegExp(`^tandem-sim: core ${core}: .* (\\d+) exceptions taken`, 'm').exec(msg.r.err);
+    if (!m) return `no statistics for core ${core}: ${msg.r.err.trim()}`;
+    const mine = exc.filter((e) => e.pid === core);
+    if (mine.length !== Number(m[1])) return `core ${core}: ${mine.length} exception slices, the statistics count ${m[1]}`;
+    for (const [kernel, hw] of [['tick', 'SysTick'], ['FIFO', `SIO_IRQ_PROC${core}`]]) {
+      const ks = msg.slices.filter((e) => e.pid === core && e.cat === 'irq' && e.name === kernel);
+      const hs = mine.filter((e) => e.name === hw);
+      if (!ks.length) return `core ${core}: no ${kernel} slice`;
+      const out = ks.find((k) => !hs.some((h) => h.ts <= k.ts && k.ts + k.dur <= h.ts + h.dur));
+      if (out) return `core ${core}: the kernel's ${kernel} handler at ${out.ts} us outside every ${hw}`;
+    }
+    const by = {};
+    for (const e of mine) by[e.name] = (by[e.name] || 0) + 1;
+    notes.push(`core ${core}: ` + Object.entries(by).map(([n, k]) => `${n} ${k}`).join(', '));
+  }
+  if (!exc.some((e) => e.pid === 0 && e.name === 'USBCTRL_IRQ')) return 'no USBCTRL_IRQ slice on core 0 (the USB console)';
+  return pass(notes.join('; '));
 });
 
 check('untraced_refused', () => {
@@ -352,6 +410,67 @@ function ringCheck() {
   }
   return ringResult;
 }
+
+// ---- the ring read from GDB: 'tandem trace' (tools/gdb/tandem.py) on the ring build -------------
+check('ring_gdb', () => {
+  const elf = path.join(ringDir, 'blink2.elf');
+  const dir = path.join(work, 'ring-gdb');
+  fs.mkdirSync(dir, { recursive: true });
+  // stop at the sixth switch event written (td__trace_put's first instruction, kind 1 in r0), then
+  // read both rings
+  const script = `
+set -u
+"${SIM}" "${elf}" --gdb 0 --max-ms 5000 >"${dir}/sim.out" 2>"${dir}/sim.err" &
+spid=$!
+port=
+for i in $(seq 1 300); do
+  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "${dir}/sim.err" | sed 's/.*://')
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { kill $spid; echo "no port: $(cat "${dir}/sim.err")"; exit 1; }
+cat >"${dir}/ring.gdb" <<EOG
+source tools/gdb/tandem.py
+target remote localhost:$port
+break *td__trace_put if \\$r0 == 1
+ignore 1 5
+continue
+delete
+python print("@@head=%d %d" % (int(gdb.parse_and_eval("td__trace_rings[0].head")), int(gdb.parse_and_eval("td__trace_rings[1].head"))))
+tandem trace 256
+kill
+EOG
+timeout 240 "${process.env.GDB || 'gdb-multiarch'}" --batch -nx -q -x "${dir}/ring.gdb" "${elf}" 2>&1
+wait $spid
+exit 0`;
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 300e3, cwd: root });
+  const out = r.stdout || '';
+  fs.writeFileSync(path.join(dir, 'gdb.log'), out + (r.stderr || ''));
+  const hm = /@@head=(\d+) (\d+)/.exec(out);
+  if (!hm) return `GDB did not stop in the ring build (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
+  const notes = [];
+  let switches = 0;
+  for (const core of [0, 1]) {
+    const head = Number(hm[1 + core]);
+    const m = new RegExp(`^core ${core}: (\\d+) events written, the last (\\d+) \\(ring of 256\\):`, 'm').exec(out);
+    if (!m) return `no 'core ${core}' block in 'tandem trace' (see ${dir}/gdb.log)`;
+    if (Number(m[1]) !== head) return `core ${core}: tandem trace says ${m[1]} events, td__trace_rings[${core}].head is ${head}`;
+    const block = out.slice(m.index).split('\n').slice(2, 2 + Number(m[2]));
+    const seqs = block.map((l) => /^\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)/.exec(l));
+    if (seqs.length !== Math.min(256, head) || seqs.some((x) => !x)) return `core ${core}: ${seqs.length} event lines, unreadable:\n${block.join('\n')}`;
+    for (let i = 0; i < seqs.length; i++) {
+      if (Number(seqs[i][1]) !== ((head - seqs.length + i) & 0xffff)) return `core ${core}: event ${i} has seq ${seqs[i][1]}`;
+      if (/^kind /.test(seqs[i][3])) return `core ${core}: unknown kind in '${block[i]}'`;
+      if (seqs[i][3] === 'switch') {
+        if (!['main', 'core1', 'idle'].includes(seqs[i][5])) return `core ${core}: a switch to '${seqs[i][5]}', not a thread of blink2`;
+        switches++;
+      }
+    }
+    notes.push(`core ${core}: ${head} events, last ${seqs.length} with consecutive numbers`);
+  }
+  if (!switches) return `no thread switch among the events read:\n${out}`;
+  return pass(`${notes.join('; ')}; ${switches} switches named by thread`);
+});
 
 if (!listing) {
   console.log(`${passed} passed, ${failed} failed`);

@@ -25,7 +25,7 @@ endif
 
 TEST_SUITES += trace
 .PHONY: test-trace
-test-trace: deps-arm deps-node $(EX_DIR)/messaging.elf \
+test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf $(EX_DIR)/blink2.elf \
     $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
     $(TRACE_RING_BUILD)/examples/blink2.elf $(TRACED_BUILD)/trace-fw/trace-fw.elf
 	$(Q)if [ "$(TRACE)" != off ]; then echo "test-trace: run it with TRACE=off (it builds the traced trees itself)"; exit 1; fi
@@ -38,3 +38,17 @@ test-trace: deps-arm deps-node $(EX_DIR)/messaging.elf \
 	  TD_SUITE_TIMEOUT=600 $(TEST_RUN) -a -l $(TEST_LISTS)/trace-run.list -p tests/trace/run.js trace $(TEST_RESULTS)/trace.txt \
 	  node tests/trace/run.js $(TRACED_BUILD)/examples $(EX_DIR) $(TRACE_RING_BUILD)/examples $(TRACE_TEST_DIR); b=$$?; \
 	  [ $$a -eq 0 ] && [ $$b -eq 0 ]
+
+# 'make bench': tandem-sim's speed with the trace on and with a debugger
+# attached, beside its plain speed, and the ring's cost per event
+# (sim/bench/trace-bench.js, on the msg benchmark built both ways)
+ifeq ($(TRACE),off)
+$(TRACED_BUILD)/bench/%.elf: FORCE
+	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $@
+$(TRACE_RING_BUILD)/bench/%.elf: FORCE
+	$(Q)$(MAKE) --no-print-directory TRACE=ring BUILD=$(TRACE_RING_BUILD) $@
+$(BUILD)/bench/sim-trace.log: $(TRACED_BUILD)/bench/msg.elf $(TRACE_RING_BUILD)/bench/msg.elf $(SIM_NODE_DEPS) FORCE
+	@mkdir -p $(@D)
+	$(Q)node sim/bench/trace-bench.js $(TRACED_BUILD)/bench/msg.elf $(TRACE_RING_BUILD)/bench/msg.elf > $@ || { cat $@; exit 1; }
+bench: $(BUILD)/bench/sim-trace.log
+endif

@@ -5,6 +5,8 @@
 #                           what it waits for, stack use, stack guard
 #   (gdb) tandem faults     each core's fault record and supervision state
 #   (gdb) tandem            both
+#   (gdb) tandem trace [N]  each core's last N events (16) in the kernel's
+#                           RAM trace ring (a TRACE=ring build, docs/trace.md)
 #
 # It reads the kernel's structures from target memory by their debug types
 # and symbol names (never by offsets), so it follows the kernel as fields
@@ -65,6 +67,23 @@ LAYOUT = {
     'fault_reasons': 'enum td_fault_reason',
     'fault_policies': 'enum td_fault_policy',
     'core_states': 'enum td_core_state',
+    # the trace's per-core RAM rings of a TRACE=ring build (kernel/trace.c)
+    'trace_rings': 'td__trace_rings',
+    'ring': {
+        'head': 'head',            # events written so far (free-running)
+        'events': 'ev',            # the ring: event n is ev[n % its length]
+    },
+    'event': {
+        'cycles': 'cycles', 'kind': 'kind', 'seq': 'seq', 'a': 'a', 'b': 'b',
+    },
+}
+# The trace's event kinds (kernel/trace.h's TD_TR_*: macros) and which of
+# their two words are threads (printed by name).
+TRACE_KINDS = {
+    1: ('switch', 'ab'), 2: ('thread', 'a'), 3: ('exit', 'a'), 4: ('irq-enter', ''), 5: ('irq-exit', ''),
+    6: ('wait', ''), 7: ('wait-x', ''), 8: ('wake', 'a'), 9: ('lock-take', 'b'), 10: ('lock-give', 'b'),
+    11: ('msg-send', ''), 12: ('msg-deliver', ''), 13: ('ep-depth', ''), 14: ('queue', ''),
+    15: ('fault', 'b'), 16: ('mark', ''),
 }
 # Values the kernel defines as macros: absent from the debug information
 # unless the program was built with -g3, in which case the program's own
@@ -427,6 +446,75 @@ def cmd_faults():
             print('  flags: ' + ', '.join(names))
 
 
+def thread_name_at(addr):
+    """The name of the thread at addr, or None."""
+    if addr == 0:
+        return None
+    try:
+        t = gdb.lookup_type('td_thread_t').pointer()
+        name = gdb.Value(addr).cast(t).dereference()[LAYOUT['thread']['name']]
+        if not int(name):
+            return None
+        raw = bytes(gdb.selected_inferior().read_memory(int(name), 32))
+        return raw.split(b'\0')[0].decode('latin-1')
+    except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
+        return None
+
+
+TRACE_IRQS = {1: 'tick', 2: 'FIFO'}   # a of irq-enter/exit: the kernel's handler (TD_TR_IRQ_*)
+
+
+def word_text(v, is_thread, kind=0):
+    if kind in (4, 5) and v in TRACE_IRQS:
+        return TRACE_IRQS[v]
+    if is_thread:
+        n = thread_name_at(v)
+        if n is not None:
+            return n
+        if v == 0:
+            return '-'
+    return '0x%08x' % v
+
+
+def cmd_trace(arg):
+    want = 16
+    if arg:
+        try:
+            want = int(arg, 0)
+        except ValueError:
+            raise gdb.GdbError("tandem trace: '%s' is not a number of events" % arg)
+        if want < 1:
+            raise gdb.GdbError('tandem trace: the number of events must be at least 1')
+    try:
+        rings = gdb.parse_and_eval(LAYOUT['trace_rings'])
+    except gdb.error:
+        raise LayoutError("tandem trace: the program has no '%s' (LAYOUT['trace_rings'] in tools/gdb/tandem.py): "
+                          "it was not built with TRACE=ring (docs/trace.md)" % LAYOUT['trace_rings'])
+    check_fields(rings, 'ring')
+    lo, hi = rings.type.strip_typedefs().range()
+    for core in range(lo, hi + 1):
+        ring = rings[core]
+        head = int(f(ring, 'ring', 'head'))
+        ev = f(ring, 'ring', 'events')
+        elo, ehi = ev.type.strip_typedefs().range()
+        size = ehi - elo + 1
+        n = min(want, head, size)
+        print('core %d: %d events written, the last %d (ring of %d):' % (core, head, n, size))
+        if n:
+            check_fields(ev[0], 'event')
+            print('    %-6s %-10s  %-12s %-18s %s' % ('seq', 'cycles', 'kind', 'a', 'b'))
+        for i in range(head - n, head):
+            e = ev[i % size]
+            kind = int(f(e, 'event', 'kind'))
+            name, threads = TRACE_KINDS.get(kind, ('kind %d' % kind, ''))
+            a = int(f(e, 'event', 'a')) & 0xffffffff
+            b = int(f(e, 'event', 'b')) & 0xffffffff
+            print('    %-6d %-10d  %-12s %-18s %s' % (int(f(e, 'event', 'seq')), int(f(e, 'event', 'cycles')) & 0xffffffff,
+                                                   name, word_text(a, 'a' in threads, kind), word_text(b, 'b' in threads)))
+        if core < hi:
+            print('')
+
+
 class Tandem(gdb.Command):
     """tandem's threads and fault records on both cores.
 
@@ -434,7 +522,8 @@ tandem threads  every tandem thread on both cores: state, priority (effective(ba
                 inherited), what it waits for, stack used/size (high-water mark from the
                 paint, 'now' from the stack pointer) and the guard below the stack
 tandem faults   each core's fault record and supervision state
-tandem          both"""
+tandem trace N  each core's last N events (16) in the kernel's RAM trace ring (TRACE=ring)
+tandem          threads and faults"""
 
     def __init__(self):
         super().__init__('tandem', gdb.COMMAND_DATA, gdb.COMPLETE_NONE, True)
@@ -449,8 +538,10 @@ tandem          both"""
             cmd_threads()
         elif arg == 'faults':
             cmd_faults()
+        elif arg.split()[0] == 'trace':
+            cmd_trace(arg[len('trace'):].strip())
         else:
-            raise gdb.GdbError("tandem: unknown subcommand '%s' (threads, faults)" % arg)
+            raise gdb.GdbError("tandem: unknown subcommand '%s' (threads, faults, trace)" % arg)
 
 
 class TandemThreads(gdb.Command):
@@ -473,6 +564,17 @@ class TandemFaults(gdb.Command):
         cmd_faults()
 
 
+class TandemTrace(gdb.Command):
+    """Each core's last N events (16) in the kernel's RAM trace ring (see 'help tandem')."""
+
+    def __init__(self):
+        super().__init__('tandem trace', gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        cmd_trace(arg.strip())
+
+
 Tandem()
 TandemThreads()
 TandemFaults()
+TandemTrace()

@@ -6,6 +6,7 @@
  *   port_core_id       one load of CPU_IDENTITY
  *   port_spin_try      LDREX/STREX on the lock's word in shared RAM, DMB
  *   port_spin_release  DMB, then a store of 0
+ *   port_fifo_*        declared only: fifo.c
  *
  * The SSE-200 has no hardware spinlocks: a lock is a word, 0 when free,
  * the owner's core number + 1 when held (spin.c keeps the 32 words). One
@@ -47,5 +48,11 @@ static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
     __asm volatile("dmb" ::: "memory");
     an521_spin_words[n] = 0;
 }
+
+/* The FIFO is a ring in shared RAM with a doorbell (fifo.c): ordinary
+ * functions, each a call the compiler cannot move memory accesses across. */
+uint32_t port_fifo_status(void);
+void port_fifo_push(uint32_t word);
+uint32_t port_fifo_pop(void);
 
 #endif /* TANDEM_PORT_INLINE_H */

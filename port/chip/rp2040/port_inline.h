@@ -6,6 +6,10 @@
  *   port_core_id       one load of SIO CPUID (single-cycle IOPORT)
  *   port_spin_try      one load of SIO SPINLOCKn, then DMB
  *   port_spin_release  DMB, then one store to SIO SPINLOCKn
+ *   port_fifo_status   one load of SIO FIFO_ST
+ *   port_fifo_push     one store to SIO FIFO_WR, then SEV (a core waiting
+ *                      in WFE for the word wakes)
+ *   port_fifo_pop      one load of SIO FIFO_RD
  *
  * The DMBs give the acquire/release ordering the datasheet and the
  * architecture ask for between a spinlock and the data it guards (SIO is
@@ -18,6 +22,9 @@
 
 #define RP2040_SIO_BASE_     0xd0000000u
 #define RP2040_SIO_SPINLOCK_ ((volatile uint32_t *)(RP2040_SIO_BASE_ + 0x100u))
+#define RP2040_SIO_FIFO_ST_  (*(volatile uint32_t *)(RP2040_SIO_BASE_ + 0x050u))
+#define RP2040_SIO_FIFO_WR_  (*(volatile uint32_t *)(RP2040_SIO_BASE_ + 0x054u))
+#define RP2040_SIO_FIFO_RD_  (*(volatile uint32_t *)(RP2040_SIO_BASE_ + 0x058u))
 
 static inline __attribute__((always_inline)) unsigned port_core_id(void)
 {
@@ -38,7 +45,24 @@ static inline __attribute__((always_inline)) bool port_spin_try(unsigned n)
 static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
 {
     __asm volatile("dmb" ::: "memory");
-    RP2040_SIO_SPINLOCK_[n] = 1u;
+    RP2040_SIO_SPINLOCK_[n] = 0u;        /* any write releases */
+}
+
+static inline __attribute__((always_inline)) uint32_t port_fifo_status(void)
+{
+    return RP2040_SIO_FIFO_ST_;
+}
+
+static inline __attribute__((always_inline)) void port_fifo_push(uint32_t word)
+{
+    __asm volatile("" ::: "memory");    /* what the caller wrote, written first */
+    RP2040_SIO_FIFO_WR_ = word;
+    __asm volatile("sev" ::: "memory");
+}
+
+static inline __attribute__((always_inline)) uint32_t port_fifo_pop(void)
+{
+    return RP2040_SIO_FIFO_RD_;
 }
 
 #endif /* TANDEM_PORT_INLINE_H */

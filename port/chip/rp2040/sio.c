@@ -1,7 +1,8 @@
 /*
  * sio.c: the RP2040's single-cycle IO block for port/port.h: the hardware
  * spinlocks' state and the inter-core FIFOs with their interrupt. The hot
- * spinlock claim and release are inline (port_inline.h).
+ * spinlock claim and release and the FIFO's status, push and pop are
+ * inline (port_inline.h).
  */
 #include "port.h"
 
@@ -11,22 +12,6 @@
 uint32_t port_spin_state(void)
 {
     return SIO->spinlock_st;
-}
-
-uint32_t port_fifo_status(void)
-{
-    return SIO->fifo_st;
-}
-
-void port_fifo_push(uint32_t word)
-{
-    SIO->fifo_wr = word;
-    __asm volatile("sev");
-}
-
-uint32_t port_fifo_pop(void)
-{
-    return SIO->fifo_rd;
 }
 
 void port_fifo_clear_errors(void)
@@ -68,6 +53,3 @@ __attribute__((weak)) void port_fifo_isr(void)
 {
     NVIC->icer = 1u << fifo_irq();
 }
-
-void isr_sio_proc0(void) { port_fifo_isr(); }
-void isr_sio_proc1(void) { port_fifo_isr(); }

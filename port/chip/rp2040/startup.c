@@ -34,14 +34,12 @@ void isr_hardfault(void) WEAK_ALIAS;
 void isr_svcall(void) WEAK_ALIAS;
 void isr_pendsv(void) WEAK_ALIAS;
 void isr_systick(void) WEAK_ALIAS;
-void isr_sio_proc0(void);   /* sio.c: the inter-core FIFO interrupts */
-void isr_sio_proc1(void);
 
 #define V(f) ((uintptr_t)(f))
 /* Interrupt n's entry: the FIFO interrupts are tandem's; the others are
  * installed at run time with td_irq_set_handler, per core. */
-#define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(isr_sio_proc0)     \
-                : (n) == PORT_IRQ_SIO_PROC1 ? V(isr_sio_proc1)     \
+#define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(port_fifo_isr)     \
+                : (n) == PORT_IRQ_SIO_PROC1 ? V(port_fifo_isr)     \
                                             : V(isr_unhandled))
 __attribute__((section(".vectors"), used))
 const uintptr_t rp2040_vectors_flash[VECTOR_COUNT] = {
