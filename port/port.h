@@ -100,6 +100,12 @@ typedef uint32_t port_irq_state_t;
  * the chip), for the kernel's stack check in its tick; called by a thread
  * (before port_switch), its own. Interrupt or thread context. */
 
+/* void port_guard_thread(const void *guard);
+ * Guard [guard, guard + PORT_STACK_GUARD) (aligned to PORT_STACK_GUARD) as
+ * the running thread's stack guard, replacing the previous one; NULL: no
+ * thread guard. Interrupts masked (called at every switch: from the switch
+ * hook, or by a thread just before port_switch). This core. */
+
 #include "port_inline.h"
 
 #define PORT_SIGNATURE_(f, type) \
@@ -112,6 +118,7 @@ PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));
 PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
+PORT_SIGNATURE_(port_guard_thread, void (*)(const void *));
 PORT_SIGNATURE_(port_fifo_status, uint32_t (*)(void));
 PORT_SIGNATURE_(port_fifo_push, void (*)(uint32_t));
 PORT_SIGNATURE_(port_fifo_pop, uint32_t (*)(void));
@@ -314,11 +321,7 @@ void port_main_stack(unsigned core, uintptr_t *lo, uintptr_t *hi);
  * (no memory protection: the canary checks remain). This core. */
 int port_guard_init(void);
 
-/* Guard [guard, guard + PORT_STACK_GUARD) (aligned to PORT_STACK_GUARD) as
- * the running thread's stack guard, replacing the previous one; NULL: no
- * thread guard. Interrupts masked (called at every switch: from the switch
- * hook, or by a thread just before port_switch). This core. */
-void port_guard_thread(const void *guard);
+/* void port_guard_thread(const void *guard): see "the hot primitives". */
 
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 

@@ -9,6 +9,7 @@
  *   port_irq_restore     MSR PRIMASK
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
+ *   port_guard_thread    two stores to the MPU (RBAR, RASR of region 2)
  */
 #ifndef TANDEM_ARCH_INLINE_H
 #define TANDEM_ARCH_INLINE_H
@@ -48,6 +49,22 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
     uintptr_t sp;
     __asm volatile("mrs %0, psp" : "=l"(sp));
     return sp;
+}
+
+/* The running thread's guard in MPU region 2 (mpu.c has the region plan):
+ * the 256-byte block holding it, with its one 32-byte subregion enabled,
+ * read-only and execute-never. Inline: it runs at every context switch.
+ * mpu.c checks these values against hw/m0plus.h. */
+#define ARMV6M_MPU_RBAR       0xe000ed9cu
+#define ARMV6M_MPU_RASR       0xe000eda0u
+#define ARMV6M_GUARD_RBAR_TAG 0x12u          /* VALID | region 2 */
+#define ARMV6M_GUARD_RASR     0x1600ff0fu    /* XN, AP read-only, all subregions off, 256 B, on */
+
+static inline __attribute__((always_inline)) void port_guard_thread(const void *guard)
+{
+    uintptr_t a = (uintptr_t)guard;
+    *(volatile uint32_t *)ARMV6M_MPU_RBAR = (uint32_t)(a & ~(uintptr_t)0xffu) | ARMV6M_GUARD_RBAR_TAG;
+    *(volatile uint32_t *)ARMV6M_MPU_RASR = a ? ARMV6M_GUARD_RASR ^ (0x100u << ((a >> 5) & 7u)) : 0u;
 }
 
 #endif /* TANDEM_ARCH_INLINE_H */

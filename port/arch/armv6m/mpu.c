@@ -15,6 +15,8 @@
  * are read-only rather than no-access so the kernel can check their
  * canary words: a stack overflow writes, and writes fault.
  */
+#include <stddef.h>
+
 #include "armv6m.h"
 #include "hw/m0plus.h"
 #include "port.h"
@@ -67,11 +69,12 @@ int port_guard_init(void)
 _Static_assert(PORT_MAIN_GUARD % 32u == 0 && PORT_MAIN_GUARD <= 256u, "main guard: subregions");
 _Static_assert(PORT_STACK_GUARD == 32u, "thread guard: one subregion");
 
-/* Two register writes: the 256-byte block holding the guard, and its one
- * enabled 32-byte subregion. On every context switch: kept short. */
-void port_guard_thread(const void *guard)
-{
-    uintptr_t a = (uintptr_t)guard;
-    MPU->rbar = (a & ~(uintptr_t)0xffu) | MPU_RBAR_VALID_BITS | REGION_THREAD;
-    MPU->rasr = a ? rasr256(AP_RO, 0u) ^ (0x100u << ((a >> 5) & 7u)) : 0u;
-}
+/* port_guard_thread: inline in arch_inline.h (two register writes, at
+ * every context switch), with these values. */
+_Static_assert(ARMV6M_MPU_RBAR == 0xe000ed90u + offsetof(mpu_hw_t, rbar) &&
+                   ARMV6M_MPU_RASR == 0xe000ed90u + offsetof(mpu_hw_t, rasr),
+               "arch_inline.h: MPU register addresses");
+_Static_assert(ARMV6M_GUARD_RASR == (MPU_RASR_XN_BITS | (AP_RO << MPU_RASR_AP_LSB) | (0xffu << MPU_RASR_SRD_LSB) |
+                                     (7u << MPU_RASR_SIZE_LSB) | MPU_RASR_ENABLE_BITS),
+               "arch_inline.h: RASR");
+_Static_assert(ARMV6M_GUARD_RBAR_TAG == (MPU_RBAR_VALID_BITS | REGION_THREAD), "arch_inline.h: RBAR tag");

@@ -56,4 +56,7 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
     return sp;
 }
 
+/* port_guard_thread: an ordinary function (mpu.c). */
+void port_guard_thread(const void *guard);
+
 #endif /* TANDEM_ARCH_INLINE_H */
