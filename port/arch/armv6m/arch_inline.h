@@ -56,15 +56,19 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
  * read-only and execute-never. Inline: it runs at every context switch.
  * mpu.c checks these values against hw/m0plus.h. */
 #define ARMV6M_MPU_RBAR       0xe000ed9cu
-#define ARMV6M_MPU_RASR       0xe000eda0u
+#define ARMV6M_MPU_RASR       (ARMV6M_MPU_RBAR + 4u)
 #define ARMV6M_GUARD_RBAR_TAG 0x12u          /* VALID | region 2 */
 #define ARMV6M_GUARD_RASR     0x1600ff0fu    /* XN, AP read-only, all subregions off, 256 B, on */
 
 static inline __attribute__((always_inline)) void port_guard_thread(const void *guard)
 {
     uintptr_t a = (uintptr_t)guard;
-    *(volatile uint32_t *)ARMV6M_MPU_RBAR = (uint32_t)(a & ~(uintptr_t)0xffu) | ARMV6M_GUARD_RBAR_TAG;
-    *(volatile uint32_t *)ARMV6M_MPU_RASR = a ? ARMV6M_GUARD_RASR ^ (0x100u << ((a >> 5) & 7u)) : 0u;
+    uint32_t rbar = (uint32_t)(a & ~(uintptr_t)0xffu) | ARMV6M_GUARD_RBAR_TAG;
+    uint32_t rasr = a ? ARMV6M_GUARD_RASR ^ (0x100u << ((a >> 5) & 7u)) : 0u;
+    /* Both stores from one base register (the compiler loads each address
+     * from its own literal otherwise). */
+    __asm volatile("str %0, [%2]\n\tstr %1, [%2, #4]"
+                   :: "l"(rbar), "l"(rasr), "l"(ARMV6M_MPU_RBAR));
 }
 
 #endif /* TANDEM_ARCH_INLINE_H */
