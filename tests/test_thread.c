@@ -157,6 +157,10 @@ static void slicer(void *arg)
             switches_seen[me]++;
         }
     }
+    /* One more mark as it leaves: preempted between its count and its
+     * look at the other, it may have ended its last turn without one, and
+     * the other would wait for a turn that never comes. */
+    spin_count[me]++;
     slicer_ticks[me] = td_time_ticks() - start;
 }
 
