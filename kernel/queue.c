@@ -6,7 +6,7 @@
 
 #include "tandem/queue.h"
 
-static int check(td_queue_t *q, const void *item)
+__attribute__((noinline)) static int check(td_queue_t *q, const void *item)
 {
     return item == NULL ? TD_ERR_PARAM : TD_CHECK(q, td_queue_t, TD_QUEUE_MAGIC);
 }
@@ -89,34 +89,25 @@ int td_queue_deinit(td_queue_t *q)
 
 static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
 {
-    int r = check(q, item);
+    int r = item == NULL ? TD_ERR_PARAM : TD_CHECK_CALL(q, td_queue_t, TD_QUEUE_MAGIC, timeout);
     if (r)
         return r;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
     r = send ? put(c, q, item) : get(c, q, item);
-    if (r == TD_ERR_WOULD_BLOCK && timeout != TD_NO_WAIT &&
-        (r = td__can_wait(c, s)) == TD_OK) {
-        c->current->wdata.p = item;
-        return td__wait(c, &q->waiters, timeout, s);
-    }
+    if (r == TD_ERR_WOULD_BLOCK)         /* (nothing changed: no one to switch to) */
+        return td__block(c, &q->waiters, timeout, s, item);
     td__resched_restore(c, s);
     return r;
 }
 
 int td_queue_send(td_queue_t *q, const void *item, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
     return xfer(q, (void *)(uintptr_t)item, timeout, true);
 }
 
 int td_queue_recv(td_queue_t *q, void *item, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
     return xfer(q, item, timeout, false);
 }
 
@@ -146,7 +137,6 @@ int td_queue_recv_isr(td_queue_t *q, void *item)
 
 int td_queue_count(const td_queue_t *q)
 {
-    if (q == NULL)
-        return TD_ERR_PARAM;
-    return q->magic == TD_QUEUE_MAGIC ? q->count : TD_ERR_UNINIT;
+    int r = TD_VALID(q, td_queue_t, TD_QUEUE_MAGIC);
+    return r ? r : q->count;
 }

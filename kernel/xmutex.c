@@ -17,14 +17,8 @@
 #define XMUTEX_OF(x) ((td_xmutex_t *)(void *)((char *)(x) - offsetof(td_xmutex_t, xw)))
 #define XMUTEX_HELD(h) ((td_xmutex_t *)(void *)((char *)(h) - offsetof(td_xmutex_t, held)))
 
-static int check(td_xmutex_t *m)
-{
-    if (m == NULL)
-        return TD_ERR_PARAM;
-    if (m->magic != TD_XMUTEX_MAGIC)
-        return TD_ERR_UNINIT;
-    return port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
-}
+/* Every call: a thread's (TD_NO_WAIT: no timeout to check). */
+#define check(m) TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, TD_NO_WAIT)
 
 /* The kind of td_xmutex entries on the held lists (kernel/held.h),
  * registered by the first lock. */
@@ -103,8 +97,7 @@ int td_xmutex_init(td_xmutex_t *m)
     int r = TD_OK;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(n);
-    if (m->magic == TD_XMUTEX_MAGIC &&
-        (m->owner != NULL || m->xw.nwait[0] != 0 || m->xw.nwait[1] != 0)) {
+    if (m->magic == TD_XMUTEX_MAGIC && (m->owner != NULL || td__xsync_waited(&m->xw))) {
         r = TD_ERR_BUSY;
     } else {
         m->owner = NULL;
@@ -121,44 +114,32 @@ int td_xmutex_init(td_xmutex_t *m)
 
 int td_xmutex_deinit(td_xmutex_t *m)
 {
-    if (m == NULL)
-        return TD_ERR_PARAM;
-    if (m->magic != TD_XMUTEX_MAGIC)
-        return TD_ERR_UNINIT;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    int r = TD_OK;
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(m->xw.spin);
-    if (m->owner != NULL || m->reserved != TD_CORE_ANY || m->xw.nwait[0] != 0 ||
-        m->xw.nwait[1] != 0)
+    int r = check(m);
+    if (r)
+        return r;
+    port_irq_state_t s = td__xsync_lock(&m->xw);
+    if (m->owner != NULL || m->reserved != TD_CORE_ANY || td__xsync_waited(&m->xw))
         r = TD_ERR_BUSY;                          /* locked, handed over, or waited for */
     else
         m->magic = 0;
-    td__spin_unlock(m->xw.spin);
-    port_irq_restore(s);
+    td__xsync_unlock(&m->xw, s);
     return r;
 }
 
 int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
-    int r = check(m);
+    int r = TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, timeout);
     if (r)
         return r;
     if (TD_LOAD_RELAXED(kind) == 0)
         TD_STORE_RELAXED(kind, (uint8_t)td__held_kind(&held_ops));
     td_core_t *c = td__core();
     unsigned me = port_core_id();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s = td__xsync_lock(&m->xw);
     td_thread_t *cur = c->current;
     if (cur == NULL) {
-        port_irq_restore(s);
-        return TD_ERR_STATE;
-    }
-    td__spin_lock(m->xw.spin);
-    if (m->owner == cur) {
+        r = TD_ERR_STATE;
+    } else if (m->owner == cur) {
         if (m->depth == 0xffffu)
             r = TD_ERR_OVERFLOW;
         else
@@ -170,8 +151,7 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         return td__xsync_wait(c, &m->xw, &xmutex_ops, me, timeout, s);
     }
-    td__spin_unlock(m->xw.spin);
-    port_irq_restore(s);
+    td__xsync_unlock(&m->xw, s);
     return r;
 }
 
@@ -183,8 +163,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
     td_core_t *c = td__core();
     unsigned me = port_core_id();
     bool local = false;
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(m->xw.spin);
+    port_irq_state_t s = td__xsync_lock(&m->xw);
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
@@ -194,10 +173,9 @@ int td_xmutex_unlock(td_xmutex_t *m)
         td__held_del(c, &m->held);
         local = pass_on(m, me);
     }
-    td__spin_unlock(m->xw.spin);
+    td__xsync_unlock(&m->xw, s);
     if (local)
-        td__xsync_poll(c);
-    port_irq_restore(s);
+        td__xsync_poll(c);               /* (masks interrupts itself) */
     return r;
 }
 

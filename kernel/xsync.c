@@ -38,6 +38,19 @@ unsigned td__xsync_spin(const void *a)
            (unsigned)(((uintptr_t)a >> 3) % (TD_SPIN_XSYNC_LAST - TD_SPIN_XSYNC_FIRST + 1u));
 }
 
+port_irq_state_t td__xsync_lock(const struct td_xwaits *x)
+{
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(x->spin);
+    return s;
+}
+
+void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s)
+{
+    td__spin_unlock(x->spin);
+    port_irq_restore(s);
+}
+
 static void xsync_down(unsigned core, unsigned stage);
 
 int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
