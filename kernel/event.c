@@ -61,20 +61,18 @@ int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout
     if (satisfied(e->flags, mask, opts)) {
         if (opts & TD_EVENT_CLEAR)
             e->flags &= ~mask;
-    } else if (timeout == TD_NO_WAIT) {
-        r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, s)) == TD_OK) {
+        port_irq_restore(s);
+    } else if (timeout == TD_NO_WAIT || (r = td__can_wait(c, s)) != TD_OK) {
+        port_irq_restore(s);
+        return r ? r : TD_ERR_WOULD_BLOCK;
+    } else {
         td_thread_t *me = c->current;
         td__wait_prep(c, &e->waiters, timeout != TD_FOREVER, c->tick + timeout);
         me->wdata.u = mask;
         me->slice = (uint8_t)opts;
         r = td__wait_commit(c, s);
         have = me->wdata.u;           /* the setter left the flags seen */
-        if (r == TD_OK && got != NULL)
-            *got = have;
-        return r;
     }
-    port_irq_restore(s);
     if (r == TD_OK && got != NULL)
         *got = have;
     return r;

@@ -39,14 +39,14 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
 {
     if (q->count == 0)
         return TD_ERR_WOULD_BLOCK;
-    td__copy(item, slot(q, q->head), q->item_size);
+    uint8_t *h = slot(q, q->head);
+    td__copy(item, h, q->item_size);
+    q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
     td_thread_t *w = q->waiters;
-    if (w != NULL) {                              /* a sender waits: take its item */
-        td__copy(slot(q, q->head), w->wdata.p, q->item_size);
-        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
+    if (w != NULL) {                              /* a sender waits: its item to the slot freed */
+        td__copy(h, w->wdata.p, q->item_size);
         td__wake(c, w, TD_OK);
     } else {
-        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->count--;
     }
@@ -111,28 +111,27 @@ int td_queue_recv(td_queue_t *q, void *item, td_tick_t timeout)
     return xfer(q, item, timeout, false);
 }
 
-int td_queue_send_isr(td_queue_t *q, const void *item)
+/* The non-blocking calls, thread or interrupt. */
+__attribute__((noinline)) static int xfer_isr(td_queue_t *q, void *item, bool send)
 {
     int r = check(q, item);
     if (r)
         return r;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
-    r = put(c, q, item);
+    r = send ? put(c, q, item) : get(c, q, item);
     td__resched_restore(c, s);
     return r;
 }
 
+int td_queue_send_isr(td_queue_t *q, const void *item)
+{
+    return xfer_isr(q, (void *)(uintptr_t)item, true);
+}
+
 int td_queue_recv_isr(td_queue_t *q, void *item)
 {
-    int r = check(q, item);
-    if (r)
-        return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
-    r = get(c, q, item);
-    td__resched_restore(c, s);
-    return r;
+    return xfer_isr(q, item, false);
 }
 
 int td_queue_count(const td_queue_t *q)

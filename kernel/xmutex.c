@@ -107,7 +107,7 @@ int td_xmutex_init(td_xmutex_t *m)
         m->xw.nwait[0] = m->xw.nwait[1] = 0;
         m->magic = TD_XMUTEX_MAGIC;
     }
-    td__spin_unlock(n);
+    td__xsync_spin_unlock(n);
     port_irq_restore(s);
     return r;
 }
@@ -202,7 +202,7 @@ static bool abandon(td_xmutex_t *m, unsigned owner)
             local = m->xw.nwait[me] != 0;
         }
     }
-    td__spin_unlock(m->xw.spin);
+    td__xsync_spin_unlock(m->xw.spin);
     return local;
 }
 

@@ -54,7 +54,7 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
         x->xw.nwait[0] = x->xw.nwait[1] = 0;
         x->magic = TD_XSEM_MAGIC;
     }
-    td__spin_unlock(n);
+    td__xsync_spin_unlock(n);
     port_irq_restore(s);
     return r;
 }

@@ -61,6 +61,8 @@ unsigned td__xsync_spin(const void *a);
  * Thread or interrupt context. */
 port_irq_state_t td__xsync_lock(const struct td_xwaits *x);
 void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s);
+/* td__spin_unlock(n), one copy for the cross-core objects. */
+void td__xsync_spin_unlock(unsigned n);
 
 /* Whether threads of either core wait for x. */
 static inline bool td__xsync_waited(const struct td_xwaits *x)
