@@ -17,8 +17,16 @@
 #define XMUTEX_OF(x) ((td_xmutex_t *)(void *)((char *)(x) - offsetof(td_xmutex_t, xw)))
 #define XMUTEX_HELD(h) ((td_xmutex_t *)(void *)((char *)(h) - offsetof(td_xmutex_t, held)))
 
-/* Every call: a thread's (TD_NO_WAIT: no timeout to check). */
-#define check(m) TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, TD_NO_WAIT)
+/* Every call: a thread's. Inline in lock and unlock (as fast as they
+ * were before the shared check), td__check_call's order. */
+static int check(td_xmutex_t *m)
+{
+    if (m == NULL)
+        return TD_ERR_PARAM;
+    if (m->magic != TD_XMUTEX_MAGIC)
+        return TD_ERR_UNINIT;
+    return port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
+}
 
 /* The kind of td_xmutex entries on the held lists (kernel/held.h),
  * registered by the first lock. */
@@ -114,7 +122,7 @@ int td_xmutex_init(td_xmutex_t *m)
 
 int td_xmutex_deinit(td_xmutex_t *m)
 {
-    int r = check(m);
+    int r = TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, TD_NO_WAIT);
     if (r)
         return r;
     port_irq_state_t s = td__xsync_lock(&m->xw);
@@ -128,14 +136,17 @@ int td_xmutex_deinit(td_xmutex_t *m)
 
 int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
 {
-    int r = TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, timeout);
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    int r = check(m);
     if (r)
         return r;
     if (TD_LOAD_RELAXED(kind) == 0)
         TD_STORE_RELAXED(kind, (uint8_t)td__held_kind(&held_ops));
     td_core_t *c = td__core();
     unsigned me = port_core_id();
-    port_irq_state_t s = td__xsync_lock(&m->xw);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(m->xw.spin);
     td_thread_t *cur = c->current;
     if (cur == NULL) {
         r = TD_ERR_STATE;
@@ -151,7 +162,8 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         return td__xsync_wait(c, &m->xw, &xmutex_ops, me, timeout, s);
     }
-    td__xsync_unlock(&m->xw, s);
+    td__xsync_spin_unlock(m->xw.spin);
+    port_irq_restore(s);
     return r;
 }
 
@@ -163,7 +175,8 @@ int td_xmutex_unlock(td_xmutex_t *m)
     td_core_t *c = td__core();
     unsigned me = port_core_id();
     bool local = false;
-    port_irq_state_t s = td__xsync_lock(&m->xw);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(m->xw.spin);
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
     } else if (--m->depth == 0) {
@@ -173,9 +186,10 @@ int td_xmutex_unlock(td_xmutex_t *m)
         td__held_del(c, &m->held);
         local = pass_on(m, me);
     }
-    td__xsync_unlock(&m->xw, s);
+    td__xsync_spin_unlock(m->xw.spin);
     if (local)
-        td__xsync_poll(c);               /* (masks interrupts itself) */
+        td__xsync_poll(c);
+    port_irq_restore(s);
     return r;
 }
 

@@ -8,7 +8,13 @@
 
 #define XSEM_OF(x) ((td_xsem_t *)(void *)((char *)(x) - offsetof(td_xsem_t, xw)))
 
-#define check(x) TD_VALID(x, td_xsem_t, TD_XSEM_MAGIC)
+/* Inline in take and give (as fast as they were before the shared checks). */
+static int check(td_xsem_t *x)
+{
+    if (x == NULL)
+        return TD_ERR_PARAM;
+    return x->magic == TD_XSEM_MAGIC ? TD_OK : TD_ERR_UNINIT;
+}
 
 /* A waiter of core 'me' may have a count if there is one. */
 static bool grant(struct td_xwaits *xw, td_thread_t *t, unsigned me)
@@ -75,12 +81,17 @@ int td_xsem_deinit(td_xsem_t *x)
 
 int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
 {
-    int r = TD_CHECK_XCALL(x, td_xsem_t, TD_XSEM_MAGIC, timeout);
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    int r = check(x);
     if (r)
         return r;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     td_core_t *c = td__core();
     unsigned me = port_core_id();
-    port_irq_state_t s = td__xsync_lock(&x->xw);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(x->xw.spin);
     if (x->count > 0) {
         x->count--;
     } else if (timeout == TD_NO_WAIT) {
@@ -88,7 +99,8 @@ int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         return td__xsync_wait(c, &x->xw, &xsem_ops, me, timeout, s);
     }
-    td__xsync_unlock(&x->xw, s);
+    td__xsync_spin_unlock(x->xw.spin);
+    port_irq_restore(s);
     return r;
 }
 
@@ -99,7 +111,8 @@ int td_xsem_give_isr(td_xsem_t *x)
         return r;
     unsigned me = port_core_id();
     bool local = false, remote = false;
-    port_irq_state_t s = td__xsync_lock(&x->xw);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(x->xw.spin);
     if (x->count >= x->max) {
         r = TD_ERR_FULL;
     } else {
@@ -107,17 +120,18 @@ int td_xsem_give_isr(td_xsem_t *x)
         local = x->xw.nwait[me] != 0;
         remote = x->xw.nwait[me ^ 1u] != 0;
     }
-    td__xsync_unlock(&x->xw, s);
+    td__xsync_spin_unlock(x->xw.spin);
     if (remote)
         td__xsync_notify_remote(me ^ 1u);
     if (local)
-        td__xsync_poll(td__core());      /* (masks interrupts itself) */
+        td__xsync_poll(td__core());
+    port_irq_restore(s);
     return r;
 }
 
 long td_xsem_count(const td_xsem_t *x)
 {
-    int r = check(x);
+    int r = TD_VALID(x, td_xsem_t, TD_XSEM_MAGIC);
     if (r)
         return r;
     port_irq_state_t s = td__xsync_lock(&x->xw);
