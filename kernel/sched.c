@@ -23,7 +23,7 @@ int td__bind_slow(uint8_t *core)
     return TD_LOAD_ACQUIRE(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
 }
 
-TD_HOT int valid(const void *obj, size_t magic_offset, unsigned magic)
+int td__valid(const void *obj, size_t magic_offset, unsigned magic)
 {
     if (obj == NULL)
         return TD_ERR_PARAM;
@@ -31,14 +31,9 @@ TD_HOT int valid(const void *obj, size_t magic_offset, unsigned magic)
     return *m != magic ? TD_ERR_UNINIT : TD_OK;
 }
 
-int td__valid(const void *obj, size_t magic_offset, unsigned magic)
-{
-    return valid(obj, magic_offset, magic);
-}
-
 int td__check(const void *obj, size_t magic_offset, unsigned magic)
 {
-    int r = valid(obj, magic_offset, magic);
+    int r = td__valid(obj, magic_offset, magic);
     return r ? r : td__bind((uint8_t *)(uintptr_t)obj + magic_offset + 2u);
 }
 
@@ -46,8 +41,7 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
 {
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
-    /* (the unbound objects' test inline: they have no fast path of their own) */
-    int r = (magic_offset & TD__UNBOUND) ? valid(obj, magic_offset - TD__UNBOUND, magic)
+    int r = (magic_offset & TD__UNBOUND) ? td__valid(obj, magic_offset - TD__UNBOUND, magic)
                                          : td__check(obj, magic_offset, magic);
     return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
