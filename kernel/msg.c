@@ -211,13 +211,13 @@ static void peer_down(unsigned me, td_core_t *c)
 
 /* ---- receiving --------------------------------------------------------------------- */
 
-/* A word left the in-buffer of this core's endpoint whose slot is sl
+/* k words left the in-buffer of this core's endpoint whose slot is sl
  * (level: what is still in it): publish it, and if the sender found no
  * room since we last looked, tell it once the buffer is at most half full.
  * Interrupts masked. */
-HOT void consumed(unsigned me, struct slot *sl, unsigned level, unsigned depth)
+HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsigned depth)
 {
-    TD_STORE_RELAXED(sl->consumed, sl->consumed + 1u);
+    TD_STORE_RELAXED(sl->consumed, sl->consumed + k);
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
     if (st != sl->starve_ack && level <= depth / 2u) {
@@ -242,7 +242,7 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
             if (t != NULL && ep->wait == W_RX) {      /* straight to the waiting owner */
                 t->wdata.u = w;
                 td__wake(c, t, TD_OK);
-                consumed(me, &slots[me][n], 0, ep->in_depth);
+                consumed(me, &slots[me][n], 1u, 0, ep->in_depth);
                 return t->prio + 1u;
             }
             if (ep->in_count < ep->in_depth) {
@@ -882,8 +882,140 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
     TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
-    consumed(me, &slots[me][n], ep->in_count, ep->in_depth);
+    consumed(me, &slots[me][n], 1u, ep->in_count, ep->in_depth);
     port_irq_restore(s);
+    return TD_OK;
+}
+
+/* ---- batches ------------------------------------------------------------------------ */
+
+/* td_msg_send_n on core 'me' for the checked owner ep: w[0..n-1] in order.
+ * Under one mask, words go straight into the FIFO while nothing is queued,
+ * the other core is up, the receiver has room and the FIFO has space; a
+ * full FIFO is polled with interrupts enabled (as the single send does);
+ * any other word takes td_msg_send's own path, with what is left of the
+ * call's time. */
+static int send_n_owned(unsigned me, td_msg_ep_t *ep, const td_msg_t *w, unsigned n,
+                        unsigned *done, td_tick_t timeout)
+{
+    unsigned peer = me ^ 1u, i = 0;
+    td_core_t *c = &td__cores[me];
+    td_tick_t end = c->tick + timeout;
+    int r = TD_OK;
+    while (i < n) {
+        bool fifo_full = false;
+        port_irq_state_t s = port_irq_save();
+        if (ep->out_count == 0 && TD_LOAD_RELAXED(td__link[peer].fault) == 0 &&
+            TD_LOAD_RELAXED(td__cores[peer].running)) {
+            unsigned first = i;
+            do {
+                td_msg_t x = w[i];
+                unsigned d = TD_MSG_EP(x);
+                if (d >= EPN)
+                    break;
+                struct slot *sl = &slots[peer][d];
+                uint32_t sent = sl->sent;
+                if (sent - TD_LOAD_RELAXED(sl->consumed) >= TD_LOAD_RELAXED(sl->depth))
+                    break;
+                if (!(port_fifo_status() & PORT_FIFO_RDY)) {
+                    fifo_full = true;
+                    break;
+                }
+                TD_TRACE(TD_TR_MSG_SEND, x, ep);
+                port_fifo_push(x);
+                TD_STORE_RELAXED(sl->sent, sent + 1u);
+            } while (++i < n);
+            ep->sent += i - first;
+        }
+        port_irq_restore(s);
+        if (i == n)
+            break;
+        if (fifo_full) {                     /* drained at once while the other core runs */
+            unsigned spins = 0;
+            while (spins < TD_MSG_FIFO_SPIN && !(port_fifo_status() & PORT_FIFO_RDY))
+                spins++;
+            if (spins < TD_MSG_FIFO_SPIN)
+                continue;
+        }
+        /* one word by the single send's path (its errors, queueing, waits) */
+        td_tick_t left = timeout;
+        if (timeout != TD_NO_WAIT && timeout != TD_FOREVER) {
+            left = left_until(c, timeout, end);
+            if (left == 0)
+                left = TD_NO_WAIT;           /* time is up: what fits now, no wait */
+        }
+        r = TD_MSG_EP(w[i]) >= EPN ? TD_ERR_ENDPOINT : send_owned(ep, me, w[i], left);
+        if (r != TD_OK) {
+            if (r == TD_ERR_FULL && timeout != TD_NO_WAIT)
+                r = TD_ERR_TIMEOUT;
+            break;
+        }
+        i++;
+    }
+    *done = i;
+    return r;
+}
+
+int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done,
+                  td_tick_t timeout)
+{
+    if (done == NULL)
+        return TD_ERR_PARAM;
+    *done = 0;
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    unsigned me = port_core_id();
+    if (!owner_fast(ep, me)) {
+        int r = owner_check(ep);
+        if (r)
+            return r;
+    }
+    if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
+        return TD_ERR_PARAM;
+    return send_n_owned(me, ep, w, n, done, timeout);
+}
+
+int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td_tick_t timeout)
+{
+    if (got == NULL)
+        return TD_ERR_PARAM;
+    *got = 0;
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    unsigned me = port_core_id();
+    if (!owner_fast(ep, me)) {
+        int r = owner_check(ep);
+        if (r)
+            return r;
+    }
+    if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
+        return TD_ERR_PARAM;
+    unsigned k = 0;
+    port_irq_state_t s = port_irq_save();
+    if (ep->in_count == 0) {
+        int r = receive_wait(ep, w, timeout, s);     /* the first word, handed over */
+        if (r != TD_OK)
+            return r;
+        k = 1;
+        s = port_irq_save();
+    }
+    /* what else is in the in-buffer, up to n, then its room published once */
+    unsigned m = ep->in_count, head = ep->in_head, depth = ep->in_depth;
+    if (m > n - k)
+        m = n - k;
+    if (m != 0) {
+        for (unsigned j = 0; j < m; j++) {
+            w[k + j] = ep->in_buf[head];
+            if (++head == depth)
+                head = 0;
+        }
+        ep->in_head = (uint16_t)head;
+        ep->in_count = (uint16_t)(ep->in_count - m);
+        TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
+        consumed(me, &slots[me][ep->number], m, ep->in_count, depth);
+    }
+    port_irq_restore(s);
+    *got = k + m;
     return TD_OK;
 }
 
