@@ -898,7 +898,8 @@ __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         td_thread_t *t = c->current;
         ep->wait = W_RX;
-        r = td__wait(c, &ep->waiters, timeout, s);   /* the interrupt fills wdata */
+        td__wait_prep(c, &ep->waiters, timeout != TD_FOREVER, c->tick + timeout);
+        r = td__wait_commit_hot(c, s);   /* the interrupt fills wdata; the way back inline */
         ep->wait = W_NONE;
         if (r == TD_OK)
             *w = t->wdata.u;
