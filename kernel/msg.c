@@ -331,9 +331,9 @@ HOT void fifo_isr(unsigned me)
 {
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
-    port_irq_state_t s = port_irq_save();
+    (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
     resched_woken(c, td__link_isr(me, c, deliver, &loc[me]));
-    port_irq_restore(s);
+    port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
