@@ -236,27 +236,28 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsi
 __attribute__((noinline)) static bool deliver_run(struct loc *l, td_msg_ep_t *ep, unsigned n,
                                                   uint32_t *next)
 {
-    uint32_t *buf = ep->in_buf;
-    unsigned count = ep->in_count, depth = ep->in_depth, run = 0;
+    uint32_t *buf = ep->in_buf, *end = buf + ep->in_depth;
+    unsigned count = ep->in_count, room = ep->in_depth - count, run = 0;
     unsigned i = ep->in_head + count;
+    if (i >= ep->in_depth)
+        i -= ep->in_depth;
+    uint32_t *p = buf + i;
     bool more = false;
-    if (i >= depth)
-        i -= depth;
-    while (count < depth && (port_fifo_status() & PORT_FIFO_VLD)) {
+    while (run != room && (port_fifo_status() & PORT_FIFO_VLD)) {
         uint32_t x = port_fifo_pop();
-        if (TD_MSG_EP(x) != n) {                     /* for another number: the caller's */
+        if ((uint8_t)x != n) {                       /* for another number: the caller's */
             *next = x;
             more = true;
             break;
         }
         TD_TRACE(TD_TR_MSG_DELIVER, x, ep);
-        buf[i] = x;
-        if (++i == depth)
-            i = 0;
-        count++;
+        *p++ = x;
+        if (p == end)
+            p = buf;
         run++;
     }
     if (run != 0) {
+        count += run;
         ep->in_count = (uint16_t)count;
         TD_TRACE(TD_TR_EP_DEPTH, ep, count);
         if (count > ep->in_high)
@@ -936,6 +937,34 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
 
 /* ---- batches ------------------------------------------------------------------------ */
 
+/* Words p[0..] up to end straight into the FIFO, each while its receiver
+ * (its slot in ps, the other core's) has room and the FIFO has space;
+ * returns where it stopped, with *fifo_full set if for the FIFO.
+ * Interrupts masked, nothing queued in ep, the other core up. */
+HOT const td_msg_t *send_run(struct slot *ps, td_msg_ep_t *ep, const td_msg_t *p,
+                             const td_msg_t *end, bool *fifo_full)
+{
+    (void)ep;
+    do {
+        td_msg_t x = *p;
+        unsigned d = TD_MSG_EP(x);
+        if (d >= EPN)
+            break;
+        struct slot *sl = &ps[d];
+        uint32_t sent = sl->sent;
+        if (sent - TD_LOAD_RELAXED(sl->consumed) >= TD_LOAD_RELAXED(sl->depth))
+            break;
+        if (!(port_fifo_status() & PORT_FIFO_RDY)) {
+            *fifo_full = true;
+            break;
+        }
+        TD_TRACE(TD_TR_MSG_SEND, x, ep);
+        port_fifo_push(x);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);
+    } while (++p != end);
+    return p;
+}
+
 /* td_msg_send_n on core 'me' for the checked owner ep: w[0..n-1] in order.
  * Under one mask, words go straight into the FIFO while nothing is queued,
  * the other core is up, the receiver has room and the FIFO has space; a
@@ -954,25 +983,10 @@ static int send_n_owned(unsigned me, td_msg_ep_t *ep, const td_msg_t *w, unsigne
         port_irq_state_t s = port_irq_save();
         if (ep->out_count == 0 && TD_LOAD_RELAXED(td__link[peer].fault) == 0 &&
             TD_LOAD_RELAXED(td__cores[peer].running)) {
-            unsigned first = i;
-            do {
-                td_msg_t x = w[i];
-                unsigned d = TD_MSG_EP(x);
-                if (d >= EPN)
-                    break;
-                struct slot *sl = &slots[peer][d];
-                uint32_t sent = sl->sent;
-                if (sent - TD_LOAD_RELAXED(sl->consumed) >= TD_LOAD_RELAXED(sl->depth))
-                    break;
-                if (!(port_fifo_status() & PORT_FIFO_RDY)) {
-                    fifo_full = true;
-                    break;
-                }
-                TD_TRACE(TD_TR_MSG_SEND, x, ep);
-                port_fifo_push(x);
-                TD_STORE_RELAXED(sl->sent, sent + 1u);
-            } while (++i < n);
-            ep->sent += i - first;
+            const td_msg_t *p = send_run(slots[peer], ep, w + i, w + n, &fifo_full);
+            unsigned k = (unsigned)(p - w) - i;
+            ep->sent += k;
+            i += k;
         }
         port_irq_restore(s);
         if (i == n)
