@@ -888,9 +888,9 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
-/* td_msg_receive with nothing in the in-buffer (interrupts masked: s). */
-__attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
-                                                  td_tick_t timeout, port_irq_state_t s)
+/* td_msg_receive with nothing in the in-buffer (interrupts masked: s);
+ * inline, so that the woken receiver returns through one frame. */
+HOT int receive_wait(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout, port_irq_state_t s)
 {
     td_core_t *c = &td__cores[ep->core];
     int r;
