@@ -1054,7 +1054,8 @@ int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td
     unsigned k = 0;
     port_irq_state_t s = port_irq_save();
     if (ep->in_count == 0) {
-        int r = receive_wait(ep, w, timeout, s);     /* the first word, handed over */
+        port_irq_restore(s);
+        int r = td_msg_receive(ep, w, timeout);      /* the first word: its wait */
         if (r != TD_OK)
             return r;
         k = 1;
