@@ -18,6 +18,13 @@
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the hot paths: send, the FIFO interrupt, receive */
+/* ...but the blocked receive at the build's -Os: there the inline end of
+ * the wait (kernel/sched.h) keeps its switch trace point's words where
+ * the debug information finds them (at O2 the leaving thread's is lost,
+ * and a TRACE=sim build must locate every trace word: docs/trace.md) */
+#define AT_BUILD_OPT __attribute__((optimize("Os")))
+#else
+#define AT_BUILD_OPT
 #endif
 
 #include "msg_sys.h"
@@ -888,9 +895,11 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
-/* td_msg_receive with nothing in the in-buffer (interrupts masked: s);
- * inline, so that the woken receiver returns through one frame. */
-HOT int receive_wait(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout, port_irq_state_t s)
+/* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
+ * with the end of its wait inline. */
+AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
+                                                               td_tick_t timeout,
+                                                               port_irq_state_t s)
 {
     td_core_t *c = &td__cores[ep->core];
     int r;
@@ -1071,10 +1080,11 @@ int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td
             if (++head == depth)
                 head = 0;
         }
+        unsigned left = ep->in_count - m;
         ep->in_head = (uint16_t)head;
-        ep->in_count = (uint16_t)(ep->in_count - m);
-        TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
-        consumed(me, &slots[me][ep->number], m, ep->in_count, depth);
+        ep->in_count = (uint16_t)left;
+        TD_TRACE(TD_TR_EP_DEPTH, ep, left);
+        consumed(me, &slots[me][ep->number], m, left, depth);
     }
     port_irq_restore(s);
     *got = k + m;
