@@ -4,13 +4,15 @@
  * in its record (kernel/spin.h).
  *
  * The uncontended take and give are inline in tandem/lock.h: the key
- * checked (one exclusive-or and one compare), mask, one claiming read of the
- * hardware spinlock, the holder core and the interrupt state stored; on a
- * give the holder compared with this core, cleared, the spinlock released
- * and the mask restored. This file is the rest: a claim that failed (this
- * core's own lock: TD_ERR_DEADLOCK; the other core's: spin, taking the lock
- * over if that core halted, or refuse), bad input, and in a trace build
- * every take and give with its trace point.
+ * checked (one shift and one compare), mask, one claiming read of the
+ * hardware spinlock, the holder core (and for td_lock_take the interrupt
+ * state) stored; on a give the key checked, the holder compared with this
+ * core, cleared, the spinlock released and the mask restored (td_lock_give:
+ * the state from the record; td_lock_give_restore: the caller's). This
+ * file is the rest: a claim that failed (this core's own lock:
+ * TD_ERR_DEADLOCK; the other core's: spin, taking the lock over if that
+ * core halted, or refuse), bad input, and in a trace build every take and
+ * give with its trace point.
  */
 #include "spin.h"
 #include "trace.h"

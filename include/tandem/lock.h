@@ -11,9 +11,10 @@
  * (TD_SPIN_USER_FIRST..TD_SPIN_USER_LAST), one per lock. Every call is legal
  * in threads and interrupts, on either core.
  *
- * td_lock_take, td_lock_try and td_lock_give are inline: the uncontended
- * case (a valid lock, free on a take, this core's on a give) is a few
- * instructions around the spinlock; contention, bad input and a trace
+ * td_lock_take, td_lock_try, td_lock_give and the pair that leaves the
+ * interrupt state to the caller (td_lock_take_save, td_lock_give_restore)
+ * are inline: the uncontended case (a valid lock, free on a take, this
+ * core's on a give) is a few instructions around the spinlock; contention, bad input and a trace
  * build go to the kernel's out-of-line half (kernel/lock.c). The inline
  * half uses the port contract's hot primitives (port/port.h, the one
  * public header allowed to include it: docs/conventions.md, "Layers") and
@@ -73,10 +74,12 @@ static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l);
  * returns the interrupt state it found (0 or more) for td_lock_give_restore,
  * or an error (less than 0: TD_ERR_DEADLOCK, TD_ERR_PARAM, TD_ERR_UNINIT, as
  * td_lock_take). td_lock_give_restore(l, s) releases l and restores s;
- * returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (also: s less than 0, checked
- * when l is not this core's), TD_ERR_UNINIT. Faster than the pair above
- * (no state kept in the kernel's record). A lock taken one way is given
- * the same way. */
+ * returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (also: s less than 0, an error
+ * of the take; nothing changed), TD_ERR_UNINIT. The same checks, records
+ * and errors as td_lock_take and td_lock_give; only the saved state is the
+ * caller's (one store and one load fewer). A lock taken one way is given
+ * the same way (td_lock_give after td_lock_take_save would restore a state
+ * the take never kept). */
 static inline __attribute__((always_inline)) int td_lock_take_save(td_lock_t *l);
 static inline __attribute__((always_inline)) int td_lock_give_restore(td_lock_t *l, int s);
 
