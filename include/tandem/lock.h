@@ -134,7 +134,7 @@ static inline __attribute__((always_inline)) bool td__lock_key(const td_lock_t *
 /* True if l is a valid lock; its spinlock's number in *n. */
 static inline __attribute__((always_inline)) bool td__lock_valid(const td_lock_t *l, uint32_t *n)
 {
-    uint32_t k;
+    uint32_t k = 0;                       /* (l NULL: *n is not used) */
     bool ok = td__lock_key(l, &k);
     *n = k - TD_LOCK_KEY;
     return ok;
