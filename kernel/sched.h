@@ -234,7 +234,7 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
 {
     td_thread_t *from = c->current;
-    uintptr_t sp = port_thread_sp();
+    uintptr_t sp = port_own_sp();       /* (a thread: its own) */
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
         to = td__switch_bad(c, from, sp);
     TD_TRACE(TD_TR_SWITCH, from, to);

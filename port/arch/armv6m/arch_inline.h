@@ -9,6 +9,7 @@
  *   port_irq_restore     MSR PRIMASK (CPSIE i for a constant 0)
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
+ *   port_own_sp          MOV from SP
  *   port_guard_thread    one store multiple to the MPU (RBAR, RASR of region 2)
  */
 #ifndef TANDEM_ARCH_INLINE_H
@@ -54,6 +55,13 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
 {
     uintptr_t sp;
     __asm volatile("mrs %0, psp" : "=l"(sp));
+    return sp;
+}
+
+static inline __attribute__((always_inline)) uintptr_t port_own_sp(void)
+{
+    uintptr_t sp;
+    __asm volatile("mov %0, sp" : "=l"(sp));
     return sp;
 }
 
