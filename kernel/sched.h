@@ -348,7 +348,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
     if (TD__LIKELY(top == cur && cur != NULL)) {
         if (td__before_top(c, cur, p)) {
             c->top = t;
-            if (s == 0 && !port_in_isr()) {
+            if (!port_in_isr() && s == 0) {
                 td__switch_now_hot(c, t);
                 port_irq_restore(0);
                 return;
