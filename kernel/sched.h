@@ -333,8 +333,8 @@ TD_HOT void td__first_unlink_hot(td_thread_t **wq, td_thread_t *t)
 TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread_t *t,
                                        int result, port_irq_state_t s)
 {
-    td__first_unlink_hot(wq, t);
     TD_TRACE(TD_TR_WAKE, t, result);
+    td__first_unlink_hot(wq, t);
     uint8_t f = t->flags;
     if (TD__UNLIKELY(f & (TF_TIMED | TF_OPS))) {
         t->flags = f & TF_IDLE;

@@ -6,7 +6,7 @@
  *
  *   port_in_isr          MRS IPSR
  *   port_irq_save        MRS PRIMASK; CPSID i
- *   port_irq_restore     MSR PRIMASK (CPSIE i for a constant 0)
+ *   port_irq_restore     MSR PRIMASK
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
  *   port_own_sp          MOV from SP
@@ -33,13 +33,7 @@ static inline __attribute__((always_inline)) port_irq_state_t port_irq_save(void
 
 static inline __attribute__((always_inline)) void port_irq_restore(port_irq_state_t state)
 {
-    /* A state the compiler knows is 0 (the kernel's paths that block or
-     * switch only from a thread with interrupts enabled): CPSIE, one cycle
-     * against MSR's three. */
-    if (__builtin_constant_p(state) && state == 0)
-        __asm volatile("cpsie i" ::: "memory");
-    else
-        __asm volatile("msr primask, %0" :: "l"(state) : "memory");
+    __asm volatile("msr primask, %0" :: "l"(state) : "memory");
 }
 
 static inline __attribute__((always_inline)) void port_switch_request(void)
