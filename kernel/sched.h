@@ -69,6 +69,23 @@ TD_HOT int td__bind(uint8_t *core)
  * caller). */
 int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
+/* The first two of those checks alone, for objects bound to no core (the
+ * cross-core ones) and for reading an object's state: null (TD_ERR_PARAM),
+ * magic (TD_ERR_UNINIT), else 0. */
+int td__valid(const void *obj, size_t magic_offset, unsigned magic);
+#define TD_VALID(obj, type, want) td__valid((obj), offsetof(type, magic), (want))
+/* The checks of a call only a thread may make, in this order: a timeout
+ * that is neither TD_FOREVER nor at most TD_TIMEOUT_MAX (TD_ERR_PARAM; a
+ * call without one passes TD_NO_WAIT), td__check's (td__valid's for an
+ * object bound to no core: TD_CHECK_XCALL), then an interrupt handler
+ * calling (TD_ERR_IN_ISR). One call in place of the same tests at each
+ * entry point. */
+#define TD__UNBOUND 1u               /* in magic_offset (even): no core to check */
+int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick_t timeout);
+#define TD_CHECK_CALL(obj, type, want, timeout)                                          \
+    td__check_call((obj), offsetof(type, magic), (want), (timeout))
+#define TD_CHECK_XCALL(obj, type, want, timeout)                                         \
+    td__check_call((obj), offsetof(type, magic) | TD__UNBOUND, (want), (timeout))
 #define TD__CHECK(obj, type, want, me)                                               \
     (((obj) != NULL && (obj)->magic == (want) &&                                    \
       TD_LOAD_RELAXED((obj)->core) == (me))                                         \
@@ -122,6 +139,13 @@ void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadlin
 int td__wait_commit(td_core_t *c, port_irq_state_t s);
 /* td__wait_prep + td__wait_commit with a relative timeout (not 0). */
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s);
+/* The end of a blocking call that found its object unavailable, with this
+ * core's interrupts masked (state s): TD_ERR_WOULD_BLOCK for a timeout of
+ * TD_NO_WAIT, td__can_wait's error, or else the current thread's wait on wq
+ * (td__wait) with wdata.p = data. Restores s on every path; returns what
+ * the wait returned or the error. */
+int td__block(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s,
+              void *data);
 
 /* End t's wait with 'result': off its wait list and timeout list, READY. */
 void td__wake(td_core_t *c, td_thread_t *t, int result);

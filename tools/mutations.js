@@ -46,8 +46,8 @@ module.exports = [
     find: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout);`,
     replace: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout - 1u);` },
   { name: 'period_release_one_tick_late', file: 'kernel/period.c', suites: ['target', 'host'],
-    find: `int r = td_sleep_until(at);`,
-    replace: `int r = td_sleep_until(at + 1u);` },
+    find: `    r = td_sleep_until(at);`,
+    replace: `    r = td_sleep_until(at + 1u);` },
 
   // ---- locks ----
   { name: 'lock_not_exclusive', file: 'include/tandem/lock.h', suites: ['host'],
