@@ -59,7 +59,9 @@ void th_progress(void);
 void th_info(const char *key, long long value);
 
 /* Run fn(arg) in core 1's helper thread (launched by the runner) and return
- * at once; th_core1_wait waits (at most timeout ticks) until it returned.
+ * at once; th_core1_wait waits until it returned, at most timeout ticks of
+ * core 1's own time (port_core_ran_us: on the host, time core 1's pthread
+ * was not run does not count).
  * Returns 0 or TD_ERR_BUSY / TD_ERR_TIMEOUT. A job that faults under the
  * restart policy counts as returned once core 1 runs the helper again. */
 int th_core1_run(td_entry_t fn, void *arg);

@@ -378,9 +378,14 @@ int th_core1_run(td_entry_t fn, void *arg)
 
 int th_core1_wait(td_tick_t timeout)
 {
-    td_tick_t end = td_time_ticks() + timeout;
+    /* Bounded by core 1's own time: on the chip that is core 0's too; on
+     * the host core 1's pthread may be left off its CPU for longer than the
+     * bound while core 0's clock runs on, and a job it has not had the
+     * chance to run is not a job that does not return. */
+    uint64_t limit = (uint64_t)timeout * 1000000u / TD_TICK_HZ;
+    uint64_t r0 = port_core_ran_us(1);
     while (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) != 0) {
-        if ((int32_t)(td_time_ticks() - end) >= 0)
+        if (port_core_ran_us(1) - r0 >= limit)
             return TD_ERR_TIMEOUT;
         td_sleep(1);
     }

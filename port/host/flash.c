@@ -215,6 +215,7 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
             t = (uint32_t)(now_us() - t0);
             if (LD(l->release) == a || LD(l->ask) != a || t >= max_us)
                 break;
+            host_beat();
             sched_yield();                /* a host step takes microseconds */
         }
     }

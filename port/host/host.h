@@ -49,6 +49,9 @@ struct host_core {
     atomic_int alive;              /* core 1's pthread runs */
     atomic_int halted;             /* core 1 is in port_halt's loop, which leaves
                                       at a reset as soon as its pthread runs */
+    _Atomic uint64_t ran_ns;       /* port_core_ran_us, in ns: written by the core's own
+                                      pthread at each beat (host_beat) */
+    _Atomic uint64_t beat_ns;      /* the monotonic time of its last beat */
 };
 
 extern struct host_core host_cores[PORT_NUM_CORES];
@@ -59,6 +62,13 @@ static inline struct host_core *host_this(void) { return &host_cores[host_core_i
 /* Take pending interrupts and a pending switch, if interrupts are enabled
  * and no handler runs. */
 void host_interrupt_point(void);
+/* The calling core's pthread runs: advance its port_core_ran_us by the
+ * time since its last beat, at most HOST_BEAT_MAX_NS (a longer gap is a
+ * pthread the host did not run). Every interrupt point beats, and every
+ * wait of the model (idle, WFE, halt, park) at least every 2 ms. */
+void host_beat(void);
+/* A time source for the model: CLOCK_MONOTONIC in nanoseconds. */
+uint64_t host_mono_ns(void);
 /* Wake core c if it sleeps in port_idle or port_wfe. Any pthread. */
 void host_kick(unsigned c);
 /* Whether core hc has an interrupt to take (tick owed, FIFO level). */
