@@ -13,7 +13,9 @@
  *     port_wfe, port_time_us and port_cycles, when interrupts are enabled
  *     and no handler runs. A pending switch (the PendSV of the chip) is
  *     performed at the same points after the handlers. Code that loops
- *     without reaching an interrupt point is not preempted on the host.
+ *     without reaching an interrupt point is not preempted on the host;
+ *   - each core's own time (port_core_ran_us) counts only while its pthread
+ *     is seen running (host_beat), for bounds on waits for its answers.
  */
 #ifndef TANDEM_PORT_HOST_H
 #define TANDEM_PORT_HOST_H
