@@ -106,6 +106,18 @@ void th_busy_us(uint32_t us);
  * Gives up after 100 times the nominal time, so it never hangs. */
 void th_busy_ticks(td_tick_t ticks);
 
+/* This core's own running time in microseconds (port_core_ran_us): on the
+ * target the time itself; on the host only the time this core's pthread
+ * ran. A host that left the pthread off its CPU owes the core the ticks of
+ * that time and delivers them in a burst at its next interrupt point: a
+ * wait then ends that many ticks late by the tick count, but not by the
+ * core's own time, which is what tells a wait that overstays its timeout. */
+uint64_t th_ran_us(void);
+/* Whether at most n + TH_TICK_SLACK ticks of this core's own time have
+ * passed since th_ran_us() returned ran0: checked on the host, always true
+ * on the target (there the tick count itself is exact and checked). */
+bool th_ran_within(uint64_t ran0, td_tick_t n);
+
 /* Sleep one tick and return the tick count: the calling thread then starts
  * just after a tick interrupt, a whole tick before the next one (on the
  * target), so a wait begun now can be measured in exact ticks. */

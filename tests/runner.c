@@ -376,6 +376,18 @@ int th_core1_run(td_entry_t fn, void *arg)
     return TD_OK;
 }
 
+uint64_t th_ran_us(void)
+{
+    return port_core_ran_us(port_core_id());
+}
+
+bool th_ran_within(uint64_t ran0, td_tick_t n)
+{
+    if (TH_TICK_SLACK == 0)
+        return true;
+    return th_ran_us() - ran0 <= ((uint64_t)n + TH_TICK_SLACK) * 1000000u / TD_TICK_HZ;
+}
+
 int th_core1_wait(td_tick_t timeout)
 {
     /* Bounded by core 1's own time: on the chip that is core 0's too; on
