@@ -194,7 +194,7 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
     unsigned p = t->prio;
     td__list_add_tail_hot(&c->ready[p], t);
     c->ready_map |= TD__PRIO_BIT(p);
-    t->state = TD_THREAD_READY;
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
     td_thread_t *top = c->top;
     if (top != NULL && (p > top->prio || top == c->idle))
         c->top = top = t;                /* more urgent than the top */
@@ -241,7 +241,7 @@ TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tic
     td_thread_t *t = c->current;
     TD_TRACE(TD_TR_WAIT, wq, timed);
     td__unready(c, t);
-    t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
+    TD_STORE_RELAXED(t->state, (uint8_t)(wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING));
     t->result = TD_ERR_TIMEOUT;
     t->wq = wq;
     if (wq != NULL)

@@ -704,6 +704,8 @@ static void sw_yielder(void *arg)
             td_lock_give(&sw_lock);          /* recorded as core 1's meanwhile */
         td_sem_give_isr(&sw_sem);
         ST(sw_turns[0], sw_turns[0] + 1u);
+        /* the waiter's priority changes under core 0's reads too */
+        td_thread_set_priority(&sw_wait, TD_PRIO_MAIN + (sw_turns[0] & 1u));
         td_thread_yield();                   /* a pending switch */
     }
     td_sem_give_isr(&sw_sem);
@@ -752,7 +754,7 @@ TEST(core1_running_thread_read_while_it_switches)
     sw_turns[0] = sw_turns[1] = 0;
     sw_job_r = 99;
     REQUIRE_EQ(th_core1_run(core1_switcher_job, NULL), TD_OK);
-    uint32_t looks = 0, seen_yield = 0, seen_wait = 0, peeked = 0, bad = 0;
+    uint32_t looks = 0, seen_yield = 0, seen_wait = 0, peeked = 0, bad = 0, blocked = 0;
     uint64_t end = td_time_us() + 10000000u;
     /* (relaxed loads: an acquire here would order core 1's earlier stores
      * before this core's reads, and ThreadSanitizer would see no race) */
@@ -767,6 +769,15 @@ TEST(core1_running_thread_read_while_it_switches)
             peeked++;
             bad += h != NULL && h->core != 1u;
         }
+        /* the state and priority of core 1's threads, written by core 1 as
+         * they switch, block and change priority: read here at any time */
+        int st = td_thread_state(&sw_wait), pr = td_thread_priority(&sw_wait);
+        blocked += st == TD_THREAD_BLOCKED;
+        bad += st >= 0 && (st < TD_THREAD_DORMANT || st > TD_THREAD_EXITED);
+        bad += st >= TD_THREAD_READY && st != TD_THREAD_EXITED &&
+               (pr < (int)TD_PRIO_MAIN || pr > (int)TD_PRIO_MAIN + 1);
+        st = td_thread_state(&sw_yield);
+        bad += st >= 0 && (st < TD_THREAD_DORMANT || st > TD_THREAD_EXITED);
         looks++;
         if (looks % 256u == 0)
             td_thread_yield();
@@ -782,4 +793,5 @@ TEST(core1_running_thread_read_while_it_switches)
     th_info("switch_looks_yield", seen_yield);
     th_info("switch_looks_wait", seen_wait);
     th_info("switch_looks_peeked", peeked);
+    th_info("switch_looks_waiter_blocked", blocked);
 }
