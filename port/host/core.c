@@ -400,6 +400,7 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
         return TD_ERR_BUSY;
     core1_start.entry = entry;
     core1_start.arg = arg;
+    host_fifo_launch();                   /* nothing of the last instance's traffic */
     atomic_store(&hc->reset_req, 0);
     atomic_store(&hc->halted, 0);
     atomic_store(&hc->beat_ns, mono_ns());  /* its time starts now */

@@ -87,6 +87,10 @@ void host_flash_halted_poll(void);
 
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
+/* fifo.c: what a launch of core 1 leaves on the chip (its boot ROM drains
+ * core 1's FIFO, the handshake drains core 0's and clears its flags): both
+ * FIFOs empty, no WOF or ROE. Core 0, while core 1's pthread does not run. */
+void host_fifo_launch(void);
 
 /* Console input for port_console_read: queue n bytes (tests); returns how
  * many fit (the queue holds 4096). Any thread. */
