@@ -85,6 +85,10 @@ void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
 /* flash.c: the halted core's loop (fault.c) answers a lockout request. */
 void host_flash_halted_poll(void);
 
+/* flash.c, for tests: the next park sleeps us microseconds before it
+ * acknowledges, without a beat, as a pthread the host does not run. */
+void host_flash_stall_next_park(uint32_t us);
+
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
 /* fifo.c: what a launch of core 1 leaves on the chip (its boot ROM drains
