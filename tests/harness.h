@@ -118,6 +118,15 @@ uint64_t th_ran_us(void);
  * on the target (there the tick count itself is exact and checked). */
 bool th_ran_within(uint64_t ran0, td_tick_t n);
 
+/* Wait until thread t (of this core) has ended, sleeping a tick at a time,
+ * at most 'turns' times, then join it without waiting: returns
+ * td_thread_join's result (TD_ERR_WOULD_BLOCK if t has not ended). For a
+ * thread that must run to end: bounded by the caller's turns, each of
+ * which lets t run, not by a deadline, which the burst of ticks a loaded
+ * host owes a core it did not run can pass before t has run at all. On
+ * the target each turn is one tick. */
+int th_join_turns(td_thread_t *t, unsigned turns);
+
 /* Sleep one tick and return the tick count: the calling thread then starts
  * just after a tick interrupt, a whole tick before the next one (on the
  * target), so a wait begun now can be measured in exact ticks. */

@@ -376,6 +376,13 @@ int th_core1_run(td_entry_t fn, void *arg)
     return TD_OK;
 }
 
+int th_join_turns(td_thread_t *t, unsigned turns)
+{
+    for (unsigned i = 0; i < turns && td_thread_state(t) != TD_THREAD_EXITED; i++)
+        td_sleep(1);
+    return td_thread_join(t, TD_NO_WAIT);
+}
+
 uint64_t th_ran_us(void)
 {
     return port_core_ran_us(port_core_id());

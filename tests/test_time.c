@@ -14,11 +14,14 @@ TD_THREAD_DEFINE(pb, 1024);
 TEST(time_sleep_and_deadline)
 {
     td_tick_t t0 = th_tick_start();
-    uint64_t u0 = td_time_us();
+    uint64_t u0 = td_time_us(), r0 = th_ran_us();
     CHECK_EQ(td_sleep(TD_MS(20)), TD_OK);
     td_tick_t slept = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
-    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + TH_TICK_SLACK);    /* exact on the target */
+    /* exactly 20 ticks on the target; on the host never fewer, and within
+     * the slack by the core's own time (owed ticks come in a burst) */
+    CHECK(slept >= TD_MS(20) && (TH_TICK_SLACK > 0 || slept == TD_MS(20)));
+    CHECK(th_ran_within(r0, TD_MS(20)));
     /* wall time follows the ticks: exactly on the target; on the host,
      * ticks a loaded Linux delayed arrive in a burst, so only an upper
      * bound holds there */
@@ -28,11 +31,15 @@ TEST(time_sleep_and_deadline)
     CHECK(us < 500000u);
     CHECK_EQ(td_sleep(0), TD_OK);                         /* a yield */
     td_tick_t d = td_time_ticks() + 7;
+    r0 = th_ran_us();
     CHECK_EQ(td_sleep_until(d), TD_OK);
     td_tick_t now = td_time_ticks();
-    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= (int32_t)TH_TICK_SLACK);
+    CHECK((int32_t)(now - d) >= 0 && (TH_TICK_SLACK > 0 || now == d));
+    CHECK(th_ran_within(r0, 7));
+    r0 = th_ran_us();
     CHECK_EQ(td_sleep_until(d - 100), TD_OK);             /* past: at once */
-    CHECK(td_time_ticks() - now <= TH_TICK_SLACK);
+    CHECK(TH_TICK_SLACK > 0 || td_time_ticks() == now);
+    CHECK(th_ran_within(r0, 0));
     CHECK(TD_MS(1000) == TD_TICK_HZ);
     CHECK(TD_SEC(2) == 2 * TD_TICK_HZ);
     uint64_t a = td_time_us(), b = td_time_us();
@@ -96,7 +103,9 @@ TEST(period_1000_without_drift)
     p = (struct periodic){ .period = 1, .phase = 0, .n = 1000 };
     REQUIRE_EQ(td_thread_create(&pa, pa_stack, sizeof pa_stack, "periodic", 30, periodic_thread, &p),
                TD_OK);
-    CHECK_EQ(td_thread_join(&pa, TD_SEC(10)), TD_OK);
+    /* by turns: on a loaded host each burst of owed ticks lets pa make a
+     * release or two, so 1000 of them can take more than 10 s of ticks */
+    CHECK_EQ(th_join_turns(&pa, TD_SEC(10)), TD_OK);
     th_info("period_overruns", p.overruns);
     th_info("period_late_wakeups", p.late);
     th_info("period_max_late_ticks", p.max_late);
@@ -130,8 +139,8 @@ TEST(period_phases_interleave)
                TD_OK);
     REQUIRE_EQ(td_thread_create(&pb, pb_stack, sizeof pb_stack, "ph3", 29, periodic_thread, &b),
                TD_OK);
-    CHECK_EQ(td_thread_join(&pa, TD_SEC(2)), TD_OK);
-    CHECK_EQ(td_thread_join(&pb, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&pa, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&pb, TD_SEC(2)), TD_OK);
     CHECK_EQ(a.bad, 0);
     CHECK_EQ(b.bad, 0);
     CHECK_EQ(a.first % 4, 1);
