@@ -41,7 +41,12 @@ const FIGURES = [
   ['irq_to_thread_cycles', 'cycles', { max: 200, bare: ['irq_bare_cycles', 'switch_bare_cycles'] }],
   ['msg_latency_oneway_cycles', 'cycles', { max: 300, bare: ['fifo_roundtrip_raw_cycles'], half: true }],
   ['msg_roundtrip_cycles', 'cycles', { max: 650, bare: ['fifo_roundtrip_raw_cycles'] }],
+  // throughput both ways at once, every word checked: one word per call
+  // (td_msg_send / td_msg_receive), and the batch calls (td_msg_send_n /
+  // td_msg_receive_n); the goal is printed against both (docs/messages.md,
+  // "Performance")
   ['msg_throughput_cycles_per_msg', 'cycles', { max: 120, bare: ['fifo_stream_bare_cycles_per_word'] }],
+  ['msg_throughput_batch_cycles_per_msg', 'cycles', { max: 120, bare: ['fifo_stream_bare_cycles_per_word'] }],
   ['bulk_mb_per_s', 'MB/s', { min: 100, bare: ['copy_bare_mb_per_s'] }],
   ['fault_to_report_cycles', 'cycles', {}],
   ['core1_restart_cycles', 'cycles', {}],

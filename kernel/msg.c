@@ -18,6 +18,13 @@
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("O2")          /* the hot paths: send, the FIFO interrupt, receive */
+/* ...but the blocked receive at the build's -Os: there the inline end of
+ * the wait (kernel/sched.h) keeps its switch trace point's words where
+ * the debug information finds them (at O2 the leaving thread's is lost,
+ * and a TRACE=sim build must locate every trace word: docs/trace.md) */
+#define AT_BUILD_OPT __attribute__((optimize("Os")))
+#else
+#define AT_BUILD_OPT
 #endif
 
 #include "msg_sys.h"
@@ -211,13 +218,13 @@ static void peer_down(unsigned me, td_core_t *c)
 
 /* ---- receiving --------------------------------------------------------------------- */
 
-/* A word left the in-buffer of this core's endpoint whose slot is sl
+/* k words left the in-buffer of this core's endpoint whose slot is sl
  * (level: what is still in it): publish it, and if the sender found no
  * room since we last looked, tell it once the buffer is at most half full.
  * Interrupts masked. */
-HOT void consumed(unsigned me, struct slot *sl, unsigned level, unsigned depth)
+HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsigned depth)
 {
-    TD_STORE_RELAXED(sl->consumed, sl->consumed + 1u);
+    TD_STORE_RELAXED(sl->consumed, sl->consumed + k);
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
     if (st != sl->starve_ack && level <= depth / 2u) {
@@ -226,44 +233,91 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned level, unsigned depth)
     }
 }
 
-/* One word from the FIFO; returns the priority + 1 of the thread it woke
- * (0: none). Interrupts masked. */
+/* The words right behind one just put into ep's in-buffer (number n, its
+ * owner not waiting for a word), taken from the FIFO while they are for
+ * the same endpoint and it has room (a batch from the other core): one
+ * store each, the endpoint's counts written once for the run. Returns
+ * true with the word popped that is for another number in *next, false
+ * when the run popped nothing more. Interrupts masked; out of line, so
+ * that a single word's path keeps its registers. */
+__attribute__((noinline)) static bool deliver_run(struct loc *l, td_msg_ep_t *ep, unsigned n,
+                                                  uint32_t *next)
+{
+    uint32_t *buf = ep->in_buf, *end = buf + ep->in_depth;
+    unsigned count = ep->in_count, room = ep->in_depth - count, run = 0;
+    unsigned i = ep->in_head + count;
+    if (i >= ep->in_depth)
+        i -= ep->in_depth;
+    uint32_t *p = buf + i;
+    bool more = false;
+    while (run != room && (port_fifo_status() & PORT_FIFO_VLD)) {
+        uint32_t x = port_fifo_pop();
+        if ((uint8_t)x != n) {                       /* for another number: the caller's */
+            *next = x;
+            more = true;
+            break;
+        }
+        TD_TRACE(TD_TR_MSG_DELIVER, x, ep);
+        *p++ = x;
+        if (p == end)
+            p = buf;
+        run++;
+    }
+    if (run != 0) {
+        count += run;
+        ep->in_count = (uint16_t)count;
+        TD_TRACE(TD_TR_EP_DEPTH, ep, count);
+        if (count > ep->in_high)
+            ep->in_high = (uint16_t)count;
+        ep->received += run;
+        l->words += run;
+    }
+    return more;
+}
+
+/* Word w from the FIFO (and, into an in-buffer, the run of words behind it
+ * for the same endpoint: deliver_run); returns the priority + 1 of the
+ * thread it woke (0: none). Interrupts masked. */
 HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
-    unsigned n = TD_MSG_EP(w);
     struct loc *l = ctx;             /* &loc[me] */
-    if (n < EPN) {
+    for (;;) {
+        unsigned n = TD_MSG_EP(w);
+        if (n >= EPN)
+            break;
         td_msg_ep_t *ep = l->ep[n];
         TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
-        if (ep != NULL) {
-            l->words++;
-            ep->received++;
-            td_thread_t *t = ep->waiters;
-            if (t != NULL && ep->wait == W_RX) {      /* straight to the waiting owner */
-                t->wdata.u = w;
-                td__wake(c, t, TD_OK);
-                consumed(me, &slots[me][n], 0, ep->in_depth);
-                return t->prio + 1u;
-            }
-            if (ep->in_count < ep->in_depth) {
-                unsigned i = ep->in_head + ep->in_count;
-                if (i >= ep->in_depth)
-                    i -= ep->in_depth;
-                ep->in_buf[i] = w;
-                TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count + 1u);
-                if (++ep->in_count > ep->in_high)
-                    ep->in_high = ep->in_count;
-            } else {
-                ep->dropped++;                        /* the sender broke the protocol */
-                ep->flags |= TD_MSG_OVR_LOST_IN;
-            }
-            return 0;
+        if (ep == NULL)
+            break;
+        l->words++;
+        ep->received++;
+        td_thread_t *t = ep->waiters;
+        if (t != NULL && ep->wait == W_RX) {          /* straight to the waiting owner */
+            t->wdata.u = w;
+            td__wake(c, t, TD_OK);
+            consumed(me, &slots[me][n], 1u, 0, ep->in_depth);
+            return t->prio + 1u;
         }
-    } else if (n >= TD_EP_SYS_FIRST) {
-        td__link_system_word(me);                     /* a doorbell: the link's */
+        if (ep->in_count < ep->in_depth) {
+            unsigned i = ep->in_head + ep->in_count;
+            if (i >= ep->in_depth)
+                i -= ep->in_depth;
+            ep->in_buf[i] = w;
+            TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count + 1u);
+            if (++ep->in_count > ep->in_high)
+                ep->in_high = ep->in_count;
+            if ((port_fifo_status() & PORT_FIFO_VLD) && deliver_run(l, ep, n, &w))
+                continue;                             /* w: the next word, for another number */
+        } else {
+            ep->dropped++;                            /* the sender broke the protocol */
+            ep->flags |= TD_MSG_OVR_LOST_IN;
+        }
         return 0;
     }
-    l->stray++;
+    if (TD_MSG_EP(w) >= TD_EP_SYS_FIRST)
+        td__link_system_word(me);                     /* a doorbell: the link's */
+    else
+        l->stray++;
     return 0;
 }
 
@@ -285,9 +339,9 @@ HOT void fifo_isr(unsigned me)
 {
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
-    port_irq_state_t s = port_irq_save();
+    (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
     resched_woken(c, td__link_isr(me, c, deliver, &loc[me]));
-    port_irq_restore(s);
+    port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
@@ -841,9 +895,11 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
-/* td_msg_receive with nothing in the in-buffer (interrupts masked: s). */
-__attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
-                                                  td_tick_t timeout, port_irq_state_t s)
+/* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
+ * with the end of its wait inline. */
+AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
+                                                               td_tick_t timeout,
+                                                               port_irq_state_t s)
 {
     td_core_t *c = &td__cores[ep->core];
     int r;
@@ -852,7 +908,8 @@ __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         td_thread_t *t = c->current;
         ep->wait = W_RX;
-        r = td__wait(c, &ep->waiters, timeout, s);   /* the interrupt fills wdata */
+        td__wait_prep(c, &ep->waiters, timeout != TD_FOREVER, c->tick + timeout);
+        r = td__wait_commit_hot(c, s);   /* the interrupt fills wdata; the way back inline */
         ep->wait = W_NONE;
         if (r == TD_OK)
             *w = t->wdata.u;
@@ -882,8 +939,155 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
     TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
-    consumed(me, &slots[me][n], ep->in_count, ep->in_depth);
+    consumed(me, &slots[me][n], 1u, ep->in_count, ep->in_depth);
     port_irq_restore(s);
+    return TD_OK;
+}
+
+/* ---- batches ------------------------------------------------------------------------ */
+
+/* Words p[0..] up to end straight into the FIFO, each while its receiver
+ * (its slot in ps, the other core's) has room and the FIFO has space;
+ * returns where it stopped, with *fifo_full set if for the FIFO.
+ * Interrupts masked, nothing queued in ep, the other core up. */
+HOT const td_msg_t *send_run(struct slot *ps, td_msg_ep_t *ep, const td_msg_t *p,
+                             const td_msg_t *end, bool *fifo_full)
+{
+    (void)ep;
+    do {
+        td_msg_t x = *p;
+        unsigned d = TD_MSG_EP(x);
+        if (d >= EPN)
+            break;
+        struct slot *sl = &ps[d];
+        uint32_t sent = sl->sent;
+        if (sent - TD_LOAD_RELAXED(sl->consumed) >= TD_LOAD_RELAXED(sl->depth))
+            break;
+        if (!(port_fifo_status() & PORT_FIFO_RDY)) {
+            *fifo_full = true;
+            break;
+        }
+        TD_TRACE(TD_TR_MSG_SEND, x, ep);
+        port_fifo_push(x);
+        TD_STORE_RELAXED(sl->sent, sent + 1u);
+    } while (++p != end);
+    return p;
+}
+
+/* td_msg_send_n on core 'me' for the checked owner ep: w[0..n-1] in order.
+ * Under one mask, words go straight into the FIFO while nothing is queued,
+ * the other core is up, the receiver has room and the FIFO has space; a
+ * full FIFO is polled with interrupts enabled (as the single send does);
+ * any other word takes td_msg_send's own path, with what is left of the
+ * call's time. */
+static int send_n_owned(unsigned me, td_msg_ep_t *ep, const td_msg_t *w, unsigned n,
+                        unsigned *done, td_tick_t timeout)
+{
+    unsigned peer = me ^ 1u, i = 0;
+    td_core_t *c = &td__cores[me];
+    td_tick_t end = c->tick + timeout;
+    int r = TD_OK;
+    while (i < n) {
+        bool fifo_full = false;
+        port_irq_state_t s = port_irq_save();
+        if (ep->out_count == 0 && TD_LOAD_RELAXED(td__link[peer].fault) == 0 &&
+            TD_LOAD_RELAXED(td__cores[peer].running)) {
+            const td_msg_t *p = send_run(slots[peer], ep, w + i, w + n, &fifo_full);
+            unsigned k = (unsigned)(p - w) - i;
+            ep->sent += k;
+            i += k;
+        }
+        port_irq_restore(s);
+        if (i == n)
+            break;
+        if (fifo_full) {                     /* drained at once while the other core runs */
+            unsigned spins = 0;
+            while (spins < TD_MSG_FIFO_SPIN && !(port_fifo_status() & PORT_FIFO_RDY))
+                spins++;
+            if (spins < TD_MSG_FIFO_SPIN)
+                continue;
+        }
+        /* one word by the single send's path (its errors, queueing, waits) */
+        td_tick_t left = timeout;
+        if (timeout != TD_NO_WAIT && timeout != TD_FOREVER) {
+            left = left_until(c, timeout, end);
+            if (left == 0)
+                left = TD_NO_WAIT;           /* time is up: what fits now, no wait */
+        }
+        r = TD_MSG_EP(w[i]) >= EPN ? TD_ERR_ENDPOINT : send_owned(ep, me, w[i], left);
+        if (r != TD_OK) {
+            if (r == TD_ERR_FULL && timeout != TD_NO_WAIT)
+                r = TD_ERR_TIMEOUT;
+            break;
+        }
+        i++;
+    }
+    *done = i;
+    return r;
+}
+
+int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done,
+                  td_tick_t timeout)
+{
+    if (done == NULL)
+        return TD_ERR_PARAM;
+    *done = 0;
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    unsigned me = port_core_id();
+    if (!owner_fast(ep, me)) {
+        int r = owner_check(ep);
+        if (r)
+            return r;
+    }
+    if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
+        return TD_ERR_PARAM;
+    return send_n_owned(me, ep, w, n, done, timeout);
+}
+
+int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td_tick_t timeout)
+{
+    if (got == NULL)
+        return TD_ERR_PARAM;
+    *got = 0;
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    unsigned me = port_core_id();
+    if (!owner_fast(ep, me)) {
+        int r = owner_check(ep);
+        if (r)
+            return r;
+    }
+    if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
+        return TD_ERR_PARAM;
+    unsigned k = 0;
+    port_irq_state_t s = port_irq_save();
+    if (ep->in_count == 0) {
+        port_irq_restore(s);
+        int r = td_msg_receive(ep, w, timeout);      /* the first word: its wait */
+        if (r != TD_OK)
+            return r;
+        k = 1;
+        s = port_irq_save();
+    }
+    /* what else is in the in-buffer, up to n, then its room published once */
+    unsigned m = ep->in_count, head = ep->in_head, depth = ep->in_depth;
+    if (m > n - k)
+        m = n - k;
+    if (m != 0) {
+        for (unsigned j = 0; j < m; j++) {
+            w[k + j] = ep->in_buf[head];
+            if (++head == depth)
+                head = 0;
+        }
+        unsigned left = ep->in_count - m;
+        ep->in_head = (uint16_t)head;
+        ep->in_count = (uint16_t)left;
+        TD_TRACE(TD_TR_EP_DEPTH, ep, left);
+        consumed(me, &slots[me][ep->number], m, left, depth);
+    }
+    port_irq_restore(s);
+    *got = k + m;
     return TD_OK;
 }
 

@@ -13,7 +13,8 @@
 void td__msg_stop(void);
 
 /* Deliver one word taken from the FIFO exactly as the FIFO interrupt does
- * (an endpoint's in-buffer or its waiting owner; system words counted and
+ * (an endpoint's in-buffer, with the run of words behind it in the FIFO
+ * for the same endpoint, or its waiting owner; system words counted and
  * the doorbells run; the rest counted as stray), then wake whoever it
  * concerns. Interrupts masked inside. This core. For the fuzz target and
  * tests. */

@@ -1,8 +1,9 @@
 /*
  * tests/test_msg.c: inter-core messages (tandem/msg.h): ping-pong, a
- * sequence each way at once, both overrun policies, bad input, a peer that
- * does not drain, faults and a simulated core 1 restart, the FIFO's sticky
- * flags, the cross-core wake-up doorbell, the receive path word by word.
+ * sequence each way at once, both overrun policies, bad input, the batch
+ * calls (both ways, partial, drops, bad input), a peer that does not
+ * drain, faults and a simulated core 1 restart, the FIFO's sticky flags,
+ * the cross-core wake-up doorbell, the receive path word by word.
  */
 #include "harness.h"
 
@@ -105,11 +106,60 @@ struct seq {
     td_msg_ep_t *ep;
     uint32_t count, got, bad, send_err;
     int last_err;
+    bool batch;                  /* td_msg_send_n / td_msg_receive_n */
 };
+
+/* The batch calls with sizes that cycle through 1..TD_MSG_BATCH_MAX (every
+ * size, runs that wrap the buffers at every offset). */
+static void seq_sender_batch(struct seq *q)
+{
+    td_msg_t b[TD_MSG_BATCH_MAX];
+    unsigned size = 1;
+    for (uint32_t i = 0; i < q->count;) {
+        unsigned n = q->count - i < size ? q->count - i : size, done = 99;
+        for (unsigned j = 0; j < n; j++)
+            b[j] = TD_MSG(3, (i + j) & TD_MSG_DATA_MAX);
+        int r = td_msg_send_n(q->ep, b, n, &done, TD_SEC(5));
+        if (r != TD_OK || done != n) {
+            q->send_err++;
+            q->last_err = r ? r : TD_ERR_STATE;
+            break;
+        }
+        i += n;
+        size = size == TD_MSG_BATCH_MAX ? 1 : size + 1;
+    }
+    td_msg_flush(q->ep, TD_SEC(5));
+}
+
+static void seq_receiver_batch(struct seq *q)
+{
+    td_msg_t b[TD_MSG_BATCH_MAX];
+    unsigned size = TD_MSG_BATCH_MAX;
+    for (uint32_t i = 0; i < q->count;) {
+        unsigned got = 99;
+        int r = td_msg_receive_n(q->ep, b, size, &got, TD_SEC(5));
+        if (r != TD_OK || got == 0 || got > size) {
+            q->last_err = r ? r : TD_ERR_STATE;
+            q->bad++;
+            break;
+        }
+        for (unsigned j = 0; j < got; j++, i++)
+            if (b[j] != TD_MSG(3, i & TD_MSG_DATA_MAX))   /* lost, duplicated or reordered */
+                q->bad++;
+        q->got += got;
+        size = size == 1 ? TD_MSG_BATCH_MAX : size - 1;
+        if ((i & 4095u) < got)
+            th_progress();
+    }
+}
 
 static void seq_sender(void *arg)
 {
     struct seq *q = arg;
+    if (q->batch) {
+        seq_sender_batch(q);
+        return;
+    }
     for (uint32_t i = 0; i < q->count; i++) {
         int r = td_msg_send(q->ep, TD_MSG(3, i & TD_MSG_DATA_MAX), TD_SEC(5));
         if (r != TD_OK) {
@@ -124,6 +174,10 @@ static void seq_sender(void *arg)
 static void seq_receiver(void *arg)
 {
     struct seq *q = arg;
+    if (q->batch) {
+        seq_receiver_batch(q);
+        return;
+    }
     for (uint32_t i = 0; i < q->count; i++) {
         td_msg_t w;
         int r = td_msg_receive(q->ep, &w, TD_SEC(5));
@@ -144,12 +198,12 @@ static struct seq s0_tx, s0_rx, s1_tx, s1_rx;
 static uint32_t seq_in[2][64], seq_out[2][8], seq_in2[2][8], seq_out2[2][8];
 static td_msg_ep_t seq_tx_ep[2], seq_rx_ep[2];
 
-static void seq_setup(unsigned core, struct seq *tx, struct seq *rx)
+static void seq_setup(unsigned core, struct seq *tx, struct seq *rx, uint32_t count, bool batch)
 {
     td_msg_init(&seq_tx_ep[core], 2, seq_in2[core], 8, seq_out[core], 8, TD_MSG_BLOCK);
     td_msg_init(&seq_rx_ep[core], 3, seq_in[core], 64, seq_out2[core], 8, TD_MSG_BLOCK);
-    *tx = (struct seq){ .ep = &seq_tx_ep[core], .count = TH_MSG_SEQ };
-    *rx = (struct seq){ .ep = &seq_rx_ep[core], .count = TH_MSG_SEQ };
+    *tx = (struct seq){ .ep = &seq_tx_ep[core], .count = count, .batch = batch };
+    *rx = (struct seq){ .ep = &seq_rx_ep[core], .count = count, .batch = batch };
 }
 
 static void seq_owner_tx(void *arg)
@@ -182,20 +236,30 @@ static void core1_seq(void *arg)
     td_thread_join(&m1, TD_SEC(60));
 }
 
+/* Both ways at once, count words each; returns the microseconds. */
+static uint64_t seq_run(uint32_t count, bool batch)
+{
+    seq_setup(0, &s0_tx, &s0_rx, count, batch);
+    seq_setup(1, &s1_tx, &s1_rx, count, batch);
+    uint64_t t0 = td_time_us();
+    if (th_core1_run(core1_seq, NULL) != TD_OK ||
+        td_thread_create(&m0, m0_stack, sizeof m0_stack, "rx0", 14, seq_owner_rx, &s0_rx) != TD_OK) {
+        s0_tx.send_err++;
+        return 0;
+    }
+    seq_owner_tx(&s0_tx);
+    if (td_thread_join(&m0, TD_SEC(60)) != TD_OK)
+        s0_rx.bad++;
+    if (th_core1_wait(TD_SEC(60)) != TD_OK)
+        s1_rx.bad++;
+    return td_time_us() - t0;
+}
+
 TEST(msg_sequence_both_ways)
 {
-    seq_setup(0, &s0_tx, &s0_rx);
-    seq_setup(1, &s1_tx, &s1_rx);
     td_msg_core_stats_t cs0;
     td_msg_core_stats(&cs0, true);
-    uint64_t t0 = td_time_us();
-    REQUIRE_EQ(th_core1_run(core1_seq, NULL), TD_OK);
-    REQUIRE_EQ(td_thread_create(&m0, m0_stack, sizeof m0_stack, "rx0", 14, seq_owner_rx, &s0_rx),
-               TD_OK);
-    seq_owner_tx(&s0_tx);
-    CHECK_EQ(td_thread_join(&m0, TD_SEC(60)), TD_OK);
-    CHECK_EQ(th_core1_wait(TD_SEC(60)), TD_OK);
-    uint64_t us = td_time_us() - t0;
+    uint64_t us = seq_run(TH_MSG_SEQ, false);
     th_info("msg_seq_each_way", TH_MSG_SEQ);
     th_info("msg_seq_ns_per_msg", (long long)(us * 1000u / (2u * TH_MSG_SEQ)));
     CHECK_EQ(s0_tx.send_err, 0);
@@ -435,6 +499,235 @@ TEST(msg_bad_input)
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_msg_subscribe(&dup), TD_OK);                            /* the number is free */
     CHECK_EQ(td_msg_unsubscribe(&dup), TD_OK);
+}
+
+/* ---- batches ------------------------------------------------------------------------------ */
+
+TEST(msg_batch_both_ways)
+{
+    td_msg_core_stats_t cs0;
+    td_msg_core_stats(&cs0, true);
+    uint32_t n = TH_MSG_SEQ / 4u;
+    uint64_t us = seq_run(n, true);
+    th_info("msg_batch_ns_per_msg", (long long)(us * 1000u / (2u * n)));
+    CHECK_EQ(s0_tx.send_err, 0);
+    CHECK_EQ(s1_tx.send_err, 0);
+    CHECK_EQ(s0_tx.last_err, 0);
+    CHECK_EQ(s1_tx.last_err, 0);
+    CHECK_EQ(s0_rx.bad, 0);
+    CHECK_EQ(s1_rx.bad, 0);
+    CHECK_EQ(s0_rx.last_err, 0);
+    CHECK_EQ(s1_rx.last_err, 0);
+    CHECK_EQ(s0_rx.got, n);
+    CHECK_EQ(s1_rx.got, n);
+    td_msg_stats_t st;
+    td_msg_stats(&seq_rx_ep[0], &st);
+    CHECK_EQ(st.received, n);
+    CHECK_EQ(st.dropped, 0);
+    CHECK(st.in_high <= 64);
+    td_msg_stats(&seq_tx_ep[0], &st);
+    CHECK_EQ(st.sent, n);
+    CHECK_EQ(st.dropped, 0);
+    td_msg_stats(&seq_tx_ep[1], &st);
+    CHECK_EQ(st.sent, n);
+    CHECK_EQ(st.dropped, 0);
+    td_msg_core_stats(&cs0, false);
+    CHECK_EQ(cs0.stray, 0);
+    CHECK_EQ(cs0.wof, 0);
+    CHECK_EQ(cs0.words, n);
+}
+
+/* Back-pressure: a batch is taken as far as the receiver's room and the
+ * out-buffer go, and the call says how far; a bad destination stops it
+ * there; nothing is lost or reordered. */
+TEST(msg_batch_partial)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 4, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)5), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(5, TD_SEC(2)), TD_OK);
+    td_msg_t b[20];
+    for (unsigned i = 0; i < 20; i++)
+        b[i] = TD_MSG(5, i);
+    /* room for 4 at the receiver, 2 in our out-buffer */
+    unsigned done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 10, &done, TD_NO_WAIT), TD_ERR_FULL);
+    CHECK_EQ(done, 6);
+    done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b + 6, 4, &done, 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(done, 0);
+    GO_SET(1);                                   /* the reader drains: room again */
+    done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b + 6, 4, &done, TD_SEC(1)), TD_OK);
+    CHECK_EQ(done, 4);
+    /* a destination out of range, then one not subscribed: the batch stops there */
+    td_msg_t c[5] = { b[10], b[11], b[12], TD_MSG(TD_MSG_ENDPOINTS, 1), b[13] };
+    done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, c, 5, &done, TD_SEC(1)), TD_ERR_ENDPOINT);
+    CHECK_EQ(done, 3);
+    c[0] = b[13];
+    c[1] = TD_MSG(9, 1);
+    done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, c, 2, &done, TD_SEC(1)), TD_ERR_ENDPOINT);
+    CHECK_EQ(done, 1);
+    CHECK_EQ(td_msg_send_n(&ep_a, b + 14, 6, &done, TD_SEC(1)), TD_OK);
+    CHECK_EQ(done, 6);
+    CHECK_EQ(td_msg_flush(&ep_a, TD_SEC(1)), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(job_nseen, 20);
+    for (unsigned i = 0; i < job_nseen; i++)
+        CHECK_EQ(job_seen[i], TD_MSG(5, i));
+    CHECK_EQ(job_r[2], 0);                         /* nothing lost */
+    CHECK_EQ(job_r[4], 0);
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.sent, 20);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(st.out_high, 2);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), 0);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+/* Counted drops: the batch stops at the word it dropped, and says so. */
+TEST(msg_batch_drop)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 6, in_a, 16, out_a, 2, TD_MSG_DROP), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)7), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(7, TD_SEC(2)), TD_OK);
+    td_msg_t b[10];
+    for (unsigned i = 0; i < 10; i++)
+        b[i] = TD_MSG(7, i);
+    unsigned done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 10, &done, TD_NO_WAIT), TD_ERR_OVERFLOW);
+    CHECK_EQ(done, 4);                             /* the receiver's in-buffer */
+    done = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b + 5, 5, &done, TD_SEC(1)), TD_ERR_OVERFLOW);
+    CHECK_EQ(done, 0);                             /* b[5] dropped at once: no wait */
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.sent, 4);
+    CHECK_EQ(st.dropped, 2);
+    CHECK_EQ(td_msg_overrun(&ep_a, true), TD_MSG_OVR_DROPPED);
+    GO_SET(1);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    CHECK_EQ(job_nseen, 4);
+    for (unsigned i = 0; i < job_nseen; i++)
+        CHECK_EQ(job_seen[i], TD_MSG(7, i));
+    CHECK_EQ(job_r[2], TD_MSG_OVR_LOST_IN);        /* the receiver knows it lost words */
+    CHECK_EQ(job_r[4], 2);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+static volatile int batch_r[4];
+static volatile unsigned batch_n[4];
+static td_msg_t batch_w[TD_MSG_BATCH_MAX + 1];
+
+/* Not the owner (another thread, or core 1), or from an interrupt: each
+ * call's error, *done / *got 0. */
+static void batch_calls(td_msg_ep_t *ep)
+{
+    unsigned d = 99, g = 99;
+    batch_r[0] = td_msg_send_n(ep, batch_w, 1, &d, TD_NO_WAIT);
+    batch_r[1] = td_msg_receive_n(ep, batch_w, 1, &g, TD_NO_WAIT);
+    batch_n[0] = d;
+    batch_n[1] = g;
+}
+
+static void batch_other(void *arg)
+{
+    batch_calls(arg);
+}
+
+static void batch_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    batch_calls(arg);
+}
+
+TEST(msg_batch_bad_input)
+{
+    td_msg_ep_t zero = { 0 };
+    td_msg_t *b = batch_w;
+    unsigned n = 99;
+    for (unsigned i = 0; i <= TD_MSG_BATCH_MAX; i++)
+        b[i] = TD_MSG(1, i);
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 1, NULL, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 1, NULL, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send_n(NULL, b, 1, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(n, 0);
+    n = 99;
+    CHECK_EQ(td_msg_receive_n(NULL, b, 1, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(td_msg_send_n(&zero, b, 1, &n, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_msg_receive_n(&zero, b, 1, &n, TD_NO_WAIT), TD_ERR_UNINIT);
+
+    REQUIRE_EQ(td_msg_init(&ep_a, 8, in_a, 16, out_a, 4, TD_MSG_BLOCK), TD_OK);
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 1, &n, TD_NO_WAIT), TD_ERR_NOT_OWNER);  /* no owner yet */
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 1, &n, TD_NO_WAIT), TD_ERR_NOT_OWNER);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(1, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    /* the call's own arguments */
+    CHECK_EQ(td_msg_send_n(&ep_a, NULL, 1, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 0, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send_n(&ep_a, b, TD_MSG_BATCH_MAX + 1u, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_send_n(&ep_a, b, 1, &n, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive_n(&ep_a, NULL, 1, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 0, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, TD_MSG_BATCH_MAX + 1u, &n, TD_NO_WAIT), TD_ERR_PARAM);
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 1, &n, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    /* the destination is not subscribed: the first word's error, nothing sent */
+    n = 99;
+    CHECK_EQ(td_msg_send_n(&ep_a, b, TD_MSG_BATCH_MAX, &n, TD_NO_WAIT), TD_ERR_ENDPOINT);
+    CHECK_EQ(n, 0);
+    /* another thread: not the owner */
+    REQUIRE_EQ(td_thread_create(&m0, m0_stack, sizeof m0_stack, "other", 20, batch_other, &ep_a),
+               TD_OK);
+    CHECK_EQ(td_thread_join(&m0, TD_MS(100)), TD_OK);
+    CHECK_EQ(batch_r[0], TD_ERR_NOT_OWNER);
+    CHECK_EQ(batch_r[1], TD_ERR_NOT_OWNER);
+    CHECK_EQ(batch_n[0], 0);
+    CHECK_EQ(batch_n[1], 0);
+    /* the other core */
+    REQUIRE_EQ(th_core1_run(batch_other, &ep_a), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(batch_r[0], TD_ERR_WRONG_CORE);
+    CHECK_EQ(batch_r[1], TD_ERR_WRONG_CORE);
+    /* from an interrupt */
+    batch_r[0] = batch_r[1] = 1;
+    td_timer_t tm = { 0 };
+    REQUIRE_EQ(td_timer_init(&tm, batch_isr, &ep_a), TD_OK);
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    td_sleep(3);
+    CHECK_EQ(batch_r[0], TD_ERR_IN_ISR);
+    CHECK_EQ(batch_r[1], TD_ERR_IN_ISR);
+    /* nothing to receive */
+    n = 99;
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 4, &n, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(td_msg_receive_n(&ep_a, b, 4, &n, 3), TD_ERR_TIMEOUT);
+    CHECK_EQ(n, 0);
+    /* blocking with interrupts masked */
+    port_irq_state_t s = port_irq_save();
+    int r = td_msg_receive_n(&ep_a, b, 4, &n, 3);
+    port_irq_restore(s);
+    CHECK_EQ(r, TD_ERR_STATE);
+    /* a peer whose kernel is not running: a named error, at once */
+    __atomic_store_n(&td__cores[1].running, 0, __ATOMIC_RELEASE);
+    n = 99;
+    int down = td_msg_send_n(&ep_a, b, 4, &n, TD_SEC(1));
+    __atomic_store_n(&td__cores[1].running, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(down, TD_ERR_PEER_DOWN);
+    CHECK_EQ(n, 0);
+    /* none of it sent or lost anything */
+    td_msg_stats_t st;
+    td_msg_stats(&ep_a, &st);
+    CHECK_EQ(st.sent, 0);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(td_msg_overrun(&ep_a, false), 0);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
 }
 
 /* ---- a receiver that does not drain, faults, a restart ---------------------------------- */

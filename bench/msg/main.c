@@ -19,8 +19,14 @@
  *   msg_roundtrip_cycles           send, the other core's thread answers,
  *                                  the sender's thread runs with the answer
  *   msg_throughput_cycles_per_msg  both directions at once, a sender and a
- *                                  receiver thread per core: elapsed cycles
- *                                  divided by the words delivered both ways
+ *                                  receiver thread per core, one word per
+ *                                  call (td_msg_send, td_msg_receive):
+ *                                  elapsed cycles divided by the words
+ *                                  delivered both ways
+ *   msg_throughput_batch_cycles_per_msg  the same with the batch calls:
+ *                                  td_msg_send_n of TPUT_BATCH words,
+ *                                  td_msg_receive_n of up to
+ *                                  TD_MSG_BATCH_MAX; every word checked
  *   bulk_mb_per_s                  a td_chan from core 0 to core 1, 4 KiB
  *                                  ring: td_chan_write (word copy) on core 0,
  *                                  td_chan_peek / consume on core 1, which
@@ -53,7 +59,8 @@
 #define SYNC_N     64u
 #define LAT_N      256u
 #define TPUT_N     8000u          /* words each way per round */
-#define TPUT_ROUNDS 5u
+#define TPUT_ROUNDS 5u             /* per API: one word per call, then batches */
+#define TPUT_BATCH 16u             /* words per td_msg_send_n */
 #define BULK_BYTES (256u * 1024u) /* per round */
 #define BULK_ROUNDS 5u
 
@@ -317,18 +324,33 @@ static void sender(void *arg)
         bad[core]++;
         return;
     }
-    for (uint32_t r = 0; r < TPUT_ROUNDS; r++) {
+    for (uint32_t r = 0; r < 2u * TPUT_ROUNDS; r++) {
         if (td_xsem_take(&go_sem, TD_SEC(2)) != TD_OK) {     /* the start of a round */
             bad[core]++;
             return;
         }
-        for (uint32_t i = 0; i < TPUT_N; i++)
-            if (td_msg_send(ep, TD_MSG(3, i), TD_SEC(2)) != TD_OK) {
+        if (r < TPUT_ROUNDS) {
+            for (uint32_t i = 0; i < TPUT_N; i++)
+                if (td_msg_send(ep, TD_MSG(3, i), TD_SEC(2)) != TD_OK) {
+                    bad[core]++;
+                    return;
+                }
+            continue;
+        }
+        td_msg_t b[TPUT_BATCH];
+        for (uint32_t i = 0; i < TPUT_N; i += TPUT_BATCH) {
+            for (uint32_t j = 0; j < TPUT_BATCH; j++)
+                b[j] = TD_MSG(3, i + j);
+            unsigned done;
+            if (td_msg_send_n(ep, b, TPUT_BATCH, &done, TD_SEC(2)) != TD_OK ||
+                done != TPUT_BATCH) {
                 bad[core]++;
                 return;
             }
+        }
     }
 }
+_Static_assert(TPUT_N % TPUT_BATCH == 0, "whole batches");
 
 static void receiver(void *arg)
 {
@@ -338,12 +360,29 @@ static void receiver(void *arg)
         bad[core]++;
         return;
     }
-    for (uint32_t r = 0; r < TPUT_ROUNDS; r++) {
-        for (uint32_t i = 0; i < TPUT_N; i++) {
-            td_msg_t w;
-            if (td_msg_receive(ep, &w, TD_SEC(2)) != TD_OK || w != TD_MSG(3, i)) {
-                bad[core]++;
-                return;
+    for (uint32_t r = 0; r < 2u * TPUT_ROUNDS; r++) {
+        if (r < TPUT_ROUNDS) {
+            for (uint32_t i = 0; i < TPUT_N; i++) {
+                td_msg_t w;
+                if (td_msg_receive(ep, &w, TD_SEC(2)) != TD_OK || w != TD_MSG(3, i)) {
+                    bad[core]++;
+                    return;
+                }
+            }
+        } else {
+            td_msg_t b[TD_MSG_BATCH_MAX];
+            for (uint32_t i = 0; i < TPUT_N;) {
+                unsigned got;
+                if (td_msg_receive_n(ep, b, TD_MSG_BATCH_MAX, &got, TD_SEC(2)) != TD_OK ||
+                    got == 0 || got > TPUT_N - i) {
+                    bad[core]++;
+                    return;
+                }
+                for (unsigned j = 0; j < got; j++, i++)
+                    if (b[j] != TD_MSG(3, i)) {
+                        bad[core]++;
+                        return;
+                    }
             }
         }
         end_core[core] = port_cycles() - (core ? offset : 0u);
@@ -362,14 +401,14 @@ static int start_pair(td_thread_t *tx, void *tx_stack, size_t tx_size, td_msg_ep
 
 static void bench_throughput(void)
 {
-    uint32_t per[TPUT_ROUNDS];
+    uint32_t per[2u * TPUT_ROUNDS];
     if (start_pair(&txt0, txt0_stack, sizeof txt0_stack, &tx0,
                    &rxt0, rxt0_stack, sizeof rxt0_stack, &rx0)) {
         bench_fail("msg_throughput_cycles_per_msg", "setup");
         return;
     }
     td_sleep(5);                                   /* both pairs subscribed */
-    for (uint32_t r = 1; r <= TPUT_ROUNDS; r++) {
+    for (uint32_t r = 1; r <= 2u * TPUT_ROUNDS; r++) {
         start0 = port_cycles();
         td_xsem_give_isr(&go_sem);
         td_xsem_give_isr(&go_sem);
@@ -383,6 +422,7 @@ static void bench_throughput(void)
         per[r - 1] = (e0 > e1 ? e0 : e1) / (2u * TPUT_N);
     }
     bench_report("msg_throughput_cycles_per_msg", "cycles", per, TPUT_ROUNDS);
+    bench_report("msg_throughput_batch_cycles_per_msg", "cycles", per + TPUT_ROUNDS, TPUT_ROUNDS);
 }
 
 /* ---- bulk channel ---------------------------------------------------------------------- */

@@ -154,6 +154,39 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout);
  * errors. Thread only, owner only. */
 int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout);
 
+/* Most words one batch call (td_msg_send_n, td_msg_receive_n) takes: it
+ * bounds how long interrupts stay masked while a batch is copied. */
+#ifndef TD_MSG_BATCH_MAX
+#define TD_MSG_BATCH_MAX 32u
+#endif
+_Static_assert(TD_MSG_BATCH_MAX >= 1 && TD_MSG_BATCH_MAX <= 1024, "msg: batch size");
+
+/* Send w[0..n-1] (1 <= n <= TD_MSG_BATCH_MAX) in order through ep, each as
+ * td_msg_send would send it (to its own TD_MSG_EP; queued in the
+ * out-buffer when it cannot go into the FIFO at once; the same back-
+ * pressure and counted drops), with one check of the call, one interrupt
+ * mask per run of words that go straight into the FIFO, and one timeout
+ * for the whole call. The call stops at the first word not taken:
+ * *done (always set; 0 on a bad call) is how many were taken, w[0..*done-1],
+ * and the return value says why w[*done] was not: 0 (all n taken),
+ * TD_ERR_FULL (TD_NO_WAIT, out-buffer full), TD_ERR_TIMEOUT, TD_ERR_ENDPOINT,
+ * TD_ERR_PEER_DOWN, TD_ERR_OVERFLOW (TD_MSG_DROP: w[*done] was dropped and
+ * counted), TD_ERR_STATE, or for a bad call (nothing sent) TD_ERR_PARAM
+ * (done or w NULL, n 0 or above TD_MSG_BATCH_MAX, bad timeout) and the
+ * owner-only errors. Thread only, owner only. */
+int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done,
+                  td_tick_t timeout);
+
+/* Take up to n (1 <= n <= TD_MSG_BATCH_MAX) of the oldest words from ep's
+ * in-buffer into w[0..], waiting at most 'timeout' ticks for the first
+ * one, never for more; the room made is published to the sender once.
+ * *got (always set; 0 unless 0 is returned) is how many were taken.
+ * Returns 0 (*got >= 1), TD_ERR_WOULD_BLOCK (TD_NO_WAIT, none),
+ * TD_ERR_TIMEOUT, TD_ERR_PARAM (got or w NULL, n 0 or above
+ * TD_MSG_BATCH_MAX, bad timeout), TD_ERR_STATE, owner-only errors. Thread
+ * only, owner only. */
+int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td_tick_t timeout);
+
 /* Wait until ep's out-buffer is empty (every word is in the FIFO), at most
  * 'timeout' ticks. Returns 0, TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT,
  * TD_ERR_PEER_DOWN, TD_ERR_STATE, owner-only errors. Thread only, owner. */

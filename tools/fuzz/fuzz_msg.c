@@ -2,7 +2,8 @@
  * on the host port, without a running kernel or a second core. The input
  * is a stream of 5-byte steps: an operation byte and a FIFO word. Words go
  * through td__msg_rx_word exactly as the FIFO interrupt delivers them;
- * receives take them out again. A model of four endpoints (in-buffer
+ * receives take them out again, one at a time or in batches
+ * (td_msg_receive_n of 1..TD_MSG_BATCH_MAX, the size from the step's word). A model of four endpoints (in-buffer
  * depths 1, 2, 3, 8) predicts every word received, every drop and every
  * stray; any difference, or a sanitizer finding, aborts. */
 #include <stdlib.h>
@@ -69,6 +70,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 system++;
             } else {
                 stray++;                                 /* nobody has that number */
+            }
+        } else if (op >= 224) {                          /* the owner takes a batch */
+            unsigned e = op % NEP, want = 1u + w % TD_MSG_BATCH_MAX, got = 99;
+            td_msg_t b[TD_MSG_BATCH_MAX];
+            int r = td_msg_receive_n(&ep[e], b, want, &got, TD_NO_WAIT);
+            struct model *x = &m[e];
+            if (x->count == 0) {
+                if (r != TD_ERR_WOULD_BLOCK || got != 0)
+                    abort();
+            } else {
+                unsigned k = x->count < want ? x->count : want;
+                if (r != TD_OK || got != k)
+                    abort();
+                for (unsigned j = 0; j < k; j++) {
+                    if (b[j] != x->q[x->head])
+                        abort();
+                    x->head = (x->head + 1) % depth[e];
+                    x->count--;
+                }
             }
         } else {                                         /* the owner takes one */
             unsigned e = op % NEP;
