@@ -51,6 +51,14 @@ TOBJCOPY   := $(CROSS)objcopy
 TSIZE      := $(CROSS)size
 TNM        := $(CROSS)nm
 TARGET_OPT ?= -Os
+# Compiler options measured in docs/performance.md ("The compiler"):
+# KERNEL_OPT is added to the flags of the kernel's hot files (KERNEL_HOT),
+# e.g. KERNEL_OPT=-O2; LTO=1 builds with link-time optimisation. Both off
+# by default. (A build directory holds one choice: BUILD=build-o2 ...)
+KERNEL_OPT ?=
+KERNEL_HOT ?= kernel/sched.c kernel/sem.c kernel/thread.c kernel/time.c kernel/timer.c \
+    kernel/link.c kernel/lock.c kernel/spin.c
+LTO        ?= 0
 TARGET_LIBS := -lgcc
 
 # ---- host toolchain (POSIX port, tools) --------------------------------------
@@ -86,6 +94,10 @@ TARGET_CFLAGS := $(TARGET_ARCH_FLAGS) $(TARGET_OPT) -g -std=c11 \
     $(if $(filter-out off,$(TRACE)),-DTD_TRACE_MODE=$(TRACE_MODE))
 TARGET_LDFLAGS := $(TARGET_ARCH_FLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
     -Wl,--no-warn-rwx-segments
+ifeq ($(LTO),1)
+TARGET_CFLAGS  += -flto
+TARGET_LDFLAGS += -flto $(TARGET_OPT)
+endif
 include port/port.mk
 include port/host/host.mk
 include sim/sim.mk

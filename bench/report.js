@@ -37,6 +37,7 @@ const FIGURES = [
   ['irq_bare_cycles', 'cycles', { note: 'bare: interrupt, flag, return' }],
   ['copy_bare_mb_per_s', 'MB/s', { note: 'bare: ldm/stm copy, SRAM to SRAM' }],
   ['lock_uncontended_cycles', 'cycles', { max: 24, bare: ['spin_bare_cycles'] }],
+  ['lock_save_cycles', 'cycles', { max: 24, bare: ['spin_bare_cycles'] }],
   ['ctx_switch_cycles', 'cycles', { max: 150, bare: ['switch_bare_cycles'] }],
   ['irq_to_thread_cycles', 'cycles', { max: 200, bare: ['irq_bare_cycles', 'switch_bare_cycles'] }],
   ['msg_latency_oneway_cycles', 'cycles', { max: 300, bare: ['fifo_roundtrip_raw_cycles'], half: true }],

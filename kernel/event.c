@@ -48,35 +48,31 @@ int td_event_deinit(td_event_t *e)
 int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout,
                   uint32_t *got)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
-    int r = check(e);
-    if (r)
+    int r = TD_CHECK_CALL(e, td_event_t, TD_EVENT_MAGIC, timeout);
+    if (r != TD_OK && r != TD_ERR_IN_ISR)
         return r;
     if (mask == 0 || opts > (TD_EVENT_ALL | TD_EVENT_CLEAR))
-        return TD_ERR_PARAM;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
+        return TD_ERR_PARAM;             /* (before TD_ERR_IN_ISR) */
+    if (r)
+        return r;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
     uint32_t have = e->flags & mask;
     if (satisfied(e->flags, mask, opts)) {
         if (opts & TD_EVENT_CLEAR)
             e->flags &= ~mask;
-    } else if (timeout == TD_NO_WAIT) {
-        r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, s)) == TD_OK) {
+        port_irq_restore(s);
+    } else if (timeout == TD_NO_WAIT || (r = td__can_wait(c, s)) != TD_OK) {
+        port_irq_restore(s);
+        return r ? r : TD_ERR_WOULD_BLOCK;
+    } else {
         td_thread_t *me = c->current;
         td__wait_prep(c, &e->waiters, timeout != TD_FOREVER, c->tick + timeout);
         me->wdata.u = mask;
         me->slice = (uint8_t)opts;
         r = td__wait_commit(c, s);
         have = me->wdata.u;           /* the setter left the flags seen */
-        if (r == TD_OK && got != NULL)
-            *got = have;
-        return r;
     }
-    port_irq_restore(s);
     if (r == TD_OK && got != NULL)
         *got = have;
     return r;

@@ -4,13 +4,15 @@
  * in its record (kernel/spin.h).
  *
  * The uncontended take and give are inline in tandem/lock.h: the key
- * checked (one exclusive-or and one compare), mask, one claiming read of the
- * hardware spinlock, the holder core and the interrupt state stored; on a
- * give the holder compared with this core, cleared, the spinlock released
- * and the mask restored. This file is the rest: a claim that failed (this
- * core's own lock: TD_ERR_DEADLOCK; the other core's: spin, taking the lock
- * over if that core halted, or refuse), bad input, and in a trace build
- * every take and give with its trace point.
+ * checked (one shift and one compare), mask, one claiming read of the
+ * hardware spinlock, the holder core (and for td_lock_take the interrupt
+ * state) stored; on a give the key checked, the holder compared with this
+ * core, cleared, the spinlock released and the mask restored (td_lock_give:
+ * the state from the record; td_lock_give_restore: the caller's). This
+ * file is the rest: a claim that failed (this core's own lock:
+ * TD_ERR_DEADLOCK; the other core's: spin, taking the lock over if that
+ * core halted, or refuse), bad input, and in a trace build every take and
+ * give with its trace point.
  */
 #include "spin.h"
 #include "trace.h"
@@ -19,13 +21,12 @@
 #include "tandem/lock.h"
 
 _Static_assert(sizeof(struct td__spin) == 4, "a record is found with the spinlock's shift");
-_Static_assert(TD_SPIN_USER_LAST < PORT_SPINLOCK_COUNT && TD_LOCK_KEY >= PORT_SPINLOCK_COUNT &&
-               TD_LOCK_KEY + PORT_SPINLOCK_COUNT <= 0xffu,
-               "a key is checked with immediates; zero is no key");
+_Static_assert(TD_LOCK_KEY + TD_SPIN_USER_FIRST > 0u, "zero is no key");
 
 static bool valid(const td_lock_t *l)
 {
-    return td__lock_number(l) < PORT_SPINLOCK_COUNT;
+    uint32_t n;
+    return td__lock_valid(l, &n);
 }
 
 /* Which error an invalid l is: NULL is a bad parameter, anything else
@@ -45,16 +46,19 @@ int td_lock_init(td_lock_t *l, unsigned n)
     return TD_OK;
 }
 
-/* This core holds spinlock n now, interrupts masked (state s): record it. */
-static void record(const td_lock_t *l, unsigned n, port_irq_state_t s)
+/* This core holds spinlock n now, interrupts masked (state s): record it;
+ * the state kept in the record or returned. */
+static int record(const td_lock_t *l, unsigned n, port_irq_state_t s, bool keep)
 {
     (void)l;                             /* (the trace point's) */
     TD_TRACE(TD_TR_LOCK_TAKE, l, td__cores[port_core_id()].current);
-    td__spins[n].saved = (uint8_t)s;
+    if (keep)
+        td__spins[n].saved = (uint8_t)s;
     TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)(port_core_id() + 1u));
+    return keep ? TD_OK : (int)s;
 }
 
-int td__lock_take_slow(td_lock_t *l, bool wait)
+int td__lock_take_slow(td_lock_t *l, bool wait, bool keep)
 {
     if (!valid(l))
         return invalid(l);
@@ -72,18 +76,19 @@ int td__lock_take_slow(td_lock_t *l, bool wait)
             return TD_ERR_WOULD_BLOCK;
         }
     }
-    record(l, n, s);
-    return TD_OK;
+    return record(l, n, s, keep);
 }
 
-int td__lock_give_slow(td_lock_t *l)
+int td__lock_give_slow(td_lock_t *l, int state, bool keep)
 {
     if (!valid(l))
         return invalid(l);
+    if (!keep && state < 0)
+        return TD_ERR_PARAM;             /* (an error of the take, not a state) */
     unsigned n = td__lock_number(l);
     if (td__spin_holder(n) != port_core_id())
         return TD_ERR_NOT_OWNER;
-    port_irq_state_t s = td__spins[n].saved;
+    port_irq_state_t s = keep ? td__spins[n].saved : (port_irq_state_t)state;
     TD_TRACE(TD_TR_LOCK_GIVE, l, td__cores[port_core_id()].current);
     TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
     port_spin_release(n);

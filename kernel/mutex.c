@@ -15,11 +15,8 @@
 #include "tandem/fmt.h"
 #include "tandem/mutex.h"
 
-static int check(td_mutex_t *m)
-{
-    int r = TD_CHECK(m, td_mutex_t, TD_MUTEX_MAGIC);
-    return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
-}
+/* Every call: a thread's (TD_NO_WAIT: no timeout to check). */
+#define check(m) TD_CHECK_CALL(m, td_mutex_t, TD_MUTEX_MAGIC, TD_NO_WAIT)
 
 #define MUTEX_OF(h) ((td_mutex_t *)(void *)((char *)(h) - offsetof(td_mutex_t, held)))
 
@@ -126,9 +123,7 @@ int td_mutex_deinit(td_mutex_t *m)
 
 int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
-    int r = check(m);
+    int r = TD_CHECK_CALL(m, td_mutex_t, TD_MUTEX_MAGIC, timeout);
     if (r)
         return r;
     td_core_t *c = td__core();

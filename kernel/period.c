@@ -28,18 +28,14 @@ int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
 
 int td_period_wait(td_period_t *p)
 {
-    if (p == NULL)
-        return TD_ERR_PARAM;
-    if (p->magic != PERIOD_MAGIC)
-        return TD_ERR_UNINIT;
-    if (p->core != port_core_id())
-        return TD_ERR_WRONG_CORE;
+    /* (p->core is never TD_CORE_ANY: the check binds nothing) */
+    int r = TD_CHECK_CALL(p, td_period_t, PERIOD_MAGIC, TD_NO_WAIT);
+    if (r)
+        return r;
     /* p changes with interrupts masked: a thread or interrupt of this core
      * that sets p up again meanwhile sees it before or after, never half
      * moved (a grid of one period with the release of another). */
     td_core_t *c = td__core();
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
     port_irq_state_t s = port_irq_save();
     td_tick_t now = c->tick;
     if ((int32_t)(p->next - now) <= 0) {          /* late: keep the grid */
@@ -50,7 +46,7 @@ int td_period_wait(td_period_t *p)
     }
     td_tick_t at = p->next;
     port_irq_restore(s);
-    int r = td_sleep_until(at);
+    r = td_sleep_until(at);
     s = port_irq_save();
     if (r == TD_OK && p->next == at)
         p->next += p->period;

@@ -5,7 +5,7 @@
 
 #include "tandem/pool.h"
 
-static int check(td_pool_t *p, const void *arg)
+__attribute__((noinline)) static int check(td_pool_t *p, const void *arg)
 {
     return arg == NULL ? TD_ERR_PARAM : TD_CHECK(p, td_pool_t, TD_POOL_MAGIC);
 }
@@ -20,8 +20,9 @@ int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks)
         return TD_ERR_BUSY;                      /* waited on, or blocks in use */
     size_t bs = TD_POOL_BLOCK(block_size);
     uint8_t *b = buf;
-    for (size_t i = 0; i < blocks; i++)
-        *(void **)(void *)(b + i * bs) = i + 1 < blocks ? b + (i + 1) * bs : NULL;
+    for (size_t i = 1; i < blocks; i++, b += bs)
+        *(void **)(void *)b = b + bs;    /* each free block names the next */
+    *(void **)(void *)b = NULL;
     p->waiters = NULL;
     p->free = buf;
     p->buf = buf;
@@ -60,21 +61,14 @@ static int take(td_pool_t *p, void **block)
 
 int td_pool_alloc(td_pool_t *p, void **block, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
-    int r = check(p, block);
+    int r = block == NULL ? TD_ERR_PARAM : TD_CHECK_CALL(p, td_pool_t, TD_POOL_MAGIC, timeout);
     if (r)
         return r;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
     r = take(p, block);
-    if (r == TD_ERR_WOULD_BLOCK && timeout != TD_NO_WAIT &&
-        (r = td__can_wait(c, s)) == TD_OK) {
-        c->current->wdata.p = block;
-        return td__wait(c, &p->waiters, timeout, s);
-    }
+    if (r == TD_ERR_WOULD_BLOCK)
+        return td__block(c, &p->waiters, timeout, s, block);
     port_irq_restore(s);
     return r;
 }
@@ -117,7 +111,6 @@ int td_pool_free_isr(td_pool_t *p, void *block)
 
 int td_pool_available(const td_pool_t *p)
 {
-    if (p == NULL)
-        return TD_ERR_PARAM;
-    return p->magic == TD_POOL_MAGIC ? p->nfree : TD_ERR_UNINIT;
+    int r = TD_VALID(p, td_pool_t, TD_POOL_MAGIC);
+    return r ? r : p->nfree;
 }

@@ -6,7 +6,7 @@
 
 #include "tandem/queue.h"
 
-static int check(td_queue_t *q, const void *item)
+__attribute__((noinline)) static int check(td_queue_t *q, const void *item)
 {
     return item == NULL ? TD_ERR_PARAM : TD_CHECK(q, td_queue_t, TD_QUEUE_MAGIC);
 }
@@ -39,14 +39,14 @@ static int get(td_core_t *c, td_queue_t *q, void *item)
 {
     if (q->count == 0)
         return TD_ERR_WOULD_BLOCK;
-    td__copy(item, slot(q, q->head), q->item_size);
+    uint8_t *h = slot(q, q->head);
+    td__copy(item, h, q->item_size);
+    q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
     td_thread_t *w = q->waiters;
-    if (w != NULL) {                              /* a sender waits: take its item */
-        td__copy(slot(q, q->head), w->wdata.p, q->item_size);
-        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
+    if (w != NULL) {                              /* a sender waits: its item to the slot freed */
+        td__copy(h, w->wdata.p, q->item_size);
         td__wake(c, w, TD_OK);
     } else {
-        q->head = (uint16_t)(q->head + 1u == q->capacity ? 0 : q->head + 1u);
         TD_TRACE(TD_TR_QUEUE, q, q->count - 1u);
         q->count--;
     }
@@ -89,64 +89,53 @@ int td_queue_deinit(td_queue_t *q)
 
 static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
 {
-    int r = check(q, item);
+    int r = item == NULL ? TD_ERR_PARAM : TD_CHECK_CALL(q, td_queue_t, TD_QUEUE_MAGIC, timeout);
     if (r)
         return r;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
     r = send ? put(c, q, item) : get(c, q, item);
-    if (r == TD_ERR_WOULD_BLOCK && timeout != TD_NO_WAIT &&
-        (r = td__can_wait(c, s)) == TD_OK) {
-        c->current->wdata.p = item;
-        return td__wait(c, &q->waiters, timeout, s);
-    }
+    if (r == TD_ERR_WOULD_BLOCK)         /* (nothing changed: no one to switch to) */
+        return td__block(c, &q->waiters, timeout, s, item);
     td__resched_restore(c, s);
     return r;
 }
 
 int td_queue_send(td_queue_t *q, const void *item, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
     return xfer(q, (void *)(uintptr_t)item, timeout, true);
 }
 
 int td_queue_recv(td_queue_t *q, void *item, td_tick_t timeout)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
     return xfer(q, item, timeout, false);
+}
+
+/* The non-blocking calls, thread or interrupt. */
+__attribute__((noinline)) static int xfer_isr(td_queue_t *q, void *item, bool send)
+{
+    int r = check(q, item);
+    if (r)
+        return r;
+    td_core_t *c = td__core();
+    port_irq_state_t s = port_irq_save();
+    r = send ? put(c, q, item) : get(c, q, item);
+    td__resched_restore(c, s);
+    return r;
 }
 
 int td_queue_send_isr(td_queue_t *q, const void *item)
 {
-    int r = check(q, item);
-    if (r)
-        return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
-    r = put(c, q, item);
-    td__resched_restore(c, s);
-    return r;
+    return xfer_isr(q, (void *)(uintptr_t)item, true);
 }
 
 int td_queue_recv_isr(td_queue_t *q, void *item)
 {
-    int r = check(q, item);
-    if (r)
-        return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
-    r = get(c, q, item);
-    td__resched_restore(c, s);
-    return r;
+    return xfer_isr(q, item, false);
 }
 
 int td_queue_count(const td_queue_t *q)
 {
-    if (q == NULL)
-        return TD_ERR_PARAM;
-    return q->magic == TD_QUEUE_MAGIC ? q->count : TD_ERR_UNINIT;
+    int r = TD_VALID(q, td_queue_t, TD_QUEUE_MAGIC);
+    return r ? r : q->count;
 }

@@ -23,14 +23,27 @@ int td__bind_slow(uint8_t *core)
     return TD_LOAD_ACQUIRE(*core) == me ? TD_OK : TD_ERR_WRONG_CORE;
 }
 
-int td__check(const void *obj, size_t magic_offset, unsigned magic)
+int td__valid(const void *obj, size_t magic_offset, unsigned magic)
 {
     if (obj == NULL)
         return TD_ERR_PARAM;
     const uint16_t *m = (const uint16_t *)(const void *)((const uint8_t *)obj + magic_offset);
-    if (*m != magic)
-        return TD_ERR_UNINIT;
-    return td__bind((uint8_t *)(uintptr_t)(m + 1));
+    return *m != magic ? TD_ERR_UNINIT : TD_OK;
+}
+
+int td__check(const void *obj, size_t magic_offset, unsigned magic)
+{
+    int r = td__valid(obj, magic_offset, magic);
+    return r ? r : td__bind((uint8_t *)(uintptr_t)obj + magic_offset + 2u);
+}
+
+int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick_t timeout)
+{
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    int r = (magic_offset & TD__UNBOUND) ? td__valid(obj, magic_offset - TD__UNBOUND, magic)
+                                         : td__check(obj, magic_offset, magic);
+    return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
 
 int td__can_wait(const td_core_t *c, port_irq_state_t s)
@@ -158,6 +171,18 @@ int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t
     TD_CLASS_THREAD();
     td__wait_prep_hot(c, wq, timeout != TD_FOREVER, c->tick + timeout);
     return td__wait_commit(c, s);
+}
+
+int td__block(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s,
+              void *data)
+{
+    int r = TD_ERR_WOULD_BLOCK;
+    if (timeout != TD_NO_WAIT && (r = td__can_wait(c, s)) == TD_OK) {
+        c->current->wdata.p = data;
+        return td__wait(c, wq, timeout, s);
+    }
+    port_irq_restore(s);
+    return r;
 }
 
 /* The rare parts of a wake: off the timeout list, the wait's operation. */

@@ -69,6 +69,23 @@ TD_HOT int td__bind(uint8_t *core)
  * caller). */
 int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
+/* The first two of those checks alone, for objects bound to no core (the
+ * cross-core ones) and for reading an object's state: null (TD_ERR_PARAM),
+ * magic (TD_ERR_UNINIT), else 0. */
+int td__valid(const void *obj, size_t magic_offset, unsigned magic);
+#define TD_VALID(obj, type, want) td__valid((obj), offsetof(type, magic), (want))
+/* The checks of a call only a thread may make, in this order: a timeout
+ * that is neither TD_FOREVER nor at most TD_TIMEOUT_MAX (TD_ERR_PARAM; a
+ * call without one passes TD_NO_WAIT), td__check's (td__valid's for an
+ * object bound to no core: TD_CHECK_XCALL), then an interrupt handler
+ * calling (TD_ERR_IN_ISR). One call in place of the same tests at each
+ * entry point. */
+#define TD__UNBOUND 1u               /* in magic_offset (even): no core to check */
+int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick_t timeout);
+#define TD_CHECK_CALL(obj, type, want, timeout)                                          \
+    td__check_call((obj), offsetof(type, magic), (want), (timeout))
+#define TD_CHECK_XCALL(obj, type, want, timeout)                                         \
+    td__check_call((obj), offsetof(type, magic) | TD__UNBOUND, (want), (timeout))
 #define TD__CHECK(obj, type, want, me)                                               \
     (((obj) != NULL && (obj)->magic == (want) &&                                    \
       TD_LOAD_RELAXED((obj)->core) == (me))                                         \
@@ -122,6 +139,13 @@ void td__wait_prep(td_core_t *c, td_thread_t **wq, bool timed, td_tick_t deadlin
 int td__wait_commit(td_core_t *c, port_irq_state_t s);
 /* td__wait_prep + td__wait_commit with a relative timeout (not 0). */
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s);
+/* The end of a blocking call that found its object unavailable, with this
+ * core's interrupts masked (state s): TD_ERR_WOULD_BLOCK for a timeout of
+ * TD_NO_WAIT, td__can_wait's error, or else the current thread's wait on wq
+ * (td__wait) with wdata.p = data. Restores s on every path; returns what
+ * the wait returned or the error. */
+int td__block(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s,
+              void *data);
 
 /* End t's wait with 'result': off its wait list and timeout list, READY. */
 void td__wake(td_core_t *c, td_thread_t *t, int result);
@@ -147,6 +171,9 @@ static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
  * The bodies of td__ready, td__wake, td__resched_restore and td__wait, for
  * the few callers whose speed is measured (semaphores) and for sched.c's
  * own out-of-line versions, which everything else calls. */
+
+#define TD__LIKELY(x)   __builtin_expect(!!(x), 1)
+#define TD__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Out-of-line parts they use. */
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
@@ -188,15 +215,40 @@ TD_HOT void td__list_unlink_hot(td_thread_t **head, td_thread_t *t)
     }
 }
 
+/* t onto its ready list (at the tail of its level), READY; the cached top
+ * is left to the caller. */
+TD_HOT void td__ready_link_hot(td_core_t *c, td_thread_t *t, unsigned p)
+{
+    td_thread_t **head = &c->ready[p];
+    td_thread_t *h = *head;
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
+    if (h == NULL) {                     /* the level's first: its bit in the map */
+        t->next = t->prev = t;
+        *head = t;
+        c->ready_map |= TD__PRIO_BIT(p);
+    } else {
+        td_thread_t *last = h->prev;
+        t->next = h;
+        t->prev = last;
+        last->next = t;
+        h->prev = t;
+    }
+}
+
+/* Whether a thread of priority p made READY goes before 'top', the thread
+ * that should run (not NULL): more urgent, or top is the idle thread. */
+TD_HOT bool td__before_top(const td_core_t *c, const td_thread_t *top, unsigned p)
+{
+    return p > top->prio || top == c->idle;
+}
+
 /* td__ready; returns the cached top thread after it (NULL: unknown). */
 TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 {
     unsigned p = t->prio;
-    td__list_add_tail_hot(&c->ready[p], t);
-    c->ready_map |= TD__PRIO_BIT(p);
-    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
+    td__ready_link_hot(c, t, p);
     td_thread_t *top = c->top;
-    if (top != NULL && (p > top->prio || top == c->idle))
+    if (top != NULL && td__before_top(c, top, p))
         c->top = top = t;                /* more urgent than the top */
     return top;
 }
@@ -206,7 +258,7 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
 {
     td_thread_t *from = c->current;
-    uintptr_t sp = port_thread_sp();
+    uintptr_t sp = port_own_sp();       /* (a thread: its own) */
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
         to = td__switch_bad(c, from, sp);
     TD_TRACE(TD_TR_SWITCH, from, to);
@@ -258,21 +310,81 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
     return t->result;
 }
 
-/* td__wake; returns the cached top thread after it (NULL: unknown). */
-TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
+/* The common tail of the wakes: the rare parts, the result, READY. */
+TD_HOT td_thread_t *td__wake_tail_hot(td_core_t *c, td_thread_t *t, int result)
 {
-    TD_TRACE(TD_TR_WAKE, t, result);
     uint8_t f = t->flags;
-    td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
-    if (wq != NULL)
-        td__list_unlink_hot(wq, t);
-    if (f & (TF_TIMED | TF_OPS)) {
+    if (TD__UNLIKELY(f & (TF_TIMED | TF_OPS))) {
         t->flags = f & TF_IDLE;
         td__wake_slow(c, t, f, result);
     }
     t->result = (int8_t)result;
     t->slice = 0;
     return td__ready_hot(c, t);
+}
+
+/* td__wake; returns the cached top thread after it (NULL: unknown). */
+TD_HOT td_thread_t *td__wake_hot(td_core_t *c, td_thread_t *t, int result)
+{
+    TD_TRACE(TD_TR_WAKE, t, result);
+    td_thread_t **wq = t->wq;           /* (left as is: read only while BLOCKED) */
+    if (wq != NULL)
+        td__list_unlink_hot(wq, t);
+    return td__wake_tail_hot(c, t, result);
+}
+
+/* Take t, the first thread of wait list *wq, off it: the usual wake of an
+ * object that has waiters, its head known. */
+TD_HOT void td__first_unlink_hot(td_thread_t **wq, td_thread_t *t)
+{
+    td_thread_t *n = t->next;
+    if (n == t) {
+        *wq = NULL;
+    } else {
+        td_thread_t *p = t->prev;
+        p->next = n;
+        n->prev = p;
+        *wq = n;
+    }
+}
+
+/* td__wake of t, the first thread on wait list *wq, then
+ * td__resched_restore with the interrupt state s: the give of an object
+ * with waiters in one pass. When the running thread is the top one (the
+ * usual case, always so in a thread with interrupts enabled) the decision
+ * is one comparison of priorities: the woken thread runs at once if it is
+ * more urgent, and nothing else is looked up. */
+TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread_t *t,
+                                       int result, port_irq_state_t s)
+{
+    TD_TRACE(TD_TR_WAKE, t, result);
+    td__first_unlink_hot(wq, t);
+    uint8_t f = t->flags;
+    if (TD__UNLIKELY(f & (TF_TIMED | TF_OPS))) {
+        t->flags = f & TF_IDLE;
+        td__wake_slow(c, t, f, result);
+    }
+    t->result = (int8_t)result;
+    t->slice = 0;
+    unsigned p = t->prio;
+    td__ready_link_hot(c, t, p);
+    td_thread_t *top = c->top, *cur = c->current;
+    if (TD__LIKELY(top == cur && cur != NULL)) {
+        if (td__before_top(c, cur, p)) {
+            c->top = t;
+            if (!port_in_isr() && s == 0) {
+                td__switch_now_hot(c, t);
+                port_irq_restore(0);
+                return;
+            }
+            port_switch_request();
+        }
+        port_irq_restore(s);
+    } else {                             /* a switch pending, or no kernel yet */
+        if (top != NULL && td__before_top(c, top, p))
+            c->top = top = t;
+        td__resched_to_hot(c, top, s);
+    }
 }
 
 /* What the switches do with a thread found past its stack or with its

@@ -55,7 +55,8 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout)
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, st)) == TD_OK) {
         td__wait_prep(c, &s->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        return td__wait_commit_hot(c, st);   /* the way back, inline */
+        return td__wait_commit_hot(c, 0);    /* the way back, inline (st is 0:
+                                                td__can_wait) */
     }
     port_irq_restore(st);
     return r;
@@ -65,13 +66,13 @@ int td_sem_give_isr(td_sem_t *s)
 {
     unsigned me = port_core_id();
     int r = check(s, me);
-    if (r)
+    if (TD__UNLIKELY(r))
         return r;
     td_core_t *c = td__core_of(me);
     port_irq_state_t st = port_irq_save();
     td_thread_t *t = s->waiters;
     if (t != NULL) {
-        td__resched_to_hot(c, td__wake_hot(c, t, TD_OK), st);
+        td__wake_first_resched_hot(c, &s->waiters, t, TD_OK, st);
         return TD_OK;
     }
     if (s->count >= s->max)

@@ -223,11 +223,8 @@ int td_thread_join(td_thread_t *t, td_tick_t timeout)
     port_irq_state_t s = port_irq_save();
     if (t->state == TD_THREAD_EXITED) {
         r = TD_OK;
-    } else if (timeout == TD_NO_WAIT) {
-        r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, s)) == TD_OK) {
-        c->current->wdata.p = t;
-        return td__wait(c, &c->joiners, timeout, s);
+    } else {
+        return td__block(c, &c->joiners, timeout, s, t);
     }
     port_irq_restore(s);
     return r;

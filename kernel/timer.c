@@ -10,7 +10,7 @@ static int check(td_timer_t *t)
     return TD_CHECK(t, td_timer_t, TD_TIMER_MAGIC);
 }
 
-static void unlink(td_core_t *c, td_timer_t *t)
+__attribute__((noinline)) static void unlink(td_core_t *c, td_timer_t *t)
 {
     td_timer_t **pp = &c->timers;
     while (*pp != NULL && *pp != t)
@@ -21,7 +21,7 @@ static void unlink(td_core_t *c, td_timer_t *t)
     t->active = 0;
 }
 
-static void link(td_core_t *c, td_timer_t *t)
+__attribute__((noinline)) static void link(td_core_t *c, td_timer_t *t)
 {
     td_timer_t **pp = &c->timers;
     while (*pp != NULL && (int32_t)((*pp)->expire - t->expire) <= 0)

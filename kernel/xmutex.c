@@ -17,6 +17,8 @@
 #define XMUTEX_OF(x) ((td_xmutex_t *)(void *)((char *)(x) - offsetof(td_xmutex_t, xw)))
 #define XMUTEX_HELD(h) ((td_xmutex_t *)(void *)((char *)(h) - offsetof(td_xmutex_t, held)))
 
+/* Every call: a thread's. Inline in lock and unlock (as fast as they
+ * were before the shared check), td__check_call's order. */
 static int check(td_xmutex_t *m)
 {
     if (m == NULL)
@@ -103,8 +105,7 @@ int td_xmutex_init(td_xmutex_t *m)
     int r = TD_OK;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(n);
-    if (m->magic == TD_XMUTEX_MAGIC &&
-        (m->owner != NULL || m->xw.nwait[0] != 0 || m->xw.nwait[1] != 0)) {
+    if (m->magic == TD_XMUTEX_MAGIC && (m->owner != NULL || td__xsync_waited(&m->xw))) {
         r = TD_ERR_BUSY;
     } else {
         m->owner = NULL;
@@ -114,29 +115,22 @@ int td_xmutex_init(td_xmutex_t *m)
         m->xw.nwait[0] = m->xw.nwait[1] = 0;
         m->magic = TD_XMUTEX_MAGIC;
     }
-    td__spin_unlock(n);
+    td__xsync_spin_unlock(n);
     port_irq_restore(s);
     return r;
 }
 
 int td_xmutex_deinit(td_xmutex_t *m)
 {
-    if (m == NULL)
-        return TD_ERR_PARAM;
-    if (m->magic != TD_XMUTEX_MAGIC)
-        return TD_ERR_UNINIT;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    int r = TD_OK;
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(m->xw.spin);
-    if (m->owner != NULL || m->reserved != TD_CORE_ANY || m->xw.nwait[0] != 0 ||
-        m->xw.nwait[1] != 0)
+    int r = TD_CHECK_XCALL(m, td_xmutex_t, TD_XMUTEX_MAGIC, TD_NO_WAIT);
+    if (r)
+        return r;
+    port_irq_state_t s = td__xsync_lock(&m->xw);
+    if (m->owner != NULL || m->reserved != TD_CORE_ANY || td__xsync_waited(&m->xw))
         r = TD_ERR_BUSY;                          /* locked, handed over, or waited for */
     else
         m->magic = 0;
-    td__spin_unlock(m->xw.spin);
-    port_irq_restore(s);
+    td__xsync_unlock(&m->xw, s);
     return r;
 }
 
@@ -152,13 +146,11 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     td_core_t *c = td__core();
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
+    td__spin_lock(m->xw.spin);
     td_thread_t *cur = c->current;
     if (cur == NULL) {
-        port_irq_restore(s);
-        return TD_ERR_STATE;
-    }
-    td__spin_lock(m->xw.spin);
-    if (m->owner == cur) {
+        r = TD_ERR_STATE;
+    } else if (m->owner == cur) {
         if (m->depth == 0xffffu)
             r = TD_ERR_OVERFLOW;
         else
@@ -170,7 +162,7 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         return td__xsync_wait(c, &m->xw, &xmutex_ops, me, timeout, s);
     }
-    td__spin_unlock(m->xw.spin);
+    td__xsync_spin_unlock(m->xw.spin);
     port_irq_restore(s);
     return r;
 }
@@ -194,7 +186,7 @@ int td_xmutex_unlock(td_xmutex_t *m)
         td__held_del(c, &m->held);
         local = pass_on(m, me);
     }
-    td__spin_unlock(m->xw.spin);
+    td__xsync_spin_unlock(m->xw.spin);
     if (local)
         td__xsync_poll(c);
     port_irq_restore(s);
@@ -224,7 +216,7 @@ static bool abandon(td_xmutex_t *m, unsigned owner)
             local = m->xw.nwait[me] != 0;
         }
     }
-    td__spin_unlock(m->xw.spin);
+    td__xsync_spin_unlock(m->xw.spin);
     return local;
 }
 

@@ -8,6 +8,7 @@
 
 #define XSEM_OF(x) ((td_xsem_t *)(void *)((char *)(x) - offsetof(td_xsem_t, xw)))
 
+/* Inline in take and give (as fast as they were before the shared checks). */
 static int check(td_xsem_t *x)
 {
     if (x == NULL)
@@ -50,7 +51,7 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
     int r = TD_OK;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(n);
-    if (x->magic == TD_XSEM_MAGIC && (x->xw.nwait[0] != 0 || x->xw.nwait[1] != 0)) {
+    if (x->magic == TD_XSEM_MAGIC && td__xsync_waited(&x->xw)) {
         r = TD_ERR_BUSY;
     } else {
         x->count = initial;
@@ -59,28 +60,22 @@ int td_xsem_init(td_xsem_t *x, uint32_t initial, uint32_t max)
         x->xw.nwait[0] = x->xw.nwait[1] = 0;
         x->magic = TD_XSEM_MAGIC;
     }
-    td__spin_unlock(n);
+    td__xsync_spin_unlock(n);
     port_irq_restore(s);
     return r;
 }
 
 int td_xsem_deinit(td_xsem_t *x)
 {
-    if (x == NULL)
-        return TD_ERR_PARAM;
-    if (x->magic != TD_XSEM_MAGIC)
-        return TD_ERR_UNINIT;
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    int r = TD_OK;
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(x->xw.spin);
-    if (x->xw.nwait[0] != 0 || x->xw.nwait[1] != 0)
+    int r = TD_CHECK_XCALL(x, td_xsem_t, TD_XSEM_MAGIC, TD_NO_WAIT);
+    if (r)
+        return r;
+    port_irq_state_t s = td__xsync_lock(&x->xw);
+    if (td__xsync_waited(&x->xw))
         r = TD_ERR_BUSY;
     else
         x->magic = 0;
-    td__spin_unlock(x->xw.spin);
-    port_irq_restore(s);
+    td__xsync_unlock(&x->xw, s);
     return r;
 }
 
@@ -104,7 +99,7 @@ int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         return td__xsync_wait(c, &x->xw, &xsem_ops, me, timeout, s);
     }
-    td__spin_unlock(x->xw.spin);
+    td__xsync_spin_unlock(x->xw.spin);
     port_irq_restore(s);
     return r;
 }
@@ -125,7 +120,7 @@ int td_xsem_give_isr(td_xsem_t *x)
         local = x->xw.nwait[me] != 0;
         remote = x->xw.nwait[me ^ 1u] != 0;
     }
-    td__spin_unlock(x->xw.spin);
+    td__xsync_spin_unlock(x->xw.spin);
     if (remote)
         td__xsync_notify_remote(me ^ 1u);
     if (local)
@@ -136,14 +131,11 @@ int td_xsem_give_isr(td_xsem_t *x)
 
 long td_xsem_count(const td_xsem_t *x)
 {
-    if (x == NULL)
-        return TD_ERR_PARAM;
-    if (x->magic != TD_XSEM_MAGIC)
-        return TD_ERR_UNINIT;
-    port_irq_state_t s = port_irq_save();
-    td__spin_lock(x->xw.spin);
+    int r = TD_VALID(x, td_xsem_t, TD_XSEM_MAGIC);
+    if (r)
+        return r;
+    port_irq_state_t s = td__xsync_lock(&x->xw);
     long n = (long)x->count;
-    td__spin_unlock(x->xw.spin);
-    port_irq_restore(s);
+    td__xsync_unlock(&x->xw, s);
     return n;
 }

@@ -38,6 +38,24 @@ unsigned td__xsync_spin(const void *a)
            (unsigned)(((uintptr_t)a >> 3) % (TD_SPIN_XSYNC_LAST - TD_SPIN_XSYNC_FIRST + 1u));
 }
 
+port_irq_state_t td__xsync_lock(const struct td_xwaits *x)
+{
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(x->spin);
+    return s;
+}
+
+void td__xsync_spin_unlock(unsigned n)
+{
+    port_spin_release(n);                /* (td__spin_unlock's body: one call, not two) */
+}
+
+void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s)
+{
+    td__xsync_spin_unlock(x->spin);
+    port_irq_restore(s);
+}
+
 static void xsync_down(unsigned core, unsigned stage);
 
 int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
@@ -48,7 +66,7 @@ int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops 
     struct td_wait w = { &ops->wait, x };
     TD_TRACE(TD_TR_WAIT_X, x, 0);
     x->nwait[me]++;
-    td__spin_unlock(x->spin);
+    td__xsync_spin_unlock(x->spin);
     td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);
     td__wait_ops(c->current, &w);
     return td__wait_commit(c, s);        /* a poll grants it, or the timeout */
@@ -61,7 +79,7 @@ static bool grant(td_thread_t *t, unsigned me)
     struct td_xwaits *x = w->obj;
     td__spin_lock(x->spin);
     bool ok = OPS(w)->grant(x, t, me);
-    td__spin_unlock(x->spin);
+    td__xsync_spin_unlock(x->spin);
     return ok;
 }
 
@@ -91,7 +109,7 @@ void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w)
     struct td_xwaits *x = w->obj;
     td__spin_lock(x->spin);
     OPS(w)->leave(x, port_core_id());
-    td__spin_unlock(x->spin);
+    td__xsync_spin_unlock(x->spin);
 }
 
 /* Core 'core' stopped for good (TD_DOWN_STOPPED): its waiters' places in
@@ -108,7 +126,7 @@ TD_FAULT_CODE static void xsync_down(unsigned core, unsigned stage)
         struct td_xwaits *x = w->obj;
         td__spin_lock(x->spin);
         OPS(w)->gone(x, core);
-        td__spin_unlock(x->spin);
+        td__xsync_spin_unlock(x->spin);
         t = t->next == h ? NULL : t->next;
     }
     dc->xwaiters = NULL;

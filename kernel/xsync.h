@@ -56,6 +56,20 @@ void td__xsync_left(td_core_t *c, td_thread_t *t, struct td_wait *w);
 /* The guarding spinlock for an object at address a (TD_SPIN_XSYNC range). */
 unsigned td__xsync_spin(const void *a);
 
+/* Mask this core's interrupts and take x's spinlock: returns the interrupt
+ * state for td__xsync_unlock, which releases the spinlock and restores it.
+ * Thread or interrupt context. */
+port_irq_state_t td__xsync_lock(const struct td_xwaits *x);
+void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s);
+/* td__spin_unlock(n), one copy for the cross-core objects. */
+void td__xsync_spin_unlock(unsigned n);
+
+/* Whether threads of either core wait for x. */
+static inline bool td__xsync_waited(const struct td_xwaits *x)
+{
+    return (x->nwait[0] | x->nwait[1]) != 0;
+}
+
 /* Block the calling thread (core c, a thread: td__can_wait said so) as a
  * waiter of core 'me' for x, whose type is 'ops', for at most 'timeout'
  * ticks (not TD_NO_WAIT). Called with interrupts masked (state s) and x's

@@ -100,6 +100,11 @@ typedef uint32_t port_irq_state_t;
  * the chip), for the kernel's stack check in its tick; called by a thread
  * (before port_switch), its own. Interrupt or thread context. */
 
+/* uintptr_t port_own_sp(void);
+ * The caller's own stack pointer: in a thread, what port_thread_sp returns
+ * there, read directly (SP on the chip, not PSP: the kernel's direct
+ * switch checks the leaving thread's stack with it). Anywhere. */
+
 /* void port_guard_thread(const void *guard);
  * Guard [guard, guard + PORT_STACK_GUARD) (aligned to PORT_STACK_GUARD) as
  * the running thread's stack guard, replacing the previous one; NULL: no
@@ -118,6 +123,7 @@ PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));
 PORT_SIGNATURE_(port_thread_sp, uintptr_t (*)(void));
+PORT_SIGNATURE_(port_own_sp, uintptr_t (*)(void));
 PORT_SIGNATURE_(port_guard_thread, void (*)(const void *));
 PORT_SIGNATURE_(port_fifo_status, uint32_t (*)(void));
 PORT_SIGNATURE_(port_fifo_push, void (*)(uint32_t));

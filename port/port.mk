@@ -40,6 +40,12 @@ $(call tandem_lib_dir,$(1))/%.o: %.S
 endef
 $(foreach r,$(CONSOLE_ROUTES),$(eval $(call tandem_lib_rules,$(r))))
 
+# KERNEL_OPT (Makefile): the hot kernel files' own flags, after the others.
+ifneq ($(strip $(KERNEL_OPT)),)
+$(foreach r,$(CONSOLE_ROUTES),$(patsubst %.c,$(call tandem_lib_dir,$(r))/%.o,$(KERNEL_HOT))): \
+    TARGET_CFLAGS += $(KERNEL_OPT)
+endif
+
 -include $(shell find $(foreach r,$(CONSOLE_ROUTES),$(call tandem_lib_dir,$(r))) -name '*.d' 2>/dev/null)
 
 # $(call target_image,OUT_BASE,OBJS[,ROUTE]): OUT_BASE.elf + .map + .uf2

@@ -42,6 +42,16 @@ TEST(time_sleep_and_deadline)
     CHECK(th_ran_within(r0, 0));
     CHECK(TD_MS(1000) == TD_TICK_HZ);
     CHECK(TD_SEC(2) == 2 * TD_TICK_HZ);
+    /* The conversions at run time (a volatile argument: no constant
+     * folding) against the 64-bit form, rounded up, cut to 32 bits. */
+    static const uint32_t ms_cases[] = { 0, 1, 999, 1001, 65536, 4294967u, 4294968u,
+                                         0x7fffffffu, 0xffffffffu };
+    for (unsigned i = 0; i < sizeof ms_cases / sizeof ms_cases[0]; i++) {
+        volatile uint32_t v = ms_cases[i];
+        uint32_t ms = v;
+        CHECK_EQ(TD_MS(ms), (td_tick_t)(((uint64_t)ms * TD_TICK_HZ + 999u) / 1000u));
+        CHECK_EQ(TD_SEC(ms), (td_tick_t)((uint64_t)ms * TD_TICK_HZ));
+    }
     uint64_t a = td_time_us(), b = td_time_us();
     CHECK(b >= a);
 }

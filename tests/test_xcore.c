@@ -71,6 +71,37 @@ TEST(lock_basics)
     CHECK_EQ(td_sleep(1), TD_OK);
 }
 
+/* The pair that returns the interrupt state: the same checks and errors. */
+TEST(lock_save_restore)
+{
+    td_lock_t l, l2, zero = { 0 };
+    CHECK_EQ(td_lock_take_save(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_lock_take_save(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_lock_give_restore(&zero, 0), TD_ERR_UNINIT);
+    CHECK_EQ(td_lock_give_restore(NULL, 0), TD_ERR_PARAM);
+    REQUIRE_EQ(td_lock_init(&l, TD_SPIN_USER_FIRST + 2), TD_OK);
+    REQUIRE_EQ(td_lock_init(&l2, TD_SPIN_USER_FIRST + 3), TD_OK);
+    CHECK_EQ(td_lock_give_restore(&l, 0), TD_ERR_NOT_OWNER);
+    int s = td_lock_take_save(&l);
+    REQUIRE(s >= 0);
+    CHECK_EQ(s, 0);                                        /* interrupts were enabled */
+    CHECK_EQ(td_lock_holder(&l), 0);
+    CHECK(port_spin_state() & (1u << (TD_SPIN_USER_FIRST + 2)));
+    CHECK_EQ(td_lock_take_save(&l), TD_ERR_DEADLOCK);     /* recursion refused */
+    CHECK_EQ(td_lock_take(&l), TD_ERR_DEADLOCK);
+    CHECK_EQ(td_lock_give_restore(&l, TD_ERR_DEADLOCK), TD_ERR_PARAM); /* an error, not a state */
+    CHECK_EQ(td_lock_holder(&l), 0);                      /* nothing changed */
+    int s2 = td_lock_take_save(&l2);                      /* nested: masked already */
+    CHECK(s2 > 0);
+    CHECK_EQ(td_lock_give_restore(&l2, s2), TD_OK);
+    CHECK_EQ(td_sleep(1), TD_ERR_STATE);                 /* still masked by l */
+    CHECK_EQ(td_lock_give_restore(&l, s), TD_OK);
+    CHECK_EQ(td_lock_holder(&l), TD_CORE_ANY);
+    CHECK(!(port_spin_state() & (1u << (TD_SPIN_USER_FIRST + 2))));
+    CHECK_EQ(td_lock_give_restore(&l, s), TD_ERR_NOT_OWNER);
+    CHECK_EQ(td_sleep(1), TD_OK);
+}
+
 /* Core 1 holds the lock until core 0 has looked (bounded: 2 s), then 2 ms
  * more while core 0 takes it (spinning). Not for a fixed time: on a loaded
  * host, core 0's pthread may be off its CPU for longer than any such time

@@ -102,10 +102,15 @@ spinlock_target_dmb() {
   local t r
   t=$(awk '/port_spin_try\(unsigned n\)/,/^}/' "$h" | tr -d '\n')
   r=$(awk '/port_spin_release\(unsigned n\)/,/^}/' "$h" | tr -d '\n')
-  grep -qE 'SPINLOCK_\[n\];[[:space:]]*__asm volatile\("dmb" ::: "memory"\)' <<<"$t" ||
+  # Two forms of each: a constant number's register by its address, any
+  # other from SIO's base with the offset in a register (inline asm); both
+  # claims are read before the one dmb, both releases write after a dmb.
+  grep -qE 'SPINLOCK_\[n\];[[:space:]]*else[^;]*"ldr %0, \[%1, %2\]"[^;]*"memory"\);[[:space:]]*__asm volatile\("dmb" ::: "memory"\)' <<<"$t" ||
     { echo "port_spin_try: no dmb (with a memory clobber) after the claim's read"; return 1; }
   grep -qE '__asm volatile\("dmb" ::: "memory"\);[[:space:]]*RP2040_SIO_SPINLOCK_\[n\] = [0-9]+u' <<<"$r" ||
     { echo "port_spin_release: no dmb (with a memory clobber) before the release's write"; return 1; }
+  grep -qE '__asm volatile\("dmb\\n\\tstr %0, \[%0, %1\]"[^;]*"memory"\)' <<<"$r" ||
+    { echo "port_spin_release: no dmb before the release's write (the offset form)"; return 1; }
 }
 fence_host_hardware_barrier() {
   probe

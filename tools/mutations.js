@@ -46,19 +46,19 @@ module.exports = [
     find: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout);`,
     replace: `td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout - 1u);` },
   { name: 'period_release_one_tick_late', file: 'kernel/period.c', suites: ['target', 'host'],
-    find: `int r = td_sleep_until(at);`,
-    replace: `int r = td_sleep_until(at + 1u);` },
+    find: `    r = td_sleep_until(at);`,
+    replace: `    r = td_sleep_until(at + 1u);` },
 
   // ---- locks ----
   { name: 'lock_not_exclusive', file: 'include/tandem/lock.h', suites: ['host'],
-    find: `        if (__builtin_expect(port_spin_try(n), 1)) {`,
-    replace: `        if (__builtin_expect(port_spin_try(n) || 1, 1)) {` },
+    find: `        if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY), 1)) {`,
+    replace: `        if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY) || 1, 1)) {` },
   { name: 'lock_leaves_interrupts_on', file: 'include/tandem/lock.h', suites: ['host'],
     find: `        port_irq_state_t s = port_irq_save();
-        if (__builtin_expect(port_spin_try(n), 1)) {`,
+        if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY), 1)) {`,
     replace: `        port_irq_state_t s = port_irq_save();
         port_irq_restore(s);
-        if (__builtin_expect(port_spin_try(n), 1)) {` },
+        if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY), 1)) {` },
   { name: 'console_without_lock', file: 'kernel/console.c', suites: ['host', 'target'],
     find: `    port_irq_state_t s = port_irq_save();
     td__spin_take(TD_SPIN_CONSOLE, port_core_id());

@@ -5,6 +5,8 @@
  *                          entry (core 0 sees the entry's flag; includes the
  *                          PSM reset and the ROM handshake)
  *   lock_uncontended_cycles td_lock_take + td_lock_give, nobody contending
+ *   lock_save_cycles       td_lock_take_save + td_lock_give_restore (the
+ *                          interrupt state kept by the caller), the same
  *   ctx_switch_cycles      a thread gives a semaphore until the higher-
  *                          priority thread blocked on it runs
  *   irq_to_thread_cycles   an interrupt is made pending until the thread its
@@ -113,6 +115,33 @@ static void bench_lock_cost(void)
         samples[i] = t1 - t0 - overhead;
     }
     bench_report("lock_uncontended_cycles", "cycles", samples, SAMPLES);
+}
+
+static void bench_lock_save_cost(void)
+{
+    /* The same promises through the pair that returns the state. */
+    int s = td_lock_take_save(&bench_lock);
+    unsigned held_by = td_lock_holder(&bench_lock);
+    int again = td_lock_take_save(&bench_lock);
+    int gave = td_lock_give_restore(&bench_lock, s);
+    if (s < 0 || gave || held_by != port_core_id() || again != TD_ERR_DEADLOCK ||
+        td_lock_holder(&bench_lock) != TD_CORE_ANY ||
+        td_lock_give_restore(&bench_lock, s) != TD_ERR_NOT_OWNER) {
+        bench_fail("lock_save_cycles", "the holder was not recorded or not forgotten");
+        return;
+    }
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        uint32_t t0 = port_cycles();
+        int a = td_lock_take_save(&bench_lock);
+        int b = td_lock_give_restore(&bench_lock, a);
+        uint32_t t1 = port_cycles();
+        if (a < 0 || b) {
+            bench_fail("lock_save_cycles", "take/give failed");
+            return;
+        }
+        samples[i] = t1 - t0 - overhead;
+    }
+    bench_report("lock_save_cycles", "cycles", samples, SAMPLES);
 }
 
 /* ---- the bare spinlock: the pico-sdk's inline sequence ---- */
@@ -305,6 +334,7 @@ int main(void)
     bench_fixed("thread_tcb_bytes", "bytes", sizeof(td_thread_t), "sizeof");
     bench_spin_bare();
     bench_lock_cost();
+    bench_lock_save_cost();
     bench_switch_bare();
     bench_irq_bare();
     bench_switch();

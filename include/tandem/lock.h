@@ -11,9 +11,10 @@
  * (TD_SPIN_USER_FIRST..TD_SPIN_USER_LAST), one per lock. Every call is legal
  * in threads and interrupts, on either core.
  *
- * td_lock_take, td_lock_try and td_lock_give are inline: the uncontended
- * case (a valid lock, free on a take, this core's on a give) is a few
- * instructions around the spinlock; contention, bad input and a trace
+ * td_lock_take, td_lock_try, td_lock_give and the pair that leaves the
+ * interrupt state to the caller (td_lock_take_save, td_lock_give_restore)
+ * are inline: the uncontended case (a valid lock, free on a take, this
+ * core's on a give) is a few instructions around the spinlock; contention, bad input and a trace
  * build go to the kernel's out-of-line half (kernel/lock.c). The inline
  * half uses the port contract's hot primitives (port/port.h, the one
  * public header allowed to include it: docs/conventions.md, "Layers") and
@@ -34,7 +35,7 @@ typedef struct td_lock {
 /* An initialised lock's key is TD_LOCK_KEY + its spinlock number, and
  * nothing else is a lock: checked, and the number found, with one
  * subtraction and one compare (both with immediates: no constant to load). */
-#define TD_LOCK_KEY 0xc0u
+#define TD_LOCK_KEY 0x40u
 /* An initialiser for a lock on spinlock n; a number outside the user range
  * does not compile (array of negative size). */
 #define TD_LOCK_INIT(n) \
@@ -67,6 +68,21 @@ static inline __attribute__((always_inline)) int td_lock_try(td_lock_t *l);
  * TD_ERR_UNINIT. */
 static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l);
 
+/* The same pair with the interrupt state in the caller's hands, as the
+ * pico-sdk's spin_lock_blocking returns it: td_lock_take_save masks this
+ * core's interrupts, takes l (spinning while the other core holds it) and
+ * returns the interrupt state it found (0 or more) for td_lock_give_restore,
+ * or an error (less than 0: TD_ERR_DEADLOCK, TD_ERR_PARAM, TD_ERR_UNINIT, as
+ * td_lock_take). td_lock_give_restore(l, s) releases l and restores s;
+ * returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (also: s less than 0, an error
+ * of the take; nothing changed), TD_ERR_UNINIT. The same checks, records
+ * and errors as td_lock_take and td_lock_give; only the saved state is the
+ * caller's (one store and one load fewer). A lock taken one way is given
+ * the same way (td_lock_give after td_lock_take_save would restore a state
+ * the take never kept). */
+static inline __attribute__((always_inline)) int td_lock_take_save(td_lock_t *l);
+static inline __attribute__((always_inline)) int td_lock_give_restore(td_lock_t *l, int s);
+
 /* The core holding l (0 or 1), or TD_CORE_ANY if it is free or l is not a
  * valid lock. Diagnostics. */
 unsigned td_lock_holder(const td_lock_t *l);
@@ -74,8 +90,8 @@ unsigned td_lock_holder(const td_lock_t *l);
 /* ---- the inline half (not API) -------------------------------------------------------
  * td__spins[n]: the kernel's record of hardware spinlock n (kernel/spin.h):
  * the holder core + 1 (0: free or not recorded), written by the holding
- * core and read by the other one; td_lock's saved interrupt state, which
- * fits a byte on every port (port/port.h). */
+ * core and read by the other one; td_lock_take's saved interrupt state,
+ * which fits a byte on every port (port/port.h). */
 struct td__spin {
     uint8_t holder;
     uint8_t saved;
@@ -85,9 +101,10 @@ extern struct td__spin td__spins[PORT_SPINLOCK_COUNT];
 
 /* Everything but the uncontended case: contention (spin or refuse, take
  * over from a halted holder), this core's own lock (TD_ERR_DEADLOCK), bad
- * input, the trace points. */
-int td__lock_take_slow(td_lock_t *l, bool wait);
-int td__lock_give_slow(td_lock_t *l);
+ * input, the trace points. 'keep': the interrupt state is kept in the
+ * record (td_lock_take, td_lock_give), else it is the caller's (s). */
+int td__lock_take_slow(td_lock_t *l, bool wait, bool keep);
+int td__lock_give_slow(td_lock_t *l, int s, bool keep);
 
 #if defined(TD_TRACE_MODE) && TD_TRACE_MODE != 0
 #define TD__LOCK_INLINE 0        /* a trace build records every take and give */
@@ -95,53 +112,110 @@ int td__lock_give_slow(td_lock_t *l);
 #define TD__LOCK_INLINE 1
 #endif
 
+/* A valid lock: its key is TD_LOCK_KEY + n with n in the user range, 16
+ * spinlocks from a multiple of 16 on: checked with one shift and one compare
+ * with an immediate. (On the RP2040 the key times 4 is the spinlock
+ * register's offset in SIO, where the core id register is at 0: the
+ * compiler finds both from one base.) */
+_Static_assert(TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST == 15 &&
+               (TD_LOCK_KEY + TD_SPIN_USER_FIRST) % 16 == 0 &&
+               (TD_LOCK_KEY + TD_SPIN_USER_FIRST) / 16 <= 0xffu,
+               "a key is checked with one shift and one compare");
+
+/* True if l is a valid lock; its key in *k. */
+static inline __attribute__((always_inline)) bool td__lock_key(const td_lock_t *l, uint32_t *k)
+{
+    if (l == NULL)
+        return false;
+    *k = l->key;
+    return *k >> 4 == (TD_LOCK_KEY + TD_SPIN_USER_FIRST) >> 4;
+}
+
+/* True if l is a valid lock; its spinlock's number in *n. */
+static inline __attribute__((always_inline)) bool td__lock_valid(const td_lock_t *l, uint32_t *n)
+{
+    uint32_t k = 0;                       /* (l NULL: *n is not used) */
+    bool ok = td__lock_key(l, &k);
+    *n = k - TD_LOCK_KEY;
+    return ok;
+}
+
 /* The number of a valid lock's spinlock, or PORT_SPINLOCK_COUNT or more. */
 static inline __attribute__((always_inline)) uint32_t td__lock_number(const td_lock_t *l)
 {
-    return l != NULL ? l->key - TD_LOCK_KEY : PORT_SPINLOCK_COUNT;
+    uint32_t n;
+    return td__lock_valid(l, &n) ? n : PORT_SPINLOCK_COUNT;
+}
+
+/* The record of a valid key's spinlock, found from the key itself (one
+ * shift, shared with the spinlock's address). */
+static inline __attribute__((always_inline)) struct td__spin *td__lock_record(uint32_t k)
+{
+    return (struct td__spin *)((uintptr_t)td__spins - TD_LOCK_KEY * sizeof(struct td__spin) +
+                               k * sizeof(struct td__spin));
 }
 
 /* The fast paths are written as the fall-through: a compiler optimising
- * for size lays blocks out in source order. */
-static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, bool wait)
+ * for size lays blocks out in source order. 'keep': the state is kept in
+ * the record (td_lock_take) or returned (td_lock_take_save). */
+static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, bool wait,
+                                                               bool keep)
 {
-    uint32_t n = td__lock_number(l);
-    if (__builtin_expect(TD__LOCK_INLINE && n < PORT_SPINLOCK_COUNT, 1)) {
+    uint32_t k;
+    if (__builtin_expect(TD__LOCK_INLINE && td__lock_key(l, &k), 1)) {
         port_irq_state_t s = port_irq_save();
-        if (__builtin_expect(port_spin_try(n), 1)) {
-            td__spins[n].saved = (uint8_t)s;     /* (only the holder reads it) */
-            __atomic_store_n(&td__spins[n].holder, (uint8_t)(port_core_id() + 1u),
-                             __ATOMIC_RELAXED);
-            return 0;
+        if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY), 1)) {
+            struct td__spin *r = td__lock_record(k);
+            if (keep)
+                r->saved = (uint8_t)s;           /* (only the holder reads it) */
+            __atomic_store_n(&r->holder, (uint8_t)(port_core_id() + 1u), __ATOMIC_RELAXED);
+            return keep ? 0 : (int)s;
         }
         port_irq_restore(s);             /* held: by the other core, or this one's mistake */
     }
-    return td__lock_take_slow(l, wait);
+    return td__lock_take_slow(l, wait, keep);
+}
+
+static inline __attribute__((always_inline)) int td__lock_give(td_lock_t *l, int s, bool keep)
+{
+    uint32_t k;
+    if (__builtin_expect(TD__LOCK_INLINE && (keep || s >= 0) && td__lock_key(l, &k) &&
+                             __atomic_load_n(&td__lock_record(k)->holder, __ATOMIC_RELAXED) ==
+                                 port_core_id() + 1u, 1)) {
+        struct td__spin *r = td__lock_record(k);
+        if (keep)
+            s = r->saved;
+        __atomic_store_n(&r->holder, (uint8_t)0, __ATOMIC_RELAXED);
+        port_spin_release(k - TD_LOCK_KEY);
+        port_irq_restore((port_irq_state_t)s);
+        return 0;
+    }
+    return td__lock_give_slow(l, s, keep);
 }
 
 static inline __attribute__((always_inline)) int td_lock_take(td_lock_t *l)
 {
-    return td__lock_take(l, true);
+    return td__lock_take(l, true, true);
 }
 
 static inline __attribute__((always_inline)) int td_lock_try(td_lock_t *l)
 {
-    return td__lock_take(l, false);
+    return td__lock_take(l, false, true);
 }
 
 static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l)
 {
-    uint32_t n = td__lock_number(l);
-    if (__builtin_expect(TD__LOCK_INLINE && n < PORT_SPINLOCK_COUNT &&
-                             __atomic_load_n(&td__spins[n].holder, __ATOMIC_RELAXED) ==
-                                 port_core_id() + 1u, 1)) {
-        port_irq_state_t s = td__spins[n].saved;
-        __atomic_store_n(&td__spins[n].holder, (uint8_t)0, __ATOMIC_RELAXED);
-        port_spin_release(n);
-        port_irq_restore(s);
-        return 0;
-    }
-    return td__lock_give_slow(l);
+    return td__lock_give(l, 0, true);
+}
+
+static inline __attribute__((always_inline)) int td_lock_take_save(td_lock_t *l)
+{
+    return td__lock_take(l, true, false);
+}
+
+static inline __attribute__((always_inline)) int td_lock_give_restore(td_lock_t *l, int s)
+{
+    return td__lock_give(l, s, false);
 }
 
 #endif /* TANDEM_LOCK_H */

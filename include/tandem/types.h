@@ -30,8 +30,16 @@ typedef uint32_t td_tick_t;
 /* Milliseconds and seconds to ticks, rounded up (constant-folded when the
  * argument is constant). A wait of n ticks ends at the n-th tick interrupt
  * after the call, so it lasts between n-1 and n tick periods. */
+#if TD_TICK_HZ % 1000u == 0
+/* A whole number of ticks per millisecond: the same value as the general
+ * form below (the +999 adds nothing to a multiple of 1000, and the product
+ * is cut to 32 bits either way), without its 64-bit division, which is a
+ * library call when the argument is not constant. */
+#define TD_MS(ms)  ((td_tick_t)((td_tick_t)(ms) * (TD_TICK_HZ / 1000u)))
+#else
 #define TD_MS(ms)  ((td_tick_t)(((uint64_t)(ms) * TD_TICK_HZ + 999u) / 1000u))
-#define TD_SEC(s)  ((td_tick_t)((uint64_t)(s) * TD_TICK_HZ))
+#endif
+#define TD_SEC(s)  ((td_tick_t)((td_tick_t)(s) * TD_TICK_HZ))
 
 /* A thread's (or a core's first function's) entry point. */
 typedef void (*td_entry_t)(void *arg);

@@ -44,6 +44,11 @@ uintptr_t port_thread_sp(void)
     return (uintptr_t)__builtin_frame_address(0);
 }
 
+uintptr_t port_own_sp(void)
+{
+    return (uintptr_t)__builtin_frame_address(0);
+}
+
 void port_thread_sp_set(uintptr_t sp)
 {
     (void)sp;                 /* the fiber's context lives in its record */

@@ -16,6 +16,7 @@ bool port_spin_try(unsigned n);
 void port_spin_release(unsigned n);
 void port_switch_request(void);
 uintptr_t port_thread_sp(void);
+uintptr_t port_own_sp(void);
 void port_guard_thread(const void *guard);
 uint32_t port_fifo_status(void);
 void port_fifo_push(uint32_t word);

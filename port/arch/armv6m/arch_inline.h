@@ -9,7 +9,8 @@
  *   port_irq_restore     MSR PRIMASK
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
- *   port_guard_thread    two stores to the MPU (RBAR, RASR of region 2)
+ *   port_own_sp          MOV from SP
+ *   port_guard_thread    one store multiple to the MPU (RBAR, RASR of region 2)
  */
 #ifndef TANDEM_ARCH_INLINE_H
 #define TANDEM_ARCH_INLINE_H
@@ -51,24 +52,54 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
     return sp;
 }
 
+static inline __attribute__((always_inline)) uintptr_t port_own_sp(void)
+{
+    uintptr_t sp;
+    __asm volatile("mov %0, sp" : "=l"(sp));
+    return sp;
+}
+
 /* The running thread's guard in MPU region 2 (mpu.c has the region plan):
  * the 256-byte block holding it, with its one 32-byte subregion enabled,
  * read-only and execute-never. Inline: it runs at every context switch.
- * mpu.c checks these values against hw/m0plus.h. */
+ * RASR comes from a table of the eight (armv6m_guard_rasr, indexed by the
+ * guard's subregion); mpu.c checks these values against hw/m0plus.h. */
 #define ARMV6M_MPU_RBAR       0xe000ed9cu
 #define ARMV6M_MPU_RASR       (ARMV6M_MPU_RBAR + 4u)
 #define ARMV6M_GUARD_RBAR_TAG 0x12u          /* VALID | region 2 */
 #define ARMV6M_GUARD_RASR     0x1600ff0fu    /* XN, AP read-only, all subregions off, 256 B, on */
 
+/* ARMV6M_GUARD_RASR with subregion i enabled, at i (mpu.c). */
+extern const uint32_t armv6m_guard_rasr[8];
+
 static inline __attribute__((always_inline)) void port_guard_thread(const void *guard)
 {
     uintptr_t a = (uintptr_t)guard;
-    uint32_t rbar = (uint32_t)(a & ~(uintptr_t)0xffu) | ARMV6M_GUARD_RBAR_TAG;
-    uint32_t rasr = a ? ARMV6M_GUARD_RASR ^ (0x100u << ((a >> 5) & 7u)) : 0u;
-    /* Both stores from one base register (the compiler loads each address
-     * from its own literal otherwise). */
-    __asm volatile("str %0, [%2]\n\tstr %1, [%2, #4]"
-                   :: "l"(rbar), "l"(rasr), "l"(ARMV6M_MPU_RBAR));
+    uint32_t base = ARMV6M_MPU_RBAR;
+    /* RBAR and RASR in one store multiple from one base register, their
+     * values in r2 and r3 (its order). */
+    register uint32_t rbar __asm("r2");
+    register uint32_t rasr __asm("r3");
+    if (a == 0) {                        /* no guard: the region off */
+        rbar = ARMV6M_GUARD_RBAR_TAG;
+        rasr = 0;
+        __asm volatile("stmia %0!, {%1, %2}"
+                       : "+l"(base) : "l"(rbar), "l"(rasr) : "memory");
+    } else {
+        /* rbar: the 256-byte block | the tag; rasr: the table's entry at
+         * the guard's subregion (a is 32-byte aligned: (a & 0xff) >> 3 is
+         * the subregion times 4) */
+        __asm volatile("lsr %0, %3, #8\n\t"     /* (GCC's inline Thumb-1: the */
+                       "lsl %0, %0, #8\n\t"     /* divided syntax, which sets */
+                       "add %0, %5\n\t"         /* the flags without the S) */
+                       "lsl %1, %3, #24\n\t"
+                       "lsr %1, %1, #27\n\t"
+                       "ldr %1, [%4, %1]\n\t"
+                       "stmia %2!, {%0, %1}"
+                       : "=&l"(rbar), "=&l"(rasr), "+l"(base)
+                       : "l"(a), "l"(armv6m_guard_rasr), "I"(ARMV6M_GUARD_RBAR_TAG)
+                       : "cc", "memory");
+    }
 }
 
 #endif /* TANDEM_ARCH_INLINE_H */

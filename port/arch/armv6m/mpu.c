@@ -71,6 +71,15 @@ _Static_assert(PORT_STACK_GUARD == 32u, "thread guard: one subregion");
 
 /* port_guard_thread: inline in arch_inline.h (two register writes, at
  * every context switch), with these values. */
+#define GUARD_RASR(i) (ARMV6M_GUARD_RASR ^ (0x100u << (i)))
+const uint32_t armv6m_guard_rasr[8] = {
+    GUARD_RASR(0), GUARD_RASR(1), GUARD_RASR(2), GUARD_RASR(3),
+    GUARD_RASR(4), GUARD_RASR(5), GUARD_RASR(6), GUARD_RASR(7),
+};
+_Static_assert(GUARD_RASR(5) == (MPU_RASR_XN_BITS | (AP_RO << MPU_RASR_AP_LSB) |
+                                 ((0xffu & ~(1u << 5)) << MPU_RASR_SRD_LSB) |
+                                 (7u << MPU_RASR_SIZE_LSB) | MPU_RASR_ENABLE_BITS),
+               "armv6m_guard_rasr: subregion i enabled");
 _Static_assert(ARMV6M_MPU_RBAR == 0xe000ed90u + offsetof(mpu_hw_t, rbar) &&
                    ARMV6M_MPU_RASR == 0xe000ed90u + offsetof(mpu_hw_t, rasr),
                "arch_inline.h: MPU register addresses");

@@ -8,6 +8,7 @@
  *   port_irq_restore     MSR BASEPRI
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
+ *   port_own_sp          MOV from SP
  *
  * Interrupts are masked with BASEPRI, not PRIMASK: every priority level
  * tandem/irq.h gives out is masked, hardware level 0 is not. The chip
@@ -53,6 +54,13 @@ static inline __attribute__((always_inline)) uintptr_t port_thread_sp(void)
 {
     uintptr_t sp;
     __asm volatile("mrs %0, psp" : "=r"(sp));
+    return sp;
+}
+
+static inline __attribute__((always_inline)) uintptr_t port_own_sp(void)
+{
+    uintptr_t sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
     return sp;
 }
 

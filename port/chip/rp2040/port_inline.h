@@ -35,17 +35,33 @@ static inline __attribute__((always_inline)) unsigned port_core_id(void)
     return id;
 }
 
+/* A spinlock number known when compiling: one register, its address a
+ * constant. Otherwise (td_lock's, from its key) the register is addressed
+ * from SIO's base, the core id register's address, with the offset in a
+ * register: the compiler keeps one base for the core id and both accesses
+ * and finds the offset with one shift (else it rebuilds the register's
+ * address each time). */
 static inline __attribute__((always_inline)) bool port_spin_try(unsigned n)
 {
-    uint32_t got = RP2040_SIO_SPINLOCK_[n];
+    uint32_t got;
+    if (__builtin_constant_p(n))
+        got = RP2040_SIO_SPINLOCK_[n];
+    else
+        __asm volatile("ldr %0, [%1, %2]" : "=l"(got)
+                       : "l"(RP2040_SIO_BASE_), "l"(0x100u + 4u * n) : "memory");
     __asm volatile("dmb" ::: "memory");
     return got != 0;
 }
 
 static inline __attribute__((always_inline)) void port_spin_release(unsigned n)
 {
-    __asm volatile("dmb" ::: "memory");
-    RP2040_SIO_SPINLOCK_[n] = 0u;        /* any write releases */
+    if (__builtin_constant_p(n)) {
+        __asm volatile("dmb" ::: "memory");
+        RP2040_SIO_SPINLOCK_[n] = 0u;    /* any write releases */
+    } else {
+        __asm volatile("dmb\n\tstr %0, [%0, %1]"  /* any write: the base's own value */
+                       :: "l"(RP2040_SIO_BASE_), "l"(0x100u + 4u * n) : "memory");
+    }
 }
 
 static inline __attribute__((always_inline)) uint32_t port_fifo_status(void)
