@@ -16,24 +16,30 @@
 /* A CR ended the last line: a LF right after it belongs to it. */
 static bool after_cr;
 
-/* The next byte, or TD_ERR_TIMEOUT when the deadline (in us) passes. */
-static int next_byte(uint64_t deadline)
+/* When a wait of timeout ticks begun at tick start ends. */
+struct deadline {
+    td_tick_t start, timeout;
+};
+
+static struct deadline deadline_of(td_tick_t timeout)
+{
+    return (struct deadline){ .start = td_time_ticks(), .timeout = timeout };
+}
+
+/* The next byte, or TD_ERR_TIMEOUT once the wait's ticks have passed. The
+ * ticks, not the microsecond clock, as every other wait of the kernel: on
+ * a host that runs the core late the two drift apart, and a wait of n ticks
+ * must not end before n ticks. */
+static int next_byte(struct deadline d)
 {
     for (;;) {
         int c = port_console_read();
         if (c >= 0)
             return c;
-        if (td_time_us() >= deadline)
+        if (d.timeout != TD_FOREVER && (td_tick_t)(td_time_ticks() - d.start) >= d.timeout)
             return TD_ERR_TIMEOUT;
         (void)td_sleep(1);                  /* fails at once in the idle thread: look again */
     }
-}
-
-static uint64_t deadline_of(td_tick_t timeout)
-{
-    if (timeout == TD_FOREVER)
-        return UINT64_MAX;
-    return td_time_us() + (uint64_t)timeout * 1000000u / TD_TICK_HZ;
 }
 
 int td_console_getc(td_tick_t timeout)
@@ -55,7 +61,7 @@ int td_console_gets(char *buf, size_t size, td_tick_t timeout)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    uint64_t deadline = deadline_of(timeout);
+    struct deadline deadline = deadline_of(timeout);
     size_t n = 0;
     buf[0] = '\0';
     for (;;) {

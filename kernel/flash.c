@@ -104,10 +104,11 @@ static int lock_out(unsigned me, struct call *c, uint32_t *ask)
         return TD_ERR_STATE;
     }
     port_sev();                          /* a halted core waits for an event */
-    uint64_t t0 = port_time_us(), t;
+    /* bounded by the other core's own time: the same as this core's on the
+     * chip; on the host, a core whose thread was not run is not deaf */
+    uint64_t t0 = port_time_us(), r0 = port_core_ran_us(peer), t;
     while (LD(lockout.ack) != a) {
-        t = port_time_us() - t0;
-        if (t > TD_FLASH_ACK_TIMEOUT_US) {
+        if (port_core_ran_us(peer) - r0 > TD_FLASH_ACK_TIMEOUT_US) {
             ST(lockout.ask, 0u);         /* withdrawn: a late answer leaves at once */
             st.no_response++;
             return TD_ERR_NO_RESPONSE;

@@ -61,7 +61,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
         td_thread_init(first, first_stack[id], sizeof first_stack[id],
                        id == 0 ? "main" : "core1", TD_PRIO_MAIN, entry, arg))
         td_panic("kernel threads");
-    idle->state = TD_THREAD_READY;       /* runs when no list has a thread */
+    TD_STORE_RELAXED(idle->state, (uint8_t)TD_THREAD_READY);  /* runs when no list has one */
     idle->flags = TF_IDLE;
     c->idle = idle;
     td__thread_link(c, first);

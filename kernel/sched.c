@@ -213,11 +213,11 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
     while (t != NULL && t->prio != prio) {
         if (t->state == TD_THREAD_READY) {
             td__unready(c, t);
-            t->prio = (uint8_t)prio;
+            TD_STORE_RELAXED(t->prio, (uint8_t)prio);
             td__ready(c, t);
         } else if (t->state == TD_THREAD_BLOCKED && t->wq != NULL) {
             td__list_del(t->wq, t);
-            t->prio = (uint8_t)prio;
+            TD_STORE_RELAXED(t->prio, (uint8_t)prio);
             td__list_add_prio(t->wq, t);
             if (t->flags & TF_OPS) {
                 struct td_wait *w = t->wdata.p;
@@ -227,7 +227,7 @@ void td__set_prio(td_core_t *c, td_thread_t *t, unsigned prio)
                 }
             }
         } else {
-            t->prio = (uint8_t)prio;
+            TD_STORE_RELAXED(t->prio, (uint8_t)prio);
         }
         break;
     }

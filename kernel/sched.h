@@ -221,7 +221,7 @@ TD_HOT void td__ready_link_hot(td_core_t *c, td_thread_t *t, unsigned p)
 {
     td_thread_t **head = &c->ready[p];
     td_thread_t *h = *head;
-    t->state = TD_THREAD_READY;
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
     if (h == NULL) {                     /* the level's first: its bit in the map */
         t->next = t->prev = t;
         *head = t;
@@ -293,7 +293,7 @@ TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tic
     td_thread_t *t = c->current;
     TD_TRACE(TD_TR_WAIT, wq, timed);
     td__unready(c, t);
-    t->state = wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING;
+    TD_STORE_RELAXED(t->state, (uint8_t)(wq ? TD_THREAD_BLOCKED : TD_THREAD_SLEEPING));
     t->result = TD_ERR_TIMEOUT;
     t->wq = wq;
     if (wq != NULL)

@@ -64,8 +64,9 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
     t->knext = NULL;
     t->name = name;
     t->stack = w;
-    t->prio = t->base = (uint8_t)prio;
-    t->state = TD_THREAD_DORMANT;
+    t->base = (uint8_t)prio;
+    TD_STORE_RELAXED(t->prio, (uint8_t)prio);
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_DORMANT);
     t->core = (uint8_t)port_core_id();
     t->result = 0;
     t->flags = 0;
@@ -133,7 +134,7 @@ TD_FAULT_CODE static void threads_down(unsigned core, unsigned stage)
                 *t->wq = NULL;
             t->wq = NULL;
         }
-        t->state = TD_THREAD_EXITED;
+        TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_EXITED);
     }
     td__cores[core].threads = NULL;
 }
@@ -178,7 +179,7 @@ TD_FAULT_CODE void td__thread_kill(td_core_t *c, td_thread_t *t, bool self)
     TD_TRACE(TD_TR_EXIT, t, 0);
     if (t->state == TD_THREAD_READY)
         td__unready(c, t);
-    t->state = TD_THREAD_EXITED;
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_EXITED);
     unlink_thread(c, t);
     wake_joiners(c, t);
     td__resched(c);
@@ -194,7 +195,7 @@ void td_thread_exit(void)
     TD_TRACE(TD_TR_EXIT, t, 0);
     td__held_abandon(c, t);              /* what it owns, to the others */
     td__unready(c, t);
-    t->state = TD_THREAD_EXITED;
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_EXITED);
     unlink_thread(c, t);
     wake_joiners(c, t);
     td__wait_commit(c, s);               /* to the next thread, for good */
@@ -244,7 +245,7 @@ int td_thread_suspend(td_thread_t *t)
         r = TD_ERR_STATE;
     } else {
         td__unready(c, t);
-        t->state = TD_THREAD_SUSPENDED;
+        TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_SUSPENDED);
     }
     td__resched_restore(c, s);
     return r;
@@ -291,7 +292,7 @@ int td_thread_priority(const td_thread_t *t)
         return TD_ERR_PARAM;
     if (t->magic != TD_THREAD_MAGIC)
         return TD_ERR_UNINIT;
-    return t->prio;
+    return TD_LOAD_RELAXED(t->prio);     /* (written by t's core: relaxed, as below) */
 }
 
 int td_thread_state(const td_thread_t *t)
@@ -300,9 +301,13 @@ int td_thread_state(const td_thread_t *t)
         return TD_ERR_PARAM;
     if (t->magic != TD_THREAD_MAGIC)
         return TD_ERR_UNINIT;
-    if (t == TD_LOAD_RELAXED(td__cores[t->core].current) && t->state == TD_THREAD_READY)
+    /* t's core writes its state and priority with relaxed stores (on the
+     * Cortex-M0+ plain byte stores), so that another core may read them here
+     * at any time; what it reads is the state at some moment of the call */
+    unsigned st = TD_LOAD_RELAXED(t->state);
+    if (t == TD_LOAD_RELAXED(td__cores[t->core].current) && st == TD_THREAD_READY)
         return TD_THREAD_RUNNING;
-    return t->state;
+    return (int)st;
 }
 
 const char *td_thread_name(const td_thread_t *t)

@@ -187,6 +187,15 @@ void port_wfe(void);
  * monotonic, starting near zero at boot. */
 uint64_t port_time_us(void);
 
+/* How long core 'core' has run, in microseconds from an arbitrary start,
+ * by a clock that advances only while that core runs (waiting for an
+ * interrupt or an event counts as running). It bounds a wait for the other
+ * core's answer by that core's own time, so that a core not given its CPU
+ * is not mistaken for one that does not answer. On a chip, whose cores
+ * always run, it is port_time_us(); on the host, the time the core's
+ * thread was seen running. Anywhere. */
+uint64_t port_core_ran_us(unsigned core);
+
 /* A free-running cycle counter of this core for measurement (wraps). On the
  * chip: clk_sys cycles; on the host: nanoseconds. */
 uint32_t port_cycles(void);

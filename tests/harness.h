@@ -59,7 +59,9 @@ void th_progress(void);
 void th_info(const char *key, long long value);
 
 /* Run fn(arg) in core 1's helper thread (launched by the runner) and return
- * at once; th_core1_wait waits (at most timeout ticks) until it returned.
+ * at once; th_core1_wait waits until it returned, at most timeout ticks of
+ * core 1's own time (port_core_ran_us: on the host, time core 1's pthread
+ * was not run does not count).
  * Returns 0 or TD_ERR_BUSY / TD_ERR_TIMEOUT. A job that faults under the
  * restart policy counts as returned once core 1 runs the helper again. */
 int th_core1_run(td_entry_t fn, void *arg);
@@ -103,6 +105,27 @@ void th_busy_us(uint32_t us);
  * that reason in ticks: on a loaded host the tick can lag the wall clock).
  * Gives up after 100 times the nominal time, so it never hangs. */
 void th_busy_ticks(td_tick_t ticks);
+
+/* This core's own running time in microseconds (port_core_ran_us): on the
+ * target the time itself; on the host only the time this core's pthread
+ * ran. A host that left the pthread off its CPU owes the core the ticks of
+ * that time and delivers them in a burst at its next interrupt point: a
+ * wait then ends that many ticks late by the tick count, but not by the
+ * core's own time, which is what tells a wait that overstays its timeout. */
+uint64_t th_ran_us(void);
+/* Whether at most n + TH_TICK_SLACK ticks of this core's own time have
+ * passed since th_ran_us() returned ran0: checked on the host, always true
+ * on the target (there the tick count itself is exact and checked). */
+bool th_ran_within(uint64_t ran0, td_tick_t n);
+
+/* Wait until thread t (of this core) has ended, sleeping a tick at a time,
+ * at most 'turns' times, then join it without waiting: returns
+ * td_thread_join's result (TD_ERR_WOULD_BLOCK if t has not ended). For a
+ * thread that must run to end: bounded by the caller's turns, each of
+ * which lets t run, not by a deadline, which the burst of ticks a loaded
+ * host owes a core it did not run can pass before t has run at all. On
+ * the target each turn is one tick. */
+int th_join_turns(td_thread_t *t, unsigned turns);
 
 /* Sleep one tick and return the tick count: the calling thread then starts
  * just after a tick interrupt, a whole tick before the next one (on the

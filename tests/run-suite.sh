@@ -8,7 +8,12 @@
 # file gets its PASS/FAIL lines, plus a FAIL line naming the program (NAME,
 # by default the command without its options) when the run
 #   - crashed or was killed by a signal,
-#   - hung: it is ended after TD_SUITE_TIMEOUT seconds (default 300),
+#   - hung: it is ended after TD_SUITE_TIMEOUT seconds (default 300), or,
+#     where TD_SUITE_CPU is set, once it has used that many seconds of CPU
+#     time (then TD_SUITE_TIMEOUT is only the bound for a program that waits
+#     without running): a program whose work is a fixed amount of computing
+#     (the emulator) is bounded by what it does, not by how long a loaded
+#     machine takes to give it the CPU,
 #   - ended without its summary line, or with one that does not match the
 #     lines it printed,
 #   - ended with a status that does not match its results (non-zero with
@@ -58,8 +63,11 @@ echo $((prev + expect)) >"$result.expect"
 
 # ---- the run ---------------------------------------------------------------------------
 limit=${TD_SUITE_TIMEOUT:-300}
-timeout --kill-after=5 "$limit" "$@" </dev/null >"$out" 2>&1
-status=$?
+cpu=${TD_SUITE_CPU:-}
+# SIGXCPU at the limit (the program ends, status 128 + 24), SIGKILL 5 s of
+# CPU later if it goes on regardless
+{ ( if [ -n "$cpu" ]; then ulimit -St "$cpu" && ulimit -Ht $((cpu + 5)) || exit 125; fi
+    exec timeout --kill-after=5 "$limit" "$@" ) </dev/null >"$out" 2>&1; status=$?; } 2>/dev/null
 cat "$out" >>"$result.log"
 grep -avE '^(TEST|PASS) ' "$out"
 grep -aE '^(PASS|FAIL) ' "$out" >"$out.r"
@@ -73,6 +81,7 @@ case $status in
   0 | 1) how="exit status $status" ;;
   124) how="hung: ended after the time limit of $limit s" ;;
   137) how="hung: killed after the time limit of $limit s" ;;
+  152) how="hung: used its CPU time limit of $cpu s" ;;   # SIGXCPU
   126 | 127) how="could not be run (exit status $status)" ;;
   *) if [ "$status" -gt 128 ]; then
        how="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?'))"

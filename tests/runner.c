@@ -376,11 +376,35 @@ int th_core1_run(td_entry_t fn, void *arg)
     return TD_OK;
 }
 
+int th_join_turns(td_thread_t *t, unsigned turns)
+{
+    for (unsigned i = 0; i < turns && td_thread_state(t) != TD_THREAD_EXITED; i++)
+        td_sleep(1);
+    return td_thread_join(t, TD_NO_WAIT);
+}
+
+uint64_t th_ran_us(void)
+{
+    return port_core_ran_us(port_core_id());
+}
+
+bool th_ran_within(uint64_t ran0, td_tick_t n)
+{
+    if (TH_TICK_SLACK == 0)
+        return true;
+    return th_ran_us() - ran0 <= ((uint64_t)n + TH_TICK_SLACK) * 1000000u / TD_TICK_HZ;
+}
+
 int th_core1_wait(td_tick_t timeout)
 {
-    td_tick_t end = td_time_ticks() + timeout;
+    /* Bounded by core 1's own time: on the chip that is core 0's too; on
+     * the host core 1's pthread may be left off its CPU for longer than the
+     * bound while core 0's clock runs on, and a job it has not had the
+     * chance to run is not a job that does not return. */
+    uint64_t limit = (uint64_t)timeout * 1000000u / TD_TICK_HZ;
+    uint64_t r0 = port_core_ran_us(1);
     while (__atomic_load_n(&job_state, __ATOMIC_ACQUIRE) != 0) {
-        if ((int32_t)(td_time_ticks() - end) >= 0)
+        if (port_core_ran_us(1) - r0 >= limit)
             return TD_ERR_TIMEOUT;
         td_sleep(1);
     }

@@ -365,6 +365,55 @@ TEST(flash_peer_that_never_answers)
     CHECK_EQ(r.peer, TD_FLASH_PEER_PARKED);
 }
 
+/* A bound on a wait for the other core counts that core's own time
+ * (port_core_ran_us), on both ports: a core that runs and does not answer
+ * for longer than the bound is found out (above, and here a job that runs
+ * on without returning for th_core1_wait), while on the host a core whose pthread the
+ * host did not run for longer than the bound is not taken for one (a job
+ * and a park made to sleep 1.5 s without running: as a loaded host leaves
+ * a pthread off its CPU). */
+static int runs_stop;
+static void core1_runs_until_told(void *arg)
+{
+    (void)arg;
+    uint64_t end = td_time_us() + 5000000u;
+    while (!LD(runs_stop) && td_time_us() < end) {
+    }
+}
+
+#ifdef TH_HOST
+#include <time.h>
+void host_flash_stall_next_park(uint32_t us);
+static void core1_not_run_1500ms(void *arg)
+{
+    (void)arg;
+    struct timespec ts = { 1, 500000000 };
+    nanosleep(&ts, NULL);
+}
+#endif
+
+TEST(wait_on_core1_counts_its_own_time)
+{
+    ST(runs_stop, 0);
+    REQUIRE_EQ(th_core1_run(core1_runs_until_told, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(100)), TD_ERR_TIMEOUT);   /* it ran, and was not done */
+    ST(runs_stop, 1);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+#ifdef TH_HOST
+    REQUIRE_EQ(th_core1_run(core1_not_run_1500ms, NULL), TD_OK);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK(td_time_us() - t0 >= 1000000u);
+    uint32_t a = area() + 7u * TD_FLASH_SECTOR;
+    REQUIRE_EQ(both_msg_start(), TD_OK);
+    td_flash_report_t r;
+    host_flash_stall_next_park(1500000u);                   /* over TD_FLASH_ACK_TIMEOUT_US */
+    CHECK_EQ(td_flash_erase(a, TD_FLASH_SECTOR, &r), TD_OK);
+    CHECK_EQ(r.peer, TD_FLASH_PEER_PARKED);
+    CHECK(r.ack_max_us >= 1000000u);
+#endif
+}
+
 /* ---- with core 1 halted, then in reset ------------------------------------------- */
 
 static int halt_go;
@@ -409,7 +458,10 @@ TEST(flash_with_core1_halted_then_in_reset)
     td_fault_set_policy(1, (unsigned)old);
     CHECK_EQ(p1, TD_OK);
     CHECK_EQ(r1.peer, TD_FLASH_PEER_HALTED);
-    CHECK(r1.ack_max_us < 1000u * TH_LATENCY_SLACK);   /* answered, not timed out */
+    /* it answered (p1: no TD_ERR_NO_RESPONSE), from its halt loop within a
+     * millisecond on the target; on the host how soon is the host's
+     * scheduling of core 1's pthread (seen: over 100 ms at load 20) */
+    CHECK(TH_LATENCY_SLACK > 1u || r1.ack_max_us < 1000u);
     CHECK_EQ(p2, TD_OK);
     CHECK_EQ(r2.peer, TD_FLASH_PEER_IN_ROM);
     CHECK_EQ(r2.parked_us, 0);

@@ -451,6 +451,68 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     CHECK(th_contains(report, "    action: halt the core (no thread to end)\n"));
 }
 
+/* ---- a restart begins with empty FIFOs ------------------------------------------------ */
+
+/* Words left in core 1's FIFO for the halted instance (a message cut short
+ * by the fault, a doorbell) must not reach the next one, which would read
+ * them as the start of its traffic: on the chip the launch handshake
+ * drains both FIFOs (core 1's boot ROM and the launch), and every port's
+ * launch must leave them so. */
+#define STALE_WORD 0x5a1e0000u
+static uint32_t stale_seen, stale_popped;
+
+static void core1_halt_now(void *arg)
+{
+    (void)arg;
+    td_panic("test: halted with words on the way");
+}
+
+static void core1_pop_fifo(void *arg)
+{
+    (void)arg;
+    port_irq_state_t s = port_irq_save();
+    for (unsigned i = 0; i < 2u * PORT_FIFO_DEPTH && (port_fifo_status() & PORT_FIFO_VLD); i++) {
+        uint32_t w = port_fifo_pop();
+        ST(stale_popped, stale_popped + 1u);
+        if ((w & 0xffff0000u) == STALE_WORD)
+            ST(stale_seen, stale_seen + 1u);
+    }
+    port_fifo_clear_errors();
+    port_irq_restore(s);
+}
+
+TEST(fault_core1_restart_starts_with_empty_fifos)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;
+    REQUIRE_EQ(th_core1_run(core1_halt_now, NULL), TD_OK);
+    for (int i = 0; i < 2000 && td_fault_core_state(1) != TD_CORE_HALTED; i++)
+        td_sleep(1);
+    CHECK_EQ(td_fault_core_state(1), TD_CORE_HALTED);
+    /* three words on their way to the halted core, which reads none */
+    port_irq_state_t s = port_irq_save();
+    unsigned pushed = 0;
+    for (uint32_t k = 1; k <= 3u && (port_fifo_status() & PORT_FIFO_RDY); k++, pushed++)
+        port_fifo_push(STALE_WORD | k);
+    port_irq_restore(s);
+    CHECK_EQ(pushed, 3);
+    ST(stale_seen, 0u);
+    ST(stale_popped, 0u);
+    CHECK_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    CHECK_EQ(wait_restarted(restarts + 1), TD_OK);
+    if (cap)
+        (void)th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    /* the new instance's first job looks before anything of it reads the FIFO */
+    REQUIRE_EQ(th_core1_run(core1_pop_fifo, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(LD(stale_seen), 0);
+    th_info("fifo_words_after_restart", LD(stale_popped));
+    CHECK(core1_takes_jobs());
+}
+
 /* ---- an assertion in an interrupt handler of core 1 ---------------------------------- */
 
 static void core1_isr_assert(td_timer_t *t, void *arg)
@@ -692,7 +754,7 @@ TD_THREAD_DEFINE(sw_yield, 1024);
 TD_THREAD_DEFINE(sw_wait, 1024);
 static TD_LOCK_DEFINE(sw_lock, TD_SPIN_USER_FIRST + 8);
 static td_sem_t sw_sem;
-static int sw_stop;
+static int sw_stop, sw_made;
 static uint32_t sw_turns[2];
 static int sw_job_r;
 
@@ -704,6 +766,8 @@ static void sw_yielder(void *arg)
             td_lock_give(&sw_lock);          /* recorded as core 1's meanwhile */
         td_sem_give_isr(&sw_sem);
         ST(sw_turns[0], sw_turns[0] + 1u);
+        /* the waiter's priority changes under core 0's reads too */
+        td_thread_set_priority(&sw_wait, TD_PRIO_MAIN + (sw_turns[0] & 1u));
         td_thread_yield();                   /* a pending switch */
     }
     td_sem_give_isr(&sw_sem);
@@ -734,6 +798,8 @@ static void core1_switcher_job(void *arg)
                              TD_PRIO_MAIN, sw_waiter, NULL);
     if (r != TD_OK)
         ST(sw_stop, 1);
+    else
+        ST(sw_made, 1);                      /* core 0 may look at them now */
     if (td_thread_state(&sw_yield) >= 0 && td_thread_join(&sw_yield, TD_SEC(30)) != TD_OK)
         r = TD_ERR_TIMEOUT;
     if (td_thread_state(&sw_wait) >= 0 && td_thread_join(&sw_wait, TD_SEC(30)) != TD_OK)
@@ -749,10 +815,11 @@ static void core1_switcher_job(void *arg)
 TEST(core1_running_thread_read_while_it_switches)
 {
     ST(sw_stop, 0);
+    ST(sw_made, 0);
     sw_turns[0] = sw_turns[1] = 0;
     sw_job_r = 99;
     REQUIRE_EQ(th_core1_run(core1_switcher_job, NULL), TD_OK);
-    uint32_t looks = 0, seen_yield = 0, seen_wait = 0, peeked = 0, bad = 0;
+    uint32_t looks = 0, seen_yield = 0, seen_wait = 0, peeked = 0, bad = 0, blocked = 0;
     uint64_t end = td_time_us() + 10000000u;
     /* (relaxed loads: an acquire here would order core 1's earlier stores
      * before this core's reads, and ThreadSanitizer would see no race) */
@@ -766,6 +833,18 @@ TEST(core1_running_thread_read_while_it_switches)
         if (td__spin_peek(sw_lock.key - TD_LOCK_KEY, &h) == 1u) {
             peeked++;
             bad += h != NULL && h->core != 1u;
+        }
+        /* the state and priority of core 1's threads, written by core 1 as
+         * they switch, block and change priority: read here at any time
+         * once they are made (the acquire orders only their making) */
+        if (LD(sw_made)) {
+            int st = td_thread_state(&sw_wait), pr = td_thread_priority(&sw_wait);
+            blocked += st == TD_THREAD_BLOCKED;
+            bad += st < TD_THREAD_DORMANT || st > TD_THREAD_EXITED;
+            bad += st != TD_THREAD_EXITED &&
+                   (pr < (int)TD_PRIO_MAIN || pr > (int)TD_PRIO_MAIN + 1);
+            st = td_thread_state(&sw_yield);
+            bad += st < TD_THREAD_DORMANT || st > TD_THREAD_EXITED;
         }
         looks++;
         if (looks % 256u == 0)
@@ -782,4 +861,5 @@ TEST(core1_running_thread_read_while_it_switches)
     th_info("switch_looks_yield", seen_yield);
     th_info("switch_looks_wait", seen_wait);
     th_info("switch_looks_peeked", peeked);
+    th_info("switch_looks_waiter_blocked", blocked);
 }

@@ -14,11 +14,14 @@ TD_THREAD_DEFINE(pb, 1024);
 TEST(time_sleep_and_deadline)
 {
     td_tick_t t0 = th_tick_start();
-    uint64_t u0 = td_time_us();
+    uint64_t u0 = td_time_us(), r0 = th_ran_us();
     CHECK_EQ(td_sleep(TD_MS(20)), TD_OK);
     td_tick_t slept = td_time_ticks() - t0;
     uint64_t us = td_time_us() - u0;
-    CHECK(slept >= TD_MS(20) && slept <= TD_MS(20) + TH_TICK_SLACK);    /* exact on the target */
+    /* exactly 20 ticks on the target; on the host never fewer, and within
+     * the slack by the core's own time (owed ticks come in a burst) */
+    CHECK(slept >= TD_MS(20) && (TH_TICK_SLACK > 0 || slept == TD_MS(20)));
+    CHECK(th_ran_within(r0, TD_MS(20)));
     /* wall time follows the ticks: exactly on the target; on the host,
      * ticks a loaded Linux delayed arrive in a burst, so only an upper
      * bound holds there */
@@ -28,11 +31,15 @@ TEST(time_sleep_and_deadline)
     CHECK(us < 500000u);
     CHECK_EQ(td_sleep(0), TD_OK);                         /* a yield */
     td_tick_t d = td_time_ticks() + 7;
+    r0 = th_ran_us();
     CHECK_EQ(td_sleep_until(d), TD_OK);
     td_tick_t now = td_time_ticks();
-    CHECK((int32_t)(now - d) >= 0 && (int32_t)(now - d) <= (int32_t)TH_TICK_SLACK);
+    CHECK((int32_t)(now - d) >= 0 && (TH_TICK_SLACK > 0 || now == d));
+    CHECK(th_ran_within(r0, 7));
+    r0 = th_ran_us();
     CHECK_EQ(td_sleep_until(d - 100), TD_OK);             /* past: at once */
-    CHECK(td_time_ticks() - now <= TH_TICK_SLACK);
+    CHECK(TH_TICK_SLACK > 0 || td_time_ticks() == now);
+    CHECK(th_ran_within(r0, 0));
     CHECK(TD_MS(1000) == TD_TICK_HZ);
     CHECK(TD_SEC(2) == 2 * TD_TICK_HZ);
     /* The conversions at run time (a volatile argument: no constant
@@ -106,7 +113,9 @@ TEST(period_1000_without_drift)
     p = (struct periodic){ .period = 1, .phase = 0, .n = 1000 };
     REQUIRE_EQ(td_thread_create(&pa, pa_stack, sizeof pa_stack, "periodic", 30, periodic_thread, &p),
                TD_OK);
-    CHECK_EQ(td_thread_join(&pa, TD_SEC(10)), TD_OK);
+    /* by turns: on a loaded host each burst of owed ticks lets pa make a
+     * release or two, so 1000 of them can take more than 10 s of ticks */
+    CHECK_EQ(th_join_turns(&pa, TD_SEC(10)), TD_OK);
     th_info("period_overruns", p.overruns);
     th_info("period_late_wakeups", p.late);
     th_info("period_max_late_ticks", p.max_late);
@@ -140,8 +149,8 @@ TEST(period_phases_interleave)
                TD_OK);
     REQUIRE_EQ(td_thread_create(&pb, pb_stack, sizeof pb_stack, "ph3", 29, periodic_thread, &b),
                TD_OK);
-    CHECK_EQ(td_thread_join(&pa, TD_SEC(2)), TD_OK);
-    CHECK_EQ(td_thread_join(&pb, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&pa, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&pb, TD_SEC(2)), TD_OK);
     CHECK_EQ(a.bad, 0);
     CHECK_EQ(b.bad, 0);
     CHECK_EQ(a.first % 4, 1);
@@ -155,26 +164,30 @@ TEST(period_overrun_keeps_grid)
     CHECK_EQ(td_period_init(&p, 5, 5), TD_ERR_PARAM);
     CHECK_EQ(td_period_init(NULL, 5, 1), TD_ERR_PARAM);
     CHECK_EQ(td_period_wait(NULL), TD_ERR_PARAM);
-    /* The first wait ends at its release: exactly on the target; on the host
-     * up to TH_TICK_SLACK ticks late, never early. A loaded host can keep
-     * this "core" off its CPU for longer than the slack (between the init
-     * and the wait, too, so that the release has passed): there, and only
-     * for a late end, the release is tried again on a fresh period, up to
-     * three times in all (as tests/test_timing.c does). */
-    td_tick_t first, late;
-    int r;
-    for (int tries = TH_TICK_SLACK == 0 ? 1 : 3;;) {
-        REQUIRE_EQ(td_period_init(&p, 5, 2), TD_OK);
-        first = td_period_next(&p);
-        r = td_period_wait(&p);
-        late = td_time_ticks() - first;                  /* (unsigned: early is huge) */
-        if (--tries == 0 || (int32_t)late < 0 ||
-            (r == TD_OK && late <= TH_TICK_SLACK) || (r != TD_OK && r != TD_ERR_OVERFLOW))
-            break;
+    /* The first wait ends at its release: exactly on the target, never
+     * early; on the host within TH_TICK_SLACK ticks of this core's own time
+     * (th_ran_us), since the ticks a loaded host owes the core come in a
+     * burst. Begun just after a tick on the phase, a whole period before
+     * the release; if the host ran this core so late that the ticks it owed
+     * passed the release before the wait began, the wait overruns, as it
+     * must (the tick count shows it), and the grid is set up again. */
+    for (int i = 0; i < 5 && th_tick_start() % 5u != 2u; i++) {
     }
+    uint64_t r0 = th_ran_us();
+    REQUIRE_EQ(td_period_init(&p, 5, 2), TD_OK);
+    td_tick_t first = td_period_next(&p);
+    int r = td_period_wait(&p);
+    td_tick_t late = td_time_ticks() - first;            /* (unsigned: early is huge) */
     CHECK_EQ(first % 5, 2);
-    CHECK_EQ(r, TD_OK);
-    CHECK(late <= TH_TICK_SLACK);                        /* at the release */
+    CHECK(th_ran_within(r0, 5));
+    if (r == TD_ERR_OVERFLOW && TH_TICK_SLACK > 0) {     /* the host ran it too late */
+        CHECK((int32_t)late > 0);
+        CHECK_EQ(p.overruns, 1);
+        REQUIRE_EQ(td_period_init(&p, 5, 2), TD_OK);
+    } else {
+        CHECK_EQ(r, TD_OK);
+        CHECK((int32_t)late >= 0 && (TH_TICK_SLACK > 0 || late == 0));   /* at the release */
+    }
     th_busy_ticks(12);                                   /* overrun by two periods */
     CHECK_EQ(td_period_wait(&p), TD_ERR_OVERFLOW);
     CHECK_EQ(p.overruns, 1);
@@ -208,17 +221,29 @@ TEST(timer_one_shot_and_periodic)
     td_tick_t t0 = td_time_ticks();
     REQUIRE_EQ(td_timer_start(&once, 5, 0), TD_OK);
     REQUIRE_EQ(td_timer_start(&every, 3, 3), TD_OK);
+    td_tick_t t1 = td_time_ticks();                       /* t0 on the target */
     CHECK(td_timer_active(&once));
     CHECK_EQ(td_timer_init(&every, on_timer, NULL), TD_ERR_BUSY);
     td_sleep_until(t0 + 31);
+    td_tick_t now = td_time_ticks(), at;
+    unsigned n;
+    do {                                                  /* a consistent pair */
+        n = fired[1];
+        at = fired_at[1];
+    } while (n != fired[1]);
+    td_tick_t now2 = td_time_ticks();
     CHECK_EQ(fired[0], 1);
-    CHECK(fired_at[0] - t0 >= 5 && fired_at[0] - t0 <= 5 + TH_TICK_SLACK);
+    CHECK((td_tick_t)(fired_at[0] - 5u - t0) <= (td_tick_t)(t1 - t0));   /* 5 after its start */
     CHECK(!td_timer_active(&once));
-    /* 3, 6, ... 30 (a late-running host may have seen a few more) */
-    CHECK(fired[1] >= 10 && fired[1] <= 10 + TH_TICK_SLACK / 3);
-    CHECK(fired_at[1] - t0 >= 3u * fired[1] && fired_at[1] - t0 <= 3u * fired[1] + 1);
+    /* every third tick after its start, at each tick that has passed,
+     * exactly: on the target 3, 6, ... 30 (no tick passes between the two
+     * starts, nor after the wake-up at 31); a host that ran this core late
+     * delivers the ticks it owes in a burst, and the timer fires at each */
+    CHECK((td_tick_t)(now - t1) / 3u <= n && n <= (td_tick_t)(now2 - t0) / 3u);
+    CHECK((td_tick_t)(at - 3u * n - t0) <= (td_tick_t)(t1 - t0));
+    CHECK(TH_TICK_SLACK > 0 || (t1 == t0 && now == t0 + 31 && n == 10 && at == t0 + 30));
     CHECK_EQ(td_timer_stop(&every), TD_OK);
-    unsigned n = fired[1];
+    n = fired[1];
     td_sleep(10);
     CHECK_EQ(fired[1], n);
     CHECK_EQ(td_timer_stop(&every), TD_OK);              /* stopped: no effect */

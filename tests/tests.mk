@@ -80,7 +80,7 @@ TEST_SUITES += target
 .PHONY: test-target target-tests
 target-tests: $(TARGET_TEST_DIR)/tandem-tests.elf
 test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf kernel-test-lists
-	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/kernel.list target $(TEST_RESULTS)/target.txt \
+	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/kernel.list target $(TEST_RESULTS)/target.txt \
 	  sim/tandem-sim $(TARGET_TEST_DIR)/tandem-tests.elf --raw --max-ms $(TARGET_TEST_MAX_MS)
 
 # ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------

@@ -10,7 +10,8 @@
  * acknowledges, the step runs, fast XIP is restored (our own boot2, called from RAM) and both go on. A core
  * halted by a fault answers from its RAM halt loop; a core 1 in reset (in
  * the boot ROM) is not asked. Every wait is bounded: a peer that does not
- * acknowledge within TD_FLASH_ACK_TIMEOUT_US makes the call fail with
+ * acknowledge within TD_FLASH_ACK_TIMEOUT_US of its own running time (on a
+ * chip the time; on the host port the time its thread ran) makes the call fail with
  * TD_ERR_NO_RESPONSE, the step not done. Two writers at once (threads of
  * either core) are serialised by one cross-core mutex. The whole model:
  * docs/flash.md.

@@ -49,9 +49,9 @@ typedef struct td_thread {
     struct td_thread *next, *prev; /* ready list or wait list */
     struct td_thread **wq;         /* wait list the thread is on (while BLOCKED) */
     uint8_t magic;
-    uint8_t prio;                  /* effective priority */
+    uint8_t prio;                  /* effective priority (stored relaxed: read anywhere) */
     uint8_t base;                  /* priority set by the program */
-    uint8_t state;                 /* enum td_thread_state */
+    uint8_t state;                 /* enum td_thread_state (stored relaxed: read anywhere) */
     uint8_t core;
     uint8_t flags;
     int8_t result;                 /* how the last wait ended */

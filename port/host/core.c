@@ -72,6 +72,7 @@ bool host_irq_pending(struct host_core *hc)
 void host_interrupt_point(void)
 {
     struct host_core *hc = host_this();
+    host_beat();
     while (!hc->masked && !hc->in_isr) {
         if (atomic_load(&hc->reset_req))
             host_return_to_boot(hc);
@@ -122,6 +123,7 @@ static void host_wait(struct host_core *hc, int wfe)
         if (pthread_cond_timedwait(&hc->cv, &hc->mu, &until) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&hc->mu);
+    host_beat();
 }
 
 void port_idle(void)
@@ -152,14 +154,55 @@ void port_wfe(void)
 
 /* ---- time ------------------------------------------------------------------ */
 
-static uint64_t mono_ns(void)
+uint64_t host_mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+#define mono_ns host_mono_ns
 
 static uint64_t boot_ns;
+
+/* Each core's own time (port_core_ran_us). A core's pthread beats at every
+ * interrupt point and after every wait of the model, which is bounded (2 ms
+ * at most; a halted core looks every millisecond): while it runs, the gaps
+ * between its beats are short and all of them count. A longer gap is time
+ * the host did not run the pthread (a loaded machine leaves one off its CPU
+ * for a second and more), and counts only HOST_BEAT_MAX_NS. So a core whose
+ * pthread is not run does not look like a core that runs and does not
+ * answer, which is what a bound on a wait for the other core's answer must
+ * tell. One exception keeps every such wait bounded: a pthread that gives
+ * no beat at all for HOST_STALL_NS (a loop that never reaches an interrupt
+ * point, which the host cannot preempt, or a host that stopped it) is taken
+ * to run from then on, by the wall clock. */
+#define HOST_BEAT_MAX_NS (4u * 1000u * 1000u)
+#define HOST_STALL_NS    (10ull * 1000u * 1000u * 1000u)
+
+void host_beat(void)
+{
+    struct host_core *hc = host_this();
+    uint64_t now = mono_ns();
+    uint64_t last = atomic_load_explicit(&hc->beat_ns, memory_order_relaxed);
+    uint64_t gap = now > last ? now - last : 0;
+    if (gap > HOST_BEAT_MAX_NS)
+        gap = HOST_BEAT_MAX_NS;
+    atomic_store_explicit(&hc->beat_ns, now, memory_order_relaxed);
+    /* one writer, this pthread: no read-modify-write needed */
+    uint64_t ran = atomic_load_explicit(&hc->ran_ns, memory_order_relaxed);
+    atomic_store_explicit(&hc->ran_ns, ran + gap, memory_order_relaxed);
+}
+
+uint64_t port_core_ran_us(unsigned core)
+{
+    struct host_core *hc = &host_cores[core % PORT_NUM_CORES];
+    uint64_t ran = atomic_load_explicit(&hc->ran_ns, memory_order_relaxed);
+    uint64_t last = atomic_load_explicit(&hc->beat_ns, memory_order_relaxed);
+    uint64_t now = mono_ns();
+    if (now > last && now - last > HOST_STALL_NS)
+        ran += now - last - HOST_STALL_NS;
+    return ran / 1000u;
+}
 
 uint64_t port_time_us(void)
 {
@@ -357,8 +400,10 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
         return TD_ERR_BUSY;
     core1_start.entry = entry;
     core1_start.arg = arg;
+    host_fifo_launch();                   /* nothing of the last instance's traffic */
     atomic_store(&hc->reset_req, 0);
     atomic_store(&hc->halted, 0);
+    atomic_store(&hc->beat_ns, mono_ns());  /* its time starts now */
     atomic_store(&hc->alive, 1);
     if (pthread_create(&hc->thread, NULL, core1_main, NULL) != 0) {
         atomic_store(&hc->alive, 0);
@@ -410,6 +455,7 @@ __attribute__((weak)) int td_kernel_main(void)
 void host_boot(void)
 {
     boot_ns = mono_ns();
+    atomic_store(&host_cores[0].beat_ns, boot_ns);
     host_core_id = 0;
     host_cores[0].masked = 1;             /* as after reset */
     port_exit(td_kernel_main());

@@ -137,6 +137,7 @@ void port_halt(void)
         if (host_core_id == 1 && atomic_load(&hc->reset_req))
             host_return_to_boot(hc);   /* core 0 resets us: back to the launch */
         host_flash_halted_poll();      /* halted: flash writes need no more from us */
+        host_beat();
         struct timespec ts = { 0, 1000000 };
         nanosleep(&ts, NULL);
     }

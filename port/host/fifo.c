@@ -84,6 +84,19 @@ void port_fifo_drain(void)
         (void)port_fifo_pop();
 }
 
+void host_fifo_launch(void)
+{
+    /* core 1's side: its pthread is gone (no reader), so core 0 may move
+     * the read index itself */
+    struct ring *r = &rx_of[1];
+    atomic_store_explicit(&r->head, atomic_load_explicit(&r->tail, memory_order_acquire),
+                          memory_order_release);
+    atomic_store(&wof[1], 0u);
+    atomic_store(&roe[1], 0u);
+    port_fifo_drain();                   /* core 0's side, as its reader */
+    port_fifo_clear_errors();
+}
+
 void port_fifo_irq_enable(bool on)
 {
     struct host_core *hc = host_this();

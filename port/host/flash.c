@@ -28,6 +28,12 @@ static uint8_t mem[HOST_FLASH_SIZE];
 static uint32_t steps, cut_at = UINT32_MAX, cut_seed;
 static bool cut_done;
 static port_flash_lockout_t *_Atomic halt_lockout;
+static atomic_uint park_stall_us;         /* host_flash_stall_next_park */
+
+void host_flash_stall_next_park(uint32_t us)
+{
+    atomic_store(&park_stall_us, us);
+}
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;   /* the chip serialises steps */
 
 static void __attribute__((constructor)) flash_init(void)
@@ -209,12 +215,18 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
     port_irq_state_t s = port_irq_save();
     uint32_t a = LD(l->ask), t = 0;
     if (a != 0 && (a & 1u) == port_core_id()) {
+        uint32_t stall = atomic_exchange(&park_stall_us, 0u);
+        if (stall != 0) {                 /* a host that does not run us meanwhile */
+            struct timespec ts = { (time_t)(stall / 1000000u), (long)(stall % 1000000u) * 1000 };
+            nanosleep(&ts, NULL);
+        }
         ST(l->ack, a);
         uint64_t t0 = now_us();
         for (;;) {
             t = (uint32_t)(now_us() - t0);
             if (LD(l->release) == a || LD(l->ask) != a || t >= max_us)
                 break;
+            host_beat();
             sched_yield();                /* a host step takes microseconds */
         }
     }

@@ -13,7 +13,9 @@
  *     port_wfe, port_time_us and port_cycles, when interrupts are enabled
  *     and no handler runs. A pending switch (the PendSV of the chip) is
  *     performed at the same points after the handlers. Code that loops
- *     without reaching an interrupt point is not preempted on the host.
+ *     without reaching an interrupt point is not preempted on the host;
+ *   - each core's own time (port_core_ran_us) counts only while its pthread
+ *     is seen running (host_beat), for bounds on waits for its answers.
  */
 #ifndef TANDEM_PORT_HOST_H
 #define TANDEM_PORT_HOST_H
@@ -49,6 +51,9 @@ struct host_core {
     atomic_int alive;              /* core 1's pthread runs */
     atomic_int halted;             /* core 1 is in port_halt's loop, which leaves
                                       at a reset as soon as its pthread runs */
+    _Atomic uint64_t ran_ns;       /* port_core_ran_us, in ns: written by the core's own
+                                      pthread at each beat (host_beat) */
+    _Atomic uint64_t beat_ns;      /* the monotonic time of its last beat */
 };
 
 extern struct host_core host_cores[PORT_NUM_CORES];
@@ -59,6 +64,13 @@ static inline struct host_core *host_this(void) { return &host_cores[host_core_i
 /* Take pending interrupts and a pending switch, if interrupts are enabled
  * and no handler runs. */
 void host_interrupt_point(void);
+/* The calling core's pthread runs: advance its port_core_ran_us by the
+ * time since its last beat, at most HOST_BEAT_MAX_NS (a longer gap is a
+ * pthread the host did not run). Every interrupt point beats, and every
+ * wait of the model (idle, WFE, halt, park) at least every 2 ms. */
+void host_beat(void);
+/* A time source for the model: CLOCK_MONOTONIC in nanoseconds. */
+uint64_t host_mono_ns(void);
 /* Wake core c if it sleeps in port_idle or port_wfe. Any pthread. */
 void host_kick(unsigned c);
 /* Whether core hc has an interrupt to take (tick owed, FIFO level). */
@@ -73,8 +85,16 @@ void host_return_to_boot(struct host_core *hc) __attribute__((noreturn));
 /* flash.c: the halted core's loop (fault.c) answers a lockout request. */
 void host_flash_halted_poll(void);
 
+/* flash.c, for tests: the next park sleeps us microseconds before it
+ * acknowledges, without a beat, as a pthread the host does not run. */
+void host_flash_stall_next_park(uint32_t us);
+
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);
+/* fifo.c: what a launch of core 1 leaves on the chip (its boot ROM drains
+ * core 1's FIFO, the handshake drains core 0's and clears its flags): both
+ * FIFOs empty, no WOF or ROE. Core 0, while core 1's pthread does not run. */
+void host_fifo_launch(void);
 
 /* Console input for port_console_read: queue n bytes (tests); returns how
  * many fit (the queue holds 4096). Any thread. */

@@ -7,6 +7,7 @@
  *   good    all three pass, summary, exit 0
  *   crash   a null pointer write (SIGSEGV)
  *   hang    waits forever
+ *   spin    computes forever
  *   exit    exit(0) without the rest or a summary
  *   short   the third test left out, a summary that matches what was printed
  *   lie     a summary claiming all three passed, the third not printed
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "hang") == 0) {
         for (;;)
             pause();
+    } else if (strcmp(mode, "spin") == 0) {
+        for (volatile unsigned long n = 0;; n++) {
+        }
     } else if (strcmp(mode, "exit") == 0) {
         exit(0);
     } else if (strcmp(mode, "fail0") == 0) {

@@ -55,6 +55,11 @@ hang() {
   failed_run && has "^FAIL plant_two: $plant hang stopped inside this test \(hung: ended after the time limit of 2 s" &&
     has '^FAIL plant_three: no result'
 }
+spin() {   # bounded by its CPU time, the wall-clock limit far away
+  TD_SUITE_CPU=1 TD_SUITE_TIMEOUT=120 planted spin spin
+  failed_run && has "^FAIL plant_two: $plant spin stopped inside this test \(hung: used its CPU time limit of 1 s" &&
+    has '^FAIL plant_three: no result'
+}
 early_exit() {
   planted exit exit
   failed_run && has "^FAIL plant_two: $plant exit stopped inside this test \(exit status 0" &&
@@ -166,6 +171,7 @@ make_passes() {
 
 check runner_names_a_crash crash
 check runner_names_a_hang hang
+check runner_ends_a_spin_by_cpu_time spin
 check runner_names_an_early_exit early_exit
 check runner_names_a_missing_test missing_test
 check runner_catches_a_lying_summary lying_summary
