@@ -22,6 +22,9 @@ void an521_core1_boot(void);
 /* This core's part of the inter-core channel (fifo.c): the doorbell's
  * priority and handler; each core calls it as it starts. */
 void an521_fifo_core_init(void);
+/* Core 0, core 1 parked before a launch: both rings emptied, their error
+ * flags cleared (fifo.c). */
+void an521_fifo_launch(void);
 /* The shared clock (timer.c), started once by core 0. */
 void an521_timer_init(void);
 /* This core's half-period clock kick (timer.c). */

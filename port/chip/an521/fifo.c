@@ -103,6 +103,21 @@ void port_fifo_drain(void)
     rx->tail = rx->head;
 }
 
+/* Core 0, launching core 1 (parked: it reads and writes no ring): neither
+ * direction keeps a word of core 1's last instance, and no error flag
+ * stays set, as the RP2040's launch handshake leaves its FIFOs. */
+void an521_fifo_launch(void)
+{
+    for (unsigned c = 0; c < PORT_NUM_CORES; c++) {
+        struct ring *r = &rings[c];
+        __asm volatile("dmb" ::: "memory");
+        r->tail = r->head;
+        wof[c] = 0;
+        roe[c] = 0;
+    }
+    __asm volatile("dmb" ::: "memory");
+}
+
 static void clear_bell(unsigned me)
 {
     if (me == 0)

@@ -164,6 +164,7 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size)
     }
     if (!wait_for(&c1.state, C1_WAITING))
         return TD_ERR_NO_RESPONSE;
+    an521_fifo_launch();                 /* nothing of the last instance's traffic */
     uint32_t n = c1.launch_req + 1u;
     __asm volatile("dmb" ::: "memory");
     c1.launch_req = n;
