@@ -1026,15 +1026,17 @@ static int send_n_owned(unsigned me, td_msg_ep_t *ep, const td_msg_t *w, unsigne
     return r;
 }
 
-int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done,
-                  td_tick_t timeout)
+/* A batch call's checks, once per call, in the order both calls document:
+ * the count pointer (zeroed), the timeout, the owner, the words and n. */
+static inline __attribute__((always_inline)) int batch_check(td_msg_ep_t *ep, const td_msg_t *w,
+                                                             unsigned n, unsigned *count,
+                                                             td_tick_t timeout, unsigned me)
 {
-    if (done == NULL)
+    if (count == NULL)
         return TD_ERR_PARAM;
-    *done = 0;
+    *count = 0;
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
-    unsigned me = port_core_id();
     if (!owner_fast(ep, me)) {
         int r = owner_check(ep);
         if (r)
@@ -1042,24 +1044,25 @@ int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done
     }
     if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
         return TD_ERR_PARAM;
+    return TD_OK;
+}
+
+int td_msg_send_n(td_msg_ep_t *ep, const td_msg_t *w, unsigned n, unsigned *done,
+                  td_tick_t timeout)
+{
+    unsigned me = port_core_id();
+    int r = batch_check(ep, w, n, done, timeout, me);
+    if (r)
+        return r;
     return send_n_owned(me, ep, w, n, done, timeout);
 }
 
 int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td_tick_t timeout)
 {
-    if (got == NULL)
-        return TD_ERR_PARAM;
-    *got = 0;
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
     unsigned me = port_core_id();
-    if (!owner_fast(ep, me)) {
-        int r = owner_check(ep);
-        if (r)
-            return r;
-    }
-    if (w == NULL || n == 0 || n > TD_MSG_BATCH_MAX)
-        return TD_ERR_PARAM;
+    int e = batch_check(ep, w, n, got, timeout, me);
+    if (e)
+        return e;
     unsigned k = 0;
     port_irq_state_t s = port_irq_save();
     if (ep->in_count == 0) {
