@@ -33,8 +33,8 @@ typedef struct td_lock {
 } td_lock_t;
 
 /* An initialised lock's key is TD_LOCK_KEY + its spinlock number, and
- * nothing else is a lock: checked, and the number found, with one
- * subtraction and one compare (both with immediates: no constant to load). */
+ * nothing else is a lock: checked with one shift and one compare with an
+ * immediate (no constant to load), the number found with one subtraction. */
 #define TD_LOCK_KEY 0x40u
 /* An initialiser for a lock on spinlock n; a number outside the user range
  * does not compile (array of negative size). */
