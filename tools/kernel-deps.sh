@@ -38,33 +38,42 @@ src=${1:-kernel}
 [ -z "$objdir" ] || [ -d "$objdir" ] || { echo "kernel-deps: no directory $objdir" >&2; exit 2; }
 NM=${NM:-nm}
 
-# module name of a kernel file: basename without .c/.h and without _sys
-modname() { local b=${1##*/}; b=${b%.[ch]}; echo "${b%_sys}"; }
+# module name of a kernel file (or object): basename without .c/.h/.o and _sys.
+# The lists below come from one awk and two nm runs, not a few processes
+# per file: the suite runs this on machines loaded by other work.
+MODNAME='function modname(f) { sub(/.*\//, "", f); sub(/\.[cho]$/, "", f); sub(/_sys$/, "", f); return f }'
+
+files=()
+for f in "$src"/*.c "$src"/*.h; do [ -e "$f" ] && files+=("$f"); done
+objs=()
+if [ -n "$objdir" ]; then
+    for o in "$objdir"/*.o; do
+        b=${o##*/}
+        [ -e "$src/${b%.o}.c" ] && objs+=("$o")    # (not a stale object of a removed source)
+    done
+fi
 
 {
-    # the modules
-    for f in "$src"/*.c "$src"/*.h; do
-        if [ -e "$f" ]; then echo "M $(modname "$f")"; fi
-    done
-    # include edges (quoted includes of headers in the kernel directory)
-    for f in "$src"/*.c "$src"/*.h; do
-        [ -e "$f" ] || continue
-        sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"/]*\.h\)".*/\1/p' "$f" |
-        while read -r inc; do
-            if [ -e "$src/$inc" ]; then
-                echo "E $(modname "$f") $(modname "$inc") include:${f##*/}:$inc"
-            fi
-        done
-    done
-    # symbol edges
-    if [ -n "$objdir" ]; then
-        for o in "$objdir"/*.o; do
-            b=${o##*/}
-            [ -e "$src/${b%.o}.c" ] || continue     # (a stale object of a removed source)
-            m=$(modname "${o%.o}.c")
-            "$NM" --defined-only -g "$o" | awk -v m="$m" 'NF >= 3 { print "D " m " " $3 }'
-            "$NM" -u "$o" | awk -v m="$m" '{ print "U " m " " $NF }'
-        done
+    # the modules, and the include edges (quoted includes of headers in the
+    # kernel directory)
+    if [ ${#files[@]} -gt 0 ]; then
+        awk "$MODNAME"'
+        BEGIN { for (i = 1; i < ARGC; i++) { f = ARGV[i]; sub(/.*\//, "", f); here[f] = 1 } }
+        FNR == 1 { print "M " modname(FILENAME) }
+        /^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"\/]*\.h"/ {
+            inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
+            if (inc in here) {
+                f = FILENAME; sub(/.*\//, "", f)
+                print "E " modname(FILENAME) " " modname(inc) " include:" f ":" inc
+            }
+        }' "${files[@]}"
+    fi
+    # symbol edges (nm -A puts the object's name before each line)
+    if [ ${#objs[@]} -gt 0 ]; then
+        "$NM" -A --defined-only -g "${objs[@]}" |
+            awk "$MODNAME"'match($0, /:[0-9a-fA-F]+ [A-Za-z] /) { print "D " modname(substr($0, 1, RSTART - 1)) " " $NF }'
+        "$NM" -A -u "${objs[@]}" |
+            awk "$MODNAME"'match($0, /: +[A-Za-z] /) { print "U " modname(substr($0, 1, RSTART - 1)) " " $NF }'
     fi
 } | awk -v graph="$graph" '
 function add(a, b, why) {
