@@ -66,7 +66,9 @@ limit=${TD_SUITE_TIMEOUT:-300}
 cpu=${TD_SUITE_CPU:-}
 # SIGXCPU at the limit (the program ends, status 128 + 24), SIGKILL 5 s of
 # CPU later if it goes on regardless
+# (the limits are the runner's: a program that runs suites itself sets its own)
 { ( if [ -n "$cpu" ]; then ulimit -St "$cpu" && ulimit -Ht $((cpu + 5)) || exit 125; fi
+    unset TD_SUITE_TIMEOUT TD_SUITE_CPU
     exec timeout --kill-after=5 "$limit" "$@" ) </dev/null >"$out" 2>&1; status=$?; } 2>/dev/null
 cat "$out" >>"$result.log"
 grep -avE '^(TEST|PASS) ' "$out"

@@ -31,9 +31,13 @@ check() {  # NAME FUNCTION: the function fails (non-zero) with its reason on std
 
 # planted SUITE MODE [RUN_SUITE_OPTION...]: plant MODE through the runner,
 # its results in $tmp/r/SUITE.txt; sets rs (runner's exit status) and res.
+# The plant is bounded by its CPU time (TD_SUITE_CPU, default 10 s; it needs
+# about a millisecond), the wall clock only by a backstop far away: a loaded
+# machine may take long to run it, and only the planted hang (which waits
+# without running) is meant to meet its wall-clock limit (hang: 2 s).
 planted() {
   local suite=$1 mode=$2; shift 2
-  TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-2} "$run_suite" "${@:--l$here/plant.list}" \
+  TD_SUITE_CPU=${TD_SUITE_CPU:-10} TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-600} "$run_suite" "${@:--l$here/plant.list}" \
     "$suite" "$tmp/r/$suite.txt" "$plant" "$mode" >"$tmp/$suite.out" 2>&1
   rs=$?
   res=$(cat "$tmp/r/$suite.txt" 2>/dev/null)
@@ -50,13 +54,13 @@ crash() {
   failed_run && has "^FAIL plant_two: $plant crash stopped inside this test \(crashed: killed by signal 11 \(SEGV\)" &&
     has '^FAIL plant_three: no result' && ! has '^PASS plant_two' >/dev/null
 }
-hang() {
-  planted hang hang
+hang() {   # waits without running: ended by the wall-clock limit, the CPU limit not reached
+  TD_SUITE_TIMEOUT=2 planted hang hang
   failed_run && has "^FAIL plant_two: $plant hang stopped inside this test \(hung: ended after the time limit of 2 s" &&
     has '^FAIL plant_three: no result'
 }
 spin() {   # bounded by its CPU time, the wall-clock limit far away
-  TD_SUITE_CPU=1 TD_SUITE_TIMEOUT=120 planted spin spin
+  TD_SUITE_CPU=1 planted spin spin
   failed_run && has "^FAIL plant_two: $plant spin stopped inside this test \(hung: used its CPU time limit of 1 s" &&
     has '^FAIL plant_three: no result'
 }
@@ -81,7 +85,7 @@ status_mismatch() {
   failed_run && has "^FAIL fail0-runner: $plant fail0 ended with exit status 0 despite failed tests"
 }
 node_exception() {
-  TD_SUITE_TIMEOUT=20 "$run_suite" -l "$here/plant.list" js "$tmp/r/js.txt" node "$here/plant.js" >/dev/null 2>&1
+  TD_SUITE_CPU=20 TD_SUITE_TIMEOUT=600 "$run_suite" -l "$here/plant.list" js "$tmp/r/js.txt" node "$here/plant.js" >/dev/null 2>&1
   rs=$?
   res=$(cat "$tmp/r/js.txt" 2>/dev/null)
   failed_run && has "^FAIL js-runner: node $here/plant.js ended without its summary line \(exit status 1" &&
@@ -154,7 +158,7 @@ summary_fewer() {
 make_fails() {
   local out rc
   out=$(${MAKE:-make} --no-print-directory -s run-suites TEST_SUITES="plant-crash plant-hang plant-exit plant-good" \
-        TEST_RESULTS="$tmp/mk" PLANT_TIMEOUT=2 2>&1); rc=$?
+        TEST_RESULTS="$tmp/mk" PLANT_HANG_TIMEOUT=2 2>&1); rc=$?
   [ $rc -ne 0 ] || { echo "make exit status 0: $out"; return 1; }
   for l in "^FAIL \[plant-crash\] plant_two: $plant crash stopped inside this test \(crashed" \
            "^FAIL \[plant-hang\] plant_two: $plant hang stopped inside this test \(hung" \

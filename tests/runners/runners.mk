@@ -5,8 +5,14 @@
 # through tests/run-suite.sh, as a real suite does; they are not part of
 # TEST_SUITES (run.sh runs them through 'make run-suites').
 
+#
+# Each is bounded by its CPU time (a plant needs about a millisecond), the
+# hang (it waits without running) by the wall clock, PLANT_HANG_TIMEOUT
+# seconds; the others' wall-clock limit is a backstop a loaded machine does
+# not reach. So is the suite's own: it is bounded by CPU time.
+
 RUNNERS_DIR := $(BUILD)/runners
-PLANT_TIMEOUT ?= 2
+PLANT_HANG_TIMEOUT ?= 2
 PLANT_MODES := good crash hang exit
 
 $(RUNNERS_DIR)/plant: tests/runners/plant.c
@@ -15,12 +21,12 @@ $(RUNNERS_DIR)/plant: tests/runners/plant.c
 
 .PHONY: $(PLANT_MODES:%=test-plant-%) test-runners
 $(PLANT_MODES:%=test-plant-%): test-plant-%: $(RUNNERS_DIR)/plant
-	$(Q)TD_SUITE_TIMEOUT=$(PLANT_TIMEOUT) $(TEST_RUN) -l tests/runners/plant.list \
+	$(Q)TD_SUITE_CPU=10 TD_SUITE_TIMEOUT=$(if $(filter hang,$*),$(PLANT_HANG_TIMEOUT),600) $(TEST_RUN) -l tests/runners/plant.list \
 	  plant-$* $(TEST_RESULTS)/plant-$*.txt $< $*
 
 TEST_SUITES += runners
 test-runners: $(RUNNERS_DIR)/plant
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tests/runners/run.sh --list >$(TEST_LISTS)/runners.list
-	$(Q)MAKE="$(MAKE)" $(TEST_RUN) -l $(TEST_LISTS)/runners.list runners $(TEST_RESULTS)/runners.txt \
+	$(Q)MAKE="$(MAKE)" TD_SUITE_CPU=120 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/runners.list runners $(TEST_RESULTS)/runners.txt \
 	  tests/runners/run.sh $(BUILD)
