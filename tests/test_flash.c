@@ -292,7 +292,7 @@ TEST(flash_two_writers_at_once)
     static uint32_t b1;
     uint32_t b0 = area() + 4u * TD_FLASH_SECTOR;
     b1 = b0 + TD_FLASH_SECTOR;
-    REQUIRE_EQ(td_msg_start(), TD_OK);
+    REQUIRE_EQ(both_msg_start(), TD_OK);          /* (alone too: core 1 can be asked) */
     REQUIRE_EQ(td_flash_erase(b0, 2u * TD_FLASH_SECTOR, NULL), TD_OK);
     tw_r1 = TD_OK;
     ST(spinning, 0);
@@ -336,7 +336,7 @@ static void core1_deaf_job(void *arg)
 TEST(flash_peer_that_never_answers)
 {
     uint32_t a = area() + 6u * TD_FLASH_SECTOR;
-    REQUIRE_EQ(td_msg_start(), TD_OK);
+    REQUIRE_EQ(both_msg_start(), TD_OK);          /* (alone too: core 1 can be asked) */
     REQUIRE_EQ(td_flash_erase(a, TD_FLASH_SECTOR, NULL), TD_OK);
     td_flash_stats_t s0, s1;
     REQUIRE_EQ(td_flash_stats(&s0), TD_OK);
@@ -430,6 +430,7 @@ TEST(flash_with_core1_halted_then_in_reset)
     uint32_t a = area() + 7u * TD_FLASH_SECTOR;
     int old = td_fault_policy(1);
     uint32_t restarts = td_fault_restarts();
+    REQUIRE_EQ(both_msg_start(), TD_OK);          /* (alone too: core 1 can be asked) */
     REQUIRE_EQ(td_flash_erase(a, TD_FLASH_SECTOR, NULL), TD_OK);
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_HALT), TD_OK);
     ST(halt_go, 0);

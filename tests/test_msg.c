@@ -921,10 +921,20 @@ static void core1_xw(void *arg)
     }
 }
 
+static void core1_msg_start(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+}
+
 TEST(msg_xsync_doorbell)
 {
     job_bad = 0;
     REQUIRE_EQ(td_msg_start(), TD_OK);
+    /* core 1's multiplexer started before the ping (alone too, not only
+     * after the tests before this one started it) */
+    REQUIRE_EQ(th_core1_run(core1_msg_start, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     REQUIRE_EQ(td_xsem_init(&xw_ping, 0, 1), TD_OK);
     REQUIRE_EQ(td_xsem_init(&xw_pong, 0, 1), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_xw, NULL), TD_OK);
