@@ -96,7 +96,7 @@ test-foundation: deps-arm deps-node $(FOUNDATION_IMAGES:%=$(FOUNDATION_DIR)/%.el
     $(EX_DIR)/blink2.uf2 $(TANDEM_TARGET_OBJS)
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tests/foundation/run.sh --list >$(TEST_LISTS)/foundation.list
-	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/foundation.list foundation $(TEST_RESULTS)/foundation.txt \
+	$(Q)TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/foundation.list foundation $(TEST_RESULTS)/foundation.txt \
 	  tests/foundation/run.sh $(BUILD) $(TCC) "$(TARGET_CFLAGS)" \
 	  "$(TARGET_LDFLAGS) -T $(LINKER_SCRIPT)" $(TANDEM_TARGET_OBJS)
 

@@ -18,6 +18,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { spawnLimited, ended } = require('../lib/cpu-limit');
 
 const root = path.join(__dirname, '..', '..');
 const SIM = path.join(root, 'sim', 'tandem-sim');
@@ -33,9 +34,13 @@ function check(name, fn) {
 }
 const pass = (note) => ({ ok: true, note });
 
+/* An emulator run is bounded by its CPU time, the wall clock a far backstop
+ * (tests/lib/cpu-limit.js): a loaded machine stretches only the latter. */
+const RUN_LIMITS = { cpu: 240, wallMs: 30 * 60 * 1000 };
 function run(elf, args) {
-  const r = spawnSync(SIM, [elf, ...args], { encoding: 'utf8', timeout: 300e3 });
-  return { code: r.status, out: r.stdout || '', err: r.stderr || '' };
+  const r = spawnLimited(SIM, [elf, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...RUN_LIMITS });
+  const why = ended(r, RUN_LIMITS);
+  return { code: r.status, out: r.stdout || '', err: (r.stderr || '') + (why ? `\ntandem-sim: ${why}` : '') };
 }
 /** Console and GPIO lines of a run: [{t (us), kind, core, text}]. */
 function lines(out) {

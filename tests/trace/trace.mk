@@ -33,9 +33,9 @@ test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf $(EX_DIR)/blink2
 	$(Q)tests/trace/offbuild.sh --list >$(TEST_LISTS)/trace-off.list
 	$(Q)node tests/trace/run.js --list >$(TEST_LISTS)/trace-run.list
 	$(Q)CC=$(TCC) OBJCOPY=$(TOBJCOPY) CFLAGS="$(filter-out -MMD -MP,$(TARGET_CFLAGS))" \
-	  TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/trace-off.list -p tests/trace/offbuild.sh trace $(TEST_RESULTS)/trace.txt \
+	  TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/trace-off.list -p tests/trace/offbuild.sh trace $(TEST_RESULTS)/trace.txt \
 	  tests/trace/offbuild.sh $(TRACE_TEST_DIR)/offbuild; a=$$?; \
-	  TD_SUITE_TIMEOUT=600 $(TEST_RUN) -a -l $(TEST_LISTS)/trace-run.list -p tests/trace/run.js trace $(TEST_RESULTS)/trace.txt \
+	  TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -a -l $(TEST_LISTS)/trace-run.list -p tests/trace/run.js trace $(TEST_RESULTS)/trace.txt \
 	  node tests/trace/run.js $(TRACED_BUILD)/examples $(EX_DIR) $(TRACE_RING_BUILD)/examples $(TRACE_TEST_DIR); b=$$?; \
 	  [ $$a -eq 0 ] && [ $$b -eq 0 ]
 
