@@ -136,7 +136,7 @@ TEST_SUITES += fuzz
 test-fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) $(addprefix fuzz-corpus-,$(FUZZ_TARGETS))
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)printf 'fuzz_%s\n' $(FUZZ_TARGETS) >$(TEST_LISTS)/fuzz.list
-	$(Q)TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/fuzz.list fuzz $(TEST_RESULTS)/fuzz.txt \
+	$(Q)TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/fuzz.list fuzz $(TEST_RESULTS)/fuzz.txt \
 	  tools/fuzz/run-brief.sh $(BUILD)/fuzz $(FUZZ_TEST_RUNS) $(FUZZ_TARGETS)
 
 all: deps-arm examples

@@ -64,6 +64,10 @@ echo $((prev + expect)) >"$result.expect"
 # ---- the run ---------------------------------------------------------------------------
 limit=${TD_SUITE_TIMEOUT:-300}
 cpu=${TD_SUITE_CPU:-}
+# never above a hard limit this runner was given (a suite run by a suite)
+if [ -n "$cpu" ] && hard=$(ulimit -Ht) && [ "$hard" != unlimited ] && [ $((cpu + 5)) -gt "$hard" ]; then
+  cpu=$((hard > 6 ? hard - 5 : 1))
+fi
 # SIGXCPU at the limit (the program ends, status 128 + 24), SIGKILL 5 s of
 # CPU later if it goes on regardless
 # (the limits are the runner's: a program that runs suites itself sets its own)

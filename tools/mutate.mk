@@ -17,5 +17,5 @@ TEST_SUITES += mutate
 test-mutate: deps-node
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tools/mutate.js --self-test $(BUILD) --list >$(TEST_LISTS)/mutate.list
-	$(Q)TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/mutate.list mutate $(TEST_RESULTS)/mutate.txt \
+	$(Q)TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/mutate.list mutate $(TEST_RESULTS)/mutate.txt \
 	  tools/mutate.js --self-test $(abspath $(BUILD))

@@ -25,5 +25,5 @@ drivers-tests: $(DRV_TEST_DIR)/drivers-tests.elf
 test-drivers: deps-arm deps-node $(DRV_TEST_DIR)/drivers-tests.elf
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)sed -nE 's/^X\(([A-Za-z0-9_]+), *[^)]*\)$$/\1/p' tests/drivers/list.h >$(TEST_LISTS)/drivers.list
-	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/drivers.list drivers $(TEST_RESULTS)/drivers.txt \
+	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/drivers.list drivers $(TEST_RESULTS)/drivers.txt \
 	  sim/tandem-sim $(DRV_TEST_DIR)/drivers-tests.elf --raw --max-ms $(DRV_TEST_MAX_MS) $(DRV_SIM_OPTS)

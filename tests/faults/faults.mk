@@ -59,7 +59,7 @@ fault-images: $(FAULT_ELFS)
 test-faults: deps-arm deps-node $(FAULT_ELFS)
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node tests/faults/run.js --list >$(TEST_LISTS)/faults.list
-	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/faults.list -p tests/faults/run.js \
+	$(Q)TD_SUITE_CPU=900 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/faults.list -p tests/faults/run.js \
 	  faults $(TEST_RESULTS)/faults.txt node tests/faults/run.js $(BUILD)
 
 # 'make bench': the flash and RAM of the fault module, from the fault

@@ -3,7 +3,7 @@
 # through the suite runner; the list: store_cut.js --list).
 #
 #   make test-flash                 1000 cuts (FLASH_CUTS), about a minute
-#   make test-flash FLASH_CUTS=5000 a longer run (raise TD_SUITE_TIMEOUT, 900 s)
+#   make test-flash FLASH_CUTS=5000 a longer run (raise TD_SUITE_CPU, 900 s of CPU)
 #
 # The image's store has two sectors (8 KiB), so compactions, and cuts
 # during them, come often.
@@ -24,6 +24,6 @@ TEST_SUITES += flash
 test-flash: deps-arm deps-node $(FLASH_DIR)/store_cut.elf
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node tests/flash/store_cut.js --list >$(TEST_LISTS)/flash.list
-	$(Q)TD_SUITE_TIMEOUT=$${TD_SUITE_TIMEOUT:-900} $(TEST_RUN) -l $(TEST_LISTS)/flash.list -p tests/flash/store_cut.js \
+	$(Q)TD_SUITE_CPU=$${TD_SUITE_CPU:-900} TD_SUITE_TIMEOUT=$${TD_SUITE_TIMEOUT:-3600} $(TEST_RUN) -l $(TEST_LISTS)/flash.list -p tests/flash/store_cut.js \
 	  flash $(TEST_RESULTS)/flash.txt node tests/flash/store_cut.js $(FLASH_DIR)/store_cut.elf \
 	  $(FLASH_CUTS) $(FLASH_SEED)

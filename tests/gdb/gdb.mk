@@ -15,5 +15,5 @@ TEST_SUITES += gdb
 test-gdb: deps-arm deps-node deps-gdb $(GDB_TEST_DIR)/gdb-fw.elf
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node tests/gdb/run.js --list >$(TEST_LISTS)/gdb.list
-	$(Q)TD_SUITE_TIMEOUT=360 $(TEST_RUN) -l $(TEST_LISTS)/gdb.list -p tests/gdb/run.js gdb $(TEST_RESULTS)/gdb.txt \
+	$(Q)TD_SUITE_CPU=360 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/gdb.list -p tests/gdb/run.js gdb $(TEST_RESULTS)/gdb.txt \
 	  node tests/gdb/run.js $(GDB_TEST_DIR)/gdb-fw.elf $(GDB_TEST_DIR)/session

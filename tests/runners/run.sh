@@ -64,6 +64,20 @@ spin() {   # bounded by its CPU time, the wall-clock limit far away
   failed_run && has "^FAIL plant_two: $plant spin stopped inside this test \(hung: used its CPU time limit of 1 s" &&
     has '^FAIL plant_three: no result'
 }
+nested_cpu() {   # a CPU limit above the one the runner was given is held to it (less 5 s)
+  rs=0
+  ( ulimit -St 6 && ulimit -Ht 6 && TD_SUITE_CPU=900 planted nested spin; echo "$rs" >"$tmp/nested.rs" )
+  rs=$(cat "$tmp/nested.rs"); res=$(cat "$tmp/r/nested.txt" 2>/dev/null)
+  failed_run && has "^FAIL plant_two: $plant spin stopped inside this test \(hung: used its CPU time limit of 1 s"
+}
+own_limits() {   # the runner's limits stay out of the program's environment
+  local prog='for t in plant_one plant_two plant_three; do echo "TEST $t"
+    if [ -z "${TD_SUITE_CPU-}${TD_SUITE_TIMEOUT-}" ]; then echo "PASS $t"; else echo "FAIL $t: TD_SUITE_* set"; fi
+  done; echo "3 passed, 0 failed"'
+  [ -z "$(sed -n 's/^FAIL //p' <(TD_SUITE_CPU=10 TD_SUITE_TIMEOUT=600 "$run_suite" -l "$here/plant.list" env \
+        "$tmp/r/env.txt" bash -c "$prog" 2>&1))" ] && [ "$(grep -c '^PASS' "$tmp/r/env.txt")" = 3 ] ||
+    { echo "results: $(cat "$tmp/r/env.txt")"; return 1; }
+}
 early_exit() {
   planted exit exit
   failed_run && has "^FAIL plant_two: $plant exit stopped inside this test \(exit status 0" &&
@@ -176,6 +190,8 @@ make_passes() {
 check runner_names_a_crash crash
 check runner_names_a_hang hang
 check runner_ends_a_spin_by_cpu_time spin
+check runner_holds_cpu_time_to_its_own_limit nested_cpu
+check runner_keeps_its_limits_from_the_program own_limits
 check runner_names_an_early_exit early_exit
 check runner_names_a_missing_test missing_test
 check runner_catches_a_lying_summary lying_summary

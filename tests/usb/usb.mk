@@ -21,7 +21,7 @@ usb-test-images: $(USB_TEST_DIR)/usb.elf $(USB_TEST_DIR)/usb-both.elf
 test-usb: deps-arm deps-node usb-test-images
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node tests/usb/run.js --list >$(TEST_LISTS)/usb.list
-	$(Q)TD_SUITE_TIMEOUT=900 $(TEST_RUN) -l $(TEST_LISTS)/usb.list -p tests/usb/run.js \
+	$(Q)TD_SUITE_CPU=900 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/usb.list -p tests/usb/run.js \
 	  usb $(TEST_RESULTS)/usb.txt node tests/usb/run.js $(BUILD)
 
 # ---- fuzz target: the device's control requests (tools/fuzz/fuzz_usb.c) ----------------
