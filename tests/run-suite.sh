@@ -13,7 +13,9 @@
 #     time (then TD_SUITE_TIMEOUT is only the bound for a program that waits
 #     without running): a program whose work is a fixed amount of computing
 #     (the emulator) is bounded by what it does, not by how long a loaded
-#     machine takes to give it the CPU,
+#     machine takes to give it the CPU (a TD_SUITE_CPU above a hard limit
+#     this runner was given is held to it; neither variable reaches the
+#     program),
 #   - ended without its summary line, or with one that does not match the
 #     lines it printed,
 #   - ended with a status that does not match its results (non-zero with

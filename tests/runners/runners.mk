@@ -4,8 +4,6 @@
 # The planted suites plant-MODE run tests/runners/plant.c in one MODE
 # through tests/run-suite.sh, as a real suite does; they are not part of
 # TEST_SUITES (run.sh runs them through 'make run-suites').
-
-#
 # Each is bounded by its CPU time (a plant needs about a millisecond), the
 # hang (it waits without running) by the wall clock, PLANT_HANG_TIMEOUT
 # seconds; the others' wall-clock limit is a backstop a loaded machine does
