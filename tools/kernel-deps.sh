@@ -58,8 +58,7 @@ fi
     # kernel directory)
     if [ ${#files[@]} -gt 0 ]; then
         awk "$MODNAME"'
-        BEGIN { for (i = 1; i < ARGC; i++) { f = ARGV[i]; sub(/.*\//, "", f); here[f] = 1 } }
-        FNR == 1 { print "M " modname(FILENAME) }
+        BEGIN { for (i = 1; i < ARGC; i++) { f = ARGV[i]; print "M " modname(f); sub(/.*\//, "", f); here[f] = 1 } }
         /^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"\/]*\.h"/ {
             inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
             if (inc in here) {
