@@ -10,7 +10,9 @@
  * CHECK(cond) records the first failed condition of the running test (from
  * any thread or core) and goes on; REQUIRE(cond) also returns from the
  * calling function. Every wait in a test is bounded; a test that does not
- * finish within TH_TEST_TIMEOUT_MS fails as "timed out" and ends the run.
+ * finish within TH_TEST_TIMEOUT_MS fails as "timed out" and ends the run
+ * (counted in the cores' own time, port_core_ran_us: on the host not while
+ * the host left them off its CPU).
  * A test with a fixed, large amount of work (the message stress tests)
  * calls th_progress() as it goes: then it fails when TH_TEST_TIMEOUT_MS
  * pass without a result or progress, not after a fixed time, which a
