@@ -61,8 +61,8 @@ typedef uint32_t port_irq_state_t;
  * Mask this core's interrupts and return the previous mask state, for
  * port_irq_restore. Nests: save/restore pairs may be nested freely. The
  * state is 0 if and only if interrupts were enabled before the call (the
- * kernel refuses to block when it is not 0), and fits in 8 bits (td_lock's
- * record keeps it in a byte: tandem/lock.h). */
+ * kernel refuses to block when it is not 0), and is less than 255 (td_lock's
+ * record keeps it plus one in a byte: tandem/lock.h). */
 
 /* void port_irq_restore(port_irq_state_t state);
  * Restore this core's interrupt mask to a state returned by port_irq_save.
