@@ -203,14 +203,19 @@ static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, boo
 static inline __attribute__((always_inline)) int td__lock_give(td_lock_t *l, int s, bool keep)
 {
     uint32_t k;
-    if (__builtin_expect(TD__LOCK_INLINE && (keep || s >= 0) && td__lock_key(l, &k), 1)) {
+    if (__builtin_expect(TD__LOCK_INLINE && td__lock_key(l, &k), 1)) {
         struct td__lock_at h = td__lock_held(k, port_core_id());
-        /* the kept state; less than 0 if this core does not hold it */
-        int kept = (int)td__lock_held_load(h) - 1;
-        if (__builtin_expect(kept >= 0, 1)) {
+        unsigned v = td__lock_held_load(h);        /* 0: not this core's */
+        /* keep: the kept state, less than 0 if this core does not hold l.
+         * Else one compare: s below v proves both that this core holds l
+         * (v is not 0) and that s is a state (an error of the take, less
+         * than 0, is not below anything unsigned); anything else (also a
+         * state above the one the take found) goes to the slow path. */
+        int r = keep ? (int)v - 1 : s;
+        if (__builtin_expect(keep ? r >= 0 : (unsigned)s < v, 1)) {
             td__lock_held_store(h, 0);
             port_spin_release(k - TD_LOCK_KEY);
-            port_irq_restore((port_irq_state_t)(keep ? kept : s));
+            port_irq_restore((port_irq_state_t)r);
             return 0;
         }
     }
