@@ -275,10 +275,31 @@ __attribute__((noinline)) static bool deliver_run(struct loc *l, td_msg_ep_t *ep
     return more;
 }
 
+/* Word w for endpoint n straight to its owner t, waiting in
+ * td_msg_receive (the in-buffer is empty then): into t's wait, t off the
+ * wait (the scheduler's inline wake) and READY, and the switch asked for
+ * if t is now the core's most urgent thread; then the room published.
+ * Out of line, so that the interrupt's loop keeps its registers.
+ * Interrupts masked. */
+__attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_msg_ep_t *ep,
+                                                td_thread_t *t, uint32_t w)
+{
+    t->wdata.u = w;
+    TD_TRACE(TD_TR_WAKE, t, TD_OK);
+    td__first_unlink_hot(&ep->waiters, t);
+    td_thread_t *top = td__wake_tail_hot(c, t, TD_OK);
+    if (top == NULL)
+        top = td__top_find(c);
+    td_thread_t *cur = c->current;
+    if (top != cur && cur != NULL)
+        port_switch_request();
+    consumed(me, &slots[me][TD_MSG_EP(w)], 1u, 0, ep->in_depth);
+}
+
 /* Word w from the FIFO (and, into an in-buffer, the run of words behind it
- * for the same endpoint: deliver_run); returns the priority + 1 of the
- * thread it woke (0: none). Interrupts masked. */
-HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
+ * for the same endpoint: deliver_run). A waiting owner is handed its word
+ * (hand_over: woken, the switch asked for). Interrupts masked. */
+HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
     struct loc *l = ctx;             /* &loc[me] */
     for (;;) {
@@ -293,10 +314,8 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
         ep->received++;
         td_thread_t *t = ep->waiters;
         if (t != NULL && ep->wait == W_RX) {          /* straight to the waiting owner */
-            t->wdata.u = w;
-            td__wake(c, t, TD_OK);
-            consumed(me, &slots[me][n], 1u, 0, ep->in_depth);
-            return t->prio + 1u;
+            hand_over(me, c, ep, t, w);
+            return;
         }
         if (ep->in_count < ep->in_depth) {
             unsigned i = ep->in_head + ep->in_count;
@@ -312,23 +331,12 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
             ep->dropped++;                            /* the sender broke the protocol */
             ep->flags |= TD_MSG_OVR_LOST_IN;
         }
-        return 0;
+        return;
     }
     if (TD_MSG_EP(w) >= TD_EP_SYS_FIRST)
         td__link_system_word(me);                     /* a doorbell: the link's */
     else
         l->stray++;
-    return 0;
-}
-
-/* Threads up to priority woke-1 were made READY: switch if one of them is
- * more urgent than the running thread (what td__resched finds, without
- * searching the ready lists). */
-HOT void resched_woken(td_core_t *c, unsigned woke)
-{
-    td_thread_t *cur = c->current;
-    if (woke != 0 && cur != NULL && (cur == c->idle || woke - 1u > cur->prio))
-        port_switch_request();
 }
 
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
@@ -340,7 +348,7 @@ HOT void fifo_isr(unsigned me)
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
-    resched_woken(c, td__link_isr(me, c, deliver, &loc[me]));
+    td__link_isr(me, c, deliver, &loc[me]);
     port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
@@ -358,7 +366,7 @@ void td__msg_rx_word(uint32_t w)
     unsigned me = port_core_id();
     td_core_t *c = &td__cores[me];
     port_irq_state_t s = port_irq_save();
-    resched_woken(c, deliver(&loc[me], me, c, w));
+    deliver(&loc[me], me, c, w);
     td__link_poll(me, c);
     port_irq_restore(s);
 }
