@@ -80,6 +80,11 @@ static uint8_t bells_registered;
 
 #define HOT       static inline __attribute__((always_inline))
 
+/* The slot's address kept in a register: its fields are then one load
+ * each at small offsets (the compiler would otherwise fold the constant
+ * part of each field's address into a separate sum per field). */
+#define SLOT_REG(p) __asm__("" : "+l"(p))
+
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
 {
@@ -107,6 +112,7 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
     while (ep->out_count != 0) {
         uint32_t w = ep->out_buf[ep->out_head];
         struct slot *sl = &slots[peer][TD_MSG_EP(w)];
+        SLOT_REG(sl);
         uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0 || !td__link_peer_alive(peer)) {
             drop_head(ep, TD_MSG_OVR_PEER);          /* withdrawn or gone: counted */
@@ -224,6 +230,7 @@ static void peer_down(unsigned me, td_core_t *c)
  * Interrupts masked. */
 HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsigned depth)
 {
+    SLOT_REG(sl);
     TD_STORE_RELAXED(sl->consumed, sl->consumed + k);
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
@@ -800,6 +807,7 @@ __attribute__((noinline)) static int send_owned(td_msg_ep_t *ep, unsigned me, td
 {
     unsigned peer = me ^ 1u;
     struct slot *sl = &slots[peer][TD_MSG_EP(w)];
+    SLOT_REG(sl);
     td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     unsigned spins = 0;
@@ -882,6 +890,7 @@ HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     /* the fast path: nothing queued, room at the receiver and in the FIFO */
     unsigned peer = me ^ 1u;
     struct slot *sl = &slots[peer][d];
+    SLOT_REG(sl);
     port_irq_state_t s = port_irq_save();
     uint32_t sent = sl->sent;
     if (ep->out_count == 0 && sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
