@@ -155,7 +155,7 @@ TD_HOT void td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *ctx)
             l->wof += (st & PORT_FIFO_WOF) != 0;
             l->roe += (st & PORT_FIFO_ROE) != 0;
             port_fifo_clear_errors();
-        } else if (TD_LOAD_ACQUIRE(*ringsum) != l->seensum) {
+        } else if (TD_LOAD_RELAXED(*ringsum) != l->seensum) {   /* (td__link_poll acquires) */
             td__link_poll(me, c);
         } else {
             break;
