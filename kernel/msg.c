@@ -360,6 +360,26 @@ HOT void fifo_isr(unsigned me)
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
+#ifdef PORT_FIFO_ISR_PER_CORE
+/* Each core's FIFO vector enters here (port/port.h): no look at the core. */
+void port_fifo_isr_core0(void)
+{
+    fifo_isr(0);
+}
+
+void port_fifo_isr_core1(void)
+{
+    fifo_isr(1);
+}
+
+void port_fifo_isr(void)
+{
+    if (port_core_id() == 0)
+        port_fifo_isr_core0();
+    else
+        port_fifo_isr_core1();
+}
+#else
 void port_fifo_isr(void)
 {
     if (port_core_id() == 0)
@@ -367,6 +387,7 @@ void port_fifo_isr(void)
     else
         fifo_isr(1);
 }
+#endif
 
 void td__msg_rx_word(uint32_t w)
 {
