@@ -933,6 +933,38 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
+/* Whether the current thread of core c, about to wait (td__wait_prep done:
+ * off the ready lists), may wait in place: no other thread of its core is
+ * ready (the idle thread is the top one) and the idle thread would do
+ * nothing but sleep (no idle hook, no cross-core waiters to poll). */
+static bool may_wait_in_place(td_core_t *c)
+{
+    return td__top(c) == c->idle && c->idle_hook == NULL && c->xwaiters == NULL;
+}
+
+/* The wait of the current thread t (td__wait_prep done; interrupts masked
+ * by a caller that had them enabled) in its own context: instead of the
+ * switch to the idle thread it stays the core's current thread and sleeps
+ * as the idle thread would (port_idle, here with interrupts masked: it
+ * returns once one is pending), takes the interrupt, and looks again. The
+ * word that ends the wait makes it READY and the top thread while it is
+ * the current one, so the FIFO interrupt asks for no switch (hand_over)
+ * and returns straight into it: no switch out, no switch back. Anything
+ * that makes another thread the top one (a thread made READY, the tick's
+ * reschedule, which finds the idle thread the top one) switches it out as
+ * any blocked thread; it comes back here once woken and switched in.
+ * Returns the wait's result with interrupts enabled. */
+static int wait_in_place(td_thread_t *t)
+{
+    while (TD_LOAD_RELAXED(t->state) == TD_THREAD_BLOCKED) {
+        port_idle();
+        port_irq_restore(0);            /* the pending interrupt runs */
+        (void)port_irq_save();
+    }
+    port_irq_restore(0);
+    return t->result;
+}
+
 /* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
  * with the end of its wait inline. */
 AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
@@ -947,7 +979,10 @@ AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, 
         td_thread_t *t = c->current;
         ep->wait = W_RX;
         td__wait_prep(c, &ep->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        r = td__wait_commit_hot(c, s);   /* the interrupt fills wdata; the way back inline */
+        if (may_wait_in_place(c))
+            r = wait_in_place(t);         /* the interrupt fills wdata */
+        else
+            r = td__wait_commit_hot(c, s);   /* the same; the way back inline */
         ep->wait = W_NONE;
         if (r == TD_OK)
             *w = t->wdata.u;

@@ -264,7 +264,10 @@ void port_start_first(void *first) __attribute__((noreturn));
 
 /* Sleep this core until an interrupt is pending (WFI); called by the idle
  * thread with interrupts enabled. Pending interrupts are taken before it
- * returns. May return spuriously. */
+ * returns. May return spuriously. Also called with interrupts masked (a
+ * thread that waits in place: kernel/msg.c): it then returns once an
+ * interrupt is pending, without taking it (WFI wakes on a pending
+ * interrupt whatever PRIMASK says). */
 void port_idle(void);
 
 /* ---- core 1 lifecycle ------------------------------------------------------------ */
