@@ -954,7 +954,7 @@ static bool may_wait_in_place(td_core_t *c)
  * reschedule, which finds the idle thread the top one) switches it out as
  * any blocked thread; it comes back here once woken and switched in.
  * Returns the wait's result with interrupts enabled. */
-static int wait_in_place(td_thread_t *t)
+static inline __attribute__((always_inline)) int wait_in_place(td_thread_t *t)
 {
     while (TD_LOAD_RELAXED(t->state) == TD_THREAD_BLOCKED) {
         port_idle();
