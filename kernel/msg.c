@@ -232,9 +232,11 @@ HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsi
 {
     SLOT_REG(sl);
     TD_STORE_RELAXED(sl->consumed, sl->consumed + k);
+    if (level > depth / 2u)
+        return;                  /* no FLOW above half: the look waits for it */
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
-    if (st != sl->starve_ack && level <= depth / 2u) {
+    if (st != sl->starve_ack) {
         sl->starve_ack = st;
         td__link_post(me, bell.flow);
     }
