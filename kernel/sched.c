@@ -109,7 +109,7 @@ void td__settle_slow(td_core_t *c)
 void td__unready(td_core_t *c, td_thread_t *t)
 {
     TD_CLASS_MASKED();
-    if (t == c->loose) {                 /* on no list: forget it (it is the top) */
+    if (t == c->loose) {                 /* on no list: forget it (it was the top) */
         c->loose = NULL;
         c->top = NULL;
         return;
@@ -130,7 +130,7 @@ td_thread_t *td__top_find(td_core_t *c)
         31, 30, 3, 29, 2, 17, 7, 28, 1, 9, 11, 16, 6, 14, 27, 23,
         0, 4, 18, 8, 10, 12, 15, 24, 5, 19, 13, 25, 20, 26, 21, 22,
     };
-    td__settle(c);                       /* (none while c->top is cached) */
+    td__settle(c);                       /* onto its level, to be found */
     uint32_t m = c->ready_map;
     td_thread_t *t = m ? c->ready[level[((m & -m) * 0x077cb531u) >> 27]] : c->idle;
     c->top = t;
@@ -146,8 +146,8 @@ void td__resched(td_core_t *c)
 
 void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s)
 {
-    TD_CLASS_MASKED();
-    td__resched_to_hot(c, td__ready_hot(c, t), s);
+    td__ready(c, t);
+    td__resched_restore(c, s);
 }
 
 void td__resched_restore(td_core_t *c, port_irq_state_t s)

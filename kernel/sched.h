@@ -114,25 +114,33 @@ void td__ready(td_core_t *c, td_thread_t *t);    /* make READY, at the tail of i
 void td__unready(td_core_t *c, td_thread_t *t);  /* take off the ready lists */
 
 /* The loose thread (c->loose). A READY thread is on its level's ready list,
- * but for one: a wake that makes a thread more urgent than the running
- * one, which is the top thread, hands the processor to it without linking
- * it (td__wake_first_resched_hot), so that a thread woken to run at once
- * and blocking again soon touches no ready list at all. While c->loose is
- * not NULL:
- *   - it is READY and it is c->top (the cached top thread);
- *   - its level's list is empty and the level's bit in the map clear: it
- *     was empty when the loose thread was handed the processor (every
- *     level above the top thread's is), and any change to the ready lists
- *     first settles the loose thread;
+ * but for one: a thread made READY that is more urgent than the top thread
+ * (c->top, known) is handed the top place without being linked
+ * (td__ready_hot, td__wake_first_resched_hot), so that a thread woken to
+ * run at once and blocking again soon touches no ready list at all. While
+ * c->loose is not NULL:
+ *   - it is READY, and c->top is either it or NULL (to be looked up);
+ *   - no other thread is on its level's list and the level's bit in the
+ *     map is clear: every level above the top thread's was empty when it
+ *     was handed the top place, and a thread linked at its level settles it
+ *     first;
  *   - its own next/prev are stale (its old wait list's).
- * td__settle links it onto its (empty) level, the head, as if it had been
- * linked when woken, and forgets it: every code that adds to the ready
- * lists, rotates a level or looks the top thread up settles first;
- * td__unready of the loose thread only forgets it. */
+ * td__settle links it onto its level, the head (where it would be had it
+ * been linked when made READY), and forgets it: a thread linked at its
+ * level, a new loose thread, a yield and the lookup of the top thread
+ * settle it first; td__unready of the loose thread only forgets it; the
+ * tick's round robin leaves it alone (it is alone at its level). */
 void td__settle_slow(td_core_t *c);
 TD_HOT void td__settle(td_core_t *c)
 {
     if (TD__UNLIKELY(c->loose != NULL))
+        td__settle_slow(c);
+}
+/* Settle the loose thread if it is at level p (about to be linked to). */
+TD_HOT void td__settle_level(td_core_t *c, unsigned p)
+{
+    td_thread_t *l = c->loose;
+    if (TD__UNLIKELY(l != NULL) && l->prio == p)
         td__settle_slow(c);
 }
 /* The thread that should run: head of the highest non-empty ready list, or
@@ -242,7 +250,7 @@ TD_HOT void td__list_unlink_hot(td_thread_t **head, td_thread_t *t)
  * is left to the caller. */
 TD_HOT void td__ready_link_hot(td_core_t *c, td_thread_t *t, unsigned p)
 {
-    td__settle(c);
+    td__settle_level(c, p);
     td_thread_t **head = &c->ready[p];
     td_thread_t *h = *head;
     TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
@@ -266,14 +274,26 @@ TD_HOT bool td__before_top(const td_core_t *c, const td_thread_t *top, unsigned 
     return p > top->prio || top == c->idle;
 }
 
+/* t, more urgent than the top thread (known), READY as the loose thread
+ * and the top; the loose thread before it (the old top) onto its level. */
+TD_HOT void td__hand_top_hot(td_core_t *c, td_thread_t *t)
+{
+    td__settle(c);
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
+    c->loose = t;
+    c->top = t;
+}
+
 /* td__ready; returns the cached top thread after it (NULL: unknown). */
 TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 {
     unsigned p = t->prio;
-    td__ready_link_hot(c, t, p);
     td_thread_t *top = c->top;
-    if (top != NULL && td__before_top(c, top, p))
-        c->top = top = t;                /* more urgent than the top */
+    if (top != NULL && td__before_top(c, top, p)) {
+        td__hand_top_hot(c, t);          /* more urgent than the top */
+        return t;
+    }
+    td__ready_link_hot(c, t, p);
     return top;
 }
 
@@ -385,9 +405,9 @@ void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s);
  * with waiters in one pass. When the running thread is the top one (the
  * usual case, always so in a thread with interrupts enabled) and the woken
  * thread is more urgent, the decision is one comparison of priorities and
- * the woken thread is handed the processor (the loose thread, above): at
- * once, thread to thread, or by the switch requested from a handler or
- * under a mask. Anything else is td__ready_resched. */
+ * the woken thread is handed the top place (the loose thread, above) and
+ * the processor: at once, thread to thread, or by the switch requested
+ * from a handler or under a mask. Anything else is td__ready_resched. */
 TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread_t *t,
                                        int result, port_irq_state_t s)
 {
@@ -402,10 +422,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
     t->slice = 0;
     td_thread_t *cur = c->current;
     if (TD__LIKELY(c->top == cur && cur != NULL && td__before_top(c, cur, t->prio))) {
-        td__settle(c);                   /* the running thread, if loose, onto its level */
-        TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
-        c->loose = t;
-        c->top = t;
+        td__hand_top_hot(c, t);
         if (!port_in_isr() && s == 0) {
             td__switch_from_hot(c, cur, t);
             port_irq_restore(0);
