@@ -110,7 +110,9 @@ void td__list_del(td_thread_t **head, td_thread_t *t);
  * CLZ). */
 #define TD__PRIO_BIT(p) (0x80000000u >> (p))
 
-void td__ready(td_core_t *c, td_thread_t *t);    /* make READY, at the tail of its level */
+/* Make t READY: at the tail of its level, or, ahead of the known top
+ * thread, as the loose thread (below). */
+void td__ready(td_core_t *c, td_thread_t *t);
 void td__unready(td_core_t *c, td_thread_t *t);  /* take off the ready lists */
 
 /* The loose thread (c->loose). A READY thread is on its level's ready list,
