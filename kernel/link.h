@@ -125,11 +125,11 @@ void td__link_core1_launched(void);
  * port_fifo_isr with it (kernel/msg.c), passing its delivery of a user word
  * as 'rx', which the compiler puts inline: a word reaches its endpoint with
  * no call, the measured path (docs/performance.md). rx(ctx, me, c, w)
- * takes every word w: it delivers a user word and returns the priority + 1
- * of the thread it woke (0: none), and hands a system word back to the link
+ * takes every word w: it delivers a user word (asking for the switch
+ * itself when it wakes a more urgent thread), and hands a system word back to the link
  * (td__link_system_word); 'ctx' is the receiving layer's state for this
  * core, looked up once per interrupt. */
-typedef unsigned (*td_link_rx_fn)(void *ctx, unsigned me, td_core_t *c, uint32_t w);
+typedef void (*td_link_rx_fn)(void *ctx, unsigned me, td_core_t *c, uint32_t w);
 
 /* For rx: w was a system word (byte 0 TD_EP_SYS_FIRST or above): a
  * doorbell, counted; td__link_poll follows once the FIFO is drained. */
@@ -141,30 +141,26 @@ TD_HOT void td__link_system_word(unsigned me)
 /* The FIFO interrupt of core 'me' (interrupts masked): drain the FIFO
  * completely, count and clear its sticky flags (WOF, ROE), then run the
  * doorbells the other core rang (after draining: a ring left out of a full
- * FIFO is seen then). Returns the most urgent priority + 1 woken by rx. */
-TD_HOT unsigned td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *ctx)
+ * FIFO is seen then). */
+TD_HOT void td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *ctx)
 {
     struct td_link_core *l = &td__link[me];
     const uint32_t *ringsum = &td__link[me ^ 1u].ringsum;
-    unsigned woke = 0;
     l->interrupts++;
     for (;;) {
         uint32_t st = port_fifo_status();
         if (st & PORT_FIFO_VLD) {
-            unsigned p = rx(ctx, me, c, port_fifo_pop());
-            if (p > woke)
-                woke = p;
+            rx(ctx, me, c, port_fifo_pop());
         } else if (st & (PORT_FIFO_WOF | PORT_FIFO_ROE)) {
             l->wof += (st & PORT_FIFO_WOF) != 0;
             l->roe += (st & PORT_FIFO_ROE) != 0;
             port_fifo_clear_errors();
-        } else if (TD_LOAD_ACQUIRE(*ringsum) != l->seensum) {
+        } else if (TD_LOAD_RELAXED(*ringsum) != l->seensum) {   /* (td__link_poll acquires) */
             td__link_poll(me, c);
         } else {
             break;
         }
     }
-    return woke;
 }
 
 #endif /* TANDEM_KERNEL_LINK_H */

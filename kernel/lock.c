@@ -5,10 +5,10 @@
  *
  * The uncontended take and give are inline in tandem/lock.h: the key
  * checked (one shift and one compare), mask, one claiming read of the
- * hardware spinlock, the holder core (and for td_lock_take the interrupt
- * state) stored; on a give the key checked, the holder compared with this
- * core, cleared, the spinlock released and the mask restored (td_lock_give:
- * the state from the record; td_lock_give_restore: the caller's). This
+ * hardware spinlock, this core's byte of the record set to the interrupt
+ * state found + 1; on a give the key checked, this core's byte loaded (0:
+ * not this core's), cleared, the spinlock released and the mask restored
+ * (td_lock_give: the byte - 1; td_lock_give_restore: the caller's). This
  * file is the rest: a claim that failed (this core's own lock:
  * TD_ERR_DEADLOCK; the other core's: spin, taking the lock over if that
  * core halted, or refuse), bad input, and in a trace build every take and
@@ -52,9 +52,7 @@ static int record(const td_lock_t *l, unsigned n, port_irq_state_t s, bool keep)
 {
     (void)l;                             /* (the trace point's) */
     TD_TRACE(TD_TR_LOCK_TAKE, l, td__cores[port_core_id()].current);
-    if (keep)
-        td__spins[n].saved = (uint8_t)s;
-    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)(port_core_id() + 1u));
+    TD_STORE_RELAXED(td__spins[n].held[port_core_id()], (uint8_t)(s + 1u));
     return keep ? TD_OK : (int)s;
 }
 
@@ -65,7 +63,7 @@ int td__lock_take_slow(td_lock_t *l, bool wait, bool keep)
     unsigned n = td__lock_number(l);
     port_irq_state_t s = port_irq_save();
     if (!port_spin_try(n)) {
-        if (td__spin_holder(n) == port_core_id()) {
+        if (td__spin_held_by(n, port_core_id())) {
             port_irq_restore(s);
             return TD_ERR_DEADLOCK;
         }
@@ -86,11 +84,13 @@ int td__lock_give_slow(td_lock_t *l, int state, bool keep)
     if (!keep && state < 0)
         return TD_ERR_PARAM;             /* (an error of the take, not a state) */
     unsigned n = td__lock_number(l);
-    if (td__spin_holder(n) != port_core_id())
+    unsigned me = port_core_id();
+    if (!td__spin_held_by(n, me))
         return TD_ERR_NOT_OWNER;
-    port_irq_state_t s = keep ? td__spins[n].saved : (port_irq_state_t)state;
-    TD_TRACE(TD_TR_LOCK_GIVE, l, td__cores[port_core_id()].current);
-    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
+    port_irq_state_t s = keep ? TD_LOAD_RELAXED(td__spins[n].held[me]) - 1u
+                              : (port_irq_state_t)state;
+    TD_TRACE(TD_TR_LOCK_GIVE, l, td__cores[me].current);
+    td__spin_forget(n, me);
     port_spin_release(n);
     port_irq_restore(s);
     return TD_OK;

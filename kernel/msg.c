@@ -80,6 +80,11 @@ static uint8_t bells_registered;
 
 #define HOT       static inline __attribute__((always_inline))
 
+/* The slot's address kept in a register: its fields are then one load
+ * each at small offsets (the compiler would otherwise fold the constant
+ * part of each field's address into a separate sum per field). */
+#define SLOT_REG(p) __asm__("" : "+l"(p))
+
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
 {
@@ -107,6 +112,7 @@ static int out_move(unsigned me, td_msg_ep_t *ep)
     while (ep->out_count != 0) {
         uint32_t w = ep->out_buf[ep->out_head];
         struct slot *sl = &slots[peer][TD_MSG_EP(w)];
+        SLOT_REG(sl);
         uint32_t depth = TD_LOAD_RELAXED(sl->depth);
         if (depth == 0 || !td__link_peer_alive(peer)) {
             drop_head(ep, TD_MSG_OVR_PEER);          /* withdrawn or gone: counted */
@@ -224,10 +230,13 @@ static void peer_down(unsigned me, td_core_t *c)
  * Interrupts masked. */
 HOT void consumed(unsigned me, struct slot *sl, unsigned k, unsigned level, unsigned depth)
 {
+    SLOT_REG(sl);
     TD_STORE_RELAXED(sl->consumed, sl->consumed + k);
+    if (level > depth / 2u)
+        return;                  /* no FLOW above half: the look waits for it */
     TD_FENCE_SEQ_CST();
     uint32_t st = TD_LOAD_RELAXED(sl->starve);
-    if (st != sl->starve_ack && level <= depth / 2u) {
+    if (st != sl->starve_ack) {
         sl->starve_ack = st;
         td__link_post(me, bell.flow);
     }
@@ -275,10 +284,31 @@ __attribute__((noinline)) static bool deliver_run(struct loc *l, td_msg_ep_t *ep
     return more;
 }
 
+/* Word w for endpoint n straight to its owner t, waiting in
+ * td_msg_receive (the in-buffer is empty then): into t's wait, t off the
+ * wait (the scheduler's inline wake) and READY, and the switch asked for
+ * if t is now the core's most urgent thread; then the room published.
+ * Out of line, so that the interrupt's loop keeps its registers.
+ * Interrupts masked. */
+__attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_msg_ep_t *ep,
+                                                td_thread_t *t, uint32_t w)
+{
+    t->wdata.u = w;
+    TD_TRACE(TD_TR_WAKE, t, TD_OK);
+    td__first_unlink_hot(&ep->waiters, t);
+    td_thread_t *top = td__wake_tail_hot(c, t, TD_OK);
+    if (top == NULL)
+        top = td__top_find(c);
+    td_thread_t *cur = c->current;
+    if (top != cur && cur != NULL)
+        port_switch_request();
+    consumed(me, &slots[me][TD_MSG_EP(w)], 1u, 0, ep->in_depth);
+}
+
 /* Word w from the FIFO (and, into an in-buffer, the run of words behind it
- * for the same endpoint: deliver_run); returns the priority + 1 of the
- * thread it woke (0: none). Interrupts masked. */
-HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
+ * for the same endpoint: deliver_run). A waiting owner is handed its word
+ * (hand_over: woken, the switch asked for). Interrupts masked. */
+HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
     struct loc *l = ctx;             /* &loc[me] */
     for (;;) {
@@ -293,10 +323,8 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
         ep->received++;
         td_thread_t *t = ep->waiters;
         if (t != NULL && ep->wait == W_RX) {          /* straight to the waiting owner */
-            t->wdata.u = w;
-            td__wake(c, t, TD_OK);
-            consumed(me, &slots[me][n], 1u, 0, ep->in_depth);
-            return t->prio + 1u;
+            hand_over(me, c, ep, t, w);
+            return;
         }
         if (ep->in_count < ep->in_depth) {
             unsigned i = ep->in_head + ep->in_count;
@@ -312,23 +340,12 @@ HOT unsigned deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
             ep->dropped++;                            /* the sender broke the protocol */
             ep->flags |= TD_MSG_OVR_LOST_IN;
         }
-        return 0;
+        return;
     }
     if (TD_MSG_EP(w) >= TD_EP_SYS_FIRST)
         td__link_system_word(me);                     /* a doorbell: the link's */
     else
         l->stray++;
-    return 0;
-}
-
-/* Threads up to priority woke-1 were made READY: switch if one of them is
- * more urgent than the running thread (what td__resched finds, without
- * searching the ready lists). */
-HOT void resched_woken(td_core_t *c, unsigned woke)
-{
-    td_thread_t *cur = c->current;
-    if (woke != 0 && cur != NULL && (cur == c->idle || woke - 1u > cur->prio))
-        port_switch_request();
 }
 
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
@@ -340,11 +357,31 @@ HOT void fifo_isr(unsigned me)
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
-    resched_woken(c, td__link_isr(me, c, deliver, &loc[me]));
+    td__link_isr(me, c, deliver, &loc[me]);
     port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
+#ifdef PORT_FIFO_ISR_PER_CORE
+/* Each core's FIFO vector enters here (port/port.h): no look at the core. */
+void port_fifo_isr_core0(void)
+{
+    fifo_isr(0);
+}
+
+void port_fifo_isr_core1(void)
+{
+    fifo_isr(1);
+}
+
+void port_fifo_isr(void)
+{
+    if (port_core_id() == 0)
+        port_fifo_isr_core0();
+    else
+        port_fifo_isr_core1();
+}
+#else
 void port_fifo_isr(void)
 {
     if (port_core_id() == 0)
@@ -352,13 +389,14 @@ void port_fifo_isr(void)
     else
         fifo_isr(1);
 }
+#endif
 
 void td__msg_rx_word(uint32_t w)
 {
     unsigned me = port_core_id();
     td_core_t *c = &td__cores[me];
     port_irq_state_t s = port_irq_save();
-    resched_woken(c, deliver(&loc[me], me, c, w));
+    deliver(&loc[me], me, c, w);
     td__link_poll(me, c);
     port_irq_restore(s);
 }
@@ -792,6 +830,7 @@ __attribute__((noinline)) static int send_owned(td_msg_ep_t *ep, unsigned me, td
 {
     unsigned peer = me ^ 1u;
     struct slot *sl = &slots[peer][TD_MSG_EP(w)];
+    SLOT_REG(sl);
     td_core_t *c = &td__cores[me];
     td_tick_t end = c->tick + timeout;
     unsigned spins = 0;
@@ -874,6 +913,7 @@ HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     /* the fast path: nothing queued, room at the receiver and in the FIFO */
     unsigned peer = me ^ 1u;
     struct slot *sl = &slots[peer][d];
+    SLOT_REG(sl);
     port_irq_state_t s = port_irq_save();
     uint32_t sent = sl->sent;
     if (ep->out_count == 0 && sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
@@ -895,6 +935,38 @@ int td_msg_send(td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     return port_core_id() == 0 ? send_on(0, ep, w, timeout) : send_on(1, ep, w, timeout);
 }
 
+/* Whether the current thread of core c, about to wait (td__wait_prep done:
+ * off the ready lists), may wait in place: no other thread of its core is
+ * ready (the idle thread is the top one) and the idle thread would do
+ * nothing but sleep (no idle hook, no cross-core waiters to poll). */
+static bool may_wait_in_place(td_core_t *c)
+{
+    return td__top(c) == c->idle && c->idle_hook == NULL && c->xwaiters == NULL;
+}
+
+/* The wait of the current thread t (td__wait_prep done; interrupts masked
+ * by a caller that had them enabled) in its own context: instead of the
+ * switch to the idle thread it stays the core's current thread and sleeps
+ * as the idle thread would (port_idle, here with interrupts masked: it
+ * returns once one is pending), takes the interrupt, and looks again. The
+ * word that ends the wait makes it READY and the top thread while it is
+ * the current one, so the FIFO interrupt asks for no switch (hand_over)
+ * and returns straight into it: no switch out, no switch back. Anything
+ * that makes another thread the top one (a thread made READY, the tick's
+ * reschedule, which finds the idle thread the top one) switches it out as
+ * any blocked thread; it comes back here once woken and switched in.
+ * Returns the wait's result with interrupts enabled. */
+static inline __attribute__((always_inline)) int wait_in_place(td_thread_t *t)
+{
+    while (TD_LOAD_RELAXED(t->state) == TD_THREAD_BLOCKED) {
+        port_idle();
+        port_irq_restore(0);            /* the pending interrupt runs */
+        (void)port_irq_save();
+    }
+    port_irq_restore(0);
+    return t->result;
+}
+
 /* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
  * with the end of its wait inline. */
 AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
@@ -909,7 +981,10 @@ AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, 
         td_thread_t *t = c->current;
         ep->wait = W_RX;
         td__wait_prep(c, &ep->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        r = td__wait_commit_hot(c, s);   /* the interrupt fills wdata; the way back inline */
+        if (may_wait_in_place(c))
+            r = wait_in_place(t);         /* the interrupt fills wdata */
+        else
+            r = td__wait_commit_hot(c, s);   /* the same; the way back inline */
         ep->wait = W_NONE;
         if (r == TD_OK)
             *w = t->wdata.u;

@@ -18,7 +18,7 @@ bool td__spin_try_over(unsigned n)
         h = me ^ 1u;                     /* not recorded: only the other core can hold it */
     if (h == me || !td__core_halted(h))
         return false;
-    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
+    td__spin_forget(n, h);
     port_spin_release(n);                /* left behind for good: ours now */
     return port_spin_try(n);
 }
@@ -49,11 +49,11 @@ TD_FAULT_CODE unsigned td__spin_release_core(unsigned core)
 {
     unsigned user = 0;
     for (unsigned n = 0; n < PORT_SPINLOCK_COUNT; n++) {
-        bool mine = TD_LOAD_RELAXED(td__spins[n].holder) == core + 1u;
+        bool mine = td__spin_held_by(n, core);
         if (n >= TD_SPIN_USER_FIRST && !mine)
             continue;
         if (mine)
-            TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
+            td__spin_forget(n, core);
         port_spin_release(n);
         user += n >= TD_SPIN_USER_FIRST;
     }
@@ -67,10 +67,9 @@ void td__spin_release_thread(const td_thread_t *t)
     if (td__cores[me].current != t)      /* only the running thread holds one (kernel/spin.h) */
         return;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        struct td__spin *h = &td__spins[n];
-        if (TD_LOAD_RELAXED(h->holder) != me + 1u)
+        if (!td__spin_held_by(n, me))
             continue;
-        TD_STORE_RELAXED(h->holder, (uint8_t)0);
+        td__spin_forget(n, me);
         port_spin_release(n);
     }
 }

@@ -28,10 +28,11 @@
 #include "core.h"
 
 /* One record per hardware spinlock, struct td__spin (tandem/lock.h, whose
- * inline td_lock calls write it): 'holder', the holder core + 1 (0: free
- * or not recorded), written by the core holding it and read by the other
- * (atomically); 'saved', td_lock's interrupt state from its take, read only
- * by the holder. td_lock records no thread and no take count: a td_lock is
+ * inline td_lock calls write it): held[c] not 0 while core c holds it,
+ * written by core c only and read by either (atomically, a byte each; the
+ * spinlock itself keeps both from being set at once); td_lock's interrupt
+ * state from its take is held[c] - 1, read only by the holder. td_lock
+ * records no thread and no take count: a td_lock is
  * held with its core's interrupts masked, where no switch can happen and no
  * blocking call succeeds, so the thread that took it is its core's running
  * thread for as long as it is held (td__spin_peek reads it there), and the
@@ -39,11 +40,25 @@
  * from the next by that tick: kernel/supervise.c). */
 #include "tandem/lock.h"
 
+/* Whether core c is recorded as spinlock n's holder. Anywhere. */
+static inline bool td__spin_held_by(unsigned n, unsigned c)
+{
+    return TD_LOAD_RELAXED(td__spins[n].held[c]) != 0;
+}
+
+/* Forget core c as spinlock n's holder: c itself, or anyone for a core c
+ * that has halted. */
+static inline void td__spin_forget(unsigned n, unsigned c)
+{
+    TD_STORE_RELAXED(td__spins[n].held[c], (uint8_t)0);
+}
+
 /* The recorded holder core of spinlock n, or TD_CORE_ANY. Anywhere. */
 static inline unsigned td__spin_holder(unsigned n)
 {
-    unsigned h = TD_LOAD_RELAXED(td__spins[n].holder);
-    return h ? h - 1u : TD_CORE_ANY;
+    if (td__spin_held_by(n, 0))
+        return 0;
+    return td__spin_held_by(n, 1) ? 1u : TD_CORE_ANY;
 }
 
 /* One attempt to claim spinlock n; if it is held by a core that halted (its
@@ -64,11 +79,11 @@ static inline void td__spin_unlock(unsigned n) { port_spin_release(n); }
 static inline void td__spin_take(unsigned n, unsigned me)
 {
     td__spin_wait(n);
-    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)(me + 1u));
+    TD_STORE_RELAXED(td__spins[n].held[me], (uint8_t)1);
 }
 static inline void td__spin_give(unsigned n)
 {
-    TD_STORE_RELAXED(td__spins[n].holder, (uint8_t)0);
+    td__spin_forget(n, port_core_id());
     port_spin_release(n);
 }
 

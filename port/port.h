@@ -61,8 +61,8 @@ typedef uint32_t port_irq_state_t;
  * Mask this core's interrupts and return the previous mask state, for
  * port_irq_restore. Nests: save/restore pairs may be nested freely. The
  * state is 0 if and only if interrupts were enabled before the call (the
- * kernel refuses to block when it is not 0), and fits in 8 bits (td_lock's
- * record keeps it in a byte: tandem/lock.h). */
+ * kernel refuses to block when it is not 0), and is less than 255 (td_lock's
+ * record keeps it plus one in a byte: tandem/lock.h). */
 
 /* void port_irq_restore(port_irq_state_t state);
  * Restore this core's interrupt mask to a state returned by port_irq_save.
@@ -175,6 +175,13 @@ void port_fifo_drain(void);
  * core whenever VLD, WOF or ROE is set. */
 void port_fifo_irq_enable(bool on);
 extern void port_fifo_isr(void);
+/* A port that defines PORT_FIFO_ISR_PER_CORE (port_limits.h: its chip gives
+ * each core's FIFO an interrupt of its own) calls port_fifo_isr_core0() on
+ * core 0 and port_fifo_isr_core1() on core 1 instead, with the same
+ * contract: the layer above then needs no look at which core it runs on.
+ * The port's weak versions call port_fifo_isr(). */
+extern void port_fifo_isr_core0(void);
+extern void port_fifo_isr_core1(void);
 
 /* Signal an event to both cores (SEV). */
 void port_sev(void);
@@ -257,7 +264,10 @@ void port_start_first(void *first) __attribute__((noreturn));
 
 /* Sleep this core until an interrupt is pending (WFI); called by the idle
  * thread with interrupts enabled. Pending interrupts are taken before it
- * returns. May return spuriously. */
+ * returns. May return spuriously. Also called with interrupts masked (a
+ * thread that waits in place: kernel/msg.c): it then returns once an
+ * interrupt is pending, without taking it (WFI wakes on a pending
+ * interrupt whatever PRIMASK says). */
 void port_idle(void);
 
 /* ---- core 1 lifecycle ------------------------------------------------------------ */

@@ -3,7 +3,8 @@
  * sequence each way at once, both overrun policies, bad input, the batch
  * calls (both ways, partial, drops, bad input), a peer that does not
  * drain, faults and a simulated core 1 restart, the FIFO's sticky flags,
- * the cross-core wake-up doorbell, the receive path word by word.
+ * the cross-core wake-up doorbell, the receive path word by word, a
+ * receiver that waits in place.
  */
 #include "harness.h"
 
@@ -980,4 +981,50 @@ TEST(msg_rx_word_paths)
     CHECK_EQ(st.dropped, 1);
     CHECK_EQ(st.in_high, 2);
     CHECK_EQ(td_msg_unsubscribe(&ep_d), TD_OK);
+}
+
+/* ---- a receiver that waits in place --------------------------------------------------- */
+
+static void core1_late_sender(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_init(&ep_b, 3, in_b, 16, out_b, 4, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    td_tick_t waited = 0;
+    while (!GO_GET() && waited < TD_SEC(2)) {
+        td_sleep(1);
+        waited++;
+    }
+    td_sleep(2);                                        /* core 0's owner waits by now */
+    job_r[2] = td_msg_send(&ep_b, TD_MSG(2, 77), TD_SEC(1));
+    job_r[3] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[4] = td_msg_unsubscribe(&ep_b);
+}
+
+/* A receive that waits on a core with nothing else to run waits in place
+ * (kernel/msg.c): a one-tick wait times out there, with no switch to the
+ * idle thread and back; a longer one ends with its word. */
+TEST(msg_receive_waits_in_place)
+{
+    td_core_t *c = td__core();
+    job_bad = 0;
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_c), TD_OK);
+    REQUIRE(core1_serving(core1_late_sender, 3));
+    td_msg_t w = 0;
+    td_sleep(1);                                        /* a tick's start: the wait is whole */
+    uint32_t switches = c->switches;
+    CHECK_EQ(td_msg_receive(&ep_c, &w, 1), TD_ERR_TIMEOUT);
+    CHECK_EQ(c->switches, switches);
+    GO_SET(1);
+    CHECK_EQ(td_msg_receive(&ep_c, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(w, TD_MSG(2, 77));
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    td_msg_stats_t st;
+    REQUIRE_EQ(td_msg_stats(&ep_c, &st), TD_OK);
+    CHECK_EQ(st.received, 1);
+    CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }

@@ -100,6 +100,17 @@ TEST(lock_save_restore)
     CHECK(!(port_spin_state() & (1u << (TD_SPIN_USER_FIRST + 2))));
     CHECK_EQ(td_lock_give_restore(&l, s), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_sleep(1), TD_OK);
+    /* either give after either take: the take keeps the state it found */
+    REQUIRE_EQ(td_lock_take_save(&l), 0);
+    CHECK_EQ(td_lock_give(&l), TD_OK);
+    CHECK_EQ(td_sleep(1), TD_OK);                         /* restored: enabled */
+    /* a state other than the one the take found is restored as given */
+    REQUIRE_EQ(td_lock_take_save(&l), 0);
+    CHECK_EQ(td_lock_give_restore(&l, 1), TD_OK);
+    CHECK_EQ(td_lock_holder(&l), TD_CORE_ANY);
+    CHECK_EQ(td_sleep(1), TD_ERR_STATE);                 /* masked, as asked */
+    port_irq_restore(0);
+    CHECK_EQ(td_sleep(1), TD_OK);
 }
 
 /* Core 1 holds the lock until core 0 has looked (bounded: 2 s), then 2 ms

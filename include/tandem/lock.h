@@ -14,8 +14,9 @@
  * td_lock_take, td_lock_try, td_lock_give and the pair that leaves the
  * interrupt state to the caller (td_lock_take_save, td_lock_give_restore)
  * are inline: the uncontended case (a valid lock, free on a take, this
- * core's on a give) is a few instructions around the spinlock; contention, bad input and a trace
- * build go to the kernel's out-of-line half (kernel/lock.c). The inline
+ * core's on a give) is a few instructions around the spinlock; contention,
+ * bad input and a trace build go to the kernel's out-of-line half
+ * (kernel/lock.c). The inline
  * half uses the port contract's hot primitives (port/port.h, the one
  * public header allowed to include it: docs/conventions.md, "Layers") and
  * the kernel's record of each spinlock, td__spins (kernel/spin.h says who
@@ -76,10 +77,10 @@ static inline __attribute__((always_inline)) int td_lock_give(td_lock_t *l);
  * td_lock_take). td_lock_give_restore(l, s) releases l and restores s;
  * returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (also: s less than 0, an error
  * of the take; nothing changed), TD_ERR_UNINIT. The same checks, records
- * and errors as td_lock_take and td_lock_give; only the saved state is the
- * caller's (one store and one load fewer). A lock taken one way is given
- * the same way (td_lock_give after td_lock_take_save would restore a state
- * the take never kept). */
+ * and errors as td_lock_take and td_lock_give, and the same cost: either
+ * take also keeps the state it found in the kernel's record (in the byte
+ * that records this core as the holder), so td_lock_give after
+ * td_lock_take_save restores that state too. */
 static inline __attribute__((always_inline)) int td_lock_take_save(td_lock_t *l);
 static inline __attribute__((always_inline)) int td_lock_give_restore(td_lock_t *l, int s);
 
@@ -89,20 +90,22 @@ unsigned td_lock_holder(const td_lock_t *l);
 
 /* ---- the inline half (not API) -------------------------------------------------------
  * td__spins[n]: the kernel's record of hardware spinlock n (kernel/spin.h):
- * the holder core + 1 (0: free or not recorded), written by the holding
- * core and read by the other one; td_lock_take's saved interrupt state,
- * which fits a byte on every port (port/port.h). */
+ * held[c] is not 0 while core c holds it (only core c writes it; the other
+ * core reads it). td_lock keeps there the interrupt state its take found,
+ * plus one (the state fits a byte and is never 255 on any port:
+ * port/port.h), so that a give tells with one load both whether this core
+ * holds the lock and what to restore. */
 struct td__spin {
-    uint8_t holder;
-    uint8_t saved;
+    uint8_t held[2];
     uint8_t unused_[2];
 };
 extern struct td__spin td__spins[PORT_SPINLOCK_COUNT];
 
 /* Everything but the uncontended case: contention (spin or refuse, take
  * over from a halted holder), this core's own lock (TD_ERR_DEADLOCK), bad
- * input, the trace points. 'keep': the interrupt state is kept in the
- * record (td_lock_take, td_lock_give), else it is the caller's (s). */
+ * input, the trace points. 'keep': td_lock_take and td_lock_give (the
+ * take returns 0, the give restores the state kept in the record), else
+ * the pair that returns the state and restores the caller's (s). */
 int td__lock_take_slow(td_lock_t *l, bool wait, bool keep);
 int td__lock_give_slow(td_lock_t *l, int s, bool keep);
 
@@ -147,17 +150,41 @@ static inline __attribute__((always_inline)) uint32_t td__lock_number(const td_l
     return td__lock_valid(l, &n) ? n : PORT_SPINLOCK_COUNT;
 }
 
-/* The record of a valid key's spinlock, found from the key itself (one
- * shift, shared with the spinlock's address). */
-static inline __attribute__((always_inline)) struct td__spin *td__lock_record(uint32_t k)
+/* Core c's byte in the record of a valid key's spinlock, found from the key
+ * itself: the table's base (less its first key's offset) indexed by the key
+ * times 4 (the spinlock register's offset, already in a register) plus c.
+ * Base and index are kept opaque so that the compiler adds them in each
+ * access (register offset) rather than reassociating the sum or keeping it
+ * in a register of its own. */
+struct td__lock_at {
+    uintptr_t base, i;
+};
+
+static inline __attribute__((always_inline)) struct td__lock_at td__lock_held(uint32_t k,
+                                                                              unsigned c)
 {
-    return (struct td__spin *)((uintptr_t)td__spins - TD_LOCK_KEY * sizeof(struct td__spin) +
-                               k * sizeof(struct td__spin));
+    struct td__lock_at at = {(uintptr_t)td__spins - TD_LOCK_KEY * sizeof(struct td__spin),
+                             k * sizeof(struct td__spin) + c};
+    __asm("" : "+r"(at.base), "+r"(at.i));
+    return at;
+}
+
+static inline __attribute__((always_inline)) unsigned td__lock_held_load(struct td__lock_at at)
+{
+    return __atomic_load_n((uint8_t *)at.base + at.i, __ATOMIC_RELAXED);
+}
+
+static inline __attribute__((always_inline)) void td__lock_held_store(struct td__lock_at at,
+                                                                      unsigned v)
+{
+    __asm("" : "+r"(at.base));
+    __atomic_store_n((uint8_t *)at.base + at.i, (uint8_t)v, __ATOMIC_RELAXED);
 }
 
 /* The fast paths are written as the fall-through: a compiler optimising
- * for size lays blocks out in source order. 'keep': the state is kept in
- * the record (td_lock_take) or returned (td_lock_take_save). */
+ * for size lays blocks out in source order. Either take keeps the state it
+ * found in the record; 'keep': it is also what the give restores (else the
+ * caller's s) and the take returns 0 (else the state). */
 static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, bool wait,
                                                                bool keep)
 {
@@ -165,10 +192,7 @@ static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, boo
     if (__builtin_expect(TD__LOCK_INLINE && td__lock_key(l, &k), 1)) {
         port_irq_state_t s = port_irq_save();
         if (__builtin_expect(port_spin_try(k - TD_LOCK_KEY), 1)) {
-            struct td__spin *r = td__lock_record(k);
-            if (keep)
-                r->saved = (uint8_t)s;           /* (only the holder reads it) */
-            __atomic_store_n(&r->holder, (uint8_t)(port_core_id() + 1u), __ATOMIC_RELAXED);
+            td__lock_held_store(td__lock_held(k, port_core_id()), s + 1u);
             return keep ? 0 : (int)s;
         }
         port_irq_restore(s);             /* held: by the other core, or this one's mistake */
@@ -179,16 +203,21 @@ static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, boo
 static inline __attribute__((always_inline)) int td__lock_give(td_lock_t *l, int s, bool keep)
 {
     uint32_t k;
-    if (__builtin_expect(TD__LOCK_INLINE && (keep || s >= 0) && td__lock_key(l, &k) &&
-                             __atomic_load_n(&td__lock_record(k)->holder, __ATOMIC_RELAXED) ==
-                                 port_core_id() + 1u, 1)) {
-        struct td__spin *r = td__lock_record(k);
-        if (keep)
-            s = r->saved;
-        __atomic_store_n(&r->holder, (uint8_t)0, __ATOMIC_RELAXED);
-        port_spin_release(k - TD_LOCK_KEY);
-        port_irq_restore((port_irq_state_t)s);
-        return 0;
+    if (__builtin_expect(TD__LOCK_INLINE && td__lock_key(l, &k), 1)) {
+        struct td__lock_at h = td__lock_held(k, port_core_id());
+        unsigned v = td__lock_held_load(h);        /* 0: not this core's */
+        /* keep: the kept state, less than 0 if this core does not hold l.
+         * Else one compare: s below v proves both that this core holds l
+         * (v is not 0) and that s is a state (an error of the take, less
+         * than 0, is not below anything unsigned); anything else (also a
+         * state above the one the take found) goes to the slow path. */
+        int r = keep ? (int)v - 1 : s;
+        if (__builtin_expect(keep ? r >= 0 : (unsigned)s < v, 1)) {
+            td__lock_held_store(h, 0);
+            port_spin_release(k - TD_LOCK_KEY);
+            port_irq_restore((port_irq_state_t)r);
+            return 0;
+        }
     }
     return td__lock_give_slow(l, s, keep);
 }

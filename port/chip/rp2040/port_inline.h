@@ -13,7 +13,12 @@
  *
  * The DMBs give the acquire/release ordering the datasheet and the
  * architecture ask for between a spinlock and the data it guards (SIO is
- * Device memory, SRAM Normal memory).
+ * Device memory, SRAM Normal memory: the Armv6-M memory model keeps only
+ * Device and Strongly-ordered accesses in order with each other, the
+ * Cortex-M0+ Devices Generic User Guide, "Memory system ordering of memory
+ * accesses"; and SIO is reached through the core's I/O port, SRAM through
+ * the bus fabric). Both stay: docs/performance.md, "The lock: one byte per
+ * core", has what they cost.
  */
 #ifndef TANDEM_PORT_INLINE_H
 #define TANDEM_PORT_INLINE_H

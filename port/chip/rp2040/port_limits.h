@@ -11,6 +11,9 @@
 
 /* Words each inter-core FIFO holds (SIO, datasheet 2.3.1.3). */
 #define PORT_FIFO_DEPTH     8u
+/* Each core's FIFO has an interrupt of its own (SIO_IRQ_PROC0/1): the
+ * vectors enter the layer above at port_fifo_isr_core0/1 (port/port.h). */
+#define PORT_FIFO_ISR_PER_CORE 1
 
 /* The SIO CPUID register: this core's number (0 or 1) in one load. Read by
  * port_core_id and by the architecture's fault entry. */

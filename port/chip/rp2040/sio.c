@@ -53,3 +53,14 @@ __attribute__((weak)) void port_fifo_isr(void)
 {
     NVIC->icer = 1u << fifo_irq();
 }
+
+/* Each core's FIFO vector (startup.c); the layer above may define them. */
+__attribute__((weak)) void port_fifo_isr_core0(void)
+{
+    port_fifo_isr();
+}
+
+__attribute__((weak)) void port_fifo_isr_core1(void)
+{
+    port_fifo_isr();
+}

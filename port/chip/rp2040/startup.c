@@ -36,10 +36,11 @@ void isr_pendsv(void) WEAK_ALIAS;
 void isr_systick(void) WEAK_ALIAS;
 
 #define V(f) ((uintptr_t)(f))
-/* Interrupt n's entry: the FIFO interrupts are tandem's; the others are
+/* Interrupt n's entry: the FIFO interrupts are tandem's (each core's its
+ * own entry, port/port.h); the others are
  * installed at run time with td_irq_set_handler, per core. */
-#define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(port_fifo_isr)     \
-                : (n) == PORT_IRQ_SIO_PROC1 ? V(port_fifo_isr)     \
+#define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(port_fifo_isr_core0) \
+                : (n) == PORT_IRQ_SIO_PROC1 ? V(port_fifo_isr_core1) \
                                             : V(isr_unhandled))
 __attribute__((section(".vectors"), used))
 const uintptr_t rp2040_vectors_flash[VECTOR_COUNT] = {
