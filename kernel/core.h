@@ -85,6 +85,9 @@ typedef struct td_core {
                                         supported CPU keeps the two in order) */
     td_thread_t *top;                /* the thread that should run (td__top), or
                                         NULL when it has to be looked up */
+    td_thread_t *loose;              /* the top thread while it is on no ready list
+                                        (handed the processor by a wake: sched.h,
+                                        "the loose thread"), else NULL */
     td_thread_t *idle;
     uint32_t ready_map;              /* bit TD__PRIO_BIT(p): ready[p] not empty */
     uint32_t switches;

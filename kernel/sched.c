@@ -95,9 +95,25 @@ void td__ready(td_core_t *c, td_thread_t *t)
     td__ready_hot(c, t);
 }
 
+void td__settle_slow(td_core_t *c)
+{
+    TD_CLASS_MASKED();
+    td_thread_t *l = c->loose;
+    unsigned p = l->prio;
+    l->next = l->prev = l;               /* its level is empty (sched.h) */
+    c->ready[p] = l;
+    c->ready_map |= TD__PRIO_BIT(p);
+    c->loose = NULL;
+}
+
 void td__unready(td_core_t *c, td_thread_t *t)
 {
     TD_CLASS_MASKED();
+    if (t == c->loose) {                 /* on no list: forget it (it was the top) */
+        c->loose = NULL;
+        c->top = NULL;
+        return;
+    }
     unsigned p = t->prio;
     td__list_del(&c->ready[p], t);
     if (c->ready[p] == NULL)
@@ -114,6 +130,7 @@ td_thread_t *td__top_find(td_core_t *c)
         31, 30, 3, 29, 2, 17, 7, 28, 1, 9, 11, 16, 6, 14, 27, 23,
         0, 4, 18, 8, 10, 12, 15, 24, 5, 19, 13, 25, 20, 26, 21, 22,
     };
+    td__settle(c);                       /* onto its level, to be found */
     uint32_t m = c->ready_map;
     td_thread_t *t = m ? c->ready[level[((m & -m) * 0x077cb531u) >> 27]] : c->idle;
     c->top = t;
@@ -125,6 +142,12 @@ void td__resched(td_core_t *c)
     TD_CLASS_MASKED();
     if (c->current != NULL && td__top(c) != c->current)
         port_switch_request();
+}
+
+void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s)
+{
+    td__ready(c, t);
+    td__resched_restore(c, s);
 }
 
 void td__resched_restore(td_core_t *c, port_irq_state_t s)

@@ -51,6 +51,9 @@ static inline void td__wait_ops(td_thread_t *t, struct td_wait *w)
     t->flags |= TF_OPS;
 }
 
+#define TD__LIKELY(x)   __builtin_expect(!!(x), 1)
+#define TD__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 /* Bind an object's core byte to the calling core on first use. Returns 0 or
  * TD_ERR_WRONG_CORE. Any context, interrupts in any state. The fast test
  * needs no ordering: a byte equal to this core's id was written by this
@@ -107,8 +110,41 @@ void td__list_del(td_thread_t **head, td_thread_t *t);
  * CLZ). */
 #define TD__PRIO_BIT(p) (0x80000000u >> (p))
 
-void td__ready(td_core_t *c, td_thread_t *t);    /* make READY, at the tail of its level */
+/* Make t READY: at the tail of its level, or, ahead of the known top
+ * thread, as the loose thread (below). */
+void td__ready(td_core_t *c, td_thread_t *t);
 void td__unready(td_core_t *c, td_thread_t *t);  /* take off the ready lists */
+
+/* The loose thread (c->loose). A READY thread is on its level's ready list,
+ * but for one: a thread made READY that is more urgent than the top thread
+ * (c->top, known) is handed the top place without being linked
+ * (td__ready_hot, td__wake_first_resched_hot), so that a thread woken to
+ * run at once and blocking again soon touches no ready list at all. While
+ * c->loose is not NULL:
+ *   - it is READY, and c->top is either it or NULL (to be looked up);
+ *   - no other thread is on its level's list and the level's bit in the
+ *     map is clear: every level above the top thread's was empty when it
+ *     was handed the top place, and a thread linked at its level settles it
+ *     first;
+ *   - its own next/prev are stale (its old wait list's).
+ * td__settle links it onto its level, the head (where it would be had it
+ * been linked when made READY), and forgets it: a thread linked at its
+ * level, a new loose thread, a yield and the lookup of the top thread
+ * settle it first; td__unready of the loose thread only forgets it; the
+ * tick's round robin leaves it alone (it is alone at its level). */
+void td__settle_slow(td_core_t *c);
+TD_HOT void td__settle(td_core_t *c)
+{
+    if (TD__UNLIKELY(c->loose != NULL))
+        td__settle_slow(c);
+}
+/* Settle the loose thread if it is at level p (about to be linked to). */
+TD_HOT void td__settle_level(td_core_t *c, unsigned p)
+{
+    td_thread_t *l = c->loose;
+    if (TD__UNLIKELY(l != NULL) && l->prio == p)
+        td__settle_slow(c);
+}
 /* The thread that should run: head of the highest non-empty ready list, or
  * the idle thread. Kept in c->top, looked up only after the top thread
  * left the ready lists or its level was rotated. */
@@ -172,9 +208,6 @@ static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
  * the few callers whose speed is measured (semaphores) and for sched.c's
  * own out-of-line versions, which everything else calls. */
 
-#define TD__LIKELY(x)   __builtin_expect(!!(x), 1)
-#define TD__UNLIKELY(x) __builtin_expect(!!(x), 0)
-
 /* Out-of-line parts they use. */
 void td__timeout_add(td_core_t *c, td_thread_t *t, td_tick_t deadline);
 /* The rare parts of a wake (flags f: a timed wait, a wait with
@@ -219,6 +252,7 @@ TD_HOT void td__list_unlink_hot(td_thread_t **head, td_thread_t *t)
  * is left to the caller. */
 TD_HOT void td__ready_link_hot(td_core_t *c, td_thread_t *t, unsigned p)
 {
+    td__settle_level(c, p);
     td_thread_t **head = &c->ready[p];
     td_thread_t *h = *head;
     TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
@@ -242,22 +276,33 @@ TD_HOT bool td__before_top(const td_core_t *c, const td_thread_t *top, unsigned 
     return p > top->prio || top == c->idle;
 }
 
+/* t, more urgent than the top thread (known), READY as the loose thread
+ * and the top; the loose thread before it (the old top) onto its level. */
+TD_HOT void td__hand_top_hot(td_core_t *c, td_thread_t *t)
+{
+    td__settle(c);
+    TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
+    c->loose = t;
+    c->top = t;
+}
+
 /* td__ready; returns the cached top thread after it (NULL: unknown). */
 TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 {
     unsigned p = t->prio;
-    td__ready_link_hot(c, t, p);
     td_thread_t *top = c->top;
-    if (top != NULL && td__before_top(c, top, p))
-        c->top = top = t;                /* more urgent than the top */
+    if (top != NULL && td__before_top(c, top, p)) {
+        td__hand_top_hot(c, t);          /* more urgent than the top */
+        return t;
+    }
+    td__ready_link_hot(c, t, p);
     return top;
 }
 
 /* Make 'to' the running thread at once, thread to thread (a thread, with
  * interrupts masked by a caller that had them enabled). */
-TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
+TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to)
 {
-    td_thread_t *from = c->current;
     uintptr_t sp = port_own_sp();       /* (a thread: its own) */
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
         to = td__switch_bad(c, from, sp);
@@ -266,6 +311,11 @@ TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
     TD_STORE_RELAXED(c->current, to);    /* (read by the other core: core.h) */
     port_guard_thread(td__stack_guard(to));
     port_switch(&from->ctx, to->ctx);
+}
+
+TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
+{
+    td__switch_from_hot(c, c->current, to);
 }
 
 /* td__resched_restore, given the cached top (NULL: unknown). */
@@ -348,12 +398,18 @@ TD_HOT void td__first_unlink_hot(td_thread_t **wq, td_thread_t *t)
     }
 }
 
+/* td__ready of t, then td__resched_restore with the interrupt state s:
+ * the rest of td__wake_first_resched_hot, out of line. */
+void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s);
+
 /* td__wake of t, the first thread on wait list *wq, then
  * td__resched_restore with the interrupt state s: the give of an object
  * with waiters in one pass. When the running thread is the top one (the
- * usual case, always so in a thread with interrupts enabled) the decision
- * is one comparison of priorities: the woken thread runs at once if it is
- * more urgent, and nothing else is looked up. */
+ * usual case, always so in a thread with interrupts enabled) and the woken
+ * thread is more urgent, the decision is one comparison of priorities and
+ * the woken thread is handed the top place (the loose thread, above) and
+ * the processor: at once, thread to thread, or by the switch requested
+ * from a handler or under a mask. Anything else is td__ready_resched. */
 TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread_t *t,
                                        int result, port_irq_state_t s)
 {
@@ -366,25 +422,19 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
     }
     t->result = (int8_t)result;
     t->slice = 0;
-    unsigned p = t->prio;
-    td__ready_link_hot(c, t, p);
-    td_thread_t *top = c->top, *cur = c->current;
-    if (TD__LIKELY(top == cur && cur != NULL)) {
-        if (td__before_top(c, cur, p)) {
-            c->top = t;
-            if (!port_in_isr() && s == 0) {
-                td__switch_now_hot(c, t);
-                port_irq_restore(0);
-                return;
-            }
-            port_switch_request();
+    td_thread_t *cur = c->current;
+    if (TD__LIKELY(c->top == cur && cur != NULL && td__before_top(c, cur, t->prio))) {
+        td__hand_top_hot(c, t);
+        if (!port_in_isr() && s == 0) {
+            td__switch_from_hot(c, cur, t);
+            port_irq_restore(0);
+            return;
         }
+        port_switch_request();
         port_irq_restore(s);
-    } else {                             /* a switch pending, or no kernel yet */
-        if (top != NULL && td__before_top(c, top, p))
-            c->top = top = t;
-        td__resched_to_hot(c, top, s);
+        return;
     }
+    td__ready_resched(c, t, s);
 }
 
 /* What the switches do with a thread found past its stack or with its

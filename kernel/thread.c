@@ -112,6 +112,7 @@ int td_thread_yield(void)
     td_core_t *c = td__core();
     port_irq_state_t s = port_irq_save();
     td_thread_t *t = c->current;
+    td__settle(c);                       /* (a loose thread is alone at its level) */
     if (t != NULL && t->state == TD_THREAD_READY && c->ready[t->prio] == t) {
         c->ready[t->prio] = t->next;     /* to the back of its level */
         td__rotated(c);

@@ -18,8 +18,9 @@ void port_tick_isr(void)
     while ((t = c->timeouts) != NULL && (int32_t)(now - t->wake) >= 0)
         td__wake(c, t, TD_ERR_TIMEOUT);
     t = c->current;
-    if (c->slice != 0 && t != NULL && t != c->idle && t->state == TD_THREAD_READY &&
-        t->next != t && ++t->slice >= c->slice) {
+    /* (a loose thread, sched.h, is alone at its level, its links stale) */
+    if (c->slice != 0 && t != NULL && t != c->idle && t != c->loose &&
+        t->state == TD_THREAD_READY && t->next != t && ++t->slice >= c->slice) {
         t->slice = 0;
         if (c->ready[t->prio] == t) {
             c->ready[t->prio] = t->next;   /* round robin */

@@ -3,6 +3,8 @@
  */
 #include "harness.h"
 
+#include <string.h>
+
 TD_THREAD_DEFINE(w1, 1024);
 TD_THREAD_DEFINE(w2, 1024);
 TD_THREAD_DEFINE(w3, 1024);
@@ -107,6 +109,65 @@ static int core1_r;
 static void core1_give(void *arg)
 {
     core1_r = td_sem_give_isr(arg);
+}
+
+/* A give that wakes a more urgent thread hands it the processor without
+ * putting it on a ready list (kernel/sched.h, "the loose thread"): what
+ * follows must keep the ready lists' order as if it had been put there. The
+ * woken thread wakes another of its own level (which must not preempt it
+ * and must run after it), yields (the other runs), lowers its own priority
+ * below the giver's (the giver runs), and ends. */
+static td_sem_t ho_first_sem, ho_second_sem;
+static char ho_log[16];
+static volatile unsigned ho_n;
+
+static void ho_mark(char ch)
+{
+    if (ho_n < sizeof ho_log - 1u)
+        ho_log[ho_n++] = ch;
+}
+
+static void ho_first(void *arg)
+{
+    unsigned below = (unsigned)(uintptr_t)arg;
+    if (td_sem_take(&ho_first_sem, TD_FOREVER) != TD_OK)
+        return;
+    ho_mark('A');
+    td_sem_give_isr(&ho_second_sem);     /* the same level: goes after this one */
+    ho_mark('a');
+    td_thread_yield();                   /* to the back of the level: the other runs */
+    ho_mark('c');
+    td_thread_set_priority(td_thread_self(), below);    /* the giver runs */
+    ho_mark('d');
+}
+
+static void ho_second(void *arg)
+{
+    (void)arg;
+    if (td_sem_take(&ho_second_sem, TD_FOREVER) == TD_OK)
+        ho_mark('B');
+}
+
+TEST(sem_handoff_keeps_ready_order)
+{
+    unsigned p = (unsigned)td_thread_priority(td_thread_self());
+    REQUIRE(p > 0 && p < TD_PRIO_MAX);
+    REQUIRE_EQ(td_sem_init(&ho_first_sem, 0, 1), TD_OK);
+    REQUIRE_EQ(td_sem_init(&ho_second_sem, 0, 1), TD_OK);
+    memset(ho_log, 0, sizeof ho_log);
+    ho_n = 0;
+    REQUIRE_EQ(td_thread_create(&w1, w1_stack, sizeof w1_stack, "first", p + 1, ho_first,
+                                (void *)(uintptr_t)(p - 1)), TD_OK);
+    REQUIRE_EQ(td_thread_create(&w2, w2_stack, sizeof w2_stack, "second", p + 1, ho_second,
+                                NULL), TD_OK);
+    CHECK_EQ(td_thread_state(&w1), TD_THREAD_BLOCKED);   /* both ran and wait */
+    CHECK_EQ(td_thread_state(&w2), TD_THREAD_BLOCKED);
+    ho_mark('m');
+    CHECK_EQ(td_sem_give_isr(&ho_first_sem), TD_OK);     /* runs 'first' at once */
+    ho_mark('M');
+    CHECK_EQ(td_thread_join(&w1, TD_MS(100)), TD_OK);    /* 'first' ends */
+    CHECK_EQ(td_thread_join(&w2, TD_MS(100)), TD_OK);
+    CHECK(strcmp(ho_log, "mAaBcMd") == 0);
 }
 
 TEST(sem_errors)
