@@ -351,14 +351,16 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
  * this layer's delivery inline. Called with 'me' a constant, one copy per
  * core, so that each core's state is at a constant address (no index
- * arithmetic, fewer registers to keep). */
+ * arithmetic, fewer registers to keep). Also called by a thread of core
+ * 'me' that waits in place, with interrupts masked (wait_in_place): the
+ * mask is restored as it was. */
 HOT void fifo_isr(unsigned me)
 {
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
-    (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
+    port_irq_state_t s = port_irq_save();
     td__link_isr(me, c, deliver, &loc[me]);
-    port_irq_restore(0);
+    port_irq_restore(s);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
@@ -944,47 +946,120 @@ static bool may_wait_in_place(td_core_t *c)
     return td__top(c) == c->idle && c->idle_hook == NULL && c->xwaiters == NULL;
 }
 
-/* The wait of the current thread t (td__wait_prep done; interrupts masked
- * by a caller that had them enabled) in its own context: instead of the
- * switch to the idle thread it stays the core's current thread and sleeps
- * as the idle thread would (port_idle, here with interrupts masked: it
- * returns once one is pending), takes the interrupt, and looks again. The
- * word that ends the wait makes it READY and the top thread while it is
- * the current one, so the FIFO interrupt asks for no switch (hand_over)
- * and returns straight into it: no switch out, no switch back. Anything
- * that makes another thread the top one (a thread made READY, the tick's
- * reschedule, which finds the idle thread the top one) switches it out as
- * any blocked thread; it comes back here once woken and switched in.
- * Returns the wait's result with interrupts enabled. */
-static inline __attribute__((always_inline)) int wait_in_place(td_thread_t *t)
+/* The FIFO interrupt's handler run by a thread of core 'me' with
+ * interrupts masked, then the interrupt forgotten (it is level-sensitive:
+ * a word that came meanwhile pends it again). */
+static inline __attribute__((always_inline)) void fifo_here(unsigned me)
 {
-    while (TD_LOAD_RELAXED(t->state) == TD_THREAD_BLOCKED) {
+#ifdef PORT_FIFO_ISR_PER_CORE
+    if (me == 0)
+        port_fifo_isr_core0();
+    else
+        port_fifo_isr_core1();
+#else
+    (void)me;
+    port_fifo_isr();
+#endif
+    port_fifo_irq_unpend();
+}
+
+/* What the FIFO interrupt would do, done by the owner t of ep, waiting in
+ * place on core 'me' for a word, with interrupts masked, having found the
+ * FIFO's status 'st' not empty: a word for ep is taken as the interrupt
+ * would hand it over (counted, t made READY, the room published); any
+ * other word, a sticky flag, a doorbell rung or more words are left to
+ * the interrupt's handler, run here; then the interrupt is forgotten. */
+static inline __attribute__((always_inline)) void take_here(unsigned me, td_core_t *c,
+                                                            td_msg_ep_t *ep, td_thread_t *t,
+                                                            uint32_t st)
+{
+    if (st & PORT_FIFO_VLD) {
+        uint32_t w = port_fifo_pop();
+        if (TD_MSG_EP(w) != ep->number) {
+            td__msg_rx_word(w);                /* another number's: delivered as usual */
+        } else {
+            TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
+            loc[me].words++;
+            ep->received++;
+            hand_over(me, c, ep, t, w);
+        }
+        st = port_fifo_status();
+    }
+    if ((st & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) ||
+        TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) != td__link[me].seensum)
+        fifo_here(me);                         /* the rest: the handler's loop */
+    else
+        port_fifo_irq_unpend();
+}
+
+/* The wait of the current thread t of core 'me' for a word at ep
+ * (td__wait_prep done, not yet on the timeout list; interrupts masked by a
+ * caller that had them enabled) in its own context: instead of the switch
+ * to the idle thread it stays the core's current thread and sleeps as the
+ * idle thread would (port_idle, here with interrupts masked: it returns
+ * once one is pending). Where the port can forget a pending FIFO
+ * interrupt (PORT_FIFO_IRQ_UNPEND), a FIFO with something in it is looked
+ * after here, still masked (take_here): the word that ends the wait is
+ * handed over as the interrupt would (hand_over makes t READY and the top
+ * thread while it is the current one, so no switch is asked for). Before
+ * it lets any interrupt run while it still waits, a timed wait goes onto
+ * the timeout list (until then nothing can look at the list: only the
+ * tick does, and it cannot run): so a wait ended by a word the thread took
+ * itself never touches the list. Anything that makes another thread the
+ * top one (a thread made READY, the tick's reschedule, which finds the
+ * idle thread the top one) switches it out as any blocked thread; it comes
+ * back here once woken and switched in. Returns the wait's result with
+ * interrupts enabled. */
+static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_core_t *c,
+                                                               td_msg_ep_t *ep, td_thread_t *t,
+                                                               bool timed, td_tick_t deadline)
+{
+    for (;;) {
         port_idle();
+#ifdef PORT_FIFO_IRQ_UNPEND
+        uint32_t st = port_fifo_status();
+        if (st & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) {
+            take_here(me, c, ep, t, st);
+            if (TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED)
+                break;
+        }
+#endif
+        if (timed && !(t->flags & TF_TIMED))
+            td__timeout_add(c, t, deadline);
         port_irq_restore(0);            /* the pending interrupt runs */
         (void)port_irq_save();
+        if (TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED)
+            break;
     }
     port_irq_restore(0);
     return t->result;
 }
 
 /* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
- * with the end of its wait inline. */
+ * with the end of its wait inline. A timed wait goes onto the timeout list
+ * only when the thread leaves the processor or lets interrupts run. */
 AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, td_msg_t *w,
                                                                td_tick_t timeout,
                                                                port_irq_state_t s)
 {
-    td_core_t *c = &td__cores[ep->core];
+    unsigned me = ep->core;
+    td_core_t *c = &td__cores[me];
     int r;
     if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         td_thread_t *t = c->current;
+        bool timed = timeout != TD_FOREVER;
+        td_tick_t deadline = c->tick + timeout;
         ep->wait = W_RX;
-        td__wait_prep(c, &ep->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        if (may_wait_in_place(c))
-            r = wait_in_place(t);         /* the interrupt fills wdata */
-        else
+        td__wait_prep(c, &ep->waiters, false, 0);
+        if (may_wait_in_place(c)) {
+            r = wait_in_place(me, c, ep, t, timed, deadline);   /* hand_over fills wdata */
+        } else {
+            if (timed)
+                td__timeout_add(c, t, deadline);
             r = td__wait_commit_hot(c, s);   /* the same; the way back inline */
+        }
         ep->wait = W_NONE;
         if (r == TD_OK)
             *w = t->wdata.u;

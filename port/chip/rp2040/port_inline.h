@@ -10,6 +10,8 @@
  *   port_fifo_push     one store to SIO FIFO_WR, then SEV (a core waiting
  *                      in WFE for the word wakes)
  *   port_fifo_pop      one load of SIO FIFO_RD
+ *   port_fifo_irq_unpend  one store to the NVIC's ICPR (optional primitive,
+ *                      PORT_FIFO_IRQ_UNPEND: port/port.h)
  *
  * The DMBs give the acquire/release ordering the datasheet and the
  * architecture ask for between a spinlock and the data it guards (SIO is
@@ -84,6 +86,18 @@ static inline __attribute__((always_inline)) void port_fifo_push(uint32_t word)
 static inline __attribute__((always_inline)) uint32_t port_fifo_pop(void)
 {
     return RP2040_SIO_FIFO_RD_;
+}
+
+/* The FIFO interrupt is level-sensitive (asserted while VLD, WOF or ROE):
+ * clearing its pending state after the FIFO was drained forgets it, and a
+ * word that arrived meanwhile pends it again at once (ARMv6-M: a source
+ * still asserted stays pending). */
+#define PORT_FIFO_IRQ_UNPEND 1
+#define RP2040_NVIC_ICPR_ (*(volatile uint32_t *)0xe000e280u)
+
+static inline __attribute__((always_inline)) void port_fifo_irq_unpend(void)
+{
+    RP2040_NVIC_ICPR_ = 1u << (PORT_IRQ_SIO_PROC0 + port_core_id());
 }
 
 #endif /* TANDEM_PORT_INLINE_H */
