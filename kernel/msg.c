@@ -288,10 +288,9 @@ __attribute__((noinline)) static bool deliver_run(struct loc *l, td_msg_ep_t *ep
  * td_msg_receive (the in-buffer is empty then): into t's wait, t off the
  * wait (the scheduler's inline wake) and READY, and the switch asked for
  * if t is now the core's most urgent thread; then the room published.
- * Out of line, so that the interrupt's loop keeps its registers.
  * Interrupts masked. */
-__attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_msg_ep_t *ep,
-                                                td_thread_t *t, uint32_t w)
+HOT void hand_over_hot(unsigned me, td_core_t *c, td_msg_ep_t *ep, td_thread_t *t, uint32_t w,
+                       td_thread_t *cur)
 {
     t->wdata.u = w;
     TD_TRACE(TD_TR_WAKE, t, TD_OK);
@@ -299,10 +298,16 @@ __attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_ms
     td_thread_t *top = td__wake_tail_hot(c, t, TD_OK);
     if (top == NULL)
         top = td__top_find(c);
-    td_thread_t *cur = c->current;
     if (top != cur && cur != NULL)
         port_switch_request();
     consumed(me, &slots[me][TD_MSG_EP(w)], 1u, 0, ep->in_depth);
+}
+
+/* The same out of line, so that the interrupt's loop keeps its registers. */
+__attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_msg_ep_t *ep,
+                                                td_thread_t *t, uint32_t w)
+{
+    hand_over_hot(me, c, ep, t, w, c->current);
 }
 
 /* Word w from the FIFO (and, into an in-buffer, the run of words behind it
@@ -946,50 +951,39 @@ static bool may_wait_in_place(td_core_t *c)
     return td__top(c) == c->idle && c->idle_hook == NULL && c->xwaiters == NULL;
 }
 
-/* The FIFO interrupt's handler run by a thread of core 'me' with
- * interrupts masked, then the interrupt forgotten (it is level-sensitive:
- * a word that came meanwhile pends it again). */
-static inline __attribute__((always_inline)) void fifo_here(unsigned me)
+/* A word for another endpoint than the waiting thread's own, taken from
+ * the FIFO by that thread (take_here): delivered as the interrupt would.
+ * Interrupts masked. */
+__attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
 {
-#ifdef PORT_FIFO_ISR_PER_CORE
-    if (me == 0)
-        port_fifo_isr_core0();
-    else
-        port_fifo_isr_core1();
-#else
-    (void)me;
-    port_fifo_isr();
-#endif
-    port_fifo_irq_unpend();
+    deliver(&loc[me], me, &td__cores[me], w);
 }
 
-/* What the FIFO interrupt would do, done by the owner t of ep, waiting in
- * place on core 'me' for a word, with interrupts masked, having found the
- * FIFO's status 'st' not empty: a word for ep is taken as the interrupt
- * would hand it over (counted, t made READY, the room published); any
- * other word, a sticky flag, a doorbell rung or more words are left to
- * the interrupt's handler, run here; then the interrupt is forgotten. */
-static inline __attribute__((always_inline)) void take_here(unsigned me, td_core_t *c,
-                                                            td_msg_ep_t *ep, td_thread_t *t,
-                                                            uint32_t st)
+/* What the FIFO interrupt would do first, done by the owner t of ep,
+ * waiting in place on core 'me' for a word (t the current thread), with
+ * interrupts masked, having found a word in the FIFO: the word is popped
+ * and delivered (its own: counted, t made READY, the room published, as
+ * hand_over does); if that was all (the FIFO empty, no sticky flag, no
+ * doorbell rung), the pending interrupt is forgotten, else it is left to
+ * run once the thread lets interrupts in (on the interrupt's stack, not
+ * the thread's). Returns whether the word was t's. */
+static inline __attribute__((always_inline)) bool take_here(unsigned me, td_core_t *c,
+                                                            td_msg_ep_t *ep, td_thread_t *t)
 {
-    if (st & PORT_FIFO_VLD) {
-        uint32_t w = port_fifo_pop();
-        if (TD_MSG_EP(w) != ep->number) {
-            td__msg_rx_word(w);                /* another number's: delivered as usual */
-        } else {
-            TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
-            loc[me].words++;
-            ep->received++;
-            hand_over(me, c, ep, t, w);
-        }
-        st = port_fifo_status();
+    uint32_t w = port_fifo_pop();
+    bool own = TD_MSG_EP(w) == ep->number;
+    if (own) {
+        TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
+        loc[me].words++;
+        ep->received++;
+        hand_over_hot(me, c, ep, t, w, t);
+    } else {
+        deliver_here(me, w);
     }
-    if ((st & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) ||
-        TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) != td__link[me].seensum)
-        fifo_here(me);                         /* the rest: the handler's loop */
-    else
-        port_fifo_irq_unpend();
+    if (!(port_fifo_status() & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) &&
+        TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) == td__link[me].seensum)
+        port_fifo_irq_unpend(me);             /* nothing left for the interrupt */
+    return own;
 }
 
 /* The wait of the current thread t of core 'me' for a word at ep
@@ -998,10 +992,12 @@ static inline __attribute__((always_inline)) void take_here(unsigned me, td_core
  * to the idle thread it stays the core's current thread and sleeps as the
  * idle thread would (port_idle, here with interrupts masked: it returns
  * once one is pending). Where the port can forget a pending FIFO
- * interrupt (PORT_FIFO_IRQ_UNPEND), a FIFO with something in it is looked
- * after here, still masked (take_here): the word that ends the wait is
- * handed over as the interrupt would (hand_over makes t READY and the top
- * thread while it is the current one, so no switch is asked for). Before
+ * interrupt (PORT_FIFO_IRQ_UNPEND), a word in the FIFO is taken here,
+ * still masked (take_here): the word that ends the wait is handed over as
+ * the interrupt would (t made READY and the top thread while it is the
+ * current one, so no switch is asked for); whatever else the FIFO has is
+ * left to the interrupt, so the thread's stack carries no more than the
+ * delivery of one word. Before
  * it lets any interrupt run while it still waits, a timed wait goes onto
  * the timeout list (until then nothing can look at the list: only the
  * tick does, and it cannot run): so a wait ended by a word the thread took
@@ -1017,12 +1013,9 @@ static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_c
     for (;;) {
         port_idle();
 #ifdef PORT_FIFO_IRQ_UNPEND
-        uint32_t st = port_fifo_status();
-        if (st & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) {
-            take_here(me, c, ep, t, st);
-            if (TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED)
-                break;
-        }
+        if ((port_fifo_status() & PORT_FIFO_VLD) &&
+            (take_here(me, c, ep, t) || TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED))
+            break;                      /* READY: its word, or woken otherwise */
 #endif
         if (timed && !(t->flags & TF_TIMED))
             td__timeout_add(c, t, deadline);
@@ -1033,6 +1026,19 @@ static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_c
     }
     port_irq_restore(0);
     return t->result;
+}
+
+/* wait_in_place of each core, 'me' a constant (built at the file's -O2). */
+__attribute__((noinline)) static int wait_in_place_0(td_msg_ep_t *ep, td_thread_t *t, bool timed,
+                                                     td_tick_t deadline)
+{
+    return wait_in_place(0, &td__cores[0], ep, t, timed, deadline);
+}
+
+__attribute__((noinline)) static int wait_in_place_1(td_msg_ep_t *ep, td_thread_t *t, bool timed,
+                                                     td_tick_t deadline)
+{
+    return wait_in_place(1, &td__cores[1], ep, t, timed, deadline);
 }
 
 /* td_msg_receive with nothing in the in-buffer (interrupts masked: s),
@@ -1054,7 +1060,8 @@ AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, 
         ep->wait = W_RX;
         td__wait_prep(c, &ep->waiters, false, 0);
         if (may_wait_in_place(c)) {
-            r = wait_in_place(me, c, ep, t, timed, deadline);   /* hand_over fills wdata */
+            r = me == 0 ? wait_in_place_0(ep, t, timed, deadline)   /* hand_over fills wdata */
+                        : wait_in_place_1(ep, t, timed, deadline);
         } else {
             if (timed)
                 td__timeout_add(c, t, deadline);

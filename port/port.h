@@ -183,11 +183,12 @@ extern void port_fifo_isr(void);
 extern void port_fifo_isr_core0(void);
 extern void port_fifo_isr_core1(void);
 /* Optional (a port that defines PORT_FIFO_IRQ_UNPEND, in its
- * port_inline.h): void port_fifo_irq_unpend(void), inline, forgets this
- * core's FIFO interrupt if it is pending, for a caller that has just run
- * the FIFO's handler itself with interrupts masked (kernel/msg.c: a thread
- * that waits in place). The interrupt must be level-sensitive: if VLD, WOF
- * or ROE is set again by then, it stays pending. */
+ * port_inline.h): void port_fifo_irq_unpend(unsigned me), inline, forgets
+ * this core's FIFO interrupt if it is pending ('me': this core, as
+ * port_core_id() says), for a caller that has done with interrupts masked
+ * what the interrupt would have done (kernel/msg.c: a thread that waits in
+ * place). The interrupt must be level-sensitive: if VLD, WOF or ROE is set
+ * by then, it stays pending. */
 
 /* Signal an event to both cores (SEV). */
 void port_sev(void);

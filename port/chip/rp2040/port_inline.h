@@ -95,9 +95,9 @@ static inline __attribute__((always_inline)) uint32_t port_fifo_pop(void)
 #define PORT_FIFO_IRQ_UNPEND 1
 #define RP2040_NVIC_ICPR_ (*(volatile uint32_t *)0xe000e280u)
 
-static inline __attribute__((always_inline)) void port_fifo_irq_unpend(void)
+static inline __attribute__((always_inline)) void port_fifo_irq_unpend(unsigned me)
 {
-    RP2040_NVIC_ICPR_ = 1u << (PORT_IRQ_SIO_PROC0 + port_core_id());
+    RP2040_NVIC_ICPR_ = 1u << (PORT_IRQ_SIO_PROC0 + me);
 }
 
 #endif /* TANDEM_PORT_INLINE_H */
