@@ -951,6 +951,7 @@ static bool may_wait_in_place(td_core_t *c)
     return td__top(c) == c->idle && c->idle_hook == NULL && c->xwaiters == NULL;
 }
 
+#ifdef PORT_FIFO_IRQ_UNPEND
 /* A word for another endpoint than the waiting thread's own, taken from
  * the FIFO by that thread (take_here): delivered as the interrupt would.
  * Interrupts masked. */
@@ -986,6 +987,8 @@ static inline __attribute__((always_inline)) bool take_here(unsigned me, td_core
     return own;
 }
 
+#endif
+
 /* The wait of the current thread t of core 'me' for a word at ep
  * (td__wait_prep done, not yet on the timeout list; interrupts masked by a
  * caller that had them enabled) in its own context: instead of the switch
@@ -1016,6 +1019,9 @@ static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_c
         if ((port_fifo_status() & PORT_FIFO_VLD) &&
             (take_here(me, c, ep, t) || TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED))
             break;                      /* READY: its word, or woken otherwise */
+#else
+    (void)me;
+    (void)ep;
 #endif
         if (timed && !(t->flags & TF_TIMED))
             td__timeout_add(c, t, deadline);
