@@ -140,8 +140,16 @@ td_thread_t *td__top_find(td_core_t *c)
 void td__resched(td_core_t *c)
 {
     TD_CLASS_MASKED();
-    if (c->current != NULL && td__top(c) != c->current)
-        port_switch_request();
+    td_thread_t *cur = c->current, *top;
+    if (cur == NULL || (top = td__top(c)) == cur)
+        return;
+    /* Hook for a thread that waits in place (kernel/msg.c: the current
+     * thread, BLOCKED, sleeping as the idle thread would): the idle thread
+     * as the top one does not switch it out (the tick, a doorbell). No
+     * other thread is current and BLOCKED where this runs. */
+    if (top == c->idle && TD_LOAD_RELAXED(cur->state) == TD_THREAD_BLOCKED)
+        return;
+    port_switch_request();
 }
 
 void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s)
