@@ -236,7 +236,8 @@ function attach(sim, file) {
  *   irqs:    [[{t0, t1, name}], [...]] per core (the kernel's handlers, by its trace points)
  *   exceptions: [[{t0, t1, name, n}], [...]] per core (every exception taken, seen by the emulator)
  *   locks:   [{addr, name, spans: [{t0, t1, core, holder}]}]
- *   flows:   [{id, t0, core0, t1, core1, word, ep}]  (send -> delivery)
+ *   flows:   [{id, t0, core0, thread0, t1, core1, thread1, word, ep}]  (send -> delivery;
+ *            a thread null: in an interrupt handler)
  *   counters: [{name, core, points: [[t, n]]}]
  *   instants: [{t, core, name, args}]  (faults, marks)
  *   lines:   console lines [{t, core, text}]
@@ -340,7 +341,9 @@ function build(kt, endNs) {
         if (k < 0) { lostDelivers++; break; }
         lostSends += k;                           // words the FIFO lost on the way (a reset of the link)
         const s = q.splice(0, k + 1)[k];
-        flows.push({ id: flowId++, t0: s.t0, core0: s.core0, thread0: s.thread, t1: e.t, core1: c, word: e.a, ep: e.b });
+        // delivered by the FIFO interrupt, or by a receiver waiting in place in its own context (thread1)
+        flows.push({ id: flowId++, t0: s.t0, core0: s.core0, thread0: s.thread, t1: e.t, core1: c,
+                     thread1: irqStack[c].length ? null : cur[c], word: e.a, ep: e.b });
         break;
       }
       case K.EP_DEPTH: count(`endpoint ${kt.nameOf(e.a)} depth`, c, e.t, e.b); break;

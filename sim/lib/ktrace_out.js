@@ -74,11 +74,12 @@ function chromeEvents(m, title = '') {
   });
   // a message: the flow starts in the sender's slice (its thread, or the
   // interrupt track when sent from a handler) and ends in the receiving
-  // core's FIFO interrupt
+  // core's FIFO interrupt, or in the receiving thread's own slice when it
+  // took the word itself (a receiver waiting in place: docs/messages.md)
   for (const f of m.flows) {
     const args = { word: hex(f.word), endpoint: hex(f.ep) };
     ev.push({ ph: 's', cat: 'msg', name: 'message', id: f.id, pid: f.core0, tid: f.thread0 ? tidOf.get(f.thread0) : TID_IRQ, ts: us(f.t0), args });
-    ev.push({ ph: 'f', bp: 'e', cat: 'msg', name: 'message', id: f.id, pid: f.core1, tid: TID_IRQ, ts: us(f.t1), args });
+    ev.push({ ph: 'f', bp: 'e', cat: 'msg', name: 'message', id: f.id, pid: f.core1, tid: f.thread1 ? tidOf.get(f.thread1) : TID_IRQ, ts: us(f.t1), args });
   }
   for (const c of m.counters) {
     for (const [t, n] of c.points) ev.push({ ph: 'C', cat: 'depth', name: c.name, pid: c.core, ts: us(t), args: { depth: n } });
