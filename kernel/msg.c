@@ -356,16 +356,14 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
  * this layer's delivery inline. Called with 'me' a constant, one copy per
  * core, so that each core's state is at a constant address (no index
- * arithmetic, fewer registers to keep). Also called by a thread of core
- * 'me' that waits in place, with interrupts masked (wait_in_place): the
- * mask is restored as it was. */
+ * arithmetic, fewer registers to keep). */
 HOT void fifo_isr(unsigned me)
 {
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
-    port_irq_state_t s = port_irq_save();
+    (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
     td__link_isr(me, c, deliver, &loc[me]);
-    port_irq_restore(s);
+    port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
 
@@ -963,28 +961,30 @@ __attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
 /* What the FIFO interrupt would do first, done by the owner t of ep,
  * waiting in place on core 'me' for a word (t the current thread), with
  * interrupts masked, having found a word in the FIFO: the word is popped
- * and delivered (its own: counted, t made READY, the room published, as
- * hand_over does); if that was all (the FIFO empty, no sticky flag, no
- * doorbell rung), the pending interrupt is forgotten, else it is left to
- * run once the thread lets interrupts in (on the interrupt's stack, not
- * the thread's). Returns whether the word was t's. */
+ * and delivered. Its own word (counted, t made READY, the room published,
+ * as hand_over does) ends the wait, and the pending interrupt is
+ * forgotten: it is level-sensitive (port/port.h), so it stays pending if
+ * anything is left for it: more words (VLD), a sticky flag (WOF, ROE), or
+ * a doorbell rung without its word (rung while the FIFO was full: then,
+ * one word taken, seven are still there). Any other word (another
+ * endpoint's, a doorbell's) leaves the interrupt pending, to run what
+ * follows a delivery (the doorbells) once the thread lets interrupts in,
+ * on the interrupt's stack, not the thread's. Returns whether the word
+ * was t's. */
 static inline __attribute__((always_inline)) bool take_here(unsigned me, td_core_t *c,
                                                             td_msg_ep_t *ep, td_thread_t *t)
 {
     uint32_t w = port_fifo_pop();
-    bool own = TD_MSG_EP(w) == ep->number;
-    if (own) {
-        TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
-        loc[me].words++;
-        ep->received++;
-        hand_over_hot(me, c, ep, t, w, t);
-    } else {
+    if (TD_MSG_EP(w) != ep->number) {
         deliver_here(me, w);
+        return false;
     }
-    if (!(port_fifo_status() & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE)) &&
-        TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) == td__link[me].seensum)
-        port_fifo_irq_unpend(me);             /* nothing left for the interrupt */
-    return own;
+    TD_TRACE(TD_TR_MSG_DELIVER, w, ep);
+    loc[me].words++;
+    ep->received++;
+    hand_over_hot(me, c, ep, t, w, t);
+    port_fifo_irq_unpend(me);
+    return true;
 }
 
 #endif

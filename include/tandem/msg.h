@@ -226,7 +226,8 @@ typedef struct td_msg_core_stats {
     uint32_t stray;       /* words for unknown or unsubscribed endpoints */
     uint32_t wof;         /* FIFO write-on-full flags seen (and cleared) */
     uint32_t roe;         /* FIFO read-on-empty flags seen (and cleared) */
-    uint32_t interrupts;  /* FIFO interrupts taken */
+    uint32_t interrupts;  /* FIFO interrupts taken (a word a receiver waiting in
+                           * place takes itself takes none: docs/messages.md) */
 } td_msg_core_stats_t;
 
 /* Copy the calling core's multiplexer statistics into *st (zeroed first
