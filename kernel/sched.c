@@ -145,9 +145,11 @@ void td__resched(td_core_t *c)
         return;
     /* Hook for a thread that waits in place (kernel/msg.c: the current
      * thread, BLOCKED, sleeping as the idle thread would): the idle thread
-     * as the top one does not switch it out (the tick, a doorbell). No
-     * other thread is current and BLOCKED where this runs. */
-    if (top == c->idle && TD_LOAD_RELAXED(cur->state) == TD_THREAD_BLOCKED)
+     * as the top one, with nothing to do but sleep (no idle hook, no
+     * cross-core waiters to poll), does not switch it out (the tick, a
+     * doorbell). No other thread is current and BLOCKED where this runs. */
+    if (top == c->idle && TD_LOAD_RELAXED(cur->state) == TD_THREAD_BLOCKED &&
+        c->idle_hook == NULL && c->xwaiters == NULL)
         return;
     port_switch_request();
 }
