@@ -1038,3 +1038,68 @@ TEST(msg_receive_waits_in_place)
     CHECK_EQ(st.received, 1);
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }
+
+static void core1_word_ping_word(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_init(&ep_b, 3, in_b, 16, out_b, 4, TD_MSG_BLOCK);
+    job_r[1] = td_msg_subscribe(&ep_b);
+    td_tick_t waited = 0;
+    while (!GO_GET() && waited < TD_SEC(2)) {
+        td_sleep(1);
+        waited++;
+    }
+    td_sleep(2);                                        /* core 0's owner waits by now */
+    job_r[2] = td_msg_send(&ep_b, TD_MSG(4, 55), TD_SEC(1));   /* for its other endpoint */
+    job_r[3] = td_msg_ping(TD_SEC(1));                  /* a doorbell, to be answered */
+    td_sleep(2);
+    job_r[4] = td_msg_send(&ep_b, TD_MSG(2, 77), TD_SEC(1));
+    job_r[5] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[6] = td_msg_unsubscribe(&ep_b);
+}
+
+/* A receiver waiting in place over several ticks: the ticks do not switch
+ * it out to the idle thread, a timed wait ends at its tick; while it waits
+ * for its word, a word for its other endpoint and a ping (a doorbell) come
+ * first (on the RP2040 the waiter takes the first word itself, masked, and
+ * leaves the doorbell to the FIFO interrupt): the word lands in the other
+ * endpoint, the ping is answered, then its own word ends the wait, all
+ * without a switch on this core. */
+TEST(msg_receive_in_place_other_words_first)
+{
+    td_core_t *c = td__core();
+    GO_SET(0);
+    for (int i = 0; i < 8; i++)
+        job_r[i] = -1;
+    REQUIRE_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_init(&ep_d, 4, in_d, 16, out_d, 4, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_c), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_d), TD_OK);
+    REQUIRE(core1_serving(core1_word_ping_word, 3));
+    td_msg_t w = 0;
+    td_sleep(1);                                        /* a tick's start */
+    uint32_t switches = c->switches;
+    td_tick_t t0 = c->tick;
+    CHECK_EQ(td_msg_receive(&ep_c, &w, 3), TD_ERR_TIMEOUT);
+    td_tick_t waited = c->tick - t0;
+    CHECK(waited >= 3 && waited <= 4);
+    CHECK_EQ(c->switches, switches);
+    td_msg_core_stats_t before, after;
+    REQUIRE_EQ(td_msg_core_stats(&before, false), TD_OK);
+    GO_SET(1);
+    switches = c->switches;
+    CHECK_EQ(td_msg_receive(&ep_c, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(c->switches, switches);
+    CHECK_EQ(w, TD_MSG(2, 77));
+    REQUIRE_EQ(td_msg_core_stats(&after, false), TD_OK);
+    CHECK_EQ(after.words - before.words, 2);
+    CHECK_EQ(after.stray, before.stray);
+    CHECK_EQ(td_msg_pending(&ep_d), 1);
+    CHECK_EQ(td_msg_receive(&ep_d, &w, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(w, TD_MSG(4, 55));
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    for (int i = 0; i < 7; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_d), TD_OK);
+}
