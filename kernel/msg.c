@@ -1000,28 +1000,28 @@ static inline __attribute__((always_inline)) bool take_here(unsigned me, td_core
  * the interrupt would (t made READY and the top thread while it is the
  * current one, so no switch is asked for); whatever else the FIFO has is
  * left to the interrupt, so the thread's stack carries no more than the
- * delivery of one word. Before
- * it lets any interrupt run while it still waits, a timed wait goes onto
- * the timeout list (until then nothing can look at the list: only the
- * tick does, and it cannot run): so a wait ended by a word the thread took
- * itself never touches the list. Anything that makes another thread the
- * top one (a thread made READY, the tick's reschedule, which finds the
- * idle thread the top one) switches it out as any blocked thread; it comes
- * back here once woken and switched in. Returns the wait's result with
- * interrupts enabled. */
+ * delivery of one word. Before it lets any interrupt run while it still
+ * waits, a timed wait goes onto the timeout list (until then nothing can
+ * look at the list: only the tick does, and it cannot run): so a wait
+ * ended by a word the thread took itself never touches the list. Another
+ * thread made READY switches it out as any blocked thread (the idle
+ * thread as the top one does not: td__resched); it comes back here once
+ * woken and switched in. Returns the wait's result with interrupts
+ * enabled. */
 static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_core_t *c,
                                                                td_msg_ep_t *ep, td_thread_t *t,
                                                                bool timed, td_tick_t deadline)
 {
+#ifndef PORT_FIFO_IRQ_UNPEND
+    (void)me;
+    (void)ep;
+#endif
     for (;;) {
         port_idle();
 #ifdef PORT_FIFO_IRQ_UNPEND
         if ((port_fifo_status() & PORT_FIFO_VLD) &&
             (take_here(me, c, ep, t) || TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED))
             break;                      /* READY: its word, or woken otherwise */
-#else
-    (void)me;
-    (void)ep;
 #endif
         if (timed && !(t->flags & TF_TIMED))
             td__timeout_add(c, t, deadline);

@@ -88,10 +88,10 @@ static inline __attribute__((always_inline)) uint32_t port_fifo_pop(void)
     return RP2040_SIO_FIFO_RD_;
 }
 
-/* The FIFO interrupt is level-sensitive (asserted while VLD, WOF or ROE):
- * clearing its pending state after the FIFO was drained forgets it, and a
- * word that arrived meanwhile pends it again at once (ARMv6-M: a source
- * still asserted stays pending). */
+/* The FIFO interrupt is level-sensitive (SIO asserts it while VLD, WOF or
+ * ROE is set): clearing its pending state forgets it only if none is set;
+ * else it stays pending (the Cortex-M0+ NVIC: a clear-pending write leaves
+ * a level-sensitive interrupt whose signal is still asserted pending). */
 #define PORT_FIFO_IRQ_UNPEND 1
 #define RP2040_NVIC_ICPR_ (*(volatile uint32_t *)0xe000e280u)
 
