@@ -396,13 +396,20 @@ void port_fifo_isr(void)
 }
 #endif
 
+/* Word w delivered as the FIFO interrupt would, out of line: for a word
+ * taken by a thread waiting in place that is not its own (take_here), and
+ * for td__msg_rx_word. Interrupts masked. */
+__attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
+{
+    deliver(&loc[me], me, &td__cores[me], w);
+}
+
 void td__msg_rx_word(uint32_t w)
 {
     unsigned me = port_core_id();
-    td_core_t *c = &td__cores[me];
     port_irq_state_t s = port_irq_save();
-    deliver(&loc[me], me, c, w);
-    td__link_poll(me, c);
+    deliver_here(me, w);
+    td__link_poll(me, &td__cores[me]);
     port_irq_restore(s);
 }
 
@@ -950,14 +957,6 @@ static bool may_wait_in_place(td_core_t *c)
 }
 
 #ifdef PORT_FIFO_IRQ_UNPEND
-/* A word for another endpoint than the waiting thread's own, taken from
- * the FIFO by that thread (take_here): delivered as the interrupt would.
- * Interrupts masked. */
-__attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
-{
-    deliver(&loc[me], me, &td__cores[me], w);
-}
-
 /* What the FIFO interrupt would do first, done by the owner t of ep,
  * waiting in place on core 'me' for a word (t the current thread), with
  * interrupts masked, having found a word in the FIFO: the word is popped
