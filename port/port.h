@@ -348,6 +348,14 @@ int port_guard_init(void);
 
 /* void port_guard_thread(const void *guard): see "the hot primitives". */
 
+/* Prepare the guard [guard, guard + PORT_STACK_GUARD) of a thread stack for
+ * port_guard_thread, once, after the kernel filled it with its canary and
+ * before the thread first runs: the port may keep what port_guard_thread
+ * needs (its register values) in the guard's words below its top word,
+ * which stays the kernel's canary. Thread context or before the kernel
+ * starts. This core. */
+void port_guard_prepare(void *guard);
+
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 
 /* The thread stack pointer a killed thread leaves behind when this core
