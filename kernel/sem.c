@@ -55,8 +55,8 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout)
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, st)) == TD_OK) {
         td__wait_prep(c, &s->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        return td__wait_commit_hot(c, 0);    /* the way back, inline (st is 0:
-                                                td__can_wait) */
+        return td__wait_commit_enable_hot(c);    /* the way back, inline (st is
+                                                    0: td__can_wait) */
     }
     port_irq_restore(st);
     return r;

@@ -68,6 +68,11 @@ typedef uint32_t port_irq_state_t;
  * Restore this core's interrupt mask to a state returned by port_irq_save.
  * Interrupts that became pending while masked are taken now. */
 
+/* void port_irq_enable(void);
+ * port_irq_restore of the state 0 (interrupts enabled), for a caller that
+ * knows that is the state to restore (on ARMv6-M one CPSIE instead of
+ * a register load and an MSR). */
+
 /* bool port_spin_try(unsigned n);
  * One attempt to claim hardware spinlock n (0..31; the caller keeps n in
  * range). Returns true if this call claimed it; then memory accesses after
@@ -119,6 +124,7 @@ PORT_SIGNATURE_(port_core_id, unsigned (*)(void));
 PORT_SIGNATURE_(port_in_isr, bool (*)(void));
 PORT_SIGNATURE_(port_irq_save, port_irq_state_t (*)(void));
 PORT_SIGNATURE_(port_irq_restore, void (*)(port_irq_state_t));
+PORT_SIGNATURE_(port_irq_enable, void (*)(void));
 PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));

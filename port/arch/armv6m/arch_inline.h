@@ -7,6 +7,7 @@
  *   port_in_isr          MRS IPSR
  *   port_irq_save        MRS PRIMASK; CPSID i
  *   port_irq_restore     MSR PRIMASK
+ *   port_irq_enable      CPSIE i
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
  *   port_own_sp          MOV from SP
@@ -35,6 +36,11 @@ static inline __attribute__((always_inline)) port_irq_state_t port_irq_save(void
 static inline __attribute__((always_inline)) void port_irq_restore(port_irq_state_t state)
 {
     __asm volatile("msr primask, %0" :: "l"(state) : "memory");
+}
+
+static inline __attribute__((always_inline)) void port_irq_enable(void)
+{
+    __asm volatile("cpsie i" ::: "memory");
 }
 
 static inline __attribute__((always_inline)) void port_switch_request(void)
