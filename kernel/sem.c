@@ -3,6 +3,11 @@
  * scheduler's hot paths inline (sched.h): a give that wakes a more urgent
  * thread switches to it without leaving the call.
  */
+/* Blocks placed by GCC's "software trace cache" rather than in source
+ * order (-Os's own): the give's only waiter and its return from a handler,
+ * the take's way back, fall through (docs/performance.md). */
+#pragma GCC optimize("reorder-blocks-algorithm=stc")
+
 #include "sched.h"
 
 #include "tandem/sem.h"
