@@ -6,7 +6,9 @@
 /* Blocks placed by GCC's "software trace cache" rather than in source
  * order (-Os's own): the give's only waiter and its return from a handler,
  * the take's way back, fall through (docs/performance.md). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("reorder-blocks-algorithm=stc")
+#endif
 
 #include "sched.h"
 
