@@ -73,7 +73,7 @@ _Static_assert(PORT_STACK_GUARD == 32u, "thread guard: one subregion");
  * it loads RBAR and RASR from the guard's two lowest words, which this
  * puts there once per thread stack. The guard is read-only while its
  * thread runs, so the thread cannot overwrite them; while it does not run
- * they are as exposed as its saved context, which is below them on the
+ * they are as exposed as its saved context, a few words above them on the
  * same stack. */
 void port_guard_prepare(void *guard)
 {
