@@ -1024,12 +1024,12 @@ static inline __attribute__((always_inline)) int wait_in_place(unsigned me, td_c
 #endif
         if (timed && !(t->flags & TF_TIMED))
             td__timeout_add(c, t, deadline);
-        port_irq_restore(0);            /* the pending interrupt runs */
+        port_irq_enable();              /* the pending interrupt runs */
         (void)port_irq_save();
         if (TD_LOAD_RELAXED(t->state) != TD_THREAD_BLOCKED)
             break;
     }
-    port_irq_restore(0);
+    port_irq_enable();                  /* (the caller's state was 0) */
     return t->result;
 }
 
