@@ -124,6 +124,10 @@ static inline td_core_t *td__core_of(unsigned me)
     return c;
 }
 td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
+/* td__core(), with this core's interrupts masked: their state before in *s
+ * (port_irq_save's). The opening of most calls, out of line (smaller where
+ * speed does not matter). */
+td_core_t *td__core_masked(port_irq_state_t *s);
 
 /* Whether core 'core''s kernel runs (td_kernel_running). Anywhere. */
 static inline bool td__core_running(unsigned core)
