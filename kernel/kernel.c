@@ -95,14 +95,14 @@ static void main_thread(void *arg)
 int td_kernel_main(void)
 {
     td_kernel_start(main_thread, NULL);
-    td_panic("core 0 kernel did not start");
+    td_panic("kernel did not start");   /* ("PANIC core N: ...") */
 }
 
 static void core1_boot(void *arg)
 {
     (void)arg;
     td_kernel_start(core1_entry, core1_arg);
-    td_panic("core 1 kernel did not start");
+    td_panic("kernel did not start");
 }
 
 int td_kernel_launch_core1(td_entry_t entry, void *arg)
