@@ -38,7 +38,7 @@ static bool free_for(const td_xmutex_t *m, unsigned me)
     return m->owner == NULL && (m->reserved == TD_CORE_ANY || m->reserved == me);
 }
 
-__attribute__((noinline)) static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
+static void own(td_xmutex_t *m, td_thread_t *t, unsigned me)
 {
     TD_TRACE(TD_TR_LOCK_TAKE, m, t);
     m->owner = t;
@@ -143,9 +143,9 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
         return r;
     if (TD_LOAD_RELAXED(kind) == 0)
         TD_STORE_RELAXED(kind, (uint8_t)td__held_kind(&held_ops));
-    port_irq_state_t s;
-    td_core_t *c = td__core_masked(&s);
+    td_core_t *c = td__core();
     unsigned me = port_core_id();
+    port_irq_state_t s = port_irq_save();
     td__spin_lock(m->xw.spin);
     td_thread_t *cur = c->current;
     if (cur == NULL) {
@@ -172,10 +172,10 @@ int td_xmutex_unlock(td_xmutex_t *m)
     int r = check(m);
     if (r)
         return r;
-    port_irq_state_t s;
-    td_core_t *c = td__core_masked(&s);
+    td_core_t *c = td__core();
     unsigned me = port_core_id();
     bool local = false;
+    port_irq_state_t s = port_irq_save();
     td__spin_lock(m->xw.spin);
     if (c->current == NULL || m->owner != c->current || m->owner_core != me) {
         r = TD_ERR_NOT_OWNER;
