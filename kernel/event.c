@@ -5,7 +5,7 @@
 
 #include "tandem/event.h"
 
-static int check(td_event_t *e)
+__attribute__((noinline)) static int check(td_event_t *e)
 {
     return TD_CHECK(e, td_event_t, TD_EVENT_MAGIC);
 }
