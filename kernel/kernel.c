@@ -39,7 +39,7 @@ static void idle_main(void *arg)
 int td_kernel_start(td_entry_t entry, void *arg)
 {
     unsigned id = port_core_id();
-    td_core_t *c = &td__cores[id];
+    td_core_t *c = td__core_of(id);
     if (entry == NULL)
         return TD_ERR_PARAM;
     if (TD_LOAD_ACQUIRE(c->running))
@@ -58,6 +58,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     for (size_t i = offsetof(td_core_t, slice); i < sizeof *c; i++)
         b[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
+    __asm("" : "+l"(idle), "+l"(first));  /* (one multiplication each) */
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",
                        TD_PRIO_MIN, idle_main, c) ||
