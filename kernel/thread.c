@@ -54,6 +54,7 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
         return TD_ERR_BUSY;
     uint32_t *w = stack;
     paint(w, size / 4u);
+    port_guard_prepare(w);                  /* what the switches' guard needs */
     w += PORT_STACK_GUARD / 4u;             /* the usable part, above the guard */
     void *ctx = port_context_init(w, size - PORT_STACK_GUARD, entry, arg);
     if (ctx == NULL)
