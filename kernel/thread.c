@@ -82,8 +82,8 @@ int td_thread_start(td_thread_t *t)
     int r = check(t);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->state != TD_THREAD_DORMANT) {
         r = TD_ERR_STATE;
     } else {
