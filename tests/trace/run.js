@@ -18,7 +18,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { spawnLimited, ended } = require('../lib/cpu-limit');
+const { spawnLimited, ended } = require('../../sim/lib/cpu-limit');
 
 const root = path.join(__dirname, '..', '..');
 const SIM = path.join(root, 'sim', 'tandem-sim');
@@ -35,7 +35,7 @@ function check(name, fn) {
 const pass = (note) => ({ ok: true, note });
 
 /* An emulator run is bounded by its CPU time, the wall clock a far backstop
- * (tests/lib/cpu-limit.js): a loaded machine stretches only the latter. */
+ * (sim/lib/cpu-limit.js): a loaded machine stretches only the latter. */
 const RUN_LIMITS = { cpu: 240, wallMs: 30 * 60 * 1000 };
 function run(elf, args) {
   const r = spawnLimited(SIM, [elf, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...RUN_LIMITS });

@@ -1,6 +1,7 @@
 /*
- * tests/lib/cpu-limit.js: run a program bounded by its CPU time, for the
- * suites' Node scripts (docs/testing.md, "Bounds").
+ * sim/lib/cpu-limit.js: run a program bounded by its CPU time, for the
+ * emulator's own tests and the project's suites' Node scripts (the
+ * project's docs/testing.md, "Bounds").
  *
  * An emulator run is a fixed amount of computing: how long it takes by the
  * wall clock is up to the machine's load (a run that needs 20 s of CPU took
@@ -10,7 +11,7 @@
  * suite's runner set) and the program gets SIGXCPU there. The wall clock
  * bounds only a program that waits without computing, far away.
  *
- *   const { spawnLimited, ended } = require('../../tests/lib/cpu-limit');
+ *   const { spawnLimited, ended } = require(path.join(root, 'sim', 'lib', 'cpu-limit'));
  *   const r = spawnLimited(cmd, args, { cpu: 240, wallMs: 1800e3, ...spawnSyncOptions });
  *   const why = ended(r, limits);   // null, or why the run did not end by itself
  */
