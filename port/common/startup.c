@@ -1,7 +1,7 @@
 /*
- * startup.c: what every chip's reset path does the same way (startup.h):
- * the RAM data set up, a report of an exception nobody handles, main()
- * without a kernel.
+ * startup.c: what every chip's reset path and vector table do the same way
+ * (startup.h): the RAM data set up, a report of an exception nobody
+ * handles, main() without a kernel.
  */
 #include "startup.h"
 #include "port.h"
@@ -27,16 +27,26 @@ void common_memory_init(void)
     memset(__core1_bss_start__, 0, span(__core1_bss_start__, __core1_bss_end__));
 }
 
-void common_unhandled(uint32_t n)
+void isr_unhandled(void)
 {
     static const char hex[] = "0123456789abcdef";
     char msg[] = "\nunhandled exception 0x00 on core 0\n";
+    uint32_t n;
+    __asm volatile("mrs %0, ipsr" : "=r"(n));    /* the active exception */
+    n &= 0x1ffu;
     msg[23] = hex[(n >> 4) & 0xfu];
     msg[24] = hex[n & 0xfu];
     msg[34] = (char)('0' + port_core_id());
     port_console_write(msg, sizeof msg - 1);
     port_exit(3);
 }
+
+#define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
+void isr_nmi(void) WEAK_ALIAS;
+void isr_hardfault(void) WEAK_ALIAS;
+void isr_svcall(void) WEAK_ALIAS;
+void isr_pendsv(void) WEAK_ALIAS;
+void isr_systick(void) WEAK_ALIAS;
 
 __attribute__((weak)) int td_kernel_main(void)
 {

@@ -19,15 +19,8 @@
 
 void an521_reset_core0(void);
 void an521_reset_core1(void);
-void isr_unhandled(void);
 
-#define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
-void isr_nmi(void) WEAK_ALIAS;
-void isr_hardfault(void) WEAK_ALIAS;
-void isr_svcall(void) WEAK_ALIAS;
-void isr_pendsv(void) WEAK_ALIAS;
-void isr_systick(void) WEAK_ALIAS;
-
+/* The exception entries (isr_*): port/common/startup.h. */
 #define V(f) ((uintptr_t)(f))
 #define TABLE(sp, reset)                                                         \
     [0] = V(sp), [1] = V(reset), [2] = V(isr_nmi), [3] = V(isr_hardfault),      \
@@ -69,10 +62,4 @@ void an521_reset_core1(void)
     SCB->vtor = (uint32_t)(uintptr_t)an521_vectors_core1;
     __asm volatile("dsb\n\tisb" ::: "memory");
     an521_core1_boot();
-}
-
-/* An exception nobody installed a handler for: say which, then stop. */
-void isr_unhandled(void)
-{
-    common_unhandled(armv8m_ipsr() & 0x1ffu);
 }

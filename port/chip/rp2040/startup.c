@@ -19,16 +19,7 @@
 #include <string.h>
 
 void rp2040_reset_handler(void);
-void isr_unhandled(void);
-
-/* Handlers are weak so the architecture layer (isr_hardfault, isr_pendsv,
- * isr_systick), the kernel and the application can provide them. */
-#define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
-void isr_nmi(void) WEAK_ALIAS;
-void isr_hardfault(void) WEAK_ALIAS;
-void isr_svcall(void) WEAK_ALIAS;
-void isr_pendsv(void) WEAK_ALIAS;
-void isr_systick(void) WEAK_ALIAS;
+/* The exception entries (isr_*): port/common/startup.h. */
 
 #define V(f) ((uintptr_t)(f))
 /* Interrupt n's entry: the FIFO interrupts are tandem's (each core's its
@@ -116,10 +107,4 @@ void rp2040_reset_handler(void)
 
     int rc = td_kernel_main();
     port_exit(rc);
-}
-
-/* An exception nobody installed a handler for: say which, then stop. */
-void isr_unhandled(void)
-{
-    common_unhandled(armv6m_ipsr() & 0x1ffu);
 }
