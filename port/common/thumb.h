@@ -35,7 +35,8 @@ static inline bool common_overlaps(uint32_t a, uint32_t n, uint32_t lo, uint32_t
 /* The address and size of the 16-bit Thumb load/store op at f->pc (the
  * register offset and immediate forms, SP- and PC-relative, PUSH and POP,
  * LDM/STM), from f's registers. False if op is not one. */
-static inline bool common_access16(const port_fault_frame_t *f, uint16_t op, uint32_t *addr, unsigned *size)
+static inline bool common_access16(const port_fault_frame_t *f, uint16_t op, uint32_t *addr,
+                                   unsigned *size)
 {
     /* every register a 16-bit load/store names is r0-r7 */
     unsigned rn = (op >> 3) & 7u, rm = (op >> 6) & 7u, imm5 = (op >> 6) & 31u;

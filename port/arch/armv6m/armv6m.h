@@ -5,7 +5,8 @@
  *
  * What this layer gives a chip:
  *   the exception handlers its vector table must name: isr_hardfault
- *   (fault_entry.S), isr_pendsv (switch.S), isr_systick (systick.c);
+ *   (fault_entry.S), isr_pendsv (switch.S), isr_systick
+ *   (port/common/systick.c);
  *   tandem/irq.h (nvic.c), through the table this core's VTOR points at;
  *   port/port.h's contexts, switches, tick, cycle counter, idle, events,
  *   halt, exit, MPU guards and fault decoding.
