@@ -1,21 +1,11 @@
 /*
  * systick.c: the SysTick tick of every Arm M-profile CPU layer
- * (systick.h): its state, its start, stop and interrupt.
+ * (systick.h): its state, its stop and its interrupt.
  */
 #include "systick.h"
 
 volatile uint32_t common_tick_count[PORT_NUM_CORES];
 uint32_t common_tick_reload[PORT_NUM_CORES];
-
-void common_systick_run(unsigned c, uint32_t reload)
-{
-    common_tick_reload[c] = reload;
-    SYSTICK->csr = 0;
-    SYSTICK->rvr = reload;
-    SYSTICK->cvr = 0;
-    SYSTICK->csr = SYSTICK_CSR_ENABLE_BITS | SYSTICK_CSR_TICKINT_BITS |
-                   SYSTICK_CSR_CLKSOURCE_BITS;
-}
 
 void port_tick_stop(void)
 {

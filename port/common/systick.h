@@ -27,8 +27,17 @@ static inline bool common_systick_fits(uint32_t hz, uint32_t clock_hz)
     return !(hz == 0 || hz > 100000u || clock_hz / hz - 1u > SYSTICK_RVR_MAX);
 }
 
-/* Start this core's SysTick (core c) with 'reload', interrupting. */
-void common_systick_run(unsigned c, uint32_t reload);
+/* Start this core's SysTick (core c) with 'reload', interrupting. Inline,
+ * as the cycle count below: each CPU layer's code stays what it was. */
+static inline void common_systick_run(unsigned c, uint32_t reload)
+{
+    common_tick_reload[c] = reload;
+    SYSTICK->csr = 0;
+    SYSTICK->rvr = reload;
+    SYSTICK->cvr = 0;
+    SYSTICK->csr = SYSTICK_CSR_ENABLE_BITS | SYSTICK_CSR_TICKINT_BITS |
+                   SYSTICK_CSR_CLKSOURCE_BITS;
+}
 
 /* Core c's cycles since its tick started: ticks times the period plus
  * SysTick's count in this one; a wrap not yet taken as a tick (interrupts
