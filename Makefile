@@ -53,9 +53,11 @@ TNM        := $(CROSS)nm
 TARGET_OPT ?= -Os
 # Compiler options measured in docs/performance.md ("The compiler"):
 # KERNEL_OPT is added to the flags of the kernel's hot files (KERNEL_HOT),
-# e.g. KERNEL_OPT=-O2; LTO=1 builds with link-time optimisation. Both off
-# by default. (A build directory holds one choice: BUILD=build-o2 ...)
+# e.g. KERNEL_OPT=-O2, KERNEL_COLD_OPT to those of every other kernel file,
+# e.g. KERNEL_COLD_OPT=-Oz; LTO=1 builds with link-time optimisation. All
+# off by default. (A build directory holds one choice: BUILD=build-o2 ...)
 KERNEL_OPT ?=
+KERNEL_COLD_OPT ?=
 KERNEL_HOT ?= kernel/sched.c kernel/sem.c kernel/thread.c kernel/time.c kernel/timer.c \
     kernel/link.c kernel/lock.c kernel/spin.c
 LTO        ?= 0

@@ -7,9 +7,14 @@
  * marked "read by the other core", atomically (kernel/atomic.h), and its
  * own core writes those atomically too (a plain write beside the other
  * core's atomic read is a data race all the same). The
- * instance up to 'running' is zeroed when its core's kernel starts
- * (td_kernel_start): a restarted core 1 gets a fresh one. 'running' (0
- * then) and 'state' are left alone: the other core reads them all along.
+ * instance from 'slice' on is zeroed when its core's kernel starts
+ * (td_kernel_start), 'current' set to NULL: a restarted core 1 gets a
+ * fresh one. 'running' (0 then) and 'state' are left alone: the other core
+ * reads them all along.
+ *
+ * Layout: the Cortex-M0+ reaches a byte field in one load only at offsets
+ * up to 31 and a word field up to 124, so the bytes come first and the
+ * 32 ready lists last.
  */
 #ifndef TANDEM_KERNEL_CORE_H
 #define TANDEM_KERNEL_CORE_H
@@ -83,6 +88,11 @@ typedef struct td_core {
                                         when the thread was made, long before it ran
                                         (a load through the pointer it loaded: every
                                         supported CPU keeps the two in order) */
+    uint8_t running;                 /* the kernel runs; read by the other core */
+    uint8_t state;                   /* enum td_core_state (tandem/fault.h); read by
+                                        the other core. HALTED: this core stopped
+                                        for good and gives back nothing it holds */
+    uint8_t slice;                   /* time slice in ticks, 0 = off */
     td_thread_t *top;                /* the thread that should run (td__top), or
                                         NULL when it has to be looked up */
     td_thread_t *loose;              /* the top thread while it is on no ready list
@@ -92,7 +102,6 @@ typedef struct td_core {
     uint32_t ready_map;              /* bit TD__PRIO_BIT(p): ready[p] not empty */
     uint32_t switches;
     td_tick_t tick;
-    td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
     td_thread_t *timeouts;           /* timed waits, soonest first */
     td_timer_t *timers;              /* started timers, soonest first */
     td_thread_t *joiners;            /* threads in td_thread_join */
@@ -100,11 +109,7 @@ typedef struct td_core {
     void (*idle_hook)(void);
     struct td_held *held;            /* lockable objects owned by this core's threads */
     td_thread_t *threads;            /* started threads (not idle), newest first */
-    uint8_t slice;                   /* time slice in ticks, 0 = off */
-    uint8_t running;                 /* the kernel runs; read by the other core */
-    uint8_t state;                   /* enum td_core_state (tandem/fault.h); read by
-                                        the other core. HALTED: this core stopped
-                                        for good and gives back nothing it holds */
+    td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
 } td_core_t;
 
 extern td_core_t td__cores[PORT_NUM_CORES];
@@ -119,6 +124,10 @@ static inline td_core_t *td__core_of(unsigned me)
     return c;
 }
 td_core_t *td__core(void);  /* out of line: smaller where speed does not matter */
+/* td__core(), with this core's interrupts masked: their state before in *s
+ * (port_irq_save's). The opening of most calls, out of line (smaller where
+ * speed does not matter). */
+td_core_t *td__core_masked(port_irq_state_t *s);
 
 /* Whether core 'core''s kernel runs (td_kernel_running). Anywhere. */
 static inline bool td__core_running(unsigned core)

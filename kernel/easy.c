@@ -19,16 +19,15 @@ int td_start_new_thread(td_entry_t fn, void *arg)
 
 td_easy_lock_t *td_allocate_lock(void)
 {
-    td_xmutex_t *m = NULL;
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
-    if (handed_out < TD_EASY_LOCKS)
-        m = &locks[handed_out++];
+    unsigned i = handed_out;
+    handed_out = i + (i < TD_EASY_LOCKS);
     td__spin_unlock(TD_SPIN_KERNEL);
     port_irq_restore(s);
-    if (m != NULL && td_xmutex_init(m) != TD_OK)
-        m = NULL;
-    return m;
+    if (i >= TD_EASY_LOCKS || td_xmutex_init(&locks[i]) != TD_OK)
+        return NULL;
+    return &locks[i];
 }
 
 int td_acquire(td_easy_lock_t *lock)

@@ -5,7 +5,7 @@
 
 #include "tandem/event.h"
 
-static int check(td_event_t *e)
+__attribute__((noinline)) static int check(td_event_t *e)
 {
     return TD_CHECK(e, td_event_t, TD_EVENT_MAGIC);
 }
@@ -55,8 +55,8 @@ int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout
         return TD_ERR_PARAM;             /* (before TD_ERR_IN_ISR) */
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     uint32_t have = e->flags & mask;
     if (satisfied(e->flags, mask, opts)) {
         if (opts & TD_EVENT_CLEAR)
@@ -83,8 +83,8 @@ int td_event_set_isr(td_event_t *e, uint32_t mask)
     int r = check(e);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     e->flags |= mask;
     uint32_t consumed = 0;
     td_thread_t *t = e->waiters;

@@ -67,10 +67,12 @@ void td__held_on_end(td_held_end_fn fn)
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
     unsigned i = 0;
-    while (i < TD_HELD_END_MAX && ends[i] != NULL && ends[i] != fn)
-        i++;
-    if (i < TD_HELD_END_MAX && ends[i] == NULL)
-        TD_STORE_RELEASE(ends[i], fn);
+    for (td_held_end_fn e; i < TD_HELD_END_MAX && (e = ends[i]) != fn; i++) {
+        if (e == NULL) {
+            TD_STORE_RELEASE(ends[i], fn);
+            break;
+        }
+    }
     td__spin_unlock(TD_SPIN_KERNEL);
     port_irq_restore(s);
     if (i == TD_HELD_END_MAX)

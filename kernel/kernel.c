@@ -39,22 +39,26 @@ static void idle_main(void *arg)
 int td_kernel_start(td_entry_t entry, void *arg)
 {
     unsigned id = port_core_id();
-    td_core_t *c = &td__cores[id];
+    td_core_t *c = td__core_of(id);
     if (entry == NULL)
         return TD_ERR_PARAM;
     if (TD_LOAD_ACQUIRE(c->running))
         return TD_ERR_BUSY;
     port_irq_state_t s = port_irq_save();
-    /* A fresh instance (also after a reset), up to the two fields the other
-     * core reads all along: 'running' (0, as just checked) and 'state';
-     * 'current', which it reads too, is stored atomically (kernel/core.h). */
-    _Static_assert(offsetof(td_core_t, current) == 0, "current: the instance's first field");
+    /* A fresh instance (also after a reset) but for the two fields the
+     * other core reads all along, before 'slice': 'running' (0, as just
+     * checked) and 'state'; 'current', which it reads too, is stored
+     * atomically (kernel/core.h). */
+    _Static_assert(offsetof(td_core_t, current) < offsetof(td_core_t, slice) &&
+                       offsetof(td_core_t, running) < offsetof(td_core_t, slice) &&
+                       offsetof(td_core_t, state) < offsetof(td_core_t, slice),
+                   "the fields the other core reads come before 'slice'");
     TD_STORE_RELAXED(c->current, (td_thread_t *)NULL);
     uint8_t *b = (uint8_t *)(void *)c;
-    for (size_t i = offsetof(td_core_t, current) + sizeof c->current;
-         i < offsetof(td_core_t, running); i++)
+    for (size_t i = offsetof(td_core_t, slice); i < sizeof *c; i++)
         b[i] = 0;
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
+    __asm("" : "+l"(idle), "+l"(first));  /* (one multiplication each) */
     idle->magic = first->magic = 0;
     if (td_thread_init(idle, idle_stack[id], sizeof idle_stack[id], "idle",
                        TD_PRIO_MIN, idle_main, c) ||
@@ -92,14 +96,14 @@ static void main_thread(void *arg)
 int td_kernel_main(void)
 {
     td_kernel_start(main_thread, NULL);
-    td_panic("core 0 kernel did not start");
+    td_panic("kernel did not start");   /* ("PANIC core N: ...") */
 }
 
 static void core1_boot(void *arg)
 {
     (void)arg;
     td_kernel_start(core1_entry, core1_arg);
-    td_panic("core 1 kernel did not start");
+    td_panic("kernel did not start");
 }
 
 int td_kernel_launch_core1(td_entry_t entry, void *arg)

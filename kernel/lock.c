@@ -40,7 +40,7 @@ int td_lock_init(td_lock_t *l, unsigned n)
 {
     if (l == NULL || n < TD_SPIN_USER_FIRST || n > TD_SPIN_USER_LAST)
         return TD_ERR_PARAM;
-    if (valid(l) && td__spin_holder(td__lock_number(l)) != TD_CORE_ANY)
+    if (td_lock_holder(l) != TD_CORE_ANY)
         return TD_ERR_BUSY;                      /* held: its give must find it */
     l->key = TD_LOCK_KEY + n;
     return TD_OK;
@@ -100,7 +100,7 @@ int td_lock_deinit(td_lock_t *l)
 {
     if (!valid(l))
         return invalid(l);
-    if (td__spin_holder(td__lock_number(l)) != TD_CORE_ANY)
+    if (td_lock_holder(l) != TD_CORE_ANY)
         return TD_ERR_BUSY;
     l->key = 0;
     return TD_OK;

@@ -126,8 +126,8 @@ int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
     int r = TD_CHECK_CALL(m, td_mutex_t, TD_MUTEX_MAGIC, timeout);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     td_thread_t *me = c->current;
     if (me == NULL) {
         r = TD_ERR_STATE;
@@ -157,8 +157,8 @@ int td_mutex_unlock(td_mutex_t *m)
     int r = check(m);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     td_thread_t *me = c->current;
     if (me == NULL || m->owner != me) {
         r = TD_ERR_NOT_OWNER;

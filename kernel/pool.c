@@ -92,8 +92,8 @@ int td_pool_free_isr(td_pool_t *p, void *block)
     uintptr_t off = (uintptr_t)block - (uintptr_t)p->buf;
     if (off >= (uintptr_t)p->block * p->blocks || off % p->block != 0)
         return TD_ERR_PARAM;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     td_thread_t *w = p->waiters;
     if (w != NULL) {                          /* straight to the waiter */
         *(void **)w->wdata.p = block;

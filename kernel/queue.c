@@ -92,8 +92,8 @@ static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)
     int r = item == NULL ? TD_ERR_PARAM : TD_CHECK_CALL(q, td_queue_t, TD_QUEUE_MAGIC, timeout);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     r = send ? put(c, q, item) : get(c, q, item);
     if (r == TD_ERR_WOULD_BLOCK)         /* (nothing changed: no one to switch to) */
         return td__block(c, &q->waiters, timeout, s, item);
@@ -117,8 +117,8 @@ __attribute__((noinline)) static int xfer_isr(td_queue_t *q, void *item, bool se
     int r = check(q, item);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     r = send ? put(c, q, item) : get(c, q, item);
     td__resched_restore(c, s);
     return r;

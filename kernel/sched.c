@@ -269,12 +269,17 @@ void *port_switch_hook(void *ctx)
     td_thread_t *cur = c->current;
     cur->ctx = ctx;
 #ifdef PORT_CTX_IS_SP
-    uintptr_t sp = (uintptr_t)ctx & ~(uintptr_t)1u;   /* (bit 0: the context's kind) */
+    /* The context is the stack pointer with its kind in bit 0; both it and
+     * the stack's bottom are word-aligned, so the tagged value compares
+     * with the bottom as the stack pointer does: untagged only for the
+     * fault path. */
+    if (!td__stack_ok(cur, (uintptr_t)ctx))     /* the second line behind the MPU */
+        TD_LOAD_ACQUIRE(stack_fault)(c, cur, (uintptr_t)ctx & ~(uintptr_t)1u);
 #else
     uintptr_t sp = port_thread_sp();
-#endif
     if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */
         TD_LOAD_ACQUIRE(stack_fault)(c, cur, sp);
+#endif
     td_thread_t *n = td__top(c);
     if (n != cur) {
         TD_TRACE(TD_TR_SWITCH, cur, n);

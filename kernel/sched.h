@@ -360,6 +360,16 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
     return t->result;
 }
 
+/* td__wait_commit_hot for a caller whose state is known to be 0 (as
+ * td__can_wait demands): the mask lifted by port_irq_enable. */
+TD_HOT int td__wait_commit_enable_hot(td_core_t *c)
+{
+    td_thread_t *t = c->current;
+    td__switch_now_hot(c, td__top(c));  /* back when woken */
+    port_irq_enable();
+    return t->result;
+}
+
 /* The common tail of the wakes: the rare parts, the result, READY. */
 TD_HOT td_thread_t *td__wake_tail_hot(td_core_t *c, td_thread_t *t, int result)
 {
@@ -427,7 +437,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
         td__hand_top_hot(c, t);
         if (!port_in_isr() && s == 0) {
             td__switch_from_hot(c, cur, t);
-            port_irq_restore(0);
+            port_irq_enable();           /* (s is 0) */
             return;
         }
         port_switch_request();

@@ -54,6 +54,7 @@ int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
         return TD_ERR_BUSY;
     uint32_t *w = stack;
     paint(w, size / 4u);
+    port_guard_prepare(w);                  /* what the switches' guard needs */
     w += PORT_STACK_GUARD / 4u;             /* the usable part, above the guard */
     void *ctx = port_context_init(w, size - PORT_STACK_GUARD, entry, arg);
     if (ctx == NULL)
@@ -81,8 +82,8 @@ int td_thread_start(td_thread_t *t)
     int r = check(t);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->state != TD_THREAD_DORMANT) {
         r = TD_ERR_STATE;
     } else {

@@ -53,8 +53,8 @@ static int sleep_for(td_tick_t when, bool relative)
 {
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     int r = td__can_wait(c, s);
     if (r == TD_OK) {
         bool timed = !relative || when != TD_FOREVER;

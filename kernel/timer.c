@@ -55,8 +55,8 @@ int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
         return r;
     if (delay == 0 || delay > TD_TIMEOUT_MAX || period > TD_TIMEOUT_MAX)
         return TD_ERR_PARAM;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->active)
         unlink(c, t);
     t->expire = c->tick + delay;
@@ -71,8 +71,8 @@ int td_timer_stop(td_timer_t *t)
     int r = check(t);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->active)
         unlink(c, t);
     port_irq_restore(s);

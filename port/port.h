@@ -68,6 +68,11 @@ typedef uint32_t port_irq_state_t;
  * Restore this core's interrupt mask to a state returned by port_irq_save.
  * Interrupts that became pending while masked are taken now. */
 
+/* void port_irq_enable(void);
+ * port_irq_restore of the state 0 (interrupts enabled), for a caller that
+ * knows that is the state to restore (on ARMv6-M one CPSIE instead of
+ * a register load and an MSR). */
+
 /* bool port_spin_try(unsigned n);
  * One attempt to claim hardware spinlock n (0..31; the caller keeps n in
  * range). Returns true if this call claimed it; then memory accesses after
@@ -119,6 +124,7 @@ PORT_SIGNATURE_(port_core_id, unsigned (*)(void));
 PORT_SIGNATURE_(port_in_isr, bool (*)(void));
 PORT_SIGNATURE_(port_irq_save, port_irq_state_t (*)(void));
 PORT_SIGNATURE_(port_irq_restore, void (*)(port_irq_state_t));
+PORT_SIGNATURE_(port_irq_enable, void (*)(void));
 PORT_SIGNATURE_(port_spin_try, bool (*)(unsigned));
 PORT_SIGNATURE_(port_spin_release, void (*)(unsigned));
 PORT_SIGNATURE_(port_switch_request, void (*)(void));
@@ -347,6 +353,14 @@ void port_main_stack(unsigned core, uintptr_t *lo, uintptr_t *hi);
 int port_guard_init(void);
 
 /* void port_guard_thread(const void *guard): see "the hot primitives". */
+
+/* Prepare the guard [guard, guard + PORT_STACK_GUARD) of a thread stack for
+ * port_guard_thread, once, after the kernel filled it with its canary and
+ * before the thread first runs: the port may keep what port_guard_thread
+ * needs (its register values) in the guard's words below its top word,
+ * which stays the kernel's canary. Thread context or before the kernel
+ * starts. This core. */
+void port_guard_prepare(void *guard);
 
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 

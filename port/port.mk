@@ -45,6 +45,11 @@ ifneq ($(strip $(KERNEL_OPT)),)
 $(foreach r,$(CONSOLE_ROUTES),$(patsubst %.c,$(call tandem_lib_dir,$(r))/%.o,$(KERNEL_HOT))): \
     TARGET_CFLAGS += $(KERNEL_OPT)
 endif
+# KERNEL_COLD_OPT (Makefile): the flags of every other kernel file.
+ifneq ($(strip $(KERNEL_COLD_OPT)),)
+$(foreach r,$(CONSOLE_ROUTES),$(patsubst %.c,$(call tandem_lib_dir,$(r))/%.o,$(filter-out $(KERNEL_HOT),$(KERNEL_SRCS)))): \
+    TARGET_CFLAGS += $(KERNEL_COLD_OPT)
+endif
 
 -include $(shell find $(foreach r,$(CONSOLE_ROUTES),$(call tandem_lib_dir,$(r))) -name '*.d' 2>/dev/null)
 

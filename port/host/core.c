@@ -46,6 +46,11 @@ void port_irq_restore(port_irq_state_t state)
         host_interrupt_point();
 }
 
+void port_irq_enable(void)
+{
+    port_irq_restore(0);
+}
+
 void port_switch_request(void)
 {
     struct host_core *hc = host_this();

@@ -38,6 +38,11 @@ void port_guard_thread(const void *guard)
     (void)guard;
 }
 
+void port_guard_prepare(void *guard)
+{
+    (void)guard;
+}
+
 /* Interrupts and the switch hook run on the current fiber's stack. */
 uintptr_t port_thread_sp(void)
 {

@@ -12,6 +12,7 @@ unsigned port_core_id(void);
 bool port_in_isr(void);
 port_irq_state_t port_irq_save(void);
 void port_irq_restore(port_irq_state_t state);
+void port_irq_enable(void);
 bool port_spin_try(unsigned n);
 void port_spin_release(unsigned n);
 void port_switch_request(void);

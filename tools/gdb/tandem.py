@@ -91,6 +91,8 @@ TRACE_KINDS = {
 CONSTANTS = {
     'TD_STACK_PAINT': 0xa5a5a5a5,     # unused stack words
     'TD_STACK_CANARY': 0x5a6b7c8d,    # the guard below every stack
+    'PORT_STACK_GUARD': 32,           # the guard's bytes
+    'ARMV6M_GUARD_RBAR_TAG': 0x12,    # the guard's lowest word: its region's RBAR (port_guard_prepare)
     'TF_TIMED': 0x01,                 # thread.flags: the wait has a timeout
     'TF_OPS': 0x02,                   # thread.flags: the wait carries operations (wdata.p)
     'TD_FAULT_F_FRAME_LOST': 0x01, 'TD_FAULT_F_IN_ISR': 0x02, 'TD_FAULT_F_ESCALATED': 0x04,
@@ -270,6 +272,13 @@ def stack_info(t, sp_now):
         if w != canary:
             break
         guard += 4
+    # the RP2040's port keeps the guard's MPU register values (RBAR, RASR)
+    # in its two lowest words, below the canary: the guard's too
+    size = const('PORT_STACK_GUARD')
+    if below and guard == size - 8:
+        rbar = below[len(below) - size // 4]
+        if rbar == ((base - size) & ~0xff) | const('ARMV6M_GUARD_RBAR_TAG'):
+            guard += 8
     guard_text = ('ok (%d B)' % guard) if below and below[-1] == canary else 'OVERWRITTEN'
     # free: paint from the bottom up
     blk = enclosing_block(base - 4)

@@ -7,10 +7,12 @@
  *   port_in_isr          MRS IPSR
  *   port_irq_save        MRS PRIMASK; CPSID i
  *   port_irq_restore     MSR PRIMASK
+ *   port_irq_enable      CPSIE i
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
  *   port_own_sp          MOV from SP
- *   port_guard_thread    one store multiple to the MPU (RBAR, RASR of region 2)
+ *   port_guard_thread    one load multiple from the guard, one store multiple to
+ *                        the MPU (RBAR, RASR of region 2)
  */
 #ifndef TANDEM_ARCH_INLINE_H
 #define TANDEM_ARCH_INLINE_H
@@ -34,6 +36,11 @@ static inline __attribute__((always_inline)) port_irq_state_t port_irq_save(void
 static inline __attribute__((always_inline)) void port_irq_restore(port_irq_state_t state)
 {
     __asm volatile("msr primask, %0" :: "l"(state) : "memory");
+}
+
+static inline __attribute__((always_inline)) void port_irq_enable(void)
+{
+    __asm volatile("cpsie i" ::: "memory");
 }
 
 static inline __attribute__((always_inline)) void port_switch_request(void)
@@ -62,15 +69,12 @@ static inline __attribute__((always_inline)) uintptr_t port_own_sp(void)
 /* The running thread's guard in MPU region 2 (mpu.c has the region plan):
  * the 256-byte block holding it, with its one 32-byte subregion enabled,
  * read-only and execute-never. Inline: it runs at every context switch.
- * RASR comes from a table of the eight (armv6m_guard_rasr, indexed by the
- * guard's subregion); mpu.c checks these values against hw/m0plus.h. */
+ * The two register values are the guard's own lowest two words, written
+ * once by port_guard_prepare (mpu.c) when the thread's stack was prepared:
+ * one load multiple, one store multiple. */
 #define ARMV6M_MPU_RBAR       0xe000ed9cu
 #define ARMV6M_MPU_RASR       (ARMV6M_MPU_RBAR + 4u)
 #define ARMV6M_GUARD_RBAR_TAG 0x12u          /* VALID | region 2 */
-#define ARMV6M_GUARD_RASR     0x1600ff0fu    /* XN, AP read-only, all subregions off, 256 B, on */
-
-/* ARMV6M_GUARD_RASR with subregion i enabled, at i (mpu.c). */
-extern const uint32_t armv6m_guard_rasr[8];
 
 static inline __attribute__((always_inline)) void port_guard_thread(const void *guard)
 {
@@ -86,19 +90,10 @@ static inline __attribute__((always_inline)) void port_guard_thread(const void *
         __asm volatile("stmia %0!, {%1, %2}"
                        : "+l"(base) : "l"(rbar), "l"(rasr) : "memory");
     } else {
-        /* rbar: the 256-byte block | the tag; rasr: the table's entry at
-         * the guard's subregion (a is 32-byte aligned: (a & 0xff) >> 3 is
-         * the subregion times 4) */
-        __asm volatile("lsr %0, %3, #8\n\t"     /* (GCC's inline Thumb-1: the */
-                       "lsl %0, %0, #8\n\t"     /* divided syntax, which sets */
-                       "add %0, %5\n\t"         /* the flags without the S) */
-                       "lsl %1, %3, #24\n\t"
-                       "lsr %1, %1, #27\n\t"
-                       "ldr %1, [%4, %1]\n\t"
-                       "stmia %2!, {%0, %1}"
-                       : "=&l"(rbar), "=&l"(rasr), "+l"(base)
-                       : "l"(a), "l"(armv6m_guard_rasr), "I"(ARMV6M_GUARD_RBAR_TAG)
-                       : "cc", "memory");
+        __asm volatile("ldmia %2!, {%0, %1}\n\t"
+                       "stmia %3!, {%0, %1}"
+                       : "=l"(rbar), "=l"(rasr), "+l"(a), "+l"(base)
+                       : : "memory");
     }
 }
 

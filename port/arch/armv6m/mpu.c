@@ -69,21 +69,21 @@ int port_guard_init(void)
 _Static_assert(PORT_MAIN_GUARD % 32u == 0 && PORT_MAIN_GUARD <= 256u, "main guard: subregions");
 _Static_assert(PORT_STACK_GUARD == 32u, "thread guard: one subregion");
 
-/* port_guard_thread: inline in arch_inline.h (two register writes, at
- * every context switch), with these values. */
-#define GUARD_RASR(i) (ARMV6M_GUARD_RASR ^ (0x100u << (i)))
-const uint32_t armv6m_guard_rasr[8] = {
-    GUARD_RASR(0), GUARD_RASR(1), GUARD_RASR(2), GUARD_RASR(3),
-    GUARD_RASR(4), GUARD_RASR(5), GUARD_RASR(6), GUARD_RASR(7),
-};
-_Static_assert(GUARD_RASR(5) == (MPU_RASR_XN_BITS | (AP_RO << MPU_RASR_AP_LSB) |
-                                 ((0xffu & ~(1u << 5)) << MPU_RASR_SRD_LSB) |
-                                 (7u << MPU_RASR_SIZE_LSB) | MPU_RASR_ENABLE_BITS),
-               "armv6m_guard_rasr: subregion i enabled");
+/* port_guard_thread is inline in arch_inline.h (at every context switch):
+ * it loads RBAR and RASR from the guard's two lowest words, which this
+ * puts there once per thread stack. The guard is read-only while its
+ * thread runs, so the thread cannot overwrite them; while it does not run
+ * they are as exposed as its saved context, a few words above them on the
+ * same stack. */
+void port_guard_prepare(void *guard)
+{
+    uint32_t *w = guard;
+    uintptr_t a = (uintptr_t)guard;
+    w[0] = (uint32_t)(a & ~(uintptr_t)0xffu) | MPU_RBAR_VALID_BITS | REGION_THREAD;
+    w[1] = rasr256(AP_RO, 1u << ((a >> 5) & 7u));
+}
+_Static_assert(2u * 4u < PORT_STACK_GUARD, "port_guard_prepare: the guard's top word is the canary");
 _Static_assert(ARMV6M_MPU_RBAR == 0xe000ed90u + offsetof(mpu_hw_t, rbar) &&
                    ARMV6M_MPU_RASR == 0xe000ed90u + offsetof(mpu_hw_t, rasr),
                "arch_inline.h: MPU register addresses");
-_Static_assert(ARMV6M_GUARD_RASR == (MPU_RASR_XN_BITS | (AP_RO << MPU_RASR_AP_LSB) | (0xffu << MPU_RASR_SRD_LSB) |
-                                     (7u << MPU_RASR_SIZE_LSB) | MPU_RASR_ENABLE_BITS),
-               "arch_inline.h: RASR");
 _Static_assert(ARMV6M_GUARD_RBAR_TAG == (MPU_RBAR_VALID_BITS | REGION_THREAD), "arch_inline.h: RBAR tag");

@@ -6,6 +6,7 @@
  *   port_in_isr          MRS IPSR
  *   port_irq_save        MRS BASEPRI; MSR BASEPRI_MAX
  *   port_irq_restore     MSR BASEPRI
+ *   port_irq_enable      MSR BASEPRI (0)
  *   port_switch_request  one store to ICSR (PENDSVSET)
  *   port_thread_sp       MRS PSP
  *   port_own_sp          MOV from SP
@@ -39,6 +40,11 @@ static inline __attribute__((always_inline)) port_irq_state_t port_irq_save(void
 static inline __attribute__((always_inline)) void port_irq_restore(port_irq_state_t state)
 {
     __asm volatile("msr basepri, %0" :: "r"(state) : "memory");
+}
+
+static inline __attribute__((always_inline)) void port_irq_enable(void)
+{
+    port_irq_restore(0);
 }
 
 static inline __attribute__((always_inline)) void port_switch_request(void)
