@@ -112,11 +112,11 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
 const GROUPS = [
   ['console', /\/kernel\/(console|console_in|fmt)\.o$|\/port\/chip\/[^/]+\/(uart|console_dev)\.o$/],
   ['messages', /\/kernel\/(msg|chan|link)\.o$/],
-  ['flash', /\/kernel\/flash\.o$|\/port\/chip\/[^/]+\/flash\.o$/],
+  ['flash', /\/kernel\/flash\.o$|\/port\/chip\/[^/]+\/flash\.o$|\/port\/common\/flash_(window|nocut)\.o$/],
   ['store', /\/kernel\/store(_fmt)?\.o$/],
   ['watchdog', /\/kernel\/watchdog\.o$/],
-  ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$/],
-  ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/],
+  ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$|\/port\/common\/(thumb|watchdog_none)\.o$/],
+  ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$|\/port\/common\/systick\.o$/],
 ];
 const FAULT_SECTION = /^\.(text|rodata)\.td_fault$/;
 function footprint(map) {
@@ -138,7 +138,7 @@ function footprint(map) {
     if (/\/obj\/bench\//.test(obj)) continue;        /* a benchmark's own objects */
     let g = GROUPS.find(([, rx]) => rx.test(obj));
     if (!g) continue;
-    const all = /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$/.test(obj);
+    const all = /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$|\/port\/common\/systick\.o$/.test(obj);
     const moved = FAULT_SECTION.test(sec) && g[0] === 'kernel';
     if (FAULT_SECTION.test(sec) && g[0] !== 'messages') g = GROUPS.find(([n]) => n === 'faults');
     for (const o of [out[g[0]], all && out.objects, moved && out.moved]) {

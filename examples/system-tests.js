@@ -18,7 +18,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { spawnLimited, ended } = require('../tests/lib/cpu-limit');
+const { spawnLimited, ended } = require('../sim/lib/cpu-limit');
 
 const listing = process.argv[2] === '--list';
 const build = listing ? null : process.argv[2] || 'build';
@@ -26,7 +26,7 @@ const only = process.argv.slice(3);
 const sim = path.join(__dirname, '..', 'sim', 'tandem-sim');
 /* One emulator run is a fixed amount of computing (the longest, counter_race's
  * 6 s of emulated time, about 20 s of CPU): it is bounded by its CPU time
- * (tests/lib/cpu-limit.js), which a loaded machine does not stretch; a bound
+ * (sim/lib/cpu-limit.js), which a loaded machine does not stretch; a bound
  * of 180 s of wall clock ended runs that had all they needed on machines
  * loaded to 20. The wall clock only backstops a run that waits without
  * computing, which tandem-sim never should. */

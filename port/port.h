@@ -460,7 +460,8 @@ void port_halt(void) __attribute__((noreturn));
  * XIP with its own boot2 called from RAM; the host port has a RAM array
  * with the same erase/program semantics and can cut the power for tests. */
 /* PORT_FLASH_SECTOR (the erase unit, bytes) and PORT_FLASH_PAGE (the
- * program unit): the port's port_limits.h. */
+ * program unit): the port's port_limits.h; a chip's also PORT_FLASH_BASE,
+ * the address its flash is read at (port/common/flash_window.c). */
 
 /* Bytes of flash. Anywhere. */
 uint32_t port_flash_size(void);

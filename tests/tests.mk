@@ -31,20 +31,27 @@ endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call HOST_TEST_BIN,$(v))))
 
 TEST_SUITES += host host-asan host-tsan
+# Each host suite's program computes (about 10-20 s of CPU time on an idle
+# machine) and waits in real time (the tick, time-outs): it is bounded by
+# its CPU time, many times what it uses, and by an hour of wall clock for a
+# program that waits without running; a test that hangs while the program
+# runs is ended sooner by the runner's own limit in the cores' time
+# (TH_TEST_TIMEOUT_MS, tests/runner.c). docs/testing.md, "Bounds".
+HOST_SUITE_LIMITS := TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600
 .PHONY: test-host test-host-asan test-host-tsan host-tests coverage
 
 host-tests: $(call host_test_bin,plain)
 
 test-host: $(call host_test_bin,plain) kernel-test-lists
-	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/kernel.list host $(TEST_RESULTS)/host.txt $<
+	$(Q)$(HOST_SUITE_LIMITS) $(TEST_RUN) -l $(TEST_LISTS)/kernel.list host $(TEST_RESULTS)/host.txt $<
 
 test-host-asan: deps-clang $(call host_test_bin,asan) kernel-test-lists
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
-	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(HOST_SUITE_LIMITS) \
 	  $(TEST_RUN) -l $(TEST_LISTS)/kernel.list host-asan $(TEST_RESULTS)/host-asan.txt $(call host_test_bin,asan)
 
 test-host-tsan: deps-clang $(call host_test_bin,tsan) kernel-test-lists
-	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(HOST_SUITE_LIMITS) \
 	  $(TEST_RUN) -l $(TEST_LISTS)/kernel-stress.list host-tsan $(TEST_RESULTS)/host-tsan.txt $(call host_test_bin,tsan)
 
 COV_DIR := $(BUILD)/coverage
@@ -102,7 +109,10 @@ test-foundation: deps-arm deps-node $(FOUNDATION_IMAGES:%=$(FOUNDATION_DIR)/%.el
 
 # ---- host-tsan-long: msg_sequence_both_ways alone, 10 000 000 messages each way,
 # under ThreadSanitizer. The other objects are the tsan variant's; only the
-# runner and the message test are built with the long settings.
+# runner and the message test are built with the long settings. About 190 s
+# of CPU time on an idle machine, most of it one core's: bounded by 1200 s of
+# CPU, the wall clock two hours (a machine loaded to 25 on two CPUs would
+# stretch the run to about 40 minutes).
 TSAN_LONG_DIR  := $(BUILD)/host/tsan-long
 TSAN_LONG_TEST := msg_sequence_both_ways
 TSAN_LONG_DEFS := -DTH_STRESS_ONLY -DTH_ONLY='"$(TSAN_LONG_TEST)"' \
@@ -119,7 +129,7 @@ TEST_SUITES += host-tsan-long
 .PHONY: test-host-tsan-long
 test-host-tsan-long: deps-clang $(TSAN_LONG_DIR)/tandem-tests kernel-test-lists
 	$(Q)grep -x $(TSAN_LONG_TEST) $(TEST_LISTS)/kernel-stress.list >$(TEST_LISTS)/host-tsan-long.list || true
-	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_TIMEOUT=1200 \
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 TD_SUITE_CPU=1200 TD_SUITE_TIMEOUT=7200 \
 	  $(TEST_RUN) -l $(TEST_LISTS)/host-tsan-long.list host-tsan-long $(TEST_RESULTS)/host-tsan-long.txt \
 	  $(TSAN_LONG_DIR)/tandem-tests
 
@@ -139,11 +149,12 @@ test-kernel-deps: $(call host_objs,plain,$(KERNEL_SRCS))
 
 # ---- barriers: the memory barriers the cross-core code relies on, listed in
 # kernel/atomic.h, checked against the code and compiled for both ports
-# (tools/barriers.sh, docs/testing.md).
+# (tools/barriers.sh, docs/testing.md). A fixed amount of computing (the
+# compilers): bounded by CPU time, the wall clock a backstop.
 TEST_SUITES += barriers
 .PHONY: test-barriers
 test-barriers: deps-arm
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tools/barriers.sh --list >$(TEST_LISTS)/barriers.list
-	$(Q)$(TEST_RUN) -l $(TEST_LISTS)/barriers.list barriers $(TEST_RESULTS)/barriers.txt \
+	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/barriers.list barriers $(TEST_RESULTS)/barriers.txt \
 	  tools/barriers.sh $(TCC) "$(filter-out -MMD -MP -g,$(TARGET_CFLAGS))" $(HOSTCC)

@@ -48,6 +48,7 @@ function from_layer(p,   a) {
   if (p ~ /^port\/arch\/[^\/]+\//) { split(p, a, "/"); return "arch:" a[3] }
   if (p ~ /^port\/chip\/[^\/]+\//) { split(p, a, "/"); return "chip:" a[3] }
   if (p ~ /^port\/host\//) return "host"
+  if (p ~ /^port\/common\//) return "common"
   if (p ~ /^tools\/fuzz\//) return "fuzz"
   if (p ~ /^tools\//) return "tools"
   if (p ~ /^sim\//) return "sim"
@@ -72,8 +73,9 @@ function allowed_for(l) {
   if (l == "api") return " self limits "
   if (l == "kernel") return " self api limits contract "
   if (l == "contract") return " self limits "
-  if (l ~ /^arch:/ || l == "host") return " self api limits contract "
-  if (l ~ /^chip:/) return " self ownarch api limits contract "
+  if (l ~ /^arch:/ || l == "host") return " self api limits contract common "
+  if (l ~ /^chip:/) return " self ownarch api limits contract common "
+  if (l == "common") return " self api limits contract "
   if (l == "fuzz") return " tools kernel api limits contract port "
   if (l == "tools" || l == "sim") return " self "
   return " "

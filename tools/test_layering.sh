@@ -98,11 +98,16 @@ expect_fail layering_refuses_chip_to_other_arch chip_rp2040 port/chip/rp2040/pla
 expect_fail layering_refuses_chip_to_other_chip chip_rp2040 port/chip/rp2040/planted.c \
   '#include "other_chip.h"' port/chip/planted/other_chip.h
 expect_fail layering_refuses_host_to_chip host port/host/planted.c '#include "rp2040.h"'
+expect_fail layering_refuses_common_to_chip common port/common/planted.c '#include "rp2040.h"'
+expect_fail layering_refuses_common_to_arch common port/common/planted.c '#include "armv6m.h"'
+expect_fail layering_refuses_common_to_kernel common port/common/planted.c '#include "../../kernel/sched.h"'
 expect_fail layering_refuses_examples_to_kernel examples examples/planted/main.c '#include "../../kernel/sched.h"'
 expect_fail layering_refuses_examples_to_chip_internals examples examples/planted/main.c '#include "rp2040.h"'
 expect_fail layering_refuses_tools_to_kernel tools tools/planted.c '#include "../kernel/sched.h"'
 expect_fail layering_refuses_missing_file kernel kernel/planted.c '#include "no_such_header.h"'
 expect_pass layering_allows_chip_to_own_arch port/chip/rp2040/planted.c '#include "armv6m.h"'
+expect_pass layering_allows_port_layers_to_common port/arch/armv8m/planted.c '#include "common/planted.h"' \
+  port/common/planted.h
 expect_pass layering_allows_examples_registers examples/planted/main.c '#include "hw/sio.h"'
 expect_pass layering_allows_tests_kernel_private tests/planted.c '#include "../kernel/sched.h"'
 expect_pass layering_allows_tests_chip_private tests/planted.c '#include "usb/usb_dev.h"'

@@ -20,7 +20,7 @@ const fs = require('fs');
 
 const map = process.argv[2];
 if (!map) { console.error('usage: footprint.js IMAGE.map'); process.exit(2); }
-const OBJ = /(kernel\/(fault|fault_report|supervise|down|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog))\.o$/;
+const OBJ = /(kernel\/(fault|fault_report|supervise|down|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog)|port\/common\/(thumb|watchdog_none))\.o$/;
 const SECTION = /^\.(text|rodata)\.td_fault$/;          /* kept with other kernel modules */
 let flash = 0, ram = 0, name = '';
 for (const line of fs.readFileSync(map, 'utf8').split('\n')) {

@@ -110,26 +110,7 @@ void port_reboot(void)
     port_exit(4);
 }
 
-/* No hardware watchdog: the software checks of tandem/watchdog.h run on
- * their own, a period for a chip's counter is refused. */
-int port_watchdog_start(uint32_t ms)
-{
-    (void)ms;
-    return TD_ERR_UNSUPPORTED;
-}
-
-void port_watchdog_feed(void)
-{
-}
-
-void port_watchdog_stop(void)
-{
-}
-
-bool port_watchdog_timed_out(void)
-{
-    return false;
-}
+/* No hardware watchdog: port/common/watchdog_none.c. */
 
 void port_halt(void)
 {

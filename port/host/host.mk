@@ -9,7 +9,8 @@
 # $(call host_objs,VARIANT,SOURCES) names the objects of SOURCES in VARIANT.
 
 HOST_PORT_SRCS := port/host/core.c port/host/context.c port/host/fifo.c port/host/fault.c \
-                  port/host/spin.c port/host/boot.c port/host/flash.c
+                  port/host/spin.c port/host/boot.c port/host/flash.c \
+                  port/common/watchdog_none.c
 KERNEL_SRCS    := $(sort $(wildcard kernel/*.c))
 
 # A "core" is a pthread the host may leave unscheduled for milliseconds: the

@@ -15,7 +15,7 @@
 //
 //   node sim/bench/gdb-bench.js bench_spin.elf
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { rounds, summarise, attach } = require('./rounds');
 
 const MODES = ['plain', 'attached', 'breakpoints', 'watchpoint', 'watch-gone'];
 
@@ -29,14 +29,8 @@ async function one(fw, mode) {
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     return { ok: r.reason === 'bkpt' && r.code === 0, secs, instr: sim.cores[0].instructions + sim.cores[1].instructions, why: JSON.stringify(r) };
   }
-  const { GdbServer } = require('../lib/gdb');
-  const { RspClient } = require('../test/gdb-client');
-  const server = new GdbServer(sim, { maxMs: 10000, exitCode: (r) => (r.reason === 'bkpt' ? r.code : 123) });
-  const port = await server.listen(0);
-  const ended = server.session(() => ({ reason: 'detached' }));
-  const c = await RspClient.connect(port);
+  const { c, ended } = await attach(sim, 10000);
   const ok = async (p) => { const r = await c.request(p); if (r !== 'OK') throw new Error(`${p}: ${r}`); };
-  await c.request('qSupported:swbreak+;hwbreak+');
   if (mode === 'breakpoints') {
     for (const a of [0x10080000, 0x10080100, 0x10090000, 0x100a0000]) await ok(`Z0,${a.toString(16)},2`);
   }
@@ -57,27 +51,14 @@ async function main() {
     process.exit(0);
   }
   const runs = Number(process.env.BENCH_RUNS || 3);
-  // rounds of one run per mode, so that every mode sees the same machine
-  // load; ratios are taken within a round
-  const rs = Object.fromEntries(MODES.map((m) => [m, []]));
   let failed = 0, instrPlain = null;
-  for (let i = 0; i < runs; i++) {
-    for (const mode of MODES) {
-      const out = execFileSync(process.execPath, [__filename, fw, '--one', mode], { encoding: 'utf8', timeout: 600000 });
-      const r = JSON.parse(out.trim().split('\n').pop());
-      if (!r.ok) { console.log(`BENCH-FAIL sim_gdb_${mode}: the firmware did not end cleanly (${r.why})`); failed++; }
-      if (instrPlain === null) instrPlain = r.instr;
-      if (r.instr !== instrPlain) { console.log(`BENCH-FAIL sim_gdb_${mode}: ${r.instr} instructions executed, ${instrPlain} without a debugger`); failed++; }
-      r.rate = r.instr / r.secs;
-      rs[mode].push(r);
-    }
-  }
-  const median = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]; };
-  const med = {}, ratio = {};
-  for (const mode of MODES) {
-    med[mode] = median(rs[mode].map((r) => r.rate));
-    ratio[mode] = median(rs[mode].map((r, i) => r.rate / rs.plain[i].rate));
-  }
+  const rs = rounds(__filename, fw, MODES, runs, (mode, r) => {
+    if (!r.ok) { console.log(`BENCH-FAIL sim_gdb_${mode}: the firmware did not end cleanly (${r.why})`); failed++; }
+    if (instrPlain === null) instrPlain = r.instr;
+    if (r.instr !== instrPlain) { console.log(`BENCH-FAIL sim_gdb_${mode}: ${r.instr} instructions executed, ${instrPlain} without a debugger`); failed++; }
+    r.rate = r.instr / r.secs;
+  });
+  const { med, ratio } = summarise(rs, MODES, (r) => r.rate);
   const M = (v) => (v / 1e6).toFixed(2);
   console.log(`tandem-sim speed, both cores busy (median of ${runs} runs each, ${instrPlain} instructions per run):`);
   for (const mode of MODES) {

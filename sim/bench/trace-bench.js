@@ -30,7 +30,7 @@
 //
 //   node sim/bench/trace-bench.js SIM_ELF RING_ELF
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { rounds, median, summarise, attach } = require('./rounds');
 
 const MODES = ['plain', 'trace', 'gdb', 'gdb+trace'];
 // the benchmark's start (boot, USB enumeration, mostly asleep) is run
@@ -59,13 +59,7 @@ async function one(fw, mode) {
     const secs = Number(process.hrtime.bigint() - t0) / 1e9, cpu = cpuSecs(u0);
     res = { ok: r.reason === 'bound', secs, cpu, why: JSON.stringify(r), ...stats() };
   } else {
-    const { GdbServer } = require('../lib/gdb');
-    const { RspClient } = require('../test/gdb-client');
-    const server = new GdbServer(sim, { maxMs: BOUND_MS, exitCode: (r) => (r.reason === 'bkpt' ? r.code : 123) });
-    const port = await server.listen(0);
-    const ended = server.session(() => ({ reason: 'detached' }));
-    const c = await RspClient.connect(port);
-    await c.request('qSupported:swbreak+;hwbreak+');
+    const { c, ended } = await attach(sim, BOUND_MS);
     const t0 = process.hrtime.bigint(), u0 = process.cpuUsage();
     const reply = await c.request('vCont;c', 600000);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9, cpu = cpuSecs(u0);
@@ -128,30 +122,19 @@ async function main() {
   const ringFw = process.argv[3];
   if (!fw || !ringFw) { console.log('usage: trace-bench.js SIM_ELF RING_ELF'); process.exit(2); }
   const runs = Number(process.env.BENCH_RUNS || 3);
-  const rs = Object.fromEntries(MODES.map((m) => [m, []]));
   let failed = 0, ref = null;
-  for (let i = 0; i < runs; i++) {
-    for (const mode of MODES) {
-      const out = execFileSync(process.execPath, [__filename, fw, '--one', mode], { encoding: 'utf8', timeout: 600000 });
-      const r = JSON.parse(out.trim().split('\n').pop());
-      if (!r.ok) { console.log(`BENCH-FAIL sim_trace_${mode}: the run did not reach its bound (${r.why})`); failed++; }
-      if (ref === null) ref = r;
-      if (r.instr !== ref.instr || r.cycles !== ref.cycles) {
-        console.log(`BENCH-FAIL sim_trace_${mode}: ${r.instr} instructions and ${r.cycles} cycles, ${ref.instr} and ${ref.cycles} in the plain run`);
-        failed++;
-      }
-      if (mode.includes('trace') && r.events < 1000) { console.log(`BENCH-FAIL sim_trace_${mode}: only ${r.events} events recorded`); failed++; }
-      r.mhz = r.cycles / r.cpu / 1e6;
-      r.wallMhz = r.cycles / r.secs / 1e6;
-      rs[mode].push(r);
+  const rs = rounds(__filename, fw, MODES, runs, (mode, r) => {
+    if (!r.ok) { console.log(`BENCH-FAIL sim_trace_${mode}: the run did not reach its bound (${r.why})`); failed++; }
+    if (ref === null) ref = r;
+    if (r.instr !== ref.instr || r.cycles !== ref.cycles) {
+      console.log(`BENCH-FAIL sim_trace_${mode}: ${r.instr} instructions and ${r.cycles} cycles, ${ref.instr} and ${ref.cycles} in the plain run`);
+      failed++;
     }
-  }
-  const median = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]; };
-  const med = {}, ratio = {};
-  for (const mode of MODES) {
-    med[mode] = median(rs[mode].map((r) => r.mhz));
-    ratio[mode] = median(rs[mode].map((r, i) => r.mhz / rs.plain[i].mhz));
-  }
+    if (mode.includes('trace') && r.events < 1000) { console.log(`BENCH-FAIL sim_trace_${mode}: only ${r.events} events recorded`); failed++; }
+    r.mhz = r.cycles / r.cpu / 1e6;
+    r.wallMhz = r.cycles / r.secs / 1e6;
+  });
+  const { med, ratio } = summarise(rs, MODES, (r) => r.mhz);
   const events = rs.trace[0].events;
   const jsonSecs = median(rs.trace.map((r) => r.jsonSecs));
   console.log(`tandem-sim speed on ${path.basename(fw)} (TRACE=sim), ${WARM_MS} to ${BOUND_MS} ms simulated: ${ref.cycles} cycles per core, ` +

@@ -2,8 +2,8 @@
 // Shared helpers of the simulator's node tests.
 const fs = require('fs');
 const path = require('path');
-const { spawnSync } = require('child_process');
 const { Simulator } = require('../lib');
+const { spawnLimited, ended } = require('../lib/cpu-limit');
 
 const FW_DIR = process.env.TANDEM_SIM_FW || path.join(__dirname, '../../build/sim/fw');
 const CLI = path.join(__dirname, '..', 'tandem-sim');
@@ -33,9 +33,18 @@ function assertPass(assert, res) {
   assert.ok(r.reason === 'bkpt' && r.code === 0, `expected bkpt #0, got ${JSON.stringify(r)}\nconsole:\n${out}`);
 }
 
+/*
+ * Run the command line. Each run is a fixed amount of computing (bounded in
+ * emulated time by its options), so it is bounded by its CPU time
+ * (TANDEM_SIM_TEST_CPU seconds, default 120), which a loaded machine does not
+ * stretch; the wall clock, half an hour, only ends a run that waits without
+ * computing. A run ended by either has code null and says so in stderr.
+ */
+const CLI_LIMITS = { cpu: Number(process.env.TANDEM_SIM_TEST_CPU) || 120, wallMs: 30 * 60 * 1000 };
 function cli(args, opts = {}) {
-  const p = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000, ...opts });
-  return { code: p.status, stdout: p.stdout, stderr: p.stderr };
+  const p = spawnLimited(process.execPath, [CLI, ...args], { encoding: 'utf8', ...CLI_LIMITS, ...opts });
+  const why = ended(p, { ...CLI_LIMITS, ...opts });
+  return { code: p.status, stdout: p.stdout, stderr: (p.stderr || '') + (why ? `\ntandem-sim: ${why}` : '') };
 }
 
 /** Write a UF2 image of the PT_LOAD flash segments of an ELF file, with the given family id. */

@@ -13,25 +13,41 @@
  * suite's results); exits non-zero if any check failed. GDB's and the
  * emulator's output are kept in WORK_DIR (gdb.log, sim.log). --list runs
  * the checks on no output, every check only naming itself, so the list is
- * what a run reports. Every wait is bounded: GDB_TEST_TIMEOUT seconds for
- * the whole session (default 240).
+ * what a run reports. Every wait is bounded: the emulator and GDB each by
+ * their CPU time (SIM_CPU_S, GDB_CPU_S: whichever computes without end is
+ * ended, and the other sees the connection close), the whole session by
+ * GDB_TEST_TIMEOUT seconds of wall clock (default 1800), which only a pair
+ * that both wait meets: a loaded machine stretches the rest
+ * (docs/testing.md, "Bounds").
  */
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
+const { spawnCpu } = require('../../sim/lib/cpu-limit');
 
 const root = path.join(__dirname, '..', '..');
 const listing = process.argv[2] === '--list';
 const [elf, work] = listing ? [] : process.argv.slice(2);
-const LIMIT_S = Number(process.env.GDB_TEST_TIMEOUT || 240);
+const LIMIT_S = Number(process.env.GDB_TEST_TIMEOUT || 1800);
+const SIM_CPU_S = 240, GDB_CPU_S = 120;
+/* The CPU time a process has used, in clock ticks (Linux), or null. */
+function cpuTicks(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);          /* utime + stime */
+  } catch (e) { return null; }
+}
+/* A process ended by its CPU limit: noted for the FAIL lines. */
+const cpuNote = (who, sig, cpu) => { if (sig === 'SIGXCPU') limits += ` (${who} used its CPU time limit of ${cpu} s)`; };
 const GDB = process.env.GDB || 'gdb-multiarch';
 
 let passed = 0, failed = 0, timedOut = false;
+let limits = '';     // which limit ended the emulator or GDB, for every FAIL line
 function check(name, ok, why) {
   if (listing) { console.log(`gdb_${name}`); return; }
   if (ok) passed++; else failed++;
-  console.log(ok ? `PASS gdb_${name}` : `FAIL gdb_${name}: ${why}`);
+  console.log(ok ? `PASS gdb_${name}` : `FAIL gdb_${name}: ${why}${limits}`);
 }
 function finish() {
   console.log(`${passed} passed, ${failed} failed`);
@@ -116,15 +132,16 @@ function main() {
   if (!elf || !work) { console.error('usage: run.js FIRMWARE.elf WORK_DIR | --list'); process.exit(2); }
   fs.mkdirSync(work, { recursive: true });
   const deadline = Date.now() + LIMIT_S * 1000;
-  const sim = spawn(process.execPath, [path.join(root, 'sim/tandem-sim'), elf, '--gdb', '0', '--max-ms', '2000'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const sim = spawnCpu(process.execPath, [path.join(root, 'sim/tandem-sim'), elf, '--gdb', '0', '--max-ms', '2000'],
+    SIM_CPU_S, { stdio: ['ignore', 'pipe', 'pipe'] });
   let simOut = '', simErr = '', simCode = null, gdb = null, gdbOut = '';
   sim.stdout.on('data', (d) => { simOut += d; });
   sim.stderr.on('data', (d) => { simErr += d; });
-  const simExit = new Promise((r) => sim.on('exit', (c, sig) => { simCode = c === null ? `signal ${sig}` : c; r(); }));
+  const simExit = new Promise((r) => sim.on('exit', (c, sig) => { simCode = c === null ? `signal ${sig}` : c; cpuNote('tandem-sim', sig, SIM_CPU_S); r(); }));
   const timer = setInterval(() => {
     if (Date.now() < deadline || timedOut) return;
     timedOut = true;
+    limits += ` (GDB and the emulator killed after ${LIMIT_S} s of wall clock, GDB_TEST_TIMEOUT)`;
     if (gdb && gdb.exitCode === null) gdb.kill('SIGKILL');
     if (sim.exitCode === null) sim.kill('SIGKILL');
   }, 200);
@@ -143,15 +160,27 @@ function main() {
     check('server_starts', true);
     const cmds = path.join(work, 'session.gdb');
     fs.writeFileSync(cmds, SCRIPT(p));
-    gdb = spawn(GDB, ['--batch', '-nx', '-q', '-x', cmds, elf], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    gdb = spawnCpu(GDB, ['--batch', '-nx', '-q', '-x', cmds, elf], GDB_CPU_S, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
     gdb.on('error', (e) => { gdbOut += `cannot run ${GDB}: ${e.message}\n`; });
     gdb.stdout.on('data', (d) => { gdbOut += d; });
     gdb.stderr.on('data', (d) => { gdbOut += d; });
-    await new Promise((r) => gdb.on('close', r));
-    // the emulator ends when the debugger's session does; bounded
-    const t = setTimeout(() => { if (sim.exitCode === null) sim.kill('SIGKILL'); }, 20000);
+    await new Promise((r) => gdb.on('close', (c, sig) => { cpuNote('gdb', sig, GDB_CPU_S); r(); }));
+    // the emulator runs the program to its end when the debugger's session
+    // does: bounded by its CPU time. One that computes nothing for 10 s
+    // meanwhile waits for a debugger that will not come (GDB never got to
+    // it): ended, and said so. The session's wall clock stays the backstop.
+    let seen = null, still = 0;
+    const idle = setInterval(() => {
+      const t = cpuTicks(sim.pid);
+      if (t === null || sim.exitCode !== null || sim.signalCode !== null) return;
+      if (t !== seen) { seen = t; still = 0; return; }
+      if (++still < 10) return;
+      limits += ' (tandem-sim used no CPU time for 10 s after GDB ended: it waited for a debugger; killed)';
+      sim.kill('SIGKILL');
+      clearInterval(idle);
+    }, 1000);
     await simExit;
-    clearTimeout(t);
+    clearInterval(idle);
     clearInterval(timer);
     fs.writeFileSync(path.join(work, 'gdb.log'), gdbOut);
     fs.writeFileSync(path.join(work, 'sim.log'), simOut + simErr);

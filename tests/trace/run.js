@@ -18,7 +18,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { spawnLimited, ended } = require('../lib/cpu-limit');
+const { spawnLimited, ended } = require('../../sim/lib/cpu-limit');
 
 const root = path.join(__dirname, '..', '..');
 const SIM = path.join(root, 'sim', 'tandem-sim');
@@ -35,8 +35,10 @@ function check(name, fn) {
 const pass = (note) => ({ ok: true, note });
 
 /* An emulator run is bounded by its CPU time, the wall clock a far backstop
- * (tests/lib/cpu-limit.js): a loaded machine stretches only the latter. */
+ * (sim/lib/cpu-limit.js): a loaded machine stretches only the latter. */
 const RUN_LIMITS = { cpu: 240, wallMs: 30 * 60 * 1000 };
+/* The GDB step: the emulator and GDB each by their CPU time, the pair by the wall clock far away. */
+const GDB_RUN_LIMITS = { simCpu: 240, gdbCpu: 120, wallS: 30 * 60 };
 function run(elf, args) {
   const r = spawnLimited(SIM, [elf, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...RUN_LIMITS });
   const why = ended(r, RUN_LIMITS);
@@ -438,18 +440,27 @@ check('ring_gdb', () => {
   const dir = path.join(work, 'ring-gdb');
   fs.mkdirSync(dir, { recursive: true });
   // stop at the sixth switch event written (td__trace_put's first instruction, kind 1 in r0), then
-  // read both rings
+  // read both rings. The emulator and GDB each wait on the other in turn; each is bounded by its
+  // CPU time (GDB_RUN_LIMITS), so whichever of them computes without end is ended, and the other
+  // then sees the connection close and ends too. The wall clock only ends a pair that both wait
+  // (a fault in the protocol), far away: a loaded machine stretches the rest (docs/testing.md).
+  const L = GDB_RUN_LIMITS;
   const script = `
 set -u
-"${SIM}" "${elf}" --gdb 0 --max-ms 5000 >"${dir}/sim.out" 2>"${dir}/sim.err" &
+ulimit -S -c 0    # a GDB that aborts when the emulator goes leaves no core file in the tree
+# cpu N CMD...: CMD with a CPU time limit of N s (never above the hard limit), in place of this (sub)shell
+cpu() { n=$1; shift; h=$(ulimit -H -t); [ "$h" = unlimited ] || [ "$h" -gt "$n" ] || n=$h; ulimit -S -t "$n" && exec "$@"; }
+ended() { case $2 in 0) ;; 152) echo "@@why $1 used its CPU time limit of $3 s" ;; 124|137) echo "@@why $1 did not end within ${L.wallS} s of wall clock" ;; *) echo "@@why $1 ended with status $2" ;; esac; }
+cpu ${L.simCpu} "${SIM}" "${elf}" --gdb 0 --max-ms 5000 >"${dir}/sim.out" 2>"${dir}/sim.err" &
 spid=$!
 port=
-for i in $(seq 1 300); do
+# until it listens: it computes meanwhile (its CPU limit ends a start that never comes)
+while kill -0 $spid 2>/dev/null; do
   port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "${dir}/sim.err" | sed 's/.*://')
   [ -n "$port" ] && break
   sleep 0.1
 done
-[ -n "$port" ] || { kill $spid; echo "no port: $(cat "${dir}/sim.err")"; exit 1; }
+if [ -z "$port" ]; then wait $spid; ended tandem-sim $? ${L.simCpu}; echo "no port: $(cat "${dir}/sim.err")"; exit 1; fi
 cat >"${dir}/ring.gdb" <<EOG
 source tools/gdb/tandem.py
 target remote localhost:$port
@@ -461,14 +472,20 @@ python print("@@head=%d %d" % (int(gdb.parse_and_eval("td__trace_rings[0].head")
 tandem trace 256
 kill
 EOG
-timeout 240 "${process.env.GDB || 'gdb-multiarch'}" --batch -nx -q -x "${dir}/ring.gdb" "${elf}" 2>&1
+( cpu ${L.gdbCpu} timeout --kill-after=5 ${L.wallS} "${process.env.GDB || 'gdb-multiarch'}" --batch -nx -q -x "${dir}/ring.gdb" "${elf}" 2>&1 )
+ended gdb $? ${L.gdbCpu}
+# GDB has ended: the emulator has nothing more to do for the checks; a few seconds to end by itself
+for i in $(seq 1 50); do kill -0 $spid 2>/dev/null || break; sleep 0.1; done
+kill $spid 2>/dev/null
 wait $spid
+st=$?; [ $st -eq 152 ] && ended tandem-sim $st ${L.simCpu}
 exit 0`;
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 300e3, cwd: root });
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: (L.wallS + 60) * 1000, killSignal: 'SIGKILL', cwd: root });
   const out = r.stdout || '';
   fs.writeFileSync(path.join(dir, 'gdb.log'), out + (r.stderr || ''));
   const hm = /@@head=(\d+) (\d+)/.exec(out);
-  if (!hm) return `GDB did not stop in the ring build (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
+  const why = [...out.matchAll(/^@@why (.*)$/gm)].map((m) => m[1]).concat(r.error ? [`the GDB step: ${r.error.code === 'ETIMEDOUT' ? `no end within ${L.wallS + 60} s of wall clock` : r.error.message}`] : []);
+  if (!hm) return `GDB did not stop in the ring build${why.length ? ` (${why.join('; ')})` : ''} (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
   const notes = [];
   let switches = 0;
   for (const core of [0, 1]) {

@@ -3,3 +3,6 @@
 
 TARGET_ARCH_FLAGS := -mcpu=cortex-m0plus -mthumb
 ARCH_SRCS := $(wildcard $(ARCH_DIR)/*.c) $(wildcard $(ARCH_DIR)/*.S)
+# shared with the other M-profile CPU layers (port/common/): Thumb code and
+# the exception frame, the SysTick tick
+ARCH_SRCS += port/common/thumb.c port/common/systick.c

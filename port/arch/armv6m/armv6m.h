@@ -5,7 +5,8 @@
  *
  * What this layer gives a chip:
  *   the exception handlers its vector table must name: isr_hardfault
- *   (fault_entry.S), isr_pendsv (switch.S), isr_systick (systick.c);
+ *   (fault_entry.S), isr_pendsv (switch.S), isr_systick
+ *   (port/common/systick.c);
  *   tandem/irq.h (nvic.c), through the table this core's VTOR points at;
  *   port/port.h's contexts, switches, tick, cycle counter, idle, events,
  *   halt, exit, MPU guards and fault decoding.
@@ -34,14 +35,6 @@
 extern uint32_t __stack0_bottom__[], __stack0_top__[];
 extern uint32_t __stack1_bottom__[], __stack1_top__[];
 extern uint32_t __data_load__[];
-
-/* The active exception number (IPSR): 0 in thread mode. */
-static inline uint32_t armv6m_ipsr(void)
-{
-    uint32_t v;
-    __asm volatile("mrs %0, ipsr" : "=r"(v));
-    return v;
-}
 
 /* The thread guard armed on this core (MPU region 2), 0: none (mpu.c). */
 uintptr_t armv6m_guard_armed(void);

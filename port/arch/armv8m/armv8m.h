@@ -6,7 +6,8 @@
  *
  * What this layer gives a chip:
  *   the exception handlers its vector table must name: isr_hardfault
- *   (fault_entry.S), isr_pendsv (switch.S), isr_systick (systick.c);
+ *   (fault_entry.S), isr_pendsv (switch.S), isr_systick
+ *   (port/common/systick.c);
  *   armv8m_core_init, called once by each core before anything else runs
  *   on it; armv8m_park, the way out of any exception state into a
  *   thread-mode loop (a halted core, a core being reset);

@@ -13,12 +13,11 @@
  * and RAM are comes from the chip (port_limits.h, PORT_MEM_*).
  */
 #include "armv8m.h"
+#include "common/thumb.h"
 #include "hw/m33.h"
 #include "port.h"
 #include "tandem/fault.h"
 
-#define SRAM_LO   PORT_MEM_SRAM
-#define SRAM_HI   PORT_MEM_SRAM_END
 #define CODE_LO   PORT_MEM_CODE
 #define CODE_HI   PORT_MEM_CODE_END
 #define NULL_HI   0x00000100u           /* the MPU's null regions (mpu.c) */
@@ -29,47 +28,12 @@ static struct {
     uint32_t cfsr, hfsr;
 } last[PORT_NUM_CORES];
 
-static bool in_sram(uint32_t a, uint32_t n)
-{
-    return a >= SRAM_LO && a <= SRAM_HI - n;
-}
-
 static bool readable_code(uint32_t a)
 {
-    return (a >= CODE_LO && a < CODE_HI - 1u) || in_sram(a, 2);
+    return (a >= CODE_LO && a < CODE_HI - 1u) || common_in_sram(a, 2);
 }
 
-static bool overlaps(uint32_t a, uint32_t n, uint32_t lo, uint32_t len)
-{
-    return lo != 0 && a < lo + len && lo < a + n;
-}
-
-bool port_code_return(uint32_t v)
-{
-    uint32_t a = v - 1u;                 /* the instruction after the call */
-    if (!(v & 1u) || a < CODE_LO + 4u || a >= (uint32_t)(uintptr_t)__data_load__)
-        return false;
-    uint16_t h1 = *(const uint16_t *)(uintptr_t)(a - 4u);
-    uint16_t h2 = *(const uint16_t *)(uintptr_t)(a - 2u);
-    return ((h1 & 0xf800u) == 0xf000u && (h2 & 0xd000u) == 0xd000u) ||   /* BL */
-           (h2 & 0xff87u) == 0x4780u;                                     /* BLX rm */
-}
-
-unsigned port_call_chain(uintptr_t sp, uint32_t *out, unsigned max)
-{
-    unsigned n = 0;
-    if ((sp & 3u) || !in_sram(sp, 4))
-        return 0;
-    uintptr_t end = sp + 1024u;
-    if (end > SRAM_HI)
-        end = SRAM_HI;
-    for (uintptr_t p = sp; p < end && n < max; p += 4u) {
-        uint32_t v = *(const uint32_t *)p;
-        if (port_code_return(v) && (n == 0 || out[n - 1] != v))
-            out[n++] = v;
-    }
-    return n;
-}
+/* port_code_return, port_call_chain: port/common/thumb.c. */
 
 /* ---- decoding the faulting instruction ------------------------------------------- */
 
@@ -78,46 +42,9 @@ static uint32_t reg(const port_fault_frame_t *f, unsigned r)
     return r == 13 ? f->sp : r == 15 ? f->pc + 4u : f->r[r];
 }
 
-/* The address and size of a 16-bit load/store, if op is one. */
-static bool access16(const port_fault_frame_t *f, uint16_t op, uint32_t *addr, unsigned *size)
-{
-    unsigned rn = (op >> 3) & 7u, rm = (op >> 6) & 7u, imm5 = (op >> 6) & 31u;
-    if ((op & 0xf000u) == 0x5000u) {                 /* register offset */
-        static const uint8_t sz[8] = { 4, 2, 1, 1, 4, 2, 1, 2 };
-        *size = sz[(op >> 9) & 7u];
-        *addr = reg(f, rn) + reg(f, rm);
-    } else if ((op & 0xf000u) == 0x6000u) {          /* LDR/STR word, imm5 */
-        *size = 4;
-        *addr = reg(f, rn) + imm5 * 4u;
-    } else if ((op & 0xf000u) == 0x7000u) {          /* LDRB/STRB, imm5 */
-        *size = 1;
-        *addr = reg(f, rn) + imm5;
-    } else if ((op & 0xf000u) == 0x8000u) {          /* LDRH/STRH, imm5 */
-        *size = 2;
-        *addr = reg(f, rn) + imm5 * 2u;
-    } else if ((op & 0xf000u) == 0x9000u) {          /* LDR/STR SP-relative */
-        *size = 4;
-        *addr = f->sp + (op & 0xffu) * 4u;
-    } else if ((op & 0xf800u) == 0x4800u) {          /* LDR literal */
-        *size = 4;
-        *addr = ((f->pc + 4u) & ~3u) + (op & 0xffu) * 4u;
-    } else if ((op & 0xfe00u) == 0xb400u) {          /* PUSH: lowest word written */
-        *size = 4;
-        *addr = f->sp - 4u * (unsigned)__builtin_popcount(op & 0x1ffu);
-    } else if ((op & 0xfe00u) == 0xbc00u) {          /* POP */
-        *size = 4;
-        *addr = f->sp;
-    } else if ((op & 0xf000u) == 0xc000u) {          /* STM/LDM rn! */
-        *size = 4;
-        *addr = reg(f, (op >> 8) & 7u);
-    } else {
-        return false;
-    }
-    return true;
-}
-
-/* The same for the 32-bit LDR/STR{,B,H,SB,SH} immediate and register
- * forms, LDRD/STRD and LDM/STM (Thumb-2). */
+/* The address and size of a 32-bit load/store, if h1:h2 is one: the
+ * LDR/STR{,B,H,SB,SH} immediate and register forms, LDRD/STRD and LDM/STM
+ * (Thumb-2; the 16-bit forms: common_access16, port/common/thumb.c). */
 static bool access32(const port_fault_frame_t *f, uint16_t h1, uint16_t h2, uint32_t *addr,
                      unsigned *size)
 {
@@ -182,7 +109,7 @@ static void decode_instruction(port_fault_frame_t *f, bool set_reason)
     } else if ((op & 0xfff0u) == 0xf7f0u && (h2 & 0xf000u) == 0xa000u) {   /* UDF.W */
         f->reason = TD_FAULT_BAD_INSTRUCTION;
         f->code = ((uint32_t)op << 16) | h2;
-    } else if (is_32bit(op) ? access32(f, op, h2, &a, &size) : access16(f, op, &a, &size)) {
+    } else if (is_32bit(op) ? access32(f, op, h2, &a, &size) : common_access16(f, op, &a, &size)) {
         f->addr = a;
         f->size = (uint8_t)(size > 4u ? 4u : size);
         if (set_reason)
@@ -297,16 +224,8 @@ void *armv8m_fault_entry(const uint32_t *cap, uint32_t msp)
 {
     port_fault_frame_t f;
     unsigned core = port_core_id();
-    for (unsigned i = 0; i < 4; i++) {
-        f.r[i] = cap[12 + i];
-        f.r[4 + i] = cap[4 + i];
-        f.r[8 + i] = cap[8 + i];
-    }
-    f.r[12] = cap[0];
-    f.psp = cap[1];
+    common_fault_capture(&f, cap, msp);
     f.primask = cap[2] != 0;             /* BASEPRI: interrupts were masked */
-    f.exc_return = cap[3];
-    f.msp = msp;
     last[core].cfsr = f.fsr = SCB->cfsr;
     last[core].hfsr = SCB->hfsr;
     SCB->cfsr = f.fsr;                   /* write-one-to-clear, for the next fault */
@@ -316,27 +235,15 @@ void *armv8m_fault_entry(const uint32_t *cap, uint32_t msp)
     uint32_t size = (f.exc_return & 0x10u) ? 32u : 104u;
     uintptr_t lo, hi;
     port_main_stack(core, &lo, &hi);
-    f.frame_ok = in_sram(frame, size) && !(frame & 3u) &&
+    f.frame_ok = common_in_sram(frame, size) && !(frame & 3u) &&
                  !(f.fsr & (CFSR_MSTKERR | CFSR_STKERR | CFSR_STKOF)) &&
-                 !overlaps(frame, size, (uint32_t)armv8m_guard_armed(), PORT_STACK_GUARD) &&
-                 !overlaps(frame, size, (uint32_t)lo, PORT_MAIN_GUARD);
-    if (f.frame_ok) {
-        const uint32_t *fr = (const uint32_t *)(uintptr_t)frame;
-        f.lr = fr[5];
-        f.pc = fr[6];
-        f.xpsr = fr[7];
-        f.sp = frame + size + ((f.xpsr >> 9) & 1u) * 4u;
-    } else {
-        f.lr = f.pc = f.xpsr = 0;
-        f.sp = frame + size;
-    }
+                 !common_overlaps(frame, size, (uint32_t)armv8m_guard_armed(), PORT_STACK_GUARD) &&
+                 !common_overlaps(frame, size, (uint32_t)lo, PORT_MAIN_GUARD);
+    common_fault_frame(&f, frame, size);
     port_fault_decode(&f);
     if (f.reason == TD_FAULT_STACK)      /* a thread past its limit: its usable stack's end */
         f.addr = (uint32_t)armv8m_guard_armed() + PORT_STACK_GUARD;
-    /* a handler's main stack ran into its guard or limit */
-    if (!f.thread_mode && (!f.frame_ok || f.sp < lo + PORT_MAIN_GUARD ||
-                           (f.addr >= lo && f.addr < lo + PORT_MAIN_GUARD)))
-        f.reason = TD_FAULT_MAIN_STACK;
+    common_fault_main_stack(&f, lo);     /* a handler's main stack ran into its guard or limit */
     if (armv8m_has_fpu[core])
         *FPU_FPCCR &= ~FPU_FPCCR_LSPACT_BITS;   /* the faulting frame is not resumed */
     return td__fault_cpu(&f);

@@ -6,6 +6,11 @@
 ARCH := armv8m
 
 CHIP_SRCS := $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/*.S)
+# shared with other ports (port/common/): no watchdog counter driven; the
+# flash's layout read at PORT_FLASH_BASE; no power cuts modelled; the reset
+# path's memory set-up
+CHIP_SRCS += port/common/watchdog_none.c port/common/flash_window.c port/common/flash_nocut.c \
+    port/common/startup.c
 CHIP_OBJS :=
 # Two bounds stand for "the other core's host thread was not scheduled",
 # not for anything the chip does (docs/ports.md): each core is a QEMU host

@@ -23,31 +23,8 @@
 
 #include <string.h>
 
-#define FLASH_BASE 0x10000000u
-
-extern uint8_t __flash_end__[], __td_store_start__[], __td_store_end__[], __td_flash_size__[];
-
-uint32_t port_flash_size(void)
-{
-    return (uint32_t)(uintptr_t)__td_flash_size__;
-}
-
-void port_flash_image(uint32_t *start, uint32_t *end)
-{
-    *start = 0;
-    *end = (uint32_t)(uintptr_t)__flash_end__ - FLASH_BASE;
-}
-
-void port_flash_store_region(uint32_t *start, uint32_t *end)
-{
-    *start = (uint32_t)(uintptr_t)__td_store_start__ - FLASH_BASE;
-    *end = (uint32_t)(uintptr_t)__td_store_end__ - FLASH_BASE;
-}
-
-const uint8_t *port_flash_map(uint32_t offset)
-{
-    return (const uint8_t *)(uintptr_t)(FLASH_BASE + offset);
-}
+/* The layout (size, image, store region, read at PORT_FLASH_BASE):
+ * port/common/flash_window.c. */
 
 int port_flash_ready(void)
 {
@@ -57,7 +34,7 @@ int port_flash_ready(void)
 void port_flash_erase_sector(uint32_t offset)
 {
     port_irq_state_t s = port_irq_save();
-    memset((uint8_t *)(uintptr_t)(FLASH_BASE + (offset & ~(PORT_FLASH_SECTOR - 1u))), 0xff,
+    memset((uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_SECTOR - 1u))), 0xff,
            PORT_FLASH_SECTOR);
     __asm volatile("dsb" ::: "memory");
     port_irq_restore(s);
@@ -66,7 +43,7 @@ void port_flash_erase_sector(uint32_t offset)
 void port_flash_program_page(uint32_t offset, const uint8_t *page)
 {
     port_irq_state_t s = port_irq_save();
-    volatile uint8_t *d = (volatile uint8_t *)(uintptr_t)(FLASH_BASE + (offset & ~(PORT_FLASH_PAGE - 1u)));
+    volatile uint8_t *d = (volatile uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_PAGE - 1u)));
     for (unsigned i = 0; i < PORT_FLASH_PAGE; i++)
         d[i] &= page[i];
     __asm volatile("dsb" ::: "memory");
@@ -96,26 +73,4 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
     return t;
 }
 
-/* ---- tests: power cuts are not modelled here ------------------------------------ */
-
-int port_flash_power_cut(uint32_t after_steps, uint32_t seed)
-{
-    (void)after_steps;
-    (void)seed;
-    return TD_ERR_UNSUPPORTED;
-}
-
-int port_flash_power_on(void)
-{
-    return TD_ERR_UNSUPPORTED;
-}
-
-int port_flash_reset_test(void)
-{
-    return TD_ERR_UNSUPPORTED;
-}
-
-uint32_t port_flash_steps(void)
-{
-    return 0;
-}
+/* Power cuts are not modelled here: port/common/flash_nocut.c. */

@@ -48,6 +48,7 @@
 #define PORT_FLASH_SECTOR 4096u /* bytes */
 #define PORT_FLASH_PAGE   256u  /* bytes */
 #define PORT_FLASH_IN_RAM 1
+#define PORT_FLASH_BASE   0x10000000u   /* where offset 0 is read: SSRAM1 */
 
 /* No chip watchdog in this port (the board's CMSDK watchdog is not driven):
  * tandem/watchdog.h's software check-ins run; hw_ms is refused with

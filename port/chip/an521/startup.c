@@ -10,29 +10,17 @@
  * entry and main stack.
  */
 #include "an521.h"
+#include "common/startup.h"
 #include "hw/m33.h"
 #include "hw/sse200.h"
 #include "port.h"
 
 #include <string.h>
 
-extern uint32_t __data_start__[], __data_end__[], __data_load__[];
-extern uint32_t __bss_start__[], __bss_end__[];
-extern uint32_t __core1_bss_start__[], __core1_bss_end__[];
-extern uint32_t __core1_data_start__[], __core1_data_end__[], __core1_data_load__[];
-
 void an521_reset_core0(void);
 void an521_reset_core1(void);
-void isr_unhandled(void);
-extern int main(void);
 
-#define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
-void isr_nmi(void) WEAK_ALIAS;
-void isr_hardfault(void) WEAK_ALIAS;
-void isr_svcall(void) WEAK_ALIAS;
-void isr_pendsv(void) WEAK_ALIAS;
-void isr_systick(void) WEAK_ALIAS;
-
+/* The exception entries (isr_*): port/common/startup.h. */
 #define V(f) ((uintptr_t)(f))
 #define TABLE(sp, reset)                                                         \
     [0] = V(sp), [1] = V(reset), [2] = V(isr_nmi), [3] = V(isr_hardfault),      \
@@ -47,24 +35,13 @@ const uintptr_t an521_vectors_flash1[VECTOR_COUNT] = { TABLE(__stack1_top__, an5
 __attribute__((section(".ram_vectors0"), aligned(1024))) uintptr_t an521_vectors_core0[VECTOR_COUNT];
 __attribute__((section(".ram_vectors1"), aligned(1024))) uintptr_t an521_vectors_core1[VECTOR_COUNT];
 
-__attribute__((weak)) int td_kernel_main(void)
-{
-    return main();
-}
-
 void an521_reset_core0(void)
 {
     if (port_core_id() != 0) {           /* core 1 never starts here; park it */
         for (;;)
             __asm volatile("wfe");
     }
-    memcpy(__data_start__, __data_load__,
-           (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
-    memcpy(__core1_data_start__, __core1_data_load__,
-           (size_t)((uintptr_t)__core1_data_end__ - (uintptr_t)__core1_data_start__));
-    memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-    memset(__core1_bss_start__, 0,
-           (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
+    common_memory_init();
     memcpy(an521_vectors_core0, an521_vectors_flash, sizeof an521_vectors_core0);
     memcpy(an521_vectors_core1, an521_vectors_flash1, sizeof an521_vectors_core1);
     SCB->vtor = (uint32_t)(uintptr_t)an521_vectors_core0;
@@ -85,17 +62,4 @@ void an521_reset_core1(void)
     SCB->vtor = (uint32_t)(uintptr_t)an521_vectors_core1;
     __asm volatile("dsb\n\tisb" ::: "memory");
     an521_core1_boot();
-}
-
-/* An exception nobody installed a handler for: say which, then stop. */
-void isr_unhandled(void)
-{
-    static const char hex[] = "0123456789abcdef";
-    char msg[] = "\nunhandled exception 0x00 on core 0\n";
-    uint32_t n = armv8m_ipsr() & 0x1ff;
-    msg[23] = hex[(n >> 4) & 0xf];
-    msg[24] = hex[n & 0xf];
-    msg[34] = (char)('0' + port_core_id());
-    port_console_write(msg, sizeof msg - 1);
-    port_exit(3);
 }

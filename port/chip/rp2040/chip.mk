@@ -6,6 +6,10 @@ ARCH := armv6m
 
 CHIP_SRCS := $(filter-out $(CHIP_DIR)/boot2.S $(CHIP_DIR)/boot2_blob.S, \
     $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/usb/*.c) $(wildcard $(CHIP_DIR)/*.S))
+# shared with other ports (port/common/): the flash's layout in the XIP
+# window; no power cuts modelled (the emulator's); the reset path's memory
+# set-up
+CHIP_SRCS += port/common/flash_window.c port/common/flash_nocut.c port/common/startup.c
 CHIP_OBJS := $(TARGET_OBJ_DIR)/boot2_blob.o
 CHIP_CFLAGS := -I$(CHIP_DIR)/libc
 LINKER_SCRIPT := $(CHIP_DIR)/memmap.ld

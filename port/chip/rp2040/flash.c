@@ -28,31 +28,9 @@
 #include "tandem/error.h"
 
 #define RAMFUNC __attribute__((section(".ram_text.rp2040_flash"), noinline))
-#define XIP_BASE 0x10000000u
 
-extern uint8_t __flash_end__[], __td_store_start__[], __td_store_end__[], __td_flash_size__[];
-
-uint32_t port_flash_size(void)
-{
-    return (uint32_t)(uintptr_t)__td_flash_size__;
-}
-
-void port_flash_image(uint32_t *start, uint32_t *end)
-{
-    *start = 0;
-    *end = (uint32_t)(uintptr_t)__flash_end__ - XIP_BASE;
-}
-
-void port_flash_store_region(uint32_t *start, uint32_t *end)
-{
-    *start = (uint32_t)(uintptr_t)__td_store_start__ - XIP_BASE;
-    *end = (uint32_t)(uintptr_t)__td_store_end__ - XIP_BASE;
-}
-
-const uint8_t *port_flash_map(uint32_t offset)
-{
-    return (const uint8_t *)(uintptr_t)(XIP_BASE + offset);
-}
+/* The layout (size, image, store region, the XIP window at PORT_FLASH_BASE):
+ * port/common/flash_window.c. */
 
 int port_flash_ready(void)
 {
@@ -124,26 +102,4 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
     return us;
 }
 
-/* ---- power cuts are the emulator's on the chip ------------------------------------ */
-
-int port_flash_power_cut(uint32_t after_steps, uint32_t seed)
-{
-    (void)after_steps;
-    (void)seed;
-    return TD_ERR_UNSUPPORTED;
-}
-
-int port_flash_power_on(void)
-{
-    return TD_ERR_UNSUPPORTED;
-}
-
-int port_flash_reset_test(void)
-{
-    return TD_ERR_UNSUPPORTED;
-}
-
-uint32_t port_flash_steps(void)
-{
-    return 0;
-}
+/* Power cuts are the emulator's on the chip: port/common/flash_nocut.c. */

@@ -77,5 +77,6 @@
 /* The board's QSPI flash (a Pico's W25Q16JV): erase and program units. */
 #define PORT_FLASH_SECTOR 4096u /* bytes */
 #define PORT_FLASH_PAGE   256u  /* bytes */
+#define PORT_FLASH_BASE   PORT_MEM_FLASH   /* where offset 0 is read: XIP */
 
 #endif

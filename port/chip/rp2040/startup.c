@@ -8,6 +8,7 @@
  * initialised before core 1 wakes; core 1 is woken by the program through
  * td_core1 / port_core1_launch).
  */
+#include "common/startup.h"
 #include "hw/m0plus.h"
 #include "hw/resets.h"
 #include "hw/sio.h"
@@ -17,23 +18,8 @@
 
 #include <string.h>
 
-extern uint32_t __data_start__[], __data_end__[], __data_load__[];
-extern uint32_t __bss_start__[], __bss_end__[];
-extern uint32_t __core1_bss_start__[], __core1_bss_end__[];
-extern uint32_t __core1_data_start__[], __core1_data_end__[], __core1_data_load__[];
-
 void rp2040_reset_handler(void);
-void isr_unhandled(void);
-extern int main(void);
-
-/* Handlers are weak so the architecture layer (isr_hardfault, isr_pendsv,
- * isr_systick), the kernel and the application can provide them. */
-#define WEAK_ALIAS __attribute__((weak, alias("isr_unhandled")))
-void isr_nmi(void) WEAK_ALIAS;
-void isr_hardfault(void) WEAK_ALIAS;
-void isr_svcall(void) WEAK_ALIAS;
-void isr_pendsv(void) WEAK_ALIAS;
-void isr_systick(void) WEAK_ALIAS;
+/* The exception entries (isr_*): port/common/startup.h. */
 
 #define V(f) ((uintptr_t)(f))
 /* Interrupt n's entry: the FIFO interrupts are tandem's (each core's its
@@ -57,13 +43,6 @@ __attribute__((section(".ram_vectors0"), aligned(256)))
 uintptr_t rp2040_vectors_core0[VECTOR_COUNT];
 __attribute__((section(".ram_vectors1"), aligned(256)))
 uintptr_t rp2040_vectors_core1[VECTOR_COUNT];
-
-/* The kernel provides the strong version: it turns main() into core 0's
- * first thread. Without a kernel, main() runs directly on the main stack. */
-__attribute__((weak)) int td_kernel_main(void)
-{
-    return main();
-}
 
 /* Bring every peripheral to a known state: a debugger reload or a watchdog
  * reboot may leave them running. Flash (QSPI) and the PLLs the clocks are
@@ -111,13 +90,7 @@ void rp2040_reset_handler(void)
         for (;;)
             __asm volatile("wfe");
     }
-    memcpy(__data_start__, __data_load__,
-           (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
-    memcpy(__core1_data_start__, __core1_data_load__,
-           (size_t)((uintptr_t)__core1_data_end__ - (uintptr_t)__core1_data_start__));
-    memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
-    memset(__core1_bss_start__, 0,
-           (size_t)((uintptr_t)__core1_bss_end__ - (uintptr_t)__core1_bss_start__));
+    common_memory_init();
 
     rp2040_rom_init();                /* ROM functions and boot2 in RAM, before any MPU guard */
     memcpy(rp2040_vectors_core0, rp2040_vectors_flash, sizeof rp2040_vectors_core0);
@@ -134,17 +107,4 @@ void rp2040_reset_handler(void)
 
     int rc = td_kernel_main();
     port_exit(rc);
-}
-
-/* An exception nobody installed a handler for: say which, then stop. */
-void isr_unhandled(void)
-{
-    static const char hex[] = "0123456789abcdef";
-    char msg[] = "\nunhandled exception 0x00 on core 0\n";
-    uint32_t n = armv6m_ipsr() & 0x1ff;
-    msg[23] = hex[(n >> 4) & 0xf];
-    msg[24] = hex[n & 0xf];
-    msg[34] = (char)('0' + SIO->cpuid);
-    port_console_write(msg, sizeof msg - 1);
-    port_exit(3);
 }

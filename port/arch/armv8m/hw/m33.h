@@ -13,17 +13,8 @@
 typedef volatile uint32_t io_rw32;
 typedef const volatile uint32_t io_ro32;
 
-typedef struct {
-    io_rw32 csr;    /* 0xe000e010 */
-    io_rw32 rvr;    /* reload value, 24 bits */
-    io_rw32 cvr;    /* current value; any write clears it */
-    io_ro32 calib;
-} systick_hw_t;
-#define SYSTICK ((systick_hw_t *)0xe000e010u)
-#define SYSTICK_CSR_ENABLE_BITS    0x00001u
-#define SYSTICK_CSR_TICKINT_BITS   0x00002u
-#define SYSTICK_CSR_CLKSOURCE_BITS 0x00004u  /* 1 = processor clock */
-#define SYSTICK_RVR_MAX            0x00ffffffu
+/* SysTick (and ICSR's PENDSTSET/PENDSTCLR): every M-profile core's. */
+#include "common/hw/systick.h"
 
 typedef struct {
     io_rw32 iser[16];       /* 0xe000e100: set enable */
@@ -61,8 +52,6 @@ typedef struct {
     io_rw32 cpacr;          /* 0xe000ed88 */
 } scb_hw_t;
 #define SCB ((scb_hw_t *)0xe000ed00u)
-#define SCB_ICSR_PENDSTCLR_BITS  (1u << 25)
-#define SCB_ICSR_PENDSTSET_BITS  (1u << 26)
 #define SCB_ICSR_PENDSVCLR_BITS  (1u << 27)
 #define SCB_ICSR_PENDSVSET_BITS  (1u << 28)
 #define SCB_AIRCR_VECTKEY        (0x05fau << 16)

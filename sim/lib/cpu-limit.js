@@ -1,6 +1,7 @@
 /*
- * tests/lib/cpu-limit.js: run a program bounded by its CPU time, for the
- * suites' Node scripts (docs/testing.md, "Bounds").
+ * sim/lib/cpu-limit.js: run a program bounded by its CPU time, for the
+ * emulator's own tests and the project's suites' Node scripts (the
+ * project's docs/testing.md, "Bounds").
  *
  * An emulator run is a fixed amount of computing: how long it takes by the
  * wall clock is up to the machine's load (a run that needs 20 s of CPU took
@@ -10,12 +11,13 @@
  * suite's runner set) and the program gets SIGXCPU there. The wall clock
  * bounds only a program that waits without computing, far away.
  *
- *   const { spawnLimited, ended } = require('../../tests/lib/cpu-limit');
+ *   const { spawnLimited, ended } = require(path.join(root, 'sim', 'lib', 'cpu-limit'));
  *   const r = spawnLimited(cmd, args, { cpu: 240, wallMs: 1800e3, ...spawnSyncOptions });
  *   const why = ended(r, limits);   // null, or why the run did not end by itself
+ *   const p = spawnCpu(cmd, args, 240, spawnOptions);   // the same limit, not waited for
  */
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 
 const SHELL = 'n=$1; shift; h=$(ulimit -H -t); ' +
   '[ "$h" = unlimited ] || [ "$h" -gt "$n" ] || n=$h; ulimit -S -t "$n" && exec "$@"';
@@ -24,6 +26,13 @@ function spawnLimited(cmd, args, opts) {
   const { cpu, wallMs, ...rest } = opts;
   return spawnSync('/bin/sh', ['-c', SHELL, 'cpu-limit', String(cpu), cmd, ...args],
     { ...rest, timeout: wallMs, killSignal: 'SIGKILL' });
+}
+
+/* A child process (child_process.spawn) with a CPU time limit of 'cpu' s;
+ * its pid is the program's. Killed by the limit: signal SIGXCPU. The
+ * caller bounds the wall clock, if at all. */
+function spawnCpu(cmd, args, cpu, opts) {
+  return spawn('/bin/sh', ['-c', SHELL, 'cpu-limit', String(cpu), cmd, ...args], opts);
 }
 
 function ended(r, opts) {
@@ -35,4 +44,4 @@ function ended(r, opts) {
   return null;
 }
 
-module.exports = { spawnLimited, ended };
+module.exports = { spawnLimited, spawnCpu, ended };
