@@ -995,9 +995,10 @@ TEST(msg_rx_word_paths)
 
 /* ---- a receiver that waits in place --------------------------------------------------- */
 
-static void core1_late_sender(void *arg)
+/* Core 1's side of the tests below: endpoint 3 opened (job_r[0], [1]),
+ * then the go from core 0, then two ticks, by which core 0's owner waits. */
+static void late_sender_open(void)
 {
-    (void)arg;
     job_r[0] = td_msg_init(&ep_b, 3, in_b, 16, out_b, 4, TD_MSG_BLOCK);
     job_r[1] = td_msg_subscribe(&ep_b);
     td_tick_t waited = 0;
@@ -1005,7 +1006,13 @@ static void core1_late_sender(void *arg)
         td_sleep(1);
         waited++;
     }
-    td_sleep(2);                                        /* core 0's owner waits by now */
+    td_sleep(2);
+}
+
+static void core1_late_sender(void *arg)
+{
+    (void)arg;
+    late_sender_open();
     job_r[2] = td_msg_send(&ep_b, TD_MSG(2, 77), TD_SEC(1));
     job_r[3] = td_msg_flush(&ep_b, TD_SEC(1));
     job_r[4] = td_msg_unsubscribe(&ep_b);
@@ -1042,14 +1049,7 @@ TEST(msg_receive_waits_in_place)
 static void core1_word_ping_word(void *arg)
 {
     (void)arg;
-    job_r[0] = td_msg_init(&ep_b, 3, in_b, 16, out_b, 4, TD_MSG_BLOCK);
-    job_r[1] = td_msg_subscribe(&ep_b);
-    td_tick_t waited = 0;
-    while (!GO_GET() && waited < TD_SEC(2)) {
-        td_sleep(1);
-        waited++;
-    }
-    td_sleep(2);                                        /* core 0's owner waits by now */
+    late_sender_open();
     job_r[2] = td_msg_send(&ep_b, TD_MSG(4, 55), TD_SEC(1));   /* for its other endpoint */
     job_r[3] = td_msg_ping(TD_SEC(1));                  /* a doorbell, to be answered */
     td_sleep(2);
