@@ -107,8 +107,8 @@ for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
  * linker leaves every other module out). The fault module's code that lives with the state
  * it serves (each module's clean-up after a core went down, its part of the
  * hold check: kernel/core.h's TD_FAULT_CODE and TD_FAULT_DATA, sections
- * .text.td_fault and .rodata.td_fault) counts with the faults, wherever it
- * is. */
+ * .text.td_fault and .rodata.td_fault, and the marked code's strings,
+ * .rodata.td_fault.str1.1) counts with the faults, wherever it is. */
 const GROUPS = [
   ['console', /\/kernel\/(console|console_in|fmt)\.o$|\/port\/chip\/[^/]+\/(uart|console_dev)\.o$/],
   ['messages', /\/kernel\/(msg|chan|link)\.o$/],
@@ -118,7 +118,11 @@ const GROUPS = [
   ['faults', /\/kernel\/(fault|fault_report|supervise|down|heap)\.o$|\/port\/arch\/[^/]+\/(fault|fault_entry|mpu)\.o$|\/port\/chip\/[^/]+\/(memory|watchdog)\.o$|\/port\/common\/(thumb|watchdog_none)\.o$/],
   ['kernel', /\/kernel\/[^/]+\.o$|\/port\/arch\/[^/]+\/(context|systick|switch)\.o$|\/port\/common\/systick\.o$/],
 ];
-const FAULT_SECTION = /^\.(text|rodata)\.td_fault$/;
+/* The marked sections, and the merged string constants of the marked code:
+ * GCC puts a string literal used in a function of section .text.td_fault
+ * into .rodata.td_fault.str1.1 (.strN.M: mergeable strings of N-byte
+ * characters aligned to M), which is the fault module's as much as the code. */
+const FAULT_SECTION = /^\.(text|rodata)\.td_fault(\.str\d+\.\d+)?$/;
 function footprint(map) {
   const text = fs.readFileSync(map, 'utf8');
   const out = {};

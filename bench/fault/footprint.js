@@ -2,8 +2,8 @@
 /*
  * bench/fault/footprint.js: the flash and RAM the fault module (the fault
  * path, the report, supervision, the "core went down" table, and the code
- * other modules keep for it: sections .text.td_fault / .rodata.td_fault,
- * kernel/core.h), the heaps and the port's fault entry, MPU, memory-map and
+ * other modules keep for it: sections .text.td_fault / .rodata.td_fault
+ * and the marked code's strings, .rodata.td_fault.str1.1, kernel/core.h), the heaps and the port's fault entry, MPU, memory-map and
  * watchdog code take in a linked image, from its map file (what the linker
  * kept after --gc-sections).
  *
@@ -21,7 +21,8 @@ const fs = require('fs');
 const map = process.argv[2];
 if (!map) { console.error('usage: footprint.js IMAGE.map'); process.exit(2); }
 const OBJ = /(kernel\/(fault|fault_report|supervise|down|heap)|port\/arch\/[^/]+\/(fault|fault_entry|mpu)|port\/chip\/[^/]+\/(memory|watchdog)|port\/common\/(thumb|watchdog_none))\.o$/;
-const SECTION = /^\.(text|rodata)\.td_fault$/;          /* kept with other kernel modules */
+/* kept with other kernel modules; .strN.M: the marked code's merged strings */
+const SECTION = /^\.(text|rodata)\.td_fault(\.str\d+\.\d+)?$/;
 let flash = 0, ram = 0, name = '';
 for (const line of fs.readFileSync(map, 'utf8').split('\n')) {
   let m = /^ (\.\S+)\s*$/.exec(line);                       /* a long name, wrapped */
