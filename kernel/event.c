@@ -28,20 +28,14 @@ int td_event_init(td_event_t *e)
     return TD_OK;
 }
 
+_Static_assert(offsetof(td_event_t, waiters) == 0, "td__deinit finds the wait list first");
 int td_event_deinit(td_event_t *e)
 {
-    int r = check(e);
+    int r = TD_DEINIT(e, td_event_t, TD_EVENT_MAGIC, NULL);
     if (r)
         return r;
-    port_irq_state_t s = port_irq_save();
-    if (e->waiters != NULL) {
-        r = TD_ERR_BUSY;
-    } else {
-        e->magic = 0;
-        for (uint32_t f = e->flags; f != 0; f &= f - 1u)
-            r++;                    /* the flags still set, discarded: counted */
-    }
-    port_irq_restore(s);
+    for (uint32_t f = e->flags; f != 0; f &= f - 1u)
+        r++;                        /* the flags still set, discarded: counted (no call changes them now) */
     return r;
 }
 

@@ -107,18 +107,10 @@ int td_mutex_init(td_mutex_t *m)
     return TD_OK;
 }
 
+_Static_assert(offsetof(td_mutex_t, waiters) == 0, "td__deinit finds the wait list first");
 int td_mutex_deinit(td_mutex_t *m)
 {
-    int r = check(m);
-    if (r)
-        return r;
-    port_irq_state_t s = port_irq_save();
-    if (m->waiters != NULL || m->owner != NULL)
-        r = TD_ERR_BUSY;
-    else
-        m->magic = 0;
-    port_irq_restore(s);
-    return r;
+    return TD_DEINIT(m, td_mutex_t, TD_MUTEX_MAGIC, (void *const *)&m->owner);
 }
 
 int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)

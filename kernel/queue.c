@@ -71,20 +71,11 @@ int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity)
     return TD_OK;
 }
 
+_Static_assert(offsetof(td_queue_t, waiters) == 0, "td__deinit finds the wait list first");
 int td_queue_deinit(td_queue_t *q)
 {
-    int r = check(q, q);
-    if (r)
-        return r;
-    port_irq_state_t s = port_irq_save();
-    if (q->waiters != NULL) {
-        r = TD_ERR_BUSY;
-    } else {
-        r = q->count;                            /* the items discarded */
-        q->magic = 0;
-    }
-    port_irq_restore(s);
-    return r;
+    int r = TD_DEINIT(q, td_queue_t, TD_QUEUE_MAGIC, NULL);
+    return r ? r : q->count;                     /* the items discarded (no call changes them now) */
 }
 
 static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)

@@ -218,6 +218,23 @@ int td__block(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_
     return r;
 }
 
+int td__deinit(void *obj, size_t magic_offset, unsigned magic, void *const *owner)
+{
+    int r = owner != NULL ? td__check_call(obj, magic_offset, magic, TD_NO_WAIT)
+                          : td__check(obj, magic_offset, magic);
+    if (r)
+        return r;
+    if (owner == NULL)
+        owner = obj;                     /* (the wait list, tested twice) */
+    port_irq_state_t s = port_irq_save();
+    if (*(td_thread_t *const *)obj != NULL || *owner != NULL)
+        r = TD_ERR_BUSY;
+    else
+        *(uint16_t *)(void *)((uint8_t *)obj + magic_offset) = 0;
+    port_irq_restore(s);
+    return r;
+}
+
 /* The rare parts of a wake: off the timeout list, the wait's operation. */
 TD_COLD void td__wake_slow(td_core_t *c, td_thread_t *t, uint8_t f, int result)
 {

@@ -183,6 +183,14 @@ int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t
 int td__block(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s,
               void *data);
 
+/* A same-core object's deinit, whose wait list is its first member: the
+ * checks of td__check (and, with 'owner' given, a thread's call:
+ * TD_ERR_IN_ISR after them), then, with this core's interrupts masked,
+ * TD_ERR_BUSY if threads wait on it or *owner is set, or else its magic
+ * cleared (no call on it passes a check after that). */
+int td__deinit(void *obj, size_t magic_offset, unsigned magic, void *const *owner);
+#define TD_DEINIT(obj, type, want, owner) td__deinit((obj), offsetof(type, magic), (want), (owner))
+
 /* End t's wait with 'result': off its wait list and timeout list, READY. */
 void td__wake(td_core_t *c, td_thread_t *t, int result);
 

@@ -30,18 +30,10 @@ int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
     return TD_OK;
 }
 
+_Static_assert(offsetof(td_sem_t, waiters) == 0, "td__deinit finds the wait list first");
 int td_sem_deinit(td_sem_t *s)
 {
-    int r = TD_CHECK(s, td_sem_t, TD_SEM_MAGIC);
-    if (r)
-        return r;
-    port_irq_state_t st = port_irq_save();
-    if (s->waiters != NULL)
-        r = TD_ERR_BUSY;
-    else
-        s->magic = 0;
-    port_irq_restore(st);
-    return r;
+    return TD_DEINIT(s, td_sem_t, TD_SEM_MAGIC, NULL);
 }
 
 int td_sem_take(td_sem_t *s, td_tick_t timeout)

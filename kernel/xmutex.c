@@ -157,10 +157,8 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
             m->depth++;
     } else if (free_for(m, me)) {
         own(m, cur, me);
-    } else if (timeout == TD_NO_WAIT) {
-        r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, s)) == TD_OK) {
-        return td__xsync_wait(c, &m->xw, &xmutex_ops, me, timeout, s);
+    } else {
+        return td__xsync_block(c, &m->xw, &xmutex_ops, me, timeout, s);
     }
     td__xsync_spin_unlock(m->xw.spin);
     port_irq_restore(s);

@@ -92,13 +92,9 @@ int td_xsem_take(td_xsem_t *x, td_tick_t timeout)
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
     td__spin_lock(x->xw.spin);
-    if (x->count > 0) {
-        x->count--;
-    } else if (timeout == TD_NO_WAIT) {
-        r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, s)) == TD_OK) {
-        return td__xsync_wait(c, &x->xw, &xsem_ops, me, timeout, s);
-    }
+    if (x->count == 0)
+        return td__xsync_block(c, &x->xw, &xsem_ops, me, timeout, s);
+    x->count--;
     td__xsync_spin_unlock(x->xw.spin);
     port_irq_restore(s);
     return r;

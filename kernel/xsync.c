@@ -58,9 +58,14 @@ void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s)
 
 static void xsync_down(unsigned core, unsigned stage);
 
-int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
-                   unsigned me, td_tick_t timeout, port_irq_state_t s)
+int td__xsync_block(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
+                    unsigned me, td_tick_t timeout, port_irq_state_t s)
 {
+    int r = TD_ERR_WOULD_BLOCK;
+    if (timeout == TD_NO_WAIT || (r = td__can_wait(c, s)) != TD_OK) {
+        td__xsync_unlock(x, s);
+        return r;
+    }
     TD_CLASS_THREAD();
     TD_DOWN_REGISTER_ONCE(xsync_down);
     struct td_wait w = { &ops->wait, x };

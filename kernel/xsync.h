@@ -24,7 +24,7 @@
  * polls at each of its ticks.
  *
  * A new cross-core primitive: a struct with a struct td_xwaits member, a
- * const struct td_xsync_ops, td__xsync_spin at init, and td__xsync_wait to
+ * const struct td_xsync_ops, td__xsync_spin at init, and td__xsync_block to
  * block; nothing else in the kernel changes (docs/conventions.md).
  */
 #ifndef TANDEM_KERNEL_XSYNC_H
@@ -70,13 +70,15 @@ static inline bool td__xsync_waited(const struct td_xwaits *x)
     return (x->nwait[0] | x->nwait[1]) != 0;
 }
 
-/* Block the calling thread (core c, a thread: td__can_wait said so) as a
- * waiter of core 'me' for x, whose type is 'ops', for at most 'timeout'
- * ticks (not TD_NO_WAIT). Called with interrupts masked (state s) and x's
- * spinlock held; counts the waiter, releases the spinlock, and returns how
- * the wait ended (0: granted, TD_ERR_TIMEOUT, ...) with interrupts as s. */
-int td__xsync_wait(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
-                   unsigned me, td_tick_t timeout, port_irq_state_t s);
+/* The end of a call of core c's current thread that found x (of type
+ * 'ops') unavailable, called with interrupts masked (state s) and x's
+ * spinlock held: TD_ERR_WOULD_BLOCK for a timeout of TD_NO_WAIT,
+ * td__can_wait's error, or else the thread blocks as a waiter of core 'me'
+ * for at most 'timeout' ticks (counted, the spinlock released) and this
+ * returns how the wait ended (0: granted, TD_ERR_TIMEOUT, ...). Releases the
+ * spinlock and restores s on every path. */
+int td__xsync_block(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,
+                    unsigned me, td_tick_t timeout, port_irq_state_t s);
 
 /* Tell core 'core' that its cross-core waiters may proceed. Any context. */
 void td__xsync_notify_remote(unsigned core);
