@@ -61,10 +61,9 @@ int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout
         return r ? r : TD_ERR_WOULD_BLOCK;
     } else {
         td_thread_t *me = c->current;
-        td__wait_prep(c, &e->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        me->wdata.u = mask;
+        me->wdata.u = mask;           /* (the wait leaves both as they are) */
         me->slice = (uint8_t)opts;
-        r = td__wait_commit(c, s);
+        r = td__wait(c, &e->waiters, timeout, s);
         have = me->wdata.u;           /* the setter left the flags seen */
     }
     if (r == TD_OK && got != NULL)

@@ -6,7 +6,7 @@
 #include "tandem/period.h"
 #include "tandem/time.h"
 
-#define PERIOD_MAGIC 0x9e71u
+#define PERIOD_MAGIC 0x4e80u   /* 0x9d << 7 (tandem/types.h) */
 
 int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase)
 {

@@ -17,7 +17,7 @@ typedef struct td_event {
     uint8_t core;
 } td_event_t;
 
-#define TD_EVENT_MAGIC 0xe7e1u
+#define TD_EVENT_MAGIC 0x7380u   /* 0xe7 << 7 (tandem/types.h) */
 #define TD_EVENT_INIT { NULL, 0, TD_EVENT_MAGIC, TD_CORE_ANY }
 #define TD_EVENT_DEFINE(name) td_event_t name = TD_EVENT_INIT
 

@@ -22,7 +22,7 @@ typedef struct td_mutex {
     struct td_held held;           /* while owned (tandem/fault.h) */
 } td_mutex_t;
 
-#define TD_MUTEX_MAGIC 0x3a7eu
+#define TD_MUTEX_MAGIC 0x5380u   /* 0xa7 << 7 (tandem/types.h) */
 #define TD_MUTEX_INIT { NULL, NULL, 0, TD_MUTEX_MAGIC, TD_CORE_ANY, { NULL, 0, 0, 0 } }
 #define TD_MUTEX_DEFINE(name) td_mutex_t name = TD_MUTEX_INIT
 

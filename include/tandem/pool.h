@@ -21,7 +21,7 @@ typedef struct td_pool {
     uint8_t core;
 } td_pool_t;
 
-#define TD_POOL_MAGIC 0x9001u
+#define TD_POOL_MAGIC 0x4880u   /* 0x91 << 7 (tandem/types.h) */
 /* Block size for items of 'bytes' bytes (rounded up to a pointer). */
 #define TD_POOL_BLOCK(bytes) \
     ((((bytes) + sizeof(void *) - 1u) / sizeof(void *)) * sizeof(void *))

@@ -23,7 +23,7 @@ typedef struct td_queue {
     uint8_t core;
 } td_queue_t;
 
-#define TD_QUEUE_MAGIC 0x9e0eu
+#define TD_QUEUE_MAGIC 0x4f80u   /* 0x9f << 7 (tandem/types.h) */
 /* A queue 'name' of n items of type T with its storage:
  *   static TD_QUEUE_DEFINE(samples, uint32_t, 16); */
 #define TD_QUEUE_DEFINE(name, T, n) \

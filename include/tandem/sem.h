@@ -19,7 +19,7 @@ typedef struct td_sem {
     uint8_t core;
 } td_sem_t;
 
-#define TD_SEM_MAGIC 0x5e3au
+#define TD_SEM_MAGIC 0x5e80u   /* 0xbd << 7 (tandem/types.h) */
 #define TD_SEM_INIT(initial, max_) { NULL, (initial), (max_), TD_SEM_MAGIC, TD_CORE_ANY }
 #define TD_SEM_DEFINE(name, initial, max_) td_sem_t name = TD_SEM_INIT(initial, max_)
 

@@ -31,7 +31,7 @@ typedef struct td_timer {
 #define TD_TIMER_INIT(fn_, arg_) \
     { NULL, (fn_), (arg_), 0, 0, TD_TIMER_MAGIC, TD_CORE_ANY, 0 }
 #define TD_TIMER_DEFINE(name, fn_, arg_) td_timer_t name = TD_TIMER_INIT(fn_, arg_)
-#define TD_TIMER_MAGIC 0x7133u
+#define TD_TIMER_MAGIC 0x7180u   /* 0xe3 << 7 (tandem/types.h) */
 
 /* Initialise a stopped timer. Returns 0, TD_ERR_PARAM (null t or fn),
  * TD_ERR_BUSY (t is an initialised timer that is running). Anywhere. */

@@ -11,6 +11,13 @@
 #include "tandem/error.h"
 #include "tandem/kconfig.h"
 
+/* Each kernel object type's magic number (its 'magic' field while it is
+ * initialised; 0 before and after) is a 16-bit value of the form
+ * (odd 8-bit number) << 7: as unlikely as any other in memory that is not
+ * such an object (no small integer, no multiple of 256), and two
+ * instructions on the Cortex-M0+ (MOVS, LSLS) where another value costs a
+ * load and a literal word in every function that checks or sets it. */
+
 /* A count of this core's ticks (TD_TICK_HZ per second). It wraps after
  * 2^32 ticks; the kernel compares ticks modulo 2^32, so waits must be
  * shorter than 2^31 ticks. */
@@ -25,7 +32,9 @@ typedef uint32_t td_tick_t;
  * a sleep, a timer's delay or period, a period refuses it with
  * TD_ERR_PARAM. TD_FOREVER is not a number of ticks and stays allowed. */
 #define TD_TIMEOUT_MAX ((td_tick_t)0x7fffffffu)
-#define TD__BAD_TIMEOUT(t) ((t) > TD_TIMEOUT_MAX && (t) != TD_FOREVER)
+/* (t > TD_TIMEOUT_MAX && t != TD_FOREVER, in one compare: t + 1 wraps
+ * TD_FOREVER to 0; no literal word on the Cortex-M0+) */
+#define TD__BAD_TIMEOUT(t) ((td_tick_t)((t) + 1u) > (td_tick_t)TD_TIMEOUT_MAX + 1u)
 
 /* Milliseconds and seconds to ticks, rounded up (constant-folded when the
  * argument is constant). A wait of n ticks ends at the n-th tick interrupt

@@ -27,7 +27,7 @@ typedef struct td_xmutex {
     struct td_held held; /* while owned (tandem/fault.h) */
 } td_xmutex_t;
 
-#define TD_XMUTEX_MAGIC 0x3c3eu
+#define TD_XMUTEX_MAGIC 0x6180u   /* 0xc3 << 7 (tandem/types.h) */
 #define TD_XMUTEX_INIT { NULL, 0, TD_XMUTEX_MAGIC, { TD_SPIN_XSYNC_FIRST, { 0, 0 } }, \
                          TD_CORE_ANY, TD_CORE_ANY, { NULL, 0, 0, 0 } }
 #define TD_XMUTEX_DEFINE(name) td_xmutex_t name = TD_XMUTEX_INIT

@@ -20,7 +20,7 @@ typedef struct td_xsem {
     struct td_xwaits xw; /* its spinlock, waiters per core (tandem/types.h) */
 } td_xsem_t;
 
-#define TD_XSEM_MAGIC 0x35e3u
+#define TD_XSEM_MAGIC 0x5a80u   /* 0xb5 << 7 (tandem/types.h) */
 #define TD_XSEM_INIT(initial, max_) \
     { (initial), (max_), TD_XSEM_MAGIC, { TD_SPIN_XSYNC_FIRST, { 0, 0 } } }
 #define TD_XSEM_DEFINE(name, initial, max_) td_xsem_t name = TD_XSEM_INIT(initial, max_)
