@@ -110,8 +110,8 @@ int td_thread_yield(void)
 {
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     td_thread_t *t = c->current;
     td__settle(c);                       /* (a loose thread is alone at its level) */
     if (t != NULL && t->state == TD_THREAD_READY && c->ready[t->prio] == t) {
@@ -239,10 +239,10 @@ int td_thread_suspend(td_thread_t *t)
         return r;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    td_core_t *c = td__core();
-    if (t == c->idle)
+    if (t->flags & TF_IDLE)              /* (this core's idle thread: check() said it is ours) */
         return TD_ERR_PARAM;
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->state != TD_THREAD_READY) {
         r = TD_ERR_STATE;
     } else {
@@ -258,8 +258,8 @@ int td_thread_resume_isr(td_thread_t *t)
     int r = check(t);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->state != TD_THREAD_SUSPENDED) {
         r = TD_ERR_STATE;
     } else {
@@ -274,10 +274,10 @@ int td_thread_set_priority(td_thread_t *t, unsigned prio)
     int r = check(t);
     if (r)
         return r;
-    td_core_t *c = td__core();
-    if (prio > TD_PRIO_MAX || t == c->idle)
+    if (prio > TD_PRIO_MAX || (t->flags & TF_IDLE))
         return TD_ERR_PARAM;
-    port_irq_state_t s = port_irq_save();
+    port_irq_state_t s;
+    td_core_t *c = td__core_masked(&s);
     if (t->state == TD_THREAD_EXITED) {
         r = TD_ERR_STATE;
     } else {
