@@ -8,11 +8,10 @@
 
 #include "tandem/time.h"
 
-/* (TD_FOREVER: t + 1 is 0, which no compiler lets a constant compare
- * without a warning; tests/test_time.c passes it at run time) */
 _Static_assert(!TD__BAD_TIMEOUT(TD_NO_WAIT) && !TD__BAD_TIMEOUT(TD_TIMEOUT_MAX) &&
-                   TD__BAD_TIMEOUT(TD_TIMEOUT_MAX + 1u) && TD__BAD_TIMEOUT(TD_FOREVER - 1u),
-               "TD__BAD_TIMEOUT: the finite timeouts beyond TD_TIMEOUT_MAX");
+                   TD__BAD_TIMEOUT(TD_TIMEOUT_MAX + 1u) && TD__BAD_TIMEOUT(TD_FOREVER - 1u) &&
+                   !TD__BAD_TIMEOUT(TD_FOREVER),
+               "TD__BAD_TIMEOUT: the finite timeouts beyond TD_TIMEOUT_MAX, nothing else");
 
 void port_tick_isr(void)
 {

@@ -32,9 +32,10 @@ typedef uint32_t td_tick_t;
  * a sleep, a timer's delay or period, a period refuses it with
  * TD_ERR_PARAM. TD_FOREVER is not a number of ticks and stays allowed. */
 #define TD_TIMEOUT_MAX ((td_tick_t)0x7fffffffu)
-/* (t > TD_TIMEOUT_MAX && t != TD_FOREVER, in one compare: t + 1 wraps
- * TD_FOREVER to 0; no literal word on the Cortex-M0+) */
-#define TD__BAD_TIMEOUT(t) ((td_tick_t)((t) + 1u) > (td_tick_t)TD_TIMEOUT_MAX + 1u)
+/* (t > TD_TIMEOUT_MAX && t != TD_FOREVER, in one compare: ~t is positive
+ * exactly for those, 1 to 2^31 - 1; MVNS and a compare with 0 on the
+ * Cortex-M0+, no literal word) */
+#define TD__BAD_TIMEOUT(t) ((int32_t)~(td_tick_t)(t) > 0)
 
 /* Milliseconds and seconds to ticks, rounded up (constant-folded when the
  * argument is constant). A wait of n ticks ends at the n-th tick interrupt
