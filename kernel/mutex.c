@@ -134,11 +134,10 @@ int td_mutex_lock(td_mutex_t *m, td_tick_t timeout)
         r = TD_ERR_WOULD_BLOCK;
     } else if ((r = td__can_wait(c, s)) == TD_OK) {
         struct td_wait w = { &waiter_ops, m };
-        td__wait_prep(c, &m->waiters, timeout != TD_FOREVER, c->tick + timeout);
-        td__wait_ops(me, &w);
         if (me->prio > m->owner->prio)
             td__set_prio(c, m->owner, me->prio);   /* lend it, along the chain */
-        return td__wait_commit(c, s);               /* unlock hands it over */
+        td__wait_ops(me, &w);                       /* (the wait keeps it) */
+        return td__wait(c, &m->waiters, timeout, s);  /* unlock hands it over */
     }
     port_irq_restore(s);
     return r;

@@ -62,12 +62,11 @@ static int sleep_for(td_tick_t when, bool relative)
     td_core_t *c = td__core_masked(&s);
     int r = td__can_wait(c, s);
     if (r == TD_OK) {
-        bool timed = !relative || when != TD_FOREVER;
-        if (relative)
-            when += c->tick;
-        if (!timed || (int32_t)(when - c->tick) > 0) {
-            td__wait_prep(c, NULL, timed, when);
-            td__wait_commit(c, s);
+        /* relative: 1 to TD_TIMEOUT_MAX ticks, or TD_FOREVER (td_sleep); a
+         * deadline: so many ticks from now, if it is not now or past */
+        td_tick_t ticks = relative ? when : when - c->tick;
+        if (relative || (int32_t)ticks > 0) {
+            (void)td__wait(c, NULL, ticks, s);
             return TD_OK;
         }
     }

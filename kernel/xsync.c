@@ -72,9 +72,8 @@ int td__xsync_block(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops
     TD_TRACE(TD_TR_WAIT_X, x, 0);
     x->nwait[me]++;
     td__xsync_spin_unlock(x->spin);
-    td__wait_prep(c, &c->xwaiters, timeout != TD_FOREVER, c->tick + timeout);
-    td__wait_ops(c->current, &w);
-    return td__wait_commit(c, s);        /* a poll grants it, or the timeout */
+    td__wait_ops(c->current, &w);        /* (the wait keeps it) */
+    return td__wait(c, &c->xwaiters, timeout, s);   /* a poll grants it, or the timeout */
 }
 
 /* May waiter t (of this core, 'me') have its object now? */
