@@ -201,8 +201,8 @@ int td__wait_commit(td_core_t *c, port_irq_state_t s)
 
 int td__wait(td_core_t *c, td_thread_t **wq, td_tick_t timeout, port_irq_state_t s)
 {
-    TD_CLASS_THREAD();
-    td__wait_prep_hot(c, wq, timeout != TD_FOREVER, c->tick + timeout);
+    /* (cold: the two out-of-line halves, not a third copy of the first) */
+    td__wait_prep(c, wq, timeout != TD_FOREVER, c->tick + timeout);
     return td__wait_commit(c, s);
 }
 
