@@ -34,8 +34,9 @@ int td_event_deinit(td_event_t *e)
     int r = TD_DEINIT(e, td_event_t, TD_EVENT_MAGIC, NULL);
     if (r)
         return r;
+    /* the flags still set, discarded: counted (no call changes them now) */
     for (uint32_t f = e->flags; f != 0; f &= f - 1u)
-        r++;                        /* the flags still set, discarded: counted (no call changes them now) */
+        r++;
     return r;
 }
 

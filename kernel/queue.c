@@ -75,7 +75,7 @@ _Static_assert(offsetof(td_queue_t, waiters) == 0, "td__deinit finds the wait li
 int td_queue_deinit(td_queue_t *q)
 {
     int r = TD_DEINIT(q, td_queue_t, TD_QUEUE_MAGIC, NULL);
-    return r ? r : q->count;                     /* the items discarded (no call changes them now) */
+    return r ? r : q->count;      /* the items discarded (no call changes them now) */
 }
 
 static int xfer(td_queue_t *q, void *item, td_tick_t timeout, bool send)

@@ -3,8 +3,9 @@
  * bench/fault/footprint.js: the flash and RAM the fault module (the fault
  * path, the report, supervision, the "core went down" table, and the code
  * other modules keep for it: sections .text.td_fault / .rodata.td_fault
- * and the marked code's strings, .rodata.td_fault.str1.1, kernel/core.h), the heaps and the port's fault entry, MPU, memory-map and
- * watchdog code take in a linked image, from its map file (what the linker
+ * and the marked code's strings, .rodata.td_fault.str1.1, kernel/core.h),
+ * the heaps and the port's fault entry, MPU, memory-map and watchdog code
+ * take in a linked image, from its map file (what the linker
  * kept after --gc-sections).
  *
  *   node bench/fault/footprint.js IMAGE.map
