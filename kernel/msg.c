@@ -1,7 +1,9 @@
 /*
  * kernel/msg.c: inter-core messages, the upper layer: endpoints (buffers,
  * subscribe, send, receive, flush, statistics), flow control, ping and
- * the delivery of user words from the FIFO interrupt. The link below it
+ * the delivery of user words from the FIFO interrupt (or, for a thread
+ * behind its stream, taken from the FIFO by the thread itself while the
+ * interrupt is held off for a bounded time). The link below it
  * (kernel/link.h) owns the FIFO and carries the doorbells this layer
  * registers (flow, room, announce, ping, pong). The model and the protocol
  * are in docs/messages.md; the API in tandem/msg.h.
@@ -382,7 +384,9 @@ __attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_ms
 
 /* Word w from the FIFO (and, into an in-buffer, the run of words behind it
  * for the same endpoint: deliver_run). A waiting owner is handed its word
- * (hand_over: woken, the switch asked for). Interrupts masked. */
+ * (hand_over: woken, the switch asked for). From the FIFO interrupt
+ * ('isr'), a word put into the in-buffer of the running owner may start a
+ * hold (PORT_FIFO_IRQ_HOLD). Interrupts masked. */
 HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
 {
     struct loc *l = ctx;             /* &loc[me] */
@@ -414,9 +418,9 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
                 continue;                             /* w: the next word, for another number */
 #ifdef PORT_FIFO_IRQ_HOLD
             /* The owner runs, behind its stream (two words or more
-             * waiting for it): the words that follow
-             * wait in the FIFO for it to take (td_msg_receive), the
-             * interrupt held off meanwhile, for at most TD_MSG_HOLD_US. */
+             * waiting for it): the words that follow wait in the FIFO
+             * for it to take (td_msg_receive), the interrupt held off
+             * meanwhile, looked at every TD_MSG_HOLD_US (hold_look). */
             td_thread_t *o = ep->owner;
             if (isr && ep->in_count > 1 && o == c->current &&
                 TD_LOAD_RELAXED(o->state) == TD_THREAD_READY && l->held == NULL) {
@@ -437,16 +441,16 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
         l->stray++;
 }
 
-/* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
- * this layer's delivery inline. Called with 'me' a constant, one copy per
- * core, so that each core's state is at a constant address (no index
- * arithmetic, fewer registers to keep). */
 /* The FIFO interrupt's delivery (a hold may start there). */
 HOT void deliver_isr(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
     deliver(ctx, me, c, w, true);
 }
 
+/* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
+ * this layer's delivery inline. Called with 'me' a constant, one copy per
+ * core, so that each core's state is at a constant address (no index
+ * arithmetic, fewer registers to keep). */
 HOT void fifo_isr(unsigned me)
 {
     td_core_t *c = &td__cores[me];
