@@ -589,6 +589,8 @@ static void core1_reset(void)
     td_core_t *c = &td__cores[0];
     struct loc *l0 = &loc[0], *l1 = &loc[1];
     peer_down(0, c);                              /* senders get TD_ERR_PEER_DOWN */
+    l0->held = NULL;                              /* the launch owns the FIFO (the link
+                                                     stops core 0's interrupt, its timer) */
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
