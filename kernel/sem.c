@@ -15,6 +15,7 @@
 #include "tandem/sem.h"
 
 #define check(s, me) TD__CHECK(s, td_sem_t, TD_SEM_MAGIC, me)
+_Static_assert(TD__CHECK_WORD_OK(td_sem_t), "magic, core and zero_ make one word");
 
 int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
 {
@@ -26,6 +27,7 @@ int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
     s->count = (uint16_t)initial;
     s->max = (uint16_t)max;
     s->core = (uint8_t)port_core_id();
+    s->zero_ = 0;
     s->magic = TD_SEM_MAGIC;
     return TD_OK;
 }

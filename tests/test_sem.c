@@ -194,6 +194,48 @@ TEST(sem_errors)
     CHECK_EQ(core1_r, TD_ERR_WRONG_CORE);
 }
 
+/* The fast path checks magic, core and the zero byte as one word: each part
+ * wrong on its own still gives its own error, and an object that is only
+ * unusual (a non-zero fourth byte) still works, through the slow path. */
+TEST(sem_check_word_each_part)
+{
+    unsigned me = port_core_id();
+    td_sem_t s;
+    REQUIRE_EQ(td_sem_init(&s, 0, 2), TD_OK);
+    CHECK_EQ(s.zero_, 0);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    /* the magic's high byte wrong */
+    s.magic = (uint16_t)(TD_SEM_MAGIC ^ 0x100u);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_UNINIT);
+    /* the magic's low byte wrong */
+    s.magic = (uint16_t)(TD_SEM_MAGIC ^ 1u);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    s.magic = TD_SEM_MAGIC;
+    /* the other core's semaphore */
+    s.core = (uint8_t)(1u - me);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    s.core = (uint8_t)me;
+    /* the magic's value in the core byte's place is no match either */
+    s.magic = 0;
+    s.core = (uint8_t)TD_SEM_MAGIC;
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    s.magic = TD_SEM_MAGIC;
+    s.core = (uint8_t)me;
+    CHECK_EQ(td_sem_count(&s), 1);                      /* nothing changed meanwhile */
+    /* a non-zero fourth byte: slower, the same results */
+    s.zero_ = 0xa5;
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_FULL);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    /* init sets it back */
+    REQUIRE_EQ(td_sem_init(&s, 0, 1), TD_OK);
+    CHECK_EQ(s.zero_, 0);
+}
+
 /* ---- event flags ------------------------------------------------------------ */
 
 struct ewaiter {
