@@ -203,7 +203,10 @@ void td__wake(td_core_t *c, td_thread_t *t, int result);
 
 /* ---- stack geometry (the fault module's; here for the switch paths) ---------------
  * A thread's stack: [guard, guard + PORT_STACK_GUARD) at the bottom, filled
- * with TD_STACK_CANARY, then the usable part starting at t->stack. */
+ * with TD_STACK_CANARY but for its top word, the canary the checks read
+ * (the first word an overflow hits), which holds its own address: the
+ * checks compare it with the address they read it from, with no constant
+ * to load. Then the usable part starting at t->stack. */
 #define TD_STACK_CANARY 0x5a6b7c8du
 
 static inline const uint32_t *td__stack_guard(const td_thread_t *t)
@@ -211,11 +214,19 @@ static inline const uint32_t *td__stack_guard(const td_thread_t *t)
     return t->stack - PORT_STACK_GUARD / 4u;
 }
 
+/* The value the canary at w holds: its own address (its low 32 bits on a
+ * 64-bit host). */
+static inline uint32_t td__canary_of(const volatile uint32_t *w)
+{
+    return (uint32_t)(uintptr_t)w;
+}
+
 /* The thread's stack pointer sp is inside its usable stack and the word
  * right below it (the guard's top, the first an overflow hits) is intact. */
 static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
 {
-    return sp >= (uintptr_t)t->stack && t->stack[-1] == TD_STACK_CANARY;
+    const uint32_t *w = t->stack - 1;
+    return sp >= (uintptr_t)t->stack && *w == td__canary_of(w);
 }
 
 /* ---- the hot paths, inline -------------------------------------------------
