@@ -114,8 +114,10 @@ typedef uint32_t __attribute__((may_alias)) td__key_word_t;
  * interrupt state s from port_irq_save: TD_ERR_STATE (kernel not running or
  * interrupts were masked by the caller), TD_ERR_IDLE, or 0. */
 int td__can_wait(const td_core_t *c, port_irq_state_t s);
-/* The same, inline: a caller that blocks without another call before it
- * keeps fewer values in the registers calls preserve. */
+/* The same tests, inline: a caller that blocks without another call before
+ * it keeps fewer values in the registers calls preserve. (td__can_wait keeps
+ * its own body: as a call of this one, the message layer's blocking receive
+ * took a cycle more.) */
 TD_HOT int td__can_wait_hot(const td_core_t *c, port_irq_state_t s)
 {
     td_thread_t *cur = c->current;
