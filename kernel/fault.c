@@ -369,8 +369,8 @@ void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp)
      * if it was overwritten, so that write could not be refused by an
      * armed guard either), and where the switch may save it (bit 0 of a
      * context: its kind, port.h) */
-    if (t->stack[-1] != TD_STACK_CANARY)
-        t->stack[-1] = TD_STACK_CANARY;
+    if (t->stack[-1] != td__canary_of(t->stack - 1))
+        t->stack[-1] = td__canary_of(t->stack - 1);
     port_thread_sp_set(((uintptr_t)t->ctx & ~(uintptr_t)1u) + 32u);
     port_irq_restore(st);
 }

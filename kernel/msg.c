@@ -1,7 +1,9 @@
 /*
  * kernel/msg.c: inter-core messages, the upper layer: endpoints (buffers,
  * subscribe, send, receive, flush, statistics), flow control, ping and
- * the delivery of user words from the FIFO interrupt. The link below it
+ * the delivery of user words from the FIFO interrupt (or, for a thread
+ * behind its stream, taken from the FIFO by the thread itself while the
+ * interrupt is held off for a bounded time). The link below it
  * (kernel/link.h) owns the FIFO and carries the doorbells this layer
  * registers (flow, room, announce, ping, pong). The model and the protocol
  * are in docs/messages.md; the API in tandem/msg.h.
@@ -47,6 +49,16 @@
 #define TD_MSG_FIFO_SPIN 64u
 #endif
 
+/* While the FIFO interrupt is held off for a receiving thread that takes
+ * its stream's words from the FIFO itself (PORT_FIFO_IRQ_HOLD;
+ * docs/messages.md, "A stream taken from the FIFO"), the hold is looked at
+ * every TD_MSG_HOLD_US microseconds, and goes on only if the thread took a
+ * word from the FIFO since the last look: the interrupt is never held off
+ * for longer than 2 * TD_MSG_HOLD_US after the thread's last take. */
+#ifndef TD_MSG_HOLD_US
+#define TD_MSG_HOLD_US 16u
+#endif
+
 enum { W_NONE, W_RX, W_SPACE, W_EMPTY };
 
 /* Endpoint e of core r as both cores see it: slots[r][e]. */
@@ -65,6 +77,9 @@ struct loc {
     uint32_t words, stray;       /* td_msg_core_stats (the rest: the link's) */
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
+    td_msg_ep_t *held;           /* the FIFO interrupt held off for its owner */
+    uint8_t took;                /* ...who took a word from the FIFO since the last look */
+    uint8_t alt;                 /* ...every other word it takes from its in-buffer */
     uint8_t room_asked;          /* ROOM rung, FLOW not yet seen */
 };
 
@@ -84,6 +99,63 @@ static uint8_t bells_registered;
  * each at small offsets (the compiler would otherwise fold the constant
  * part of each field's address into a separate sum per field). */
 #define SLOT_REG(p) __asm__("" : "+l"(p))
+
+/* ---- the FIFO interrupt held off for a stream ------------------------------------ */
+
+#ifdef PORT_FIFO_IRQ_HOLD
+/* The FIFO interrupt of core 'me' on again (its hold over), pending if
+ * the other core rang a doorbell this core has not run (rung while the
+ * FIFO was full: no word says so); words and the sticky flags make it
+ * pending by themselves (level-sensitive). Interrupts masked. */
+HOT void unhold(unsigned me, struct loc *l)
+{
+    l->held = NULL;
+    port_fifo_irq_release(me, TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) != td__link[me].seensum);
+}
+#endif
+
+/* A thread of core 'me' about to wait: no hold stays behind it (the
+ * interrupt takes the words while it waits). Interrupts masked. */
+static inline void unhold_for_wait(unsigned me)
+{
+#ifdef PORT_FIFO_IRQ_HOLD
+    if (loc[me].held != NULL)
+        unhold(me, &loc[me]);
+#else
+    (void)me;
+#endif
+}
+
+#ifdef PORT_FIFO_IRQ_HOLD
+/* The FIFO interrupt's hold timer of core 'me' ran out (port/port.h;
+ * every TD_MSG_HOLD_US while a hold lasts): the hold goes on only if its
+ * owner took a word from the FIFO since the last look, no doorbell was
+ * rung without its word and no sticky flag is set (those need the
+ * interrupt); else it ends, and the interrupt takes what is in the FIFO.
+ * Interrupts masked. */
+HOT void hold_look(unsigned me)
+{
+    struct loc *l = &loc[me];
+    if (l->held != NULL && l->took &&
+        !(port_fifo_status() & (PORT_FIFO_WOF | PORT_FIFO_ROE)) &&
+        TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) == td__link[me].seensum) {
+        l->took = 0;
+        port_fifo_irq_hold(me, TD_MSG_HOLD_US);
+    } else {
+        unhold(me, l);
+    }
+}
+
+void port_fifo_hold_isr(void)
+{
+    (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
+    if (port_core_id() == 0)
+        hold_look(0);
+    else
+        hold_look(1);
+    port_irq_restore(0);
+}
+#endif
 
 /* Wake every thread of this core waiting in ping / await_remote. */
 static void wake_waiters(td_core_t *c, struct loc *l)
@@ -312,10 +384,13 @@ __attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_ms
 
 /* Word w from the FIFO (and, into an in-buffer, the run of words behind it
  * for the same endpoint: deliver_run). A waiting owner is handed its word
- * (hand_over: woken, the switch asked for). Interrupts masked. */
-HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
+ * (hand_over: woken, the switch asked for). From the FIFO interrupt
+ * ('isr'), a word put into the in-buffer of the running owner may start a
+ * hold (PORT_FIFO_IRQ_HOLD). Interrupts masked. */
+HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
 {
     struct loc *l = ctx;             /* &loc[me] */
+    (void)isr;
     for (;;) {
         unsigned n = TD_MSG_EP(w);
         if (n >= EPN)
@@ -341,6 +416,19 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
                 ep->in_high = ep->in_count;
             if ((port_fifo_status() & PORT_FIFO_VLD) && deliver_run(l, ep, n, &w))
                 continue;                             /* w: the next word, for another number */
+#ifdef PORT_FIFO_IRQ_HOLD
+            /* The owner runs, behind its stream (two words or more
+             * waiting for it): the words that follow wait in the FIFO
+             * for it to take (td_msg_receive), the interrupt held off
+             * meanwhile, looked at every TD_MSG_HOLD_US (hold_look). */
+            td_thread_t *o = ep->owner;
+            if (isr && ep->in_count > 1 && o == c->current &&
+                TD_LOAD_RELAXED(o->state) == TD_THREAD_READY && l->held == NULL) {
+                l->held = ep;
+                l->took = 0;
+                port_fifo_irq_hold(me, TD_MSG_HOLD_US);
+            }
+#endif
         } else {
             ep->dropped++;                            /* the sender broke the protocol */
             ep->flags |= TD_MSG_OVR_LOST_IN;
@@ -353,6 +441,12 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w)
         l->stray++;
 }
 
+/* The FIFO interrupt's delivery (a hold may start there). */
+HOT void deliver_isr(void *ctx, unsigned me, td_core_t *c, uint32_t w)
+{
+    deliver(ctx, me, c, w, true);
+}
+
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
  * this layer's delivery inline. Called with 'me' a constant, one copy per
  * core, so that each core's state is at a constant address (no index
@@ -362,7 +456,8 @@ HOT void fifo_isr(unsigned me)
     td_core_t *c = &td__cores[me];
     TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_FIFO, 0);
     (void)port_irq_save();           /* taken, so interrupts were not masked (state 0) */
-    td__link_isr(me, c, deliver, &loc[me]);
+    loc[me].held = NULL;             /* it runs: no hold (over, or run out) */
+    td__link_isr(me, c, deliver_isr, &loc[me]);
     port_irq_restore(0);
     TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_FIFO, 0);
 }
@@ -401,7 +496,7 @@ void port_fifo_isr(void)
  * for td__msg_rx_word. Interrupts masked. */
 __attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
 {
-    deliver(&loc[me], me, &td__cores[me], w);
+    deliver(&loc[me], me, &td__cores[me], w, false);
 }
 
 void td__msg_rx_word(uint32_t w)
@@ -481,6 +576,7 @@ void td__msg_stop(void)
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
     td__link_stop();
+    loc[me].held = NULL;                          /* (the interrupt is off) */
     for (unsigned i = 0; i < EPN; i++)
         TD_STORE_RELAXED(slots[me][i].depth, 0u);
     port_irq_restore(s);
@@ -493,6 +589,8 @@ static void core1_reset(void)
     td_core_t *c = &td__cores[0];
     struct loc *l0 = &loc[0], *l1 = &loc[1];
     peer_down(0, c);                              /* senders get TD_ERR_PEER_DOWN */
+    l0->held = NULL;                              /* the launch owns the FIFO (the link
+                                                     stops core 0's interrupt, its timer) */
     for (unsigned i = 0; i < EPN; i++) {
         struct slot *s1 = &slots[1][i], *s0 = &slots[0][i];
         *s1 = (struct slot){ 0 };                 /* core 1's endpoints are gone */
@@ -562,6 +660,7 @@ static int ep_wait(td_core_t *c, td_msg_ep_t *ep, uint8_t kind, int busy,
     if (r != TD_OK)
         return r;
     ep->wait = kind;
+    unhold_for_wait(ep->core);
     r = td__wait(c, &ep->waiters, left, *s);
     *s = port_irq_save();
     ep->wait = W_NONE;
@@ -596,6 +695,7 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
             break;
         /* woken by a pong or an announcement; while our multiplexer waits
          * for core 1's launch to end, look again every tick */
+        unhold_for_wait(me);
         r = td__wait(c, &loc[me].waiters, td__link_up(me) ? left : 1u, s);
         s = port_irq_save();
     }
@@ -767,6 +867,10 @@ static void give_up(unsigned me, td_msg_ep_t *ep)
     struct loc *l = &loc[me];
     TD_STORE_RELAXED(slots[me][ep->number].depth, 0u);
     l->ep[ep->number] = NULL;
+#ifdef PORT_FIFO_IRQ_HOLD
+    if (l->held == ep)
+        unhold(me, l);                            /* its words: stray from now on */
+#endif
     if (ep->in_count != 0) {
         ep->dropped += ep->in_count;
         ep->in_count = 0;
@@ -1081,11 +1185,76 @@ AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, 
     return r;
 }
 
-int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+#ifdef PORT_FIFO_IRQ_HOLD
+/* The next word from the FIFO for the owner of ep (this core's, 'me')
+ * while the FIFO interrupt is held off for it (l->held == ep): 1, ep's
+ * word in *x (the owner took one: the hold goes on); 0, the FIFO is
+ * empty; -1, the word was another number's: delivered here, as the
+ * interrupt would, and the hold is over. Interrupts masked. */
+HOT int held_pop(unsigned me, struct loc *l, const td_msg_ep_t *ep, uint32_t *x)
 {
-    if (TD__BAD_TIMEOUT(timeout))
-        return TD_ERR_PARAM;
-    unsigned me = port_core_id();
+    if (!(port_fifo_status() & PORT_FIFO_VLD))
+        return 0;
+    uint32_t y = port_fifo_pop();
+    if (TD_MSG_EP(y) == ep->number) {
+        TD_TRACE(TD_TR_MSG_DELIVER, y, ep);
+        *x = y;
+        l->took = 1;
+        return 1;
+    }
+    deliver_here(me, y);
+    unhold(me, l);
+    return -1;
+}
+
+/* After td_msg_receive took a word out of ep's in-buffer while the FIFO
+ * interrupt is held off for ep, every other time: the FIFO's next word
+ * (ep's) into the in-buffer. So the FIFO moves on while the owner works
+ * through its in-buffer (a sender waiting for room in the FIFO finds it
+ * within two of the owner's takes), and the in-buffer empties, after
+ * which the owner takes its words from the FIFO itself (take_held).
+ * Interrupts masked. */
+HOT void pull_held(unsigned me, struct loc *l, td_msg_ep_t *ep)
+{
+    uint32_t x;
+    if ((l->alt ^= 1u) != 0 && held_pop(me, l, ep, &x) > 0) {
+        unsigned i = ep->in_head + ep->in_count;
+        if (i >= ep->in_depth)
+            i -= ep->in_depth;
+        ep->in_buf[i] = x;
+        ep->in_count++;
+        l->words++;
+        ep->received++;
+    }
+}
+
+/* td_msg_receive's word taken from the FIFO while it is held off for a
+ * stream, the owner's in-buffer empty (interrupts masked): true with the
+ * word in *w (counted and its room published, as the interrupt's delivery
+ * and the receive would); else the hold is over (the interrupt takes what
+ * comes, the caller waits). */
+HOT bool take_held(unsigned me, struct loc *l, td_msg_ep_t *ep, td_msg_t *w)
+{
+    uint32_t x;
+    if (l->held == ep && held_pop(me, l, ep, &x) > 0) {
+        *w = x;
+        l->words++;
+        ep->received++;
+        consumed(me, &slots[me][TD_MSG_EP(x)], 1u, 0u, ep->in_depth);
+        return true;
+    }
+    if (l->held != NULL)
+        unhold(me, l);
+    return false;
+}
+
+#endif
+
+/* td_msg_receive on core 'me', a constant: one copy per core, so that the
+ * core's state (its endpoint records, its link, the hold) is at constant
+ * addresses. */
+HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+{
     if (!owner_fast(ep, me)) {
         int r = owner_check(ep);
         if (r)
@@ -1094,16 +1263,37 @@ int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
     if (w == NULL)
         return TD_ERR_PARAM;
     port_irq_state_t s = port_irq_save();
-    if (ep->in_count == 0)
+#ifdef PORT_FIFO_IRQ_HOLD
+    struct loc *l = &loc[me];
+#endif
+    if (ep->in_count == 0) {
+#ifdef PORT_FIFO_IRQ_HOLD
+        if (l->held != NULL && take_held(me, l, ep, w)) {
+            port_irq_restore(s);
+            return TD_OK;
+        }
+#endif
         return receive_wait(ep, w, timeout, s);
+    }
     unsigned head = ep->in_head, n = ep->number;
     *w = ep->in_buf[head];
     ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
     ep->in_count--;
     TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
     consumed(me, &slots[me][n], 1u, ep->in_count, ep->in_depth);
+#ifdef PORT_FIFO_IRQ_HOLD
+    if (l->held == ep)
+        pull_held(me, l, ep);
+#endif
     port_irq_restore(s);
     return TD_OK;
+}
+
+int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+{
+    if (TD__BAD_TIMEOUT(timeout))
+        return TD_ERR_PARAM;
+    return port_core_id() == 0 ? receive_on(0, ep, w, timeout) : receive_on(1, ep, w, timeout);
 }
 
 /* ---- batches ------------------------------------------------------------------------ */
@@ -1235,24 +1425,50 @@ int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td
         k = 1;
         s = port_irq_save();
     }
-    /* what else is in the in-buffer, up to n, then its room published once */
+    /* what else is in the in-buffer, up to n (and, while the FIFO
+     * interrupt is held off for ep, in the FIFO behind it), then the room
+     * published once for all of them */
     unsigned m = ep->in_count, head = ep->in_head, depth = ep->in_depth;
     if (m > n - k)
         m = n - k;
+    unsigned left = ep->in_count - m;
     if (m != 0) {
         for (unsigned j = 0; j < m; j++) {
             w[k + j] = ep->in_buf[head];
             if (++head == depth)
                 head = 0;
         }
-        unsigned left = ep->in_count - m;
         ep->in_head = (uint16_t)head;
         ep->in_count = (uint16_t)left;
         TD_TRACE(TD_TR_EP_DEPTH, ep, left);
-        consumed(me, &slots[me][ep->number], m, left, depth);
+        k += m;
     }
+#ifdef PORT_FIFO_IRQ_HOLD
+    struct loc *l = &loc[me];
+    if (l->held == ep) {
+        /* the words behind, as held_pop takes them */
+        unsigned f = 0;
+        while (k < n && (port_fifo_status() & PORT_FIFO_VLD)) {
+            uint32_t x = port_fifo_pop();
+            if (TD_MSG_EP(x) != ep->number) {
+                deliver_here(me, x);                  /* as the interrupt would */
+                unhold(me, l);
+                break;
+            }
+            TD_TRACE(TD_TR_MSG_DELIVER, x, ep);
+            w[k++] = x;
+            f++;
+        }
+        l->took |= f != 0;
+        l->words += f;
+        ep->received += f;
+        m += f;
+    }
+#endif
+    if (m != 0)
+        consumed(me, &slots[me][ep->number], m, left, depth);
     port_irq_restore(s);
-    *got = k + m;
+    *got = k;
     return TD_OK;
 }
 

@@ -154,8 +154,16 @@ void td__resched(td_core_t *c)
     port_switch_request();
 }
 
-void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s)
+void td__wake_resched_slow(td_core_t *c, td_thread_t *t, int result, port_irq_state_t s)
 {
+    TD_CLASS_MASKED();
+    uint8_t f = t->flags;
+    if (f & (TF_TIMED | TF_OPS)) {
+        t->flags = f & TF_IDLE;
+        td__wake_slow(c, t, f, result);
+    }
+    t->result = (int8_t)result;
+    t->slice = 0;
     td__ready(c, t);
     td__resched_restore(c, s);
 }

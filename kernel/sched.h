@@ -89,9 +89,24 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
     td__check_call((obj), offsetof(type, magic), (want), (timeout))
 #define TD_CHECK_XCALL(obj, type, want, timeout)                                         \
     td__check_call((obj), offsetof(type, magic) | TD__UNBOUND, (want), (timeout))
+/* TD__CHECK's one word: an object whose word-aligned 16-bit magic is
+ * followed by its core byte and a byte its init keeps 0 (little-endian: the
+ * magic is the word's low half, the core its third byte) holds want + (me <<
+ * 16) there exactly when all three checks pass: one load and one compare
+ * instead of two of each. Anything else, a non-zero fourth byte included,
+ * goes to td__check, which tells the errors apart as before (and passes an
+ * object that is only slow). The load is relaxed: the other core may bind
+ * an unbound object's core byte meanwhile, and then the word is not this
+ * core's either way. */
+typedef uint32_t __attribute__((may_alias)) td__key_word_t;
+#define TD__CHECK_WORD_OK(type)                                                          \
+    (offsetof(type, magic) % 4u == 0 && offsetof(type, core) == offsetof(type, magic) + 2u && \
+     offsetof(type, zero_) == offsetof(type, magic) + 3u &&                             \
+     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define TD__CHECK(obj, type, want, me)                                               \
-    (((obj) != NULL && (obj)->magic == (want) &&                                    \
-      TD_LOAD_RELAXED((obj)->core) == (me))                                         \
+    (((obj) != NULL &&                                                              \
+      __atomic_load_n((const td__key_word_t *)(const void *)&(obj)->magic,         \
+                      __ATOMIC_RELAXED) == (want) + ((uint32_t)(me) << 16))         \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
 
@@ -99,6 +114,17 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
  * interrupt state s from port_irq_save: TD_ERR_STATE (kernel not running or
  * interrupts were masked by the caller), TD_ERR_IDLE, or 0. */
 int td__can_wait(const td_core_t *c, port_irq_state_t s);
+/* The same tests, inline: a caller that blocks without another call before
+ * it keeps fewer values in the registers calls preserve. (td__can_wait keeps
+ * its own body: as a call of this one, the message layer's blocking receive
+ * took a cycle more.) */
+TD_HOT int td__can_wait_hot(const td_core_t *c, port_irq_state_t s)
+{
+    td_thread_t *cur = c->current;
+    if (s != 0 || cur == NULL)
+        return TD_ERR_STATE;
+    return cur == c->idle ? TD_ERR_IDLE : TD_OK;
+}
 
 /* Wait lists: circular, doubly linked through next/prev, head first. */
 void td__list_add_tail(td_thread_t **head, td_thread_t *t);
@@ -196,7 +222,10 @@ void td__wake(td_core_t *c, td_thread_t *t, int result);
 
 /* ---- stack geometry (the fault module's; here for the switch paths) ---------------
  * A thread's stack: [guard, guard + PORT_STACK_GUARD) at the bottom, filled
- * with TD_STACK_CANARY, then the usable part starting at t->stack. */
+ * with TD_STACK_CANARY but for its top word, the canary the checks read
+ * (the first word an overflow hits), which holds its own address: the
+ * checks compare it with the address they read it from, with no constant
+ * to load. Then the usable part starting at t->stack. */
 #define TD_STACK_CANARY 0x5a6b7c8du
 
 static inline const uint32_t *td__stack_guard(const td_thread_t *t)
@@ -204,11 +233,19 @@ static inline const uint32_t *td__stack_guard(const td_thread_t *t)
     return t->stack - PORT_STACK_GUARD / 4u;
 }
 
+/* The value the canary at w holds: its own address (its low 32 bits on a
+ * 64-bit host). */
+static inline uint32_t td__canary_of(const volatile uint32_t *w)
+{
+    return (uint32_t)(uintptr_t)w;
+}
+
 /* The thread's stack pointer sp is inside its usable stack and the word
  * right below it (the guard's top, the first an overflow hits) is intact. */
 static inline bool td__stack_ok(const td_thread_t *t, uintptr_t sp)
 {
-    return sp >= (uintptr_t)t->stack && t->stack[-1] == TD_STACK_CANARY;
+    const uint32_t *w = t->stack - 1;
+    return sp >= (uintptr_t)t->stack && *w == td__canary_of(w);
 }
 
 /* ---- the hot paths, inline -------------------------------------------------
@@ -373,7 +410,7 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 TD_HOT int td__wait_commit_enable_hot(td_core_t *c)
 {
     td_thread_t *t = c->current;
-    td__switch_now_hot(c, td__top(c));  /* back when woken */
+    td__switch_from_hot(c, t, td__top(c));  /* back when woken */
     port_irq_enable();
     return t->result;
 }
@@ -416,33 +453,38 @@ TD_HOT void td__first_unlink_hot(td_thread_t **wq, td_thread_t *t)
     }
 }
 
-/* td__ready of t, then td__resched_restore with the interrupt state s:
- * the rest of td__wake_first_resched_hot, out of line. */
-void td__ready_resched(td_core_t *c, td_thread_t *t, port_irq_state_t s);
+/* The rest of td__wake_first_resched_hot, out of line, for every case but
+ * its one fast case (t is off its wait list): the rare parts of the wake,
+ * t's result, td__ready of t, then td__resched_restore with the interrupt
+ * state s. */
+void td__wake_resched_slow(td_core_t *c, td_thread_t *t, int result, port_irq_state_t s);
 
 /* td__wake of t, the first thread on wait list *wq, then
  * td__resched_restore with the interrupt state s: the give of an object
- * with waiters in one pass. When the running thread is the top one (the
- * usual case, always so in a thread with interrupts enabled) and the woken
- * thread is more urgent, the decision is one comparison of priorities and
- * the woken thread is handed the top place (the loose thread, above) and
- * the processor: at once, thread to thread, or by the switch requested
- * from a handler or under a mask. Anything else is td__ready_resched. */
+ * with waiters in one pass. In the usual case (a wait without a timeout or
+ * operations, no loose thread, the running thread the top one, always so in
+ * a thread with interrupts enabled, and the woken thread more urgent), the
+ * decision is one comparison of priorities and the woken thread is handed
+ * the top place (the loose thread, above) and the processor: at once,
+ * thread to thread, or by the switch requested from a handler or under a
+ * mask. Everything else, a loose thread to settle included, is
+ * td__wake_resched_slow, a call that is the pass's last act: so the fast
+ * case calls nothing out of line but the switch (and the stack fault path),
+ * and the caller keeps fewer values in registers that calls preserve. */
 TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread_t *t,
                                        int result, port_irq_state_t s)
 {
     TD_TRACE(TD_TR_WAKE, t, result);
     td__first_unlink_hot(wq, t);
     uint8_t f = t->flags;
-    if (TD__UNLIKELY(f & (TF_TIMED | TF_OPS))) {
-        t->flags = f & TF_IDLE;
-        td__wake_slow(c, t, f, result);
-    }
-    t->result = (int8_t)result;
-    t->slice = 0;
     td_thread_t *cur = c->current;
-    if (TD__LIKELY(c->top == cur && cur != NULL && td__before_top(c, cur, t->prio))) {
-        td__hand_top_hot(c, t);
+    if (TD__LIKELY(!(f & (TF_TIMED | TF_OPS)) && c->loose == NULL && c->top == cur &&
+                   cur != NULL && td__before_top(c, cur, t->prio))) {
+        t->result = (int8_t)result;
+        t->slice = 0;
+        TD_STORE_RELAXED(t->state, (uint8_t)TD_THREAD_READY);
+        c->loose = t;                    /* td__hand_top_hot, nothing to settle */
+        c->top = t;
         if (!port_in_isr() && s == 0) {
             td__switch_from_hot(c, cur, t);
             port_irq_enable();           /* (s is 0) */
@@ -452,7 +494,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
         port_irq_restore(s);
         return;
     }
-    td__ready_resched(c, t, s);
+    td__wake_resched_slow(c, t, result, s);
 }
 
 /* What the switches do with a thread found past its stack or with its

@@ -15,6 +15,7 @@
 #include "tandem/sem.h"
 
 #define check(s, me) TD__CHECK(s, td_sem_t, TD_SEM_MAGIC, me)
+_Static_assert(TD__CHECK_WORD_OK(td_sem_t), "magic, core and zero_ make one word");
 
 int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
 {
@@ -26,6 +27,7 @@ int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
     s->count = (uint16_t)initial;
     s->max = (uint16_t)max;
     s->core = (uint8_t)port_core_id();
+    s->zero_ = 0;
     s->magic = TD_SEM_MAGIC;
     return TD_OK;
 }
@@ -41,18 +43,18 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout)
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
     unsigned me = port_core_id();
+    td_core_t *c = td__core_of(me);     /* (before the check: one value fewer across its call) */
     int r = check(s, me);
     if (r)
         return r;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    td_core_t *c = td__core_of(me);
     port_irq_state_t st = port_irq_save();
     if (s->count > 0) {
         s->count--;
     } else if (timeout == TD_NO_WAIT) {
         r = TD_ERR_WOULD_BLOCK;
-    } else if ((r = td__can_wait(c, st)) == TD_OK) {
+    } else if ((r = td__can_wait_hot(c, st)) == TD_OK) {
         td__wait_prep(c, &s->waiters, timeout != TD_FOREVER, c->tick + timeout);
         return td__wait_commit_enable_hot(c);    /* the way back, inline (st is
                                                     0: td__can_wait) */

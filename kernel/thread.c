@@ -30,12 +30,14 @@ static int check(const td_thread_t *t)
 
 /* The stack may still hold a dead thread's frames, which a sanitizer marks
  * as red zones: painting is a raw write (the port makes it usable again).
- * The guard at the bottom gets the canary, the rest the paint. */
+ * The guard at the bottom gets the canary paint and its top word the
+ * canary (its own address: sched.h), the rest the paint. */
 __attribute__((no_sanitize_address))
 static void paint(uint32_t *w, size_t words)
 {
-    for (size_t i = 0; i < PORT_STACK_GUARD / 4u; i++)
+    for (size_t i = 0; i < PORT_STACK_GUARD / 4u - 1u; i++)
         w[i] = TD_STACK_CANARY;
+    w[PORT_STACK_GUARD / 4u - 1u] = td__canary_of(&w[PORT_STACK_GUARD / 4u - 1u]);
     for (size_t i = PORT_STACK_GUARD / 4u; i < words; i++)
         w[i] = TD_STACK_PAINT;
 }

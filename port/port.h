@@ -195,6 +195,21 @@ extern void port_fifo_isr_core1(void);
  * what the interrupt would have done (kernel/msg.c: a thread that waits in
  * place). The interrupt must be level-sensitive: if VLD, WOF or ROE is set
  * by then, it stays pending. */
+/* Optional (a port that defines PORT_FIFO_IRQ_HOLD, in its port_inline.h),
+ * for a caller on core 'me' with interrupts masked, both inline:
+ * void port_fifo_irq_hold(unsigned me, uint32_t us) turns this core's FIFO
+ * interrupt off and starts a timer of this core's own that runs out 'us'
+ * microseconds later (again, if called while it runs); void
+ * port_fifo_irq_release(unsigned me, bool pend) stops the timer and turns
+ * the interrupt on again (made pending first if 'pend'). When the timer
+ * runs out, the port calls port_fifo_hold_isr() (defined by the layer
+ * above; the port's weak version releases) in interrupt context on that
+ * core, which holds on (port_fifo_irq_hold) or releases. While held, the
+ * FIFO's words wait in the FIFO for the layer above to take
+ * (kernel/msg.c: a receiving thread that keeps up with a stream); the
+ * interrupt is level-sensitive, so what is there when it comes on again
+ * makes it pending. */
+extern void port_fifo_hold_isr(void);
 
 /* Signal an event to both cores (SEV). */
 void port_sev(void);

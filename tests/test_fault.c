@@ -84,6 +84,37 @@ TEST(fault_stack_overflow_ends_thread)
     CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
 }
 
+/* Overwrites its canary with the guard's paint (0x5a6b7c8d, what the rest of
+ * the guard holds): the canary is its own address, so this is an overflow
+ * too. */
+static void paint_smasher(void *arg)
+{
+    (void)arg;
+    volatile uint32_t *top_of_guard = td_thread_self()->stack - 1;
+    *top_of_guard = top_of_guard[-1];        /* as a copy of the guard below would */
+    td_sleep(1);                             /* the switch checks the canary */
+    ft_reached = 5;
+}
+
+TEST(fault_canary_is_its_own_address)
+{
+    /* a prepared stack: the canary holds its own address, the guard's paint
+     * is below it */
+    REQUIRE_EQ(td_thread_init(&ft, ft_stack, sizeof ft_stack, "faulty", 20, paint_smasher, NULL),
+               TD_OK);
+    const uint32_t *canary = ft.stack - 1;
+    CHECK_EQ(*canary, (uint32_t)(uintptr_t)canary);
+    CHECK_EQ(canary[-1], 0x5a6b7c8du);
+    /* the paint's value written into it is found, as any other overwrite */
+    td_fault_record_t r;
+    REQUIRE_EQ(run_faulting(paint_smasher, &r), TD_OK);
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_STACK);
+    CHECK_EQ(r.addr, (uint32_t)(uintptr_t)ft.stack);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+}
+
 /* Calls an internal entry point of the "interrupts masked" class
  * (kernel/core.h) with interrupts enabled: the wrong class. */
 static void wrong_class(void *arg)

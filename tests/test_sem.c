@@ -170,6 +170,42 @@ TEST(sem_handoff_keeps_ready_order)
     CHECK(strcmp(ho_log, "mAaBcMd") == 0);
 }
 
+/* A handed-off thread (running, loose) that wakes a more urgent one hands
+ * it the top place in turn: it must go back onto its level first, where it
+ * would have been had it been linked, and run again once the other blocks,
+ * before the less urgent giver. */
+static void hu_first(void *arg)
+{
+    (void)arg;
+    if (td_sem_take(&ho_first_sem, TD_FOREVER) != TD_OK)
+        return;
+    ho_mark('A');
+    td_sem_give_isr(&ho_second_sem);     /* more urgent: runs at once */
+    ho_mark('a');
+}
+
+TEST(sem_handoff_from_a_handed_off_thread)
+{
+    unsigned p = (unsigned)td_thread_priority(td_thread_self());
+    REQUIRE(p + 2 <= TD_PRIO_MAX);
+    REQUIRE_EQ(td_sem_init(&ho_first_sem, 0, 1), TD_OK);
+    REQUIRE_EQ(td_sem_init(&ho_second_sem, 0, 1), TD_OK);
+    memset(ho_log, 0, sizeof ho_log);
+    ho_n = 0;
+    REQUIRE_EQ(td_thread_create(&w1, w1_stack, sizeof w1_stack, "first", p + 1, hu_first,
+                                NULL), TD_OK);
+    REQUIRE_EQ(td_thread_create(&w2, w2_stack, sizeof w2_stack, "second", p + 2, ho_second,
+                                NULL), TD_OK);
+    CHECK_EQ(td_thread_state(&w1), TD_THREAD_BLOCKED);   /* both ran and wait */
+    CHECK_EQ(td_thread_state(&w2), TD_THREAD_BLOCKED);
+    ho_mark('m');
+    CHECK_EQ(td_sem_give_isr(&ho_first_sem), TD_OK);     /* 'first', then 'second' */
+    ho_mark('M');
+    CHECK_EQ(td_thread_join(&w1, TD_MS(100)), TD_OK);
+    CHECK_EQ(td_thread_join(&w2, TD_MS(100)), TD_OK);
+    CHECK(strcmp(ho_log, "mABaM") == 0);
+}
+
 TEST(sem_errors)
 {
     td_sem_t zero = { 0 };
@@ -192,6 +228,48 @@ TEST(sem_errors)
     REQUIRE_EQ(th_core1_run(core1_give, &mine), TD_OK);
     CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
     CHECK_EQ(core1_r, TD_ERR_WRONG_CORE);
+}
+
+/* The fast path checks magic, core and the zero byte as one word: each part
+ * wrong on its own still gives its own error, and an object that is only
+ * unusual (a non-zero fourth byte) still works, through the slow path. */
+TEST(sem_check_word_each_part)
+{
+    unsigned me = port_core_id();
+    td_sem_t s;
+    REQUIRE_EQ(td_sem_init(&s, 0, 2), TD_OK);
+    CHECK_EQ(s.zero_, 0);
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    /* the magic's high byte wrong */
+    s.magic = (uint16_t)(TD_SEM_MAGIC ^ 0x100u);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_UNINIT);
+    /* the magic's low byte wrong */
+    s.magic = (uint16_t)(TD_SEM_MAGIC ^ 1u);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    s.magic = TD_SEM_MAGIC;
+    /* the other core's semaphore */
+    s.core = (uint8_t)(1u - me);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    s.core = (uint8_t)me;
+    /* the magic's value in the core byte's place is no match either */
+    s.magic = 0;
+    s.core = (uint8_t)TD_SEM_MAGIC;
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
+    s.magic = TD_SEM_MAGIC;
+    s.core = (uint8_t)me;
+    CHECK_EQ(td_sem_count(&s), 1);                      /* nothing changed meanwhile */
+    /* a non-zero fourth byte: slower, the same results */
+    s.zero_ = 0xa5;
+    CHECK_EQ(td_sem_give_isr(&s), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_FULL);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
+    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    /* init sets it back */
+    REQUIRE_EQ(td_sem_init(&s, 0, 1), TD_OK);
+    CHECK_EQ(s.zero_, 0);
 }
 
 /* ---- event flags ------------------------------------------------------------ */

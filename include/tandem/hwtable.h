@@ -56,6 +56,13 @@
 #define TD_DMA_USER_FIRST     4
 #define TD_DMA_USER_LAST     11
 
+/* ---- TIMER alarms (0..3, the RP2040) ----
+ * Alarm 2 (core 0) and alarm 3 (core 1), with their interrupts, bound the
+ * time the message layer holds a core's FIFO interrupt off while a thread
+ * takes its stream from the FIFO (port_fifo_irq_hold, docs/messages.md):
+ * the kernel's while a core's link runs. Alarms 0 and 1 are the
+ * program's. */
+
 /* ---- deprecated: chip facts now in the port's limits header ----
  * Interrupt numbers and NVIC priority levels belong to the chip and its
  * CPU: PORT_IRQ_* and PORT_IRQ_PRIO_* in port_limits.h (port/port.h). The

@@ -17,10 +17,11 @@ typedef struct td_sem {
     uint16_t max;
     uint16_t magic;
     uint8_t core;
+    uint8_t zero_;           /* 0 (kernel/sem.c: with magic and core, one word to check) */
 } td_sem_t;
 
 #define TD_SEM_MAGIC 0x5e80u   /* 0xbd << 7 (tandem/types.h) */
-#define TD_SEM_INIT(initial, max_) { NULL, (initial), (max_), TD_SEM_MAGIC, TD_CORE_ANY }
+#define TD_SEM_INIT(initial, max_) { NULL, (initial), (max_), TD_SEM_MAGIC, TD_CORE_ANY, 0 }
 #define TD_SEM_DEFINE(name, initial, max_) td_sem_t name = TD_SEM_INIT(initial, max_)
 
 /* Initialise s with 'initial' counts, at most 'max' (1..65535; 1 makes a

@@ -90,7 +90,7 @@ TRACE_KINDS = {
 # value is used.
 CONSTANTS = {
     'TD_STACK_PAINT': 0xa5a5a5a5,     # unused stack words
-    'TD_STACK_CANARY': 0x5a6b7c8d,    # the guard below every stack
+    'TD_STACK_CANARY': 0x5a6b7c8d,    # the guard's paint below every stack (its top word: its address)
     'PORT_STACK_GUARD': 32,           # the guard's bytes
     'ARMV6M_GUARD_RBAR_TAG': 0x12,    # the guard's lowest word: its region's RBAR (port_guard_prepare)
     'TF_TIMED': 0x01,                 # thread.flags: the wait has a timeout
@@ -262,13 +262,15 @@ def stack_info(t, sp_now):
     """Stack use of thread t: (text for used/size, free bytes, guard text)."""
     base = int(f(t, 'thread', 'stack'))
     paint, canary = const('TD_STACK_PAINT'), const('TD_STACK_CANARY')
-    # guard: canary words below the usable stack
+    # guard: the canary right below the usable stack (the word holds its own
+    # address), then the guard's canary paint below it
     try:
         below = read_u32s(base - 64, 16)
     except gdb.MemoryError:
         below = []
-    guard = 0
-    for w in reversed(below):
+    intact = bool(below) and below[-1] == (base - 4) & 0xffffffff
+    guard = 4 if intact else 0
+    for w in (reversed(below[:-1]) if intact else []):
         if w != canary:
             break
         guard += 4
@@ -279,7 +281,7 @@ def stack_info(t, sp_now):
         rbar = below[len(below) - size // 4]
         if rbar == ((base - size) & ~0xff) | const('ARMV6M_GUARD_RBAR_TAG'):
             guard += 8
-    guard_text = ('ok (%d B)' % guard) if below and below[-1] == canary else 'OVERWRITTEN'
+    guard_text = ('ok (%d B)' % guard) if intact else 'OVERWRITTEN'
     # free: paint from the bottom up
     blk = enclosing_block(base - 4)
     top = blk[0] + blk[1] if blk else None

@@ -94,10 +94,9 @@ port_switch:
     mov     r10, r6
     mov     r11, r7
     pop     {r4-r7}
-    ldr     r0, [sp, #24]
-    adds    r0, #1
+    ldr     r0, [sp, #24]           /* the resume address, bit 0 clear as a frame holds it: */
     add     sp, #32
-    bx      r0
+    mov     pc, r0                  /* a MOV to the pc ignores bit 0 (ARMv6-M BranchWritePC) */
 2:  subs    r1, #1                  /* an exception frame: all of it */
     mov     sp, r1
     pop     {r4-r7}

@@ -12,6 +12,10 @@
  *   port_fifo_pop      one load of SIO FIFO_RD
  *   port_fifo_irq_unpend  one store to the NVIC's ICPR (optional primitive,
  *                      PORT_FIFO_IRQ_UNPEND: port/port.h)
+ *   port_fifo_irq_hold, port_fifo_irq_release  the FIFO interrupt held off
+ *                      for a bounded time: NVIC ICER and a TIMER alarm armed;
+ *                      the alarm disarmed, NVIC ISPR and ISER (optional
+ *                      primitives, PORT_FIFO_IRQ_HOLD: port/port.h)
  *
  * The DMBs give the acquire/release ordering the datasheet and the
  * architecture ask for between a spinlock and the data it guards (SIO is
@@ -98,6 +102,34 @@ static inline __attribute__((always_inline)) uint32_t port_fifo_pop(void)
 static inline __attribute__((always_inline)) void port_fifo_irq_unpend(unsigned me)
 {
     RP2040_NVIC_ICPR_ = 1u << (PORT_IRQ_SIO_PROC0 + me);
+}
+
+/* The FIFO interrupt held off (PORT_FIFO_IRQ_HOLD, port/port.h): off in
+ * this core's NVIC, and a TIMER alarm of this core's own (alarm 2 for core
+ * 0, 3 for core 1: PORT_FIFO_HOLD_ALARM) armed 'us' microseconds ahead;
+ * its interrupt (sio.c) calls port_fifo_hold_isr. Release: the alarm
+ * disarmed, the FIFO interrupt pending if asked, then on. */
+#define PORT_FIFO_IRQ_HOLD 1
+#define PORT_FIFO_HOLD_ALARM(me) (2u + (me))
+#define RP2040_NVIC_ISER_ (*(volatile uint32_t *)0xe000e100u)
+#define RP2040_NVIC_ICER_ (*(volatile uint32_t *)0xe000e180u)
+#define RP2040_NVIC_ISPR_ (*(volatile uint32_t *)0xe000e200u)
+#define RP2040_TIMER_ALARM_(n) (*(volatile uint32_t *)(0x40054010u + 4u * (n)))
+#define RP2040_TIMER_ARMED_   (*(volatile uint32_t *)0x40054020u)
+#define RP2040_TIMER_RAWL_    (*(volatile uint32_t *)0x40054028u)
+
+static inline __attribute__((always_inline)) void port_fifo_irq_hold(unsigned me, uint32_t us)
+{
+    RP2040_NVIC_ICER_ = 1u << (PORT_IRQ_SIO_PROC0 + me);
+    RP2040_TIMER_ALARM_(PORT_FIFO_HOLD_ALARM(me)) = RP2040_TIMER_RAWL_ + us;   /* arms it */
+}
+
+static inline __attribute__((always_inline)) void port_fifo_irq_release(unsigned me, bool pend)
+{
+    RP2040_TIMER_ARMED_ = 1u << PORT_FIFO_HOLD_ALARM(me);                       /* disarms it */
+    if (pend)
+        RP2040_NVIC_ISPR_ = 1u << (PORT_IRQ_SIO_PROC0 + me);
+    RP2040_NVIC_ISER_ = 1u << (PORT_IRQ_SIO_PROC0 + me);
 }
 
 #endif /* TANDEM_PORT_INLINE_H */

@@ -23,10 +23,15 @@ void rp2040_reset_handler(void);
 
 #define V(f) ((uintptr_t)(f))
 /* Interrupt n's entry: the FIFO interrupts are tandem's (each core's its
- * own entry, port/port.h); the others are
- * installed at run time with td_irq_set_handler, per core. */
+ * own entry, port/port.h), and so are the alarms that bound a hold of them
+ * (PORT_FIFO_HOLD_ALARM: alarm 2, core 0's, and 3, core 1's); the others
+ * are installed at run time with td_irq_set_handler, per core. */
+void rp2040_fifo_hold_alarm_isr(void);
 #define IRQ(n) ((n) == PORT_IRQ_SIO_PROC0   ? V(port_fifo_isr_core0) \
                 : (n) == PORT_IRQ_SIO_PROC1 ? V(port_fifo_isr_core1) \
+                : (n) == PORT_IRQ_TIMER0 + PORT_FIFO_HOLD_ALARM(0) ||   \
+                  (n) == PORT_IRQ_TIMER0 + PORT_FIFO_HOLD_ALARM(1)      \
+                                            ? V(rp2040_fifo_hold_alarm_isr) \
                                             : V(isr_unhandled))
 __attribute__((section(".vectors"), used))
 const uintptr_t rp2040_vectors_flash[VECTOR_COUNT] = {
