@@ -1058,6 +1058,20 @@ static void core1_word_ping_word(void *arg)
     job_r[6] = td_msg_unsubscribe(&ep_b);
 }
 
+/* Core 0's side of the tests below: endpoints 2 (ep_c) and 4 (ep_d) made,
+ * ep_c subscribed (and ep_d if 'both'), core 1's go flag down and its
+ * results unset. */
+static bool open_c_and_d(bool both)
+{
+    GO_SET(0);
+    for (int i = 0; i < 8; i++)
+        job_r[i] = -1;
+    return CHECK_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK) &&
+           CHECK_EQ(td_msg_init(&ep_d, 4, in_d, 16, out_d, 4, TD_MSG_BLOCK), TD_OK) &&
+           CHECK_EQ(td_msg_subscribe(&ep_c), TD_OK) &&
+           (!both || CHECK_EQ(td_msg_subscribe(&ep_d), TD_OK));
+}
+
 /* A receiver waiting in place over several ticks: the ticks do not switch
  * it out to the idle thread, a timed wait ends at its tick; while it waits
  * for its word, a word for its other endpoint and a ping (a doorbell) come
@@ -1068,13 +1082,7 @@ static void core1_word_ping_word(void *arg)
 TEST(msg_receive_in_place_other_words_first)
 {
     td_core_t *c = td__core();
-    GO_SET(0);
-    for (int i = 0; i < 8; i++)
-        job_r[i] = -1;
-    REQUIRE_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_init(&ep_d, 4, in_d, 16, out_d, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_subscribe(&ep_c), TD_OK);
-    REQUIRE_EQ(td_msg_subscribe(&ep_d), TD_OK);
+    REQUIRE(open_c_and_d(true));
     REQUIRE(core1_serving(core1_word_ping_word, 3));
     td_msg_t w = 0;
     td_sleep(1);                                        /* a tick's start */
@@ -1143,13 +1151,7 @@ static void some_work(void)
 TEST(msg_stream_taken_from_fifo)
 {
     job_bad = 0;
-    GO_SET(0);
-    for (int i = 0; i < 8; i++)
-        job_r[i] = -1;
-    REQUIRE_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_init(&ep_d, 4, in_d, 16, out_d, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_subscribe(&ep_c), TD_OK);
-    REQUIRE_EQ(td_msg_subscribe(&ep_d), TD_OK);
+    REQUIRE(open_c_and_d(true));
     REQUIRE(core1_serving(core1_streamer, 3));
     td_msg_core_stats_t before, after;
     REQUIRE_EQ(td_msg_core_stats(&before, false), TD_OK);
@@ -1243,12 +1245,7 @@ TEST(msg_stream_hold_bounded)
     spin_started = 0;
     ping_us = other_sent_us = other_got_us = 0;
     other_got = -1;
-    GO_SET(0);
-    for (int i = 0; i < 8; i++)
-        job_r[i] = -1;
-    REQUIRE_EQ(td_msg_init(&ep_c, 2, in_c, 16, out_c, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_init(&ep_d, 4, in_d, 16, out_d, 4, TD_MSG_BLOCK), TD_OK);
-    REQUIRE_EQ(td_msg_subscribe(&ep_c), TD_OK);
+    REQUIRE(open_c_and_d(false));
     REQUIRE_EQ(td_thread_create(&m0, m0_stack, sizeof m0_stack, "other", 20, other_waiter, NULL),
                TD_OK);
     td_sleep(1);                                        /* it waits */
