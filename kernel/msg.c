@@ -1272,8 +1272,11 @@ HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
             port_irq_restore(s);
             return TD_OK;
         }
+        /* a word for another number that take_held delivered may have
+         * brought ep's next words into the in-buffer behind it */
+        if (ep->in_count == 0)
 #endif
-        return receive_wait(ep, w, timeout, s);
+            return receive_wait(ep, w, timeout, s);
     }
     unsigned head = ep->in_head, n = ep->number;
     *w = ep->in_buf[head];

@@ -1287,3 +1287,76 @@ TEST(msg_stream_hold_bounded)
 #endif
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }
+
+static volatile uint32_t four_sent;
+
+/* Core 1: two words for endpoint 2; at the go (2), two more, one for
+ * endpoint 4 and one more for endpoint 2, back to back, then the flag. */
+static void core1_two_then_four(void *arg)
+{
+    (void)arg;
+    late_sender_open();
+    for (uint32_t i = 0; i < 2; i++)
+        if (td_msg_send(&ep_b, TD_MSG(2, i), TD_SEC(2)) != TD_OK)
+            job_bad++;
+    uint64_t end = td_time_us() + 2000000u;
+    while (GO_GET() != 2 && td_time_us() < end)
+        ;
+    static const td_msg_t more[4] = { TD_MSG(2, 2), TD_MSG(2, 3), TD_MSG(4, 9), TD_MSG(2, 4) };
+    for (unsigned i = 0; i < 4; i++)
+        if (td_msg_send(&ep_b, more[i], TD_SEC(2)) != TD_OK)
+            job_bad++;
+    four_sent = 1;
+    job_r[2] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[3] = td_msg_unsubscribe(&ep_b);
+}
+
+/* A receiver behind its stream (where the port holds the FIFO interrupt
+ * off, it takes the words from the FIFO itself) whose FIFO holds a word
+ * for its other endpoint with one of its own right behind it: a receive
+ * that says TD_ERR_WOULD_BLOCK leaves nothing in the in-buffer, and the
+ * words come in order. Core 0's interrupts are masked while core 1 sends
+ * the four words behind the first two and while the receives run (no
+ * interrupt, no timer look, changes the FIFO meanwhile). */
+TEST(msg_stream_other_word_then_own)
+{
+    job_bad = 0;
+    four_sent = 0;
+    REQUIRE(open_c_and_d(true));
+    REQUIRE(core1_serving(core1_two_then_four, 3));
+    GO_SET(1);
+    uint64_t end = td_time_us() + 2000000u;
+    while (td_msg_pending(&ep_c) < 2 && td_time_us() < end)
+        ;
+    port_irq_state_t s = port_irq_save();
+    GO_SET(2);
+    while (!four_sent && td_time_us() < end)
+        ;
+    td_msg_t got[6] = { 0 };
+    unsigned n = 0;
+    int r = TD_OK, left_behind = 0;
+    while (n < 6 && r == TD_OK) {
+        r = td_msg_receive(&ep_c, &got[n], TD_NO_WAIT);
+        if (r == TD_OK)
+            n++;
+        else
+            left_behind = td_msg_pending(&ep_c);
+    }
+    port_irq_restore(s);
+    CHECK_EQ(four_sent, 1);
+    CHECK_EQ(left_behind, 0);                /* "would block" with a word there */
+    while (n < 5 && td_msg_receive(&ep_c, &got[n], TD_SEC(1)) == TD_OK)
+        n++;
+    CHECK_EQ(n, 5);
+    for (unsigned i = 0; i < n; i++)
+        CHECK_EQ(got[i], TD_MSG(2, i));
+    td_msg_t w = 0;
+    CHECK_EQ(td_msg_receive(&ep_d, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(w, TD_MSG(4, 9));
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(job_bad, 0);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_d), TD_OK);
+}
