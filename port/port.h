@@ -34,8 +34,10 @@
  *                       of what the thread itself uses (0 on the chip; the
  *                       host's C library and sanitizers need far more);
  *                       TD_STACK_DEFINE adds it, so one source fits both;
- * and, on a chip, its interrupt numbers (PORT_IRQ_*, for tandem/irq.h) and
- * the interrupt priority levels (PORT_IRQ_PRIO_*: PORT_IRQ_PRIO_LEVELS of
+ * and, on a chip, its interrupt numbers (PORT_IRQ_*, for tandem/irq.h), the
+ * mask of the lines the kernel owns (PORT_IRQ_KERNEL: bit n for interrupt
+ * n; tandem/irq.h refuses them with TD_ERR_BUSY) and the interrupt
+ * priority levels (PORT_IRQ_PRIO_*: PORT_IRQ_PRIO_LEVELS of
  * them, 0 the most urgent; not thread priorities). */
 #include "port_limits.h"
 

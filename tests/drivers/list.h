@@ -2,6 +2,7 @@
  * tests/drivers/list.h: the driver tests (the test_*.c files here), run as one
  * RP2040 image in tandem-sim with the devices drivers.mk attaches.
  */
+X(irq_kernel_lines_refused, 0)
 X(dma_claim_and_errors, 0)
 X(dma_copy_every_length_both_cores, 0)
 X(dma_bus_errors_reported, 0)

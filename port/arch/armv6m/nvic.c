@@ -11,10 +11,23 @@
 
 #include <stddef.h>
 
+/* 0, or the error for an interrupt number a caller may not change: out of
+ * range (TD_ERR_PARAM) or one of the kernel's own lines (PORT_IRQ_KERNEL,
+ * the chip's port_limits.h: TD_ERR_BUSY). */
+static int line_check(unsigned irq)
+{
+    if (irq >= TD_IRQ_COUNT)
+        return TD_ERR_PARAM;
+    return (PORT_IRQ_KERNEL >> irq) & 1u ? TD_ERR_BUSY : TD_OK;
+}
+
 int td_irq_set_handler(unsigned irq, td_isr_t fn)
 {
-    if (irq >= TD_IRQ_COUNT || fn == NULL)
+    if (fn == NULL)
         return TD_ERR_PARAM;
+    int r = line_check(irq);
+    if (r)
+        return r;
     uintptr_t *table = (uintptr_t *)(uintptr_t)SCB->vtor;
     table[EXC_IRQ0 + irq] = (uintptr_t)fn;
     __asm volatile("dsb" ::: "memory");
@@ -23,8 +36,9 @@ int td_irq_set_handler(unsigned irq, td_isr_t fn)
 
 int td_irq_enable(unsigned irq, bool on)
 {
-    if (irq >= TD_IRQ_COUNT)
-        return TD_ERR_PARAM;
+    int r = line_check(irq);
+    if (r)
+        return r;
     if (on) {
         NVIC->icpr = 1u << irq;
         NVIC->iser = 1u << irq;
@@ -36,8 +50,11 @@ int td_irq_enable(unsigned irq, bool on)
 
 int td_irq_set_priority(unsigned irq, unsigned prio)
 {
-    if (irq >= TD_IRQ_COUNT || prio >= PORT_IRQ_PRIO_LEVELS)
+    if (prio >= PORT_IRQ_PRIO_LEVELS)
         return TD_ERR_PARAM;
+    int r = line_check(irq);
+    if (r)
+        return r;
     /* IPR registers are word-access only on ARMv6-M. */
     io_rw32 *reg = &NVIC->ipr[irq / 4];
     unsigned shift = 8 * (irq % 4) + 6;

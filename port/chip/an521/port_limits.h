@@ -28,6 +28,9 @@
 #define PORT_IRQ_TIMER1      4   /* port_time_us's half-period kick */
 #define PORT_IRQ_MHU0        6   /* inter-core messages: each core's own line */
 #define PORT_IRQ_MHU1        7   /* core control: core 1's reset request (bit 0), events (bit 1) */
+/* The lines the kernel owns (a mask of interrupt numbers): tandem/irq.h
+ * refuses them with TD_ERR_BUSY. */
+#define PORT_IRQ_KERNEL ((1u << PORT_IRQ_TIMER1) | (1u << PORT_IRQ_MHU0) | (1u << PORT_IRQ_MHU1))
 /* AN521 expansion interrupts are 32 + n: beyond tandem/irq.h's 0..31, so
  * the chip programs them itself (uart.c). */
 #define PORT_IRQ_UART0_TX    33

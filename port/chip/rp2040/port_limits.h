@@ -47,6 +47,13 @@
 #define PORT_IRQ_I2C1       24
 #define PORT_IRQ_RTC        25
 
+/* The lines the kernel owns (a mask of interrupt numbers): each core's FIFO
+ * interrupt, and TIMER alarms 2 and 3, which bound a hold of a core's FIFO
+ * interrupt (port_inline.h, PORT_FIFO_HOLD_ALARM). tandem/irq.h refuses
+ * them with TD_ERR_BUSY. */
+#define PORT_IRQ_KERNEL ((1u << PORT_IRQ_SIO_PROC0) | (1u << PORT_IRQ_SIO_PROC1) | \
+                         (1u << PORT_IRQ_TIMER2) | (1u << PORT_IRQ_TIMER3))
+
 /* NVIC priority of the chip's own devices, on the architecture's levels
  * (arch_limits.h). */
 #define PORT_IRQ_PRIO_USB    2u  /* the USB controller, on core 0 (docs/usb.md) */
