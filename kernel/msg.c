@@ -58,6 +58,10 @@
 #ifndef TD_MSG_HOLD_US
 #define TD_MSG_HOLD_US 16u
 #endif
+/* An alarm set to a time already past fires only when the counter comes
+ * round again (about 72 minutes on the RP2040): the look must be far
+ * enough ahead that it cannot have passed before the alarm is written. */
+_Static_assert(TD_MSG_HOLD_US >= 4u && TD_MSG_HOLD_US <= 1000000u, "TD_MSG_HOLD_US: 4 us .. 1 s");
 
 enum { W_NONE, W_RX, W_SPACE, W_EMPTY };
 
@@ -618,6 +622,7 @@ static void core1_reset(void)
         unqueue(l1, ep);
     }
     l1->waiters = NULL;
+    l1->held = NULL;                              /* (its endpoints are gone) */
     l1->room_asked = 0;
     l1->words = l1->stray = 0;
 }
