@@ -241,6 +241,77 @@ static int room(uint32_t size)
     return TD_ERR_FULL;
 }
 
+/* Where compacting sector i into the active sector from w would leave the
+ * active sector's next free place: its records that are still their key's
+ * newest sets, in their order there, as gc_one copies them. */
+static uint32_t packed(uint32_t i, uint32_t w)
+{
+    uint32_t from = sector_off(i), end = from + TD__SF_SECTOR;
+    for (;;) {
+        const struct ent *nx = NULL;
+        for (uint32_t k = 0; k < S.nent; k++) {
+            const struct ent *e = &S.ent[k];
+            if (!e->del && e->off >= from && e->off < end && (nx == NULL || e->off < nx->off))
+                nx = e;
+        }
+        if (nx == NULL)
+            return w;
+        w = td__sf_place(w, nx->size, TD__SF_SECTOR);
+        if (w + nx->size > TD__SF_SECTOR)
+            return TD__SF_SECTOR;
+        w += nx->size;
+        from = nx->off + 1u;
+    }
+}
+
+/* room() worked out without writing anything: the sectors it would compact
+ * (oldest first, the active one last, each into a fresh sector), where the
+ * next record would go, the blank sectors left. */
+struct sim {
+    uint32_t order[TD_STORE_SECTORS_MAX], m, next;   /* the live sectors by gen; compacted so far */
+    uint32_t w, b;
+    bool fresh;                 /* the active sector is one formatted since */
+    bool unknown;               /* the index does not know a record in order[m - 1] */
+};
+
+static bool sim_room(struct sim *x, uint32_t size)
+{
+    for (uint32_t tries = 0; tries <= S.n; tries++) {
+        if (x->b == 0) {
+            if (x->next == x->m || (x->unknown && x->next == x->m - 1u))
+                return false;                       /* only copies left to compact */
+            x->w = packed(x->order[x->next++], x->w);
+            x->b = 1;
+        }
+        uint32_t p = td__sf_place(x->w, size, TD__SF_SECTOR);
+        if (p + size <= TD__SF_SECTOR) {
+            x->w = p + size;
+            x->unknown = x->unknown || !x->fresh;
+            return true;
+        }
+        x->b--;                                     /* a blank sector formatted */
+        x->w = TD__SF_HDR;
+        x->fresh = true;
+    }
+    return false;
+}
+
+/* Whether room(size) will find a place, and then room(extra) too. */
+static bool fits(uint32_t size, uint32_t extra)
+{
+    struct sim x = { .m = 0, .next = 0, .w = S.wpos, .b = blanks() };
+    for (uint32_t i = 0; i < S.n; i++) {
+        if (S.state[i] != TD__SF_VALID || i == S.active)
+            continue;
+        uint32_t j = x.m++;
+        for (; j > 0 && S.gen[x.order[j - 1u]] > S.gen[i]; j--)
+            x.order[j] = x.order[j - 1u];
+        x.order[j] = i;
+    }
+    x.order[x.m++] = S.active;
+    return sim_room(&x, size) && (extra == 0 || sim_room(&x, extra));
+}
+
 /* Write a record (SET with value, or DEL) for key; e its entry or NULL. */
 static int put(unsigned type, const char *key, uint32_t klen, const void *val, uint32_t vlen,
                struct ent *e)
@@ -249,6 +320,11 @@ static int put(unsigned type, const char *key, uint32_t klen, const void *val, u
     uint32_t after = S.live - (e != NULL && !e->del ? e->size : 0u) + (type == TD__SF_SET ? size : 0u);
     if ((e == NULL && S.nent >= TD_STORE_KEYS) ||
         after > (S.n - 1u) * (TD__SF_SECTOR - TD__SF_HDR))
+        return TD_ERR_FULL;
+    /* A set leaves room for the tombstone of a delete after it, so that a
+     * store filled by sets can always be emptied again; what does not fit
+     * is refused before anything is written or erased. */
+    if (!fits(size, type == TD__SF_SET ? td__sf_size(TD_STORE_KEY_MAX, 0) : 0u))
         return TD_ERR_FULL;
     uint32_t seq = S.seq + 1u;
     int r = room(size);
