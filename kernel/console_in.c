@@ -16,20 +16,24 @@
 /* A CR ended the last line: a LF right after it belongs to it. */
 static bool after_cr;
 
-/* When a wait of timeout ticks begun at tick start ends. */
+/* When a wait of timeout ticks begun at tick start (and microsecond us)
+ * ends. */
 struct deadline {
     td_tick_t start, timeout;
+    uint64_t us;
 };
 
 static struct deadline deadline_of(td_tick_t timeout)
 {
-    return (struct deadline){ .start = td_time_ticks(), .timeout = timeout };
+    return (struct deadline){ .start = td_time_ticks(), .timeout = timeout, .us = td_time_us() };
 }
 
 /* The next byte, or TD_ERR_TIMEOUT once the wait's ticks have passed. The
  * ticks, not the microsecond clock, as every other wait of the kernel: on
  * a host that runs the core late the two drift apart, and a wait of n ticks
- * must not end before n ticks. */
+ * must not end before n ticks. A caller whose ticks do not move (its
+ * interrupts masked, its kernel not running yet) goes by the microsecond
+ * clock instead. */
 static int next_byte(struct deadline d)
 {
     for (;;) {
@@ -38,7 +42,10 @@ static int next_byte(struct deadline d)
             return c;
         if (d.timeout != TD_FOREVER && (td_tick_t)(td_time_ticks() - d.start) >= d.timeout)
             return TD_ERR_TIMEOUT;
-        (void)td_sleep(1);                  /* fails at once in the idle thread: look again */
+        int r = td_sleep(1);                /* fails at once in the idle thread: look again */
+        if (r != TD_OK && r != TD_ERR_IDLE && d.timeout != TD_FOREVER &&
+            td_time_us() - d.us >= (uint64_t)d.timeout * 1000000u / TD_TICK_HZ)
+            return TD_ERR_TIMEOUT;
     }
 }
 

@@ -10,7 +10,9 @@
 
 #include <string.h>
 
+#include "port.h"
 #include "tandem/console.h"
+#include "tandem/time.h"
 #include "tandem/timer.h"
 
 static volatile int isr_getc_r = 1, isr_gets_r = 1, isr_nowait_r = 1;
@@ -92,4 +94,21 @@ TEST(console_input_bytes_and_lines)
     REQUIRE_EQ(th_input_feed("late\n", 5), TD_OK);
     CHECK_EQ(td_console_gets(buf, sizeof buf, TD_FOREVER), 4);
     CHECK(strcmp(buf, "late") == 0);
+}
+
+/* A caller whose ticks do not move (its interrupts masked, as before its
+ * kernel runs): its wait still ends, by the microsecond clock. */
+TEST(console_input_times_out_with_interrupts_masked)
+{
+    char buf[8];
+    uint64_t t0 = td_time_us();
+    port_irq_state_t s = port_irq_save();
+    int c = td_console_getc(5);
+    int g = td_console_gets(buf, sizeof buf, 3);
+    port_irq_restore(s);
+    uint64_t us = td_time_us() - t0;
+    CHECK_EQ(c, TD_ERR_TIMEOUT);
+    CHECK_EQ(g, TD_ERR_TIMEOUT);
+    CHECK(us >= 8u * 1000000u / TD_TICK_HZ);
+    CHECK(us < 10000000u);
 }
