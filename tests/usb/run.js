@@ -362,6 +362,20 @@ if (wanted('bus_reset')) {
   });
 }
 
+if (wanted('clear_halt')) {
+  // the host clears a halt the endpoint does not have while a packet waits in it
+  const res = run(4, { ms: 800, setup: (sim) => sim.usbHost.event(300.03, 'clear_halt_in') });
+  check('clear_halt_in_mid_stream', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const a = streamAccount(res, 0.25);
+    if (a.why) return a.why;
+    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing, ${a.lost} bytes reported lost`;
+    if (a.missingAfter || a.lostAfter) return `around the clear: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost`;
+    const after = res.usb.filter((l) => l.t > 0.35).length;
+    if (after < 80) return `${after} lines after the clear`;     // one every 5 ms: 90
+  });
+}
+
 if (wanted('suspend')) {
   const res = run(4, { ms: 800, setup: (sim) => { sim.usbHost.event(300, 'suspend'); sim.usbHost.event(340, 'resume'); } });
   check('suspend_resume_nothing_lost', () => {
