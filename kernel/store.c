@@ -264,23 +264,28 @@ static uint32_t packed(uint32_t i, uint32_t w)
     }
 }
 
-/* room() worked out without writing anything: the sectors it would compact
- * (oldest first, the active one last, each into a fresh sector), where the
- * next record would go, the blank sectors left. */
+/* room() worked out without writing anything: the live sectors it would
+ * compact (oldest first, the active one last, each into a fresh sector),
+ * where the next record would go, the blank sectors left. */
 struct sim {
-    uint32_t order[TD_STORE_SECTORS_MAX], m, next;   /* the live sectors by gen; compacted so far */
+    uint32_t gen;               /* the last compacted sector's */
     uint32_t w, b;
     bool fresh;                 /* the active sector is one formatted since */
-    bool unknown;               /* the index does not know a record in order[m - 1] */
+    bool unknown;               /* the index does not know a record in the active sector */
 };
 
 static bool sim_room(struct sim *x, uint32_t size)
 {
     for (uint32_t tries = 0; tries <= S.n; tries++) {
         if (x->b == 0) {
-            if (x->next == x->m || (x->unknown && x->next == x->m - 1u))
+            uint32_t o = S.n;                       /* the next live sector by gen */
+            for (uint32_t i = 0; i < S.n; i++)
+                if (S.state[i] == TD__SF_VALID && S.gen[i] > x->gen && (o == S.n || S.gen[i] < S.gen[o]))
+                    o = i;
+            if (o == S.n || (x->unknown && o == S.active))
                 return false;                       /* only copies left to compact */
-            x->w = packed(x->order[x->next++], x->w);
+            x->gen = S.gen[o];
+            x->w = packed(o, x->w);
             x->b = 1;
         }
         uint32_t p = td__sf_place(x->w, size, TD__SF_SECTOR);
@@ -299,16 +304,7 @@ static bool sim_room(struct sim *x, uint32_t size)
 /* Whether room(size) will find a place, and then room(extra) too. */
 static bool fits(uint32_t size, uint32_t extra)
 {
-    struct sim x = { .m = 0, .next = 0, .w = S.wpos, .b = blanks() };
-    for (uint32_t i = 0; i < S.n; i++) {
-        if (S.state[i] != TD__SF_VALID || i == S.active)
-            continue;
-        uint32_t j = x.m++;
-        for (; j > 0 && S.gen[x.order[j - 1u]] > S.gen[i]; j--)
-            x.order[j] = x.order[j - 1u];
-        x.order[j] = i;
-    }
-    x.order[x.m++] = S.active;
+    struct sim x = { .gen = 0, .w = S.wpos, .b = blanks() };
     return sim_room(&x, size) && (extra == 0 || sim_room(&x, extra));
 }
 
