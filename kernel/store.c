@@ -243,23 +243,27 @@ static int room(uint32_t size)
 
 /* Where compacting sector i into the active sector from w would leave the
  * active sector's next free place: its records that are still their key's
- * newest sets, in their order there, as gc_one copies them. */
-static uint32_t packed(uint32_t i, uint32_t w)
+ * newest sets (skip excepted), in their order there, as gc_one copies them;
+ * then, if add is not 0, a record of add bytes written after them. */
+static uint32_t packed(uint32_t i, uint32_t w, const struct ent *skip, uint32_t add)
 {
     uint32_t from = sector_off(i), end = from + TD__SF_SECTOR;
     for (;;) {
         const struct ent *nx = NULL;
         for (uint32_t k = 0; k < S.nent; k++) {
             const struct ent *e = &S.ent[k];
-            if (!e->del && e->off >= from && e->off < end && (nx == NULL || e->off < nx->off))
+            if (!e->del && e != skip && e->off >= from && e->off < end && (nx == NULL || e->off < nx->off))
                 nx = e;
         }
+        uint32_t size = nx != NULL ? nx->size : add;
+        if (size == 0)
+            return w;
+        w = td__sf_place(w, size, TD__SF_SECTOR);
+        if (w + size > TD__SF_SECTOR)
+            return TD__SF_SECTOR;
+        w += size;
         if (nx == NULL)
             return w;
-        w = td__sf_place(w, nx->size, TD__SF_SECTOR);
-        if (w + nx->size > TD__SF_SECTOR)
-            return TD__SF_SECTOR;
-        w += nx->size;
         from = nx->off + 1u;
     }
 }
@@ -271,7 +275,8 @@ struct sim {
     uint32_t gen;               /* the last compacted sector's */
     uint32_t w, b;
     bool fresh;                 /* the active sector is one formatted since */
-    bool unknown;               /* the index does not know a record in the active sector */
+    uint32_t add;               /* a record placed in the first active sector, its size */
+    const struct ent *skip;     /* the record that one replaces */
 };
 
 static bool sim_room(struct sim *x, uint32_t size)
@@ -282,16 +287,17 @@ static bool sim_room(struct sim *x, uint32_t size)
             for (uint32_t i = 0; i < S.n; i++)
                 if (S.state[i] == TD__SF_VALID && S.gen[i] > x->gen && (o == S.n || S.gen[i] < S.gen[o]))
                     o = i;
-            if (o == S.n || (x->unknown && o == S.active))
+            if (o == S.n)
                 return false;                       /* only copies left to compact */
             x->gen = S.gen[o];
-            x->w = packed(o, x->w);
+            x->w = packed(o, x->w, x->skip, o == S.active ? x->add : 0u);
             x->b = 1;
         }
         uint32_t p = td__sf_place(x->w, size, TD__SF_SECTOR);
         if (p + size <= TD__SF_SECTOR) {
             x->w = p + size;
-            x->unknown = x->unknown || !x->fresh;
+            if (!x->fresh)
+                x->add = size;
             return true;
         }
         x->b--;                                     /* a blank sector formatted */
@@ -301,11 +307,15 @@ static bool sim_room(struct sim *x, uint32_t size)
     return false;
 }
 
-/* Whether room(size) will find a place, and then room(extra) too. */
-static bool fits(uint32_t size, uint32_t extra)
+/* Whether room(size) will find a place for a record replacing e's (NULL:
+ * none, or a tombstone), and then room(extra) too. */
+static bool fits(uint32_t size, const struct ent *e, uint32_t extra)
 {
     struct sim x = { .gen = 0, .w = S.wpos, .b = blanks() };
-    return sim_room(&x, size) && (extra == 0 || sim_room(&x, extra));
+    if (!sim_room(&x, size))
+        return false;
+    x.skip = e != NULL && !e->del ? e : NULL;
+    return extra == 0 || sim_room(&x, extra);
 }
 
 /* Write a record (SET with value, or DEL) for key; e its entry or NULL. */
@@ -320,7 +330,7 @@ static int put(unsigned type, const char *key, uint32_t klen, const void *val, u
     /* A set leaves room for the tombstone of a delete after it, so that a
      * store filled by sets can always be emptied again; what does not fit
      * is refused before anything is written or erased. */
-    if (!fits(size, type == TD__SF_SET ? td__sf_size(TD_STORE_KEY_MAX, 0) : 0u))
+    if (!fits(size, e, type == TD__SF_SET ? td__sf_size(TD_STORE_KEY_MAX, 0) : 0u))
         return TD_ERR_FULL;
     uint32_t seq = S.seq + 1u;
     int r = room(size);

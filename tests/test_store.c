@@ -448,6 +448,40 @@ TEST(store_full_of_big_records)
 #endif
 }
 
+/* A region of two sectors (on the host; the region the linker set aside on a
+ * chip) under the flash suite's workload (tests/flash/store_cut.c): eight
+ * keys, values of 8 to 107 bytes, one write in eight a delete. Far from
+ * full, no write may be refused, whatever is left at the end of a sector. */
+TEST(store_two_sectors_never_full)
+{
+    static const char *const k8[] = { "boot", "volume", "ssid", "mode", "cal_x", "cal_y", "name", "offsets" };
+    static uint8_t v[TD_STORE_VALUE_MAX];
+#ifdef TH_HOST
+    host_flash_store_size(2u * TD__SF_SECTOR);
+#endif
+    int r = fresh();
+    uint32_t x = 2024u;
+    for (uint32_t w = 1; r == TD_OK && w <= 3000u; w++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        unsigned k = x % 8u;
+        v[0] = (uint8_t)w;
+        r = (x >> 8) % 8u == 0 ? td_store_delete(k8[k]) : td_store_set(k8[k], v, 8u + (w * 13u + k * 7u) % 100u);
+        if (r == TD_ERR_NOT_FOUND)
+            r = TD_OK;
+        if (r != TD_OK)
+            th_info("store_refused_write", (long long)w);
+    }
+    CHECK_EQ(r, TD_OK);
+    td_store_stats_t s;
+    CHECK_EQ(td_store_stats(&s), TD_OK);
+    CHECK(s.compactions > 10u);
+#ifdef TH_HOST
+    host_flash_store_size(0);
+#endif
+}
+
 /* ---- both cores --------------------------------------------------------------------- */
 
 #define BC_N 40u
