@@ -175,7 +175,7 @@ static bool peer_ready(unsigned me)
 static int begin(struct call *c, uint32_t off, uint32_t size, bool erase)
 {
     if (port_in_isr())
-        return TD_ERR_IN_ISR;
+        return refuse(TD_ERR_IN_ISR);
     c->rep = (td_flash_report_t){ .core = (uint8_t)port_core_id(), .peer = TD_FLASH_PEER_IN_ROM };
     c->start = port_time_us();
     int r = port_flash_ready();
@@ -221,7 +221,7 @@ int td_flash_program(uint32_t offset, const void *data, uint32_t size,
                      td_flash_report_t *report)
 {
     if (port_in_isr())
-        return TD_ERR_IN_ISR;
+        return refuse(TD_ERR_IN_ISR);
     if (data == NULL)
         return refuse(TD_ERR_PARAM);
     struct call c;

@@ -241,6 +241,83 @@ static int room(uint32_t size)
     return TD_ERR_FULL;
 }
 
+/* Where compacting sector i into the active sector from w would leave the
+ * active sector's next free place: its records that are still their key's
+ * newest sets (skip excepted), in their order there, as gc_one copies them;
+ * then, if add is not 0, a record of add bytes written after them. */
+static uint32_t packed(uint32_t i, uint32_t w, const struct ent *skip, uint32_t add)
+{
+    uint32_t from = sector_off(i), end = from + TD__SF_SECTOR;
+    for (;;) {
+        const struct ent *nx = NULL;
+        for (uint32_t k = 0; k < S.nent; k++) {
+            const struct ent *e = &S.ent[k];
+            if (!e->del && e != skip && e->off >= from && e->off < end && (nx == NULL || e->off < nx->off))
+                nx = e;
+        }
+        uint32_t size = nx != NULL ? nx->size : add;
+        if (size == 0)
+            return w;
+        w = td__sf_place(w, size, TD__SF_SECTOR);
+        if (w + size > TD__SF_SECTOR)
+            return TD__SF_SECTOR;
+        w += size;
+        if (nx == NULL)
+            return w;
+        from = nx->off + 1u;
+    }
+}
+
+/* room() worked out without writing anything: the live sectors it would
+ * compact (oldest first, the active one last, each into a fresh sector),
+ * where the next record would go, the blank sectors left. */
+struct sim {
+    uint32_t gen;               /* the last compacted sector's */
+    uint32_t w, b;
+    bool fresh;                 /* the active sector is one formatted since */
+    uint32_t add;               /* a record placed in the first active sector, its size */
+    const struct ent *skip;     /* the record that one replaces */
+};
+
+static bool sim_room(struct sim *x, uint32_t size)
+{
+    for (uint32_t tries = 0; tries <= S.n; tries++) {
+        if (x->b == 0) {
+            uint32_t o = S.n;                       /* the next live sector by gen */
+            for (uint32_t i = 0; i < S.n; i++)
+                if (S.state[i] == TD__SF_VALID && S.gen[i] > x->gen && (o == S.n || S.gen[i] < S.gen[o]))
+                    o = i;
+            if (o == S.n)
+                return false;                       /* only copies left to compact */
+            x->gen = S.gen[o];
+            x->w = packed(o, x->w, x->skip, o == S.active ? x->add : 0u);
+            x->b = 1;
+        }
+        uint32_t p = td__sf_place(x->w, size, TD__SF_SECTOR);
+        if (p + size <= TD__SF_SECTOR) {
+            x->w = p + size;
+            if (!x->fresh)
+                x->add = size;
+            return true;
+        }
+        x->b--;                                     /* a blank sector formatted */
+        x->w = TD__SF_HDR;
+        x->fresh = true;
+    }
+    return false;
+}
+
+/* Whether room(size) will find a place for a record replacing e's (NULL:
+ * none, or a tombstone), and then room(extra) too. */
+static bool fits(uint32_t size, const struct ent *e, uint32_t extra)
+{
+    struct sim x = { .gen = 0, .w = S.wpos, .b = blanks() };
+    if (!sim_room(&x, size))
+        return false;
+    x.skip = e != NULL && !e->del ? e : NULL;
+    return extra == 0 || sim_room(&x, extra);
+}
+
 /* Write a record (SET with value, or DEL) for key; e its entry or NULL. */
 static int put(unsigned type, const char *key, uint32_t klen, const void *val, uint32_t vlen,
                struct ent *e)
@@ -249,6 +326,11 @@ static int put(unsigned type, const char *key, uint32_t klen, const void *val, u
     uint32_t after = S.live - (e != NULL && !e->del ? e->size : 0u) + (type == TD__SF_SET ? size : 0u);
     if ((e == NULL && S.nent >= TD_STORE_KEYS) ||
         after > (S.n - 1u) * (TD__SF_SECTOR - TD__SF_HDR))
+        return TD_ERR_FULL;
+    /* A set leaves room for the tombstone of a delete after it, so that a
+     * store filled by sets can always be emptied again; what does not fit
+     * is refused before anything is written or erased. */
+    if (!fits(size, e, type == TD__SF_SET ? td__sf_size(TD_STORE_KEY_MAX, 0) : 0u))
         return TD_ERR_FULL;
     uint32_t seq = S.seq + 1u;
     int r = room(size);

@@ -2,7 +2,8 @@
  * tests/test_console_in.c: console input (td_console_getc, td_console_gets):
  * the errors and timeouts on every port; bytes and lines (CR, LF, CR LF,
  * backspace, a line longer than the buffer, a timeout in the middle of a
- * line) where the test can hand the console input itself (the host port,
+ * line, the LF of a line's CR LF not a key for td_console_getc) where the
+ * test can hand the console input itself (the host port,
  * th_input_feed). Input over USB and over the UART on the chip is the 'usb'
  * suite's (tests/usb).
  */
@@ -10,7 +11,9 @@
 
 #include <string.h>
 
+#include "port.h"
 #include "tandem/console.h"
+#include "tandem/time.h"
 #include "tandem/timer.h"
 
 static volatile int isr_getc_r = 1, isr_gets_r = 1, isr_nowait_r = 1;
@@ -92,4 +95,45 @@ TEST(console_input_bytes_and_lines)
     REQUIRE_EQ(th_input_feed("late\n", 5), TD_OK);
     CHECK_EQ(td_console_gets(buf, sizeof buf, TD_FOREVER), 4);
     CHECK(strcmp(buf, "late") == 0);
+}
+
+/* A caller whose ticks do not move (its interrupts masked, as before its
+ * kernel runs): its wait still ends, by the microsecond clock. */
+TEST(console_input_times_out_with_interrupts_masked)
+{
+    char buf[8];
+    uint64_t t0 = td_time_us();
+    port_irq_state_t s = port_irq_save();
+    int c = td_console_getc(5);
+    int g = td_console_gets(buf, sizeof buf, 3);
+    port_irq_restore(s);
+    uint64_t us = td_time_us() - t0;
+    CHECK_EQ(c, TD_ERR_TIMEOUT);
+    CHECK_EQ(g, TD_ERR_TIMEOUT);
+    CHECK(us >= 8u * 1000000u / TD_TICK_HZ);
+    CHECK(us < 10000000u);
+}
+
+/* The LF of a CR LF whose CR ended a line of td_console_gets belongs to that
+ * line: a td_console_getc after it does not get it as a key of its own. A
+ * getc's own CR leaves the next byte alone. */
+TEST(console_input_line_end_not_a_key)
+{
+    static const char in[] = "z" "one\r\n" "x" "\r\n" "two\r";
+    if (th_input_feed(in, sizeof in - 1u) != TD_OK)
+        return;                                     /* not on this port */
+    char buf[8];
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), 'z');
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 3);
+    CHECK(strcmp(buf, "one") == 0);
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), 'x');     /* not the LF of "one\r\n" */
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), '\r');    /* raw bytes: a CR ... */
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), '\n');    /* ... and the LF after it */
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 3);
+    CHECK(strcmp(buf, "two") == 0);
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    REQUIRE_EQ(th_input_feed("\ny", 2), TD_OK);     /* the LF comes later */
+    CHECK_EQ(td_console_getc(1), 'y');
+    REQUIRE_EQ(th_input_feed("\n", 1), TD_OK);      /* a LF of its own: an empty line */
+    CHECK_EQ(td_console_gets(buf, sizeof buf, 10), 0);
 }

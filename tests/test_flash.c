@@ -98,7 +98,7 @@ TEST(flash_refusals)
     CHECK_EQ(isr_r[2], TD_ERR_IN_ISR);
 
     REQUIRE_EQ(td_flash_stats(&s1), TD_OK);
-    CHECK_EQ(s1.calls_refused - s0.calls_refused, 13u);
+    CHECK_EQ(s1.calls_refused - s0.calls_refused, 15u);    /* the interrupt's two writes too */
     CHECK_EQ(s1.sectors_erased, s0.sectors_erased);
     CHECK_EQ(s1.pages_programmed, s0.pages_programmed);
 }

@@ -349,6 +349,139 @@ TEST(store_full)
     CHECK(len == sizeof big && v[0] == 3);
 }
 
+/* A region filled with the largest records (15-character keys, 128-byte
+ * values) until a set is refused: the refusal writes nothing, and every key
+ * can still be deleted, one by one, and the store used again. On the host
+ * also with regions of two and three sectors (-Wl,--defsym=TD_STORE_SIZE on
+ * a chip), where the page padding of such records leaves far fewer bytes
+ * than the region has. */
+#ifdef TH_HOST
+void host_flash_store_size(uint32_t bytes);
+#endif
+
+static void big_key(char k[TD_STORE_KEY_MAX + 1u], unsigned i)
+{
+    for (unsigned j = 0; j < TD_STORE_KEY_MAX; j++)
+        k[j] = (char)('a' + j);
+    k[TD_STORE_KEY_MAX - 2u] = (char)('0' + i / 10u);
+    k[TD_STORE_KEY_MAX - 1u] = (char)('0' + i % 10u);
+    k[TD_STORE_KEY_MAX] = '\0';
+}
+
+static bool big_ok(unsigned i, uint32_t vlen)
+{
+    static uint8_t v[TD_STORE_VALUE_MAX];
+    char k[TD_STORE_KEY_MAX + 1u];
+    uint32_t len = 0;
+    big_key(k, i);
+    return td_store_get(k, v, sizeof v, &len) == TD_OK && len == vlen && v[0] == (uint8_t)i &&
+           v[vlen - 1u] == (uint8_t)~i;
+}
+
+static void full_of_big_records(uint32_t sectors, uint32_t vlen)
+{
+#ifdef TH_HOST
+    host_flash_store_size(sectors * TD__SF_SECTOR);
+#else
+    (void)sectors;                          /* the region the linker set aside */
+#endif
+    if (fresh() != TD_OK) {
+        CHECK(!"fresh");
+        return;
+    }
+    static uint8_t big[TD_STORE_VALUE_MAX];
+    char k[TD_STORE_KEY_MAX + 1u];
+    td_flash_stats_t f0, f1;
+    int r = TD_OK;
+    unsigned n = 0;
+    for (; n < TD_STORE_KEYS && r == TD_OK; n++) {
+        big_key(k, n);
+        big[0] = (uint8_t)n;
+        big[vlen - 1u] = (uint8_t)~n;
+        REQUIRE_EQ(td_flash_stats(&f0), TD_OK);
+        r = td_store_set(k, big, vlen);
+    }
+    unsigned kept = r == TD_OK ? n : n - 1u;
+    td_store_stats_t s;
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    if (r != TD_OK) {
+        CHECK_EQ(r, TD_ERR_FULL);
+        REQUIRE_EQ(td_flash_stats(&f1), TD_OK);
+        CHECK_EQ(f1.sectors_erased, f0.sectors_erased);     /* refused: nothing written */
+        CHECK_EQ(f1.pages_programmed, f0.pages_programmed);
+        /* refused only when all but one sector are full (less a tombstone) */
+        uint32_t size = td__sf_size(TD_STORE_KEY_MAX, vlen), per = 0;
+        for (uint32_t p = TD__SF_HDR; (p = td__sf_place(p, size, TD__SF_SECTOR)) < TD__SF_SECTOR; p += size)
+            per++;
+        CHECK(kept + 1u >= (s.sectors - 1u) * per);
+    }
+    for (unsigned i = 0; i < kept; i++)
+        CHECK(big_ok(i, vlen));
+    /* every key can go, one at a time, the others keeping their values */
+    for (unsigned i = 0; i < kept; i++) {
+        big_key(k, i);
+        if (!CHECK_EQ(td_store_delete(k), TD_OK))
+            break;
+        CHECK(i + 1u >= kept || big_ok(i + 1u, vlen));
+    }
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    CHECK_EQ(s.keys, 0);
+    REQUIRE_EQ(td_store_init(), TD_OK);                     /* a reboot reads the same */
+    REQUIRE_EQ(td_store_stats(&s), TD_OK);
+    CHECK_EQ(s.keys, 0);
+    CHECK_EQ(s.sectors_repaired, 0);
+    big_key(k, 0);
+    CHECK_EQ(td_store_set(k, big, vlen), TD_OK);            /* and it takes values again */
+}
+
+TEST(store_full_of_big_records)
+{
+#ifdef TH_HOST
+    for (uint32_t n = 2; n <= 4; n++) {
+        full_of_big_records(n, TD_STORE_VALUE_MAX);
+        full_of_big_records(n, 101u);       /* 128-byte records: two fill a page */
+    }
+    host_flash_store_size(0);
+#else
+    full_of_big_records(0, TD_STORE_VALUE_MAX);
+    full_of_big_records(0, 101u);
+#endif
+}
+
+/* A region of two sectors (on the host; the region the linker set aside on a
+ * chip) under the flash suite's workload (tests/flash/store_cut.c): eight
+ * keys, values of 8 to 107 bytes, one write in eight a delete. Far from
+ * full, no write may be refused, whatever is left at the end of a sector. */
+TEST(store_two_sectors_never_full)
+{
+    static const char *const k8[] = { "boot", "volume", "ssid", "mode", "cal_x", "cal_y", "name", "offsets" };
+    static uint8_t v[TD_STORE_VALUE_MAX];
+#ifdef TH_HOST
+    host_flash_store_size(2u * TD__SF_SECTOR);
+#endif
+    int r = fresh();
+    uint32_t x = 2024u;
+    for (uint32_t w = 1; r == TD_OK && w <= 3000u; w++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        unsigned k = x % 8u;
+        v[0] = (uint8_t)w;
+        r = (x >> 8) % 8u == 0 ? td_store_delete(k8[k]) : td_store_set(k8[k], v, 8u + (w * 13u + k * 7u) % 100u);
+        if (r == TD_ERR_NOT_FOUND)
+            r = TD_OK;
+        if (r != TD_OK)
+            th_info("store_refused_write", (long long)w);
+    }
+    CHECK_EQ(r, TD_OK);
+    td_store_stats_t s;
+    CHECK_EQ(td_store_stats(&s), TD_OK);
+    CHECK(s.compactions > 10u);
+#ifdef TH_HOST
+    host_flash_store_size(0);
+#endif
+}
+
 /* ---- both cores --------------------------------------------------------------------- */
 
 #define BC_N 40u

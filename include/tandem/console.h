@@ -121,12 +121,16 @@ void td_console_stats(td_console_stats_t *st);
 
 /* ---- input ------------------------------------------------------------------------ */
 
-/* One byte of console input (0..255), waiting at most timeout ticks
- * (TD_NO_WAIT: only what is there; TD_FOREVER: no limit). A thread sleeps
- * a tick at a time while it waits. Returns the byte, TD_ERR_TIMEOUT,
- * TD_ERR_WOULD_BLOCK (TD_NO_WAIT and nothing there), TD_ERR_PARAM (a
- * timeout above TD_TIMEOUT_MAX), TD_ERR_IN_ISR (an interrupt handler with
- * a timeout other than TD_NO_WAIT). Either core; one reader at a time. */
+/* One byte of console input (0..255) as it came, except the LF of a CR LF
+ * whose CR ended a line of td_console_gets (that line's end), waiting at
+ * most timeout ticks (TD_NO_WAIT: only what is there; TD_FOREVER: no
+ * limit). A thread sleeps a tick at a time while it waits; a caller whose
+ * ticks do not move (its interrupts masked, its kernel not running yet)
+ * looks without pause and goes by the microsecond clock. Returns the
+ * byte, TD_ERR_TIMEOUT, TD_ERR_WOULD_BLOCK (TD_NO_WAIT and nothing there),
+ * TD_ERR_PARAM (a timeout above TD_TIMEOUT_MAX), TD_ERR_IN_ISR (an
+ * interrupt handler with a timeout other than TD_NO_WAIT). Either core;
+ * one reader at a time. */
 int td_console_getc(td_tick_t timeout);
 
 /* One line of input into buf (size bytes, NUL-terminated, without its

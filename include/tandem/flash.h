@@ -80,7 +80,8 @@ typedef struct td_flash_report {
 typedef struct td_flash_stats {
     uint32_t sectors_erased;
     uint32_t pages_programmed;
-    uint32_t calls_refused;     /* bad arguments, protected or out of range */
+    uint32_t calls_refused;     /* bad arguments, protected or out of range, from an
+                                   interrupt, no ROM flash functions */
     uint32_t no_response;       /* steps not done: the other core did not acknowledge */
     uint32_t parks[2];          /* times core n was parked */
     uint32_t park_timeouts[2];  /* times core n left a park by its own bound */

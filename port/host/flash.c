@@ -28,6 +28,12 @@ static uint8_t mem[HOST_FLASH_SIZE];
 static uint32_t steps, cut_at = UINT32_MAX, cut_seed;
 static bool cut_done;
 static port_flash_lockout_t *_Atomic halt_lockout;
+static uint32_t store_size = HOST_FLASH_STORE;   /* host_flash_store_size */
+
+void host_flash_store_size(uint32_t bytes)
+{
+    store_size = bytes != 0 ? bytes : HOST_FLASH_STORE;
+}
 static atomic_uint park_stall_us;         /* host_flash_stall_next_park */
 
 void host_flash_stall_next_park(uint32_t us)
@@ -150,7 +156,7 @@ void port_flash_image(uint32_t *start, uint32_t *end)
 
 void port_flash_store_region(uint32_t *start, uint32_t *end)
 {
-    *start = HOST_FLASH_SIZE - HOST_FLASH_STORE;
+    *start = HOST_FLASH_SIZE - store_size;
     *end = HOST_FLASH_SIZE;
 }
 

@@ -88,6 +88,9 @@ void host_flash_halted_poll(void);
 /* flash.c, for tests: the next park sleeps us microseconds before it
  * acknowledges, without a beat, as a pthread the host does not run. */
 void host_flash_stall_next_park(uint32_t us);
+/* flash.c, for tests: the store region's size from now on (its last bytes
+ * of flash, as -Wl,--defsym=TD_STORE_SIZE=N on a chip); 0: the default. */
+void host_flash_store_size(uint32_t bytes);
 
 /* fifo.c: this core's FIFO interrupt level (VLD | WOF | ROE). */
 bool host_fifo_level(unsigned core);

@@ -587,6 +587,23 @@ class UsbHost {
     });
   }
 
+  /** CLEAR_FEATURE(ENDPOINT_HALT) on the bulk IN endpoint, not halted
+   * (valid at any time, 9.4.5: the data toggle starts again at DATA0), sent
+   * after the reader has paused for ms, so that a packet may wait in the
+   * endpoint. */
+  clearHaltIn(ms = 8) {
+    if (!this.port.bound) return;
+    const ep = this.func.in.address;
+    this.halted.add(ep);
+    this.step((done) => this.after(ms * MS, done));
+    this.control({ type: 0x02, req: REQ.CLEAR_FEATURE, value: 0, index: ep, length: 0 }, (r) => {
+      this.must('CLEAR_FEATURE(ENDPOINT_HALT)', r);
+      this.toggle.set(ep, 0);
+      this.halted.delete(ep);
+      this.poke();
+    });
+  }
+
   setBaud(baud) {
     this.port.baud = baud;
     if (!this.port.bound) return;
@@ -737,7 +754,7 @@ class UsbHost {
     this.schedule();
   }
   /** Schedule a bus or port action at simulated time ms: unplug, plug,
-   * close, open, baud=N, reset, suspend, resume. */
+   * close, open, baud=N, reset, suspend, resume, clear_halt_in. */
   event(ms, action) {
     this.events.push({ at: ms * MS, action });
     this.schedule();
@@ -764,6 +781,7 @@ class UsbHost {
       if (a === 'input') { this.inQueue.push(...e.bytes); this.poke(); } else if (a === 'unplug') this.unplug();
       else if (a === 'plug') this.plug();
       else if (a === 'close') this.close();
+      else if (a === 'clear_halt_in') this.clearHaltIn();
       else if (a === 'open') this.open();
       else if (m) this.setBaud(Number(m[1]));
       else if (a === 'reset') {

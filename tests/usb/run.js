@@ -348,28 +348,45 @@ if (wanted('unplug')) {
   });
 }
 
+/* The stream of a run with an event at 0.3 s: every line whole and in
+ * order, every missing one reported, none missing or lost around the event;
+ * the account (a) or why not (why). */
+function streamAround(res, what) {
+  if (res.r.reason !== 'bound') return { why: ended(res) };
+  const a = streamAccount(res, 0.25);
+  if (a.why) return a;
+  if (a.missing * LINE !== a.lost) return { why: `${a.missing} lines missing, ${a.lost} bytes reported lost` };
+  if (a.missingAfter || a.lostAfter) return { why: `around the ${what}: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost` };
+  return { a };
+}
+
 if (wanted('bus_reset')) {
   const res = run(4, { ms: 800, setup: (sim) => sim.usbHost.event(300.03, 'reset') });
   check('bus_reset_mid_stream', () => {
-    if (res.r.reason !== 'bound') return ended(res);
-    const a = streamAccount(res, 0.25);
-    if (a.why) return a.why;
-    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing, ${a.lost} bytes reported lost`;
-    if (a.missingAfter || a.lostAfter) return `around the reset: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost`;
+    const { a, why } = streamAround(res, 'reset');
+    if (why) return why;
     const st = res.host.stats();
     if (st.enumerations !== 2 || st.resets !== 2) return `${st.enumerations} enumerations, ${st.resets} resets`;
     if (a.nums.length < 130) return `${a.nums.length} lines`;
   });
 }
 
+if (wanted('clear_halt')) {
+  // the host clears a halt the endpoint does not have while a packet waits in it
+  const res = run(4, { ms: 800, setup: (sim) => sim.usbHost.event(300.03, 'clear_halt_in') });
+  check('clear_halt_in_mid_stream', () => {
+    const { why } = streamAround(res, 'clear');
+    if (why) return why;
+    const after = res.usb.filter((l) => l.t > 0.35).length;
+    if (after < 80) return `${after} lines after the clear`;     // one every 5 ms: 90
+  });
+}
+
 if (wanted('suspend')) {
   const res = run(4, { ms: 800, setup: (sim) => { sim.usbHost.event(300, 'suspend'); sim.usbHost.event(340, 'resume'); } });
   check('suspend_resume_nothing_lost', () => {
-    if (res.r.reason !== 'bound') return ended(res);
-    const a = streamAccount(res, 0.25);
-    if (a.why) return a.why;
-    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing, ${a.lost} bytes reported lost`;
-    if (a.missingAfter || a.lostAfter) return `around the suspend: ${a.missingAfter} lines missing, ${a.lostAfter} bytes lost`;
+    const { why } = streamAround(res, 'suspend');
+    if (why) return why;
     const gap = res.usb.filter((l) => l.t > 0.301 && l.t < 0.339).length;
     if (gap) return `${gap} lines arrived while suspended`;
   });

@@ -7,8 +7,9 @@
  * callback from the USB interrupt on core 0). A transfer that ends on a
  * full packet is closed with a zero-length packet, or the host's read
  * (larger than a packet) would wait for more. A packet cut off by a bus
- * reset, a deconfiguration or a halt is handed again once the port is
- * open: the host never took it, and the console already let it go.
+ * reset, a deconfiguration, or a halt set or cleared (a clear is valid on
+ * an endpoint that is not halted) is handed again once the port is open:
+ * the host never took it, and the console already let it go.
  *
  * Input: bulk OUT packets into a ring; the endpoint is handed back only
  * while the ring has room for a whole packet, so when nobody reads the
@@ -103,7 +104,7 @@ void usb_serial_suspended(bool on)
 
 void usb_serial_halted(uint8_t ep, bool on)
 {
-    if (ep == USB_EP_DATA_IN && on)
+    if (ep == USB_EP_DATA_IN)       /* set or cleared, the buffer was taken back */
         cut_off_locked();
     if (ep == USB_EP_DATA_OUT) {
         ser.rx_armed = false;
