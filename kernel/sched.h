@@ -345,8 +345,10 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 }
 
 /* Make 'to' the running thread at once, thread to thread (a thread, with
- * interrupts masked by a caller that had them enabled). */
-TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to)
+ * interrupts masked by a caller that had them enabled). 'from' blocks
+ * (port_switch) or, with 'ready' (a constant), stays ready
+ * (port_switch_preempt). */
+TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to, bool ready)
 {
     uintptr_t sp = port_own_sp();       /* (a thread: its own) */
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
@@ -355,12 +357,15 @@ TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to
     c->switches++;
     TD_STORE_RELAXED(c->current, to);    /* (read by the other core: core.h) */
     port_guard_thread(td__stack_guard(to));
-    port_switch(&from->ctx, to->ctx);
+    if (ready)
+        port_switch_preempt(&from->ctx, to->ctx);
+    else
+        port_switch(&from->ctx, to->ctx);
 }
 
-TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
+TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to, bool ready)
 {
-    td__switch_from_hot(c, c->current, to);
+    td__switch_from_hot(c, c->current, to, ready);
 }
 
 /* td__resched_restore, given the cached top (NULL: unknown). */
@@ -371,7 +376,7 @@ TD_HOT void td__resched_to_hot(td_core_t *c, td_thread_t *top, port_irq_state_t 
     td_thread_t *cur = c->current;
     if (top != cur && cur != NULL) {     /* (NULL: the kernel is not running) */
         if (s == 0 && !port_in_isr())
-            td__switch_now_hot(c, top);
+            td__switch_now_hot(c, top, true);   /* (the current thread most often stays ready) */
         else
             port_switch_request();
     }
@@ -400,7 +405,7 @@ TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tic
 TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 {
     td_thread_t *t = c->current;
-    td__switch_now_hot(c, td__top(c));  /* back when woken */
+    td__switch_now_hot(c, td__top(c), false);  /* back when woken */
     port_irq_restore(s);
     return t->result;
 }
@@ -410,7 +415,7 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 TD_HOT int td__wait_commit_enable_hot(td_core_t *c)
 {
     td_thread_t *t = c->current;
-    td__switch_from_hot(c, t, td__top(c));  /* back when woken */
+    td__switch_from_hot(c, t, td__top(c), false);  /* back when woken */
     port_irq_enable();
     return t->result;
 }
@@ -486,7 +491,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
         c->loose = t;                    /* td__hand_top_hot, nothing to settle */
         c->top = t;
         if (!port_in_isr() && s == 0) {
-            td__switch_from_hot(c, cur, t);
+            td__switch_from_hot(c, cur, t, true);
             port_irq_enable();           /* (s is 0) */
             return;
         }
