@@ -98,7 +98,7 @@ armv6m_ctx_resume:
 
 /* Resume context r1 of any kind from thread mode (interrupts masked): a
  * call frame with a jump, a short frame with a pop, inline; an exception
- * frame at armv6m_resume_exc. */
+ * frame at armv6m_resume_exc_inv. */
     .macro  resume_r1
     lsrs    r2, r1, #2
     bcs     1f                      /* bit 1: an exception frame or a short one */
@@ -112,9 +112,8 @@ armv6m_ctx_resume:
     ldr     r0, [sp, #24]           /* the resume address, bit 0 clear as a frame holds it: */
     add     sp, #32
     mov     pc, r0                  /* a MOV to the pc ignores bit 0 (ARMv6-M BranchWritePC) */
-1:  lsrs    r2, r1, #1
-    bcc     armv6m_resume_exc       /* bit 0 clear: an exception frame */
-    mvns    r1, r1                  /* a short frame: its sp */
+1:  mvns    r1, r1                  /* a short frame: its sp, bit 31 clear; */
+    bmi     armv6m_resume_exc_inv   /* an exception frame: ~(ctx | 2), bit 31 set */
     mov     sp, r1
     pop     {r4-r7}
     mov     r8, r4
@@ -150,7 +149,7 @@ port_switch:
 
 /* port_switch_preempt(void **from, void *to): the same, for a running
  * thread that stays ready; saves a short frame. (One section with
- * port_switch: both branch to armv6m_resume_exc.) */
+ * port_switch: both branch to armv6m_resume_exc_inv.) */
     .global port_switch_preempt
     .type port_switch_preempt, %function
     .thumb_func
@@ -167,10 +166,11 @@ port_switch_preempt:
     resume_r1
     .size port_switch_preempt, . - port_switch_preempt
 
-/* An exception frame (r1 = ctx | 2) resumed in thread mode. */
-    .type armv6m_resume_exc, %function
+/* An exception frame (r1 = ~(ctx | 2)) resumed in thread mode. */
+    .type armv6m_resume_exc_inv, %function
     .thumb_func
-armv6m_resume_exc:
+armv6m_resume_exc_inv:
+    mvns    r1, r1
     subs    r1, #2                  /* an exception frame: all of it */
     mov     sp, r1
     pop     {r4-r7}
@@ -224,7 +224,7 @@ armv6m_resume_exc:
 port_resume_pop:
     pop     {pc}
     .ltorg
-    .size armv6m_resume_exc, . - armv6m_resume_exc
+    .size armv6m_resume_exc_inv, . - armv6m_resume_exc_inv
 
 /* port_start_first(ctx): switch thread mode to PSP at the new context's
  * exception frame, unstack it by hand and jump to the entry, interrupts on. */
