@@ -91,22 +91,26 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
     td__check_call((obj), offsetof(type, magic) | TD__UNBOUND, (want), (timeout))
 /* TD__CHECK's one word: an object whose word-aligned 16-bit magic is
  * followed by its core byte and a byte its init keeps 0 (little-endian: the
- * magic is the word's low half, the core its third byte) holds want + (me <<
- * 16) there exactly when all three checks pass: one load and one compare
- * instead of two of each. Anything else, a non-zero fourth byte included,
- * goes to td__check, which tells the errors apart as before (and passes an
- * object that is only slow). The load is relaxed: the other core may bind
- * an unbound object's core byte meanwhile, and then the word is not this
- * core's either way. */
+ * magic is the word's low half, the core its third byte) holds
+ * TD__CHECK_WORD(want, me) there exactly when all three checks pass: one
+ * load and one compare instead of two of each. Anything else, a non-zero
+ * fourth byte included, goes to td__check, which tells the errors apart as
+ * before (and passes an object that is only slow). 'key' is that word for
+ * the calling core, a constant the caller keeps (a semaphore's: its core's
+ * sem_word, set by td_start; 0 before, which no object's word equals, so
+ * every call then takes td__check). The load is relaxed: the other core may
+ * bind an unbound object's core byte meanwhile, and then the word is not
+ * this core's either way. */
+#define TD__CHECK_WORD(want, me) ((uint32_t)(want) + ((uint32_t)(me) << 16))
 typedef uint32_t __attribute__((may_alias)) td__key_word_t;
 #define TD__CHECK_WORD_OK(type)                                                          \
     (offsetof(type, magic) % 4u == 0 && offsetof(type, core) == offsetof(type, magic) + 2u && \
      offsetof(type, zero_) == offsetof(type, magic) + 3u &&                             \
      __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-#define TD__CHECK(obj, type, want, me)                                               \
+#define TD__CHECK(obj, type, want, key)                                              \
     (((obj) != NULL &&                                                              \
       __atomic_load_n((const td__key_word_t *)(const void *)&(obj)->magic,         \
-                      __ATOMIC_RELAXED) == (want) + ((uint32_t)(me) << 16))         \
+                      __ATOMIC_RELAXED) == (key))                                   \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
 
