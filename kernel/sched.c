@@ -310,7 +310,8 @@ void *port_switch_hook(void *ctx)
      * tagged value compares with the bottom as the stack pointer does:
      * untagged only for the fault path. */
     if (!td__stack_ok(cur, (uintptr_t)ctx))     /* the second line behind the MPU */
-        TD_LOAD_ACQUIRE(stack_fault)(c, cur, PORT_CTX_SP(ctx));
+        TD_LOAD_ACQUIRE(stack_fault)(c, cur, PORT_CTX_SP(cur->ctx));  /* (read again:
+                                                    no copy of ctx kept on the way) */
 #else
     uintptr_t sp = port_thread_sp();
     if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */
