@@ -25,6 +25,30 @@
     .cpu cortex-m0plus
     .thumb
 
+/* r8-r11 through r4-r7: from the 4 words at r0 (r0 += 16), from the stack,
+ * onto the stack. */
+    .macro  ldm_high
+    ldmia   r0!, {r4-r7}
+    mov     r8, r4
+    mov     r9, r5
+    mov     r10, r6
+    mov     r11, r7
+    .endm
+    .macro  pop_high
+    pop     {r4-r7}
+    mov     r8, r4
+    mov     r9, r5
+    mov     r10, r6
+    mov     r11, r7
+    .endm
+    .macro  push_high
+    mov     r4, r8
+    mov     r5, r9
+    mov     r6, r10
+    mov     r7, r11
+    push    {r4-r7}
+    .endm
+
 /* PendSV: save r4-r11 below the hardware frame on the thread's stack, ask
  * the kernel for the next context (interrupts masked), restore it. PSP is
  * the new thread's before interrupts are unmasked again, so an interrupt
@@ -58,22 +82,14 @@ isr_pendsv:
 1:  mov     lr, r4
     ands    r0, r4                  /* bit 1 off: a frame of 16 words as it is; */
     bmi     2f                      /* a short frame keeps bit 31 */
-    ldmia   r0!, {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
+    ldm_high
     ldmia   r0!, {r4-r7}
     msr     psp, r0                 /* ctx + 32: the exception frame */
     cpsie   i
     bx      lr
 2:  mvns    r0, r0                  /* a short frame: sp | 2 */
     subs    r0, #2
-    ldmia   r0!, {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
+    ldm_high
     ldmia   r0!, {r4-r7}            /* r0 = sp + 32: the saved lr */
     ldr     r1, [r0]
     subs    r1, #1                  /* pc: the return address, bit 0 clear */
@@ -103,11 +119,7 @@ armv6m_ctx_resume:
     lsrs    r2, r1, #2
     bcs     1f                      /* bit 1: an exception frame or a short one */
     mov     sp, r1                  /* a call frame */
-    pop     {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
+    pop_high
     pop     {r4-r7}
     ldr     r0, [sp, #24]           /* the resume address, bit 0 clear as a frame holds it: */
     add     sp, #32
@@ -115,11 +127,7 @@ armv6m_ctx_resume:
 1:  mvns    r1, r1                  /* a short frame: its sp, bit 31 clear; */
     bmi     armv6m_resume_exc_inv   /* an exception frame: ~(ctx | 2), bit 31 set */
     mov     sp, r1
-    pop     {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
+    pop_high
     pop     {r4-r7, pc}
     .endm
 
@@ -137,11 +145,7 @@ port_switch:
     push    {r2, r3}                /* pc, xPSR */
     sub     sp, #24                 /* r0-r3, r12, lr: nothing to keep */
     push    {r4-r7}
-    mov     r4, r8
-    mov     r5, r9
-    mov     r6, r10
-    mov     r7, r11
-    push    {r4-r7}
+    push_high
     mov     r2, sp
     str     r2, [r0]                /* *from: a call frame (untagged) */
     resume_r1
@@ -155,11 +159,7 @@ port_switch:
     .thumb_func
 port_switch_preempt:
     push    {r4-r7, lr}
-    mov     r4, r8
-    mov     r5, r9
-    mov     r6, r10
-    mov     r7, r11
-    push    {r4-r7}
+    push_high
     mov     r2, sp
     mvns    r2, r2
     str     r2, [r0]                /* *from: a short frame (~sp) */
@@ -173,11 +173,7 @@ armv6m_resume_exc_inv:
     mvns    r1, r1
     subs    r1, #2                  /* an exception frame: all of it */
     mov     sp, r1
-    pop     {r4-r7}
-    mov     r8, r4
-    mov     r9, r5
-    mov     r10, r6
-    mov     r11, r7
+    pop_high
     pop     {r4-r7}
     /* sp -> r0 r1 r2 r3 r12 lr pc xPSR, and one word of padding above if
      * xPSR bit 9 says the hardware aligned the stack; above that, S: the sp
