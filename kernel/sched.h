@@ -97,10 +97,10 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
  * fourth byte included, goes to td__check, which tells the errors apart as
  * before (and passes an object that is only slow). 'key' is that word for
  * the calling core, a constant the caller keeps (a semaphore's: its core's
- * sem_word, set by td_start; 0 before, which no object's word equals, so
- * every call then takes td__check). The load is relaxed: the other core may
- * bind an unbound object's core byte meanwhile, and then the word is not
- * this core's either way. */
+ * sem_word, set by td_kernel_start; 0 before, which no object's word
+ * equals, so every call then takes td__check). The load is relaxed: the
+ * other core may bind an unbound object's core byte meanwhile, and then the
+ * word is not this core's either way. */
 #define TD__CHECK_WORD(want, me) ((uint32_t)(want) + ((uint32_t)(me) << 16))
 typedef uint32_t __attribute__((may_alias)) td__key_word_t;
 #define TD__CHECK_WORD_OK(type)                                                          \
