@@ -108,8 +108,13 @@ typedef struct td_core {
     td_thread_t *xwaiters;           /* threads waiting for cross-core objects */
     void (*idle_hook)(void);
     struct td_held *held;            /* lockable objects owned by this core's threads */
-    td_thread_t *threads;            /* started threads (not idle), newest first */
+    uint32_t sem_word;               /* what a semaphore bound to this core holds in
+                                        the word of its magic (TD__CHECK): set by
+                                        td_kernel_start, 0 before (no object
+                                        matches) */
     td_thread_t *ready[TD_PRIO_COUNT]; /* circular lists, head runs first */
+    td_thread_t *threads;            /* started threads (not idle), newest first (last:
+                                        the fields before ready[] are the hot ones) */
 } td_core_t;
 
 extern td_core_t td__cores[PORT_NUM_CORES];

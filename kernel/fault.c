@@ -367,11 +367,15 @@ void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp)
     /* t was ended; the switch away from it checks its stack again: its
      * canary back (else the same overflow is reported a second time; only
      * if it was overwritten, so that write could not be refused by an
-     * armed guard either), and where the switch may save it (bit 0 of a
-     * context: its kind, port.h) */
+     * armed guard either), and where the switch may save it (the stack
+     * pointer its last saved context holds: PORT_CTX_SP) */
     if (t->stack[-1] != td__canary_of(t->stack - 1))
         t->stack[-1] = td__canary_of(t->stack - 1);
-    port_thread_sp_set(((uintptr_t)t->ctx & ~(uintptr_t)1u) + 32u);
+#ifdef PORT_CTX_IS_SP
+    port_thread_sp_set(PORT_CTX_SP(t->ctx) + 32u);
+#else
+    port_thread_sp_set((uintptr_t)t->ctx);       /* (a fiber's: ignored) */
+#endif
     port_irq_restore(st);
 }
 

@@ -16,6 +16,7 @@
 #include "tandem/console.h"
 #include "tandem/kernel.h"
 #include "tandem/panic.h"
+#include "tandem/sem.h"
 
 extern int main(void);
 
@@ -57,6 +58,7 @@ int td_kernel_start(td_entry_t entry, void *arg)
     uint8_t *b = (uint8_t *)(void *)c;
     for (size_t i = offsetof(td_core_t, slice); i < sizeof *c; i++)
         b[i] = 0;
+    c->sem_word = TD__CHECK_WORD(TD_SEM_MAGIC, id);
     td_thread_t *idle = &idle_tcb[id], *first = &first_tcb[id];
     __asm("" : "+l"(idle), "+l"(first));  /* (one multiplication each) */
     idle->magic = first->magic = 0;

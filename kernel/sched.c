@@ -304,12 +304,14 @@ void *port_switch_hook(void *ctx)
     td_thread_t *cur = c->current;
     cur->ctx = ctx;
 #ifdef PORT_CTX_IS_SP
-    /* The context is the stack pointer with its kind in bit 0; both it and
-     * the stack's bottom are word-aligned, so the tagged value compares
-     * with the bottom as the stack pointer does: untagged only for the
-     * fault path. */
+    /* The context is the stack pointer with its kind in its low bits (what
+     * a requested switch saves: an exception frame, never the kind with bit
+     * 31 set); both it and the stack's bottom are word-aligned, so the
+     * tagged value compares with the bottom as the stack pointer does:
+     * untagged only for the fault path. */
     if (!td__stack_ok(cur, (uintptr_t)ctx))     /* the second line behind the MPU */
-        TD_LOAD_ACQUIRE(stack_fault)(c, cur, (uintptr_t)ctx & ~(uintptr_t)1u);
+        TD_LOAD_ACQUIRE(stack_fault)(c, cur, PORT_CTX_SP(cur->ctx));  /* (read again:
+                                                    no copy of ctx kept on the way) */
 #else
     uintptr_t sp = port_thread_sp();
     if (!td__stack_ok(cur, sp))                 /* the second line behind the MPU */

@@ -91,22 +91,26 @@ int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick
     td__check_call((obj), offsetof(type, magic) | TD__UNBOUND, (want), (timeout))
 /* TD__CHECK's one word: an object whose word-aligned 16-bit magic is
  * followed by its core byte and a byte its init keeps 0 (little-endian: the
- * magic is the word's low half, the core its third byte) holds want + (me <<
- * 16) there exactly when all three checks pass: one load and one compare
- * instead of two of each. Anything else, a non-zero fourth byte included,
- * goes to td__check, which tells the errors apart as before (and passes an
- * object that is only slow). The load is relaxed: the other core may bind
- * an unbound object's core byte meanwhile, and then the word is not this
- * core's either way. */
+ * magic is the word's low half, the core its third byte) holds
+ * TD__CHECK_WORD(want, me) there exactly when all three checks pass: one
+ * load and one compare instead of two of each. Anything else, a non-zero
+ * fourth byte included, goes to td__check, which tells the errors apart as
+ * before (and passes an object that is only slow). 'key' is that word for
+ * the calling core, a constant the caller keeps (a semaphore's: its core's
+ * sem_word, set by td_kernel_start; 0 before, which no object's word
+ * equals, so every call then takes td__check). The load is relaxed: the
+ * other core may bind an unbound object's core byte meanwhile, and then the
+ * word is not this core's either way. */
+#define TD__CHECK_WORD(want, me) ((uint32_t)(want) + ((uint32_t)(me) << 16))
 typedef uint32_t __attribute__((may_alias)) td__key_word_t;
 #define TD__CHECK_WORD_OK(type)                                                          \
     (offsetof(type, magic) % 4u == 0 && offsetof(type, core) == offsetof(type, magic) + 2u && \
      offsetof(type, zero_) == offsetof(type, magic) + 3u &&                             \
      __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-#define TD__CHECK(obj, type, want, me)                                               \
+#define TD__CHECK(obj, type, want, key)                                              \
     (((obj) != NULL &&                                                              \
       __atomic_load_n((const td__key_word_t *)(const void *)&(obj)->magic,         \
-                      __ATOMIC_RELAXED) == (want) + ((uint32_t)(me) << 16))         \
+                      __ATOMIC_RELAXED) == (key))                                   \
          ? TD_OK                                                                    \
          : td__check((obj), offsetof(type, magic), (want)))
 
@@ -345,8 +349,10 @@ TD_HOT td_thread_t *td__ready_hot(td_core_t *c, td_thread_t *t)
 }
 
 /* Make 'to' the running thread at once, thread to thread (a thread, with
- * interrupts masked by a caller that had them enabled). */
-TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to)
+ * interrupts masked by a caller that had them enabled). 'from' blocks
+ * (port_switch) or, with 'ready' (a constant), stays ready
+ * (port_switch_preempt). */
+TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to, bool ready)
 {
     uintptr_t sp = port_own_sp();       /* (a thread: its own) */
     if (!td__stack_ok(from, sp))        /* as port_switch_hook checks */
@@ -355,12 +361,15 @@ TD_HOT void td__switch_from_hot(td_core_t *c, td_thread_t *from, td_thread_t *to
     c->switches++;
     TD_STORE_RELAXED(c->current, to);    /* (read by the other core: core.h) */
     port_guard_thread(td__stack_guard(to));
-    port_switch(&from->ctx, to->ctx);
+    if (ready)
+        port_switch_preempt(&from->ctx, to->ctx);
+    else
+        port_switch(&from->ctx, to->ctx);
 }
 
-TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to)
+TD_HOT void td__switch_now_hot(td_core_t *c, td_thread_t *to, bool ready)
 {
-    td__switch_from_hot(c, c->current, to);
+    td__switch_from_hot(c, c->current, to, ready);
 }
 
 /* td__resched_restore, given the cached top (NULL: unknown). */
@@ -371,7 +380,7 @@ TD_HOT void td__resched_to_hot(td_core_t *c, td_thread_t *top, port_irq_state_t 
     td_thread_t *cur = c->current;
     if (top != cur && cur != NULL) {     /* (NULL: the kernel is not running) */
         if (s == 0 && !port_in_isr())
-            td__switch_now_hot(c, top);
+            td__switch_now_hot(c, top, true);   /* (the current thread most often stays ready) */
         else
             port_switch_request();
     }
@@ -400,7 +409,7 @@ TD_HOT void td__wait_prep_hot(td_core_t *c, td_thread_t **wq, bool timed, td_tic
 TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 {
     td_thread_t *t = c->current;
-    td__switch_now_hot(c, td__top(c));  /* back when woken */
+    td__switch_now_hot(c, td__top(c), false);  /* back when woken */
     port_irq_restore(s);
     return t->result;
 }
@@ -410,7 +419,7 @@ TD_HOT int td__wait_commit_hot(td_core_t *c, port_irq_state_t s)
 TD_HOT int td__wait_commit_enable_hot(td_core_t *c)
 {
     td_thread_t *t = c->current;
-    td__switch_from_hot(c, t, td__top(c));  /* back when woken */
+    td__switch_from_hot(c, t, td__top(c), false);  /* back when woken */
     port_irq_enable();
     return t->result;
 }
@@ -486,7 +495,7 @@ TD_HOT void td__wake_first_resched_hot(td_core_t *c, td_thread_t **wq, td_thread
         c->loose = t;                    /* td__hand_top_hot, nothing to settle */
         c->top = t;
         if (!port_in_isr() && s == 0) {
-            td__switch_from_hot(c, cur, t);
+            td__switch_from_hot(c, cur, t, true);
             port_irq_enable();           /* (s is 0) */
             return;
         }

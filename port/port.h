@@ -276,6 +276,17 @@ void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg)
  * switch resumes *from. 'to' is any context: new from port_context_init,
  * or saved by port_switch or by a requested switch. */
 void port_switch(void **from, void *to);
+/* The same, for a running thread that stays ready (it woke a more urgent
+ * one): the port may save a context that a later port_switch or
+ * port_switch_preempt resumes for less and a requested switch for more
+ * (ARMv6-M: a short call frame, no exception frame's pc and xPSR; the
+ * others: port_switch itself). Its resume is most often a direct switch,
+ * when the thread it woke blocks again; a thread that blocks is most often
+ * woken from a handler, so port_switch keeps the frame a requested switch
+ * resumes as it is. A context saved either way can be resumed either way.
+ * Where a context is the stack pointer (PORT_CTX_IS_SP), PORT_CTX_SP(ctx)
+ * is the stack pointer a saved context holds, its kind's tag off. */
+void port_switch_preempt(void **from, void *to);
 
 /* Called by the port, interrupts masked, to choose the next context.
  * 'current' receives the saved context of the thread being left; the return

@@ -3,7 +3,9 @@
  * resume each other's contexts intact: a thread preempted through a
  * requested switch (PendSV on the chip: an exception frame) resumed by a
  * direct thread-to-thread switch, and a thread that blocked through a
- * direct switch (a call frame) resumed by a requested one.
+ * direct switch (a call frame) resumed by a requested one; and a thread
+ * that a more urgent one it woke preempted (port_switch_preempt: a short
+ * frame on ARMv6-M) resumed both ways.
  */
 #include "harness.h"
 #include "port.h"
@@ -98,4 +100,89 @@ TEST(switch_paths_keep_registers)
     CHECK_EQ(sw_bad, 0);
     CHECK(sw_rounds > 0);
     CHECK(sw_high_runs >= 10);
+}
+
+/* ---- a preempted thread, resumed both ways ---- */
+TD_THREAD_DEFINE(sw_woken, 1024);
+static td_sem_t pre_sem;
+static volatile uint32_t pre_bad, pre_lowered, pre_woken_runs;
+static volatile int pre_lower;
+static unsigned pre_high, pre_low;
+
+/* More urgent than the giver: runs at each give (preempting it), then
+ * either blocks again at once (a direct switch resumes the giver) or, with
+ * interrupts masked, lowers its own priority below the giver's (the switch
+ * is requested and made when the mask is lifted: PendSV on the chip resumes
+ * the giver) and waits there until the giver raises it again. */
+static void woken(void *arg)
+{
+    (void)arg;
+    while (td_sem_take(&pre_sem, TD_MS(500)) == TD_OK) {
+        pre_woken_runs++;
+        if (pre_lower) {
+            port_irq_state_t s = port_irq_save();
+            if (td_thread_set_priority(td_thread_self(), pre_low) != TD_OK)
+                pre_bad++;
+            port_irq_restore(s);          /* the giver runs here */
+        }
+    }
+}
+
+/* One give with values live across it in the registers a call preserves
+ * (r4-r7 through the compiler; r8-r11 named on ARM, which the compiler
+ * leaves alone otherwise), compared after the giver was resumed. */
+__attribute__((noinline)) static void pre_round(unsigned k, int lower)
+{
+    uint32_t a = churn_k(k), b = churn_k((k + 1u) & 15u), c = churn_k((k + 2u) & 15u),
+             d = churn_k((k + 3u) & 15u);
+#if defined(__arm__)
+    register uint32_t h8 __asm("r8") = a ^ 0x08080808u;
+    register uint32_t h9 __asm("r9") = b ^ 0x09090909u;
+    register uint32_t h10 __asm("r10") = c ^ 0x10101010u;
+    register uint32_t h11 __asm("r11") = d ^ 0x11111111u;
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+#endif
+    uint32_t runs = pre_woken_runs;
+    pre_lower = lower;
+    if (td_sem_give_isr(&pre_sem) != TD_OK || pre_woken_runs != runs + 1u)
+        pre_bad++;                        /* the woken thread ran at once */
+    if (lower) {
+        /* Resumed while the woken thread is ready below: by the requested
+         * switch its priority change asked for. */
+        if (td_thread_priority(&sw_woken) != (int)pre_low)
+            pre_bad++;
+        else
+            pre_lowered++;
+        if (td_thread_set_priority(&sw_woken, pre_high) != TD_OK)  /* preempted again */
+            pre_bad++;
+    }
+#if defined(__arm__)
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
+        h11 != (d ^ 0x11111111u))
+        pre_bad++;
+#endif
+    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
+        d != sw_ref[(k + 3u) & 15u])
+        pre_bad++;
+}
+
+TEST(switch_preempted_thread_resumed_both_ways)
+{
+    for (unsigned k = 0; k < 16; k++)
+        sw_ref[k] = churn_k(k);
+    pre_bad = pre_lowered = pre_woken_runs = 0;
+    unsigned me = (unsigned)td_thread_priority(td_thread_self());
+    pre_high = me + 1u;
+    pre_low = me - 1u;
+    REQUIRE_EQ(td_sem_init(&pre_sem, 0, 1), TD_OK);
+    REQUIRE_EQ(td_thread_create(&sw_woken, sw_woken_stack, sizeof sw_woken_stack, "woken",
+                                pre_high, woken, NULL), TD_OK);
+    for (unsigned k = 0; k < 40; k++)
+        pre_round(k & 15u, (int)(k & 1u));
+    td_sleep(TD_MS(600));                 /* the woken thread's wait times out: it ends */
+    CHECK_EQ(td_thread_join(&sw_woken, TD_MS(500)), TD_OK);
+    CHECK_EQ(pre_bad, 0);
+    CHECK_EQ(pre_woken_runs, 40);
+    CHECK_EQ(pre_lowered, 20);
 }

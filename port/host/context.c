@@ -158,6 +158,11 @@ void port_switch(void **from, void *to)
     }
 }
 
+void port_switch_preempt(void **from, void *to)
+{
+    port_switch(from, to);               /* one kind of context here */
+}
+
 void port_start_first(void *first)
 {
     struct host_core *hc = host_this();

@@ -376,6 +376,14 @@ def thread_list(c):
     return out
 
 
+def ctx_sp(ctx):
+    """The stack pointer a saved context holds: its kind is tagged in its
+    low bits, or (ARMv6-M's short frame, port/arch/armv6m/switch.S) it is
+    the stack pointer inverted, bit 31 set."""
+    ctx &= 0xffffffff
+    return (~ctx & 0xffffffff) if ctx & 0x80000000 else ctx & ~3
+
+
 def cmd_threads():
     cores = global_value(LAYOUT['cores'], 'cores')
     check_fields(cores, 'core')
@@ -406,7 +414,7 @@ def cmd_threads():
             prio = int(f(t, 'thread', 'prio'))
             base = int(f(t, 'thread', 'base'))
             ptext = str(prio) if prio == base else '%d(%d)' % (prio, base)
-            sp_now = sp_cur if int(tp) == cur else int(f(t, "thread", "ctx")) & ~3   # (low bits may tag the kind of context)
+            sp_now = sp_cur if int(tp) == cur else ctx_sp(int(f(t, "thread", "ctx")))
             used, _free, guard = stack_info(t, sp_now)
             print('  %-1s %-14s %-10s %-8s %-34s %-18s %s' % (
                 '*' if int(tp) == cur else '', cstring(f(t, 'thread', 'name'), 14) or '(no name)', st, ptext,

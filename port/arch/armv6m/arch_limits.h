@@ -15,7 +15,11 @@
 #define PORT_STACK_RESERVE  0u
 #define PORT_STACK_GUARD    32u   /* per thread stack: one MPU subregion */
 #define PORT_MAIN_GUARD     128u  /* bottom of each main stack: 4 MPU subregions */
-#define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer (bit 0: its kind) */
+#define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer, tagged: */
+/* sp | 2 (an exception frame), sp (a call frame), ~sp (a short call frame):
+ * switch.S. PORT_CTX_SP: the stack pointer of a saved context. */
+#define PORT_CTX_SP(ctx)                                                                 \
+    ((uintptr_t)(ctx) >> 31 ? ~(uintptr_t)(ctx) : (uintptr_t)(ctx) & ~(uintptr_t)3u)
 
 /* NVIC priority levels: ARMv6-M implements 2 bits, 0 the most urgent,
  * PORT_IRQ_PRIO_LEVELS - 1 the least; what tandem puts at each. These are

@@ -7,8 +7,10 @@
  * core's main stack (MSP). A thread's context is its saved stack pointer,
  * at 16 words: r8-r11, r4-r7, then an exception frame (r0-r3, r12, lr, pc,
  * xPSR), stacked by the hardware when PendSV switches, or shaped like one
- * by port_switch (which keeps only pc and xPSR in it). Bit 0 of the pointer
- * tells the two apart (switch.S). A new context is an exception frame.
+ * by port_switch (which keeps only pc and xPSR in it); or 9 words, r8-r11,
+ * r4-r7 and the return address, saved by port_switch_preempt. The pointer's
+ * low bits and bit 31 tell the three apart (switch.S, PORT_CTX_SP). A new
+ * context is an exception frame.
  */
 #include "port.h"
 
@@ -34,7 +36,7 @@ void *port_context_init(void *stack, size_t size, port_entry_t entry, void *arg)
     f[13] = (uint32_t)(uintptr_t)thread_return;          /* lr */
     f[14] = (uint32_t)(uintptr_t)entry & ~1u;            /* pc */
     f[15] = XPSR_THUMB;
-    return (uint8_t *)f + 1;               /* an exception frame */
+    return (uint8_t *)f + 2;               /* an exception frame */
 }
 
 void port_idle(void)

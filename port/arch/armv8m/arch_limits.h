@@ -18,6 +18,7 @@
 #define PORT_STACK_GUARD    32u   /* per thread stack: one MPU region, PSPLIM at its bottom */
 #define PORT_MAIN_GUARD     128u  /* bottom of each main stack: one MPU region, MSPLIM inside it */
 #define PORT_CTX_IS_SP      1     /* a saved context is the thread's stack pointer (bit 0: its kind) */
+#define PORT_CTX_SP(ctx)    ((uintptr_t)(ctx) & ~(uintptr_t)1u)   /* ... without its kind */
 
 /* Interrupt priority levels as tandem/irq.h and the kernel see them: 4, 0
  * the most urgent. The NVIC byte of level p is (p + 1) << 5: the top three

@@ -99,6 +99,8 @@ isr_svcall:
     .section .text.port_switch, "ax", %progbits
     .global port_switch
     .type port_switch, %function
+    .global port_switch_preempt         /* (port.h: the same switch here) */
+    .thumb_set port_switch_preempt, port_switch
     .thumb_func
 port_switch:
     mrs     r3, control
