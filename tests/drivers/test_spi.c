@@ -6,6 +6,8 @@
  */
 #include "drv.h"
 
+#include "tandem/fault.h"
+#include "tandem/panic.h"
 #include "tandem/spi.h"
 
 #define MAX_LEN 2048u
@@ -367,4 +369,78 @@ TEST(spi_long_transfer_sleeps)
     th_info("spi_2000_bytes_at_1MHz_us", (long long)us);
     th_info("spinner_loops_meanwhile", n);
     CHECK(n > 100000);                   /* the lower-priority thread ran all along */
+}
+
+/* ---- core 1 restarted while its transfer runs ----------------------------------------- */
+
+static td_spi_dev_t r_any, r_mine;
+static volatile int r_started, r_res[4];
+TD_THREAD_DEFINE(r_xfer, 1024);
+
+static void r_xfer_main(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&r_started, 1, __ATOMIC_RELEASE);
+    r_res[0] = td_spi_transfer(&r_any, txb[1], rxb[1], 2000, TD_SEC(1));   /* 16 ms, by DMA */
+}
+
+static void r_fault_mid_transfer(void *arg)
+{
+    (void)arg;
+    if (td_thread_create(&r_xfer, r_xfer_stack, sizeof r_xfer_stack, "xfer", 20, r_xfer_main,
+                         NULL) != TD_OK)
+        return;
+    for (int i = 0; i < 100 && !__atomic_load_n(&r_started, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    td_sleep(3);                                  /* xfer sleeps in the DMA's wait now */
+    td_panic("core 1 goes down mid-transfer");
+}
+
+static void r_after_restart(void *arg)
+{
+    (void)arg;
+    r_res[1] = td_spi_transfer(&r_mine, txb[1], rxb[1], 2000, TD_MS(100));   /* by DMA */
+    r_res[2] = echoed(txb[1], rxb[1], 2000) ? TD_OK : -1;
+    r_res[3] = td_spi_transfer(&r_mine, txb[1], rxb[1], 4, TD_MS(10));       /* polled */
+}
+
+TEST(spi_core1_restarted_mid_transfer)
+{
+    drv_spi_setup();
+    REQUIRE_EQ(td_spi_dev_init(&r_any, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&r_mine, 0, SPI0_ECHO_CS, 0, 1000000, 8, 1), TD_OK);
+    td_spi_dev_t mine0;
+    REQUIRE_EQ(td_spi_dev_init(&mine0, 0, SPI0_ECHO_CS, 0, 1000000, 8, 0), TD_OK);
+    uint32_t seed = 21;
+    drv_fill(txb[1], 2000, &seed);
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    r_started = 0;
+    r_res[0] = r_res[1] = r_res[2] = r_res[3] = 99;
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    bool cap = th_capture_begin() == TD_OK;
+    REQUIRE_EQ(th_core1_run(r_fault_mid_transfer, NULL), TD_OK);
+    for (int i = 0; i < 3000 && td_fault_restarts() == restarts; i++)
+        td_sleep(1);
+    int rc = th_core1_wait(TD_SEC(2));
+    static char report[2048];
+    if (cap)
+        th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    REQUIRE_EQ(td_fault_restarts(), restarts + 1);
+    REQUIRE_EQ(rc, TD_OK);
+    CHECK_EQ(r_res[0], 99);                       /* the transfer never returned */
+    /* the bus is free and whole again: from core 0 (a device of no core,
+     * one of core 0), then from the new core 1, by DMA and polled */
+    static uint8_t rx0[2000];
+    CHECK_EQ(td_spi_transfer(&r_any, txb[1], rx0, 2000, TD_MS(100)), TD_OK);
+    CHECK(echoed(txb[1], rx0, 2000));
+    CHECK_EQ(td_spi_transfer(&mine0, txb[1], rx0, 4, TD_MS(10)), TD_OK);
+    CHECK(echoed(txb[1], rx0, 4));
+    REQUIRE_EQ(th_core1_run(r_after_restart, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(r_res[1], TD_OK);
+    CHECK_EQ(r_res[2], TD_OK);
+    CHECK_EQ(r_res[3], TD_OK);
+    CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_OK);   /* nobody uses it */
 }
