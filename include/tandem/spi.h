@@ -103,7 +103,7 @@ int td_spi_write_read(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx, siz
 int td_spi_select(td_spi_dev_t *d, td_tick_t timeout);
 /* End td_spi_select's selection. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_STATE (d is not selected), TD_ERR_NOT_OWNER (another thread
- * selected it). */
+ * selected it), TD_ERR_IN_ISR. Thread only. */
 int td_spi_deselect(td_spi_dev_t *d);
 
 /* A short constant name for an SPI (or DMA) result, or td_strerror's. */

@@ -8,6 +8,7 @@
 
 #include "tandem/fault.h"
 #include "tandem/panic.h"
+#include "tandem/irq.h"
 #include "tandem/spi.h"
 
 #define MAX_LEN 2048u
@@ -443,4 +444,50 @@ TEST(spi_core1_restarted_mid_transfer)
     CHECK_EQ(r_res[2], TD_OK);
     CHECK_EQ(r_res[3], TD_OK);
     CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_OK);   /* nobody uses it */
+}
+
+/* ---- calls from an interrupt handler ------------------------------------------------- */
+
+#define ISR_IRQ 31u                           /* no device on the RP2040 (test_irq.c) */
+#define NVIC_ISPR (*(volatile uint32_t *)0xe000e200u)
+static td_spi_dev_t isr_dev;
+static volatile int isr_res[4];
+
+static void spi_from_isr(void)
+{
+    uint8_t b[2] = { 1, 2 };
+    isr_res[0] = td_spi_deselect(&isr_dev);
+    isr_res[1] = td_spi_select(&isr_dev, TD_NO_WAIT);
+    isr_res[2] = td_spi_transfer(&isr_dev, b, b, 2, TD_NO_WAIT);
+    isr_res[3] = td_spi_write_read(&isr_dev, b, 1, b, 1, TD_NO_WAIT);
+}
+
+static volatile int isr_core1_rc = 99;
+static void isr_core1_transfer(void *arg)
+{
+    (void)arg;
+    uint8_t b[2] = { 1, 2 };
+    isr_core1_rc = td_spi_transfer(&isr_dev, b, b, 2, TD_MS(50));
+}
+
+TEST(spi_calls_from_an_interrupt_refused)
+{
+    drv_spi_setup();
+    REQUIRE_EQ(td_spi_dev_init(&isr_dev, 1, SPI1_ECHO_CS, 0, 20000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_select(&isr_dev, 10), TD_OK);
+    for (unsigned i = 0; i < 4; i++)
+        isr_res[i] = 99;
+    REQUIRE_EQ(td_irq_set_handler(ISR_IRQ, spi_from_isr), TD_OK);
+    REQUIRE_EQ(td_irq_enable(ISR_IRQ, true), TD_OK);
+    NVIC_ISPR = 1u << ISR_IRQ;                /* taken here, over this thread */
+    __asm volatile("dsb\n\tisb" ::: "memory");
+    td_irq_enable(ISR_IRQ, false);
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ(isr_res[i], TD_ERR_IN_ISR);
+    /* the selection is this thread's still, and its end frees the bus */
+    CHECK_EQ(td_spi_deselect(&isr_dev), TD_OK);
+    isr_core1_rc = 99;
+    REQUIRE_EQ(th_core1_run(isr_core1_transfer, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(isr_core1_rc, TD_OK);
 }

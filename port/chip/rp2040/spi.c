@@ -441,6 +441,8 @@ int td_spi_deselect(td_spi_dev_t *d)
         return TD_ERR_PARAM;
     if (d->magic != SPI_MAGIC || d->bus >= TD_SPI_COUNT)
         return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;                /* (the bus's mutex is given back by a thread) */
     struct bus *b = &buses[d->bus];
     if (b->selected != d)
         return TD_ERR_STATE;
