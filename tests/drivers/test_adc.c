@@ -140,3 +140,50 @@ TEST(adc_sampler_thread_on_core1)
     CHECK(rc[5] >= 9 && rc[5] <= 10);          /* 50 Hz for 200 ms */
     CHECK_EQ(rc[6], 0);
 }
+
+/* A sampler started again while it runs: refused, and the running one
+ * goes on as it was (its inputs, its function, its count). */
+static volatile uint32_t calls_a, calls_b, wrong_n;
+static void count_a(const uint16_t *raw, unsigned n, void *arg)
+{
+    (void)raw;
+    (void)arg;
+    if (n != 1)
+        wrong_n++;
+    calls_a++;
+}
+static void count_b(const uint16_t *raw, unsigned n, void *arg)
+{
+    (void)raw;
+    (void)n;
+    (void)arg;
+    calls_b++;
+}
+
+TEST(adc_sampler_started_twice_refused)
+{
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    static td_adc_sampler_t s;
+    static TD_STACK_DEFINE(stack, 768);
+    calls_a = calls_b = wrong_n = 0;
+    REQUIRE_EQ(td_adc_sampler_start(&s, stack, sizeof stack, "adc_a", 20, 1u << 0, 1, count_a, NULL),
+               TD_OK);
+    td_sleep(5);
+    uint32_t sets = s.sets;
+    CHECK(sets >= 4);
+    CHECK_EQ(td_adc_sampler_start(&s, stack, sizeof stack, "adc_b", 20, 3u, 2, count_b, NULL),
+             TD_ERR_BUSY);
+    td_sleep(5);
+    CHECK_EQ(td_adc_sampler_stop(&s, TD_MS(10)), TD_OK);
+    CHECK_EQ(calls_b, 0);
+    CHECK_EQ(wrong_n, 0);
+    CHECK_EQ(s.n, 1);
+    CHECK(s.sets >= sets + 4);                     /* its count went on, not from 0 */
+    CHECK_EQ(s.sets, calls_a);
+    /* stopped, it may be started again, differently */
+    REQUIRE_EQ(td_adc_sampler_start(&s, stack, sizeof stack, "adc_b", 20, 3u, 2, count_b, NULL),
+               TD_OK);
+    td_sleep(5);
+    CHECK_EQ(td_adc_sampler_stop(&s, TD_MS(10)), TD_OK);
+    CHECK(calls_b >= 2);
+}
