@@ -31,7 +31,8 @@
  * program said that bus belongs to one core.
  *
  * Results: 0 or a negative code: TD_ERR_PARAM (null record or buffer, bus,
- * pin, mode or bits out of range), TD_ERR_SPI_PINS (a pin that is not that
+ * pin, mode or bits out of range, a buffer of frames above 8 bits at an
+ * odd address), TD_ERR_SPI_PINS (a pin that is not that
  * controller's SCK/TX/RX), TD_ERR_SPI_RATE (a rate the controller cannot
  * make: clk_peri / 2 at most, clk_peri / 65024 at least), TD_ERR_UNINIT
  * (bus or record not initialised), TD_ERR_WRONG_CORE, TD_ERR_BUSY,

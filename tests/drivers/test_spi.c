@@ -74,6 +74,12 @@ TEST(spi_errors)
     td_spi_dev_t d16;
     REQUIRE_EQ(td_spi_dev_init(&d16, 0, SPI0_ECHO_CS, 0, 1000000, 16, TD_CORE_ANY), TD_OK);
     CHECK_EQ(td_spi_transfer(&d16, (uint8_t *)w + 1, NULL, 40, 10), TD_ERR_PARAM);  /* misaligned for 16-bit frames by DMA */
+    /* and polled (one frame: 16 us), either buffer, either call */
+    CHECK_EQ(td_spi_transfer(&d16, (uint8_t *)w + 1, NULL, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_transfer(&d16, NULL, (uint8_t *)w + 1, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_write_read(&d16, (uint8_t *)w + 1, 1, w, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_write_read(&d16, w, 1, (uint8_t *)w + 1, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_transfer(&d16, w, w, 1, 10), TD_OK);
     CHECK(th_contains(td_spi_strerror(TD_ERR_SPI_RATE), "RATE"));
     CHECK(th_contains(td_spi_strerror(TD_ERR_DMA_WRITE), "DMA_WRITE"));
 }

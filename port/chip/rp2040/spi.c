@@ -375,6 +375,8 @@ static int session(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx_full, s
         return r;
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
+    if (d->bits > 8u && (((uintptr_t)tx | (uintptr_t)rx_full | (uintptr_t)rx) & 1u))
+        return TD_ERR_PARAM;                 /* uint16_t frames: polled, a misaligned access */
     bool forever = timeout == TD_FOREVER;
     td_tick_t deadline = td_time_ticks() + (forever ? 0 : timeout);
     r = acquire(d, timeout);
