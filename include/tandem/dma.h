@@ -79,8 +79,9 @@ int td_dma_unclaim(unsigned chan);
  * TD_ERR_PARAM (bad channel, x NULL, count 0, size not 1/2/4, an address
  * not aligned to size, dreq above 0x3f), TD_ERR_STATE (chan not claimed),
  * TD_ERR_BUSY (chan still runs, or its last end was not yet taken by the
- * core it belongs to while that core is still there: not halted, nor core
- * 1 restarted since), TD_ERR_IN_ISR. Thread only, either core. */
+ * core it belongs to while that core is still there: core 1 not
+ * restarted since, nor halted; or a thread of a halted core still waits
+ * for it), TD_ERR_IN_ISR. Thread only, either core. */
 int td_dma_start(unsigned chan, const td_dma_xfer_t *x);
 
 /* Sleep until the transfer last started on chan ends, at most timeout
