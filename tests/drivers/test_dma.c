@@ -214,6 +214,26 @@ TEST(dma_wait_belongs_to_the_starting_core)
 
 /* ---- a channel whose core 1 was restarted mid-transfer --------------------------------- */
 
+int drv_core1_fault_restart(td_entry_t job)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    int r = td_fault_set_policy(1, TD_FAULT_RESTART);
+    if (r != TD_OK)
+        return r;
+    bool cap = th_capture_begin() == TD_OK;
+    r = th_core1_run(job, NULL);
+    for (int i = 0; r == TD_OK && i < 3000 && td_fault_restarts() == restarts; i++)
+        td_sleep(1);
+    if (r == TD_OK)
+        r = td_fault_restarts() == restarts + 1 ? th_core1_wait(TD_SEC(2)) : TD_ERR_TIMEOUT;
+    static char report[2048];
+    if (cap)
+        th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    return r;
+}
+
 static unsigned gone_ch;
 static volatile int gone_started, gone_wait = 99;
 TD_THREAD_DEFINE(gone_waiter, 1024);
@@ -243,22 +263,9 @@ static void start_then_fault(void *arg)
 TEST(dma_channel_of_a_restarted_core1)
 {
     REQUIRE_EQ(td_dma_claim(&gone_ch), TD_OK);
-    int old = td_fault_policy(1);
-    uint32_t restarts = td_fault_restarts();
     gone_started = 0;
     gone_wait = 99;
-    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
-    bool cap = th_capture_begin() == TD_OK;
-    REQUIRE_EQ(th_core1_run(start_then_fault, NULL), TD_OK);
-    for (int i = 0; i < 3000 && td_fault_restarts() == restarts; i++)
-        td_sleep(1);
-    int rc = th_core1_wait(TD_SEC(2));
-    static char report[2048];
-    if (cap)
-        th_capture_end(report, sizeof report);
-    td_fault_set_policy(1, (unsigned)old);
-    REQUIRE_EQ(td_fault_restarts(), restarts + 1);
-    REQUIRE_EQ(rc, TD_OK);
+    REQUIRE_EQ(drv_core1_fault_restart(start_then_fault), TD_OK);
     CHECK(gone_started);
     CHECK_EQ(gone_wait, 99);                      /* the wait never returned */
     CHECK(td_dma_busy(gone_ch));                  /* the hardware still waits for its pacing */

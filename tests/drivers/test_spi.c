@@ -6,7 +6,6 @@
  */
 #include "drv.h"
 
-#include "tandem/fault.h"
 #include "tandem/panic.h"
 #include "tandem/irq.h"
 #include "tandem/spi.h"
@@ -420,22 +419,9 @@ TEST(spi_core1_restarted_mid_transfer)
     REQUIRE_EQ(td_spi_dev_init(&mine0, 0, SPI0_ECHO_CS, 0, 1000000, 8, 0), TD_OK);
     uint32_t seed = 21;
     drv_fill(txb[1], 2000, &seed);
-    int old = td_fault_policy(1);
-    uint32_t restarts = td_fault_restarts();
     r_started = 0;
     r_res[0] = r_res[1] = r_res[2] = r_res[3] = 99;
-    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
-    bool cap = th_capture_begin() == TD_OK;
-    REQUIRE_EQ(th_core1_run(r_fault_mid_transfer, NULL), TD_OK);
-    for (int i = 0; i < 3000 && td_fault_restarts() == restarts; i++)
-        td_sleep(1);
-    int rc = th_core1_wait(TD_SEC(2));
-    static char report[2048];
-    if (cap)
-        th_capture_end(report, sizeof report);
-    td_fault_set_policy(1, (unsigned)old);
-    REQUIRE_EQ(td_fault_restarts(), restarts + 1);
-    REQUIRE_EQ(rc, TD_OK);
+    REQUIRE_EQ(drv_core1_fault_restart(r_fault_mid_transfer), TD_OK);
     CHECK_EQ(r_res[0], 99);                       /* the transfer never returned */
     /* the bus is free and whole again: from core 0 (a device of no core,
      * one of core 0), then from the new core 1, by DMA and polled */
