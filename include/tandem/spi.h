@@ -32,9 +32,10 @@
  *
  * Results: 0 or a negative code: TD_ERR_PARAM (null record or buffer, bus,
  * pin, mode or bits out of range, a buffer of frames above 8 bits at an
- * odd address), TD_ERR_SPI_PINS (a pin that is not that
- * controller's SCK/TX/RX), TD_ERR_SPI_RATE (a rate the controller cannot
- * make: clk_peri / 2 at most, clk_peri / 65024 at least), TD_ERR_UNINIT
+ * odd address), TD_ERR_SPI_PINS (a pin that is not that controller's
+ * SCK/TX/RX, a chip select on a controller's pin), TD_ERR_SPI_RATE (a
+ * rate the controller cannot make: clk_peri / 2 at most, clk_peri / 65024
+ * at least), TD_ERR_UNINIT
  * (bus or record not initialised), TD_ERR_WRONG_CORE, TD_ERR_BUSY,
  * TD_ERR_TIMEOUT, TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h).
  * Thread only, either core (the device's core if it has one). The host
@@ -81,8 +82,9 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx);
  * output, high: deselected), SPI mode 0..3, at most rate_hz, 4..16-bit
  * frames, assigned to core 0 or 1 or to none (TD_CORE_ANY). The rate set
  * (the highest the controller makes at or below rate_hz) is in d->rate.
- * Returns 0, TD_ERR_PARAM, TD_ERR_SPI_RATE, TD_ERR_UNINIT (bus not set
- * up). Anywhere. */
+ * Returns 0, TD_ERR_PARAM, TD_ERR_SPI_RATE, TD_ERR_SPI_PINS (cs is a pin
+ * td_spi_init gave a controller), TD_ERR_UNINIT (bus not set up).
+ * Anywhere. */
 int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
                     uint32_t rate_hz, unsigned bits, unsigned core);
 

@@ -51,6 +51,10 @@ TEST(spi_errors)
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 1000000, 8, 2), TD_ERR_PARAM);
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 1000, 8, TD_CORE_ANY), TD_ERR_SPI_RATE);        /* below 1923 Hz */
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 62500001, 8, TD_CORE_ANY), TD_ERR_SPI_RATE);    /* above clk_peri/2 */
+    /* a chip select on a pin a controller drives (SCK, TX, RX of either bus) */
+    static const uint8_t spi_pins[] = { SPI0_SCK, SPI0_TX, SPI0_RX, SPI1_SCK, SPI1_TX, SPI1_RX };
+    for (unsigned i = 0; i < sizeof spi_pins; i++)
+        CHECK_EQ(td_spi_dev_init(&d, 0, spi_pins[i], 0, 1000000, 8, TD_CORE_ANY), TD_ERR_SPI_PINS);
     REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 62500000, 8, TD_CORE_ANY), TD_OK);
     CHECK_EQ(d.rate, 62500000u);
     REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 1923, 8, TD_CORE_ANY), TD_OK);
@@ -79,6 +83,16 @@ TEST(spi_errors)
     CHECK_EQ(td_spi_write_read(&d16, (uint8_t *)w + 1, 1, w, 1, 10), TD_ERR_PARAM);
     CHECK_EQ(td_spi_write_read(&d16, w, 1, (uint8_t *)w + 1, 1, 10), TD_ERR_PARAM);
     CHECK_EQ(td_spi_transfer(&d16, w, w, 1, 10), TD_OK);
+    /* both buses still whole after the refused chip selects */
+    td_spi_dev_t e0, e1;
+    REQUIRE_EQ(td_spi_dev_init(&e0, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&e1, 1, SPI1_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    uint8_t t3[3] = { 7, 8, 9 }, r3[3] = { 1, 1, 1 };
+    CHECK_EQ(td_spi_transfer(&e0, t3, r3, 3, 10), TD_OK);
+    CHECK(echoed(t3, r3, 3));
+    r3[0] = r3[1] = r3[2] = 1;
+    CHECK_EQ(td_spi_transfer(&e1, t3, r3, 3, 10), TD_OK);
+    CHECK(echoed(t3, r3, 3));
     CHECK(th_contains(td_spi_strerror(TD_ERR_SPI_RATE), "RATE"));
     CHECK(th_contains(td_spi_strerror(TD_ERR_DMA_WRITE), "DMA_WRITE"));
 }

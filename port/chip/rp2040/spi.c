@@ -164,6 +164,8 @@ int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
         return TD_ERR_PARAM;
     if (!buses[bus].ready)
         return TD_ERR_UNINIT;
+    if ((IO_BANK0->gpio[cs].ctrl & IO_GPIO_CTRL_FUNCSEL_BITS) == GPIO_FUNC_SPI)
+        return TD_ERR_SPI_PINS;              /* a controller's SCK, TX or RX: keep it */
     uint8_t p = 0, scr = 0;
     uint32_t rate = pick_rate(rate_hz, &p, &scr);
     if (rate == 0)
