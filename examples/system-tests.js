@@ -35,8 +35,13 @@ const RUN_LIMITS = { cpu: 240, wallMs: 30 * 60 * 1000 };
 /* Run an example; returns { code, lines: [{t, uart, core, text}], edges: {pin: [{t, v}]} }.
  * The checks below use the UART build of each example (build/examples-uart):
  * its lines carry the exact time and core of their writing. The examples as
- * users get them (USB console) are run by the checks at the end. */
-function run(name, ms, extra = [], dir = 'examples-uart') {
+ * users get them (USB console) are run by the checks at the end. A run must
+ * end with exit status `ends` (123: it reached its bound of ms, as a program
+ * that runs forever does), else every check of the example fails: a run
+ * cut short (a lockup, a fault stop, an early exit) may have printed all
+ * the lines and edges a check looks for. null: the caller checks it. A
+ * fault report fails them too (faultFree). */
+function run(name, ms, extra = [], dir = 'examples-uart', ends = 123) {
   if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
   const elf = path.join(build, dir, name + '.elf');
   const vcd = path.join(build, dir, name + '.vcd');
@@ -44,6 +49,9 @@ function run(name, ms, extra = [], dir = 'examples-uart') {
     { encoding: 'utf8', maxBuffer: 64 << 20, ...RUN_LIMITS });
   const why = ended(r, RUN_LIMITS);
   if (why) throw new Error(`tandem-sim ${name}: ${why} (${ms} ms of emulated time)`);
+  if (ends !== null && r.status !== ends) {
+    throw new Error(`tandem-sim ${name}: exit status ${r.status}, not ${ends} (${ends === 123 ? `the bound of ${ms} ms` : 'its end'}): ${(r.stderr || '').trim()}`);
+  }
   const lines = [], gpio = [];
   const json = extra.includes('--json') ? readJson(extra[extra.indexOf('--json') + 1]) : null;
   for (const l of (r.stdout || '').split('\n')) {
@@ -54,7 +62,16 @@ function run(name, ms, extra = [], dir = 'examples-uart') {
     const m = /^\[\s*([\d.]+) s\] (?:uart(\d)|usb  ) (c[01*]|--)\| (.*)$/.exec(l);
     if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
+  faultFree(name, lines);
   return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
+}
+
+/* A fault report in the console of any example but fault_demo fails every
+ * check of that example: a core halted by a fault leaves the run going to
+ * its bound, the other core printing on. */
+function faultFree(name, lines) {
+  const f = name === 'fault_demo' ? null : lines.find((l) => l.text.startsWith('*** FAULT'));
+  if (f) throw new Error(`${name}: a fault was reported at ${f.t} s: ${f.text}`);
 }
 
 function readJson(file) {
@@ -263,7 +280,7 @@ const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text)
 
 Object.assign(tests, {
   counter_race() {
-    const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')]);
+    const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')], undefined, null);
     check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     check('counter_race_unlocked_loses', () => {
       const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
@@ -304,7 +321,7 @@ Object.assign(tests, {
   },
 
   launch() {
-    const r = run('launch', 2000);
+    const r = run('launch', 2000, [], undefined, null);
     const t = r.lines.map((l) => l.text);
     check('launch_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     const want = [
@@ -333,7 +350,7 @@ Object.assign(tests, {
     // run, and still start core 1. A launch that ignored wrong echoes would
     // take the clean time. (tests/foundation covers giving up after too
     // many restarts.)
-    const g = run('launch', 2000, ['--core1-garble', '8']);
+    const g = run('launch', 2000, ['--core1-garble', '8'], undefined, null);
     check('launch_robust_restarts_on_wrong_echoes', () => {
       const re = /^core 1 already running, robust: core 1 running after \d+ cycles \(the launch took (\d+)\)$/;
       const clean = grab(r.lines, re), bad = grab(g.lines, re);
@@ -355,7 +372,7 @@ Object.assign(tests, {
   },
 
   no_busy_waiting() {
-    const r = run('no_busy_waiting', 4000);
+    const r = run('no_busy_waiting', 4000, [], undefined, null);
     check('no_busy_waiting_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     const rep = (name) => grab(r.lines, new RegExp(`^${name} console: core 1's 5 ms period measured (\\d+) times: (\\d+)\\.\\.(\\d+) us, ` +
       'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
@@ -599,7 +616,7 @@ Object.assign(tests, {
     let count = 2, unsure = 0, cutRuns = 0;
     check('settings_boot_count_survives_power_cuts', () => {
       for (let seed = 1; seed <= 12; seed++) {
-        const c = run('settings', 30, ['--flash-file', file, '--power-cut-random', String(seed)]);
+        const c = run('settings', 30, ['--flash-file', file, '--power-cut-random', String(seed)], undefined, null);
         if (c.code !== 113 && c.code !== 123) return `run ${seed}: exit ${c.code} ${c.stderr.trim()}`;
         if (c.code === 113) cutRuns++;
         if (c.lines.some((l) => /could not|did not start/.test(l.text))) return `run ${seed}: ${c.lines.map((l) => l.text).join(' | ')}`;
@@ -646,6 +663,7 @@ function runWith(name, ms, setup) {
   sim.loadFile(path.join(build, 'examples-uart', name + '.elf'));
   const dev = setup(sim);
   const res = sim.run({ maxMs: ms });
+  faultFree(name, lines);
   const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);
   return { sim, res, lines, dev, mine };
 }

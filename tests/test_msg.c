@@ -1088,9 +1088,13 @@ TEST(msg_receive_in_place_other_words_first)
     td_sleep(1);                                        /* a tick's start */
     uint32_t switches = c->switches;
     td_tick_t t0 = c->tick;
+    uint64_t r0 = th_ran_us();
     CHECK_EQ(td_msg_receive(&ep_c, &w, 3), TD_ERR_TIMEOUT);
     td_tick_t waited = c->tick - t0;
-    CHECK(waited >= 3 && waited <= 4);
+    /* exactly 3 ticks on the target; on the host never fewer, and within
+     * the slack by the core's own time (owed ticks come in a burst) */
+    CHECK(waited >= 3 && (TH_TICK_SLACK > 0 || waited == 3));
+    CHECK(th_ran_within(r0, 3));
     CHECK_EQ(c->switches, switches);
     td_msg_core_stats_t before, after;
     REQUIRE_EQ(td_msg_core_stats(&before, false), TD_OK);

@@ -79,13 +79,16 @@ int td_dma_unclaim(unsigned chan);
  * TD_ERR_PARAM (bad channel, x NULL, count 0, size not 1/2/4, an address
  * not aligned to size, dreq above 0x3f), TD_ERR_STATE (chan not claimed),
  * TD_ERR_BUSY (chan still runs, or its last end was not yet taken by the
- * core it belongs to), TD_ERR_IN_ISR. Thread only, either core. */
+ * core it belongs to while that core is still there: core 1 not
+ * restarted since, nor halted; or a thread of a halted core still waits
+ * for it), TD_ERR_IN_ISR. Thread only, either core. */
 int td_dma_start(unsigned chan, const td_dma_xfer_t *x);
 
 /* Sleep until the transfer last started on chan ends, at most timeout
  * ticks (TD_NO_WAIT: just look). Returns 0 (done), TD_ERR_WOULD_BLOCK
  * (TD_NO_WAIT and still running), TD_ERR_TIMEOUT (the channel was
- * aborted: td_dma_remaining says how far it got), TD_ERR_DMA_READ,
+ * aborted; the abort clears its count, so how far it got is not known),
+ * TD_ERR_DMA_READ,
  * TD_ERR_DMA_WRITE, TD_ERR_STATE (nothing started, already waited for, or
  * td_dma_abort ended it), TD_ERR_WRONG_CORE (started on the other core), TD_ERR_PARAM,
  * TD_ERR_IN_ISR. Thread only, the core that started it. */
@@ -108,8 +111,9 @@ int td_dma_abort(unsigned chan);
 /* Whether chan is transferring. Anywhere. */
 bool td_dma_busy(unsigned chan);
 
-/* Elements chan has left to transfer (after an abort or an error: how
- * far it got). Anywhere. */
+/* Elements chan has left to transfer (after a bus error: how far it got;
+ * after an abort, or a wait that ran out, 0: the chip clears the count).
+ * Anywhere. */
 uint32_t td_dma_remaining(unsigned chan);
 
 /* After TD_ERR_DMA_READ / TD_ERR_DMA_WRITE: the address that failed (the

@@ -31,9 +31,11 @@
  * program said that bus belongs to one core.
  *
  * Results: 0 or a negative code: TD_ERR_PARAM (null record or buffer, bus,
- * pin, mode or bits out of range), TD_ERR_SPI_PINS (a pin that is not that
- * controller's SCK/TX/RX), TD_ERR_SPI_RATE (a rate the controller cannot
- * make: clk_peri / 2 at most, clk_peri / 65024 at least), TD_ERR_UNINIT
+ * pin, mode or bits out of range, a buffer of frames above 8 bits at an
+ * odd address), TD_ERR_SPI_PINS (a pin that is not that controller's
+ * SCK/TX/RX, a chip select on a controller's pin), TD_ERR_SPI_RATE (a
+ * rate the controller cannot make: clk_peri / 2 at most, clk_peri / 65024
+ * at least), TD_ERR_UNINIT
  * (bus or record not initialised), TD_ERR_WRONG_CORE, TD_ERR_BUSY,
  * TD_ERR_TIMEOUT, TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h).
  * Thread only, either core (the device's core if it has one). The host
@@ -80,8 +82,9 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx);
  * output, high: deselected), SPI mode 0..3, at most rate_hz, 4..16-bit
  * frames, assigned to core 0 or 1 or to none (TD_CORE_ANY). The rate set
  * (the highest the controller makes at or below rate_hz) is in d->rate.
- * Returns 0, TD_ERR_PARAM, TD_ERR_SPI_RATE, TD_ERR_UNINIT (bus not set
- * up). Anywhere. */
+ * Returns 0, TD_ERR_PARAM, TD_ERR_SPI_RATE, TD_ERR_SPI_PINS (cs is a pin
+ * td_spi_init gave a controller), TD_ERR_UNINIT (bus not set up).
+ * Anywhere. */
 int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
                     uint32_t rate_hz, unsigned bits, unsigned core);
 
@@ -103,7 +106,7 @@ int td_spi_write_read(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx, siz
 int td_spi_select(td_spi_dev_t *d, td_tick_t timeout);
 /* End td_spi_select's selection. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_STATE (d is not selected), TD_ERR_NOT_OWNER (another thread
- * selected it). */
+ * selected it), TD_ERR_IN_ISR. Thread only. */
 int td_spi_deselect(td_spi_dev_t *d);
 
 /* A short constant name for an SPI (or DMA) result, or td_strerror's. */

@@ -37,6 +37,11 @@ const MONITOR_HELP = `tandem-sim monitor commands:
   monitor help     this text
 `;
 
+/** A hex address of the 32-bit address space, or null (more than 32 bits: it would wrap to another address). */
+function addr32(h) {
+  const a = parseInt(h, 16);
+  return a <= 0xffffffff ? a : null;
+}
 function u32hex(v) { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return b.toString('hex'); }
 function hex2(n) { return (n & 0xff).toString(16).padStart(2, '0'); }
 
@@ -179,9 +184,10 @@ class GdbServer {
       case 'm': {
         const m = /^m([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
         if (!m) return 'E01';
-        const len = Math.min(parseInt(m[2], 16), MAX_PACKET / 2);
+        const len = Math.min(parseInt(m[2], 16), MAX_PACKET / 2), addr = addr32(m[1]);
+        if (addr === null) return 'E01';
         if (len === 0) return '';
-        const bytes = t.readMemory(this.gThread, parseInt(m[1], 16), len);
+        const bytes = t.readMemory(this.gThread, addr, len);
         if (!bytes.length) return 'E01';
         return { data: bytes.toString('hex'), opts: { compress: true } };
       }
@@ -189,16 +195,16 @@ class GdbServer {
         const m = /^M([0-9a-fA-F]+),([0-9a-fA-F]+):([0-9a-fA-F]*)$/.exec(p);
         if (!m) return 'E01';
         const data = fromHexOrError(m[3]);
-        if (data.length !== parseInt(m[2], 16)) return 'E01';
-        return t.writeMemory(this.gThread, parseInt(m[1], 16), data) ? 'OK' : 'E01';
+        if (data.length !== parseInt(m[2], 16) || addr32(m[1]) === null) return 'E01';
+        return t.writeMemory(this.gThread, addr32(m[1]), data) ? 'OK' : 'E01';
       }
       case 'X': {
         const colon = p.indexOf(':');
         const m = /^X([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p.slice(0, colon));
         if (colon < 0 || !m) return 'E01';
         const data = Buffer.from(p.slice(colon + 1), 'latin1');
-        if (data.length !== parseInt(m[2], 16)) return 'E01';
-        return t.writeMemory(this.gThread, parseInt(m[1], 16), data) ? 'OK' : 'E01';
+        if (data.length !== parseInt(m[2], 16) || addr32(m[1]) === null) return 'E01';
+        return t.writeMemory(this.gThread, addr32(m[1]), data) ? 'OK' : 'E01';
       }
       case 'Z': case 'z': return this.breakpoint(p);
       case 'v': return this.vPacket(p);
@@ -206,9 +212,9 @@ class GdbServer {
         // the old resume packets: c continues every core; s steps the Hc core (others stay)
         const step = p[0] === 's' || p[0] === 'S';
         const m = p[0] === 'c' || p[0] === 's' ? /^.([0-9a-fA-F]+)?$/.exec(p) : /^.[0-9a-fA-F]{2}(?:;([0-9a-fA-F]+))?$/.exec(p);
-        if (!m) return 'E01';
+        if (!m || (m[1] !== undefined && addr32(m[1]) === null)) return 'E01';
         const core = this.cThread >= 0 ? this.cThread : this.lastStop.core;
-        if (m[1] !== undefined) t.writeRegister(core, 15, parseInt(m[1], 16));
+        if (m[1] !== undefined) t.writeRegister(core, 15, addr32(m[1]));
         const actions = step ? [null, null] : ['c', 'c'];
         if (step) actions[core] = 's';
         this.resume(actions);
@@ -278,7 +284,8 @@ class GdbServer {
     const m = /^([Zz])([0-4]),([0-9a-fA-F]+),([0-9a-fA-F]+)/.exec(p);
     if (!m) return 'E01';
     const insert = m[1] === 'Z', type = Number(m[2]);
-    const addr = parseInt(m[3], 16), kind = parseInt(m[4], 16);
+    const addr = addr32(m[3]), kind = parseInt(m[4], 16);
+    if (addr === null) return 'E01';
     const t = this.target;
     try {
       if (type <= 1) {

@@ -214,6 +214,13 @@ test('gdb: registers and memory of the selected core (SIO and PPB per core)', as
   assert.strictEqual(await c.request('m30000000,4'), 'E01');
   assert.strictEqual(await c.request('m20041ffe,4'), '0000', 'a read running off the end of SRAM is cut short');
   assert.strictEqual(await c.request('M00000010,1:00'), 'E01', 'the ROM cannot be written');
+  // an address of more than 32 bits is an error, not another address (it wrapped to the low 32)
+  assert.strictEqual(await c.request('M20001000,4:00000000'), 'OK');
+  for (const p of ['m120001000,4', 'm0120001000,4', 'M120001000,4:01020304', 'X120001000,1:a', 'Z0,1000000c0,2', 'Z2,120001000,4', 'c1000000c0']) {
+    assert.strictEqual(await c.request(p), 'E01', p);
+  }
+  assert.strictEqual(sim.read32(0x20001000), 0, 'SRAM untouched');
+  assert.strictEqual(await c.request('m0000000020001000,4'), '00000000', 'leading zeros are still 32 bits');
   c.send('k');
   await c.closedWithin();
 });

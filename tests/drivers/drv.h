@@ -68,4 +68,11 @@ static inline size_t drv_diff(const uint8_t *a, const uint8_t *b, size_t n)
 /* One-time set-up of both SPI buses (every test may call it). */
 void drv_spi_setup(void);
 
+/* Run job on core 1 under the restart policy (it is to fault there), wait
+ * until core 0 has restarted core 1 and the runner's helper takes jobs
+ * again, put the policy back. Returns 0, TD_ERR_TIMEOUT (no restart), or
+ * th_core1_run's and th_core1_wait's codes. The report is kept out of the
+ * log. */
+int drv_core1_fault_restart(td_entry_t job);
+
 #endif

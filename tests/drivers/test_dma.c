@@ -4,6 +4,8 @@
 #include "drv.h"
 
 #include "tandem/dma.h"
+#include "tandem/fault.h"
+#include "tandem/panic.h"
 
 #define MAX_LEN 4096u
 
@@ -176,7 +178,7 @@ TEST(dma_timeout_aborts)
     td_tick_t t0 = td_time_ticks();
     CHECK_EQ(td_dma_wait(ch, 5), TD_ERR_TIMEOUT);
     td_tick_t took = td_time_ticks() - t0;
-    CHECK(took >= 4 && took <= 6 + TH_TICK_SLACK);
+    CHECK(took >= 5 && took <= 5 + TH_TICK_SLACK);   /* the 5th tick after the call: exact */
     CHECK(!td_dma_busy(ch));
     CHECK_EQ(td_dma_remaining(ch), 0);         /* an abort clears the count */
     static uint32_t a = 7, b;
@@ -208,4 +210,71 @@ TEST(dma_wait_belongs_to_the_starting_core)
     CHECK_EQ(td_dma_abort(shared_ch), TD_OK);             /* on its own core: free at once */
     CHECK_EQ(td_dma_wait(shared_ch, 1), TD_ERR_STATE);
     CHECK_EQ(td_dma_unclaim(shared_ch), TD_OK);
+}
+
+/* ---- a channel whose core 1 was restarted mid-transfer --------------------------------- */
+
+int drv_core1_fault_restart(td_entry_t job)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts();
+    int r = td_fault_set_policy(1, TD_FAULT_RESTART);
+    if (r != TD_OK)
+        return r;
+    bool cap = th_capture_begin() == TD_OK;
+    r = th_core1_run(job, NULL);
+    for (int i = 0; r == TD_OK && i < 3000 && td_fault_restarts() == restarts; i++)
+        td_sleep(1);
+    if (r == TD_OK)
+        r = td_fault_restarts() == restarts + 1 ? th_core1_wait(TD_SEC(2)) : TD_ERR_TIMEOUT;
+    static char report[2048];
+    if (cap)
+        th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    return r;
+}
+
+static unsigned gone_ch;
+static volatile int gone_started, gone_wait = 99;
+TD_THREAD_DEFINE(gone_waiter, 1024);
+
+static void gone_waiter_main(void *arg)
+{
+    (void)arg;
+    gone_wait = td_dma_wait(gone_ch, TD_SEC(5));
+}
+
+static void start_then_fault(void *arg)
+{
+    (void)arg;
+    static uint32_t sink[4];
+    static volatile uint32_t reg;
+    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 4, .size = 4, .dst_incr = true,
+                        .dreq = TD_DMA_DREQ_ADC };          /* never paced: runs on */
+    if (td_dma_start(gone_ch, &x) != TD_OK ||
+        td_thread_create(&gone_waiter, gone_waiter_stack, sizeof gone_waiter_stack, "waiter", 20,
+                         gone_waiter_main, NULL) != TD_OK)
+        return;
+    __atomic_store_n(&gone_started, 1, __ATOMIC_RELEASE);
+    td_sleep(3);                                  /* the waiter sleeps in td_dma_wait */
+    td_panic("core 1 goes down with a DMA transfer running");
+}
+
+TEST(dma_channel_of_a_restarted_core1)
+{
+    REQUIRE_EQ(td_dma_claim(&gone_ch), TD_OK);
+    gone_started = 0;
+    gone_wait = 99;
+    REQUIRE_EQ(drv_core1_fault_restart(start_then_fault), TD_OK);
+    CHECK(gone_started);
+    CHECK_EQ(gone_wait, 99);                      /* the wait never returned */
+    CHECK(td_dma_busy(gone_ch));                  /* the hardware still waits for its pacing */
+    static uint32_t a[4] = { 1, 2, 3, 4 }, b[4];
+    CHECK_EQ(td_dma_copy(gone_ch, b, a, sizeof a, TD_MS(5)), TD_ERR_BUSY);   /* honestly busy */
+    CHECK_EQ(td_dma_unclaim(gone_ch), TD_ERR_BUSY);
+    CHECK_EQ(td_dma_abort(gone_ch), TD_OK);       /* from core 0: the hardware stops */
+    /* its core is gone, so nobody will take the end: the channel is free */
+    CHECK_EQ(td_dma_copy(gone_ch, b, a, sizeof a, TD_MS(5)), TD_OK);
+    CHECK_EQ(b[3], 4u);
+    CHECK_EQ(td_dma_unclaim(gone_ch), TD_OK);
 }

@@ -6,6 +6,8 @@
  */
 #include "drv.h"
 
+#include "tandem/panic.h"
+#include "tandem/irq.h"
 #include "tandem/spi.h"
 
 #define MAX_LEN 2048u
@@ -49,6 +51,10 @@ TEST(spi_errors)
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 1000000, 8, 2), TD_ERR_PARAM);
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 1000, 8, TD_CORE_ANY), TD_ERR_SPI_RATE);        /* below 1923 Hz */
     CHECK_EQ(td_spi_dev_init(&d, 0, 5, 0, 62500001, 8, TD_CORE_ANY), TD_ERR_SPI_RATE);    /* above clk_peri/2 */
+    /* a chip select on a pin a controller drives (SCK, TX, RX of either bus) */
+    static const uint8_t spi_pins[] = { SPI0_SCK, SPI0_TX, SPI0_RX, SPI1_SCK, SPI1_TX, SPI1_RX };
+    for (unsigned i = 0; i < sizeof spi_pins; i++)
+        CHECK_EQ(td_spi_dev_init(&d, 0, spi_pins[i], 0, 1000000, 8, TD_CORE_ANY), TD_ERR_SPI_PINS);
     REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 62500000, 8, TD_CORE_ANY), TD_OK);
     CHECK_EQ(d.rate, 62500000u);
     REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 1923, 8, TD_CORE_ANY), TD_OK);
@@ -71,6 +77,22 @@ TEST(spi_errors)
     td_spi_dev_t d16;
     REQUIRE_EQ(td_spi_dev_init(&d16, 0, SPI0_ECHO_CS, 0, 1000000, 16, TD_CORE_ANY), TD_OK);
     CHECK_EQ(td_spi_transfer(&d16, (uint8_t *)w + 1, NULL, 40, 10), TD_ERR_PARAM);  /* misaligned for 16-bit frames by DMA */
+    /* and polled (one frame: 16 us), either buffer, either call */
+    CHECK_EQ(td_spi_transfer(&d16, (uint8_t *)w + 1, NULL, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_transfer(&d16, NULL, (uint8_t *)w + 1, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_write_read(&d16, (uint8_t *)w + 1, 1, w, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_write_read(&d16, w, 1, (uint8_t *)w + 1, 1, 10), TD_ERR_PARAM);
+    CHECK_EQ(td_spi_transfer(&d16, w, w, 1, 10), TD_OK);
+    /* both buses still whole after the refused chip selects */
+    td_spi_dev_t e0, e1;
+    REQUIRE_EQ(td_spi_dev_init(&e0, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&e1, 1, SPI1_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    uint8_t t3[3] = { 7, 8, 9 }, r3[3] = { 1, 1, 1 };
+    CHECK_EQ(td_spi_transfer(&e0, t3, r3, 3, 10), TD_OK);
+    CHECK(echoed(t3, r3, 3));
+    r3[0] = r3[1] = r3[2] = 1;
+    CHECK_EQ(td_spi_transfer(&e1, t3, r3, 3, 10), TD_OK);
+    CHECK(echoed(t3, r3, 3));
     CHECK(th_contains(td_spi_strerror(TD_ERR_SPI_RATE), "RATE"));
     CHECK(th_contains(td_spi_strerror(TD_ERR_DMA_WRITE), "DMA_WRITE"));
 }
@@ -256,7 +278,7 @@ TEST(spi_timeout_then_bus_usable)
     td_tick_t t0 = td_time_ticks();
     CHECK_EQ(td_spi_transfer(&slow, tx, rx, 64, 5), TD_ERR_TIMEOUT);   /* 256 ms of bus time */
     td_tick_t took = td_time_ticks() - t0;
-    CHECK(took >= 4 && took <= 6 + TH_TICK_SLACK);
+    CHECK(took >= 5 && took <= 5 + TH_TICK_SLACK);   /* the 5th tick after the call: exact */
     /* a short polled one times out too */
     CHECK_EQ(td_spi_transfer(&slow, tx, rx, 2, 2), TD_ERR_TIMEOUT);
     REQUIRE_EQ(td_spi_transfer(&fast, tx, rx, 64, TD_MS(5)), TD_OK);
@@ -367,4 +389,111 @@ TEST(spi_long_transfer_sleeps)
     th_info("spi_2000_bytes_at_1MHz_us", (long long)us);
     th_info("spinner_loops_meanwhile", n);
     CHECK(n > 100000);                   /* the lower-priority thread ran all along */
+}
+
+/* ---- core 1 restarted while its transfer runs ----------------------------------------- */
+
+static td_spi_dev_t r_any, r_mine;
+static volatile int r_started, r_res[4];
+TD_THREAD_DEFINE(r_xfer, 1024);
+
+static void r_xfer_main(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&r_started, 1, __ATOMIC_RELEASE);
+    r_res[0] = td_spi_transfer(&r_any, txb[1], rxb[1], 2000, TD_SEC(1));   /* 16 ms, by DMA */
+}
+
+static void r_fault_mid_transfer(void *arg)
+{
+    (void)arg;
+    if (td_thread_create(&r_xfer, r_xfer_stack, sizeof r_xfer_stack, "xfer", 20, r_xfer_main,
+                         NULL) != TD_OK)
+        return;
+    for (int i = 0; i < 100 && !__atomic_load_n(&r_started, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    td_sleep(3);                                  /* xfer sleeps in the DMA's wait now */
+    td_panic("core 1 goes down mid-transfer");
+}
+
+static void r_after_restart(void *arg)
+{
+    (void)arg;
+    r_res[1] = td_spi_transfer(&r_mine, txb[1], rxb[1], 2000, TD_MS(100));   /* by DMA */
+    r_res[2] = echoed(txb[1], rxb[1], 2000) ? TD_OK : -1;
+    r_res[3] = td_spi_transfer(&r_mine, txb[1], rxb[1], 4, TD_MS(10));       /* polled */
+}
+
+TEST(spi_core1_restarted_mid_transfer)
+{
+    drv_spi_setup();
+    REQUIRE_EQ(td_spi_dev_init(&r_any, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&r_mine, 0, SPI0_ECHO_CS, 0, 1000000, 8, 1), TD_OK);
+    td_spi_dev_t mine0;
+    REQUIRE_EQ(td_spi_dev_init(&mine0, 0, SPI0_ECHO_CS, 0, 1000000, 8, 0), TD_OK);
+    uint32_t seed = 21;
+    drv_fill(txb[1], 2000, &seed);
+    r_started = 0;
+    r_res[0] = r_res[1] = r_res[2] = r_res[3] = 99;
+    REQUIRE_EQ(drv_core1_fault_restart(r_fault_mid_transfer), TD_OK);
+    CHECK_EQ(r_res[0], 99);                       /* the transfer never returned */
+    /* the bus is free and whole again: from core 0 (a device of no core,
+     * one of core 0), then from the new core 1, by DMA and polled */
+    static uint8_t rx0[2000];
+    CHECK_EQ(td_spi_transfer(&r_any, txb[1], rx0, 2000, TD_MS(100)), TD_OK);
+    CHECK(echoed(txb[1], rx0, 2000));
+    CHECK_EQ(td_spi_transfer(&mine0, txb[1], rx0, 4, TD_MS(10)), TD_OK);
+    CHECK(echoed(txb[1], rx0, 4));
+    REQUIRE_EQ(th_core1_run(r_after_restart, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(r_res[1], TD_OK);
+    CHECK_EQ(r_res[2], TD_OK);
+    CHECK_EQ(r_res[3], TD_OK);
+    CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_OK);   /* nobody uses it */
+}
+
+/* ---- calls from an interrupt handler ------------------------------------------------- */
+
+#define ISR_IRQ 31u                           /* no device on the RP2040 (test_irq.c) */
+#define NVIC_ISPR (*(volatile uint32_t *)0xe000e200u)
+static td_spi_dev_t isr_dev;
+static volatile int isr_res[4];
+
+static void spi_from_isr(void)
+{
+    uint8_t b[2] = { 1, 2 };
+    isr_res[0] = td_spi_deselect(&isr_dev);
+    isr_res[1] = td_spi_select(&isr_dev, TD_NO_WAIT);
+    isr_res[2] = td_spi_transfer(&isr_dev, b, b, 2, TD_NO_WAIT);
+    isr_res[3] = td_spi_write_read(&isr_dev, b, 1, b, 1, TD_NO_WAIT);
+}
+
+static volatile int isr_core1_rc = 99;
+static void isr_core1_transfer(void *arg)
+{
+    (void)arg;
+    uint8_t b[2] = { 1, 2 };
+    isr_core1_rc = td_spi_transfer(&isr_dev, b, b, 2, TD_MS(50));
+}
+
+TEST(spi_calls_from_an_interrupt_refused)
+{
+    drv_spi_setup();
+    REQUIRE_EQ(td_spi_dev_init(&isr_dev, 1, SPI1_ECHO_CS, 0, 20000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_select(&isr_dev, 10), TD_OK);
+    for (unsigned i = 0; i < 4; i++)
+        isr_res[i] = 99;
+    REQUIRE_EQ(td_irq_set_handler(ISR_IRQ, spi_from_isr), TD_OK);
+    REQUIRE_EQ(td_irq_enable(ISR_IRQ, true), TD_OK);
+    NVIC_ISPR = 1u << ISR_IRQ;                /* taken here, over this thread */
+    __asm volatile("dsb\n\tisb" ::: "memory");
+    td_irq_enable(ISR_IRQ, false);
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ(isr_res[i], TD_ERR_IN_ISR);
+    /* the selection is this thread's still, and its end frees the bus */
+    CHECK_EQ(td_spi_deselect(&isr_dev), TD_OK);
+    isr_core1_rc = 99;
+    REQUIRE_EQ(th_core1_run(isr_core1_transfer, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(isr_core1_rc, TD_OK);
 }

@@ -124,6 +124,11 @@ int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, co
         return TD_ERR_PARAM;
     if (!ready)
         return TD_ERR_UNINIT;
+    /* The thread first: a sampler that runs already is refused (TD_ERR_BUSY)
+     * before anything of its record changes. */
+    int r = td_thread_init(&s->thread, stack, stack_size, name, prio, sampler_main, s);
+    if (r != TD_OK)
+        return r;
     s->n = 0;
     for (unsigned i = 0; i < TD_ADC_INPUTS; i++)
         if (inputs_mask & (1u << i))
@@ -133,10 +138,10 @@ int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, co
     s->stop = 0;
     s->sets = 0;
     s->overruns = 0;
-    int r = td_period_init(&s->period, period, td_time_ticks() % period);
+    r = td_period_init(&s->period, period, td_time_ticks() % period);
     if (r != TD_OK)
         return r;
-    return td_thread_create(&s->thread, stack, stack_size, name, prio, sampler_main, s);
+    return td_thread_start(&s->thread);
 }
 
 int td_adc_sampler_stop(td_adc_sampler_t *s, td_tick_t timeout)

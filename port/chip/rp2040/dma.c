@@ -17,7 +17,9 @@
 #include "hw/dma.h"
 #include "hw/m0plus.h"
 #include "port.h"
+#include "tandem/fault.h"
 #include "tandem/irq.h"
+#include "tandem/kernel.h"
 #include "tandem/lock.h"
 #include "tandem/sem.h"
 
@@ -28,12 +30,29 @@ static struct chan {
     volatile uint8_t state;  /* CH_* */
     volatile uint8_t core;   /* the core the last transfer was started on */
     volatile uint8_t aborted;/* td_dma_abort ended it while a thread waited */
+    uint32_t restarts;       /* td_fault_restarts() when it was started */
 } chans[DMA_CHANNELS];
 
 static uint32_t claimed;     /* user channels claimed, under drv_lock */
 static TD_LOCK_DEFINE(drv_lock, TD_SPIN_DRIVERS);
 
 _Static_assert(PORT_IRQ_DMA_1 == PORT_IRQ_DMA_0 + 1, "one DMA interrupt line per core, in core order");
+
+/* Whether the core that started ch's last transfer is gone: halted, or
+ * core 1 restarted since (its kernel, which would have taken the end, and
+ * the thread that would have waited for it are gone). */
+static bool owner_gone(const struct chan *ch)
+{
+    unsigned core = ch->core;
+    return !td_kernel_running(core) || (core == 1u && ch->restarts != td_fault_restarts());
+}
+
+/* A transfer of ch still counts as running: started, its end not yet
+ * taken by its own core, and that core still there to take it. */
+static bool running(const struct chan *ch)
+{
+    return ch->state == CH_RUNNING && !owner_gone(ch);
+}
 
 #define USER_MASK (((1u << (TD_DMA_USER_LAST + 1u)) - 1u) & ~((1u << TD_DMA_USER_FIRST) - 1u))
 
@@ -64,7 +83,7 @@ int td_dma_unclaim(unsigned chan)
     int r = TD_OK;
     if (!(claimed & (1u << chan)))
         r = TD_ERR_STATE;
-    else if (chans[chan].state == CH_RUNNING || td_dma_busy(chan))
+    else if (running(&chans[chan]) || td_dma_busy(chan))
         r = TD_ERR_BUSY;
     else
         claimed &= ~(1u << chan);
@@ -119,7 +138,7 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
         return TD_ERR_STATE;
     struct chan *ch = &chans[chan];
     dma_channel_hw_t *hw = &DMA->ch[chan];
-    if (ch->state == CH_RUNNING || (hw->al1_ctrl & DMA_CTRL_BUSY_BITS))
+    if (running(ch) || (hw->al1_ctrl & DMA_CTRL_BUSY_BITS))
         return TD_ERR_BUSY;
     unsigned core = port_core_id();
     if (td_sem_init(&ch->done, 0, 1) != TD_OK)   /* bound to this core from now on */
@@ -130,6 +149,7 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
     DMA->intr = bit;                          /* a stale end flag */
     hw_set(core ? &DMA->inte1 : &DMA->inte0, bit);
     ch->core = (uint8_t)core;
+    ch->restarts = td_fault_restarts();
     ch->state = CH_RUNNING;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 

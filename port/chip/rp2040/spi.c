@@ -15,7 +15,8 @@
  * data register paced by the TX request) and sleeps in td_dma_wait on the
  * RX channel, whose end means every frame went out and came back. A
  * transfer that times out is aborted and the controller reset, so the
- * next transfer starts clean.
+ * next transfer starts clean; so is what a holder that went down mid-way
+ * left (recover).
  */
 #include "tandem/spi.h"
 
@@ -33,21 +34,22 @@
 #include "tandem/xmutex.h"
 
 #define SPI_MAGIC 0x5b1au
+#define NO_CS 0xffu
 #define CLK_PERI_HZ TD_CLK_SYS_HZ          /* clocks.c: clk_peri = clk_sys */
 
 static struct bus {
-    td_xmutex_t lock;
+    td_xmutex_t lock;                       /* its owner_core: the core holding the bus */
     volatile uint8_t ready;
-    volatile uint8_t holder;                /* core holding lock, TD_CORE_ANY */
     uint16_t depth;                         /* holder's nesting (select + transfer) */
+    uint8_t cs_low;                         /* the chip select driven low, or NO_CS */
     uint32_t cr0;                           /* settings in the controller (0: none) */
     uint8_t cpsr;
     const td_spi_dev_t *selected;           /* by td_spi_select */
     const td_thread_t *sel_thread;          /* the thread that selected it */
     uint16_t sink;                          /* DMA target for frames nobody wants */
 } buses[TD_SPI_COUNT] = {
-    { .lock = TD_XMUTEX_INIT, .holder = TD_CORE_ANY },
-    { .lock = TD_XMUTEX_INIT, .holder = TD_CORE_ANY },
+    { .lock = TD_XMUTEX_INIT, .cs_low = NO_CS },
+    { .lock = TD_XMUTEX_INIT, .cs_low = NO_CS },
 };
 static const uint16_t zeros = 0;            /* DMA source when there is nothing to send */
 
@@ -76,6 +78,24 @@ static int reset_block(unsigned bus)
     return TD_ERR_TIMEOUT;
 }
 
+/* The bus's holder went down inside a transfer or a selection (its core
+ * restarted, its thread killed or ended): the kernel gave its lock back,
+ * but its DMA channels may still run and its nesting and selection are
+ * left. Stop the channels, reset the controller, forget the rest. */
+static void recover(unsigned bus)
+{
+    struct bus *b = &buses[bus];
+    td_dma_abort(bus ? TD_DMA_SPI1_TX : TD_DMA_SPI0_TX);
+    td_dma_abort(bus ? TD_DMA_SPI1_RX : TD_DMA_SPI0_RX);
+    reset_block(bus);
+    if (b->cs_low != NO_CS)
+        SIO->gpio_out_set = 1u << b->cs_low;  /* deselected: the device starts afresh */
+    b->cs_low = NO_CS;
+    b->depth = 0;
+    b->selected = NULL;
+    b->sel_thread = NULL;
+}
+
 int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx)
 {
     if (bus >= TD_SPI_COUNT)
@@ -88,10 +108,12 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx)
     if (b->ready) {                          /* again: only while nobody uses it */
         if (td_xmutex_lock(&b->lock, TD_NO_WAIT) != TD_OK)
             return TD_ERR_BUSY;
-        if (b->depth != 0) {                 /* this thread itself is inside a selection */
+        if (b->lock.depth != 1) {            /* this thread itself is inside a selection */
             td_xmutex_unlock(&b->lock);
             return TD_ERR_BUSY;
         }
+        if (b->depth != 0 || b->selected != NULL)
+            recover(bus);                    /* a gone holder's leftovers */
         td_xmutex_unlock(&b->lock);
     }
     b->ready = 0;
@@ -103,7 +125,7 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx)
     if (rx != TD_SPI_NO_PIN)
         td_gpio_set_function(rx, GPIO_FUNC_SPI);
     b->selected = NULL;
-    b->holder = TD_CORE_ANY;
+    b->sel_thread = NULL;
     b->depth = 0;
     b->ready = 1;
     return TD_OK;
@@ -142,6 +164,8 @@ int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
         return TD_ERR_PARAM;
     if (!buses[bus].ready)
         return TD_ERR_UNINIT;
+    if ((IO_BANK0->gpio[cs].ctrl & IO_GPIO_CTRL_FUNCSEL_BITS) == GPIO_FUNC_SPI)
+        return TD_ERR_SPI_PINS;              /* a controller's SCK, TX or RX: keep it */
     uint8_t p = 0, scr = 0;
     uint32_t rate = pick_rate(rate_hz, &p, &scr);
     if (rate == 0)
@@ -181,18 +205,19 @@ static int acquire(const td_spi_dev_t *d, td_tick_t timeout)
     struct bus *b = &buses[d->bus];
     unsigned me = port_core_id();
     if (d->core != TD_CORE_ANY) {
-        unsigned h = b->holder;
+        unsigned h = __atomic_load_n(&b->lock.owner_core, __ATOMIC_RELAXED);
         if (h != TD_CORE_ANY && h != me)
             return TD_ERR_BUSY;              /* the program gave this bus to one core */
     }
     int r = td_xmutex_lock(&b->lock, timeout);
     if (r != TD_OK)
         return r;
+    if (b->lock.depth == 1 && (b->depth != 0 || b->selected != NULL))
+        recover(d->bus);                     /* taken afresh: what is left is a gone holder's */
     if (b->selected != NULL && b->selected != d) {
         td_xmutex_unlock(&b->lock);          /* this thread selected another device */
         return TD_ERR_BUSY;
     }
-    b->holder = (uint8_t)me;
     b->depth++;
     return TD_OK;
 }
@@ -200,8 +225,7 @@ static int acquire(const td_spi_dev_t *d, td_tick_t timeout)
 static void release(const td_spi_dev_t *d)
 {
     struct bus *b = &buses[d->bus];
-    if (--b->depth == 0)
-        b->holder = TD_CORE_ANY;
+    b->depth--;
     td_xmutex_unlock(&b->lock);
 }
 
@@ -228,10 +252,13 @@ static void configure(const td_spi_dev_t *d)
 
 static void cs_put(const td_spi_dev_t *d, bool high)
 {
-    if (high)
+    if (high) {
         SIO->gpio_out_set = 1u << d->cs;
-    else
+        buses[d->bus].cs_low = NO_CS;
+    } else {
+        buses[d->bus].cs_low = d->cs;
         SIO->gpio_out_clr = 1u << d->cs;
+    }
 }
 
 /* Ticks left until deadline (TD_FOREVER stays). */
@@ -350,6 +377,8 @@ static int session(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx_full, s
         return r;
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
+    if (d->bits > 8u && (((uintptr_t)tx | (uintptr_t)rx_full | (uintptr_t)rx) & 1u))
+        return TD_ERR_PARAM;                 /* uint16_t frames: polled, a misaligned access */
     bool forever = timeout == TD_FOREVER;
     td_tick_t deadline = td_time_ticks() + (forever ? 0 : timeout);
     r = acquire(d, timeout);
@@ -416,6 +445,8 @@ int td_spi_deselect(td_spi_dev_t *d)
         return TD_ERR_PARAM;
     if (d->magic != SPI_MAGIC || d->bus >= TD_SPI_COUNT)
         return TD_ERR_UNINIT;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;                /* (the bus's mutex is given back by a thread) */
     struct bus *b = &buses[d->bus];
     if (b->selected != d)
         return TD_ERR_STATE;
