@@ -1354,7 +1354,7 @@ HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
             l->words++;
             ep->received++;
             consumed(me, &slots[me][TD_MSG_EP(x)], 1u, 0u, ep->in_depth);
-            port_irq_restore(s);
+            port_irq_enable();                    /* (its state was 0) */
             return TD_OK;
         }
         if (held == NULL)
