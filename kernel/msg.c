@@ -1029,7 +1029,7 @@ __attribute__((noinline)) static int send_checked(td_msg_ep_t *ep, td_msg_t w, t
 HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 {
     unsigned d = TD_MSG_EP(w);
-    if (TD__BAD_TIMEOUT(timeout) || d >= EPN || !owner_fast(ep, me))
+    if (__builtin_expect(TD__BAD_TIMEOUT(timeout) || d >= EPN || !owner_fast(ep, me), 0))
         return send_checked(ep, w, timeout);
     /* the fast path: nothing queued, room at the receiver and in the FIFO */
     unsigned peer = me ^ 1u;
@@ -1037,9 +1037,11 @@ HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     SLOT_REG(sl);
     port_irq_state_t s = port_irq_save();
     uint32_t sent = sl->sent;
-    if (ep->out_count == 0 && sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
-        TD_LOAD_RELAXED(td__link[peer].fault) == 0 && TD_LOAD_RELAXED(td__cores[peer].running) &&
-        (port_fifo_status() & PORT_FIFO_RDY)) {
+    if (__builtin_expect(ep->out_count == 0 &&
+                         sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
+                         TD_LOAD_RELAXED(td__link[peer].fault) == 0 &&
+                         TD_LOAD_RELAXED(td__cores[peer].running) &&
+                         (port_fifo_status() & PORT_FIFO_RDY), 1)) {
         TD_TRACE(TD_TR_MSG_SEND, w, ep);
         port_fifo_push(w);
         TD_STORE_RELAXED(sl->sent, sent + 1u);
