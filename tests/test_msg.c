@@ -1288,6 +1288,74 @@ TEST(msg_stream_hold_bounded)
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }
 
+#define WOKEN_N 2000u
+static volatile uint32_t busy_stop;
+
+/* Core 1: WOKEN_N words for endpoint 2, back to back. */
+static void core1_burst(void *arg)
+{
+    (void)arg;
+    late_sender_open();
+    for (uint32_t i = 0; i < WOKEN_N; i++)
+        if (td_msg_send(&ep_b, TD_MSG(2, i), TD_SEC(2)) != TD_OK)
+            job_bad++;
+    job_r[2] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[3] = td_msg_unsubscribe(&ep_b);
+}
+
+/* A less urgent thread of core 0 that is always ready (no wait in place),
+ * for at most 5 s. */
+static void busy_low(void *arg)
+{
+    (void)arg;
+    uint64_t end = td_time_us() + 5000000u;
+    while (!busy_stop && td_time_us() < end)
+        ;
+}
+
+/* A receiver switched out while it waits (its core has another thread
+ * ready), woken by the first word of a stream that its sender sends as
+ * fast as it can: every word arrives in order. Where the port can hold
+ * the FIFO interrupt off (PORT_FIFO_IRQ_HOLD), the interrupt that woke it
+ * holds itself off once the woken receiver is two words behind, so the
+ * receiver runs and takes the stream from the FIFO: its in-buffer never
+ * fills (without the hold, the interrupt, taken again for each word the
+ * sender pushes, keeps the woken receiver from running until the sender's
+ * credit, the whole in-buffer, is used up). */
+TEST(msg_stream_woken_receiver_runs)
+{
+    job_bad = 0;
+    busy_stop = 0;
+    REQUIRE(open_c_and_d(false));
+    REQUIRE_EQ(td_thread_create(&m1, m1_stack, sizeof m1_stack, "busy", 1, busy_low, NULL), TD_OK);
+    REQUIRE(core1_serving(core1_burst, 3));
+    GO_SET(1);
+    uint32_t wrong = 0, got = 0;
+    for (uint32_t i = 0; i < WOKEN_N; i++) {
+        td_msg_t w;
+        if (td_msg_receive(&ep_c, &w, TD_SEC(2)) != TD_OK)
+            break;
+        got++;
+        wrong += w != TD_MSG(2, i);
+    }
+    busy_stop = 1;
+    CHECK_EQ(got, WOKEN_N);
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(td_thread_join(&m1, TD_SEC(1)), TD_OK);
+    CHECK_EQ(job_bad, 0);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    td_msg_stats_t st;
+    REQUIRE_EQ(td_msg_stats(&ep_c, &st), TD_OK);
+    CHECK_EQ(st.received, WOKEN_N);
+    th_info("msg_stream_woken_in_high", (long long)st.in_high);
+#ifdef PORT_FIFO_IRQ_HOLD
+    CHECK(st.in_high < 12u);
+#endif
+    CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
+}
+
 static volatile uint32_t four_sent;
 
 /* Core 1: two words for endpoint 2; at the go (2), two more, one for
