@@ -1331,9 +1331,9 @@ __attribute__((noinline)) static int receive_other(td_msg_ep_t *ep, td_msg_t *w,
 }
 #endif
 
-/* td_msg_receive on core 'me', a constant: one function per core, so that
- * the core's state (its endpoint records, its link, the hold) is at
- * constant addresses. The call is checked at once (timeout, w, the owner:
+/* td_msg_receive on core 'me', a constant: one copy per core, so that the
+ * core's state (its endpoint records, its link, the hold) is at constant
+ * addresses. The call is checked at once (timeout, w, the owner:
  * owner_fast; a bad call goes to receive_checked for its error). While
  * the FIFO interrupt is held off for ep and its in-buffer is empty, the
  * FIFO's next word is the stream's (docs/messages.md, "A stream taken from
