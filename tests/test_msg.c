@@ -1343,7 +1343,9 @@ static void busy_low(void *arg)
  * receiver runs and takes the stream from the FIFO: its in-buffer never
  * fills (without the hold, the interrupt, taken again for each word the
  * sender pushes, keeps the woken receiver from running until the sender's
- * credit, the whole in-buffer, is used up). */
+ * credit, the whole in-buffer, is used up). TH_PARALLEL: the less urgent
+ * thread spins, so an emulation that runs one core at a time until it
+ * waits would never run core 1's sender. */
 TEST(msg_stream_woken_receiver_runs)
 {
     job_bad = 0;
