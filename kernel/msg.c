@@ -82,7 +82,7 @@ struct loc {
     td_msg_ep_t *queued;         /* endpoints with words in their out-buffers */
     td_thread_t *waiters;        /* in td_msg_ping / td_msg_await_remote */
     td_msg_ep_t *held;           /* the FIFO interrupt held off for its owner */
-    uint8_t took;                /* ...who took a word from the FIFO since the last look */
+    uint32_t looked;             /* ...words at the last look (it took some since: words moved) */
     uint8_t alt;                 /* ...every other word it takes from its in-buffer */
     uint8_t room_asked;          /* ROOM rung, FLOW not yet seen */
 };
@@ -140,10 +140,10 @@ static inline void unhold_for_wait(unsigned me)
 HOT void hold_look(unsigned me)
 {
     struct loc *l = &loc[me];
-    if (l->held != NULL && l->took &&
+    if (l->held != NULL && l->words != l->looked &&
         !(port_fifo_status() & (PORT_FIFO_WOF | PORT_FIFO_ROE)) &&
         TD_LOAD_RELAXED(td__link[me ^ 1u].ringsum) == td__link[me].seensum) {
-        l->took = 0;
+        l->looked = l->words;
         port_fifo_irq_hold(me, TD_MSG_HOLD_US);
     } else {
         unhold(me, l);
@@ -421,15 +421,17 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
             if ((port_fifo_status() & PORT_FIFO_VLD) && deliver_run(l, ep, n, &w))
                 continue;                             /* w: the next word, for another number */
 #ifdef PORT_FIFO_IRQ_HOLD
-            /* The owner runs, behind its stream (two words or more
-             * waiting for it): the words that follow wait in the FIFO
-             * for it to take (td_msg_receive), the interrupt held off
-             * meanwhile, looked at every TD_MSG_HOLD_US (hold_look). */
+            /* The owner runs, or runs when the interrupt returns (the
+             * core's top thread: just woken, its switch asked for), behind
+             * its stream (two words or more waiting for it): the words
+             * that follow wait in the FIFO for it to take
+             * (td_msg_receive), the interrupt held off meanwhile, looked
+             * at every TD_MSG_HOLD_US (hold_look). */
             td_thread_t *o = ep->owner;
-            if (isr && ep->in_count > 1 && o == c->current &&
+            if (isr && ep->in_count > 1 && (o == c->current || o == c->top) &&
                 TD_LOAD_RELAXED(o->state) == TD_THREAD_READY && l->held == NULL) {
                 l->held = ep;
-                l->took = 0;
+                l->looked = l->words;
                 port_fifo_irq_hold(me, TD_MSG_HOLD_US);
             }
 #endif
@@ -1029,7 +1031,7 @@ __attribute__((noinline)) static int send_checked(td_msg_ep_t *ep, td_msg_t w, t
 HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
 {
     unsigned d = TD_MSG_EP(w);
-    if (TD__BAD_TIMEOUT(timeout) || d >= EPN || !owner_fast(ep, me))
+    if (__builtin_expect(TD__BAD_TIMEOUT(timeout) || d >= EPN || !owner_fast(ep, me), 0))
         return send_checked(ep, w, timeout);
     /* the fast path: nothing queued, room at the receiver and in the FIFO */
     unsigned peer = me ^ 1u;
@@ -1037,9 +1039,11 @@ HOT int send_on(unsigned me, td_msg_ep_t *ep, td_msg_t w, td_tick_t timeout)
     SLOT_REG(sl);
     port_irq_state_t s = port_irq_save();
     uint32_t sent = sl->sent;
-    if (ep->out_count == 0 && sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
-        TD_LOAD_RELAXED(td__link[peer].fault) == 0 && TD_LOAD_RELAXED(td__cores[peer].running) &&
-        (port_fifo_status() & PORT_FIFO_RDY)) {
+    if (__builtin_expect(ep->out_count == 0 &&
+                         sent - TD_LOAD_RELAXED(sl->consumed) < TD_LOAD_RELAXED(sl->depth) &&
+                         TD_LOAD_RELAXED(td__link[peer].fault) == 0 &&
+                         TD_LOAD_RELAXED(td__cores[peer].running) &&
+                         (port_fifo_status() & PORT_FIFO_RDY), 1)) {
         TD_TRACE(TD_TR_MSG_SEND, w, ep);
         port_fifo_push(w);
         TD_STORE_RELAXED(sl->sent, sent + 1u);
@@ -1193,7 +1197,8 @@ AT_BUILD_OPT __attribute__((noinline)) static int receive_wait(td_msg_ep_t *ep, 
 #ifdef PORT_FIFO_IRQ_HOLD
 /* The next word from the FIFO for the owner of ep (this core's, 'me')
  * while the FIFO interrupt is held off for it (l->held == ep): 1, ep's
- * word in *x (the owner took one: the hold goes on); 0, the FIFO is
+ * word in *x (the caller counts it in the core's words, which the hold's
+ * look compares: the owner took one, the hold goes on); 0, the FIFO is
  * empty; -1, the word was another number's: delivered here, as the
  * interrupt would, and the hold is over. Interrupts masked. */
 HOT int held_pop(unsigned me, struct loc *l, const td_msg_ep_t *ep, uint32_t *x)
@@ -1204,7 +1209,6 @@ HOT int held_pop(unsigned me, struct loc *l, const td_msg_ep_t *ep, uint32_t *x)
     if (TD_MSG_EP(y) == ep->number) {
         TD_TRACE(TD_TR_MSG_DELIVER, y, ep);
         *x = y;
-        l->took = 1;
         return 1;
     }
     deliver_here(me, y);
@@ -1255,24 +1259,32 @@ HOT bool take_held(unsigned me, struct loc *l, td_msg_ep_t *ep, td_msg_t *w)
 
 #endif
 
-/* td_msg_receive on core 'me', a constant: one copy per core, so that the
- * core's state (its endpoint records, its link, the hold) is at constant
- * addresses. */
-HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+/* The oldest word of ep's in-buffer (not empty) to *w, its room published
+ * (and, while the FIFO interrupt is held off for ep, every other time the
+ * FIFO's next word moved in behind: pull_held). Interrupts masked. */
+HOT void take_buffered(unsigned me, td_msg_ep_t *ep, td_msg_t *w)
 {
-    if (!owner_fast(ep, me)) {
-        int r = owner_check(ep);
-        if (r)
-            return r;
-    }
-    if (w == NULL)
-        return TD_ERR_PARAM;
-    port_irq_state_t s = port_irq_save();
+    unsigned head = ep->in_head, n = ep->number;
+    *w = ep->in_buf[head];
+    ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
+    ep->in_count--;
+    TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
+    consumed(me, &slots[me][n], 1u, ep->in_count, ep->in_depth);
 #ifdef PORT_FIFO_IRQ_HOLD
-    struct loc *l = &loc[me];
+    if (loc[me].held == ep)
+        pull_held(me, &loc[me], ep);
 #endif
+}
+
+/* td_msg_receive for the checked owner ep (interrupts masked: s), every
+ * case. */
+__attribute__((noinline)) static int receive_owned(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout,
+                                                   port_irq_state_t s)
+{
+    unsigned me = ep->core;
     if (ep->in_count == 0) {
 #ifdef PORT_FIFO_IRQ_HOLD
+        struct loc *l = &loc[me];
         if (l->held != NULL && take_held(me, l, ep, w)) {
             port_irq_restore(s);
             return TD_OK;
@@ -1283,24 +1295,81 @@ HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
 #endif
             return receive_wait(ep, w, timeout, s);
     }
-    unsigned head = ep->in_head, n = ep->number;
-    *w = ep->in_buf[head];
-    ep->in_head = (uint16_t)(head + 1u == ep->in_depth ? 0 : head + 1u);
-    ep->in_count--;
-    TD_TRACE(TD_TR_EP_DEPTH, ep, ep->in_count);
-    consumed(me, &slots[me][n], 1u, ep->in_count, ep->in_depth);
-#ifdef PORT_FIFO_IRQ_HOLD
-    if (l->held == ep)
-        pull_held(me, l, ep);
-#endif
+    take_buffered(me, ep, w);
     port_irq_restore(s);
     return TD_OK;
 }
 
-int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+/* td_msg_receive with every check spelled out, in the documented order:
+ * the error of a bad call, or the receive of a good one the fast path's
+ * check turned away. */
+__attribute__((noinline)) static int receive_checked(td_msg_ep_t *ep, td_msg_t *w,
+                                                     td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
+    int r = owner_check(ep);
+    if (r)
+        return r;
+    if (w == NULL)
+        return TD_ERR_PARAM;
+    return receive_owned(ep, w, timeout, port_irq_save());
+}
+
+#ifdef PORT_FIFO_IRQ_HOLD
+/* The fast path's word x, popped from the FIFO while it was held off for
+ * the checked owner ep (called with interrupts enabled, now masked), was
+ * another number's: delivered as the interrupt would, the hold over, then
+ * the receive goes on as any other. */
+__attribute__((noinline)) static int receive_other(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout,
+                                                   uint32_t x)
+{
+    unsigned me = ep->core;
+    deliver_here(me, x);
+    unhold(me, &loc[me]);
+    return receive_owned(ep, w, timeout, 0);
+}
+#endif
+
+/* td_msg_receive on core 'me', a constant: one copy per core, so that the
+ * core's state (its endpoint records, its link, the hold) is at constant
+ * addresses. The call is checked at once (timeout, w, the owner:
+ * owner_fast; a bad call goes to receive_checked for its error). While
+ * the FIFO interrupt is held off for ep and its in-buffer is empty, the
+ * FIFO's next word is the stream's (docs/messages.md, "A stream taken from
+ * the FIFO"): taken, counted and its room published as take_held does;
+ * every other case is receive_owned's, out of line, so that this path
+ * keeps few registers and its branches short. */
+HOT int receive_on(unsigned me, td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+{
+    if (__builtin_expect(TD__BAD_TIMEOUT(timeout) || w == NULL || !owner_fast(ep, me), 0))
+        return receive_checked(ep, w, timeout);
+    port_irq_state_t s = port_irq_save();
+    if (ep->in_count == 0) {
+#ifdef PORT_FIFO_IRQ_HOLD
+        struct loc *l = &loc[me];
+        td_msg_ep_t *held = l->held;
+        if (__builtin_expect(held == ep && s == 0 && (port_fifo_status() & PORT_FIFO_VLD), 1)) {
+            uint32_t x = port_fifo_pop();
+            if (__builtin_expect(TD_MSG_EP(x) != ep->number, 0))
+                return receive_other(ep, w, timeout, x);
+            TD_TRACE(TD_TR_MSG_DELIVER, x, ep);
+            *w = x;
+            l->words++;
+            ep->received++;
+            consumed(me, &slots[me][TD_MSG_EP(x)], 1u, 0u, ep->in_depth);
+            port_irq_enable();                    /* (its state was 0) */
+            return TD_OK;
+        }
+        if (held == NULL)
+#endif
+            return receive_wait(ep, w, timeout, s);
+    }
+    return receive_owned(ep, w, timeout, s);
+}
+
+int td_msg_receive(td_msg_ep_t *ep, td_msg_t *w, td_tick_t timeout)
+{
     return port_core_id() == 0 ? receive_on(0, ep, w, timeout) : receive_on(1, ep, w, timeout);
 }
 
@@ -1467,7 +1536,6 @@ int td_msg_receive_n(td_msg_ep_t *ep, td_msg_t *w, unsigned n, unsigned *got, td
             w[k++] = x;
             f++;
         }
-        l->took |= f != 0;
         l->words += f;
         ep->received += f;
         m += f;

@@ -1146,6 +1146,38 @@ static void some_work(void)
         ;
 }
 
+/* Words 0..n-1 for endpoint 2 at ep_c, in order (after each, some_work
+ * if 'slow'): how many arrived before a receive failed; *wrong counts the
+ * ones that were not the expected word. */
+static uint32_t receive_stream(uint32_t n, bool slow, uint32_t *wrong)
+{
+    uint32_t got = 0;
+    *wrong = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        td_msg_t w;
+        if (td_msg_receive(&ep_c, &w, TD_SEC(2)) != TD_OK)
+            break;
+        got++;
+        *wrong += w != TD_MSG(2, i);
+        if (slow)
+            some_work();
+    }
+    return got;
+}
+
+/* The end of a stream test: n words arrived, none wrong, core 1's job and
+ * core 0's thread t ended, nothing failed in them, job_r[0..k-1] TD_OK. */
+static void stream_ended(uint32_t n, uint32_t got, uint32_t wrong, td_thread_t *t, int k)
+{
+    CHECK_EQ(got, n);
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(td_thread_join(t, TD_SEC(1)), TD_OK);
+    CHECK_EQ(job_bad, 0);
+    for (int i = 0; i < k; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+}
+
 /* A receiver behind its stream (a slow consumer): every word arrives, in
  * order, and so do the words for its other endpoint and the pings mixed
  * into the stream; the counts are exact. Where the port can hold the FIFO
@@ -1160,15 +1192,7 @@ TEST(msg_stream_taken_from_fifo)
     td_msg_core_stats_t before, after;
     REQUIRE_EQ(td_msg_core_stats(&before, false), TD_OK);
     GO_SET(1);
-    uint32_t wrong = 0, got = 0;
-    for (uint32_t i = 0; i < STREAM_N; i++) {
-        td_msg_t w;
-        if (td_msg_receive(&ep_c, &w, TD_SEC(2)) != TD_OK)
-            break;
-        got++;
-        wrong += w != TD_MSG(2, i);
-        some_work();
-    }
+    uint32_t wrong, got = receive_stream(STREAM_N, true, &wrong);
     CHECK_EQ(got, STREAM_N);
     CHECK_EQ(wrong, 0);
     CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
@@ -1216,13 +1240,20 @@ static void other_waiter(void *arg)
         other_got = -102;
 }
 
+/* Core 1: ep_b opened late (at the go), then words 0..n-1 for endpoint 2,
+ * back to back; each one not taken counted in job_bad. */
+static void late_stream(uint32_t n)
+{
+    late_sender_open();
+    for (uint32_t i = 0; i < n; i++)
+        if (td_msg_send(&ep_b, TD_MSG(2, i), TD_SEC(2)) != TD_OK)
+            job_bad++;
+}
+
 static void core1_stream_then_ping(void *arg)
 {
     (void)arg;
-    late_sender_open();
-    for (uint32_t i = 0; i < HELD_N; i++)
-        if (td_msg_send(&ep_b, TD_MSG(2, i), TD_SEC(2)) != TD_OK)
-            job_bad++;
+    late_stream(HELD_N);
     uint64_t end = td_time_us() + 2000000u;
     while (!spin_started && td_time_us() < end)
         ;
@@ -1274,13 +1305,7 @@ TEST(msg_stream_hold_bounded)
         got++;
         wrong += w != TD_MSG(2, i);
     }
-    CHECK_EQ(got, HELD_N);
-    CHECK_EQ(wrong, 0);
-    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
-    CHECK_EQ(td_thread_join(&m0, TD_SEC(1)), TD_OK);
-    CHECK_EQ(job_bad, 0);
-    for (int i = 0; i < 6; i++)
-        CHECK_EQ(job_r[i], TD_OK);
+    stream_ended(HELD_N, got, wrong, &m0, 6);
     CHECK_EQ(other_got, TD_OK);
     uint32_t other_us = other_got_us - other_sent_us;
     th_info("msg_stream_held_other_word_us", (long long)other_us);
@@ -1288,6 +1313,60 @@ TEST(msg_stream_hold_bounded)
 #ifdef PORT_FIFO_IRQ_HOLD
     CHECK(other_us < 200u);
     CHECK(ping_us < 200u);
+#endif
+    CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
+}
+
+#define WOKEN_N 2000u
+static volatile uint32_t busy_stop;
+
+/* Core 1: WOKEN_N words for endpoint 2, back to back. */
+static void core1_burst(void *arg)
+{
+    (void)arg;
+    late_stream(WOKEN_N);
+    job_r[2] = td_msg_flush(&ep_b, TD_SEC(1));
+    job_r[3] = td_msg_unsubscribe(&ep_b);
+}
+
+/* A less urgent thread of core 0 that is always ready (no wait in place),
+ * for at most 5 s. */
+static void busy_low(void *arg)
+{
+    (void)arg;
+    uint64_t end = td_time_us() + 5000000u;
+    while (!busy_stop && td_time_us() < end)
+        ;
+}
+
+/* A receiver switched out while it waits (its core has another thread
+ * ready), woken by the first word of a stream that its sender sends as
+ * fast as it can: every word arrives in order. Where the port can hold
+ * the FIFO interrupt off (PORT_FIFO_IRQ_HOLD), the interrupt that woke it
+ * holds itself off once the woken receiver is two words behind, so the
+ * receiver runs and takes the stream from the FIFO: its in-buffer never
+ * fills (without the hold, the interrupt, taken again for each word the
+ * sender pushes, keeps the woken receiver from running until the sender's
+ * credit, the whole in-buffer, is used up). TH_PARALLEL: the less urgent
+ * thread spins, so an emulation that runs one core at a time until it
+ * waits would never run core 1's sender. */
+TEST(msg_stream_woken_receiver_runs)
+{
+    job_bad = 0;
+    busy_stop = 0;
+    REQUIRE(open_c_and_d(false));
+    REQUIRE_EQ(td_thread_create(&m1, m1_stack, sizeof m1_stack, "busy", 1, busy_low, NULL), TD_OK);
+    REQUIRE(core1_serving(core1_burst, 3));
+    GO_SET(1);
+    uint32_t wrong, got = receive_stream(WOKEN_N, false, &wrong);
+    busy_stop = 1;
+    stream_ended(WOKEN_N, got, wrong, &m1, 4);
+    td_msg_stats_t st;
+    REQUIRE_EQ(td_msg_stats(&ep_c, &st), TD_OK);
+    CHECK_EQ(st.received, WOKEN_N);
+    th_info("msg_stream_woken_in_high", (long long)st.in_high);
+#ifdef PORT_FIFO_IRQ_HOLD
+    CHECK(st.in_high < 12u);
 #endif
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }
