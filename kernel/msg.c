@@ -422,13 +422,15 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
                 continue;                             /* w: the next word, for another number */
 #ifdef PORT_FIFO_IRQ_HOLD
             /* The owner runs, or runs when the interrupt returns (the
-             * core's top thread: just woken, its switch asked for), behind
+             * core's top thread, looked up if the core has forgotten it
+             * (a round robin's rotation): just woken, its switch asked
+             * for), behind
              * its stream (two words or more waiting for it): the words
              * that follow wait in the FIFO for it to take
              * (td_msg_receive), the interrupt held off meanwhile, looked
              * at every TD_MSG_HOLD_US (hold_look). */
             td_thread_t *o = ep->owner;
-            if (isr && ep->in_count > 1 && (o == c->current || o == c->top) &&
+            if (isr && ep->in_count > 1 && (o == c->current || o == td__top(c)) &&
                 TD_LOAD_RELAXED(o->state) == TD_THREAD_READY && l->held == NULL) {
                 l->held = ep;
                 l->looked = l->words;

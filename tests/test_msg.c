@@ -1366,7 +1366,12 @@ TEST(msg_stream_woken_receiver_runs)
     CHECK_EQ(st.received, WOKEN_N);
     th_info("msg_stream_woken_in_high", (long long)st.in_high);
 #ifdef PORT_FIFO_IRQ_HOLD
-    CHECK(st.in_high < 12u);
+    /* Below the in-buffer's 16, not further: the hold starts after one
+     * interrupt's run, which takes what the FIFO holds (up to 8) and what
+     * arrives meanwhile, so where core 0's tick lands moves the mark
+     * between 3 and 14 (the interrupt never holding off for the woken
+     * receiver: 16, full). */
+    CHECK(st.in_high < 16u);
 #endif
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
 }
