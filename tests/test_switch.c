@@ -5,10 +5,12 @@
  * direct thread-to-thread switch, and a thread that blocked through a
  * direct switch (a call frame) resumed by a requested one; and a thread
  * that a more urgent one it woke preempted (port_switch_preempt: a short
- * frame on ARMv6-M) resumed both ways.
+ * frame on ARMv6-M) resumed both ways, and by the fault path when the
+ * thread it woke faults at once.
  */
 #include "harness.h"
 #include "port.h"
+#include "tandem/fault.h"
 
 TD_THREAD_DEFINE(sw_spin, 1024);
 TD_THREAD_DEFINE(sw_high, 1024);
@@ -185,4 +187,71 @@ TEST(switch_preempted_thread_resumed_both_ways)
     CHECK_EQ(pre_bad, 0);
     CHECK_EQ(pre_woken_runs, 40);
     CHECK_EQ(pre_lowered, 20);
+}
+
+/* ---- a preempted thread, resumed by the fault path ---- */
+TD_THREAD_DEFINE(sw_faulty, 1024);
+static volatile uint32_t fp_ran;
+
+/* More urgent than its creator: runs at once (its creator stays ready,
+ * preempted: a short frame on ARMv6-M) and faults at once. On the chip a
+ * hardware fault, whose path resumes the next thread from a handler
+ * (ARMv6-M: armv6m_ctx_resume); on the host a failed assertion, whose
+ * thread ends itself. */
+static void faulty(void *arg)
+{
+    (void)arg;
+    fp_ran++;
+#if defined(__arm__)
+    __asm volatile("udf #9");
+#else
+    TD_ASSERT(fp_ran == 0u);
+#endif
+    fp_ran += 100u;                       /* not reached */
+}
+
+/* The create (the faulting thread runs and is ended inside it) with values
+ * live across it in the registers a call preserves, compared after. */
+__attribute__((noinline)) static int fp_round(unsigned k, uint32_t *bad)
+{
+    uint32_t a = churn_k(k), b = churn_k((k + 1u) & 15u), c = churn_k((k + 2u) & 15u),
+             d = churn_k((k + 3u) & 15u);
+#if defined(__arm__)
+    register uint32_t h8 __asm("r8") = a ^ 0x08080808u;
+    register uint32_t h9 __asm("r9") = b ^ 0x09090909u;
+    register uint32_t h10 __asm("r10") = c ^ 0x10101010u;
+    register uint32_t h11 __asm("r11") = d ^ 0x11111111u;
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+#endif
+    int r = td_thread_create(&sw_faulty, sw_faulty_stack, sizeof sw_faulty_stack, "faulty",
+                             (unsigned)td_thread_priority(td_thread_self()) + 1u, faulty, NULL);
+#if defined(__arm__)
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
+        h11 != (d ^ 0x11111111u))
+        (*bad)++;
+#endif
+    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
+        d != sw_ref[(k + 3u) & 15u])
+        (*bad)++;
+    return r;
+}
+
+TEST(switch_preempted_thread_resumed_by_fault_path)
+{
+    for (unsigned k = 0; k < 16; k++)
+        sw_ref[k] = churn_k(k);
+    unsigned me = port_core_id();
+    int old = td_fault_policy(me);
+    REQUIRE_EQ(td_fault_set_policy(me, TD_FAULT_KILL_THREAD), TD_OK);
+    uint32_t faults = td_fault_count(me), bad = 0;
+    fp_ran = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        CHECK_EQ(fp_round(k * 5u, &bad), TD_OK);
+        CHECK_EQ(td_thread_state(&sw_faulty), TD_THREAD_EXITED);
+    }
+    td_fault_set_policy(me, (unsigned)old);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fp_ran, 4);                  /* each ran, none went past its fault */
+    CHECK_EQ(td_fault_count(me), faults + 4u);
 }
