@@ -130,11 +130,12 @@ static void woken(void *arg)
     }
 }
 
-/* One give with values live across it in the registers a call preserves
- * (r4-r7 through the compiler; r8-r11 named on ARM, which the compiler
- * leaves alone otherwise), compared after the giver was resumed. */
-__attribute__((noinline)) static void pre_round(unsigned k, int lower)
+/* between(arg) with values live across it in the registers a call
+ * preserves (r4-r7 through the compiler; r8-r11 named on ARM, which the
+ * compiler leaves alone otherwise), compared after: how many differ. */
+__attribute__((noinline)) static unsigned held_across(unsigned k, void (*between)(int), int arg)
 {
+    unsigned bad = 0;
     uint32_t a = churn_k(k), b = churn_k((k + 1u) & 15u), c = churn_k((k + 2u) & 15u),
              d = churn_k((k + 3u) & 15u);
 #if defined(__arm__)
@@ -144,6 +145,22 @@ __attribute__((noinline)) static void pre_round(unsigned k, int lower)
     register uint32_t h11 __asm("r11") = d ^ 0x11111111u;
     __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
 #endif
+    between(arg);
+#if defined(__arm__)
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
+        h11 != (d ^ 0x11111111u))
+        bad++;
+#endif
+    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
+        d != sw_ref[(k + 3u) & 15u])
+        bad++;
+    return bad;
+}
+
+/* One give, the giver resumed after it (held_across compares). */
+static void pre_give(int lower)
+{
     uint32_t runs = pre_woken_runs;
     pre_lower = lower;
     if (td_sem_give_isr(&pre_sem) != TD_OK || pre_woken_runs != runs + 1u)
@@ -158,15 +175,11 @@ __attribute__((noinline)) static void pre_round(unsigned k, int lower)
         if (td_thread_set_priority(&sw_woken, pre_high) != TD_OK)  /* preempted again */
             pre_bad++;
     }
-#if defined(__arm__)
-    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
-    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
-        h11 != (d ^ 0x11111111u))
-        pre_bad++;
-#endif
-    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
-        d != sw_ref[(k + 3u) & 15u])
-        pre_bad++;
+}
+
+static void pre_round(unsigned k, int lower)
+{
+    pre_bad += held_across(k, pre_give, lower);
 }
 
 TEST(switch_preempted_thread_resumed_both_ways)
@@ -210,31 +223,21 @@ static void faulty(void *arg)
     fp_ran += 100u;                       /* not reached */
 }
 
-/* The create (the faulting thread runs and is ended inside it) with values
- * live across it in the registers a call preserves, compared after. */
-__attribute__((noinline)) static int fp_round(unsigned k, uint32_t *bad)
+/* The create: the faulting thread runs and is ended inside it. */
+static int fp_created;
+static void fp_create(int unused)
 {
-    uint32_t a = churn_k(k), b = churn_k((k + 1u) & 15u), c = churn_k((k + 2u) & 15u),
-             d = churn_k((k + 3u) & 15u);
-#if defined(__arm__)
-    register uint32_t h8 __asm("r8") = a ^ 0x08080808u;
-    register uint32_t h9 __asm("r9") = b ^ 0x09090909u;
-    register uint32_t h10 __asm("r10") = c ^ 0x10101010u;
-    register uint32_t h11 __asm("r11") = d ^ 0x11111111u;
-    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
-#endif
-    int r = td_thread_create(&sw_faulty, sw_faulty_stack, sizeof sw_faulty_stack, "faulty",
-                             (unsigned)td_thread_priority(td_thread_self()) + 1u, faulty, NULL);
-#if defined(__arm__)
-    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
-    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
-        h11 != (d ^ 0x11111111u))
-        (*bad)++;
-#endif
-    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
-        d != sw_ref[(k + 3u) & 15u])
-        (*bad)++;
-    return r;
+    (void)unused;
+    fp_created = td_thread_create(&sw_faulty, sw_faulty_stack, sizeof sw_faulty_stack, "faulty",
+                                  (unsigned)td_thread_priority(td_thread_self()) + 1u, faulty,
+                                  NULL);
+}
+
+/* One create with values live across it (held_across). */
+static int fp_round(unsigned k, uint32_t *bad)
+{
+    *bad += held_across(k, fp_create, 0);
+    return fp_created;
 }
 
 TEST(switch_preempted_thread_resumed_by_fault_path)
