@@ -482,6 +482,99 @@ TEST(store_two_sectors_never_full)
 #endif
 }
 
+/* Random sets of many sizes and deletes on small regions (host): a refused
+ * set or delete writes and erases nothing and changes no value; a delete of
+ * a key that is there is never refused; every key's value is the last one
+ * set; and a set refused was refused for room only when the keys' newest
+ * records with a tombstone would not fit the region's sectors less one. */
+#ifdef TH_HOST
+/* Key i of the random test: 1 to TD_STORE_KEY_MAX characters, by i. */
+static void rnd_key(char k[TD_STORE_KEY_MAX + 1u], unsigned i)
+{
+    unsigned n = 1u + i % TD_STORE_KEY_MAX;
+    for (unsigned j = 0; j < n; j++)
+        k[j] = (char)('a' + (i + j) % 26u);
+    k[0] = (char)('A' + i);
+    k[n] = '\0';
+}
+#endif
+
+TEST(store_random_refusals_exact)
+{
+#ifdef TH_HOST
+    static uint8_t v[TD_STORE_VALUE_MAX], got[TD_STORE_VALUE_MAX];
+    static uint32_t len_of[TD_STORE_KEYS];
+    static uint8_t tag_of[TD_STORE_KEYS];
+    char k[TD_STORE_KEY_MAX + 1u];
+    uint32_t x = 77u, refused = 0, bad = 0, bad_del = 0, bad_val = 0;
+    for (uint32_t sectors = 2; sectors <= 4 && bad + bad_del + bad_val == 0; sectors++) {
+        host_flash_store_size(sectors * TD__SF_SECTOR);
+        REQUIRE_EQ(fresh(), TD_OK);
+        for (unsigned i = 0; i < TD_STORE_KEYS; i++)
+            len_of[i] = 0xffffffffu;
+        for (uint32_t w = 1; w <= 4000u; w++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            unsigned i = x % TD_STORE_KEYS;
+            rnd_key(k, i);
+            td_flash_stats_t f0, f1;
+            REQUIRE_EQ(td_flash_stats(&f0), TD_OK);
+            int r;
+            bool del = (x >> 9) % 8u == 0;
+            uint32_t vl = (x >> 12) % (TD_STORE_VALUE_MAX + 1u);
+            if (del) {
+                r = td_store_delete(k);
+                if (r == TD_OK || r == TD_ERR_NOT_FOUND) {
+                    if ((r == TD_OK) != (len_of[i] != 0xffffffffu))
+                        bad_val++;
+                    len_of[i] = 0xffffffffu;
+                } else {
+                    bad_del++;
+                    th_info("store_delete_refused", r);
+                }
+            } else {
+                for (uint32_t j = 0; j < vl; j++)
+                    v[j] = (uint8_t)(w + j);
+                r = td_store_set(k, v, vl);
+                if (r == TD_OK) {
+                    len_of[i] = vl;
+                    tag_of[i] = (uint8_t)w;
+                } else if (r == TD_ERR_FULL) {
+                    refused++;
+                    REQUIRE_EQ(td_flash_stats(&f1), TD_OK);
+                    if (f1.sectors_erased != f0.sectors_erased || f1.pages_programmed != f0.pages_programmed)
+                        bad++;
+                } else {
+                    bad++;
+                    th_info("store_set_error", r);
+                }
+            }
+            for (unsigned q = 0; q < TD_STORE_KEYS; q++) {
+                char kq[TD_STORE_KEY_MAX + 1u];
+                rnd_key(kq, q);
+                uint32_t gl = 0;
+                int g = td_store_get(kq, got, sizeof got, &gl);
+                if (len_of[q] == 0xffffffffu ? g != TD_ERR_NOT_FOUND
+                                             : (g != TD_OK || gl != len_of[q] ||
+                                                (gl && got[0] != tag_of[q])))
+                    bad_val++;
+            }
+            if (bad + bad_del + bad_val) {
+                th_info("store_first_bad_write", (long long)w);
+                th_info("store_sectors", (long long)sectors);
+                break;
+            }
+        }
+    }
+    host_flash_store_size(0);
+    th_info("store_refused_sets", refused);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(bad_del, 0);
+    CHECK_EQ(bad_val, 0);
+#endif
+}
+
 /* ---- both cores --------------------------------------------------------------------- */
 
 #define BC_N 40u

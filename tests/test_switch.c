@@ -5,10 +5,12 @@
  * direct thread-to-thread switch, and a thread that blocked through a
  * direct switch (a call frame) resumed by a requested one; and a thread
  * that a more urgent one it woke preempted (port_switch_preempt: a short
- * frame on ARMv6-M) resumed both ways.
+ * frame on ARMv6-M) resumed both ways, and by the fault path when the
+ * thread it woke faults at once.
  */
 #include "harness.h"
 #include "port.h"
+#include "tandem/fault.h"
 
 TD_THREAD_DEFINE(sw_spin, 1024);
 TD_THREAD_DEFINE(sw_high, 1024);
@@ -128,11 +130,12 @@ static void woken(void *arg)
     }
 }
 
-/* One give with values live across it in the registers a call preserves
- * (r4-r7 through the compiler; r8-r11 named on ARM, which the compiler
- * leaves alone otherwise), compared after the giver was resumed. */
-__attribute__((noinline)) static void pre_round(unsigned k, int lower)
+/* between(arg) with values live across it in the registers a call
+ * preserves (r4-r7 through the compiler; r8-r11 named on ARM, which the
+ * compiler leaves alone otherwise), compared after: how many differ. */
+__attribute__((noinline)) static unsigned held_across(unsigned k, void (*between)(int), int arg)
 {
+    unsigned bad = 0;
     uint32_t a = churn_k(k), b = churn_k((k + 1u) & 15u), c = churn_k((k + 2u) & 15u),
              d = churn_k((k + 3u) & 15u);
 #if defined(__arm__)
@@ -142,6 +145,22 @@ __attribute__((noinline)) static void pre_round(unsigned k, int lower)
     register uint32_t h11 __asm("r11") = d ^ 0x11111111u;
     __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
 #endif
+    between(arg);
+#if defined(__arm__)
+    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
+    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
+        h11 != (d ^ 0x11111111u))
+        bad++;
+#endif
+    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
+        d != sw_ref[(k + 3u) & 15u])
+        bad++;
+    return bad;
+}
+
+/* One give, the giver resumed after it (held_across compares). */
+static void pre_give(int lower)
+{
     uint32_t runs = pre_woken_runs;
     pre_lower = lower;
     if (td_sem_give_isr(&pre_sem) != TD_OK || pre_woken_runs != runs + 1u)
@@ -156,15 +175,11 @@ __attribute__((noinline)) static void pre_round(unsigned k, int lower)
         if (td_thread_set_priority(&sw_woken, pre_high) != TD_OK)  /* preempted again */
             pre_bad++;
     }
-#if defined(__arm__)
-    __asm volatile("" : "+r"(h8), "+r"(h9), "+r"(h10), "+r"(h11));
-    if (h8 != (a ^ 0x08080808u) || h9 != (b ^ 0x09090909u) || h10 != (c ^ 0x10101010u) ||
-        h11 != (d ^ 0x11111111u))
-        pre_bad++;
-#endif
-    if (a != sw_ref[k & 15u] || b != sw_ref[(k + 1u) & 15u] || c != sw_ref[(k + 2u) & 15u] ||
-        d != sw_ref[(k + 3u) & 15u])
-        pre_bad++;
+}
+
+static void pre_round(unsigned k, int lower)
+{
+    pre_bad += held_across(k, pre_give, lower);
 }
 
 TEST(switch_preempted_thread_resumed_both_ways)
@@ -185,4 +200,61 @@ TEST(switch_preempted_thread_resumed_both_ways)
     CHECK_EQ(pre_bad, 0);
     CHECK_EQ(pre_woken_runs, 40);
     CHECK_EQ(pre_lowered, 20);
+}
+
+/* ---- a preempted thread, resumed by the fault path ---- */
+TD_THREAD_DEFINE(sw_faulty, 1024);
+static volatile uint32_t fp_ran;
+
+/* More urgent than its creator: runs at once (its creator stays ready,
+ * preempted: a short frame on ARMv6-M) and faults at once. On the chip a
+ * hardware fault, whose path resumes the next thread from a handler
+ * (ARMv6-M: armv6m_ctx_resume); on the host a failed assertion, whose
+ * thread ends itself. */
+static void faulty(void *arg)
+{
+    (void)arg;
+    fp_ran++;
+#if defined(__arm__)
+    __asm volatile("udf #9");
+#else
+    TD_ASSERT(fp_ran == 0u);
+#endif
+    fp_ran += 100u;                       /* not reached */
+}
+
+/* The create: the faulting thread runs and is ended inside it. */
+static int fp_created;
+static void fp_create(int unused)
+{
+    (void)unused;
+    fp_created = td_thread_create(&sw_faulty, sw_faulty_stack, sizeof sw_faulty_stack, "faulty",
+                                  (unsigned)td_thread_priority(td_thread_self()) + 1u, faulty,
+                                  NULL);
+}
+
+/* One create with values live across it (held_across). */
+static int fp_round(unsigned k, uint32_t *bad)
+{
+    *bad += held_across(k, fp_create, 0);
+    return fp_created;
+}
+
+TEST(switch_preempted_thread_resumed_by_fault_path)
+{
+    for (unsigned k = 0; k < 16; k++)
+        sw_ref[k] = churn_k(k);
+    unsigned me = port_core_id();
+    int old = td_fault_policy(me);
+    REQUIRE_EQ(td_fault_set_policy(me, TD_FAULT_KILL_THREAD), TD_OK);
+    uint32_t faults = td_fault_count(me), bad = 0;
+    fp_ran = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        CHECK_EQ(fp_round(k * 5u, &bad), TD_OK);
+        CHECK_EQ(td_thread_state(&sw_faulty), TD_THREAD_EXITED);
+    }
+    td_fault_set_policy(me, (unsigned)old);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(fp_ran, 4);                  /* each ran, none went past its fault */
+    CHECK_EQ(td_fault_count(me), faults + 4u);
 }
