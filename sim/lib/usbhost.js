@@ -591,27 +591,20 @@ class UsbHost {
    * (valid at any time, 9.4.5: the data toggle starts again at DATA0), sent
    * after the reader has paused for ms, so that a packet may wait in the
    * endpoint. */
-  clearHaltIn(ms = 8) {
-    if (!this.port.bound) return;
-    const ep = this.func.in.address;
-    this.halted.add(ep);
-    this.step((done) => this.after(ms * MS, done));
-    this.control({ type: 0x02, req: REQ.CLEAR_FEATURE, value: 0, index: ep, length: 0 }, (r) => {
-      this.must('CLEAR_FEATURE(ENDPOINT_HALT)', r);
-      this.toggle.set(ep, 0);
-      this.halted.delete(ep);
-      this.poke();
-    });
-  }
+  clearHaltIn(ms = 8) { this.pauseIn(false, ms); }
 
   /** SET_FEATURE(ENDPOINT_HALT) on the bulk IN endpoint (the reader stops
    * taking packets), then, ms later, CLEAR_FEATURE(ENDPOINT_HALT): the
    * device hands packets again from DATA0. */
-  haltIn(ms = 20) {
+  haltIn(ms = 20) { this.pauseIn(true, ms); }
+
+  /** The reader leaves the bulk IN endpoint alone for ms (halting it
+   * first if halt), then clears its halt. */
+  pauseIn(halt, ms) {
     if (!this.port.bound) return;
     const ep = this.func.in.address;
     this.halted.add(ep);
-    this.control({ type: 0x02, req: REQ.SET_FEATURE, value: 0, index: ep, length: 0 }, (r) => this.must('SET_FEATURE(ENDPOINT_HALT)', r));
+    if (halt) this.control({ type: 0x02, req: REQ.SET_FEATURE, value: 0, index: ep, length: 0 }, (r) => this.must('SET_FEATURE(ENDPOINT_HALT)', r));
     this.step((done) => this.after(ms * MS, done));
     this.control({ type: 0x02, req: REQ.CLEAR_FEATURE, value: 0, index: ep, length: 0 }, (r) => {
       this.must('CLEAR_FEATURE(ENDPOINT_HALT)', r);
