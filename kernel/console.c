@@ -232,14 +232,24 @@ int td_console_write(const char *s, size_t n)
     }
 }
 
+/* A line longer than TD_CONSOLE_LINE_MAX (n, without the cut) is cut to
+ * it and says so: it ends with "...\n". line holds TD_CONSOLE_LINE_MAX. */
+static int cut_line(char *line, int n)
+{
+    if (n > TD_CONSOLE_LINE_MAX) {
+        n = TD_CONSOLE_LINE_MAX;
+        memcpy(line + n - 4, "...\n", 4);
+    }
+    return n;
+}
+
 int td_puts(const char *s)
 {
     char line[TD_CONSOLE_LINE_MAX + 1];
-    int n = td_snprintf(line, sizeof line - 1, "%s", s ? s : "(null)");
-    if (n > TD_CONSOLE_LINE_MAX - 1)
-        n = TD_CONSOLE_LINE_MAX - 1;
-    line[n++] = '\n';
-    return td_console_write(line, (size_t)n);
+    int n = td_snprintf(line, sizeof line, "%s\n", s ? s : "(null)");
+    if (n < 0)
+        return n;
+    return td_console_write(line, (size_t)cut_line(line, n));
 }
 
 int td_printf(const char *fmt, ...)
@@ -251,14 +261,7 @@ int td_printf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return n;
-    if (n > TD_CONSOLE_LINE_MAX) {      /* cut: say so, keep the line ending */
-        n = TD_CONSOLE_LINE_MAX;
-        line[n - 4] = '.';
-        line[n - 3] = '.';
-        line[n - 2] = '.';
-        line[n - 1] = '\n';
-    }
-    return td_console_write(line, (size_t)n);
+    return td_console_write(line, (size_t)cut_line(line, n));
 }
 
 /* ---- modes ------------------------------------------------------------------------ */

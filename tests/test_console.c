@@ -69,7 +69,10 @@ TEST(console_polled_lines)
     CHECK_EQ(td_console_write(NULL, 3), 0);
     CHECK_EQ(td_console_write("INFO write\n", 11), 11);
     CHECK_EQ(td_puts(NULL), 7);                                   /* "(null)\n" */
-    CHECK_EQ(td_puts(long_arg), TD_CONSOLE_LINE_MAX);             /* cut, line kept */
+    CHECK_EQ(td_puts(long_arg), TD_CONSOLE_LINE_MAX);             /* cut: "..." */
+    long_arg[TD_CONSOLE_LINE_MAX - 1] = '\0';
+    CHECK_EQ(td_puts(long_arg), TD_CONSOLE_LINE_MAX);             /* fits exactly */
+    long_arg[TD_CONSOLE_LINE_MAX - 1] = 'p';
     CHECK_EQ(td_printf("%s|%d\n", long_arg, 5), TD_CONSOLE_LINE_MAX);   /* cut: "..." */
     CHECK_EQ(td_printf("%.*s\n", (int)TD_CONSOLE_LINE_MAX - 1, long_arg),
              TD_CONSOLE_LINE_MAX);                                /* fits exactly */
@@ -82,6 +85,8 @@ TEST(console_polled_lines)
     want_reset();
     want_str("INFO write\n");
     want_str("(null)\n");
+    want_add(long_arg, TD_CONSOLE_LINE_MAX - 4u);
+    want_str("...\n");
     want_add(long_arg, TD_CONSOLE_LINE_MAX - 1u);
     want_str("\n");
     want_add(long_arg, TD_CONSOLE_LINE_MAX - 4u);

@@ -81,7 +81,9 @@ enum td_console_mode {
  * TD_CONSOLE_LINE_MAX characters per call written whole; longer output is
  * cut and ends with "...". Returns the number of characters written. */
 int td_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Write s followed by a newline, whole. Returns characters written. */
+/* Write s followed by a newline, whole; like td_printf, at most
+ * TD_CONSOLE_LINE_MAX characters, a longer line cut and ending with
+ * "...\n". Returns characters written. */
 int td_puts(const char *s);
 /* Write n bytes whole. Returns n. */
 int td_console_write(const char *s, size_t n);

@@ -104,8 +104,10 @@ int td_dma_copy(unsigned chan, void *dst, const void *src, size_t n, td_tick_t t
  * transfer the channel is free again at once (a thread sleeping in
  * td_dma_wait for it wakes with TD_ERR_STATE); from the other core only
  * the hardware stops, and that wait ends with its timeout. Returns 0,
- * TD_ERR_PARAM, TD_ERR_TIMEOUT (the DMA did not confirm the abort within
- * 1000 polls). Anywhere. */
+ * TD_ERR_PARAM, TD_ERR_TIMEOUT (the DMA did not confirm the abort, its
+ * abort bit and the channel's BUSY clear, within 1000 polls). The channel's
+ * end flag is cleared once it has stopped (docs/drivers.md: erratum
+ * RP2040-E13). Anywhere. */
 int td_dma_abort(unsigned chan);
 
 /* Whether chan is transferring. Anywhere. */

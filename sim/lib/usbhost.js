@@ -591,10 +591,20 @@ class UsbHost {
    * (valid at any time, 9.4.5: the data toggle starts again at DATA0), sent
    * after the reader has paused for ms, so that a packet may wait in the
    * endpoint. */
-  clearHaltIn(ms = 8) {
+  clearHaltIn(ms = 8) { this.pauseIn(false, ms); }
+
+  /** SET_FEATURE(ENDPOINT_HALT) on the bulk IN endpoint (the reader stops
+   * taking packets), then, ms later, CLEAR_FEATURE(ENDPOINT_HALT): the
+   * device hands packets again from DATA0. */
+  haltIn(ms = 20) { this.pauseIn(true, ms); }
+
+  /** The reader leaves the bulk IN endpoint alone for ms (halting it
+   * first if halt), then clears its halt. */
+  pauseIn(halt, ms) {
     if (!this.port.bound) return;
     const ep = this.func.in.address;
     this.halted.add(ep);
+    if (halt) this.control({ type: 0x02, req: REQ.SET_FEATURE, value: 0, index: ep, length: 0 }, (r) => this.must('SET_FEATURE(ENDPOINT_HALT)', r));
     this.step((done) => this.after(ms * MS, done));
     this.control({ type: 0x02, req: REQ.CLEAR_FEATURE, value: 0, index: ep, length: 0 }, (r) => {
       this.must('CLEAR_FEATURE(ENDPOINT_HALT)', r);
@@ -754,7 +764,7 @@ class UsbHost {
     this.schedule();
   }
   /** Schedule a bus or port action at simulated time ms: unplug, plug,
-   * close, open, baud=N, reset, suspend, resume, clear_halt_in. */
+   * close, open, baud=N, reset, suspend, resume, clear_halt_in, halt_in. */
   event(ms, action) {
     this.events.push({ at: ms * MS, action });
     this.schedule();
@@ -782,6 +792,7 @@ class UsbHost {
       else if (a === 'plug') this.plug();
       else if (a === 'close') this.close();
       else if (a === 'clear_halt_in') this.clearHaltIn();
+      else if (a === 'halt_in') this.haltIn();
       else if (a === 'open') this.open();
       else if (m) this.setBaud(Number(m[1]));
       else if (a === 'reset') {

@@ -382,6 +382,35 @@ if (wanted('clear_halt')) {
   });
 }
 
+if (wanted('halt_in_both')) {
+  // both routes: the host halts the bulk IN endpoint for 20 ms mid-stream;
+  // what the UART sends meanwhile reaches USB after the clear
+  const res = run(4, { ms: 800, image: IMAGE_BOTH, setup: (sim) => sim.usbHost.event(300.03, 'halt_in') });
+  check('halt_in_both_routes_nothing_lost', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    if (!res.host.log.some((l) => /SET_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the endpoint was not halted';
+    if (!res.host.log.some((l) => /CLEAR_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the halt was not cleared';
+    const nums = (src) => {
+      const out = [];
+      for (const l of res.lines.filter((x) => x.src === src && x.t > 0.25 && !x.partial)) {
+        const m = /^stream (\d{5}) (.*)$/.exec(l.text);
+        if (!m || m[2].length !== 87) return `${src}: line ${JSON.stringify(l.text.slice(0, 40))} (${l.text.length} chars)`;
+        out.push(+m[1]);
+      }
+      for (let i = 1; i < out.length; i++) if (out[i] !== out[i - 1] + 1) return `${src}: ${out[i - 1]} then ${out[i]}`;
+      return out;
+    };
+    const u = nums('usb'), r = nums('uart0');
+    if (typeof u === 'string') return u;
+    if (typeof r === 'string') return r;
+    if (u.length < 40 || r.length < 40) return `${u.length} lines over USB, ${r.length} over the UART`;
+    // the same lines on both, but for the one each may be in the middle of at the end
+    if (Math.abs(u[u.length - 1] - r[r.length - 1]) > 1) return `last lines: usb ${u[u.length - 1]}, uart ${r[r.length - 1]}`;
+    const lost = res.text.filter((x) => /bytes lost/.test(x));
+    if (lost.length) return lost[0];
+  });
+}
+
 if (wanted('suspend')) {
   const res = run(4, { ms: 800, setup: (sim) => { sim.usbHost.event(300, 'suspend'); sim.usbHost.event(340, 'resume'); } });
   check('suspend_resume_nothing_lost', () => {

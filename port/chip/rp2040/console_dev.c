@@ -8,7 +8,8 @@
  *         host has the port open. The UART is still set up: the fault path's
  *         direct writes go there when the USB port is not open.
  *   both: every byte to the UART and, while the USB port is open, the same
- *         bytes to USB, paced by the slower of the two.
+ *         bytes to USB, paced by the slower of the two (a halted bulk IN
+ *         endpoint holds both back until the host clears the halt).
  *
  * The USB interrupt is taken on core 0 (usb_dev_init); in "both" the
  * UART's interrupt is routed to core 0 as well, at start-up.
@@ -56,15 +57,11 @@ size_t port_console_write_some(const char *s, size_t n)
         return rp2040_uart_write_some(s, n);
     if (!USE_UART)
         return usb_serial_write_some(s, n);
-    /* both: the UART takes what it can of at most a packet, USB the same bytes */
-    if (!usb_serial_open())
-        return rp2040_uart_write_some(s, n);
-    if (!usb_serial_idle())
-        return 0;
-    size_t k = rp2040_uart_write_some(s, n < 64u ? n : 64u);
-    if (k != 0)
-        (void)usb_serial_write_some(s, k);  /* free and open: takes all k (none while halted) */
-    return k;
+    /* both: the UART takes what it can of at most a packet, USB the same
+     * bytes; while USB is open but holds output back (a packet not yet
+     * taken, the endpoint halted by the host) neither takes any, so
+     * nothing the UART sent is missing on USB */
+    return usb_serial_write_paired(s, n, rp2040_uart_write_some);
 }
 
 bool port_console_idle(void)
@@ -82,10 +79,15 @@ void port_console_irq_route(bool on)
 
 void port_console_tx_irq(bool on)
 {
-    if (USE_UART)
-        rp2040_uart_tx_irq(on);
     if (USE_USB)
         usb_serial_tx_irq(on);
+    /* both: while USB holds output back, its interrupt calls the console
+     * when it is free; the UART's (asserted while its FIFO is low) would
+     * only find nothing to take, again and again */
+    if (USE_UART && USE_USB && on)
+        on = !usb_serial_holding();
+    if (USE_UART)
+        rp2040_uart_tx_irq(on);
 }
 
 bool port_console_open(void)

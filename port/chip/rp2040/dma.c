@@ -166,23 +166,45 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
     return TD_OK;
 }
 
-/* Stop the hardware; poll (bounded) until the DMA confirms. */
+/* Stop the hardware (datasheet 2.5, CHAN_ABORT), the way erratum
+ * RP2040-E13 asks: an abort can read back done (CHAN_ABORT clear) while a
+ * transfer already in flight (read, not yet written) still completes and
+ * raises the channel's end flag. So: the channel's interrupt enables off
+ * on both lines, the abort, a bounded wait until CHAN_ABORT is clear and
+ * the channel no longer BUSY, then the end flag cleared and the enables put
+ * back. No end of the aborted transfer reaches a handler, nor can one be
+ * taken later for the end of a newer transfer on the channel. Interrupts
+ * masked by the caller when this core owns the channel. */
+#define ABORT_POLLS 1000u
+
 static int hw_abort(unsigned chan)
 {
-    DMA->chan_abort = 1u << chan;
-    for (unsigned n = 0; n < 1000u; n++)
-        if (!(DMA->chan_abort & (1u << chan)))
-            return TD_OK;
-    return TD_ERR_TIMEOUT;
+    uint32_t bit = 1u << chan;
+    uint32_t on0 = DMA->inte0 & bit, on1 = DMA->inte1 & bit;
+    hw_clear(&DMA->inte0, bit);
+    hw_clear(&DMA->inte1, bit);
+    DMA->chan_abort = bit;
+    int r = TD_ERR_TIMEOUT;
+    for (unsigned n = 0; n < ABORT_POLLS; n++) {
+        if (!(DMA->chan_abort & bit) && !(DMA->ch[chan].al1_ctrl & DMA_CTRL_BUSY_BITS)) {
+            r = TD_OK;
+            break;
+        }
+    }
+    DMA->intr = bit;                          /* an end the abort let through */
+    if (on0)
+        hw_set(&DMA->inte0, on0);
+    if (on1)
+        hw_set(&DMA->inte1, on1);
+    return r;
 }
 
 /* After an abort on the transfer's own core, interrupts masked: forget it
- * (a flag its end left is cleared; a thread waiting for it is woken and
- * told it was aborted). */
+ * (hw_abort cleared any flag its end left; a thread waiting for it is
+ * woken and told it was aborted). */
 static void forget(unsigned chan)
 {
     struct chan *ch = &chans[chan];
-    DMA->intr = 1u << chan;
     ch->state = CH_IDLE;
     if (td_sem_init(&ch->done, 0, 1) == TD_ERR_BUSY) {
         ch->aborted = 1;

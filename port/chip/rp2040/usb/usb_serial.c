@@ -142,7 +142,8 @@ void usb_serial_after_irq(void)
 {
     port_irq_state_t s = usb_dev_lock();
     resend_locked();
-    bool call = ser.tx_wanted && open_locked() && !ser.in_busy;
+    /* (also when the port is not open: on both routes the UART goes on) */
+    bool call = ser.tx_wanted && !ser.in_busy;
     usb_dev_unlock(s);
     if (call)
         port_console_isr();
@@ -183,6 +184,30 @@ size_t usb_serial_write_some(const char *s, size_t n)
     size_t k = send_locked(s, n);
     usb_dev_unlock(st);
     return k;
+}
+
+size_t usb_serial_write_paired(const char *s, size_t n, size_t (*first)(const char *, size_t))
+{
+    port_irq_state_t st = usb_dev_lock();
+    resend_locked();
+    size_t k = 0;
+    if (!open_locked()) {
+        k = first(s, n);                            /* nobody listens on USB */
+    } else if (!ser.in_busy && !ser.in_resend && !usb_ctrl_halted(USB_EP_DATA_IN)) {
+        k = first(s, n < USB_EP_DATA_SIZE ? n : USB_EP_DATA_SIZE);
+        if (k != 0)
+            (void)send_locked(s, k);                /* free, open, not halted: takes all k */
+    }
+    usb_dev_unlock(st);
+    return k;
+}
+
+bool usb_serial_holding(void)
+{
+    port_irq_state_t st = usb_dev_lock();
+    bool held = open_locked() && (ser.in_busy || ser.in_resend || usb_ctrl_halted(USB_EP_DATA_IN));
+    usb_dev_unlock(st);
+    return held;
 }
 
 void usb_serial_write_direct(const char *s, size_t n)

@@ -36,6 +36,16 @@ bool usb_serial_open(void);
 /* Put at most one packet of s into the IN endpoint if it is free and the
  * port open; returns how many bytes it took (0..n). Never waits. */
 size_t usb_serial_write_some(const char *s, size_t n);
+/* For a route to USB and another device at once: while the port is open,
+ * the endpoint free and not halted, first(s, at most a packet) and the
+ * same bytes into the endpoint; while it is open but the endpoint busy or
+ * halted, nothing (0: the bytes wait for USB); while it is not open,
+ * first(s, n) alone. Returns what first took. USB's state cannot change
+ * in between (its lock is held across; first must not take it). */
+size_t usb_serial_write_paired(const char *s, size_t n, size_t (*first)(const char *, size_t));
+/* The port is open and the endpoint holds output back (a packet not yet
+ * taken, or halted): the console is called again from the USB interrupt. */
+bool usb_serial_holding(void);
 /* Write s packet by packet, servicing the controller itself while the
  * endpoint is busy, for at most USB_SERIAL_DIRECT_US in all; nothing when
  * the port is not open. For the fault path only. */
