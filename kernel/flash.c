@@ -55,13 +55,7 @@ static void park_rang(unsigned me, td_core_t *c, uint32_t count)
     uint32_t a = LD(lockout.ask);
     if (a == 0 || (a & 1u) != me)
         return;
-    /* Only this core writes ack for a request naming it, and every request
-     * has a new token: ack unchanged means it did not park (the request
-     * was withdrawn before the port looked, or already released). */
-    uint32_t acked = LD(lockout.ack);
     uint32_t us = port_flash_park(&lockout, TD_FLASH_PARK_MAX_US);
-    if (LD(lockout.ack) == acked)
-        return;
     ST(st.parks[me], st.parks[me] + 1u);
     if (us >= TD_FLASH_PARK_MAX_US)
         ST(st.park_timeouts[me], st.park_timeouts[me] + 1u);

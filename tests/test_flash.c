@@ -365,43 +365,6 @@ TEST(flash_peer_that_never_answers)
     CHECK_EQ(r.peer, TD_FLASH_PEER_PARKED);
 }
 
-#ifdef TH_HOST
-void host_flash_late_next_park(uint32_t us);
-bool host_flash_late_park_pending(void);
-#endif
-
-/* parks[n] counts the times core n parked, not the doorbells it took: on
- * the host, core 1 takes the doorbell and is held up (busy) before its park
- * reads the request, which the writer withdraws meanwhile; that late look
- * finds nothing to park for and is not counted. */
-TEST(flash_parks_count_only_parks)
-{
-    uint32_t a = area() + 6u * TD_FLASH_SECTOR;
-    REQUIRE_EQ(both_msg_start(), TD_OK);
-    REQUIRE_EQ(td_flash_erase(a, TD_FLASH_SECTOR, NULL), TD_OK);
-    td_flash_stats_t s0, s1;
-    REQUIRE_EQ(td_flash_stats(&s0), TD_OK);
-#ifdef TH_HOST
-    host_flash_late_next_park(TD_FLASH_ACK_TIMEOUT_US + TD_FLASH_ACK_TIMEOUT_US / 2u);
-    CHECK_EQ(td_flash_program(a, "never written", 14, NULL), TD_ERR_NO_RESPONSE);
-    for (int i = 0; i < 10000 && host_flash_late_park_pending(); i++)
-        td_sleep(1);
-    CHECK(!host_flash_late_park_pending());
-    CHECK(all(a, 64u, 0xff));                      /* nothing written */
-#endif
-    /* core 1's doorbell is taken in order: this one after the late look */
-    td_flash_report_t r;
-    CHECK_EQ(td_flash_program(a, "now", 4, &r), TD_OK);
-    CHECK_EQ(r.peer, TD_FLASH_PEER_PARKED);
-    CHECK_EQ(r.steps, 1u);
-    REQUIRE_EQ(td_flash_stats(&s1), TD_OK);
-    CHECK_EQ(s1.parks[1] - s0.parks[1], 1u);
-    CHECK_EQ(s1.parks[0], s0.parks[0]);
-#ifdef TH_HOST
-    CHECK_EQ(s1.no_response - s0.no_response, 1u);
-#endif
-}
-
 /* A bound on a wait for the other core counts that core's own time
  * (port_core_ran_us), on both ports: a core that runs and does not answer
  * for longer than the bound is found out (above, and here a job that runs

@@ -83,9 +83,7 @@ typedef struct td_flash_stats {
     uint32_t calls_refused;     /* bad arguments, protected or out of range, from an
                                    interrupt, no ROM flash functions */
     uint32_t no_response;       /* steps not done: the other core did not acknowledge */
-    uint32_t parks[2];          /* times core n parked (acknowledged a request);
-                                   a doorbell that found its request withdrawn
-                                   or done is not counted */
+    uint32_t parks[2];          /* times core n was parked */
     uint32_t park_timeouts[2];  /* times core n left a park by its own bound */
     uint32_t parked_max_us;     /* the longest park seen by a writer */
     uint64_t parked_total_us;

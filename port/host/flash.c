@@ -40,17 +40,6 @@ void host_flash_stall_next_park(uint32_t us)
 {
     atomic_store(&park_stall_us, us);
 }
-static atomic_uint park_late_us;          /* host_flash_late_next_park */
-
-void host_flash_late_next_park(uint32_t us)
-{
-    atomic_store(&park_late_us, us);
-}
-
-bool host_flash_late_park_pending(void)
-{
-    return atomic_load(&park_late_us) != 0u;
-}
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;   /* the chip serialises steps */
 
 static void __attribute__((constructor)) flash_init(void)
@@ -230,16 +219,6 @@ static uint64_t now_us(void)
 uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
 {
     port_irq_state_t s = port_irq_save();
-    uint32_t late = atomic_load(&park_late_us);
-    if (late != 0) {                      /* running, busy, before it looks */
-        unsigned me = port_core_id();
-        uint64_t r0 = port_core_ran_us(me);
-        while (port_core_ran_us(me) - r0 < late) {
-            host_beat();
-            sched_yield();
-        }
-        atomic_store(&park_late_us, 0u);
-    }
     uint32_t a = LD(l->ask), t = 0;
     if (a != 0 && (a & 1u) == port_core_id()) {
         uint32_t stall = atomic_exchange(&park_stall_us, 0u);

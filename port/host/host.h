@@ -88,11 +88,6 @@ void host_flash_halted_poll(void);
 /* flash.c, for tests: the next park sleeps us microseconds before it
  * acknowledges, without a beat, as a pthread the host does not run. */
 void host_flash_stall_next_park(uint32_t us);
-/* flash.c, for tests: the next park runs busy for us microseconds of its
- * core's own time (port_core_ran_us) before it reads the request, as a core
- * that took the doorbell and was then held up; pending until then. */
-void host_flash_late_next_park(uint32_t us);
-bool host_flash_late_park_pending(void);
 /* flash.c, for tests: the store region's size from now on (its last bytes
  * of flash, as -Wl,--defsym=TD_STORE_SIZE=N on a chip); 0: the default. */
 void host_flash_store_size(uint32_t bytes);
