@@ -382,7 +382,7 @@ static bool big_ok(unsigned i, uint32_t vlen)
 static int big_set(unsigned i, uint32_t vlen, uint8_t r)
 {
     static uint8_t v[TD_STORE_VALUE_MAX];
-    char k[TD_STORE_KEY_MAX + 1u];
+    static char k[TD_STORE_KEY_MAX + 1u];
     big_key(k, i);
     v[0] = (uint8_t)i;
     v[1] = r;
@@ -393,7 +393,7 @@ static int big_set(unsigned i, uint32_t vlen, uint8_t r)
 static bool big_round(unsigned i, uint32_t vlen, uint8_t r)
 {
     static uint8_t v[TD_STORE_VALUE_MAX];
-    char k[TD_STORE_KEY_MAX + 1u];
+    static char k[TD_STORE_KEY_MAX + 1u];
     uint32_t len = 0;
     big_key(k, i);
     return big_ok(i, vlen) && td_store_get(k, v, sizeof v, &len) == TD_OK && v[1] == r;
@@ -406,10 +406,10 @@ static bool big_round(unsigned i, uint32_t vlen, uint8_t r)
  * one copies the old one too: filled to the last record, the store has no
  * room for both (docs/flash.md, "Full"). Once one key is deleted, every
  * key takes new values, again and again. */
-static void new_values_when_full(unsigned *keys, uint32_t vlen)
+__attribute__((noinline)) static void new_values_when_full(unsigned *keys, uint32_t vlen)
 {
     unsigned kept = *keys;
-    td_flash_stats_t f0, f1;
+    static td_flash_stats_t f0, f1;         /* (static: the test thread's stack is small) */
     unsigned refused = 0;
     for (unsigned i = 0; i < kept; i++) {
         REQUIRE_EQ(td_flash_stats(&f0), TD_OK);
@@ -426,7 +426,7 @@ static void new_values_when_full(unsigned *keys, uint32_t vlen)
     }
     th_info("store_full_new_values_refused", refused);
     if (refused != 0) {
-        char k[TD_STORE_KEY_MAX + 1u];
+        static char k[TD_STORE_KEY_MAX + 1u];
         big_key(k, kept - 1u);
         REQUIRE_EQ(td_store_delete(k), TD_OK);
         *keys = --kept;
