@@ -83,7 +83,9 @@ typedef struct td_flash_stats {
     uint32_t calls_refused;     /* bad arguments, protected or out of range, from an
                                    interrupt, no ROM flash functions */
     uint32_t no_response;       /* steps not done: the other core did not acknowledge */
-    uint32_t parks[2];          /* times core n was parked */
+    uint32_t parks[2];          /* times core n took a request to park (one withdrawn
+                                   in the instants between its look and its park's
+                                   is counted, though the core did not stay) */
     uint32_t park_timeouts[2];  /* times core n left a park by its own bound */
     uint32_t parked_max_us;     /* the longest park seen by a writer */
     uint64_t parked_total_us;

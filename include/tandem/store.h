@@ -68,7 +68,9 @@ int td_store_get(const char *key, void *buf, uint32_t size, uint32_t *len);
  * writes nothing. Returns 0, TD_ERR_PARAM (bad key, len too large, NULL
  * value with len > 0), TD_ERR_FULL (no room even after compaction, with
  * room kept for one delete after it, or TD_STORE_KEYS keys already: found
- * before anything is written or erased), TD_ERR_UNINIT, TD_ERR_IN_ISR, or
+ * before anything is written or erased; the key's old record counts until
+ * the new one is written, so a store filled to its last record takes no
+ * new value until a key is deleted: docs/flash.md), TD_ERR_UNINIT, TD_ERR_IN_ISR, or
  * what the flash calls return (nothing of this set is then stored). Thread
  * only. */
 int td_store_set(const char *key, const void *value, uint32_t len);
