@@ -357,6 +357,12 @@ extern void port_console_isr(void);
  * for USB while the host has the port open (configured, DTR set, not
  * suspended). Anywhere, a snapshot. */
 bool port_console_open(void);
+/* port_console_write for the fault path while a queued device is open:
+ * its wait for the host is bounded (100 ms for USB: the host may have the
+ * endpoint halted, or not read); returns how many of the n bytes, from the
+ * start, the queued device took. The console counts the rest as lost.
+ * Defined by ports with PORT_CONSOLE_QUEUED. */
+size_t port_console_write_bounded(const char *s, size_t n);
 /* Do what the device's interrupt does, once, with this core's interrupts
  * masked (the fault path must see the device move). Anywhere. */
 void port_console_poll(void);
