@@ -405,10 +405,15 @@ void port_guard_prepare(void *guard);
 
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 
-/* The thread stack pointer a killed thread leaves behind when this core
- * switches away from it without returning: set it to 'sp' (a safe place for
- * the switch to save a context that is never resumed). Interrupt context. */
-void port_thread_sp_set(uintptr_t sp);
+/* The running thread, whose stack starts at 'stack' (its guard below), was
+ * ended from an interrupt handler (the tick's stack check), and this core
+ * switches away from it without returning to it: leave the thread stack
+ * pointer where the requested switch saves its context, never resumed,
+ * within the stack's first PORT_STACK_MIN bytes, above a valid exception
+ * frame (a core that unstacks it before taking the pending switch, as an
+ * emulator may, finds a thread's frame, not what the stack held). Its
+ * limit, where the architecture has one, goes too. Interrupt context. */
+void port_thread_abandon(void *stack);
 
 /* Whether v is a plausible return address into this image's code: odd
  * (Thumb), inside the code, right after a BL or BLX. Always false where the
