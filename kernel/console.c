@@ -128,18 +128,20 @@ static bool may_sleep(port_irq_state_t st)
 /* ---- queued devices (USB serial) ----------------------------------------------------
  * The device moves bytes only while its interrupt runs and a host listens,
  * so nobody waits for it who cannot sleep: when the ring has no room, a
- * thread sleeps a tick and tries again as long as the device is open;
- * otherwise (the port not open yet, an interrupt handler, interrupts
- * masked, before the kernel runs, text longer than the ring) the text is
- * dropped whole and counted. From the first drop on, nothing more goes
+ * thread sleeps a tick and tries again as long as the device is open and
+ * its host has taken something within TD_CONSOLE_STALL_MS; otherwise (the
+ * port not open yet, the host taking nothing, an interrupt handler,
+ * interrupts masked, before the kernel runs, text longer than the ring)
+ * the text is dropped whole and counted. From the first drop on, nothing more goes
  * into the ring until the device is open and the ring has room for one
  * line saying how many bytes were lost, so that one line stands where the
  * gap is. What the ring keeps before the host opens the port is the
  * oldest output, the start of the run. (A fault report is kept even then:
  * it may come before the loss line.) */
 #if PORT_CONSOLE_QUEUED
-#define LOSS_LINE_MAX 72u
+#define LOSS_LINE_MAX 80u
 static uint32_t lost;                /* dropped since the last loss line */
+static bool lost_unread;             /* some of it: a fault report the host did not take */
 
 /* Put the loss line in if there is one to put; false when it does not fit,
  * or while nobody listens (the count goes on until the ring drains). */
@@ -151,27 +153,68 @@ static bool loss_line_locked(void)
         return false;
     char line[LOSS_LINE_MAX];
     bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
-    int k = td_snprintf(line, sizeof line, "%s*** console: %lu bytes lost (ring full)\n",
-                        mid ? "\n" : "", (unsigned long)lost);
+    int k = td_snprintf(line, sizeof line, "%s*** console: %lu bytes lost (%s)\n",
+                        mid ? "\n" : "", (unsigned long)lost,
+                        lost_unread ? "host not reading" : "ring full");
     if (k < 0 || (uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
         return false;
     put_locked(line, (uint32_t)k);
     lost = 0;
+    lost_unread = false;
     return true;
 }
 
-/* Write s, or drop it. Returns false when the caller should sleep a tick
- * and try again (a thread, the device open). Lock held. */
-static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, const char *s, size_t n)
+/* A host that has the port open but takes nothing is, after a writer has
+ * waited TD_CONSOLE_STALL_MS for it, treated as one nobody listens to,
+ * until the ring moves again: stalled, with the ring's tail then. */
+static bool stalled;
+static uint32_t stalled_tail;
+
+/* A writer's wait for room: since when the ring's tail stood at seen. */
+struct room_wait {
+    bool waiting;
+    uint32_t seen;
+    uint64_t since;
+};
+
+/* Whether the writer w should stop waiting for room: the device took
+ * nothing from the ring for TD_CONSOLE_STALL_MS while it waited, or since
+ * another writer gave up. Lock held. */
+static bool stalled_locked(const struct room_wait *w)
 {
-    bool can_wait = sleep_ok && may_sleep(st) && port_console_open() &&
-                    n <= TD_CONSOLE_RING_SIZE && !drain_gone;
+    if (stalled && tail == stalled_tail)
+        return true;
+    if (!w->waiting || tail != w->seen ||
+        td_time_us() - w->since < (uint64_t)TD_CONSOLE_STALL_MS * 1000u)
+        return false;
+    stalled = true;
+    stalled_tail = tail;
+    return true;
+}
+
+/* The writer w is about to sleep for room: note when the tail last moved. */
+static void room_wait_locked(struct room_wait *w)
+{
+    if (!w->waiting || tail != w->seen) {
+        w->waiting = true;
+        w->seen = tail;
+        w->since = td_time_us();
+    }
+}
+
+/* Write s, or drop it. Returns false when the caller, the writer w, should
+ * sleep a tick and try again (a thread, the device open, its host taking
+ * bytes). Lock held. */
+static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, struct room_wait *w,
+                                const char *s, size_t n)
+{
     if (!drain_gone && loss_line_locked() && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
         put_locked(s, (uint32_t)n);
         pump_locked();
         return true;
     }
-    if (can_wait)
+    if (sleep_ok && may_sleep(st) && port_console_open() && n <= TD_CONSOLE_RING_SIZE &&
+        !drain_gone && !stalled_locked(w))
         return false;
     lost += (uint32_t)n;
     stats.lost += (uint32_t)n;
@@ -189,6 +232,9 @@ int td_console_write(const char *s, size_t n)
     TD_DOWN_REGISTER_ONCE(console_down);     /* buffered from boot */
 #endif
     bool sleep_ok = true;
+#if PORT_CONSOLE_QUEUED
+    struct room_wait w = { .waiting = false };
+#endif
     for (;;) {
         port_irq_state_t st = console_lock();
         if (ring == NULL) {                          /* polled */
@@ -198,10 +244,11 @@ int td_console_write(const char *s, size_t n)
         }
         pump_locked();
 #if PORT_CONSOLE_QUEUED
-        if (queued_write_locked(st, sleep_ok, s, n)) {
+        if (queued_write_locked(st, sleep_ok, &w, s, n)) {
             console_unlock(st);
             return (int)n;
         }
+        room_wait_locked(&w);
         stats.waits++;
         console_unlock(st);
         if (td_sleep(1) != TD_OK)
@@ -398,6 +445,24 @@ void td_console_stats(td_console_stats_t *st)
 
 /* ---- the fault path ------------------------------------------------------------------ */
 
+/* Write s to the device, polled. A queued device's wait for its host is
+ * bounded: what it did not take is counted as lost (with the console lock:
+ * counted) and reported by the loss line once the host reads again. */
+static void panic_write(const char *s, size_t n, bool counted)
+{
+#if PORT_CONSOLE_QUEUED
+    size_t took = port_console_write_bounded(s, n);
+    if (took < n && counted) {
+        lost += (uint32_t)(n - took);
+        stats.lost += (uint32_t)(n - took);
+        lost_unread = true;
+    }
+#else
+    (void)counted;
+    port_console_write(s, n);
+#endif
+}
+
 void td_console_write_panic(const char *s, size_t n)
 {
     port_irq_state_t st = port_irq_save();
@@ -427,13 +492,13 @@ void td_console_write_panic(const char *s, size_t n)
         /* Finish the line the device is in the middle of, at most a line. */
         for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
             char c = ring[tail & MASK];
-            port_console_write(&c, 1);
+            panic_write(&c, 1, true);
             tail++;
             line_open = c != '\n';
         }
     }
     if (n != 0)
-        port_console_write(s, n);
+        panic_write(s, n, locked || mine);
     if (locked)
         port_spin_release(TD_SPIN_CONSOLE);
     port_irq_restore(st);

@@ -364,18 +364,19 @@ void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp)
     port_irq_state_t st = port_irq_save();
     td_fault_record_t *r = begin_stack_record(port_core_id(), t, sp);
     fault_path(r, W_ISR, t == c->idle ? NULL : t);
-    /* t was ended; the switch away from it checks its stack again: its
-     * canary back (else the same overflow is reported a second time; only
-     * if it was overwritten, so that write could not be refused by an
-     * armed guard either), and where the switch may save it (the stack
-     * pointer its last saved context holds: PORT_CTX_SP) */
-    if (t->stack[-1] != td__canary_of(t->stack - 1))
+    /* t was ended; the switch away from it checks its stack again, so it
+     * must find t's canary back (else the same overflow is reported a
+     * second time) and save t's context, never resumed, within t's stack
+     * (port_thread_abandon: at its bottom, over a valid frame; not where
+     * its last context was, which may have been resumed since). The canary
+     * may have been overwritten by another thread, core or DMA while t did
+     * not run; t's guard is armed (read-only) while t is current, so it is
+     * disarmed first (the switch arms the next thread's). */
+    if (t->stack[-1] != td__canary_of(t->stack - 1)) {
+        port_guard_thread(NULL);
         t->stack[-1] = td__canary_of(t->stack - 1);
-#ifdef PORT_CTX_IS_SP
-    port_thread_sp_set(PORT_CTX_SP(t->ctx) + 32u);
-#else
-    port_thread_sp_set((uintptr_t)t->ctx);       /* (a fiber's: ignored) */
-#endif
+    }
+    port_thread_abandon(t->stack);
     port_irq_restore(st);
 }
 

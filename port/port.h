@@ -357,6 +357,12 @@ extern void port_console_isr(void);
  * for USB while the host has the port open (configured, DTR set, not
  * suspended). Anywhere, a snapshot. */
 bool port_console_open(void);
+/* port_console_write for the fault path while a queued device is open:
+ * its wait for the host is bounded (100 ms for USB: the host may have the
+ * endpoint halted, or not read); returns how many of the n bytes, from the
+ * start, the queued device took. The console counts the rest as lost.
+ * Defined by ports with PORT_CONSOLE_QUEUED. */
+size_t port_console_write_bounded(const char *s, size_t n);
 /* Do what the device's interrupt does, once, with this core's interrupts
  * masked (the fault path must see the device move). Anywhere. */
 void port_console_poll(void);
@@ -399,10 +405,15 @@ void port_guard_prepare(void *guard);
 
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 
-/* The thread stack pointer a killed thread leaves behind when this core
- * switches away from it without returning: set it to 'sp' (a safe place for
- * the switch to save a context that is never resumed). Interrupt context. */
-void port_thread_sp_set(uintptr_t sp);
+/* The running thread, whose stack starts at 'stack' (its guard below), was
+ * ended from an interrupt handler (the tick's stack check), and this core
+ * switches away from it without returning to it: leave the thread stack
+ * pointer where the requested switch saves its context, never resumed,
+ * within the stack's first PORT_STACK_MIN bytes, above a valid exception
+ * frame (a core that unstacks it before taking the pending switch, as an
+ * emulator may, finds a thread's frame, not what the stack held). Its
+ * limit, where the architecture has one, goes too. Interrupt context. */
+void port_thread_abandon(void *stack);
 
 /* Whether v is a plausible return address into this image's code: odd
  * (Thumb), inside the code, right after a BL or BLX. Always false where the

@@ -327,6 +327,83 @@ TEST(fault_stack_overflow_seen_by_tick)
 #endif
 }
 
+/* ---- the tick's stack check, the thread's last context at its stack's bottom ----------
+ * The spinner is preempted (by the hitter waking) with its stack pointer
+ * where the switch saves its context at the very bottom of its stack; the
+ * hitter then overwrites its canary, and the tick finds it once the spinner
+ * runs again. The fault path puts the canary back although the spinner's
+ * guard is armed (read-only) while it is current, and the switch away from
+ * the ended thread saves within its stack: else a second fault (the guard
+ * refusing a write, or the same overflow found again at the switch). */
+TD_THREAD_DEFINE(lh, 1024);
+static volatile uint32_t low_go;
+static volatile uintptr_t low_ctx;
+
+#ifdef PORT_CTX_IS_SP
+#if defined(__ARM_ARCH_8M_MAIN__)
+#define PREEMPT_SAVE 72u     /* PSPLIM, r4-r11, EXC_RETURN and the 8-word frame (switch.S) */
+#else
+#define PREEMPT_SAVE 64u     /* r4-r11 and the 8-word frame (switch.S) */
+#endif
+/* Spin until *go with the stack pointer at sp (using no stack), then return. */
+__attribute__((naked)) static void spin_at(__attribute__((unused)) uintptr_t sp,
+                                          __attribute__((unused)) volatile uint32_t *go)
+{
+    __asm volatile("mov r2, sp\n\t"
+                   "mov sp, r0\n"
+                   "1:\n\t"
+                   "ldr r3, [r1]\n\t"
+                   "cmp r3, #0\n\t"
+                   "beq 1b\n\t"
+                   "mov sp, r2\n\t"
+                   "bx lr\n");
+}
+#endif
+
+static void low_spinner(void *arg)
+{
+    (void)arg;
+#ifdef PORT_CTX_IS_SP
+    spin_at((uintptr_t)td_thread_self()->stack + PREEMPT_SAVE, &low_go);
+#else
+    while (!low_go)
+        (void)td_time_us();                  /* (an interrupt point on the host) */
+#endif
+    th_busy_ticks(20);                       /* no switch: the tick checks the stack */
+    ft_reached = 6;
+}
+
+static void low_hitter(void *arg)
+{
+    (void)arg;
+    td_sleep(3);                             /* the spinner spins, is preempted */
+    low_ctx = (uintptr_t)ft.ctx;
+    volatile uint32_t *canary = ft.stack - 1;
+    *canary = 0;                             /* as an overflow would */
+    low_go = 1;
+}
+
+TEST(fault_stack_seen_by_tick_last_context_at_bottom)
+{
+    td_fault_record_t r;
+    low_go = 0;
+    low_ctx = 0;
+    REQUIRE_EQ(td_thread_create(&lh, lh_stack, sizeof lh_stack, "hitter", 21, low_hitter, NULL),
+               TD_OK);
+    int rc = run_faulting(low_spinner, &r);
+    CHECK_EQ(td_thread_join(&lh, TD_MS(500)), TD_OK);
+    REQUIRE_EQ(rc, TD_OK);                   /* one fault, once */
+    CHECK_EQ(ft_reached, 0);
+    CHECK_EQ(td_thread_state(&ft), TD_THREAD_EXITED);
+    CHECK_EQ(r.reason, TD_FAULT_STACK);
+    CHECK(r.flags & TD_FAULT_F_CANARY);      /* the tick's check */
+    CHECK_EQ(r.action, TD_FAULT_KILL_THREAD);
+    CHECK_EQ(td_fault_core_state(port_core_id()), TD_CORE_RUNNING);
+#ifdef PORT_CTX_IS_SP
+    CHECK_EQ(PORT_CTX_SP(low_ctx), (uintptr_t)ft.stack);   /* the premise: saved at the bottom */
+#endif
+}
+
 /* ---- hold reports: a td_xmutex waited for by the other core, a td_lock ------------- */
 
 static td_xmutex_t hx;

@@ -72,6 +72,15 @@
 #define TD_CONSOLE_EXIT_FLUSH_MS 3000u
 #endif
 
+/* A USB console whose host has the port open but takes nothing (the bulk
+ * IN endpoint halted, or nobody reading) for this long (ms) while a thread
+ * waits for room in the ring is treated as one nobody listens to: that
+ * text, and what does not fit from then on, is dropped and counted until
+ * the host takes something again (docs/console.md). */
+#ifndef TD_CONSOLE_STALL_MS
+#define TD_CONSOLE_STALL_MS 500u
+#endif
+
 enum td_console_mode {
     TD_CONSOLE_POLLED = 0,
     TD_CONSOLE_BUFFERED = 1,
@@ -115,7 +124,9 @@ typedef struct td_console_stats {
     uint32_t waits;       /* times a thread slept because the ring was full */
     uint32_t spins;       /* times a caller that could not sleep waited polled */
     uint32_t max_used;    /* most bytes the ring ever held */
-    uint32_t lost;        /* bytes dropped because the ring was full (USB console only) */
+    uint32_t lost;        /* bytes dropped, counted (USB console only: the ring full while
+                             nobody listens or the host takes nothing, a fault
+                             report the host did not take) */
 } td_console_stats_t;
 
 /* Copy the statistics to *st. Anywhere. */

@@ -20,7 +20,10 @@
  * while the calling thread sleeps until the DMA's completion interrupt on
  * its own core wakes it: a long transfer never spins a core. Every transfer
  * has a timeout (ticks); one that runs out is aborted and the bus is left
- * idle and usable.
+ * idle and usable. TD_NO_WAIT means "do not wait for the bus": while
+ * another thread holds it the call returns TD_ERR_WOULD_BLOCK at once,
+ * nothing moved; a transfer that gets it runs to its end (bounded by 10 ms
+ * beyond twice its bus time, as every polled transfer is).
  *
  * Sharing: the two buses are independent (two devices on two buses may be
  * used from the two cores at once). On one bus, transfers of devices with
@@ -37,7 +40,8 @@
  * rate the controller cannot make: clk_peri / 2 at most, clk_peri / 65024
  * at least), TD_ERR_UNINIT
  * (bus or record not initialised), TD_ERR_WRONG_CORE, TD_ERR_BUSY,
- * TD_ERR_TIMEOUT, TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h).
+ * TD_ERR_WOULD_BLOCK (TD_NO_WAIT, the bus held), TD_ERR_TIMEOUT,
+ * TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h).
  * Thread only, either core (the device's core if it has one). The host
  * port has no SPI.
  */

@@ -54,9 +54,9 @@ uintptr_t port_own_sp(void)
     return (uintptr_t)__builtin_frame_address(0);
 }
 
-void port_thread_sp_set(uintptr_t sp)
+void port_thread_abandon(void *stack)
 {
-    (void)sp;                 /* the fiber's context lives in its record */
+    (void)stack;              /* the fiber's context lives in its record */
 }
 
 bool port_code_return(uint32_t v)

@@ -356,6 +356,53 @@ TEST(spi_device_assigned_to_a_core)
     CHECK_EQ(r[1], 9);
 }
 
+/* TD_NO_WAIT: the bus is not waited for (TD_ERR_WOULD_BLOCK while another
+ * thread holds it, nothing moved); a transfer that gets it runs to its end,
+ * polled or by DMA, within its own bound. */
+TEST(spi_no_wait_refuses_a_held_bus_completes_a_transfer)
+{
+    drv_spi_setup();
+    td_spi_dev_t d;
+    REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&any_dev, 0, SPI0_ECHO_CS, 0, 20000000, 8, TD_CORE_ANY), TD_OK);
+    static uint8_t tx[256], rx[260];
+    uint32_t seed = 21;
+    drv_fill(tx, sizeof tx, &seed);
+    /* polled: 2 frames, 16 us of bus time */
+    memset(rx, 0xee, sizeof rx);
+    CHECK_EQ(td_spi_transfer(&d, tx, rx, 2, TD_NO_WAIT), TD_OK);
+    CHECK(echoed(tx, rx, 2) && rx[2] == 0xee);
+    /* by DMA: 256 frames, 2 ms of bus time; and a write-read (polled, DMA) */
+    memset(rx, 0xee, sizeof rx);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_spi_transfer(&d, tx, rx, 256, TD_NO_WAIT), TD_OK);
+    uint64_t us = td_time_us() - t0;
+    CHECK(echoed(tx, rx, 256) && rx[256] == 0xee);
+    CHECK(us >= 2048u && us < 2048u + 1000u);
+    memset(rx, 0xee, sizeof rx);
+    CHECK_EQ(td_spi_write_read(&d, tx, 1, rx, 100, TD_NO_WAIT), TD_OK);
+    CHECK(rx[0] == tx[0] && rx[1] == 0 && rx[99] == 0 && rx[100] == 0xee);
+    /* another thread (core 1) holds the bus: refused at once, nothing moved */
+    held_done = 0;
+    REQUIRE_EQ(th_core1_run(hold_bus_core1, NULL), TD_OK);
+    td_sleep(5);                                 /* core 1 holds SPI0 now */
+    memset(rx, 0xee, sizeof rx);
+    td_tick_t k0 = td_time_ticks();
+    CHECK_EQ(td_spi_transfer(&d, tx, rx, 2, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_spi_write_read(&d, tx, 1, rx, 1, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_spi_select(&d, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK(td_time_ticks() - k0 <= TH_TICK_SLACK);
+    CHECK(rx[0] == 0xee && rx[1] == 0xee);
+    held_done = 1;
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    /* free again; inside this thread's own selection too */
+    REQUIRE_EQ(td_spi_select(&d, TD_NO_WAIT), TD_OK);
+    memset(rx, 0xee, sizeof rx);
+    CHECK_EQ(td_spi_transfer(&d, tx, rx, 256, TD_NO_WAIT), TD_OK);
+    CHECK(echoed(tx, rx, 256));
+    CHECK_EQ(td_spi_deselect(&d), TD_OK);
+}
+
 static volatile uint32_t spins;
 static volatile bool spin_stop;
 

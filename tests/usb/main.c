@@ -10,8 +10,9 @@
  *               "after open" once it is open, then the console's statistics
  *   2 both:     both cores print numbered long (150 bytes) and short lines
  *               at once, 200 each, then the statistics
- *   3 fault1:   core 1 reads through a null pointer after the port opens;
- *               core 0 goes on printing "core 0: tick N"
+ *   3 fault1:   core 1 reads through a null pointer after the port opens
+ *               (GPIO 14 high: at 300 ms); core 0 goes on printing
+ *               "core 0: tick N"
  *   4 stream:   core 0 prints a numbered 101-byte line every 5 ms, for ever
  *               (unplug, replug, bus reset, suspend); input 's': the counters
  *   5 fault0:   core 0 faults (null pointer) once the port is open, policy
@@ -126,6 +127,8 @@ static void fault1_core1(void *arg)
 {
     (void)arg;
     static const volatile uint32_t *nowhere;
+    while (td_gpio_get(14) == 1 && td_time_us() < 300000u)
+        td_sleep(1);
     td_printf("core 1: about to read through a null pointer\n");
     td_printf("core 1: read %lu\n", (unsigned long)*nowhere);
 }
@@ -143,10 +146,17 @@ static void fault1(void)
 }
 
 /* ---- 4 stream ------------------------------------------------------------------------ */
+/* Lines printed so far and the console's statistics after the last one,
+ * for the test to read from memory while the host reads nothing. */
+volatile uint32_t stream_printed;
+td_console_stats_t stream_stats;
+
 static void stream(void)
 {
     for (unsigned n = 0;; n++) {
         td_printf("stream %05u %.*s\n", n, 87, filler);   /* 101 bytes */
+        td_console_stats(&stream_stats);
+        stream_printed = n + 1;
         td_sleep(TD_MS(5));
         if (td_console_getc(TD_NO_WAIT) == 's')
             usb_stats_line();

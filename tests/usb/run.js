@@ -268,6 +268,49 @@ if (wanted('fault_core1')) {
   });
 }
 
+/* ---- core 1 faults while the host has the bulk IN endpoint halted: the fault path's
+ * direct write gives up after 100 ms; what it could not write is counted and reported,
+ * and goes to the UART pins. A halt shorter than that delays the report only. */
+/* Halt the bulk IN endpoint at simulated time at (ms) for ms (Infinity: never cleared). */
+function haltInAt(sim, at, ms) {
+  const alarm = sim.clock.createAlarm(() => sim.usbHost.haltIn(ms));
+  alarm.schedule(at * 1e6);
+}
+/* The lines of core 1's fault report in lines (text), or null. */
+function report1(lines) {
+  const a = lines.indexOf('*** FAULT core 1, thread "core1": null pointer');
+  const b = lines.indexOf('*** END FAULT core 1');
+  return a < 0 || b < a ? null : lines.slice(a, b + 1);
+}
+if (wanted('fault_core1_halted')) {
+  const res = run(3, { ms: 900, gpio: { 14: 1 }, setup: (sim) => haltInAt(sim, 290, 300) });
+  check('fault_core1_halted_in_loss_counted', () => {
+    if (!res.host.log.some((l) => /SET_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the endpoint was not halted';
+    const t = res.text;
+    const uart = report1(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text));
+    if (!uart) return `no report on the UART pins: ${JSON.stringify(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text).slice(0, 4))}`;
+    if (report1(t)) return 'the report came over USB although the endpoint was halted for longer than the fault path waits';
+    const li = t.findIndex((x) => /^\*\*\* console: \d+ bytes lost \(host not reading\)$/.test(x));
+    if (li < 0) return `no loss line over USB: ${JSON.stringify(t.filter((x) => !/^core 0: tick/.test(x)))}`;
+    const bytes = uart.reduce((k, x) => k + x.length + 1, 0);
+    const lost = Number(/(\d+) bytes lost/.exec(t[li])[1]);
+    if (lost !== bytes) return `${lost} bytes reported lost, the report has ${bytes}`;
+    const ticks = t.map((x) => /^core 0: tick (\d+), core 1 (running|halted)$/.exec(x)).filter(Boolean).map((m) => +m[1]);
+    for (let i = 1; i < ticks.length; i++) if (ticks[i] !== ticks[i - 1] + 1) return `ticks ${ticks[i - 1]} then ${ticks[i]}`;
+    const after = t.slice(li).filter((x) => /^core 0: tick \d+, core 1 halted$/.test(x)).length;
+    if (after < 10) return `${after} ticks after the loss line`;
+  });
+  const brief = run(3, { ms: 700, gpio: { 14: 1 }, setup: (sim) => haltInAt(sim, 295, 20) });
+  check('fault_core1_halted_in_briefly_delivered', () => {
+    if (!brief.host.log.some((l) => /CLEAR_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the halt was not cleared';
+    const r = report1(brief.text);
+    if (!r) return `report missing over USB: ${JSON.stringify(brief.text.slice(0, 8))}`;
+    if (r.slice(1, -1).some((x) => !/^ {4}/.test(x))) return 'report cut by another line';
+    if (brief.text.some((x) => /bytes lost/.test(x))) return brief.text.find((x) => /bytes lost/.test(x));
+    if (report1(brief.lines.filter((l) => l.src === 'uart0').map((l) => l.text))) return 'the report went to the UART pins too';
+  });
+}
+
 /* ---- core 1 faults holding the USB lock: its report through the lock, core 0 goes on,
  * the restarted core 1 finds the lock free ------------------------------------------------- */
 if (wanted('fault_locked')) {
@@ -408,6 +451,39 @@ if (wanted('halt_in_both')) {
     if (Math.abs(u[u.length - 1] - r[r.length - 1]) > 1) return `last lines: usb ${u[u.length - 1]}, uart ${r[r.length - 1]}`;
     const lost = res.text.filter((x) => /bytes lost/.test(x));
     if (lost.length) return lost[0];
+  });
+}
+
+if (wanted('halt_in_forever') || wanted('halt_in_long')) {
+  // the host halts the bulk IN endpoint at 0.3 s and never clears it: the
+  // printer waits TD_CONSOLE_STALL_MS (500 ms) for room, then its lines are
+  // dropped and counted, and it goes on
+  const res = run(4, { ms: 1500, setup: (sim) => haltInAt(sim, 300, 1e7) });
+  check('halt_in_forever_printer_goes_on', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    if (!res.host.log.some((l) => /SET_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the endpoint was not halted';
+    if (res.host.log.some((l) => /CLEAR_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the halt was cleared';
+    const printed = res.sim.read32(res.sim.symbol('stream_printed'));
+    const st = new Uint32Array(Uint8Array.from(sym(res.sim, 'stream_stats', 24)).buffer);
+    const [writes, bytes, waits, , , lost] = st;
+    const lastUsb = Math.max(...res.text.map((x) => /^stream (\d{5}) /.exec(x)).filter(Boolean).map((m) => +m[1]));
+    // one line every 5 ms: some 240 by 1.5 s, less the 0.5 s it waited
+    if (!(printed > 150)) return `${printed} lines printed (the last delivered: ${lastUsb}): the printer stopped`;
+    // every line went into the ring or was counted lost; the ring also took
+    // the loss line of the overflow before the port opened (under 60 bytes)
+    const extra = bytes + lost - printed * LINE;
+    if (!(extra >= 0 && extra < 60 && writes === Math.floor(bytes / LINE) + (extra ? 1 : 0))) return `${writes} writes, ${bytes} bytes into the ring + ${lost} lost, ${printed} lines`;
+    if (!(lost >= (printed - lastUsb - 12) * LINE)) return `${lost} bytes lost, ${printed - lastUsb - 1} lines not delivered`;
+    if (waits > 520) return `${waits} ticks waited for room: more than the bound, or waited again after giving up`;
+  });
+  const long = run(4, { ms: 1900, setup: (sim) => haltInAt(sim, 300, 1000) });
+  check('halt_in_long_loss_counted_and_reported', () => {
+    if (long.r.reason !== 'bound') return ended(long);
+    const a = streamAccount(long);
+    if (a.why) return a.why;
+    if (a.missing * LINE !== a.lost) return `${a.missing} lines missing (${a.missing * LINE} bytes), ${a.lost} reported lost`;
+    const after = long.usb.filter((l) => l.t > 1.35).length;
+    if (!(a.lost > 40 * LINE) || after < 80) return `${a.lost} bytes lost, ${after} lines after the clear`;
   });
 }
 

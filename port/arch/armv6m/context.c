@@ -46,7 +46,17 @@ void port_idle(void)
 
 /* port_thread_sp, read at every switch, is inline: arch_inline.h. */
 
-void port_thread_sp_set(uintptr_t sp)
+/* PendSV saves r4-r11 (32 bytes) below the stack pointer: the context
+ * lands at the stack's bottom, the frame above it (8 words). */
+_Static_assert(64u <= PORT_STACK_MIN, "the abandoned thread's context and frame fit any stack");
+
+void port_thread_abandon(void *stack)
 {
-    __asm volatile("msr psp, %0" :: "r"(sp) : "memory");
+    uint32_t *f = (uint32_t *)stack + 8;
+    for (unsigned i = 0; i < 5; i++)                          /* r0-r3, r12 */
+        f[i] = 0;
+    f[5] = (uint32_t)(uintptr_t)thread_return;                /* lr */
+    f[6] = (uint32_t)(uintptr_t)thread_return & ~1u;          /* pc */
+    f[7] = XPSR_THUMB;
+    __asm volatile("msr psp, %0" :: "r"(f) : "memory");
 }

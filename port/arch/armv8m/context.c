@@ -49,8 +49,20 @@ void port_idle(void)
     __asm volatile("dsb\n\twfi" ::: "memory");
 }
 
-void port_thread_sp_set(uintptr_t sp)
+/* PendSV saves at most 26 words below the stack pointer (PSPLIM, r4-r11,
+ * EXC_RETURN, s16-s31): the context lands at or above the stack's bottom;
+ * the frame above it is an extended one (the FP part zero), so it is valid
+ * whichever frame type the interrupted thread's EXC_RETURN names. */
+_Static_assert(2u * 104u <= PORT_STACK_MIN, "the abandoned thread's context and frame fit any stack");
+
+void port_thread_abandon(void *stack)
 {
+    uint32_t *f = (uint32_t *)stack + 26;
+    for (unsigned i = 0; i < 26; i++)                         /* r0-r3, r12; s0-s15, FPSCR */
+        f[i] = 0;
+    f[5] = (uint32_t)(uintptr_t)thread_return;                /* lr */
+    f[6] = (uint32_t)(uintptr_t)thread_return & ~1u;          /* pc */
+    f[7] = XPSR_THUMB;
     /* The limit goes with it: a context saved here is never resumed. */
-    __asm volatile("msr psplim, %0\n\tmsr psp, %1" :: "r"(0u), "r"(sp) : "memory");
+    __asm volatile("msr psplim, %0\n\tmsr psp, %1" :: "r"(0u), "r"(f) : "memory");
 }

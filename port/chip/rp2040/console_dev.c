@@ -37,18 +37,26 @@ void rp2040_console_dev_init(void)
     }
 }
 
-void port_console_write(const char *s, size_t n)
+/* The fault path's write. On the usb route, what the port open did not
+ * take (the host took nothing for 100 ms: the endpoint halted, or nobody
+ * reading) goes to the UART pins, as everything does while it is closed. */
+size_t port_console_write_bounded(const char *s, size_t n)
 {
     if (!USE_USB) {
         rp2040_uart_write(s, n);
-    } else if (USE_UART) {
-        rp2040_uart_write(s, n);
-        usb_serial_write_direct(s, n);      /* nothing when the port is closed */
-    } else if (usb_serial_open()) {
-        usb_serial_write_direct(s, n);
-    } else {
-        rp2040_uart_write(s, n);                /* the route still alive */
+        return n;
     }
+    if (USE_UART)
+        rp2040_uart_write(s, n);
+    size_t k = usb_serial_write_direct(s, n);   /* 0 when the port is not open */
+    if (!USE_UART && k < n)
+        rp2040_uart_write(s + k, n - k);        /* the route still alive */
+    return k;
+}
+
+void port_console_write(const char *s, size_t n)
+{
+    (void)port_console_write_bounded(s, n);
 }
 
 size_t port_console_write_some(const char *s, size_t n)

@@ -14,6 +14,9 @@
  * job (RX: data register to memory paced by the RX request; TX: memory to
  * data register paced by the TX request) and sleeps in td_dma_wait on the
  * RX channel, whose end means every frame went out and came back. A
+ * session with TD_NO_WAIT does not wait for the bus, and each of its
+ * transfers gets its own bound (10 ms beyond twice its bus time) instead
+ * of the caller's time, which would be none. A
  * transfer that times out is aborted and the controller reset, so the
  * next transfer starts clean; so is what a holder that went down mid-way
  * left (recover).
@@ -340,27 +343,38 @@ static int move_dma(const td_spi_dev_t *d, const void *tx, void *rx, size_t n, t
     return r;
 }
 
+/* The caller's time for a session: its deadline, none (TD_FOREVER), or,
+ * for TD_NO_WAIT, each transfer's own bound (the bus was not waited for). */
+struct limit {
+    td_tick_t deadline;
+    bool forever, own;
+};
+
 /* One transfer of n frames on a bus this thread holds. */
-static int move(const td_spi_dev_t *d, const void *tx, void *rx, size_t n, td_tick_t deadline, bool forever)
+static int move(const td_spi_dev_t *d, const void *tx, void *rx, size_t n, struct limit lim)
 {
     if (n == 0)
         return TD_OK;
     if (n > 0xffffffffu)
         return TD_ERR_PARAM;
     uint64_t bus_us = ((uint64_t)n * d->bits * 1000000u + d->rate - 1u) / d->rate;
+    /* A transfer's own bound, 10 ms beyond twice its bus time: a polled
+     * transfer never spins on, and TD_NO_WAIT's transfers end within it. */
+    uint64_t own_us = 10000u + 2u * bus_us;
     int r;
     if (bus_us <= TD_SPI_POLL_US) {
-        /* Bounded by the caller's time, and in any case by 10 ms beyond
-         * twice the bus time: a polled transfer never spins on. */
-        uint64_t us = 10000u + 2u * bus_us;
-        if (!forever) {
-            uint64_t l = (uint64_t)left(deadline, false) * (1000000u / TD_TICK_HZ);
+        uint64_t us = own_us;                /* and the caller's time */
+        if (!lim.forever && !lim.own) {
+            uint64_t l = (uint64_t)left(lim.deadline, false) * (1000000u / TD_TICK_HZ);
             if (l < us)
                 us = l;
         }
         r = move_polled(d, tx, rx, n, us);
     } else {
-        r = move_dma(d, tx, rx, n, left(deadline, forever));
+        /* (ticks: rounded up, and one more for the tick already begun) */
+        uint64_t own_ticks = (own_us * TD_TICK_HZ + 999999u) / 1000000u + 1u;
+        td_tick_t own = own_ticks < TD_TIMEOUT_MAX ? (td_tick_t)own_ticks : TD_TIMEOUT_MAX;
+        r = move_dma(d, tx, rx, n, lim.own ? own : left(lim.deadline, lim.forever));
     }
     if (r != TD_OK && r != TD_ERR_PARAM)
         reset_block(d->bus);                 /* whatever was in flight is gone */
@@ -380,7 +394,8 @@ static int session(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx_full, s
     if (d->bits > 8u && (((uintptr_t)tx | (uintptr_t)rx_full | (uintptr_t)rx) & 1u))
         return TD_ERR_PARAM;                 /* uint16_t frames: polled, a misaligned access */
     bool forever = timeout == TD_FOREVER;
-    td_tick_t deadline = td_time_ticks() + (forever ? 0 : timeout);
+    struct limit lim = { .deadline = td_time_ticks() + (forever ? 0 : timeout), .forever = forever,
+                         .own = timeout == TD_NO_WAIT };
     r = acquire(d, timeout);
     if (r != TD_OK)
         return r;
@@ -390,11 +405,11 @@ static int session(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx_full, s
     if (!held)
         cs_put(d, false);
     if (nfull != 0)
-        r = move(d, tx, rx_full, nfull, deadline, forever);
+        r = move(d, tx, rx_full, nfull, lim);
     else {
-        r = move(d, tx, NULL, ntx, deadline, forever);
+        r = move(d, tx, NULL, ntx, lim);
         if (r == TD_OK)
-            r = move(d, NULL, rx, nrx, deadline, forever);
+            r = move(d, NULL, rx, nrx, lim);
     }
     if (!held)
         cs_put(d, true);

@@ -33,6 +33,7 @@ static struct {
     bool in_busy;       /* a packet is with the controller */
     bool in_resend;     /* the packet in the buffer was cut off: hand it again */
     bool zlp_due;       /* the last packet was full */
+    bool direct_stuck;  /* a direct write gave up; the host has taken nothing since */
     uint16_t in_len;
     bool rx_armed;
     uint32_t rx_head, rx_tail;  /* free-running */
@@ -70,8 +71,12 @@ static void resend_locked(void)
     }
 }
 
+/* The host's side changed (a bus reset, a configuration, a halt set or
+ * cleared): a packet it had not taken is handed again once the port is
+ * open, and a direct write waits for it again. */
 static void cut_off_locked(void)
 {
+    ser.direct_stuck = false;
     if (ser.in_busy) {
         ser.in_busy = false;
         ser.in_resend = true;
@@ -120,8 +125,10 @@ void usb_hw_lines(uint8_t lines)
 
 void usb_serial_in_done(uint8_t ep)
 {
-    if (ep == USB_EP_DATA_IN)
+    if (ep == USB_EP_DATA_IN) {
         ser.in_busy = false;
+        ser.direct_stuck = false;
+    }
 }
 
 void usb_serial_out_done(uint8_t ep, uint16_t n)
@@ -210,25 +217,28 @@ bool usb_serial_holding(void)
     return held;
 }
 
-void usb_serial_write_direct(const char *s, size_t n)
+size_t usb_serial_write_direct(const char *s, size_t n)
 {
-    uint64_t give_up = port_time_us() + USB_SERIAL_DIRECT_US;
-    while (port_time_us() < give_up) {
+    size_t took = 0;
+    uint64_t give_up = port_time_us() + (ser.direct_stuck ? 0u : USB_SERIAL_DIRECT_US);
+    for (;;) {
         port_irq_state_t st = usb_dev_lock();
         bool open = open_locked();
-        size_t k = n != 0 ? send_locked(s, n) : 0;
-        bool done = n == 0 && !ser.in_busy && !ser.in_resend;
+        size_t k = took < n ? send_locked(s + took, n - took) : 0;
+        took += k;
+        bool done = took == n && !ser.in_busy && !ser.in_resend;
         if (done && ser.zlp_due && open) {          /* close the transfer */
             usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
             ser.in_busy = true;
             ser.zlp_due = false;
             ser.stats.tx_zlps++;
         }
+        bool late = !done && open && port_time_us() >= give_up;
+        if (late)
+            ser.direct_stuck = true;                /* the next one does not wait */
         usb_dev_unlock(st);
-        if (!open || done)
-            return;
-        s += k;
-        n -= k;
+        if (!open || done || late)
+            return took;
         if (k == 0)
             usb_dev_poll();                         /* the interrupt may not run */
     }

@@ -47,10 +47,14 @@ size_t usb_serial_write_paired(const char *s, size_t n, size_t (*first)(const ch
  * taken, or halted): the console is called again from the USB interrupt. */
 bool usb_serial_holding(void);
 /* Write s packet by packet, servicing the controller itself while the
- * endpoint is busy, for at most USB_SERIAL_DIRECT_US in all; nothing when
- * the port is not open. For the fault path only. */
+ * endpoint is busy or halted, for at most USB_SERIAL_DIRECT_US in all;
+ * nothing when the port is not open. Returns how many bytes, from the
+ * start of s, went into the endpoint (the rest: the host took nothing for
+ * that long, or the port closed). After a write that gave up, the next
+ * does not wait until the host has taken a packet again: a fault report
+ * of several writes waits once. For the fault path only. */
 #define USB_SERIAL_DIRECT_US 100000u
-void usb_serial_write_direct(const char *s, size_t n);
+size_t usb_serial_write_direct(const char *s, size_t n);
 /* No packet waiting to be taken by the host. */
 bool usb_serial_idle(void);
 /* Ask (on) or stop asking for port_console_isr when the endpoint is free. */
