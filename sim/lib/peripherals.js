@@ -309,7 +309,10 @@ function makeTimer(sim, Base) {
 // 1 with FIFOs disabled) drains at the programmed baud rate, so UARTFR.TXFF,
 // BUSY and TXFE and the TX interrupt behave as on the chip. A byte written
 // while the FIFO is full is dropped, as on the chip. Until the baud rate
-// divisor is programmed the UART sends at once.
+// divisor is programmed the UART sends at once. The TX DMA request follows
+// the FIFO: asserted while the UART is enabled, UARTDMACR.TXDMAE is set and
+// the FIFO has room (rp2040js asserts it whenever the UART is enabled, so a
+// DMA channel paced by it overfilled the FIFO).
 function makeUart(sim, Base) {
   return class TimedUart extends Base {
     constructor(rp2040, name, irq, dreq, index) {
@@ -320,6 +323,18 @@ function makeUart(sim, Base) {
       this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
       this.dropped = 0;
       this.ifls = 0x12;
+      this.dmacr = 0;
+      this.dreqAlarm = rp2040.clock.createAlarm(() => this.updateTxDreq());
+    }
+    /** The TX DREQ: on while enabled with TXDMAE and the FIFO not full;
+     * when full, looked at again as the oldest byte leaves. */
+    updateTxDreq() {
+      const dma = this.rp2040.dma;
+      this.dreqAlarm.cancel();
+      if (!this.enabled || !(this.dmacr & 2)) { dma.clearDREQ(this.dreq.tx); return; }
+      if (this.level() < this.depth) { dma.setDREQ(this.dreq.tx); return; }
+      dma.clearDREQ(this.dreq.tx);
+      this.dreqAlarm.schedule(this.txDone[0] - sim.clock.nanos);
     }
     get depth() { return this.fifosEnabled ? 32 : 1; }
     get txTrigger() {
@@ -351,12 +366,15 @@ function makeUart(sim, Base) {
           (n === 0 ? 0x80 : 0) | (n >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
       if (offset === 0x34) return this.ifls;
+      if (offset === 0x48) return this.dmacr;
       return super.readUint32(offset);
     }
     writeUint32(offset, value) {
       switch (offset) {
         case 0x00: this.transmit(value & 0xff); return;
         case 0x34: this.ifls = value & 0x3f; return;
+        case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
+        case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR
         case 0x44: // UARTICR
           if (this.rawWriteValue & 0x20) this.txris = false;
           this.interruptStatus &= ~this.rawWriteValue;
@@ -386,6 +404,7 @@ function makeUart(sim, Base) {
         this.checkInterrupts();
       }
       sim.uartByte(this.index, byte);
+      this.updateTxDreq();
     }
   };
 }
