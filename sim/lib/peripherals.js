@@ -150,17 +150,29 @@ class Rosc extends BasePeripheral {
 }
 
 // ---- XIP_CTRL (0x14000000) ----------------------------------------------------
+// Not modelled, and said so at the first access: the cache's hit and access
+// counters (CTR_HIT, CTR_ACC read 0) and streaming (STREAM_ADDR, STREAM_CTR,
+// STREAM_FIFO: nothing is fetched, the FIFO stays empty, DREQ_XIP_STREAM never
+// asserts).
 class XipCtrl extends BasePeripheral {
-  constructor(rp2040, name) { super(rp2040, name); this.ctrl = 0x3; }
+  constructor(rp2040, name, sim) { super(rp2040, name); this.sim = sim; this.ctrl = 0x3; }
+  unmodelled(offset) {
+    if (!this.sim) return;
+    if (offset === 0x0c || offset === 0x10) this.sim.warn('XIP_CTRL: the cache\'s hit and access counters (CTR_HIT, CTR_ACC) are not modelled: they read 0');
+    else if (offset >= 0x14 && offset <= 0x1c) this.sim.warn('XIP_CTRL: streaming (STREAM_ADDR, STREAM_CTR, STREAM_FIFO) is not modelled: nothing is fetched, the FIFO stays empty and DREQ_XIP_STREAM never asserts');
+  }
   readUint32(offset) {
     switch (offset) {
       case 0x00: return this.ctrl;
       case 0x04: return 0;
       case 0x08: return 0x3; // STAT: FLUSH_READY | FIFO_EMPTY
-      default: return 0;
+      default: this.unmodelled(offset); return 0;
     }
   }
-  writeUint32(offset, value) { if (offset === 0x00) this.ctrl = value & 0xb; }
+  writeUint32(offset, value) {
+    if (offset === 0x00) this.ctrl = value & 0xb;
+    else this.unmodelled(offset);
+  }
 }
 
 // ---- SSI with a serial flash behind it ----------------------------------------
@@ -202,6 +214,7 @@ class SSIFlash extends BasePeripheral {
   }
   writeUint32(offset, value) {
     if (offset === 0x60) { this.frame(value >>> 0); return; }
+    if (offset === 0x4c && (value & 3)) this.sim.warn('SSI: DMA requests (DMACR TDMAE/RDMAE) are not modelled: a DMA channel paced by DREQ_XIP_SSITX or DREQ_XIP_SSIRX never moves');
     if (offset === 0x08 && !(value & 1)) { this.endCommand(); this.rx = []; this.cmd = []; } // SSIENR=0 clears FIFOs
     if (offset < 0x100) this.regs[offset >>> 2] = value;
   }

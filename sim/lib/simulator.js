@@ -178,7 +178,7 @@ class Simulator extends EventEmitter {
     }
     this.ssi = new P.SSIFlash(mcu, 'SSI', this);
     per[0x18000] = this.ssi;
-    this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL');
+    this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL', this);
     this.xipSram = new Uint8Array(0x4000);
     per[0x40058] = this.watchdog = new Watchdog(this, mcu);
     this.watchdog.onWatchdogTrigger = (why) => this.requestReboot(why === 1 ? 'watchdog timeout' : 'watchdog');

@@ -1,0 +1,26 @@
+'use strict';
+// Parts of XIP_CTRL and the SSI that are not modelled say so at their first
+// access (lib/peripherals.js): the cache counters, streaming, the SSI's DMA
+// requests. Driven through the registers while t_idle spins.
+const test = require('node:test');
+const assert = require('node:assert');
+const { Simulator } = require('../lib');
+const { fw } = require('./helpers');
+
+const XIP_CTRL = 0x14000000, SSI = 0x18000000;
+
+test('XIP_CTRL counters and streaming, SSI DMA requests: a warning naming what is not modelled', () => {
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const warned = (re) => [...sim.warnings.keys()].some((w) => re.test(w));
+  sim.write32(SSI + 0x4c, 0);                    // DMACR cleared: nothing to say
+  sim.read32(XIP_CTRL + 0x08);                   // STAT is modelled
+  assert.deepStrictEqual([...sim.warnings.keys()].filter((w) => /XIP_CTRL|SSI/.test(w)), []);
+  assert.strictEqual(sim.read32(XIP_CTRL + 0x0c), 0);
+  assert.ok(warned(/XIP_CTRL: the cache's hit and access counters \(CTR_HIT, CTR_ACC\) are not modelled/));
+  sim.write32(XIP_CTRL + 0x14, 0x10001000);      // STREAM_ADDR
+  assert.ok(warned(/XIP_CTRL: streaming .* is not modelled/));
+  sim.write32(SSI + 0x4c, 2);                    // DMACR.TDMAE
+  assert.ok(warned(/SSI: DMA requests \(DMACR TDMAE\/RDMAE\) are not modelled/));
+});
