@@ -161,6 +161,17 @@ class Simulator extends EventEmitter {
   installPeripherals() {
     const mcu = this.mcu;
     const per = mcu.peripherals;
+    // rp2040js runs the PIO state machines on the host's timers (1000 steps
+    // at each CTRL enable, then a setTimeout loop), outside simulated time and
+    // without clock dividers or delays; a run here never yields to those
+    // timers, and after it they kept the process alive forever. The state
+    // machines are not modelled: enabling one is warned about and it does not
+    // execute (registers, FIFOs and instruction memory stay rp2040js's).
+    for (const pio of mcu.pio) {
+      pio.run = () => {
+        this.warn(`${pio.name}: state machines are not modelled (they do not execute in simulated time): an enabled state machine does nothing`);
+      };
+    }
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
