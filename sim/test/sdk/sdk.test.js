@@ -40,6 +40,13 @@ function run(name, { maxMs, setup, opts, thenMs } = {}) {
 const passed = (res) => assert.ok(res.r.reason === 'bkpt' && res.r.code === 0,
   `expected the example to return from main (bkpt #0 in _exit), got ${JSON.stringify(res.r)}\n${res.texts().join('\n')}`);
 const hexLine = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+/** Run an example to its return from main; its UART0 lines must be exactly `want`. */
+function prints(name, maxMs, want) {
+  const res = run(name, { maxMs });
+  passed(res);
+  assert.deepStrictEqual(res.texts(), want);
+  return res;
+}
 
 test('sdk hello_serial: "Hello, world!" once a second on UART0', () => {
   const res = run('hello_serial', { maxMs: 3500 });
@@ -93,15 +100,11 @@ test('sdk multicore_fifo_irqs: each core\'s FIFO interrupt handler receives the 
 });
 
 test('sdk multicore_runner: core 1 computes what core 0 sends it', () => {
-  const res = run('multicore_runner', { maxMs: 100 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Hello, multicore_runner!', 'Factorial 10 is 3628800', 'Fibonacci 10 is 55']);
+  prints('multicore_runner', 100, ['Hello, multicore_runner!', 'Factorial 10 is 3628800', 'Fibonacci 10 is 55']);
 });
 
 test('sdk multicore_runner_queue: the same through pico_util queues', () => {
-  const res = run('multicore_runner_queue', { maxMs: 100 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Hello, multicore_runner using queues!', 'Factorial 10 is 3628800', 'Fibonacci 10 is 55']);
+  prints('multicore_runner_queue', 100, ['Hello, multicore_runner using queues!', 'Factorial 10 is 3628800', 'Fibonacci 10 is 55']);
 });
 
 test('sdk hello_timer: a one-shot alarm after 2 s, repeating timers at 500 ms (delay and period), cancelled', () => {
@@ -156,23 +159,17 @@ test('sdk hello_pwm: both channels of slice 0 on GPIO 0/1 at 25 % and 75 % (TOP 
 });
 
 test('sdk hello_dma: memory to memory, then the copy printed', () => {
-  const res = run('hello_dma', { maxMs: 50 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Hello, world! (from DMA)']);
+  prints('hello_dma', 50, ['Hello, world! (from DMA)']);
 });
 
 test('sdk dma_control_blocks: a control channel reprograms the data channel, paced by UART0 TX without a byte lost', () => {
-  const res = run('dma_control_blocks', { maxMs: 50 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['DMA control block example:', 'Transferring one word at a time.', 'DMA finished.']);
+  const res = prints('dma_control_blocks', 50, ['DMA control block example:', 'Transferring one word at a time.', 'DMA finished.']);
   assert.strictEqual(res.lines[1].core, -1, 'the DMA wrote that line');
   assert.deepStrictEqual(res.sim.stats().uart_dropped, [0, 0]);
 });
 
 test('sdk spi_dma: SPI0 in loopback fed and drained by two DMA channels', () => {
-  const res = run('spi_dma', { maxMs: 100 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['SPI DMA example', 'Configure TX DMA', 'Configure RX DMA', 'Starting DMAs...',
+  prints('spi_dma', 100, ['SPI DMA example', 'Configure TX DMA', 'Configure RX DMA', 'Starting DMAs...',
     'Wait for RX complete...', 'Done. Checking...All good']);
 });
 
@@ -195,9 +192,7 @@ test('sdk flash_program: erase and program a sector from XIP code through the RO
 });
 
 test('sdk hello_watchdog: a clean boot, five updates, then the watchdog reboots the chip', () => {
-  const res = run('hello_watchdog', { maxMs: 500 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Clean boot', ...[0, 1, 2, 3, 4].map((i) => `Updating watchdog ${i}`),
+  const res = prints('hello_watchdog', 500, ['Clean boot', ...[0, 1, 2, 3, 4].map((i) => `Updating watchdog ${i}`),
     'Waiting to be rebooted by watchdog', 'Rebooted by Watchdog!']);
   const wait = res.lines[6].time, back = res.lines[7].time;
   assert.ok(back - wait > 0.099 && back - wait < 0.102, `rebooted ${back - wait} s after the last update (100 ms)`);
@@ -205,9 +200,7 @@ test('sdk hello_watchdog: a clean boot, five updates, then the watchdog reboots 
 });
 
 test('sdk hello_divider: the hardware divider, signed and unsigned, inline and async', () => {
-  const res = run('hello_divider', { maxMs: 100 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Hello, divider!',
+  prints('hello_divider', 100, ['Hello, divider!',
     '123456/-321 = -384 remainder 192', 'Working backwards! Result 123456 should equal 123456!', '',
     '123456/321 = 384 remainder 192', 'Working backwards! Result 123456 should equal 123456!', '',
     'Async result 123456/-321 = -384 remainder 192', '123456 / -321 = (by operator -384) (inlined -384)',
@@ -230,15 +223,11 @@ test('sdk hello_interp: both interpolators (times table, masks, sign extension, 
 });
 
 test('sdk unique_board_id: the flash\'s unique id through the SSI (4Bh)', () => {
-  const res = run('unique_board_id', { maxMs: 50 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Unique identifier: 15 16 17 18 19 1a 1b 1c']);
+  prints('unique_board_id', 50, ['Unique identifier: 15 16 17 18 19 1a 1b 1c']);
 });
 
 test('sdk narrow_io_write: 8 and 16-bit stores to a 32-bit peripheral register replicate across the word', () => {
-  const res = run('narrow_io_write', { maxMs: 100 });
-  passed(res);
-  assert.deepStrictEqual(res.texts(), ['Writing 32 bit value', 'Should be 0xdeadbeef: 0xdeadbeef', '',
+  prints('narrow_io_write', 100, ['Writing 32 bit value', 'Should be 0xdeadbeef: 0xdeadbeef', '',
     'Reading back 1 byte at a time', 'Should be ef be ad de: ef be ad de', '',
     'Writing 8 bit value 0xa5 at offset 0', 'Should be 0xa5a5a5a5: 0xa5a5a5a5', '',
     'Writing 8 bit value at offset 1', 'Should be 0x3c3c3c3c: 0x3c3c3c3c', '',
