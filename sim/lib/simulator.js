@@ -1058,7 +1058,8 @@ class Simulator extends EventEmitter {
       case 0x04: { // rom_table_lookup found nothing: the chip's ROM may have it
         const code = regs[1] & 0xffff;
         const name = String.fromCharCode(code & 0xff, code >> 8).replace(/[^\x20-\x7e]/g, '?');
-        const kind = regs[0] === this.read16(0x16) ? 'data' : regs[0] === this.read16(0x14) ? 'function' : 'table entry';
+        const end = (t) => { while (this.read16(t)) t += 4; return t; }; // r0 stands at its table's end
+        const kind = regs[0] === end(this.read16(0x16)) ? 'data' : regs[0] === end(this.read16(0x14)) ? 'function' : 'table entry';
         const what = ROM_NOT_MODELLED[name] ? `the chip's ${ROM_NOT_MODELLED[name]}, which is not modelled` : 'not in the ROM model (the chip\'s ROM may have it)';
         this.warn(`ROM ${kind} lookup of '${name}' (0x${code.toString(16).padStart(4, '0')}): ${what}; the lookup returns 0`);
         break;

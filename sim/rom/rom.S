@@ -26,7 +26,7 @@
  *   bkpt #0x01  boot2 CRC mismatch: the chip would fall back to USB boot
  *   bkpt #0x02  HardFault while VTOR still points at this ROM
  *   bkpt #0x03  reset_usb_boot called
- *   bkpt #0x04  rom_table_lookup found no entry (r0 the table, r1 the code):
+ *   bkpt #0x04  rom_table_lookup found no entry (r0 the table's end, r1 the code):
  *               the simulator warns (the chip's ROM may have it), then 0
  *               is returned as the chip's lookup does for a missing code
  *   bkpt #0x10  flash_range_erase(addr r0, count r1, block_size r2, block_cmd r3): queue the erases
@@ -246,7 +246,6 @@ rom_park:
 /* rom_table_lookup(table r0, code r1): walk (code, address) halfword pairs */
         .thumb_func
 rom_table_lookup:
-        mov     r12, r0
 1:      ldrh    r2, [r0]
         cmp     r2, #0
         beq     2f
@@ -256,8 +255,7 @@ rom_table_lookup:
         bne     1b
         mov     r0, r3
         bx      lr
-2:      mov     r0, r12
-        bkpt    #0x04                   /* not in this model's table: the simulator says so */
+2:      bkpt    #0x04                   /* not in this model's table (r0 at its end): the simulator says so */
         movs    r0, #0
         bx      lr
 
