@@ -2,6 +2,8 @@
 #
 #   make test-sim     build the test firmware, run the emulator's node tests,
 #                     write $(TEST_RESULTS)/sim.txt
+#   make test-sdk SDK_FW=dir  the pico-sdk's examples in the emulator
+#                     (sim/test/sdk/README.md), write $(TEST_RESULTS)/sdk.txt
 #   make bench-sim    instructions per second with both cores busy
 #   make sim-fw       only build the test firmware ($(BUILD)/sim/fw/*.elf)
 #   make sim-rom      reassemble the boot ROM model (sim/rom/rom.S) into
@@ -24,7 +26,7 @@ SIM_NODE_DEPS := sim/node_modules/.package-lock.json
 
 TEST_SUITES += sim
 
-.PHONY: sim-fw sim-rom test-sim bench-sim
+.PHONY: sim-fw sim-rom test-sim test-sdk bench-sim
 
 .PRECIOUS: $(SIM_FW_BUILD)/%.o $(SIM_FW_BUILD)/%_crc.S $(SIM_FW_BUILD)/%.bin $(SIM_FW_BUILD)/%.b2elf
 .SECONDARY: $(SIM_FW_COMMON) $(SIM_FW_BUILD)/boot2_quad_crc.o
@@ -94,6 +96,19 @@ test-sim: $(SIM_NODE_DEPS) sim-fw
 	    --test-reporter=spec --test-reporter-destination=$(SIM_BUILD)/test-report.txt \
 	    --test-reporter=./sim/test/reporter.js --test-reporter-destination=stdout \
 	    $(SIM_TEST_FILES)
+
+# The pico-sdk's examples (sim/test/sdk/README.md): third-party binaries kept
+# outside the repository, so not part of `make test`. SDK_FW names their directory.
+test-sdk: $(SIM_NODE_DEPS)
+	@if [ -z "$(SDK_FW)" ] || [ ! -d "$(SDK_FW)" ]; then \
+	  echo "test-sdk: SDK_FW='$(SDK_FW)' is not a directory: set SDK_FW to the directory of the pico-sdk examples' .elf files (sim/test/sdk/README.md)" >&2; exit 2; fi
+	@mkdir -p $(SIM_BUILD)
+	$(Q)TANDEM_SDK_FW=$(abspath $(SDK_FW)) TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=1800 \
+	  $(TEST_RUN) -l sim/test/sdk/tests.list -p 'node --test sim/test/sdk' \
+	  sdk $(TEST_RESULTS)/sdk.txt node --test \
+	    --test-reporter=spec --test-reporter-destination=$(SIM_BUILD)/sdk-report.txt \
+	    --test-reporter=./sim/test/reporter.js --test-reporter-destination=stdout \
+	    sim/test/sdk/sdk.test.js
 
 bench-sim: $(SIM_NODE_DEPS) $(SIM_FW_BUILD)/bench_spin.elf
 	$(Q)node sim/bench/bench.js $(SIM_FW_BUILD)/bench_spin.elf

@@ -11,6 +11,7 @@ const EXIT = {
   xip: 112,       // a core (or DMA) read the XIP range while the flash was out of XIP mode (erase/program window)
   powerCut: 113,  // --power-cut-at / --power-cut-random: the power went as planned
   usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
+  unmodelled: 115, // the firmware called a part of the chip's ROM the model does not have (floating point)
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
   noBoot: 122,    // boot2 CRC mismatch, USB boot requested
@@ -83,6 +84,7 @@ Exit status: bkpt #N -> N (N <= 109; larger codes give 109); 0 on --until match;
 read or fetched through XIP while the flash was out of XIP mode (an erase or
 program window); 113 power cut (--power-cut-at, --power-cut-random); 114 the USB
 host rejected the device (malformed descriptor or answer, failed --usb-check);
+115 the firmware called the ROM's floating-point library (not modelled);
 120 usage error; 121 bad firmware file; 122 firmware does not boot (or entered
 USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
 
@@ -359,6 +361,7 @@ function outcome(sim, o, r, maxMs) {
     case 'until': code = 0; msg = `console matched /${o.until.source}/${r.lastLine ? ' (the last line, without a newline)' : ''}, ${when}`; break;
     case 'fault-bkpt': code = EXIT.faultBkpt; msg = `stopped on a fault: ${r.message}, ${when}`; break;
     case 'usb': code = EXIT.usb; msg = `${r.message}, ${when}`; break;
+    case 'unmodelled': code = EXIT.unmodelled; msg = `${r.message}, ${when}`; break;
     case 'bound': {
       const what = o.until ? `without a console line matching /${o.until.source}/` : 'without bkpt';
       const lim = o.maxCycles !== undefined && (maxMs === undefined || sim.T >= o.maxCycles) ? `${o.maxCycles} cycles` : `${maxMs} ms`;

@@ -150,17 +150,29 @@ class Rosc extends BasePeripheral {
 }
 
 // ---- XIP_CTRL (0x14000000) ----------------------------------------------------
+// Not modelled, and said so at the first access: the cache's hit and access
+// counters (CTR_HIT, CTR_ACC read 0) and streaming (STREAM_ADDR, STREAM_CTR,
+// STREAM_FIFO: nothing is fetched, the FIFO stays empty, DREQ_XIP_STREAM never
+// asserts).
 class XipCtrl extends BasePeripheral {
-  constructor(rp2040, name) { super(rp2040, name); this.ctrl = 0x3; }
+  constructor(rp2040, name, sim) { super(rp2040, name); this.sim = sim; this.ctrl = 0x3; }
+  unmodelled(offset) {
+    if (!this.sim) return;
+    if (offset === 0x0c || offset === 0x10) this.sim.warn('XIP_CTRL: the cache\'s hit and access counters (CTR_HIT, CTR_ACC) are not modelled: they read 0');
+    else if (offset >= 0x14 && offset <= 0x1c) this.sim.warn('XIP_CTRL: streaming (STREAM_ADDR, STREAM_CTR, STREAM_FIFO) is not modelled: nothing is fetched, the FIFO stays empty and DREQ_XIP_STREAM never asserts');
+  }
   readUint32(offset) {
     switch (offset) {
       case 0x00: return this.ctrl;
       case 0x04: return 0;
       case 0x08: return 0x3; // STAT: FLUSH_READY | FIFO_EMPTY
-      default: return 0;
+      default: this.unmodelled(offset); return 0;
     }
   }
-  writeUint32(offset, value) { if (offset === 0x00) this.ctrl = value & 0xb; }
+  writeUint32(offset, value) {
+    if (offset === 0x00) this.ctrl = value & 0xb;
+    else this.unmodelled(offset);
+  }
 }
 
 // ---- SSI with a serial flash behind it ----------------------------------------
@@ -202,6 +214,7 @@ class SSIFlash extends BasePeripheral {
   }
   writeUint32(offset, value) {
     if (offset === 0x60) { this.frame(value >>> 0); return; }
+    if (offset === 0x4c && (value & 3)) this.sim.warn('SSI: DMA requests (DMACR TDMAE/RDMAE) are not modelled: a DMA channel paced by DREQ_XIP_SSITX or DREQ_XIP_SSIRX never moves');
     if (offset === 0x08 && !(value & 1)) { this.endCommand(); this.rx = []; this.cmd = []; } // SSIENR=0 clears FIFOs
     if (offset < 0x100) this.regs[offset >>> 2] = value;
   }
@@ -309,7 +322,10 @@ function makeTimer(sim, Base) {
 // 1 with FIFOs disabled) drains at the programmed baud rate, so UARTFR.TXFF,
 // BUSY and TXFE and the TX interrupt behave as on the chip. A byte written
 // while the FIFO is full is dropped, as on the chip. Until the baud rate
-// divisor is programmed the UART sends at once.
+// divisor is programmed the UART sends at once. The TX DMA request follows
+// the FIFO: asserted while the UART is enabled, UARTDMACR.TXDMAE is set and
+// the FIFO has room (rp2040js asserts it whenever the UART is enabled, so a
+// DMA channel paced by it overfilled the FIFO).
 function makeUart(sim, Base) {
   return class TimedUart extends Base {
     constructor(rp2040, name, irq, dreq, index) {
@@ -320,6 +336,18 @@ function makeUart(sim, Base) {
       this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
       this.dropped = 0;
       this.ifls = 0x12;
+      this.dmacr = 0;
+      this.dreqAlarm = rp2040.clock.createAlarm(() => this.updateTxDreq());
+    }
+    /** The TX DREQ: on while enabled with TXDMAE and the FIFO not full;
+     * when full, looked at again as the oldest byte leaves. */
+    updateTxDreq() {
+      const dma = this.rp2040.dma;
+      this.dreqAlarm.cancel();
+      if (!this.enabled || !(this.dmacr & 2)) { dma.clearDREQ(this.dreq.tx); return; }
+      if (this.level() < this.depth) { dma.setDREQ(this.dreq.tx); return; }
+      dma.clearDREQ(this.dreq.tx);
+      this.dreqAlarm.schedule(this.txDone[0] - sim.clock.nanos);
     }
     get depth() { return this.fifosEnabled ? 32 : 1; }
     get txTrigger() {
@@ -351,12 +379,15 @@ function makeUart(sim, Base) {
           (n === 0 ? 0x80 : 0) | (n >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
       if (offset === 0x34) return this.ifls;
+      if (offset === 0x48) return this.dmacr;
       return super.readUint32(offset);
     }
     writeUint32(offset, value) {
       switch (offset) {
         case 0x00: this.transmit(value & 0xff); return;
         case 0x34: this.ifls = value & 0x3f; return;
+        case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
+        case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR
         case 0x44: // UARTICR
           if (this.rawWriteValue & 0x20) this.txris = false;
           this.interruptStatus &= ~this.rawWriteValue;
@@ -386,6 +417,7 @@ function makeUart(sim, Base) {
         this.checkInterrupts();
       }
       sim.uartByte(this.index, byte);
+      this.updateTxDreq();
     }
   };
 }

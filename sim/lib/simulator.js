@@ -32,6 +32,21 @@ const ROM_SIZE = 0x4000;
 // r12 at a bkpt that ends a run on purpose (tandem's port_exit): the bkpt
 // exits with its number even in a HardFault handler (sim/README.md).
 const EXIT_MARK = 0x74646578; // 'tdex'
+// Codes of the chip's ROM tables that the ROM model (rom/rom.S) leaves out:
+// a lookup of one is warned about by name (ROM trap 0x04).
+const ROM_NOT_MODELLED = { DT: 'debug trampoline', DE: 'debug trampoline end' };
+// The entries of the ROM's floating-point tables ('SF', 'SD'), by offset / 4;
+// rom/rom.S has a trap (0x40 + i, 0x60 + i) in each (the library is not modelled).
+const FP_ENTRIES = ['add', 'sub', 'mul', 'div', 'cmp_fast', 'cmp_fast_flags', 'sqrt', '2int', '2fix',
+  '2uint', '2ufix', 'int2', 'fix2', 'uint2', 'ufix2', 'cos', 'sin', 'tan', 'sincos', 'exp', 'ln', 'cmp',
+  'atan2', 'int642', 'fix642', 'uint642', 'ufix642', '2int64', '2fix64', '2uint64', '2ufix64', 'convert'];
+function fpEntryName(dbl, i) {
+  const t = dbl ? 'double' : 'float', f = dbl ? 'd' : 'f', e = FP_ENTRIES[i];
+  if (e === 'convert') return dbl ? 'double2float' : 'float2double';
+  if (e.startsWith('2')) return t + e;
+  if (e.endsWith('2')) return e + t;
+  return f + e;
+}
 
 const STATE_NAMES = ['running', 'WFE', 'WFI', 'reset', 'halted'];
 
@@ -146,6 +161,17 @@ class Simulator extends EventEmitter {
   installPeripherals() {
     const mcu = this.mcu;
     const per = mcu.peripherals;
+    // rp2040js runs the PIO state machines on the host's timers (1000 steps
+    // at each CTRL enable, then a setTimeout loop), outside simulated time and
+    // without clock dividers or delays; a run here never yields to those
+    // timers, and after it they kept the process alive forever. The state
+    // machines are not modelled: enabling one is warned about and it does not
+    // execute (registers, FIFOs and instruction memory stay rp2040js's).
+    for (const pio of mcu.pio) {
+      pio.run = () => {
+        this.warn(`${pio.name}: state machines are not modelled (they do not execute in simulated time): an enabled state machine does nothing`);
+      };
+    }
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
@@ -163,7 +189,7 @@ class Simulator extends EventEmitter {
     }
     this.ssi = new P.SSIFlash(mcu, 'SSI', this);
     per[0x18000] = this.ssi;
-    this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL');
+    this.xipCtrl = new P.XipCtrl(mcu, 'XIP_CTRL', this);
     this.xipSram = new Uint8Array(0x4000);
     per[0x40058] = this.watchdog = new Watchdog(this, mcu);
     this.watchdog.onWatchdogTrigger = (why) => this.requestReboot(why === 1 ? 'watchdog timeout' : 'watchdog');
@@ -1029,7 +1055,25 @@ class Simulator extends EventEmitter {
         this.stop('noboot', { message: 'firmware called reset_usb_boot: the chip would enter USB boot' });
         this.enterState(c, STATE_HALT);
         return;
+      case 0x04: { // rom_table_lookup found nothing: the chip's ROM may have it
+        const code = regs[1] & 0xffff;
+        const name = String.fromCharCode(code & 0xff, code >> 8).replace(/[^\x20-\x7e]/g, '?');
+        const end = (t) => { while (this.read16(t)) t += 4; return t; }; // r0 stands at its table's end
+        const kind = regs[0] === end(this.read16(0x16)) ? 'data' : regs[0] === end(this.read16(0x14)) ? 'function' : 'table entry';
+        const what = ROM_NOT_MODELLED[name] ? `the chip's ${ROM_NOT_MODELLED[name]}, which is not modelled` : 'not in the ROM model (the chip\'s ROM may have it)';
+        this.warn(`ROM ${kind} lookup of '${name}' (0x${code.toString(16).padStart(4, '0')}): ${what}; the lookup returns 0`);
+        break;
+      }
       default:
+        if (n >= 0x40 && n < 0x80) { // the floating-point tables: not modelled
+          const dbl = n >= 0x60, i = n & 0x1f;
+          this.enterState(c, STATE_HALT);
+          this.stop('unmodelled', {
+            core: c.index, pc: regs[14] & ~1,
+            message: `core ${c.index} called ${fpEntryName(dbl, i)} (entry 0x${(i * 4).toString(16).padStart(2, '0')} of the ROM's ${dbl ? 'double' : 'single'}-precision floating-point table '${dbl ? 'SD' : 'SF'}'), returning to 0x${hex(regs[14] & ~1)}: the ROM's floating-point library is not modelled`,
+          });
+          return;
+        }
         if (n >= 0x10 && n < 0x20) { // the flash functions (lib/flash.js)
           if (!this.flash.romCall(c, n, pc)) return;
           break;

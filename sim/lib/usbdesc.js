@@ -1,10 +1,14 @@
 'use strict';
 // USB descriptors as a host reads them, checked against USB 2.0 chapter 9
-// (9.6), the interface association ECN and CDC 1.2 / PSTN 1.2. Each parser
+// (9.6), the interface association ECN, the binary device object store
+// (BOS) of the USB 2.0 LPM ECN and CDC 1.2 / PSTN 1.2. Each parser
 // returns { errors: [...], ...fields }; an error names the descriptor, the
 // byte offset and what is wrong. Used by the USB host model (usbhost.js).
 
-const DT = { DEVICE: 1, CONFIGURATION: 2, STRING: 3, INTERFACE: 4, ENDPOINT: 5, DEVICE_QUALIFIER: 6, IAD: 11, CS_INTERFACE: 0x24 };
+const DT = { DEVICE: 1, CONFIGURATION: 2, STRING: 3, INTERFACE: 4, ENDPOINT: 5, DEVICE_QUALIFIER: 6, IAD: 11, BOS: 15, DEVICE_CAPABILITY: 16, CS_INTERFACE: 0x24 };
+// bcdUSB values of the USB 1.x and 2.x releases; 0x0201 and 0x0210 (USB 2.1)
+// mark a 2.0 device with a BOS descriptor (LPM ECN: "0x0201 or larger").
+const BCD_USB = [0x0100, 0x0110, 0x0200, 0x0201, 0x0210];
 const u16 = (b, o) => b[o] | (b[o + 1] << 8);
 const hex = (v, n = 2) => '0x' + v.toString(16).padStart(n, '0');
 
@@ -16,7 +20,7 @@ function parseDevice(got) {
   if (got[0] !== 18) e.push(`device descriptor: bLength ${got[0]}, expected 18`);
   if (got[1] !== DT.DEVICE) e.push(`device descriptor: bDescriptorType ${got[1]}, expected 1`);
   d.bcdUSB = u16(got, 2);
-  if (![0x0100, 0x0110, 0x0200, 0x0201].includes(d.bcdUSB)) e.push(`device descriptor: bcdUSB ${hex(d.bcdUSB, 4)} is not a USB 1.x/2.0 release`);
+  if (!BCD_USB.includes(d.bcdUSB)) e.push(`device descriptor: bcdUSB ${hex(d.bcdUSB, 4)} is not a USB 1.x/2.0 release`);
   d.class = got[4]; d.subclass = got[5]; d.protocol = got[6];
   d.maxPacket0 = got[7];
   if (![8, 16, 32, 64].includes(d.maxPacket0)) e.push(`device descriptor: bMaxPacketSize0 ${d.maxPacket0}, must be 8, 16, 32 or 64`);
@@ -152,6 +156,33 @@ function checkCdc(c, e) {
   }
 }
 
+/**
+ * The BOS descriptor set (wTotalLength bytes): the 5-byte BOS header, then
+ * bNumDeviceCaps device capability descriptors (bLength, type 16,
+ * bDevCapabilityType, ...), filling wTotalLength exactly.
+ */
+function parseBos(got, { expectLength } = {}) {
+  const e = [];
+  const b = { errors: e, caps: [] };
+  if (got.length < 5) { e.push(`BOS descriptor: ${got.length} bytes, expected at least 5`); return b; }
+  if (got[0] !== 5) e.push(`BOS descriptor: bLength ${got[0]}, expected 5`);
+  if (got[1] !== DT.BOS) e.push(`BOS descriptor: bDescriptorType ${got[1]}, expected 15`);
+  b.totalLength = u16(got, 2);
+  b.numCaps = got[4];
+  if (expectLength !== undefined && got.length !== b.totalLength) e.push(`BOS: wTotalLength ${b.totalLength} but ${got.length} bytes came for a request of ${expectLength}`);
+  let at = 5;
+  while (at < got.length) {
+    const len = got[at], type = got[at + 1];
+    if (len < 3) { e.push(`BOS: descriptor at offset ${at} has bLength ${len} (< 3)`); break; }
+    if (at + len > got.length) { e.push(`BOS: descriptor at offset ${at} (bLength ${len}) runs past wTotalLength ${got.length}`); break; }
+    if (type !== DT.DEVICE_CAPABILITY) e.push(`BOS: descriptor at offset ${at} has bDescriptorType ${type}, expected 16 (device capability)`);
+    b.caps.push({ type: got[at + 2], length: len, offset: at });
+    at += len;
+  }
+  if (b.caps.length !== b.numCaps) e.push(`BOS: bNumDeviceCaps ${b.numCaps} but ${b.caps.length} capability descriptors follow`);
+  return b;
+}
+
 /** A string descriptor (UTF-16LE). Index 0: the language ids. */
 function parseString(got, index) {
   const e = [];
@@ -173,4 +204,4 @@ function parseString(got, index) {
   return s;
 }
 
-module.exports = { DT, parseDevice, parseConfig, parseString };
+module.exports = { DT, parseDevice, parseConfig, parseBos, parseString };

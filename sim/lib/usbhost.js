@@ -7,7 +7,8 @@
 // controller with Linux's USB core and cdc-acm driver above it would:
 //
 //   attach (the firmware's D+ pull-up), debounce, bus reset, enumeration
-//   (device descriptor, SET_ADDRESS, device, configuration and string
+//   (device descriptor, SET_ADDRESS, device, BOS (bcdUSB 0x0201 and up),
+//   configuration and string
 //   descriptors, each one checked, usbdesc.js), SET_CONFIGURATION; then the
 //   serial port: a terminal opens it (SET_LINE_CODING, DTR and RTS up),
 //   bulk IN data becomes console lines tagged "usb", input goes out as bulk
@@ -23,7 +24,7 @@
 // others. Whatever breaks the protocol, or a malformed descriptor, stops the
 // run (reason 'usb', exit status 114) with what was wrong.
 
-const { parseDevice, parseConfig, parseString } = require('./usbdesc');
+const { parseDevice, parseConfig, parseBos, parseString } = require('./usbdesc');
 
 const R_ADDR_ENDP = 0x00, R_MAIN_CTRL = 0x40, R_SIE_CTRL = 0x4c, R_SIE_STATUS = 0x50;
 const MAIN_EN = 1, MAIN_HOST = 2;
@@ -443,7 +444,7 @@ class UsbHost {
   enumerate() {
     this.state = 'enumerating';
     this.st.enumerations++;
-    const info = this.info = { device: null, config: null, strings: {}, serial: null };
+    const info = this.info = { device: null, bos: null, config: null, strings: {}, serial: null };
     // The first request, at address 0, as Linux asks it: 64 bytes, to learn bMaxPacketSize0.
     this.control(this.get(1, 0, 64), (r) => {
       const d = this.must('GET_DESCRIPTOR(DEVICE) at address 0', r);
@@ -458,8 +459,29 @@ class UsbHost {
           const dev = parseDevice(this.must('GET_DESCRIPTOR(DEVICE)', r3));
           this.bad(dev.errors);
           info.device = dev;
-          this.readConfig(info);
+          if (dev.bcdUSB >= 0x0201) this.readBos(info);
+          else this.readConfig(info);
         });
+      });
+    });
+  }
+
+  /** A device of bcdUSB 0x0201 or later is asked for its BOS descriptor
+   * (5 bytes, then wTotalLength), as Linux does before the configuration.
+   * A STALL is tolerated (Linux goes on without it, and so does the host);
+   * a malformed answer is not. */
+  readBos(info) {
+    this.control(this.get(15, 0, 5), (r) => {
+      if (r.status === 'stall') { this.note('GET_DESCRIPTOR(BOS): STALL; going on without it, as Linux does'); this.readConfig(info); return; }
+      const head = this.must('GET_DESCRIPTOR(BOS, 5)', r);
+      if (head.length !== 5) throw new UsbError(`malformed descriptor: BOS header read returned ${head.length} bytes, expected 5`);
+      const total = head[2] | (head[3] << 8);
+      if (total < 5) throw new UsbError(`malformed descriptor: BOS wTotalLength ${total} (< 5)`);
+      this.control(this.get(15, 0, total), (r2) => {
+        const b = parseBos(this.must(`GET_DESCRIPTOR(BOS, ${total})`, r2), { expectLength: total });
+        this.bad(b.errors);
+        info.bos = b;
+        this.readConfig(info);
       });
     });
   }

@@ -26,9 +26,15 @@
  *   bkpt #0x01  boot2 CRC mismatch: the chip would fall back to USB boot
  *   bkpt #0x02  HardFault while VTOR still points at this ROM
  *   bkpt #0x03  reset_usb_boot called
+ *   bkpt #0x04  rom_table_lookup found no entry (r0 the table's end, r1 the code):
+ *               the simulator warns (the chip's ROM may have it), then 0
+ *               is returned as the chip's lookup does for a missing code
  *   bkpt #0x10  flash_range_erase(addr r0, count r1, block_size r2, block_cmd r3): queue the erases
  *   bkpt #0x11  flash_range_program(addr r0, data r1, count r2): queue the page programs
  *   bkpt #0x12  wait for the flash: time passes; r0 = 1 while it is still busy
+ *   bkpt #0x40+i / #0x60+i  entry i of the single / double-precision
+ *               floating-point tables ('SF', 'SD'): the chip's ROM has a
+ *               library there, this model has not: the run stops, naming it
  * Traps 0x10..0x1f belong to the flash model; others may be added below 0x10.
  */
         .syntax unified
@@ -249,7 +255,8 @@ rom_table_lookup:
         bne     1b
         mov     r0, r3
         bx      lr
-2:      movs    r0, #0
+2:      bkpt    #0x04                   /* not in this model's table (r0 at its end): the simulator says so */
+        movs    r0, #0
         bx      lr
 
 /* memset(dst r0, byte r1, n r2) -> dst */
@@ -447,7 +454,44 @@ rom_data_table:
         .hword rom_git_rev
         .byte 'C', 'R'
         .hword rom_banner
+        .byte 'S', 'F'
+        .hword rom_sf_table
+        .byte 'S', 'D'
+        .hword rom_sd_table
         .hword 0
+
+/* The floating-point tables: 32 entries each (the size in words in the byte
+ * at table - 2, as the chip's ROM keeps it), every entry a trap that stops
+ * the run with the function's name: the library itself is not modelled. */
+        .align 2
+        .hword 0
+        .hword 32
+rom_sf_table:
+        .set i, 0
+        .rept 32
+        .word rom_sf_traps + 2 * i + 1
+        .set i, i + 1
+        .endr
+        .hword 0
+        .hword 32
+rom_sd_table:
+        .set i, 0
+        .rept 32
+        .word rom_sd_traps + 2 * i + 1
+        .set i, i + 1
+        .endr
+rom_sf_traps:
+        .set i, 0
+        .rept 32
+        bkpt    #(0x40 + i)
+        .set i, i + 1
+        .endr
+rom_sd_traps:
+        .set i, 0
+        .rept 32
+        bkpt    #(0x60 + i)
+        .set i, i + 1
+        .endr
 
         .align 2
 rom_git_rev:

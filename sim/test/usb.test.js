@@ -6,7 +6,7 @@ const os = require('os');
 const path = require('path');
 const test = require('node:test');
 const assert = require('node:assert');
-const { parseDevice, parseConfig, parseString } = require('../lib/usbdesc');
+const { parseDevice, parseConfig, parseBos, parseString } = require('../lib/usbdesc');
 const { txNanos } = require('../lib/usbhost');
 const { cli, fw } = require('./helpers');
 
@@ -64,6 +64,32 @@ test('usbdesc: configuration errors, each named', () => {
   one(cfg((b) => { b[43] = 1; }), /union bControlInterface 1/);
   one(cfg((b) => { b[35] = 2; }), /call management names data interface 2/);
   one(cfg((b) => { b[10] = 5; }), /CDC interface 0: not the first interface of an interface association/);
+});
+
+test('usbdesc: bcdUSB 0x0201 and 0x0210 (2.0 with a BOS) pass', () => {
+  for (const v of [0x0100, 0x0110, 0x0200, 0x0201, 0x0210]) {
+    const b = Uint8Array.from(DEVICE); b[2] = v & 0xff; b[3] = v >> 8;
+    assert.deepStrictEqual(parseDevice(b).errors, [], `bcdUSB 0x${v.toString(16)}`);
+  }
+  const b = Uint8Array.from(DEVICE); b[2] = 0x20; b[3] = 0x02;
+  one(parseDevice(b), /bcdUSB 0x0220/);
+});
+
+// a BOS with one platform capability (28 bytes: type 5, a UUID, 8 bytes of data)
+const BOS = [5, 15, 33, 0, 1, 28, 16, 5, 0, ...Array.from({ length: 16 }, (_, i) => i), 0, 0, 3, 6, 0xb2, 0, 1, 0];
+test('usbdesc: BOS descriptor set', () => {
+  const good = parseBos(Uint8Array.from(BOS), { expectLength: BOS.length });
+  assert.deepStrictEqual(good.errors, []);
+  assert.deepStrictEqual(good.caps.map((c) => [c.type, c.length]), [[5, 28]]);
+  const bad = (i, v, n = BOS.length) => { const b = Uint8Array.from(BOS.slice(0, n)); b[i] = v; return parseBos(b, { expectLength: n }); };
+  one(parseBos(Uint8Array.from([5, 15, 5])), /3 bytes, expected at least 5/);
+  one(bad(0, 6), /BOS descriptor: bLength 6/);
+  one(bad(1, 2), /bDescriptorType 2, expected 15/);
+  one(bad(2, 34), /wTotalLength 34 but 33 bytes/);
+  one(bad(4, 2), /bNumDeviceCaps 2 but 1/);
+  one(bad(5, 2), /offset 5 has bLength 2/);
+  one(bad(5, 29), /offset 5 \(bLength 29\) runs past/);
+  one(bad(6, 4), /offset 5 has bDescriptorType 4, expected 16/);
 });
 
 test('usbdesc: string descriptors', () => {
