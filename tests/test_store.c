@@ -632,13 +632,16 @@ static uint8_t ch_tag[TD_STORE_KEYS];
 static uint32_t ch_x;
 static bool ch_full;
 
-static uint32_t ch_rnd(void)
+/* xorshift32 on *x */
+static uint32_t xs32(uint32_t *x)
 {
-    ch_x ^= ch_x << 13;
-    ch_x ^= ch_x >> 17;
-    ch_x ^= ch_x << 5;
-    return ch_x;
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
 }
+
+static uint32_t ch_rnd(void) { return xs32(&ch_x); }
 
 /* Key i's value, tag t, len bytes. */
 static int ch_set(unsigned i, uint8_t t, uint32_t len)
@@ -849,13 +852,7 @@ TEST(store_from_both_cores)
 /* ---- power cuts -------------------------------------------------------------------- */
 
 static uint32_t cut_seed = 12345u;
-static uint32_t rnd(void)
-{
-    cut_seed ^= cut_seed << 13;
-    cut_seed ^= cut_seed >> 17;
-    cut_seed ^= cut_seed << 5;
-    return cut_seed;
-}
+static uint32_t rnd(void) { return xs32(&cut_seed); }
 
 static uint32_t work_compactions;
 static int op_error;                     /* the last failing op's error, for the report */
