@@ -551,6 +551,7 @@ TEST(store_random_refusals_exact)
         for (unsigned i = 0; i < TD_STORE_KEYS; i++)
             len_of[i] = 0xffffffffu;
         for (uint32_t w = 1; w <= 4000u; w++) {
+            th_progress();
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
