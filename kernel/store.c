@@ -369,11 +369,14 @@ static uint32_t largest(const struct ent *e, uint32_t size)
  * the live records, which a power cut leaves as before or after a write.
  *
  * Checking with the dry run (fits) that one more update of the largest
- * record fits after a growing set would not do: the records' order in the
- * sectors changes with every update and compaction, and the same records
- * can need more pages in another order (a 132-byte and a 124-byte record
- * fill a page exactly: two of each take two pages in one order, three in
- * another). */
+ * record fits after a growing set would not do: that update uses up the
+ * room, while the old record it leaves behind is freed only when its
+ * sector is compacted, and the records' order in the sectors changes with
+ * every update and compaction, the same records needing more pages in
+ * another order (a 132-byte and a 124-byte record fill a page exactly: two
+ * of each take two pages in one order, three in another). With that check
+ * instead of this one, store_full_of_big_records and
+ * store_random_refusals_exact (tests/test_store.c) see changes refused. */
 static bool changeable(uint32_t live, uint32_t big)
 {
     uint32_t tomb = td__sf_size(TD_STORE_KEY_MAX, 0);
