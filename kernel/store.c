@@ -318,6 +318,71 @@ static bool fits(uint32_t size, const struct ent *e, uint32_t extra)
     return extra == 0 || sim_room(&x, extra);
 }
 
+/* ---- the reservation that keeps settings changeable ------------------------------ */
+
+/* The fewest bytes of records a sector can hold, compacted, when a record
+ * of at most m bytes no longer fits after them. Records are placed in the
+ * order they come (td__sf_place): a page is left only for a record that
+ * does not fit in what remains of it, so each page j holds at least
+ * cap_j + 4 - m bytes (cap_j: 224 for the first, after the header, 256 for
+ * the others; sizes are multiples of 4), and each page together with the
+ * next holds at least cap_j + 4 (the next one's first record did not fit
+ * in it). With 16 pages: max(2048, 4128 - 16 m). What the records of a
+ * sector are, and in what order, depends on the history of writes and
+ * compactions; these bounds do not. */
+static uint32_t sector_floor(uint32_t m)
+{
+    const uint32_t pages = TD__SF_SECTOR / TD__SF_PAGE;
+    uint32_t pairs = pages / 2u * (TD__SF_PAGE + 4u) - TD__SF_HDR;
+    uint32_t each = TD__SF_SECTOR - TD__SF_HDR + pages * 4u - pages * m;
+    return pairs > each ? pairs : each;
+}
+
+/* The size of the largest SET record there would be with a record of
+ * 'size' bytes replacing e's (NULL: a new key). */
+static uint32_t largest(const struct ent *e, uint32_t size)
+{
+    uint32_t m = size;
+    for (uint32_t i = 0; i < S.nent; i++)
+        if (&S.ent[i] != e && !S.ent[i].del && S.ent[i].size > m)
+            m = S.ent[i].size;
+    return m;
+}
+
+/* Whether every key keeps room for a new value no longer than its current
+ * one, and every delete for its tombstone, with 'live' bytes of SET records
+ * the largest of which is 'big' bytes.
+ *
+ * Why: the dry run (fits) of a record of s bytes and then of the tombstone
+ * kept for a delete fails only if one sector is blank (with two, a fresh
+ * sector takes either), the active one has no room, and each of the other
+ * n - 1 sectors, compacted into a fresh sector of its own (oldest first,
+ * the active one last), leaves no room for what comes next: each then
+ * holds at least sector_floor(m) bytes, m the largest record placed (the
+ * tombstone included). Between them they hold at most the live records
+ * (the replaced one included) and the new record: live + s bytes.
+ * So live + s < (n - 1) * sector_floor(m) means it fits. A new value no
+ * longer than the key's current one has s <= big, leaves live no greater
+ * and big no greater: the condition still holds after it, as after a
+ * delete; a set that makes the records grow (a new key, a longer record) is
+ * taken only if the condition holds after it. The condition depends only on
+ * the live records, which a power cut leaves as before or after a write.
+ *
+ * Checking with the dry run (fits) that one more update of the largest
+ * record fits after a growing set would not do: that update uses up the
+ * room, while the old record it leaves behind is freed only when its
+ * sector is compacted, and the records' order in the sectors changes with
+ * every update and compaction, the same records needing more pages in
+ * another order (a 132-byte and a 124-byte record fill a page exactly: two
+ * of each take two pages in one order, three in another). With that check
+ * instead of this one, store_full_of_big_records and
+ * store_random_refusals_exact (tests/test_store.c) see changes refused. */
+static bool changeable(uint32_t live, uint32_t big)
+{
+    uint32_t tomb = td__sf_size(TD_STORE_KEY_MAX, 0);
+    return live + big < (S.n - 1u) * sector_floor(big > tomb ? big : tomb);
+}
+
 /* Write a record (SET with value, or DEL) for key; e its entry or NULL. */
 static int put(unsigned type, const char *key, uint32_t klen, const void *val, uint32_t vlen,
                struct ent *e)
@@ -331,6 +396,11 @@ static int put(unsigned type, const char *key, uint32_t klen, const void *val, u
      * store filled by sets can always be emptied again; what does not fit
      * is refused before anything is written or erased. */
     if (!fits(size, e, type == TD__SF_SET ? td__sf_size(TD_STORE_KEY_MAX, 0) : 0u))
+        return TD_ERR_FULL;
+    /* A set that makes the records grow must leave every key room for a
+     * new value no longer than its current one (changeable): those are
+     * then never refused for lack of room. */
+    if (type == TD__SF_SET && (e == NULL || e->del || size > e->size) && !changeable(after, largest(e, size)))
         return TD_ERR_FULL;
     uint32_t seq = S.seq + 1u;
     int r = room(size);

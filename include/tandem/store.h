@@ -67,12 +67,13 @@ int td_store_get(const char *key, void *buf, uint32_t size, uint32_t *len);
 /* Set key to the len bytes at value. Setting the value the key already has
  * writes nothing. Returns 0, TD_ERR_PARAM (bad key, len too large, NULL
  * value with len > 0), TD_ERR_FULL (no room even after compaction, with
- * room kept for one delete after it, or TD_STORE_KEYS keys already: found
- * before anything is written or erased; the key's old record counts until
- * the new one is written, so a store filled to its last record takes no
- * new value until a key is deleted: docs/flash.md), TD_ERR_UNINIT, TD_ERR_IN_ISR, or
- * what the flash calls return (nothing of this set is then stored). Thread
- * only. */
+ * room kept for one delete after it, or TD_STORE_KEYS keys already; a new
+ * key or a longer value also when, after it, some key's next value no
+ * longer than its current one might find no room: found before anything is
+ * written or erased; a key's new value no longer than its current one is
+ * therefore never refused for lack of room: docs/flash.md, "Full"),
+ * TD_ERR_UNINIT, TD_ERR_IN_ISR, or what the flash calls return (nothing of
+ * this set is then stored). Thread only. */
 int td_store_set(const char *key, const void *value, uint32_t len);
 
 /* Remove key. Returns 0, TD_ERR_NOT_FOUND, TD_ERR_PARAM, TD_ERR_FULL,
