@@ -148,7 +148,7 @@ function main() {
 
   const port = new Promise((resolve) => {
     const look = () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(simErr);
+      const m = /listening on 127\.0\.0\.1:(\d+);/.exec(simErr);   // the whole announcement
       if (m) resolve(Number(m[1]));
     };
     sim.stderr.on('data', look);

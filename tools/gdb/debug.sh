@@ -12,13 +12,20 @@ set -u
 elf=$1; shift
 cd "$(dirname "$0")/../.."
 log=${elf%.elf}.debug.log
+# emptied here, before the start: the background shell's own redirection
+# may come after the first look below (a loaded machine), which would then
+# read the port of the log's earlier session
+: >"$log"
 # its own session: Ctrl-C in GDB's terminal interrupts the program through
 # GDB and does not kill the emulator
 setsid sim/tandem-sim "$elf" --gdb 0 "$@" >"$log" 2>&1 </dev/null &
 pid=$!
 port=
-for _ in $(seq 1 200); do                  # up to 20 s for the emulator to start
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
+# up to 60 s of wall clock for the emulator to start (a loaded machine
+# stretches its start; one that fails ends the wait at once); the port is
+# read from the whole announcement (the ';' after it)
+for _ in $(seq 1 600); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\);.*/\1/p' "$log" | head -n 1)
   [ -n "$port" ] && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
