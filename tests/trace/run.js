@@ -467,6 +467,8 @@ done
 if [ -z "$port" ]; then wait $spid; ended tandem-sim $? ${L.simCpu}; echo "no port: $(cat "${dir}/sim.err")"; exit 1; fi
 cat >"${dir}/ring.gdb" <<EOG
 source tools/gdb/tandem.py
+# an answer to a packet may come seconds late on a loaded machine: 60 s of wall clock, not 2
+set remotetimeout 60
 target remote localhost:$port
 break *td__trace_put if \\$r0 == 1
 ignore 1 5

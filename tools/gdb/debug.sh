@@ -37,12 +37,16 @@ if [ -z "$port" ]; then
   exit 1
 fi
 echo "make debug: tandem-sim (pid $pid) serves GDB on localhost:$port; its console and messages: $log"
+# GDB waits up to 60 s of wall clock (remotetimeout; its default is 2)
+# for the emulator's answer to a packet: a loaded machine may not run the
+# emulator for seconds. A run of the program is not bounded by it.
 # GDB in a process group of its own, in the terminal's foreground: Ctrl-C
 # reaches GDB only (make, which runs this script, would stop on it)
 [ -t 0 ] && set -m
 # shellcheck disable=SC2086
 gdb-multiarch -q "$elf" \
   -ex "source tools/gdb/tandem.py" \
+  -ex "set remotetimeout 60" \
   -ex "target remote localhost:$port" \
   -ex "set scheduler-locking step" ${GDB_FLAGS:-}
 # The emulator ends with the session (quit or kill ends it; after a detach
