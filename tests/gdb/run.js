@@ -60,6 +60,8 @@ set confirm off
 set width 0
 set height 0
 source ${path.join(root, 'tools/gdb/tandem.py')}
+# an answer to a packet may come seconds late on a loaded machine: 60 s of wall clock, not 2
+set remotetimeout 60
 target remote localhost:${port}
 python print("@@threads", " ".join("%d:%s" % (t.num, t.name) for t in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num)))
 break core1_count
@@ -148,7 +150,7 @@ function main() {
 
   const port = new Promise((resolve) => {
     const look = () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(simErr);
+      const m = /listening on 127\.0\.0\.1:(\d+);/.exec(simErr);   // the whole announcement
       if (m) resolve(Number(m[1]));
     };
     sim.stderr.on('data', look);

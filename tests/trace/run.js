@@ -451,18 +451,24 @@ ulimit -S -c 0    # a GDB that aborts when the emulator goes leaves no core file
 # cpu N CMD...: CMD with a CPU time limit of N s (never above the hard limit), in place of this (sub)shell
 cpu() { n=$1; shift; h=$(ulimit -H -t); [ "$h" = unlimited ] || [ "$h" -gt "$n" ] || n=$h; ulimit -S -t "$n" && exec "$@"; }
 ended() { case $2 in 0) ;; 152) echo "@@why $1 used its CPU time limit of $3 s" ;; 124|137) echo "@@why $1 did not end within ${L.wallS} s of wall clock" ;; *) echo "@@why $1 ended with status $2" ;; esac; }
+# emptied here, before the start: the background shell's own redirection may come after the first
+# look below (a loaded machine), which would then read the port of an earlier run's sim.err
+: >"${dir}/sim.out"; : >"${dir}/sim.err"
 cpu ${L.simCpu} "${SIM}" "${elf}" --gdb 0 --max-ms 5000 >"${dir}/sim.out" 2>"${dir}/sim.err" &
 spid=$!
 port=
-# until it listens: it computes meanwhile (its CPU limit ends a start that never comes)
+# until it listens: it computes meanwhile (its CPU limit ends a start that never comes). The port
+# is read from the whole announcement (the ';' after it), never from a line still being written.
 while kill -0 $spid 2>/dev/null; do
-  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "${dir}/sim.err" | sed 's/.*://')
+  port=$(sed -n 's/.*listening on 127\\.0\\.0\\.1:\\([0-9][0-9]*\\);.*/\\1/p' "${dir}/sim.err" | head -n 1)
   [ -n "$port" ] && break
   sleep 0.1
 done
 if [ -z "$port" ]; then wait $spid; ended tandem-sim $? ${L.simCpu}; echo "no port: $(cat "${dir}/sim.err")"; exit 1; fi
 cat >"${dir}/ring.gdb" <<EOG
 source tools/gdb/tandem.py
+# an answer to a packet may come seconds late on a loaded machine: 60 s of wall clock, not 2
+set remotetimeout 60
 target remote localhost:$port
 break *td__trace_put if \\$r0 == 1
 ignore 1 5

@@ -12,13 +12,20 @@ set -u
 elf=$1; shift
 cd "$(dirname "$0")/../.."
 log=${elf%.elf}.debug.log
+# emptied here, before the start: the background shell's own redirection
+# may come after the first look below (a loaded machine), which would then
+# read the port of the log's earlier session
+: >"$log"
 # its own session: Ctrl-C in GDB's terminal interrupts the program through
 # GDB and does not kill the emulator
 setsid sim/tandem-sim "$elf" --gdb 0 "$@" >"$log" 2>&1 </dev/null &
 pid=$!
 port=
-for _ in $(seq 1 200); do                  # up to 20 s for the emulator to start
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
+# up to 60 s of wall clock for the emulator to start (a loaded machine
+# stretches its start; one that fails ends the wait at once); the port is
+# read from the whole announcement (the ';' after it)
+for _ in $(seq 1 600); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\);.*/\1/p' "$log" | head -n 1)
   [ -n "$port" ] && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
@@ -30,12 +37,16 @@ if [ -z "$port" ]; then
   exit 1
 fi
 echo "make debug: tandem-sim (pid $pid) serves GDB on localhost:$port; its console and messages: $log"
+# GDB waits up to 60 s of wall clock (remotetimeout; its default is 2)
+# for the emulator's answer to a packet: a loaded machine may not run the
+# emulator for seconds. A run of the program is not bounded by it.
 # GDB in a process group of its own, in the terminal's foreground: Ctrl-C
 # reaches GDB only (make, which runs this script, would stop on it)
 [ -t 0 ] && set -m
 # shellcheck disable=SC2086
 gdb-multiarch -q "$elf" \
   -ex "source tools/gdb/tandem.py" \
+  -ex "set remotetimeout 60" \
   -ex "target remote localhost:$port" \
   -ex "set scheduler-locking step" ${GDB_FLAGS:-}
 # The emulator ends with the session (quit or kill ends it; after a detach
