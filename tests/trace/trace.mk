@@ -22,12 +22,19 @@ $(TRACE_RING_BUILD)/examples/%.elf: FORCE
 $(TRACED_BUILD)/trace-fw/trace-fw.elf: FORCE
 	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $@
 endif
+# The suite's images of the TRACE=sim tree, built by one sub-make: one per
+# image (the pattern rules above) would build the tree's shared objects and
+# tools side by side under 'make -j2' and race on them.
+TRACE_SIM_ELFS := $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
+    $(TRACED_BUILD)/trace-fw/trace-fw.elf
+.PHONY: trace-sim-elfs
+trace-sim-elfs: deps-arm
+	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $(TRACE_SIM_ELFS)
 
 TEST_SUITES += trace
 .PHONY: test-trace
 test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf $(EX_DIR)/blink2.elf \
-    $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
-    $(TRACE_RING_BUILD)/examples/blink2.elf $(TRACED_BUILD)/trace-fw/trace-fw.elf
+    trace-sim-elfs $(TRACE_RING_BUILD)/examples/blink2.elf
 	$(Q)if [ "$(TRACE)" != off ]; then echo "test-trace: run it with TRACE=off (it builds the traced trees itself)"; exit 1; fi
 	$(Q)mkdir -p $(TEST_LISTS) $(TRACE_TEST_DIR)
 	$(Q)tests/trace/offbuild.sh --list >$(TEST_LISTS)/trace-off.list
