@@ -112,12 +112,13 @@ static void dma_isr(void)
     io_rw32 *ints = core ? &DMA->ints1 : &DMA->ints0;
     io_rw32 *intf = core ? &DMA->intf1 : &DMA->intf0;
     uint32_t pending = *ints;
-    uint32_t ended = DMA->intr & pending;     /* raw end flags, before clearing */
     uint32_t forced = *intf & pending;
+    uint32_t ended = forced ? DMA->intr & pending : pending;   /* raw end flags */
     *ints = pending;                          /* write 1 to clear the raw flags */
-    if (forced)
+    if (forced) {
         hw_clear(intf, forced);               /* before the requests are read */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
     for (unsigned c = 0; pending != 0; c++, pending >>= 1) {
         if (!(pending & 1u))
             continue;
