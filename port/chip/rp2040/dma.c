@@ -246,9 +246,9 @@ static void forget(unsigned chan)
 }
 
 /* On the other core: the hardware is stopped; if the transfer still runs
- * there, ask its core's handler to settle it (file comment). The request
- * is read after the abort, so a transfer started after it is never taken
- * for aborted (its handler finds it BUSY or its end flag set). */
+ * there, ask its core's handler to settle it (file comment). The state is
+ * read after the abort, so a transfer started after it is never taken for
+ * aborted (its handler finds it BUSY or its end flag set). */
 int td_dma_abort(unsigned chan)
 {
     if (chan >= DMA_CHANNELS)
