@@ -100,10 +100,12 @@ int td_dma_wait(unsigned chan, td_tick_t timeout);
  * Returns td_dma_start's and td_dma_wait's codes. Thread only. */
 int td_dma_copy(unsigned chan, void *dst, const void *src, size_t n, td_tick_t timeout);
 
-/* Stop chan now; no end is reported. On the core that started the
- * transfer the channel is free again at once (a thread sleeping in
- * td_dma_wait for it wakes with TD_ERR_STATE); from the other core only
- * the hardware stops, and that wait ends with its timeout. Returns 0,
+/* Stop chan now; no end is reported. A thread sleeping in td_dma_wait for
+ * the transfer wakes with TD_ERR_STATE, and the channel is free again: at
+ * once on the core that started it; from the other core as soon as the
+ * starting core's DMA interrupt has run (the abort forces it). If the
+ * transfer ends just as the other core aborts it, the wait returns either
+ * 0 or TD_ERR_STATE, never nothing. Returns 0,
  * TD_ERR_PARAM, TD_ERR_TIMEOUT (the DMA did not confirm the abort, its
  * abort bit and the channel's BUSY clear, within 1000 polls). The channel's
  * end flag is cleared once it has stopped (docs/drivers.md: erratum

@@ -278,3 +278,113 @@ TEST(dma_channel_of_a_restarted_core1)
     CHECK_EQ(b[3], 4u);
     CHECK_EQ(td_dma_unclaim(gone_ch), TD_OK);
 }
+
+/* ---- an abort from the other core ends the wait ------------------------------------------ */
+
+static unsigned xab_ch;
+static volatile int xab_wait = 99, xab_abort = 99;
+TD_THREAD_DEFINE(xab_waiter, 1024);
+
+static void xab_waiter_main(void *arg)
+{
+    (void)arg;
+    xab_wait = td_dma_wait(xab_ch, TD_FOREVER);
+}
+
+static void abort_from_core1(void *arg)
+{
+    (void)arg;
+    xab_abort = td_dma_abort(xab_ch);
+}
+
+/* Core 0 starts a transfer whose pacing never comes and a thread waits for
+ * it with no timeout; core 1 aborts it. The abort clears the end flag, so
+ * only the abort itself can end the wait: within a tick, TD_ERR_STATE. */
+TEST(dma_abort_from_core1_wakes_the_waiter)
+{
+    REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
+    static uint32_t sink[8];
+    static volatile uint32_t reg;
+    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 8, .size = 4, .dst_incr = true,
+                        .dreq = TD_DMA_DREQ_ADC };          /* the ADC FIFO: off */
+    xab_wait = xab_abort = 99;
+    REQUIRE_EQ(td_dma_start(xab_ch, &x), TD_OK);
+    REQUIRE_EQ(td_thread_create(&xab_waiter, xab_waiter_stack, sizeof xab_waiter_stack, "dmawait",
+                                20, xab_waiter_main, NULL), TD_OK);
+    td_sleep(3);                                  /* the waiter sleeps in td_dma_wait */
+    CHECK_EQ(xab_wait, 99);
+    REQUIRE_EQ(th_core1_run(abort_from_core1, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(xab_abort, TD_OK);
+    td_sleep(1);
+    CHECK_EQ(xab_wait, TD_ERR_STATE);
+    CHECK(!td_dma_busy(xab_ch));
+    if (xab_wait == 99) {                         /* still asleep: free it from its own core */
+        td_dma_abort(xab_ch);
+        td_sleep(1);
+    }
+    static uint32_t a[4] = { 5, 6, 7, 8 }, b[4];
+    CHECK_EQ(td_dma_copy(xab_ch, b, a, sizeof a, TD_MS(5)), TD_OK);   /* free again */
+    CHECK_EQ(b[3], 8u);
+    CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
+}
+
+/* Core 1 aborts each of a run of short transfers after a delay that grows
+ * from round to round, so the abort comes before, across and after the
+ * transfer's own end. Every wait returns 0 or TD_ERR_STATE; the timeout,
+ * ten thousand times the transfer's length, stands for "never woke". */
+#define RACE_ROUNDS 120u
+#define RACE_WORDS 256u
+static volatile uint32_t race_go, race_done;
+static volatile int race_abort_err;
+
+static void race_aborter(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 1; i <= RACE_ROUNDS; i++) {
+        for (uint32_t n = 0; __atomic_load_n(&race_go, __ATOMIC_ACQUIRE) != i; n++)
+            if (n > 1000000u)
+                return;                           /* core 0 gave up */
+        for (volatile uint32_t d = 0; d < i; d++)
+            ;
+        int r = td_dma_abort(xab_ch);
+        if (r != TD_OK)
+            race_abort_err = r;
+        __atomic_store_n(&race_done, i, __ATOMIC_RELEASE);
+    }
+}
+
+TEST(dma_abort_from_core1_races_the_end)
+{
+    REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
+    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
+    td_dma_xfer_t x = { .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
+                        .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+    race_go = race_done = 0;
+    race_abort_err = 0;
+    unsigned ended = 0, aborted = 0, other = 0;
+    REQUIRE_EQ(th_core1_run(race_aborter, NULL), TD_OK);
+    for (uint32_t i = 1; i <= RACE_ROUNDS; i++) {
+        if (td_dma_start(xab_ch, &x) != TD_OK) {
+            other++;
+            break;
+        }
+        __atomic_store_n(&race_go, i, __ATOMIC_RELEASE);
+        int r = td_dma_wait(xab_ch, TD_MS(50));
+        if (r == TD_OK)
+            ended++;
+        else if (r == TD_ERR_STATE)
+            aborted++;
+        else if (other++ == 0)
+            th_info("dma_race_first_other_code", r);
+        for (int n = 0; __atomic_load_n(&race_done, __ATOMIC_ACQUIRE) != i && n < 100; n++)
+            td_sleep(1);
+    }
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(other, 0u);
+    CHECK_EQ(race_abort_err, TD_OK);
+    CHECK(ended > 0 && aborted > 0);              /* the abort came on both sides of the end */
+    th_info("dma_race_ended", ended);
+    th_info("dma_race_aborted", aborted);
+    CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
+}

@@ -11,6 +11,16 @@
  * start until its own core has taken the end: only then may the channel be
  * started again, so a late interrupt never gives a newer transfer's
  * semaphore.
+ *
+ * An abort from the other core cannot touch the owner's semaphore (it is
+ * bound to the owning core). It stops the hardware, marks the channel's
+ * abort request and forces the owner's DMA line (INTF0/INTF1, datasheet
+ * 2.5.7): that core's handler then decides, with the hardware in view,
+ * whether the transfer ended by itself (its end flag is set: 0) or was
+ * stopped (not BUSY, no end flag: the abort cleared it; forgotten as a
+ * same-core abort would, the waiter wakes with TD_ERR_STATE), or was
+ * started after the abort (still BUSY: the request is dropped). So the
+ * end interrupt and the abort never both report, and neither is lost.
  */
 #include "tandem/dma.h"
 
@@ -29,7 +39,8 @@ static struct chan {
     td_sem_t done;           /* given by the end interrupt, on the starting core */
     volatile uint8_t state;  /* CH_* */
     volatile uint8_t core;   /* the core the last transfer was started on */
-    volatile uint8_t aborted;/* td_dma_abort ended it while a thread waited */
+    volatile uint8_t aborted;/* an abort ended it (until the next start) */
+    volatile uint8_t abort_req; /* the other core aborted it: its handler decides */
     uint32_t restarts;       /* td_fault_restarts() when it was started */
 } chans[DMA_CHANNELS];
 
@@ -91,20 +102,38 @@ int td_dma_unclaim(unsigned chan)
     return r;
 }
 
-/* The DMA interrupt of this core: every channel routed here that ended. */
+static void forget(unsigned chan);
+
+/* The DMA interrupt of this core: every channel routed here that ended,
+ * or that the other core aborted (its forced flag). */
 static void dma_isr(void)
 {
     unsigned core = port_core_id();
     io_rw32 *ints = core ? &DMA->ints1 : &DMA->ints0;
+    io_rw32 *intf = core ? &DMA->intf1 : &DMA->intf0;
     uint32_t pending = *ints;
+    uint32_t forced = *intf & pending;
+    uint32_t ended = forced ? DMA->intr & pending : pending;   /* raw end flags */
     *ints = pending;                          /* write 1 to clear the raw flags */
+    if (forced) {
+        hw_clear(intf, forced);               /* before the requests are read */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
     for (unsigned c = 0; pending != 0; c++, pending >>= 1) {
         if (!(pending & 1u))
             continue;
         struct chan *ch = &chans[c];
-        if (ch->core == core && ch->state == CH_RUNNING) {
+        bool req = ch->abort_req != 0;
+        ch->abort_req = 0;
+        if (ch->core != core || ch->state != CH_RUNNING)
+            continue;
+        if (ended & (1u << c)) {
             ch->state = CH_ENDED;
             td_sem_give_isr(&ch->done);
+        } else if (req && !(DMA->ch[c].al1_ctrl & DMA_CTRL_BUSY_BITS)) {
+            port_irq_state_t s = port_irq_save();   /* as td_dma_abort's forget */
+            forget(c);
+            port_irq_restore(s);
         }
     }
 }
@@ -150,6 +179,8 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
     hw_set(core ? &DMA->inte1 : &DMA->inte0, bit);
     ch->core = (uint8_t)core;
     ch->restarts = td_fault_restarts();
+    ch->abort_req = 0;
+    ch->aborted = 0;
     ch->state = CH_RUNNING;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
@@ -199,27 +230,42 @@ static int hw_abort(unsigned chan)
     return r;
 }
 
-/* After an abort on the transfer's own core, interrupts masked: forget it
- * (hw_abort cleared any flag its end left; a thread waiting for it is
- * woken and told it was aborted). */
+/* After an abort, on the transfer's own core, interrupts masked: forget
+ * it (hw_abort cleared any flag its end left). A thread waiting for it is
+ * woken and told it was aborted; so is one that has passed td_dma_wait's
+ * state check but not yet slept (an abort from an interrupt, or forced by
+ * the other core, can come between): the semaphore keeps the token and
+ * the aborted mark until the next start. */
 static void forget(unsigned chan)
 {
     struct chan *ch = &chans[chan];
     ch->state = CH_IDLE;
-    if (td_sem_init(&ch->done, 0, 1) == TD_ERR_BUSY) {
-        ch->aborted = 1;
-        td_sem_give_isr(&ch->done);
-    }
+    (void)td_sem_init(&ch->done, 0, 1);       /* TD_ERR_BUSY: a thread waits */
+    ch->aborted = 1;
+    td_sem_give_isr(&ch->done);
 }
 
+/* On the other core: the hardware is stopped; if the transfer still runs
+ * there, ask its core's handler to settle it (file comment). The state is
+ * read after the abort, so a transfer started after it is never taken for
+ * aborted (its handler finds it BUSY or its end flag set). */
 int td_dma_abort(unsigned chan)
 {
     if (chan >= DMA_CHANNELS)
         return TD_ERR_PARAM;
+    struct chan *ch = &chans[chan];
+    unsigned core = port_core_id();
     port_irq_state_t s = port_irq_save();
     int r = hw_abort(chan);
-    if (chans[chan].core == port_core_id() && chans[chan].state != CH_IDLE)
-        forget(chan);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (ch->core == core) {
+        if (ch->state != CH_IDLE)
+            forget(chan);
+    } else if (running(ch)) {
+        ch->abort_req = 1;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        hw_set(ch->core ? &DMA->intf1 : &DMA->intf0, 1u << chan);
+    }
     port_irq_restore(s);
     return r;
 }
