@@ -174,6 +174,19 @@ if (wanted('input')) {
   });
 }
 
+/* A line of exactly one full packet (64 bytes) is closed by a zero-length
+ * packet: the host (as cdc-acm, reading two packets at a time) hands it on
+ * at once, not when the next output comes. */
+if (wanted('input_full_packet')) {
+  const res = run(0, { ms: 700, setup: (sim) => sim.usbHost.sendInput([...Buffer.from('y'.repeat(52) + '\r')], 300) });
+  check('input_full_packet_line_closed', () => {
+    const l = res.usb.find((x) => x.text === `echo: ${'y'.repeat(52)} (52)`);
+    if (!l) return `echoed ${JSON.stringify(res.text.filter((t) => t.startsWith('echo')))}`;
+    if (!(l.t < 0.32)) return `the 64-byte line came at ${l.t.toFixed(3)} s: held for the next packet (no zero-length packet)`;
+    if (!(res.host.st.zlps > 0)) return 'no zero-length packet';
+  });
+}
+
 if (wanted('input_cli')) {
   let r = nothing();
   if (!listing) {
