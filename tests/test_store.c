@@ -964,6 +964,17 @@ static int core1_back(int old, uint32_t restarts)
     return r;
 }
 
+/* Core 1 back (core1_back) after core1_out, and the console captured
+ * meanwhile (its halt's report) ended: something was captured. */
+static void core1_back_captured(int old, uint32_t restarts, bool cap)
+{
+    CHECK_EQ(core1_back(old, restarts), TD_OK);
+    static char report[4096];
+    int len = th_capture_end(report, sizeof report);
+    if (cap)
+        CHECK(len > 0);
+}
+
 TEST(store_power_cut_at_every_step)
 {
     REQUIRE_EQ(fresh(), TD_OK);
@@ -1173,11 +1184,7 @@ TEST(store_full_against_an_adversary)
         }
         fail_seed = s;
     }
-    CHECK_EQ(core1_back(old, restarts), TD_OK);
-    static char report[4096];
-    int len = th_capture_end(report, sizeof report);
-    if (cap)
-        CHECK(len > 0);
+    core1_back_captured(old, restarts, cap);
     host_flash_store_size(0);
     if (stage != 0) {
         th_info("store_adv_failed_seed", fail_seed);
@@ -1389,11 +1396,7 @@ TEST(store_power_cut_during_a_full_compaction)
                 failed_at = k;
         }
     }
-    CHECK_EQ(core1_back(old, restarts), TD_OK);
-    static char report[4096];
-    int len = th_capture_end(report, sizeof report);
-    if (cap)
-        CHECK(len > 0);
+    core1_back_captured(old, restarts, cap);
     if (stage != 0) {
         th_info("store_full_cut_failed_at_step", failed_at);
         th_info("store_full_cut_failed_stage", stage);

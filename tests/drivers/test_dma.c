@@ -338,18 +338,37 @@ TEST(dma_abort_from_core1_wakes_the_waiter)
 static volatile uint32_t race_go, race_done;
 static volatile int race_abort_err;
 
+/* Core 1: wait until *flag reaches i (false: core 0 gave up), then d
+ * loops, then abort xab_ch. */
+static bool await_then_abort(volatile uint32_t *flag, uint32_t i, uint32_t d, int *err)
+{
+    for (uint32_t n = 0; __atomic_load_n(flag, __ATOMIC_ACQUIRE) != i; n++)
+        if (n > 1000000u)
+            return false;
+    for (volatile uint32_t k = 0; k < d; k++)
+        ;
+    int r = td_dma_abort(xab_ch);
+    if (r != TD_OK)
+        *err = r;
+    return true;
+}
+
+/* The race tests' transfer: RACE_WORDS words, memory to memory. */
+static td_dma_xfer_t race_xfer(void)
+{
+    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
+    return (td_dma_xfer_t){ .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
+                            .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+}
+
 static void race_aborter(void *arg)
 {
     (void)arg;
+    int err = 0;
     for (uint32_t i = 1; i <= RACE_ROUNDS; i++) {
-        for (uint32_t n = 0; __atomic_load_n(&race_go, __ATOMIC_ACQUIRE) != i; n++)
-            if (n > 1000000u)
-                return;                           /* core 0 gave up */
-        for (volatile uint32_t d = 0; d < i; d++)
-            ;
-        int r = td_dma_abort(xab_ch);
-        if (r != TD_OK)
-            race_abort_err = r;
+        if (!await_then_abort(&race_go, i, i, &err))
+            return;
+        race_abort_err = err;
         __atomic_store_n(&race_done, i, __ATOMIC_RELEASE);
     }
 }
@@ -357,9 +376,7 @@ static void race_aborter(void *arg)
 TEST(dma_abort_from_core1_races_the_end)
 {
     REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
-    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
-    td_dma_xfer_t x = { .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
-                        .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+    td_dma_xfer_t x = race_xfer();
     race_go = race_done = 0;
     race_abort_err = 0;
     unsigned ended = 0, aborted = 0, other = 0;
@@ -413,12 +430,9 @@ static void start_aborter(void *arg)
         if (r != TD_OK && st_err == 0)
             st_err = r;
         __atomic_store_n(&st_ready, i, __ATOMIC_RELEASE);
-        for (uint32_t n = 0; __atomic_load_n(&st_go, __ATOMIC_ACQUIRE) != i; n++)
-            if (n > 1000000u)
-                return;                           /* core 0 gave up */
-        for (volatile uint32_t d = 0; d < i / 2u; d++)
-            ;
-        (void)td_dma_abort(xab_ch);
+        int err = 0;
+        if (!await_then_abort(&st_go, i, i / 2u, &err))
+            return;
         __atomic_store_n(&st_done, i, __ATOMIC_RELEASE);
     }
 }
@@ -426,9 +440,7 @@ static void start_aborter(void *arg)
 TEST(dma_abort_from_core1_races_a_start)
 {
     REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
-    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
-    td_dma_xfer_t x = { .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
-                        .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+    td_dma_xfer_t x = race_xfer();
     st_ready = st_go = st_done = st_fin = 0;
     st_err = 0;
     unsigned ended = 0, aborted = 0, lost = 0, ran_on = 0, other = 0;
