@@ -28,7 +28,7 @@
  * save and restore of the enables (hw_abort) could undo the start's move
  * of the end to its own line (the end then went to the aborting core's
  * handler and the waiter slept on), and an abort forced between the
- * start's record and its trigger had the handler forget a transfer that
+ * start's record and its trigger could have the handler forget a transfer that
  * then ran (dma_abort_from_core1_races_a_start).
  */
 #include "tandem/dma.h"
