@@ -1045,18 +1045,24 @@ TEST(store_power_cut_at_every_step)
 static uint32_t adv_len[ADV_KEYS];              /* ~0: absent */
 static uint8_t adv_tag[ADV_KEYS];
 static uint32_t adv_x;
+static uint32_t adv_refused;                    /* growing sets refused, all runs */
 
 static uint32_t adv_rnd(void) { return xs32(&adv_x); }
 
-/* A value length for key i whose record is one of the hard sizes, or any. */
+static bool adv_paired;                         /* records of 132 and 128 bytes, by key */
+
+/* A value length for key i whose record is one of the hard sizes (or 4
+ * bytes more), or any; in a paired workload 132 bytes for an even key, 128
+ * for an odd one: in that order a compacted sector holds one a page. */
 static uint32_t adv_vlen(unsigned i)
 {
     static const uint16_t hard[] = { 12, 16, 28, 64, 120, 124, 128, 132, 136, 152, 156 };
     uint32_t kl = 1u + i % TD_STORE_KEY_MAX, x = adv_rnd();
+    if (adv_paired)
+        return (i % 2u ? 128u : 132u) - 12u - kl;
     if (x % 4u == 0)
         return (x >> 8) % (TD_STORE_VALUE_MAX + 1u);
     uint32_t rs = hard[(x >> 8) % (sizeof hard / sizeof hard[0])];
-    /* the longest value with a record of rs bytes, or one byte less */
     uint32_t v = rs - 12u >= kl ? rs - 12u - kl + ((x >> 16) & 3u) : 0u;
     return v > TD_STORE_VALUE_MAX ? TD_STORE_VALUE_MAX - ((x >> 20) & 7u) : v;
 }
@@ -1148,6 +1154,8 @@ static int adv_run(uint32_t seed, uint32_t ops, uint32_t cut, uint32_t cut2, uin
             return 5;
         } else if (f1.sectors_erased != f0.sectors_erased || f1.pages_programmed != f0.pages_programmed) {
             return 6;
+        } else {
+            adv_refused++;
         }
         if (!adv_check_all())
             return 7;
@@ -1171,8 +1179,10 @@ TEST(store_full_against_an_adversary)
     REQUIRE_EQ(core1_out(&old), TD_OK);
     uint32_t runs = 0, cuts = 0, fail_seed = 0, fail_cut = 0;
     int stage = 0;
+    adv_refused = 0;
     for (uint32_t s = 0; s < ADV_SEEDS && stage == 0; s++) {
         uint32_t sectors = 2u + s % 2u, seed = 0x9e3779b9u * (s + 1u), steps = 0;
+        adv_paired = s % 4u >= 2u;
         host_flash_store_size(sectors * TD__SF_SECTOR);
         stage = adv_run(seed, ADV_OPS, ~0u, 0, &steps);
         runs++;
@@ -1193,8 +1203,10 @@ TEST(store_full_against_an_adversary)
     }
     th_info("store_adv_runs", runs);
     th_info("store_adv_power_cuts", cuts);
+    th_info("store_adv_refused_sets", adv_refused);
     CHECK_EQ(stage, 0);
     CHECK(cuts >= 1000u);
+    CHECK(adv_refused >= runs);                 /* the workloads reach the reservation */
     REQUIRE_EQ(fresh(), TD_OK);
 #endif
 }
