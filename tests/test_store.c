@@ -1024,8 +1024,8 @@ TEST(store_power_cut_at_every_step)
 }
 
 #ifdef TH_HOST
-#define ADV_SEEDS 200u        /* workloads, half on two sectors, half on three */
-#define ADV_CUT_SEEDS 6u      /* of them, cut at every step */
+#define ADV_SEEDS 120u        /* workloads, half on two sectors, half on three */
+#define ADV_CUT_SEEDS 4u      /* of them, cut at every step */
 #define ADV_OPS 200u          /* changes in each */
 
 /* ---- an adversary for the reservation ------------------------------------------------ */
