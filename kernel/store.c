@@ -444,7 +444,8 @@ static void index_one(void *ctx, const uint8_t *s, const td__sf_rec_t *r)
     note(e, sc->base + r->off, r);
 }
 
-static int mount(void)
+/* Read the region; 'again': the second reading, after the repair below. */
+static int mount(bool again)
 {
     uint32_t start, end;
     td_flash_store_region(&start, &end);
@@ -494,12 +495,17 @@ static int mount(void)
         /* Only a compaction cut short leaves no blank sector: the active one
          * then holds nothing but copies of the oldest sector's records,
          * which is intact. Erase the copies; the next write compacts again,
-         * into a fresh sector where the copies are sure to fit. */
+         * into a fresh sector where the copies are sure to fit. Found
+         * again after that erase, the erase did not take (a flash that
+         * fails, or on the host a power cut that goes on): no further try,
+         * which would recurse without end. */
+        if (again)
+            return TD_ERR_STATE;
         int r = wipe(S.active, true);
         if (r != TD_OK)
             return r;
         uint32_t repaired = S.st.sectors_repaired + 1u;
-        r = mount();
+        r = mount(true);
         S.st.sectors_repaired += repaired;
         return r;
     }
@@ -529,7 +535,7 @@ int td_store_init(void)
     if (r != TD_OK)
         return r;
     S.ready = 0;
-    r = mount();
+    r = mount(false);
     S.ready = r == TD_OK;
     td_xmutex_unlock(&mx);
     return r;

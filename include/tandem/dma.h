@@ -105,7 +105,9 @@ int td_dma_copy(unsigned chan, void *dst, const void *src, size_t n, td_tick_t t
  * once on the core that started it; from the other core as soon as the
  * starting core's DMA interrupt has run (the abort forces it). If the
  * transfer ends just as the other core aborts it, the wait returns either
- * 0 or TD_ERR_STATE, never nothing. Returns 0,
+ * 0 or TD_ERR_STATE, never nothing; one that the other core is starting
+ * is aborted or not, never half (the drivers' spinlock keeps the two
+ * apart). Returns 0,
  * TD_ERR_PARAM, TD_ERR_TIMEOUT (the DMA did not confirm the abort, its
  * abort bit and the channel's BUSY clear, within 1000 polls). The channel's
  * end flag is cleared once it has stopped (docs/drivers.md: erratum

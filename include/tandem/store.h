@@ -54,8 +54,10 @@ typedef struct td_store_stats {
  * erase a power cut interrupted, build the index of keys. Called once at
  * start-up (again: reads the flash afresh). Returns 0, TD_ERR_RANGE (the
  * region has fewer than 2 sectors or more than TD_STORE_SECTORS_MAX),
- * TD_ERR_FULL (the flash holds more keys than TD_STORE_KEYS), TD_ERR_IN_ISR,
- * or what the flash calls return. Thread only, either core. */
+ * TD_ERR_FULL (the flash holds more keys than TD_STORE_KEYS), TD_ERR_STATE
+ * (a sector the repair erased still reads as it did: the flash did not take
+ * the erase; nothing else is tried), TD_ERR_IN_ISR, or what the flash calls
+ * return. Thread only, either core. */
 int td_store_init(void);
 
 /* Copy key's value into buf (size bytes) and its length into *len (len may

@@ -645,7 +645,7 @@ class UsbHost {
   startPipes() {
     const f = this.func;
     this.pipes = [
-      this.bulkPipe(f.in, (data, tags) => this.received(data, tags)),
+      this.bulkPipe(f.in, (data, tags, full) => this.received(data, tags, full)),
       this.outPipe(f.out),
     ];
     if (f.notify) this.pipes.push(this.bulkPipe(f.notify, (data) => this.notification(data)));

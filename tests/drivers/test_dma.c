@@ -338,18 +338,37 @@ TEST(dma_abort_from_core1_wakes_the_waiter)
 static volatile uint32_t race_go, race_done;
 static volatile int race_abort_err;
 
+/* Core 1: wait until *flag reaches i (false: core 0 gave up), then d
+ * loops, then abort xab_ch. */
+static bool await_then_abort(volatile uint32_t *flag, uint32_t i, uint32_t d, int *err)
+{
+    for (uint32_t n = 0; __atomic_load_n(flag, __ATOMIC_ACQUIRE) != i; n++)
+        if (n > 1000000u)
+            return false;
+    for (volatile uint32_t k = 0; k < d; k++)
+        ;
+    int r = td_dma_abort(xab_ch);
+    if (r != TD_OK)
+        *err = r;
+    return true;
+}
+
+/* The race tests' transfer: RACE_WORDS words, memory to memory. */
+static td_dma_xfer_t race_xfer(void)
+{
+    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
+    return (td_dma_xfer_t){ .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
+                            .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+}
+
 static void race_aborter(void *arg)
 {
     (void)arg;
+    int err = 0;
     for (uint32_t i = 1; i <= RACE_ROUNDS; i++) {
-        for (uint32_t n = 0; __atomic_load_n(&race_go, __ATOMIC_ACQUIRE) != i; n++)
-            if (n > 1000000u)
-                return;                           /* core 0 gave up */
-        for (volatile uint32_t d = 0; d < i; d++)
-            ;
-        int r = td_dma_abort(xab_ch);
-        if (r != TD_OK)
-            race_abort_err = r;
+        if (!await_then_abort(&race_go, i, i, &err))
+            return;
+        race_abort_err = err;
         __atomic_store_n(&race_done, i, __ATOMIC_RELEASE);
     }
 }
@@ -357,9 +376,7 @@ static void race_aborter(void *arg)
 TEST(dma_abort_from_core1_races_the_end)
 {
     REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
-    static uint32_t src[RACE_WORDS], dst[RACE_WORDS];
-    td_dma_xfer_t x = { .src = src, .dst = dst, .count = RACE_WORDS, .size = 4, .src_incr = true,
-                        .dst_incr = true, .dreq = TD_DMA_DREQ_NONE };
+    td_dma_xfer_t x = race_xfer();
     race_go = race_done = 0;
     race_abort_err = 0;
     unsigned ended = 0, aborted = 0, other = 0;
@@ -386,5 +403,80 @@ TEST(dma_abort_from_core1_races_the_end)
     CHECK(ended > 0 && aborted > 0);              /* the abort came on both sides of the end */
     th_info("dma_race_ended", ended);
     th_info("dma_race_aborted", aborted);
+    CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
+}
+
+/* Core 1 aborts the channel while core 0 starts it, the abort landing at a
+ * point of the start that moves from round to round (before it, in it,
+ * after it). The channel's last transfer was core 1's, so its end flag was
+ * routed to core 1's line: the start moves it to core 0's while the abort
+ * turns the channel's interrupt enables off and back on. Every wait returns
+ * 0 or TD_ERR_STATE, and after TD_ERR_STATE the channel has stopped;
+ * TD_ERR_TIMEOUT (fifty milliseconds, thousands of times the transfer's
+ * length) is an end that went to the wrong line or a wait nothing ended. */
+#define START_ROUNDS 240u
+static volatile uint32_t st_ready, st_go, st_done, st_fin;
+static volatile int st_err;
+
+static void start_aborter(void *arg)
+{
+    (void)arg;
+    static uint32_t a[8], b[8];
+    for (uint32_t i = 1; i <= START_ROUNDS; i++) {
+        for (uint32_t n = 0; __atomic_load_n(&st_fin, __ATOMIC_ACQUIRE) != i - 1u; n++)
+            if (n > 1000000u)
+                return;                           /* core 0's round not over */
+        int r = td_dma_copy(xab_ch, b, a, sizeof a, TD_MS(50));   /* routed to core 1 */
+        if (r != TD_OK && st_err == 0)
+            st_err = r;
+        __atomic_store_n(&st_ready, i, __ATOMIC_RELEASE);
+        int err = 0;
+        if (!await_then_abort(&st_go, i, i / 2u, &err))
+            return;
+        __atomic_store_n(&st_done, i, __ATOMIC_RELEASE);
+    }
+}
+
+TEST(dma_abort_from_core1_races_a_start)
+{
+    REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
+    td_dma_xfer_t x = race_xfer();
+    st_ready = st_go = st_done = st_fin = 0;
+    st_err = 0;
+    unsigned ended = 0, aborted = 0, lost = 0, ran_on = 0, other = 0;
+    REQUIRE_EQ(th_core1_run(start_aborter, NULL), TD_OK);
+    for (uint32_t i = 1; i <= START_ROUNDS; i++) {
+        for (int n = 0; __atomic_load_n(&st_ready, __ATOMIC_ACQUIRE) != i && n < 100; n++)
+            td_sleep(1);
+        __atomic_store_n(&st_go, i, __ATOMIC_RELEASE);
+        int r = td_dma_start(xab_ch, &x);
+        if (r == TD_OK)
+            r = td_dma_wait(xab_ch, TD_MS(50));
+        if (r == TD_OK)
+            ended++;
+        else if (r == TD_ERR_STATE && td_dma_busy(xab_ch) && ran_on++ == 0)
+            th_info("dma_start_race_first_ran_on_round", i);   /* "aborted", and it runs */
+        else if (r == TD_ERR_STATE)
+            aborted++;
+        else if (r == TD_ERR_TIMEOUT && lost++ == 0)
+            th_info("dma_start_race_first_lost_round", i);
+        else if (r != TD_ERR_TIMEOUT && other++ == 0)
+            th_info("dma_start_race_first_other_code", r);
+        for (int n = 0; __atomic_load_n(&st_done, __ATOMIC_ACQUIRE) != i && n < 100; n++)
+            td_sleep(1);
+        for (int n = 0; td_dma_busy(xab_ch) && n < 100; n++)
+            td_sleep(1);                          /* not aborted: its end is near */
+        __atomic_store_n(&st_fin, i, __ATOMIC_RELEASE);
+    }
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    th_info("dma_start_race_ended", ended);
+    th_info("dma_start_race_aborted", aborted);
+    th_info("dma_start_race_lost", lost);
+    th_info("dma_start_race_ran_on", ran_on);
+    CHECK_EQ(lost, 0u);
+    CHECK_EQ(ran_on, 0u);
+    CHECK_EQ(other, 0u);
+    CHECK_EQ(st_err, TD_OK);
+    CHECK(ended > 0 && aborted > 0);
     CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
 }

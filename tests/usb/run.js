@@ -174,6 +174,19 @@ if (wanted('input')) {
   });
 }
 
+/* A line of exactly one full packet (64 bytes) is closed by a zero-length
+ * packet: the host (as cdc-acm, reading two packets at a time) hands it on
+ * at once, not when the next output comes. */
+if (wanted('input_full_packet')) {
+  const res = run(0, { ms: 700, setup: (sim) => sim.usbHost.sendInput([...Buffer.from('y'.repeat(52) + '\r')], 300) });
+  check('input_full_packet_line_closed', () => {
+    const l = res.usb.find((x) => x.text === `echo: ${'y'.repeat(52)} (52)`);
+    if (!l) return `echoed ${JSON.stringify(res.text.filter((t) => t.startsWith('echo')))}`;
+    if (!(l.t < 0.32)) return `the 64-byte line came at ${l.t.toFixed(3)} s: held for the next packet (no zero-length packet)`;
+    if (!(res.host.st.zlps > 0)) return 'no zero-length packet';
+  });
+}
+
 if (wanted('input_cli')) {
   let r = nothing();
   if (!listing) {
@@ -484,6 +497,66 @@ if (wanted('halt_in_forever') || wanted('halt_in_long')) {
     if (a.missing * LINE !== a.lost) return `${a.missing} lines missing (${a.missing * LINE} bytes), ${a.lost} reported lost`;
     const after = long.usb.filter((l) => l.t > 1.35).length;
     if (!(a.lost > 40 * LINE) || after < 80) return `${a.lost} bytes lost, ${after} lines after the clear`;
+  });
+}
+
+/* ---- both cores print while the host halts the bulk IN endpoint, a packet in it ---------- */
+/* The lines of scenario 2 as they came: each whole, each core's in order; the bytes
+ * of those that did not come (the stats line, if it did not: its length is only
+ * bounded) against the loss lines' sum. */
+function bothAccount(res) {
+  const filler = ('0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ' +
+    '0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV').slice(0, 135);
+  const seen = [new Set(), new Set()], last = [-1, -1];
+  let lost = 0, stats = false;
+  for (const x of res.text) {
+    const m = /^c([01]) (\d{3}) short$/.exec(x) || /^c([01]) (\d{3}) long (.*)$/.exec(x);
+    const k = /^\*\*\* console: (\d+) bytes lost \(ring full\)$/.exec(x);
+    if (k) { lost += +k[1]; continue; }
+    if (/^both: stats writes \d+ bytes \d+ waits \d+ lost \d+$/.test(x)) { stats = true; continue; }
+    if (!m) return { why: `not a line of the test: ${JSON.stringify(x.slice(0, 60))} (${x.length} chars)` };
+    if (m[3] !== undefined && m[3] !== filler) return { why: `cut line ${JSON.stringify(x.slice(0, 40))}... (${x.length} chars)` };
+    const c = +m[1], i = +m[2];
+    if (i <= last[c]) return { why: `core ${c}: line ${i} after ${last[c]}` };
+    last[c] = i;
+    seen[c].add(i);
+  }
+  let missing = 0;
+  for (const c of [0, 1]) for (let i = 0; i < 200; i++) if (!seen[c].has(i)) missing += i % 2 ? 13 : 148;
+  return { lost, missing, stats, delivered: seen[0].size + seen[1].size };
+}
+if (wanted('halt_in_two_printers')) {
+  // Both cores print their 400 lines (scenario 2, from 0.12 s to 0.16 s)
+  // when the host halts the bulk IN endpoint for 1 s (longer than
+  // TD_CONSOLE_STALL_MS): at each of a few instants, so that the endpoint
+  // holds a full packet (one that a zero-length packet must close) at some
+  // of them. Both printers wait, then drop and count, and end; after the
+  // clear the packet the halt cut off comes first, every line that comes is
+  // whole, and the loss lines account for every byte of the others.
+  const halts = [130, 133, 135, 137, 140, 144];
+  const runs = halts.map((at) => run(2, { ms: 3000, setup: (sim) => haltInAt(sim, at, 1000) }));
+  check('halt_in_two_printers_whole_lines_loss_counted', () => {
+    for (let j = 0; j < halts.length; j++) {
+      const res = runs[j], at = `halt at ${halts[j]} ms`;
+      if (res.r.reason !== 'bkpt') return `${at}: ${ended(res)}`;
+      if (!res.host.log.some((l) => /CLEAR_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return `${at}: the halt was not cleared`;
+      const a = bothAccount(res);
+      if (a.why) return `${at}: ${a.why}`;
+      if (!(a.lost > 0)) return `${at}: nothing lost: the printers did not wait as long as the halt`;
+      const statsMissing = a.lost - a.missing;
+      if (a.stats ? statsMissing !== 0 : !(statsMissing >= 40 && statsMissing <= 80)) {
+        return `${at}: ${a.lost} bytes reported lost, ${a.missing} in lines missing (the stats line ${a.stats ? 'came' : 'did not come'})`;
+      }
+      if (!res.usb.some((l) => l.t > 1.1 && /^c[01] /.test(l.text))) return `${at}: no line after the clear`;
+    }
+  });
+  // the halt never cleared: both printers give up after TD_CONSOLE_STALL_MS,
+  // the program ends after its exit flush (TD_CONSOLE_EXIT_FLUSH_MS, 3 s)
+  const never = run(2, { ms: 6000, setup: (sim) => haltInAt(sim, 135, 1e7) });
+  check('halt_in_two_printers_go_on', () => {
+    if (never.r.reason !== 'bkpt') return ended(never);
+    const end = never.sim.nowNanos() / 1e9;
+    if (!(end < 0.135 + 0.5 + 3 + 0.3)) return `the program ended at ${end.toFixed(3)} s`;
   });
 }
 

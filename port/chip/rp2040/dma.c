@@ -21,6 +21,15 @@
  * same-core abort would, the waiter wakes with TD_ERR_STATE), or was
  * started after the abort (still BUSY: the request is dropped). So the
  * end interrupt and the abort never both report, and neither is lost.
+ *
+ * An abort and a start of the same channel on the two cores are kept
+ * apart by drv_lock: the start's routing (both lines' enables), its record
+ * and its trigger under it, and all of the abort. Without it the abort's
+ * save and restore of the enables (hw_abort) could undo the start's move
+ * of the end to its own line (the end then went to the aborting core's
+ * handler and the waiter slept on), and an abort forced between the
+ * start's record and its trigger could have the handler forget a transfer that
+ * then ran (dma_abort_from_core1_races_a_start).
  */
 #include "tandem/dma.h"
 
@@ -173,6 +182,10 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
     if (td_sem_init(&ch->done, 0, 1) != TD_OK)   /* bound to this core from now on */
         return TD_ERR_BUSY;
     irq_route_here(core);
+    /* Routing, record and trigger under drv_lock, as td_dma_abort's whole
+     * work: an abort from the other core comes before all of it or after
+     * the trigger (file comment). */
+    td_lock_take(&drv_lock);
     uint32_t bit = 1u << chan;
     hw_clear(core ? &DMA->inte0 : &DMA->inte1, bit);
     DMA->intr = bit;                          /* a stale end flag */
@@ -194,6 +207,7 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
                     ((uint32_t)chan << DMA_CTRL_CHAIN_TO_LSB) |    /* chained to itself: none */
                     ((uint32_t)x->dreq << DMA_CTRL_TREQ_SEL_LSB) |
                     DMA_CTRL_READ_ERROR_BITS | DMA_CTRL_WRITE_ERROR_BITS; /* clears old errors */
+    td_lock_give(&drv_lock);
     return TD_OK;
 }
 
@@ -204,8 +218,8 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
  * on both lines, the abort, a bounded wait until CHAN_ABORT is clear and
  * the channel no longer BUSY, then the end flag cleared and the enables put
  * back. No end of the aborted transfer reaches a handler, nor can one be
- * taken later for the end of a newer transfer on the channel. Interrupts
- * masked by the caller when this core owns the channel. */
+ * taken later for the end of a newer transfer on the channel. The caller
+ * holds drv_lock (interrupts masked). */
 #define ABORT_POLLS 1000u
 
 static int hw_abort(unsigned chan)
@@ -255,7 +269,7 @@ int td_dma_abort(unsigned chan)
         return TD_ERR_PARAM;
     struct chan *ch = &chans[chan];
     unsigned core = port_core_id();
-    port_irq_state_t s = port_irq_save();
+    td_lock_take(&drv_lock);                  /* interrupts masked too */
     int r = hw_abort(chan);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (ch->core == core) {
@@ -266,7 +280,7 @@ int td_dma_abort(unsigned chan)
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         hw_set(ch->core ? &DMA->intf1 : &DMA->intf0, 1u << chan);
     }
-    port_irq_restore(s);
+    td_lock_give(&drv_lock);
     return r;
 }
 
@@ -287,11 +301,13 @@ int td_dma_wait(unsigned chan, td_tick_t timeout)
     if (r == TD_ERR_TIMEOUT) {
         /* Abort with this core's interrupts masked: its handler (the only
          * one that sees this channel) cannot run between the abort and
-         * the clean-up. */
-        port_irq_state_t s = port_irq_save();
+         * the clean-up. Under drv_lock, as td_dma_abort: an abort from the
+         * other core does not interleave its enables' save and restore
+         * with this one's. */
+        td_lock_take(&drv_lock);
         int a = hw_abort(chan);
         forget(chan);
-        port_irq_restore(s);
+        td_lock_give(&drv_lock);
         return a == TD_OK ? TD_ERR_TIMEOUT : a;
     }
     if (r != TD_OK)

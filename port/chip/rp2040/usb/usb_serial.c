@@ -155,7 +155,10 @@ void usb_serial_after_irq(void)
     if (call)
         port_console_isr();
     s = usb_dev_lock();
-    if (ser.zlp_due && !ser.in_busy && open_locked()) {
+    /* Not while a packet the host's side cut off waits to be handed again
+     * (it goes first; its length is in_len), nor into a halted endpoint. */
+    if (ser.zlp_due && !ser.in_busy && !ser.in_resend && open_locked() &&
+        !usb_ctrl_halted(USB_EP_DATA_IN)) {
         usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
         ser.in_busy = true;
         ser.in_len = 0;
