@@ -371,9 +371,10 @@ void td__fault_tick_stack(td_core_t *c, td_thread_t *t, uintptr_t sp)
      * its last context was, which may have been resumed since). The canary
      * may have been overwritten by another thread, core or DMA while t did
      * not run; t's guard is armed (read-only) while t is current, so it is
-     * disarmed first (the switch arms the next thread's). */
+     * disarmed first, with the barrier that makes the handler's own write
+     * see it (the switch arms the next thread's). */
     if (t->stack[-1] != td__canary_of(t->stack - 1)) {
-        port_guard_thread(NULL);
+        port_guard_off();
         t->stack[-1] = td__canary_of(t->stack - 1);
     }
     port_thread_abandon(t->stack);

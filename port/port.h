@@ -403,6 +403,13 @@ int port_guard_init(void);
  * starts. This core. */
 void port_guard_prepare(void *guard);
 
+/* No thread guard, and the change made before the caller's next memory
+ * access (port_guard_thread's change is certain only from the next
+ * exception return, which every switch passes through; a handler that
+ * disarms the guard to write into it itself needs the barrier this adds).
+ * Interrupts masked. This core. */
+void port_guard_off(void);
+
 /* uintptr_t port_thread_sp(void): see "the hot primitives". */
 
 /* The running thread, whose stack starts at 'stack' (its guard below), was

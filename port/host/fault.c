@@ -43,6 +43,10 @@ void port_guard_prepare(void *guard)
     (void)guard;
 }
 
+void port_guard_off(void)
+{
+}
+
 /* Interrupts and the switch hook run on the current fiber's stack. */
 uintptr_t port_thread_sp(void)
 {

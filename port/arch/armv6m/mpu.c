@@ -82,6 +82,12 @@ void port_guard_prepare(void *guard)
     w[0] = (uint32_t)(a & ~(uintptr_t)0xffu) | MPU_RBAR_VALID_BITS | REGION_THREAD;
     w[1] = rasr256(AP_RO, 1u << ((a >> 5) & 7u));
 }
+void port_guard_off(void)
+{
+    port_guard_thread(NULL);
+    __asm volatile("dsb\n\tisb" ::: "memory");
+}
+
 _Static_assert(2u * 4u < PORT_STACK_GUARD, "port_guard_prepare: the guard's top word is the canary");
 _Static_assert(ARMV6M_MPU_RBAR == 0xe000ed90u + offsetof(mpu_hw_t, rbar) &&
                    ARMV6M_MPU_RASR == 0xe000ed90u + offsetof(mpu_hw_t, rasr),

@@ -89,3 +89,9 @@ void port_guard_thread(const void *guard)
     MPU->rbar = (uint32_t)a | MPU_RBAR_AP_RO_BITS | MPU_RBAR_XN_BITS;
     MPU->rlar = rlar(a + PORT_STACK_GUARD);
 }
+
+void port_guard_off(void)
+{
+    port_guard_thread(NULL);
+    __asm volatile("dsb\n\tisb" ::: "memory");
+}
