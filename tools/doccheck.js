@@ -14,6 +14,8 @@
 //                    target is a target or pattern of the build (make -p),
 //                    each VAR= a variable the makefiles name, EXAMPLE= an
 //                    example of the build
+//   docs_examples    README.md's example table has a row for every example
+//                    of the build (EXAMPLES) and none for another
 //   docs_paths       every path under a top folder of the tree (kernel/,
 //                    port/, tests/, ...) exists (or with .c/.h/.sh/.js/.mk,
 //                    or its .c for a .o); one after a '/' (build/...), or with
@@ -36,7 +38,7 @@ const listing = args[0] === '--list';
 if (listing) args.shift();
 const root = path.resolve(args[0] || '.');
 
-const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_paths'];
+const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_paths'];
 // Paths the documents name on purpose although they do not exist: the
 // "how to add" recipes' new files and the chip not ported yet.
 const HYPOTHETICAL = new Set(['include/tandem/xthing.h', 'kernel/xthing.c',
@@ -51,6 +53,9 @@ const PLANTED = [
   ['docs_refuses_missing_variable', 'Run `make NO_SUCH_VARIABLE=1 run`.', 'NO_SUCH_VARIABLE'],
   ['docs_refuses_missing_example', 'Run `make run EXAMPLE=no_such_example`.', 'no_such_example'],
   ['docs_refuses_missing_path', 'See `kernel/no_such_file.c`.', 'kernel/no_such_file.c'],
+  // a row inserted at the end of README.md's example table, and one taken out
+  ['docs_refuses_unknown_example_row', '| `no_such_example` | x | y |', 'no_such_example', 'insert'],
+  ['docs_refuses_missing_example_row', '| `settings` |', 'no row for settings', 'remove'],
 ];
 
 if (listing) {
@@ -177,6 +182,22 @@ function checkMake(file, text) {
   return out;
 }
 
+// README.md's table of examples: its rows "| `NAME` | ..." after the
+// "## Examples" heading, up to the next heading.
+function checkExamples(file, text) {
+  if (file !== 'README.md') return [];
+  const at = text.indexOf('\n## Examples');
+  if (at < 0) return ['README.md: no "## Examples" section'];
+  const end = text.indexOf('\n## ', at + 1);
+  const part = text.slice(at, end < 0 ? undefined : end);
+  const rows = [...part.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
+  const out = [];
+  for (const r of rows) if (!examples.has(r)) out.push(`README.md: the example table names ${r}, which is not an example`);
+  for (const e of examples) if (!rows.includes(e)) out.push(`README.md: the example table has no row for ${e}`);
+  if (!examples.size) out.push('make -p printed no EXAMPLES');
+  return out;
+}
+
 const TOPS = 'kernel|port|tests|examples|tools|sim|include|bench|docs';
 function checkPaths(file, text) {
   const out = [];
@@ -194,7 +215,8 @@ function checkPaths(file, text) {
   return out;
 }
 
-const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake, docs_paths: checkPaths };
+const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake,
+  docs_examples: checkExamples, docs_paths: checkPaths };
 let passed = 0, failed = 0;
 const result = (ok, name, why) => {
   if (ok) { passed++; console.log(`PASS ${name}`); } else { failed++; console.log(`FAIL ${name}: ${why}`); }
@@ -208,11 +230,16 @@ for (const c of CHECKS) {
   result(problems.length === 0, c, `${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`);
 }
 
-// The check itself: README.md with one planted line must fail on it alone.
+// The check itself: README.md with one planted line must fail on it alone
+// (the line added at the end; 'insert': before the section after the
+// example table; 'remove': the line starting so taken out).
 const readme = read('README.md');
-for (const [name, line, named] of PLANTED) {
+for (const [name, line, named, how] of PLANTED) {
   console.log(`TEST ${name}`);
-  const t = `${readme}\n${line}\n`;
+  let t = `${readme}\n${line}\n`;
+  if (how === 'insert') t = readme.replace('\n\n## Other targets', `\n${line}\n\n## Other targets`);
+  if (how === 'remove') t = readme.split('\n').filter((l) => !l.startsWith(line)).join('\n');
+  if (t === readme) { result(false, name, 'the planted change did not apply to README.md'); continue; }
   const problems = CHECKS.flatMap((c) => CHECKERS[c]('README.md', t))
     .filter((p) => !CHECKS.flatMap((c) => CHECKERS[c]('README.md', readme)).includes(p));
   if (problems.length === 0) result(false, name, `nothing found in '${line}'`);
