@@ -64,7 +64,10 @@ if (listing) {
   process.exit(0);
 }
 
-const git = (a) => cp.execFileSync('git', ['-C', root, 'ls-files', ...a]).toString()
+// The tree's files matching git pathspecs (tracked, and new ones not
+// ignored), without the emulator's packages.
+const git = (a) => cp.execFileSync('git', ['-C', root, 'ls-files', '--cached', '--others',
+  '--exclude-standard', ...a]).toString()
   .split('\n').filter((f) => f && !f.includes('node_modules/'));
 const read = (f) => fs.readFileSync(path.join(root, f), 'utf8');
 const docs = git(['README.md', 'docs/*.md', 'sim/README.md', 'examples/*/README.md']);
