@@ -16,6 +16,8 @@
 //                    example of the build
 //   docs_examples    README.md's example table has a row for every example
 //                    of the build (EXAMPLES) and none for another
+//   docs_index       README.md's documentation table has a row for every
+//                    docs/*.md
 //   docs_paths       every path under a top folder of the tree (kernel/,
 //                    port/, tests/, ...) exists (or with .c/.h/.sh/.js/.mk,
 //                    or its .c for a .o); one after a '/' (build/...), or with
@@ -38,7 +40,7 @@ const listing = args[0] === '--list';
 if (listing) args.shift();
 const root = path.resolve(args[0] || '.');
 
-const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_paths'];
+const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths'];
 // Paths the documents name on purpose although they do not exist: the
 // "how to add" recipes' new files and the chip not ported yet.
 const HYPOTHETICAL = new Set(['include/tandem/xthing.h', 'kernel/xthing.c',
@@ -56,6 +58,7 @@ const PLANTED = [
   // a row inserted at the end of README.md's example table, and one taken out
   ['docs_refuses_unknown_example_row', '| `no_such_example` | x | y |', 'no_such_example', 'insert'],
   ['docs_refuses_missing_example_row', '| `settings` |', 'no row for settings', 'remove'],
+  ['docs_refuses_unlinked_doc', '| [docs/ports.md](docs/ports.md) |', 'docs/ports.md', 'remove'],
 ];
 
 if (listing) {
@@ -201,6 +204,12 @@ function checkExamples(file, text) {
   return out;
 }
 
+function checkIndex(file, text) {
+  if (file !== 'README.md') return [];
+  return docs.filter((d) => d.startsWith('docs/') && !text.includes(`\n| [${d}](${d}) |`))
+    .map((d) => `README.md: the documentation table has no row for ${d}`);
+}
+
 const TOPS = 'kernel|port|tests|examples|tools|sim|include|bench|docs';
 function checkPaths(file, text) {
   const out = [];
@@ -219,7 +228,7 @@ function checkPaths(file, text) {
 }
 
 const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake,
-  docs_examples: checkExamples, docs_paths: checkPaths };
+  docs_examples: checkExamples, docs_index: checkIndex, docs_paths: checkPaths };
 let passed = 0, failed = 0;
 const result = (ok, name, why) => {
   if (ok) { passed++; console.log(`PASS ${name}`); } else { failed++; console.log(`FAIL ${name}: ${why}`); }
