@@ -166,7 +166,8 @@ run-suites:
 
 list:
 	$(Q)$(foreach e,$(EXAMPLES),printf '  %-16s %s\n' $(e) \
-	  "$$(sed -n '1{s/^# *//;s/^[a-z0-9_]*: *//;p}' examples/$(or $(EX_SRC_$(e)),$(e))/README.md)";)
+	  "$$(sed -n '1{s/^# *//;s/^[a-z0-9_]*: *//;p}' $(firstword $(wildcard examples/$(e)/README.md) \
+	    examples/$(or $(EX_SRC_$(e)),$(e))/README.md))";)
 
 clean:
 	rm -rf $(BUILD)

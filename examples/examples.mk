@@ -10,12 +10,12 @@ EX_DIR := $(BUILD)/examples$(PORT_SUFFIX)
 define example_rules
 $(1)_SRC  := examples/$(or $(EX_SRC_$(1)),$(1))
 $(1)_OBJS := $$(patsubst $$($(1)_SRC)/%.c,$$(EX_DIR)/obj/$(1)/%.o,$$(wildcard $$($(1)_SRC)/*.c))
-$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) | deps-arm
+$$(EX_DIR)/obj/$(1)/%.o: $$($(1)_SRC)/%.c $$(EX_CONSOLE_STAMP) $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 # EX_EXTRA_NAME: sources of other examples this one links too (a shared device driver)
 $(1)_OBJS += $$(patsubst %.c,$$(EX_DIR)/obj/$(1)/extra/%.o,$$(EX_EXTRA_$(1)))
-$$(EX_DIR)/obj/$(1)/extra/%.o: %.c $$(EX_CONSOLE_STAMP) | deps-arm
+$$(EX_DIR)/obj/$(1)/extra/%.o: %.c $$(EX_CONSOLE_STAMP) $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(TD_CONSOLE)) $$(EX_CFLAGS_$(1)) -c -o $$@ $$<
 $(call target_image,$(EX_DIR)/$(1),$$($(1)_OBJS),$(TD_CONSOLE))

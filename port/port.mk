@@ -7,6 +7,17 @@
 
 KERNEL_SRCS := $(wildcard kernel/*.c)
 
+# CONFIG_CFLAGS: the configuration macros of tandem/config.h and the other
+# public headers (make CONFIG_CFLAGS="-DTD_CONSOLE_UART=1 ..."). The objects
+# compiled with it (the library here, the examples) depend on a stamp that
+# holds its last value, rewritten when it changes: a new value, or none
+# after one, rebuilds them instead of leaving the last build's.
+CONFIG_STAMP := $(BUILD)/config-cflags.stamp
+ifneq ($(if $(wildcard $(CONFIG_STAMP)),$(file <$(CONFIG_STAMP)),(none)),$(strip $(CONFIG_CFLAGS)))
+$(shell mkdir -p $(BUILD))
+$(file >$(CONFIG_STAMP),$(strip $(CONFIG_CFLAGS)))
+endif
+
 # Console routes (docs/console.md): the ways the chip's console can go,
 # CONSOLE_ROUTES in its chip.mk, each with its compiler flags in
 # CONSOLE_ROUTE_<route>; a chip that names none has one, "default". The
@@ -30,7 +41,7 @@ tandem_objs = \
 TANDEM_TARGET_OBJS := $(call tandem_objs,$(CONSOLE_ROUTE_FIRST))
 
 define tandem_lib_rules
-$(call tandem_lib_dir,$(1))/%.o: %.c
+$(call tandem_lib_dir,$(1))/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$(1)) -c -o $$@ $$<
 

@@ -34,14 +34,21 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 # ---- the layering check: every #include against docs/conventions.md's table,
 # and cases that show it fails on a wrong one (tools/test_layering.sh),
 # through the suite runner; the list: test_layering.sh --list (the tree's
-# layers and the planted cases).
+# layers and the planted cases). In the same suite, the documents against
+# the tree (tools/doccheck.js: the td_ names, calls' argument counts, make
+# targets and variables, paths they name, README.md's example and document
+# tables; and planted mistakes), its list
+# doccheck.js --list.
 TEST_SUITES += layering
 .PHONY: test-layering
 test-layering:
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tools/test_layering.sh --list . >$(TEST_LISTS)/layering.list
+	$(Q)node tools/doccheck.js --list . >$(TEST_LISTS)/layering-docs.list
 	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/layering.list layering $(TEST_RESULTS)/layering.txt \
-	  tools/test_layering.sh .
+	  tools/test_layering.sh .; \
+	  a=$$?; TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -a -l $(TEST_LISTS)/layering-docs.list -p tools/doccheck.js layering \
+	  $(TEST_RESULTS)/layering.txt node tools/doccheck.js . && [ $$a -eq 0 ]
 
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2

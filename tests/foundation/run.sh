@@ -114,6 +114,31 @@ if want deps_missing_toolchain_named; then
   else fail deps_missing_toolchain_named "exit $rc: $out"; fi
 fi
 
+# 4. CONFIG_CFLAGS (README: the console's UART and pins, the 1200-baud
+# reset, ...) rebuilds what it is compiled into when it changes, and when it
+# is dropped again, instead of leaving the last build's objects: a library
+# object and an example's, each built once in a build directory of its own
+# (make outside the suite's own, its flags and variables not inherited).
+if want config_cflags_rebuilds; then
+  cfg=$dir/config-build
+  rm -rf "$cfg"
+  m() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$cfg" "$@"; }
+  # stale [VAR=...] OBJ: would make compile OBJ again? (a dry run)
+  stale() { local o=${*: -1}; m -n "$@" 2>/dev/null | grep -q -- "-o $o "; }
+  why=
+  for o in "$cfg/rp2040/kernel/error.o" "$cfg/examples/obj/blink2/main.o"; do
+    if ! m "$o" >"$dir/config.log" 2>&1; then why="$o: the first build failed: $(head -3 "$dir/config.log")"; break; fi
+    if stale "$o"; then why="$o: compiled again right after its build"; break; fi
+    if ! stale CONFIG_CFLAGS=-DTD_USB_BOOTSEL_BAUD=0 "$o"; then why="$o: not compiled again for a new CONFIG_CFLAGS"; break; fi
+    if ! m CONFIG_CFLAGS=-DTD_USB_BOOTSEL_BAUD=0 "$o" >"$dir/config.log" 2>&1; then
+      why="$o: the build with CONFIG_CFLAGS failed: $(head -3 "$dir/config.log")"; break; fi
+    if stale CONFIG_CFLAGS=-DTD_USB_BOOTSEL_BAUD=0 "$o"; then why="$o: compiled again for the same CONFIG_CFLAGS"; break; fi
+    if ! stale "$o"; then why="$o: not compiled again once CONFIG_CFLAGS was dropped"; break; fi
+  done
+  rm -rf "$cfg"
+  if [ -z "$why" ]; then pass config_cflags_rebuilds; else fail config_cflags_rebuilds "$why"; fi
+fi
+
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

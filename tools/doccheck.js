@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// tools/doccheck.js: the names the documentation tells a reader to use,
+// checked against the tree. The documents: README.md, docs/*.md,
+// sim/README.md, examples/*/README.md. The checks:
+//   docs_names       every td_* / TD_* name occurs in the sources (C, the
+//                    makefiles, the scripts, the emulator); a name ending in
+//                    '_' is a prefix, one with a capital in a td_ name
+//                    (td_NOUN_verb) a placeholder, a plural ("td_mutexes")
+//                    the name without its "s" / "es"
+//   docs_calls       every call written with its arguments, td_f(a, b), has
+//                    as many arguments as a declaration of td_f in a header
+//                    (include/, kernel/, port/); "..." in the list skips it
+//   docs_make        every `make ...` in a code span or a code block: each
+//                    target is a target or pattern of the build (make -p),
+//                    each VAR= a variable the makefiles name, EXAMPLE= an
+//                    example of the build
+//   docs_examples    README.md's example table has a row for every example
+//                    of the build (EXAMPLES) and none for another
+//   docs_index       README.md's documentation table has a row for every
+//                    docs/*.md
+//   docs_paths       every path under a top folder of the tree (kernel/,
+//                    port/, tests/, ...) exists (or with .c/.h/.sh/.js/.mk,
+//                    or its .c for a .o); one after a '/' (build/...), or with
+//                    a capital placeholder (NAME), is skipped
+// Then the check itself: a document with one planted mistake (a function
+// that does not exist, a wrong argument count, a missing make target or
+// variable, a missing file) must fail with exactly that mistake named.
+// Prints "TEST name" and "PASS name" / "FAIL name: reason" per check, then
+// "N passed, M failed".
+//
+//   node tools/doccheck.js [ROOT]
+//   node tools/doccheck.js --list [ROOT]   the checks' names only
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const cp = require('child_process');
+
+const args = process.argv.slice(2);
+const listing = args[0] === '--list';
+if (listing) args.shift();
+const root = path.resolve(args[0] || '.');
+
+const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths'];
+// Paths the documents name on purpose although they do not exist: the
+// "how to add" recipes' new files and the chip not ported yet.
+const HYPOTHETICAL = new Set(['include/tandem/xthing.h', 'kernel/xthing.c',
+  'tests/test_xthing.c', 'port/chip/rp2350']);
+// Names of the past that docs/performance.md's log quotes as they were
+// when it measured them (each marked there as since replaced).
+const PAST = new Set(['td__ready_resched']);
+const PLANTED = [
+  ['docs_refuses_missing_function', 'Call `td_no_such_call()` first.', 'td_no_such_call'],
+  ['docs_refuses_wrong_arguments', 'Then `td_sleep(1, 2)`.', 'td_sleep(1, 2)'],
+  ['docs_refuses_missing_target', 'Run `make no-such-target`.', 'no-such-target'],
+  ['docs_refuses_missing_variable', 'Run `make NO_SUCH_VARIABLE=1 run`.', 'NO_SUCH_VARIABLE'],
+  ['docs_refuses_missing_example', 'Run `make run EXAMPLE=no_such_example`.', 'no_such_example'],
+  ['docs_refuses_missing_path', 'See `kernel/no_such_file.c`.', 'kernel/no_such_file.c'],
+  // a row inserted at the end of README.md's example table, and one taken out
+  ['docs_refuses_unknown_example_row', '| `no_such_example` | x | y |', 'no_such_example', 'insert'],
+  ['docs_refuses_missing_example_row', '| `settings` |', 'no row for settings', 'remove'],
+  ['docs_refuses_unlinked_doc', '| [docs/ports.md](docs/ports.md) |', 'docs/ports.md', 'remove'],
+];
+
+if (listing) {
+  for (const c of CHECKS) console.log(c);
+  for (const p of PLANTED) console.log(p[0]);
+  process.exit(0);
+}
+
+// The tree's files matching git pathspecs (tracked, and new ones not
+// ignored), without the emulator's packages.
+const git = (a) => cp.execFileSync('git', ['-C', root, 'ls-files', '--cached', '--others',
+  '--exclude-standard', ...a]).toString()
+  .split('\n').filter((f) => f && !f.includes('node_modules/'));
+const read = (f) => fs.readFileSync(path.join(root, f), 'utf8');
+const docs = git(['README.md', 'docs/*.md', 'sim/README.md', 'examples/*/README.md']);
+const sources = git(['*.c', '*.h', '*.S', '*.ld', '*.mk', 'Makefile', '*.js', '*.sh', '*.py',
+  'tools/gdb/*', 'tools/fault-addr2line']).filter((f) => !f.endsWith('.md') && f !== 'tools/doccheck.js'); // not its own planted names
+const makefiles = sources.filter((f) => f === 'Makefile' || f.endsWith('.mk'));
+
+// ---- what the tree has -------------------------------------------------
+const names = new Set();
+for (const f of sources) for (const m of read(f).matchAll(/\b(?:td|TD)_\w*/g)) names.add(m[0]);
+
+// Argument counts of each td_ function or function-like macro declared in a
+// header ("n" or "n+" for a variadic one).
+const arity = new Map();
+const addArity = (name, list) => {
+  const a = list.replace(/\s+/g, ' ').trim();
+  const n = a === '' || a === 'void' ? 0 : a.split(',').length;
+  if (!arity.has(name)) arity.set(name, new Set());
+  arity.get(name).add(a.includes('...') ? `${n - 1}+` : `${n}`);
+};
+for (const f of sources.filter((f) => f.endsWith('.h'))) {
+  const t = read(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*/g, '');
+  // a declaration or definition: NAME(params) then attributes, ';' or '{'
+  for (const m of t.matchAll(/\b(td_\w+)\s*\(((?:[^()]|\([^()]*\))*)\)\s*(?:__attribute__\s*\(\([^;{]*\)\)\s*)*[;{]/g))
+    addArity(m[1], m[2]);
+  for (const m of t.matchAll(/#\s*define\s+(td_\w+)\(([^)]*)\)/g)) addArity(m[1], m[2]);
+}
+
+// The build's targets and patterns, from make's database.
+let db = '';
+try {
+  db = cp.execFileSync('make', ['-C', root, '-pRrq', '-f', 'Makefile', '__doccheck_no_target__'],
+    { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }).toString();
+} catch (e) { db = e.stdout ? e.stdout.toString() : ''; }
+const targets = new Set(), patterns = [];
+{
+  const lines = db.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^#\s=:][^=:]*?):(?!=)/.exec(lines[i]);
+    if (!m || (i > 0 && lines[i - 1].startsWith('# Not a target'))) continue;
+    for (const t of m[1].split(/\s+/)) {
+      if (t.includes('%')) patterns.push(new RegExp('^' + t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('%', '.+') + '$'));
+      else targets.add(t);
+    }
+  }
+}
+const examplesVar = /^EXAMPLES :?= (.*)$/m.exec(db);
+const examples = new Set(examplesVar ? examplesVar[1].trim().split(/\s+/) : []);
+const makeText = makefiles.map(read).join('\n');
+
+// ---- the checks: each returns a list of problems for one document's text ----
+const lineOf = (text, i) => text.slice(0, i).split('\n').length;
+
+function checkNames(file, text) {
+  const out = [];
+  for (const m of text.matchAll(/\b(?:td|TD)_\w*/g)) {
+    const n = m[0];
+    if (names.has(n) || PAST.has(n) || n.endsWith('_') || (/^td_/.test(n) && /[A-Z]/.test(n))) continue;
+    if (names.has(n.replace(/e?s$/, '')) || names.has(n.replace(/s$/, ''))) continue;
+    out.push(`${file}:${lineOf(text, m.index)}: ${n} is nowhere in the sources`);
+  }
+  return out;
+}
+
+function checkCalls(file, text) {
+  const out = [];
+  for (const m of text.matchAll(/\b(td_\w+)\(([^()`]*)\)/g)) {
+    const a = m[2].replace(/\s+/g, ' ').trim();
+    if (a.includes('...') || a.includes('…')) continue;
+    const n = a === '' ? 0 : a.split(',').length;
+    const want = arity.get(m[1]);
+    if (!want) {
+      if (!names.has(m[1])) out.push(`${file}:${lineOf(text, m.index)}: ${m[1]} is not declared`);
+      continue; // a function of a .c file, a label: named, not declared in a header
+    }
+    if (want.has(`${n}`) || [...want].some((w) => w.endsWith('+') && n >= parseInt(w, 10))) continue;
+    out.push(`${file}:${lineOf(text, m.index)}: ${m[0].replace(/\s+/g, ' ')} has ${n} argument(s), the declaration ${[...want].join(' or ')}`);
+  }
+  return out;
+}
+
+// The `make ...` commands of a document: code spans, and the lines of code
+// blocks (fenced or indented) that start with make.
+function makeCommands(text) {
+  const cmds = [];
+  for (const m of text.matchAll(/`(make(?:\s[^`]*)?)`/g)) cmds.push([m[1], m.index]);
+  let fenced = false, pos = 0;
+  for (const l of text.split('\n')) {
+    if (/^\s*```/.test(l)) fenced = !fenced;
+    else if ((fenced || /^ {4}/.test(l)) && /^\s*(\$ )?make(\s|$)/.test(l))
+      cmds.push([l.trim().replace(/^\$ /, ''), pos]);
+    pos += l.length + 1;
+  }
+  return cmds;
+}
+
+function checkMake(file, text) {
+  const out = targets.size ? [] : ['make -p printed no targets'];
+  for (const [cmd, at] of makeCommands(text)) {
+    const where = `${file}:${lineOf(text, at)}`;
+    for (const tok of cmd.match(/[^\s"]*"[^"]*"\S*|\S+/g).slice(1)) {
+      const v = /^([A-Za-z_]\w*)=(.*)$/.exec(tok);
+      if (v) {
+        if (!new RegExp(`\\b${v[1]}\\b`).test(makeText)) out.push(`${where}: make variable ${v[1]} is not in the makefiles`);
+        else if (v[1] === 'EXAMPLE' && /^[a-z0-9_]+$/.test(v[2]) && v[2] !== 'name' && !examples.has(v[2]))
+          out.push(`${where}: EXAMPLE=${v[2]} is not an example`);
+        continue;
+      }
+      if (/^-/.test(tok)) continue;                                  // -j2, -k
+      if (!/^[a-z][a-z0-9_./%-]*[a-z0-9_]$|^[a-z]$/.test(tok)) break; // #, >, |, a placeholder
+      if (targets.has(tok) || patterns.some((p) => p.test(tok))) continue;
+      out.push(`${where}: make target ${tok} does not exist`);
+    }
+  }
+  return out;
+}
+
+// README.md's table of examples: its rows "| `NAME` | ..." after the
+// "## Examples" heading, up to the next heading.
+function checkExamples(file, text) {
+  if (file !== 'README.md') return [];
+  const at = text.indexOf('\n## Examples');
+  if (at < 0) return ['README.md: no "## Examples" section'];
+  const end = text.indexOf('\n## ', at + 1);
+  const part = text.slice(at, end < 0 ? undefined : end);
+  const rows = [...part.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
+  const out = [];
+  for (const r of rows) if (!examples.has(r)) out.push(`README.md: the example table names ${r}, which is not an example`);
+  for (const e of examples) if (!rows.includes(e)) out.push(`README.md: the example table has no row for ${e}`);
+  if (!examples.size) out.push('make -p printed no EXAMPLES');
+  return out;
+}
+
+function checkIndex(file, text) {
+  if (file !== 'README.md') return [];
+  return docs.filter((d) => d.startsWith('docs/') && !text.includes(`\n| [${d}](${d}) |`))
+    .map((d) => `README.md: the documentation table has no row for ${d}`);
+}
+
+const TOPS = 'kernel|port|tests|examples|tools|sim|include|bench|docs';
+function checkPaths(file, text) {
+  const out = [];
+  const re = new RegExp(`(^|[^\\w/.-])((?:${TOPS})/[\\w./-]*\\w)`, 'g');
+  for (const m of text.matchAll(re)) {
+    const p = m[2];
+    if (/[A-Z]/.test(p.replace(/README|LICENSE|\.md$|\.S$/g, '')) || HYPOTHETICAL.has(p)) continue;
+    const exists = (q) => fs.existsSync(path.join(root, q)) ||
+      (file.startsWith('sim/') && fs.existsSync(path.join(root, 'sim', q)));
+    if (exists(p) || ['.c', '.h', '.sh', '.js', '.mk'].some((e) => exists(p + e))) continue;
+    if (/\.o$/.test(p) && exists(p.replace(/\.o$/, '.c'))) continue;
+    if (/\/test_$/.test(p)) continue;                                // a prefix: tests/test_
+    out.push(`${file}:${lineOf(text, m.index + m[1].length)}: ${p} does not exist`);
+  }
+  return out;
+}
+
+const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake,
+  docs_examples: checkExamples, docs_index: checkIndex, docs_paths: checkPaths };
+let passed = 0, failed = 0;
+const result = (ok, name, why) => {
+  if (ok) { passed++; console.log(`PASS ${name}`); } else { failed++; console.log(`FAIL ${name}: ${why}`); }
+};
+
+const texts = docs.map((f) => [f, read(f)]);
+for (const c of CHECKS) {
+  console.log(`TEST ${c}`);
+  const problems = texts.flatMap(([f, t]) => CHECKERS[c](f, t));
+  for (const p of problems) console.log(`  ${p}`);
+  result(problems.length === 0, c, `${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`);
+}
+
+// The check itself: README.md with one planted line must fail on it alone
+// (the line added at the end; 'insert': before the section after the
+// example table; 'remove': the line starting so taken out).
+const readme = read('README.md');
+for (const [name, line, named, how] of PLANTED) {
+  console.log(`TEST ${name}`);
+  let t = `${readme}\n${line}\n`;
+  if (how === 'insert') t = readme.replace('\n\n## Other targets', `\n${line}\n\n## Other targets`);
+  if (how === 'remove') t = readme.split('\n').filter((l) => !l.startsWith(line)).join('\n');
+  if (t === readme) { result(false, name, 'the planted change did not apply to README.md'); continue; }
+  const problems = CHECKS.flatMap((c) => CHECKERS[c]('README.md', t))
+    .filter((p) => !CHECKS.flatMap((c) => CHECKERS[c]('README.md', readme)).includes(p));
+  if (problems.length === 0) result(false, name, `nothing found in '${line}'`);
+  else if (!problems.every((p) => p.includes(named))) result(false, name, `unexpected: ${problems.join('; ')}`);
+  else result(true, name);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
