@@ -84,4 +84,14 @@ void td_trace_mark(uint32_t a, uint32_t b)
 {
     TD_TRACE(TD_TR_MARK, a, b);
 }
+
+void td_trace_irq_enter(unsigned irq)
+{
+    TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_DEVICE, irq);
+}
+
+void td_trace_irq_exit(unsigned irq)
+{
+    TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_DEVICE, irq);
+}
 #endif
