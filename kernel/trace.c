@@ -78,6 +78,7 @@ unsigned td_trace_read(unsigned core, td_trace_event_t *out, unsigned max)
 #endif
 
 _Static_assert(TD_TR_MARK == 16, "td_trace_mark's kind in tandem/trace.h");
+_Static_assert(TD_TR_KINDS == 17, "the kinds' names in kernel/fault_report.c");
 
 #if TD_TRACE_MODE == 2
 void td_trace_mark(uint32_t a, uint32_t b)
