@@ -497,14 +497,13 @@ void td_console_write_panic(const char *s, size_t n)
             if (ring[(tail + k++) & MASK] == '\n')
                 break;
         }
-        uint32_t at = tail & MASK, first = k < TD_CONSOLE_RING_SIZE - at ? k : TD_CONSOLE_RING_SIZE - at;
-        if (first != 0)
-            panic_write(ring + at, first, true);
-        if (k > first)
-            panic_write(ring, k - first, true);
-        if (k != 0)
-            line_open = ring[(tail + k - 1u) & MASK] != '\n';
-        tail += k;
+        while (k != 0) {
+            uint32_t at = tail & MASK, m = k < TD_CONSOLE_RING_SIZE - at ? k : TD_CONSOLE_RING_SIZE - at;
+            panic_write(ring + at, m, true);
+            line_open = ring[(tail + m - 1u) & MASK] != '\n';
+            tail += m;
+            k -= m;
+        }
     }
     if (n != 0)
         panic_write(s, n, locked || mine);

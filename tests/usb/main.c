@@ -24,7 +24,9 @@
  *               goes on printing; core 1, restarted, takes the lock again
  *   8 midline:  core 0 prints a 149-byte line once the port is open and
  *               faults (null pointer, halt) at once, while the device has
- *               sent its first packet only: the fault path finishes the line
+ *               sent its first packet only: the fault path finishes the line;
+ *               GPIO 14 high: nine 100-byte lines first, so that the rest of
+ *               the line wraps round the end of the console's ring
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -189,6 +191,11 @@ static void midline(void)
 {
     td_fault_set_policy(0, TD_FAULT_HALT);
     wait_open();
+    if (td_gpio_get(14) == 1) {
+        for (unsigned i = 0; i < 9; i++)
+            td_printf("pad %u %.*s\n", i, 93, filler);    /* 100 bytes */
+        (void)td_console_flush(TD_SEC(1));
+    }
     td_sleep(TD_MS(5));
     td_printf("midline %.*s\n", 140, filler);          /* 149 bytes */
     static const volatile uint32_t *nowhere;
