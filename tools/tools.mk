@@ -65,7 +65,8 @@ fuzz-corpus-elf fuzz-corpus-uf2: examples
 # libFuzzer brings its own main); no kernel runs.
 FUZZ_TARGETS += msg
 FUZZ_MSG_SRCS := tools/fuzz/fuzz_msg.c $(wildcard kernel/*.c) \
-    $(filter-out port/host/boot.c,$(wildcard port/host/*.c)) port/common/watchdog_none.c
+    $(filter-out port/host/boot.c,$(wildcard port/host/*.c)) port/common/watchdog_none.c \
+    port/common/flash_cut.c
 $(BUILD)/fuzz/msg: $(FUZZ_MSG_SRCS) $(wildcard kernel/*.h include/tandem/*.h port/*.h port/host/*.h port/common/*.h) | deps-clang
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -Iport -Iport/host -o $@ $(filter %.c,$^) -lpthread
