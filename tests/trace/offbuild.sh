@@ -63,7 +63,7 @@ done
 nfiles=$(grep -lE 'TD_TRACE\(' $srcs kernel/*.h | grep -vc '^kernel/trace\.h$')
 # the trace points' own lines must be all that differs (a macro spread over
 # lines would leave half a statement behind)
-if [ "$npoints" -ge 20 ] && ! grep -n 'TD_TRACE' $(ls "$copy"/kernel/*) >/dev/null; then
+if [ "$npoints" -ge 20 ] && ! grep -nE 'TD_TRACE\(' $(ls "$copy"/kernel/*) >/dev/null; then
   ok trace_off_points "$npoints trace point lines blanked in $nfiles files"
 else
   bad trace_off_points "expected at least 20 trace point lines, found $npoints (or some left in the copy)"
