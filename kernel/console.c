@@ -488,13 +488,21 @@ void td_console_write_panic(const char *s, size_t n)
         n = 0;
     }
 #endif
-    if (ring != NULL && n != 0 && (locked || mine)) {
-        /* Finish the line the device is in the middle of, at most a line. */
-        for (unsigned k = 0; line_open && tail != head && k < TD_CONSOLE_LINE_MAX; k++) {
-            char c = ring[tail & MASK];
-            panic_write(&c, 1, true);
-            tail++;
-            line_open = c != '\n';
+    if (ring != NULL && n != 0 && (locked || mine) && line_open) {
+        /* Finish the line the device is in the middle of, at most a line:
+         * its bytes up to its '\n' in one write (two where it wraps round
+         * the ring's end), which a packet device sends in full packets. */
+        uint32_t k = 0, used = head - tail;
+        while (k < used && k < TD_CONSOLE_LINE_MAX) {
+            if (ring[(tail + k++) & MASK] == '\n')
+                break;
+        }
+        while (k != 0) {
+            uint32_t at = tail & MASK, m = k < TD_CONSOLE_RING_SIZE - at ? k : TD_CONSOLE_RING_SIZE - at;
+            panic_write(ring + at, m, true);
+            line_open = ring[(tail + m - 1u) & MASK] != '\n';
+            tail += m;
+            k -= m;
         }
     }
     if (n != 0)

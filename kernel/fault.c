@@ -32,7 +32,14 @@
 #include "tandem/console.h"
 #include "tandem/hwtable.h"
 
+/* A ring build (TRACE=ring) lists the faulting core's latest trace events
+ * in its report, a line each (kernel/fault_report.c). */
+#if TD_TRACE_MODE == 2
+#define TRACE_EVENTS 8u
+#define REPORT_MAX (768u + TRACE_EVENTS * 64u)
+#else
 #define REPORT_MAX 768u
+#endif
 
 enum where { W_THREAD, W_ISR, W_SWITCH, W_CPU };
 
@@ -45,6 +52,9 @@ struct fcore {
     volatile uint8_t policy;     /* set by anyone */
     uint8_t in_fault;
     char buf[REPORT_MAX];        /* the report being written */
+#if TD_TRACE_MODE == 2
+    td_trace_event_t trace[TRACE_EVENTS];   /* the events in it */
+#endif
 };
 
 static struct fcore fc[PORT_NUM_CORES];
@@ -52,6 +62,20 @@ static td_fault_record_t previous;
 static uint8_t have_previous, previous_checked;
 
 /* ---- records -------------------------------------------------------------------------- */
+
+/* The report of r into s->buf (td__fault_format's arguments); in a ring
+ * build with the latest trace events of 'core', copied into s->trace. */
+static size_t format(struct fcore *s, unsigned core, const td_fault_record_t *r,
+                     const struct td_fault_lock *locks, unsigned n, const char *cause)
+{
+#if TD_TRACE_MODE == 2
+    unsigned nev = td_trace_read(core, s->trace, TRACE_EVENTS);
+    return td__fault_format_traced(s->buf, REPORT_MAX, r, locks, n, cause, s->trace, nev);
+#else
+    (void)core;
+    return td__fault_format(s->buf, REPORT_MAX, r, locks, n, cause);
+#endif
+}
 
 static void clear(td_fault_record_t *r)
 {
@@ -197,7 +221,7 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     if (r->reason != TD_FAULT_EXIT && act != TD_FAULT_KILL_THREAD)
         td__link_fault_notify(r->reason);             /* 2. tell the other core: down */
     /* 3. report, once */
-    unsigned n = (unsigned)td__fault_format(s->buf, REPORT_MAX, r, NULL, 0, port_fault_cause(r->core));
+    unsigned n = (unsigned)format(s, me, r, NULL, 0, port_fault_cause(r->core));
     s->rec.report_bytes = r->report_bytes = (uint16_t)n;
     s->rec.report_cycles = r->report_cycles = port_cycles();
     td_console_write_panic(s->buf, n);
@@ -401,7 +425,7 @@ unsigned td__fault_lockup(unsigned peer, uint32_t ms, const struct td_fault_lock
     r->action = (uint8_t)act;
     r->seq = ++p->count;
     p->rec = *r;
-    size_t len = td__fault_format(fc[me].buf, REPORT_MAX, r, locks, n, port_fault_cause(r->core));
+    size_t len = format(&fc[me], peer, r, locks, n, port_fault_cause(r->core));
     td_console_write_panic(fc[me].buf, len);
     if (peer == 1 && act == TD_FAULT_REBOOT) {
         persist_save(r);
@@ -429,7 +453,7 @@ void td__fault_watchdog(unsigned core, unsigned reason, const char *thread, uint
         r->flags |= TD_FAULT_F_ESCALATED;
     r->seq = ++p->count;
     p->rec = *r;
-    size_t len = td__fault_format(fc[me].buf, REPORT_MAX, r, NULL, 0, NULL);
+    size_t len = format(&fc[me], core, r, NULL, 0, NULL);
     td_console_write_panic(fc[me].buf, len);
     if (act == TD_FAULT_REBOOT) {
         persist_save(r);

@@ -237,8 +237,51 @@ static void write_detail(struct out *o, const td_fault_record_t *r, const char *
     end_line(o);
 }
 
-size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
-                        const struct td_fault_lock *locks, unsigned n, const char *cause)
+#if TD_TRACE_MODE == 2
+/* The trace's kinds as the report names them (kernel/trace.h's TD_TR_*,
+ * the names of tools/gdb/tandem.py's 'tandem trace'). */
+static const char *const trace_kinds[] = {
+    "?", "switch", "thread", "exit", "irq-enter", "irq-exit", "wait", "wait-x", "wake",
+    "lock-take", "lock-give", "msg-send", "msg-deliver", "ep-depth", "queue", "fault", "mark",
+};
+_Static_assert(sizeof trace_kinds / sizeof trace_kinds[0] == 17, "TD_TR_KINDS (kernel/trace.c checks it)");
+
+/* "    trace, last N events of core C (seq cycles kind a b):" and a line each. */
+static void write_trace(struct out *o, const td_fault_record_t *r, const td_trace_event_t *ev,
+                        unsigned nev)
+{
+    put_s(o, "    trace, last ");
+    put_d(o, nev);
+    put_s(o, " events of core ");
+    put_d(o, r->core);
+    put_s(o, " (seq cycles kind a b):");
+    end_line(o);
+    for (unsigned i = 0; i < nev; i++) {
+        const td_trace_event_t *e = &ev[i];
+        put_s(o, "      ");
+        put_d(o, e->seq);
+        put_c(o, ' ');
+        put_d(o, e->cycles);
+        put_c(o, ' ');
+        if (e->kind < sizeof trace_kinds / sizeof trace_kinds[0]) {
+            put_s(o, trace_kinds[e->kind]);
+        } else {
+            put_s(o, "kind-");
+            put_d(o, e->kind);
+        }
+        put_c(o, ' ');
+        put_x(o, e->a);
+        put_c(o, ' ');
+        put_x(o, e->b);
+        end_line(o);
+    }
+}
+#endif
+
+/* The report (td__fault_format), with trace events in a ring build. */
+static inline __attribute__((always_inline)) size_t
+format(char *buf, size_t size, const td_fault_record_t *r, const struct td_fault_lock *locks,
+       unsigned n, const char *cause, const td_trace_event_t *ev, unsigned nev)
 {
     struct out o = { buf, 0, size ? size - 1u : 0u, false };
     if (r->reason == TD_FAULT_EXIT) {
@@ -299,6 +342,13 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
         }
         end_line(&o);
     }
+#if TD_TRACE_MODE == 2
+    if (nev != 0 && ev != NULL)
+        write_trace(&o, r, ev, nev);
+#else
+    (void)ev;
+    (void)nev;
+#endif
     put_s(&o, "    action: ");
     put_s(&o, action_text(r));
     end_line(&o);
@@ -307,6 +357,21 @@ size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
     end_line(&o);
     return o.n;
 }
+
+size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
+                        const struct td_fault_lock *locks, unsigned n, const char *cause)
+{
+    return format(buf, size, r, locks, n, cause, NULL, 0);
+}
+
+#if TD_TRACE_MODE == 2
+size_t td__fault_format_traced(char *buf, size_t size, const td_fault_record_t *r,
+                               const struct td_fault_lock *locks, unsigned n, const char *cause,
+                               const td_trace_event_t *ev, unsigned nev)
+{
+    return format(buf, size, r, locks, n, cause, ev, nev);
+}
+#endif
 
 size_t td__fault_format_previous(char *buf, size_t size, const td_fault_record_t *r)
 {

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "tandem/fault.h"
+#include "tandem/trace.h"
 
 /* A td_lock held by a core that stopped answering (a lockup report). */
 struct td_fault_lock {
@@ -35,6 +36,16 @@ struct td_fault_lock {
  * terminated; returns the length. Anywhere. */
 size_t td__fault_format(char *buf, size_t size, const td_fault_record_t *r,
                         const struct td_fault_lock *locks, unsigned n, const char *cause);
+
+#if TD_TRACE_MODE == 2
+/* td__fault_format with the core's latest trace events (a TRACE=ring
+ * build): 'ev', nev of them (may be NULL when nev is 0), oldest first,
+ * listed one a line before the action line: number, cycles, kind, the two
+ * words. (Not in other builds: their reports cost nothing for it.) */
+size_t td__fault_format_traced(char *buf, size_t size, const td_fault_record_t *r,
+                               const struct td_fault_lock *locks, unsigned n, const char *cause,
+                               const td_trace_event_t *ev, unsigned nev);
+#endif
 
 /* The report of the fault that ended the previous run (read back after a
  * reboot: reason, core, thread, pc, lr, sp, xpsr), as td__fault_format. */

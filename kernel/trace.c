@@ -78,10 +78,21 @@ unsigned td_trace_read(unsigned core, td_trace_event_t *out, unsigned max)
 #endif
 
 _Static_assert(TD_TR_MARK == 16, "td_trace_mark's kind in tandem/trace.h");
+_Static_assert(TD_TR_KINDS == 17, "the kinds' names in kernel/fault_report.c");
 
 #if TD_TRACE_MODE == 2
 void td_trace_mark(uint32_t a, uint32_t b)
 {
     TD_TRACE(TD_TR_MARK, a, b);
+}
+
+void td_trace_irq_enter(unsigned irq)
+{
+    TD_TRACE(TD_TR_IRQ_ENTER, TD_TR_IRQ_DEVICE, irq);
+}
+
+void td_trace_irq_exit(unsigned irq)
+{
+    TD_TRACE(TD_TR_IRQ_EXIT, TD_TR_IRQ_DEVICE, irq);
 }
 #endif

@@ -54,8 +54,9 @@
 #define TD_TR_SWITCH      1  /* a: thread leaving (NULL: the core's first), b: thread entering */
 #define TD_TR_THREAD      2  /* a: thread initialised, b: its name (const char *) */
 #define TD_TR_EXIT        3  /* a: thread ended, b: 0 */
-#define TD_TR_IRQ_ENTER   4  /* a: the kernel's handler (TD_TR_IRQ_*), b: 0 */
-#define TD_TR_IRQ_EXIT    5  /* a: the kernel's handler, b: 0 */
+#define TD_TR_IRQ_ENTER   4  /* a: the handler (TD_TR_IRQ_*), b: 0, or for a device's
+                                handler the chip's interrupt number */
+#define TD_TR_IRQ_EXIT    5  /* a: the handler, b: as at its entry */
 #define TD_TR_WAIT        6  /* a: wait list (NULL: a sleep), b: 1 if timed, 0 if not */
 #define TD_TR_WAIT_X      7  /* a: the cross-core object's waits (struct td_xwaits), b: 0;
                                 the WAIT on the core's cross-core list follows */
@@ -70,9 +71,12 @@
 #define TD_TR_MARK       16  /* a, b: a program's own event (td_trace_mark) */
 #define TD_TR_KINDS      17
 
-/* a of TD_TR_IRQ_ENTER/EXIT: which of the kernel's handlers. */
+/* a of TD_TR_IRQ_ENTER/EXIT: which handler. The kernel's own, or a
+ * device's (the drivers', a program's: td_trace_irq_enter/exit in
+ * tandem/trace.h, ring builds only), whose b is its interrupt number. */
 #define TD_TR_IRQ_TICK   1
 #define TD_TR_IRQ_FIFO   2
+#define TD_TR_IRQ_DEVICE 3
 
 #define TD__TR_WORD(x) ((uint32_t)(uintptr_t)(x))
 

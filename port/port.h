@@ -579,8 +579,10 @@ bool port_core1_in_rom(void);
  * so a test can look at the state just before it); later steps do nothing until
  * port_flash_power_on. port_flash_reset_test makes the flash blank (all
  * 0xff), power on, counters 0. port_flash_steps counts steps since then.
- * The host port only: the chip returns TD_ERR_UNSUPPORTED (0 steps), since
- * there the emulator cuts the power (--power-cut-at, --power-cut-random).
+ * A port whose flash is kept in software models them (the host port, the
+ * AN521: port/common/flash_cut.c; there a blank flash is the store region
+ * erased); the RP2040 returns TD_ERR_UNSUPPORTED (0 steps), since there the
+ * emulator cuts the power (--power-cut-at, --power-cut-random).
  * Thread context. */
 int port_flash_power_cut(uint32_t after_steps, uint32_t seed);
 int port_flash_power_on(void);

@@ -72,7 +72,8 @@ fuzz-corpus-elf fuzz-corpus-uf2: examples
 # libFuzzer brings its own main); no kernel runs.
 FUZZ_TARGETS += msg
 FUZZ_MSG_SRCS := tools/fuzz/fuzz_msg.c $(wildcard kernel/*.c) \
-    $(filter-out port/host/boot.c,$(wildcard port/host/*.c)) port/common/watchdog_none.c
+    $(filter-out port/host/boot.c,$(wildcard port/host/*.c)) port/common/watchdog_none.c \
+    port/common/flash_cut.c
 $(BUILD)/fuzz/msg: $(FUZZ_MSG_SRCS) $(wildcard kernel/*.h include/tandem/*.h port/*.h port/host/*.h port/common/*.h) | deps-clang
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -Iport -Iport/host -o $@ $(filter %.c,$^) -lpthread
@@ -92,10 +93,11 @@ fuzz-corpus-msg:
 # ---- fuzz target for the fault report formatter (kernel/fault_report.c) ----
 # Linked with nothing else of the kernel: the formatter is pure code.
 FUZZ_TARGETS += fault_report
+# Built as for a TRACE=ring build: the report's trace lines are in it.
 $(BUILD)/fuzz/fault_report: tools/fuzz/fuzz_fault_report.c kernel/fault_report.c \
-    kernel/fault_report.h include/tandem/fault.h | deps-clang
+    kernel/fault_report.h include/tandem/fault.h include/tandem/trace.h | deps-clang
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iinclude -o $@ $(filter %.c,$^)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -DTD_TRACE_MODE=2 -Iinclude -o $@ $(filter %.c,$^)
 
 # Seeds: a buffer size (2 bytes, little-endian), then a record's first
 # bytes (seq, core, reason, action, flags, ...): a null pointer on core 1,

@@ -76,6 +76,30 @@ static inline __attribute__((always_inline)) void td_trace_mark(uint32_t a, uint
 void td_trace_mark(uint32_t a, uint32_t b);
 #endif
 
+/* A device interrupt handler's run in the ring: td_trace_irq_enter(irq)
+ * first in the handler, td_trace_irq_exit(irq) last, irq the chip's
+ * interrupt number (port_limits.h's PORT_IRQ_*). They write the events the
+ * kernel's own handlers write (kind TD_TR_IRQ_ENTER/EXIT, a 3: a device's,
+ * b the number), so a board's ring shows the handler's entry and exit
+ * among the kernel's events. The drivers' handlers (USB, the UART console,
+ * DMA) call them; so may a program's. A ring build only (TRACE=ring):
+ * nothing at all when tracing is off, nor in the emulator build, where
+ * tandem-sim sees every exception itself (docs/trace.md). In an interrupt
+ * handler. */
+#if TD_TRACE_MODE == 2
+void td_trace_irq_enter(unsigned irq);
+void td_trace_irq_exit(unsigned irq);
+#else
+static inline void td_trace_irq_enter(unsigned irq)
+{
+    (void)irq;
+}
+static inline void td_trace_irq_exit(unsigned irq)
+{
+    (void)irq;
+}
+#endif
+
 /* How many events core 'core' has written since it started (including
  * those overwritten since); 0 unless the build writes the ring. Anywhere. */
 uint32_t td_trace_count(unsigned core);

@@ -3,19 +3,17 @@
  * "flash"): a RAM array of HOST_FLASH_SIZE bytes with the chip's semantics
  * (an erase sets a 4 KiB sector to 0xff, a program can only clear bits), the
  * lockout's parked side as a bounded wait of the parked core's pthread, and
- * power cuts for tests. The array's first HOST_FLASH_IMAGE bytes play the
- * running program image; the store region is its last HOST_FLASH_STORE.
- *
- * A power cut leaves the step it interrupts half done, as the emulator's
- * model has it (sim/README.md "The flash"): a page program leaves a prefix
- * of its bytes or a random subset of the bits it was to clear; an erase
- * leaves the sector's bits randomly cleared, randomly set, or random bytes.
+ * power cuts for tests (port/common/flash_cut.c: a cut leaves the step it
+ * interrupts half done, as the emulator's model has it). The array's first
+ * HOST_FLASH_IMAGE bytes play the running program image; the store region
+ * is its last HOST_FLASH_STORE.
  */
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/flash_cut.h"
 #include "host.h"
 #include "tandem/error.h"
 
@@ -25,8 +23,6 @@
 #define NSECT (HOST_FLASH_SIZE / PORT_FLASH_SECTOR)
 
 static uint8_t mem[HOST_FLASH_SIZE];
-static uint32_t steps, cut_at = UINT32_MAX, cut_seed;
-static bool cut_done;
 static port_flash_lockout_t *_Atomic halt_lockout;
 static uint32_t store_size = HOST_FLASH_STORE;   /* host_flash_store_size */
 
@@ -51,9 +47,7 @@ int port_flash_reset_test(void)
 {
     pthread_mutex_lock(&mu);
     memset(mem, 0xff, sizeof mem);
-    steps = 0;
-    cut_at = UINT32_MAX;
-    cut_done = false;
+    common_flash_cut_reset();
     pthread_mutex_unlock(&mu);
     return TD_OK;
 }
@@ -61,9 +55,7 @@ int port_flash_reset_test(void)
 int port_flash_power_cut(uint32_t n, uint32_t seed)
 {
     pthread_mutex_lock(&mu);
-    cut_at = steps + n;
-    cut_seed = seed;
-    cut_done = false;
+    common_flash_cut(n, seed);
     pthread_mutex_unlock(&mu);
     return TD_OK;
 }
@@ -71,8 +63,7 @@ int port_flash_power_cut(uint32_t n, uint32_t seed)
 int port_flash_power_on(void)
 {
     pthread_mutex_lock(&mu);
-    cut_at = UINT32_MAX;
-    cut_done = false;
+    common_flash_power_on();
     pthread_mutex_unlock(&mu);
     return TD_OK;
 }
@@ -80,65 +71,9 @@ int port_flash_power_on(void)
 uint32_t port_flash_steps(void)
 {
     pthread_mutex_lock(&mu);
-    uint32_t n = steps;
+    uint32_t n = common_flash_steps();
     pthread_mutex_unlock(&mu);
     return n;
-}
-
-/* ---- the half-done step -------------------------------------------------------- */
-
-static uint32_t rnd(void)                 /* xorshift32 on the cut's seed */
-{
-    cut_seed ^= cut_seed << 13;
-    cut_seed ^= cut_seed >> 17;
-    cut_seed ^= cut_seed << 5;
-    return cut_seed;
-}
-
-/* A byte whose bits are each set with probability p/256. */
-static uint8_t bits(uint32_t p)
-{
-    uint8_t v = 0;
-    for (unsigned b = 0; b < 8; b++)
-        if ((rnd() & 0xffu) < p)
-            v |= (uint8_t)(1u << b);
-    return v;
-}
-
-static void partial_program(uint8_t *dst, const uint8_t *src)
-{
-    uint32_t frac = rnd() & 0xffu;        /* how far it got, in 256ths */
-    if (rnd() & 1u) {                     /* a prefix */
-        unsigned k = frac;
-        for (unsigned i = 0; i < k; i++)
-            dst[i] &= src[i];
-        dst[k] &= (uint8_t)(src[k] | bits(128));
-    } else {                              /* scattered bits */
-        for (unsigned i = 0; i < PORT_FLASH_PAGE; i++)
-            dst[i] &= (uint8_t)~(~src[i] & bits(frac));
-    }
-}
-
-static void partial_erase(uint8_t *dst)
-{
-    uint32_t frac = rnd() & 0xffu, how = rnd() % 3u;
-    for (unsigned i = 0; i < PORT_FLASH_SECTOR; i++) {
-        if (how == 0)
-            dst[i] &= (uint8_t)~bits(frac);   /* cells being pre-programmed */
-        else if (how == 1)
-            dst[i] |= bits(frac);             /* cells being erased */
-        else
-            dst[i] = (uint8_t)rnd();          /* anything */
-    }
-}
-
-/* Returns true if the step may go ahead in full. Lock held. */
-static bool power(void)
-{
-    uint32_t n = steps++;
-    if (cut_done)
-        return false;
-    return n != cut_at;
 }
 
 /* ---- the contract -------------------------------------------------------------- */
@@ -175,14 +110,7 @@ void port_flash_erase_sector(uint32_t offset)
     port_irq_state_t s = port_irq_save();
     pthread_mutex_lock(&mu);
     uint32_t n = (offset / PORT_FLASH_SECTOR) % NSECT;
-    uint8_t *d = &mem[n * PORT_FLASH_SECTOR];
-    if (power()) {
-        memset(d, 0xff, PORT_FLASH_SECTOR);
-    } else if (!cut_done) {
-        cut_done = true;
-        if (cut_seed != 0)
-            partial_erase(d);
-    }
+    common_flash_erase(&mem[n * PORT_FLASH_SECTOR]);
     pthread_mutex_unlock(&mu);
     port_irq_restore(s);
 }
@@ -191,15 +119,7 @@ void port_flash_program_page(uint32_t offset, const uint8_t *page)
 {
     port_irq_state_t s = port_irq_save();
     pthread_mutex_lock(&mu);
-    uint8_t *d = &mem[(offset & ~(PORT_FLASH_PAGE - 1u)) % HOST_FLASH_SIZE];
-    if (power()) {
-        for (unsigned i = 0; i < PORT_FLASH_PAGE; i++)
-            d[i] &= page[i];
-    } else if (!cut_done) {
-        cut_done = true;
-        if (cut_seed != 0)
-            partial_program(d, page);
-    }
+    common_flash_program(&mem[(offset & ~(PORT_FLASH_PAGE - 1u)) % HOST_FLASH_SIZE], page);
     pthread_mutex_unlock(&mu);
     port_irq_restore(s);
 }

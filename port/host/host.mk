@@ -10,7 +10,7 @@
 
 HOST_PORT_SRCS := port/host/core.c port/host/context.c port/host/fifo.c port/host/fault.c \
                   port/host/spin.c port/host/boot.c port/host/flash.c \
-                  port/common/watchdog_none.c
+                  port/common/watchdog_none.c port/common/flash_cut.c
 KERNEL_SRCS    := $(sort $(wildcard kernel/*.c))
 
 # A "core" is a pthread the host may leave unscheduled for milliseconds: the

@@ -34,6 +34,10 @@ const K = {
 };
 const KINDS = 17;
 const IRQ_NAMES = { 1: 'tick', 2: 'FIFO' };
+// a of IRQ_ENTER/EXIT 3: a device's handler (the drivers', a program's: td_trace_irq_enter/exit,
+// ring builds only), b its interrupt number, named as its exception is
+const IRQ_DEVICE = 3;
+function irqName(a, b) { return a === IRQ_DEVICE ? excName(16 + b) : IRQ_NAMES[a] || `irq ${a}`; }
 // The exceptions a core takes, as the emulator sees them (RP2040 datasheet
 // 2.3.2: the interrupt numbers; ARMv6-M: the system exceptions)
 const EXC_NAMES = { 2: 'NMI', 3: 'HardFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick' };
@@ -315,7 +319,7 @@ function build(kt, endNs) {
         if (th && th.open && th.open.state !== 'running') setState(th, e.t, 'ready');
         break;
       }
-      case K.IRQ_ENTER: irqStack[c].push({ t0: e.t, name: IRQ_NAMES[e.a] || `irq ${e.a}` }); break;
+      case K.IRQ_ENTER: irqStack[c].push({ t0: e.t, name: irqName(e.a, e.b) }); break;
       case K.IRQ_EXIT: {
         const s = irqStack[c].pop();
         if (s) irqs[c].push({ t0: s.t0, t1: e.t, name: s.name });
@@ -375,4 +379,4 @@ function build(kt, endNs) {
   };
 }
 
-module.exports = { attach, readPoints, KernelTrace, build, K, excName };
+module.exports = { attach, readPoints, KernelTrace, build, K, excName, IRQ_DEVICE };

@@ -53,10 +53,14 @@ endef
 $(foreach f,$(WD_IMAGES),$(eval $(call wd_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3))))
 -include $(shell find $(FAULTS_DIR)/obj -name '*.d' 2>/dev/null)
 
+# null-c0 built with TRACE=ring too (case ring-null-c0: its report lists the
+# core's last trace events), by the one sub-make of the ring tree (tests/trace/trace.mk)
+TRACE_RING_ELFS += $(BUILD)/trace-ring/faults/null-c0.elf
+
 TEST_SUITES += faults
 .PHONY: test-faults fault-images
 fault-images: $(FAULT_ELFS)
-test-faults: deps-arm deps-node $(FAULT_ELFS)
+test-faults: deps-arm deps-node $(FAULT_ELFS) trace-ring-elfs
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)node tests/faults/run.js --list >$(TEST_LISTS)/faults.list
 	$(Q)TD_SUITE_CPU=900 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/faults.list -p tests/faults/run.js \

@@ -36,9 +36,13 @@ const sim = path.join(root, 'sim', 'tandem-sim');
 const RESTART_BOUND_S = 0.1;       /* END of the report to "c1 start 2" */
 const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
+/* The images built in another tree than BUILD_DIR/faults: case name -> path under BUILD_DIR. */
+const IMAGE_PATHS = { 'ring-null-c0': path.join('trace-ring', 'faults', 'null-c0.elf') };
+const imagePath = (n) => path.join(build, IMAGE_PATHS[n] || path.join('faults', n + '.elf'));
+
 function run(image, ms) {
   if (listing) return Promise.resolve({ code: null, out: '', lines: [] });
-  const elf = path.join(build, 'faults', image + '.elf');
+  const elf = imagePath(image);
   return new Promise((resolve, reject) => {
     const p = spawn(sim, [elf, '--max-ms', String(ms)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -312,6 +316,45 @@ cases.classify = async (name, out) => {
   check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
 };
 
+/* null-c0 built with TRACE=ring (docs/trace.md): its report lists core 0's last 8 trace events,
+ * oldest first, and they are the last 8 events the emulator saw core 0 write up to the fault
+ * (kind, words, number), the fault itself last. Run in this process, the kernel's trace attached. */
+cases['ring-null-c0'] = async (name, out) => {
+  let r = null, seen = [];
+  if (!listing) {
+    const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
+    const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+    const s = new Simulator({});
+    s.loadFile(imagePath(name));
+    const kt = ktrace.attach(s, imagePath(name));
+    s.run({ maxMs: 300 });
+    r = { lines: kt.lines.filter((l) => !l.usb).map((l) => ({ t: l.t / 1e9, core: l.core, text: l.text })) };
+    seen = kt.events.filter((e) => e.core === 0);
+  }
+  const KINDS = ['?', 'switch', 'thread', 'exit', 'irq-enter', 'irq-exit', 'wait', 'wait-x', 'wake',
+    'lock-take', 'lock-give', 'msg-send', 'msg-deliver', 'ep-depth', 'queue', 'fault', 'mark'];
+  check(out, `${name}_report_trace`, () => {
+    const rep = report(r, 0);
+    if (rep.why) return rep.why;
+    if (!/^\*\*\* FAULT core 0, thread "victim": null pointer$/.test(rep.text[0])) return `head: "${rep.text[0]}"`;
+    const at = rep.text.findIndex((t) => t === '    trace, last 8 events of core 0 (seq cycles kind a b):');
+    if (at < 0) return `no trace line in the report:\n${rep.text.join('\n')}`;
+    const ev = rep.text.slice(at + 1, at + 9).map((t) => /^ {6}(\d+) (\d+) (\S+) 0x([0-9a-f]{8}) 0x([0-9a-f]{8})$/.exec(t));
+    if (ev.some((m) => !m)) return `an event line unreadable: ${rep.text.slice(at + 1, at + 9).join(' | ')}`;
+    if (!/^ {4}action: /.test(rep.text[at + 9] || '')) return `the line after the events: "${rep.text[at + 9]}"`;
+    const fault = seen.findIndex((e) => e.kind === 15);
+    if (fault < 7) return `the emulator saw ${seen.length} events of core 0, the fault at ${fault}`;
+    for (let i = 0; i < 8; i++) {
+      const m = ev[i], e = seen[fault - 7 + i], n = fault - 7 + i;
+      const got = `${m[1]} ${m[3]} ${m[4]} ${m[5]}`;
+      const want = `${n & 0xffff} ${KINDS[e.kind]} ${e.a.toString(16).padStart(8, '0')} ${e.b.toString(16).padStart(8, '0')}`;
+      if (got !== want) return `event ${i}: the report says '${got}', the emulator saw '${want}'`;
+      if (i && ((+m[2] - +ev[i - 1][2]) >>> 0) > 0x7fffffff) return `event ${i}: cycles go back`;
+    }
+    if (ev[7][3] !== 'fault' || ev[7][4] !== '00000002') return `the last event is not the fault (null pointer, 2): ${rep.text[at + 8]}`;
+  });
+};
+
 cases['alone-c0'] = async (name, out) => {
   const r = await run(name, 700);
   const rep = report(r, 0);
@@ -459,7 +502,7 @@ function stopped(n, out, why) {
   }
   const queue = [];
   for (const n of names) {
-    if (fs.existsSync(path.join(build, 'faults', n + '.elf'))) queue.push(n);
+    if (fs.existsSync(imagePath(n))) queue.push(n);
     else stopped(n, outs.get(n), `image ${n} not built`);
   }
   let next = 0;

@@ -4,7 +4,8 @@
  * with TRACE=sim in tandem-sim with --trace-out and checks the Chrome
  * trace-event JSON against what the programs are known to do; runs blink2
  * built with TRACE=ring and checks each core's RAM ring against the events
- * the emulator saw.
+ * the emulator saw (and tests/trace/devices.c, the drivers' interrupt
+ * handlers in the ring).
  *
  *   node tests/trace/run.js SIM_DIR OFF_DIR RING_DIR WORK_DIR
  *        (the examples' directories of the TRACE=sim, plain and TRACE=ring builds)
@@ -367,6 +368,71 @@ check('blink2_locks', () => {
 });
 
 // ---- TRACE=ring: the RAM ring a board build writes -------------------------------------------
+const RING_N = 256, RING_EV = 16;
+
+/** Run a TRACE=ring image for ms in the emulator with its kernel trace attached:
+ * {sim, kt, r, rings (the symbol), costs (cycles per td__trace_put call, if asked)}. */
+function ringRun(elf, ms, measure) {
+  const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
+  const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+  const { hooksOf, GO } = require(path.join(root, 'sim', 'lib', 'hooks'));
+  const sim = new Simulator({});
+  sim.loadFile(elf);
+  const kt = ktrace.attach(sim, elf);
+  const put = sim.symbols.get('td__trace_put');
+  const rings = sim.symbols.get('td__trace_rings');
+  if (!put || !rings) return { error: `${path.basename(elf)}: no td__trace_put / td__trace_rings in the ring build` };
+  // the cost of one event: cycles from td__trace_put's first instruction to its return
+  const costs = [];
+  if (measure) {
+    const open = [null, null];
+    const hooks = hooksOf(sim);
+    const back = new Set();
+    hooks.add(put.value & ~1, (c) => {
+      open[c.index] = { cycles: c.cycles, ret: c.registers[14] & ~1 };
+      if (!back.has(open[c.index].ret)) {
+        const ret = open[c.index].ret;
+        back.add(ret);
+        hooks.add(ret, (c2) => { const o = open[c2.index]; if (o && o.ret === ret) { costs.push(c2.cycles - o.cycles); open[c2.index] = null; } return GO; });
+      }
+      return GO;
+    });
+  }
+  const r = sim.run({ maxMs: ms });
+  if (r.reason !== 'bound') return { error: `${path.basename(elf)}: run ended: ${JSON.stringify(r)}` };
+  return { sim, kt, rings, costs, endNs: ms * 1e6 };
+}
+
+/** Each core's ring of a run against the events the emulator saw: the last min(head, 256) of
+ * them equal (kind, words, number), cycles never going back. {ring: [[events of core 0], [..1]],
+ * note} or a string saying what differs. minHead: fewer events written on a core is a failure. */
+function ringCompare(run, minHead) {
+  const word = (a) => run.sim.busRead(run.sim.cores[0], a, 4) >>> 0;
+  const notes = [], ring = [];
+  for (const core of [0, 1]) {
+    const base = run.rings.value + core * (4 + RING_N * RING_EV);
+    const head = word(base);
+    const seen = run.kt.events.filter((e) => e.core === core);
+    // the run may stop between a trace point's label and its write
+    if (!(seen.length === head || seen.length === head + 1)) return `core ${core}: ring head ${head}, the emulator saw ${seen.length} events`;
+    if (head < minHead) return `core ${core}: only ${head} events`;
+    let prev = null;
+    const mine = [];
+    for (let n = Math.max(0, head - RING_N); n < head; n++) {
+      const a = base + 4 + (n % RING_N) * RING_EV;
+      const ev = { cycles: word(a), kind: word(a + 4) & 0xffff, seq: word(a + 4) >>> 16, a: word(a + 8), b: word(a + 12) };
+      const s = seen[n];
+      if (ev.kind !== s.kind || ev.a !== s.a || ev.b !== s.b || ev.seq !== (n & 0xffff)) return `core ${core} event ${n}: ring ${JSON.stringify(ev)}, emulator ${JSON.stringify(s)}`;
+      if (prev !== null && ((ev.cycles - prev) >>> 0) > 0x7fffffff) return `core ${core} event ${n}: cycles go back`;
+      prev = ev.cycles;
+      mine.push({ ...ev, t: s.t });
+    }
+    ring.push(mine);
+    notes.push(`core ${core}: last ${mine.length} of ${head}`);
+  }
+  return { ring, note: `${notes.join(', ')} events equal (kind, words, number)` };
+}
+
 let ringResult = null;
 check('ring_matches', () => ringCheck().match);
 check('ring_cost', () => ringCheck().cost);
@@ -374,57 +440,11 @@ check('ring_cost', () => ringCheck().cost);
 function ringCheck() {
   if (ringResult) return ringResult;
   ringResult = { match: 'not run', cost: 'not run' };
-  const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
-  const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
-  const { hooksOf, GO } = require(path.join(root, 'sim', 'lib', 'hooks'));
-  const elf = path.join(ringDir, 'blink2.elf');
-  const sim = new Simulator({});
-  sim.loadFile(elf);
-  const kt = ktrace.attach(sim, elf);
-  // the cost of one event: cycles from td__trace_put's first instruction to its return
-  const put = sim.symbols.get('td__trace_put');
-  const rings = sim.symbols.get('td__trace_rings');
-  if (!put || !rings) { ringResult.match = ringResult.cost = 'no td__trace_put / td__trace_rings in the ring build'; return ringResult; }
-  const costs = [];
-  const open = [null, null];
-  const hooks = hooksOf(sim);
-  const back = new Set();
-  hooks.add(put.value & ~1, (c) => {
-    open[c.index] = { cycles: c.cycles, ret: c.registers[14] & ~1 };
-    if (!back.has(open[c.index].ret)) {
-      const ret = open[c.index].ret;
-      back.add(ret);
-      hooks.add(ret, (c2) => { const o = open[c2.index]; if (o && o.ret === ret) { costs.push(c2.cycles - o.cycles); open[c2.index] = null; } return GO; });
-    }
-    return GO;
-  });
-  const r = sim.run({ maxMs: 3000 });
-  if (r.reason !== 'bound') { ringResult.match = `run ended: ${JSON.stringify(r)}`; return ringResult; }
-  const N = 256, EV = 16;
-  const word = (a) => sim.busRead(sim.cores[0], a, 4) >>> 0;
-  const notes = [];
-  for (const core of [0, 1]) {
-    const base = rings.value + core * (4 + N * EV);
-    const head = word(base);
-    const seen = kt.events.filter((e) => e.core === core);
-    // the run may stop between a trace point's label and its write
-    if (!(seen.length === head || seen.length === head + 1)) { ringResult.match = `core ${core}: ring head ${head}, the emulator saw ${seen.length} events`; return ringResult; }
-    if (head < N) { ringResult.match = `core ${core}: only ${head} events`; return ringResult; }
-    let prev = null;
-    for (let n = head - N; n < head; n++) {
-      const a = base + 4 + (n % N) * EV;
-      const ev = { cycles: word(a), kind: word(a + 4) & 0xffff, seq: word(a + 4) >>> 16, a: word(a + 8), b: word(a + 12) };
-      const s = seen[n];
-      if (ev.kind !== s.kind || ev.a !== s.a || ev.b !== s.b || ev.seq !== (n & 0xffff)) {
-        ringResult.match = `core ${core} event ${n}: ring ${JSON.stringify(ev)}, emulator ${JSON.stringify(s)}`;
-        return ringResult;
-      }
-      if (prev !== null && ((ev.cycles - prev) >>> 0) > 0x7fffffff) { ringResult.match = `core ${core} event ${n}: cycles go back`; return ringResult; }
-      prev = ev.cycles;
-    }
-    notes.push(`core ${core}: last ${N} of ${head}`);
-  }
-  ringResult.match = pass(`${notes.join(', ')} events equal (kind, words, number)`);
+  const run = ringRun(path.join(ringDir, 'blink2.elf'), 3000, true);
+  if (run.error) { ringResult.match = ringResult.cost = run.error; return ringResult; }
+  const cmp = ringCompare(run, RING_N);
+  ringResult.match = typeof cmp === 'string' ? cmp : pass(cmp.note);
+  const costs = run.costs;
   if (costs.length < 100) ringResult.cost = `${costs.length} calls measured`;
   else {
     const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
@@ -434,13 +454,59 @@ function ringCheck() {
   return ringResult;
 }
 
+check('ring_devices', () => {
+  // tests/trace/devices.c (console on UART and USB, DMA copies on both cores): the rings equal what
+  // the emulator saw; every run of a driver's handler is an entry and an exit (kind 4/5, a 3, b its
+  // interrupt number) inside the emulator's own exception of that number on that core, and every
+  // exception of those numbers has one; each core's ring itself holds its drivers' handlers
+  const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+  const K = ktrace.K;
+  const run = ringRun(path.join(ringDir, '..', 'trace-fw', 'trace-devices.elf'), 200, false);
+  if (run.error) return run.error;
+  const cmp = ringCompare(run, 1);
+  if (typeof cmp === 'string') return cmp;
+  const model = run.kt.model(run.endNs);
+  const want = { 0: ['USBCTRL_IRQ', 'UART0_IRQ', 'DMA_IRQ_0'], 1: ['DMA_IRQ_1'] };
+  const notes = [];
+  for (const core of [0, 1]) {
+    const runs = [], stack = [];
+    for (const e of run.kt.events) {
+      if (e.core !== core || (e.kind !== K.IRQ_ENTER && e.kind !== K.IRQ_EXIT) || e.a !== ktrace.IRQ_DEVICE) continue;
+      if (e.kind === K.IRQ_ENTER) { stack.push(e); continue; }
+      const o = stack.pop();
+      if (!o || o.b !== e.b) return `core ${core}: the exit of ${ktrace.excName(16 + e.b)}'s handler at ${e.t} ns without its entry`;
+      runs.push({ n: 16 + e.b, t0: o.t, t1: e.t });
+    }
+    if (stack.length > 1) return `core ${core}: ${stack.length} handlers entered and not left`;
+    const exc = model.exceptions[core];
+    const by = {};
+    for (const h of runs) {
+      const name = ktrace.excName(h.n);
+      if (!exc.some((x) => x.n === h.n && x.t0 <= h.t0 && h.t1 <= x.t1)) return `core ${core}: ${name}'s handler ran at ${h.t0}..${h.t1} ns, outside every ${name} exception`;
+      by[name] = (by[name] || 0) + 1;
+    }
+    const counted = {};
+    for (const x of exc) { const name = ktrace.excName(x.n); if (name in by || want[core].includes(name)) counted[name] = (counted[name] || 0) + 1; }
+    for (const name of want[core]) {
+      if (!by[name]) return `core ${core}: no run of ${name}'s handler in the trace`;
+      // an exception still open at the end of the run has its entry only
+      const open = stack.length && ktrace.excName(16 + stack[0].b) === name ? 1 : 0;
+      if (by[name] + open !== counted[name]) return `core ${core}: ${by[name]} runs of ${name}'s handler traced, the emulator took ${counted[name]}`;
+      const inRing = cmp.ring[core].filter((e) => e.kind === K.IRQ_ENTER && e.a === ktrace.IRQ_DEVICE && ktrace.excName(16 + e.b) === name).length;
+      if (!inRing) return `core ${core}: no entry of ${name}'s handler among the ring's last ${cmp.ring[core].length} events`;
+    }
+    notes.push(`core ${core}: ` + want[core].map((n) => `${n} ${by[n]}`).join(', '));
+  }
+  return pass(`${cmp.note}; handlers traced as often as the emulator took their exceptions, each inside one: ${notes.join('; ')}`);
+});
+
 // ---- the ring read from GDB: 'tandem trace' (tools/gdb/tandem.py) on the ring build -------------
-check('ring_gdb', () => {
-  const elf = path.join(ringDir, 'blink2.elf');
-  const dir = path.join(work, 'ring-gdb');
+/** GDB on a ring build in the emulator: the commands 'stop' (to a stop), then the rings' heads
+ * ("@@head=H0 H1") and 'tandem trace 256'. {out, dir, why: [reasons a step ended early]}. */
+function ringGdb(elf, name, stop) {
+  const dir = path.join(work, name);
   fs.mkdirSync(dir, { recursive: true });
-  // stop at the sixth switch event written (td__trace_put's first instruction, kind 1 in r0), then
-  // read both rings. The emulator and GDB each wait on the other in turn; each is bounded by its
+  // The emulator and GDB each wait on the other in turn; each is bounded by its
   // CPU time (GDB_RUN_LIMITS), so whichever of them computes without end is ended, and the other
   // then sees the connection close and ends too. The wall clock only ends a pair that both wait
   // (a fault in the protocol), far away: a loaded machine stretches the rest (docs/testing.md).
@@ -470,10 +536,7 @@ source tools/gdb/tandem.py
 # an answer to a packet may come seconds late on a loaded machine: 60 s of wall clock, not 2
 set remotetimeout 60
 target remote localhost:$port
-break *td__trace_put if \\$r0 == 1
-ignore 1 5
-continue
-delete
+${stop}
 python print("@@head=%d %d" % (int(gdb.parse_and_eval("td__trace_rings[0].head")), int(gdb.parse_and_eval("td__trace_rings[1].head"))))
 tandem trace 256
 kill
@@ -489,8 +552,16 @@ exit 0`;
   const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: (L.wallS + 60) * 1000, killSignal: 'SIGKILL', cwd: root });
   const out = r.stdout || '';
   fs.writeFileSync(path.join(dir, 'gdb.log'), out + (r.stderr || ''));
-  const hm = /@@head=(\d+) (\d+)/.exec(out);
   const why = [...out.matchAll(/^@@why (.*)$/gm)].map((m) => m[1]).concat(r.error ? [`the GDB step: ${r.error.code === 'ETIMEDOUT' ? `no end within ${L.wallS + 60} s of wall clock` : r.error.message}`] : []);
+  return { out, dir, why };
+}
+
+check('ring_gdb', () => {
+  // stop at the sixth switch event written (td__trace_put's first instruction, kind 1 in r0), then
+  // read both rings
+  const { out, dir, why } = ringGdb(path.join(ringDir, 'blink2.elf'), 'ring-gdb',
+    'break *td__trace_put if \\$r0 == 1\nignore 1 5\ncontinue\ndelete');
+  const hm = /@@head=(\d+) (\d+)/.exec(out);
   if (!hm) return `GDB did not stop in the ring build${why.length ? ` (${why.join('; ')})` : ''} (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
   const notes = [];
   let switches = 0;
@@ -514,6 +585,31 @@ exit 0`;
   }
   if (!switches) return `no thread switch among the events read:\n${out}`;
   return pass(`${notes.join('; ')}; ${switches} switches named by thread`);
+});
+
+check('ring_gdb_devices', () => {
+  // tests/trace/devices.c stopped at the third exit of the UART's handler (td_trace_irq_exit with
+  // r0 20, UART0_IRQ): 'tandem trace' names the drivers' handlers by their interrupts
+  const { out, dir, why } = ringGdb(path.join(ringDir, '..', 'trace-fw', 'trace-devices.elf'), 'ring-gdb-devices',
+    'break *td_trace_irq_exit if \\$r0 == 20\nignore 1 2\ncontinue\ndelete');
+  if (/exited with code/.test(out)) return `the program ran to its end without reaching the stop (see ${dir}/gdb.log)`;
+  if (!/@@head=\d+ \d+/.test(out)) return `GDB did not stop in the ring build${why.length ? ` (${why.join('; ')})` : ''} (see ${dir}/gdb.log): ${out.trim().split('\n').slice(-4).join(' | ')}`;
+  const want = { 0: ['USBCTRL_IRQ', 'UART0_IRQ', 'DMA_IRQ_0'], 1: ['DMA_IRQ_1'] };
+  const notes = [];
+  for (const core of [0, 1]) {
+    const m = new RegExp(`^core ${core}: (\\d+) events written, the last (\\d+) \\(ring of 256\\):`, 'm').exec(out);
+    if (!m) return `no 'core ${core}' block in 'tandem trace' (see ${dir}/gdb.log)`;
+    const block = out.slice(m.index).split('\n').slice(2, 2 + Number(m[2]));
+    const dev = block.map((l) => /^\s+\d+\s+\d+\s+(irq-enter|irq-exit)\s+device\s+(\S+)\s*$/.exec(l)).filter(Boolean);
+    for (const name of want[core]) {
+      const enters = dev.filter((x) => x[1] === 'irq-enter' && x[2] === name).length;
+      if (!enters) return `core ${core}: no 'irq-enter device ${name}' line among the last ${block.length} events (see ${dir}/gdb.log)`;
+      notes.push(`core ${core} ${name} ${enters}`);
+    }
+    const other = block.find((l) => /\sdevice\s+irq \d+/.test(l));
+    if (other) return `core ${core}: a device handler not named: '${other.trim()}'`;
+  }
+  return pass(`handlers entered, named by interrupt: ${notes.join(', ')}`);
 });
 
 if (!listing) {

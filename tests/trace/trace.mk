@@ -3,8 +3,10 @@
 #                            byte the kernel without its trace points;
 #   tests/trace/run.js       examples built with TRACE=sim traced in tandem-sim
 #                            (--trace-out JSON checked against what they do),
-#                            blink2 built with TRACE=ring (its RAM rings
-#                            against what the emulator saw, the cost per event).
+#                            blink2 and tests/trace/devices.c built with
+#                            TRACE=ring (their RAM rings against what the
+#                            emulator saw, the drivers' interrupts among the
+#                            events; the cost per event).
 # The traced builds live in their own trees ($(BUILD)/trace-sim, -ring).
 
 TRACE_TEST_DIR   := $(BUILD)/trace-test
@@ -16,6 +18,12 @@ $(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c | deps-arm
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-fw,$(TRACE_FW_DIR)/obj/main.o))
 -include $(TRACE_FW_DIR)/obj/main.d
+# tests/trace/devices.c, the drivers' interrupts (USB, UART, DMA): the console on both routes
+$(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c | deps-arm
+	@mkdir -p $(@D)
+	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
+$(eval $(call target_image,$(TRACE_FW_DIR)/trace-devices,$(TRACE_FW_DIR)/obj/devices.o,both))
+-include $(TRACE_FW_DIR)/obj/devices.d
 ifeq ($(TRACE),off)
 $(TRACE_RING_BUILD)/examples/%.elf: FORCE
 	$(Q)$(MAKE) --no-print-directory TRACE=ring BUILD=$(TRACE_RING_BUILD) $@
@@ -30,11 +38,16 @@ TRACE_SIM_ELFS := $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/m
 .PHONY: trace-sim-elfs
 trace-sim-elfs: deps-arm
 	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $(TRACE_SIM_ELFS)
+# and those of the TRACE=ring tree, likewise
+TRACE_RING_ELFS += $(TRACE_RING_BUILD)/examples/blink2.elf $(TRACE_RING_BUILD)/trace-fw/trace-devices.elf
+.PHONY: trace-ring-elfs
+trace-ring-elfs: deps-arm
+	$(Q)$(MAKE) --no-print-directory TRACE=ring BUILD=$(TRACE_RING_BUILD) $(TRACE_RING_ELFS)
 
 TEST_SUITES += trace
 .PHONY: test-trace
 test-trace: deps-arm deps-node deps-gdb $(EX_DIR)/messaging.elf $(EX_DIR)/blink2.elf \
-    trace-sim-elfs $(TRACE_RING_BUILD)/examples/blink2.elf
+    trace-sim-elfs trace-ring-elfs
 	$(Q)if [ "$(TRACE)" != off ]; then echo "test-trace: run it with TRACE=off (it builds the traced trees itself)"; exit 1; fi
 	$(Q)mkdir -p $(TEST_LISTS) $(TRACE_TEST_DIR)
 	$(Q)tests/trace/offbuild.sh --list >$(TEST_LISTS)/trace-off.list

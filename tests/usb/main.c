@@ -22,6 +22,11 @@
  *               the flash id routine runs from
  *   7 locked:   core 1 faults holding the USB lock (restart policy); core 0
  *               goes on printing; core 1, restarted, takes the lock again
+ *   8 midline:  core 0 prints a 149-byte line once the port is open and
+ *               faults (null pointer, halt) at once, while the device has
+ *               sent its first packet only: the fault path finishes the line;
+ *               GPIO 14 high: nine 100-byte lines first, so that the rest of
+ *               the line wraps round the end of the console's ring
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -181,6 +186,22 @@ static void fault0(void)
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
 
+/* ---- 8 a fault in the middle of a line ------------------------------------------------ */
+static void midline(void)
+{
+    td_fault_set_policy(0, TD_FAULT_HALT);
+    wait_open();
+    if (td_gpio_get(14) == 1) {
+        for (unsigned i = 0; i < 9; i++)
+            td_printf("pad %u %.*s\n", i, 93, filler);    /* 100 bytes */
+        (void)td_console_flush(TD_SEC(1));
+    }
+    td_sleep(TD_MS(5));
+    td_printf("midline %.*s\n", 140, filler);          /* 149 bytes */
+    static const volatile uint32_t *nowhere;
+    td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
+}
+
 /* ---- 6 serial number ------------------------------------------------------------------ */
 
 static void uid(void)
@@ -247,6 +268,7 @@ int main(void)
     case 5: fault0(); break;
     case 6: uid(); break;
     case 7: locked(); break;
+    case 8: midline(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

@@ -9,7 +9,8 @@
  * once, input echo over USB and over the UART, unplug and replug mid-line,
  * bus reset, suspend and resume, the 1200-baud reset into the boot ROM, a
  * core 1 fault reported over USB with core 0's console going on, a core 0
- * fault under the halt and reboot policies, the serial number from the
+ * fault under the halt and reboot policies, a core 0 fault in the middle
+ * of a line (the line finished in full packets), the serial number from the
  * flash's unique id, and malformed descriptors stopping the run (exit 114).
  *
  *   node tests/usb/run.js BUILD_DIR [CHECK-PREFIX...]
@@ -608,6 +609,48 @@ if (wanted('fault_core0')) {
     if (!t.slice(prev).some((x) => /^after reboot: tick \d+$/.test(x))) return 'no ticks after the reboot';
     if (reboot.sim.reboots !== 1 || reboot.host.stats().enumerations !== 2) return `${reboot.sim.reboots} reboots, ${reboot.host.stats().enumerations} enumerations`;
   });
+}
+
+/* ---- core 0 faults in the middle of a line: the fault path finishes the line in full
+ * packets (the bulk IN endpoint's 64 bytes), not a byte a packet, then the report ------------ */
+if (wanted('fault_midline')) {
+  /* Run scenario 8 (wrap: GPIO 14 high, the line's rest wraps round the end of the 1024-byte
+   * ring at 900 + 64); check the line and the packets it went in: 'want' their sizes. */
+  const midline = (name, wrap, want) => {
+    const packets = [];
+    const res = run(8, {
+      ms: 800,
+      gpio: wrap ? { 14: 1 } : {},
+      setup: (sim) => {
+        const h = sim.usbHost, received = h.received.bind(h);
+        h.received = (data, tags, full) => { packets.push(data.length); return received(data, tags, full); };
+      },
+    });
+    check(name, () => {
+      const t = res.text;
+      const line = t.findIndex((x) => /^midline 0123/.test(x));
+      if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
+      if (t[line].length !== 148) return `the line arrived with ${t[line].length} characters, 148 written`;
+      if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
+      if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+      if (wrap && t.slice(0, line).filter((x) => /^pad \d /.test(x)).length !== 9) return `the 9 lines before it: ${JSON.stringify(t.slice(0, line))}`;
+      // the line's packets: the first by the console's own pump, the rest by the fault path
+      const data = packets.filter((n) => n > 0);
+      let k = 0, at = 0;
+      for (const x of t.slice(0, line)) at += x.length + 1;   // the bytes before the line
+      while (k < data.length && at > 0) at -= data[k++];
+      if (at !== 0) return `the line does not start a packet (packets ${data.join(' ')})`;
+      const mine = [];
+      for (let left = 149; left > 0 && k < data.length; k++) { mine.push(data[k]); left -= data[k]; }
+      if (mine.length < 2) return `the line went in ${mine.length} packet: the fault did not come while it was open`;
+      if (mine.some((n) => n === 1)) return `one-byte packets: the line went as ${mine.join(' ')}`;
+      if (mine.join(' ') !== want) return `the line went as packets of ${mine.join(' ')} (${want} expected)`;
+      if (packets.filter((n) => n === 1).length) return `${packets.filter((n) => n === 1).length} one-byte packets in the run`;
+    });
+  };
+  midline('fault_midline_line_in_full_packets', false, '64 64 21');
+  // wrapped: one write up to the ring's end (60 bytes), one from its start (25)
+  midline('fault_midline_wrapped_in_two_writes', true, '64 60 25');
 }
 
 /* ---- the serial number ------------------------------------------------------------------ */

@@ -3,7 +3,10 @@
  * kernel or a port. The input is a buffer size (2 bytes), a fault record
  * (its bytes as they come: any reason, flags, counts, an unterminated
  * thread name) and, after it, two NUL-separated strings for the record's
- * file and text pointers, the lock holders' names and the undecoded cause. Every report must
+ * file and text pointers, the lock holders' names and the undecoded cause;
+ * the trace events listed (a ring build's, up to 8, any kind: built with
+ * TD_TRACE_MODE=2) are the input's bytes again, as many as the record's seq
+ * says (none: the plain td__fault_format). Every report must
  * stay inside its size - 1 bytes (those after untouched), hold no NUL, be
  * the same every time, be a prefix of the uncut report, and, when not cut,
  * have its first and last line. */
@@ -18,6 +21,8 @@
 #define GUARD 32u
 
 static char strs[2][256];
+static td_trace_event_t events[8];
+static unsigned nevents;
 
 /* The n-th NUL-terminated string in data[0, size) (at most 255 bytes), or
  * NULL. */
@@ -59,7 +64,8 @@ static size_t run(bool previous, size_t size, const td_fault_record_t *r,
 {
     memset(buf, 0xaa, size + GUARD);
     size_t len = previous ? td__fault_format_previous(buf, size, r)
-                          : td__fault_format(buf, size, r, locks, n, r->text);
+                          : nevents ? td__fault_format_traced(buf, size, r, locks, n, r->text, events, nevents)
+                                   : td__fault_format(buf, size, r, locks, n, r->text);
     if (len >= size && !(size == 0 && len == 0))
         abort();                                     /* at most size - 1 */
     for (size_t i = size ? size - 1u : 0u; i < size + GUARD; i++)
@@ -120,6 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t nrest = size - nrec;
     r.file = string_at(rest, nrest, 0, strs[0]);
     r.text = string_at(rest, nrest, 1, strs[1]);
+    memset(events, 0, sizeof events);
+    memcpy(events, data, size < sizeof events ? size : sizeof events);
+    nevents = r.seq % 9u;
     struct td_fault_lock locks[4];
     unsigned n = r.line % 5u;
     for (unsigned i = 0; i < n; i++) {

@@ -480,10 +480,27 @@ def thread_name_at(addr):
         return None
 
 
-TRACE_IRQS = {1: 'tick', 2: 'FIFO'}   # a of irq-enter/exit: the kernel's handler (TD_TR_IRQ_*)
+# a of irq-enter/exit: the handler (kernel/trace.h's TD_TR_IRQ_*); for a device's (3) b is its
+# interrupt number, named by the RP2040's table (datasheet 2.3.2) in a program for that chip
+TRACE_IRQS = {1: 'tick', 2: 'FIFO', 3: 'device'}
+RP2040_IRQS = ['TIMER_IRQ_0', 'TIMER_IRQ_1', 'TIMER_IRQ_2', 'TIMER_IRQ_3', 'PWM_IRQ_WRAP', 'USBCTRL_IRQ',
+               'XIP_IRQ', 'PIO0_IRQ_0', 'PIO0_IRQ_1', 'PIO1_IRQ_0', 'PIO1_IRQ_1', 'DMA_IRQ_0', 'DMA_IRQ_1',
+               'IO_IRQ_BANK0', 'IO_IRQ_QSPI', 'SIO_IRQ_PROC0', 'SIO_IRQ_PROC1', 'CLOCKS_IRQ', 'SPI0_IRQ',
+               'SPI1_IRQ', 'UART0_IRQ', 'UART1_IRQ', 'ADC_IRQ_FIFO', 'I2C0_IRQ', 'I2C1_IRQ', 'RTC_IRQ']
 
 
-def word_text(v, is_thread, kind=0):
+def irq_names():
+    """The chip's interrupt names, if the program is for the RP2040 (its vector table), else None."""
+    try:
+        gdb.parse_and_eval('rp2040_vectors_flash')
+        return RP2040_IRQS
+    except gdb.error:
+        return None
+
+
+def word_text(v, is_thread, kind=0, a=0, names=None):
+    if kind in (4, 5) and a == 3:       # b of a device handler's event: its interrupt number
+        return names[v] if names and v < len(names) else 'irq %d' % v
     if kind in (4, 5) and v in TRACE_IRQS:
         return TRACE_IRQS[v]
     if is_thread:
@@ -511,6 +528,7 @@ def cmd_trace(arg):
                           "it was not built with TRACE=ring (docs/trace.md)" % LAYOUT['trace_rings'])
     check_fields(rings, 'ring')
     lo, hi = rings.type.strip_typedefs().range()
+    names = irq_names()
     for core in range(lo, hi + 1):
         ring = rings[core]
         head = int(f(ring, 'ring', 'head'))
@@ -529,7 +547,8 @@ def cmd_trace(arg):
             a = int(f(e, 'event', 'a')) & 0xffffffff
             b = int(f(e, 'event', 'b')) & 0xffffffff
             print('    %-6d %-10d  %-12s %-18s %s' % (int(f(e, 'event', 'seq')), int(f(e, 'event', 'cycles')) & 0xffffffff,
-                                                   name, word_text(a, 'a' in threads, kind), word_text(b, 'b' in threads)))
+                                                   name, word_text(a, 'a' in threads, kind),
+                                                   word_text(b, 'b' in threads, kind, a, names)))
         if core < hi:
             print('')
 

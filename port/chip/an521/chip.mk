@@ -7,9 +7,10 @@ ARCH := armv8m
 
 CHIP_SRCS := $(wildcard $(CHIP_DIR)/*.c) $(wildcard $(CHIP_DIR)/*.S)
 # shared with other ports (port/common/): no watchdog counter driven; the
-# flash's layout read at PORT_FLASH_BASE; no power cuts modelled; the reset
-# path's memory set-up
-CHIP_SRCS += port/common/watchdog_none.c port/common/flash_window.c port/common/flash_nocut.c \
+# flash's layout read at PORT_FLASH_BASE; power cuts for tests, modelled on
+# the flash kept in SSRAM as the host port models them; the reset path's
+# memory set-up
+CHIP_SRCS += port/common/watchdog_none.c port/common/flash_window.c port/common/flash_cut.c \
     port/common/startup.c
 CHIP_OBJS :=
 # Two bounds stand for "the other core's host thread was not scheduled",

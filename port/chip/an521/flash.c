@@ -11,12 +11,17 @@
  * What this proves and what it does not: the kernel's side runs as on a
  * chip (the lockout, the other core parked or halted answering, the store
  * on top); no step ever leaves "XIP", so nothing here shows that the
- * parked core stays off the flash. Power cuts are the emulator's
- * (tandem-sim) or the host port's: here TD_ERR_UNSUPPORTED, as on the
- * RP2040. The store region is not in the ELF: QEMU starts it as zeros,
- * not erased, and keeps it across a system reset (port_reboot).
+ * parked core stays off the flash. Power cuts for tests are modelled as
+ * the host port models them (port/common/flash_cut.c: the step a cut
+ * interrupts left half done, later steps not done until the power is back),
+ * so the store's power-cut tests run here too; a test's blank flash
+ * (port_flash_reset_test) is the store region erased, not the whole flash,
+ * whose start holds the running image. The store region is not in the ELF:
+ * QEMU starts it as zeros, not erased, and keeps it across a system reset
+ * (port_reboot).
  */
 #include "an521.h"
+#include "common/flash_cut.h"
 #include "hw/m33.h"
 #include "port.h"
 #include "tandem/error.h"
@@ -34,8 +39,7 @@ int port_flash_ready(void)
 void port_flash_erase_sector(uint32_t offset)
 {
     port_irq_state_t s = port_irq_save();
-    memset((uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_SECTOR - 1u))), 0xff,
-           PORT_FLASH_SECTOR);
+    common_flash_erase((uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_SECTOR - 1u))));
     __asm volatile("dsb" ::: "memory");
     port_irq_restore(s);
 }
@@ -43,9 +47,7 @@ void port_flash_erase_sector(uint32_t offset)
 void port_flash_program_page(uint32_t offset, const uint8_t *page)
 {
     port_irq_state_t s = port_irq_save();
-    volatile uint8_t *d = (volatile uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_PAGE - 1u)));
-    for (unsigned i = 0; i < PORT_FLASH_PAGE; i++)
-        d[i] &= page[i];
+    common_flash_program((uint8_t *)(uintptr_t)(PORT_FLASH_BASE + (offset & ~(PORT_FLASH_PAGE - 1u))), page);
     __asm volatile("dsb" ::: "memory");
     port_irq_restore(s);
 }
@@ -73,4 +75,37 @@ uint32_t port_flash_park(port_flash_lockout_t *l, uint32_t max_us)
     return t;
 }
 
-/* Power cuts are not modelled here: port/common/flash_nocut.c. */
+/* ---- power cuts, for tests (common/flash_cut.h) ------------------------------------ */
+
+int port_flash_reset_test(void)
+{
+    uint32_t start, end;
+    port_flash_store_region(&start, &end);
+    port_irq_state_t s = port_irq_save();
+    memset((uint8_t *)(uintptr_t)(PORT_FLASH_BASE + start), 0xff, end - start);
+    __asm volatile("dsb" ::: "memory");
+    common_flash_cut_reset();
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+int port_flash_power_cut(uint32_t after_steps, uint32_t seed)
+{
+    port_irq_state_t s = port_irq_save();
+    common_flash_cut(after_steps, seed);
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+int port_flash_power_on(void)
+{
+    port_irq_state_t s = port_irq_save();
+    common_flash_power_on();
+    port_irq_restore(s);
+    return TD_OK;
+}
+
+uint32_t port_flash_steps(void)
+{
+    return common_flash_steps();
+}

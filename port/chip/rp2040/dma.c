@@ -41,6 +41,7 @@
 #include "tandem/kernel.h"
 #include "tandem/lock.h"
 #include "tandem/sem.h"
+#include "tandem/trace.h"
 
 enum { CH_IDLE, CH_RUNNING, CH_ENDED };
 
@@ -118,6 +119,7 @@ static void forget(unsigned chan);
 static void dma_isr(void)
 {
     unsigned core = port_core_id();
+    td_trace_irq_enter(PORT_IRQ_DMA_0 + core);
     io_rw32 *ints = core ? &DMA->ints1 : &DMA->ints0;
     io_rw32 *intf = core ? &DMA->intf1 : &DMA->intf0;
     uint32_t pending = *ints;
@@ -145,6 +147,7 @@ static void dma_isr(void)
             port_irq_restore(s);
         }
     }
+    td_trace_irq_exit(PORT_IRQ_DMA_0 + core);
 }
 
 /* Install this core's handler if its NVIC does not have it enabled yet

@@ -13,6 +13,7 @@
 #include "rp2040.h"
 #include "tandem/config.h"
 #include "tandem/irq.h"
+#include "tandem/trace.h"
 
 #define CONSOLE (TD_CONSOLE_UART == 0 ? UART0 : UART1)
 
@@ -68,7 +69,9 @@ bool rp2040_uart_idle(void)
 
 static void console_irq(void)
 {
+    td_trace_irq_enter(CONSOLE_IRQ);
     port_console_isr();
+    td_trace_irq_exit(CONSOLE_IRQ);
 }
 
 void rp2040_uart_irq_route(bool on)

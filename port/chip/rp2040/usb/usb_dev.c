@@ -27,6 +27,7 @@
 #include "tandem/error.h"
 #include "tandem/hwtable.h"
 #include "tandem/irq.h"
+#include "tandem/trace.h"
 #include "usb_cdc.h"
 #include "usb_ctrl.h"
 #include "usb_desc.h"
@@ -410,10 +411,12 @@ static void service_locked(void)
 
 static void usb_irq(void)
 {
+    td_trace_irq_enter(PORT_IRQ_USBCTRL);
     port_irq_state_t s = usb_dev_lock();
     service_locked();
     usb_dev_unlock(s);
     usb_serial_after_irq();
+    td_trace_irq_exit(PORT_IRQ_USBCTRL);
 }
 
 void usb_dev_poll(void)
