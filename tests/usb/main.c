@@ -27,6 +27,8 @@
  *               sent its first packet only: the fault path finishes the line;
  *               GPIO 14 high: nine 100-byte lines first, so that the rest of
  *               the line wraps round the end of the console's ring
+ *   9 fullline: as midline, a 128-byte line: the fault path's part of it is
+ *               one full packet, which a zero-length packet closes
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -186,8 +188,9 @@ static void fault0(void)
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
 
-/* ---- 8 a fault in the middle of a line ------------------------------------------------ */
-static void midline(void)
+/* ---- 8, 9 a fault in the middle of a line ---------------------------------------------- */
+/* The line: "midline ", k bytes of filler, a newline. */
+static void midline(int k)
 {
     td_fault_set_policy(0, TD_FAULT_HALT);
     wait_open();
@@ -197,7 +200,7 @@ static void midline(void)
         (void)td_console_flush(TD_SEC(1));
     }
     td_sleep(TD_MS(5));
-    td_printf("midline %.*s\n", 140, filler);          /* 149 bytes */
+    td_printf("midline %.*s\n", k, filler);
     static const volatile uint32_t *nowhere;
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
@@ -268,7 +271,8 @@ int main(void)
     case 5: fault0(); break;
     case 6: uid(); break;
     case 7: locked(); break;
-    case 8: midline(); break;
+    case 8: midline(140); break;    /* 149 bytes */
+    case 9: midline(119); break;    /* 128 bytes */
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

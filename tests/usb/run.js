@@ -653,6 +653,75 @@ if (wanted('fault_midline')) {
   midline('fault_midline_wrapped_in_two_writes', true, '64 60 25');
 }
 
+/* ---- the fault path closes a full packet with a zero-length one, never into an endpoint
+ * the host has halted ------------------------------------------------------------------------ */
+if (wanted('fault_zlp')) {
+  // Scenario 9: a 128-byte line, its first packet sent by the console, the second (full) by
+  // the fault path, which must close the transfer with a zero-length packet. The host halts
+  // the bulk IN endpoint as it takes that second packet, for 20 ms, and the device learns of
+  // the packet's end and of the SET_FEATURE in one pass (as when it looks only after both):
+  // nothing may go into the halted endpoint; after the clear the zero-length packet comes,
+  // then the report; no byte comes twice.
+  const B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
+  const packets = [];
+  let halted = false, held = null, atClear = null, haltedAt = -1, clearedAt = Infinity;
+  const res = run(9, {
+    ms: 800,
+    setup: (sim) => {
+      const h = sim.usbHost;
+      const bufDone = h.bufDone.bind(h), setupPacket = h.setupPacket.bind(h);
+      const startControl = h.startControl.bind(h), received = h.received.bind(h);
+      let bytes = '';
+      h.bufDone = (ep) => {
+        if (ep === 0x82 && !halted) {
+          const len = h.rd32(h.bufCtrl(ep)) & B_LEN, at = h.bufAddr(ep);
+          bytes += Buffer.from(h.dpram.subarray(at, at + len)).toString('latin1');
+          const i = bytes.indexOf('midline ');
+          if (i >= 0 && len === 64 && bytes.length - i === 128) {
+            halted = true;
+            haltedAt = packets.length;   // this packet's index (delivered after this call)
+            held = ep;                   // its end reaches the device with the SETUP
+            h.haltIn(20);
+            return;
+          }
+        }
+        bufDone(ep);
+      };
+      h.setupPacket = (t) => {
+        if (held !== null) { const ep = held; held = null; bufDone(ep); }
+        setupPacket(t);
+      };
+      h.startControl = (s, cb) => {
+        if (halted && atClear === null && s.req === 1 && s.index === 0x82) {
+          atClear = h.rd32(h.bufCtrl(0x82));
+          clearedAt = h.now() / 1e9;
+        }
+        startControl(s, cb);
+      };
+      h.received = (data, tags, full) => { packets.push({ n: data.length, t: h.now() / 1e9 }); return received(data, tags, full); };
+    },
+  });
+  check('fault_zlp_not_into_halted_endpoint', () => {
+    if (!halted) return 'the line\'s second packet never came: the scenario did not run as meant';
+    if (atClear === null) return 'the halt was not cleared';
+    if (!(atClear & B_STALL) || atClear & B_AVAIL) {
+      return `at the clear the halted endpoint's buffer control was 0x${atClear.toString(16)}: ${atClear & B_AVAIL ? `a ${atClear & B_LEN}-byte packet armed` : 'no STALL'}`;
+    }
+    const t = res.text;
+    const line = t.findIndex((x) => /^midline 0123/.test(x));
+    if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
+    if (t[line].length !== 127) return `the line arrived with ${t[line].length} characters, 127 written`;
+    if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
+    if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+    // the packet the host took as it halted the endpoint, then, after the clear, the
+    // zero-length packet
+    const next = packets.slice(haltedAt, haltedAt + 3).map((p) => p.n).join(' ');
+    if (!next.startsWith('64 0 ')) return `packets from the halt on: ${next} (64 0 expected first)`;
+    if (!(packets[haltedAt + 1].t >= clearedAt)) return `the zero-length packet came at ${packets[haltedAt + 1].t.toFixed(4)} s, before the clear`;
+    if (res.r.reason !== 'bkpt' || res.r.code !== 3) return ended(res);
+  });
+}
+
 /* ---- the serial number ------------------------------------------------------------------ */
 if (wanted('serial')) {
   const res = run(6, { ms: 400 });
