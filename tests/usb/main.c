@@ -29,6 +29,9 @@
  *               the line wraps round the end of the console's ring
  *   9 fullline: as midline, a 128-byte line: the fault path's part of it is
  *               one full packet, which a zero-length packet closes
+ *  10 closed:   30 numbered 40-byte lines at boot (more than the ring holds),
+ *               then core 1 faults at once, before the host opens the port:
+ *               the report finds the ring full; "after open" once it opens
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -152,6 +155,19 @@ static void fault1(void)
     }
 }
 
+/* ---- 10 core 1 faults while the port is closed and the ring full ---------------------- */
+static void closed_fault(void)
+{
+    td_fault_set_policy(1, TD_FAULT_HALT);
+    for (unsigned i = 0; i < 30; i++)       /* 40 bytes each, newline included */
+        td_printf("boot line %02u ..........................\n", i);
+    td_start_new_thread(fault1_core1, NULL);        /* GPIO 14 low: faults at once */
+    while (td_fault_core_state(1) != TD_CORE_HALTED)
+        td_sleep(1);
+    wait_open();
+    td_printf("after open\n");
+}
+
 /* ---- 4 stream ------------------------------------------------------------------------ */
 /* Lines printed so far and the console's statistics after the last one,
  * for the test to read from memory while the host reads nothing. */
@@ -273,6 +289,7 @@ int main(void)
     case 7: locked(); break;
     case 8: midline(140); break;    /* 149 bytes */
     case 9: midline(119); break;    /* 128 bytes */
+    case 10: closed_fault(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;
