@@ -682,6 +682,16 @@ if (wanted('fault_core0')) {
 
 /* ---- core 0 faults in the middle of a line: the fault path finishes the line in full
  * packets (the bulk IN endpoint's 64 bytes), not a byte a packet, then the report ------------ */
+/* Scenario 8 or 9's line (written with `chars` characters and its newline), arrived
+ * whole and followed by core 0's report: the line's index in t, or why not (a string). */
+function midlineThenReport(t, chars) {
+  const line = t.findIndex((x) => /^midline 0123/.test(x));
+  if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
+  if (t[line].length !== chars) return `the line arrived with ${t[line].length} characters, ${chars} written`;
+  if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
+  if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+  return line;
+}
 if (wanted('fault_midline')) {
   /* Run scenario 8 (wrap: GPIO 14 high, the line's rest wraps round the end of the 1024-byte
    * ring at 900 + 64); check the line and the packets it went in: 'want' their sizes. */
@@ -697,11 +707,8 @@ if (wanted('fault_midline')) {
     });
     check(name, () => {
       const t = res.text;
-      const line = t.findIndex((x) => /^midline 0123/.test(x));
-      if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
-      if (t[line].length !== 148) return `the line arrived with ${t[line].length} characters, 148 written`;
-      if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
-      if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+      const line = midlineThenReport(t, 148);
+      if (typeof line === 'string') return line;
       if (wrap && t.slice(0, line).filter((x) => /^pad \d /.test(x)).length !== 9) return `the 9 lines before it: ${JSON.stringify(t.slice(0, line))}`;
       // the line's packets: the first by the console's own pump, the rest by the fault path
       const data = packets.filter((n) => n > 0);
@@ -776,12 +783,8 @@ if (wanted('fault_zlp')) {
     if (!(atClear & B_STALL) || atClear & B_AVAIL) {
       return `at the clear the halted endpoint's buffer control was 0x${atClear.toString(16)}: ${atClear & B_AVAIL ? `a ${atClear & B_LEN}-byte packet armed` : 'no STALL'}`;
     }
-    const t = res.text;
-    const line = t.findIndex((x) => /^midline 0123/.test(x));
-    if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
-    if (t[line].length !== 127) return `the line arrived with ${t[line].length} characters, 127 written`;
-    if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
-    if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+    const line = midlineThenReport(res.text, 127);
+    if (typeof line === 'string') return line;
     // the packet the host took as it halted the endpoint, then, after the clear, the
     // zero-length packet
     const next = packets.slice(haltedAt, haltedAt + 3).map((p) => p.n).join(' ');
