@@ -140,7 +140,7 @@ static bool may_sleep(port_irq_state_t st)
  * it may come before the loss line.) */
 #if PORT_CONSOLE_QUEUED
 #define LOSS_LINE_MAX 144u
-static uint32_t lost;                /* dropped since the last loss line */
+static uint32_t lost;                /* missing since the last loss line (sent_uart included) */
 /* A fault report's bytes the device did not take, which the port wrote to
  * its other device instead (the RP2040's usb route: the UART pins, see
  * port_console_write_bounded; on "both" the UART has every byte anyway)
@@ -158,6 +158,7 @@ static uint8_t sent_why;
 /* The report's bytes the device did not take went to the UART. Lock held. */
 static void sent_uart_locked(size_t n, unsigned why)
 {
+    lost += (uint32_t)n;
     sent_uart += (uint32_t)n;
     sent_why |= (uint8_t)why;
 }
@@ -166,13 +167,14 @@ static void sent_uart_locked(size_t n, unsigned why)
  * or while nobody listens (the count goes on until the ring drains). */
 static bool loss_line_locked(void)
 {
-    if (lost == 0 && sent_uart == 0)
+    if (lost == 0)
         return true;
     if (!port_console_open())
         return false;
     char dropped[40] = "", sent[96] = "", line[LOSS_LINE_MAX];
-    if (lost != 0)
-        (void)td_snprintf(dropped, sizeof dropped, "%lu bytes lost (ring full)", (unsigned long)lost);
+    uint32_t gone = lost - sent_uart;
+    if (gone != 0)
+        (void)td_snprintf(dropped, sizeof dropped, "%lu bytes lost (ring full)", (unsigned long)gone);
     if (sent_uart != 0)
         (void)td_snprintf(sent, sizeof sent, "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
                           (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
@@ -180,7 +182,7 @@ static bool loss_line_locked(void)
                           sent_why & SENT_CLOSED ? "port not open" : "");
     bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
     int k = td_snprintf(line, sizeof line, "%s*** console: %s%s%s\n", mid ? "\n" : "", dropped,
-                        lost != 0 && sent_uart != 0 ? ", " : "", sent);
+                        gone != 0 && sent_uart != 0 ? ", " : "", sent);
     if (k < 0 || (uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
         return false;
     put_locked(line, (uint32_t)k);
