@@ -139,7 +139,7 @@ static bool may_sleep(port_irq_state_t st)
  * oldest output, the start of the run. (A fault report is kept even then:
  * it may come before the loss line.) */
 #if PORT_CONSOLE_QUEUED
-#define LOSS_LINE_MAX 144u
+#define LOSS_LINE_MAX 160u
 static uint32_t lost;                /* missing since the last loss line (sent_uart included) */
 /* A fault report's bytes the device did not take, which the port wrote to
  * its other device instead (the RP2040's usb route: the UART pins, see
@@ -171,19 +171,22 @@ static bool loss_line_locked(void)
         return true;
     if (!port_console_open())
         return false;
-    char dropped[40] = "", sent[96] = "", line[LOSS_LINE_MAX];
+    /* (pieces at most 15 + 35 + 93 bytes, and the newline: each fits) */
+    static char line[LOSS_LINE_MAX];    /* the lock's holder's alone: off the stack */
     uint32_t gone = lost - sent_uart;
-    if (gone != 0)
-        (void)td_snprintf(dropped, sizeof dropped, "%lu bytes lost (ring full)", (unsigned long)gone);
-    if (sent_uart != 0)
-        (void)td_snprintf(sent, sizeof sent, "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
-                          (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
-                          sent_why == (SENT_UNREAD | SENT_CLOSED) ? ", " : "",
-                          sent_why & SENT_CLOSED ? "port not open" : "");
     bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
-    int k = td_snprintf(line, sizeof line, "%s*** console: %s%s%s\n", mid ? "\n" : "", dropped,
-                        gone != 0 && sent_uart != 0 ? ", " : "", sent);
-    if (k < 0 || (uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
+    int k = td_snprintf(line, sizeof line, "%s*** console: ", mid ? "\n" : "");
+    if (gone != 0)
+        k += td_snprintf(line + k, sizeof line - (size_t)k, "%lu bytes lost (ring full)%s",
+                         (unsigned long)gone, sent_uart != 0 ? ", " : "");
+    if (sent_uart != 0)
+        k += td_snprintf(line + k, sizeof line - (size_t)k,
+                         "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
+                         (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
+                         sent_why == (SENT_UNREAD | SENT_CLOSED) ? ", " : "",
+                         sent_why & SENT_CLOSED ? "port not open" : "");
+    k += td_snprintf(line + k, sizeof line - (size_t)k, "\n");
+    if ((uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
         return false;
     put_locked(line, (uint32_t)k);
     lost = 0;
