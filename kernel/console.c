@@ -139,9 +139,29 @@ static bool may_sleep(port_irq_state_t st)
  * oldest output, the start of the run. (A fault report is kept even then:
  * it may come before the loss line.) */
 #if PORT_CONSOLE_QUEUED
-#define LOSS_LINE_MAX 80u
-static uint32_t lost;                /* dropped since the last loss line */
-static bool lost_unread;             /* some of it: a fault report the host did not take */
+#define LOSS_LINE_MAX 160u
+static uint32_t lost;                /* missing since the last loss line (sent_uart included) */
+/* A fault report's bytes the device did not take, which the port wrote to
+ * its other device instead (the RP2040's usb route: the UART pins, see
+ * port_console_write_bounded; on "both" the UART has every byte anyway)
+ * since the last loss line: not lost, so not in stats.lost, but missing on
+ * the device: the loss line says how many went to the UART, and why: the
+ * host, the port open, took nothing (SENT_UNREAD), or the port was not
+ * open (SENT_CLOSED: it closed during the write, or the ring had no room
+ * for a report written while it was closed). They hold the ring back as a
+ * loss does, so that the line stands where the gap is. */
+#define SENT_UNREAD 1u
+#define SENT_CLOSED 2u
+static uint32_t sent_uart;
+static uint8_t sent_why;
+
+/* The report's bytes the device did not take went to the UART. Lock held. */
+static void sent_uart_locked(size_t n, unsigned why)
+{
+    lost += (uint32_t)n;
+    sent_uart += (uint32_t)n;
+    sent_why |= (uint8_t)why;
+}
 
 /* Put the loss line in if there is one to put; false when it does not fit,
  * or while nobody listens (the count goes on until the ring drains). */
@@ -151,16 +171,27 @@ static bool loss_line_locked(void)
         return true;
     if (!port_console_open())
         return false;
-    char line[LOSS_LINE_MAX];
+    /* (pieces at most 15 + 35 + 93 bytes, and the newline: each fits) */
+    static char line[LOSS_LINE_MAX];    /* the lock's holder's alone: off the stack */
+    uint32_t gone = lost - sent_uart;
     bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
-    int k = td_snprintf(line, sizeof line, "%s*** console: %lu bytes lost (%s)\n",
-                        mid ? "\n" : "", (unsigned long)lost,
-                        lost_unread ? "host not reading" : "ring full");
-    if (k < 0 || (uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
+    int k = td_snprintf(line, sizeof line, "%s*** console: ", mid ? "\n" : "");
+    if (gone != 0)
+        k += td_snprintf(line + k, sizeof line - (size_t)k, "%lu bytes lost (ring full)%s",
+                         (unsigned long)gone, sent_uart != 0 ? ", " : "");
+    if (sent_uart != 0)
+        k += td_snprintf(line + k, sizeof line - (size_t)k,
+                         "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
+                         (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
+                         sent_why == (SENT_UNREAD | SENT_CLOSED) ? ", " : "",
+                         sent_why & SENT_CLOSED ? "port not open" : "");
+    k += td_snprintf(line + k, sizeof line - (size_t)k, "\n");
+    if ((uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
         return false;
     put_locked(line, (uint32_t)k);
     lost = 0;
-    lost_unread = false;
+    sent_uart = 0;
+    sent_why = 0;
     return true;
 }
 
@@ -446,17 +477,16 @@ void td_console_stats(td_console_stats_t *st)
 /* ---- the fault path ------------------------------------------------------------------ */
 
 /* Write s to the device, polled. A queued device's wait for its host is
- * bounded: what it did not take is counted as lost (with the console lock:
- * counted) and reported by the loss line once the host reads again. */
+ * bounded: what it did not take (the host took nothing for that long, or
+ * the port closed meanwhile) the port wrote to its other device (the UART
+ * pins); with the console lock (counted) the loss line says so once the
+ * host reads again. */
 static void panic_write(const char *s, size_t n, bool counted)
 {
 #if PORT_CONSOLE_QUEUED
     size_t took = port_console_write_bounded(s, n);
-    if (took < n && counted) {
-        lost += (uint32_t)(n - took);
-        stats.lost += (uint32_t)(n - took);
-        lost_unread = true;
-    }
+    if (took < n && counted)
+        sent_uart_locked(n - took, port_console_open() ? SENT_UNREAD : SENT_CLOSED);
 #else
     (void)counted;
     port_console_write(s, n);
@@ -481,8 +511,7 @@ void td_console_write_panic(const char *s, size_t n)
         if (n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
             put_locked(s, (uint32_t)n);
         } else {
-            lost += (uint32_t)n;
-            stats.lost += (uint32_t)n;
+            sent_uart_locked(n, SENT_CLOSED);       /* to the UART below only */
         }
         port_console_write(s, n);
         n = 0;

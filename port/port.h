@@ -360,8 +360,9 @@ bool port_console_open(void);
 /* port_console_write for the fault path while a queued device is open:
  * its wait for the host is bounded (100 ms for USB: the host may have the
  * endpoint halted, or not read); returns how many of the n bytes, from the
- * start, the queued device took. The console counts the rest as lost.
- * Defined by ports with PORT_CONSOLE_QUEUED. */
+ * start, the queued device took. The rest goes to the port's other device
+ * (the RP2040's UART pins); the console's loss line says how many bytes
+ * went there. Defined by ports with PORT_CONSOLE_QUEUED. */
 size_t port_console_write_bounded(const char *s, size_t n);
 /* Do what the device's interrupt does, once, with this core's interrupts
  * masked (the fault path must see the device move). Anywhere. */

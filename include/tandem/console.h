@@ -125,8 +125,9 @@ typedef struct td_console_stats {
     uint32_t spins;       /* times a caller that could not sleep waited polled */
     uint32_t max_used;    /* most bytes the ring ever held */
     uint32_t lost;        /* bytes dropped, counted (USB console only: the ring full while
-                             nobody listens or the host takes nothing, a fault
-                             report the host did not take) */
+                             nobody listens or the host takes nothing; not a
+                             fault report the host did not take: that goes to
+                             the UART pins, and the loss line says so) */
 } td_console_stats_t;
 
 /* Copy the statistics to *st. Anywhere. */

@@ -27,6 +27,11 @@
  *               sent its first packet only: the fault path finishes the line;
  *               GPIO 14 high: nine 100-byte lines first, so that the rest of
  *               the line wraps round the end of the console's ring
+ *   9 fullline: as midline, a 128-byte line: the fault path's part of it is
+ *               one full packet, which a zero-length packet closes
+ *  10 closed:   30 numbered 40-byte lines at boot (more than the ring holds),
+ *               then core 1 faults at once, before the host opens the port:
+ *               the report finds the ring full; "after open" once it opens
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -150,6 +155,19 @@ static void fault1(void)
     }
 }
 
+/* ---- 10 core 1 faults while the port is closed and the ring full ---------------------- */
+static void closed_fault(void)
+{
+    td_fault_set_policy(1, TD_FAULT_HALT);
+    for (unsigned i = 0; i < 30; i++)       /* 40 bytes each, newline included */
+        td_printf("boot line %02u ..........................\n", i);
+    td_start_new_thread(fault1_core1, NULL);        /* GPIO 14 low: faults at once */
+    while (td_fault_core_state(1) != TD_CORE_HALTED)
+        td_sleep(1);
+    wait_open();
+    td_printf("after open\n");
+}
+
 /* ---- 4 stream ------------------------------------------------------------------------ */
 /* Lines printed so far and the console's statistics after the last one,
  * for the test to read from memory while the host reads nothing. */
@@ -186,8 +204,9 @@ static void fault0(void)
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
 
-/* ---- 8 a fault in the middle of a line ------------------------------------------------ */
-static void midline(void)
+/* ---- 8, 9 a fault in the middle of a line ---------------------------------------------- */
+/* The line: "midline ", k bytes of filler, a newline. */
+static void midline(int k)
 {
     td_fault_set_policy(0, TD_FAULT_HALT);
     wait_open();
@@ -197,7 +216,7 @@ static void midline(void)
         (void)td_console_flush(TD_SEC(1));
     }
     td_sleep(TD_MS(5));
-    td_printf("midline %.*s\n", 140, filler);          /* 149 bytes */
+    td_printf("midline %.*s\n", k, filler);
     static const volatile uint32_t *nowhere;
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
@@ -268,7 +287,9 @@ int main(void)
     case 5: fault0(); break;
     case 6: uid(); break;
     case 7: locked(); break;
-    case 8: midline(); break;
+    case 8: midline(140); break;    /* 149 bytes */
+    case 9: midline(119); break;    /* 128 bytes */
+    case 10: closed_fault(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

@@ -10,8 +10,9 @@
  * bus reset, suspend and resume, the 1200-baud reset into the boot ROM, a
  * core 1 fault reported over USB with core 0's console going on, a core 0
  * fault under the halt and reboot policies, a core 0 fault in the middle
- * of a line (the line finished in full packets), the serial number from the
- * flash's unique id, and malformed descriptors stopping the run (exit 114).
+ * of a line (the line finished in full packets; its zero-length packet not armed in an
+ * endpoint the host halted), the serial number from the flash's unique id, and malformed
+ * descriptors stopping the run (exit 114).
  *
  *   node tests/usb/run.js BUILD_DIR [CHECK-PREFIX...]
  *   node tests/usb/run.js --list [CHECK-PREFIX...]
@@ -283,8 +284,9 @@ if (wanted('fault_core1')) {
 }
 
 /* ---- core 1 faults while the host has the bulk IN endpoint halted: the fault path's
- * direct write gives up after 100 ms; what it could not write is counted and reported,
- * and goes to the UART pins. A halt shorter than that delays the report only. */
+ * direct write gives up after 100 ms; what it could not write goes to the UART pins, not
+ * counted as lost, and a line over USB says so. A halt shorter than that delays the
+ * report only. */
 /* Halt the bulk IN endpoint at simulated time at (ms) for ms (Infinity: never cleared). */
 function haltInAt(sim, at, ms) {
   const alarm = sim.clock.createAlarm(() => sim.usbHost.haltIn(ms));
@@ -298,17 +300,19 @@ function report1(lines) {
 }
 if (wanted('fault_core1_halted')) {
   const res = run(3, { ms: 900, gpio: { 14: 1 }, setup: (sim) => haltInAt(sim, 290, 300) });
-  check('fault_core1_halted_in_loss_counted', () => {
+  check('fault_core1_halted_in_report_to_uart_said', () => {
     if (!res.host.log.some((l) => /SET_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l))) return 'the endpoint was not halted';
     const t = res.text;
     const uart = report1(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text));
     if (!uart) return `no report on the UART pins: ${JSON.stringify(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text).slice(0, 4))}`;
     if (report1(t)) return 'the report came over USB although the endpoint was halted for longer than the fault path waits';
-    const li = t.findIndex((x) => /^\*\*\* console: \d+ bytes lost \(host not reading\)$/.test(x));
+    const li = t.findIndex((x) => /^\*\*\* console: \d+ bytes of a fault report sent to the UART instead \(host not reading\)$/.test(x));
     if (li < 0) return `no loss line over USB: ${JSON.stringify(t.filter((x) => !/^core 0: tick/.test(x)))}`;
     const bytes = uart.reduce((k, x) => k + x.length + 1, 0);
-    const lost = Number(/(\d+) bytes lost/.exec(t[li])[1]);
-    if (lost !== bytes) return `${lost} bytes reported lost, the report has ${bytes}`;
+    const sent = Number(/(\d+) bytes of a fault report/.exec(t[li])[1]);
+    if (sent !== bytes) return `${sent} bytes reported sent to the UART, the report has ${bytes}`;
+    // the report reached the UART pins: not counted as lost
+    if (t.some((x) => /bytes lost/.test(x))) return t.find((x) => /bytes lost/.test(x));
     const ticks = t.map((x) => /^core 0: tick (\d+), core 1 (running|halted)$/.exec(x)).filter(Boolean).map((m) => +m[1]);
     for (let i = 1; i < ticks.length; i++) if (ticks[i] !== ticks[i - 1] + 1) return `ticks ${ticks[i - 1]} then ${ticks[i]}`;
     const after = t.slice(li).filter((x) => /^core 0: tick \d+, core 1 halted$/.test(x)).length;
@@ -322,6 +326,71 @@ if (wanted('fault_core1_halted')) {
     if (r.slice(1, -1).some((x) => !/^ {4}/.test(x))) return 'report cut by another line';
     if (brief.text.some((x) => /bytes lost/.test(x))) return brief.text.find((x) => /bytes lost/.test(x));
     if (report1(brief.lines.filter((l) => l.src === 'uart0').map((l) => l.text))) return 'the report went to the UART pins too';
+  });
+}
+
+if (wanted('fault_core1_closed')) {
+  // The endpoint halted at 0.29 s for 100 ms, core 1 faulting at 0.3 s, the terminal
+  // closing the port at 0.35 s (its request goes after the halt's clear, at 0.39 s): the
+  // fault path's direct write gets a packet of the report into the endpoint after the
+  // clear, then finds the port closed; the rest of the report goes to the UART pins. When
+  // the port opens again the loss line says what happened and where the report went, and
+  // counts exactly the bytes that went to the UART pins only.
+  const res = run(3, { ms: 800, gpio: { 14: 1 }, setup: (sim) => { haltInAt(sim, 290, 100); sim.usbHost.event(350, 'close'); sim.usbHost.event(500, 'open'); } });
+  check('fault_core1_closed_report_to_uart_said', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    const log = res.host.log;
+    const closed = log.findIndex((l) => /port closed/.test(l)), cleared = log.findIndex((l) => /CLEAR_FEATURE\(type 0x02, value 0x0000, index 0x0082.* -> ok/.test(l));
+    if (cleared < 0 || closed < cleared) return 'the port did not close after the halt\'s clear';
+    const t = res.text;
+    const li = t.findIndex((x) => /^\*\*\* console: /.test(x));
+    if (li < 0) return `no loss line over USB: ${JSON.stringify(t.filter((x) => !/^core 0: tick/.test(x)))}`;
+    // the ticks printed while the port was closed are dropped (counted lost, "ring full");
+    // the report's rest was not lost: it went to the UART
+    const m = /^\*\*\* console: (?:(\d+) bytes lost \(ring full\), )?(\d+) bytes of a fault report sent to the UART instead \(port not open\)$/.exec(t[li]);
+    if (!m) return t[li];
+    const ticks = t.map((x) => /^core 0: tick (\d+), core 1 (running|halted)$/.exec(x)).filter(Boolean).map((x) => +x[1]);
+    let gap = 0, missing = 0;      // (a tick says "running" while core 1 is still faulting: a byte more)
+    for (let i = 1; i < ticks.length; i++) {
+      for (let n = ticks[i - 1] + 1; n < ticks[i]; n++, missing++) gap += `core 0: tick ${n}, core 1 halted`.length + 1;
+    }
+    const lost = Number(m[1] || 0);
+    if (!(lost >= gap && lost <= gap + missing)) return `${lost} bytes reported lost, ${gap} (+ up to ${missing}) in the ${missing} ticks missing`;
+    // the report: its start over USB, the rest on the UART pins, nothing missing between
+    const report = ['*** FAULT core 1, thread "core1": null pointer', '    4-byte access at 0x00000000'];
+    const uart = res.lines.filter((l) => l.src === 'uart0').map((l) => l.text);
+    const u0 = uart.findIndex((x) => report[1].endsWith(x) && x.length < report[1].length);
+    const end = uart.indexOf('*** END FAULT core 1');
+    if (u0 < 0 || end < u0) return `the report's rest is not on the UART pins: ${JSON.stringify(uart.slice(0, 4))}`;
+    const a = t.indexOf(report[0]);
+    if (a < 0 || !t[a + 1].startsWith(report[1].slice(0, report[1].length - uart[u0].length))) return `the report's start over USB: ${JSON.stringify(t.slice(a, a + 2))}`;
+    const onUart = uart.slice(u0, end + 1).reduce((k, x) => k + x.length + 1, 0);
+    if (Number(m[2]) !== onUart) return `${m[2]} bytes reported sent to the UART, ${onUart} of the report went there only`;
+  });
+}
+
+if (wanted('fault_closed_ring_full')) {
+  // Scenario 10: the ring overflowed before the host opened the port, and core 1's report
+  // finds no room in it: the report goes to the UART pins only. Once the port opens, one
+  // line counts the boot lines dropped as lost and the report's bytes as sent to the UART.
+  const res = run(10, { ms: 600 });
+  check('fault_closed_ring_full_report_to_uart_said', () => {
+    if (res.r.reason !== 'bkpt') return ended(res);
+    const uart = report1(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text));
+    if (!uart) return `no report on the UART pins: ${JSON.stringify(res.lines.filter((l) => l.src === 'uart0').map((l) => l.text).slice(0, 4))}`;
+    const t = res.text;
+    if (report1(t)) return 'the report came over USB: the ring had room for it';
+    const boot = t.filter((x) => /^boot line \d\d \.+$/.test(x)).length;
+    const li = t.findIndex((x) => /^\*\*\* console: /.test(x));
+    if (li !== boot) return `the loss line at ${li}, after ${boot} boot lines: ${JSON.stringify(t[li])}`;
+    const m = /^\*\*\* console: (\d+) bytes lost \(ring full\), (\d+) bytes of a fault report sent to the UART instead \(port not open\)$/.exec(t[li]);
+    if (!m) return t[li];
+    const reportBytes = uart.reduce((k, x) => k + x.length + 1, 0);
+    if (Number(m[2]) !== reportBytes) return `${m[2]} bytes said sent to the UART, the report has ${reportBytes}`;
+    // dropped: the boot lines that did not fit, and core 1's line before its fault
+    const dropped = (30 - boot) * 40 + 'core 1: about to read through a null pointer\n'.length;
+    if (Number(m[1]) !== dropped) return `${m[1]} bytes lost, ${dropped} dropped`;
+    if (t[li + 1] !== 'after open') return `after the loss line: ${JSON.stringify(t[li + 1])}`;
   });
 }
 
@@ -613,6 +682,16 @@ if (wanted('fault_core0')) {
 
 /* ---- core 0 faults in the middle of a line: the fault path finishes the line in full
  * packets (the bulk IN endpoint's 64 bytes), not a byte a packet, then the report ------------ */
+/* Scenario 8 or 9's line (written with `chars` characters and its newline), arrived
+ * whole and followed by core 0's report: the line's index in t, or why not (a string). */
+function midlineThenReport(t, chars) {
+  const line = t.findIndex((x) => /^midline 0123/.test(x));
+  if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
+  if (t[line].length !== chars) return `the line arrived with ${t[line].length} characters, ${chars} written`;
+  if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
+  if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+  return line;
+}
 if (wanted('fault_midline')) {
   /* Run scenario 8 (wrap: GPIO 14 high, the line's rest wraps round the end of the 1024-byte
    * ring at 900 + 64); check the line and the packets it went in: 'want' their sizes. */
@@ -628,11 +707,8 @@ if (wanted('fault_midline')) {
     });
     check(name, () => {
       const t = res.text;
-      const line = t.findIndex((x) => /^midline 0123/.test(x));
-      if (line < 0) return `the line is missing: ${JSON.stringify(t.slice(0, 4))}`;
-      if (t[line].length !== 148) return `the line arrived with ${t[line].length} characters, 148 written`;
-      if (t[line + 1] !== '*** FAULT core 0, thread "main": null pointer') return `after the line: ${JSON.stringify(t[line + 1])}`;
-      if (t.indexOf('*** END FAULT core 0') < line) return 'the report is not ended';
+      const line = midlineThenReport(t, 148);
+      if (typeof line === 'string') return line;
       if (wrap && t.slice(0, line).filter((x) => /^pad \d /.test(x)).length !== 9) return `the 9 lines before it: ${JSON.stringify(t.slice(0, line))}`;
       // the line's packets: the first by the console's own pump, the rest by the fault path
       const data = packets.filter((n) => n > 0);
@@ -651,6 +727,71 @@ if (wanted('fault_midline')) {
   midline('fault_midline_line_in_full_packets', false, '64 64 21');
   // wrapped: one write up to the ring's end (60 bytes), one from its start (25)
   midline('fault_midline_wrapped_in_two_writes', true, '64 60 25');
+}
+
+/* ---- the fault path closes a full packet with a zero-length one, never into an endpoint
+ * the host has halted ------------------------------------------------------------------------ */
+if (wanted('fault_zlp')) {
+  // Scenario 9: a 128-byte line, its first packet sent by the console, the second (full) by
+  // the fault path, which must close the transfer with a zero-length packet. The host halts
+  // the bulk IN endpoint as it takes that second packet, for 20 ms, and the device learns of
+  // the packet's end and of the SET_FEATURE in one pass (as when it looks only after both):
+  // nothing may go into the halted endpoint; after the clear the zero-length packet comes,
+  // then the report; no byte comes twice.
+  const B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
+  const packets = [];
+  let halted = false, held = null, atClear = null, haltedAt = -1, clearedAt = Infinity;
+  const res = run(9, {
+    ms: 800,
+    setup: (sim) => {
+      const h = sim.usbHost;
+      const bufDone = h.bufDone.bind(h), setupPacket = h.setupPacket.bind(h);
+      const startControl = h.startControl.bind(h), received = h.received.bind(h);
+      let bytes = '';
+      h.bufDone = (ep) => {
+        if (ep === 0x82 && !halted) {
+          const len = h.rd32(h.bufCtrl(ep)) & B_LEN, at = h.bufAddr(ep);
+          bytes += Buffer.from(h.dpram.subarray(at, at + len)).toString('latin1');
+          const i = bytes.indexOf('midline ');
+          if (i >= 0 && len === 64 && bytes.length - i === 128) {
+            halted = true;
+            haltedAt = packets.length;   // this packet's index (delivered after this call)
+            held = ep;                   // its end reaches the device with the SETUP
+            h.haltIn(20);
+            return;
+          }
+        }
+        bufDone(ep);
+      };
+      h.setupPacket = (t) => {
+        if (held !== null) { const ep = held; held = null; bufDone(ep); }
+        setupPacket(t);
+      };
+      h.startControl = (s, cb) => {
+        if (halted && atClear === null && s.req === 1 && s.index === 0x82) {
+          atClear = h.rd32(h.bufCtrl(0x82));
+          clearedAt = h.now() / 1e9;
+        }
+        startControl(s, cb);
+      };
+      h.received = (data, tags, full) => { packets.push({ n: data.length, t: h.now() / 1e9 }); return received(data, tags, full); };
+    },
+  });
+  check('fault_zlp_not_into_halted_endpoint', () => {
+    if (!halted) return 'the line\'s second packet never came: the scenario did not run as meant';
+    if (atClear === null) return 'the halt was not cleared';
+    if (!(atClear & B_STALL) || atClear & B_AVAIL) {
+      return `at the clear the halted endpoint's buffer control was 0x${atClear.toString(16)}: ${atClear & B_AVAIL ? `a ${atClear & B_LEN}-byte packet armed` : 'no STALL'}`;
+    }
+    const line = midlineThenReport(res.text, 127);
+    if (typeof line === 'string') return line;
+    // the packet the host took as it halted the endpoint, then, after the clear, the
+    // zero-length packet
+    const next = packets.slice(haltedAt, haltedAt + 3).map((p) => p.n).join(' ');
+    if (!next.startsWith('64 0 ')) return `packets from the halt on: ${next} (64 0 expected first)`;
+    if (!(packets[haltedAt + 1].t >= clearedAt)) return `the zero-length packet came at ${packets[haltedAt + 1].t.toFixed(4)} s, before the clear`;
+    if (res.r.reason !== 'bkpt' || res.r.code !== 3) return ended(res);
+  });
 }
 
 /* ---- the serial number ------------------------------------------------------------------ */

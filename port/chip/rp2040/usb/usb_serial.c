@@ -71,6 +71,25 @@ static void resend_locked(void)
     }
 }
 
+/* Close a transfer that ended on a full packet with a zero-length one,
+ * once the endpoint is free. Not while a packet the host's side cut off
+ * waits to be handed again (it goes first; its length is in_len), nor into
+ * a halted endpoint (the zero-length packet waits for the clear). Its
+ * length is in_len too: cut off, it is handed again as a zero-length
+ * packet. Returns whether none is due any more. */
+static bool zlp_locked(void)
+{
+    if (ser.zlp_due && !ser.in_busy && !ser.in_resend && open_locked() &&
+        !usb_ctrl_halted(USB_EP_DATA_IN)) {
+        usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
+        ser.in_busy = true;
+        ser.in_len = 0;
+        ser.zlp_due = false;
+        ser.stats.tx_zlps++;
+    }
+    return !ser.zlp_due;
+}
+
 /* The host's side changed (a bus reset, a configuration, a halt set or
  * cleared): a packet it had not taken is handed again once the port is
  * open, and a direct write waits for it again. */
@@ -155,16 +174,7 @@ void usb_serial_after_irq(void)
     if (call)
         port_console_isr();
     s = usb_dev_lock();
-    /* Not while a packet the host's side cut off waits to be handed again
-     * (it goes first; its length is in_len), nor into a halted endpoint. */
-    if (ser.zlp_due && !ser.in_busy && !ser.in_resend && open_locked() &&
-        !usb_ctrl_halted(USB_EP_DATA_IN)) {
-        usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
-        ser.in_busy = true;
-        ser.in_len = 0;
-        ser.zlp_due = false;
-        ser.stats.tx_zlps++;
-    }
+    zlp_locked();
     usb_dev_unlock(s);
 }
 
@@ -229,13 +239,10 @@ size_t usb_serial_write_direct(const char *s, size_t n)
         bool open = open_locked();
         size_t k = took < n ? send_locked(s + took, n - took) : 0;
         took += k;
-        bool done = took == n && !ser.in_busy && !ser.in_resend;
-        if (done && ser.zlp_due && open) {          /* close the transfer */
-            usb_dev_ep_in(USB_EP_DATA_IN, NULL, 0);
-            ser.in_busy = true;
-            ser.zlp_due = false;
-            ser.stats.tx_zlps++;
-        }
+        /* the host took every packet, and the transfer is closed (the
+         * zero-length packet, when due, armed: it waits for a halt's clear
+         * like the packets do) */
+        bool done = took == n && !ser.in_busy && !ser.in_resend && zlp_locked();
         bool late = !done && open && port_time_us() >= give_up;
         if (late)
             ser.direct_stuck = true;                /* the next one does not wait */
