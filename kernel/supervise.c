@@ -136,6 +136,8 @@ static void watch_peer(unsigned me, td_tick_t now)
     unsigned peer = me ^ 1u;
     struct watch *w = &watch[me];
     unsigned st = td__core_state(peer);
+    if (st != TD_CORE_RUNNING || !td__core_running(peer))
+        w->changed = now;   /* the heartbeat's window opens when the peer runs (again) */
     if (st == TD_CORE_HALTED) {
         if (!TD_LOAD_ACQUIRE(cleaned[peer])) {
             port_irq_state_t s = port_irq_save();
