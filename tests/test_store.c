@@ -1325,7 +1325,7 @@ static int full_workload(uint32_t *compact_op)
 {
     char k[4] = "c00";
     static uint8_t v[109];
-    td_store_stats_t st;
+    static td_store_stats_t st;           /* (the main thread's stack is 1 KiB) */
     for (unsigned i = 0; i < FC_KEYS; i++) {
         k[1] = (char)('0' + i / 10u);
         k[2] = (char)('0' + i % 10u);
@@ -1448,7 +1448,7 @@ TEST(store_repair_that_does_not_take)
     port_flash_power_cut(0, 0);           /* no step of the repair takes */
     CHECK_EQ(td_store_init(), TD_ERR_STATE);
     port_flash_power_on();
-    td_store_stats_t st;
+    static td_store_stats_t st;
     REQUIRE_EQ(td_store_init(), TD_OK);
     REQUIRE_EQ(td_store_stats(&st), TD_OK);
     CHECK_EQ(st.sectors_repaired, 1);
