@@ -7,16 +7,23 @@
 
 KERNEL_SRCS := $(wildcard kernel/*.c)
 
-# CONFIG_CFLAGS: the configuration macros of tandem/config.h and the other
-# public headers (make CONFIG_CFLAGS="-DTD_CONSOLE_UART=1 ..."). The objects
-# compiled with it (the library here, the examples) depend on a stamp that
-# holds its last value, rewritten when it changes: a new value, or none
-# after one, rebuilds them instead of leaving the last build's.
-CONFIG_STAMP := $(BUILD)/config-cflags.stamp
-ifneq ($(if $(wildcard $(CONFIG_STAMP)),$(file <$(CONFIG_STAMP)),(none)),$(strip $(CONFIG_CFLAGS)))
-$(shell mkdir -p $(BUILD))
-$(file >$(CONFIG_STAMP),$(strip $(CONFIG_CFLAGS)))
+# $(call build_stamp,FILE,VAR): FILE holds the last value of the make
+# variable VAR, rewritten when it changes (a new value, or none after one),
+# so what depends on FILE is built again instead of keeping the last build's.
+define build_stamp
+ifneq ($$(if $$(wildcard $(1)),$$(file <$(1)),(none)),$$(strip $$($(2))))
+$$(shell mkdir -p $$(dir $(1)))
+$$(file >$(1),$$(strip $$($(2))))
 endif
+endef
+
+# CONFIG_CFLAGS: the configuration macros of tandem/config.h and the other
+# public headers (make CONFIG_CFLAGS="-DTD_CONSOLE_UART=1 ..."). Every
+# object compiled with it (the library here, the examples, the test and
+# benchmark images) depends on its stamp; the foundation suite's
+# config_cflags_every_rule checks that each rule compiling with it does.
+CONFIG_STAMP := $(BUILD)/config-cflags.stamp
+$(eval $(call build_stamp,$(CONFIG_STAMP),CONFIG_CFLAGS))
 
 # Console routes (docs/console.md): the ways the chip's console can go,
 # CONSOLE_ROUTES in its chip.mk, each with its compiler flags in

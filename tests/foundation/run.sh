@@ -114,19 +114,22 @@ if want deps_missing_toolchain_named; then
   else fail deps_missing_toolchain_named "exit $rc: $out"; fi
 fi
 
+# make outside the suite's own, its flags and variables not inherited, in
+# build directory $cfg; stale [VAR=...] OBJ: would make build OBJ again? (a
+# dry run)
+cfg=$dir/config-build
+m() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$cfg" "$@"; }
+stale() { local o=${*: -1}; m -n "$@" 2>/dev/null | grep -q -- "-o $o "; }
+
 # 4. CONFIG_CFLAGS (README: the console's UART and pins, the 1200-baud
 # reset, ...) rebuilds what it is compiled into when it changes, and when it
 # is dropped again, instead of leaving the last build's objects: a library
-# object and an example's, each built once in a build directory of its own
-# (make outside the suite's own, its flags and variables not inherited).
+# object, an example's and a kernel test's, each built once in a build
+# directory of its own.
 if want config_cflags_rebuilds; then
-  cfg=$dir/config-build
   rm -rf "$cfg"
-  m() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$cfg" "$@"; }
-  # stale [VAR=...] OBJ: would make compile OBJ again? (a dry run)
-  stale() { local o=${*: -1}; m -n "$@" 2>/dev/null | grep -q -- "-o $o "; }
   why=
-  for o in "$cfg/rp2040/kernel/error.o" "$cfg/examples/obj/blink2/main.o"; do
+  for o in "$cfg/rp2040/kernel/error.o" "$cfg/examples/obj/blink2/main.o" "$cfg/target-tests/obj/test_sem.o"; do
     if ! m "$o" >"$dir/config.log" 2>&1; then why="$o: the first build failed: $(head -3 "$dir/config.log")"; break; fi
     if stale "$o"; then why="$o: compiled again right after its build"; break; fi
     if ! stale CONFIG_CFLAGS=-DTD_USB_BOOTSEL_BAUD=0 "$o"; then why="$o: not compiled again for a new CONFIG_CFLAGS"; break; fi
@@ -137,6 +140,37 @@ if want config_cflags_rebuilds; then
   done
   rm -rf "$cfg"
   if [ -z "$why" ]; then pass config_cflags_rebuilds; else fail config_cflags_rebuilds "$why"; fi
+fi
+
+# 4b. Every rule of the build whose recipe compiles with CONFIG_CFLAGS has
+# its stamp among its prerequisites (make's database, -p), so no object
+# kind is left out; and a planted rule without it is named.
+unstamped() {  # [MAKEFILE...]: the targets of such rules without the stamp
+  local f args=(-f Makefile)
+  for f in "$@"; do args+=(-f "$f"); done
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -pRrq "${args[@]}" BUILD="$cfg" \
+      __foundation_no_target__ 2>/dev/null |
+  awk -v stamp="$cfg/config-cflags.stamp" '
+    /^define / { indef = 1; next }
+    /^endef/ { indef = 0; next }
+    indef { next }
+    /^# Not a target/ { skip = 1; next }
+    /^[^#\t ][^=]*:([^=]|$)/ { rule = skip ? "" : $0; skip = 0; next }
+    /^$/ { rule = ""; skip = 0; next }
+    /^\t/ && rule != "" && index($0, "$(CONFIG_CFLAGS)") {
+      n++; split(rule, p, ":")
+      if (index(rule, " " stamp) == 0 && !(p[1] in seen)) { seen[p[1]] = 1; print p[1] } }
+    END { if (n < 10) print "(only " n + 0 " recipes compile with CONFIG_CFLAGS: the database was not read)" }'
+}
+if want config_cflags_every_rule; then
+  planted=$dir/planted.mk
+  printf '%s\n' '$(BUILD)/planted/%.o: tests/%.c | deps-arm' \
+    '	$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<' >"$planted"
+  missing=$(unstamped); caught=$(unstamped "$planted")
+  rm -rf "$cfg"
+  if [ -n "$missing" ]; then fail config_cflags_every_rule "without the stamp: $(tr '\n' ' ' <<<"$missing")"
+  elif [ "$caught" != "$cfg/planted/%.o" ]; then fail config_cflags_every_rule "a planted rule without the stamp not named alone: $caught"
+  else pass config_cflags_every_rule; fi
 fi
 
 [ $listing -eq 1 ] && exit 0
