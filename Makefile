@@ -34,6 +34,7 @@ endif
 EXAMPLE    ?= blink2
 V          ?= 0
 Q          := $(if $(filter 1,$(V)),,@)
+comma      := ,
 
 # ---- the target: PORT names the chip (port/chip/$(PORT)); the chip's own
 # chip.mk names its architecture (ARCH: port/arch/$(ARCH)) --------------------

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The foundation's failure paths: a core 1 that does not answer, images too
-# big for their region, a missing toolchain. Prints "TEST name" and "PASS
+# big for their region, a missing toolchain; and the build settings that
+# must build again when they change (CONFIG_CFLAGS, STORE_SIZE, whose bad
+# values make refuses). Prints "TEST name" and "PASS
 # name" / "FAIL name: reason" per check, then "N passed, M failed".
 #   tests/foundation/run.sh BUILD TCC "TARGET_CFLAGS" "LDFLAGS..." OBJS...
 #   tests/foundation/run.sh --list      the checks' names only, nothing run
@@ -171,6 +173,41 @@ if want config_cflags_every_rule; then
   if [ -n "$missing" ]; then fail config_cflags_every_rule "without the stamp: $(tr '\n' ' ' <<<"$missing")"
   elif [ "$caught" != "$cfg/planted/%.o" ]; then fail config_cflags_every_rule "a planted rule without the stamp not named alone: $caught"
   else pass config_cflags_every_rule; fi
+fi
+
+# 5. STORE_SIZE (docs/flash.md): the store's region as the link sets it,
+# and as the store finds it at run time (the settings example, UART
+# console, prints its sectors); a change of it links the images again; a
+# bad value stops make with the error naming it, nothing built.
+if want store_size_sets_region; then
+  rm -rf "$cfg"
+  elf=$cfg/examples/settings.elf
+  why=
+  if ! m TD_CONSOLE=uart STORE_SIZE=32768 "$elf" >"$dir/store.log" 2>&1; then
+    why="the build failed: $(head -3 "$dir/store.log")"
+  else
+    start=$(${tcc%gcc}nm "$elf" | awk '$3 == "__td_store_start__" { print $1 }')
+    out=$(sim "$elf" --raw --max-ms 1500 2>&1)
+    if [ "$start" != 101f8000 ]; then why="__td_store_start__ is 0x$start, not 0x101f8000 (32 KiB below the 2 MiB end)"
+    elif ! grep -q 'store of 8 sectors' <<<"$out"; then why="the store did not find 8 sectors: $(grep -m1 settings: <<<"$out")"
+    elif stale TD_CONSOLE=uart STORE_SIZE=32768 "$elf"; then why="linked again for the same STORE_SIZE"
+    elif ! stale TD_CONSOLE=uart STORE_SIZE=8192 "$elf"; then why="not linked again for a new STORE_SIZE"
+    elif ! stale TD_CONSOLE=uart "$elf"; then why="not linked again once STORE_SIZE was dropped"; fi
+  fi
+  if [ -z "$why" ]; then pass store_size_sets_region; else fail store_size_sets_region "$why"; fi
+fi
+if want store_size_refuses_bad; then
+  rm -rf "$cfg"
+  why=
+  for v in 12288+1 4096 6000 131072 08192 x; do
+    out=$(m STORE_SIZE="$v" "$cfg/examples/blink2.elf" 2>&1); rc=$?
+    if [ $rc -eq 0 ]; then why="STORE_SIZE=$v: make succeeded"; break; fi
+    if ! grep -q "STORE_SIZE=$v .*0 for no store, or a multiple of 4096 from 8192 to 65536" <<<"$out"; then
+      why="STORE_SIZE=$v: the error does not name it and the allowed sizes: $(head -2 <<<"$out")"; break; fi
+    if [ -e "$cfg/examples/blink2.elf" ]; then why="STORE_SIZE=$v: an image was built"; break; fi
+  done
+  rm -rf "$cfg"
+  if [ -z "$why" ]; then pass store_size_refuses_bad; else fail store_size_refuses_bad "$why"; fi
 fi
 
 [ $listing -eq 1 ] && exit 0
