@@ -180,9 +180,9 @@ clean:
 # makefiles use, and its test-SUITE list is TEST_SUITES, every suite that
 # 'make test' runs. A new user-facing target or variable gets a line here.
 define HELP_TARGETS
-all                 every example for PORT: $(EX_DIR)/NAME.elf, .uf2, .map (the default)
-$(EX_DIR)/$(EXAMPLE).uf2
-                    EXAMPLE's UF2 alone: copy it to a Pico held in BOOTSEL mode (README.md)
+all                 every example for PORT: $(EX_DIR)/NAME.elf$(if $(CHIP_NO_UF2),,$(comma) .uf2), .map (the default)
+$(EX_DIR)/$(EXAMPLE).$(if $(CHIP_NO_UF2),elf,uf2)
+                    EXAMPLE's $(if $(CHIP_NO_UF2),image alone,UF2 alone: copy it to a Pico held in BOOTSEL mode (README.md))
 run                 EXAMPLE in the emulator for RUN_MS ms: console lines, LED changes, a picture and trace of the run
 list                the examples, one line each
 debug               EXAMPLE in the emulator under GDB, both cores as threads (docs/debugging.md)
