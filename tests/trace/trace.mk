@@ -19,7 +19,7 @@ $(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c $(CONFIG_STAMP) | deps-arm
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-fw,$(TRACE_FW_DIR)/obj/main.o))
 -include $(TRACE_FW_DIR)/obj/main.d
 # tests/trace/devices.c, the drivers' interrupts (USB, UART, DMA): the console on both routes
-$(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c | deps-arm
+$(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-devices,$(TRACE_FW_DIR)/obj/devices.o,both))
