@@ -7,6 +7,7 @@
 #   make debug      build an example (EXAMPLE=name) and debug it in the emulator with GDB
 #   make mutate     plant kernel mutations one at a time and run the suites (docs/testing.md)
 #   make deps       install what is missing (toolchain, clang runtime, emulator packages, GDB)
+#   make help       every target and variable a user types, one line each
 #
 # Each component owns a fragment (port/chip/rp2040/chip.mk, sim/sim.mk, ...)
 # included below; fragments add to the lists declared here.
@@ -34,6 +35,7 @@ endif
 EXAMPLE    ?= blink2
 V          ?= 0
 Q          := $(if $(filter 1,$(V)),,@)
+comma      := ,
 
 # ---- the target: PORT names the chip (port/chip/$(PORT)); the chip's own
 # chip.mk names its architecture (ARCH: port/arch/$(ARCH)) --------------------
@@ -171,3 +173,54 @@ list:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- make help: the targets and variables a user types, one line each. The
+# layering suite checks what it prints (tools/doccheck.js, help_*): each
+# target it names is one of the build's (make -p), each variable one the
+# makefiles use, and its test-SUITE list is TEST_SUITES, every suite that
+# 'make test' runs. A new user-facing target or variable gets a line here.
+define HELP_TARGETS
+all                 every example for PORT: $(EX_DIR)/NAME.elf$(if $(CHIP_NO_UF2),,$(comma) .uf2), .map (the default)
+$(EX_DIR)/$(EXAMPLE).$(if $(CHIP_NO_UF2),elf,uf2)
+                    EXAMPLE's $(if $(CHIP_NO_UF2),image alone,UF2 alone: copy it to a Pico held in BOOTSEL mode (README.md))
+run                 EXAMPLE in the emulator for RUN_MS ms: console lines, LED changes, a picture and trace of the run
+list                the examples, one line each
+debug               EXAMPLE in the emulator under GDB, both cores as threads (docs/debugging.md)
+test                install what is missing, run every suite; ends with "N passed, N failed"
+run-suites          'make test' without installing anything
+test-SUITE          one suite alone (docs/testing.md), results in $(TEST_RESULTS)/SUITE.txt; the suites:
+test-sdk            pico-sdk examples (SDK_FW) in the emulator, against a real Pico's output; not in 'make test'
+bench               every performance figure in the emulator, a table and $(BUILD)/bench/results.json
+coverage            line and branch coverage of kernel/ from the host suite
+fuzz                each fuzz target for FUZZ_SECONDS
+mutate              plant each kernel mutation, run its suites, say which were killed (about half an hour)
+deps                install what is missing (toolchain, clang runtime, emulator packages, GDB, QEMU)
+clean               remove $(BUILD)
+help                this list
+endef
+define HELP_VARIABLES
+EXAMPLE=name        the example of run, debug and the .uf2 line (default $(EXAMPLE); 'make list')
+RUN_MS=n            simulated milliseconds of 'make run' (default 8000, or the example's own)
+PORT=chip           the chip: $(notdir $(wildcard port/chip/*)) (default rp2040; docs/ports.md)
+TD_CONSOLE=route    the examples' console: $(CONSOLE_ROUTES) (docs/console.md)
+TRACE=mode          the kernel's trace points: off, sim or ring, in a tree of their own (docs/trace.md)
+CONFIG_CFLAGS="-D.."  configuration macros of tandem/config.h; a change rebuilds (README.md)
+STORE_SIZE=bytes    the key-value store's flash region: 0 or 8192..65536 in 4096 steps (docs/flash.md)
+SDK_FW=dir          the pico-sdk examples' .elf files for test-sdk (sim/test/sdk/README.md)
+BUILD=dir           where everything is built (default $(BUILD))
+V=1                 print the commands
+CROSS=prefix        the cross toolchain's prefix (default $(CROSS))
+TARGET_OPT=-O..     the firmware's optimisation (default $(TARGET_OPT); docs/performance.md)
+KERNEL_OPT=-O..     added to the kernel's hot files (KERNEL_HOT), KERNEL_COLD_OPT to the others
+LTO=1               link-time optimisation
+FUZZ_SECONDS=n      seconds each target of 'make fuzz' runs (default $(FUZZ_SECONDS))
+endef
+export HELP_TARGETS HELP_VARIABLES
+.PHONY: help
+help:
+	@printf '%s\n' "tandem: make [TARGET ...] [VARIABLE=value ...]" "" "Targets:"
+	@printf '%s\n' "$$HELP_TARGETS" | while IFS= read -r l; do \
+	  printf '  %s\n' "$$l"; \
+	  case $$l in test-SUITE*) echo $(TEST_SUITES) | fmt -w 70 | sed 's/^/      /';; esac; done
+	@printf '%s\n' "" "Variables:"
+	@printf '%s\n' "$$HELP_VARIABLES" | sed 's/^/  /'

@@ -8,14 +8,14 @@ BENCH_MAX_MS ?= 20000
 # BENCH_SIM_NAME: the emulator's devices an image needs
 BENCH_SIM_drivers := --spi 0:echo@5 --motor pwm=14,tacho=0,load=0.001
 
-$(BENCH_DIR)/obj/bench/bench.o: bench/bench.c | deps-arm
+$(BENCH_DIR)/obj/bench/bench.o: bench/bench.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -Ibench -c -o $@ $<
 
 # An image's console route: BENCH_ROUTE_NAME (default uart).
 define bench_rules
 $(1)_BOBJS := $$(patsubst %.c,$$(BENCH_DIR)/obj/%.o,$$(wildcard bench/$(1)/*.c)) $$(BENCH_DIR)/obj/bench/bench.o
-$$(BENCH_DIR)/obj/bench/$(1)/%.o: bench/$(1)/%.c | deps-arm
+$$(BENCH_DIR)/obj/bench/$(1)/%.o: bench/$(1)/%.c $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$$(or $$(BENCH_ROUTE_$(1)),uart)) -Ibench -c -o $$@ $$<
 $(call target_image,$(BENCH_DIR)/$(1),$$($(1)_BOBJS),$(BENCH_ROUTE_$(1)))

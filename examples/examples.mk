@@ -91,7 +91,6 @@ $(TRACED_BUILD)/examples/%.elf: FORCE
 	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $@
 endif
 SIM := sim/tandem-sim
-comma := ,
 RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
 EX_RUN_MS_sensors_split  := 3000
 EX_RUN_MS_sensors_shared := 3000

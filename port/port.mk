@@ -7,16 +7,56 @@
 
 KERNEL_SRCS := $(wildcard kernel/*.c)
 
-# CONFIG_CFLAGS: the configuration macros of tandem/config.h and the other
-# public headers (make CONFIG_CFLAGS="-DTD_CONSOLE_UART=1 ..."). The objects
-# compiled with it (the library here, the examples) depend on a stamp that
-# holds its last value, rewritten when it changes: a new value, or none
-# after one, rebuilds them instead of leaving the last build's.
-CONFIG_STAMP := $(BUILD)/config-cflags.stamp
-ifneq ($(if $(wildcard $(CONFIG_STAMP)),$(file <$(CONFIG_STAMP)),(none)),$(strip $(CONFIG_CFLAGS)))
-$(shell mkdir -p $(BUILD))
-$(file >$(CONFIG_STAMP),$(strip $(CONFIG_CFLAGS)))
+# $(call build_stamp,FILE,VAR): FILE holds the last value of the make
+# variable VAR, rewritten when it changes (a new value, or none after one),
+# so what depends on FILE is built again instead of keeping the last build's.
+define build_stamp
+ifneq ($$(if $$(wildcard $(1)),$$(file <$(1)),(none)),$$(strip $$($(2))))
+$$(shell mkdir -p $$(dir $(1)))
+$$(file >$(1),$$(strip $$($(2))))
 endif
+endef
+
+# CONFIG_CFLAGS: the configuration macros of tandem/config.h and the other
+# public headers (make CONFIG_CFLAGS="-DTD_CONSOLE_UART=1 ..."). Every
+# object compiled with it (the library here, the examples, the test and
+# benchmark images) depends on its stamp; the foundation suite's
+# config_cflags_every_rule checks that each rule compiling with it does.
+CONFIG_STAMP := $(BUILD)/config-cflags.stamp
+$(eval $(call build_stamp,$(CONFIG_STAMP),CONFIG_CFLAGS))
+
+# STORE_SIZE: the bytes of the key-value store's flash region, the last of
+# the flash (docs/flash.md), passed to every image's link as TD_STORE_SIZE;
+# unset, the linker script's default (16 KiB). 0 leaves no region (the
+# store's td_store_init then refuses with TD_ERR_RANGE); otherwise a
+# multiple of the 4096-byte sector, from STORE_SECTORS_MIN to
+# TD_STORE_SECTORS_MAX (tandem/store.h) sectors, and less than the flash
+# (__td_flash_size__ in the chip's linker script). An image's own
+# --defsym=TD_STORE_SIZE (the flash suite's) comes later and wins. Every
+# image's link depends on its stamp.
+STORE_SECTOR      := 4096
+STORE_SECTORS_MIN := 2
+STORE_SECTORS_MAX := $(shell sed -n 's/^\#define TD_STORE_SECTORS_MAX \([0-9]*\)u.*/\1/p' include/tandem/store.h)
+STORE_FLASH_SIZE  := $(shell sed -n 's/^__td_flash_size__ = \([0-9]*\)K;.*/\1/p' $(LINKER_SCRIPT))
+ifeq ($(and $(STORE_SECTORS_MAX),$(STORE_FLASH_SIZE)),)
+$(error STORE_SIZE: TD_STORE_SECTORS_MAX (include/tandem/store.h) or __td_flash_size__ ($(LINKER_SCRIPT)) not found)
+endif
+ifneq ($(strip $(STORE_SIZE)),)
+STORE_SIZE_ERROR := $(shell s='$(strip $(STORE_SIZE))'; \
+  if ! [[ $$s =~ ^(0|[1-9][0-9]*)$$ ]]; then echo "is not a number of bytes (decimal)"; \
+  elif (( $$s % $(STORE_SECTOR) )); then echo "is not a multiple of the $(STORE_SECTOR)-byte sector"; \
+  elif (( $$s != 0 && $$s < $(STORE_SECTORS_MIN) * $(STORE_SECTOR) )); then \
+    echo "is less than the store's $(STORE_SECTORS_MIN) sectors ($$(( $(STORE_SECTORS_MIN) * $(STORE_SECTOR) )) bytes)"; \
+  elif (( $$s > $(STORE_SECTORS_MAX) * $(STORE_SECTOR) )); then \
+    echo "is more than the store's $(STORE_SECTORS_MAX) sectors ($$(( $(STORE_SECTORS_MAX) * $(STORE_SECTOR) )) bytes)"; \
+  elif (( $$s >= $(STORE_FLASH_SIZE) * 1024 )); then echo "leaves no flash below it for the image"; fi)
+ifneq ($(STORE_SIZE_ERROR),)
+$(error STORE_SIZE=$(STORE_SIZE) $(STORE_SIZE_ERROR): 0 for no store, or a multiple of $(STORE_SECTOR) from $(shell echo $$(( $(STORE_SECTORS_MIN) * $(STORE_SECTOR) ))) to $(shell echo $$(( $(STORE_SECTORS_MAX) * $(STORE_SECTOR) ))) (docs/flash.md))
+endif
+endif
+STORE_STAMP := $(BUILD)/store-size.stamp
+$(eval $(call build_stamp,$(STORE_STAMP),STORE_SIZE))
+STORE_LDFLAGS := $(if $(strip $(STORE_SIZE)),-Wl$(comma)--defsym=TD_STORE_SIZE=$(strip $(STORE_SIZE)))
 
 # Console routes (docs/console.md): the ways the chip's console can go,
 # CONSOLE_ROUTES in its chip.mk, each with its compiler flags in
@@ -67,9 +107,9 @@ endif
 # $(call target_image,OUT_BASE,OBJS[,ROUTE]): OUT_BASE.elf + .map + .uf2
 # from objects and the library of console route ROUTE (default: the first).
 define target_image
-$(1).elf: $(2) $(call tandem_objs,$(or $(3),$(CONSOLE_ROUTE_FIRST))) $(LINKER_SCRIPT) | deps-arm
+$(1).elf: $(2) $(call tandem_objs,$(or $(3),$(CONSOLE_ROUTE_FIRST))) $(LINKER_SCRIPT) $(STORE_STAMP) | deps-arm
 	@mkdir -p $$(@D)
-	$$(Q)$$(TCC) $$(TARGET_LDFLAGS) -T $$(LINKER_SCRIPT) -Wl,-Map=$(1).map \
+	$$(Q)$$(TCC) $$(STORE_LDFLAGS) $$(TARGET_LDFLAGS) -T $$(LINKER_SCRIPT) -Wl,-Map=$(1).map \
 	    -o $$@ $(2) $(call tandem_objs,$(or $(3),$(CONSOLE_ROUTE_FIRST))) $$(TARGET_LIBS)
 # Every UF2 is checked as the boot ROM would (boot2 at the start of flash,
 # its CRC); one that would not boot is not left behind.

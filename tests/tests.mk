@@ -70,7 +70,7 @@ coverage: deps-clang $(call host_test_bin,cov) kernel-test-lists
 # ---- the same suite as an RP2040 image, run in the emulator ------------------------
 TARGET_TEST_DIR  := $(BUILD)/target-tests$(PORT_SUFFIX)
 TARGET_TEST_OBJS := $(patsubst tests/%.c,$(TARGET_TEST_DIR)/obj/%.o,$(TEST_SRCS))
-$(TARGET_TEST_DIR)/obj/%.o: tests/%.c | deps-arm
+$(TARGET_TEST_DIR)/obj/%.o: tests/%.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TARGET_TEST_DIR)/tandem-tests,$(TARGET_TEST_OBJS)))
@@ -93,7 +93,7 @@ test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf kernel-test-
 # ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------
 FOUNDATION_DIR := $(BUILD)/foundation
 FOUNDATION_IMAGES := launch_dead launch_garbled
-$(FOUNDATION_DIR)/obj/%.o: tests/foundation/%.c | deps-arm
+$(FOUNDATION_DIR)/obj/%.o: tests/foundation/%.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(foreach i,$(FOUNDATION_IMAGES),$(eval $(call target_image,$(FOUNDATION_DIR)/$(i),$(FOUNDATION_DIR)/obj/$(i).o)))

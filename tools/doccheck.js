@@ -25,6 +25,14 @@
 // Then the check itself: a document with one planted mistake (a function
 // that does not exist, a wrong argument count, a missing make target or
 // variable, a missing file) must fail with exactly that mistake named.
+// And what `make help` prints (the Makefile's HELP_TARGETS, HELP_VARIABLES):
+//   help_make        every target it names is a target or pattern of the
+//                    build (make -p), each with its line; every VAR= a
+//                    variable the makefiles expand ($(VAR)); its test-SUITE
+//                    list is TEST_SUITES, every suite 'make test' runs, and
+//                    test-SUITE exists for each
+// with its own planted mistakes (a missing target, a missing variable, a
+// suite left out), each of which must fail naming it.
 // Prints "TEST name" and "PASS name" / "FAIL name: reason" per check, then
 // "N passed, M failed".
 //
@@ -61,9 +69,18 @@ const PLANTED = [
   ['docs_refuses_unlinked_doc', '| [docs/ports.md](docs/ports.md) |', 'docs/ports.md', 'remove'],
 ];
 
+// make help's text with one planted change: [name, change, what the problem names]
+const HELP_PLANTED = [
+  ['help_refuses_missing_target', (t) => t.replace('\nTargets:\n', '\nTargets:\n  no-such-target      planted\n'), 'no-such-target'],
+  ['help_refuses_missing_variable', (t) => t.replace('\nVariables:\n', '\nVariables:\n  NO_SUCH_VARIABLE=1  planted\n'), 'NO_SUCH_VARIABLE'],
+  ['help_refuses_missing_suite', (t) => t.replace(/^( {4,}.*?)(^|\s)foundation(?=\s|$)/m, '$1$2'), 'suite foundation'],
+];
+
 if (listing) {
   for (const c of CHECKS) console.log(c);
   for (const p of PLANTED) console.log(p[0]);
+  console.log('help_make');
+  for (const p of HELP_PLANTED) console.log(p[0]);
   process.exit(0);
 }
 
@@ -255,6 +272,70 @@ for (const [name, line, named, how] of PLANTED) {
   const problems = CHECKS.flatMap((c) => CHECKERS[c]('README.md', t))
     .filter((p) => !CHECKS.flatMap((c) => CHECKERS[c]('README.md', readme)).includes(p));
   if (problems.length === 0) result(false, name, `nothing found in '${line}'`);
+  else if (!problems.every((p) => p.includes(named))) result(false, name, `unexpected: ${problems.join('; ')}`);
+  else result(true, name);
+}
+// ---- make help ---------------------------------------------------------
+// Its entries: "  NAME  text" lines under "Targets:" and "Variables:", each
+// with the lines indented further that follow it (the test-SUITE entry's:
+// the suites).
+function parseHelp(text) {
+  const h = { targets: [], variables: [] };
+  let list = null, last = null;
+  for (const l of text.split('\n')) {
+    if (/^Targets:/.test(l)) { list = h.targets; last = null; continue; }
+    if (/^Variables:/.test(l)) { list = h.variables; last = null; continue; }
+    const m = /^  (\S+)\s*(.*)$/.exec(l);
+    if (m && list) list.push(last = { name: m[1], text: m[2], more: [] });
+    else if (/^ {4,}\S/.test(l) && last) last.more.push(l.trim());
+  }
+  return h;
+}
+const suitesVar = /^TEST_SUITES :?= (.*)$/m.exec(db);
+const suites = suitesVar ? suitesVar[1].trim().split(/\s+/) : [];
+function checkHelp(text) {
+  const h = parseHelp(text);
+  if (!h.targets.length || !h.variables.length) return ['make help printed no targets or no variables'];
+  const out = suites.length ? [] : ['make -p printed no TEST_SUITES'];
+  for (const t of h.targets) {
+    if (!t.text && !t.more.length) out.push(`make help: target ${t.name} has no line of its own`);
+    if (t.name === 'test-SUITE') {
+      const listed = t.more.join(' ').split(/\s+/).filter(Boolean);
+      for (const x of suites) if (!listed.includes(x)) out.push(`make help: suite ${x} of make test is not listed`);
+      for (const x of listed) {
+        if (!suites.includes(x)) out.push(`make help: suite ${x} is not one make test runs`);
+        if (!targets.has(`test-${x}`)) out.push(`make help: target test-${x} does not exist`);
+      }
+    } else if (!targets.has(t.name) && !patterns.some((p) => p.test(t.name))) {
+      out.push(`make help: target ${t.name} does not exist`);
+    }
+  }
+  for (const v of h.variables) {
+    const m = /^([A-Z_][A-Z0-9_]*)=/.exec(v.name);
+    if (!m) out.push(`make help: ${v.name} is not VARIABLE=value`);
+    else if (!new RegExp(`\\$[({]${m[1]}[):}]`).test(makeText)) out.push(`make help: variable ${m[1]} is not expanded in the makefiles`);
+    else if (!v.text && !v.more.length) out.push(`make help: variable ${m[1]} has no line of its own`);
+  }
+  return out;
+}
+let helpText = '';
+try {
+  helpText = cp.execFileSync('make', ['-C', root, '-s', '--no-print-directory', 'help'],
+    { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+} catch (e) { helpText = e.stdout ? e.stdout.toString() : ''; }
+console.log('TEST help_make');
+{
+  const problems = checkHelp(helpText);
+  for (const p of problems) console.log(`  ${p}`);
+  result(problems.length === 0, 'help_make', `${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}`);
+}
+for (const [name, plant, named] of HELP_PLANTED) {
+  console.log(`TEST ${name}`);
+  const t = plant(helpText);
+  if (t === helpText) { result(false, name, 'the planted change did not apply to make help\'s text'); continue; }
+  const before = checkHelp(helpText);
+  const problems = checkHelp(t).filter((p) => !before.includes(p));
+  if (problems.length === 0) result(false, name, 'nothing found');
   else if (!problems.every((p) => p.includes(named))) result(false, name, `unexpected: ${problems.join('; ')}`);
   else result(true, name);
 }

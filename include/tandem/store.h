@@ -3,8 +3,8 @@
  *
  * Small settings, calibration values and counters, kept in the flash region
  * the linker sets aside (td_flash_store_region: the last 16 KiB of flash by
- * default, -Wl,--defsym=TD_STORE_SIZE=N to change it; at least two 4 KiB
- * sectors). A key is a string of 1 .. TD_STORE_KEY_MAX characters, a value
+ * default, make STORE_SIZE=N or -Wl,--defsym=TD_STORE_SIZE=N to change it;
+ * at least two 4 KiB sectors). A key is a string of 1 .. TD_STORE_KEY_MAX characters, a value
  * 0 .. TD_STORE_VALUE_MAX bytes.
  *
  * Every change is a new record appended to a log (a sequence number and a

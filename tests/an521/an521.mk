@@ -32,7 +32,7 @@ ifeq ($(PORT),an521)
 AN521_FAULT_ELFS := $(addprefix $(FAULTS_DIR)/,$(addsuffix .elf,null-c0 null-c1 udf-c0 udf-c1 \
     tstack-c0 tstack-c1 mstack-c0 mstack-c1 assert-c1 console-c0 null-kill-c0 tstack-kill-c0 classify))
 AN521_MT_OBJS := $(patsubst tests/%.c,$(AN521_BUILD)/mt/%.o,$(TEST_SRCS))
-$(AN521_BUILD)/mt/%.o: tests/%.c tests/an521/an521.mk | deps-arm
+$(AN521_BUILD)/mt/%.o: tests/%.c tests/an521/an521.mk $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -DTH_STRESS_ONLY -DTH_WITH_PARALLEL \
 	    -DTH_LATENCY_SLACK=100u -DTH_TICK_SLACK=50u $(AN521_MT_CFLAGS) -c -o $@ $<

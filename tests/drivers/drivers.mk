@@ -6,7 +6,7 @@
 DRV_TEST_DIR  := $(BUILD)/drivers-tests
 DRV_TEST_SRCS := $(sort $(wildcard tests/drivers/*.c)) tests/runner.c
 DRV_TEST_OBJS := $(patsubst tests/%.c,$(DRV_TEST_DIR)/obj/%.o,$(DRV_TEST_SRCS))
-$(DRV_TEST_DIR)/obj/%.o: tests/%.c | deps-arm
+$(DRV_TEST_DIR)/obj/%.o: tests/%.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -DTH_LIST='"drivers/list.h"' -c -o $@ $<
 $(eval $(call target_image,$(DRV_TEST_DIR)/drivers-tests,$(DRV_TEST_OBJS)))

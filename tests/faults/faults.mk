@@ -36,7 +36,7 @@ FAULT_ELFS := $(foreach f,$(FAULT_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),
     $(foreach f,$(WD_IMAGES),$(FAULTS_DIR)/$(call fault_field,$(f),1).elf)
 
 define fault_image
-$(FAULTS_DIR)/obj/$(1).o: tests/faults/main.c | deps-arm
+$(FAULTS_DIR)/obj/$(1).o: tests/faults/main.c $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -DSCENARIO_$(2) -DSCENARIO_NAME='"$(2)"' \
 	    -DFAULT_CORE=$(3) -DFAULT_POLICY=TD_FAULT_$(4) -c -o $$@ $$<
@@ -45,7 +45,7 @@ endef
 $(foreach f,$(FAULT_IMAGES),$(eval $(call fault_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3),$(call fault_field,$(f),4))))
 
 define wd_image
-$(FAULTS_DIR)/obj/$(1).o: tests/faults/watchdog.c | deps-arm
+$(FAULTS_DIR)/obj/$(1).o: tests/faults/watchdog.c $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) -DWD_$(2) -DWD_POLICY=TD_WATCHDOG_$(3) -c -o $$@ $$<
 $(call target_image,$(FAULTS_DIR)/$(1),$(FAULTS_DIR)/obj/$(1).o)

@@ -12,7 +12,7 @@ FLASH_DIR  := $(BUILD)/flash
 FLASH_CUTS ?= 1000
 FLASH_SEED ?= 2024
 
-$(FLASH_DIR)/obj/store_cut.o: tests/flash/store_cut.c | deps-arm
+$(FLASH_DIR)/obj/store_cut.o: tests/flash/store_cut.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(FLASH_DIR)/store_cut,$(FLASH_DIR)/obj/store_cut.o))

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The foundation's failure paths: a core 1 that does not answer, images too
-# big for their region, a missing toolchain. Prints "TEST name" and "PASS
+# big for their region, a missing toolchain; and the build settings that
+# must build again when they change (CONFIG_CFLAGS, STORE_SIZE, whose bad
+# values make refuses). Prints "TEST name" and "PASS
 # name" / "FAIL name: reason" per check, then "N passed, M failed".
 #   tests/foundation/run.sh BUILD TCC "TARGET_CFLAGS" "LDFLAGS..." OBJS...
 #   tests/foundation/run.sh --list      the checks' names only, nothing run
@@ -114,19 +116,22 @@ if want deps_missing_toolchain_named; then
   else fail deps_missing_toolchain_named "exit $rc: $out"; fi
 fi
 
+# make outside the suite's own, its flags and variables not inherited, in
+# build directory $cfg; stale [VAR=...] OBJ: would make build OBJ again? (a
+# dry run)
+cfg=$dir/config-build
+m() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$cfg" "$@"; }
+stale() { local o=${*: -1}; m -n "$@" 2>/dev/null | grep -q -- "-o $o "; }
+
 # 4. CONFIG_CFLAGS (README: the console's UART and pins, the 1200-baud
 # reset, ...) rebuilds what it is compiled into when it changes, and when it
 # is dropped again, instead of leaving the last build's objects: a library
-# object and an example's, each built once in a build directory of its own
-# (make outside the suite's own, its flags and variables not inherited).
+# object, an example's and a kernel test's, each built once in a build
+# directory of its own.
 if want config_cflags_rebuilds; then
-  cfg=$dir/config-build
   rm -rf "$cfg"
-  m() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s BUILD="$cfg" "$@"; }
-  # stale [VAR=...] OBJ: would make compile OBJ again? (a dry run)
-  stale() { local o=${*: -1}; m -n "$@" 2>/dev/null | grep -q -- "-o $o "; }
   why=
-  for o in "$cfg/rp2040/kernel/error.o" "$cfg/examples/obj/blink2/main.o"; do
+  for o in "$cfg/rp2040/kernel/error.o" "$cfg/examples/obj/blink2/main.o" "$cfg/target-tests/obj/test_sem.o"; do
     if ! m "$o" >"$dir/config.log" 2>&1; then why="$o: the first build failed: $(head -3 "$dir/config.log")"; break; fi
     if stale "$o"; then why="$o: compiled again right after its build"; break; fi
     if ! stale CONFIG_CFLAGS=-DTD_USB_BOOTSEL_BAUD=0 "$o"; then why="$o: not compiled again for a new CONFIG_CFLAGS"; break; fi
@@ -137,6 +142,72 @@ if want config_cflags_rebuilds; then
   done
   rm -rf "$cfg"
   if [ -z "$why" ]; then pass config_cflags_rebuilds; else fail config_cflags_rebuilds "$why"; fi
+fi
+
+# 4b. Every rule of the build whose recipe compiles with CONFIG_CFLAGS has
+# its stamp among its prerequisites (make's database, -p), so no object
+# kind is left out; and a planted rule without it is named.
+unstamped() {  # [MAKEFILE...]: the targets of such rules without the stamp
+  local f args=(-f Makefile)
+  for f in "$@"; do args+=(-f "$f"); done
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -pRrq "${args[@]}" BUILD="$cfg" \
+      __foundation_no_target__ 2>/dev/null |
+  awk -v stamp="$cfg/config-cflags.stamp" '
+    /^define / { indef = 1; next }
+    /^endef/ { indef = 0; next }
+    indef { next }
+    /^# Not a target/ { skip = 1; next }
+    /^[^#\t ][^=]*:([^=]|$)/ { rule = skip ? "" : $0; skip = 0; next }
+    /^$/ { rule = ""; skip = 0; next }
+    /^\t/ && rule != "" && index($0, "$(CONFIG_CFLAGS)") {
+      n++; split(rule, p, ":")
+      if (index(rule, " " stamp) == 0 && !(p[1] in seen)) { seen[p[1]] = 1; print p[1] } }
+    END { if (n < 10) print "(only " n + 0 " recipes compile with CONFIG_CFLAGS: the database was not read)" }'
+}
+if want config_cflags_every_rule; then
+  planted=$dir/planted.mk
+  printf '%s\n' '$(BUILD)/planted/%.o: tests/%.c | deps-arm' \
+    '	$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<' >"$planted"
+  missing=$(unstamped); caught=$(unstamped "$planted")
+  rm -rf "$cfg"
+  if [ -n "$missing" ]; then fail config_cflags_every_rule "without the stamp: $(tr '\n' ' ' <<<"$missing")"
+  elif [ "$caught" != "$cfg/planted/%.o" ]; then fail config_cflags_every_rule "a planted rule without the stamp not named alone: $caught"
+  else pass config_cflags_every_rule; fi
+fi
+
+# 5. STORE_SIZE (docs/flash.md): the store's region as the link sets it,
+# and as the store finds it at run time (the settings example, UART
+# console, prints its sectors); a change of it links the images again; a
+# bad value stops make with the error naming it, nothing built.
+if want store_size_sets_region; then
+  rm -rf "$cfg"
+  elf=$cfg/examples/settings.elf
+  why=
+  if ! m TD_CONSOLE=uart STORE_SIZE=32768 "$elf" >"$dir/store.log" 2>&1; then
+    why="the build failed: $(head -3 "$dir/store.log")"
+  else
+    start=$(${tcc%gcc}nm "$elf" | awk '$3 == "__td_store_start__" { print $1 }')
+    out=$(sim "$elf" --raw --max-ms 1500 2>&1)
+    if [ "$start" != 101f8000 ]; then why="__td_store_start__ is 0x$start, not 0x101f8000 (32 KiB below the 2 MiB end)"
+    elif ! grep -q 'store of 8 sectors' <<<"$out"; then why="the store did not find 8 sectors: $(grep -m1 settings: <<<"$out")"
+    elif stale TD_CONSOLE=uart STORE_SIZE=32768 "$elf"; then why="linked again for the same STORE_SIZE"
+    elif ! stale TD_CONSOLE=uart STORE_SIZE=8192 "$elf"; then why="not linked again for a new STORE_SIZE"
+    elif ! stale TD_CONSOLE=uart "$elf"; then why="not linked again once STORE_SIZE was dropped"; fi
+  fi
+  if [ -z "$why" ]; then pass store_size_sets_region; else fail store_size_sets_region "$why"; fi
+fi
+if want store_size_refuses_bad; then
+  rm -rf "$cfg"
+  why=
+  for v in 12288+1 4096 6000 131072 08192 x; do
+    out=$(m STORE_SIZE="$v" "$cfg/examples/blink2.elf" 2>&1); rc=$?
+    if [ $rc -eq 0 ]; then why="STORE_SIZE=$v: make succeeded"; break; fi
+    if ! grep -q "STORE_SIZE=$v .*0 for no store, or a multiple of 4096 from 8192 to 65536" <<<"$out"; then
+      why="STORE_SIZE=$v: the error does not name it and the allowed sizes: $(head -2 <<<"$out")"; break; fi
+    if [ -e "$cfg/examples/blink2.elf" ]; then why="STORE_SIZE=$v: an image was built"; break; fi
+  done
+  rm -rf "$cfg"
+  if [ -z "$why" ]; then pass store_size_refuses_bad; else fail store_size_refuses_bad "$why"; fi
 fi
 
 [ $listing -eq 1 ] && exit 0

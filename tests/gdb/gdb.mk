@@ -4,7 +4,7 @@
 # emulator's output in $(GDB_TEST_DIR)/session).
 
 GDB_TEST_DIR := $(BUILD)/gdb-test
-$(GDB_TEST_DIR)/obj/main.o: tests/gdb/main.c | deps-arm
+$(GDB_TEST_DIR)/obj/main.o: tests/gdb/main.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(GDB_TEST_DIR)/gdb-fw,$(GDB_TEST_DIR)/obj/main.o))

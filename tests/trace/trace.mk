@@ -13,13 +13,13 @@ TRACE_TEST_DIR   := $(BUILD)/trace-test
 TRACE_RING_BUILD := $(BUILD)/trace-ring
 # tests/trace/main.c, the program whose trace is known, built in each tree
 TRACE_FW_DIR     := $(BUILD)/trace-fw
-$(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c | deps-arm
+$(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-fw,$(TRACE_FW_DIR)/obj/main.o))
 -include $(TRACE_FW_DIR)/obj/main.d
 # tests/trace/devices.c, the drivers' interrupts (USB, UART, DMA): the console on both routes
-$(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c | deps-arm
+$(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-devices,$(TRACE_FW_DIR)/obj/devices.o,both))

@@ -7,7 +7,7 @@ USB_TEST_DIR := $(BUILD)/usb-tests
 USB_TEST_IMAGES := usb:usb usb-both:both
 
 define usb_test_image
-$(USB_TEST_DIR)/obj/$(1).o: tests/usb/main.c | deps-arm
+$(USB_TEST_DIR)/obj/$(1).o: tests/usb/main.c $$(CONFIG_STAMP) | deps-arm
 	@mkdir -p $$(@D)
 	$$(Q)$$(TCC) $$(TARGET_CFLAGS) $$(CONFIG_CFLAGS) $$(CONSOLE_ROUTE_$(2)) -c -o $$@ $$<
 $(call target_image,$(USB_TEST_DIR)/$(1),$(USB_TEST_DIR)/obj/$(1).o,$(2))
