@@ -199,19 +199,41 @@ static struct seq s0_tx, s0_rx, s1_tx, s1_rx;
 static uint32_t seq_in[2][64], seq_out[2][8], seq_in2[2][8], seq_out2[2][8];
 static td_msg_ep_t seq_tx_ep[2], seq_rx_ep[2];
 
+/* The receiving thread of each core has subscribed (set by it, read by the
+ * sender of its core). */
+static volatile bool seq_rx_ready[2];
+
 static void seq_setup(unsigned core, struct seq *tx, struct seq *rx, uint32_t count, bool batch)
 {
     td_msg_init(&seq_tx_ep[core], 2, seq_in2[core], 8, seq_out[core], 8, TD_MSG_BLOCK);
     td_msg_init(&seq_rx_ep[core], 3, seq_in[core], 64, seq_out2[core], 8, TD_MSG_BLOCK);
     *tx = (struct seq){ .ep = &seq_tx_ep[core], .count = count, .batch = batch };
     *rx = (struct seq){ .ep = &seq_rx_ep[core], .count = count, .batch = batch };
+    seq_rx_ready[core] = false;
 }
 
+/* The sender (the test's thread, more urgent than the receivers) starts
+ * once its own core's receiver has subscribed: else, while the other core
+ * keeps up, it would send all its words before its receiver ran, and the
+ * other core's sender, waiting for that receiver's endpoint, would give up
+ * after its 2 s on a slow host. A failed step keeps its error in last_err
+ * (-1: this core's receiver never subscribed). */
 static void seq_owner_tx(void *arg)
 {
     struct seq *q = arg;
-    if (td_msg_subscribe(q->ep) != TD_OK || td_msg_await_remote(3, TD_SEC(2)) != TD_OK) {
+    unsigned me = port_core_id();
+    int r = td_msg_subscribe(q->ep);
+    for (unsigned ms = 0; r == TD_OK && !seq_rx_ready[me]; ms++) {
+        if (ms == 2000u)
+            r = -1;
+        else
+            td_sleep(TD_MS(1));
+    }
+    if (r == TD_OK)
+        r = td_msg_await_remote(3, TD_SEC(2));
+    if (r != TD_OK) {
         q->send_err++;
+        q->last_err = r;
         return;
     }
     seq_sender(q);
@@ -225,6 +247,7 @@ static void seq_owner_rx(void *arg)
         q->bad++;
         return;
     }
+    seq_rx_ready[port_core_id()] = true;
     seq_receiver(q);
     td_msg_unsubscribe(q->ep);
 }
