@@ -596,9 +596,13 @@ static int fifo_filled;                   /* set by the writer: atomic accesses 
 static void core1_fifo_reader(void *arg)
 {
     (void)arg;
-    uint64_t end = td_time_us() + 500000;
-    while (!__atomic_load_n(&fifo_filled, __ATOMIC_ACQUIRE) && td_time_us() < end)
-        td_sleep(1);                      /* let the writer fill it up */
+    /* let the writer fill it up: for 500 ms of core 0's own time at most
+     * (port_core_ran_us): a host may leave core 0's pthread off its CPU for
+     * longer than that, and core 1 then read the FIFO before it was filled
+     * (planted, core 0 600 ms late: the first word read 0) */
+    uint64_t r0 = port_core_ran_us(0);
+    while (!__atomic_load_n(&fifo_filled, __ATOMIC_ACQUIRE) && port_core_ran_us(0) - r0 < 500000u)
+        td_sleep(1);
     fifo_status_seen[0] = port_fifo_status();
     for (int i = 0; i < 9; i++)
         fifo_seen[i] = port_fifo_pop();   /* the 9th reads empty */
