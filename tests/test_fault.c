@@ -257,8 +257,7 @@ TEST(fault_kill_releases_held_mutexes)
     CHECK_EQ(kx0.xw.nwait[0], 1);
     /* a waiter on core 1 */
     if (th_core1_run(core1_kx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && kx.xw.nwait[1] == 0; i++)
-            td_sleep(1);
+        TH_WAIT_CORE(1, 500, kx.xw.nwait[1] != 0);
     CHECK_EQ(kx.xw.nwait[1], 1);
     bool cap = th_capture_begin() == TD_OK;
     kx_go = 1;
@@ -445,8 +444,7 @@ TEST(fault_hold_reports_xmutex_and_lock)
     CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && hx.xw.nwait[1] == 0; i++)
-            td_sleep(1);
+        TH_WAIT_CORE(1, 500, hx.xw.nwait[1] != 0);
     CHECK_EQ(hx.xw.nwait[1], 1);
     td_sleep(TD_MS(80));
     CHECK_EQ(td_fault_hold_reports(), n);
@@ -458,8 +456,7 @@ TEST(fault_hold_reports_xmutex_and_lock)
     REQUIRE_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        for (int i = 0; i < 500 && hx.xw.nwait[1] == 0; i++)
-            td_sleep(1);
+        TH_WAIT_CORE(1, 500, hx.xw.nwait[1] != 0);
     CHECK_EQ(hx.xw.nwait[1], 1);
     td_sleep(TD_MS(150));                    /* held meanwhile: reported once */
     CHECK_EQ(td_fault_hold_reports(), n + 1);
