@@ -900,7 +900,12 @@ static void core1_deaf(void *arg)
     td_msg_core_stats(&core1_cs, true);
     port_irq_state_t s = port_irq_save();
     GO_SET(1);
-    th_busy_us(30000);                           /* core 0 overfills the FIFO meanwhile */
+    /* deaf until core 0 has overfilled the FIFO (go 2), at most 2 s of core
+     * 0's own time: a fixed 30 ms of this core's clock ended before core 0
+     * pushed where a host left core 0's pthread off its CPU that long */
+    uint64_t r0 = th_core_ran_us(0);
+    while (GO_GET() != 2 && th_core_ran_us(0) - r0 < 2000000u) {
+    }
     port_irq_restore(s);
     td_sleep(2);
     td_msg_core_stats(&core1_cs, false);
@@ -931,6 +936,7 @@ TEST(msg_fifo_flags_counted)
     for (unsigned i = 0; i <= PORT_FIFO_DEPTH; i++)
         port_fifo_push(TD_MSG(TD_MSG_ENDPOINTS - 1, i));
     bool wof = (port_fifo_status() & PORT_FIFO_WOF) != 0;
+    GO_SET(2);
     port_irq_restore(s);
     td_sleep(1);
     CHECK(wof);
