@@ -270,8 +270,8 @@ TEST(fault_kill_releases_held_mutexes)
     CHECK_EQ(kx.xw.nwait[1], 1);
     bool cap = th_capture_begin() == TD_OK;
     kx_go = 1;
-    CHECK_EQ(td_thread_join(&ft, TD_MS(500)), TD_OK);
-    CHECK_EQ(td_thread_join(&kw, TD_MS(500)), TD_OK);
+    CHECK_EQ(th_join_turns(&ft, TD_MS(500)), TD_OK);      /* by turns: see th_join_turns */
+    CHECK_EQ(th_join_turns(&kw, TD_MS(500)), TD_OK);
     CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     int len = th_capture_end(report, sizeof report);
     td_fault_set_policy(me, (unsigned)old);
