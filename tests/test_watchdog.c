@@ -209,7 +209,7 @@ TEST(watchdog_checkins_in_time_left_alone)
     quiet_r = 99;
     REQUIRE_EQ(td_thread_create(&quiet, quiet_stack, sizeof quiet_stack, "quiet", 20, quiet_main,
                                 NULL), TD_OK);
-    CHECK_EQ(td_thread_join(&quiet, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&quiet, TD_SEC(2)), TD_OK);    /* by turns: see th_join_turns */
     CHECK_EQ(td_watchdog_stop(), TD_OK);
     CHECK_EQ(quiet_r, TD_OK);
     CHECK_EQ(td_watchdog_misses(), misses);
