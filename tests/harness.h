@@ -115,6 +115,20 @@ void th_busy_ticks(td_tick_t ticks);
  * wait then ends that many ticks late by the tick count, but not by the
  * core's own time, which is what tells a wait that overstays its timeout. */
 uint64_t th_ran_us(void);
+/* Core 'core''s own running time in microseconds (port_core_ran_us), for
+ * a wait on what that core does. */
+uint64_t th_core_ran_us(unsigned core);
+/* Sleep one tick at a time while cond is false, for at most ms
+ * milliseconds of core 'core''s own running time: a wait of one core for
+ * what the other does, which a host may leave off its CPU for longer than
+ * any fixed bound of the waiting core's clock (on the target the time). */
+#define TH_WAIT_CORE(core, ms, cond)                                                    \
+    do {                                                                                \
+        uint64_t th_r0_ = th_core_ran_us(core);                                         \
+        while (!(cond) && th_core_ran_us(core) - th_r0_ < (uint64_t)(ms) * 1000u)      \
+            td_sleep(1);                                                                \
+    } while (0)
+
 /* Whether at most n + TH_TICK_SLACK ticks of this core's own time have
  * passed since th_ran_us() returned ran0: checked on the host, always true
  * on the target (there the tick count itself is exact and checked). */

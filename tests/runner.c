@@ -393,6 +393,11 @@ uint64_t th_ran_us(void)
     return port_core_ran_us(port_core_id());
 }
 
+uint64_t th_core_ran_us(unsigned core)
+{
+    return port_core_ran_us(core);
+}
+
 bool th_ran_within(uint64_t ran0, td_tick_t n)
 {
     if (TH_TICK_SLACK == 0)

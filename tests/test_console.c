@@ -256,8 +256,7 @@ static void both_cores(int mode)
     __atomic_store_n(&x_go, 0, __ATOMIC_RELAXED);
     x_bad1 = 0;
     REQUIRE_EQ(th_core1_run(core1_printer, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !__atomic_load_n(&x_ready, __ATOMIC_ACQUIRE); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, __atomic_load_n(&x_ready, __ATOMIC_ACQUIRE));
     bool cap = th_capture_begin() == TD_OK;
     __atomic_store_n(&x_go, 1, __ATOMIC_RELEASE);   /* both cores print from here on */
     unsigned bad0 = 0;

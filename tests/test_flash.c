@@ -197,8 +197,7 @@ TEST(flash_core1_parked_while_it_runs_from_flash)
     ST(stop_spin, 0);
     ST(spinning, 0);
     REQUIRE_EQ(th_core1_run(core1_spin_job, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !LD(spinning); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, LD(spinning));
     REQUIRE(LD(spinning));
     td_flash_stats_t s0, s1;
     REQUIRE_EQ(td_flash_stats(&s0), TD_OK);
@@ -477,8 +476,7 @@ TEST(flash_with_core1_halted_then_in_reset)
     ST(stop_spin, 0);
     ST(spinning, 0);
     REQUIRE_EQ(th_core1_run(core1_spin_job, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !LD(spinning); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, LD(spinning));
     CHECK_EQ(td_flash_program(a + 32u, "again", 6, &r3), TD_OK);
     ST(stop_spin, 1);
     CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);

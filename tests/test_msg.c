@@ -314,24 +314,41 @@ static int hold_go;                 /* a flag between the cores */
 #define GO_SET(v) __atomic_store_n(&hold_go, (v), __ATOMIC_RELEASE)
 #define GO_GET()  __atomic_load_n(&hold_go, __ATOMIC_ACQUIRE)
 
-/* Core 1: subscribe ep_b as 'number' (in-buffer 4), wait for the go, then
- * read everything within 100 ms into job_seen. */
 static uint32_t job_seen[32];
 static volatile uint32_t job_nseen;
 static uint32_t small_in[4], small_out[2];
 
+/* Take the 'want' words core 0 sends to ep into job_seen, then any more
+ * that come within 100 ms (none should: a word too many fails the test).
+ * Each of the 'want' is waited for up to 2 s: it comes when core 0 runs,
+ * which a loaded host may not do for a while, so a fixed window after the
+ * last word (100 ms, 50 ms before) ended the take early now and then
+ * (core 0 left off its CPU for 300 ms at the go: 8 of 10 words taken). */
+static void take_words(td_msg_ep_t *ep, uint32_t want)
+{
+    td_msg_t w;
+    job_nseen = 0;
+    while (job_nseen < 32 &&
+           td_msg_receive(ep, &w, job_nseen < want ? TD_SEC(2) : TD_MS(100)) == TD_OK)
+        job_seen[job_nseen++] = w;
+}
+
+/* The argument of core1_slow_reader: the endpoint and the words to take. */
+#define SLOW_READER(number, want) ((void *)(uintptr_t)((number) | (want) << 8))
+
+/* Core 1: subscribe ep_b as 'number' (in-buffer 4), wait for the go, then
+ * take the words into job_seen (take_words). */
 static void core1_slow_reader(void *arg)
 {
-    unsigned number = (unsigned)(uintptr_t)arg;
+    unsigned number = (unsigned)(uintptr_t)arg & 0xffu;
+    uint32_t want = (uint32_t)((uintptr_t)arg >> 8);
     job_nseen = 0;
     job_r[0] = td_msg_init(&ep_b, number, small_in, 4, small_out, 2, TD_MSG_BLOCK);
     job_r[1] = td_msg_subscribe(&ep_b);
     uint64_t end = td_time_us() + 2000000u;
     while (!GO_GET() && td_time_us() < end)
         td_sleep(1);
-    td_msg_t w;
-    while (job_nseen < 32 && td_msg_receive(&ep_b, &w, TD_MS(100)) == TD_OK)
-        job_seen[job_nseen++] = w;
+    take_words(&ep_b, want);
     job_r[2] = td_msg_overrun(&ep_b, true);
     job_r[3] = td_msg_overrun(&ep_b, false);
     td_msg_stats_t st;
@@ -345,7 +362,7 @@ TEST(msg_policy_block)
     GO_SET(0);
     REQUIRE_EQ(td_msg_init(&ep_a, 4, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
     REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
-    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)5), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, SLOW_READER(5, 20)), TD_OK);
     REQUIRE_EQ(td_msg_await_remote(5, TD_SEC(2)), TD_OK);
     /* room for 4 at the receiver, 2 in our out-buffer: the 7th is refused */
     unsigned n = 0;
@@ -381,7 +398,7 @@ TEST(msg_policy_drop)
     GO_SET(0);
     REQUIRE_EQ(td_msg_init(&ep_a, 6, in_a, 16, out_a, 2, TD_MSG_DROP), TD_OK);
     REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
-    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)7), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, SLOW_READER(7, 4)), TD_OK);
     REQUIRE_EQ(td_msg_await_remote(7, TD_SEC(2)), TD_OK);
     unsigned ok = 0, dropped = 0;
     for (unsigned i = 0; i < 10; i++) {
@@ -569,7 +586,7 @@ TEST(msg_batch_partial)
     GO_SET(0);
     REQUIRE_EQ(td_msg_init(&ep_a, 4, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
     REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
-    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)5), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, SLOW_READER(5, 20)), TD_OK);
     REQUIRE_EQ(td_msg_await_remote(5, TD_SEC(2)), TD_OK);
     td_msg_t b[20];
     for (unsigned i = 0; i < 20; i++)
@@ -619,7 +636,7 @@ TEST(msg_batch_drop)
     GO_SET(0);
     REQUIRE_EQ(td_msg_init(&ep_a, 6, in_a, 16, out_a, 2, TD_MSG_DROP), TD_OK);
     REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
-    REQUIRE_EQ(th_core1_run(core1_slow_reader, (void *)(uintptr_t)7), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_slow_reader, SLOW_READER(7, 4)), TD_OK);
     REQUIRE_EQ(td_msg_await_remote(7, TD_SEC(2)), TD_OK);
     td_msg_t b[10];
     for (unsigned i = 0; i < 10; i++)
@@ -772,10 +789,7 @@ static void core1_masked_reader(void *arg)
     while (GO_GET() != 3 && td_time_us() - t0 < 2000000u)
         ;
     port_irq_restore(s);
-    td_msg_t w;
-    job_nseen = 0;
-    while (job_nseen < 32 && td_msg_receive(&ep_b, &w, TD_MS(50)) == TD_OK)
-        job_seen[job_nseen++] = w;
+    take_words(&ep_b, PORT_FIFO_DEPTH + 2u);     /* what core 0 sent before its timeout */
     job_r[2] = td_msg_unsubscribe(&ep_b);
 }
 
@@ -886,7 +900,12 @@ static void core1_deaf(void *arg)
     td_msg_core_stats(&core1_cs, true);
     port_irq_state_t s = port_irq_save();
     GO_SET(1);
-    th_busy_us(30000);                           /* core 0 overfills the FIFO meanwhile */
+    /* deaf until core 0 has overfilled the FIFO (go 2), at most 2 s of core
+     * 0's own time: a fixed 30 ms of this core's clock ended before core 0
+     * pushed where a host left core 0's pthread off its CPU that long */
+    uint64_t r0 = th_core_ran_us(0);
+    while (GO_GET() != 2 && th_core_ran_us(0) - r0 < 2000000u) {
+    }
     port_irq_restore(s);
     td_sleep(2);
     td_msg_core_stats(&core1_cs, false);
@@ -917,6 +936,7 @@ TEST(msg_fifo_flags_counted)
     for (unsigned i = 0; i <= PORT_FIFO_DEPTH; i++)
         port_fifo_push(TD_MSG(TD_MSG_ENDPOINTS - 1, i));
     bool wof = (port_fifo_status() & PORT_FIFO_WOF) != 0;
+    GO_SET(2);
     port_irq_restore(s);
     td_sleep(1);
     CHECK(wof);

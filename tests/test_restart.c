@@ -141,23 +141,19 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     ra_r[0] = ra_r[1] = ra_r[2] = r0w_r = 99;
     REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_assert_job, NULL), TD_OK);
-    for (int i = 0; i < 1000 && !LD(ra_ready); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, LD(ra_ready));
     REQUIRE(LD(ra_ready));
     REQUIRE_EQ(td_thread_create(&r0w, r0w_stack, sizeof r0w_stack, "r0w", 20, r0w_main, NULL),
                TD_OK);
-    for (int i = 0; i < 1000 && (rx1.xw.nwait[0] == 0 || rx2.xw.nwait[1] == 0 || rs.xw.nwait[1] == 0 ||
-                                 td_thread_state(&c1c) != TD_THREAD_BLOCKED);
-         i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, rx1.xw.nwait[0] != 0 && rx2.xw.nwait[1] != 0 && rs.xw.nwait[1] != 0 &&
+                              td_thread_state(&c1c) == TD_THREAD_BLOCKED);
     CHECK_EQ(rx1.xw.nwait[0], 1);
     CHECK_EQ(rx2.xw.nwait[1], 1);
     CHECK_EQ(rs.xw.nwait[1], 1);
     CHECK(rm.owner == &c1c);
     bool cap = th_capture_begin() == TD_OK;
     ST(ra_go, 1);
-    for (int i = 0; i < 1000 && !LD(ra_locked); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 1000, LD(ra_locked));
     CHECK(LD(ra_locked));
     /* core 1 has interrupts masked now: rx2 is handed to its waiter's core,
      * which cannot take it before it faults */
@@ -407,8 +403,8 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     ST(pl_go, 0);
     bool cap = th_capture_begin() == TD_OK;
     int rc = th_core1_run(core1_panic_job, NULL);
-    for (int i = 0; rc == TD_OK && i < 1000 && !LD(pl_taken); i++)
-        td_sleep(1);
+    if (rc == TD_OK)
+        TH_WAIT_CORE(1, 1000, LD(pl_taken));
     CHECK(LD(pl_taken));
     /* with this core's interrupts masked (no supervision here to clean up)
      * core 1 halts holding pl: a take spinning for it takes it over */

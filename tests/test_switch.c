@@ -96,8 +96,8 @@ TEST(switch_paths_keep_registers)
         td_sleep(1);
     td_timer_stop(&tm);
     sw_stop = 1;
-    CHECK_EQ(td_thread_join(&sw_spin, TD_MS(500)), TD_OK);
-    CHECK_EQ(td_thread_join(&sw_high, TD_MS(500)), TD_OK);
+    CHECK_EQ(th_join_turns(&sw_spin, TD_MS(500)), TD_OK);     /* by turns: see th_join_turns */
+    CHECK_EQ(th_join_turns(&sw_high, TD_MS(500)), TD_OK);
     th_info("switch_high_runs", sw_high_runs);
     CHECK_EQ(sw_bad, 0);
     CHECK(sw_rounds > 0);

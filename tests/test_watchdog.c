@@ -22,8 +22,9 @@
 #ifdef TH_HOST
 #define KERNEL_MS TD_WATCHDOG_MAX_MS
 #define QUIET_MS  2000u      /* limits far above what a loaded host stalls a thread */
-#define HANG_MS   300u
-#define HANG_TEXT "300"
+#define HANG_MS   2000u      /* as QUIET_MS: a thread of core 1 left off its CPU for
+                              * 300 ms between its check-ins had missed one (300) */
+#define HANG_TEXT "2000"
 #else
 #define KERNEL_MS 500u
 #define QUIET_MS  40u
@@ -208,7 +209,7 @@ TEST(watchdog_checkins_in_time_left_alone)
     quiet_r = 99;
     REQUIRE_EQ(td_thread_create(&quiet, quiet_stack, sizeof quiet_stack, "quiet", 20, quiet_main,
                                 NULL), TD_OK);
-    CHECK_EQ(td_thread_join(&quiet, TD_SEC(2)), TD_OK);
+    CHECK_EQ(th_join_turns(&quiet, TD_SEC(2)), TD_OK);    /* by turns: see th_join_turns */
     CHECK_EQ(td_watchdog_stop(), TD_OK);
     CHECK_EQ(quiet_r, TD_OK);
     CHECK_EQ(td_watchdog_misses(), misses);
@@ -258,15 +259,23 @@ TEST(watchdog_core1_thread_missed_restarts_core1)
     ST(hang_checkins, 0);
     ST(hang_last_us, 0u);
     uint64_t t0 = td_time_us();          /* before the hang can start: dt is at least its time */
+    uint64_t ran0[2] = { th_core_ran_us(0), th_core_ran_us(1) };
     if (!CHECK_EQ(th_core1_run(core1_start_hang, NULL), TD_OK) ||
         !CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK)) {
         td_watchdog_stop();
         th_capture_end(report, sizeof report);
         return;
     }
-    for (int i = 0; i < 3000 && td_fault_restarts() == restarts; i++)
+    for (int i = 0; i < 5000 && td_fault_restarts() == restarts; i++)
         td_sleep(1);
     uint64_t seen = td_time_us(), dt = seen - t0;
+    (void)dt;                            /* its lower bound: checked on the target */
+    /* the lesser of the two cores' own running times meanwhile: the time
+     * itself on the chip; on the host not the time a core's pthread was
+     * left off its CPU (core 1's before its hang starts, core 0's before
+     * its supervision sees it), which only stretches the wall clock */
+    uint64_t ran_c0 = th_core_ran_us(0) - ran0[0], ran_c1 = th_core_ran_us(1) - ran0[1];
+    uint64_t ran_dt = ran_c0 < ran_c1 ? ran_c0 : ran_c1;
     for (int i = 0; i < 2000 && td_fault_core_state(1) != TD_CORE_RUNNING; i++)
         td_sleep(1);
     int back = th_core1_wait(TD_SEC(2));
@@ -284,7 +293,7 @@ TEST(watchdog_core1_thread_missed_restarts_core1)
      * burst, so its sleeps can end early by the wall clock) */
     CHECK(dt >= 50000u + HANG_MS * 1000u);
 #endif
-    CHECK(dt < 1000000u + HANG_MS * 1000u);
+    CHECK(ran_dt < 1000000u + HANG_MS * 1000u);
     CHECK_EQ(back, TD_OK);
     CHECK_EQ(td_watchdog_misses(), misses + 1u);
     CHECK_EQ(td_fault_count(0), count0);
