@@ -23,8 +23,8 @@
  * end interrupt and the abort never both report, and neither is lost.
  *
  * An abort and a start of the same channel on the two cores are kept
- * apart by drv_lock: the start's routing (both lines' enables), its record
- * and its trigger under it, and all of the abort. Without it the abort's
+ * apart by drv_lock: the start's checks, routing (both lines' enables), record
+ * and trigger under it, and all of the abort. Without it the abort's
  * save and restore of the enables (hw_abort) could undo the start's move
  * of the end to its own line (the end then went to the aborting core's
  * handler and the waiter slept on), and an abort forced between the
