@@ -362,7 +362,10 @@ bool port_console_open(void);
  * endpoint halted, or not read); returns how many of the n bytes, from the
  * start, the queued device took. The rest goes to the port's other device
  * (the RP2040's UART pins); the console's loss line says how many bytes
- * went there. Defined by ports with PORT_CONSOLE_QUEUED. */
+ * went there. Where the other device is the console while the queued one
+ * is closed (the RP2040's both route), bytes the closed device did not
+ * take are not missing: they count as taken. Defined by ports with
+ * PORT_CONSOLE_QUEUED. */
 size_t port_console_write_bounded(const char *s, size_t n);
 /* Do what the device's interrupt does, once, with this core's interrupts
  * masked (the fault path must see the device move). Anywhere. */

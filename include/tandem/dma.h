@@ -89,8 +89,10 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x);
  * (TD_NO_WAIT and still running), TD_ERR_TIMEOUT (the channel was
  * aborted; the abort clears its count, so how far it got is not known),
  * TD_ERR_DMA_READ,
- * TD_ERR_DMA_WRITE, TD_ERR_STATE (nothing started, already waited for, or
- * td_dma_abort ended it), TD_ERR_WRONG_CORE (started on the other core), TD_ERR_PARAM,
+ * TD_ERR_DMA_WRITE, TD_ERR_STATE (nothing started, already waited for,
+ * td_dma_abort ended it, or it ended and the channel was started again
+ * before this thread returned: that newer transfer is left alone),
+ * TD_ERR_WRONG_CORE (started on the other core), TD_ERR_PARAM,
  * TD_ERR_IN_ISR. Thread only, the core that started it. */
 int td_dma_wait(unsigned chan, td_tick_t timeout);
 

@@ -297,20 +297,31 @@ static void abort_from_core1(void *arg)
     xab_abort = td_dma_abort(xab_ch);
 }
 
+/* Claim xab_ch, start on it a transfer whose pacing never comes (the ADC
+ * FIFO: off), and xab_waiter, of priority prio, to wait for it with no
+ * timeout. */
+static int xab_start_and_wait(unsigned prio)
+{
+    static uint32_t sink[8];
+    static volatile uint32_t reg;
+    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 8, .size = 4, .dst_incr = true,
+                        .dreq = TD_DMA_DREQ_ADC };
+    xab_wait = xab_abort = 99;
+    int r = td_dma_claim(&xab_ch);
+    if (r == TD_OK)
+        r = td_dma_start(xab_ch, &x);
+    if (r == TD_OK)
+        r = td_thread_create(&xab_waiter, xab_waiter_stack, sizeof xab_waiter_stack, "dmawait", prio,
+                             xab_waiter_main, NULL);
+    return r;
+}
+
 /* Core 0 starts a transfer whose pacing never comes and a thread waits for
  * it with no timeout; core 1 aborts it. The abort clears the end flag, so
  * only the abort itself can end the wait: within a tick, TD_ERR_STATE. */
 TEST(dma_abort_from_core1_wakes_the_waiter)
 {
-    REQUIRE_EQ(td_dma_claim(&xab_ch), TD_OK);
-    static uint32_t sink[8];
-    static volatile uint32_t reg;
-    td_dma_xfer_t x = { .src = &reg, .dst = sink, .count = 8, .size = 4, .dst_incr = true,
-                        .dreq = TD_DMA_DREQ_ADC };          /* the ADC FIFO: off */
-    xab_wait = xab_abort = 99;
-    REQUIRE_EQ(td_dma_start(xab_ch, &x), TD_OK);
-    REQUIRE_EQ(td_thread_create(&xab_waiter, xab_waiter_stack, sizeof xab_waiter_stack, "dmawait",
-                                20, xab_waiter_main, NULL), TD_OK);
+    REQUIRE_EQ(xab_start_and_wait(20), TD_OK);
     td_sleep(3);                                  /* the waiter sleeps in td_dma_wait */
     CHECK_EQ(xab_wait, 99);
     REQUIRE_EQ(th_core1_run(abort_from_core1, NULL), TD_OK);
@@ -478,5 +489,41 @@ TEST(dma_abort_from_core1_races_a_start)
     CHECK_EQ(other, 0u);
     CHECK_EQ(st_err, TD_OK);
     CHECK(ended > 0 && aborted > 0);
+    CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
+}
+
+/* ---- the channel started again before an aborted transfer's waiter ran ------------------ */
+
+/* A thread less urgent than this one (xab_waiter) waits, with no timeout,
+ * for a transfer whose pacing never comes; this thread aborts it (the
+ * channel is free at once on its own core) and copies with the channel
+ * before the waiter has run again. The waiter is told its transfer was
+ * aborted (TD_ERR_STATE), not 0; the copy's wait ends with the copy (0),
+ * not when its time runs out (the waiter, taking the abort's wake for its
+ * own end, marked the new transfer's channel idle, and its end was
+ * ignored). */
+TEST(dma_restart_before_the_aborted_waiter_runs)
+{
+    int me = td_thread_priority(td_thread_self());
+    REQUIRE(me > (int)TD_PRIO_MIN);
+    REQUIRE_EQ(xab_start_and_wait((unsigned)me - 1u), TD_OK);
+    td_sleep(3);                                  /* the waiter sleeps in td_dma_wait */
+    CHECK_EQ(xab_wait, 99);
+    CHECK_EQ(td_dma_abort(xab_ch), TD_OK);       /* the waiter is woken, not yet run */
+    CHECK_EQ(xab_wait, 99);
+    static uint32_t a[1024], b[1024];             /* its end comes after the wait sleeps */
+    for (unsigned i = 0; i < 1024; i++)
+        a[i] = 0xd0a0u + i;
+    int r = td_dma_copy(xab_ch, b, a, sizeof a, TD_MS(20));
+    for (int n = 0; xab_wait == 99 && n < 10; n++)
+        td_sleep(1);
+    CHECK_EQ(r, TD_OK);
+    CHECK_EQ(b[1023], 0xd0a0u + 1023u);
+    CHECK_EQ(xab_wait, TD_ERR_STATE);
+    CHECK(!td_dma_busy(xab_ch));
+    CHECK_EQ(td_dma_wait(xab_ch, 1), TD_ERR_STATE);   /* the copy's end already taken */
+    static uint32_t c[4] = { 1, 2, 3, 4 }, d[4];
+    CHECK_EQ(td_dma_copy(xab_ch, d, c, sizeof c, TD_MS(5)), TD_OK);   /* free again */
+    CHECK_EQ(d[3], 4u);
     CHECK_EQ(td_dma_unclaim(xab_ch), TD_OK);
 }

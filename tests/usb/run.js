@@ -394,6 +394,27 @@ if (wanted('fault_closed_ring_full')) {
   });
 }
 
+if (wanted('fault_both_closed')) {
+  // Scenario 10 on both routes, the terminal never opening the port (main ends at once: on both
+  // the console counts as open, the UART's): core 1's report, written while USB is closed,
+  // goes to the UART pins, where every byte goes while USB is closed; nothing is missing on
+  // USB that closed output would have given it, so no console line follows the report
+  // ("sent to the UART instead (host not reading)" was said, of a host that had not opened
+  // the port).
+  const res = run(10, { ms: 700, image: IMAGE_BOTH, usb: { autoOpen: false } });
+  check('fault_both_closed_report_on_uart_nothing_said', () => {
+    if (res.r.reason !== 'bkpt') return ended(res);
+    const uart = res.lines.filter((l) => l.src === 'uart0').map((l) => l.text);
+    const rep = report1(uart);
+    if (!rep) return `no report on the UART pins: ${JSON.stringify(uart.slice(0, 4))}`;
+    const said = res.lines.find((l) => /^\*\*\* console: /.test(l.text));
+    if (said) return `${said.src}: ${said.text}`;
+    if (uart.filter((x) => /^boot line \d\d \.+$/.test(x)).length !== 30) return 'boot lines missing on the UART pins';
+    if (!uart.includes('after open')) return `"after open" missing on the UART pins: ${JSON.stringify(uart.slice(-3))}`;
+    if (res.text.length) return `lines over USB, never opened: ${JSON.stringify(res.text.slice(0, 3))}`;
+  });
+}
+
 /* ---- core 1 faults holding the USB lock: its report through the lock, core 0 goes on,
  * the restarted core 1 finds the lock free ------------------------------------------------- */
 if (wanted('fault_locked')) {

@@ -39,7 +39,10 @@ void rp2040_console_dev_init(void)
 
 /* The fault path's write. On the usb route, what the port open did not
  * take (the host took nothing for 100 ms: the endpoint halted, or nobody
- * reading) goes to the UART pins, as everything does while it is closed. */
+ * reading) goes to the UART pins, as everything does while it is closed.
+ * On both, the UART has every byte; with the USB port closed (before the
+ * write, or by its end) the UART alone is the console, as for every other
+ * line: nothing is missing on USB, so all n count as taken. */
 size_t port_console_write_bounded(const char *s, size_t n)
 {
     if (!USE_USB) {
@@ -49,6 +52,8 @@ size_t port_console_write_bounded(const char *s, size_t n)
     if (USE_UART)
         rp2040_uart_write(s, n);
     size_t k = usb_serial_write_direct(s, n);   /* 0 when the port is not open */
+    if (USE_UART && k < n && !usb_serial_open())
+        return n;
     if (!USE_UART && k < n)
         rp2040_uart_write(s + k, n - k);        /* the route still alive */
     return k;

@@ -23,8 +23,8 @@
  * end interrupt and the abort never both report, and neither is lost.
  *
  * An abort and a start of the same channel on the two cores are kept
- * apart by drv_lock: the start's routing (both lines' enables), its record
- * and its trigger under it, and all of the abort. Without it the abort's
+ * apart by drv_lock: the start's checks, routing (both lines' enables), record
+ * and trigger under it, and all of the abort. Without it the abort's
  * save and restore of the enables (hw_abort) could undo the start's move
  * of the end to its own line (the end then went to the aborting core's
  * handler and the waiter slept on), and an abort forced between the
@@ -49,9 +49,11 @@ static struct chan {
     td_sem_t done;           /* given by the end interrupt, on the starting core */
     volatile uint8_t state;  /* CH_* */
     volatile uint8_t core;   /* the core the last transfer was started on */
-    volatile uint8_t aborted;/* an abort ended it (until the next start) */
     volatile uint8_t abort_req; /* the other core aborted it: its handler decides */
     uint32_t restarts;       /* td_fault_restarts() when it was started */
+    volatile uint32_t gen;   /* transfers started on it (drv_lock) */
+    volatile uint32_t aborted; /* the gen of the last transfer an abort ended */
+    volatile uint32_t waited;  /* the gen of the last one whose end a wait returned */
 } chans[DMA_CHANNELS];
 
 static uint32_t claimed;     /* user channels claimed, under drv_lock */
@@ -139,8 +141,9 @@ static void dma_isr(void)
         if (ch->core != core || ch->state != CH_RUNNING)
             continue;
         if (ended & (1u << c)) {
-            ch->state = CH_ENDED;
             td_sem_give_isr(&ch->done);
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            ch->state = CH_ENDED;             /* after the give: startable again */
         } else if (req && !(DMA->ch[c].al1_ctrl & DMA_CTRL_BUSY_BITS)) {
             port_irq_state_t s = port_irq_save();   /* as td_dma_abort's forget */
             forget(c);
@@ -179,16 +182,18 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
         return TD_ERR_STATE;
     struct chan *ch = &chans[chan];
     dma_channel_hw_t *hw = &DMA->ch[chan];
-    if (running(ch) || (hw->al1_ctrl & DMA_CTRL_BUSY_BITS))
-        return TD_ERR_BUSY;
     unsigned core = port_core_id();
-    if (td_sem_init(&ch->done, 0, 1) != TD_OK)   /* bound to this core from now on */
-        return TD_ERR_BUSY;
     irq_route_here(core);
-    /* Routing, record and trigger under drv_lock, as td_dma_abort's whole
-     * work: an abort from the other core comes before all of it or after
-     * the trigger (file comment). */
+    /* Checks, semaphore, routing, record and trigger under drv_lock, as
+     * td_dma_abort's whole work and a timed-out wait's clean-up: an abort
+     * from the other core comes before all of it or after the trigger
+     * (file comment). */
     td_lock_take(&drv_lock);
+    if (running(ch) || (hw->al1_ctrl & DMA_CTRL_BUSY_BITS) ||
+        td_sem_init(&ch->done, 0, 1) != TD_OK) {  /* bound to this core from now on */
+        td_lock_give(&drv_lock);
+        return TD_ERR_BUSY;
+    }
     uint32_t bit = 1u << chan;
     hw_clear(core ? &DMA->inte0 : &DMA->inte1, bit);
     DMA->intr = bit;                          /* a stale end flag */
@@ -196,7 +201,7 @@ int td_dma_start(unsigned chan, const td_dma_xfer_t *x)
     ch->core = (uint8_t)core;
     ch->restarts = td_fault_restarts();
     ch->abort_req = 0;
-    ch->aborted = 0;
+    ch->gen++;
     ch->state = CH_RUNNING;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
@@ -251,15 +256,17 @@ static int hw_abort(unsigned chan)
  * it (hw_abort cleared any flag its end left). A thread waiting for it is
  * woken and told it was aborted; so is one that has passed td_dma_wait's
  * state check but not yet slept (an abort from an interrupt, or forced by
- * the other core, can come between): the semaphore keeps the token and
- * the aborted mark until the next start. */
+ * the other core, can come between): the semaphore keeps the token until
+ * the next start, and the aborted mark names the transfer, so a waiter
+ * that runs only after the channel was started again still finds it. */
 static void forget(unsigned chan)
 {
     struct chan *ch = &chans[chan];
-    ch->state = CH_IDLE;
     (void)td_sem_init(&ch->done, 0, 1);       /* TD_ERR_BUSY: a thread waits */
-    ch->aborted = 1;
+    ch->aborted = ch->gen;
     td_sem_give_isr(&ch->done);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    ch->state = CH_IDLE;                      /* last: the other core may start it now */
 }
 
 /* On the other core: the hardware is stopped; if the transfer still runs
@@ -294,33 +301,44 @@ int td_dma_wait(unsigned chan, td_tick_t timeout)
     if (port_in_isr())
         return TD_ERR_IN_ISR;
     struct chan *ch = &chans[chan];
-    if (ch->state == CH_IDLE)
+    uint32_t gen = ch->gen;                  /* the transfer waited for (before its state) */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    unsigned state = ch->state;
+    if (state == CH_IDLE || (state == CH_ENDED && ch->waited == gen))
         return TD_ERR_STATE;
     if (ch->core != port_core_id())
         return TD_ERR_WRONG_CORE;
     int r = td_sem_take(&ch->done, timeout);
     if (r == TD_ERR_WOULD_BLOCK)
         return r;
+    /* Once an abort woke this thread, or its end was taken, the channel may
+     * be started again, from either core, before this thread runs: the
+     * transfer waited for is known by its number, and a newer one is not
+     * touched (its state, its error flags). */
     if (r == TD_ERR_TIMEOUT) {
         /* Abort with this core's interrupts masked: its handler (the only
          * one that sees this channel) cannot run between the abort and
-         * the clean-up. Under drv_lock, as td_dma_abort: an abort from the
-         * other core does not interleave its enables' save and restore
-         * with this one's. */
+         * the clean-up. Under drv_lock, as td_dma_abort and td_dma_start:
+         * an abort from the other core does not interleave its enables'
+         * save and restore with this one's, nor a start its record. */
         td_lock_take(&drv_lock);
-        int a = hw_abort(chan);
-        forget(chan);
+        if (ch->aborted == gen || ch->gen != gen) {
+            r = TD_ERR_STATE;                /* aborted, or ended and started again */
+        } else {
+            int a = hw_abort(chan);
+            forget(chan);
+            r = a == TD_OK ? TD_ERR_TIMEOUT : a;
+        }
         td_lock_give(&drv_lock);
-        return a == TD_OK ? TD_ERR_TIMEOUT : a;
+        return r;
     }
     if (r != TD_OK)
         return r;
-    if (ch->aborted) {                       /* td_dma_abort ended it meanwhile */
-        ch->aborted = 0;
-        return TD_ERR_STATE;
-    }
-    ch->state = CH_IDLE;
-    uint32_t ctrl = DMA->ch[chan].al1_ctrl;
+    uint32_t ctrl = DMA->ch[chan].al1_ctrl;  /* read before the number: a start's trigger */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* comes after its number's change */
+    if (ch->aborted == gen || ch->gen != gen)
+        return TD_ERR_STATE;                 /* td_dma_abort ended it meanwhile */
+    ch->waited = gen;
     if (ctrl & DMA_CTRL_READ_ERROR_BITS)
         return TD_ERR_DMA_READ;
     if (ctrl & DMA_CTRL_WRITE_ERROR_BITS)
