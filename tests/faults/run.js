@@ -250,6 +250,15 @@ cases['spin-c1'] = async (name, out) => {
     if (idx(r, /^msg ok \d+$/, s, 0) < 0) return 'messages not answered after the restart';
     return counts(r, 1, s);
   });
+  /* core 0's next tick sees the restarted core 1 running before its first tick: the
+   * heartbeat's window opens at the restart, not at the stall reported */
+  check(out, `${name}_reported_and_restarted_once`, () => {
+    const heads = r.lines.filter((l) => /^\*\*\* FAULT core 1, /.test(l.text)).length;
+    if (heads !== 1) return `${heads} reports of core 1`;
+    if (idx(r, /^\*\*\* core 0: core 1 restarted, restart 1$/) < 0) return 'no restart line';
+    const again = idx(r, /^(\*\*\* core 0: core 1 restarted, restart [2-9]|c1 start 3)$/);
+    return again < 0 ? null : `restarted again: "${r.lines[again].text}"`;
+  });
 };
 cases['heldfault-c1'] = async (name, out) => {
   const r = await run(name, 700);
