@@ -71,6 +71,8 @@ for how in n pq; do
     if [ "$(cat "$d/config-cflags.stamp")" != old ]; then fail "make_${how}_writes_nothing" "the stamp now holds '$(cat "$d/config-cflags.stamp")'"
     elif [ -n "$made" ]; then fail "make_${how}_writes_nothing" "made $made"
     elif [ $how = n ] && ! grep -q -- '-DTD_DRY_RUN=1' <<<"$out"; then fail "make_${how}_writes_nothing" "no compile with the new CONFIG_CFLAGS listed: $(head -c 300 <<<"$out")"
+    elif [ $how = n ] && ! grep -q -- 'CONFIG_CFLAGS changed: .*config-cflags.stamp is written when make runs' <<<"$out"; then
+      fail "make_${how}_writes_nothing" "the stamp not listed as to be written"
     else pass "make_${how}_writes_nothing"; fi
   fi
 done
