@@ -26,7 +26,7 @@ endef
 # The examples' console route (TD_CONSOLE, port/port.mk and the chip's chip.mk): a change
 # of it rebuilds and relinks them.
 EX_CONSOLE_STAMP := $(EX_DIR)/.console
-$(shell mkdir -p $(EX_DIR); [ "$$(cat $(EX_CONSOLE_STAMP) 2>/dev/null)" = "$(TD_CONSOLE)" ] || echo $(TD_CONSOLE) > $(EX_CONSOLE_STAMP))
+$(eval $(call build_stamp,$(EX_CONSOLE_STAMP),TD_CONSOLE))
 
 EXAMPLES += counter_race launch no_busy_waiting
 EXAMPLES += settings

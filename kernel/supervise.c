@@ -171,6 +171,7 @@ static void watch_peer(unsigned me, td_tick_t now)
     } else if (!w->stalled && now - w->changed > TD_MS(HEARTBEAT_MS)) {
         w->stalled = 1;
         peer_stalled(peer, (now - w->changed) * 1000u / TD_TICK_HZ);
+        w->changed = now;   /* a core 1 restarted just now runs before its first tick */
     }
 }
 

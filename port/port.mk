@@ -10,10 +10,19 @@ KERNEL_SRCS := $(wildcard kernel/*.c)
 # $(call build_stamp,FILE,VAR): FILE holds the last value of the make
 # variable VAR, rewritten when it changes (a new value, or none after one),
 # so what depends on FILE is built again instead of keeping the last build's.
+# A dry run (make -n) or a question (make -q, -p -q) writes nothing: a
+# changed value then gives FILE a recipe that always runs (and that a dry
+# run only prints), so what depends on it shows as to be built again.
+MAKE_WRITES_NOTHING := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS)))
 define build_stamp
 ifneq ($$(if $$(wildcard $(1)),$$(file <$(1)),(none)),$$(strip $$($(2))))
+ifeq ($$(MAKE_WRITES_NOTHING),)
 $$(shell mkdir -p $$(dir $(1)))
 $$(file >$(1),$$(strip $$($(2))))
+else
+$(1): FORCE
+	: $(2) changed: $$@ is written when make runs
+endif
 endif
 endef
 

@@ -69,6 +69,11 @@ void th_info(const char *key, long long value);
 int th_core1_run(td_entry_t fn, void *arg);
 int th_core1_wait(td_tick_t timeout);
 
+/* Call fn() once, first thing, in core 1's helper thread when core 1 next
+ * (re)starts: before its first tick, so a test can hold that tick back
+ * (e.g. with the interrupts masked). Set NULL to take it back. */
+void th_core1_on_start(void (*fn)(void));
+
 /* Capture what the console device gets (the port's console output, from
  * either core, including fault reports) between th_capture_begin and
  * th_capture_end, so a test can check the text. On the host (TH_HOST) the

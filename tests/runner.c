@@ -346,10 +346,21 @@ bool th_contains(const char *text, const char *part)
 static td_entry_t job_fn;
 static void *job_arg;
 static uint32_t job_state;           /* 0 idle, 1 posted, 2 running */
+static void (*on_start)(void);
+
+void th_core1_on_start(void (*fn)(void))
+{
+    __atomic_store_n(&on_start, fn, __ATOMIC_RELEASE);
+}
 
 static void core1_helper(void *arg)
 {
     (void)arg;
+    void (*first)(void) = __atomic_load_n(&on_start, __ATOMIC_ACQUIRE);
+    if (first != NULL) {                 /* (once: core 0 sets it while core 1 is down) */
+        __atomic_store_n(&on_start, NULL, __ATOMIC_RELAXED);
+        first();
+    }
     /* Called again when core 0 restarted core 1 after a fault (the restart
      * policy): a job that was running then ended with the old instance.
      * (Core 0 posts no job while one runs: this core is the only writer.) */

@@ -447,6 +447,65 @@ TEST(fault_core1_panic_halts_until_restart_policy)
     CHECK(th_contains(report, "    action: halt the core (no thread to end)\n"));
 }
 
+/* ---- a restart after a halt longer than the heartbeat's limit ------------------------ */
+
+/* Core 1's tick stands still from before its halt until its first tick
+ * after the restart: the heartbeat's window must open when core 0 sees it
+ * running again, not when its tick last moved before the halt. The
+ * restarted core 1 holds its first tick back (interrupts masked, well
+ * under the limit), so core 0's tick sees it running with the old tick. */
+static int lh_masked;
+
+static void core1_halt_masked(void *arg)
+{
+    (void)arg;
+    port_irq_save();                     /* its tick stands still from here */
+    ST(lh_masked, 1);
+    uint64_t end = td_time_us() + 5000u;   /* (core 0 sees the last tick) */
+    while (td_time_us() < end) {
+    }
+    td_panic("test: halted for long");
+}
+
+static void core1_hold_first_tick(void)
+{
+    port_irq_state_t s = port_irq_save();
+    uint64_t end = td_time_us() + 20000u;
+    while (td_time_us() < end) {
+    }
+    port_irq_restore(s);
+}
+
+TEST(fault_core1_restart_after_long_halt_not_stalled)
+{
+    int old = td_fault_policy(1);
+    uint32_t restarts = td_fault_restarts(), count = td_fault_count(1);
+    REQUIRE_EQ(td_fault_set_policy(1, TD_FAULT_KILL_THREAD), TD_OK);
+    ST(lh_masked, 0);
+    bool cap = th_capture_begin() == TD_OK;
+    CHECK_EQ(th_core1_run(core1_halt_masked, NULL), TD_OK);
+    for (int i = 0; i < 2000 && td_fault_core_state(1) != TD_CORE_HALTED; i++)
+        td_sleep(1);
+    CHECK(LD(lh_masked));
+    CHECK_EQ(td_fault_core_state(1), TD_CORE_HALTED);
+    td_sleep(TD_MS(TD_FAULT_HEARTBEAT_MS + 100u));   /* halted past the limit */
+    th_core1_on_start(core1_hold_first_tick);
+    CHECK_EQ(td_fault_set_policy(1, TD_FAULT_RESTART), TD_OK);
+    int rc = wait_restarted(restarts + 1);
+    td_sleep(TD_MS(50));                 /* (a report would come within the 20 ms) */
+    th_core1_on_start(NULL);
+    int len = th_capture_end(report, sizeof report);
+    td_fault_set_policy(1, (unsigned)old);
+    REQUIRE_EQ(rc, TD_OK);
+    CHECK_EQ(td_fault_restarts(), restarts + 1);   /* once: not reported again */
+    CHECK_EQ(td_fault_count(1), count + 1);
+    CHECK(core1_takes_jobs());
+    REQUIRE(cap);
+    CHECK(len > 0);
+    CHECK(th_contains(report, "    test: halted for long\n"));
+    CHECK(!th_contains(report, "not responding"));
+}
+
 /* ---- a restart begins with empty FIFOs ------------------------------------------------ */
 
 /* Words left in core 1's FIFO for the halted instance (a message cut short

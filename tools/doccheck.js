@@ -49,6 +49,11 @@ if (listing) args.shift();
 const root = path.resolve(args[0] || '.');
 
 const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths'];
+// Run under a make with another build directory and trace (make test-layering
+// BUILD=elsewhere TRACE=ring), make's database is the same: the documents'
+// targets are the defaults' (checked in docs_make_under_other_build).
+const ELSEWHERE = path.join(root, 'build', 'doccheck-elsewhere');   /* (make -q writes nothing there) */
+const OTHER_BUILD = { MAKEFLAGS: ` -- BUILD=${ELSEWHERE} TRACE=ring`, MAKELEVEL: '1', BUILD: ELSEWHERE, TRACE: 'ring' };
 // Paths the documents name on purpose although they do not exist: the
 // "how to add" recipes' new files and the chip not ported yet.
 const HYPOTHETICAL = new Set(['include/tandem/xthing.h', 'kernel/xthing.c',
@@ -79,6 +84,7 @@ const HELP_PLANTED = [
 if (listing) {
   for (const c of CHECKS) console.log(c);
   for (const p of PLANTED) console.log(p[0]);
+  console.log('docs_make_under_other_build');
   console.log('help_make');
   for (const p of HELP_PLANTED) console.log(p[0]);
   process.exit(0);
@@ -116,14 +122,22 @@ for (const f of sources.filter((f) => f.endsWith('.h'))) {
   for (const m of t.matchAll(/#\s*define\s+(td_\w+)\(([^)]*)\)/g)) addArity(m[1], m[2]);
 }
 
+// make as the documents mean it: the build's defaults (BUILD=build), also
+// when this runs under a make given other values (make test-layering
+// BUILD=elsewhere hands them down in MAKEFLAGS) or an environment that sets
+// them. env: the environment this runs in.
+function docsMake(makeArgs, env, opts = {}) {
+  const clean = { ...env };
+  for (const k of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'BUILD', 'TRACE']) delete clean[k];
+  try {
+    return cp.execFileSync('make', ['-C', root, 'BUILD=build', ...makeArgs],
+      { stdio: ['ignore', 'pipe', 'ignore'], env: clean, ...opts }).toString();
+  } catch (e) { return e.stdout ? e.stdout.toString() : ''; }
+}
 // The build's targets and patterns, from make's database.
-let db = '';
-try {
-  db = cp.execFileSync('make', ['-C', root, '-pRrq', '-f', 'Makefile', '__doccheck_no_target__'],
-    { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }).toString();
-} catch (e) { db = e.stdout ? e.stdout.toString() : ''; }
-const targets = new Set(), patterns = [];
-{
+function makeTargets(env) {
+  const db = docsMake(['-pRrq', '-f', 'Makefile', '__doccheck_no_target__'], env, { maxBuffer: 64 << 20 });
+  const targets = new Set(), patterns = [];
   const lines = db.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const m = /^([^#\s=:][^=:]*?):(?!=)/.exec(lines[i]);
@@ -133,7 +147,9 @@ const targets = new Set(), patterns = [];
       else targets.add(t);
     }
   }
+  return { db, targets, patterns };
 }
+const { db, targets, patterns } = makeTargets(process.env);
 const examplesVar = /^EXAMPLES :?= (.*)$/m.exec(db);
 const examples = new Set(examplesVar ? examplesVar[1].trim().split(/\s+/) : []);
 const makeText = makefiles.map(read).join('\n');
@@ -318,11 +334,16 @@ function checkHelp(text) {
   }
   return out;
 }
-let helpText = '';
-try {
-  helpText = cp.execFileSync('make', ['-C', root, '-s', '--no-print-directory', 'help'],
-    { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-} catch (e) { helpText = e.stdout ? e.stdout.toString() : ''; }
+console.log('TEST docs_make_under_other_build');
+{
+  const other = makeTargets({ ...process.env, ...OTHER_BUILD });
+  const missing = [...targets].filter((t) => !other.targets.has(t));
+  const extra = [...other.targets].filter((t) => !targets.has(t));
+  result(targets.size > 0 && !missing.length && !extra.length, 'docs_make_under_other_build',
+    `${missing.length} target(s) missing (${missing.slice(0, 3).join(' ')}), ${extra.length} more (${extra.slice(0, 3).join(' ')})`);
+}
+
+const helpText = docsMake(['-s', '--no-print-directory', 'help'], process.env);
 console.log('TEST help_make');
 {
   const problems = checkHelp(helpText);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks every built example's UF2 against its ELF (magics, family,
 # contiguous blocks, flash addresses, boot2 CRC, every payload byte), and the
-# tools' error paths on bad input. Prints "TEST name", then "PASS name" /
+# tools' error paths on bad input, and that make -n and make -p -q write
+# nothing (the build's stamps). Prints "TEST name", then "PASS name" /
 # "FAIL name: reason" per check, and "N passed, M failed" at the end.
 #   tools/test_tools.sh EXAMPLE...          (UF2TOOL, BOOT2PAD, BUILD set)
 #   tools/test_tools.sh --list EXAMPLE...   the checks' names only
@@ -57,6 +58,24 @@ expect_fail uf2tool_usage "usage" "$UF2TOOL"
 expect_fail uf2tool_truncated_uf2 "multiple of 512" "$UF2TOOL" check "$tmp/short.uf2"
 [ $listing -eq 1 ] || head -c 300 /dev/zero > "$tmp/big.bin"
 expect_fail boot2pad_too_big "larger than 252" "$BOOT2PAD" "$tmp/big.bin" "$tmp/o.bin"
+
+# A dry run (make -n) and a question (make -p -q, as tools/doccheck.js asks)
+# change nothing: the build's stamps (port/port.mk's build_stamp) keep what
+# they hold and none is made, though every stamped variable has another value.
+for how in n pq; do
+  if want "make_${how}_writes_nothing"; then
+    d=$tmp/dry-$how; mkdir -p "$d"; printf old > "$d/config-cflags.stamp"
+    out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -"$how" BUILD="$d" CONFIG_CFLAGS=-DTD_DRY_RUN=1 \
+          STORE_SIZE=8192 TD_CONSOLE=uart examples 2>&1)
+    made=$(cd "$d" && find . -mindepth 1 ! -name config-cflags.stamp | head -3 | tr '\n' ' ')
+    if [ "$(cat "$d/config-cflags.stamp")" != old ]; then fail "make_${how}_writes_nothing" "the stamp now holds '$(cat "$d/config-cflags.stamp")'"
+    elif [ -n "$made" ]; then fail "make_${how}_writes_nothing" "made $made"
+    elif [ $how = n ] && ! grep -q -- '-DTD_DRY_RUN=1' <<<"$out"; then fail "make_${how}_writes_nothing" "no compile with the new CONFIG_CFLAGS listed: $(head -c 300 <<<"$out")"
+    elif [ $how = n ] && ! grep -q -- 'CONFIG_CFLAGS changed: .*config-cflags.stamp is written when make runs' <<<"$out"; then
+      fail "make_${how}_writes_nothing" "the stamp not listed as to be written"
+    else pass "make_${how}_writes_nothing"; fi
+  fi
+done
 
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"

@@ -53,9 +53,10 @@ endef
 $(foreach f,$(WD_IMAGES),$(eval $(call wd_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3))))
 -include $(shell find $(FAULTS_DIR)/obj -name '*.d' 2>/dev/null)
 
-# null-c0 built with TRACE=ring too (case ring-null-c0: its report lists the
-# core's last trace events), by the one sub-make of the ring tree (tests/trace/trace.mk)
-TRACE_RING_ELFS += $(BUILD)/trace-ring/faults/null-c0.elf
+# null-c0, spin-c1, wd-kernel1-restart and wd-thread1-restart built with
+# TRACE=ring too (cases ring-*: each report lists the last trace events of
+# the core it is about), by the one sub-make of the ring tree (tests/trace/trace.mk)
+TRACE_RING_ELFS += $(foreach n,null-c0 spin-c1 wd-kernel1-restart wd-thread1-restart,$(BUILD)/trace-ring/faults/$(n).elf)
 
 TEST_SUITES += faults
 .PHONY: test-faults fault-images

@@ -37,7 +37,9 @@ const RESTART_BOUND_S = 0.1;       /* END of the report to "c1 start 2" */
 const RUN_LIMIT_MS = 180000;       /* real time for one emulator run */
 
 /* The images built in another tree than BUILD_DIR/faults: case name -> path under BUILD_DIR. */
-const IMAGE_PATHS = { 'ring-null-c0': path.join('trace-ring', 'faults', 'null-c0.elf') };
+const IMAGE_PATHS = {};
+for (const n of ['null-c0', 'spin-c1', 'wd-kernel1-restart', 'wd-thread1-restart'])
+  IMAGE_PATHS[`ring-${n}`] = path.join('trace-ring', 'faults', `${n}.elf`);
 const imagePath = (n) => path.join(build, IMAGE_PATHS[n] || path.join('faults', n + '.elf'));
 
 function run(image, ms) {
@@ -250,6 +252,15 @@ cases['spin-c1'] = async (name, out) => {
     if (idx(r, /^msg ok \d+$/, s, 0) < 0) return 'messages not answered after the restart';
     return counts(r, 1, s);
   });
+  /* core 0's next tick sees the restarted core 1 running before its first tick: the
+   * heartbeat's window opens at the restart, not at the stall reported */
+  check(out, `${name}_reported_and_restarted_once`, () => {
+    const heads = r.lines.filter((l) => /^\*\*\* FAULT core 1, /.test(l.text)).length;
+    if (heads !== 1) return `${heads} reports of core 1`;
+    if (idx(r, /^\*\*\* core 0: core 1 restarted, restart 1$/) < 0) return 'no restart line';
+    const again = idx(r, /^(\*\*\* core 0: core 1 restarted, restart [2-9]|c1 start 3)$/);
+    return again < 0 ? null : `restarted again: "${r.lines[again].text}"`;
+  });
 };
 cases['heldfault-c1'] = async (name, out) => {
   const r = await run(name, 700);
@@ -316,44 +327,70 @@ cases.classify = async (name, out) => {
   check(out, `${name}_exit_status`, () => (r.code === 0 ? null : `exit ${r.code}`));
 };
 
-/* null-c0 built with TRACE=ring (docs/trace.md): its report lists core 0's last 8 trace events,
- * oldest first, and they are the last 8 events the emulator saw core 0 write up to the fault
- * (kind, words, number), the fault itself last. Run in this process, the kernel's trace attached. */
-cases['ring-null-c0'] = async (name, out) => {
-  let r = null, seen = [];
-  if (!listing) {
-    const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
-    const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
-    const s = new Simulator({});
-    s.loadFile(imagePath(name));
-    const kt = ktrace.attach(s, imagePath(name));
-    s.run({ maxMs: 300 });
-    r = { lines: kt.lines.filter((l) => !l.usb).map((l) => ({ t: l.t / 1e9, core: l.core, text: l.text })) };
-    seen = kt.events.filter((e) => e.core === 0);
-  }
-  const KINDS = ['?', 'switch', 'thread', 'exit', 'irq-enter', 'irq-exit', 'wait', 'wait-x', 'wake',
-    'lock-take', 'lock-give', 'msg-send', 'msg-deliver', 'ep-depth', 'queue', 'fault', 'mark'];
-  check(out, `${name}_report_trace`, () => {
-    const rep = report(r, 0);
-    if (rep.why) return rep.why;
-    if (!/^\*\*\* FAULT core 0, thread "victim": null pointer$/.test(rep.text[0])) return `head: "${rep.text[0]}"`;
-    const at = rep.text.findIndex((t) => t === '    trace, last 8 events of core 0 (seq cycles kind a b):');
-    if (at < 0) return `no trace line in the report:\n${rep.text.join('\n')}`;
-    const ev = rep.text.slice(at + 1, at + 9).map((t) => /^ {6}(\d+) (\d+) (\S+) 0x([0-9a-f]{8}) 0x([0-9a-f]{8})$/.exec(t));
-    if (ev.some((m) => !m)) return `an event line unreadable: ${rep.text.slice(at + 1, at + 9).join(' | ')}`;
-    if (!/^ {4}action: /.test(rep.text[at + 9] || '')) return `the line after the events: "${rep.text[at + 9]}"`;
-    const fault = seen.findIndex((e) => e.kind === 15);
-    if (fault < 7) return `the emulator saw ${seen.length} events of core 0, the fault at ${fault}`;
-    for (let i = 0; i < 8; i++) {
-      const m = ev[i], e = seen[fault - 7 + i], n = fault - 7 + i;
-      const got = `${m[1]} ${m[3]} ${m[4]} ${m[5]}`;
-      const want = `${n & 0xffff} ${KINDS[e.kind]} ${e.a.toString(16).padStart(8, '0')} ${e.b.toString(16).padStart(8, '0')}`;
-      if (got !== want) return `event ${i}: the report says '${got}', the emulator saw '${want}'`;
-      if (i && ((+m[2] - +ev[i - 1][2]) >>> 0) > 0x7fffffff) return `event ${i}: cycles go back`;
+/* Images built with TRACE=ring (docs/trace.md), run in this process with the kernel's trace
+ * attached: a report lists the last 8 trace events of the core it is about, oldest first, and
+ * they are the last 8 events the emulator saw that core write before the report's first line
+ * (kind, words, number), the last of them 'last' (kind and first word, or kind only). The
+ * faulting core's own report (null-c0, the fault event last) and the reports the other core
+ * makes of a stuck core: core 1 not responding to the heartbeat with a td_lock taken
+ * (spin-c1), to the watchdog (wd-kernel1-restart), and its thread's missed check-in
+ * (wd-thread1-restart): they read the stuck core's ring. A core that still runs (its tick goes
+ * on) writes events between the report's read and its first line on the wire: for one, 'live'
+ * ms bound how long before that line the report's last event was written. */
+const TRACE_KINDS = ['?', 'switch', 'thread', 'exit', 'irq-enter', 'irq-exit', 'wait', 'wait-x', 'wake',
+  'lock-take', 'lock-give', 'msg-send', 'msg-deliver', 'ep-depth', 'queue', 'fault', 'mark'];
+function ringCase(core, by, head, ms, last, live = 0) {
+  return async (name, out) => {
+    let r = null, seen = [];
+    if (!listing) {
+      const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
+      const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+      const s = new Simulator({});
+      s.loadFile(imagePath(name));
+      const kt = ktrace.attach(s, imagePath(name));
+      s.run({ maxMs: ms });
+      r = { lines: kt.lines.filter((l) => !l.usb).map((l) => ({ t: l.t / 1e9, core: l.core, text: l.text })) };
+      seen = kt.events.filter((e) => e.core === core);
     }
-    if (ev[7][3] !== 'fault' || ev[7][4] !== '00000002') return `the last event is not the fault (null pointer, 2): ${rep.text[at + 8]}`;
-  });
-};
+    check(out, `${name}_report_trace`, () => {
+      const rep = report(r, core, by);
+      if (rep.why) return rep.why;
+      if (rep.text[0] !== head) return `head: "${rep.text[0]}"`;
+      const at = rep.text.findIndex((t) => t === `    trace, last 8 events of core ${core} (seq cycles kind a b):`);
+      if (at < 0) return `no trace line in the report:\n${rep.text.join('\n')}`;
+      const ev = rep.text.slice(at + 1, at + 9).map((t) => /^ {6}(\d+) (\d+) (\S+) 0x([0-9a-f]{8}) 0x([0-9a-f]{8})$/.exec(t));
+      if (ev.some((m) => !m)) return `an event line unreadable: ${rep.text.slice(at + 1, at + 9).join(' | ')}`;
+      if (!/^ {4}action: /.test(rep.text[at + 9] || '')) return `the line after the events: "${rep.text[at + 9]}"`;
+      const headNs = r.lines[rep.head].t * 1e9;
+      let first = seen.filter((e) => e.t < headNs).length - 8;
+      if (first < 0) return `the emulator saw ${first + 8} events of core ${core} before the report`;
+      if (live) {           /* the events up to when the report was made, some ms before its line */
+        while (first >= 0 && (first & 0xffff) !== +ev[0][1]) first--;
+        if (first < 0 || headNs - seen[first + 7].t > live * 1e6)
+          return `the report's events are not among core ${core}'s last ${live} ms before the report`;
+      }
+      for (let i = 0; i < 8; i++) {
+        const m = ev[i], n = first + i, e = seen[n];
+        const got = `${m[1]} ${m[3]} ${m[4]} ${m[5]}`;
+        const want = `${n & 0xffff} ${TRACE_KINDS[e.kind]} ${e.a.toString(16).padStart(8, '0')} ${e.b.toString(16).padStart(8, '0')}`;
+        if (got !== want) return `event ${i}: the report says '${got}', the emulator saw '${want}'`;
+        if (i && ((+m[2] - +ev[i - 1][2]) >>> 0) > 0x7fffffff) return `event ${i}: cycles go back`;
+      }
+      if (ev[7][3] !== last[0] || (last[1] !== undefined && ev[7][4] !== last[1]))
+        return `the last event is not ${last.join(' ')}: ${rep.text[at + 8]}`;
+    });
+  };
+}
+/* null-c0: the fault itself last (null pointer, 2) */
+cases['ring-null-c0'] = ringCase(0, 0, '*** FAULT core 0, thread "victim": null pointer', 300, ['fault', '00000002']);
+/* spin-c1: core 1's last event is its take of td_lock 19 (then it spins, interrupts masked) */
+cases['ring-spin-c1'] = ringCase(1, 0, '*** FAULT core 1, thread "victim": not responding', 400, ['lock-take']);
+/* wd-kernel1-restart: core 1's last event is the switch to "beat", which then masks its interrupts */
+cases['ring-wd-kernel1-restart'] = ringCase(1, 0, '*** FAULT core 1, thread "beat": not responding', 600, ['switch']);
+/* wd-thread1-restart: "beat" sleeps for ever; core 1's tick goes on (its interrupt last), so its
+ * last events are those of the ms before the report was made (its head line 5 ms on the wire) */
+cases['ring-wd-thread1-restart'] = ringCase(1, 0, '*** FAULT core 1, thread "beat": missed its watchdog check-in', 600,
+  ['irq-exit'], 10);
 
 cases['alone-c0'] = async (name, out) => {
   const r = await run(name, 700);

@@ -9,7 +9,9 @@
  * once, input echo over USB and over the UART, unplug and replug mid-line,
  * bus reset, suspend and resume, the 1200-baud reset into the boot ROM, a
  * core 1 fault reported over USB with core 0's console going on, a core 0
- * fault under the halt and reboot policies, a core 0 fault in the middle
+ * fault under the halt and reboot policies, the port closed and opened
+ * during a core 1 report (the line cut there ended, the next one whole),
+ * a core 0 fault in the middle
  * of a line (the line finished in full packets; its zero-length packet not armed in an
  * endpoint the host halted), the serial number from the flash's unique id, and malformed
  * descriptors stopping the run (exit 114).
@@ -366,6 +368,48 @@ if (wanted('fault_core1_closed')) {
     if (a < 0 || !t[a + 1].startsWith(report[1].slice(0, report[1].length - uart[u0].length))) return `the report's start over USB: ${JSON.stringify(t.slice(a, a + 2))}`;
     const onUart = uart.slice(u0, end + 1).reduce((k, x) => k + x.length + 1, 0);
     if (Number(m[2]) !== onUart) return `${m[2]} bytes reported sent to the UART, ${onUart} of the report went there only`;
+  });
+}
+
+if (wanted('fault_core1_closed_midline')) {
+  // The terminal closes the port as soon as the report's first line has come over USB,
+  // and opens it again 20 ms later: the fault path's direct write has put the report's
+  // start in the endpoint, cut in the middle of a line, and sends the rest to the UART
+  // pins. The part the host takes after the reopen ends that line over USB: what comes
+  // next (the loss line saying where the rest went) starts a line of its own, and no
+  // report line is there twice.
+  let closeAt = null;
+  const res = run(3, { ms: 700, gpio: { 14: 1 }, setup: (sim) => {
+    sim.on('line', (l) => {
+      if (closeAt !== null || l.source !== 'usb' || !/^\*\*\* FAULT core 1, /.test(l.text)) return;
+      closeAt = l.time;
+      sim.usbHost.event(l.time * 1000, 'close');
+      sim.usbHost.event(l.time * 1000 + 20, 'open');
+    });
+  } });
+  check('fault_core1_closed_midline_next_line_whole', () => {
+    if (res.r.reason !== 'bound') return ended(res);
+    if (!res.host.log.some((l) => /port closed/.test(l))) return 'the port did not close';
+    const uart = res.lines.filter((l) => l.src === 'uart0').map((l) => l.text);
+    const end = uart.indexOf('*** END FAULT core 1');
+    if (end < 0) return `the report's rest is not on the UART pins: ${JSON.stringify(uart.slice(0, 4))}`;
+    const t = res.text;
+    const a = t.indexOf('*** FAULT core 1, thread "core1": null pointer');
+    if (a < 0) return 'the report\'s start is not over USB';
+    // the line the close cut: its start over USB, right before the loss line, its end the
+    // UART's first line; the report's lines before it whole
+    const u0 = uart.findIndex((x) => !/^(core 0: tick|\*\*\* console)/.test(x));
+    const lossAt = t.findIndex((x) => /\*\*\* console: /.test(x));
+    if (lossAt < 0) return `no loss line over USB: ${JSON.stringify(t.slice(a, a + 8))}`;
+    if (!/^\*\*\* console: (\d+ bytes lost \(ring full\), )?\d+ bytes of a fault report sent to the UART instead \(port not open\)$/.test(t[lossAt]))
+      return `the loss line does not stand on a line of its own: ${JSON.stringify(t[lossAt])}`;
+    const cut = lossAt - 1;
+    if (u0 < 0 || cut <= a || !/^ {4}\S/.test(t[cut] + uart[u0]) || /^ {4}/.test(uart[u0]))
+      return `not cut in a line: ${JSON.stringify(t.slice(a, lossAt + 1))}, the UART's rest from ${JSON.stringify(uart[u0])}`;
+    if (!t.slice(a + 1, cut).every((y) => /^ {4}\S/.test(y))) return `the report over USB: ${JSON.stringify(t.slice(a, lossAt))}`;
+    const rep = t.filter((x) => /^ {4}\S/.test(x));
+    const twice = rep.find((x, i) => rep.indexOf(x) !== i);
+    if (twice) return `a report line twice over USB: ${JSON.stringify(twice)}`;
   });
 }
 

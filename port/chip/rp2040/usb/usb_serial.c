@@ -9,7 +9,11 @@
  * (larger than a packet) would wait for more. A packet cut off by a bus
  * reset, a deconfiguration, or a halt set or cleared (a clear is valid on
  * an endpoint that is not halted) is handed again once the port is open:
- * the host never took it, and the console already let it go.
+ * the host never took it, and the console already let it go. A direct
+ * write the port's close (or a host not reading) cut in the middle of a
+ * line leaves that line's start in the stream and its rest on the UART
+ * pins: the next packet begins with a newline, so that what follows (the
+ * console's line saying where the rest went) starts a line of its own.
  *
  * Input: bulk OUT packets into a ring; the endpoint is handed back only
  * while the ring has room for a whole packet, so when nobody reads the
@@ -34,6 +38,7 @@ static struct {
     bool in_resend;     /* the packet in the buffer was cut off: hand it again */
     bool zlp_due;       /* the last packet was full */
     bool direct_stuck;  /* a direct write gave up; the host has taken nothing since */
+    bool newline_due;   /* a direct write was cut after a line's start: end it first */
     uint16_t in_len;
     bool rx_armed;
     uint32_t rx_head, rx_tail;  /* free-running */
@@ -180,18 +185,36 @@ void usb_serial_after_irq(void)
 
 /* ---- the console device ------------------------------------------------------------ */
 
-/* Put up to one packet of s in the endpoint. Lock held. */
+/* The most of s that one packet takes (a newline due goes first). */
+static size_t packet_room(size_t n)
+{
+    size_t room = USB_EP_DATA_SIZE - (ser.newline_due ? 1u : 0u);
+    return n < room ? n : room;
+}
+
+/* Put up to one packet of s in the endpoint, after the newline if one is
+ * due; returns how many bytes of s. Lock held. */
 static size_t send_locked(const char *s, size_t n)
 {
+    static uint8_t pkt[USB_EP_DATA_SIZE];   /* the newline and s (the lock's holder's) */
     resend_locked();
     if (!open_locked() || ser.in_busy || ser.in_resend || usb_ctrl_halted(USB_EP_DATA_IN))
         return 0;
-    uint16_t k = n < USB_EP_DATA_SIZE ? (uint16_t)n : USB_EP_DATA_SIZE;
-    usb_dev_ep_in(USB_EP_DATA_IN, (const uint8_t *)s, k);
+    uint16_t k = (uint16_t)packet_room(n), len = k;
+    const uint8_t *data = (const uint8_t *)s;
+    if (ser.newline_due) {
+        pkt[0] = '\n';
+        for (uint16_t i = 0; i < k; i++)
+            pkt[i + 1u] = (uint8_t)s[i];
+        data = pkt;
+        len = (uint16_t)(k + 1u);
+        ser.newline_due = false;
+    }
+    usb_dev_ep_in(USB_EP_DATA_IN, data, len);
     ser.in_busy = true;
-    ser.in_len = k;
-    ser.zlp_due = k == USB_EP_DATA_SIZE;
-    ser.stats.tx_bytes += k;
+    ser.in_len = len;
+    ser.zlp_due = len == USB_EP_DATA_SIZE;
+    ser.stats.tx_bytes += len;
     ser.stats.tx_packets++;
     return k;
 }
@@ -214,7 +237,7 @@ size_t usb_serial_write_paired(const char *s, size_t n, size_t (*first)(const ch
     if (!open_locked()) {
         k = first(s, n);                            /* nobody listens on USB */
     } else if (!ser.in_busy && !ser.in_resend && !usb_ctrl_halted(USB_EP_DATA_IN)) {
-        k = first(s, n < USB_EP_DATA_SIZE ? n : USB_EP_DATA_SIZE);
+        k = first(s, packet_room(n));
         if (k != 0)
             (void)send_locked(s, k);                /* free, open, not halted: takes all k */
     }
@@ -246,6 +269,8 @@ size_t usb_serial_write_direct(const char *s, size_t n)
         bool late = !done && open && port_time_us() >= give_up;
         if (late)
             ser.direct_stuck = true;                /* the next one does not wait */
+        if (took < n && (!open || late) && took != 0 && s[took - 1u] != '\n')
+            ser.newline_due = true;                 /* the line's rest goes elsewhere */
         usb_dev_unlock(st);
         if (!open || done || late)
             return took;
