@@ -562,19 +562,37 @@ static void msg_ended(td_core_t *c, td_thread_t *t);
 
 /* Register this layer's doorbells, its "core went down" handler and its
  * end handler (kernel/held.h), before its first use (subscribe, ping,
- * await_remote). */
-static void use(void)
+ * await_remote). Both cores may get here at once the first time: each
+ * registration is idempotent (both get the same doorbell numbers), and
+ * only the first to take the lock stores the numbers, before the flag
+ * that lets every later use read them without an atomic load. */
+static __attribute__((noinline)) void use_first(void)
 {
-    if (TD_LOAD_ACQUIRE(bells_registered))
-        return;
     td__down_register(msg_down);
     td__held_on_end(msg_ended);
-    TD_STORE_RELAXED(bell.flow, (uint8_t)td__link_doorbell(flow_rang, false));
-    TD_STORE_RELAXED(bell.room, (uint8_t)td__link_doorbell(room_rang, false));
-    TD_STORE_RELAXED(bell.announce, (uint8_t)td__link_doorbell(announce_rang, true));
-    TD_STORE_RELAXED(bell.ping, (uint8_t)td__link_doorbell(ping_rang, false));
-    TD_STORE_RELAXED(bell.pong, (uint8_t)td__link_doorbell(pong_rang, false));
-    TD_STORE_RELEASE(bells_registered, (uint8_t)1);
+    uint8_t flow = (uint8_t)td__link_doorbell(flow_rang, false);
+    uint8_t room = (uint8_t)td__link_doorbell(room_rang, false);
+    uint8_t announce = (uint8_t)td__link_doorbell(announce_rang, true);
+    uint8_t ping = (uint8_t)td__link_doorbell(ping_rang, false);
+    uint8_t pong = (uint8_t)td__link_doorbell(pong_rang, false);
+    port_irq_state_t s = port_irq_save();
+    td__spin_lock(TD_SPIN_MSG);
+    if (!TD_LOAD_RELAXED(bells_registered)) {
+        bell.flow = flow;
+        bell.room = room;
+        bell.announce = announce;
+        bell.ping = ping;
+        bell.pong = pong;
+        TD_STORE_RELEASE(bells_registered, (uint8_t)1);
+    }
+    td__spin_unlock(TD_SPIN_MSG);
+    port_irq_restore(s);
+}
+
+static inline void use(void)
+{
+    if (!TD_LOAD_ACQUIRE(bells_registered))
+        use_first();
 }
 
 /* ---- stopping, supervision ---------------------------------------------------------- */
