@@ -3,8 +3,9 @@
  *
  * A test is a function declared with TEST(name) in any test source file and
  * listed once in tests/list.h. The runner (tests/runner.c) runs each in
- * core 0's main thread and prints "PASS name" or "FAIL name: reason", then
- * "N passed, M failed", and ends the run with port_exit(0 if all passed,
+ * core 0's main thread and prints "PASS name", "FAIL name: reason" or
+ * "SKIP name: reason" (TH_SKIP below), then "N passed, M failed" (a skipped
+ * test counts as neither), and ends the run with port_exit(0 if all passed,
  * else 1): on the chip a bkpt the emulator turns into its exit status.
  *
  * CHECK(cond) records the first failed condition of the running test (from
@@ -52,6 +53,14 @@ bool th_check_eq(long long got, long long want, const char *what, const char *fi
     th_check_eq((long long)(got), (long long)(want), #got " == " #want, __FILE__, __LINE__)
 #define REQUIRE(cond) do { if (!CHECK(cond)) return; } while (0)
 #define REQUIRE_EQ(got, want) do { if (!CHECK_EQ(got, want)) return; } while (0)
+
+/* End the running test as skipped on this port: it prints "SKIP name:
+ * reason" instead of PASS and counts as neither passed nor failed. For a
+ * test that cannot do its work on this port (a facility the port lacks),
+ * said where the test finds it out, in the test's own function (it
+ * returns from it). A check that failed before still fails the test. */
+void th_skip(const char *reason);
+#define TH_SKIP(reason) do { th_skip(reason); return; } while (0)
 
 /* The running test made progress (any thread, either core): the runner's
  * time limit starts again (see above). */

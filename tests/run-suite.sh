@@ -3,10 +3,12 @@
 #
 #   tests/run-suite.sh [-a] (-l LIST | -n COUNT) [-p NAME] SUITE RESULT_FILE COMMAND...
 #
-# The program prints "PASS name" or "FAIL name: reason" per test (optionally
-# "TEST name" before each) and "N passed, M failed" at the end. The result
-# file gets its PASS/FAIL lines, plus a FAIL line naming the program (NAME,
-# by default the command without its options) when the run
+# The program prints "PASS name" or "FAIL name: reason" per test, or "SKIP
+# name: reason" for one it cannot do on this port (optionally "TEST name"
+# before each), and "N passed, M failed" at the end (a skip counts as
+# neither). The result file gets its PASS/FAIL/SKIP lines, plus a FAIL line
+# naming the program (NAME, by default the command without its options)
+# when the run
 #   - crashed or was killed by a signal,
 #   - hung: it is ended after TD_SUITE_TIMEOUT seconds (default 300), or,
 #     where TD_SUITE_CPU is set, once it has used that many seconds of CPU
@@ -20,7 +22,8 @@
 #     lines it printed,
 #   - ended with a status that does not match its results (non-zero with
 #     every test passed, 0 with a failed test),
-#   - stopped inside a test (the last "TEST name" without a result).
+#   - stopped inside a test (the last "TEST name" without a result),
+#   - skipped a test without saying why (a "SKIP name" without ": reason").
 # What the suite should have run comes from its test list, never from the
 # program: -l LIST is a file of test names, one a line (each name without a
 # result gets "FAIL name: no result"; a result not in the list fails too);
@@ -78,11 +81,12 @@ fi
     exec timeout --kill-after=5 "$limit" "$@" ) </dev/null >"$out" 2>&1; status=$?; } 2>/dev/null
 cat "$out" >>"$result.log"
 grep -avE '^(TEST|PASS) ' "$out"
-grep -aE '^(PASS|FAIL) ' "$out" >"$out.r"
+grep -aE '^(PASS|FAIL|SKIP) ' "$out" >"$out.r"
 
 # ---- how it ended --------------------------------------------------------------------------
 npass=$(grep -ac '^PASS ' "$out.r")
 nfail=$(grep -ac '^FAIL ' "$out.r")
+nskip=$(grep -ac '^SKIP ' "$out.r")
 summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
 last=$(grep -aE '^TEST ' "$out" | tail -1 | cut -d' ' -f2)
 case $status in
@@ -95,7 +99,7 @@ case $status in
        how="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?'))"
      else how="exit status $status"; fi ;;
 esac
-if [ -n "$last" ] && ! grep -aqE "^(PASS|FAIL) $last(:|\$)" "$out.r"; then
+if [ -n "$last" ] && ! grep -aqE "^(PASS|FAIL|SKIP) $last(:|\$)" "$out.r"; then
   add "$last: $prog stopped inside this test ($how; see $result.log)"
 elif [ -z "$summary" ]; then
   add "$suite-runner: $prog ended without its summary line ($how; see $result.log)"
@@ -107,8 +111,12 @@ elif [ "$status" -eq 0 ] && [ "$nfail" -ne 0 ]; then
   add "$suite-runner: $prog ended with exit status 0 despite failed tests"
 fi
 
+while read -r n; do
+  [ -n "$n" ] && add "$n: skipped without a reason (\"SKIP name: reason\")"
+done < <(grep -avE '^SKIP [^:]+: *[^ ]' "$out.r" | sed -nE 's/^SKIP ([^:]*).*/\1/p')
+
 # ---- against the list ----------------------------------------------------------------------
-names=$( { cat "$out.r"; printf '%s\n' "${added[@]}"; } | sed -nE 's/^(PASS|FAIL) ([^:]*).*/\2/p')
+names=$( { cat "$out.r"; printf '%s\n' "${added[@]}"; } | sed -nE 's/^(PASS|FAIL|SKIP) ([^:]*).*/\2/p')
 if [ ${#want[@]} -gt 0 ]; then
   declare -A listed=()
   missing=0
@@ -123,7 +131,7 @@ if [ ${#want[@]} -gt 0 ]; then
     [ -n "$n" ] && [ "$n" != "$suite-runner" ] && [ -z "${listed[$n]:-}" ] && add "$n: reported by $prog but not in the test list $list"
   done <<<"$names"
 elif [ "$expect" -gt 0 ]; then
-  got=$((npass + nfail))
+  got=$((npass + nfail + nskip))
   [ "$got" -lt "$expect" ] && add "$suite-runner: $prog reported $got of the $expect tests its list holds ($how)"
   [ "$got" -gt "$expect" ] && add "$suite-runner: $prog reported $got tests, its list holds $expect: the list is stale"
 fi

@@ -13,7 +13,7 @@
 #
 # Each part runs through tests/run-suite.sh against its list (an521.mk
 # makes the two kernel ones; faults.sh --list); RESULT gets their
-# PASS/FAIL lines, each name prefixed by its part, and RESULT.expect the
+# PASS/FAIL/SKIP lines, each name prefixed by its part, and RESULT.expect the
 # sum of what the lists hold.
 set -u
 build=$1; passes=$2; icount_list=$3; mt_list=$4; result=$5
@@ -36,7 +36,7 @@ part() {                # part NAME LIST -- COMMAND...: one part, timed
   local name=$1 list=$2; shift 3
   local t0=$SECONDS
   "${run[@]}" -l "$list" -p "an521 $name" "an521-$name" "$tmp/$name.txt" "$@" >"$tmp/$name.out" 2>&1
-  echo "an521 $name: $(grep -c '^PASS' "$tmp/$name.txt") passed, $(grep -c '^FAIL' "$tmp/$name.txt") failed, $((SECONDS - t0)) s" \
+  echo "an521 $name: $(grep -c '^PASS' "$tmp/$name.txt") passed, $(grep -c '^FAIL' "$tmp/$name.txt") failed, $(grep -c '^SKIP' "$tmp/$name.txt") skipped, $((SECONDS - t0)) s" \
     >"$tmp/$name.time"
 }
 
@@ -60,7 +60,7 @@ fi
 
 expect=0
 for p in "${parts[@]}"; do
-  sed -E "s/^(PASS|FAIL) /\1 $p\//" "$tmp/$p.txt" >>"$result"
+  sed -E "s/^(PASS|FAIL|SKIP) /\1 $p\//" "$tmp/$p.txt" >>"$result"
   cat "$tmp/$p.txt.log" >>"$result.log" 2>/dev/null
   grep -v '^PASS ' "$tmp/$p.out"
   cat "$tmp/$p.time"

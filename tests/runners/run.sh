@@ -4,6 +4,8 @@
 # itself are given test programs that crash, hang, stop early, or report
 # what they did not do (tests/runners/plant.c, plant.js); each must end in a
 # FAIL line that names the program or test, and in a non-zero exit status.
+# A test skipped with its reason must be counted as skipped: neither passed
+# nor failed.
 # A good program must pass, so the checks cannot pass by failing everything.
 #
 #   tests/runners/run.sh BUILD      run the checks: "PASS name" / "FAIL name: reason"
@@ -124,6 +126,18 @@ good_run() {
   [ "$res" = "$(printf 'PASS plant_one\nPASS plant_two\nPASS plant_three')" ] || { echo "results: $res"; return 1; }
   [ "$(cat "$tmp/r/good.txt.expect")" = 3 ] || { echo "expected count $(cat "$tmp/r/good.txt.expect")"; return 1; }
 }
+skip_run() {   # a skip with its reason: kept, neither passed nor failed
+  planted skip skip
+  [ "$rs" -eq 0 ] || { echo "runner exit status $rs: $res"; return 1; }
+  [ "$res" = "$(printf 'PASS plant_one\nSKIP plant_two: not on this port\nPASS plant_three')" ] ||
+    { echo "results: $res"; return 1; }
+  planted skipcount skip -n 3          # counted against the list's number too
+  [ "$rs" -eq 0 ] || { echo "runner exit status $rs with -n 3: $res"; return 1; }
+}
+skip_bare() {   # a skip must say why
+  planted skipbare skipbare
+  failed_run && has '^FAIL plant_two: skipped without a reason'
+}
 nul_bytes() {
   planted nul nul
   [ "$rs" -eq 0 ] && [ "$(grep -ac '^PASS ' "$tmp/r/nul.txt")" = 3 ] && ! grep -aq '^FAIL' "$tmp/r/nul.txt" ||
@@ -147,6 +161,21 @@ summary_fails() {
            '^6 passed, 6 failed$'; do
     grep -qE -- "$l" <<<"$out" || { echo "no line like '$l' in: $out"; return 1; }
   done
+}
+summary_skips() {   # a skip counts as skipped, never as passed nor failed
+  local out rc
+  out=$("$summary" "$tmp/r" good skip 2>&1); rc=$?
+  [ $rc -eq 0 ] || { echo "summary exit status $rc: $out"; return 1; }
+  for l in '^SKIP \[skip\] plant_two: not on this port$' '^ +skip +2 passed, 0 failed \(3 listed, 1 skipped\)$' \
+           '^ +good +3 passed, 0 failed \(3 listed\)$'; do
+    grep -qE -- "$l" <<<"$out" || { echo "no line like '$l' in: $out"; return 1; }
+  done
+  [ "$(tail -1 <<<"$out")" = "5 passed, 0 failed" ] || { echo "last line: $(tail -1 <<<"$out")"; return 1; }
+  mkdir -p "$tmp/s"                    # a skip does not stand in for a missing result
+  printf 'PASS a\nSKIP b: not here\n' >"$tmp/s/skipfew.txt"; echo 3 >"$tmp/s/skipfew.txt.expect"
+  out=$("$summary" "$tmp/s" skipfew 2>&1); rc=$?
+  [ $rc -ne 0 ] && grep -q '^FAIL \[skipfew\] skipfew: 1 tests passed, 1 skipped of the 3 its list holds' <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "1 passed, 1 failed" ] || { echo "$rc: $out"; return 1; }
 }
 summary_no_results() {
   local out rc
@@ -186,6 +215,13 @@ make_passes() {
   out=$(${MAKE:-make} --no-print-directory -s run-suites TEST_SUITES="plant-good" TEST_RESULTS="$tmp/mk" 2>&1); rc=$?
   [ $rc -eq 0 ] && [ "$(tail -1 <<<"$out")" = "3 passed, 0 failed" ] || { echo "exit $rc: $(tail -5 <<<"$out")"; return 1; }
 }
+make_skips() {   # what CI reads: the skip in the suite's line, not in the passed
+  local out rc
+  out=$(${MAKE:-make} --no-print-directory -s run-suites TEST_SUITES="plant-good plant-skip" TEST_RESULTS="$tmp/mk" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [ "$(tail -1 <<<"$out")" = "5 passed, 0 failed" ] &&
+    grep -qE '^ +plant-skip +2 passed, 0 failed \(3 listed, 1 skipped\)$' <<<"$out" &&
+    grep -qE '^SKIP \[plant-skip\] plant_two: not on this port$' <<<"$out" || { echo "exit $rc: $(tail -6 <<<"$out")"; return 1; }
+}
 
 check runner_names_a_crash crash
 check runner_names_a_hang hang
@@ -201,13 +237,17 @@ check runner_counts_without_names count_only
 check runner_needs_a_test_list no_list
 check runner_refuses_unlisted_results unlisted_result
 check runner_passes_a_good_program good_run
+check runner_keeps_a_skip_with_its_reason skip_run
+check runner_fails_a_skip_without_a_reason skip_bare
 check runner_reads_output_with_nul_bytes nul_bytes
 check runner_appends_programs append
 check summary_fails_planted_suites summary_fails
+check summary_counts_a_skip_as_skipped summary_skips
 check summary_fails_a_suite_without_results summary_no_results
 check summary_fails_a_suite_without_a_list summary_no_expected
 check summary_fails_fewer_than_listed summary_fewer
 check make_test_fails_on_planted_suites make_fails
 check make_test_passes_a_good_suite make_passes
+check make_test_counts_a_skip_as_skipped make_skips
 [ $listing -eq 1 ] || echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,7 @@
 
 RUNNERS_DIR := $(BUILD)/runners
 PLANT_HANG_TIMEOUT ?= 2
-PLANT_MODES := good crash hang exit
+PLANT_MODES := good crash hang exit skip
 
 $(RUNNERS_DIR)/plant: tests/runners/plant.c
 	@mkdir -p $(@D)
