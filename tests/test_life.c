@@ -653,7 +653,8 @@ TEST(life_cross_core_objects)
     REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
     ST(x1_stage, 0);
     REQUIRE_EQ(th_core1_run(core1_xsem_waiter, NULL), TD_OK);
-    TH_WAIT_CORE(1, 2000, LD(xs.xw.nwait[1]) != 0);         /* it waits now */
+    TH_WAIT_CORE(1, 2000, LD(x1_stage) == 1);
+    td_sleep(3);                                            /* it waits now */
     CHECK_EQ(td_xsem_init(&xs, 0, 1), TD_ERR_BUSY);
     CHECK_EQ(td_xsem_deinit(&xs), TD_ERR_BUSY);
     CHECK_EQ(td_xsem_give_isr(&xs), TD_OK);                 /* the waiter still gets it */
