@@ -45,8 +45,7 @@ static void core1_receiver(void *arg)
     rx_n = 0;
     rx_r[0] = td_msg_init(&rx_ep, number, rx_in, 2, rx_out, 1, TD_MSG_BLOCK);
     rx_r[1] = td_msg_subscribe(&rx_ep);
-    for (int i = 0; i < 3000 && !LD(rx_go); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(0, 3000, LD(rx_go));
     td_msg_t w;
     for (unsigned waits = 0; rx_n < 16 && waits < 15;) {
         int want = LD(rx_want);                  /* before the wait that may end the take */
@@ -211,8 +210,8 @@ static void core1_y_writer(void *arg)
     (void)arg;
     size_t done = 0;
     yw_r[0] = td_chan_attach(&chan_y, TD_CHAN_WRITE);
-    for (int i = 0; i < 3000 && LD(chan_y.want[TD_CHAN_READ]) == 0; i++)
-        td_sleep(1);                              /* until the reader waits */
+    /* until the reader waits */
+    TH_WAIT_CORE(0, 3000, LD(chan_y.want[TD_CHAN_READ]) != 0);
     yw_r[1] = td_chan_write(&chan_y, "doorbell", 8, &done, TD_SEC(1));
     yw_r[2] = td_chan_detach(&chan_y, TD_CHAN_WRITE);
 }
@@ -607,8 +606,8 @@ static void x1_lock_and_end(void *arg)
     (void)arg;
     x1_r[0] = td_xmutex_lock(&xm, TD_NO_WAIT);
     ST(x1_stage, 1);
-    for (int i = 0; i < 2000 && LD(x1_stage) != 2; i++)
-        td_sleep(1);                              /* until core 0 waits */
+    /* until core 0 waits */
+    TH_WAIT_CORE(0, 2000, LD(x1_stage) == 2);
     td_sleep(2);
 }
 
@@ -635,8 +634,7 @@ TEST(life_cross_core_objects)
     ST(x1_stage, 0);
     x1_r[0] = x1_r[1] = x1_r[2] = x1_r[3] = 99;
     REQUIRE_EQ(th_core1_run(core1_xm_owner, NULL), TD_OK);
-    for (int i = 0; i < 2000 && LD(x1_stage) != 1; i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 2000, LD(x1_stage) == 1);
     CHECK_EQ(td_xmutex_init(&xm), TD_ERR_BUSY);           /* locked on core 1 */
     CHECK_EQ(td_xmutex_deinit(&xm), TD_ERR_BUSY);
     ST(x1_stage, 2);
@@ -655,8 +653,7 @@ TEST(life_cross_core_objects)
     REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
     ST(x1_stage, 0);
     REQUIRE_EQ(th_core1_run(core1_xsem_waiter, NULL), TD_OK);
-    for (int i = 0; i < 2000 && LD(x1_stage) != 1; i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 2000, LD(x1_stage) == 1);
     td_sleep(3);                                            /* it waits now */
     CHECK_EQ(td_xsem_init(&xs, 0, 1), TD_ERR_BUSY);
     CHECK_EQ(td_xsem_deinit(&xs), TD_ERR_BUSY);

@@ -115,8 +115,7 @@ static void core1_msg_rx(void *arg)
         }
     }
     mr.r_unsub = td_msg_unsubscribe(&rx);         /* unread words: counted */
-    for (int i = 0; i < 3000 && !LD(mr.tx_done); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(0, 3000, LD(mr.tx_done));
     td_sleep(2);                                  /* words in flight land (stray) */
     td_msg_stats_t st;
     td_msg_stats(&rx, &st);
@@ -132,8 +131,7 @@ static void msg_round(void)
     mr.in_depth = 1u + rnd(4);
     mr.stop_after = rnd(3) == 0 ? 1u + rnd(20) : 0;
     REQUIRE_EQ(th_core1_run(core1_msg_rx, NULL), TD_OK);
-    for (int i = 0; i < 3000 && !LD(mr.ready); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 3000, LD(mr.ready));
     REQUIRE_EQ(mr.r_init, TD_OK);
     REQUIRE_EQ(mr.r_sub, TD_OK);
     unsigned policy = rnd(4) == 0 ? TD_MSG_DROP : TD_MSG_BLOCK;
@@ -401,8 +399,7 @@ static void cross_round(void)
     xr.hold = rnd(3);
     REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
     REQUIRE_EQ(th_core1_run(core1_x, NULL), TD_OK);
-    for (int i = 0; i < 3000 && !LD(xr.locked); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(1, 3000, LD(xr.locked));
     /* meanwhile a timer on this core, given up while it runs */
     td_timer_t t;
     t.magic = 0;
@@ -770,8 +767,8 @@ static void core1_console(void *arg)
     if (co.drain == 1 && td_console_set_mode(TD_CONSOLE_BUFFERED) != TD_OK)
         co.bad_len++;
     ST(co.done1, 1);
-    for (int i = 0; i < 3000 && !LD(co.tried); i++)
-        td_sleep(1);                              /* core 0 tries to take buffered mode */
+    /* core 0 tries to take buffered mode */
+    TH_WAIT_CORE(0, 3000, LD(co.tried));
     con_print(1, n);
     if (co.drain == 1 && td_console_set_mode(TD_CONSOLE_POLLED) != TD_OK)
         co.bad_len++;                             /* drains the ring first */
@@ -819,8 +816,8 @@ static void console_round(void)
     if (co.drain == 0)
         CHECK_EQ(td_console_set_mode(TD_CONSOLE_BUFFERED), TD_OK);
     int r1 = th_core1_run(core1_console, (void *)(uintptr_t)n1);
-    for (int i = 0; r1 == TD_OK && i < 3000 && !LD(co.done1); i++)
-        td_sleep(1);
+    if (r1 == TD_OK)
+        TH_WAIT_CORE(1, 3000, LD(co.done1));
     if (co.drain == 1)
         co.r_wrong = td_console_set_mode(TD_CONSOLE_BUFFERED);   /* core 1 has it */
     ST(co.tried, 1);

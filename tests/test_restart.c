@@ -98,8 +98,7 @@ static void core1_assert_job(void *arg)
         td_thread_create(&c1c, c1c_stack, sizeof c1c_stack, "c1c", 20, c1c_main, NULL))
         return;
     ST(ra_ready, 1);
-    for (int i = 0; i < 2000 && !LD(ra_go); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(0, 2000, LD(ra_go));
     if (td_lock_take(&rl) != TD_OK)           /* interrupts masked from here on */
         return;
     ST(ra_locked, 1);

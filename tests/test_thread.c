@@ -311,8 +311,7 @@ static int c1_created, c1_release;            /* between the cores: atomic */
 static void core1_waiter(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < 5000 && !__atomic_load_n(&c1_release, __ATOMIC_ACQUIRE); i++)
-        td_sleep(1);
+    TH_WAIT_CORE(0, 5000, __atomic_load_n(&c1_release, __ATOMIC_ACQUIRE));
 }
 
 static void core1_make_thread(void *arg)
@@ -330,8 +329,8 @@ TEST(thread_wrong_core)
     __atomic_store_n(&c1_created, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&c1_release, 0, __ATOMIC_RELAXED);
     REQUIRE_EQ(th_core1_run(core1_make_thread, NULL), TD_OK);
-    for (int i = 0; i < 5000 && !__atomic_load_n(&c1_created, __ATOMIC_ACQUIRE); i++)
-        td_sleep(1);                                        /* it exists, on core 1 */
+    /* it exists, on core 1 */
+    TH_WAIT_CORE(1, 5000, __atomic_load_n(&c1_created, __ATOMIC_ACQUIRE));
     CHECK_EQ(td_thread_suspend(&tc), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_resume_isr(&tc), TD_ERR_WRONG_CORE);
     CHECK_EQ(td_thread_join(&tc, TD_MS(1)), TD_ERR_WRONG_CORE);
