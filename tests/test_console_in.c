@@ -17,8 +17,8 @@
 #include "tandem/timer.h"
 
 /* Why a test says SKIP on a port (TH_SKIP). */
-#define FEED_SKIP "the test cannot hand this port's console input (th_input_feed); " \
-                  "the usb suite types on the chip's UART and USB (tests/usb)"
+#define FEED_SKIP "cannot feed this port's console input (th_input_feed); tests/usb types " \
+                  "on the RP2040's UART and USB, nothing yet on the an521's UART"
 
 static volatile int isr_getc_r = 1, isr_gets_r = 1, isr_nowait_r = 1;
 
