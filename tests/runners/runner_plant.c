@@ -5,7 +5,7 @@
  * in a word the 'runners' suite (tests/runners/run.sh) looks for, so a line
  * cut short shows.
  */
-#include "harness.h"
+#include "../harness.h"
 
 /* 300 characters, then the end marker */
 #define LONG_TEXT                                                                            \

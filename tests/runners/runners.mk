@@ -29,7 +29,7 @@ $(RUNNER_PLANT_DIR)/runner.o: tests/runner.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DTH_LIST='"runners/runner_list.h"' -c $< -o $@
 $(RUNNER_PLANT_DIR)/runner_plant.o: tests/runners/runner_plant.c
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 $(RUNNERS_DIR)/runner-plant: $(RUNNER_PLANT_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LIBS)
