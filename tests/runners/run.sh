@@ -96,6 +96,15 @@ lying_summary() {
   failed_run && has "^FAIL lie-runner: $plant lie's summary '3 passed, 0 failed' does not match its 2 PASS, 0 FAIL and 0 SKIP lines" &&
     has '^FAIL plant_three: no result'
 }
+node_skips() {   # the emulator suite's reporter: a skip with its reason kept, one without failed
+  TD_SUITE_CPU=${TD_SUITE_CPU:-20} TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-600} "$run_suite" -l "$here/plant.list" \
+    -p 'node --test' nodeskip "$tmp/r/nodeskip.txt" node --test --test-reporter="$(cd "$here/../../sim/test" && pwd)/reporter.js" \
+    "$here/plant.test.js" >/dev/null 2>&1
+  rs=$?
+  res=$(cat "$tmp/r/nodeskip.txt" 2>/dev/null)
+  failed_run && has '^PASS plant_one$' && has '^SKIP plant_two: not on this machine$' &&
+    has '^FAIL plant_three: skipped without a reason' && ! has '^FAIL nodeskip-runner' >/dev/null   # its summary counted both
+}
 uncounted_skip() {   # a summary that leaves out a skip the program printed
   planted skipuncounted skipuncounted
   failed_run && has "^FAIL skipuncounted-runner: $plant skipuncounted's summary '2 passed, 0 failed' does not match its 2 PASS, 0 FAIL and 1 SKIP lines"
@@ -253,6 +262,7 @@ check runner_names_an_early_exit early_exit
 check runner_names_a_missing_test missing_test
 check runner_catches_a_lying_summary lying_summary
 check runner_catches_a_summary_without_its_skip uncounted_skip
+check node_reporter_reports_a_skip_with_its_reason node_skips
 check kernel_runner_prints_long_lines_whole long_lines
 check runner_catches_a_wrong_exit_status status_mismatch
 check runner_names_a_node_exception node_exception
