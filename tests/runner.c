@@ -99,7 +99,7 @@ static void say(const char *a, const char *b)
 static TD_LOCK_DEFINE(th_lock, TD_SPIN_USER_LAST);
 /* The first failure of the running test, written out whole when it ends
  * (what and file last the run: harness.h). */
-static struct {
+static struct failure {
     const char *what, *file;
     int line;
     bool eq;
@@ -112,14 +112,8 @@ static void fail(const char *what, const char *file, int line, bool eq, long lon
 {
     while (td_lock_take(&th_lock) == TD_ERR_DEADLOCK) {
     }
-    if (failures++ == 0) {
-        failure.what = what;
-        failure.file = file;
-        failure.line = line;
-        failure.eq = eq;
-        failure.got = got;
-        failure.want = want;
-    }
+    if (failures++ == 0)
+        failure = (struct failure){ what, file, line, eq, got, want };
     td_lock_give(&th_lock);
 }
 
