@@ -83,6 +83,11 @@ TEST_LISTS   := $(BUILD)/test/lists
 TEST_RUN     := tests/run-suite.sh
 FUZZ_TARGETS :=
 BENCH_IMAGES :=
+# $(call depfiles,DIR...): the compilers' dependency files (.d) under DIR, for
+# the fragments' -include; none when NO_DEPFILES is set: make's database is
+# then the makefiles' rules alone, whatever a build writes meanwhile
+# (tools/doccheck.js reads it so beside a running build).
+depfiles = $(if $(NO_DEPFILES),,$(shell find $(1) -name '*.d' 2>/dev/null))
 
 include tools/tools.mk
 include $(CHIP_DIR)/chip.mk

@@ -24,7 +24,7 @@ $$(BENCH_DIR)/$(1).log: $$(BENCH_DIR)/$(1).elf FORCE
 	  if [ $$$$rc -ne 0 ]; then echo "bench $(1): exit $$$$rc"; cat $$@; exit 1; fi
 endef
 $(foreach b,$(BENCH_NAMES),$(eval $(call bench_rules,$(b))))
--include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(BENCH_DIR)/obj)
 
 .PHONY: bench bench-images FORCE
 FORCE:

@@ -60,7 +60,7 @@ EX_SIM_dashboard    := --i2c 0:bmp280 --spi 0:st7789@20,dc=21,rst=22 \
 EX_RUN_MS_dashboard := 5500
 
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
--include $(shell find $(EX_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(EX_DIR)/obj)
 
 .PHONY: examples
 # A chip may build only the examples it has the devices for (CHIP_EXAMPLES)

@@ -165,6 +165,12 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout)
     return r;
 }
 
+long td_xmutex_waiting(const td_xmutex_t *m, unsigned core)
+{
+    int r = TD_VALID(m, td_xmutex_t, TD_XMUTEX_MAGIC);
+    return r ? r : td__xsync_waiting(&m->xw, core);
+}
+
 int td_xmutex_unlock(td_xmutex_t *m)
 {
     int r = check(m);

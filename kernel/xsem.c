@@ -125,6 +125,12 @@ int td_xsem_give_isr(td_xsem_t *x)
     return r;
 }
 
+long td_xsem_waiting(const td_xsem_t *x, unsigned core)
+{
+    int r = TD_VALID(x, td_xsem_t, TD_XSEM_MAGIC);
+    return r ? r : td__xsync_waiting(&x->xw, core);
+}
+
 long td_xsem_count(const td_xsem_t *x)
 {
     int r = TD_VALID(x, td_xsem_t, TD_XSEM_MAGIC);

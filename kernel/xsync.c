@@ -56,6 +56,16 @@ void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s)
     port_irq_restore(s);
 }
 
+long td__xsync_waiting(const struct td_xwaits *x, unsigned core)
+{
+    if (core > 1u)
+        return TD_ERR_PARAM;
+    port_irq_state_t s = td__xsync_lock(x);
+    long n = (long)x->nwait[core];
+    td__xsync_unlock(x, s);
+    return n;
+}
+
 static void xsync_down(unsigned core, unsigned stage);
 
 int td__xsync_block(td_core_t *c, struct td_xwaits *x, const struct td_xsync_ops *ops,

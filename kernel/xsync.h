@@ -64,6 +64,11 @@ void td__xsync_unlock(const struct td_xwaits *x, port_irq_state_t s);
 /* td__spin_unlock(n), one copy for the cross-core objects. */
 void td__xsync_spin_unlock(unsigned n);
 
+/* How many threads of core 'core' wait for x, read under x's spinlock
+ * (the public td_xmutex_waiting, td_xsem_waiting), or TD_ERR_PARAM for a
+ * core other than 0 or 1. Anywhere. */
+long td__xsync_waiting(const struct td_xwaits *x, unsigned core);
+
 /* Whether threads of either core wait for x. */
 static inline bool td__xsync_waited(const struct td_xwaits *x)
 {

@@ -111,7 +111,7 @@ $(foreach r,$(CONSOLE_ROUTES),$(patsubst %.c,$(call tandem_lib_dir,$(r))/%.o,$(f
     TARGET_CFLAGS += $(KERNEL_COLD_OPT)
 endif
 
--include $(shell find $(foreach r,$(CONSOLE_ROUTES),$(call tandem_lib_dir,$(r))) -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(foreach r,$(CONSOLE_ROUTES),$(call tandem_lib_dir,$(r))))
 
 # $(call target_image,OUT_BASE,OBJS[,ROUTE]): OUT_BASE.elf + .map + .uf2
 # from objects and the library of console route ROUTE (default: the first).

@@ -90,7 +90,7 @@ sim-rom:
 SIM_TEST_FILES := $(wildcard sim/test/*.test.js)
 test-sim: $(SIM_NODE_DEPS) sim-fw
 	@mkdir -p $(SIM_BUILD)
-	$(Q)TANDEM_SIM_FW=$(abspath $(SIM_FW_BUILD)) TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 \
+	$(Q)TANDEM_SIM_FW=$(abspath $(SIM_FW_BUILD)) TANDEM_SIM_CROSS=$(CROSS) TD_SUITE_CPU=600 TD_SUITE_TIMEOUT=3600 \
 	  $(TEST_RUN) -n $$(cat $(SIM_TEST_FILES) | grep -cE '^test\(') -p 'node --test sim/test' \
 	  sim $(TEST_RESULTS)/sim.txt node --test \
 	    --test-reporter=spec --test-reporter-destination=$(SIM_BUILD)/test-report.txt \

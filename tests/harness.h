@@ -5,8 +5,10 @@
  * listed once in tests/list.h. The runner (tests/runner.c) runs each in
  * core 0's main thread and prints "PASS name", "FAIL name: reason" or
  * "SKIP name: reason" (TH_SKIP below), then "N passed, M failed" (a skipped
- * test counts as neither), and ends the run with port_exit(0 if all passed,
- * else 1): on the chip a bkpt the emulator turns into its exit status.
+ * test counts as neither; ", K skipped" follows when K > 0), and ends the
+ * run with port_exit(0 if all passed, else 1): on the chip a bkpt the
+ * emulator turns into its exit status. Every line is printed whole, however
+ * long (a long one goes to the console in pieces).
  *
  * CHECK(cond) records the first failed condition of the running test (from
  * any thread or core) and goes on; REQUIRE(cond) also returns from the
@@ -45,6 +47,8 @@
 
 #define TEST(name) void test_##name(void)
 
+/* what and file are kept until the test's result is printed: strings that
+ * last the run (literals, as the macros below give). */
 bool th_check(bool ok, const char *what, const char *file, int line);
 bool th_check_eq(long long got, long long want, const char *what, const char *file, int line);
 

@@ -6,7 +6,8 @@
 # The program prints "PASS name" or "FAIL name: reason" per test, or "SKIP
 # name: reason" for one it cannot do on this port (optionally "TEST name"
 # before each), and "N passed, M failed" at the end (a skip counts as
-# neither). The result file gets its PASS/FAIL/SKIP lines, plus a FAIL line
+# neither; a program that skipped K tests ends the line with ", K skipped",
+# one that skipped none need not). The result file gets its PASS/FAIL/SKIP lines, plus a FAIL line
 # naming the program (NAME, by default the command without its options)
 # when the run
 #   - crashed or was killed by a signal,
@@ -19,7 +20,7 @@
 #     this runner was given is held to it; neither variable reaches the
 #     program),
 #   - ended without its summary line, or with one that does not match the
-#     lines it printed,
+#     lines it printed (its skips too),
 #   - ended with a status that does not match its results (non-zero with
 #     every test passed, 0 with a failed test),
 #   - stopped inside a test (the last "TEST name" without a result),
@@ -87,7 +88,8 @@ grep -aE '^(PASS|FAIL|SKIP) ' "$out" >"$out.r"
 npass=$(grep -ac '^PASS ' "$out.r")
 nfail=$(grep -ac '^FAIL ' "$out.r")
 nskip=$(grep -ac '^SKIP ' "$out.r")
-summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)
+summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$out" | tail -1)
+counted="$npass passed, $nfail failed"; [ "$nskip" -gt 0 ] && counted="$counted, $nskip skipped"
 last=$(grep -aE '^TEST ' "$out" | tail -1 | cut -d' ' -f2)
 case $status in
   0 | 1) how="exit status $status" ;;
@@ -103,8 +105,8 @@ if [ -n "$last" ] && ! grep -aqE "^(PASS|FAIL|SKIP) $last(:|\$)" "$out.r"; then
   add "$last: $prog stopped inside this test ($how; see $result.log)"
 elif [ -z "$summary" ]; then
   add "$suite-runner: $prog ended without its summary line ($how; see $result.log)"
-elif [ "$summary" != "$npass passed, $nfail failed" ]; then
-  add "$suite-runner: $prog's summary '$summary' does not match its $npass PASS and $nfail FAIL lines ($how)"
+elif [ "$summary" != "$counted" ] && [ "$summary" != "$counted, 0 skipped" ]; then
+  add "$suite-runner: $prog's summary '$summary' does not match its $npass PASS, $nfail FAIL and $nskip SKIP lines ($how)"
 elif [ "$status" -ne 0 ] && [ "$nfail" -eq 0 ]; then
   add "$suite-runner: $prog ended with $how although no test failed (see $result.log)"
 elif [ "$status" -eq 0 ] && [ "$nfail" -ne 0 ]; then

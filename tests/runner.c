@@ -41,15 +41,27 @@ static const struct th_test {
 
 /* ---- output without a C library ------------------------------------------------ */
 
+/* A line is gathered in buf and goes out with its newline (one console
+ * write); a longer one goes out in pieces of the buffer's size as it fills:
+ * whole, never cut. */
 struct line {
     char buf[200];
     unsigned n;
 };
 
+static void put_c(struct line *l, char c)
+{
+    if (l->n == sizeof l->buf) {
+        port_console_write(l->buf, l->n);
+        l->n = 0;
+    }
+    l->buf[l->n++] = c;
+}
+
 static void put(struct line *l, const char *s)
 {
-    while (*s != '\0' && l->n < sizeof l->buf - 2u)
-        l->buf[l->n++] = *s++;
+    while (*s != '\0')
+        put_c(l, *s++);
 }
 
 static void put_int(struct line *l, long long v)
@@ -63,13 +75,13 @@ static void put_int(struct line *l, long long v)
     } while (u != 0);
     if (v < 0)
         d[n++] = '-';
-    while (n > 0 && l->n < sizeof l->buf - 2u)
-        l->buf[l->n++] = d[--n];
+    while (n > 0)
+        put_c(l, d[--n]);
 }
 
 static void emit(struct line *l)
 {
-    l->buf[l->n++] = '\n';
+    put_c(l, '\n');
     port_console_write(l->buf, l->n);
     l->n = 0;
 }
@@ -85,7 +97,14 @@ static void say(const char *a, const char *b)
 /* ---- failures, from any thread of either core --------------------------------- */
 
 static TD_LOCK_DEFINE(th_lock, TD_SPIN_USER_LAST);
-static struct line failure;          /* the first failure of the running test */
+/* The first failure of the running test, written out whole when it ends
+ * (what and file last the run: harness.h). */
+static struct failure {
+    const char *what, *file;
+    int line;
+    bool eq;
+    long long got, want;
+} failure;
 static unsigned failures;
 
 static void fail(const char *what, const char *file, int line, bool eq, long long got,
@@ -93,22 +112,25 @@ static void fail(const char *what, const char *file, int line, bool eq, long lon
 {
     while (td_lock_take(&th_lock) == TD_ERR_DEADLOCK) {
     }
-    if (failures++ == 0) {
-        failure.n = 0;
-        put(&failure, what);
-        if (eq) {
-            put(&failure, ": got ");
-            put_int(&failure, got);
-            put(&failure, ", expected ");
-            put_int(&failure, want);
-        }
-        put(&failure, " (");
-        put(&failure, file);
-        put(&failure, ":");
-        put_int(&failure, line);
-        put(&failure, ")");
-    }
+    if (failures++ == 0)
+        failure = (struct failure){ what, file, line, eq, got, want };
     td_lock_give(&th_lock);
+}
+
+static void put_failure(struct line *l)
+{
+    put(l, failure.what);
+    if (failure.eq) {
+        put(l, ": got ");
+        put_int(l, failure.got);
+        put(l, ", expected ");
+        put_int(l, failure.want);
+    }
+    put(l, " (");
+    put(l, failure.file);
+    put(l, ":");
+    put_int(l, failure.line);
+    put(l, ")");
 }
 
 bool th_check(bool ok, const char *what, const char *file, int line)
@@ -455,6 +477,11 @@ static void summary(void)
     put(&l, " passed, ");
     put_int(&l, failed);
     put(&l, " failed");
+    if (skipped > 0) {                   /* as tests/run-suite.sh reads it */
+        put(&l, ", ");
+        put_int(&l, skipped);
+        put(&l, " skipped");
+    }
     emit(&l);
 }
 
@@ -581,8 +608,7 @@ int main(void)
             put(&l, "FAIL ");
             put(&l, t->name);
             put(&l, ": ");
-            failure.buf[failure.n] = '\0';
-            put(&l, failure.buf);
+            put_failure(&l);
             emit(&l);
         }
     }

@@ -263,11 +263,11 @@ TEST(fault_kill_releases_held_mutexes)
     /* a waiter on this core */
     REQUIRE_EQ(td_thread_create(&kw, kw_stack, sizeof kw_stack, "kw", 21, kx0_waiter, NULL),
                TD_OK);
-    CHECK_EQ(kx0.xw.nwait[0], 1);
+    CHECK_EQ(td_xmutex_waiting(&kx0, 0), 1);
     /* a waiter on core 1 */
     if (th_core1_run(core1_kx_waiter, NULL) == TD_OK)
-        TH_WAIT_CORE(1, 500, kx.xw.nwait[1] != 0);
-    CHECK_EQ(kx.xw.nwait[1], 1);
+        TH_WAIT_CORE(1, 500, td_xmutex_waiting(&kx, 1) != 0);
+    CHECK_EQ(td_xmutex_waiting(&kx, 1), 1);
     bool cap = th_capture_begin() == TD_OK;
     kx_go = 1;
     CHECK_EQ(th_join_turns(&ft, TD_MS(500)), TD_OK);      /* by turns: see th_join_turns */
@@ -460,8 +460,8 @@ TEST(fault_hold_reports_xmutex_and_lock)
     CHECK_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        TH_WAIT_CORE(1, 500, hx.xw.nwait[1] != 0);
-    CHECK_EQ(hx.xw.nwait[1], 1);
+        TH_WAIT_CORE(1, 500, td_xmutex_waiting(&hx, 1) != 0);
+    CHECK_EQ(td_xmutex_waiting(&hx, 1), 1);
     td_sleep(TD_MS(80));
     CHECK_EQ(td_fault_hold_reports(), n);
     CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);
@@ -472,8 +472,8 @@ TEST(fault_hold_reports_xmutex_and_lock)
     REQUIRE_EQ(td_xmutex_lock(&hx, TD_NO_WAIT), TD_OK);
     hx_core1_r = 99;
     if (th_core1_run(core1_hx_waiter, NULL) == TD_OK)
-        TH_WAIT_CORE(1, 500, hx.xw.nwait[1] != 0);
-    CHECK_EQ(hx.xw.nwait[1], 1);
+        TH_WAIT_CORE(1, 500, td_xmutex_waiting(&hx, 1) != 0);
+    CHECK_EQ(td_xmutex_waiting(&hx, 1), 1);
     td_sleep(TD_MS(150));                    /* held meanwhile: reported once */
     CHECK_EQ(td_fault_hold_reports(), n + 1);
     CHECK_EQ(td_xmutex_unlock(&hx), TD_OK);

@@ -623,7 +623,6 @@ static void core1_xm_owner(void *arg)
 static void core1_xsem_waiter(void *arg)
 {
     (void)arg;
-    ST(x1_stage, 1);
     x1_r[3] = td_xsem_take(&xs, TD_SEC(3));
 }
 
@@ -651,10 +650,9 @@ TEST(life_cross_core_objects)
     CHECK_EQ(td_xmutex_deinit(&xm), TD_OK);
     /* a cross-core semaphore waited for on core 1 */
     REQUIRE_EQ(td_xsem_init(&xs, 0, 1), TD_OK);
-    ST(x1_stage, 0);
     REQUIRE_EQ(th_core1_run(core1_xsem_waiter, NULL), TD_OK);
-    TH_WAIT_CORE(1, 2000, LD(x1_stage) == 1);
-    td_sleep(3);                                            /* it waits now */
+    TH_WAIT_CORE(1, 2000, td_xsem_waiting(&xs, 1) == 1);   /* it waits now */
+    CHECK_EQ(td_xsem_waiting(&xs, 1), 1);
     CHECK_EQ(td_xsem_init(&xs, 0, 1), TD_ERR_BUSY);
     CHECK_EQ(td_xsem_deinit(&xs), TD_ERR_BUSY);
     CHECK_EQ(td_xsem_give_isr(&xs), TD_OK);                 /* the waiter still gets it */

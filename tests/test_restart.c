@@ -144,11 +144,11 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     REQUIRE(LD(ra_ready));
     REQUIRE_EQ(td_thread_create(&r0w, r0w_stack, sizeof r0w_stack, "r0w", 20, r0w_main, NULL),
                TD_OK);
-    TH_WAIT_CORE(1, 1000, rx1.xw.nwait[0] != 0 && rx2.xw.nwait[1] != 0 && rs.xw.nwait[1] != 0 &&
+    TH_WAIT_CORE(1, 1000, td_xmutex_waiting(&rx1, 0) != 0 && td_xmutex_waiting(&rx2, 1) != 0 && td_xsem_waiting(&rs, 1) != 0 &&
                               td_thread_state(&c1c) == TD_THREAD_BLOCKED);
-    CHECK_EQ(rx1.xw.nwait[0], 1);
-    CHECK_EQ(rx2.xw.nwait[1], 1);
-    CHECK_EQ(rs.xw.nwait[1], 1);
+    CHECK_EQ(td_xmutex_waiting(&rx1, 0), 1);
+    CHECK_EQ(td_xmutex_waiting(&rx2, 1), 1);
+    CHECK_EQ(td_xsem_waiting(&rs, 1), 1);
     CHECK(rm.owner == &c1c);
     bool cap = th_capture_begin() == TD_OK;
     ST(ra_go, 1);
@@ -179,8 +179,8 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     CHECK_EQ(td_lock_holder(&rl), TD_CORE_ANY);       /* the td_lock: released */
     if (CHECK_EQ(td_lock_try(&rl), TD_OK))
         CHECK_EQ(td_lock_give(&rl), TD_OK);
-    CHECK_EQ(rx2.xw.nwait[1], 0);                        /* gone waiters: not counted */
-    CHECK_EQ(rs.xw.nwait[1], 0);
+    CHECK_EQ(td_xmutex_waiting(&rx2, 1), 0);          /* gone waiters: not counted */
+    CHECK_EQ(td_xsem_waiting(&rs, 1), 0);
     CHECK_EQ(rx2.reserved, TD_CORE_ANY);              /* not kept for a gone waiter */
     CHECK_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_OK);
     CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);

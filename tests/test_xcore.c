@@ -318,17 +318,22 @@ TEST(xmutex_errors_and_timeouts)
 {
     td_xmutex_t zero = { 0 };
     CHECK_EQ(td_xmutex_init(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_xmutex_waiting(NULL, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_xmutex_waiting(&zero, 0), TD_ERR_UNINIT);
     CHECK_EQ(td_xmutex_lock(NULL, 1), TD_ERR_PARAM);
     CHECK_EQ(td_xmutex_lock(&zero, 1), TD_ERR_UNINIT);
     CHECK_EQ(td_xmutex_unlock(&zero), TD_ERR_UNINIT);
     REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
     REQUIRE_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);
     /* a waiter on this core that gives up */
+    CHECK_EQ(td_xmutex_waiting(&xm, 2), TD_ERR_PARAM);
     REQUIRE_EQ(td_thread_create(&x0, x0_stack, sizeof x0_stack, "tw", 20, xm_timed_waiter, NULL),
                TD_OK);
+    CHECK_EQ(td_xmutex_waiting(&xm, 0), 1);               /* it waits (more urgent: at once) */
+    CHECK_EQ(td_xmutex_waiting(&xm, 1), 0);
     CHECK_EQ(td_thread_join(&x0, TD_MS(100) + 20u * TH_TICK_SLACK), TD_OK);
     CHECK_EQ(xm_r[2], TD_ERR_TIMEOUT);
-    CHECK_EQ(xm.xw.nwait[0], 0);
+    CHECK_EQ(td_xmutex_waiting(&xm, 0), 0);
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
     CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* still usable */
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
@@ -481,7 +486,12 @@ TEST(xsem_errors)
     CHECK_EQ(td_xsem_give_isr(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_xsem_count(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_xsem_count(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_xsem_waiting(NULL, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_xsem_waiting(&zero, 1), TD_ERR_UNINIT);
     REQUIRE_EQ(td_xsem_init(&s, 1, 1), TD_OK);
+    CHECK_EQ(td_xsem_waiting(&s, 0), 0);
+    CHECK_EQ(td_xsem_waiting(&s, 1), 0);
+    CHECK_EQ(td_xsem_waiting(&s, 2), TD_ERR_PARAM);
     CHECK_EQ(td_xsem_give_isr(&s), TD_ERR_FULL);
     CHECK_EQ(td_xsem_take(&s, TD_NO_WAIT), TD_OK);
     CHECK_EQ(td_xsem_take(&s, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);

@@ -79,7 +79,7 @@ $(eval $(call target_image,$(TARGET_TEST_DIR)/tandem-tests,$(TARGET_TEST_OBJS)))
 # Every image linked with tests/runner.c needs these (the drivers' too).
 TH_WRAP_LDFLAGS := -Wl,--wrap=port_console_write -Wl,--wrap=port_console_write_some
 $(TARGET_TEST_DIR)/tandem-tests.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
--include $(shell find $(TARGET_TEST_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(TARGET_TEST_DIR)/obj)
 
 # Simulated time is bounded; the image ends with bkpt #0 (all passed) or #1.
 TARGET_TEST_MAX_MS ?= 60000

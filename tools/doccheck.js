@@ -85,6 +85,7 @@ if (listing) {
   for (const c of CHECKS) console.log(c);
   for (const p of PLANTED) console.log(p[0]);
   console.log('docs_make_under_other_build');
+  console.log('docs_make_ignores_dependency_files');
   console.log('help_make');
   for (const p of HELP_PLANTED) console.log(p[0]);
   process.exit(0);
@@ -134,9 +135,13 @@ function docsMake(makeArgs, env, opts = {}) {
       { stdio: ['ignore', 'pipe', 'ignore'], env: clean, ...opts }).toString();
   } catch (e) { return e.stdout ? e.stdout.toString() : ''; }
 }
-// The build's targets and patterns, from make's database.
+// The build's targets and patterns, from make's database: the makefiles'
+// rules without the compilers' dependency files (NO_DEPFILES: a build
+// running beside this writes them meanwhile, and their objects and headers
+// are no targets a document names).
 function makeTargets(env) {
-  const db = docsMake(['-pRrq', '-f', 'Makefile', '__doccheck_no_target__'], env, { maxBuffer: 64 << 20 });
+  const db = docsMake(['-pRrq', '-f', 'Makefile', 'NO_DEPFILES=1', '__doccheck_no_target__'], env,
+    { maxBuffer: 64 << 20 });
   const targets = new Set(), patterns = [];
   const lines = db.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -341,6 +346,30 @@ console.log('TEST docs_make_under_other_build');
   const extra = [...other.targets].filter((t) => !targets.has(t));
   result(targets.size > 0 && !missing.length && !extra.length, 'docs_make_under_other_build',
     `${missing.length} target(s) missing (${missing.slice(0, 3).join(' ')}), ${extra.length} more (${extra.slice(0, 3).join(' ')})`);
+}
+
+// A dependency file written meanwhile (as by a build beside this one, make
+// test's -j2) changes nothing: a planted one in the host tree's objects,
+// whose .d files the makefiles read, is left out of the targets.
+console.log('TEST docs_make_ignores_dependency_files');
+{
+  const dir = path.join(root, 'build', 'host');
+  const made = !fs.existsSync(dir);
+  const planted = path.join(dir, 'doccheck-planted.d');
+  let other;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(planted, 'build/host/doccheck-planted.o: tools/doccheck.js\n');
+    other = makeTargets(process.env);
+  } finally {
+    fs.rmSync(planted, { force: true });
+    if (made) try { fs.rmdirSync(dir); } catch (e) { /* a build put its objects there meanwhile */ }
+  }
+  const extra = [...other.targets].filter((t) => !targets.has(t));
+  const missing = [...targets].filter((t) => !other.targets.has(t));
+  result(targets.size > 0 && !extra.length && !missing.length, 'docs_make_ignores_dependency_files',
+    `with a dependency file planted: ${extra.length} more target(s) (${extra.slice(0, 3).join(' ')}), ` +
+    `${missing.length} missing (${missing.slice(0, 3).join(' ')})`);
 }
 
 const helpText = docsMake(['-s', '--no-print-directory', 'help'], process.env);

@@ -53,4 +53,10 @@ int td_xmutex_lock(td_xmutex_t *m, td_tick_t timeout);
  * TD_ERR_IN_ISR. Thread only, the owner's core. */
 int td_xmutex_unlock(td_xmutex_t *m);
 
+/* How many threads of core 'core' wait for m, read under m's spinlock: a
+ * diagnostic (tests, a monitor), true when read, changed by the next lock,
+ * unlock or timeout. Returns the number, or TD_ERR_PARAM (m NULL, core not
+ * 0 or 1), TD_ERR_UNINIT. Anywhere. */
+long td_xmutex_waiting(const td_xmutex_t *m, unsigned core);
+
 #endif /* TANDEM_XMUTEX_H */

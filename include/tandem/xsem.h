@@ -48,4 +48,10 @@ int td_xsem_give_isr(td_xsem_t *s);
 /* The current count, or a negative TD_ERR_* code. Anywhere. */
 long td_xsem_count(const td_xsem_t *s);
 
+/* How many threads of core 'core' wait for s, read under s's spinlock: a
+ * diagnostic (tests, a monitor), true when read, changed by the next take,
+ * give or timeout. Returns the number, or TD_ERR_PARAM (s NULL, core not 0
+ * or 1), TD_ERR_UNINIT. Anywhere. */
+long td_xsem_waiting(const td_xsem_t *s, unsigned core);
+
 #endif /* TANDEM_XSEM_H */

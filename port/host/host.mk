@@ -36,4 +36,4 @@ $(BUILD)/host/$(1)/%.o: %.c
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call HOST_VARIANT_RULES,$(v))))
 
--include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(BUILD)/host)

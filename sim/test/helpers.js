@@ -87,4 +87,24 @@ function values(out) {
   return v;
 }
 
-module.exports = { fw, run, assertPass, cli, elfToUf2, values, FW_DIR, CLI };
+/*
+ * The cross toolchain's tool `name` (gcc, objdump) for test t. `make
+ * test-sim` names the toolchain's prefix (TANDEM_SIM_CROSS, its CROSS): it
+ * built the test firmware with it, so the tool must work and a test that
+ * finds it broken fails. Run by hand without it, a test whose tool is not
+ * installed is skipped, saying so ("SKIP name: reason"); returns null then.
+ */
+function crossTool(t, name) {
+  const prefix = process.env.TANDEM_SIM_CROSS;
+  const tool = `${prefix || 'arm-none-eabi-'}${name}`;
+  if (prefix) return tool;
+  try {
+    require('child_process').execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    return tool;
+  } catch (e) {
+    t.skip(`${tool} not installed (make test-sim runs it with the toolchain it builds with)`);
+    return null;
+  }
+}
+
+module.exports = { fw, run, assertPass, cli, elfToUf2, values, crossTool, FW_DIR, CLI };

@@ -1,10 +1,14 @@
 'use strict';
 // node --test reporter writing the project's result format: one line per
-// test, "PASS name" or "FAIL name: reason", and "N passed, M failed" once
-// every test file has ended (no summary if node dies first: the suite
-// runner, tests/run-suite.sh, counts that as a failure).
+// test, "PASS name", "FAIL name: reason" or "SKIP name: reason" (a test
+// that called t.skip(reason): it cannot run here, and says why; one
+// skipped without a reason prints "SKIP name" alone, which the suite
+// runner fails), and "N passed, M failed" once every test file has ended,
+// with ", K skipped" when K > 0 (no summary if node dies first: the suite
+// runner, tests/run-suite.sh, counts that as a failure). A todo test fails:
+// it is not done.
 module.exports = async function* tandemReporter(source) {
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, skipped = 0;
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const d = event.data;
@@ -13,9 +17,13 @@ module.exports = async function* tandemReporter(source) {
     if (event.type === 'test:pass' && !d.skip && !d.todo) {
       passed++;
       yield `PASS ${name}\n`;
+    } else if (event.type === 'test:pass' && d.skip) {
+      skipped++;
+      const why = typeof d.skip === 'string' ? d.skip.replace(/\s+/g, ' ').trim() : '';
+      yield why ? `SKIP ${name}: ${why}\n` : `SKIP ${name}\n`;
     } else if (event.type === 'test:pass') {
       failed++;
-      yield `FAIL ${name}: skipped\n`;
+      yield `FAIL ${name}: a todo test (not done)\n`;
     } else {
       const err = d.details && d.details.error;
       let why = err ? (err.cause && err.cause.message) || err.message || String(err) : 'failed';
@@ -24,5 +32,5 @@ module.exports = async function* tandemReporter(source) {
       yield `FAIL ${name}: ${why}\n`;
     }
   }
-  yield `${passed} passed, ${failed} failed\n`;
+  yield `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`;
 };

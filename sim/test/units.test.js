@@ -9,14 +9,15 @@ const os = require('os');
 const path = require('path');
 const { classify, K } = require('../lib/decode');
 const { crc32Boot2, Simulator, parseUf2 } = require('../lib');
+const { crossTool } = require('./helpers');
 
 test('CRC32 as the boot ROM computes it (CRC-32/MPEG-2 check value)', () => {
   assert.strictEqual(crc32Boot2(Buffer.from('123456789')), 0x0376e6e7);
 });
 
 test('ARMv6-M decode: undefined 16-bit encodings agree with the GNU disassembler', (t) => {
-  let objdump = 'arm-none-eabi-objdump';
-  try { execFileSync(objdump, ['--version']); } catch (e) { t.skip('arm-none-eabi-objdump not installed'); return; }
+  const objdump = crossTool(t, 'objdump');
+  if (!objdump) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-decode-'));
   const ops = [];
   for (let op = 0; op < 0x10000; op++) if ((op >>> 11) < 0x1d) ops.push(op);
@@ -83,8 +84,8 @@ test('two simulators in one process do not share state', () => {
 });
 
 test('the committed ROM image is the assembled rom/rom.S', (t) => {
-  const cc = 'arm-none-eabi-gcc';
-  try { execFileSync(cc, ['--version']); } catch (e) { t.skip('arm-none-eabi-gcc not installed'); return; }
+  const cc = crossTool(t, 'gcc');
+  if (!cc) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-rom-'));
   const elf = path.join(dir, 'rom.elf'), out = path.join(dir, 'rom_image.js');
   execFileSync(cc, ['-mcpu=cortex-m0plus', '-mthumb', '-nostdlib', '-nostartfiles', '-Wl,--no-warn-rwx-segments',

@@ -42,7 +42,7 @@ $(AN521_BUILD)/tandem-tests-mt.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
 # once (TH_PARALLEL, tests/runner.c); the stress image runs them.
 $(TARGET_TEST_DIR)/obj/runner.o: TARGET_CFLAGS += -DTH_SERIAL_CORES
 $(TARGET_TEST_DIR)/obj/runner.o: tests/an521/an521.mk
--include $(shell find $(AN521_BUILD)/mt -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(AN521_BUILD)/mt)
 .PHONY: an521-images-here
 an521-images-here: $(TARGET_TEST_DIR)/tandem-tests.elf $(AN521_BUILD)/tandem-tests-mt.elf \
     $(AN521_FAULT_ELFS)

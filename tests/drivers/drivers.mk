@@ -11,7 +11,7 @@ $(DRV_TEST_DIR)/obj/%.o: tests/%.c $(CONFIG_STAMP) | deps-arm
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -DTH_LIST='"drivers/list.h"' -c -o $@ $<
 $(eval $(call target_image,$(DRV_TEST_DIR)/drivers-tests,$(DRV_TEST_OBJS)))
 $(DRV_TEST_DIR)/drivers-tests.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
--include $(shell find $(DRV_TEST_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(DRV_TEST_DIR)/obj)
 
 DRV_SIM_OPTS := --spi 0:echo@5 --spi 1:echo@13 --spi 1:bmp280@9 \
     --adc 0=1.0 --adc 1=sine:1.65:1.0:50 --adc 2=2.5 --adc temp=30 \

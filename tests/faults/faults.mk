@@ -51,7 +51,7 @@ $(FAULTS_DIR)/obj/$(1).o: tests/faults/watchdog.c $$(CONFIG_STAMP) | deps-arm
 $(call target_image,$(FAULTS_DIR)/$(1),$(FAULTS_DIR)/obj/$(1).o)
 endef
 $(foreach f,$(WD_IMAGES),$(eval $(call wd_image,$(call fault_field,$(f),1),$(call fault_field,$(f),2),$(call fault_field,$(f),3))))
--include $(shell find $(FAULTS_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(FAULTS_DIR)/obj)
 
 # null-c0, spin-c1, wd-kernel1-restart and wd-thread1-restart built with
 # TRACE=ring too (cases ring-*: each report lists the last trace events of

@@ -17,7 +17,7 @@ $(FLASH_DIR)/obj/store_cut.o: tests/flash/store_cut.c $(CONFIG_STAMP) | deps-arm
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(FLASH_DIR)/store_cut,$(FLASH_DIR)/obj/store_cut.o))
 $(FLASH_DIR)/store_cut.elf: TARGET_LDFLAGS += -Wl,--defsym=TD_STORE_SIZE=8192
--include $(shell find $(FLASH_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(FLASH_DIR)/obj)
 
 TEST_SUITES += flash
 .PHONY: test-flash

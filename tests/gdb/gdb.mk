@@ -8,7 +8,7 @@ $(GDB_TEST_DIR)/obj/main.o: tests/gdb/main.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(GDB_TEST_DIR)/gdb-fw,$(GDB_TEST_DIR)/obj/main.o))
--include $(GDB_TEST_DIR)/obj/main.d
+-include $(call depfiles,$(GDB_TEST_DIR)/obj/main.d)
 
 TEST_SUITES += gdb
 .PHONY: test-gdb

@@ -17,6 +17,7 @@ listing=0
 [ "${1:-}" = --list ] && listing=1
 build=${1:-build}
 plant=$build/runners/plant
+runner_plant=$build/runners/runner-plant    # tests/runner.c with tests/runners/runner_list.h
 here=$(dirname "$0")
 run_suite=$here/../run-suite.sh
 summary=$here/../../tools/test-summary.sh
@@ -28,7 +29,8 @@ check() {  # NAME FUNCTION: the function fails (non-zero) with its reason on std
   echo "TEST $1"
   local why
   if why=$("$2" 2>&1); then echo "PASS $1"; passed=$((passed + 1))
-  else echo "FAIL $1: $(tr '\n' ' ' <<<"${why:-failed}" | cut -c1-300)"; failed=$((failed + 1)); fi
+  else why=$(tr '\n' ' ' <<<"${why:-failed}"); [ ${#why} -gt 300 ] && why="${why:0:300} [cut at 300 characters]"
+    echo "FAIL $1: $why"; failed=$((failed + 1)); fi
 }
 
 # planted SUITE MODE [RUN_SUITE_OPTION...]: plant MODE through the runner,
@@ -91,8 +93,36 @@ missing_test() {
 }
 lying_summary() {
   planted lie lie
-  failed_run && has "^FAIL lie-runner: $plant lie's summary '3 passed, 0 failed' does not match its 2 PASS and 0 FAIL lines" &&
+  failed_run && has "^FAIL lie-runner: $plant lie's summary '3 passed, 0 failed' does not match its 2 PASS, 0 FAIL and 0 SKIP lines" &&
     has '^FAIL plant_three: no result'
+}
+node_skips() {   # the emulator suite's reporter: a skip with its reason kept, one without failed
+  TD_SUITE_CPU=${TD_SUITE_CPU:-20} TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-600} "$run_suite" -l "$here/plant.list" \
+    -p 'node --test' nodeskip "$tmp/r/nodeskip.txt" node --test --test-reporter="$(cd "$here/../../sim/test" && pwd)/reporter.js" \
+    "$here/plant.test.js" >/dev/null 2>&1
+  rs=$?
+  res=$(cat "$tmp/r/nodeskip.txt" 2>/dev/null)
+  failed_run && has '^PASS plant_one$' && has '^SKIP plant_two: not on this machine$' &&
+    has '^FAIL plant_three: skipped without a reason' && ! has '^FAIL nodeskip-runner' >/dev/null   # its summary counted both
+}
+uncounted_skip() {   # a summary that leaves out a skip the program printed
+  planted skipuncounted skipuncounted
+  failed_run && has "^FAIL skipuncounted-runner: $plant skipuncounted's summary '2 passed, 0 failed' does not match its 2 PASS, 0 FAIL and 1 SKIP lines"
+}
+long_lines() {   # the kernel suites' runner prints lines longer than its buffer whole
+  local long rp_list=$tmp/runner-plant.list
+  long=$(printf '0123456789abcdefghijklmnopqrstuvwxyz%.0s' 1 2 3 4 5 6 7 8)0123456789ab   # 300 characters
+  sed -nE 's/^X\(([a-z_]+),.*/\1/p' "$here/runner_list.h" >"$rp_list"
+  TD_SUITE_CPU=${TD_SUITE_CPU:-10} TD_SUITE_TIMEOUT=${TD_SUITE_TIMEOUT:-600} "$run_suite" -l "$rp_list" \
+    rp "$tmp/r/rp.txt" "$runner_plant" >"$tmp/rp.out" 2>&1
+  rs=$?
+  res=$(cat "$tmp/r/rp.txt" 2>/dev/null)
+  failed_run && has '^PASS runner_plant_passes$' &&
+    has "^SKIP runner_plant_skips_with_a_long_reason: planted: $long end of the reason\$" &&
+    has "^FAIL runner_plant_fails_with_a_long_reason: planted: $long end of the condition \(tests/runners/runner_plant.c:[0-9]+\)\$" &&
+    ! has '^FAIL rp-runner' >/dev/null || return 1     # its summary counted the skip: 1 passed, 1 failed, 1 skipped
+  grep -qx "INFO runner_plant_key_${long}_end_of_key 42" "$tmp/r/rp.txt.log" ||
+    { echo "no whole INFO line in: $(grep '^INFO runner_plant' "$tmp/r/rp.txt.log")"; return 1; }
 }
 status_mismatch() {
   planted status status
@@ -231,6 +261,9 @@ check runner_keeps_its_limits_from_the_program own_limits
 check runner_names_an_early_exit early_exit
 check runner_names_a_missing_test missing_test
 check runner_catches_a_lying_summary lying_summary
+check runner_catches_a_summary_without_its_skip uncounted_skip
+check node_reporter_reports_a_skip_with_its_reason node_skips
+check kernel_runner_prints_long_lines_whole long_lines
 check runner_catches_a_wrong_exit_status status_mismatch
 check runner_names_a_node_exception node_exception
 check runner_counts_without_names count_only

@@ -17,13 +17,13 @@ $(TRACE_FW_DIR)/obj/main.o: tests/trace/main.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-fw,$(TRACE_FW_DIR)/obj/main.o))
--include $(TRACE_FW_DIR)/obj/main.d
+-include $(call depfiles,$(TRACE_FW_DIR)/obj/main.d)
 # tests/trace/devices.c, the drivers' interrupts (USB, UART, DMA): the console on both routes
 $(TRACE_FW_DIR)/obj/devices.o: tests/trace/devices.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
 $(eval $(call target_image,$(TRACE_FW_DIR)/trace-devices,$(TRACE_FW_DIR)/obj/devices.o,both))
--include $(TRACE_FW_DIR)/obj/devices.d
+-include $(call depfiles,$(TRACE_FW_DIR)/obj/devices.d)
 ifeq ($(TRACE),off)
 $(TRACE_RING_BUILD)/examples/%.elf: FORCE
 	$(Q)$(MAKE) --no-print-directory TRACE=ring BUILD=$(TRACE_RING_BUILD) $@

@@ -13,7 +13,7 @@ $(USB_TEST_DIR)/obj/$(1).o: tests/usb/main.c $$(CONFIG_STAMP) | deps-arm
 $(call target_image,$(USB_TEST_DIR)/$(1),$(USB_TEST_DIR)/obj/$(1).o,$(2))
 endef
 $(foreach i,$(USB_TEST_IMAGES),$(eval $(call usb_test_image,$(word 1,$(subst :, ,$(i))),$(word 2,$(subst :, ,$(i))))))
--include $(shell find $(USB_TEST_DIR)/obj -name '*.d' 2>/dev/null)
+-include $(call depfiles,$(USB_TEST_DIR)/obj)
 
 TEST_SUITES += usb
 .PHONY: test-usb usb-test-images
