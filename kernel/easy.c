@@ -40,12 +40,20 @@ int td_release(td_easy_lock_t *lock)
     return td_xmutex_unlock(lock);
 }
 
+/* 'ticks' worked out in 64 bits: a duration longer than the longest wait
+ * is refused, never cut to 32 bits (a shorter sleep) nor taken for
+ * TD_FOREVER (a sleep without end). */
+static int sleep_ticks(uint64_t ticks)
+{
+    return ticks > TD_TIMEOUT_MAX ? TD_ERR_PARAM : td_sleep((td_tick_t)ticks);
+}
+
 int td_sleep_s(uint32_t s)
 {
-    return td_sleep(TD_SEC(s));
+    return sleep_ticks((uint64_t)s * TD_TICK_HZ);
 }
 
 int td_sleep_ms(uint32_t ms)
 {
-    return td_sleep(TD_MS(ms));
+    return sleep_ticks(((uint64_t)ms * TD_TICK_HZ + 999u) / 1000u);
 }
