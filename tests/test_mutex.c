@@ -273,6 +273,8 @@ TEST(mutex_handover_order)
 }
 
 static int isr_results[12];
+static td_thread_t isr_dormant;              /* initialised by a thread, started by none */
+static TD_STACK_DEFINE(isr_dormant_stack, 512);
 static void isr_entry(void *arg)
 {
     (void)arg;
@@ -298,19 +300,23 @@ static void misuse_from_isr(td_timer_t *t, void *arg)
     static td_chan_t ch;
     static uint32_t ring[4];
     isr_results[9] = td_chan_init(&ch, 1, ring, sizeof ring);
-    isr_results[10] = 1;
+    isr_results[10] = td_thread_start(&isr_dormant);
+    isr_results[11] = 1;
 }
 
 TEST(calls_from_interrupt_refused)
 {
     static TD_MUTEX_DEFINE(m);
     static TD_TIMER_DEFINE(tm, misuse_from_isr, &m);
-    isr_results[10] = 0;
+    isr_results[11] = 0;
+    REQUIRE_EQ(td_thread_init(&isr_dormant, isr_dormant_stack, sizeof isr_dormant_stack, "dormant",
+                              1, isr_entry, NULL), TD_OK);
     REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
     td_sleep(3);
-    REQUIRE_EQ(isr_results[10], 1);
-    for (int i = 0; i < 10; i++)
+    REQUIRE_EQ(isr_results[11], 1);
+    for (int i = 0; i < 11; i++)
         CHECK_EQ(isr_results[i], TD_ERR_IN_ISR);
+    CHECK_EQ(td_thread_state(&isr_dormant), TD_THREAD_DORMANT);   /* nothing changed */
 }
 
 static int idle_results[4];
