@@ -350,12 +350,16 @@ TEST(blocking_with_interrupts_masked_refused)
     static TD_SEM_DEFINE(s, 0, 1);
     static TD_LOCK_DEFINE(l, TD_SPIN_USER_FIRST);
     static TD_MUTEX_DEFINE(m);
+    REQUIRE_EQ(td_thread_init(&isr_dormant, isr_dormant_stack, sizeof isr_dormant_stack, "dormant",
+                              1, isr_entry, NULL), TD_OK);   /* not exited: a join waits */
     REQUIRE_EQ(td_lock_take(&l), TD_OK);
     int a = td_sem_take(&s, 5), b = td_sleep(1), c = td_mutex_lock(&m, TD_NO_WAIT);
+    int d = td_thread_join(&isr_dormant, 5);
     td_lock_give(&l);
     CHECK_EQ(a, TD_ERR_STATE);
     CHECK_EQ(b, TD_ERR_STATE);
     CHECK_EQ(c, TD_OK);                      /* did not need to block */
+    CHECK_EQ(d, TD_ERR_STATE);
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
 }
 

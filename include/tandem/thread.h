@@ -118,7 +118,8 @@ void td_thread_exit(void) __attribute__((noreturn));
 /* Wait until thread t has exited, at most timeout ticks. Returns 0,
  * TD_ERR_TIMEOUT, TD_ERR_WOULD_BLOCK (timeout 0, not exited), TD_ERR_PARAM,
  * TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_DEADLOCK (t is the caller),
- * TD_ERR_IN_ISR, TD_ERR_IDLE. Thread only, this core. */
+ * TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE (would wait with interrupts
+ * masked). Thread only, this core. */
 int td_thread_join(td_thread_t *t, td_tick_t timeout);
 
 /* Take a READY or RUNNING thread (the caller itself, or another) off the
