@@ -355,11 +355,13 @@ TEST(blocking_with_interrupts_masked_refused)
     REQUIRE_EQ(td_lock_take(&l), TD_OK);
     int a = td_sem_take(&s, 5), b = td_sleep(1), c = td_mutex_lock(&m, TD_NO_WAIT);
     int d = td_thread_join(&isr_dormant, 5);
+    int e = td_sleep_until(td_time_ticks() + 5u);
     td_lock_give(&l);
     CHECK_EQ(a, TD_ERR_STATE);
     CHECK_EQ(b, TD_ERR_STATE);
     CHECK_EQ(c, TD_OK);                      /* did not need to block */
     CHECK_EQ(d, TD_ERR_STATE);
+    CHECK_EQ(e, TD_ERR_STATE);
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
 }
 
