@@ -162,6 +162,8 @@ TEST(period_overrun_keeps_grid)
     td_period_t p;
     CHECK_EQ(td_period_init(&p, 0, 0), TD_ERR_PARAM);
     CHECK_EQ(td_period_init(&p, 5, 5), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(&p, TD_TIMEOUT_MAX + 1u, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(&p, TD_TIMEOUT_MAX, 0), TD_OK);   /* the longest */
     CHECK_EQ(td_period_init(NULL, 5, 1), TD_ERR_PARAM);
     CHECK_EQ(td_period_wait(NULL), TD_ERR_PARAM);
     /* The first wait ends at its release: exactly on the target, never
