@@ -26,9 +26,10 @@
  * endpoints' statistics and overrun flags show it). Words that arrive for a
  * number nobody subscribed are counted as stray (td_msg_core_stats).
  *
- * Where: calls named "thread only" return TD_ERR_IN_ISR from an interrupt;
- * "owner only" ones TD_ERR_NOT_OWNER when the caller is not the endpoint's
- * owner thread, and TD_ERR_WRONG_CORE from the other core. The whole model:
+ * Where: calls named "thread only" return TD_ERR_IN_ISR from an interrupt,
+ * and TD_ERR_IDLE from the idle thread when they would wait; "owner only"
+ * ones TD_ERR_NOT_OWNER when the caller is not the endpoint's owner thread,
+ * and TD_ERR_WRONG_CORE from the other core. The whole model:
  * docs/messages.md.
  */
 #ifndef TANDEM_MSG_H
@@ -247,8 +248,11 @@ int td_msg_fifo_raw(void);
 
 /* Ask the other core's multiplexer to answer, waiting at most 'timeout'
  * ticks: a liveness check that needs no endpoint. Returns 0,
- * TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN (kernel not running, multiplexer not
- * started, or a fault reported), TD_ERR_STATE, TD_ERR_IN_ISR. Thread only. */
+ * TD_ERR_TIMEOUT, TD_ERR_WOULD_BLOCK (TD_NO_WAIT: the question is sent,
+ * the answer not yet there), TD_ERR_PEER_DOWN (kernel not running,
+ * multiplexer not started, or a fault reported), TD_ERR_PARAM (timeout
+ * above TD_TIMEOUT_MAX and not TD_FOREVER), TD_ERR_STATE, TD_ERR_IN_ISR.
+ * Thread only. */
 int td_msg_ping(td_tick_t timeout);
 
 /* The reason the other core gave with its fault notice, 0 if none. */
