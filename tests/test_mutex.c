@@ -85,6 +85,19 @@ TEST(mutex_owner_recursion)
     CHECK_EQ(td_mutex_unlock(&m), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);
     CHECK(td_mutex_owner(&m) == td_thread_self());
+    /* 65535 levels deep at most: one more is refused, the count kept */
+    unsigned deeper = 1, refused = 0;
+    while (deeper < 0xffffu && td_mutex_lock(&m, TD_NO_WAIT) == TD_OK)
+        deeper++;
+    CHECK_EQ(deeper, 0xffffu);
+    refused += td_mutex_lock(&m, TD_NO_WAIT) == TD_ERR_OVERFLOW;
+    refused += td_mutex_lock(&m, TD_FOREVER) == TD_ERR_OVERFLOW;
+    CHECK_EQ(refused, 2);
+    CHECK_EQ(m.depth, 0xffffu);
+    while (deeper > 1 && td_mutex_unlock(&m) == TD_OK)
+        deeper--;
+    CHECK_EQ(deeper, 1);
+    CHECK(td_mutex_owner(&m) == td_thread_self());        /* one level left */
     CHECK_EQ(td_mutex_lock(&m, TD_FOREVER), TD_OK);       /* recursion */
     CHECK_EQ(td_mutex_init(&m), TD_ERR_BUSY);
     CHECK_EQ(td_mutex_deinit(&m), TD_ERR_BUSY);
