@@ -28,8 +28,11 @@
  *
  * Where: calls named "thread only" return TD_ERR_IN_ISR from an interrupt,
  * and TD_ERR_IDLE from the idle thread when they would wait; "owner only"
- * ones TD_ERR_NOT_OWNER when the caller is not the endpoint's owner thread,
- * and TD_ERR_WRONG_CORE from the other core. The whole model:
+ * ones (the owner-only errors) TD_ERR_PARAM for a NULL endpoint,
+ * TD_ERR_UNINIT for one never initialised, TD_ERR_NOT_OWNER when the caller
+ * is not the endpoint's owner thread, and TD_ERR_WRONG_CORE from the other
+ * core. A call with a timeout returns TD_ERR_PARAM for a finite one above
+ * TD_TIMEOUT_MAX, nothing done. The whole model:
  * docs/messages.md.
  */
 #ifndef TANDEM_MSG_H
