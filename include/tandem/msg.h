@@ -136,7 +136,8 @@ int td_msg_subscribe(td_msg_ep_t *ep);
  * returns ep is on no list of its core and has no owner: it may be
  * subscribed again, initialised again or its memory reused. The same
  * happens to every endpoint a thread owns when the thread ends.
- * Returns 0 or the owner-only errors. */
+ * Returns 0, TD_ERR_IN_ISR or the owner-only errors. Thread only, owner
+ * only. */
 int td_msg_unsubscribe(td_msg_ep_t *ep);
 
 /* Send word w to endpoint TD_MSG_EP(w) of the other core through ep. The
