@@ -40,12 +40,19 @@ int td_release(td_easy_lock_t *lock)
     return td_xmutex_unlock(lock);
 }
 
+/* The longest sleeps in seconds and milliseconds whose ticks are at most
+ * TD_TIMEOUT_MAX (constants): a longer one is refused, never cut to 32 bits
+ * (a shorter sleep) nor taken for TD_FOREVER (a sleep without end). Within
+ * them TD_SEC and TD_MS are exact. */
+#define SLEEP_S_MAX  (TD_TIMEOUT_MAX / TD_TICK_HZ)
+#define SLEEP_MS_MAX ((uint64_t)TD_TIMEOUT_MAX * 1000u / TD_TICK_HZ)
+
 int td_sleep_s(uint32_t s)
 {
-    return td_sleep(TD_SEC(s));
+    return s > SLEEP_S_MAX ? TD_ERR_PARAM : td_sleep(TD_SEC(s));
 }
 
 int td_sleep_ms(uint32_t ms)
 {
-    return td_sleep(TD_MS(ms));
+    return (uint64_t)ms > SLEEP_MS_MAX ? TD_ERR_PARAM : td_sleep(TD_MS(ms));
 }

@@ -43,11 +43,11 @@ int td_event_deinit(td_event_t *e)
 int td_event_wait(td_event_t *e, uint32_t mask, unsigned opts, td_tick_t timeout,
                   uint32_t *got)
 {
-    int r = TD_CHECK_CALL(e, td_event_t, TD_EVENT_MAGIC, timeout);
-    if (r != TD_OK && r != TD_ERR_IN_ISR)
-        return r;
+    /* (before the check, which binds a group to the calling core on its
+     * first use: a refused wait binds nothing) */
     if (mask == 0 || opts > (TD_EVENT_ALL | TD_EVENT_CLEAR))
-        return TD_ERR_PARAM;             /* (before TD_ERR_IN_ISR) */
+        return TD_ERR_PARAM;
+    int r = TD_CHECK_CALL(e, td_event_t, TD_EVENT_MAGIC, timeout);
     if (r)
         return r;
     port_irq_state_t s;

@@ -84,6 +84,8 @@ int td_thread_start(td_thread_t *t)
     int r = check(t);
     if (r)
         return r;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     port_irq_state_t s;
     td_core_t *c = td__core_masked(&s);
     if (t->state != TD_THREAD_DORMANT) {

@@ -50,11 +50,13 @@ int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg)
 
 int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period)
 {
+    /* (before the check, which binds a timer to the calling core on its
+     * first start: a refused start binds nothing) */
+    if (delay == 0 || delay > TD_TIMEOUT_MAX || period > TD_TIMEOUT_MAX)
+        return TD_ERR_PARAM;
     int r = check(t);
     if (r)
         return r;
-    if (delay == 0 || delay > TD_TIMEOUT_MAX || period > TD_TIMEOUT_MAX)
-        return TD_ERR_PARAM;
     port_irq_state_t s;
     td_core_t *c = td__core_masked(&s);
     if (t->active)

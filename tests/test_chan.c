@@ -186,6 +186,10 @@ TEST(chan_bad_input_and_same_core)
     CHECK_EQ(td_chan_level(&ch), 16);
     CHECK_EQ(td_chan_write(&ch, b, 1, &done, 2), TD_ERR_TIMEOUT);
     CHECK_EQ(done, 0);
+    len = 4;                                 /* zero-copy: no room either */
+    CHECK_EQ(td_chan_reserve(&ch, &p, &len, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_chan_reserve(&ch, &p, &len, 2), TD_ERR_TIMEOUT);
+    CHECK_EQ(td_chan_level(&ch), 16);
     /* a reader on the same core (more urgent) takes 48 bytes while we
      * write the rest: both sides wait for each other on one core */
     w_r[0] = w_r[1] = w_r[2] = w_r[3] = 0;
@@ -211,6 +215,10 @@ TEST(chan_bad_input_and_same_core)
     CHECK_EQ(td_chan_peek(&ch, &cp, &len, TD_NO_WAIT), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_READ), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_chan_detach(&ch, TD_CHAN_WRITE), TD_OK);
+    REQUIRE_EQ(td_chan_attach(&ch, TD_CHAN_READ), TD_OK);
+    CHECK_EQ(td_chan_consume(&ch, 11), TD_ERR_PARAM);               /* more than is there */
+    CHECK_EQ(td_chan_level(&ch), 10);                               /* nothing consumed */
+    CHECK_EQ(td_chan_detach(&ch, TD_CHAN_READ), TD_OK);
     CHECK_EQ(td_chan_init(&ch, 2, mem, sizeof mem), TD_ERR_BUSY);   /* 10 bytes unread */
     CHECK_EQ(td_chan_deinit(&ch), 10);                              /* counted */
     CHECK_EQ(td_chan_init(&ch, 2, mem, sizeof mem), TD_OK);         /* no sides: reusable */

@@ -98,6 +98,10 @@ TEST(msg_ping_pong)
     CHECK_EQ(st.dropped, 0);
     CHECK_EQ(st.lost_in, 0);
     CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
+    /* TD_NO_WAIT: the question goes, the call does not wait for the answer */
+    int quick = td_msg_ping(TD_NO_WAIT);
+    CHECK(quick == TD_ERR_WOULD_BLOCK || quick == TD_OK);
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);              /* answered all the same */
     CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
 }
 

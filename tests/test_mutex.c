@@ -85,6 +85,19 @@ TEST(mutex_owner_recursion)
     CHECK_EQ(td_mutex_unlock(&m), TD_ERR_NOT_OWNER);
     CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);
     CHECK(td_mutex_owner(&m) == td_thread_self());
+    /* 65535 levels deep at most: one more is refused, the count kept */
+    unsigned deeper = 1, refused = 0;
+    while (deeper < 0xffffu && td_mutex_lock(&m, TD_NO_WAIT) == TD_OK)
+        deeper++;
+    CHECK_EQ(deeper, 0xffffu);
+    refused += td_mutex_lock(&m, TD_NO_WAIT) == TD_ERR_OVERFLOW;
+    refused += td_mutex_lock(&m, TD_FOREVER) == TD_ERR_OVERFLOW;
+    CHECK_EQ(refused, 2);
+    CHECK_EQ(m.depth, 0xffffu);
+    while (deeper > 1 && td_mutex_unlock(&m) == TD_OK)
+        deeper--;
+    CHECK_EQ(deeper, 1);
+    CHECK(td_mutex_owner(&m) == td_thread_self());        /* one level left */
     CHECK_EQ(td_mutex_lock(&m, TD_FOREVER), TD_OK);       /* recursion */
     CHECK_EQ(td_mutex_init(&m), TD_ERR_BUSY);
     CHECK_EQ(td_mutex_deinit(&m), TD_ERR_BUSY);
@@ -272,7 +285,17 @@ TEST(mutex_handover_order)
     CHECK_EQ(a.order, 3);
 }
 
-static int isr_results[12];
+#define ISR_CALLS 20                         /* isr_results[ISR_CALLS]: the handler ran */
+static int isr_results[ISR_CALLS + 1];
+static td_thread_t isr_dormant;              /* initialised by a thread, started by none */
+static TD_STACK_DEFINE(isr_dormant_stack, 512);
+/* valid objects of the other modules, set up by the test's thread */
+static TD_QUEUE_DEFINE(isr_queue, uint32_t, 2);
+static TD_POOL_STORAGE(isr_pool_store, 8, 2);
+static td_pool_t isr_pool;
+static TD_EVENT_DEFINE(isr_event);
+static td_period_t isr_period;
+static TD_XSEM_DEFINE(isr_xsem, 1, 1);
 static void isr_entry(void *arg)
 {
     (void)arg;
@@ -298,19 +321,49 @@ static void misuse_from_isr(td_timer_t *t, void *arg)
     static td_chan_t ch;
     static uint32_t ring[4];
     isr_results[9] = td_chan_init(&ch, 1, ring, sizeof ring);
-    isr_results[10] = 1;
+    isr_results[10] = td_thread_start(&isr_dormant);
+    uint32_t item = 1;
+    void *block = NULL;
+    isr_results[11] = td_queue_send(&isr_queue, &item, TD_NO_WAIT);
+    isr_results[12] = td_queue_recv(&isr_queue, &item, TD_NO_WAIT);
+    isr_results[13] = td_pool_alloc(&isr_pool, &block, TD_NO_WAIT);
+    isr_results[14] = td_event_wait(&isr_event, 1u, TD_EVENT_ANY, TD_NO_WAIT, NULL);
+    isr_results[15] = td_period_wait(&isr_period);
+    isr_results[16] = td_xsem_take(&isr_xsem, TD_NO_WAIT);
+    isr_results[17] = td_sleep_until(td_time_ticks() + 2u);
+    isr_results[18] = td_mutex_deinit(m);
+    static td_mutex_t fresh;
+    isr_results[19] = td_mutex_init(&fresh);
+    isr_results[ISR_CALLS] = 1;
 }
 
 TEST(calls_from_interrupt_refused)
 {
     static TD_MUTEX_DEFINE(m);
     static TD_TIMER_DEFINE(tm, misuse_from_isr, &m);
-    isr_results[10] = 0;
+    isr_results[ISR_CALLS] = 0;
+    REQUIRE_EQ(td_thread_init(&isr_dormant, isr_dormant_stack, sizeof isr_dormant_stack, "dormant",
+                              1, isr_entry, NULL), TD_OK);
+    REQUIRE_EQ(td_pool_init(&isr_pool, isr_pool_store, 8, 2), TD_OK);
+    REQUIRE_EQ(td_event_set_isr(&isr_event, 1u), TD_OK);      /* a wait would be satisfied */
+    REQUIRE_EQ(td_period_init(&isr_period, 10, 0), TD_OK);
     REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
     td_sleep(3);
-    REQUIRE_EQ(isr_results[10], 1);
-    for (int i = 0; i < 10; i++)
-        CHECK_EQ(isr_results[i], TD_ERR_IN_ISR);
+    REQUIRE_EQ(isr_results[ISR_CALLS], 1);
+    for (int i = 0; i < ISR_CALLS; i++)
+        if (!CHECK_EQ(isr_results[i], TD_ERR_IN_ISR))
+            th_info("isr_call_not_refused", (uint32_t)i);
+    /* nothing changed */
+    CHECK_EQ(td_thread_state(&isr_dormant), TD_THREAD_DORMANT);
+    CHECK_EQ(td_queue_count(&isr_queue), 0);
+    CHECK_EQ(td_pool_available(&isr_pool), 2);
+    CHECK_EQ(td_event_flags(&isr_event), 1u);
+    CHECK_EQ(isr_period.overruns, 0);
+    CHECK_EQ(td_xsem_count(&isr_xsem), 1);
+    CHECK_EQ(td_mutex_lock(&m, TD_NO_WAIT), TD_OK);            /* still a mutex */
+    CHECK_EQ(td_mutex_unlock(&m), TD_OK);
+    CHECK_EQ(td_event_clear(&isr_event, 1u), TD_OK);
+    CHECK_EQ(td_pool_deinit(&isr_pool), TD_OK);
 }
 
 static int idle_results[4];
@@ -344,12 +397,18 @@ TEST(blocking_with_interrupts_masked_refused)
     static TD_SEM_DEFINE(s, 0, 1);
     static TD_LOCK_DEFINE(l, TD_SPIN_USER_FIRST);
     static TD_MUTEX_DEFINE(m);
+    REQUIRE_EQ(td_thread_init(&isr_dormant, isr_dormant_stack, sizeof isr_dormant_stack, "dormant",
+                              1, isr_entry, NULL), TD_OK);   /* not exited: a join waits */
     REQUIRE_EQ(td_lock_take(&l), TD_OK);
     int a = td_sem_take(&s, 5), b = td_sleep(1), c = td_mutex_lock(&m, TD_NO_WAIT);
+    int d = td_thread_join(&isr_dormant, 5);
+    int e = td_sleep_until(td_time_ticks() + 5u);
     td_lock_give(&l);
     CHECK_EQ(a, TD_ERR_STATE);
     CHECK_EQ(b, TD_ERR_STATE);
     CHECK_EQ(c, TD_OK);                      /* did not need to block */
+    CHECK_EQ(d, TD_ERR_STATE);
+    CHECK_EQ(e, TD_ERR_STATE);
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
 }
 

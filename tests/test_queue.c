@@ -142,6 +142,13 @@ TEST(queue_errors)
     REQUIRE_EQ(td_queue_init(&q, buf, 4, 4), TD_OK);
     CHECK_EQ(td_queue_send(&q, NULL, 1), TD_ERR_PARAM);
     CHECK_EQ(td_queue_recv(&q, NULL, 1), TD_ERR_PARAM);
+    /* the non-blocking pair checks as the blocking one, nothing moved */
+    CHECK_EQ(td_queue_send_isr(NULL, &v), TD_ERR_PARAM);
+    CHECK_EQ(td_queue_send_isr(&q, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_queue_recv_isr(&q, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_queue_send_isr(&zero, &v), TD_ERR_UNINIT);
+    CHECK_EQ(td_queue_recv_isr(&zero, &v), TD_ERR_UNINIT);
+    CHECK_EQ(td_queue_count(&q), 0);
     /* a receiver waits on pipe_q: its deinit and re-init are refused (at
      * once: the receiver's wait is 200 ms of this core's ticks, and a host
      * that leaves this core's pthread off its CPU delivers the ticks it
@@ -228,5 +235,7 @@ TEST(pool_errors)
     CHECK_EQ(td_pool_available(&zero), TD_ERR_UNINIT);
     REQUIRE_EQ(td_pool_init(&p, store, 8, 2), TD_OK);
     CHECK_EQ(td_pool_alloc(&p, NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_pool_alloc_isr(&p, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_pool_available(&p), 2);                  /* nothing taken */
     CHECK_EQ(td_pool_free_isr(&p, NULL), TD_ERR_PARAM);
 }

@@ -327,8 +327,15 @@ TEST(event_any_all_clear)
     CHECK_EQ(td_event_init(&e), TD_OK);
 }
 
+static int event_core1_r;
+static void core1_wait_badly(void *arg)
+{
+    event_core1_r = td_event_wait(arg, 0, TD_EVENT_ANY, TD_NO_WAIT, NULL);
+}
+
 TEST(event_errors)
 {
+    static TD_EVENT_DEFINE(unbound);
     td_event_t e, zero = { 0 };
     REQUIRE_EQ(td_event_init(&e), TD_OK);
     CHECK_EQ(td_event_init(NULL), TD_ERR_PARAM);
@@ -339,7 +346,17 @@ TEST(event_errors)
     CHECK_EQ(td_event_set_isr(&zero, 1), TD_ERR_UNINIT);
     CHECK_EQ(td_event_clear(&zero, 1), TD_ERR_UNINIT);
     CHECK_EQ(td_event_deinit(NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_event_set_isr(NULL, 1), TD_ERR_PARAM);
+    CHECK_EQ(td_event_clear(NULL, 1), TD_ERR_PARAM);
     CHECK_EQ(td_event_flags(NULL), 0);
+    /* a refused wait on core 1 leaves a group bound to no core free for
+     * the core that uses it */
+    event_core1_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_wait_badly, &unbound), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(event_core1_r, TD_ERR_PARAM);
+    CHECK_EQ(td_event_set_isr(&unbound, 1u), TD_OK);
+    CHECK_EQ(td_event_clear(&unbound, 1u), TD_OK);
 }
 
 /* ---- preemption from an interrupt ------------------------------------------------ */

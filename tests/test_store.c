@@ -1459,7 +1459,14 @@ TEST(store_repair_that_does_not_take)
     port_flash_power_cut(0, 0);           /* no step of the repair takes */
     CHECK_EQ(td_store_init(), TD_ERR_STATE);
     port_flash_power_on();
+    /* not ready after the failed init: every call is refused as such, none
+     * is served from the index it was building */
     static td_store_stats_t st;
+    uint32_t len = 0;
+    CHECK_EQ(td_store_get("hot", v, sizeof v, &len), TD_ERR_UNINIT);
+    CHECK_EQ(td_store_set("new", v, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_store_delete("hot"), TD_ERR_UNINIT);
+    CHECK_EQ(td_store_stats(&st), TD_ERR_UNINIT);
     REQUIRE_EQ(td_store_init(), TD_OK);
     REQUIRE_EQ(td_store_stats(&st), TD_OK);
     CHECK_EQ(st.sectors_repaired, 1);

@@ -55,6 +55,13 @@ TEST(thread_init_errors)
     CHECK_EQ(td_thread_start(NULL), TD_ERR_PARAM);
     td_thread_t zero = { 0 };
     CHECK_EQ(td_thread_start(&zero), TD_ERR_UNINIT);
+    /* every call on a control block never initialised says so */
+    CHECK_EQ(td_thread_join(&zero, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(td_thread_suspend(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_thread_resume_isr(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_thread_set_priority(&zero, 1), TD_ERR_UNINIT);
+    CHECK_EQ(td_thread_priority(&zero), TD_ERR_UNINIT);
+    CHECK_EQ(td_thread_stack_free(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_thread_state(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_thread_state(NULL), TD_ERR_PARAM);
     CHECK(td_thread_name(&zero) == NULL);

@@ -162,6 +162,8 @@ TEST(period_overrun_keeps_grid)
     td_period_t p;
     CHECK_EQ(td_period_init(&p, 0, 0), TD_ERR_PARAM);
     CHECK_EQ(td_period_init(&p, 5, 5), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(&p, TD_TIMEOUT_MAX + 1u, 0), TD_ERR_PARAM);
+    CHECK_EQ(td_period_init(&p, TD_TIMEOUT_MAX, 0), TD_OK);   /* the longest */
     CHECK_EQ(td_period_init(NULL, 5, 1), TD_ERR_PARAM);
     CHECK_EQ(td_period_wait(NULL), TD_ERR_PARAM);
     /* The first wait ends at its release: exactly on the target, never
@@ -259,6 +261,10 @@ static void core1_start_timer(void *arg)
 {
     timer_core1_r = td_timer_start(arg, 1, 0);
 }
+static void core1_start_timer_badly(void *arg)
+{
+    timer_core1_r = td_timer_start(arg, 0, 0);
+}
 
 TEST(timer_errors)
 {
@@ -270,6 +276,11 @@ TEST(timer_errors)
     CHECK_EQ(td_timer_stop(&zero), TD_ERR_UNINIT);
     CHECK_EQ(td_timer_start(NULL, 1, 0), TD_ERR_PARAM);
     REQUIRE_EQ(td_timer_init(&t, on_timer, (void *)2), TD_OK);
+    /* a refused start on core 1 leaves t free for the core that starts it */
+    timer_core1_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_start_timer_badly, &t), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK_EQ(timer_core1_r, TD_ERR_PARAM);
     CHECK_EQ(td_timer_start(&t, 0, 0), TD_ERR_PARAM);
     CHECK_EQ(td_timer_start(&t, 1, 0x80000000u), TD_ERR_PARAM);
     CHECK_EQ(td_timer_start(&t, 100, 0), TD_OK);          /* bound to core 0 */

@@ -612,6 +612,13 @@ TEST(easy_layer_lock)
     CHECK_EQ(td_sleep_ms(15), TD_OK);
     CHECK(TH_TICK_SLACK > 0 || td_time_us() - t0 >= 14000u);  /* host: ticks may burst */
     CHECK_EQ(td_sleep_s(0), TD_OK);
+    /* a duration beyond the longest wait is refused: not cut to 32 bits
+     * (seconds whose ticks wrap to a short sleep; REQUIRE: the sleep below
+     * would otherwise not end), nor taken for TD_FOREVER */
+    REQUIRE_EQ(td_sleep_s((uint32_t)(0x100000000ull / TD_TICK_HZ + 1u)), TD_ERR_PARAM);
+    CHECK_EQ(td_sleep_s((uint32_t)(TD_TIMEOUT_MAX / TD_TICK_HZ + 1u)), TD_ERR_PARAM);
+    CHECK_EQ(td_sleep_ms(UINT32_MAX), TD_ERR_PARAM);
+    CHECK_EQ(td_release(NULL), TD_ERR_PARAM);
     /* the pool runs out after TD_EASY_LOCKS */
     unsigned n = 1;
     while (td_allocate_lock() != NULL && n < 100)

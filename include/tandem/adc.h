@@ -82,10 +82,10 @@ typedef struct td_adc_sampler {
 } td_adc_sampler_t;
 
 /* Start sampler s: inputs_mask (bit i: input i, at least one), every
- * period ticks (>= 1), as thread 'name' of priority prio on the calling
- * core, with the given stack. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
- * TD_ERR_BUSY (s runs already: left as it was), and td_thread_create's
- * codes. Thread only. */
+ * period ticks (1 .. TD_TIMEOUT_MAX), as thread 'name' of priority prio on
+ * the calling core, with the given stack. Returns 0, TD_ERR_PARAM (s
+ * untouched), TD_ERR_UNINIT, TD_ERR_BUSY (s runs already: left as it was),
+ * and td_thread_create's codes. Thread only. */
 int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, const char *name,
                          unsigned prio, uint32_t inputs_mask, td_tick_t period, td_adc_fn fn,
                          void *arg);

@@ -101,8 +101,9 @@ int td_chan_detach(td_chan_t *ch, unsigned side);
 /* Copy n bytes from data into the ring, waiting for room as needed, at
  * most 'timeout' ticks in all. *done (if not NULL) gets the bytes written,
  * also on failure. Returns 0, TD_ERR_WOULD_BLOCK (TD_NO_WAIT and not all
- * fitted), TD_ERR_TIMEOUT, TD_ERR_PARAM, TD_ERR_STATE, owner-only errors.
- * Thread only, the writer. */
+ * fitted), TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN (the other side's core went
+ * down, before or during the wait), TD_ERR_PARAM, TD_ERR_STATE,
+ * TD_ERR_IDLE, owner-only errors. Thread only, the writer. */
 int td_chan_write(td_chan_t *ch, const void *data, size_t n, size_t *done, td_tick_t timeout);
 
 /* Copy n bytes out of the ring into buf, waiting for them as needed, at
@@ -115,8 +116,8 @@ int td_chan_read(td_chan_t *ch, void *buf, size_t n, size_t *done, td_tick_t tim
  * most what was wanted, and at least min(wanted, size/4, bytes to the
  * ring's end) unless the call fails; it waits for that much at most
  * 'timeout' ticks. Fill them, then td_chan_commit. Returns 0,
- * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PARAM, TD_ERR_STATE, owner-only
- * errors. Thread only, the writer. */
+ * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN, TD_ERR_PARAM,
+ * TD_ERR_STATE, TD_ERR_IDLE, owner-only errors. Thread only, the writer. */
 int td_chan_reserve(td_chan_t *ch, void **p, size_t *len, td_tick_t timeout);
 
 /* Publish n bytes written at the reserved position (n <= the bytes

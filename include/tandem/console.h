@@ -104,7 +104,8 @@ int td_console_write(const char *s, size_t n);
  * first went down, above). Selecting the current mode does nothing; two
  * cores selecting buffered at once: one gets it, the other
  * TD_ERR_WRONG_CORE.
- * Returns 0, TD_ERR_PARAM (unknown mode), TD_ERR_IN_ISR, TD_ERR_WRONG_CORE.
+ * Returns 0, TD_ERR_PARAM (unknown mode), TD_ERR_IN_ISR, TD_ERR_WRONG_CORE,
+ * TD_ERR_UNSUPPORTED (polled mode on a queued device: USB, above).
  * Thread only, either core. */
 int td_console_set_mode(int mode);
 
@@ -113,7 +114,8 @@ int td_console_mode(void);
 
 /* Wait until everything written so far has left the device (ring empty,
  * UART idle), at most timeout ticks (TD_FOREVER: no limit). A thread
- * sleeps meanwhile; other callers wait polled. Returns 0 or TD_ERR_TIMEOUT.
+ * sleeps meanwhile; other callers wait polled. Returns 0, TD_ERR_TIMEOUT,
+ * TD_ERR_PARAM (timeout above TD_TIMEOUT_MAX and not TD_FOREVER).
  * Anywhere, either core. */
 int td_console_flush(td_tick_t timeout);
 

@@ -48,10 +48,14 @@ td_easy_lock_t *td_allocate_lock(void);
  * invalid lock). Thread only, either core. */
 int td_acquire(td_easy_lock_t *lock);
 
-/* Release the lock. Returns 0 or TD_ERR_NOT_OWNER. Thread only. */
+/* Release the lock. Returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (NULL),
+ * TD_ERR_UNINIT (not a lock), TD_ERR_IN_ISR. Thread only. */
 int td_release(td_easy_lock_t *lock);
 
-/* Sleep the calling thread for s seconds or ms milliseconds. Thread only. */
+/* Sleep the calling thread for s seconds or ms milliseconds (rounded up to
+ * whole ticks). Returns 0, TD_ERR_PARAM (longer than TD_TIMEOUT_MAX ticks:
+ * about 24 days at 1 kHz; nothing slept), or td_sleep's errors. Thread
+ * only. */
 int td_sleep_s(uint32_t s);
 int td_sleep_ms(uint32_t ms);
 

@@ -40,7 +40,7 @@ int td_event_init(td_event_t *e);
  * nothing (flags are not counts). Init again is refused while threads wait
  * (TD_ERR_BUSY) and otherwise clears the flags without counting them: give
  * the group up with td_event_deinit first to learn what it held. The
- * group is on no list of the kernel. */
+ * group is on no list of the kernel. Thread or interrupt, e's core. */
 int td_event_deinit(td_event_t *e);
 
 /* Wait until the flags in 'mask' (non-zero) satisfy 'opts' (TD_EVENT_ANY or

@@ -117,7 +117,8 @@ uint32_t td_fault_count(unsigned core);
 
 /* The fault that ended the previous run through the reboot policy (read
  * back at start-up, reported once then): pc, lr, sp, xpsr, reason, core,
- * thread name; flags has TD_FAULT_F_PREVIOUS. Returns 0 or TD_ERR_EMPTY.
+ * thread name; flags has TD_FAULT_F_PREVIOUS. Returns 0, TD_ERR_EMPTY,
+ * TD_ERR_PARAM (out NULL).
  * Anywhere. */
 int td_fault_previous(td_fault_record_t *out);
 

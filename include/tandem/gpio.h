@@ -16,7 +16,8 @@
 
 /* Make 'pin' a SIO output, driven low. Returns 0 or TD_ERR_PARAM. */
 int td_gpio_init_output(unsigned pin);
-/* Make 'pin' a SIO input (pull-down off, pull-up optional). */
+/* Make 'pin' a SIO input (pull-down off, pull-up optional). Returns 0 or
+ * TD_ERR_PARAM. */
 int td_gpio_init_input(unsigned pin, bool pull_up);
 /* Drive an output pin high (value true) or low. Returns 0 or TD_ERR_PARAM. */
 int td_gpio_put(unsigned pin, bool value);

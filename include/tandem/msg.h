@@ -26,9 +26,13 @@
  * endpoints' statistics and overrun flags show it). Words that arrive for a
  * number nobody subscribed are counted as stray (td_msg_core_stats).
  *
- * Where: calls named "thread only" return TD_ERR_IN_ISR from an interrupt;
- * "owner only" ones TD_ERR_NOT_OWNER when the caller is not the endpoint's
- * owner thread, and TD_ERR_WRONG_CORE from the other core. The whole model:
+ * Where: calls named "thread only" return TD_ERR_IN_ISR from an interrupt,
+ * and TD_ERR_IDLE from the idle thread when they would wait; "owner only"
+ * ones (the owner-only errors) TD_ERR_PARAM for a NULL endpoint,
+ * TD_ERR_UNINIT for one never initialised, TD_ERR_NOT_OWNER when the caller
+ * is not the endpoint's owner thread, and TD_ERR_WRONG_CORE from the other
+ * core. A call with a timeout returns TD_ERR_PARAM for a finite one above
+ * TD_TIMEOUT_MAX, nothing done. The whole model:
  * docs/messages.md.
  */
 #ifndef TANDEM_MSG_H
@@ -132,7 +136,8 @@ int td_msg_subscribe(td_msg_ep_t *ep);
  * returns ep is on no list of its core and has no owner: it may be
  * subscribed again, initialised again or its memory reused. The same
  * happens to every endpoint a thread owns when the thread ends.
- * Returns 0 or the owner-only errors. */
+ * Returns 0, TD_ERR_IN_ISR or the owner-only errors. Thread only, owner
+ * only. */
 int td_msg_unsubscribe(td_msg_ep_t *ep);
 
 /* Send word w to endpoint TD_MSG_EP(w) of the other core through ep. The
@@ -247,8 +252,11 @@ int td_msg_fifo_raw(void);
 
 /* Ask the other core's multiplexer to answer, waiting at most 'timeout'
  * ticks: a liveness check that needs no endpoint. Returns 0,
- * TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN (kernel not running, multiplexer not
- * started, or a fault reported), TD_ERR_STATE, TD_ERR_IN_ISR. Thread only. */
+ * TD_ERR_TIMEOUT, TD_ERR_WOULD_BLOCK (TD_NO_WAIT: the question is sent,
+ * the answer not yet there), TD_ERR_PEER_DOWN (kernel not running,
+ * multiplexer not started, or a fault reported), TD_ERR_PARAM (timeout
+ * above TD_TIMEOUT_MAX and not TD_FOREVER), TD_ERR_STATE, TD_ERR_IN_ISR.
+ * Thread only. */
 int td_msg_ping(td_tick_t timeout);
 
 /* The reason the other core gave with its fault notice, 0 if none. */

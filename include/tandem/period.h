@@ -23,8 +23,9 @@ typedef struct td_period {
 } td_period_t;
 
 /* Set up p: releases at every tick t with t % period == phase. The first
- * release is the first such tick after now. period >= 1, phase < period.
- * Returns 0, TD_ERR_PARAM. Thread or interrupt, on the core that will wait. */
+ * release is the first such tick after now. 1 <= period <= TD_TIMEOUT_MAX,
+ * phase < period. Returns 0, TD_ERR_PARAM (p NULL, period or phase out of
+ * range). Thread or interrupt, on the core that will wait. */
 int td_period_init(td_period_t *p, td_tick_t period, td_tick_t phase);
 /* Life cycle: a period is on no list of the kernel (its thread sleeps as
  * td_sleep_until does), so it needs no deinit; initialising it again moves

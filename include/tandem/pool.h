@@ -40,7 +40,7 @@ int td_pool_init(td_pool_t *p, void *buf, size_t block_size, size_t blocks);
  * would free them into a forgotten pool), as init again is: free them
  * first. p is on no list of the kernel. Returns 0, TD_ERR_PARAM,
  * TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters, or blocks still
- * allocated; nothing changed). */
+ * allocated; nothing changed). Thread or interrupt, p's core. */
 int td_pool_deinit(td_pool_t *p);
 
 /* Take a block into *block, waiting at most timeout ticks. Returns 0,

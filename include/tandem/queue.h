@@ -40,7 +40,8 @@ int td_queue_init(td_queue_t *q, void *buf, size_t item_size, size_t capacity);
 
 /* Forget q: it must be initialised again before use. Returns the items
  * it held, now discarded (0 or more), or TD_ERR_PARAM, TD_ERR_UNINIT,
- * TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters; nothing changed). */
+ * TD_ERR_WRONG_CORE, TD_ERR_BUSY (waiters; nothing changed). Thread or
+ * interrupt, q's core. */
 int td_queue_deinit(td_queue_t *q);
 
 /* Copy one item in, waiting at most timeout ticks for room. Returns 0,

@@ -34,7 +34,7 @@ int td_sem_init(td_sem_t *s, unsigned initial, unsigned max);
  * it (no one is owed it: td_sem_count first to know it). s is on no list
  * of the kernel. Init again is refused while threads wait, as deinit is.
  * Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_BUSY
- * (waiters; nothing changed). */
+ * (waiters; nothing changed). Thread or interrupt, s's core. */
 int td_sem_deinit(td_sem_t *s);
 
 /* Take one count, waiting at most timeout ticks (TD_NO_WAIT, n, TD_FOREVER).
@@ -49,7 +49,8 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout);
  * Thread or interrupt, s's core. */
 int td_sem_give_isr(td_sem_t *s);
 
-/* Current count (0 while threads wait), or a negative TD_ERR_* code. */
+/* Current count (0 while threads wait), or a negative TD_ERR_* code
+ * (TD_ERR_PARAM, TD_ERR_UNINIT). Anywhere. */
 int td_sem_count(const td_sem_t *s);
 
 #endif /* TANDEM_SEM_H */

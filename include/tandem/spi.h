@@ -106,7 +106,8 @@ int td_spi_write_read(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx, siz
  * transfers (and work between them, such as switching a display's
  * data/command pin) form one selection. Transfers of d in between keep it
  * selected; another device of the bus cannot be used meanwhile. Returns
- * 0 or a code above. */
+ * 0, TD_ERR_STATE (the calling thread has d selected already), or a code
+ * above. */
 int td_spi_select(td_spi_dev_t *d, td_tick_t timeout);
 /* End td_spi_select's selection. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_STATE (d is not selected), TD_ERR_NOT_OWNER (another thread

@@ -57,7 +57,12 @@ typedef struct td_store_stats {
  * TD_ERR_FULL (the flash holds more keys than TD_STORE_KEYS), TD_ERR_STATE
  * (a sector the repair erased still reads as it did: the flash did not take
  * the erase; nothing else is tried), TD_ERR_IN_ISR, or what the flash calls
- * return. Thread only, either core. */
+ * return. Thread only, either core.
+ *
+ * Every call here waits, without a bound, for one on the other core to
+ * end (the store's cross-core mutex); a caller that may not wait for it
+ * gets td_xmutex_lock's TD_ERR_STATE (interrupts masked) or TD_ERR_IDLE
+ * (the idle thread) instead. */
 int td_store_init(void);
 
 /* Copy key's value into buf (size bytes) and its length into *len (len may

@@ -84,14 +84,14 @@ typedef struct td_thread {
  * entry(arg) runs when started; returning from it exits the thread.
  * Returns 0, TD_ERR_PARAM (null t/stack/entry, prio out of range),
  * TD_ERR_STACK (size below TD_STACK_MIN or misaligned stack), TD_ERR_BUSY
- * (t is a thread that has not exited). Thread only, or before the kernel
- * of this core starts. */
+ * (t is a thread that has not exited), TD_ERR_IN_ISR. Thread only, or
+ * before the kernel of this core starts. */
 int td_thread_init(td_thread_t *t, void *stack, size_t size, const char *name,
                    unsigned prio, td_entry_t entry, void *arg);
 
 /* Make a DORMANT thread READY; it preempts the caller if more urgent.
  * Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_STATE
- * (not DORMANT). Thread only (or before start), this core. */
+ * (not DORMANT), TD_ERR_IN_ISR. Thread only (or before start), this core. */
 int td_thread_start(td_thread_t *t);
 
 /* td_thread_init then td_thread_start: the usual way. Same returns. */
@@ -118,7 +118,8 @@ void td_thread_exit(void) __attribute__((noreturn));
 /* Wait until thread t has exited, at most timeout ticks. Returns 0,
  * TD_ERR_TIMEOUT, TD_ERR_WOULD_BLOCK (timeout 0, not exited), TD_ERR_PARAM,
  * TD_ERR_UNINIT, TD_ERR_WRONG_CORE, TD_ERR_DEADLOCK (t is the caller),
- * TD_ERR_IN_ISR, TD_ERR_IDLE. Thread only, this core. */
+ * TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE (would wait with interrupts
+ * masked). Thread only, this core. */
 int td_thread_join(td_thread_t *t, td_tick_t timeout);
 
 /* Take a READY or RUNNING thread (the caller itself, or another) off the

@@ -18,8 +18,9 @@ td_tick_t td_time_ticks(void);
 uint64_t td_time_us(void);
 
 /* Block the calling thread for 'ticks' tick interrupts (0: just yield).
- * Returns 0, TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE (interrupts masked).
- * Thread only. */
+ * Returns 0, TD_ERR_PARAM (ticks above TD_TIMEOUT_MAX and not TD_FOREVER),
+ * TD_ERR_IN_ISR, TD_ERR_IDLE, TD_ERR_STATE (interrupts masked). Thread
+ * only. */
 int td_sleep(td_tick_t ticks);
 
 /* Block the calling thread until this core's tick count reaches 'deadline'

@@ -44,9 +44,11 @@ int td_timer_init(td_timer_t *t, td_timer_fn fn, void *arg);
  * core. */
 int td_timer_deinit(td_timer_t *t);
 
-/* (Re)start t: first expiry 'delay' ticks from now (>= 1), then every
- * 'period' ticks (0: one-shot). Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
- * TD_ERR_WRONG_CORE. Thread or interrupt, t's core. */
+/* (Re)start t: first expiry 'delay' ticks from now (1 .. TD_TIMEOUT_MAX),
+ * then every 'period' ticks (0: one-shot; at most TD_TIMEOUT_MAX). Returns
+ * 0, TD_ERR_PARAM (t NULL, delay or period out of range: t unchanged, and
+ * not bound to a core), TD_ERR_UNINIT, TD_ERR_WRONG_CORE. Thread or
+ * interrupt, t's core. */
 int td_timer_start(td_timer_t *t, td_tick_t delay, td_tick_t period);
 
 /* Stop t (no effect if stopped). Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,

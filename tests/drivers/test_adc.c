@@ -30,6 +30,9 @@ TEST(adc_errors)
     CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1u << 5, 1, (td_adc_fn)1, NULL), TD_ERR_PARAM);
     CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1, 0, (td_adc_fn)1, NULL), TD_ERR_PARAM);
     CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1, 1, NULL, NULL), TD_ERR_PARAM);
+    CHECK_EQ(td_adc_sampler_start(&s, st, sizeof st, "adc", 10, 1, TD_FOREVER, (td_adc_fn)1, NULL),
+             TD_ERR_PARAM);
+    CHECK_EQ(td_thread_state(&s.thread), TD_ERR_UNINIT);  /* refused: s untouched */
     CHECK_EQ(td_adc_sampler_stop(NULL, 1), TD_ERR_PARAM);
 }
 

@@ -4,7 +4,8 @@
  * (pulled down: scenario 0 unless the emulator drives them, --gpio-in):
  *
  *   0 echo:     a banner at boot, then each input line back as "echo: LINE (N)";
- *               "usb stats" prints the device's counters
+ *               "usb stats" prints the device's counters, then the console's
+ *               mode and what a switch to polled mode answers (refused)
  *   1 overflow: 60 numbered 40-byte lines at boot, before the host can open
  *               the port (2400 bytes against a 1024-byte ring), then
  *               "after open" once it is open, then the console's statistics
@@ -81,9 +82,11 @@ static void echo(void)
     char line[80];
     for (;;) {
         int n = td_console_gets(line, sizeof line, TD_FOREVER);
-        if (n >= 0 && strcmp(line, "usb stats") == 0)
+        if (n >= 0 && strcmp(line, "usb stats") == 0) {
             usb_stats_line();
-        else if (n >= 0)
+            int r = td_console_set_mode(TD_CONSOLE_POLLED);
+            td_printf("usb: console mode %d, polled %s\n", td_console_mode(), td_strerror(r));
+        } else if (n >= 0)
             td_printf("echo: %s (%d)\n", line, n);
     }
 }

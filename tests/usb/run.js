@@ -79,7 +79,8 @@ const ended = (res) => `run ended: ${JSON.stringify({ reason: res.r.reason, mess
 const sym = (sim, name, n) => [...sim.readBytes(sim.symbol(name), n)];
 
 /* ---- enumeration, descriptors, requests ---------------------------------------------- */
-if (wanted('enum') || wanted('descriptor') || wanted('requests') || wanted('preopen') || wanted('line_coding')) {
+if (wanted('enum') || wanted('descriptor') || wanted('requests') || wanted('preopen') || wanted('line_coding') ||
+    wanted('console_polled')) {
   const res = run(0, { ms: 700, usb: { check: true }, setup: (sim) => sim.usbHost.sendInput([...Buffer.from('usb stats\r')], 600) });
   const h = res.host, info = h.info;
   check('enumeration_configured', () => {
@@ -132,6 +133,12 @@ if (wanted('enum') || wanted('descriptor') || wanted('requests') || wanted('preo
     if (!m) return 'no counters line';
     const st = h.stats();
     if (+m[1] !== 1 || +m[2] !== st.control_transfers || +m[3] !== st.stalls) return `device: ${m[0]}; host: ${st.control_transfers} requests, ${st.stalls} stalls`;
+  });
+  check('console_polled_refused', () => {
+    // a queued device is never waited for: polled mode is refused, the mode kept
+    const m = res.text.map((x) => /^usb: console mode (\d+), polled (\S+)$/.exec(x)).find(Boolean);
+    if (!m) return 'no console mode line';
+    if (+m[1] !== 1 || m[2] !== 'TD_ERR_UNSUPPORTED') return m[0];
   });
   check('preopen_output_delivered', () => {
     const first = res.usb[0];

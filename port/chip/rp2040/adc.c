@@ -119,8 +119,10 @@ int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, co
                          unsigned prio, uint32_t inputs_mask, td_tick_t period, td_adc_fn fn,
                          void *arg)
 {
+    /* (the period as td_period_init takes it: TD_FOREVER refused here, not
+     * after the thread is set up) */
     if (s == NULL || fn == NULL || inputs_mask == 0 || inputs_mask >= (1u << TD_ADC_INPUTS) ||
-        period == 0 || TD__BAD_TIMEOUT(period))
+        period == 0 || period > TD_TIMEOUT_MAX)
         return TD_ERR_PARAM;
     if (!ready)
         return TD_ERR_UNINIT;

@@ -51,7 +51,7 @@ int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
     hw_set(&RESETS->reset, block);
     hw_clear(&RESETS->reset, block);
     if (!wait_bits(&RESETS->reset_done, block, block, 1000u))
-        return TD_ERR_PARAM;
+        return TD_ERR_TIMEOUT;               /* (not the caller's error: the block's) */
 
     i2c->enable = 0;
     i2c->con = HW_FIELD(I2C_CON_SPEED, I2C_CON_SPEED_FAST) | I2C_CON_MASTER_MODE_BITS |
