@@ -95,14 +95,27 @@ RUN_MS ?= $(or $(EX_RUN_MS_$(EXAMPLE)),8000)
 EX_RUN_MS_sensors_split  := 3000
 EX_RUN_MS_sensors_shared := 3000
 RUN_LEDS := 0=red,1=green
+# tandem-sim is an RP2040: make run and make debug ($(1)) refuse another
+# chip's image and say how that chip runs it (CHIP_RUN, its chip.mk).
+sim_chip_only = if [ "$(PORT)" != rp2040 ]; then \
+	  echo "make $(1): tandem-sim emulates the RP2040; PORT=$(PORT) builds for another chip."; \
+	  $(if $(and $(CHIP_EXAMPLES),$(filter-out $(CHIP_EXAMPLES),$(EXAMPLE))),\
+	  echo "make $(1): PORT=$(PORT) builds only $(CHIP_EXAMPLES) (docs/ports.md).";,\
+	  echo "make $(1): run its image with: $(CHIP_RUN) $(EX_DIR)/$(EXAMPLE).elf (docs/ports.md)";) \
+	  exit 1; fi
 .PHONY: run
 run: deps-arm
 ifneq ($(filter $(EXAMPLE),$(EXAMPLES)),)
+ifeq ($(PORT),rp2040)
 run: $(EX_DIR)/$(EXAMPLE).elf $(EX_DIR)/$(EXAMPLE).uf2 $(TRACED_BUILD)/examples/$(EXAMPLE).elf
+else ifneq ($(filter $(EXAMPLE),$(CHIP_EXAMPLES)),)
+run: $(EX_DIR)/$(EXAMPLE).elf
+endif
 endif
 run:
 	$(Q)if [ -z "$(filter $(EXAMPLE),$(EXAMPLES))" ]; then \
 	  echo "make run: there is no example '$(EXAMPLE)'; 'make list' shows them."; exit 1; fi
+	$(Q)$(call sim_chip_only,run)
 	$(Q)if [ ! -x $(SIM) ]; then \
 	  echo "make run: the emulator (sim/tandem-sim) is not in this tree, so there is nothing to run."; \
 	  echo "make run: $(EX_DIR)/$(EXAMPLE).uf2 is built: copy it to a Pico held in BOOTSEL mode."; \

@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { cli, fw, elfToUf2 } = require('./helpers');
+const { cli, fw, elfToUf2, CLI } = require('./helpers');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-sim-test-'));
 const noStack = (s) => !/\n\s+at .+:\d+:\d+/.test(s) && !/Error:/.test(s);
@@ -106,6 +106,16 @@ test('CLI: the default bound stops a firmware that never ends', () => {
   const p = cli([fw('t_ticker'), '--quiet']);
   assert.strictEqual(p.code, 123);
   assert.match(p.stderr, /5000 ms simulated/);
+});
+
+test('CLI: a reader that stops early (| head) ends the output quietly, no stack trace', () => {
+  const { spawnSync } = require('child_process');
+  const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+  const p = spawnSync('sh', ['-c', `${q(process.execPath)} ${q(CLI)} ${q(fw('t_ticker'))} --max-ms 300 | head -n 2`],
+    { encoding: 'utf8', timeout: 60000 });
+  assert.strictEqual(p.status, 0);
+  assert.strictEqual(p.stdout.trim().split('\n').length, 2);
+  assert.ok(noStack(p.stderr), p.stderr);
 });
 
 test('CLI: --raw prints the bytes, --quiet prints nothing', () => {

@@ -11,11 +11,16 @@ deps-gdb:
 
 debug: deps-arm deps-gdb
 ifneq ($(filter $(EXAMPLE),$(EXAMPLES)),)
+ifeq ($(PORT),rp2040)
 debug: $(EX_DIR)/$(EXAMPLE).elf
+else ifneq ($(filter $(EXAMPLE),$(CHIP_EXAMPLES)),)
+debug: $(EX_DIR)/$(EXAMPLE).elf
+endif
 endif
 debug:
 	$(Q)if [ -z "$(filter $(EXAMPLE),$(EXAMPLES))" ]; then \
 	  echo "make debug: there is no example '$(EXAMPLE)'; 'make list' shows them."; exit 1; fi
+	$(Q)$(call sim_chip_only,debug)
 	$(Q)$(MAKE) --no-print-directory deps-node
 	$(Q)tools/gdb/debug.sh $(EX_DIR)/$(EXAMPLE).elf $(EX_SIM_$(EXAMPLE))
 

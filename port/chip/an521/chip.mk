@@ -29,3 +29,6 @@ TARGET_LIBS := -lc -lgcc
 # The examples that need no RP2040 device (GPIO, I2C), as ELF files only.
 CHIP_EXAMPLES := messaging counter_race no_busy_waiting
 CHIP_NO_UF2 := 1
+# How an example's image runs (make run and make debug say it: tandem-sim
+# is an RP2040); its console is semihosting, on the terminal.
+CHIP_RUN := qemu-system-arm -M mps2-an521 -nographic -semihosting -kernel
