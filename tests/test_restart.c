@@ -149,15 +149,18 @@ TEST(fault_core1_restart_gives_back_what_it_held)
     CHECK_EQ(td_xmutex_waiting(&rx1, 0), 1);
     CHECK_EQ(td_xmutex_waiting(&rx2, 1), 1);
     CHECK_EQ(td_xsem_waiting(&rs, 1), 1);
-    CHECK(rm.owner == &c1c);
+    /* rm is core 1's (no lock core 0 can take guards it): its owner through
+     * its query, read while c1c waits on rsem and cannot change it */
+    CHECK(td_mutex_owner(&rm) == &c1c);
     bool cap = th_capture_begin() == TD_OK;
     ST(ra_go, 1);
     TH_WAIT_CORE(1, 1000, LD(ra_locked));
     CHECK(LD(ra_locked));
     /* core 1 has interrupts masked now: rx2 is handed to its waiter's core,
-     * which cannot take it before it faults */
+     * which cannot take it before it faults; free, it is not free for core 0
+     * (read under rx2's spinlock; a lock without waiting changes nothing) */
     CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);
-    CHECK_EQ(rx2.reserved, 1);
+    CHECK_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
     ST(ra_fire, 1);
     int rc = wait_restarted(restarts + 1);
     CHECK_EQ(td_thread_join(&r0w, TD_SEC(1)), TD_OK);
@@ -181,13 +184,17 @@ TEST(fault_core1_restart_gives_back_what_it_held)
         CHECK_EQ(td_lock_give(&rl), TD_OK);
     CHECK_EQ(td_xmutex_waiting(&rx2, 1), 0);          /* gone waiters: not counted */
     CHECK_EQ(td_xsem_waiting(&rs, 1), 0);
-    CHECK_EQ(rx2.reserved, TD_CORE_ANY);              /* not kept for a gone waiter */
+    /* not kept for a gone waiter: deinit refuses a mutex owned, handed to a
+     * core or waited for (all read under rx2's spinlock) */
+    CHECK_EQ(td_xmutex_deinit(&rx2), TD_OK);
+    CHECK_EQ(td_xmutex_init(&rx2), TD_OK);
     CHECK_EQ(td_xmutex_lock(&rx2, TD_NO_WAIT), TD_OK);
     CHECK_EQ(td_xmutex_unlock(&rx2), TD_OK);
     CHECK_EQ(td_xsem_give_isr(&rs), TD_OK);
     CHECK_EQ(td_xsem_count(&rs), 1);
-    CHECK(rm.owner == NULL);                          /* forgotten with its thread */
-    CHECK(rsem.waiters == NULL);
+    CHECK(td_mutex_owner(&rm) == NULL);               /* forgotten with its thread */
+    /* rsem's gone waiter: the reuse below gives rsem a count on core 1 and
+     * takes it back without waiting, which a waiter left on it would have had */
     CHECK_EQ(td_thread_state(&c1a), TD_THREAD_EXITED);
     CHECK_EQ(td_thread_state(&c1b), TD_THREAD_EXITED);
     CHECK_EQ(td_thread_state(&c1c), TD_THREAD_EXITED);

@@ -33,6 +33,9 @@
  *  10 closed:   30 numbered 40-byte lines at boot (more than the ring holds),
  *               then core 1 faults at once, before the host opens the port:
  *               the report finds the ring full; "after open" once it opens
+ *  11 zlpflush: once the port is open, core 1 prints a line of exactly one
+ *               full packet (64 bytes) and flushes the console; whether the
+ *               flush returned, and what it returned, are in memory
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -224,6 +227,28 @@ static void midline(int k)
     td_printf("core 0: read %lu\n", (unsigned long)*nowhere);
 }
 
+/* ---- 11 a flush after a full packet ------------------------------------------------------
+ * The flush returns only once the host has taken the zero-length packet that
+ * closes the transfer: the test reads zlpflush_done as the host takes it. */
+volatile uint32_t zlpflush_done;
+volatile int32_t zlpflush_rc = 1;
+
+static void zlpflush_core1(void *arg)
+{
+    (void)arg;
+    td_printf("%.*s\n", 63, filler);       /* 64 bytes: one full packet */
+    zlpflush_rc = td_console_flush(TD_SEC(1));
+    zlpflush_done = 1;
+}
+
+static void zlpflush(void)
+{
+    wait_open();
+    td_start_new_thread(zlpflush_core1, NULL);
+    for (;;)
+        td_sleep(TD_MS(100));
+}
+
 /* ---- 6 serial number ------------------------------------------------------------------ */
 
 static void uid(void)
@@ -293,6 +318,7 @@ int main(void)
     case 8: midline(140); break;    /* 149 bytes */
     case 9: midline(119); break;    /* 128 bytes */
     case 10: closed_fault(); break;
+    case 11: zlpflush(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

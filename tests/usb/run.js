@@ -801,68 +801,117 @@ if (wanted('fault_midline')) {
   midline('fault_midline_wrapped_in_two_writes', true, '64 60 25');
 }
 
+/* ---- a full packet taken as the host halts the endpoint ------------------------------------
+ * The host halts the bulk IN endpoint for ms as it takes the packet that pick(len, bytes)
+ * chooses (bytes: all the endpoint has delivered, that packet included), and the device learns
+ * of the packet's end and of the SET_FEATURE in one pass (as when it looks only after both).
+ * Returns what it saw: every packet the host received ({ n, t, ...onPacket() }), the halted
+ * packet's index among them, the endpoint's buffer control at the clear and the clear's time. */
+const B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
+function haltAsTaken(sim, pick, ms, onPacket = () => ({})) {
+  const seen = { halted: false, packets: [], haltedAt: -1, atClear: null, clearedAt: Infinity };
+  const h = sim.usbHost;
+  const bufDone = h.bufDone.bind(h), setupPacket = h.setupPacket.bind(h);
+  const startControl = h.startControl.bind(h), received = h.received.bind(h);
+  let bytes = '', held = null;
+  h.bufDone = (ep) => {
+    if (ep === 0x82 && !seen.halted) {
+      const len = h.rd32(h.bufCtrl(ep)) & B_LEN, at = h.bufAddr(ep);
+      bytes += Buffer.from(h.dpram.subarray(at, at + len)).toString('latin1');
+      if (pick(len, bytes)) {
+        seen.halted = true;
+        seen.haltedAt = seen.packets.length;   // this packet's index (delivered after this call)
+        held = ep;                             // its end reaches the device with the SETUP
+        h.haltIn(ms);
+        return;
+      }
+    }
+    bufDone(ep);
+  };
+  h.setupPacket = (t) => {
+    if (held !== null) { const ep = held; held = null; bufDone(ep); }
+    setupPacket(t);
+  };
+  h.startControl = (st, cb) => {
+    if (seen.halted && seen.atClear === null && st.req === 1 && st.index === 0x82) {
+      seen.atClear = h.rd32(h.bufCtrl(0x82));
+      seen.clearedAt = h.now() / 1e9;
+    }
+    startControl(st, cb);
+  };
+  h.received = (data, tags, full) => {
+    seen.packets.push({ n: data.length, t: h.now() / 1e9, ...onPacket() });
+    return received(data, tags, full);
+  };
+  return seen;
+}
+
+/* The host's side after haltAsTaken: the halt cleared with nothing armed in the halted
+ * endpoint, then the packet taken as it halted, then the zero-length packet after the clear. */
+function zlpAfterClear(seen) {
+  if (!seen.halted) return 'the full packet never came: the scenario did not run as meant';
+  if (seen.atClear === null) return 'the halt was not cleared';
+  const c = seen.atClear;
+  if (!(c & B_STALL) || c & B_AVAIL) {
+    return `at the clear the halted endpoint's buffer control was 0x${c.toString(16)}: ${c & B_AVAIL ? `a ${c & B_LEN}-byte packet armed` : 'no STALL'}`;
+  }
+  const next = seen.packets.slice(seen.haltedAt, seen.haltedAt + 2);
+  if (next.map((p) => p.n).join(' ') !== '64 0') return `packets from the halt on: ${next.map((p) => p.n).join(' ')} (64 0 expected)`;
+  if (!(next[1].t >= seen.clearedAt)) return `the zero-length packet came at ${next[1].t.toFixed(4)} s, before the clear`;
+  return null;
+}
+
 /* ---- the fault path closes a full packet with a zero-length one, never into an endpoint
  * the host has halted ------------------------------------------------------------------------ */
 if (wanted('fault_zlp')) {
   // Scenario 9: a 128-byte line, its first packet sent by the console, the second (full) by
   // the fault path, which must close the transfer with a zero-length packet. The host halts
-  // the bulk IN endpoint as it takes that second packet, for 20 ms, and the device learns of
-  // the packet's end and of the SET_FEATURE in one pass (as when it looks only after both):
-  // nothing may go into the halted endpoint; after the clear the zero-length packet comes,
-  // then the report; no byte comes twice.
-  const B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
-  const packets = [];
-  let halted = false, held = null, atClear = null, haltedAt = -1, clearedAt = Infinity;
+  // the bulk IN endpoint as it takes that second packet, for 20 ms: nothing may go into the
+  // halted endpoint; after the clear the zero-length packet comes, then the report; no byte
+  // comes twice.
+  let seen = { packets: [] };
   const res = run(9, {
     ms: 800,
     setup: (sim) => {
-      const h = sim.usbHost;
-      const bufDone = h.bufDone.bind(h), setupPacket = h.setupPacket.bind(h);
-      const startControl = h.startControl.bind(h), received = h.received.bind(h);
-      let bytes = '';
-      h.bufDone = (ep) => {
-        if (ep === 0x82 && !halted) {
-          const len = h.rd32(h.bufCtrl(ep)) & B_LEN, at = h.bufAddr(ep);
-          bytes += Buffer.from(h.dpram.subarray(at, at + len)).toString('latin1');
-          const i = bytes.indexOf('midline ');
-          if (i >= 0 && len === 64 && bytes.length - i === 128) {
-            halted = true;
-            haltedAt = packets.length;   // this packet's index (delivered after this call)
-            held = ep;                   // its end reaches the device with the SETUP
-            h.haltIn(20);
-            return;
-          }
-        }
-        bufDone(ep);
-      };
-      h.setupPacket = (t) => {
-        if (held !== null) { const ep = held; held = null; bufDone(ep); }
-        setupPacket(t);
-      };
-      h.startControl = (s, cb) => {
-        if (halted && atClear === null && s.req === 1 && s.index === 0x82) {
-          atClear = h.rd32(h.bufCtrl(0x82));
-          clearedAt = h.now() / 1e9;
-        }
-        startControl(s, cb);
-      };
-      h.received = (data, tags, full) => { packets.push({ n: data.length, t: h.now() / 1e9 }); return received(data, tags, full); };
+      seen = haltAsTaken(sim, (len, bytes) => {
+        const i = bytes.indexOf('midline ');
+        return i >= 0 && len === 64 && bytes.length - i === 128;
+      }, 20);
     },
   });
   check('fault_zlp_not_into_halted_endpoint', () => {
-    if (!halted) return 'the line\'s second packet never came: the scenario did not run as meant';
-    if (atClear === null) return 'the halt was not cleared';
-    if (!(atClear & B_STALL) || atClear & B_AVAIL) {
-      return `at the clear the halted endpoint's buffer control was 0x${atClear.toString(16)}: ${atClear & B_AVAIL ? `a ${atClear & B_LEN}-byte packet armed` : 'no STALL'}`;
-    }
+    const why = zlpAfterClear(seen);
+    if (why) return why;
     const line = midlineThenReport(res.text, 127);
     if (typeof line === 'string') return line;
-    // the packet the host took as it halted the endpoint, then, after the clear, the
-    // zero-length packet
-    const next = packets.slice(haltedAt, haltedAt + 3).map((p) => p.n).join(' ');
-    if (!next.startsWith('64 0 ')) return `packets from the halt on: ${next} (64 0 expected first)`;
-    if (!(packets[haltedAt + 1].t >= clearedAt)) return `the zero-length packet came at ${packets[haltedAt + 1].t.toFixed(4)} s, before the clear`;
+    if (!(seen.packets.length >= seen.haltedAt + 3)) return 'no report after the zero-length packet';
     if (res.r.reason !== 'bkpt' || res.r.code !== 3) return ended(res);
+  });
+}
+
+/* ---- a flush waits for the zero-length packet ---------------------------------------------- */
+if (wanted('flush_zlp')) {
+  // Scenario 11: core 1 prints a line of exactly one full packet and flushes. The host halts
+  // the endpoint as it takes that packet, for 20 ms: the transfer is not closed until the
+  // zero-length packet comes after the clear, and the flush returns only after that (it
+  // once returned at once, the packet taken and the zero-length one not yet armed).
+  let seen = { packets: [] };
+  const res = run(11, {
+    ms: 600,
+    setup: (sim) => {
+      const done = sim.symbol('zlpflush_done');
+      seen = haltAsTaken(sim, (len) => len === 64, 20, () => ({ flushed: sim.read32(done) }));
+    },
+  });
+  check('flush_zlp_waits_for_the_zero_length_packet', () => {
+    const why = zlpAfterClear(seen);
+    if (why) return why;
+    const line = res.usb.find((l) => !l.partial);
+    if (!line || line.text !== res.text[0] || line.text.length !== 63) return `lines ${JSON.stringify(res.text)}`;
+    const zlp = seen.packets[seen.haltedAt + 1];
+    if (zlp.flushed) return `the flush had returned when the host took the zero-length packet (at ${zlp.t.toFixed(4)} s)`;
+    const rc = res.sim.read32(res.sim.symbol('zlpflush_rc')) | 0;
+    if (res.sim.read32(res.sim.symbol('zlpflush_done')) !== 1 || rc !== 0) return `flush returned ${rc}, done ${res.sim.read32(res.sim.symbol('zlpflush_done'))}`;
   });
 }
 

@@ -281,7 +281,13 @@ size_t usb_serial_write_direct(const char *s, size_t n)
 
 bool usb_serial_idle(void)
 {
-    return !ser.in_busy && !ser.in_resend;
+    /* a zero-length packet still due (the endpoint halted, or not yet
+     * armed after the full packet's end) is output the host has not had:
+     * its read of the transfer has not ended */
+    port_irq_state_t st = usb_dev_lock();
+    bool idle = !ser.in_busy && !ser.in_resend && !ser.zlp_due;
+    usb_dev_unlock(st);
+    return idle;
 }
 
 void usb_serial_tx_irq(bool on)

@@ -55,7 +55,9 @@ bool usb_serial_holding(void);
  * of several writes waits once. For the fault path only. */
 #define USB_SERIAL_DIRECT_US 100000u
 size_t usb_serial_write_direct(const char *s, size_t n);
-/* No packet waiting to be taken by the host. */
+/* No packet waiting to be taken by the host, a zero-length packet that
+ * closes a transfer included (also while it is not yet armed, or waits for
+ * the host to clear the endpoint's halt). Takes the device's lock. */
 bool usb_serial_idle(void);
 /* Ask (on) or stop asking for port_console_isr when the endpoint is free. */
 void usb_serial_tx_irq(bool on);
