@@ -831,13 +831,15 @@ void td_msg_on_peer_fault(unsigned core, uint32_t reason)
     fault_calls++;
 }
 
+/* Subscribe 11, then at GO (and 'arg' ticks later) fault. */
 static void core1_faulty(void *arg)
 {
-    (void)arg;
     job_r[0] = td_msg_init(&ep_b, 11, small_in, 4, small_out, 2, TD_MSG_BLOCK);
     job_r[1] = td_msg_subscribe(&ep_b);
     while (!GO_GET())
         td_sleep(1);
+    if (arg != NULL)
+        td_sleep((td_tick_t)(uintptr_t)arg);
     td__link_fault_notify(0xbad);                 /* as the fault path will */
     td__msg_stop();                              /* and core 1 stops */
 }
@@ -888,6 +890,40 @@ TEST(msg_peer_fault_and_restart)
     td_msg_t w = 0;
     CHECK_EQ(td_msg_receive(&ep_a, &w, TD_SEC(1)), TD_OK);
     CHECK_EQ(w, TD_MSG(12, 42));
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    for (int i = 0; i < 6; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+}
+
+/* A thread waiting in td_msg_await_remote when the other core goes down
+ * is woken with TD_ERR_PEER_DOWN, not left to its timeout; a core known
+ * down is refused at the call; after the restart the wait works again. */
+TEST(msg_await_peer_down)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 12, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_faulty, (void *)(uintptr_t)TD_MS(20)), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
+    GO_SET(1);                                    /* core 1 faults 20 ms from now */
+    td_tick_t t0 = td_time_ticks();
+    CHECK_EQ(td_msg_await_remote(13, TD_SEC(2)), TD_ERR_PEER_DOWN);   /* 13: never subscribed */
+    CHECK(td_time_ticks() - t0 < TD_SEC(1));
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    t0 = td_time_ticks();
+    CHECK_EQ(td_msg_await_remote(13, TD_MS(200)), TD_ERR_PEER_DOWN);  /* known down: at once */
+    CHECK_EQ(td_time_ticks() - t0, 0);
+    CHECK_EQ(td_msg_await_remote(13, TD_NO_WAIT), TD_ERR_PEER_DOWN);
+    td__down_run(1, TD_DOWN_RESET);               /* as the core 1 stop sequence does */
+    td__link_core1_launched();
+    CHECK_EQ(td_msg_await_remote(11, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);  /* forgotten, not down */
+    REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
+    CHECK_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, 7), TD_SEC(1)), TD_OK);
+    td_msg_t w = 0;
+    CHECK_EQ(td_msg_receive(&ep_a, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(w, TD_MSG(12, 8));
     CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
     for (int i = 0; i < 6; i++)
         CHECK_EQ(job_r[i], TD_OK);
