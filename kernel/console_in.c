@@ -89,7 +89,7 @@ int td_console_gets(char *buf, size_t size, td_tick_t timeout)
     for (;;) {
         int c = timeout == TD_NO_WAIT ? take() : next_byte(deadline);
         if (c < 0)
-            return TD_ERR_TIMEOUT;
+            return timeout == TD_NO_WAIT ? TD_ERR_WOULD_BLOCK : TD_ERR_TIMEOUT;
         after_cr = c == '\r';                  /* CR LF: one line end (take) */
         if (c == '\r' || c == '\n')
             return (int)n;

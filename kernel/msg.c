@@ -757,8 +757,12 @@ int td_msg_ping(td_tick_t timeout)
     return wait_until(ponged, seq, timeout);
 }
 
+/* The other core subscribed 'number', or said it faulted (its fault notice
+ * wakes the wait; a core not yet running or relaunched is waited for). */
 static int announced(unsigned me, uint32_t number)
 {
+    if (TD_LOAD_RELAXED(td__link[me ^ 1u].fault) != 0)
+        return TD_ERR_PEER_DOWN;
     return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && td__link_up(me);
 }
 

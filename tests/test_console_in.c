@@ -2,7 +2,7 @@
  * tests/test_console_in.c: console input (td_console_getc, td_console_gets):
  * the errors and timeouts on every port; bytes and lines (CR, LF, CR LF,
  * backspace, a line longer than the buffer, a timeout in the middle of a
- * line, the LF of a line's CR LF not a key for td_console_getc) where the
+ * line, TD_NO_WAIT on a whole and on part of a line, the LF of a line's CR LF not a key for td_console_getc) where the
  * test can hand the console input itself (the host port,
  * th_input_feed). Input over USB and over the UART on the chip is the 'usb'
  * suite's (tests/usb).
@@ -42,6 +42,9 @@ TEST(console_input_errors)
     CHECK_EQ(td_console_gets(buf, sizeof buf, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
     /* nothing has come in */
     CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    buf[0] = 'z';
+    CHECK_EQ(td_console_gets(buf, sizeof buf, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(buf[0], '\0');
     /* a wait of n ticks ends at the n-th tick after the call: exactly on
      * the target, never earlier on the host (where a stalled core's owed
      * ticks come in a burst: no upper bound) */
@@ -96,6 +99,13 @@ TEST(console_input_bytes_and_lines)
     CHECK(strcmp(buf, "ef") == 0);
     CHECK_EQ(td_console_gets(buf, sizeof buf, 3), TD_ERR_TIMEOUT);   /* no line end */
     CHECK(strcmp(buf, "part") == 0);
+    CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    /* TD_NO_WAIT: a whole line there is taken, part of one is handed over */
+    REQUIRE_EQ(th_input_feed("ok\nha", 5), TD_OK);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, TD_NO_WAIT), 2);
+    CHECK(strcmp(buf, "ok") == 0);
+    CHECK_EQ(td_console_gets(buf, sizeof buf, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
+    CHECK(strcmp(buf, "ha") == 0);
     CHECK_EQ(td_console_getc(TD_NO_WAIT), TD_ERR_WOULD_BLOCK);
     /* a line that arrives while the reader waits */
     REQUIRE_EQ(th_input_feed("late\n", 5), TD_OK);

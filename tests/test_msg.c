@@ -831,13 +831,15 @@ void td_msg_on_peer_fault(unsigned core, uint32_t reason)
     fault_calls++;
 }
 
+/* Subscribe 11, then at GO (and 'arg' ticks later) fault. */
 static void core1_faulty(void *arg)
 {
-    (void)arg;
     job_r[0] = td_msg_init(&ep_b, 11, small_in, 4, small_out, 2, TD_MSG_BLOCK);
     job_r[1] = td_msg_subscribe(&ep_b);
     while (!GO_GET())
         td_sleep(1);
+    if (arg != NULL)
+        td_sleep((td_tick_t)(uintptr_t)arg);
     td__link_fault_notify(0xbad);                 /* as the fault path will */
     td__msg_stop();                              /* and core 1 stops */
 }
@@ -852,6 +854,25 @@ static void core1_reborn(void *arg)
     job_r[3] = td_msg_send(&ep_c, TD_MSG(12, TD_MSG_DATA(w) + 1u), TD_SEC(1));
     job_r[4] = td_msg_flush(&ep_c, TD_SEC(1));
     job_r[5] = td_msg_unsubscribe(&ep_c);
+}
+
+/* After the RESET stage: core 1 runs core1_reborn, which core 0 awaits,
+ * pings and sends 'data' to, and gets data + 1 back on ep_a (12); then
+ * ep_a is withdrawn. */
+static void reborn_answers(uint32_t data)
+{
+    td__link_core1_launched();
+    REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
+    CHECK_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
+    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, data), TD_SEC(1)), TD_OK);   /* messaging resumes */
+    td_msg_t w = 0;
+    CHECK_EQ(td_msg_receive(&ep_a, &w, TD_SEC(1)), TD_OK);
+    CHECK_EQ(w, TD_MSG(12, data + 1u));
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    for (int i = 0; i < 6; i++)
+        CHECK_EQ(job_r[i], TD_OK);
+    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
 }
 
 TEST(msg_peer_fault_and_restart)
@@ -880,18 +901,31 @@ TEST(msg_peer_fault_and_restart)
     /* supervision: forget core 1's side, "relaunch", it subscribes again */
     td__down_run(1, TD_DOWN_RESET);        /* as the core 1 stop sequence does */
     CHECK_EQ(td_msg_peer_fault(), 0);
-    td__link_core1_launched();
-    REQUIRE_EQ(th_core1_run(core1_reborn, NULL), TD_OK);
-    CHECK_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
-    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
-    CHECK_EQ(td_msg_send(&ep_a, TD_MSG(11, 41), TD_SEC(1)), TD_OK);   /* messaging resumes */
-    td_msg_t w = 0;
-    CHECK_EQ(td_msg_receive(&ep_a, &w, TD_SEC(1)), TD_OK);
-    CHECK_EQ(w, TD_MSG(12, 42));
-    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
-    for (int i = 0; i < 6; i++)
-        CHECK_EQ(job_r[i], TD_OK);
-    CHECK_EQ(td_msg_unsubscribe(&ep_a), TD_OK);
+    reborn_answers(41);
+}
+
+/* A thread waiting in td_msg_await_remote when the other core goes down
+ * is woken with TD_ERR_PEER_DOWN, not left to its timeout; a core known
+ * down is refused at the call; after the restart the wait works again. */
+TEST(msg_await_peer_down)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 12, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_faulty, (void *)(uintptr_t)TD_MS(20)), TD_OK);
+    REQUIRE_EQ(td_msg_await_remote(11, TD_SEC(2)), TD_OK);
+    GO_SET(1);                                    /* core 1 faults 20 ms from now */
+    td_tick_t t0 = td_time_ticks();
+    CHECK_EQ(td_msg_await_remote(13, TD_SEC(2)), TD_ERR_PEER_DOWN);   /* 13: never subscribed */
+    CHECK(td_time_ticks() - t0 < TD_SEC(1));
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    t0 = td_time_ticks();
+    CHECK_EQ(td_msg_await_remote(13, TD_MS(200)), TD_ERR_PEER_DOWN);  /* known down: at once */
+    CHECK(td_time_ticks() - t0 < TD_MS(100));
+    CHECK_EQ(td_msg_await_remote(13, TD_NO_WAIT), TD_ERR_PEER_DOWN);
+    td__down_run(1, TD_DOWN_RESET);               /* as the core 1 stop sequence does */
+    CHECK_EQ(td_msg_await_remote(11, TD_NO_WAIT), TD_ERR_WOULD_BLOCK);  /* forgotten, not down */
+    reborn_answers(7);
 }
 
 /* ---- the FIFO's sticky flags ------------------------------------------------------------ */

@@ -151,9 +151,10 @@ int td_console_getc(td_tick_t timeout);
 
 /* One line of input into buf (size bytes, NUL-terminated, without its
  * end): bytes up to CR, LF or CR LF; backspace (0x08, 0x7f) removes the
- * last byte. Waits at most timeout ticks for the whole line. Returns the
- * line's length; TD_ERR_TIMEOUT with what came so far in buf (it is not
- * read again); a line longer than size - 1 is returned in pieces of
+ * last byte. Waits at most timeout ticks for the whole line (TD_NO_WAIT:
+ * only what is there). Returns the line's length; TD_ERR_TIMEOUT, or
+ * TD_ERR_WOULD_BLOCK with TD_NO_WAIT, with what came so far in buf (it is
+ * not read again); a line longer than size - 1 is returned in pieces of
  * size - 1 bytes (nothing is lost). TD_ERR_PARAM (buf NULL, size < 2, bad
  * timeout), TD_ERR_IN_ISR (an interrupt handler). Thread only, either
  * core; one reader at a time. No echo: the program decides what to show. */

@@ -201,7 +201,9 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout);
 int td_msg_pending(const td_msg_ep_t *ep);
 
 /* Wait until the other core has subscribed endpoint 'number', at most
- * 'timeout' ticks. Returns 0, TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT,
+ * 'timeout' ticks (a core not yet launched, or relaunched, is waited for).
+ * Returns 0, TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN (the
+ * other core's fault notice came, before the call or while it waited),
  * TD_ERR_PARAM, TD_ERR_STATE, TD_ERR_IN_ISR. Thread only, either core. */
 int td_msg_await_remote(unsigned number, td_tick_t timeout);
 

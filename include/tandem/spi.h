@@ -41,7 +41,17 @@
  * at least), TD_ERR_UNINIT
  * (bus or record not initialised), TD_ERR_WRONG_CORE, TD_ERR_BUSY,
  * TD_ERR_WOULD_BLOCK (TD_NO_WAIT, the bus held), TD_ERR_TIMEOUT,
- * TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h).
+ * TD_ERR_IN_ISR, and the DMA's codes (tandem/dma.h). The calls that take
+ * the bus (td_spi_transfer, td_spi_write_read, td_spi_select) take its
+ * cross-core mutex (tandem/xmutex.h) and pass on what that refuses with:
+ * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_STATE (no thread runs on
+ * this core yet, before td_kernel_start; or the caller masked interrupts
+ * and the bus must be waited for) and TD_ERR_IDLE (from the idle hook,
+ * the bus held and a timeout other than TD_NO_WAIT). The mutex's
+ * TD_ERR_OVERFLOW cannot come: a thread holds the bus at most twice (its
+ * td_spi_select and a transfer within it); its TD_ERR_PARAM,
+ * TD_ERR_UNINIT and TD_ERR_IN_ISR are this driver's own checks, made
+ * first.
  * Thread only, either core (the device's core if it has one). The host
  * port has no SPI.
  */
@@ -94,11 +104,19 @@ int td_spi_dev_init(td_spi_dev_t *d, unsigned bus, unsigned cs, unsigned mode,
 
 /* Full duplex: send n frames from tx while receiving n into rx (tx NULL:
  * send zeros; rx NULL: discard), device selected throughout. n 0 returns
- * 0 at once. Returns 0 or a code above. */
+ * 0 at once (TD_ERR_PARAM for d NULL, TD_ERR_UNINIT for a record not
+ * initialised). Returns 0, TD_ERR_PARAM (d NULL, a bad timeout, a buffer
+ * of frames above 8 bits at an odd address), TD_ERR_UNINIT,
+ * TD_ERR_IN_ISR, TD_ERR_WRONG_CORE, TD_ERR_BUSY (a device assigned to
+ * this core while the other core holds the bus, or the calling thread has
+ * another device of the bus selected), TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT (the bus not got
+ * in time, or the transfer not ended in time), TD_ERR_STATE, TD_ERR_IDLE
+ * (the bus's mutex, above), the DMA's codes (a long transfer). */
 int td_spi_transfer(td_spi_dev_t *d, const void *tx, void *rx, size_t n, td_tick_t timeout);
 
 /* Send ntx frames, then receive nrx (sending zeros), in one selection:
- * the usual "command, then read the answer". Returns 0 or a code above. */
+ * the usual "command, then read the answer". Returns what td_spi_transfer
+ * does, and TD_ERR_PARAM for a NULL buffer with a count not 0. */
 int td_spi_write_read(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx, size_t nrx,
                       td_tick_t timeout);
 
@@ -106,8 +124,11 @@ int td_spi_write_read(td_spi_dev_t *d, const void *tx, size_t ntx, void *rx, siz
  * transfers (and work between them, such as switching a display's
  * data/command pin) form one selection. Transfers of d in between keep it
  * selected; another device of the bus cannot be used meanwhile. Returns
- * 0, TD_ERR_STATE (the calling thread has d selected already), or a code
- * above. */
+ * 0, TD_ERR_PARAM (d NULL, a bad timeout), TD_ERR_UNINIT, TD_ERR_IN_ISR,
+ * TD_ERR_WRONG_CORE, TD_ERR_STATE (the calling thread has d selected
+ * already, or the bus's mutex: above), TD_ERR_BUSY (as td_spi_transfer),
+ * TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT (the bus not got in time),
+ * TD_ERR_IDLE. */
 int td_spi_select(td_spi_dev_t *d, td_tick_t timeout);
 /* End td_spi_select's selection. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
  * TD_ERR_STATE (d is not selected), TD_ERR_NOT_OWNER (another thread
