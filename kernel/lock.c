@@ -12,10 +12,9 @@
  * file is the rest: a claim that failed (this core's own lock:
  * TD_ERR_DEADLOCK; the other core's: spin, taking the lock over if that
  * core halted, or refuse), bad input, and in a trace build every take and
- * give with its trace point.
+ * give (their trace points are kernel/trace.c's, around these functions).
  */
 #include "spin.h"
-#include "trace.h"
 
 #include "tandem/hwtable.h"
 #include "tandem/lock.h"
@@ -48,10 +47,8 @@ int td_lock_init(td_lock_t *l, unsigned n)
 
 /* This core holds spinlock n now, interrupts masked (state s): record it;
  * the state kept in the record or returned. */
-static int record(const td_lock_t *l, unsigned n, port_irq_state_t s, bool keep)
+static int record(unsigned n, port_irq_state_t s, bool keep)
 {
-    (void)l;                             /* (the trace point's) */
-    TD_TRACE(TD_TR_LOCK_TAKE, l, td__cores[port_core_id()].current);
     TD_STORE_RELAXED(td__spins[n].held[port_core_id()], (uint8_t)(s + 1u));
     return keep ? TD_OK : (int)s;
 }
@@ -74,7 +71,7 @@ int td__lock_take_slow(td_lock_t *l, bool wait, bool keep)
             return TD_ERR_WOULD_BLOCK;
         }
     }
-    return record(l, n, s, keep);
+    return record(n, s, keep);
 }
 
 int td__lock_give_slow(td_lock_t *l, int state, bool keep)
@@ -89,7 +86,6 @@ int td__lock_give_slow(td_lock_t *l, int state, bool keep)
         return TD_ERR_NOT_OWNER;
     port_irq_state_t s = keep ? TD_LOAD_RELAXED(td__spins[n].held[me]) - 1u
                               : (port_irq_state_t)state;
-    TD_TRACE(TD_TR_LOCK_GIVE, l, td__cores[me].current);
     td__spin_forget(n, me);
     port_spin_release(n);
     port_irq_restore(s);

@@ -9,8 +9,50 @@
 #include "trace.h"
 
 #include "atomic.h"
+#include "core.h"
 #include "port.h"
+#include "tandem/lock.h"
 #include "tandem/trace.h"
+
+#if TD_TRACE_MODE != 0
+
+/* td_lock's trace points (tandem/lock.h: a trace build's take and give come
+ * here). The lock's own code never reads the holder thread, so a point in
+ * it has no register holding that word for the emulator's trace to read
+ * (TD_TRACE_MODE 1: the words are found through the debug information
+ * only). Each point is the whole body of a function of its own, which no
+ * optimisation may inline, clone or drop (noipa): at the point its two
+ * words are its arguments, in r0 and r1. */
+static __attribute__((noipa)) void lock_taken(const td_lock_t *l, const td_thread_t *t)
+{
+    TD_TRACE(TD_TR_LOCK_TAKE, l, t);
+}
+
+static __attribute__((noipa)) void lock_given(const td_lock_t *l, const td_thread_t *t)
+{
+    TD_TRACE(TD_TR_LOCK_GIVE, l, t);
+}
+
+/* The take, then its point (interrupts still masked while l is held). */
+int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
+{
+    int r = td__lock_take_slow(l, wait, keep);
+    if (r >= 0)
+        lock_taken(l, td__cores[port_core_id()].current);
+    return r;
+}
+
+/* The point, then the give: recorded while l is still held, and only for a
+ * give that releases it (this core holds l, and s is a state). */
+int td__lock_give_traced(td_lock_t *l, int s, bool keep)
+{
+    unsigned me = port_core_id();
+    if (td_lock_holder(l) == me && (keep || s >= 0))
+        lock_given(l, td__cores[me].current);
+    return td__lock_give_slow(l, s, keep);
+}
+
+#endif /* TD_TRACE_MODE != 0 */
 
 #if TD_TRACE_MODE == 2
 

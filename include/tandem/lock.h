@@ -109,10 +109,21 @@ extern struct td__spin td__spins[PORT_SPINLOCK_COUNT];
 int td__lock_take_slow(td_lock_t *l, bool wait, bool keep);
 int td__lock_give_slow(td_lock_t *l, int s, bool keep);
 
+/* A trace build records every take and give: no inline fast path, and the
+ * out-of-line half through kernel/trace.c's pair, which places the trace
+ * points (TD_TR_LOCK_TAKE after a take, TD_TR_LOCK_GIVE before a give that
+ * will release) where their words, the lock and the holder thread, are a
+ * call's arguments: the emulator's trace (TRACE=sim) finds both there. */
 #if defined(TD_TRACE_MODE) && TD_TRACE_MODE != 0
-#define TD__LOCK_INLINE 0        /* a trace build records every take and give */
+#define TD__LOCK_INLINE 0
+int td__lock_take_traced(td_lock_t *l, bool wait, bool keep);
+int td__lock_give_traced(td_lock_t *l, int s, bool keep);
+#define TD__LOCK_TAKE_OUT td__lock_take_traced
+#define TD__LOCK_GIVE_OUT td__lock_give_traced
 #else
 #define TD__LOCK_INLINE 1
+#define TD__LOCK_TAKE_OUT td__lock_take_slow
+#define TD__LOCK_GIVE_OUT td__lock_give_slow
 #endif
 
 /* A valid lock: its key is TD_LOCK_KEY + n with n in the user range, 16
@@ -197,7 +208,7 @@ static inline __attribute__((always_inline)) int td__lock_take(td_lock_t *l, boo
         }
         port_irq_restore(s);             /* held: by the other core, or this one's mistake */
     }
-    return td__lock_take_slow(l, wait, keep);
+    return TD__LOCK_TAKE_OUT(l, wait, keep);
 }
 
 static inline __attribute__((always_inline)) int td__lock_give(td_lock_t *l, int s, bool keep)
@@ -219,7 +230,7 @@ static inline __attribute__((always_inline)) int td__lock_give(td_lock_t *l, int
             return 0;
         }
     }
-    return td__lock_give_slow(l, s, keep);
+    return TD__LOCK_GIVE_OUT(l, s, keep);
 }
 
 static inline __attribute__((always_inline)) int td_lock_take(td_lock_t *l)

@@ -7,9 +7,12 @@
  * endpoint's buffer (its depth rises 1..5, then falls 4..0). On core 0, main
  * puts three items into a queue while the "taker" thread sleeps (depth 1..3),
  * which the taker then empties (2..0). Each core marks its end with
- * td_trace_mark(0xC0 + core, what it counted), then prints a line.
+ * td_trace_mark(0xC0 + core, what it counted), takes and gives the td_lock
+ * known_lock once (core 0's "taker", core 1's "core1": the trace's lock
+ * holds, with the lock's address and the holder), then prints a line.
  */
 #include "tandem/console.h"
+#include "tandem/lock.h"
 #include "tandem/msg.h"
 #include "tandem/queue.h"
 #include "tandem/tandem.h"
@@ -22,6 +25,18 @@ TD_MSG_ENDPOINT_DEFINE(sink_ep, 0, 8, 8, TD_MSG_BLOCK);
 TD_MSG_ENDPOINT_DEFINE(source_ep, 0, 8, 8, TD_MSG_BLOCK);
 static TD_QUEUE_DEFINE(items, uint32_t, 4);
 TD_THREAD_DEFINE(taker, 1024);
+static TD_LOCK_DEFINE(known_lock, TD_SPIN_USER_FIRST);
+static volatile uint32_t holds;   /* counted under known_lock */
+
+/* One hold of known_lock: it shows in the trace as one TD_TR_LOCK_TAKE and
+ * one TD_TR_LOCK_GIVE with the lock and the calling thread. */
+static void hold_once(void)
+{
+    if (td_lock_take(&known_lock) == TD_OK) {
+        holds = holds + 1u;
+        td_lock_give(&known_lock);
+    }
+}
 
 static void core1_main(void *arg)
 {
@@ -35,6 +50,7 @@ static void core1_main(void *arg)
             sum += TD_MSG_DATA(w);
     }
     td_trace_mark(0xC1, sum);
+    hold_once();
     td_printf("c1 received words summing to %lu\n", (unsigned long)sum);
     for (;;)
         td_sleep(TD_SEC(1));
@@ -51,6 +67,7 @@ static void taker_main(void *arg)
             sum += v;
     }
     td_trace_mark(0xC0, sum);
+    hold_once();
     td_printf("c0 took items summing to %lu\n", (unsigned long)sum);
 }
 

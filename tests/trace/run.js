@@ -55,6 +55,13 @@ function lines(out) {
   return res;
 }
 
+/** The address of symbol 'name' of an ELF image, as the trace's JSON writes one. */
+function symbolAddr(elf, name) {
+  const { parseElf } = require('../../sim/lib/loader');
+  const sym = parseElf(fs.readFileSync(elf), elf).symbols.get(name);
+  return sym ? '0x' + (sym.value >>> 0).toString(16).padStart(8, '0') : `(no symbol ${name})`;
+}
+
 /** A run's trace, parsed, with its slices indexed. */
 function traceOf(elf, ms, name, extra = []) {
   const file = path.join(work, `${name}.trace.json`);
@@ -310,6 +317,20 @@ check('known_marks_and_exit', () => {
   const states = [...new Set(taker.map((e) => e.args.state))].sort().join(',');
   if (states !== 'ready,running,sleeping') return `taker's states: ${states}`;
   return pass(`${marks}; taker ran, slept and ended`);
+});
+
+check('known_locks', () => {
+  // td_lock's take and give (kernel/trace.c's points): the lock's address
+  // and the holder thread located at both, so one hold per thread, on a
+  // track named by the lock's symbol, each under its holder's name
+  const locks = known.slices.filter((e) => e.cat === 'lock');
+  const holds = locks.map((e) => `${known.names.get(`${e.pid}:${e.tid}`)}@${e.args.lock}:${e.args.core}:${e.name}`).sort().join(' ');
+  const addr = symbolAddr(path.join(simDir, '..', 'trace-fw', 'trace-fw.elf'), 'known_lock');
+  const want = `known_lock@${addr}:0:taker known_lock@${addr}:1:core1`;
+  if (holds !== want) return `holds ${holds || 'none'} (${want} expected)`;
+  if (known.j.otherData.unread_words !== 0) return `${known.j.otherData.unread_words} words not located`;
+  if (/does not locate/.test(known.r.out + known.r.err)) return `tandem-sim warned: ${known.r.err.trim()}`;
+  return pass(holds);
 });
 
 // ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------
