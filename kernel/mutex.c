@@ -160,9 +160,13 @@ int td_mutex_unlock(td_mutex_t *m)
     return r;
 }
 
+/* Anywhere, the other core too: owner is read relaxed (the lock and unlock
+ * paths store the aligned word plainly, with their core's interrupts
+ * masked, so it is never torn); the answer is true when read and may
+ * change at once. */
 td_thread_t *td_mutex_owner(const td_mutex_t *m)
 {
-    return (m != NULL && m->magic == TD_MUTEX_MAGIC) ? m->owner : NULL;
+    return (m != NULL && m->magic == TD_MUTEX_MAGIC) ? TD_LOAD_RELAXED(m->owner) : NULL;
 }
 
 /* ---- on the held lists (kernel/held.h) -------------------------------------------- */

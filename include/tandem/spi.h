@@ -87,8 +87,11 @@ typedef struct td_spi_dev {
  * its output (MOSI) on tx and its input (MISO) on rx (TD_SPI_NO_PIN: none).
  * SPI0: SCK 2/6/18/22, TX 3/7/19/23, RX 0/4/16/20; SPI1: SCK 10/14/26,
  * TX 11/15/27, RX 8/12/24/28. Resets the controller. Returns 0,
- * TD_ERR_PARAM (bus), TD_ERR_SPI_PINS, TD_ERR_BUSY (a transfer uses the
- * bus), TD_ERR_TIMEOUT (the controller stayed in reset), TD_ERR_IN_ISR.
+ * TD_ERR_PARAM (bus), TD_ERR_SPI_PINS, TD_ERR_BUSY (set up already and a
+ * transfer or selection holds the bus, this thread's own included),
+ * TD_ERR_STATE (set up already and no thread runs on this core yet: the
+ * bus's mutex cannot be taken to check it is free), TD_ERR_TIMEOUT (the
+ * controller stayed in reset), TD_ERR_IN_ISR.
  * Thread only, either core; once per bus, before its devices are used. */
 int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx);
 

@@ -6,6 +6,8 @@
  */
 #include "drv.h"
 
+#include "../../kernel/sched.h"
+
 #include "tandem/panic.h"
 #include "tandem/irq.h"
 #include "tandem/spi.h"
@@ -354,6 +356,97 @@ TEST(spi_device_assigned_to_a_core)
     REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
     CHECK_EQ(td_spi_transfer(&mine, x, r, 2, 10), TD_OK);
     CHECK_EQ(r[1], 9);
+}
+
+/* td_spi_init again on a bus set up already: refused while a transfer or a
+ * selection holds it (core 1's, or this thread's own), and with
+ * TD_ERR_STATE where no thread runs on the core (start-up code before
+ * td_kernel_start: reproduced here by clearing the core's current thread
+ * with interrupts masked), not TD_ERR_BUSY; the bus still works after. */
+TEST(spi_init_again_refused_while_held_or_before_the_kernel)
+{
+    drv_spi_setup();
+    td_spi_dev_t d;
+    REQUIRE_EQ(td_spi_dev_init(&d, 0, SPI0_ECHO_CS, 0, 1000000, 8, TD_CORE_ANY), TD_OK);
+    REQUIRE_EQ(td_spi_dev_init(&any_dev, 0, SPI0_ECHO_CS, 0, 20000000, 8, TD_CORE_ANY), TD_OK);
+    held_done = 0;
+    REQUIRE_EQ(th_core1_run(hold_bus_core1, NULL), TD_OK);
+    td_sleep(5);                                 /* core 1 holds SPI0 now */
+    CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_ERR_BUSY);
+    held_done = 1;
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    REQUIRE_EQ(td_spi_select(&d, 10), TD_OK);
+    CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_ERR_BUSY);   /* this thread's selection */
+    CHECK_EQ(td_spi_deselect(&d), TD_OK);
+    td_core_t *c = td__core();
+    uint8_t x[2] = { 5, 6 }, r[2] = { 1, 1 };
+    int res[3];
+    port_irq_state_t s = port_irq_save();
+    td_thread_t *me = c->current;
+    TD_STORE_RELAXED(c->current, (td_thread_t *)NULL);
+    res[0] = td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX);
+    res[1] = td_spi_transfer(&d, x, r, 2, TD_NO_WAIT);
+    res[2] = td_spi_select(&d, 10);
+    TD_STORE_RELAXED(c->current, me);
+    port_irq_restore(s);
+    CHECK_EQ(res[0], TD_ERR_STATE);
+    CHECK_EQ(res[1], TD_ERR_STATE);
+    CHECK_EQ(res[2], TD_ERR_STATE);
+    CHECK(r[0] == 1 && r[1] == 1);               /* nothing moved */
+    CHECK_EQ(td_spi_init(0, SPI0_SCK, SPI0_TX, SPI0_RX), TD_OK);          /* free: set up again */
+    CHECK_EQ(td_spi_transfer(&d, x, r, 2, 10), TD_OK);
+    CHECK(echoed(x, r, 2));
+}
+
+/* The calls that would wait for a bus core 1 holds: refused with
+ * TD_ERR_STATE while this thread masks interrupts and with TD_ERR_IDLE from
+ * the idle hook (TD_NO_WAIT, which does not wait, is TD_ERR_WOULD_BLOCK in
+ * both); nothing moved, and the bus is usable after. From the idle hook
+ * only td_spi_select: a transfer's deeper calls do not fit in the idle
+ * thread's stack (TD_IDLE_STACK_SIZE). */
+static int idle_res[2];
+static volatile int idle_done;
+static void spi_from_idle(void)
+{
+    if (idle_done)
+        return;
+    idle_res[0] = td_spi_select(&any_dev, 5);
+    idle_res[1] = td_spi_select(&any_dev, TD_NO_WAIT);
+    idle_done = 1;
+}
+
+TEST(spi_waits_refused_masked_and_in_idle)
+{
+    drv_spi_setup();
+    REQUIRE_EQ(td_spi_dev_init(&any_dev, 0, SPI0_ECHO_CS, 0, 20000000, 8, TD_CORE_ANY), TD_OK);
+    held_done = 0;
+    REQUIRE_EQ(th_core1_run(hold_bus_core1, NULL), TD_OK);
+    td_sleep(5);                                 /* core 1 holds SPI0 now */
+    uint8_t x[2] = { 5, 6 }, r[2] = { 1, 1 };
+    int res[4];
+    port_irq_state_t s = port_irq_save();
+    res[0] = td_spi_transfer(&any_dev, x, r, 2, 10);
+    res[1] = td_spi_write_read(&any_dev, x, 1, r, 1, 10);
+    res[2] = td_spi_select(&any_dev, 10);
+    res[3] = td_spi_transfer(&any_dev, x, r, 2, TD_NO_WAIT);
+    port_irq_restore(s);
+    CHECK_EQ(res[0], TD_ERR_STATE);
+    CHECK_EQ(res[1], TD_ERR_STATE);
+    CHECK_EQ(res[2], TD_ERR_STATE);
+    CHECK_EQ(res[3], TD_ERR_WOULD_BLOCK);
+    CHECK(r[0] == 1 && r[1] == 1);
+    idle_done = 0;
+    REQUIRE_EQ(td_kernel_set_idle_hook(spi_from_idle), TD_OK);
+    for (int i = 0; i < 50 && !idle_done; i++)
+        td_sleep(1);
+    td_kernel_set_idle_hook(NULL);
+    held_done = 1;
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    REQUIRE(idle_done);
+    CHECK_EQ(idle_res[0], TD_ERR_IDLE);
+    CHECK_EQ(idle_res[1], TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(td_spi_transfer(&any_dev, x, r, 2, 10), TD_OK);
+    CHECK(echoed(x, r, 2));
 }
 
 /* TD_NO_WAIT: the bus is not waited for (TD_ERR_WOULD_BLOCK while another

@@ -109,8 +109,11 @@ int td_spi_init(unsigned bus, unsigned sck, unsigned tx, unsigned rx)
         return TD_ERR_IN_ISR;
     struct bus *b = &buses[bus];
     if (b->ready) {                          /* again: only while nobody uses it */
-        if (td_xmutex_lock(&b->lock, TD_NO_WAIT) != TD_OK)
-            return TD_ERR_BUSY;
+        int got = td_xmutex_lock(&b->lock, TD_NO_WAIT);
+        if (got == TD_ERR_WOULD_BLOCK)
+            return TD_ERR_BUSY;              /* another thread holds it */
+        if (got != TD_OK)
+            return got;                      /* TD_ERR_STATE: no thread runs on this core yet */
         if (b->lock.depth != 1) {            /* this thread itself is inside a selection */
             td_xmutex_unlock(&b->lock);
             return TD_ERR_BUSY;
