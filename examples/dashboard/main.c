@@ -238,16 +238,25 @@ static bmp280_t bmp;
 
 int main(void)
 {
+    /* Each step's result named by its own driver's names. */
+    const char *what = "I2C";
+    const char *(*name)(int) = td_i2c_strerror;
     int hz = td_i2c_init(I2C_BUS, 400000u, I2C_SDA, I2C_SCL);
     int rc = hz < 0 ? hz : bmp280_init(&bmp, I2C_BUS, BMP280_ADDR);
-    if (rc == TD_OK)
+    if (rc == TD_OK) {
+        what = "ADC";
+        name = td_strerror;
         rc = td_adc_init();
-    if (rc == TD_OK)
-        rc = td_adc_pin_init(26);
-    if (rc == TD_OK)
+        if (rc == TD_OK)
+            rc = td_adc_pin_init(26);
+    }
+    if (rc == TD_OK) {
+        what = "SPI";
+        name = td_spi_strerror;
         rc = td_spi_init(SPI_BUS, SPI_SCK, SPI_MOSI, TD_SPI_NO_PIN);
+    }
     if (rc != TD_OK) {
-        td_printf("dashboard: set-up failed: %s\n", td_spi_strerror(rc));
+        td_printf("dashboard: set-up failed (%s): %s\n", what, name(rc));
         return 1;
     }
     td_printf("dashboard: BMP280 on I2C%d and the ADC read by core 0 every %u ms; "
