@@ -818,6 +818,15 @@ Object.assign(tests, {
       // core 1's first second also draws what queued up while the display started
       if (!c1.slice(1).every(({ l, m }) => l.core === 1 && Math.abs(Number(m[1]) - 50) <= 1)) return 'core 1 rate';
     });
+    // With no devices attached the set-up fails at its first step, the I2C
+    // sensor, and says so with the I2C driver's name for the result.
+    const bare = runWith('dashboard', 300, () => ({}));
+    check('dashboard_setup_failure_named', () => {
+      const l = bare.lines.find((x) => x.text.startsWith('dashboard: set-up failed'));
+      if (!l) return 'no set-up failure line';
+      if (l.text !== 'dashboard: set-up failed (I2C): TD_ERR_I2C_NAK') return `"${l.text}"`;
+      if (bare.lines.some((x) => /^core [01]: /.test(x.text))) return 'it ran on after the failure';
+    });
     check('dashboard_png_shows_the_chart', () => {
       const { decodePng } = require(path.join(__dirname, '..', 'sim', 'lib', 'png'));
       const file = path.join(build, 'examples', 'dashboard.png');
