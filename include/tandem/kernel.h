@@ -43,7 +43,11 @@ int td_kernel_set_slice(unsigned ticks);
 
 /* Call hook() from the calling core's idle thread each time it wakes
  * (NULL: none). The hook runs in the idle thread: it must not block (a
- * blocking call made from it returns TD_ERR_IDLE). Returns 0. */
+ * blocking call made from it returns TD_ERR_IDLE), and it runs on the idle
+ * thread's stack, TD_IDLE_STACK_SIZE bytes (256 by default, tandem/kconfig.h;
+ * make CONFIG_CFLAGS=-DTD_IDLE_STACK_SIZE=n for more): a hook that goes
+ * deeper (a driver's transfer, td_spi_transfer among them, does) overflows
+ * it, which the stack guard reports as a fault. Returns 0. */
 int td_kernel_set_idle_hook(void (*hook)(void));
 
 /* Number of this core's context switches so far (for tests and tuning). */
