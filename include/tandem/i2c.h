@@ -9,7 +9,8 @@
  *     td_i2c_transfer(0, 0x68, &reg, 1, data, 14, 10000);
  *
  * The calling thread waits for the bus (polled, every wait bounded by the
- * transfer's timeout); nothing is buffered between calls. The functions
+ * transfer's timeout, and a timed-out transfer's abort by 2 ms more);
+ * nothing is buffered between calls. The functions
  * keep no state but the controller's own, so they are re-entrant and either
  * core may call them; one controller must not be used by two callers at
  * once: which thread or core uses a bus, or the lock that shares it, is
@@ -18,8 +19,10 @@
  *
  * Results: 0, or TD_ERR_PARAM (bad bus, pins, address, length or pointer),
  * TD_ERR_UNINIT (bus not initialised), TD_ERR_TIMEOUT (the transfer did not
- * finish in time: the controller was reset to idle), or one of the codes
- * below, which say what the bus did.
+ * finish in time, say a target holding SCL low: the controller was told to
+ * abort and re-enabled with empty FIFOs; a target that still holds the
+ * clock keeps the bus busy, so later transfers time out too until it lets
+ * go), or one of the codes below, which say what the bus did.
  */
 #ifndef TANDEM_I2C_H
 #define TANDEM_I2C_H

@@ -44,7 +44,8 @@ and opens its CDC-ACM serial port.
   --json FILE         write run statistics as JSON
   --stats             print per-core statistics on stderr at the end
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
-  --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76)
+  --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76),
+                      hold[,ms=N] (0x50: acknowledges, then holds SCL low N ms, or for good)
   --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
 ${devices.USAGE}
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
@@ -173,11 +174,13 @@ function parseArgs(argv) {
       }
       case '--i2c': {
         const v = need(i, a); i++;
-        const m = /^([01]):(mpu6050|bmp280)(?:@(0x[0-9a-fA-F]+|\d+))?$/.exec(v);
-        if (!m) throw new UsageError(`--i2c: expected BUS:DEVICE[@ADDRESS] (bus 0/1, device mpu6050 or bmp280), got '${v}'`);
+        const m = /^([01]):(mpu6050|bmp280|hold)(?:@(0x[0-9a-fA-F]+|\d+))?(?:,ms=(\d+))?$/.exec(v);
+        if (!m || (m[4] !== undefined && m[2] !== 'hold')) {
+          throw new UsageError(`--i2c: expected BUS:DEVICE[@ADDRESS] (bus 0/1, device mpu6050, bmp280 or hold[,ms=N]), got '${v}'`);
+        }
         const addr = m[3] !== undefined ? Number(m[3]) : undefined;
         if (addr !== undefined && !(addr > 0 && addr < 0x80)) throw new UsageError(`--i2c: ${m[3]} is not a 7-bit address`);
-        o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr });
+        o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr, holdMs: m[4] !== undefined ? Number(m[4]) : undefined });
         break;
       }
       case '--spi': case '--display': case '--adc': case '--motor': case '--gpio-wave':
@@ -289,7 +292,7 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   }
   const { createDevice } = require('./devices');
   for (const d of o.i2c) {
-    const dev = createDevice(sim, d.device, d.address);
+    const dev = createDevice(sim, d.device, d.address, d.holdMs);
     sim.i2c[d.bus].attach(dev.address, dev);
   }
   try { devices.attach(sim, o); } catch (e) {

@@ -6,7 +6,7 @@
 // units, so a test can compare what the firmware prints with what the device
 // was given.
 
-const { RegisterDevice } = require('./i2c');
+const { RegisterDevice, HoldingDevice } = require('./i2c');
 
 const TAU = 2 * Math.PI;
 
@@ -196,9 +196,11 @@ class BMP280 extends RegisterDevice {
   get lastSample() { return this.samples[this.samples.length - 1]; }
 }
 
-/** Create a device by name for the command line ("mpu6050", "bmp280"). */
-function createDevice(sim, name, address) {
+/** Create a device by name for the command line ("mpu6050", "bmp280",
+ *  "hold": a HoldingDevice, holding SCL for holdMs ms, or for good). */
+function createDevice(sim, name, address, holdMs) {
   switch (name) {
+    case 'hold': return new HoldingDevice({ address: address ?? 0x50, holdUs: holdMs === undefined ? Infinity : holdMs * 1000 });
     case 'mpu6050': return new MPU6050(sim, { address: address ?? 0x68 });
     case 'bmp280': return new BMP280(sim, { address: address ?? 0x76 });
     default: return null;

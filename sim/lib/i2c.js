@@ -10,7 +10,11 @@
 //   write(byte) -> bool    a byte from the controller; return false to NACK
 //   read() -> byte         the next byte for the controller
 //   stop()                 end of the transfer
-// RegisterDevice implements the common "register pointer" protocol.
+//   holdUs                 microseconds it stretches the clock (holds SCL
+//                          low) after acknowledging its address, before
+//                          the transfer goes on; Infinity: for good
+// RegisterDevice implements the common "register pointer" protocol;
+// HoldingDevice is a target that stretches the clock (a busy or hung one).
 
 class I2CBus {
   constructor(sim, index) {
@@ -33,7 +37,7 @@ class I2CBus {
         this.transactions++;
         if (dev.start) dev.start(mode === 1 ? 'read' : 'write', this.repeated);
       }
-      this.after(9, () => hw.completeConnect(!!dev));
+      this.after(9, () => hw.completeConnect(!!dev), dev ? dev.holdUs : 0);
     };
     hw.onWriteByte = (byte) => {
       const dev = this.current;
@@ -66,10 +70,15 @@ class I2CBus {
     const cycles = (hw.sclHighPeriod || 1) + (hw.sclLowPeriod || 1);
     return (cycles * 1e9) / this.sim.clkSys;
   }
-  after(bits, fn) {
-    if (!this.timed) { fn(); return; }
+  /** Complete a bus event after `bits` SCL periods, and `holdUs` more
+   *  while a target stretches the clock (Infinity: never: the controller
+   *  waits for good, as a real one does on a held SCL). */
+  after(bits, fn, holdUs = 0) {
+    const hold = holdUs > 0 ? holdUs : 0;
+    if (hold === Infinity) { this.pending = null; this.alarm.cancel(); return; }
+    if (!this.timed && !hold) { fn(); return; }
     this.pending = fn;
-    this.alarm.schedule(bits * this.sclNanos);
+    this.alarm.schedule((this.timed ? bits * this.sclNanos : 0) + hold * 1000);
   }
 }
 
@@ -110,4 +119,22 @@ class RegisterDevice {
   stop() { this.expectPointer = false; }
 }
 
-module.exports = { I2CBus, RegisterDevice };
+/**
+ * A target that acknowledges its address, then holds SCL low for `holdUs`
+ * microseconds (Infinity, the default: for good) on every transfer, as a
+ * device does while busy or when it has hung: the controller can neither
+ * go on nor send a STOP meanwhile. Written bytes are taken, reads give
+ * 0xff. `transfers` counts the transfers addressed to it.
+ */
+class HoldingDevice {
+  constructor(opts = {}) {
+    this.address = opts.address ?? 0x50;
+    this.holdUs = opts.holdUs ?? Infinity;
+    this.transfers = 0;
+  }
+  start() { this.transfers++; }
+  write() { return true; }
+  read() { return 0xff; }
+}
+
+module.exports = { I2CBus, RegisterDevice, HoldingDevice };

@@ -160,6 +160,8 @@ test('CLI: --i2c attaches the virtual sensors', () => {
   assert.match(p.stdout, /bmp_id=0x00000058/);
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '2:mpu6050']).code, 120);
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:lm75']).code, 120);
+  assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:mpu6050,ms=5']).code, 120);  // a hold is the hold device's
+  assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:hold@0x50,ms=x']).code, 120);
 });
 
 test('CLI: --gpio-log prints output pin changes as tagged lines', () => {

@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { run, assertPass, values } = require('./helpers');
-const { RegisterDevice } = require('../lib');
+const { RegisterDevice, HoldingDevice } = require('../lib');
 
 test('GPIO interrupts: PROC0/PROC1 INTE/INTF/INTS per core, edge clear, external input', () => {
   const res = run('t_gpio_irq', { setup: (sim) => sim.scheduleInput(6, 1, 2) });
@@ -31,6 +31,17 @@ test('I2C target API: register device at 0x50, writes, reads with repeated start
   // 1 + 9 (addr) + 9 (pointer) + 1 + 9 (addr) + 4 x 9 + 1 SCL periods at 400 kHz = 165 us
   const us = values(res.out).read_us;
   assert.ok(us >= 150 && us <= 180, `read took ${us} us`);
+});
+
+test('I2C: a target holding SCL low stretches each of its transfers by its hold', () => {
+  const dev = new HoldingDevice({ holdUs: 3000 });
+  const res = run('t_i2c', { setup(sim) { sim.i2c[0].attach(0x50, dev); } });
+  assertPass(assert, res);
+  assert.strictEqual(dev.transfers, 3); // write, write (pointer), repeated-start read
+  assert.match(res.out, /read=0x000000ff,0x000000ff,0x000000ff,0x000000ff/);
+  // the register read of the test above (165 us on the wire) plus two holds: one per address
+  const us = values(res.out).read_us;
+  assert.ok(us >= 6150 && us <= 6180, `read took ${us} us`);
 });
 
 test('boot-time registers: VREG_AND_CHIP_RESET, IO_QSPI, SSI flash commands, ROM table functions', () => {

@@ -1,5 +1,5 @@
 # tests/drivers/drivers.mk: the driver test suite ('drivers'): the DMA, SPI,
-# ADC and PWM drivers on both blocks and both cores, as one RP2040 image
+# I2C, ADC and PWM drivers on both blocks and both cores, as one RP2040 image
 # (tests/drivers/*.c with the kernel suite's runner and harness) run in
 # tandem-sim with the devices and signals the tests expect (drv.h).
 
@@ -14,6 +14,7 @@ $(DRV_TEST_DIR)/drivers-tests.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
 -include $(call depfiles,$(DRV_TEST_DIR)/obj)
 
 DRV_SIM_OPTS := --spi 0:echo@5 --spi 1:echo@13 --spi 1:bmp280@9 \
+    --i2c 0:mpu6050 --i2c 0:hold@0x50,ms=20 \
     --adc 0=1.0 --adc 1=sine:1.65:1.0:50 --adc 2=2.5 --adc temp=30 \
     --gpio-wave 15=10000 --motor pwm=18,enc=25:24,ppr=256,tacho=3
 DRV_TEST_MAX_MS ?= 30000

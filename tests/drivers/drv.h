@@ -40,6 +40,14 @@
 #define MOTOR_ENC_A 25
 #define MOTOR_PPR 256
 
+/* I2C0: SDA 16, SCL 17, an MPU6050 at 0x68 and, at 0x50, a device that
+ * acknowledges its address, then holds SCL low for I2C0_HOLD_MS ms. */
+#define I2C0_SDA 16
+#define I2C0_SCL 17
+#define I2C0_MPU 0x68
+#define I2C0_HOLD 0x50
+#define I2C0_HOLD_MS 20
+
 /* xorshift32: a fixed, reproducible sequence per seed. */
 static inline uint32_t drv_rand(uint32_t *s)
 {

@@ -1,0 +1,67 @@
+/*
+ * tests/drivers/test_i2c.c: the I2C driver (tandem/i2c.h) against
+ * tandem-sim's devices on I2C0 (drv.h): an MPU6050, and a device that
+ * acknowledges its address and then holds SCL low for a while (a busy or
+ * hung target), which only the transfer's timeout ends.
+ */
+#include "drv.h"
+
+#include "tandem/i2c.h"
+#include "tandem/time.h"
+
+#define MPU_WHO_AM_I 0x75u
+
+TEST(i2c_errors)
+{
+    uint8_t b[2] = { 0 };
+    CHECK_EQ(td_i2c_transfer(1, 0x68, b, 1, NULL, 0, 1000), TD_ERR_UNINIT);  /* I2C1: never set up */
+    CHECK_EQ(td_i2c_init(2, 400000, I2C0_SDA, I2C0_SCL), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_init(0, 9999, I2C0_SDA, I2C0_SCL), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_init(0, 1000001, I2C0_SDA, I2C0_SCL), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_init(0, 400000, I2C0_SCL, I2C0_SDA), TD_ERR_PARAM);   /* swapped */
+    CHECK_EQ(td_i2c_init(1, 400000, I2C0_SDA, I2C0_SCL), TD_ERR_PARAM);   /* I2C0's pins */
+    CHECK_EQ(td_i2c_init(0, 400000, 32, I2C0_SCL), TD_ERR_PARAM);
+    int rate = td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL);
+    th_info("i2c_rate_hz", rate);
+    CHECK(rate > 390000 && rate < 410000);
+    CHECK_EQ(td_i2c_transfer(2, 0x68, b, 1, NULL, 0, 1000), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_transfer(0, 0x07, b, 1, NULL, 0, 1000), TD_ERR_PARAM);   /* reserved */
+    CHECK_EQ(td_i2c_transfer(0, 0x78, b, 1, NULL, 0, 1000), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_transfer(0, 0x68, b, 0, b, 0, 1000), TD_ERR_PARAM);      /* nothing */
+    CHECK_EQ(td_i2c_transfer(0, 0x68, NULL, 1, NULL, 0, 1000), TD_ERR_PARAM);
+    CHECK_EQ(td_i2c_transfer(0, 0x68, b, 1, NULL, 1, 1000), TD_ERR_PARAM);
+    /* nobody at 0x51: the address is not acknowledged */
+    CHECK_EQ(td_i2c_transfer(0, 0x51, b, 1, b, 1, 10000), TD_ERR_I2C_NAK);
+    CHECK(strcmp(td_i2c_strerror(TD_ERR_I2C_NAK), "TD_ERR_I2C_NAK") == 0);
+    CHECK(strcmp(td_i2c_strerror(TD_ERR_TIMEOUT), td_strerror(TD_ERR_TIMEOUT)) == 0);
+    /* and the bus goes on */
+    uint8_t who = 0;
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);
+    CHECK_EQ(who, 0x68);
+}
+
+/* A target holding SCL low: the transfer gives up at its timeout (plus the
+ * controller's reset to idle: two waits of at most 1 ms each), and once the
+ * target lets go the bus works again. */
+TEST(i2c_held_clock_times_out_then_bus_usable)
+{
+    REQUIRE(td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL) > 0);
+    uint8_t reg = 0, v[4];
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_i2c_transfer(0, I2C0_HOLD, &reg, 1, v, 4, 2000), TD_ERR_TIMEOUT);
+    uint32_t took = (uint32_t)(td_time_us() - t0);
+    th_info("i2c_timeout_us", took);
+    CHECK(took >= 2000 && took <= 2000 + 2000 + 200);
+    /* the target still holds the clock: no transfer can finish */
+    t0 = td_time_us();
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, v, 1, 1000), TD_ERR_TIMEOUT);
+    took = (uint32_t)(td_time_us() - t0);
+    CHECK(took >= 1000 && took <= 1000 + 2000 + 200);
+    /* it lets go I2C0_HOLD_MS after it took the bus */
+    td_sleep(TD_MS(I2C0_HOLD_MS + 2));
+    uint8_t who = 0;
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);
+    CHECK_EQ(who, 0x68);
+    uint8_t w[4] = { 0 };
+    CHECK_EQ(td_i2c_transfer(0, I2C0_MPU, &reg, 1, w, 4, 10000), TD_OK);
+}
