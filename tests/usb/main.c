@@ -36,6 +36,9 @@
  *  11 zlpflush: once the port is open, core 1 prints a line of exactly one
  *               full packet (64 bytes) and flushes the console; whether the
  *               flush returned, and what it returned, are in memory
+ *  12 never:    for a host that never opens the port: 60 numbered 40-byte
+ *               lines at once, a flush of 200 ms, then main returns (the
+ *               kernel's exit flush); what each took is in memory
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -249,6 +252,29 @@ static void zlpflush(void)
         td_sleep(TD_MS(100));
 }
 
+/* ---- 12 nobody opens the port ---------------------------------------------------------
+ * Nothing may wait for a host that never comes but what the caller bounds:
+ * the lines go into the ring or are dropped and counted, the flush returns
+ * TD_ERR_TIMEOUT at its timeout, and main's return ends the run after the
+ * kernel's exit flush (TD_CONSOLE_EXIT_FLUSH_MS). */
+volatile int32_t never_flush_rc = 1;
+volatile uint32_t never_print_us, never_flush_us, never_return_us;
+td_console_stats_t never_stats;
+
+static void never(void)
+{
+    uint64_t t0 = td_time_us();
+    for (unsigned i = 0; i < 60; i++)       /* 40 bytes each, newline included */
+        td_printf("boot line %02u ..........................\n", i);
+    uint64_t t1 = td_time_us();
+    never_flush_rc = td_console_flush(TD_MS(200));
+    uint64_t t2 = td_time_us();
+    td_console_stats(&never_stats);
+    never_print_us = (uint32_t)(t1 - t0);
+    never_flush_us = (uint32_t)(t2 - t1);
+    never_return_us = (uint32_t)td_time_us();
+}
+
 /* ---- 6 serial number ------------------------------------------------------------------ */
 
 static void uid(void)
@@ -319,6 +345,7 @@ int main(void)
     case 9: midline(119); break;    /* 128 bytes */
     case 10: closed_fault(); break;
     case 11: zlpflush(); break;
+    case 12: never(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

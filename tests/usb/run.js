@@ -11,6 +11,7 @@
  * core 1 fault reported over USB with core 0's console going on, a core 0
  * fault under the halt and reboot policies, the port closed and opened
  * during a core 1 report (the line cut there ended, the next one whole),
+ * a host that never opens the port and no host at all (nothing waits beyond its bound),
  * a core 0 fault in the middle
  * of a line (the line finished in full packets; its zero-length packet not armed in an
  * endpoint the host halted), the serial number from the flash's unique id, and malformed
@@ -464,6 +465,34 @@ if (wanted('fault_both_closed')) {
     if (!uart.includes('after open')) return `"after open" missing on the UART pins: ${JSON.stringify(uart.slice(-3))}`;
     if (res.text.length) return `lines over USB, never opened: ${JSON.stringify(res.text.slice(0, 3))}`;
   });
+}
+
+/* ---- a host that never opens the port, and no host at all: every wait bounded ---------- */
+if (wanted('never_')) {
+  // Scenario 12: 60 lines (2400 bytes against a 1024-byte ring) printed at once, a flush of
+  // 200 ms that returns TD_ERR_TIMEOUT (-3) on time, and main's return ending the run after
+  // the kernel's exit flush (TD_CONSOLE_EXIT_FLUSH_MS, 3 s): with the host enumerating the
+  // device but no terminal opening the port, and with no cable (the bus idle: suspend).
+  for (const [name, usb] of [['never_opened', { autoOpen: false }], ['never_plugged', { plugged: false }]]) {
+    const res = run(12, { ms: 5000, usb });
+    check(`${name}_flush_and_exit_bounded`, () => {
+      if (res.r.reason !== 'bkpt') return ended(res);
+      const rd = (s) => res.sim.read32(res.sim.symbol(s));
+      if ((rd('never_flush_rc') | 0) !== -3) return `the flush returned ${rd('never_flush_rc') | 0}`;
+      const fl = rd('never_flush_us');
+      if (!(fl >= 200000 && fl < 201100)) return `the flush took ${fl} us (200 ms asked)`;
+      if (!(rd('never_print_us') < 20000)) return `60 lines took ${rd('never_print_us')} us: a writer waited for the host`;
+      const lost = res.sim.read32(res.sim.symbol('never_stats') + 20);   // td_console_stats_t.lost
+      if (!(lost >= 2400 - 1024 && lost <= 2400)) return `${lost} bytes counted lost`;
+      const end = res.sim.nowNanos() / 1e3, ret = rd('never_return_us');
+      if (!(end >= ret + 3000000 && end < ret + 3002000)) return `main returned at ${ret} us, the run ended at ${end.toFixed(0)} us`;
+      if (res.text.length) return `lines over USB: ${JSON.stringify(res.text.slice(0, 3))}`;
+      const st = res.host.stats();
+      if (name === 'never_opened' ? st.state !== 'configured' || res.host.port.open : st.attaches) {
+        return `host ${st.state}, port ${res.host.port.open ? 'open' : 'closed'}, ${st.attaches} attaches`;
+      }
+    });
+  }
 }
 
 /* ---- core 1 faults holding the USB lock: its report through the lock, core 0 goes on,
