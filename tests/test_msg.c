@@ -814,8 +814,17 @@ TEST(msg_peer_not_draining)
     CHECK_EQ(r, TD_ERR_TIMEOUT);
     CHECK_EQ(n, PORT_FIFO_DEPTH + 2);
     CHECK_EQ(td_msg_flush(&ep_a, 2), TD_ERR_TIMEOUT);
+    /* a ping it cannot answer: a timeout at its tick, not a hang (the
+     * doorbell, left out of the full FIFO, is answered once it drains) */
+    td_tick_t t0 = th_tick_start();
+    uint64_t r0 = th_ran_us();
+    CHECK_EQ(td_msg_ping(3), TD_ERR_TIMEOUT);
+    td_tick_t waited = td_time_ticks() - t0;
+    CHECK(th_ran_within(r0, 3));
+    CHECK(waited >= 3 && (TH_TICK_SLACK > 0 || waited == 3));
     GO_SET(3);                                            /* core 1 may drain now */
     CHECK_EQ(td_msg_flush(&ep_a, TD_SEC(1)), TD_OK);     /* it drains again: all go */
+    CHECK_EQ(td_msg_ping(TD_SEC(1)), TD_OK);
     CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
     CHECK_EQ(job_nseen, n);
     for (unsigned i = 0; i < job_nseen; i++)
