@@ -32,6 +32,10 @@ static void core1_msg(void *arg)
     td_msg_start();
 }
 
+#ifdef TH_HOST
+void host_flash_store_size(uint32_t bytes);
+#endif
+
 /* Erase the store's region and mount the empty store. */
 static int fresh(void)
 {
@@ -193,6 +197,60 @@ TEST(store_basics)
     CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_ERR_NOT_FOUND);
     CHECK_EQ(td_store_get("fifteen-chars-x", b, sizeof b, &len), TD_OK);
     CHECK_EQ(len, TD_STORE_VALUE_MAX);
+}
+
+/* Every call from an interrupt handler is refused (TD_ERR_IN_ISR) with
+ * nothing changed; a region of fewer than two sectors or more than
+ * TD_STORE_SECTORS_MAX is refused by td_store_init (TD_ERR_RANGE, the host
+ * only: its region can be resized), which leaves the store unmounted. */
+static int store_isr_r[5];
+static void store_isr_misuse(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    uint8_t b[4];
+    uint32_t len;
+    td_store_stats_t st;
+    store_isr_r[0] = td_store_get("volume", b, sizeof b, &len);
+    store_isr_r[1] = td_store_set("volume", "9", 1);
+    store_isr_r[2] = td_store_delete("volume");
+    store_isr_r[3] = td_store_stats(&st);
+    store_isr_r[4] = td_store_init();
+}
+
+TEST(store_refusals_from_an_interrupt_and_bad_regions)
+{
+    REQUIRE_EQ(fresh(), TD_OK);
+    REQUIRE_EQ(td_store_set("volume", "7", 1), TD_OK);
+    td_store_stats_t s0, s1;
+    REQUIRE_EQ(td_store_stats(&s0), TD_OK);
+    static TD_TIMER_DEFINE(tm, store_isr_misuse, NULL);
+    for (unsigned i = 0; i < 5; i++)
+        store_isr_r[i] = 1;
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    for (int i = 0; i < 100 && store_isr_r[4] == 1; i++)
+        td_sleep(1);
+    for (unsigned i = 0; i < 5; i++)
+        CHECK_EQ(store_isr_r[i], TD_ERR_IN_ISR);
+    REQUIRE_EQ(td_store_stats(&s1), TD_OK);
+    CHECK_EQ(s1.records_written, s0.records_written);
+    CHECK_EQ(s1.keys, 1);
+    char b[4];
+    uint32_t len = 0;
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_OK);
+    CHECK(len == 1 && b[0] == '7');
+#ifdef TH_HOST
+    host_flash_store_size(TD__SF_SECTOR);
+    CHECK_EQ(td_store_init(), TD_ERR_RANGE);
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_ERR_UNINIT);
+    CHECK_EQ(td_store_set("volume", "8", 1), TD_ERR_UNINIT);
+    host_flash_store_size((TD_STORE_SECTORS_MAX + 1u) * TD__SF_SECTOR);
+    CHECK_EQ(td_store_init(), TD_ERR_RANGE);
+    host_flash_store_size(0);
+    CHECK_EQ(td_store_init(), TD_OK);
+    CHECK_EQ(td_store_get("volume", b, sizeof b, &len), TD_OK);
+    CHECK(len == 1 && b[0] == '7');
+#endif
 }
 
 /* The workload: op w writes one of NK keys. Four hot keys with small
@@ -362,10 +420,6 @@ TEST(store_full)
  * also with regions of two and three sectors (-Wl,--defsym=TD_STORE_SIZE on
  * a chip), where the page padding of such records leaves far fewer bytes
  * than the region has. */
-#ifdef TH_HOST
-void host_flash_store_size(uint32_t bytes);
-#endif
-
 static void big_key(char k[TD_STORE_KEY_MAX + 1u], unsigned i)
 {
     for (unsigned j = 0; j < TD_STORE_KEY_MAX; j++)
