@@ -6,6 +6,8 @@
 
 #include "tandem/adc.h"
 
+#include "hw/clocks.h"
+
 /* Expected raw value for mv millivolts, and a tolerance of 2 counts. */
 static bool near_mv(uint16_t raw, uint32_t mv)
 {
@@ -34,6 +36,27 @@ TEST(adc_errors)
              TD_ERR_PARAM);
     CHECK_EQ(td_thread_state(&s.thread), TD_ERR_UNINIT);  /* refused: s untouched */
     CHECK_EQ(td_adc_sampler_stop(NULL, 1), TD_ERR_PARAM);
+}
+
+/* A conversion that cannot end (clk_adc stopped) gives TD_ERR_TIMEOUT after
+ * the read's 100 us (and the ADC's restart, at most 100 us more), and the
+ * ADC reads again once clk_adc runs. */
+TEST(adc_read_times_out_then_reads_again)
+{
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    uint16_t raw = 0;
+    hw_clear(&CLOCKS->clk[CLK_ADC].ctrl, CLK_ADC_CTRL_ENABLE_BITS);
+    uint64_t t0 = td_time_us();
+    int r = td_adc_read(0, &raw);
+    uint32_t took = (uint32_t)(td_time_us() - t0);
+    hw_set(&CLOCKS->clk[CLK_ADC].ctrl, CLK_ADC_CTRL_ENABLE_BITS);
+    th_info("adc_timeout_us", took);
+    CHECK_EQ(r, TD_ERR_TIMEOUT);
+    CHECK(took >= 100u && took <= 100u + 100u + 30u);
+    CHECK_EQ(td_adc_read(0, &raw), TD_OK);
+    CHECK(near_mv(raw, ADC_IN0_MV));
+    CHECK_EQ(td_adc_read(2, &raw), TD_OK);
+    CHECK(near_mv(raw, ADC_IN2_MV));
 }
 
 struct reads {

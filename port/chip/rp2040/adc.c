@@ -79,6 +79,15 @@ int td_adc_read(unsigned input, uint16_t *raw)
      * it rises. 100 us is far more than a conversion takes. */
     bool done = wait_bits(&ADC->cs, ADC_CS_READY_BITS, ADC_CS_READY_BITS, 100u);
     uint32_t v = ADC->result;
+    if (!done) {
+        /* A conversion that could not end (clk_adc stopped) would stay
+         * pending and keep the next reads from starting theirs: power the
+         * ADC off, which drops it, and on again, waiting for READY as
+         * td_adc_init does (bounded: 100 us). */
+        ADC->cs = 0;
+        ADC->cs = ADC_CS_EN_BITS | ADC_CS_TS_EN_BITS;
+        (void)wait_bits(&ADC->cs, ADC_CS_READY_BITS, ADC_CS_READY_BITS, 100u);
+    }
     td_lock_give(&drv_lock);
     if (!done)
         return TD_ERR_TIMEOUT;
