@@ -5,6 +5,7 @@
 
 #include "tandem/dma.h"
 #include "tandem/fault.h"
+#include "tandem/irq.h"
 #include "tandem/panic.h"
 
 #define MAX_LEN 4096u
@@ -96,6 +97,53 @@ static void sweep(void *arg)
         w->copies++;
     }
     td_dma_unclaim(ch);
+}
+
+/* From an interrupt handler: a start, a wait and a copy are refused
+ * (TD_ERR_IN_ISR) with nothing started; claim, unclaim, busy and abort
+ * work ("anywhere", docs/drivers.md). */
+#define ISR_IRQ 31u                           /* no device on the RP2040 (test_irq.c) */
+#define NVIC_ISPR (*(volatile uint32_t *)0xe000e200u)
+static unsigned isr_ch;
+static volatile int isr_res[7];
+static uint32_t isr_a = 0x5a5a5a5au, isr_b;
+
+static void dma_from_isr(void)
+{
+    td_dma_xfer_t x = { .src = &isr_a, .dst = &isr_b, .count = 1, .size = 4, .dreq = TD_DMA_DREQ_NONE };
+    unsigned other = 99;
+    isr_res[0] = td_dma_start(isr_ch, &x);
+    isr_res[1] = td_dma_wait(isr_ch, TD_NO_WAIT);
+    isr_res[2] = td_dma_copy(isr_ch, &isr_b, &isr_a, 4, TD_NO_WAIT);
+    isr_res[3] = td_dma_busy(isr_ch);
+    isr_res[4] = td_dma_abort(isr_ch);
+    isr_res[5] = td_dma_claim(&other);
+    isr_res[6] = other <= TD_DMA_USER_LAST ? td_dma_unclaim(other) : -1000;
+}
+
+TEST(dma_calls_from_an_interrupt_refused)
+{
+    REQUIRE_EQ(td_dma_claim(&isr_ch), TD_OK);
+    isr_b = 0;
+    for (unsigned i = 0; i < 7; i++)
+        isr_res[i] = 99;
+    REQUIRE_EQ(td_irq_set_handler(ISR_IRQ, dma_from_isr), TD_OK);
+    REQUIRE_EQ(td_irq_enable(ISR_IRQ, true), TD_OK);
+    NVIC_ISPR = 1u << ISR_IRQ;                /* taken here, over this thread */
+    __asm volatile("dsb\n\tisb" ::: "memory");
+    td_irq_enable(ISR_IRQ, false);
+    CHECK_EQ(isr_res[0], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_res[1], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_res[2], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_res[3], 0);                  /* not busy: nothing started */
+    CHECK_EQ(isr_res[4], TD_OK);
+    CHECK_EQ(isr_res[5], TD_OK);
+    CHECK_EQ(isr_res[6], TD_OK);
+    CHECK_EQ(isr_b, 0u);                      /* nothing moved */
+    /* the channel works from a thread */
+    CHECK_EQ(td_dma_copy(isr_ch, &isr_b, &isr_a, 4, TD_MS(5)), TD_OK);
+    CHECK_EQ(isr_b, 0x5a5a5a5au);
+    CHECK_EQ(td_dma_unclaim(isr_ch), TD_OK);
 }
 
 TEST(dma_copy_every_length_both_cores)
