@@ -38,7 +38,9 @@
  *               flush returned, and what it returned, are in memory
  *  12 never:    for a host that never opens the port: 60 numbered 40-byte
  *               lines at once, a flush of 200 ms, then main returns (the
- *               kernel's exit flush); what each took is in memory
+ *               kernel's exit flush); what each took is in memory *  13 flood:    once the port is open, reads nothing for 300 ms while the
+ *               host sends more than the input ring holds, then reads
+ *               until 500 ms pass without a byte: count and checksum
  */
 #include "tandem/console.h"
 #include "tandem/fault.h"
@@ -275,6 +277,26 @@ static void never(void)
     never_return_us = (uint32_t)td_time_us();
 }
 
+/* ---- 13 input while nobody reads --------------------------------------------------------
+ * The input ring (256 bytes) fills; the bulk OUT endpoint is then not handed
+ * back, so the host waits (NAK) and nothing is lost. */
+static void flood(void)
+{
+    wait_open();
+    td_printf("flood: not reading\n");
+    td_sleep(TD_MS(300));
+    uint32_t n = 0, sum = 0;
+    int c;
+    while ((c = td_console_getc(TD_MS(500))) >= 0) {
+        n++;
+        sum = sum * 31u + (uint32_t)c;
+    }
+    td_printf("flood: got %lu bytes, sum %08lx, last %s\n", (unsigned long)n,
+              (unsigned long)sum, td_strerror(c));
+    for (;;)
+        td_sleep(TD_MS(100));
+}
+
 /* ---- 6 serial number ------------------------------------------------------------------ */
 
 static void uid(void)
@@ -346,6 +368,7 @@ int main(void)
     case 10: closed_fault(); break;
     case 11: zlpflush(); break;
     case 12: never(); break;
+    case 13: flood(); break;
     default: td_printf("unknown scenario %u\n", scenario); break;
     }
     return 0;

@@ -12,6 +12,7 @@
  * fault under the halt and reboot policies, the port closed and opened
  * during a core 1 report (the line cut there ended, the next one whole),
  * a host that never opens the port and no host at all (nothing waits beyond its bound),
+ * input sent faster than the program reads it (held off, none lost),
  * a core 0 fault in the middle
  * of a line (the line finished in full packets; its zero-length packet not armed in an
  * endpoint the host halted), the serial number from the flash's unique id, and malformed
@@ -464,6 +465,24 @@ if (wanted('fault_both_closed')) {
     if (uart.filter((x) => /^boot line \d\d \.+$/.test(x)).length !== 30) return 'boot lines missing on the UART pins';
     if (!uart.includes('after open')) return `"after open" missing on the UART pins: ${JSON.stringify(uart.slice(-3))}`;
     if (res.text.length) return `lines over USB, never opened: ${JSON.stringify(res.text.slice(0, 3))}`;
+  });
+}
+
+/* ---- input while the program does not read: the host waits, nothing lost ------------------ */
+if (wanted('input_flood')) {
+  // Scenario 13: 3000 bytes sent at 150 ms while the program reads nothing until about
+  // 300 ms after the port opened (its 256-byte input ring fills, the endpoint stays NAKing),
+  // then reads them all: every byte, in order.
+  const bytes = [];
+  for (let i = 0; i < 3000; i++) bytes.push(0x21 + ((i * 7) % 90));
+  const res = run(13, { ms: 2500, setup: (sim) => sim.usbHost.sendInput(bytes, 150) });
+  check('input_flood_nothing_lost', () => {
+    const l = res.text.find((x) => /^flood: got /.test(x));
+    if (!l) return `no result line: ${JSON.stringify(res.text.slice(-3))}`;
+    let sum = 0;
+    for (const b of bytes) sum = (Math.imul(sum, 31) + b) >>> 0;
+    const want = `flood: got 3000 bytes, sum ${sum.toString(16).padStart(8, '0')}, last TD_ERR_TIMEOUT`;
+    if (l !== want) return `${l} (expected ${want})`;
   });
 }
 
