@@ -244,7 +244,10 @@ static void fault_path(td_fault_record_t *r, unsigned where, td_thread_t *victim
     }
 }
 
-/* A fault inside the fault path: say so in one line and stop. */
+/* A fault inside the fault path: say so in one line and stop. The line
+ * goes through the console's fault-path write, as a report does: the other
+ * core may be printing, and two cores writing the device at once mix and
+ * drop bytes. */
 static void nested(unsigned me, unsigned reason) __attribute__((noreturn));
 static void nested(unsigned me, unsigned reason)
 {
@@ -252,7 +255,7 @@ static void nested(unsigned me, unsigned reason)
     line[15] = (char)('0' + me);
     line[52] = (char)('0' + reason / 10u % 10u);
     line[53] = (char)('0' + reason % 10u);
-    port_console_write(line, sizeof line - 1u);
+    td_console_write_panic(line, sizeof line - 1u);
     halt_here(me);
 }
 

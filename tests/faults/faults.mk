@@ -22,7 +22,8 @@ FAULT_IMAGES := \
     holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
     heldfault-c1:heldfault:1:RESTART \
     drain-c0:drain:0:HALT         drain-c1:drain:1:RESTART \
-    classify:classify:0:HALT      alone-c0:alone:0:HALT
+    classify:classify:0:HALT      alone-c0:alone:0:HALT \
+    nested-c0:nested:0:HALT       nested-c1:nested:1:RESTART
 
 # The watchdog's scenarios (tests/faults/watchdog.c): name:scenario:policy.
 WD_IMAGES := \

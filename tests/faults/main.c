@@ -27,6 +27,9 @@
  *               the takeover of the interrupt by the other core can
  *               deliver the queued lines meanwhile
  *   classify    no fault: the decoder names a BKPT "exit" (port_exit on a board)
+ *   nested      a failed TD_ASSERT in a thread whose name points into the
+ *               null region: the fault path faults reading it (a fault in
+ *               the fault path: one line, the core halts)
  *   alone       (core 0, core 1 never launched) a null pointer under the halt
  *               policy: no core is left, so the fault path ends the run with
  *               port_exit(3) from the HardFault handler (exit status 3)
@@ -142,7 +145,7 @@ static void victim_main(void *arg)
     static TD_TIMER_DEFINE(t, isr_recurse, NULL);
     td_timer_start(&t, 1, 0);
     td_sleep(TD_MS(50));
-#elif defined(SCENARIO_assert)
+#elif defined(SCENARIO_assert) || defined(SCENARIO_nested)
     fault_assert(41);
 #elif defined(SCENARIO_console)
     fault_console();
@@ -173,8 +176,14 @@ static void victim_main(void *arg)
 static void start_victim(void)
 {
     if (faults_made == 0)
-        td_thread_create(&victim, victim_stack, sizeof victim_stack, "victim", 20,
-                         victim_main, NULL);
+    {
+#if defined(SCENARIO_nested)
+        const char *name = (const char *)16;     /* the null region: the fault path faults */
+#else
+        const char *name = "victim";
+#endif
+        td_thread_create(&victim, victim_stack, sizeof victim_stack, name, 20, victim_main, NULL);
+    }
 }
 
 /* ---- both cores' ordinary work ---------------------------------------------------------- */

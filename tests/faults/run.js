@@ -277,6 +277,45 @@ cases['heldfault-c1'] = async (name, out) => {
     if (idx(r, /^c1 start 2$/, rep.end, 1) < 0) return 'core 1 not restarted';
   });
 };
+/* A fault inside the fault path (the victim's name in the null region, read
+ * by the report of its failed assertion): one whole line, no report, the
+ * core halts; the other core goes on (and restarts core 1 under its policy). */
+function nestedCase(core, policy) {
+  return async (name, out) => {
+    const r = await run(name, 700);
+    const line = `*** FAULT core ${core}: a fault in the fault path (reason 02); halted`;
+    const at = r.lines.findIndex((l) => l.text === line);
+    check(out, `${name}_one_line`, () => {
+      if (at < 0) {
+        const l = r.lines.find((x) => /fault in the fault/.test(x.text));
+        return l ? `the line reads "${l.text}" (from ${l.core < 0 ? 'both cores' : `core ${l.core}`})` : 'no line';
+      }
+      if (r.lines[at].core !== core) return `the line is from core ${r.lines[at].core}`;
+      if (r.lines.some((l) => /^\*\*\* FAULT core \d, /.test(l.text))) return 'a report was written too';
+      if (/TX FIFO was full/.test(r.out)) return 'bytes dropped at the UART';
+    });
+    check(out, `${name}_other_core_runs`, () => (at < 0 ? 'no line' : counts(r, core ^ 1, at + 1)));
+    if (policy === 'HALT') {
+      check(out, `${name}_halted`, () => {
+        if (at < 0) return 'no line';
+        const after = r.lines.slice(at + 1).filter((l) => l.core === core);
+        if (after.length) return `core ${core} printed after halting: "${after[0].text}"`;
+      });
+    } else {
+      check(out, `${name}_core1_restarted`, () => {
+        if (at < 0) return 'no line';
+        const s = idx(r, /^c1 start 2$/, at, 1);
+        if (s < 0) return 'core 1 did not start again';
+        const dt = r.lines[s].t - r.lines[at].t;
+        if (dt > RESTART_BOUND_S) return `core 1 back ${dt.toFixed(4)} s after the line (bound ${RESTART_BOUND_S})`;
+        return counts(r, 1, s);
+      });
+    }
+  };
+}
+cases['nested-c0'] = nestedCase(0, 'HALT');
+cases['nested-c1'] = nestedCase(1, 'RESTART');
+
 /* The buffered console's draining core faults with 30 lines queued: the
  * other core takes its interrupt over and delivers them, whole and in
  * order, while nobody prints (a writer's own pump would move them too). */
