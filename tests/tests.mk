@@ -92,7 +92,7 @@ test-target: deps-arm deps-node $(TARGET_TEST_DIR)/tandem-tests.elf kernel-test-
 
 # ---- the foundation's failure paths (tests/foundation/run.sh) ----------------------
 FOUNDATION_DIR := $(BUILD)/foundation
-FOUNDATION_IMAGES := launch_dead launch_garbled
+FOUNDATION_IMAGES := launch_dead launch_garbled raw_fifo
 $(FOUNDATION_DIR)/obj/%.o: tests/foundation/%.c $(CONFIG_STAMP) | deps-arm
 	@mkdir -p $(@D)
 	$(Q)$(TCC) $(TARGET_CFLAGS) $(CONFIG_CFLAGS) -c -o $@ $<
