@@ -76,6 +76,11 @@ static inline size_t drv_diff(const uint8_t *a, const uint8_t *b, size_t n)
 /* One-time set-up of both SPI buses (every test may call it). */
 void drv_spi_setup(void);
 
+/* Run fn as an interrupt handler on this core, over the calling thread,
+ * and return once it has run (an interrupt line without a device, pended
+ * by hand). Returns 0 or td_irq_set_handler's / td_irq_enable's code. */
+int drv_in_isr(void (*fn)(void));
+
 /* Run job on core 1 under the restart policy (it is to fault there), wait
  * until core 0 has restarted core 1 and the runner's helper takes jobs
  * again, put the policy back. Returns 0, TD_ERR_TIMEOUT (no restart), or

@@ -596,6 +596,20 @@ TEST(spi_core1_restarted_mid_transfer)
 
 #define ISR_IRQ 31u                           /* no device on the RP2040 (test_irq.c) */
 #define NVIC_ISPR (*(volatile uint32_t *)0xe000e200u)
+
+int drv_in_isr(void (*fn)(void))
+{
+    int r = td_irq_set_handler(ISR_IRQ, fn);
+    if (r == TD_OK)
+        r = td_irq_enable(ISR_IRQ, true);
+    if (r != TD_OK)
+        return r;
+    NVIC_ISPR = 1u << ISR_IRQ;                /* taken here, over this thread */
+    __asm volatile("dsb\n\tisb" ::: "memory");
+    td_irq_enable(ISR_IRQ, false);
+    return TD_OK;
+}
+
 static td_spi_dev_t isr_dev;
 static volatile int isr_res[4];
 
@@ -623,11 +637,7 @@ TEST(spi_calls_from_an_interrupt_refused)
     REQUIRE_EQ(td_spi_select(&isr_dev, 10), TD_OK);
     for (unsigned i = 0; i < 4; i++)
         isr_res[i] = 99;
-    REQUIRE_EQ(td_irq_set_handler(ISR_IRQ, spi_from_isr), TD_OK);
-    REQUIRE_EQ(td_irq_enable(ISR_IRQ, true), TD_OK);
-    NVIC_ISPR = 1u << ISR_IRQ;                /* taken here, over this thread */
-    __asm volatile("dsb\n\tisb" ::: "memory");
-    td_irq_enable(ISR_IRQ, false);
+    REQUIRE_EQ(drv_in_isr(spi_from_isr), TD_OK);
     for (unsigned i = 0; i < 4; i++)
         CHECK_EQ(isr_res[i], TD_ERR_IN_ISR);
     /* the selection is this thread's still, and its end frees the bus */

@@ -27,28 +27,29 @@ sim() {
     ulimit -S -t "$n" && exec timeout --kill-after=5 "${TD_FOUNDATION_RUN_S:-1800}" sim/tandem-sim "$@" ) </dev/null
 }
 
+# results NAME...: each NAME's "PASS NAME" / "FAIL NAME: why" line in $out
+# (an image's own checks), $rc its run's exit status.
+results() {
+  local t line
+  for t in "$@"; do
+    want "$t" || continue
+    line=$(grep -E "^(PASS|FAIL) $t(:|$)" <<<"$out")
+    if [ -z "$line" ]; then fail "$t" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
+    elif [ "${line#PASS}" != "$line" ]; then pass "$t"
+    else fail "$t" "${line#FAIL $t: }"; fi
+  done
+}
+
 # 1. Launch against a dead core 1, in the emulator.
 [ $listing -eq 1 ] || { out=$(sim "$dir/launch_dead.elf" --core1-dead --raw --max-ms 2000 2>&1); rc=$?; }
-for t in launch_port_no_answer launch_kernel_no_answer launch_beginner_no_answer; do
-  want "$t" || continue
-  line=$(grep -E "^(PASS|FAIL) $t:" <<<"$out")
-  if [ -z "$line" ]; then fail "$t" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
-  elif [ "${line#PASS}" != "$line" ]; then pass "$t"
-  else fail "$t" "${line#FAIL $t: }"; fi
-done
+results launch_port_no_answer launch_kernel_no_answer launch_beginner_no_answer
 
 # 1a. The raw FIFO: chosen before any multiplexer, the message layer refused
 # on both cores, the program's words both ways, a cross-core semaphore
 # still woken.
 [ $listing -eq 1 ] || { out=$(sim "$dir/raw_fifo.elf" --raw --max-ms 2000 2>&1); rc=$?; }
-for t in raw_fifo_chosen raw_fifo_msg_start_refused raw_fifo_subscribe_refused raw_fifo_core1_launched \
-         raw_fifo_words_both_ways raw_fifo_xsem_wakes_across_cores raw_fifo_core1_refused_too; do
-  want "$t" || continue
-  line=$(grep -E "^(PASS|FAIL) $t(:|$)" <<<"$out")
-  if [ -z "$line" ]; then fail "$t" "no result (exit $rc): $(tail -2 <<<"$out" | tr '\n' ' ')"
-  elif [ "${line#PASS}" != "$line" ]; then pass "$t"
-  else fail "$t" "${line#FAIL $t: }"; fi
-done
+results raw_fifo_chosen raw_fifo_msg_start_refused raw_fifo_subscribe_refused raw_fifo_core1_launched \
+        raw_fifo_words_both_ways raw_fifo_xsem_wakes_across_cores raw_fifo_core1_refused_too
 
 # 1b. A handshake out of step: core 1's first answers corrupted (its first
 # two words are the ROM's own zeros, which the launcher drains while it
