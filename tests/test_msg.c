@@ -464,6 +464,33 @@ static void from_isr(td_timer_t *t, void *arg)
     isr_r[1] = td_msg_receive(arg, &w, TD_NO_WAIT);
 }
 
+/* From the idle thread (its hook): the waits refused with TD_ERR_IDLE, the
+ * looks that do not wait answered (endpoint 14: never subscribed). */
+static volatile int idle_r[3], idle_done;
+static void msg_idle_misuse(void)
+{
+    if (idle_done)
+        return;
+    idle_r[0] = td_msg_await_remote(14, 5);
+    idle_r[1] = td_msg_await_remote(14, TD_NO_WAIT);
+    idle_r[2] = td_msg_start();
+    idle_done = 1;
+}
+
+TEST(msg_waits_refused_in_idle)
+{
+    REQUIRE_EQ(td_msg_start(), TD_OK);
+    idle_done = 0;
+    REQUIRE_EQ(td_kernel_set_idle_hook(msg_idle_misuse), TD_OK);
+    for (int i = 0; i < 50 && !idle_done; i++)
+        td_sleep(1);
+    td_kernel_set_idle_hook(NULL);
+    REQUIRE(idle_done);
+    CHECK_EQ(idle_r[0], TD_ERR_IDLE);
+    CHECK_EQ(idle_r[1], TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(idle_r[2], TD_OK);
+}
+
 TEST(msg_bad_input)
 {
     td_msg_ep_t zero = { 0 }, dup;
