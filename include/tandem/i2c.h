@@ -18,7 +18,8 @@
  * assigned, not shared by chance). The host port has no I2C.
  *
  * Results: 0, or TD_ERR_PARAM (bad bus, pins, address, length or pointer),
- * TD_ERR_UNINIT (bus not initialised), TD_ERR_TIMEOUT (the transfer did not
+ * TD_ERR_IN_ISR (called from an interrupt handler: a transfer is polled
+ * for as long as the bus takes), TD_ERR_UNINIT (bus not initialised), TD_ERR_TIMEOUT (the transfer did not
  * finish in time, say a target holding SCL low: the controller was told to
  * abort and re-enabled with empty FIFOs; a target that still holds the
  * clock keeps the bus busy, so later transfers time out too until it lets
@@ -43,8 +44,8 @@
  * 1 000 000), on pins sda and scl (I2C0: SDA 0/4/8/.../28, SCL 1/5/.../29;
  * I2C1: SDA 2/6/.../26, SCL 3/7/.../27) with the pads' pull-ups on (weak:
  * boards add 4.7 kOhm or so). Resets the controller first. Returns the
- * rate actually set, in Hz (> 0), TD_ERR_PARAM, or TD_ERR_TIMEOUT (the
- * controller stayed in reset). Thread, either core. */
+ * rate actually set, in Hz (> 0), TD_ERR_PARAM, TD_ERR_IN_ISR, or
+ * TD_ERR_TIMEOUT (the controller stayed in reset). Thread, either core. */
 int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl);
 
 /* Write tx[0..ntx) to the 7-bit address addr, then read rx[0..nrx) (with a

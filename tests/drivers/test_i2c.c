@@ -40,6 +40,29 @@ TEST(i2c_errors)
     CHECK_EQ(who, 0x68);
 }
 
+/* From an interrupt handler: refused, nothing on the bus. */
+static volatile int i2c_isr_r[3];
+static void i2c_from_isr(void)
+{
+    uint8_t reg = MPU_WHO_AM_I, v = 0;
+    i2c_isr_r[0] = td_i2c_transfer(0, I2C0_MPU, &reg, 1, &v, 1, 1000);
+    i2c_isr_r[1] = td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &v, 1, 1000);
+    i2c_isr_r[2] = td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL);
+}
+
+TEST(i2c_calls_from_an_interrupt_refused)
+{
+    REQUIRE(td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL) > 0);
+    for (unsigned i = 0; i < 3; i++)
+        i2c_isr_r[i] = 99;
+    REQUIRE_EQ(drv_in_isr(i2c_from_isr), TD_OK);
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_EQ(i2c_isr_r[i], TD_ERR_IN_ISR);
+    uint8_t who = 0;
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);   /* the bus as it was */
+    CHECK_EQ(who, 0x68);
+}
+
 /* A target holding SCL low: the transfer gives up at its timeout (plus the
  * controller's reset to idle: two waits of at most 1 ms each), and once the
  * target lets go the bus works again. */

@@ -43,6 +43,8 @@ int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
     if (bus >= TD_I2C_COUNT || baud_hz < 10000u || baud_hz > 1000000u ||
         sda >= NUM_GPIO || scl >= NUM_GPIO || sda % 4u != 2u * bus || scl % 4u != 2u * bus + 1u)
         return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     i2c_hw_t *i2c = controller(bus);
     uint32_t block = bus == 0 ? RESET_I2C0 : RESET_I2C1;
     ready[bus] = 0;
@@ -124,6 +126,10 @@ int td_i2c_transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx,
     if (bus >= TD_I2C_COUNT || addr < 0x08u || addr > 0x77u || ntx + nrx == 0 ||
         (ntx && tx == NULL) || (nrx && rx == NULL))
         return TD_ERR_PARAM;
+    /* polled for as long as the bus takes (milliseconds at 100 kHz):
+     * never inside an interrupt handler */
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
     if (!ready[bus])
         return TD_ERR_UNINIT;
     i2c_hw_t *i2c = controller(bus);
