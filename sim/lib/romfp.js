@@ -6,8 +6,9 @@
 // simulator computes the result here, writes it to r0-r3 (and the APSR
 // flags for the compares), charges the call's cycles, and the ROM returns.
 //
-// What the chip's library does differently from IEEE 754, and this model
-// with it: denormal inputs are read as zeros of the same sign, denormal
+// What the chip's library does differently from IEEE 754 (the datasheet,
+// and where it is silent the behaviour of the chip's ROM code), and this
+// model with it: denormal inputs are read as zeros of the same sign, denormal
 // results are flushed to zeros of the result's sign (a result that rounds,
 // at full precision and unbounded exponent, to the smallest normal is
 // kept); NaN inputs are read as infinities of the same sign and no NaN is
