@@ -11,7 +11,7 @@ const EXIT = {
   xip: 112,       // a core (or DMA) read the XIP range while the flash was out of XIP mode (erase/program window)
   powerCut: 113,  // --power-cut-at / --power-cut-random: the power went as planned
   usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
-  unmodelled: 115, // the firmware called a part of the chip's ROM the model does not have (floating point)
+  unmodelled: 115, // the firmware called a ROM floating-point function the model cannot perform (a trig argument out of range)
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
   noBoot: 122,    // boot2 CRC mismatch, USB boot requested
@@ -85,7 +85,8 @@ Exit status: bkpt #N -> N (N <= 109; larger codes give 109); 0 on --until match;
 read or fetched through XIP while the flash was out of XIP mode (an erase or
 program window); 113 power cut (--power-cut-at, --power-cut-random); 114 the USB
 host rejected the device (malformed descriptor or answer, failed --usb-check);
-115 the firmware called the ROM's floating-point library (not modelled);
+115 the firmware called a ROM floating-point function the model cannot
+perform as the chip would (sin, cos, tan outside their documented range);
 120 usage error; 121 bad firmware file; 122 firmware does not boot (or entered
 USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.`;
 

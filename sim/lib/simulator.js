@@ -26,6 +26,7 @@ const loader = require('./loader');
 const romImage = require('./rom_image');
 const { classifyOpcodes, K } = require('./decode');
 const { ABANDON } = require('./hooks');
+const romfp = require('./romfp');
 
 const OPKIND = classifyOpcodes();
 const ROM_SIZE = 0x4000;
@@ -35,19 +36,6 @@ const EXIT_MARK = 0x74646578; // 'tdex'
 // Codes of the chip's ROM tables that the ROM model (rom/rom.S) leaves out:
 // a lookup of one is warned about by name (ROM trap 0x04).
 const ROM_NOT_MODELLED = { DT: 'debug trampoline', DE: 'debug trampoline end' };
-// The entries of the ROM's floating-point tables ('SF', 'SD'), by offset / 4;
-// rom/rom.S has a trap (0x40 + i, 0x60 + i) in each (the library is not modelled).
-const FP_ENTRIES = ['add', 'sub', 'mul', 'div', 'cmp_fast', 'cmp_fast_flags', 'sqrt', '2int', '2fix',
-  '2uint', '2ufix', 'int2', 'fix2', 'uint2', 'ufix2', 'cos', 'sin', 'tan', 'sincos', 'exp', 'ln', 'cmp',
-  'atan2', 'int642', 'fix642', 'uint642', 'ufix642', '2int64', '2fix64', '2uint64', '2ufix64', 'convert'];
-function fpEntryName(dbl, i) {
-  const t = dbl ? 'double' : 'float', f = dbl ? 'd' : 'f', e = FP_ENTRIES[i];
-  if (e === 'convert') return dbl ? 'double2float' : 'float2double';
-  if (e.startsWith('2')) return t + e;
-  if (e.endsWith('2')) return e + t;
-  return f + e;
-}
-
 const STATE_NAMES = ['running', 'WFE', 'WFI', 'reset', 'halted'];
 
 class Simulator extends EventEmitter {
@@ -1065,12 +1053,14 @@ class Simulator extends EventEmitter {
         break;
       }
       default:
-        if (n >= 0x40 && n < 0x80) { // the floating-point tables: not modelled
+        if (n >= 0x40 && n < 0x80) { // the floating-point tables (lib/romfp.js); the ROM returns
           const dbl = n >= 0x60, i = n & 0x1f;
+          const why = romfp.call(this, c, dbl, i);
+          if (why === null) break;
           this.enterState(c, STATE_HALT);
           this.stop('unmodelled', {
             core: c.index, pc: regs[14] & ~1,
-            message: `core ${c.index} called ${fpEntryName(dbl, i)} (entry 0x${(i * 4).toString(16).padStart(2, '0')} of the ROM's ${dbl ? 'double' : 'single'}-precision floating-point table '${dbl ? 'SD' : 'SF'}'), returning to 0x${hex(regs[14] & ~1)}: the ROM's floating-point library is not modelled`,
+            message: `core ${c.index} called ${romfp.entryName(dbl, i)} (entry 0x${(i * 4).toString(16).padStart(2, '0')} of the ROM's ${dbl ? 'double' : 'single'}-precision floating-point table '${dbl ? 'SD' : 'SF'}'), returning to 0x${hex(regs[14] & ~1)}: ${why}`,
           });
           return;
         }

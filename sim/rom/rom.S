@@ -33,8 +33,21 @@
  *   bkpt #0x11  flash_range_program(addr r0, data r1, count r2): queue the page programs
  *   bkpt #0x12  wait for the flash: time passes; r0 = 1 while it is still busy
  *   bkpt #0x40+i / #0x60+i  entry i of the single / double-precision
- *               floating-point tables ('SF', 'SD'): the chip's ROM has a
- *               library there, this model has not: the run stops, naming it
+ *               floating-point tables ('SF', 'SD', ROM version 3: the
+ *               datasheet's section 2.8.3.2): the simulator performs the
+ *               function (lib/romfp.js) with the chip's calling convention
+ *               (arguments and results in r0-r3, the compares also in the
+ *               flags, sincos's two results in r0/r1 or r0:r1/r2:r3) and
+ *               documented exceptions to IEEE 754 (denormals flushed to
+ *               zero on input and output, NaN read as infinity, never
+ *               returned; conversions to integers round towards -Inf and
+ *               clamp), charges the call's cycles, then the entry's bx lr
+ *               returns. Basic operations and conversions are exact; the
+ *               scientific functions (sin, cos, tan, sincos, exp, ln,
+ *               atan2) use the host's Math and are warned about once per
+ *               run, as they can differ from the chip's in the last bits;
+ *               a trig argument outside the documented range (|x| < 128
+ *               single, < 1024 double) stops the run naming the function
  * Traps 0x10..0x1f belong to the flash model; others may be added below 0x10.
  */
         .syntax unified
@@ -410,6 +423,8 @@ rom_usb_boot:
 rom_noop:
         bx      lr
 
+        .ltorg                          /* the literals within reach of the code above */
+
         .align 2
 rom_func_table:
         .byte 'P', '3'
@@ -460,16 +475,19 @@ rom_data_table:
         .hword rom_sd_table
         .hword 0
 
-/* The floating-point tables: 32 entries each (the size in words in the byte
- * at table - 2, as the chip's ROM keeps it), every entry a trap that stops
- * the run with the function's name: the library itself is not modelled. */
+/* The floating-point tables ('SF', 'SD'), as in the chip's ROM version 3:
+ * 32 entries each (the size in words in the byte at table - 2, as the
+ * chip's ROM keeps it). Entry i is `bkpt #(0x40 + i)` (float) or
+ * `bkpt #(0x60 + i)` (double) then `bx lr`: the simulator computes the
+ * function (lib/romfp.js) into r0-r3 and the flags, charges its cycles,
+ * and the entry returns. */
         .align 2
         .hword 0
         .hword 32
 rom_sf_table:
         .set i, 0
         .rept 32
-        .word rom_sf_traps + 2 * i + 1
+        .word rom_sf_traps + 4 * i + 1
         .set i, i + 1
         .endr
         .hword 0
@@ -477,19 +495,21 @@ rom_sf_table:
 rom_sd_table:
         .set i, 0
         .rept 32
-        .word rom_sd_traps + 2 * i + 1
+        .word rom_sd_traps + 4 * i + 1
         .set i, i + 1
         .endr
 rom_sf_traps:
         .set i, 0
         .rept 32
         bkpt    #(0x40 + i)
+        bx      lr
         .set i, i + 1
         .endr
 rom_sd_traps:
         .set i, 0
         .rept 32
         bkpt    #(0x60 + i)
+        bx      lr
         .set i, i + 1
         .endr
 

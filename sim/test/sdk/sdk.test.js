@@ -253,18 +253,66 @@ test('sdk i2c_bus_scan: the scan\'s table, where only an MPU6050 at 0x68 acknowl
   assert.deepStrictEqual(t.slice(3), [0, 1, 2, 3, 4, 5, 6, 7].map((r) => row(r, 0x68)).concat(['Done.']));
 });
 
-// ---- examples that need what the simulator does not model: it must say so ----
+// ---- float and double arithmetic: the ROM's floating-point library (lib/romfp.js) ----
 
-// the ROM's floating-point library (exit 115 from the command line)
-for (const [name, first] of [['hello_adc', ['ADC Example, measuring GPIO26']], ['onboard_temperature', []],
-  ['read_vsys', []], ['pwm_measure_duty_cycle', ['', 'PWM duty cycle measurement example']]]) {
-  test(`sdk ${name} not run: float arithmetic through the ROM's library, the run stops naming the function`, () => {
-    const res = run(name, { maxMs: 200 });
-    assert.strictEqual(res.r.reason, 'unmodelled', JSON.stringify(res.r));
-    assert.match(res.r.message, /^core 0 called fmul \(entry 0x08 of the ROM's single-precision floating-point table 'SF'\)/);
-    assert.deepStrictEqual(res.texts(), first);
+// The examples' own arithmetic, as single-precision C evaluates it (each
+// operation rounded to float), to compare the printed figures with.
+const f = Math.fround;
+const ADC_FACTOR = f(f(3.3) / 4096);                        // 3.3f / (1 << 12)
+const adcRaw = (volts) => Math.min(4095, Math.round((volts / 3.3) * 4096));
+const sensorVolts = (degC) => 0.706 - (degC - 27) * 0.001721; // the ADC model's sensor line
+const tempC = (raw) => f(f(27) - f(f(f(raw) * ADC_FACTOR) - f(0.706)) / f(0.001721));
+
+test('sdk hello_adc: raw value and voltage of GPIO26 (1.0 V, then 3.0 V)', () => {
+  const res = run('hello_adc', { maxMs: 1200, setup: (sim) => sim.adc.input(0, (t) => (t < 0.25 ? 1.0 : 3.0)) });
+  const line = (v) => { const raw = adcRaw(v); return `Raw value: 0x${raw.toString(16).padStart(3, '0')}, voltage: ${f(raw * ADC_FACTOR).toFixed(6)} V`; };
+  assert.deepStrictEqual(res.texts(), ['ADC Example, measuring GPIO26', line(1.0), line(3.0), line(3.0)]);
+  assert.strictEqual(line(1.0), 'Raw value: 0x4d9, voltage: 0.999829 V');
+});
+
+test('sdk onboard_temperature: the sensor read at 27, then 40 degrees C', () => {
+  const res = run('onboard_temperature', { maxMs: 2200, setup: (sim) => sim.adc.input(4, (t) => (t < 0.5 ? 27 : 40)) });
+  const line = (deg) => `Onboard temperature = ${tempC(adcRaw(sensorVolts(deg))).toFixed(2)} C`;
+  assert.deepStrictEqual(res.texts(), [line(27), line(40), line(40)]);
+  assert.deepStrictEqual([line(27), line(40)], ['Onboard temperature = 27.14 C', 'Onboard temperature = 39.78 C']);
+});
+
+test('sdk read_vsys: VBUS present and VSYS 5.0 V, then on battery at 3.9 V (VSYS/3 on GPIO29)', () => {
+  const res = run('read_vsys', {
+    maxMs: 3200,
+    setup: (sim) => {
+      sim.setGpioInput(24, 1);                   // VBUS sense (GPIO24): powered
+      sim.scheduleInput(24, 0, 1500);            // then unplugged
+      sim.adc.input(3, (t) => (t < 1.5 ? 5.0 : 3.9) / 3);
+    },
   });
-}
+  const volts = (v) => { const raw = adcRaw(v / 3); return f(Math.floor(f(f(raw * 3) * ADC_FACTOR * 100)) / 100); };
+  const pct = (v) => Math.trunc(f(f(f(v - 3) / f(f(4.2) - 3)) * 100));
+  const temp = tempC(adcRaw(sensorVolts(27))).toFixed(1);
+  const v1 = volts(5.0), v2 = volts(3.9);
+  assert.deepStrictEqual(res.texts(), [`Power POWERED, ${v1.toFixed(2)}V, temp ${temp} DegC`,
+    `Power BATTERY, ${v2.toFixed(2)}V (${pct(v2)}%), temp ${temp} DegC`]);
+  assert.deepStrictEqual([v1.toFixed(2), v2.toFixed(2), pct(v2), temp], ['5.00', '3.90', 75, '27.1']);
+});
+
+test('sdk pwm_measure_duty_cycle: slice 2 counting while its B pin (GPIO5, wired to GPIO2) is high measures the output\'s duty', () => {
+  const res = run('pwm_measure_duty_cycle', { maxMs: 200, setup: (sim) => sim.watchPin(2, (level) => sim.setGpioInput(5, level)) });
+  passed(res);
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 2), ['', 'PWM duty cycle measurement example']);
+  const duties = [0, 0.1, 0.5, 0.9, 1];
+  assert.strictEqual(t.length, 2 + duties.length, t.join('\n'));
+  duties.forEach((d, i) => {
+    const m = /^Output duty cycle = ([\d.]+)%, measured input duty cycle = ([\d.]+)%$/.exec(t[2 + i]);
+    assert.ok(m, t[2 + i]);
+    assert.strictEqual(m[1], f(f(d) * 100).toFixed(1));
+    // the level set, (uint16_t)(d * 1001) of TOP 1000: the measured share within one count in a thousand
+    const level = Math.trunc(f(f(d) * 1001));
+    assert.ok(Math.abs(Number(m[2]) - (100 * level) / 1001) <= 0.1, `${t[2 + i]}: level ${level} of 1001`);
+  });
+});
+
+// ---- examples that need what the simulator does not model: it must say so ----
 
 // warned at first use; the example then waits until the bound
 for (const [name, warning] of [
