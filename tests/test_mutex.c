@@ -366,6 +366,52 @@ TEST(calls_from_interrupt_refused)
     CHECK_EQ(td_pool_deinit(&isr_pool), TD_OK);
 }
 
+/* A call refused in an interrupt handler changes nothing: on objects no
+ * core has used yet, it binds none of them to the handler's core, so a
+ * thread of the other core can still be their first user. */
+static TD_SEM_DEFINE(first_sem, 1, 1);
+static TD_MUTEX_DEFINE(first_mutex);
+static TD_EVENT_DEFINE(first_event);
+static int first_isr_r[5], first_core1_r[5];
+static void first_use_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    first_isr_r[0] = td_sem_take(&first_sem, TD_NO_WAIT);
+    first_isr_r[1] = td_mutex_lock(&first_mutex, TD_NO_WAIT);
+    first_isr_r[2] = td_mutex_unlock(&first_mutex);
+    first_isr_r[3] = td_event_wait(&first_event, 1u, TD_EVENT_ANY, TD_NO_WAIT, NULL);
+    __atomic_store_n(&first_isr_r[4], 1, __ATOMIC_RELEASE);
+}
+static void core1_first_use(void *arg)
+{
+    (void)arg;
+    first_core1_r[0] = td_sem_take(&first_sem, TD_NO_WAIT);
+    first_core1_r[1] = td_mutex_lock(&first_mutex, TD_NO_WAIT);
+    first_core1_r[2] = td_mutex_unlock(&first_mutex);
+    first_core1_r[3] = td_event_set_isr(&first_event, 1u);
+    first_core1_r[4] = td_sem_give_isr(&first_sem);
+}
+
+TEST(refused_in_interrupt_binds_nothing)
+{
+    static TD_TIMER_DEFINE(tm, first_use_from_isr, NULL);
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    td_sleep(3);
+    REQUIRE_EQ(__atomic_load_n(&first_isr_r[4], __ATOMIC_ACQUIRE), 1);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(first_isr_r[i], TD_ERR_IN_ISR);
+    for (int i = 0; i < 5; i++)
+        first_core1_r[i] = 99;
+    REQUIRE_EQ(th_core1_run(core1_first_use, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(first_core1_r[i], TD_OK);           /* core 1 was their first user */
+    CHECK_EQ(td_sem_take(&first_sem, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_mutex_lock(&first_mutex, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_event_clear(&first_event, 1u), TD_ERR_WRONG_CORE);
+}
+
 static int idle_results[4];
 static volatile int idle_done;
 static void idle_misuse(void)
