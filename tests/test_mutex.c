@@ -92,8 +92,7 @@ TEST(mutex_owner_recursion)
     CHECK_EQ(deeper, 0xffffu);
     refused += td_mutex_lock(&m, TD_NO_WAIT) == TD_ERR_OVERFLOW;
     refused += td_mutex_lock(&m, TD_FOREVER) == TD_ERR_OVERFLOW;
-    CHECK_EQ(refused, 2);
-    CHECK_EQ(m.depth, 0xffffu);
+    CHECK_EQ(refused, 2);                /* (and changed nothing: the unlocks below) */
     while (deeper > 1 && td_mutex_unlock(&m) == TD_OK)
         deeper--;
     CHECK_EQ(deeper, 1);
