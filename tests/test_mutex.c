@@ -365,6 +365,56 @@ TEST(calls_from_interrupt_refused)
     CHECK_EQ(td_pool_deinit(&isr_pool), TD_OK);
 }
 
+/* td_mutex_owner from the other core while the mutex's core locks and
+ * unlocks it: always NULL or the locking thread, never a torn word (and,
+ * under ThreadSanitizer, no data race: every store of the owner is an
+ * atomic one, as the read is). */
+#define WATCH_ROUNDS 20000u
+#define WATCH_READS_MAX 5000000u
+static TD_MUTEX_DEFINE(watched);
+static volatile uint32_t watched_work;
+static int watch_stop, watch_started;
+static unsigned watch_bad, watch_held, watch_reads;
+static void core1_watch_owner(void *arg)
+{
+    const td_thread_t *locker = arg;
+    unsigned bad = 0, held = 0, n = 0;
+    do {
+        const td_thread_t *o = td_mutex_owner(&watched);
+        bad += o != NULL && o != locker;
+        held += o != NULL;
+        if (n++ == 0)
+            __atomic_store_n(&watch_started, 1, __ATOMIC_RELEASE);
+    } while (!__atomic_load_n(&watch_stop, __ATOMIC_ACQUIRE) && n < WATCH_READS_MAX);
+    watch_bad = bad;
+    watch_held = held;
+    watch_reads = n;
+}
+
+TEST(mutex_owner_read_from_other_core)
+{
+    watch_stop = watch_started = 0;
+    REQUIRE_EQ(td_mutex_lock(&watched, TD_NO_WAIT), TD_OK);      /* binds it to this core */
+    REQUIRE_EQ(td_mutex_unlock(&watched), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_watch_owner, td_thread_self()), TD_OK);
+    for (int i = 0; i < 2000 && !__atomic_load_n(&watch_started, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);                                            /* core 1 reads from now on */
+    CHECK(__atomic_load_n(&watch_started, __ATOMIC_ACQUIRE));
+    unsigned bad = 0;
+    for (uint32_t i = 0; i < WATCH_ROUNDS; i++) {
+        bad += td_mutex_lock(&watched, TD_NO_WAIT) != TD_OK;
+        for (unsigned k = 0; k < 8; k++)
+            watched_work = watched_work + k;                    /* held a while */
+        bad += td_mutex_unlock(&watched) != TD_OK;
+    }
+    __atomic_store_n(&watch_stop, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(watch_bad, 0);
+    th_info("mutex_owner_reads", (long long)watch_reads);
+    th_info("mutex_owner_reads_held", (long long)watch_held);
+}
+
 /* A call refused in an interrupt handler changes nothing: on objects no
  * core has used yet, it binds none of them to the handler's core, so a
  * thread of the other core can still be their first user. */
