@@ -91,13 +91,14 @@ void td__held_abandon(td_core_t *c, td_thread_t *t)
             h = h->next;
         }
     }
-    td__spin_release_thread(t);
     for (unsigned i = 0; i < TD_HELD_END_MAX; i++) {
         td_held_end_fn fn = TD_LOAD_ACQUIRE(ends[i]);
         if (fn == NULL)
             break;
         fn(c, t);
     }
+    td__spin_release_thread(t);          /* last: a trace build's handler records
+                                            each give first (kernel/trace.c) */
 }
 
 /* Core 'core' went down for good (TD_DOWN_STOPPED): every object its

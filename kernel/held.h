@@ -50,9 +50,9 @@ void td__held_del(td_core_t *c, struct td_held *h);
 /* Give back everything thread t of this core (c) owns: it is ending (its
  * entry returned, td_thread_exit, or the kill policy) and waits on
  * nothing. The objects on the held list go to their waiters (abandon),
- * the td_locks it took are released (kernel/spin.h), and each registered
- * end handler gives back what its module's tables say t owns. After this
- * no table of the kernel names t as an owner. */
+ * each registered end handler gives back what its module's tables say t
+ * owns, and the td_locks it took are released (kernel/spin.h), in that
+ * order. After this no table of the kernel names t as an owner. */
 void td__held_abandon(td_core_t *c, td_thread_t *t);
 
 /* ---- owners kept in a module's own table ------------------------------------------

@@ -161,11 +161,12 @@ void port_fifo_hold_isr(void)
 }
 #endif
 
-/* Wake every thread of this core waiting in ping / await_remote. */
-static void wake_waiters(td_core_t *c, struct loc *l)
+/* Wake every thread of this core waiting in ping / await_remote: with
+ * TD_OK to look again, or with TD_ERR_PEER_DOWN, which ends the wait. */
+static void wake_waiters(td_core_t *c, struct loc *l, int result)
 {
     while (l->waiters != NULL)
-        td__wake(c, l->waiters, TD_OK);
+        td__wake(c, l->waiters, result);
 }
 
 /* ---- sending ----------------------------------------------------------------------- */
@@ -277,7 +278,8 @@ static void unqueue(struct loc *l, td_msg_ep_t *ep)
 }
 
 /* The peer went down (fault notice, reset): discard what is queued for it
- * and wake the senders. Interrupts masked. */
+ * and end every wait on it with TD_ERR_PEER_DOWN (senders, ping, await).
+ * Interrupts masked. */
 static void peer_down(unsigned me, td_core_t *c)
 {
     struct loc *l = &loc[me];
@@ -294,7 +296,7 @@ static void peer_down(unsigned me, td_core_t *c)
         if (l->ep[i] != NULL)
             out_wake(c, l->ep[i], TD_ERR_PEER_DOWN);
     l->room_asked = 0;
-    wake_waiters(c, l);
+    wake_waiters(c, l, TD_ERR_PEER_DOWN);
     td__resched(c);
 }
 
@@ -540,7 +542,7 @@ static void room_rang(unsigned me, td_core_t *c, uint32_t count)
 static void announce_rang(unsigned me, td_core_t *c, uint32_t count)
 {
     flow_rang(me, c, count);
-    wake_waiters(c, &loc[me]);
+    wake_waiters(c, &loc[me], TD_OK);
 }
 
 /* PING: answer with PONG, naming the ping answered. */
@@ -554,7 +556,7 @@ static void ping_rang(unsigned me, td_core_t *c, uint32_t count)
 static void pong_rang(unsigned me, td_core_t *c, uint32_t count)
 {
     (void)count;
-    wake_waiters(c, &loc[me]);
+    wake_waiters(c, &loc[me], TD_OK);
 }
 
 static void msg_down(unsigned core, unsigned stage);
@@ -721,10 +723,13 @@ static int wait_until(int (*done)(unsigned me, uint32_t arg), uint32_t arg, td_t
         if ((r = td__can_wait(c, s)) != TD_OK)
             break;
         /* woken by a pong or an announcement; while our multiplexer waits
-         * for core 1's launch to end, look again every tick */
+         * for core 1's launch to end, look again every tick; the other core
+         * going down (its notice, or its reset) ends the wait */
         unhold_for_wait(me);
         r = td__wait(c, &loc[me].waiters, td__link_up(me) ? left : 1u, s);
         s = port_irq_save();
+        if (r == TD_ERR_PEER_DOWN)
+            break;
     }
     port_irq_restore(s);
     return r;
@@ -757,11 +762,14 @@ int td_msg_ping(td_tick_t timeout)
     return wait_until(ponged, seq, timeout);
 }
 
-/* The other core subscribed 'number', or said it faulted (its fault notice
- * wakes the wait; a core not yet running or relaunched is waited for). */
+/* The other core subscribed 'number', or is known down: it said it faulted,
+ * or it is halted (stopped for good, held in reset: supervision stops a
+ * core that locked up without a notice). Its notice or its reset also
+ * wakes the wait with TD_ERR_PEER_DOWN (peer_down). A core not yet running
+ * or being relaunched is waited for. */
 static int announced(unsigned me, uint32_t number)
 {
-    if (TD_LOAD_RELAXED(td__link[me ^ 1u].fault) != 0)
+    if (TD_LOAD_RELAXED(td__link[me ^ 1u].fault) != 0 || td__core_halted(me ^ 1u))
         return TD_ERR_PEER_DOWN;
     return TD_LOAD_RELAXED(slots[me ^ 1u][number].depth) != 0 && td__link_up(me);
 }

@@ -51,7 +51,7 @@ unsigned td__mutex_effective(const td_thread_t *t)
 static void take(td_core_t *c, td_mutex_t *m, td_thread_t *t)
 {
     TD_TRACE(TD_TR_LOCK_TAKE, m, t);
-    m->owner = t;
+    TD_STORE_RELAXED(m->owner, t);
     m->depth = 1;
     unsigned k = TD_LOAD_RELAXED(kind);
     td__held_add(c, &m->held, k ? k : register_kind());
@@ -81,7 +81,7 @@ static const struct td_wait_ops waiter_ops = { NULL, waiter_left, waiter_left, w
 static void release(td_core_t *c, td_mutex_t *m, td_thread_t *me)
 {
     TD_TRACE(TD_TR_LOCK_GIVE, m, me);
-    m->owner = NULL;
+    TD_STORE_RELAXED(m->owner, NULL);
     m->depth = 0;
     td__held_del(c, &m->held);
     td_thread_t *w = m->waiters;
@@ -100,7 +100,7 @@ int td_mutex_init(td_mutex_t *m)
     if (m->magic == TD_MUTEX_MAGIC && (m->waiters != NULL || m->owner != NULL))
         return TD_ERR_BUSY;
     m->waiters = NULL;
-    m->owner = NULL;
+    TD_STORE_RELAXED(m->owner, NULL);
     m->depth = 0;
     m->core = (uint8_t)port_core_id();
     m->magic = TD_MUTEX_MAGIC;
@@ -160,10 +160,12 @@ int td_mutex_unlock(td_mutex_t *m)
     return r;
 }
 
-/* Anywhere, the other core too: owner is read relaxed (the lock and unlock
- * paths store the aligned word plainly, with their core's interrupts
- * masked, so it is never torn); the answer is true when read and may
- * change at once. */
+/* Anywhere, the other core too: owner is read relaxed, and every store of
+ * it is relaxed too (on its core, interrupts masked; the other core's when
+ * this one went down), so it is never torn and the pair is no data race;
+ * the answer is true when read and may change at once. Reads on m's own
+ * core with its interrupts masked stay plain: nothing else writes it
+ * meanwhile. */
 td_thread_t *td_mutex_owner(const td_mutex_t *m)
 {
     return (m != NULL && m->magic == TD_MUTEX_MAGIC) ? TD_LOAD_RELAXED(m->owner) : NULL;
@@ -206,7 +208,7 @@ TD_FAULT_CODE static void held_gone(struct td_held *h, unsigned core)
 {
     (void)core;
     td_mutex_t *m = MUTEX_OF(h);
-    m->owner = NULL;
+    TD_STORE_RELAXED(m->owner, NULL);
     m->waiters = NULL;
     m->depth = 0;
 }

@@ -37,12 +37,27 @@ int td__check(const void *obj, size_t magic_offset, unsigned magic)
     return r ? r : td__bind((uint8_t *)(uintptr_t)obj + magic_offset + 2u);
 }
 
+int td__check_thread(const void *obj, size_t magic_offset, unsigned magic)
+{
+    int r = td__valid(obj, magic_offset, magic);
+    if (r)
+        return r;
+    uint8_t *core = (uint8_t *)(uintptr_t)obj + magic_offset + 2u;
+    if (TD_LOAD_RELAXED(*core) == port_core_id())
+        return TD_OK;
+    if (!port_in_isr())
+        return td__bind_slow(core);
+    /* (only this core binds an object to this core, and not while its
+     * handler runs: the byte is still not this core's) */
+    return TD_LOAD_RELAXED(*core) == TD_CORE_ANY ? TD_OK : TD_ERR_WRONG_CORE;
+}
+
 int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick_t timeout)
 {
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
     int r = (magic_offset & TD__UNBOUND) ? td__valid(obj, magic_offset - TD__UNBOUND, magic)
-                                         : td__check(obj, magic_offset, magic);
+                                         : td__check_thread(obj, magic_offset, magic);
     return r ? r : port_in_isr() ? TD_ERR_IN_ISR : TD_OK;
 }
 

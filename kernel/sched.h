@@ -72,6 +72,12 @@ TD_HOT int td__bind(uint8_t *core)
  * caller). */
 int td__check(const void *obj, size_t magic_offset, unsigned magic);
 #define TD_CHECK(obj, type, want) td__check((obj), offsetof(type, magic), (want))
+/* The same checks for a call only a thread may make: from an interrupt
+ * handler they bind nothing (the call is refused there, and a refused call
+ * changes nothing: an object no core used yet stays free for either core's
+ * first thread) but return what a bind would, so that the errors keep
+ * their order; the caller then refuses the handler (TD_ERR_IN_ISR). */
+int td__check_thread(const void *obj, size_t magic_offset, unsigned magic);
 /* The first two of those checks alone, for objects bound to no core (the
  * cross-core ones) and for reading an object's state: null (TD_ERR_PARAM),
  * magic (TD_ERR_UNINIT), else 0. */
@@ -81,8 +87,8 @@ int td__valid(const void *obj, size_t magic_offset, unsigned magic);
  * that is neither TD_FOREVER nor at most TD_TIMEOUT_MAX (TD_ERR_PARAM; a
  * call without one passes TD_NO_WAIT), td__check's (td__valid's for an
  * object bound to no core: TD_CHECK_XCALL), then an interrupt handler
- * calling (TD_ERR_IN_ISR). One call in place of the same tests at each
- * entry point. */
+ * calling (TD_ERR_IN_ISR); the core check is td__check_thread's. One call
+ * in place of the same tests at each entry point. */
 #define TD__UNBOUND 1u               /* in magic_offset (even): no core to check */
 int td__check_call(const void *obj, size_t magic_offset, unsigned magic, td_tick_t timeout);
 #define TD_CHECK_CALL(obj, type, want, timeout)                                          \
@@ -108,11 +114,15 @@ typedef uint32_t __attribute__((may_alias)) td__key_word_t;
      offsetof(type, zero_) == offsetof(type, magic) + 3u &&                             \
      __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define TD__CHECK(obj, type, want, key)                                              \
+    TD__CHECK_OR(obj, key, td__check((obj), offsetof(type, magic), (want)))
+/* The same word test with another slow path: 'slow', an expression that
+ * makes the full checks (a call only a thread may make: td__check_thread). */
+#define TD__CHECK_OR(obj, key, slow)                                                 \
     (((obj) != NULL &&                                                              \
       __atomic_load_n((const td__key_word_t *)(const void *)&(obj)->magic,         \
                       __ATOMIC_RELAXED) == (key))                                   \
          ? TD_OK                                                                    \
-         : td__check((obj), offsetof(type, magic), (want)))
+         : (slow))
 
 /* Checks for a call that is about to block the current thread, with the
  * interrupt state s from port_irq_save: TD_ERR_STATE (kernel not running or

@@ -17,6 +17,10 @@
 /* (the word loaded from the core's instance: 2 cycles against the 4 of
  * building it from the magic and the core id) */
 #define check(s, c) TD__CHECK(s, td_sem_t, TD_SEM_MAGIC, (c)->sem_word)
+/* take's: a thread's call, whose slow path binds nothing when an interrupt
+ * handler calls it (refused just after: TD_ERR_IN_ISR) */
+#define check_take(s, c)                                                         \
+    TD__CHECK_OR(s, (c)->sem_word, td__check_thread((s), offsetof(td_sem_t, magic), TD_SEM_MAGIC))
 _Static_assert(TD__CHECK_WORD_OK(td_sem_t), "magic, core and zero_ make one word");
 
 int td_sem_init(td_sem_t *s, unsigned initial, unsigned max)
@@ -45,7 +49,7 @@ int td_sem_take(td_sem_t *s, td_tick_t timeout)
     if (TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
     td_core_t *c = td__core_of(port_core_id());  /* (before the check: its word) */
-    int r = check(s, c);
+    int r = check_take(s, c);
     if (r)
         return r;
     if (port_in_isr())

@@ -10,7 +10,9 @@
 
 #include "atomic.h"
 #include "core.h"
+#include "held.h"
 #include "port.h"
+#include "spin.h"
 #include "tandem/lock.h"
 #include "tandem/trace.h"
 
@@ -33,12 +35,42 @@ static __attribute__((noipa)) void lock_given(const td_lock_t *l, const td_threa
     TD_TRACE(TD_TR_LOCK_GIVE, l, t);
 }
 
+/* The td_lock each core took last through each user-range spinlock, for
+ * the give that a thread's end makes (below): the spinlock's record names
+ * the core, not the lock. Written and read by its core alone, interrupts
+ * masked. */
+static const td_lock_t *taken[PORT_NUM_CORES][TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST + 1u];
+static uint8_t end_registered;
+
+/* Thread t of this core ends (kernel/held.h's end handler): each td_lock
+ * it still holds gets its give point, before td__held_abandon releases it
+ * (kernel/spin.h: the user range's spinlocks this core holds, if t is the
+ * running thread). */
+static void locks_ended(td_core_t *c, td_thread_t *t)
+{
+    unsigned me = port_core_id();
+    if (c->current != t)
+        return;
+    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
+        const td_lock_t *l = taken[me][n - TD_SPIN_USER_FIRST];
+        if (l != NULL && td__spin_held_by(n, me))
+            lock_given(l, t);
+    }
+}
+
 /* The take, then its point (interrupts still masked while l is held). */
 int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
 {
     int r = td__lock_take_slow(l, wait, keep);
-    if (r >= 0)
-        lock_taken(l, td__cores[port_core_id()].current);
+    if (r >= 0) {
+        unsigned me = port_core_id();
+        taken[me][td__lock_number(l) - TD_SPIN_USER_FIRST] = l;
+        lock_taken(l, td__cores[me].current);
+        if (!TD_LOAD_ACQUIRE(end_registered) && !port_in_isr()) {
+            td__held_on_end(locks_ended);        /* (a thread's hold: from thread context) */
+            TD_STORE_RELEASE(end_registered, (uint8_t)1);
+        }
+    }
     return r;
 }
 

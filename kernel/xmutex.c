@@ -171,6 +171,16 @@ long td_xmutex_waiting(const td_xmutex_t *m, unsigned core)
     return r ? r : td__xsync_waiting(&m->xw, core);
 }
 
+td_thread_t *td_xmutex_owner(const td_xmutex_t *m)
+{
+    if (TD_VALID(m, td_xmutex_t, TD_XMUTEX_MAGIC))
+        return NULL;
+    port_irq_state_t s = td__xsync_lock(&m->xw);
+    td_thread_t *t = m->owner;
+    td__xsync_unlock(&m->xw, s);
+    return t;
+}
+
 int td_xmutex_unlock(td_xmutex_t *m)
 {
     int r = check(m);

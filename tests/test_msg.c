@@ -964,6 +964,61 @@ TEST(msg_await_peer_down)
     reborn_answers(7);
 }
 
+/* Core 1 starts its messages, then at GO stops them without a fault
+ * notice: as a core that locked up says nothing before supervision holds
+ * it in reset. */
+static void core1_quiet_stop(void *arg)
+{
+    (void)arg;
+    job_r[0] = td_msg_start();
+    __atomic_store_n(&job_r[1], 1, __ATOMIC_RELEASE);
+    while (!GO_GET())
+        td_sleep(1);
+    td__msg_stop();
+}
+
+static int reset_await_r;
+static td_tick_t reset_await_ticks;
+static void await_across_reset(void *arg)
+{
+    (void)arg;
+    td_tick_t t0 = td_time_ticks();
+    reset_await_r = td_msg_await_remote(13, TD_SEC(2));   /* 13: never subscribed */
+    reset_await_ticks = td_time_ticks() - t0;
+}
+
+/* A thread waiting in td_msg_await_remote when core 1 goes through its
+ * reset with no fault notice before it (the stop of a core that locked
+ * up: the RESET stage alone) is woken with TD_ERR_PEER_DOWN, as by the
+ * notice, not left to its timeout (td_msg_ping refuses such a core at the
+ * call already: its multiplexer stopped). */
+TEST(msg_await_peer_reset_without_notice)
+{
+    GO_SET(0);
+    REQUIRE_EQ(td_msg_init(&ep_a, 12, in_a, 16, out_a, 2, TD_MSG_BLOCK), TD_OK);
+    REQUIRE_EQ(td_msg_subscribe(&ep_a), TD_OK);
+    job_r[1] = 0;
+    REQUIRE_EQ(th_core1_run(core1_quiet_stop, NULL), TD_OK);
+    for (int i = 0; i < 2000 && !__atomic_load_n(&job_r[1], __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);
+    REQUIRE_EQ(td_msg_ping(TD_SEC(2)), TD_OK);          /* core 1's messages run */
+    reset_await_r = 99;
+    REQUIRE_EQ(td_thread_create(&m1, m1_stack, sizeof m1_stack, "awaiter", 20,
+                                await_across_reset, NULL), TD_OK);   /* more urgent: waits now */
+    GO_SET(1);
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);          /* its messages stopped */
+    CHECK_EQ(td_msg_ping(TD_MS(5)), TD_ERR_PEER_DOWN);
+    td_sleep(TD_MS(5));
+    CHECK_EQ(reset_await_r, 99);                        /* still waits */
+    CHECK_EQ(td_msg_peer_fault(), 0);                   /* no notice */
+    td__down_run(1, TD_DOWN_RESET);                     /* as core 1's stop sequence does */
+    CHECK_EQ(td_thread_join(&m1, TD_SEC(3)), TD_OK);
+    CHECK_EQ(reset_await_r, TD_ERR_PEER_DOWN);
+    CHECK(reset_await_ticks < TD_SEC(1));
+    CHECK_EQ(job_r[0], TD_OK);
+    reborn_answers(9);
+}
+
 /* ---- the FIFO's sticky flags ------------------------------------------------------------ */
 
 static td_msg_core_stats_t core1_cs;

@@ -92,8 +92,7 @@ TEST(mutex_owner_recursion)
     CHECK_EQ(deeper, 0xffffu);
     refused += td_mutex_lock(&m, TD_NO_WAIT) == TD_ERR_OVERFLOW;
     refused += td_mutex_lock(&m, TD_FOREVER) == TD_ERR_OVERFLOW;
-    CHECK_EQ(refused, 2);
-    CHECK_EQ(m.depth, 0xffffu);
+    CHECK_EQ(refused, 2);                /* (and changed nothing: the unlocks below) */
     while (deeper > 1 && td_mutex_unlock(&m) == TD_OK)
         deeper--;
     CHECK_EQ(deeper, 1);
@@ -364,6 +363,102 @@ TEST(calls_from_interrupt_refused)
     CHECK_EQ(td_mutex_unlock(&m), TD_OK);
     CHECK_EQ(td_event_clear(&isr_event, 1u), TD_OK);
     CHECK_EQ(td_pool_deinit(&isr_pool), TD_OK);
+}
+
+/* td_mutex_owner from the other core while the mutex's core locks and
+ * unlocks it: always NULL or the locking thread, never a torn word (and,
+ * under ThreadSanitizer, no data race: every store of the owner is an
+ * atomic one, as the read is). */
+#define WATCH_ROUNDS 20000u
+#define WATCH_READS_MAX 5000000u
+static TD_MUTEX_DEFINE(watched);
+static volatile uint32_t watched_work;
+static int watch_stop, watch_started;
+static unsigned watch_bad, watch_held, watch_reads;
+static void core1_watch_owner(void *arg)
+{
+    const td_thread_t *locker = arg;
+    unsigned bad = 0, held = 0, n = 0;
+    do {
+        const td_thread_t *o = td_mutex_owner(&watched);
+        bad += o != NULL && o != locker;
+        held += o != NULL;
+        if (n++ == 0)
+            __atomic_store_n(&watch_started, 1, __ATOMIC_RELEASE);
+    } while (!__atomic_load_n(&watch_stop, __ATOMIC_ACQUIRE) && n < WATCH_READS_MAX);
+    watch_bad = bad;
+    watch_held = held;
+    watch_reads = n;
+}
+
+TEST(mutex_owner_read_from_other_core)
+{
+    watch_stop = watch_started = 0;
+    REQUIRE_EQ(td_mutex_lock(&watched, TD_NO_WAIT), TD_OK);      /* binds it to this core */
+    REQUIRE_EQ(td_mutex_unlock(&watched), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_watch_owner, td_thread_self()), TD_OK);
+    for (int i = 0; i < 2000 && !__atomic_load_n(&watch_started, __ATOMIC_ACQUIRE); i++)
+        td_sleep(1);                                            /* core 1 reads from now on */
+    CHECK(__atomic_load_n(&watch_started, __ATOMIC_ACQUIRE));
+    unsigned bad = 0;
+    for (uint32_t i = 0; i < WATCH_ROUNDS; i++) {
+        bad += td_mutex_lock(&watched, TD_NO_WAIT) != TD_OK;
+        for (unsigned k = 0; k < 8; k++)
+            watched_work = watched_work + k;                    /* held a while */
+        bad += td_mutex_unlock(&watched) != TD_OK;
+    }
+    __atomic_store_n(&watch_stop, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(watch_bad, 0);
+    th_info("mutex_owner_reads", (long long)watch_reads);
+    th_info("mutex_owner_reads_held", (long long)watch_held);
+}
+
+/* A call refused in an interrupt handler changes nothing: on objects no
+ * core has used yet, it binds none of them to the handler's core, so a
+ * thread of the other core can still be their first user. */
+static TD_SEM_DEFINE(first_sem, 1, 1);
+static TD_MUTEX_DEFINE(first_mutex);
+static TD_EVENT_DEFINE(first_event);
+static int first_isr_r[5], first_core1_r[5];
+static void first_use_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    first_isr_r[0] = td_sem_take(&first_sem, TD_NO_WAIT);
+    first_isr_r[1] = td_mutex_lock(&first_mutex, TD_NO_WAIT);
+    first_isr_r[2] = td_mutex_unlock(&first_mutex);
+    first_isr_r[3] = td_event_wait(&first_event, 1u, TD_EVENT_ANY, TD_NO_WAIT, NULL);
+    __atomic_store_n(&first_isr_r[4], 1, __ATOMIC_RELEASE);
+}
+static void core1_first_use(void *arg)
+{
+    (void)arg;
+    first_core1_r[0] = td_sem_take(&first_sem, TD_NO_WAIT);
+    first_core1_r[1] = td_mutex_lock(&first_mutex, TD_NO_WAIT);
+    first_core1_r[2] = td_mutex_unlock(&first_mutex);
+    first_core1_r[3] = td_event_set_isr(&first_event, 1u);
+    first_core1_r[4] = td_sem_give_isr(&first_sem);
+}
+
+TEST(refused_in_interrupt_binds_nothing)
+{
+    static TD_TIMER_DEFINE(tm, first_use_from_isr, NULL);
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    td_sleep(3);
+    REQUIRE_EQ(__atomic_load_n(&first_isr_r[4], __ATOMIC_ACQUIRE), 1);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(first_isr_r[i], TD_ERR_IN_ISR);
+    for (int i = 0; i < 5; i++)
+        first_core1_r[i] = 99;
+    REQUIRE_EQ(th_core1_run(core1_first_use, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(first_core1_r[i], TD_OK);           /* core 1 was their first user */
+    CHECK_EQ(td_sem_take(&first_sem, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_mutex_lock(&first_mutex, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_event_clear(&first_event, 1u), TD_ERR_WRONG_CORE);
 }
 
 static int idle_results[4];

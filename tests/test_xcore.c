@@ -323,8 +323,12 @@ TEST(xmutex_errors_and_timeouts)
     CHECK_EQ(td_xmutex_lock(NULL, 1), TD_ERR_PARAM);
     CHECK_EQ(td_xmutex_lock(&zero, 1), TD_ERR_UNINIT);
     CHECK_EQ(td_xmutex_unlock(&zero), TD_ERR_UNINIT);
+    CHECK(td_xmutex_owner(NULL) == NULL);
+    CHECK(td_xmutex_owner(&zero) == NULL);
     REQUIRE_EQ(td_xmutex_init(&xm), TD_OK);
+    CHECK(td_xmutex_owner(&xm) == NULL);
     REQUIRE_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);
+    CHECK(td_xmutex_owner(&xm) == td_thread_self());
     /* a waiter on this core that gives up */
     CHECK_EQ(td_xmutex_waiting(&xm, 2), TD_ERR_PARAM);
     REQUIRE_EQ(td_thread_create(&x0, x0_stack, sizeof x0_stack, "tw", 20, xm_timed_waiter, NULL),
@@ -335,6 +339,7 @@ TEST(xmutex_errors_and_timeouts)
     CHECK_EQ(xm_r[2], TD_ERR_TIMEOUT);
     CHECK_EQ(td_xmutex_waiting(&xm, 0), 0);
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
+    CHECK(td_xmutex_owner(&xm) == NULL);
     CHECK_EQ(td_xmutex_lock(&xm, TD_NO_WAIT), TD_OK);     /* still usable */
     CHECK_EQ(td_xmutex_unlock(&xm), TD_OK);
 }
@@ -351,9 +356,11 @@ static void xm_from_isr(td_timer_t *t, void *arg)
 }
 
 static int xm_core1_r[3];
+static td_thread_t *xm_core1_saw;                    /* the owner, as core 1 reads it */
 static void core1_xm_free(void *arg)
 {
     td_xmutex_t *m = arg;
+    xm_core1_saw = td_xmutex_owner(m);
     xm_core1_r[0] = td_xmutex_unlock(m);             /* core 0 holds it */
     xm_core1_r[1] = td_xmutex_lock(m, TD_NO_WAIT);
     xm_core1_r[2] = td_xmutex_unlock(m);
@@ -372,25 +379,29 @@ TEST(xmutex_depth_limit_and_interrupts)
     REQUIRE_EQ(xm_isr_r[3], 1);
     for (int i = 0; i < 3; i++)
         CHECK_EQ(xm_isr_r[i], TD_ERR_IN_ISR);
-    /* the owner may lock it 65535 times deep, not once more */
+    CHECK(td_xmutex_owner(&m) == NULL);
+    /* the owner may lock it 65535 times deep, not once more (the refusals
+     * change nothing: 65534 unlocks leave it held, the next frees it) */
     unsigned bad = 0;
     for (unsigned i = 0; i < 0xffffu; i++)
         bad += td_xmutex_lock(&m, TD_NO_WAIT) != TD_OK;
     CHECK_EQ(bad, 0);
     CHECK_EQ(td_xmutex_lock(&m, TD_NO_WAIT), TD_ERR_OVERFLOW);
     CHECK_EQ(td_xmutex_lock(&m, TD_FOREVER), TD_ERR_OVERFLOW);
-    CHECK_EQ(m.depth, 0xffffu);
     for (unsigned i = 0; i < 0xfffeu; i++)
         bad += td_xmutex_unlock(&m) != TD_OK;
     CHECK_EQ(bad, 0);
-    CHECK(m.owner == td_thread_self());                   /* one level left */
+    CHECK(td_xmutex_owner(&m) == td_thread_self());       /* one level left */
     xm_core1_r[0] = xm_core1_r[1] = xm_core1_r[2] = 99;
+    xm_core1_saw = NULL;
     REQUIRE_EQ(th_core1_run(core1_xm_free, &m), TD_OK);
     CHECK_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    CHECK(xm_core1_saw == td_thread_self());              /* the other core sees it too */
     CHECK_EQ(xm_core1_r[0], TD_ERR_NOT_OWNER);
     CHECK_EQ(xm_core1_r[1], TD_ERR_WOULD_BLOCK);
     CHECK_EQ(xm_core1_r[2], TD_ERR_NOT_OWNER);
     CHECK_EQ(td_xmutex_unlock(&m), TD_OK);                /* the last level */
+    CHECK(td_xmutex_owner(&m) == NULL);
     CHECK_EQ(td_xmutex_unlock(&m), TD_ERR_NOT_OWNER);
     xm_core1_r[0] = xm_core1_r[1] = xm_core1_r[2] = 99;
     REQUIRE_EQ(th_core1_run(core1_xm_free, &m), TD_OK);

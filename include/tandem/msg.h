@@ -201,9 +201,10 @@ int td_msg_flush(td_msg_ep_t *ep, td_tick_t timeout);
 int td_msg_pending(const td_msg_ep_t *ep);
 
 /* Wait until the other core has subscribed endpoint 'number', at most
- * 'timeout' ticks (a core not yet launched, or relaunched, is waited for).
- * Returns 0, TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN (the
- * other core's fault notice came, before the call or while it waited),
+ * 'timeout' ticks (a core not yet launched, or being relaunched, is waited
+ * for). Returns 0, TD_ERR_WOULD_BLOCK, TD_ERR_TIMEOUT, TD_ERR_PEER_DOWN
+ * (the other core is known down: its fault notice came, or it is halted,
+ * before the call; or while it waited, its notice came or it was reset),
  * TD_ERR_PARAM, TD_ERR_STATE, TD_ERR_IN_ISR. Thread only, either core. */
 int td_msg_await_remote(unsigned number, td_tick_t timeout);
 

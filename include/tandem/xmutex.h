@@ -59,4 +59,9 @@ int td_xmutex_unlock(td_xmutex_t *m);
  * 0 or 1), TD_ERR_UNINIT. Anywhere. */
 long td_xmutex_waiting(const td_xmutex_t *m, unsigned core);
 
+/* m's owner thread, read under m's spinlock: NULL if m is free (or being
+ * handed to a waiter), NULL or not initialised. As td_mutex_owner, true
+ * when read, changed by the next lock or unlock. Anywhere. */
+struct td_thread *td_xmutex_owner(const td_xmutex_t *m);
+
 #endif /* TANDEM_XMUTEX_H */

@@ -20,6 +20,7 @@ FAULT_IMAGES := \
     assert-kill-c1:assert:1:KILL_THREAD mstack-kill-c0:mstack:0:KILL_THREAD \
     tstack-reboot-c1:tstack:1:REBOOT \
     holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
+    spin-halt-c1:spin:1:HALT \
     heldfault-c1:heldfault:1:RESTART \
     drain-c0:drain:0:HALT         drain-c1:drain:1:RESTART \
     classify:classify:0:HALT      alone-c0:alone:0:HALT \

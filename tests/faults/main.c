@@ -19,6 +19,9 @@
  *   console     a fault inside td_console_write (the console lock held)
  *   holdx       (core 1) a thread keeps a td_xmutex core 0 waits for
  *   spin        (core 1) a thread keeps a td_lock and spins, interrupts masked
+ *               (no fault notice: core 0's heartbeat finds it); a thread of
+ *               core 0 waits meanwhile in td_msg_await_remote for an endpoint
+ *               core 1 never subscribes, and waits again when that ends
  *   heldfault   (core 1) a thread holds a td_xmutex core 0 waits for, takes a
  *               td_lock and faults: both must be free for core 0 afterwards
  *   drain       the faulting core selected the buffered console (its UART
@@ -289,6 +292,22 @@ static void core1_entry(void *arg)
         start_victim();
 }
 
+#if defined(SCENARIO_spin)
+#define EP_NEVER 7                 /* no core subscribes it */
+TD_THREAD_DEFINE(awaiter, 512);
+static void awaiter_main(void *arg)
+{
+    (void)arg;
+    uint64_t t0 = td_time_us();
+    int r = td_msg_await_remote(EP_NEVER, TD_SEC(3));
+    td_printf("await: %s after %lu ms\n", td_strerror(r), (unsigned long)((td_time_us() - t0) / 1000u));
+    t0 = td_time_us();
+    r = td_msg_await_remote(EP_NEVER, TD_MS(100));
+    td_printf("await again: %s after %lu ms\n", td_strerror(r),
+              (unsigned long)((td_time_us() - t0) / 1000u));
+}
+#endif
+
 static void holdx_waiter(void)
 {
 #if defined(SCENARIO_holdx) || defined(SCENARIO_heldfault)
@@ -362,6 +381,9 @@ int main(void)
                      (void *)0);
     td_thread_create(&pinger, pinger_stack, sizeof pinger_stack, "pinger", 12, pinger_main, NULL);
     td_thread_create(&asker, asker_stack, sizeof asker_stack, "asker", 12, asker_main, NULL);
+#if defined(SCENARIO_spin)
+    td_thread_create(&awaiter, awaiter_stack, sizeof awaiter_stack, "awaiter", 12, awaiter_main, NULL);
+#endif
     if (FAULT_CORE == 0)
         start_victim();
     holdx_waiter();

@@ -233,6 +233,37 @@ cases['holdx-c1'] = async (name, out) => {
     return counts(r, 0, h) || counts(r, 1, h);
   });
 };
+/* spin: core 0's awaiter (td_msg_await_remote for an endpoint never
+ * subscribed) ends with TD_ERR_PEER_DOWN when supervision stops core 1,
+ * which sent no fault notice: no later than 50 ms after the report, not at
+ * its 3 s timeout; 'again' is its next await's line. */
+function awaitEndedByStop(r, out, name, rep, again) {
+  check(out, `${name}_await_ended_by_the_stop`, () => {
+    if (rep.why) return rep.why;
+    const a = idx(r, /^await: /, 0, 0);
+    if (a < 0) return 'no await line (still waiting)';
+    if (!/^await: TD_ERR_PEER_DOWN after \d+ ms$/.test(r.lines[a].text)) return `"${r.lines[a].text}"`;
+    const dt = r.lines[a].t - r.lines[rep.head].t;
+    if (dt < 0 || dt > 0.05) return `ended ${dt.toFixed(4)} s after the report began`;
+  });
+  check(out, `${name}_await_again`, () => {
+    const a = idx(r, /^await again: /, 0, 0);
+    if (a < 0) return 'no second await line';
+    return again.test(r.lines[a].text) ? null : `"${r.lines[a].text}" (${again} expected)`;
+  });
+}
+cases['spin-halt-c1'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = report(r, 1, 0);
+  check(out, `${name}_lockup_reported_by_core0`, () => {
+    if (rep.why) return rep.why;
+    if (rep.text[0] !== '*** FAULT core 1, thread "victim": not responding') return `head: ${rep.text[0]}`;
+    if (idx(r, /^c1 start 2$/, rep.end, 1) >= 0) return 'core 1 restarted under the halt policy';
+    return counts(r, 0, rep.end + 1);
+  });
+  /* halted for good: a new await is refused at once */
+  awaitEndedByStop(r, out, name, rep, /^await again: TD_ERR_PEER_DOWN after 0 ms$/);
+};
 cases['spin-c1'] = async (name, out) => {
   const r = await run(name, 700);
   check(out, `${name}_lock_hold_reported`, () =>
@@ -252,6 +283,8 @@ cases['spin-c1'] = async (name, out) => {
     if (idx(r, /^msg ok \d+$/, s, 0) < 0) return 'messages not answered after the restart';
     return counts(r, 1, s);
   });
+  /* relaunched at once: a new await waits for it (to its 100 ms timeout) */
+  awaitEndedByStop(r, out, name, rep, /^await again: TD_ERR_TIMEOUT after (9\d|10\d) ms$/);
   /* core 0's next tick sees the restarted core 1 running before its first tick: the
    * heartbeat's window opens at the restart, not at the stall reported */
   check(out, `${name}_reported_and_restarted_once`, () => {

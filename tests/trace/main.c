@@ -10,6 +10,9 @@
  * td_trace_mark(0xC0 + core, what it counted), takes and gives the td_lock
  * known_lock once (core 0's "taker", core 1's "core1": the trace's lock
  * holds, with the lock's address and the holder), then prints a line.
+ * Then the taker takes the td_lock kept_lock and ends holding it (the
+ * kernel releases it, and the trace shows the hold ending there); main
+ * joins the taker and holds kept_lock once itself.
  */
 #include "tandem/console.h"
 #include "tandem/lock.h"
@@ -27,14 +30,15 @@ static TD_QUEUE_DEFINE(items, uint32_t, 4);
 TD_THREAD_DEFINE(taker, 1024);
 static TD_LOCK_DEFINE(known_lock, TD_SPIN_USER_FIRST);
 static volatile uint32_t holds;   /* counted under known_lock */
+static TD_LOCK_DEFINE(kept_lock, TD_SPIN_USER_FIRST + 1);
 
 /* One hold of known_lock: it shows in the trace as one TD_TR_LOCK_TAKE and
  * one TD_TR_LOCK_GIVE with the lock and the calling thread. */
-static void hold_once(void)
+static void hold_once(td_lock_t *l)
 {
-    if (td_lock_take(&known_lock) == TD_OK) {
+    if (td_lock_take(l) == TD_OK) {
         holds = holds + 1u;
-        td_lock_give(&known_lock);
+        td_lock_give(l);
     }
 }
 
@@ -50,7 +54,7 @@ static void core1_main(void *arg)
             sum += TD_MSG_DATA(w);
     }
     td_trace_mark(0xC1, sum);
-    hold_once();
+    hold_once(&known_lock);
     td_printf("c1 received words summing to %lu\n", (unsigned long)sum);
     for (;;)
         td_sleep(TD_SEC(1));
@@ -67,8 +71,9 @@ static void taker_main(void *arg)
             sum += v;
     }
     td_trace_mark(0xC0, sum);
-    hold_once();
+    hold_once(&known_lock);
     td_printf("c0 took items summing to %lu\n", (unsigned long)sum);
+    td_lock_take(&kept_lock);           /* ends holding it: released by the kernel */
 }
 
 int main(void)
@@ -84,6 +89,8 @@ int main(void)
     td_msg_await_remote(0, TD_SEC(1));
     for (uint32_t i = 1; i <= WORDS; i++)
         td_msg_send(&source_ep, TD_MSG(0, 100u + i), TD_SEC(1));
+    td_thread_join(&taker, TD_SEC(1));
+    hold_once(&kept_lock);              /* free again: the taker's end gave it */
     for (;;)
         td_sleep(TD_SEC(1));
 }

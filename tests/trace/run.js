@@ -323,14 +323,30 @@ check('known_locks', () => {
   // td_lock's take and give (kernel/trace.c's points): the lock's address
   // and the holder thread located at both, so one hold per thread, on a
   // track named by the lock's symbol, each under its holder's name
-  const locks = known.slices.filter((e) => e.cat === 'lock');
-  const holds = locks.map((e) => `${known.names.get(`${e.pid}:${e.tid}`)}@${e.args.lock}:${e.args.core}:${e.name}`).sort().join(' ');
   const addr = symbolAddr(path.join(simDir, '..', 'trace-fw', 'trace-fw.elf'), 'known_lock');
+  const locks = known.slices.filter((e) => e.cat === 'lock' && e.args.lock === addr);
+  const holds = locks.map((e) => `${known.names.get(`${e.pid}:${e.tid}`)}@${e.args.lock}:${e.args.core}:${e.name}`).sort().join(' ');
   const want = `known_lock@${addr}:0:taker known_lock@${addr}:1:core1`;
   if (holds !== want) return `holds ${holds || 'none'} (${want} expected)`;
   if (known.j.otherData.unread_words !== 0) return `${known.j.otherData.unread_words} words not located`;
   if (/does not locate/.test(known.r.out + known.r.err)) return `tandem-sim warned: ${known.r.err.trim()}`;
   return pass(holds);
+});
+
+check('known_lock_given_at_end', () => {
+  // the taker ends holding kept_lock: the kernel releases it, and the trace
+  // records that give (the hold ends by the taker's last running slice's
+  // end, not when main takes the lock next)
+  const addr = symbolAddr(path.join(simDir, '..', 'trace-fw', 'trace-fw.elf'), 'kept_lock');
+  const holds = known.slices.filter((e) => e.cat === 'lock' && e.args.lock === addr).sort((a, b) => a.ts - b.ts);
+  const who = holds.map((e) => `${e.name}${e.args.open_at_end ? ' (open at the end)' : ''}`).join(', ');
+  if (holds.length !== 2 || holds[0].name !== 'taker' || holds[1].name !== 'main' || holds.some((e) => e.args.open_at_end))
+    return `kept_lock holds: ${who || 'none'} (the taker's, then main's, both ended, expected)`;
+  const ran = threadSlices(known, 0).filter((e) => known.names.get(`0:${e.tid}`) === 'taker' && e.args.state === 'running').sort((a, b) => a.ts - b.ts);
+  const taker = holds[0], lastRun = ran.length ? ran[ran.length - 1] : null;
+  if (!lastRun || !(taker.ts + taker.dur <= lastRun.ts + lastRun.dur))
+    return `the taker's hold ends at ${taker.ts + taker.dur} us, after its last running slice (${lastRun ? lastRun.ts + lastRun.dur : 'none'})`;
+  return pass(`${who}; the taker's hold ends at ${(taker.ts + taker.dur).toFixed(3)} us, as it ends`);
 });
 
 // ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------

@@ -27,8 +27,11 @@ void port_flash_halt_answer(port_flash_lockout_t *l)
 
 /* The halted core's last stop, in RAM (the chip copies .ram_text there):
  * asleep for good, answering flash lockout requests on the way, so the
- * flash can be written while this core is halted. */
-__attribute__((section(".ram_text.armv6m_halted"), noinline, noreturn)) static void halted(uint32_t me)
+ * flash can be written while this core is halted. Called from flash as a
+ * long call (the address loaded, then blx): no linker veneer, whose place
+ * among the others the linker chooses by its section numbers, so that a
+ * build with more sections (TRACE=sim) would get other bytes. */
+__attribute__((section(".ram_text.armv6m_halted"), noinline, noreturn, long_call)) static void halted(uint32_t me)
 {
     for (;;) {
         port_flash_lockout_t *l = halt_lockout;

@@ -27,7 +27,8 @@
 #include "rom.h"
 #include "tandem/error.h"
 
-#define RAMFUNC __attribute__((section(".ram_text.rp2040_flash"), noinline))
+/* (long_call: called from flash without a linker veneer, as armv6m cpu.c's halted) */
+#define RAMFUNC __attribute__((section(".ram_text.rp2040_flash"), noinline, long_call))
 
 /* The layout (size, image, store region, the XIP window at PORT_FLASH_BASE):
  * port/common/flash_window.c. */
