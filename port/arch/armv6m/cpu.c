@@ -27,8 +27,11 @@ void port_flash_halt_answer(port_flash_lockout_t *l)
 
 /* The halted core's last stop, in RAM (the chip copies .ram_text there):
  * asleep for good, answering flash lockout requests on the way, so the
- * flash can be written while this core is halted. */
-__attribute__((section(".ram_text.armv6m_halted"), noinline, noreturn)) static void halted(uint32_t me)
+ * flash can be written while this core is halted. Called as a long call
+ * (an address loaded, BLX), not through a linker veneer: the veneers' order
+ * follows the linker's numbering of every input section, so it could make
+ * the traced build's image differ from the plain one (docs/trace.md). */
+__attribute__((section(".ram_text.armv6m_halted"), noinline, noreturn, long_call)) static void halted(uint32_t me)
 {
     for (;;) {
         port_flash_lockout_t *l = halt_lockout;

@@ -36,8 +36,9 @@
 
 /* Runs from RAM (.ram_text, copied with .data): no flash access between EX and boot2's return,
  * so nothing here calls flash code; the ROM functions and boot2's copy are
- * reached through pointers. Returns whether all bytes came back. */
-__attribute__((noinline, section(".ram_text.rp2040_flash_id")))
+ * reached through pointers. Returns whether all bytes came back. Called as
+ * a long call, without a linker veneer (see armv6m's halted, cpu.c). */
+__attribute__((noinline, long_call, section(".ram_text.rp2040_flash_id")))
 static bool ruid_from_ram(uint8_t *rx)
 {
     rp2040_rom.connect_internal_flash();
