@@ -912,6 +912,120 @@ TEST(store_from_both_cores)
     }
 }
 
+/* ---- callers that may not wait ---------------------------------------------------- */
+
+/* Core 1 keeps the store busy (sets of one key, each holding the store's
+ * cross-core mutex for its flash steps) until told to stop, or for at most
+ * BUSY_MAX sets. */
+#define BUSY_MAX 4000u
+static int busy_stop, busy_r;
+static uint32_t busy_sets;
+static void core1_busy(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+    for (uint32_t i = 0; i < BUSY_MAX && !LD(busy_stop) && LD(busy_r) == TD_OK; i++) {
+        uint32_t v = 5000u + i;
+        ST(busy_r, td_store_set("busy", &v, sizeof v));
+        ST(busy_sets, i + 1u);
+    }
+}
+
+/* A store call that would have to wait for the other core's is refused at
+ * once by a caller that may not wait (with interrupts masked TD_ERR_STATE,
+ * from the idle thread TD_ERR_IDLE), its buffer left alone; one that finds
+ * the store free is answered. check_answer counts each, and returns -1 for
+ * any other answer. */
+static uint32_t seen_ok, seen_refused;
+static int check_answer(int r, uint32_t got, uint32_t len, int refusal)
+{
+    if (r == refusal && got == 0xdeadbeefu && len == 77u)
+        seen_refused++;
+    else if (r == TD_OK && got == 42u && len == sizeof got)
+        seen_ok++;
+    else
+        return -1;
+    return 0;
+}
+
+/* A fresh store with "mine" = 42, and core 1 under way with its sets. */
+static int busy_start(void)
+{
+    uint32_t v = 42u;
+    int r = fresh();
+    if (r == TD_OK)
+        r = td_store_set("mine", &v, sizeof v);
+    ST(busy_stop, 0);
+    ST(busy_r, TD_OK);
+    ST(busy_sets, 0u);
+    seen_ok = seen_refused = 0;
+    if (r == TD_OK)
+        r = th_core1_run(core1_busy, NULL);
+    for (int i = 0; r == TD_OK && i < 2000 && LD(busy_sets) == 0u; i++)
+        td_sleep(1);
+    return r;
+}
+
+/* Core 1 stopped; `bad` (a wrong answer) none, three refusals seen, and
+ * nothing lost: both keys as written. */
+static void busy_end(const char *what, int bad)
+{
+    ST(busy_stop, 1);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    th_info(what, seen_refused);
+    th_info("store_answered_meanwhile", seen_ok);
+    CHECK_EQ(bad, 0);
+    CHECK(seen_refused >= 3u);
+    CHECK_EQ(LD(busy_r), TD_OK);
+    uint32_t got = 0;
+    CHECK_EQ(td_store_get("mine", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 42u);
+    CHECK_EQ(td_store_get("busy", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 5000u + LD(busy_sets) - 1u);
+}
+
+TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
+{
+    REQUIRE_EQ(busy_start(), TD_OK);
+    int bad = 0;
+    uint64_t until = td_time_us() + 5000000u;
+    for (uint32_t i = 0; seen_refused < 3u && !bad && LD(busy_sets) < BUSY_MAX && td_time_us() < until; i++) {
+        uint32_t got = 0xdeadbeefu, len = 77u;
+        port_irq_state_t s = port_irq_save();
+        int r = td_store_get("mine", &got, sizeof got, &len);
+        port_irq_restore(s);
+        bad = check_answer(r, got, len, TD_ERR_STATE);
+        if ((i & 63u) == 63u)
+            th_progress();
+    }
+    busy_end("store_masked_refused", bad);
+}
+
+/* The same from the idle thread (its hook): TD_ERR_IDLE. */
+static volatile int idle_bad;
+static void store_idle_call(void)
+{
+    if (idle_bad || seen_refused >= 3u)
+        return;
+    uint32_t got = 0xdeadbeefu, len = 77u;
+    int r = td_store_get("mine", &got, sizeof got, &len);
+    if (check_answer(r, got, len, TD_ERR_IDLE))
+        idle_bad = r == TD_OK ? 1 : r;
+}
+
+TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
+{
+    idle_bad = 0;
+    REQUIRE_EQ(busy_start(), TD_OK);
+    REQUIRE_EQ(td_kernel_set_idle_hook(store_idle_call), TD_OK);
+    for (int i = 0; i < 5000 && seen_refused < 3u && !idle_bad && LD(busy_sets) < BUSY_MAX; i++) {
+        td_sleep(1);
+        th_progress();
+    }
+    td_kernel_set_idle_hook(NULL);
+    busy_end("store_idle_refused", idle_bad);
+}
+
 /* ---- power cuts -------------------------------------------------------------------- */
 
 static uint32_t cut_seed = 12345u;

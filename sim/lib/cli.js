@@ -46,6 +46,8 @@ and opens its CDC-ACM serial port.
   --gpio-in P=L[@MS]  drive GPIO P to level L (0/1) from time MS (default 0); repeatable
   --i2c B:DEV[@ADDR]  attach a virtual device to I2C bus B (0/1): mpu6050 (0x68), bmp280 (0x76),
                       hold[,ms=N] (0x50: acknowledges, then holds SCL low N ms, or for good)
+  --i2c-stuck SDA:SCL[,pulses=N]  a target stuck mid-read on GPIO pins SDA, SCL: holds SDA
+                      low from the start until it has seen N SCL pulses (without N: for good)
   --gpio-log P[=NAME][,...]  print each change of these output pins as a tagged line
 ${devices.USAGE}
   --trace FILE        write every executed instruction (core, cycle, pc, opcode)
@@ -93,7 +95,7 @@ USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { gpioIn: [], i2c: [], gpioLog: new Map(), history: 16, usbInput: [], usbEvents: [], uartInput: [] };
+  const o = { gpioIn: [], i2c: [], i2cStuck: [], gpioLog: new Map(), history: 16, usbInput: [], usbEvents: [], uartInput: [] };
   const need = (i, name) => {
     if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
     return argv[i + 1];
@@ -182,6 +184,15 @@ function parseArgs(argv) {
         const addr = m[3] !== undefined ? Number(m[3]) : undefined;
         if (addr !== undefined && !(addr > 0 && addr < 0x80)) throw new UsageError(`--i2c: ${m[3]} is not a 7-bit address`);
         o.i2c.push({ bus: Number(m[1]), device: m[2], address: addr, holdMs: m[4] !== undefined ? Number(m[4]) : undefined });
+        break;
+      }
+      case '--i2c-stuck': {
+        const v = need(i, a); i++;
+        const m = /^(\d+):(\d+)(?:,pulses=(\d+))?$/.exec(v);
+        if (!m || Number(m[1]) > 29 || Number(m[2]) > 29 || m[1] === m[2] || m[3] === '0') {
+          throw new UsageError(`--i2c-stuck: expected SDA:SCL[,pulses=N] (two GPIO pins 0..29, N at least 1), got '${v}'`);
+        }
+        o.i2cStuck.push({ sda: Number(m[1]), scl: Number(m[2]), pulses: m[3] !== undefined ? Number(m[3]) : Infinity });
         break;
       }
       case '--spi': case '--display': case '--adc': case '--motor': case '--gpio-wave':
@@ -292,10 +303,12 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
     });
   }
   const { createDevice } = require('./devices');
+  const { StuckDataTarget } = require('./i2c');
   for (const d of o.i2c) {
     const dev = createDevice(sim, d.device, d.address, d.holdMs);
     sim.i2c[d.bus].attach(dev.address, dev);
   }
+  for (const d of o.i2cStuck) new StuckDataTarget(sim, d);
   try { devices.attach(sim, o); } catch (e) {
     if (e instanceof devices.DeviceUsageError) { say(e.message); return EXIT.usage; }
     throw e;

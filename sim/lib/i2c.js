@@ -15,6 +15,8 @@
 //                          the transfer goes on; Infinity: for good
 // RegisterDevice implements the common "register pointer" protocol;
 // HoldingDevice is a target that stretches the clock (a busy or hung one).
+// StuckDataTarget is not on the bus above but on the pins: a target left
+// driving a 0 bit of a read, holding SDA low until it sees clock pulses.
 
 class I2CBus {
   constructor(sim, index) {
@@ -137,4 +139,39 @@ class HoldingDevice {
   read() { return 0xff; }
 }
 
-module.exports = { I2CBus, RegisterDevice, HoldingDevice };
+/**
+ * A target stuck in the middle of a read, at the pin level: the controller
+ * was reset while the target was sending a 0 bit, so the target still pulls
+ * SDA low and waits for clocks. It holds the SDA pin's input low (as a
+ * level from outside the chip, which wins over the pad's pull-up) from the
+ * start of the run, counts each fall of the SCL pin's level as one clock
+ * pulse, and lets SDA go at the fall that ends pulse number `pulses` (the
+ * rest of its byte and the controller's missing acknowledge clocked out);
+ * `pulses` Infinity (the default): never, a target that must be reset. It
+ * then stays quiet. `seen` counts the pulses it took.
+ *
+ * It acts on the pins only: the register-level bus above does not see the
+ * held SDA, so a transfer the controller starts meanwhile goes on in the
+ * model where a real controller would find the bus held.
+ */
+class StuckDataTarget {
+  constructor(sim, opts = {}) {
+    this.sim = sim;
+    this.sda = opts.sda;
+    this.scl = opts.scl;
+    this.pulses = opts.pulses ?? Infinity;
+    this.seen = 0;
+    this.holding = true;
+    let last = sim.padLevel[this.scl];
+    sim.watchPin(this.scl, (level) => {
+      if (this.holding && last === 1 && level === 0 && ++this.seen >= this.pulses) {
+        this.holding = false;
+        sim.setGpioInput(this.sda, -1);
+      }
+      last = level;
+    });
+    sim.setGpioInput(this.sda, 0);
+  }
+}
+
+module.exports = { I2CBus, RegisterDevice, HoldingDevice, StuckDataTarget };

@@ -162,6 +162,9 @@ test('CLI: --i2c attaches the virtual sensors', () => {
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:lm75']).code, 120);
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:mpu6050,ms=5']).code, 120);  // a hold is the hold device's
   assert.strictEqual(cli([fw('t_sensors'), '--i2c', '0:hold@0x50,ms=x']).code, 120);
+  for (const bad of ['20', '20:30', '21:21', '20:21,pulses=0', '20:21,ms=3']) {
+    assert.strictEqual(cli([fw('t_sensors'), '--i2c-stuck', bad]).code, 120, bad);
+  }
 });
 
 test('CLI: --gpio-log prints output pin changes as tagged lines', () => {

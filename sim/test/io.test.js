@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { run, assertPass, values } = require('./helpers');
-const { RegisterDevice, HoldingDevice } = require('../lib');
+const { Simulator, RegisterDevice, HoldingDevice, StuckDataTarget } = require('../lib');
 
 test('GPIO interrupts: PROC0/PROC1 INTE/INTF/INTS per core, edge clear, external input', () => {
   const res = run('t_gpio_irq', { setup: (sim) => sim.scheduleInput(6, 1, 2) });
@@ -42,6 +42,28 @@ test('I2C: a target holding SCL low stretches each of its transfers by its hold'
   // the register read of the test above (165 us on the wire) plus two holds: one per address
   const us = values(res.out).read_us;
   assert.ok(us >= 6150 && us <= 6180, `read took ${us} us`);
+});
+
+test('I2C: a target stuck mid-read holds the SDA pin low until it has seen its SCL pulses', () => {
+  const PADS = 0x4001c000, pad = (pin) => PADS + 4 + 4 * pin, PULL_UP = 0x4a, PULL_DOWN = 0x46; // IE, Schmitt, PUE/PDE
+  const sim = new Simulator();
+  const never = new StuckDataTarget(sim, { sda: 20, scl: 21 });
+  const dev = new StuckDataTarget(sim, { sda: 22, scl: 23, pulses: 3 });
+  for (const p of [20, 22]) sim.write32(pad(p), PULL_UP);
+  assert.strictEqual(sim.padLevel[22], 0, 'held against the pull-up');
+  const pulse = (scl) => { sim.write32(pad(scl), PULL_UP); sim.write32(pad(scl), PULL_DOWN); };
+  for (let i = 1; i <= 3; i++) {
+    assert.strictEqual(sim.padLevel[22], 0, `still held before pulse ${i}`);
+    pulse(23);
+    pulse(21);
+  }
+  assert.strictEqual(dev.seen, 3);
+  assert.strictEqual(sim.padLevel[22], 1, 'let go at the fall of the third pulse: the pull-up has it');
+  pulse(23);
+  assert.strictEqual(dev.seen, 3, 'quiet once free');
+  for (let i = 0; i < 20; i++) pulse(21);
+  assert.strictEqual(never.seen, 23);
+  assert.strictEqual(sim.padLevel[20], 0, 'the one without pulses= never lets go');
 });
 
 test('boot-time registers: VREG_AND_CHIP_RESET, IO_QSPI, SSI flash commands, ROM table functions', () => {

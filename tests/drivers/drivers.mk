@@ -14,7 +14,8 @@ $(DRV_TEST_DIR)/drivers-tests.elf: TARGET_LDFLAGS += $(TH_WRAP_LDFLAGS)
 -include $(call depfiles,$(DRV_TEST_DIR)/obj)
 
 DRV_SIM_OPTS := --spi 0:echo@5 --spi 1:echo@13 --spi 1:bmp280@9 \
-    --i2c 0:mpu6050 --i2c 0:hold@0x50,ms=20 \
+    --i2c 0:mpu6050 --i2c 0:hold@0x50,ms=20 --i2c 1:mpu6050 \
+    --i2c-stuck 22:23,pulses=5 --i2c-stuck 20:21 \
     --adc 0=1.0 --adc 1=sine:1.65:1.0:50 --adc 2=2.5 --adc temp=30 \
     --gpio-wave 15=10000 --motor pwm=18,enc=25:24,ppr=256,tacho=3
 DRV_TEST_MAX_MS ?= 30000

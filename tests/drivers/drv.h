@@ -48,6 +48,18 @@
 #define I2C0_HOLD 0x50
 #define I2C0_HOLD_MS 20
 
+/* Targets stuck in the middle of a read since the chip started, holding SDA
+ * low: on I2C1's SDA 22 / SCL 23 (an MPU6050 at 0x68 on that bus too) one
+ * that lets go after I2C1_STUCK_PULSES clock pulses; on I2C0's SDA 20 /
+ * SCL 21 one that never does (GPIO 20 is also a PWM test's output, which
+ * the held input does not change). */
+#define I2C1_SDA 22
+#define I2C1_SCL 23
+#define I2C1_MPU 0x68
+#define I2C1_STUCK_PULSES 5
+#define I2C0_STUCK_SDA 20
+#define I2C0_STUCK_SCL 21
+
 /* xorshift32: a fixed, reproducible sequence per seed. */
 static inline uint32_t drv_rand(uint32_t *s)
 {

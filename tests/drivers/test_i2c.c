@@ -2,10 +2,13 @@
  * tests/drivers/test_i2c.c: the I2C driver (tandem/i2c.h) against
  * tandem-sim's devices on I2C0 (drv.h): an MPU6050, and a device that
  * acknowledges its address and then holds SCL low for a while (a busy or
- * hung target), which only the transfer's timeout ends.
+ * hung target), which only the transfer's timeout ends; and targets stuck
+ * in the middle of a read, holding SDA low, which the bus clear frees or
+ * names.
  */
 #include "drv.h"
 
+#include "tandem/gpio.h"
 #include "tandem/i2c.h"
 #include "tandem/time.h"
 
@@ -87,4 +90,51 @@ TEST(i2c_held_clock_times_out_then_bus_usable)
     CHECK_EQ(who, 0x68);
     uint8_t w[4] = { 0 };
     CHECK_EQ(td_i2c_transfer(0, I2C0_MPU, &reg, 1, w, 4, 10000), TD_OK);
+}
+
+/* A target holding SDA low since the chip started (it was mid-read when the
+ * chip alone was reset): the bus clear clocks it free in exactly the pulses
+ * it needs, ends with SDA high, and the bus then carries transfers. */
+TEST(i2c_stuck_data_cleared_then_bus_usable)
+{
+    CHECK_EQ(td_gpio_get(I2C1_SDA), 0);                  /* held since the start */
+    CHECK_EQ(td_i2c_bus_clear(1, I2C0_SDA, I2C0_SCL), TD_ERR_PARAM);   /* I2C0's pins */
+    CHECK_EQ(td_i2c_bus_clear(2, I2C1_SDA, I2C1_SCL), TD_ERR_PARAM);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_i2c_bus_clear(1, I2C1_SDA, I2C1_SCL), I2C1_STUCK_PULSES);
+    uint32_t took = (uint32_t)(td_time_us() - t0);
+    th_info("i2c_bus_clear_us", took);
+    CHECK(took <= 200);                                   /* 5 pulses and a STOP at 100 kHz */
+    CHECK_EQ(td_gpio_get(I2C1_SDA), 1);
+    CHECK_EQ(td_gpio_get(I2C1_SCL), 1);
+    CHECK_EQ(td_i2c_bus_clear(1, I2C1_SDA, I2C1_SCL), 0);   /* a free bus: no pulse */
+    REQUIRE(td_i2c_init(1, 400000, I2C1_SDA, I2C1_SCL) > 0);
+    uint8_t who = 0;
+    CHECK_EQ(td_i2c_read_reg(1, I2C1_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);
+    CHECK_EQ(who, 0x68);
+}
+
+/* A target that never lets SDA go: init and the bus clear give the named
+ * error after nine pulses, quickly, the bus stays uninitialised, and the
+ * controller's other pins still work. */
+TEST(i2c_stuck_data_never_released_named_error)
+{
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_i2c_init(0, 400000, I2C0_STUCK_SDA, I2C0_STUCK_SCL), TD_ERR_I2C_BUS_STUCK);
+    uint32_t took = (uint32_t)(td_time_us() - t0);
+    th_info("i2c_bus_stuck_us", took);
+    CHECK(took <= 1000);
+    CHECK(strcmp(td_i2c_strerror(TD_ERR_I2C_BUS_STUCK), "TD_ERR_I2C_BUS_STUCK") == 0);
+    uint8_t b = 0;
+    CHECK_EQ(td_i2c_transfer(0, I2C0_MPU, &b, 1, NULL, 0, 1000), TD_ERR_UNINIT);
+    t0 = td_time_us();
+    CHECK_EQ(td_i2c_bus_clear(0, I2C0_STUCK_SDA, I2C0_STUCK_SCL), TD_ERR_I2C_BUS_STUCK);
+    CHECK((uint32_t)(td_time_us() - t0) <= 1000);
+    CHECK_EQ(td_gpio_get(I2C0_STUCK_SDA), 0);
+    CHECK_EQ(td_gpio_get(I2C0_STUCK_SCL), 1);            /* let go, not left driven */
+    /* the same controller on its usual pins */
+    REQUIRE(td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL) > 0);
+    uint8_t who = 0;
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);
+    CHECK_EQ(who, 0x68);
 }

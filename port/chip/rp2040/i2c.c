@@ -8,6 +8,13 @@
  * controller runs the bus on its own; we feed commands, collect bytes and
  * watch for an abort (TX_ABRT: a NAK, lost arbitration) or the STOP that
  * ends the transfer. Every wait is bounded by the caller's timeout.
+ *
+ * Bus clear (I2C specification UM10204, 3.1.16): a target left driving a 0
+ * bit (the controller reset in the middle of a read) holds SDA low and
+ * waits for clocks. With the pins taken as SIO GPIOs, open drain (the
+ * output latched low, the output enable switched: driven low or let go to
+ * the pull-up), SCL is pulsed up to nine times until SDA reads high, then a
+ * STOP is made, and the pins go back to the controller.
  */
 #include "tandem/i2c.h"
 
@@ -15,6 +22,7 @@
 #include "hw/io_bank0.h"
 #include "hw/pads_bank0.h"
 #include "hw/resets.h"
+#include "hw/sio.h"
 #include "port.h"
 #include "tandem/config.h"
 
@@ -38,10 +46,112 @@ static bool wait_bits(io_ro32 *reg, uint32_t mask, uint32_t want, uint32_t us)
     return true;
 }
 
+static bool bad_pins(unsigned bus, unsigned sda, unsigned scl)
+{
+    return bus >= TD_I2C_COUNT || sda >= NUM_GPIO || scl >= NUM_GPIO ||
+           sda % 4u != 2u * bus || scl % 4u != 2u * bus + 1u;
+}
+
+/* Half a clock period of the bus clear: 5 us, standard mode's 100 kHz,
+ * which every target takes. */
+#define CLEAR_HALF_US 5u
+/* How long a released SCL may take to rise (a target stretching the
+ * clock) before the bus counts as stuck. */
+#define CLEAR_SCL_WAIT_US 1000u
+
+static void pause_us(uint32_t us)
+{
+    uint64_t until = port_time_us() + us;
+    while (port_time_us() < until) {
+    }
+}
+
+static bool pin_high(unsigned pin)
+{
+    return (SIO->gpio_in >> pin) & 1u;
+}
+
+/* Drive an open-drain pin low (true) or let the pull-up have it (false). */
+static void pin_low(unsigned pin, bool low)
+{
+    if (low)
+        SIO->gpio_oe_set = 1u << pin;
+    else
+        SIO->gpio_oe_clr = 1u << pin;
+}
+
+/* Let SCL go and wait (bounded) for it to rise. */
+static bool scl_release(unsigned scl)
+{
+    pin_low(scl, false);
+    uint64_t deadline = port_time_us() + CLEAR_SCL_WAIT_US;
+    while (!pin_high(scl))
+        if (port_time_us() >= deadline)
+            return false;
+    pause_us(CLEAR_HALF_US);
+    return true;
+}
+
+/* The bus clear on pins sda, scl (pads already set up: input, pull-up).
+ * Leaves them with the I2C function. Returns the clock pulses it made. */
+static int bus_clear(unsigned sda, unsigned scl)
+{
+    uint32_t both = (1u << sda) | (1u << scl);
+    SIO->gpio_oe_clr = both;
+    SIO->gpio_out_clr = both;
+    IO_BANK0->gpio[sda].ctrl = GPIO_FUNC_SIO;
+    IO_BANK0->gpio[scl].ctrl = GPIO_FUNC_SIO;
+    pause_us(CLEAR_HALF_US);
+    int pulses = 0, r = TD_OK;
+    if (!scl_release(scl)) {
+        r = TD_ERR_I2C_BUS_STUCK;               /* SCL held: clocks cannot help */
+    } else if (!pin_high(sda)) {
+        while (pulses < 9 && !pin_high(sda)) {
+            pin_low(scl, true);
+            pause_us(CLEAR_HALF_US);
+            pulses++;
+            if (!scl_release(scl))
+                break;
+        }
+        if (!pin_high(sda)) {
+            r = TD_ERR_I2C_BUS_STUCK;
+        } else {
+            /* STOP: SDA low while SCL is low, SCL up, then SDA up. */
+            pin_low(scl, true);
+            pin_low(sda, true);
+            pause_us(CLEAR_HALF_US);
+            (void)scl_release(scl);
+            pin_low(sda, false);
+            pause_us(CLEAR_HALF_US);
+        }
+    }
+    SIO->gpio_oe_clr = both;
+    IO_BANK0->gpio[sda].ctrl = GPIO_FUNC_I2C;
+    IO_BANK0->gpio[scl].ctrl = GPIO_FUNC_I2C;
+    return r < 0 ? r : pulses;
+}
+
+/* Pads for an I2C pin: input enabled (the controller reads the bus back),
+ * pull-ups on. */
+static void pad_i2c(unsigned pin)
+{
+    PADS_BANK0->gpio[pin] = PADS_IE_BITS | PADS_PUE_BITS | PADS_SCHMITT_BITS | HW_FIELD(PADS_DRIVE, 1);
+}
+
+int td_i2c_bus_clear(unsigned bus, unsigned sda, unsigned scl)
+{
+    if (bad_pins(bus, sda, scl))
+        return TD_ERR_PARAM;
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    pad_i2c(sda);
+    pad_i2c(scl);
+    return bus_clear(sda, scl);
+}
+
 int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
 {
-    if (bus >= TD_I2C_COUNT || baud_hz < 10000u || baud_hz > 1000000u ||
-        sda >= NUM_GPIO || scl >= NUM_GPIO || sda % 4u != 2u * bus || scl % 4u != 2u * bus + 1u)
+    if (bad_pins(bus, sda, scl) || baud_hz < 10000u || baud_hz > 1000000u)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
@@ -75,13 +185,13 @@ int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
                                        : TD_CLK_SYS_HZ * 3u / 25000000u + 1u;
     hw_write_masked(&i2c->sda_hold, HW_FIELD(I2C_SDA_HOLD_TX, hold), I2C_SDA_HOLD_TX_BITS);
 
-    /* Pins: input enabled (the controller reads the bus back), pull-ups on. */
-    const unsigned pins[2] = { sda, scl };
-    for (unsigned i = 0; i < 2; i++) {
-        PADS_BANK0->gpio[pins[i]] = PADS_IE_BITS | PADS_PUE_BITS | PADS_SCHMITT_BITS |
-                                    HW_FIELD(PADS_DRIVE, 1);
-        IO_BANK0->gpio[pins[i]].ctrl = GPIO_FUNC_I2C;
-    }
+    /* Pins: a target left mid-byte is clocked free first, and the pins
+     * end with the I2C function. */
+    pad_i2c(sda);
+    pad_i2c(scl);
+    int clear = bus_clear(sda, scl);
+    if (clear < 0)
+        return clear;                        /* the controller stays disabled */
 
     i2c->enable = I2C_ENABLE_ENABLE_BITS;
     target[bus] = 0;
@@ -200,6 +310,7 @@ const char *td_i2c_strerror(int err)
     case TD_ERR_I2C_NAK: return "TD_ERR_I2C_NAK";
     case TD_ERR_I2C_DATA_NAK: return "TD_ERR_I2C_DATA_NAK";
     case TD_ERR_I2C_ABORT: return "TD_ERR_I2C_ABORT";
+    case TD_ERR_I2C_BUS_STUCK: return "TD_ERR_I2C_BUS_STUCK";
     default: return td_strerror(err);
     }
 }
