@@ -82,9 +82,11 @@ $(EX_DIR)/dashboard.png: $(EX_DIR)/dashboard.elf sim/lib/display.js | deps-node
 # make run: the example in the emulator for RUN_MS simulated milliseconds
 # (EX_RUN_MS_NAME if the example sets it): its console lines and the LEDs'
 # changes, each tagged with the time and the core, then a picture of the run
-# and the kernel's trace. It runs the example built with TRACE=sim (the same
-# instructions as the plain build: the trace points are labels, docs/trace.md),
-# from $(TRACED_BUILD).
+# and the kernel's trace. It runs the example built with TRACE=sim (the kernel's
+# trace points are labels, so its instructions are the plain build's, except
+# in a program that calls td_lock itself: its inline fast path is replaced by
+# the out-of-line call that records the hold, docs/trace.md), from
+# $(TRACED_BUILD).
 TRACED_BUILD := $(if $(filter off,$(TRACE)),$(BUILD)/trace-sim,$(BUILD))
 ifeq ($(TRACE),off)
 $(TRACED_BUILD)/examples/%.elf: FORCE
