@@ -128,8 +128,12 @@ void td__link_core1_launched(void);
  * takes every word w: it delivers a user word (asking for the switch
  * itself when it wakes a more urgent thread), and hands a system word back to the link
  * (td__link_system_word); 'ctx' is the receiving layer's state for this
- * core, looked up once per interrupt. */
-typedef void (*td_link_rx_fn)(void *ctx, unsigned me, td_core_t *c, uint32_t w);
+ * core, looked up once per interrupt. rx returns true for the loop to go
+ * on; false ends this run of the interrupt at once, the rest left where it
+ * is (the endpoint layer's hold of the interrupt for a stream's owner,
+ * which then takes the words itself and whose timer looks at the
+ * doorbells and sticky flags: kernel/msg.c). */
+typedef bool (*td_link_rx_fn)(void *ctx, unsigned me, td_core_t *c, uint32_t w);
 
 /* For rx: w was a system word (byte 0 TD_EP_SYS_FIRST or above): a
  * doorbell, counted; td__link_poll follows once the FIFO is drained. */
@@ -139,7 +143,7 @@ TD_HOT void td__link_system_word(unsigned me)
 }
 
 /* The FIFO interrupt of core 'me' (interrupts masked): drain the FIFO
- * completely, count and clear its sticky flags (WOF, ROE), then run the
+ * completely (unless rx ends the run), count and clear its sticky flags (WOF, ROE), then run the
  * doorbells the other core rang (after draining: a ring left out of a full
  * FIFO is seen then). */
 TD_HOT void td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *ctx)
@@ -150,7 +154,8 @@ TD_HOT void td__link_isr(unsigned me, td_core_t *c, td_link_rx_fn rx, void *ctx)
     for (;;) {
         uint32_t st = port_fifo_status();
         if (st & PORT_FIFO_VLD) {
-            rx(ctx, me, c, port_fifo_pop());
+            if (!rx(ctx, me, c, port_fifo_pop()))
+                break;
         } else if (st & (PORT_FIFO_WOF | PORT_FIFO_ROE)) {
             l->wof += (st & PORT_FIFO_WOF) != 0;
             l->roe += (st & PORT_FIFO_ROE) != 0;

@@ -392,8 +392,12 @@ __attribute__((noinline)) static void hand_over(unsigned me, td_core_t *c, td_ms
  * for the same endpoint: deliver_run). A waiting owner is handed its word
  * (hand_over: woken, the switch asked for). From the FIFO interrupt
  * ('isr'), a word put into the in-buffer of the running owner may start a
- * hold (PORT_FIFO_IRQ_HOLD). Interrupts masked. */
-HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
+ * hold (PORT_FIFO_IRQ_HOLD): false when it does for an owner the
+ * interrupt did not stop (woken, to run when the interrupt returns): the
+ * interrupt's run is over, the words that follow the owner's to take (a
+ * sender outrunning the run's loop would otherwise keep the owner from
+ * running until its credit is used up); else true. Interrupts masked. */
+HOT bool deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
 {
     struct loc *l = ctx;             /* &loc[me] */
     (void)isr;
@@ -410,7 +414,7 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
         td_thread_t *t = ep->waiters;
         if (t != NULL && ep->wait == W_RX) {          /* straight to the waiting owner */
             hand_over(me, c, ep, t, w);
-            return;
+            return true;
         }
         if (ep->in_count < ep->in_depth) {
             unsigned i = ep->in_head + ep->in_count;
@@ -437,24 +441,27 @@ HOT void deliver(void *ctx, unsigned me, td_core_t *c, uint32_t w, bool isr)
                 l->held = ep;
                 l->looked = l->words;
                 port_fifo_irq_hold(me, TD_MSG_HOLD_US);
+                if (o != c->current)
+                    return false;                     /* the woken owner runs next */
             }
 #endif
         } else {
             ep->dropped++;                            /* the sender broke the protocol */
             ep->flags |= TD_MSG_OVR_LOST_IN;
         }
-        return;
+        return true;
     }
     if (TD_MSG_EP(w) >= TD_EP_SYS_FIRST)
         td__link_system_word(me);                     /* a doorbell: the link's */
     else
         l->stray++;
+    return true;
 }
 
 /* The FIFO interrupt's delivery (a hold may start there). */
-HOT void deliver_isr(void *ctx, unsigned me, td_core_t *c, uint32_t w)
+HOT bool deliver_isr(void *ctx, unsigned me, td_core_t *c, uint32_t w)
 {
-    deliver(ctx, me, c, w, true);
+    return deliver(ctx, me, c, w, true);
 }
 
 /* The FIFO interrupt of core 'me': the link's loop (kernel/link.h) with
@@ -506,7 +513,7 @@ void port_fifo_isr(void)
  * for td__msg_rx_word. Interrupts masked. */
 __attribute__((noinline)) static void deliver_here(unsigned me, uint32_t w)
 {
-    deliver(&loc[me], me, &td__cores[me], w, false);
+    (void)deliver(&loc[me], me, &td__cores[me], w, false);
 }
 
 void td__msg_rx_word(uint32_t w)

@@ -1490,13 +1490,25 @@ TEST(msg_stream_hold_bounded)
 }
 
 #define WOKEN_N 2000u
+#define WOKEN_BATCH 16u                  /* a divisor of WOKEN_N */
 static volatile uint32_t busy_stop;
 
-/* Core 1: WOKEN_N words for endpoint 2, back to back. */
+/* Core 1: WOKEN_N words for endpoint 2, back to back, in batches (each
+ * word's push costs fewer cycles than the receiving core's interrupt
+ * spends on a word it takes by itself: its loop alone never finds the
+ * FIFO empty); each word not taken counted in job_bad. */
 static void core1_burst(void *arg)
 {
     (void)arg;
-    late_stream(WOKEN_N);
+    late_sender_open();
+    static td_msg_t b[WOKEN_BATCH];
+    for (uint32_t i = 0; i < WOKEN_N; i += WOKEN_BATCH) {
+        unsigned done = 0;
+        for (uint32_t k = 0; k < WOKEN_BATCH; k++)
+            b[k] = TD_MSG(2, i + k);
+        if (td_msg_send_n(&ep_b, b, WOKEN_BATCH, &done, TD_SEC(2)) != TD_OK)
+            job_bad += WOKEN_BATCH - done;
+    }
     job_r[2] = td_msg_flush(&ep_b, TD_SEC(1));
     job_r[3] = td_msg_unsubscribe(&ep_b);
 }
@@ -1515,22 +1527,23 @@ static void busy_low(void *arg)
  * ready), woken by the first word of a stream that its sender sends as
  * fast as it can: every word arrives in order. Where the port can hold
  * the FIFO interrupt off (PORT_FIFO_IRQ_HOLD), the interrupt that woke it
- * holds itself off once the woken receiver is two words behind, so the
- * receiver runs and takes the stream from the FIFO: when its first receive
- * returns (the word the interrupt handed it), its in-buffer holds what
- * that one interrupt's run took (the FIFO's words and what arrived
- * meanwhile), below its 16 (without the hold for a woken owner, the
- * interrupt, taken again for each word the sender pushes, keeps the woken
- * receiver from running until the sender's credit, the whole in-buffer,
- * is used up: 16), and the stream costs far fewer FIFO interrupts than
- * words. The in-buffer's high mark over the whole stream is not bounded
- * below 16: a tick of core 0 that stalls the receiver while the sender
- * fills the FIFO makes the sender ring for room, the hold's next look
- * ends the hold for that doorbell (as it must), and the interrupt takes
- * the FIFO's words and those that follow, up to the credit (3 to 16
- * measured, with the tick's place in the stream). TH_PARALLEL: the less
- * urgent thread spins, so an emulation that runs one core at a time until
- * it waits would never run core 1's sender. */
+ * holds itself off and ends its run once the woken receiver is two words
+ * behind, so the receiver runs and takes the stream from the FIFO: when
+ * its first receive returns (the word the interrupt handed it), its
+ * in-buffer holds what that one delivery took, the FIFO's words (eight at
+ * most) and the few pushed while it took them (a push costs the sender
+ * more than a pop costs the interrupt): at most 12 (9 measured). Were the
+ * run to go on after the hold starts, the interrupt would take each word
+ * as the sender pushes it (the sender's batches outrun its loop) until the
+ * sender's credit, the whole in-buffer, is used up (15 measured, the
+ * sixteenth handed to the receiver). The stream then costs far fewer FIFO
+ * interrupts than words. The in-buffer's high mark over the whole stream
+ * is not bounded below 16: a tick of core 0 that stalls the receiver, or a
+ * receiver slower than its sender for a while, lets the FIFO fill, the
+ * sender rings for room, the hold's next look ends the hold for that
+ * doorbell (as it must), and the interrupt takes what the credit allows.
+ * TH_PARALLEL: the less urgent thread spins, so an emulation that runs one
+ * core at a time until it waits would never run core 1's sender. */
 TEST(msg_stream_woken_receiver_runs)
 {
     job_bad = 0;
@@ -1564,7 +1577,7 @@ TEST(msg_stream_woken_receiver_runs)
     th_info("msg_stream_woken_in_high", (long long)st.in_high);
     th_info("msg_stream_woken_fifo_interrupts", (long long)(after.interrupts - before.interrupts));
 #ifdef PORT_FIFO_IRQ_HOLD
-    CHECK(woken_high < 16u);
+    CHECK(woken_high <= 12u);
     CHECK(after.interrupts - before.interrupts < WOKEN_N / 4u);
 #endif
     CHECK_EQ(td_msg_unsubscribe(&ep_c), TD_OK);
