@@ -10,6 +10,7 @@
 
 #include "atomic.h"
 #include "core.h"
+#include "down.h"
 #include "held.h"
 #include "port.h"
 #include "spin.h"
@@ -37,8 +38,10 @@ static __attribute__((noipa)) void lock_given(const td_lock_t *l, const td_threa
 
 /* The td_lock each core took last through each user-range spinlock, for
  * the give that a thread's end makes (below): the spinlock's record names
- * the core, not the lock. Written and read by its core alone, interrupts
- * masked. */
+ * the core, not the lock. NULL again once its give is recorded, so that an
+ * entry left when its core stops is a lock the core still held. Written
+ * and read by its core alone, interrupts masked, and by the other core
+ * once this one has stopped (core_stopped). */
 static const td_lock_t *taken[PORT_NUM_CORES][TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST + 1u];
 static uint8_t end_registered;
 
@@ -53,7 +56,37 @@ static void locks_ended(td_core_t *c, td_thread_t *t)
         return;
     for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
         const td_lock_t *l = taken[me][n - TD_SPIN_USER_FIRST];
-        if (l != NULL && td__spin_held_by(n, me))
+        if (l != NULL && td__spin_held_by(n, me)) {
+            lock_given(l, t);
+            taken[me][n - TD_SPIN_USER_FIRST] = NULL;
+        }
+    }
+}
+
+/* Core 'core' stopped for good (kernel/down.h, run by the other core with
+ * interrupts masked, right after it released the stopped core's
+ * spinlocks): each td_lock the stopped core still held gets its give
+ * point, on behalf of the thread it was running, before anything else can
+ * take the lock (this core is masked, the other stopped). */
+static void core_stopped(unsigned core, unsigned stage)
+{
+    if (stage != TD_DOWN_STOPPED)
+        return;
+    const td_thread_t *t = TD_LOAD_RELAXED(td__cores[core].current);
+    for (unsigned i = 0; i <= TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST; i++) {
+        if (taken[core][i] != NULL) {
+            lock_given(taken[core][i], t);
+            taken[core][i] = NULL;
+        }
+    }
+}
+
+void td__trace_core_locks_given(unsigned core)
+{
+    const td_thread_t *t = TD_LOAD_RELAXED(td__cores[core].current);
+    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
+        const td_lock_t *l = taken[core][n - TD_SPIN_USER_FIRST];
+        if (l != NULL && td__spin_held_by(n, core))
             lock_given(l, t);
     }
 }
@@ -68,6 +101,7 @@ int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
         lock_taken(l, td__cores[me].current);
         if (!TD_LOAD_ACQUIRE(end_registered) && !port_in_isr()) {
             td__held_on_end(locks_ended);        /* (a thread's hold: from thread context) */
+            td__down_register(core_stopped);
             TD_STORE_RELEASE(end_registered, (uint8_t)1);
         }
     }
@@ -79,8 +113,10 @@ int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
 int td__lock_give_traced(td_lock_t *l, int s, bool keep)
 {
     unsigned me = port_core_id();
-    if (td_lock_holder(l) == me && (keep || s >= 0))
+    if (td_lock_holder(l) == me && (keep || s >= 0)) {
         lock_given(l, td__cores[me].current);
+        taken[me][td__lock_number(l) - TD_SPIN_USER_FIRST] = NULL;
+    }
     return td__lock_give_slow(l, s, keep);
 }
 

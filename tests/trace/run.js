@@ -349,6 +349,24 @@ check('known_lock_given_at_end', () => {
   return pass(`${who}; the taker's hold ends at ${(taker.ts + taker.dur).toFixed(3)} us, as it ends`);
 });
 
+// ---- tests/faults' spin-c1: core 1's thread locks up holding a td_lock ----------------------
+// Core 0 reports the lockup and restarts core 1 (tests/faults/run.js); the
+// lock, released for the stopped core (kernel/spin.c's td__spin_release_core),
+// gets its give then, on behalf of the thread that held it.
+const spin = listing ? null : traceOf(path.join(simDir, '..', 'faults', 'spin-c1.elf'), 400, 'spin-c1');
+
+check('lock_given_for_a_stopped_core', () => {
+  const end = spin.lines.find((l) => l.core === 0 && l.text === '*** END FAULT core 1');
+  if (!end) return 'core 0 reported no end of core 1\'s fault';
+  const holds = spin.slices.filter((e) => e.cat === 'lock' && e.name === 'victim');
+  if (holds.length !== 1) return `${holds.length} holds by the victim thread (1 expected)`;
+  const h = holds[0], to = h.ts + h.dur;
+  if (h.args.core !== 1 || h.args.open_at_end) return `the victim's hold: core ${h.args.core}${h.args.open_at_end ? ', open at the end' : ''}`;
+  // given as core 0 releases the stopped core's locks: after the report begins, within 1 ms of its end line
+  if (!(to > end.t - 1000 && to < end.t + 1000)) return `the hold ends at ${to} us, the report at ${end.t} us`;
+  return pass(`victim's hold on core 1 ends at ${to.toFixed(3)} us, the fault report's end at ${end.t} us`);
+});
+
 // ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------
 const BLINK_MS = 6500;
 const blink = listing ? null : traceOf(path.join(simDir, 'blink2.elf'), BLINK_MS, 'blink2', ['--gpio-log', '0,1']);
