@@ -81,16 +81,6 @@ static void core_stopped(unsigned core, unsigned stage)
     }
 }
 
-void td__trace_core_locks_given(unsigned core)
-{
-    const td_thread_t *t = TD_LOAD_RELAXED(td__cores[core].current);
-    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        const td_lock_t *l = taken[core][n - TD_SPIN_USER_FIRST];
-        if (l != NULL && td__spin_held_by(n, core))
-            lock_given(l, t);
-    }
-}
-
 /* The take, then its point (interrupts still masked while l is held). */
 int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
 {
