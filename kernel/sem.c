@@ -3,9 +3,9 @@
  * scheduler's hot paths inline (sched.h): a give that wakes a more urgent
  * thread switches to it without leaving the call.
  */
-/* Blocks placed by GCC's "software trace cache" algorithm rather than
- * -Os's simple one: the give's only waiter and its return from a handler
- * each take one jump less (docs/performance.md). */
+/* Blocks placed by GCC's "software trace cache" algorithm rather than -Os's simple one: the give's
+ * only waiter and its return from a handler each take one jump less (docs/performance-history.md,
+ * "The switch paths: the guard's values in the guard"). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE_SIZE__)
 #pragma GCC optimize("reorder-blocks-algorithm=stc")
 #endif

@@ -58,7 +58,7 @@ const OTHER_BUILD = { MAKEFLAGS: ` -- BUILD=${ELSEWHERE} TRACE=ring`, MAKELEVEL:
 // "how to add" recipes' new files and the chip not ported yet.
 const HYPOTHETICAL = new Set(['include/tandem/xthing.h', 'kernel/xthing.c',
   'tests/test_xthing.c', 'port/chip/rp2350']);
-// Names of the past that docs/performance.md's log quotes as they were
+// Names of the past that docs/performance-history.md quotes as they were
 // when it measured them (each marked there as since replaced).
 const PAST = new Set(['td__ready_resched']);
 const PLANTED = [

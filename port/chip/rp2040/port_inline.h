@@ -23,8 +23,8 @@
  * Device and Strongly-ordered accesses in order with each other, the
  * Cortex-M0+ Devices Generic User Guide, "Memory system ordering of memory
  * accesses"; and SIO is reached through the core's I/O port, SRAM through
- * the bus fabric). Both stay: docs/performance.md, "The lock: one byte per
- * core", has what they cost.
+ * the bus fabric). Both stay: docs/performance-history.md, "The lock: one
+ * byte per core", has what they cost.
  */
 #ifndef TANDEM_PORT_INLINE_H
 #define TANDEM_PORT_INLINE_H
