@@ -4,8 +4,7 @@
 // in simulated time and checked against the datasheet's rules (chapter 3).
 const test = require('node:test');
 const assert = require('node:assert');
-const { Simulator } = require('../lib');
-const { fw } = require('./helpers');
+const { idle: idleSim } = require('./helpers');
 
 const PIO0 = 0x50200000, PIO1 = 0x50300000, IO = 0x40014000, DMA = 0x50000000;
 const CTRL = 0x000, FSTAT = 0x004, FDEBUG = 0x008, FLEVEL = 0x00c, TXF = 0x010, RXF = 0x020, IRQ = 0x030, IRQ_FORCE = 0x034;
@@ -28,13 +27,9 @@ const nop = mov(2, 0, 2);
 const PINS = 0, X = 1, Y = 2, NUL = 3, PINDIRS = 4, PC = 5, ISR = 6, OSR = 7, STATUS = 5;
 const OUT_EXEC = 7, MOV_EXEC = 4;
 
-/** A simulator past the firmware's clock set-up, and a helper to let `ns` of simulated time pass. */
+/** t_idle past its set-up (helpers.js), and the current cycle. */
 function idle(opts = {}) {
-  const sim = new Simulator(opts);
-  sim.loadFile(fw('t_idle'));
-  const r = sim.run({ maxMs: 50, until: /^idle$/ });
-  assert.strictEqual(r.reason, 'until');
-  const wait = (ns) => sim.run({ maxMs: (sim.nowNanos() + ns) / 1e6 });
+  const { sim, wait } = idleSim(opts);
   const cyc = () => Math.round(sim.nanosToCycles(sim.nowNanos()));
   return { sim, wait, cyc };
 }
