@@ -293,6 +293,24 @@ class Simulator extends EventEmitter {
     const [a, b] = this.pio;
     return a.nextCycle < b.nextCycle ? a.nextCycle : b.nextCycle;
   }
+  /**
+   * Whether something outside the cores' accesses notices a PIO change at
+   * its cycle: a PIO interrupt enabled or forced, a GPIO interrupt enabled
+   * on a pin a PIO block drives, a busy DMA channel paced by a PIO DREQ.
+   * Then the cores stop at each tick of a running state machine; otherwise
+   * the blocks catch up at the next access (a GPIO's level, a PIO or other
+   * peripheral register), in order and with each change at its own cycle.
+   */
+  pioObserved() {
+    for (const p of this.pio) if (p.ctrl && (p.inte[0] | p.inte[1] | p.intf[0] | p.intf[1])) return true;
+    for (const ch of this.dma.channels) if (ch.busy && ch.treq < 16) return true;
+    const g = this.mcu.gpio, iob = this.iobank0;
+    for (let i = 0; i < 30; i++) {
+      const pin = g[i], f = pin.functionSelect;
+      if ((f === 6 || f === 7) && (pin.irqEnableMask | pin.irqForceMask | iob.inte1[i] | iob.intf1[i])) return true;
+    }
+    return false;
+  }
   /** A block's registers changed: its next tick may be sooner than the running batch's horizon. */
   pioChanged() {
     this.pioOn = this.pio.some((p) => p.ctrl !== 0);
@@ -401,8 +419,11 @@ class Simulator extends EventEmitter {
           if (this.pioOn) this.pioSync();
           this.syncClock();
           p.writeUint32Atomic(a & 0xffc, lanes(v, size), (a >>> 12) & 3);
-          // IO_BANK0, PADS_BANK0: an input's override or enable may have changed
-          if (this.pioOn && (a >>> 14 === 0x10005 || a >>> 14 === 0x10007)) for (const q of this.pio) if (q.ctrl) q.inputChanged();
+          if (this.pioOn) {
+            // IO_BANK0, PADS_BANK0: an input's override or enable may have changed
+            if (a >>> 14 === 0x10005 || a >>> 14 === 0x10007) for (const q of this.pio) if (q.ctrl) q.inputChanged();
+            this.resched = true; // whether the PIO is observed (pioObserved) may have changed
+          }
           return;
         }
         break;
@@ -763,7 +784,7 @@ class Simulator extends EventEmitter {
       if (this.nextInputCycle < horizon) horizon = this.nextInputCycle;
       if (c0.stNext < horizon) horizon = c0.stNext;
       if (c1.stNext < horizon) horizon = c1.stNext;
-      if (this.pioOn) { const pn = this.pioNextCycle(); if (pn < horizon) horizon = pn; }
+      if (this.pioOn && this.pioObserved()) { const pn = this.pioNextCycle(); if (pn < horizon) horizon = pn; }
       this.resched = false;
       if (a0 && a1) {
         if (horizon <= this.T) horizon = this.T + 1;
@@ -787,6 +808,7 @@ class Simulator extends EventEmitter {
   /** Bring sleeping and held cores up to the current time (their idle cycles counted). */
   settle() {
     const now = Math.max(this.T, ...this.cores.map((c) => (c.state === STATE_HALT ? 0 : c.cycles)));
+    if (this.pioOn) this.pioSync(now);
     for (const c of this.cores) {
       if (c.cycles >= now) continue;
       if (c.state === STATE_WFE || c.state === STATE_WFI) { c.sleepCycles += now - c.cycles; c.cycles = now; }
@@ -801,7 +823,7 @@ class Simulator extends EventEmitter {
       if ((c.state === STATE_WFE || c.state === STATE_WFI) && c.stNext < next) next = c.stNext;
     }
     if (this.nextInputCycle < next) next = this.nextInputCycle;
-    if (this.pioOn) { const pn = this.pioNextCycle(); if (pn < next) next = pn; }
+    if (this.pioOn && this.pioObserved()) { const pn = this.pioNextCycle(); if (pn < next) next = pn; }
     if (next === Infinity) {
       this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them` });
       return this.T;
