@@ -32,12 +32,16 @@
 //
 // Timing in the simulator: the blocks run lazily. Each access to a PIO
 // register, a GPIO or another peripheral first brings them up to the
-// accessing core's cycle (sync), and the scheduler never runs the cores
-// past the next tick of a machine that is running (nextCycle), so every
-// pin change, FIFO change, DREQ and interrupt happens at its own cycle. A
-// machine stalled on a FIFO, WAIT or IRQ sleeps until something it waits
-// for changes, and costs nothing until then; nothing runs while no machine
-// is enabled.
+// accessing core's cycle (sync), taking each tick at its own cycle (a pin
+// change is recorded with that cycle's time; the peripherals' clock, and
+// the alarms due, are brought to it first). While something notices a
+// PIO's cycles without such an access (a PIO interrupt enabled, a GPIO
+// interrupt on one of its pins, a DMA channel paced by its DREQs:
+// Simulator.pioObserved), the scheduler also stops the cores at the next
+// tick of a running machine (nextCycle), so interrupts and DMA requests
+// come at their cycle. A machine stalled on a FIFO, WAIT or IRQ sleeps
+// until something it waits for changes, and costs nothing until then;
+// nothing runs while no machine is enabled.
 //
 // Not modelled (README "Approximations"): the 2-cycle input synchronizers
 // (INPUT_SYNC_BYPASS is stored; an input change is seen at the next tick);
@@ -45,7 +49,9 @@
 // machines writing the same pin in one cycle follows their order (the
 // highest-numbered one wins, as on the chip) but is not otherwise checked;
 // autopull refills the OSR only at an OUT (at its start when empty, or at
-// its end when the threshold is reached and the TX FIFO has data).
+// its end when the threshold is reached and the TX FIFO has data); an
+// SMx_INSTR write to a running machine runs at its next tick, after a delay
+// in progress.
 
 const { BasePeripheral } = require('rp2040js');
 
@@ -608,7 +614,6 @@ class PIOBlock extends BasePeripheral {
           else if (value & (bit << 4)) sm.nextK = sm.k + 1; // a restart ends a stall or a delay
         }
         this.reschedule();
-        if (this.ctrl && !was && this.sim.pioEnabled) this.sim.pioEnabled();
         return;
       }
       case 0x008: this.fdebug &= ~value; return;
