@@ -121,7 +121,7 @@ class StateMachine {
   get nextCycle() { return this.nextK === Infinity ? Infinity : this.tickAt(this.nextK); }
   /** Start the divider at cycle `now` (enable, CLKDIV_RESTART). */
   startDivider(now) { this.start = now; this.k = 0; if (this.nextK !== Infinity) this.nextK = 1; }
-  setDivider(v) {
+  setDivider(v, now) {
     const last = this.tickAt(this.k);
     const ahead = this.nextK === Infinity ? Infinity : this.nextK - this.k;
     this.clkdiv = v & 0xffffff00;
@@ -131,6 +131,8 @@ class StateMachine {
     this.start = last;
     this.k = 0;
     this.nextK = ahead;
+    // a delay in progress at the old rate: not before the first tick after now
+    if (ahead !== Infinity && this.tickAt(ahead) <= now) { this.nextK = Infinity; this.wake(now); }
   }
   /** Run again at the first tick after cycle `now` (something it may wait for changed). */
   wake(now) {
@@ -408,11 +410,12 @@ class PIOBlock extends BasePeripheral {
     try {
       while (this.nextCycle <= t) {
         const c = this.nextCycle;
-        this.cycle = c;
-        sim.pioAt = c;
-        sim.pioClockTo(c);
+        if (c > this.cycle) this.cycle = c;
+        sim.pioAt = -1;
+        sim.pioClockTo(c);          // alarms due first (they may write to this block)
+        sim.pioAt = this.cycle;
         for (const sm of this.sms) {
-          if (sm.nextK === Infinity || sm.tickAt(sm.nextK) !== c) continue;
+          if (sm.nextK === Infinity || sm.tickAt(sm.nextK) > c) continue;
           sm.k = sm.nextK;
           const d = sm.step();
           sm.nextK = d < 0 ? Infinity : sm.k + 1 + d;
@@ -582,7 +585,7 @@ class PIOBlock extends BasePeripheral {
     if (offset >= 0xc8 && offset < 0x128) {
       const sm = sms[Math.floor((offset - 0xc8) / 0x18)];
       switch ((offset - 0xc8) % 0x18) {
-        case 0x00: sm.setDivider(value); break;
+        case 0x00: sm.setDivider(value, now); break;
         case 0x04:
           sm.execctrl = value & 0x7fffff9f;
           if (value & (INLINE_OUT_EN | OUT_STICKY)) this.sim.warn(`${this.name}: EXECCTRL OUT_STICKY and INLINE_OUT_EN are not modelled (stored; OUT and SET write the pins as without them)`);
@@ -611,7 +614,7 @@ class PIOBlock extends BasePeripheral {
           if (value & (bit << 8) || (on && !(was & bit))) sm.startDivider(now);
           if (on && !(was & bit)) { sm.nextK = sm.k + 1; sm.waitOn = 0; }
           if (!on) sm.nextK = Infinity;
-          else if (value & (bit << 4)) sm.nextK = sm.k + 1; // a restart ends a stall or a delay
+          else if (value & (bit << 4)) { sm.nextK = Infinity; sm.wake(now); } // a restart ends a stall or a delay
         }
         this.reschedule();
         return;
@@ -639,11 +642,12 @@ class PIOBlock extends BasePeripheral {
     if (sm.enabled) { sm.exec = ins; sm.stalled = -1; if (sm.nextK === Infinity) sm.wake(now); return; }
     sm.exec = ins;
     sm.stalled = -1;
+    const at = this.sim.pioAt;
     this.sim.pioAt = now;
     try {
       sm.step(); // a stall leaves it latched, shown by EXEC_STALLED, until the machine runs
       this.flushPins();
-    } finally { this.sim.pioAt = -1; }
+    } finally { this.sim.pioAt = at; }
   }
   /** A GPIO input changed: wake machines waiting on pins. */
   inputChanged() { this.sync(this.now()); this.wakeAll(2); }

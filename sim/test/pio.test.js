@@ -177,6 +177,14 @@ test('PIO square wave: exact edges from the clock divider (integer and fractiona
   const f = e.filter(([, l]) => l >= 0);
   assert.ok(f.length >= 12);
   for (let i = 2; i < f.length; i++) assert.strictEqual(f[i][0] - f[i - 1][0], 10, JSON.stringify(f.slice(i - 1, i + 1)));
+  // a CLKDIV write in the middle of a delay: the rest of it at the new rate, and never a tick before the write
+  sim.write32(PIO0 + SM(0, 0), 100 << 16);
+  wait(8 * 2450);
+  sim.write32(PIO0 + SM(0, 0), 1 << 16);
+  const w = cyc();
+  e.length = 0;
+  wait(8 * 20);
+  assert.ok(e.length >= 1 && e[0][0] > w, `first edge ${JSON.stringify(e[0])} after the write at ${w}`);
   // disabled: the pin holds its level and nothing changes
   sim.write32(PIO0 + CTRL, 0);
   e.length = 0;
@@ -369,7 +377,7 @@ test('PIO DREQs pace the DMA: TX FIFO not full, RX FIFO not empty; words at the 
 });
 
 test('PIO: CTRL enable, SM_RESTART and CLKDIV_RESTART; nothing runs while no state machine is enabled', () => {
-  const { sim, wait } = idle();
+  const { sim, wait, cyc } = idle();
   assert.strictEqual(sim.pioOn, false);
   assert.strictEqual(sim.pioNextCycle(), Infinity);
   // two machines enabled together with CLKDIV_RESTART run in step
@@ -398,6 +406,11 @@ test('PIO: CTRL enable, SM_RESTART and CLKDIV_RESTART; nothing runs while no sta
   sim.write32(PIO0 + CTRL, 1 << 2);
   wait(8 * 10);
   assert.strictEqual(sim.pioNextCycle(), Infinity, 'asleep on the PULL');
+  wait(8 * 1000);
+  sim.write32(PIO0 + CTRL, (1 << 6) | (1 << 2));        // SM_RESTART: the PULL again at the next tick, not one in the past
+  assert.strictEqual(sim.pioNextCycle(), cyc() + 1);
+  wait(8 * 10);
+  assert.strictEqual(sim.pioNextCycle(), Infinity, 'asleep again');
   sim.write32(PIO0 + SM(2, 0x10), jmp(0, 11));          // SMx_INSTR on an enabled machine: at its next tick
   wait(8 * 10);
   assert.notStrictEqual(sim.pioNextCycle(), Infinity);
