@@ -95,6 +95,7 @@ class Simulator extends EventEmitter {
     this.installPeripherals();
     this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
+    this.pinActive = new Uint16Array(30); // watchers per pin that may act on a PIO's output
     this.pio = [];                   // the PIO blocks (lib/pio.js, installed by lib/blocks.js)
     this.pioOn = false;              // a state machine of either block is enabled
     this.pioAt = -1;                 // while a PIO block takes a tick: its cycle
@@ -236,10 +237,16 @@ class Simulator extends EventEmitter {
     }
   }
 
-  /** Call fn(level) whenever GPIO pin's level (driven or from outside) changes. */
-  watchPin(pin, fn) {
+  /**
+   * Call fn(level) whenever GPIO pin's level (driven or from outside)
+   * changes. `onlyFunc`: fn does nothing unless the pin's FUNCSEL is that
+   * function (so it never needs a PIO's changes at their cycle, see
+   * pioObserved).
+   */
+  watchPin(pin, fn, onlyFunc = -1) {
     if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
     this.pinWatchers.get(pin).push(fn);
+    if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -296,7 +303,8 @@ class Simulator extends EventEmitter {
   /**
    * Whether something outside the cores' accesses notices a PIO change at
    * its cycle: a PIO interrupt enabled or forced, a GPIO interrupt enabled
-   * on a pin a PIO block drives, a busy DMA channel paced by a PIO DREQ.
+   * or a device watching (watchPin) on a pin a PIO block drives, a busy DMA
+   * channel paced by a PIO DREQ.
    * Then the cores stop at each tick of a running state machine; otherwise
    * the blocks catch up at the next access (a GPIO's level, a PIO or other
    * peripheral register), in order and with each change at its own cycle.
@@ -307,7 +315,7 @@ class Simulator extends EventEmitter {
     const g = this.mcu.gpio, iob = this.iobank0;
     for (let i = 0; i < 30; i++) {
       const pin = g[i], f = pin.functionSelect;
-      if ((f === 6 || f === 7) && (pin.irqEnableMask | pin.irqForceMask | iob.inte1[i] | iob.intf1[i])) return true;
+      if ((f === 6 || f === 7) && (pin.irqEnableMask | pin.irqForceMask | iob.inte1[i] | iob.intf1[i] | this.pinActive[i])) return true;
     }
     return false;
   }
@@ -823,12 +831,15 @@ class Simulator extends EventEmitter {
       if ((c.state === STATE_WFE || c.state === STATE_WFI) && c.stNext < next) next = c.stNext;
     }
     if (this.nextInputCycle < next) next = this.nextInputCycle;
-    if (this.pioOn && this.pioObserved()) { const pn = this.pioNextCycle(); if (pn < next) next = pn; }
+    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
+    // a running state machine: its ticks when observed, else it runs on to the bound (it wakes no core)
+    const pn = this.pioOn ? this.pioNextCycle() : Infinity;
+    if (pn < next) next = this.pioObserved() ? pn : Math.min(next, bound);
     if (next === Infinity) {
-      this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them` });
+      const pio = pn < Infinity ? ' (a PIO state machine runs, but nothing it does can wake them)' : '';
+      this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them${pio}` });
       return this.T;
     }
-    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
     if (next > bound) next = bound;
     return next > this.T ? Math.ceil(next) : this.T;
   }
