@@ -172,7 +172,7 @@ class StateMachine {
     else if (this.exec >= 0) { ins = this.exec; this.exec = -1; fromExec = true; }
     else ins = this.block.imem[this.pc];
     // delay and side-set share bits 12:8
-    const sideCount = (this.pinctrl >>> 29) & 7;
+    const sideCount = Math.min(5, (this.pinctrl >>> 29) & 7);
     const field = (ins >>> 8) & 31;
     const delay = field & mask(5 - sideCount);
     if (first && sideCount) {
@@ -301,6 +301,8 @@ class StateMachine {
         const ifx = !!(arg & 0x40), block = !!(arg & 0x20);
         if (arg & 0x80) { // PULL
           if (ifx && this.osrCount < this.pullThresh) return DONE;
+          // with autopull, a PULL of a full OSR (nothing shifted out since its refill) does nothing
+          if (this.shiftctrl & AUTOPULL && this.osrCount === 0) return DONE;
           if (!this.tx.length) {
             if (block) { b.fdebug |= 1 << (24 + this.n); this.waitOn = 1; return STALL; }
             this.osr = this.x; // a nonblocking PULL of an empty FIFO copies X

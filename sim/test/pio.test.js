@@ -124,6 +124,19 @@ test('PIO instruction vectors: JMP conditions, MOV operations and STATUS, IN/OUT
   sim.write32(PIO0 + SM(1, 4), execctrl(0, 31, 0x10 | 1)); // STATUS_SEL RX, N = 1
   exec(sim, 1, mov(X, 0, STATUS));
   assert.strictEqual(reg(sim, 1, X), 0xffffffff, 'RX level 0 < 1');
+  // PULL with autopull: nothing while the OSR is full; a nonblocking PULL of an empty FIFO copies X
+  sim.write32(PIO0 + SM(3, 8), 1 << 17);
+  sim.write32(PIO0 + TXF + 12, 0x1234); sim.write32(PIO0 + TXF + 12, 0x5678);
+  exec(sim, 3, pull(0, 1));
+  exec(sim, 3, pull(0, 1));
+  assert.strictEqual(reg(sim, 3, OSR), 0x1234, 'the second PULL left the OSR alone');
+  assert.strictEqual((sim.read32(PIO0 + FLEVEL) >>> 24) & 0xf, 1, 'and the word in the FIFO');
+  exec(sim, 3, out(NUL, 32));
+  exec(sim, 3, pull(0, 1));
+  assert.strictEqual(reg(sim, 3, OSR), 0x5678);
+  sim.write32(PIO0 + SM(3, 8), 0);
+  exec(sim, 3, set(X, 9)); exec(sim, 3, pull(0, 0));
+  assert.strictEqual(reg(sim, 3, OSR), 9);
   // OUT EXEC and MOV EXEC on an enabled machine: the word runs at its next tick, then the program goes on
   for (const [how, n] of [[out(OUT_EXEC, 16), 23], [mov(MOV_EXEC, 0, OSR), 29]]) {
     sim.write32(PIO0 + CTRL, 0);
