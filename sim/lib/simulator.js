@@ -284,6 +284,7 @@ class Simulator extends EventEmitter {
    * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
     if (this.clock.advancing) return;
+    if (this.pioOn) this.pioSync(); // the PIO's ticks up to now first, the alarms due between them in order
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
   }
