@@ -1,16 +1,17 @@
 'use strict';
 // Installs tandem-sim's own models of the DMA, the two SPI controllers, the
-// ADC and the PWM block in place of rp2040js's (see each file for what is
-// modelled and why), and makes a write that puts a block into reset
+// ADC, the PWM block and the two PIO blocks in place of rp2040js's (see each
+// file for what is modelled and why), and makes a write that puts a block into reset
 // (RESETS.RESET) reset that block's model to its power-on registers.
 
 const { DMA } = require('./dma');
 const { SPI } = require('./spi');
 const { ADC } = require('./adc');
 const { PWM } = require('./pwm');
+const { PIOBlock } = require('./pio');
 
 // RESETS bits of the blocks modelled here
-const RESET_ADC = 1 << 0, RESET_DMA = 1 << 2, RESET_PWM = 1 << 14, RESET_SPI0 = 1 << 16, RESET_SPI1 = 1 << 17;
+const RESET_ADC = 1 << 0, RESET_DMA = 1 << 2, RESET_PIO0 = 1 << 10, RESET_PIO1 = 1 << 11, RESET_PWM = 1 << 14, RESET_SPI0 = 1 << 16, RESET_SPI1 = 1 << 17;
 
 function install(sim) {
   const mcu = sim.mcu, per = mcu.peripherals;
@@ -21,6 +22,10 @@ function install(sim) {
   per[0x40040] = sim.spi[1];
   sim.adc = mcu.adc = per[0x4004c] = new ADC(sim, mcu);
   sim.pwm = mcu.pwm = per[0x40050] = new PWM(sim, mcu);
+  // after the DMA: the PIO's TX DREQs are asserted from the start
+  sim.pio = mcu.pio = [new PIOBlock(sim, mcu, 0), new PIOBlock(sim, mcu, 1)];
+  per[0x50200] = sim.pio[0];
+  per[0x50300] = sim.pio[1];
 
   // CLK_REF_DIV, CLK_ADC_DIV and CLK_RTC_DIV read back with INT in bits 9:8
   // (rp2040js masks them with 0x30).
@@ -40,6 +45,8 @@ function install(sim) {
     if (rising & RESET_SPI1) sim.spi[1].reset();
     if (rising & RESET_ADC) sim.adc.reset();
     if (rising & RESET_PWM) sim.pwm.reset();
+    if (rising & RESET_PIO0) sim.pio[0].reset();
+    if (rising & RESET_PIO1) sim.pio[1].reset();
   };
 }
 

@@ -210,6 +210,7 @@ class DMA extends BasePeripheral {
     if (ch.ctrl & SNIFF_EN) this.sim.warn('DMA: the sniffer (CRC/checksum of a channel\'s data) is not modelled: SNIFF_DATA does not change');
     ch.count = ch.reload;
     ch.busy = true;
+    if (this.sim.pioOn) this.sim.resched = true; // a channel paced by a PIO DREQ makes the scheduler follow the PIO's ticks
     ch.nextTimerNs = this.now();
     if (ch.count === 0) {
       this.sim.warn('DMA: a channel was triggered with TRANS_COUNT 0; the datasheet does not say what the chip does, the model completes it at once');

@@ -210,7 +210,7 @@ class PWM extends BasePeripheral {
     this.events = sim.opts.record ? [] : null;   // [ns, slice, dutyA, dutyB, hz]
     this.lastRec = new Map();
     for (const s of this.slices) {
-      for (const p of s.pinsB) sim.watchPin(p, (level) => { if (sim.mcu.gpio[p].functionSelect === 4) s.bEdge(level === 1); });
+      for (const p of s.pinsB) sim.watchPin(p, (level) => { if (sim.mcu.gpio[p].functionSelect === 4) s.bEdge(level === 1); }, 4);
     }
     this.directions();
   }

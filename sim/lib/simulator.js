@@ -95,6 +95,10 @@ class Simulator extends EventEmitter {
     this.installPeripherals();
     this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
+    this.pinActive = new Uint16Array(30); // watchers per pin that may act on a PIO's output
+    this.pio = [];                   // the PIO blocks (lib/pio.js, installed by lib/blocks.js)
+    this.pioOn = false;              // a state machine of either block is enabled
+    this.pioAt = -1;                 // while a PIO block takes a tick: its cycle
     this.padLevel = new Int8Array(30).fill(-1);
     this.busError = null;            // the DMA model's view of a failed access
     this.quietBusErrors = false;
@@ -149,17 +153,6 @@ class Simulator extends EventEmitter {
   installPeripherals() {
     const mcu = this.mcu;
     const per = mcu.peripherals;
-    // rp2040js runs the PIO state machines on the host's timers (1000 steps
-    // at each CTRL enable, then a setTimeout loop), outside simulated time and
-    // without clock dividers or delays; a run here never yields to those
-    // timers, and after it they kept the process alive forever. The state
-    // machines are not modelled: enabling one is warned about and it does not
-    // execute (registers, FIFOs and instruction memory stay rp2040js's).
-    for (const pio of mcu.pio) {
-      pio.run = () => {
-        this.warn(`${pio.name}: state machines are not modelled (they do not execute in simulated time): an enabled state machine does nothing`);
-      };
-    }
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
@@ -238,19 +231,27 @@ class Simulator extends EventEmitter {
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
     if (this.padLevel[i] !== level) {
       this.padLevel[i] = level;
+      if (this.pioOn) for (const p of this.pio) if (p.ctrl) p.inputChanged();
       const w = this.pinWatchers.get(i);
       if (w) for (const fn of w) fn(level);
     }
   }
 
-  /** Call fn(level) whenever GPIO pin's level (driven or from outside) changes. */
-  watchPin(pin, fn) {
+  /**
+   * Call fn(level) whenever GPIO pin's level (driven or from outside)
+   * changes. `onlyFunc`: fn does nothing unless the pin's FUNCSEL is that
+   * function (so it never needs a PIO's changes at their cycle, see
+   * pioObserved).
+   */
+  watchPin(pin, fn, onlyFunc = -1) {
     if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
     this.pinWatchers.get(pin).push(fn);
+    if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
   setGpioInput(pin, level) {
+    if (this.pioOn) this.pioSync();
     this.extIn[pin] = level;
     this.pinChanged(pin);
   }
@@ -277,14 +278,60 @@ class Simulator extends EventEmitter {
   // ---- time -----------------------------------------------------------------
   cyclesToNanos(c) { return this.baseNanos + (c - this.baseCycles) * 1e9 / this.clkSys; }
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
-  nowCycles() { return this.cur ? this.cur.cycles : this.T; }
+  nowCycles() { return this.pioAt >= 0 ? this.pioAt : this.cur ? this.cur.cycles : this.T; }
   nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
   /** Bring the peripherals' clock up to the executing core's time (not from
    * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {
     if (this.clock.advancing) return;
+    if (this.pioOn) this.pioSync(); // the PIO's ticks up to now first, the alarms due between them in order
     const ns = this.cyclesToNanos(this.nowCycles());
     if (ns > this.clock.nanosCounter) this.clock.advanceTo(ns);
+  }
+  // ---- PIO (lib/pio.js): the blocks run lazily up to the cycle that looks at them
+  /** The cycle a PIO block is brought up to: an alarm's own time inside one, else the accessing core's. */
+  pioNow() {
+    if (this.clock.advancing) return Math.floor(this.nanosToCycles(this.clock.nanos) + 1e-6);
+    return this.nowCycles();
+  }
+  pioSync(t = this.pioNow()) {
+    for (const p of this.pio) if (p.ctrl) p.sync(t);
+  }
+  pioNextCycle() {
+    const [a, b] = this.pio;
+    return a.nextCycle < b.nextCycle ? a.nextCycle : b.nextCycle;
+  }
+  /**
+   * Whether something outside the cores' accesses notices a PIO change at
+   * its cycle: a PIO interrupt enabled or forced, a GPIO interrupt enabled
+   * or a device watching (watchPin) on a pin a PIO block drives, a busy DMA
+   * channel paced by a PIO DREQ.
+   * Then the cores stop at each tick of a running state machine; otherwise
+   * the blocks catch up at the next access (a GPIO's level, a PIO or other
+   * peripheral register), in order and with each change at its own cycle.
+   */
+  pioObserved() {
+    for (const p of this.pio) if (p.ctrl && (p.inte[0] | p.inte[1] | p.intf[0] | p.intf[1])) return true;
+    for (const ch of this.dma.channels) if (ch.busy && ch.treq < 16) return true;
+    const g = this.mcu.gpio, iob = this.iobank0;
+    for (let i = 0; i < 30; i++) {
+      const pin = g[i], f = pin.functionSelect;
+      if ((f === 6 || f === 7) && (pin.irqEnableMask | pin.irqForceMask | iob.inte1[i] | iob.intf1[i] | this.pinActive[i])) return true;
+    }
+    return false;
+  }
+  /** A block's registers changed: its next tick may be sooner than the running batch's horizon. */
+  pioChanged() {
+    this.pioOn = this.pio.some((p) => p.ctrl !== 0);
+    this.resched = true;
+  }
+  /** Before a PIO tick at cycle c: the peripherals' clock (and alarms due) up to it. */
+  pioClockTo(c) {
+    const clock = this.clock;
+    if (clock.advancing) return;
+    const ns = this.cyclesToNanos(c);
+    if (clock.nextAlarmNanos <= ns) clock.advanceTo(ns);
+    else if (ns > clock.nanosCounter) clock.nanosCounter = ns;
   }
   updateNextAlarm() {
     const ns = this.clock.nextAlarmNanos;
@@ -332,6 +379,7 @@ class Simulator extends EventEmitter {
         if (a >= 0x50100000 && a < 0x50101000) return readBytes(this.mcu.usbDPRAM, a - 0x50100000, size);
         const p = this.mcu.peripherals[(a >>> 14) << 2];
         if (p) {
+          if (this.pioOn) this.pioSync();
           this.syncClock();
           return sub(p.readUint32(a & 0xffc) >>> 0, a, size);
         }
@@ -377,8 +425,14 @@ class Simulator extends EventEmitter {
         }
         const p = this.mcu.peripherals[(a >>> 14) << 2];
         if (p) {
+          if (this.pioOn) this.pioSync();
           this.syncClock();
           p.writeUint32Atomic(a & 0xffc, lanes(v, size), (a >>> 12) & 3);
+          if (this.pioOn) {
+            // IO_BANK0, PADS_BANK0: an input's override or enable may have changed
+            if (a >>> 14 === 0x10005 || a >>> 14 === 0x10007) for (const q of this.pio) if (q.ctrl) q.inputChanged();
+            this.resched = true; // whether the PIO is observed (pioObserved) may have changed
+          }
           return;
         }
         break;
@@ -718,6 +772,7 @@ class Simulator extends EventEmitter {
       if (T > this.T) this.T = T;
       if (this.stopInfo) break;
       // events due by now
+      if (this.pioOn && this.pioNextCycle() <= this.T) this.pioSync(this.T);
       if (this.nextAlarmCycle <= this.T) this.clock.advanceTo(this.cyclesToNanos(this.T));
       for (const c of this.cores) {
         const now = c.state === STATE_RUN ? c.cycles : this.T;
@@ -738,6 +793,7 @@ class Simulator extends EventEmitter {
       if (this.nextInputCycle < horizon) horizon = this.nextInputCycle;
       if (c0.stNext < horizon) horizon = c0.stNext;
       if (c1.stNext < horizon) horizon = c1.stNext;
+      if (this.pioOn && this.pioObserved()) { const pn = this.pioNextCycle(); if (pn < horizon) horizon = pn; }
       this.resched = false;
       if (a0 && a1) {
         if (horizon <= this.T) horizon = this.T + 1;
@@ -761,6 +817,7 @@ class Simulator extends EventEmitter {
   /** Bring sleeping and held cores up to the current time (their idle cycles counted). */
   settle() {
     const now = Math.max(this.T, ...this.cores.map((c) => (c.state === STATE_HALT ? 0 : c.cycles)));
+    if (this.pioOn) this.pioSync(now);
     for (const c of this.cores) {
       if (c.cycles >= now) continue;
       if (c.state === STATE_WFE || c.state === STATE_WFI) { c.sleepCycles += now - c.cycles; c.cycles = now; }
@@ -775,11 +832,15 @@ class Simulator extends EventEmitter {
       if ((c.state === STATE_WFE || c.state === STATE_WFI) && c.stNext < next) next = c.stNext;
     }
     if (this.nextInputCycle < next) next = this.nextInputCycle;
+    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
+    // a running state machine: its ticks when observed, else it runs on to the bound (it wakes no core)
+    const pn = this.pioOn ? this.pioNextCycle() : Infinity;
+    if (pn < next) next = this.pioObserved() ? pn : Math.min(next, bound);
     if (next === Infinity) {
-      this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them` });
+      const pio = pn < Infinity ? ' (a PIO state machine runs, but nothing it does can wake them)' : '';
+      this.stop('stalled', { message: `both cores are ${STATE_NAMES[this.cores[0].state]}/${STATE_NAMES[this.cores[1].state]} and nothing is scheduled to wake them${pio}` });
       return this.T;
     }
-    const bound = Math.min(maxCycles, maxNanos === Infinity ? Infinity : Math.ceil(this.nanosToCycles(maxNanos)));
     if (next > bound) next = bound;
     return next > this.T ? Math.ceil(next) : this.T;
   }

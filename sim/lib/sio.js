@@ -96,7 +96,10 @@ class CoreSIO {
       case 0x074: return this.remainder >>> 0;
       case 0x078: return (this.core.cycles >= this.divReadyAt ? 1 : 0) | (this.divDirty ? 2 : 0);
     }
-    if (off >= 0x004 && off <= 0x04c) return this.sim.mcu.sio.readUint32(off) >>> 0;
+    if (off >= 0x004 && off <= 0x04c) {
+      if (this.sim.pioOn) this.sim.pioSync(); // GPIO_IN as the PIO leaves it at this cycle
+      return this.sim.mcu.sio.readUint32(off) >>> 0;
+    }
     if (off >= 0x080 && off < 0x100) return this.readInterp(off) >>> 0;
     return 0;
   }
@@ -133,7 +136,11 @@ class CoreSIO {
       case 0x070: this.quotient = v; this.divDirty = true; this.divReadyAt = 0; return;
       case 0x074: this.remainder = v; this.divDirty = true; this.divReadyAt = 0; return;
     }
-    if (off >= 0x004 && off <= 0x04c) { this.sim.mcu.sio.writeUint32(off, v >>> 0); return; }
+    if (off >= 0x004 && off <= 0x04c) {
+      if (this.sim.pioOn) this.sim.pioSync(); // the PIO sees its inputs change at this cycle
+      this.sim.mcu.sio.writeUint32(off, v >>> 0);
+      return;
+    }
     if (off >= 0x080 && off < 0x100) this.writeInterp(off, v >>> 0);
   }
 

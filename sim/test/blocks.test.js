@@ -4,8 +4,7 @@
 // against the datasheet's numbers.
 const test = require('node:test');
 const assert = require('node:assert');
-const { Simulator } = require('../lib');
-const { fw } = require('./helpers');
+const { fw, idle } = require('./helpers');
 const { SpiEcho, BMP280Spi } = require('../lib/spi_devices');
 const { ST7789 } = require('../lib/display');
 const { Motor, parseMotor } = require('../lib/motor');
@@ -15,16 +14,6 @@ const { parseSource, tempSensorVolts } = require('../lib/adc');
 
 const DMA = 0x50000000, SPI0 = 0x4003c000, ADC = 0x4004c000, PWM = 0x40050000, IO = 0x40014000, CLOCKS = 0x40008000;
 const SET = 0x2000;
-
-/** A simulator past the firmware's clock set-up, and a helper to let `ns` of simulated time pass. */
-function idle(opts = {}) {
-  const sim = new Simulator(opts);
-  sim.loadFile(fw('t_idle'));
-  const r = sim.run({ maxMs: 50, until: /^idle$/ });
-  assert.strictEqual(r.reason, 'until');
-  const wait = (ns) => sim.run({ maxMs: (sim.nowNanos() + ns) / 1e6 });
-  return { sim, wait };
-}
 const ctrl = ({ size = 2, incr = true, treq = 0x3f, chain, quiet = false, ch = 0 } = {}) =>
   1 | (size << 2) | (incr ? 0x30 : 0) | ((chain ?? ch) << 11) | (treq << 15) | (quiet ? 1 << 21 : 0);
 

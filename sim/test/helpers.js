@@ -107,4 +107,14 @@ function crossTool(t, name) {
   }
 }
 
-module.exports = { fw, run, assertPass, cli, elfToUf2, values, crossTool, FW_DIR, CLI };
+/** A simulator past t_idle's clock set-up, and a helper to let `ns` of simulated time pass. */
+function idle(opts = {}) {
+  const sim = new Simulator(opts);
+  sim.loadFile(fw('t_idle'));
+  const r = sim.run({ maxMs: 50, until: /^idle$/ });
+  if (r.reason !== 'until') throw new Error(`t_idle did not reach its idle loop: ${JSON.stringify(r)}`);
+  const wait = (ns) => sim.run({ maxMs: (sim.nowNanos() + ns) / 1e6 });
+  return { sim, wait };
+}
+
+module.exports = { fw, run, idle, assertPass, cli, elfToUf2, values, crossTool, FW_DIR, CLI };
