@@ -329,3 +329,149 @@ for (const [name, warning] of [
     assert.ok([...res.sim.warnings.keys()].some((w) => warning.test(w)), `warnings: ${[...res.sim.warnings.keys()].join(' | ')}`);
   });
 }
+
+// ---- more examples: UART, timers, resets, LEDs, I2C sensors ----
+
+/** Times (s) of each change of `pin`'s level: [[t, level], ...]. */
+function edges(sim, pin) {
+  const out = [];
+  sim.watchPin(pin, (v) => out.push([sim.nowNanos() / 1e9, v]));
+  return out;
+}
+/** The LED on GPIO 25 on for `ms`, off for `ms`, from `start` s on; nothing else toggles. */
+function blinks(res, ed, start, ms) {
+  assert.ok(ed.length >= 6, `${ed.length} edges`);
+  ed.forEach(([t, v], i) => {
+    assert.strictEqual(v, i % 2 ? 0 : 1, `edge ${i}`);
+    assert.ok(Math.abs(t - start - (i * ms) / 1000) < 50e-6, `edge ${i} at ${t} s, expected ${start + (i * ms) / 1000}`);
+  });
+  assert.deepStrictEqual(Array.from(res.sim.toggles).map((n, p) => (n && p !== 25 ? p : -1)).filter((p) => p >= 0), [], 'no other pin toggles');
+}
+
+test('sdk hello_uart: a raw character, one with CR/LF translation and a string on UART0 by the UART API', () => {
+  prints('hello_uart', 20, ['AB Hello, UART!']);
+});
+
+test('sdk periodic_sampler: a 25 Hz repeating timer feeds a queue; read blocking, then polled every 200 ms, then drained', () => {
+  const res = run('periodic_sampler', { maxMs: 3000 });
+  passed(res);
+  const t = res.texts();
+  // every sample in order, none lost or repeated: 100, 200, ...
+  const vals = t.map((l) => /^Got \d+: (\d+)$|^  got (\d+)$|^Got remaining (\d+)$/.exec(l)).filter(Boolean).map((m) => Number(m[1] || m[2] || m[3]));
+  assert.deepStrictEqual(vals, vals.map((_, i) => 100 * (i + 1)));
+  // the first ten read blocking, each as its sample is taken (every 40 ms exactly)
+  for (let i = 0; i < 10; i++) {
+    assert.strictEqual(t[i], `Got ${i}: ${100 * (i + 1)}`);
+    const late = res.lines[i].time - 0.04 * (i + 1);
+    assert.ok(late > 0 && late < 0.001, `line ${i} ${late} s after its sample`);
+  }
+  // then the polls: each reports what queued in its 200 ms (five samples at 25 Hz)
+  let k = 10, polls = 0;
+  while (/^Getting/.test(t[k])) {
+    const m = /^Getting (\d+), (\d+):$/.exec(t[k]);
+    // five samples at 25 Hz, six when the 200 ms sleep plus the printing spans six sample times
+    const n = Number(m[2]);
+    assert.ok(n === 5 || n === 6, t[k]);
+    k += 1 + n;
+    polls++;
+  }
+  assert.strictEqual(polls, 9, 'the first poll comes right after the tenth sample: nothing queued');
+  const rest = t.slice(k, -1);
+  assert.ok(rest.length >= 4 && rest.length <= 6 && rest.every((l) => /^Got remaining/.test(l)), rest.join('|'));
+  assert.strictEqual(t[t.length - 1], 'Done');
+  // the timer was cancelled: samples taken = the run's time up to the cancel / 40 ms
+  const cancelAt = res.lines[k].time;
+  assert.ok(Math.abs(vals.length - Math.floor(cancelAt / 0.04)) <= 1, `${vals.length} samples by ${cancelAt} s`);
+});
+
+test('sdk hello_reset: PWM, then PWM and ADC, reset and brought back (RESET_DONE awaited)', () => {
+  const res = prints('hello_reset', 50, ['Hello, reset!']);
+  const RESETS = 0x4000c000, PWM = 1 << 14, ADC = 1 << 0;
+  assert.strictEqual(res.sim.read32(RESETS) & (PWM | ADC), 0, 'both out of reset');
+  assert.strictEqual(res.sim.read32(RESETS + 8) & (PWM | ADC), PWM | ADC, 'RESET_DONE');
+});
+
+for (const name of ['blink_simple', 'status_blink']) {
+  test(`sdk ${name}: the board's LED (GPIO 25) on and off for 250 ms each`, () => {
+    let ed;
+    const res = run(name, { maxMs: 2100, setup: (sim) => { ed = edges(sim, 25); } });
+    assert.strictEqual(res.r.reason, 'bound');
+    assert.strictEqual(ed.length, 9);
+    blinks(res, ed, ed[0][0], 250);
+    assert.ok(ed[0][0] < 0.001, `first on at ${ed[0][0]} s`);
+  });
+}
+
+test('sdk picoboard_blinky: "Hello world" in Morse on GPIO 25 (100 ms dot)', () => {
+  let ed;
+  const res = run('picoboard_blinky', { maxMs: 13000, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  // decode: on 1 unit = dot, 3 = dash; off 1 = within a letter, 3 = between
+  // letters, 7 = between words (the example's 1 + 2 + 4 units), 13 = the 1 s
+  // pause before the message repeats (1 + 2 + 10 units)
+  const MORSE = { '....': 'h', '.': 'e', '.-..': 'l', '---': 'o', '.--': 'w', '.-.': 'r', '-..': 'd' };
+  let text = '', letter = '';
+  for (let i = 0; i + 1 < ed.length; i++) {
+    const units = (ed[i + 1][0] - ed[i][0]) / 0.1;
+    assert.ok(Math.abs(units - Math.round(units)) < 0.001, `edge ${i}: ${units} units`);
+    const u = Math.round(units);
+    if (ed[i][1] === 1) { assert.ok(u === 1 || u === 3, `on for ${u} units`); letter += u === 1 ? '.' : '-'; continue; }
+    if (u === 1) continue;
+    assert.ok(letter in MORSE, letter);
+    text += MORSE[letter];
+    letter = '';
+    if (u === 7) text += ' ';
+    else if (u === 13) text += '|';
+    else assert.strictEqual(u, 3, `off for ${u} units`);
+  }
+  assert.strictEqual(text, 'hello world|', 'the message, then the pause before it repeats');
+});
+
+test('sdk hello_double_tap: a single boot waits out the 200 ms double-reset window, then blinks', () => {
+  let ed;
+  const res = run('hello_double_tap', { maxMs: 1900, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.ok(ed[0][0] > 0.2 && ed[0][0] < 0.201, `the LED first on at ${ed[0][0]} s`);
+  blinks(res, ed, ed[0][0], 250);
+});
+
+test('sdk hello_double_tap second reset: a second reset within the window enters USB boot, with GPIO 25 as its activity LED', () => {
+  const sim = new Simulator();
+  sim.loadFile(elf('hello_double_tap'));
+  assert.strictEqual(sim.run({ maxMs: 100 }).reason, 'bound');
+  sim.requestReboot('RUN pin');              // the reset button, pressed again 100 ms in
+  const r = sim.run({ maxMs: 200 });
+  assert.strictEqual(r.reason, 'noboot', JSON.stringify(r));
+  assert.match(r.message, /reset_usb_boot/);
+  assert.ok(sim.nowNanos() < 101e6, `${sim.nowNanos()} ns: at once on the second boot`);
+});
+
+test('sdk bmp280_i2c: a BMP280 at 0x76 in normal mode, compensated with its calibration words (25.00 C, 100 kPa)', () => {
+  const { BMP280 } = require('../../lib');
+  let dev;
+  const res = run('bmp280_i2c', { maxMs: 1300, setup: (sim) => { dev = new BMP280(sim, { weather: () => ({ temperature: 25, pressure: 100000 }) }); sim.i2c[0].attach(0x76, dev); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.strictEqual(t[0], 'Hello, BMP280! Reading temperaure and pressure values from sensor...');
+  assert.strictEqual(t.length, 1 + 2 * 3, t.join('|'));
+  for (let i = 1; i < t.length; i += 2) {
+    const p = /^Pressure = (\d+\.\d{3}) kPa$/.exec(t[i]);
+    assert.ok(p, t[i]);
+    // the example's 32-bit compensation (the datasheet's integer formula) within 2 Pa of the model's 64-bit one
+    assert.ok(Math.abs(Number(p[1]) * 1000 - 100000) <= 2, t[i]);
+    assert.strictEqual(t[i + 1], 'Temp. = 25.00 C');
+  }
+  assert.ok(dev.samples.length >= 3, 'the device converted');
+});
+
+test('sdk mpu6050_i2c: raw accelerometer, gyroscope and temperature registers of an MPU6050 at 0x68', () => {
+  const { MPU6050 } = require('../../lib');
+  const motion = () => ({ ax: 0.5, ay: -0.25, az: 0.75, gx: 10, gy: -20, gz: 30, temp: 30 });
+  const res = run('mpu6050_i2c', { maxMs: 350, setup: (sim) => sim.i2c[0].attach(0x68, new MPU6050(sim, { motion })) });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  // +-2 g: 16384 per g; +-250 deg/s: 131 per deg/s; temperature raw (30 - 36.53) * 340 = -2220
+  const three = ['Acc. X = 8192, Y = -4096, Z = 12288', 'Gyro. X = 1310, Y = -2620, Z = 3930', `Temp. = ${(-2220 / 340 + 36.53).toFixed(6)}`];
+  assert.deepStrictEqual(t, ['Hello, MPU6050! Reading raw data from registers...', ...three, ...three, ...three]);
+  assert.strictEqual(three[2], 'Temp. = 30.000588');
+});
