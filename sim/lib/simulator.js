@@ -11,6 +11,7 @@
 const { EventEmitter } = require('events');
 const { RP2040 } = require('rp2040js');
 const { SimClock } = require('./clock');
+const { makeClocks } = require('./clocks');
 const {
   makeCoreClass, FAULT, hex,
   STATE_RUN, STATE_WFE, STATE_WFI, STATE_RESET, STATE_HALT, EXC_HARDFAULT,
@@ -161,6 +162,8 @@ class Simulator extends EventEmitter {
       };
     }
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
+    const Clocks = makeClocks(this, mcu.clocks.constructor);
+    per[0x40008] = mcu.clocks = new Clocks(mcu, 'CLOCKS_BASE');
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
     const IOB = P.makeIOBank0(this, per[0x40014].constructor);

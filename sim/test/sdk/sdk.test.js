@@ -475,3 +475,31 @@ test('sdk mpu6050_i2c: raw accelerometer, gyroscope and temperature registers of
   assert.deepStrictEqual(t, ['Hello, MPU6050! Reading raw data from registers...', ...three, ...three, ...three]);
   assert.strictEqual(three[2], 'Temp. = 30.000588');
 });
+
+// ---- clocks: the frequency counter (lib/clocks.js) ----
+
+test('sdk hello_48MHz: the frequency counter at 125 MHz, then clk_sys and clk_peri moved to pll_usb at 48 MHz and pll_sys stopped', () => {
+  const res = run('hello_48MHz', { maxMs: 200 });
+  passed(res);
+  // the ROSC at the model's nominal 6.5 MHz (a chip's own figure differs: warned)
+  const block = (pllSys, sys) => [`pll_sys  = ${pllSys}kHz`, 'pll_usb  = 48000kHz', 'rosc     = 6500kHz', `clk_sys  = ${sys}kHz`,
+    `clk_peri = ${sys}kHz`, 'clk_usb  = 48000kHz', 'clk_adc  = 48000kHz', 'clk_rtc  = 46kHz'];
+  assert.deepStrictEqual(res.texts(), ['Hello, world!', ...block(125000, 125000), ...block(0, 48000), 'Hello, 48MHz']);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^CLOCKS: the frequency counter measured the ROSC/.test(w)));
+  assert.strictEqual(res.sim.clkSys, 48e6, 'the cores run at 48 MHz');
+  // the UART re-initialised for the new clk_peri: its lines come at the same 115200 baud
+  const dt = (i) => res.lines[i + 1].time - res.lines[i].time;
+  assert.ok(Math.abs(dt(10) - dt(2)) < 0.0002, `${dt(2)} s, then ${dt(10)} s between lines`);
+});
+
+test('sdk hello_gpout not run: the clock outputs are warned about as not modelled', () => {
+  const res = prints('hello_gpout', 20, ['Hello gpout']);
+  assert.deepStrictEqual([...res.sim.warnings.keys()].filter((w) => /GPOUT/.test(w)).map((w) => w.slice(0, 14)),
+    ['CLOCKS: GPOUT0', 'CLOCKS: GPOUT1', 'CLOCKS: GPOUT2', 'CLOCKS: GPOUT3']);
+});
+
+test('sdk hello_resus not run: the clk_sys resus is warned about as not modelled', () => {
+  const res = run('hello_resus', { maxMs: 100 });
+  assert.deepStrictEqual(res.texts(), ['Hello resus']);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^CLOCKS: the clk_sys resus \(RESUS_CTRL.ENABLE\) is not modelled/.test(w)));
+});
