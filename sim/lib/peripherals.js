@@ -422,4 +422,17 @@ function makeUart(sim, Base) {
   };
 }
 
-module.exports = { makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+// ---- RTC (0x4005c000) ------------------------------------------------------------
+// rp2040js's calendar (SETUP_0/1, CTRL LOAD and ENABLE, RTC_0/1 counting whole
+// seconds of simulated time). Its alarm is not: a write of IRQ_SETUP_0 with
+// MATCH_ENA is warned about (RTC_IRQ never fires).
+function makeRtc(sim, Base) {
+  return class Rtc extends Base {
+    writeUint32(offset, value) {
+      if (offset === 0x10 && (value & (1 << 28))) sim.warn('RTC: the alarm (IRQ_SETUP_0 MATCH_ENA) is not modelled: RTC_IRQ never fires');
+      super.writeUint32(offset, value);
+    }
+  };
+}
+
+module.exports = { makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

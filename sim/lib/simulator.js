@@ -164,6 +164,8 @@ class Simulator extends EventEmitter {
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
     const Clocks = makeClocks(this, mcu.clocks.constructor);
     per[0x40008] = mcu.clocks = new Clocks(mcu, 'CLOCKS_BASE');
+    const Rtc = P.makeRtc(this, per[0x4005c].constructor);
+    per[0x4005c] = new Rtc(mcu, 'RTC_BASE');
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
     const IOB = P.makeIOBank0(this, per[0x40014].constructor);

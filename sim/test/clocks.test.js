@@ -1,7 +1,8 @@
 'use strict';
 // CLOCKS (lib/clocks.js): the frequency counter FC0 measures the modelled
 // clocks; the clock outputs (GPOUT) and the clk_sys resus say they are not
-// modelled. Driven through the registers while t_idle spins.
+// modelled; so does the RTC's alarm (lib/peripherals.js). Driven through the
+// registers while t_idle spins.
 const test = require('node:test');
 const assert = require('node:assert');
 const { Simulator } = require('../lib');
@@ -63,4 +64,14 @@ test('CLOCKS GPOUT and resus: enabling either is warned about as not modelled', 
   assert.deepStrictEqual(warned(), ['CLOCKS: GPOUT1 (a clock output on a GPIO) is not modelled: the pin does not toggle',
     'CLOCKS: the clk_sys resus (RESUS_CTRL.ENABLE) is not modelled: it never fires and RESUS_STATUS reads 0']);
   assert.strictEqual(sim.read32(CLOCKS + 0x7c), 0, 'RESUS_STATUS');
+});
+
+test('RTC: enabling the alarm (IRQ_SETUP_0 MATCH_ENA) is warned about as not modelled', () => {
+  const RTC = 0x4005c000;
+  const sim = idle();
+  const warned = () => [...sim.warnings.keys()].filter((w) => /^RTC:/.test(w));
+  sim.write32(RTC + 0x10, 0x07e4_0605);                  // a date to match, not enabled
+  assert.deepStrictEqual(warned(), []);
+  sim.write32(RTC + 0x10, 0x07e4_0605 | (1 << 28));
+  assert.deepStrictEqual(warned(), ['RTC: the alarm (IRQ_SETUP_0 MATCH_ENA) is not modelled: RTC_IRQ never fires']);
 });

@@ -503,3 +503,32 @@ test('sdk hello_resus not run: the clk_sys resus is warned about as not modelled
   assert.deepStrictEqual(res.texts(), ['Hello resus']);
   assert.ok([...res.sim.warnings.keys()].some((w) => /^CLOCKS: the clk_sys resus \(RESUS_CTRL.ENABLE\) is not modelled/.test(w)));
 });
+
+// ---- the RTC: rp2040js's calendar; the alarm is not modelled ----
+
+test('sdk hello_rtc: the RTC set to Friday 5 June 2020 15:45:00 counts one second per second of simulated time', () => {
+  const res = run('hello_rtc', { maxMs: 3050 });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.strictEqual(res.texts()[0], 'Hello RTC!');
+  // then "\r<date>      " every 100 ms, on one line (no newline)
+  const rest = res.lines.slice(1).map((l) => l.text).join('');
+  const stamps = rest.split(/\r| {6}/).map((s) => s.trim()).filter(Boolean);
+  assert.ok(stamps.length >= 29 && stamps.length <= 31, `${stamps.length} readings in 3 s`);
+  const secs = stamps.map((s) => {
+    const m = /^Friday 5 June 15:45:(\d\d) 2020$/.exec(s);
+    assert.ok(m, s);
+    return Number(m[1]);
+  });
+  // ten readings (100 ms apart, plus the printing) per second, in order
+  const per = [0, 1, 2].map((s) => secs.filter((x) => x === s).length);
+  assert.deepStrictEqual(secs, [...secs].sort((a, b) => a - b));
+  assert.ok(per[0] === 10 && per[1] === 10 && per[2] >= 9, per.join(' '));
+});
+
+for (const name of ['rtc_alarm', 'rtc_alarm_repeat']) {
+  test(`sdk ${name} not run: the RTC alarm is warned about as not modelled`, () => {
+    const res = run(name, { maxMs: 100 });
+    assert.strictEqual(res.texts().length, 1);
+    assert.ok([...res.sim.warnings.keys()].some((w) => /^RTC: the alarm \(IRQ_SETUP_0 MATCH_ENA\) is not modelled/.test(w)));
+  });
+}
