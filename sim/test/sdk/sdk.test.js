@@ -532,3 +532,12 @@ for (const name of ['rtc_alarm', 'rtc_alarm_repeat']) {
     assert.ok([...res.sim.warnings.keys()].some((w) => /^RTC: the alarm \(IRQ_SETUP_0 MATCH_ENA\) is not modelled/.test(w)));
   });
 }
+
+test('sdk lcd_uart: the binary faults as a chip would, on the UDF GCC put for the source\'s read through a null pointer', () => {
+  // lcd_set_backlight(true) passes (uint8_t *)0 as a 1-byte buffer: undefined
+  // behaviour, which GCC compiled into `udf #255` after the command's bytes
+  const res = run('lcd_uart', { maxMs: 500 });
+  assert.strictEqual(res.r.reason, 'fault-bkpt', JSON.stringify(res.r));
+  assert.match(res.r.message, /UDF #255 \(permanently undefined\)/);
+  assert.deepStrictEqual(res.texts('uart1'), ['\u00feB'], 'the command prefix 0xfe and LCD_DISPLAY_ON 0x42 went out on UART1 first');
+});
