@@ -541,3 +541,21 @@ test('sdk lcd_uart: the binary faults as a chip would, on the UDF GCC put for th
   assert.match(res.r.message, /UDF #255 \(permanently undefined\)/);
   assert.deepStrictEqual(res.texts('uart1'), ['\u00feB'], 'the command prefix 0xfe and LCD_DISPLAY_ON 0x42 went out on UART1 first');
 });
+
+test('sdk uart_advanced: 115200 baud, FIFOs off, the RX interrupt echoes each character plus one as it arrives', () => {
+  const bytes = [];
+  const res = run('uart_advanced', {
+    maxMs: 30,
+    setup: (sim) => {
+      sim.on('uart-byte', (e) => { if (e.uart === 0) bytes.push([e.byte, sim.nowNanos() / 1e3]); });
+      sim.sendUartInput(0, Buffer.from('HAL 9000'), 10);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const text = Buffer.from(bytes.map((b) => b[0])).toString('latin1');
+  assert.strictEqual(text, '\nHello, uart interrupts\nIBM!:111', 'every character echoed: none refused for a busy transmitter');
+  // each echo leaves as its character arrives: one character time (86.8 us) apart, the first just after 10 ms
+  const echo = bytes.slice(-8).map((b) => b[1]);
+  assert.ok(echo[0] > 10000 && echo[0] < 10100, `first echo at ${echo[0]} us`);
+  for (let i = 1; i < 8; i++) assert.ok(Math.abs(echo[i] - echo[i - 1] - 86.8) < 1, `echo ${i}: ${echo[i] - echo[i - 1]} us after the one before`);
+});
