@@ -571,3 +571,18 @@ test('sdk dev_lowlevel not run: its EP0 status stage is armed for DATA0, the tog
     'BUS RESET', 'Start transfer of len 18 on ep addr 0x80', 'GET DEVICE DESCRIPTOR', 'EP 0 (in = 1) done',
     'Start transfer of len 0 on ep addr 0x0']);
 });
+
+test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; its LED blinks at the mounted rate', () => {
+  let ed;
+  const res = run('dev_hid_composite', { maxMs: 4500, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const h = res.sim.usbHost, i = h.info;
+  assert.strictEqual(h.state, 'configured');
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.manufacturer, i.product], [0xcafe, 0x4004, 'TinyUSB', 'TinyUSB Device']);
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class, x.subclass, x.protocol]), [[0, 3, 0, 0]], 'one HID interface, no boot protocol');
+  assert.deepStrictEqual(i.config.endpoints.map((e) => [e.address, e.type, e.maxPacket, e.interval]), [[0x81, 3, 16, 5]], 'interrupt IN, 16 bytes, 5 ms');
+  assert.strictEqual(h.stats().stalls, 0);
+  // led_blinking_task: 250 ms while not mounted, 1000 ms once mounted (within the first 125 ms): its first
+  // step at 1 s writes the LED's initial off, then on at 2 s, off at 3 s, on at 4 s
+  assert.deepStrictEqual(ed.map(([t, v]) => [Math.round(t * 1000), v]), [[2000, 1], [3000, 0], [4000, 1]]);
+});
