@@ -586,3 +586,86 @@ test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; its LED
   // step at 1 s writes the LED's initial off, then on at 2 s, off at 3 s, on at 4 s
   assert.deepStrictEqual(ed.map(([t, v]) => [Math.round(t * 1000), v]), [[2000, 1], [3000, 0], [4000, 1]]);
 });
+
+// ---- ADC examples with inputs fed ----
+
+test('sdk microphone_adc: GPIO26 read every 10 ms, printed as volts (raw * 3.3 / 4095, double)', () => {
+  // 0.5 V, then 2.0 V from 50 ms, 3.3 V (full scale) from 100 ms
+  const volts = (t) => (t < 0.05 ? 0.5 : t < 0.1 ? 2.0 : 3.3);
+  const res = run('microphone_adc', { maxMs: 150, setup: (sim) => sim.adc.input(0, volts) });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.strictEqual(t[0], 'Beep boop, listening...');
+  const shown = (v) => (adcRaw(v) * (3.3 / 4095)).toFixed(2);
+  assert.deepStrictEqual([0.5, 2.0, 3.3].map(shown), ['0.50', '2.00', '3.30']);
+  const lines = res.lines.slice(1);
+  assert.ok(lines.length >= 13 && lines.length <= 15, `${lines.length} readings in 150 ms`);
+  lines.forEach((l, i) => {
+    if (i) { const dt = l.time - lines[i - 1].time; assert.ok(dt > 0.010 && dt < 0.011, `reading ${i}: ${dt} s after the one before`); }
+    // the sample is taken just before its line goes out: away from the steps, the level then
+    const near = [0.05, 0.1].some((s) => l.time > s && l.time < s + 0.002);
+    if (!near) assert.strictEqual(l.text, shown(volts(l.time)), `reading ${i} at ${l.time} s`);
+  });
+});
+
+test('sdk joystick_display: X and Y (GPIO26, GPIO27) drawn as the position of an "o" in two 40-column bars', () => {
+  const bytes = [];
+  const res = run('joystick_display', {
+    maxMs: 260,
+    setup: (sim) => {
+      sim.on('uart-byte', (e) => { if (e.uart === 0) bytes.push(e.byte); });
+      sim.adc.input(0, (t) => (t < 0.1 ? 0 : 1.0));
+      sim.adc.input(1, (t) => (t < 0.1 ? 3.3 : 2.5));
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const frames = Buffer.from(bytes).toString('latin1').split('\r').slice(1);
+  assert.ok(frames.length >= 5, `${frames.length} frames in 260 ms (one per 50 ms)`);
+  const bar = (v) => { const pos = Math.floor((adcRaw(v) * 40) / 4095); return Array.from({ length: 40 }, (_, i) => (i === pos ? 'o' : ' ')).join(''); };
+  const frame = (x, y) => `X: [${bar(x)}]  Y: [${bar(y)}]`;
+  assert.strictEqual(frames[0], frame(0, 3.3), 'X at the left end; Y at full scale: position 40, past the bar, no "o"');
+  assert.ok(!frames[0].slice(48).includes('o'));
+  assert.strictEqual(frames[frames.length - 1].length, frame(1, 2.5).length);
+  assert.strictEqual(frames[frames.length - 1], frame(1.0, 2.5));
+  assert.strictEqual(frame(1.0, 2.5).indexOf('o') - 4, 12, 'X: 1.0 V is raw 1241, column 12');
+});
+
+test('sdk adc_console: commands over UART0: channel select, one sample, a free-running capture of 1000, pin wiggling', () => {
+  const res = run('adc_console', {
+    maxMs: 850,
+    setup: (sim) => {
+      sim.adc.input(1, (t) => (t < 0.3 ? 1.0 : 2.0));
+      sim.sendUartInput(0, Buffer.from('c1'), 20);
+      sim.sendUartInput(0, Buffer.from('s'), 30);
+      sim.sendUartInput(0, Buffer.from('c9'), 40);
+      sim.sendUartInput(0, Buffer.from('S'), 300);
+      sim.sendUartInput(0, Buffer.from('w'), 800);
+      sim.sendUartInput(0, Buffer.from('x'), 810);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  const help = ['', 'Commands:', 'c0, ...\t: Select ADC channel n', 's\t: Sample once', 'S\t: Sample many', 'w\t: Wiggle pins'];
+  const raw1 = adcRaw(1.0), raw2 = adcRaw(2.0);
+  const hex3 = (v) => v.toString(16).padStart(3, '0');
+  assert.deepStrictEqual(t.slice(0, 22), ['', '===========================', 'RP2040 ADC and Test Console', '===========================', ...help,
+    'c1', 'Switched to channel 1',
+    's', `0x${hex3(raw1)} -> ${f(raw1 * ADC_FACTOR).toFixed(6)} V`,
+    'c9', 'Unknown input channel', ...help]);
+  assert.strictEqual(t[13], '0x4d9 -> 0.999829 V');
+  // the capture: ADC FIFO, free running at 500 ksps (96 clk_adc cycles at 48 MHz): 1000 samples in 2 ms,
+  // after stdio has drained the UART ("S\r\nStarting capture\r\n", 21 characters of 86.8 us at most)
+  const s = t.indexOf('Starting capture');
+  assert.deepStrictEqual(t.slice(s - 1, s + 2), ['S', 'Starting capture', 'Done']);
+  const took = res.lines[s + 1].time - res.lines[s].time;
+  assert.ok(took > 0.002 && took < 0.002 + 21 * 86.8e-6 + 0.0001, `capture took ${took} s`);
+  // one conversion for 's', 1000 read, and the one under way when the run stopped (drained)
+  assert.strictEqual(res.sim.adc.conversions, 1 + 1000 + 1);
+  assert.deepStrictEqual(t.slice(s + 2, s + 1002), Array(1000).fill(hex3(raw2)));
+  // wiggling: every SIO pin 2..25 driven in turn until a key arrives
+  const w = t.indexOf('Press any key to stop wiggling');
+  assert.deepStrictEqual(t.slice(w - 1, w + 2), ['w', 'Press any key to stop wiggling', 'Wiggling halted.']);
+  assert.ok(res.lines[w + 1].time > 0.810, 'halted after the key');
+  for (let p = 2; p <= 25; p++) assert.ok(res.sim.toggles[p] > 100, `GPIO ${p} toggled ${res.sim.toggles[p]} times`);
+  assert.strictEqual(res.sim.toggles[0] + res.sim.toggles[1], 0, 'the UART pins are left alone');
+});
