@@ -669,3 +669,12 @@ test('sdk adc_console: commands over UART0: channel select, one sample, a free-r
   for (let p = 2; p <= 25; p++) assert.ok(res.sim.toggles[p] > 100, `GPIO ${p} toggled ${res.sim.toggles[p]} times`);
   assert.strictEqual(res.sim.toggles[0] + res.sim.toggles[1], 0, 'the UART pins are left alone');
 });
+
+test('sdk slave_mem_i2c not run: I2C0 as a target is warned about as not modelled; the write to it fails instead of hanging', () => {
+  const res = run('slave_mem_i2c', { maxMs: 100 });
+  passed(res);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^I2C0: target \(slave\) mode is not modelled/.test(w)));
+  // no target answers 0x17: i2c_write_blocking sees the abort (TX_EMPTY set with the TX FIFO flushed)
+  assert.deepStrictEqual(res.texts(), ['', 'I2C slave example', "Write at 0x00: 'Hello, I2C slave! - 0x00'",
+    "Couldn't write to slave, please check your wiring!"]);
+});
