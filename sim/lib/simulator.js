@@ -222,7 +222,15 @@ class Simulator extends EventEmitter {
       pin.addListener(() => this.pinChanged(i));
       this.pinChanged(i);
     });
+    // QSPI_SS, read through SIO GPIO_HI_IN bit 1: the pad's reset value
+    // (IE, pull-up) and the Pico's BOOTSEL button, which pulls the flash's
+    // chip select low through 1 kOhm while pressed (setBootsel)
+    mcu.qspi[1].padValue = 0x5a;
+    mcu.qspi[1].setInputValue(true);
   }
+
+  /** Press (true) or release the Pico's BOOTSEL button: QSPI_SS reads low while pressed. */
+  setBootsel(pressed) { this.mcu.qspi[1].setInputValue(!pressed); }
 
   /** A pin's pad state changed: count toggles, record, loop the output back to the input. */
   pinChanged(i) {

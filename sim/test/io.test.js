@@ -161,3 +161,15 @@ test('I2C: enabling a controller in target (slave) mode is warned about as not m
   sim.write32(I2C0 + 0x6c, 1);
   assert.deepStrictEqual(warned(), ['I2C0: target (slave) mode is not modelled: the controller does not answer on the bus and raises none of its target interrupts']);
 });
+
+test('BOOTSEL: QSPI_SS reads high (its pad pulled up) until the button is pressed (SIO GPIO_HI_IN bit 1)', () => {
+  const sim = new Simulator();
+  sim.loadFile(require('./helpers').fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const ss = () => (sim.sios[0].read(0x008) >>> 1) & 1;   // as core 0 reads it
+  assert.strictEqual(ss(), 1);
+  sim.setBootsel(true);
+  assert.strictEqual(ss(), 0);
+  sim.setBootsel(false);
+  assert.strictEqual(ss(), 1);
+});

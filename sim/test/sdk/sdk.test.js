@@ -678,3 +678,23 @@ test('sdk slave_mem_i2c not run: I2C0 as a target is warned about as not modelle
   assert.deepStrictEqual(res.texts(), ['', 'I2C slave example', "Write at 0x00: 'Hello, I2C slave! - 0x00'",
     "Couldn't write to slave, please check your wiring!"]);
 });
+
+test('sdk picoboard_button: the LED follows the BOOTSEL button, read through the flash\'s chip select every 10 ms', () => {
+  let ed;
+  const res = run('picoboard_button', {
+    maxMs: 400,
+    setup: (sim) => {
+      ed = edges(sim, 25);
+      const press = sim.clock.createAlarm(() => sim.setBootsel(true));
+      const release = sim.clock.createAlarm(() => sim.setBootsel(false));
+      press.schedule(100e6);
+      release.schedule(250e6);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  // off from the start (not pressed), on within one 10 ms poll of the press, off within one of the release
+  assert.deepStrictEqual(ed.map(([, v]) => v), [1, 0]);
+  assert.strictEqual(res.sim.toggles[25], 2, 'driven low before the press (two changes of a driven level)');
+  assert.ok(ed[0][0] >= 0.1 && ed[0][0] < 0.111, `on at ${ed[0][0]} s`);
+  assert.ok(ed[1][0] >= 0.25 && ed[1][0] < 0.261, `off at ${ed[1][0]} s`);
+});
