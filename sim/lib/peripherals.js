@@ -417,6 +417,10 @@ function makeUart(sim, Base) {
           // the TX interrupt asserts when the FIFO drains back to the trigger
           // level: as the (fifo - trig)th byte from now finishes shifting out
           this.txAlarm.schedule(this.txDone[fifo - trig - 1] - now);
+        } else if (!this.fifosEnabled && !this.txris) {
+          // FIFOs off: the interrupt is asserted while the holding register
+          // is empty, as it is again once the byte went on into the shifter
+          this.txris = true;
         }
         this.checkInterrupts();
       } else if (!this.txris) {

@@ -56,15 +56,19 @@ test('UART: the shift register is not part of the FIFO: with FIFOs disabled the 
   sim.write32(UART1 + 0x2c, 0x60);             // LCR_H: 8N1, FIFOs off (a 1-byte holding register)
   sim.write32(UART1 + 0x30, 0x301);            // CR: UARTEN, TXE, RXE
   const fr = () => sim.read32(FR) & (TXFE | TXFF | BUSY);
+  const txris = () => (sim.read32(UART1 + 0x3c) >>> 5) & 1;   // UARTRIS.TXRIS
   assert.strictEqual(fr(), TXFE);
   sim.write32(UART1, 0x41);
   assert.strictEqual(fr(), TXFE | BUSY, 'the byte went on into the shift register: the holding register is empty');
+  assert.strictEqual(txris(), 1, 'the TX interrupt: nothing in the holding register');
   sim.write32(UART1, 0x42);
   assert.strictEqual(fr(), TXFF | BUSY, 'the second waits in the holding register');
+  assert.strictEqual(txris(), 0);
   sim.write32(UART1, 0x43);                    // written while full: dropped, as on the chip
   assert.deepStrictEqual(sim.stats().uart_dropped, [0, 1]);
   wait(90);                                    // one character: 10 bits at 115200 baud, 86.8 us
   assert.strictEqual(fr(), TXFE | BUSY, 'the second is shifting out');
+  assert.strictEqual(txris(), 1, 'the holding register empty again');
   wait(90);
   assert.strictEqual(fr(), TXFE, 'both sent');
   assert.deepStrictEqual(sent, [0x41, 0x42]);
