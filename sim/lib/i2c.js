@@ -18,6 +18,10 @@
 // StuckDataTarget is not on the bus above but on the pins: a target left
 // driving a 0 bit of a read, holding SDA low until it sees clock pulses.
 
+const IC_ENABLE = 0x6c;
+const MASTER_MODE = 1 << 0, IC_SLAVE_DISABLE = 1 << 6;  // IC_CON
+const R_TX_EMPTY = 1 << 4;                              // IC_RAW_INTR_STAT
+
 class I2CBus {
   constructor(sim, index) {
     this.sim = sim;
@@ -50,6 +54,22 @@ class I2CBus {
       const dev = this.current;
       const v = dev && dev.read ? dev.read() & 0xff : 0xff;
       this.after(9, () => hw.completeRead(v));
+    };
+    // An abort flushes the TX FIFO (datasheet, IC_TX_ABRT_SOURCE): it is then
+    // at or below IC_TX_TL with nothing in the shift register, so TX_EMPTY
+    // is set; rp2040js leaves it clear, and the pico-sdk's
+    // i2c_write_blocking, which waits for TX_EMPTY before it looks at the
+    // abort, waited for good on a write to an address nobody acknowledged.
+    const abort = hw.abort.bind(hw);
+    hw.abort = (reason) => { abort(reason); hw.setInterrupts(R_TX_EMPTY); };
+    // Target (slave) mode is not modelled: said so when the controller is
+    // enabled with IC_CON.MASTER_MODE clear and IC_SLAVE_DISABLE clear.
+    const write = hw.writeUint32.bind(hw);
+    hw.writeUint32 = (offset, value) => {
+      write(offset, value);
+      if (offset === IC_ENABLE && (value & 1) && !(hw.control & (MASTER_MODE | IC_SLAVE_DISABLE))) {
+        sim.warn(`I2C${index}: target (slave) mode is not modelled: the controller does not answer on the bus and raises none of its target interrupts`);
+      }
     };
     hw.onStop = () => {
       const dev = this.current;

@@ -319,8 +319,12 @@ function makeTimer(sim, Base) {
 
 // ---- UART: transmit timing and the core that wrote each byte ---------------
 // rp2040js's UART sends every byte at once. Here the TX FIFO (32 entries, or
-// 1 with FIFOs disabled) drains at the programmed baud rate, so UARTFR.TXFF,
-// BUSY and TXFE and the TX interrupt behave as on the chip. A byte written
+// 1 with FIFOs disabled: the holding register) drains at the programmed baud
+// rate into the shift register, which is not part of the FIFO: the byte being
+// shifted out leaves the FIFO as it starts. So UARTFR.TXFF (FIFO full), TXFE
+// (FIFO empty, "does not indicate if there is data in the transmit shift
+// register") and BUSY (until the last stop bit) and the TX interrupt (FIFO
+// level at or below the trigger level) behave as on the chip. A byte written
 // while the FIFO is full is dropped, as on the chip. Until the baud rate
 // divisor is programmed the UART sends at once. The TX DMA request follows
 // the FIFO: asserted while the UART is enabled, UARTDMACR.TXDMAE is set and
@@ -331,7 +335,7 @@ function makeUart(sim, Base) {
     constructor(rp2040, name, irq, dreq, index) {
       super(rp2040, name, irq, dreq);
       this.index = index;
-      this.txDone = []; // completion time (ns) of each byte still in the FIFO or shifter
+      this.txDone = []; // completion time (ns) of each byte still in the shifter (the first) or the FIFO
       this.txris = false;
       this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
       this.dropped = 0;
@@ -345,7 +349,7 @@ function makeUart(sim, Base) {
       const dma = this.rp2040.dma;
       this.dreqAlarm.cancel();
       if (!this.enabled || !(this.dmacr & 2)) { dma.clearDREQ(this.dreq.tx); return; }
-      if (this.level() < this.depth) { dma.setDREQ(this.dreq.tx); return; }
+      if (this.fifoLevel() < this.depth) { dma.setDREQ(this.dreq.tx); return; }
       dma.clearDREQ(this.dreq.tx);
       this.dreqAlarm.schedule(this.txDone[0] - sim.clock.nanos);
     }
@@ -367,6 +371,8 @@ function makeUart(sim, Base) {
       while (d.length && d[0] <= now) d.shift();
       return d.length;
     }
+    /** Bytes in the TX FIFO: those sent or queued, less the one in the shift register. */
+    fifoLevel() { return Math.max(0, this.level() - 1); }
     checkInterrupts() {
       const st = this.txris ? this.interruptStatus | 0x20 : this.interruptStatus & ~0x20;
       this.interruptStatus = st;
@@ -374,9 +380,9 @@ function makeUart(sim, Base) {
     }
     readUint32(offset) {
       if (offset === 0x18) { // UARTFR
-        const n = this.level();
+        const n = this.level(), fifo = Math.max(0, n - 1);
         return (this.rxFIFO.full ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
-          (n === 0 ? 0x80 : 0) | (n >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
+          (fifo === 0 ? 0x80 : 0) | (fifo >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
       if (offset === 0x34) return this.ifls;
       if (offset === 0x48) return this.dmacr;
@@ -400,16 +406,21 @@ function makeUart(sim, Base) {
       const t = this.charNanos;
       if (t > 0) {
         const n = this.level();
-        if (n >= this.depth) { this.dropped++; sim.uartDropped(this.index); return; }
+        if (n - 1 >= this.depth) { this.dropped++; sim.uartDropped(this.index); return; }
         const now = sim.clock.nanos;
         const start = n ? this.txDone[n - 1] : now;
         this.txDone.push(start + t);
-        const lvl = n + 1;
+        const fifo = n;   // after the write, less the byte in the shift register
         const trig = this.txTrigger;
-        if (lvl > trig) {
+        if (fifo > trig) {
           this.txris = false;
-          // the TX interrupt asserts when the level drains back to the trigger level
-          this.txAlarm.schedule(this.txDone[lvl - trig - 1] - now);
+          // the TX interrupt asserts when the FIFO drains back to the trigger
+          // level: as the (fifo - trig)th byte from now finishes shifting out
+          this.txAlarm.schedule(this.txDone[fifo - trig - 1] - now);
+        } else if (!this.fifosEnabled && !this.txris) {
+          // FIFOs off: the interrupt is asserted while the holding register
+          // is empty, as it is again once the byte went on into the shifter
+          this.txris = true;
         }
         this.checkInterrupts();
       } else if (!this.txris) {
@@ -422,4 +433,17 @@ function makeUart(sim, Base) {
   };
 }
 
-module.exports = { makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+// ---- RTC (0x4005c000) ------------------------------------------------------------
+// rp2040js's calendar (SETUP_0/1, CTRL LOAD and ENABLE, RTC_0/1 counting whole
+// seconds of simulated time). Its alarm is not: a write of IRQ_SETUP_0 with
+// MATCH_ENA is warned about (RTC_IRQ never fires).
+function makeRtc(sim, Base) {
+  return class Rtc extends Base {
+    writeUint32(offset, value) {
+      if (offset === 0x10 && (value & (1 << 28))) sim.warn('RTC: the alarm (IRQ_SETUP_0 MATCH_ENA) is not modelled: RTC_IRQ never fires');
+      super.writeUint32(offset, value);
+    }
+  };
+}
+
+module.exports = { makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

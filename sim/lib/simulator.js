@@ -11,6 +11,7 @@
 const { EventEmitter } = require('events');
 const { RP2040 } = require('rp2040js');
 const { SimClock } = require('./clock');
+const { makeClocks } = require('./clocks');
 const {
   makeCoreClass, FAULT, hex,
   STATE_RUN, STATE_WFE, STATE_WFI, STATE_RESET, STATE_HALT, EXC_HARDFAULT,
@@ -154,6 +155,10 @@ class Simulator extends EventEmitter {
     const mcu = this.mcu;
     const per = mcu.peripherals;
     per[0x40004] = new P.SysCfg(mcu, 'SYSCFG', this);
+    const Clocks = makeClocks(this, mcu.clocks.constructor);
+    per[0x40008] = mcu.clocks = new Clocks(mcu, 'CLOCKS_BASE');
+    const Rtc = P.makeRtc(this, per[0x4005c].constructor);
+    per[0x4005c] = new Rtc(mcu, 'RTC_BASE');
     const PSM = P.makePSM(this, per[0x40010].constructor);
     per[0x40010] = this.psm = new PSM(mcu, 'PSM_BASE');
     const IOB = P.makeIOBank0(this, per[0x40014].constructor);
@@ -210,7 +215,15 @@ class Simulator extends EventEmitter {
       pin.addListener(() => this.pinChanged(i));
       this.pinChanged(i);
     });
+    // QSPI_SS, read through SIO GPIO_HI_IN bit 1: the pad's reset value
+    // (IE, pull-up) and the Pico's BOOTSEL button, which pulls the flash's
+    // chip select low through 1 kOhm while pressed (setBootsel)
+    mcu.qspi[1].padValue = 0x5a;
+    mcu.qspi[1].setInputValue(true);
   }
+
+  /** Press (true) or release the Pico's BOOTSEL button: QSPI_SS reads low while pressed. */
+  setBootsel(pressed) { this.mcu.qspi[1].setInputValue(!pressed); }
 
   /** A pin's pad state changed: count toggles, record, loop the output back to the input. */
   pinChanged(i) {

@@ -63,6 +63,14 @@ function describe(s) {
 }
 
 class UsbError extends Error {}
+/** What the chip's documentation leaves open: the run stops as not modelled (exit 115), not as the device's fault. */
+class UsbUnmodelled extends UsbError { get reason() { return 'unmodelled'; } }
+/** An OUT packet whose data toggle differs from the one the device armed its buffer for. */
+function outToggleMismatch(where, armed, sent) {
+  return new UsbUnmodelled(`${where}: the host sends DATA${sent} into a buffer the device armed for DATA${armed}; ` +
+    'the chip raises SIE_STATUS.DATA_SEQ_ERROR, but what its controller then does with the packet and the buffer ' +
+    '(ACK and discard it, as USB 2.0 8.6.4 has a receiver do, or take it) is not documented: not modelled');
+}
 
 class UsbHost {
   constructor(sim, opts = {}) {
@@ -169,7 +177,7 @@ class UsbHost {
     while (this.timers.length && this.timers[0].ns <= t) {
       const e = this.timers.shift();
       if (e.gen !== this.gen) continue;
-      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
+      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
       if (this.state === 'error') { this.timers = []; break; }
     }
     this.arm();
@@ -186,14 +194,14 @@ class UsbHost {
     if (this.log.length > 400) this.log.shift();
     this.sim.emit('usb-log', { time: this.now() / 1e9, text: s });
   }
-  fail(msg) {
+  fail(msg, reason = 'usb') {
     if (this.state === 'error') return;
     this.state = 'error';
     this.gen++;
     this.timers = [];
     this.arm();
     this.note(`error: ${msg}`);
-    this.sim.stop('usb', { message: `usb: ${msg}` });
+    this.sim.stop(reason, { message: `usb: ${msg}` });
   }
 
   // ---- DPRAM and the controller ------------------------------------------------------
@@ -346,7 +354,7 @@ class UsbHost {
       if (t && !t.step && !t.busy && t.stage !== 'setup' && t.stage !== 'silent') this.ep0(t);
       for (const p of this.pipes) if (!p.busy) p.serve();
     } catch (err) {
-      if (err instanceof UsbError) this.fail(err.message); else throw err;
+      if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err;
     }
   }
 
@@ -374,7 +382,8 @@ class UsbHost {
       const now = this.rd32(bo);
       if (!(now & B_AVAIL)) { this.poke(); return; }  // taken back: the token got NAK
       const pid = now & B_DATA1 ? 1 : 0;
-      if (pid !== t.pid) throw new UsbError(`endpoint 0 ${wantIn ? 'IN' : 'OUT'}: DATA${pid}, expected DATA${t.pid} in the ${t.stage} stage of ${describe(t.s)}`);
+      if (pid !== t.pid && !wantIn) throw outToggleMismatch(`endpoint 0 OUT, the ${t.stage} stage of ${describe(t.s)}`, pid, t.pid);
+      if (pid !== t.pid) throw new UsbError(`endpoint 0 IN: DATA${pid}, expected DATA${t.pid} in the ${t.stage} stage of ${describe(t.s)}`);
       if (wantIn) this.ep0In(t, bo, now, mps); else this.ep0Out(t, bo, now, mps);
       t.ready = this.now();
       this.poke();
@@ -427,7 +436,7 @@ class UsbHost {
       this.fail(`${describe(t.s)} timed out after ${this.opts.ctrlTimeoutMs} ms: the device neither answered nor stalled${why}`);
       return;
     }
-    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message); return; } throw err; }
+    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message, err.reason); return; } throw err; }
     this.nextOp();
   }
 
@@ -712,7 +721,7 @@ class UsbHost {
           if (!(now & B_AVAIL)) { host.poke(); return; }
           const pid = now & B_DATA1 ? 1 : 0;
           const want = host.toggle.get(ep.address) || 0;
-          if (pid !== want) throw new UsbError(`endpoint ${hex(ep.address)}: the device expects DATA${pid}, the host sends DATA${want}`);
+          if (pid !== want) throw outToggleMismatch(`endpoint ${hex(ep.address)}`, pid, want);
           host.toggle.set(ep.address, want ^ 1);
           const at = host.bufAddr(ep.address);
           const chunk = host.inQueue.splice(0, n);
@@ -824,7 +833,7 @@ class UsbHost {
         this.setSuspended(false);
         this.poke();
       } else throw new Error(`unknown USB action ${a}`);
-    } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
+    } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
   }
 
   // ---- the standard-request checks (--usb-check) ------------------------------------------

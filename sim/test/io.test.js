@@ -109,3 +109,67 @@ test('virtual MPU6050 and BMP280: firmware readings match what the devices were 
   assert.ok(Math.abs(b.compensated.pressure - b.value.pressure) < 1);
   assert.ok(v.conv_us >= 6400 && v.conv_us < 7000, `forced conversion took ${v.conv_us} us`);
 });
+
+test('I2C: an address nobody acknowledges aborts with the TX FIFO flushed: TX_EMPTY, TX_ABRT and STOP_DET all set', () => {
+  const I2C1 = 0x40048000;
+  const [IC_CON, IC_TAR, IC_DATA_CMD, IC_FS_SCL_HCNT, IC_FS_SCL_LCNT, IC_RAW_INTR_STAT, IC_ENABLE, IC_TX_ABRT_SOURCE] =
+    [0x00, 0x04, 0x10, 0x1c, 0x20, 0x34, 0x6c, 0x80];
+  const TX_EMPTY = 1 << 4, TX_ABRT = 1 << 6, STOP_DET = 1 << 9;
+  const sim = new Simulator();
+  sim.loadFile(require('./helpers').fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  sim.i2c[1].attach(0x50, new RegisterDevice());
+  const setup = (tar) => {
+    sim.write32(I2C1 + IC_ENABLE, 0);
+    // master, fast mode, restarts, slave disabled, TX_EMPTY_CTRL (as the pico-sdk's i2c_init)
+    sim.write32(I2C1 + IC_CON, 1 | (2 << 1) | (1 << 5) | (1 << 6) | (1 << 8));
+    sim.write32(I2C1 + IC_FS_SCL_HCNT, 125);
+    sim.write32(I2C1 + IC_FS_SCL_LCNT, 187);     // 400 kHz at 125 MHz
+    sim.write32(I2C1 + IC_TAR, tar);
+    sim.write32(I2C1 + IC_ENABLE, 1);
+  };
+  const wait = (us) => sim.run({ maxMs: sim.nowNanos() / 1e6 + us / 1000 });
+  // a device there: the byte goes out, TX_EMPTY once it has left the shift register
+  setup(0x50);
+  sim.write32(I2C1 + IC_DATA_CMD, 0x10 | (1 << 9));   // STOP
+  assert.strictEqual(sim.read32(I2C1 + IC_RAW_INTR_STAT) & TX_EMPTY, 0, 'the command is in the FIFO');
+  wait(100);
+  assert.strictEqual(sim.read32(I2C1 + IC_RAW_INTR_STAT) & (TX_EMPTY | TX_ABRT | STOP_DET), TX_EMPTY | STOP_DET);
+  // nobody at 0x17: the address NACKed, the FIFO flushed
+  setup(0x17);
+  sim.read32(I2C1 + 0x60);                            // IC_CLR_INTR
+  sim.write32(I2C1 + IC_DATA_CMD, 0x00);
+  sim.write32(I2C1 + IC_DATA_CMD, 0x41 | (1 << 9));
+  wait(100);
+  assert.strictEqual(sim.read32(I2C1 + IC_RAW_INTR_STAT) & (TX_EMPTY | TX_ABRT | STOP_DET), TX_EMPTY | TX_ABRT | STOP_DET);
+  assert.strictEqual(sim.read32(I2C1 + IC_TX_ABRT_SOURCE) & 1, 1, 'ABRT_7B_ADDR_NOACK');
+});
+
+test('I2C: enabling a controller in target (slave) mode is warned about as not modelled', () => {
+  const I2C0 = 0x40044000;
+  const sim = new Simulator();
+  sim.loadFile(require('./helpers').fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const warned = () => [...sim.warnings.keys()].filter((w) => /^I2C0: target/.test(w));
+  sim.write32(I2C0 + 0x6c, 0);
+  sim.write32(I2C0 + 0x00, 0x65);                     // master: nothing to say
+  sim.write32(I2C0 + 0x6c, 1);
+  assert.deepStrictEqual(warned(), []);
+  sim.write32(I2C0 + 0x6c, 0);
+  sim.write32(I2C0 + 0x00, 0x04);                     // MASTER_MODE 0, IC_SLAVE_DISABLE 0: a target
+  sim.write32(I2C0 + 0x08, 0x17);                     // IC_SAR
+  sim.write32(I2C0 + 0x6c, 1);
+  assert.deepStrictEqual(warned(), ['I2C0: target (slave) mode is not modelled: the controller does not answer on the bus and raises none of its target interrupts']);
+});
+
+test('BOOTSEL: QSPI_SS reads high (its pad pulled up) until the button is pressed (SIO GPIO_HI_IN bit 1)', () => {
+  const sim = new Simulator();
+  sim.loadFile(require('./helpers').fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const ss = () => (sim.sios[0].read(0x008) >>> 1) & 1;   // as core 0 reads it
+  assert.strictEqual(ss(), 1);
+  sim.setBootsel(true);
+  assert.strictEqual(ss(), 0);
+  sim.setBootsel(false);
+  assert.strictEqual(ss(), 1);
+});

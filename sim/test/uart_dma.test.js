@@ -2,7 +2,8 @@
 // The UART's TX DMA request (lib/peripherals.js, makeUart), driven through
 // the registers from JavaScript while t_idle spins: a DMA channel paced by
 // DREQ_UART0_TX keeps the TX FIFO full without overfilling it, and moves
-// nothing while UARTDMACR.TXDMAE is clear.
+// nothing while UARTDMACR.TXDMAE is clear; the shift register is apart from
+// the FIFO (UARTFR with FIFOs disabled).
 const test = require('node:test');
 const assert = require('node:assert');
 const { Simulator } = require('../lib');
@@ -39,4 +40,36 @@ test('UART: a DMA channel paced by the TX DREQ fills the FIFO without a byte dro
   assert.strictEqual(sim.read32(DMA + 0x08), 0, 'the whole block went out');
   assert.deepStrictEqual(sim.stats().uart_dropped, [0, 0], 'no byte written into a full FIFO');
   assert.deepStrictEqual(sent, Array.from(sim.mcu.sram.subarray(0x10000, 0x10000 + n)));
+});
+
+test('UART: the shift register is not part of the FIFO: with FIFOs disabled the holding register takes a byte while one shifts out', () => {
+  const UART1 = 0x40038000, FR = UART1 + 0x18;
+  const TXFE = 0x80, TXFF = 0x20, BUSY = 0x08;
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const wait = (us) => sim.run({ maxMs: sim.nowNanos() / 1e6 + us / 1000 });
+  const sent = [];
+  sim.on('uart-byte', (e) => { if (e.uart === 1) sent.push(e.byte); });
+  sim.write32(UART1 + 0x24, 67);               // IBRD, FBRD: 115200 baud at clk_peri 125 MHz
+  sim.write32(UART1 + 0x28, 52);
+  sim.write32(UART1 + 0x2c, 0x60);             // LCR_H: 8N1, FIFOs off (a 1-byte holding register)
+  sim.write32(UART1 + 0x30, 0x301);            // CR: UARTEN, TXE, RXE
+  const fr = () => sim.read32(FR) & (TXFE | TXFF | BUSY);
+  const txris = () => (sim.read32(UART1 + 0x3c) >>> 5) & 1;   // UARTRIS.TXRIS
+  assert.strictEqual(fr(), TXFE);
+  sim.write32(UART1, 0x41);
+  assert.strictEqual(fr(), TXFE | BUSY, 'the byte went on into the shift register: the holding register is empty');
+  assert.strictEqual(txris(), 1, 'the TX interrupt: nothing in the holding register');
+  sim.write32(UART1, 0x42);
+  assert.strictEqual(fr(), TXFF | BUSY, 'the second waits in the holding register');
+  assert.strictEqual(txris(), 0);
+  sim.write32(UART1, 0x43);                    // written while full: dropped, as on the chip
+  assert.deepStrictEqual(sim.stats().uart_dropped, [0, 1]);
+  wait(90);                                    // one character: 10 bits at 115200 baud, 86.8 us
+  assert.strictEqual(fr(), TXFE | BUSY, 'the second is shifting out');
+  assert.strictEqual(txris(), 1, 'the holding register empty again');
+  wait(90);
+  assert.strictEqual(fr(), TXFE, 'both sent');
+  assert.deepStrictEqual(sent, [0x41, 0x42]);
 });

@@ -131,3 +131,31 @@ test('cli: firmware without USB is left alone by the host', () => {
   fs.unlinkSync(json);
   assert.strictEqual(stats.usb, undefined);
 });
+
+// A device driven from JavaScript through the controller's registers while
+// t_idle spins: it answers the first GET_DESCRIPTOR, then arms its EP0 OUT
+// buffer for the status stage with the wrong data toggle (DATA0; the host
+// sends DATA1, USB 2.0 8.5.3). The datasheet says the chip raises
+// SIE_STATUS.DATA_SEQ_ERROR, not what it does with the packet: the run stops
+// as not modelled (exit 115's reason), not as the device's fault.
+test('usbhost: an OUT data toggle the device did not arm for stops the run as not modelled, not as a device error', () => {
+  const { Simulator } = require('../lib');
+  const USB = 0x50110000, DPRAM = 0x50100000;
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  let t = sim.nowNanos() / 1e6;
+  while (!(sim.read32(USB + 0x50) & (1 << 17)) && t < 500) sim.run({ maxMs: (t += 1) });
+  assert.ok(sim.read32(USB + 0x50) & (1 << 17), 'SETUP_REC: the host sent its first SETUP');
+  assert.deepStrictEqual([sim.mcu.usbDPRAM[0], sim.mcu.usbDPRAM[1], sim.mcu.usbDPRAM[3]], [0x80, 6, 1], 'GET_DESCRIPTOR(DEVICE)');
+  const desc = [18, 1, 0, 2, 0, 0, 0, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1];
+  desc.forEach((b, i) => { sim.mcu.usbDPRAM[0x100 + i] = b; });
+  sim.write32(DPRAM + 0x84, 1 << 10);            // EP0 OUT: AVAILABLE, DATA0 (the status stage needs DATA1)
+  sim.write32(DPRAM + 0x80, (1 << 15) | (1 << 13) | (1 << 10) | desc.length); // EP0 IN: FULL, DATA1, AVAILABLE
+  const r = sim.run({ maxMs: t + 50 });
+  assert.strictEqual(r.reason, 'unmodelled', JSON.stringify(r));
+  assert.match(r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*: the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR, .* not documented: not modelled$/);
+  assert.strictEqual(sim.usbHost.state, 'error', 'the host gave up');
+});

@@ -389,3 +389,372 @@ for (const [name, warning] of [
     assert.ok([...res.sim.warnings.keys()].some((w) => warning.test(w)), `warnings: ${[...res.sim.warnings.keys()].join(' | ')}`);
   });
 }
+
+// ---- more examples: UART, timers, resets, LEDs, I2C sensors ----
+
+/** Times (s) of each change of `pin`'s level: [[t, level], ...]. */
+function edges(sim, pin) {
+  const out = [];
+  sim.watchPin(pin, (v) => out.push([sim.nowNanos() / 1e9, v]));
+  return out;
+}
+/** The LED on GPIO 25 on for `ms`, off for `ms`, from `start` s on; nothing else toggles. */
+function blinks(res, ed, start, ms) {
+  assert.ok(ed.length >= 6, `${ed.length} edges`);
+  ed.forEach(([t, v], i) => {
+    assert.strictEqual(v, i % 2 ? 0 : 1, `edge ${i}`);
+    assert.ok(Math.abs(t - start - (i * ms) / 1000) < 50e-6, `edge ${i} at ${t} s, expected ${start + (i * ms) / 1000}`);
+  });
+  assert.deepStrictEqual(Array.from(res.sim.toggles).map((n, p) => (n && p !== 25 ? p : -1)).filter((p) => p >= 0), [], 'no other pin toggles');
+}
+
+test('sdk hello_uart: a raw character, one with CR/LF translation and a string on UART0 by the UART API', () => {
+  prints('hello_uart', 20, ['AB Hello, UART!']);
+});
+
+test('sdk periodic_sampler: a 25 Hz repeating timer feeds a queue; read blocking, then polled every 200 ms, then drained', () => {
+  const res = run('periodic_sampler', { maxMs: 3000 });
+  passed(res);
+  const t = res.texts();
+  // every sample in order, none lost or repeated: 100, 200, ...
+  const vals = t.map((l) => /^Got \d+: (\d+)$|^  got (\d+)$|^Got remaining (\d+)$/.exec(l)).filter(Boolean).map((m) => Number(m[1] || m[2] || m[3]));
+  assert.deepStrictEqual(vals, vals.map((_, i) => 100 * (i + 1)));
+  // the first ten read blocking, each as its sample is taken (every 40 ms exactly)
+  for (let i = 0; i < 10; i++) {
+    assert.strictEqual(t[i], `Got ${i}: ${100 * (i + 1)}`);
+    const late = res.lines[i].time - 0.04 * (i + 1);
+    assert.ok(late > 0 && late < 0.001, `line ${i} ${late} s after its sample`);
+  }
+  // then the polls: each reports what queued in its 200 ms (five samples at 25 Hz)
+  let k = 10, polls = 0;
+  while (/^Getting/.test(t[k])) {
+    const m = /^Getting (\d+), (\d+):$/.exec(t[k]);
+    // five samples at 25 Hz, six when the 200 ms sleep plus the printing spans six sample times
+    const n = Number(m[2]);
+    assert.ok(n === 5 || n === 6, t[k]);
+    k += 1 + n;
+    polls++;
+  }
+  assert.strictEqual(polls, 9, 'the first poll comes right after the tenth sample: nothing queued');
+  const rest = t.slice(k, -1);
+  assert.ok(rest.length >= 4 && rest.length <= 6 && rest.every((l) => /^Got remaining/.test(l)), rest.join('|'));
+  assert.strictEqual(t[t.length - 1], 'Done');
+  // the timer was cancelled: samples taken = the run's time up to the cancel / 40 ms
+  const cancelAt = res.lines[k].time;
+  assert.ok(Math.abs(vals.length - Math.floor(cancelAt / 0.04)) <= 1, `${vals.length} samples by ${cancelAt} s`);
+});
+
+test('sdk hello_reset: PWM, then PWM and ADC, reset and brought back (RESET_DONE awaited)', () => {
+  const res = prints('hello_reset', 50, ['Hello, reset!']);
+  const RESETS = 0x4000c000, PWM = 1 << 14, ADC = 1 << 0;
+  assert.strictEqual(res.sim.read32(RESETS) & (PWM | ADC), 0, 'both out of reset');
+  assert.strictEqual(res.sim.read32(RESETS + 8) & (PWM | ADC), PWM | ADC, 'RESET_DONE');
+});
+
+for (const name of ['blink_simple', 'status_blink']) {
+  test(`sdk ${name}: the board's LED (GPIO 25) on and off for 250 ms each`, () => {
+    let ed;
+    const res = run(name, { maxMs: 2100, setup: (sim) => { ed = edges(sim, 25); } });
+    assert.strictEqual(res.r.reason, 'bound');
+    assert.strictEqual(ed.length, 9);
+    blinks(res, ed, ed[0][0], 250);
+    assert.ok(ed[0][0] < 0.001, `first on at ${ed[0][0]} s`);
+  });
+}
+
+test('sdk picoboard_blinky: "Hello world" in Morse on GPIO 25 (100 ms dot)', () => {
+  let ed;
+  const res = run('picoboard_blinky', { maxMs: 13000, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  // decode: on 1 unit = dot, 3 = dash; off 1 = within a letter, 3 = between
+  // letters, 7 = between words (the example's 1 + 2 + 4 units), 13 = the 1 s
+  // pause before the message repeats (1 + 2 + 10 units)
+  const MORSE = { '....': 'h', '.': 'e', '.-..': 'l', '---': 'o', '.--': 'w', '.-.': 'r', '-..': 'd' };
+  let text = '', letter = '';
+  for (let i = 0; i + 1 < ed.length; i++) {
+    const units = (ed[i + 1][0] - ed[i][0]) / 0.1;
+    assert.ok(Math.abs(units - Math.round(units)) < 0.001, `edge ${i}: ${units} units`);
+    const u = Math.round(units);
+    if (ed[i][1] === 1) { assert.ok(u === 1 || u === 3, `on for ${u} units`); letter += u === 1 ? '.' : '-'; continue; }
+    if (u === 1) continue;
+    assert.ok(letter in MORSE, letter);
+    text += MORSE[letter];
+    letter = '';
+    if (u === 7) text += ' ';
+    else if (u === 13) text += '|';
+    else assert.strictEqual(u, 3, `off for ${u} units`);
+  }
+  assert.strictEqual(text, 'hello world|', 'the message, then the pause before it repeats');
+});
+
+test('sdk hello_double_tap: a single boot waits out the 200 ms double-reset window, then blinks', () => {
+  let ed;
+  const res = run('hello_double_tap', { maxMs: 1900, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.ok(ed[0][0] > 0.2 && ed[0][0] < 0.201, `the LED first on at ${ed[0][0]} s`);
+  blinks(res, ed, ed[0][0], 250);
+});
+
+test('sdk hello_double_tap second reset: a second reset within the window enters USB boot, with GPIO 25 as its activity LED', () => {
+  const sim = new Simulator();
+  sim.loadFile(elf('hello_double_tap'));
+  assert.strictEqual(sim.run({ maxMs: 100 }).reason, 'bound');
+  sim.requestReboot('RUN pin');              // the reset button, pressed again 100 ms in
+  const r = sim.run({ maxMs: 200 });
+  assert.strictEqual(r.reason, 'noboot', JSON.stringify(r));
+  assert.match(r.message, /reset_usb_boot/);
+  assert.ok(sim.nowNanos() < 101e6, `${sim.nowNanos()} ns: at once on the second boot`);
+});
+
+test('sdk bmp280_i2c: a BMP280 at 0x76 in normal mode, compensated with its calibration words (25.00 C, 100 kPa)', () => {
+  const { BMP280 } = require('../../lib');
+  let dev;
+  const res = run('bmp280_i2c', { maxMs: 1300, setup: (sim) => { dev = new BMP280(sim, { weather: () => ({ temperature: 25, pressure: 100000 }) }); sim.i2c[0].attach(0x76, dev); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.strictEqual(t[0], 'Hello, BMP280! Reading temperaure and pressure values from sensor...');
+  assert.strictEqual(t.length, 1 + 2 * 3, t.join('|'));
+  for (let i = 1; i < t.length; i += 2) {
+    const p = /^Pressure = (\d+\.\d{3}) kPa$/.exec(t[i]);
+    assert.ok(p, t[i]);
+    // the example's 32-bit compensation (the datasheet's integer formula) within 2 Pa of the model's 64-bit one
+    assert.ok(Math.abs(Number(p[1]) * 1000 - 100000) <= 2, t[i]);
+    assert.strictEqual(t[i + 1], 'Temp. = 25.00 C');
+  }
+  assert.ok(dev.samples.length >= 3, 'the device converted');
+});
+
+test('sdk mpu6050_i2c: raw accelerometer, gyroscope and temperature registers of an MPU6050 at 0x68', () => {
+  const { MPU6050 } = require('../../lib');
+  const motion = () => ({ ax: 0.5, ay: -0.25, az: 0.75, gx: 10, gy: -20, gz: 30, temp: 30 });
+  const res = run('mpu6050_i2c', { maxMs: 350, setup: (sim) => sim.i2c[0].attach(0x68, new MPU6050(sim, { motion })) });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  // +-2 g: 16384 per g; +-250 deg/s: 131 per deg/s; temperature raw (30 - 36.53) * 340 = -2220
+  const three = ['Acc. X = 8192, Y = -4096, Z = 12288', 'Gyro. X = 1310, Y = -2620, Z = 3930', `Temp. = ${(-2220 / 340 + 36.53).toFixed(6)}`];
+  assert.deepStrictEqual(t, ['Hello, MPU6050! Reading raw data from registers...', ...three, ...three, ...three]);
+  assert.strictEqual(three[2], 'Temp. = 30.000588');
+});
+
+// ---- clocks: the frequency counter (lib/clocks.js) ----
+
+test('sdk hello_48MHz: the frequency counter at 125 MHz, then clk_sys and clk_peri moved to pll_usb at 48 MHz and pll_sys stopped', () => {
+  const res = run('hello_48MHz', { maxMs: 200 });
+  passed(res);
+  // the ROSC at the model's nominal 6.5 MHz (a chip's own figure differs: warned)
+  const block = (pllSys, sys) => [`pll_sys  = ${pllSys}kHz`, 'pll_usb  = 48000kHz', 'rosc     = 6500kHz', `clk_sys  = ${sys}kHz`,
+    `clk_peri = ${sys}kHz`, 'clk_usb  = 48000kHz', 'clk_adc  = 48000kHz', 'clk_rtc  = 46kHz'];
+  assert.deepStrictEqual(res.texts(), ['Hello, world!', ...block(125000, 125000), ...block(0, 48000), 'Hello, 48MHz']);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^CLOCKS: the frequency counter measured the ROSC/.test(w)));
+  assert.strictEqual(res.sim.clkSys, 48e6, 'the cores run at 48 MHz');
+  // the UART re-initialised for the new clk_peri: its lines come at the same 115200 baud
+  const dt = (i) => res.lines[i + 1].time - res.lines[i].time;
+  assert.ok(Math.abs(dt(10) - dt(2)) < 0.0002, `${dt(2)} s, then ${dt(10)} s between lines`);
+});
+
+test('sdk hello_gpout not run: the clock outputs are warned about as not modelled', () => {
+  const res = prints('hello_gpout', 20, ['Hello gpout']);
+  assert.deepStrictEqual([...res.sim.warnings.keys()].filter((w) => /GPOUT/.test(w)).map((w) => w.slice(0, 14)),
+    ['CLOCKS: GPOUT0', 'CLOCKS: GPOUT1', 'CLOCKS: GPOUT2', 'CLOCKS: GPOUT3']);
+});
+
+test('sdk hello_resus not run: the clk_sys resus is warned about as not modelled', () => {
+  const res = run('hello_resus', { maxMs: 100 });
+  assert.deepStrictEqual(res.texts(), ['Hello resus']);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^CLOCKS: the clk_sys resus \(RESUS_CTRL.ENABLE\) is not modelled/.test(w)));
+});
+
+// ---- the RTC: rp2040js's calendar; the alarm is not modelled ----
+
+test('sdk hello_rtc: the RTC set to Friday 5 June 2020 15:45:00 counts one second per second of simulated time', () => {
+  const res = run('hello_rtc', { maxMs: 3050 });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.strictEqual(res.texts()[0], 'Hello RTC!');
+  // then "\r<date>      " every 100 ms, on one line (no newline)
+  const rest = res.lines.slice(1).map((l) => l.text).join('');
+  const stamps = rest.split(/\r| {6}/).map((s) => s.trim()).filter(Boolean);
+  assert.ok(stamps.length >= 29 && stamps.length <= 31, `${stamps.length} readings in 3 s`);
+  const secs = stamps.map((s) => {
+    const m = /^Friday 5 June 15:45:(\d\d) 2020$/.exec(s);
+    assert.ok(m, s);
+    return Number(m[1]);
+  });
+  // ten readings (100 ms apart, plus the printing) per second, in order
+  const per = [0, 1, 2].map((s) => secs.filter((x) => x === s).length);
+  assert.deepStrictEqual(secs, [...secs].sort((a, b) => a - b));
+  assert.ok(per[0] === 10 && per[1] === 10 && per[2] >= 9, per.join(' '));
+});
+
+for (const name of ['rtc_alarm', 'rtc_alarm_repeat']) {
+  test(`sdk ${name} not run: the RTC alarm is warned about as not modelled`, () => {
+    const res = run(name, { maxMs: 100 });
+    assert.strictEqual(res.texts().length, 1);
+    assert.ok([...res.sim.warnings.keys()].some((w) => /^RTC: the alarm \(IRQ_SETUP_0 MATCH_ENA\) is not modelled/.test(w)));
+  });
+}
+
+test('sdk lcd_uart: the binary faults as a chip would, on the UDF GCC put for the source\'s read through a null pointer', () => {
+  // lcd_set_backlight(true) passes (uint8_t *)0 as a 1-byte buffer: undefined
+  // behaviour, which GCC compiled into `udf #255` after the command's bytes
+  const res = run('lcd_uart', { maxMs: 500 });
+  assert.strictEqual(res.r.reason, 'fault-bkpt', JSON.stringify(res.r));
+  assert.match(res.r.message, /UDF #255 \(permanently undefined\)/);
+  assert.deepStrictEqual(res.texts('uart1'), ['\u00feB'], 'the command prefix 0xfe and LCD_DISPLAY_ON 0x42 went out on UART1 first');
+});
+
+test('sdk uart_advanced: 115200 baud, FIFOs off, the RX interrupt echoes each character plus one as it arrives', () => {
+  const bytes = [];
+  const res = run('uart_advanced', {
+    maxMs: 30,
+    setup: (sim) => {
+      sim.on('uart-byte', (e) => { if (e.uart === 0) bytes.push([e.byte, sim.nowNanos() / 1e3]); });
+      sim.sendUartInput(0, Buffer.from('HAL 9000'), 10);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const text = Buffer.from(bytes.map((b) => b[0])).toString('latin1');
+  assert.strictEqual(text, '\nHello, uart interrupts\nIBM!:111', 'every character echoed: none refused for a busy transmitter');
+  // each echo leaves as its character arrives: one character time (86.8 us) apart, the first just after 10 ms
+  const echo = bytes.slice(-8).map((b) => b[1]);
+  assert.ok(echo[0] > 10000 && echo[0] < 10100, `first echo at ${echo[0]} us`);
+  for (let i = 1; i < 8; i++) assert.ok(Math.abs(echo[i] - echo[i - 1] - 86.8) < 1, `echo ${i}: ${echo[i] - echo[i - 1]} us after the one before`);
+});
+
+test('sdk dev_lowlevel not run: its EP0 status stage is armed for DATA0, the toggle mismatch the datasheet leaves open stops the run as not modelled', () => {
+  const res = run('dev_lowlevel', { maxMs: 1000 });
+  assert.strictEqual(res.r.reason, 'unmodelled', JSON.stringify(res.r));
+  assert.match(res.r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR\(type 0x80, value 0x0100, index 0x0000, length 64\): the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR/);
+  // up to there the example did what its source says: endpoints, the bus reset, the descriptor sent
+  assert.deepStrictEqual(res.texts(), ['USB Device Low-Level hardware example',
+    'Set up endpoint 0x0 with buffer address 0x50100100', 'Set up endpoint 0x80 with buffer address 0x50100100',
+    'Set up endpoint 0x1 with buffer address 0x50100180', 'Set up endpoint 0x82 with buffer address 0x501001C0',
+    'BUS RESET', 'Start transfer of len 18 on ep addr 0x80', 'GET DEVICE DESCRIPTOR', 'EP 0 (in = 1) done',
+    'Start transfer of len 0 on ep addr 0x0']);
+});
+
+test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; its LED blinks at the mounted rate', () => {
+  let ed;
+  const res = run('dev_hid_composite', { maxMs: 4500, setup: (sim) => { ed = edges(sim, 25); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const h = res.sim.usbHost, i = h.info;
+  assert.strictEqual(h.state, 'configured');
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.manufacturer, i.product], [0xcafe, 0x4004, 'TinyUSB', 'TinyUSB Device']);
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class, x.subclass, x.protocol]), [[0, 3, 0, 0]], 'one HID interface, no boot protocol');
+  assert.deepStrictEqual(i.config.endpoints.map((e) => [e.address, e.type, e.maxPacket, e.interval]), [[0x81, 3, 16, 5]], 'interrupt IN, 16 bytes, 5 ms');
+  assert.strictEqual(h.stats().stalls, 0);
+  // led_blinking_task: 250 ms while not mounted, 1000 ms once mounted (within the first 125 ms): its first
+  // step at 1 s writes the LED's initial off, then on at 2 s, off at 3 s, on at 4 s
+  assert.deepStrictEqual(ed.map(([t, v]) => [Math.round(t * 1000), v]), [[2000, 1], [3000, 0], [4000, 1]]);
+});
+
+// ---- ADC examples with inputs fed ----
+
+test('sdk microphone_adc: GPIO26 read every 10 ms, printed as volts (raw * 3.3 / 4095, double)', () => {
+  // 0.5 V, then 2.0 V from 50 ms, 3.3 V (full scale) from 100 ms
+  const volts = (t) => (t < 0.05 ? 0.5 : t < 0.1 ? 2.0 : 3.3);
+  const res = run('microphone_adc', { maxMs: 150, setup: (sim) => sim.adc.input(0, volts) });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.strictEqual(t[0], 'Beep boop, listening...');
+  const shown = (v) => (adcRaw(v) * (3.3 / 4095)).toFixed(2);
+  assert.deepStrictEqual([0.5, 2.0, 3.3].map(shown), ['0.50', '2.00', '3.30']);
+  const lines = res.lines.slice(1);
+  assert.ok(lines.length >= 13 && lines.length <= 15, `${lines.length} readings in 150 ms`);
+  lines.forEach((l, i) => {
+    if (i) { const dt = l.time - lines[i - 1].time; assert.ok(dt > 0.010 && dt < 0.011, `reading ${i}: ${dt} s after the one before`); }
+    // the sample is taken just before its line goes out: away from the steps, the level then
+    const near = [0.05, 0.1].some((s) => l.time > s && l.time < s + 0.002);
+    if (!near) assert.strictEqual(l.text, shown(volts(l.time)), `reading ${i} at ${l.time} s`);
+  });
+});
+
+test('sdk joystick_display: X and Y (GPIO26, GPIO27) drawn as the position of an "o" in two 40-column bars', () => {
+  const bytes = [];
+  const res = run('joystick_display', {
+    maxMs: 260,
+    setup: (sim) => {
+      sim.on('uart-byte', (e) => { if (e.uart === 0) bytes.push(e.byte); });
+      sim.adc.input(0, (t) => (t < 0.1 ? 0 : 1.0));
+      sim.adc.input(1, (t) => (t < 0.1 ? 3.3 : 2.5));
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const frames = Buffer.from(bytes).toString('latin1').split('\r').slice(1);
+  assert.ok(frames.length >= 5, `${frames.length} frames in 260 ms (one per 50 ms)`);
+  const bar = (v) => { const pos = Math.floor((adcRaw(v) * 40) / 4095); return Array.from({ length: 40 }, (_, i) => (i === pos ? 'o' : ' ')).join(''); };
+  const frame = (x, y) => `X: [${bar(x)}]  Y: [${bar(y)}]`;
+  assert.strictEqual(frames[0], frame(0, 3.3), 'X at the left end; Y at full scale: position 40, past the bar, no "o"');
+  assert.ok(!frames[0].slice(48).includes('o'));
+  assert.strictEqual(frames[frames.length - 1].length, frame(1, 2.5).length);
+  assert.strictEqual(frames[frames.length - 1], frame(1.0, 2.5));
+  assert.strictEqual(frame(1.0, 2.5).indexOf('o') - 4, 12, 'X: 1.0 V is raw 1241, column 12');
+});
+
+test('sdk adc_console: commands over UART0: channel select, one sample, a free-running capture of 1000, pin wiggling', () => {
+  const res = run('adc_console', {
+    maxMs: 850,
+    setup: (sim) => {
+      sim.adc.input(1, (t) => (t < 0.3 ? 1.0 : 2.0));
+      sim.sendUartInput(0, Buffer.from('c1'), 20);
+      sim.sendUartInput(0, Buffer.from('s'), 30);
+      sim.sendUartInput(0, Buffer.from('c9'), 40);
+      sim.sendUartInput(0, Buffer.from('S'), 300);
+      sim.sendUartInput(0, Buffer.from('w'), 800);
+      sim.sendUartInput(0, Buffer.from('x'), 810);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  const help = ['', 'Commands:', 'c0, ...\t: Select ADC channel n', 's\t: Sample once', 'S\t: Sample many', 'w\t: Wiggle pins'];
+  const raw1 = adcRaw(1.0), raw2 = adcRaw(2.0);
+  const hex3 = (v) => v.toString(16).padStart(3, '0');
+  assert.deepStrictEqual(t.slice(0, 22), ['', '===========================', 'RP2040 ADC and Test Console', '===========================', ...help,
+    'c1', 'Switched to channel 1',
+    's', `0x${hex3(raw1)} -> ${f(raw1 * ADC_FACTOR).toFixed(6)} V`,
+    'c9', 'Unknown input channel', ...help]);
+  assert.strictEqual(t[13], '0x4d9 -> 0.999829 V');
+  // the capture: ADC FIFO, free running at 500 ksps (96 clk_adc cycles at 48 MHz): 1000 samples in 2 ms,
+  // after stdio has drained the UART ("S\r\nStarting capture\r\n", 21 characters of 86.8 us at most)
+  const s = t.indexOf('Starting capture');
+  assert.deepStrictEqual(t.slice(s - 1, s + 2), ['S', 'Starting capture', 'Done']);
+  const took = res.lines[s + 1].time - res.lines[s].time;
+  assert.ok(took > 0.002 && took < 0.002 + 21 * 86.8e-6 + 0.0001, `capture took ${took} s`);
+  // one conversion for 's', 1000 read, and the one under way when the run stopped (drained)
+  assert.strictEqual(res.sim.adc.conversions, 1 + 1000 + 1);
+  assert.deepStrictEqual(t.slice(s + 2, s + 1002), Array(1000).fill(hex3(raw2)));
+  // wiggling: every SIO pin 2..25 driven in turn until a key arrives
+  const w = t.indexOf('Press any key to stop wiggling');
+  assert.deepStrictEqual(t.slice(w - 1, w + 2), ['w', 'Press any key to stop wiggling', 'Wiggling halted.']);
+  assert.ok(res.lines[w + 1].time > 0.810, 'halted after the key');
+  for (let p = 2; p <= 25; p++) assert.ok(res.sim.toggles[p] > 100, `GPIO ${p} toggled ${res.sim.toggles[p]} times`);
+  assert.strictEqual(res.sim.toggles[0] + res.sim.toggles[1], 0, 'the UART pins are left alone');
+});
+
+test('sdk slave_mem_i2c not run: I2C0 as a target is warned about as not modelled; the write to it fails instead of hanging', () => {
+  const res = run('slave_mem_i2c', { maxMs: 100 });
+  passed(res);
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^I2C0: target \(slave\) mode is not modelled/.test(w)));
+  // no target answers 0x17: i2c_write_blocking sees the abort (TX_EMPTY set with the TX FIFO flushed)
+  assert.deepStrictEqual(res.texts(), ['', 'I2C slave example', "Write at 0x00: 'Hello, I2C slave! - 0x00'",
+    "Couldn't write to slave, please check your wiring!"]);
+});
+
+test('sdk picoboard_button: the LED follows the BOOTSEL button, read through the flash\'s chip select every 10 ms', () => {
+  let ed;
+  const res = run('picoboard_button', {
+    maxMs: 400,
+    setup: (sim) => {
+      ed = edges(sim, 25);
+      const press = sim.clock.createAlarm(() => sim.setBootsel(true));
+      const release = sim.clock.createAlarm(() => sim.setBootsel(false));
+      press.schedule(100e6);
+      release.schedule(250e6);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  // off from the start (not pressed), on within one 10 ms poll of the press, off within one of the release
+  assert.deepStrictEqual(ed.map(([, v]) => v), [1, 0]);
+  assert.strictEqual(res.sim.toggles[25], 2, 'driven low before the press (two changes of a driven level)');
+  assert.ok(ed[0][0] >= 0.1 && ed[0][0] < 0.111, `on at ${ed[0][0]} s`);
+  assert.ok(ed[1][0] >= 0.25 && ed[1][0] < 0.261, `off at ${ed[1][0]} s`);
+});
