@@ -389,3 +389,68 @@ for (const [name, warning] of [
     assert.ok([...res.sim.warnings.keys()].some((w) => warning.test(w)), `warnings: ${[...res.sim.warnings.keys()].join(' | ')}`);
   });
 }
+
+// ==== pico-examples/pio: each program's pin waveform, measured at the cycle ====
+// (kept apart from the blocks above). The 'gpio' event comes at the PIO
+// tick that changes the pin, so sim.nowCycles() inside it is that tick's
+// cycle: the times below are exact cycles of clk_sys, not samples.
+
+/** Record [cycle, level] at each change of the driven level of `pins`. */
+function pinEdges(sim, pins) {
+  const e = Object.fromEntries(pins.map((p) => [p, []]));
+  sim.on('gpio', (ev) => { if (e[ev.pin]) e[ev.pin].push([sim.nowCycles(), ev.level]); });
+  return e;
+}
+/** The PIO divider's ticks in cycles, as the SDK's float divider sets it (INT.FRAC, 8 fraction bits). */
+const sdkDiv = (hz, rate) => { const d = Math.fround(hz / rate); const i = Math.floor(d); return i + Math.floor((d - i) * 256) / 256; };
+
+/**
+ * Decode 8N1 frames from a pin's edges, `bit` cycles a bit: sample each bit
+ * in its middle, the stop bit must be high, and every edge inside a frame
+ * must fall on a bit boundary (within `tol` cycles). Returns the text and
+ * the cycle of each frame's start.
+ */
+function decodeUart(edges, bit, tol) {
+  let text = '', i = 0;
+  const starts = [];
+  const levelAt = (c) => { // edges sorted; i points at the frame's start edge
+    let l = 1;
+    for (let j = i; j < edges.length && edges[j][0] <= c; j++) l = edges[j][1];
+    return l;
+  };
+  while (i < edges.length) {
+    if (edges[i][1] !== 0) { i++; continue; }
+    const s = edges[i][0];
+    let byte = 0;
+    for (let k = 0; k < 8; k++) byte |= levelAt(s + (k + 1.5) * bit) << k;
+    assert.strictEqual(levelAt(s + 9.5 * bit), 1, `stop bit of the frame at cycle ${s}`);
+    let j = i + 1;
+    for (; j < edges.length && edges[j][0] < s + 9.5 * bit; j++) {
+      const m = (edges[j][0] - s) / bit;
+      assert.ok(Math.abs(m - Math.round(m)) * bit <= tol, `edge at cycle ${edges[j][0]}: ${m} bits into the frame at ${s}`);
+    }
+    text += String.fromCharCode(byte);
+    starts.push(s);
+    i = j;
+  }
+  return { text, starts };
+}
+
+test('sdk pio_uart_tx: GPIO 0 decoded as 115200 8N1 is "Hello, world! (from PIO!)\\r\\n" once a second, every edge on a bit boundary', () => {
+  let edges;
+  const res = run('pio_uart_tx', { maxMs: 2100, setup: (sim) => { edges = pinEdges(sim, [0])[0]; } });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const hz = res.sim.clkSys, bit = 8 * sdkDiv(hz, 8 * 115200);
+  assert.ok(Math.abs(bit * 115200 / hz - 1) < 0.001, `bit ${bit} cycles`);
+  assert.deepStrictEqual(edges.slice(0, 1).map(([, l]) => l), [1], 'driven high (idle) before the first frame');
+  const { text, starts: falls } = decodeUart(edges.slice(1), bit, 1);
+  assert.strictEqual(text, 'Hello, world! (from PIO!)\r\n'.repeat(3));
+  // back to back within a line (the 8-deep FIFO is refilled faster than it drains): 10 bits a character
+  for (let k = 1; k < 27; k++) {
+    const d = (falls[k] - falls[0]) / bit;
+    assert.ok(Math.abs(d - Math.round(d)) * bit <= 1 && Math.round(d) === 10 * k, `character ${k} starts ${d} bits after the first`);
+  }
+  // a line a second (sleep_ms(1000) after the last character is queued)
+  const lineGap = (falls[27] - falls[0]) / hz;
+  assert.ok(lineGap > 1 && lineGap < 1.003, `${lineGap} s between lines`);
+});
