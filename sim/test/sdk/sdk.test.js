@@ -454,3 +454,37 @@ test('sdk pio_uart_tx: GPIO 0 decoded as 115200 8N1 is "Hello, world! (from PIO!
   const lineGap = (falls[27] - falls[0]) / hz;
   assert.ok(lineGap > 1 && lineGap < 1.003, `${lineGap} s between lines`);
 });
+
+test('sdk pio_blink: four machines of PIO1 blink GPIO 3-6 at 4, 3, 2 and 1 Hz, each half period exactly clk_sys / (2 f) cycles', () => {
+  let edges;
+  const res = run('pio_blink', { maxMs: 50, thenMs: 1100, setup: (sim) => { edges = pinEdges(sim, [3, 4, 5, 6]); } });
+  // the SDK claims from the last block down and loads a program at the top of its memory (32 - 8)
+  assert.deepStrictEqual(res.texts(), ['Loaded program at 24 on pio 1', 'Blinking pin 3 at 4 Hz', 'Blinking pin 4 at 3 Hz',
+    'Blinking pin 5 at 2 Hz', 'Blinking pin 6 at 1 Hz', 'All leds should be flashing']);
+  const hz = res.sim.clkSys;
+  for (const [pin, f] of [[3, 4], [4, 3], [5, 2], [6, 1]]) {
+    const e = edges[pin];
+    // driven low by the pin direction, then high at the first SET, then alternating
+    assert.deepStrictEqual(e.slice(0, 3).map(([, l]) => l), [0, 1, 0], `GPIO ${pin}`);
+    const rises = e.slice(1);
+    assert.ok(rises.length > 2 * f, `GPIO ${pin}: ${rises.length} edges`);
+    for (let i = 1; i < rises.length; i++) {
+      assert.strictEqual(rises[i][1], i % 2 ? 0 : 1);
+      assert.strictEqual(rises[i][0] - rises[i - 1][0], Math.floor(hz / (2 * f)), `GPIO ${pin} edge ${i}`); // the C division
+    }
+  }
+});
+
+test('sdk pio_squarewave: GPIO 0 high 2 ticks, low 2 ticks at clkdiv 2.5: a 10-cycle period, 5 cycles high', () => {
+  let edges;
+  const res = run('pio_squarewave', { maxMs: 1, thenMs: 2, setup: (sim) => { edges = pinEdges(sim, [0])[0]; } });
+  passed(res);
+  assert.ok(edges.length > 10000, `${edges.length} edges`);
+  // the first change is the pin direction's (driven low, SET PINDIRS), then high/low pairs
+  const e = edges.slice(1);
+  assert.strictEqual(e[0][1], 1);
+  for (let i = 1; i < e.length; i++) {
+    assert.strictEqual(e[i][1], i % 2 ? 0 : 1);
+    assert.strictEqual(e[i][0] - e[i - 1][0], 5, `edge ${i} at cycle ${e[i][0]}`);
+  }
+});
