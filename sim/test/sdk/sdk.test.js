@@ -488,3 +488,44 @@ test('sdk pio_squarewave: GPIO 0 high 2 ticks, low 2 ticks at clkdiv 2.5: a 10-c
     assert.strictEqual(e[i][0] - e[i - 1][0], 5, `edge ${i} at cycle ${e[i][0]}`);
   }
 });
+
+/** newlib's rand() (the examples' C library): a 64-bit LCG from seed 1, bits 62:32 returned. */
+function newlibRand() {
+  let next = 1n;
+  return () => { next = (next * 6364136223846793005n + 1n) & 0xffffffffffffffffn; return Number((next >> 32n) & 0x7fffffffn); };
+}
+
+test('sdk pio_ws2812: GPIO 2 carries 150 pixels of rand() data at 800 kHz, each bit\'s high time 3 or 6 of its 10 ticks (WS2812 T0H/T1H)', () => {
+  let edges;
+  const res = run('pio_ws2812', { maxMs: 35, setup: (sim) => { edges = pinEdges(sim, [2])[2]; } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const rand = newlibRand();
+  const pat = rand() % 4, dir = (rand() >> 30) & 1 ? 'forward' : 'backward';
+  assert.strictEqual(pat, 1, 'the first pattern is "Random data"');
+  assert.deepStrictEqual(res.texts(), ['WS2812 Smoke Test, using pin 2', 'Random data', `(${dir})`]);
+  const hz = res.sim.clkSys, tick = sdkDiv(hz, 800000 * 10), ns = 1e9 / hz;
+  // driven low by the pin direction; the first frame (t = 0) at least 50 us later (the WS2812 reset)
+  assert.strictEqual(edges[0][1], 0);
+  const frame = edges.slice(1);
+  assert.ok((frame[0][0] - edges[0][0]) * ns > 50000);
+  assert.strictEqual(frame.length, 2 * 150 * 24, 'one frame of 150 pixels in 35 ms (Random data writes every eighth step of 10 ms)');
+  const bits = [];
+  for (let i = 0; i < frame.length; i += 2) {
+    const [rise, l1] = frame[i], [fall, l0] = frame[i + 1];
+    assert.deepStrictEqual([l1, l0], [1, 0]);
+    // bit b starts at tick 10 b after the first: the FIFO never ran dry within the frame
+    assert.ok(Math.abs(rise - frame[0][0] - (i / 2) * 10 * tick) < 1, `bit ${i / 2} rises at ${rise}`);
+    const h = fall - rise, one = Math.abs(h - 6 * tick) < 1;
+    assert.ok(one || Math.abs(h - 3 * tick) < 1, `bit ${i / 2}: high ${h} cycles`);
+    // the WS2812's datasheet: T0H 0.4 us, T1H 0.8 us, each +-150 ns; a bit 1.25 us +-600 ns
+    assert.ok(Math.abs(h * ns - (one ? 800 : 400)) <= 150, `bit ${i / 2}: high ${h * ns} ns`);
+    bits.push(one ? 1 : 0);
+  }
+  // each pixel's 24 bits, MSB first: the low 24 bits of one rand() (put_pixel shifts it left by 8)
+  for (let p = 0; p < 150; p++) {
+    const v = bits.slice(24 * p, 24 * p + 24).reduce((a, b) => a * 2 + b, 0);
+    assert.strictEqual(v, rand() & 0xffffff, `pixel ${p}`);
+  }
+  // after the frame the line stays low (reset) until the next
+  assert.ok((res.sim.nowCycles() - frame[frame.length - 1][0]) * ns > 50000);
+});
