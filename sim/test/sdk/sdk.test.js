@@ -563,3 +563,51 @@ test('sdk pio_uart_rx: GPIO 3 driven from outside as 8N1 (at 115200, 2 % fast an
   const pio1 = res.sim.pio[1];
   assert.strictEqual(pio1.irq, 1 << 4, `PIO1 IRQ flags ${pio1.irq.toString(2)}`);
 });
+
+/** The level of a pin at cycle c from its [cycle, level] edges (the level before the first edge: `before`). */
+function levelAt(edges, c, before = 0) {
+  let lo = 0, hi = edges.length; // the last edge at or before c
+  while (lo < hi) { const m = (lo + hi) >> 1; if (edges[m][0] <= c) lo = m + 1; else hi = m; }
+  return lo ? edges[lo - 1][1] : before;
+}
+/** 32-bit words from bits sent LSB first (the examples shift their OSR right). */
+const wordsLsbFirst = (bits) => Array.from({ length: bits.length >> 5 }, (_, w) =>
+  bits.slice(32 * w, 32 * w + 32).reduce((a, b, i) => (a | (b << i)) >>> 0, 0));
+
+// The two line-code examples loop their TX pin (GPIO 2) to their RX pin (GPIO 3) on the board.
+for (const [name, what, period, decodeBit] of [
+  // 16 ticks a bit at clkdiv 125/80: a transition at the start of every bit, a second in its middle for a 1
+  ['pio_differential_manchester', 'a transition at each bit start, one mid-bit for a 1', 25, (edges, s, p) => {
+    assert.notStrictEqual(levelAt(edges, s - p / 4), levelAt(edges, s + p / 4), `no transition at the bit starting at cycle ${s}`);
+    return levelAt(edges, s + p / 4) !== levelAt(edges, s + (3 * p) / 4) ? 1 : 0;
+  }],
+  // 12 ticks a bit at clkdiv 1: a 0 is high then low, a 1 low then high, 6 cycles each
+  ['pio_manchester_encoding', 'a 0 high then low, a 1 low then high', 12, (edges, s, p) => {
+    const a = levelAt(edges, s + p / 4), b = levelAt(edges, s + (3 * p) / 4);
+    assert.notStrictEqual(a, b, `no mid-bit transition in the bit starting at cycle ${s}`);
+    return b;
+  }],
+]) {
+  test(`sdk ${name}: the TX pin decoded independently (${what}, ${period} cycles a bit) is 0, 0x0ff0a55a, 0x12345678; the RX machine, looped back, prints the same`, () => {
+    let edges;
+    const res = run(name, { maxMs: 50, setup: (sim) => {
+      edges = pinEdges(sim, [2])[2];
+      sim.watchPin(2, (level) => sim.setGpioInput(3, level));
+    } });
+    passed(res);
+    const t = res.texts();
+    assert.match(t[0], /^Transmit program loaded at \d+$/);
+    assert.match(t[1], /^Receive program loaded at \d+$/);
+    assert.deepStrictEqual(t.slice(2), ['00000000', '0ff0a55a', '12345678']);
+    // driven low first (the pin direction), then the first bit (a 0) opens with a rise
+    assert.deepStrictEqual(edges.slice(0, 2).map(([, l]) => l), [0, 1]);
+    const t0 = edges[1][0], bits = [];
+    for (let k = 0; k < 96; k++) bits.push(decodeBit(edges, t0 + k * period, period));
+    assert.deepStrictEqual(wordsLsbFirst(bits).map((w) => w.toString(16)), ['0', 'ff0a55a', '12345678']);
+    // every edge at a whole half-bit from the start (within the divider's rounding), none after the last bit
+    for (const [c] of edges.slice(1)) {
+      const h = (c - t0) / (period / 2);
+      assert.ok(Math.abs(h - Math.round(h)) * (period / 2) < 1 && c - t0 <= 96 * period, `edge at cycle ${c}, ${h} half-bits in`);
+    }
+  });
+}
