@@ -611,3 +611,29 @@ for (const [name, what, period, decodeBit] of [
     }
   });
 }
+
+test('sdk pio_apa102: CLK (GPIO 2) at 5 MHz and DIN (GPIO 3) sampled at its rising edges give a start frame, 150 LED frames (0xE0 | brightness 16, B, G, R of the sine table) and an end frame', () => {
+  let e;
+  const res = run('pio_apa102', { maxMs: 12, setup: (sim) => { e = pinEdges(sim, [2, 3]); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const clk = e[2], din = e[3], hz = res.sim.clkSys, half = sdkDiv(hz, 2 * 5e6);
+  const rises = clk.filter(([, l]) => l === 1).map(([c]) => c);
+  const words = 1 + 150 + 1;
+  assert.ok(rises.length >= 32 * words, `${rises.length} clock pulses`);
+  // the first frame back to back: a rise every 2 ticks, DIN changing only with CLK's fall (stable for a tick before each rise)
+  const clkFalls = new Set(clk.filter(([, l]) => l === 0).map(([c]) => c));
+  for (let i = 1; i < 32 * words; i++) assert.ok(Math.abs(rises[i] - rises[0] - i * 2 * half) < 1, `clock ${i} at ${rises[i]}`);
+  for (const [c] of din.filter(([c]) => c > rises[0] && c <= rises[32 * words - 1])) assert.ok(clkFalls.has(c), `DIN changed at cycle ${c}, not with a CLK fall`);
+  const bits = rises.slice(0, 32 * words).map((c) => levelAt(din, c - 1));
+  const w = Array.from({ length: words }, (_, k) => bits.slice(32 * k, 32 * k + 32).reduce((a, b) => (a * 2 + b) >>> 0, 0));
+  assert.strictEqual(w[0], 0, 'start frame');
+  assert.strictEqual(w[words - 1], 0xffffffff, 'end frame');
+  const led = w.slice(1, -1).map((v) => ({ top: v >>> 24, b: (v >>> 16) & 255, g: (v >>> 8) & 255, r: v & 255 }));
+  assert.ok(led.every((l) => l.top === (0xe0 | 16)), 'magic 0b111 and brightness 16 in every LED frame');
+  // t = 0: LED i is (table[i], table[2i], table[3i]) of table[k] = 255 sin(k pi/256)^5
+  const table = (k) => Math.pow(Math.sin(((k % 256) * Math.PI) / 256), 5) * 255;
+  led.forEach((l, i) => {
+    for (const [v, k] of [[l.r, i], [l.g, 2 * i], [l.b, 3 * i]]) assert.ok(Math.abs(v - table(k)) < 1, `LED ${i}: ${v} for table[${k % 256}] = ${table(k)}`);
+  });
+  assert.ok(led.some((l) => l.r === 255) && led.some((l) => l.r === 0), 'the whole range');
+});
