@@ -637,3 +637,31 @@ test('sdk pio_apa102: CLK (GPIO 2) at 5 MHz and DIN (GPIO 3) sampled at its risi
   });
   assert.ok(led.some((l) => l.r === 255) && led.some((l) => l.r === 0), 'the whole range');
 });
+
+test('sdk pio_pwm: the LED (GPIO 25) has a period of 3 (65535 + 1) + 3 cycles and is high 3 level^2 + 2 cycles of it, the level stepping each 10 ms', () => {
+  let edges;
+  const res = run('pio_pwm', { maxMs: 100, setup: (sim) => { edges = pinEdges(sim, [25])[25]; } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.match(t[0], /^Loaded program at \d+$/);
+  assert.deepStrictEqual(t.slice(1), Array.from({ length: t.length - 1 }, (_, n) => `Level = ${n}`));
+  assert.ok(t.length - 1 >= 9, t.join('\n'));
+  const period = 3 * 65536 + 3; // PULL, two MOVs, then three instructions for each Y from 65535 down to 0
+  const falls = edges.filter(([, l]) => l === 0).map(([c]) => c).slice(1); // (the first: the pin direction)
+  const rises = edges.filter(([, l]) => l === 1).map(([c]) => c);
+  assert.ok(falls.length > 50, `${falls.length} periods`);
+  for (let i = 1; i < falls.length; i++) assert.strictEqual(falls[i] - falls[i - 1], period, `period ${i}`);
+  // each high pulse ends at a period's start (PULL side 0); its length gives the level the machine pulled
+  const levels = [];
+  for (const f of falls) {
+    const r = rises.filter((c) => c < f).pop();
+    const x = (f - r - 2) / 3, n = Math.round(Math.sqrt(x));
+    assert.strictEqual(n * n, x, `high ${f - r} cycles before cycle ${f}: not 3 level^2 + 2`);
+    levels.push(n);
+  }
+  // levels 0, 1, 2 ... in order, each held for the periods of its 10 ms (6 or 7 of 1.57 ms)
+  const runs = [];
+  for (const n of levels) { if (runs.length && runs[runs.length - 1][0] === n) runs[runs.length - 1][1]++; else runs.push([n, 1]); }
+  runs.forEach(([n], i) => assert.strictEqual(n, i, JSON.stringify(runs)));
+  for (const [n, k] of runs.slice(1, -1)) assert.ok(k === 6 || k === 7, `level ${n} for ${k} periods`);
+});
