@@ -391,14 +391,14 @@ for (const [name, warning] of [
 }
 
 // ==== pico-examples/pio: each program's pin waveform, measured at the cycle ====
-// (kept apart from the blocks above). The 'gpio' event comes at the PIO
-// tick that changes the pin, so sim.nowCycles() inside it is that tick's
-// cycle: the times below are exact cycles of clk_sys, not samples.
+// (kept apart from the blocks above). The 'gpio' event carries the time of
+// the change itself (a PIO tick's, a PWM edge's), so the times below are
+// exact cycles of clk_sys, not samples.
 
 /** Record [cycle, level] at each change of the driven level of `pins`. */
 function pinEdges(sim, pins) {
   const e = Object.fromEntries(pins.map((p) => [p, []]));
-  sim.on('gpio', (ev) => { if (e[ev.pin]) e[ev.pin].push([sim.nowCycles(), ev.level]); });
+  sim.on('gpio', (ev) => { if (e[ev.pin]) e[ev.pin].push([Math.round(sim.nanosToCycles(ev.time * 1e9)), ev.level]); });
   return e;
 }
 /** The PIO divider's ticks in cycles, as the SDK's float divider sets it (INT.FRAC, 8 fraction bits). */
@@ -664,4 +664,26 @@ test('sdk pio_pwm: the LED (GPIO 25) has a period of 3 (65535 + 1) + 3 cycles an
   for (const n of levels) { if (runs.length && runs[runs.length - 1][0] === n) runs[runs.length - 1][1]++; else runs.push([n, 1]); }
   runs.forEach(([n], i) => assert.strictEqual(n, i, JSON.stringify(runs)));
   for (const [n, k] of runs.slice(1, -1)) assert.ok(k === 6 || k === 7, `level ${n} for ${k} periods`);
+});
+
+test('sdk pio_logic_analyser: the 96 samples of GPIO 16/17 (PWM slice 0: TOP 3, DIV 4, CC 1 and 3) taken by IN at clkdiv 1 after WAIT 1 GPIO 16, through the input synchronizers', () => {
+  let e;
+  const res = run('pio_logic_analyser', { maxMs: 50, setup: (sim) => { e = pinEdges(sim, [16, 17]); } });
+  passed(res);
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 4), ['PIO logic analyser example', 'Arming trigger', 'Starting PWM example', 'Capture:']);
+  const cap16 = /^16: ([-_]{96})$/.exec(t[4])[1], cap17 = /^17: ([-_]{96})$/.exec(t[5])[1];
+  // the PWM outputs, each edge at its cycle: from the counter's start a 16-cycle period, A high 4 cycles, B 12
+  const rises = e[16].filter(([, l]) => l === 1).map(([c]) => c);
+  for (let i = 2; i < 10; i++) assert.strictEqual(rises[i] - rises[i - 1], 16);
+  assert.ok(e[16].some(([c, l]) => c === rises[2] + 4 && l === 0) && e[17].some(([c, l]) => c === rises[2] + 12 && l === 0));
+  // the trigger: GPIO 16 rises at cycle R (CC written); WAIT sees it at R + 3 (two cycles of synchronizer), IN from R + 4
+  // samples the level of cycle R + 1 + k: the capture is the pins' levels from R + 1
+  const R = rises[0];
+  const want = (pin) => Array.from({ length: 96 }, (_, k) => (levelAt(e[pin], R + 1 + k) ? '-' : '_')).join('');
+  assert.strictEqual(cap16, want(16));
+  assert.strictEqual(cap17, want(17));
+  // in the steady part: 4 high in 16 on GPIO 16, 12 on GPIO 17, rising together
+  assert.match(cap16, /^-+(_{12}-{4}){4}/);
+  assert.match(cap17, /^-+_{4}(-{12}_{4}){4}/);
 });
