@@ -687,3 +687,13 @@ test('sdk pio_logic_analyser: the 96 samples of GPIO 16/17 (PWM slice 0: TOP 3, 
   assert.match(cap16, /^-+(_{12}-{4}){4}/);
   assert.match(cap17, /^-+_{4}(-{12}_{4}){4}/);
 });
+
+test('sdk pio_clocked_input not run: SPI0\'s SCK and TX (GPIO 2, 3, wired to the PIO\'s GPIO 5, 4) have no bit-level waveform; the simulator says so', () => {
+  const res = run('pio_clocked_input', { maxMs: 20, setup: (sim) => {
+    sim.watchPin(2, (l) => sim.setGpioInput(5, l));
+    sim.watchPin(3, (l) => sim.setGpioInput(4, l));
+  } });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.deepStrictEqual(res.texts().slice(-1), ['Reading back from RX FIFO:'], 'the machine never sees a clock');
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^SPI0: the SCK and TX pins' bit-level waveforms are not modelled/.test(w)), [...res.sim.warnings.keys()].join(' | '));
+});
