@@ -29,6 +29,9 @@
 //   latches, which reach a GPIO whose FUNCSEL selects this block, at the
 //   cycle of the tick; inputs (IN PINS, MOV PINS, WAIT, JMP PIN) read the
 //   GPIO input levels, driven from inside or outside.
+// - The 2-flip-flop input synchronizers: a pin change in cycle a is seen
+//   by the ticks from a + 3 on (WAIT, IN, MOV and JMP PIN alike), two
+//   cycles later than a pin whose INPUT_SYNC_BYPASS bit is set (from a + 1).
 //
 // Timing in the simulator: the blocks run lazily. Each access to a PIO
 // register, a GPIO or another peripheral first brings them up to the
@@ -43,11 +46,10 @@
 // until something it waits for changes, and costs nothing until then;
 // nothing runs while no machine is enabled.
 //
-// Not modelled (README "Approximations"): the 2-cycle input synchronizers
-// (INPUT_SYNC_BYPASS is stored; an input change is seen at the next tick);
-// OUT_STICKY and INLINE_OUT_EN (stored; warned about); priority between
-// machines writing the same pin in one cycle follows their order (the
-// highest-numbered one wins, as on the chip) but is not otherwise checked;
+// Not modelled (README "Approximations"): OUT_STICKY and INLINE_OUT_EN
+// (stored; warned about); priority between machines writing the same pin
+// in one cycle follows their order (the highest-numbered one wins, as on
+// the chip) but is not otherwise checked;
 // autopull refills the OSR only at an OUT (at its start when empty, or at
 // its end when the threshold is reached and the TX FIFO has data); an
 // SMx_INSTR write to a running machine runs at its next tick, after a delay
@@ -384,6 +386,8 @@ class PIOBlock extends BasePeripheral {
     this.fdebug = 0;
     this.irq = 0;
     this.syncBypass = 0;
+    this.inChanges = [];     // recent GPIO input changes {c, mask, prev}: the synchronizers' two cycles
+    this.lastIn = this.rawInputs();
     this.inte = [0, 0];
     this.intf = [0, 0];
     this.lines = [false, false];
@@ -421,6 +425,7 @@ class PIOBlock extends BasePeripheral {
           sm.k = sm.nextK;
           const d = sm.step();
           sm.nextK = d < 0 ? Infinity : sm.k + 1 + d;
+          if (d < 0 && sm.waitOn & 2) this.wakeOnPending(sm, c);
           this.flushPins();
         }
         this.recompute();
@@ -441,9 +446,18 @@ class PIOBlock extends BasePeripheral {
     this.recompute();
     if (this.sim.pioChanged) this.sim.pioChanged();
   }
-  /** Wake the machines stalled on any of the `what` conditions (1 FIFO, 2 GPIO, 4 IRQ). */
-  wakeAll(what) {
-    const now = this.cycle;
+  /**
+   * A machine stalled on a pin at cycle c while an input change is still in
+   * the synchronizers (one in this very cycle, from a machine that ticked
+   * before it): it looks again at the tick that sees that change.
+   */
+  wakeOnPending(sm, c) {
+    for (const ch of this.inChanges) {
+      if (ch.c > c - 3 && ch.mask & ~this.syncBypass) { sm.wake(ch.c + 2); return; }
+    }
+  }
+  /** Wake the machines stalled on any of the `what` conditions (1 FIFO, 2 GPIO, 4 IRQ) at the first tick after cycle `now`. */
+  wakeAll(what, now = this.cycle) {
     let any = false;
     for (const sm of this.sms) {
       if (sm.nextK === Infinity && sm.enabled && sm.waitOn & what) { sm.wake(now); any = true; }
@@ -452,13 +466,30 @@ class PIOBlock extends BasePeripheral {
   }
 
   // ---- pins ----
-  inputs() {
+  rawInputs() {
     const g = this.rp2040.gpio;
     let v = 0;
     for (let i = 0; i < 30; i++) if (g[i].inputValue) v |= 1 << i;
     return v >>> 0;
   }
-  inputLevel(p) { return p < 30 ? this.rp2040.gpio[p].inputValue : false; }
+  /** The GPIO levels a tick sees: through the synchronizers, each pin's level two cycles before (unless bypassed). */
+  inputs() {
+    let v = this.rawInputs();
+    const ch = this.inChanges, c = this.tickCycle();
+    if (!ch.length || ch[ch.length - 1].c <= c - 3) return v;
+    for (let i = ch.length - 1; i >= 0 && ch[i].c > c - 3; i--) {
+      const m = ch[i].mask & ~this.syncBypass;
+      v = (v & ~m) | (ch[i].prev & m);
+    }
+    return v >>> 0;
+  }
+  inputLevel(p) {
+    if (p >= 30) return false;
+    const ch = this.inChanges;
+    if (!ch.length || ch[ch.length - 1].c <= this.tickCycle() - 3) return this.rp2040.gpio[p].inputValue;
+    return !!((this.inputs() >>> p) & 1);
+  }
+  tickCycle() { return this.sim.pioAt >= 0 ? this.sim.pioAt : this.cycle; }
   flushPins() {
     const changed = ((this.pinValues ^ this.shownValues) | (this.pinDirections ^ this.shownDirs)) & 0x3fffffff;
     this.shownValues = this.pinValues;
@@ -608,6 +639,7 @@ class PIOBlock extends BasePeripheral {
     switch (offset) {
       case 0x000: {
         const was = this.ctrl;
+        if (!was) { this.lastIn = this.rawInputs(); this.inChanges = []; } // (no input changes recorded while stopped)
         this.ctrl = value & 0xf;
         for (const sm of sms) {
           const bit = 1 << sm.n;
@@ -651,8 +683,22 @@ class PIOBlock extends BasePeripheral {
       this.flushPins();
     } finally { this.sim.pioAt = at; }
   }
-  /** A GPIO input changed: wake machines waiting on pins. */
-  inputChanged() { this.sync(this.now()); this.wakeAll(2); }
+  /**
+   * A GPIO input changed: recorded at its cycle (the ticks up to it still
+   * see the level before), machines waiting on pins woken at the tick that
+   * sees it: from the cycle after it if bypassed, else two cycles later.
+   */
+  inputChanged() {
+    const now = this.now(), cur = this.rawInputs(), mask = (cur ^ this.lastIn) >>> 0;
+    if (mask) {
+      const ch = this.inChanges;
+      while (ch.length && ch[0].c <= now - 3) ch.shift();
+      ch.push({ c: now, mask, prev: this.lastIn });
+      this.lastIn = cur;
+    }
+    this.sync(now);
+    this.wakeAll(2, mask & ~this.syncBypass ? now + 2 : now);
+  }
 }
 
 module.exports = { PIOBlock, StateMachine };

@@ -292,7 +292,8 @@ class Simulator extends EventEmitter {
   cyclesToNanos(c) { return this.baseNanos + (c - this.baseCycles) * 1e9 / this.clkSys; }
   nanosToCycles(ns) { return this.baseCycles + (ns - this.baseNanos) * this.clkSys / 1e9; }
   nowCycles() { return this.pioAt >= 0 ? this.pioAt : this.cur ? this.cur.cycles : this.T; }
-  nowNanos() { return this.cyclesToNanos(this.nowCycles()); }
+  /** Now in nanoseconds: a PIO tick's time during it; inside an alarm's callback (a PWM edge ...) that alarm's own time, not the core's. */
+  nowNanos() { return this.pioAt < 0 && this.clock.advancing ? this.clock.nanos : this.cyclesToNanos(this.nowCycles()); }
   /** Bring the peripherals' clock up to the executing core's time (not from
    * inside an alarm's callback: that runs at the alarm's own time). */
   syncClock() {

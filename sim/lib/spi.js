@@ -28,7 +28,8 @@
 // Not modelled: slave mode (MS = 1), the TI and National Microwire frame
 // formats (a warning; frames go out as Motorola SPI), the gap the PL022
 // leaves between frames (frames follow each other with no idle bit
-// periods), the waveforms of SCK/TX/RX (not in the VCD).
+// periods), the waveforms of SCK/TX/RX (not in the VCD; a warning when a
+// frame goes out while a PIO runs or a watcher looks at SCK or TX).
 //
 // A device is an object with any of:
 //   select()                  chip select went low
@@ -122,6 +123,20 @@ class SPI extends BasePeripheral {
     for (const e of this.devices) this.csChanged(e);
   }
   /** Whether some GPIO carries this block's signal `role` (0 RX, 1 CSn, 2 SCK, 3 TX). */
+  /**
+   * Frames reach attached devices whole; SCK and TX have no bit-level
+   * waveform. Say so when something could be reading those pins instead (a
+   * running PIO state machine, a watcher on the pin such as a wire).
+   */
+  warnNoWaveform() {
+    const sim = this.sim, gpio = sim.mcu.gpio, pins = [];
+    for (let p = 0; p < 30; p++) {
+      if ((p & 2) && ((p >>> 3) & 1) === this.index && gpio[p].functionSelect === 1) pins.push(p);
+    }
+    if (pins.length && (sim.pioOn || pins.some((p) => sim.pinActive[p] > 0))) {
+      sim.warn(`SPI${this.index}: the SCK and TX pins' bit-level waveforms are not modelled (frames reach attached SPI devices whole): GPIO ${pins.join(', ')} keep their level, so a PIO or a wire reading them sees no clock or data`);
+    }
+  }
   routed(role) {
     const gpio = this.sim.mcu.gpio;
     for (let p = 0; p < 30; p++) {
@@ -149,6 +164,7 @@ class SPI extends BasePeripheral {
       return;
     }
     if (((this.cr0 >>> 4) & 3) !== 0) this.sim.warn(`SPI${this.index}: TI and Microwire frame formats are not modelled; frames go out as Motorola SPI`);
+    this.warnNoWaveform();
     this.shiftOut = this.tx.pull();
     this.shifting = true;
     if (!(this.cr1 & LBM)) this.setHwCs(true);

@@ -293,8 +293,10 @@ test('PIO autopull and autopush with thresholds and shift directions; FSTAT, FLE
   assert.strictEqual((sim.read32(PIO0 + FLEVEL) >>> 8) & 0xff, 0, 'flushed');
 });
 
-test('PIO WAIT on a GPIO driven from outside, and WAIT PIN from IN_BASE: the machine follows at its next ticks', () => {
+/** WAIT GPIO and WAIT PIN on inputs driven from outside, through the synchronizers or bypassing them. */
+function waitOnInputs(bypass) {
   const { sim, wait } = idle();
+  if (bypass) sim.write32(PIO0 + 0x038, (1 << 20) | (1 << 21));
   const e = edges(sim, 4);
   funcsel(sim, 4, 6);
   // WAIT 1 GPIO 20; SET 1; WAIT 0 PIN 1 (IN_BASE 20: GPIO 21); SET 0; WAIT 0 GPIO 20
@@ -317,9 +319,12 @@ test('PIO WAIT on a GPIO driven from outside, and WAIT PIN from IN_BASE: the mac
   wait(20000);
   assert.deepStrictEqual(changes.map(([p, l]) => [p, l]), [[20, 1], [21, 0], [20, 0], [20, 1]]);
   const [a, b, , d] = changes.map((c) => c[2]);
-  // the WAIT passes at the first tick after the change, the SET at the tick after it
-  assert.deepStrictEqual(e.filter(([, l]) => l >= 0), [[a + 2, 1], [b + 2, 0], [d + 2, 1], [d + 4, 0]]);
-});
+  // the WAIT passes at the first tick after the change (bypassed; two ticks later through the synchronizers), the SET at the tick after it
+  const s = bypass ? 0 : 2;
+  assert.deepStrictEqual(e.filter(([, l]) => l >= 0), [[a + 2 + s, 1], [b + 2 + s, 0], [d + 2 + s, 1], [d + 4 + s, 0]]);
+}
+test('PIO WAIT on a GPIO driven from outside, and WAIT PIN from IN_BASE: the machine follows two cycles later (the input synchronizers)', () => waitOnInputs(false));
+test('PIO WAIT on inputs with INPUT_SYNC_BYPASS set: the machine follows at its next tick', () => waitOnInputs(true));
 
 test('PIO IRQ flags: an SM IRQ reaches the NVIC through IRQ0_INTE, IRQ WAIT with the relative index, IRQ_FORCE, INTR', () => {
   const { sim, wait } = idle();
@@ -434,4 +439,46 @@ test('PIO: CTRL enable, SM_RESTART and CLKDIV_RESTART; nothing runs while no sta
   assert.ok(sim.read32(PIO0 + SM(3, 4)) & (1 << 31), 'EXEC_STALLED');
   sim.write32(PIO0 + CTRL, 1 << 7);                      // SM_RESTART clears it
   assert.strictEqual(sim.read32(PIO0 + SM(3, 4)) & (1 << 31), 0);
+});
+
+test('PIO running and observed: a PWM output\'s edges (alarms the PIO\'s ticks bring due) are recorded at their own time, not the core\'s', () => {
+  // the logic_analyser example: PWM slice 0 (TOP 3, DIV 4, CC A 1) on GPIO 16 while a PIO machine runs with its interrupt enabled
+  const { sim, wait } = idle();
+  const PWM = 0x40050000;
+  funcsel(sim, 16, 4);
+  const e = edges(sim, 16);
+  load(sim, PIO0, [jmp(0, 0)]);
+  sim.write32(PIO0 + IRQ0_INTE, 1 << 8);  // SM IRQ flag 0: never set, but the block is observed: the cores stop at each tick
+  sim.write32(PIO0 + CTRL, 1);
+  sim.write32(PWM + 0x10, 3);
+  sim.write32(PWM + 0x04, 4 << 4);
+  sim.write32(PWM + 0x0c, 1);
+  sim.write32(PWM + 0x00, 1);
+  wait(20000);
+  const rises = e.filter(([, l]) => l === 1).map(([c]) => c), falls = e.filter(([, l]) => l === 0).map(([c]) => c);
+  assert.ok(rises.length > 100, `${rises.length} periods`);
+  for (let i = 1; i < rises.length; i++) assert.strictEqual(rises[i] - rises[i - 1], 16, `period ${i}: ${JSON.stringify(e.slice(2 * i - 2, 2 * i + 2))}`);
+  for (const r of rises) assert.ok(falls.includes(r + 4), `no fall 4 cycles after the rise at ${r}`);
+});
+
+test('PIO input synchronizers: a WAIT that starts while its pin\'s change is still in them passes when the change comes through', () => {
+  // SM0 raises GPIO 6 at its first tick; SM1 reaches WAIT 1 GPIO 6 one cycle later, before the change is seen
+  // (the manchester_encoding example's receiver does this at every bit): it must pass 3 cycles after the change
+  const { sim, wait, cyc } = idle();
+  const e6 = edges(sim, 6), e7 = edges(sim, 7);
+  funcsel(sim, 6, 6);
+  funcsel(sim, 7, 6);
+  load(sim, PIO0, [set(PINS, 1), jmp(0, 1), nop, waitFor(1, 0, 6), set(PINS, 1), jmp(0, 5)]);
+  sim.write32(PIO0 + SM(0, 0x14), (1 << 26) | (6 << 5));
+  sim.write32(PIO0 + SM(1, 0x14), (1 << 26) | (7 << 5));
+  exec(sim, 0, set(PINDIRS, 1));
+  exec(sim, 1, set(PINDIRS, 1));
+  exec(sim, 1, jmp(0, 2));
+  e6.length = 0;
+  e7.length = 0;
+  sim.write32(PIO0 + CTRL, 3);
+  wait(2000);
+  assert.ok(cyc() > e6[0][0] + 100);
+  assert.strictEqual(e6.length, 1);
+  assert.deepStrictEqual(e7, [[e6[0][0] + 4, 1]], 'WAIT passes 3 cycles after the change, SET the cycle after');
 });

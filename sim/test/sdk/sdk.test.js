@@ -758,3 +758,344 @@ test('sdk picoboard_button: the LED follows the BOOTSEL button, read through the
   assert.ok(ed[0][0] >= 0.1 && ed[0][0] < 0.111, `on at ${ed[0][0]} s`);
   assert.ok(ed[1][0] >= 0.25 && ed[1][0] < 0.261, `off at ${ed[1][0]} s`);
 });
+
+
+// ==== pico-examples/pio: each program's pin waveform, measured at the cycle ====
+// (kept apart from the blocks above). The 'gpio' event carries the time of
+// the change itself (a PIO tick's, a PWM edge's), so the times below are
+// exact cycles of clk_sys, not samples.
+
+/** Record [cycle, level] at each change of the driven level of `pins`. */
+function pinEdges(sim, pins) {
+  const e = Object.fromEntries(pins.map((p) => [p, []]));
+  sim.on('gpio', (ev) => { if (e[ev.pin]) e[ev.pin].push([Math.round(sim.nanosToCycles(ev.time * 1e9)), ev.level]); });
+  return e;
+}
+/** The PIO divider's ticks in cycles, as the SDK's float divider sets it (INT.FRAC, 8 fraction bits). */
+const sdkDiv = (hz, rate) => { const d = Math.fround(hz / rate); const i = Math.floor(d); return i + Math.floor((d - i) * 256) / 256; };
+
+/**
+ * Decode 8N1 frames from a pin's edges, `bit` cycles a bit: sample each bit
+ * in its middle, the stop bit must be high, and every edge inside a frame
+ * must fall on a bit boundary (within `tol` cycles). Returns the text and
+ * the cycle of each frame's start.
+ */
+function decodeUart(edges, bit, tol) {
+  let text = '', i = 0;
+  const starts = [];
+  const levelAt = (c) => { // edges sorted; i points at the frame's start edge
+    let l = 1;
+    for (let j = i; j < edges.length && edges[j][0] <= c; j++) l = edges[j][1];
+    return l;
+  };
+  while (i < edges.length) {
+    if (edges[i][1] !== 0) { i++; continue; }
+    const s = edges[i][0];
+    let byte = 0;
+    for (let k = 0; k < 8; k++) byte |= levelAt(s + (k + 1.5) * bit) << k;
+    assert.strictEqual(levelAt(s + 9.5 * bit), 1, `stop bit of the frame at cycle ${s}`);
+    let j = i + 1;
+    for (; j < edges.length && edges[j][0] < s + 9.5 * bit; j++) {
+      const m = (edges[j][0] - s) / bit;
+      assert.ok(Math.abs(m - Math.round(m)) * bit <= tol, `edge at cycle ${edges[j][0]}: ${m} bits into the frame at ${s}`);
+    }
+    text += String.fromCharCode(byte);
+    starts.push(s);
+    i = j;
+  }
+  return { text, starts };
+}
+
+test('sdk pio_uart_tx: GPIO 0 decoded as 115200 8N1 is "Hello, world! (from PIO!)\\r\\n" once a second, every edge on a bit boundary', () => {
+  let edges;
+  const res = run('pio_uart_tx', { maxMs: 2100, setup: (sim) => { edges = pinEdges(sim, [0])[0]; } });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const hz = res.sim.clkSys, bit = 8 * sdkDiv(hz, 8 * 115200);
+  assert.ok(Math.abs(bit * 115200 / hz - 1) < 0.001, `bit ${bit} cycles`);
+  assert.deepStrictEqual(edges.slice(0, 1).map(([, l]) => l), [1], 'driven high (idle) before the first frame');
+  const { text, starts: falls } = decodeUart(edges.slice(1), bit, 1);
+  assert.strictEqual(text, 'Hello, world! (from PIO!)\r\n'.repeat(3));
+  // back to back within a line (the 8-deep FIFO is refilled faster than it drains): 10 bits a character
+  for (let k = 1; k < 27; k++) {
+    const d = (falls[k] - falls[0]) / bit;
+    assert.ok(Math.abs(d - Math.round(d)) * bit <= 1 && Math.round(d) === 10 * k, `character ${k} starts ${d} bits after the first`);
+  }
+  // a line a second (sleep_ms(1000) after the last character is queued)
+  const lineGap = (falls[27] - falls[0]) / hz;
+  assert.ok(lineGap > 1 && lineGap < 1.003, `${lineGap} s between lines`);
+});
+
+test('sdk pio_blink: four machines of PIO1 blink GPIO 3-6 at 4, 3, 2 and 1 Hz, each half period exactly clk_sys / (2 f) cycles', () => {
+  let edges;
+  const res = run('pio_blink', { maxMs: 50, thenMs: 1100, setup: (sim) => { edges = pinEdges(sim, [3, 4, 5, 6]); } });
+  // the SDK claims from the last block down and loads a program at the top of its memory (32 - 8)
+  assert.deepStrictEqual(res.texts(), ['Loaded program at 24 on pio 1', 'Blinking pin 3 at 4 Hz', 'Blinking pin 4 at 3 Hz',
+    'Blinking pin 5 at 2 Hz', 'Blinking pin 6 at 1 Hz', 'All leds should be flashing']);
+  const hz = res.sim.clkSys;
+  for (const [pin, f] of [[3, 4], [4, 3], [5, 2], [6, 1]]) {
+    const e = edges[pin];
+    // driven low by the pin direction, then high at the first SET, then alternating
+    assert.deepStrictEqual(e.slice(0, 3).map(([, l]) => l), [0, 1, 0], `GPIO ${pin}`);
+    const rises = e.slice(1);
+    assert.ok(rises.length > 2 * f, `GPIO ${pin}: ${rises.length} edges`);
+    for (let i = 1; i < rises.length; i++) {
+      assert.strictEqual(rises[i][1], i % 2 ? 0 : 1);
+      assert.strictEqual(rises[i][0] - rises[i - 1][0], Math.floor(hz / (2 * f)), `GPIO ${pin} edge ${i}`); // the C division
+    }
+  }
+});
+
+test('sdk pio_squarewave: GPIO 0 high 2 ticks, low 2 ticks at clkdiv 2.5: a 10-cycle period, 5 cycles high', () => {
+  let edges;
+  const res = run('pio_squarewave', { maxMs: 1, thenMs: 2, setup: (sim) => { edges = pinEdges(sim, [0])[0]; } });
+  passed(res);
+  assert.ok(edges.length > 10000, `${edges.length} edges`);
+  // the first change is the pin direction's (driven low, SET PINDIRS), then high/low pairs
+  const e = edges.slice(1);
+  assert.strictEqual(e[0][1], 1);
+  for (let i = 1; i < e.length; i++) {
+    assert.strictEqual(e[i][1], i % 2 ? 0 : 1);
+    assert.strictEqual(e[i][0] - e[i - 1][0], 5, `edge ${i} at cycle ${e[i][0]}`);
+  }
+});
+
+/** newlib's rand() (the examples' C library): a 64-bit LCG from seed 1, bits 62:32 returned. */
+function newlibRand() {
+  let next = 1n;
+  return () => { next = (next * 6364136223846793005n + 1n) & 0xffffffffffffffffn; return Number((next >> 32n) & 0x7fffffffn); };
+}
+
+test('sdk pio_ws2812: GPIO 2 carries 150 pixels of rand() data at 800 kHz, each bit\'s high time 3 or 6 of its 10 ticks (WS2812 T0H/T1H)', () => {
+  let edges;
+  const res = run('pio_ws2812', { maxMs: 35, setup: (sim) => { edges = pinEdges(sim, [2])[2]; } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const rand = newlibRand();
+  const pat = rand() % 4, dir = (rand() >> 30) & 1 ? 'forward' : 'backward';
+  assert.strictEqual(pat, 1, 'the first pattern is "Random data"');
+  assert.deepStrictEqual(res.texts(), ['WS2812 Smoke Test, using pin 2', 'Random data', `(${dir})`]);
+  const hz = res.sim.clkSys, tick = sdkDiv(hz, 800000 * 10), ns = 1e9 / hz;
+  // driven low by the pin direction; the first frame (t = 0) at least 50 us later (the WS2812 reset)
+  assert.strictEqual(edges[0][1], 0);
+  const frame = edges.slice(1);
+  assert.ok((frame[0][0] - edges[0][0]) * ns > 50000);
+  assert.strictEqual(frame.length, 2 * 150 * 24, 'one frame of 150 pixels in 35 ms (Random data writes every eighth step of 10 ms)');
+  const bits = [];
+  for (let i = 0; i < frame.length; i += 2) {
+    const [rise, l1] = frame[i], [fall, l0] = frame[i + 1];
+    assert.deepStrictEqual([l1, l0], [1, 0]);
+    // bit b starts at tick 10 b after the first: the FIFO never ran dry within the frame
+    assert.ok(Math.abs(rise - frame[0][0] - (i / 2) * 10 * tick) < 1, `bit ${i / 2} rises at ${rise}`);
+    const h = fall - rise, one = Math.abs(h - 6 * tick) < 1;
+    assert.ok(one || Math.abs(h - 3 * tick) < 1, `bit ${i / 2}: high ${h} cycles`);
+    // the WS2812's datasheet: T0H 0.4 us, T1H 0.8 us, each +-150 ns; a bit 1.25 us +-600 ns
+    assert.ok(Math.abs(h * ns - (one ? 800 : 400)) <= 150, `bit ${i / 2}: high ${h * ns} ns`);
+    bits.push(one ? 1 : 0);
+  }
+  // each pixel's 24 bits, MSB first: the low 24 bits of one rand() (put_pixel shifts it left by 8)
+  for (let p = 0; p < 150; p++) {
+    const v = bits.slice(24 * p, 24 * p + 24).reduce((a, b) => a * 2 + b, 0);
+    assert.strictEqual(v, rand() & 0xffffff, `pixel ${p}`);
+  }
+  // after the frame the line stays low (reset) until the next
+  assert.ok((res.sim.nowCycles() - frame[frame.length - 1][0]) * ns > 50000);
+});
+
+/** Drive `text` onto `pin` from outside as 8N1 at `baud`, from `ms`; `badStop`: indexes sent with a low stop bit. Returns the end in ms. */
+function driveUart(sim, pin, text, baud, ms, badStop = new Set()) {
+  const bit = 1000 / baud;
+  let t = ms;
+  [...text].forEach((ch, k) => {
+    const c = ch.charCodeAt(0);
+    const levels = [0, ...Array.from({ length: 8 }, (_, i) => (c >> i) & 1), badStop.has(k) ? 0 : 1];
+    levels.forEach((l, i) => sim.scheduleInput(pin, l, t + i * bit));
+    t += 10 * bit;
+    if (badStop.has(k)) { sim.scheduleInput(pin, 1, t + bit); t += 2 * bit; } // back to idle after the break
+  });
+  return t;
+}
+
+test('sdk pio_uart_rx: GPIO 3 driven from outside as 8N1 (at 115200, 2 % fast and 2 % slow) is decoded; a frame with a low stop bit is dropped and raises the relative IRQ flag', () => {
+  // UART1's TX (GPIO 4) is meant to be wired to GPIO 3; the simulator's UART has no bit-level pin waveform, so the test drives GPIO 3 itself
+  const parts = ['exact 115200: 0123456789 ~!', 'fast: ABCdef', 'slow: ghiJKL', 'bad stop: XY'];
+  const res = run('pio_uart_rx', { maxMs: 40, setup: (sim) => {
+    let t = driveUart(sim, 3, parts[0], 115200, 5);
+    t = driveUart(sim, 3, parts[1], 115200 * 1.02, t + 0.1);
+    t = driveUart(sim, 3, parts[2], 115200 / 1.02, t + 0.1);
+    t = driveUart(sim, 3, parts[3], 115200, t + 0.1, new Set([parts[3].length - 1])); // 'Y' with a low stop bit
+    driveUart(sim, 3, '\n', 115200, t + 0.1);
+  } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const u0 = res.texts('uart0');
+  assert.strictEqual(u0[0], 'Starting PIO UART RX example');
+  assert.deepStrictEqual(u0.slice(1), [parts.join('').slice(0, -1)], 'every byte but the badly framed one');
+  assert.deepStrictEqual(res.texts('uart1'), ['Hello, world from PIO! (Plus 2 UARTs and 2 cores, for complex reasons)']);
+  // the machine (PIO1 SM0: the SDK claims from the last block down) set IRQ flag 4 + 0 (irq 4 rel)
+  const pio1 = res.sim.pio[1];
+  assert.strictEqual(pio1.irq, 1 << 4, `PIO1 IRQ flags ${pio1.irq.toString(2)}`);
+});
+
+/** The level of a pin at cycle c from its [cycle, level] edges (the level before the first edge: `before`). */
+function levelAt(edges, c, before = 0) {
+  let lo = 0, hi = edges.length; // the last edge at or before c
+  while (lo < hi) { const m = (lo + hi) >> 1; if (edges[m][0] <= c) lo = m + 1; else hi = m; }
+  return lo ? edges[lo - 1][1] : before;
+}
+/** 32-bit words from bits sent LSB first (the examples shift their OSR right). */
+const wordsLsbFirst = (bits) => Array.from({ length: bits.length >> 5 }, (_, w) =>
+  bits.slice(32 * w, 32 * w + 32).reduce((a, b, i) => (a | (b << i)) >>> 0, 0));
+
+// The two line-code examples loop their TX pin (GPIO 2) to their RX pin (GPIO 3) on the board.
+for (const [name, what, period, decodeBit] of [
+  // 16 ticks a bit at clkdiv 125/80: a transition at the start of every bit, a second in its middle for a 1
+  ['pio_differential_manchester', 'a transition at each bit start, one mid-bit for a 1', 25, (edges, s, p) => {
+    assert.notStrictEqual(levelAt(edges, s - p / 4), levelAt(edges, s + p / 4), `no transition at the bit starting at cycle ${s}`);
+    return levelAt(edges, s + p / 4) !== levelAt(edges, s + (3 * p) / 4) ? 1 : 0;
+  }],
+  // 12 ticks a bit at clkdiv 1: a 0 is high then low, a 1 low then high, 6 cycles each
+  ['pio_manchester_encoding', 'a 0 high then low, a 1 low then high', 12, (edges, s, p) => {
+    const a = levelAt(edges, s + p / 4), b = levelAt(edges, s + (3 * p) / 4);
+    assert.notStrictEqual(a, b, `no mid-bit transition in the bit starting at cycle ${s}`);
+    return b;
+  }],
+]) {
+  test(`sdk ${name}: the TX pin decoded independently (${what}, ${period} cycles a bit) is 0, 0x0ff0a55a, 0x12345678; the RX machine, looped back, prints the same`, () => {
+    let edges;
+    const res = run(name, { maxMs: 50, setup: (sim) => {
+      edges = pinEdges(sim, [2])[2];
+      sim.watchPin(2, (level) => sim.setGpioInput(3, level));
+    } });
+    passed(res);
+    const t = res.texts();
+    assert.match(t[0], /^Transmit program loaded at \d+$/);
+    assert.match(t[1], /^Receive program loaded at \d+$/);
+    assert.deepStrictEqual(t.slice(2), ['00000000', '0ff0a55a', '12345678']);
+    // driven low first (the pin direction), then the first bit (a 0) opens with a rise
+    assert.deepStrictEqual(edges.slice(0, 2).map(([, l]) => l), [0, 1]);
+    const t0 = edges[1][0], bits = [];
+    for (let k = 0; k < 96; k++) bits.push(decodeBit(edges, t0 + k * period, period));
+    assert.deepStrictEqual(wordsLsbFirst(bits).map((w) => w.toString(16)), ['0', 'ff0a55a', '12345678']);
+    // every edge at a whole half-bit from the start (within the divider's rounding), none after the last bit
+    for (const [c] of edges.slice(1)) {
+      const h = (c - t0) / (period / 2);
+      assert.ok(Math.abs(h - Math.round(h)) * (period / 2) < 1 && c - t0 <= 96 * period, `edge at cycle ${c}, ${h} half-bits in`);
+    }
+  });
+}
+
+test('sdk pio_apa102: CLK (GPIO 2) at 5 MHz and DIN (GPIO 3) sampled at its rising edges give a start frame, 150 LED frames (0xE0 | brightness 16, B, G, R of the sine table) and an end frame', () => {
+  let e;
+  const res = run('pio_apa102', { maxMs: 12, setup: (sim) => { e = pinEdges(sim, [2, 3]); } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const clk = e[2], din = e[3], hz = res.sim.clkSys, half = sdkDiv(hz, 2 * 5e6);
+  const rises = clk.filter(([, l]) => l === 1).map(([c]) => c);
+  const words = 1 + 150 + 1;
+  assert.ok(rises.length >= 32 * words, `${rises.length} clock pulses`);
+  // the first frame back to back: a rise every 2 ticks, DIN changing only with CLK's fall (stable for a tick before each rise)
+  const clkFalls = new Set(clk.filter(([, l]) => l === 0).map(([c]) => c));
+  for (let i = 1; i < 32 * words; i++) assert.ok(Math.abs(rises[i] - rises[0] - i * 2 * half) < 1, `clock ${i} at ${rises[i]}`);
+  for (const [c] of din.filter(([c]) => c > rises[0] && c <= rises[32 * words - 1])) assert.ok(clkFalls.has(c), `DIN changed at cycle ${c}, not with a CLK fall`);
+  const bits = rises.slice(0, 32 * words).map((c) => levelAt(din, c - 1));
+  const w = Array.from({ length: words }, (_, k) => bits.slice(32 * k, 32 * k + 32).reduce((a, b) => (a * 2 + b) >>> 0, 0));
+  assert.strictEqual(w[0], 0, 'start frame');
+  assert.strictEqual(w[words - 1], 0xffffffff, 'end frame');
+  const led = w.slice(1, -1).map((v) => ({ top: v >>> 24, b: (v >>> 16) & 255, g: (v >>> 8) & 255, r: v & 255 }));
+  assert.ok(led.every((l) => l.top === (0xe0 | 16)), 'magic 0b111 and brightness 16 in every LED frame');
+  // t = 0: LED i is (table[i], table[2i], table[3i]) of table[k] = 255 sin(k pi/256)^5
+  const table = (k) => Math.pow(Math.sin(((k % 256) * Math.PI) / 256), 5) * 255;
+  led.forEach((l, i) => {
+    for (const [v, k] of [[l.r, i], [l.g, 2 * i], [l.b, 3 * i]]) assert.ok(Math.abs(v - table(k)) < 1, `LED ${i}: ${v} for table[${k % 256}] = ${table(k)}`);
+  });
+  assert.ok(led.some((l) => l.r === 255) && led.some((l) => l.r === 0), 'the whole range');
+});
+
+test('sdk pio_pwm: the LED (GPIO 25) has a period of 3 (65535 + 1) + 3 cycles and is high 3 level^2 + 2 cycles of it, the level stepping each 10 ms', () => {
+  let edges;
+  const res = run('pio_pwm', { maxMs: 100, setup: (sim) => { edges = pinEdges(sim, [25])[25]; } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.match(t[0], /^Loaded program at \d+$/);
+  assert.deepStrictEqual(t.slice(1), Array.from({ length: t.length - 1 }, (_, n) => `Level = ${n}`));
+  assert.ok(t.length - 1 >= 9, t.join('\n'));
+  const period = 3 * 65536 + 3; // PULL, two MOVs, then three instructions for each Y from 65535 down to 0
+  const falls = edges.filter(([, l]) => l === 0).map(([c]) => c).slice(1); // (the first: the pin direction)
+  const rises = edges.filter(([, l]) => l === 1).map(([c]) => c);
+  assert.ok(falls.length > 50, `${falls.length} periods`);
+  for (let i = 1; i < falls.length; i++) assert.strictEqual(falls[i] - falls[i - 1], period, `period ${i}`);
+  // each high pulse ends at a period's start (PULL side 0); its length gives the level the machine pulled
+  const levels = [];
+  for (const f of falls) {
+    const r = rises.filter((c) => c < f).pop();
+    const x = (f - r - 2) / 3, n = Math.round(Math.sqrt(x));
+    assert.strictEqual(n * n, x, `high ${f - r} cycles before cycle ${f}: not 3 level^2 + 2`);
+    levels.push(n);
+  }
+  // levels 0, 1, 2 ... in order, each held for the periods of its 10 ms (6 or 7 of 1.57 ms)
+  const runs = [];
+  for (const n of levels) { if (runs.length && runs[runs.length - 1][0] === n) runs[runs.length - 1][1]++; else runs.push([n, 1]); }
+  runs.forEach(([n], i) => assert.strictEqual(n, i, JSON.stringify(runs)));
+  for (const [n, k] of runs.slice(1, -1)) assert.ok(k === 6 || k === 7, `level ${n} for ${k} periods`);
+});
+
+test('sdk pio_logic_analyser: the 96 samples of GPIO 16/17 (PWM slice 0: TOP 3, DIV 4, CC 1 and 3) taken by IN at clkdiv 1 after WAIT 1 GPIO 16, through the input synchronizers', () => {
+  let e;
+  const res = run('pio_logic_analyser', { maxMs: 50, setup: (sim) => { e = pinEdges(sim, [16, 17]); } });
+  passed(res);
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 4), ['PIO logic analyser example', 'Arming trigger', 'Starting PWM example', 'Capture:']);
+  const cap16 = /^16: ([-_]{96})$/.exec(t[4])[1], cap17 = /^17: ([-_]{96})$/.exec(t[5])[1];
+  // the PWM outputs, each edge at its cycle: from the counter's start a 16-cycle period, A high 4 cycles, B 12
+  const rises = e[16].filter(([, l]) => l === 1).map(([c]) => c);
+  for (let i = 2; i < 10; i++) assert.strictEqual(rises[i] - rises[i - 1], 16);
+  assert.ok(e[16].some(([c, l]) => c === rises[2] + 4 && l === 0) && e[17].some(([c, l]) => c === rises[2] + 12 && l === 0));
+  // the trigger: GPIO 16 rises at cycle R (CC written); WAIT sees it at R + 3 (two cycles of synchronizer), IN from R + 4
+  // samples the level of cycle R + 1 + k: the capture is the pins' levels from R + 1
+  const R = rises[0];
+  const want = (pin) => Array.from({ length: 96 }, (_, k) => (levelAt(e[pin], R + 1 + k) ? '-' : '_')).join('');
+  assert.strictEqual(cap16, want(16));
+  assert.strictEqual(cap17, want(17));
+  // in the steady part: 4 high in 16 on GPIO 16, 12 on GPIO 17, rising together
+  assert.match(cap16, /^-+(_{12}-{4}){4}/);
+  assert.match(cap17, /^-+_{4}(-{12}_{4}){4}/);
+});
+
+test('sdk pio_clocked_input not run: SPI0\'s SCK and TX (GPIO 2, 3, wired to the PIO\'s GPIO 5, 4) have no bit-level waveform; the simulator says so', () => {
+  const res = run('pio_clocked_input', { maxMs: 20, setup: (sim) => {
+    sim.watchPin(2, (l) => sim.setGpioInput(5, l));
+    sim.watchPin(3, (l) => sim.setGpioInput(4, l));
+  } });
+  assert.strictEqual(res.r.reason, 'bound');
+  assert.deepStrictEqual(res.texts().slice(-1), ['Reading back from RX FIFO:'], 'the machine never sees a clock');
+  assert.ok([...res.sim.warnings.keys()].some((w) => /^SPI0: the SCK and TX pins' bit-level waveforms are not modelled/.test(w)), [...res.sim.warnings.keys()].join(' | '));
+});
+
+test('sdk pio_quadrature_encoder: a quadrature signal driven onto GPIO 10/11 (1000 steps one way at 4 per ms, then 400 back) is counted step for step', () => {
+  // (the example starts counting some 180 ms after reset, once stdio is up)
+  const gray = [[1, 1], [0, 1], [0, 0], [1, 0]], t0 = 300, dt = 0.25, fwd = 1000, back = 400;
+  const stepsAt = (ms) => { const k = Math.max(0, Math.min(fwd + back, Math.floor((ms - t0) / dt) + 1)); return k <= fwd ? k : 2 * fwd - k; };
+  const res = run('pio_quadrature_encoder', { maxMs: 900, setup: (sim) => {
+    let i = 0;
+    for (let k = 1; k <= fwd + back; k++) {
+      i = (i + (k <= fwd ? 1 : 3)) % 4;
+      const ms = t0 + (k - 1) * dt, [a, b] = gray[i];
+      sim.scheduleInput(10, a, ms);
+      sim.scheduleInput(11, b, ms);
+    }
+  } });
+  assert.strictEqual(res.r.reason, 'bound');
+  const t = res.texts();
+  assert.strictEqual(t[0], 'Hello from quadrature encoder');
+  const lines = res.lines.filter((l) => l.src === 'uart0').slice(1);
+  const pos = lines.map((l) => { const m = /^position +(-?\d+), delta +(-?\d+)$/.exec(l.text); assert.ok(m, l.text); return [Number(m[1]), Number(m[2]), l.time * 1000]; });
+  assert.deepStrictEqual(pos[0].slice(0, 2), [0, 0]);
+  const sign = Math.sign(pos.find(([p]) => p)[0]);
+  let prev = 0;
+  for (const [p, d, ms] of pos) {
+    assert.strictEqual(d, p - prev);
+    prev = p;
+    // the count read within the few ms before the line went out (the printf over the UART at 115200)
+    const ok = Array.from({ length: 65 }, (_, j) => ms - j * dt / 4).some((at) => sign * p === stepsAt(at));
+    assert.ok(ok, `position ${p} at ${ms} ms: ${stepsAt(ms - 4)} .. ${stepsAt(ms)} steps driven`);
+  }
+  assert.strictEqual(sign * pos[pos.length - 1][0], fwd - back);
+  assert.ok(new Set(pos.map(([p]) => p)).size >= 4, 'read while counting up and down');
+});
