@@ -81,13 +81,24 @@ static void core_stopped(unsigned core, unsigned stage)
     }
 }
 
-/* The take, then its point (interrupts still masked while l is held). */
+/* The take, then its point (interrupts still masked while l is held). A
+ * take that found the other core's entry still set took the lock over from
+ * that core, halted while holding it (kernel/spin.c's td__spin_try_over:
+ * every other give clears the entry before the spinlock is released): the
+ * halted core's hold ends first, its give recorded on behalf of the thread
+ * it was running, and its entry cleared, so that the down handler below
+ * records no give for it later. The halted core writes nothing any more. */
 int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
 {
     int r = td__lock_take_slow(l, wait, keep);
     if (r >= 0) {
-        unsigned me = port_core_id();
-        taken[me][td__lock_number(l) - TD_SPIN_USER_FIRST] = l;
+        unsigned me = port_core_id(), i = td__lock_number(l) - TD_SPIN_USER_FIRST;
+        const td_lock_t *over = TD_LOAD_RELAXED(taken[me ^ 1u][i]);
+        if (over != NULL) {
+            lock_given(over, TD_LOAD_RELAXED(td__cores[me ^ 1u].current));
+            TD_STORE_RELAXED(taken[me ^ 1u][i], NULL);
+        }
+        taken[me][i] = l;
         lock_taken(l, td__cores[me].current);
         if (!TD_LOAD_ACQUIRE(end_registered) && !port_in_isr()) {
             td__held_on_end(locks_ended);        /* (a thread's hold: from thread context) */
