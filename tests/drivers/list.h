@@ -4,6 +4,7 @@
  */
 X(irq_kernel_lines_refused, 0)
 X(dma_claim_and_errors, 0)
+X(dma_copy_refuses_null_start_reads_address_0, 0)
 X(dma_calls_from_an_interrupt_refused, 0)
 X(dma_copy_every_length_both_cores, 0)
 X(dma_bus_errors_reported, 0)
