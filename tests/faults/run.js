@@ -295,11 +295,16 @@ cases['spin-c1'] = async (name, out) => {
     return again < 0 ? null : `restarted again: "${r.lines[again].text}"`;
   });
 };
-cases['heldfault-c1'] = async (name, out) => {
-  const r = await run(name, 700);
+/* core 1's victim reported for its null pointer: the report's block, r's */
+function victimNullReport(r, out, name) {
   const rep = report(r, 1);
   check(out, `${name}_report`, () => rep.why ||
     (rep.text[0] === '*** FAULT core 1, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  return rep;
+}
+cases['heldfault-c1'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = victimNullReport(r, out, name);
   check(out, `${name}_locks_released_to_core0`, () => {
     if (rep.why) return rep.why;
     const w = idx(r, /^waiting for the mutex$/, 0, 0);
@@ -315,9 +320,7 @@ cases['heldfault-c1'] = async (name, out) => {
  * the lock over from it, after the report, then takes it again as usual. */
 cases['spinover-c1'] = async (name, out) => {
   const r = await run(name, 500);
-  const rep = report(r, 1);
-  check(out, `${name}_report`, () => rep.why ||
-    (rep.text[0] === '*** FAULT core 1, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  const rep = victimNullReport(r, out, name);
   check(out, `${name}_lock_taken_over_by_core0`, () => {
     if (rep.why) return rep.why;
     const o = idx(r, /^td_lock taken over: /, 0, 0);
