@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "flash_sys.h"
 #include "link.h"
 
 #include "tandem/flash.h"
@@ -29,6 +30,7 @@
 #define ST(x, v) TD_STORE_RELEASE(x, v)
 
 static td_xmutex_t mx = TD_XMUTEX_INIT;
+td_tick_t td__flash_lock_timeout = TD_FLASH_LOCK_TIMEOUT;
 static port_flash_lockout_t lockout;
 static uint32_t token;                   /* the last request's (under mx) */
 static uint8_t page[PORT_FLASH_PAGE];    /* the page being programmed (under mx) */
@@ -183,7 +185,7 @@ static int begin(struct call *c, uint32_t off, uint32_t size, bool erase)
         r = check(off, size, erase);
     if (r != TD_OK)
         return refuse(r);
-    r = td_xmutex_lock(&mx, TD_FLASH_LOCK_TIMEOUT);
+    r = td_xmutex_lock(&mx, TD_LOAD_RELAXED(td__flash_lock_timeout));
     if (r != TD_OK)
         return r;
     if (!registered) {                   /* the first call (any core, under mx) */
@@ -288,7 +290,7 @@ int td_flash_stats(td_flash_stats_t *out)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    int r = td_xmutex_lock(&mx, TD_FLASH_LOCK_TIMEOUT);
+    int r = td_xmutex_lock(&mx, TD_LOAD_RELAXED(td__flash_lock_timeout));
     if (r != TD_OK)
         return r;
     *out = (td_flash_stats_t){

@@ -36,14 +36,28 @@ static __attribute__((noipa)) void lock_given(const td_lock_t *l, const td_threa
     TD_TRACE(TD_TR_LOCK_GIVE, l, t);
 }
 
-/* The td_lock each core took last through each user-range spinlock, for
- * the give that a thread's end makes (below): the spinlock's record names
- * the core, not the lock. NULL again once its give is recorded, so that an
- * entry left when its core stops is a lock the core still held. Written
- * and read by its core alone, interrupts masked, and by the other core
- * once this one has stopped (core_stopped). */
-static const td_lock_t *taken[PORT_NUM_CORES][TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST + 1u];
+/* The td_lock last taken through each user-range spinlock and the core
+ * that took it, for the give that a thread's end, a core's stop or a
+ * take-over makes (below): the spinlock's record names the core, not the
+ * lock. One word each, the lock's address (a td_lock_t is word-aligned)
+ * plus the core's number, so that a take stores one word; 0 again once its
+ * give is recorded, so that an entry left set is a hold not yet ended.
+ * Written and read with the spinlock held (its take and give), by the core
+ * that holds it, interrupts masked; and by the other core once the holder
+ * has stopped (core_stopped) or halted (a take-over). */
+#define USER_N (TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST + 1u)
+_Static_assert(_Alignof(td_lock_t) >= PORT_NUM_CORES, "an entry's core in its low bits");
+static uintptr_t taken[USER_N];
 static uint8_t end_registered;
+
+static const td_lock_t *lock_of(uintptr_t e)
+{
+    return (const td_lock_t *)(e & ~(uintptr_t)(_Alignof(td_lock_t) - 1u));
+}
+static unsigned core_of(uintptr_t e)
+{
+    return (unsigned)(e & (_Alignof(td_lock_t) - 1u));
+}
 
 /* Thread t of this core ends (kernel/held.h's end handler): each td_lock
  * it still holds gets its give point, before td__held_abandon releases it
@@ -54,40 +68,53 @@ static void locks_ended(td_core_t *c, td_thread_t *t)
     unsigned me = port_core_id();
     if (c->current != t)
         return;
-    for (unsigned n = TD_SPIN_USER_FIRST; n <= TD_SPIN_USER_LAST; n++) {
-        const td_lock_t *l = taken[me][n - TD_SPIN_USER_FIRST];
-        if (l != NULL && td__spin_held_by(n, me)) {
-            lock_given(l, t);
-            taken[me][n - TD_SPIN_USER_FIRST] = NULL;
+    for (unsigned i = 0; i < USER_N; i++) {
+        uintptr_t e = taken[i];
+        if (e != 0 && core_of(e) == me && td__spin_held_by(TD_SPIN_USER_FIRST + i, me)) {
+            lock_given(lock_of(e), t);
+            taken[i] = 0;
         }
     }
+}
+
+/* The hold of entry i ends for its core, which stopped or halted: its
+ * give point, on behalf of the thread that core was running. */
+static TD_COLD void lock_lost(unsigned i)
+{
+    uintptr_t e = taken[i];
+    lock_given(lock_of(e), TD_LOAD_RELAXED(td__cores[core_of(e)].current));
+    taken[i] = 0;
 }
 
 /* Core 'core' stopped for good (kernel/down.h, run by the other core with
  * interrupts masked, right after it released the stopped core's
  * spinlocks): each td_lock the stopped core still held gets its give
- * point, on behalf of the thread it was running, before anything else can
- * take the lock (this core is masked, the other stopped). */
+ * point, before anything else can take the lock (this core is masked, the
+ * other stopped). */
 static void core_stopped(unsigned core, unsigned stage)
 {
     if (stage != TD_DOWN_STOPPED)
         return;
-    const td_thread_t *t = TD_LOAD_RELAXED(td__cores[core].current);
-    for (unsigned i = 0; i <= TD_SPIN_USER_LAST - TD_SPIN_USER_FIRST; i++) {
-        if (taken[core][i] != NULL) {
-            lock_given(taken[core][i], t);
-            taken[core][i] = NULL;
-        }
-    }
+    for (unsigned i = 0; i < USER_N; i++)
+        if (taken[i] != 0 && core_of(taken[i]) == core)
+            lock_lost(i);
 }
 
-/* The take, then its point (interrupts still masked while l is held). */
+/* The take, then its point (interrupts still masked while l is held). A
+ * take that finds its entry still set took the lock over from the other
+ * core, halted while holding it (kernel/spin.c's td__spin_try_over: every
+ * other give clears the entry before the spinlock is released): that
+ * core's hold ends first (lock_lost), so the trace never shows two holds
+ * of one lock at once, and the down handler finds no give left to record
+ * for it later. The halted core writes nothing any more. */
 int td__lock_take_traced(td_lock_t *l, bool wait, bool keep)
 {
     int r = td__lock_take_slow(l, wait, keep);
     if (r >= 0) {
-        unsigned me = port_core_id();
-        taken[me][td__lock_number(l) - TD_SPIN_USER_FIRST] = l;
+        unsigned me = port_core_id(), i = td__lock_number(l) - TD_SPIN_USER_FIRST;
+        if (taken[i] != 0)
+            lock_lost(i);
+        taken[i] = (uintptr_t)l + me;
         lock_taken(l, td__cores[me].current);
         if (!TD_LOAD_ACQUIRE(end_registered) && !port_in_isr()) {
             td__held_on_end(locks_ended);        /* (a thread's hold: from thread context) */
@@ -105,7 +132,7 @@ int td__lock_give_traced(td_lock_t *l, int s, bool keep)
     unsigned me = port_core_id();
     if (td_lock_holder(l) == me && (keep || s >= 0)) {
         lock_given(l, td__cores[me].current);
-        taken[me][td__lock_number(l) - TD_SPIN_USER_FIRST] = NULL;
+        taken[td__lock_number(l) - TD_SPIN_USER_FIRST] = 0;
     }
     return td__lock_give_slow(l, s, keep);
 }

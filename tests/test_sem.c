@@ -26,8 +26,7 @@ static void sem_waiter(void *arg)
 
 TEST(sem_counting)
 {
-    td_sem_t s;
-    s.magic = 0;
+    td_sem_t s = { 0 };                                 /* never initialised: nothing waits */
     REQUIRE_EQ(td_sem_init(&s, 2, 3), TD_OK);
     CHECK_EQ(td_sem_count(&s), 2);
     CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_OK);
@@ -232,7 +231,21 @@ TEST(sem_errors)
 
 /* The fast path checks magic, core and the zero byte as one word: each part
  * wrong on its own still gives its own error, and an object that is only
- * unusual (a non-zero fourth byte) still works, through the slow path. */
+ * unusual (a non-zero fourth byte) still works, through the slow path.
+ * Where a program can make the state, the test makes it the same way: the
+ * other core's semaphore is one that core initialised, a forgotten one is
+ * deinitialised. A magic with one byte wrong, a core byte holding the
+ * magic's value and a non-zero fourth byte come only from memory that was
+ * overwritten, which is what the check is for: those the test writes into
+ * the object's bytes (tandem/sem.h's layout) as a stray store would. */
+static td_sem_t other;
+static int other_r;
+static void core1_init_other(void *arg)
+{
+    (void)arg;
+    other_r = td_sem_init(&other, 1, 2);
+}
+
 TEST(sem_check_word_each_part)
 {
     unsigned me = port_core_id();
@@ -240,7 +253,21 @@ TEST(sem_check_word_each_part)
     REQUIRE_EQ(td_sem_init(&s, 0, 2), TD_OK);
     CHECK_EQ(s.zero_, 0);
     CHECK_EQ(td_sem_give_isr(&s), TD_OK);
-    /* the magic's high byte wrong */
+    /* the other core's semaphore: made there */
+    other_r = 99;
+    REQUIRE_EQ(th_core1_run(core1_init_other, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_MS(500)), TD_OK);
+    REQUIRE_EQ(other_r, TD_OK);
+    CHECK_EQ(other.core, 1u - me);
+    CHECK_EQ(td_sem_give_isr(&other), TD_ERR_WRONG_CORE);
+    CHECK_EQ(td_sem_take(&other, TD_NO_WAIT), TD_ERR_WRONG_CORE);
+    /* forgotten */
+    td_sem_t gone;
+    REQUIRE_EQ(td_sem_init(&gone, 1, 1), TD_OK);
+    REQUIRE_EQ(td_sem_deinit(&gone), TD_OK);
+    CHECK_EQ(td_sem_give_isr(&gone), TD_ERR_UNINIT);
+    CHECK_EQ(td_sem_take(&gone, TD_NO_WAIT), TD_ERR_UNINIT);
+    /* overwritten: the magic's high byte wrong */
     s.magic = (uint16_t)(TD_SEM_MAGIC ^ 0x100u);
     CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
     CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_UNINIT);
@@ -248,11 +275,6 @@ TEST(sem_check_word_each_part)
     s.magic = (uint16_t)(TD_SEM_MAGIC ^ 1u);
     CHECK_EQ(td_sem_give_isr(&s), TD_ERR_UNINIT);
     s.magic = TD_SEM_MAGIC;
-    /* the other core's semaphore */
-    s.core = (uint8_t)(1u - me);
-    CHECK_EQ(td_sem_give_isr(&s), TD_ERR_WRONG_CORE);
-    CHECK_EQ(td_sem_take(&s, TD_NO_WAIT), TD_ERR_WRONG_CORE);
-    s.core = (uint8_t)me;
     /* the magic's value in the core byte's place is no match either */
     s.magic = 0;
     s.core = (uint8_t)TD_SEM_MAGIC;

@@ -99,7 +99,11 @@ int td_dma_wait(unsigned chan, td_tick_t timeout);
 /* Copy n bytes from src to dst on chan (as fast as the DMA goes, in words
  * when both addresses and n allow, else halfwords or bytes) and sleep until
  * done: td_dma_start + td_dma_wait. n 0 does nothing and returns 0.
- * Returns td_dma_start's and td_dma_wait's codes. Thread only. */
+ * Returns td_dma_start's and td_dma_wait's codes, and TD_ERR_PARAM for a
+ * src or dst that is NULL, nothing started: a null pointer is nearly
+ * always a bug, although address 0 is memory on some chips (the RP2040's
+ * boot ROM). To read from address 0, give it to td_dma_start, which takes
+ * any address. Thread only. */
 int td_dma_copy(unsigned chan, void *dst, const void *src, size_t n, td_tick_t timeout);
 
 /* Stop chan now; no end is reported. A thread sleeping in td_dma_wait for

@@ -43,14 +43,21 @@
                                        clock pulses, or holds SCL low: the
                                        bus clear could not free the bus */
 
+/* A bus in use: each call below that drives a bus (init, the bus clear, a
+ * transfer) holds it for its run; another such call on the same bus
+ * meanwhile (another thread, of either core) returns TD_ERR_BUSY at once
+ * and touches nothing. A call that never returns (its thread killed, its
+ * core stopped) holds the bus at most as long as it could have run: a
+ * transfer its timeout and 3 ms, a bus clear 12 ms, init 13 ms. */
+
 /* Set up controller 'bus' (0, 1) as a master at about baud_hz (10 000 ..
  * 1 000 000), on pins sda and scl (I2C0: SDA 0/4/8/.../28, SCL 1/5/.../29;
  * I2C1: SDA 2/6/.../26, SCL 3/7/.../27) with the pads' pull-ups on (weak:
  * boards add 4.7 kOhm or so). Resets the controller first, then clears the
  * bus as td_i2c_bus_clear does (a target left mid-byte by a reset of this
  * chip alone is freed). Returns the rate actually set, in Hz (> 0),
- * TD_ERR_PARAM, TD_ERR_IN_ISR, TD_ERR_TIMEOUT (the controller stayed in
- * reset) or TD_ERR_I2C_BUS_STUCK (the bus could not be cleared: it stays
+ * TD_ERR_PARAM, TD_ERR_IN_ISR, TD_ERR_BUSY (the bus in use: above),
+ * TD_ERR_TIMEOUT (the controller stayed in reset) or TD_ERR_I2C_BUS_STUCK (the bus could not be cleared: it stays
  * uninitialised, and a later init tries again). Thread, either core. */
 int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl);
 
@@ -59,18 +66,19 @@ int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl);
  * the pads' pull-ups; if SDA is low, pulses SCL (100 kHz) up to nine times
  * until the target holding it lets go, then makes a STOP; gives the pins
  * back to the controller. Returns the clock pulses made (0: SDA was high,
- * nothing sent), TD_ERR_PARAM, TD_ERR_IN_ISR, or TD_ERR_I2C_BUS_STUCK (SDA
+ * nothing sent), TD_ERR_PARAM, TD_ERR_IN_ISR, TD_ERR_BUSY (a transfer
+ * runs on the bus: nothing done), or TD_ERR_I2C_BUS_STUCK (SDA
  * still low after nine pulses, or SCL held low for 1 ms: only resetting
  * the target helps). Bounded: under 200 us, 1 ms more if SCL is held.
  * For a program that sees TD_ERR_TIMEOUT or TD_ERR_I2C_ABORT from a
- * transfer after a target was interrupted mid-byte; never during a
- * transfer on the bus. Thread, either core (one caller per bus at a time). */
+ * transfer after a target was interrupted mid-byte; refused during a
+ * transfer on the bus. Thread, either core. */
 int td_i2c_bus_clear(unsigned bus, unsigned sda, unsigned scl);
 
 /* Write tx[0..ntx) to the 7-bit address addr, then read rx[0..nrx) (with a
  * repeated start when both are non-empty), then stop; at least one byte
  * in all. Gives up after timeout_us microseconds. Returns 0 or an error
- * above. Thread, either core (one caller per bus at a time). */
+ * above (TD_ERR_BUSY: another call runs on the bus). Thread, either core. */
 int td_i2c_transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx,
                      uint8_t *rx, size_t nrx, uint32_t timeout_us);
 

@@ -61,6 +61,38 @@ TEST(dma_claim_and_errors)
     CHECK(th_contains(td_dma_strerror(TD_ERR_DMA_READ), "DMA_READ"));
 }
 
+/* Address 0: the boot ROM on the RP2040, which the DMA reads like any
+ * other memory. td_dma_copy takes a NULL src or dst for the bug it nearly
+ * always is (TD_ERR_PARAM, nothing moved); td_dma_start, which takes
+ * addresses, starts a read from 0. The ROM's first 256 bytes are the
+ * MPU's null region for the CPU (so they are checked for what they are:
+ * a stack pointer into RAM and a Thumb reset address in the ROM); the DMA
+ * is not held by the MPU, and the next 256 equal what the CPU reads. */
+TEST(dma_copy_refuses_null_start_reads_address_0)
+{
+    unsigned ch;
+    REQUIRE_EQ(td_dma_claim(&ch), TD_OK);
+    uint32_t *buf = dst_w[0];
+    memset(buf, 0xa5, 512);
+    CHECK_EQ(td_dma_copy(ch, buf, NULL, 512, TD_MS(10)), TD_ERR_PARAM);
+    CHECK_EQ(td_dma_wait(ch, TD_NO_WAIT), TD_ERR_STATE);      /* nothing started */
+    for (unsigned i = 0; i < 512 / 4; i++)
+        CHECK_EQ(buf[i], 0xa5a5a5a5u);
+    td_dma_xfer_t x = { .src = (const volatile void *)(uintptr_t)0, .dst = buf, .count = 512 / 4,
+                        .size = 4, .src_incr = true, .dst_incr = true,
+                        .dreq = TD_DMA_DREQ_NONE };
+    REQUIRE_EQ(td_dma_start(ch, &x), TD_OK);
+    CHECK_EQ(td_dma_wait(ch, TD_MS(10)), TD_OK);
+    CHECK(buf[0] >= 0x20000000u && buf[0] <= 0x20042000u);   /* the ROM's initial stack */
+    CHECK((buf[1] & 1u) == 1u && buf[1] < 0x4000u);           /* its reset entry, Thumb */
+    uintptr_t at = 0x100u;
+    __asm("" : "+r"(at));                 /* (a small constant address: GCC takes it for NULL's) */
+    const volatile uint32_t *rom = (const volatile uint32_t *)at;
+    for (unsigned i = 0; i < 256 / 4; i++)
+        CHECK_EQ(buf[64 + i], rom[i]);
+    CHECK_EQ(td_dma_unclaim(ch), TD_OK);
+}
+
 /* Every length from first to MAX_LEN in steps of 'step', random data at
  * random offsets (so words, halfwords and bytes are all used), checked
  * byte for byte with the guard bytes around the destination untouched. */

@@ -138,3 +138,57 @@ TEST(i2c_stuck_data_never_released_named_error)
     CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &who, 1, 10000), TD_OK);
     CHECK_EQ(who, 0x68);
 }
+
+/* A bus in use: while a thread of lower priority runs a long transfer
+ * (polled: 24 bytes at 10 kHz, about 25 ms), a thread that preempts it and
+ * an interrupt handler over that thread are refused every call that would
+ * drive the bus (the bus clear, a transfer, init), at once and with
+ * nothing touched: the transfer underneath completes with the right data.
+ * Once it has returned, the bus is everyone's again. */
+static volatile int busy_xfer_r = 99, busy_isr_r = 99;
+static uint8_t busy_rx[24];
+
+static void busy_xfer_main(void *arg)
+{
+    (void)arg;
+    uint8_t reg = MPU_WHO_AM_I;
+    busy_xfer_r = td_i2c_transfer(0, I2C0_MPU, &reg, 1, busy_rx, sizeof busy_rx, 200000u);
+}
+
+static void busy_clear_from_isr(void)
+{
+    busy_isr_r = td_i2c_bus_clear(0, I2C0_SDA, I2C0_SCL);
+}
+
+TEST(i2c_bus_in_use_refused_nothing_touched)
+{
+    REQUIRE(td_i2c_init(0, 10000, I2C0_SDA, I2C0_SCL) > 0);
+    TD_THREAD_DEFINE(busy_xfer, 768);
+    int prio = td_thread_priority(td_thread_self());
+    REQUIRE(prio > (int)TD_PRIO_MIN + 1);
+    busy_xfer_r = 99;
+    memset(busy_rx, 0, sizeof busy_rx);
+    REQUIRE_EQ(td_thread_create(&busy_xfer, busy_xfer_stack, sizeof busy_xfer_stack, "i2cbusy",
+                                (unsigned)prio - 1u, busy_xfer_main, NULL), TD_OK);
+    td_sleep(TD_MS(3));                          /* the transfer runs meanwhile */
+    REQUIRE_EQ(busy_xfer_r, 99);
+    uint64_t t0 = td_time_us();
+    CHECK_EQ(td_i2c_bus_clear(0, I2C0_SDA, I2C0_SCL), TD_ERR_BUSY);
+    uint8_t reg = MPU_WHO_AM_I, v = 0;
+    CHECK_EQ(td_i2c_transfer(0, I2C0_MPU, &reg, 1, &v, 1, 10000), TD_ERR_BUSY);
+    CHECK_EQ(td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL), TD_ERR_BUSY);
+    uint32_t took = (uint32_t)(td_time_us() - t0);
+    th_info("i2c_busy_refusals_us", took);
+    CHECK(took < 50);                            /* refused at once: no pulse, no wait */
+    REQUIRE_EQ(drv_in_isr(busy_clear_from_isr), TD_OK);
+    CHECK_EQ(busy_isr_r, TD_ERR_IN_ISR);
+    CHECK_EQ(td_thread_join(&busy_xfer, TD_MS(100)), TD_OK);
+    CHECK_EQ(busy_xfer_r, TD_OK);                /* the transfer was not disturbed */
+    CHECK_EQ(busy_rx[0], 0x68);
+    /* free again: the clear runs (SDA high: no pulse), transfers work */
+    CHECK_EQ(td_i2c_bus_clear(0, I2C0_SDA, I2C0_SCL), 0);
+    REQUIRE(td_i2c_init(0, 400000, I2C0_SDA, I2C0_SCL) > 0);
+    v = 0;
+    CHECK_EQ(td_i2c_read_reg(0, I2C0_MPU, MPU_WHO_AM_I, &v, 1, 10000), TD_OK);
+    CHECK_EQ(v, 0x68);
+}

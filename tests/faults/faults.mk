@@ -21,7 +21,7 @@ FAULT_IMAGES := \
     tstack-reboot-c1:tstack:1:REBOOT \
     holdx-c1:holdx:1:HALT         spin-c1:spin:1:RESTART \
     spin-halt-c1:spin:1:HALT \
-    heldfault-c1:heldfault:1:RESTART \
+    heldfault-c1:heldfault:1:RESTART spinover-c1:spinover:1:HALT \
     drain-c0:drain:0:HALT         drain-c1:drain:1:RESTART \
     classify:classify:0:HALT      alone-c0:alone:0:HALT \
     nested-c0:nested:0:HALT       nested-c1:nested:1:RESTART

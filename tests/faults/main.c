@@ -24,6 +24,10 @@
  *               core 1 never subscribes, and waits again when that ends
  *   heldfault   (core 1) a thread holds a td_xmutex core 0 waits for, takes a
  *               td_lock and faults: both must be free for core 0 afterwards
+ *   spinover    (core 1) a thread takes a td_lock and faults while a thread of
+ *               core 0 spins in td_lock_take for it (interrupts masked: its
+ *               tick cannot clean up after core 1), so core 0 takes the lock
+ *               over from the halted core
  *   drain       the faulting core selected the buffered console (its UART
  *               interrupt drains the ring), queues 30 lines and faults at
  *               once; both cores' ordinary lines stay quiet for 400 ms, so only
@@ -61,6 +65,7 @@ TD_LOCK_DEFINE(spin_lock, TD_SPIN_USER_FIRST + 3);
 static volatile uint32_t c1_starts;          /* survives a core 1 restart */
 static volatile uint32_t faults_made;
 static volatile uint32_t quiet_until_ms;     /* (drain) the ordinary lines wait */
+static volatile uint8_t victim_holds, taker_spins;   /* (spinover) */
 
 /* Whether the ordinary work's lines wait (scenario drain). */
 static bool quiet(void)
@@ -166,6 +171,14 @@ static void victim_main(void *arg)
     td_printf("holding the mutex\n");
     td_sleep(TD_MS(100));
     td_lock_take(&spin_lock);
+    fault_null();
+#elif defined(SCENARIO_spinover)
+    td_lock_take(&spin_lock);
+    victim_holds = 1;
+    while (!taker_spins) {
+    }
+    for (volatile unsigned i = 0; i < 2000u; i++) {   /* core 0 reaches its spin meanwhile */
+    }
     fault_null();
 #elif defined(SCENARIO_drain)
     quiet_until_ms = (uint32_t)(td_time_us() / 1000u) + 400u;
@@ -323,6 +336,19 @@ static void holdx_waiter(void)
     if (r == TD_OK)
         td_lock_give(&spin_lock);
     td_printf("td_lock take: %s\n", td_strerror(r));
+#endif
+#if defined(SCENARIO_spinover)
+    while (!victim_holds)
+        td_sleep(TD_MS(1));
+    taker_spins = 1;
+    int t = td_lock_take(&spin_lock);          /* spins until core 1 halts, then takes over */
+    if (t == TD_OK)
+        td_lock_give(&spin_lock);
+    td_printf("td_lock taken over: %s\n", td_strerror(t));
+    t = td_lock_take(&spin_lock);              /* and it is an ordinary lock again */
+    if (t == TD_OK)
+        td_lock_give(&spin_lock);
+    td_printf("td_lock take again: %s\n", td_strerror(t));
 #endif
 }
 

@@ -295,11 +295,16 @@ cases['spin-c1'] = async (name, out) => {
     return again < 0 ? null : `restarted again: "${r.lines[again].text}"`;
   });
 };
-cases['heldfault-c1'] = async (name, out) => {
-  const r = await run(name, 700);
+/* core 1's victim reported for its null pointer: the report's block, r's */
+function victimNullReport(r, out, name) {
   const rep = report(r, 1);
   check(out, `${name}_report`, () => rep.why ||
     (rep.text[0] === '*** FAULT core 1, thread "victim": null pointer' ? null : `head: ${rep.text[0]}`));
+  return rep;
+}
+cases['heldfault-c1'] = async (name, out) => {
+  const r = await run(name, 700);
+  const rep = victimNullReport(r, out, name);
   check(out, `${name}_locks_released_to_core0`, () => {
     if (rep.why) return rep.why;
     const w = idx(r, /^waiting for the mutex$/, 0, 0);
@@ -308,6 +313,23 @@ cases['heldfault-c1'] = async (name, out) => {
     if (m < 0 || r.lines[m].text !== 'mutex wait: TD_OK') return `core 0: ${m < 0 ? 'no mutex' : r.lines[m].text}`;
     if (idx(r, /^td_lock take: TD_OK$/, m, 0) < 0) return 'the td_lock core 1 held is not free';
     if (idx(r, /^c1 start 2$/, rep.end, 1) < 0) return 'core 1 not restarted';
+  });
+};
+/* spinover: core 0's thread spins in td_lock_take (interrupts masked) for the
+ * td_lock core 1's victim holds as it faults; core 1 halts, and core 0 takes
+ * the lock over from it, after the report, then takes it again as usual. */
+cases['spinover-c1'] = async (name, out) => {
+  const r = await run(name, 500);
+  const rep = victimNullReport(r, out, name);
+  check(out, `${name}_lock_taken_over_by_core0`, () => {
+    if (rep.why) return rep.why;
+    const o = idx(r, /^td_lock taken over: /, 0, 0);
+    if (o < 0) return 'core 0 did not take the lock';
+    if (o < rep.end) return 'taken before core 1\'s report ended';
+    if (r.lines[o].text !== 'td_lock taken over: TD_OK') return `core 0: ${r.lines[o].text}`;
+    const a = idx(r, /^td_lock take again: /, o, 0);
+    if (a < 0 || r.lines[a].text !== 'td_lock take again: TD_OK') return `then: ${a < 0 ? 'nothing' : r.lines[a].text}`;
+    return counts(r, 0, o);
   });
 };
 /* A fault inside the fault path (the victim's name in the null region, read

@@ -367,6 +367,45 @@ check('lock_given_for_a_stopped_core', () => {
   return pass(`victim's hold on core 1 ends at ${to.toFixed(3)} us, the fault report's end at ${end.t} us`);
 });
 
+// ---- tests/faults' spinover-c1: core 0 takes a td_lock over from halted core 1 ---------------
+// Core 1's victim faults holding the lock while a thread of core 0 spins for
+// it, interrupts masked (its tick cannot clean up after core 1): core 0 takes
+// the lock over from the halted core (kernel/spin.c's td__spin_try_over).
+// The kernel's own events, as the emulator saw them: the victim's hold must
+// end (its give, recorded by core 0) before core 0's take, and every give
+// must end the hold open then, by its holder.
+check('lock_given_at_a_take_over', () => {
+  const elf = path.join(simDir, '..', 'faults', 'spinover-c1.elf');
+  const { Simulator } = require(path.join(root, 'sim', 'lib', 'simulator'));
+  const ktrace = require(path.join(root, 'sim', 'lib', 'ktrace'));
+  const sim = new Simulator({});
+  sim.loadFile(elf);
+  const kt = ktrace.attach(sim, elf);
+  const lock = sim.symbols.get('spin_lock');
+  if (!lock) return 'no symbol spin_lock';
+  const r = sim.run({ maxMs: 250 });
+  if (r.reason !== 'bound') return `run ended: ${JSON.stringify(r)}`;
+  const evs = kt.events.filter((e) => (e.kind === 9 || e.kind === 10) && e.a === (lock.value >>> 0));
+  const who = (e) => `${e.kind === 9 ? 'take' : 'give'} on core ${e.core} by ${kt.threadName(e.b)}`;
+  let open = null, overs = 0;
+  for (const e of evs) {
+    if (e.kind === 9) {
+      if (open) return `${who(e)} at ${e.t} ns while the hold ${who(open)} is open`;
+      open = e;
+    } else {
+      if (!open) return `${who(e)} at ${e.t} ns with no hold open`;
+      if (e.b !== open.b) return `${who(e)} ends the hold ${who(open)}`;
+      if (e.core !== open.core) overs++;
+      open = null;
+    }
+  }
+  const first = evs[0];
+  if (!first || first.core !== 1 || kt.threadName(first.b) !== 'victim') return `the first event: ${first ? who(first) : 'none'}`;
+  if (overs !== 1) return `${overs} holds ended by the other core (1 expected: the take-over)`;
+  if (evs.length !== 6 || open) return `${evs.length} events (take and give: the victim's, core 0's twice)${open ? ', a hold open at the end' : ''}`;
+  return pass(`the victim's hold given by core 0 at ${(evs[1].t / 1000).toFixed(3)} us, its take at ${(evs[2].t / 1000).toFixed(3)} us`);
+});
+
 // ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------
 const BLINK_MS = 6500;
 const blink = listing ? null : traceOf(path.join(simDir, 'blink2.elf'), BLINK_MS, 'blink2', ['--gpio-log', '0,1']);

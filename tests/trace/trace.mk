@@ -34,7 +34,8 @@ endif
 # image (the pattern rules above) would build the tree's shared objects and
 # tools side by side under 'make -j2' and race on them.
 TRACE_SIM_ELFS := $(TRACED_BUILD)/examples/blink2.elf $(TRACED_BUILD)/examples/messaging.elf \
-    $(TRACED_BUILD)/trace-fw/trace-fw.elf $(TRACED_BUILD)/faults/spin-c1.elf
+    $(TRACED_BUILD)/trace-fw/trace-fw.elf $(TRACED_BUILD)/faults/spin-c1.elf \
+    $(TRACED_BUILD)/faults/spinover-c1.elf
 .PHONY: trace-sim-elfs
 trace-sim-elfs: deps-arm
 	$(Q)$(MAKE) --no-print-directory TRACE=sim BUILD=$(TRACED_BUILD) $(TRACE_SIM_ELFS)

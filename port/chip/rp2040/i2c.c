@@ -25,11 +25,62 @@
 #include "hw/sio.h"
 #include "port.h"
 #include "tandem/config.h"
+#include "tandem/hwtable.h"
+#include "tandem/lock.h"
 
 #include <stdbool.h>
 
 static uint8_t ready[TD_I2C_COUNT];
 static uint8_t target[TD_I2C_COUNT];     /* address in IC_TAR (0: none yet) */
+
+/* Who uses a bus: each call that drives it (init, bus clear, transfer)
+ * claims it for its run and refuses a bus another call has claimed
+ * (TD_ERR_BUSY, nothing touched). A claim names its call (a ticket) and
+ * lasts at most that call's own bound ('until', in port_time_us), so a
+ * call that never returns (its thread killed, its core stopped) blocks the
+ * bus no longer than it could have run. Read and written under the
+ * drivers' lock, from either core. */
+static TD_LOCK_DEFINE(drv_lock, TD_SPIN_DRIVERS);
+static struct {
+    uint64_t until;                      /* 0: free */
+    uint32_t ticket;
+} claim[TD_I2C_COUNT];
+static uint32_t tickets;
+
+/* The bounds of a claim beyond the call's own timeout: the controller's
+ * recovery after a timeout (two waits of 1 ms) with room to spare; a bus
+ * clear (nine pulses, each of which may wait 1 ms for SCL, and the STOP);
+ * init (the controller's reset, then a bus clear). */
+#define CLAIM_RECOVER_US 3000u
+#define CLAIM_CLEAR_US 12000u
+#define CLAIM_INIT_US (1000u + CLAIM_CLEAR_US)
+
+/* Claim 'bus' for 'us' microseconds: the claim's ticket (not 0), or 0 if
+ * another call holds the bus. */
+static uint32_t bus_claim(unsigned bus, uint64_t us)
+{
+    uint32_t t = 0;
+    td_lock_take(&drv_lock);
+    uint64_t now = port_time_us();
+    if (claim[bus].until == 0 || now >= claim[bus].until) {
+        if (++tickets == 0)
+            tickets = 1;                 /* 0 is no claim */
+        t = tickets;
+        claim[bus].until = now + us;
+        claim[bus].ticket = t;
+    }
+    td_lock_give(&drv_lock);
+    return t;
+}
+
+/* End claim t of 'bus' (unless it ran out and the bus went to another). */
+static void bus_free(unsigned bus, uint32_t t)
+{
+    td_lock_take(&drv_lock);
+    if (claim[bus].ticket == t)
+        claim[bus].until = 0;
+    td_lock_give(&drv_lock);
+}
 
 static i2c_hw_t *controller(unsigned bus)
 {
@@ -144,10 +195,17 @@ int td_i2c_bus_clear(unsigned bus, unsigned sda, unsigned scl)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    uint32_t t = bus_claim(bus, CLAIM_CLEAR_US);
+    if (t == 0)
+        return TD_ERR_BUSY;                  /* a transfer runs on it: left alone */
     pad_i2c(sda);
     pad_i2c(scl);
-    return bus_clear(sda, scl);
+    int r = bus_clear(sda, scl);
+    bus_free(bus, t);
+    return r;
 }
+
+static int init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl);
 
 int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
 {
@@ -155,6 +213,16 @@ int td_i2c_init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
         return TD_ERR_PARAM;
     if (port_in_isr())
         return TD_ERR_IN_ISR;
+    uint32_t t = bus_claim(bus, CLAIM_INIT_US);
+    if (t == 0)
+        return TD_ERR_BUSY;
+    int r = init(bus, baud_hz, sda, scl);
+    bus_free(bus, t);
+    return r;
+}
+
+static int init(unsigned bus, uint32_t baud_hz, unsigned sda, unsigned scl)
+{
     i2c_hw_t *i2c = controller(bus);
     uint32_t block = bus == 0 ? RESET_I2C0 : RESET_I2C1;
     ready[bus] = 0;
@@ -229,6 +297,9 @@ static int aborted(i2c_hw_t *i2c, uint64_t deadline)
     return TD_ERR_I2C_ABORT;
 }
 
+static int transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx, uint8_t *rx,
+                    size_t nrx, uint32_t timeout_us);
+
 int td_i2c_transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx,
                      uint8_t *rx, size_t nrx, uint32_t timeout_us)
 {
@@ -242,6 +313,17 @@ int td_i2c_transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx,
         return TD_ERR_IN_ISR;
     if (!ready[bus])
         return TD_ERR_UNINIT;
+    uint32_t t = bus_claim(bus, (uint64_t)timeout_us + CLAIM_RECOVER_US);
+    if (t == 0)
+        return TD_ERR_BUSY;
+    int r = transfer(bus, addr, tx, ntx, rx, nrx, timeout_us);
+    bus_free(bus, t);
+    return r;
+}
+
+static int transfer(unsigned bus, unsigned addr, const uint8_t *tx, size_t ntx, uint8_t *rx,
+                    size_t nrx, uint32_t timeout_us)
+{
     i2c_hw_t *i2c = controller(bus);
     uint64_t deadline = port_time_us() + timeout_us;
 
