@@ -18,8 +18,9 @@
 #define TD_SPIN_XSYNC_LAST   15
 #define TD_SPIN_USER_FIRST   16   /* td_lock objects and application use */
 #define TD_SPIN_DRIVERS      30   /* the drivers' shared bookkeeping (DMA channel claims,
-                                     PWM slices, ADC): a td_lock, so a core that goes
-                                     down releases it; applications use 16..29 */
+                                     PWM slices, ADC, the I2C buses' claims): a td_lock,
+                                     so a core that goes down releases it;
+                                     applications use 16..29 */
 #define TD_SPIN_USER_LAST    31
 
 /* ---- reserved FIFO endpoints (byte 0 of a FIFO word, see tandem/msg.h) ----
