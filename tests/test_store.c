@@ -916,19 +916,23 @@ TEST(store_from_both_cores)
 
 /* Core 1 keeps the store busy (sets of one key, each holding the store's
  * cross-core mutex for its flash steps) until told to stop, or for at most
- * BUSY_MAX sets. */
-#define BUSY_MAX 4000u
-static int busy_stop, busy_r;
+ * BUSY_US of its time; then it sets busy_done. A bound by time, not by a
+ * count of sets: on a loaded host core 0's thread may not run for as long
+ * as a few thousand sets take. */
+#define BUSY_US 10000000u
+static int busy_stop, busy_r, busy_done;
 static uint32_t busy_sets;
 static void core1_busy(void *arg)
 {
     (void)arg;
     td_msg_start();
-    for (uint32_t i = 0; i < BUSY_MAX && !LD(busy_stop) && LD(busy_r) == TD_OK; i++) {
+    uint64_t until = td_time_us() + BUSY_US;
+    for (uint32_t i = 0; !LD(busy_stop) && LD(busy_r) == TD_OK && td_time_us() < until; i++) {
         uint32_t v = 5000u + i;
         ST(busy_r, td_store_set("busy", &v, sizeof v));
         ST(busy_sets, i + 1u);
     }
+    ST(busy_done, 1);
 }
 
 /* A store call that would have to wait for the other core's is refused at
@@ -956,6 +960,7 @@ static int busy_start(void)
     if (r == TD_OK)
         r = td_store_set("mine", &v, sizeof v);
     ST(busy_stop, 0);
+    ST(busy_done, 0);
     ST(busy_r, TD_OK);
     ST(busy_sets, 0u);
     seen_ok = seen_refused = 0;
@@ -989,7 +994,7 @@ TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
     REQUIRE_EQ(busy_start(), TD_OK);
     int bad = 0;
     uint64_t until = td_time_us() + 5000000u;
-    for (uint32_t i = 0; seen_refused < 3u && !bad && LD(busy_sets) < BUSY_MAX && td_time_us() < until; i++) {
+    for (uint32_t i = 0; seen_refused < 3u && !bad && !LD(busy_done) && td_time_us() < until; i++) {
         uint32_t got = 0xdeadbeefu, len = 77u;
         port_irq_state_t s = port_irq_save();
         int r = td_store_get("mine", &got, sizeof got, &len);
@@ -1018,7 +1023,7 @@ TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
     idle_bad = 0;
     REQUIRE_EQ(busy_start(), TD_OK);
     REQUIRE_EQ(td_kernel_set_idle_hook(store_idle_call), TD_OK);
-    for (int i = 0; i < 5000 && seen_refused < 3u && !idle_bad && LD(busy_sets) < BUSY_MAX; i++) {
+    for (int i = 0; i < 5000 && seen_refused < 3u && !idle_bad && !LD(busy_done); i++) {
         td_sleep(1);
         th_progress();
     }
