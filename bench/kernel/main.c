@@ -233,28 +233,54 @@ static void bare_side_b(void)
 
 static uint32_t stack_b[64] __attribute__((aligned(8)));
 
-static void bench_switch_bare(void)
+/* A SysTick wrap not yet taken as a tick (interrupts masked). port_cycles
+ * then takes its longer path (the count read again, the tick counted):
+ * a sample with the wrap pending at both counter reads comes out 4 cycles
+ * longer on the M0+, one during which it wrapped longer still. */
+static bool tick_pending(void)
 {
-    /* Interrupts masked throughout: the kernel's tick would find the stack
-     * pointer outside the running thread's stack while B runs. */
+    return (SYSTICK_ICSR & SCB_ICSR_PENDSTSET_BITS) != 0;
+}
+
+/* Not inlined into main as the other benches are: its loop would change
+ * how they are compiled (a register spilled) and move their figures. */
+__attribute__((noinline)) static void bench_switch_bare(void)
+{
+    /* Interrupts masked for each sample: the kernel's tick would find the
+     * stack pointer outside the running thread's stack while B runs. They
+     * are let in between samples, so that a wrap of SysTick is taken as a
+     * tick before the next sample; a sample during which SysTick wrapped
+     * is taken again, so that both counter reads take the same path and
+     * the figure is the switch's alone. */
     uint32_t *sp = &stack_b[64 - 9];
     for (unsigned k = 0; k < 8; k++)
         sp[k] = 0;
     sp[8] = (uint32_t)(uintptr_t)bare_side_b | 1u;
     bare_b = sp;
-    port_irq_state_t s = port_irq_save();
     for (unsigned i = 0; i < SAMPLES; i++) {
-        uint32_t before = bare_hits;
-        t_start = port_cycles();
-        bench_bare_switch(&bare_a, bare_b);   /* B stamps t_end and switches back */
-        if (bare_hits != before + 1u) {
+        bool clean = false;
+        for (unsigned tries = 0; !clean; tries++) {
+            if (tries == 4) {
+                bench_fail("switch_bare_cycles", "SysTick wrapped during every try");
+                return;
+            }
+            port_irq_state_t s = port_irq_save();
+            if (tick_pending()) {
+                port_irq_restore(s);
+                continue;
+            }
+            uint32_t before = bare_hits;
+            t_start = port_cycles();
+            bench_bare_switch(&bare_a, bare_b);   /* B stamps t_end and switches back */
+            clean = !tick_pending();
             port_irq_restore(s);
-            bench_fail("switch_bare_cycles", "the other side did not run");
-            return;
+            if (bare_hits != before + 1u) {
+                bench_fail("switch_bare_cycles", "the other side did not run");
+                return;
+            }
         }
         samples[i] = t_end - t_start - overhead;
     }
-    port_irq_restore(s);
     bench_report("switch_bare_cycles", "cycles", samples, SAMPLES);
 }
 
