@@ -331,6 +331,16 @@ test('sdk hello_pio: the state machine drives the LED (GPIO 25) from its TX FIFO
   assert.strictEqual(res.sim.toggles[25], 5);
 });
 
+test('sdk hello_pio key: a key on UART0 ends the blinking at the next look (each 1 s), and main returns', () => {
+  // its loop looks for a key (getchar_timeout_us(0)) once per on-off period:
+  // at 0, 1, 2 and 3 s; the key arrives at 2.25 s
+  const res = run('hello_pio', { maxMs: 5000, setup: (sim) => sim.sendUartInput(0, Buffer.from('q'), 2250) });
+  passed(res);
+  const ms = res.sim.nowNanos() / 1e6;
+  assert.ok(ms > 3000 && ms < 3010, `returned at ${ms} ms`);
+  assert.strictEqual(res.sim.toggles[25], 6, 'three on-off periods');
+});
+
 test('sdk pio_addition: ten sums computed by the state machine (the complement of X, decremented Y times), each right', () => {
   const res = run('pio_addition', { maxMs: 100 });
   passed(res);
