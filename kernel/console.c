@@ -258,7 +258,7 @@ static void console_down(unsigned core, unsigned stage);
 int td_console_write(const char *s, size_t n)
 {
     if (s == NULL)
-        return 0;
+        return n != 0 ? TD_ERR_PARAM : 0;
 #if PORT_CONSOLE_QUEUED
     TD_DOWN_REGISTER_ONCE(console_down);     /* buffered from boot */
 #endif

@@ -66,7 +66,8 @@ TEST(console_polled_lines)
     make_long_text();
     REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
     bool cap = th_capture_begin() == TD_OK;
-    CHECK_EQ(td_console_write(NULL, 3), 0);
+    CHECK_EQ(td_console_write(NULL, 3), TD_ERR_PARAM);
+    CHECK_EQ(td_console_write(NULL, 0), 0);
     CHECK_EQ(td_console_write("INFO write\n", 11), 11);
     CHECK_EQ(td_puts(NULL), 7);                                   /* "(null)\n" */
     CHECK_EQ(td_puts(long_arg), TD_CONSOLE_LINE_MAX);             /* cut: "..." */
@@ -144,7 +145,7 @@ TEST(console_buffered_mode)
     CHECK_EQ(core1_mode_r[2], TD_CONSOLE_BUFFERED);
     CHECK_EQ(td_printf("INFO buffered %d\n", 1), 16);
     CHECK_EQ(td_puts("INFO buffered two"), 18);
-    CHECK_EQ(td_console_write(NULL, 1), 0);
+    CHECK_EQ(td_console_write(NULL, 1), TD_ERR_PARAM);
     CHECK_EQ(td_console_write(long_text, LONG_N), LONG_N);        /* longer than the ring */
     CHECK_EQ(td_printf("INFO buffered %s\n", "three"), 20);
     td_console_write_panic("INFO panic buffered\n", 20);

@@ -744,4 +744,13 @@ TEST(console_and_format)
     CHECK(str_is(buf, "abc|+5| 6|10|255|12"));
     CHECK_EQ(td_printf("INFO console_line %d %s\n", 7, "whole"), 26);
     CHECK_EQ(td_puts("INFO console_puts"), 18);
+    /* A NULL format, or no buffer for the text: named, nothing written but
+     * the terminator; C's length-only call (no buffer, size 0) stays. */
+    const char *volatile nofmt = NULL;
+    buf[0] = 'x';
+    CHECK_EQ(td_snprintf(buf, sizeof buf, nofmt, 1), TD_ERR_PARAM);
+    CHECK_EQ(buf[0], '\0');
+    CHECK_EQ(td_snprintf(NULL, 4, "%d", 123), TD_ERR_PARAM);
+    CHECK_EQ(td_snprintf(NULL, 0, "%d", 123), 3);
+    CHECK_EQ(td_printf(nofmt, 1), TD_ERR_PARAM);
 }
