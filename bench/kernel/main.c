@@ -249,26 +249,23 @@ __attribute__((noinline)) static void bench_switch_bare(void)
     sp[8] = (uint32_t)(uintptr_t)bare_side_b | 1u;
     bare_b = sp;
     for (unsigned i = 0; i < SAMPLES; i++) {
-        bool clean = false;
-        for (unsigned tries = 0; !clean; tries++) {
-            if (tries == BENCH_MASKED_TRIES) {
-                bench_fail("switch_bare_cycles", "SysTick wrapped during every try");
+        for (unsigned tries = 0;; tries++) {
+            port_irq_state_t s;
+            int go = bench_masked_begin("switch_bare_cycles", tries, &s);
+            if (go < 0)
                 return;
-            }
-            port_irq_state_t s = port_irq_save();
-            if (bench_tick_pending()) {
-                port_irq_restore(s);
+            if (go == 0)
                 continue;
-            }
             uint32_t before = bare_hits;
             t_start = port_cycles();
             bench_bare_switch(&bare_a, bare_b);   /* B stamps t_end and switches back */
-            clean = !bench_tick_pending();
-            port_irq_restore(s);
+            bool clean = bench_masked_end(s);
             if (bare_hits != before + 1u) {
                 bench_fail("switch_bare_cycles", "the other side did not run");
                 return;
             }
+            if (clean)
+                break;
         }
         samples[i] = t_end - t_start - overhead;
     }

@@ -167,35 +167,33 @@ static void core1_sync(void)
 /* Interrupts are masked for each sample alone and let in between, so that
  * a wrap of this core's SysTick is taken as a tick before the next sample;
  * a sample that starts with a wrap pending, or during which SysTick
- * wrapped, is taken again (bench_tick_pending). */
+ * wrapped, is taken again (bench_masked_begin). */
 static void bench_raw(void)
 {
     bool ok = true;
     for (unsigned i = 0; i < RAW_N && ok; i++) {
-        bool clean = false;
-        for (unsigned tries = 0; !clean; tries++) {
-            if (tries == BENCH_MASKED_TRIES) {
-                bench_fail("fifo_roundtrip_raw_cycles", "SysTick wrapped during every try");
+        for (unsigned tries = 0;; tries++) {
+            port_irq_state_t s;
+            int go = bench_masked_begin("fifo_roundtrip_raw_cycles", tries, &s);
+            if (go < 0) {
                 ok = false;
                 break;
             }
-            port_irq_state_t s = port_irq_save();
-            if (bench_tick_pending()) {
-                port_irq_restore(s);
+            if (go == 0)
                 continue;
-            }
             uint32_t t0 = port_cycles();
             raw_push(i);
             uint32_t v = raw_pop();
             uint32_t t1 = port_cycles();
-            clean = !bench_tick_pending();
-            port_irq_restore(s);
+            bool clean = bench_masked_end(s);
             samples[i] = t1 - t0 - overhead;
             if (v != i + 1u) {
                 bench_fail("fifo_roundtrip_raw_cycles", "wrong echo");
                 ok = false;
                 break;
             }
+            if (clean)
+                break;
         }
     }
     raw_push(RAW_END);                        /* core 1's echoes end */
@@ -207,31 +205,29 @@ static void bench_raw(void)
         bench_report("fifo_roundtrip_raw_cycles", "cycles", samples, RAW_N);
     /* The stream: words pushed as fast as core 1 takes them; its answer
      * (the count of right words) ends the timing. */
-    uint32_t right = 0, t0 = 0, t1 = 0;
-    bool clean = false;
-    for (unsigned tries = 0; ok && !clean; tries++) {
-        if (tries == BENCH_MASKED_TRIES) {
-            bench_fail("fifo_stream_bare_cycles_per_word", "SysTick wrapped during every try");
+    uint32_t t0 = 0, t1 = 0;
+    for (unsigned tries = 0; ok; tries++) {
+        port_irq_state_t s;
+        int go = bench_masked_begin("fifo_stream_bare_cycles_per_word", tries, &s);
+        if (go < 0) {
             ok = false;
             break;
         }
-        port_irq_state_t s = port_irq_save();
-        if (bench_tick_pending()) {
-            port_irq_restore(s);
+        if (go == 0)
             continue;
-        }
         raw_push(RAW_STREAM);
         t0 = port_cycles();
         for (uint32_t i = 0; i < STREAM_N; i++)
             raw_push(i);
-        right = raw_pop();
+        uint32_t right = raw_pop();
         t1 = port_cycles();
-        clean = !bench_tick_pending();
-        port_irq_restore(s);
+        bool clean = bench_masked_end(s);
         if (right != STREAM_N) {
             bench_fail("fifo_stream_bare_cycles_per_word", "core 1 saw a wrong word");
             ok = false;
         }
+        if (clean)
+            break;
     }
     raw_push(RAW_END);
     if (ok)
@@ -267,25 +263,20 @@ static void bench_copy_bare(void)
     }
     uint32_t mbs[BULK_ROUNDS];
     for (unsigned r = 0; r < BULK_ROUNDS; r++) {
-        /* masked for each round alone, with no SysTick wrap pending at its
-         * start and none at its end (bench_raw) */
+        /* masked for each round alone (bench_raw) */
         uint32_t t0 = 0, t1 = 0;
-        bool clean = false;
-        for (unsigned tries = 0; !clean; tries++) {
-            if (tries == BENCH_MASKED_TRIES) {
-                bench_fail("copy_bare_mb_per_s", "SysTick wrapped during every try");
+        for (unsigned tries = 0;; tries++) {
+            port_irq_state_t s;
+            int go = bench_masked_begin("copy_bare_mb_per_s", tries, &s);
+            if (go < 0)
                 return;
-            }
-            port_irq_state_t s = port_irq_save();
-            if (bench_tick_pending()) {
-                port_irq_restore(s);
+            if (go == 0)
                 continue;
-            }
             t0 = port_cycles();
             copy_bare(copy_dst, copy_src, sizeof copy_src);
             t1 = port_cycles();
-            clean = !bench_tick_pending();
-            port_irq_restore(s);
+            if (bench_masked_end(s))
+                break;
         }
         for (unsigned i = 0; i < COPY_WORDS; i++)
             if (copy_dst[i] != copy_src[i]) {
