@@ -323,8 +323,10 @@ static int cut_line(char *line, int n)
 
 int td_puts(const char *s)
 {
+    if (s == NULL)
+        return TD_ERR_PARAM;
     char line[TD_CONSOLE_LINE_MAX + 1];
-    int n = td_snprintf(line, sizeof line, "%s\n", s ? s : "(null)");
+    int n = td_snprintf(line, sizeof line, "%s\n", s);
     if (n < 0)
         return n;
     return td_console_write(line, (size_t)cut_line(line, n));

@@ -93,7 +93,8 @@ enum td_console_mode {
 int td_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write s followed by a newline, whole; like td_printf, at most
  * TD_CONSOLE_LINE_MAX characters, a longer line cut and ending with
- * "...\n" (s NULL: "(null)"). Returns characters written. */
+ * "...\n". Returns characters written, or TD_ERR_PARAM (s NULL: nothing
+ * written). */
 int td_puts(const char *s);
 /* Write n bytes whole. Returns n, or TD_ERR_PARAM (s NULL with n > 0:
  * nothing written). */
