@@ -258,7 +258,7 @@ static void console_down(unsigned core, unsigned stage);
 int td_console_write(const char *s, size_t n)
 {
     if (s == NULL)
-        return 0;
+        return n != 0 ? TD_ERR_PARAM : 0;
 #if PORT_CONSOLE_QUEUED
     TD_DOWN_REGISTER_ONCE(console_down);     /* buffered from boot */
 #endif
@@ -323,8 +323,10 @@ static int cut_line(char *line, int n)
 
 int td_puts(const char *s)
 {
+    if (s == NULL)
+        return TD_ERR_PARAM;
     char line[TD_CONSOLE_LINE_MAX + 1];
-    int n = td_snprintf(line, sizeof line, "%s\n", s ? s : "(null)");
+    int n = td_snprintf(line, sizeof line, "%s\n", s);
     if (n < 0)
         return n;
     return td_console_write(line, (size_t)cut_line(line, n));

@@ -19,6 +19,8 @@ int td_start_new_thread(td_entry_t fn, void *arg)
 
 td_easy_lock_t *td_allocate_lock(void)
 {
+    if (port_in_isr())
+        return NULL;                     /* (td_xmutex_init's refusal: none handed out) */
     port_irq_state_t s = port_irq_save();
     td__spin_lock(TD_SPIN_KERNEL);
     unsigned i = handed_out;

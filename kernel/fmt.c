@@ -4,6 +4,8 @@
  */
 #include "tandem/fmt.h"
 
+#include "tandem/error.h"
+
 #include <stdbool.h>
 #include <limits.h>
 #include <stdint.h>
@@ -64,6 +66,13 @@ static void put_number(struct out *o, uintmax_t v, unsigned base, bool upper,
 
 int td_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
+    if (buf == NULL && n != 0)
+        return TD_ERR_PARAM;
+    if (fmt == NULL) {
+        if (n != 0)
+            buf[0] = '\0';
+        return TD_ERR_PARAM;
+    }
     struct out o = { buf, n ? n - 1 : 0, 0 };
     va_list args;
 

@@ -606,6 +606,22 @@ static void easy_core_task(void *arg)
     }
 }
 
+/* The beginner layer's calls from an interrupt handler (a timer's
+ * function): refused, and no lock of the pool handed out for nothing. */
+static td_easy_lock_t *volatile isr_lock;
+static volatile int easy_isr_r[5];
+static void easy_from_isr(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    isr_lock = td_allocate_lock();
+    easy_isr_r[0] = td_acquire(s_lock);
+    easy_isr_r[1] = td_release(s_lock);
+    easy_isr_r[2] = td_sleep_ms(1);
+    easy_isr_r[3] = td_start_new_thread(easy_core_task, NULL);
+    easy_isr_r[4] = 1;
+}
+
 TEST(easy_layer_lock)
 {
     s_lock = td_allocate_lock();
@@ -630,7 +646,18 @@ TEST(easy_layer_lock)
     CHECK_EQ(td_sleep_s((uint32_t)(TD_TIMEOUT_MAX / TD_TICK_HZ + 1u)), TD_ERR_PARAM);
     CHECK_EQ(td_sleep_ms(UINT32_MAX), TD_ERR_PARAM);
     CHECK_EQ(td_release(NULL), TD_ERR_PARAM);
-    /* the pool runs out after TD_EASY_LOCKS */
+    static TD_TIMER_DEFINE(tm, easy_from_isr, NULL);
+    isr_lock = s_lock;
+    easy_isr_r[4] = 0;
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    for (int i = 0; i < 100 && easy_isr_r[4] == 0; i++)
+        td_sleep(1);
+    CHECK(isr_lock == NULL);
+    CHECK_EQ(easy_isr_r[0], TD_ERR_IN_ISR);
+    CHECK_EQ(easy_isr_r[1], TD_ERR_IN_ISR);
+    CHECK_EQ(easy_isr_r[2], TD_ERR_IN_ISR);
+    CHECK_EQ(easy_isr_r[3], TD_ERR_IN_ISR);
+    /* the pool runs out after TD_EASY_LOCKS (the handler's call took none) */
     unsigned n = 1;
     while (td_allocate_lock() != NULL && n < 100)
         n++;
@@ -744,4 +771,13 @@ TEST(console_and_format)
     CHECK(str_is(buf, "abc|+5| 6|10|255|12"));
     CHECK_EQ(td_printf("INFO console_line %d %s\n", 7, "whole"), 26);
     CHECK_EQ(td_puts("INFO console_puts"), 18);
+    /* A NULL format, or no buffer for the text: named, nothing written but
+     * the terminator; C's length-only call (no buffer, size 0) stays. */
+    const char *volatile nofmt = NULL;
+    buf[0] = 'x';
+    CHECK_EQ(td_snprintf(buf, sizeof buf, nofmt, 1), TD_ERR_PARAM);
+    CHECK_EQ(buf[0], '\0');
+    CHECK_EQ(td_snprintf(NULL, 4, "%d", 123), TD_ERR_PARAM);
+    CHECK_EQ(td_snprintf(NULL, 0, "%d", 123), 3);
+    CHECK_EQ(td_printf(nofmt, 1), TD_ERR_PARAM);
 }

@@ -91,8 +91,14 @@ int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, co
                          void *arg);
 
 /* Ask sampler s to stop and wait (at most timeout ticks) until its thread
- * has ended. Returns 0, TD_ERR_PARAM, TD_ERR_TIMEOUT, td_thread_join's
- * codes. Thread only, the sampler's core. */
+ * has ended. Returns 0 (ended, also when it had already); refused with
+ * nothing asked of the sampler: TD_ERR_PARAM (s NULL, a bad timeout),
+ * TD_ERR_UNINIT (s never started), TD_ERR_WRONG_CORE, TD_ERR_IN_ISR;
+ * asked to stop but not ended yet: TD_ERR_WOULD_BLOCK (TD_NO_WAIT, or
+ * called from the sampler's own function, which cannot wait for itself:
+ * the thread ends when the function returns), TD_ERR_TIMEOUT, TD_ERR_IDLE,
+ * TD_ERR_STATE (td_thread_join's: the caller may not wait). Thread only,
+ * the sampler's core. */
 int td_adc_sampler_stop(td_adc_sampler_t *s, td_tick_t timeout);
 
 #endif /* TANDEM_ADC_H */

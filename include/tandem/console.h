@@ -88,13 +88,16 @@ enum td_console_mode {
 
 /* printf-style output (see tandem/fmt.h for conversions), at most
  * TD_CONSOLE_LINE_MAX characters per call written whole; longer output is
- * cut and ends with "...". Returns the number of characters written. */
+ * cut and ends with "...". Returns the number of characters written, or
+ * TD_ERR_PARAM (fmt NULL: nothing written). */
 int td_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write s followed by a newline, whole; like td_printf, at most
  * TD_CONSOLE_LINE_MAX characters, a longer line cut and ending with
- * "...\n". Returns characters written. */
+ * "...\n". Returns characters written, or TD_ERR_PARAM (s NULL: nothing
+ * written). */
 int td_puts(const char *s);
-/* Write n bytes whole. Returns n. */
+/* Write n bytes whole. Returns n, or TD_ERR_PARAM (s NULL with n > 0:
+ * nothing written). */
 int td_console_write(const char *s, size_t n);
 
 /* Select the console mode (enum td_console_mode). Switching to buffered

@@ -41,11 +41,15 @@ typedef td_xmutex_t td_easy_lock_t;
 int td_start_new_thread(td_entry_t fn, void *arg);
 
 /* A new unlocked lock from a fixed pool of TD_EASY_LOCKS, or NULL when all
- * are handed out. Thread only, either core. */
+ * are handed out or when called from an interrupt handler (none handed
+ * out then). Thread only, either core. */
 td_easy_lock_t *td_allocate_lock(void);
 
-/* Wait for the lock and take it. Returns 0 or a TD_ERR_* code (a NULL or
- * invalid lock). Thread only, either core. */
+/* Wait for the lock and take it, without a time limit (td_xmutex_lock
+ * with TD_FOREVER; td_xmutex_lock(lock, timeout) is the bounded form).
+ * Returns 0, TD_ERR_PARAM (NULL), TD_ERR_UNINIT (not a lock),
+ * TD_ERR_IN_ISR, TD_ERR_OVERFLOW (taken again too often by its owner),
+ * TD_ERR_IDLE, TD_ERR_STATE (td_xmutex_lock's). Thread only, either core. */
 int td_acquire(td_easy_lock_t *lock);
 
 /* Release the lock. Returns 0, TD_ERR_NOT_OWNER, TD_ERR_PARAM (NULL),

@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 /* Format into buf (size n, always NUL-terminated when n > 0). Returns the
- * length the full output would have, like C's vsnprintf. */
+ * length the full output would have, like C's vsnprintf (buf may be NULL
+ * when n is 0: only the length), or TD_ERR_PARAM (fmt NULL: buf gets "";
+ * buf NULL with n > 0: nothing written). */
 int td_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int td_snprintf(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -218,3 +218,78 @@ TEST(adc_sampler_started_twice_refused)
     CHECK_EQ(td_adc_sampler_stop(&s, TD_MS(10)), TD_OK);
     CHECK(calls_b >= 2);
 }
+
+/* A sampler's calls where they are refused: from an interrupt handler and,
+ * for td_adc_sampler_stop, from the core the sampler does not run on, or
+ * on a record never started. Each refusal is named and changes nothing: the
+ * sampler goes on sampling, and stops when asked where it may be (from its
+ * own function too, which cannot wait for it). */
+static td_adc_sampler_t isr_s;
+static volatile int isr_r[3];
+static void adc_from_isr(void)
+{
+    static TD_STACK_DEFINE(st, 512);
+    isr_r[0] = td_adc_init();
+    isr_r[1] = td_adc_sampler_stop(&isr_s, TD_NO_WAIT);
+    static td_adc_sampler_t fresh;
+    isr_r[2] = td_adc_sampler_start(&fresh, st, sizeof st, "adc_isr", 20, 1u, 1, count_a, NULL);
+}
+
+static volatile int core1_stop_r;
+static void stop_from_core1(void *arg)
+{
+    (void)arg;
+    core1_stop_r = td_adc_sampler_stop(&isr_s, TD_MS(10));
+}
+
+static volatile int self_r;
+static void stop_self(const uint16_t *raw, unsigned n, void *arg)
+{
+    (void)raw;
+    (void)n;
+    self_r = td_adc_sampler_stop(arg, TD_MS(10));
+}
+
+TEST(adc_sampler_stop_refused_elsewhere)
+{
+    REQUIRE_EQ(td_adc_init(), TD_OK);
+    static TD_STACK_DEFINE(stack, 768);
+    static td_adc_sampler_t never;
+    CHECK_EQ(td_adc_sampler_stop(&never, TD_NO_WAIT), TD_ERR_UNINIT);
+    CHECK_EQ(never.stop, 0);
+    calls_a = calls_b = wrong_n = 0;
+    REQUIRE_EQ(td_adc_sampler_start(&isr_s, stack, sizeof stack, "adc_a", 20, 1u << 0, 1, count_a,
+                                    NULL),
+               TD_OK);
+    td_sleep(3);
+    for (unsigned i = 0; i < 3; i++)
+        isr_r[i] = 99;
+    REQUIRE_EQ(drv_in_isr(adc_from_isr), TD_OK);
+    CHECK_EQ(isr_r[0], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_r[1], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_r[2], TD_ERR_IN_ISR);
+    CHECK_EQ(isr_s.stop, 0);
+    core1_stop_r = 99;
+    REQUIRE_EQ(th_core1_run(stop_from_core1, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    CHECK_EQ(core1_stop_r, TD_ERR_WRONG_CORE);
+    CHECK_EQ(isr_s.stop, 0);
+    uint32_t sets = isr_s.sets;
+    td_sleep(5);
+    CHECK(isr_s.sets >= sets + 4);                  /* still sampling */
+    CHECK(td_thread_state(&isr_s.thread) != TD_THREAD_EXITED);
+    CHECK_EQ(td_adc_sampler_stop(&isr_s, TD_MS(10)), TD_OK);
+    CHECK_EQ(td_thread_state(&isr_s.thread), TD_THREAD_EXITED);
+    CHECK_EQ(td_adc_sampler_stop(&isr_s, TD_NO_WAIT), TD_OK);   /* ended already */
+    CHECK_EQ(td_adc_sampler_stop(&isr_s, TD_TIMEOUT_MAX + 1u), TD_ERR_PARAM);
+    CHECK_EQ(calls_b, 0);
+    /* from its own function: asked, not waited for; it ends after that set */
+    self_r = 99;
+    REQUIRE_EQ(td_adc_sampler_start(&isr_s, stack, sizeof stack, "adc_self", 20, 1u << 0, 1,
+                                    stop_self, &isr_s),
+               TD_OK);
+    td_sleep(5);
+    CHECK_EQ(self_r, TD_ERR_WOULD_BLOCK);
+    CHECK_EQ(isr_s.sets, 1);
+    CHECK_EQ(td_thread_state(&isr_s.thread), TD_THREAD_EXITED);
+}

@@ -157,8 +157,18 @@ int td_adc_sampler_start(td_adc_sampler_t *s, void *stack, size_t stack_size, co
 
 int td_adc_sampler_stop(td_adc_sampler_t *s, td_tick_t timeout)
 {
-    if (s == NULL)
+    if (s == NULL || TD__BAD_TIMEOUT(timeout))
         return TD_ERR_PARAM;
+    /* td_thread_join's checks first, waiting for nothing: a call refused
+     * (s never started, the other core's, from an interrupt) asks nothing
+     * of the sampler. Its own function may ask, not wait. */
+    int r = td_thread_join(&s->thread, TD_NO_WAIT);
+    if (r == TD_ERR_DEADLOCK) {
+        s->stop = 1;
+        return TD_ERR_WOULD_BLOCK;
+    }
+    if (r != TD_ERR_WOULD_BLOCK)
+        return r;                        /* 0: it has ended already */
     s->stop = 1;
     return td_thread_join(&s->thread, timeout);
 }
