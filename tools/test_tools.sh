@@ -101,6 +101,20 @@ for how in n pq; do
   fi
 done
 
+# An example appended at the end of examples/examples.mk, after the line
+# that makes the examples' rules, stops make naming it and where it goes
+# (before, make list showed it and make run ran a file nothing built).
+if want make_refuses_example_added_after_its_rules; then
+  d=$tmp/late; mkdir -p "$d"
+  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$d"   # the tree's sources, 4 MB
+  echo 'EXAMPLES += my_program' >>"$d/examples/examples.mk"
+  out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$d" -n list 2>&1); rc=$?
+  if [ $rc -eq 0 ]; then fail make_refuses_example_added_after_its_rules "make list succeeded: $(head -c 200 <<<"$out")"
+  elif ! grep -q 'EXAMPLES += my_program comes after the line of examples/examples.mk' <<<"$out"; then
+    fail make_refuses_example_added_after_its_rules "message: $(head -c 300 <<<"$out")"
+  else pass make_refuses_example_added_after_its_rules; fi
+fi
+
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
