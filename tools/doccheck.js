@@ -292,6 +292,7 @@ function compileC(decls, body) {
       cp.execFileSync(cc, [...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused', '-fsyntax-only', '-x', 'c', '-'],
         { cwd: root, input: src, stdio: ['pipe', 'ignore', 'pipe'] });
     } catch (e) {
+      if (e.code === 'ENOENT') { errs.push(`${port}: ${cc} not found (make deps installs it)`); continue; }
       const msg = e.stderr ? e.stderr.toString().split('\n').filter((l) => /error/.test(l))
         .map((l) => l.replace(/^<stdin>:\d+:\d+: /, '')).slice(0, 2).join(' / ') : String(e.message);
       errs.push(`${port} (${cc}): ${msg || 'failed'}`);

@@ -41,14 +41,14 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 # doccheck.js --list.
 TEST_SUITES += layering
 .PHONY: test-layering
-test-layering:
+test-layering: deps-arm
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tools/test_layering.sh --list . >$(TEST_LISTS)/layering.list
 	$(Q)node tools/doccheck.js --list . >$(TEST_LISTS)/layering-docs.list
 	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/layering.list layering $(TEST_RESULTS)/layering.txt \
 	  tools/test_layering.sh .; \
 	  a=$$?; TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -a -l $(TEST_LISTS)/layering-docs.list -p tools/doccheck.js layering \
-	  $(TEST_RESULTS)/layering.txt node tools/doccheck.js . && [ $$a -eq 0 ]
+	  $(TEST_RESULTS)/layering.txt env CROSS=$(CROSS) node tools/doccheck.js . && [ $$a -eq 0 ]
 
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2
