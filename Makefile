@@ -124,6 +124,13 @@ include tests/gdb/gdb.mk
 include tests/trace/trace.mk
 include tools/mutate.mk
 
+# An example added to EXAMPLES after examples/examples.mk made the examples'
+# rules (a line appended at its end) would be listed by make list and
+# built by nothing: stop and say where the line goes.
+ifneq ($(filter-out $(EX_RULES_MADE),$(EXAMPLES)),)
+$(error EXAMPLES += $(filter-out $(EX_RULES_MADE),$(EXAMPLES)) comes after the line of examples/examples.mk that makes the examples' rules ($$(foreach e,$$(EXAMPLES),...)): move it above that line, beside the other EXAMPLES += lines)
+endif
+
 # ---- top-level targets --------------------------------------------------------
 .PHONY: all deps deps-arm deps-node deps-clang deps-qemu test run-suites run list clean fuzz coverage bench
 

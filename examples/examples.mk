@@ -59,7 +59,10 @@ EX_SIM_dashboard    := --i2c 0:bmp280 --spi 0:st7789@20,dc=21,rst=22 \
     --adc 0=sine:1.65:1.2:0.5 --adc temp=sine:30:3:0.1 --display $(EX_DIR)/dashboard.png
 EX_RUN_MS_dashboard := 5500
 
+# Every example's rules, made here from EXAMPLES as it is now: an example
+# added below this line would have none (the Makefile stops on one).
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
+EX_RULES_MADE := $(EXAMPLES)
 -include $(call depfiles,$(EX_DIR)/obj)
 
 .PHONY: examples

@@ -22,6 +22,13 @@
 //                    port/, tests/, ...) exists (or with .c/.h/.sh/.js/.mk,
 //                    or its .c for a .o); one after a '/' (build/...), or with
 //                    a capital placeholder (NAME), is skipped
+//   docs_code        every fenced C block (```c) compiles, as the body of a
+//                    function after every header of include/tandem/, for
+//                    the host port (cc) and the RP2040 ($CROSS gcc), with
+//                    -std=c11 -Wall -Wextra -Werror (unused names allowed);
+//                    what a fragment assumes (a variable, a function of
+//                    the program) is declared in a comment line right above
+//                    its fence: <!-- doccheck-c: uint32_t offset; -->
 // Then the check itself: a document with one planted mistake (a function
 // that does not exist, a wrong argument count, a missing make target or
 // variable, a missing file) must fail with exactly that mistake named.
@@ -48,7 +55,7 @@ const listing = args[0] === '--list';
 if (listing) args.shift();
 const root = path.resolve(args[0] || '.');
 
-const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths'];
+const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths', 'docs_code'];
 // Run under a make with another build directory and trace (make test-layering
 // BUILD=elsewhere TRACE=ring), make's database is the same: the documents'
 // targets are the defaults' (checked in docs_make_under_other_build).
@@ -68,6 +75,8 @@ const PLANTED = [
   ['docs_refuses_missing_variable', 'Run `make NO_SUCH_VARIABLE=1 run`.', 'NO_SUCH_VARIABLE'],
   ['docs_refuses_missing_example', 'Run `make run EXAMPLE=no_such_example`.', 'no_such_example'],
   ['docs_refuses_missing_path', 'See `kernel/no_such_file.c`.', 'kernel/no_such_file.c'],
+  // a call with the right number of arguments, of the wrong type
+  ['docs_refuses_code_that_does_not_compile', '```c\ntd_sleep("one tick");\n```', 'td_sleep'],
   // a row inserted at the end of README.md's example table, and one taken out
   ['docs_refuses_unknown_example_row', '| `no_such_example` | x | y |', 'no_such_example', 'insert'],
   ['docs_refuses_missing_example_row', '| `settings` |', 'no row for settings', 'remove'],
@@ -265,8 +274,51 @@ function checkPaths(file, text) {
   return out;
 }
 
+// The C blocks of a document, each compiled once per text for both ports.
+const CROSS = process.env.CROSS || 'arm-none-eabi-';
+const headers = git(['include/tandem/*.h']).map((f) => `#include "${f.replace(/^include\//, '')}"`).join('\n');
+const COMPILERS = [
+  ['host', 'cc', ['-std=c11', '-D_GNU_SOURCE', '-Iinclude', '-Iport', '-Iport/host']],
+  ['rp2040', `${CROSS}gcc`, ['-std=c11', '-mcpu=cortex-m0plus', '-mthumb', '-ffreestanding', '-Iinclude',
+    '-Iport', '-Iport/chip/rp2040', '-Iport/arch/armv6m', '-Iport/chip/rp2040/libc']],
+];
+const compiled = new Map();
+function compileC(decls, body) {
+  const src = `${headers}\n${decls}\nvoid doccheck_fragment(void);\nvoid doccheck_fragment(void)\n{\n${body}\n}\n`;
+  if (compiled.has(src)) return compiled.get(src);
+  const errs = [];
+  for (const [port, cc, flags] of COMPILERS) {
+    try {
+      cp.execFileSync(cc, [...flags, '-Wall', '-Wextra', '-Werror', '-Wno-unused', '-fsyntax-only', '-x', 'c', '-'],
+        { cwd: root, input: src, stdio: ['pipe', 'ignore', 'pipe'] });
+    } catch (e) {
+      if (e.code === 'ENOENT') { errs.push(`${port}: ${cc} not found (make deps installs it)`); continue; }
+      const msg = e.stderr ? e.stderr.toString().split('\n').filter((l) => /error/.test(l))
+        .map((l) => l.replace(/^<stdin>:\d+:\d+: /, '')).slice(0, 2).join(' / ') : String(e.message);
+      errs.push(`${port} (${cc}): ${msg || 'failed'}`);
+    }
+  }
+  compiled.set(src, errs);
+  return errs;
+}
+function checkCode(file, text) {
+  const out = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*```c\s*$/.test(lines[i])) continue;
+    const ind = /^\s*/.exec(lines[i])[0].length;
+    let j = i + 1;
+    while (j < lines.length && !/^\s*```\s*$/.test(lines[j])) j++;
+    const body = lines.slice(i + 1, j).map((l) => l.slice(Math.min(ind, /^\s*/.exec(l)[0].length))).join('\n');
+    const d = i > 0 ? /<!--\s*doccheck-c:([\s\S]*?)-->/.exec(lines[i - 1]) : null;
+    for (const e of compileC(d ? d[1] : '', body)) out.push(`${file}:${i + 1}: the C block does not compile: ${e}`);
+    i = j;
+  }
+  return out;
+}
+
 const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake,
-  docs_examples: checkExamples, docs_index: checkIndex, docs_paths: checkPaths };
+  docs_examples: checkExamples, docs_index: checkIndex, docs_paths: checkPaths, docs_code: checkCode };
 let passed = 0, failed = 0;
 const result = (ok, name, why) => {
   if (ok) { passed++; console.log(`PASS ${name}`); } else { failed++; console.log(`FAIL ${name}: ${why}`); }

@@ -3,7 +3,11 @@
 # modules form no circle (tools/kernel-deps.sh on kernel/ and its host
 # objects), and that the check finds circles: one planted through an
 # include, one through calls between objects, and none where a call goes
-# through a registered function pointer.
+# through a registered function pointer; and that the module table of
+# docs/conventions.md ("Module layering") has a row for every module and
+# none for another, and lists every module each one uses (trace apart, as
+# the table says; a row that says "everything below" is not held to a list),
+# with a planted use the table lacks found.
 #
 #   tools/test_kernel_deps.sh OBJDIR     (OBJDIR: the host build's kernel objects)
 #   tools/test_kernel_deps.sh --list     the checks' names only, nothing run
@@ -110,6 +114,50 @@ EOF
             fail kernel_deps_registered_handler_no_circle "status $rc: $(echo "$out" | tr '\n' ' ')"
         fi
     fi
+fi
+
+# table_problems GRAPH DOC: what the table of DOC does not say of GRAPH
+# (kernel-deps.sh -g's "module -> uses" lines), one problem a line
+table_problems() {
+    awk '
+    FNR == NR { if ($2 == "->") { mod[$1] = 1; uses[$1] = ""
+                for (i = 3; i <= NF; i++) if ($i != "trace") uses[$1] = uses[$1] " " $i } ; next }
+    /^### Module layering/ { on = 1; next }
+    /^### / { on = 0 }
+    on && /^\| `/ {
+        n = split($0, col, "|"); names = col[2]; listed = " " col[4] " "
+        gsub(/[^a-z_]+/, " ", listed)
+        any = (col[4] ~ /everything below/)
+        while (match(names, /`[a-z_]+`/)) {
+            m = substr(names, RSTART + 1, RLENGTH - 2); names = substr(names, RSTART + RLENGTH)
+            if (!(m in mod)) { print "the table has a row for " m ", which is not a kernel module"; continue }
+            row[m]++
+            if (any) continue
+            k = split(uses[m], u, " ")
+            for (j = 1; j <= k; j++) if (index(listed, " " u[j] " ") == 0) print m " uses " u[j] ", which its row does not list"
+        }
+    }
+    END { for (m in mod) if (row[m] != 1) print m " has " (row[m] + 0) " rows in the table, not 1" }
+    ' "$1" "$2" | sort
+}
+
+# 5. the table of docs/conventions.md against the graph of the objects
+if want kernel_deps_table_matches_conventions; then
+    if ! "$deps" -g -o "$objdir" kernel >"$tmp/graph" 2>&1; then
+        fail kernel_deps_table_matches_conventions "kernel-deps.sh -g: $(tr '\n' ' ' <"$tmp/graph")"
+    else
+        out=$(table_problems "$tmp/graph" docs/conventions.md)
+        if [ -z "$out" ] && grep -q "^sched *->" "$tmp/graph"; then pass kernel_deps_table_matches_conventions
+        else fail kernel_deps_table_matches_conventions "docs/conventions.md, Module layering: $(echo "${out:-no graph}" | tr '\n' ';')"; fi
+    fi
+fi
+
+# 6. a use the table lacks is found: the graph with sem also using mutex
+if want kernel_deps_table_finds_planted_use; then
+    "$deps" -g -o "$objdir" kernel 2>/dev/null | sed 's/^\(sem  *->.*\)$/\1 mutex/' >"$tmp/planted"
+    out=$(table_problems "$tmp/planted" docs/conventions.md)
+    if [ "$out" = "sem uses mutex, which its row does not list" ]; then pass kernel_deps_table_finds_planted_use
+    else fail kernel_deps_table_finds_planted_use "found: $(echo "${out:-nothing}" | tr '\n' ';')"; fi
 fi
 
 [ $listing -eq 1 ] && exit 0

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Checks every built example's UF2 against its ELF (magics, family,
-# contiguous blocks, flash addresses, boot2 CRC, every payload byte), and the
+# contiguous blocks, flash addresses, boot2 CRC, every payload byte), twice:
+# with uf2tool check, and with tools/uf2-spec-check.js, a reader written from
+# the format's description that shares nothing with tools/uf2.c, against
+# objcopy's flat image of the ELF (with planted bad blocks it must refuse); the
 # tools' error paths on bad input, and that make -n and make -p -q write
 # nothing (the build's stamps). Prints "TEST name", then "PASS name" /
 # "FAIL name: reason" per check, and "N passed, M failed" at the end.
-#   tools/test_tools.sh EXAMPLE...          (UF2TOOL, BOOT2PAD, BUILD set)
+#   tools/test_tools.sh EXAMPLE...          (UF2TOOL, BOOT2PAD, BUILD set;
+#                                            OBJCOPY, default arm-none-eabi-objcopy)
 #   tools/test_tools.sh --list EXAMPLE...   the checks' names only
 set -u
 listing=0
@@ -15,6 +19,8 @@ if [ $listing -eq 0 ]; then
 else
   UF2TOOL=- BOOT2PAD=- BUILD=- tmp=-
 fi
+OBJCOPY=${OBJCOPY:-arm-none-eabi-objcopy}
+spec=$(dirname "$0")/uf2-spec-check.js
 passed=0 failed=0
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -39,7 +45,25 @@ for ex in "$@"; do
   [ $listing -eq 1 ] || { cp "$uf2" "$tmp/c.uf2"
     printf '\xff' | dd of="$tmp/c.uf2" bs=1 seek=40 conv=notrunc status=none; }
   expect_fail "boot2_corruption_detected_$ex" "boot2 CRC" "$UF2TOOL" check "$tmp/c.uf2"
+  if want "uf2_spec_$ex"; then
+    if ! "$OBJCOPY" -O binary "$elf" "$tmp/flat.bin" 2>"$tmp/err"; then fail "uf2_spec_$ex" "objcopy: $(cat "$tmp/err")"
+    elif out=$(node "$spec" "$uf2" "$tmp/flat.bin" 2>&1); then pass "uf2_spec_$ex"; else fail "uf2_spec_$ex" "$out"; fi
+  fi
 done
+
+# The second reader refuses what a Pico's boot ROM would not take, naming it:
+# another family id (byte 28 of block 1), a payload byte that is not the
+# ELF's, a block number out of order.
+first=${1:-blink2}
+plant() {   # name, expected message part, offset, bytes
+  [ $listing -eq 1 ] || { cp "$BUILD/examples/$first.uf2" "$tmp/p.uf2"
+    printf "$4" | dd of="$tmp/p.uf2" bs=1 seek="$3" conv=notrunc status=none; }
+  expect_fail "$1" "$2" node "$spec" "$tmp/p.uf2" "$tmp/flat0.bin"
+}
+[ $listing -eq 1 ] || "$OBJCOPY" -O binary "$BUILD/examples/$first.elf" "$tmp/flat0.bin"
+plant uf2_spec_refuses_family "family id" $((512 + 28)) '\x57'
+plant uf2_spec_refuses_payload "flash byte 0x10000300" $((3 * 512 + 32)) '\xa5\x5a'
+plant uf2_spec_refuses_block_number "blockNo" $((2 * 512 + 20)) '\x07'
 
 expect_fail uf2tool_missing_file "No such file" "$UF2TOOL" convert "$tmp/none.elf" "$tmp/o.uf2"
 [ $listing -eq 1 ] || printf 'hello' > "$tmp/text.elf"
@@ -76,6 +100,20 @@ for how in n pq; do
     else pass "make_${how}_writes_nothing"; fi
   fi
 done
+
+# An example appended at the end of examples/examples.mk, after the line
+# that makes the examples' rules, stops make naming it and where it goes
+# (before, make list showed it and make run ran a file nothing built).
+if want make_refuses_example_added_after_its_rules; then
+  d=$tmp/late; mkdir -p "$d"
+  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$d"   # the tree's sources, 4 MB
+  echo 'EXAMPLES += my_program' >>"$d/examples/examples.mk"
+  out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$d" -n list 2>&1); rc=$?
+  if [ $rc -eq 0 ]; then fail make_refuses_example_added_after_its_rules "make list succeeded: $(head -c 200 <<<"$out")"
+  elif ! grep -q 'EXAMPLES += my_program comes after the line of examples/examples.mk' <<<"$out"; then
+    fail make_refuses_example_added_after_its_rules "message: $(head -c 300 <<<"$out")"
+  else pass make_refuses_example_added_after_its_rules; fi
+fi
 
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"

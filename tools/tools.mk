@@ -27,7 +27,7 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 	$(Q)sed -nE 's/^ *TEST\(([A-Za-z0-9_]+)\) *\{.*/\1/p' tools/test_tools.c >$(TEST_LISTS)/tools-unit.list
 	$(Q)tools/test_tools.sh --list $(EXAMPLES) >$(TEST_LISTS)/tools-uf2.list
 	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/tools-unit.list -p $(TOOLS_DIR)/test_tools tools $(TEST_RESULTS)/tools.txt $(TOOLS_DIR)/test_tools; \
-	  a=$$?; UF2TOOL=$(UF2TOOL) BOOT2PAD=$(BOOT2PAD) BUILD=$(BUILD) \
+	  a=$$?; UF2TOOL=$(UF2TOOL) BOOT2PAD=$(BOOT2PAD) BUILD=$(BUILD) OBJCOPY=$(TOBJCOPY) \
 	  TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -a -l $(TEST_LISTS)/tools-uf2.list -p tools/test_tools.sh tools $(TEST_RESULTS)/tools.txt tools/test_tools.sh $(EXAMPLES) && \
 	  [ $$a -eq 0 ]
 
@@ -41,14 +41,14 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 # doccheck.js --list.
 TEST_SUITES += layering
 .PHONY: test-layering
-test-layering:
+test-layering: deps-arm
 	$(Q)mkdir -p $(TEST_LISTS)
 	$(Q)tools/test_layering.sh --list . >$(TEST_LISTS)/layering.list
 	$(Q)node tools/doccheck.js --list . >$(TEST_LISTS)/layering-docs.list
 	$(Q)TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -l $(TEST_LISTS)/layering.list layering $(TEST_RESULTS)/layering.txt \
 	  tools/test_layering.sh .; \
 	  a=$$?; TD_SUITE_CPU=300 TD_SUITE_TIMEOUT=3600 $(TEST_RUN) -a -l $(TEST_LISTS)/layering-docs.list -p tools/doccheck.js layering \
-	  $(TEST_RESULTS)/layering.txt node tools/doccheck.js . && [ $$a -eq 0 ]
+	  $(TEST_RESULTS)/layering.txt env CROSS=$(CROSS) node tools/doccheck.js . && [ $$a -eq 0 ]
 
 # ---- fuzz targets for the parsers (libFuzzer, clang) -------------------------
 FUZZ_TARGETS += elf uf2
