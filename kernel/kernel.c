@@ -141,6 +141,11 @@ TD_FAULT_CODE int td__kernel_relaunch_core1(void)
     return r;
 }
 
+unsigned td_core_id(void)
+{
+    return port_core_id();
+}
+
 bool td_kernel_running(unsigned core)
 {
     return core < PORT_NUM_CORES && td__core_running(core);

@@ -588,6 +588,40 @@ TEST(both_kernels_at_once)
     CHECK_EQ(td_start_new_thread(core1_pp, NULL), TD_ERR_BUSY);
 }
 
+/* td_core_id: each core's number, from a thread, a timer callback (an
+ * interrupt on the chip) and core 1's thread. 10 + the number, so that a
+ * value never written (0) cannot pass for core 0. */
+static volatile unsigned core_id_seen[3];
+static void core_id_on_timer(td_timer_t *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    core_id_seen[1] = 10u + td_core_id();
+}
+static void core_id_core1(void *arg)
+{
+    (void)arg;
+    core_id_seen[2] = 10u + td_core_id();
+}
+
+TEST(core_id_each_core)
+{
+    for (unsigned i = 0; i < 3; i++)
+        core_id_seen[i] = 0;
+    core_id_seen[0] = 10u + td_core_id();
+    static td_timer_t tm;
+    REQUIRE_EQ(td_timer_init(&tm, core_id_on_timer, NULL), TD_OK);
+    REQUIRE_EQ(td_timer_start(&tm, 1, 0), TD_OK);
+    REQUIRE_EQ(th_core1_run(core_id_core1, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    for (int i = 0; i < 100 && core_id_seen[1] == 0; i++)
+        td_sleep(1);
+    CHECK_EQ(td_timer_deinit(&tm), TD_OK);
+    CHECK_EQ(core_id_seen[0], 10);
+    CHECK_EQ(core_id_seen[1], 10);
+    CHECK_EQ(core_id_seen[2], 11);
+}
+
 /* ---- the beginner layer -------------------------------------------------------------- */
 
 static td_easy_lock_t *s_lock;

@@ -32,6 +32,11 @@ int td_kernel_start(td_entry_t entry, void *arg);
  * (TD_ERR_NO_RESPONSE). Thread only, core 0. */
 int td_kernel_launch_core1(td_entry_t entry, void *arg);
 
+/* The calling core's number: 0 or 1 (on the host port, the "core" the
+ * calling pthread stands for). Anywhere: threads, interrupt handlers,
+ * timer callbacks, and before the core's kernel starts. */
+unsigned td_core_id(void);
+
 /* True once the kernel of core 'core' (0 or 1) runs. Anywhere. */
 bool td_kernel_running(unsigned core);
 
