@@ -129,12 +129,17 @@ run:
 	$(Q)echo "make run: $(EXAMPLE) in tandem-sim for $(RUN_MS) ms of simulated time;" \
 	  "console lines ($(if $(filter uart,$(TD_CONSOLE)),uart0,usb: the board's USB serial port, as a terminal on the PC shows them)$(if $(filter both,$(TD_CONSOLE)), and uart0))" \
 	  "and LED changes (gpio0 red, gpio1 green), tagged [time] and the core (c0/c1$(if $(filter uart,$(TD_CONSOLE)),,$(comma) -- when the USB interrupt moved the line)):"
-	$(Q)$(SIM) $(TRACED_BUILD)/examples/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
+	$(Q)rm -f $(EX_DIR)/$(EXAMPLE).svg $(EX_DIR)/$(EXAMPLE).vcd $(EX_DIR)/$(EXAMPLE).trace.json; \
+	  $(SIM) $(TRACED_BUILD)/examples/$(EXAMPLE).elf --max-ms $(RUN_MS) --gpio-log $(RUN_LEDS) $(EX_SIM_$(EXAMPLE)) \
 	    --svg $(EX_DIR)/$(EXAMPLE).svg --vcd $(EX_DIR)/$(EXAMPLE).vcd --trace-out $(EX_DIR)/$(EXAMPLE).trace.json; \
 	  rc=$$?; \
-	  echo "picture of the run (each core and its threads, locks, messages, the LEDs over time): $(EX_DIR)/$(EXAMPLE).svg"; \
-	  echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
-	  echo "the kernel's trace for Perfetto (ui.perfetto.dev) or chrome://tracing: $(EX_DIR)/$(EXAMPLE).trace.json"; \
+	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ] || \
+	    echo "make run: the emulator stopped $(EXAMPLE) with status $$rc (its message above); what it wrote of the run:"; \
+	  [ ! -f $(EX_DIR)/$(EXAMPLE).svg ] || \
+	    echo "picture of the run (each core and its threads, locks, messages, the LEDs over time): $(EX_DIR)/$(EXAMPLE).svg"; \
+	  [ ! -f $(EX_DIR)/$(EXAMPLE).vcd ] || echo "waveforms for GTKWave: $(EX_DIR)/$(EXAMPLE).vcd"; \
+	  [ ! -f $(EX_DIR)/$(EXAMPLE).trace.json ] || \
+	    echo "the kernel's trace for Perfetto (ui.perfetto.dev) or chrome://tracing: $(EX_DIR)/$(EXAMPLE).trace.json"; \
 	  [ $$rc -eq 0 ] || [ $$rc -eq 123 ]
 
 # System tests: every example in the emulator, console lines and LED timing,

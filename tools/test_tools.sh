@@ -115,6 +115,33 @@ if want make_refuses_example_added_after_its_rules; then
   else pass make_refuses_example_added_after_its_rules; fi
 fi
 
+# make run names only what this run of the emulator wrote: a picture, VCD
+# and trace left by an earlier run are removed first, and a failed run says
+# so (before, it named the stale files as this run's). The ELFs are taken as
+# built (-o), the emulator is a stand-in: /bin/false, then one that writes
+# only the picture.
+if want make_run_names_only_this_runs_files; then
+  ex=$tmp/run; mkdir -p "$ex"
+  stale() { for f in svg vcd trace.json; do echo old >"$ex/blink2.$f"; done; }
+  runit() {
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -o "$ex/blink2.elf" -o "$ex/blink2.uf2" \
+      -o "$BUILD/trace-sim/examples/blink2.elf" -o "$BUILD/examples/blink2.elf" run EXAMPLE=blink2 EX_DIR="$ex" SIM="$1" 2>&1
+  }
+  printf '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --svg ] && echo new >"$2"; shift; done\nexit 0\n' >"$tmp/sim-svg"
+  chmod +x "$tmp/sim-svg"
+  stale; out1=$(runit /bin/false); rc1=$?
+  stale; out2=$(runit "$tmp/sim-svg"); rc2=$?
+  if [ $rc1 -eq 0 ]; then fail make_run_names_only_this_runs_files "a failed run exited 0"
+  elif ! grep -q 'the emulator stopped blink2 with status 1' <<<"$out1"; then
+    fail make_run_names_only_this_runs_files "failed run: $(tail -c 300 <<<"$out1")"
+  elif grep -q 'picture of the run\|GTKWave\|Perfetto' <<<"$out1"; then
+    fail make_run_names_only_this_runs_files "a failed run named stale files"
+  elif [ $rc2 -ne 0 ] || ! grep -q "picture of the run.*$ex/blink2.svg" <<<"$out2" \
+       || grep -q 'GTKWave\|Perfetto' <<<"$out2" || [ "$(cat "$ex/blink2.svg")" != new ]; then
+    fail make_run_names_only_this_runs_files "run writing the picture alone: rc $rc2, $(tail -c 300 <<<"$out2")"
+  else pass make_run_names_only_this_runs_files; fi
+fi
+
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
