@@ -104,6 +104,7 @@ class Simulator extends EventEmitter {
     this.busError = null;            // the DMA model's view of a failed access
     this.quietBusErrors = false;
     this.installGpio();
+    for (const u of this.mcu.uart) u.watchRx();
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
     // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
     require('./blocks').install(this);
@@ -207,7 +208,27 @@ class Simulator extends EventEmitter {
     this.outLevel = new Int8Array(30).fill(-1);
     this.extIn = new Int8Array(30).fill(-1); // -1: not driven from outside
     this.gpioEvents = this.opts.record ? [] : null;
+    // a 'gpio' listener sees every change at its time (lib/peripherals.js, lineObserved)
+    this.gpioListening = false;
+    this.on('newListener', (ev) => {
+      if (ev !== 'gpio' || this.gpioListening) return;
+      this.gpioListening = true;
+      this.pinsObservedChanged();
+    });
     this.coreEvents = this.opts.record ? [] : null;
+    // FUNCSEL 2: a UART's TX drives its pin (rp2040js drives none), its RX
+    // and the modem signals drive nothing (lib/peripherals.js, makeUart)
+    const GPIOPin = Object.getPrototypeOf(mcu.gpio[0]).constructor;
+    const isUartTx = (p) => (p & 3) === 0;
+    class Pin extends GPIOPin {
+      get rawOutputEnable() {
+        return this.functionSelect === 2 ? isUartTx(this.index) : super.rawOutputEnable;
+      }
+      get rawOutputValue() {
+        return this.functionSelect === 2 ? isUartTx(this.index) && mcu.uart[P.uartOfPin(this.index)].line === 1 : super.rawOutputValue;
+      }
+    }
+    for (const pin of mcu.gpio) Object.setPrototypeOf(pin, Pin.prototype);
     mcu.gpio.forEach((pin, i) => {
       pin.padValue = 0x56; // PADS_BANK0 reset value: IE, 4 mA, pull-down, Schmitt
       const orig = Object.getPrototypeOf(pin).setInputValue;
@@ -260,6 +281,20 @@ class Simulator extends EventEmitter {
     if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
     this.pinWatchers.get(pin).push(fn);
     if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
+    this.pinsObservedChanged();
+  }
+
+  /** Pins whose changes a model produces only while observed (the UARTs' TX): brought up to now before a look at them. */
+  pinsCatchUp() {
+    const u = this.mcu.uart;
+    u[0].lineCatchUp();
+    u[1].lineCatchUp();
+  }
+  /** Something that could observe pins came or went (a listener, a watcher, an interrupt enable, a PIO). */
+  pinsObservedChanged() {
+    const u = this.mcu.uart;
+    u[0].lineSchedule();
+    u[1].lineSchedule();
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -336,8 +371,11 @@ class Simulator extends EventEmitter {
   }
   /** A block's registers changed: its next tick may be sooner than the running batch's horizon. */
   pioChanged() {
-    this.pioOn = this.pio.some((p) => p.ctrl !== 0);
+    const on = this.pio.some((p) => p.ctrl !== 0);
     this.resched = true;
+    if (on === this.pioOn) return;
+    this.pioOn = on;
+    this.pinsObservedChanged(); // a running PIO may read any pin
   }
   /** Before a PIO tick at cycle c: the peripherals' clock (and alarms due) up to it. */
   pioClockTo(c) {
@@ -832,6 +870,7 @@ class Simulator extends EventEmitter {
   settle() {
     const now = Math.max(this.T, ...this.cores.map((c) => (c.state === STATE_HALT ? 0 : c.cycles)));
     if (this.pioOn) this.pioSync(now);
+    this.pinsCatchUp();
     for (const c of this.cores) {
       if (c.cycles >= now) continue;
       if (c.state === STATE_WFE || c.state === STATE_WFI) { c.sleepCycles += now - c.cycles; c.cycles = now; }
