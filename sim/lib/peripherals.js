@@ -468,15 +468,14 @@ function makeUart(sim, Base) {
      * forced, or a PIO state machine runs (it reads any pin).
      */
     lineObserved() {
-      const g = this.rp2040.gpio, iob = sim.iobank0;
+      const g = this.rp2040.gpio;
       let routed = false;
       for (const p of this.txPins) {
-        const pin = g[p];
-        if (pin.functionSelect !== 2) continue;
+        if (g[p].functionSelect !== 2) continue;
         routed = true;
-        if (sim.pinWatchers.has(p) || pin.irqEnableMask | pin.irqForceMask | iob.inte1[p] | iob.intf1[p]) return true;
+        if (sim.pinSeen(p)) return true;
       }
-      return routed && (sim.gpioEvents !== null || sim.gpioListening || sim.pioOn);
+      return routed && sim.pinsAllSeen;
     }
     /** After any change: the line up to now; its next change on the alarm while observed. */
     lineSchedule() {

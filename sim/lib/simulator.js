@@ -97,6 +97,7 @@ class Simulator extends EventEmitter {
     this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
     this.pinActive = new Uint16Array(30); // watchers per pin that may act on a PIO's output
+    this.pinWatchAll = new Uint16Array(30); // watchers per pin that act whatever its function
     this.pio = [];                   // the PIO blocks (lib/pio.js, installed by lib/blocks.js)
     this.pioOn = false;              // a state machine of either block is enabled
     this.pioAt = -1;                 // while a PIO block takes a tick: its cycle
@@ -217,15 +218,23 @@ class Simulator extends EventEmitter {
     });
     this.coreEvents = this.opts.record ? [] : null;
     // FUNCSEL 2: a UART's TX drives its pin (rp2040js drives none), its RX
-    // and the modem signals drive nothing (lib/peripherals.js, makeUart)
+    // and the modem signals drive nothing (lib/peripherals.js, makeUart);
     const GPIOPin = Object.getPrototypeOf(mcu.gpio[0]).constructor;
-    const isUartTx = (p) => (p & 3) === 0;
+    // FUNCSEL 1: an SPI block drives its SCK and TX pins (lib/spi.js)
+    const isUartTx = (p) => (p & 3) === 0, isSpiOut = (p) => (p & 2) !== 0;
+    const sim = this;
     class Pin extends GPIOPin {
       get rawOutputEnable() {
-        return this.functionSelect === 2 ? isUartTx(this.index) : super.rawOutputEnable;
+        const f = this.functionSelect;
+        if (f === 2) return isUartTx(this.index);
+        if (f === 1) return isSpiOut(this.index);
+        return super.rawOutputEnable;
       }
       get rawOutputValue() {
-        return this.functionSelect === 2 ? isUartTx(this.index) && mcu.uart[P.uartOfPin(this.index)].line === 1 : super.rawOutputValue;
+        const f = this.functionSelect;
+        if (f === 2) return isUartTx(this.index) && mcu.uart[P.uartOfPin(this.index)].line === 1;
+        if (f === 1) return isSpiOut(this.index) && sim.spi[(this.index >>> 3) & 1].pinLevel[this.index & 3] === 1;
+        return super.rawOutputValue;
       }
     }
     for (const pin of mcu.gpio) Object.setPrototypeOf(pin, Pin.prototype);
@@ -281,8 +290,16 @@ class Simulator extends EventEmitter {
     if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
     this.pinWatchers.get(pin).push(fn);
     if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
+    if (onlyFunc < 0) this.pinWatchAll[pin]++;
     this.pinsObservedChanged();
   }
+  /** Whether a change of GPIO `pin` is noticed as it happens by a watcher for any function, or its interrupt. */
+  pinSeen(pin) {
+    const g = this.mcu.gpio[pin], iob = this.iobank0;
+    return this.pinWatchAll[pin] > 0 || (g.irqEnableMask | g.irqForceMask | iob.inte1[pin] | iob.intf1[pin]) !== 0;
+  }
+  /** Whether every pin's changes are seen as they happen: a recorded run, a 'gpio' listener, a running PIO (it reads any pin). */
+  get pinsAllSeen() { return this.gpioEvents !== null || this.gpioListening || this.pioOn; }
 
   /** Pins whose changes a model produces only while observed (the UARTs' TX): brought up to now before a look at them. */
   pinsCatchUp() {
