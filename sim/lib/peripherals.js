@@ -348,8 +348,8 @@ function makeTimer(sim, Base) {
 // something could notice it then (lineObserved); otherwise the changes are
 // applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers),
 // at the next character or the end of a run, so the pins' levels, toggle
-// counts and edge flags are the same and a console-heavy run pays nothing
-// per bit. A character written before
+// counts, edge flags and a recorded run's changes (at their own times) are
+// the same and a console-heavy run pays nothing per bit. A character written before
 // the divisor is set, or while the UART is disabled, is sent at once as
 // before: no waveform (warned when a TX pin is routed). Not modelled: the
 // characters a BRK hides (warned), IrDA SIR, loopback (LBE), the modem
@@ -451,7 +451,9 @@ function makeUart(sim, Base) {
         while (i < e.length && e[i] <= t) { this.raw = e[i + 1]; i += 2; }
         if (i) e.splice(0, i);
         this.lineT = t;
+        sim.pinEventNs = t; // recorded at its own time, even when applied late
         this.setLine(this.raw && !(t >= this.brkFrom && t < this.brkTo) ? 1 : 0);
+        sim.pinEventNs = -1;
       }
       if (now > this.lineT) this.lineT = now;
     }
@@ -463,9 +465,10 @@ function makeUart(sim, Base) {
     }
     /**
      * Whether something could notice the TX pins' changes as they happen: a
-     * GPIO carries the line and the run is recorded, a 'gpio' listener or a
-     * pin watcher (a wire) is there, the pin's interrupt is enabled or
-     * forced, or a PIO state machine runs (it reads any pin).
+     * GPIO carries the line and a 'gpio' listener or a pin watcher (a wire)
+     * is there, the pin's interrupt is enabled or forced, or a PIO state
+     * machine runs (it reads any pin). A recorded run (VCD) gets the changes
+     * applied late with their own times.
      */
     lineObserved() {
       const g = this.rp2040.gpio;

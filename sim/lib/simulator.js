@@ -209,6 +209,7 @@ class Simulator extends EventEmitter {
     this.outLevel = new Int8Array(30).fill(-1);
     this.extIn = new Int8Array(30).fill(-1); // -1: not driven from outside
     this.gpioEvents = this.opts.record ? [] : null;
+    this.pinEventNs = -1;  // a change applied late (a UART's TX caught up): its own time, for the record
     // a 'gpio' listener sees every change at its time (lib/peripherals.js, lineObserved)
     this.gpioListening = false;
     this.on('newListener', (ev) => {
@@ -266,7 +267,7 @@ class Simulator extends EventEmitter {
     else level = pin.rawInputValue ? 1 : 0;
     if (pin.outputEnable && this.outLevel[i] >= 0 && this.outLevel[i] !== level) this.toggles[i]++;
     const driven = pin.outputEnable ? level : -1;
-    if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.nowNanos(), i, driven);
+    if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.pinEventNs >= 0 ? this.pinEventNs : this.nowNanos(), i, driven);
     if (driven !== this.outLevel[i] && this.listenerCount('gpio')) {
       this.emit('gpio', { pin: i, level: driven, time: this.nowNanos() / 1e9, core: this.cur ? this.cur.index : -1 });
     }
@@ -298,8 +299,8 @@ class Simulator extends EventEmitter {
     const g = this.mcu.gpio[pin], iob = this.iobank0;
     return this.pinWatchAll[pin] > 0 || (g.irqEnableMask | g.irqForceMask | iob.inte1[pin] | iob.intf1[pin]) !== 0;
   }
-  /** Whether every pin's changes are seen as they happen: a recorded run, a 'gpio' listener, a running PIO (it reads any pin). */
-  get pinsAllSeen() { return this.gpioEvents !== null || this.gpioListening || this.pioOn; }
+  /** Whether every pin's changes are seen as they happen: a 'gpio' listener, a running PIO (it reads any pin). */
+  get pinsAllSeen() { return this.gpioListening || this.pioOn; }
 
   /** Pins whose changes a model produces only while observed (the UARTs' TX): brought up to now before a look at them. */
   pinsCatchUp() {

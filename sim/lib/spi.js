@@ -34,11 +34,11 @@
 //   SCK leaves its idle level at the start of the bit, TX changes with it,
 //   and SCK returns half a period later. TX keeps the last bit's level
 //   between frames. Each change is at its own time while something could
-//   see it when the frame starts (a 'gpio' listener, a recorded run, a pin
-//   watcher such as a wire, the pin's interrupt, a running PIO); otherwise
-//   the frame leaves the pins as they were (their toggles not counted, a
-//   read of GPIO_IN sees the idle levels): the waveform costs nothing at
-//   the rates a display is fed.
+//   see it when the frame starts (a 'gpio' listener, a pin watcher such as
+//   a wire, the pin's interrupt, a running PIO); otherwise the frame leaves
+//   the pins as they were (their toggles not counted, a read of GPIO_IN
+//   sees the idle levels, a recorded run's VCD shows them idle: warned):
+//   the waveform costs nothing at the rates a display is fed.
 // Not modelled: slave mode (MS = 1), the TI and National Microwire frame
 // formats (a warning; frames go out as Motorola SPI), the gap the PL022
 // leaves between frames (frames follow each other with no idle bit
@@ -219,6 +219,9 @@ class SPI extends BasePeripheral {
     if (((this.cr0 >>> 4) & 3) !== 0) this.sim.warn(`SPI${this.index}: TI and Microwire frame formats are not modelled; frames go out as Motorola SPI`);
     this.shiftOut = this.tx.pull();
     if (this.pinsObserved()) this.frameEdges(this.shiftOut, this.bits, ns);
+    else if (this.sim.gpioEvents && this.pinsOf(2).length) {
+      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
+    }
     this.shifting = true;
     if (!(this.cr1 & LBM)) this.setHwCs(true);
     this.frameAlarm.schedule(ns * this.bits);

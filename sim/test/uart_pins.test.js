@@ -185,6 +185,21 @@ test('UART TX pin with nothing watching it: no alarm at each bit, yet GPIO STATU
   assert.strictEqual(sim.toggles[4] - toggles, changes, 'toggles of GPIO 4 (as --json reports them)');
 });
 
+test('UART TX pin in a recorded run (--vcd) with nothing else watching: the changes, applied late, are recorded at their own times', () => {
+  const { sim, wait } = idle({ record: true });
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 4, 2);
+  const from = sim.gpioEvents.length;
+  const t0 = sim.nowNanos();
+  for (const b of [0x35, 0xca]) sim.write32(UART1 + DR, b);
+  assert.strictEqual(sim.mcu.uart[1].lineAlarm.scheduled, false);
+  wait(25 * bitNs);
+  const e = [];
+  for (let i = from; i < sim.gpioEvents.length; i += 3) if (sim.gpioEvents[i + 1] === 4) e.push([ns(sim.gpioEvents[i]), sim.gpioEvents[i + 2]]);
+  checkFrames(e, t0, bitNs, [frameBits(0x35), frameBits(0xca)]);
+  assert.strictEqual(e.length, 8 + 6, 'every change of the two characters');
+});
+
 test('UART console output is unchanged by the pin waveform: the same bytes and lines at the same times, routed or not', () => {
   const runOnce = (routed) => {
     const { sim, wait } = idle();
