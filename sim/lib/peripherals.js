@@ -368,6 +368,13 @@ const UART_TX_PINS = [[0, 12, 16, 28], [4, 8, 20, 24]];
 const UART_RX_PINS = [[1, 13, 17, 29], [5, 9, 21, 25]];
 /** The UART a GPIO's UART function (FUNCSEL 2) belongs to: GPIO 0-3 UART0, 4-11 UART1, 12-19 UART0, ... */
 const uartOfPin = (p) => ((p >>> 2) ^ (p >>> 3)) & 1;
+/** The parity bit LCR_H asks for with `data`: stuck at NOT EPS with SPS, else even (EPS) or odd. */
+function uartParity(data, lcr) {
+  if (lcr & 0x80) return lcr & 4 ? 0 : 1;
+  let ones = 0;
+  for (let v = data; v; v &= v - 1) ones++;
+  return (ones & 1) ^ (lcr & 4 ? 0 : 1);
+}
 
 function makeUart(sim, Base) {
   return class TimedUart extends Base {
@@ -413,16 +420,7 @@ function makeUart(sim, Base) {
     frameEdges(byte, start, bitNs) {
       const lcr = this.lineCtrlRegister, n = this.wordLength;
       let bits = byte & ((1 << n) - 1), len = n;
-      if (lcr & 2) { // PEN
-        let p;
-        if (lcr & 0x80) p = lcr & 4 ? 0 : 1;            // SPS: stuck at NOT EPS
-        else {
-          let ones = 0;
-          for (let v = bits; v; v &= v - 1) ones++;
-          p = (ones & 1) ^ (lcr & 4 ? 0 : 1);           // EPS: even, else odd
-        }
-        bits |= p << len++;
-      }
+      if (lcr & 2) bits |= uartParity(bits, lcr) << len++; // PEN
       bits = (bits << 1) | (((1 << (lcr & 8 ? 2 : 1)) - 1) << (len + 1)); // start bit 0, stop bits 1
       len += lcr & 8 ? 3 : 2;
       let prev = 1;
@@ -542,17 +540,7 @@ function makeUart(sim, Base) {
       this.rxPin = -1;
       const data = this.rxWord & ((1 << n) - 1);
       let flags = b ? 0 : 0x100;                                 // FE
-      if (pen) {
-        const p = (this.rxWord >>> n) & 1;
-        let want;
-        if (lcr & 0x80) want = lcr & 4 ? 0 : 1;
-        else {
-          let ones = 0;
-          for (let v = data; v; v &= v - 1) ones++;
-          want = (ones & 1) ^ (lcr & 4 ? 0 : 1);
-        }
-        if (p !== want) flags |= 0x200;                          // PE
-      }
+      if (pen && ((this.rxWord >>> n) & 1) !== uartParity(data, lcr)) flags |= 0x200; // PE
       if (!b && this.rxWord === 0) flags |= 0x400;               // BE: the whole character low
       if (this.rxFIFO.full) {
         if (this.rxLost++ === 0) sim.warn(`uart${this.index}: a character received on its RX pin while the RX FIFO was full was lost (overrun), as on the chip`);

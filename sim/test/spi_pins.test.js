@@ -25,8 +25,9 @@ function record(sim) {
   return e;
 }
 
-for (const [mode, spo, sph] of [[0, false, false], [1, false, true], [2, true, false], [3, true, true]]) {
-  test(`SPI pins, mode ${mode} (SPO ${+spo}, SPH ${+sph}): SCK idles at SPO, two edges a bit period, TX valid at the sampling edge; frames back to back; 4-, 8-, 16-bit frames`, () => {
+/** The test of SPI mode `mode` (SPO, SPH): its name and body. */
+function modeTest(mode, spo, sph) {
+  return [`SPI pins, mode ${mode} (SPO ${+spo}, SPH ${+sph}): SCK idles at SPO, two edges a bit period, TX valid at the sampling edge; frames back to back; 4-, 8-, 16-bit frames`, () => {
     for (const bits of [8, 4, 16]) {
       const { sim, wait } = idle();
       const e = record(sim);
@@ -60,8 +61,12 @@ for (const [mode, spo, sph] of [[0, false, false], [1, false, true], [2, true, f
       assert.deepStrictEqual(got, words, `${bits}-bit frames`);
       assert.strictEqual(sck.at(-1)[2], +spo, 'SCK back at its idle level');
     }
-  });
+  }];
 }
+test(...modeTest(0, false, false));
+test(...modeTest(1, false, true));
+test(...modeTest(2, true, false));
+test(...modeTest(3, true, true));
 
 test('SPI pins: nothing watching them, a frame sets no alarm per bit and leaves them as they were; SCK follows SPO while idle', () => {
   const { sim, wait } = idle();
