@@ -220,8 +220,8 @@ class Simulator extends EventEmitter {
     this.coreEvents = this.opts.record ? [] : null;
     // FUNCSEL 2: a UART's TX drives its pin (rp2040js drives none), its RX
     // and the modem signals drive nothing (lib/peripherals.js, makeUart);
-    const GPIOPin = Object.getPrototypeOf(mcu.gpio[0]).constructor;
     // FUNCSEL 1: an SPI block drives its SCK and TX pins (lib/spi.js)
+    const GPIOPin = Object.getPrototypeOf(mcu.gpio[0]).constructor;
     const isUartTx = (p) => (p & 3) === 0, isSpiOut = (p) => (p & 2) !== 0;
     const sim = this;
     class Pin extends GPIOPin {
