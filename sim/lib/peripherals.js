@@ -35,6 +35,7 @@ function makeIOBank0(sim, Base) {
       this.intf1 = new Uint8Array(30);
     }
     readUint32(offset) {
+      sim.pinsCatchUp(); // STATUS, INTR: the TX pins as they are now
       if (offset >= 0x130 && offset < 0x160) {
         const reg = offset & ~0xf;
         const start = (offset & 0xf) * 2;
@@ -65,10 +66,14 @@ function makeIOBank0(sim, Base) {
           if (reg === 0x130) this.inte1[p] = nib; else this.intf1[p] = nib;
         }
         sim.updateGpioIrq();
+        sim.pinsObservedChanged();
         return;
       }
       if (offset >= 0x150 && offset < 0x190) return; // INTS read-only; dormant ignored
+      // a UART's TX pin may come or go (GPIOn_CTRL), or be watched (the interrupt enables)
+      sim.pinsCatchUp();
       super.writeUint32(offset, value);
+      sim.pinsObservedChanged();
     }
   };
 }
@@ -330,6 +335,47 @@ function makeTimer(sim, Base) {
 // the FIFO: asserted while the UART is enabled, UARTDMACR.TXDMAE is set and
 // the FIFO has room (rp2040js asserts it whenever the UART is enabled, so a
 // DMA channel paced by it overfilled the FIFO).
+//
+// The TX pin (UARTTXD): each character is also a waveform, its start bit,
+// data bits (least significant first), parity bit (PEN; EPS even or odd,
+// SPS stuck) and stop bits (STP2) each one bit time (16 x the divisor's
+// IBRD + FBRD/64 periods of clk_peri) long, the line high (mark) between
+// characters. LCR_H.BRK holds the line low from the end of the character
+// being shifted out (at once when none is) until it is cleared. The level
+// reaches every GPIO whose FUNCSEL is this UART's TX (UART0: GPIO 0, 12, 16,
+// 28; UART1: GPIO 4, 8, 20, 24), through the pin's output override like any
+// other function. Each change comes at its own time (an alarm) while
+// something could notice it then (lineObserved); otherwise the changes are
+// applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers),
+// at the next character or the end of a run, so the pins' levels, toggle
+// counts, edge flags and a recorded run's changes (at their own times) are
+// the same and a console-heavy run pays nothing per bit. A character written before
+// the divisor is set, or while the UART is disabled, is sent at once as
+// before: no waveform (warned when a TX pin is routed). Not modelled: the
+// characters a BRK hides (warned), IrDA SIR, loopback (LBE), the modem
+// outputs (RTS, DTR).
+//
+// The RX pin (UARTRXD): with a GPIO whose FUNCSEL is this UART's RX (UART0:
+// GPIO 1, 13, 17, 29; UART1: GPIO 5, 9, 21, 25) driven at bit level (from
+// outside, or looped back from a pin a PIO or the other UART drives), the
+// receiver samples it as the PL011 does: a fall of the line starts a
+// character, checked low half a bit later (else ignored), then each bit in
+// its middle; the character goes into the RX FIFO with its framing (stop
+// bit low), parity and break (all bits low) error flags in bits 8..10 of
+// UARTDR. Bytes given as console input (sendUartInput) still arrive
+// without a waveform.
+const UART_TX_PINS = [[0, 12, 16, 28], [4, 8, 20, 24]];
+const UART_RX_PINS = [[1, 13, 17, 29], [5, 9, 21, 25]];
+/** The UART a GPIO's UART function (FUNCSEL 2) belongs to: GPIO 0-3 UART0, 4-11 UART1, 12-19 UART0, ... */
+const uartOfPin = (p) => ((p >>> 2) ^ (p >>> 3)) & 1;
+/** The parity bit LCR_H asks for with `data`: stuck at NOT EPS with SPS, else even (EPS) or odd. */
+function uartParity(data, lcr) {
+  if (lcr & 0x80) return lcr & 4 ? 0 : 1;
+  let ones = 0;
+  for (let v = data; v; v &= v - 1) ones++;
+  return (ones & 1) ^ (lcr & 4 ? 0 : 1);
+}
+
 function makeUart(sim, Base) {
   return class TimedUart extends Base {
     constructor(rp2040, name, irq, dreq, index) {
@@ -342,6 +388,166 @@ function makeUart(sim, Base) {
       this.ifls = 0x12;
       this.dmacr = 0;
       this.dreqAlarm = rp2040.clock.createAlarm(() => this.updateTxDreq());
+      // the TX line: the raw waveform's changes still to come ([ns, level] pairs, in time order)
+      this.line = 1;           // UARTTXD (what a TX pin shows) at time lineT
+      this.lineT = 0;
+      this.raw = 1;            // the characters' waveform without the break
+      this.edges = [];
+      this.brkFrom = Infinity; // the break holds the line low in [brkFrom, brkTo)
+      this.brkTo = Infinity;
+      this.lineAlarm = rp2040.clock.createAlarm(() => this.lineStep());
+      this.txPins = UART_TX_PINS[index];
+      // the receiver
+      this.rxPin = -1;         // the GPIO whose character is being received
+      this.rxBit = 0;          // the bit sampled next: 0 start, 1..n data, then parity, stop
+      this.rxWord = 0;
+      this.rxAt = 0;           // the start bit's fall (ns)
+      this.rxBitNs = 0;
+      this.rxAlarm = rp2040.clock.createAlarm(() => this.rxSample());
+      this.rxLost = 0;
+    }
+    /** Follow the RX pins (once the simulator's pin watchers exist). */
+    watchRx() {
+      for (const p of UART_RX_PINS[this.index]) sim.watchPin(p, () => this.rxEdge(p), 2);
+    }
+    /** Whether a GPIO carries this UART's TX now. */
+    get txRouted() {
+      const g = this.rp2040.gpio, t = this.txPins;
+      return g[t[0]].functionSelect === 2 || g[t[1]].functionSelect === 2 || g[t[2]].functionSelect === 2 || g[t[3]].functionSelect === 2;
+    }
+    get bitNanos() { return (16 * this.baudDivider * 1e9) / this.rp2040.clkPeri; }
+    /** One character's waveform from `start` (ns): its changes appended to this.edges. */
+    frameEdges(byte, start, bitNs) {
+      const lcr = this.lineCtrlRegister, n = this.wordLength;
+      let bits = byte & ((1 << n) - 1), len = n;
+      if (lcr & 2) bits |= uartParity(bits, lcr) << len++; // PEN
+      bits = (bits << 1) | (((1 << (lcr & 8 ? 2 : 1)) - 1) << (len + 1)); // start bit 0, stop bits 1
+      len += lcr & 8 ? 3 : 2;
+      let prev = 1;
+      for (let k = 0; k < len; k++) {
+        const b = (bits >>> k) & 1;
+        if (b !== prev) { this.edges.push(start + k * bitNs, b); prev = b; }
+      }
+    }
+    get inBreak() { return this.brkFrom !== Infinity && this.brkTo === Infinity; }
+    /**
+     * The line up to `now` (ns): each change due in order (the raw
+     * waveform's and the break's), each new level shown on the TX pins. On
+     * the line's alarm that is each change at its own time; otherwise (no
+     * one could see the pins meanwhile, see lineObserved) late, at the next
+     * look at a pin or the next character, for the pins' state, toggle
+     * counts and edge flags.
+     */
+    lineCatchUp(now = sim.nowNanos()) {
+      const e = this.edges;
+      for (;;) {
+        let t = e.length ? e[0] : Infinity;
+        if (this.brkFrom > this.lineT && this.brkFrom < t) t = this.brkFrom;
+        if (this.brkTo > this.lineT && this.brkTo < t) t = this.brkTo;
+        if (t > now) break;
+        let i = 0;
+        while (i < e.length && e[i] <= t) { this.raw = e[i + 1]; i += 2; }
+        if (i) e.splice(0, i);
+        this.lineT = t;
+        sim.pinEventNs = t; // recorded at its own time, even when applied late
+        this.setLine(this.raw && !(t >= this.brkFrom && t < this.brkTo) ? 1 : 0);
+        sim.pinEventNs = -1;
+      }
+      if (now > this.lineT) this.lineT = now;
+    }
+    setLine(level) {
+      if (level === this.line) return;
+      this.line = level;
+      const g = this.rp2040.gpio;
+      for (const p of this.txPins) if (g[p].functionSelect === 2) g[p].checkForUpdates();
+    }
+    /**
+     * Whether something could notice the TX pins' changes as they happen: a
+     * GPIO carries the line and a 'gpio' listener or a pin watcher (a wire)
+     * is there, the pin's interrupt is enabled or forced, or a PIO state
+     * machine runs (it reads any pin). A recorded run (VCD) gets the changes
+     * applied late with their own times.
+     */
+    lineObserved() {
+      const g = this.rp2040.gpio;
+      let routed = false;
+      for (const p of this.txPins) {
+        if (g[p].functionSelect !== 2) continue;
+        routed = true;
+        if (sim.pinSeen(p)) return true;
+      }
+      return routed && sim.pinsAllSeen;
+    }
+    /** After any change: the line up to now; its next change on the alarm while observed. */
+    lineSchedule() {
+      this.lineCatchUp();
+      if (!this.lineObserved()) { this.lineAlarm.cancel(); return; }
+      let t = this.edges.length ? this.edges[0] : Infinity;
+      if (this.brkFrom > this.lineT && this.brkFrom < t) t = this.brkFrom;
+      if (this.brkTo > this.lineT && this.brkTo < t) t = this.brkTo;
+      const a = this.lineAlarm;
+      if (a.scheduled && a.nanos === t) return; // as it was: the scheduler's horizon stays
+      a.cancel();
+      if (t !== Infinity) a.schedule(t - sim.clock.nanos);
+    }
+    lineStep() { this.lineSchedule(); }
+    /** LCR_H written: BRK set or cleared now. */
+    setBreak(on) {
+      const now = sim.nowNanos();
+      this.lineCatchUp(now);
+      if (on && !this.inBreak) {
+        // from the end of the character in the shift register, if any
+        this.brkFrom = this.level() ? this.txDone[0] : now;
+        this.brkTo = Infinity;
+      } else if (!on && this.inBreak) {
+        if (this.brkFrom > now) this.brkFrom = Infinity; // cleared before it began
+        else this.brkTo = now;
+      }
+      this.setLine(this.raw && !(now >= this.brkFrom && now < this.brkTo) ? 1 : 0);
+      this.lineSchedule();
+    }
+
+    // ---- the receiver ---------------------------------------------------------
+    /** A change of an RX pin's level (a GPIO whose FUNCSEL is this UART's RX). */
+    rxEdge(p) {
+      const pin = this.rp2040.gpio[p];
+      if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
+      if (!this.enabled || !this.rxEnabled) return;
+      if (!this.baudDivider) {
+        sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set: not received`);
+        return;
+      }
+      this.rxPin = p;
+      this.rxBit = 0;
+      this.rxWord = 0;
+      this.rxAt = sim.nowNanos();
+      this.rxBitNs = this.bitNanos;
+      this.rxAlarm.schedule(this.rxAt + this.rxBitNs / 2 - sim.clock.nanos);
+    }
+    rxSample() {
+      if (sim.pioOn) sim.pioSync(); // a PIO's output, looped back, as it is at this time
+      const b = this.rp2040.gpio[this.rxPin].inputValue ? 1 : 0;
+      const lcr = this.lineCtrlRegister, n = this.wordLength, pen = (lcr & 2) ? 1 : 0;
+      const k = this.rxBit;
+      if (k === 0 && b) { this.rxPin = -1; return; } // not a start bit: a glitch
+      if (k > 0) this.rxWord |= b << (k - 1);
+      if (k < n + pen + 1) {
+        this.rxBit = k + 1;
+        this.rxAlarm.schedule(this.rxAt + (k + 1.5) * this.rxBitNs - sim.clock.nanos);
+        return;
+      }
+      // k: the (first) stop bit
+      this.rxPin = -1;
+      const data = this.rxWord & ((1 << n) - 1);
+      let flags = b ? 0 : 0x100;                                 // FE
+      if (pen && ((this.rxWord >>> n) & 1) !== uartParity(data, lcr)) flags |= 0x200; // PE
+      if (!b && this.rxWord === 0) flags |= 0x400;               // BE: the whole character low
+      if (this.rxFIFO.full) {
+        if (this.rxLost++ === 0) sim.warn(`uart${this.index}: a character received on its RX pin while the RX FIFO was full was lost (overrun), as on the chip`);
+        sim.uartRxLost = (sim.uartRxLost || 0) + 1;
+        return;
+      }
+      this.feedByte(data | flags);
     }
     /** The TX DREQ: on while enabled with TXDMAE and the FIFO not full;
      * when full, looked at again as the oldest byte leaves. */
@@ -394,6 +600,12 @@ function makeUart(sim, Base) {
         case 0x34: this.ifls = value & 0x3f; return;
         case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
         case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR
+        case 0x2c: { // UARTLCR_H
+          const brk = !!(value & 1);
+          super.writeUint32(offset, value);
+          if (brk !== this.inBreak) this.setBreak(brk);
+          return;
+        }
         case 0x44: // UARTICR
           if (this.rawWriteValue & 0x20) this.txris = false;
           this.interruptStatus &= ~this.rawWriteValue;
@@ -410,6 +622,12 @@ function makeUart(sim, Base) {
         const now = sim.clock.nanos;
         const start = n ? this.txDone[n - 1] : now;
         this.txDone.push(start + t);
+        this.lineCatchUp();
+        this.frameEdges(byte, start, this.bitNanos);
+        if (this.inBreak) {
+          sim.warn(`uart${this.index}: a character written while LCR_H.BRK holds the TX line low: it drains from the FIFO at the baud rate, its bits hidden by the break (what the PL011 does with it is not modelled)`);
+        }
+        this.lineSchedule();
         const fifo = n;   // after the write, less the byte in the shift register
         const trig = this.txTrigger;
         if (fifo > trig) {
@@ -423,9 +641,12 @@ function makeUart(sim, Base) {
           this.txris = true;
         }
         this.checkInterrupts();
-      } else if (!this.txris) {
-        this.txris = true; // untimed: the FIFO is always empty
-        this.checkInterrupts();
+      } else {
+        if (!this.txris) {
+          this.txris = true; // untimed: the FIFO is always empty
+          this.checkInterrupts();
+        }
+        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin`);
       }
       sim.uartByte(this.index, byte);
       this.updateTxDreq();
@@ -446,4 +667,4 @@ function makeRtc(sim, Base) {
   };
 }
 
-module.exports = { makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+module.exports = { uartOfPin, makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

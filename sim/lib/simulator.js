@@ -97,6 +97,7 @@ class Simulator extends EventEmitter {
     this.flash = flashModel.install(this); // the serial flash: sets xipDown, flashSlow, horizon, powerCutCycle
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
     this.pinActive = new Uint16Array(30); // watchers per pin that may act on a PIO's output
+    this.pinWatchAll = new Uint16Array(30); // watchers per pin that act whatever its function
     this.pio = [];                   // the PIO blocks (lib/pio.js, installed by lib/blocks.js)
     this.pioOn = false;              // a state machine of either block is enabled
     this.pioAt = -1;                 // while a PIO block takes a tick: its cycle
@@ -104,6 +105,7 @@ class Simulator extends EventEmitter {
     this.busError = null;            // the DMA model's view of a failed access
     this.quietBusErrors = false;
     this.installGpio();
+    for (const u of this.mcu.uart) u.watchRx();
     this.i2c = [new I2CBus(this, 0), new I2CBus(this, 1)];
     // DMA, SPI, ADC, PWM: tandem-sim's own models (lib/blocks.js)
     require('./blocks').install(this);
@@ -207,7 +209,36 @@ class Simulator extends EventEmitter {
     this.outLevel = new Int8Array(30).fill(-1);
     this.extIn = new Int8Array(30).fill(-1); // -1: not driven from outside
     this.gpioEvents = this.opts.record ? [] : null;
+    this.pinEventNs = -1;  // a change applied late (a UART's TX caught up): its own time, for the record
+    // a 'gpio' listener sees every change at its time (lib/peripherals.js, lineObserved)
+    this.gpioListening = false;
+    this.on('newListener', (ev) => {
+      if (ev !== 'gpio' || this.gpioListening) return;
+      this.gpioListening = true;
+      this.pinsObservedChanged();
+    });
     this.coreEvents = this.opts.record ? [] : null;
+    // FUNCSEL 2: a UART's TX drives its pin (rp2040js drives none), its RX
+    // and the modem signals drive nothing (lib/peripherals.js, makeUart);
+    // FUNCSEL 1: an SPI block drives its SCK and TX pins (lib/spi.js)
+    const GPIOPin = Object.getPrototypeOf(mcu.gpio[0]).constructor;
+    const isUartTx = (p) => (p & 3) === 0, isSpiOut = (p) => (p & 2) !== 0;
+    const sim = this;
+    class Pin extends GPIOPin {
+      get rawOutputEnable() {
+        const f = this.functionSelect;
+        if (f === 2) return isUartTx(this.index);
+        if (f === 1) return isSpiOut(this.index);
+        return super.rawOutputEnable;
+      }
+      get rawOutputValue() {
+        const f = this.functionSelect;
+        if (f === 2) return isUartTx(this.index) && mcu.uart[P.uartOfPin(this.index)].line === 1;
+        if (f === 1) return isSpiOut(this.index) && sim.spi[(this.index >>> 3) & 1].pinLevel[this.index & 3] === 1;
+        return super.rawOutputValue;
+      }
+    }
+    for (const pin of mcu.gpio) Object.setPrototypeOf(pin, Pin.prototype);
     mcu.gpio.forEach((pin, i) => {
       pin.padValue = 0x56; // PADS_BANK0 reset value: IE, 4 mA, pull-down, Schmitt
       const orig = Object.getPrototypeOf(pin).setInputValue;
@@ -236,7 +267,7 @@ class Simulator extends EventEmitter {
     else level = pin.rawInputValue ? 1 : 0;
     if (pin.outputEnable && this.outLevel[i] >= 0 && this.outLevel[i] !== level) this.toggles[i]++;
     const driven = pin.outputEnable ? level : -1;
-    if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.nowNanos(), i, driven);
+    if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.pinEventNs >= 0 ? this.pinEventNs : this.nowNanos(), i, driven);
     if (driven !== this.outLevel[i] && this.listenerCount('gpio')) {
       this.emit('gpio', { pin: i, level: driven, time: this.nowNanos() / 1e9, core: this.cur ? this.cur.index : -1 });
     }
@@ -260,6 +291,28 @@ class Simulator extends EventEmitter {
     if (!this.pinWatchers.has(pin)) this.pinWatchers.set(pin, []);
     this.pinWatchers.get(pin).push(fn);
     if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
+    if (onlyFunc < 0) this.pinWatchAll[pin]++;
+    this.pinsObservedChanged();
+  }
+  /** Whether a change of GPIO `pin` is noticed as it happens by a watcher for any function, or its interrupt. */
+  pinSeen(pin) {
+    const g = this.mcu.gpio[pin], iob = this.iobank0;
+    return this.pinWatchAll[pin] > 0 || (g.irqEnableMask | g.irqForceMask | iob.inte1[pin] | iob.intf1[pin]) !== 0;
+  }
+  /** Whether every pin's changes are seen as they happen: a 'gpio' listener, a running PIO (it reads any pin). */
+  get pinsAllSeen() { return this.gpioListening || this.pioOn; }
+
+  /** Pins whose changes a model produces only while observed (the UARTs' TX): brought up to now before a look at them. */
+  pinsCatchUp() {
+    const u = this.mcu.uart;
+    u[0].lineCatchUp();
+    u[1].lineCatchUp();
+  }
+  /** Something that could observe pins came or went (a listener, a watcher, an interrupt enable, a PIO). */
+  pinsObservedChanged() {
+    const u = this.mcu.uart;
+    u[0].lineSchedule();
+    u[1].lineSchedule();
   }
 
   /** Drive a GPIO input from outside (1, 0, or -1 to release it). */
@@ -336,8 +389,11 @@ class Simulator extends EventEmitter {
   }
   /** A block's registers changed: its next tick may be sooner than the running batch's horizon. */
   pioChanged() {
-    this.pioOn = this.pio.some((p) => p.ctrl !== 0);
+    const on = this.pio.some((p) => p.ctrl !== 0);
     this.resched = true;
+    if (on === this.pioOn) return;
+    this.pioOn = on;
+    this.pinsObservedChanged(); // a running PIO may read any pin
   }
   /** Before a PIO tick at cycle c: the peripherals' clock (and alarms due) up to it. */
   pioClockTo(c) {
@@ -832,6 +888,7 @@ class Simulator extends EventEmitter {
   settle() {
     const now = Math.max(this.T, ...this.cores.map((c) => (c.state === STATE_HALT ? 0 : c.cycles)));
     if (this.pioOn) this.pioSync(now);
+    this.pinsCatchUp();
     for (const c of this.cores) {
       if (c.cycles >= now) continue;
       if (c.state === STATE_WFE || c.state === STATE_WFI) { c.sleepCycles += now - c.cycles; c.cycles = now; }

@@ -97,6 +97,7 @@ class CoreSIO {
       case 0x078: return (this.core.cycles >= this.divReadyAt ? 1 : 0) | (this.divDirty ? 2 : 0);
     }
     if (off >= 0x004 && off <= 0x04c) {
+      this.sim.pinsCatchUp(); // a UART's TX pin as it is now
       if (this.sim.pioOn) this.sim.pioSync(); // GPIO_IN as the PIO leaves it at this cycle
       return this.sim.mcu.sio.readUint32(off) >>> 0;
     }

@@ -25,11 +25,26 @@
 //   devices only when a pin carries the block's SCK and one its TX; what the
 //   devices drive comes back only when a pin carries its RX (otherwise 0).
 //   Several devices selected at once drive the line together (AND).
+// - SCK and TX at their pins: a GPIO whose FUNCSEL is the block's SCK
+//   (GPIO 2, 6, 18, 22 for SPI0; 10, 14, 26 for SPI1) or TX (3, 7, 19, 23;
+//   11, 15, 27) is driven by it. SCK idles at SPO; each frame's bits go out
+//   most significant first, one bit period each: with SPH = 0 TX changes at
+//   the start of the bit and SCK leaves its idle level half a period later
+//   (the receiver samples there) and returns at the bit's end; with SPH = 1
+//   SCK leaves its idle level at the start of the bit, TX changes with it,
+//   and SCK returns half a period later. TX keeps the last bit's level
+//   between frames. Each change is at its own time while something could
+//   see it when the frame starts (a 'gpio' listener, a pin watcher such as
+//   a wire, the pin's interrupt, a running PIO); otherwise the frame leaves
+//   the pins as they were (their toggles not counted, a read of GPIO_IN
+//   sees the idle levels, a recorded run's VCD shows them idle: warned):
+//   the waveform costs nothing at the rates a display is fed.
 // Not modelled: slave mode (MS = 1), the TI and National Microwire frame
 // formats (a warning; frames go out as Motorola SPI), the gap the PL022
 // leaves between frames (frames follow each other with no idle bit
-// periods), the waveforms of SCK/TX/RX (not in the VCD; a warning when a
-// frame goes out while a PIO runs or a watcher looks at SCK or TX).
+// periods), CSn and RX at their pins (CSn selects attached devices, what
+// they drive comes back as the RX frame; a GPIO's level on RX is not
+// sampled).
 //
 // A device is an object with any of:
 //   select()                  chip select went low
@@ -73,6 +88,10 @@ class SPI extends BasePeripheral {
     this.shifting = false;
     this.shiftOut = 0;
     this.frameAlarm = mcu.clock.createAlarm(() => this.frameDone());
+    // SCK and TX at the pins: their levels now, the changes to come ([ns, role, level] triples)
+    this.pinLevel = [0, 0, 0, 0];   // by role: RX, CSn (not driven), SCK, TX
+    this.edges = [];
+    this.pinAlarm = mcu.clock.createAlarm(() => this.pinStep());
     this.timeoutAlarm = mcu.clock.createAlarm(() => this.rxTimeout());
     this.frames = 0;                // statistics
     this.reset();
@@ -91,6 +110,10 @@ class SPI extends BasePeripheral {
     this.hwCsLow = false;
     this.frameAlarm.cancel();
     this.timeoutAlarm.cancel();
+    this.edges = [];
+    if (this.pinAlarm) this.pinAlarm.cancel();
+    this.setPin(2, 0);
+    this.setPin(3, 0);
     this.update();
   }
 
@@ -122,20 +145,50 @@ class SPI extends BasePeripheral {
     this.hwCsLow = low;
     for (const e of this.devices) this.csChanged(e);
   }
-  /** Whether some GPIO carries this block's signal `role` (0 RX, 1 CSn, 2 SCK, 3 TX). */
-  /**
-   * Frames reach attached devices whole; SCK and TX have no bit-level
-   * waveform. Say so when something could be reading those pins instead (a
-   * running PIO state machine, a watcher on the pin such as a wire).
-   */
-  warnNoWaveform() {
-    const sim = this.sim, gpio = sim.mcu.gpio, pins = [];
-    for (let p = 0; p < 30; p++) {
-      if ((p & 2) && ((p >>> 3) & 1) === this.index && gpio[p].functionSelect === 1) pins.push(p);
+  // ---- SCK and TX at the pins ----------------------------------------------------
+  /** The GPIOs whose FUNCSEL is this block's signal `role` (0 RX, 1 CSn, 2 SCK, 3 TX) now. */
+  pinsOf(role) {
+    const gpio = this.sim.mcu.gpio, pins = [];
+    for (let p = role; p < 30; p += 4) if (((p >>> 3) & 1) === this.index && gpio[p].functionSelect === 1) pins.push(p);
+    return pins;
+  }
+  setPin(role, level) {
+    if (this.pinLevel[role] === level) return;
+    this.pinLevel[role] = level;
+    for (const p of this.pinsOf(role)) this.sim.mcu.gpio[p].checkForUpdates();
+  }
+  /** Whether something could see SCK or TX change as it happens (see the notes at the top). */
+  pinsObserved() {
+    const sim = this.sim, pins = this.pinsOf(2).concat(this.pinsOf(3));
+    return pins.length > 0 && (sim.pinsAllSeen || pins.some((p) => sim.pinSeen(p)));
+  }
+  /** A frame of `bits` bits of `out` from now, `ns` a bit: its SCK and TX changes. */
+  frameEdges(out, bits, ns) {
+    const t0 = this.rp2040.clock.nanos, e = this.edges;
+    const spo = (this.cr0 & SPO) ? 1 : 0, sph = (this.cr0 & SPH) !== 0;
+    let tx = this.pinLevel[3];                 // TX's level once the changes queued so far are done
+    for (let k = e.length - 3; k >= 0; k -= 3) if (e[k + 1] === 3) { tx = e[k + 2]; break; }
+    for (let i = 0; i < bits; i++) {
+      const b = (out >>> (bits - 1 - i)) & 1, s = t0 + i * ns;
+      if (b !== tx) { e.push(s, 3, b); tx = b; }
+      if (sph) e.push(s, 2, 1 - spo, s + ns / 2, 2, spo);
+      else e.push(s + ns / 2, 2, 1 - spo, s + ns, 2, spo);
     }
-    if (pins.length && (sim.pioOn || pins.some((p) => sim.pinActive[p] > 0))) {
-      sim.warn(`SPI${this.index}: the SCK and TX pins' bit-level waveforms are not modelled (frames reach attached SPI devices whole): GPIO ${pins.join(', ')} keep their level, so a PIO or a wire reading them sees no clock or data`);
-    }
+    this.pinSchedule();
+  }
+  pinStep() {
+    const now = this.rp2040.clock.nanos, e = this.edges;
+    let i = 0;
+    while (i < e.length && e[i] <= now) { this.setPin(e[i + 1], e[i + 2]); i += 3; }
+    if (i) e.splice(0, i);
+    this.pinSchedule();
+  }
+  pinSchedule() {
+    const a = this.pinAlarm;
+    if (!this.edges.length) { a.cancel(); return; }
+    if (a.scheduled && a.nanos === this.edges[0]) return;
+    a.cancel();
+    a.schedule(this.edges[0] - this.rp2040.clock.nanos);
   }
   routed(role) {
     const gpio = this.sim.mcu.gpio;
@@ -164,8 +217,11 @@ class SPI extends BasePeripheral {
       return;
     }
     if (((this.cr0 >>> 4) & 3) !== 0) this.sim.warn(`SPI${this.index}: TI and Microwire frame formats are not modelled; frames go out as Motorola SPI`);
-    this.warnNoWaveform();
     this.shiftOut = this.tx.pull();
+    if (this.pinsObserved()) this.frameEdges(this.shiftOut, this.bits, ns);
+    else if (this.sim.gpioEvents && this.pinsOf(2).length) {
+      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
+    }
     this.shifting = true;
     if (!(this.cr1 & LBM)) this.setHwCs(true);
     this.frameAlarm.schedule(ns * this.bits);
@@ -254,7 +310,10 @@ class SPI extends BasePeripheral {
   }
   writeUint32(offset, value) {
     switch (offset) {
-      case 0x00: this.cr0 = value & 0xffff; return;
+      case 0x00:
+        this.cr0 = value & 0xffff;
+        if (!this.shifting) this.setPin(2, (this.cr0 & SPO) ? 1 : 0); // SCK's idle level
+        return;
       case 0x04:
         this.cr1 = value & 0xf;
         if (!(this.cr1 & SSE)) this.setHwCs(false);

@@ -701,9 +701,12 @@ test('sdk joystick_display: X and Y (GPIO26, GPIO27) drawn as the position of an
 });
 
 test('sdk adc_console: commands over UART0: channel select, one sample, a free-running capture of 1000, pin wiggling', () => {
+  let tx;
   const res = run('adc_console', {
     maxMs: 850,
     setup: (sim) => {
+      tx = [];
+      sim.on('gpio', (e) => { if (e.pin <= 1) tx.push([e.pin, e.time]); });
       sim.adc.input(1, (t) => (t < 0.3 ? 1.0 : 2.0));
       sim.sendUartInput(0, Buffer.from('c1'), 20);
       sim.sendUartInput(0, Buffer.from('s'), 30);
@@ -737,7 +740,13 @@ test('sdk adc_console: commands over UART0: channel select, one sample, a free-r
   assert.deepStrictEqual(t.slice(w - 1, w + 2), ['w', 'Press any key to stop wiggling', 'Wiggling halted.']);
   assert.ok(res.lines[w + 1].time > 0.810, 'halted after the key');
   for (let p = 2; p <= 25; p++) assert.ok(res.sim.toggles[p] > 100, `GPIO ${p} toggled ${res.sim.toggles[p]} times`);
-  assert.strictEqual(res.sim.toggles[0] + res.sim.toggles[1], 0, 'the UART pins are left alone');
+  // the UART pins are left alone: GPIO 1 (RX) never driven; GPIO 0 stays UART0's TX, quiet while nothing is
+  // printed (from the end of "Press any key ..." at most 33 characters after its line, to the key at 810 ms)
+  assert.deepStrictEqual([0, 1].map((p) => res.sim.mcu.gpio[p].functionSelect), [2, 2]);
+  assert.ok(tx.length > 0 && tx.every(([p]) => p === 0), 'GPIO 0 carries the console\'s characters, GPIO 1 nothing');
+  const quietFrom = res.lines[w].time + 33 * 86.8e-6;
+  assert.ok(quietFrom < 0.81);
+  assert.deepStrictEqual(tx.filter(([, time]) => time > quietFrom && time < 0.81), [], 'GPIO 0 unchanged while the other pins wiggle');
 });
 
 test('sdk slave_mem_i2c not run: I2C0 as a target is warned about as not modelled; the write to it fails instead of hanging', () => {
@@ -925,7 +934,7 @@ function driveUart(sim, pin, text, baud, ms, badStop = new Set()) {
 }
 
 test('sdk pio_uart_rx: GPIO 3 driven from outside as 8N1 (at 115200, 2 % fast and 2 % slow) is decoded; a frame with a low stop bit is dropped and raises the relative IRQ flag', () => {
-  // UART1's TX (GPIO 4) is meant to be wired to GPIO 3; the simulator's UART has no bit-level pin waveform, so the test drives GPIO 3 itself
+  // GPIO 3 driven from outside (the wired run, UART1's TX on GPIO 4 to GPIO 3, follows): rates off 115200 and a bad stop bit
   const parts = ['exact 115200: 0123456789 ~!', 'fast: ABCdef', 'slow: ghiJKL', 'bad stop: XY'];
   const res = run('pio_uart_rx', { maxMs: 40, setup: (sim) => {
     let t = driveUart(sim, 3, parts[0], 115200, 5);
@@ -942,6 +951,26 @@ test('sdk pio_uart_rx: GPIO 3 driven from outside as 8N1 (at 115200, 2 % fast an
   // the machine (PIO1 SM0: the SDK claims from the last block down) set IRQ flag 4 + 0 (irq 4 rel)
   const pio1 = res.sim.pio[1];
   assert.strictEqual(pio1.irq, 1 << 4, `PIO1 IRQ flags ${pio1.irq.toString(2)}`);
+});
+
+test('sdk pio_uart_rx wired: with the wire of its source from GPIO 4 (UART1 TX) to GPIO 3, the PIO receives UART1\'s text and core 0 echoes it on UART0; GPIO 4 decoded apart', () => {
+  let edges;
+  const res = run('pio_uart_rx', { maxMs: 20, setup: (sim) => {
+    edges = pinEdges(sim, [4])[4];
+    sim.watchPin(4, (level) => sim.setGpioInput(3, level));
+  } });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const text = 'Hello, world from PIO! (Plus 2 UARTs and 2 cores, for complex reasons)';
+  assert.deepStrictEqual(res.texts('uart0'), ['Starting PIO UART RX example', text]);
+  assert.deepStrictEqual(res.texts('uart1'), [text]);
+  // uart_init(uart1, 115200): IBRD 67, FBRD 52, 16 x 67.8125 = 1085 cycles of clk_peri (125 MHz) a bit
+  assert.strictEqual(res.sim.clkSys, 125e6);
+  assert.deepStrictEqual(edges.slice(0, 1).map(([, l]) => l), [1], 'the UART drives its TX pin high (idle) once GPIO 4 is set to it');
+  const { text: sent, starts } = decodeUart(edges.slice(1), 1085, 0.5);
+  assert.strictEqual(sent, `${text}\n`, 'uart_puts sends the text as it is (CR/LF translation is off on UART1)');
+  for (let k = 1; k < starts.length; k++) assert.strictEqual(starts[k] - starts[k - 1], 10 * 1085, `character ${k} back to back (core 1 keeps the FIFO full)`);
+  // the PIO never saw a bad stop bit (no IRQ flag)
+  assert.strictEqual(res.sim.pio[1].irq, 0);
 });
 
 /** The level of a pin at cycle c from its [cycle, level] edges (the level before the first edge: `before`). */
@@ -1068,14 +1097,34 @@ test('sdk pio_logic_analyser: the 96 samples of GPIO 16/17 (PWM slice 0: TOP 3, 
   assert.match(cap17, /^-+_{4}(-{12}_{4}){4}/);
 });
 
-test('sdk pio_clocked_input not run: SPI0\'s SCK and TX (GPIO 2, 3, wired to the PIO\'s GPIO 5, 4) have no bit-level waveform; the simulator says so', () => {
+test('sdk pio_clocked_input: with the wires of its source (GPIO 2 SCK to GPIO 5, GPIO 3 TX to GPIO 4), the state machine shifts in SPI0\'s eight bytes at 20.8 MHz; SCK and TX decoded apart', () => {
+  let edges;
   const res = run('pio_clocked_input', { maxMs: 20, setup: (sim) => {
+    edges = pinEdges(sim, [2, 3]);
     sim.watchPin(2, (l) => sim.setGpioInput(5, l));
     sim.watchPin(3, (l) => sim.setGpioInput(4, l));
   } });
-  assert.strictEqual(res.r.reason, 'bound');
-  assert.deepStrictEqual(res.texts().slice(-1), ['Reading back from RX FIFO:'], 'the machine never sees a clock');
-  assert.ok([...res.sim.warnings.keys()].some((w) => /^SPI0: the SCK and TX pins' bit-level waveforms are not modelled/.test(w)), [...res.sim.warnings.keys()].join(' | '));
+  passed(res);
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 2), ['SPI running at 20833333 Hz', 'Data to transmit:']);
+  // rand() >> 16, as the example draws it (newlib's rand)
+  const rand = newlibRand(), bytes = Array.from({ length: 8 }, () => (rand() >> 16) & 0xff);
+  const hex2 = (b) => b.toString(16).padStart(2, '0');
+  assert.deepStrictEqual(t.slice(2), [...bytes.map(hex2), 'Reading back from RX FIFO:', ...bytes.map((b) => `${hex2(b)} OK`), 'Done.']);
+  // the pins: mode 0 (SPO 0, SPH 0) at clk_peri / 6, SCK high for the second half of each 6-cycle bit
+  const sck = edges[2].slice(1), tx = edges[3].slice(1);
+  assert.deepStrictEqual([edges[2][0][1], edges[3][0][1]], [0, 0], 'driven low once set to SPI0');
+  assert.strictEqual(sck.length, 2 * 8 * 8);
+  const t0 = sck[0][0] - 3;
+  sck.forEach(([c, l], j) => assert.deepStrictEqual([c - t0, l], [6 * (j >> 1) + 3 * (1 + (j & 1)), 1 - (j & 1)], `SCK edge ${j}`));
+  const got = [];
+  for (let f = 0; f < 8; f++) {
+    let w = 0;
+    for (let b = 0; b < 8; b++) w = (w << 1) | levelAt(tx, sck[2 * (8 * f + b)][0]);
+    got.push(w);
+  }
+  assert.deepStrictEqual(got, bytes, 'TX sampled at each rising SCK edge');
+  assert.ok(![...res.sim.warnings.keys()].some((w) => /SPI0/.test(w)), [...res.sim.warnings.keys()].join(' | '));
 });
 
 test('sdk pio_quadrature_encoder: a quadrature signal driven onto GPIO 10/11 (1000 steps one way at 4 per ms, then 400 back) is counted step for step', () => {

@@ -1,0 +1,320 @@
+'use strict';
+// The UARTs at their pins (lib/peripherals.js, makeUart): the TX line's
+// waveform on a GPIO whose FUNCSEL is the UART (each bit at its time, data
+// bits, parity and stop bits as LCR_H says, the break, the pin's output
+// overrides), the console's byte-level output unchanged by it, and the
+// receiver sampling a GPIO driven at bit level (from outside, from the
+// other UART's TX, from a PIO state machine). Driven through the registers
+// from JavaScript while t_idle spins.
+const test = require('node:test');
+const assert = require('node:assert');
+const { idle } = require('./helpers');
+
+const UART0 = 0x40034000, UART1 = 0x40038000, IO = 0x40014000, PIO0 = 0x50200000;
+const DR = 0x00, FR = 0x18, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c, CR = 0x30;
+const CLK_PERI = 125e6;   // t_idle runs clk_peri from clk_sys at 125 MHz
+const funcsel = (sim, pin, f, over = 0) => sim.write32(IO + 8 * pin + 4, f | over);
+
+/** UART `base` at IBRD.FBRD with LCR_H `lcr` (FEN added), enabled with TX and RX; its bit time in ns. */
+function setup(sim, base, ibrd, fbrd, lcr) {
+  sim.write32(base + IBRD, ibrd);
+  sim.write32(base + FBRD, fbrd);
+  sim.write32(base + LCR_H, lcr | 0x10);
+  sim.write32(base + CR, 0x301);
+  return (16 * (ibrd + fbrd / 64) * 1e9) / CLK_PERI;
+}
+/** Changes of a pin's driven level as [ns, level] (to a thousandth of a ns: the event's time is in seconds). */
+function pinEdges(sim, pin) {
+  const e = [];
+  sim.on('gpio', (ev) => { if (ev.pin === pin) e.push([ns(ev.time * 1e9), ev.level]); });
+  return e;
+}
+const ns = (t) => Math.round(t * 1000) / 1000;
+/** The level of a pin at time t from its edges (the level before the first: `before`). */
+function levelAt(edges, t, before) {
+  let l = before;
+  for (const [et, el] of edges) { if (et > t) break; l = el; }
+  return l;
+}
+/**
+ * A character's bits on the line, as the PL011's manual describes the
+ * frame: a low start bit, `n` data bits least significant first, the parity
+ * bit (even: the data's ones plus it even; odd; or stuck), one or two high
+ * stop bits.
+ */
+function frameBits(byte, { n = 8, parity = null, stop = 1 } = {}) {
+  const data = Array.from({ length: n }, (_, i) => (byte >> i) & 1);
+  const ones = data.reduce((a, b) => a + b, 0);
+  const bits = [0, ...data];
+  if (parity === 'even') bits.push(ones & 1);
+  else if (parity === 'odd') bits.push((ones & 1) ^ 1);
+  else if (parity === 'one' || parity === 'zero') bits.push(parity === 'one' ? 1 : 0);
+  for (let i = 0; i < stop; i++) bits.push(1);
+  return bits;
+}
+/** Check a pin's edges against frames sent back to back from `t0`: every
+ * bit's level in its middle, every edge within 1 ns of a bit boundary, no
+ * edge after the last stop bit begins. */
+function checkFrames(edges, t0, bitNs, frames) {
+  const want = frames.flat();
+  for (let k = 0; k < want.length; k++) {
+    assert.strictEqual(levelAt(edges, t0 + (k + 0.5) * bitNs, 1), want[k], `bit ${k} (${(t0 + (k + 0.5) * bitNs).toFixed(0)} ns)`);
+  }
+  for (const [t] of edges) {
+    const k = (t - t0) / bitNs;
+    assert.ok(Math.abs(k - Math.round(k)) * bitNs < 1, `edge at ${t} ns is ${k} bits from the start`);
+    assert.ok(k >= -1e-9 && k < want.length, `edge at ${t} ns, bit ${k}, outside the frames`);
+  }
+}
+
+test('UART TX pin: 8N1 at 115200 (IBRD 67, FBRD 52): every bit 16 x 67.8125 clk_peri periods, at its time; back to back; idle high', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  const e = pinEdges(sim, 4);
+  funcsel(sim, 4, 2);
+  assert.deepStrictEqual(e.map(([, l]) => l), [1], 'routed: the line idles high (mark)');
+  e.length = 0;
+  const t0 = ns(sim.nowNanos());
+  for (const b of [0x41, 0x55, 0x00, 0xff]) sim.write32(UART1 + DR, b);
+  wait(45 * bitNs);
+  assert.ok(Math.abs(bitNs - 8680) < 1e-9, `bit time ${bitNs}`);
+  checkFrames(e, t0, bitNs, [0x41, 0x55, 0x00, 0xff].map((b) => frameBits(b)));
+  assert.strictEqual(e[0][0], t0, 'the start bit begins as the byte is written into the empty FIFO');
+  assert.strictEqual(e.at(-1)[1], 1, 'back to mark after the last stop bit');
+  assert.strictEqual(sim.read32(UART1 + FR) & 0x08, 0, 'BUSY clear once the last stop bit went out');
+});
+
+test('UART TX pin: 7 bits even parity 2 stop, 5 bits odd parity, 6 bits stick parity (1 and 0), 8 bits 2 stop at 9600 baud', () => {
+  const cases = [
+    // [LCR_H, frame options, IBRD, FBRD]
+    [(2 << 5) | 0x02 | 0x04 | 0x08, { n: 7, parity: 'even', stop: 2 }, 67, 52],
+    [(0 << 5) | 0x02, { n: 5, parity: 'odd' }, 67, 52],
+    [(1 << 5) | 0x02 | 0x80, { n: 6, parity: 'one' }, 67, 52],      // SPS with EPS clear: parity bit 1
+    [(1 << 5) | 0x02 | 0x04 | 0x80, { n: 6, parity: 'zero' }, 67, 52], // SPS with EPS set: 0
+    [(3 << 5) | 0x08, { n: 8, stop: 2 }, 813, 51],                  // 9600 baud: 813 + 51/64
+  ];
+  for (const [lcr, fmt, ibrd, fbrd] of cases) {
+    const { sim, wait } = idle();
+    wait(1e6);                                 // t_idle's "idle\n" out of UART0 first
+    const bitNs = setup(sim, UART0, ibrd, fbrd, lcr);
+    funcsel(sim, 0, 2);
+    const e = pinEdges(sim, 0);
+    const bytes = [0x00, 0x01, 0x13, 0x2a, 0x3f, 0x7e, 0xa5];
+    const t0 = sim.nowNanos();
+    for (const b of bytes) sim.write32(UART0 + DR, b);
+    wait(13 * bytes.length * bitNs);
+    const mask = (1 << fmt.n) - 1;
+    checkFrames(e, t0, bitNs, bytes.map((b) => frameBits(b & mask, fmt)));
+  }
+});
+
+test('UART TX pin: the break (LCR_H.BRK) holds the line low, from the end of the character being sent; the output override inverts it or lets the pin go', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 8, 2);                          // GPIO 8: UART1 TX too
+  const e = pinEdges(sim, 8);
+  wait(1000);
+  let t = ns(sim.nowNanos());
+  sim.write32(UART1 + LCR_H, 0x71);            // BRK while idle: low at once
+  assert.deepStrictEqual(e.at(-1), [t, 0]);
+  wait(5 * bitNs);
+  t = ns(sim.nowNanos());
+  sim.write32(UART1 + LCR_H, 0x70);
+  assert.deepStrictEqual(e.at(-1), [t, 1], 'cleared: back to mark at once');
+  e.length = 0;
+  const t0 = sim.nowNanos();
+  sim.write32(UART1 + DR, 0xf0);
+  wait(3 * bitNs);
+  sim.write32(UART1 + LCR_H, 0x71);            // BRK during the character: after its stop bit
+  wait(12 * bitNs);
+  sim.write32(UART1 + LCR_H, 0x70);
+  const tEnd = sim.nowNanos();
+  assert.deepStrictEqual(e, [[t0, 0], [t0 + 5 * bitNs, 1], [t0 + 10 * bitNs, 0], [tEnd, 1]].map(([tt, l]) => [ns(tt), l]),
+    'start, 0xf0\'s high nibble, the break from the frame\'s end (10 bits) to its clear');
+  // OUTOVER = 1 (invert): the line upside down; OEOVER = 2 (disable): nothing driven
+  e.length = 0;
+  funcsel(sim, 8, 2, 1 << 8);
+  assert.deepStrictEqual(e.map(([, l]) => l), [0], 'inverted mark');
+  const t1 = sim.nowNanos();
+  sim.write32(UART1 + DR, 0x0f);
+  wait(11 * bitNs);
+  assert.deepStrictEqual(e.slice(1).map(([tt, l]) => [Math.round(((tt - t1) / bitNs) * 1e3) / 1e3, l]), [[0, 1], [1, 0], [5, 1], [9, 0]]);
+  e.length = 0;
+  funcsel(sim, 8, 2, 2 << 12);
+  assert.deepStrictEqual(e.map(([, l]) => l), [-1], 'OEOVER disable: the pin is not driven');
+});
+
+test('UART TX pin: the waveform exists only while a GPIO carries it; routed in the middle of a character, the pin shows the bit being sent', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  const u = sim.mcu.uart[1];
+  const e = pinEdges(sim, 4);
+  sim.write32(UART1 + DR, 0x0f);
+  assert.strictEqual(u.lineAlarm.scheduled, false, 'no pin carries UART1 TX: no alarm at each bit');
+  sim.write32(UART1 + DR, 0x0f);
+  const t0 = sim.nowNanos();
+  wait(12 * bitNs);                           // the second character's bit 1 (a 1 after 10 bits of the first)
+  funcsel(sim, 4, 2);
+  assert.deepStrictEqual(e.map(([, l]) => l), [1], 'bit 1 of the second character (0x0f)');
+  wait(10 * bitNs);
+  assert.deepStrictEqual(e.slice(1).map(([t, l]) => [Math.round((t - t0) / bitNs * 1e6) / 1e6, l]), [[15, 0], [19, 1]]);
+  funcsel(sim, 4, 5);                          // back to SIO: the alarm stops
+  sim.write32(UART1 + DR, 0x0f);
+  assert.strictEqual(u.lineAlarm.scheduled, false);
+});
+
+test('UART TX pin with nothing watching it: no alarm at each bit, yet GPIO STATUS read mid-character shows the bit being sent, and every toggle is counted', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  const u = sim.mcu.uart[1];
+  funcsel(sim, 4, 2);
+  const toggles = sim.toggles[4];
+  const t0 = sim.nowNanos();
+  sim.write32(UART1 + DR, 0x35);
+  sim.write32(UART1 + DR, 0xca);
+  assert.strictEqual(u.lineAlarm.scheduled, false, 'unobserved: the line is brought up to date when looked at');
+  const want = [...frameBits(0x35), ...frameBits(0xca)];
+  const seen = [];
+  for (let k = 0; k < want.length; k++) {
+    wait(t0 + (k + 0.5) * bitNs - sim.nowNanos());
+    const st = sim.read32(IO + 8 * 4);               // GPIO4_STATUS: OUTTOPAD (bit 9), INFROMPAD (bit 17)
+    seen.push([(st >>> 9) & 1, (st >>> 17) & 1]);
+  }
+  assert.deepStrictEqual(seen, want.map((b) => [b, b]));
+  const changes = want.reduce((n, b, k) => n + (b !== (k ? want[k - 1] : 1) ? 1 : 0), 0);
+  assert.strictEqual(sim.toggles[4] - toggles, changes, 'toggles of GPIO 4 (as --json reports them)');
+});
+
+test('UART TX pin in a recorded run (--vcd) with nothing else watching: the changes, applied late, are recorded at their own times', () => {
+  const { sim, wait } = idle({ record: true });
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 4, 2);
+  const from = sim.gpioEvents.length;
+  const t0 = sim.nowNanos();
+  for (const b of [0x35, 0xca]) sim.write32(UART1 + DR, b);
+  assert.strictEqual(sim.mcu.uart[1].lineAlarm.scheduled, false);
+  wait(25 * bitNs);
+  const e = [];
+  for (let i = from; i < sim.gpioEvents.length; i += 3) if (sim.gpioEvents[i + 1] === 4) e.push([ns(sim.gpioEvents[i]), sim.gpioEvents[i + 2]]);
+  checkFrames(e, t0, bitNs, [frameBits(0x35), frameBits(0xca)]);
+  assert.strictEqual(e.length, 8 + 6, 'every change of the two characters');
+});
+
+test('UART console output is unchanged by the pin waveform: the same bytes and lines at the same times, routed or not', () => {
+  const runOnce = (routed) => {
+    const { sim, wait } = idle();
+    wait(1e6);                                 // t_idle's "idle\n" out of UART0 first
+    const bitNs = setup(sim, UART0, 67, 52, 0x60);
+    if (!routed) funcsel(sim, 0, 5);          // t_idle routed GPIO 0 to UART0: take it away
+    const bytes = [], lines = [], toggles = sim.toggles[0];
+    sim.on('uart-byte', (b) => { if (b.uart === 0) bytes.push([b.byte, sim.nowNanos()]); });
+    sim.on('line', (l) => lines.push([l.uart, l.text, l.time]));
+    for (const ch of 'abc\ndef\n') sim.write32(UART0 + DR, ch.charCodeAt(0));
+    wait(100 * bitNs);
+    const fr = sim.read32(UART0 + FR);
+    return { bytes, lines, fr, gpioEvents: sim.toggles[0] - toggles };
+  };
+  const a = runOnce(true), b = runOnce(false);
+  assert.deepStrictEqual(a.bytes, b.bytes);
+  assert.deepStrictEqual(a.lines, b.lines);
+  assert.strictEqual(a.fr, b.fr);
+  assert.deepStrictEqual(a.lines.map((l) => l[1]), ['abc', 'def']);
+  assert.strictEqual(a.bytes[0][1], a.bytes[7][1], 'every byte reaches the console as it is written, not when it leaves the pin');
+  assert.ok(a.gpioEvents > 20 && b.gpioEvents === 0, `toggles of GPIO 0: routed ${a.gpioEvents}, not routed ${b.gpioEvents}`);
+});
+
+test('UART TX pin: a character written before the divisor is set goes out at once, said so when a pin carries TX', () => {
+  const { sim } = idle();
+  sim.write32(UART1 + CR, 0x301);
+  funcsel(sim, 4, 2);
+  sim.write32(UART1 + DR, 0x41);
+  assert.ok([...sim.warnings.keys()].some((w) => /uart1: a character written before the baud rate divisor was set goes out at once, without a waveform/.test(w)), [...sim.warnings.keys()].join('\n'));
+});
+
+/** Receive through a loop from UART1's TX (GPIO 4) to UART0's RX (GPIO 1), both set to `lcr`; the RX FIFO's words. */
+function loopback(lcrTx, lcrRx, bytes, { brk = false, gap = false } = {}) {
+  const { sim, wait } = idle();
+  sim.watchPin(4, (level) => sim.setGpioInput(1, level));
+  const bitNs = setup(sim, UART1, 67, 52, lcrTx);
+  setup(sim, UART0, 67, 52, lcrRx);
+  funcsel(sim, 4, 2);
+  funcsel(sim, 1, 2);
+  for (const b of bytes) { sim.write32(UART1 + DR, b); if (gap) wait(13 * bitNs); }
+  wait(13 * bytes.length * bitNs);
+  if (brk) { sim.write32(UART1 + LCR_H, lcrTx | 0x11); wait(15 * bitNs); sim.write32(UART1 + LCR_H, lcrTx | 0x10); wait(2 * bitNs); }
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  return { sim, got };
+}
+
+test('UART RX pin: UART1\'s TX looped to UART0\'s RX: every byte received; parity and framing errors flagged in UARTDR; a break is a zero with BE and FE', () => {
+  const bytes = [0x00, 0x41, 0x7f, 0x80, 0xa5, 0xff];
+  assert.deepStrictEqual(loopback(0x60, 0x60, bytes).got, bytes, '8N1');
+  assert.deepStrictEqual(loopback(0x66, 0x66, bytes).got, bytes, '8E1');
+  // sent with odd parity, received expecting even: every byte with PE (bit 9)
+  assert.deepStrictEqual(loopback(0x62, 0x66, bytes).got, bytes.map((b) => b | 0x200), 'odd parity read as even');
+  // sent 7 bits 1 stop, received as 8 bits: the receiver's eighth bit is the stop bit (1), its stop bit the idle
+  // line after a pause; back to back, the next start bit (low) there: a framing error, the next character missed
+  assert.deepStrictEqual(loopback(0x40, 0x60, [0x41, 0x00], { gap: true }).got, [0xc1, 0x80], '7N1 read as 8N1, a pause between');
+  assert.deepStrictEqual(loopback(0x40, 0x60, [0x41, 0x00]).got, [0x1c1], '7N1 read as 8N1, back to back');
+  const { got } = loopback(0x60, 0x60, [0x41], { brk: true });
+  assert.deepStrictEqual(got, [0x41, 0x500], 'the break: 0 with BE (bit 10) and FE (bit 8)');
+});
+
+test('UART RX pin: a GPIO driven from outside 2 % fast and 2 % slow is received; a glitch shorter than half a bit is no start bit', () => {
+  const { sim, wait } = idle();
+  setup(sim, UART0, 67, 52, 0x60);
+  funcsel(sim, 1, 2);
+  sim.setGpioInput(1, 1);
+  const start = sim.nowNanos() / 1e6 + 0.05;
+  const send = (text, baud, ms) => {
+    const bit = 1000 / baud;
+    for (const ch of text) {
+      const c = ch.charCodeAt(0);
+      [0, ...Array.from({ length: 8 }, (_, i) => (c >> i) & 1), 1].forEach((l, i) => sim.scheduleInput(1, l, ms + i * bit));
+      ms += 10 * bit;
+    }
+    return ms;
+  };
+  let t = send('fast!', 115200 * 1.02, start);
+  sim.scheduleInput(1, 0, t + 0.05);            // a 2 us low pulse (under half of the 8.7 us bit)
+  sim.scheduleInput(1, 1, t + 0.052);
+  t = send('slow?', 115200 / 1.02, t + 0.1);
+  wait((t - sim.nowNanos() / 1e6 + 0.1) * 1e6);
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  assert.strictEqual(String.fromCharCode(...got), 'fast!slow?');
+});
+
+test('UART RX pin: a PIO state machine sending 8N1 on GPIO 6, wired to UART1\'s RX (GPIO 5), feeds the hardware UART', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);   // 1085 cycles a bit
+  funcsel(sim, 5, 2);
+  sim.watchPin(6, (level) => sim.setGpioInput(5, level));
+  // a TX program of our own: 8 cycles a bit at clkdiv 135.625 (1085 cycles)
+  const set = (dst, v, d = 0) => (7 << 13) | (d << 8) | (dst << 5) | v;
+  const prog = [
+    0x80a0,                            // pull block
+    set(0, 0, 6),                      // set pins, 0 [6]     the start bit (with the set x: 8 cycles)
+    set(1, 7),                         // set x, 7
+    (3 << 13) | (6 << 8) | 1,          // bitloop: out pins, 1 [6]
+    (2 << 5) | 3,                      // jmp x-- bitloop
+    set(0, 1, 6),                      // set pins, 1 [6]     the stop bit (with the pull: 8 cycles)
+  ];
+  prog.forEach((ins, i) => sim.write32(PIO0 + 0x048 + 4 * i, ins));
+  const SM0 = (reg) => PIO0 + 0xc8 + reg;
+  sim.write32(SM0(0x00), (135 << 16) | (160 << 8));          // CLKDIV 135 + 160/256
+  sim.write32(SM0(0x04), 5 << 12);                           // EXECCTRL: wrap after 5 to 0
+  sim.write32(SM0(0x08), (1 << 19));                         // SHIFTCTRL: OUT shifts right
+  sim.write32(SM0(0x14), (1 << 26) | (1 << 20) | (6 << 5) | 6); // PINCTRL: SET 1 pin at 6, OUT 1 pin at 6
+  sim.write32(SM0(0x10), (7 << 13) | (4 << 5) | 1);          // set pindirs, 1
+  sim.write32(SM0(0x10), set(0, 1));                         // set pins, 1: idle high
+  funcsel(sim, 6, 6);
+  sim.write32(PIO0 + 0x000, 1);                              // enable SM0
+  const text = 'PIO to UART';
+  for (const ch of text) { sim.write32(PIO0 + 0x010, ch.charCodeAt(0)); wait(10 * bitNs); } // the FIFO holds 4
+  wait(12 * bitNs);
+  const got = [];
+  while (!(sim.read32(UART1 + FR) & 0x10)) got.push(sim.read32(UART1 + DR));
+  assert.strictEqual(String.fromCharCode(...got), text);
+});
