@@ -5,7 +5,7 @@
 # the format's description that shares nothing with tools/uf2.c, against
 # objcopy's flat image of the ELF (with planted bad blocks it must refuse); the
 # tools' error paths on bad input, and that make -n and make -p -q write
-# nothing (the build's stamps). Prints "TEST name", then "PASS name" /
+# nothing (the build's stamps); make run's messages; the console's pin check. Prints "TEST name", then "PASS name" /
 # "FAIL name: reason" per check, and "N passed, M failed" at the end.
 #   tools/test_tools.sh EXAMPLE...          (UF2TOOL, BOOT2PAD, BUILD set;
 #                                            OBJCOPY, default arm-none-eabi-objcopy)
@@ -113,6 +113,25 @@ if want make_refuses_example_added_after_its_rules; then
   elif ! grep -q 'EXAMPLES += my_program comes after the line of examples/examples.mk' <<<"$out"; then
     fail make_refuses_example_added_after_its_rules "message: $(head -c 300 <<<"$out")"
   else pass make_refuses_example_added_after_its_rules; fi
+fi
+
+# The console's pins are checked at compile time (port/chip/rp2040/uart.c)
+# against the datasheet's GPIO function table: every TX/RX pair of each UART
+# is accepted, the same pair for the other UART refused.
+if want console_pins_each_uart; then
+  tcc=${OBJCOPY%objcopy}gcc bad=
+  for pair in 0:0 0:12 0:16 0:28 1:4 1:8 1:20 1:24; do
+    u=${pair%%:*} tx=${pair#*:}
+    for try in "$u ok" "$((1 - u)) refused"; do
+      set -- $try
+      if "$tcc" -mcpu=cortex-m0plus -mthumb -std=c11 -Wall -Wextra -Werror -ffreestanding -fsyntax-only \
+           -Iinclude -Iport -Iport/chip/rp2040 -Iport/arch/armv6m -Iport/chip/rp2040/libc -DTD_CONSOLE_ROUTE=2 \
+           -DTD_CONSOLE_UART="$1" -DTD_CONSOLE_TX_PIN="$tx" -DTD_CONSOLE_RX_PIN="$((tx + 1))" \
+           port/chip/rp2040/uart.c 2>/dev/null; then got=ok; else got=refused; fi
+      [ "$got" = "$2" ] || bad="$bad UART$1 on GPIO $tx/$((tx + 1)) $got;"
+    done
+  done
+  if [ -n "$bad" ]; then fail console_pins_each_uart "$bad"; else pass console_pins_each_uart; fi
 fi
 
 # make run names only what this run of the emulator wrote: a picture, VCD

@@ -19,10 +19,13 @@
 
 _Static_assert(TD_CONSOLE_UART == 0 || TD_CONSOLE_UART == 1, "TD_CONSOLE_UART must be 0 or 1");
 _Static_assert(TD_CONSOLE_TX_PIN < 30 && TD_CONSOLE_RX_PIN < 30, "console pins are GPIO 0..29");
-/* UART n's TX is on pins with (pin / 4) % 2 == n and pin % 4 == 0; RX on % 4 == 1. */
-_Static_assert(TD_CONSOLE_TX_PIN % 4 == 0 && (TD_CONSOLE_TX_PIN / 4) % 2 == TD_CONSOLE_UART,
+/* The UART function of GPIO 0..29 (datasheet, GPIO function table): UART0
+ * on 0-3, 12-19 and 28-29, UART1 on 4-11 and 20-27, so UART n is on pins
+ * with ((pin + 4) / 8) % 2 == n; TX where pin % 4 == 0, RX where == 1. */
+#define UART_OF_PIN(pin) ((((pin) + 4) / 8) % 2)
+_Static_assert(TD_CONSOLE_TX_PIN % 4 == 0 && UART_OF_PIN(TD_CONSOLE_TX_PIN) == TD_CONSOLE_UART,
                "TD_CONSOLE_TX_PIN is not a TX pin of TD_CONSOLE_UART");
-_Static_assert(TD_CONSOLE_RX_PIN % 4 == 1 && (TD_CONSOLE_RX_PIN / 4) % 2 == TD_CONSOLE_UART,
+_Static_assert(TD_CONSOLE_RX_PIN % 4 == 1 && UART_OF_PIN(TD_CONSOLE_RX_PIN) == TD_CONSOLE_UART,
                "TD_CONSOLE_RX_PIN is not an RX pin of TD_CONSOLE_UART");
 
 void rp2040_console_uart_init(void)
