@@ -1199,11 +1199,10 @@ function decodeNec(edges, hz) {
 const necWord = (addr, data) => (addr | ((addr ^ 0xff) << 8) | (data << 16) | ((data ^ 0xff) << 24)) >>> 0;
 
 // The receive program polls for a mark's end every 2 of its ticks (112.5 us) and samples 16 ticks
-// (1.5 marks) after it sees one; after a 0 it must still see the next mark, which ends a bit (1125 us)
-// after the last: only if it saw the last mark's end in the first 112.5 us less the transmitter's
-// jitter (a tick of its carrier machine, 6.5 us). Where the module's release falls in that window
-// is set by its delay; with a release 158 us after the last pulse (a low pulse as long as the burst)
-// it falls at the window's end: in this emulator's run the first frame then loses a 0 (its bit 22).
+// (1.5 marks) after it sees one; after a 0 it must still catch the next mark, which ends a bit (1125 us)
+// after the last did: only if it saw the last mark's end within 112.5 us less the carrier machine's
+// jitter (a tick, 6.5 us). Where the module's release falls in that window depends on the module's
+// delays and the machines' divider phases: a module with other delays may lose a 0 now and then.
 test('sdk pio_ir_loopback: the NEC frames of GPIO 14 (IR LED), decoded apart at their timings on a 38.222 kHz carrier, reach GPIO 15 through an IR receiver module and are printed as received: 00, 00 .. 00, 03', () => {
   let edges, link;
   const res = run('pio_ir_loopback', { maxMs: 3500, setup: (sim) => { edges = pinEdges(sim, [14])[14]; link = irLink(sim, 14, 15); } });
