@@ -1137,8 +1137,8 @@ test('sdk pio_clocked_input: with the wires of its source (GPIO 2 SCK to GPIO 5,
  * The optical link of the ir_loopback example: the IR LED on `from` and a demodulating IR receiver
  * module (VS1838B-like, 38 kHz, output low while it sees the carrier) driving `to`. The module's
  * output falls at the `onPulses`th carrier pulse of a burst and rises `holdNs` after the last one:
- * by default a 21-pulse burst (549 us) gives 492 us low, within the datasheet's output pulse (the
- * burst's length, -5 to +6 carrier periods). `blocked(mark)`: the light of the mark-th burst (from 0)
+ * by default a 21-pulse burst (549 us) gives 492 us low, within the output pulse width such modules
+ * specify (the burst's length, -5 to +6 carrier periods). `blocked(mark)`: the light of the mark-th burst (from 0)
  * does not reach the receiver. Returns the marks seen.
  */
 function irLink(sim, from, to, { onPulses = 6, holdNs = 100e3, blocked = () => false } = {}) {
@@ -1178,7 +1178,7 @@ function decodeNec(edges, hz) {
   }
   for (const m of marks) m.len = m.pulses.length > 1 ? ((m.pulses[m.pulses.length - 1][0] - m.start) * m.pulses.length) / (m.pulses.length - 1) : 0;
   const frames = [];
-  for (let i = 0; i + 33 < marks.length + 0; i += 34) {
+  for (let i = 0; i + 34 <= marks.length; i += 34) {
     const f = marks.slice(i, i + 34);
     near(us(f[0].len), 9000, `frame ${frames.length}: leading mark`);
     near(us(f[1].start - f[0].start - f[0].len), 4500, `frame ${frames.length}: leading space`);
