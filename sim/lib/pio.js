@@ -399,6 +399,7 @@ class PIOBlock extends BasePeripheral {
     this.imem.fill(0);
     for (const sm of this.sms) sm.reset();
     this.cycle = this.sim.pioNow ? this.sim.pioNow() : 0;
+    for (const sm of this.sms) sm.start = this.cycle; // the dividers count from the block's reset
     this.flushPins();
     this.updateIrq();
     for (let n = 0; n < 4; n++) this.fifoChanged(this.sms[n]);
@@ -645,8 +646,10 @@ class PIOBlock extends BasePeripheral {
           const bit = 1 << sm.n;
           if (value & (bit << 4)) sm.restart();
           const on = !!(this.ctrl & bit);
-          if (value & (bit << 8) || (on && !(was & bit))) sm.startDivider(now);
-          if (on && !(was & bit)) { sm.nextK = sm.k + 1; sm.waitOn = 0; }
+          // the dividers run free: CLKDIV_RESTART sets a divider's phase, SM_ENABLE neither stops nor
+          // restarts it (the datasheet's CTRL register): an enabled machine runs from the next tick
+          if (value & (bit << 8)) sm.startDivider(now);
+          if (on && !(was & bit)) { sm.nextK = Infinity; sm.wake(now); }
           if (!on) sm.nextK = Infinity;
           else if (value & (bit << 4)) { sm.nextK = Infinity; sm.wake(now); } // a restart ends a stall or a delay
         }

@@ -171,11 +171,11 @@ test('PIO square wave: exact edges from the clock divider (integer and fractiona
   e.length = 0;
   exec(sim, 0, jmp(0, 0));
   const t0 = cyc();
-  sim.write32(PIO0 + CTRL, 1);
+  sim.write32(PIO0 + CTRL, 0x101);                       // enable, with CLKDIV_RESTART
   wait(24 * 8 * 10);
   const at = e.filter(([, l]) => l >= 0);
   assert.ok(at.length >= 18, JSON.stringify(at));
-  // first tick 3 cycles after the enable; an instruction and 3 delay ticks: 12 cycles per level
+  // first tick 3 cycles after the divider's restart; an instruction and 3 delay ticks: 12 cycles per level
   assert.deepStrictEqual(at[0], [t0 + 3, 1], `first edge ${JSON.stringify(at[0])} after enable at ${t0}`);
   for (let i = 1; i < at.length; i++) {
     assert.strictEqual(at[i][0] - at[i - 1][0], 12, `edge ${i}: ${JSON.stringify(at.slice(i - 1, i + 1))}`);
@@ -362,9 +362,9 @@ test('PIO IRQ flags: an SM IRQ reaches the NVIC through IRQ0_INTE, IRQ WAIT with
   const core = sim.cores[0], set0 = core.setInterrupt.bind(core);
   core.setInterrupt = (n, v) => { if (n === 7 && v && at < 0) at = Math.round(sim.nanosToCycles(sim.nowNanos())); set0(n, v); };
   const t0 = Math.round(sim.nanosToCycles(sim.nowNanos()));
-  sim.write32(PIO0 + CTRL, 1);
+  sim.write32(PIO0 + CTRL, 0x101);                       // enable, with CLKDIV_RESTART
   wait(8 * 200);
-  assert.strictEqual(at - t0, 4 * 22, 'raised at tick 22 (the IRQ after 1 + 20 ticks)');
+  assert.strictEqual(at - t0, 4 * 22, 'raised at tick 22 of the restarted divider (the IRQ after 1 + 20 ticks)');
 });
 
 test('PIO DREQs pace the DMA: TX FIFO not full, RX FIFO not empty; words at the state machine\'s rate', () => {
@@ -439,6 +439,35 @@ test('PIO: CTRL enable, SM_RESTART and CLKDIV_RESTART; nothing runs while no sta
   assert.ok(sim.read32(PIO0 + SM(3, 4)) & (1 << 31), 'EXEC_STALLED');
   sim.write32(PIO0 + CTRL, 1 << 7);                      // SM_RESTART clears it
   assert.strictEqual(sim.read32(PIO0 + SM(3, 4)) & (1 << 31), 0);
+});
+
+test('PIO: SM_ENABLE neither restarts nor stops the clock divider: the machine runs from the next tick of the divider as CLKDIV_RESTART last phased it', () => {
+  const { sim, wait, cyc } = idle();
+  const e = edges(sim, 7);
+  funcsel(sim, 7, 6);
+  load(sim, PIO0, [set(PINS, 1), set(PINS, 0)]);
+  sim.write32(PIO0 + SM(0, 4), execctrl(0, 1));
+  sim.write32(PIO0 + SM(0, 0x14), (1 << 26) | (7 << 5));
+  sim.write32(PIO0 + SM(0, 0), 100 << 16);               // CLKDIV 100
+  exec(sim, 0, set(PINDIRS, 1));
+  exec(sim, 0, jmp(0, 0));
+  const r = cyc();
+  sim.write32(PIO0 + CTRL, 1 << 8);                      // CLKDIV_RESTART, the machine disabled
+  wait(8 * 30);
+  sim.write32(PIO0 + CTRL, 1);                           // enabled 30 cycles into the divider's period
+  wait(8 * 1000);
+  // e[0]: SET PINDIRS driving the pin low; then a SET each tick
+  assert.ok(e.length >= 8, JSON.stringify(e));
+  assert.deepStrictEqual(e[1], [r + 100, 1], `first tick ${e[1][0] - r} cycles after the restart, not at the divider's next tick (100)`);
+  // disabled, and enabled again 250 cycles later: still on the ticks the restart set
+  sim.write32(PIO0 + CTRL, 0);
+  const first = e.length;
+  wait(8 * 250);
+  const again = cyc();
+  sim.write32(PIO0 + CTRL, 1);
+  wait(8 * 1000);
+  assert.ok(e.length > first + 4 && e[first][0] > again, 'it runs again after the second enable');
+  for (const [c] of e.slice(1)) assert.strictEqual((c - r) % 100, 0, `an edge at cycle ${c - r} from the restart, off the divider's ticks`);
 });
 
 test('PIO running and observed: a PWM output\'s edges (alarms the PIO\'s ticks bring due) are recorded at their own time, not the core\'s', () => {

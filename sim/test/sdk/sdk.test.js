@@ -39,6 +39,7 @@ function run(name, { maxMs, setup, opts, thenMs } = {}) {
 }
 const passed = (res) => assert.ok(res.r.reason === 'bkpt' && res.r.code === 0,
   `expected the example to return from main (bkpt #0 in _exit), got ${JSON.stringify(res.r)}\n${res.texts().join('\n')}`);
+const hex2 = (b) => b.toString(16).padStart(2, '0');
 const hexLine = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 /** Run an example to its return from main; its UART0 lines must be exactly `want`. */
 function prints(name, maxMs, want) {
@@ -790,8 +791,11 @@ function pinEdges(sim, pins) {
   sim.on('gpio', (ev) => { if (e[ev.pin]) e[ev.pin].push([Math.round(sim.nanosToCycles(ev.time * 1e9)), ev.level]); });
   return e;
 }
-/** The PIO divider's ticks in cycles, as the SDK's float divider sets it (INT.FRAC, 8 fraction bits). */
-const sdkDiv = (hz, rate) => { const d = Math.fround(hz / rate); const i = Math.floor(d); return i + Math.floor((d - i) * 256) / 256; };
+/**
+ * The PIO divider's ticks in cycles, as the SDK's float divider sets it (INT.FRAC, 8 fraction bits):
+ * hz / rate in single precision, rounded to the nearest 1/256 (PICO_CLKDIV_ROUND_NEAREST, on by default).
+ */
+const sdkDiv = (hz, rate) => { const d = Math.fround(Math.fround(hz / rate) + 1 / 512); const i = Math.floor(d); return i + Math.floor((d - i) * 256) / 256; };
 
 /**
  * Decode 8N1 frames from a pin's edges, `bit` cycles a bit: sample each bit
@@ -1109,7 +1113,6 @@ test('sdk pio_clocked_input: with the wires of its source (GPIO 2 SCK to GPIO 5,
   assert.deepStrictEqual(t.slice(0, 2), ['SPI running at 20833333 Hz', 'Data to transmit:']);
   // rand() >> 16, as the example draws it (newlib's rand)
   const rand = newlibRand(), bytes = Array.from({ length: 8 }, () => (rand() >> 16) & 0xff);
-  const hex2 = (b) => b.toString(16).padStart(2, '0');
   assert.deepStrictEqual(t.slice(2), [...bytes.map(hex2), 'Reading back from RX FIFO:', ...bytes.map((b) => `${hex2(b)} OK`), 'Done.']);
   // the pins: mode 0 (SPO 0, SPH 0) at clk_peri / 6, SCK high for the second half of each 6-cycle bit
   const sck = edges[2].slice(1), tx = edges[3].slice(1);
@@ -1125,6 +1128,183 @@ test('sdk pio_clocked_input: with the wires of its source (GPIO 2 SCK to GPIO 5,
   }
   assert.deepStrictEqual(got, bytes, 'TX sampled at each rising SCK edge');
   assert.ok(![...res.sim.warnings.keys()].some((w) => /SPI0/.test(w)), [...res.sim.warnings.keys()].join(' | '));
+});
+
+// pio/ir_nec's ir_loopback: an IR LED on GPIO 14 lit by the transmitter's carrier, and an active-low
+// IR receiver module on GPIO 15 that sees it (its README's wiring).
+
+/**
+ * The optical link of the ir_loopback example: the IR LED on `from` and a demodulating IR receiver
+ * module (VS1838B-like, 38 kHz, output low while it sees the carrier) driving `to`. The module's
+ * output falls at the `onPulses`th carrier pulse of a burst and rises `holdNs` after the last one:
+ * by default a 21-pulse burst (549 us) gives 492 us low, within the output pulse width such modules
+ * specify (the burst's length, -5 to +6 carrier periods). `blocked(mark)`: the light of the mark-th burst (from 0)
+ * does not reach the receiver. Returns the marks seen.
+ */
+function irLink(sim, from, to, { onPulses = 6, holdNs = 100e3, blocked = () => false } = {}) {
+  const link = { marks: 0, lit: false, pulses: 0, out: 1 };
+  sim.setGpioInput(to, 1);
+  const release = sim.clock.createAlarm(() => {
+    link.lit = false;
+    if (!link.out) { link.out = 1; sim.setGpioInput(to, 1); }
+  });
+  sim.watchPin(from, (level) => {
+    if (!level) return;
+    if (!link.lit) { link.lit = true; link.pulses = 0; link.marks++; }
+    // from this pulse's own time (a PIO tick's), not the clock's
+    release.schedule(sim.nowNanos() + holdNs - sim.clock.nanos);
+    if (blocked(link.marks - 1)) return;
+    if (++link.pulses === onPulses) { link.out = 0; sim.setGpioInput(to, 0); }
+  });
+  return link;
+}
+
+/**
+ * Decode NEC frames from an IR LED's pin ([cycle, level] edges, the first a rise), by the protocol's
+ * timings alone: a mark is carrier (pulses less than 4 nominal periods apart, its length the pulses
+ * times their period), a frame a 9 ms mark and a 4.5 ms space, then 32 bits LSB first, each a
+ * 562.5 us mark and a space of 562.5 us (0) or 1687.5 us (1), and a final mark; every time within
+ * 3 %. Returns the frames: {word, marks: [{start, pulses: [[rise, fall]...]}]}.
+ */
+function decodeNec(edges, hz) {
+  const us = (c) => (c * 1e6) / hz, near = (v, want, what) => assert.ok(Math.abs(v - want) <= 0.03 * want, `${what}: ${v.toFixed(1)} us, not ${want} us`);
+  const marks = [];
+  for (let i = 0; i < edges.length; i += 2) {
+    const [rise, l1] = edges[i], [fall, l0] = edges[i + 1] || [Infinity, 0];
+    assert.deepStrictEqual([l1, l0], [1, 0], `edge ${i} at cycle ${rise}`);
+    const m = marks[marks.length - 1];
+    if (m && us(rise - m.pulses[m.pulses.length - 1][0]) < 4e6 / 38e3) m.pulses.push([rise, fall]);
+    else marks.push({ start: rise, pulses: [[rise, fall]] });
+  }
+  for (const m of marks) m.len = m.pulses.length > 1 ? ((m.pulses[m.pulses.length - 1][0] - m.start) * m.pulses.length) / (m.pulses.length - 1) : 0;
+  const frames = [];
+  for (let i = 0; i + 34 <= marks.length; i += 34) {
+    const f = marks.slice(i, i + 34);
+    near(us(f[0].len), 9000, `frame ${frames.length}: leading mark`);
+    near(us(f[1].start - f[0].start - f[0].len), 4500, `frame ${frames.length}: leading space`);
+    let word = 0;
+    for (let b = 0; b < 32; b++) {
+      near(us(f[1 + b].len), 562.5, `frame ${frames.length} bit ${b}: mark`);
+      const space = us(f[2 + b].start - f[1 + b].start - f[1 + b].len), one = space > 1125;
+      near(space, one ? 1687.5 : 562.5, `frame ${frames.length} bit ${b}: space`);
+      if (one) word = (word | (1 << b)) >>> 0;
+    }
+    near(us(f[33].len), 562.5, `frame ${frames.length}: final mark`);
+    frames.push({ word, marks: f });
+  }
+  assert.strictEqual(frames.length * 34, marks.length, 'marks outside a frame');
+  return frames;
+}
+/** NEC's frame of an address and a command byte, each followed by its complement, sent LSB first. */
+const necWord = (addr, data) => (addr | ((addr ^ 0xff) << 8) | (data << 16) | ((data ^ 0xff) << 24)) >>> 0;
+
+// The receive program polls for a mark's end every 2 of its ticks (112.5 us) and samples 16 ticks
+// (1.5 marks) after it sees one; after a 0 it must still catch the next mark, which ends a bit (1125 us)
+// after the last did: only if it saw the last mark's end within 112.5 us less the carrier machine's
+// jitter (a tick, 6.5 us). Where the module's release falls in that window depends on the module's
+// delays and the machines' divider phases: a module with other delays may lose a 0 now and then.
+test('sdk pio_ir_loopback: the NEC frames of GPIO 14 (IR LED), decoded apart at their timings on a 38.222 kHz carrier, reach GPIO 15 through an IR receiver module and are printed as received: 00, 00 .. 00, 03', () => {
+  let edges, link;
+  const res = run('pio_ir_loopback', { maxMs: 3500, setup: (sim) => { edges = pinEdges(sim, [14])[14]; link = irLink(sim, 14, 15); } });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const n = 4;
+  // "\nsent: aa, dd", then "\treceived: aa, dd" once the frame is in after 100 ms; the fourth line still open
+  assert.deepStrictEqual(res.texts(), ['', ...Array.from({ length: n }, (_, k) => `sent: 00, ${hex2(k)}\treceived: 00, ${hex2(k)}`)]);
+  assert.ok(res.lines[res.lines.length - 1].partial);
+  assert.deepStrictEqual(edges[0][1], 0, 'driven low (the pin direction) before the first frame');
+  const hz = res.sim.clkSys, frames = decodeNec(edges.slice(1), hz);
+  assert.deepStrictEqual(frames.map((f) => f.word.toString(16)), Array.from({ length: n }, (_, k) => necWord(0, k).toString(16)));
+  assert.strictEqual(link.marks, 34 * n);
+  // to the cycle, from the programs' dividers: the carrier machine's tick (4 a carrier period at
+  // 38.222 kHz), high one tick of four; the control machine's tick 281.25 us (2 a 562.5 us burst)
+  const tb = sdkDiv(hz, Math.fround(Math.fround(38.222e3) * 4)), tc = sdkDiv(hz, Math.fround(2 * Math.fround(1 / Math.fround(562.5e-6))));
+  assert.strictEqual(tc, 35156.25);
+  for (const [k, f] of frames.entries()) {
+    // the burst machine starts 1 or 2 of its ticks after the control machine's IRQ: each mark's start
+    // within a tick of its place in control ticks (the leading mark's 16 bursts 2 apart, the first
+    // data mark 48 on, then 4 for a 0, 8 for a 1)
+    const s0 = f.marks[0].start, at = (c, ticks, what) => assert.ok(Math.abs(c - s0 - ticks * tc) <= tb + 1, `frame ${k} ${what}: cycle ${c - s0}, ${ticks} ticks of ${tc}`);
+    const bursts = [];
+    for (const m of f.marks) {
+      for (const [j, [r, fl]] of m.pulses.entries()) {
+        assert.ok(Math.abs(fl - r - tb) <= 1, `frame ${k}: a pulse high ${fl - r} cycles`);
+        if (j && r - m.pulses[j - 1][0] > 4 * tb + 1) bursts.push([]);
+        else if (j) assert.ok(Math.abs(r - m.pulses[j - 1][0] - 4 * tb) <= 1, `frame ${k}: carrier period ${r - m.pulses[j - 1][0]} cycles at ${r}`);
+        if (!j) bursts.push([]);
+        bursts[bursts.length - 1].push(r);
+      }
+    }
+    assert.deepStrictEqual(bursts.map((b) => b.length), Array(16 + 33).fill(21), 'bursts of 21 carrier periods');
+    bursts.slice(0, 16).forEach((b, j) => at(b[0], 2 * j, `leading burst ${j}`));
+    let t = 48;
+    for (let b = 0; b <= 32; b++) {
+      at(f.marks[1 + b].start, t, `mark ${b}`);
+      t += (f.word >>> b) & 1 ? 8 : 4;
+    }
+    if (k) assert.ok(Math.abs((s0 - frames[k - 1].marks[0].start) / hz - 1) < 0.005, `frame ${k}: a second after the one before`);
+  }
+  assert.ok(Math.abs(hz / (4 * tb) - 38222) < 10, `carrier ${hz / (4 * tb)} Hz`);
+});
+
+test('sdk pio_ir_loopback lost mark: with the light of the second frame\'s 18th data mark blocked, the receiver takes the next one\'s bit a place early and prints the raw word', () => {
+  // frame 1's marks are 34 .. 67: its leading mark, then data marks 0 .. 32 (mark j ends bit j - 1)
+  const lost = 34 + 1 + 17;
+  let link;
+  const res = run('pio_ir_loopback', { maxMs: 2500, setup: (sim) => { link = irLink(sim, 14, 15, { blocked: (m) => m === lost }); } });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  // NEC's receiving rule: a bit is 1 when no mark follows 1.5 mark lengths after the one before.
+  // Bit 16 reads 1, the bits after it come a place early, and the final mark gives bit 31 (a 1)
+  const w = necWord(0, 1), j = 17;
+  const got = ((w & ((1 << (j - 1)) - 1)) | (1 << (j - 1)) | (((w >>> (j + 1)) << j) & 0x7fffffff) | 0x80000000) >>> 0;
+  assert.strictEqual(got.toString(16), 'ff01ff00');
+  const valid = (got & 0xff) === (~got >>> 8 & 0xff) && ((got >>> 16) & 0xff) === (~got >>> 24 & 0xff);
+  assert.ok(!valid, 'not a valid NEC frame: printed raw');
+  assert.deepStrictEqual(res.texts(), ['', 'sent: 00, 00\treceived: 00, 00', `sent: 00, 01\treceived: ${got.toString(16).padStart(8, '0')}`,
+    'sent: 00, 02\treceived: 00, 02']);
+  assert.strictEqual(link.marks, 34 * 3);
+});
+
+test('sdk pio_spi_loopback: PIO SPI at 1 MHz in the four CPHA/CPOL modes, MOSI and MISO one pin (GPIO 16): 20 rand() bytes each sent and read back, OK; SCK (GPIO 18) and MOSI decoded apart in each mode', () => {
+  let e;
+  const res = run('pio_spi_loopback', { maxMs: 200, setup: (sim) => { e = pinEdges(sim, [16, 18]); } });
+  passed(res);
+  const rand = newlibRand(), want = [], lines = [];
+  for (let cpha = 0; cpha <= 1; cpha++) {
+    for (let cpol = 0; cpol <= 1; cpol++) {
+      const bytes = Array.from({ length: 20 }, () => (rand() >> 16) & 0xff);
+      want.push({ cpha, cpol, bytes });
+      lines.push(`CPHA = ${cpha}, CPOL = ${cpol}`, `TX: ${bytes.map(hex2).join(' ')}`, `RX: ${bytes.map(hex2).join(' ')}`, 'OK');
+    }
+  }
+  assert.deepStrictEqual(res.texts(), lines);
+  // clkdiv 31.25: four ticks (125 cycles) an SCK period, the clock's active half two ticks
+  const hz = res.sim.clkSys, period = 4 * sdkDiv(hz, hz / 31.25), sck = e[18], mosi = e[16];
+  assert.strictEqual(period, 125);
+  // the transfers: SCK's runs of edges (the rest are the mode changes' idle levels)
+  const runs = [];
+  sck.forEach((x, i) => { if (!i || x[0] - sck[i - 1][0] > 2 * period) runs.push([]); runs[runs.length - 1].push(x); });
+  const xfers = runs.filter((r) => r.length > 1);
+  assert.strictEqual(xfers.length, 4);
+  xfers.forEach((r, k) => {
+    const { cpha, cpol, bytes } = want[k], mode = `CPHA ${cpha} CPOL ${cpol}`;
+    // idle at CPOL (the SCK pad inverted by OUTOVER for CPOL 1); 160 pulses back to back
+    assert.strictEqual(levelAt(sck, r[0][0] - 1), cpol, `${mode}: SCK idle level`);
+    assert.strictEqual(r.length, 2 * 160, `${mode}: ${r.length / 2} pulses`);
+    const lead = r.filter((_, j) => j % 2 === 0), trail = r.filter((_, j) => j % 2 === 1);
+    lead.forEach(([c, l], j) => {
+      assert.deepStrictEqual([Math.abs(c - lead[0][0] - j * period) <= 1, l], [true, 1 - cpol], `${mode}: leading edge ${j} at ${c - lead[0][0]}`);
+      assert.ok(Math.abs(trail[j][0] - c - period / 2) <= 1, `${mode}: pulse ${j} active ${trail[j][0] - c} cycles`);
+    });
+    // MOSI launched on the other edge than the one it is sampled on (CPHA 0: before the first
+    // leading edge, then with the trailing ones; CPHA 1: with the leading ones), sampled on the
+    // leading (CPHA 0) or trailing (CPHA 1) edge, MSB first
+    const launch = new Set((cpha ? lead : trail).map(([c]) => c)), sample = cpha ? trail : lead;
+    for (const [c] of mosi.filter(([c]) => c >= lead[0][0] - period && c <= trail[159][0])) {
+      assert.ok(launch.has(c) || (!cpha && c < lead[0][0]), `${mode}: MOSI changed at cycle ${c}, not at a launching edge`);
+    }
+    const got = Array.from({ length: 20 }, (_, b) => sample.slice(8 * b, 8 * b + 8).reduce((a, [c]) => (a << 1) | levelAt(mosi, c - 1), 0));
+    assert.deepStrictEqual(got.map(hex2), bytes.map(hex2), `${mode}: MOSI`);
+  });
 });
 
 test('sdk pio_quadrature_encoder: a quadrature signal driven onto GPIO 10/11 (1000 steps one way at 4 per ms, then 400 back) is counted step for step', () => {
