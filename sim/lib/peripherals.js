@@ -362,8 +362,12 @@ function makeTimer(sim, Base) {
 // character, checked low half a bit later (else ignored), then each bit in
 // its middle; the character goes into the RX FIFO with its framing (stop
 // bit low), parity and break (all bits low) error flags in bits 8..10 of
-// UARTDR. Bytes given as console input (sendUartInput) still arrive
-// without a waveform.
+// UARTDR, their interrupts (FERIS, PERIS, BERIS) raised as it arrives;
+// UARTRSR holds the flags of the character last read from UARTDR and OE
+// (UARTECR clears it). The FIFO holds 32 characters, one with LCR_H.FEN
+// clear; one arriving with it full is lost, UARTRSR.OE and OERIS set.
+// Bytes given as console input (sendUartInput) still arrive without a
+// waveform (and overrun the same way).
 const UART_TX_PINS = [[0, 12, 16, 28], [4, 8, 20, 24]];
 const UART_RX_PINS = [[1, 13, 17, 29], [5, 9, 21, 25]];
 /** The UART a GPIO's UART function (FUNCSEL 2) belongs to: GPIO 0-3 UART0, 4-11 UART1, 12-19 UART0, ... */
@@ -405,6 +409,15 @@ function makeUart(sim, Base) {
       this.rxBitNs = 0;
       this.rxAlarm = rp2040.clock.createAlarm(() => this.rxSample());
       this.rxLost = 0;
+      this.rsr = 0;            // UARTRSR: FE, PE, BE of the character last read from UARTDR; OE
+    }
+    /** The RX FIFO holds all it can: 32 characters, or one with the FIFOs off (LCR_H.FEN 0). */
+    get rxFull() { return this.rxFIFO.itemCount >= this.depth; }
+    /** A character arrived with the RX FIFO full: lost, UARTRSR.OE and its interrupt (OERIS) set. */
+    rxOverrun() {
+      this.rsr |= 8;
+      this.interruptStatus |= 0x400;
+      this.checkInterrupts();
     }
     /** Follow the RX pins (once the simulator's pin watchers exist). */
     watchRx() {
@@ -542,11 +555,13 @@ function makeUart(sim, Base) {
       let flags = b ? 0 : 0x100;                                 // FE
       if (pen && ((this.rxWord >>> n) & 1) !== uartParity(data, lcr)) flags |= 0x200; // PE
       if (!b && this.rxWord === 0) flags |= 0x400;               // BE: the whole character low
-      if (this.rxFIFO.full) {
+      if (this.rxFull) {
         if (this.rxLost++ === 0) sim.warn(`uart${this.index}: a character received on its RX pin while the RX FIFO was full was lost (overrun), as on the chip`);
         sim.uartRxLost = (sim.uartRxLost || 0) + 1;
+        this.rxOverrun();
         return;
       }
+      this.interruptStatus |= flags >>> 1; // FERIS, PERIS, BERIS (RIS bits 7..9) as it arrives
       this.feedByte(data | flags);
     }
     /** The TX DREQ: on while enabled with TXDMAE and the FIFO not full;
@@ -587,9 +602,15 @@ function makeUart(sim, Base) {
     readUint32(offset) {
       if (offset === 0x18) { // UARTFR
         const n = this.level(), fifo = Math.max(0, n - 1);
-        return (this.rxFIFO.full ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
+        return (this.rxFull ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
           (fifo === 0 ? 0x80 : 0) | (fifo >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
+      if (offset === 0x00) { // UARTDR: the character's errors stay in UARTRSR
+        const had = !this.rxFIFO.empty, v = super.readUint32(offset);
+        if (had) this.rsr = (this.rsr & 8) | ((v >>> 8) & 7);
+        return v;
+      }
+      if (offset === 0x04) return this.rsr; // UARTRSR
       if (offset === 0x34) return this.ifls;
       if (offset === 0x48) return this.dmacr;
       return super.readUint32(offset);
@@ -597,6 +618,7 @@ function makeUart(sim, Base) {
     writeUint32(offset, value) {
       switch (offset) {
         case 0x00: this.transmit(value & 0xff); return;
+        case 0x04: this.rsr = 0; return; // UARTECR: any write clears UARTRSR
         case 0x34: this.ifls = value & 0x3f; return;
         case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
         case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR

@@ -797,7 +797,7 @@ class Simulator extends EventEmitter {
     const queue = [...bytes];
     const alarm = this.clock.createAlarm(() => {
       const b = queue.shift();
-      if (u.rxFIFO.full) this.uartRxLost = (this.uartRxLost || 0) + 1; else u.feedByte(b);
+      if (u.rxFull) { this.uartRxLost = (this.uartRxLost || 0) + 1; u.rxOverrun(); } else u.feedByte(b);
       if (queue.length) alarm.schedule(u.charNanos || 87000);
     });
     if (queue.length) alarm.schedule(Math.max(0, ms * 1e6 - this.clock.nanos));

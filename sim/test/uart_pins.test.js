@@ -318,3 +318,67 @@ test('UART RX pin: a PIO state machine sending 8N1 on GPIO 6, wired to UART1\'s 
   while (!(sim.read32(UART1 + FR) & 0x10)) got.push(sim.read32(UART1 + DR));
   assert.strictEqual(String.fromCharCode(...got), text);
 });
+
+/** UART0 receiving 8N1 at 115200 on GPIO 1 driven from outside, FEN as `fen`: send(bytes, {stop}) drives the frames. */
+function rxFromOutside(fen) {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART0, 67, 52, 0x60);
+  if (!fen) sim.write32(UART0 + LCR_H, 0x60);
+  funcsel(sim, 1, 2);
+  sim.setGpioInput(1, 1);
+  const send = (bytes, { stop = 1 } = {}) => {
+    let ms = sim.nowNanos() / 1e6 + 0.01;
+    const bit = bitNs / 1e6;
+    for (const c of bytes) {
+      [0, ...Array.from({ length: 8 }, (_, i) => (c >> i) & 1), stop].forEach((l, i) => sim.scheduleInput(1, l, ms + i * bit));
+      sim.scheduleInput(1, 1, ms + 10 * bit);
+      ms += 11 * bit;
+    }
+    wait((ms - sim.nowNanos() / 1e6) * 1e6 + 2 * bitNs);
+  };
+  return { sim, send };
+}
+const RSR = 0x04, RIS = 0x3c, ICR = 0x44;
+
+test('UART RX pin: UARTRSR holds FE, PE and BE of the character last read from UARTDR, and OE; UARTECR clears it; RIS raises FE, PE, BE and OE', () => {
+  const { sim, send } = rxFromOutside(true);
+  send([0x41]);
+  assert.strictEqual(sim.read32(UART0 + DR), 0x41);
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'a good character: no error');
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0, 'no error interrupt');
+  send([0x42], { stop: 0 });      // the stop bit low: a framing error
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0x80, 'FERIS as the character arrives');
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'RSR: the character not read yet');
+  assert.strictEqual(sim.read32(UART0 + DR), 0x142);
+  assert.strictEqual(sim.read32(UART0 + RSR), 1, 'RSR.FE of the character read');
+  sim.write32(UART0 + RSR, 0);    // UARTECR: any write clears
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'cleared by UARTECR');
+  sim.write32(UART0 + ICR, 0x7ff);
+  send([0x00], { stop: 0 });      // all low: a break (BE with FE)
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0x280, 'BERIS and FERIS');
+  assert.strictEqual(sim.read32(UART0 + DR), 0x500);
+  assert.strictEqual(sim.read32(UART0 + RSR), 5, 'RSR.BE and FE');
+  sim.write32(UART0 + RSR, 0);
+  sim.write32(UART0 + ICR, 0x7ff);
+  // 33 characters, none read: the 33rd finds the FIFO full
+  send(Array.from({ length: 33 }, (_, i) => 0x20 + i));
+  assert.strictEqual(sim.read32(UART0 + RSR) & 8, 8, 'RSR.OE');
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x400, 0x400, 'OERIS');
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  assert.deepStrictEqual(got, Array.from({ length: 32 }, (_, i) => 0x20 + i), 'the FIFO keeps the first 32');
+  sim.write32(UART0 + RSR, 0);
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'OE cleared by UARTECR');
+  assert.ok(![...sim.warnings.keys()].some((w) => /Unimplemented/.test(w)), [...sim.warnings.keys()].join('\n'));
+});
+
+test('UART RX pin with the FIFOs off (LCR_H.FEN 0): a one-character holding register, RXFF with one character, the next ones lost (OE)', () => {
+  const { sim, send } = rxFromOutside(false);
+  send([0x61]);
+  assert.strictEqual(sim.read32(UART0 + FR) & 0x50, 0x40, 'RXFF with one character');
+  send([0x62, 0x63]);
+  assert.strictEqual(sim.read32(UART0 + RSR) & 8, 8, 'RSR.OE');
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  assert.deepStrictEqual(got, [0x61], 'the first character only');
+});
