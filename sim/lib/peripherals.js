@@ -346,7 +346,8 @@ function makeTimer(sim, Base) {
 // 28; UART1: GPIO 4, 8, 20, 24), through the pin's output override like any
 // other function. Each change comes at its own time (an alarm) while
 // something could notice it then (lineObserved); otherwise the changes are
-// applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers),
+// applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers) or
+// its pad written (PADS_BANK0: IE decides which edges latch in INTR),
 // at the next character or the end of a run, so the pins' levels, toggle
 // counts, edge flags and a recorded run's changes (at their own times) are
 // the same and a console-heavy run pays nothing per bit. A character written before
@@ -676,6 +677,19 @@ function makeUart(sim, Base) {
   };
 }
 
+// ---- PADS_BANK0 (0x4001c000) --------------------------------------------------
+// rp2040js's pads. A write brings the UARTs' TX pins up to now first: a pin's
+// input enable (IE) decides whether its changes latch in IO_BANK0's INTR, so
+// changes applied late after the write would miss edges the chip latched.
+function makePads(sim, Base) {
+  return class Pads extends Base {
+    writeUint32(offset, value) {
+      sim.pinsCatchUp();
+      super.writeUint32(offset, value);
+    }
+  };
+}
+
 // ---- RTC (0x4005c000) ------------------------------------------------------------
 // rp2040js's calendar (SETUP_0/1, CTRL LOAD and ENABLE, RTC_0/1 counting whole
 // seconds of simulated time). Its alarm is not: a write of IRQ_SETUP_0 with
@@ -689,4 +703,4 @@ function makeRtc(sim, Base) {
   };
 }
 
-module.exports = { uartOfPin, makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+module.exports = { uartOfPin, makePads, makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

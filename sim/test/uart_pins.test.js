@@ -382,3 +382,22 @@ test('UART RX pin with the FIFOs off (LCR_H.FEN 0): a one-character holding regi
   while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
   assert.deepStrictEqual(got, [0x61], 'the first character only');
 });
+
+test('UART TX pin with nothing watching it: a PADS_BANK0 write mid-character (input enable off) keeps the edges the pin latched in INTR before it, as when watched', () => {
+  const PADS = 0x4001c000, INTR0 = IO + 0xf0;
+  const run = (watched) => {
+    const { sim, wait } = idle();
+    if (watched) sim.on('gpio', () => {});
+    setup(sim, UART1, 67, 52, 0x60);
+    funcsel(sim, 4, 2);
+    sim.write32(INTR0, 0xffffffff);
+    sim.write32(UART1 + DR, 0x41);   // the line rises at the end of the start bit (8.7 us)
+    const a = sim.clock.createAlarm(() => sim.write32(PADS + 4 + 4 * 4, 0x16)); // GPIO 4: IE off, mid-run
+    a.schedule(30000);
+    wait(40000);
+    return { intr: (sim.read32(INTR0) >>> 16) & 0xf, toggles: sim.toggles[4] };
+  };
+  const lazy = run(false), exact = run(true);
+  assert.strictEqual(exact.intr & 0xc, 0xc, 'watched: EDGE_LOW and EDGE_HIGH latched');
+  assert.deepStrictEqual(lazy, exact);
+});
