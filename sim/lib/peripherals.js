@@ -411,7 +411,10 @@ function makeUart(sim, Base) {
       this.rxAlarm = rp2040.clock.createAlarm(() => this.rxSample());
       this.rxLost = 0;
       this.rsr = 0;            // UARTRSR: FE, PE, BE of the character last read from UARTDR; OE
+      this.divLatched = 0;     // IBRD + FBRD/64 as latched by the last LCR_H write
     }
+    /** The baud rate divisor in use: IBRD and FBRD take effect with an LCR_H write (the PL011 updates the three together). */
+    get baudDivider() { return this.divLatched; }
     /** The RX FIFO holds all it can: 32 characters, or one with the FIFOs off (LCR_H.FEN 0). */
     get rxFull() { return this.rxFIFO.itemCount >= this.depth; }
     /** A character arrived with the RX FIFO full: lost, UARTRSR.OE and its interrupt (OERIS) set. */
@@ -528,7 +531,7 @@ function makeUart(sim, Base) {
       if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
       if (!this.enabled || !this.rxEnabled) return;
       if (!this.baudDivider) {
-        sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set: not received`);
+        sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set (IBRD and FBRD take effect with the LCR_H write after them): not received`);
         return;
       }
       this.rxPin = p;
@@ -626,6 +629,7 @@ function makeUart(sim, Base) {
         case 0x2c: { // UARTLCR_H
           const brk = !!(value & 1);
           super.writeUint32(offset, value);
+          this.divLatched = this.intDivisor + this.fracDivisor / 64;
           if (brk !== this.inBreak) this.setBreak(brk);
           return;
         }
@@ -669,7 +673,7 @@ function makeUart(sim, Base) {
           this.txris = true; // untimed: the FIFO is always empty
           this.checkInterrupts();
         }
-        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin`);
+        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin${this.enabled ? ' (IBRD and FBRD take effect with the LCR_H write after them)' : ''}`);
       }
       sim.uartByte(this.index, byte);
       this.updateTxDreq();

@@ -401,3 +401,23 @@ test('UART TX pin with nothing watching it: a PADS_BANK0 write mid-character (in
   assert.strictEqual(exact.intr & 0xc, 0xc, 'watched: EDGE_LOW and EDGE_HIGH latched');
   assert.deepStrictEqual(lazy, exact);
 });
+
+test('UART: IBRD and FBRD take effect with the next LCR_H write (the PL011 latches the three together), not before', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 4, 2);
+  const e = pinEdges(sim, 4);
+  sim.write32(UART1 + IBRD, 134);          // half the baud rate, not latched yet
+  sim.write32(UART1 + FBRD, 40);
+  let t0 = ns(sim.nowNanos());
+  sim.write32(UART1 + DR, 0x00);           // low for the start bit and 8 data bits
+  wait(12 * bitNs);
+  assert.deepStrictEqual(e.map(([t, l]) => [Math.round(t - t0), l]), [[0, 0], [Math.round(9 * bitNs), 1]], 'the old divisor');
+  sim.write32(UART1 + LCR_H, 0x70);        // the divisor latched now
+  const bitNs2 = (16 * (134 + 40 / 64) * 1e9) / CLK_PERI;
+  e.length = 0;
+  t0 = ns(sim.nowNanos());
+  sim.write32(UART1 + DR, 0x00);
+  wait(12 * bitNs2);
+  assert.deepStrictEqual(e.map(([t, l]) => [Math.round(t - t0), l]), [[0, 0], [Math.round(9 * bitNs2), 1]], 'the new divisor');
+});
