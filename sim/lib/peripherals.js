@@ -368,7 +368,11 @@ function makeTimer(sim, Base) {
 // (UARTECR clears it). The FIFO holds 32 characters, one with LCR_H.FEN
 // clear; one arriving with it full is lost, UARTRSR.OE and OERIS set.
 // Bytes given as console input (sendUartInput) still arrive without a
-// waveform (and overrun the same way).
+// waveform (and overrun the same way). Either way RXRIS asserts as the FIFO
+// reaches IFLS's RX level (one character with the FIFOs off) and clears as
+// reads take it below; RTRIS asserts 32 bit periods after the last
+// character while the FIFO holds any, and clears as it empties (rp2040js
+// raised RXRIS at every character and never RTRIS).
 const UART_TX_PINS = [[0, 12, 16, 28], [4, 8, 20, 24]];
 const UART_RX_PINS = [[1, 13, 17, 29], [5, 9, 21, 25]];
 /** The UART a GPIO's UART function (FUNCSEL 2) belongs to: GPIO 0-3 UART0, 4-11 UART1, 12-19 UART0, ... */
@@ -412,6 +416,25 @@ function makeUart(sim, Base) {
       this.rxLost = 0;
       this.rsr = 0;            // UARTRSR: FE, PE, BE of the character last read from UARTDR; OE
       this.divLatched = 0;     // IBRD + FBRD/64 as latched by the last LCR_H write
+      this.rtAlarm = rp2040.clock.createAlarm(() => this.rxTimeout());
+    }
+    /** RX FIFO level at which RXRIS asserts: IFLS.RXIFLSEL's 1/8 .. 7/8 of 32, one character with the FIFOs off. */
+    get rxTrigger() {
+      if (!this.fifosEnabled) return 1;
+      return [4, 8, 16, 24, 28][(this.ifls >>> 3) & 7] ?? 16;
+    }
+    /** A character into the RX FIFO: RXRIS at the trigger level; the receive timeout (32 bit periods) started again. */
+    feedByte(value) {
+      this.rxFIFO.push(value);
+      if (this.rxFIFO.itemCount >= this.rxTrigger) this.interruptStatus |= 0x10;
+      this.rtAlarm.schedule(32 * (this.bitNanos || 8680)); // (no divisor latched yet: as at 115200 baud)
+      this.checkInterrupts();
+    }
+    /** 32 bit periods without a new character: RTRIS while the FIFO holds any. */
+    rxTimeout() {
+      if (this.rxFIFO.empty) return;
+      this.interruptStatus |= 0x40;
+      this.checkInterrupts();
     }
     /** The baud rate divisor in use: IBRD and FBRD take effect with an LCR_H write (the PL011 updates the three together). */
     get baudDivider() { return this.divLatched; }
@@ -610,8 +633,11 @@ function makeUart(sim, Base) {
           (fifo === 0 ? 0x80 : 0) | (fifo >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
       if (offset === 0x00) { // UARTDR: the character's errors stay in UARTRSR
-        const had = !this.rxFIFO.empty, v = super.readUint32(offset);
+        const had = !this.rxFIFO.empty, v = this.rxFIFO.pull();
         if (had) this.rsr = (this.rsr & 8) | ((v >>> 8) & 7);
+        if (this.rxFIFO.itemCount < this.rxTrigger) this.interruptStatus &= ~0x10;   // RXRIS below the level
+        if (this.rxFIFO.empty) { this.interruptStatus &= ~0x40; this.rtAlarm.cancel(); } // RTRIS: empty
+        this.checkInterrupts();
         return v;
       }
       if (offset === 0x04) return this.rsr; // UARTRSR

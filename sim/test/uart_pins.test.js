@@ -421,3 +421,30 @@ test('UART: IBRD and FBRD take effect with the next LCR_H write (the PL011 latch
   wait(12 * bitNs2);
   assert.deepStrictEqual(e.map(([t, l]) => [Math.round(t - t0), l]), [[0, 0], [Math.round(9 * bitNs2), 1]], 'the new divisor');
 });
+
+test('UART RX interrupts: RXRIS when the RX FIFO reaches IFLS\'s RX level (one character with the FIFOs off), cleared by reading below it; RTRIS after 32 bit periods with no new character, cleared when the FIFO empties', () => {
+  const IFLS = 0x34, IMSC = 0x38, RXRIS = 0x10, RTRIS = 0x40;
+  const { sim, send } = rxFromOutside(true);
+  const bitNs = (16 * (67 + 52 / 64) * 1e9) / CLK_PERI;
+  sim.write32(UART0 + IFLS, 1 << 3);       // RXIFLSEL 1/4: 8 characters
+  sim.write32(UART0 + IMSC, RXRIS | RTRIS);
+  send([1, 2, 3]);                          // ends 2 bit periods after the last stop bit
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), 0, 'three characters: under the level, no timeout yet');
+  sim.run({ maxMs: (sim.nowNanos() + 31 * bitNs) / 1e6 });
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), RTRIS, 'RTRIS 32 bit periods after the last character');
+  sim.read32(UART0 + DR); sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RTRIS, RTRIS, 'still a character in the FIFO');
+  sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RTRIS, 0, 'cleared as the FIFO empties');
+  send([4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), RXRIS, 'eight characters: RXRIS');
+  sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RXRIS, 0, 'seven: cleared');
+  sim.write32(UART0 + ICR, 0x7ff);
+  const off = rxFromOutside(false);
+  off.sim.write32(UART0 + IMSC, RXRIS);
+  off.send([0x55]);
+  assert.strictEqual(off.sim.read32(UART0 + RIS) & RXRIS, RXRIS, 'FIFOs off: one character');
+  off.sim.read32(UART0 + DR);
+  assert.strictEqual(off.sim.read32(UART0 + RIS) & RXRIS, 0, 'read: cleared');
+});
