@@ -346,7 +346,8 @@ function makeTimer(sim, Base) {
 // 28; UART1: GPIO 4, 8, 20, 24), through the pin's output override like any
 // other function. Each change comes at its own time (an alarm) while
 // something could notice it then (lineObserved); otherwise the changes are
-// applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers),
+// applied late, when a pin is looked at (GPIO_IN, IO_BANK0's registers) or
+// its pad written (PADS_BANK0: IE decides which edges latch in INTR),
 // at the next character or the end of a run, so the pins' levels, toggle
 // counts, edge flags and a recorded run's changes (at their own times) are
 // the same and a console-heavy run pays nothing per bit. A character written before
@@ -362,8 +363,16 @@ function makeTimer(sim, Base) {
 // character, checked low half a bit later (else ignored), then each bit in
 // its middle; the character goes into the RX FIFO with its framing (stop
 // bit low), parity and break (all bits low) error flags in bits 8..10 of
-// UARTDR. Bytes given as console input (sendUartInput) still arrive
-// without a waveform.
+// UARTDR, their interrupts (FERIS, PERIS, BERIS) raised as it arrives;
+// UARTRSR holds the flags of the character last read from UARTDR and OE
+// (UARTECR clears it). The FIFO holds 32 characters, one with LCR_H.FEN
+// clear; one arriving with it full is lost, UARTRSR.OE and OERIS set.
+// Bytes given as console input (sendUartInput) still arrive without a
+// waveform (and overrun the same way). Either way RXRIS asserts as the FIFO
+// reaches IFLS's RX level (one character with the FIFOs off) and clears as
+// reads take it below; RTRIS asserts 32 bit periods after the last
+// character while the FIFO holds any, and clears as it empties (rp2040js
+// raised RXRIS at every character and never RTRIS).
 const UART_TX_PINS = [[0, 12, 16, 28], [4, 8, 20, 24]];
 const UART_RX_PINS = [[1, 13, 17, 29], [5, 9, 21, 25]];
 /** The UART a GPIO's UART function (FUNCSEL 2) belongs to: GPIO 0-3 UART0, 4-11 UART1, 12-19 UART0, ... */
@@ -405,6 +414,37 @@ function makeUart(sim, Base) {
       this.rxBitNs = 0;
       this.rxAlarm = rp2040.clock.createAlarm(() => this.rxSample());
       this.rxLost = 0;
+      this.rsr = 0;            // UARTRSR: FE, PE, BE of the character last read from UARTDR; OE
+      this.divLatched = 0;     // IBRD + FBRD/64 as latched by the last LCR_H write
+      this.rtAlarm = rp2040.clock.createAlarm(() => this.rxTimeout());
+    }
+    /** RX FIFO level at which RXRIS asserts: IFLS.RXIFLSEL's 1/8 .. 7/8 of 32, one character with the FIFOs off. */
+    get rxTrigger() {
+      if (!this.fifosEnabled) return 1;
+      return [4, 8, 16, 24, 28][(this.ifls >>> 3) & 7] ?? 16;
+    }
+    /** A character into the RX FIFO: RXRIS at the trigger level; the receive timeout (32 bit periods) started again. */
+    feedByte(value) {
+      this.rxFIFO.push(value);
+      if (this.rxFIFO.itemCount >= this.rxTrigger) this.interruptStatus |= 0x10;
+      this.rtAlarm.schedule(32 * (this.bitNanos || 8680)); // (no divisor latched yet: as at 115200 baud)
+      this.checkInterrupts();
+    }
+    /** 32 bit periods without a new character: RTRIS while the FIFO holds any. */
+    rxTimeout() {
+      if (this.rxFIFO.empty) return;
+      this.interruptStatus |= 0x40;
+      this.checkInterrupts();
+    }
+    /** The baud rate divisor in use: IBRD and FBRD take effect with an LCR_H write (the PL011 updates the three together). */
+    get baudDivider() { return this.divLatched; }
+    /** The RX FIFO holds all it can: 32 characters, or one with the FIFOs off (LCR_H.FEN 0). */
+    get rxFull() { return this.rxFIFO.itemCount >= this.depth; }
+    /** A character arrived with the RX FIFO full: lost, UARTRSR.OE and its interrupt (OERIS) set. */
+    rxOverrun() {
+      this.rsr |= 8;
+      this.interruptStatus |= 0x400;
+      this.checkInterrupts();
     }
     /** Follow the RX pins (once the simulator's pin watchers exist). */
     watchRx() {
@@ -514,7 +554,7 @@ function makeUart(sim, Base) {
       if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
       if (!this.enabled || !this.rxEnabled) return;
       if (!this.baudDivider) {
-        sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set: not received`);
+        sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set (IBRD and FBRD take effect with the LCR_H write after them): not received`);
         return;
       }
       this.rxPin = p;
@@ -542,11 +582,13 @@ function makeUart(sim, Base) {
       let flags = b ? 0 : 0x100;                                 // FE
       if (pen && ((this.rxWord >>> n) & 1) !== uartParity(data, lcr)) flags |= 0x200; // PE
       if (!b && this.rxWord === 0) flags |= 0x400;               // BE: the whole character low
-      if (this.rxFIFO.full) {
+      if (this.rxFull) {
         if (this.rxLost++ === 0) sim.warn(`uart${this.index}: a character received on its RX pin while the RX FIFO was full was lost (overrun), as on the chip`);
         sim.uartRxLost = (sim.uartRxLost || 0) + 1;
+        this.rxOverrun();
         return;
       }
+      this.interruptStatus |= flags >>> 1; // FERIS, PERIS, BERIS (RIS bits 7..9) as it arrives
       this.feedByte(data | flags);
     }
     /** The TX DREQ: on while enabled with TXDMAE and the FIFO not full;
@@ -587,9 +629,18 @@ function makeUart(sim, Base) {
     readUint32(offset) {
       if (offset === 0x18) { // UARTFR
         const n = this.level(), fifo = Math.max(0, n - 1);
-        return (this.rxFIFO.full ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
+        return (this.rxFull ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
           (fifo === 0 ? 0x80 : 0) | (fifo >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
+      if (offset === 0x00) { // UARTDR: the character's errors stay in UARTRSR
+        const had = !this.rxFIFO.empty, v = this.rxFIFO.pull();
+        if (had) this.rsr = (this.rsr & 8) | ((v >>> 8) & 7);
+        if (this.rxFIFO.itemCount < this.rxTrigger) this.interruptStatus &= ~0x10;   // RXRIS below the level
+        if (this.rxFIFO.empty) { this.interruptStatus &= ~0x40; this.rtAlarm.cancel(); } // RTRIS: empty
+        this.checkInterrupts();
+        return v;
+      }
+      if (offset === 0x04) return this.rsr; // UARTRSR
       if (offset === 0x34) return this.ifls;
       if (offset === 0x48) return this.dmacr;
       return super.readUint32(offset);
@@ -597,12 +648,14 @@ function makeUart(sim, Base) {
     writeUint32(offset, value) {
       switch (offset) {
         case 0x00: this.transmit(value & 0xff); return;
+        case 0x04: this.rsr = 0; return; // UARTECR: any write clears UARTRSR
         case 0x34: this.ifls = value & 0x3f; return;
         case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
         case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR
         case 0x2c: { // UARTLCR_H
           const brk = !!(value & 1);
           super.writeUint32(offset, value);
+          this.divLatched = this.intDivisor + this.fracDivisor / 64;
           if (brk !== this.inBreak) this.setBreak(brk);
           return;
         }
@@ -646,10 +699,23 @@ function makeUart(sim, Base) {
           this.txris = true; // untimed: the FIFO is always empty
           this.checkInterrupts();
         }
-        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin`);
+        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin${this.enabled ? ' (IBRD and FBRD take effect with the LCR_H write after them)' : ''}`);
       }
       sim.uartByte(this.index, byte);
       this.updateTxDreq();
+    }
+  };
+}
+
+// ---- PADS_BANK0 (0x4001c000) --------------------------------------------------
+// rp2040js's pads. A write brings the UARTs' TX pins up to now first: a pin's
+// input enable (IE) decides whether its changes latch in IO_BANK0's INTR, so
+// changes applied late after the write would miss edges the chip latched.
+function makePads(sim, Base) {
+  return class Pads extends Base {
+    writeUint32(offset, value) {
+      sim.pinsCatchUp();
+      super.writeUint32(offset, value);
     }
   };
 }
@@ -667,4 +733,4 @@ function makeRtc(sim, Base) {
   };
 }
 
-module.exports = { uartOfPin, makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };
+module.exports = { uartOfPin, makePads, makeRtc, makeTimer, makePSM, makeIOBank0, SysCfg, VregChipReset, IOQspi, Rosc, XipCtrl, SSIFlash, makeUart };

@@ -166,6 +166,8 @@ class Simulator extends EventEmitter {
     const IOB = P.makeIOBank0(this, per[0x40014].constructor);
     per[0x40014] = this.iobank0 = new IOB(mcu, 'IO_BANK0_BASE');
     per[0x40018] = new P.IOQspi(mcu, 'IO_QSPI_BASE');
+    const Pads = P.makePads(this, per[0x4001c].constructor);
+    per[0x4001c] = new Pads(mcu, 'PADS_BANK0_BASE', 'bank0');
     per[0x40060] = new P.Rosc(mcu, 'ROSC_BASE');
     per[0x40064] = this.vreg = new P.VregChipReset(mcu, 'VREG_AND_CHIP_RESET_BASE');
     const Uart = P.makeUart(this, mcu.uart[0].constructor);
@@ -797,7 +799,7 @@ class Simulator extends EventEmitter {
     const queue = [...bytes];
     const alarm = this.clock.createAlarm(() => {
       const b = queue.shift();
-      if (u.rxFIFO.full) this.uartRxLost = (this.uartRxLost || 0) + 1; else u.feedByte(b);
+      if (u.rxFull) { this.uartRxLost = (this.uartRxLost || 0) + 1; u.rxOverrun(); } else u.feedByte(b);
       if (queue.length) alarm.schedule(u.charNanos || 87000);
     });
     if (queue.length) alarm.schedule(Math.max(0, ms * 1e6 - this.clock.nanos));

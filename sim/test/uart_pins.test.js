@@ -318,3 +318,133 @@ test('UART RX pin: a PIO state machine sending 8N1 on GPIO 6, wired to UART1\'s 
   while (!(sim.read32(UART1 + FR) & 0x10)) got.push(sim.read32(UART1 + DR));
   assert.strictEqual(String.fromCharCode(...got), text);
 });
+
+/** UART0 receiving 8N1 at 115200 on GPIO 1 driven from outside, FEN as `fen`: send(bytes, {stop}) drives the frames. */
+function rxFromOutside(fen) {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART0, 67, 52, 0x60);
+  if (!fen) sim.write32(UART0 + LCR_H, 0x60);
+  funcsel(sim, 1, 2);
+  sim.setGpioInput(1, 1);
+  const send = (bytes, { stop = 1 } = {}) => {
+    let ms = sim.nowNanos() / 1e6 + 0.01;
+    const bit = bitNs / 1e6;
+    for (const c of bytes) {
+      [0, ...Array.from({ length: 8 }, (_, i) => (c >> i) & 1), stop].forEach((l, i) => sim.scheduleInput(1, l, ms + i * bit));
+      sim.scheduleInput(1, 1, ms + 10 * bit);
+      ms += 11 * bit;
+    }
+    wait((ms - sim.nowNanos() / 1e6) * 1e6 + 2 * bitNs);
+  };
+  return { sim, send };
+}
+const RSR = 0x04, RIS = 0x3c, ICR = 0x44;
+
+test('UART RX pin: UARTRSR holds FE, PE and BE of the character last read from UARTDR, and OE; UARTECR clears it; RIS raises FE, PE, BE and OE', () => {
+  const { sim, send } = rxFromOutside(true);
+  send([0x41]);
+  assert.strictEqual(sim.read32(UART0 + DR), 0x41);
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'a good character: no error');
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0, 'no error interrupt');
+  send([0x42], { stop: 0 });      // the stop bit low: a framing error
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0x80, 'FERIS as the character arrives');
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'RSR: the character not read yet');
+  assert.strictEqual(sim.read32(UART0 + DR), 0x142);
+  assert.strictEqual(sim.read32(UART0 + RSR), 1, 'RSR.FE of the character read');
+  sim.write32(UART0 + RSR, 0);    // UARTECR: any write clears
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'cleared by UARTECR');
+  sim.write32(UART0 + ICR, 0x7ff);
+  send([0x00], { stop: 0 });      // all low: a break (BE with FE)
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x780, 0x280, 'BERIS and FERIS');
+  assert.strictEqual(sim.read32(UART0 + DR), 0x500);
+  assert.strictEqual(sim.read32(UART0 + RSR), 5, 'RSR.BE and FE');
+  sim.write32(UART0 + RSR, 0);
+  sim.write32(UART0 + ICR, 0x7ff);
+  // 33 characters, none read: the 33rd finds the FIFO full
+  send(Array.from({ length: 33 }, (_, i) => 0x20 + i));
+  assert.strictEqual(sim.read32(UART0 + RSR) & 8, 8, 'RSR.OE');
+  assert.strictEqual(sim.read32(UART0 + RIS) & 0x400, 0x400, 'OERIS');
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  assert.deepStrictEqual(got, Array.from({ length: 32 }, (_, i) => 0x20 + i), 'the FIFO keeps the first 32');
+  sim.write32(UART0 + RSR, 0);
+  assert.strictEqual(sim.read32(UART0 + RSR), 0, 'OE cleared by UARTECR');
+  assert.ok(![...sim.warnings.keys()].some((w) => /Unimplemented/.test(w)), [...sim.warnings.keys()].join('\n'));
+});
+
+test('UART RX pin with the FIFOs off (LCR_H.FEN 0): a one-character holding register, RXFF with one character, the next ones lost (OE)', () => {
+  const { sim, send } = rxFromOutside(false);
+  send([0x61]);
+  assert.strictEqual(sim.read32(UART0 + FR) & 0x50, 0x40, 'RXFF with one character');
+  send([0x62, 0x63]);
+  assert.strictEqual(sim.read32(UART0 + RSR) & 8, 8, 'RSR.OE');
+  const got = [];
+  while (!(sim.read32(UART0 + FR) & 0x10)) got.push(sim.read32(UART0 + DR));
+  assert.deepStrictEqual(got, [0x61], 'the first character only');
+});
+
+test('UART TX pin with nothing watching it: a PADS_BANK0 write mid-character (input enable off) keeps the edges the pin latched in INTR before it, as when watched', () => {
+  const PADS = 0x4001c000, INTR0 = IO + 0xf0;
+  const run = (watched) => {
+    const { sim, wait } = idle();
+    if (watched) sim.on('gpio', () => {});
+    setup(sim, UART1, 67, 52, 0x60);
+    funcsel(sim, 4, 2);
+    sim.write32(INTR0, 0xffffffff);
+    sim.write32(UART1 + DR, 0x41);   // the line rises at the end of the start bit (8.7 us)
+    const a = sim.clock.createAlarm(() => sim.write32(PADS + 4 + 4 * 4, 0x16)); // GPIO 4: IE off, mid-run
+    a.schedule(30000);
+    wait(40000);
+    return { intr: (sim.read32(INTR0) >>> 16) & 0xf, toggles: sim.toggles[4] };
+  };
+  const lazy = run(false), exact = run(true);
+  assert.strictEqual(exact.intr & 0xc, 0xc, 'watched: EDGE_LOW and EDGE_HIGH latched');
+  assert.deepStrictEqual(lazy, exact);
+});
+
+test('UART: IBRD and FBRD take effect with the next LCR_H write (the PL011 latches the three together), not before', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 4, 2);
+  const e = pinEdges(sim, 4);
+  sim.write32(UART1 + IBRD, 134);          // half the baud rate, not latched yet
+  sim.write32(UART1 + FBRD, 40);
+  let t0 = ns(sim.nowNanos());
+  sim.write32(UART1 + DR, 0x00);           // low for the start bit and 8 data bits
+  wait(12 * bitNs);
+  assert.deepStrictEqual(e.map(([t, l]) => [Math.round(t - t0), l]), [[0, 0], [Math.round(9 * bitNs), 1]], 'the old divisor');
+  sim.write32(UART1 + LCR_H, 0x70);        // the divisor latched now
+  const bitNs2 = (16 * (134 + 40 / 64) * 1e9) / CLK_PERI;
+  e.length = 0;
+  t0 = ns(sim.nowNanos());
+  sim.write32(UART1 + DR, 0x00);
+  wait(12 * bitNs2);
+  assert.deepStrictEqual(e.map(([t, l]) => [Math.round(t - t0), l]), [[0, 0], [Math.round(9 * bitNs2), 1]], 'the new divisor');
+});
+
+test('UART RX interrupts: RXRIS when the RX FIFO reaches IFLS\'s RX level (one character with the FIFOs off), cleared by reading below it; RTRIS after 32 bit periods with no new character, cleared when the FIFO empties', () => {
+  const IFLS = 0x34, IMSC = 0x38, RXRIS = 0x10, RTRIS = 0x40;
+  const { sim, send } = rxFromOutside(true);
+  const bitNs = (16 * (67 + 52 / 64) * 1e9) / CLK_PERI;
+  sim.write32(UART0 + IFLS, 1 << 3);       // RXIFLSEL 1/4: 8 characters
+  sim.write32(UART0 + IMSC, RXRIS | RTRIS);
+  send([1, 2, 3]);                          // ends 2 bit periods after the last stop bit
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), 0, 'three characters: under the level, no timeout yet');
+  sim.run({ maxMs: (sim.nowNanos() + 31 * bitNs) / 1e6 });
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), RTRIS, 'RTRIS 32 bit periods after the last character');
+  sim.read32(UART0 + DR); sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RTRIS, RTRIS, 'still a character in the FIFO');
+  sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RTRIS, 0, 'cleared as the FIFO empties');
+  send([4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.strictEqual(sim.read32(UART0 + RIS) & (RXRIS | RTRIS), RXRIS, 'eight characters: RXRIS');
+  sim.read32(UART0 + DR);
+  assert.strictEqual(sim.read32(UART0 + RIS) & RXRIS, 0, 'seven: cleared');
+  sim.write32(UART0 + ICR, 0x7ff);
+  const off = rxFromOutside(false);
+  off.sim.write32(UART0 + IMSC, RXRIS);
+  off.send([0x55]);
+  assert.strictEqual(off.sim.read32(UART0 + RIS) & RXRIS, RXRIS, 'FIFOs off: one character');
+  off.sim.read32(UART0 + DR);
+  assert.strictEqual(off.sim.read32(UART0 + RIS) & RXRIS, 0, 'read: cleared');
+});
