@@ -6,7 +6,7 @@ const os = require('os');
 const path = require('path');
 const test = require('node:test');
 const assert = require('node:assert');
-const { parseDevice, parseConfig, parseBos, parseString } = require('../lib/usbdesc');
+const { parseDevice, parseConfig, parseBos, parseString, parseHidReport } = require('../lib/usbdesc');
 const { txNanos } = require('../lib/usbhost');
 const { cli, fw } = require('./helpers');
 
@@ -99,6 +99,95 @@ test('usbdesc: string descriptors', () => {
   one(parseString(Uint8Array.from([4, 2, 0x61, 0]), 2), /bDescriptorType 2/);
   one(parseString(Uint8Array.from([6, 3, 0x61, 0]), 2), /bLength 6 but 4 bytes/);
   one(parseString(Uint8Array.from([2, 3]), 0), /no language id/);
+});
+
+// One HID interface (no boot protocol): interface, HID descriptor (bcdHID
+// 1.11, a 63-byte report descriptor), interrupt IN 0x81 (8 bytes, 10 ms)
+const HID_CONFIG = [
+  9, 2, 34, 0, 1, 1, 0, 0x80, 50,
+  9, 4, 0, 0, 1, 3, 0, 0, 0,
+  9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0,
+  7, 5, 0x81, 3, 8, 0, 10,
+];
+const hidCfg = (edit) => { const b = Uint8Array.from(HID_CONFIG); if (edit) edit(b); return parseConfig(b, { expectLength: b.length }); };
+
+test('usbdesc: a HID interface\'s HID descriptor is parsed and checked', () => {
+  const c = hidCfg();
+  assert.deepStrictEqual(c.errors, []);
+  assert.deepStrictEqual(c.interfaces[0].hid, { bcdHID: 0x0111, country: 0, numDescriptors: 1, descriptors: [{ type: 0x22, length: 63 }], offset: 18, reportLength: 63 });
+  one(hidCfg((b) => { b[19] = 0x29; }), /HID interface 0: no HID descriptor/);
+  one(hidCfg((b) => { b[24] = 0x23; }), /first class descriptor is type 0x23, not the report descriptor/);
+  one(hidCfg((b) => { b[23] = 2; }), /HID descriptor bLength 9 for bNumDescriptors 2 \(expected 12\)/);
+  one(hidCfg((b) => { b[23] = 0; }), /bNumDescriptors 0/);
+  one(hidCfg((b) => { b[22] = 36; }), /bCountryCode 36/);
+  one(hidCfg((b) => { b[15] = 2; }), /bInterfaceSubClass 2/);
+  one(hidCfg((b) => { b[15] = 1; b[16] = 3; }), /boot interface with bInterfaceProtocol 3/);
+  one(hidCfg((b) => { b[29] = 0x01; }), /HID interface 0: no interrupt IN endpoint/);
+  one(hidCfg((b) => { b[30] = 2; b[31] = 64; }), /endpoint 0x81 is not an interrupt endpoint/);
+  // the HID descriptor after the endpoint (HID 1.11 7.1: between the interface and its endpoints)
+  const moved = Uint8Array.from([...HID_CONFIG.slice(0, 18), ...HID_CONFIG.slice(27), ...HID_CONFIG.slice(18, 27)]);
+  one(parseConfig(moved, { expectLength: moved.length }), /HID descriptor at offset 25 comes after an endpoint descriptor/);
+  // type 0x21 inside another class's interface is not a HID descriptor
+  assert.deepStrictEqual(cfg().interfaces.map((i) => i.hid), [null, null]);
+});
+
+// A keyboard (report ID 1: modifiers, a reserved byte, six key codes in;
+// five LEDs and three bits of padding out) and a mouse (report ID 2: three
+// buttons, five bits of padding, X and Y relative), written from HID 1.11's
+// item encoding (6.2.2) and the usage tables' page and usage numbers.
+const KEYBOARD = [
+  0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x85, 0x01,
+  0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02,
+  0x95, 0x01, 0x75, 0x08, 0x81, 0x01,
+  0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x26, 0xff, 0x00, 0x19, 0x00, 0x2a, 0xff, 0x00, 0x81, 0x00,
+  0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x95, 0x05, 0x75, 0x01, 0x91, 0x02, 0x95, 0x01, 0x75, 0x03, 0x91, 0x01,
+  0xc0,
+];
+const MOUSE = [
+  0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x85, 0x02, 0x09, 0x01, 0xa1, 0x00,
+  0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
+  0x95, 0x01, 0x75, 0x05, 0x81, 0x01,
+  0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06,
+  0xc0, 0xc0,
+];
+const hidReport = (bytes, n = bytes.length) => parseHidReport(Uint8Array.from(bytes), { expectLength: n });
+
+test('usbdesc: a HID report descriptor walks to its end: top-level collections and report lengths', () => {
+  const r = hidReport([...KEYBOARD, ...MOUSE]);
+  assert.deepStrictEqual(r.errors, []);
+  assert.deepStrictEqual(r.collections.map((c) => [c.type, c.page, c.usage]), [[1, 1, 6], [1, 1, 2]], 'application collections: keyboard, mouse');
+  assert.strictEqual(r.usesIds, true);
+  assert.deepStrictEqual([...r.reports.input], [[1, 9], [2, 4]], 'input reports, each with its ID byte');
+  assert.deepStrictEqual([...r.reports.output], [[1, 2]]);
+  assert.strictEqual(r.reports.feature.size, 0);
+  // without report IDs: no ID byte, report ID 0
+  const plain = hidReport(MOUSE.filter((_, i) => i !== 6 && i !== 7));
+  assert.deepStrictEqual(plain.errors, []);
+  assert.deepStrictEqual([...plain.reports.input], [[0, 3]]);
+  // a long item (0xfe, bDataSize, bLongItemTag, data) is stepped over
+  assert.deepStrictEqual(hidReport([0xfe, 2, 0x10, 0xaa, 0xbb, ...MOUSE]).errors, []);
+  // Push and Pop keep the global state
+  const pushed = hidReport([...MOUSE.slice(0, 28), 0xa4, 0x75, 0x10, 0xb4, ...MOUSE.slice(28)]);
+  assert.deepStrictEqual([...pushed.reports.input], [[2, 4]]);
+});
+
+test('usbdesc: HID report descriptor errors, each named', () => {
+  const both = [...KEYBOARD, ...MOUSE];
+  one(hidReport(both, both.length + 1), new RegExp(`report descriptor: ${both.length} bytes came for wDescriptorLength ${both.length + 1}`));
+  one(hidReport(both.slice(0, -1)), /report descriptor: 1 collection\(s\) not closed/);
+  one(hidReport([...both, 0xc0]), new RegExp(`offset ${both.length}: End Collection without an open collection`));
+  one(hidReport(KEYBOARD.slice(0, 38)), /the item at offset 36 \(prefix 0x26, 2 data bytes\) runs past the end \(38 bytes\)/);
+  one(hidReport([...MOUSE, 0xfe, 4, 0x10, 0xaa]), new RegExp(`the long item at offset ${MOUSE.length} runs past the end`));
+  one(hidReport([...KEYBOARD.slice(0, 7), 0x00, ...KEYBOARD.slice(8)]), /offset 6: Report ID 0 \(1..255\)/);
+  one(hidReport([0x0c, ...MOUSE]), /offset 0: item type 3 \(reserved\)/);
+  one(hidReport([0xd0, ...MOUSE]), /offset 0: main item tag 0x0d is reserved/);
+  one(hidReport([0xc4, 0x00, ...MOUSE]), /offset 0: global item tag 0x0c is reserved/);
+  one(hidReport([0x68, ...MOUSE]), /offset 0: local item tag 0x06 is reserved/);
+  one(hidReport([0xb4, ...MOUSE]), /offset 0: Pop without a Push/);
+  one(hidReport([0xa4, ...MOUSE]), /1 Push without a Pop/);
+  one(hidReport([0x75, 0x08, 0x95, 0x01, 0x81, 0x01, ...MOUSE]), /offset 12: Report ID after 1 data item\(s\) sent without one/);
+  one(hidReport(MOUSE.filter((_, i) => i < 24 || i > 25)), /offset 24: Input item without Report Size set/);
+  one(hidReport([0x05, 0x01]), /no collection/);
 });
 
 test('usbhost: full-speed transaction times', () => {
