@@ -248,3 +248,105 @@ test('usbhost: an OUT data toggle the device did not arm for stops the run as no
   assert.match(r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*: the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR, .* not documented: not modelled$/);
   assert.strictEqual(sim.usbHost.state, 'error', 'the host gave up');
 });
+
+// A HID device driven from JavaScript through the controller's registers
+// while t_idle spins: it answers enumeration with HID_CONFIG (its report
+// descriptor MOUSE, or `report`), SET_IDLE as `idle` says, and keeps its
+// interrupt IN endpoint armed with the next of `reports` (toggles
+// alternating from DATA0). Returns the run's result and the host.
+function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } = {}) {
+  const { Simulator } = require('../lib');
+  const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const FULL = 1 << 15, DATA1 = 1 << 13, STALL = 1 << 11, AVAIL = 1 << 10;
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const config = Uint8Array.from(HID_CONFIG);
+  config[25] = report.length & 0xff; config[26] = report.length >> 8;   // the HID descriptor's wDescriptorLength
+  const desc = { 1: [18, 1, 0, 2, 0, 0, 0, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1], 2: [...config], 0x22: [...report] };
+  const dp = sim.mcu.usbDPRAM;
+  const inStage = (data) => {   // a data stage (or the status stage's zero-length packet) on EP0 IN, DATA1
+    data.forEach((b, i) => { dp[0x100 + i] = b; });
+    sim.write32(DPRAM + 0x80, FULL | DATA1 | AVAIL | data.length);
+  };
+  let address = null, configured = false, next = 0, toggle = 0, r;
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
+    r = sim.run({ maxMs: t });
+    if (r.reason !== 'bound') break;
+    const st = sim.read32(USB + 0x50);
+    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
+    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }   // after SET_ADDRESS's status stage
+    if (st & SETUP_REC) {
+      sim.write32(USB + 0x50, SETUP_REC);
+      const [type, req, vlo, vhi, , , llo, lhi] = dp.subarray(0, 8);
+      const length = llo | (lhi << 8);
+      if (req === 6) {                            // GET_DESCRIPTOR: one packet (all of them are shorter than 64 bytes)
+        inStage((desc[vhi] || []).slice(0, length));
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);   // EP0 OUT for the status stage
+      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9) {
+        sim.write32(DPRAM + 0x08, (1 << 31) | (3 << 26) | 0x180);   // EP1 IN: enabled, interrupt, buffer at 0x180
+        configured = true;
+        inStage([]);
+      } else if (type === 0x21 && req === 0x0a && idle === 'stall') {
+        sim.write32(USB + 0x68, 1);                 // EP_STALL_ARM: EP0 IN
+        sim.write32(DPRAM + 0x80, STALL);
+      } else inStage([]);
+    }
+    if (configured && next < reports.length && !(sim.read32(DPRAM + 0x88) & AVAIL)) {
+      reports[next].forEach((b, i) => { dp[0x180 + i] = b; });
+      sim.write32(DPRAM + 0x88, FULL | (toggle ? DATA1 : 0) | AVAIL | reports[next].length);
+      toggle ^= 1;
+      next++;
+    }
+  }
+  return { r, host: sim.usbHost, sim };
+}
+
+test('usbhost: a HID interface is bound as usbhid binds it: SET_IDLE (a STALL allowed), the report descriptor of the HID descriptor\'s length, the interrupt IN endpoint polled every bInterval frames', () => {
+  const reports = [[2, 1, 5, 0xfb], [2, 0, 0, 0], [2, 4, 0x7f, 0x81]];
+  const { r, host } = hidDevice({ idle: 'stall', reports });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.strictEqual(host.state, 'configured');
+  const reqs = host.log.filter((l) => /SET_IDLE|value 0x2200/.test(l)).map((l) => l.replace(/^\[[^\]]*\] /, ''));
+  assert.deepStrictEqual(reqs, [
+    'SET_IDLE(type 0x21, value 0x0000, index 0x0000, length 0) -> stall',
+    'HID interface 0: SET_IDLE stalled; going on, as Linux does',
+    `GET_DESCRIPTOR(type 0x81, value 0x2200, index 0x0000, length ${MOUSE.length}) -> ok (${MOUSE.length} bytes)`]);
+  assert.strictEqual(host.hid.length, 1);
+  const h = host.hid[0];
+  assert.deepStrictEqual([h.interface, h.endpoint, h.idle], [0, 0x81, 'stall']);
+  assert.deepStrictEqual([...h.report], MOUSE);
+  assert.deepStrictEqual(h.parsed.collections.map((c) => [c.page, c.usage]), [[1, 2]]);
+  // every report, in order, with its ID; the device re-arms at once, so each poll takes one: bInterval (10 ms) apart
+  assert.deepStrictEqual(host.hidReports.map((x) => [x.interface, x.id, [...x.bytes]]), reports.map((b) => [0, 2, b]));
+  const t = host.hidReports.map((x) => x.time);
+  for (let i = 1; i < t.length; i++) assert.ok(Math.abs(t[i] - t[i - 1] - 0.010) < 1e-9, `report ${i} ${(t[i] - t[i - 1]) * 1e3} ms after the one before`);
+  // each poll at a frame's start (1 ms frames), the report taken after its transaction's bus time
+  for (const x of t) assert.ok(Math.abs((x * 1e3 - Math.round(x * 1e3)) / 1e3 - txNanos(4) / 1e9) < 1e-9, `report at ${x} s`);
+  assert.ok(host.log.some((l) => /HID interface 0 report: 02 01 05 fb$/.test(l)), 'the report in the host\'s log (--usb-log)');
+});
+
+test('usbhost: a HID interface that answers SET_IDLE is polled the same', () => {
+  const { r, host } = hidDevice({ reports: [[2, 0, 1, 1]], untilMs: 160 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.strictEqual(host.hid[0].idle, 'ok');
+  assert.strictEqual(host.hidReports.length, 1);
+});
+
+test('usbhost: a malformed HID report descriptor stops the run (exit 114\'s reason) with what is wrong', () => {
+  const { r } = hidDevice({ report: MOUSE.slice(0, -1), untilMs: 160 });
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: malformed descriptor: HID interface 0: report descriptor: 1 collection\(s\) not closed at the end$/);
+});
+
+test('usbhost: a HID input report its report descriptor does not give stops the run: a wrong length, an unknown report ID', () => {
+  let { r } = hidDevice({ reports: [[2, 0, 1]], untilMs: 160 });
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: HID interface 0: input report 02 00 01: 3 bytes, its report descriptor gives 4 for report ID 2$/);
+  ({ r } = hidDevice({ reports: [[3, 0, 1, 1]], untilMs: 160 }));
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: HID interface 0: input report 03 00 01 01: report ID 3 is not an input report of its report descriptor$/);
+});
