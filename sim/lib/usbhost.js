@@ -591,7 +591,7 @@ class UsbHost {
    * STALL is allowed: the request is optional for all but keyboards, HID
    * 1.11 7.2.4 and Appendix G); then GET_DESCRIPTOR(report) of the length
    * the HID descriptor gives, checked (usbdesc.js); then its interrupt IN
-   * endpoint polled, the reports handed on (hidReport). */
+   * endpoint polled, the reports handed on (hidIn). */
   bindHid(info) {
     for (const itf of info.config.interfaces.filter((i) => i.class === 3 && i.alt === 0)) {
       const n = itf.number;
