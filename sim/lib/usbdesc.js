@@ -216,7 +216,7 @@ function parseHidReport(got, { expectLength } = {}) {
         const kind = tag === 8 ? 'input' : tag === 9 ? 'output' : 'feature';
         if (g.size === null || g.count === null) e.push(`${where}: ${name} item without ${g.size === null ? 'Report Size' : 'Report Count'} set`);
         else bits[kind].set(g.id, (bits[kind].get(g.id) || 0) + g.size * g.count);
-        if (g.id === 0 && r.usesIds) e.push(`${where}: ${name} item before any Report ID, in a descriptor that uses Report IDs`);
+        if (g.id === 0 && r.usesIds) e.push(`${where}: ${name} item without a Report ID, in a descriptor that uses Report IDs`);
         dataItems++;
       }
       local = { usages: [] };   // local items end at each main item

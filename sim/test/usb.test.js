@@ -187,6 +187,8 @@ test('usbdesc: HID report descriptor errors, each named', () => {
   one(hidReport([0xa4, ...MOUSE]), /1 Push without a Pop/);
   one(hidReport([0x75, 0x08, 0x95, 0x01, 0x81, 0x01, ...MOUSE]), /offset 12: Report ID after 1 data item\(s\) sent without one/);
   one(hidReport(MOUSE.filter((_, i) => i < 24 || i > 25)), /offset 24: Input item without Report Size set/);
+  // Pop brings back the state pushed before the first Report ID: a data item then has none
+  one(hidReport([0xa4, ...MOUSE, 0xb4, 0x75, 0x08, 0x95, 0x01, 0x81, 0x01]), new RegExp(`offset ${MOUSE.length + 6}: Input item without a Report ID, in a descriptor that uses Report IDs`));
   one(hidReport([0x05, 0x01]), /no collection/);
 });
 
