@@ -1,11 +1,12 @@
 'use strict';
 // USB descriptors as a host reads them, checked against USB 2.0 chapter 9
 // (9.6), the interface association ECN, the binary device object store
-// (BOS) of the USB 2.0 LPM ECN and CDC 1.2 / PSTN 1.2. Each parser
+// (BOS) of the USB 2.0 LPM ECN, CDC 1.2 / PSTN 1.2 and HID 1.11 (the HID
+// descriptor, the report descriptor's items). Each parser
 // returns { errors: [...], ...fields }; an error names the descriptor, the
 // byte offset and what is wrong. Used by the USB host model (usbhost.js).
 
-const DT = { DEVICE: 1, CONFIGURATION: 2, STRING: 3, INTERFACE: 4, ENDPOINT: 5, DEVICE_QUALIFIER: 6, IAD: 11, BOS: 15, DEVICE_CAPABILITY: 16, CS_INTERFACE: 0x24 };
+const DT = { DEVICE: 1, CONFIGURATION: 2, STRING: 3, INTERFACE: 4, ENDPOINT: 5, DEVICE_QUALIFIER: 6, IAD: 11, BOS: 15, DEVICE_CAPABILITY: 16, HID: 0x21, HID_REPORT: 0x22, CS_INTERFACE: 0x24 };
 // bcdUSB values of the USB 1.x and 2.x releases; 0x0201 and 0x0210 (USB 2.1)
 // mark a 2.0 device with a BOS descriptor (LPM ECN: "0x0201 or larger").
 const BCD_USB = [0x0100, 0x0110, 0x0200, 0x0201, 0x0210];
@@ -35,7 +36,8 @@ function parseDevice(got) {
  * A whole configuration (wTotalLength bytes). Walks every descriptor in it:
  * lengths and types, the interface count, each interface's endpoint count,
  * endpoint addresses (unique, nonzero), transfer types and sizes for a
- * full-speed device, interface associations, CDC functional descriptors.
+ * full-speed device, interface associations, CDC functional descriptors,
+ * HID descriptors.
  */
 function parseConfig(got, { expectLength } = {}) {
   const e = [];
@@ -60,7 +62,7 @@ function parseConfig(got, { expectLength } = {}) {
       case DT.INTERFACE: {
         if (len !== 9) { e.push(`interface descriptor at offset ${at}: bLength ${len}, expected 9`); break; }
         if (cur && cur.endpointsSeen !== cur.numEndpoints) e.push(`interface ${cur.number}: bNumEndpoints ${cur.numEndpoints} but ${cur.endpointsSeen} endpoint descriptors follow`);
-        cur = { number: b[2], alt: b[3], numEndpoints: b[4], class: b[5], subclass: b[6], protocol: b[7], iInterface: b[8], endpointsSeen: 0, offset: at, functional: [] };
+        cur = { number: b[2], alt: b[3], numEndpoints: b[4], class: b[5], subclass: b[6], protocol: b[7], iInterface: b[8], endpointsSeen: 0, offset: at, functional: [], hid: null };
         if (cur.alt === 0 && c.interfaces.some((i) => i.number === cur.number && i.alt === 0)) e.push(`interface ${cur.number} appears twice`);
         c.interfaces.push(cur);
         break;
@@ -68,7 +70,7 @@ function parseConfig(got, { expectLength } = {}) {
       case DT.ENDPOINT: {
         if (len !== 7) { e.push(`endpoint descriptor at offset ${at}: bLength ${len}, expected 7`); break; }
         if (!cur) { e.push(`endpoint descriptor at offset ${at} before any interface`); break; }
-        const ep = { address: b[2], attributes: b[3], maxPacket: u16(b, 4), interval: b[6], interface: cur.number };
+        const ep = { address: b[2], attributes: b[3], maxPacket: u16(b, 4), interval: b[6], interface: cur.number, alt: cur.alt };
         ep.type = ep.attributes & 3;
         if ((ep.address & 0x0f) === 0) e.push(`endpoint descriptor at offset ${at}: address ${hex(ep.address)} is endpoint 0`);
         if (ep.address & 0x70) e.push(`endpoint descriptor at offset ${at}: address ${hex(ep.address)} has reserved bits 6..4 set`);
@@ -99,6 +101,12 @@ function parseConfig(got, { expectLength } = {}) {
         c.cdc.push(f);
         break;
       }
+      case DT.HID: {
+        if (!cur) { e.push(`HID descriptor at offset ${at} before any interface`); break; }
+        if (cur.class !== 3) break;   // type 0x21 belongs to other classes too: only a HID interface's is the HID descriptor
+        parseHidDescriptor(b, at, cur, e);
+        break;
+      }
       case DT.DEVICE: case DT.CONFIGURATION: case DT.STRING: case DT.DEVICE_QUALIFIER:
         e.push(`configuration: a ${['', 'device', 'configuration', 'string', '', '', 'device qualifier'][type]} descriptor inside it at offset ${at}`);
         break;
@@ -117,7 +125,131 @@ function parseConfig(got, { expectLength } = {}) {
     if (head && (head.class !== a.class || head.subclass !== a.subclass)) e.push(`interface association (offset ${a.offset}): function class ${a.class}/${a.subclass} differs from its first interface's ${head.class}/${head.subclass}`);
   }
   checkCdc(c, e);
+  checkHid(c, e);
   return c;
+}
+
+/** A HID interface's HID descriptor (HID 1.11 6.2.1): bcdHID, bCountryCode,
+ * bNumDescriptors class descriptors of 3 bytes each (type, wDescriptorLength),
+ * the first of them the report descriptor. It comes between the interface
+ * descriptor and its endpoints (7.1). */
+function parseHidDescriptor(b, at, itf, e) {
+  const n = itf.number;
+  if (itf.hid) { e.push(`HID interface ${n}: a second HID descriptor at offset ${at}`); return; }
+  if (itf.endpointsSeen) e.push(`HID interface ${n}: the HID descriptor at offset ${at} comes after an endpoint descriptor (HID 1.11 7.1: between the interface and its endpoints)`);
+  if (b.length < 9) { e.push(`HID interface ${n}: HID descriptor bLength ${b.length} (< 9: one class descriptor at least)`); return; }
+  const h = { bcdHID: u16(b, 2), country: b[4], numDescriptors: b[5], descriptors: [], offset: at };
+  if (h.numDescriptors < 1) e.push(`HID interface ${n}: HID descriptor bNumDescriptors 0 (the report descriptor is required)`);
+  if (b.length !== 6 + 3 * h.numDescriptors) e.push(`HID interface ${n}: HID descriptor bLength ${b.length} for bNumDescriptors ${h.numDescriptors} (expected ${6 + 3 * h.numDescriptors})`);
+  if (h.country > 35) e.push(`HID interface ${n}: HID descriptor bCountryCode ${h.country} (0..35 defined)`);
+  for (let o = 6; o + 3 <= b.length; o += 3) h.descriptors.push({ type: b[o], length: u16(b, o + 1) });
+  if (h.descriptors.length && h.descriptors[0].type !== DT.HID_REPORT) e.push(`HID interface ${n}: the HID descriptor's first class descriptor is type ${hex(h.descriptors[0].type)}, not the report descriptor (0x22)`);
+  const rep = h.descriptors.find((d) => d.type === DT.HID_REPORT);
+  h.reportLength = rep ? rep.length : 0;
+  if (rep && rep.length < 1) e.push(`HID interface ${n}: report descriptor wDescriptorLength 0`);
+  itf.hid = h;
+}
+
+/** Every HID interface has its HID descriptor and an interrupt IN endpoint
+ * (HID 1.11 4.4, 7.1); subclass 0 or 1 (boot), a boot interface protocol 1
+ * (keyboard) or 2 (mouse) (4.2, 4.3). */
+function checkHid(c, e) {
+  for (const itf of c.interfaces.filter((i) => i.class === 3)) {
+    const n = itf.number;
+    if (!itf.hid) e.push(`HID interface ${n}${itf.alt ? ` (alternate setting ${itf.alt})` : ''}: no HID descriptor`);
+    if (itf.subclass > 1) e.push(`HID interface ${n}: bInterfaceSubClass ${itf.subclass} (0 none, 1 boot; others reserved)`);
+    if (itf.subclass === 1 && itf.protocol !== 1 && itf.protocol !== 2) e.push(`HID interface ${n}: boot interface with bInterfaceProtocol ${itf.protocol} (1 keyboard, 2 mouse)`);
+    const eps = c.endpoints.filter((ep) => ep.interface === n && ep.alt === itf.alt);
+    if (!eps.some((ep) => ep.type === 3 && ep.address & 0x80)) e.push(`HID interface ${n}: no interrupt IN endpoint (HID 1.11 4.4: required)`);
+    for (const ep of eps.filter((x) => x.type !== 3)) e.push(`HID interface ${n}: endpoint ${hex(ep.address)} is not an interrupt endpoint`);
+  }
+}
+
+// ---- HID report descriptors (HID 1.11 6.2.2) -----------------------------------------
+const MAIN = { 8: 'Input', 9: 'Output', 0xa: 'Collection', 0xb: 'Feature', 0xc: 'End Collection' };
+const GLOBAL = { 0: 'Usage Page', 1: 'Logical Minimum', 2: 'Logical Maximum', 3: 'Physical Minimum', 4: 'Physical Maximum', 5: 'Unit Exponent', 6: 'Unit', 7: 'Report Size', 8: 'Report ID', 9: 'Report Count', 0xa: 'Push', 0xb: 'Pop' };
+const LOCAL = { 0: 'Usage', 1: 'Usage Minimum', 2: 'Usage Maximum', 3: 'Designator Index', 4: 'Designator Minimum', 5: 'Designator Maximum', 7: 'String Index', 8: 'String Minimum', 9: 'String Maximum', 0xa: 'Delimiter' };
+
+/**
+ * A report descriptor (wDescriptorLength bytes): walks its items to the end
+ * (short items of 0, 1, 2 or 4 data bytes, long items), each tag one HID
+ * 1.11 defines for its type, collections balanced, Push and Pop paired,
+ * Report IDs 1..255 and either on every data item or on none, Report Size
+ * and Report Count set for each Input, Output and Feature item. Returns the
+ * top-level collections (usage page and usage) and each report's length in
+ * bytes by type and ID (the ID byte included where IDs are used).
+ */
+function parseHidReport(got, { expectLength } = {}) {
+  const e = [];
+  const r = { errors: e, items: 0, collections: [], usesIds: false, reports: { input: new Map(), output: new Map(), feature: new Map() } };
+  if (expectLength !== undefined && got.length !== expectLength) e.push(`report descriptor: ${got.length} bytes came for wDescriptorLength ${expectLength}`);
+  const bits = { input: new Map(), output: new Map(), feature: new Map() };
+  let g = { page: 0, size: null, count: null, id: 0 };
+  const stack = [];
+  let local = { usages: [] };
+  let depth = 0, dataItems = 0, at = 0;
+  while (at < got.length) {
+    const p = got[at];
+    if (p === 0xfe) {   // long item: bDataSize, bLongItemTag, data (6.2.2.3); none is defined
+      if (at + 3 > got.length || at + 3 + got[at + 1] > got.length) { e.push(`report descriptor: the long item at offset ${at} runs past the end (${got.length} bytes)`); break; }
+      r.items++;
+      at += 3 + got[at + 1];
+      continue;
+    }
+    const size = [0, 1, 2, 4][p & 3], type = (p >> 2) & 3, tag = p >> 4;
+    if (at + 1 + size > got.length) { e.push(`report descriptor: the item at offset ${at} (prefix ${hex(p)}, ${size} data bytes) runs past the end (${got.length} bytes)`); break; }
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + got[at + 1 + i];
+    const where = `report descriptor offset ${at}`;
+    r.items++;
+    if (type === 3) e.push(`${where}: item type 3 (reserved), prefix ${hex(p)}`);
+    else if (type === 0) {
+      const name = MAIN[tag];
+      if (!name) e.push(`${where}: main item tag ${hex(tag)} is reserved`);
+      else if (tag === 0xa) {
+        if (depth === 0) r.collections.push({ type: v, page: local.usages.length ? local.usages[0] >>> 16 : g.page, usage: local.usages.length ? local.usages[0] & 0xffff : null, offset: at });
+        depth++;
+      } else if (tag === 0xc) {
+        if (depth === 0) e.push(`${where}: End Collection without an open collection`);
+        else depth--;
+      } else {
+        const kind = tag === 8 ? 'input' : tag === 9 ? 'output' : 'feature';
+        if (g.size === null || g.count === null) e.push(`${where}: ${name} item without ${g.size === null ? 'Report Size' : 'Report Count'} set`);
+        else bits[kind].set(g.id, (bits[kind].get(g.id) || 0) + g.size * g.count);
+        if (g.id === 0 && r.usesIds) e.push(`${where}: ${name} item without a Report ID, in a descriptor that uses Report IDs`);
+        dataItems++;
+      }
+      local = { usages: [] };   // local items end at each main item
+    } else if (type === 1) {
+      const name = GLOBAL[tag];
+      if (!name) e.push(`${where}: global item tag ${hex(tag)} is reserved`);
+      else if (tag === 0) g.page = v;
+      else if (tag === 7) g.size = v;
+      else if (tag === 9) g.count = v;
+      else if (tag === 8) {
+        if (v < 1 || v > 255) e.push(`${where}: Report ID ${v} (1..255)`);
+        if (!r.usesIds && dataItems) e.push(`${where}: Report ID after ${dataItems} data item(s) sent without one`);
+        r.usesIds = true;
+        g.id = v;
+      } else if (tag === 0xa) stack.push({ ...g });
+      else if (tag === 0xb) {
+        if (!stack.length) e.push(`${where}: Pop without a Push`);
+        else g = stack.pop();
+      }
+    } else {
+      const name = LOCAL[tag];
+      if (!name) e.push(`${where}: local item tag ${hex(tag)} is reserved`);
+      else if (tag === 0) local.usages.push(size === 4 ? v : g.page * 0x10000 + v);
+    }
+    at += 1 + size;
+  }
+  if (depth) e.push(`report descriptor: ${depth} collection(s) not closed at the end`);
+  if (stack.length) e.push(`report descriptor: ${stack.length} Push without a Pop`);
+  if (!r.collections.length && !e.length) e.push('report descriptor: no collection');
+  for (const kind of ['input', 'output', 'feature']) {
+    for (const [id, n] of bits[kind]) r.reports[kind].set(id, Math.ceil(n / 8) + (r.usesIds ? 1 : 0));
+  }
+  return r;
 }
 
 /** CDC-ACM: the communication interface's functional descriptors (header
@@ -204,4 +336,4 @@ function parseString(got, index) {
   return s;
 }
 
-module.exports = { DT, parseDevice, parseConfig, parseBos, parseString };
+module.exports = { DT, parseDevice, parseConfig, parseBos, parseString, parseHidReport };

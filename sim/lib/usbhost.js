@@ -9,11 +9,14 @@
 //   attach (the firmware's D+ pull-up), debounce, bus reset, enumeration
 //   (device descriptor, SET_ADDRESS, device, BOS (bcdUSB 0x0201 and up),
 //   configuration and string
-//   descriptors, each one checked, usbdesc.js), SET_CONFIGURATION; then the
-//   serial port: a terminal opens it (SET_LINE_CODING, DTR and RTS up),
-//   bulk IN data becomes console lines tagged "usb", input goes out as bulk
-//   OUT packets. Unplug, replug, bus reset, suspend and resume, closing and
-//   opening the port and changing its baud rate happen on request.
+//   descriptors, each one checked, usbdesc.js), SET_CONFIGURATION; then, as
+//   usbhid binds a HID interface, SET_IDLE(0), its report descriptor
+//   (checked) and its interrupt IN endpoint polled every bInterval frames,
+//   each report handed on; then the serial port: a terminal opens it
+//   (SET_LINE_CODING, DTR and RTS up), bulk IN data becomes console lines
+//   tagged "usb", input goes out as bulk OUT packets. Unplug, replug, bus
+//   reset, suspend and resume, closing and opening the port and changing
+//   its baud rate happen on request.
 //
 // Transfers take the time their packets take on a full-speed bus (12
 // Mbit/s, one transaction at a time). The host checks what the device
@@ -24,7 +27,7 @@
 // others. Whatever breaks the protocol, or a malformed descriptor, stops the
 // run (reason 'usb', exit status 114) with what was wrong.
 
-const { parseDevice, parseConfig, parseBos, parseString } = require('./usbdesc');
+const { parseDevice, parseConfig, parseBos, parseString, parseHidReport } = require('./usbdesc');
 
 const R_ADDR_ENDP = 0x00, R_MAIN_CTRL = 0x40, R_SIE_CTRL = 0x4c, R_SIE_STATUS = 0x50;
 const MAIN_EN = 1, MAIN_HOST = 2;
@@ -50,7 +53,11 @@ const REQ = { GET_STATUS: 0, CLEAR_FEATURE: 1, SET_FEATURE: 3, SET_ADDRESS: 5, G
 const CDC = { SET_LINE_CODING: 0x20, GET_LINE_CODING: 0x21, SET_CONTROL_LINE_STATE: 0x22, SEND_BREAK: 0x23 };
 const NAMES = { 0: 'GET_STATUS', 1: 'CLEAR_FEATURE', 3: 'SET_FEATURE', 5: 'SET_ADDRESS', 6: 'GET_DESCRIPTOR', 8: 'GET_CONFIGURATION', 9: 'SET_CONFIGURATION', 10: 'GET_INTERFACE', 11: 'SET_INTERFACE' };
 const CDC_NAMES = { 0x20: 'SET_LINE_CODING', 0x21: 'GET_LINE_CODING', 0x22: 'SET_CONTROL_LINE_STATE', 0x23: 'SEND_BREAK' };
+const HID = { SET_IDLE: 0x0a };
+const HID_NAMES = { 0x0a: 'SET_IDLE' };
+const FRAME = 1e6;  // a full-speed frame, in ns: interrupt endpoints are polled at frame starts
 const hex = (v, n = 2) => '0x' + (v >>> 0).toString(16).padStart(n, '0');
+const hexBytes = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 
 /** Bus time of one transaction with n data bytes at full speed (token,
  * data packet, handshake, inter-packet gaps), in ns. */
@@ -58,7 +65,7 @@ function txNanos(n) { return (137 + 8 * n) * 1e9 / 12e6; }
 
 function describe(s) {
   const type = (s.type >> 5) & 3;
-  const name = type === 0 ? NAMES[s.req] : type === 1 ? CDC_NAMES[s.req] : null;
+  const name = type === 0 ? NAMES[s.req] : type === 1 ? (s.hid ? HID_NAMES : CDC_NAMES)[s.req] : null;
   return `${name || `request ${hex(s.req)}`}(type ${hex(s.type)}, value ${hex(s.value, 4)}, index ${hex(s.index, 4)}, length ${s.length})`;
 }
 
@@ -93,6 +100,8 @@ class UsbHost {
     this.cur = null;          // the control transfer in progress
     this.port = { bound: false, open: false, baud: this.opts.baud, lines: 0 };
     this.func = null;         // the CDC-ACM function found in the configuration
+    this.hid = [];            // the HID interfaces bound: {interface, endpoint, descriptor, report (bytes), parsed}
+    this.hidReports = [];     // every HID input report taken: {interface, id, bytes, time}
     this.pipes = [];          // bulk / interrupt pipes being served
     this.busFree = 0;
     this.timers = [];
@@ -454,6 +463,7 @@ class UsbHost {
     this.state = 'enumerating';
     this.st.enumerations++;
     const info = this.info = { device: null, bos: null, config: null, strings: {}, serial: null };
+    this.hid = [];
     // The first request, at address 0, as Linux asks it: 64 bytes, to learn bMaxPacketSize0.
     this.control(this.get(1, 0, 64), (r) => {
       const d = this.must('GET_DESCRIPTOR(DEVICE) at address 0', r);
@@ -550,6 +560,7 @@ class UsbHost {
       for (const ep of info.config.endpoints) this.toggle.set(ep.address, 0);
       this.note(`configured: ${hex(d.vid, 4)}:${hex(d.pid, 4)} "${info.manufacturer || ''}" "${info.product || ''}" serial ${info.serial}`);
       this.sim.emit('usb-configured', { info });
+      this.bindHid(info);
       this.bindCdc(info);
     });
   }
@@ -572,6 +583,61 @@ class UsbHost {
     this.note(`serial port: interface ${comm.number}, bulk IN ${hex(this.func.in.address)}, OUT ${hex(this.func.out.address)}`);
     if (this.reopen || this.opts.autoOpen) this.open();
     if (this.opts.check) this.runChecks();
+  }
+
+  /** usbhid's probe of each HID interface (alternate setting 0), in
+   * interface order: SET_IDLE(0) to the interface (duration 0: report only
+   * on change; report 0: all reports), whose answer is not looked at (a
+   * STALL is allowed: the request is optional for all but keyboards, HID
+   * 1.11 7.2.4 and Appendix G); then GET_DESCRIPTOR(report) of the length
+   * the HID descriptor gives, checked (usbdesc.js); then its interrupt IN
+   * endpoint polled, the reports handed on (hidIn). */
+  bindHid(info) {
+    for (const itf of info.config.interfaces.filter((i) => i.class === 3 && i.alt === 0)) {
+      const n = itf.number;
+      const ep = info.config.endpoints.find((e) => e.interface === n && e.alt === 0 && e.type === 3 && e.address & 0x80);
+      const h = { interface: n, endpoint: ep.address, descriptor: itf.hid, report: null, parsed: null, idle: null, buf: [] };
+      this.hid.push(h);
+      this.control({ type: 0x21, req: HID.SET_IDLE, value: 0, index: n, length: 0, hid: true }, (r) => {
+        h.idle = r.status;
+        if (r.status === 'stall') this.note(`HID interface ${n}: SET_IDLE stalled; going on, as Linux does`);
+      });
+      const len = itf.hid.reportLength;
+      this.control({ type: 0x81, req: REQ.GET_DESCRIPTOR, value: 0x2200, index: n, length: len }, (r) => {
+        const got = this.must(`GET_DESCRIPTOR(HID report, interface ${n})`, r);
+        const parsed = parseHidReport(got, { expectLength: len });
+        this.bad(parsed.errors.map((e) => `HID interface ${n}: ${e}`));
+        if (!parsed.reports.input.size) throw new UsbError(`malformed descriptor: HID interface ${n}: the report descriptor declares no input report for its interrupt IN endpoint`);
+        h.report = got;
+        h.parsed = parsed;
+        h.urbLength = Math.max(...parsed.reports.input.values());
+        const tops = parsed.collections.map((c) => `${hex(c.page, 4)}:${c.usage === null ? '-' : hex(c.usage, 4)}`).join(' ');
+        this.note(`HID interface ${n}: report descriptor ${got.length} bytes, ${parsed.items} items, top-level collections ${tops}; polling ${hex(ep.address)} every ${ep.interval} ms`);
+        this.sim.emit('usb-hid', { interface: n, report: got, parsed });
+        this.pipes.push(this.interruptPipe(ep, (data, tags, full) => this.hidIn(h, data, full)));
+        this.poke();
+      });
+    }
+  }
+
+  /** An interrupt IN packet of HID interface h. As usbhid's URB is as long
+   * as the largest input report, a transfer (one report) ends with a short
+   * packet or when that many bytes came. */
+  hidIn(h, data, full) {
+    h.buf.push(...data);
+    if (full && h.buf.length < h.urbLength) return;
+    const bytes = Uint8Array.from(h.buf);
+    h.buf = [];
+    const p = h.parsed;
+    const id = p.usesIds ? bytes[0] : 0;
+    const want = p.reports.input.get(id);
+    const shown = hexBytes(bytes);
+    if (want === undefined) throw new UsbError(`HID interface ${h.interface}: input report ${shown}: report ID ${id} is not an input report of its report descriptor`);
+    if (bytes.length !== want) throw new UsbError(`HID interface ${h.interface}: input report ${shown}: ${bytes.length} bytes, its report descriptor gives ${want} for ${p.usesIds ? `report ID ${id}` : 'the report'}`);
+    const rep = { interface: h.interface, id, bytes, time: this.now() / 1e9 };
+    this.hidReports.push(rep);
+    this.note(`HID interface ${h.interface} report: ${shown}`);
+    this.sim.emit('usb-hid-report', rep);
   }
 
   // ---- the serial port ------------------------------------------------------------------
@@ -609,7 +675,7 @@ class UsbHost {
   close() {
     this.reopen = false;
     if (!this.port.bound) return;
-    this.pipes = [];
+    this.pipes = this.pipes.filter((p) => !p.cdc);
     this.port.open = false;
     this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 0), (r) => {
       this.must('SET_CONTROL_LINE_STATE(0)', r);
@@ -653,46 +719,89 @@ class UsbHost {
 
   startPipes() {
     const f = this.func;
-    this.pipes = [
+    const cdc = [
       this.bulkPipe(f.in, (data, tags, full) => this.received(data, tags, full)),
       this.outPipe(f.out),
     ];
-    if (f.notify) this.pipes.push(this.bulkPipe(f.notify, (data) => this.notification(data)));
+    if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(data)));
+    for (const p of cdc) p.cdc = true;
+    this.pipes = this.pipes.filter((p) => !p.cdc).concat(cdc);
     this.poke();
   }
 
-  /** An IN pipe: takes every packet the device hands over. */
+  /** The buffer control of IN endpoint ep when the host may take a packet
+   * from it (enabled, not halted by the host, AVAILABLE), else null. */
+  inReady(ep) {
+    const bc = this.rd32(this.bufCtrl(ep.address));
+    const ectl = this.rd32(this.epCtrl(ep.address));
+    if (!(ectl & 0x80000000) || this.halted.has(ep.address)) return null;   // disabled or halted on request
+    this.doubleBuffered(ep.address, ectl, bc);
+    if (bc & B_STALL) throw new UsbError(`endpoint ${hex(ep.address)} answered STALL (halted without being asked to)`);
+    return bc & B_AVAIL ? bc : null;
+  }
+
+  /** One IN transaction on pipe p: the packet the device put in ep's
+   * buffer, taken after its bus time; deliver(data, tags, full). */
+  inTransaction(p, ep, len, deliver) {
+    const bo = this.bufCtrl(ep.address);
+    p.busy = true;
+    this.transact(len, () => {
+      p.busy = false;
+      if (!this.pipes.includes(p)) return;
+      const now = this.rd32(bo);
+      if (!(now & B_AVAIL)) { this.poke(); return; }
+      if (len > (ep.maxPacket & 0x7ff)) throw new UsbError(`endpoint ${hex(ep.address)}: packet of ${len} bytes, wMaxPacketSize is ${ep.maxPacket & 0x7ff}`);
+      const pid = now & B_DATA1 ? 1 : 0;
+      const want = this.toggle.get(ep.address) || 0;
+      if (pid !== want) throw new UsbError(`endpoint ${hex(ep.address)}: DATA${pid}, expected DATA${want}`);
+      this.toggle.set(ep.address, want ^ 1);
+      const at = this.bufAddr(ep.address);
+      const data = Uint8Array.from(this.dpram.subarray(at, at + len));
+      const tags = Int8Array.from(this.writer.subarray(at, at + len));
+      this.wr32(bo, now & ~(B_AVAIL | B_FULL));
+      this.bufDone(ep.address);
+      deliver(data, tags, len === (ep.maxPacket & 0x7ff));
+      this.poke();
+    });
+  }
+
+  /** A bulk IN pipe: takes every packet the device hands over, as soon as
+   * the bus is free. */
   bulkPipe(ep, deliver) {
-    const host = this;
     const p = {
       busy: false,
-      serve() {
-        const bo = host.bufCtrl(ep.address);
-        const bc = host.rd32(bo);
-        const ectl = host.rd32(host.epCtrl(ep.address));
-        if (!(ectl & 0x80000000) || host.halted.has(ep.address)) return;   // disabled or halted on request
-        host.doubleBuffered(ep.address, ectl, bc);
-        if (bc & B_STALL) throw new UsbError(`endpoint ${hex(ep.address)} answered STALL (halted without being asked to)`);
-        if (!(bc & B_AVAIL)) return;
-        p.busy = true;
-        const len = bc & B_LEN;
-        host.transact(len, () => {
-          p.busy = false;
-          if (!host.pipes.includes(p)) return;
-          const now = host.rd32(bo);
-          if (!(now & B_AVAIL)) { host.poke(); return; }
-          if (len > (ep.maxPacket & 0x7ff)) throw new UsbError(`endpoint ${hex(ep.address)}: packet of ${len} bytes, wMaxPacketSize is ${ep.maxPacket & 0x7ff}`);
-          const pid = now & B_DATA1 ? 1 : 0;
-          const want = host.toggle.get(ep.address) || 0;
-          if (pid !== want) throw new UsbError(`endpoint ${hex(ep.address)}: DATA${pid}, expected DATA${want}`);
-          host.toggle.set(ep.address, want ^ 1);
-          const at = host.bufAddr(ep.address);
-          const data = Uint8Array.from(host.dpram.subarray(at, at + len));
-          const tags = Int8Array.from(host.writer.subarray(at, at + len));
-          host.wr32(bo, now & ~(B_AVAIL | B_FULL));
-          host.bufDone(ep.address);
-          deliver(data, tags, len === (ep.maxPacket & 0x7ff));
-          host.poke();
+      serve: () => {
+        const bc = this.inReady(ep);
+        if (bc !== null) this.inTransaction(p, ep, bc & B_LEN, deliver);
+      },
+    };
+    return p;
+  }
+
+  /** An interrupt IN pipe: polled at the start of every bInterval-th frame
+   * (full speed: bInterval frames of 1 ms, USB 2.0 5.7.4 and 9.6.6), from
+   * the first frame after the pipe starts. A poll that finds no buffer
+   * AVAILABLE gets a NAK and changes nothing, so only the polls that find
+   * one are scheduled: when the device hands a buffer over, at the first
+   * poll from then on. */
+  interruptPipe(ep, deliver) {
+    const period = ep.interval * FRAME;
+    const p = {
+      busy: false,
+      due: false,
+      next: (Math.floor(this.now() / FRAME) + 1) * FRAME,
+      serve: () => {
+        if (p.due || this.inReady(ep) === null) return;
+        const now = this.now();
+        if (p.next < now) p.next += Math.ceil((now - p.next) / period) * period;
+        p.due = true;
+        this.at(p.next, () => {
+          p.due = false;
+          p.next += period;
+          if (!this.pipes.includes(p) || this.suspended) return;   // no frames while suspended
+          const bc = this.inReady(ep);
+          if (bc === null) { this.poke(); return; }                 // taken back: NAK
+          this.inTransaction(p, ep, bc & B_LEN, deliver);
         });
       },
     };

@@ -6,7 +6,7 @@ const os = require('os');
 const path = require('path');
 const test = require('node:test');
 const assert = require('node:assert');
-const { parseDevice, parseConfig, parseBos, parseString } = require('../lib/usbdesc');
+const { parseDevice, parseConfig, parseBos, parseString, parseHidReport } = require('../lib/usbdesc');
 const { txNanos } = require('../lib/usbhost');
 const { cli, fw } = require('./helpers');
 
@@ -101,6 +101,97 @@ test('usbdesc: string descriptors', () => {
   one(parseString(Uint8Array.from([2, 3]), 0), /no language id/);
 });
 
+// One HID interface (no boot protocol): interface, HID descriptor (bcdHID
+// 1.11, a 63-byte report descriptor), interrupt IN 0x81 (8 bytes, 10 ms)
+const HID_CONFIG = [
+  9, 2, 34, 0, 1, 1, 0, 0x80, 50,
+  9, 4, 0, 0, 1, 3, 0, 0, 0,
+  9, 0x21, 0x11, 1, 0, 1, 0x22, 63, 0,
+  7, 5, 0x81, 3, 8, 0, 10,
+];
+const hidCfg = (edit) => { const b = Uint8Array.from(HID_CONFIG); if (edit) edit(b); return parseConfig(b, { expectLength: b.length }); };
+
+test('usbdesc: a HID interface\'s HID descriptor is parsed and checked', () => {
+  const c = hidCfg();
+  assert.deepStrictEqual(c.errors, []);
+  assert.deepStrictEqual(c.interfaces[0].hid, { bcdHID: 0x0111, country: 0, numDescriptors: 1, descriptors: [{ type: 0x22, length: 63 }], offset: 18, reportLength: 63 });
+  one(hidCfg((b) => { b[19] = 0x29; }), /HID interface 0: no HID descriptor/);
+  one(hidCfg((b) => { b[24] = 0x23; }), /first class descriptor is type 0x23, not the report descriptor/);
+  one(hidCfg((b) => { b[23] = 2; }), /HID descriptor bLength 9 for bNumDescriptors 2 \(expected 12\)/);
+  one(hidCfg((b) => { b[23] = 0; }), /bNumDescriptors 0/);
+  one(hidCfg((b) => { b[22] = 36; }), /bCountryCode 36/);
+  one(hidCfg((b) => { b[15] = 2; }), /bInterfaceSubClass 2/);
+  one(hidCfg((b) => { b[15] = 1; b[16] = 3; }), /boot interface with bInterfaceProtocol 3/);
+  one(hidCfg((b) => { b[29] = 0x01; }), /HID interface 0: no interrupt IN endpoint/);
+  one(hidCfg((b) => { b[30] = 2; b[31] = 64; }), /endpoint 0x81 is not an interrupt endpoint/);
+  // the HID descriptor after the endpoint (HID 1.11 7.1: between the interface and its endpoints)
+  const moved = Uint8Array.from([...HID_CONFIG.slice(0, 18), ...HID_CONFIG.slice(27), ...HID_CONFIG.slice(18, 27)]);
+  one(parseConfig(moved, { expectLength: moved.length }), /HID descriptor at offset 25 comes after an endpoint descriptor/);
+  // type 0x21 inside another class's interface is not a HID descriptor
+  assert.deepStrictEqual(cfg().interfaces.map((i) => i.hid), [null, null]);
+});
+
+// A keyboard (report ID 1: modifiers, a reserved byte, six key codes in;
+// five LEDs and three bits of padding out) and a mouse (report ID 2: three
+// buttons, five bits of padding, X and Y relative), written from HID 1.11's
+// item encoding (6.2.2) and the usage tables' page and usage numbers.
+const KEYBOARD = [
+  0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x85, 0x01,
+  0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02,
+  0x95, 0x01, 0x75, 0x08, 0x81, 0x01,
+  0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x26, 0xff, 0x00, 0x19, 0x00, 0x2a, 0xff, 0x00, 0x81, 0x00,
+  0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x95, 0x05, 0x75, 0x01, 0x91, 0x02, 0x95, 0x01, 0x75, 0x03, 0x91, 0x01,
+  0xc0,
+];
+const MOUSE = [
+  0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x85, 0x02, 0x09, 0x01, 0xa1, 0x00,
+  0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
+  0x95, 0x01, 0x75, 0x05, 0x81, 0x01,
+  0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06,
+  0xc0, 0xc0,
+];
+const hidReport = (bytes, n = bytes.length) => parseHidReport(Uint8Array.from(bytes), { expectLength: n });
+
+test('usbdesc: a HID report descriptor walks to its end: top-level collections and report lengths', () => {
+  const r = hidReport([...KEYBOARD, ...MOUSE]);
+  assert.deepStrictEqual(r.errors, []);
+  assert.deepStrictEqual(r.collections.map((c) => [c.type, c.page, c.usage]), [[1, 1, 6], [1, 1, 2]], 'application collections: keyboard, mouse');
+  assert.strictEqual(r.usesIds, true);
+  assert.deepStrictEqual([...r.reports.input], [[1, 9], [2, 4]], 'input reports, each with its ID byte');
+  assert.deepStrictEqual([...r.reports.output], [[1, 2]]);
+  assert.strictEqual(r.reports.feature.size, 0);
+  // without report IDs: no ID byte, report ID 0
+  const plain = hidReport(MOUSE.filter((_, i) => i !== 6 && i !== 7));
+  assert.deepStrictEqual(plain.errors, []);
+  assert.deepStrictEqual([...plain.reports.input], [[0, 3]]);
+  // a long item (0xfe, bDataSize, bLongItemTag, data) is stepped over
+  assert.deepStrictEqual(hidReport([0xfe, 2, 0x10, 0xaa, 0xbb, ...MOUSE]).errors, []);
+  // Push and Pop keep the global state
+  const pushed = hidReport([...MOUSE.slice(0, 28), 0xa4, 0x75, 0x10, 0xb4, ...MOUSE.slice(28)]);
+  assert.deepStrictEqual([...pushed.reports.input], [[2, 4]]);
+});
+
+test('usbdesc: HID report descriptor errors, each named', () => {
+  const both = [...KEYBOARD, ...MOUSE];
+  one(hidReport(both, both.length + 1), new RegExp(`report descriptor: ${both.length} bytes came for wDescriptorLength ${both.length + 1}`));
+  one(hidReport(both.slice(0, -1)), /report descriptor: 1 collection\(s\) not closed/);
+  one(hidReport([...both, 0xc0]), new RegExp(`offset ${both.length}: End Collection without an open collection`));
+  one(hidReport(KEYBOARD.slice(0, 38)), /the item at offset 36 \(prefix 0x26, 2 data bytes\) runs past the end \(38 bytes\)/);
+  one(hidReport([...MOUSE, 0xfe, 4, 0x10, 0xaa]), new RegExp(`the long item at offset ${MOUSE.length} runs past the end`));
+  one(hidReport([...KEYBOARD.slice(0, 7), 0x00, ...KEYBOARD.slice(8)]), /offset 6: Report ID 0 \(1..255\)/);
+  one(hidReport([0x0c, ...MOUSE]), /offset 0: item type 3 \(reserved\)/);
+  one(hidReport([0xd0, ...MOUSE]), /offset 0: main item tag 0x0d is reserved/);
+  one(hidReport([0xc4, 0x00, ...MOUSE]), /offset 0: global item tag 0x0c is reserved/);
+  one(hidReport([0x68, ...MOUSE]), /offset 0: local item tag 0x06 is reserved/);
+  one(hidReport([0xb4, ...MOUSE]), /offset 0: Pop without a Push/);
+  one(hidReport([0xa4, ...MOUSE]), /1 Push without a Pop/);
+  one(hidReport([0x75, 0x08, 0x95, 0x01, 0x81, 0x01, ...MOUSE]), /offset 12: Report ID after 1 data item\(s\) sent without one/);
+  one(hidReport(MOUSE.filter((_, i) => i < 24 || i > 25)), /offset 24: Input item without Report Size set/);
+  // Pop brings back the state pushed before the first Report ID: a data item then has none
+  one(hidReport([0xa4, ...MOUSE, 0xb4, 0x75, 0x08, 0x95, 0x01, 0x81, 0x01]), new RegExp(`offset ${MOUSE.length + 6}: Input item without a Report ID, in a descriptor that uses Report IDs`));
+  one(hidReport([0x05, 0x01]), /no collection/);
+});
+
 test('usbhost: full-speed transaction times', () => {
   assert.ok(Math.abs(txNanos(64) - 54083) < 1, `${txNanos(64)}`);
   assert.ok(txNanos(0) > 11000 && txNanos(0) < 12000);
@@ -158,4 +249,106 @@ test('usbhost: an OUT data toggle the device did not arm for stops the run as no
   assert.strictEqual(r.reason, 'unmodelled', JSON.stringify(r));
   assert.match(r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*: the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR, .* not documented: not modelled$/);
   assert.strictEqual(sim.usbHost.state, 'error', 'the host gave up');
+});
+
+// A HID device driven from JavaScript through the controller's registers
+// while t_idle spins: it answers enumeration with HID_CONFIG (its report
+// descriptor MOUSE, or `report`), SET_IDLE as `idle` says, and keeps its
+// interrupt IN endpoint armed with the next of `reports` (toggles
+// alternating from DATA0). Returns the run's result and the host.
+function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } = {}) {
+  const { Simulator } = require('../lib');
+  const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const FULL = 1 << 15, DATA1 = 1 << 13, STALL = 1 << 11, AVAIL = 1 << 10;
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const config = Uint8Array.from(HID_CONFIG);
+  config[25] = report.length & 0xff; config[26] = report.length >> 8;   // the HID descriptor's wDescriptorLength
+  const desc = { 1: [18, 1, 0, 2, 0, 0, 0, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1], 2: [...config], 0x22: [...report] };
+  const dp = sim.mcu.usbDPRAM;
+  const inStage = (data) => {   // a data stage (or the status stage's zero-length packet) on EP0 IN, DATA1
+    data.forEach((b, i) => { dp[0x100 + i] = b; });
+    sim.write32(DPRAM + 0x80, FULL | DATA1 | AVAIL | data.length);
+  };
+  let address = null, configured = false, next = 0, toggle = 0, r;
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
+    r = sim.run({ maxMs: t });
+    if (r.reason !== 'bound') break;
+    const st = sim.read32(USB + 0x50);
+    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
+    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }   // after SET_ADDRESS's status stage
+    if (st & SETUP_REC) {
+      sim.write32(USB + 0x50, SETUP_REC);
+      const [type, req, vlo, vhi, , , llo, lhi] = dp.subarray(0, 8);
+      const length = llo | (lhi << 8);
+      if (req === 6) {                            // GET_DESCRIPTOR: one packet (all of them are shorter than 64 bytes)
+        inStage((desc[vhi] || []).slice(0, length));
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);   // EP0 OUT for the status stage
+      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9) {
+        sim.write32(DPRAM + 0x08, (1 << 31) | (3 << 26) | 0x180);   // EP1 IN: enabled, interrupt, buffer at 0x180
+        configured = true;
+        inStage([]);
+      } else if (type === 0x21 && req === 0x0a && idle === 'stall') {
+        sim.write32(USB + 0x68, 1);                 // EP_STALL_ARM: EP0 IN
+        sim.write32(DPRAM + 0x80, STALL);
+      } else inStage([]);
+    }
+    if (configured && next < reports.length && !(sim.read32(DPRAM + 0x88) & AVAIL)) {
+      reports[next].forEach((b, i) => { dp[0x180 + i] = b; });
+      sim.write32(DPRAM + 0x88, FULL | (toggle ? DATA1 : 0) | AVAIL | reports[next].length);
+      toggle ^= 1;
+      next++;
+    }
+  }
+  return { r, host: sim.usbHost, sim };
+}
+
+test('usbhost: a HID interface is bound as usbhid binds it: SET_IDLE (a STALL allowed), the report descriptor of the HID descriptor\'s length, the interrupt IN endpoint polled every bInterval frames', () => {
+  const reports = [[2, 1, 5, 0xfb], [2, 0, 0, 0], [2, 4, 0x7f, 0x81]];
+  const { r, host } = hidDevice({ idle: 'stall', reports });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.strictEqual(host.state, 'configured');
+  const reqs = host.log.filter((l) => /SET_IDLE|value 0x2200/.test(l)).map((l) => l.replace(/^\[[^\]]*\] /, ''));
+  assert.deepStrictEqual(reqs, [
+    'SET_IDLE(type 0x21, value 0x0000, index 0x0000, length 0) -> stall',
+    'HID interface 0: SET_IDLE stalled; going on, as Linux does',
+    `GET_DESCRIPTOR(type 0x81, value 0x2200, index 0x0000, length ${MOUSE.length}) -> ok (${MOUSE.length} bytes)`]);
+  assert.strictEqual(host.hid.length, 1);
+  const h = host.hid[0];
+  assert.deepStrictEqual([h.interface, h.endpoint, h.idle], [0, 0x81, 'stall']);
+  assert.deepStrictEqual([...h.report], MOUSE);
+  assert.deepStrictEqual(h.parsed.collections.map((c) => [c.page, c.usage]), [[1, 2]]);
+  // every report, in order, with its ID; the device re-arms at once, so each poll takes one: bInterval (10 ms) apart
+  assert.deepStrictEqual(host.hidReports.map((x) => [x.interface, x.id, [...x.bytes]]), reports.map((b) => [0, 2, b]));
+  const t = host.hidReports.map((x) => x.time);
+  for (let i = 1; i < t.length; i++) assert.ok(Math.abs(t[i] - t[i - 1] - 0.010) < 1e-9, `report ${i} ${(t[i] - t[i - 1]) * 1e3} ms after the one before`);
+  // each poll at a frame's start (1 ms frames), the report taken after its transaction's bus time
+  for (const x of t) assert.ok(Math.abs((x * 1e3 - Math.round(x * 1e3)) / 1e3 - txNanos(4) / 1e9) < 1e-9, `report at ${x} s`);
+  assert.ok(host.log.some((l) => /HID interface 0 report: 02 01 05 fb$/.test(l)), 'the report in the host\'s log (--usb-log)');
+});
+
+test('usbhost: a HID interface that answers SET_IDLE is polled the same', () => {
+  const { r, host } = hidDevice({ reports: [[2, 0, 1, 1]], untilMs: 160 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.strictEqual(host.hid[0].idle, 'ok');
+  assert.strictEqual(host.hidReports.length, 1);
+});
+
+test('usbhost: a malformed HID report descriptor stops the run (exit 114\'s reason) with what is wrong', () => {
+  const { r } = hidDevice({ report: MOUSE.slice(0, -1), untilMs: 160 });
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: malformed descriptor: HID interface 0: report descriptor: 1 collection\(s\) not closed at the end$/);
+});
+
+test('usbhost: a HID input report its report descriptor does not give stops the run: a wrong length, an unknown report ID', () => {
+  let { r } = hidDevice({ reports: [[2, 0, 1]], untilMs: 160 });
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: HID interface 0: input report 02 00 01: 3 bytes, its report descriptor gives 4 for report ID 2$/);
+  ({ r } = hidDevice({ reports: [[3, 0, 1, 1]], untilMs: 160 }));
+  assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
+  assert.match(r.message, /^usb: HID interface 0: input report 03 00 01 01: report ID 3 is not an input report of its report descriptor$/);
 });

@@ -643,7 +643,7 @@ test('sdk dev_lowlevel not run: its EP0 status stage is armed for DATA0, the tog
     'Start transfer of len 0 on ep addr 0x0']);
 });
 
-test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; its LED blinks at the mounted rate', () => {
+test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; SET_IDLE, its report descriptor (keyboard, mouse, consumer control, gamepad) well formed; no report while the button is up; the LED blinks at the mounted rate', () => {
   let ed;
   const res = run('dev_hid_composite', { maxMs: 4500, setup: (sim) => { ed = edges(sim, 25); } });
   assert.strictEqual(res.r.reason, 'bound');
@@ -652,10 +652,78 @@ test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; its LED
   assert.deepStrictEqual([i.device.vid, i.device.pid, i.manufacturer, i.product], [0xcafe, 0x4004, 'TinyUSB', 'TinyUSB Device']);
   assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class, x.subclass, x.protocol]), [[0, 3, 0, 0]], 'one HID interface, no boot protocol');
   assert.deepStrictEqual(i.config.endpoints.map((e) => [e.address, e.type, e.maxPacket, e.interval]), [[0x81, 3, 16, 5]], 'interrupt IN, 16 bytes, 5 ms');
+  // the HID descriptor (TUD_HID_DESCRIPTOR: HID 1.11, no country, the report descriptor's length)
+  const hd = i.config.interfaces[0].hid;
+  assert.deepStrictEqual([hd.bcdHID, hd.country, hd.descriptors.map((d) => d.type)], [0x0111, 0, [0x22]]);
+  // the host bound it as usbhid does: SET_IDLE(0) answered, the report descriptor read whole and well formed
+  assert.strictEqual(h.hid.length, 1);
+  const hid = h.hid[0];
+  assert.strictEqual(hid.idle, 'ok', 'TinyUSB takes SET_IDLE');
+  assert.strictEqual(hid.report.length, hd.reportLength);
+  assert.deepStrictEqual(hid.parsed.errors, []);
+  // desc_hid_report: keyboard, mouse, consumer control, gamepad, each a top-level application collection with its report ID
+  assert.deepStrictEqual(hid.parsed.collections.map((c) => [c.type, c.page, c.usage]), [[1, 0x01, 0x06], [1, 0x01, 0x02], [1, 0x0c, 0x01], [1, 0x01, 0x05]]);
+  assert.strictEqual(hid.parsed.usesIds, true);
+  // report lengths with the ID byte: hid_keyboard_report_t (8), hid_mouse_report_t (5), a 16-bit usage (2), hid_gamepad_report_t (11); the keyboard's LED byte out
+  assert.deepStrictEqual([...hid.parsed.reports.input], [[1, 9], [2, 6], [3, 3], [4, 12]]);
+  assert.deepStrictEqual([...hid.parsed.reports.output], [[1, 2]]);
+  // hid_task: with the button up the keyboard sends nothing (no consecutive empty reports), so the chain never starts
+  assert.deepStrictEqual(h.hidReports, [], 'no report while BOOTSEL is up');
   assert.strictEqual(h.stats().stalls, 0);
   // led_blinking_task: 250 ms while not mounted, 1000 ms once mounted (within the first 125 ms): its first
   // step at 1 s writes the LED's initial off, then on at 2 s, off at 3 s, on at 4 s
   assert.deepStrictEqual(ed.map(([t, v]) => [Math.round(t * 1000), v]), [[2000, 1], [3000, 0], [4000, 1]]);
+});
+
+test('sdk dev_hid_composite reports: BOOTSEL held sends keyboard "a", mouse right and down 5, volume down, gamepad up and A, one report a poll (5 ms) apart; its release one round of releases, then nothing', () => {
+  const PRESS = 0.495, RELEASE = 0.6965;   // RELEASE between two rounds (see below)
+  const res = run('dev_hid_composite', {
+    maxMs: 1000,
+    setup: (sim) => {
+      sim.clock.createAlarm(() => sim.setBootsel(true)).schedule(PRESS * 1e9);
+      sim.clock.createAlarm(() => sim.setBootsel(false)).schedule(RELEASE * 1e9);
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound');
+  const h = res.sim.usbHost;
+  const reps = h.hidReports;
+  assert.ok(reps.every((r) => r.interface === 0));
+  // send_hid_report, button down: a keyboard report with HID_KEY_A (0x04) in the first key code, the mouse's
+  // relative X and Y of 5, HID_USAGE_CONSUMER_VOLUME_DECREMENT (0x00ea), the gamepad's hat up (1) and button A (bit 0)
+  const down = [[1, 0, 0, 4, 0, 0, 0, 0, 0], [2, 0, 5, 5, 0, 0], [3, 0xea, 0], [4, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0]];
+  // button up after a press: an empty keyboard report, the mouse moving as ever, an empty consumer report, the hat centred
+  const up = [[1, 0, 0, 0, 0, 0, 0, 0, 0], [2, 0, 5, 5, 0, 0], [3, 0, 0], [4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]];
+  assert.ok(reps.length >= 8 && reps.length % 4 === 0, `${reps.length} reports: whole rounds of four`);
+  const rounds = [];
+  for (let k = 0; k < reps.length; k += 4) rounds.push(reps.slice(k, k + 4));
+  // each report is sent from the one before's completion (tud_hid_report_complete_cb), so the rounds are IDs 1, 2, 3, 4 in order
+  for (const r of rounds) assert.deepStrictEqual(r.map((x) => x.id), [1, 2, 3, 4]);
+  // the run's phase: the button is read for each report when it is queued: the keyboard's at a hid_task tick
+  // (at most a poll, 5 ms, before the host takes it), the consumer's and the gamepad's when the report before
+  // completes. RELEASE falls after the last reading of one round (the consumer report's completion, 1 ms of
+  // margin) and before the next round's tick
+  const last = rounds.length - 1;
+  assert.ok(rounds[last - 1][2].time < RELEASE - 0.001 && RELEASE < rounds[last][0].time - 0.005, 'the release falls between two rounds');
+  rounds.slice(0, last).forEach((r, k) => assert.deepStrictEqual(r.map((x) => [...x.bytes]), down, `round ${k} (button down)`));
+  assert.deepStrictEqual(rounds[last].map((x) => [...x.bytes]), up, 'the release round');
+  // the first within a tick (10 ms) and a poll (5 ms) of the press; the release round within the same of the release
+  assert.ok(reps[0].time > PRESS && reps[0].time < PRESS + 0.015, `first report at ${reps[0].time} s`);
+  assert.ok(rounds[last][0].time < RELEASE + 0.015, `release round at ${rounds[last][0].time} s`);
+  // one round per two ticks (20 ms: four polls) while held
+  const held = rounds[last][0].time - reps[0].time;
+  assert.ok(Math.abs(held / 0.020 - last) < 1, `${last} rounds down in ${held} s`);
+  // the host polls every bInterval (5) frames: report k taken at the same phase in the 5 ms grid, each just
+  // after a frame's start (its transaction's bus time, 137 + 8 n bit times at 12 Mbit/s)
+  for (const r of reps) {
+    const inFrame = r.time * 1e3 - Math.floor(r.time * 1e3);
+    assert.ok(inFrame * 1e-3 > 0 && Math.abs(inFrame * 1e-3 - (137 + 8 * r.bytes.length) / 12e6) < 1e-7, `report at ${r.time} s: ${inFrame} ms into its frame`);
+    const polls = (Math.floor(r.time * 1e3) - Math.floor(reps[0].time * 1e3)) / 5;
+    assert.strictEqual(polls, Math.round(polls), `report at ${r.time} s is not on the 5 ms polling grid`);
+  }
+  for (const r of rounds) for (let k = 1; k < 4; k++) assert.strictEqual(Math.floor(r[k].time * 1e3) - Math.floor(r[k - 1].time * 1e3), 5, 'the next report at the next poll');
+  // nothing after the release round (the button stays up to 1 s)
+  assert.ok(reps[reps.length - 1].time < RELEASE + 0.040);
+  assert.strictEqual(h.stats().stalls, 0);
 });
 
 // ---- ADC examples with inputs fed ----
