@@ -228,7 +228,7 @@ class SPI extends BasePeripheral {
     }
     if (this.pinsObserved()) this.frameEdges(this.shiftOut, this.bits, ns);
     else if (this.sim.gpioEvents && this.pinsOf(2).length) {
-      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
+      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, --gpio-log of the pins, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
     }
     this.shifting = true;
     if (!(this.cr1 & LBM)) this.setHwCs(true);
