@@ -644,6 +644,27 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* The README check's rules on made-up lines: a tolerance stated in a
+ * marker, a table's piece of a line (a figure whole), a marker missing. */
+Object.assign(tests, {
+  readme_figures() {
+    check('readme_figures_rules', () => {
+      const printed = { texts: ['loop: 3290 periods, jitter 5 us'], out: [] };
+      const block = (text, tol, piece) => ({ file: 'X.md', line: 1, name: 'motor', tol, piece, lines: [{ n: 2, text }] });
+      const bad = (text, tol = 0, piece = false) => readmeProblems('motor', printed, [block(text, tol, piece)]).length;
+      if (bad('loop: 3290 periods, jitter 5 us')) return 'an exact line refused';
+      if (!bad('loop: 3291 periods, jitter 5 us')) return 'a figure one off passed without a tolerance';
+      if (bad('loop: 3400 periods, jitter 5 us', 4)) return '3400 for 3290 refused within 4%';
+      if (!bad('loop: 3500 periods, jitter 5 us', 4)) return '3500 for 3290 passed within 4%';
+      if (!bad('loop: 3290 periods, jitter 6 us', 4)) return '6 for 5 passed within 4%';
+      if (bad('3290 periods, jitter 5', 0, true)) return 'a piece of the line refused';
+      if (!bad('290 periods', 0, true)) return 'a figure cut short passed as a piece';
+      const unmarked = readmeProblems('motor', printed, [{ ...block('loop: 1', 0), name: undefined }]);
+      if (unmarked.length !== 1 || !/without a <!-- printed: NAME --> marker/.test(unmarked[0])) return `an unmarked block: ${unmarked}`;
+    });
+  },
+});
+
 /* ---- the examples as users get them: the console over USB ------------------------ */
 
 /* Lines of the USB console, and whether a known core tag contradicts the
