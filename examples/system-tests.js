@@ -42,7 +42,7 @@ const RUN_LIMITS = { cpu: 240, wallMs: 30 * 60 * 1000 };
  * the lines and edges a check looks for. null: the caller checks it. A
  * fault report fails them too (faultFree). */
 function run(name, ms, extra = [], dir = 'examples-uart', ends = 123) {
-  if (listing) return { code: null, stderr: '', lines: [], gpio: [], edges: {} };
+  if (listing) return { code: null, stderr: '', out: [], lines: [], gpio: [], edges: {} };
   const elf = path.join(build, dir, name + '.elf');
   const vcd = path.join(build, dir, name + '.vcd');
   const r = spawnLimited(sim, [elf, '--max-ms', String(ms), '--vcd', vcd, ...extra],
@@ -63,7 +63,7 @@ function run(name, ms, extra = [], dir = 'examples-uart', ends = 123) {
     if (m) lines.push({ t: +m[1], uart: m[2] === undefined ? 'usb' : +m[2], core: { c0: 0, c1: 1, 'c*': -2 }[m[3]] ?? -1, text: m[4] });
   }
   faultFree(name, lines);
-  return { code: r.status, stderr: r.stderr, lines, gpio, edges: readVcd(vcd), json };
+  return { code: r.status, stderr: r.stderr, out: (r.stdout || '').split('\n'), lines, gpio, edges: readVcd(vcd), json };
 }
 
 /* A fault report in the console of any example but fault_demo fails every
@@ -93,6 +93,124 @@ function readVcd(file) {
     }
   }
   return edges;
+}
+
+/*
+ * The figures a README quotes as printed output. Each indented block of
+ * quoted output in an example's README.md and in README.md carries a marker
+ * right above it:
+ *   <!-- printed: NAME -->              every line as NAME's run prints it
+ *   <!-- printed: NAME, within P% -->   the same text, every figure within
+ *                                       P % of a line NAME's run printed
+ * NAME is the example whose run the suite checks it against (its check,
+ * NAME_readme_figures, is in that example's checks). A line "..." stands
+ * for lines left out; in README.md's quoted `make run` only the tagged lines
+ * ("[ time s] ...") are the program's, the rest make's. A block of commands
+ * (its first line `make ...` or `sim/...`) needs no marker; any other
+ * indented block without one fails the check of every example. The
+ * quoted lines are compared with the run's lines' text, or for a quote of
+ * tagged lines with the emulator's whole output lines.
+ */
+const ROOT = path.join(__dirname, '..');
+function quotedBlocks(file) {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+  const blocks = [];
+  let fenced = false;
+  for (let i = 0; i < text.length; i++) {
+    if (/^\s*```/.test(text[i])) fenced = !fenced;
+    if (fenced || !/^    \S/.test(text[i]) || (i > 0 && text[i - 1].trim() !== '' && !/^<!--.*-->$/.test(text[i - 1].trim()))) continue;
+    const b = { file, line: i + 1, lines: [] };
+    let j = i;
+    for (; j < text.length && /^    /.test(text[j]); j++) b.lines.push({ n: j + 1, text: text[j].slice(4) });
+    let k = i - 1;
+    while (k >= 0 && text[k].trim() === '') k--;
+    const m = k >= 0 ? /^<!-- printed: ([a-z0-9_]+)(?:, within ([\d.]+)%)? -->$/.exec(text[k].trim()) : null;
+    if (m) { b.name = m[1]; b.tol = m[2] === undefined ? 0 : Number(m[2]); }
+    b.commands = /^(make |sim\/)/.test(b.lines[0].text) && !/^make [\w-]+: /.test(b.lines[0].text);
+    blocks.push(b);
+    i = j - 1;
+  }
+  return blocks;
+}
+/* README.md's example table: in each row the code spans of "what it prints"
+ * with a figure in them, each a piece of a line the row's example prints
+ * (a span with "..." leaves a part out and is not checked). */
+function tableBlocks(file) {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+  const blocks = [];
+  text.forEach((t, i) => {
+    const m = /^\| `([a-z0-9_]+)` \|[^|]*\|(.*)\|\s*$/.exec(t);
+    if (!m) return;
+    const spans = [...m[2].matchAll(/`([^`]+)`/g)].map((x) => x[1]).filter((x) => /\d/.test(x) && !x.includes('...') && !/\b[A-Z]\b/.test(x));
+    if (spans.length) blocks.push({ file, line: i + 1, name: m[1], tol: 0, piece: true, lines: spans.map((x) => ({ n: i + 1, text: x })) });
+  });
+  return blocks;
+}
+function readmeFiles() {
+  const ex = fs.readdirSync(path.join(ROOT, 'examples')).filter((d) => fs.existsSync(path.join(ROOT, 'examples', d, 'README.md')))
+    .map((d) => `examples/${d}/README.md`);
+  return ['README.md', ...ex.sort()];
+}
+/* Whether `part` is in `line` with no digit right before or after it (a figure whole). */
+function piece(line, part) {
+  for (let i = line.indexOf(part); i >= 0; i = line.indexOf(part, i + 1)) {
+    if (!/\d/.test(line[i - 1] || '') && !/\d/.test(line[i + part.length] || '')) return true;
+  }
+  return false;
+}
+const template = (s) => s.replace(/-?\d+(\.\d+)?/g, '#');
+const figures = (s) => (s.match(/-?\d+(\.\d+)?/g) || []).map(Number);
+/* Problems of the blocks marked for `name` against what its run printed. */
+function readmeProblems(name, printed, blocks) {
+  const problems = [];
+  for (const b of blocks) {
+    if (b.commands) continue;
+    if (!b.name) { problems.push(`${b.file}:${b.line}: a quoted block without a <!-- printed: NAME --> marker`); continue; }
+    if (!README_CHECKED.includes(b.name)) { problems.push(`${b.file}:${b.line}: '${b.name}' has no NAME_readme_figures check`); continue; }
+    if (b.name !== name) continue;
+    const tagged = b.lines.some((l) => /^\[\s*[\d.]+ s\] /.test(l.text));
+    const pool = tagged ? printed.out : printed.texts;
+    for (const l of b.lines) {
+      if (l.text.trim() === '...' || (tagged && !/^\[\s*[\d.]+ s\] /.test(l.text))) continue;
+      if (pool.includes(l.text)) continue;
+      if (b.piece && pool.some((p) => piece(p, l.text))) continue;
+      const same = pool.filter((p) => template(p) === template(l.text));
+      const want = figures(l.text);
+      const close = (p) => figures(p).every((v, i) => Math.abs(v - want[i]) <= (b.tol / 100) * Math.max(Math.abs(v), 1e-9));
+      if (b.tol > 0 && same.some(close)) continue;
+      problems.push(`${b.file}:${l.n}: "${l.text}" is not printed${b.tol ? ` (figures within ${b.tol}%)` : ''}; ` +
+        (same.length ? `the run printed "${same[0]}"` : 'no printed line has its text'));
+    }
+  }
+  return problems;
+}
+/* The names readmeCheck is called with below. */
+const README_CHECKED = ['messaging', 'fault_demo', 'counter_race', 'launch', 'no_busy_waiting', 'sensors_split',
+  'sensors_shared', 'blink2_usb', 'settings', 'protocols', 'motor', 'dashboard'];
+/* The check NAME_readme_figures: runs' results (run() or lines as runWith
+ * gives them) of `name`. The check itself is tried too: the first figure of
+ * the first line it checks, made one more, must fail it naming that line. */
+function readmeCheck(name, ...runs) {
+  check(`${name}_readme_figures`, () => {
+    const printed = { texts: [], out: [] };
+    for (const r of runs) {
+      printed.texts.push(...r.lines.map((l) => l.text));
+      if (r.out) printed.out.push(...r.out);
+    }
+    const blocks = readmeFiles().flatMap(quotedBlocks).concat(tableBlocks('README.md'));
+    if (!blocks.some((b) => b.name === name)) return `no README block is marked <!-- printed: ${name} -->`;
+    const p = readmeProblems(name, printed, blocks);
+    if (p.length) return `${p.length} problem(s): ${p.slice(0, 4).join('; ')}`;
+    const b = blocks.find((x) => x.name === name && x.lines.some((l) => /\d/.test(l.text) && l.text.trim() !== '...'));
+    if (!b) return `no quoted line with a figure for ${name}`;
+    const tagged = b.lines.some((x) => /^\[/.test(x.text));
+    const at = b.lines.findIndex((x) => /\d/.test(x.text) && x.text.trim() !== '...' && (!tagged || /^\[/.test(x.text)));
+    const l = b.lines[at], stale = l.text.replace(/\d+/, (d) => String(Number(d) + 1));
+    const planted = { ...b, lines: b.lines.map((x, i) => (i === at ? { n: x.n, text: stale } : x)) };
+    const q = readmeProblems(name, printed, [planted]);
+    if (q.length !== 1 || !q[0].startsWith(`${b.file}:${l.n}: "${stale}"`)) return `a planted stale figure ("${stale}") was not caught: ${q.join('; ')}`;
+    return null;
+  });
 }
 
 let passed = 0, failed = 0;
@@ -184,6 +302,7 @@ const tests = {
 
   messaging() {
     const r = run('messaging', 4000);
+    readmeCheck('messaging', r);
     const c0 = r.lines.filter((l) => l.core === 0);
     const c1 = r.lines.filter((l) => l.core === 1);
     check('messaging_banner', () =>
@@ -226,6 +345,7 @@ const tests = {
 
   fault_demo() {
     const r = run('fault_demo', 3500);
+    readmeCheck('fault_demo', r);
     const c0 = r.lines.filter((l) => l.core === 0);
     /* the report block of core 1 with this head, whole (no other core's line inside) */
     const block = (head) => {
@@ -281,6 +401,7 @@ const grab = (lines, re) => { for (const l of lines) { const m = re.exec(l.text)
 Object.assign(tests, {
   counter_race() {
     const r = run('counter_race', 6000, listing ? [] : ['--json', path.join(build, 'examples', 'counter_race.json')], undefined, null);
+    readmeCheck('counter_race', r);
     check('counter_race_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     check('counter_race_unlocked_loses', () => {
       const m = grab(r.lines, /^without a lock: counter = (\d+), expected (\d+): (\d+) updates lost$/);
@@ -322,6 +443,7 @@ Object.assign(tests, {
 
   launch() {
     const r = run('launch', 2000, [], undefined, null);
+    readmeCheck('launch', r);
     const t = r.lines.map((l) => l.text);
     check('launch_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     const want = [
@@ -373,6 +495,7 @@ Object.assign(tests, {
 
   no_busy_waiting() {
     const r = run('no_busy_waiting', 4000, [], undefined, null);
+    readmeCheck('no_busy_waiting', r);
     check('no_busy_waiting_exit', () => (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.trim()}`));
     const rep = (name) => grab(r.lines, new RegExp(`^${name} console: core 1's 5 ms period measured (\\d+) times: (\\d+)\\.\\.(\\d+) us, ` +
       'max jitter (\\d+) us, (\\d+) overruns, (\\d+) ticks lost; core 0 printed (\\d+) lines$'));
@@ -433,6 +556,7 @@ const cents = (s) => Math.round(Number(s) * 100);
 
 function sensorChecks(name, mode) {
   const { res, lines, mpu, bmp, toggles } = runSensors(name, 2600);
+  readmeCheck(name, { lines });
   const mine = (re) => lines.map((l) => ({ l, m: re.exec(l.text) })).filter((x) => x.m);
   check(`${name}_runs`, () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
   check(`${name}_setup`, () => {
@@ -520,13 +644,35 @@ Object.assign(tests, {
   sensors_shared() { sensorChecks('sensors_shared', 'both sensors on core 0'); },
 });
 
+/* The README check's rules on made-up lines: a tolerance stated in a
+ * marker, a table's piece of a line (a figure whole), a marker missing. */
+Object.assign(tests, {
+  readme_figures() {
+    check('readme_figures_rules', () => {
+      const printed = { texts: ['loop: 3290 periods, jitter 5 us'], out: [] };
+      const block = (text, tol, piece) => ({ file: 'X.md', line: 1, name: 'motor', tol, piece, lines: [{ n: 2, text }] });
+      const bad = (text, tol = 0, piece = false) => readmeProblems('motor', printed, [block(text, tol, piece)]).length;
+      if (bad('loop: 3290 periods, jitter 5 us')) return 'an exact line refused';
+      if (!bad('loop: 3291 periods, jitter 5 us')) return 'a figure one off passed without a tolerance';
+      if (bad('loop: 3400 periods, jitter 5 us', 4)) return '3400 for 3290 refused within 4%';
+      if (!bad('loop: 3500 periods, jitter 5 us', 4)) return '3500 for 3290 passed within 4%';
+      if (!bad('loop: 3290 periods, jitter 6 us', 4)) return '6 for 5 passed within 4%';
+      if (bad('3290 periods, jitter 5', 0, true)) return 'a piece of the line refused';
+      if (!bad('290 periods', 0, true)) return 'a figure cut short passed as a piece';
+      const unmarked = readmeProblems('motor', printed, [{ ...block('loop: 1', 0), name: undefined }]);
+      if (unmarked.length !== 1 || !/without a <!-- printed: NAME --> marker/.test(unmarked[0])) return `an unmarked block: ${unmarked}`;
+    });
+  },
+});
+
 /* ---- the examples as users get them: the console over USB ------------------------ */
 
 /* Lines of the USB console, and whether a known core tag contradicts the
  * core the text names (lines the USB interrupt moved carry "--"). */
 Object.assign(tests, {
   blink2_usb() {
-    const r = run('blink2', 3000, [], 'examples');
+    const r = run('blink2', 3000, ['--gpio-log', '0=red,1=green'], 'examples');
+    readmeCheck('blink2_usb', r);
     const usb = r.lines.filter((l) => l.uart === 'usb');
     const core0 = ['Enter main Thread', 'Red LED toggling...', 'Exit main Thread'];
     const core1 = ['Enter second Thread', 'Green LED is turned ON', 'Green LED is turned OFF', 'Exit second Thread'];
@@ -602,7 +748,8 @@ Object.assign(tests, {
         if (!seen || seen.t - l.t > 0.15) return `core 1 did not read blink_ms=${m[1]} within 0.15 s`;
       }
     });
-    const b = run('settings', 300, ['--flash-file', file]);
+    const b = run('settings', 500, ['--flash-file', file]);   // its first blink_ms write too (examples/settings/README.md)
+    readmeCheck('settings', a, b);
     check('settings_second_boot_keeps_everything', () => {
       const w = wrote(b, 'boot_count');
       if (w.length !== 1 || w[0].m[1] !== '2') return `boot count lines: ${w.map((x) => x.l.text)}`;
@@ -678,6 +825,7 @@ Object.assign(tests, {
         bmp: sim.spi[1].attach(13, new BMP280Spi(sim, sim.spi[1])),
       };
     });
+    readmeCheck('protocols', { lines });
     check('protocols_runs', () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
     check('protocols_setup', () => {
       if (!grab(lines, /^protocols: MPU6050 on I2C0 \(\d+ Hz\) for core 0, BMP280 on SPI1 for core 1$/)) return 'no banner';
@@ -727,6 +875,7 @@ Object.assign(tests, {
       for (const [ms, text] of MOTOR_SCRIPT) sim.sendUartInput(0, Buffer.from(text), ms);
       return new Motor(sim, parseMotor('pwm=14,enc=9:8,ppr=256,tacho=0,load=0.001'));
     });
+    readmeCheck('motor', { lines });
     check('motor_runs', () => (res.reason === 'bkpt' && res.code === 0 ? null : `stopped: ${JSON.stringify(res)}`));
     check('motor_commands_answered', () => {
       // every command line typed gets its answer, from core 0, in order
@@ -800,7 +949,7 @@ Object.assign(tests, {
   },
 
   dashboard() {
-    const { res, dev, mine } = runWith('dashboard', 5500, (sim) => {
+    const { res, lines, dev, mine } = runWith('dashboard', 5500, (sim) => {
       const { BMP280 } = require(path.join(__dirname, '..', 'sim', 'lib'));
       const { ST7789 } = require(path.join(__dirname, '..', 'sim', 'lib', 'display'));
       const { parseSource } = require(path.join(__dirname, '..', 'sim', 'lib', 'adc'));
@@ -809,6 +958,7 @@ Object.assign(tests, {
       sim.adc.input(4, parseSource('sine:30:3:0.1'));
       return sim.spi[0].attach(20, new ST7789(sim, { dc: 21, rst: 22 }));
     });
+    readmeCheck('dashboard', { lines });
     check('dashboard_runs', () => (res.reason === 'bound' ? null : `stopped: ${JSON.stringify(res)}`));
     check('dashboard_rates', () => {
       const c0 = mine(/^core 0: (\d+) samples\/s \(BMP280, chip temperature, GP26\), 0 dropped, 0 errors$/);

@@ -296,8 +296,10 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
   if (o.gpioLog.size && !o.quiet) {
     // A driven level change of a logged pin, in the console lines' format:
     //   [   1.000291 s] gpio1 c1| ON  (green)
-    sim.on('gpio', (g) => {
-      if (!o.gpioLog.has(g.pin) || g.level < 0) return;
+    // Only these pins are observed: a UART's or SPI block's line elsewhere
+    // stays lazy (no alarm per bit), as without the log.
+    sim.logPins([...o.gpioLog.keys()], (g) => {
+      if (g.level < 0) return;
       const name = o.gpioLog.get(g.pin);
       io.out.write(`[${g.time.toFixed(6).padStart(11)} s] gpio${g.pin} ${coreTag(g.core)}| ${g.level ? 'ON ' : 'OFF'}${name ? ` (${name})` : ''}\n`);
     });

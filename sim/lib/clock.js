@@ -29,6 +29,7 @@ class SimClock {
     this.onHeadChange = null;  // set by the simulator
     this.frequency = 125e6;
     this.advancing = false;
+    this.fired = 0;            // alarms fired so far (the statistics' "alarms")
   }
   get nanos() { return this.nanosCounter; }
   get micros() { return this.nanosCounter / 1000; }
@@ -71,6 +72,7 @@ class SimClock {
         a.next = null;
         a.scheduled = false;
         if (a.nanos > this.nanosCounter) this.nanosCounter = a.nanos;
+        this.fired++;
         a.callback();
         a = this.head;
       }

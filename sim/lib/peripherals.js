@@ -352,8 +352,15 @@ function makeTimer(sim, Base) {
 // counts, edge flags and a recorded run's changes (at their own times) are
 // the same and a console-heavy run pays nothing per bit. A character written before
 // the divisor is set, or while the UART is disabled, is sent at once as
-// before: no waveform (warned when a TX pin is routed). Not modelled: the
-// characters a BRK hides (warned), IrDA SIR, loopback (LBE), the modem
+// before: no waveform (warned when a TX pin is routed). Loopback (UARTCR.LBE):
+// each character sent is also received, complete when its stop bit would be
+// sampled (half a bit into it), if the UART and its receiver are enabled
+// then, overrunning a full FIFO as from the pin; the RX pins are not
+// listened to meanwhile; the TX pins still carry the waveform (the PL011's
+// manual does not say they go quiet). Not modelled, each warned at its first
+// use: the characters a BRK hides, a break or a character sent without a
+// divisor looped back, IrDA SIR (SIREN), hardware flow control (RTSEN,
+// CTSEN), UARTDR's OE bit (reads 0; UARTRSR.OE is modelled). Nor the modem
 // outputs (RTS, DTR).
 //
 // The RX pin (UARTRXD): with a GPIO whose FUNCSEL is this UART's RX (UART0:
@@ -417,6 +424,34 @@ function makeUart(sim, Base) {
       this.rsr = 0;            // UARTRSR: FE, PE, BE of the character last read from UARTDR; OE
       this.divLatched = 0;     // IBRD + FBRD/64 as latched by the last LCR_H write
       this.rtAlarm = rp2040.clock.createAlarm(() => this.rxTimeout());
+      // loopback (UARTCR.LBE): characters on their way from the transmitter to the receiver
+      this.loopQ = [];         // [ns, byte] pairs by arrival time
+      this.loopAlarm = rp2040.clock.createAlarm(() => this.loopArrive());
+    }
+    /** UARTCR.LBE: the transmitter's output fed to the receiver inside the PL011. */
+    get loopback() { return (this.ctrlRegister & 0x80) !== 0; }
+    /** A character sent with LBE set: received when its stop bit is sampled (start: its start bit, ns). */
+    loopSend(byte, start) {
+      const n = this.wordLength, pen = (this.lineCtrlRegister & 2) ? 1 : 0;
+      const t = start + (n + pen + 1.5) * this.bitNanos;
+      this.loopQ.push(t, byte & ((1 << n) - 1));
+      if (!this.loopAlarm.scheduled) this.loopAlarm.schedule(t - sim.clock.nanos);
+    }
+    loopArrive() {
+      const q = this.loopQ, now = sim.clock.nanos;
+      while (q.length && q[0] <= now) {
+        const byte = q[1];
+        q.splice(0, 2);
+        if (!this.enabled || !this.rxEnabled || !this.loopback) continue;   // as the receiver would have it then
+        if (this.rxFull) { sim.uartRxLost = (sim.uartRxLost || 0) + 1; this.rxOverrun(); continue; }
+        this.feedByte(byte);
+      }
+      if (q.length) this.loopAlarm.schedule(q[0] - now);
+    }
+    /** UARTCR written: what it enables that is not modelled, said once each. */
+    crUnmodelled(cr) {
+      if (cr & 2) sim.warn(`uart${this.index}: IrDA SIR (UARTCR.SIREN) is not modelled: the TX pin carries the plain (NRZ) waveform and the RX pin is sampled as such`);
+      if (cr & 0xc000) sim.warn(`uart${this.index}: hardware flow control (UARTCR.RTSEN/CTSEN) is not modelled: the transmitter does not wait for CTS and RTS is not driven`);
     }
     /** RX FIFO level at which RXRIS asserts: IFLS.RXIFLSEL's 1/8 .. 7/8 of 32, one character with the FIFOs off. */
     get rxTrigger() {
@@ -442,6 +477,7 @@ function makeUart(sim, Base) {
     get rxFull() { return this.rxFIFO.itemCount >= this.depth; }
     /** A character arrived with the RX FIFO full: lost, UARTRSR.OE and its interrupt (OERIS) set. */
     rxOverrun() {
+      sim.warn(`uart${this.index}: UARTDR's overrun bit (OE, bit 11) is not modelled: it reads 0; the overrun shows in UARTRSR.OE and the OERIS interrupt`);
       this.rsr |= 8;
       this.interruptStatus |= 0x400;
       this.checkInterrupts();
@@ -534,6 +570,7 @@ function makeUart(sim, Base) {
     /** LCR_H written: BRK set or cleared now. */
     setBreak(on) {
       const now = sim.nowNanos();
+      if (on && this.loopback) sim.warn(`uart${this.index}: a break (LCR_H.BRK) with UARTCR.LBE set is not looped back to the receiver (not modelled): it receives no break character`);
       this.lineCatchUp(now);
       if (on && !this.inBreak) {
         // from the end of the character in the shift register, if any
@@ -552,7 +589,7 @@ function makeUart(sim, Base) {
     rxEdge(p) {
       const pin = this.rp2040.gpio[p];
       if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
-      if (!this.enabled || !this.rxEnabled) return;
+      if (!this.enabled || !this.rxEnabled || this.loopback) return;   // in loopback the receiver hears the transmitter only
       if (!this.baudDivider) {
         sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set (IBRD and FBRD take effect with the LCR_H write after them): not received`);
         return;
@@ -651,7 +688,7 @@ function makeUart(sim, Base) {
         case 0x04: this.rsr = 0; return; // UARTECR: any write clears UARTRSR
         case 0x34: this.ifls = value & 0x3f; return;
         case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
-        case 0x30: super.writeUint32(offset, value); this.updateTxDreq(); return; // UARTCR
+        case 0x30: super.writeUint32(offset, value); this.crUnmodelled(value); this.updateTxDreq(); return; // UARTCR
         case 0x2c: { // UARTLCR_H
           const brk = !!(value & 1);
           super.writeUint32(offset, value);
@@ -677,6 +714,7 @@ function makeUart(sim, Base) {
         this.txDone.push(start + t);
         this.lineCatchUp();
         this.frameEdges(byte, start, this.bitNanos);
+        if (this.loopback) this.loopSend(byte, start);
         if (this.inBreak) {
           sim.warn(`uart${this.index}: a character written while LCR_H.BRK holds the TX line low: it drains from the FIFO at the baud rate, its bits hidden by the break (what the PL011 does with it is not modelled)`);
         }
@@ -699,6 +737,7 @@ function makeUart(sim, Base) {
           this.txris = true; // untimed: the FIFO is always empty
           this.checkInterrupts();
         }
+        if (this.loopback) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} with UARTCR.LBE set is not looped back to the receiver (not modelled)`);
         if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin${this.enabled ? ' (IBRD and FBRD take effect with the LCR_H write after them)' : ''}`);
       }
       sim.uartByte(this.index, byte);

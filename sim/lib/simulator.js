@@ -98,6 +98,7 @@ class Simulator extends EventEmitter {
     this.pinWatchers = new Map();    // pin -> [fn(level)], see watchPin
     this.pinActive = new Uint16Array(30); // watchers per pin that may act on a PIO's output
     this.pinWatchAll = new Uint16Array(30); // watchers per pin that act whatever its function
+    this.pinLoggers = new Array(30).fill(null); // pin -> [fn(event)], see logPins
     this.pio = [];                   // the PIO blocks (lib/pio.js, installed by lib/blocks.js)
     this.pioOn = false;              // a state machine of either block is enabled
     this.pioAt = -1;                 // while a PIO block takes a tick: its cycle
@@ -270,8 +271,13 @@ class Simulator extends EventEmitter {
     if (pin.outputEnable && this.outLevel[i] >= 0 && this.outLevel[i] !== level) this.toggles[i]++;
     const driven = pin.outputEnable ? level : -1;
     if (this.gpioEvents && driven !== this.outLevel[i]) this.gpioEvents.push(this.pinEventNs >= 0 ? this.pinEventNs : this.nowNanos(), i, driven);
-    if (driven !== this.outLevel[i] && this.listenerCount('gpio')) {
-      this.emit('gpio', { pin: i, level: driven, time: this.nowNanos() / 1e9, core: this.cur ? this.cur.index : -1 });
+    if (driven !== this.outLevel[i]) {
+      const log = this.pinLoggers[i], all = this.listenerCount('gpio');
+      if (log || all) {
+        const ev = { pin: i, level: driven, time: this.nowNanos() / 1e9, core: this.cur ? this.cur.index : -1 };
+        if (log) for (const fn of log) fn(ev);
+        if (all) this.emit('gpio', ev);
+      }
     }
     this.outLevel[i] = driven;
     if (!!pin.rawInputValue !== !!level) pin.setInputValue(!!level);
@@ -294,6 +300,20 @@ class Simulator extends EventEmitter {
     this.pinWatchers.get(pin).push(fn);
     if (onlyFunc < 0 || onlyFunc === 6 || onlyFunc === 7) this.pinActive[pin]++;
     if (onlyFunc < 0) this.pinWatchAll[pin]++;
+    this.pinsObservedChanged();
+  }
+  /**
+   * Call fn(event) at each change of the driven level of one of `pins`, the
+   * event as a 'gpio' listener gets it ({ pin, level, time, core }). Only
+   * these pins are observed: a UART's or SPI block's line on one of them
+   * changes at each bit's time; the lines on other pins stay lazy (a 'gpio'
+   * listener, which sees every pin, makes every one of them exact).
+   */
+  logPins(pins, fn) {
+    for (const p of pins) {
+      (this.pinLoggers[p] = this.pinLoggers[p] || []).push(fn);
+      this.pinWatchAll[p]++;
+    }
     this.pinsObservedChanged();
   }
   /** Whether a change of GPIO `pin` is noticed as it happens by a watcher for any function, or its interrupt. */
@@ -1234,6 +1254,7 @@ class Simulator extends EventEmitter {
       flash: this.flash.stats(),
       gpio_toggles: Object.fromEntries([...this.toggles].map((v, i) => [i, v]).filter(([, v]) => v)),
       uart_dropped: [...this.uartDropCount],
+      alarms: this.clock.fired,
       ...(this.usbHost && this.usbHost.st.attaches ? { usb: this.usbHost.stats() } : {}),
     };
   }

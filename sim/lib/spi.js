@@ -39,12 +39,15 @@
 //   the pins as they were (their toggles not counted, a read of GPIO_IN
 //   sees the idle levels, a recorded run's VCD shows them idle: warned):
 //   the waveform costs nothing at the rates a display is fed.
-// Not modelled: slave mode (MS = 1), the TI and National Microwire frame
-// formats (a warning; frames go out as Motorola SPI), the gap the PL022
-// leaves between frames (frames follow each other with no idle bit
-// periods), CSn and RX at their pins (CSn selects attached devices, what
-// they drive comes back as the RX frame; a GPIO's level on RX is not
-// sampled).
+// Not modelled: slave mode (MS = 1: warned when enabled, nothing is sent or
+// received), the TI and National Microwire frame formats (a warning; frames
+// go out as Motorola SPI), the gap the PL022 leaves between frames (frames
+// follow each other with no idle bit periods), CSn and RX at their pins
+// (CSn selects attached devices but its GPIO is not driven: warned at the
+// first frame with a GPIO on the block's CSn; what attached devices drive
+// comes back as the RX frame, a GPIO's level on RX is not sampled: warned
+// when a frame is received with no device selected while the RX GPIO is
+// driven from outside).
 //
 // A device is an object with any of:
 //   select()                  chip select went low
@@ -206,10 +209,11 @@ class SPI extends BasePeripheral {
     if (!peri || !div) return 0;
     return (div * 1e9) / peri;
   }
+  slaveWarn() { this.sim.warn(`SPI${this.index}: slave mode (SSPCR1.MS) is not modelled: the block sends and receives nothing`); }
   /** Start the next frame if the controller can. */
   pump() {
     if (this.shifting || this.tx.empty || !(this.cr1 & SSE)) return;
-    if (this.cr1 & MS) { this.sim.warn(`SPI${this.index}: slave mode is not modelled; nothing is sent`); return; }
+    if (this.cr1 & MS) { this.slaveWarn(); return; }
     const ns = this.bitNs;
     if (!ns) {
       this.sim.warn(this.cpsr & 0xfe ? `SPI${this.index}: clk_peri is stopped, so nothing is sent (as on the chip)`
@@ -218,9 +222,13 @@ class SPI extends BasePeripheral {
     }
     if (((this.cr0 >>> 4) & 3) !== 0) this.sim.warn(`SPI${this.index}: TI and Microwire frame formats are not modelled; frames go out as Motorola SPI`);
     this.shiftOut = this.tx.pull();
+    const cs = this.pinsOf(1);
+    if (cs.length && !(this.cr1 & LBM)) {
+      this.sim.warn(`SPI${this.index}: CSn at its pin is not modelled: GPIO ${cs.join(', ')} (FUNCSEL SPI) selects the devices attached to it as the PL022 would, but the GPIO is not driven (its level stays what its pulls or an outside source make it)`);
+    }
     if (this.pinsObserved()) this.frameEdges(this.shiftOut, this.bits, ns);
     else if (this.sim.gpioEvents && this.pinsOf(2).length) {
-      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
+      this.sim.warn(`SPI${this.index}: SCK and TX are recorded only while something observes them (a 'gpio' listener, --gpio-log of the pins, a pin watcher, the pin's interrupt, a running PIO): this run's VCD shows them idle`);
     }
     this.shifting = true;
     if (!(this.cr1 & LBM)) this.setHwCs(true);
@@ -245,6 +253,10 @@ class SPI extends BasePeripheral {
       }
       if (!any) inp = 0;                   // nothing drives MISO: the pad reads low (its pull-down)
       if (!this.routed(0)) inp = 0;
+      else if (!any) {
+        const driven = this.pinsOf(0).filter((p) => this.sim.extIn[p] >= 0);
+        if (driven.length) this.sim.warn(`SPI${this.index}: RX at its pin is not modelled: GPIO ${driven.join(', ')} (FUNCSEL SPI) is driven from outside but not sampled; with no attached device selected a frame receives 0`);
+      }
     }
     this.frames++;
     if (this.rx.full) this.ris |= RORI;
@@ -316,6 +328,7 @@ class SPI extends BasePeripheral {
         return;
       case 0x04:
         this.cr1 = value & 0xf;
+        if ((this.cr1 & (MS | SSE)) === (MS | SSE)) this.slaveWarn();
         if (!(this.cr1 & SSE)) this.setHwCs(false);
         this.update();
         this.pump();

@@ -125,6 +125,37 @@ test('CLI: --raw prints the bytes, --quiet prints nothing', () => {
   assert.strictEqual(p.stdout + p.stderr, '');
 });
 
+test('CLI: --gpio-log observes only the pins it logs: UART0\'s TX elsewhere stays lazy (no alarm per bit), and logged it shows every bit', () => {
+  const alarms = (args) => {
+    const j = path.join(tmp, 'alarms.json');
+    const p = cli([fw('t_blink'), '--json', j, ...args]);
+    assert.strictEqual(p.code, 0, p.stderr);
+    return { p, alarms: JSON.parse(fs.readFileSync(j, 'utf8')).alarms };
+  };
+  // t_blink's UART0 TX is GPIO 0; its LEDs are GPIO 25 and 15
+  const none = alarms([]), leds = alarms(['--gpio-log', '25,15']), tx = alarms(['--gpio-log', '0']);
+  assert.ok(typeof none.alarms === 'number' && none.alarms >= 0, JSON.stringify(none.alarms));
+  assert.strictEqual(leds.alarms, none.alarms, 'a log of the LEDs adds no alarm');
+  assert.ok(tx.alarms > none.alarms + 50, `a log of the TX pin: the line's changes on their alarm (${tx.alarms} vs ${none.alarms})`);
+  // the logged TX pin's changes, decoded as a UART at 115200 baud (8N1), are the console's characters
+  const edges = tx.p.stdout.split('\n').map((l) => /^\[\s*([\d.]+) s\] gpio0 \S+\| (ON |OFF)$/.exec(l))
+    .filter(Boolean).map((m) => [Number(m[1]), m[2] === 'ON ' ? 1 : 0]);
+  const end = Number(/t=([\d.]+) ms/.exec(tx.p.stderr)[1]) / 1e3;
+  const bit = (16 * (67 + 52 / 64)) / 125e6;
+  const at = (t) => { let l = 1; for (const [et, el] of edges) { if (et > t) break; l = el; } return l; };
+  let text = '';
+  for (let i = 0; i < edges.length; i++) {
+    const t0 = edges[i][0];
+    if (edges[i][1] !== 0 || at(t0 - bit / 2) !== 1 || t0 + 9.5 * bit > end) continue;
+    let c = 0;
+    for (let k = 0; k < 8; k++) c |= at(t0 + (k + 1.5) * bit) << k;
+    assert.strictEqual(at(t0 + 9.5 * bit), 1, `the stop bit of character ${text.length}`);
+    text += String.fromCharCode(c);
+    while (i + 1 < edges.length && edges[i + 1][0] < t0 + 9.5 * bit) i++;
+  }
+  assert.ok(text.length >= 10 && 'blink done\n'.startsWith(text), JSON.stringify(text));
+});
+
 test('CLI: --json, --vcd and --svg describe the run', () => {
   const j = path.join(tmp, 'b.json'), v = path.join(tmp, 'b.vcd'), s = path.join(tmp, 'b.svg');
   const p = cli([fw('t_blink'), '--json', j, '--vcd', v, '--svg', s]);

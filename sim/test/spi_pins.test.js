@@ -83,3 +83,28 @@ test('SPI pins: nothing watching them, a frame sets no alarm per bit and leaves 
   sim.write32(SPI0 + 0x00, 7);
   assert.strictEqual(sim.outLevel[SCK], 0);
 });
+
+test('SPI pins under logPins (--gpio-log): a log of another pin leaves them lazy (no alarm per bit); a log of SCK and TX gets every edge', () => {
+  const run = (pins) => {
+    const { sim, wait } = idle();
+    const got = [];
+    sim.logPins(pins, (ev) => got.push([ev.pin, ev.level]));
+    const T = spiSetup(sim, { cpsr: 2 });
+    for (const p of [SCK, TX]) sim.write32(IO + 8 * p + 4, 1);
+    got.length = 0;
+    const fired = sim.clock.fired;
+    sim.write32(SPI0 + 0x08, 0x5a);
+    const scheduled = sim.spi[0].pinAlarm.scheduled;
+    wait(8 * T + 50);
+    return { scheduled, got, alarms: sim.clock.fired - fired };
+  };
+  const other = run([25]);
+  assert.strictEqual(other.scheduled, false, 'no pin alarm');
+  assert.deepStrictEqual(other.got, []);
+  const logged = run([SCK, TX]);
+  assert.strictEqual(logged.scheduled, true);
+  assert.strictEqual(logged.got.filter(([p]) => p === SCK).length, 16, 'two SCK edges a bit');
+  // 0x5a most significant bit first: TX 0 1 0 1 1 0 1 0, a change at each bit whose level differs
+  assert.deepStrictEqual(logged.got.filter(([p]) => p === TX).map(([, l]) => l), [1, 0, 1, 0, 1, 0]);
+  assert.ok(logged.alarms > other.alarms + 10, `${logged.alarms} alarms logged, ${other.alarms} not`);
+});
