@@ -43,7 +43,8 @@
  * thread's) to give the store up, in ticks: then TD_ERR_TIMEOUT, nothing
  * read or written. Twice the longest a store call can take on its own
  * (about 10 s: a set that compacts every sector of a 16-sector region, at
- * the flash chip's worst erase and program times; docs/flash.md, "Store"). */
+ * the flash chip's worst erase and program times; docs/flash.md, "The
+ * key-value store"). */
 #ifndef TD_STORE_LOCK_TIMEOUT
 #define TD_STORE_LOCK_TIMEOUT TD_MS(20000u)
 #endif
