@@ -7,8 +7,8 @@
 
 #include "tandem/time.h"
 
-/* How long a store call waits for one on the other core to end (the
- * store's cross-core mutex), in ticks: TD_STORE_LOCK_TIMEOUT (20 s by
+/* How long a store call waits for another (the other core's, or another
+ * thread's) to end (the store's cross-core mutex), in ticks: TD_STORE_LOCK_TIMEOUT (20 s by
  * default). A test hook: a test lowers it to reach the refusal
  * (TD_ERR_TIMEOUT) in milliseconds (tests/test_store.c,
  * store_wait_for_the_other_core_bounded); a program sets

@@ -130,6 +130,8 @@ TEST(adc_first_init_from_both_cores_at_once)
             race_read1[k] != TD_OK || !temp_ok(race_raw1[k])) {
             if (bad++ == 0) {
                 first_bad = k;
+                th_info("adc_init_race_core0_raw", raw0);
+                th_info("adc_init_race_core1_raw", race_raw1[k]);
                 CHECK_EQ(init0, TD_OK);
                 CHECK_EQ(read0, TD_OK);
                 CHECK(temp_ok(raw0));
