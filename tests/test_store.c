@@ -1029,6 +1029,7 @@ static void store_idle_call(void)
 TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
 {
     idle_bad = 0;
+    ST(busy_pace, 0);
     REQUIRE_EQ(busy_start(), TD_OK);
     REQUIRE_EQ(td_kernel_set_idle_hook(store_idle_call), TD_OK);
     for (int i = 0; i < 5000 && seen_refused < 3u && !idle_bad && !LD(busy_done); i++) {
