@@ -467,13 +467,14 @@ int td_console_flush(td_tick_t timeout)
     }
 }
 
-void td_console_stats(td_console_stats_t *st)
+int td_console_stats(td_console_stats_t *st)
 {
     if (st == NULL)
-        return;
+        return TD_ERR_PARAM;
     port_irq_state_t s = console_lock();
     *st = stats;
     console_unlock(s);
+    return TD_OK;
 }
 
 /* ---- the fault path ------------------------------------------------------------------ */

@@ -16,7 +16,9 @@
  * td_store_init can read after a power cut at any instant (docs/flash.md).
  */
 #include "port.h"
+#include "atomic.h"
 #include "store_fmt.h"
+#include "store_sys.h"
 
 #include "tandem/flash.h"
 #include "tandem/store.h"
@@ -30,6 +32,7 @@ struct ent {
 };
 
 static td_xmutex_t mx = TD_XMUTEX_INIT;
+td_tick_t td__store_lock_timeout = TD_STORE_LOCK_TIMEOUT;
 static struct {
     uint32_t base, n;            /* the region: first sector's offset, sectors */
     uint8_t state[TD_STORE_SECTORS_MAX];
@@ -515,11 +518,19 @@ static int mount(bool again)
 
 /* ---- the API ------------------------------------------------------------------------ */
 
+/* The store's mutex, waited for at most td__store_lock_timeout ticks: a
+ * call (the other core's, or another thread's) that keeps it longer ends
+ * this one with TD_ERR_TIMEOUT, nothing read or written. */
+static int lock(void)
+{
+    return td_xmutex_lock(&mx, TD_LOAD_RELAXED(td__store_lock_timeout));
+}
+
 static int enter(void)
 {
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    int r = td_xmutex_lock(&mx, TD_FOREVER);
+    int r = lock();
     if (r == TD_OK && !S.ready) {
         td_xmutex_unlock(&mx);
         r = TD_ERR_UNINIT;
@@ -531,7 +542,7 @@ int td_store_init(void)
 {
     if (port_in_isr())
         return TD_ERR_IN_ISR;
-    int r = td_xmutex_lock(&mx, TD_FOREVER);
+    int r = lock();
     if (r != TD_OK)
         return r;
     S.ready = 0;

@@ -130,9 +130,9 @@ TEST(console_buffered_mode)
         td_sleep(1);
     CHECK_EQ(isr_mode_r, TD_ERR_IN_ISR);
     CHECK_EQ(td_console_mode(), TD_CONSOLE_POLLED);
-    td_console_stats(NULL);                                       /* ignored */
+    CHECK_EQ(td_console_stats(NULL), TD_ERR_PARAM);               /* named, nothing copied */
     td_console_stats_t a, b;
-    td_console_stats(&a);
+    CHECK_EQ(td_console_stats(&a), TD_OK);
 
     bool cap = th_capture_begin() == TD_OK;
     CHECK_EQ(td_console_set_mode(TD_CONSOLE_BUFFERED), TD_OK);
@@ -150,7 +150,7 @@ TEST(console_buffered_mode)
     CHECK_EQ(td_console_write(long_text, LONG_N), LONG_N);        /* longer than the ring */
     CHECK_EQ(td_printf("INFO buffered %s\n", "three"), 20);
     td_console_write_panic("INFO panic buffered\n", 20);
-    td_console_stats(&b);
+    CHECK_EQ(td_console_stats(&b), TD_OK);
     CHECK_EQ(b.writes - a.writes, 3);                             /* the ring's: not the long one */
     CHECK_EQ(b.bytes - a.bytes, 16 + 18 + 20);
     CHECK(b.max_used >= 20);
@@ -160,7 +160,7 @@ TEST(console_buffered_mode)
     CHECK_EQ(td_console_mode(), TD_CONSOLE_POLLED);
     CHECK_EQ(td_console_flush(TD_MS(100)), TD_OK);
     CHECK_EQ(td_printf("INFO polled again\n"), 18);
-    td_console_stats(&a);
+    CHECK_EQ(td_console_stats(&a), TD_OK);
     CHECK_EQ(a.writes, b.writes);                                 /* polled: not the ring */
     int n = th_capture_end(out, sizeof out);
     REQUIRE(cap);
@@ -253,7 +253,7 @@ static void both_cores(int mode)
 {
     td_console_stats_t a, b;
     REQUIRE_EQ(td_console_set_mode(mode), TD_OK);
-    td_console_stats(&a);
+    CHECK_EQ(td_console_stats(&a), TD_OK);
     __atomic_store_n(&x_ready, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&x_go, 0, __ATOMIC_RELAXED);
     x_bad1 = 0;
@@ -269,7 +269,7 @@ static void both_cores(int mode)
     }
     CHECK_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
     CHECK_EQ(td_console_flush(TD_SEC(2)), TD_OK);
-    td_console_stats(&b);
+    CHECK_EQ(td_console_stats(&b), TD_OK);
     CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);
     int n = th_capture_end(out, sizeof out);
     CHECK_EQ(bad0, 0);

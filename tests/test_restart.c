@@ -739,7 +739,7 @@ static void drain_core_goes_down(unsigned policy)
     int old = td_fault_policy(1);
     uint32_t restarts = td_fault_restarts();
     td_console_stats_t a, b;
-    td_console_stats(&a);
+    CHECK_EQ(td_console_stats(&a), TD_OK);
     REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
     REQUIRE_EQ(td_fault_set_policy(1, policy), TD_OK);
     dr_mode_r = 99;
@@ -784,7 +784,7 @@ static void drain_core_goes_down(unsigned policy)
     CHECK_EQ(dr_again_r, TD_ERR_WRONG_CORE);    /* the ring stays with core 0 */
     CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);
     CHECK_EQ(td_console_mode(), TD_CONSOLE_POLLED);
-    td_console_stats(&b);
+    CHECK_EQ(td_console_stats(&b), TD_OK);
     CHECK_EQ(b.lost, a.lost);
     CHECK(b.writes - a.writes >= DRAIN_LINES);
     td_fault_set_policy(1, (unsigned)old);

@@ -11,6 +11,7 @@
 #include "harness.h"
 
 #include "../kernel/store_fmt.h"
+#include "../kernel/store_sys.h"
 #include "port.h"
 #include "tandem/flash.h"
 #include "tandem/msg.h"
@@ -920,7 +921,7 @@ TEST(store_from_both_cores)
  * count of sets: on a loaded host core 0's thread may not run for as long
  * as a few thousand sets take. */
 #define BUSY_US 10000000u
-static int busy_stop, busy_r, busy_done;
+static int busy_stop, busy_r, busy_done, busy_pace;
 static uint32_t busy_sets;
 static void core1_busy(void *arg)
 {
@@ -931,6 +932,10 @@ static void core1_busy(void *arg)
         uint32_t v = 5000u + i;
         ST(busy_r, td_store_set("busy", &v, sizeof v));
         ST(busy_sets, i + 1u);
+        if (LD(busy_pace))
+            td_sleep(1);  /* core 0 runs unparked between two sets (each of their
+                           * flash steps parks it): back to back, a loaded host
+                           * left its main thread no time for the whole BUSY_US */
     }
     ST(busy_done, 1);
 }
@@ -979,9 +984,10 @@ static void busy_end(const char *what, int bad)
     CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
     th_info(what, seen_refused);
     th_info("store_answered_meanwhile", seen_ok);
+    th_info("store_busy_sets", LD(busy_sets));
     CHECK_EQ(bad, 0);
+    CHECK_EQ(LD(busy_r), TD_OK);             /* (first: a set that failed ends core 1's loop) */
     CHECK(seen_refused >= 3u);
-    CHECK_EQ(LD(busy_r), TD_OK);
     uint32_t got = 0;
     CHECK_EQ(td_store_get("mine", &got, sizeof got, NULL), TD_OK);
     CHECK_EQ(got, 42u);
@@ -991,6 +997,7 @@ static void busy_end(const char *what, int bad)
 
 TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
 {
+    ST(busy_pace, 1);
     REQUIRE_EQ(busy_start(), TD_OK);
     int bad = 0;
     uint64_t until = td_time_us() + 5000000u;
@@ -1004,6 +1011,7 @@ TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
             th_progress();
     }
     busy_end("store_masked_refused", bad);
+    ST(busy_pace, 0);
 }
 
 /* The same from the idle thread (its hook): TD_ERR_IDLE. */
@@ -1021,6 +1029,7 @@ static void store_idle_call(void)
 TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
 {
     idle_bad = 0;
+    ST(busy_pace, 0);
     REQUIRE_EQ(busy_start(), TD_OK);
     REQUIRE_EQ(td_kernel_set_idle_hook(store_idle_call), TD_OK);
     for (int i = 0; i < 5000 && seen_refused < 3u && !idle_bad && !LD(busy_done); i++) {
@@ -1029,6 +1038,157 @@ TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
     }
     td_kernel_set_idle_hook(NULL);
     busy_end("store_idle_refused", idle_bad);
+}
+
+/* ---- the wait for the other core's call, bounded ------------------------------------ */
+
+/* Core 1 keeps the store past the bound as a program could: a thread of
+ * core 1 in the middle of a store call (holding the store's mutex) is
+ * preempted by a more urgent thread of its core, which keeps it off the
+ * processor (suspended) while core 0 calls the store. The bound is lowered
+ * from TD_STORE_LOCK_TIMEOUT (20 s) to HOLD_TICKS through the module's test
+ * hook (kernel/store_sys.h). The holder sets in a loop, so it is inside a
+ * call nearly always when it is preempted; where core 0 found the store
+ * free (the holder stopped between two calls), it tries again. */
+#define HOLD_TICKS 20u
+TD_THREAD_DEFINE(store_holder, 2048);
+static int hold_stop, hold_r, hold_phase;   /* phase: 0 running, 1 suspended, 2 looked at */
+static uint32_t hold_sets;
+
+static void store_holder_main(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; !LD(hold_stop) && LD(hold_r) == TD_OK; i++) {
+        uint32_t v = 7000u + i;
+        int r = td_store_set("held", &v, sizeof v);
+        ST(hold_r, r);
+        if (r == TD_OK)
+            ST(hold_sets, i + 1u);
+    }
+}
+
+static void core1_holds(void *arg)
+{
+    (void)arg;
+    td_msg_start();
+    int r = td_thread_create(&store_holder, store_holder_stack, sizeof store_holder_stack, "holder",
+                             TD_PRIO_MAIN - 1u, store_holder_main, NULL);
+    if (r != TD_OK) {
+        ST(hold_r, r);
+        return;
+    }
+    while (!LD(hold_stop) && LD(hold_r) == TD_OK) {
+        td_sleep(1);                       /* the holder runs; the tick preempts it */
+        if (td_thread_suspend(&store_holder) != TD_OK)
+            continue;                      /* (asleep: the flash call's wait for core 0) */
+        ST(hold_phase, 1);
+        TH_WAIT_CORE(0, 10000, LD(hold_phase) == 2);
+        td_thread_resume_isr(&store_holder);
+        ST(hold_phase, 0);
+    }
+    ST(hold_stop, 1);
+    if (th_join_turns(&store_holder, 5000) != TD_OK)
+        ST(hold_r, TD_ERR_TIMEOUT);
+}
+
+/* The store region's bytes, hashed: what a call wrote shows. */
+static uint32_t region_hash(void)
+{
+    uint32_t s, e, x = 2166136261u;
+    td_flash_store_region(&s, &e);
+    const uint8_t *p = port_flash_map(s);
+    for (uint32_t i = 0; i < e - s; i++)
+        x = (x ^ p[i]) * 16777619u;
+    return x;
+}
+
+static void core1_store_after(void *arg)
+{
+    (void)arg;
+    uint32_t v = 8888u, got = 0;
+    int r = td_store_set("core1", &v, sizeof v);
+    if (r == TD_OK)
+        r = td_store_get("core1", &got, sizeof got, NULL);
+    ST(hold_r, r == TD_OK && got != v ? -1 : r);
+}
+
+TEST(store_wait_for_the_other_core_bounded)
+{
+    uint32_t v = 42u;
+    REQUIRE_EQ(fresh(), TD_OK);
+    REQUIRE_EQ(td_store_set("mine", &v, sizeof v), TD_OK);
+    CHECK_EQ(td__store_lock_timeout, TD_STORE_LOCK_TIMEOUT);
+    CHECK_EQ(TD_STORE_LOCK_TIMEOUT, TD_MS(20000u));
+    td__store_lock_timeout = HOLD_TICKS;
+    ST(hold_stop, 0);
+    ST(hold_r, TD_OK);
+    ST(hold_phase, 0);
+    ST(hold_sets, 0u);
+    int r = th_core1_run(core1_holds, NULL);
+    CHECK_EQ(r, TD_OK);
+    unsigned tries = 0, timeouts = 0, free_found = 0;
+    while (r == TD_OK && timeouts == 0 && tries < 50u) {
+        TH_WAIT_CORE(1, 10000, LD(hold_phase) == 1 || LD(hold_r) != TD_OK);
+        if (LD(hold_phase) != 1)
+            break;
+        tries++;
+        uint32_t h0 = region_hash(), w = 99u;
+        uint64_t ran0 = th_ran_us();
+        td_tick_t t0 = td_time_ticks();
+        int rs = td_store_set("waiter", &w, sizeof w);
+        td_tick_t took = td_time_ticks() - t0;
+        if (rs == TD_ERR_TIMEOUT) {
+            timeouts++;
+            th_info("store_wait_bounded_ticks", (long long)took);
+            CHECK(took >= HOLD_TICKS);
+            CHECK(th_ran_within(ran0, HOLD_TICKS));
+            /* the other calls too, each with its buffers left alone */
+            uint32_t got = 0xdeadbeefu, len = 77u;
+            td_store_stats_t st;
+            st.keys = 12345u;
+            CHECK_EQ(td_store_get("mine", &got, sizeof got, &len), TD_ERR_TIMEOUT);
+            CHECK_EQ(got, 0xdeadbeefu);
+            CHECK_EQ(len, 77u);
+            CHECK_EQ(td_store_delete("mine"), TD_ERR_TIMEOUT);
+            CHECK_EQ(td_store_stats(&st), TD_ERR_TIMEOUT);
+            CHECK_EQ(st.keys, 12345u);
+            CHECK_EQ(td_store_init(), TD_ERR_TIMEOUT);
+            CHECK_EQ(region_hash(), h0);     /* nothing written or erased */
+            ST(hold_stop, 1);
+        } else {
+            CHECK_EQ(rs, TD_OK);             /* the holder was between two calls */
+            free_found++;
+            CHECK_EQ(td_store_delete("waiter"), TD_OK);
+        }
+        ST(hold_phase, 2);
+        TH_WAIT_CORE(1, 10000, LD(hold_phase) == 0 || LD(hold_stop));
+    }
+    ST(hold_stop, 1);
+    ST(hold_phase, 2);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    td__store_lock_timeout = TD_STORE_LOCK_TIMEOUT;
+    th_info("store_wait_tries", tries);
+    th_info("store_wait_found_free", free_found);
+    CHECK_EQ(timeouts, 1u);
+    CHECK_EQ(LD(hold_r), TD_OK);
+    CHECK(LD(hold_sets) > 0u);
+    /* the store works afterwards, from both cores, and lost nothing */
+    uint32_t got = 0;
+    CHECK_EQ(td_store_get("waiter", &got, sizeof got, NULL), TD_ERR_NOT_FOUND);
+    CHECK_EQ(td_store_get("mine", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 42u);
+    CHECK_EQ(td_store_get("held", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 7000u + LD(hold_sets) - 1u);
+    v = 43u;
+    CHECK_EQ(td_store_set("mine", &v, sizeof v), TD_OK);
+    REQUIRE_EQ(th_core1_run(core1_store_after, NULL), TD_OK);
+    CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
+    CHECK_EQ(LD(hold_r), TD_OK);
+    REQUIRE_EQ(td_store_init(), TD_OK);
+    CHECK_EQ(td_store_get("mine", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 43u);
+    CHECK_EQ(td_store_get("core1", &got, sizeof got, NULL), TD_OK);
+    CHECK_EQ(got, 8888u);
 }
 
 /* ---- power cuts -------------------------------------------------------------------- */

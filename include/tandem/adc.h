@@ -43,8 +43,12 @@
 #define TD_ADC_MAX    4095u         /* full scale */
 
 /* Set the ADC up (clk_adc, reset, powered, temperature sensor on). Calling
- * it again while it runs does nothing. Returns 0, TD_ERR_TIMEOUT (the ADC
- * did not become ready), TD_ERR_IN_ISR. Thread only, either core. */
+ * it again while it runs does nothing; a first call from both cores at
+ * once sets it up once (the set-up holds the drivers' spinlock: the other
+ * core spins at most 1.1 ms, then finds it ready). Returns 0,
+ * TD_ERR_TIMEOUT (the ADC did not become ready), TD_ERR_IN_ISR,
+ * TD_ERR_DEADLOCK (this core holds the drivers' spinlock,
+ * TD_SPIN_DRIVERS). Thread only, either core. */
 int td_adc_init(void);
 
 /* Prepare GPIO 26..29 as an analog input: digital input and output off,

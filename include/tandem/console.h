@@ -135,8 +135,9 @@ typedef struct td_console_stats {
                              the UART pins, and the loss line says so) */
 } td_console_stats_t;
 
-/* Copy the statistics to *st. Anywhere. */
-void td_console_stats(td_console_stats_t *st);
+/* Copy the statistics to *st. Returns 0, TD_ERR_PARAM (st NULL: nothing
+ * copied), as the other *_stats calls do. Anywhere. */
+int td_console_stats(td_console_stats_t *st);
 
 /* ---- input ------------------------------------------------------------------------ */
 

@@ -17,9 +17,10 @@
  * td_store_init finishes what the cut interrupted. The format and the
  * proof: docs/flash.md.
  *
- * Both cores may use the store; calls are serialised by a cross-core mutex.
- * Writes go through td_flash_program / td_flash_erase (tandem/flash.h), so
- * they park the other core while the flash is busy, and fail as those do.
+ * Both cores may use the store; calls are serialised by a cross-core mutex,
+ * which a call waits for at most TD_STORE_LOCK_TIMEOUT. Writes go through
+ * td_flash_program / td_flash_erase (tandem/flash.h), so they park the
+ * other core while the flash is busy, and fail as those do.
  */
 #ifndef TANDEM_STORE_H
 #define TANDEM_STORE_H
@@ -37,6 +38,16 @@
 #endif
 /* The most sectors its region may have. */
 #define TD_STORE_SECTORS_MAX 16u
+
+/* How long a call waits for another call (the other core's, or another
+ * thread's) to give the store up, in ticks: then TD_ERR_TIMEOUT, nothing
+ * read or written. Twice the longest a store call can take on its own
+ * (about 10 s: a set that compacts every sector of a 16-sector region, at
+ * the flash chip's worst erase and program times; docs/flash.md, "The
+ * key-value store"). */
+#ifndef TD_STORE_LOCK_TIMEOUT
+#define TD_STORE_LOCK_TIMEOUT TD_MS(20000u)
+#endif
 
 typedef struct td_store_stats {
     uint32_t keys;            /* keys with a value */
@@ -59,16 +70,20 @@ typedef struct td_store_stats {
  * the erase; nothing else is tried), TD_ERR_IN_ISR, or what the flash calls
  * return. Thread only, either core.
  *
- * Every call here waits, without a bound, for one on the other core to
- * end (the store's cross-core mutex); a caller that may not wait for it
- * gets td_xmutex_lock's TD_ERR_STATE (interrupts masked) or TD_ERR_IDLE
- * (the idle thread) instead. */
+ * Every call here waits for one on the other core (or another thread's)
+ * to end, through the store's cross-core mutex, for at most
+ * TD_STORE_LOCK_TIMEOUT ticks; then it returns TD_ERR_TIMEOUT, nothing
+ * read or written. A caller that may not wait for it gets td_xmutex_lock's
+ * TD_ERR_STATE (interrupts masked) or TD_ERR_IDLE (the idle thread)
+ * instead; those three, and TD_ERR_IN_ISR, are among the returns of every
+ * call below. */
 int td_store_init(void);
 
 /* Copy key's value into buf (size bytes) and its length into *len (len may
  * be NULL). Returns 0, TD_ERR_NOT_FOUND, TD_ERR_PARAM (bad key, NULL buf
  * with size > 0, or size too small: *len then says how much is needed),
- * TD_ERR_UNINIT (no td_store_init), TD_ERR_IN_ISR. Thread only. */
+ * TD_ERR_UNINIT (no td_store_init), TD_ERR_IN_ISR, TD_ERR_TIMEOUT,
+ * TD_ERR_STATE, TD_ERR_IDLE (the store's mutex, above). Thread only. */
 int td_store_get(const char *key, void *buf, uint32_t size, uint32_t *len);
 
 /* Set key to the len bytes at value. Setting the value the key already has
@@ -79,17 +94,20 @@ int td_store_get(const char *key, void *buf, uint32_t size, uint32_t *len);
  * longer than its current one might find no room: found before anything is
  * written or erased; a key's new value no longer than its current one is
  * therefore never refused for lack of room: docs/flash.md, "Full"),
- * TD_ERR_UNINIT, TD_ERR_IN_ISR, or what the flash calls return (nothing of
+ * TD_ERR_UNINIT, TD_ERR_IN_ISR, TD_ERR_TIMEOUT, TD_ERR_STATE, TD_ERR_IDLE
+ * (the store's mutex, above), or what the flash calls return (nothing of
  * this set is then stored). Thread only. */
 int td_store_set(const char *key, const void *value, uint32_t len);
 
 /* Remove key. Returns 0, TD_ERR_NOT_FOUND, TD_ERR_PARAM, TD_ERR_FULL,
- * TD_ERR_UNINIT, TD_ERR_IN_ISR, or what the flash calls return. Thread
+ * TD_ERR_UNINIT, TD_ERR_IN_ISR, TD_ERR_TIMEOUT, TD_ERR_STATE, TD_ERR_IDLE
+ * (the store's mutex, above), or what the flash calls return. Thread
  * only. */
 int td_store_delete(const char *key);
 
 /* Copy the statistics. Returns 0, TD_ERR_PARAM, TD_ERR_UNINIT,
- * TD_ERR_IN_ISR. Thread only. */
+ * TD_ERR_IN_ISR, TD_ERR_TIMEOUT, TD_ERR_STATE, TD_ERR_IDLE (the store's
+ * mutex, above). Thread only. */
 int td_store_stats(td_store_stats_t *out);
 
 #endif /* TANDEM_STORE_H */

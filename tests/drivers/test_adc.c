@@ -4,6 +4,7 @@
  */
 #include "drv.h"
 
+#include "rp2040.h"
 #include "tandem/adc.h"
 
 /* CLK_ADC_CTRL (CLOCKS at 0x40008000, + 0x60) through its atomic set and
@@ -62,6 +63,91 @@ TEST(adc_read_times_out_then_reads_again)
     CHECK(near_mv(raw, ADC_IN0_MV));
     CHECK_EQ(td_adc_read(2, &raw), TD_OK);
     CHECK(near_mv(raw, ADC_IN2_MV));
+}
+
+/* The first td_adc_init made by both cores at the same moment, and each
+ * core's first read right after it. Each round puts the ADC back as at
+ * power-on (rp2040_adc_forget), releases both cores together and has one of
+ * them start later by 0 to 158 turns of a loop (about 0 to 1000 cycles),
+ * the other core in the next round: the rounds cover every overlap of the
+ * two set-ups and of one core's set-up with the other's first read. Every
+ * call must return 0 and every read the temperature input's value. */
+#define RACE_ROUNDS 160u
+static volatile uint32_t race_go, race_done;
+static int race_init1[RACE_ROUNDS], race_read1[RACE_ROUNDS];
+static uint16_t race_raw1[RACE_ROUNDS];
+
+static uint32_t race_delay(uint32_t k, unsigned core)
+{
+    return (k & 1u) == core ? (k / 2u) * 2u : 0u;
+}
+
+static void race_spin(uint32_t n)
+{
+    for (volatile uint32_t i = 0; i < n; i = i + 1u) {
+    }
+}
+
+static void race_core1(void *arg)
+{
+    (void)arg;
+    for (uint32_t k = 0; k < RACE_ROUNDS; k++) {
+        uint64_t end = td_time_us() + 1000000u;
+        while (race_go != k + 1u && td_time_us() < end) {
+        }
+        if (race_go != k + 1u)
+            return;                          /* core 0 stopped: its check names it */
+        race_spin(race_delay(k, 1));
+        race_init1[k] = td_adc_init();
+        race_read1[k] = td_adc_read(TD_ADC_TEMP, &race_raw1[k]);
+        race_done = k + 1u;
+    }
+}
+
+static bool temp_ok(uint16_t raw)
+{
+    int32_t t = td_adc_temp_mdeg(raw);
+    return t > ADC_TEMP_MDEG - 600 && t < ADC_TEMP_MDEG + 600;
+}
+
+TEST(adc_first_init_from_both_cores_at_once)
+{
+    race_go = race_done = 0;
+    REQUIRE_EQ(th_core1_run(race_core1, NULL), TD_OK);
+    unsigned bad = 0, first_bad = RACE_ROUNDS;
+    for (uint32_t k = 0; k < RACE_ROUNDS; k++) {
+        rp2040_adc_forget();
+        uint16_t raw0 = 0;
+        race_go = k + 1u;
+        race_spin(race_delay(k, 0));
+        int init0 = td_adc_init();
+        int read0 = td_adc_read(TD_ADC_TEMP, &raw0);
+        uint64_t end = td_time_us() + 1000000u;
+        while (race_done != k + 1u && td_time_us() < end) {
+        }
+        REQUIRE_EQ(race_done, k + 1u);
+        if (init0 != TD_OK || read0 != TD_OK || !temp_ok(raw0) || race_init1[k] != TD_OK ||
+            race_read1[k] != TD_OK || !temp_ok(race_raw1[k])) {
+            if (bad++ == 0) {
+                first_bad = k;
+                th_info("adc_init_race_core0_raw", raw0);
+                th_info("adc_init_race_core1_raw", race_raw1[k]);
+                CHECK_EQ(init0, TD_OK);
+                CHECK_EQ(read0, TD_OK);
+                CHECK(temp_ok(raw0));
+                CHECK_EQ(race_init1[k], TD_OK);
+                CHECK_EQ(race_read1[k], TD_OK);
+                CHECK(temp_ok(race_raw1[k]));
+            }
+        }
+    }
+    CHECK_EQ(th_core1_wait(TD_SEC(1)), TD_OK);
+    th_info("adc_init_race_rounds_bad", bad);
+    th_info("adc_init_race_first_bad_round", first_bad);
+    CHECK_EQ(bad, 0u);
+    uint16_t raw = 0;                        /* left set up, as the next tests find it */
+    CHECK_EQ(td_adc_read(0, &raw), TD_OK);
+    CHECK(near_mv(raw, ADC_IN0_MV));
 }
 
 struct reads {

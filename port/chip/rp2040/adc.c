@@ -5,7 +5,9 @@
  * glitchless multiplexer, so it is stopped while its source and divisor
  * change. A read selects the input, starts one conversion and polls READY
  * (2.3 us), under the drivers' spinlock so that the two cores' reads do
- * not mix.
+ * not mix. The set-up runs under the same spinlock: a first call made by
+ * both cores at once sets the ADC up once, and neither core's reset of
+ * the block cuts into the other's wait for READY or its first read.
  */
 #include "tandem/adc.h"
 
@@ -15,6 +17,7 @@
 #include "hw/pads_bank0.h"
 #include "hw/resets.h"
 #include "port.h"
+#include "rp2040.h"
 #include "tandem/lock.h"
 #include "tandem/time.h"
 
@@ -31,12 +34,10 @@ static bool wait_bits(const volatile uint32_t *reg, uint32_t mask, uint32_t want
     return true;
 }
 
-int td_adc_init(void)
+/* The set-up, under drv_lock: at most its two bounded waits, 1.1 ms (a
+ * few microseconds when the block answers). */
+static int setup(void)
 {
-    if (port_in_isr())
-        return TD_ERR_IN_ISR;
-    if (ready)
-        return TD_OK;
     /* clk_adc = PLL_SYS / 3 = 41.67 MHz */
     hw_clear(&CLOCKS->clk[CLK_ADC].ctrl, CLK_ADC_CTRL_ENABLE_BITS);
     CLOCKS->clk[CLK_ADC].div = 3u << CLK_DIV_INT_LSB;
@@ -52,6 +53,34 @@ int td_adc_init(void)
         return TD_ERR_TIMEOUT;
     ready = 1;
     return TD_OK;
+}
+
+int td_adc_init(void)
+{
+    if (port_in_isr())
+        return TD_ERR_IN_ISR;
+    if (ready)
+        return TD_OK;
+    /* The first call may come from both cores at once: one sets the ADC up,
+     * the other waits for the lock (spinning, at most the set-up's 1.1 ms)
+     * and then finds it ready. */
+    int r = td_lock_take(&drv_lock);
+    if (r != TD_OK)
+        return r;
+    if (!ready)
+        r = setup();
+    td_lock_give(&drv_lock);
+    return r;
+}
+
+void rp2040_adc_forget(void)
+{
+    td_lock_take(&drv_lock);
+    ready = 0;
+    ADC->cs = 0;
+    hw_clear(&CLOCKS->clk[CLK_ADC].ctrl, CLK_ADC_CTRL_ENABLE_BITS);
+    hw_set(&RESETS->reset, RESET_ADC);
+    td_lock_give(&drv_lock);
 }
 
 int td_adc_pin_init(unsigned gpio)

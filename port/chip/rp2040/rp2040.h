@@ -57,6 +57,12 @@ void rp2040_uart_irq_route(bool on);
 void rp2040_uart_tx_irq(bool on);
 int rp2040_uart_read(void);
 
+/* Tests: put the ADC back as it was at power-on (held in reset, clk_adc
+ * stopped) and forget its set-up, so that the next td_adc_init is a first
+ * call again (adc.c; tests/drivers/test_adc.c). Nothing may use the ADC
+ * meanwhile. Thread only. */
+void rp2040_adc_forget(void);
+
 /* Core 1's first C code after the boot ROM hands over (launch.c). */
 void rp2040_core1_trampoline(void);
 
