@@ -94,13 +94,28 @@ static void pump_locked(void)
     port_console_tx_irq(tail != head);
 }
 
-/* Wait, polled, until the ring has room for n bytes (n <= ring size).
- * Lock held: the wait is bounded by the time the device needs to send n
- * bytes. */
-static void make_room_polled_locked(uint32_t n)
+/* Wait, polled, until the ring has room for n bytes (n <= ring size):
+ * the ring's oldest bytes written with port_console_write, whose wait is
+ * bounded. False when the device stopped taking them (a UART that cannot
+ * send): the ring keeps what it did not take. Lock held. */
+static bool make_room_polled_locked(uint32_t n)
 {
-    while (TD_CONSOLE_RING_SIZE - (head - tail) < n)
-        pump_locked();
+    bool ok = true, wrote = false;
+    while (ok && TD_CONSOLE_RING_SIZE - (head - tail) < n) {
+        uint32_t at = tail & MASK, k = head - tail;
+        if (k > TD_CONSOLE_RING_SIZE - at)
+            k = TD_CONSOLE_RING_SIZE - at;          /* up to the end of the ring */
+        size_t took = port_console_write(ring + at, k);
+        if (took != 0) {
+            line_open = ring[(tail + took - 1u) & MASK] != '\n';
+            tail += (uint32_t)took;
+        }
+        ok = took == k;
+        wrote = true;
+    }
+    if (wrote)
+        port_console_tx_irq(tail != head);
+    return ok;
 }
 
 /* Copy n bytes into the ring (the caller made room). Lock held. */
@@ -125,79 +140,10 @@ static bool may_sleep(port_irq_state_t st)
     return st == 0 && !port_in_isr() && td__core_running(port_core_id());
 }
 
-/* ---- queued devices (USB serial) ----------------------------------------------------
- * The device moves bytes only while its interrupt runs and a host listens,
- * so nobody waits for it who cannot sleep: when the ring has no room, a
- * thread sleeps a tick and tries again as long as the device is open and
- * its host has taken something within TD_CONSOLE_STALL_MS; otherwise (the
- * port not open yet, the host taking nothing, an interrupt handler,
- * interrupts masked, before the kernel runs, text longer than the ring)
- * the text is dropped whole and counted. From the first drop on, nothing more goes
- * into the ring until the device is open and the ring has room for one
- * line saying how many bytes were lost, so that one line stands where the
- * gap is. What the ring keeps before the host opens the port is the
- * oldest output, the start of the run. (A fault report is kept even then:
- * it may come before the loss line.) */
-#if PORT_CONSOLE_QUEUED
-#define LOSS_LINE_MAX 160u
-static uint32_t lost;                /* missing since the last loss line (sent_uart included) */
-/* A fault report's bytes the device did not take, which the port wrote to
- * its other device instead (the RP2040's usb route: the UART pins, see
- * port_console_write_bounded; on "both" the UART has every byte anyway)
- * since the last loss line: not lost, so not in stats.lost, but missing on
- * the device: the loss line says how many went to the UART, and why: the
- * host, the port open, took nothing (SENT_UNREAD), or the port was not
- * open (SENT_CLOSED: it closed during the write, or the ring had no room
- * for a report written while it was closed). They hold the ring back as a
- * loss does, so that the line stands where the gap is. */
-#define SENT_UNREAD 1u
-#define SENT_CLOSED 2u
-static uint32_t sent_uart;
-static uint8_t sent_why;
-
-/* The report's bytes the device did not take went to the UART. Lock held. */
-static void sent_uart_locked(size_t n, unsigned why)
-{
-    lost += (uint32_t)n;
-    sent_uart += (uint32_t)n;
-    sent_why |= (uint8_t)why;
-}
-
-/* Put the loss line in if there is one to put; false when it does not fit,
- * or while nobody listens (the count goes on until the ring drains). */
-static bool loss_line_locked(void)
-{
-    if (lost == 0)
-        return true;
-    if (!port_console_open())
-        return false;
-    /* (pieces at most 15 + 35 + 93 bytes, and the newline: each fits) */
-    static char line[LOSS_LINE_MAX];    /* the lock's holder's alone: off the stack */
-    uint32_t gone = lost - sent_uart;
-    bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
-    int k = td_snprintf(line, sizeof line, "%s*** console: ", mid ? "\n" : "");
-    if (gone != 0)
-        k += td_snprintf(line + k, sizeof line - (size_t)k, "%lu bytes lost (ring full)%s",
-                         (unsigned long)gone, sent_uart != 0 ? ", " : "");
-    if (sent_uart != 0)
-        k += td_snprintf(line + k, sizeof line - (size_t)k,
-                         "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
-                         (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
-                         sent_why == (SENT_UNREAD | SENT_CLOSED) ? ", " : "",
-                         sent_why & SENT_CLOSED ? "port not open" : "");
-    k += td_snprintf(line + k, sizeof line - (size_t)k, "\n");
-    if ((uint32_t)k >= sizeof line || TD_CONSOLE_RING_SIZE - (head - tail) < (uint32_t)k)
-        return false;
-    put_locked(line, (uint32_t)k);
-    lost = 0;
-    sent_uart = 0;
-    sent_why = 0;
-    return true;
-}
-
-/* A host that has the port open but takes nothing is, after a writer has
- * waited TD_CONSOLE_STALL_MS for it, treated as one nobody listens to,
- * until the ring moves again: stalled, with the ring's tail then. */
+/* A device that takes nothing (a queued device's host with the port open
+ * but not reading; a UART that stopped sending) is, after a writer has
+ * waited TD_CONSOLE_STALL_MS for it, waited for by nobody until the ring
+ * moves again: stalled, with the ring's tail then. */
 static bool stalled;
 static uint32_t stalled_tail;
 
@@ -233,13 +179,192 @@ static void room_wait_locked(struct room_wait *w)
     }
 }
 
+/* ---- queued devices (USB serial) ----------------------------------------------------
+ * The device moves bytes only while its interrupt runs and a host listens,
+ * so nobody waits for it who cannot sleep: when the ring has no room, a
+ * thread sleeps a tick and tries again as long as the device is open and
+ * its host has taken something within TD_CONSOLE_STALL_MS; otherwise (the
+ * port not open yet, the host taking nothing, an interrupt handler,
+ * interrupts masked, before the kernel runs, text longer than the ring)
+ * the text is dropped whole and counted. From the first drop on, nothing more goes
+ * into the ring until the device is open and the ring has room for one
+ * line saying how many bytes were lost, so that one line stands where the
+ * gap is. What the ring keeps before the host opens the port is the
+ * oldest output, the start of the run. (A fault report is kept even then:
+ * it may come before the loss line.) */
+/* ---- loss --------------------------------------------------------------------------
+ * Bytes the console could not deliver (a queued device's drops, below; a
+ * UART that stopped sending, whose polled writes give up: port/port.h)
+ * are counted in stats.lost and in 'lost', and the next line that gets
+ * out is preceded by one line saying how many, and why. */
+#define LOSS_LINE_MAX 160u
+#define LOST_FULL    1u              /* a queued device's ring had no room */
+#define LOST_STOPPED 2u              /* the device stopped taking bytes */
+static uint32_t lost;                /* missing since the last loss line (sent_uart included) */
+static uint8_t lost_why;
+
+/* n bytes not delivered, for the reason why. Lock held. */
+static void lose_locked(size_t n, unsigned why)
+{
+    lost += (uint32_t)n;
+    stats.lost += (uint32_t)n;
+    lost_why |= (uint8_t)why;
+}
+
+#if PORT_CONSOLE_QUEUED
+/* A fault report's bytes the device did not take, which the port wrote to
+ * its other device instead (the RP2040's usb route: the UART pins, see
+ * port_console_write_bounded; on "both" the UART has every byte anyway)
+ * since the last loss line: not lost, so not in stats.lost, but missing on
+ * the device: the loss line says how many went to the UART, and why: the
+ * host, the port open, took nothing (SENT_UNREAD), or the port was not
+ * open (SENT_CLOSED: it closed during the write, or the ring had no room
+ * for a report written while it was closed). They hold the ring back as a
+ * loss does, so that the line stands where the gap is. */
+#define SENT_UNREAD 1u
+#define SENT_CLOSED 2u
+static uint32_t sent_uart;
+static uint8_t sent_why;
+#else
+#define sent_uart 0u
+#endif
+
+#if PORT_CONSOLE_QUEUED
+/* The report's bytes the device did not take went to the UART. Lock held. */
+static void sent_uart_locked(size_t n, unsigned why)
+{
+    lost += (uint32_t)n;
+    sent_uart += (uint32_t)n;
+    sent_why |= (uint8_t)why;
+}
+
+#endif
+
+static char loss_line[LOSS_LINE_MAX];   /* the lock's holder's alone: off the stack */
+
+/* The loss line, in loss_line, started on a new line (mid: the device is
+ * in the middle of one); its length, or 0 when it does not fit. Lock held. */
+static uint32_t loss_line_format(bool mid)
+{
+    /* (pieces at most 15 + 54 + 93 bytes, and the newline: each fits) */
+    char *line = loss_line;
+    uint32_t gone = lost - sent_uart;
+    int k = td_snprintf(line, LOSS_LINE_MAX, "%s*** console: ", mid ? "\n" : "");
+    if (gone != 0)
+        k += td_snprintf(line + k, LOSS_LINE_MAX - (size_t)k, "%lu bytes lost (%s%s%s)%s",
+                         (unsigned long)gone, lost_why & LOST_FULL ? "ring full" : "",
+                         lost_why == (LOST_FULL | LOST_STOPPED) ? ", " : "",
+                         lost_why & LOST_STOPPED ? "device not sending" : "",
+                         sent_uart != 0 ? ", " : "");
+#if PORT_CONSOLE_QUEUED
+    if (sent_uart != 0)
+        k += td_snprintf(line + k, LOSS_LINE_MAX - (size_t)k,
+                         "%lu bytes of a fault report sent to the UART instead (%s%s%s)",
+                         (unsigned long)sent_uart, sent_why & SENT_UNREAD ? "host not reading" : "",
+                         sent_why == (SENT_UNREAD | SENT_CLOSED) ? ", " : "",
+                         sent_why & SENT_CLOSED ? "port not open" : "");
+#endif
+    k += td_snprintf(line + k, LOSS_LINE_MAX - (size_t)k, "\n");
+    return (uint32_t)k < LOSS_LINE_MAX ? (uint32_t)k : 0u;
+}
+
+/* The loss line went out: the count starts again. Lock held. */
+static void loss_told_locked(void)
+{
+    lost = 0;
+    lost_why = 0;
+#if PORT_CONSOLE_QUEUED
+    sent_uart = 0;
+    sent_why = 0;
+#endif
+}
+
+/* The last loss line put into the ring: the count it told, why, its
+ * length and the ring's head after it. Until the device has taken it, it
+ * is no line that "got out": dropped from the ring with the rest (the
+ * polled mode selected while the device stopped), its count is owed
+ * again and its own bytes are no loss. */
+static uint32_t told_n, told_len, told_end;
+static uint8_t told_why;
+
+/* Whether the last loss line put into the ring still waits there (any
+ * byte of it). Lock held. */
+static bool told_waiting(void)
+{
+    return told_len != 0 && (int32_t)(told_end - tail) > 0;
+}
+
+/* Put the loss line into the ring if there is one to put and it fits with
+ * 'more' bytes after it; false when it does not, or while nobody listens
+ * (the count goes on until the ring drains). A UART's next loss line waits
+ * until the device has taken the last one. Lock held. */
+static bool loss_line_locked(uint32_t more)
+{
+    if (lost == 0)
+        return true;
+    if (!port_console_open() || (!PORT_CONSOLE_QUEUED && told_waiting()))
+        return false;
+    bool mid = head != 0 && ring[(head - 1u) & MASK] != '\n';
+    uint32_t k = loss_line_format(mid);
+    if (k == 0 || TD_CONSOLE_RING_SIZE - (head - tail) < k + more)
+        return false;
+    put_locked(loss_line, k);
+    told_n = lost - sent_uart;
+    told_why = lost_why;
+    told_len = k;
+    told_end = head;
+    loss_told_locked();
+    return true;
+}
+
+/* Drop what the ring holds (the device stopped): lost, and counted; a
+ * loss line among it owed again. Lock held. */
+static void drop_ring_locked(void)
+{
+    uint32_t n = head - tail;
+    if (told_waiting()) {
+        uint32_t left = told_end - tail;           /* of the line, and what followed it */
+        n -= left < told_len ? left : told_len;
+        lost += told_n;
+        lost_why |= told_why;
+    }
+    told_len = 0;
+    lose_locked(n, LOST_STOPPED);
+    tail = head;
+}
+
+/* Write s polled: the loss line first, if any; what the device does not
+ * take is lost, and counted. Lock held. */
+static void polled_write_locked(const char *s, size_t n)
+{
+    if (lost != 0) {
+        uint32_t k = loss_line_format(line_open);
+        size_t took = k != 0 ? port_console_write(loss_line, k) : 0u;
+        if (took != 0)
+            line_open = loss_line[took - 1u] != '\n';
+        if (took == k && k != 0) {
+            loss_told_locked();
+        } else if (k != 0) {
+            lose_locked(n, LOST_STOPPED);        /* stopped again: told later */
+            return;
+        }
+    }
+    size_t took = port_console_write(s, n);
+    if (took != 0)
+        line_open = s[took - 1u] != '\n';
+    if (took < n)
+        lose_locked(n - took, LOST_STOPPED);
+}
+
+#if PORT_CONSOLE_QUEUED
+
 /* Write s, or drop it. Returns false when the caller, the writer w, should
  * sleep a tick and try again (a thread, the device open, its host taking
  * bytes). Lock held. */
 static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, struct room_wait *w,
                                 const char *s, size_t n)
 {
-    if (!drain_gone && loss_line_locked() && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
+    if (!drain_gone && loss_line_locked(0) && n <= TD_CONSOLE_RING_SIZE - (head - tail)) {
         put_locked(s, (uint32_t)n);
         pump_locked();
         return true;
@@ -247,8 +372,7 @@ static bool queued_write_locked(port_irq_state_t st, bool sleep_ok, struct room_
     if (sleep_ok && may_sleep(st) && port_console_open() && n <= TD_CONSOLE_RING_SIZE &&
         !drain_gone && !stalled_locked(w))
         return false;
-    lost += (uint32_t)n;
-    stats.lost += (uint32_t)n;
+    lose_locked(n, LOST_FULL);
     return true;
 }
 #endif
@@ -263,13 +387,11 @@ int td_console_write(const char *s, size_t n)
     TD_DOWN_REGISTER_ONCE(console_down);     /* buffered from boot */
 #endif
     bool sleep_ok = true;
-#if PORT_CONSOLE_QUEUED
     struct room_wait w = { .waiting = false };
-#endif
     for (;;) {
         port_irq_state_t st = console_lock();
         if (ring == NULL) {                          /* polled */
-            port_console_write(s, n);
+            polled_write_locked(s, n);
             console_unlock(st);
             return (int)n;
         }
@@ -287,22 +409,33 @@ int td_console_write(const char *s, size_t n)
         continue;
 #endif
         uint32_t room = TD_CONSOLE_RING_SIZE - (head - tail);
-        if (n <= room || n > TD_CONSOLE_RING_SIZE || !sleep_ok || !may_sleep(st)) {
+        /* (a device stalled: the polled path's bounded wait finds out
+         * whether it still sends) */
+        if (n <= room || n > TD_CONSOLE_RING_SIZE || !sleep_ok || !may_sleep(st) ||
+            stalled_locked(&w)) {
             if (n > TD_CONSOLE_RING_SIZE) {          /* too long for the ring */
-                make_room_polled_locked(TD_CONSOLE_RING_SIZE);
-                port_console_write(s, n);
-                line_open = n > 0 && s[n - 1] != '\n';
+                if (make_room_polled_locked(TD_CONSOLE_RING_SIZE))
+                    polled_write_locked(s, n);
+                else
+                    lose_locked(n, LOST_STOPPED);
             } else {
-                if (n > room) {
+                if (n > room)
                     stats.spins++;
-                    make_room_polled_locked((uint32_t)n);
+                /* room for the loss line too when there is one (and it fits) */
+                uint32_t need = lost != 0 && n + LOSS_LINE_MAX <= TD_CONSOLE_RING_SIZE
+                                    ? (uint32_t)n + LOSS_LINE_MAX : (uint32_t)n;
+                if (make_room_polled_locked(need) || TD_CONSOLE_RING_SIZE - (head - tail) >= n) {
+                    (void)loss_line_locked((uint32_t)n);
+                    put_locked(s, (uint32_t)n);
+                    pump_locked();
+                } else {
+                    lose_locked(n, LOST_STOPPED);
                 }
-                put_locked(s, (uint32_t)n);
-                pump_locked();
             }
             console_unlock(st);
             return (int)n;
         }
+        room_wait_locked(&w);
         stats.waits++;
         console_unlock(st);
         if (td_sleep(1) != TD_OK)                    /* e.g. the idle thread */
@@ -352,7 +485,7 @@ void port_console_isr(void)
     if (ring != NULL) {
         pump_locked();
 #if PORT_CONSOLE_QUEUED
-        if (loss_line_locked())          /* the ring drained past a loss */
+        if (loss_line_locked(0))         /* the ring drained past a loss */
             pump_locked();
 #endif
     } else {
@@ -383,8 +516,7 @@ int td_console_set_mode(int mode)
             r = drain_core == me ? TD_OK : TD_ERR_WRONG_CORE;
         } else {
             port_console_irq_route(true);
-            head = tail = 0;
-            line_open = false;
+            head = tail = 0;           /* (line_open: the device's, as polled left it) */
             drain_core = (uint8_t)me;
             TD_STORE_RELEASE(ring, storage);
         }
@@ -395,10 +527,26 @@ int td_console_set_mode(int mode)
     console_unlock(st);
     if (r != TD_OK)
         return r == 1 ? TD_OK : r;
-    td_console_flush(TD_FOREVER);
+    /* Flush, for as long as the device keeps taking bytes: a UART that
+     * stopped sending does not hold this call for ever. */
+    td_tick_t step = (TD_TICK_HZ + 99u) / 100u;      /* 10 ms */
+    for (;;) {
+        st = console_lock();
+        uint32_t seen = tail;
+        console_unlock(st);
+        if (td_console_flush(step) != TD_ERR_TIMEOUT)
+            break;
+        st = console_lock();
+        bool moved = tail != seen;
+        console_unlock(st);
+        if (!moved)
+            break;
+    }
     st = console_lock();
     if (ring != NULL && drain_core == me) {   /* (the other core may have gone down) */
-        make_room_polled_locked(TD_CONSOLE_RING_SIZE);  /* written since the flush */
+        /* written since the flush; what a stopped device leaves is lost */
+        if (!make_room_polled_locked(TD_CONSOLE_RING_SIZE))
+            drop_ring_locked();
         TD_STORE_RELEASE(ring, (char *)NULL);
         port_console_tx_irq(false);
         port_console_irq_route(false);
@@ -430,8 +578,7 @@ static void console_down(unsigned core, unsigned stage)
     port_irq_state_t st = console_lock();
     if (ring != NULL && drain_core == core) {
 #if PORT_CONSOLE_QUEUED
-        lost += head - tail;
-        stats.lost += head - tail;
+        lose_locked(head - tail, LOST_FULL);
         tail = head;
         drain_gone = true;
 #else
@@ -491,8 +638,9 @@ static void panic_write(const char *s, size_t n, bool counted)
     if (took < n && counted)
         sent_uart_locked(n - took, port_console_open() ? SENT_UNREAD : SENT_CLOSED);
 #else
-    (void)counted;
-    port_console_write(s, n);
+    size_t took = port_console_write(s, n);
+    if (took < n && counted)
+        lose_locked(n - took, LOST_STOPPED);
 #endif
 }
 
@@ -516,7 +664,7 @@ void td_console_write_panic(const char *s, size_t n)
         } else {
             sent_uart_locked(n, SENT_CLOSED);       /* to the UART below only */
         }
-        port_console_write(s, n);
+        (void)port_console_write(s, n);
         n = 0;
     }
 #endif

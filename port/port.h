@@ -326,8 +326,13 @@ int port_core1_launch(port_entry_t entry, void *arg, void *stack, size_t size);
 /* ---- console ----------------------------------------------------------------------- */
 
 /* Write bytes to the console device, polled, without any locking. The
- * console module above serialises lines; the fault path calls this directly. */
-void port_console_write(const char *s, size_t n);
+ * console module above serialises lines; the fault path calls this directly.
+ * Returns how many of the n bytes, from the start, the device took: all
+ * of them while it sends; fewer when a UART cannot send (disabled, its
+ * transmitter or clock off) or its full FIFO did not move for a bounded
+ * time (the FIFO's contents' time at its baud rate, with a margin). The
+ * caller counts the rest as lost (docs/console.md). */
+size_t port_console_write(const char *s, size_t n);
 
 /* The console's buffered mode (docs/console.md) uses these, never waiting:
  *

@@ -114,6 +114,11 @@ int th_input_feed(const char *s, size_t n);
  * itself). Returns 0, or TD_ERR_UNSUPPORTED on the target. */
 int th_console_hold(bool held);
 
+/* Stop the console device as a program stops a UART (true: the RP2040's
+ * UARTCR.UARTEN cleared; the host: host_console_stop) or start it again.
+ * Returns 0, or TD_ERR_UNSUPPORTED where not modelled (the an521). */
+int th_console_stop(bool stopped);
+
 /* Whether text contains part (both NUL-terminated). */
 bool th_contains(const char *text, const char *part);
 

@@ -201,6 +201,12 @@ int th_console_hold(bool held)
     return TD_OK;
 }
 
+int th_console_stop(bool stopped)
+{
+    host_console_stop(stopped);
+    return TD_OK;
+}
+
 int th_capture_begin(void)
 {
     if (cap_file != NULL)
@@ -254,13 +260,14 @@ int th_capture_end(char *buf, unsigned size)
 /* The target: the test image is linked with -Wl,--wrap for the two device
  * calls the console makes (tests/tests.mk), so every call from the kernel,
  * the port and this runner comes here first. While capturing, a byte is
- * copied (under a spinlock, either core) just before it goes to the UART,
- * one byte at a time, so bytes of two cores writing at once are recorded
- * interleaved as the UART gets them. */
+ * copied (under a spinlock, either core) as the UART takes it, one byte
+ * at a time, so bytes of two cores writing at once are recorded
+ * interleaved as the UART gets them; a byte the UART did not take (it
+ * stopped sending) is not. */
 #ifndef TH_CAPTURE_MAX
 #define TH_CAPTURE_MAX 8192u
 #endif
-void __real_port_console_write(const char *s, size_t n);
+size_t __real_port_console_write(const char *s, size_t n);
 size_t __real_port_console_write_some(const char *s, size_t n);
 
 static char cap_buf[TH_CAPTURE_MAX];
@@ -284,17 +291,17 @@ static void cap_add(const char *s, size_t n)
         td_lock_give(&cap_lock);
 }
 
-void __wrap_port_console_write(const char *s, size_t n);
-void __wrap_port_console_write(const char *s, size_t n)
+size_t __wrap_port_console_write(const char *s, size_t n);
+size_t __wrap_port_console_write(const char *s, size_t n)
 {
-    if (!__atomic_load_n(&cap_on, __ATOMIC_ACQUIRE)) {
-        __real_port_console_write(s, n);
-        return;
-    }
+    if (!__atomic_load_n(&cap_on, __ATOMIC_ACQUIRE))
+        return __real_port_console_write(s, n);
     for (size_t i = 0; i < n; i++) {
+        if (__real_port_console_write(s + i, 1) != 1)
+            return i;                   /* the device stopped: not sent */
         cap_add(s + i, 1);
-        __real_port_console_write(s + i, 1);
     }
+    return n;
 }
 
 size_t __wrap_port_console_write_some(const char *s, size_t n);
@@ -327,6 +334,21 @@ int th_console_hold(bool held)
 {
     (void)held;
     return TD_ERR_UNSUPPORTED;
+}
+
+int th_console_stop(bool stopped)
+{
+#if defined(__ARM_ARCH_6M__)
+    /* The RP2040's console UART (UART0 0x40034000, UART1 0x40038000):
+     * UARTCR.UARTEN (bit 0) through the set and clear aliases (+0x2000,
+     * +0x3000). */
+    uintptr_t cr = (TD_CONSOLE_UART == 0 ? 0x40034000u : 0x40038000u) + 0x30u;
+    *(volatile uint32_t *)(cr + (stopped ? 0x3000u : 0x2000u)) = 1u;
+    return TD_OK;
+#else
+    (void)stopped;
+    return TD_ERR_UNSUPPORTED;
+#endif
 }
 
 static bool capture_stop(void)

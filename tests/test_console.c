@@ -189,6 +189,77 @@ TEST(console_buffered_mode)
     CHECK(memcmp(out, want, want_n) == 0);
 }
 
+/* ---- a device that stopped sending ---------------------------------------------------- */
+
+/* The program stops the console device (the target: UARTCR.UARTEN clear;
+ * the host: host_console_stop) and prints, polled and buffered, then
+ * selects the polled mode: every call returns within its bound (the
+ * device's FIFO may keep what it took, nothing more), and what the device
+ * did not take is counted lost and said so by the first line once it
+ * sends again. */
+TEST(console_device_stopped)
+{
+    if (th_console_stop(false) == TD_ERR_UNSUPPORTED)
+        TH_SKIP("stopping the console device is modelled on the host and the RP2040 only");
+    REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
+    td_console_stats_t a, b;
+    CHECK_EQ(td_console_stats(&a), TD_OK);
+    CHECK_EQ(td_console_flush(TD_MS(500)), TD_OK);
+    REQUIRE_EQ(th_capture_begin(), TD_OK);
+    REQUIRE_EQ(th_console_stop(true), TD_OK);
+    want_reset();
+    static char line[64];                                 /* (off the test thread's stack) */
+    uint64_t t0 = td_time_us();
+    for (unsigned i = 0; i < 8; i++) {                     /* polled: 8 x 20 bytes */
+        int k = td_snprintf(line, sizeof line, "INFO stopped p%04u\n", i);
+        want_add(line, (unsigned)k);
+        CHECK_EQ(td_console_write(line, (size_t)k), k);
+    }
+    uint64_t polled_us = td_time_us() - t0;
+    CHECK_EQ(td_console_set_mode(TD_CONSOLE_BUFFERED), TD_OK);
+    t0 = td_time_us();
+    unsigned lines = 2u * TD_CONSOLE_RING_SIZE / 20u;    /* twice what the ring holds */
+    for (unsigned i = 0; i < lines; i++) {
+        int k = td_snprintf(line, sizeof line, "INFO stopped b%04u\n", i);
+        want_add(line, (unsigned)k);
+        CHECK_EQ(td_console_write(line, (size_t)k), k);
+    }
+    CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);  /* what the ring holds: lost */
+    uint64_t buffered_us = td_time_us() - t0;
+    CHECK_EQ(td_console_stats(&b), TD_OK);
+    REQUIRE_EQ(th_console_stop(false), TD_OK);
+    CHECK_EQ(td_puts("INFO sending again"), 19);
+    CHECK_EQ(td_puts("INFO and again"), 15);
+    CHECK_EQ(td_console_flush(TD_MS(500)), TD_OK);
+    int n = th_capture_end(out, sizeof out);
+    /* A stopped UART is noticed as soon as its FIFO is full; a thread
+     * waiting for room in the ring waits TD_CONSOLE_STALL_MS for it once. */
+    CHECK(polled_us < 100000u);
+    CHECK(buffered_us < (TD_CONSOLE_STALL_MS + 200u) * 1000u);
+    uint32_t lost = b.lost - a.lost;
+    CHECK(lost > 0);
+    CHECK(lost <= want_n);
+    /* Out went what the device took before it stopped (its FIFO's worth at
+     * most), then the loss line, then the lines after it. */
+    unsigned took = want_n - lost;
+    CHECK(took <= 32u);
+    REQUIRE(n >= 0);
+    want_n = took;
+    want[want_n] = '\0';
+    if (took != 0 && want[took - 1u] != '\n')
+        want_str("\n");
+    static char told[96];
+    td_snprintf(told, sizeof told, "*** console: %lu bytes lost (device not sending)\n",
+                (unsigned long)lost);
+    want_str(told);
+    want_str("INFO sending again\n");
+    want_str("INFO and again\n");
+    CHECK_EQ(n, want_n);
+    CHECK(memcmp(out, want, want_n) == 0);
+    CHECK_EQ(td_console_stats(&a), TD_OK);
+    CHECK_EQ(a.lost, b.lost);                              /* told once, nothing more lost */
+}
+
 /* ---- both cores at once ----------------------------------------------------------- */
 
 #define XLINES 40u

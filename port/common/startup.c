@@ -37,7 +37,7 @@ void isr_unhandled(void)
     msg[23] = hex[(n >> 4) & 0xfu];
     msg[24] = hex[n & 0xfu];
     msg[34] = (char)('0' + port_core_id());
-    port_console_write(msg, sizeof msg - 1);
+    (void)port_console_write(msg, sizeof msg - 1);
     port_exit(3);
 }
 

@@ -59,11 +59,12 @@ void port_switch_request(void)
 }
 
 /* The console device's transmit interrupt (see "console" below). */
-static atomic_int console_tx_on, console_held;
+static atomic_int console_tx_on, console_held, console_stopped;
 
 static bool console_irq_level(struct host_core *hc)
 {
-    return hc->console_irq_on && atomic_load(&console_tx_on) && !atomic_load(&console_held);
+    return hc->console_irq_on && atomic_load(&console_tx_on) && !atomic_load(&console_held) &&
+           !atomic_load(&console_stopped);
 }
 
 bool host_irq_pending(struct host_core *hc)
@@ -271,17 +272,21 @@ void port_tick_stop(void)
 
 /* ---- console and end of run ------------------------------------------------ */
 
-void port_console_write(const char *s, size_t n)
+size_t port_console_write(const char *s, size_t n)
 {
+    size_t all = n;
+    if (atomic_load(&console_stopped))
+        return 0;
     while (n > 0) {
         ssize_t w = write(STDOUT_FILENO, s, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return;
+            return all - n;
         s += w;
         n -= (size_t)w;
     }
+    return all;
 }
 
 /* The host's console takes every byte at once, so the buffered mode's ring
@@ -294,15 +299,14 @@ void port_console_write(const char *s, size_t n)
  * (port_console_write) goes out even while the device is held. */
 size_t port_console_write_some(const char *s, size_t n)
 {
-    if (atomic_load(&console_held))
+    if (atomic_load(&console_held) || atomic_load(&console_stopped))
         return 0;
-    port_console_write(s, n);
-    return n;
+    return port_console_write(s, n);
 }
 
 bool port_console_idle(void)
 {
-    return !atomic_load(&console_held);
+    return !atomic_load(&console_held) && !atomic_load(&console_stopped);
 }
 
 void port_console_irq_route(bool on)
@@ -313,6 +317,18 @@ void port_console_irq_route(bool on)
 void port_console_tx_irq(bool on)
 {
     atomic_store(&console_tx_on, on);
+}
+
+/* A test stops the device (host_console_stop) as a program stops a UART
+ * (disabled, its clock off): it takes nothing, and a polled write, which
+ * on the chip notices the UART cannot send, returns at once with nothing
+ * taken. */
+void host_console_stop(bool stopped)
+{
+    atomic_store(&console_stopped, stopped);
+    if (!stopped)
+        for (unsigned c = 0; c < PORT_NUM_CORES; c++)
+            host_kick(c);
 }
 
 void host_console_hold(bool held)

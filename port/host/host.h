@@ -105,5 +105,8 @@ size_t host_console_feed(const char *s, size_t n);
 /* Hold the console device (it takes no byte and is not idle: the buffered
  * mode's ring fills) or let it go on. Any thread. */
 void host_console_hold(bool held);
+/* Stop the console device (true), as a program stops a UART, or start it
+ * again: port/host/core.c. */
+void host_console_stop(bool stopped);
 
 #endif /* TANDEM_PORT_HOST_H */

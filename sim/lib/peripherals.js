@@ -351,8 +351,13 @@ function makeTimer(sim, Base) {
 // at the next character or the end of a run, so the pins' levels, toggle
 // counts, edge flags and a recorded run's changes (at their own times) are
 // the same and a console-heavy run pays nothing per bit. A character written before
-// the divisor is set, or while the UART is disabled, is sent at once as
-// before: no waveform (warned when a TX pin is routed). Loopback (UARTCR.LBE):
+// the divisor is set is sent at once as before: no waveform (warned when a
+// TX pin is routed). While the UART or its transmitter is disabled
+// (UARTCR.UARTEN or TXE clear) nothing leaves: characters written then stay
+// in the TX FIFO (TXFF once it holds 32, BUSY while it holds any; one more is
+// dropped, as on the chip) and go out, in order, when both are set again.
+// Characters already in the FIFO when it is disabled still go out (warned:
+// the PL011 keeps them, not modelled). Loopback (UARTCR.LBE):
 // each character sent is also received, complete when its stop bit would be
 // sampled (half a bit into it), if the UART and its receiver are enabled
 // then, overrunning a full FIFO as from the pin; the RX pins are not
@@ -401,6 +406,7 @@ function makeUart(sim, Base) {
       this.txris = false;
       this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
       this.dropped = 0;
+      this.held = [];          // bytes written while the UART or its transmitter is disabled
       this.ifls = 0x12;
       this.dmacr = 0;
       this.dreqAlarm = rp2040.clock.createAlarm(() => this.updateTxDreq());
@@ -665,7 +671,7 @@ function makeUart(sim, Base) {
     }
     readUint32(offset) {
       if (offset === 0x18) { // UARTFR
-        const n = this.level(), fifo = Math.max(0, n - 1);
+        const n = this.level() + this.held.length, fifo = Math.max(0, this.level() - 1) + this.held.length;
         return (this.rxFull ? 0x40 : 0) | (this.rxFIFO.empty ? 0x10 : 0) |
           (fifo === 0 ? 0x80 : 0) | (fifo >= this.depth ? 0x20 : 0) | (n > 0 ? 0x08 : 0);
       }
@@ -688,7 +694,21 @@ function makeUart(sim, Base) {
         case 0x04: this.rsr = 0; return; // UARTECR: any write clears UARTRSR
         case 0x34: this.ifls = value & 0x3f; return;
         case 0x48: this.dmacr = value & 7; this.updateTxDreq(); return; // UARTDMACR
-        case 0x30: super.writeUint32(offset, value); this.crUnmodelled(value); this.updateTxDreq(); return; // UARTCR
+        case 0x30: { // UARTCR
+          const was = this.sending;
+          super.writeUint32(offset, value);
+          this.crUnmodelled(value);
+          if (was && !this.sending && this.fifoLevel() > 0) {
+            sim.warn(`uart${this.index}: disabled (UARTCR.UARTEN or TXE cleared) with characters in its TX FIFO: they still go out (the PL011 finishes the character being sent and keeps the rest: not modelled)`);
+          }
+          if (this.sending && this.held.length) { // enabled again: what it kept goes out now
+            const h = this.held;
+            this.held = [];
+            for (const b of h) this.transmit(b);
+          }
+          this.updateTxDreq();
+          return;
+        }
         case 0x2c: { // UARTLCR_H
           const brk = !!(value & 1);
           super.writeUint32(offset, value);
@@ -704,7 +724,22 @@ function makeUart(sim, Base) {
       }
       super.writeUint32(offset, value);
     }
+    /** UARTCR.UARTEN and TXE both set: the transmitter sends. */
+    get sending() { return this.enabled && this.txEnabled; }
     transmit(byte) {
+      if (!this.sending) {
+        // disabled: the FIFO keeps the byte until UARTEN and TXE are set again
+        if (Math.max(0, this.level() - 1) + this.held.length >= this.depth) {
+          this.dropped++; sim.uartDropped(this.index); return;
+        }
+        this.held.push(byte);
+        // as on the chip: filled above the trigger level, TXRIS clears
+        if (Math.max(0, this.level() - 1) + this.held.length > this.txTrigger && this.txris) {
+          this.txris = false;
+          this.checkInterrupts();
+        }
+        return;
+      }
       const t = this.charNanos;
       if (t > 0) {
         const n = this.level();
@@ -737,8 +772,8 @@ function makeUart(sim, Base) {
           this.txris = true; // untimed: the FIFO is always empty
           this.checkInterrupts();
         }
-        if (this.loopback) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} with UARTCR.LBE set is not looped back to the receiver (not modelled)`);
-        if (this.txRouted) sim.warn(`uart${this.index}: a character written ${this.enabled ? 'before the baud rate divisor was set' : 'while the UART was disabled'} goes out at once, without a waveform on the TX pin${this.enabled ? ' (IBRD and FBRD take effect with the LCR_H write after them)' : ''}`);
+        if (this.loopback) sim.warn(`uart${this.index}: a character written before the baud rate divisor was set with UARTCR.LBE set is not looped back to the receiver (not modelled)`);
+        if (this.txRouted) sim.warn(`uart${this.index}: a character written before the baud rate divisor was set goes out at once, without a waveform on the TX pin (IBRD and FBRD take effect with the LCR_H write after them)`);
       }
       sim.uartByte(this.index, byte);
       this.updateTxDreq();

@@ -484,3 +484,24 @@ test('UART loopback (UARTCR.LBE): each character sent is received, complete when
   assert.strictEqual(sim.read32(UART1 + DR), 0x45);
   assert.ok([...sim.warnings.keys()].some((w) => /^uart1: UARTDR's overrun bit \(OE, bit 11\) is not modelled/.test(w)), [...sim.warnings.keys()].join('\n'));
 });
+
+test('UART TX disabled (UARTCR.UARTEN or TXE clear): nothing leaves, the FIFO keeps 32 bytes (TXFF, BUSY), the 33rd is dropped; enabled again, they go out in order', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  const got = [];
+  sim.on('uart-byte', (ev) => { if (ev.uart === 1) got.push(ev.byte); });
+  for (const cr of [0x300, 0x201]) {                 // UARTEN clear; then TXE clear
+    got.length = 0;
+    sim.write32(UART1 + CR, cr);
+    assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x80, 'disabled, empty: TXFE, not TXFF, not BUSY');
+    for (let i = 0; i < 33; i++) sim.write32(UART1 + DR, 0x40 + i);
+    wait(40 * 10 * bitNs);
+    assert.deepStrictEqual(got, [], 'nothing sent while disabled');
+    assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x28, 'TXFF and BUSY, not TXFE');
+    assert.strictEqual(sim.read32(UART1 + 0x3c) & 0x20, 0, 'TXRIS clear: the FIFO is above its trigger level');
+    sim.write32(UART1 + CR, 0x301);
+    wait(40 * 10 * bitNs);
+    assert.deepStrictEqual(got, Array.from({ length: 32 }, (_, i) => 0x40 + i), 'the 32 kept, in order; the 33rd dropped');
+    assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x80, 'drained: TXFE, not BUSY');
+  }
+});

@@ -20,13 +20,25 @@ void an521_console_init(void)
     UART0->ctrl = UART_CTRL_TXEN_BITS | UART_CTRL_RXEN_BITS;
 }
 
-void port_console_write(const char *s, size_t n)
+/* A full transmit buffer (one byte) may take this long to move: a
+ * character (10 bits) at the divisor programmed now, a hundred times over,
+ * and a millisecond more. A UART with TXEN clear sends nothing: a write
+ * waiting for it stops at once. */
+size_t port_console_write(const char *s, size_t n)
 {
-    while (n--) {
-        while (UART0->state & UART_STATE_TXFULL_BITS)
-            ;
-        UART0->data = (uint8_t)*s++;
+    size_t k = 0;
+    while (k < n) {
+        if (UART0->state & UART_STATE_TXFULL_BITS) {
+            uint64_t start = port_time_us();
+            uint64_t bound = 100u * 10u * (uint64_t)UART0->bauddiv * 1000000u / PORT_CPU_HZ + 1000u;
+            while (UART0->state & UART_STATE_TXFULL_BITS) {
+                if (!(UART0->ctrl & UART_CTRL_TXEN_BITS) || port_time_us() - start > bound)
+                    return k;
+            }
+        }
+        UART0->data = (uint8_t)s[k++];
     }
+    return k;
 }
 
 size_t port_console_write_some(const char *s, size_t n)

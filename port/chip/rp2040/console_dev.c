@@ -45,23 +45,21 @@ void rp2040_console_dev_init(void)
  * line: nothing is missing on USB, so all n count as taken. */
 size_t port_console_write_bounded(const char *s, size_t n)
 {
-    if (!USE_USB) {
-        rp2040_uart_write(s, n);
-        return n;
-    }
+    if (!USE_USB)
+        return rp2040_uart_write(s, n);
     if (USE_UART)
-        rp2040_uart_write(s, n);
+        (void)rp2040_uart_write(s, n);   /* (a stopped UART: USB still counts) */
     size_t k = usb_serial_write_direct(s, n);   /* 0 when the port is not open */
     if (USE_UART && k < n && !usb_serial_open())
         return n;
     if (!USE_UART && k < n)
-        rp2040_uart_write(s + k, n - k);        /* the route still alive */
+        (void)rp2040_uart_write(s + k, n - k);  /* the route still alive */
     return k;
 }
 
-void port_console_write(const char *s, size_t n)
+size_t port_console_write(const char *s, size_t n)
 {
-    (void)port_console_write_bounded(s, n);
+    return port_console_write_bounded(s, n);
 }
 
 size_t port_console_write_some(const char *s, size_t n)

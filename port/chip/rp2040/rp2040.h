@@ -50,7 +50,10 @@ void rp2040_console_dev_init(void);
 void rp2040_console_uart_init(void);
 /* The console UART (uart.c), as port/port.h's console functions describe
  * them; rp2040_uart_read: one received byte, or -1. */
-void rp2040_uart_write(const char *s, size_t n);
+/* Polled; returns how many of the n bytes the UART took: fewer when it
+ * cannot send (disabled, its transmitter or clk_peri off) or its full TX
+ * FIFO did not move for its bound (uart.c). */
+size_t rp2040_uart_write(const char *s, size_t n);
 size_t rp2040_uart_write_some(const char *s, size_t n);
 bool rp2040_uart_idle(void);
 void rp2040_uart_irq_route(bool on);

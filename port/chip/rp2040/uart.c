@@ -6,6 +6,7 @@
  * trigger level, half full by default); input from the RX FIFO. The
  * console's route (console_dev.c) decides when these are used.
  */
+#include "hw/clocks.h"
 #include "hw/io_bank0.h"
 #include "hw/pads_bank0.h"
 #include "hw/uart.h"
@@ -43,14 +44,42 @@ void rp2040_console_uart_init(void)
     IO_BANK0->gpio[TD_CONSOLE_RX_PIN].ctrl = GPIO_FUNC_UART;
 }
 
-void rp2040_uart_write(const char *s, size_t n)
+/* Whether the UART can send at all: enabled with its transmitter
+ * (UARTCR.UARTEN, TXE) and clk_peri running. */
+static bool uart_can_send(const uart_hw_t *u)
+{
+    uint32_t on = UART_CR_UARTEN_BITS | UART_CR_TXE_BITS;
+    return (u->cr & on) == on && (CLOCKS->clk[CLK_PERI].ctrl & CLK_PERI_CTRL_ENABLE_BITS) != 0;
+}
+
+/* The longest a full TX FIFO may take to move by one byte: the whole FIFO
+ * (32 characters of at most 12 bits) at the baud rate programmed now,
+ * clk_peri taken as TD_CLK_SYS_HZ, four times over, and a millisecond
+ * more: hardware flow control or a slower clk_peri get that much room. */
+static uint64_t uart_stall_us(const uart_hw_t *u)
+{
+    uint64_t div64 = ((uint64_t)(u->ibrd & 0xffffu) << 6) | (u->fbrd & 0x3fu);
+    uint64_t fifo_us = 32u * 12u * 16u * div64 * 1000000u / (64u * (uint64_t)TD_CLK_SYS_HZ);
+    return 4u * fifo_us + 1000u;
+}
+
+size_t rp2040_uart_write(const char *s, size_t n)
 {
     uart_hw_t *u = CONSOLE;
-    while (n--) {
-        while (u->fr & UART_FR_TXFF_BITS)
-            ;
-        u->dr = (uint8_t)*s++;
+    size_t k = 0;
+    while (k < n) {
+        if (u->fr & UART_FR_TXFF_BITS) {
+            /* Full: wait while the UART can send, for as long as its
+             * FIFO's contents take to leave and a margin. */
+            uint64_t start = port_time_us(), bound = uart_stall_us(u);
+            while (u->fr & UART_FR_TXFF_BITS) {
+                if (!uart_can_send(u) || port_time_us() - start > bound)
+                    return k;
+            }
+        }
+        u->dr = (uint8_t)s[k++];
     }
+    return k;
 }
 
 size_t rp2040_uart_write_some(const char *s, size_t n)
