@@ -11,7 +11,7 @@ const EXIT = {
   xip: 112,       // a core (or DMA) read the XIP range while the flash was out of XIP mode (erase/program window)
   powerCut: 113,  // --power-cut-at / --power-cut-random: the power went as planned
   usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
-  unmodelled: 115, // the firmware called a ROM floating-point function the model cannot perform (a trig argument out of range), or a USB OUT data toggle mismatch
+  unmodelled: 115, // the firmware called a ROM floating-point function the model cannot perform (a trig argument out of range)
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
   noBoot: 122,    // boot2 CRC mismatch, USB boot requested

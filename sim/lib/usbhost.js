@@ -20,8 +20,9 @@
 //
 // Transfers take the time their packets take on a full-speed bus (12
 // Mbit/s, one transaction at a time). The host checks what the device
-// writes: data toggles, packet sizes, the address it answers on, stage
-// order. rp2040js does not model a STALL handshake, so a STALL is judged
+// writes: packet sizes, the address it answers on, stage order, and data
+// toggles both ways (a mismatch ACKed and dropped, as USB 2.0 8.6.4 has a
+// receiver do, and warned). rp2040js does not model a STALL handshake, so a STALL is judged
 // from the device's own writes: EP_STALL_ARM and the buffer control's STALL
 // bit for endpoint 0 (both are needed on the chip), STALL alone for the
 // others. Whatever breaks the protocol, or a malformed descriptor, stops the
@@ -33,6 +34,7 @@ const R_ADDR_ENDP = 0x00, R_MAIN_CTRL = 0x40, R_SIE_CTRL = 0x4c, R_SIE_STATUS = 
 const MAIN_EN = 1, MAIN_HOST = 2;
 const SIE_PULLUP = 1 << 16;
 const ST_SUSPENDED = 1 << 4, ST_RESUME = 1 << 11, ST_CONNECTED = 1 << 16, ST_SETUP_REC = 1 << 17, ST_BUS_RESET = 1 << 19;
+const ST_DATA_SEQ_ERROR = 1 << 31;
 const INT_DEV_SUSPEND = 1 << 14;
 const B_FULL = 1 << 15, B_DATA1 = 1 << 13, B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
 
@@ -70,14 +72,6 @@ function describe(s) {
 }
 
 class UsbError extends Error {}
-/** What the chip's documentation leaves open: the run stops as not modelled (exit 115), not as the device's fault. */
-class UsbUnmodelled extends UsbError { get reason() { return 'unmodelled'; } }
-/** An OUT packet whose data toggle differs from the one the device armed its buffer for. */
-function outToggleMismatch(where, armed, sent) {
-  return new UsbUnmodelled(`${where}: the host sends DATA${sent} into a buffer the device armed for DATA${armed}; ` +
-    'the chip raises SIE_STATUS.DATA_SEQ_ERROR, but what its controller then does with the packet and the buffer ' +
-    '(ACK and discard it, as USB 2.0 8.6.4 has a receiver do, or take it) is not documented: not modelled');
-}
 
 class UsbHost {
   constructor(sim, opts = {}) {
@@ -119,7 +113,7 @@ class UsbHost {
     this.st = {
       attaches: 0, resets: 0, enumerations: 0, control: 0, stalls: 0, in_bytes: 0, in_packets: 0,
       zlps: 0, out_bytes: 0, attach_ns: null, configured_ns: null, open_ns: null, respond_ns: 0, responds: 0,
-      respond_min: Infinity, respond_max: 0,
+      respond_min: Infinity, respond_max: 0, seq_errors_out: 0, seq_errors_in: 0,
     };
     this.hook();
   }
@@ -186,7 +180,7 @@ class UsbHost {
     while (this.timers.length && this.timers[0].ns <= t) {
       const e = this.timers.shift();
       if (e.gen !== this.gen) continue;
-      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
+      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
       if (this.state === 'error') { this.timers = []; break; }
     }
     this.arm();
@@ -203,14 +197,14 @@ class UsbHost {
     if (this.log.length > 400) this.log.shift();
     this.sim.emit('usb-log', { time: this.now() / 1e9, text: s });
   }
-  fail(msg, reason = 'usb') {
+  fail(msg) {
     if (this.state === 'error') return;
     this.state = 'error';
     this.gen++;
     this.timers = [];
     this.arm();
     this.note(`error: ${msg}`);
-    this.sim.stop(reason, { message: `usb: ${msg}` });
+    this.sim.stop('usb', { message: `usb: ${msg}` });
   }
 
   // ---- DPRAM and the controller ------------------------------------------------------
@@ -232,6 +226,41 @@ class UsbHost {
     this.suspendLatch = true;
     if (on) this.ctrl.sieStatus |= ST_SUSPENDED; else this.ctrl.sieStatus &= ~ST_SUSPENDED;
     this.ctrl.sieStatusUpdated();
+  }
+
+  // ---- data toggle mismatches ---------------------------------------------------------
+  // USB 2.0 8.6.4: a receiver that gets a data packet of the other PID than
+  // the one it expects takes it for a repeat of a packet it has already
+  // acknowledged: it ACKs it and drops its data. The sender, having the ACK,
+  // moves on. Either side may be wrong only through the firmware: the
+  // host's toggles follow 8.5.3 (and 8.4.6.2: control data stages from
+  // DATA1, status stages DATA1; bulk and interrupt from DATA0 after
+  // SET_CONFIGURATION or CLEAR_FEATURE(HALT)), so each mismatch is warned.
+
+  /** An OUT packet into a buffer the device armed for the other PID: the
+   * device's controller raises SIE_STATUS.DATA_SEQ_ERROR (datasheet:
+   * "an OUT packet is received from the host but doesn't match the data
+   * pid in the buffer control register") and, as a receiver does, ACKs
+   * the packet and drops it: the buffer stays armed and untouched, no
+   * BUFF_STATUS. */
+  outSeqError(ep, armed, sent, where) {
+    this.st.seq_errors_out++;
+    this.note(`${where}: the host sends DATA${sent}, the buffer is armed for DATA${armed}: SIE_STATUS.DATA_SEQ_ERROR, the packet ACKed and dropped`);
+    const rule = ep === 0 ? ' (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)' : '';
+    this.sim.warn(`usb: endpoint ${hex(ep)} OUT: the firmware armed a buffer for the other data toggle than the host's packet${rule}; ` +
+      'the controller raises SIE_STATUS.DATA_SEQ_ERROR, ACKs the packet and drops it (USB 2.0 8.6.4): the data is lost to the firmware (--usb-log has each)');
+    this.sieSet(ST_DATA_SEQ_ERROR);
+  }
+
+  /** An IN packet of the other PID than the host expects: the host ACKs it
+   * and ignores its data; the device, having the ACK, sees its buffer
+   * sent. The host's toggle stays: it waits for the packet again. */
+  inSeqError(ep, sent, want, where) {
+    this.st.seq_errors_in++;
+    this.note(`${where}: the device sends DATA${sent}, the host expects DATA${want}: the packet ACKed and ignored`);
+    const rule = ep === 0x80 ? ' (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)' : '';
+    this.sim.warn(`usb: endpoint ${hex(ep)} IN: the firmware sent a packet with the other data toggle than the host expects${rule}; ` +
+      'the host ACKs it and ignores its data (USB 2.0 8.6.4): the data is lost to the host (--usb-log has each)');
   }
 
   // ---- connection ----------------------------------------------------------------------
@@ -363,7 +392,7 @@ class UsbHost {
       if (t && !t.step && !t.busy && t.stage !== 'setup' && t.stage !== 'silent') this.ep0(t);
       for (const p of this.pipes) if (!p.busy) p.serve();
     } catch (err) {
-      if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err;
+      if (err instanceof UsbError) this.fail(err.message); else throw err;
     }
   }
 
@@ -391,18 +420,23 @@ class UsbHost {
       const now = this.rd32(bo);
       if (!(now & B_AVAIL)) { this.poke(); return; }  // taken back: the token got NAK
       const pid = now & B_DATA1 ? 1 : 0;
-      if (pid !== t.pid && !wantIn) throw outToggleMismatch(`endpoint 0 OUT, the ${t.stage} stage of ${describe(t.s)}`, pid, t.pid);
-      if (pid !== t.pid) throw new UsbError(`endpoint 0 IN: DATA${pid}, expected DATA${t.pid} in the ${t.stage} stage of ${describe(t.s)}`);
-      if (wantIn) this.ep0In(t, bo, now, mps); else this.ep0Out(t, bo, now, mps);
+      const match = pid === t.pid;
+      const where = `endpoint 0 ${wantIn ? 'IN' : 'OUT'}, the ${t.stage} stage of ${describe(t.s)}`;
+      if (!match && wantIn) this.inSeqError(0x80, pid, t.pid, where);
+      else if (!match) this.outSeqError(0x00, pid, t.pid, where);
+      if (wantIn) this.ep0In(t, bo, now, mps, match); else this.ep0Out(t, bo, now, mps, match);
       t.ready = this.now();
       this.poke();
     });
   }
 
-  ep0In(t, bo, bc, mps) {
+  /** A packet taken from EP0 IN; match: its PID was the one expected (else
+   * the device has its ACK, the host nothing: the stage waits). */
+  ep0In(t, bo, bc, mps, match) {
     const len = bc & B_LEN;
     this.wr32(bo, bc & ~(B_AVAIL | B_FULL));
     this.bufDone(0x80);
+    if (!match) return;
     if (t.stage === 'status-in') {
       if (len !== 0) throw new UsbError(`status stage of ${describe(t.s)}: the device sent ${len} bytes, expected a zero-length packet`);
       this.finish(t, 'ok');
@@ -415,19 +449,25 @@ class UsbHost {
     if (len < mps || t.got.length === t.s.length) { t.stage = 'status-out'; t.pid = 1; }
   }
 
-  ep0Out(t, bo, bc, mps) {
+  /** A packet sent to EP0 OUT; match: the buffer was armed for its PID
+   * (else the controller dropped it, and the host, ACKed, goes on). */
+  ep0Out(t, bo, bc, mps, match) {
     if (t.stage === 'status-out') {
-      this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL);
-      this.bufDone(0x00);
+      if (match) {
+        this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL);
+        this.bufDone(0x00);
+      }
       this.finish(t, 'ok');
       return;
     }
     const n = Math.min(mps, t.s.length - t.sent);
-    if ((bc & B_LEN) < n) throw new UsbError(`endpoint 0 OUT buffer of ${bc & B_LEN} bytes for a ${n}-byte packet of ${describe(t.s)}`);
-    const data = t.s.data || new Uint8Array(t.s.length);
-    for (let i = 0; i < n; i++) this.dpram[0x100 + i] = data[t.sent + i];
-    this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL | n);
-    this.bufDone(0x00);
+    if (match) {
+      if ((bc & B_LEN) < n) throw new UsbError(`endpoint 0 OUT buffer of ${bc & B_LEN} bytes for a ${n}-byte packet of ${describe(t.s)}`);
+      const data = t.s.data || new Uint8Array(t.s.length);
+      for (let i = 0; i < n; i++) this.dpram[0x100 + i] = data[t.sent + i];
+      this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL | n);
+      this.bufDone(0x00);
+    }
     t.sent += n;
     t.pid ^= 1;
     if (t.sent >= t.s.length) { t.stage = 'status-in'; t.pid = 1; }
@@ -445,7 +485,7 @@ class UsbHost {
       this.fail(`${describe(t.s)} timed out after ${this.opts.ctrlTimeoutMs} ms: the device neither answered nor stalled${why}`);
       return;
     }
-    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message, err.reason); return; } throw err; }
+    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message); return; } throw err; }
     this.nextOp();
   }
 
@@ -721,7 +761,7 @@ class UsbHost {
     const f = this.func;
     const cdc = [
       this.bulkPipe(f.in, (data, tags, full) => this.received(data, tags, full)),
-      this.outPipe(f.out),
+      this.outPipe(f.out, this.inQueue),
     ];
     if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(data)));
     for (const p of cdc) p.cdc = true;
@@ -753,14 +793,16 @@ class UsbHost {
       if (len > (ep.maxPacket & 0x7ff)) throw new UsbError(`endpoint ${hex(ep.address)}: packet of ${len} bytes, wMaxPacketSize is ${ep.maxPacket & 0x7ff}`);
       const pid = now & B_DATA1 ? 1 : 0;
       const want = this.toggle.get(ep.address) || 0;
-      if (pid !== want) throw new UsbError(`endpoint ${hex(ep.address)}: DATA${pid}, expected DATA${want}`);
-      this.toggle.set(ep.address, want ^ 1);
       const at = this.bufAddr(ep.address);
       const data = Uint8Array.from(this.dpram.subarray(at, at + len));
       const tags = Int8Array.from(this.writer.subarray(at, at + len));
       this.wr32(bo, now & ~(B_AVAIL | B_FULL));
       this.bufDone(ep.address);
-      deliver(data, tags, len === (ep.maxPacket & 0x7ff));
+      if (pid !== want) this.inSeqError(ep.address, pid, want, `endpoint ${hex(ep.address)}`);
+      else {
+        this.toggle.set(ep.address, want ^ 1);
+        deliver(data, tags, len === (ep.maxPacket & 0x7ff));
+      }
       this.poke();
     });
   }
@@ -769,6 +811,7 @@ class UsbHost {
    * the bus is free. */
   bulkPipe(ep, deliver) {
     const p = {
+      ep: ep.address,
       busy: false,
       serve: () => {
         const bc = this.inReady(ep);
@@ -787,6 +830,7 @@ class UsbHost {
   interruptPipe(ep, deliver) {
     const period = ep.interval * FRAME;
     const p = {
+      ep: ep.address,
       busy: false,
       due: false,
       next: (Math.floor(this.now() / FRAME) + 1) * FRAME,
@@ -808,21 +852,24 @@ class UsbHost {
     return p;
   }
 
-  /** The OUT pipe: sends queued input while the device has a buffer for it. */
-  outPipe(ep) {
+  /** An OUT pipe: sends the bytes of `queue` (an array, taken from its
+   * front) while the device has a buffer for them; sent(n) after each
+   * packet the host had ACKed. */
+  outPipe(ep, queue, sent = () => {}) {
     const host = this;
     const mps = ep.maxPacket & 0x7ff;
     const p = {
+      ep: ep.address,
       busy: false,
       serve() {
-        if (!host.inQueue.length) return;
+        if (!queue.length) return;
         const bo = host.bufCtrl(ep.address);
         const bc = host.rd32(bo);
         const ectl = host.rd32(host.epCtrl(ep.address));
         host.doubleBuffered(ep.address, ectl, bc);
         if (!(ectl & 0x80000000) || host.halted.has(ep.address) || !(bc & B_AVAIL) || bc & B_STALL) return;
         p.busy = true;
-        const n = Math.min(mps, host.inQueue.length, bc & B_LEN);
+        const n = Math.min(mps, queue.length, bc & B_LEN);
         host.transact(n, () => {
           p.busy = false;
           if (!host.pipes.includes(p)) return;
@@ -830,19 +877,84 @@ class UsbHost {
           if (!(now & B_AVAIL)) { host.poke(); return; }
           const pid = now & B_DATA1 ? 1 : 0;
           const want = host.toggle.get(ep.address) || 0;
-          if (pid !== want) throw outToggleMismatch(`endpoint ${hex(ep.address)}`, pid, want);
           host.toggle.set(ep.address, want ^ 1);
-          const at = host.bufAddr(ep.address);
-          const chunk = host.inQueue.splice(0, n);
-          host.dpram.set(chunk, at);
-          host.wr32(bo, (now & ~(B_AVAIL | B_LEN)) | B_FULL | n);
-          host.bufDone(ep.address);
-          host.st.out_bytes += n;
+          const chunk = queue.splice(0, n);
+          if (pid !== want) host.outSeqError(ep.address, pid, want, `endpoint ${hex(ep.address)}`);
+          else {
+            host.dpram.set(chunk, host.bufAddr(ep.address));
+            host.wr32(bo, (now & ~(B_AVAIL | B_LEN)) | B_FULL | n);
+            host.bufDone(ep.address);
+            host.st.out_bytes += n;
+          }
+          sent(n);
           host.poke();
         });
       },
     };
     return p;
+  }
+
+  // ---- bulk transfers of one's own (as libusb's) ---------------------------------------------
+  /** Bulk endpoint `address` of the configuration, not in use, for `what`. */
+  bulkEndpoint(address, what) {
+    if (this.state !== 'configured') throw new Error(`usbHost.${what}: the device is not configured (host state ${this.state})`);
+    const ep = this.info.config.endpoints.find((e) => e.address === address && e.alt === 0);
+    const dir = what === 'bulkIn' ? 0x80 : 0;
+    if (!ep || ep.type !== 2 || (address & 0x80) !== dir) throw new Error(`usbHost.${what}: ${hex(address)} is not a bulk ${dir ? 'IN' : 'OUT'} endpoint of the configuration`);
+    if (this.pipes.some((p) => p.ep === address)) throw new Error(`usbHost.${what}: endpoint ${hex(address)} is in use (a transfer not ended, or the serial port)`);
+    return ep;
+  }
+
+  /** A transfer's end: once, by its pipe or by its time-out. */
+  ender(cb, result) {
+    const x = { done: false, pipe: null, alarm: null };
+    x.end = (status) => {
+      if (x.done) return;
+      x.done = true;
+      x.alarm.cancel();
+      this.pipes = this.pipes.filter((q) => q !== x.pipe);
+      cb({ status, ...result() });
+    };
+    return x;
+  }
+
+  /** A bulk OUT transfer, as libusb's: `bytes` to bulk OUT endpoint
+   * `address` in packets of its wMaxPacketSize as the device hands buffers
+   * (a NAK meanwhile); cb({status: 'ok' | 'timeout', sent}) when the last
+   * packet is ACKed or after timeoutMs of simulated time (1 s: pyusb's
+   * default). */
+  bulkOut(address, bytes, cb, timeoutMs = 1000) {
+    const ep = this.bulkEndpoint(address, 'bulkOut');
+    if (!bytes.length) throw new Error('usbHost.bulkOut: no bytes to send');
+    const queue = Array.from(bytes);
+    let sent = 0;
+    const x = this.ender(cb, () => ({ sent }));
+    x.pipe = this.outPipe(ep, queue, (n) => { sent += n; if (!queue.length) x.end('ok'); });
+    this.transfer(x, `bulk OUT ${hex(address)}: ${queue.length} bytes`, timeoutMs);
+  }
+
+  /** A bulk IN transfer, as libusb's: up to `length` bytes from bulk IN
+   * endpoint `address`, ended by a short packet or `length` bytes;
+   * cb({status: 'ok' | 'overflow' (more than length came) | 'timeout',
+   * data}). */
+  bulkIn(address, length, cb, timeoutMs = 1000) {
+    const ep = this.bulkEndpoint(address, 'bulkIn');
+    const got = [];
+    const x = this.ender(cb, () => ({ data: Uint8Array.from(got) }));
+    x.pipe = this.bulkPipe(ep, (data, tags, full) => {
+      got.push(...data);
+      if (got.length > length) x.end('overflow');
+      else if (!full || got.length === length) x.end('ok');
+    });
+    this.transfer(x, `bulk IN ${hex(address)}: up to ${length} bytes`, timeoutMs);
+  }
+
+  transfer(x, what, timeoutMs) {
+    this.note(what);
+    x.alarm = this.sim.clock.createAlarm(() => x.end('timeout'));
+    x.alarm.schedule(timeoutMs * MS);
+    this.pipes.push(x.pipe);
+    this.poke();
   }
 
   notification(data) { this.note(`notification: ${Buffer.from(data).toString('hex')}`); }
@@ -942,7 +1054,7 @@ class UsbHost {
         this.setSuspended(false);
         this.poke();
       } else throw new Error(`unknown USB action ${a}`);
-    } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
+    } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
   }
 
   // ---- the standard-request checks (--usb-check) ------------------------------------------
@@ -1010,6 +1122,7 @@ class UsbHost {
       attaches: st.attaches, resets: st.resets, enumerations: st.enumerations,
       control_transfers: st.control, stalls: st.stalls,
       in_bytes: st.in_bytes, in_packets: st.in_packets, zlps: st.zlps, out_bytes: st.out_bytes,
+      seq_errors_out: st.seq_errors_out, seq_errors_in: st.seq_errors_in,
       attach_ms: ms(st.attach_ns), configured_ms: ms(st.configured_ns), open_ms: ms(st.open_ns),
       device_response_us: st.responds ? +(st.respond_ns / st.responds / 1e3).toFixed(2) : null,
       checks: this.checks.length ? { passed: this.checks.filter((c) => c.ok).length, failed: this.checks.filter((c) => !c.ok).length } : undefined,

@@ -226,37 +226,49 @@ test('cli: firmware without USB is left alone by the host', () => {
 // A device driven from JavaScript through the controller's registers while
 // t_idle spins: it answers the first GET_DESCRIPTOR, then arms its EP0 OUT
 // buffer for the status stage with the wrong data toggle (DATA0; the host
-// sends DATA1, USB 2.0 8.5.3). The datasheet says the chip raises
-// SIE_STATUS.DATA_SEQ_ERROR, not what it does with the packet: the run stops
-// as not modelled (exit 115's reason), not as the device's fault.
-test('usbhost: an OUT data toggle the device did not arm for stops the run as not modelled, not as a device error', () => {
+// sends DATA1, USB 2.0 8.5.3). The controller raises SIE_STATUS.DATA_SEQ_ERROR
+// and, as a receiver does (8.6.4), ACKs the packet and drops it: the host's
+// transfer is done, the device's buffer stays armed and untouched; warned.
+test('usbhost: an OUT packet into a buffer armed for the other data toggle is ACKed and dropped (DATA_SEQ_ERROR, warned), the host goes on', () => {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17, DATA_SEQ_ERROR = 1 << 31;
   const sim = new Simulator();
   sim.loadFile(fw('t_idle'));
   assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
   sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
   sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
   let t = sim.nowNanos() / 1e6;
-  while (!(sim.read32(USB + 0x50) & (1 << 17)) && t < 500) sim.run({ maxMs: (t += 1) });
-  assert.ok(sim.read32(USB + 0x50) & (1 << 17), 'SETUP_REC: the host sent its first SETUP');
+  while (!(sim.read32(USB + 0x50) & SETUP_REC) && t < 500) sim.run({ maxMs: (t += 1) });
+  assert.ok(sim.read32(USB + 0x50) & SETUP_REC, 'SETUP_REC: the host sent its first SETUP');
   assert.deepStrictEqual([sim.mcu.usbDPRAM[0], sim.mcu.usbDPRAM[1], sim.mcu.usbDPRAM[3]], [0x80, 6, 1], 'GET_DESCRIPTOR(DEVICE)');
+  sim.write32(USB + 0x50, SETUP_REC);
   const desc = [18, 1, 0, 2, 0, 0, 0, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1];
   desc.forEach((b, i) => { sim.mcu.usbDPRAM[0x100 + i] = b; });
   sim.write32(DPRAM + 0x84, 1 << 10);            // EP0 OUT: AVAILABLE, DATA0 (the status stage needs DATA1)
   sim.write32(DPRAM + 0x80, (1 << 15) | (1 << 13) | (1 << 10) | desc.length); // EP0 IN: FULL, DATA1, AVAILABLE
-  const r = sim.run({ maxMs: t + 50 });
-  assert.strictEqual(r.reason, 'unmodelled', JSON.stringify(r));
-  assert.match(r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*: the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR, .* not documented: not modelled$/);
-  assert.strictEqual(sim.usbHost.state, 'error', 'the host gave up');
+  const r = sim.run({ maxMs: t + 5 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  const h = sim.usbHost;
+  assert.ok(h.log.some((l) => /GET_DESCRIPTOR\(type 0x80, value 0x0100, index 0x0000, length 64\) -> ok \(18 bytes\)$/.test(l)), 'the host has its ACK: the transfer is done');
+  assert.ok(sim.read32(USB + 0x50) & SETUP_REC, 'the next request (SET_ADDRESS) came');
+  assert.strictEqual(sim.mcu.usbDPRAM[1], 5);
+  assert.ok(sim.read32(USB + 0x50) & DATA_SEQ_ERROR, 'SIE_STATUS.DATA_SEQ_ERROR');
+  assert.strictEqual(sim.read32(USB + 0x8c) & 0x20, 0x20, 'INTR.ERROR_DATA_SEQ follows it');
+  assert.strictEqual(sim.read32(DPRAM + 0x84), 1 << 10, 'the buffer is still armed, untouched (no FULL, no length)');
+  assert.strictEqual(sim.read32(USB + 0x58) & 2, 0, 'no BUFF_STATUS for EP0 OUT');
+  assert.strictEqual(h.stats().seq_errors_out, 1);
+  assert.ok([...sim.warnings.keys()].some((w) => /^usb: endpoint 0x00 OUT: the firmware armed a buffer for the other data toggle than the host's packet .*8\.5\.3.*SIE_STATUS\.DATA_SEQ_ERROR, ACKs the packet and drops it \(USB 2\.0 8\.6\.4\)/.test(w)), [...sim.warnings.keys()].join('\n'));
+  assert.strictEqual(h.state, 'enumerating');
 });
 
 // A HID device driven from JavaScript through the controller's registers
 // while t_idle spins: it answers enumeration with HID_CONFIG (its report
 // descriptor MOUSE, or `report`), SET_IDLE as `idle` says, and keeps its
 // interrupt IN endpoint armed with the next of `reports` (toggles
-// alternating from DATA0). Returns the run's result and the host.
-function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } = {}) {
+// alternating from DATA0, or each report's from `pids`). Returns the run's
+// result and the host.
+function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, untilMs = 200 } = {}) {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
   const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
@@ -299,7 +311,8 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } 
     }
     if (configured && next < reports.length && !(sim.read32(DPRAM + 0x88) & AVAIL)) {
       reports[next].forEach((b, i) => { dp[0x180 + i] = b; });
-      sim.write32(DPRAM + 0x88, FULL | (toggle ? DATA1 : 0) | AVAIL | reports[next].length);
+      const pid = pids ? pids[next] : toggle;
+      sim.write32(DPRAM + 0x88, FULL | (pid ? DATA1 : 0) | AVAIL | reports[next].length);
       toggle ^= 1;
       next++;
     }
@@ -351,4 +364,27 @@ test('usbhost: a HID input report its report descriptor does not give stops the 
   ({ r } = hidDevice({ reports: [[3, 0, 1, 1]], untilMs: 160 }));
   assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
   assert.match(r.message, /^usb: HID interface 0: input report 03 00 01 01: report ID 3 is not an input report of its report descriptor$/);
+});
+
+test('usbhost: an IN packet of the other data toggle than the host expects is ACKed and ignored (warned): the device sees it sent, the host waits for the right one', () => {
+  // the second report repeats DATA0 where DATA1 is due; the third comes as DATA1
+  const reports = [[2, 1, 5, 0xfb], [2, 0, 0, 0], [2, 4, 0x7f, 0x81]];
+  const { r, host, sim } = hidDevice({ reports, pids: [0, 0, 1], untilMs: 160 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.hidReports.map((x) => [...x.bytes]), [reports[0], reports[2]], 'the mismatched report dropped, the next one taken');
+  assert.strictEqual(host.stats().seq_errors_in, 1);
+  assert.ok(host.log.some((l) => /endpoint 0x81: the device sends DATA0, the host expects DATA1: the packet ACKed and ignored$/.test(l)));
+  assert.ok([...sim.warnings.keys()].some((w) => /^usb: endpoint 0x81 IN: the firmware sent a packet with the other data toggle than the host expects; the host ACKs it and ignores its data \(USB 2\.0 8\.6\.4\)/.test(w)));
+  assert.strictEqual(sim.read32(0x50100088) & (1 << 10), 0, 'the device\'s buffer was taken (ACKed): nothing left armed');
+});
+
+test('usbhost: bulkOut and bulkIn refuse, by name, a device not configured, an endpoint that is not a bulk one of that direction, no bytes', () => {
+  const { host } = hidDevice({ untilMs: 160 });
+  assert.throws(() => host.bulkOut(0x81, [1], () => {}), /^Error: usbHost\.bulkOut: 0x81 is not a bulk OUT endpoint of the configuration$/);
+  assert.throws(() => host.bulkIn(0x81, 4, () => {}), /^Error: usbHost\.bulkIn: 0x81 is not a bulk IN endpoint of the configuration$/);
+  assert.throws(() => host.bulkOut(0x02, [], () => {}), /^Error: usbHost\.bulkOut: 0x02 is not a bulk OUT endpoint/);
+  const { Simulator } = require('../lib');
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.throws(() => sim.usbHost.bulkIn(0x82, 4, () => {}), /^Error: usbHost\.bulkIn: the device is not configured \(host state detached\)$/);
 });

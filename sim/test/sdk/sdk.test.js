@@ -631,16 +631,49 @@ test('sdk uart_advanced: 115200 baud, FIFOs off, the RX interrupt echoes each ch
   for (let i = 1; i < 8; i++) assert.ok(Math.abs(echo[i] - echo[i - 1] - 86.8) < 1, `echo ${i}: ${echo[i] - echo[i - 1]} us after the one before`);
 });
 
-test('sdk dev_lowlevel not run: its EP0 status stage is armed for DATA0, the toggle mismatch the datasheet leaves open stops the run as not modelled', () => {
-  const res = run('dev_lowlevel', { maxMs: 1000 });
-  assert.strictEqual(res.r.reason, 'unmodelled', JSON.stringify(res.r));
-  assert.match(res.r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR\(type 0x80, value 0x0100, index 0x0000, length 64\): the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR/);
-  // up to there the example did what its source says: endpoints, the bus reset, the descriptor sent
-  assert.deepStrictEqual(res.texts(), ['USB Device Low-Level hardware example',
+test('sdk dev_lowlevel: the hand-written device enumerates though it arms EP0 OUT for DATA0 in every second status stage (the controller drops those packets, warned); its bulk loopback echoes "Hello World!" from EP1 OUT on EP2 IN', () => {
+  // what its dev_lowlevel_loopback.py does once the device is configured: write the text to
+  // the first OUT endpoint, read as many bytes from the first IN endpoint (pyusb, 1 s time-outs)
+  const got = [];
+  const res = run('dev_lowlevel', {
+    maxMs: 600,
+    setup: (sim) => sim.on('usb-configured', () => sim.clock.createAlarm(() => {
+      const h = sim.usbHost;
+      h.bulkOut(0x01, Buffer.from('Hello World!'), (r) => got.push(['out', r.status, r.sent]));
+      h.bulkIn(0x82, 12, (r) => got.push(['in', r.status, Buffer.from(r.data).toString('latin1')]));
+    }).schedule(sim.clock.nanos + 20e6)),
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost, i = h.info;
+  assert.strictEqual(h.state, 'configured');
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.device.bcdUSB, i.manufacturer, i.product], [0, 1, 0x0110, 'Raspberry Pi', 'Pico Test Device']);
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class]), [[0, 0xff]], 'one vendor-specific interface');
+  assert.deepStrictEqual(i.config.endpoints.map((e) => [e.address, e.type, e.maxPacket]), [[0x01, 2, 64], [0x82, 2, 64]]);
+  assert.deepStrictEqual(got, [['out', 'ok', 12], ['in', 'ok', 'Hello World!']]);
+  // the source: EP0 OUT's next_pid starts at DATA0 and flips at every arming, while a status
+  // stage is always DATA1 (USB 2.0 8.5.3): the controller ACKs and drops each mismatched packet
+  // (DATA_SEQ_ERROR, 8.6.4). Harmless to the example (its EP0 OUT handler does nothing); each seen
+  const dropped = h.log.filter((l) => /DATA_SEQ_ERROR/.test(l));
+  assert.ok(dropped.length >= 1 && dropped.every((l) => /endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*the host sends DATA1, the buffer is armed for DATA0/.test(l)), dropped.join('\n'));
+  assert.strictEqual(h.stats().seq_errors_out, dropped.length);
+  assert.strictEqual(h.stats().seq_errors_in, 0, 'every IN packet of the right toggle');
+  const warned = [...res.sim.warnings].filter(([w]) => /^usb: /.test(w));
+  assert.deepStrictEqual(warned.map(([w, n]) => [w.replace(/;.*/, ''), n]), [[
+    'usb: endpoint 0x00 OUT: the firmware armed a buffer for the other data toggle than the host\'s packet (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)', dropped.length]]);
+  // its UART0 lines: the endpoints, the enumeration, then the loopback
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 7), ['USB Device Low-Level hardware example',
     'Set up endpoint 0x0 with buffer address 0x50100100', 'Set up endpoint 0x80 with buffer address 0x50100100',
     'Set up endpoint 0x1 with buffer address 0x50100180', 'Set up endpoint 0x82 with buffer address 0x501001C0',
-    'BUS RESET', 'Start transfer of len 18 on ep addr 0x80', 'GET DEVICE DESCRIPTOR', 'EP 0 (in = 1) done',
-    'Start transfer of len 0 on ep addr 0x0']);
+    'BUS RESET', 'Start transfer of len 18 on ep addr 0x80']);
+  assert.deepStrictEqual(t.filter((l) => /^(GET|Set address|Device)/.test(l)), ['GET DEVICE DESCRIPTOR', 'Set address 1',
+    'GET DEVICE DESCRIPTOR', 'GET CONFIG DESCRIPTOR', 'GET CONFIG DESCRIPTOR', 'GET STRING DESCRIPTOR',
+    'GET STRING DESCRIPTOR', 'GET STRING DESCRIPTOR', 'Device Enumerated']);
+  // SET_CONFIGURATION's status stage, after which its EP0 IN handler arms EP0 OUT once more; main arms EP1 OUT
+  assert.deepStrictEqual(t.slice(t.indexOf('Device Enumerated')), ['Device Enumerated', 'Start transfer of len 0 on ep addr 0x80',
+    'EP 0 (in = 1) done', 'Start transfer of len 0 on ep addr 0x0', 'Start transfer of len 64 on ep addr 0x1',
+    'EP 1 (in = 0) done', 'RX 12 bytes from host', 'Start transfer of len 12 on ep addr 0x82',
+    'EP 2 (in = 1) done', 'Sent 12 bytes to host', 'Start transfer of len 64 on ep addr 0x1']);
 });
 
 test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; SET_IDLE, its report descriptor (keyboard, mouse, consumer control, gamepad) well formed; no report while the button is up; the LED blinks at the mounted rate', () => {
