@@ -47,7 +47,7 @@ const DEFAULTS = {
   suspendIdleMs: 3,   // 7.1.7.6: a device sees suspend after 3 ms of idle bus
   ctrlTimeoutMs: 5000,// Linux's USB_CTRL_GET_TIMEOUT
   baud: 115200,
-  autoOpen: true,     // a terminal opens the port once the driver binds
+  autoOpen: true,     // a terminal opens the first serial port once the driver binds
   check: false,       // run the standard-request checks after opening
 };
 
@@ -92,8 +92,7 @@ class UsbHost {
     this.halted = new Set();  // endpoints the host halted (SET_FEATURE ENDPOINT_HALT)
     this.ops = [];            // control operations waiting for endpoint 0
     this.cur = null;          // the control transfer in progress
-    this.port = { bound: false, open: false, baud: this.opts.baud, lines: 0 };
-    this.func = null;         // the CDC-ACM function found in the configuration
+    this.ports = [];          // the serial ports: one per CDC-ACM function, in interface order (portAt)
     this.hid = [];            // the HID interfaces bound: {interface, endpoint, descriptor, report (bytes), parsed}
     this.hidReports = [];     // every HID input report taken: {interface, id, bytes, time}
     this.pipes = [];          // bulk / interrupt pipes being served
@@ -102,9 +101,6 @@ class UsbHost {
     this.alarm = sim.clock.createAlarm(() => this.runTimers());
     this.gen = 0;             // bumped by every detach/reset: stale callbacks see it
     this.input = [];          // {at (ns), bytes}
-    this.inQueue = [];        // bytes ready to go out
-    this.urb = [];            // received bytes not yet handed to the terminal
-    this.line = { text: '', cores: 0, open: false };
     this.lines = [];          // every console line, for the API
     this.log = [];            // what the host did, for --usb-log and errors
     this.checks = [];         // results of the standard-request checks
@@ -115,8 +111,29 @@ class UsbHost {
       zlps: 0, out_bytes: 0, attach_ns: null, configured_ns: null, open_ns: null, respond_ns: 0, responds: 0,
       respond_min: Infinity, respond_max: 0, seq_errors_out: 0, seq_errors_in: 0,
     };
+    this.portAt(0);
     this.hook();
   }
+
+  /** Serial port n (0: the first CDC-ACM function), made on first use: input
+   * and actions may be queued for it before the device is bound. */
+  portAt(n) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`usb: serial port ${n}: expected a port number 0, 1, ...`);
+    while (this.ports.length <= n) {
+      this.ports.push({
+        index: this.ports.length, bound: false, open: false, baud: this.opts.baud, lines: 0,
+        func: null,           // its CDC-ACM function: comm (interface), notify, in, out (endpoints)
+        reopen: false,        // a terminal holds it open: opened again whenever bound
+        inQueue: [],          // bytes ready to go out
+        urb: [],              // received bytes not yet handed to the terminal
+        line: { text: '', cores: 0, open: false },
+      });
+    }
+    return this.ports[n];
+  }
+  /** The first serial port, and its function (the API of a one-port host). */
+  get port() { return this.ports[0]; }
+  get func() { return this.ports[0].func; }
 
   // ---- attachment to rp2040js's controller ---------------------------------------
   hook() {
@@ -286,14 +303,12 @@ class UsbHost {
     this.address = 0;
     this.toggle.clear();
     this.halted.clear();
-    this.port.bound = false;
-    const wasOpen = this.port.open;
-    this.port.open = false;
+    for (const p of this.ports) { p.bound = false; p.open = false; }
     this.st.resets++;
     this.note('bus reset');
     this.setSuspended(false);
     this.sieSet(ST_BUS_RESET);
-    this.after((this.opts.resetMs + this.opts.recoveryMs) * MS, () => then(wasOpen));
+    this.after((this.opts.resetMs + this.opts.recoveryMs) * MS, then);
   }
 
   /** The device went away (unplugged, rebooted, let go of D+). */
@@ -308,8 +323,7 @@ class UsbHost {
     this.pipes = [];
     this.halted.clear();
     this.state = 'detached';
-    this.port.bound = false;
-    this.port.open = false;
+    for (const p of this.ports) { p.bound = false; p.open = false; }
     this.note(`device gone: ${why}`);
   }
 
@@ -605,23 +619,31 @@ class UsbHost {
     });
   }
 
-  /** cdc-acm's probe: a communication interface (2/2) and its data interface. */
+  /** cdc-acm's probe, once for each CDC-ACM function of the configuration
+   * (a communication interface 2/2 and the data interface its union names;
+   * a composite device groups each pair with an interface association):
+   * serial port k for the k-th in interface order, as Linux numbers its
+   * ttyACM devices in probe order. */
   bindCdc(info) {
     const c = info.config;
-    const comm = c.interfaces.find((i) => i.class === 2 && i.subclass === 2 && i.alt === 0);
-    if (!comm) { this.note('no CDC-ACM function: no serial port'); return; }
-    const union = comm.functional.find((f) => f.subtype === 6);
-    const dataItf = union.bytes[4];
-    const eps = c.endpoints.filter((ep) => ep.interface === dataItf && ep.type === 2);
-    this.func = {
-      comm: comm.number,
-      notify: c.endpoints.find((ep) => ep.interface === comm.number),
-      in: eps.find((ep) => ep.address & 0x80),
-      out: eps.find((ep) => !(ep.address & 0x80)),
-    };
-    this.port.bound = true;
-    this.note(`serial port: interface ${comm.number}, bulk IN ${hex(this.func.in.address)}, OUT ${hex(this.func.out.address)}`);
-    if (this.reopen || this.opts.autoOpen) this.open();
+    const comms = c.interfaces.filter((i) => i.class === 2 && i.subclass === 2 && i.alt === 0);
+    if (!comms.length) { this.note('no CDC-ACM function: no serial port'); return; }
+    comms.forEach((comm, k) => {
+      const union = comm.functional.find((f) => f.subtype === 6);
+      const dataItf = union.bytes[4];
+      const eps = c.endpoints.filter((ep) => ep.interface === dataItf && ep.type === 2);
+      const port = this.portAt(k);
+      port.func = {
+        comm: comm.number,
+        notify: c.endpoints.find((ep) => ep.interface === comm.number),
+        in: eps.find((ep) => ep.address & 0x80),
+        out: eps.find((ep) => !(ep.address & 0x80)),
+      };
+      port.bound = true;
+      this.note(`serial port ${k}: interface ${comm.number}, bulk IN ${hex(port.func.in.address)}, OUT ${hex(port.func.out.address)}`);
+    });
+    // a terminal on the first port (autoOpen); any other port is opened on request, as by another terminal
+    for (const port of this.ports) if (port.bound && (port.reopen || (this.opts.autoOpen && port.index === 0))) this.open(port.index);
     if (this.opts.check) this.runChecks();
   }
 
@@ -684,25 +706,29 @@ class UsbHost {
   lineCoding(baud, bits = 8) {
     return Uint8Array.from([baud & 0xff, (baud >> 8) & 0xff, (baud >> 16) & 0xff, (baud >>> 24) & 0xff, 0, 0, bits]);
   }
-  cdcReq(req, value, data, length = data ? data.length : 0) {
-    return { type: data || length === 0 ? 0x21 : 0xa1, req, value, index: this.func.comm, length, data };
+  /** A class request to port n's communication interface. */
+  cdcReq(req, value, data, length = data ? data.length : 0, n = 0) {
+    return { type: data || length === 0 ? 0x21 : 0xa1, req, value, index: this.ports[n].func.comm, length, data };
   }
+  /** What a port's notes say: "port" for the first (as a one-port host's), "port N" for others. */
+  portName(port) { return port.index ? `port ${port.index}` : 'port'; }
 
-  /** A terminal opens the port: line coding, then DTR and RTS (as Linux's cdc-acm). */
-  open() {
-    if (!this.port.bound) { this.reopen = true; return; }
-    this.reopen = true;
-    const baud = this.port.baud;
-    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud)), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
-    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 3), (r) => {
+  /** A terminal opens serial port n: line coding, then DTR and RTS (as Linux's cdc-acm). */
+  open(n = 0) {
+    const port = this.portAt(n);
+    port.reopen = true;
+    if (!port.bound) return;
+    const baud = port.baud;
+    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud), undefined, n), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
+    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 3, undefined, 0, n), (r) => {
       this.must('SET_CONTROL_LINE_STATE(DTR|RTS)', r);
-      this.port.lines = 3;
-      this.port.open = true;
+      port.lines = 3;
+      port.open = true;
       if (this.st.open_ns === null) this.st.open_ns = this.now();
-      this.note(`port open at ${baud} baud`);
-      this.startPipes();
+      this.note(`${this.portName(port)} open at ${baud} baud`);
+      this.startPipes(port);
     });
-    this.control({ type: 0xa1, req: CDC.GET_LINE_CODING, value: 0, index: this.func.comm, length: 7 }, (r) => {
+    this.control({ type: 0xa1, req: CDC.GET_LINE_CODING, value: 0, index: port.func.comm, length: 7 }, (r) => {
       const got = this.must('GET_LINE_CODING', r);
       const want = this.lineCoding(baud);
       if (got.length !== 7 || Buffer.compare(Buffer.from(got), Buffer.from(want)) !== 0) {
@@ -711,16 +737,17 @@ class UsbHost {
     });
   }
 
-  /** The terminal closes the port: DTR and RTS down (hupcl). */
-  close() {
-    this.reopen = false;
-    if (!this.port.bound) return;
-    this.pipes = this.pipes.filter((p) => !p.cdc);
-    this.port.open = false;
-    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 0), (r) => {
+  /** The terminal closes serial port n: DTR and RTS down (hupcl). */
+  close(n = 0) {
+    const port = this.portAt(n);
+    port.reopen = false;
+    if (!port.bound) return;
+    this.pipes = this.pipes.filter((p) => p.port !== port);
+    port.open = false;
+    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 0, undefined, 0, n), (r) => {
       this.must('SET_CONTROL_LINE_STATE(0)', r);
-      this.port.lines = 0;
-      this.note('port closed');
+      port.lines = 0;
+      this.note(`${this.portName(port)} closed`);
     });
   }
 
@@ -728,18 +755,19 @@ class UsbHost {
    * (valid at any time, 9.4.5: the data toggle starts again at DATA0), sent
    * after the reader has paused for ms, so that a packet may wait in the
    * endpoint. */
-  clearHaltIn(ms = 8) { this.pauseIn(false, ms); }
+  clearHaltIn(ms = 8, n = 0) { this.pauseIn(false, ms, n); }
 
   /** SET_FEATURE(ENDPOINT_HALT) on the bulk IN endpoint (the reader stops
    * taking packets), then, ms later, CLEAR_FEATURE(ENDPOINT_HALT): the
    * device hands packets again from DATA0. */
-  haltIn(ms = 20) { this.pauseIn(true, ms); }
+  haltIn(ms = 20, n = 0) { this.pauseIn(true, ms, n); }
 
   /** The reader leaves the bulk IN endpoint alone for ms (halting it
    * first if halt), then clears its halt. */
-  pauseIn(halt, ms) {
-    if (!this.port.bound) return;
-    const ep = this.func.in.address;
+  pauseIn(halt, ms, n) {
+    const port = this.portAt(n);
+    if (!port.bound) return;
+    const ep = port.func.in.address;
     this.halted.add(ep);
     if (halt) this.control({ type: 0x02, req: REQ.SET_FEATURE, value: 0, index: ep, length: 0 }, (r) => this.must('SET_FEATURE(ENDPOINT_HALT)', r));
     this.step((done) => this.after(ms * MS, done));
@@ -751,21 +779,22 @@ class UsbHost {
     });
   }
 
-  setBaud(baud) {
-    this.port.baud = baud;
-    if (!this.port.bound) return;
-    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud)), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
+  setBaud(baud, n = 0) {
+    const port = this.portAt(n);
+    port.baud = baud;
+    if (!port.bound) return;
+    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud), undefined, n), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
   }
 
-  startPipes() {
-    const f = this.func;
+  startPipes(port) {
+    const f = port.func;
     const cdc = [
-      this.bulkPipe(f.in, (data, tags, full) => this.received(data, tags, full)),
-      this.outPipe(f.out, this.inQueue),
+      this.bulkPipe(f.in, (data, tags, full) => this.received(port, data, tags, full)),
+      this.outPipe(f.out, port.inQueue),
     ];
-    if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(data)));
-    for (const p of cdc) p.cdc = true;
-    this.pipes = this.pipes.filter((p) => !p.cdc).concat(cdc);
+    if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(port, data)));
+    for (const p of cdc) p.port = port;
+    this.pipes = this.pipes.filter((p) => p.port !== port).concat(cdc);
     this.poke();
   }
 
@@ -957,29 +986,30 @@ class UsbHost {
     this.poke();
   }
 
-  notification(data) { this.note(`notification: ${Buffer.from(data).toString('hex')}`); }
+  notification(port, data) { this.note(`${port.index ? `port ${port.index} ` : ''}notification: ${Buffer.from(data).toString('hex')}`); }
 
-  /** Bulk IN data, as cdc-acm reads it: URBs of two packets, handed on when
-   * full or ended by a short packet (a full last packet needs a ZLP). */
-  received(data, tags, full) {
+  /** Bulk IN data of a port, as cdc-acm reads it: URBs of two packets,
+   * handed on when full or ended by a short packet (a full last packet
+   * needs a ZLP). */
+  received(port, data, tags, full) {
     this.st.in_packets++;
     if (!data.length) this.st.zlps++;
     this.st.in_bytes += data.length;
-    for (let i = 0; i < data.length; i++) this.urb.push([data[i], tags[i]]);
-    const urbSize = 2 * (this.func.in.maxPacket & 0x7ff);
-    if (full && this.urb.length < urbSize) return;
-    const bytes = this.urb;
-    this.urb = [];
+    for (let i = 0; i < data.length; i++) port.urb.push([data[i], tags[i]]);
+    const urbSize = 2 * (port.func.in.maxPacket & 0x7ff);
+    if (full && port.urb.length < urbSize) return;
+    const bytes = port.urb;
+    port.urb = [];
     if (!bytes.length) return;
-    this.sim.emit('usb-data', { bytes: Buffer.from(bytes.map((b) => b[0])), time: this.now() / 1e9 });
-    for (const [b, tag] of bytes) this.termByte(b, tag);
+    this.sim.emit('usb-data', { port: port.index, bytes: Buffer.from(bytes.map((b) => b[0])), time: this.now() / 1e9 });
+    for (const [b, tag] of bytes) this.termByte(port, b, tag);
   }
 
-  termByte(b, tag) {
-    const l = this.line;
+  termByte(port, b, tag) {
+    const l = port.line;
     if (b === 10) {
-      const line = { source: 'usb', core: coresTag(l.cores), time: this.now() / 1e9, text: l.text };
-      this.line = { text: '', cores: 0, open: false };
+      const line = { source: 'usb', port: port.index, core: coresTag(l.cores), time: this.now() / 1e9, text: l.text };
+      port.line = { text: '', cores: 0, open: false };
       this.lines.push(line);
       this.sim.emitLine(line);
       return;
@@ -990,35 +1020,41 @@ class UsbHost {
     if (tag >= 0) l.cores |= 1 << tag;
   }
 
-  /** End of the run: a last line without its newline. */
+  /** End of the run: each port's last line without its newline. */
   flushLines() {
     const out = [];
-    if (this.urb.length) {   // what a full packet left waiting for the next one
-      for (const [b, tag] of this.urb) this.termByte(b, tag);
-      this.urb = [];
-    }
-    const l = this.line;
-    if (l.open) {
-      const line = { source: 'usb', core: coresTag(l.cores), time: this.now() / 1e9, text: l.text, partial: true };
-      this.lines.push(line);
-      out.push(line);
-      this.line = { text: '', cores: 0, open: false };
+    for (const port of this.ports) {
+      if (port.urb.length) {   // what a full packet left waiting for the next one
+        for (const [b, tag] of port.urb) this.termByte(port, b, tag);
+        port.urb = [];
+      }
+      const l = port.line;
+      if (l.open) {
+        const line = { source: 'usb', port: port.index, core: coresTag(l.cores), time: this.now() / 1e9, text: l.text, partial: true };
+        this.lines.push(line);
+        out.push(line);
+        port.line = { text: '', cores: 0, open: false };
+      }
     }
     return out;
   }
 
   // ---- input and scheduled actions ---------------------------------------------------
-  /** Queue bytes to send from simulated time ms (once the port is open). */
-  sendInput(bytes, ms = 0) {
+  /** Queue bytes to send to serial port n from simulated time ms (once
+   * the port is open). */
+  sendInput(bytes, ms = 0, n = 0) {
+    const port = this.portAt(n);
     const at = ms * MS;
-    if (at <= this.now()) { this.inQueue.push(...bytes); this.poke(); return; }
-    this.events.push({ at, action: 'input', bytes });
+    if (at <= this.now()) { port.inQueue.push(...bytes); this.poke(); return; }
+    this.events.push({ at, action: 'input', bytes, port: n });
     this.schedule();
   }
   /** Schedule a bus or port action at simulated time ms: unplug, plug,
-   * close, open, baud=N, reset, suspend, resume, clear_halt_in, halt_in. */
-  event(ms, action) {
-    this.events.push({ at: ms * MS, action });
+   * reset, suspend, resume (the bus); close, open, baud=N, clear_halt_in,
+   * halt_in (serial port n). */
+  event(ms, action, n = 0) {
+    this.portAt(n);
+    this.events.push({ at: ms * MS, action, port: n });
     this.schedule();
   }
   schedule() {
@@ -1037,18 +1073,21 @@ class UsbHost {
   doAction(e) {
     if (this.state === 'error') return;
     const a = e.action;
-    this.note(`action: ${a === 'input' ? `input ${e.bytes.length} bytes` : a}`);
+    const n = e.port;
+    const on = n ? ` (port ${n})` : '';
+    this.note(`action: ${a === 'input' ? `input ${e.bytes.length} bytes` : a}${on}`);
     const m = /^baud=(\d+)$/.exec(a);
     try {
-      if (a === 'input') { this.inQueue.push(...e.bytes); this.poke(); } else if (a === 'unplug') this.unplug();
+      if (a === 'input') { this.ports[n].inQueue.push(...e.bytes); this.poke(); } else if (a === 'unplug') this.unplug();
       else if (a === 'plug') this.plug();
-      else if (a === 'close') this.close();
-      else if (a === 'clear_halt_in') this.clearHaltIn();
-      else if (a === 'halt_in') this.haltIn();
-      else if (a === 'open') this.open();
-      else if (m) this.setBaud(Number(m[1]));
+      else if (a === 'close') this.close(n);
+      else if (a === 'clear_halt_in') this.clearHaltIn(undefined, n);
+      else if (a === 'halt_in') this.haltIn(undefined, n);
+      else if (a === 'open') this.open(n);
+      else if (m) this.setBaud(Number(m[1]), n);
       else if (a === 'reset') {
-        if (this.state !== 'detached') this.busReset((wasOpen) => { this.reopen = this.reopen || wasOpen; this.enumerate(); });
+        // a port open stays held open by its terminal (reopen): bound again, it is opened again
+        if (this.state !== 'detached') this.busReset(() => this.enumerate());
       } else if (a === 'suspend') { this.setSuspended(true); } else if (a === 'resume') {
         this.sieSet(ST_RESUME);
         this.setSuspended(false);

@@ -209,6 +209,11 @@ test('cli: USB options are checked', () => {
   r = cli([fw('t_hello'), '--usb-input-file', '/nonexistent/file']);
   assert.strictEqual(r.code, 120);
   assert.match(r.stderr, /cannot read \/nonexistent\/file: no such file/);
+  for (const bad of ['16', '-1', 'x', '1.5']) {
+    r = cli([fw('t_hello'), '--usb-port', bad]);
+    assert.strictEqual(r.code, 120, bad);
+    assert.match(r.stderr, /--usb-port: /);
+  }
   r = cli([fw('t_hello'), '--no-usb', '--usb-check', '--max-ms', '50']);
   assert.strictEqual(r.code, 0, r.stderr);
 });
@@ -387,4 +392,141 @@ test('usbhost: bulkOut and bulkIn refuse, by name, a device not configured, an e
   const sim = new Simulator();
   sim.loadFile(fw('t_idle'));
   assert.throws(() => sim.usbHost.bulkIn(0x82, 4, () => {}), /^Error: usbHost\.bulkIn: the device is not configured \(host state detached\)$/);
+});
+
+// A device of two CDC-ACM functions (CONFIG's, then the same on interfaces
+// 2 and 3 with endpoints 0x83, 0x04, 0x84) driven from JavaScript through
+// the controller's registers while t_idle spins: it answers enumeration and
+// the class requests (SET_LINE_CODING's data kept per interface for
+// GET_LINE_CODING), and answers each bulk OUT packet of function k on its
+// bulk IN endpoint with "k:" and the text in capitals. onConfigured(host,
+// ms) is called once the host has configured it.
+function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
+  const { Simulator } = require('../lib');
+  const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const FULL = 1 << 15, DATA1 = 1 << 13, AVAIL = 1 << 10;
+  const second = CONFIG.slice(9);
+  second[2] = 2;                                 // IAD: first interface 2
+  second[8 + 2] = 2;                             // communication interface 2
+  second[17 + 5 + 4] = 3;                        // call management: data interface 3
+  second[17 + 5 + 5 + 4 + 3] = 2; second[17 + 5 + 5 + 4 + 4] = 3;   // union: 2 -> 3
+  second[17 + 19 + 2] = 0x83;                    // notification endpoint
+  second[17 + 19 + 7 + 2] = 3;                   // data interface 3
+  second[17 + 19 + 7 + 9 + 2] = 0x04; second[17 + 19 + 7 + 9 + 7 + 2] = 0x84;
+  const config = [9, 2, 9 + 2 * second.length, 0, 4, 1, 0, 0x80, 50, ...CONFIG.slice(9), ...second];
+  const desc = { 1: [18, 1, 0, 2, 0xef, 2, 1, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1], 2: config };
+  const sim = new Simulator(opts);
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const dp = sim.mcu.usbDPRAM;
+  let ctrlIn = null;   // a control IN data stage in 64-byte packets: {data, off, pid}
+  const packet = () => {
+    const chunk = ctrlIn.data.slice(ctrlIn.off, ctrlIn.off + 64);
+    chunk.forEach((b, i) => { dp[0x100 + i] = b; });
+    sim.write32(DPRAM + 0x80, FULL | (ctrlIn.pid ? DATA1 : 0) | AVAIL | chunk.length);
+    ctrlIn.off += 64;
+    ctrlIn.pid ^= 1;
+    if (chunk.length < 64) ctrlIn = null;
+  };
+  const inStage = (data) => { ctrlIn = { data, off: 0, pid: 1 }; packet(); };
+  const bufOf = (ep) => 0x180 + 64 * (((ep & 0x0f) - 1) * 2 + (ep & 0x80 ? 0 : 1));   // a 64-byte buffer per endpoint
+  const ctl = (ep) => 0x80 + 8 * (ep & 0x0f) + (ep & 0x80 ? 0 : 4);
+  const fns = [{ out: 0x02, in: 0x82, pid: [0, 0] }, { out: 0x04, in: 0x84, pid: [0, 0] }];   // pid: next OUT, next IN
+  const coding = {};
+  let address = null, pendingOut = null, r;
+  sim.on('usb-configured', () => onConfigured && onConfigured(sim.usbHost, sim.nowNanos() / 1e6));
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
+    r = sim.run({ maxMs: t });
+    if (r.reason !== 'bound') break;
+    const st = sim.read32(USB + 0x50);
+    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
+    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }
+    if (ctrlIn && !(sim.read32(DPRAM + 0x80) & AVAIL)) packet();
+    if (pendingOut !== null && (sim.read32(DPRAM + 0x84) & FULL)) {   // a class request's data stage came
+      coding[pendingOut] = [...dp.subarray(0x100, 0x107)];
+      sim.write32(DPRAM + 0x84, 0);
+      pendingOut = null;
+      inStage([]);
+    }
+    if (st & SETUP_REC) {
+      sim.write32(USB + 0x50, SETUP_REC);
+      const [type, req, vlo, vhi, ilo, , llo, lhi] = dp.subarray(0, 8);
+      const length = llo | (lhi << 8);
+      if (req === 6) {
+        inStage((desc[vhi] || []).slice(0, length));
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);
+      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9 && type === 0) {
+        for (const ep of [0x81, 0x83, 0x02, 0x82, 0x04, 0x84]) {
+          const kind = ep === 0x81 || ep === 0x83 ? 3 : 2;
+          sim.write32(DPRAM + 0x08 + 8 * ((ep & 0x0f) - 1) + (ep & 0x80 ? 0 : 4), (1 << 31) | (kind << 26) | bufOf(ep));
+        }
+        for (const f of fns) sim.write32(DPRAM + ctl(f.out), AVAIL | 64);
+        inStage([]);
+      } else if (type === 0x21 && length) { pendingOut = ilo; sim.write32(DPRAM + 0x84, DATA1 | AVAIL | 64); } else if (type === 0xa1 && req === 0x21) {
+        inStage(coding[ilo] || [0, 0, 0, 0, 0, 0, 0]);
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);
+      } else inStage([]);
+    }
+    fns.forEach((f, k) => {
+      const bc = sim.read32(DPRAM + ctl(f.out));
+      if (!(bc & FULL) || (sim.read32(DPRAM + ctl(f.in)) & AVAIL)) return;
+      const text = `${k}:` + Buffer.from(dp.subarray(bufOf(f.out), bufOf(f.out) + (bc & 0x3ff))).toString('latin1').toUpperCase();
+      Buffer.from(text, 'latin1').forEach((b, i) => { dp[bufOf(f.in) + i] = b; });
+      sim.write32(DPRAM + ctl(f.in), FULL | (f.pid[1] ? DATA1 : 0) | AVAIL | text.length);
+      f.pid[1] ^= 1;
+      f.pid[0] ^= 1;
+      sim.write32(DPRAM + ctl(f.out), (f.pid[0] ? DATA1 : 0) | AVAIL | 64);
+    });
+  }
+  return { r, host: sim.usbHost, sim };
+}
+
+test('usbhost: every CDC-ACM function of the configuration is bound as a serial port of its own; the first opened at once, another on request; input and lines per port', () => {
+  const lines = [];
+  let conf = null;
+  const { r, host, sim } = twoCdcDevice({
+    onConfigured: (h, ms) => {
+      conf = ms;
+      h.sim.on('line', (l) => lines.push([l.port, l.text, l.time * 1e3]));
+      h.sendInput(Buffer.from('ab\n'), ms + 5);          // port 0, open by then
+      h.sendInput(Buffer.from('cd\n'), ms + 5, 1);       // port 1: waits for it to open
+      h.event(ms + 20, 'open', 1);
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.ports.map((p) => [p.index, p.bound, p.open, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address]),
+    [[0, true, true, 0, 0x81, 0x02, 0x82], [1, true, true, 2, 0x83, 0x04, 0x84]]);
+  assert.ok(host.log.some((l) => /serial port 1: interface 2, bulk IN 0x84, OUT 0x04$/.test(l)));
+  // each port's own terminal: line coding and DTR|RTS to its own communication interface, port 1 only once asked
+  const opens = host.log.filter((l) => /SET_CONTROL_LINE_STATE\(type 0x21, value 0x0003/.test(l)).map((l) => [Number(/^\[([\d.]+) s\]/.exec(l)[1]) * 1e3, /index (0x\w+)/.exec(l)[1]]);
+  assert.deepStrictEqual(opens.map((o) => o[1]), ['0x0000', '0x0002']);
+  assert.ok(opens[0][0] < conf + 1 && opens[1][0] > conf + 20, JSON.stringify(opens));
+  // each port's bytes to its own function, each function's answer a line of its own port
+  assert.deepStrictEqual(lines.map((l) => [l[0], l[1]]), [[0, '0:AB'], [1, '1:CD']]);
+  assert.ok(lines[1][2] > conf + 20, 'port 1\'s input went once it opened');
+  assert.deepStrictEqual(host.lines.map((l) => [l.source, l.port]), [['usb', 0], ['usb', 1]]);
+  assert.deepStrictEqual(host.ports[1].inQueue, []);
+  assert.strictEqual(sim.usbHost.port, host.ports[0], 'the first port stays .port');
+});
+
+test('usbhost: a port closed and opened again on its own; the other port goes on', () => {
+  const lines = [];
+  const { r, host } = twoCdcDevice({
+    untilMs: 260,
+    onConfigured: (h, ms) => {
+      h.sim.on('line', (l) => lines.push([l.port, l.text]));
+      h.event(ms + 5, 'open', 1);
+      h.event(ms + 20, 'close', 1);
+      h.sendInput(Buffer.from('x\n'), ms + 30, 1);   // waits: port 1 closed
+      h.sendInput(Buffer.from('y\n'), ms + 30);
+      h.event(ms + 50, 'open', 1);
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(lines, [[0, '0:Y'], [1, '1:X']]);
+  assert.ok(host.log.some((l) => /port 1 closed$/.test(l)));
+  assert.strictEqual(host.ports[1].open, true);
 });

@@ -24,11 +24,11 @@ function elf(name) {
   return p;
 }
 
-/** Run an example; lines are {src, core, text, time, partial}. */
+/** Run an example; lines are {src (uart0, uart1, usb: the first USB serial port, usb1 ...), core, text, time, partial}. */
 function run(name, { maxMs, setup, opts, thenMs } = {}) {
   const sim = new Simulator(opts);
   const lines = [];
-  sim.on('line', (l) => lines.push({ src: l.source === 'usb' ? 'usb' : `uart${l.uart}`, core: l.core, text: l.text, time: l.time, partial: !!l.partial }));
+  sim.on('line', (l) => lines.push({ src: l.source === 'usb' ? `usb${l.port || ''}` : `uart${l.uart}`, core: l.core, text: l.text, time: l.time, partial: !!l.partial }));
   sim.loadFile(elf(name));
   if (setup) setup(sim);
   const r = sim.run({ maxMs });
@@ -756,6 +756,45 @@ test('sdk dev_hid_composite reports: BOOTSEL held sends keyboard "a", mouse righ
   for (const r of rounds) for (let k = 1; k < 4; k++) assert.strictEqual(Math.floor(r[k].time * 1e3) - Math.floor(r[k - 1].time * 1e3), 5, 'the next report at the next poll');
   // nothing after the release round (the button stays up to 1 s)
   assert.ok(reps[reps.length - 1].time < RELEASE + 0.040);
+  assert.strictEqual(h.stats().stalls, 0);
+});
+
+test('sdk dev_multi_cdc: both CDC-ACM functions bound as two serial ports; text sent to the second is printed through stdio ("Received on CDC 1: ...") and answered "OK" on the second port', () => {
+  // The example's main loop sleeps 5 s (tud_task not running) each time round while CDC 0 has DTR
+  // up: a port opened after the first waits up to 5 s for each request, as long as a PC's
+  // control time-out. So the second port is opened first, as a terminal on it could be.
+  let conf = null;
+  const res = run('dev_multi_cdc', {
+    maxMs: 8500,
+    opts: { usb: { autoOpen: false } },
+    setup: (sim) => sim.on('usb-configured', () => {
+      const h = sim.usbHost, t = (conf = sim.nowNanos() / 1e9) * 1e3;
+      h.event(t + 10, 'open', 1);
+      h.sendInput(Buffer.from('hello'), t + 50, 1);   // port 0 closed: stdio's USB output dropped
+      h.event(t + 200, 'open', 0);                     // DTR up on CDC 0: "Connected to CDC 0", then the 5 s sleep
+      h.sendInput(Buffer.from('again'), t + 300, 1);  // taken when the sleep ends
+    }),
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost, i = h.info;
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.manufacturer, i.product], [0xcafe, 0x4002, 'Raspberry Pi', 'Pico (2)']);
+  // two CDC functions, each an interface association of a communication and a data interface
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class, x.subclass]), [[0, 2, 2], [1, 10, 0], [2, 2, 2], [3, 10, 0]]);
+  assert.deepStrictEqual(h.ports.map((p) => [p.index, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address, p.open]),
+    [[0, 0, 0x81, 0x02, 0x82, true], [1, 2, 0x84, 0x05, 0x85, true]]);
+  assert.ok(conf > 2.9 && conf < 3.1, `configured at ${conf} s (the first request waits 3 s, as on a chip)`);
+  // tud_cdc_rx_cb(1): "RX CDC 1" and the text through stdio (UART0, and CDC 0 while it is open), "OK" on CDC 1
+  const at = (src, text) => res.lines.filter((l) => l.src === src && l.text === text).map((l) => +l.time.toFixed(3));
+  assert.deepStrictEqual(res.texts('usb1'), ['OK', 'OK']);
+  const ok = at('usb1', 'OK');
+  assert.ok(ok[0] > conf + 0.050 && ok[0] < conf + 0.060, `first OK at ${ok[0]} s`);
+  assert.ok(ok[1] > conf + 5.2 && ok[1] < conf + 5.21, `second OK at ${ok[1]} s: after the 5 s sleep begun at the open of CDC 0`);
+  const u = res.texts('uart0');
+  assert.ok(u.includes('Received on CDC 1: hello') && u.includes('Received on CDC 1: again'), u.join('\n'));
+  assert.ok(at('uart0', 'RX CDC 1').length === 2);
+  const usb0 = res.texts('usb');
+  assert.ok(!usb0.includes('Received on CDC 1: hello'), 'CDC 0 closed then: stdio over USB drops it');
+  assert.ok(usb0.includes('Received on CDC 1: again') && usb0[0] === 'Connected to CDC 0', usb0.join('\n'));
   assert.strictEqual(h.stats().stalls, 0);
 });
 
