@@ -74,7 +74,9 @@ ${devices.USAGE}
                       from time MS (once the port is open); repeatable
   --usb-input-file FILE[@MS]  the same with a file's bytes
   --usb-event MS:ACTION  at time MS: unplug, plug, close, open, baud=N, reset,
-                      suspend, resume (the port or the bus); repeatable
+                      suspend, resume (the port or the bus), leds=LIST (the
+                      keyboard LEDs now lit: num,caps,scroll,compose,kana or
+                      none, sent to each HID keyboard); repeatable
   --usb-port N        the serial port (0: the device's first CDC-ACM function, 1
                       its second, ...) of the --usb-input, --usb-input-file and
                       --usb-event close/open/baud options after it (default 0);
@@ -159,8 +161,8 @@ function parseArgs(argv) {
       }
       case '--usb-event': {
         const v = need(i, a); i++;
-        const m = /^(\d+(?:\.\d+)?):(unplug|plug|close|open|reset|suspend|resume|baud=\d+)$/.exec(v);
-        if (!m || (m[2].startsWith('baud=') && !(Number(m[2].slice(5)) > 0))) throw new UsageError(`--usb-event: expected MS:ACTION with ACTION unplug, plug, close, open, baud=N (N > 0), reset, suspend or resume, got '${v}'`);
+        const m = /^(\d+(?:\.\d+)?):(unplug|plug|close|open|reset|suspend|resume|baud=\d+|leds=(?:none|(?:num|caps|scroll|compose|kana)(?:,(?:num|caps|scroll|compose|kana))*))$/.exec(v);
+        if (!m || (m[2].startsWith('baud=') && !(Number(m[2].slice(5)) > 0))) throw new UsageError(`--usb-event: expected MS:ACTION with ACTION unplug, plug, close, open, baud=N (N > 0), reset, suspend, resume or leds=LIST (num, caps, scroll, compose, kana, comma-separated, or none), got '${v}'`);
         o.usbEvents.push({ ms: Number(m[1]), action: m[2], port: o.usbPort });
         break;
       }

@@ -12,11 +12,13 @@
 //   descriptors, each one checked, usbdesc.js), SET_CONFIGURATION; then, as
 //   usbhid binds a HID interface, SET_IDLE(0), its report descriptor
 //   (checked) and its interrupt IN endpoint polled every bInterval frames,
-//   each report handed on; then the serial port: a terminal opens it
-//   (SET_LINE_CODING, DTR and RTS up), bulk IN data becomes console lines
-//   tagged "usb", input goes out as bulk OUT packets. Unplug, replug, bus
-//   reset, suspend and resume, closing and opening the port and changing
-//   its baud rate happen on request.
+//   each report handed on, the keyboard LEDs sent by SET_REPORT when they
+//   change; then a serial port for each CDC-ACM function: a terminal opens
+//   the first (SET_LINE_CODING, DTR and RTS up), bulk IN data becomes
+//   console lines tagged "usb" (the second port's "usb1", ...), input goes
+//   out as bulk OUT packets. Unplug, replug, bus reset, suspend and resume,
+//   closing and opening a port and changing its baud rate, the keyboard
+//   LEDs, bulk transfers of one's own happen on request.
 //
 // Transfers take the time their packets take on a full-speed bus (12
 // Mbit/s, one transaction at a time). The host checks what the device
@@ -55,8 +57,9 @@ const REQ = { GET_STATUS: 0, CLEAR_FEATURE: 1, SET_FEATURE: 3, SET_ADDRESS: 5, G
 const CDC = { SET_LINE_CODING: 0x20, GET_LINE_CODING: 0x21, SET_CONTROL_LINE_STATE: 0x22, SEND_BREAK: 0x23 };
 const NAMES = { 0: 'GET_STATUS', 1: 'CLEAR_FEATURE', 3: 'SET_FEATURE', 5: 'SET_ADDRESS', 6: 'GET_DESCRIPTOR', 8: 'GET_CONFIGURATION', 9: 'SET_CONFIGURATION', 10: 'GET_INTERFACE', 11: 'SET_INTERFACE' };
 const CDC_NAMES = { 0x20: 'SET_LINE_CODING', 0x21: 'GET_LINE_CODING', 0x22: 'SET_CONTROL_LINE_STATE', 0x23: 'SEND_BREAK' };
-const HID = { SET_IDLE: 0x0a };
-const HID_NAMES = { 0x0a: 'SET_IDLE' };
+const HID = { SET_REPORT: 0x09, SET_IDLE: 0x0a };
+const HID_NAMES = { 0x09: 'SET_REPORT', 0x0a: 'SET_IDLE' };
+const LED_USAGES = { num: 1, caps: 2, scroll: 3, compose: 4, kana: 5 };   // HID Usage Tables, LED page 0x08
 const FRAME = 1e6;  // a full-speed frame, in ns: interrupt endpoints are polled at frame starts
 const hex = (v, n = 2) => '0x' + (v >>> 0).toString(16).padStart(n, '0');
 const hexBytes = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -95,6 +98,8 @@ class UsbHost {
     this.ports = [];          // the serial ports: one per CDC-ACM function, in interface order (portAt)
     this.hid = [];            // the HID interfaces bound: {interface, endpoint, descriptor, report (bytes), parsed}
     this.hidReports = [];     // every HID input report taken: {interface, id, bytes, time}
+    this.leds = new Set();    // the keyboard LEDs lit (names of LED_USAGES), as the PC's console has them
+    this.ledReports = [];     // every LED output report sent: {interface, id, bytes, status, time}
     this.pipes = [];          // bulk / interrupt pipes being served
     this.busFree = 0;
     this.timers = [];
@@ -250,8 +255,8 @@ class UsbHost {
   // the one it expects takes it for a repeat of a packet it has already
   // acknowledged: it ACKs it and drops its data. The sender, having the ACK,
   // moves on. Either side may be wrong only through the firmware: the
-  // host's toggles follow 8.5.3 (and 8.4.6.2: control data stages from
-  // DATA1, status stages DATA1; bulk and interrupt from DATA0 after
+  // host's toggles follow 8.5.3 and 8.6 (control data stages from DATA1,
+  // status stages DATA1; bulk and interrupt from DATA0 after
   // SET_CONFIGURATION or CLEAR_FEATURE(HALT)), so each mismatch is warned.
 
   /** An OUT packet into a buffer the device armed for the other PID: the
@@ -658,7 +663,8 @@ class UsbHost {
     for (const itf of info.config.interfaces.filter((i) => i.class === 3 && i.alt === 0)) {
       const n = itf.number;
       const ep = info.config.endpoints.find((e) => e.interface === n && e.alt === 0 && e.type === 3 && e.address & 0x80);
-      const h = { interface: n, endpoint: ep.address, descriptor: itf.hid, report: null, parsed: null, idle: null, buf: [] };
+      const h = { interface: n, endpoint: ep.address, descriptor: itf.hid, report: null, parsed: null, idle: null, buf: [], ledBytes: new Map() };
+      h.outEndpoint = info.config.endpoints.find((e) => e.interface === n && e.alt === 0 && e.type === 3 && !(e.address & 0x80)) || null;
       this.hid.push(h);
       this.control({ type: 0x21, req: HID.SET_IDLE, value: 0, index: n, length: 0, hid: true }, (r) => {
         h.idle = r.status;
@@ -678,6 +684,7 @@ class UsbHost {
         this.sim.emit('usb-hid', { interface: n, report: got, parsed });
         this.pipes.push(this.interruptPipe(ep, (data, tags, full) => this.hidIn(h, data, full)));
         this.poke();
+        this.sendLeds(h);   // a keyboard bound while LEDs are lit learns them, as Linux's console tells a new keyboard
       });
     }
   }
@@ -700,6 +707,52 @@ class UsbHost {
     this.hidReports.push(rep);
     this.note(`HID interface ${h.interface} report: ${shown}`);
     this.sim.emit('usb-hid-report', rep);
+  }
+
+  /** The PC's keyboard LEDs change (Caps Lock pressed, on any of its
+   * keyboards): `leds` are the ones now lit, names of num, caps, scroll,
+   * compose, kana. As Linux's hid-input does, every bound HID interface
+   * whose report descriptor has LED output fields is sent the new state
+   * (sendLeds). */
+  setLeds(leds) {
+    const want = new Set(leds);
+    for (const x of want) if (!(x in LED_USAGES)) throw new Error(`usb: unknown keyboard LED '${x}' (num, caps, scroll, compose, kana)`);
+    this.leds = want;
+    for (const h of this.hid) if (h.parsed) this.sendLeds(h);
+  }
+
+  /** The LED output reports of HID interface h that differ from what it
+   * was last sent (all LEDs off at first, as Linux assumes of a new
+   * keyboard), each as SET_REPORT(Output, report ID) on endpoint 0 to the
+   * interface, as usbhid sends output reports to a device without an
+   * interrupt OUT endpoint: the report's ID and length as the report
+   * descriptor gives them (the ID byte first where IDs are used), each LED
+   * field's bit set as lit, constant and other bits 0. A STALL is taken,
+   * as Linux takes it (logged). An interface with an interrupt OUT
+   * endpoint would have its output reports there, which the host does not
+   * model: warned, nothing sent. */
+  sendLeds(h) {
+    const p = h.parsed;
+    for (const [id, fields] of p.leds) {
+      const len = p.reports.output.get(id);
+      const off = p.usesIds ? 1 : 0;
+      const bytes = new Uint8Array(len);
+      if (off) bytes[0] = id;
+      for (const f of fields) if ([...this.leds].some((x) => LED_USAGES[x] === f.usage)) bytes[off + (f.bit >> 3)] |= 1 << (f.bit & 7);
+      const off0 = Uint8Array.from(bytes, (b, i) => (i < off ? b : 0));   // every LED off
+      if (Buffer.compare(Buffer.from(bytes), Buffer.from(h.ledBytes.get(id) || off0)) === 0) continue;
+      if (h.outEndpoint) {
+        this.sim.warn(`usb: HID interface ${h.interface} has an interrupt OUT endpoint (${hex(h.outEndpoint.address)}), where a PC sends its output reports (the keyboard LEDs); the host does not model interrupt OUT transfers: no LED report sent`);
+        return;
+      }
+      h.ledBytes.set(id, bytes);
+      this.control({ type: 0x21, req: HID.SET_REPORT, value: 0x0200 | id, index: h.interface, length: len, data: bytes, hid: true }, (r) => {
+        const rep = { interface: h.interface, id, bytes, status: r.status, time: this.now() / 1e9 };
+        this.ledReports.push(rep);
+        this.note(`HID interface ${h.interface} LED report ${hexBytes(bytes)}: ${r.status}${r.status === 'stall' ? ' (going on, as Linux does)' : ''}`);
+        this.sim.emit('usb-hid-output', rep);
+      });
+    }
   }
 
   // ---- the serial port ------------------------------------------------------------------
@@ -1050,8 +1103,9 @@ class UsbHost {
     this.schedule();
   }
   /** Schedule a bus or port action at simulated time ms: unplug, plug,
-   * reset, suspend, resume (the bus); close, open, baud=N, clear_halt_in,
-   * halt_in (serial port n). */
+   * reset, suspend, resume (the bus); leds=LIST (the keyboard LEDs lit:
+   * num, caps, scroll, compose, kana, comma-separated, or none); close,
+   * open, baud=N, clear_halt_in, halt_in (serial port n). */
   event(ms, action, n = 0) {
     this.portAt(n);
     this.events.push({ at: ms * MS, action, port: n });
@@ -1085,6 +1139,7 @@ class UsbHost {
       else if (a === 'halt_in') this.haltIn(undefined, n);
       else if (a === 'open') this.open(n);
       else if (m) this.setBaud(Number(m[1]), n);
+      else if (a.startsWith('leds=')) this.setLeds(a === 'leds=none' ? [] : a.slice(5).split(','));
       else if (a === 'reset') {
         // a port open stays held open by its terminal (reopen): bound again, it is opened again
         if (this.state !== 'detached') this.busReset(() => this.enumerate());

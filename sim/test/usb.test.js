@@ -209,6 +209,11 @@ test('cli: USB options are checked', () => {
   r = cli([fw('t_hello'), '--usb-input-file', '/nonexistent/file']);
   assert.strictEqual(r.code, 120);
   assert.match(r.stderr, /cannot read \/nonexistent\/file: no such file/);
+  for (const bad of ['10:leds=shift', '10:leds=', '10:leds=caps,,num']) {
+    r = cli([fw('t_hello'), '--usb-event', bad]);
+    assert.strictEqual(r.code, 120, bad);
+    assert.match(r.stderr, /--usb-event: expected MS:ACTION .*leds=LIST/);
+  }
   for (const bad of ['16', '-1', 'x', '1.5']) {
     r = cli([fw('t_hello'), '--usb-port', bad]);
     assert.strictEqual(r.code, 120, bad);
@@ -273,7 +278,7 @@ test('usbhost: an OUT packet into a buffer armed for the other data toggle is AC
 // interrupt IN endpoint armed with the next of `reports` (toggles
 // alternating from DATA0, or each report's from `pids`). Returns the run's
 // result and the host.
-function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, untilMs = 200 } = {}) {
+function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, untilMs = 200, setReport = 'ok', setup } = {}) {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
   const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
@@ -289,7 +294,9 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
     data.forEach((b, i) => { dp[0x100 + i] = b; });
     sim.write32(DPRAM + 0x80, FULL | DATA1 | AVAIL | data.length);
   };
-  let address = null, configured = false, next = 0, toggle = 0, r;
+  let address = null, configured = false, next = 0, toggle = 0, r, outData = null;
+  const got = [];   // SET_REPORT requests taken: [wValue, wIndex, data]
+  if (setup) setup(sim);
   sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
   sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
   for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
@@ -298,6 +305,12 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
     const st = sim.read32(USB + 0x50);
     if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
     if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }   // after SET_ADDRESS's status stage
+    if (outData && (sim.read32(DPRAM + 0x84) & FULL)) {   // SET_REPORT's data stage came
+      got.push([outData.value, outData.index, [...dp.subarray(0x100, 0x100 + (sim.read32(DPRAM + 0x84) & 0x3ff))]]);
+      sim.write32(DPRAM + 0x84, 0);
+      outData = null;
+      inStage([]);
+    }
     if (st & SETUP_REC) {
       sim.write32(USB + 0x50, SETUP_REC);
       const [type, req, vlo, vhi, , , llo, lhi] = dp.subarray(0, 8);
@@ -305,10 +318,17 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
       if (req === 6) {                            // GET_DESCRIPTOR: one packet (all of them are shorter than 64 bytes)
         inStage((desc[vhi] || []).slice(0, length));
         sim.write32(DPRAM + 0x84, DATA1 | AVAIL);   // EP0 OUT for the status stage
-      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9) {
+      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9 && type === 0) {
         sim.write32(DPRAM + 0x08, (1 << 31) | (3 << 26) | 0x180);   // EP1 IN: enabled, interrupt, buffer at 0x180
         configured = true;
         inStage([]);
+      } else if (type === 0x21 && req === 0x09 && setReport === 'stall') {
+        sim.write32(USB + 0x68, 3);                 // EP_STALL_ARM: EP0 IN and OUT
+        sim.write32(DPRAM + 0x80, STALL);
+        sim.write32(DPRAM + 0x84, STALL);
+      } else if (type === 0x21 && req === 0x09) {
+        outData = { value: vlo | (vhi << 8), index: dp[4] };
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL | 64);   // EP0 OUT for the report
       } else if (type === 0x21 && req === 0x0a && idle === 'stall') {
         sim.write32(USB + 0x68, 1);                 // EP_STALL_ARM: EP0 IN
         sim.write32(DPRAM + 0x80, STALL);
@@ -322,7 +342,7 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
       next++;
     }
   }
-  return { r, host: sim.usbHost, sim };
+  return { r, host: sim.usbHost, sim, got };
 }
 
 test('usbhost: a HID interface is bound as usbhid binds it: SET_IDLE (a STALL allowed), the report descriptor of the HID descriptor\'s length, the interrupt IN endpoint polled every bInterval frames', () => {
@@ -529,4 +549,58 @@ test('usbhost: a port closed and opened again on its own; the other port goes on
   assert.deepStrictEqual(lines, [[0, '0:Y'], [1, '1:X']]);
   assert.ok(host.log.some((l) => /port 1 closed$/.test(l)));
   assert.strictEqual(host.ports[1].open, true);
+});
+
+test('usbdesc: the LED fields of a keyboard\'s output report (Usage Minimum/Maximum on the LED page), bit by bit', () => {
+  const r = hidReport([...KEYBOARD, ...MOUSE]);
+  assert.deepStrictEqual([...r.leds], [[1, [1, 2, 3, 4, 5].map((u) => ({ bit: u - 1, usage: u }))]], 'Num Lock bit 0 .. Kana bit 4; the 3 constant bits none');
+  assert.deepStrictEqual([...hidReport(MOUSE).leds], [], 'no output report: no LED');
+  // Usage items one by one, after a 2-bit constant pad: Caps Lock at bit 2, Scroll Lock at bit 3
+  const one = [0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02,
+    0x95, 0x02, 0x91, 0x01, 0x05, 0x08, 0x09, 0x02, 0x09, 0x03, 0x95, 0x02, 0x91, 0x02, 0x95, 0x04, 0x91, 0x01, 0xc0];
+  const x = hidReport(one);
+  assert.deepStrictEqual(x.errors, []);
+  assert.deepStrictEqual([...x.leds], [[0, [{ bit: 2, usage: 2 }, { bit: 3, usage: 3 }]]]);
+});
+
+// a keyboard of one packet's descriptor for hidDevice: KEYBOARD without its key array
+const KBD = [...KEYBOARD.slice(0, 30), ...KEYBOARD.slice(46)];
+test('usbhost: the keyboard LEDs (leds=LIST) go to a HID keyboard as SET_REPORT(Output) with its report ID, each change once; a keyboard bound while one is lit is told', () => {
+  // Caps Lock at 150 ms, again (no change: nothing sent), then Caps Lock and Num Lock, then none
+  let { r, host, got } = hidDevice({
+    report: KBD, untilMs: 260,
+    setup: (sim) => { for (const [ms, a] of [[150, 'leds=caps'], [170, 'leds=caps'], [190, 'leds=caps,num'], [210, 'leds=none']]) sim.usbHost.event(ms, a); },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(got, [[0x0201, 0, [1, 2]], [0x0201, 0, [1, 3]], [0x0201, 0, [1, 0]]], 'wValue Output (2) << 8 | ID 1, the interface; the ID byte, then Num Lock bit 0, Caps Lock bit 1');
+  assert.deepStrictEqual(host.ledReports.map((x) => [x.interface, x.id, [...x.bytes], x.status]), [[0, 1, [1, 2], 'ok'], [0, 1, [1, 3], 'ok'], [0, 1, [1, 0], 'ok']]);
+  assert.ok(host.log.some((l) => /SET_REPORT\(type 0x21, value 0x0201, index 0x0000, length 2\) -> ok$/.test(l)));
+  // lit before the keyboard binds: sent once its report descriptor is read; a STALL taken as Linux takes it
+  ({ r, host, got } = hidDevice({ report: KBD, untilMs: 200, setReport: 'stall', setup: (sim) => sim.usbHost.setLeds(['scroll']) }));
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.ledReports.map((x) => [[...x.bytes], x.status]), [[[1, 4], 'stall']]);
+  assert.strictEqual(host.state, 'configured');
+  // a mouse has no LED: nothing sent
+  ({ r, host, got } = hidDevice({ untilMs: 200, setup: (sim) => sim.usbHost.event(150, 'leds=caps') }));
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual([got, host.ledReports], [[], []]);
+  assert.throws(() => host.setLeds(['shift']), /^Error: usb: unknown keyboard LED 'shift' \(num, caps, scroll, compose, kana\)$/);
+});
+
+test('usbhost: bulkOut and bulkIn of one\'s own on a device\'s bulk endpoints: the answer read, more than asked is an overflow, nothing within the time-out a timeout; an endpoint in use refused', () => {
+  const res = [];
+  let busy = null;
+  const { r } = twoCdcDevice({
+    opts: { usb: { autoOpen: false } },
+    untilMs: 260,
+    onConfigured: (h) => {
+      h.bulkOut(0x04, Buffer.from('hi'), (x) => res.push(['out', x.status, x.sent]));
+      try { h.bulkOut(0x04, [1], () => {}); } catch (e) { busy = e.message; }
+      h.bulkIn(0x84, 2, (x) => res.push(['in', x.status, Buffer.from(x.data).toString()]));   // "1:HI" is 4 bytes
+      h.bulkIn(0x82, 8, (x) => res.push(['idle', x.status, x.data.length]), 50);
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(res, [['out', 'ok', 2], ['in', 'overflow', '1:HI'], ['idle', 'timeout', 0]]);
+  assert.strictEqual(busy, 'usbHost.bulkOut: endpoint 0x04 is in use (a transfer not ended, or the serial port)');
 });

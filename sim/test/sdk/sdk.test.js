@@ -759,6 +759,37 @@ test('sdk dev_hid_composite reports: BOOTSEL held sends keyboard "a", mouse righ
   assert.strictEqual(h.stats().stalls, 0);
 });
 
+test('sdk dev_hid_composite caps lock: the host\'s keyboard LED report (SET_REPORT, Output, ID 1) reaches tud_hid_set_report_cb: Caps Lock on holds the LED on, off sends it back to its blinking; Num Lock alone changes nothing', () => {
+  let ed;
+  const res = run('dev_hid_composite', {
+    maxMs: 7500,
+    setup: (sim) => {
+      ed = edges(sim, 25);
+      sim.usbHost.event(3500, 'leds=caps');   // the LED is off (since 3 s)
+      sim.usbHost.event(5200, 'leds=none');
+      sim.usbHost.event(5300, 'leds=num');
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost;
+  // the keyboard's output report: ID 1, the five LED bits (Num Lock bit 0, Caps Lock bit 1, ...) and 3 constant bits
+  assert.deepStrictEqual([...h.hid[0].parsed.leds], [[1, [1, 2, 3, 4, 5].map((u) => ({ bit: u - 1, usage: u }))]]);
+  assert.deepStrictEqual(h.ledReports.map((x) => [x.interface, x.id, [...x.bytes], x.status]), [[0, 1, [1, 2], 'ok'], [0, 1, [1, 0], 'ok'], [0, 1, [1, 1], 'ok']]);
+  assert.ok(h.log.some((l) => /SET_REPORT\(type 0x21, value 0x0201, index 0x0000, length 2\) -> ok$/.test(l)));
+  // TinyUSB takes the report ID off the front (it matches wValue's) and hands the LED byte on:
+  // Caps Lock on: blinking off, the LED on, within the request's bus time of the event
+  const ms = ed.map(([t, v]) => [+(t * 1000).toFixed(1), v]);
+  assert.deepStrictEqual(ms.slice(0, 3), [[2000.1, 1], [3000, 0], [3500.1, 1]]);
+  assert.ok(ed[2][0] - 3.5 < 0.0002, `LED on ${(ed[2][0] - 3.5) * 1e6} us after the event`);
+  // no blink while Caps Lock is on (the edges due at 4 s and 5 s are not there); off at 5.2 s, back to
+  // blinking: led_blinking_task's start time stayed at 3 s, so it catches up at once (on, then off,
+  // in the same few microseconds) and blinks on its old phase: on at 6 s, off at 7 s
+  assert.deepStrictEqual(ms.slice(3), [[5200.1, 0], [5200.1, 1], [5200.1, 0], [6000, 1], [7000, 0]]);
+  assert.ok(ed[5][0] - 5.2 < 0.0002);
+  // Num Lock alone at 5.3 s: the report sent, the LED left to its blinking
+  assert.strictEqual(h.stats().stalls, 0);
+});
+
 test('sdk dev_multi_cdc: both CDC-ACM functions bound as two serial ports; text sent to the second is printed through stdio ("Received on CDC 1: ...") and answered "OK" on the second port', () => {
   // The example's main loop sleeps 5 s (tud_task not running) each time round while CDC 0 has DTR
   // up: a port opened after the first waits up to 5 s for each request, as long as a PC's
