@@ -272,6 +272,27 @@ test('usbhost: an OUT packet into a buffer armed for the other data toggle is AC
   assert.strictEqual(h.state, 'enumerating');
 });
 
+// Attach a device driven from JavaScript through the controller's registers
+// (t_idle spinning) and step it every 0.1 ms up to untilMs: each bus reset
+// taken (address 0), the address step() put in dev.address set once
+// SET_ADDRESS's status stage has gone, then step(SIE_STATUS). Returns the
+// run's last result.
+function driveDevice(sim, untilMs, dev, step) {
+  const USB = 0x50110000, DPRAM = 0x50100000, BUS_RESET = 1 << 19, AVAIL = 1 << 10;
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  let r;
+  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
+    r = sim.run({ maxMs: t });
+    if (r.reason !== 'bound') break;
+    const st = sim.read32(USB + 0x50);
+    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
+    if (dev.address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, dev.address); dev.address = null; }
+    step(st);
+  }
+  return r;
+}
+
 // A HID device driven from JavaScript through the controller's registers
 // while t_idle spins: it answers enumeration with HID_CONFIG (its report
 // descriptor MOUSE, or `report`), SET_IDLE as `idle` says, and keeps its
@@ -281,7 +302,7 @@ test('usbhost: an OUT packet into a buffer armed for the other data toggle is AC
 function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, untilMs = 200, setReport = 'ok', setup } = {}) {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
-  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const SETUP_REC = 1 << 17;
   const FULL = 1 << 15, DATA1 = 1 << 13, STALL = 1 << 11, AVAIL = 1 << 10;
   const sim = new Simulator();
   sim.loadFile(fw('t_idle'));
@@ -294,17 +315,11 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
     data.forEach((b, i) => { dp[0x100 + i] = b; });
     sim.write32(DPRAM + 0x80, FULL | DATA1 | AVAIL | data.length);
   };
-  let address = null, configured = false, next = 0, toggle = 0, r, outData = null;
+  const dev = { address: null };
+  let configured = false, next = 0, toggle = 0, outData = null;
   const got = [];   // SET_REPORT requests taken: [wValue, wIndex, data]
   if (setup) setup(sim);
-  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
-  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
-  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
-    r = sim.run({ maxMs: t });
-    if (r.reason !== 'bound') break;
-    const st = sim.read32(USB + 0x50);
-    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
-    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }   // after SET_ADDRESS's status stage
+  const r = driveDevice(sim, untilMs, dev, (st) => {
     if (outData && (sim.read32(DPRAM + 0x84) & FULL)) {   // SET_REPORT's data stage came
       got.push([outData.value, outData.index, [...dp.subarray(0x100, 0x100 + (sim.read32(DPRAM + 0x84) & 0x3ff))]]);
       sim.write32(DPRAM + 0x84, 0);
@@ -318,7 +333,7 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
       if (req === 6) {                            // GET_DESCRIPTOR: one packet (all of them are shorter than 64 bytes)
         inStage((desc[vhi] || []).slice(0, length));
         sim.write32(DPRAM + 0x84, DATA1 | AVAIL);   // EP0 OUT for the status stage
-      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9 && type === 0) {
+      } else if (req === 5) { dev.address = vlo; inStage([]); } else if (req === 9 && type === 0) {
         sim.write32(DPRAM + 0x08, (1 << 31) | (3 << 26) | 0x180);   // EP1 IN: enabled, interrupt, buffer at 0x180
         configured = true;
         inStage([]);
@@ -341,7 +356,7 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, unt
       toggle ^= 1;
       next++;
     }
-  }
+  });
   return { r, host: sim.usbHost, sim, got };
 }
 
@@ -424,7 +439,7 @@ test('usbhost: bulkOut and bulkIn refuse, by name, a device not configured, an e
 function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
-  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const SETUP_REC = 1 << 17;
   const FULL = 1 << 15, DATA1 = 1 << 13, AVAIL = 1 << 10;
   const second = CONFIG.slice(9);
   second[2] = 2;                                 // IAD: first interface 2
@@ -454,16 +469,10 @@ function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
   const ctl = (ep) => 0x80 + 8 * (ep & 0x0f) + (ep & 0x80 ? 0 : 4);
   const fns = [{ out: 0x02, in: 0x82, pid: [0, 0] }, { out: 0x04, in: 0x84, pid: [0, 0] }];   // pid: next OUT, next IN
   const coding = {};
-  let address = null, pendingOut = null, r;
+  const dev = { address: null };
+  let pendingOut = null;
   sim.on('usb-configured', () => onConfigured && onConfigured(sim.usbHost, sim.nowNanos() / 1e6));
-  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
-  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
-  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
-    r = sim.run({ maxMs: t });
-    if (r.reason !== 'bound') break;
-    const st = sim.read32(USB + 0x50);
-    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
-    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }
+  const r = driveDevice(sim, untilMs, dev, (st) => {
     if (ctrlIn && !(sim.read32(DPRAM + 0x80) & AVAIL)) packet();
     if (pendingOut !== null && (sim.read32(DPRAM + 0x84) & FULL)) {   // a class request's data stage came
       coding[pendingOut] = [...dp.subarray(0x100, 0x107)];
@@ -478,7 +487,7 @@ function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
       if (req === 6) {
         inStage((desc[vhi] || []).slice(0, length));
         sim.write32(DPRAM + 0x84, DATA1 | AVAIL);
-      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9 && type === 0) {
+      } else if (req === 5) { dev.address = vlo; inStage([]); } else if (req === 9 && type === 0) {
         for (const ep of [0x81, 0x83, 0x02, 0x82, 0x04, 0x84]) {
           const kind = ep === 0x81 || ep === 0x83 ? 3 : 2;
           sim.write32(DPRAM + 0x08 + 8 * ((ep & 0x0f) - 1) + (ep & 0x80 ? 0 : 4), (1 << 31) | (kind << 26) | bufOf(ep));
@@ -500,7 +509,7 @@ function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
       f.pid[0] ^= 1;
       sim.write32(DPRAM + ctl(f.out), (f.pid[0] ? DATA1 : 0) | AVAIL | 64);
     });
-  }
+  });
   return { r, host: sim.usbHost, sim };
 }
 
