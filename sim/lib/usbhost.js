@@ -649,6 +649,8 @@ class UsbHost {
     });
     // a terminal on the first port (autoOpen); any other port is opened on request, as by another terminal
     for (const port of this.ports) if (port.bound && (port.reopen || (this.opts.autoOpen && port.index === 0))) this.open(port.index);
+    const none = this.ports.filter((p) => p.index >= comms.length && (p.reopen || p.inQueue.length || this.events.some((e) => e.port === p.index)));
+    for (const p of none) this.sim.warn(`usb: serial port ${p.index} was given input or actions, but the device has ${comms.length} CDC-ACM function(s) (ports 0..${comms.length - 1}): they go nowhere`);
     if (this.opts.check) this.runChecks();
   }
 

@@ -523,11 +523,13 @@ test('usbhost: every CDC-ACM function of the configuration is bound as a serial 
       h.sendInput(Buffer.from('ab\n'), ms + 5);          // port 0, open by then
       h.sendInput(Buffer.from('cd\n'), ms + 5, 1);       // port 1: waits for it to open
       h.event(ms + 20, 'open', 1);
+      h.event(ms + 30, 'open', 2);                       // no third function
     },
   });
   assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
-  assert.deepStrictEqual(host.ports.map((p) => [p.index, p.bound, p.open, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address]),
+  assert.deepStrictEqual(host.ports.slice(0, 2).map((p) => [p.index, p.bound, p.open, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address]),
     [[0, true, true, 0, 0x81, 0x02, 0x82], [1, true, true, 2, 0x83, 0x04, 0x84]]);
+  assert.deepStrictEqual([host.ports.length, host.ports[2].bound, host.ports[2].open], [3, false, false], 'port 2, asked for, has no function');
   assert.ok(host.log.some((l) => /serial port 1: interface 2, bulk IN 0x84, OUT 0x04$/.test(l)));
   // each port's own terminal: line coding and DTR|RTS to its own communication interface, port 1 only once asked
   const opens = host.log.filter((l) => /SET_CONTROL_LINE_STATE\(type 0x21, value 0x0003/.test(l)).map((l) => [Number(/^\[([\d.]+) s\]/.exec(l)[1]) * 1e3, /index (0x\w+)/.exec(l)[1]]);
@@ -539,6 +541,7 @@ test('usbhost: every CDC-ACM function of the configuration is bound as a serial 
   assert.deepStrictEqual(host.lines.map((l) => [l.source, l.port]), [['usb', 0], ['usb', 1]]);
   assert.deepStrictEqual(host.ports[1].inQueue, []);
   assert.strictEqual(sim.usbHost.port, host.ports[0], 'the first port stays .port');
+  assert.ok(sim.warnings.has('usb: serial port 2 was given input or actions, but the device has 2 CDC-ACM function(s) (ports 0..1): they go nowhere'), [...sim.warnings.keys()].join('\n'));
 });
 
 test('usbhost: a port closed and opened again on its own; the other port goes on', () => {
