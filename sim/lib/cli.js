@@ -11,7 +11,7 @@ const EXIT = {
   xip: 112,       // a core (or DMA) read the XIP range while the flash was out of XIP mode (erase/program window)
   powerCut: 113,  // --power-cut-at / --power-cut-random: the power went as planned
   usb: 114,       // the USB host rejected the device: malformed descriptor or answer, failed check
-  unmodelled: 115, // the firmware called a ROM floating-point function the model cannot perform (a trig argument out of range), or a USB OUT data toggle mismatch
+  unmodelled: 115, // the firmware called a ROM floating-point function the model cannot perform (a trig argument out of range)
   usage: 120,     // bad command line
   badFile: 121,   // missing / unreadable / not ELF or UF2 / wrong chip or family
   noBoot: 122,    // boot2 CRC mismatch, USB boot requested
@@ -25,10 +25,11 @@ const devices = require('./cli_devices');   // --spi, --display, --adc, --motor,
 const USAGE = `usage: tandem-sim FIRMWARE.elf|FIRMWARE.uf2 [options]
 
 Runs RP2040 firmware on both emulated cores. Console lines from UART0/UART1
-and from the USB serial port are printed as "[time s] uartN cK| text" and
-"[time s] usb   cK| text". A USB host is attached (unless --no-usb): it
-enumerates the device when the firmware connects, checks every descriptor
-and opens its CDC-ACM serial port.
+and from the USB serial ports are printed as "[time s] uartN cK| text" and
+"[time s] usb   cK| text" (the second port's "usb1 ", ...). A USB host is
+attached (unless --no-usb): it enumerates the device when the firmware
+connects, checks every descriptor and opens a serial port for each CDC-ACM
+function.
 
   --until REGEX       exit 0 as soon as a console line matches REGEX
   --max-ms N          bound on simulated time in milliseconds (default ${DEFAULT_MAX_MS})
@@ -73,7 +74,13 @@ ${devices.USAGE}
                       from time MS (once the port is open); repeatable
   --usb-input-file FILE[@MS]  the same with a file's bytes
   --usb-event MS:ACTION  at time MS: unplug, plug, close, open, baud=N, reset,
-                      suspend, resume (the port or the bus); repeatable
+                      suspend, resume (the port or the bus), leds=LIST (the
+                      keyboard LEDs now lit: num,caps,scroll,compose,kana or
+                      none, sent to each HID keyboard); repeatable
+  --usb-port N        the serial port (0: the device's first CDC-ACM function, 1
+                      its second, ...) of the --usb-input, --usb-input-file and
+                      --usb-event close/open/baud options after it (default 0);
+                      port N's lines are tagged "usbN"
   --usb-check         after opening the port, check the standard and class
                       requests (unsupported ones must STALL)
   --usb-log           print what the USB host does as "usbhost" lines
@@ -95,7 +102,7 @@ USB boot); 123 bound reached without bkpt/match; 124 lockup; 125 internal error.
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { gpioIn: [], i2c: [], i2cStuck: [], gpioLog: new Map(), history: 16, usbInput: [], usbEvents: [], uartInput: [] };
+  const o = { gpioIn: [], i2c: [], i2cStuck: [], gpioLog: new Map(), history: 16, usbInput: [], usbEvents: [], uartInput: [], usbPort: 0 };
   const need = (i, name) => {
     if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
     return argv[i + 1];
@@ -141,7 +148,7 @@ function parseArgs(argv) {
       case '--usb-input': case '--uart-input': {
         const v = need(i, a); i++;
         const { text, ms } = atTime(v, a);
-        (a === '--usb-input' ? o.usbInput : o.uartInput).push({ bytes: unescape(text, a), ms });
+        (a === '--usb-input' ? o.usbInput : o.uartInput).push({ bytes: unescape(text, a), ms, port: o.usbPort });
         break;
       }
       case '--usb-input-file': {
@@ -149,16 +156,17 @@ function parseArgs(argv) {
         const { text: file, ms } = atTime(v, a);
         let bytes;
         try { bytes = fs.readFileSync(file); } catch (e) { throw new UsageError(`--usb-input-file: cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`); }
-        o.usbInput.push({ bytes: [...bytes], ms });
+        o.usbInput.push({ bytes: [...bytes], ms, port: o.usbPort });
         break;
       }
       case '--usb-event': {
         const v = need(i, a); i++;
-        const m = /^(\d+(?:\.\d+)?):(unplug|plug|close|open|reset|suspend|resume|baud=\d+)$/.exec(v);
-        if (!m || (m[2].startsWith('baud=') && !(Number(m[2].slice(5)) > 0))) throw new UsageError(`--usb-event: expected MS:ACTION with ACTION unplug, plug, close, open, baud=N (N > 0), reset, suspend or resume, got '${v}'`);
-        o.usbEvents.push({ ms: Number(m[1]), action: m[2] });
+        const m = /^(\d+(?:\.\d+)?):(unplug|plug|close|open|reset|suspend|resume|baud=\d+|leds=(?:none|(?:num|caps|scroll|compose|kana)(?:,(?:num|caps|scroll|compose|kana))*))$/.exec(v);
+        if (!m || (m[2].startsWith('baud=') && !(Number(m[2].slice(5)) > 0))) throw new UsageError(`--usb-event: expected MS:ACTION with ACTION unplug, plug, close, open, baud=N (N > 0), reset, suspend, resume or leds=LIST (num, caps, scroll, compose, kana, comma-separated, or none), got '${v}'`);
+        o.usbEvents.push({ ms: Number(m[1]), action: m[2], port: o.usbPort });
         break;
       }
+      case '--usb-port': o.usbPort = num(need(i, a), a, { int: true }); i++; if (o.usbPort > 15) throw new UsageError('--usb-port: a serial port number, 0..15'); break;
       case '--gpio-in': {
         const v = need(i, a); i++;
         const m = /^(\d+)=([01])(?:@(\d+(?:\.\d+)?))?$/.exec(v);
@@ -284,13 +292,13 @@ function main(argv, io = { out: process.stdout, err: process.stderr }) {
       sim.on('uart-byte', ({ byte }) => io.out.write(Buffer.from([byte])));
       sim.on('usb-data', ({ bytes }) => io.out.write(bytes));
     } else {
-      sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] ${l.source === 'usb' ? 'usb  ' : `uart${l.uart}`} ${coreTag(l.core)}| ${l.text}\n`));
+      sim.on('line', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] ${l.source === 'usb' ? `usb${l.port || ' '} ` : `uart${l.uart}`} ${coreTag(l.core)}| ${l.text}\n`));
     }
     if (o.usbLog) sim.on('usb-log', (l) => io.out.write(`[${l.time.toFixed(6).padStart(11)} s] usbhost  | ${l.text}\n`));
   }
   if (sim.usbHost) {
-    for (const u of o.usbInput) sim.usbHost.sendInput(u.bytes, u.ms);
-    for (const e of o.usbEvents) sim.usbHost.event(e.ms, e.action);
+    for (const u of o.usbInput) sim.usbHost.sendInput(u.bytes, u.ms, u.port);
+    for (const e of o.usbEvents) sim.usbHost.event(e.ms, e.action, e.port);
   }
   for (const u of o.uartInput) sim.sendUartInput(0, u.bytes, u.ms);
   if (o.gpioLog.size && !o.quiet) {

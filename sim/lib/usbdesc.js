@@ -176,17 +176,21 @@ const LOCAL = { 0: 'Usage', 1: 'Usage Minimum', 2: 'Usage Maximum', 3: 'Designat
  * 1.11 defines for its type, collections balanced, Push and Pop paired,
  * Report IDs 1..255 and either on every data item or on none, Report Size
  * and Report Count set for each Input, Output and Feature item. Returns the
- * top-level collections (usage page and usage) and each report's length in
- * bytes by type and ID (the ID byte included where IDs are used).
+ * top-level collections (usage page and usage), each report's length in
+ * bytes by type and ID (the ID byte included where IDs are used), and the
+ * LEDs of the output reports (`leds`: report ID -> [{bit, usage}], each a
+ * one-bit Data Variable field of the LED page 0x08: Num Lock 1, Caps Lock
+ * 2, Scroll Lock 3, Compose 4, Kana 5; the bit counted from the report's
+ * first data bit, after the ID byte).
  */
 function parseHidReport(got, { expectLength } = {}) {
   const e = [];
-  const r = { errors: e, items: 0, collections: [], usesIds: false, reports: { input: new Map(), output: new Map(), feature: new Map() } };
+  const r = { errors: e, items: 0, collections: [], usesIds: false, reports: { input: new Map(), output: new Map(), feature: new Map() }, leds: new Map() };
   if (expectLength !== undefined && got.length !== expectLength) e.push(`report descriptor: ${got.length} bytes came for wDescriptorLength ${expectLength}`);
   const bits = { input: new Map(), output: new Map(), feature: new Map() };
   let g = { page: 0, size: null, count: null, id: 0 };
   const stack = [];
-  let local = { usages: [] };
+  let local = { usages: [], min: null, max: null };
   let depth = 0, dataItems = 0, at = 0;
   while (at < got.length) {
     const p = got[at];
@@ -215,11 +219,23 @@ function parseHidReport(got, { expectLength } = {}) {
       } else {
         const kind = tag === 8 ? 'input' : tag === 9 ? 'output' : 'feature';
         if (g.size === null || g.count === null) e.push(`${where}: ${name} item without ${g.size === null ? 'Report Size' : 'Report Count'} set`);
-        else bits[kind].set(g.id, (bits[kind].get(g.id) || 0) + g.size * g.count);
+        else {
+          const at0 = bits[kind].get(g.id) || 0;
+          // an Output item of Data, Variable, one-bit fields on the LED page (0x08): a bit per LED
+          if (kind === 'output' && (v & 3) === 2 && g.size === 1) {
+            for (let i = 0; i < g.count; i++) {
+              const u = i < local.usages.length ? local.usages[i] : local.min !== null ? Math.min(local.min + i, local.max === null ? Infinity : local.max) : local.usages[local.usages.length - 1];
+              if (u === undefined || u >>> 16 !== 0x08) continue;
+              if (!r.leds.has(g.id)) r.leds.set(g.id, []);
+              r.leds.get(g.id).push({ bit: at0 + i, usage: u & 0xffff });
+            }
+          }
+          bits[kind].set(g.id, at0 + g.size * g.count);
+        }
         if (g.id === 0 && r.usesIds) e.push(`${where}: ${name} item without a Report ID, in a descriptor that uses Report IDs`);
         dataItems++;
       }
-      local = { usages: [] };   // local items end at each main item
+      local = { usages: [], min: null, max: null };   // local items end at each main item
     } else if (type === 1) {
       const name = GLOBAL[tag];
       if (!name) e.push(`${where}: global item tag ${hex(tag)} is reserved`);
@@ -240,6 +256,8 @@ function parseHidReport(got, { expectLength } = {}) {
       const name = LOCAL[tag];
       if (!name) e.push(`${where}: local item tag ${hex(tag)} is reserved`);
       else if (tag === 0) local.usages.push(size === 4 ? v : g.page * 0x10000 + v);
+      else if (tag === 1) local.min = size === 4 ? v : g.page * 0x10000 + v;
+      else if (tag === 2) local.max = size === 4 ? v : g.page * 0x10000 + v;
     }
     at += 1 + size;
   }

@@ -12,16 +12,19 @@
 //   descriptors, each one checked, usbdesc.js), SET_CONFIGURATION; then, as
 //   usbhid binds a HID interface, SET_IDLE(0), its report descriptor
 //   (checked) and its interrupt IN endpoint polled every bInterval frames,
-//   each report handed on; then the serial port: a terminal opens it
-//   (SET_LINE_CODING, DTR and RTS up), bulk IN data becomes console lines
-//   tagged "usb", input goes out as bulk OUT packets. Unplug, replug, bus
-//   reset, suspend and resume, closing and opening the port and changing
-//   its baud rate happen on request.
+//   each report handed on, the keyboard LEDs sent by SET_REPORT when they
+//   change; then a serial port for each CDC-ACM function: a terminal opens
+//   the first (SET_LINE_CODING, DTR and RTS up), bulk IN data becomes
+//   console lines tagged "usb" (the second port's "usb1", ...), input goes
+//   out as bulk OUT packets. Unplug, replug, bus reset, suspend and resume,
+//   closing and opening a port and changing its baud rate, the keyboard
+//   LEDs, bulk transfers of one's own happen on request.
 //
 // Transfers take the time their packets take on a full-speed bus (12
 // Mbit/s, one transaction at a time). The host checks what the device
-// writes: data toggles, packet sizes, the address it answers on, stage
-// order. rp2040js does not model a STALL handshake, so a STALL is judged
+// writes: packet sizes, the address it answers on, stage order, and data
+// toggles both ways (a mismatch ACKed and dropped, as USB 2.0 8.6.4 has a
+// receiver do, and warned). rp2040js does not model a STALL handshake, so a STALL is judged
 // from the device's own writes: EP_STALL_ARM and the buffer control's STALL
 // bit for endpoint 0 (both are needed on the chip), STALL alone for the
 // others. Whatever breaks the protocol, or a malformed descriptor, stops the
@@ -33,6 +36,7 @@ const R_ADDR_ENDP = 0x00, R_MAIN_CTRL = 0x40, R_SIE_CTRL = 0x4c, R_SIE_STATUS = 
 const MAIN_EN = 1, MAIN_HOST = 2;
 const SIE_PULLUP = 1 << 16;
 const ST_SUSPENDED = 1 << 4, ST_RESUME = 1 << 11, ST_CONNECTED = 1 << 16, ST_SETUP_REC = 1 << 17, ST_BUS_RESET = 1 << 19;
+const ST_DATA_SEQ_ERROR = 1 << 31;
 const INT_DEV_SUSPEND = 1 << 14;
 const B_FULL = 1 << 15, B_DATA1 = 1 << 13, B_STALL = 1 << 11, B_AVAIL = 1 << 10, B_LEN = 0x3ff;
 
@@ -45,7 +49,7 @@ const DEFAULTS = {
   suspendIdleMs: 3,   // 7.1.7.6: a device sees suspend after 3 ms of idle bus
   ctrlTimeoutMs: 5000,// Linux's USB_CTRL_GET_TIMEOUT
   baud: 115200,
-  autoOpen: true,     // a terminal opens the port once the driver binds
+  autoOpen: true,     // a terminal opens the first serial port once the driver binds
   check: false,       // run the standard-request checks after opening
 };
 
@@ -53,8 +57,9 @@ const REQ = { GET_STATUS: 0, CLEAR_FEATURE: 1, SET_FEATURE: 3, SET_ADDRESS: 5, G
 const CDC = { SET_LINE_CODING: 0x20, GET_LINE_CODING: 0x21, SET_CONTROL_LINE_STATE: 0x22, SEND_BREAK: 0x23 };
 const NAMES = { 0: 'GET_STATUS', 1: 'CLEAR_FEATURE', 3: 'SET_FEATURE', 5: 'SET_ADDRESS', 6: 'GET_DESCRIPTOR', 8: 'GET_CONFIGURATION', 9: 'SET_CONFIGURATION', 10: 'GET_INTERFACE', 11: 'SET_INTERFACE' };
 const CDC_NAMES = { 0x20: 'SET_LINE_CODING', 0x21: 'GET_LINE_CODING', 0x22: 'SET_CONTROL_LINE_STATE', 0x23: 'SEND_BREAK' };
-const HID = { SET_IDLE: 0x0a };
-const HID_NAMES = { 0x0a: 'SET_IDLE' };
+const HID = { SET_REPORT: 0x09, SET_IDLE: 0x0a };
+const HID_NAMES = { 0x09: 'SET_REPORT', 0x0a: 'SET_IDLE' };
+const LED_USAGES = { num: 1, caps: 2, scroll: 3, compose: 4, kana: 5 };   // HID Usage Tables, LED page 0x08
 const FRAME = 1e6;  // a full-speed frame, in ns: interrupt endpoints are polled at frame starts
 const hex = (v, n = 2) => '0x' + (v >>> 0).toString(16).padStart(n, '0');
 const hexBytes = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -70,14 +75,6 @@ function describe(s) {
 }
 
 class UsbError extends Error {}
-/** What the chip's documentation leaves open: the run stops as not modelled (exit 115), not as the device's fault. */
-class UsbUnmodelled extends UsbError { get reason() { return 'unmodelled'; } }
-/** An OUT packet whose data toggle differs from the one the device armed its buffer for. */
-function outToggleMismatch(where, armed, sent) {
-  return new UsbUnmodelled(`${where}: the host sends DATA${sent} into a buffer the device armed for DATA${armed}; ` +
-    'the chip raises SIE_STATUS.DATA_SEQ_ERROR, but what its controller then does with the packet and the buffer ' +
-    '(ACK and discard it, as USB 2.0 8.6.4 has a receiver do, or take it) is not documented: not modelled');
-}
 
 class UsbHost {
   constructor(sim, opts = {}) {
@@ -98,19 +95,17 @@ class UsbHost {
     this.halted = new Set();  // endpoints the host halted (SET_FEATURE ENDPOINT_HALT)
     this.ops = [];            // control operations waiting for endpoint 0
     this.cur = null;          // the control transfer in progress
-    this.port = { bound: false, open: false, baud: this.opts.baud, lines: 0 };
-    this.func = null;         // the CDC-ACM function found in the configuration
+    this.ports = [];          // the serial ports: one per CDC-ACM function, in interface order (portAt)
     this.hid = [];            // the HID interfaces bound: {interface, endpoint, descriptor, report (bytes), parsed}
     this.hidReports = [];     // every HID input report taken: {interface, id, bytes, time}
+    this.leds = new Set();    // the keyboard LEDs lit (names of LED_USAGES), as the PC's console has them
+    this.ledReports = [];     // every LED output report sent: {interface, id, bytes, status, time}
     this.pipes = [];          // bulk / interrupt pipes being served
     this.busFree = 0;
     this.timers = [];
     this.alarm = sim.clock.createAlarm(() => this.runTimers());
     this.gen = 0;             // bumped by every detach/reset: stale callbacks see it
     this.input = [];          // {at (ns), bytes}
-    this.inQueue = [];        // bytes ready to go out
-    this.urb = [];            // received bytes not yet handed to the terminal
-    this.line = { text: '', cores: 0, open: false };
     this.lines = [];          // every console line, for the API
     this.log = [];            // what the host did, for --usb-log and errors
     this.checks = [];         // results of the standard-request checks
@@ -119,10 +114,31 @@ class UsbHost {
     this.st = {
       attaches: 0, resets: 0, enumerations: 0, control: 0, stalls: 0, in_bytes: 0, in_packets: 0,
       zlps: 0, out_bytes: 0, attach_ns: null, configured_ns: null, open_ns: null, respond_ns: 0, responds: 0,
-      respond_min: Infinity, respond_max: 0,
+      respond_min: Infinity, respond_max: 0, seq_errors_out: 0, seq_errors_in: 0,
     };
+    this.portAt(0);
     this.hook();
   }
+
+  /** Serial port n (0: the first CDC-ACM function), made on first use: input
+   * and actions may be queued for it before the device is bound. */
+  portAt(n) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`usb: serial port ${n}: expected a port number 0, 1, ...`);
+    while (this.ports.length <= n) {
+      this.ports.push({
+        index: this.ports.length, bound: false, open: false, baud: this.opts.baud, lines: 0,
+        func: null,           // its CDC-ACM function: comm (interface), notify, in, out (endpoints)
+        reopen: false,        // a terminal holds it open: opened again whenever bound
+        inQueue: [],          // bytes ready to go out
+        urb: [],              // received bytes not yet handed to the terminal
+        line: { text: '', cores: 0, open: false },
+      });
+    }
+    return this.ports[n];
+  }
+  /** The first serial port, and its function (the API of a one-port host). */
+  get port() { return this.ports[0]; }
+  get func() { return this.ports[0].func; }
 
   // ---- attachment to rp2040js's controller ---------------------------------------
   hook() {
@@ -186,7 +202,7 @@ class UsbHost {
     while (this.timers.length && this.timers[0].ns <= t) {
       const e = this.timers.shift();
       if (e.gen !== this.gen) continue;
-      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
+      try { e.fn(); } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
       if (this.state === 'error') { this.timers = []; break; }
     }
     this.arm();
@@ -203,14 +219,14 @@ class UsbHost {
     if (this.log.length > 400) this.log.shift();
     this.sim.emit('usb-log', { time: this.now() / 1e9, text: s });
   }
-  fail(msg, reason = 'usb') {
+  fail(msg) {
     if (this.state === 'error') return;
     this.state = 'error';
     this.gen++;
     this.timers = [];
     this.arm();
     this.note(`error: ${msg}`);
-    this.sim.stop(reason, { message: `usb: ${msg}` });
+    this.sim.stop('usb', { message: `usb: ${msg}` });
   }
 
   // ---- DPRAM and the controller ------------------------------------------------------
@@ -232,6 +248,41 @@ class UsbHost {
     this.suspendLatch = true;
     if (on) this.ctrl.sieStatus |= ST_SUSPENDED; else this.ctrl.sieStatus &= ~ST_SUSPENDED;
     this.ctrl.sieStatusUpdated();
+  }
+
+  // ---- data toggle mismatches ---------------------------------------------------------
+  // USB 2.0 8.6.4: a receiver that gets a data packet of the other PID than
+  // the one it expects takes it for a repeat of a packet it has already
+  // acknowledged: it ACKs it and drops its data. The sender, having the ACK,
+  // moves on. Either side may be wrong only through the firmware: the
+  // host's toggles follow 8.5.3 and 8.6 (control data stages from DATA1,
+  // status stages DATA1; bulk and interrupt from DATA0 after
+  // SET_CONFIGURATION or CLEAR_FEATURE(HALT)), so each mismatch is warned.
+
+  /** An OUT packet into a buffer the device armed for the other PID: the
+   * device's controller raises SIE_STATUS.DATA_SEQ_ERROR (datasheet:
+   * "an OUT packet is received from the host but doesn't match the data
+   * pid in the buffer control register") and, as a receiver does, ACKs
+   * the packet and drops it: the buffer stays armed and untouched, no
+   * BUFF_STATUS. */
+  outSeqError(ep, armed, sent, where) {
+    this.st.seq_errors_out++;
+    this.note(`${where}: the host sends DATA${sent}, the buffer is armed for DATA${armed}: SIE_STATUS.DATA_SEQ_ERROR, the packet ACKed and dropped`);
+    const rule = ep === 0 ? ' (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)' : '';
+    this.sim.warn(`usb: endpoint ${hex(ep)} OUT: the firmware armed a buffer for the other data toggle than the host's packet${rule}; ` +
+      'the controller raises SIE_STATUS.DATA_SEQ_ERROR, ACKs the packet and drops it (USB 2.0 8.6.4): the data is lost to the firmware (--usb-log has each)');
+    this.sieSet(ST_DATA_SEQ_ERROR);
+  }
+
+  /** An IN packet of the other PID than the host expects: the host ACKs it
+   * and ignores its data; the device, having the ACK, sees its buffer
+   * sent. The host's toggle stays: it waits for the packet again. */
+  inSeqError(ep, sent, want, where) {
+    this.st.seq_errors_in++;
+    this.note(`${where}: the device sends DATA${sent}, the host expects DATA${want}: the packet ACKed and ignored`);
+    const rule = ep === 0x80 ? ' (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)' : '';
+    this.sim.warn(`usb: endpoint ${hex(ep)} IN: the firmware sent a packet with the other data toggle than the host expects${rule}; ` +
+      'the host ACKs it and ignores its data (USB 2.0 8.6.4): the data is lost to the host (--usb-log has each)');
   }
 
   // ---- connection ----------------------------------------------------------------------
@@ -257,14 +308,12 @@ class UsbHost {
     this.address = 0;
     this.toggle.clear();
     this.halted.clear();
-    this.port.bound = false;
-    const wasOpen = this.port.open;
-    this.port.open = false;
+    for (const p of this.ports) { p.bound = false; p.open = false; }
     this.st.resets++;
     this.note('bus reset');
     this.setSuspended(false);
     this.sieSet(ST_BUS_RESET);
-    this.after((this.opts.resetMs + this.opts.recoveryMs) * MS, () => then(wasOpen));
+    this.after((this.opts.resetMs + this.opts.recoveryMs) * MS, then);
   }
 
   /** The device went away (unplugged, rebooted, let go of D+). */
@@ -279,8 +328,7 @@ class UsbHost {
     this.pipes = [];
     this.halted.clear();
     this.state = 'detached';
-    this.port.bound = false;
-    this.port.open = false;
+    for (const p of this.ports) { p.bound = false; p.open = false; }
     this.note(`device gone: ${why}`);
   }
 
@@ -363,7 +411,7 @@ class UsbHost {
       if (t && !t.step && !t.busy && t.stage !== 'setup' && t.stage !== 'silent') this.ep0(t);
       for (const p of this.pipes) if (!p.busy) p.serve();
     } catch (err) {
-      if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err;
+      if (err instanceof UsbError) this.fail(err.message); else throw err;
     }
   }
 
@@ -391,18 +439,23 @@ class UsbHost {
       const now = this.rd32(bo);
       if (!(now & B_AVAIL)) { this.poke(); return; }  // taken back: the token got NAK
       const pid = now & B_DATA1 ? 1 : 0;
-      if (pid !== t.pid && !wantIn) throw outToggleMismatch(`endpoint 0 OUT, the ${t.stage} stage of ${describe(t.s)}`, pid, t.pid);
-      if (pid !== t.pid) throw new UsbError(`endpoint 0 IN: DATA${pid}, expected DATA${t.pid} in the ${t.stage} stage of ${describe(t.s)}`);
-      if (wantIn) this.ep0In(t, bo, now, mps); else this.ep0Out(t, bo, now, mps);
+      const match = pid === t.pid;
+      const where = `endpoint 0 ${wantIn ? 'IN' : 'OUT'}, the ${t.stage} stage of ${describe(t.s)}`;
+      if (!match && wantIn) this.inSeqError(0x80, pid, t.pid, where);
+      else if (!match) this.outSeqError(0x00, pid, t.pid, where);
+      if (wantIn) this.ep0In(t, bo, now, mps, match); else this.ep0Out(t, bo, now, mps, match);
       t.ready = this.now();
       this.poke();
     });
   }
 
-  ep0In(t, bo, bc, mps) {
+  /** A packet taken from EP0 IN; match: its PID was the one expected (else
+   * the device has its ACK, the host nothing: the stage waits). */
+  ep0In(t, bo, bc, mps, match) {
     const len = bc & B_LEN;
     this.wr32(bo, bc & ~(B_AVAIL | B_FULL));
     this.bufDone(0x80);
+    if (!match) return;
     if (t.stage === 'status-in') {
       if (len !== 0) throw new UsbError(`status stage of ${describe(t.s)}: the device sent ${len} bytes, expected a zero-length packet`);
       this.finish(t, 'ok');
@@ -415,19 +468,25 @@ class UsbHost {
     if (len < mps || t.got.length === t.s.length) { t.stage = 'status-out'; t.pid = 1; }
   }
 
-  ep0Out(t, bo, bc, mps) {
+  /** A packet sent to EP0 OUT; match: the buffer was armed for its PID
+   * (else the controller dropped it, and the host, ACKed, goes on). */
+  ep0Out(t, bo, bc, mps, match) {
     if (t.stage === 'status-out') {
-      this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL);
-      this.bufDone(0x00);
+      if (match) {
+        this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL);
+        this.bufDone(0x00);
+      }
       this.finish(t, 'ok');
       return;
     }
     const n = Math.min(mps, t.s.length - t.sent);
-    if ((bc & B_LEN) < n) throw new UsbError(`endpoint 0 OUT buffer of ${bc & B_LEN} bytes for a ${n}-byte packet of ${describe(t.s)}`);
-    const data = t.s.data || new Uint8Array(t.s.length);
-    for (let i = 0; i < n; i++) this.dpram[0x100 + i] = data[t.sent + i];
-    this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL | n);
-    this.bufDone(0x00);
+    if (match) {
+      if ((bc & B_LEN) < n) throw new UsbError(`endpoint 0 OUT buffer of ${bc & B_LEN} bytes for a ${n}-byte packet of ${describe(t.s)}`);
+      const data = t.s.data || new Uint8Array(t.s.length);
+      for (let i = 0; i < n; i++) this.dpram[0x100 + i] = data[t.sent + i];
+      this.wr32(bo, (bc & ~(B_AVAIL | B_LEN)) | B_FULL | n);
+      this.bufDone(0x00);
+    }
     t.sent += n;
     t.pid ^= 1;
     if (t.sent >= t.s.length) { t.stage = 'status-in'; t.pid = 1; }
@@ -445,7 +504,7 @@ class UsbHost {
       this.fail(`${describe(t.s)} timed out after ${this.opts.ctrlTimeoutMs} ms: the device neither answered nor stalled${why}`);
       return;
     }
-    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message, err.reason); return; } throw err; }
+    try { t.cb({ status, data }); } catch (err) { if (err instanceof UsbError) { this.fail(err.message); return; } throw err; }
     this.nextOp();
   }
 
@@ -565,23 +624,33 @@ class UsbHost {
     });
   }
 
-  /** cdc-acm's probe: a communication interface (2/2) and its data interface. */
+  /** cdc-acm's probe, once for each CDC-ACM function of the configuration
+   * (a communication interface 2/2 and the data interface its union names;
+   * a composite device groups each pair with an interface association):
+   * serial port k for the k-th in interface order, as Linux numbers its
+   * ttyACM devices in probe order. */
   bindCdc(info) {
     const c = info.config;
-    const comm = c.interfaces.find((i) => i.class === 2 && i.subclass === 2 && i.alt === 0);
-    if (!comm) { this.note('no CDC-ACM function: no serial port'); return; }
-    const union = comm.functional.find((f) => f.subtype === 6);
-    const dataItf = union.bytes[4];
-    const eps = c.endpoints.filter((ep) => ep.interface === dataItf && ep.type === 2);
-    this.func = {
-      comm: comm.number,
-      notify: c.endpoints.find((ep) => ep.interface === comm.number),
-      in: eps.find((ep) => ep.address & 0x80),
-      out: eps.find((ep) => !(ep.address & 0x80)),
-    };
-    this.port.bound = true;
-    this.note(`serial port: interface ${comm.number}, bulk IN ${hex(this.func.in.address)}, OUT ${hex(this.func.out.address)}`);
-    if (this.reopen || this.opts.autoOpen) this.open();
+    const comms = c.interfaces.filter((i) => i.class === 2 && i.subclass === 2 && i.alt === 0);
+    if (!comms.length) { this.note('no CDC-ACM function: no serial port'); return; }
+    comms.forEach((comm, k) => {
+      const union = comm.functional.find((f) => f.subtype === 6);
+      const dataItf = union.bytes[4];
+      const eps = c.endpoints.filter((ep) => ep.interface === dataItf && ep.type === 2);
+      const port = this.portAt(k);
+      port.func = {
+        comm: comm.number,
+        notify: c.endpoints.find((ep) => ep.interface === comm.number),
+        in: eps.find((ep) => ep.address & 0x80),
+        out: eps.find((ep) => !(ep.address & 0x80)),
+      };
+      port.bound = true;
+      this.note(`serial port ${k}: interface ${comm.number}, bulk IN ${hex(port.func.in.address)}, OUT ${hex(port.func.out.address)}`);
+    });
+    // a terminal on the first port (autoOpen); any other port is opened on request, as by another terminal
+    for (const port of this.ports) if (port.bound && (port.reopen || (this.opts.autoOpen && port.index === 0))) this.open(port.index);
+    const none = this.ports.filter((p) => p.index >= comms.length && (p.reopen || p.inQueue.length || this.events.some((e) => e.port === p.index)));
+    for (const p of none) this.sim.warn(`usb: serial port ${p.index} was given input or actions, but the device has ${comms.length} CDC-ACM function(s) (ports 0..${comms.length - 1}): they go nowhere`);
     if (this.opts.check) this.runChecks();
   }
 
@@ -596,7 +665,8 @@ class UsbHost {
     for (const itf of info.config.interfaces.filter((i) => i.class === 3 && i.alt === 0)) {
       const n = itf.number;
       const ep = info.config.endpoints.find((e) => e.interface === n && e.alt === 0 && e.type === 3 && e.address & 0x80);
-      const h = { interface: n, endpoint: ep.address, descriptor: itf.hid, report: null, parsed: null, idle: null, buf: [] };
+      const h = { interface: n, endpoint: ep.address, descriptor: itf.hid, report: null, parsed: null, idle: null, buf: [], ledBytes: new Map() };
+      h.outEndpoint = info.config.endpoints.find((e) => e.interface === n && e.alt === 0 && e.type === 3 && !(e.address & 0x80)) || null;
       this.hid.push(h);
       this.control({ type: 0x21, req: HID.SET_IDLE, value: 0, index: n, length: 0, hid: true }, (r) => {
         h.idle = r.status;
@@ -616,6 +686,7 @@ class UsbHost {
         this.sim.emit('usb-hid', { interface: n, report: got, parsed });
         this.pipes.push(this.interruptPipe(ep, (data, tags, full) => this.hidIn(h, data, full)));
         this.poke();
+        this.sendLeds(h);   // a keyboard bound while LEDs are lit learns them, as Linux's console tells a new keyboard
       });
     }
   }
@@ -640,29 +711,79 @@ class UsbHost {
     this.sim.emit('usb-hid-report', rep);
   }
 
+  /** The PC's keyboard LEDs change (Caps Lock pressed, on any of its
+   * keyboards): `leds` are the ones now lit, names of num, caps, scroll,
+   * compose, kana. As Linux's hid-input does, every bound HID interface
+   * whose report descriptor has LED output fields is sent the new state
+   * (sendLeds). */
+  setLeds(leds) {
+    const want = new Set(leds);
+    for (const x of want) if (!(x in LED_USAGES)) throw new Error(`usb: unknown keyboard LED '${x}' (num, caps, scroll, compose, kana)`);
+    this.leds = want;
+    for (const h of this.hid) if (h.parsed) this.sendLeds(h);
+  }
+
+  /** The LED output reports of HID interface h that differ from what it
+   * was last sent (all LEDs off at first, as Linux assumes of a new
+   * keyboard), each as SET_REPORT(Output, report ID) on endpoint 0 to the
+   * interface, as usbhid sends output reports to a device without an
+   * interrupt OUT endpoint: the report's ID and length as the report
+   * descriptor gives them (the ID byte first where IDs are used), each LED
+   * field's bit set as lit, constant and other bits 0. A STALL is taken,
+   * as Linux takes it (logged). An interface with an interrupt OUT
+   * endpoint would have its output reports there, which the host does not
+   * model: warned, nothing sent. */
+  sendLeds(h) {
+    const p = h.parsed;
+    for (const [id, fields] of p.leds) {
+      const len = p.reports.output.get(id);
+      const off = p.usesIds ? 1 : 0;
+      const bytes = new Uint8Array(len);
+      if (off) bytes[0] = id;
+      for (const f of fields) if ([...this.leds].some((x) => LED_USAGES[x] === f.usage)) bytes[off + (f.bit >> 3)] |= 1 << (f.bit & 7);
+      const off0 = Uint8Array.from(bytes, (b, i) => (i < off ? b : 0));   // every LED off
+      if (Buffer.compare(Buffer.from(bytes), Buffer.from(h.ledBytes.get(id) || off0)) === 0) continue;
+      if (h.outEndpoint) {
+        this.sim.warn(`usb: HID interface ${h.interface} has an interrupt OUT endpoint (${hex(h.outEndpoint.address)}), where a PC sends its output reports (the keyboard LEDs); the host does not model interrupt OUT transfers: no LED report sent`);
+        return;
+      }
+      h.ledBytes.set(id, bytes);
+      this.control({ type: 0x21, req: HID.SET_REPORT, value: 0x0200 | id, index: h.interface, length: len, data: bytes, hid: true }, (r) => {
+        const rep = { interface: h.interface, id, bytes, status: r.status, time: this.now() / 1e9 };
+        this.ledReports.push(rep);
+        this.note(`HID interface ${h.interface} LED report ${hexBytes(bytes)}: ${r.status}${r.status === 'stall' ? ' (going on, as Linux does)' : ''}`);
+        this.sim.emit('usb-hid-output', rep);
+      });
+    }
+  }
+
   // ---- the serial port ------------------------------------------------------------------
   lineCoding(baud, bits = 8) {
     return Uint8Array.from([baud & 0xff, (baud >> 8) & 0xff, (baud >> 16) & 0xff, (baud >>> 24) & 0xff, 0, 0, bits]);
   }
-  cdcReq(req, value, data, length = data ? data.length : 0) {
-    return { type: data || length === 0 ? 0x21 : 0xa1, req, value, index: this.func.comm, length, data };
+  /** A class request to port n's communication interface. */
+  cdcReq(req, value, data, length = data ? data.length : 0, n = 0) {
+    return { type: data || length === 0 ? 0x21 : 0xa1, req, value, index: this.ports[n].func.comm, length, data };
   }
+  /** What a port's notes say: "port" for the first (as a one-port host's), "port N" for others. */
+  portName(port) { return port.index ? `port ${port.index}` : 'port'; }
 
-  /** A terminal opens the port: line coding, then DTR and RTS (as Linux's cdc-acm). */
-  open() {
-    if (!this.port.bound) { this.reopen = true; return; }
-    this.reopen = true;
-    const baud = this.port.baud;
-    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud)), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
-    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 3), (r) => {
+  /** A terminal opens serial port n: line coding, then DTR and RTS (as Linux's cdc-acm). */
+  open(n = 0) {
+    const port = this.portAt(n);
+    port.reopen = true;
+    if (!port.bound) return;
+    const baud = port.baud;
+    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud), undefined, n), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
+    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 3, undefined, 0, n), (r) => {
       this.must('SET_CONTROL_LINE_STATE(DTR|RTS)', r);
-      this.port.lines = 3;
-      this.port.open = true;
+      port.lines = 3;
+      port.open = true;
       if (this.st.open_ns === null) this.st.open_ns = this.now();
-      this.note(`port open at ${baud} baud`);
-      this.startPipes();
+      this.note(`${this.portName(port)} open at ${baud} baud`);
+      this.startPipes(port);
     });
-    this.control({ type: 0xa1, req: CDC.GET_LINE_CODING, value: 0, index: this.func.comm, length: 7 }, (r) => {
+    this.control({ type: 0xa1, req: CDC.GET_LINE_CODING, value: 0, index: port.func.comm, length: 7 }, (r) => {
       const got = this.must('GET_LINE_CODING', r);
       const want = this.lineCoding(baud);
       if (got.length !== 7 || Buffer.compare(Buffer.from(got), Buffer.from(want)) !== 0) {
@@ -671,16 +792,17 @@ class UsbHost {
     });
   }
 
-  /** The terminal closes the port: DTR and RTS down (hupcl). */
-  close() {
-    this.reopen = false;
-    if (!this.port.bound) return;
-    this.pipes = this.pipes.filter((p) => !p.cdc);
-    this.port.open = false;
-    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 0), (r) => {
+  /** The terminal closes serial port n: DTR and RTS down (hupcl). */
+  close(n = 0) {
+    const port = this.portAt(n);
+    port.reopen = false;
+    if (!port.bound) return;
+    this.pipes = this.pipes.filter((p) => p.port !== port);
+    port.open = false;
+    this.control(this.cdcReq(CDC.SET_CONTROL_LINE_STATE, 0, undefined, 0, n), (r) => {
       this.must('SET_CONTROL_LINE_STATE(0)', r);
-      this.port.lines = 0;
-      this.note('port closed');
+      port.lines = 0;
+      this.note(`${this.portName(port)} closed`);
     });
   }
 
@@ -688,18 +810,19 @@ class UsbHost {
    * (valid at any time, 9.4.5: the data toggle starts again at DATA0), sent
    * after the reader has paused for ms, so that a packet may wait in the
    * endpoint. */
-  clearHaltIn(ms = 8) { this.pauseIn(false, ms); }
+  clearHaltIn(ms = 8, n = 0) { this.pauseIn(false, ms, n); }
 
   /** SET_FEATURE(ENDPOINT_HALT) on the bulk IN endpoint (the reader stops
    * taking packets), then, ms later, CLEAR_FEATURE(ENDPOINT_HALT): the
    * device hands packets again from DATA0. */
-  haltIn(ms = 20) { this.pauseIn(true, ms); }
+  haltIn(ms = 20, n = 0) { this.pauseIn(true, ms, n); }
 
   /** The reader leaves the bulk IN endpoint alone for ms (halting it
    * first if halt), then clears its halt. */
-  pauseIn(halt, ms) {
-    if (!this.port.bound) return;
-    const ep = this.func.in.address;
+  pauseIn(halt, ms, n) {
+    const port = this.portAt(n);
+    if (!port.bound) return;
+    const ep = port.func.in.address;
     this.halted.add(ep);
     if (halt) this.control({ type: 0x02, req: REQ.SET_FEATURE, value: 0, index: ep, length: 0 }, (r) => this.must('SET_FEATURE(ENDPOINT_HALT)', r));
     this.step((done) => this.after(ms * MS, done));
@@ -711,21 +834,22 @@ class UsbHost {
     });
   }
 
-  setBaud(baud) {
-    this.port.baud = baud;
-    if (!this.port.bound) return;
-    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud)), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
+  setBaud(baud, n = 0) {
+    const port = this.portAt(n);
+    port.baud = baud;
+    if (!port.bound) return;
+    this.control(this.cdcReq(CDC.SET_LINE_CODING, 0, this.lineCoding(baud), undefined, n), (r) => this.must(`SET_LINE_CODING(${baud})`, r));
   }
 
-  startPipes() {
-    const f = this.func;
+  startPipes(port) {
+    const f = port.func;
     const cdc = [
-      this.bulkPipe(f.in, (data, tags, full) => this.received(data, tags, full)),
-      this.outPipe(f.out),
+      this.bulkPipe(f.in, (data, tags, full) => this.received(port, data, tags, full)),
+      this.outPipe(f.out, port.inQueue),
     ];
-    if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(data)));
-    for (const p of cdc) p.cdc = true;
-    this.pipes = this.pipes.filter((p) => !p.cdc).concat(cdc);
+    if (f.notify) cdc.push(this.interruptPipe(f.notify, (data) => this.notification(port, data)));
+    for (const p of cdc) p.port = port;
+    this.pipes = this.pipes.filter((p) => p.port !== port).concat(cdc);
     this.poke();
   }
 
@@ -753,14 +877,16 @@ class UsbHost {
       if (len > (ep.maxPacket & 0x7ff)) throw new UsbError(`endpoint ${hex(ep.address)}: packet of ${len} bytes, wMaxPacketSize is ${ep.maxPacket & 0x7ff}`);
       const pid = now & B_DATA1 ? 1 : 0;
       const want = this.toggle.get(ep.address) || 0;
-      if (pid !== want) throw new UsbError(`endpoint ${hex(ep.address)}: DATA${pid}, expected DATA${want}`);
-      this.toggle.set(ep.address, want ^ 1);
       const at = this.bufAddr(ep.address);
       const data = Uint8Array.from(this.dpram.subarray(at, at + len));
       const tags = Int8Array.from(this.writer.subarray(at, at + len));
       this.wr32(bo, now & ~(B_AVAIL | B_FULL));
       this.bufDone(ep.address);
-      deliver(data, tags, len === (ep.maxPacket & 0x7ff));
+      if (pid !== want) this.inSeqError(ep.address, pid, want, `endpoint ${hex(ep.address)}`);
+      else {
+        this.toggle.set(ep.address, want ^ 1);
+        deliver(data, tags, len === (ep.maxPacket & 0x7ff));
+      }
       this.poke();
     });
   }
@@ -769,6 +895,7 @@ class UsbHost {
    * the bus is free. */
   bulkPipe(ep, deliver) {
     const p = {
+      ep: ep.address,
       busy: false,
       serve: () => {
         const bc = this.inReady(ep);
@@ -787,6 +914,7 @@ class UsbHost {
   interruptPipe(ep, deliver) {
     const period = ep.interval * FRAME;
     const p = {
+      ep: ep.address,
       busy: false,
       due: false,
       next: (Math.floor(this.now() / FRAME) + 1) * FRAME,
@@ -808,21 +936,24 @@ class UsbHost {
     return p;
   }
 
-  /** The OUT pipe: sends queued input while the device has a buffer for it. */
-  outPipe(ep) {
+  /** An OUT pipe: sends the bytes of `queue` (an array, taken from its
+   * front) while the device has a buffer for them; sent(n) after each
+   * packet the host had ACKed. */
+  outPipe(ep, queue, sent = () => {}) {
     const host = this;
     const mps = ep.maxPacket & 0x7ff;
     const p = {
+      ep: ep.address,
       busy: false,
       serve() {
-        if (!host.inQueue.length) return;
+        if (!queue.length) return;
         const bo = host.bufCtrl(ep.address);
         const bc = host.rd32(bo);
         const ectl = host.rd32(host.epCtrl(ep.address));
         host.doubleBuffered(ep.address, ectl, bc);
         if (!(ectl & 0x80000000) || host.halted.has(ep.address) || !(bc & B_AVAIL) || bc & B_STALL) return;
         p.busy = true;
-        const n = Math.min(mps, host.inQueue.length, bc & B_LEN);
+        const n = Math.min(mps, queue.length, bc & B_LEN);
         host.transact(n, () => {
           p.busy = false;
           if (!host.pipes.includes(p)) return;
@@ -830,14 +961,16 @@ class UsbHost {
           if (!(now & B_AVAIL)) { host.poke(); return; }
           const pid = now & B_DATA1 ? 1 : 0;
           const want = host.toggle.get(ep.address) || 0;
-          if (pid !== want) throw outToggleMismatch(`endpoint ${hex(ep.address)}`, pid, want);
           host.toggle.set(ep.address, want ^ 1);
-          const at = host.bufAddr(ep.address);
-          const chunk = host.inQueue.splice(0, n);
-          host.dpram.set(chunk, at);
-          host.wr32(bo, (now & ~(B_AVAIL | B_LEN)) | B_FULL | n);
-          host.bufDone(ep.address);
-          host.st.out_bytes += n;
+          const chunk = queue.splice(0, n);
+          if (pid !== want) host.outSeqError(ep.address, pid, want, `endpoint ${hex(ep.address)}`);
+          else {
+            host.dpram.set(chunk, host.bufAddr(ep.address));
+            host.wr32(bo, (now & ~(B_AVAIL | B_LEN)) | B_FULL | n);
+            host.bufDone(ep.address);
+            host.st.out_bytes += n;
+          }
+          sent(n);
           host.poke();
         });
       },
@@ -845,29 +978,93 @@ class UsbHost {
     return p;
   }
 
-  notification(data) { this.note(`notification: ${Buffer.from(data).toString('hex')}`); }
+  // ---- bulk transfers of one's own (as libusb's) ---------------------------------------------
+  /** Bulk endpoint `address` of the configuration, not in use, for `what`. */
+  bulkEndpoint(address, what) {
+    if (this.state !== 'configured') throw new Error(`usbHost.${what}: the device is not configured (host state ${this.state})`);
+    const ep = this.info.config.endpoints.find((e) => e.address === address && e.alt === 0);
+    const dir = what === 'bulkIn' ? 0x80 : 0;
+    if (!ep || ep.type !== 2 || (address & 0x80) !== dir) throw new Error(`usbHost.${what}: ${hex(address)} is not a bulk ${dir ? 'IN' : 'OUT'} endpoint of the configuration`);
+    if (this.pipes.some((p) => p.ep === address)) throw new Error(`usbHost.${what}: endpoint ${hex(address)} is in use (a transfer not ended, or the serial port)`);
+    return ep;
+  }
 
-  /** Bulk IN data, as cdc-acm reads it: URBs of two packets, handed on when
-   * full or ended by a short packet (a full last packet needs a ZLP). */
-  received(data, tags, full) {
+  /** A transfer's end: once, by its pipe or by its time-out. */
+  ender(cb, result) {
+    const x = { done: false, pipe: null, alarm: null };
+    x.end = (status) => {
+      if (x.done) return;
+      x.done = true;
+      x.alarm.cancel();
+      this.pipes = this.pipes.filter((q) => q !== x.pipe);
+      cb({ status, ...result() });
+    };
+    return x;
+  }
+
+  /** A bulk OUT transfer, as libusb's: `bytes` to bulk OUT endpoint
+   * `address` in packets of its wMaxPacketSize as the device hands buffers
+   * (a NAK meanwhile); cb({status: 'ok' | 'timeout', sent}) when the last
+   * packet is ACKed or after timeoutMs of simulated time (1 s: pyusb's
+   * default). */
+  bulkOut(address, bytes, cb, timeoutMs = 1000) {
+    const ep = this.bulkEndpoint(address, 'bulkOut');
+    if (!bytes.length) throw new Error('usbHost.bulkOut: no bytes to send');
+    const queue = Array.from(bytes);
+    let sent = 0;
+    const x = this.ender(cb, () => ({ sent }));
+    x.pipe = this.outPipe(ep, queue, (n) => { sent += n; if (!queue.length) x.end('ok'); });
+    this.transfer(x, `bulk OUT ${hex(address)}: ${queue.length} bytes`, timeoutMs);
+  }
+
+  /** A bulk IN transfer, as libusb's: up to `length` bytes from bulk IN
+   * endpoint `address`, ended by a short packet or `length` bytes;
+   * cb({status: 'ok' | 'overflow' (more than length came) | 'timeout',
+   * data}). */
+  bulkIn(address, length, cb, timeoutMs = 1000) {
+    const ep = this.bulkEndpoint(address, 'bulkIn');
+    const got = [];
+    const x = this.ender(cb, () => ({ data: Uint8Array.from(got) }));
+    x.pipe = this.bulkPipe(ep, (data, tags, full) => {
+      got.push(...data);
+      if (got.length > length) x.end('overflow');
+      else if (!full || got.length === length) x.end('ok');
+    });
+    this.transfer(x, `bulk IN ${hex(address)}: up to ${length} bytes`, timeoutMs);
+  }
+
+  transfer(x, what, timeoutMs) {
+    this.note(what);
+    x.alarm = this.sim.clock.createAlarm(() => x.end('timeout'));
+    x.alarm.schedule(timeoutMs * MS);
+    this.pipes.push(x.pipe);
+    this.poke();
+  }
+
+  notification(port, data) { this.note(`${port.index ? `port ${port.index} ` : ''}notification: ${Buffer.from(data).toString('hex')}`); }
+
+  /** Bulk IN data of a port, as cdc-acm reads it: URBs of two packets,
+   * handed on when full or ended by a short packet (a full last packet
+   * needs a ZLP). */
+  received(port, data, tags, full) {
     this.st.in_packets++;
     if (!data.length) this.st.zlps++;
     this.st.in_bytes += data.length;
-    for (let i = 0; i < data.length; i++) this.urb.push([data[i], tags[i]]);
-    const urbSize = 2 * (this.func.in.maxPacket & 0x7ff);
-    if (full && this.urb.length < urbSize) return;
-    const bytes = this.urb;
-    this.urb = [];
+    for (let i = 0; i < data.length; i++) port.urb.push([data[i], tags[i]]);
+    const urbSize = 2 * (port.func.in.maxPacket & 0x7ff);
+    if (full && port.urb.length < urbSize) return;
+    const bytes = port.urb;
+    port.urb = [];
     if (!bytes.length) return;
-    this.sim.emit('usb-data', { bytes: Buffer.from(bytes.map((b) => b[0])), time: this.now() / 1e9 });
-    for (const [b, tag] of bytes) this.termByte(b, tag);
+    this.sim.emit('usb-data', { port: port.index, bytes: Buffer.from(bytes.map((b) => b[0])), time: this.now() / 1e9 });
+    for (const [b, tag] of bytes) this.termByte(port, b, tag);
   }
 
-  termByte(b, tag) {
-    const l = this.line;
+  termByte(port, b, tag) {
+    const l = port.line;
     if (b === 10) {
-      const line = { source: 'usb', core: coresTag(l.cores), time: this.now() / 1e9, text: l.text };
-      this.line = { text: '', cores: 0, open: false };
+      const line = { source: 'usb', port: port.index, core: coresTag(l.cores), time: this.now() / 1e9, text: l.text };
+      port.line = { text: '', cores: 0, open: false };
       this.lines.push(line);
       this.sim.emitLine(line);
       return;
@@ -878,35 +1075,42 @@ class UsbHost {
     if (tag >= 0) l.cores |= 1 << tag;
   }
 
-  /** End of the run: a last line without its newline. */
+  /** End of the run: each port's last line without its newline. */
   flushLines() {
     const out = [];
-    if (this.urb.length) {   // what a full packet left waiting for the next one
-      for (const [b, tag] of this.urb) this.termByte(b, tag);
-      this.urb = [];
-    }
-    const l = this.line;
-    if (l.open) {
-      const line = { source: 'usb', core: coresTag(l.cores), time: this.now() / 1e9, text: l.text, partial: true };
-      this.lines.push(line);
-      out.push(line);
-      this.line = { text: '', cores: 0, open: false };
+    for (const port of this.ports) {
+      if (port.urb.length) {   // what a full packet left waiting for the next one
+        for (const [b, tag] of port.urb) this.termByte(port, b, tag);
+        port.urb = [];
+      }
+      const l = port.line;
+      if (l.open) {
+        const line = { source: 'usb', port: port.index, core: coresTag(l.cores), time: this.now() / 1e9, text: l.text, partial: true };
+        this.lines.push(line);
+        out.push(line);
+        port.line = { text: '', cores: 0, open: false };
+      }
     }
     return out;
   }
 
   // ---- input and scheduled actions ---------------------------------------------------
-  /** Queue bytes to send from simulated time ms (once the port is open). */
-  sendInput(bytes, ms = 0) {
+  /** Queue bytes to send to serial port n from simulated time ms (once
+   * the port is open). */
+  sendInput(bytes, ms = 0, n = 0) {
+    const port = this.portAt(n);
     const at = ms * MS;
-    if (at <= this.now()) { this.inQueue.push(...bytes); this.poke(); return; }
-    this.events.push({ at, action: 'input', bytes });
+    if (at <= this.now()) { port.inQueue.push(...bytes); this.poke(); return; }
+    this.events.push({ at, action: 'input', bytes, port: n });
     this.schedule();
   }
   /** Schedule a bus or port action at simulated time ms: unplug, plug,
-   * close, open, baud=N, reset, suspend, resume, clear_halt_in, halt_in. */
-  event(ms, action) {
-    this.events.push({ at: ms * MS, action });
+   * reset, suspend, resume (the bus); leds=LIST (the keyboard LEDs lit:
+   * num, caps, scroll, compose, kana, comma-separated, or none); close,
+   * open, baud=N, clear_halt_in, halt_in (serial port n). */
+  event(ms, action, n = 0) {
+    this.portAt(n);
+    this.events.push({ at: ms * MS, action, port: n });
     this.schedule();
   }
   schedule() {
@@ -925,24 +1129,28 @@ class UsbHost {
   doAction(e) {
     if (this.state === 'error') return;
     const a = e.action;
-    this.note(`action: ${a === 'input' ? `input ${e.bytes.length} bytes` : a}`);
+    const n = e.port;
+    const on = n ? ` (port ${n})` : '';
+    this.note(`action: ${a === 'input' ? `input ${e.bytes.length} bytes` : a}${on}`);
     const m = /^baud=(\d+)$/.exec(a);
     try {
-      if (a === 'input') { this.inQueue.push(...e.bytes); this.poke(); } else if (a === 'unplug') this.unplug();
+      if (a === 'input') { this.ports[n].inQueue.push(...e.bytes); this.poke(); } else if (a === 'unplug') this.unplug();
       else if (a === 'plug') this.plug();
-      else if (a === 'close') this.close();
-      else if (a === 'clear_halt_in') this.clearHaltIn();
-      else if (a === 'halt_in') this.haltIn();
-      else if (a === 'open') this.open();
-      else if (m) this.setBaud(Number(m[1]));
+      else if (a === 'close') this.close(n);
+      else if (a === 'clear_halt_in') this.clearHaltIn(undefined, n);
+      else if (a === 'halt_in') this.haltIn(undefined, n);
+      else if (a === 'open') this.open(n);
+      else if (m) this.setBaud(Number(m[1]), n);
+      else if (a.startsWith('leds=')) this.setLeds(a === 'leds=none' ? [] : a.slice(5).split(','));
       else if (a === 'reset') {
-        if (this.state !== 'detached') this.busReset((wasOpen) => { this.reopen = this.reopen || wasOpen; this.enumerate(); });
+        // a port open stays held open by its terminal (reopen): bound again, it is opened again
+        if (this.state !== 'detached') this.busReset(() => this.enumerate());
       } else if (a === 'suspend') { this.setSuspended(true); } else if (a === 'resume') {
         this.sieSet(ST_RESUME);
         this.setSuspended(false);
         this.poke();
       } else throw new Error(`unknown USB action ${a}`);
-    } catch (err) { if (err instanceof UsbError) this.fail(err.message, err.reason); else throw err; }
+    } catch (err) { if (err instanceof UsbError) this.fail(err.message); else throw err; }
   }
 
   // ---- the standard-request checks (--usb-check) ------------------------------------------
@@ -1010,6 +1218,7 @@ class UsbHost {
       attaches: st.attaches, resets: st.resets, enumerations: st.enumerations,
       control_transfers: st.control, stalls: st.stalls,
       in_bytes: st.in_bytes, in_packets: st.in_packets, zlps: st.zlps, out_bytes: st.out_bytes,
+      seq_errors_out: st.seq_errors_out, seq_errors_in: st.seq_errors_in,
       attach_ms: ms(st.attach_ns), configured_ms: ms(st.configured_ns), open_ms: ms(st.open_ns),
       device_response_us: st.responds ? +(st.respond_ns / st.responds / 1e3).toFixed(2) : null,
       checks: this.checks.length ? { passed: this.checks.filter((c) => c.ok).length, failed: this.checks.filter((c) => !c.ok).length } : undefined,

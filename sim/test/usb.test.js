@@ -209,6 +209,16 @@ test('cli: USB options are checked', () => {
   r = cli([fw('t_hello'), '--usb-input-file', '/nonexistent/file']);
   assert.strictEqual(r.code, 120);
   assert.match(r.stderr, /cannot read \/nonexistent\/file: no such file/);
+  for (const bad of ['10:leds=shift', '10:leds=', '10:leds=caps,,num']) {
+    r = cli([fw('t_hello'), '--usb-event', bad]);
+    assert.strictEqual(r.code, 120, bad);
+    assert.match(r.stderr, /--usb-event: expected MS:ACTION .*leds=LIST/);
+  }
+  for (const bad of ['16', '-1', 'x', '1.5']) {
+    r = cli([fw('t_hello'), '--usb-port', bad]);
+    assert.strictEqual(r.code, 120, bad);
+    assert.match(r.stderr, /--usb-port: /);
+  }
   r = cli([fw('t_hello'), '--no-usb', '--usb-check', '--max-ms', '50']);
   assert.strictEqual(r.code, 0, r.stderr);
 });
@@ -226,40 +236,73 @@ test('cli: firmware without USB is left alone by the host', () => {
 // A device driven from JavaScript through the controller's registers while
 // t_idle spins: it answers the first GET_DESCRIPTOR, then arms its EP0 OUT
 // buffer for the status stage with the wrong data toggle (DATA0; the host
-// sends DATA1, USB 2.0 8.5.3). The datasheet says the chip raises
-// SIE_STATUS.DATA_SEQ_ERROR, not what it does with the packet: the run stops
-// as not modelled (exit 115's reason), not as the device's fault.
-test('usbhost: an OUT data toggle the device did not arm for stops the run as not modelled, not as a device error', () => {
+// sends DATA1, USB 2.0 8.5.3). The controller raises SIE_STATUS.DATA_SEQ_ERROR
+// and, as a receiver does (8.6.4), ACKs the packet and drops it: the host's
+// transfer is done, the device's buffer stays armed and untouched; warned.
+test('usbhost: an OUT packet into a buffer armed for the other data toggle is ACKed and dropped (DATA_SEQ_ERROR, warned), the host goes on', () => {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17, DATA_SEQ_ERROR = 1 << 31;
   const sim = new Simulator();
   sim.loadFile(fw('t_idle'));
   assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
   sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
   sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
   let t = sim.nowNanos() / 1e6;
-  while (!(sim.read32(USB + 0x50) & (1 << 17)) && t < 500) sim.run({ maxMs: (t += 1) });
-  assert.ok(sim.read32(USB + 0x50) & (1 << 17), 'SETUP_REC: the host sent its first SETUP');
+  while (!(sim.read32(USB + 0x50) & SETUP_REC) && t < 500) sim.run({ maxMs: (t += 1) });
+  assert.ok(sim.read32(USB + 0x50) & SETUP_REC, 'SETUP_REC: the host sent its first SETUP');
   assert.deepStrictEqual([sim.mcu.usbDPRAM[0], sim.mcu.usbDPRAM[1], sim.mcu.usbDPRAM[3]], [0x80, 6, 1], 'GET_DESCRIPTOR(DEVICE)');
+  sim.write32(USB + 0x50, SETUP_REC);
   const desc = [18, 1, 0, 2, 0, 0, 0, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1];
   desc.forEach((b, i) => { sim.mcu.usbDPRAM[0x100 + i] = b; });
   sim.write32(DPRAM + 0x84, 1 << 10);            // EP0 OUT: AVAILABLE, DATA0 (the status stage needs DATA1)
   sim.write32(DPRAM + 0x80, (1 << 15) | (1 << 13) | (1 << 10) | desc.length); // EP0 IN: FULL, DATA1, AVAILABLE
-  const r = sim.run({ maxMs: t + 50 });
-  assert.strictEqual(r.reason, 'unmodelled', JSON.stringify(r));
-  assert.match(r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*: the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR, .* not documented: not modelled$/);
-  assert.strictEqual(sim.usbHost.state, 'error', 'the host gave up');
+  const r = sim.run({ maxMs: t + 5 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  const h = sim.usbHost;
+  assert.ok(h.log.some((l) => /GET_DESCRIPTOR\(type 0x80, value 0x0100, index 0x0000, length 64\) -> ok \(18 bytes\)$/.test(l)), 'the host has its ACK: the transfer is done');
+  assert.ok(sim.read32(USB + 0x50) & SETUP_REC, 'the next request (SET_ADDRESS) came');
+  assert.strictEqual(sim.mcu.usbDPRAM[1], 5);
+  assert.ok(sim.read32(USB + 0x50) & DATA_SEQ_ERROR, 'SIE_STATUS.DATA_SEQ_ERROR');
+  assert.strictEqual(sim.read32(USB + 0x8c) & 0x20, 0x20, 'INTR.ERROR_DATA_SEQ follows it');
+  assert.strictEqual(sim.read32(DPRAM + 0x84), 1 << 10, 'the buffer is still armed, untouched (no FULL, no length)');
+  assert.strictEqual(sim.read32(USB + 0x58) & 2, 0, 'no BUFF_STATUS for EP0 OUT');
+  assert.strictEqual(h.stats().seq_errors_out, 1);
+  assert.ok([...sim.warnings.keys()].some((w) => /^usb: endpoint 0x00 OUT: the firmware armed a buffer for the other data toggle than the host's packet .*8\.5\.3.*SIE_STATUS\.DATA_SEQ_ERROR, ACKs the packet and drops it \(USB 2\.0 8\.6\.4\)/.test(w)), [...sim.warnings.keys()].join('\n'));
+  assert.strictEqual(h.state, 'enumerating');
 });
+
+// Attach a device driven from JavaScript through the controller's registers
+// (t_idle spinning) and step it every 0.1 ms up to untilMs: each bus reset
+// taken (address 0), the address step() put in dev.address set once
+// SET_ADDRESS's status stage has gone, then step(SIE_STATUS). Returns the
+// run's last result.
+function driveDevice(sim, untilMs, dev, step) {
+  const USB = 0x50110000, DPRAM = 0x50100000, BUS_RESET = 1 << 19, AVAIL = 1 << 10;
+  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
+  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
+  let r;
+  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
+    r = sim.run({ maxMs: t });
+    if (r.reason !== 'bound') break;
+    const st = sim.read32(USB + 0x50);
+    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
+    if (dev.address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, dev.address); dev.address = null; }
+    step(st);
+  }
+  return r;
+}
 
 // A HID device driven from JavaScript through the controller's registers
 // while t_idle spins: it answers enumeration with HID_CONFIG (its report
 // descriptor MOUSE, or `report`), SET_IDLE as `idle` says, and keeps its
 // interrupt IN endpoint armed with the next of `reports` (toggles
-// alternating from DATA0). Returns the run's result and the host.
-function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } = {}) {
+// alternating from DATA0, or each report's from `pids`). Returns the run's
+// result and the host.
+function hidDevice({ report = MOUSE, idle = 'ok', reports = [], pids = null, untilMs = 200, setReport = 'ok', setup } = {}) {
   const { Simulator } = require('../lib');
   const USB = 0x50110000, DPRAM = 0x50100000;
-  const SETUP_REC = 1 << 17, BUS_RESET = 1 << 19;
+  const SETUP_REC = 1 << 17;
   const FULL = 1 << 15, DATA1 = 1 << 13, STALL = 1 << 11, AVAIL = 1 << 10;
   const sim = new Simulator();
   sim.loadFile(fw('t_idle'));
@@ -272,15 +315,17 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } 
     data.forEach((b, i) => { dp[0x100 + i] = b; });
     sim.write32(DPRAM + 0x80, FULL | DATA1 | AVAIL | data.length);
   };
-  let address = null, configured = false, next = 0, toggle = 0, r;
-  sim.write32(USB + 0x40, 1);                    // MAIN_CTRL: CONTROLLER_EN, device mode
-  sim.write32(USB + 0x4c, 1 << 16);              // SIE_CTRL: PULLUP_EN: attach
-  for (let t = sim.nowNanos() / 1e6; t < untilMs; t += 0.1) {
-    r = sim.run({ maxMs: t });
-    if (r.reason !== 'bound') break;
-    const st = sim.read32(USB + 0x50);
-    if (st & BUS_RESET) { sim.write32(USB + 0x50, BUS_RESET); sim.write32(USB, 0); }
-    if (address !== null && !(sim.read32(DPRAM + 0x80) & AVAIL)) { sim.write32(USB, address); address = null; }   // after SET_ADDRESS's status stage
+  const dev = { address: null };
+  let configured = false, next = 0, toggle = 0, outData = null;
+  const got = [];   // SET_REPORT requests taken: [wValue, wIndex, data]
+  if (setup) setup(sim);
+  const r = driveDevice(sim, untilMs, dev, (st) => {
+    if (outData && (sim.read32(DPRAM + 0x84) & FULL)) {   // SET_REPORT's data stage came
+      got.push([outData.value, outData.index, [...dp.subarray(0x100, 0x100 + (sim.read32(DPRAM + 0x84) & 0x3ff))]]);
+      sim.write32(DPRAM + 0x84, 0);
+      outData = null;
+      inStage([]);
+    }
     if (st & SETUP_REC) {
       sim.write32(USB + 0x50, SETUP_REC);
       const [type, req, vlo, vhi, , , llo, lhi] = dp.subarray(0, 8);
@@ -288,10 +333,17 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } 
       if (req === 6) {                            // GET_DESCRIPTOR: one packet (all of them are shorter than 64 bytes)
         inStage((desc[vhi] || []).slice(0, length));
         sim.write32(DPRAM + 0x84, DATA1 | AVAIL);   // EP0 OUT for the status stage
-      } else if (req === 5) { address = vlo; inStage([]); } else if (req === 9) {
+      } else if (req === 5) { dev.address = vlo; inStage([]); } else if (req === 9 && type === 0) {
         sim.write32(DPRAM + 0x08, (1 << 31) | (3 << 26) | 0x180);   // EP1 IN: enabled, interrupt, buffer at 0x180
         configured = true;
         inStage([]);
+      } else if (type === 0x21 && req === 0x09 && setReport === 'stall') {
+        sim.write32(USB + 0x68, 3);                 // EP_STALL_ARM: EP0 IN and OUT
+        sim.write32(DPRAM + 0x80, STALL);
+        sim.write32(DPRAM + 0x84, STALL);
+      } else if (type === 0x21 && req === 0x09) {
+        outData = { value: vlo | (vhi << 8), index: dp[4] };
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL | 64);   // EP0 OUT for the report
       } else if (type === 0x21 && req === 0x0a && idle === 'stall') {
         sim.write32(USB + 0x68, 1);                 // EP_STALL_ARM: EP0 IN
         sim.write32(DPRAM + 0x80, STALL);
@@ -299,12 +351,13 @@ function hidDevice({ report = MOUSE, idle = 'ok', reports = [], untilMs = 200 } 
     }
     if (configured && next < reports.length && !(sim.read32(DPRAM + 0x88) & AVAIL)) {
       reports[next].forEach((b, i) => { dp[0x180 + i] = b; });
-      sim.write32(DPRAM + 0x88, FULL | (toggle ? DATA1 : 0) | AVAIL | reports[next].length);
+      const pid = pids ? pids[next] : toggle;
+      sim.write32(DPRAM + 0x88, FULL | (pid ? DATA1 : 0) | AVAIL | reports[next].length);
       toggle ^= 1;
       next++;
     }
-  }
-  return { r, host: sim.usbHost, sim };
+  });
+  return { r, host: sim.usbHost, sim, got };
 }
 
 test('usbhost: a HID interface is bound as usbhid binds it: SET_IDLE (a STALL allowed), the report descriptor of the HID descriptor\'s length, the interrupt IN endpoint polled every bInterval frames', () => {
@@ -351,4 +404,215 @@ test('usbhost: a HID input report its report descriptor does not give stops the 
   ({ r } = hidDevice({ reports: [[3, 0, 1, 1]], untilMs: 160 }));
   assert.strictEqual(r.reason, 'usb', JSON.stringify(r));
   assert.match(r.message, /^usb: HID interface 0: input report 03 00 01 01: report ID 3 is not an input report of its report descriptor$/);
+});
+
+test('usbhost: an IN packet of the other data toggle than the host expects is ACKed and ignored (warned): the device sees it sent, the host waits for the right one', () => {
+  // the second report repeats DATA0 where DATA1 is due; the third comes as DATA1
+  const reports = [[2, 1, 5, 0xfb], [2, 0, 0, 0], [2, 4, 0x7f, 0x81]];
+  const { r, host, sim } = hidDevice({ reports, pids: [0, 0, 1], untilMs: 160 });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.hidReports.map((x) => [...x.bytes]), [reports[0], reports[2]], 'the mismatched report dropped, the next one taken');
+  assert.strictEqual(host.stats().seq_errors_in, 1);
+  assert.ok(host.log.some((l) => /endpoint 0x81: the device sends DATA0, the host expects DATA1: the packet ACKed and ignored$/.test(l)));
+  assert.ok([...sim.warnings.keys()].some((w) => /^usb: endpoint 0x81 IN: the firmware sent a packet with the other data toggle than the host expects; the host ACKs it and ignores its data \(USB 2\.0 8\.6\.4\)/.test(w)));
+  assert.strictEqual(sim.read32(0x50100088) & (1 << 10), 0, 'the device\'s buffer was taken (ACKed): nothing left armed');
+});
+
+test('usbhost: bulkOut and bulkIn refuse, by name, a device not configured, an endpoint that is not a bulk one of that direction, no bytes', () => {
+  const { host } = hidDevice({ untilMs: 160 });
+  assert.throws(() => host.bulkOut(0x81, [1], () => {}), /^Error: usbHost\.bulkOut: 0x81 is not a bulk OUT endpoint of the configuration$/);
+  assert.throws(() => host.bulkIn(0x81, 4, () => {}), /^Error: usbHost\.bulkIn: 0x81 is not a bulk IN endpoint of the configuration$/);
+  assert.throws(() => host.bulkOut(0x02, [], () => {}), /^Error: usbHost\.bulkOut: 0x02 is not a bulk OUT endpoint/);
+  const { Simulator } = require('../lib');
+  const sim = new Simulator();
+  sim.loadFile(fw('t_idle'));
+  assert.throws(() => sim.usbHost.bulkIn(0x82, 4, () => {}), /^Error: usbHost\.bulkIn: the device is not configured \(host state detached\)$/);
+});
+
+// A device of two CDC-ACM functions (CONFIG's, then the same on interfaces
+// 2 and 3 with endpoints 0x83, 0x04, 0x84) driven from JavaScript through
+// the controller's registers while t_idle spins: it answers enumeration and
+// the class requests (SET_LINE_CODING's data kept per interface for
+// GET_LINE_CODING), and answers each bulk OUT packet of function k on its
+// bulk IN endpoint with "k:" and the text in capitals. onConfigured(host,
+// ms) is called once the host has configured it.
+function twoCdcDevice({ onConfigured, untilMs = 300, opts } = {}) {
+  const { Simulator } = require('../lib');
+  const USB = 0x50110000, DPRAM = 0x50100000;
+  const SETUP_REC = 1 << 17;
+  const FULL = 1 << 15, DATA1 = 1 << 13, AVAIL = 1 << 10;
+  const second = CONFIG.slice(9);
+  second[2] = 2;                                 // IAD: first interface 2
+  second[8 + 2] = 2;                             // communication interface 2
+  second[17 + 5 + 4] = 3;                        // call management: data interface 3
+  second[17 + 5 + 5 + 4 + 3] = 2; second[17 + 5 + 5 + 4 + 4] = 3;   // union: 2 -> 3
+  second[17 + 19 + 2] = 0x83;                    // notification endpoint
+  second[17 + 19 + 7 + 2] = 3;                   // data interface 3
+  second[17 + 19 + 7 + 9 + 2] = 0x04; second[17 + 19 + 7 + 9 + 7 + 2] = 0x84;
+  const config = [9, 2, 9 + 2 * second.length, 0, 4, 1, 0, 0x80, 50, ...CONFIG.slice(9), ...second];
+  const desc = { 1: [18, 1, 0, 2, 0xef, 2, 1, 64, 0x8a, 0x2e, 0x0a, 0, 0, 1, 0, 0, 0, 1], 2: config };
+  const sim = new Simulator(opts);
+  sim.loadFile(fw('t_idle'));
+  assert.strictEqual(sim.run({ maxMs: 50, until: /^idle$/ }).reason, 'until');
+  const dp = sim.mcu.usbDPRAM;
+  let ctrlIn = null;   // a control IN data stage in 64-byte packets: {data, off, pid}
+  const packet = () => {
+    const chunk = ctrlIn.data.slice(ctrlIn.off, ctrlIn.off + 64);
+    chunk.forEach((b, i) => { dp[0x100 + i] = b; });
+    sim.write32(DPRAM + 0x80, FULL | (ctrlIn.pid ? DATA1 : 0) | AVAIL | chunk.length);
+    ctrlIn.off += 64;
+    ctrlIn.pid ^= 1;
+    if (chunk.length < 64) ctrlIn = null;
+  };
+  const inStage = (data) => { ctrlIn = { data, off: 0, pid: 1 }; packet(); };
+  const bufOf = (ep) => 0x180 + 64 * (((ep & 0x0f) - 1) * 2 + (ep & 0x80 ? 0 : 1));   // a 64-byte buffer per endpoint
+  const ctl = (ep) => 0x80 + 8 * (ep & 0x0f) + (ep & 0x80 ? 0 : 4);
+  const fns = [{ out: 0x02, in: 0x82, pid: [0, 0] }, { out: 0x04, in: 0x84, pid: [0, 0] }];   // pid: next OUT, next IN
+  const coding = {};
+  const dev = { address: null };
+  let pendingOut = null;
+  sim.on('usb-configured', () => onConfigured && onConfigured(sim.usbHost, sim.nowNanos() / 1e6));
+  const r = driveDevice(sim, untilMs, dev, (st) => {
+    if (ctrlIn && !(sim.read32(DPRAM + 0x80) & AVAIL)) packet();
+    if (pendingOut !== null && (sim.read32(DPRAM + 0x84) & FULL)) {   // a class request's data stage came
+      coding[pendingOut] = [...dp.subarray(0x100, 0x107)];
+      sim.write32(DPRAM + 0x84, 0);
+      pendingOut = null;
+      inStage([]);
+    }
+    if (st & SETUP_REC) {
+      sim.write32(USB + 0x50, SETUP_REC);
+      const [type, req, vlo, vhi, ilo, , llo, lhi] = dp.subarray(0, 8);
+      const length = llo | (lhi << 8);
+      if (req === 6) {
+        inStage((desc[vhi] || []).slice(0, length));
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);
+      } else if (req === 5) { dev.address = vlo; inStage([]); } else if (req === 9 && type === 0) {
+        for (const ep of [0x81, 0x83, 0x02, 0x82, 0x04, 0x84]) {
+          const kind = ep === 0x81 || ep === 0x83 ? 3 : 2;
+          sim.write32(DPRAM + 0x08 + 8 * ((ep & 0x0f) - 1) + (ep & 0x80 ? 0 : 4), (1 << 31) | (kind << 26) | bufOf(ep));
+        }
+        for (const f of fns) sim.write32(DPRAM + ctl(f.out), AVAIL | 64);
+        inStage([]);
+      } else if (type === 0x21 && length) { pendingOut = ilo; sim.write32(DPRAM + 0x84, DATA1 | AVAIL | 64); } else if (type === 0xa1 && req === 0x21) {
+        inStage(coding[ilo] || [0, 0, 0, 0, 0, 0, 0]);
+        sim.write32(DPRAM + 0x84, DATA1 | AVAIL);
+      } else inStage([]);
+    }
+    fns.forEach((f, k) => {
+      const bc = sim.read32(DPRAM + ctl(f.out));
+      if (!(bc & FULL) || (sim.read32(DPRAM + ctl(f.in)) & AVAIL)) return;
+      const text = `${k}:` + Buffer.from(dp.subarray(bufOf(f.out), bufOf(f.out) + (bc & 0x3ff))).toString('latin1').toUpperCase();
+      Buffer.from(text, 'latin1').forEach((b, i) => { dp[bufOf(f.in) + i] = b; });
+      sim.write32(DPRAM + ctl(f.in), FULL | (f.pid[1] ? DATA1 : 0) | AVAIL | text.length);
+      f.pid[1] ^= 1;
+      f.pid[0] ^= 1;
+      sim.write32(DPRAM + ctl(f.out), (f.pid[0] ? DATA1 : 0) | AVAIL | 64);
+    });
+  });
+  return { r, host: sim.usbHost, sim };
+}
+
+test('usbhost: every CDC-ACM function of the configuration is bound as a serial port of its own; the first opened at once, another on request; input and lines per port', () => {
+  const lines = [];
+  let conf = null;
+  const { r, host, sim } = twoCdcDevice({
+    onConfigured: (h, ms) => {
+      conf = ms;
+      h.sim.on('line', (l) => lines.push([l.port, l.text, l.time * 1e3]));
+      h.sendInput(Buffer.from('ab\n'), ms + 5);          // port 0, open by then
+      h.sendInput(Buffer.from('cd\n'), ms + 5, 1);       // port 1: waits for it to open
+      h.event(ms + 20, 'open', 1);
+      h.event(ms + 30, 'open', 2);                       // no third function
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.ports.slice(0, 2).map((p) => [p.index, p.bound, p.open, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address]),
+    [[0, true, true, 0, 0x81, 0x02, 0x82], [1, true, true, 2, 0x83, 0x04, 0x84]]);
+  assert.deepStrictEqual([host.ports.length, host.ports[2].bound, host.ports[2].open], [3, false, false], 'port 2, asked for, has no function');
+  assert.ok(host.log.some((l) => /serial port 1: interface 2, bulk IN 0x84, OUT 0x04$/.test(l)));
+  // each port's own terminal: line coding and DTR|RTS to its own communication interface, port 1 only once asked
+  const opens = host.log.filter((l) => /SET_CONTROL_LINE_STATE\(type 0x21, value 0x0003/.test(l)).map((l) => [Number(/^\[([\d.]+) s\]/.exec(l)[1]) * 1e3, /index (0x\w+)/.exec(l)[1]]);
+  assert.deepStrictEqual(opens.map((o) => o[1]), ['0x0000', '0x0002']);
+  assert.ok(opens[0][0] < conf + 1 && opens[1][0] > conf + 20, JSON.stringify(opens));
+  // each port's bytes to its own function, each function's answer a line of its own port
+  assert.deepStrictEqual(lines.map((l) => [l[0], l[1]]), [[0, '0:AB'], [1, '1:CD']]);
+  assert.ok(lines[1][2] > conf + 20, 'port 1\'s input went once it opened');
+  assert.deepStrictEqual(host.lines.map((l) => [l.source, l.port]), [['usb', 0], ['usb', 1]]);
+  assert.deepStrictEqual(host.ports[1].inQueue, []);
+  assert.strictEqual(sim.usbHost.port, host.ports[0], 'the first port stays .port');
+  assert.ok(sim.warnings.has('usb: serial port 2 was given input or actions, but the device has 2 CDC-ACM function(s) (ports 0..1): they go nowhere'), [...sim.warnings.keys()].join('\n'));
+});
+
+test('usbhost: a port closed and opened again on its own; the other port goes on', () => {
+  const lines = [];
+  const { r, host } = twoCdcDevice({
+    untilMs: 260,
+    onConfigured: (h, ms) => {
+      h.sim.on('line', (l) => lines.push([l.port, l.text]));
+      h.event(ms + 5, 'open', 1);
+      h.event(ms + 20, 'close', 1);
+      h.sendInput(Buffer.from('x\n'), ms + 30, 1);   // waits: port 1 closed
+      h.sendInput(Buffer.from('y\n'), ms + 30);
+      h.event(ms + 50, 'open', 1);
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(lines, [[0, '0:Y'], [1, '1:X']]);
+  assert.ok(host.log.some((l) => /port 1 closed$/.test(l)));
+  assert.strictEqual(host.ports[1].open, true);
+});
+
+test('usbdesc: the LED fields of a keyboard\'s output report (Usage Minimum/Maximum on the LED page), bit by bit', () => {
+  const r = hidReport([...KEYBOARD, ...MOUSE]);
+  assert.deepStrictEqual([...r.leds], [[1, [1, 2, 3, 4, 5].map((u) => ({ bit: u - 1, usage: u }))]], 'Num Lock bit 0 .. Kana bit 4; the 3 constant bits none');
+  assert.deepStrictEqual([...hidReport(MOUSE).leds], [], 'no output report: no LED');
+  // Usage items one by one, after a 2-bit constant pad: Caps Lock at bit 2, Scroll Lock at bit 3
+  const one = [0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02,
+    0x95, 0x02, 0x91, 0x01, 0x05, 0x08, 0x09, 0x02, 0x09, 0x03, 0x95, 0x02, 0x91, 0x02, 0x95, 0x04, 0x91, 0x01, 0xc0];
+  const x = hidReport(one);
+  assert.deepStrictEqual(x.errors, []);
+  assert.deepStrictEqual([...x.leds], [[0, [{ bit: 2, usage: 2 }, { bit: 3, usage: 3 }]]]);
+});
+
+// a keyboard of one packet's descriptor for hidDevice: KEYBOARD without its key array
+const KBD = [...KEYBOARD.slice(0, 30), ...KEYBOARD.slice(46)];
+test('usbhost: the keyboard LEDs (leds=LIST) go to a HID keyboard as SET_REPORT(Output) with its report ID, each change once; a keyboard bound while one is lit is told', () => {
+  // Caps Lock at 150 ms, again (no change: nothing sent), then Caps Lock and Num Lock, then none
+  let { r, host, got } = hidDevice({
+    report: KBD, untilMs: 260,
+    setup: (sim) => { for (const [ms, a] of [[150, 'leds=caps'], [170, 'leds=caps'], [190, 'leds=caps,num'], [210, 'leds=none']]) sim.usbHost.event(ms, a); },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(got, [[0x0201, 0, [1, 2]], [0x0201, 0, [1, 3]], [0x0201, 0, [1, 0]]], 'wValue Output (2) << 8 | ID 1, the interface; the ID byte, then Num Lock bit 0, Caps Lock bit 1');
+  assert.deepStrictEqual(host.ledReports.map((x) => [x.interface, x.id, [...x.bytes], x.status]), [[0, 1, [1, 2], 'ok'], [0, 1, [1, 3], 'ok'], [0, 1, [1, 0], 'ok']]);
+  assert.ok(host.log.some((l) => /SET_REPORT\(type 0x21, value 0x0201, index 0x0000, length 2\) -> ok$/.test(l)));
+  // lit before the keyboard binds: sent once its report descriptor is read; a STALL taken as Linux takes it
+  ({ r, host, got } = hidDevice({ report: KBD, untilMs: 200, setReport: 'stall', setup: (sim) => sim.usbHost.setLeds(['scroll']) }));
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(host.ledReports.map((x) => [[...x.bytes], x.status]), [[[1, 4], 'stall']]);
+  assert.strictEqual(host.state, 'configured');
+  // a mouse has no LED: nothing sent
+  ({ r, host, got } = hidDevice({ untilMs: 200, setup: (sim) => sim.usbHost.event(150, 'leds=caps') }));
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual([got, host.ledReports], [[], []]);
+  assert.throws(() => host.setLeds(['shift']), /^Error: usb: unknown keyboard LED 'shift' \(num, caps, scroll, compose, kana\)$/);
+});
+
+test('usbhost: bulkOut and bulkIn of one\'s own on a device\'s bulk endpoints: the answer read, more than asked is an overflow, nothing within the time-out a timeout; an endpoint in use refused', () => {
+  const res = [];
+  let busy = null;
+  const { r } = twoCdcDevice({
+    opts: { usb: { autoOpen: false } },
+    untilMs: 260,
+    onConfigured: (h) => {
+      h.bulkOut(0x04, Buffer.from('hi'), (x) => res.push(['out', x.status, x.sent]));
+      try { h.bulkOut(0x04, [1], () => {}); } catch (e) { busy = e.message; }
+      h.bulkIn(0x84, 2, (x) => res.push(['in', x.status, Buffer.from(x.data).toString()]));   // "1:HI" is 4 bytes
+      h.bulkIn(0x82, 8, (x) => res.push(['idle', x.status, x.data.length]), 50);
+    },
+  });
+  assert.strictEqual(r.reason, 'bound', JSON.stringify(r));
+  assert.deepStrictEqual(res, [['out', 'ok', 2], ['in', 'overflow', '1:HI'], ['idle', 'timeout', 0]]);
+  assert.strictEqual(busy, 'usbHost.bulkOut: endpoint 0x04 is in use (a transfer not ended, or the serial port)');
 });

@@ -822,7 +822,7 @@ if (wanted('fault_midline')) {
       gpio: wrap ? { 14: 1 } : {},
       setup: (sim) => {
         const h = sim.usbHost, received = h.received.bind(h);
-        h.received = (data, tags, full) => { packets.push(data.length); return received(data, tags, full); };
+        h.received = (port, data, tags, full) => { packets.push(data.length); return received(port, data, tags, full); };
       },
     });
     check(name, () => {
@@ -887,9 +887,9 @@ function haltAsTaken(sim, pick, ms, onPacket = () => ({})) {
     }
     startControl(st, cb);
   };
-  h.received = (data, tags, full) => {
+  h.received = (port, data, tags, full) => {
     seen.packets.push({ n: data.length, t: h.now() / 1e9, ...onPacket() });
-    return received(data, tags, full);
+    return received(port, data, tags, full);
   };
   return seen;
 }

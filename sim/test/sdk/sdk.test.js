@@ -24,11 +24,11 @@ function elf(name) {
   return p;
 }
 
-/** Run an example; lines are {src, core, text, time, partial}. */
+/** Run an example; lines are {src (uart0, uart1, usb: the first USB serial port, usb1 ...), core, text, time, partial}. */
 function run(name, { maxMs, setup, opts, thenMs } = {}) {
   const sim = new Simulator(opts);
   const lines = [];
-  sim.on('line', (l) => lines.push({ src: l.source === 'usb' ? 'usb' : `uart${l.uart}`, core: l.core, text: l.text, time: l.time, partial: !!l.partial }));
+  sim.on('line', (l) => lines.push({ src: l.source === 'usb' ? `usb${l.port || ''}` : `uart${l.uart}`, core: l.core, text: l.text, time: l.time, partial: !!l.partial }));
   sim.loadFile(elf(name));
   if (setup) setup(sim);
   const r = sim.run({ maxMs });
@@ -631,16 +631,49 @@ test('sdk uart_advanced: 115200 baud, FIFOs off, the RX interrupt echoes each ch
   for (let i = 1; i < 8; i++) assert.ok(Math.abs(echo[i] - echo[i - 1] - 86.8) < 1, `echo ${i}: ${echo[i] - echo[i - 1]} us after the one before`);
 });
 
-test('sdk dev_lowlevel not run: its EP0 status stage is armed for DATA0, the toggle mismatch the datasheet leaves open stops the run as not modelled', () => {
-  const res = run('dev_lowlevel', { maxMs: 1000 });
-  assert.strictEqual(res.r.reason, 'unmodelled', JSON.stringify(res.r));
-  assert.match(res.r.message, /^usb: endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR\(type 0x80, value 0x0100, index 0x0000, length 64\): the host sends DATA1 into a buffer the device armed for DATA0; the chip raises SIE_STATUS.DATA_SEQ_ERROR/);
-  // up to there the example did what its source says: endpoints, the bus reset, the descriptor sent
-  assert.deepStrictEqual(res.texts(), ['USB Device Low-Level hardware example',
+test('sdk dev_lowlevel: the hand-written device enumerates though it arms EP0 OUT for DATA0 in every second status stage (the controller drops those packets, warned); its bulk loopback echoes "Hello World!" from EP1 OUT on EP2 IN', () => {
+  // what its dev_lowlevel_loopback.py does once the device is configured: write the text to
+  // the first OUT endpoint, read as many bytes from the first IN endpoint (pyusb, 1 s time-outs)
+  const got = [];
+  const res = run('dev_lowlevel', {
+    maxMs: 600,
+    setup: (sim) => sim.on('usb-configured', () => sim.clock.createAlarm(() => {
+      const h = sim.usbHost;
+      h.bulkOut(0x01, Buffer.from('Hello World!'), (r) => got.push(['out', r.status, r.sent]));
+      h.bulkIn(0x82, 12, (r) => got.push(['in', r.status, Buffer.from(r.data).toString('latin1')]));
+    }).schedule(sim.clock.nanos + 20e6)),
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost, i = h.info;
+  assert.strictEqual(h.state, 'configured');
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.device.bcdUSB, i.manufacturer, i.product], [0, 1, 0x0110, 'Raspberry Pi', 'Pico Test Device']);
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class]), [[0, 0xff]], 'one vendor-specific interface');
+  assert.deepStrictEqual(i.config.endpoints.map((e) => [e.address, e.type, e.maxPacket]), [[0x01, 2, 64], [0x82, 2, 64]]);
+  assert.deepStrictEqual(got, [['out', 'ok', 12], ['in', 'ok', 'Hello World!']]);
+  // the source: EP0 OUT's next_pid starts at DATA0 and flips at every arming, while a status
+  // stage is always DATA1 (USB 2.0 8.5.3): the controller ACKs and drops each mismatched packet
+  // (DATA_SEQ_ERROR, 8.6.4). Harmless to the example (its EP0 OUT handler does nothing); each seen
+  const dropped = h.log.filter((l) => /DATA_SEQ_ERROR/.test(l));
+  assert.ok(dropped.length >= 1 && dropped.every((l) => /endpoint 0 OUT, the status-out stage of GET_DESCRIPTOR.*the host sends DATA1, the buffer is armed for DATA0/.test(l)), dropped.join('\n'));
+  assert.strictEqual(h.stats().seq_errors_out, dropped.length);
+  assert.strictEqual(h.stats().seq_errors_in, 0, 'every IN packet of the right toggle');
+  const warned = [...res.sim.warnings].filter(([w]) => /^usb: /.test(w));
+  assert.deepStrictEqual(warned.map(([w, n]) => [w.replace(/;.*/, ''), n]), [[
+    'usb: endpoint 0x00 OUT: the firmware armed a buffer for the other data toggle than the host\'s packet (a control transfer\'s data stage starts at DATA1, its status stage is DATA1: USB 2.0 8.5.3)', dropped.length]]);
+  // its UART0 lines: the endpoints, the enumeration, then the loopback
+  const t = res.texts();
+  assert.deepStrictEqual(t.slice(0, 7), ['USB Device Low-Level hardware example',
     'Set up endpoint 0x0 with buffer address 0x50100100', 'Set up endpoint 0x80 with buffer address 0x50100100',
     'Set up endpoint 0x1 with buffer address 0x50100180', 'Set up endpoint 0x82 with buffer address 0x501001C0',
-    'BUS RESET', 'Start transfer of len 18 on ep addr 0x80', 'GET DEVICE DESCRIPTOR', 'EP 0 (in = 1) done',
-    'Start transfer of len 0 on ep addr 0x0']);
+    'BUS RESET', 'Start transfer of len 18 on ep addr 0x80']);
+  assert.deepStrictEqual(t.filter((l) => /^(GET|Set address|Device)/.test(l)), ['GET DEVICE DESCRIPTOR', 'Set address 1',
+    'GET DEVICE DESCRIPTOR', 'GET CONFIG DESCRIPTOR', 'GET CONFIG DESCRIPTOR', 'GET STRING DESCRIPTOR',
+    'GET STRING DESCRIPTOR', 'GET STRING DESCRIPTOR', 'Device Enumerated']);
+  // SET_CONFIGURATION's status stage, after which its EP0 IN handler arms EP0 OUT once more; main arms EP1 OUT
+  assert.deepStrictEqual(t.slice(t.indexOf('Device Enumerated')), ['Device Enumerated', 'Start transfer of len 0 on ep addr 0x80',
+    'EP 0 (in = 1) done', 'Start transfer of len 0 on ep addr 0x0', 'Start transfer of len 64 on ep addr 0x1',
+    'EP 1 (in = 0) done', 'RX 12 bytes from host', 'Start transfer of len 12 on ep addr 0x82',
+    'EP 2 (in = 1) done', 'Sent 12 bytes to host', 'Start transfer of len 64 on ep addr 0x1']);
 });
 
 test('sdk dev_hid_composite: TinyUSB\'s HID composite device enumerates; SET_IDLE, its report descriptor (keyboard, mouse, consumer control, gamepad) well formed; no report while the button is up; the LED blinks at the mounted rate', () => {
@@ -723,6 +756,76 @@ test('sdk dev_hid_composite reports: BOOTSEL held sends keyboard "a", mouse righ
   for (const r of rounds) for (let k = 1; k < 4; k++) assert.strictEqual(Math.floor(r[k].time * 1e3) - Math.floor(r[k - 1].time * 1e3), 5, 'the next report at the next poll');
   // nothing after the release round (the button stays up to 1 s)
   assert.ok(reps[reps.length - 1].time < RELEASE + 0.040);
+  assert.strictEqual(h.stats().stalls, 0);
+});
+
+test('sdk dev_hid_composite caps lock: the host\'s keyboard LED report (SET_REPORT, Output, ID 1) reaches tud_hid_set_report_cb: Caps Lock on holds the LED on, off sends it back to its blinking; Num Lock alone changes nothing', () => {
+  let ed;
+  const res = run('dev_hid_composite', {
+    maxMs: 7500,
+    setup: (sim) => {
+      ed = edges(sim, 25);
+      sim.usbHost.event(3500, 'leds=caps');   // the LED is off (since 3 s)
+      sim.usbHost.event(5200, 'leds=none');
+      sim.usbHost.event(5300, 'leds=num');
+    },
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost;
+  // the keyboard's output report: ID 1, the five LED bits (Num Lock bit 0, Caps Lock bit 1, ...) and 3 constant bits
+  assert.deepStrictEqual([...h.hid[0].parsed.leds], [[1, [1, 2, 3, 4, 5].map((u) => ({ bit: u - 1, usage: u }))]]);
+  assert.deepStrictEqual(h.ledReports.map((x) => [x.interface, x.id, [...x.bytes], x.status]), [[0, 1, [1, 2], 'ok'], [0, 1, [1, 0], 'ok'], [0, 1, [1, 1], 'ok']]);
+  assert.ok(h.log.some((l) => /SET_REPORT\(type 0x21, value 0x0201, index 0x0000, length 2\) -> ok$/.test(l)));
+  // TinyUSB takes the report ID off the front (it matches wValue's) and hands the LED byte on:
+  // Caps Lock on: blinking off, the LED on, within the request's bus time of the event
+  const ms = ed.map(([t, v]) => [+(t * 1000).toFixed(1), v]);
+  assert.deepStrictEqual(ms.slice(0, 3), [[2000.1, 1], [3000, 0], [3500.1, 1]]);
+  assert.ok(ed[2][0] - 3.5 < 0.0002, `LED on ${(ed[2][0] - 3.5) * 1e6} us after the event`);
+  // no blink while Caps Lock is on (the edges due at 4 s and 5 s are not there); off at 5.2 s, back to
+  // blinking: led_blinking_task's start time stayed at 3 s, so it catches up at once (on, then off,
+  // in the same few microseconds) and blinks on its old phase: on at 6 s, off at 7 s
+  assert.deepStrictEqual(ms.slice(3), [[5200.1, 0], [5200.1, 1], [5200.1, 0], [6000, 1], [7000, 0]]);
+  assert.ok(ed[5][0] - 5.2 < 0.0002);
+  // Num Lock alone at 5.3 s: the report sent, the LED left to its blinking
+  assert.strictEqual(h.stats().stalls, 0);
+});
+
+test('sdk dev_multi_cdc: both CDC-ACM functions bound as two serial ports; text sent to the second is printed through stdio ("Received on CDC 1: ...") and answered "OK" on the second port', () => {
+  // The example's main loop sleeps 5 s (tud_task not running) each time round while CDC 0 has DTR
+  // up: a port opened after the first waits up to 5 s for each request, as long as a PC's
+  // control time-out. So the second port is opened first, as a terminal on it could be.
+  let conf = null;
+  const res = run('dev_multi_cdc', {
+    maxMs: 8500,
+    opts: { usb: { autoOpen: false } },
+    setup: (sim) => sim.on('usb-configured', () => {
+      const h = sim.usbHost, t = (conf = sim.nowNanos() / 1e9) * 1e3;
+      h.event(t + 10, 'open', 1);
+      h.sendInput(Buffer.from('hello'), t + 50, 1);   // port 0 closed: stdio's USB output dropped
+      h.event(t + 200, 'open', 0);                     // DTR up on CDC 0: "Connected to CDC 0", then the 5 s sleep
+      h.sendInput(Buffer.from('again'), t + 300, 1);  // taken when the sleep ends
+    }),
+  });
+  assert.strictEqual(res.r.reason, 'bound', JSON.stringify(res.r));
+  const h = res.sim.usbHost, i = h.info;
+  assert.deepStrictEqual([i.device.vid, i.device.pid, i.manufacturer, i.product], [0xcafe, 0x4002, 'Raspberry Pi', 'Pico (2)']);
+  // two CDC functions, each an interface association of a communication and a data interface
+  assert.deepStrictEqual(i.config.interfaces.map((x) => [x.number, x.class, x.subclass]), [[0, 2, 2], [1, 10, 0], [2, 2, 2], [3, 10, 0]]);
+  assert.deepStrictEqual(h.ports.map((p) => [p.index, p.func.comm, p.func.notify.address, p.func.out.address, p.func.in.address, p.open]),
+    [[0, 0, 0x81, 0x02, 0x82, true], [1, 2, 0x84, 0x05, 0x85, true]]);
+  assert.ok(conf > 2.9 && conf < 3.1, `configured at ${conf} s (the first request waits 3 s, as on a chip)`);
+  // tud_cdc_rx_cb(1): "RX CDC 1" and the text through stdio (UART0, and CDC 0 while it is open), "OK" on CDC 1
+  const at = (src, text) => res.lines.filter((l) => l.src === src && l.text === text).map((l) => +l.time.toFixed(3));
+  assert.deepStrictEqual(res.texts('usb1'), ['OK', 'OK']);
+  const ok = at('usb1', 'OK');
+  assert.ok(ok[0] > conf + 0.050 && ok[0] < conf + 0.060, `first OK at ${ok[0]} s`);
+  assert.ok(ok[1] > conf + 5.2 && ok[1] < conf + 5.21, `second OK at ${ok[1]} s: after the 5 s sleep begun at the open of CDC 0`);
+  const u = res.texts('uart0');
+  assert.ok(u.includes('Received on CDC 1: hello') && u.includes('Received on CDC 1: again'), u.join('\n'));
+  assert.ok(at('uart0', 'RX CDC 1').length === 2);
+  const usb0 = res.texts('usb');
+  assert.ok(!usb0.includes('Received on CDC 1: hello'), 'CDC 0 closed then: stdio over USB drops it');
+  assert.ok(usb0.includes('Received on CDC 1: again') && usb0[0] === 'Connected to CDC 0', usb0.join('\n'));
   assert.strictEqual(h.stats().stalls, 0);
 });
 
