@@ -367,7 +367,9 @@ function makeTimer(sim, Base) {
 // where it was when the clock runs again. The console has had those
 // characters already, as it gets every byte at its write (warned, once:
 // what a terminal on the pin would see comes later, or not at all if the
-// UART never sends again). Loopback (UARTCR.LBE):
+// UART never sends again). The receiver without clk_peri is not modelled:
+// a character arriving then is received as if the clock ran (warned).
+// Loopback (UARTCR.LBE):
 // each character sent is also received, complete when its stop bit would be
 // sampled (half a bit into it), if the UART and its receiver are enabled
 // then, overrunning a full FIFO as from the pin; the RX pins are not
@@ -480,10 +482,14 @@ function makeUart(sim, Base) {
     }
     /** A character into the RX FIFO: RXRIS at the trigger level; the receive timeout (32 bit periods) started again. */
     feedByte(value) {
+      if (this.periStopped) this.rxNoClockWarn();
       this.rxFIFO.push(value);
       if (this.rxFIFO.itemCount >= this.rxTrigger) this.interruptStatus |= 0x10;
       this.rtAlarm.schedule(32 * (this.bitNanos || 8680)); // (no divisor latched yet: as at 115200 baud)
       this.checkInterrupts();
+    }
+    rxNoClockWarn() {
+      sim.warn(`uart${this.index}: a character received with clk_peri stopped: received as if the clock ran (the PL011's receiver without UARTCLK is not modelled)`);
     }
     /** 32 bit periods without a new character: RTRIS while the FIFO holds any. */
     rxTimeout() {
@@ -611,6 +617,7 @@ function makeUart(sim, Base) {
       const pin = this.rp2040.gpio[p];
       if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
       if (!this.enabled || !this.rxEnabled || this.loopback) return;   // in loopback the receiver hears the transmitter only
+      if (this.periStopped) this.rxNoClockWarn();
       if (!this.baudDivider) {
         sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set (IBRD and FBRD take effect with the LCR_H write after them): not received`);
         return;
@@ -800,7 +807,7 @@ function makeUart(sim, Base) {
     /** A byte into the TX FIFO; `shown`: the console had it already (it was sent back into the FIFO). */
     transmit(byte, shown = false) {
       if (!this.sending) {
-        // disabled: the FIFO keeps the byte until UARTEN and TXE are set again
+        // not sending (disabled, or no clk_peri): the FIFO keeps the byte until it sends again
         if (Math.max(0, this.level() - 1) + this.held.length >= this.depth) {
           this.dropped++; sim.uartDropped(this.index); return;
         }

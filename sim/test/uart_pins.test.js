@@ -592,3 +592,13 @@ test('UART with clk_peri stopped: written characters stay in the TX FIFO (TXFF a
   assert.deepStrictEqual(sent, Array.from({ length: 32 }, (_, i) => 0x40 + i), 'the 32 kept, in order; the 33rd dropped');
   assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x80, 'drained');
 });
+
+test('UART receiver with clk_peri stopped: not modelled, said so: a character arriving is received as if the clock ran, with a warning', () => {
+  const { sim } = idle();
+  setup(sim, UART0, 67, 52, 0x60);
+  const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  sim.sendUartInput(0, Buffer.from('x'), sim.nowNanos() / 1e6);
+  sim.run({ maxMs: sim.nowNanos() / 1e6 + 2 });
+  assert.ok([...sim.warnings.keys()].some((w) => /^uart0: a character received with clk_peri stopped: received as if the clock ran/.test(w)), [...sim.warnings.keys()].join('\n'));
+});
