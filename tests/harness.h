@@ -119,6 +119,11 @@ int th_console_hold(bool held);
  * Returns 0, or TD_ERR_UNSUPPORTED where not modelled (the an521). */
 int th_console_stop(bool stopped);
 
+/* Stop the console device's clock (true: the RP2040's clk_peri,
+ * CLK_PERI_CTRL.ENABLE cleared) or start it again. Returns 0, or
+ * TD_ERR_UNSUPPORTED where there is none to stop (the host, the an521). */
+int th_console_clock_stop(bool stopped);
+
 /* Whether text contains part (both NUL-terminated). */
 bool th_contains(const char *text, const char *part);
 

@@ -207,6 +207,12 @@ int th_console_stop(bool stopped)
     return TD_OK;
 }
 
+int th_console_clock_stop(bool stopped)
+{
+    (void)stopped;
+    return TD_ERR_UNSUPPORTED;
+}
+
 int th_capture_begin(void)
 {
     if (cap_file != NULL)
@@ -344,6 +350,19 @@ int th_console_stop(bool stopped)
      * +0x3000). */
     uintptr_t cr = (TD_CONSOLE_UART == 0 ? 0x40034000u : 0x40038000u) + 0x30u;
     *(volatile uint32_t *)(cr + (stopped ? 0x3000u : 0x2000u)) = 1u;
+    return TD_OK;
+#else
+    (void)stopped;
+    return TD_ERR_UNSUPPORTED;
+#endif
+}
+
+int th_console_clock_stop(bool stopped)
+{
+#if defined(__ARM_ARCH_6M__)
+    /* CLOCKS CLK_PERI_CTRL (0x40008048) ENABLE (bit 11), through the clear
+     * and set aliases */
+    *(volatile uint32_t *)(0x40008048u + (stopped ? 0x3000u : 0x2000u)) = 1u << 11;
     return TD_OK;
 #else
     (void)stopped;

@@ -191,22 +191,19 @@ TEST(console_buffered_mode)
 
 /* ---- a device that stopped sending ---------------------------------------------------- */
 
-/* The program stops the console device (the target: UARTCR.UARTEN clear;
- * the host: host_console_stop) and prints, polled and buffered, then
- * selects the polled mode: every call returns within its bound (the
- * device's FIFO may keep what it took, nothing more), and what the device
- * did not take is counted lost and said so by the first line once it
- * sends again. */
-TEST(console_device_stopped)
+/* The program stops the console device with stop(true) and prints, polled
+ * and buffered, then selects the polled mode: every call returns within its
+ * bound (the device's FIFO may keep what it took, nothing more), and what
+ * the device did not take is counted lost and said so by the first line
+ * once stop(false) has it send again. */
+static void device_stopped(int (*stop)(bool))
 {
-    if (th_console_stop(false) == TD_ERR_UNSUPPORTED)
-        TH_SKIP("stopping the console device is modelled on the host and the RP2040 only");
     REQUIRE_EQ(td_console_mode(), TD_CONSOLE_POLLED);
     td_console_stats_t a, b;
     CHECK_EQ(td_console_stats(&a), TD_OK);
     CHECK_EQ(td_console_flush(TD_MS(500)), TD_OK);
     REQUIRE_EQ(th_capture_begin(), TD_OK);
-    REQUIRE_EQ(th_console_stop(true), TD_OK);
+    REQUIRE_EQ(stop(true), TD_OK);
     want_reset();
     static char line[64];                                 /* (off the test thread's stack) */
     uint64_t t0 = td_time_us();
@@ -227,7 +224,7 @@ TEST(console_device_stopped)
     CHECK_EQ(td_console_set_mode(TD_CONSOLE_POLLED), TD_OK);  /* what the ring holds: lost */
     uint64_t buffered_us = td_time_us() - t0;
     CHECK_EQ(td_console_stats(&b), TD_OK);
-    REQUIRE_EQ(th_console_stop(false), TD_OK);
+    REQUIRE_EQ(stop(false), TD_OK);
     CHECK_EQ(td_puts("INFO sending again"), 19);
     CHECK_EQ(td_puts("INFO and again"), 15);
     CHECK_EQ(td_console_flush(TD_MS(500)), TD_OK);
@@ -258,6 +255,24 @@ TEST(console_device_stopped)
     CHECK(memcmp(out, want, want_n) == 0);
     CHECK_EQ(td_console_stats(&a), TD_OK);
     CHECK_EQ(a.lost, b.lost);                              /* told once, nothing more lost */
+}
+
+/* The device disabled: the target's UARTCR.UARTEN clear, the host's
+ * host_console_stop. */
+TEST(console_device_stopped)
+{
+    if (th_console_stop(false) == TD_ERR_UNSUPPORTED)
+        TH_SKIP("stopping the console device is modelled on the host and the RP2040 only");
+    device_stopped(th_console_stop);
+}
+
+/* The device's clock stopped: the RP2040's clk_peri (CLK_PERI_CTRL.ENABLE
+ * clear), the UART's baud clock; its FIFO keeps what it took. */
+TEST(console_device_clock_stopped)
+{
+    if (th_console_clock_stop(false) == TD_ERR_UNSUPPORTED)
+        TH_SKIP("stopping the console device's clock is modelled on the RP2040 only");
+    device_stopped(th_console_clock_stop);
 }
 
 /* ---- both cores at once ----------------------------------------------------------- */

@@ -16,7 +16,7 @@
 //   outputs GPOUT0..3 (CTRL.ENABLE: the GPIO does not toggle) and the clk_sys
 //   resus (RESUS_CTRL.ENABLE: never fires; STATUS reads 0).
 
-const FC0 = 0x80, FC0_END = 0x9c;
+const FC0 = 0x80, FC0_END = 0x9c, CLK_PERI_CTRL = 0x48;
 const ENABLE = 1 << 11, KILL = 1 << 10;
 const [PASS, DONE, RUNNING, FAIL, SLOW, FAST, DIED] = [1 << 0, 1 << 4, 1 << 8, 1 << 16, 1 << 20, 1 << 24, 1 << 28];
 
@@ -106,6 +106,11 @@ function makeClocks(sim, Base) {
         sim.warn('CLOCKS: the clk_sys resus (RESUS_CTRL.ENABLE) is not modelled: it never fires and RESUS_STATUS reads 0');
       }
       super.writeUint32(offset, value);
+      if (offset === CLK_PERI_CTRL) {
+        // clk_peri is UARTCLK: without it nothing shifts out (lib/peripherals.js, makeUart)
+        const running = (this.periCtrl & ENABLE) !== 0 && (this.periCtrl & KILL) === 0;
+        for (const u of this.rp2040.uart) if (u.periClock) u.periClock(running);
+      }
     }
   };
 }

@@ -353,11 +353,23 @@ function makeTimer(sim, Base) {
 // the same and a console-heavy run pays nothing per bit. A character written before
 // the divisor is set is sent at once as before: no waveform (warned when a
 // TX pin is routed). While the UART or its transmitter is disabled
-// (UARTCR.UARTEN or TXE clear) nothing leaves: characters written then stay
-// in the TX FIFO (TXFF once it holds 32, BUSY while it holds any; one more is
-// dropped, as on the chip) and go out, in order, when both are set again.
-// Characters already in the FIFO when it is disabled still go out (warned:
-// the PL011 keeps them, not modelled). Loopback (UARTCR.LBE):
+// (UARTCR.UARTEN or TXE clear), or clk_peri (the PL011's UARTCLK) is
+// stopped (CLK_PERI_CTRL.ENABLE cleared or KILL set by a write; until the
+// program writes it, clk_peri runs, as rp2040js has it), nothing leaves:
+// characters written then stay in the TX FIFO (TXFF once it holds 32, BUSY
+// while it holds any; one more is dropped, as on the chip; the TX DMA
+// request drops once it is full) and go out, in order, when it sends again.
+// Disabled mid-transmission, the PL011 completes the character being sent
+// and keeps the rest (the datasheet's UARTCR.UARTEN and TXE): so here, the
+// characters queued behind it going back into the FIFO, their waveform and
+// loopback with them. Without UARTCLK nothing shifts: the character being
+// sent stops in the bit it is in (the pin holds that level) and goes on
+// where it was when the clock runs again. The console has had those
+// characters already, as it gets every byte at its write (warned, once:
+// what a terminal on the pin would see comes later, or not at all if the
+// UART never sends again). The receiver without clk_peri is not modelled:
+// a character arriving then is received as if the clock ran (warned).
+// Loopback (UARTCR.LBE):
 // each character sent is also received, complete when its stop bit would be
 // sampled (half a bit into it), if the UART and its receiver are enabled
 // then, overrunning a full FIFO as from the pin; the RX pins are not
@@ -397,16 +409,20 @@ function uartParity(data, lcr) {
   return (ones & 1) ^ (lcr & 4 ? 0 : 1);
 }
 
+const SHOWN = 0x100;   // a byte in `held` the console had already (sent back into the FIFO when the transmitter stopped)
 function makeUart(sim, Base) {
   return class TimedUart extends Base {
     constructor(rp2040, name, irq, dreq, index) {
       super(rp2040, name, irq, dreq);
       this.index = index;
       this.txDone = []; // completion time (ns) of each byte still in the shifter (the first) or the FIFO
+      this.txBytes = []; // those bytes
       this.txris = false;
       this.txAlarm = rp2040.clock.createAlarm(() => { this.txris = true; this.checkInterrupts(); });
       this.dropped = 0;
-      this.held = [];          // bytes written while the UART or its transmitter is disabled
+      this.held = [];          // bytes in the TX FIFO while the transmitter does not send (disabled, or no clk_peri)
+      this.periStopped = false; // clk_peri stopped (CLK_PERI_CTRL.ENABLE clear or KILL set by a write)
+      this.pausedAt = -1;      // while clk_peri is stopped mid-character: the time (ns) it stopped, else -1
       this.ifls = 0x12;
       this.dmacr = 0;
       this.dreqAlarm = rp2040.clock.createAlarm(() => this.updateTxDreq());
@@ -466,10 +482,14 @@ function makeUart(sim, Base) {
     }
     /** A character into the RX FIFO: RXRIS at the trigger level; the receive timeout (32 bit periods) started again. */
     feedByte(value) {
+      if (this.periStopped) this.rxNoClockWarn();
       this.rxFIFO.push(value);
       if (this.rxFIFO.itemCount >= this.rxTrigger) this.interruptStatus |= 0x10;
       this.rtAlarm.schedule(32 * (this.bitNanos || 8680)); // (no divisor latched yet: as at 115200 baud)
       this.checkInterrupts();
+    }
+    rxNoClockWarn() {
+      sim.warn(`uart${this.index}: a character received with clk_peri stopped: received as if the clock ran (the PL011's receiver without UARTCLK is not modelled)`);
     }
     /** 32 bit periods without a new character: RTRIS while the FIFO holds any. */
     rxTimeout() {
@@ -521,9 +541,9 @@ function makeUart(sim, Base) {
      * counts and edge flags.
      */
     lineCatchUp(now = sim.nowNanos()) {
-      const e = this.edges;
+      const e = this.edges, upTo = this.pausedAt >= 0 ? this.pausedAt : Infinity;
       for (;;) {
-        let t = e.length ? e[0] : Infinity;
+        let t = e.length && e[0] <= upTo ? e[0] : Infinity;
         if (this.brkFrom > this.lineT && this.brkFrom < t) t = this.brkFrom;
         if (this.brkTo > this.lineT && this.brkTo < t) t = this.brkTo;
         if (t > now) break;
@@ -564,7 +584,8 @@ function makeUart(sim, Base) {
     lineSchedule() {
       this.lineCatchUp();
       if (!this.lineObserved()) { this.lineAlarm.cancel(); return; }
-      let t = this.edges.length ? this.edges[0] : Infinity;
+      const upTo = this.pausedAt >= 0 ? this.pausedAt : Infinity;
+      let t = this.edges.length && this.edges[0] <= upTo ? this.edges[0] : Infinity;
       if (this.brkFrom > this.lineT && this.brkFrom < t) t = this.brkFrom;
       if (this.brkTo > this.lineT && this.brkTo < t) t = this.brkTo;
       const a = this.lineAlarm;
@@ -596,6 +617,7 @@ function makeUart(sim, Base) {
       const pin = this.rp2040.gpio[p];
       if (pin.functionSelect !== 2 || this.rxPin >= 0 || pin.inputValue) return;
       if (!this.enabled || !this.rxEnabled || this.loopback) return;   // in loopback the receiver hears the transmitter only
+      if (this.periStopped) this.rxNoClockWarn();
       if (!this.baudDivider) {
         sim.warn(`uart${this.index}: a character on its RX pin (GPIO ${p}) before the baud rate divisor was set (IBRD and FBRD take effect with the LCR_H write after them): not received`);
         return;
@@ -640,9 +662,9 @@ function makeUart(sim, Base) {
       const dma = this.rp2040.dma;
       this.dreqAlarm.cancel();
       if (!this.enabled || !(this.dmacr & 2)) { dma.clearDREQ(this.dreq.tx); return; }
-      if (this.fifoLevel() < this.depth) { dma.setDREQ(this.dreq.tx); return; }
+      if (this.fifoLevel() + this.held.length < this.depth) { dma.setDREQ(this.dreq.tx); return; }
       dma.clearDREQ(this.dreq.tx);
-      this.dreqAlarm.schedule(this.txDone[0] - sim.clock.nanos);
+      if (this.sending && this.txDone.length) this.dreqAlarm.schedule(this.txDone[0] - sim.clock.nanos);
     }
     get depth() { return this.fifosEnabled ? 32 : 1; }
     get txTrigger() {
@@ -657,9 +679,9 @@ function makeUart(sim, Base) {
       return (bits * 1e9) / (this.rp2040.clkPeri / (div * 16));
     }
     level() {
-      const now = sim.clock.nanos;
+      const now = this.pausedAt >= 0 ? Math.min(this.pausedAt, sim.clock.nanos) : sim.clock.nanos;
       const d = this.txDone;
-      while (d.length && d[0] <= now) d.shift();
+      while (d.length && d[0] <= now) { d.shift(); this.txBytes.shift(); }
       return d.length;
     }
     /** Bytes in the TX FIFO: those sent or queued, less the one in the shift register. */
@@ -698,14 +720,8 @@ function makeUart(sim, Base) {
           const was = this.sending;
           super.writeUint32(offset, value);
           this.crUnmodelled(value);
-          if (was && !this.sending && this.fifoLevel() > 0) {
-            sim.warn(`uart${this.index}: disabled (UARTCR.UARTEN or TXE cleared) with characters in its TX FIFO: they still go out (the PL011 finishes the character being sent and keeps the rest: not modelled)`);
-          }
-          if (this.sending && this.held.length) { // enabled again: what it kept goes out now
-            const h = this.held;
-            this.held = [];
-            for (const b of h) this.transmit(b);
-          }
+          if (was && !this.sending) this.holdQueued('disabled (UARTCR.UARTEN or TXE cleared)');
+          if (!was && this.sending) this.sendHeld();
           this.updateTxDreq();
           return;
         }
@@ -724,11 +740,74 @@ function makeUart(sim, Base) {
       }
       super.writeUint32(offset, value);
     }
-    /** UARTCR.UARTEN and TXE both set: the transmitter sends. */
-    get sending() { return this.enabled && this.txEnabled; }
-    transmit(byte) {
+    /** UARTCR.UARTEN and TXE both set, and clk_peri running: the transmitter sends. */
+    get sending() { return this.enabled && this.txEnabled && !this.periStopped; }
+    /**
+     * The transmitter stopped sending (UARTEN or TXE cleared, or clk_peri
+     * stopped): the character being shifted out stays where it is in
+     * txDone (it completes, or pauses with the clock), the characters
+     * queued behind it, not begun, go back into the FIFO (held) with their
+     * waveform and loopback; the console has had them (it gets each byte
+     * as written), which is said once.
+     */
+    holdQueued(why) {
+      const d = this.txDone;
+      this.level();
+      if (d.length < 2) return;
+      const cut = d[0], back = this.txBytes.slice(1).map((b) => b | SHOWN);
+      this.lineCatchUp();
+      d.length = 1;
+      this.txBytes.length = 1;
+      let i = 0;
+      while (i < this.edges.length && this.edges[i] < cut) i += 2;
+      this.edges.length = i;
+      const q = this.loopQ;
+      let k = 0;
+      while (k < q.length && q[k] < cut) k += 2;
+      q.length = k;
+      this.held = back.concat(this.held);
+      if (this.held.length > this.txTrigger) this.txAlarm.cancel();   // it would have fired as they drained
+      this.lineSchedule();
+      sim.warn(`uart${this.index}: ${why} with characters queued behind the one being sent: they stay in the TX FIFO (the pins, UARTFR, the TX interrupt and DMA request show it) until it sends again, but the console showed them as they were written (it shows every byte at its write)`);
+    }
+    /** Sending again: what the FIFO kept goes out now, after the character being shifted out. */
+    sendHeld() {
+      if (!this.held.length) return;
+      const h = this.held;
+      this.held = [];
+      for (const b of h) this.transmit(b & 0xff, (b & SHOWN) !== 0);
+    }
+    /** clk_peri stopped or started again (a CLK_PERI_CTRL write: ENABLE, KILL). */
+    periClock(running) {
+      if (running === !this.periStopped) return;
+      const was = this.sending;
+      if (!running) {
+        this.periStopped = true;
+        if (was) this.holdQueued('clk_peri stopped (CLK_PERI_CTRL.ENABLE cleared or KILL set)');
+        // the character being shifted out stops where it is: nothing shifts without UARTCLK
+        if (this.level()) { this.lineCatchUp(); this.pausedAt = sim.clock.nanos; this.loopAlarm.cancel(); this.txAlarm.cancel(); }
+      } else {
+        this.periStopped = false;
+        if (this.pausedAt >= 0) {
+          const at = this.pausedAt, delta = sim.clock.nanos - at;
+          this.pausedAt = -1;
+          const d = this.txDone;
+          for (let i = 0; i < d.length; i++) if (d[i] > at) d[i] += delta;
+          for (let i = 0; i < this.edges.length; i += 2) if (this.edges[i] > at) this.edges[i] += delta;
+          const q = this.loopQ;
+          for (let i = 0; i < q.length; i += 2) if (q[i] > at) q[i] += delta;
+          if (q.length) this.loopAlarm.schedule(q[0] - sim.clock.nanos);
+          if (!this.txris && this.fifoLevel() + this.held.length <= this.txTrigger && d.length) this.txAlarm.schedule(d[0] - sim.clock.nanos);
+          this.lineSchedule();
+        }
+        if (this.sending) this.sendHeld();
+      }
+      this.updateTxDreq();
+    }
+    /** A byte into the TX FIFO; `shown`: the console had it already (it was sent back into the FIFO). */
+    transmit(byte, shown = false) {
       if (!this.sending) {
-        // disabled: the FIFO keeps the byte until UARTEN and TXE are set again
+        // not sending (disabled, or no clk_peri): the FIFO keeps the byte until it sends again
         if (Math.max(0, this.level() - 1) + this.held.length >= this.depth) {
           this.dropped++; sim.uartDropped(this.index); return;
         }
@@ -738,6 +817,7 @@ function makeUart(sim, Base) {
           this.txris = false;
           this.checkInterrupts();
         }
+        this.updateTxDreq();   // (enabled without clk_peri: down once the FIFO is full)
         return;
       }
       const t = this.charNanos;
@@ -747,6 +827,7 @@ function makeUart(sim, Base) {
         const now = sim.clock.nanos;
         const start = n ? this.txDone[n - 1] : now;
         this.txDone.push(start + t);
+        this.txBytes.push(byte);
         this.lineCatchUp();
         this.frameEdges(byte, start, this.bitNanos);
         if (this.loopback) this.loopSend(byte, start);
@@ -775,7 +856,7 @@ function makeUart(sim, Base) {
         if (this.loopback) sim.warn(`uart${this.index}: a character written before the baud rate divisor was set with UARTCR.LBE set is not looped back to the receiver (not modelled)`);
         if (this.txRouted) sim.warn(`uart${this.index}: a character written before the baud rate divisor was set goes out at once, without a waveform on the TX pin (IBRD and FBRD take effect with the LCR_H write after them)`);
       }
-      sim.uartByte(this.index, byte);
+      if (!shown) sim.uartByte(this.index, byte);
       this.updateTxDreq();
     }
   };

@@ -505,3 +505,100 @@ test('UART TX disabled (UARTCR.UARTEN or TXE clear): nothing leaves, the FIFO ke
     assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x80, 'drained: TXFE, not BUSY');
   }
 });
+
+const CLOCKS = 0x40008000, CLK_PERI_CTRL = 0x48, CLK_PERI_ENABLE = 1 << 11;
+
+test('UART disabled mid-transmission (UARTEN, or TXE, cleared with characters queued): the character being sent completes, the rest stay in the TX FIFO (BUSY, not TXFE, no edges, nothing looped back) until it is enabled again, then go out in order, each once', () => {
+  for (const off of [0x380, 0x281]) {               // UARTEN cleared (TXE, RXE, LBE kept); TXE cleared (UARTEN, RXE, LBE kept)
+    const { sim, wait } = idle();
+    const bitNs = setup(sim, UART1, 67, 52, 0x60);
+    sim.write32(UART1 + CR, 0x381);                  // loopback: what the transmitter sends is received
+    funcsel(sim, 4, 2);
+    const e = pinEdges(sim, 4), sent = [];
+    sim.on('uart-byte', (ev) => { if (ev.uart === 1) sent.push(ev.byte); });
+    const t0 = ns(sim.nowNanos()), bytes = [0x41, 0x42, 0x43, 0x44];
+    for (const b of bytes) sim.write32(UART1 + DR, b);
+    wait(4.5 * bitNs);                               // in the first character's data bits
+    sim.write32(UART1 + CR, off);
+    wait(40 * bitNs);
+    const fr = sim.read32(UART1 + FR);
+    assert.strictEqual(fr & 0x88, 0x08, `0x${off.toString(16)}: BUSY, not TXFE: three characters kept`);
+    assert.ok(e.every(([t]) => t < t0 + 10 * bitNs), `0x${off.toString(16)}: no edge after the first character's stop bit: ${e.map(([t]) => t - t0)}`);
+    checkFrames(e, t0, bitNs, [frameBits(0x41)]);
+    const rx = [];
+    if (off === 0x281) {                             // the receiver still enabled: the completed character came back, alone
+      while (!(sim.read32(UART1 + FR) & 0x10)) rx.push(sim.read32(UART1 + DR));
+      assert.deepStrictEqual(rx, [0x41], 'looped back: the first character only');
+    }
+    e.length = 0;
+    const t1 = ns(sim.nowNanos());
+    sim.write32(UART1 + CR, 0x381);
+    wait(35 * bitNs);
+    checkFrames(e, t1, bitNs, [0x42, 0x43, 0x44].map((b) => frameBits(b)));
+    assert.strictEqual(e[0][0], t1, 'enabled again: the next start bit at once');
+    while (!(sim.read32(UART1 + FR) & 0x10)) rx.push(sim.read32(UART1 + DR));
+    if (off === 0x281) assert.deepStrictEqual(rx, bytes, 'looped back: the rest after the enable');
+    assert.strictEqual(sim.read32(UART1 + FR) & 0x88, 0x80, 'drained: TXFE, not BUSY');
+    assert.deepStrictEqual(sent, bytes, 'the console got each byte once');
+    assert.ok([...sim.warnings.keys()].some((w) => /^uart1: disabled \(UARTCR.UARTEN or TXE cleared\) with characters queued behind the one being sent: they stay in the TX FIFO/.test(w)), [...sim.warnings.keys()].join('\n'));
+  }
+});
+
+test('UART with clk_peri stopped (CLK_PERI_CTRL.ENABLE cleared): nothing shifts, the TX pin holds the level of the bit it was in, the FIFO keeps the rest (BUSY, not TXFE); the clock started again, the character goes on where it stopped and the rest follow', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  funcsel(sim, 4, 2);
+  const e = pinEdges(sim, 4), sent = [];
+  sim.on('uart-byte', (ev) => { if (ev.uart === 1) sent.push(ev.byte); });
+  const t0 = ns(sim.nowNanos()), bytes = [0x35, 0x5a];
+  for (const b of bytes) sim.write32(UART1 + DR, b);
+  wait(4.5 * bitNs);
+  const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+  assert.ok(ctrl & CLK_PERI_ENABLE, 't_idle runs clk_peri');
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  const tStop = ns(sim.nowNanos());
+  const n = e.length;
+  wait(100 * bitNs);
+  assert.strictEqual(e.length, n, `no edge while clk_peri is stopped: ${e.slice(n).map(([t]) => t - tStop)}`);
+  assert.strictEqual(sim.read32(UART1 + FR) & 0x88, 0x08, 'BUSY, not TXFE: the second character kept');
+  assert.strictEqual((sim.read32(IO + 8 * 4) >>> 9) & 1, frameBits(0x35)[4], 'GPIO 4 (STATUS.OUTTOPAD) at the level of the bit it was in (data bit 3)');
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+  const gap = ns(sim.nowNanos()) - tStop;
+  wait(25 * bitNs);
+  assert.ok(e.every(([t]) => t <= tStop || t >= tStop + gap), 'no edge in the gap');
+  const shifted = e.map(([t, l]) => [t > tStop ? ns(t - gap) : t, l]);
+  checkFrames(shifted, t0, bitNs, bytes.map((b) => frameBits(b)));
+  assert.strictEqual(sim.read32(UART1 + FR) & 0x88, 0x80, 'drained: TXFE, not BUSY');
+  assert.deepStrictEqual(sent, bytes, 'the console got each byte once');
+});
+
+test('UART with clk_peri stopped: written characters stay in the TX FIFO (TXFF at 32, the 33rd dropped), the TX DMA request drops with it full; they go out in order when the clock runs again', () => {
+  const { sim, wait } = idle();
+  const bitNs = setup(sim, UART1, 67, 52, 0x60);
+  const sent = [];
+  sim.on('uart-byte', (ev) => { if (ev.uart === 1) sent.push(ev.byte); });
+  const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  sim.write32(UART1 + 0x48, 2);                      // UARTDMACR.TXDMAE
+  const dreq = () => sim.mcu.dma.dreq[sim.mcu.uart[1].dreq.tx];
+  assert.ok(dreq(), 'empty FIFO: the DMA request is asserted');
+  for (let i = 0; i < 33; i++) sim.write32(UART1 + DR, 0x40 + i);
+  wait(100 * bitNs);
+  assert.deepStrictEqual(sent, [], 'nothing sent without clk_peri');
+  assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x28, 'TXFF and BUSY, not TXFE');
+  assert.ok(!dreq(), 'full: the DMA request is down');
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+  wait(40 * 10 * bitNs);
+  assert.deepStrictEqual(sent, Array.from({ length: 32 }, (_, i) => 0x40 + i), 'the 32 kept, in order; the 33rd dropped');
+  assert.strictEqual(sim.read32(UART1 + FR) & 0xa8, 0x80, 'drained');
+});
+
+test('UART receiver with clk_peri stopped: not modelled, said so: a character arriving is received as if the clock ran, with a warning', () => {
+  const { sim } = idle();
+  setup(sim, UART0, 67, 52, 0x60);
+  const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  sim.sendUartInput(0, Buffer.from('x'), sim.nowNanos() / 1e6);
+  sim.run({ maxMs: sim.nowNanos() / 1e6 + 2 });
+  assert.ok([...sim.warnings.keys()].some((w) => /^uart0: a character received with clk_peri stopped: received as if the clock ran/.test(w)), [...sim.warnings.keys()].join('\n'));
+});

@@ -407,7 +407,7 @@ check('lock_given_at_a_take_over', () => {
 });
 
 // ---- blink2: each core's thread prints under a shared lock and sleeps ------------------------
-const BLINK_MS = 6500;
+const BLINK_MS = 8000;   // as long as `make run` runs it: docs/trace.md quotes this run's figures
 const blink = listing ? null : traceOf(path.join(simDir, 'blink2.elf'), BLINK_MS, 'blink2', ['--gpio-log', '0,1']);
 const runningOf = (tr, pid, name) => threadSlices(tr, pid).filter((e) => e.args.state === 'running' && tr.names.get(`${pid}:${e.tid}`) === name);
 
@@ -459,6 +459,47 @@ check('blink2_locks', () => {
     if (!runningOf(blink, e.args.core, e.name).some((s) => within(e.ts, s) && within(e.ts + e.dur, s))) return `${e.name}'s hold at ${e.ts} us outside its running slice`;
   }
   return pass(`${locks.length} holds: main ${by.main}, core1 ${by.core1}, never two at once`);
+});
+
+/* docs/trace.md, "The trace of blink2": each figure it quotes of `make run`'s
+ * trace, as the phrase the document has, against this run (8 s, as make run;
+ * averages rounded as the document gives them). A figure one off must fail. */
+function blinkDocPhrases(tr) {
+  const x = (cat, name, pid) => tr.slices.filter((e) => e.cat === cat && (name === undefined || e.name === name) && (pid === undefined || e.pid === pid));
+  const mean = (l) => l.reduce((a, e) => a + e.dur, 0) / l.length;
+  const sum = (l) => l.reduce((a, e) => a + e.dur, 0);
+  const ticks = [0, 1].map((pid) => x('irq', 'tick', pid));
+  const usb = x('exception', 'USBCTRL_IRQ', 0).sort((a, b) => a.ts - b.ts);
+  const mainRun = runningOf(tr, 0, 'main'), core1Run = runningOf(tr, 1, 'core1');
+  const mainReady = threadSlices(tr, 0).filter((e) => e.args.state === 'ready' && tr.names.get(`0:${e.tid}`) === 'main');
+  const holds = x('lock');
+  if (ticks[0].length !== ticks[1].length) return { why: `ticks: ${ticks[0].length} on core 0, ${ticks[1].length} on core 1` };
+  return { phrases: [
+    `gives a ${(tr.size / 1e6).toFixed(1)} MB file from ${tr.j.otherData.events} kernel events and ${x('exception').length} exceptions`,
+    `${ticks[0].length} ticks (about ${Math.round(mean(ticks.flat()))} µs each)`,
+    `\`SysTick\` (${mean(x('exception', 'SysTick')).toFixed(1)} µs from entry to return`,
+    `the \`PendSV\`s that switch threads (${x('exception', 'PendSV', 0).length} on core 0, ${x('exception', 'PendSV', 1).length} on core 1)`,
+    `${usb.length} \`USBCTRL_IRQ\`s (${Math.round(mean(usb))} µs on average, the first at ${(usb[0].ts / 1000).toFixed(1)} ms`,
+    `\`main\` runs ${mainRun.length} times in ${BLINK_MS / 1000} s, ${Math.round(mean(mainRun))} µs each (${Math.round(sum(mainRun))} µs in all)`,
+    `a \`ready\` slice of about ${Math.round(mean(mainReady))} µs`,
+    `\`core1\` runs ${core1Run.length} times`,
+    `${holds.length} holds of about ${Math.round(mean(holds))} µs`,
+  ] };
+}
+function docMissing(text, phrases) {
+  const flat = text.replace(/\s+/g, ' ');
+  return phrases.filter((p) => !flat.includes(p));
+}
+check('blink2_doc_figures', () => {
+  const { phrases, why } = blinkDocPhrases(blink);
+  if (why) return why;
+  const doc = fs.readFileSync(path.join(root, 'docs', 'trace.md'), 'utf8');
+  const missing = docMissing(doc, phrases);
+  if (missing.length) return `docs/trace.md does not say what this run gives: ${missing.map((p) => `"${p}"`).join('; ')}`;
+  // the check itself: the document with the first figure one more is refused
+  const stale = phrases[0].replace(/\d+/, (d) => String(Number(d) + 1));
+  if (docMissing(doc.replace(/\s+/g, ' ').replace(phrases[0], stale), phrases).length !== 1) return `a stale figure ("${stale}") was not caught`;
+  return pass(`${phrases.length} phrases of docs/trace.md as this run gives them`);
 });
 
 // ---- TRACE=ring: the RAM ring a board build writes -------------------------------------------
@@ -543,7 +584,11 @@ function ringCheck() {
   else {
     const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
     const min = Math.min(...costs), max = Math.max(...costs);
-    ringResult.cost = min > 10 && max < 200 ? pass(`td__trace_put: ${mean.toFixed(1)} cycles per event (min ${min}, max ${max}, ${costs.length} events, from the call to its return; the masking of interrupts around the call not counted)`) : `implausible cost per event: min ${min}, max ${max}`;
+    // docs/trace.md quotes this measurement: as this run gives it
+    const said = `${costs.length} events of blink2): ${Math.round(mean)} cycles on average, ${min} at the least, ${max} at the most`;
+    const doc = docMissing(fs.readFileSync(path.join(root, 'docs', 'trace.md'), 'utf8'), [said]).length ? `docs/trace.md does not say "${said}"` : null;
+    ringResult.cost = !(min > 10 && max < 200) ? `implausible cost per event: min ${min}, max ${max}`
+      : doc || pass(`td__trace_put: ${mean.toFixed(1)} cycles per event (min ${min}, max ${max}, ${costs.length} events, from the call to its return; the masking of interrupts around the call not counted)`);
   }
   return ringResult;
 }
