@@ -79,8 +79,8 @@ void port_fifo_clear_errors(void)
 }
 
 /* At most the FIFO's depth of pops, as on the chip: the words waiting at
- * the call come first, and a core 1 that keeps pushing cannot keep this one
- * popping. */
+ * the call come first, and the other core pushing all along cannot keep
+ * this one popping. */
 unsigned port_fifo_drain(void)
 {
     unsigned n = 0;

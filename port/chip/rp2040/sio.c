@@ -21,8 +21,8 @@ void port_fifo_clear_errors(void)
 }
 
 /* At most the FIFO's depth of reads: the words waiting at the call come
- * first, so they are all read by then, and a core 1 that keeps pushing
- * cannot keep this one reading. */
+ * first, so they are all read by then, and the other core pushing all
+ * along cannot keep this one reading. */
 unsigned port_fifo_drain(void)
 {
     unsigned n = 0;
