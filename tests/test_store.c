@@ -1016,10 +1016,10 @@ TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
  * middle of a store call (holding the store's mutex) is preempted by a more
  * urgent thread of its core, which keeps it off the processor (suspended,
  * hold_phase 1) until core 0 has called the store (core 0 sets hold_phase
- * 2). The holder sets in a loop, so it is inside a call nearly always when
- * it is preempted; where core 0 found the store free (the holder stopped
- * between two calls), it tries again. Between two holds the holder sets
- * back to back for a tick. */
+ * 2) or stops it all (hold_stop). The holder sets in a loop, so it is
+ * inside a call nearly always when it is preempted; where core 0 found the
+ * store free (the holder stopped between two calls), it tries again.
+ * Between two holds the holder sets back to back for a tick. */
 TD_THREAD_DEFINE(store_holder, 2048);
 static int hold_stop, hold_r, hold_phase;   /* phase: 0 running, 1 suspended, 2 looked at */
 static uint32_t hold_sets;
@@ -1051,7 +1051,10 @@ static void core1_holds(void *arg)
         if (td_thread_suspend(&store_holder) != TD_OK)
             continue;                      /* (asleep: the flash call's wait for core 0) */
         ST(hold_phase, 1);
-        TH_WAIT_CORE(0, 10000, LD(hold_phase) == 2);
+        /* a stop ends the hold too: core 0 stops once it has what it
+         * wanted, and may have set phase 2 while this core slept, before
+         * this suspend (then overwritten: 1) */
+        TH_WAIT_CORE(0, 10000, LD(hold_phase) == 2 || LD(hold_stop));
         td_thread_resume_isr(&store_holder);
         ST(hold_phase, 0);
     }
