@@ -176,8 +176,14 @@ extern void port_spin_give_recorded(unsigned n);
  * empty, returns 0 and sets ROE. */
 /* Clear this core's sticky WOF and ROE flags. */
 void port_fifo_clear_errors(void);
-/* Discard every word waiting in this core's RX FIFO. */
-void port_fifo_drain(void);
+/* Discard the words waiting in this core's RX FIFO when called, and return
+ * how many it discarded. Bounded whatever the other core does: it reads at
+ * most PORT_FIFO_DEPTH words (all the FIFO can hold), so a peer that keeps
+ * pushing cannot keep it; words pushed while it runs may be discarded too,
+ * within that bound, or left waiting. A caller that needs the FIFO empty
+ * first stops the other core's pushes (a launch: core 1 reset or gone).
+ * Sets no error flag. */
+unsigned port_fifo_drain(void);
 /* Enable or disable this core's FIFO interrupt. While enabled, the port calls
  * port_fifo_isr() (defined by the layer above) in interrupt context on this
  * core whenever VLD, WOF or ROE is set. */

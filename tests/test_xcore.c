@@ -748,6 +748,118 @@ TEST(fifo_hardware_semantics)
     CHECK(!(port_fifo_status() & PORT_FIFO_VLD));
 }
 
+/* port_fifo_drain is bounded: it discards the words waiting when it is
+ * called and reads at most PORT_FIFO_DEPTH, so the other core pushing all
+ * along cannot keep it (a drain that read until the FIFO was empty went on
+ * as long as the pusher did). Core 1 pushes 1, 2, 3 ... whenever its FIFO
+ * to core 0 has room, at most DRAIN_PUSH_MAX words, so that a drain that is
+ * not bounded ends, failing, and does not hang the test. Each round core 0
+ * waits for the FIFO to be full (DEPTH words it has not read), drains it,
+ * and takes the next word: the first one pushed after the drained ones,
+ * when exactly the words waiting went. */
+#define DRAIN_PUSH_MAX 100000u
+/* In the emulator, whose cores step in turn an instruction at a time, a
+ * drain that read until empty got some of the pusher's words in every
+ * round (9 to 11 words read); on the host a push (the word, then a mutex
+ * and a condition to wake core 0) takes longer than a pop, and one landed
+ * inside such a drain in about 1% of the rounds: 500 rounds there (it
+ * failed 29 of 30 runs). */
+#ifdef TH_HOST
+#define DRAIN_ROUNDS 500u
+#else
+#define DRAIN_ROUNDS 20u
+#endif
+static uint32_t drain_pushed;             /* the last word pushed (atomic accesses) */
+static int drain_stop, drain_done;
+
+/* Words pushed that core 0 has not read, 'taken' the last it read: the
+ * count is stored after the push, so core 0 may have read a word the count
+ * does not show yet (negative then, as nothing waits). */
+static int32_t drain_waiting(uint32_t taken)
+{
+    return (int32_t)(__atomic_load_n(&drain_pushed, __ATOMIC_ACQUIRE) - taken);
+}
+
+/* Whether the FIFO is full (want_full) or holds a word, waiting for it a
+ * tick at a time for up to 2 s of core 1's own time, or until the pusher
+ * has stopped. (Not spinning: on the host a core 0 that comes back from a
+ * sleep to drain let a push into a drain that read until empty in about 1%
+ * of the rounds, one that had spun in about 0.03%.) */
+static bool drain_wait(uint32_t taken, bool want_full)
+{
+#define DRAIN_READY                                                                        \
+    (want_full ? drain_waiting(taken) >= (int32_t)PORT_FIFO_DEPTH                          \
+               : (port_fifo_status() & PORT_FIFO_VLD) != 0)
+    TH_WAIT_CORE(1, 2000, DRAIN_READY || __atomic_load_n(&drain_done, __ATOMIC_ACQUIRE));
+    return DRAIN_READY;
+#undef DRAIN_READY
+}
+
+static void core1_fifo_pusher(void *arg)
+{
+    (void)arg;
+    uint64_t r0 = port_core_ran_us(0);
+    uint32_t w = 0, spins = 0;
+    while (!__atomic_load_n(&drain_stop, __ATOMIC_ACQUIRE) && w < DRAIN_PUSH_MAX) {
+        if (port_fifo_status() & PORT_FIFO_RDY) {
+            port_fifo_push(++w);
+            __atomic_store_n(&drain_pushed, w, __ATOMIC_RELEASE);
+        } else if ((++spins & 1023u) == 0 && td_time_us() != 0 &&
+                   port_core_ran_us(0) - r0 > 5000000u) {
+            break;                        /* core 0 stopped reading (the clock read, now
+                                           * and then, is also the host's interrupt point) */
+        }
+    }
+    __atomic_store_n(&drain_done, 1, __ATOMIC_RELEASE);
+}
+
+TEST(fifo_drain_bounded_while_the_other_core_pushes)
+{
+    __atomic_store_n(&drain_pushed, 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(&drain_stop, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&drain_done, 0, __ATOMIC_RELAXED);
+    (void)port_fifo_drain();              /* nothing pushes yet: from empty */
+    port_fifo_clear_errors();
+    REQUIRE_EQ(th_core1_run(core1_fifo_pusher, NULL), TD_OK);
+    uint32_t taken = 0;                   /* the last word read: the FIFO holds pushed - taken */
+    unsigned rounds = 0, wrong_count = 0, wrong_next = 0, after_pusher = 0, most = 0;
+    uint32_t first_wrong = 0;
+    for (; rounds < DRAIN_ROUNDS; rounds++) {
+        if (!drain_wait(taken, true))
+            break;                        /* not filled (fails below) */
+        uint32_t before = taken + PORT_FIFO_DEPTH;
+        /* full: nothing more is pushed until it is read */
+        port_irq_state_t s = port_irq_save();
+        unsigned n = port_fifo_drain();
+        int done = __atomic_load_n(&drain_done, __ATOMIC_ACQUIRE);
+        port_irq_restore(s);
+        if (n > most)
+            most = n;
+        wrong_count += n != PORT_FIFO_DEPTH;
+        after_pusher += done != 0;        /* it returned only once the pusher had stopped */
+        if (!drain_wait(taken, false))
+            break;                        /* the pusher's next word did not come (fails below) */
+        taken = port_fifo_pop();
+        if (taken != before + 1u && wrong_next++ == 0)
+            first_wrong = rounds + 1u;
+    }
+    __atomic_store_n(&drain_stop, 1, __ATOMIC_RELEASE);
+    CHECK_EQ(th_core1_wait(TD_SEC(2)), TD_OK);
+    th_info("fifo_drain_rounds", rounds);
+    th_info("fifo_drain_most_words", most);
+    th_info("fifo_drain_words_pushed", __atomic_load_n(&drain_pushed, __ATOMIC_ACQUIRE));
+    if (first_wrong != 0)
+        th_info("fifo_drain_first_round_took_more", first_wrong);
+    CHECK_EQ(rounds, DRAIN_ROUNDS);
+    CHECK_EQ(wrong_count, 0);             /* each drain: exactly the DEPTH words waiting */
+    CHECK_EQ(after_pusher, 0);
+    CHECK_EQ(wrong_next, 0);              /* and none pushed after them */
+    /* nobody pushes now: one drain empties what is left, with no error flag */
+    CHECK(port_fifo_drain() <= PORT_FIFO_DEPTH);
+    CHECK_EQ(port_fifo_drain(), 0);
+    CHECK_EQ(port_fifo_status() & (PORT_FIFO_VLD | PORT_FIFO_WOF | PORT_FIFO_ROE), 0);
+}
+
 TEST(error_names)
 {
     CHECK(td_strerror(TD_OK)[3] == 'O');

@@ -78,10 +78,17 @@ void port_fifo_clear_errors(void)
     atomic_store(&roe[host_core_id], 0u);
 }
 
-void port_fifo_drain(void)
+/* At most the FIFO's depth of pops, as on the chip: the words waiting at
+ * the call come first, and the other core pushing all along cannot keep
+ * this one popping. */
+unsigned port_fifo_drain(void)
 {
-    while (used(&rx_of[host_core_id]) != 0)
+    unsigned n = 0;
+    while (n < PORT_FIFO_DEPTH && used(&rx_of[host_core_id]) != 0) {
         (void)port_fifo_pop();
+        n++;
+    }
+    return n;
 }
 
 void host_fifo_launch(void)
@@ -93,7 +100,8 @@ void host_fifo_launch(void)
                           memory_order_release);
     atomic_store(&wof[1], 0u);
     atomic_store(&roe[1], 0u);
-    port_fifo_drain();                   /* core 0's side, as its reader */
+    (void)port_fifo_drain();             /* core 0's side, as its reader: with no
+                                          * core 1 to push, one drain empties it */
     port_fifo_clear_errors();
 }
 

@@ -96,11 +96,15 @@ void port_fifo_clear_errors(void)
     roe[me] = 0;
 }
 
-void port_fifo_drain(void)
+/* The ring's head read once: what was in it then goes (at most
+ * PORT_FIFO_DEPTH words), whatever the other core pushes meanwhile. */
+unsigned port_fifo_drain(void)
 {
     struct ring *rx = &rings[port_core_id()];
+    uint32_t h = rx->head, n = h - rx->tail;
     __asm volatile("dmb" ::: "memory");
-    rx->tail = rx->head;
+    rx->tail = h;
+    return n;
 }
 
 /* Core 0, launching core 1 (parked: it reads and writes no ring): neither

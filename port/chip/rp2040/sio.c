@@ -20,10 +20,17 @@ void port_fifo_clear_errors(void)
     SIO->fifo_st = 0xff;
 }
 
-void port_fifo_drain(void)
+/* At most the FIFO's depth of reads: the words waiting at the call come
+ * first, so they are all read by then, and the other core pushing all
+ * along cannot keep this one reading. */
+unsigned port_fifo_drain(void)
 {
-    while (SIO->fifo_st & SIO_FIFO_ST_VLD_BITS)
+    unsigned n = 0;
+    while (n < PORT_FIFO_DEPTH && (SIO->fifo_st & SIO_FIFO_ST_VLD_BITS)) {
         (void)SIO->fifo_rd;
+        n++;
+    }
+    return n;
 }
 
 /* Each core's FIFO has its own interrupt, in that core's NVIC only. */
