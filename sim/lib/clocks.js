@@ -107,9 +107,11 @@ function makeClocks(sim, Base) {
       }
       super.writeUint32(offset, value);
       if (offset === CLK_PERI_CTRL) {
-        // clk_peri is UARTCLK: without it nothing shifts out (lib/peripherals.js, makeUart)
+        // clk_peri is the PL011's UARTCLK and the PL022's SSPCLK: without it
+        // nothing shifts out (lib/peripherals.js, makeUart; lib/spi.js)
         const running = (this.periCtrl & ENABLE) !== 0 && (this.periCtrl & KILL) === 0;
         for (const u of this.rp2040.uart) if (u.periClock) u.periClock(running);
+        for (const s of sim.spi || []) s.periClock(running);
       }
     }
   };

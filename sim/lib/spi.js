@@ -10,7 +10,12 @@
 //   SSE is set, each taking DSS periods of the bit clock clk_peri /
 //   (CPSDVSR x (1 + SCR)); the frame received in the same time goes to the
 //   8-deep RX FIFO (overrun: RORRIS set, the frame lost). clk_peri comes
-//   from the CLOCKS registers: while it is stopped nothing is sent.
+//   from the CLOCKS registers and is the PL022's SSPCLK: while it is
+//   stopped (a CLK_PERI_CTRL write clearing ENABLE or setting KILL) nothing
+//   shifts: a frame being sent stops where it is (SCK and TX hold their
+//   levels, BSY stays set), frames written wait in the TX FIFO, and the
+//   receive timeout's count waits; when it runs again the frame goes on
+//   where it stopped and the queued ones follow, with no further write.
 // - SSPSR (TFE, TNF, RNE, RFF, BSY), the four interrupts (TX FIFO half
 //   empty or less, RX FIFO half full or more, receive timeout after 32 bit
 //   periods without a read while the RX FIFO holds data, receive overrun),
@@ -97,6 +102,8 @@ class SPI extends BasePeripheral {
     this.pinAlarm = mcu.clock.createAlarm(() => this.pinStep());
     this.timeoutAlarm = mcu.clock.createAlarm(() => this.rxTimeout());
     this.frames = 0;                // statistics
+    this.periStopped = false;       // clk_peri stopped (lib/clocks.js calls periClock)
+    this.paused = null;             // while it is: {at, frame, timeout, rearm} (see periClock)
     this.reset();
   }
 
@@ -113,6 +120,7 @@ class SPI extends BasePeripheral {
     this.hwCsLow = false;
     this.frameAlarm.cancel();
     this.timeoutAlarm.cancel();
+    if (this.paused) this.paused = { at: this.rp2040.clock.nanos, frame: -1, timeout: -1, rearm: false };
     this.edges = [];
     if (this.pinAlarm) this.pinAlarm.cancel();
     this.setPin(2, 0);
@@ -216,7 +224,7 @@ class SPI extends BasePeripheral {
     if (this.cr1 & MS) { this.slaveWarn(); return; }
     const ns = this.bitNs;
     if (!ns) {
-      this.sim.warn(this.cpsr & 0xfe ? `SPI${this.index}: clk_peri is stopped, so nothing is sent (as on the chip)`
+      this.sim.warn(this.cpsr & 0xfe ? `SPI${this.index}: clk_peri is stopped, so nothing is sent until it runs again (as on the chip)`
         : `SPI${this.index}: SSPCPSR is 0 (the PL022 needs an even prescaler 2..254); nothing is sent`);
       return;
     }
@@ -268,7 +276,40 @@ class SPI extends BasePeripheral {
     this.update();
     this.pump();
   }
+  /**
+   * clk_peri stopped or running again (a CLK_PERI_CTRL write). Stopped:
+   * the frame being sent, its pin changes and the receive timeout keep what
+   * they had left (ns) and wait. Running: they go on from there, and the
+   * TX FIFO's frames follow (also after a write that only starts the clock).
+   */
+  periClock(running) {
+    const now = this.rp2040.clock.nanos;
+    if (!running) {
+      if (this.periStopped) return;
+      this.periStopped = true;
+      this.pinStep();                        // the pins as they are now, then held
+      this.pinAlarm.cancel();
+      const left = (a) => (a.scheduled ? a.nanos - now : -1);
+      this.paused = { at: now, frame: left(this.frameAlarm), timeout: left(this.timeoutAlarm), rearm: false };
+      this.frameAlarm.cancel();
+      this.timeoutAlarm.cancel();
+      return;
+    }
+    const p = this.paused;
+    this.periStopped = false;
+    this.paused = null;
+    if (p) {
+      const delta = now - p.at;
+      for (let i = 0; i < this.edges.length; i += 3) this.edges[i] += delta;
+      this.pinSchedule();
+      if (p.frame >= 0) this.frameAlarm.schedule(p.frame);
+      if (p.rearm) this.armTimeout();
+      else if (p.timeout >= 0) this.timeoutAlarm.schedule(p.timeout);
+    }
+    this.pump();
+  }
   armTimeout() {
+    if (this.paused) { this.paused.rearm = true; return; }   // counted afresh when clk_peri runs
     const ns = this.bitNs;
     if (!this.rx.empty && ns) this.timeoutAlarm.schedule(32 * ns);
     else this.timeoutAlarm.cancel();

@@ -199,6 +199,64 @@ test('SPI: devices by chip select; the controller\'s own CSn: one transaction pe
   assert.deepStrictEqual([sim.read32(SPI0 + 0x08), sim.read32(SPI0 + 0x08)], [0, 0]);
 });
 
+const CLK_PERI_CTRL = 0x48, CLK_PERI_ENABLE = 1 << 11, CLK_PERI_KILL = 1 << 10;
+const BSY = 16;
+
+test('SPI with clk_peri stopped mid-transfer: nothing shifts (BSY set, the frame and the queued ones wait); the clock running again, the transfer resumes where it stopped with no further write: RX fills, BSY clears', () => {
+  for (const stop of [(c) => c & ~CLK_PERI_ENABLE, (c) => c | CLK_PERI_KILL]) {
+    const { sim, wait } = idle();
+    spiSetup(sim, { cpsr: 4, scr: 1, lbm: true });   // 64 ns bits: a frame 512 ns
+    const F = 8 * 64;
+    const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+    assert.ok(ctrl & CLK_PERI_ENABLE, 't_idle runs clk_peri');
+    const words = [0x11, 0x22, 0x33, 0x44];
+    for (const w of words) sim.write32(SPI0 + 0x08, w);
+    wait(1.5 * F);                                   // in the second frame
+    sim.write32(CLOCKS + CLK_PERI_CTRL, stop(ctrl));
+    wait(100 * F);
+    assert.strictEqual(sim.spi[0].frames, 1, 'no frame completed while clk_peri is stopped');
+    assert.strictEqual(sim.read32(SPI0 + 0x0c), 0x16, 'BSY, RNE (the first frame), TNF; not TFE');
+    sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+    wait(2.5 * F - 30);
+    assert.ok(sim.read32(SPI0 + 0x0c) & BSY, 'busy until the last bit: the second frame went on from its middle');
+    assert.strictEqual(sim.spi[0].frames, 3);
+    wait(60);
+    assert.strictEqual(sim.read32(SPI0 + 0x0c), 0x07, 'TFE TNF RNE, not BSY');
+    assert.deepStrictEqual(words.map(() => sim.read32(SPI0 + 0x08)), words, 'looped back, in order');
+  }
+});
+
+test('SPI with clk_peri stopped: frames written wait in the TX FIFO (BSY), the receive timeout waits; the clock started again, they go out and the timeout comes 32 bit periods of clk_peri after the last', () => {
+  const { sim, wait } = idle();
+  spiSetup(sim, { cpsr: 4, scr: 1, lbm: true });   // 64 ns bits: a frame 512 ns, the timeout 2048 ns
+  const F = 8 * 64, T = 32 * 64;
+  const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  for (const w of [0xa1, 0xa2, 0xa3]) sim.write32(SPI0 + 0x08, w);
+  wait(100 * F);
+  assert.strictEqual(sim.spi[0].frames, 0, 'nothing sent without clk_peri');
+  assert.strictEqual(sim.read32(SPI0 + 0x0c), 0x12, 'BSY, TNF; not TFE, RX empty');
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+  const last = sim.nowNanos() + 3 * F;             // the third frame's end: the timeout counts from there
+  wait(3 * F + 30);
+  assert.strictEqual(sim.read32(SPI0 + 0x0c), 0x07, 'TFE TNF RNE, not BSY');
+  // stopped part way through the timeout's 32 bit periods, the count waits; the rest once the clock runs
+  wait(T / 2);
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~CLK_PERI_ENABLE);
+  const left = last + T - sim.nowNanos();
+  assert.ok(left > 100 && left < T - 100, `stopped with ${left} ns of the timeout to go`);
+  wait(10 * T);
+  assert.strictEqual(sim.read32(SPI0 + 0x18) & 2, 0, 'no receive timeout while clk_peri is stopped');
+  sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+  const due = sim.nowNanos() + left;
+  wait(left - 30);
+  assert.ok(sim.nowNanos() < due);
+  assert.strictEqual(sim.read32(SPI0 + 0x18) & 2, 0, 'not before 32 bit periods of clk_peri');
+  wait(due + 30 - sim.nowNanos());
+  assert.ok(sim.read32(SPI0 + 0x18) & 2, 'RTRIS');
+  assert.deepStrictEqual([0, 1, 2].map(() => sim.read32(SPI0 + 0x08)), [0xa1, 0xa2, 0xa3]);
+});
+
 test('SPI: the BMP280 on SPI answers its chip id, takes writes and reads its data registers', () => {
   const { sim, wait } = idle();
   spiPins(sim, true);

@@ -21,6 +21,14 @@ test('FIFO: 8 words deep, sticky WOF/ROE, cleared by writing FIFO_ST', () => {
   assert.strictEqual(res.sim.cores[0].sio.pushed, 8, 'the 9th word (written when full) is not counted as pushed');
 });
 
+test('fw_fifo_drain (the test firmware\'s own): bounded by the FIFO\'s depth against a core 1 that never stops pushing', () => {
+  const res = run('t_fifo_drain');
+  assertPass(assert, res);
+  const v = values(res.out);
+  assert.strictEqual(v.first, 8, res.out);
+  assert.ok(v.max <= 8 && v.total > 8, res.out);
+});
+
 test('FIFO IRQs: SIO_IRQ_PROC0 (15) only to core 0, SIO_IRQ_PROC1 (16) only to core 1, raised by VLD, ROE and WOF', () => {
   const res = run('t_irq_route');
   assertPass(assert, res);

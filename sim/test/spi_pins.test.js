@@ -108,3 +108,37 @@ test('SPI pins under logPins (--gpio-log): a log of another pin leaves them lazy
   assert.deepStrictEqual(logged.got.filter(([p]) => p === TX).map(([, l]) => l), [1, 0, 1, 0, 1, 0]);
   assert.ok(logged.alarms > other.alarms + 10, `${logged.alarms} alarms logged, ${other.alarms} not`);
 });
+
+test('SPI pins with clk_peri stopped mid-frame: SCK and TX hold their levels, no edge until the clock runs again; then the frame goes on where it stopped and the next follows, each edge later by the time it was stopped', () => {
+  const CLOCKS = 0x40008000, CLK_PERI_CTRL = 0x48, ENABLE = 1 << 11;
+  const run = (stopFor) => {
+    const { sim, wait } = idle();
+    const e = record(sim);
+    const T = spiSetup(sim, { cpsr: 4, scr: 2, sph: true });   // 96 ns bits
+    for (const p of [SCK, TX]) sim.write32(IO + 8 * p + 4, 1);
+    e.length = 0;
+    const t0 = Math.round(sim.nowNanos() * 1e3) / 1e3;
+    sim.write32(SPI0 + 0x08, 0x96);
+    sim.write32(SPI0 + 0x08, 0x3c);
+    wait(3.3 * T);                                 // in the first frame's fourth bit, SCK high
+    const ctrl = sim.read32(CLOCKS + CLK_PERI_CTRL);
+    const held = [sim.outLevel[SCK], sim.outLevel[TX]];
+    const tStop = Math.round(sim.nowNanos() * 1e3) / 1e3, n = e.length;
+    if (stopFor) {
+      sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl & ~ENABLE);
+      wait(stopFor);
+      assert.strictEqual(e.length, n, `no edge while clk_peri is stopped: ${e.slice(n).map(([t]) => t - tStop)}`);
+      assert.deepStrictEqual([sim.outLevel[SCK], sim.outLevel[TX]], held, 'SCK and TX hold their levels');
+      assert.ok(sim.read32(SPI0 + 0x0c) & 16, 'BSY');
+      sim.write32(CLOCKS + CLK_PERI_CTRL, ctrl);
+    }
+    const gap = Math.round(sim.nowNanos() * 1e3) / 1e3 - tStop;
+    wait(16 * T + 100);
+    assert.strictEqual(sim.read32(SPI0 + 0x0c) & 16, 0, 'not BSY: both frames sent');
+    return { held, edges: e.map(([t, p, l]) => [Math.round((t > tStop ? t - gap : t) - t0), p, l]) };
+  };
+  const stopped = run(5000), straight = run(0);
+  assert.deepStrictEqual(stopped.held, [1, 1], 'stopped with SCK high, TX at the fourth bit (0x96: 1 0 0 1)');
+  assert.strictEqual(stopped.edges.filter(([, p]) => p === SCK).length, 32, 'two SCK edges a bit, 16 bits');
+  assert.deepStrictEqual(stopped.edges, straight.edges, 'the same waveform, later by the time stopped');
+});

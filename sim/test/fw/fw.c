@@ -89,7 +89,11 @@ void fw_reset_core1(void) {
     REG(PSM_FRCE_OFF + ALIAS_CLR) = 1u << 16;
 }
 
-void fw_fifo_drain(void) { while (SIO_FIFO_ST & FIFO_VLD) (void)SIO_FIFO_RD; }
+unsigned fw_fifo_drain(void) {
+    unsigned n = 0;
+    for (; n < FIFO_DEPTH && (SIO_FIFO_ST & FIFO_VLD); n++) (void)SIO_FIFO_RD;
+    return n;
+}
 void fw_fifo_push(uint32_t v) { while (!(SIO_FIFO_ST & FIFO_RDY)) { } SIO_FIFO_WR = v; sev(); }
 uint32_t fw_fifo_pop(void) { while (!(SIO_FIFO_ST & FIFO_VLD)) wfe(); return SIO_FIFO_RD; }
 

@@ -26,6 +26,7 @@
 #define FIFO_RDY 2u
 #define FIFO_WOF 4u
 #define FIFO_ROE 8u
+#define FIFO_DEPTH 8u     /* words each direction's FIFO holds */
 
 #define PPB_BASE        0xe0000000u
 #define SYST_CSR        REG(PPB_BASE + 0xe010)
@@ -82,7 +83,10 @@ void fw_fail(const char *what) __attribute__((noreturn)); /* prints "FAIL what",
 void fw_reset_core1(void);
 /* The core 1 launch sequence (0, 0, 1, VTOR, SP, ENTRY with echo checks). Returns the number of restarts. */
 int fw_launch_core1(void (*entry)(void), uint32_t *sp, const uint32_t *vtor);
-void fw_fifo_drain(void);
+/* Discards the words waiting in this core's RX FIFO; returns how many. At
+   most FIFO_DEPTH reads, so a peer that keeps pushing cannot keep it going
+   (a word pushed meanwhile may be read or left waiting). */
+unsigned fw_fifo_drain(void);
 void fw_fifo_push(uint32_t v);      /* blocking, then SEV */
 uint32_t fw_fifo_pop(void);         /* blocking, WFE while empty */
 
