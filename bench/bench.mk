@@ -33,3 +33,15 @@ bench: deps-arm deps-node $(foreach b,$(BENCH_NAMES),$(BENCH_DIR)/$(b).log) \
        $(TARGET_TEST_DIR)/tandem-tests.elf $(SIM_FW_BUILD)/bench_spin.elf
 	$(Q)mkdir -p $(BENCH_DIR) && node sim/bench/bench.js $(SIM_FW_BUILD)/bench_spin.elf > $(BENCH_DIR)/sim.log
 	$(Q)node bench/report.js $(BENCH_DIR) $(TARGET_TEST_DIR)/tandem-tests.map
+
+# ---- the bench-docs suite: docs/performance.md's copy of the table, its
+# "Where the goals stand" and its headings' figures against this tree's
+# 'make bench' run (bench/doccheck.js, its list doccheck.js --list; the
+# emulator's speeds, which vary with the machine, are skipped by name).
+TEST_SUITES += bench-docs
+.PHONY: test-bench-docs
+test-bench-docs: bench
+	$(Q)mkdir -p $(TEST_LISTS)
+	$(Q)node bench/doccheck.js --list >$(TEST_LISTS)/bench-docs.list
+	$(Q)TD_SUITE_CPU=60 TD_SUITE_TIMEOUT=600 $(TEST_RUN) -l $(TEST_LISTS)/bench-docs.list -p bench/doccheck.js bench-docs \
+	  $(TEST_RESULTS)/bench-docs.txt node bench/doccheck.js $(BENCH_DIR)/results.json docs/performance.md

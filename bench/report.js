@@ -13,7 +13,9 @@
  * "MB/s"|"msgs/s"|"instr/s", "kind": kind } }. kind says where a figure comes
  * from: "measured" (timed or counted by a run), "map" (a size read from a
  * linker map), "sizeof" (a type's size) or "constant" (the configuration's):
- * the last three are not measurements.
+ * the last three are not measurements. The extras (figures an image printed
+ * that FIGURES does not list) follow, with "extra": true. bench/doccheck.js
+ * checks docs/performance.md's copy of the table against this file.
  * A figure no image produced is absent. Goals are printed, not enforced:
  * the exit status is non-zero only if an image reported a failed self-check.
  */
@@ -227,6 +229,7 @@ const json = {};
 for (const [key] of FIGURES) {
   if (figures[key]) json[key] = { value: figures[key].value, unit: figures[key].unit, kind: figures[key].kind };
 }
+for (const [key, f] of Object.entries(extras)) json[key] = { value: f.value, unit: f.unit || '', kind: f.kind, extra: true };
 fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
 console.log(`\nwrote ${path.join(dir, 'results.json')} (${Object.keys(json).length} figures)`);
 for (const f of failures) console.log(`self-check failed: ${f}`);
