@@ -114,17 +114,26 @@ function checkComplete(lines, file) {
   return errs;
 }
 
-function checkGoals(lines, file) {
-  const errs = [];
-  const s = section(lines, 'Where the goals stand');
-  if (!s) return [`${file}: no "## Where the goals stand" section`];
-  let n = 0;
+/* The figure rows of a "## title" section's table: the lines keep(line,
+ * cells) accepts, each { i: its 0-based index, cells }; errs says when the
+ * section or its rows are missing. */
+function sectionRows(lines, title, file, keep) {
+  const s = section(lines, title);
+  if (!s) return { errs: [`${file}: no "## ${title}" section`], rows: [] };
+  const rows = [];
   for (let i = s.start + 1; i < s.end; i++) {
     const cells = lines[i].split('|').map((c) => c.trim());
-    if (cells.length < 4 || !/`/.test(cells[1])) continue;
+    if (keep(lines[i], cells)) rows.push({ i, cells });
+  }
+  return { errs: rows.length ? [] : [`${file}:${s.start + 1}: "${title}" has no figure rows`], rows };
+}
+
+function checkGoals(lines, file) {
+  const { errs, rows } = sectionRows(lines, 'Where the goals stand', file,
+    (l, cells) => cells.length >= 4 && /`/.test(cells[1]));
+  for (const { i, cells } of rows) {
     const names = cells[1].split('/').map((c) => c.trim().replace(/`/g, ''));
     const values = cells[2].split('/').map((c) => c.trim());
-    n++;
     if (names.length !== values.length) {
       errs.push(`${file}:${i + 1}: ${names.join(' / ')}: ${names.length} figures, ${values.length} values ("${cells[2]}")`);
       continue;
@@ -137,7 +146,6 @@ function checkGoals(lines, file) {
       } else if (!same(values[k], f.value)) errs.push(`${file}:${i + 1}: ${name}: "now" says ${values[k]}, the run measured ${f.value}`);
     });
   }
-  if (!n) errs.push(`${file}:${s.start + 1}: "Where the goals stand" has no figure rows`);
   return errs;
 }
 
@@ -169,14 +177,9 @@ function checkHeadings(lines, file) {
  * not compared. Every row must name a figure of the run. */
 const NUMBER = /\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?/g;
 function checkFlash(lines, file) {
-  const errs = [];
-  const s = section(lines, 'Figures');
-  if (!s) return [`${file}: no "## Figures" section`];
-  let n = 0;
-  for (let i = s.start + 1; i < s.end; i++) {
-    const cells = lines[i].split('|').map((c) => c.trim());
-    if (!/^\|/.test(lines[i]) || cells.length < 5 || /^-+$/.test(cells[1]) || cells[3] === 'in the run') continue;
-    n++;
+  const { errs, rows } = sectionRows(lines, 'Figures', file,
+    (l, cells) => /^\|/.test(l) && cells.length >= 5 && !/^-+$/.test(cells[1]) && cells[3] !== 'in the run');
+  for (const { i, cells } of rows) {
     const names = (cells[3].match(/`[a-z][a-z0-9_]*`/g) || []).map((c) => c.replace(/`/g, ''));
     const values = (cells[2].match(NUMBER) || []).map((v) => v.replace(/ /g, ''));
     if (!names.length) { errs.push(`${file}:${i + 1}: "${cells[1]}": the row names no figure of the run`); continue; }
@@ -187,7 +190,6 @@ function checkFlash(lines, file) {
       else if (!same(values[k], f.value)) errs.push(`${file}:${i + 1}: ${name}: the table says ${values[k]}, the run measured ${f.value}`);
     });
   }
-  if (!n) errs.push(`${file}:${s.start + 1}: "## Figures" has no figure rows`);
   return errs;
 }
 
