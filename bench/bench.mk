@@ -35,7 +35,8 @@ bench: deps-arm deps-node $(foreach b,$(BENCH_NAMES),$(BENCH_DIR)/$(b).log) \
 	$(Q)node bench/report.js $(BENCH_DIR) $(TARGET_TEST_DIR)/tandem-tests.map
 
 # ---- the bench-docs suite: docs/performance.md's copy of the table, its
-# "Where the goals stand" and its headings' figures against this tree's
+# "Where the goals stand", its headings' figures and docs/flash.md's
+# "Figures" table against this tree's
 # 'make bench' run (bench/doccheck.js, its list doccheck.js --list; the
 # emulator's speeds, which vary with the machine, are skipped by name).
 TEST_SUITES += bench-docs

@@ -15,10 +15,13 @@
  *                        a figure of the run
  *   bench_docs_goals     the "now" column of "## Where the goals stand"
  *   bench_docs_headings  each `figure` (N) in a ### heading
+ *   bench_docs_flash     docs/flash.md's "## Figures" table (beside
+ *                        PERFORMANCE_MD): each row's value cell against the
+ *                        figures its last cell names
  *   bench_docs_planted_* the check itself: the document with one wrong
  *                        figure planted (a table value, a missing row, a
- *                        "now" value, a heading's number) must fail naming
- *                        that figure and line
+ *                        "now" value, a heading's number, a flash.md value)
+ *                        must fail naming that figure and line
  * The emulator is cycle-exact, so every figure is the same on every run of
  * one tree except the emulator's own speeds, which follow the machine's
  * load: MACHINE_DEPENDENT below. Their values are not compared (their rows
@@ -27,13 +30,14 @@
  */
 'use strict';
 const fs = require('fs');
+const path = require('path');
 
 /* The figures that vary from run to run: host instructions per second,
  * simulated MHz per host second, and the ratios of two such speeds. */
 const MACHINE_DEPENDENT = /instr_per_s$|_mhz$|^sim_.*_ratio$/;
 const TESTS = ['bench_docs_table', 'bench_docs_complete', 'bench_docs_goals', 'bench_docs_headings',
-  'bench_docs_planted_table', 'bench_docs_planted_complete', 'bench_docs_planted_goals',
-  'bench_docs_planted_headings'];
+  'bench_docs_flash', 'bench_docs_planted_table', 'bench_docs_planted_complete',
+  'bench_docs_planted_goals', 'bench_docs_planted_headings', 'bench_docs_planted_flash'];
 
 const args = process.argv.slice(2);
 if (args[0] === '--list') { TESTS.forEach((t) => console.log(t)); process.exit(0); }
@@ -56,6 +60,8 @@ try { results = JSON.parse(readOrDie(resultsFile, 'results')); } catch (e) {
   process.exit(2);
 }
 const doc = readOrDie(docFile, 'document');
+const flashFile = path.join(path.dirname(docFile), 'flash.md');
+const flashLines = readOrDie(flashFile, 'document').split('\n');
 
 /* The same number: the table prints String(value). */
 const same = (text, value) => text.trim() !== '' && Number(text) === value;
@@ -108,17 +114,26 @@ function checkComplete(lines, file) {
   return errs;
 }
 
-function checkGoals(lines, file) {
-  const errs = [];
-  const s = section(lines, 'Where the goals stand');
-  if (!s) return [`${file}: no "## Where the goals stand" section`];
-  let n = 0;
+/* The figure rows of a "## title" section's table: the lines keep(line,
+ * cells) accepts, each { i: its 0-based index, cells }; errs says when the
+ * section or its rows are missing. */
+function sectionRows(lines, title, file, keep) {
+  const s = section(lines, title);
+  if (!s) return { errs: [`${file}: no "## ${title}" section`], rows: [] };
+  const rows = [];
   for (let i = s.start + 1; i < s.end; i++) {
     const cells = lines[i].split('|').map((c) => c.trim());
-    if (cells.length < 4 || !/`/.test(cells[1])) continue;
+    if (keep(lines[i], cells)) rows.push({ i, cells });
+  }
+  return { errs: rows.length ? [] : [`${file}:${s.start + 1}: "${title}" has no figure rows`], rows };
+}
+
+function checkGoals(lines, file) {
+  const { errs, rows } = sectionRows(lines, 'Where the goals stand', file,
+    (l, cells) => cells.length >= 4 && /`/.test(cells[1]));
+  for (const { i, cells } of rows) {
     const names = cells[1].split('/').map((c) => c.trim().replace(/`/g, ''));
     const values = cells[2].split('/').map((c) => c.trim());
-    n++;
     if (names.length !== values.length) {
       errs.push(`${file}:${i + 1}: ${names.join(' / ')}: ${names.length} figures, ${values.length} values ("${cells[2]}")`);
       continue;
@@ -131,7 +146,6 @@ function checkGoals(lines, file) {
       } else if (!same(values[k], f.value)) errs.push(`${file}:${i + 1}: ${name}: "now" says ${values[k]}, the run measured ${f.value}`);
     });
   }
-  if (!n) errs.push(`${file}:${s.start + 1}: "Where the goals stand" has no figure rows`);
   return errs;
 }
 
@@ -156,20 +170,49 @@ function checkHeadings(lines, file) {
   return errs;
 }
 
-const CHECKS = { table: checkTable, complete: checkComplete, goals: checkGoals, headings: checkHeadings };
+/* docs/flash.md's "## Figures" table: | what | value | `figure`, ... |.
+ * The numbers of the value cell ("45 018 us", "1 790 bytes of flash, 362
+ * of RAM": digits grouped by spaces read as one number), in order, are the
+ * named figures' values; a number after them ("(22.8 us)") is derived and
+ * not compared. Every row must name a figure of the run. */
+const NUMBER = /\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?/g;
+function checkFlash(lines, file) {
+  const { errs, rows } = sectionRows(lines, 'Figures', file,
+    (l, cells) => /^\|/.test(l) && cells.length >= 5 && !/^-+$/.test(cells[1]) && cells[3] !== 'in the run');
+  for (const { i, cells } of rows) {
+    const names = (cells[3].match(/`[a-z][a-z0-9_]*`/g) || []).map((c) => c.replace(/`/g, ''));
+    const values = (cells[2].match(NUMBER) || []).map((v) => v.replace(/ /g, ''));
+    if (!names.length) { errs.push(`${file}:${i + 1}: "${cells[1]}": the row names no figure of the run`); continue; }
+    if (values.length < names.length) { errs.push(`${file}:${i + 1}: ${names.join(', ')}: ${names.length} figures, ${values.length} numbers ("${cells[2]}")`); continue; }
+    names.forEach((name, k) => {
+      const f = results[name];
+      if (!f) errs.push(`${file}:${i + 1}: ${name}: in the figures table, not a figure of the run`);
+      else if (!same(values[k], f.value)) errs.push(`${file}:${i + 1}: ${name}: the table says ${values[k]}, the run measured ${f.value}`);
+    });
+  }
+  return errs;
+}
+
+const CHECKS = { table: checkTable, complete: checkComplete, goals: checkGoals, headings: checkHeadings,
+  flash: checkFlash };
+const FILES = { flash: [flashLines, flashFile] };
 const lines = doc.split('\n');
 let passed = 0, failed = 0;
 function report(name, errs) {
   if (errs.length) { failed++; console.log(`FAIL ${name}: ${errs.join('; ')}`); }
   else { passed++; console.log(`PASS ${name}`); }
 }
-for (const [k, fn] of Object.entries(CHECKS)) report(`bench_docs_${k}`, fn(lines, docFile));
+for (const [k, fn] of Object.entries(CHECKS)) {
+  const [ls, file] = FILES[k] || [lines, docFile];
+  report(`bench_docs_${k}`, fn(ls, file));
+}
 
 /* The planted cases: a copy of the lines with one figure made wrong; the
  * check must fail, naming the figure and the line it was planted on. A
  * deterministic figure of the run is picked from the document itself. */
 function plant(kind) {
-  const copy = lines.slice();
+  const [orig, file] = FILES[kind] || [lines, docFile];
+  const copy = orig.slice();
   const errs = [];
   const bump = (v) => String(Number(v) + 1);
   let name, line;
@@ -186,6 +229,15 @@ function plant(kind) {
     const m = /^\| `([a-z_]+)` \| (\d+) \|/.exec(copy[i]);
     name = m[1]; line = i + 1;
     copy[i] = copy[i].replace(`| ${m[2]} |`, `| ${bump(m[2])} |`);
+  } else if (kind === 'flash') {
+    const s = section(copy, 'Figures');
+    const i = s ? copy.findIndex((l, j) => j > s.start && j < s.end && /^\| [^|]+ \| [\d ]*\d[^|]*\| `[a-z_]+`/.test(l)) : -1;
+    if (i < 0) return 'no figure row in flash.md\'s "## Figures" to plant in';
+    const cells = copy[i].split('|');
+    const first = cells[2].match(NUMBER)[0];
+    name = /`([a-z_]+)`/.exec(cells[3])[1]; line = i + 1;
+    cells[2] = cells[2].replace(first, bump(first.replace(/ /g, '')));
+    copy[i] = cells.join('|');
   } else {
     const i = copy.findIndex((l) => /^### `[a-z_]+` \(\d+\)/.test(l));
     if (i < 0) return 'no "### `figure` (N)" heading to plant in';
@@ -193,8 +245,8 @@ function plant(kind) {
     name = m[1]; line = i + 1;
     copy[i] = copy[i].replace(`(${m[2]})`, `(${bump(m[2])})`);
   }
-  const got = CHECKS[kind](copy, docFile);
-  const want = kind === 'complete' ? `${name}: measured` : `${docFile}:${line}: ${name}:`;
+  const got = CHECKS[kind](copy, file);
+  const want = kind === 'complete' ? `${name}: measured` : `${file}:${line}: ${name}:`;
   if (!got.some((e) => e.includes(want))) return `planted ${name} on line ${line}: expected a failure naming "${want}", got: ${got.join('; ') || 'none'}`;
   return null;
 }

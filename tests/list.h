@@ -1,7 +1,9 @@
 /*
  * tests/list.h: every test, once: X(name, flags). TH_STRESS marks the
- * cross-core stress tests, which also run under ThreadSanitizer;
- * TH_PARALLEL those that need both cores running at once (tests/runner.c).
+ * tests that also run under ThreadSanitizer: the cross-core stress tests
+ * and every life-cycle test (tests/test_life*.c, docs/kernel.md "Life
+ * cycles"); TH_PARALLEL those that need both cores running at once
+ * (tests/runner.c).
  */
 X(smoke_thread_runs, 0)
 X(thread_init_errors, 0)
@@ -111,13 +113,13 @@ X(chan_bad_input_and_same_core, 0)
 X(chan_peer_down_and_restart, TH_STRESS)
 X(msg_init_after_unsubscribe_keeps_send_list, TH_STRESS)
 X(msg_resubscribe_counts_queued_words, TH_STRESS)
-X(chan_number_free_after_both_sides_detach, 0)
+X(chan_number_free_after_both_sides_detach, TH_STRESS)
 X(chan_detached_object_not_read, TH_STRESS)
 X(chan_dead_object_not_read, TH_STRESS)
-X(chan_refused_while_attached_or_holding_bytes, 0)
-X(life_thread_end_gives_back, 0)
-X(life_local_objects_refused_while_in_use, 0)
-X(life_timer_and_period, 0)
+X(chan_refused_while_attached_or_holding_bytes, TH_STRESS)
+X(life_thread_end_gives_back, TH_STRESS)
+X(life_local_objects_refused_while_in_use, TH_STRESS)
+X(life_timer_and_period, TH_STRESS)
 X(life_cross_core_objects, TH_STRESS)
 X(life_msg_given_up_with_words, TH_STRESS)
 X(life_random_cycles, TH_STRESS)
