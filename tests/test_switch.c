@@ -6,7 +6,8 @@
  * direct switch (a call frame) resumed by a requested one; and a thread
  * that a more urgent one it woke preempted (port_switch_preempt: a short
  * frame on ARMv6-M) resumed both ways, and by the fault path when the
- * thread it woke faults at once.
+ * thread it woke faults at once; on ARMv8-M with an FPU, each thread's
+ * floating-point registers kept by both switches.
  */
 #include "harness.h"
 #include "port.h"
@@ -257,4 +258,211 @@ TEST(switch_preempted_thread_resumed_by_fault_path)
     CHECK_EQ(bad, 0);
     CHECK_EQ(fp_ran, 4);                  /* each ran, none went past its fault */
     CHECK_EQ(td_fault_count(me), faults + 4u);
+}
+
+/* ---- a thread's floating-point registers, kept by both switches ---- */
+#if defined(__ARM_ARCH_8M_MAIN__)
+/* ARMv8-M (port/arch/armv8m/switch.S): a thread that has used the FPU
+ * (CONTROL.FPCA, and SFPA: Secure FP-active) has s0-s31 and FPSCR of its
+ * own. The requested switch (PendSV) saves s16-s31 below the frame whose
+ * s0-s15 and FPSCR the hardware only reserved (lazy stacking,
+ * FPCCR.LSPEN): PendSV's save completes that reservation before another
+ * thread runs. The direct switch saves s16-s31 and FPSCR in its call frame
+ * (s0-s15 are the caller's to keep across a call), which either switch
+ * resumes; a thread without FP state is resumed with FPCA clear. The
+ * kernel is built without floating point, so only these naked helpers
+ * touch the FPU: fp_fill sets s0-s31 to seed, seed + K, ... and FPSCR's
+ * writable bits from the seed; fp_check counts the registers (and FPSCR)
+ * that differ from what fp_fill(seed) set, fp_check_kept those a call
+ * keeps.
+ *
+ * Run on core 1 (QEMU's SSE-200 gives core 0 no FPU by default): a thread
+ * that computes with every FP register live while another FP thread runs
+ * at each tick (PendSV both ways: all of s0-s31 and FPSCR checked), that
+ * thread woken by the tick after it blocked through a direct switch (its
+ * call frame resumed by an exception return: before that frame carried
+ * SFPA, FPSCR came back as FPDSCR's 0), and direct switches between two FP
+ * threads and one without FP state. */
+#define FP_SEED_STEP "movw r1, #0x79b9\n\tmovt r1, #0x9e37\n\t"
+#define FP_FPSCR_MASK "movw r12, #0x009f\n\tmovt r12, #0xf0c0\n\t"
+
+__attribute__((naked, noinline)) static void fp_fill(uint32_t seed)
+{
+    (void)seed;
+    __asm volatile(
+        ".fpu fpv5-sp-d16\n\t"
+        FP_SEED_STEP
+        ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n\t"
+        "vmov s\\n, r0\n\t"
+        "add r0, r0, r1\n\t"
+        ".endr\n\t"
+        FP_FPSCR_MASK
+        "and r0, r0, r12\n\t"
+        "vmsr fpscr, r0\n\t"
+        "bx lr\n\t"
+        ".fpu softvfp\n\t");
+}
+
+/* fp_check's body: r0 = seed, r1 = the step; from register FIRST on (the
+ * registers before it skipped). */
+#define FP_CHECK_BODY(first, regs)                                              \
+        ".fpu fpv5-sp-d16\n\t"                                                \
+        FP_SEED_STEP                                                            \
+        "movs r2, #0\n\t"                                                     \
+        ".rept " #first "\n\t"                                                \
+        "add r0, r0, r1\n\t"                                                  \
+        ".endr\n\t"                                                           \
+        ".irp n," regs "\n\t"                                                 \
+        "vmov r3, s\\n\n\t"                                                 \
+        "cmp r3, r0\n\t"                                                      \
+        "it ne\n\t"                                                           \
+        "addne r2, r2, #1\n\t"                                                \
+        "add r0, r0, r1\n\t"                                                  \
+        ".endr\n\t"                                                           \
+        FP_FPSCR_MASK                                                           \
+        "and r0, r0, r12\n\t"                                                 \
+        "vmrs r3, fpscr\n\t"                                                  \
+        "and r3, r3, r12\n\t"                                                 \
+        "cmp r3, r0\n\t"                                                      \
+        "it ne\n\t"                                                           \
+        "addne r2, r2, #1\n\t"                                                \
+        "mov r0, r2\n\t"                                                      \
+        "bx lr\n\t"                                                           \
+        ".fpu softvfp\n\t"
+
+/* All of them: what an interrupted thread must find again. */
+__attribute__((naked, noinline)) static uint32_t fp_check(uint32_t seed)
+{
+    (void)seed;
+    __asm volatile(FP_CHECK_BODY(0, "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,"
+                                    "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"));
+}
+
+/* s16-s31 and FPSCR: what a call keeps (the procedure call standard: s0-s15
+ * are the caller's to save), so what a thread that blocked in a call finds. */
+__attribute__((naked, noinline)) static uint32_t fp_check_kept(uint32_t seed)
+{
+    (void)seed;
+    __asm volatile(FP_CHECK_BODY(16, "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"));
+}
+
+TD_THREAD_DEFINE(sw_fpx, 1024);
+TD_THREAD_DEFINE(sw_fpn, 1024);
+TD_THREAD_DEFINE(sw_fpy, 1024);
+static td_sem_t fpx_sem, fpn_sem;
+static volatile uint32_t fp_bad, fpx_rounds, fpn_rounds, fpy_runs, fp_spin_checks;
+static volatile int fpy_stop, fp_job_rc, fp_none;
+
+/* An FP thread woken by each give: its registers must be as it left them
+ * when it blocked (a direct switch saved them). */
+static void fpx(void *arg)
+{
+    (void)arg;
+    uint32_t seed = 0x10000000u;
+    fp_fill(seed);
+    while (td_sem_take(&fpx_sem, TD_MS(500)) == TD_OK) {
+        fp_bad += fp_check_kept(seed);
+        seed += 0x01000193u;
+        fp_fill(seed);
+        fpx_rounds++;
+    }
+}
+
+/* A thread that never uses the FPU, between the FP threads. */
+static void fpn(void *arg)
+{
+    (void)arg;
+    while (td_sem_take(&fpn_sem, TD_MS(500)) == TD_OK)
+        fpn_rounds++;
+}
+
+/* An FP thread woken by the tick: it preempts a thread that computes with
+ * its FP registers live (PendSV, the lazily reserved frame), and blocks
+ * again through a direct switch that resumes that exception frame. */
+static void fpy(void *arg)
+{
+    (void)arg;
+    uint32_t seed = 0x20000000u;
+    fp_fill(seed);
+    while (!fpy_stop) {
+        td_sleep(1);
+        fp_bad += fp_check_kept(seed);
+        seed += 0x00010003u;
+        fp_fill(seed);
+        fpy_runs++;
+    }
+}
+
+/* On core 1 (QEMU's SSE-200 gives core 1 an FPU, core 0 none by default). */
+static void fp_job(void *arg)
+{
+    (void)arg;
+    fp_none = (*(volatile uint32_t *)0xe000ed88u & (0xfu << 20)) != (0xfu << 20);  /* CPACR CP10/CP11 */
+    if (fp_none)
+        return;
+    unsigned me = (unsigned)td_thread_priority(td_thread_self());
+    int rc = td_sem_init(&fpx_sem, 0, 1);
+    if (rc == TD_OK) rc = td_sem_init(&fpn_sem, 0, 1);
+    if (rc == TD_OK)
+        rc = td_thread_create(&sw_fpx, sw_fpx_stack, sizeof sw_fpx_stack, "fpx", me + 1u, fpx, NULL);
+    if (rc == TD_OK)
+        rc = td_thread_create(&sw_fpn, sw_fpn_stack, sizeof sw_fpn_stack, "fpn", me + 1u, fpn, NULL);
+    if (rc != TD_OK) {
+        fp_job_rc = rc;
+        return;
+    }
+    /* Direct switches: to an FP thread and back, to one without FP state
+     * and back, with this thread's own FP registers live throughout. */
+    for (uint32_t k = 0; k < 50; k++) {
+        uint32_t seed = 0x30000000u + k * 0x00100007u;
+        fp_fill(seed);
+        if (td_sem_give_isr(&fpx_sem) != TD_OK)
+            fp_bad += 100u;
+        if (td_sem_give_isr(&fpn_sem) != TD_OK)
+            fp_bad += 100u;
+        fp_bad += fp_check_kept(seed);
+    }
+    /* Requested switches from the tick: this thread computes (its FP
+     * registers checked again and again) while fpy runs at every tick. */
+    fpy_stop = 0;
+    rc = td_thread_create(&sw_fpy, sw_fpy_stack, sizeof sw_fpy_stack, "fpy", me + 1u, fpy, NULL);
+    if (rc == TD_OK) {
+        uint32_t seed = 0x40000000u;
+        fp_fill(seed);
+        td_tick_t end = td_time_ticks() + 40u;
+        while ((int32_t)(td_time_ticks() - end) < 0) {
+            fp_bad += fp_check(seed);
+            fp_spin_checks++;
+        }
+        fpy_stop = 1;
+        if (td_thread_join(&sw_fpy, TD_MS(500)) != TD_OK)
+            rc = TD_ERR_TIMEOUT;
+    }
+    td_sleep(TD_MS(600));                 /* fpx's and fpn's waits time out: they end */
+    if (rc == TD_OK && td_thread_join(&sw_fpx, TD_MS(500)) != TD_OK) rc = TD_ERR_TIMEOUT;
+    if (rc == TD_OK && td_thread_join(&sw_fpn, TD_MS(500)) != TD_OK) rc = TD_ERR_TIMEOUT;
+    fp_job_rc = rc;
+}
+#endif
+
+TEST(switch_keeps_fp_registers)
+{
+#if defined(__ARM_ARCH_8M_MAIN__)
+    fp_bad = fpx_rounds = fpn_rounds = fpy_runs = fp_spin_checks = 0;
+    fp_job_rc = 0;
+    fp_none = 0;
+    REQUIRE_EQ(th_core1_run(fp_job, NULL), TD_OK);
+    REQUIRE_EQ(th_core1_wait(TD_SEC(5)), TD_OK);
+    if (fp_none)
+        TH_SKIP("core 1 has no FPU on this chip");
+    CHECK_EQ(fp_job_rc, TD_OK);
+    CHECK_EQ(fp_bad, 0);
+    CHECK_EQ(fpx_rounds, 50);
+    CHECK_EQ(fpn_rounds, 50);
+    CHECK(fpy_runs >= 30);
+    CHECK(fp_spin_checks > fpy_runs);
+    th_info("switch_fp_tick_preemptions", fpy_runs);
+#else
+    TH_SKIP("no FPU context to switch on this port (ARMv8-M only)");
+#endif
 }

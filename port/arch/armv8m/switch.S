@@ -21,6 +21,14 @@
  * frame through SVC (by exception return too: only the hardware restores
  * an interrupted IT block, the GE flags and the FP frame exactly).
  *
+ * A thread with FP state is Secure FP-active too (CONTROL.SFPA), which an
+ * exception frame carries in its xPSR's bit 20: port_switch's call frame
+ * says so, or an exception return would resume the thread with SFPA clear
+ * and its next FP instruction would start a new FP context, FPSCR reset to
+ * FPDSCR (the rounding mode and flags lost; switch_keeps_fp_registers).
+ * A thread resumed without FP state by the jump gets FPCA and SFPA clear,
+ * as an exception return to it would leave them.
+ *
  * FP state is lazy (FPCCR.LSPEN): an exception that interrupts a thread
  * with FP state reserves the FP part of the frame and fills it only when
  * the handler itself uses the FPU. PendSV's VSTMDB of s16-s31 is such a
@@ -111,7 +119,9 @@ port_switch:
     str     r12, [sp]
     vpush   {s0-s15}                /* caller-saved: room only, any value */
 1:  bic     r2, lr, #1              /* frame pc: the return address */
-    mov     r12, #0x01000000        /* frame xPSR: Thumb */
+    and     r12, r3, #8             /* CONTROL.SFPA (bit 3) as the frame */
+    lsl     r12, r12, #17           /* xPSR's SFPA (bit 20): an exception */
+    orr     r12, r12, #0x01000000   /* return restores it; Thumb */
     push    {r2, r12}
     sub     sp, sp, #24             /* r0-r3, r12, lr: nothing to keep */
     tst     r3, #4
@@ -136,8 +146,8 @@ port_switch:
     ldr     r0, [r1, #24]           /* pc */
     add     r1, r1, #104
     b       5f
-4:  mrs     r0, control             /* no FP state: FPCA off */
-    bic     r0, r0, #4
+4:  mrs     r0, control             /* no FP state: FPCA and SFPA off */
+    bic     r0, r0, #12
     msr     control, r0
     ldr     r0, [r1, #24]
     add     r1, r1, #32
