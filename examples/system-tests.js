@@ -106,7 +106,9 @@ function readVcd(file) {
  * NAME_readme_figures, is in that example's checks). A line "..." stands
  * for lines left out; in README.md's quoted `make run` only the tagged lines
  * ("[ time s] ...") are the program's, the rest make's. A block of commands
- * (its first line `make ...` or `sim/...`) needs no marker; any other
+ * (its first line `make ...` or `sim/...`) needs no marker, nor does a
+ * GDB session marked <!-- gdb session: SCRIPT --> (the gdb suite holds it to
+ * what GDB prints running SCRIPT: tests/gdb/run.js); any other
  * indented block without one fails the check of every example. The
  * quoted lines are compared with the run's lines' text, or for a quote of
  * tagged lines with the emulator's whole output lines.
@@ -126,6 +128,7 @@ function quotedBlocks(file) {
     while (k >= 0 && text[k].trim() === '') k--;
     const m = k >= 0 ? /^<!-- printed: ([a-z0-9_]+)(?:, within ([\d.]+)%)? -->$/.exec(text[k].trim()) : null;
     if (m) { b.name = m[1]; b.tol = m[2] === undefined ? 0 : Number(m[2]); }
+    b.gdb = k >= 0 && /^<!-- gdb session: \S+ -->$/.test(text[k].trim());
     b.commands = /^(make |sim\/)/.test(b.lines[0].text) && !/^make [\w-]+: /.test(b.lines[0].text);
     blocks.push(b);
     i = j - 1;
@@ -164,7 +167,7 @@ const figures = (s) => (s.match(/-?\d+(\.\d+)?/g) || []).map(Number);
 function readmeProblems(name, printed, blocks) {
   const problems = [];
   for (const b of blocks) {
-    if (b.commands) continue;
+    if (b.commands || b.gdb) continue;
     if (!b.name) { problems.push(`${b.file}:${b.line}: a quoted block without a <!-- printed: NAME --> marker`); continue; }
     if (!README_CHECKED.includes(b.name)) { problems.push(`${b.file}:${b.line}: '${b.name}' has no NAME_readme_figures check`); continue; }
     if (b.name !== name) continue;
@@ -661,6 +664,7 @@ Object.assign(tests, {
       if (!bad('290 periods', 0, true)) return 'a figure cut short passed as a piece';
       const unmarked = readmeProblems('motor', printed, [{ ...block('loop: 1', 0), name: undefined }]);
       if (unmarked.length !== 1 || !/without a <!-- printed: NAME --> marker/.test(unmarked[0])) return `an unmarked block: ${unmarked}`;
+      if (readmeProblems('motor', printed, [{ ...block('loop: 1', 0), name: undefined, gdb: true }]).length) return 'a GDB session\'s block not left to the gdb suite';
     });
   },
 });

@@ -3,22 +3,29 @@
  * tests/gdb/run.js: the debugger end to end. tandem-sim --gdb 0 runs
  * tests/gdb/main.c; gdb-multiarch --batch connects to the port it announces
  * and runs the script below; the checks read GDB's output (marker lines
- * "@@name ...") and the emulator's console and exit status.
+ * "@@name ...") and the emulator's console and exit status. Then README.md's
+ * short session: `make debug`'s script, tools/gdb/debug.sh, on
+ * COUNTER_RACE.elf with GDB_FLAGS='-nx -batch -x tests/gdb/readme.gdb' (-nx:
+ * no GDB start-up file of the machine's user), GDB's output held to the
+ * README's quoted lines (judgeReadme below).
  *
- *   node tests/gdb/run.js FIRMWARE.elf WORK_DIR
+ *   node tests/gdb/run.js FIRMWARE.elf WORK_DIR COUNTER_RACE.elf
  *   node tests/gdb/run.js --list          the checks' names only, nothing run
  *
  * Prints "PASS name" / "FAIL name: reason" per check and "N passed, M
  * failed" at the end (run through tests/run-suite.sh, which writes the
  * suite's results); exits non-zero if any check failed. GDB's and the
- * emulator's output are kept in WORK_DIR (gdb.log, sim.log). --list runs
+ * emulator's output are kept in WORK_DIR (gdb.log, sim.log; README.md's
+ * session in readme.log). --list runs
  * the checks on no output, every check only naming itself, so the list is
  * what a run reports. Every wait is bounded: the emulator and GDB each by
  * their CPU time (SIM_CPU_S, GDB_CPU_S: whichever computes without end is
  * ended, and the other sees the connection close), the whole session by
  * GDB_TEST_TIMEOUT seconds of wall clock (default 1800), which only a pair
  * that both wait meets: a loaded machine stretches the rest
- * (docs/testing.md, "Bounds").
+ * (docs/testing.md, "Bounds"). README.md's session has the same bounds
+ * (debug.sh, GDB and the emulator each SIM_CPU_S of CPU time; the wall
+ * clock what is left of GDB_TEST_TIMEOUT) and debug.sh's own.
  */
 'use strict';
 const fs = require('fs');
@@ -27,7 +34,7 @@ const { spawnCpu } = require('../../sim/lib/cpu-limit');
 
 const root = path.join(__dirname, '..', '..');
 const listing = process.argv[2] === '--list';
-const [elf, work] = listing ? [] : process.argv.slice(2);
+const [elf, work, raceElf] = listing ? [] : process.argv.slice(2);
 const LIMIT_S = Number(process.env.GDB_TEST_TIMEOUT || 1800);
 const SIM_CPU_S = 240, GDB_CPU_S = 120;
 /* The CPU time a process has used, in clock ticks (Linux), or null. */
@@ -130,8 +137,8 @@ python print("@@end")
 `;
 
 function main() {
-  if (listing) { check('server_starts'); judge('', '', null); return; }
-  if (!elf || !work) { console.error('usage: run.js FIRMWARE.elf WORK_DIR | --list'); process.exit(2); }
+  if (listing) { check('server_starts'); judge('', '', null); judgeReadme(''); return; }
+  if (!elf || !work || !raceElf) { console.error('usage: run.js FIRMWARE.elf WORK_DIR COUNTER_RACE.elf | --list'); process.exit(2); }
   fs.mkdirSync(work, { recursive: true });
   const deadline = Date.now() + LIMIT_S * 1000;
   const sim = spawnCpu(process.execPath, [path.join(root, 'sim/tandem-sim'), elf, '--gdb', '0', '--max-ms', '2000'],
@@ -183,12 +190,40 @@ function main() {
     }, 1000);
     await simExit;
     clearInterval(idle);
-    clearInterval(timer);
     fs.writeFileSync(path.join(work, 'gdb.log'), gdbOut);
     fs.writeFileSync(path.join(work, 'sim.log'), simOut + simErr);
+    clearInterval(timer);
     judge(gdbOut, simOut, simCode);
+    judgeReadme(timedOut ? '' : await readmeRun(deadline));
     finish();
   });
+}
+
+/* README.md's session as `make debug EXAMPLE=counter_race GDB_FLAGS='-batch
+ * -x tests/gdb/readme.gdb'` runs it: what the terminal would show (GDB's and
+ * debug.sh's output, both streams in one file as they came), or '' after a
+ * note in `limits`. Bounded by CPU time (each process) and by the deadline
+ * (the whole group killed, and the emulator, in a session of its own, by
+ * the pid debug.sh announced: it may still be waiting for GDB). */
+async function readmeRun(deadline) {
+  const log = path.join(work, 'readme.log');
+  const fd = fs.openSync(log, 'w');
+  const env = { ...process.env, GDB_FLAGS: `-nx -batch -x ${README_SCRIPT}` };
+  const p = spawnCpu('bash', ['tools/gdb/debug.sh', raceElf], SIM_CPU_S,
+    { stdio: ['ignore', fd, fd], cwd: root, env, detached: true });
+  fs.closeSync(fd);
+  let code = null;
+  const wall = setInterval(() => {
+    if (Date.now() < deadline || code !== null) return;
+    timedOut = true;
+    limits += ` (README.md's session killed after ${LIMIT_S} s of wall clock, GDB_TEST_TIMEOUT)`;
+    try { process.kill(-p.pid, 'SIGKILL'); } catch (e) { /* gone already */ }
+    const sim = /tandem-sim \(pid (\d+)\) serves GDB/.exec(fs.readFileSync(log, 'utf8'));
+    if (sim) try { process.kill(Number(sim[1]), 'SIGKILL'); } catch (e) { /* gone already */ }
+  }, 200);
+  await new Promise((r) => p.on('exit', (c, sig) => { code = c === null ? `signal ${sig}` : c; cpuNote('debug.sh', sig, SIM_CPU_S); r(); }));
+  clearInterval(wall);
+  return fs.readFileSync(log, 'utf8');
 }
 
 function judge(out, simOut, simCode) {
@@ -257,6 +292,89 @@ function judge(out, simOut, simCode) {
     `the program runs to its end and GDB says it exited normally${see}`);
   check('emulator_exit_status', simCode === 0, `tandem-sim exit status ${simCode}`);
   check('session_time', !timedOut, `not finished within ${LIMIT_S} s (GDB_TEST_TIMEOUT): GDB and the emulator were killed`);
+}
+
+/*
+ * README.md's short session. Its quoted block is marked
+ *   <!-- gdb session: tests/gdb/readme.gdb -->
+ * (the examples suite leaves such a block, in README.md or an example's
+ * README.md, to this one, which looks for them in the same files and
+ * runs that one script). Its lines are GDB's
+ * output as printed, a line "..." standing for lines left out: the lines
+ * between two "..." must be consecutive lines of the output, each such run
+ * after the one before it. Compared exactly, as printed: the emulator runs
+ * the same every time; only GDB's tabs are expanded (to 8 columns, as a
+ * terminal shows them) and trailing spaces dropped on both sides.
+ */
+const README_SCRIPT = 'tests/gdb/readme.gdb';
+const README_MARK = /^<!-- gdb session: (\S+) -->$/;
+/* The blocks marked for a GDB session in README.md and examples/NAME/README.md:
+ * { file, line, script, lines: [{ n, text }] }. */
+function sessionBlocks() {
+  const ex = fs.readdirSync(path.join(root, 'examples')).sort().map((d) => `examples/${d}/README.md`)
+    .filter((f) => fs.existsSync(path.join(root, f)));
+  const blocks = [];
+  for (const file of ['README.md', ...ex]) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
+    text.forEach((t, i) => {
+      const m = README_MARK.exec(t.trim());
+      if (!m) return;
+      let j = i + 1;
+      while (j < text.length && text[j].trim() === '') j++;
+      const b = { file, line: i + 1, script: m[1], lines: [] };
+      for (; j < text.length && /^    /.test(text[j]); j++) b.lines.push({ n: j + 1, text: text[j].slice(4).trimEnd() });
+      blocks.push(b);
+    });
+  }
+  return blocks;
+}
+const expand = (l) => l.replace(/[^\t]*\t/g, (s) => s.slice(0, -1) + ' '.repeat(8 - ((s.length - 1) % 8))).trimEnd();
+/* The first line of a block (of `file`) GDB did not print where the block has it: [] when all did. */
+function sessionProblems(file, lines, printed) {
+  const out = printed.split('\n').map(expand);
+  const runs = [[]];
+  for (const l of lines) {
+    if (l.text.trim() === '...') runs.push([]);
+    else runs[runs.length - 1].push(l);
+  }
+  let at = 0;
+  for (const run of runs.filter((r) => r.length)) {
+    let best = { i: -1, k: -1 };
+    for (let i = at; i + run.length <= out.length; i++) {
+      let k = 0;
+      while (k < run.length && out[i + k] === run[k].text) k++;
+      if (k === run.length) { best = { i, k }; break; }
+      if (k > best.k) best = { i, k };
+    }
+    if (best.k === run.length) { at = best.i + run.length; continue; }
+    const l = run[Math.max(best.k, 0)];
+    return [best.k > 0 ? `${file}:${l.n}: "${l.text}" is not what GDB printed there: "${out[best.i + best.k]}"`
+      : `${file}:${l.n}: "${l.text}" is not printed by GDB${at ? ' after the lines above it' : ''}`];
+  }
+  return [];
+}
+function judgeReadme(out) {
+  const see = ` (see ${path.join(work || '', 'readme.log')})`;
+  const blocks = listing ? [] : sessionBlocks();
+  const problems = blocks.map((b) => (b.script !== README_SCRIPT ? `${b.file}:${b.line}: the suite runs ${README_SCRIPT}, not ${b.script}`
+    : !b.lines.length ? `${b.file}:${b.line}: no quoted block under the marker` : sessionProblems(b.file, b.lines, out).join('; '))).filter((x) => x);
+  check('readme_session', blocks.some((b) => b.file === 'README.md') && !problems.length,
+    (blocks.some((b) => b.file === 'README.md') ? problems.join('; ') : `no block of README.md is marked <!-- gdb session: ${README_SCRIPT} -->`) + see);
+  // the check itself: a line of GDB's output the README quotes, made stale
+  // (its first figure one more), must fail it, naming that line
+  const b = blocks.find((x) => x.file === 'README.md');
+  const at = b ? b.lines.findIndex((l) => /\d/.test(l.text) && l.text.trim() !== '...' && !l.text.startsWith('+')) : -1;
+  let planted = 'no quoted output line with a figure to change';
+  if (problems.length) planted = 'not tried: the block as it is does not match';
+  else if (at >= 0) {
+    const l = b.lines[at], stale = l.text.replace(/\d+/, (d) => String(Number(d) + 1));
+    const q = sessionProblems(b.file, b.lines.map((x, i) => (i === at ? { n: x.n, text: stale } : x)), out);
+    planted = q.length === 1 && q[0].startsWith(`README.md:${l.n}: "${stale}"`) ? '' : `"${stale}" for line ${l.n}: ${q.join('; ') || 'not caught'}`;
+  }
+  check('readme_session_stale_caught', !planted, `a planted stale README line must fail readme_session: ${planted}`);
+  check('readme_session_ends', /\[Inferior 1 \(Remote target\) killed\]/.test(out) &&
+    /make debug: tandem-sim exit status 110: tandem-sim: killed from the debugger/.test(out),
+    `README.md's session runs to its 'kill' and the emulator ends with it${see}`);
 }
 
 main();

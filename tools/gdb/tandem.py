@@ -190,11 +190,24 @@ def cstring(v, limit=32):
         return '?'
 
 
+def quiet(cmd):
+    """What GDB command cmd prints, and only that: with 'set trace-commands
+    on' GDB would put its own '+cmd' echo in front."""
+    tracing = gdb.parameter('trace-commands')
+    if tracing:
+        gdb.execute('set trace-commands off', to_string=True)
+    try:
+        return gdb.execute(cmd, to_string=True)
+    finally:
+        if tracing:
+            gdb.execute('set trace-commands on', to_string=True)
+
+
 def where(addr, stop=None):
     """'name+off' for an address (a field path inside the object when the type is known,
     down to a member of type `stop` if given)."""
     try:
-        out = gdb.execute('info symbol 0x%x' % addr, to_string=True).strip()
+        out = quiet('info symbol 0x%x' % addr).strip()
     except gdb.error:
         return '0x%08x' % addr
     if out.startswith('No symbol'):
@@ -236,7 +249,7 @@ def member_path(t, off, stop=None):
 def enclosing_block(addr):
     """(start, size) of the static object (or array element of arrays) holding addr, or None."""
     try:
-        out = gdb.execute('info symbol 0x%x' % addr, to_string=True).strip()
+        out = quiet('info symbol 0x%x' % addr).strip()
     except gdb.error:
         return None
     if out.startswith('No symbol'):
