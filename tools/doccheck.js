@@ -242,12 +242,19 @@ function checkMake(file, text) {
 
 // README.md's table of examples: its rows "| `NAME` | ..." after the
 // "## Examples" heading, up to the next heading.
+// The text of a document's "## HEADING" section, up to the next heading
+// of its level; null without one.
+function section(text, heading) {
+  const at = text.indexOf(`\n## ${heading}`);
+  if (at < 0) return null;
+  const end = text.indexOf('\n## ', at + 1);
+  return text.slice(at, end < 0 ? undefined : end);
+}
+
 function checkExamples(file, text) {
   if (file !== 'README.md') return [];
-  const at = text.indexOf('\n## Examples');
-  if (at < 0) return ['README.md: no "## Examples" section'];
-  const end = text.indexOf('\n## ', at + 1);
-  const part = text.slice(at, end < 0 ? undefined : end);
+  const part = section(text, 'Examples');
+  if (part === null) return ['README.md: no "## Examples" section'];
   const rows = [...part.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
   const out = [];
   for (const r of rows) if (!examples.has(r)) out.push(`README.md: the example table names ${r}, which is not an example`);
@@ -275,10 +282,8 @@ const layoutFolders = [...new Set(git([]).filter((f) => f.includes('/') && !f.st
 }).filter((d, i, all) => all.indexOf(d) === i);
 function checkLayout(file, text) {
   if (file !== 'README.md') return [];
-  const at = text.indexOf('\n## Layout');
-  if (at < 0) return ['README.md: no "## Layout" section'];
-  const end = text.indexOf('\n## ', at + 1);
-  const part = text.slice(at, end < 0 ? undefined : end);
+  const part = section(text, 'Layout');
+  if (part === null) return ['README.md: no "## Layout" section'];
   return layoutFolders.filter((d) => !part.includes(`\`${d}\``))
     .map((d) => `README.md: the layout table does not name ${d}`);
 }
