@@ -26,9 +26,6 @@
 #include "tandem/time.h"
 #include "tandem/xmutex.h"
 
-#define LD(x)    TD_LOAD_ACQUIRE(x)
-#define ST(x, v) TD_STORE_RELEASE(x, v)
-
 static td_xmutex_t mx = TD_XMUTEX_INIT;
 td_tick_t td__flash_lock_timeout = TD_FLASH_LOCK_TIMEOUT;
 static port_flash_lockout_t lockout;
@@ -43,7 +40,7 @@ static int refuse(int r)
 {
     unsigned me = port_core_id();
     port_irq_state_t s = port_irq_save();
-    ST(refused[me], refused[me] + 1u);
+    TD_STORE_RELEASE(refused[me], refused[me] + 1u);
     port_irq_restore(s);
     return r;
 }
@@ -54,13 +51,13 @@ static void park_rang(unsigned me, td_core_t *c, uint32_t count)
 {
     (void)c;
     (void)count;
-    uint32_t a = LD(lockout.ask);
+    uint32_t a = TD_LOAD_ACQUIRE(lockout.ask);
     if (a == 0 || (a & 1u) != me)
         return;
     uint32_t us = port_flash_park(&lockout, TD_FLASH_PARK_MAX_US);
-    ST(st.parks[me], st.parks[me] + 1u);
+    TD_STORE_RELEASE(st.parks[me], st.parks[me] + 1u);
     if (us >= TD_FLASH_PARK_MAX_US)
-        ST(st.park_timeouts[me], st.park_timeouts[me] + 1u);
+        TD_STORE_RELEASE(st.park_timeouts[me], st.park_timeouts[me] + 1u);
 }
 
 static int check(uint32_t off, uint32_t size, bool erase)
@@ -98,20 +95,20 @@ static int lock_out(unsigned me, struct call *c, uint32_t *ask)
     if (++token >= 0x80000000u)
         token = 1;
     uint32_t a = (token << 1) | peer;
-    ST(lockout.ask, a);
+    TD_STORE_RELEASE(lockout.ask, a);
     if (td__link_linked()) {
         td__link_post(me, bell);
     } else if (!halted && td__link_peer_alive(peer)) {
-        ST(lockout.ask, 0u);             /* it runs, but cannot be told */
+        TD_STORE_RELEASE(lockout.ask, 0u);   /* it runs, but cannot be told */
         return TD_ERR_STATE;
     }
     port_sev();                          /* a halted core waits for an event */
     /* bounded by the other core's own time: the same as this core's on the
      * chip; on the host, a core whose thread was not run is not deaf */
     uint64_t t0 = port_time_us(), r0 = port_core_ran_us(peer), t;
-    while (LD(lockout.ack) != a) {
+    while (TD_LOAD_ACQUIRE(lockout.ack) != a) {
         if (port_core_ran_us(peer) - r0 > TD_FLASH_ACK_TIMEOUT_US) {
-            ST(lockout.ask, 0u);         /* withdrawn: a late answer leaves at once */
+            TD_STORE_RELEASE(lockout.ask, 0u);   /* withdrawn: a late answer leaves at once */
             st.no_response++;
             return TD_ERR_NO_RESPONSE;
         }
@@ -140,7 +137,7 @@ static int step(struct call *c, uint32_t off, const uint8_t *p)
             port_flash_program_page(off, p);
         uint64_t t1 = port_time_us();
         if (a != 0) {
-            ST(lockout.release, a);
+            TD_STORE_RELEASE(lockout.release, a);
             port_sev();
             uint32_t parked = (uint32_t)(port_time_us() - c->acked);
             c->rep.parked_us += parked;
@@ -299,9 +296,9 @@ int td_flash_stats(td_flash_stats_t *out)
         .parked_total_us = st.parked_total_us,
     };
     for (unsigned n = 0; n < PORT_NUM_CORES; n++) {
-        out->parks[n] = LD(st.parks[n]);
-        out->park_timeouts[n] = LD(st.park_timeouts[n]);
-        out->calls_refused += LD(refused[n]);
+        out->parks[n] = TD_LOAD_ACQUIRE(st.parks[n]);
+        out->park_timeouts[n] = TD_LOAD_ACQUIRE(st.park_timeouts[n]);
+        out->calls_refused += TD_LOAD_ACQUIRE(refused[n]);
     }
     td_xmutex_unlock(&mx);
     return TD_OK;

@@ -10,7 +10,10 @@
 #     order; an acquire load is followed by a dmb, a release store preceded
 #     by one; the port's spinlock claim and release each have their dmb;
 #   - on the host: the fence compiles to a hardware barrier (mfence or a
-#     locked instruction on x86-64, dmb on arm64) between store and load.
+#     locked instruction on x86-64, dmb on arm64) between store and load;
+#   - no file of kernel/ but atomic.h gives one of its macros (or a builtin
+#     __atomic_ access) another name ('#define LD(x) TD_LOAD_ACQUIRE(x)'):
+#     at every access the name says its memory order.
 #
 #   tools/barriers.sh TARGET_CC "TARGET_CFLAGS" HOST_CC   "PASS name" / "FAIL name: why"
 #   tools/barriers.sh --list                             the checks' names
@@ -121,12 +124,37 @@ fence_host_hardware_barrier() {
   grep -qE 'mfence|lock |dmb' <<<"$body" || { echo "fence(): no mfence, locked instruction or dmb: $body"; return 1; }
 }
 
+# A macro of kernel/ (outside atomic.h) whose body is one of atomic.h's
+# macros or an __atomic_ builtin: the access named without its order.
+# ROOT (default the tree) is where kernel/ is looked at.
+aliases() {
+  (cd "${1:-$here}/kernel" && awk '
+    /^[[:space:]]*#[[:space:]]*define[[:space:]]/ && FILENAME != "atomic.h" {
+      s = $0; sub(/^[[:space:]]*#[[:space:]]*define[[:space:]]+/, "", s)
+      name = s; sub(/[[:space:](].*/, "", name)
+      body = s; sub(/^[A-Za-z_0-9]+(\([^)]*\))?[[:space:]]*/, "", body)
+      if (body ~ /^(TD_(LOAD|STORE|INC|FENCE)_[A-Z_]+|__atomic_[a-z_]+)[[:space:]]*\(/)
+        printf "%s:%d %s;", FILENAME, FNR, name }' *.c *.h)
+}
+access_macros_keep_their_names() {
+  local a
+  a=$(aliases)
+  [ -z "$a" ] || { echo "kernel/atomic.h's accesses renamed (use TD_LOAD_ACQUIRE, ... by name): $a"; return 1; }
+  # the check finds a planted alias
+  mkdir -p "$tmp/k/kernel"
+  printf '#define ST(x, v) TD_STORE_RELEASE(x, v)\n' >"$tmp/k/kernel/planted.c"
+  printf '#define LOADV(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)\n' >"$tmp/k/kernel/planted.h"
+  a=$(aliases "$tmp/k")
+  [ "$a" = "planted.c:1 ST;planted.h:1 LOADV;" ] || { echo "planted aliases not found: '$a'"; return 1; }
+}
+
 check barriers_listed_fences_in_code fences_listed_are_in_code
 check barriers_code_fences_listed fences_in_code_are_listed
 check barriers_target_fence_is_dmb_in_order fence_target_dmb_in_order
 check barriers_target_acquire_release_dmb acquire_release_target_dmb
 check barriers_target_spinlock_dmb spinlock_target_dmb
 check barriers_host_fence_is_hardware_barrier fence_host_hardware_barrier
+check barriers_access_macros_keep_their_names access_macros_keep_their_names
 [ $listing -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

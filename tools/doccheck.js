@@ -18,6 +18,10 @@
 //                    of the build (EXAMPLES) and none for another
 //   docs_index       README.md's documentation table has a row for every
 //                    docs/*.md
+//   docs_layout      README.md's layout table ("## Layout") names every
+//                    folder of the tree's top (include/ as include/tandem/)
+//                    and every port layer: port/arch/ARCH/, port/chip/CHIP/,
+//                    port/common/, port/host/
 //   docs_paths       every path under a top folder of the tree (kernel/,
 //                    port/, tests/, ...) exists (or with .c/.h/.sh/.js/.mk,
 //                    or its .c for a .o); one after a '/' (build/...), or with
@@ -55,7 +59,7 @@ const listing = args[0] === '--list';
 if (listing) args.shift();
 const root = path.resolve(args[0] || '.');
 
-const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_paths', 'docs_code'];
+const CHECKS = ['docs_names', 'docs_calls', 'docs_make', 'docs_examples', 'docs_index', 'docs_layout', 'docs_paths', 'docs_code'];
 // Run under a make with another build directory and trace (make test-layering
 // BUILD=elsewhere TRACE=ring), make's database is the same: the documents'
 // targets are the defaults' (checked in docs_make_under_other_build).
@@ -81,6 +85,7 @@ const PLANTED = [
   ['docs_refuses_unknown_example_row', '| `no_such_example` | x | y |', 'no_such_example', 'insert'],
   ['docs_refuses_missing_example_row', '| `settings` |', 'no row for settings', 'remove'],
   ['docs_refuses_unlinked_doc', '| [docs/ports.md](docs/ports.md) |', 'docs/ports.md', 'remove'],
+  ['docs_refuses_missing_layout_row', '| `port/common/` |', 'port/common/', 'remove'],
 ];
 
 // make help's text with one planted change: [name, change, what the problem names]
@@ -237,12 +242,19 @@ function checkMake(file, text) {
 
 // README.md's table of examples: its rows "| `NAME` | ..." after the
 // "## Examples" heading, up to the next heading.
+// The text of a document's "## HEADING" section, up to the next heading
+// of its level; null without one.
+function section(text, heading) {
+  const at = text.indexOf(`\n## ${heading}`);
+  if (at < 0) return null;
+  const end = text.indexOf('\n## ', at + 1);
+  return text.slice(at, end < 0 ? undefined : end);
+}
+
 function checkExamples(file, text) {
   if (file !== 'README.md') return [];
-  const at = text.indexOf('\n## Examples');
-  if (at < 0) return ['README.md: no "## Examples" section'];
-  const end = text.indexOf('\n## ', at + 1);
-  const part = text.slice(at, end < 0 ? undefined : end);
+  const part = section(text, 'Examples');
+  if (part === null) return ['README.md: no "## Examples" section'];
   const rows = [...part.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
   const out = [];
   for (const r of rows) if (!examples.has(r)) out.push(`README.md: the example table names ${r}, which is not an example`);
@@ -255,6 +267,25 @@ function checkIndex(file, text) {
   if (file !== 'README.md') return [];
   return docs.filter((d) => d.startsWith('docs/') && !text.includes(`\n| [${d}](${d}) |`))
     .map((d) => `README.md: the documentation table has no row for ${d}`);
+}
+
+// The folders README.md's layout table must name: the tree's top folders
+// (tracked files in them; not the hidden ones), include/ by its
+// include/tandem/, port/ by its layers.
+const layoutFolders = [...new Set(git([]).filter((f) => f.includes('/') && !f.startsWith('.'))
+  .map((f) => f.split('/')))].flatMap((p) => {
+  if (p[0] === 'include') return ['include/tandem/'];
+  if (p[0] !== 'port') return [`${p[0]}/`];
+  if ((p[1] === 'arch' || p[1] === 'chip') && p.length > 3) return [`port/${p[1]}/${p[2]}/`];
+  if (p.length > 2 && p[1] !== 'arch' && p[1] !== 'chip') return [`port/${p[1]}/`];
+  return [];
+}).filter((d, i, all) => all.indexOf(d) === i);
+function checkLayout(file, text) {
+  if (file !== 'README.md') return [];
+  const part = section(text, 'Layout');
+  if (part === null) return ['README.md: no "## Layout" section'];
+  return layoutFolders.filter((d) => !part.includes(`\`${d}\``))
+    .map((d) => `README.md: the layout table does not name ${d}`);
 }
 
 const TOPS = 'kernel|port|tests|examples|tools|sim|include|bench|docs';
@@ -318,7 +349,8 @@ function checkCode(file, text) {
 }
 
 const CHECKERS = { docs_names: checkNames, docs_calls: checkCalls, docs_make: checkMake,
-  docs_examples: checkExamples, docs_index: checkIndex, docs_paths: checkPaths, docs_code: checkCode };
+  docs_examples: checkExamples, docs_index: checkIndex, docs_layout: checkLayout, docs_paths: checkPaths,
+  docs_code: checkCode };
 let passed = 0, failed = 0;
 const result = (ok, name, why) => {
   if (ok) { passed++; console.log(`PASS ${name}`); } else { failed++; console.log(`FAIL ${name}: ${why}`); }

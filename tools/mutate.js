@@ -49,13 +49,25 @@ function anchorProblem(dir, m) {
 
 // A copy of the tree's files (tracked and new, not ignored) at dest, with
 // their times kept, so the copy's own build (dest/build) stays incremental
-// from one run to the next. The emulator's packages are linked, not copied.
+// from one run to the next. A file's time never goes back, though: the
+// copy's objects of a file a run planted were built from the mutant, after
+// the time the file has in the tree, so a file the copy had is given the
+// later of its two times when the text is the same (put back by a run's
+// undo: rebuilt once), and the time of the copy when it differs (a mutant
+// left by a run that was stopped, or a file changed in the tree). The
+// emulator's packages are linked, not copied.
 function copyTree(dest) {
   const ls = spawnSync('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
     { encoding: 'buffer', maxBuffer: 1 << 28 });
   if (ls.status !== 0) throw new Error('git ls-files failed');
   const files = ls.stdout.toString().split('\0').filter(f => f && fs.existsSync(path.join(root, f)) &&
     fs.statSync(path.join(root, f)).isFile());
+  const had = new Map();     // file: { text, time } in the copy before this one
+  for (const f of files) {
+    const to = path.join(dest, f);
+    if (fs.existsSync(to) && fs.lstatSync(to).isFile())
+      had.set(f, { text: fs.readFileSync(to), time: fs.statSync(to).mtime });
+  }
   for (const e of fs.existsSync(dest) ? fs.readdirSync(dest) : [])
     if (e !== 'build') fs.rmSync(path.join(dest, e), { recursive: true, force: true });
   fs.mkdirSync(dest, { recursive: true });
@@ -65,7 +77,10 @@ function copyTree(dest) {
     fs.copyFileSync(path.join(root, f), to);
     const st = fs.statSync(path.join(root, f));
     fs.chmodSync(to, st.mode);
-    fs.utimesSync(to, st.atime, st.mtime);
+    const h = had.get(f);
+    if (!h) fs.utimesSync(to, st.atime, st.mtime);
+    else if (h.text.equals(fs.readFileSync(to))) fs.utimesSync(to, st.atime, h.time > st.mtime ? h.time : st.mtime);
+    // else: the copy's own time, now
   }
   const nm = path.join(root, 'sim', 'node_modules');
   if (fs.existsSync(nm)) fs.symlinkSync(nm, path.join(dest, 'sim', 'node_modules'));
@@ -156,6 +171,7 @@ function selfTest(build) {
     ['mutate_anchors_found_once', anchorsFoundOnce],
     ['mutate_stale_anchor_reported', staleReported],
     ['mutate_planted_mutant_killed', () => plantedRun(build, true)],
+    ['mutate_next_copy_rebuilds_what_was_planted', () => copiedAgain(build)],
     ['mutate_harmless_mutant_survives', () => plantedRun(build, false)],
   ];
   return checks;
@@ -174,19 +190,29 @@ function staleReported() {
 // A planted run on a one-test suite: the semaphore's give that wakes no
 // one must be killed; a mutation that changes only a comment must survive.
 let selfTree = null;
-function plantedRun(build, killable) {
+function copySelf(build) {
   const dir = path.resolve(build, 'mutate-self', 'tree');
-  if (!selfTree) {
-    copyTree(dir);
-    // one test of the host build as a suite: quick, and the same mechanics
-    fs.appendFileSync(path.join(dir, 'tests', 'tests.mk'), `
+  copyTree(dir);
+  // one test of the host build as a suite: quick, and the same mechanics
+  fs.appendFileSync(path.join(dir, 'tests', 'tests.mk'), `
 .PHONY: test-mutate-one
 test-mutate-one: $(call host_test_bin,plain)
 \t$(Q)mkdir -p $(TEST_LISTS) && echo sem_wakes_most_urgent_first >$(TEST_LISTS)/mutate-one.list
 \t$(Q)TH_ONLY=sem_wakes_most_urgent_first $(TEST_RUN) -l $(TEST_LISTS)/mutate-one.list mutate-one $(TEST_RESULTS)/mutate-one.txt $<
 `);
-    selfTree = dir;
-  }
+  selfTree = dir;
+}
+// The next run's copy, made over the copy a run planted in (the killed
+// mutant's objects are newer than kernel/sem.c in the tree), must not keep
+// the mutant's objects: the unchanged copy's suite passes.
+function copiedAgain(build) {
+  if (!selfTree) return 'no planted run before this one';
+  copySelf(build);
+  const r = runSuite(selfTree, 'mutate-one', {});
+  return r.ok ? null : `the unchanged copy made after a planted run failed (the mutant's objects kept): ${r.fails.join(' | ') || 'no FAIL line'}`;
+}
+function plantedRun(build, killable) {
+  if (!selfTree) copySelf(build);
   const m = killable
     ? { name: 'sem_give_wakes_no_one', file: 'kernel/sem.c', suites: ['mutate-one'],
         find: require('./mutations.js').find(x => x.name === 'sem_give_wakes_no_one').find,

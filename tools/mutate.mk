@@ -5,8 +5,9 @@
 #                      (about half an hour on two cores; not part of make test)
 #   suite 'mutate'     (in make test) the tool itself: every anchor found once
 #                      in the tree, a stale anchor reported, a planted mutant
-#                      killed and a comment-only change surviving on a
-#                      one-test suite (--self-test)
+#                      killed, the next copy rebuilding what it planted, and
+#                      a comment-only change surviving on a one-test suite
+#                      (--self-test)
 MUTATE_OUT ?= $(BUILD)/mutate/results.txt
 .PHONY: mutate test-mutate
 mutate: deps

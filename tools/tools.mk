@@ -36,8 +36,8 @@ test-tools: $(TOOLS_DIR)/test_tools $(UF2TOOL) $(BOOT2PAD) examples
 # through the suite runner; the list: test_layering.sh --list (the tree's
 # layers and the planted cases). In the same suite, the documents against
 # the tree (tools/doccheck.js: the td_ names, calls' argument counts, make
-# targets and variables, paths they name, README.md's example and document
-# tables; and planted mistakes), its list
+# targets and variables, paths they name, README.md's example, document
+# and layout tables; and planted mistakes), its list
 # doccheck.js --list.
 TEST_SUITES += layering
 .PHONY: test-layering
