@@ -606,6 +606,9 @@ int main(void)
     unsigned long repeat = 1;
 #ifdef TH_ONLY
     only = TH_ONLY;                            /* a build for one test */
+#ifdef TH_REPEAT
+    repeat = TH_REPEAT;                        /* ... run that many times */
+#endif
 #endif
 #ifdef TH_HOST
     /* By hand on the host (the flake hunt, docs/testing.md): TH_ONLY=name

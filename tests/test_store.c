@@ -1015,14 +1015,32 @@ TEST(store_refused_with_interrupts_masked_while_the_other_core_writes)
 /* Core 1 keeps the store as a program could: a thread of core 1 in the
  * middle of a store call (holding the store's mutex) is preempted by a more
  * urgent thread of its core, which keeps it off the processor (suspended,
- * hold_phase 1) until core 0 has called the store (core 0 sets hold_phase
- * 2) or stops it all (hold_stop). The holder sets in a loop, so it is
- * inside a call nearly always when it is preempted; where core 0 found the
- * store free (the holder stopped between two calls), it tries again.
- * Between two holds the holder sets back to back for a tick. */
+ * hold_phase 1) until core 0 has called the store and answered that hold
+ * by its number (hold_done = hold_n) or stops it all (hold_stop). The
+ * holder sets in a loop, so it is inside a call nearly always when it is
+ * preempted; where core 0 found the store free (the holder stopped between
+ * two calls), it tries again. Between two holds the holder sets back to
+ * back for a tick.
+ *
+ * Each hold has a number, and core 0 waits for a hold it has not answered
+ * yet, not for a phase to pass: with each core on a host thread of its own,
+ * core 0 sleeping a tick between two looks can miss the short time
+ * between two holds, and a wait for it (as this was once) then ran out
+ * its bound on both cores: the next hold waited for an answer while core 0
+ * waited for that hold to end. */
 TD_THREAD_DEFINE(store_holder, 2048);
-static int hold_stop, hold_r, hold_phase;   /* phase: 0 running, 1 suspended, 2 looked at */
-static uint32_t hold_sets;
+static int hold_stop, hold_r, hold_phase;   /* phase: 0 running, 1 suspended */
+static uint32_t hold_sets, hold_n, hold_done; /* holds begun, the last one answered */
+
+/* Whether core 1 holds the holder now, in hold *n: the number read before
+ * and after the phase, so that a phase 1 seen is that hold's. */
+static bool hold_now(uint32_t *n)
+{
+    uint32_t a = LD(hold_n);
+    bool held = LD(hold_phase) == 1;
+    *n = a;
+    return held && LD(hold_n) == a;
+}
 
 static void store_holder_main(void *arg)
 {
@@ -1050,13 +1068,13 @@ static void core1_holds(void *arg)
         td_sleep(1);                       /* the holder runs; the tick preempts it */
         if (td_thread_suspend(&store_holder) != TD_OK)
             continue;                      /* (asleep: the flash call's wait for core 0) */
+        uint32_t n = LD(hold_n) + 1u;
+        ST(hold_n, n);
         ST(hold_phase, 1);
-        /* a stop ends the hold too: core 0 stops once it has what it
-         * wanted, and may have set phase 2 while this core slept, before
-         * this suspend (then overwritten: 1) */
-        TH_WAIT_CORE(0, 10000, LD(hold_phase) == 2 || LD(hold_stop));
+        /* a stop ends the hold too: core 0 stops once it has what it wanted */
+        TH_WAIT_CORE(0, 10000, LD(hold_done) == n || LD(hold_stop));
+        ST(hold_phase, 0);                 /* (before the holder runs) */
         td_thread_resume_isr(&store_holder);
-        ST(hold_phase, 0);
     }
     ST(hold_stop, 1);
     if (th_join_turns(&store_holder, 5000) != TD_OK)
@@ -1069,6 +1087,8 @@ static void hold_reset(void)
     ST(hold_r, TD_OK);
     ST(hold_phase, 0);
     ST(hold_sets, 0u);
+    ST(hold_n, 0u);
+    ST(hold_done, 0u);
 }
 
 /* The same from the idle thread (its hook): TD_ERR_IDLE. Its call must find
@@ -1085,14 +1105,15 @@ static void store_idle_call(void)
 {
     if (idle_bad || seen_refused >= 3u)
         return;
-    bool held = LD(hold_phase) == 1;     /* (then it stays held until phase 2) */
+    uint32_t n;
+    bool held = hold_now(&n);            /* (then it stays held until answered) */
     uint32_t got = 0xdeadbeefu, len = 77u;
     int r = td_store_get("mine", &got, sizeof got, &len);
     if (check_answer(r, got, len, TD_ERR_IDLE))
         idle_bad = r == TD_OK ? 1 : r;
     if (held) {
         idle_held++;
-        ST(hold_phase, 2);
+        ST(hold_done, n);
     }
 }
 
@@ -1115,7 +1136,6 @@ TEST(store_refused_from_the_idle_thread_while_the_other_core_writes)
     }
     td_kernel_set_idle_hook(NULL);
     ST(hold_stop, 1);
-    ST(hold_phase, 2);
     CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
     th_info("store_idle_refused", seen_refused);
     th_info("store_answered_meanwhile", seen_ok);
@@ -1171,11 +1191,13 @@ TEST(store_wait_for_the_other_core_bounded)
     int r = th_core1_run(core1_holds, NULL);
     CHECK_EQ(r, TD_OK);
     unsigned tries = 0, timeouts = 0, free_found = 0;
+    uint32_t n = 0, answered = 0;
     while (r == TD_OK && timeouts == 0 && tries < 50u) {
-        TH_WAIT_CORE(1, 10000, LD(hold_phase) == 1 || LD(hold_r) != TD_OK);
-        if (LD(hold_phase) != 1)
+        TH_WAIT_CORE(1, 10000, (hold_now(&n) && n != answered) || LD(hold_r) != TD_OK);
+        if (!hold_now(&n) || n == answered || LD(hold_r) != TD_OK)
             break;
         tries++;
+        th_progress();
         uint32_t h0 = region_hash(), w = 99u;
         uint64_t ran0 = th_ran_us();
         td_tick_t t0 = td_time_ticks();
@@ -1198,17 +1220,17 @@ TEST(store_wait_for_the_other_core_bounded)
             CHECK_EQ(st.keys, 12345u);
             CHECK_EQ(td_store_init(), TD_ERR_TIMEOUT);
             CHECK_EQ(region_hash(), h0);     /* nothing written or erased */
-            ST(hold_stop, 1);
         } else {
             CHECK_EQ(rs, TD_OK);             /* the holder was between two calls */
             free_found++;
             CHECK_EQ(td_store_delete("waiter"), TD_OK);
         }
-        ST(hold_phase, 2);
-        TH_WAIT_CORE(1, 10000, LD(hold_phase) == 0 || LD(hold_stop));
+        uint32_t still;                      /* that hold all along: the holder did not run */
+        CHECK(hold_now(&still) && still == n);
+        answered = n;
+        ST(hold_done, n);
     }
     ST(hold_stop, 1);
-    ST(hold_phase, 2);
     CHECK_EQ(th_core1_wait(TD_SEC(10)), TD_OK);
     td__store_lock_timeout = TD_STORE_LOCK_TIMEOUT;
     th_info("store_wait_tries", tries);

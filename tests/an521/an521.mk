@@ -6,14 +6,17 @@
 #           cores in turn, virtual time counts instructions, the run is the
 #           same every time (all but the TH_PARALLEL tests)
 #   mt1..N  the cross-core stress tests (TH_STRESS) and those that need
-#           both cores at once (TH_PARALLEL), AN521_MT_PASSES times (1),
+#           both cores at once (TH_PARALLEL), AN521_MT_PASSES times (2),
 #           without -icount: each core on its own host thread, truly at
-#           once, so races can show (latency bounds get the host's slack)
+#           once, so races can show (latency bounds get the host's slack;
+#           no two passes interleave the cores the same way: a race one
+#           misses the other may hit). A pass takes 1 to 1.5 minutes on a
+#           two-CPU machine
 #   fault   the fault scenarios that apply to this chip (tests/an521/faults.sh)
 # Results: $(BUILD)/test/results/an521.txt, names prefixed by the mode.
 
 AN521_BUILD      := $(BUILD)/an521-suite
-AN521_MT_PASSES  ?= 1
+AN521_MT_PASSES  ?= 2
 QEMU_ARM         ?= qemu-system-arm
 # The stress image's counts: each pass hands the cross-core mutex over
 # 2000 times (a quarter of the icount run's) and sends 20 000 messages each
